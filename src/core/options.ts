@@ -1,0 +1,89 @@
+/**
+ * The options of a run, as one zod schema shared by the CLI, the MCP tools and the core workflow.
+ * Ranges and defaults are those of the original spec; every message names the rule it enforces.
+ */
+import { z } from "zod";
+
+export const COMMANDS = ["auto", "ultrathink", "analyze", "fix"] as const;
+export type AgentCommandName = (typeof COMMANDS)[number];
+
+export const TARGETS = ["local", "azlin"] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+/** Azure SKU names: letters, digits and underscores only (also keeps them shell-inert). */
+const SKU = /^[A-Za-z][A-Za-z0-9_]{1,63}$/;
+/** azlin's VM name rule (models.rs::validate_vm_name). */
+const VM_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/;
+/** Azure region names: lowercase letters and digits. */
+const REGION = /^[a-z][a-z0-9]{1,39}$/;
+
+export const runOptionsShape = {
+  command: z.enum(COMMANDS, { error: `COMMAND must be one of: ${COMMANDS.join(", ")}` }),
+  prompt: z
+    .string()
+    .refine((s) => s.trim().length > 0, "PROMPT must not be blank")
+    .refine((s) => !s.includes("\0"), "PROMPT must not contain NUL bytes (they cannot be passed as an argument)")
+    .refine((s) => Buffer.byteLength(s) <= 1024 * 1024, "PROMPT must be at most 1 MiB"),
+  maxTurns: z
+    .number({ error: "--max-turns must be a whole number" })
+    .int("--max-turns must be a whole number")
+    .min(1, "--max-turns must be between 1 and 50")
+    .max(50, "--max-turns must be between 1 and 50")
+    .default(10),
+  vmSize: z
+    .string()
+    .regex(SKU, "--vm-size must be an Azure SKU such as Standard_D2s_v3 (letters, digits, underscores)")
+    .default("Standard_D2s_v3"),
+  vmName: z
+    .string()
+    .regex(VM_NAME, "--vm-name must be 1-64 letters, digits, '-' or '.', not starting or ending with '-' or '.'")
+    .optional(),
+  keepVm: z.boolean().default(false),
+  noReuse: z.boolean().default(false),
+  timeoutMinutes: z
+    .number({ error: "--timeout must be a whole number of minutes" })
+    .int("--timeout must be a whole number of minutes")
+    .min(5, "--timeout must be between 5 and 480 minutes")
+    .max(480, "--timeout must be between 5 and 480 minutes")
+    .default(120),
+  region: z.string().regex(REGION, "--region must be an Azure region name such as eastus or westus2").optional(),
+  target: z.enum(TARGETS, { error: "--target must be local or azlin" }).default("azlin"),
+  /**
+   * Replaces amplihack with any agent: one executable (path or name), or a JSON array of strings
+   * for an executable with arguments, e.g. '["node","agent.mjs","--fast"]'.
+   */
+  agentCommand: z.array(z.string().min(1)).min(1).optional(),
+  /** Maximum size of what ships, in megabytes. */
+  maxSizeMb: z.number().positive("--max-size must be a positive number of MB").default(500),
+};
+
+export const runOptionsSchema = z.object(runOptionsShape);
+export type RunOptionsInput = z.input<typeof runOptionsSchema>;
+export type RunOptions = z.output<typeof runOptionsSchema>;
+
+/**
+ * Parses the textual --agent-command form: a JSON array of strings, or one executable.
+ * A plain string is never split on spaces: a path with spaces stays one argument.
+ */
+export function parseAgentCommand(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("[")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      throw new Error(`--agent-command looks like a JSON array but does not parse: ${trimmed}`);
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p) => typeof p === "string" && p.length > 0)) {
+      throw new Error("--agent-command as JSON must be a non-empty array of non-empty strings");
+    }
+    return parsed as string[];
+  }
+  if (!trimmed) throw new Error("--agent-command must not be blank");
+  return [text];
+}
+
+/** Formats zod issues as one line per broken rule. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => i.message).join("; ");
+}

@@ -1,0 +1,70 @@
+/**
+ * Where a run happens. A target carries out what core/ decides: it finds or makes a machine,
+ * moves files, runs bash there, and gives the machine back. Both targets run the same scripts from
+ * src/remote/, so what the local target proves holds for a VM.
+ */
+import type { RunOptions, TargetName } from "../core/options.js";
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  /** Written to the script's stdin: the only way secrets travel (never argv, never a file). */
+  input?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A machine we can use: a VM, or a sandbox directory here. Paths are relative to its home. */
+export interface Machine {
+  readonly target: TargetName;
+  /** The VM name, or "local". */
+  readonly name: string;
+  /** Runs `script` with bash in the machine's home directory. */
+  exec(script: string, options?: ExecOptions): Promise<ExecResult>;
+  upload(localFile: string, remotePath: string, signal?: AbortSignal): Promise<void>;
+  download(remotePath: string, localFile: string, signal?: AbortSignal): Promise<void>;
+  /** How a user reaches the machine by hand, e.g. "azlin connect NAME" (shown when we keep it). */
+  readonly howToReach: string;
+}
+
+export interface AcquireRequest {
+  runId: string;
+  options: RunOptions;
+  signal?: AbortSignal;
+  /**
+   * Called as soon as a VM name is known and before any long wait, so the caller can write it to
+   * durable state: a VM the process dies holding is never forgotten.
+   */
+  onVmKnown?: (vm: { name: string; created: boolean }) => Promise<void>;
+  onProgress?: (message: string) => void;
+}
+
+export interface Lease {
+  machine: Machine;
+  /** True when this run created the machine (only then may release delete it). */
+  created: boolean;
+  /** True when an existing machine was reused. */
+  reused: boolean;
+  /**
+   * Gives the machine back: deletes it when this run created it and `keep` is false.
+   * Returns what happened, for the summary.
+   */
+  release(options: { keep: boolean; signal?: AbortSignal }): Promise<ReleaseOutcome>;
+}
+
+export interface ReleaseOutcome {
+  deleted: boolean;
+  kept: boolean;
+  message: string;
+}
+
+export interface Target {
+  readonly name: TargetName;
+  /** Cheap checks before anything costs money (tools present, logged in). */
+  validate(signal?: AbortSignal): Promise<void>;
+  acquire(request: AcquireRequest): Promise<Lease>;
+}
