@@ -67,4 +67,10 @@ export interface Target {
   /** Cheap checks before anything costs money (tools present, logged in). */
   validate(signal?: AbortSignal): Promise<void>;
   acquire(request: AcquireRequest): Promise<Lease>;
+  /**
+   * Reattaches to the machine of an earlier run (detached runs, retrieve, status from another
+   * process): the VM named in the run record, or the local sandbox. The lease's release deletes
+   * the VM only when `created` says this run made it.
+   */
+  attach(record: { runId: string; vmName: string | null; created: boolean }): Promise<Lease>;
 }

@@ -1,0 +1,38 @@
+/**
+ * `amplihack-remote exec [OPTIONS] COMMAND PROMPT`: the whole run, synchronously.
+ */
+import { executeRun, parseRunOptions } from "../../core/workflow/execute-run.js";
+import { formatSummary } from "../../core/workflow/summary.js";
+import { ExitCode, type ExitCodeValue } from "../../core/errors.js";
+import { cliDeps } from "../deps.js";
+import { progressRenderer } from "../render-progress.js";
+import type { RunOptionsInput } from "../../core/options.js";
+
+export async function execCommand(input: RunOptionsInput, opts: { json: boolean; signal: AbortSignal }): Promise<number> {
+  parseRunOptions(input); // refuse bad input before printing anything else
+  const progress = progressRenderer({ json: opts.json });
+  try {
+    const summary = await executeRun(cliDeps(progress.listener), input, opts.signal);
+    progress.done();
+    if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else process.stdout.write(`${formatSummary(summary)}\n`);
+    return exitCodeFor(summary.status, summary.error?.code);
+  } finally {
+    progress.done();
+  }
+}
+
+export function exitCodeFor(status: string, errorCode?: string): ExitCodeValue {
+  switch (status) {
+    case "succeeded":
+      return ExitCode.ok;
+    case "timed-out":
+      return ExitCode.timedOut;
+    case "killed":
+      return ExitCode.interrupted;
+    case "error":
+      return errorCode === "interrupted" ? ExitCode.interrupted : ExitCode.target;
+    default:
+      return ExitCode.runFailed;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The amplihack-remote CLI: parses arguments and hands them to core. Nothing here decides
+ * anything; every command is a thin adapter that prints and returns an exit code.
+ */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { asRemoteError, ExitCode, RemoteError } from "../core/errors.js";
+import { COMMANDS, parseAgentCommand, TARGETS } from "../core/options.js";
+import { execCommand } from "./commands/exec.js";
+import { VERSION } from "../version.js";
+
+function intArg(name: string) {
+  return (value: string) => {
+    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number`);
+    return Number(value);
+  };
+}
+
+function numberArg(name: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
+    return n;
+  };
+}
+
+function agentArg(value: string) {
+  try {
+    return parseAgentCommand(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+/** Ctrl-C and SIGTERM abort the current operation; cleanup still runs (a second Ctrl-C forces exit). */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  let count = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    count += 1;
+    if (count > 1) process.exit(ExitCode.interrupted);
+    process.stderr.write(`\n${sig}: stopping the run and cleaning up (press Ctrl-C again to abandon cleanup)\n`);
+    controller.abort(new RemoteError("interrupted", `Interrupted by ${sig}.`, "Check leftovers with `amplihack-remote status` and `amplihack-remote vms`."));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return controller.signal;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("amplihack-remote")
+    .description("Run agentic coding tasks on remote Azure VMs via azlin and bring the results home as git branches.")
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+
+  program
+    .command("exec")
+    .description("Run COMMAND with PROMPT on a target and wait for the results (start + follow + retrieve + release).")
+    .argument("<command>", `one of: ${COMMANDS.join(", ")}`)
+    .argument("<prompt>", "the task for the agent (quote it)")
+    .option("--max-turns <n>", "agent turns, 1-50", intArg("--max-turns"), 10)
+    .option("--vm-size <sku>", "Azure VM size (SKU)", "Standard_D2s_v3")
+    .option("--vm-name <name>", "use this existing VM (never deleted)")
+    .option("--keep-vm", "keep the VM after the run", false)
+    .option("--no-reuse", "always provision a fresh VM")
+    .option("--timeout <minutes>", "agent timeout in minutes, 5-480 (enforced on the VM)", intArg("--timeout"), 120)
+    .option("--region <region>", "Azure region, e.g. eastus")
+    .addOption(new Option("--target <target>", "where to run").choices([...TARGETS]).default("azlin"))
+    .option("--agent-command <cmd>", "run this agent instead of amplihack: an executable, or a JSON array of argv", agentArg)
+    .option("--max-size <mb>", "refuse to upload more than this many MB", numberArg("--max-size"), 500)
+    .option("--json", "print the summary as JSON on stdout and no progress", false)
+    .action(async (command: string, prompt: string, o) => {
+      process.exitCode = await execCommand(
+        {
+          command: command as never,
+          prompt,
+          maxTurns: o.maxTurns,
+          vmSize: o.vmSize,
+          vmName: o.vmName,
+          keepVm: o.keepVm,
+          noReuse: o.reuse === false,
+          timeoutMinutes: o.timeout,
+          region: o.region,
+          target: o.target,
+          agentCommand: o.agentCommand,
+          maxSizeMb: o.maxSize,
+        },
+        { json: o.json, signal: interruptSignal() },
+      );
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const json = argv.includes("--json");
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
+    if (typeof code === "string" && code.startsWith("commander.")) return ExitCode.usage;
+    const e = asRemoteError(err);
+    if (json) process.stdout.write(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);
+    process.stderr.write(`amplihack-remote: ${e.toUserText()}\n`);
+    return e.exitCode;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * What the workflow needs from the outside world, injected so tests can swap any of it and so
+ * core/ never spawns a process itself.
+ */
+import type { ProgressListener } from "../progress.js";
+import type { StateStore } from "../../state/store.js";
+import type { Target } from "../../targets/types.js";
+import type { Runner } from "../../util/run.js";
+import type { TargetName } from "../options.js";
+
+export interface WorkflowDeps {
+  runner: Runner;
+  store: StateStore;
+  /** Builds the target for a run (local sandbox or azlin). */
+  target: (name: TargetName) => Target;
+  env: NodeJS.ProcessEnv;
+  /** The user's working directory (the repository is found from here). */
+  cwd: string;
+  scanCacheDir?: string;
+  onProgress?: ProgressListener;
+  /** Seconds between status polls while following a run. */
+  pollSeconds?: number;
+}

@@ -1,0 +1,125 @@
+/**
+ * `exec`: the synchronous path, start + follow + retrieve + release, with the guarantees that
+ * matter when things go wrong: on cancel the agent is stopped and its work still comes home;
+ * release runs in `finally` under its own time bound; a VM is kept (and we say how to reach it)
+ * whenever deleting it could lose work.
+ */
+import { rm } from "node:fs/promises";
+import { killCommand } from "../../remote/protocol.js";
+import type { RunStatus } from "../../state/run-record.js";
+import type { ReleaseOutcome } from "../../targets/types.js";
+import { asRemoteError, RemoteError } from "../errors.js";
+import { describeIssues, type RunOptions, type RunOptionsInput, runOptionsSchema } from "../options.js";
+import { createProgress } from "../progress.js";
+import { timeoutSeconds } from "../../package/build-context.js";
+import type { WorkflowDeps } from "./deps.js";
+import { followRun } from "./follow-run.js";
+import { type Retrieved, retrieveRun } from "./retrieve-run.js";
+import { startRun } from "./start-run.js";
+import { mergeHints, type RunSummary } from "./summary.js";
+
+const RELEASE_BOUND_MS = 10 * 60_000;
+const STOP_WAIT_MS = 120_000;
+
+export function parseRunOptions(input: RunOptionsInput): RunOptions {
+  const parsed = runOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new RemoteError("usage", describeIssues(parsed.error), "Fix the option and run again; nothing was started.");
+  }
+  return parsed.data;
+}
+
+export async function executeRun(deps: WorkflowDeps, input: RunOptionsInput, signal?: AbortSignal): Promise<RunSummary> {
+  const options = parseRunOptions(input);
+  const progress = createProgress(deps.onProgress);
+  const t0 = Date.now();
+  const started = await startRun(deps, options, progress, signal).catch((err) => {
+    throw signal?.aborted ? interrupted(err) : err;
+  });
+  const { lease, record } = started;
+  const machine = lease.machine;
+  const warnings: string[] = [];
+  let keep = options.keepVm;
+  let retrieved: Retrieved | null = null;
+  let failure: RemoteError | null = null;
+  let cancelled = false;
+  let release: ReleaseOutcome | null = null;
+
+  try {
+    try {
+      await followRun(machine, record.id, progress, {
+        pollSeconds: deps.pollSeconds ?? (options.target === "local" ? 1 : 10),
+        deadlineMs: (timeoutSeconds(options, deps.env) + 20 * 60) * 1000,
+        signal,
+      });
+    } catch (err) {
+      if (!signal?.aborted) throw err;
+      cancelled = true;
+      progress.report("execute", "cancelled: stopping the agent and collecting what it made");
+      await stopAndWait(deps, machine, record.id, progress);
+    }
+    progress.report("retrieve", "downloading logs and new commits");
+    try {
+      retrieved = await retrieveRun({ machine, record, runner: deps.runner, env: deps.env });
+    } catch (err) {
+      keep = true; // the commits exist only on the machine now: never delete it
+      throw err;
+    }
+    progress.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
+    if (retrieved.result.status !== "succeeded") keep = keep || lease.created;
+  } catch (err) {
+    failure = asRemoteError(err);
+    if (failure.code !== "usage") keep = true;
+  } finally {
+    progress.report("release", keep ? "keeping the machine" : "releasing the machine");
+    release = await lease
+      .release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) })
+      .catch((err) => ({ deleted: false, kept: true, message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}` }));
+    if (release.kept && lease.created) warnings.push(`The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`);
+    await rm(started.pkg.dir, { recursive: true, force: true });
+  }
+
+  const remoteStatus = retrieved?.result.status;
+  const status: RunSummary["status"] = cancelled ? "killed" : failure ? "error" : (remoteStatus ?? "error");
+  const recordStatus: RunStatus = status === "setup-failed" ? "failed" : status;
+  await deps.store.patchRun(record.id, {
+    status: recordStatus,
+    exitCode: retrieved?.result.exitCode ?? null,
+    endedAt: new Date().toISOString(),
+    retrieved: retrieved !== null,
+    resultRefs: retrieved?.branches.map((b) => b.runRef) ?? [],
+    logsDir: retrieved?.logsDir ?? null,
+    vm: { name: machine.name, created: lease.created, deleted: release?.deleted ?? false },
+    error: failure ? { code: failure.code, message: failure.message, remedy: failure.remedy } : null,
+    driverPid: null,
+  });
+
+  const branches = retrieved?.branches ?? [];
+  return {
+    runId: record.id,
+    status,
+    exitCode: retrieved?.result.exitCode ?? null,
+    target: options.target,
+    vm: options.target === "local" ? null : machine.name,
+    durationSeconds: (Date.now() - t0) / 1000,
+    branches,
+    logsDir: retrieved?.logsDir ?? null,
+    agentTail: retrieved?.agentTail ?? "",
+    release,
+    next: mergeHints(branches),
+    warnings,
+    error: failure ? { code: failure.code, message: failure.message, remedy: failure.remedy } : undefined,
+  };
+}
+
+/** Stops the agent's process group on the machine and waits (bounded) for the runner to pack up. */
+async function stopAndWait(deps: WorkflowDeps, machine: import("../../targets/types.js").Machine, runId: string, progress: ReturnType<typeof createProgress>) {
+  const bound = AbortSignal.timeout(STOP_WAIT_MS);
+  await machine.exec(killCommand(runId), { signal: bound }).catch(() => {});
+  await followRun(machine, runId, progress, { pollSeconds: deps.pollSeconds ?? 1, deadlineMs: STOP_WAIT_MS, signal: bound }).catch(() => {});
+}
+
+function interrupted(err: unknown): RemoteError {
+  if (err instanceof RemoteError && err.code !== "internal") return err;
+  return new RemoteError("interrupted", "Interrupted before the agent started; nothing is left running.", "Run the command again when ready.", { cause: err });
+}

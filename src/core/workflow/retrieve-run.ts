@@ -1,0 +1,98 @@
+/**
+ * Stages 6-7: bring the results home. The results archive is extracted refusing anything unsafe,
+ * its bundle is fetched into refs/remotes/remote-exec/, and the logs (redacted) are copied to
+ * .claude/runtime/logs/remote/<run-id>/. Idempotent: retrieving twice gives the same refs.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { createGit } from "../../git/git.js";
+import { type BranchResult, integrateResults } from "../../git/integrate.js";
+import { dropWipRef } from "../../git/wip-snapshot.js";
+import { safeExtract } from "../../package/safe-extract.js";
+import { RESULTS_NAME, runDir, runResultSchema, type RunResult } from "../../remote/protocol.js";
+import { redactText } from "../../secrets/index.js";
+import type { RunRecord } from "../../state/run-record.js";
+import type { Machine } from "../../targets/types.js";
+import type { Runner } from "../../util/run.js";
+import { FORWARDED_CREDENTIALS } from "../agent-invocation.js";
+import { RemoteError } from "../errors.js";
+
+export interface Retrieved {
+  result: RunResult;
+  branches: BranchResult[];
+  logsDir: string;
+  /** The last lines of the agent's log, redacted, for the summary. */
+  agentTail: string;
+}
+
+export const LOGS_SUBDIR = join(".claude", "runtime", "logs", "remote");
+
+export async function retrieveRun(input: {
+  machine: Machine;
+  record: RunRecord;
+  runner: Runner;
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}): Promise<Retrieved> {
+  const { machine, record } = input;
+  const work = await mkdtemp(join(tmpdir(), "amplihack-remote-results-"));
+  try {
+    const archive = join(work, RESULTS_NAME);
+    await machine.download(`${runDir(record.id)}/${RESULTS_NAME}`, archive, input.signal);
+    const extracted = join(work, "x");
+    await safeExtract(archive, extracted);
+
+    const result = runResultSchema.parse(JSON.parse(await readFile(join(extracted, "result.json"), "utf8")));
+    if (result.runId !== record.id) {
+      throw new RemoteError("unsafe-archive", `The results archive belongs to run ${result.runId}, not ${record.id}.`, "Inspect the machine by hand.");
+    }
+    const git = createGit(record.repo, input.runner);
+    const bundle = join(extracted, "results.bundle");
+    const branches = await integrateResults({
+      git,
+      bundleFile: result.hasBundle && existsSync(bundle) ? bundle : null,
+      runId: record.id,
+      shipped: record.shippedHeads,
+    });
+    // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
+    await dropWipRef(git, record.id);
+
+    const known = FORWARDED_CREDENTIALS.map((n) => input.env[n]).filter((v): v is string => Boolean(v));
+    const logsDir = join(record.repo, LOGS_SUBDIR, record.id);
+    await copyLogsRedacted(join(extracted, "logs"), logsDir, known);
+    // Our logs never show up in `git status` of the user's repository.
+    await writeFile(join(record.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
+    const agentLog = join(logsDir, "agent.log");
+    const agentTail = existsSync(agentLog) ? lastLines(await readFile(agentLog, "utf8"), 20) : "";
+    return { result, branches, logsDir, agentTail };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function copyLogsRedacted(from: string, to: string, known: string[]): Promise<void> {
+  if (!existsSync(from)) return;
+  await mkdir(to, { recursive: true });
+  const walk = async (dir: string) => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const src = join(dir, entry.name);
+      const dest = join(to, relative(from, src));
+      if (entry.isDirectory()) {
+        await mkdir(dest, { recursive: true });
+        await walk(src);
+      } else if (entry.isFile()) {
+        // Only text is kept, and only redacted: a binary file cannot be checked for credentials.
+        const data = await readFile(src);
+        if (!data.subarray(0, 8000).includes(0)) await writeFile(dest, redactText(data.toString("utf8"), known));
+      }
+    }
+  };
+  await walk(from);
+}
+
+function lastLines(text: string, n: number): string {
+  const lines = text.trimEnd().split("\n");
+  return lines.slice(-n).join("\n");
+}

@@ -1,0 +1,150 @@
+/**
+ * Stages 1-5 up to a running agent: validate, package (behind the secret gate), acquire a
+ * machine, transfer and launch. The run id and the VM name are in durable state before any long
+ * step, so a process that dies here leaves nothing that `status` and `cleanup` cannot find.
+ */
+import { rm } from "node:fs/promises";
+import { dropWipRef } from "../../git/wip-snapshot.js";
+import { buildContext, type ContextPackage } from "../../package/build-context.js";
+import { ARCHIVE_NAME, prepareCommand, runDir, START_EXIT, startCommand } from "../../remote/protocol.js";
+import type { RunRecord } from "../../state/run-record.js";
+import type { Lease } from "../../targets/types.js";
+import { RemoteError } from "../errors.js";
+import type { RunOptions } from "../options.js";
+import type { Progress } from "../progress.js";
+import { newRunId } from "../run-id.js";
+import type { WorkflowDeps } from "./deps.js";
+import { validateRun, type Validated } from "./validate.js";
+
+export interface StartedRun {
+  record: RunRecord;
+  lease: Lease;
+  validated: Validated;
+  pkg: ContextPackage;
+}
+
+export async function startRun(
+  deps: WorkflowDeps,
+  options: RunOptions,
+  progress: Progress,
+  signal?: AbortSignal,
+  runId: string = newRunId(),
+): Promise<StartedRun> {
+  progress.report("validate", "checking the repository, credentials and target");
+  const validated = await validateRun(deps, options, signal);
+  const now = new Date().toISOString();
+  const record: RunRecord = {
+    id: runId,
+    repo: validated.facts.root,
+    target: options.target,
+    command: options.command,
+    promptPreview: preview(options.prompt),
+    status: "pending",
+    vm: null,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    endedAt: null,
+    exitCode: null,
+    shippedHeads: [],
+    resultRefs: [],
+    retrieved: false,
+    keepVm: options.keepVm,
+    detached: false,
+    logsDir: null,
+    error: null,
+    driverPid: process.pid,
+  };
+  await deps.store.putRun(record);
+
+  let pkg: ContextPackage;
+  try {
+    progress.report("package", "packaging the repository, uncommitted work and .claude/");
+    pkg = await buildContext({
+      git: validated.git,
+      facts: validated.facts,
+      runId,
+      options,
+      invocation: validated.invocation,
+      cwd: deps.cwd,
+      cacheDir: deps.scanCacheDir,
+      signal,
+      onProgress: (m) => progress.report("scan", m),
+    });
+  } catch (err) {
+    const e = err instanceof RemoteError ? err : null;
+    await deps.store.patchRun(runId, {
+      status: e?.code === "secret-found" ? "blocked" : "error",
+      endedAt: new Date().toISOString(),
+      error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null,
+    });
+    throw err;
+  }
+  await deps.store.patchRun(runId, { shippedHeads: pkg.manifest.heads });
+
+  let lease: Lease | undefined;
+  try {
+    progress.report("acquire", options.target === "local" ? "preparing the local sandbox" : "finding or provisioning a VM");
+    lease = await validated.target.acquire({
+      runId,
+      options,
+      signal,
+      onVmKnown: async (vm) => {
+        await deps.store.patchRun(runId, { vm: { name: vm.name, created: vm.created, deleted: false } });
+      },
+      onProgress: (m) => progress.report("acquire", m),
+    });
+    const machine = lease.machine;
+    await deps.store.patchRun(runId, {
+      vm: { name: machine.name, created: lease.created, deleted: false },
+    });
+
+    progress.report("transfer", `uploading ${(pkg.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}`);
+    const prep = await machine.exec(prepareCommand(runId), { signal });
+    if (prep.exitCode !== 0) {
+      throw new RemoteError("remote-failed", `Could not create the run directory on ${machine.name}: ${prep.stderr.trim()}`, "Check the machine's disk space and permissions.");
+    }
+    await machine.upload(pkg.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
+
+    progress.report("execute", "verifying the upload and starting the agent");
+    const credentialLines = validated.credentials.map((c) => `${c.name}=${c.value}\n`).join("");
+    const started = await machine.exec(startCommand(runId, pkg.archiveSha256), {
+      input: credentialLines,
+      signal,
+      timeoutMs: 5 * 60_000,
+    });
+    if (started.exitCode !== 0) {
+      const why =
+        started.exitCode === START_EXIT.checksumMismatch
+          ? "the uploaded archive's sha256 does not match what was sent"
+          : started.stderr.trim() || `exit ${started.exitCode}`;
+      throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, "Retry; if it persists, inspect the machine (" + machine.howToReach + ").");
+    }
+    const running = await deps.store.patchRun(runId, { status: "running", startedAt: new Date().toISOString() });
+    return { record: running, lease, validated, pkg };
+  } catch (err) {
+    const e = err instanceof RemoteError ? err : null;
+    await deps.store.patchRun(runId, {
+      status: "error",
+      endedAt: new Date().toISOString(),
+      error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null,
+    });
+    // The run never started: give the machine back now (deleting it only if we made it).
+    if (lease) {
+      const outcome = await lease.release({ keep: options.keepVm }).catch(() => null);
+      if (outcome?.deleted && lease.created) {
+        await deps.store.patchRun(runId, { vm: { name: lease.machine.name, created: true, deleted: true } });
+      }
+    }
+    await rm(pkg.dir, { recursive: true, force: true });
+    await dropWipRef(validated.git, runId);
+    throw err;
+  }
+}
+
+function preview(prompt: string): string {
+  const line = prompt.trim().split("\n")[0];
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+const firstLine = (s: string) => s.split("\n")[0];

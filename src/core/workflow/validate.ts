@@ -1,0 +1,56 @@
+/**
+ * Stage 1: everything cheap before anything that costs time or money. One clear message and a
+ * remedy for the first thing that is wrong.
+ */
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import { createGit, type Git } from "../../git/git.js";
+import { readRepoFacts, type RepoFacts } from "../../git/repo-facts.js";
+import type { Target } from "../../targets/types.js";
+import { type AgentInvocation, agentInvocation, FORWARDED_CREDENTIALS } from "../agent-invocation.js";
+import { RemoteError } from "../errors.js";
+import type { RunOptions } from "../options.js";
+import type { WorkflowDeps } from "./deps.js";
+
+export interface Validated {
+  git: Git;
+  facts: RepoFacts;
+  invocation: AgentInvocation;
+  /** NAME=VALUE lines for the agent's environment; only ever written to a child's stdin. */
+  credentials: { name: string; value: string }[];
+  target: Target;
+}
+
+export async function validateRun(deps: WorkflowDeps, options: RunOptions, signal?: AbortSignal): Promise<Validated> {
+  const facts = await readRepoFacts(deps.cwd, deps.runner);
+  const git = createGit(facts.root, deps.runner);
+  try {
+    await access(join(facts.root, ".claude"));
+  } catch {
+    throw new RemoteError(
+      "no-claude-dir",
+      `No .claude/ directory in ${facts.root}.`,
+      "amplihack needs the project's .claude/ directory; create it (mkdir .claude) or run from the project root that has one.",
+    );
+  }
+  const invocation = agentInvocation(options);
+  const credentials = FORWARDED_CREDENTIALS.filter((name) => deps.env[name]).map((name) => ({
+    name,
+    value: deps.env[name] as string,
+  }));
+  for (const c of credentials) {
+    if (/[\r\n\0]/.test(c.value)) {
+      throw new RemoteError("no-credential", `${c.name} contains a line break or NUL byte.`, `Set ${c.name} to the bare key value.`);
+    }
+  }
+  if (invocation.isDefaultAgent && !deps.env.ANTHROPIC_API_KEY) {
+    throw new RemoteError(
+      "no-credential",
+      "ANTHROPIC_API_KEY is not set; the amplihack agent needs it on the VM.",
+      "export ANTHROPIC_API_KEY=... (it reaches the agent through its environment only), or use --agent-command for another agent.",
+    );
+  }
+  const target = deps.target(options.target);
+  await target.validate(signal);
+  return { git, facts, invocation, credentials, target };
+}

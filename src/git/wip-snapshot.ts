@@ -1,0 +1,55 @@
+/**
+ * Uncommitted work (tracked changes and untracked, non-ignored files) as a synthetic commit on top
+ * of HEAD, made through a throwaway index so the user's working tree, index, stash and branches are
+ * never touched. The commit is pinned by a ref in our own namespace (refs/amplihack-remote/wip/…)
+ * so it can be bundled, and so git gc keeps it until the run's results are integrated.
+ */
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Git } from "./git.js";
+
+export const WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
+
+export interface WipSnapshot {
+  /** The synthetic commit, or null when the working tree matches HEAD. */
+  commit: string | null;
+  ref: string | null;
+  /** Paths that differ from HEAD (for the summary and the manifest). */
+  changedPaths: string[];
+}
+
+export async function snapshotWip(git: Git, headCommit: string, runId: string): Promise<WipSnapshot> {
+  const dir = await mkdtemp(join(tmpdir(), "amplihack-wip-"));
+  const env = { GIT_INDEX_FILE: join(dir, "index") };
+  try {
+    // Start from a copy of the user's index so git can trust its stat cache and hash only what
+    // changed; read-tree would make it rehash every file in the tree.
+    const userIndex = (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "index"])).trim();
+    const copied = await copyFile(userIndex, env.GIT_INDEX_FILE).then(
+      () => true,
+      () => false,
+    );
+    if (!copied) await git.run(["read-tree", headCommit], { env });
+    // -A with the temporary index stages modifications, deletions and untracked files while
+    // honouring .gitignore, exactly as `git add -A` would, without touching .git/index.
+    await git.run(["add", "-A", "--", "."], { env });
+    const tree = (await git.run(["write-tree"], { env })).trim();
+    const headTree = (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim();
+    if (tree === headTree) return { commit: null, ref: null, changedPaths: [] };
+    const changed = await git.run(["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree]);
+    const commit = (
+      await git.run(["commit-tree", tree, "-p", headCommit, "-m", "amplihack-remote: uncommitted work snapshot"])
+    ).trim();
+    const ref = `${WIP_REF_PREFIX}${runId}`;
+    await git.run(["update-ref", ref, commit]);
+    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Drops the pin once the results no longer need the snapshot as a prerequisite. */
+export async function dropWipRef(git: Git, runId: string): Promise<void> {
+  await git.try(["update-ref", "-d", `${WIP_REF_PREFIX}${runId}`]);
+}

@@ -1,0 +1,256 @@
+/**
+ * Builds the context archive: exactly what will ship, scanned before it is packed.
+ *
+ *   manifest.json   run id, options, shipped heads, sha256 of every part
+ *   repo.bundle     --branches --tags HEAD, plus the WIP snapshot when there is uncommitted work
+ *   claude-dir/     .claude/ minus excluded paths (tracked or not)
+ *   agent/          a custom agent given as a local file, shipped so it runs on any target
+ *   agent.argv      the agent's argv, NUL-separated (the prompt travels here, never in a shell)
+ *   params.sh       shell-quoted parameters for runner.sh
+ *   remote/         the scripts that run on the machine
+ */
+import { constants } from "node:fs";
+import { access, chmod, copyFile, cp, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import * as tar from "tar";
+import type { AgentInvocation } from "../core/agent-invocation.js";
+import { RemoteError } from "../core/errors.js";
+import type { RunOptions } from "../core/options.js";
+import { type BundleHead, createBundle, listBundleHeads, verifyBundle } from "../git/bundle.js";
+import type { Git } from "../git/git.js";
+import type { RepoFacts } from "../git/repo-facts.js";
+import { dropWipRef, snapshotWip, type WipSnapshot } from "../git/wip-snapshot.js";
+import { remoteScriptsDir } from "../remote/protocol.js";
+import { sha256File } from "../util/hash.js";
+import { shellQuote } from "../util/shell-quote.js";
+import { listClaudeFiles } from "./claude-files.js";
+import { formatFindings, runSecretGate } from "./secret-gate.js";
+import type { ScanReport } from "../secrets/types.js";
+
+export interface ContextPackage {
+  /** Temporary directory holding the archive; the caller removes it. */
+  dir: string;
+  archivePath: string;
+  archiveSha256: string;
+  archiveBytes: number;
+  manifest: Manifest;
+  wip: WipSnapshot;
+  scan: ScanReport;
+}
+
+export interface Manifest {
+  format: 1;
+  runId: string;
+  createdAt: string;
+  branch: string | null;
+  headCommit: string;
+  startCommit: string;
+  wipCommit: string | null;
+  heads: BundleHead[];
+  parts: Record<string, string>;
+  claudeFiles: number;
+  excludedPaths: string[];
+  options: Omit<RunOptions, "prompt">;
+}
+
+export interface BuildContextInput {
+  git: Git;
+  facts: RepoFacts;
+  runId: string;
+  options: RunOptions;
+  invocation: AgentInvocation;
+  /** Where a relative --agent-command path is resolved (the user's working directory). */
+  cwd: string;
+  cacheDir?: string;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+const MB = 1024 * 1024;
+
+export async function buildContext(input: BuildContextInput): Promise<ContextPackage> {
+  const { git, facts, runId, options, invocation } = input;
+  const progress = input.onProgress ?? (() => {});
+
+  const claude = await listClaudeFiles(facts.root);
+  const agentFile = await shippableAgentFile(invocation.argv[0], input.cwd);
+
+  await checkEstimatedSize(git, claude.files, options.maxSizeMb);
+
+  const wip = await snapshotWip(git, facts.headCommit, runId);
+  const revs = ["--branches", "--tags", "HEAD", ...(wip.ref ? [wip.ref] : [])];
+  try {
+    progress(
+      `scanning history (${revs.join(" ")}) and ${claude.files.length} .claude file(s)${agentFile ? " and the agent" : ""}`,
+    );
+    const scanFiles = claude.files.map((f) => ({ path: f.path, absPath: f.absPath }));
+    if (agentFile) scanFiles.push({ path: `agent/${basename(agentFile)}`, absPath: agentFile });
+    const scan = await runSecretGate({
+      repo: facts.root,
+      revs,
+      files: scanFiles,
+      cacheDir: input.cacheDir,
+      signal: input.signal,
+      onProgress: progress,
+    });
+    if (scan.findings.length > 0) {
+      throw new RemoteError(
+        "secret-found",
+        `Blocked: ${scan.findings.length} possible secret(s) in what would be uploaded. Nothing was uploaded.\n${formatFindings(scan)}`,
+        "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, add its fingerprint to .amplihack-remote-allow.",
+        { details: { findings: scan.findings } },
+      );
+    }
+
+    const dir = await mkdtemp(join(tmpdir(), "amplihack-remote-pkg-"));
+    try {
+      const stage = join(dir, "stage");
+      await mkdir(stage);
+      progress("creating the git bundle");
+      const bundlePath = join(stage, "repo.bundle");
+      await createBundle(git, bundlePath, revs);
+      const verified = await verifyBundle(git, bundlePath);
+      if (!verified.ok) {
+        throw new RemoteError("package-failed", `git bundle verify failed: ${verified.message}`, "Run `git fsck` and retry.");
+      }
+      const heads = await listBundleHeads(git, bundlePath);
+
+      if (claude.files.length > 0) {
+        for (const file of claude.files) {
+          const dest = join(stage, "claude-dir", file.path.slice(".claude/".length));
+          await mkdir(dirname(dest), { recursive: true });
+          await copyFile(file.absPath, dest);
+        }
+      }
+      const argv = [...invocation.argv];
+      if (agentFile) {
+        await mkdir(join(stage, "agent"));
+        const dest = join(stage, "agent", basename(agentFile));
+        await copyFile(agentFile, dest);
+        await chmod(dest, 0o755);
+        argv[0] = `agent/${basename(agentFile)}`;
+      }
+      await writeFile(join(stage, "agent.argv"), argv.map((a) => `${a}\0`).join(""));
+      await cp(remoteScriptsDir(), join(stage, "remote"), {
+        recursive: true,
+        filter: (src) => !src.endsWith(".ts"),
+      });
+
+      const startCommit = wip.commit ?? facts.headCommit;
+      await writeFile(
+        join(stage, "params.sh"),
+        paramsScript({
+          AR_RUN_ID: runId,
+          AR_SESSION: `ar-${runId}`,
+          AR_BRANCH: facts.branch ?? "",
+          AR_START_REF: wip.ref ?? "HEAD",
+          AR_START_COMMIT: startCommit,
+          AR_SHIPPED_COMMITS: [...new Set(heads.map((h) => h.commit))].join(" "),
+          AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
+          AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
+          AR_COMMAND: options.command,
+          AR_MAX_TURNS: String(options.maxTurns),
+          AR_TIMEOUT_SECONDS: String(timeoutSeconds(options)),
+          AR_ENSURE_AMPLIHACK: invocation.isDefaultAgent && options.target === "azlin" ? "1" : "0",
+        }),
+      );
+
+      const parts: Record<string, string> = {};
+      for (const part of ["repo.bundle", "agent.argv", "params.sh"]) parts[part] = await sha256File(join(stage, part));
+      const { prompt: _prompt, ...shippedOptions } = options;
+      const manifest: Manifest = {
+        format: 1,
+        runId,
+        createdAt: new Date().toISOString(),
+        branch: facts.branch,
+        headCommit: facts.headCommit,
+        startCommit,
+        wipCommit: wip.commit,
+        heads,
+        parts,
+        claudeFiles: claude.files.length,
+        excludedPaths: claude.excluded,
+        options: shippedOptions,
+      };
+      await writeFile(join(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+
+      progress("writing the archive");
+      const archivePath = join(dir, "context.tar.gz");
+      const members = ["manifest.json", "repo.bundle", "agent.argv", "params.sh", "remote"];
+      if (claude.files.length > 0) members.push("claude-dir");
+      if (agentFile) members.push("agent");
+      await tar.create({ gzip: true, file: archivePath, cwd: stage, portable: true }, members);
+      await rm(stage, { recursive: true, force: true });
+      const archiveBytes = (await stat(archivePath)).size;
+      if (archiveBytes > options.maxSizeMb * MB) {
+        throw new RemoteError(
+          "too-large",
+          `The context archive is ${(archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
+          "Raise the limit with --max-size, or trim large files from history and .claude/.",
+        );
+      }
+      return { dir, archivePath, archiveSha256: await sha256File(archivePath), archiveBytes, manifest, wip, scan };
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  } catch (err) {
+    await dropWipRef(git, runId);
+    throw err;
+  }
+}
+
+/**
+ * The VM-side timeout. AMPLIHACK_REMOTE_TIMEOUT_SECONDS overrides the --timeout minutes, for
+ * trying out the pipeline with a short-lived agent (documented in the README).
+ */
+export function timeoutSeconds(options: RunOptions, env: NodeJS.ProcessEnv = process.env): number {
+  const override = Number(env.AMPLIHACK_REMOTE_TIMEOUT_SECONDS);
+  return Number.isInteger(override) && override > 0 ? override : options.timeoutMinutes * 60;
+}
+
+function paramsScript(values: Record<string, string>): string {
+  const lines = Object.entries(values).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  return `# generated by amplihack-remote\n${lines.join("\n")}\n`;
+}
+
+async function gitConfig(git: Git, key: string, fallback: string): Promise<string> {
+  const r = await git.try(["config", "--get", key]);
+  return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : fallback;
+}
+
+/** A custom agent named by a path to a local file ships with the run; a bare name is looked up on the machine. */
+async function shippableAgentFile(executable: string, cwd: string): Promise<string | null> {
+  if (!executable.includes("/")) return null;
+  const path = isAbsolute(executable) ? executable : resolve(cwd, executable);
+  try {
+    await access(path, constants.R_OK);
+    if (!(await stat(path)).isFile()) return null;
+    return path;
+  } catch {
+    throw new RemoteError(
+      "usage",
+      `--agent-command names ${executable}, which does not exist or is not readable here.`,
+      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH.",
+    );
+  }
+}
+
+/**
+ * Refuses early, before bundling, when what ships is already over the limit: the on-disk size of
+ * exactly the objects reachable from the shipped refs, plus the .claude files.
+ */
+async function checkEstimatedSize(git: Git, files: { size: number }[], maxSizeMb: number): Promise<void> {
+  const out = await git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]);
+  const repoBytes = Number(out.trim()) || 0;
+  const claudeBytes = files.reduce((sum, f) => sum + f.size, 0);
+  const estimate = repoBytes + claudeBytes;
+  if (estimate > maxSizeMb * MB) {
+    throw new RemoteError(
+      "too-large",
+      `What would ship is about ${(estimate / MB).toFixed(1)} MB (git objects ${(repoBytes / MB).toFixed(1)} MB + .claude ${(claudeBytes / MB).toFixed(1)} MB), over the ${maxSizeMb} MB limit.`,
+      "Raise the limit with --max-size, or trim large files from history and .claude/.",
+    );
+  }
+}

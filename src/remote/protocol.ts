@@ -1,0 +1,95 @@
+/**
+ * The local side of the protocol spoken with src/remote/*.sh: where a run lives on a machine, the
+ * command lines that start, watch and stop it, and the shape of what they print. Both targets run
+ * exactly these commands, the local one in a sandbox directory, the azlin one through ssh.
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { shellQuote } from "../util/shell-quote.js";
+
+/** Our area in the machine's home directory; runs and slots live under it. */
+export const AREA = ".amplihack-remote";
+export const runDir = (runId: string) => `${AREA}/runs/${runId}`;
+export const ARCHIVE_NAME = "context.tar.gz";
+export const RESULTS_NAME = "results.tar.gz";
+
+/** The scripts ship inside the archive; find them next to this module (source) or the bundle. */
+export function remoteScriptsDir(): string {
+  const candidates = [new URL("./", import.meta.url), new URL("../src/remote/", import.meta.url)];
+  for (const url of candidates) {
+    const dir = fileURLToPath(url);
+    if (existsSync(`${dir}runner.sh`)) return dir;
+  }
+  throw new Error("amplihack-remote is installed without its remote scripts (src/remote/*.sh)");
+}
+
+/** Exit codes of the start command that mean something specific. */
+export const START_EXIT = { checksumMismatch: 20, runnerDidNotStart: 21 } as const;
+
+/**
+ * Verifies the uploaded archive against the sha256 we computed, then extracts and launches.
+ * The checksum is checked before a single byte of the archive is trusted.
+ */
+export function startCommand(runId: string, sha256: string): string {
+  const dir = shellQuote(runDir(runId));
+  return [
+    "set -e",
+    `cd ${dir}`,
+    `if ! printf '%s  %s\\n' ${sha256} ${ARCHIVE_NAME} | sha256sum -c --status; then echo "checksum mismatch for ${ARCHIVE_NAME}" >&2; exit ${START_EXIT.checksumMismatch}; fi`,
+    `tar -xzf ${ARCHIVE_NAME} --no-same-owner remote`,
+    "exec bash remote/start.sh",
+  ].join("\n");
+}
+
+export function prepareCommand(runId: string): string {
+  return `mkdir -p ${shellQuote(runDir(runId))}`;
+}
+
+export function statusCommand(runId: string): string {
+  const dir = shellQuote(runDir(runId));
+  return `if [ -f ${dir}/remote/status.sh ]; then bash ${dir}/remote/status.sh ${dir}; else echo '{"exists":false}'; fi`;
+}
+
+export function killCommand(runId: string): string {
+  const dir = shellQuote(runDir(runId));
+  return `bash ${dir}/remote/kill.sh ${dir}`;
+}
+
+/** The last `bytes` of the agent's log (already redacted of credential values on the machine). */
+export function tailCommand(runId: string, bytes: number): string {
+  return `tail -c ${Math.max(0, Math.floor(bytes))} ${shellQuote(runDir(runId))}/agent.log 2>/dev/null || true`;
+}
+
+export function removeRunCommand(runId: string): string {
+  return `rm -rf -- ${shellQuote(runDir(runId))}`;
+}
+
+export const remoteStatusSchema = z.union([
+  z.object({ exists: z.literal(false) }),
+  z.object({
+    exists: z.literal(true),
+    phase: z.enum(["starting", "setup", "running", "collecting", "done"]),
+    exitCode: z.number().int().nullable(),
+    heartbeatAge: z.number().nullable(),
+    logBytes: z.number(),
+    now: z.number(),
+  }),
+]);
+export type RemoteStatus = z.infer<typeof remoteStatusSchema>;
+
+export function parseRemoteStatus(stdout: string): RemoteStatus {
+  const line = stdout.trim().split("\n").pop() ?? "";
+  return remoteStatusSchema.parse(JSON.parse(line));
+}
+
+/** result.json written by runner.sh at the end of a run. */
+export const runResultSchema = z.object({
+  runId: z.string(),
+  status: z.enum(["succeeded", "failed", "timed-out", "killed", "setup-failed"]),
+  exitCode: z.number().int().nullable(),
+  startedAt: z.number().nullable(),
+  endedAt: z.number(),
+  hasBundle: z.boolean(),
+});
+export type RunResult = z.infer<typeof runResultSchema>;

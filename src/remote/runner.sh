@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Runs one task from start to finish on the machine, independent of the laptop that started it:
+# restore the repository, run the agent under a timeout enforced here, and pack the results so
+# that whoever asks later (the same process, another terminal, the MCP server) can fetch them.
+#
+# Files in the run directory (the protocol with the local side, see src/core/remote-protocol.ts):
+#   phase       setup | running | collecting | done
+#   heartbeat   epoch seconds, refreshed every 5 s while this script lives
+#   agent.pid   process group of the agent (the `timeout` wrapper leads it)
+#   exit_code   the agent's exit code, written last
+#   results.tar.gz  result.json, results.bundle (if any new commits), logs/
+set -uo pipefail
+trap '' HUP
+
+cd "$1" || exit 90
+run_dir=$(pwd -P)
+# shellcheck source=/dev/null
+. ./params.sh
+
+log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >> runner.log; }
+atomic_write() { printf '%s\n' "$2" > "$1.tmp" && mv -f "$1.tmp" "$1"; }
+set_phase() { atomic_write phase "$1"; log "phase $1"; }
+
+# --- credentials: read from the FIFO into this shell's environment only -------------------------
+secret_values=()
+if [ -p secrets.fifo ]; then
+  exec 3<secrets.fifo
+  rm -f secrets.fifo
+  while IFS= read -r line <&3 || [ -n "$line" ]; do
+    name=${line%%=*}
+    value=${line#*=}
+    case $name in '' | *[!A-Za-z0-9_]*) continue ;; esac
+    export "$name=$value" # a builtin: nothing is exec'd, so nothing shows in any argv
+    secret_values+=("$value")
+  done
+  exec 3<&-
+fi
+
+( while :; do date +%s > heartbeat.tmp && mv -f heartbeat.tmp heartbeat; sleep 5; done ) &
+heartbeat_pid=$!
+
+# Replaces every credential value in the agent's output before it reaches the log on disk.
+redact_stream() {
+  if [ ${#secret_values[@]} -eq 0 ]; then
+    cat
+    return
+  fi
+  local line v
+  while IFS= read -r line || [ -n "$line" ]; do
+    for v in "${secret_values[@]}"; do
+      [ ${#v} -ge 6 ] && line=${line//"$v"/[REDACTED]}
+    done
+    printf '%s\n' "$line"
+  done
+}
+
+agent_rc=""
+status="failed"
+
+collect_and_finish() {
+  set_phase collecting
+  rm -f results.bundle
+  local has_bundle=false
+  if [ -d workspace/.git ]; then
+    # Only the commits the run made: everything the shipped heads already contain is excluded.
+    local not_args=()
+    for c in $AR_SHIPPED_COMMITS; do not_args+=("^$c"); done
+    if out=$(git -C workspace bundle create --quiet ../results.bundle --branches "${not_args[@]}" 2>&1); then
+      has_bundle=true
+    elif printf '%s' "$out" | grep -q "empty bundle"; then
+      log "no new commits"
+    else
+      log "results bundle failed: $out"
+    fi
+  fi
+  mkdir -p logs
+  cp -f agent.log runner.log logs/ 2>/dev/null
+  if [ -d workspace/.claude/runtime/logs ]; then
+    mkdir -p logs/claude-runtime
+    cp -R workspace/.claude/runtime/logs/. logs/claude-runtime/ 2>/dev/null
+  fi
+  local started ended
+  started=$(cat started_at 2>/dev/null || echo null)
+  ended=$(date +%s)
+  printf '{"runId":"%s","status":"%s","exitCode":%s,"startedAt":%s,"endedAt":%s,"hasBundle":%s}\n' \
+    "$AR_RUN_ID" "$status" "${agent_rc:-null}" "$started" "$ended" "$has_bundle" > result.json
+  local members=(result.json logs)
+  [ "$has_bundle" = true ] && members+=(results.bundle)
+  tar -czf results.tar.gz.tmp "${members[@]}" && mv -f results.tar.gz.tmp results.tar.gz
+  set_phase done
+  atomic_write exit_code "${agent_rc:-255}"
+  kill "$heartbeat_pid" 2>/dev/null
+  exit 0
+}
+
+fail_setup() {
+  log "setup failed: $*"
+  printf 'amplihack-remote setup failed: %s\n' "$*" >> agent.log
+  status="setup-failed"
+  agent_rc=""
+  collect_and_finish
+}
+
+# --- setup --------------------------------------------------------------------------------------
+set_phase setup
+: > agent.log
+git init -q workspace || fail_setup "git init"
+cd workspace || fail_setup "cd workspace"
+git bundle verify --quiet ../repo.bundle >> ../runner.log 2>&1 || { cd ..; fail_setup "bundle does not verify"; }
+git fetch -q --update-head-ok ../repo.bundle \
+  '+refs/heads/*:refs/heads/*' '+refs/tags/*:refs/tags/*' "+$AR_START_REF:refs/amplihack-remote/start" \
+  >> ../runner.log 2>&1 || { cd ..; fail_setup "fetch from bundle"; }
+git config user.name "$AR_GIT_NAME"
+git config user.email "$AR_GIT_EMAIL"
+if [ -n "$AR_BRANCH" ]; then
+  git checkout -q -B "$AR_BRANCH" "$AR_START_COMMIT" >> ../runner.log 2>&1 || { cd ..; fail_setup "checkout"; }
+else
+  git checkout -q -b "amplihack-remote/$AR_RUN_ID" "$AR_START_COMMIT" >> ../runner.log 2>&1 || { cd ..; fail_setup "checkout"; }
+fi
+git update-ref -d refs/amplihack-remote/start
+if [ -d ../claude-dir ]; then
+  mkdir -p .claude
+  cp -R ../claude-dir/. .claude/ || { cd ..; fail_setup "copy .claude"; }
+fi
+cd "$run_dir" || exit 91
+
+if [ "${AR_ENSURE_AMPLIHACK:-0}" = 1 ]; then
+  bash remote/ensure-tooling.sh >> runner.log 2>&1 || fail_setup "installing the agent tooling (see runner.log)"
+  export PATH="$HOME/.local/bin:$PATH"
+fi
+
+# --- run ----------------------------------------------------------------------------------------
+agent_argv=()
+while IFS= read -r -d '' arg; do agent_argv+=("$arg"); done < agent.argv
+# An agent shipped in the archive is named relative to the run directory.
+case ${agent_argv[0]} in agent/*) agent_argv[0]="$run_dir/${agent_argv[0]}" ;; esac
+
+export AMPLIHACK_REMOTE_COMMAND="$AR_COMMAND"
+export AMPLIHACK_REMOTE_MAX_TURNS="$AR_MAX_TURNS"
+export AMPLIHACK_REMOTE_RUN_ID="$AR_RUN_ID"
+
+set_phase running
+date +%s > started_at
+rm -f agent.out
+mkfifo agent.out
+redact_stream < agent.out >> agent.log &
+redact_pid=$!
+(
+  cd workspace || exit 92
+  # timeout leads its own process group, so `kill -- -PGID` stops exactly this run's agent.
+  exec timeout --kill-after=30 "$AR_TIMEOUT_SECONDS" "${agent_argv[@]}"
+) < /dev/null > agent.out 2>&1 &
+agent_pid=$!
+echo "$agent_pid" > agent.pid
+wait "$agent_pid"
+agent_rc=$?
+wait "$redact_pid"
+rm -f agent.out agent.pid
+
+if [ -f killed ]; then
+  status="killed"
+elif [ "$agent_rc" -eq 124 ] || { [ "$agent_rc" -eq 137 ] && [ $(($(date +%s) - $(cat started_at))) -ge "$AR_TIMEOUT_SECONDS" ]; }; then
+  status="timed-out"
+elif [ "$agent_rc" -eq 0 ]; then
+  status="succeeded"
+else
+  status="failed"
+fi
+log "agent exited $agent_rc ($status)"
+collect_and_finish

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Prints one JSON line describing a run; the argument is the run directory.
+cd "$1" 2>/dev/null || { echo '{"exists":false}'; exit 0; }
+phase=$(cat phase 2>/dev/null || echo starting)
+exit_code=$(cat exit_code 2>/dev/null || echo null)
+now=$(date +%s)
+beat=$(cat heartbeat 2>/dev/null || echo "")
+age=null
+[ -n "$beat" ] && age=$((now - beat))
+log_bytes=$(wc -c < agent.log 2>/dev/null || echo 0)
+printf '{"exists":true,"phase":"%s","exitCode":%s,"heartbeatAge":%s,"logBytes":%s,"now":%s}\n' \
+  "$phase" "$exit_code" "$age" "$log_bytes" "$now"

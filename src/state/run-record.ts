@@ -1,0 +1,44 @@
+/**
+ * The durable record of a run: enough for any later process (another terminal, the MCP server
+ * after a restart) to find the run, follow it, retrieve it and clean up after it.
+ */
+import { z } from "zod";
+
+export const RUN_STATUSES = [
+  "pending",
+  "running",
+  "succeeded",
+  "failed",
+  "timed-out",
+  "killed",
+  "blocked",
+  "error",
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const FINISHED: readonly RunStatus[] = ["succeeded", "failed", "timed-out", "killed", "blocked", "error"];
+
+export const runRecordSchema = z.object({
+  id: z.string(),
+  repo: z.string(),
+  target: z.enum(["local", "azlin"]),
+  command: z.string(),
+  /** First line of the prompt, cut short: enough to recognise the run, never the whole text. */
+  promptPreview: z.string(),
+  status: z.enum(RUN_STATUSES),
+  vm: z.object({ name: z.string(), created: z.boolean(), deleted: z.boolean().default(false) }).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  startedAt: z.string().nullable().default(null),
+  endedAt: z.string().nullable().default(null),
+  exitCode: z.number().int().nullable().default(null),
+  shippedHeads: z.array(z.object({ ref: z.string(), commit: z.string() })).default([]),
+  resultRefs: z.array(z.string()).default([]),
+  retrieved: z.boolean().default(false),
+  keepVm: z.boolean().default(false),
+  detached: z.boolean().default(false),
+  logsDir: z.string().nullable().default(null),
+  error: z.object({ code: z.string(), message: z.string(), remedy: z.string() }).nullable().default(null),
+  /** Local process that drives the run synchronously, if any (to tell a dead driver from a live one). */
+  driverPid: z.number().int().nullable().default(null),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;

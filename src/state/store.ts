@@ -1,0 +1,115 @@
+/**
+ * One JSON file of runs, updated only under a lock held across read-modify-write, written
+ * atomically (write to a temporary file, then rename). Concurrent processes therefore never lose
+ * each other's updates. A corrupt file is never overwritten silently: it is kept as a backup and
+ * reported with the way out.
+ */
+import { copyFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import lockfile from "proper-lockfile";
+import writeFileAtomic from "write-file-atomic";
+import { z } from "zod";
+import { RemoteError } from "../core/errors.js";
+import { runsFile } from "./paths.js";
+import { type RunRecord, runRecordSchema } from "./run-record.js";
+
+export const SCHEMA_VERSION = 1;
+
+const stateSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  runs: z.record(z.string(), runRecordSchema),
+});
+export type StateData = z.infer<typeof stateSchema>;
+
+const empty = (): StateData => ({ schemaVersion: SCHEMA_VERSION, runs: {} });
+
+export class StateStore {
+  constructor(readonly file: string = runsFile()) {}
+
+  async read(): Promise<StateData> {
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return empty();
+      throw err;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw await this.corrupt(`it is not valid JSON (${(err as Error).message})`);
+    }
+    const parsed = stateSchema.safeParse(json);
+    if (!parsed.success) {
+      const version = (json as { schemaVersion?: unknown })?.schemaVersion;
+      if (typeof version === "number" && version > SCHEMA_VERSION) {
+        throw new RemoteError(
+          "state-corrupt",
+          `The state file ${this.file} was written by a newer amplihack-remote (schema ${version}).`,
+          "Upgrade amplihack-remote, or point AMPLIHACK_REMOTE_STATE_DIR elsewhere.",
+        );
+      }
+      throw await this.corrupt(parsed.error.issues[0]?.message ?? "unexpected shape");
+    }
+    return parsed.data;
+  }
+
+  /** Runs `mutate` on the freshest state under the lock and writes the result. */
+  async update<T>(mutate: (state: StateData) => T | Promise<T>): Promise<T> {
+    await mkdir(dirname(this.file), { recursive: true });
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(this.file, {
+        realpath: false,
+        stale: 15_000,
+        update: 5_000,
+        retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
+      });
+    } catch (err) {
+      throw new RemoteError(
+        "state-locked",
+        `Could not lock the state file ${this.file}: ${(err as Error).message}`,
+        "Another amplihack-remote process holds it; wait a moment and retry.",
+      );
+    }
+    try {
+      const state = await this.read();
+      const result = await mutate(state);
+      await writeFileAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+      return result;
+    } finally {
+      await release();
+    }
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return (await this.read()).runs[id];
+  }
+
+  async putRun(record: RunRecord): Promise<void> {
+    await this.update((s) => {
+      s.runs[record.id] = record;
+    });
+  }
+
+  async patchRun(id: string, patch: Partial<RunRecord>): Promise<RunRecord> {
+    return this.update((s) => {
+      const current = s.runs[id];
+      if (!current) throw new RemoteError("run-not-found", `No run ${id} in ${this.file}.`, "List runs with `amplihack-remote status`.");
+      const next = { ...current, ...patch, updatedAt: new Date().toISOString() };
+      s.runs[id] = next;
+      return next;
+    });
+  }
+
+  private async corrupt(reason: string): Promise<RemoteError> {
+    const backup = `${this.file}.corrupt-${Date.now()}`;
+    await copyFile(this.file, backup).catch(() => {});
+    return new RemoteError(
+      "state-corrupt",
+      `The state file ${this.file} is corrupt: ${reason}. A copy was kept at ${backup}.`,
+      `Inspect or repair it, or move it away (mv ${this.file} ${this.file}.old) to start afresh; VMs are still found by their Azure tags (amplihack-remote vms).`,
+    );
+  }
+}
