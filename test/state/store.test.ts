@@ -1,0 +1,54 @@
+import { fork } from "node:child_process";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { StateStore } from "../../src/state/store.js";
+import { record } from "./store-record.js";
+import { cleanup, tempDir } from "../support/repo.js";
+
+const dirs: string[] = [];
+afterEach(() => cleanup(...dirs.splice(0)));
+
+describe("StateStore", () => {
+  it("round-trips runs and patches them", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const store = new StateStore(join(dir, "state.json"));
+    await store.putRun(record("a"));
+    const patched = await store.patchRun("a", { status: "running" });
+    expect(patched.status).toBe("running");
+    expect((await store.getRun("a"))?.status).toBe("running");
+    await expect(store.patchRun("missing", {})).rejects.toThrow(/No run missing/);
+  });
+
+  it("reports a corrupt file with a remedy and keeps a backup instead of overwriting it", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir, "state.json");
+    writeFileSync(file, "{ not json");
+    const store = new StateStore(file);
+    const err = await store.update(() => {}).catch((e) => e);
+    expect(err.code).toBe("state-corrupt");
+    expect(err.remedy).toMatch(/move it away/);
+    expect(readdirSync(dir).some((f) => f.startsWith("state.json.corrupt-"))).toBe(true);
+    expect(existsSync(file)).toBe(true);
+  });
+
+  it("loses no update when 8 processes each make 50 read-modify-writes", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir, "state.json");
+    await new StateStore(file).putRun({ ...record("counter"), exitCode: 0 });
+    const worker = join(import.meta.dirname, "store-worker.ts");
+    const runs = Array.from({ length: 8 }, (_, i) =>
+      new Promise<number | null>((resolve) => {
+        const child = fork(worker, [file, String(i), "50"], { execArgv: ["--import", "tsx"], stdio: "inherit" });
+        child.on("exit", resolve);
+      }),
+    );
+    expect(await Promise.all(runs)).toEqual(Array(8).fill(0));
+    const state = await new StateStore(file).read();
+    expect(state.runs.counter.exitCode).toBe(400);
+    expect(Object.keys(state.runs)).toHaveLength(1 + 8);
+  });
+});
