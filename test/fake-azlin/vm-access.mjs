@@ -1,0 +1,187 @@
+// How the fake reaches a VM's home: directly (bash with cwd and HOME = the VM home) or, in ssh
+// mode, through a real sshd on 127.0.0.1 as a Unix user of its own whose home is the VM home, so
+// quoting, transfers and exit codes cross a real ssh boundary.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join } from "node:path";
+import { sleepSync, updateState, vmHome, vmRoot } from "./state.mjs";
+
+/** ssh mode is on when the test gave us a port and a client key. */
+export function sshMode(env) {
+  if (!env.AZLIN_FAKE_SSH_PORT || !env.AZLIN_FAKE_SSH_KEY) return null;
+  return { port: env.AZLIN_FAKE_SSH_PORT, key: env.AZLIN_FAKE_SSH_KEY };
+}
+
+/** The options our ssh and scp use; -F /dev/null keeps the caller's ssh config out of it. */
+function sshOptions(ssh) {
+  return [
+    "-F",
+    "/dev/null",
+    "-i",
+    ssh.key,
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    "UserKnownHostsFile=/dev/null",
+    "-o",
+    "LogLevel=Error",
+    "-o",
+    "ConnectTimeout=30",
+  ];
+}
+
+/** A Unix user name per fake VM: short (useradd allows 32) and unique per state directory. */
+export function sshUserFor(paths, name) {
+  return `azf${createHash("sha256").update(`${paths.dir}\0${name}`).digest("hex").slice(0, 10)}`;
+}
+
+function userExists(user) {
+  return spawnSync("getent", ["passwd", user], { stdio: "ignore" }).status === 0;
+}
+
+/** The VM's PATH: the test's extra directories (fake agents), then the usual system ones. */
+export function vmPath(env) {
+  const extra = env.AZLIN_FAKE_VM_PATH ? `${env.AZLIN_FAKE_VM_PATH}:` : "";
+  return `${extra}/usr/local/bin:/usr/bin:/bin`;
+}
+
+/**
+ * Makes sure the VM's Unix user exists (ssh mode). Users are made lazily, on the first connect or
+ * cp, so tests can seed VMs by writing state alone.
+ */
+export function ensureVmUser(env, paths, vm) {
+  const user = vm.ssh_user ?? sshUserFor(paths, vm.name);
+  const home = vmHome(paths, vm.name);
+  if (vm.ssh_user && userExists(user)) return user;
+  // The user must be able to walk to its home: the state directory is often a 0700 mkdtemp.
+  for (const dir of [paths.dir, paths.vmsDir, vmRoot(paths, vm.name)]) {
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o755);
+  }
+  mkdirSync(home, { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    // A '*' password field unlocks the account for key logins (sshd refuses locked users).
+    const r = spawnSync("useradd", ["-M", "-d", home, "-s", "/bin/bash", "-p", "*", user], {
+      encoding: "utf8",
+    });
+    if (r.status === 0 || r.status === 9 /* exists */) break;
+    // 1 and 10: /etc/passwd is locked by a parallel useradd; wait and retry.
+    if (attempt > 50) throw new Error(`fake azlin: useradd ${user} failed: ${r.stderr}`);
+    sleepSync(100 + Math.floor(Math.random() * 200));
+  }
+  if (env.AZLIN_FAKE_VM_PATH) {
+    // sshd reads ~/.ssh/environment when PermitUserEnvironment allows PATH (test/support/sshd.ts).
+    mkdirSync(join(home, ".ssh"), { recursive: true });
+    writeFileSync(join(home, ".ssh", "environment"), `PATH=${vmPath(env)}\n`);
+  }
+  execFileSync("chown", ["-R", `${user}:`, home]);
+  updateState(env, (state) => {
+    if (state.vms[vm.name]) state.vms[vm.name].ssh_user = user;
+  });
+  vm.ssh_user = user;
+  return user;
+}
+
+/** Deleting a VM ends its processes and its user, as deleting a real VM would. */
+export function removeVmUser(user) {
+  if (!user || !userExists(user)) return;
+  spawnSync("pkill", ["-KILL", "-U", user], { stdio: "ignore" });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const r = spawnSync("userdel", [user], { stdio: "ignore" });
+    if (r.status === 0 || r.status === 6 /* no such user */) return;
+    sleepSync(100);
+  }
+}
+
+function waitForExit(child) {
+  return new Promise((resolve) => {
+    child.on("error", () => resolve(255));
+    // A remote command killed by a signal makes ssh exit 255, as the real one does.
+    child.on("exit", (code, signal) => resolve(signal ? 255 : (code ?? 255)));
+  });
+}
+
+/**
+ * Runs the words after `--` on the VM the way ssh does: joined with spaces and parsed again by the
+ * remote shell. stdin, stdout and stderr pass straight through. Resolves to the exit code.
+ */
+export function runOnVm(env, paths, vm, words) {
+  const ssh = sshMode(env);
+  if (ssh) {
+    const user = ensureVmUser(env, paths, vm);
+    const child = spawn("ssh", ["-p", ssh.port, ...sshOptions(ssh), `${user}@127.0.0.1`, ...words], {
+      stdio: "inherit",
+    });
+    return waitForExit(child);
+  }
+  const home = vmHome(paths, vm.name);
+  // A VM's environment is its own: nothing of the caller's leaks in, as over ssh.
+  const vmEnv = {
+    HOME: home,
+    USER: vm.admin_username,
+    LOGNAME: vm.admin_username,
+    SHELL: "/bin/bash",
+    PATH: vmPath(env),
+    LANG: "C.UTF-8",
+  };
+  const child = spawn("bash", ["-c", words.join(" ")], { cwd: home, env: vmEnv, stdio: "inherit" });
+  return waitForExit(child);
+}
+
+/** Where a remote path points on a direct-mode VM: relative and `~/` paths are in its home. */
+function resolveRemote(home, path) {
+  if (path === "~" || path === "") return home;
+  if (path.startsWith("~/")) return join(home, path.slice(2));
+  return isAbsolute(path) ? path : join(home, path);
+}
+
+function copyLocally(src, dst) {
+  let st;
+  try {
+    st = statSync(src);
+  } catch {
+    return { ok: false, stderr: `scp: ${src}: No such file or directory\n` };
+  }
+  if (!st.isFile()) return { ok: false, stderr: `scp: ${src}: not a regular file\n` };
+  let target = dst;
+  if (existsSync(dst) && statSync(dst).isDirectory()) target = join(dst, basename(src));
+  if (!existsSync(dirname(target)))
+    return { ok: false, stderr: `scp: dest open "${dst}": No such file or directory\n` };
+  copyFileSync(src, target);
+  return { ok: true, stderr: "" };
+}
+
+/**
+ * Copies one file between here and the VM (`direction` is "up" or "down"), like scp without -r.
+ * Resolves to { ok, stderr }.
+ */
+export function copyWithVm(env, paths, vm, direction, localPath, remotePath) {
+  const ssh = sshMode(env);
+  if (!ssh) {
+    const home = vmHome(paths, vm.name);
+    const remote = resolveRemote(home, remotePath);
+    return Promise.resolve(
+      direction === "up" ? copyLocally(localPath, remote) : copyLocally(remote, localPath),
+    );
+  }
+  const user = ensureVmUser(env, paths, vm);
+  const remoteSpec = `${user}@127.0.0.1:${remotePath}`;
+  const args = [
+    "-P",
+    ssh.port,
+    ...sshOptions(ssh),
+    ...(direction === "up" ? [localPath, remoteSpec] : [remoteSpec, localPath]),
+  ];
+  return new Promise((resolve) => {
+    const child = spawn("scp", args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", (err) => resolve({ ok: false, stderr: `${err.message}\n` }));
+    child.on("exit", (code) => resolve({ ok: code === 0, stderr }));
+  });
+}
