@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { asRemoteError, ExitCode, RemoteError } from "../core/errors.js";
 import { COMMANDS, parseAgentCommand, TARGETS } from "../core/options.js";
 import { execCommand } from "./commands/exec.js";
+import { killCommand, outputCommand, retrieveCommand, startCommand, statusCommand } from "./commands/runs.js";
 import { VERSION } from "../version.js";
 
 function intArg(name: string) {
@@ -55,11 +56,74 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
 
-  program
+  const exec = program
     .command("exec")
     .description("Run COMMAND with PROMPT on a target and wait for the results (start + follow + retrieve + release).")
     .argument("<command>", `one of: ${COMMANDS.join(", ")}`)
-    .argument("<prompt>", "the task for the agent (quote it)")
+    .argument("<prompt>", "the task for the agent (quote it)");
+  addRunOptions(exec).action(async (command: string, prompt: string, o) => {
+    process.exitCode = await execCommand({ ...runOptionsFrom(o), command: command as never, prompt }, { json: o.json, signal: interruptSignal() });
+  });
+
+  const start = program
+    .command("start")
+    .description("Start one detached run per PROMPT, in parallel, and return once each agent is running.")
+    .argument("<prompt...>", "one or more tasks (quote each)")
+    .addOption(new Option("--command <command>", "what the agent does").choices([...COMMANDS]).default("auto"))
+    .option("--no-auto-retrieve", "leave finished runs on their machine until `retrieve`");
+  addRunOptions(start).action(async (prompts: string[], o) => {
+    process.exitCode = await startCommand({ ...runOptionsFrom(o), command: o.command }, prompts, {
+      json: o.json,
+      autoRetrieve: o.autoRetrieve,
+      signal: interruptSignal(),
+    });
+  });
+
+  program
+    .command("status")
+    .description("Show runs: pending, running, succeeded, failed, timed-out, killed (retrieves finished detached runs).")
+    .argument("[run]", "one run id (a unique prefix or suffix is enough)")
+    .option("--json", "machine-readable output", false)
+    .action(async (run: string | undefined, o) => {
+      process.exitCode = await statusCommand(run, { json: o.json });
+    });
+
+  program
+    .command("output")
+    .description("Show the tail of a run's agent log (redacted).")
+    .argument("<run>", "run id")
+    .option("-n, --lines <n>", "how many lines", intArg("--lines"), 50)
+    .option("-f, --follow", "keep printing new output until the run ends", false)
+    .option("--json", "machine-readable output", false)
+    .action(async (run: string, o) => {
+      process.exitCode = await outputCommand(run, { lines: o.lines, follow: o.follow, json: o.json, signal: interruptSignal() });
+    });
+
+  program
+    .command("kill")
+    .description("Stop a run's agent (that run only); its partial work can still be retrieved.")
+    .argument("<run>", "run id")
+    .option("--json", "machine-readable output", false)
+    .action(async (run: string, o) => {
+      process.exitCode = await killCommand(run, { json: o.json });
+    });
+
+  program
+    .command("retrieve")
+    .description("Bring a finished run's logs and branches home into remote-exec/, then release its VM.")
+    .argument("<run>", "run id")
+    .option("--keep-vm", "do not delete the VM afterwards", false)
+    .option("--json", "machine-readable output", false)
+    .action(async (run: string, o) => {
+      process.exitCode = await retrieveCommand(run, { json: o.json, keepVm: o.keepVm });
+    });
+
+  return program;
+}
+
+/** The options of the original spec, shared by exec and start. */
+function addRunOptions(command: Command): Command {
+  return command
     .option("--max-turns <n>", "agent turns, 1-50", intArg("--max-turns"), 10)
     .option("--vm-size <sku>", "Azure VM size (SKU)", "Standard_D2s_v3")
     .option("--vm-name <name>", "use this existing VM (never deleted)")
@@ -70,28 +134,23 @@ export function buildProgram(): Command {
     .addOption(new Option("--target <target>", "where to run").choices([...TARGETS]).default("azlin"))
     .option("--agent-command <cmd>", "run this agent instead of amplihack: an executable, or a JSON array of argv", agentArg)
     .option("--max-size <mb>", "refuse to upload more than this many MB", numberArg("--max-size"), 500)
-    .option("--json", "print the summary as JSON on stdout and no progress", false)
-    .action(async (command: string, prompt: string, o) => {
-      process.exitCode = await execCommand(
-        {
-          command: command as never,
-          prompt,
-          maxTurns: o.maxTurns,
-          vmSize: o.vmSize,
-          vmName: o.vmName,
-          keepVm: o.keepVm,
-          noReuse: o.reuse === false,
-          timeoutMinutes: o.timeout,
-          region: o.region,
-          target: o.target,
-          agentCommand: o.agentCommand,
-          maxSizeMb: o.maxSize,
-        },
-        { json: o.json, signal: interruptSignal() },
-      );
-    });
+    .option("--json", "print the result as JSON on stdout and no progress", false);
+}
 
-  return program;
+// biome-ignore lint/suspicious/noExplicitAny: commander's parsed options are untyped
+function runOptionsFrom(o: any) {
+  return {
+    maxTurns: o.maxTurns,
+    vmSize: o.vmSize,
+    vmName: o.vmName,
+    keepVm: o.keepVm,
+    noReuse: o.reuse === false,
+    timeoutMinutes: o.timeout,
+    region: o.region,
+    target: o.target,
+    agentCommand: o.agentCommand,
+    maxSizeMb: o.maxSize,
+  };
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -63,6 +63,7 @@ export interface BuildContextInput {
   /** Where a relative --agent-command path is resolved (the user's working directory). */
   cwd: string;
   cacheDir?: string;
+  env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }
@@ -151,7 +152,7 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
           AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
           AR_COMMAND: options.command,
           AR_MAX_TURNS: String(options.maxTurns),
-          AR_TIMEOUT_SECONDS: String(timeoutSeconds(options)),
+          AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input.env)),
           AR_ENSURE_AMPLIHACK: invocation.isDefaultAgent && options.target === "azlin" ? "1" : "0",
         }),
       );

@@ -71,8 +71,10 @@ export const remoteStatusSchema = z.union([
     exists: z.literal(true),
     phase: z.enum(["starting", "setup", "running", "collecting", "done"]),
     exitCode: z.number().int().nullable(),
+    outcome: z.enum(["succeeded", "failed", "timed-out", "killed", "setup-failed"]).nullable(),
     heartbeatAge: z.number().nullable(),
     logBytes: z.number(),
+    startedAt: z.number().nullable(),
     now: z.number(),
   }),
 ]);

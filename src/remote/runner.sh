@@ -7,6 +7,7 @@
 #   phase       setup | running | collecting | done
 #   heartbeat   epoch seconds, refreshed every 5 s while this script lives
 #   agent.pid   process group of the agent (the `timeout` wrapper leads it)
+#   outcome     succeeded | failed | timed-out | killed | setup-failed
 #   exit_code   the agent's exit code, written last
 #   results.tar.gz  result.json, results.bundle (if any new commits), logs/
 set -uo pipefail
@@ -87,6 +88,7 @@ collect_and_finish() {
   local members=(result.json logs)
   [ "$has_bundle" = true ] && members+=(results.bundle)
   tar -czf results.tar.gz.tmp "${members[@]}" && mv -f results.tar.gz.tmp results.tar.gz
+  atomic_write outcome "$status"
   set_phase done
   atomic_write exit_code "${agent_rc:-255}"
   kill "$heartbeat_pid" 2>/dev/null

@@ -8,5 +8,8 @@ beat=$(cat heartbeat 2>/dev/null || echo "")
 age=null
 [ -n "$beat" ] && age=$((now - beat))
 log_bytes=$(wc -c < agent.log 2>/dev/null || echo 0)
-printf '{"exists":true,"phase":"%s","exitCode":%s,"heartbeatAge":%s,"logBytes":%s,"now":%s}\n' \
-  "$phase" "$exit_code" "$age" "$log_bytes" "$now"
+outcome=$(cat outcome 2>/dev/null || true)
+[ -n "$outcome" ] && outcome="\"$outcome\"" || outcome=null
+started=$(cat started_at 2>/dev/null || echo null)
+printf '{"exists":true,"phase":"%s","exitCode":%s,"outcome":%s,"heartbeatAge":%s,"logBytes":%s,"startedAt":%s,"now":%s}\n' \
+  "$phase" "$exit_code" "$outcome" "$age" "$log_bytes" "$started" "$now"

@@ -40,5 +40,9 @@ export const runRecordSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), remedy: z.string() }).nullable().default(null),
   /** Local process that drives the run synchronously, if any (to tell a dead driver from a live one). */
   driverPid: z.number().int().nullable().default(null),
+  /** Detached runs: retrieve and release as soon as a status check sees the run finished. */
+  autoRetrieve: z.boolean().default(true),
+  /** The summary of the retrieved results (branches, logs, release), kept so retrieve is idempotent. */
+  summary: z.record(z.string(), z.unknown()).nullable().default(null),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;

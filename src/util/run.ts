@@ -61,7 +61,7 @@ export const defaultRunner: Runner = async (command, args, options = {}) => {
     canceled: Boolean(result.isCanceled),
     failedToStart,
   };
-  if (failedToStart && !out.stderr) out.stderr = result.message;
+  if (failedToStart && !out.stderr) out.stderr = result.message ?? "failed to start";
   // Never throws on a non-zero exit: each caller knows what a failure of its command means.
   return out;
 };

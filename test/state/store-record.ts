@@ -24,5 +24,7 @@ export function record(id: string): RunRecord {
     logsDir: null,
     error: null,
     driverPid: null,
+    autoRetrieve: true,
+    summary: null,
   };
 }

@@ -54,6 +54,8 @@ export async function startRun(
     logsDir: null,
     error: null,
     driverPid: process.pid,
+    autoRetrieve: true,
+    summary: null,
   };
   await deps.store.putRun(record);
 
@@ -68,6 +70,7 @@ export async function startRun(
       invocation: validated.invocation,
       cwd: deps.cwd,
       cacheDir: deps.scanCacheDir,
+      env: deps.env,
       signal,
       onProgress: (m) => progress.report("scan", m),
     });

@@ -1,0 +1,123 @@
+/**
+ * The detached-run commands: start, status, output, kill, retrieve. Each is a thin adapter over
+ * src/core/runs/: parse, call, print, return an exit code.
+ */
+import { ExitCode } from "../../core/errors.js";
+import type { RunOptionsInput } from "../../core/options.js";
+import { killRun } from "../../core/runs/kill-run.js";
+import type { RunView } from "../../core/runs/refresh-run.js";
+import { retrieveDetached } from "../../core/runs/retrieve-detached.js";
+import { followOutput, runOutput } from "../../core/runs/run-output.js";
+import { runStatus } from "../../core/runs/run-status.js";
+import { startDetached } from "../../core/runs/start-detached.js";
+import { formatElapsed } from "../../core/workflow/follow-run.js";
+import { formatSummary } from "../../core/workflow/summary.js";
+import { cliDeps } from "../deps.js";
+import { progressRenderer } from "../render-progress.js";
+import { exitCodeFor } from "./exec.js";
+
+const print = (json: boolean, data: unknown, text: string) =>
+  process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text}\n`);
+
+export async function startCommand(
+  base: Omit<RunOptionsInput, "prompt">,
+  prompts: string[],
+  opts: { json: boolean; autoRetrieve: boolean; signal: AbortSignal },
+): Promise<number> {
+  const progress = progressRenderer({ json: opts.json });
+  const outcomes = await startDetached(cliDeps(progress.listener), base, prompts, opts);
+  progress.done();
+  const text = outcomes
+    .map((o) =>
+      o.ok
+        ? `started ${o.runId} on ${o.vm}  "${o.prompt.split("\n")[0].slice(0, 60)}"`
+        : `FAILED  ${o.runId}  ${o.error?.message}\n        → ${o.error?.remedy}`,
+    )
+    .concat(outcomes.some((o) => o.ok) ? ["Follow with: amplihack-remote status   |   amplihack-remote output RUN --follow"] : [])
+    .join("\n");
+  print(opts.json, { runs: outcomes }, text);
+  return outcomes.every((o) => o.ok) ? ExitCode.ok : ExitCode.runFailed;
+}
+
+export function viewJson(v: RunView) {
+  const r = v.record;
+  return {
+    runId: r.id,
+    status: r.status,
+    exitCode: r.exitCode,
+    target: r.target,
+    vm: r.vm?.name ?? null,
+    phase: v.live?.phase ?? null,
+    elapsedSeconds: v.elapsedSeconds,
+    heartbeatAgeSeconds: v.live?.heartbeatAge ?? null,
+    retrieved: r.retrieved,
+    resultRefs: r.resultRefs,
+    command: r.command,
+    prompt: r.promptPreview,
+    repo: r.repo,
+    createdAt: r.createdAt,
+    unreachable: v.unreachable ?? null,
+    error: r.error,
+  };
+}
+
+export async function statusCommand(runId: string | undefined, opts: { json: boolean }): Promise<number> {
+  const entries = await runStatus(cliDeps(), runId);
+  if (opts.json) {
+    print(true, { runs: entries.map((e) => ({ ...viewJson(e), retrievedNow: e.retrievedNow ?? null, retrieveError: e.retrieveError ?? null })) }, "");
+    return ExitCode.ok;
+  }
+  if (entries.length === 0) {
+    print(false, null, "No runs yet. Start one with `amplihack-remote start PROMPT` or `amplihack-remote exec auto PROMPT`.");
+    return ExitCode.ok;
+  }
+  const rows = entries.map((e) => {
+    const j = viewJson(e);
+    const elapsed = j.elapsedSeconds !== null ? formatElapsed(j.elapsedSeconds) : "-";
+    const extra = [
+      j.phase && j.status === "running" ? j.phase : "",
+      j.exitCode !== null ? `exit ${j.exitCode}` : "",
+      j.retrieved ? "retrieved" : "",
+      j.unreachable ? `unreachable: ${j.unreachable}` : "",
+      e.retrieveError ? `retrieve failed: ${e.retrieveError}` : "",
+      j.error && j.status === "error" ? j.error.message : "",
+    ].filter(Boolean);
+    return `${j.runId}  ${j.status.padEnd(10)} ${elapsed.padStart(7)}  ${(j.vm ?? j.target).padEnd(28)} ${j.prompt.slice(0, 40).padEnd(40)} ${extra.join(", ")}`;
+  });
+  print(false, null, [`RUN                   STATUS     ELAPSED  MACHINE                      PROMPT`, ...rows].join("\n"));
+  for (const e of entries) if (e.retrievedNow) print(false, null, `\n${formatSummary(e.retrievedNow)}`);
+  return ExitCode.ok;
+}
+
+export async function outputCommand(
+  runId: string,
+  opts: { lines: number; follow: boolean; json: boolean; signal: AbortSignal },
+): Promise<number> {
+  const deps = cliDeps();
+  if (!opts.follow) {
+    const out = await runOutput(deps, runId, { lines: opts.lines });
+    print(opts.json, out, out.text);
+    return ExitCode.ok;
+  }
+  // --follow: the last lines first, then everything new until the run ends (or Ctrl-C).
+  const first = await runOutput(deps, runId, { lines: opts.lines });
+  if (first.text) process.stdout.write(`${first.text}\n`);
+  if (first.source === "retrieved-logs") return ExitCode.ok;
+  await followOutput(deps, runId, (chunk) => process.stdout.write(chunk), {
+    fromByte: first.bytes,
+    signal: opts.signal,
+  });
+  return ExitCode.ok;
+}
+
+export async function killCommand(runId: string, opts: { json: boolean }): Promise<number> {
+  const view = await killRun(cliDeps(), runId);
+  print(opts.json, viewJson(view), `${view.record.id}: ${view.record.status}. Its partial work can be fetched with: amplihack-remote retrieve ${view.record.id}`);
+  return ExitCode.ok;
+}
+
+export async function retrieveCommand(runId: string, opts: { json: boolean; keepVm: boolean }): Promise<number> {
+  const summary = await retrieveDetached(cliDeps(), runId, { release: !opts.keepVm });
+  print(opts.json, summary, formatSummary(summary));
+  return exitCodeFor(summary.status, summary.error?.code);
+}

@@ -1,0 +1,110 @@
+/**
+ * Brings a run record up to date with the truth on its machine. Any process can do this, which is
+ * what makes a detached run followable from another terminal or after a restart.
+ */
+import { readStatus } from "../workflow/follow-run.js";
+import type { RemoteStatus } from "../../remote/protocol.js";
+import { FINISHED, type RunRecord, type RunStatus } from "../../state/run-record.js";
+import type { Lease } from "../../targets/types.js";
+import { asRemoteError, RemoteError } from "../errors.js";
+import type { WorkflowDeps } from "../workflow/deps.js";
+
+export interface RunView {
+  record: RunRecord;
+  /** What the machine said, when it was asked. */
+  live: (RemoteStatus & { exists: true }) | null;
+  /** Why the machine could not be asked, when it could not. */
+  unreachable?: string;
+  elapsedSeconds: number | null;
+}
+
+export async function loadRun(deps: WorkflowDeps, runId: string): Promise<RunRecord> {
+  const state = await deps.store.read();
+  const exact = state.runs[runId];
+  if (exact) return exact;
+  // A unique prefix is enough, as with git object names.
+  const matches = Object.keys(state.runs).filter((id) => id.startsWith(runId) || id.endsWith(runId));
+  if (matches.length === 1) return state.runs[matches[0]];
+  throw new RemoteError(
+    "run-not-found",
+    matches.length > 1 ? `Run id ${runId} is ambiguous: ${matches.join(", ")}.` : `No run ${runId} is known here.`,
+    "List runs with `amplihack-remote status`.",
+  );
+}
+
+export async function attachLease(deps: WorkflowDeps, record: RunRecord): Promise<Lease> {
+  return deps.target(record.target).attach({
+    runId: record.id,
+    vmName: record.vm?.name ?? null,
+    created: record.vm?.created ?? false,
+  });
+}
+
+function driverAlive(pid: number | null): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+const outcomeToStatus = (outcome: string | null, exitCode: number | null): RunStatus => {
+  if (outcome === "setup-failed") return "failed";
+  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed") return outcome;
+  return exitCode === 0 ? "succeeded" : "failed";
+};
+
+export async function refreshRun(deps: WorkflowDeps, record: RunRecord, signal?: AbortSignal): Promise<RunView> {
+  const elapsed = (r: RunRecord) =>
+    r.startedAt ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000) : null;
+  if (FINISHED.includes(record.status)) return { record, live: null, elapsedSeconds: elapsed(record) };
+
+  if (record.status === "pending") {
+    // Still being started. If the process starting it is gone (killed, crashed), it never will be.
+    if (driverAlive(record.driverPid)) return { record, live: null, elapsedSeconds: null };
+    const patched = await deps.store.patchRun(record.id, {
+      status: "error",
+      endedAt: new Date().toISOString(),
+      driverPid: null,
+      error: {
+        code: "interrupted",
+        message: "The process starting this run died before the agent started.",
+        remedy: record.vm && !record.vm.deleted && record.vm.created
+          ? `Delete its VM with \`amplihack-remote cleanup ${record.vm.name}\`.`
+          : "Start it again.",
+      },
+    });
+    return { record: patched, live: null, elapsedSeconds: null };
+  }
+
+  let live: RemoteStatus;
+  try {
+    const lease = await attachLease(deps, record);
+    live = (await readStatus(lease.machine, record.id, signal)).status;
+  } catch (err) {
+    return { record, live: null, unreachable: asRemoteError(err).message, elapsedSeconds: elapsed(record) };
+  }
+  if (!live.exists) {
+    const patched = await deps.store.patchRun(record.id, {
+      status: "error",
+      endedAt: new Date().toISOString(),
+      error: {
+        code: "remote-failed",
+        message: `The run's directory is gone from ${record.vm?.name ?? "the machine"}.`,
+        remedy: "Its results cannot be retrieved; start the task again.",
+      },
+    });
+    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
+  }
+  if (live.phase === "done") {
+    const patched = await deps.store.patchRun(record.id, {
+      status: outcomeToStatus(live.outcome, live.exitCode),
+      exitCode: live.exitCode,
+      endedAt: new Date().toISOString(),
+    });
+    return { record: patched, live, elapsedSeconds: elapsed(patched) };
+  }
+  return { record, live, elapsedSeconds: live.startedAt ? live.now - live.startedAt : elapsed(record) };
+}

@@ -1,0 +1,39 @@
+/**
+ * `status [RUN]`: every run (or one) brought up to date; finished detached runs that asked for it
+ * are retrieved and their machines released on the way.
+ */
+import { asRemoteError } from "../errors.js";
+import type { WorkflowDeps } from "../workflow/deps.js";
+import type { RunSummary } from "../workflow/summary.js";
+import { loadRun, type RunView, refreshRun } from "./refresh-run.js";
+import { retrieveAndRelease } from "./retrieve-detached.js";
+
+export interface StatusEntry extends RunView {
+  retrievedNow?: RunSummary;
+  retrieveError?: string;
+}
+
+export async function runStatus(
+  deps: WorkflowDeps,
+  runId?: string,
+  options: { autoRetrieve?: boolean; signal?: AbortSignal } = {},
+): Promise<StatusEntry[]> {
+  const records = runId ? [await loadRun(deps, runId)] : Object.values((await deps.store.read()).runs);
+  records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return Promise.all(
+    records.map(async (record): Promise<StatusEntry> => {
+      const view = await refreshRun(deps, record, options.signal);
+      const r = view.record;
+      const finishedRemotely = r.startedAt && !r.retrieved && ["succeeded", "failed", "timed-out", "killed"].includes(r.status);
+      if (finishedRemotely && r.detached && r.autoRetrieve && options.autoRetrieve !== false) {
+        try {
+          const summary = await retrieveAndRelease(deps, r, { signal: options.signal });
+          return { ...view, record: await loadRun(deps, r.id), retrievedNow: summary };
+        } catch (err) {
+          return { ...view, retrieveError: asRemoteError(err).message };
+        }
+      }
+      return view;
+    }),
+  );
+}

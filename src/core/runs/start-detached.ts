@@ -1,0 +1,46 @@
+/**
+ * `start`: launches one run per prompt, in parallel, and returns as soon as each agent is running
+ * on its machine. Nothing local needs to stay alive: status, output, kill and retrieve pick the
+ * runs up from the state file and the machines.
+ */
+import { rm } from "node:fs/promises";
+import { asRemoteError } from "../errors.js";
+import type { RunOptionsInput } from "../options.js";
+import { createProgress } from "../progress.js";
+import { newRunId } from "../run-id.js";
+import type { WorkflowDeps } from "../workflow/deps.js";
+import { parseRunOptions } from "../workflow/execute-run.js";
+import { startRun } from "../workflow/start-run.js";
+
+export interface StartOutcome {
+  prompt: string;
+  runId: string;
+  ok: boolean;
+  vm: string | null;
+  error?: { code: string; message: string; remedy: string };
+}
+
+export async function startDetached(
+  deps: WorkflowDeps,
+  base: Omit<RunOptionsInput, "prompt">,
+  prompts: string[],
+  options: { autoRetrieve?: boolean; signal?: AbortSignal } = {},
+): Promise<StartOutcome[]> {
+  // Validate every prompt before starting any, so a typo never half-starts a batch.
+  const parsed = prompts.map((prompt) => parseRunOptions({ ...base, prompt } as RunOptionsInput));
+  const progress = createProgress(deps.onProgress);
+  return Promise.all(
+    parsed.map(async (opts) => {
+      const runId = newRunId();
+      try {
+        const started = await startRun(deps, opts, progress, options.signal, runId);
+        await rm(started.pkg.dir, { recursive: true, force: true });
+        await deps.store.patchRun(runId, { detached: true, driverPid: null, autoRetrieve: options.autoRetrieve ?? true });
+        return { prompt: opts.prompt, runId, ok: true, vm: started.lease.machine.name };
+      } catch (err) {
+        const e = asRemoteError(err);
+        return { prompt: opts.prompt, runId, ok: false, vm: null, error: { code: e.code, message: e.message, remedy: e.remedy } };
+      }
+    }),
+  );
+}
