@@ -30,6 +30,15 @@ export interface ScanStats {
   skippedLarge: number;
   allowlisted: number;
   durationMs: number;
+  /** Unique blobs reachable from the shipped refs (scanned, cached or skipped). */
+  blobsTotal?: number;
+  /** Blobs and files that passed the keyword prefilter and went through the rules. */
+  reachedEngine?: number;
+  /** Worker threads used; 0 when everything ran on the calling thread. */
+  workers?: number;
+  /** The two kinds of allowlisting, which add up to `allowlisted`. */
+  allowlistedInline?: number;
+  allowlistedByFile?: number;
 }
 
 export interface ScanReport {

@@ -1,0 +1,287 @@
+/**
+ * The blobs a bundle of `revs` would carry, for the secret gate: every unique blob reachable from
+ * those revs, listed with its size, then streamed one at a time from `git cat-file --batch` so
+ * memory stays bounded however long the history. Which commit and ref contain a blob is only asked
+ * for blobs that had findings, because it means walking the history again.
+ */
+
+import { createInterface } from "node:readline";
+import { execa, type ResultPromise } from "execa";
+import { RemoteError } from "../core/errors.js";
+import { createGit } from "./git.js";
+
+export interface ReachableBlob {
+  oid: string;
+  /** The first path rev-list saw the blob at. */
+  path: string;
+  size: number;
+}
+
+export interface BlobWithContent extends ReachableBlob {
+  content: Buffer;
+}
+
+export interface BlobLocation {
+  commit: string;
+  ref?: string;
+  path?: string;
+}
+
+interface StreamOptions {
+  signal?: AbortSignal;
+}
+
+/** Every unique blob reachable from `revs` (`--branches`, `--tags`, `HEAD`, a sha...). */
+export async function listReachableBlobs(
+  repo: string,
+  revs: readonly string[],
+  options: StreamOptions = {},
+): Promise<ReachableBlob[]> {
+  if (revs.length === 0) return [];
+  // rev-list prints each object once; --filter drops trees and blobs' cousins from its output
+  // (commits still appear) and batch-check adds type and size without reading contents.
+  const revList = spawnGit(
+    repo,
+    ["rev-list", "--objects", "--filter=object:type=blob", ...revs, "--"],
+    options,
+  );
+  const check = spawnGit(
+    repo,
+    ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"],
+    {
+      ...options,
+      stdin: true,
+    },
+  );
+  revList.stdout.pipe(check.stdin!);
+  const blobs: ReachableBlob[] = [];
+  const lines = createInterface({ input: check.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    const first = line.indexOf(" ");
+    const second = line.indexOf(" ", first + 1);
+    const third = line.indexOf(" ", second + 1);
+    if (line.slice(first + 1, second) !== "blob") continue;
+    blobs.push({
+      oid: line.slice(0, first),
+      size: Number(line.slice(second + 1, third === -1 ? undefined : third)),
+      path: third === -1 ? "" : line.slice(third + 1),
+    });
+  }
+  await expectSuccess(revList, "rev-list");
+  await expectSuccess(check, "cat-file --batch-check");
+  return blobs;
+}
+
+/**
+ * Streams the contents of `oids` in the order given. The generator only pulls from git as fast as
+ * its consumer takes blobs, so a slow scanner pauses git instead of filling memory.
+ */
+export async function* readBlobs(
+  repo: string,
+  oids: readonly string[],
+  options: StreamOptions = {},
+): AsyncGenerator<{ oid: string; content: Buffer }> {
+  if (oids.length === 0) return;
+  const child = spawnGit(repo, ["cat-file", "--batch"], { ...options, stdin: true });
+  child.stdin!.on("error", () => {}); // git exiting early surfaces through its exit code
+  child.stdin!.end(`${oids.join("\n")}\n`);
+  let finished = false;
+  try {
+    yield* parseBatchOutput(child.stdout as AsyncIterable<Buffer>);
+    finished = true;
+  } finally {
+    if (!finished) child.kill();
+  }
+  await expectSuccess(child, "cat-file --batch");
+}
+
+/** `listReachableBlobs` then `readBlobs`: every reachable blob with its content. */
+export async function* streamReachableBlobs(
+  repo: string,
+  revs: readonly string[],
+  options: StreamOptions & { maxBytes?: number } = {},
+): AsyncGenerator<BlobWithContent> {
+  const blobs = (await listReachableBlobs(repo, revs, options)).filter(
+    (b) => options.maxBytes === undefined || b.size <= options.maxBytes,
+  );
+  const byOid = new Map(blobs.map((b) => [b.oid, b]));
+  for await (const { oid, content } of readBlobs(
+    repo,
+    blobs.map((b) => b.oid),
+    options,
+  )) {
+    const meta = byOid.get(oid);
+    if (meta) yield { ...meta, content };
+  }
+}
+
+/**
+ * Parses `<oid> <type> <size>\n<content>\n` records. A blob's bytes may span many chunks; they are
+ * collected as a list and joined once, so a large blob is copied once and not once per chunk.
+ */
+export async function* parseBatchOutput(
+  stream: AsyncIterable<Buffer>,
+): AsyncGenerator<{ oid: string; content: Buffer }> {
+  let carry: Buffer | null = null;
+  let current: { oid: string; size: number; parts: Buffer[]; have: number } | null = null;
+  for await (const chunk of stream) {
+    const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = null;
+    let pos = 0;
+    while (pos < data.length) {
+      if (current) {
+        const take = Math.min(current.size + 1 - current.have, data.length - pos);
+        current.parts.push(data.subarray(pos, pos + take));
+        current.have += take;
+        pos += take;
+        if (current.have === current.size + 1) {
+          const whole =
+            current.parts.length === 1 ? current.parts[0]! : Buffer.concat(current.parts, current.have);
+          const done = current;
+          current = null;
+          yield { oid: done.oid, content: whole.subarray(0, done.size) };
+        }
+        continue;
+      }
+      const nl = data.indexOf(10, pos);
+      if (nl === -1) {
+        carry = data.subarray(pos);
+        break;
+      }
+      const header = data.toString("latin1", pos, nl).split(" ");
+      pos = nl + 1;
+      // "<oid> missing" (or ambiguous): nothing follows; the caller sees the blob never arrived.
+      if (header.length < 3) continue;
+      current = { oid: header[0]!, size: Number(header[2]), parts: [], have: 0 };
+    }
+  }
+}
+
+/**
+ * A commit containing each blob, a ref among `revs` that reaches it, and the blob's path there.
+ * One pass over `git log --raw` for all blobs at once (each --find-object would walk the whole
+ * history again); it stops as soon as every blob is placed.
+ */
+export async function locateBlobs(
+  repo: string,
+  oids: readonly string[],
+  revs: readonly string[],
+  options: StreamOptions = {},
+): Promise<Map<string, BlobLocation>> {
+  const found = new Map<string, BlobLocation>();
+  if (oids.length === 0) return found;
+  const wanted = new Set(oids);
+  const log = spawnGit(
+    repo,
+    [
+      "-c",
+      "core.quotePath=off",
+      "log",
+      "--format=commit %H",
+      "--raw",
+      "--no-abbrev",
+      "--no-renames",
+      "--diff-merges=first-parent",
+      ...revs,
+      "--",
+    ],
+    options,
+  );
+  let commit = "";
+  const lines = createInterface({ input: log.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (line.startsWith("commit ")) {
+      commit = line.slice(7);
+      continue;
+    }
+    if (!line.startsWith(":")) continue;
+    // :<old mode> <new mode> <old oid> <new oid> <status>\t<path>: the blob is in this commit
+    // when it is the new side (added or modified to it), not when it was deleted here.
+    const tab = line.indexOf("\t");
+    const fields = line.slice(1, tab).split(" ");
+    const newOid = fields[3];
+    if (!newOid || !wanted.has(newOid) || found.has(newOid)) continue;
+    found.set(newOid, { commit, path: unquotePath(line.slice(tab + 1)) });
+    if (found.size === wanted.size) break;
+  }
+  lines.close();
+  log.kill();
+  await log.catch(() => {});
+
+  const refOf = new Map<string, string | undefined>();
+  for (const loc of found.values()) {
+    if (!refOf.has(loc.commit)) refOf.set(loc.commit, await refReaching(repo, loc.commit, revs));
+    loc.ref = refOf.get(loc.commit);
+  }
+  return found;
+}
+
+/** Prefer a branch, then a tag, then whichever explicit rev (HEAD, the WIP ref) reaches the commit. */
+async function refReaching(
+  repo: string,
+  commit: string,
+  revs: readonly string[],
+): Promise<string | undefined> {
+  const git = createGit(repo);
+  const patterns = new Set<string>();
+  for (const rev of revs) {
+    if (rev === "--branches") patterns.add("refs/heads");
+    else if (rev === "--tags") patterns.add("refs/tags");
+    else if (rev === "--remotes") patterns.add("refs/remotes");
+    else if (rev === "--all") patterns.add("refs");
+  }
+  if (patterns.size > 0) {
+    const out = await git.try(["for-each-ref", "--contains", commit, "--format=%(refname)", ...patterns]);
+    const refs = out.stdout.split("\n").filter(Boolean);
+    const pick =
+      refs.find((r) => r.startsWith("refs/heads/")) ??
+      refs.find((r) => r.startsWith("refs/tags/")) ??
+      refs[0];
+    if (pick) return pick;
+  }
+  for (const rev of revs) {
+    if (rev.startsWith("-") || rev.startsWith("^")) continue;
+    const r = await git.try(["merge-base", "--is-ancestor", commit, rev]);
+    if (r.exitCode === 0) return rev;
+  }
+  return undefined;
+}
+
+function unquotePath(p: string): string {
+  if (!p.startsWith('"') || !p.endsWith('"')) return p;
+  return p.slice(1, -1).replace(/\\(["\\tn])/g, (_m, c: string) => ({ t: "\t", n: "\n" })[c] ?? c);
+}
+
+type GitChild = ResultPromise<{ buffer: false; reject: false }> & { stderrTail: () => string };
+
+function spawnGit(repo: string, args: string[], options: StreamOptions & { stdin?: boolean }): GitChild {
+  const child = execa("git", args, {
+    cwd: repo,
+    buffer: false,
+    reject: false,
+    stdin: options.stdin ? "pipe" : "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    cancelSignal: options.signal,
+    forceKillAfterDelay: 2_000,
+  }) as unknown as GitChild;
+  // Read stderr from the start: an unread pipe would stall git once it fills.
+  let tail = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-2000);
+  });
+  child.stderrTail = () => tail;
+  return child;
+}
+
+async function expectSuccess(child: GitChild, what: string): Promise<void> {
+  const result = await child;
+  if (result.isCanceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
+  if (result.exitCode !== 0) {
+    throw new RemoteError(
+      "package-failed",
+      `git ${what} failed while listing what would ship (exit ${result.exitCode}): ${child.stderrTail().trim()}`,
+      "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry.",
+    );
+  }
+}

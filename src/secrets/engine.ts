@@ -1,0 +1,121 @@
+/**
+ * Scans one text: prefilter, our rules, then secretlint; overlapping matches on a line are reduced
+ * to the most specific one, every value is masked here, and raw values go no further.
+ */
+import { createHash } from "node:crypto";
+import { hasInlineMarker } from "./allowlist.js";
+import { maskValue } from "./mask.js";
+import { buildGates } from "./prefilter.js";
+import { OWN_RULES, RULES_REVISION } from "./rules.js";
+import { runSecretlint, SECRETLINT_MARKERS, SECRETLINT_SIGNATURE } from "./secretlint.js";
+
+export interface RawFinding {
+  rule: string;
+  line: number;
+  column: number;
+  masked: string;
+  /** The line (or the one before it) carries `pragma: allowlist secret` or `gitleaks:allow`. */
+  allowedInline: boolean;
+}
+
+export interface TextScanResult {
+  findings: RawFinding[];
+  /** False when the prefilter cleared the text without running any rule. */
+  reachedEngine: boolean;
+}
+
+const gates = buildGates(OWN_RULES, SECRETLINT_MARKERS);
+
+interface Candidate {
+  rule: string;
+  /** Lower wins when two candidates overlap: our rules in order, then secretlint. */
+  priority: number;
+  start: number;
+  end: number;
+  reportAt: number;
+  shown: string;
+}
+
+export async function scanText(text: string, path: string): Promise<TextScanResult> {
+  if (!gates.any(text)) return { findings: [], reachedEngine: false };
+  const candidates: Candidate[] = [];
+  OWN_RULES.forEach((rule, priority) => {
+    if (!gates.rule(priority, text)) return;
+    for (const m of rule.find(text)) {
+      candidates.push({
+        rule: rule.id,
+        priority,
+        start: m.index,
+        end: m.index + m.value.length,
+        reportAt: m.reportIndex ?? m.index,
+        shown: m.shown ?? m.value,
+      });
+    }
+  });
+  if (gates.secretlint(text)) {
+    for (const hit of await runSecretlint(text, path)) {
+      candidates.push({
+        rule: hit.ruleId,
+        priority: OWN_RULES.length,
+        start: hit.index,
+        end: hit.end,
+        reportAt: hit.index,
+        shown: text.slice(hit.index, hit.end),
+      });
+    }
+  }
+  if (candidates.length === 0) return { findings: [], reachedEngine: true };
+
+  const lines = lineIndex(text);
+  const kept: (Candidate & { line: number })[] = [];
+  const byPriority = candidates
+    .map((c) => ({ ...c, line: lines.lineOf(c.reportAt) }))
+    .sort((a, b) => a.priority - b.priority || a.start - b.start);
+  for (const c of byPriority) {
+    const clash = kept.some(
+      (k) => k.line === c.line && (k.rule === c.rule || (c.start < k.end && k.start < c.end)),
+    );
+    if (!clash) kept.push(c);
+  }
+  kept.sort((a, b) => a.reportAt - b.reportAt);
+  return {
+    reachedEngine: true,
+    findings: kept.map((c) => ({
+      rule: c.rule,
+      line: c.line,
+      column: c.reportAt - lines.startOf(c.line) + 1,
+      masked: maskValue(c.shown),
+      allowedInline: hasInlineMarker(text, c.reportAt),
+    })),
+  };
+}
+
+/** 1-based line numbers by binary search over line starts, built only when something matched. */
+function lineIndex(text: string) {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return {
+    lineOf(offset: number): number {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo + 1;
+    },
+    startOf(line: number): number {
+      return starts[line - 1]!;
+    },
+  };
+}
+
+/**
+ * Identifies everything that decides a verdict; the scan cache keys clean verdicts by blob id and
+ * this string, so changing any rule rescans everything once.
+ */
+export const RULESET_VERSION = createHash("sha256")
+  .update(JSON.stringify([RULES_REVISION, OWN_RULES.map((r) => r.signature), SECRETLINT_SIGNATURE]))
+  .digest("hex")
+  .slice(0, 16);

@@ -1,0 +1,249 @@
+/**
+ * generic-api-key: a secret-sounding name assigned a high-entropy literal, modelled on gitleaks'
+ * rule of the same id (keywords access/api/auth/key/credential/password/secret/token, entropy 3.5).
+ *
+ * A regex alone flags `monkey = ...`, `public_key = ...`, `token_url = ...` and
+ * `apiKey: config.apiKey`, which is how the predecessor ended with 139 false hits on its own
+ * repository. So the regex only finds "keyword ... operator value", and code here then checks the
+ * whole key name part by part and the value's shape.
+ */
+import { shannonEntropy } from "./entropy.js";
+import { isPlaceholderValue } from "./placeholders.js";
+import { anyCase } from "./regex-rule.js";
+import type { RuleMatch, SecretRule } from "./rule-types.js";
+
+export const GENERIC_MIN_ENTROPY = 3.5;
+const MIN_LENGTH = 10;
+
+const KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
+
+/**
+ * keyword, rest of the name, optional closing quote or bracket, operator, then a quoted value (any
+ * non-space characters) or a bare value (token characters, ended by a delimiter). Quantifiers are
+ * bounded so a long minified line cannot make the regex backtrack without end.
+ */
+const ASSIGNMENT = new RegExp(
+  KEYWORD +
+    String.raw`[\w.-]{0,40}?["'\]]{0,2}(?:[ \t]{0,4}(?:=|:=|::=|:|=>|\?=|\|\|=)(?![=>])|>)[ \t]{0,4}` +
+    String.raw`(?:(["'\x60])([^"'\x60\s\\]{${MIN_LENGTH},300})\1|([\w+/=.~!@#%^&*-]{${MIN_LENGTH},300})(?=[\s"'\x60;,)}\]<]|$))`,
+  "gid",
+);
+
+/** Name parts that make a name secret-sounding on their own. */
+const SECRET_PARTS = new Set([
+  "key",
+  "keys",
+  "apikey",
+  "api",
+  "token",
+  "secret",
+  "secrets",
+  "password",
+  "passwords",
+  "passwd",
+  "pwd",
+  "pass",
+  "passphrase",
+  "credential",
+  "credentials",
+  "creds",
+  "auth",
+  "authorization",
+  "bearer",
+]);
+/** Compound lower-case parts (dbpassword, githubtoken) count when they end in one of these. */
+const SECRET_SUFFIXES = [
+  "password",
+  "passwd",
+  "secret",
+  "token",
+  "apikey",
+  "accesskey",
+  "secretkey",
+  "privatekey",
+];
+
+/** Any of these parts makes the name describe something that is not a credential. */
+const NOT_SECRET_PARTS = new Set([
+  "public",
+  "pub",
+  "publishable",
+  "cache",
+  "primary",
+  "foreign",
+  "sort",
+  "partition",
+  "idempotency",
+  "dedup",
+  "dedupe",
+  "row",
+  "lookup",
+  "map",
+  "keyboard",
+  "hotkey",
+  "shortcut",
+  "next",
+  "page",
+  "continuation",
+  "cursor",
+  "pagination",
+  "csrf",
+  "xsrf",
+  "max",
+  "min",
+  "num",
+  "count",
+  "sha",
+  "sha1",
+  "sha256",
+  "hash",
+  "hashed",
+  "digest",
+  "checksum",
+  "integrity",
+  "fingerprint",
+  "etag",
+  "commit",
+  "revision",
+  "i18n",
+  "translation",
+  "label",
+]);
+/** A name ending in one of these holds metadata about a secret, not the secret. */
+const NOT_SECRET_LAST_PARTS = new Set([
+  "url",
+  "uri",
+  "urls",
+  "endpoint",
+  "path",
+  "file",
+  "filename",
+  "dir",
+  "name",
+  "id",
+  "ids",
+  "type",
+  "types",
+  "length",
+  "len",
+  "size",
+  "count",
+  "limit",
+  "version",
+  "header",
+  "headers",
+  "env",
+  "var",
+  "prefix",
+  "suffix",
+  "format",
+  "field",
+  "column",
+  "expiry",
+  "expires",
+  "expiration",
+  "ttl",
+  "timeout",
+  "algorithm",
+  "alg",
+  "mode",
+  "scope",
+  "scopes",
+  "kind",
+  "index",
+  "location",
+  "region",
+  "host",
+  "port",
+  "method",
+  "provider",
+  "policy",
+  "enabled",
+  "required",
+  "hint",
+  "pattern",
+  "regex",
+  "schema",
+  "template",
+  "description",
+  "help",
+  "title",
+  "text",
+  "message",
+  "error",
+  "status",
+  "usage",
+  "tokens",
+]);
+
+export const genericApiKeyRule: SecretRule = {
+  id: "generic-api-key",
+  description: "A secret-sounding name assigned a high-entropy literal",
+  keywords: [
+    `${anyCase("key")}|${anyCase("token")}|${anyCase("secret")}|${anyCase("passw")}|${anyCase("pwd")}|${anyCase("credential")}|${anyCase("creds")}|${anyCase("auth")}|${anyCase("api")}|${anyCase("bearer")}`,
+  ],
+  signature: JSON.stringify([
+    "generic-api-key@3",
+    ASSIGNMENT.source,
+    GENERIC_MIN_ENTROPY,
+    [...SECRET_PARTS],
+    SECRET_SUFFIXES,
+    [...NOT_SECRET_PARTS],
+    [...NOT_SECRET_LAST_PARTS],
+  ]),
+  *find(text: string): Iterable<RuleMatch> {
+    ASSIGNMENT.lastIndex = 0;
+    for (const m of text.matchAll(ASSIGNMENT)) {
+      const quoted = m[2];
+      const value = quoted ?? m[3];
+      const span = m.indices?.[quoted ? 2 : 3];
+      if (!value || !span || m.index === undefined) continue;
+      const name = keyNameAround(text, m.index, m[0]);
+      if (!nameSoundsSecret(name)) continue;
+      if (!valueLooksSecret(value, quoted !== undefined)) continue;
+      yield { index: span[0], value };
+    }
+  },
+};
+
+/** The whole identifier around the keyword: `DB_PASSWORD`, `client.apiKey`, `"x-api-key"`. */
+function keyNameAround(text: string, keywordAt: number, match: string): string {
+  let start = keywordAt;
+  while (start > 0 && keywordAt - start < 60 && /[\w.-]/.test(text[start - 1]!)) start--;
+  const tail = /^[\w.-]*/.exec(match)![0];
+  return text.slice(start, keywordAt) + tail;
+}
+
+export function splitName(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .split(/[\s._-]+/)
+    .map((p) => p.toLowerCase())
+    .filter(Boolean);
+}
+
+export function nameSoundsSecret(name: string): boolean {
+  const parts = splitName(name);
+  if (parts.length === 0) return false;
+  if (parts.some((p) => NOT_SECRET_PARTS.has(p))) return false;
+  if (NOT_SECRET_LAST_PARTS.has(parts[parts.length - 1]!)) return false;
+  return parts.some((p) => SECRET_PARTS.has(p) || SECRET_SUFFIXES.some((s) => p.endsWith(s)));
+}
+
+const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+const WORDS_ONLY = /^[A-Za-z_.-]+$/;
+const CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
+
+function valueLooksSecret(value: string, quoted: boolean): boolean {
+  if (value.length < MIN_LENGTH) return false;
+  if (isPlaceholderValue(value)) return false;
+  // gitleaks' own allowlist for this rule: letters and separators only is a name, not a key.
+  if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
+  if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
+  if (value.includes("://")) return false; // URLs: the url rules look at their passwords
+  if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value))) return false;
+  if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false; // a file path
+  return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
+}

@@ -1,0 +1,66 @@
+/**
+ * Values that sit where a secret would but are not one: template variables, documentation
+ * stand-ins, provider example keys, lockfile integrity strings, UUIDs. Every rule drops these,
+ * the way gitleaks' global allowlist drops `${VAR}` and `{{ x }}`.
+ */
+
+const TEMPLATE = [
+  /^\$\{/, // ${VAR}, ${VAR:-default}
+  /^\$\(/, // $(command)
+  /^\$[A-Za-z_][A-Za-z0-9_]*$/, // $VAR
+  /^%\(?[A-Za-z_]*\)?s$/, // %s, %(name)s
+  /\{\{|\}\}/, // {{ x }} (Jinja, Handlebars, GitHub Actions)
+  /^<[^>]*>?$|^<.*>$/, // <your-key>
+  /^\[\[.*\]\]$/,
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/, // %VAR% (Windows)
+  /^#\{.*\}$/, // #{ruby}
+  /^(?:process\.env|os\.environ|import\.meta\.env|env\.|ENV\[|getenv)/,
+];
+
+/** Words that mark a documentation stand-in wherever they appear in the value. */
+const STAND_IN_WORDS =
+  /example|placeholder|changeme|change[_-]me|replace[_-]?me|your[_-]?(?:api|key|token|secret|pass)|your_|your-|<your|redacted|dummy|fake|not[_-]?a[_-]?real|notreal|insert[_-]|xxxx|\*{3}|\.{3}|…|#{4}|_{4}|-{4}/i;
+
+const LITERAL_STAND_INS = new Set([
+  "true",
+  "false",
+  "null",
+  "none",
+  "nil",
+  "undefined",
+  "empty",
+  "secret",
+  "password",
+  "passwd",
+  "token",
+  "apikey",
+  "api_key",
+  "string",
+  "required",
+  "optional",
+]);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Subresource integrity, as in package-lock.json: sha512-<base64>. */
+const SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
+/** One character repeated (aaaaaaaa, 00000000) or a run like abcdefgh / 12345678. */
+const REPEATED = /^(.)\1+$/;
+
+export function isPlaceholderValue(value: string): boolean {
+  const v = value.trim();
+  if (v.length === 0) return true;
+  if (LITERAL_STAND_INS.has(v.toLowerCase())) return true;
+  if (TEMPLATE.some((re) => re.test(v))) return true;
+  if (STAND_IN_WORDS.test(v)) return true;
+  if (UUID.test(v) || SRI.test(v) || REPEATED.test(v)) return true;
+  if (isSequential(v)) return true;
+  return false;
+}
+
+/** abcdefghij, 0123456789, ABCDEF012345...: keyboard-walk fillers in docs and tests. */
+function isSequential(v: string): boolean {
+  if (v.length < 6) return false;
+  let runs = 0;
+  for (let i = 1; i < v.length; i++) if (v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) runs++;
+  return runs >= v.length - 2;
+}

@@ -1,0 +1,29 @@
+/**
+ * The shape of one of our own detection rules. A rule is a function from text to matches so that
+ * the generic assignment rule (which inspects the key name) and the plain regex rules share one
+ * engine; `keywords` gate each rule the way gitleaks does, so a rule only runs on text that
+ * contains one of them.
+ */
+export interface RuleMatch {
+  /** Offset of the secret value (not the key name) in the text. */
+  index: number;
+  /** The secret value itself; masked before it leaves the engine, never stored or printed. */
+  value: string;
+  /** Where to report the finding when not at the value (a PEM block is reported at its BEGIN line). */
+  reportIndex?: number;
+  /** What to mask for display when not the value (the PEM header shows which kind of key). */
+  shown?: string;
+}
+
+export interface SecretRule {
+  id: string;
+  description: string;
+  /**
+   * Prefilter branches (regex sources). The rule runs only if one of them occurs in the text.
+   * Written without flags: case-insensitive branches spell out their letters ([Kk][Ee][Yy]).
+   */
+  keywords: readonly string[];
+  find(text: string): Iterable<RuleMatch>;
+  /** What defines the rule's verdicts, hashed into the rule-set version for the scan cache. */
+  signature: string;
+}

@@ -1,0 +1,208 @@
+/**
+ * Our own rules. secretlint's recommended preset runs beside them (see secretlint.ts); these cover
+ * what the preset lacks (generic assignments, Azure, Stripe, Google API keys, database URLs) and
+ * restate the providers we promise to catch, so that recall for those does not hang on one
+ * engine's regex quirks and redactText() can mask them synchronously.
+ *
+ * Order matters: when two rules match overlapping text on one line, the earlier one is reported.
+ */
+import { genericApiKeyRule } from "./generic-rule.js";
+import { anyCase, regexRule } from "./regex-rule.js";
+import type { SecretRule } from "./rule-types.js";
+
+/** Bump when a change to any rule could turn a clean verdict into a finding (invalidates the cache). */
+export const RULES_REVISION = "2026-11-r1";
+
+/** Token edges: not preceded or followed by a character that could continue the token. */
+const B = "(?<![A-Za-z0-9_-])";
+const E = "(?![A-Za-z0-9_-])";
+
+/** Passwords that only a tutorial or a local docker-compose uses; not worth blocking a run. */
+const TRIVIAL_PASSWORDS = new Set([
+  "password",
+  "passwd",
+  "pass",
+  "postgres",
+  "root",
+  "admin",
+  "secret",
+  "test",
+  "user",
+  "guest",
+  "mysql",
+  "redis",
+  "example",
+]);
+function notTrivialPassword(value: string): boolean {
+  return value.length >= 4 && !TRIVIAL_PASSWORDS.has(value.toLowerCase());
+}
+
+export const OWN_RULES: readonly SecretRule[] = [
+  regexRule({
+    id: "private-key",
+    description: "A PEM private key block",
+    keywords: ["PRIVATE KEY"],
+    // The body must follow: a regex or a doc that merely names the header is not a key.
+    patterns: [
+      /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,300}?([A-Za-z0-9+/]{40,}={0,2})/g,
+    ],
+    minEntropy: 3.5,
+    reportWholeMatch: true,
+  }),
+  regexRule({
+    id: "anthropic-api-key",
+    description: "Anthropic API or admin key",
+    keywords: ["sk-ant-", `${anyCase("anthropic")}_|${anyCase("claude")}_`],
+    patterns: [
+      new RegExp(`${B}(sk-ant-[a-z]{2,8}\\d{2}-[A-Za-z0-9_-]{32,200})${E}`, "g"),
+      /(?:ANTHROPIC|CLAUDE)_(?:API_)?KEY["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{20,200})/gi,
+    ],
+    minEntropy: 3.5,
+  }),
+  regexRule({
+    id: "openai-api-key",
+    description: "OpenAI API key",
+    keywords: ["sk-", `${anyCase("openai")}_`],
+    patterns: [
+      new RegExp(`${B}(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,250})${E}`, "g"),
+      new RegExp(`${B}(sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})${E}`, "g"),
+      /OPENAI_(?:API_)?KEY["']?\s{0,4}[:=]\s{0,4}["']?(sk-[A-Za-z0-9_-]{16,250})/gi,
+    ],
+    minEntropy: 3.5,
+    accept: (v) => !v.startsWith("sk-ant-"),
+  }),
+  // Other "sk-" keys (DeepSeek, legacy OpenAI): a word edge, length and a mix of character classes,
+  // so that "task-management-overview-framework" and "risk-2024-report" never match.
+  regexRule({
+    id: "sk-api-key",
+    description: "An sk- prefixed API key",
+    keywords: ["sk-"],
+    patterns: [new RegExp(`${B}(sk-[A-Za-z0-9][A-Za-z0-9_-]{30,250})${E}`, "g")],
+    minEntropy: 4,
+    requireDigit: true,
+    requireMixedCase: true,
+    accept: (v) => !/^sk-(?:ant|proj|svcacct|admin)-/.test(v),
+  }),
+  regexRule({
+    id: "github-token",
+    description: "GitHub personal, OAuth, app or refresh token",
+    keywords: ["gh[pousr]_", "github_pat_"],
+    patterns: [
+      /(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,255})(?![A-Za-z0-9_])/g,
+      /(?<![A-Za-z0-9])(github_pat_[A-Za-z0-9_]{60,255})(?![A-Za-z0-9_])/g,
+    ],
+    minEntropy: 3,
+  }),
+  regexRule({
+    id: "aws-access-key-id",
+    description: "AWS access key id",
+    keywords: ["A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA"],
+    patterns: [/(?<![A-Za-z0-9])((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])/g],
+    minEntropy: 3,
+  }),
+  regexRule({
+    id: "aws-secret-access-key",
+    description: "AWS secret access key",
+    keywords: [`${anyCase("secret")}`],
+    patterns: [
+      /(?:aws)?_?secret_?(?:access)?_?key(?:_id)?["']?\s{0,4}(?::|=>|=)\s{0,4}["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
+    ],
+    minEntropy: 4,
+  }),
+  regexRule({
+    id: "slack-token",
+    description: "Slack bot, user, app or configuration token",
+    keywords: ["xox[a-z]-|xapp-"],
+    patterns: [new RegExp(`${B}((?:xox[abposre]|xapp)-[0-9A-Za-z][A-Za-z0-9-]{14,250})${E}`, "g")],
+    minEntropy: 3,
+    requireDigit: true,
+  }),
+  regexRule({
+    id: "slack-webhook-url",
+    description: "Slack incoming webhook URL",
+    keywords: ["hooks\\.slack\\.com"],
+    patterns: [/hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9+/_-]{30,120})/g],
+    minEntropy: 3,
+  }),
+  regexRule({
+    id: "stripe-secret-key",
+    description: "Stripe secret or restricted key",
+    keywords: ["[sr]k_(?:live|test|prod)_"],
+    patterns: [/(?<![A-Za-z0-9_])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/g],
+    minEntropy: 3.5,
+  }),
+  regexRule({
+    id: "google-api-key",
+    description: "Google API key",
+    keywords: ["AIza"],
+    patterns: [new RegExp(`${B}(AIza[A-Za-z0-9_-]{35})${E}`, "g")],
+    minEntropy: 3.5,
+  }),
+  regexRule({
+    id: "npm-token",
+    description: "npm access token or .npmrc auth token",
+    keywords: ["npm_", "_authToken"],
+    patterns: [
+      /(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
+      /_authToken\s{0,4}=\s{0,4}["']?([^\s"'$][^\s"']{9,300})/g,
+    ],
+    minEntropy: 3,
+  }),
+  regexRule({
+    id: "azure-storage-key",
+    description: "Azure storage account key or Service Bus shared access key in a connection string",
+    keywords: [`${anyCase("accountkey")}|${anyCase("sharedaccesskey")}`],
+    patterns: [/(?:AccountKey|SharedAccessKey)\s{0,4}=\s{0,4}([A-Za-z0-9+/]{40,100}={0,2})/gi],
+    minEntropy: 4,
+  }),
+  regexRule({
+    id: "azure-sas-token",
+    description: "Azure shared access signature (sig=)",
+    keywords: ["sig="],
+    patterns: [/(?:^|[?&;\s"'])sig=([A-Za-z0-9%+/]{30,200}(?:%3[Dd]|=){0,2})/gm],
+    minEntropy: 3.5,
+  }),
+  regexRule({
+    id: "azure-ad-client-secret",
+    description: "Azure AD (Entra ID) client secret",
+    keywords: ["\\dQ~"],
+    patterns: [
+      /(?:^|[\\'"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?=$|[\\'"\x60\s<),])/gm,
+    ],
+    minEntropy: 3,
+  }),
+  regexRule({
+    id: "database-url-password",
+    description: "Database connection URL with a password",
+    keywords: [
+      `${anyCase("postgres")}|${anyCase("mysql")}|${anyCase("mariadb")}|${anyCase("mongodb")}|${anyCase("redis")}|${anyCase("amqp")}|${anyCase("mssql")}|${anyCase("sqlserver")}|${anyCase("jdbc")}|${anyCase("oracle")}|${anyCase("clickhouse")}|${anyCase("couchdb")}|${anyCase("neo4j")}|${anyCase("cockroachdb")}`,
+    ],
+    patterns: [
+      /\b(?:postgres(?:ql)?|mysqlx?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|couchdb|neo4j(?:\+s)?|cockroachdb|jdbc:[a-z0-9]+)(?:\+[a-z0-9]+)?:\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@/gi,
+    ],
+    accept: notTrivialPassword,
+  }),
+  regexRule({
+    id: "url-credentials",
+    description: "A URL with a user and password (https://user:password@host)",
+    keywords: ["://[^\\s/?#@:]{1,100}:[^\\s/?#@]{1,200}@"],
+    patterns: [
+      /\b(?:https?|ftps?|sftp|ssh|git|smtps?|imaps?|ldaps?|wss?):\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@[\w.-]/gi,
+    ],
+    minEntropy: 3,
+    accept: notTrivialPassword,
+  }),
+  regexRule({
+    id: "authorization-header",
+    description: "A bearer or basic credential in an Authorization header",
+    keywords: [`${anyCase("bearer")}|${anyCase("basic")} `],
+    patterns: [/\b(?:Bearer|Basic)\s{1,4}([A-Za-z0-9._~+/-]{20,2000}={0,2})/gi],
+    minEntropy: 3.5,
+    requireDigit: true,
+  }),
+  genericApiKeyRule,
+];
+
+export function ruleById(id: string): SecretRule | undefined {
+  return OWN_RULES.find((r) => r.id === id);
+}

@@ -1,0 +1,170 @@
+/**
+ * Runs scan batches on worker threads, so the scan uses every core and secretlint's per-process
+ * state stays out of a long-lived MCP server; falls back to the calling thread when a worker
+ * cannot start or dies, so a scan never fails for want of a thread.
+ *
+ * Where the worker's code comes from depends on how we are running:
+ * - TypeScript source (vitest, tsx): Node 20 cannot load .ts in a worker and a worker does not
+ *   inherit the parent's --import hooks, so the worker is a small eval'd bootstrap that registers
+ *   tsx and then imports scan-worker.ts.
+ * - compiled but unbundled: scan-worker.js next to this file.
+ * - a single-file bundle: the bundle itself, re-entered with our role in workerData; scan-worker's
+ *   top-level code serves requests and holds the rest of the bundle (see scan-worker.ts).
+ */
+import { createRequire } from "node:module";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker, type WorkerOptions } from "node:worker_threads";
+import type { BatchItem, ItemResult } from "./scan-batch.js";
+import { scanBatch } from "./scan-batch.js";
+import { SCAN_WORKER_ROLE, type ScanRequest } from "./scan-worker.js";
+
+export interface ScanPool {
+  /** Threads actually serving requests; 0 means everything runs on the calling thread. */
+  readonly workers: number;
+  scan(buffer: ArrayBuffer, items: BatchItem[]): Promise<ItemResult[]>;
+  close(): Promise<void>;
+}
+
+export interface PoolOptions {
+  workers: number;
+  /** How long a worker may take to load before we give up on it. */
+  startTimeoutMs?: number;
+  /** Why the pool fell back to the calling thread, for progress output. */
+  onNote?: (message: string) => void;
+}
+
+interface Pending {
+  resolve: (results: ItemResult[]) => void;
+  reject: (err: Error) => void;
+  buffer: ArrayBuffer;
+  items: BatchItem[];
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  alive: boolean;
+}
+
+const inProcess: ScanPool = {
+  workers: 0,
+  scan: (buffer, items) => scanBatch(buffer, items),
+  close: async () => {},
+};
+
+export function inProcessPool(): ScanPool {
+  return inProcess;
+}
+
+export async function createScanPool(options: PoolOptions): Promise<ScanPool> {
+  if (options.workers <= 0) return inProcess;
+  const launch = workerLaunch();
+  const started = await Promise.all(
+    Array.from({ length: options.workers }, () => startWorker(launch, options.startTimeoutMs ?? 20_000)),
+  );
+  const slots = started.filter((s): s is Slot => typeof s !== "string");
+  const failures = started.filter((s): s is string => typeof s === "string");
+  if (slots.length === 0) {
+    options.onNote?.(`secret scan runs on the main thread (worker did not start: ${failures[0]})`);
+    return inProcess;
+  }
+  let nextId = 1;
+
+  for (const slot of slots) {
+    slot.worker.on("message", (msg: { id: number; results?: ItemResult[]; error?: string }) => {
+      const p = slot.pending.get(msg.id);
+      if (!p) return;
+      slot.pending.delete(msg.id);
+      if (msg.results) p.resolve(msg.results);
+      else p.reject(new Error(`secret scan worker failed: ${msg.error}`));
+    });
+    const orphan = (why: string) => {
+      if (!slot.alive) return;
+      slot.alive = false;
+      options.onNote?.(`secret scan worker stopped (${why}); finishing on the main thread`);
+      // The batch was copied, not transferred, so it can be scanned again here.
+      for (const p of slot.pending.values()) scanBatch(p.buffer, p.items).then(p.resolve, p.reject);
+      slot.pending.clear();
+    };
+    slot.worker.on("error", (err) => orphan(err.message));
+    slot.worker.on("exit", (code) => orphan(`exit ${code}`));
+  }
+
+  return {
+    workers: slots.length,
+    scan(buffer, items) {
+      const live = slots.filter((s) => s.alive);
+      if (live.length === 0) return scanBatch(buffer, items);
+      const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      const id = nextId++;
+      return new Promise<ItemResult[]>((resolve, reject) => {
+        slot.pending.set(id, { resolve, reject, buffer, items });
+        const request: ScanRequest = { id, buffer, items };
+        slot.worker.postMessage(request);
+      });
+    },
+    async close() {
+      await Promise.all(
+        slots.map(async (s) => {
+          s.alive = false;
+          await s.worker.terminate();
+        }),
+      );
+    },
+  };
+}
+
+interface Launch {
+  filename: string;
+  options: WorkerOptions;
+}
+
+function workerLaunch(): Launch {
+  const here = fileURLToPath(import.meta.url);
+  // stdout/stderr: true keeps anything a worker prints away from our stdout (the MCP channel).
+  const base: WorkerOptions = { workerData: { role: SCAN_WORKER_ROLE }, stdout: true, stderr: true };
+  if (here.endsWith(".ts")) {
+    const target = pathToFileURL(join(dirname(here), "scan-worker.ts")).href;
+    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
+    const code = `import(${JSON.stringify(tsxApi)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(target)}); });`;
+    return { filename: code, options: { ...base, eval: true } };
+  }
+  if (basename(here) === "worker-pool.js") {
+    return { filename: join(dirname(here), "scan-worker.js"), options: base };
+  }
+  return { filename: here, options: base };
+}
+
+function startWorker(launch: Launch, timeoutMs: number): Promise<Slot | string> {
+  return new Promise((resolve) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(launch.filename, launch.options);
+    } catch (err) {
+      resolve(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    worker.stdout?.resume();
+    let stderrTail = "";
+    worker.stderr?.on("data", (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString()).slice(-2000);
+    });
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      worker.removeAllListeners();
+      worker.terminate().catch(() => {});
+      resolve(stderrTail ? `${why}: ${stderrTail.trim()}` : why);
+    };
+    const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+    worker.once("error", (err) => fail(err.message));
+    worker.once("exit", (code) => fail(`exited with ${code}`));
+    worker.once("message", (msg: { ready?: boolean }) => {
+      if (!msg?.ready) return fail("unexpected first message");
+      clearTimeout(timer);
+      worker.removeAllListeners("error");
+      worker.removeAllListeners("exit");
+      resolve({ worker, pending: new Map(), alive: true });
+    });
+  });
+}
