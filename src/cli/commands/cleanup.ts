@@ -1,0 +1,66 @@
+/**
+ * `amplihack-remote cleanup [NAME] [--older-than H] [--dry-run]`: deletes our VMs (only ours):
+ * the one named, or those past their ttl (or older than H hours) that no run is using.
+ */
+import { type CleanupResult, cleanupVms } from "../../core/cleanup.js";
+import { asRemoteError, ExitCode, RemoteError } from "../../core/errors.js";
+import { type FleetCommandDeps, formatAge, formatTable, resolveFleetDeps } from "./fleet-deps.js";
+
+const VERB: Record<CleanupResult["action"], string> = {
+  deleted: "deleted",
+  "would-delete": "would delete",
+  skipped: "skipped",
+  failed: "FAILED",
+};
+
+export function formatCleanupTable(results: CleanupResult[], dryRun: boolean): string {
+  if (results.length === 0) return "No amplihack-remote VMs in this resource group.";
+  const rows = results.map((r) => [r.name, VERB[r.action], formatAge(r.ageHours), r.reason]);
+  const count = (a: CleanupResult["action"]) => results.filter((r) => r.action === a).length;
+  const summary = dryRun
+    ? `Dry run: ${count("would-delete")} would be deleted, ${count("skipped")} skipped. Nothing was changed.`
+    : `${count("deleted")} deleted, ${count("skipped")} skipped, ${count("failed")} failed.`;
+  return `${formatTable(["NAME", "ACTION", "AGE", "WHY"], rows)}\n\n${summary}`;
+}
+
+export async function cleanupCommand(
+  name: string | undefined,
+  opts: { olderThan?: number; dryRun: boolean; json: boolean },
+  deps: FleetCommandDeps = {},
+): Promise<number> {
+  const d = resolveFleetDeps(deps);
+  try {
+    if (opts.olderThan !== undefined && !(Number.isFinite(opts.olderThan) && opts.olderThan >= 0)) {
+      throw new RemoteError(
+        "usage",
+        "--older-than must be a number of hours (0 or more).",
+        "For example: --older-than 12",
+      );
+    }
+    if (name && opts.olderThan !== undefined) {
+      throw new RemoteError(
+        "usage",
+        "Give either a VM name or --older-than, not both.",
+        "Run once per VM name, or without a name.",
+      );
+    }
+    const results = await cleanupVms(
+      { name, olderThanHours: opts.olderThan, dryRun: opts.dryRun },
+      { fleet: d.fleet, now: d.now, signal: d.signal },
+    );
+    d.stdout(
+      opts.json
+        ? `${JSON.stringify({ dryRun: opts.dryRun, results }, null, 2)}\n`
+        : `${formatCleanupTable(results, opts.dryRun)}\n`,
+    );
+    if (results.some((r) => r.action === "failed")) return ExitCode.target;
+    // A named VM that was not deleted is a failure to do what was asked.
+    if (name && !opts.dryRun && results[0]?.action !== "deleted") return ExitCode.target;
+    return ExitCode.ok;
+  } catch (err) {
+    const e = asRemoteError(err);
+    if (opts.json) d.stdout(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);
+    else d.stderr(`${e.toUserText()}\n`);
+    return e.exitCode;
+  }
+}

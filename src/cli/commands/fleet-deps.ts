@@ -1,0 +1,45 @@
+/**
+ * What the `vms` and `cleanup` commands need, wired to the real azlin unless a test injects its
+ * own fleet or output streams.
+ */
+import { AzlinClient } from "../../azlin/client.js";
+import type { VmFleet } from "../../core/vm-inventory.js";
+import { AzlinFleet } from "../../targets/azlin/fleet.js";
+
+export interface FleetCommandDeps {
+  fleet?: VmFleet;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  now?: Date;
+  signal?: AbortSignal;
+}
+
+export function resolveFleetDeps(deps: FleetCommandDeps) {
+  return {
+    fleet: deps.fleet ?? new AzlinFleet(new AzlinClient()),
+    stdout: deps.stdout ?? ((t: string) => void process.stdout.write(t)),
+    stderr: deps.stderr ?? ((t: string) => void process.stderr.write(t)),
+    now: deps.now ?? new Date(),
+    signal: deps.signal,
+  };
+}
+
+/** "45m", "3h12m", "2d4h"; "?" when unknown. */
+export function formatAge(hours: number | null): string {
+  if (hours === null) return "?";
+  const minutes = Math.floor(hours * 60);
+  if (minutes < 60) return `${minutes}m`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
+  return `${Math.floor(minutes / 1440)}d${Math.floor((minutes % 1440) / 60)}h`;
+}
+
+/** A plain left-aligned text table (no colours: it may be piped). */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}

@@ -1,0 +1,43 @@
+/**
+ * `amplihack-remote vms`: our VMs with size, region, age, state, busy/free, runs and what they
+ * cost per hour (an estimate from src/azlin/prices.ts).
+ */
+
+import { formatHourlyPrice } from "../../azlin/prices.js";
+import { asRemoteError } from "../../core/errors.js";
+import { listOurVms, type VmInventoryEntry } from "../../core/vm-inventory.js";
+import { type FleetCommandDeps, formatAge, formatTable, resolveFleetDeps } from "./fleet-deps.js";
+
+export function formatVmsTable(vms: VmInventoryEntry[]): string {
+  if (vms.length === 0) return "No amplihack-remote VMs in this resource group.";
+  const rows = vms.map((vm) => [
+    vm.name,
+    vm.size,
+    vm.region,
+    `${formatAge(vm.ageHours)}${vm.expired ? " (expired)" : ""}`,
+    vm.powerState,
+    vm.busy,
+    vm.runIds.join(",") || "-",
+    formatHourlyPrice(vm.hourlyCostUsd),
+  ]);
+  const running = vms.filter((v) => v.powerState === "Running");
+  const known = running.filter((v) => v.hourlyCostUsd !== null);
+  const total = known.reduce((sum, v) => sum + (v.hourlyCostUsd ?? 0), 0);
+  const unknown = running.length - known.length;
+  const footer = `${vms.length} VM(s), ${running.length} running, about $${total.toFixed(2)}/h${unknown ? ` plus ${unknown} of unknown price` : ""} (compute only, estimated).`;
+  return `${formatTable(["NAME", "SIZE", "REGION", "AGE", "STATE", "BUSY", "RUNS", "COST"], rows)}\n\n${footer}`;
+}
+
+export async function vmsCommand(opts: { json: boolean }, deps: FleetCommandDeps = {}): Promise<number> {
+  const d = resolveFleetDeps(deps);
+  try {
+    const vms = await listOurVms(d.fleet, { now: d.now, signal: d.signal });
+    d.stdout(opts.json ? `${JSON.stringify({ vms }, null, 2)}\n` : `${formatVmsTable(vms)}\n`);
+    return 0;
+  } catch (err) {
+    const e = asRemoteError(err);
+    if (opts.json) d.stdout(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);
+    else d.stderr(`${e.toUserText()}\n`);
+    return e.exitCode;
+  }
+}

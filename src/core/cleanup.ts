@@ -1,0 +1,122 @@
+/**
+ * The reaper: deletes our VMs, never anyone else's. Either one VM by name, or every VM of ours
+ * older than a number of hours (default: past its own ttl tag) that no run is using. A VM whose
+ * busy-ness cannot be read is left alone unless named explicitly. Dry-run says what would go.
+ */
+import { ageHoursOf, busyStateOf, type FleetVm, mapLimit, type VmFleet } from "./vm-inventory.js";
+
+export interface CleanupRequest {
+  name?: string;
+  olderThanHours?: number;
+  dryRun: boolean;
+}
+
+export type CleanupAction = "deleted" | "would-delete" | "skipped" | "failed";
+
+export interface CleanupResult {
+  name: string;
+  action: CleanupAction;
+  /** Why (skipped), what went wrong (failed), or what qualified it (deleted / would-delete). */
+  reason: string;
+  ageHours: number | null;
+  size: string | null;
+  hourlyCostUsd: number | null;
+}
+
+export interface CleanupDeps {
+  fleet: VmFleet;
+  now?: Date;
+  signal?: AbortSignal;
+  /** Deletions in flight at once. */
+  concurrency?: number;
+}
+
+const hours = (h: number | null) => (h === null ? "of unknown age" : `${h.toFixed(1)} h old`);
+
+function result(
+  vm: FleetVm | null,
+  name: string,
+  action: CleanupAction,
+  reason: string,
+  now: Date,
+): CleanupResult {
+  const age = vm ? ageHoursOf(vm, now) : null;
+  return {
+    name,
+    action,
+    reason,
+    ageHours: age === null ? null : Math.round(age * 100) / 100,
+    size: vm?.size ?? null,
+    hourlyCostUsd: vm?.hourlyCostUsd ?? null,
+  };
+}
+
+/** Decides one VM's fate; `explicit` when the user named it. Returns a result, or "delete". */
+async function decide(
+  deps: CleanupDeps,
+  vm: FleetVm,
+  request: CleanupRequest,
+  now: Date,
+  explicit: boolean,
+): Promise<CleanupResult | { delete: string }> {
+  if (!vm.ours && !(explicit && vm.nameLooksOurs)) {
+    return result(
+      vm,
+      vm.name,
+      "skipped",
+      "not an amplihack-remote VM (no amplihack_workflow=true tag); use `azlin kill` for it",
+      now,
+    );
+  }
+  const age = ageHoursOf(vm, now);
+  if (!explicit) {
+    const limit = request.olderThanHours ?? vm.ttlHours;
+    if (age === null) return result(vm, vm.name, "skipped", "creation time unknown", now);
+    if (age < limit) return result(vm, vm.name, "skipped", `${hours(age)}, younger than ${limit} h`, now);
+  }
+  const busy = await busyStateOf(deps.fleet, vm, deps.signal);
+  if (busy.busy === "busy") {
+    return result(vm, vm.name, "skipped", `busy with run ${busy.slotRunIds.join(", ") || "(unknown)"}`, now);
+  }
+  if (busy.busy === "unknown" && !explicit) {
+    return result(
+      vm,
+      vm.name,
+      "skipped",
+      `could not check whether a run is using it (${busy.note}); delete it by name if you are sure`,
+      now,
+    );
+  }
+  const why = explicit
+    ? "named"
+    : request.olderThanHours !== undefined
+      ? `${hours(age)} ≥ ${request.olderThanHours} h`
+      : `${hours(age)}, past its ${vm.ttlHours} h ttl`;
+  return { delete: why };
+}
+
+export async function cleanupVms(request: CleanupRequest, deps: CleanupDeps): Promise<CleanupResult[]> {
+  const now = deps.now ?? new Date();
+  const all = await deps.fleet.listVms(deps.signal);
+  let targets: { vm: FleetVm; explicit: boolean }[];
+  if (request.name) {
+    const vm = all.find((v) => v.name === request.name);
+    if (!vm) return [result(null, request.name, "skipped", "no such VM in the resource group", now)];
+    targets = [{ vm, explicit: true }];
+  } else {
+    targets = all.filter((v) => v.ours).map((vm) => ({ vm, explicit: false }));
+  }
+  return mapLimit(targets, deps.concurrency ?? 3, async ({ vm, explicit }) => {
+    const verdict = await decide(deps, vm, request, now, explicit);
+    if (!("delete" in verdict)) return verdict;
+    if (request.dryRun) return result(vm, vm.name, "would-delete", verdict.delete, now);
+    try {
+      const outcome = await deps.fleet.deleteVm(vm.name, deps.signal);
+      return outcome.deleted
+        ? result(vm, vm.name, "deleted", verdict.delete, now)
+        : result(vm, vm.name, "failed", outcome.error ?? "azlin kill did not delete it", now);
+    } catch (err) {
+      return result(vm, vm.name, "failed", (err as Error).message.split("\n")[0], now);
+    }
+  });
+}

@@ -1,0 +1,149 @@
+/**
+ * What VMs of ours exist, what they cost, and whether a run is on them. Policy only: the fleet
+ * (targets/azlin/fleet.ts) lists VMs and reads their slots; this module decides what "busy",
+ * "expired" and "ours" mean for the `vms` and `cleanup` commands.
+ */
+
+/** A VM as the fleet reports it, with ownership already read from its tags. */
+export interface FleetVm {
+  name: string;
+  size: string;
+  region: string;
+  resourceGroup: string;
+  powerState: string;
+  createdAt: Date | null;
+  /** Tagged amplihack_workflow=true. */
+  ours: boolean;
+  /** Named the way we name VMs (amplihack-<user>-<stamp>-<hex>): ours even if tagging never happened. */
+  nameLooksOurs: boolean;
+  ttlHours: number;
+  /** Run ids from the VM's tags. */
+  runIds: string[];
+  owner: string | null;
+  hourlyCostUsd: number | null;
+  howToReach: string;
+}
+
+export interface FleetSlot {
+  slot: string;
+  runId: string | null;
+  stale: boolean;
+}
+
+/** What policy needs carried out; implemented by the azlin target. */
+export interface VmFleet {
+  listVms(signal?: AbortSignal): Promise<FleetVm[]>;
+  /** Throws when the VM cannot be reached. */
+  readSlots(name: string, signal?: AbortSignal): Promise<FleetSlot[]>;
+  deleteVm(name: string, signal?: AbortSignal): Promise<{ deleted: boolean; error?: string }>;
+}
+
+export type BusyState = "busy" | "free" | "unknown";
+
+export interface VmInventoryEntry {
+  name: string;
+  size: string;
+  region: string;
+  resourceGroup: string;
+  powerState: string;
+  /** ISO time, or null when Azure did not say. */
+  createdAt: string | null;
+  ageHours: number | null;
+  ttlHours: number;
+  /** Older than its ttl: the reaper's to delete (when not busy). */
+  expired: boolean;
+  busy: BusyState;
+  /** Why busy is "unknown" (e.g. the ssh error). */
+  busyNote?: string;
+  /** From the tags and from the slots held on the VM. */
+  runIds: string[];
+  hourlyCostUsd: number | null;
+  howToReach: string;
+}
+
+export interface InventoryOptions {
+  now?: Date;
+  signal?: AbortSignal;
+  /** ssh round trips in flight at once. */
+  concurrency?: number;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+export const ageHoursOf = (vm: FleetVm, now: Date): number | null =>
+  vm.createdAt ? Math.max(0, (now.getTime() - vm.createdAt.getTime()) / 3_600_000) : null;
+
+/**
+ * Busy-ness of one VM: only a running VM can hold a live run; an unreachable one is "unknown",
+ * never guessed.
+ */
+export async function busyStateOf(
+  fleet: VmFleet,
+  vm: FleetVm,
+  signal?: AbortSignal,
+): Promise<{ busy: BusyState; slotRunIds: string[]; note?: string }> {
+  if (vm.powerState !== "Running") return { busy: "free", slotRunIds: [] };
+  try {
+    const slots = await fleet.readSlots(vm.name, signal);
+    const live = slots.filter((s) => !s.stale);
+    return {
+      busy: live.length > 0 ? "busy" : "free",
+      slotRunIds: slots.map((s) => s.runId).filter((r): r is string => Boolean(r)),
+    };
+  } catch (err) {
+    return { busy: "unknown", slotRunIds: [], note: (err as Error).message.split("\n")[0] };
+  }
+}
+
+export function toEntry(
+  vm: FleetVm,
+  busy: Awaited<ReturnType<typeof busyStateOf>>,
+  now: Date,
+): VmInventoryEntry {
+  const ageHours = ageHoursOf(vm, now);
+  return {
+    name: vm.name,
+    size: vm.size,
+    region: vm.region,
+    resourceGroup: vm.resourceGroup,
+    powerState: vm.powerState,
+    createdAt: vm.createdAt ? vm.createdAt.toISOString() : null,
+    ageHours: ageHours === null ? null : Math.round(ageHours * 100) / 100,
+    ttlHours: vm.ttlHours,
+    expired: ageHours !== null && ageHours >= vm.ttlHours,
+    busy: busy.busy,
+    ...(busy.note ? { busyNote: busy.note } : {}),
+    runIds: [...new Set([...vm.runIds, ...busy.slotRunIds])],
+    hourlyCostUsd: vm.hourlyCostUsd,
+    howToReach: vm.howToReach,
+  };
+}
+
+/** Our VMs (tag amplihack_workflow=true), oldest first, with busy-ness read on the running ones. */
+export async function listOurVms(
+  fleet: VmFleet,
+  options: InventoryOptions = {},
+): Promise<VmInventoryEntry[]> {
+  const now = options.now ?? new Date();
+  const ours = (await fleet.listVms(options.signal)).filter((vm) => vm.ours);
+  ours.sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
+  return mapLimit(ours, options.concurrency ?? 4, async (vm) =>
+    toEntry(vm, await busyStateOf(fleet, vm, options.signal), now),
+  );
+}

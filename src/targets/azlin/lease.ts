@@ -1,0 +1,84 @@
+/**
+ * A VM held by one run. Release frees the run's slot first (so the VM is free for others even
+ * when deleting it fails), then deletes the VM only when this run created it and keep is false.
+ */
+import type { AzlinClient } from "../../azlin/client.js";
+import { asRemoteError } from "../../core/errors.js";
+import type { Lease, ReleaseOutcome } from "../types.js";
+import { deleteVm } from "./delete-vm.js";
+import type { AzlinMachine } from "./machine.js";
+import { releaseSlot, type SlotPolicy } from "./slots.js";
+
+export type LeaseOrigin = "created" | "reused" | "named" | "attached";
+
+export interface LeaseSettings {
+  runId: string;
+  origin: LeaseOrigin;
+  /** For "attached": whether the run that made the record created the VM. */
+  created: boolean;
+  slots: SlotPolicy;
+  killTimeoutMs: number;
+}
+
+export class AzlinLease implements Lease {
+  readonly created: boolean;
+  readonly reused: boolean;
+  private outcome: Promise<ReleaseOutcome> | null = null;
+
+  constructor(
+    readonly machine: AzlinMachine,
+    private readonly azlin: AzlinClient,
+    private readonly settings: LeaseSettings,
+  ) {
+    this.created = settings.created;
+    this.reused = settings.origin === "reused";
+  }
+
+  /** Idempotent: a second call returns the first call's outcome. */
+  release(options: { keep: boolean; signal?: AbortSignal }): Promise<ReleaseOutcome> {
+    this.outcome ??= this.doRelease(options);
+    return this.outcome;
+  }
+
+  private async doRelease({
+    keep,
+    signal,
+  }: {
+    keep: boolean;
+    signal?: AbortSignal;
+  }): Promise<ReleaseOutcome> {
+    const { name, howToReach } = this.machine;
+    let slotNote = "";
+    try {
+      await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
+        signal,
+        timeoutMs: 120_000,
+      });
+    } catch (err) {
+      slotNote = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
+    }
+
+    if (!this.created) {
+      const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";
+      return {
+        deleted: false,
+        kept: true,
+        message: `VM ${name} stays up (${why}). Reach it with: ${howToReach}${slotNote}`,
+      };
+    }
+    if (keep) {
+      return {
+        deleted: false,
+        kept: true,
+        message: `Kept VM ${name}; it is still running and billing. Reach it with: ${howToReach} — delete it with \`amplihack-remote cleanup ${name}\` when done${slotNote}`,
+      };
+    }
+    const result = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
+    if (result.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
+    return {
+      deleted: false,
+      kept: false,
+      message: `Could not delete VM ${name}: ${result.error}. It may still be billing: delete it with \`azlin kill ${name} --force\` or \`amplihack-remote cleanup ${name}\`.`,
+    };
+  }
+}

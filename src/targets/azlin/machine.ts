@@ -1,0 +1,59 @@
+/**
+ * A VM reached through azlin: `exec` is `azlin connect ... -- '<one quoted command>'`, transfers
+ * are `azlin cp` with checksums (see transfer.ts).
+ */
+import type { AzlinClient } from "../../azlin/client.js";
+import { RemoteError } from "../../core/errors.js";
+import { shellQuote } from "../../util/shell-quote.js";
+import type { ExecOptions, ExecResult, Machine } from "../types.js";
+import { downloadFile, type TransferPolicy, uploadFile } from "./transfer.js";
+
+/**
+ * The one word we put after `--`. ssh joins the words after `--` with spaces and the VM's login
+ * shell parses the result again, so the script travels single-quoted, once: `bash -c '<script>'`.
+ * The login shell starts in the home directory, where every path of ours is relative to.
+ */
+export function remoteCommand(script: string): string {
+  return `bash -c ${shellQuote(script)}`;
+}
+
+export class AzlinMachine implements Machine {
+  readonly target = "azlin" as const;
+
+  constructor(
+    readonly name: string,
+    private readonly azlin: AzlinClient,
+    private readonly transferPolicy?: Partial<TransferPolicy>,
+  ) {}
+
+  get howToReach(): string {
+    return this.azlin.howToReach(this.name);
+  }
+
+  /**
+   * Runs `script` with bash in the VM's home. `input` reaches the script's stdin (ssh carries it),
+   * never a command line. The script's exit code is returned; ssh failing (255) throws azlin-ssh.
+   */
+  async exec(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    if (options.signal?.aborted) {
+      throw new RemoteError(
+        "interrupted",
+        `Cancelled before running a command on ${this.name}.`,
+        "Run the command again when ready.",
+      );
+    }
+    return this.azlin.connect(this.name, remoteCommand(script), {
+      input: options.input,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+    });
+  }
+
+  upload(localFile: string, remotePath: string, signal?: AbortSignal): Promise<void> {
+    return uploadFile(this, this.azlin, localFile, remotePath, { ...this.transferPolicy, signal });
+  }
+
+  download(remotePath: string, localFile: string, signal?: AbortSignal): Promise<void> {
+    return downloadFile(this, this.azlin, remotePath, localFile, { ...this.transferPolicy, signal });
+  }
+}

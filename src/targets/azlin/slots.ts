@@ -1,0 +1,195 @@
+/**
+ * Busy-ness lives ON the machine, so it holds across laptops: a run holds a slot directory
+ * `.amplihack-remote/slots/<n>` (made with an atomic mkdir, holding an `owner` file with the run
+ * id and the time). A machine has `capacity` slots (1 for now; pools will pass more).
+ *
+ * A slot is stale, and may be taken over, when its run finished long ago (heartbeat older than
+ * `staleAfterSeconds` and exit_code written) or never showed a heartbeat at all for that long
+ * after the slot was made. A run whose heartbeat stopped without an exit_code keeps its slot: it
+ * may be paused rather than dead, and a VM with a stuck slot is found by `amplihack-remote vms`.
+ *
+ * The scripts run under flock on `.amplihack-remote/slots/.lock` (util-linux, present on Ubuntu
+ * and Debian), so the check-then-reclaim of a stale slot cannot race another laptop.
+ */
+import { RemoteError } from "../../core/errors.js";
+import { AREA } from "../../remote/protocol.js";
+import { shellQuote } from "../../util/shell-quote.js";
+import type { ExecOptions, Machine } from "../types.js";
+
+export interface SlotPolicy {
+  capacity: number;
+  staleAfterSeconds: number;
+}
+
+export const DEFAULT_SLOT_POLICY: SlotPolicy = { capacity: 1, staleAfterSeconds: 600 };
+
+export const SLOTS_DIR = `${AREA}/slots`;
+
+/** Exit code of the acquire script when every slot is held by a live run. */
+export const ALL_SLOTS_BUSY = 10;
+
+type Exec = Pick<Machine, "exec" | "name">;
+
+/** Shell functions shared by the three scripts: owner fields and the staleness rule. */
+function prelude(policy: SlotPolicy): string {
+  return `
+set -u
+area=${AREA}
+base=${SLOTS_DIR}
+stale_after=${Math.floor(policy.staleAfterSeconds)}
+mkdir -p "$base" || exit 3
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$base/.lock"
+  flock -w 60 9 || { echo "amplihack-remote: the slot lock on this machine is held for more than 60 s" >&2; exit 4; }
+fi
+now=$(date +%s)
+owner_field() { sed -n "s/^$2=//p" "$1/owner" 2>/dev/null | head -n 1; }
+slot_created() {
+  c=$(owner_field "$1" created)
+  case "$c" in ''|*[!0-9]*) c=$(stat -c %Y "$1" 2>/dev/null || echo "$now") ;; esac
+  echo "$c"
+}
+is_stale() {
+  run=$(owner_field "$1" run_id)
+  rd="$area/runs/$run"
+  if [ -n "$run" ] && [ -f "$rd/heartbeat" ]; then
+    beat=$(cat "$rd/heartbeat" 2>/dev/null)
+    case "$beat" in ''|*[!0-9]*) beat=0 ;; esac
+    [ $((now - beat)) -gt "$stale_after" ] && [ -f "$rd/exit_code" ]
+  else
+    [ $((now - $(slot_created "$1"))) -gt "$stale_after" ]
+  fi
+}
+take() {
+  printf 'run_id=%s\\ncreated=%s\\n' "$run_id" "$now" > "$1/owner.tmp" && mv -f "$1/owner.tmp" "$1/owner"
+}
+`;
+}
+
+export function acquireSlotScript(runId: string, policy: SlotPolicy = DEFAULT_SLOT_POLICY): string {
+  const capacity = Math.max(1, Math.floor(policy.capacity));
+  return `${prelude(policy)}
+run_id=${shellQuote(runId)}
+n=0
+while [ "$n" -lt ${capacity} ]; do
+  if [ -d "$base/$n" ] && [ "$(owner_field "$base/$n" run_id)" = "$run_id" ]; then echo "slot $n"; exit 0; fi
+  n=$((n + 1))
+done
+n=0
+while [ "$n" -lt ${capacity} ]; do
+  if mkdir "$base/$n" 2>/dev/null; then take "$base/$n"; echo "slot $n"; exit 0; fi
+  n=$((n + 1))
+done
+n=0
+while [ "$n" -lt ${capacity} ]; do
+  if is_stale "$base/$n"; then
+    old=$(owner_field "$base/$n" run_id)
+    rm -rf -- "$base/$n" && mkdir "$base/$n" && take "$base/$n" && { echo "slot $n reclaimed \${old:-unknown}"; exit 0; }
+  fi
+  n=$((n + 1))
+done
+n=0
+while [ "$n" -lt ${capacity} ]; do
+  echo "busy $n $(owner_field "$base/$n" run_id)"
+  n=$((n + 1))
+done
+exit ${ALL_SLOTS_BUSY}
+`;
+}
+
+export function releaseSlotScript(runId: string, policy: SlotPolicy = DEFAULT_SLOT_POLICY): string {
+  return `${prelude(policy)}
+run_id=${shellQuote(runId)}
+for d in "$base"/*; do
+  [ -d "$d" ] || continue
+  if [ "$(owner_field "$d" run_id)" = "$run_id" ]; then rm -rf -- "$d" && echo "released \${d##*/}"; fi
+done
+exit 0
+`;
+}
+
+export function readSlotsScript(policy: SlotPolicy = DEFAULT_SLOT_POLICY): string {
+  return `${prelude(policy)}
+for d in "$base"/*; do
+  [ -d "$d" ] || continue
+  state=active
+  is_stale "$d" && state=stale
+  printf 'slot\\t%s\\t%s\\t%s\\t%s\\n' "\${d##*/}" "$(owner_field "$d" run_id)" "$(slot_created "$d")" "$state"
+done
+exit 0
+`;
+}
+
+export type SlotAcquisition =
+  | { acquired: true; slot: string; reclaimedFrom: string | null }
+  | { acquired: false; holders: string[] };
+
+export interface SlotState {
+  slot: string;
+  runId: string | null;
+  /** Epoch seconds the slot was taken. */
+  createdEpoch: number | null;
+  stale: boolean;
+}
+
+function scriptFailed(machine: Exec, what: string, r: { exitCode: number; stderr: string }): RemoteError {
+  return new RemoteError(
+    "remote-failed",
+    `Could not ${what} on ${machine.name} (exit ${r.exitCode}): ${r.stderr.trim().split("\n")[0] ?? ""}`,
+    "Check the machine's disk space and that flock and coreutils are installed, then retry.",
+  );
+}
+
+export async function acquireSlot(
+  machine: Exec,
+  runId: string,
+  policy: SlotPolicy = DEFAULT_SLOT_POLICY,
+  options: ExecOptions = {},
+): Promise<SlotAcquisition> {
+  const r = await machine.exec(acquireSlotScript(runId, policy), { timeoutMs: 120_000, ...options });
+  const lines = r.stdout.split("\n").filter(Boolean);
+  if (r.exitCode === 0) {
+    const m = /^slot (\S+)(?: reclaimed (\S+))?$/.exec(lines[lines.length - 1] ?? "");
+    if (m) return { acquired: true, slot: m[1], reclaimedFrom: m[2] ?? null };
+  }
+  if (r.exitCode === ALL_SLOTS_BUSY) {
+    const holders = lines.map((l) => l.split(" ")[2]).filter((h): h is string => Boolean(h));
+    return { acquired: false, holders };
+  }
+  throw scriptFailed(machine, "take a run slot", r);
+}
+
+export async function releaseSlot(
+  machine: Exec,
+  runId: string,
+  policy: SlotPolicy = DEFAULT_SLOT_POLICY,
+  options: ExecOptions = {},
+): Promise<void> {
+  const r = await machine.exec(releaseSlotScript(runId, policy), { timeoutMs: 120_000, ...options });
+  if (r.exitCode !== 0) throw scriptFailed(machine, "free the run slot", r);
+}
+
+export async function readSlots(
+  machine: Exec,
+  policy: SlotPolicy = DEFAULT_SLOT_POLICY,
+  options: ExecOptions = {},
+): Promise<SlotState[]> {
+  const r = await machine.exec(readSlotsScript(policy), { timeoutMs: 120_000, ...options });
+  if (r.exitCode !== 0) throw scriptFailed(machine, "read the run slots", r);
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("slot\t"))
+    .map((l) => {
+      const [, slot, run, created, state] = l.split("\t");
+      const createdEpoch = Number(created);
+      return {
+        slot,
+        runId: run || null,
+        createdEpoch: Number.isFinite(createdEpoch) && created !== "" ? createdEpoch : null,
+        stale: state === "stale",
+      };
+    });
+}
+
+/** A machine is busy when a live (not stale) run holds a slot. */
+export const isBusy = (slots: SlotState[]) => slots.some((s) => !s.stale);

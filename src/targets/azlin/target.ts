@@ -1,0 +1,270 @@
+/**
+ * The azlin target: a run happens on an Azure VM managed through the azlin CLI. It reuses one of
+ * our VMs when one fits and is free, or provisions one (name chosen here, recorded before the long
+ * wait, tagged as ours), and holds a slot on the VM for the run's lifetime.
+ */
+import pRetry, { AbortError } from "p-retry";
+import { AZLIN_TIMEOUTS, AzlinClient } from "../../azlin/client.js";
+import type { VmDetails } from "../../azlin/schemas.js";
+import { asRemoteError, RemoteError } from "../../core/errors.js";
+import type { Runner } from "../../util/run.js";
+import type { AcquireRequest, Lease, Target } from "../types.js";
+import { deleteVm } from "./delete-vm.js";
+import { AzlinLease, type LeaseOrigin } from "./lease.js";
+import { AzlinMachine } from "./machine.js";
+import { currentUser, makeVmName } from "./names.js";
+import { byYoungest, mayFit, whyNotReusable } from "./reuse.js";
+import { acquireSlot, DEFAULT_SLOT_POLICY, type SlotPolicy } from "./slots.js";
+import { ownershipTags } from "./tags.js";
+import type { TransferPolicy } from "./transfer.js";
+
+export interface AzlinTargetOptions {
+  runner?: Runner;
+  /** Extra environment for azlin (tests: PATH to the fake, AZLIN_CONFIG_DIR...). */
+  env?: NodeJS.ProcessEnv;
+  client?: AzlinClient;
+  slots?: Partial<SlotPolicy>;
+  transfer?: Partial<TransferPolicy>;
+  now?: () => Date;
+  user?: string;
+  /** Random suffix of new VM names (tests fix it). */
+  randomHex?: () => string;
+  createTimeoutMs?: number;
+  killTimeoutMs?: number;
+  maxReuseAgeHours?: number;
+}
+
+export class AzlinTarget implements Target {
+  readonly name = "azlin" as const;
+  readonly azlin: AzlinClient;
+  private readonly slots: SlotPolicy;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: AzlinTargetOptions = {}) {
+    this.azlin = options.client ?? new AzlinClient({ runner: options.runner, env: options.env });
+    this.slots = { ...DEFAULT_SLOT_POLICY, ...options.slots };
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** azlin present and of a version we speak, logged in, with a resource group: all before any cost. */
+  async validate(signal?: AbortSignal): Promise<void> {
+    await this.azlin.version({ signal });
+    await this.azlin.listVms({ signal });
+  }
+
+  machine(name: string): AzlinMachine {
+    return new AzlinMachine(name, this.azlin, this.options.transfer);
+  }
+
+  private lease(name: string, runId: string, origin: LeaseOrigin, created: boolean): AzlinLease {
+    return new AzlinLease(this.machine(name), this.azlin, {
+      runId,
+      origin,
+      created,
+      slots: this.slots,
+      killTimeoutMs: this.options.killTimeoutMs ?? AZLIN_TIMEOUTS.kill,
+    });
+  }
+
+  async acquire(request: AcquireRequest): Promise<Lease> {
+    if (request.options.vmName) return this.acquireNamed(request, request.options.vmName);
+    if (!request.options.noReuse) {
+      const reused = await this.tryReuse(request);
+      if (reused) return reused;
+    }
+    return this.provision(request);
+  }
+
+  /** The VM of an earlier run (detached runs, retrieve): no new slot, the run already holds one. */
+  async attach(record: { runId: string; vmName: string | null; created: boolean }): Promise<Lease> {
+    if (!record.vmName) {
+      throw new RemoteError(
+        "run-not-found",
+        `Run ${record.runId} has no VM on record.`,
+        "Check `amplihack-remote status`.",
+      );
+    }
+    return this.lease(record.vmName, record.runId, "attached", record.created);
+  }
+
+  /** --vm-name: that VM or a clear error; never deleted by release. */
+  private async acquireNamed(request: AcquireRequest, name: string): Promise<Lease> {
+    const { signal } = request;
+    request.onProgress?.(`using VM ${name}`);
+    const vm = await this.azlin.showVm(name, { signal });
+    if (!vm) {
+      throw new RemoteError(
+        "azlin-not-found",
+        `VM ${name} (--vm-name) was not found${this.azlin.resourceGroup ? ` in resource group ${this.azlin.resourceGroup}` : ""}.`,
+        "Check the name with `azlin list --all` (or `amplihack-remote vms`), or drop --vm-name to provision a VM.",
+      );
+    }
+    if (vm.power_state !== "Running") {
+      throw new RemoteError(
+        "azlin-failed",
+        `VM ${name} (--vm-name) is ${vm.power_state}, not Running.`,
+        `Start it with \`azlin start ${name}\` and retry, or drop --vm-name to provision a VM.`,
+      );
+    }
+    await request.onVmKnown?.({ name, created: false });
+    const machine = this.machine(name);
+    const slot = await acquireSlot(machine, request.runId, this.slots, { signal });
+    if (!slot.acquired) {
+      throw new RemoteError(
+        "azlin-failed",
+        `VM ${name} (--vm-name) is busy with run ${slot.holders.join(", ") || "(unknown)"}.`,
+        "Wait for that run to finish (`amplihack-remote status`), or pick another VM.",
+      );
+    }
+    return this.lease(name, request.runId, "named", false);
+  }
+
+  /** A VM of ours that fits and has a free slot, or null. */
+  private async tryReuse(request: AcquireRequest): Promise<Lease | null> {
+    const { options, signal } = request;
+    const wanted = {
+      vmSize: options.vmSize,
+      region: options.region,
+      resourceGroup: this.azlin.resourceGroup,
+      now: this.now(),
+      maxAgeHours: this.options.maxReuseAgeHours,
+    };
+    request.onProgress?.("looking for a VM to reuse");
+    const listed = (await this.azlin.listVms({ signal })).filter((vm) => mayFit(vm, wanted));
+    const details: VmDetails[] = [];
+    for (const vm of listed) {
+      const d = await this.azlin.showVm(vm.name, { signal });
+      if (!d) continue;
+      const why = whyNotReusable(d, wanted);
+      if (why === null) details.push(d);
+    }
+    for (const vm of details.sort(byYoungest)) {
+      const machine = this.machine(vm.name);
+      try {
+        const slot = await acquireSlot(machine, request.runId, this.slots, { signal });
+        if (!slot.acquired) {
+          request.onProgress?.(`VM ${vm.name} is busy (run ${slot.holders.join(", ")})`);
+          continue;
+        }
+      } catch (err) {
+        const e = asRemoteError(err);
+        if (e.code === "interrupted") throw e;
+        request.onProgress?.(`VM ${vm.name} cannot be reused: ${e.message.split("\n")[0]}`);
+        continue;
+      }
+      request.onProgress?.(`reusing VM ${vm.name}`);
+      await request.onVmKnown?.({ name: vm.name, created: false });
+      return this.lease(vm.name, request.runId, "reused", false);
+    }
+    return null;
+  }
+
+  /** A new VM: named here, recorded before `azlin new`, tagged as ours, slot taken. */
+  private async provision(request: AcquireRequest): Promise<Lease> {
+    const { options, signal, runId } = request;
+    const user = this.options.user ?? currentUser(this.options.env ?? process.env);
+    const name = makeVmName(user, this.now(), this.options.randomHex?.());
+    await request.onVmKnown?.({ name, created: true });
+    request.onProgress?.(`provisioning VM ${name} (${options.vmSize}); this takes 4-7 minutes`);
+    try {
+      await this.azlin.createVm(
+        { name, vmSize: options.vmSize, region: options.region },
+        { timeoutMs: this.options.createTimeoutMs ?? AZLIN_TIMEOUTS.create, signal },
+      );
+    } catch (err) {
+      await this.recoverFailedCreate(name, asRemoteError(err), request);
+    }
+    try {
+      const machine = this.machine(name);
+      // The VM has just answered azlin's readiness checks; a hiccup on the first ssh is retried.
+      const slot = await pRetry(
+        async () => {
+          try {
+            return await acquireSlot(machine, runId, this.slots, { signal });
+          } catch (err) {
+            if (asRemoteError(err).code !== "azlin-ssh") throw new AbortError(err as Error);
+            throw err;
+          }
+        },
+        { retries: 2, minTimeout: this.options.transfer?.minDelayMs ?? 2_000, randomize: false },
+      );
+      if (!slot.acquired)
+        throw new RemoteError("azlin-failed", `The new VM ${name} already has a busy run slot.`, "Retry.");
+      // Tagged only once our slot is held: another laptop that sees the tag finds the VM busy.
+      await this.azlin.addTags(name, ownershipTags({ user, runId, now: this.now() }), { signal });
+    } catch (err) {
+      throw await this.discardUnusable(name, asRemoteError(err));
+    }
+    return this.lease(name, runId, "created", true);
+  }
+
+  /**
+   * `azlin new` failed. Quota, SKU, auth and usage errors mean no VM: fail fast. Otherwise the VM
+   * may exist all the same (az's 120 s cap): read it back; use it when a timeout was all that
+   * went wrong and it is running, else delete it. Returns only when the VM is usable.
+   */
+  private async recoverFailedCreate(
+    name: string,
+    error: RemoteError,
+    request: AcquireRequest,
+  ): Promise<void> {
+    const noVm = ["azlin-quota", "azlin-sku", "azlin-auth", "azlin-no-rg", "azlin-missing", "azlin-version"];
+    if (noVm.includes(error.code) || (error.code === "azlin-failed" && error.details.azlinExitCode === 2)) {
+      throw withVm(error, name, { exists: false });
+    }
+    let vm: VmDetails | null;
+    try {
+      vm = await this.azlin.showVm(name, { timeoutMs: 2 * 60_000 });
+    } catch (showErr) {
+      throw withVm(error, name, {
+        exists: "unknown",
+        note: `Checking whether ${name} exists failed too (${asRemoteError(showErr).message}); look with \`azlin list --all\` and delete it with \`amplihack-remote cleanup ${name}\`.`,
+      });
+    }
+    if (!vm) throw withVm(error, name, { exists: false });
+    const usable =
+      error.code === "azlin-timeout" &&
+      vm.power_state === "Running" &&
+      (vm.provisioning_state ?? "Succeeded") === "Succeeded";
+    if (usable && !request.signal?.aborted) {
+      request.onProgress?.(`azlin new reported a timeout, but VM ${name} exists and is running: using it`);
+      return;
+    }
+    throw await this.discardUnusable(name, error);
+  }
+
+  /** Deletes a VM this acquire created but cannot use, and says in the error what became of it. */
+  private async discardUnusable(name: string, error: RemoteError): Promise<RemoteError> {
+    const outcome = await deleteVm(this.azlin, name, {
+      timeoutMs: this.options.killTimeoutMs ?? AZLIN_TIMEOUTS.kill,
+    });
+    return withVm(error, name, {
+      exists: !outcome.deleted,
+      deleted: outcome.deleted,
+      note: outcome.deleted
+        ? `The unusable VM ${name} was deleted.`
+        : `The unusable VM ${name} could not be deleted (${outcome.error}): delete it with \`amplihack-remote cleanup ${name}\`.`,
+    });
+  }
+}
+
+/** The same error, with the VM's fate in its details (and message), so it is never forgotten. */
+function withVm(
+  error: RemoteError,
+  name: string,
+  fate: { exists: boolean | "unknown"; deleted?: boolean; note?: string },
+): RemoteError {
+  return new RemoteError(
+    error.code,
+    fate.note ? `${error.message}\n${fate.note}` : error.message,
+    error.remedy,
+    {
+      details: { ...error.details, vm: name, vmExists: fate.exists, vmDeleted: fate.deleted ?? false },
+      cause: error,
+    },
+  );
+}
+
+export function createAzlinTarget(options: AzlinTargetOptions = {}): AzlinTarget {
+  return new AzlinTarget(options);
+}
