@@ -78,8 +78,7 @@ export async function integrateResults(input: {
     const before = shippedByBranch.get(branch);
     const newCommits = await listNewCommits(git, head.commit, shippedCommits);
     const status = before === undefined ? "new" : before === head.commit || newCommits.length === 0 ? "unchanged" : "updated";
-    const base = before ?? (await mergeBase(git, head.commit, shippedCommits));
-    const filesChanged = base ? await changedFiles(git, base, head.commit) : [];
+    const filesChanged = await filesTouched(git, head.commit, shippedCommits);
     results.push({
       branch,
       status,
@@ -106,17 +105,10 @@ async function listNewCommits(git: Git, tip: string, exclude: string[]) {
     });
 }
 
-async function mergeBase(git: Git, tip: string, candidates: string[]): Promise<string | null> {
-  for (const c of candidates) {
-    const r = await git.try(["merge-base", tip, c]);
-    if (r.exitCode === 0) return r.stdout.trim();
-  }
-  return null;
-}
-
-async function changedFiles(git: Git, base: string, tip: string): Promise<string[]> {
-  const out = await git.run(["diff", "--name-only", "-z", base, tip, "--"]);
-  return out.split("\0").filter(Boolean);
+/** Files touched by the run's own commits (not by history it started from). */
+async function filesTouched(git: Git, tip: string, exclude: string[]): Promise<string[]> {
+  const out = await git.run(["log", "--format=", "--name-only", "-z", tip, "--not", ...exclude, "--"]);
+  return [...new Set(out.split(/[\0\n]/).filter(Boolean))].sort();
 }
 
 async function compareWithLocal(git: Git, branch: string, tip: string) {

@@ -19,7 +19,16 @@ export interface WipSnapshot {
   changedPaths: string[];
 }
 
-export async function snapshotWip(git: Git, headCommit: string, runId: string): Promise<WipSnapshot> {
+/**
+ * `isExcluded` names untracked paths that must not ship at all (an untracked `.env` is not work in
+ * progress, it is a credential): they are left out of the snapshot.
+ */
+export async function snapshotWip(
+  git: Git,
+  headCommit: string,
+  runId: string,
+  isExcluded: (path: string) => boolean = () => false,
+): Promise<WipSnapshot & { leftOut: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), "amplihack-wip-"));
   const env = { GIT_INDEX_FILE: join(dir, "index") };
   try {
@@ -34,16 +43,24 @@ export async function snapshotWip(git: Git, headCommit: string, runId: string): 
     // -A with the temporary index stages modifications, deletions and untracked files while
     // honouring .gitignore, exactly as `git add -A` would, without touching .git/index.
     await git.run(["add", "-A", "--", "."], { env });
+    const untracked = (await git.run(["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
+    const leftOut = untracked.filter(isExcluded);
+    if (leftOut.length > 0) {
+      await git.run(["rm", "-q", "--cached", "--pathspec-from-file=-", "--pathspec-file-nul", "--"], {
+        env,
+        input: leftOut.map((p) => `${p}\0`).join(""),
+      });
+    }
     const tree = (await git.run(["write-tree"], { env })).trim();
     const headTree = (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim();
-    if (tree === headTree) return { commit: null, ref: null, changedPaths: [] };
+    if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
     const changed = await git.run(["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree]);
     const commit = (
       await git.run(["commit-tree", tree, "-p", headCommit, "-m", "amplihack-remote: uncommitted work snapshot"])
     ).trim();
     const ref = `${WIP_REF_PREFIX}${runId}`;
     await git.run(["update-ref", ref, commit]);
-    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean) };
+    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -25,6 +25,7 @@ import { remoteScriptsDir } from "../remote/protocol.js";
 import { sha256File } from "../util/hash.js";
 import { shellQuote } from "../util/shell-quote.js";
 import { listClaudeFiles } from "./claude-files.js";
+import { isExcludedPath } from "./exclusions.js";
 import { formatFindings, runSecretGate } from "./secret-gate.js";
 import type { ScanReport } from "../secrets/types.js";
 
@@ -79,7 +80,7 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
 
   await checkEstimatedSize(git, claude.files, options.maxSizeMb);
 
-  const wip = await snapshotWip(git, facts.headCommit, runId);
+  const wip = await snapshotWip(git, facts.headCommit, runId, isExcludedPath);
   const revs = ["--branches", "--tags", "HEAD", ...(wip.ref ? [wip.ref] : [])];
   try {
     progress(
@@ -171,7 +172,7 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
         heads,
         parts,
         claudeFiles: claude.files.length,
-        excludedPaths: claude.excluded,
+        excludedPaths: [...claude.excluded, ...wip.leftOut],
         options: shippedOptions,
       };
       await writeFile(join(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);

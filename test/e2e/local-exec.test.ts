@@ -61,7 +61,7 @@ describe("exec on the local target", () => {
     // Logs landed per run, and the machine's run directory is gone.
     expect(readFileSync(join(summary.logsDir!, "agent.log"), "utf8")).toContain("done");
     expect(summary.logsDir).toBe(join(repo, ".claude/runtime/logs/remote", summary.runId));
-    expect(git(repo, "status", "--porcelain", "--ignored", ".claude/runtime")).toBe("");
+    expect(git(repo, "status", "--porcelain", ".claude/runtime")).toBe("");
     expect(existsSync(join(state, "local-target/.amplihack-remote/runs", summary.runId))).toBe(false);
     // The state record tells the story.
     const record = await deps.store.getRun(summary.runId);
@@ -191,4 +191,48 @@ describe("exec on the local target", () => {
     const noCommit = await executeRun(localDeps(empty, state).deps, localOptions("x")).catch((e) => e);
     expect(noCommit.code).toBe("no-commits");
   });
+
+  describe("the secret gate", () => {
+    // Synthesised at test time, never a realistic literal in the repository.
+    const fakeKey = () => `sk-ant-api03-${Array.from({ length: 93 }, (_, i) => "AbCdEfGhJkLmNpQrStUvWxYz23456789"[(i * 7 + 3) % 32]).join("")}AA`;
+
+    it("blocks a key that lives only in history, naming the commit, and uploads nothing", async () => {
+      const { repo, state } = setup();
+      const key = fakeKey();
+      const leaked = commitFile(repo, "config.py", `ANTHROPIC_API_KEY = "${key}"\n`, "add config");
+      git(repo, "rm", "-q", "config.py");
+      git(repo, "commit", "-q", "-m", "remove config");
+      const { deps } = localDeps(repo, state);
+      const err = await executeRun(deps, localOptions("task")).catch((e) => e);
+      expect(err.code).toBe("secret-found");
+      expect(err.exitCode).toBe(3);
+      expect(err.message).toContain("config.py");
+      expect(err.message).toContain(leaked.slice(0, 7));
+      expect(err.message).not.toContain(key);
+      expect(existsSync(join(state, "local-target", ".amplihack-remote", "runs"))).toBe(false);
+      const [record] = Object.values((await deps.store.read()).runs);
+      expect(record.status).toBe("blocked");
+      expect(git(repo, "for-each-ref", "refs/amplihack-remote")).toBe("");
+    });
+
+    it("blocks a key in an untracked .claude/ file", async () => {
+      const { repo, state } = setup();
+      const key = fakeKey();
+      write(repo, ".claude/settings.local.json", `{ "env": { "ANTHROPIC_API_KEY": "${key}" } }\n`);
+      const { deps } = localDeps(repo, state);
+      const err = await executeRun(deps, localOptions("task")).catch((e) => e);
+      expect(err.code).toBe("secret-found");
+      expect(err.message).toContain(".claude/settings.local.json");
+      expect(err.message).not.toContain(key);
+    });
+
+    it("does not ship excluded files at all (a .env inside .claude/)", async () => {
+      const { repo, state } = setup();
+      write(repo, ".claude/tools/.env", `TOKEN=${fakeKey()}\n`);
+      const { deps } = localDeps(repo, state);
+      const summary = await executeRun(deps, localOptions("task"));
+      expect(summary.status).toBe("succeeded");
+    });
+  });
 });
+

@@ -27,7 +27,7 @@ export function makeRepo(dir = tempDir("ar-repo-")): string {
   write(dir, "README.md", "# Project\n");
   write(dir, "src/app.txt", "hello\n");
   write(dir, ".claude/settings.json", '{ "permissions": {} }\n');
-  write(dir, ".gitignore", "ignored.txt\n.claude/runtime/\n");
+  write(dir, ".gitignore", "ignored.txt\n");
   git(dir, "add", "-A");
   git(dir, "commit", "-q", "-m", "Initial commit");
   return dir;
