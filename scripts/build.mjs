@@ -7,6 +7,10 @@ const banner = [
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   "import { createRequire as __amplihackCreateRequire } from 'node:module';",
   "const require = __amplihackCreateRequire(import.meta.url);",
+  // ...and the CommonJS module globals some of them read (write-file-atomic names temp files after it).
+  "import { fileURLToPath as __amplihackFileURLToPath } from 'node:url';",
+  "const __filename = __amplihackFileURLToPath(import.meta.url);",
+  "const __dirname = __amplihackFileURLToPath(new URL('.', import.meta.url));",
 ].join("\n");
 
 const entries = [
