@@ -62,7 +62,10 @@ export interface FakeAzlin {
   vmHome(name: string): string;
   addVm(seed: SeedVm): FakeVmRecord;
   /** Runs the fake directly: for its own contract tests. */
-  run(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  run(
+    args: string[],
+    options?: { input?: string; env?: Record<string, string> },
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   cleanup(): Promise<void>;
 }
 
@@ -84,7 +87,10 @@ export async function createFakeAzlin(options: FakeAzlinOptions = {}): Promise<F
   await mkdir(stateDir, { recursive: true });
   const resourceGroup = options.resourceGroup === undefined ? "amplihack-test-rg" : options.resourceGroup;
   if (resourceGroup !== null || options.extraConfig) {
-    const lines = [resourceGroup ? `default_resource_group = "${resourceGroup}"` : "", options.extraConfig ?? ""];
+    const lines = [
+      resourceGroup ? `default_resource_group = "${resourceGroup}"` : "",
+      options.extraConfig ?? "",
+    ];
     await writeFile(join(configDir, "config.toml"), `${lines.filter(Boolean).join("\n")}\n`);
   }
   const env: Record<string, string> = {

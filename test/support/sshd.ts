@@ -30,7 +30,8 @@ const SSHD = "/usr/sbin/sshd";
 /** Why sshd cannot be used here, or null. */
 export function sshdUnavailableReason(): string | null {
   if (!existsSync(SSHD)) return `${SSHD} is missing (install the Debian package openssh-server)`;
-  if (typeof process.getuid === "function" && process.getuid() !== 0) return "not running as root (the fake makes a Unix user per VM)";
+  if (typeof process.getuid === "function" && process.getuid() !== 0)
+    return "not running as root (the fake makes a Unix user per VM)";
   for (const tool of ["ssh", "scp", "ssh-keygen", "useradd", "userdel", "pkill"]) {
     try {
       execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
@@ -64,7 +65,11 @@ function waitForListening(child: ChildProcess, logFile: string, timeoutMs: numbe
       const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
       if (/Server listening on 127\.0\.0\.1 port/.test(log)) return resolve();
       if (exited || Date.now() - started > timeoutMs) {
-        return reject(new Error(`${exited ?? "sshd did not start listening in time"}: ${log.split("\n").slice(-5).join(" | ")}`));
+        return reject(
+          new Error(
+            `${exited ?? "sshd did not start listening in time"}: ${log.split("\n").slice(-5).join(" | ")}`,
+          ),
+        );
       }
       setTimeout(tick, 50);
     };
