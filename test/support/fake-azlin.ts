@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,6 +81,8 @@ export interface FakeAzlinOptions {
 
 export async function createFakeAzlin(options: FakeAzlinOptions = {}): Promise<FakeAzlin> {
   const root = await mkdtemp(join(tmpdir(), "fake-azlin-"));
+  // In ssh mode each VM's Unix user must be able to walk down to its home.
+  await chmod(root, 0o755);
   const configDir = join(root, "config");
   const stateDir = join(root, "state");
   await mkdir(configDir, { recursive: true });
@@ -153,10 +155,10 @@ export async function createFakeAzlin(options: FakeAzlinOptions = {}): Promise<F
         });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (d) => {
+        child.stdout?.on("data", (d) => {
           stdout += d;
         });
-        child.stderr.on("data", (d) => {
+        child.stderr?.on("data", (d) => {
           stderr += d;
         });
         child.on("error", reject);

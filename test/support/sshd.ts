@@ -143,14 +143,15 @@ export async function startSshd(): Promise<SshServer> {
       child.kill("SIGKILL");
       continue;
     }
+    const log = () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
     return {
       port,
       clientKeyPath: clientKey,
       logFile,
       dir,
-      log: () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : ""),
+      log,
       commandsSeen() {
-        return [...this.log().matchAll(/mm_audit_run_command entering command (.*)$/gm)].map((m) => m[1]);
+        return [...log().matchAll(/mm_audit_run_command entering command (.*)$/gm)].map((m) => m[1]);
       },
       async stop() {
         if (child.exitCode === null) {
