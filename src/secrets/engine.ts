@@ -4,7 +4,9 @@
  */
 import { createHash } from "node:crypto";
 import { hasInlineMarker } from "./allowlist.js";
+import { shannonEntropy } from "./entropy.js";
 import { maskValue } from "./mask.js";
+import { isPlaceholderValue, isRealPassword } from "./placeholders.js";
 import { buildGates } from "./prefilter.js";
 import { OWN_RULES, RULES_REVISION } from "./rules.js";
 import { runSecretlint, SECRETLINT_MARKERS, SECRETLINT_SIGNATURE } from "./secretlint.js";
@@ -37,10 +39,11 @@ interface Candidate {
 }
 
 export async function scanText(text: string, path: string): Promise<TextScanResult> {
-  if (!gates.any(text)) return { findings: [], reachedEngine: false };
+  const open = gates.open(gates.prepare(text));
+  if (!open) return { findings: [], reachedEngine: false };
   const candidates: Candidate[] = [];
-  OWN_RULES.forEach((rule, priority) => {
-    if (!gates.rule(priority, text)) return;
+  for (const priority of open.rules) {
+    const rule = OWN_RULES[priority]!;
     for (const m of rule.find(text)) {
       candidates.push({
         rule: rule.id,
@@ -51,9 +54,10 @@ export async function scanText(text: string, path: string): Promise<TextScanResu
         shown: m.shown ?? m.value,
       });
     }
-  });
-  if (gates.secretlint(text)) {
+  }
+  if (open.secretlint) {
     for (const hit of await runSecretlint(text, path)) {
+      if (!secretlintHitStands(hit.ruleId, text.slice(hit.index, hit.end))) continue;
       candidates.push({
         rule: hit.ruleId,
         priority: OWN_RULES.length,
@@ -88,6 +92,21 @@ export async function scanText(text: string, path: string): Promise<TextScanResu
       allowedInline: hasInlineMarker(text, c.reportAt),
     })),
   };
+}
+
+/**
+ * secretlint has no placeholder filter and flags `https://user:pass@example.com`; hold its hits to
+ * the same standard as ours, so "not a secret" means the same whichever engine matched.
+ */
+function secretlintHitStands(ruleId: string, matched: string): boolean {
+  if (isPlaceholderValue(matched)) return false;
+  const basicAuth = ruleId.endsWith("-basicauth");
+  if (basicAuth || ruleId.endsWith("-database-connection-string")) {
+    const password = /:\/\/[^:/\s@]*:([^@/\s]*)@/.exec(matched)?.[1];
+    if (password !== undefined && !isRealPassword(password)) return false;
+    if (password !== undefined && basicAuth && shannonEntropy(password) < 3) return false;
+  }
+  return true;
 }
 
 /** 1-based line numbers by binary search over line starts, built only when something matched. */

@@ -9,7 +9,6 @@
  */
 import { shannonEntropy } from "./entropy.js";
 import { isPlaceholderValue } from "./placeholders.js";
-import { anyCase } from "./regex-rule.js";
 import type { RuleMatch, SecretRule } from "./rule-types.js";
 
 export const GENERIC_MIN_ENTROPY = 3.5;
@@ -25,7 +24,7 @@ const KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|cre
 const ASSIGNMENT = new RegExp(
   KEYWORD +
     String.raw`[\w.-]{0,40}?["'\]]{0,2}(?:[ \t]{0,4}(?:=|:=|::=|:|=>|\?=|\|\|=)(?![=>])|>)[ \t]{0,4}` +
-    String.raw`(?:(["'\x60])([^"'\x60\s\\]{${MIN_LENGTH},300})\1|([\w+/=.~!@#%^&*-]{${MIN_LENGTH},300})(?=[\s"'\x60;,)}\]<]|$))`,
+    String.raw`(?:(["'\x60])([^"'\x60\s\\]{${MIN_LENGTH},300})\1|([\w+/=.~!@#^*-]{${MIN_LENGTH},300})(?=[\s"'\x60;,)}\]<]|$))`,
   "gid",
 );
 
@@ -174,14 +173,14 @@ const NOT_SECRET_LAST_PARTS = new Set([
   "status",
   "usage",
   "tokens",
+  "source",
+  "sources",
 ]);
 
 export const genericApiKeyRule: SecretRule = {
   id: "generic-api-key",
   description: "A secret-sounding name assigned a high-entropy literal",
-  keywords: [
-    `${anyCase("key")}|${anyCase("token")}|${anyCase("secret")}|${anyCase("passw")}|${anyCase("pwd")}|${anyCase("credential")}|${anyCase("creds")}|${anyCase("auth")}|${anyCase("api")}|${anyCase("bearer")}`,
-  ],
+  keywords: ["key", "token", "secret", "passw", "pwd", "credential", "creds", "auth", "api", "bearer"],
   signature: JSON.stringify([
     "generic-api-key@3",
     ASSIGNMENT.source,
@@ -231,6 +230,11 @@ export function nameSoundsSecret(name: string): boolean {
   return parts.some((p) => SECRET_PARTS.has(p) || SECRET_SUFFIXES.some((s) => p.endsWith(s)));
 }
 
+/**
+ * What a token or password is made of. Brackets, braces, `$`, `|`, `?`, `&`, `%`, quotes and non-ASCII
+ * mean a regex, a template, a query string or prose (a translated message), not a credential.
+ */
+const VALUE_CHARS = /^[A-Za-z0-9_.+/~!@#^*:,;=-]+$/;
 const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 const WORDS_ONLY = /^[A-Za-z_.-]+$/;
@@ -238,6 +242,9 @@ const CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
 
 function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (value.length < MIN_LENGTH) return false;
+  if (!VALUE_CHARS.test(value) || /=[^=]/.test(value)) return false; // `=` only as base64 padding
+  // Random tokens of this length all but always hold a digit; names, ids and prose do not.
+  if (!/[0-9]/.test(value)) return false;
   if (isPlaceholderValue(value)) return false;
   // gitleaks' own allowlist for this rule: letters and separators only is a name, not a key.
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;

@@ -64,3 +64,25 @@ function isSequential(v: string): boolean {
   for (let i = 1; i < v.length; i++) if (v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) runs++;
   return runs >= v.length - 2;
 }
+
+/** Passwords only a tutorial or a local docker-compose uses, not worth blocking a run. */
+const TRIVIAL_PASSWORDS = new Set([
+  "password",
+  "passwd",
+  "pass",
+  "postgres",
+  "root",
+  "admin",
+  "secret",
+  "test",
+  "user",
+  "guest",
+  "mysql",
+  "redis",
+  "example",
+]);
+
+/** A URL password worth reporting: not a placeholder, not a tutorial default. */
+export function isRealPassword(value: string): boolean {
+  return value.length >= 4 && !TRIVIAL_PASSWORDS.has(value.toLowerCase()) && !isPlaceholderValue(value);
+}

@@ -20,14 +20,14 @@ export function redactText(text: string, knownValues: readonly string[] = []): s
   );
   for (const value of known) if (out.includes(value)) out = out.split(value).join(maskValue(value));
   out = out.replace(PEM_BLOCK, (_m, begin: string, end: string | undefined) => `${begin}${MASK}${end ?? ""}`);
-  if (!gates.any(out)) return out;
+  const open = gates.open(gates.prepare(out));
+  if (!open) return out;
 
   const spans: { start: number; end: number; value: string }[] = [];
-  OWN_RULES.forEach((rule, i) => {
-    if (!gates.rule(i, out)) return;
-    for (const m of rule.find(out))
+  for (const i of open.rules) {
+    for (const m of OWN_RULES[i]!.find(out))
       spans.push({ start: m.index, end: m.index + m.value.length, value: m.value });
-  });
+  }
   if (spans.length === 0) return out;
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   let result = "";

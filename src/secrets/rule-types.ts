@@ -19,8 +19,8 @@ export interface SecretRule {
   id: string;
   description: string;
   /**
-   * Prefilter branches (regex sources). The rule runs only if one of them occurs in the text.
-   * Written without flags: case-insensitive branches spell out their letters ([Kk][Ee][Yy]).
+   * Lower-case literals (gitleaks' `keywords`): the rule runs only on text whose lower-cased form
+   * contains one of them.
    */
   keywords: readonly string[];
   find(text: string): Iterable<RuleMatch>;

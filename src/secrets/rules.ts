@@ -7,7 +7,8 @@
  * Order matters: when two rules match overlapping text on one line, the earlier one is reported.
  */
 import { genericApiKeyRule } from "./generic-rule.js";
-import { anyCase, regexRule } from "./regex-rule.js";
+import { isRealPassword } from "./placeholders.js";
+import { regexRule } from "./regex-rule.js";
 import type { SecretRule } from "./rule-types.js";
 
 /** Bump when a change to any rule could turn a clean verdict into a finding (invalidates the cache). */
@@ -17,31 +18,11 @@ export const RULES_REVISION = "2026-11-r1";
 const B = "(?<![A-Za-z0-9_-])";
 const E = "(?![A-Za-z0-9_-])";
 
-/** Passwords that only a tutorial or a local docker-compose uses; not worth blocking a run. */
-const TRIVIAL_PASSWORDS = new Set([
-  "password",
-  "passwd",
-  "pass",
-  "postgres",
-  "root",
-  "admin",
-  "secret",
-  "test",
-  "user",
-  "guest",
-  "mysql",
-  "redis",
-  "example",
-]);
-function notTrivialPassword(value: string): boolean {
-  return value.length >= 4 && !TRIVIAL_PASSWORDS.has(value.toLowerCase());
-}
-
 export const OWN_RULES: readonly SecretRule[] = [
   regexRule({
     id: "private-key",
     description: "A PEM private key block",
-    keywords: ["PRIVATE KEY"],
+    keywords: ["private key"],
     // The body must follow: a regex or a doc that merely names the header is not a key.
     patterns: [
       /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,300}?([A-Za-z0-9+/]{40,}={0,2})/g,
@@ -52,7 +33,7 @@ export const OWN_RULES: readonly SecretRule[] = [
   regexRule({
     id: "anthropic-api-key",
     description: "Anthropic API or admin key",
-    keywords: ["sk-ant-", `${anyCase("anthropic")}_|${anyCase("claude")}_`],
+    keywords: ["sk-ant-", "anthropic_", "claude_"],
     patterns: [
       new RegExp(`${B}(sk-ant-[a-z]{2,8}\\d{2}-[A-Za-z0-9_-]{32,200})${E}`, "g"),
       /(?:ANTHROPIC|CLAUDE)_(?:API_)?KEY["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{20,200})/gi,
@@ -62,7 +43,7 @@ export const OWN_RULES: readonly SecretRule[] = [
   regexRule({
     id: "openai-api-key",
     description: "OpenAI API key",
-    keywords: ["sk-", `${anyCase("openai")}_`],
+    keywords: ["sk-proj-", "sk-svcacct-", "sk-admin-", "t3blbkfj", "openai_"],
     patterns: [
       new RegExp(`${B}(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,250})${E}`, "g"),
       new RegExp(`${B}(sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})${E}`, "g"),
@@ -86,7 +67,7 @@ export const OWN_RULES: readonly SecretRule[] = [
   regexRule({
     id: "github-token",
     description: "GitHub personal, OAuth, app or refresh token",
-    keywords: ["gh[pousr]_", "github_pat_"],
+    keywords: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
     patterns: [
       /(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,255})(?![A-Za-z0-9_])/g,
       /(?<![A-Za-z0-9])(github_pat_[A-Za-z0-9_]{60,255})(?![A-Za-z0-9_])/g,
@@ -96,14 +77,14 @@ export const OWN_RULES: readonly SecretRule[] = [
   regexRule({
     id: "aws-access-key-id",
     description: "AWS access key id",
-    keywords: ["A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA"],
+    keywords: ["akia", "asia", "abia", "acca", "a3t"],
     patterns: [/(?<![A-Za-z0-9])((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])/g],
     minEntropy: 3,
   }),
   regexRule({
     id: "aws-secret-access-key",
     description: "AWS secret access key",
-    keywords: [`${anyCase("secret")}`],
+    keywords: ["secret_access", "secretaccess", "secret_key", "secretkey"],
     patterns: [
       /(?:aws)?_?secret_?(?:access)?_?key(?:_id)?["']?\s{0,4}(?::|=>|=)\s{0,4}["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
     ],
@@ -112,7 +93,7 @@ export const OWN_RULES: readonly SecretRule[] = [
   regexRule({
     id: "slack-token",
     description: "Slack bot, user, app or configuration token",
-    keywords: ["xox[a-z]-|xapp-"],
+    keywords: ["xox", "xapp-"],
     patterns: [new RegExp(`${B}((?:xox[abposre]|xapp)-[0-9A-Za-z][A-Za-z0-9-]{14,250})${E}`, "g")],
     minEntropy: 3,
     requireDigit: true,
@@ -120,38 +101,38 @@ export const OWN_RULES: readonly SecretRule[] = [
   regexRule({
     id: "slack-webhook-url",
     description: "Slack incoming webhook URL",
-    keywords: ["hooks\\.slack\\.com"],
+    keywords: ["hooks.slack.com"],
     patterns: [/hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9+/_-]{30,120})/g],
     minEntropy: 3,
   }),
   regexRule({
     id: "stripe-secret-key",
     description: "Stripe secret or restricted key",
-    keywords: ["[sr]k_(?:live|test|prod)_"],
+    keywords: ["k_live_", "k_test_", "k_prod_"],
     patterns: [/(?<![A-Za-z0-9_])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/g],
     minEntropy: 3.5,
   }),
   regexRule({
     id: "google-api-key",
     description: "Google API key",
-    keywords: ["AIza"],
+    keywords: ["aiza"],
     patterns: [new RegExp(`${B}(AIza[A-Za-z0-9_-]{35})${E}`, "g")],
     minEntropy: 3.5,
   }),
   regexRule({
     id: "npm-token",
     description: "npm access token or .npmrc auth token",
-    keywords: ["npm_", "_authToken"],
+    keywords: ["npm_", "_authtoken"],
     patterns: [
       /(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
-      /_authToken\s{0,4}=\s{0,4}["']?([^\s"'$][^\s"']{9,300})/g,
+      /_authToken\s{0,4}=\s{0,4}["']?([A-Za-z0-9._~+/=-]{10,300})(?=["'\s]|$)/gm,
     ],
     minEntropy: 3,
   }),
   regexRule({
     id: "azure-storage-key",
     description: "Azure storage account key or Service Bus shared access key in a connection string",
-    keywords: [`${anyCase("accountkey")}|${anyCase("sharedaccesskey")}`],
+    keywords: ["accountkey", "sharedaccesskey"],
     patterns: [/(?:AccountKey|SharedAccessKey)\s{0,4}=\s{0,4}([A-Za-z0-9+/]{40,100}={0,2})/gi],
     minEntropy: 4,
   }),
@@ -165,7 +146,7 @@ export const OWN_RULES: readonly SecretRule[] = [
   regexRule({
     id: "azure-ad-client-secret",
     description: "Azure AD (Entra ID) client secret",
-    keywords: ["\\dQ~"],
+    keywords: ["q~"],
     patterns: [
       /(?:^|[\\'"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?=$|[\\'"\x60\s<),])/gm,
     ],
@@ -175,27 +156,49 @@ export const OWN_RULES: readonly SecretRule[] = [
     id: "database-url-password",
     description: "Database connection URL with a password",
     keywords: [
-      `${anyCase("postgres")}|${anyCase("mysql")}|${anyCase("mariadb")}|${anyCase("mongodb")}|${anyCase("redis")}|${anyCase("amqp")}|${anyCase("mssql")}|${anyCase("sqlserver")}|${anyCase("jdbc")}|${anyCase("oracle")}|${anyCase("clickhouse")}|${anyCase("couchdb")}|${anyCase("neo4j")}|${anyCase("cockroachdb")}`,
+      "postgres://",
+      "postgresql://",
+      "postgres+",
+      "postgresql+",
+      "mysql://",
+      "mysqlx://",
+      "mysql+",
+      "mariadb://",
+      "mongodb://",
+      "mongodb+srv://",
+      "redis://",
+      "rediss://",
+      "amqp://",
+      "amqps://",
+      "mssql://",
+      "sqlserver://",
+      "jdbc:",
+      "oracle://",
+      "clickhouse://",
+      "couchdb://",
+      "neo4j://",
+      "neo4j+s://",
+      "cockroachdb://",
     ],
     patterns: [
       /\b(?:postgres(?:ql)?|mysqlx?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|couchdb|neo4j(?:\+s)?|cockroachdb|jdbc:[a-z0-9]+)(?:\+[a-z0-9]+)?:\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@/gi,
     ],
-    accept: notTrivialPassword,
+    accept: isRealPassword,
   }),
   regexRule({
     id: "url-credentials",
     description: "A URL with a user and password (https://user:password@host)",
-    keywords: ["://[^\\s/?#@:]{1,100}:[^\\s/?#@]{1,200}@"],
+    keywords: ["://"],
     patterns: [
       /\b(?:https?|ftps?|sftp|ssh|git|smtps?|imaps?|ldaps?|wss?):\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@[\w.-]/gi,
     ],
     minEntropy: 3,
-    accept: notTrivialPassword,
+    accept: isRealPassword,
   }),
   regexRule({
     id: "authorization-header",
     description: "A bearer or basic credential in an Authorization header",
-    keywords: [`${anyCase("bearer")}|${anyCase("basic")} `],
+    keywords: ["bearer", "basic "],
     patterns: [/\b(?:Bearer|Basic)\s{1,4}([A-Za-z0-9._~+/-]{20,2000}={0,2})/gi],
     minEntropy: 3.5,
     requireDigit: true,

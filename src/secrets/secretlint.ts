@@ -12,7 +12,6 @@ import { lintSource } from "@secretlint/core";
 import { secretLintProfiler } from "@secretlint/profiler";
 import { creator as recommendedPreset } from "@secretlint/secretlint-rule-preset-recommend";
 import type { SecretLintCoreConfig } from "@secretlint/types";
-import { anyCase } from "./regex-rule.js";
 
 Object.defineProperty(secretLintProfiler, "mark", { value: () => {}, writable: true, configurable: true });
 
@@ -36,24 +35,49 @@ const config: SecretLintCoreConfig = {
 };
 
 /**
- * Markers of every rule in the preset (the idea of repomix's quickSecretScreen): text with none of
- * them cannot produce a secretlint finding, so secretlint is not run on it.
+ * Markers of every rule in the preset (the idea of repomix's quickSecretScreen): a lower-case
+ * literal, and where the literal alone is common, a regex that must also match the lower-cased
+ * text. Text with none of them cannot produce a secretlint finding, so secretlint is not run on it.
  */
-export const SECRETLINT_MARKERS: readonly string[] = [
-  "A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA",
-  `${anyCase("secret")}_?${anyCase("access")}`,
-  "private_key_id|PRIVATE KEY",
-  "_authToken|npm_|x-oauth-basic",
-  "://[^\\s/?#@:]{1,256}:[^\\s/?#@]{1,256}@",
-  "xox[a-z]-|xapp-|hooks\\.slack\\.com",
-  "SG\\.[\\w-]{8}",
-  "shp(?:pa|ca|at|ss)_",
-  "gh[pousr]_|github_pat_",
-  "glpat-|glc_|glsa_",
-  "sk-",
-  "gsk_|hf_[a-zA-Z]{34}|lin_api_|ntn_\\d|ops_ey",
-  `${anyCase("mongodb")}|${anyCase("mysql")}|${anyCase("postgres")}`,
-  "hv[sbr]\\.|vc[pciar]_|dapi[a-fA-F0-9]{8}|dckr_pat_|figd_",
+export interface Marker {
+  anchor: string;
+  verify?: RegExp;
+}
+
+const AWS_ID = /\b(?:a3t[a-z0-9]|akia|agpa|aida|aroa|aipa|anpa|anva|asia)[a-z0-9]{16}\b/;
+const USER_PASSWORD_URL = /:\/\/[^\s/?#@:]{1,256}:[^\s/?#@]{1,256}@/;
+
+export const SECRETLINT_MARKERS: readonly Marker[] = [
+  ...["akia", "a3t", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "asia"].map((anchor) => ({
+    anchor,
+    verify: AWS_ID,
+  })),
+  { anchor: "secret_access" }, // aws secret access key
+  { anchor: "secretaccess" },
+  { anchor: "private_key_id" }, // gcp service account json
+  { anchor: "private key" }, // privatekey
+  { anchor: "_authtoken" }, // npm
+  { anchor: "npm_", verify: /npm_[a-z0-9]{36}/ },
+  { anchor: "x-oauth-basic" },
+  { anchor: "://", verify: USER_PASSWORD_URL }, // basicauth, database-connection-string
+  { anchor: "xox" }, // slack
+  { anchor: "xapp-" },
+  { anchor: "hooks.slack.com" },
+  { anchor: "sg.", verify: /sg\.[\w-]{16,}\./ }, // sendgrid
+  { anchor: "shp", verify: /shp(?:pa|ca|at|ss)_/ }, // shopify
+  ...["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"].map((anchor) => ({ anchor })), // github
+  ...["glpat-", "glc_", "glsa_"].map((anchor) => ({ anchor })), // gitlab, grafana
+  ...["sk-ant-api0", "sk-proj-", "sk-svcacct-", "sk-admin-", "t3blbkfj"].map((anchor) => ({ anchor })), // anthropic, openai
+  { anchor: "gsk_" }, // groq
+  { anchor: "hf_", verify: /hf_[a-z]{34}/ }, // huggingface
+  { anchor: "lin_api_" }, // linear
+  { anchor: "ntn_" }, // notion
+  { anchor: "ops_ey" }, // 1password
+  ...["hvs.", "hvb.", "hvr."].map((anchor) => ({ anchor })), // hashicorp vault
+  ...["vcp_", "vci_", "vca_", "vcr_", "vck_"].map((anchor) => ({ anchor })), // vercel
+  { anchor: "dapi", verify: /dapi[a-f0-9]{32}/ }, // databricks
+  { anchor: "dckr_pat_" }, // docker
+  { anchor: "figd_" }, // figma
 ];
 
 /** Version of the preset's verdicts, for the scan cache (bundled, so read from its code not package.json). */

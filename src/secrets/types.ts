@@ -2,7 +2,7 @@
  * The secret gate's public shapes. The gate is handed blobs and files; it never reads git itself.
  */
 
-export interface Finding {
+export type Finding = {
   /** Rule id, e.g. "anthropic-api-key" or "@secretlint/secretlint-rule-github". */
   rule: string;
   /** Path in the repository (history) or in the archive (files). */
@@ -19,9 +19,9 @@ export interface Finding {
   ref?: string;
   /** Stable id for the allowlist file (.amplihack-remote-allow): rule + blob/file hash + line. */
   fingerprint: string;
-}
+};
 
-export interface ScanStats {
+export type ScanStats = {
   blobsScanned: number;
   blobsFromCache: number;
   filesScanned: number;
@@ -39,9 +39,9 @@ export interface ScanStats {
   /** The two kinds of allowlisting, which add up to `allowlisted`. */
   allowlistedInline?: number;
   allowlistedByFile?: number;
-}
+};
 
-export interface ScanReport {
+export type ScanReport = {
   findings: Finding[];
   stats: ScanStats;
-}
+};

@@ -126,14 +126,22 @@ function workerLaunch(): Launch {
   const base: WorkerOptions = { workerData: { role: SCAN_WORKER_ROLE }, stdout: true, stderr: true };
   if (here.endsWith(".ts")) {
     const target = pathToFileURL(join(dirname(here), "scan-worker.ts")).href;
-    const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
-    const code = `import(${JSON.stringify(tsxApi)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(target)}); });`;
+    const code = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
     return { filename: code, options: { ...base, eval: true } };
   }
   if (basename(here) === "worker-pool.js") {
     return { filename: join(dirname(here), "scan-worker.js"), options: base };
   }
   return { filename: here, options: base };
+}
+
+/** tsx's ESM register API; its "require" export is a CommonJS shim that cannot be imported from a worker. */
+function tsxEsmApi(): string {
+  const require = createRequire(import.meta.url);
+  const manifestPath = require.resolve("tsx/package.json");
+  const manifest = require(manifestPath) as { exports: Record<string, { import?: { default?: string } }> };
+  const entry = manifest.exports["./esm/api"]?.import?.default ?? "./dist/esm/api/index.mjs";
+  return pathToFileURL(join(dirname(manifestPath), entry)).href;
 }
 
 function startWorker(launch: Launch, timeoutMs: number): Promise<Slot | string> {
