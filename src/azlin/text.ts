@@ -4,8 +4,15 @@
  */
 import { stripVTControlCharacters } from "node:util";
 
+/** OSC sequences (window titles): ESC ] ... BEL or ESC \. Node's stripper leaves their text. */
+const OSC = /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g;
+
+export function stripTerminalCodes(text: string): string {
+  return stripVTControlCharacters(text.replace(OSC, "")).replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "");
+}
+
 export function cleanAzlinText(text: string, maxLines = 20): string {
-  const lines = stripVTControlCharacters(text)
+  const lines = stripTerminalCodes(text)
     .replace(/\r/g, "")
     .split("\n")
     .map((l) => l.trimEnd())
