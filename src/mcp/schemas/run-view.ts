@@ -1,0 +1,55 @@
+/**
+ * Output schema of one run as status, kill and the start of a detached run show it: the durable
+ * record brought up to date with what its machine says (core/runs/refresh-run.ts RunView).
+ */
+import { z } from "zod";
+import type { RunView } from "../../core/runs/refresh-run.js";
+import { RUN_STATUSES } from "../../state/run-record.js";
+import { errorInfoSchema, runSummarySchema } from "./summary.js";
+
+export const runViewSchema = z.object({
+  runId: z.string(),
+  status: z.enum(RUN_STATUSES),
+  phase: z
+    .string()
+    .nullable()
+    .describe("What a running run is doing: starting, setup, running, collecting, done"),
+  exitCode: z.number().nullable(),
+  target: z.string(),
+  vm: z.string().nullable(),
+  elapsedSeconds: z.number().nullable(),
+  heartbeatAgeSeconds: z.number().nullable(),
+  retrieved: z.boolean().describe("Its results are home (retrieve_results returns them again)"),
+  resultRefs: z.array(z.string()),
+  command: z.string(),
+  prompt: z.string().describe("First line of the prompt"),
+  repo: z.string(),
+  createdAt: z.string(),
+  unreachable: z.string().nullable().describe("Why its machine could not be asked, when it could not"),
+  error: errorInfoSchema.nullable(),
+  summary: runSummarySchema.nullable().describe("The retrieved results, once they are home"),
+});
+export type RunViewJson = z.input<typeof runViewSchema>;
+
+export function runViewJson(view: RunView, retrievedNow?: Record<string, unknown> | null): RunViewJson {
+  const r = view.record;
+  return {
+    runId: r.id,
+    status: r.status,
+    phase: view.live?.phase ?? null,
+    exitCode: r.exitCode,
+    target: r.target,
+    vm: r.vm?.name ?? null,
+    elapsedSeconds: view.elapsedSeconds,
+    heartbeatAgeSeconds: view.live?.heartbeatAge ?? null,
+    retrieved: r.retrieved,
+    resultRefs: r.resultRefs,
+    command: r.command,
+    prompt: r.promptPreview,
+    repo: r.repo,
+    createdAt: r.createdAt,
+    unreachable: view.unreachable ?? null,
+    error: r.error,
+    summary: (retrievedNow ?? r.summary ?? null) as RunViewJson["summary"],
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * remote_execute: start a run. Detached by default (returns with the run id once the agent is
+ * running, so no call outlives Claude Code's patience); with `wait: true` the whole run inside
+ * this call, streaming progress, stopping the agent and still bringing its work home on cancel.
+ */
+import { z } from "zod";
+import { type ErrorCode, RemoteError } from "../../core/errors.js";
+import type { RunOptionsInput } from "../../core/options.js";
+import { startDetached } from "../../core/runs/start-detached.js";
+import { executeRun } from "../../core/workflow/execute-run.js";
+import { formatSummary } from "../../core/workflow/summary.js";
+import { defineTool } from "../define-tool.js";
+import { progressNotifier } from "../progress.js";
+import { repoPathInput, runOptionsInput } from "../schemas/run-options.js";
+import { runSummarySchema } from "../schemas/summary.js";
+
+export const remoteExecute = defineTool({
+  name: "remote_execute",
+  title: "Run an agent task remotely",
+  description: [
+    "Runs an amplihack task (or any agent command) on a remote Azure VM via azlin, or on the local sandbox target,",
+    "and brings the agent's commits home as git refs under refs/remotes/remote-exec/ (never touching your working tree, index or branches).",
+    "By default (wait: false) it returns as soon as the agent is running, with a runId: follow it with remote_status and",
+    "remote_output, then collect it with retrieve_results. wait: true follows the whole run inside this call (only for short tasks).",
+    "Everything that ships is scanned for secrets first; a finding blocks the upload.",
+  ].join(" "),
+  input: {
+    ...runOptionsInput,
+    wait: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Follow the run to its end inside this call, with progress notifications (default false: start detached and return)",
+      ),
+    autoRetrieve: z
+      .boolean()
+      .default(true)
+      .describe("Detached runs: bring the results home as soon as remote_status sees the run finished"),
+    repoPath: repoPathInput,
+  },
+  output: {
+    mode: z.enum(["detached", "waited"]),
+    runId: z.string(),
+    status: z.string().describe("running for a detached start; the run's outcome when waited"),
+    vm: z.string().nullable().describe("The machine the run is on (local for the local target)"),
+    summary: runSummarySchema.nullable().describe("The run's results, when waited"),
+    next: z.array(z.string()).describe("What to do next"),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+
+  async run(args, { context, signal, extra }) {
+    const { wait, autoRetrieve, repoPath, ...options } = args;
+    const notifier = progressNotifier(extra, context.heartbeatMs);
+    const deps = context.deps({ onProgress: notifier.listener, repo: repoPath });
+    try {
+      if (wait) {
+        const summary = await executeRun(deps, options as RunOptionsInput, signal);
+        return {
+          structured: {
+            mode: "waited" as const,
+            runId: summary.runId,
+            status: summary.status,
+            vm: summary.vm ?? summary.target,
+            summary,
+            next: summary.next,
+          },
+          text: formatSummary(summary),
+          isError: summary.status === "error",
+        };
+      }
+      const { prompt, ...base } = options;
+      const [outcome] = await startDetached(deps, base, [prompt], { autoRetrieve, signal });
+      if (!outcome.ok) {
+        const e = outcome.error ?? { code: "internal", message: "The run did not start.", remedy: "Retry." };
+        throw new RemoteError(e.code as ErrorCode, e.message, e.remedy, {
+          details: { runId: outcome.runId },
+        });
+      }
+      const next = [
+        `remote_status {"runId":"${outcome.runId}"} until the status is no longer pending or running`,
+        `remote_output {"runId":"${outcome.runId}"} to see the agent's log`,
+        `retrieve_results {"runId":"${outcome.runId}"} once it has finished (if remote_status has not already brought the results home)`,
+      ];
+      return {
+        structured: {
+          mode: "detached" as const,
+          runId: outcome.runId,
+          status: "running",
+          vm: outcome.vm,
+          summary: null,
+          next,
+        },
+        text: [
+          `Started run ${outcome.runId} on ${outcome.vm}; it runs detached and survives this session.`,
+          "Next:",
+          ...next.map((n) => `  ${n}`),
+        ].join("\n"),
+      };
+    } finally {
+      notifier.stop();
+    }
+  },
+});
