@@ -216,13 +216,17 @@ export async function locateBlobs(
   return found;
 }
 
-/** Prefer a branch, then a tag, then whichever explicit rev (HEAD, the WIP ref) reaches the commit. */
+/**
+ * Prefer the checked-out branch, then any branch, then a tag, then whichever explicit rev (HEAD,
+ * the WIP ref or sha) reaches the commit.
+ */
 async function refReaching(
   repo: string,
   commit: string,
   revs: readonly string[],
 ): Promise<string | undefined> {
   const git = createGit(repo);
+  const current = (await git.try(["symbolic-ref", "-q", "HEAD"])).stdout.trim();
   const patterns = new Set<string>();
   for (const rev of revs) {
     if (rev === "--branches") patterns.add("refs/heads");
@@ -234,6 +238,7 @@ async function refReaching(
     const out = await git.try(["for-each-ref", "--contains", commit, "--format=%(refname)", ...patterns]);
     const refs = out.stdout.split("\n").filter(Boolean);
     const pick =
+      refs.find((r) => r === current) ??
       refs.find((r) => r.startsWith("refs/heads/")) ??
       refs.find((r) => r.startsWith("refs/tags/")) ??
       refs[0];
