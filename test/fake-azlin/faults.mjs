@@ -1,11 +1,15 @@
-// Fault injection: AZLIN_FAKE_FAIL="<op>:<kind>[:<param>],..." where op is a subcommand name
+// Fault injection: AZLIN_FAKE_FAIL="<op>:<kind>[:<param>],..." (plus the same syntax in the file
+// <state-dir>/fail, which tests can change while the code under test holds a copy of the env),
+// where op is a subcommand name
 // (new, list, show, tag, connect, cp, kill, destroy, status, start, stop) or "any".
 // - slow:<seconds>        sleeps before the call does its work (every call)
 // - ssh255-after:<n>      the n-th call of the op and every later one dies with ssh's 255
 // - any other kind        fires on every call, or with :<count> only on the first <count> calls
 // Kinds used by the commands: auth, quota, sku, timeout, timeout-gone, egress, notfound, ssh255,
 // transient, fail. Calls are counted per op in the state file, so counts hold across processes.
-import { bumpCounter } from "./state.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { bumpCounter, statePaths } from "./state.mjs";
 
 export function parseFaults(text) {
   if (!text) return [];
@@ -21,8 +25,18 @@ export function parseFaults(text) {
 }
 
 /** Counts this call and returns the faults that fire for it, as a Set of kinds plus their specs. */
+function faultText(env) {
+  let fromFile = "";
+  try {
+    fromFile = readFileSync(join(statePaths(env).dir, "fail"), "utf8").trim();
+  } catch {
+    // no file: the environment alone decides
+  }
+  return [env.AZLIN_FAKE_FAIL, fromFile].filter(Boolean).join(",");
+}
+
 export function activeFaults(env, op) {
-  const specs = parseFaults(env.AZLIN_FAKE_FAIL).filter((f) => f.op === op || f.op === "any");
+  const specs = parseFaults(faultText(env)).filter((f) => f.op === op || f.op === "any");
   const fired = new Map();
   if (specs.length === 0) return fired;
   const opCall = bumpCounter(env, `calls:${op}`);

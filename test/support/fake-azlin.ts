@@ -5,7 +5,7 @@
  * the VMs' state so tests can assert what happened.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -53,7 +53,10 @@ export interface FakeAzlin {
   resourceGroup: string | null;
   env: Record<string, string>;
   ssh: SshServer | null;
-  /** Sets (or clears, with "") AZLIN_FAKE_FAIL in env. */
+  /**
+   * Sets (or clears, with "") the injected faults: in <state>/fail, which the fake reads on every
+   * call, so code that copied `env` earlier sees the change too.
+   */
   setFaults(spec: string): void;
   argvLog(): ArgvRecord[];
   argvs(): string[][];
@@ -116,8 +119,7 @@ export async function createFakeAzlin(options: FakeAzlinOptions = {}): Promise<F
     env,
     ssh: options.ssh ?? null,
     setFaults(spec) {
-      if (spec) env.AZLIN_FAKE_FAIL = spec;
-      else delete env.AZLIN_FAKE_FAIL;
+      writeFileSync(join(stateDir, "fail"), spec);
     },
     argvLog() {
       if (!existsSync(paths.argvLog)) return [];

@@ -12,7 +12,7 @@ import type { AcquireRequest, Lease, Target } from "../types.js";
 import { deleteVm } from "./delete-vm.js";
 import { AzlinLease, type LeaseOrigin } from "./lease.js";
 import { AzlinMachine } from "./machine.js";
-import { currentUser, makeVmName } from "./names.js";
+import { currentUser, makeVmName, sanitizeUser } from "./names.js";
 import { byYoungest, mayFit, whyNotReusable } from "./reuse.js";
 import { acquireSlot, DEFAULT_SLOT_POLICY, type SlotPolicy } from "./slots.js";
 import { ownershipTags } from "./tags.js";
@@ -162,7 +162,9 @@ export class AzlinTarget implements Target {
   /** A new VM: named here, recorded before `azlin new`, tagged as ours, slot taken. */
   private async provision(request: AcquireRequest): Promise<Lease> {
     const { options, signal, runId } = request;
-    const user = this.options.user ?? currentUser(this.options.env ?? process.env);
+    const user = this.options.user
+      ? sanitizeUser(this.options.user)
+      : currentUser(this.options.env ?? process.env);
     const name = makeVmName(user, this.now(), this.options.randomHex?.());
     await request.onVmKnown?.({ name, created: true });
     request.onProgress?.(`provisioning VM ${name} (${options.vmSize}); this takes 4-7 minutes`);
