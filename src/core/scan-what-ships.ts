@@ -1,34 +1,28 @@
 /**
- * "What would ship, and does a secret block it?" without building an archive or touching a
- * machine: the same selection the package stage makes (every branch, tag and HEAD, the uncommitted
- * work as a snapshot commit, .claude/ minus excluded paths, a custom agent given as a local file),
- * put through the same secret gate. Returns the report; printing is the caller's business.
+ * "What would ship, and does a secret block it?" without building anything or touching a machine:
+ * every blob of `--branches --tags HEAD`, the uncommitted work (modified, staged and untracked
+ * files that are not ignored, read from the working tree) and the `.claude/` files, plus a custom
+ * agent given as a local file, through the same secret gate the package stage uses. Read-only: no
+ * snapshot commit, no ref. Returns the report; printing is the caller's business (the `scan`
+ * command and the scan_secrets tool).
  */
-import { constants } from "node:fs";
+import { constants, existsSync, statSync } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { createGit } from "../git/git.js";
-import { readRepoFacts } from "../git/repo-facts.js";
-import { dropWipRef, snapshotWip } from "../git/wip-snapshot.js";
 import { listClaudeFiles } from "../package/claude-files.js";
 import { isExcludedPath } from "../package/exclusions.js";
-import { formatFindings, runSecretGate } from "../package/secret-gate.js";
+import { runSecretGate } from "../package/secret-gate.js";
 import type { ScanReport } from "../secrets/types.js";
 import type { Runner } from "../util/run.js";
 import { RemoteError } from "./errors.js";
-import { newRunId } from "./run-id.js";
 
 export interface WhatShips {
   repo: string;
-  branch: string | null;
-  headCommit: string;
-  /** Rev arguments of the bundle: --branches --tags HEAD, plus the snapshot of uncommitted work. */
+  /** Rev arguments whose every reachable blob is scanned, as `git bundle create` would ship them. */
   revs: string[];
-  /** The uncommitted work that would ship as a snapshot commit, when there is any. */
-  uncommittedPaths: string[];
-  /** .claude/ files that would ship, and paths left out of .claude/ and of the snapshot. */
-  claudeFiles: string[];
-  excludedPaths: string[];
+  /** Files scanned as they sit on disk: uncommitted work, .claude/ files, the agent file. */
+  files: string[];
   /** A custom agent given as a path ships too (as agent/<name>). */
   agentFile: string | null;
 }
@@ -38,69 +32,84 @@ export interface ShipScan {
   report: ScanReport;
   /** True when any finding would stop the upload. */
   blocked: boolean;
-  /** The findings and what to do, as the package stage words them when it blocks. */
-  findingsText: string;
 }
 
 export interface ScanWhatShipsInput {
   /** Any directory inside the repository. */
-  cwd: string;
-  runner?: Runner;
+  path: string;
   agentCommand?: string[];
   cacheDir?: string;
+  runner?: Runner;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
 }
 
 export async function scanWhatShips(input: ScanWhatShipsInput): Promise<ShipScan> {
-  const facts = await readRepoFacts(input.cwd, input.runner);
-  const git = createGit(facts.root, input.runner);
-  const claude = (await exists(join(facts.root, ".claude")))
-    ? await listClaudeFiles(facts.root)
-    : { files: [], excluded: [], skippedLinks: [] };
-  const agentFile = input.agentCommand ? await localAgentFile(input.agentCommand[0], input.cwd) : null;
-
-  // The snapshot commit is pinned by a ref of our own for the scan's duration, then dropped.
-  const scanId = `scan-${newRunId()}`;
-  const wip = await snapshotWip(git, facts.headCommit, scanId, isExcludedPath);
-  try {
-    const revs = ["--branches", "--tags", "HEAD", ...(wip.ref ? [wip.ref] : [])];
-    const files = claude.files.map((f) => ({ path: f.path, absPath: f.absPath }));
-    if (agentFile) files.push({ path: `agent/${basename(agentFile)}`, absPath: agentFile });
-    input.onProgress?.(`scanning history (${revs.join(" ")}) and ${files.length} file(s) that would ship`);
-    const report = await runSecretGate({
-      repo: facts.root,
-      revs,
-      files,
-      cacheDir: input.cacheDir,
-      signal: input.signal,
-      onProgress: input.onProgress,
-    });
-    return {
-      whatShips: {
-        repo: facts.root,
-        branch: facts.branch,
-        headCommit: facts.headCommit,
-        revs: revs.map((r) => (r === wip.ref ? "(snapshot of uncommitted work)" : r)),
-        uncommittedPaths: wip.changedPaths,
-        claudeFiles: claude.files.map((f) => f.path),
-        excludedPaths: [...claude.excluded, ...wip.leftOut],
-        agentFile,
-      },
-      report,
-      blocked: report.findings.length > 0,
-      findingsText: formatFindings(report),
-    };
-  } finally {
-    await dropWipRef(git, scanId);
-  }
+  const root = await repoRoot(resolve(input.path), input.runner);
+  const git = createGit(root, input.runner);
+  const hasHead = (await git.try(["rev-parse", "--verify", "-q", "HEAD"])).exitCode === 0;
+  const revs = ["--branches", "--tags", ...(hasHead ? ["HEAD"] : [])];
+  const files = await filesOutsideHistory(root, hasHead, input.runner);
+  const agentFile = input.agentCommand ? await localAgentFile(input.agentCommand[0], input.path) : null;
+  if (agentFile) files.push({ path: `agent/${basename(agentFile)}`, absPath: agentFile });
+  const report = await runSecretGate({
+    repo: root,
+    revs,
+    files,
+    cacheDir: input.cacheDir,
+    signal: input.signal,
+    onProgress: input.onProgress,
+  });
+  return {
+    whatShips: { repo: root, revs, files: files.map((f) => f.path), agentFile },
+    report,
+    blocked: report.findings.length > 0,
+  };
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
+async function repoRoot(dir: string, runner?: Runner): Promise<string> {
+  const out = await createGit(dir, runner).try(["rev-parse", "--show-toplevel"]);
+  if (out.exitCode !== 0 || !out.stdout.trim()) {
+    throw new RemoteError(
+      "not-a-repo",
+      `${dir} is not inside a git repository.`,
+      "Run the scan from a git repository, or pass its path: amplihack-remote scan PATH",
+    );
+  }
+  return out.stdout.trim();
+}
+
+/**
+ * Uncommitted work as it sits in the working tree, and the .claude/ files. Untracked files that
+ * are excluded from shipping (.env, keys...) are left out: they never leave the machine, and
+ * "move it to .env" is the remedy we give. A modified tracked file ships whatever its name.
+ */
+async function filesOutsideHistory(
+  root: string,
+  hasHead: boolean,
+  runner?: Runner,
+): Promise<{ path: string; absPath: string }[]> {
+  const git = createGit(root, runner);
+  const list = async (args: string[]) => (await git.run(args)).split("\0").filter(Boolean);
+  const tracked = new Set([
+    ...(await list(["ls-files", "-z", "--modified"])),
+    ...(hasHead
+      ? await list(["diff", "-z", "--name-only", "--cached", "HEAD"])
+      : await list(["ls-files", "-z"])),
+  ]);
+  const untracked = (await list(["ls-files", "-z", "--others", "--exclude-standard"])).filter(
+    (p) => !isExcludedPath(p),
   );
+  const byPath = new Map<string, string>();
+  for (const rel of [...tracked, ...untracked]) {
+    const abs = join(root, rel);
+    if (existsSync(abs) && statSync(abs).isFile()) byPath.set(rel, abs);
+  }
+  const claudeDir = join(root, ".claude");
+  if (existsSync(claudeDir) && statSync(claudeDir).isDirectory()) {
+    for (const f of (await listClaudeFiles(root)).files) byPath.set(f.path, f.absPath);
+  }
+  return [...byPath].map(([path, absPath]) => ({ path, absPath }));
 }
 
 /** A custom agent named by a path ships with the run; a bare command name is found on the machine. */

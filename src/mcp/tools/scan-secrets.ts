@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { runOptionsShape } from "../../core/options.js";
 import { scanWhatShips } from "../../core/scan-what-ships.js";
+import { formatFindings } from "../../package/secret-gate.js";
 import { defineTool } from "../define-tool.js";
 import { progressNotifier } from "../progress.js";
 import { repoPathInput } from "../schemas/run-options.js";
@@ -25,9 +26,9 @@ export const scanSecrets = defineTool({
   name: "scan_secrets",
   title: "Scan what would ship for secrets",
   description:
-    "Shows what a run would upload from the repository (every branch and tag, uncommitted work as a snapshot, .claude/ minus " +
-    "excluded paths, a custom agent file) and scans all of it, history included, for secrets. Provisions nothing, uploads nothing. " +
-    "blocked: true means remote_execute would refuse to upload; each finding comes with what to do.",
+    "Scans what a run would upload from the repository (every blob of every branch and tag and HEAD, the uncommitted work, " +
+    ".claude/ minus excluded paths, a custom agent file) for secrets, history included. Provisions nothing, uploads nothing, " +
+    "changes nothing. blocked: true means remote_execute would refuse to upload; the text says what to do about each finding.",
   input: {
     repoPath: repoPathInput,
     agentCommand: runOptionsShape.agentCommand.describe(
@@ -39,12 +40,10 @@ export const scanSecrets = defineTool({
     findings: z.array(findingSchema),
     whatShips: z.looseObject({
       repo: z.string(),
-      branch: z.string().nullable(),
-      headCommit: z.string(),
-      revs: z.array(z.string()),
-      uncommittedPaths: z.array(z.string()),
-      claudeFiles: z.array(z.string()),
-      excludedPaths: z.array(z.string()),
+      revs: z.array(z.string()).describe("Every blob reachable from these is scanned"),
+      files: z
+        .array(z.string())
+        .describe("Files scanned as they are on disk: uncommitted work, .claude/, the agent"),
       agentFile: z.string().nullable(),
     }),
     stats: z.looseObject({
@@ -64,25 +63,17 @@ export const scanSecrets = defineTool({
     const deps = context.deps({ repo: args.repoPath });
     try {
       const scan = await scanWhatShips({
-        cwd: deps.cwd,
-        runner: deps.runner,
+        path: deps.cwd,
         agentCommand: args.agentCommand,
         cacheDir: deps.scanCacheDir,
+        runner: deps.runner,
         signal,
-        onProgress: (message) => notifier.listener({ stage: "scan", step: 3, total: 3, message }),
+        onProgress: (message) => notifier.listener({ stage: "scan", step: 0, total: 1, message }),
       });
       const w = scan.whatShips;
-      const ships = [
-        `Would ship from ${w.repo} (${w.branch ?? "detached HEAD"} at ${w.headCommit.slice(0, 8)}): ${w.revs.join(" ")}`,
-        w.uncommittedPaths.length
-          ? `  uncommitted work: ${w.uncommittedPaths.length} path(s)`
-          : "  no uncommitted work",
-        `  .claude/: ${w.claudeFiles.length} file(s)${w.excludedPaths.length ? `; left out: ${w.excludedPaths.join(", ")}` : ""}`,
-        ...(w.agentFile ? [`  agent: ${w.agentFile}`] : []),
-      ];
       const verdict = scan.blocked
-        ? `Blocked: ${scan.report.findings.length} possible secret(s); remote_execute would upload nothing.`
-        : "Nothing blocks the upload.";
+        ? `Blocked: ${scan.report.findings.length} possible secret(s) in what would ship from ${w.repo}; remote_execute would upload nothing.`
+        : `Nothing blocks an upload from ${w.repo}.`;
       return {
         structured: {
           blocked: scan.blocked,
@@ -90,7 +81,11 @@ export const scanSecrets = defineTool({
           whatShips: w,
           stats: scan.report.stats,
         },
-        text: [...ships, "", verdict, scan.findingsText].join("\n"),
+        text: [
+          verdict,
+          `History: every blob of ${w.revs.join(" ")}; files: ${w.files.length ? w.files.join(", ") : "(none)"}.`,
+          formatFindings(scan.report),
+        ].join("\n"),
       };
     } finally {
       notifier.stop();
