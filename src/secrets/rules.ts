@@ -23,9 +23,10 @@ export const OWN_RULES: readonly SecretRule[] = [
     id: "private-key",
     description: "A PEM private key block",
     keywords: ["private key"],
-    // The body must follow: a regex or a doc that merely names the header is not a key.
+    // The body must follow the header (after any Proc-Type/DEK-Info lines, and `\n` escapes in
+    // JSON): a regex or a doc that merely names the header is not a key.
     patterns: [
-      /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\s\S]{0,300}?([A-Za-z0-9+/]{40,}={0,2})/g,
+      /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nr]){0,8}(?:(?:Proc-Type|DEK-Info|Comment):[^\n]{0,200}?(?:\n|\\n)(?:\s|\\[nr]){0,8}){0,4}([A-Za-z0-9+/]{40,}={0,2})/g,
     ],
     minEntropy: 3.5,
     reportWholeMatch: true,

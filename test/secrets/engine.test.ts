@@ -1,0 +1,140 @@
+/**
+ * The engine over one text: where a finding is reported, how it is masked, how overlapping rules
+ * and secretlint collapse to one finding per secret, and what an inline marker does.
+ */
+import { describe, expect, it } from "vitest";
+import { parseAllowlist } from "../../src/secrets/allowlist.js";
+import { scanText } from "../../src/secrets/engine.js";
+import { shannonEntropy } from "../../src/secrets/entropy.js";
+import { gitBlobId } from "../../src/secrets/fingerprint.js";
+import { maskValue } from "../../src/secrets/mask.js";
+import { trieRegex } from "../../src/secrets/prefilter.js";
+import { redactText } from "../../src/secrets/redact.js";
+import { plantAll, TokenFactory } from "./support/tokens.js";
+
+const t = new TokenFactory(42);
+
+describe("scanText", () => {
+  it("reports line and column of the value, one finding per secret", async () => {
+    const key = t.githubPat();
+    const { findings } = await scanText(`first line\n  token: ${key}\n`, "a.yml");
+    expect(findings).toEqual([
+      { rule: "github-token", line: 2, column: 10, masked: "ghp_****", allowedInline: false },
+    ]);
+  });
+
+  it("keeps the most specific rule when several match the same value", async () => {
+    // ANTHROPIC_API_KEY=... is also a generic assignment, and secretlint has an anthropic rule.
+    const { findings } = await scanText(`ANTHROPIC_API_KEY=${t.anthropic()}\n`, ".env");
+    expect(findings.map((f) => f.rule)).toEqual(["anthropic-api-key"]);
+  });
+
+  it("reports a PEM block at its BEGIN line and shows only the header", async () => {
+    const text = `x\n-----BEGIN OPENSSH PRIVATE KEY-----\n${t.pemBody(3).join("\n")}\n-----END OPENSSH PRIVATE KEY-----\n`;
+    const { findings } = await scanText(text, "id_ed25519");
+    expect(findings).toMatchObject([
+      { rule: "private-key", line: 2, column: 1, masked: "-----BEGIN OPENSSH PRIVATE KEY-----****" },
+    ]);
+  });
+
+  it("runs secretlint's preset for providers we have no rule of our own for", async () => {
+    const gitlab = `glpat-${t.mixed(20)}`;
+    const { findings } = await scanText(`GITLAB=${gitlab}\n`, "ci.env");
+    expect(findings.map((f) => f.rule)).toEqual(["@secretlint/secretlint-rule-gitlab"]);
+    expect(findings[0]!.masked).not.toContain(gitlab.slice(6));
+  });
+
+  it("finds every planted secret in one file with distinct lines", async () => {
+    const planted = plantAll(t, "env");
+    const { findings } = await scanText(planted.content, "all.env");
+    expect(findings.map((f) => `${f.line} ${f.rule}`)).toEqual(
+      planted.expected.map((e) => `${e.line} ${e.rule}`),
+    );
+  });
+
+  it("tells the prefilter's verdict", async () => {
+    expect((await scanText("just prose about cats\n", "a.md")).reachedEngine).toBe(false);
+    expect((await scanText("const apiKey = compute();\n", "a.ts")).reachedEngine).toBe(true);
+  });
+
+  it.each([
+    ["same line, detect-secrets", (s: string) => `password = "${s}"  # pragma: allowlist secret`],
+    ["same line, gitleaks", (s: string) => `password = "${s}" // gitleaks:allow`],
+    ["line before", (s: string) => `# pragma: allowlist nextline secret\npassword = "${s}"`],
+  ])("marks a finding allowed inline (%s)", async (_name, render) => {
+    const { findings } = await scanText(`${render(t.generic())}\n`, "a.py");
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.allowedInline).toBe(true);
+  });
+
+  it("does not let a marker reach the next line", async () => {
+    const { findings } = await scanText(`# pragma: allowlist secret\npassword = "${t.generic()}"\n`, "a.py");
+    expect(findings[0]!.allowedInline).toBe(false);
+  });
+});
+
+describe("masking and redaction", () => {
+  it("masks to a format prefix or a few characters, never the value", () => {
+    const anthropic = t.anthropic();
+    expect(maskValue(anthropic)).toBe("sk-ant-api03-****");
+    expect(maskValue("hunter2")).toBe("****");
+    const generic = t.generic(24);
+    expect(maskValue(generic)).toBe(`${generic.slice(0, 3)}****`);
+  });
+
+  it("redacts every rule match and every known value", () => {
+    const gh = t.githubPat();
+    const apiKey = t.anthropic();
+    const known = `custom-${t.generic(30)}`;
+    const log = `cloning with ${gh}\nexport ANTHROPIC_API_KEY=${apiKey}\nagent used ${known} today\n`;
+    const out = redactText(log, [known]);
+    expect(out).not.toContain(gh);
+    expect(out).not.toContain(apiKey);
+    expect(out).not.toContain(known);
+    expect(out).toContain("cloning with ghp_****");
+    expect(out).toContain("agent used ");
+  });
+
+  it("redacts a whole PEM block, and leaves ordinary text alone", () => {
+    const body = t.pemBody(2);
+    const out = redactText(
+      `a\n-----BEGIN EC PRIVATE KEY-----\n${body.join("\n")}\n-----END EC PRIVATE KEY-----\nb\n`,
+    );
+    for (const line of body) expect(out).not.toContain(line);
+    expect(out).toBe("a\n-----BEGIN EC PRIVATE KEY-----****-----END EC PRIVATE KEY-----\nb\n");
+    expect(redactText("nothing to see: task-management-overview-framework")).toBe(
+      "nothing to see: task-management-overview-framework",
+    );
+  });
+
+  it("ignores known values too short to be credentials", () => {
+    expect(redactText("a b c", ["a", ""])).toBe("a b c");
+  });
+});
+
+describe("building blocks", () => {
+  it("entropy separates random tokens from words", () => {
+    expect(shannonEntropy(t.generic(24))).toBeGreaterThan(3.5);
+    expect(shannonEntropy("passwordpassword")).toBeLessThan(3);
+    expect(shannonEntropy("")).toBe(0);
+  });
+
+  it("computes blob ids the way git does", () => {
+    // `printf 'hello\n' | git hash-object --stdin`
+    expect(gitBlobId(Buffer.from("hello\n"))).toBe("ce013625030ba8dba906f756967f9e9ca394464a");
+  });
+
+  it("parses the allowlist file: one fingerprint a line, # comments", () => {
+    const set = parseAllowlist(
+      "# reviewed 2026-11\nabc:generic-api-key:3  # test fixture\n\n  def:private-key:1\n",
+    );
+    expect([...set]).toEqual(["abc:generic-api-key:3", "def:private-key:1"]);
+  });
+
+  it("folds keywords into a trie regex that matches each of them", () => {
+    const words = ["sk-", "sk-ant-", "ghp_", "gho_", "a.b"];
+    const re = new RegExp(`^(?:${trieRegex(words)})$`);
+    for (const w of words) expect(re.test(w)).toBe(true);
+    expect(re.test("axb")).toBe(false);
+  });
+});

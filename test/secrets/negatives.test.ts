@@ -1,0 +1,113 @@
+/**
+ * Precision: text shaped like a secret that is not one must pass, and so must this project's own
+ * source tree (the predecessor could not package its own repository: 139 false hits).
+ */
+import { execFileSync } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { scanText } from "../../src/secrets/engine.js";
+import { scanShippedContent } from "../../src/secrets/scan.js";
+import { TokenFactory } from "./support/tokens.js";
+
+const t = new TokenFactory(7);
+const sha1 = createHash("sha1").update("x").digest("hex");
+const sha256 = createHash("sha256").update("x").digest("hex");
+const sri = `sha512-${createHash("sha512").update("x").digest("base64")}`;
+const pngBase64 = Buffer.from(Array.from({ length: 1500 }, (_, i) => (i * 7919) % 256)).toString("base64");
+
+const NEGATIVES: Record<string, string> = {
+  "sk- inside words":
+    "see task-management-overview-framework-for-large-projects and risk-assessment-framework-2024",
+  "sk- slug": "branch: feat/disk-usage-report-for-the-quarterly-review-2024",
+  "env placeholder": "password: ${DB_PASSWORD}",
+  "env default": "DB_PASSWORD=${DB_PASSWORD:-}",
+  template: 'api_key: "{{ api_key }}"',
+  "github actions expression": "token: ${{ secrets.GITHUB_TOKEN }}",
+  "angle placeholder": "token: <your-token-here>",
+  "your- placeholder": "ANTHROPIC_API_KEY=your-anthropic-api-key-here",
+  "command substitution": "export GITHUB_TOKEN=$(gh auth token)",
+  changeme: 'password = "changeme"',
+  xxxx: "secret: xxxxxxxxxxxxxxxxxxxxxxxx",
+  "xxxx github": "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+  asterisks: 'api_key = "****************"',
+  "aws example id": "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+  "aws example secret": "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+  "bare sha1": sha1,
+  "bare sha256": sha256,
+  "commit sha": `"commit": "${sha1}"`,
+  checksum: `checksum = "${sha256}"`,
+  "sha256 key": `sha256: ${sha256}`,
+  "uuid as id": `client_id = "${randomUUID()}"`,
+  "uuid as token": `token = "${randomUUID()}"`,
+  "lockfile integrity": `"integrity": "${sri}",`,
+  "yarn integrity": `  integrity ${sri}`,
+  "lockfile resolved": '"resolved": "https://registry.npmjs.org/js-tokens/-/js-tokens-4.0.0.tgz",',
+  "member access": "apiKey: config.apiKey,",
+  "env access": "token: process.env.GITHUB_TOKEN,",
+  "function call": "const token = await getToken(request);",
+  "type annotation": "password: string;",
+  "python default": "def connect(api_key: str = None):",
+  numbers: "max_tokens: 4096",
+  "public key": `public_key = "${t.generic(40)}"`,
+  "cache key": `cache_key: ${t.generic(40)}`,
+  "pagination token": `next_page_token: "${t.generic(40)}"`,
+  "not a secret name": `monkey = "${t.generic(24)}"`,
+  "short password": "password: hunter2",
+  "key value": "key: value",
+  "short token": "token: abc123",
+  "base64 image": `background: url(data:image/png;base64,${pngBase64});`,
+  "img tag": `<img src="data:image/png;base64,${pngBase64}" alt="logo">`,
+  "tutorial basic auth": "curl https://user:pass@example.com/api",
+  "local postgres": "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app",
+  "url template": "mongodb://${MONGO_USER}:${MONGO_PASSWORD}@mongo:27017/db",
+  "bearer variable": 'headers: { Authorization: "Bearer ${TOKEN}" }',
+  "bearer concat": 'const header = "Bearer " + token;',
+  "private key header only": "Paste the -----BEGIN RSA PRIVATE KEY----- block into the field.",
+  "public key block": `-----BEGIN PUBLIC KEY-----\n${t.pemBody(4).join("\n")}\n-----END PUBLIC KEY-----`,
+  "ssh public key": `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${t.generic(43)} user@host`,
+  "slack placeholder": "SLACK_BOT_TOKEN=xoxb-your-bot-token",
+  "query string": "https://example.com/search?key=value&page=2",
+  "regex source": 'const TOKEN_PATTERN = "[A-Za-z0-9._~+/-]+=*";',
+  "translated message": '"Key_remapping_1234": "インデックス署名のキーを再マップします"',
+  "reverse dns id": 'export const RELATED_TASK_META_KEY = "io.modelcontextprotocol/related-task";',
+  "sig word": "sig=abc",
+  keyboard: `keyboard_layout = "${t.generic(24)}"`,
+};
+
+describe("not secrets", () => {
+  it.each(Object.entries(NEGATIVES))("%s", async (_name, text) => {
+    const { findings } = await scanText(`${text}\n`, "example.txt");
+    expect(findings).toEqual([]);
+  });
+
+  it("the whole corpus in one file is clean too", async () => {
+    const { findings } = await scanText(Object.values(NEGATIVES).join("\n"), "corpus.txt");
+    expect(findings).toEqual([]);
+  });
+});
+
+describe("this project's own source tree", () => {
+  it("scans clean", async () => {
+    const root = resolve(import.meta.dirname, "../..");
+    const paths = execFileSync("git", ["ls-files", "-z", "--", "src", "test", "bench", "scripts"], {
+      cwd: root,
+      encoding: "utf8",
+    })
+      .split("\0")
+      .filter(Boolean);
+    const files = paths.flatMap((p) => {
+      const abs = join(root, p);
+      try {
+        const size = statSync(abs).size;
+        return [{ path: p, size, read: async () => readFileSync(abs) }];
+      } catch {
+        return []; // deleted in the working tree
+      }
+    });
+    const report = await scanShippedContent({ files, workers: 0 });
+    expect(report.findings.map((f) => `${f.path}:${f.line} ${f.rule}`)).toEqual([]);
+    expect(report.stats.filesScanned).toBeGreaterThan(20);
+  });
+});
