@@ -6,7 +6,7 @@
 // - ssh255-after:<n>      the n-th call of the op and every later one dies with ssh's 255
 // - any other kind        fires on every call, or with :<count> only on the first <count> calls
 // Kinds used by the commands: auth, quota, sku, timeout, timeout-gone, egress, notfound, ssh255,
-// transient, fail. Calls are counted per op in the state file, so counts hold across processes.
+// transient, fail, corrupt. Calls are counted per op in the state file, so counts hold across processes.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bumpCounter, statePaths } from "./state.mjs";

@@ -138,6 +138,11 @@ function resolveRemote(home, path) {
   return isAbsolute(path) ? path : join(home, path);
 }
 
+/** The host path of a remote path on a VM (its home stands for `~`). */
+export function remoteFile(paths, name, remotePath) {
+  return resolveRemote(vmHome(paths, name), remotePath);
+}
+
 function copyLocally(src, dst) {
   let st;
   try {

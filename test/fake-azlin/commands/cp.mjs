@@ -1,8 +1,9 @@
 // `azlin cp SRC DST`: one file between here and a VM through scp, no -r (reference §3.6).
+import { appendFileSync } from "node:fs";
 import { Exit, fail, RG_OPTIONS } from "../context.mjs";
 import { findVm } from "../state.mjs";
 import { cpNeedsTwoArgs, resourceNotFound, scpFailed } from "../texts.mjs";
-import { copyWithVm } from "../vm-access.mjs";
+import { copyWithVm, remoteFile } from "../vm-access.mjs";
 
 export const spec = {
   usage: "azlin cp [OPTIONS] [ARGS]...",
@@ -64,5 +65,8 @@ export async function run(ctx, args) {
   );
   // scp's own stderr passes through before azlin's verdict.
   if (!result.ok) throw fail(`${result.stderr}${scpFailed}`);
+  // corrupt: the copy "succeeds" but a byte too many arrives (what checksums are for).
+  if (ctx.faults.has("corrupt"))
+    appendFileSync(srcRemote ? dst : remoteFile(ctx.paths, vm.name, remotePath), "X");
   return new Exit(0, { stdout: "Copy complete.\n" });
 }
