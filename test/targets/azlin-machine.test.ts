@@ -78,6 +78,7 @@ describe.each(modes)("azlin machine ($mode)", ({ ssh, skip }) => {
   test("stdin input reaches the script and a secret appears on no command line and in no log", async () => {
     const secret = `sk-ant-api03-${randomBytes(24).toString("hex")}`;
     const r = await machine.exec(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${#key} is bash's string length
       'IFS= read -r key; printf "%s" "$key" | sha256sum | cut -c1-64; echo "len=${#key}"',
       {
         input: `${secret}\n`,
