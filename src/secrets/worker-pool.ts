@@ -32,6 +32,8 @@ export interface PoolOptions {
   startTimeoutMs?: number;
   /** Why the pool fell back to the calling thread, for progress output. */
   onNote?: (message: string) => void;
+  /** Start something else as the worker (tests use it to prove the fallbacks). */
+  launch?: Launch;
 }
 
 interface Pending {
@@ -59,7 +61,7 @@ export function inProcessPool(): ScanPool {
 
 export async function createScanPool(options: PoolOptions): Promise<ScanPool> {
   if (options.workers <= 0) return inProcess;
-  const launch = workerLaunch();
+  const launch = options.launch ?? workerLaunch();
   const started = await Promise.all(
     Array.from({ length: options.workers }, () => startWorker(launch, options.startTimeoutMs ?? 20_000)),
   );
@@ -115,7 +117,7 @@ export async function createScanPool(options: PoolOptions): Promise<ScanPool> {
   };
 }
 
-interface Launch {
+export interface Launch {
   filename: string;
   options: WorkerOptions;
 }

@@ -2,6 +2,7 @@
  * Precision: text shaped like a secret that is not one must pass, and so must this project's own
  * source tree (the predecessor could not package its own repository: 139 false hits).
  */
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the corpus holds literal ${VAR} placeholders on purpose.
 import { execFileSync } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";

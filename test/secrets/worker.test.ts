@@ -1,0 +1,130 @@
+/**
+ * The scan runs on worker threads in all three ways the code runs: from TypeScript source (this
+ * test), from a single-file esbuild bundle like dist/cli.js and dist/server.js, and it falls back
+ * to the calling thread when a worker cannot start or dies.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSecretGate } from "../../src/package/secret-gate.js";
+import type { BatchItem } from "../../src/secrets/scan-batch.js";
+import type { ScanReport } from "../../src/secrets/types.js";
+import { createScanPool } from "../../src/secrets/worker-pool.js";
+import { cleanup } from "../support/repo.js";
+import { buildPlantedRepo, type PlantedRepo } from "./support/planted-repo.js";
+import { TokenFactory } from "./support/tokens.js";
+
+const root = resolve(import.meta.dirname, "../..");
+let fixture: PlantedRepo;
+let inProcess: ScanReport;
+const scratch = mkdtempSync(join(tmpdir(), "ar-worker-"));
+
+const summary = (r: ScanReport) =>
+  r.findings.map((f) => `${f.path}:${f.line} ${f.rule} ${f.commit ?? ""}`).sort();
+
+beforeAll(async () => {
+  fixture = buildPlantedRepo(5);
+  inProcess = await runSecretGate({
+    repo: fixture.repo,
+    revs: fixture.revs,
+    files: fixture.files,
+    workers: 0,
+  });
+});
+afterAll(() => cleanup(fixture.repo, scratch));
+
+describe("worker threads", () => {
+  it("run from TypeScript source and find exactly what the main thread finds", async () => {
+    const threaded = await runSecretGate({
+      repo: fixture.repo,
+      revs: fixture.revs,
+      files: fixture.files,
+      workers: 2,
+    });
+    expect(inProcess.stats.workers).toBe(0);
+    expect(threaded.stats.workers).toBe(2);
+    expect(summary(threaded)).toEqual(summary(inProcess));
+    expect(threaded.findings.length).toBeGreaterThan(100);
+  });
+
+  it("run from a single-file bundle, without starting the bundle's own entry code in the worker", async () => {
+    const entry = join(scratch, "entry.ts");
+    writeFileSync(
+      entry,
+      [
+        `import { runSecretGate } from ${JSON.stringify(join(root, "src/package/secret-gate.ts"))};`,
+        // Stands for the CLI's or the MCP server's start-up, which must run once, on the main thread.
+        `console.log("ENTRY BODY RAN");`,
+        "const [repo, ...revs] = process.argv.slice(2);",
+        "const report = await runSecretGate({ repo, revs, files: [], workers: 2 });",
+        "console.log(JSON.stringify({ workers: report.stats.workers, findings: report.findings.length }));",
+      ].join("\n"),
+    );
+    const outfile = join(scratch, "bundle.js");
+    // The options of scripts/build.mjs.
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      banner: {
+        js: [
+          "#!/usr/bin/env node",
+          "import { createRequire as __amplihackCreateRequire } from 'node:module';",
+          "const require = __amplihackCreateRequire(import.meta.url);",
+        ].join("\n"),
+      },
+      logLevel: "silent",
+    });
+    const historyFindings = inProcess.findings.filter((f) => f.source === "history").length;
+    const out = execFileSync(process.execPath, [outfile, fixture.repo, ...fixture.revs], {
+      cwd: scratch, // no node_modules here: the bundle must stand alone
+      encoding: "utf8",
+    });
+    const lines = out.trim().split("\n");
+    expect(lines.filter((l) => l === "ENTRY BODY RAN")).toHaveLength(1);
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ workers: 2, findings: historyFindings });
+  });
+
+  it("fall back to the calling thread when a worker cannot start", async () => {
+    const notes: string[] = [];
+    const pool = await createScanPool({
+      workers: 2,
+      onNote: (n) => notes.push(n),
+      launch: { filename: "throw new Error('no worker for you')", options: { eval: true } },
+    });
+    expect(pool.workers).toBe(0);
+    expect(notes[0]).toMatch(/main thread.*no worker for you/);
+    const results = await pool.scan(...batch());
+    expect(results[0]!.findings.map((f) => f.rule)).toEqual(["github-token"]);
+  });
+
+  it("finish a dying worker's batches on the calling thread", async () => {
+    const notes: string[] = [];
+    const pool = await createScanPool({
+      workers: 1,
+      onNote: (n) => notes.push(n),
+      launch: {
+        filename:
+          "const { parentPort } = require('node:worker_threads'); parentPort.postMessage({ ready: true }); parentPort.on('message', () => process.exit(3));",
+        options: { eval: true },
+      },
+    });
+    expect(pool.workers).toBe(1);
+    const results = await pool.scan(...batch());
+    expect(results[0]!.findings.map((f) => f.rule)).toEqual(["github-token"]);
+    expect(notes.join("\n")).toMatch(/worker stopped/);
+    await pool.close();
+  });
+});
+
+function batch(): [ArrayBuffer, BatchItem[]] {
+  const bytes = Buffer.from(`GH=${new TokenFactory(1).githubPat()}\n`);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+  return [buffer, [{ key: "k", path: "a.env", start: 0, end: bytes.length }]];
+}
