@@ -59,8 +59,10 @@ describe("plugin manifest", () => {
   });
 
   it("declares the MCP server as one bundled file under the plugin root", () => {
+    // Claude Code expands the variable itself: the literal text belongs in the file.
+    const pluginRoot = "$" + "{CLAUDE_PLUGIN_ROOT}";
     expect(json(".mcp.json")).toEqual({
-      mcpServers: { remote: { command: "node", args: ["${CLAUDE_PLUGIN_ROOT}/dist/server.js"] } },
+      mcpServers: { remote: { command: "node", args: [`${pluginRoot}/dist/server.js`] } },
     });
   });
 
