@@ -253,6 +253,31 @@ describe.each(modes)("azlin target lifecycle ($mode)", ({ ssh, skip }) => {
     expect(subcommands(fake).slice(-2)).toEqual(["kill", "show"]);
   });
 
+  test("attach: the VM of an earlier run, released by that run's id (deleted only if it created it)", async () => {
+    const target = targetFor(fake);
+    const lease = await target.acquire(request(fake, "20261124-063001-0015"));
+    const name = lease.machine.name;
+    const again = await target.attach({ runId: "20261124-063001-0015", vmName: name, created: true });
+    expect(again).toMatchObject({ created: true, reused: false });
+    expect((await again.machine.exec("echo hi")).stdout).toBe("hi\n");
+    expect(await again.release({ keep: false })).toMatchObject({ deleted: true });
+    expect(fake.vm(name)).toBeUndefined();
+
+    fake.addVm({ name: "shared-box", tags: ourTags() });
+    await holdSlot(fake, "shared-box", "20261124-063001-0016", { beatAgo: 1 });
+    const other = await target.attach({
+      runId: "20261124-063001-0016",
+      vmName: "shared-box",
+      created: false,
+    });
+    expect(await other.release({ keep: false })).toMatchObject({ deleted: false, kept: true });
+    expect(await slotOwner(fake, "shared-box")).toBeNull();
+    expect(fake.vm("shared-box")).toBeDefined();
+    await expect(target.attach({ runId: "x", vmName: null, created: false })).rejects.toThrow(
+      /no VM on record/,
+    );
+  });
+
   test("validate: version, login and resource group before anything costs money", async () => {
     const target = targetFor(fake);
     await target.validate();
