@@ -49,14 +49,15 @@ export function progressNotifier(extra: Extra, heartbeatMs: number): ProgressNot
     send(event.step, message);
   };
 
+  // Checked five times per period, so the longest silence is 1.2 x heartbeatMs (18 s by default).
   const timer = setInterval(() => {
-    if (Date.now() - lastSentAt >= heartbeatMs * 0.9) {
+    if (Date.now() - lastSentAt >= heartbeatMs) {
       send(
         last,
         `${message} (still working, ${formatElapsed(Math.round((Date.now() - started) / 1000))} so far)`,
       );
     }
-  }, heartbeatMs);
+  }, heartbeatMs / 5);
   timer.unref();
 
   return { listener, stop: () => clearInterval(timer) };

@@ -74,18 +74,24 @@ describe("remote_execute, wait: true", () => {
     expect(textOf(result)).toContain("failed (agent exit 3)");
   });
 
-  it("sends heartbeats while nothing else happens", async () => {
+  it("sends heartbeats while nothing else happens, so the client never waits long in silence", async () => {
     // Polls every 3 s: between two polls only the heartbeat (every 0.3 s) speaks.
     mcp = await connect({ heartbeatMs: 300, env: { AMPLIHACK_REMOTE_POLL_SECONDS: "3" } });
     const progress: Progress[] = [];
+    const arrivals: number[] = [];
     const result = await mcp.call("remote_execute", local("noop quick", { wait: true }), {
-      onprogress: (p) => progress.push(p),
+      onprogress: (p) => {
+        progress.push(p);
+        arrivals.push(Date.now());
+      },
     });
     expect(result.isError).toBeFalsy();
     const beats = progress.filter((p) => p.message?.includes("still working"));
     expect(beats.length).toBeGreaterThanOrEqual(3);
     for (let i = 1; i < progress.length; i++)
       expect(progress[i].progress).toBeGreaterThan(progress[i - 1].progress);
+    const longestSilence = Math.max(...arrivals.slice(1).map((t, i) => t - arrivals[i]));
+    expect(longestSilence).toBeLessThan(300 * 1.2 + 300); // the bound, plus room for a busy machine
   });
 });
 
