@@ -58759,13 +58759,13 @@ function progressNotifier(extra, heartbeatMs) {
     send(event.step, message);
   };
   const timer = setInterval(() => {
-    if (Date.now() - lastSentAt >= heartbeatMs * 0.9) {
+    if (Date.now() - lastSentAt >= heartbeatMs) {
       send(
         last,
         `${message} (still working, ${formatElapsed(Math.round((Date.now() - started) / 1e3))} so far)`
       );
     }
-  }, heartbeatMs);
+  }, heartbeatMs / 5);
   timer.unref();
   return { listener, stop: () => clearInterval(timer) };
 }
