@@ -25,7 +25,7 @@ describe("scan_secrets", () => {
     write(mcp.repo, "wip.txt", "uncommitted work\n");
     const r = await mcp.call("scan_secrets");
     expect(r.isError, textOf(r)).toBeFalsy();
-    const out = r.structuredContent as ScanOut;
+    const out = r.structuredContent as unknown as ScanOut;
     expect(out.blocked).toBe(false);
     expect(out.findings).toEqual([]);
     expect(out.whatShips.revs).toEqual(["--branches", "--tags", "HEAD"]);
@@ -45,7 +45,7 @@ describe("scan_secrets", () => {
 
     const r = await mcp.call("scan_secrets", { repoPath: mcp.repo });
     expect(r.isError, textOf(r)).toBeFalsy();
-    const out = r.structuredContent as ScanOut;
+    const out = r.structuredContent as unknown as ScanOut;
     expect(out.blocked).toBe(true);
     expect(out.findings).toEqual([expect.objectContaining({ path: "deploy.sh", source: "history" })]);
     expect(out.findings[0].commit).toMatch(/^[0-9a-f]{40}$/);
