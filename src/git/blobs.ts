@@ -208,12 +208,39 @@ export async function locateBlobs(
   log.kill();
   await log.catch(() => {});
 
-  const refOf = new Map<string, string | undefined>();
-  for (const loc of found.values()) {
-    if (!refOf.has(loc.commit)) refOf.set(loc.commit, await refReaching(repo, loc.commit, revs));
-    loc.ref = refOf.get(loc.commit);
-  }
+  const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
+  for (const loc of found.values()) loc.ref = refOf.get(loc.commit);
   return found;
+}
+
+/**
+ * A ref for each commit. Most findings sit on the checked-out branch, so one walk of it places
+ * them all; the rest are asked about one by one.
+ */
+async function refsReaching(
+  repo: string,
+  commits: Set<string>,
+  revs: readonly string[],
+  options: StreamOptions,
+): Promise<Map<string, string | undefined>> {
+  const result = new Map<string, string | undefined>();
+  const current = (await createGit(repo).try(["symbolic-ref", "-q", "HEAD"])).stdout.trim();
+  const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
+  if (current && shipsBranches && commits.size > 1) {
+    const walk = spawnGit(repo, ["rev-list", current, "--"], options);
+    const lines = createInterface({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of lines) {
+      if (commits.has(line)) result.set(line, current);
+      if (result.size === commits.size) break;
+    }
+    lines.close();
+    walk.kill();
+    await walk.catch(() => {});
+  }
+  for (const commit of commits) {
+    if (!result.has(commit)) result.set(commit, await refReaching(repo, commit, revs, current));
+  }
+  return result;
 }
 
 /**
@@ -224,9 +251,9 @@ async function refReaching(
   repo: string,
   commit: string,
   revs: readonly string[],
+  current: string,
 ): Promise<string | undefined> {
   const git = createGit(repo);
-  const current = (await git.try(["symbolic-ref", "-q", "HEAD"])).stdout.trim();
   const patterns = new Set<string>();
   for (const rev of revs) {
     if (rev === "--branches") patterns.add("refs/heads");

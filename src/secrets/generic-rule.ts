@@ -245,6 +245,10 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (!VALUE_CHARS.test(value) || /=[^=]/.test(value)) return false; // `=` only as base64 padding
   // Random tokens of this length all but always hold a digit; names, ids and prose do not.
   if (!/[0-9]/.test(value)) return false;
+  // Words and numbers joined by separators (release-2024, through-268345) are slugs and
+  // ids: a random token mixes letters and digits within one run.
+  if (value.split(/[-_.:/]+/).every((part) => /^[A-Za-z]*$/.test(part) || /^[0-9]*$/.test(part)))
+    return false;
   if (isPlaceholderValue(value)) return false;
   // gitleaks' own allowlist for this rule: letters and separators only is a name, not a key.
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
