@@ -6,6 +6,7 @@
  * allowlist.
  */
 import { availableParallelism } from "node:os";
+import { RemoteError } from "../core/errors.js";
 import { looksBinary } from "./binary.js";
 import { openVerdictCache } from "./cache.js";
 import { type RawFinding, RULESET_VERSION } from "./engine.js";
@@ -147,6 +148,7 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
           say(`scanned ${done}/${toRead.length} blobs`);
         }
       }
+      throwIfAborted(options.signal);
       // A blob we could not read is a blob we could not scan: never pass that off as clean.
       if (done < toRead.length)
         throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
@@ -302,8 +304,15 @@ class Batcher {
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted)
-    throw signal.reason instanceof Error ? signal.reason : new Error("secret scan cancelled");
+  if (!signal?.aborted) return;
+  throw new RemoteError(
+    "interrupted",
+    "Secret scan cancelled; nothing was uploaded.",
+    "Run it again when ready.",
+    {
+      cause: signal.reason,
+    },
+  );
 }
 
 function mb(bytes: number): string {

@@ -142,6 +142,21 @@ describe("what a blocked user reads", () => {
     expect(text).toMatch(/^No secrets found\. Scanned 1 blob/);
   });
 
+  it("stops when cancelled, with the interrupted error", async () => {
+    const repo = repoWith({ "a.txt": "hello\n", "b.txt": "world\n" });
+    const controller = new AbortController();
+    const run = runSecretGate({
+      repo,
+      revs: REVS,
+      files: [],
+      signal: controller.signal,
+      onProgress: (m) => {
+        if (m.startsWith("scanning")) controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: "interrupted", exitCode: 130 });
+  });
+
   it("fails loudly on a rev that does not exist rather than scanning less", async () => {
     const repo = repoWith({ "a.txt": "hello\n" });
     await expect(runSecretGate({ repo, revs: ["no-such-branch"], files: [] })).rejects.toThrow(/rev-list/);
