@@ -7,6 +7,7 @@ import pRetry, { AbortError } from "p-retry";
 import { AZLIN_TIMEOUTS, AzlinClient } from "../../azlin/client.js";
 import type { VmDetails } from "../../azlin/schemas.js";
 import { asRemoteError, RemoteError } from "../../core/errors.js";
+import { mapLimit } from "../../core/vm-inventory.js";
 import type { Runner } from "../../util/run.js";
 import type { AcquireRequest, Lease, Target } from "../types.js";
 import { deleteVm } from "./delete-vm.js";
@@ -131,13 +132,9 @@ export class AzlinTarget implements Target {
     };
     request.onProgress?.("looking for a VM to reuse");
     const listed = (await this.azlin.listVms({ signal })).filter((vm) => mayFit(vm, wanted));
-    const details: VmDetails[] = [];
-    for (const vm of listed) {
-      const d = await this.azlin.showVm(vm.name, { signal });
-      if (!d) continue;
-      const why = whyNotReusable(d, wanted);
-      if (why === null) details.push(d);
-    }
+    // `list` has no tags or creation time: one `show` per candidate, a few at a time.
+    const shown = await mapLimit(listed, 4, (vm) => this.azlin.showVm(vm.name, { signal }));
+    const details = shown.filter((d): d is VmDetails => d !== null && whyNotReusable(d, wanted) === null);
     for (const vm of details.sort(byYoungest)) {
       const machine = this.machine(vm.name);
       try {
