@@ -26,6 +26,12 @@ describe.skipIf(!claude)("Claude Code CLI", () => {
     console.log(`claude ${version.stdout.trim()}`);
   });
 
+  it("validates the plugin folder strictly (its marketplace, and the plugin it lists)", async () => {
+    const r = await cli("plugin", "validate", ROOT, "--strict");
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("Validation passed");
+  });
+
   it("validates the plugin manifest strictly", async () => {
     const r = await cli("plugin", "validate", join(ROOT, ".claude-plugin/plugin.json"), "--strict");
     expect(r.code, r.stdout + r.stderr).toBe(0);
