@@ -32696,6 +32696,8 @@ function valueLooksSecret(value, quoted) {
   if (value.length < MIN_LENGTH) return false;
   if (!VALUE_CHARS.test(value) || /=[^=]/.test(value)) return false;
   if (!/[0-9]/.test(value)) return false;
+  if (value.split(/[-_.:/]+/).every((part) => /^[A-Za-z]*$/.test(part) || /^[0-9]*$/.test(part)))
+    return false;
   if (isPlaceholderValue(value)) return false;
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
@@ -37603,6 +37605,85 @@ function redactText(text, knownValues = []) {
 // src/secrets/scan.ts
 import { availableParallelism } from "node:os";
 
+// src/core/errors.ts
+var ExitCode = {
+  ok: 0,
+  /** The agent ran and exited non-zero, or the run failed on the target. */
+  runFailed: 1,
+  /** Bad options or arguments: nothing was started. */
+  usage: 2,
+  /** The secret gate blocked the upload. */
+  secretFound: 3,
+  /** The local environment is not ready (git, azlin, credential, tmux...). */
+  environment: 4,
+  /** The target (VM, azlin, ssh, transfer) failed. */
+  target: 5,
+  /** The agent hit the timeout. */
+  timedOut: 6,
+  /** The user interrupted us (Ctrl-C, SIGTERM) or killed the run. */
+  interrupted: 130
+};
+var exitCodeFor = {
+  usage: ExitCode.usage,
+  "not-a-repo": ExitCode.environment,
+  "no-commits": ExitCode.environment,
+  "no-claude-dir": ExitCode.environment,
+  "no-credential": ExitCode.environment,
+  "missing-tool": ExitCode.environment,
+  "secret-found": ExitCode.secretFound,
+  "too-large": ExitCode.usage,
+  "package-failed": ExitCode.environment,
+  "azlin-missing": ExitCode.environment,
+  "azlin-version": ExitCode.environment,
+  "azlin-auth": ExitCode.environment,
+  "azlin-no-rg": ExitCode.environment,
+  "azlin-quota": ExitCode.target,
+  "azlin-sku": ExitCode.target,
+  "azlin-not-found": ExitCode.target,
+  "azlin-timeout": ExitCode.target,
+  "azlin-ssh": ExitCode.target,
+  "azlin-failed": ExitCode.target,
+  "transfer-failed": ExitCode.target,
+  "remote-failed": ExitCode.target,
+  "run-not-found": ExitCode.usage,
+  "integrate-failed": ExitCode.runFailed,
+  "state-corrupt": ExitCode.environment,
+  "state-locked": ExitCode.environment,
+  interrupted: ExitCode.interrupted,
+  "unsafe-archive": ExitCode.target,
+  internal: ExitCode.runFailed
+};
+var RemoteError = class extends Error {
+  code;
+  remedy;
+  exitCode;
+  /** Extra structured facts for --json and MCP (never secrets). */
+  details;
+  constructor(code, message, remedy, options = {}) {
+    super(message, { cause: options.cause });
+    this.name = "RemoteError";
+    this.code = code;
+    this.remedy = remedy;
+    this.exitCode = exitCodeFor[code];
+    this.details = options.details ?? {};
+  }
+  /** The two lines a user sees: the problem, then what to do about it. */
+  toUserText() {
+    return this.remedy ? `${this.message}
+  \u2192 ${this.remedy}` : this.message;
+  }
+  toJSON() {
+    return { code: this.code, message: this.message, remedy: this.remedy, exitCode: this.exitCode, ...this.details };
+  }
+};
+function asRemoteError(err) {
+  if (err instanceof RemoteError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new RemoteError("internal", `Unexpected error: ${message}`, "This is a bug in amplihack-remote; please report it with the run log.", {
+    cause: err
+  });
+}
+
 // src/secrets/binary.ts
 var BINARY_SNIFF_BYTES = 8e3;
 function looksBinary(content) {
@@ -37910,6 +37991,7 @@ async function scanShippedContent(options) {
           say(`scanned ${done}/${toRead.length} blobs`);
         }
       }
+      throwIfAborted(options.signal);
       if (done < toRead.length)
         throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
     }
@@ -38043,8 +38125,15 @@ var Batcher = class {
   }
 };
 function throwIfAborted(signal) {
-  if (signal?.aborted)
-    throw signal.reason instanceof Error ? signal.reason : new Error("secret scan cancelled");
+  if (!signal?.aborted) return;
+  throw new RemoteError(
+    "interrupted",
+    "Secret scan cancelled; nothing was uploaded.",
+    "Run it again when ready.",
+    {
+      cause: signal.reason
+    }
+  );
 }
 function mb(bytes) {
   return (bytes / 1024 / 1024).toFixed(1);
@@ -46096,85 +46185,6 @@ var EMPTY_COMPLETION_RESULT = {
 
 // src/version.ts
 var VERSION = "0.1.0";
-
-// src/core/errors.ts
-var ExitCode = {
-  ok: 0,
-  /** The agent ran and exited non-zero, or the run failed on the target. */
-  runFailed: 1,
-  /** Bad options or arguments: nothing was started. */
-  usage: 2,
-  /** The secret gate blocked the upload. */
-  secretFound: 3,
-  /** The local environment is not ready (git, azlin, credential, tmux...). */
-  environment: 4,
-  /** The target (VM, azlin, ssh, transfer) failed. */
-  target: 5,
-  /** The agent hit the timeout. */
-  timedOut: 6,
-  /** The user interrupted us (Ctrl-C, SIGTERM) or killed the run. */
-  interrupted: 130
-};
-var exitCodeFor = {
-  usage: ExitCode.usage,
-  "not-a-repo": ExitCode.environment,
-  "no-commits": ExitCode.environment,
-  "no-claude-dir": ExitCode.environment,
-  "no-credential": ExitCode.environment,
-  "missing-tool": ExitCode.environment,
-  "secret-found": ExitCode.secretFound,
-  "too-large": ExitCode.usage,
-  "package-failed": ExitCode.environment,
-  "azlin-missing": ExitCode.environment,
-  "azlin-version": ExitCode.environment,
-  "azlin-auth": ExitCode.environment,
-  "azlin-no-rg": ExitCode.environment,
-  "azlin-quota": ExitCode.target,
-  "azlin-sku": ExitCode.target,
-  "azlin-not-found": ExitCode.target,
-  "azlin-timeout": ExitCode.target,
-  "azlin-ssh": ExitCode.target,
-  "azlin-failed": ExitCode.target,
-  "transfer-failed": ExitCode.target,
-  "remote-failed": ExitCode.target,
-  "run-not-found": ExitCode.usage,
-  "integrate-failed": ExitCode.runFailed,
-  "state-corrupt": ExitCode.environment,
-  "state-locked": ExitCode.environment,
-  interrupted: ExitCode.interrupted,
-  "unsafe-archive": ExitCode.target,
-  internal: ExitCode.runFailed
-};
-var RemoteError = class extends Error {
-  code;
-  remedy;
-  exitCode;
-  /** Extra structured facts for --json and MCP (never secrets). */
-  details;
-  constructor(code, message, remedy, options = {}) {
-    super(message, { cause: options.cause });
-    this.name = "RemoteError";
-    this.code = code;
-    this.remedy = remedy;
-    this.exitCode = exitCodeFor[code];
-    this.details = options.details ?? {};
-  }
-  /** The two lines a user sees: the problem, then what to do about it. */
-  toUserText() {
-    return this.remedy ? `${this.message}
-  \u2192 ${this.remedy}` : this.message;
-  }
-  toJSON() {
-    return { code: this.code, message: this.message, remedy: this.remedy, exitCode: this.exitCode, ...this.details };
-  }
-};
-function asRemoteError(err) {
-  if (err instanceof RemoteError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new RemoteError("internal", `Unexpected error: ${message}`, "This is a bug in amplihack-remote; please report it with the run log.", {
-    cause: err
-  });
-}
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject3(value) {
@@ -57820,16 +57830,33 @@ async function locateBlobs(repo, oids, revs, options = {}) {
   log.kill();
   await log.catch(() => {
   });
-  const refOf = /* @__PURE__ */ new Map();
-  for (const loc of found.values()) {
-    if (!refOf.has(loc.commit)) refOf.set(loc.commit, await refReaching(repo, loc.commit, revs));
-    loc.ref = refOf.get(loc.commit);
-  }
+  const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
+  for (const loc of found.values()) loc.ref = refOf.get(loc.commit);
   return found;
 }
-async function refReaching(repo, commit, revs) {
+async function refsReaching(repo, commits, revs, options) {
+  const result2 = /* @__PURE__ */ new Map();
+  const current = (await createGit(repo).try(["symbolic-ref", "-q", "HEAD"])).stdout.trim();
+  const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
+  if (current && shipsBranches && commits.size > 1) {
+    const walk = spawnGit(repo, ["rev-list", current, "--"], options);
+    const lines = createInterface({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of lines) {
+      if (commits.has(line)) result2.set(line, current);
+      if (result2.size === commits.size) break;
+    }
+    lines.close();
+    walk.kill();
+    await walk.catch(() => {
+    });
+  }
+  for (const commit of commits) {
+    if (!result2.has(commit)) result2.set(commit, await refReaching(repo, commit, revs, current));
+  }
+  return result2;
+}
+async function refReaching(repo, commit, revs, current) {
   const git = createGit(repo);
-  const current = (await git.try(["symbolic-ref", "-q", "HEAD"])).stdout.trim();
   const patterns = /* @__PURE__ */ new Set();
   for (const rev of revs) {
     if (rev === "--branches") patterns.add("refs/heads");
