@@ -68,9 +68,10 @@ export function registerTools(server: McpServer, context: ToolContext, tools: re
       {
         title: tool.title,
         description: tool.description,
-        // Whole z.object schemas (not raw shapes): the SDK then keeps ours, with zod's full API.
+        // Whole zod objects (not raw shapes): the SDK then keeps ours, with zod's full API. Outputs
+        // are loose so a field the core adds later never fails a client's validation.
         inputSchema: z.object(tool.input),
-        outputSchema: z.object(tool.output),
+        outputSchema: z.looseObject(tool.output),
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args: Record<string, unknown>, extra: Extra) => {

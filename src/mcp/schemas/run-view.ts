@@ -7,7 +7,7 @@ import type { RunView } from "../../core/runs/refresh-run.js";
 import { RUN_STATUSES } from "../../state/run-record.js";
 import { errorInfoSchema, runSummarySchema } from "./summary.js";
 
-export const runViewSchema = z.object({
+export const runViewSchema = z.looseObject({
   runId: z.string(),
   status: z.enum(RUN_STATUSES),
   phase: z

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-const errorInfo = z.object({ code: z.string(), message: z.string(), remedy: z.string() });
+const errorInfo = z.looseObject({ code: z.string(), message: z.string(), remedy: z.string() });
 
 export const branchResultSchema = z.looseObject({
   branch: z.string(),
