@@ -54308,9 +54308,10 @@ function registerTools(server, context, tools) {
       {
         title: tool.title,
         description: tool.description,
-        // Whole z.object schemas (not raw shapes): the SDK then keeps ours, with zod's full API.
+        // Whole zod objects (not raw shapes): the SDK then keeps ours, with zod's full API. Outputs
+        // are loose so a field the core adds later never fails a client's validation.
         inputSchema: external_exports.object(tool.input),
-        outputSchema: external_exports.object(tool.output),
+        outputSchema: external_exports.looseObject(tool.output),
         annotations: { title: tool.title, ...tool.annotations }
       },
       async (args, extra) => {
@@ -58829,7 +58830,7 @@ var runOptionsInput = {
 var repoPathInput = external_exports.string().min(1).optional().describe("The git repository to work on (default: the project Claude Code runs in)");
 
 // src/mcp/schemas/summary.ts
-var errorInfo = external_exports.object({ code: external_exports.string(), message: external_exports.string(), remedy: external_exports.string() });
+var errorInfo = external_exports.looseObject({ code: external_exports.string(), message: external_exports.string(), remedy: external_exports.string() });
 var branchResultSchema = external_exports.looseObject({
   branch: external_exports.string(),
   status: external_exports.enum(["new", "updated", "unchanged"]),
@@ -59043,7 +59044,7 @@ async function killRun(deps, runId, signal) {
 }
 
 // src/mcp/schemas/run-view.ts
-var runViewSchema = external_exports.object({
+var runViewSchema = external_exports.looseObject({
   runId: external_exports.string(),
   status: external_exports.enum(RUN_STATUSES),
   phase: external_exports.string().nullable().describe("What a running run is doing: starting, setup, running, collecting, done"),
