@@ -65,9 +65,10 @@ export function formatFindings(report: ScanReport): string {
   const { findings, stats } = report;
   const lines: string[] = [];
   for (const f of findings) lines.push(`  ${findingLine(f)}`);
+  const large = stats.skippedLargePaths?.length ? ` (${stats.skippedLargePaths.join(", ")})` : "";
   const counted =
     `Scanned ${stats.blobsScanned} blob(s) (${stats.blobsFromCache} known clean from cache) and ${stats.filesScanned} file(s); ` +
-    `skipped ${stats.skippedBinary} binary and ${stats.skippedLarge} too large; ${stats.allowlisted} allowlisted.`;
+    `skipped ${stats.skippedBinary} binary and ${stats.skippedLarge} too large${large}; ${stats.allowlisted} allowlisted.`;
   if (findings.length === 0) return `No secrets found. ${counted}`;
   const inHistory = findings.some((f) => f.source === "history");
   lines.push(

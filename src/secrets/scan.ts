@@ -92,6 +92,7 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     blobsTotal: options.history?.blobs.length ?? 0,
     reachedEngine: 0,
     workers: 0,
+    skippedLargePaths: [],
     allowlistedInline: 0,
     allowlistedByFile: 0,
   };
@@ -104,7 +105,7 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     const known = cache?.get(blob.oid);
     if (known === "clean") stats.blobsFromCache++;
     else if (known === "binary") stats.skippedBinary++;
-    else if (blob.size > maxBytes) stats.skippedLarge++;
+    else if (blob.size > maxBytes) noteLarge(stats, blob.path);
     else {
       toRead.push(blob);
       bytesToRead += blob.size;
@@ -158,7 +159,7 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     for (const file of options.files ?? []) {
       throwIfAborted(options.signal);
       if (file.size > maxBytes) {
-        stats.skippedLarge++;
+        noteLarge(stats, file.path);
         continue;
       }
       const content = await file.read();
@@ -234,6 +235,12 @@ async function toFindings(located: Located[], options: ScanOptions, stats: ScanS
   return findings.sort((a, b) =>
     a.source === b.source ? a.path.localeCompare(b.path) || a.line - b.line : a.source === "file" ? -1 : 1,
   );
+}
+
+function noteLarge(stats: ScanStats, path: string): void {
+  stats.skippedLarge++;
+  stats.skippedLargePaths ??= [];
+  if (stats.skippedLargePaths.length < 50) stats.skippedLargePaths.push(path);
 }
 
 function chooseWorkers(requested: number | "auto", bytes: number): number {

@@ -36,6 +36,8 @@ export type ScanStats = {
   reachedEngine?: number;
   /** Worker threads used; 0 when everything ran on the calling thread. */
   workers?: number;
+  /** Paths of the blobs and files skipped as too large (the first 50), so a reviewer can check them. */
+  skippedLargePaths?: string[];
   /** The two kinds of allowlisting, which add up to `allowlisted`. */
   allowlistedInline?: number;
   allowlistedByFile?: number;

@@ -136,6 +136,17 @@ describe("what a blocked user reads", () => {
     expect(text).not.toContain(secret);
   });
 
+  it("names what it skipped as too large", async () => {
+    const repo = repoWith({ "small.txt": "hi\n", "dump/huge.sql": "x".repeat(5000) });
+    const report = await runSecretGate({ repo, revs: REVS, files: [], maxBlobBytes: 1000 });
+    expect(report.stats).toMatchObject({
+      skippedLarge: 1,
+      skippedLargePaths: ["dump/huge.sql"],
+      blobsScanned: 1,
+    });
+    expect(formatFindings(report)).toContain("1 too large (dump/huge.sql)");
+  });
+
   it("says so when nothing was found", async () => {
     const repo = repoWith({ "a.txt": "hello\n" });
     const text = formatFindings(await runSecretGate({ repo, revs: REVS, files: [] }));
