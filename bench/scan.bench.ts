@@ -167,7 +167,8 @@ async function bundledCold(
   const dir = join(ROOT, ".bench-tmp");
   const entry = join(dir, "scan-bench-entry.ts");
   const outfile = join(dir, "scan-bench-bundle.mjs");
-  if (!existsSync(outfile)) {
+  {
+    // Rebuilt every run, so the bundle measures the current sources.
     writeFileSync(
       entry,
       [
