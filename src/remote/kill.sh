@@ -10,5 +10,7 @@ if [ -n "$pgid" ] && kill -TERM -- "-$pgid" 2>/dev/null; then
   [ -f exit_code ] || kill -KILL -- "-$pgid" 2>/dev/null
   echo "killed"
 else
-  echo "not running yet; it will stop before the agent starts" >&2
+  # Setup is still going: the runner checks the marker before it starts the agent.
+  for _ in $(seq 1 120); do [ -f exit_code ] && break; sleep 0.5; done
+  echo "stopped before the agent started"
 fi

@@ -141,6 +141,13 @@ export AMPLIHACK_REMOTE_COMMAND="$AR_COMMAND"
 export AMPLIHACK_REMOTE_MAX_TURNS="$AR_MAX_TURNS"
 export AMPLIHACK_REMOTE_RUN_ID="$AR_RUN_ID"
 
+# A kill that arrived during setup (before there was an agent to signal) is honoured here.
+if [ -f killed ]; then
+  status="killed"
+  log "killed before the agent started"
+  collect_and_finish
+fi
+
 set_phase running
 date +%s > started_at
 rm -f agent.out
