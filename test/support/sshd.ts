@@ -168,12 +168,40 @@ export async function startSshd(): Promise<SshServer> {
 }
 
 /**
+ * Removes fake-VM users (azf + 10 hex) left behind by a test run that crashed: only those whose
+ * home, a fake VM's home under the temp dir, no longer exists. Live fakes' users are untouched.
+ */
+export function sweepOrphanVmUsers(): void {
+  let passwd = "";
+  try {
+    passwd = readFileSync("/etc/passwd", "utf8");
+  } catch {
+    return;
+  }
+  for (const line of passwd.split("\n")) {
+    const [user, , , , , home] = line.split(":");
+    if (
+      !/^azf[0-9a-f]{10}$/.test(user ?? "") ||
+      !home?.startsWith(join(tmpdir(), "fake-azlin-")) ||
+      existsSync(home)
+    )
+      continue;
+    try {
+      execFileSync("userdel", [user], { stdio: "ignore" });
+    } catch {
+      // in use or already gone: the next sweep will see it
+    }
+  }
+}
+
+/**
  * sshd for a test file's ssh-mode scenarios, or null (with the reason printed) when it cannot run
  * here. Under CI it must run: then a failure throws.
  */
 export async function sshdForTests(): Promise<SshServer | null> {
   let reason = sshdUnavailableReason();
   if (!reason) {
+    sweepOrphanVmUsers();
     try {
       return await startSshd();
     } catch (err) {
