@@ -42,6 +42,11 @@ export type BusyState = "busy" | "free" | "unknown";
 
 export interface VmInventoryEntry {
   name: string;
+  /**
+   * Tagged amplihack_workflow=true. False for a VM named like ours whose tagging never happened
+   * (the process died between `azlin new` and `azlin tag add`): listed so it is not forgotten.
+   */
+  tagged: boolean;
   size: string;
   region: string;
   resourceGroup: string;
@@ -119,6 +124,7 @@ export function toEntry(
   const ageHours = ageHoursOf(vm, now);
   return {
     name: vm.name,
+    tagged: vm.ours,
     size: vm.size,
     region: vm.region,
     resourceGroup: vm.resourceGroup,
@@ -135,13 +141,16 @@ export function toEntry(
   };
 }
 
-/** Our VMs (tag amplihack_workflow=true), oldest first, with busy-ness read on the running ones. */
+/**
+ * Our VMs (tag amplihack_workflow=true, or named the way we name VMs), oldest first, with
+ * busy-ness read on the running ones.
+ */
 export async function listOurVms(
   fleet: VmFleet,
   options: InventoryOptions = {},
 ): Promise<VmInventoryEntry[]> {
   const now = options.now ?? new Date();
-  const ours = (await fleet.listVms(options.signal)).filter((vm) => vm.ours);
+  const ours = (await fleet.listVms(options.signal)).filter((vm) => vm.ours || vm.nameLooksOurs);
   ours.sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
   return mapLimit(ours, options.concurrency ?? 4, async (vm) =>
     toEntry(vm, await busyStateOf(fleet, vm, options.signal), now),

@@ -99,6 +99,13 @@ describe("listOurVms", () => {
     expect(table).toContain("$0.19/h");
   });
 
+  it("a VM named like ours but never tagged is listed as untagged", async () => {
+    fake.addVm({ name: "amplihack-bob-20261124-063001-abcd", createdAt: hoursAgo(1) });
+    const [vm] = await listOurVms(fleet);
+    expect(vm).toMatchObject({ name: "amplihack-bob-20261124-063001-abcd", tagged: false });
+    expect(formatVmsTable([vm])).toContain("amplihack-bob-20261124-063001-abcd (untagged)");
+  });
+
   it("an unreachable VM is busy=unknown, not an error", async () => {
     fake.addVm({ name: "ours-unreachable", tags: ourTags(), createdAt: hoursAgo(1) });
     fake.setFaults("connect:ssh255");

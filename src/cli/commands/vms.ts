@@ -11,7 +11,7 @@ import { type FleetCommandDeps, formatAge, formatTable, resolveFleetDeps } from 
 export function formatVmsTable(vms: VmInventoryEntry[]): string {
   if (vms.length === 0) return "No amplihack-remote VMs in this resource group.";
   const rows = vms.map((vm) => [
-    vm.name,
+    vm.tagged ? vm.name : `${vm.name} (untagged)`,
     vm.size,
     vm.region,
     `${formatAge(vm.ageHours)}${vm.expired ? " (expired)" : ""}`,
@@ -25,7 +25,10 @@ export function formatVmsTable(vms: VmInventoryEntry[]): string {
   const total = known.reduce((sum, v) => sum + (v.hourlyCostUsd ?? 0), 0);
   const unknown = running.length - known.length;
   const footer = `${vms.length} VM(s), ${running.length} running, about $${total.toFixed(2)}/h${unknown ? ` plus ${unknown} of unknown price` : ""} (compute only, estimated).`;
-  return `${formatTable(["NAME", "SIZE", "REGION", "AGE", "STATE", "BUSY", "RUNS", "COST"], rows)}\n\n${footer}`;
+  const untagged = vms.some((v) => !v.tagged)
+    ? "\n(untagged): named by amplihack-remote but never tagged; `amplihack-remote cleanup NAME` deletes it."
+    : "";
+  return `${formatTable(["NAME", "SIZE", "REGION", "AGE", "STATE", "BUSY", "RUNS", "COST"], rows)}\n\n${footer}${untagged}`;
 }
 
 export async function vmsCommand(opts: { json: boolean }, deps: FleetCommandDeps = {}): Promise<number> {
