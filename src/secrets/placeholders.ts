@@ -17,9 +17,55 @@ const TEMPLATE = [
   /^(?:process\.env|os\.environ|import\.meta\.env|env\.|ENV\[|getenv)/,
 ];
 
-/** Words that mark a documentation stand-in wherever they appear in the value. */
-const STAND_IN_WORDS =
-  /example|placeholder|changeme|change[_-]me|replace[_-]?me|your[_-]?(?:api|key|token|secret|pass)|your_|your-|<your|redacted|dummy|fake|not[_-]?a[_-]?real|notreal|insert[_-]|xxxx|\*{3}|\.{3}|…|#{4}|_{4}|-{4}/i;
+/**
+ * Words that mark a documentation stand-in wherever they appear in the value. Matched in one case
+ * (redacted, REDACTED, Redacted), never mixed: a random token holds "fAKE" or "XxXx" about once in 10^4.
+ */
+const STAND_IN_WORDS = [
+  "example",
+  "placeholder",
+  "changeme",
+  "change_me",
+  "change-me",
+  "replaceme",
+  "replace_me",
+  "replace-me",
+  "your_",
+  "your-",
+  "yourkey",
+  "yourtoken",
+  "yourapikey",
+  "redacted",
+  "notreal",
+  "not_real",
+  "not-a-real",
+  "insert_",
+  "insert-",
+];
+const STAND_IN = new RegExp(
+  [
+    ...STAND_IN_WORDS.flatMap((w) => [w, w.toUpperCase(), w[0]!.toUpperCase() + w.slice(1)]),
+    // Masks and elisions: xxxxx, ***, ...., ####, _____, -----. Runs long enough that a random
+    // token over an alphabet holding . _ - (Azure AD secrets, URL-safe base64) rarely has one.
+    "x{5,}",
+    "X{5,}",
+    "\\*{3}",
+    "\\.{4}",
+    "…",
+    "#{4}",
+    "_{5}",
+    "-{5}",
+    "<your",
+  ]
+    .map((w) => w.replace(/[-_]/g, (c) => `\\${c}`))
+    .concat(
+      // Short words only as words of their own (fake_token, FAKE-KEY, fakeToken, yourApiKey):
+      // inside a random token they turn up by chance.
+      "(?<![A-Za-z0-9])(?:fake|Fake|FAKE|dummy|Dummy|DUMMY)(?![a-z])",
+      "(?<![A-Za-z0-9])[Yy]our[A-Z]",
+    )
+    .join("|"),
+);
 
 const LITERAL_STAND_INS = new Set([
   "true",
@@ -51,7 +97,7 @@ export function isPlaceholderValue(value: string): boolean {
   if (v.length === 0) return true;
   if (LITERAL_STAND_INS.has(v.toLowerCase())) return true;
   if (TEMPLATE.some((re) => re.test(v))) return true;
-  if (STAND_IN_WORDS.test(v)) return true;
+  if (STAND_IN.test(v)) return true;
   if (UUID.test(v) || SRI.test(v) || REPEATED.test(v)) return true;
   if (isSequential(v)) return true;
   return false;

@@ -80,7 +80,7 @@ export const OWN_RULES: readonly SecretRule[] = [
     description: "AWS access key id",
     keywords: ["akia", "asia", "abia", "acca", "a3t"],
     patterns: [/(?<![A-Za-z0-9])((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])/g],
-    minEntropy: 3,
+    minEntropy: 2.5, // 16 characters of A-Z2-7 repeat often; a stand-in (AKIAXXXX...) is caught anyway
   }),
   regexRule({
     id: "aws-secret-access-key",
