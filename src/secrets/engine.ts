@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { hasInlineMarker } from "./allowlist.js";
 import { shannonEntropy } from "./entropy.js";
 import { maskValue } from "./mask.js";
-import { isPlaceholderValue, isRealPassword } from "./placeholders.js";
+import { isPlaceholderValue, isRealPassword, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
 import { buildGates } from "./prefilter.js";
 import { OWN_RULES, RULES_REVISION } from "./rules.js";
 import { runSecretlint, SECRETLINT_MARKERS, SECRETLINT_SIGNATURE } from "./secretlint.js";
@@ -135,6 +135,13 @@ function lineIndex(text: string) {
  * this string, so changing any rule rescans everything once.
  */
 export const RULESET_VERSION = createHash("sha256")
-  .update(JSON.stringify([RULES_REVISION, OWN_RULES.map((r) => r.signature), SECRETLINT_SIGNATURE]))
+  .update(
+    JSON.stringify([
+      RULES_REVISION,
+      OWN_RULES.map((r) => r.signature),
+      PLACEHOLDER_SIGNATURE,
+      SECRETLINT_SIGNATURE,
+    ]),
+  )
   .digest("hex")
   .slice(0, 16);

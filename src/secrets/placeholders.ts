@@ -92,6 +92,15 @@ const SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
 /** One character repeated (aaaaaaaa, 00000000) or a run like abcdefgh / 12345678. */
 const REPEATED = /^(.)\1+$/;
 
+/** What decides a stand-in, for the rule-set version (a change here can turn a verdict). */
+export const PLACEHOLDER_SIGNATURE = JSON.stringify([
+  TEMPLATE.map((re) => re.source),
+  STAND_IN.source,
+  [...LITERAL_STAND_INS],
+  UUID.source,
+  SRI.source,
+]);
+
 export function isPlaceholderValue(value: string): boolean {
   const v = value.trim();
   if (v.length === 0) return true;

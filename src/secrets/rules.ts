@@ -11,8 +11,11 @@ import { isRealPassword } from "./placeholders.js";
 import { regexRule } from "./regex-rule.js";
 import type { SecretRule } from "./rule-types.js";
 
-/** Bump when a change to any rule could turn a clean verdict into a finding (invalidates the cache). */
-export const RULES_REVISION = "2026-11-r1";
+/**
+ * Bump when code (not a regex or list already hashed into RULESET_VERSION) changes what a rule
+ * reports: the scan cache keeps clean verdicts per version.
+ */
+export const RULES_REVISION = "2026-11-r2";
 
 /** Token edges: not preceded or followed by a character that could continue the token. */
 const B = "(?<![A-Za-z0-9_-])";
