@@ -5,7 +5,10 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { asRemoteError, ExitCode, RemoteError } from "../core/errors.js";
 import { COMMANDS, parseAgentCommand, TARGETS } from "../core/options.js";
+import { cleanupCommand } from "./commands/cleanup.js";
 import { execCommand } from "./commands/exec.js";
+import { scanCommand } from "./commands/scan.js";
+import { vmsCommand } from "./commands/vms.js";
 import { killCommand, outputCommand, retrieveCommand, startCommand, statusCommand } from "./commands/runs.js";
 import { VERSION } from "../version.js";
 
@@ -116,6 +119,34 @@ export function buildProgram(): Command {
     .option("--json", "machine-readable output", false)
     .action(async (run: string, o) => {
       process.exitCode = await retrieveCommand(run, { json: o.json, keepVm: o.keepVm });
+    });
+
+  program
+    .command("vms")
+    .description("List our VMs (tag amplihack_workflow=true): size, region, age, state, busy/free, runs, cost/h.")
+    .option("--json", "machine-readable output", false)
+    .action(async (o) => {
+      process.exitCode = await vmsCommand({ json: o.json });
+    });
+
+  program
+    .command("cleanup")
+    .description("Delete our VMs: one by NAME, or those older than H hours (default: past their TTL) and idle.")
+    .argument("[name]", "one VM to delete")
+    .option("--older-than <hours>", "delete our idle VMs older than this many hours", numberArg("--older-than"))
+    .option("--dry-run", "only show what would be deleted", false)
+    .option("--json", "machine-readable output", false)
+    .action(async (name: string | undefined, o) => {
+      process.exitCode = await cleanupCommand(name, { olderThan: o.olderThan, dryRun: o.dryRun, json: o.json });
+    });
+
+  program
+    .command("scan")
+    .description("Show what would ship from the repository at PATH, and whether the secret gate blocks it.")
+    .argument("[path]", "a path inside the repository (default: the current directory)")
+    .option("--json", "findings as JSON (path, line, rule, commit, ...)", false)
+    .action(async (path: string | undefined, o) => {
+      process.exitCode = await scanCommand(path, { json: o.json });
     });
 
   return program;

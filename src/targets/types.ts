@@ -73,4 +73,10 @@ export interface Target {
    * the VM only when `created` says this run made it.
    */
   attach(record: { runId: string; vmName: string | null; created: boolean }): Promise<Lease>;
+  /**
+   * Takes a run slot on a machine another run of the same batch has just acquired (pools).
+   * `created` shares that machine's ownership: the last run released deletes it. Absent on
+   * targets without pools.
+   */
+  join?(vmName: string, request: AcquireRequest, shared: { created: boolean }): Promise<Lease>;
 }

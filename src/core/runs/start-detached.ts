@@ -4,7 +4,9 @@
  * runs up from the state file and the machines.
  */
 import { rm } from "node:fs/promises";
+import type { Target } from "../../targets/types.js";
 import { asRemoteError } from "../errors.js";
+import { poolingTarget } from "../pool.js";
 import type { RunOptionsInput } from "../options.js";
 import { createProgress } from "../progress.js";
 import { newRunId } from "../run-id.js";
@@ -29,11 +31,24 @@ export async function startDetached(
   // Validate every prompt before starting any, so a typo never half-starts a batch.
   const parsed = prompts.map((prompt) => parseRunOptions({ ...base, prompt } as RunOptionsInput));
   const progress = createProgress(deps.onProgress);
+  // One pooling wrapper per target for the whole batch, so its runs share VMs by capacity.
+  const pooled = new Map<string, Target>();
+  const batchDeps: WorkflowDeps = {
+    ...deps,
+    target: (name) => {
+      let t = pooled.get(name);
+      if (!t) {
+        t = poolingTarget(deps.target(name), deps.env);
+        pooled.set(name, t);
+      }
+      return t;
+    },
+  };
   return Promise.all(
     parsed.map(async (opts) => {
       const runId = newRunId();
       try {
-        const started = await startRun(deps, opts, progress, options.signal, runId);
+        const started = await startRun(batchDeps, opts, progress, options.signal, runId);
         await rm(started.pkg.dir, { recursive: true, force: true });
         await deps.store.patchRun(runId, { detached: true, driverPid: null, autoRetrieve: options.autoRetrieve ?? true });
         return { prompt: opts.prompt, runId, ok: true, vm: started.lease.machine.name };

@@ -7,7 +7,7 @@ import { asRemoteError } from "../../core/errors.js";
 import type { Lease, ReleaseOutcome } from "../types.js";
 import { deleteVm } from "./delete-vm.js";
 import type { AzlinMachine } from "./machine.js";
-import { releaseSlot, type SlotPolicy } from "./slots.js";
+import { readSlots, releaseSlot, type SlotPolicy } from "./slots.js";
 
 export type LeaseOrigin = "created" | "reused" | "named" | "attached";
 
@@ -71,6 +71,18 @@ export class AzlinLease implements Lease {
         deleted: false,
         kept: true,
         message: `Kept VM ${name}; it is still running and billing. Reach it with: ${howToReach} — delete it with \`amplihack-remote cleanup ${name}\` when done${slotNote}`,
+      };
+    }
+    // A pool VM may hold other runs: the last run out deletes it, never one in the middle.
+    const others = await readSlots(this.machine, this.settings.slots, { signal, timeoutMs: 120_000 }).then(
+      (slots) => slots.filter((s) => !s.stale && s.runId !== this.settings.runId).map((s) => s.runId ?? "?"),
+      () => [] as string[],
+    );
+    if (others.length > 0) {
+      return {
+        deleted: false,
+        kept: true,
+        message: `VM ${name} stays up: still in use by run(s) ${others.join(", ")}; the last of them to be released deletes it${slotNote}`,
       };
     }
     const result = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });

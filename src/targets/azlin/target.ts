@@ -7,6 +7,7 @@ import pRetry, { AbortError } from "p-retry";
 import { AZLIN_TIMEOUTS, AzlinClient } from "../../azlin/client.js";
 import type { VmDetails } from "../../azlin/schemas.js";
 import { asRemoteError, RemoteError } from "../../core/errors.js";
+import { capacityForSku } from "../../core/pool-capacity.js";
 import { mapLimit } from "../../core/vm-inventory.js";
 import type { Runner } from "../../util/run.js";
 import type { AcquireRequest, Lease, Target } from "../types.js";
@@ -57,6 +58,11 @@ export class AzlinTarget implements Target {
     return new AzlinMachine(name, this.azlin, this.options.transfer);
   }
 
+  /** Slots on a VM of this size: a pool VM holds several runs (src/core/pool-capacity.ts). */
+  private slotsFor(vmSize: string): SlotPolicy {
+    return { ...this.slots, capacity: this.options.slots?.capacity ?? capacityForSku(vmSize, this.options.env) };
+  }
+
   private lease(name: string, runId: string, origin: LeaseOrigin, created: boolean): AzlinLease {
     return new AzlinLease(this.machine(name), this.azlin, {
       runId,
@@ -88,6 +94,20 @@ export class AzlinTarget implements Target {
     return this.lease(record.vmName, record.runId, "attached", record.created);
   }
 
+  /** A slot on a VM a sibling run of the same batch just acquired (see src/core/pool.ts). */
+  async join(name: string, request: AcquireRequest, shared: { created: boolean }): Promise<Lease> {
+    const machine = this.machine(name);
+    const slot = await acquireSlot(machine, request.runId, this.slotsFor(request.options.vmSize), {
+      signal: request.signal,
+    });
+    if (!slot.acquired) {
+      throw new RemoteError("azlin-failed", `VM ${name} has no free run slot.`, "Retry; another VM will be used.");
+    }
+    await request.onVmKnown?.({ name, created: shared.created });
+    request.onProgress?.(`sharing VM ${name} with another run of this batch`);
+    return this.lease(name, request.runId, shared.created ? "created" : "reused", shared.created);
+  }
+
   /** --vm-name: that VM or a clear error; never deleted by release. */
   private async acquireNamed(request: AcquireRequest, name: string): Promise<Lease> {
     const { signal } = request;
@@ -109,7 +129,7 @@ export class AzlinTarget implements Target {
     }
     await request.onVmKnown?.({ name, created: false });
     const machine = this.machine(name);
-    const slot = await acquireSlot(machine, request.runId, this.slots, { signal });
+    const slot = await acquireSlot(machine, request.runId, this.slotsFor(vm.vm_size), { signal });
     if (!slot.acquired) {
       throw new RemoteError(
         "azlin-failed",
@@ -138,7 +158,7 @@ export class AzlinTarget implements Target {
     for (const vm of details.sort(byYoungest)) {
       const machine = this.machine(vm.name);
       try {
-        const slot = await acquireSlot(machine, request.runId, this.slots, { signal });
+        const slot = await acquireSlot(machine, request.runId, this.slotsFor(vm.vm_size), { signal });
         if (!slot.acquired) {
           request.onProgress?.(`VM ${vm.name} is busy (run ${slot.holders.join(", ")})`);
           continue;
@@ -179,7 +199,7 @@ export class AzlinTarget implements Target {
       const slot = await pRetry(
         async () => {
           try {
-            return await acquireSlot(machine, runId, this.slots, { signal });
+            return await acquireSlot(machine, runId, this.slotsFor(options.vmSize), { signal });
           } catch (err) {
             if (asRemoteError(err).code !== "azlin-ssh") throw new AbortError(err as Error);
             throw err;
