@@ -32372,7 +32372,48 @@ var TEMPLATE = [
   // #{ruby}
   /^(?:process\.env|os\.environ|import\.meta\.env|env\.|ENV\[|getenv)/
 ];
-var STAND_IN_WORDS = /example|placeholder|changeme|change[_-]me|replace[_-]?me|your[_-]?(?:api|key|token|secret|pass)|your_|your-|<your|redacted|dummy|fake|not[_-]?a[_-]?real|notreal|insert[_-]|xxxx|\*{3}|\.{3}|…|#{4}|_{4}|-{4}/i;
+var STAND_IN_WORDS = [
+  "example",
+  "placeholder",
+  "changeme",
+  "change_me",
+  "change-me",
+  "replaceme",
+  "replace_me",
+  "replace-me",
+  "your_",
+  "your-",
+  "yourkey",
+  "yourtoken",
+  "yourapikey",
+  "redacted",
+  "notreal",
+  "not_real",
+  "not-a-real",
+  "insert_",
+  "insert-"
+];
+var STAND_IN = new RegExp(
+  [
+    ...STAND_IN_WORDS.flatMap((w2) => [w2, w2.toUpperCase(), w2[0].toUpperCase() + w2.slice(1)]),
+    // Masks and elisions: xxxxx, ***, ...., ####, _____, -----. Runs long enough that a random
+    // token over an alphabet holding . _ - (Azure AD secrets, URL-safe base64) rarely has one.
+    "x{5,}",
+    "X{5,}",
+    "\\*{3}",
+    "\\.{4}",
+    "\u2026",
+    "#{4}",
+    "_{5}",
+    "-{5}",
+    "<your"
+  ].map((w2) => w2.replace(/[-_]/g, (c3) => `\\${c3}`)).concat(
+    // Short words only as words of their own (fake_token, FAKE-KEY, fakeToken, yourApiKey):
+    // inside a random token they turn up by chance.
+    "(?<![A-Za-z0-9])(?:fake|Fake|FAKE|dummy|Dummy|DUMMY)(?![a-z])",
+    "(?<![A-Za-z0-9])[Yy]our[A-Z]"
+  ).join("|")
+);
 var LITERAL_STAND_INS = /* @__PURE__ */ new Set([
   "true",
   "false",
@@ -32394,12 +32435,19 @@ var LITERAL_STAND_INS = /* @__PURE__ */ new Set([
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
 var REPEATED = /^(.)\1+$/;
+var PLACEHOLDER_SIGNATURE = JSON.stringify([
+  TEMPLATE.map((re2) => re2.source),
+  STAND_IN.source,
+  [...LITERAL_STAND_INS],
+  UUID.source,
+  SRI.source
+]);
 function isPlaceholderValue(value) {
   const v2 = value.trim();
   if (v2.length === 0) return true;
   if (LITERAL_STAND_INS.has(v2.toLowerCase())) return true;
   if (TEMPLATE.some((re2) => re2.test(v2))) return true;
-  if (STAND_IN_WORDS.test(v2)) return true;
+  if (STAND_IN.test(v2)) return true;
   if (UUID.test(v2) || SRI.test(v2) || REPEATED.test(v2)) return true;
   if (isSequential(v2)) return true;
   return false;
@@ -32750,7 +32798,7 @@ function valueLooksSecret2(value, spec) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-11-r1";
+var RULES_REVISION = "2026-11-r2";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -32815,7 +32863,8 @@ var OWN_RULES = [
     description: "AWS access key id",
     keywords: ["akia", "asia", "abia", "acca", "a3t"],
     patterns: [/(?<![A-Za-z0-9])((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])/g],
-    minEntropy: 3
+    minEntropy: 2.5
+    // 16 characters of A-Z2-7 repeat often; a stand-in (AKIAXXXX...) is caught anyway
   }),
   regexRule({
     id: "aws-secret-access-key",
@@ -37570,7 +37619,14 @@ function lineIndex(text) {
     }
   };
 }
-var RULESET_VERSION = createHash("sha256").update(JSON.stringify([RULES_REVISION, OWN_RULES.map((r) => r.signature), SECRETLINT_SIGNATURE])).digest("hex").slice(0, 16);
+var RULESET_VERSION = createHash("sha256").update(
+  JSON.stringify([
+    RULES_REVISION,
+    OWN_RULES.map((r) => r.signature),
+    PLACEHOLDER_SIGNATURE,
+    SECRETLINT_SIGNATURE
+  ])
+).digest("hex").slice(0, 16);
 
 // src/secrets/redact.ts
 var gates2 = buildGates(OWN_RULES, []);
@@ -37941,6 +37997,7 @@ async function scanShippedContent(options) {
     blobsTotal: options.history?.blobs.length ?? 0,
     reachedEngine: 0,
     workers: 0,
+    skippedLargePaths: [],
     allowlistedInline: 0,
     allowlistedByFile: 0
   };
@@ -37951,7 +38008,7 @@ async function scanShippedContent(options) {
     const known = cache?.get(blob.oid);
     if (known === "clean") stats.blobsFromCache++;
     else if (known === "binary") stats.skippedBinary++;
-    else if (blob.size > maxBytes) stats.skippedLarge++;
+    else if (blob.size > maxBytes) noteLarge(stats, blob.path);
     else {
       toRead.push(blob);
       bytesToRead += blob.size;
@@ -37999,7 +38056,7 @@ async function scanShippedContent(options) {
     for (const file2 of options.files ?? []) {
       throwIfAborted(options.signal);
       if (file2.size > maxBytes) {
-        stats.skippedLarge++;
+        noteLarge(stats, file2.path);
         continue;
       }
       const content = await file2.read();
@@ -38069,6 +38126,11 @@ async function toFindings(located, options, stats) {
   return findings.sort(
     (a2, b2) => a2.source === b2.source ? a2.path.localeCompare(b2.path) || a2.line - b2.line : a2.source === "file" ? -1 : 1
   );
+}
+function noteLarge(stats, path7) {
+  stats.skippedLarge++;
+  stats.skippedLargePaths ??= [];
+  if (stats.skippedLargePaths.length < 50) stats.skippedLargePaths.push(path7);
 }
 function chooseWorkers(requested, bytes) {
   if (requested !== "auto") return Math.max(0, Math.floor(requested));
@@ -53467,6 +53529,7 @@ function toEntry(vm2, busy, now) {
   const ageHours = ageHoursOf(vm2, now);
   return {
     name: vm2.name,
+    tagged: vm2.ours,
     size: vm2.size,
     region: vm2.region,
     resourceGroup: vm2.resourceGroup,
@@ -53484,7 +53547,7 @@ function toEntry(vm2, busy, now) {
 }
 async function listOurVms(fleet, options = {}) {
   const now = options.now ?? /* @__PURE__ */ new Date();
-  const ours = (await fleet.listVms(options.signal)).filter((vm2) => vm2.ours);
+  const ours = (await fleet.listVms(options.signal)).filter((vm2) => vm2.ours || vm2.nameLooksOurs);
   ours.sort((a2, b2) => (a2.createdAt?.getTime() ?? 0) - (b2.createdAt?.getTime() ?? 0));
   return mapLimit(
     ours,
@@ -53866,6 +53929,7 @@ var AzlinMachine = class {
 // src/targets/azlin/slots.ts
 var DEFAULT_SLOT_POLICY = { capacity: 1, staleAfterSeconds: 600 };
 var SLOTS_DIR = `${AREA}/slots`;
+var ALL_SLOTS_BUSY = 10;
 function prelude(policy) {
   return `
 set -u
@@ -53900,6 +53964,46 @@ take() {
 }
 `;
 }
+function acquireSlotScript(runId, policy = DEFAULT_SLOT_POLICY) {
+  const capacity = Math.max(1, Math.floor(policy.capacity));
+  return `${prelude(policy)}
+run_id=${shellQuote(runId)}
+n=0
+while [ "$n" -lt ${capacity} ]; do
+  if [ -d "$base/$n" ] && [ "$(owner_field "$base/$n" run_id)" = "$run_id" ]; then echo "slot $n"; exit 0; fi
+  n=$((n + 1))
+done
+n=0
+while [ "$n" -lt ${capacity} ]; do
+  if mkdir "$base/$n" 2>/dev/null; then take "$base/$n"; echo "slot $n"; exit 0; fi
+  n=$((n + 1))
+done
+n=0
+while [ "$n" -lt ${capacity} ]; do
+  if is_stale "$base/$n"; then
+    old=$(owner_field "$base/$n" run_id)
+    rm -rf -- "$base/$n" && mkdir "$base/$n" && take "$base/$n" && { echo "slot $n reclaimed \${old:-unknown}"; exit 0; }
+  fi
+  n=$((n + 1))
+done
+n=0
+while [ "$n" -lt ${capacity} ]; do
+  echo "busy $n $(owner_field "$base/$n" run_id)"
+  n=$((n + 1))
+done
+exit ${ALL_SLOTS_BUSY}
+`;
+}
+function releaseSlotScript(runId, policy = DEFAULT_SLOT_POLICY) {
+  return `${prelude(policy)}
+run_id=${shellQuote(runId)}
+for d in "$base"/*; do
+  [ -d "$d" ] || continue
+  if [ "$(owner_field "$d" run_id)" = "$run_id" ]; then rm -rf -- "$d" && echo "released \${d##*/}"; fi
+done
+exit 0
+`;
+}
 function readSlotsScript(policy = DEFAULT_SLOT_POLICY) {
   return `${prelude(policy)}
 for d in "$base"/*; do
@@ -53917,6 +54021,23 @@ function scriptFailed(machine, what, r) {
     `Could not ${what} on ${machine.name} (exit ${r.exitCode}): ${r.stderr.trim().split("\n")[0] ?? ""}`,
     "Check the machine's disk space and that flock and coreutils are installed, then retry."
   );
+}
+async function acquireSlot(machine, runId, policy = DEFAULT_SLOT_POLICY, options = {}) {
+  const r = await machine.exec(acquireSlotScript(runId, policy), { timeoutMs: 12e4, ...options });
+  const lines = r.stdout.split("\n").filter(Boolean);
+  if (r.exitCode === 0) {
+    const m2 = /^slot (\S+)(?: reclaimed (\S+))?$/.exec(lines[lines.length - 1] ?? "");
+    if (m2) return { acquired: true, slot: m2[1], reclaimedFrom: m2[2] ?? null };
+  }
+  if (r.exitCode === ALL_SLOTS_BUSY) {
+    const holders = lines.map((l) => l.split(" ")[2]).filter((h2) => Boolean(h2));
+    return { acquired: false, holders };
+  }
+  throw scriptFailed(machine, "take a run slot", r);
+}
+async function releaseSlot(machine, runId, policy = DEFAULT_SLOT_POLICY, options = {}) {
+  const r = await machine.exec(releaseSlotScript(runId, policy), { timeoutMs: 12e4, ...options });
+  if (r.exitCode !== 0) throw scriptFailed(machine, "free the run slot", r);
 }
 async function readSlots(machine, policy = DEFAULT_SLOT_POLICY, options = {}) {
   const r = await machine.exec(readSlotsScript(policy), { timeoutMs: 12e4, ...options });
@@ -53942,6 +54063,15 @@ var TAG = {
   run: "amplihack_run"
 };
 var DEFAULT_TTL_HOURS = 24;
+function ownershipTags(input2) {
+  return {
+    [TAG.workflow]: "true",
+    [TAG.owner]: input2.user,
+    [TAG.created]: input2.now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    [TAG.ttlHours]: String(input2.ttlHours ?? DEFAULT_TTL_HOURS),
+    [TAG.run]: input2.runId
+  };
+}
 function isOurVm(tags) {
   return tags?.[TAG.workflow]?.toLowerCase() === "true";
 }
@@ -54157,6 +54287,367 @@ var StateStore = class {
   }
 };
 
+// src/core/pool-capacity.ts
+function capacityForSku(sku, env = process.env) {
+  const override = Number(env.AMPLIHACK_REMOTE_VM_CAPACITY);
+  if (Number.isInteger(override) && override > 0) return override;
+  const vcpus = Number(/^Standard_[A-Za-z]+?(\d+)/i.exec(sku)?.[1]);
+  if (!Number.isFinite(vcpus) || vcpus <= 2) return 1;
+  if (vcpus <= 4) return 2;
+  if (vcpus <= 8) return 4;
+  return 8;
+}
+
+// src/targets/azlin/lease.ts
+var AzlinLease = class {
+  constructor(machine, azlin, settings) {
+    this.machine = machine;
+    this.azlin = azlin;
+    this.settings = settings;
+    this.created = settings.created;
+    this.reused = settings.origin === "reused";
+  }
+  machine;
+  azlin;
+  settings;
+  created;
+  reused;
+  outcome = null;
+  /** Idempotent: a second call returns the first call's outcome. */
+  release(options) {
+    this.outcome ??= this.doRelease(options);
+    return this.outcome;
+  }
+  async doRelease({
+    keep,
+    signal
+  }) {
+    const { name, howToReach } = this.machine;
+    let slotNote = "";
+    try {
+      await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
+        signal,
+        timeoutMs: 12e4
+      });
+    } catch (err) {
+      slotNote = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
+    }
+    if (!this.created) {
+      const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";
+      return {
+        deleted: false,
+        kept: true,
+        message: `VM ${name} stays up (${why}). Reach it with: ${howToReach}${slotNote}`
+      };
+    }
+    if (keep) {
+      return {
+        deleted: false,
+        kept: true,
+        message: `Kept VM ${name}; it is still running and billing. Reach it with: ${howToReach} \u2014 delete it with \`amplihack-remote cleanup ${name}\` when done${slotNote}`
+      };
+    }
+    const others = await readSlots(this.machine, this.settings.slots, { signal, timeoutMs: 12e4 }).then(
+      (slots) => slots.filter((s3) => !s3.stale && s3.runId !== this.settings.runId).map((s3) => s3.runId ?? "?"),
+      () => []
+    );
+    if (others.length > 0) {
+      return {
+        deleted: false,
+        kept: true,
+        message: `VM ${name} stays up: still in use by run(s) ${others.join(", ")}; the last of them to be released deletes it${slotNote}`
+      };
+    }
+    const result2 = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
+    if (result2.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
+    return {
+      deleted: false,
+      kept: false,
+      message: `Could not delete VM ${name}: ${result2.error}. It may still be billing: delete it with \`azlin kill ${name} --force\` or \`amplihack-remote cleanup ${name}\`.`
+    };
+  }
+};
+
+// src/targets/azlin/names.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { userInfo } from "node:os";
+var MAX_NAME = 64;
+var PREFIX = "amplihack";
+function sanitizeUser(raw) {
+  const cleaned = raw.toLowerCase().replace(/[^a-z0-9-]+/g, "").replace(/-+/g, "-").replace(/^-+|-+$/g, "");
+  return cleaned || "user";
+}
+function currentUser(env = process.env) {
+  let name = env.USER || env.LOGNAME || env.USERNAME || "";
+  if (!name) {
+    try {
+      name = userInfo().username;
+    } catch {
+      name = "";
+    }
+  }
+  return sanitizeUser(name);
+}
+function stamp(now) {
+  const iso = now.toISOString();
+  return `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
+}
+function makeVmName(user, now = /* @__PURE__ */ new Date(), hex3 = randomBytes2(2).toString("hex")) {
+  const tail = `-${stamp(now)}-${hex3}`;
+  const room = MAX_NAME - PREFIX.length - 1 - tail.length;
+  const who = sanitizeUser(user).slice(0, room).replace(/-+$/, "") || "user";
+  return `${PREFIX}-${who}${tail}`;
+}
+
+// src/targets/azlin/reuse.ts
+var same = (a2, b2) => (a2 ?? "").toLowerCase() === (b2 ?? "").toLowerCase();
+function mayFit(vm2, wanted) {
+  if (!same(vm2.vm_size, wanted.vmSize)) return false;
+  if (vm2.power_state !== "Running") return false;
+  if (wanted.region && !same(vm2.location, wanted.region)) return false;
+  if (wanted.resourceGroup && !same(vm2.resource_group, wanted.resourceGroup)) return false;
+  return true;
+}
+function whyNotReusable(vm2, wanted) {
+  if (!isOurVm(vm2.tags)) return "not tagged amplihack_workflow=true";
+  if (!same(vm2.vm_size, wanted.vmSize)) return `size ${vm2.vm_size}, not ${wanted.vmSize}`;
+  if (wanted.region && !same(vm2.location, wanted.region))
+    return `region ${vm2.location}, not ${wanted.region}`;
+  if (wanted.resourceGroup && !same(vm2.resource_group, wanted.resourceGroup))
+    return `resource group ${vm2.resource_group}`;
+  if (vm2.power_state !== "Running") return `power state ${vm2.power_state}`;
+  if (vm2.provisioning_state && vm2.provisioning_state !== "Succeeded")
+    return `provisioning state ${vm2.provisioning_state}`;
+  const created = createdAtOf(vm2);
+  if (!created) return "no creation time";
+  const ageHours = (wanted.now.getTime() - created.getTime()) / 36e5;
+  const limit = Math.min(wanted.maxAgeHours ?? 24, ttlHoursOf(vm2.tags));
+  if (ageHours >= limit) return `${ageHours.toFixed(1)} h old (limit ${limit} h)`;
+  return null;
+}
+function byYoungest(a2, b2) {
+  return (createdAtOf(b2)?.getTime() ?? 0) - (createdAtOf(a2)?.getTime() ?? 0);
+}
+
+// src/targets/azlin/target.ts
+var AzlinTarget = class {
+  constructor(options = {}) {
+    this.options = options;
+    this.azlin = options.client ?? new AzlinClient({ runner: options.runner, env: options.env });
+    this.slots = { ...DEFAULT_SLOT_POLICY, ...options.slots };
+    this.now = options.now ?? (() => /* @__PURE__ */ new Date());
+  }
+  options;
+  name = "azlin";
+  azlin;
+  slots;
+  now;
+  /** azlin present and of a version we speak, logged in, with a resource group: all before any cost. */
+  async validate(signal) {
+    await this.azlin.version({ signal });
+    await this.azlin.listVms({ signal });
+  }
+  machine(name) {
+    return new AzlinMachine(name, this.azlin, this.options.transfer);
+  }
+  /** Slots on a VM of this size: a pool VM holds several runs (src/core/pool-capacity.ts). */
+  slotsFor(vmSize) {
+    return { ...this.slots, capacity: this.options.slots?.capacity ?? capacityForSku(vmSize, this.options.env) };
+  }
+  lease(name, runId, origin, created) {
+    return new AzlinLease(this.machine(name), this.azlin, {
+      runId,
+      origin,
+      created,
+      slots: this.slots,
+      killTimeoutMs: this.options.killTimeoutMs ?? AZLIN_TIMEOUTS.kill
+    });
+  }
+  async acquire(request) {
+    if (request.options.vmName) return this.acquireNamed(request, request.options.vmName);
+    if (!request.options.noReuse) {
+      const reused = await this.tryReuse(request);
+      if (reused) return reused;
+    }
+    return this.provision(request);
+  }
+  /** The VM of an earlier run (detached runs, retrieve): no new slot, the run already holds one. */
+  async attach(record2) {
+    if (!record2.vmName) {
+      throw new RemoteError(
+        "run-not-found",
+        `Run ${record2.runId} has no VM on record.`,
+        "Check `amplihack-remote status`."
+      );
+    }
+    return this.lease(record2.vmName, record2.runId, "attached", record2.created);
+  }
+  /** A slot on a VM a sibling run of the same batch just acquired (see src/core/pool.ts). */
+  async join(name, request, shared) {
+    const machine = this.machine(name);
+    const slot = await acquireSlot(machine, request.runId, this.slotsFor(request.options.vmSize), {
+      signal: request.signal
+    });
+    if (!slot.acquired) {
+      throw new RemoteError("azlin-failed", `VM ${name} has no free run slot.`, "Retry; another VM will be used.");
+    }
+    await request.onVmKnown?.({ name, created: shared.created });
+    request.onProgress?.(`sharing VM ${name} with another run of this batch`);
+    return this.lease(name, request.runId, shared.created ? "created" : "reused", shared.created);
+  }
+  /** --vm-name: that VM or a clear error; never deleted by release. */
+  async acquireNamed(request, name) {
+    const { signal } = request;
+    request.onProgress?.(`using VM ${name}`);
+    const vm2 = await this.azlin.showVm(name, { signal });
+    if (!vm2) {
+      throw new RemoteError(
+        "azlin-not-found",
+        `VM ${name} (--vm-name) was not found${this.azlin.resourceGroup ? ` in resource group ${this.azlin.resourceGroup}` : ""}.`,
+        "Check the name with `azlin list --all` (or `amplihack-remote vms`), or drop --vm-name to provision a VM."
+      );
+    }
+    if (vm2.power_state !== "Running") {
+      throw new RemoteError(
+        "azlin-failed",
+        `VM ${name} (--vm-name) is ${vm2.power_state}, not Running.`,
+        `Start it with \`azlin start ${name}\` and retry, or drop --vm-name to provision a VM.`
+      );
+    }
+    await request.onVmKnown?.({ name, created: false });
+    const machine = this.machine(name);
+    const slot = await acquireSlot(machine, request.runId, this.slotsFor(vm2.vm_size), { signal });
+    if (!slot.acquired) {
+      throw new RemoteError(
+        "azlin-failed",
+        `VM ${name} (--vm-name) is busy with run ${slot.holders.join(", ") || "(unknown)"}.`,
+        "Wait for that run to finish (`amplihack-remote status`), or pick another VM."
+      );
+    }
+    return this.lease(name, request.runId, "named", false);
+  }
+  /** A VM of ours that fits and has a free slot, or null. */
+  async tryReuse(request) {
+    const { options, signal } = request;
+    const wanted = {
+      vmSize: options.vmSize,
+      region: options.region,
+      resourceGroup: this.azlin.resourceGroup,
+      now: this.now(),
+      maxAgeHours: this.options.maxReuseAgeHours
+    };
+    request.onProgress?.("looking for a VM to reuse");
+    const listed = (await this.azlin.listVms({ signal })).filter((vm2) => mayFit(vm2, wanted));
+    const shown = await mapLimit(listed, 4, (vm2) => this.azlin.showVm(vm2.name, { signal }));
+    const details = shown.filter((d) => d !== null && whyNotReusable(d, wanted) === null);
+    for (const vm2 of details.sort(byYoungest)) {
+      const machine = this.machine(vm2.name);
+      try {
+        const slot = await acquireSlot(machine, request.runId, this.slotsFor(vm2.vm_size), { signal });
+        if (!slot.acquired) {
+          request.onProgress?.(`VM ${vm2.name} is busy (run ${slot.holders.join(", ")})`);
+          continue;
+        }
+      } catch (err) {
+        const e = asRemoteError(err);
+        if (e.code === "interrupted") throw e;
+        request.onProgress?.(`VM ${vm2.name} cannot be reused: ${e.message.split("\n")[0]}`);
+        continue;
+      }
+      request.onProgress?.(`reusing VM ${vm2.name}`);
+      await request.onVmKnown?.({ name: vm2.name, created: false });
+      return this.lease(vm2.name, request.runId, "reused", false);
+    }
+    return null;
+  }
+  /** A new VM: named here, recorded before `azlin new`, tagged as ours, slot taken. */
+  async provision(request) {
+    const { options, signal, runId } = request;
+    const user = this.options.user ? sanitizeUser(this.options.user) : currentUser(this.options.env ?? process.env);
+    const name = makeVmName(user, this.now(), this.options.randomHex?.());
+    await request.onVmKnown?.({ name, created: true });
+    request.onProgress?.(`provisioning VM ${name} (${options.vmSize}); this takes 4-7 minutes`);
+    try {
+      await this.azlin.createVm(
+        { name, vmSize: options.vmSize, region: options.region },
+        { timeoutMs: this.options.createTimeoutMs ?? AZLIN_TIMEOUTS.create, signal }
+      );
+    } catch (err) {
+      await this.recoverFailedCreate(name, asRemoteError(err), request);
+    }
+    try {
+      const machine = this.machine(name);
+      const slot = await pRetry(
+        async () => {
+          try {
+            return await acquireSlot(machine, runId, this.slotsFor(options.vmSize), { signal });
+          } catch (err) {
+            if (asRemoteError(err).code !== "azlin-ssh") throw new AbortError(err);
+            throw err;
+          }
+        },
+        { retries: 2, minTimeout: this.options.transfer?.minDelayMs ?? 2e3, randomize: false }
+      );
+      if (!slot.acquired)
+        throw new RemoteError("azlin-failed", `The new VM ${name} already has a busy run slot.`, "Retry.");
+      await this.azlin.addTags(name, ownershipTags({ user, runId, now: this.now() }), { signal });
+    } catch (err) {
+      throw await this.discardUnusable(name, asRemoteError(err));
+    }
+    return this.lease(name, runId, "created", true);
+  }
+  /**
+   * `azlin new` failed. Quota, SKU, auth and usage errors mean no VM: fail fast. Otherwise the VM
+   * may exist all the same (az's 120 s cap): read it back; use it when a timeout was all that
+   * went wrong and it is running, else delete it. Returns only when the VM is usable.
+   */
+  async recoverFailedCreate(name, error62, request) {
+    const noVm = ["azlin-quota", "azlin-sku", "azlin-auth", "azlin-no-rg", "azlin-missing", "azlin-version"];
+    if (noVm.includes(error62.code) || error62.code === "azlin-failed" && error62.details.azlinExitCode === 2) {
+      throw withVm(error62, name, { exists: false });
+    }
+    let vm2;
+    try {
+      vm2 = await this.azlin.showVm(name, { timeoutMs: 2 * 6e4 });
+    } catch (showErr) {
+      throw withVm(error62, name, {
+        exists: "unknown",
+        note: `Checking whether ${name} exists failed too (${asRemoteError(showErr).message}); look with \`azlin list --all\` and delete it with \`amplihack-remote cleanup ${name}\`.`
+      });
+    }
+    if (!vm2) throw withVm(error62, name, { exists: false });
+    const usable = error62.code === "azlin-timeout" && vm2.power_state === "Running" && (vm2.provisioning_state ?? "Succeeded") === "Succeeded";
+    if (usable && !request.signal?.aborted) {
+      request.onProgress?.(`azlin new reported a timeout, but VM ${name} exists and is running: using it`);
+      return;
+    }
+    throw await this.discardUnusable(name, error62);
+  }
+  /** Deletes a VM this acquire created but cannot use, and says in the error what became of it. */
+  async discardUnusable(name, error62) {
+    const outcome = await deleteVm(this.azlin, name, {
+      timeoutMs: this.options.killTimeoutMs ?? AZLIN_TIMEOUTS.kill
+    });
+    return withVm(error62, name, {
+      exists: !outcome.deleted,
+      deleted: outcome.deleted,
+      note: outcome.deleted ? `The unusable VM ${name} was deleted.` : `The unusable VM ${name} could not be deleted (${outcome.error}): delete it with \`amplihack-remote cleanup ${name}\`.`
+    });
+  }
+};
+function withVm(error62, name, fate) {
+  return new RemoteError(
+    error62.code,
+    fate.note ? `${error62.message}
+${fate.note}` : error62.message,
+    error62.remedy,
+    {
+      details: { ...error62.details, vm: name, vmExists: fate.exists, vmDeleted: fate.deleted ?? false },
+      cause: error62
+    }
+  );
+}
+
 // src/targets/local/local-target.ts
 import { copyFile as copyFile2, mkdir as mkdir4, rm as rm2 } from "node:fs/promises";
 import { dirname as dirname4, join as join4 } from "node:path";
@@ -54244,11 +54735,7 @@ var LocalTarget = class {
 // src/targets/registry.ts
 function createTarget(name, ctx) {
   if (name === "local") return new LocalTarget(localTargetHome(ctx.stateDir), ctx.runner);
-  throw new RemoteError(
-    "usage",
-    "The azlin target is not available in this build yet.",
-    "Use --target local to run the pipeline on this machine."
-  );
+  return new AzlinTarget({ runner: ctx.runner });
 }
 
 // src/mcp/deps.ts
@@ -54521,6 +55008,45 @@ var listVms = defineTool({
 // src/core/runs/start-detached.ts
 import { rm as rm8 } from "node:fs/promises";
 
+// src/core/pool.ts
+function poolingTarget(inner, env = process.env) {
+  const join13 = inner.join?.bind(inner);
+  if (!join13) return inner;
+  const groups = [];
+  return {
+    name: inner.name,
+    validate: (signal) => inner.validate(signal),
+    attach: (record2) => inner.attach(record2),
+    join: join13,
+    async acquire(request) {
+      const { options } = request;
+      if (options.vmName || options.noReuse) return inner.acquire(request);
+      const key = `${options.vmSize}|${options.region ?? ""}`;
+      const open2 = groups.find((g2) => g2.key === key && g2.claimed < g2.capacity);
+      if (!open2) {
+        const group = { key, capacity: capacityForSku(options.vmSize, env), claimed: 1, first: inner.acquire(request) };
+        groups.push(group);
+        group.first.catch(() => {
+          group.claimed = group.capacity;
+        });
+        return group.first;
+      }
+      open2.claimed += 1;
+      let first;
+      try {
+        first = await open2.first;
+      } catch {
+        return inner.acquire(request);
+      }
+      try {
+        return await join13(first.machine.name, request, { created: first.created });
+      } catch {
+        return inner.acquire(request);
+      }
+    }
+  };
+}
+
 // src/core/progress.ts
 var STAGES = [
   "validate",
@@ -54546,11 +55072,11 @@ function createProgress(listener) {
 }
 
 // src/core/run-id.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 function newRunId(now = /* @__PURE__ */ new Date()) {
   const iso = now.toISOString();
-  const stamp = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
-  return `${stamp}-${randomBytes2(2).toString("hex")}`;
+  const stamp2 = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
+  return `${stamp2}-${randomBytes3(2).toString("hex")}`;
 }
 
 // src/core/workflow/execute-run.ts
@@ -57952,7 +58478,8 @@ function formatFindings(report) {
   const { findings, stats } = report;
   const lines = [];
   for (const f2 of findings) lines.push(`  ${findingLine(f2)}`);
-  const counted = `Scanned ${stats.blobsScanned} blob(s) (${stats.blobsFromCache} known clean from cache) and ${stats.filesScanned} file(s); skipped ${stats.skippedBinary} binary and ${stats.skippedLarge} too large; ${stats.allowlisted} allowlisted.`;
+  const large = stats.skippedLargePaths?.length ? ` (${stats.skippedLargePaths.join(", ")})` : "";
+  const counted = `Scanned ${stats.blobsScanned} blob(s) (${stats.blobsFromCache} known clean from cache) and ${stats.filesScanned} file(s); skipped ${stats.skippedBinary} binary and ${stats.skippedLarge} too large${large}; ${stats.allowlisted} allowlisted.`;
   if (findings.length === 0) return `No secrets found. ${counted}`;
   const inHistory = findings.some((f2) => f2.source === "history");
   lines.push(
@@ -58746,11 +59273,23 @@ function interrupted(err) {
 async function startDetached(deps, base, prompts, options = {}) {
   const parsed = prompts.map((prompt) => parseRunOptions({ ...base, prompt }));
   const progress = createProgress(deps.onProgress);
+  const pooled = /* @__PURE__ */ new Map();
+  const batchDeps = {
+    ...deps,
+    target: (name) => {
+      let t = pooled.get(name);
+      if (!t) {
+        t = poolingTarget(deps.target(name), deps.env);
+        pooled.set(name, t);
+      }
+      return t;
+    }
+  };
   return Promise.all(
     parsed.map(async (opts) => {
       const runId = newRunId();
       try {
-        const started = await startRun(deps, opts, progress, options.signal, runId);
+        const started = await startRun(batchDeps, opts, progress, options.signal, runId);
         await rm8(started.pkg.dir, { recursive: true, force: true });
         await deps.store.patchRun(runId, { detached: true, driverPid: null, autoRetrieve: options.autoRetrieve ?? true });
         return { prompt: opts.prompt, runId, ok: true, vm: started.lease.machine.name };
