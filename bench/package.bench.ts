@@ -25,13 +25,24 @@ const work = mkdtempSync(join(tmpdir(), "ar-bench-"));
 const floor: number[] = [];
 for (let i = 0; i < 3; i++) {
   const file = join(work, `floor-${i}.bundle`);
-  floor.push((await time(() => execFileSync("git", ["bundle", "create", "-q", file, "--branches", "--tags", "HEAD"], { cwd: repo }))).ms);
+  floor.push(
+    (
+      await time(() =>
+        execFileSync("git", ["bundle", "create", "-q", file, "--branches", "--tags", "HEAD"], { cwd: repo }),
+      )
+    ).ms,
+  );
 }
 const bundleBytes = statSync(join(work, "floor-0.bundle")).size;
 
 const facts = await readRepoFacts(repo);
 const git = createGit(repo);
-const options = runOptionsSchema.parse({ command: "auto", prompt: "bench", target: "local", agentCommand: ["true"] });
+const options = runOptionsSchema.parse({
+  command: "auto",
+  prompt: "bench",
+  target: "local",
+  agentCommand: ["true"],
+});
 const invocation = agentInvocation(options);
 const cacheDir = join(work, "scan-cache");
 const runs: { label: string; ms: number }[] = [];
@@ -44,8 +55,13 @@ for (const label of ["cold (empty scan cache)", "warm (cached verdicts)", "warm 
 }
 
 const floorMs = median(floor);
-console.log(`repository: ${FILES} files, ${COMMITS} commits; ${objects.match(/count: \d+|in-pack: \d+/g)?.join(", ")}`);
+console.log(
+  `repository: ${FILES} files, ${COMMITS} commits; ${objects.match(/count: \d+|in-pack: \d+/g)?.join(", ")}`,
+);
 console.log(`bundle size: ${(bundleBytes / 1024 / 1024).toFixed(1)} MB`);
 console.log(`floor: git bundle create --branches --tags HEAD   ${floorMs.toFixed(0)} ms (median of 3)`);
-for (const r of runs) console.log(`package ${r.label.padEnd(26)} ${r.ms.toFixed(0).padStart(6)} ms   ${(r.ms / floorMs).toFixed(2)}x floor`);
+for (const r of runs)
+  console.log(
+    `package ${r.label.padEnd(26)} ${r.ms.toFixed(0).padStart(6)} ms   ${(r.ms / floorMs).toFixed(2)}x floor`,
+  );
 rmSync(work, { recursive: true, force: true });

@@ -34,7 +34,13 @@ function sourceText(rand: () => number, lines: number): string {
  * Builds (once, cached under .bench-tmp/) a repository of `files` files and `commits` commits,
  * each commit touching `touch` files, plus a .claude/ directory.
  */
-export function generateRepo(name: string, files: number, commits: number, touch: number, linesPerFile = 60): string {
+export function generateRepo(
+  name: string,
+  files: number,
+  commits: number,
+  touch: number,
+  linesPerFile = 60,
+): string {
   const dir = join(process.cwd(), ".bench-tmp", name);
   if (existsSync(join(dir, ".git", "bench-done"))) return dir;
   mkdirSync(dir, { recursive: true });
@@ -49,7 +55,9 @@ export function generateRepo(name: string, files: number, commits: number, touch
     for (let i = 0; i < count; i++) {
       const f = c === 0 ? i : Math.floor(rand() * files);
       const data = sourceText(rand, linesPerFile);
-      ops.push(`M 100644 inline src/mod${Math.floor(f / 100)}/file${f}.ts\ndata ${Buffer.byteLength(data)}\n${data}`);
+      ops.push(
+        `M 100644 inline src/mod${Math.floor(f / 100)}/file${f}.ts\ndata ${Buffer.byteLength(data)}\n${data}`,
+      );
     }
     if (c === 0) {
       const settings = '{ "permissions": {} }\n';
@@ -60,7 +68,11 @@ export function generateRepo(name: string, files: number, commits: number, touch
       `commit refs/heads/main\nmark :${mark++}\ncommitter Bench <bench@example.invalid> ${t0 + c * 60} +0000\ndata ${msg.length}\n${msg}\n${c > 0 ? `from :${mark - 2}\n` : ""}${ops.join("")}\n`,
     );
   }
-  const r = spawnSync("git", ["fast-import", "--quiet"], { cwd: dir, input: chunks.join(""), maxBuffer: 1 << 30 });
+  const r = spawnSync("git", ["fast-import", "--quiet"], {
+    cwd: dir,
+    input: chunks.join(""),
+    maxBuffer: 1 << 30,
+  });
   if (r.status !== 0) throw new Error(`fast-import failed: ${r.stderr}`);
   execFileSync("git", ["checkout", "-q", "-f", "main"], { cwd: dir });
   execFileSync("git", ["gc", "-q"], { cwd: dir });

@@ -37729,15 +37729,26 @@ var RemoteError = class extends Error {
   \u2192 ${this.remedy}` : this.message;
   }
   toJSON() {
-    return { code: this.code, message: this.message, remedy: this.remedy, exitCode: this.exitCode, ...this.details };
+    return {
+      code: this.code,
+      message: this.message,
+      remedy: this.remedy,
+      exitCode: this.exitCode,
+      ...this.details
+    };
   }
 };
 function asRemoteError(err) {
   if (err instanceof RemoteError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new RemoteError("internal", `Unexpected error: ${message}`, "This is a bug in amplihack-remote; please report it with the run log.", {
-    cause: err
-  });
+  return new RemoteError(
+    "internal",
+    `Unexpected error: ${message}`,
+    "This is a bug in amplihack-remote; please report it with the run log.",
+    {
+      cause: err
+    }
+  );
 }
 
 // src/secrets/binary.ts
@@ -54160,7 +54171,14 @@ var RUN_STATUSES = [
   "blocked",
   "error"
 ];
-var FINISHED = ["succeeded", "failed", "timed-out", "killed", "blocked", "error"];
+var FINISHED = [
+  "succeeded",
+  "failed",
+  "timed-out",
+  "killed",
+  "blocked",
+  "error"
+];
 var runRecordSchema = external_exports.object({
   id: external_exports.string(),
   repo: external_exports.string(),
@@ -54269,7 +54287,12 @@ var StateStore = class {
   async patchRun(id, patch) {
     return this.update((s3) => {
       const current = s3.runs[id];
-      if (!current) throw new RemoteError("run-not-found", `No run ${id} in ${this.file}.`, "List runs with `amplihack-remote status`.");
+      if (!current)
+        throw new RemoteError(
+          "run-not-found",
+          `No run ${id} in ${this.file}.`,
+          "List runs with `amplihack-remote status`."
+        );
       const next = { ...current, ...patch, updatedAt: (/* @__PURE__ */ new Date()).toISOString() };
       s3.runs[id] = next;
       return next;
@@ -54452,7 +54475,10 @@ var AzlinTarget = class {
   }
   /** Slots on a VM of this size: a pool VM holds several runs (src/core/pool-capacity.ts). */
   slotsFor(vmSize) {
-    return { ...this.slots, capacity: this.options.slots?.capacity ?? capacityForSku(vmSize, this.options.env) };
+    return {
+      ...this.slots,
+      capacity: this.options.slots?.capacity ?? capacityForSku(vmSize, this.options.env)
+    };
   }
   lease(name, runId, origin, created) {
     return new AzlinLease(this.machine(name), this.azlin, {
@@ -54489,7 +54515,11 @@ var AzlinTarget = class {
       signal: request.signal
     });
     if (!slot.acquired) {
-      throw new RemoteError("azlin-failed", `VM ${name} has no free run slot.`, "Retry; another VM will be used.");
+      throw new RemoteError(
+        "azlin-failed",
+        `VM ${name} has no free run slot.`,
+        "Retry; another VM will be used."
+      );
     }
     await request.onVmKnown?.({ name, created: shared.created });
     request.onProgress?.(`sharing VM ${name} with another run of this batch`);
@@ -54723,7 +54753,11 @@ var LocalTarget = class {
       reused: false,
       async release({ keep }) {
         if (keep) {
-          return { deleted: false, kept: true, message: `Run files kept in ${join4(machine.home, runDir(request.runId))}` };
+          return {
+            deleted: false,
+            kept: true,
+            message: `Run files kept in ${join4(machine.home, runDir(request.runId))}`
+          };
         }
         await rm2(join4(machine.home, runDir(request.runId)), { recursive: true, force: true });
         return { deleted: true, kept: false, message: "Local sandbox run directory removed." };
@@ -55024,7 +55058,12 @@ function poolingTarget(inner, env = process.env) {
       const key = `${options.vmSize}|${options.region ?? ""}`;
       const open2 = groups.find((g2) => g2.key === key && g2.claimed < g2.capacity);
       if (!open2) {
-        const group = { key, capacity: capacityForSku(options.vmSize, env), claimed: 1, first: inner.acquire(request) };
+        const group = {
+          key,
+          capacity: capacityForSku(options.vmSize, env),
+          claimed: 1,
+          first: inner.acquire(request)
+        };
         groups.push(group);
         group.first.catch(() => {
           group.claimed = group.capacity;
@@ -55081,36 +55120,6 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 
 // src/core/workflow/execute-run.ts
 import { rm as rm7 } from "node:fs/promises";
-
-// src/core/options.ts
-var COMMANDS = ["auto", "ultrathink", "analyze", "fix"];
-var TARGETS = ["local", "azlin"];
-var SKU = /^[A-Za-z][A-Za-z0-9_]{1,63}$/;
-var VM_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/;
-var REGION = /^[a-z][a-z0-9]{1,39}$/;
-var runOptionsShape = {
-  command: external_exports.enum(COMMANDS, { error: `COMMAND must be one of: ${COMMANDS.join(", ")}` }),
-  prompt: external_exports.string().refine((s3) => s3.trim().length > 0, "PROMPT must not be blank").refine((s3) => !s3.includes("\0"), "PROMPT must not contain NUL bytes (they cannot be passed as an argument)").refine((s3) => Buffer.byteLength(s3) <= 1024 * 1024, "PROMPT must be at most 1 MiB"),
-  maxTurns: external_exports.number({ error: "--max-turns must be a whole number" }).int("--max-turns must be a whole number").min(1, "--max-turns must be between 1 and 50").max(50, "--max-turns must be between 1 and 50").default(10),
-  vmSize: external_exports.string().regex(SKU, "--vm-size must be an Azure SKU such as Standard_D2s_v3 (letters, digits, underscores)").default("Standard_D2s_v3"),
-  vmName: external_exports.string().regex(VM_NAME, "--vm-name must be 1-64 letters, digits, '-' or '.', not starting or ending with '-' or '.'").optional(),
-  keepVm: external_exports.boolean().default(false),
-  noReuse: external_exports.boolean().default(false),
-  timeoutMinutes: external_exports.number({ error: "--timeout must be a whole number of minutes" }).int("--timeout must be a whole number of minutes").min(5, "--timeout must be between 5 and 480 minutes").max(480, "--timeout must be between 5 and 480 minutes").default(120),
-  region: external_exports.string().regex(REGION, "--region must be an Azure region name such as eastus or westus2").optional(),
-  target: external_exports.enum(TARGETS, { error: "--target must be local or azlin" }).default("azlin"),
-  /**
-   * Replaces amplihack with any agent: one executable (path or name), or a JSON array of strings
-   * for an executable with arguments, e.g. '["node","agent.mjs","--fast"]'.
-   */
-  agentCommand: external_exports.array(external_exports.string().min(1)).min(1).optional(),
-  /** Maximum size of what ships, in megabytes. */
-  maxSizeMb: external_exports.number().positive("--max-size must be a positive number of MB").default(500)
-};
-var runOptionsSchema = external_exports.object(runOptionsShape);
-function describeIssues(error62) {
-  return error62.issues.map((i2) => i2.message).join("; ");
-}
 
 // src/package/build-context.ts
 import { constants as constants4 } from "node:fs";
@@ -58134,7 +58143,14 @@ async function snapshotWip(git, headCommit, runId, isExcluded = () => false) {
     const headTree = (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim();
     if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
     const changed = await git.run(["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree]);
-    const commit = (await git.run(["commit-tree", tree, "-p", headCommit, "-m", "amplihack-remote: uncommitted work snapshot"])).trim();
+    const commit = (await git.run([
+      "commit-tree",
+      tree,
+      "-p",
+      headCommit,
+      "-m",
+      "amplihack-remote: uncommitted work snapshot"
+    ])).trim();
     const ref = `${WIP_REF_PREFIX}${runId}`;
     await git.run(["update-ref", ref, commit]);
     return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut };
@@ -58551,7 +58567,11 @@ ${formatFindings(scan)}`,
       await createBundle(git, bundlePath, revs);
       const verified = await verifyBundle(git, bundlePath);
       if (!verified.ok) {
-        throw new RemoteError("package-failed", `git bundle verify failed: ${verified.message}`, "Run `git fsck` and retry.");
+        throw new RemoteError(
+          "package-failed",
+          `git bundle verify failed: ${verified.message}`,
+          "Run `git fsck` and retry."
+        );
       }
       const heads = await listBundleHeads(git, bundlePath);
       if (claude.files.length > 0) {
@@ -58593,7 +58613,8 @@ ${formatFindings(scan)}`,
         })
       );
       const parts = {};
-      for (const part of ["repo.bundle", "agent.argv", "params.sh"]) parts[part] = await sha256File(join8(stage, part));
+      for (const part of ["repo.bundle", "agent.argv", "params.sh"])
+        parts[part] = await sha256File(join8(stage, part));
       const { prompt: _prompt, ...shippedOptions } = options;
       const manifest = {
         format: 1,
@@ -58626,7 +58647,15 @@ ${formatFindings(scan)}`,
           "Raise the limit with --max-size, or trim large files from history and .claude/."
         );
       }
-      return { dir, archivePath, archiveSha256: await sha256File(archivePath), archiveBytes, manifest, wip, scan };
+      return {
+        dir,
+        archivePath,
+        archiveSha256: await sha256File(archivePath),
+        archiveBytes,
+        manifest,
+        wip,
+        scan
+      };
     } catch (err) {
       await rm4(dir, { recursive: true, force: true });
       throw err;
@@ -58679,17 +58708,60 @@ async function checkEstimatedSize(git, files, maxSizeMb) {
   }
 }
 
+// src/core/options.ts
+var COMMANDS = ["auto", "ultrathink", "analyze", "fix"];
+var TARGETS = ["local", "azlin"];
+var SKU = /^[A-Za-z][A-Za-z0-9_]{1,63}$/;
+var VM_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/;
+var REGION = /^[a-z][a-z0-9]{1,39}$/;
+var runOptionsShape = {
+  command: external_exports.enum(COMMANDS, { error: `COMMAND must be one of: ${COMMANDS.join(", ")}` }),
+  prompt: external_exports.string().refine((s3) => s3.trim().length > 0, "PROMPT must not be blank").refine(
+    (s3) => !s3.includes("\0"),
+    "PROMPT must not contain NUL bytes (they cannot be passed as an argument)"
+  ).refine((s3) => Buffer.byteLength(s3) <= 1024 * 1024, "PROMPT must be at most 1 MiB"),
+  maxTurns: external_exports.number({ error: "--max-turns must be a whole number" }).int("--max-turns must be a whole number").min(1, "--max-turns must be between 1 and 50").max(50, "--max-turns must be between 1 and 50").default(10),
+  vmSize: external_exports.string().regex(SKU, "--vm-size must be an Azure SKU such as Standard_D2s_v3 (letters, digits, underscores)").default("Standard_D2s_v3"),
+  vmName: external_exports.string().regex(
+    VM_NAME,
+    "--vm-name must be 1-64 letters, digits, '-' or '.', not starting or ending with '-' or '.'"
+  ).optional(),
+  keepVm: external_exports.boolean().default(false),
+  noReuse: external_exports.boolean().default(false),
+  timeoutMinutes: external_exports.number({ error: "--timeout must be a whole number of minutes" }).int("--timeout must be a whole number of minutes").min(5, "--timeout must be between 5 and 480 minutes").max(480, "--timeout must be between 5 and 480 minutes").default(120),
+  region: external_exports.string().regex(REGION, "--region must be an Azure region name such as eastus or westus2").optional(),
+  target: external_exports.enum(TARGETS, { error: "--target must be local or azlin" }).default("azlin"),
+  /**
+   * Replaces amplihack with any agent: one executable (path or name), or a JSON array of strings
+   * for an executable with arguments, e.g. '["node","agent.mjs","--fast"]'.
+   */
+  agentCommand: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+  /** Maximum size of what ships, in megabytes. */
+  maxSizeMb: external_exports.number().positive("--max-size must be a positive number of MB").default(500)
+};
+var runOptionsSchema = external_exports.object(runOptionsShape);
+function describeIssues(error62) {
+  return error62.issues.map((i2) => i2.message).join("; ");
+}
+
 // src/core/workflow/follow-run.ts
 var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
 var STALE_HEARTBEAT_S = 90;
 var MAX_CONSECUTIVE_FAILURES = 5;
 async function readStatus(machine, runId, signal) {
-  const r = await machine.exec(`${statusCommand(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailCommand(runId, 600)}`, {
-    signal,
-    timeoutMs: 12e4
-  });
+  const r = await machine.exec(
+    `${statusCommand(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailCommand(runId, 600)}`,
+    {
+      signal,
+      timeoutMs: 12e4
+    }
+  );
   if (r.exitCode !== 0) {
-    throw new RemoteError("remote-failed", `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`, "Retry `amplihack-remote status`.");
+    throw new RemoteError(
+      "remote-failed",
+      `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
+      "Retry `amplihack-remote status`."
+    );
   }
   const at2 = r.stdout.indexOf(TAIL_MARK);
   const head = at2 >= 0 ? r.stdout.slice(0, at2) : r.stdout;
@@ -58706,7 +58778,11 @@ async function followRun(machine, runId, progress, options) {
       const { status, tail } = await readStatus(machine, runId, options.signal);
       failures = 0;
       if (!status.exists) {
-        throw new RemoteError("remote-failed", `The run directory of ${runId} is gone from ${machine.name}.`, "The machine may have been replaced; check `amplihack-remote vms`.");
+        throw new RemoteError(
+          "remote-failed",
+          `The run directory of ${runId} is gone from ${machine.name}.`,
+          "The machine may have been replaced; check `amplihack-remote vms`."
+        );
       }
       if (status.phase === "done") return status;
       if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
@@ -58719,7 +58795,10 @@ async function followRun(machine, runId, progress, options) {
       const elapsed = Math.round((Date.now() - started) / 1e3);
       const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
       options.onTail?.(tail);
-      progress.report("execute", `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` \xB7 ${lastLine}` : ""}`);
+      progress.report(
+        "execute",
+        `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` \xB7 ${lastLine}` : ""}`
+      );
     } catch (err) {
       if (err instanceof RemoteError && err.code === "remote-failed") throw err;
       if (options.signal?.aborted) throw options.signal.reason ?? err;
@@ -58798,7 +58877,10 @@ async function integrateResults(input2) {
     const runRef = `${RESULTS_NAMESPACE}${runId}/${branch}`;
     await git.run(
       ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", bundleFile, `+${head.ref}:${runRef}`],
-      { errorCode: "integrate-failed", remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally." }
+      {
+        errorCode: "integrate-failed",
+        remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally."
+      }
     );
     let aliasRef = `${RESULTS_NAMESPACE}${branch}`;
     let note;
@@ -58867,7 +58949,8 @@ async function safeExtract(archive, dest) {
   await So({ file: archive, cwd: dest, preserveOwner: false, noChmod: true, strict: true });
 }
 function unsafeReason(path7, type) {
-  if (type !== "File" && type !== "OldFile" && type !== "Directory") return `entry type ${type} is not allowed`;
+  if (type !== "File" && type !== "OldFile" && type !== "Directory")
+    return `entry type ${type} is not allowed`;
   if (path7.startsWith("/") || /^[A-Za-z]:/.test(path7)) return "absolute path";
   if (path7.split("/").includes("..")) return "path contains a .. segment";
   if (path7.includes("\\")) return "backslash in path";
@@ -58880,7 +58963,10 @@ function agentInvocation(input2) {
   if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
   const turns = String(maxTurns);
   if (command === "auto") {
-    return { argv: ["amplihack", "claude", "--auto", "--max-turns", turns, "--", "-p", prompt], isDefaultAgent: true };
+    return {
+      argv: ["amplihack", "claude", "--auto", "--max-turns", turns, "--", "-p", prompt],
+      isDefaultAgent: true
+    };
   }
   return {
     argv: ["amplihack", "claude", "--", "--max-turns", turns, "-p", `/amplihack:${command} ${prompt}`],
@@ -58901,7 +58987,11 @@ async function retrieveRun(input2) {
     await safeExtract(archive, extracted);
     const result2 = runResultSchema.parse(JSON.parse(await readFile4(join9(extracted, "result.json"), "utf8")));
     if (result2.runId !== record2.id) {
-      throw new RemoteError("unsafe-archive", `The results archive belongs to run ${result2.runId}, not ${record2.id}.`, "Inspect the machine by hand.");
+      throw new RemoteError(
+        "unsafe-archive",
+        `The results archive belongs to run ${result2.runId}, not ${record2.id}.`,
+        "Inspect the machine by hand."
+      );
     }
     const git = createGit(record2.repo, input2.runner);
     const bundle = join9(extracted, "results.bundle");
@@ -58935,7 +59025,8 @@ async function copyLogsRedacted(from, to2, known) {
         await walk(src);
       } else if (entry.isFile()) {
         const data = await readFile4(src);
-        if (!data.subarray(0, 8e3).includes(0)) await writeFile3(dest, redactText(data.toString("utf8"), known));
+        if (!data.subarray(0, 8e3).includes(0))
+          await writeFile3(dest, redactText(data.toString("utf8"), known));
       }
     }
   };
@@ -59002,7 +59093,11 @@ async function validateRun(deps, options, signal) {
   }));
   for (const c3 of credentials) {
     if (/[\r\n\0]/.test(c3.value)) {
-      throw new RemoteError("no-credential", `${c3.name} contains a line break or NUL byte.`, `Set ${c3.name} to the bare key value.`);
+      throw new RemoteError(
+        "no-credential",
+        `${c3.name} contains a line break or NUL byte.`,
+        `Set ${c3.name} to the bare key value.`
+      );
     }
   }
   if (invocation.isDefaultAgent && !deps.env.ANTHROPIC_API_KEY) {
@@ -59074,7 +59169,10 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
   await deps.store.patchRun(runId, { shippedHeads: pkg.manifest.heads });
   let lease;
   try {
-    progress.report("acquire", options.target === "local" ? "preparing the local sandbox" : "finding or provisioning a VM");
+    progress.report(
+      "acquire",
+      options.target === "local" ? "preparing the local sandbox" : "finding or provisioning a VM"
+    );
     lease = await validated.target.acquire({
       runId,
       options,
@@ -59088,10 +59186,17 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
     await deps.store.patchRun(runId, {
       vm: { name: machine.name, created: lease.created, deleted: false }
     });
-    progress.report("transfer", `uploading ${(pkg.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}`);
+    progress.report(
+      "transfer",
+      `uploading ${(pkg.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}`
+    );
     const prep = await machine.exec(prepareCommand(runId), { signal });
     if (prep.exitCode !== 0) {
-      throw new RemoteError("remote-failed", `Could not create the run directory on ${machine.name}: ${prep.stderr.trim()}`, "Check the machine's disk space and permissions.");
+      throw new RemoteError(
+        "remote-failed",
+        `Could not create the run directory on ${machine.name}: ${prep.stderr.trim()}`,
+        "Check the machine's disk space and permissions."
+      );
     }
     await machine.upload(pkg.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
     progress.report("execute", "verifying the upload and starting the agent");
@@ -59104,9 +59209,16 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
     });
     if (started.exitCode !== 0) {
       const why = started.exitCode === START_EXIT.checksumMismatch ? "the uploaded archive's sha256 does not match what was sent" : started.stderr.trim() || `exit ${started.exitCode}`;
-      throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, "Retry; if it persists, inspect the machine (" + machine.howToReach + ").");
+      throw new RemoteError(
+        "remote-failed",
+        `Could not start the run on ${machine.name}: ${why}`,
+        "Retry; if it persists, inspect the machine (" + machine.howToReach + ")."
+      );
     }
-    const running = await deps.store.patchRun(runId, { status: "running", startedAt: (/* @__PURE__ */ new Date()).toISOString() });
+    const running = await deps.store.patchRun(runId, {
+      status: "running",
+      startedAt: (/* @__PURE__ */ new Date()).toISOString()
+    });
     return { record: running, lease, validated, pkg };
   } catch (err) {
     const e = err instanceof RemoteError ? err : null;
@@ -59141,7 +59253,9 @@ function mergeHints(branches) {
 function formatSummary(s3) {
   const lines = [];
   const icon = s3.status === "succeeded" ? "\u2714" : "\u2718";
-  lines.push(`${icon} Run ${s3.runId} ${s3.status}${s3.exitCode !== null ? ` (agent exit ${s3.exitCode})` : ""} on ${s3.vm ?? s3.target} in ${Math.round(s3.durationSeconds)}s`);
+  lines.push(
+    `${icon} Run ${s3.runId} ${s3.status}${s3.exitCode !== null ? ` (agent exit ${s3.exitCode})` : ""} on ${s3.vm ?? s3.target} in ${Math.round(s3.durationSeconds)}s`
+  );
   if (s3.error) lines.push(`  ${s3.error.message}`, `  \u2192 ${s3.error.remedy}`);
   if (s3.branches.length === 0) {
     lines.push("  No new commits came back.");
@@ -59149,8 +59263,11 @@ function formatSummary(s3) {
     lines.push("  Branches:");
     for (const b2 of s3.branches) {
       const ref = (b2.aliasRef ?? b2.runRef).replace("refs/remotes/", "");
-      lines.push(`    ${b2.status.padEnd(9)} ${ref}  ${b2.commit.slice(0, 8)}  +${b2.newCommits.length} commit(s), ${b2.filesChanged.length} file(s) changed`);
-      for (const c3 of b2.newCommits.slice(0, 5)) lines.push(`                ${c3.sha.slice(0, 8)} ${c3.subject}`);
+      lines.push(
+        `    ${b2.status.padEnd(9)} ${ref}  ${b2.commit.slice(0, 8)}  +${b2.newCommits.length} commit(s), ${b2.filesChanged.length} file(s) changed`
+      );
+      for (const c3 of b2.newCommits.slice(0, 5))
+        lines.push(`                ${c3.sha.slice(0, 8)} ${c3.subject}`);
       if (b2.newCommits.length > 5) lines.push(`                \u2026 ${b2.newCommits.length - 5} more`);
       if (b2.local?.exists) {
         lines.push(
@@ -59176,7 +59293,11 @@ var STOP_WAIT_MS = 12e4;
 function parseRunOptions(input2) {
   const parsed = runOptionsSchema.safeParse(input2);
   if (!parsed.success) {
-    throw new RemoteError("usage", describeIssues(parsed.error), "Fix the option and run again; nothing was started.");
+    throw new RemoteError(
+      "usage",
+      describeIssues(parsed.error),
+      "Fix the option and run again; nothing was started."
+    );
   }
   return parsed.data;
 }
@@ -59222,8 +59343,15 @@ async function executeRun(deps, input2, signal) {
     if (failure2.code !== "usage") keep = true;
   } finally {
     progress.report("release", keep ? "keeping the machine" : "releasing the machine");
-    release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({ deleted: false, kept: true, message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}` }));
-    if (release.kept && lease.created) warnings.push(`The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`);
+    release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+      deleted: false,
+      kept: true,
+      message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`
+    }));
+    if (release.kept && lease.created)
+      warnings.push(
+        `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`
+      );
     await rm7(started.pkg.dir, { recursive: true, force: true });
   }
   const remoteStatus2 = retrieved?.result.status;
@@ -59261,12 +59389,21 @@ async function stopAndWait(deps, machine, runId, progress) {
   const bound = AbortSignal.timeout(STOP_WAIT_MS);
   await machine.exec(killCommand(runId), { signal: bound }).catch(() => {
   });
-  await followRun(machine, runId, progress, { pollSeconds: deps.pollSeconds ?? 1, deadlineMs: STOP_WAIT_MS, signal: bound }).catch(() => {
+  await followRun(machine, runId, progress, {
+    pollSeconds: deps.pollSeconds ?? 1,
+    deadlineMs: STOP_WAIT_MS,
+    signal: bound
+  }).catch(() => {
   });
 }
 function interrupted(err) {
   if (err instanceof RemoteError && err.code !== "internal") return err;
-  return new RemoteError("interrupted", "Interrupted before the agent started; nothing is left running.", "Run the command again when ready.", { cause: err });
+  return new RemoteError(
+    "interrupted",
+    "Interrupted before the agent started; nothing is left running.",
+    "Run the command again when ready.",
+    { cause: err }
+  );
 }
 
 // src/core/runs/start-detached.ts
@@ -59291,11 +59428,21 @@ async function startDetached(deps, base, prompts, options = {}) {
       try {
         const started = await startRun(batchDeps, opts, progress, options.signal, runId);
         await rm8(started.pkg.dir, { recursive: true, force: true });
-        await deps.store.patchRun(runId, { detached: true, driverPid: null, autoRetrieve: options.autoRetrieve ?? true });
+        await deps.store.patchRun(runId, {
+          detached: true,
+          driverPid: null,
+          autoRetrieve: options.autoRetrieve ?? true
+        });
         return { prompt: opts.prompt, runId, ok: true, vm: started.lease.machine.name };
       } catch (err) {
         const e = asRemoteError(err);
-        return { prompt: opts.prompt, runId, ok: false, vm: null, error: { code: e.code, message: e.message, remedy: e.remedy } };
+        return {
+          prompt: opts.prompt,
+          runId,
+          ok: false,
+          vm: null,
+          error: { code: e.code, message: e.message, remedy: e.remedy }
+        };
       }
     })
   );
@@ -59511,7 +59658,8 @@ function driverAlive(pid) {
 }
 var outcomeToStatus = (outcome, exitCode) => {
   if (outcome === "setup-failed") return "failed";
-  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed") return outcome;
+  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed")
+    return outcome;
   return exitCode === 0 ? "succeeded" : "failed";
 };
 async function refreshRun(deps, record2, signal) {
@@ -59571,7 +59719,11 @@ async function killRun(deps, runId, signal) {
   const lease = await attachLease(deps, record2);
   const r = await lease.machine.exec(killCommand(record2.id), { signal, timeoutMs: 6e4 });
   if (r.exitCode !== 0) {
-    throw new RemoteError("remote-failed", `Could not stop run ${record2.id}: ${r.stderr.trim() || `exit ${r.exitCode}`}`, `Inspect the machine: ${lease.machine.howToReach}`);
+    throw new RemoteError(
+      "remote-failed",
+      `Could not stop run ${record2.id}: ${r.stderr.trim() || `exit ${r.exitCode}`}`,
+      `Inspect the machine: ${lease.machine.howToReach}`
+    );
   }
   const deadline = Date.now() + 6e4;
   while (Date.now() < deadline) {
@@ -59656,17 +59808,30 @@ async function runOutput(deps, runId, options) {
   const local = record2.logsDir ? join11(record2.logsDir, "agent.log") : null;
   if (local && existsSync3(local)) {
     const content = await readFile5(local, "utf8");
-    return { runId: record2.id, text: lastLines2(redactText(content, known), lines), source: "retrieved-logs", bytes: Buffer.byteLength(content) };
+    return {
+      runId: record2.id,
+      text: lastLines2(redactText(content, known), lines),
+      source: "retrieved-logs",
+      bytes: Buffer.byteLength(content)
+    };
   }
   if (!record2.startedAt) {
-    throw new RemoteError("usage", `Run ${record2.id} has no output: it never started (${record2.status}).`, record2.error?.remedy ?? "Start it again.");
+    throw new RemoteError(
+      "usage",
+      `Run ${record2.id} has no output: it never started (${record2.status}).`,
+      record2.error?.remedy ?? "Start it again."
+    );
   }
   const lease = await attachLease(deps, record2);
   const log = shellQuote(`${runDir(record2.id)}/agent.log`);
   const script = `wc -c < ${log} 2>/dev/null || echo 0; ${tailCommand(record2.id, lines * 400)}`;
   const r = await lease.machine.exec(script, { signal: options.signal, timeoutMs: 12e4 });
   if (r.exitCode !== 0) {
-    throw new RemoteError("remote-failed", `Could not read the log of ${record2.id}: ${r.stderr.trim()}`, "Retry, or retrieve the run first.");
+    throw new RemoteError(
+      "remote-failed",
+      `Could not read the log of ${record2.id}: ${r.stderr.trim()}`,
+      "Retry, or retrieve the run first."
+    );
   }
   const newline = r.stdout.indexOf("\n");
   const bytes = Number(r.stdout.slice(0, newline)) || 0;
@@ -59716,19 +59881,36 @@ async function retrieveDetached(deps, runId, options = {}) {
     );
   }
   if (record2.status === "blocked" || record2.status === "error" && !record2.startedAt) {
-    throw new RemoteError("usage", `Run ${record2.id} never started (${record2.status}); there is nothing to retrieve.`, record2.error?.remedy ?? "Start it again.");
+    throw new RemoteError(
+      "usage",
+      `Run ${record2.id} never started (${record2.status}); there is nothing to retrieve.`,
+      record2.error?.remedy ?? "Start it again."
+    );
   }
   return retrieveAndRelease(deps, record2, options);
 }
 async function retrieveAndRelease(deps, record2, options = {}) {
   const lease = await attachLease(deps, record2);
-  const retrieved = await retrieveRun({ machine: lease.machine, record: record2, runner: deps.runner, env: deps.env, signal: options.signal });
+  const retrieved = await retrieveRun({
+    machine: lease.machine,
+    record: record2,
+    runner: deps.runner,
+    env: deps.env,
+    signal: options.signal
+  });
   const warnings = [];
   let release = null;
   if (options.release !== false) {
     const keep = record2.keepVm || lease.created && retrieved.result.status !== "succeeded";
-    release = await lease.release({ keep, signal: AbortSignal.timeout(10 * 6e4) }).catch((err) => ({ deleted: false, kept: true, message: `Release failed: ${asRemoteError(err).message}` }));
-    if (release.kept && lease.created) warnings.push(`The VM ${lease.machine.name} is still running (and billing). Reach it with: ${lease.machine.howToReach}`);
+    release = await lease.release({ keep, signal: AbortSignal.timeout(10 * 6e4) }).catch((err) => ({
+      deleted: false,
+      kept: true,
+      message: `Release failed: ${asRemoteError(err).message}`
+    }));
+    if (release.kept && lease.created)
+      warnings.push(
+        `The VM ${lease.machine.name} is still running (and billing). Reach it with: ${lease.machine.howToReach}`
+      );
   }
   const summary = {
     runId: record2.id,

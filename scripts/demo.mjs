@@ -12,7 +12,8 @@ const cli = join(root, "dist", "cli.js");
 const agent = join(root, "examples", "agents", "commit-agent.sh");
 const scratch = mkdtempSync(join(tmpdir(), "amplihack-remote-demo-"));
 const repo = join(scratch, "project");
-const git = (...args) => execFileSync("git", args, { cwd: repo, stdio: ["ignore", "pipe", "inherit"] }).toString();
+const git = (...args) =>
+  execFileSync("git", args, { cwd: repo, stdio: ["ignore", "pipe", "inherit"] }).toString();
 const env = {
   ...process.env,
   AMPLIHACK_REMOTE_STATE_DIR: join(scratch, "state"),

@@ -1,8 +1,9 @@
 /**
  * Wires the real collaborators for CLI commands: process runner, state store, targets.
  */
-import type { WorkflowDeps } from "../core/workflow/deps.js";
+
 import type { ProgressListener } from "../core/progress.js";
+import type { WorkflowDeps } from "../core/workflow/deps.js";
 import { scanCacheDir, stateDir } from "../state/paths.js";
 import { StateStore } from "../state/store.js";
 import { createTarget } from "../targets/registry.js";
@@ -18,6 +19,8 @@ export function cliDeps(onProgress?: ProgressListener): WorkflowDeps {
     cwd: process.cwd(),
     scanCacheDir: scanCacheDir(base),
     onProgress,
-    pollSeconds: process.env.AMPLIHACK_REMOTE_POLL_SECONDS ? Number(process.env.AMPLIHACK_REMOTE_POLL_SECONDS) : undefined,
+    pollSeconds: process.env.AMPLIHACK_REMOTE_POLL_SECONDS
+      ? Number(process.env.AMPLIHACK_REMOTE_POLL_SECONDS)
+      : undefined,
   };
 }

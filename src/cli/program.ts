@@ -5,12 +5,12 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { asRemoteError, ExitCode, RemoteError } from "../core/errors.js";
 import { COMMANDS, parseAgentCommand, TARGETS } from "../core/options.js";
+import { VERSION } from "../version.js";
 import { cleanupCommand } from "./commands/cleanup.js";
 import { execCommand } from "./commands/exec.js";
+import { killCommand, outputCommand, retrieveCommand, startCommand, statusCommand } from "./commands/runs.js";
 import { scanCommand } from "./commands/scan.js";
 import { vmsCommand } from "./commands/vms.js";
-import { killCommand, outputCommand, retrieveCommand, startCommand, statusCommand } from "./commands/runs.js";
-import { VERSION } from "../version.js";
 
 function intArg(name: string) {
   return (value: string) => {
@@ -42,8 +42,16 @@ function interruptSignal(): AbortSignal {
   const onSignal = (sig: NodeJS.Signals) => {
     count += 1;
     if (count > 1) process.exit(ExitCode.interrupted);
-    process.stderr.write(`\n${sig}: stopping the run and cleaning up (press Ctrl-C again to abandon cleanup)\n`);
-    controller.abort(new RemoteError("interrupted", `Interrupted by ${sig}.`, "Check leftovers with `amplihack-remote status` and `amplihack-remote vms`."));
+    process.stderr.write(
+      `\n${sig}: stopping the run and cleaning up (press Ctrl-C again to abandon cleanup)\n`,
+    );
+    controller.abort(
+      new RemoteError(
+        "interrupted",
+        `Interrupted by ${sig}.`,
+        "Check leftovers with `amplihack-remote status` and `amplihack-remote vms`.",
+      ),
+    );
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -54,25 +62,34 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name("amplihack-remote")
-    .description("Run agentic coding tasks on remote Azure VMs via azlin and bring the results home as git branches.")
+    .description(
+      "Run agentic coding tasks on remote Azure VMs via azlin and bring the results home as git branches.",
+    )
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
 
   const exec = program
     .command("exec")
-    .description("Run COMMAND with PROMPT on a target and wait for the results (start + follow + retrieve + release).")
+    .description(
+      "Run COMMAND with PROMPT on a target and wait for the results (start + follow + retrieve + release).",
+    )
     .argument("<command>", `one of: ${COMMANDS.join(", ")}`)
     .argument("<prompt>", "the task for the agent (quote it)");
   addRunOptions(exec).action(async (command: string, prompt: string, o) => {
-    process.exitCode = await execCommand({ ...runOptionsFrom(o), command: command as never, prompt }, { json: o.json, signal: interruptSignal() });
+    process.exitCode = await execCommand(
+      { ...runOptionsFrom(o), command: command as never, prompt },
+      { json: o.json, signal: interruptSignal() },
+    );
   });
 
   const start = program
     .command("start")
     .description("Start one detached run per PROMPT, in parallel, and return once each agent is running.")
     .argument("<prompt...>", "one or more tasks (quote each)")
-    .addOption(new Option("--command <command>", "what the agent does").choices([...COMMANDS]).default("auto"))
+    .addOption(
+      new Option("--command <command>", "what the agent does").choices([...COMMANDS]).default("auto"),
+    )
     .option("--no-auto-retrieve", "leave finished runs on their machine until `retrieve`");
   addRunOptions(start).action(async (prompts: string[], o) => {
     process.exitCode = await startCommand({ ...runOptionsFrom(o), command: o.command }, prompts, {
@@ -84,7 +101,9 @@ export function buildProgram(): Command {
 
   program
     .command("status")
-    .description("Show runs: pending, running, succeeded, failed, timed-out, killed (retrieves finished detached runs).")
+    .description(
+      "Show runs: pending, running, succeeded, failed, timed-out, killed (retrieves finished detached runs).",
+    )
     .argument("[run]", "one run id (a unique prefix or suffix is enough)")
     .option("--json", "machine-readable output", false)
     .action(async (run: string | undefined, o) => {
@@ -99,7 +118,12 @@ export function buildProgram(): Command {
     .option("-f, --follow", "keep printing new output until the run ends", false)
     .option("--json", "machine-readable output", false)
     .action(async (run: string, o) => {
-      process.exitCode = await outputCommand(run, { lines: o.lines, follow: o.follow, json: o.json, signal: interruptSignal() });
+      process.exitCode = await outputCommand(run, {
+        lines: o.lines,
+        follow: o.follow,
+        json: o.json,
+        signal: interruptSignal(),
+      });
     });
 
   program
@@ -123,7 +147,9 @@ export function buildProgram(): Command {
 
   program
     .command("vms")
-    .description("List our VMs (tag amplihack_workflow=true): size, region, age, state, busy/free, runs, cost/h.")
+    .description(
+      "List our VMs (tag amplihack_workflow=true): size, region, age, state, busy/free, runs, cost/h.",
+    )
     .option("--json", "machine-readable output", false)
     .action(async (o) => {
       process.exitCode = await vmsCommand({ json: o.json });
@@ -131,13 +157,23 @@ export function buildProgram(): Command {
 
   program
     .command("cleanup")
-    .description("Delete our VMs: one by NAME, or those older than H hours (default: past their TTL) and idle.")
+    .description(
+      "Delete our VMs: one by NAME, or those older than H hours (default: past their TTL) and idle.",
+    )
     .argument("[name]", "one VM to delete")
-    .option("--older-than <hours>", "delete our idle VMs older than this many hours", numberArg("--older-than"))
+    .option(
+      "--older-than <hours>",
+      "delete our idle VMs older than this many hours",
+      numberArg("--older-than"),
+    )
     .option("--dry-run", "only show what would be deleted", false)
     .option("--json", "machine-readable output", false)
     .action(async (name: string | undefined, o) => {
-      process.exitCode = await cleanupCommand(name, { olderThan: o.olderThan, dryRun: o.dryRun, json: o.json });
+      process.exitCode = await cleanupCommand(name, {
+        olderThan: o.olderThan,
+        dryRun: o.dryRun,
+        json: o.json,
+      });
     });
 
   program
@@ -160,10 +196,19 @@ function addRunOptions(command: Command): Command {
     .option("--vm-name <name>", "use this existing VM (never deleted)")
     .option("--keep-vm", "keep the VM after the run", false)
     .option("--no-reuse", "always provision a fresh VM")
-    .option("--timeout <minutes>", "agent timeout in minutes, 5-480 (enforced on the VM)", intArg("--timeout"), 120)
+    .option(
+      "--timeout <minutes>",
+      "agent timeout in minutes, 5-480 (enforced on the VM)",
+      intArg("--timeout"),
+      120,
+    )
     .option("--region <region>", "Azure region, e.g. eastus")
     .addOption(new Option("--target <target>", "where to run").choices([...TARGETS]).default("azlin"))
-    .option("--agent-command <cmd>", "run this agent instead of amplihack: an executable, or a JSON array of argv", agentArg)
+    .option(
+      "--agent-command <cmd>",
+      "run this agent instead of amplihack: an executable, or a JSON array of argv",
+      agentArg,
+    )
     .option("--max-size <mb>", "refuse to upload more than this many MB", numberArg("--max-size"), 500)
     .option("--json", "print the result as JSON on stdout and no progress", false);
 }
@@ -192,7 +237,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
+    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help")
+      return 0;
     if (typeof code === "string" && code.startsWith("commander.")) return ExitCode.usage;
     const e = asRemoteError(err);
     if (json) process.stdout.write(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);

@@ -22,7 +22,10 @@ export function agentInvocation(input: {
   if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
   const turns = String(maxTurns);
   if (command === "auto") {
-    return { argv: ["amplihack", "claude", "--auto", "--max-turns", turns, "--", "-p", prompt], isDefaultAgent: true };
+    return {
+      argv: ["amplihack", "claude", "--auto", "--max-turns", turns, "--", "-p", prompt],
+      isDefaultAgent: true,
+    };
   }
   return {
     argv: ["amplihack", "claude", "--", "--max-turns", turns, "-p", `/amplihack:${command} ${prompt}`],

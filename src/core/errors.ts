@@ -112,7 +112,13 @@ export class RemoteError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { code: this.code, message: this.message, remedy: this.remedy, exitCode: this.exitCode, ...this.details };
+    return {
+      code: this.code,
+      message: this.message,
+      remedy: this.remedy,
+      exitCode: this.exitCode,
+      ...this.details,
+    };
   }
 }
 
@@ -120,7 +126,12 @@ export class RemoteError extends Error {
 export function asRemoteError(err: unknown): RemoteError {
   if (err instanceof RemoteError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new RemoteError("internal", `Unexpected error: ${message}`, "This is a bug in amplihack-remote; please report it with the run log.", {
-    cause: err,
-  });
+  return new RemoteError(
+    "internal",
+    `Unexpected error: ${message}`,
+    "This is a bug in amplihack-remote; please report it with the run log.",
+    {
+      cause: err,
+    },
+  );
 }

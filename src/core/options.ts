@@ -22,7 +22,10 @@ export const runOptionsShape = {
   prompt: z
     .string()
     .refine((s) => s.trim().length > 0, "PROMPT must not be blank")
-    .refine((s) => !s.includes("\0"), "PROMPT must not contain NUL bytes (they cannot be passed as an argument)")
+    .refine(
+      (s) => !s.includes("\0"),
+      "PROMPT must not contain NUL bytes (they cannot be passed as an argument)",
+    )
     .refine((s) => Buffer.byteLength(s) <= 1024 * 1024, "PROMPT must be at most 1 MiB"),
   maxTurns: z
     .number({ error: "--max-turns must be a whole number" })
@@ -36,7 +39,10 @@ export const runOptionsShape = {
     .default("Standard_D2s_v3"),
   vmName: z
     .string()
-    .regex(VM_NAME, "--vm-name must be 1-64 letters, digits, '-' or '.', not starting or ending with '-' or '.'")
+    .regex(
+      VM_NAME,
+      "--vm-name must be 1-64 letters, digits, '-' or '.', not starting or ending with '-' or '.'",
+    )
     .optional(),
   keepVm: z.boolean().default(false),
   noReuse: z.boolean().default(false),
@@ -46,7 +52,10 @@ export const runOptionsShape = {
     .min(5, "--timeout must be between 5 and 480 minutes")
     .max(480, "--timeout must be between 5 and 480 minutes")
     .default(120),
-  region: z.string().regex(REGION, "--region must be an Azure region name such as eastus or westus2").optional(),
+  region: z
+    .string()
+    .regex(REGION, "--region must be an Azure region name such as eastus or westus2")
+    .optional(),
   target: z.enum(TARGETS, { error: "--target must be local or azlin" }).default("azlin"),
   /**
    * Replaces amplihack with any agent: one executable (path or name), or a JSON array of strings
@@ -74,7 +83,11 @@ export function parseAgentCommand(text: string): string[] {
     } catch {
       throw new Error(`--agent-command looks like a JSON array but does not parse: ${trimmed}`);
     }
-    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p) => typeof p === "string" && p.length > 0)) {
+    if (
+      !Array.isArray(parsed) ||
+      parsed.length === 0 ||
+      !parsed.every((p) => typeof p === "string" && p.length > 0)
+    ) {
       throw new Error("--agent-command as JSON must be a non-empty array of non-empty strings");
     }
     return parsed as string[];

@@ -34,7 +34,12 @@ export function poolingTarget(inner: Target, env: NodeJS.ProcessEnv = process.en
       // Claiming happens synchronously, so concurrent acquires in this process never race here.
       const open = groups.find((g) => g.key === key && g.claimed < g.capacity);
       if (!open) {
-        const group: Group = { key, capacity: capacityForSku(options.vmSize, env), claimed: 1, first: inner.acquire(request) };
+        const group: Group = {
+          key,
+          capacity: capacityForSku(options.vmSize, env),
+          claimed: 1,
+          first: inner.acquire(request),
+        };
         groups.push(group);
         group.first.catch(() => {
           group.claimed = group.capacity; // a failed first acquire closes the group

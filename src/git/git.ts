@@ -2,8 +2,8 @@
  * Runs git for the other git/ modules. A failure becomes a RemoteError naming the git command and
  * git's own words, because "git failed" alone tells a user nothing.
  */
-import { RemoteError, type ErrorCode } from "../core/errors.js";
-import { defaultRunner, type RunOptions, type Runner } from "../util/run.js";
+import { type ErrorCode, RemoteError } from "../core/errors.js";
+import { defaultRunner, type Runner, type RunOptions } from "../util/run.js";
 
 export interface Git {
   /** Runs git and returns stdout; throws a RemoteError on a non-zero exit. */

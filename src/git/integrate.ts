@@ -54,7 +54,9 @@ export async function integrateResults(input: {
   }
   const heads = await listBundleHeads(git, bundleFile);
   const shippedByBranch = new Map(
-    shipped.filter((h) => h.ref.startsWith("refs/heads/")).map((h) => [h.ref.slice("refs/heads/".length), h.commit]),
+    shipped
+      .filter((h) => h.ref.startsWith("refs/heads/"))
+      .map((h) => [h.ref.slice("refs/heads/".length), h.commit]),
   );
   const shippedCommits = [...new Set(shipped.map((h) => h.commit))];
   const results: BranchResult[] = [];
@@ -66,7 +68,10 @@ export async function integrateResults(input: {
     const runRef = `${RESULTS_NAMESPACE}${runId}/${branch}`;
     await git.run(
       ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", bundleFile, `+${head.ref}:${runRef}`],
-      { errorCode: "integrate-failed", remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally." },
+      {
+        errorCode: "integrate-failed",
+        remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally.",
+      },
     );
     let aliasRef: string | null = `${RESULTS_NAMESPACE}${branch}`;
     let note: string | undefined;
@@ -77,7 +82,12 @@ export async function integrateResults(input: {
     }
     const before = shippedByBranch.get(branch);
     const newCommits = await listNewCommits(git, head.commit, shippedCommits);
-    const status = before === undefined ? "new" : before === head.commit || newCommits.length === 0 ? "unchanged" : "updated";
+    const status =
+      before === undefined
+        ? "new"
+        : before === head.commit || newCommits.length === 0
+          ? "unchanged"
+          : "updated";
     const filesChanged = await filesTouched(git, head.commit, shippedCommits);
     results.push({
       branch,

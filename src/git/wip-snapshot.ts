@@ -43,7 +43,9 @@ export async function snapshotWip(
     // -A with the temporary index stages modifications, deletions and untracked files while
     // honouring .gitignore, exactly as `git add -A` would, without touching .git/index.
     await git.run(["add", "-A", "--", "."], { env });
-    const untracked = (await git.run(["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
+    const untracked = (await git.run(["ls-files", "-z", "--others", "--exclude-standard"]))
+      .split("\0")
+      .filter(Boolean);
     const leftOut = untracked.filter(isExcluded);
     if (leftOut.length > 0) {
       await git.run(["rm", "-q", "--cached", "--pathspec-from-file=-", "--pathspec-file-nul", "--"], {
@@ -56,7 +58,14 @@ export async function snapshotWip(
     if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
     const changed = await git.run(["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree]);
     const commit = (
-      await git.run(["commit-tree", tree, "-p", headCommit, "-m", "amplihack-remote: uncommitted work snapshot"])
+      await git.run([
+        "commit-tree",
+        tree,
+        "-p",
+        headCommit,
+        "-m",
+        "amplihack-remote: uncommitted work snapshot",
+      ])
     ).trim();
     const ref = `${WIP_REF_PREFIX}${runId}`;
     await git.run(["update-ref", ref, commit]);

@@ -22,12 +22,12 @@ import type { Git } from "../git/git.js";
 import type { RepoFacts } from "../git/repo-facts.js";
 import { dropWipRef, snapshotWip, type WipSnapshot } from "../git/wip-snapshot.js";
 import { remoteScriptsDir } from "../remote/protocol.js";
+import type { ScanReport } from "../secrets/types.js";
 import { sha256File } from "../util/hash.js";
 import { shellQuote } from "../util/shell-quote.js";
 import { listClaudeFiles } from "./claude-files.js";
 import { isExcludedPath } from "./exclusions.js";
 import { formatFindings, runSecretGate } from "./secret-gate.js";
-import type { ScanReport } from "../secrets/types.js";
 
 export interface ContextPackage {
   /** Temporary directory holding the archive; the caller removes it. */
@@ -114,7 +114,11 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
       await createBundle(git, bundlePath, revs);
       const verified = await verifyBundle(git, bundlePath);
       if (!verified.ok) {
-        throw new RemoteError("package-failed", `git bundle verify failed: ${verified.message}`, "Run `git fsck` and retry.");
+        throw new RemoteError(
+          "package-failed",
+          `git bundle verify failed: ${verified.message}`,
+          "Run `git fsck` and retry.",
+        );
       }
       const heads = await listBundleHeads(git, bundlePath);
 
@@ -159,7 +163,8 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
       );
 
       const parts: Record<string, string> = {};
-      for (const part of ["repo.bundle", "agent.argv", "params.sh"]) parts[part] = await sha256File(join(stage, part));
+      for (const part of ["repo.bundle", "agent.argv", "params.sh"])
+        parts[part] = await sha256File(join(stage, part));
       const { prompt: _prompt, ...shippedOptions } = options;
       const manifest: Manifest = {
         format: 1,
@@ -192,7 +197,15 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
           "Raise the limit with --max-size, or trim large files from history and .claude/.",
         );
       }
-      return { dir, archivePath, archiveSha256: await sha256File(archivePath), archiveBytes, manifest, wip, scan };
+      return {
+        dir,
+        archivePath,
+        archiveSha256: await sha256File(archivePath),
+        archiveBytes,
+        manifest,
+        wip,
+        scan,
+      };
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw err;

@@ -29,7 +29,8 @@ export async function safeExtract(archive: string, dest: string): Promise<void> 
 }
 
 export function unsafeReason(path: string, type: string): string | null {
-  if (type !== "File" && type !== "OldFile" && type !== "Directory") return `entry type ${type} is not allowed`;
+  if (type !== "File" && type !== "OldFile" && type !== "Directory")
+    return `entry type ${type} is not allowed`;
   if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) return "absolute path";
   if (path.split("/").includes("..")) return "path contains a .. segment";
   if (path.includes("\\")) return "backslash in path";

@@ -15,7 +15,14 @@ export const RUN_STATUSES = [
   "error",
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export const FINISHED: readonly RunStatus[] = ["succeeded", "failed", "timed-out", "killed", "blocked", "error"];
+export const FINISHED: readonly RunStatus[] = [
+  "succeeded",
+  "failed",
+  "timed-out",
+  "killed",
+  "blocked",
+  "error",
+];
 
 export const runRecordSchema = z.object({
   id: z.string(),

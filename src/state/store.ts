@@ -96,7 +96,12 @@ export class StateStore {
   async patchRun(id: string, patch: Partial<RunRecord>): Promise<RunRecord> {
     return this.update((s) => {
       const current = s.runs[id];
-      if (!current) throw new RemoteError("run-not-found", `No run ${id} in ${this.file}.`, "List runs with `amplihack-remote status`.");
+      if (!current)
+        throw new RemoteError(
+          "run-not-found",
+          `No run ${id} in ${this.file}.`,
+          "List runs with `amplihack-remote status`.",
+        );
       const next = { ...current, ...patch, updatedAt: new Date().toISOString() };
       s.runs[id] = next;
       return next;

@@ -25,7 +25,18 @@ describe("amplihack-remote exec (CLI)", () => {
     const { repo } = setup();
     const r = await runCli(["exec", "--help"], { cwd: repo });
     expect(r.code).toBe(0);
-    for (const opt of ["--max-turns", "--vm-size", "--vm-name", "--keep-vm", "--no-reuse", "--timeout", "--region", "--target", "--agent-command", "--json"]) {
+    for (const opt of [
+      "--max-turns",
+      "--vm-size",
+      "--vm-name",
+      "--keep-vm",
+      "--no-reuse",
+      "--timeout",
+      "--region",
+      "--target",
+      "--agent-command",
+      "--json",
+    ]) {
       expect(r.stdout).toContain(opt);
     }
   });
@@ -47,13 +58,19 @@ describe("amplihack-remote exec (CLI)", () => {
 
   it("prints plain progress lines when piped, and a JSON summary with --json", async () => {
     const { repo, env } = setup();
-    const plain = await runCli(["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "hello"], { cwd: repo, env });
+    const plain = await runCli(
+      ["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "hello"],
+      { cwd: repo, env },
+    );
     expect(plain.code).toBe(0);
     expect(plain.stderr).toMatch(/^\[1\/9\] validate: /m);
     expect(plain.stderr).not.toContain("\r");
     expect(plain.stdout).toContain("git merge remote-exec/main");
 
-    const json = await runCli(["exec", "--json", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "again"], { cwd: repo, env });
+    const json = await runCli(
+      ["exec", "--json", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "again"],
+      { cwd: repo, env },
+    );
     expect(json.code).toBe(0);
     expect(json.stderr).toBe("");
     const summary = JSON.parse(json.stdout);
@@ -63,33 +80,48 @@ describe("amplihack-remote exec (CLI)", () => {
 
   it("exits with the agent's failure (1) and the timeout (6)", async () => {
     const { repo, env } = setup();
-    const failed = await runCli(["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "fail now"], { cwd: repo, env });
+    const failed = await runCli(
+      ["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "fail now"],
+      { cwd: repo, env },
+    );
     expect(failed.code).toBe(1);
-    const timedOut = await runCli(["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "slow one"], {
-      cwd: repo,
-      env: { ...env, AMPLIHACK_REMOTE_TIMEOUT_SECONDS: "2" },
-    });
+    const timedOut = await runCli(
+      ["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "slow one"],
+      {
+        cwd: repo,
+        env: { ...env, AMPLIHACK_REMOTE_TIMEOUT_SECONDS: "2" },
+      },
+    );
     expect(timedOut.code).toBe(6);
     expect(timedOut.stdout).toContain("timed-out");
   });
 
-  it.each(["SIGINT", "SIGTERM"] as const)("on %s mid-run: stops the agent, brings its work home, leaves nothing running", async (sig) => {
-    const { repo, state, env } = setup();
-    const before = userStateHash(repo);
-    const run = startCli(["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "slow task"], { cwd: repo, env });
-    const deadline = Date.now() + 30_000;
-    while (!run.output().stderr.includes("sleeping") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    expect(run.output().stderr).toContain("sleeping");
-    run.child.kill(sig);
-    const r = await run.done;
-    expect(r.code).toBe(130);
-    expect(r.stdout).toContain("killed");
-    const [record] = Object.values((await new StateStore(join(state, "state.json")).read()).runs);
-    expect(record.status).toBe("killed");
-    expect(record.retrieved).toBe(true);
-    expect(git(repo, "log", "--format=%s", "-1", `remote-exec/${record.id}/main`).trim()).toBe("partial work before the timeout");
-    expect(userStateHash(repo)).toBe(before);
-    const runs = join(state, "local-target", ".amplihack-remote", "runs");
-    expect(existsSync(runs) ? readdirSync(runs) : []).toEqual([]);
-  });
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "on %s mid-run: stops the agent, brings its work home, leaves nothing running",
+    async (sig) => {
+      const { repo, state, env } = setup();
+      const before = userStateHash(repo);
+      const run = startCli(
+        ["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "slow task"],
+        { cwd: repo, env },
+      );
+      const deadline = Date.now() + 30_000;
+      while (!run.output().stderr.includes("sleeping") && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(run.output().stderr).toContain("sleeping");
+      run.child.kill(sig);
+      const r = await run.done;
+      expect(r.code).toBe(130);
+      expect(r.stdout).toContain("killed");
+      const [record] = Object.values((await new StateStore(join(state, "state.json")).read()).runs);
+      expect(record.status).toBe("killed");
+      expect(record.retrieved).toBe(true);
+      expect(git(repo, "log", "--format=%s", "-1", `remote-exec/${record.id}/main`).trim()).toBe(
+        "partial work before the timeout",
+      );
+      expect(userStateHash(repo)).toBe(before);
+      const runs = join(state, "local-target", ".amplihack-remote", "runs");
+      expect(existsSync(runs) ? readdirSync(runs) : []).toEqual([]);
+    },
+  );
 });

@@ -56,7 +56,8 @@ describe.each([
       return {
         runner: recorded.runner,
         store: new StateStore(join(state, "state.json")),
-        target: (name) => (name === "azlin" ? target : createTarget(name, { runner: recorded.runner, stateDir: state })),
+        target: (name) =>
+          name === "azlin" ? target : createTarget(name, { runner: recorded.runner, stateDir: state }),
         env: { ...process.env, ANTHROPIC_API_KEY: SECRET },
         cwd: repo,
         scanCacheDir: join(state, "scan-cache"),
@@ -66,7 +67,12 @@ describe.each([
     return { fake, repo, makeDeps, calls: recorded.calls };
   }
 
-  const base = { command: "auto" as const, target: "azlin" as const, agentCommand: [RECORDING_AGENT], vmSize: "Standard_D4s_v3" };
+  const base = {
+    command: "auto" as const,
+    target: "azlin" as const,
+    agentCommand: [RECORDING_AGENT],
+    vmSize: "Standard_D4s_v3",
+  };
 
   async function until(check: () => Promise<boolean>, ms = 90_000) {
     const end = Date.now() + ms;
@@ -79,7 +85,9 @@ describe.each([
 
   test("three prompts on an m pool land on two VMs, finish, and come home into distinct refs", async () => {
     const { fake, repo, makeDeps, calls } = await setup();
-    const outcomes = await startDetached(makeDeps(), base, ["task one", "task two", "task three"], { autoRetrieve: false });
+    const outcomes = await startDetached(makeDeps(), base, ["task one", "task two", "task three"], {
+      autoRetrieve: false,
+    });
     expect(outcomes.map((o) => o.error?.message ?? "ok")).toEqual(["ok", "ok", "ok"]);
     const vms = new Set(outcomes.map((o) => o.vm));
     expect(vms.size).toBe(2);
@@ -87,7 +95,11 @@ describe.each([
 
     // Another process picks them up from the state file alone.
     const later = makeDeps();
-    await until(async () => (await runStatus(later, undefined, { autoRetrieve: false })).every((e) => e.record.status === "succeeded"));
+    await until(async () =>
+      (await runStatus(later, undefined, { autoRetrieve: false })).every(
+        (e) => e.record.status === "succeeded",
+      ),
+    );
     for (const o of outcomes) {
       const summary = await retrieveDetached(later, o.runId);
       expect(summary.status).toBe("succeeded");
@@ -103,12 +115,21 @@ describe.each([
   test("a killed run reports killed while its neighbour on the same VM keeps running and succeeds", async () => {
     const { makeDeps } = await setup();
     const deps = makeDeps();
-    const [victim, neighbour] = await startDetached(deps, base, ["slow victim", "neighbour task"], { autoRetrieve: false });
+    const [victim, neighbour] = await startDetached(deps, base, ["slow victim", "neighbour task"], {
+      autoRetrieve: false,
+    });
     expect(victim.vm).toBe(neighbour.vm);
-    await until(async () => (await runOutput(deps, victim.runId, { lines: 5 }).catch(() => ({ text: "" }))).text.includes("sleeping"));
+    await until(async () =>
+      (await runOutput(deps, victim.runId, { lines: 5 }).catch(() => ({ text: "" }))).text.includes(
+        "sleeping",
+      ),
+    );
     const killed = await killRun(deps, victim.runId);
     expect(killed.record.status).toBe("killed");
-    await until(async () => (await runStatus(deps, neighbour.runId, { autoRetrieve: false }))[0].record.status === "succeeded");
+    await until(
+      async () =>
+        (await runStatus(deps, neighbour.runId, { autoRetrieve: false }))[0].record.status === "succeeded",
+    );
     const k = await retrieveDetached(deps, victim.runId);
     expect(k.status).toBe("killed");
     expect(k.branches[0]?.newCommits.map((c) => c.subject)).toEqual(["partial work before the timeout"]);

@@ -10,8 +10,8 @@ import { retrieveDetached } from "../../src/core/runs/retrieve-detached.js";
 import { runOutput } from "../../src/core/runs/run-output.js";
 import { runStatus } from "../../src/core/runs/run-status.js";
 import { startDetached } from "../../src/core/runs/start-detached.js";
-import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
 import { localDeps, RECORDING_AGENT } from "../support/local-run.js";
+import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
 
 const dirs: string[] = [];
 afterEach(() => cleanup(...dirs.splice(0)));
@@ -33,12 +33,18 @@ describe("detached runs on the local target", () => {
     const state = tempDir("ar-state-");
     dirs.push(repo, state);
     const { deps } = localDeps(repo, state);
-    const outcomes = await startDetached(deps, base, ["first task", "second task", "third task"], { autoRetrieve: false });
+    const outcomes = await startDetached(deps, base, ["first task", "second task", "third task"], {
+      autoRetrieve: false,
+    });
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, true]);
 
     // A second set of deps stands for another terminal: it knows only the state directory.
     const other = localDeps(repo, state).deps;
-    await waitFor(async () => (await runStatus(other, undefined, { autoRetrieve: false })).every((e) => e.record.status === "succeeded"));
+    await waitFor(async () =>
+      (await runStatus(other, undefined, { autoRetrieve: false })).every(
+        (e) => e.record.status === "succeeded",
+      ),
+    );
     for (const o of outcomes) {
       const summary = await retrieveDetached(other, o.runId);
       expect(summary.status).toBe("succeeded");
@@ -57,7 +63,11 @@ describe("detached runs on the local target", () => {
     dirs.push(repo, state);
     const { deps } = localDeps(repo, state);
     const [victim, neighbour] = await startDetached(deps, base, ["slow and doomed", "slow but spared"], {});
-    await waitFor(async () => (await runOutput(deps, victim.runId, { lines: 5 }).catch(() => ({ text: "" }))).text.includes("sleeping"));
+    await waitFor(async () =>
+      (await runOutput(deps, victim.runId, { lines: 5 }).catch(() => ({ text: "" }))).text.includes(
+        "sleeping",
+      ),
+    );
     const killed = await killRun(deps, victim.runId);
     expect(killed.record.status).toBe("killed");
     const [n] = await runStatus(deps, neighbour.runId, { autoRetrieve: false });
@@ -65,7 +75,9 @@ describe("detached runs on the local target", () => {
     // The killed run's partial commit still comes home; status auto-retrieves finished runs.
     const [k] = await runStatus(deps, victim.runId);
     expect(k.record.retrieved).toBe(true);
-    expect(k.retrievedNow?.branches[0]?.newCommits.map((c) => c.subject)).toEqual(["partial work before the timeout"]);
+    expect(k.retrievedNow?.branches[0]?.newCommits.map((c) => c.subject)).toEqual([
+      "partial work before the timeout",
+    ]);
     await killRun(deps, neighbour.runId);
   });
 

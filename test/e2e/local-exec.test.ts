@@ -6,8 +6,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RemoteError } from "../../src/core/errors.js";
-import { cleanup, commitFile, git, makeRepo, tempDir, userStateHash, write } from "../support/repo.js";
 import { executeRun, localDeps, localOptions } from "../support/local-run.js";
+import { cleanup, commitFile, git, makeRepo, tempDir, userStateHash, write } from "../support/repo.js";
 
 const dirs: string[] = [];
 afterEach(() => cleanup(...dirs.splice(0)));
@@ -54,9 +54,16 @@ describe("exec on the local target", () => {
     expect(seen).toContain("max_turns=10");
     // Only the run's new commit is reported, not the whole history (WIP snapshot excluded).
     expect(main?.newCommits.map((c) => c.subject)).toEqual(["agent commit"]);
-    expect(main?.filesChanged.sort()).toEqual([".agent-record/argv", ".agent-record/env", ".agent-record/status", "notes.txt"]);
+    expect(main?.filesChanged.sort()).toEqual([
+      ".agent-record/argv",
+      ".agent-record/env",
+      ".agent-record/status",
+      "notes.txt",
+    ]);
     expect(main?.local).toMatchObject({ exists: true, behind: 0 });
-    expect(git(repo, "rev-parse", `refs/remotes/remote-exec/${summary.runId}/main`).trim()).toBe(main?.commit);
+    expect(git(repo, "rev-parse", `refs/remotes/remote-exec/${summary.runId}/main`).trim()).toBe(
+      main?.commit,
+    );
     expect(summary.next).toEqual(["git merge remote-exec/main"]);
     // Logs landed per run, and the machine's run directory is gone.
     expect(readFileSync(join(summary.logsDir!, "agent.log"), "utf8")).toContain("done");
@@ -116,7 +123,9 @@ describe("exec on the local target", () => {
     expect(Date.now() - t0).toBeLessThan(60_000);
     expect(summary.status).toBe("timed-out");
     expect(summary.exitCode).toBe(124);
-    expect(summary.branches[0]?.newCommits.map((c) => c.subject)).toEqual(["partial work before the timeout"]);
+    expect(summary.branches[0]?.newCommits.map((c) => c.subject)).toEqual([
+      "partial work before the timeout",
+    ]);
     expect(readFileSync(join(summary.logsDir!, "agent.log"), "utf8")).toContain("sleeping");
   });
 
@@ -194,7 +203,8 @@ describe("exec on the local target", () => {
 
   describe("the secret gate", () => {
     // Synthesised at test time, never a realistic literal in the repository.
-    const fakeKey = () => `sk-ant-api03-${Array.from({ length: 93 }, (_, i) => "AbCdEfGhJkLmNpQrStUvWxYz23456789"[(i * 7 + 3) % 32]).join("")}AA`;
+    const fakeKey = () =>
+      `sk-ant-api03-${Array.from({ length: 93 }, (_, i) => "AbCdEfGhJkLmNpQrStUvWxYz23456789"[(i * 7 + 3) % 32]).join("")}AA`;
 
     it("blocks a key that lives only in history, naming the commit, and uploads nothing", async () => {
       const { repo, state } = setup();
@@ -235,4 +245,3 @@ describe("exec on the local target", () => {
     });
   });
 });
-

@@ -9,7 +9,10 @@ const dirs: string[] = [];
 afterEach(() => cleanup(...dirs.splice(0)));
 
 /** Builds a tar.gz with GNU tar, the way a hostile VM would. */
-function hostileArchive(setup: (src: string) => string[], extraTarArgs: string[] = []): { archive: string; dest: string } {
+function hostileArchive(
+  setup: (src: string) => string[],
+  extraTarArgs: string[] = [],
+): { archive: string; dest: string } {
   const root = tempDir("ar-tar-");
   dirs.push(root);
   const src = join(root, "src");
@@ -33,7 +36,15 @@ describe("safeExtract", () => {
   });
 
   it.each([
-    ["a symlink", (src: string) => (symlinkSync("/etc/passwd", join(src, "link")), ["link"]), [], /SymbolicLink/],
+    [
+      "a symlink",
+      (src: string) => {
+        symlinkSync("/etc/passwd", join(src, "link"));
+        return ["link"];
+      },
+      [],
+      /SymbolicLink/,
+    ],
     [
       "a hard link",
       (src: string) => {
@@ -46,13 +57,19 @@ describe("safeExtract", () => {
     ],
     [
       "a .. path",
-      (src: string) => (writeFileSync(join(src, "evil"), "x"), ["evil"]),
+      (src: string) => {
+        writeFileSync(join(src, "evil"), "x");
+        return ["evil"];
+      },
       ["--transform", "s,^evil,../../evil,"],
       /\.\. segment/,
     ],
     [
       "an absolute path",
-      (src: string) => (writeFileSync(join(src, "abs"), "x"), ["abs"]),
+      (src: string) => {
+        writeFileSync(join(src, "abs"), "x");
+        return ["abs"];
+      },
       ["--absolute-names", "--transform", "s,^abs,/tmp/ar-abs-evil,"],
       /absolute path/,
     ],

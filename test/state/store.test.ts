@@ -3,8 +3,8 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { StateStore } from "../../src/state/store.js";
-import { record } from "./store-record.js";
 import { cleanup, tempDir } from "../support/repo.js";
+import { record } from "./store-record.js";
 
 const dirs: string[] = [];
 afterEach(() => cleanup(...dirs.splice(0)));
@@ -40,11 +40,16 @@ describe("StateStore", () => {
     const file = join(dir, "state.json");
     await new StateStore(file).putRun({ ...record("counter"), exitCode: 0 });
     const worker = join(import.meta.dirname, "store-worker.ts");
-    const runs = Array.from({ length: 8 }, (_, i) =>
-      new Promise<number | null>((resolve) => {
-        const child = fork(worker, [file, String(i), "50"], { execArgv: ["--import", "tsx"], stdio: "inherit" });
-        child.on("exit", resolve);
-      }),
+    const runs = Array.from(
+      { length: 8 },
+      (_, i) =>
+        new Promise<number | null>((resolve) => {
+          const child = fork(worker, [file, String(i), "50"], {
+            execArgv: ["--import", "tsx"],
+            stdio: "inherit",
+          });
+          child.on("exit", resolve);
+        }),
     );
     expect(await Promise.all(runs)).toEqual(Array(8).fill(0));
     const state = await new StateStore(file).read();

@@ -16,7 +16,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): {
+export function startCli(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): {
   child: ChildProcess;
   done: Promise<CliResult>;
   output: () => { stdout: string; stderr: string };
@@ -34,10 +37,15 @@ export function startCli(args: string[], options: { cwd: string; env?: NodeJS.Pr
   child.stderr?.on("data", (d) => {
     stderr += d;
   });
-  const done = new Promise<CliResult>((res) => child.on("close", (code, signal) => res({ code, signal, stdout, stderr })));
+  const done = new Promise<CliResult>((res) =>
+    child.on("close", (code, signal) => res({ code, signal, stdout, stderr })),
+  );
   return { child, done, output: () => ({ stdout, stderr }) };
 }
 
-export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<CliResult> {
   return startCli(args, options).done;
 }

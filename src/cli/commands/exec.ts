@@ -1,14 +1,18 @@
 /**
  * `amplihack-remote exec [OPTIONS] COMMAND PROMPT`: the whole run, synchronously.
  */
+
+import { ExitCode, type ExitCodeValue } from "../../core/errors.js";
+import type { RunOptionsInput } from "../../core/options.js";
 import { executeRun, parseRunOptions } from "../../core/workflow/execute-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
-import { ExitCode, type ExitCodeValue } from "../../core/errors.js";
 import { cliDeps } from "../deps.js";
 import { progressRenderer } from "../render-progress.js";
-import type { RunOptionsInput } from "../../core/options.js";
 
-export async function execCommand(input: RunOptionsInput, opts: { json: boolean; signal: AbortSignal }): Promise<number> {
+export async function execCommand(
+  input: RunOptionsInput,
+  opts: { json: boolean; signal: AbortSignal },
+): Promise<number> {
   parseRunOptions(input); // refuse bad input before printing anything else
   const progress = progressRenderer({ json: opts.json });
   try {

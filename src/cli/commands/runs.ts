@@ -33,7 +33,11 @@ export async function startCommand(
         ? `started ${o.runId} on ${o.vm}  "${o.prompt.split("\n")[0].slice(0, 60)}"`
         : `FAILED  ${o.runId}  ${o.error?.message}\n        → ${o.error?.remedy}`,
     )
-    .concat(outcomes.some((o) => o.ok) ? ["Follow with: amplihack-remote status   |   amplihack-remote output RUN --follow"] : [])
+    .concat(
+      outcomes.some((o) => o.ok)
+        ? ["Follow with: amplihack-remote status   |   amplihack-remote output RUN --follow"]
+        : [],
+    )
     .join("\n");
   print(opts.json, { runs: outcomes }, text);
   return outcomes.every((o) => o.ok) ? ExitCode.ok : ExitCode.runFailed;
@@ -64,11 +68,25 @@ export function viewJson(v: RunView) {
 export async function statusCommand(runId: string | undefined, opts: { json: boolean }): Promise<number> {
   const entries = await runStatus(cliDeps(), runId);
   if (opts.json) {
-    print(true, { runs: entries.map((e) => ({ ...viewJson(e), retrievedNow: e.retrievedNow ?? null, retrieveError: e.retrieveError ?? null })) }, "");
+    print(
+      true,
+      {
+        runs: entries.map((e) => ({
+          ...viewJson(e),
+          retrievedNow: e.retrievedNow ?? null,
+          retrieveError: e.retrieveError ?? null,
+        })),
+      },
+      "",
+    );
     return ExitCode.ok;
   }
   if (entries.length === 0) {
-    print(false, null, "No runs yet. Start one with `amplihack-remote start PROMPT` or `amplihack-remote exec auto PROMPT`.");
+    print(
+      false,
+      null,
+      "No runs yet. Start one with `amplihack-remote start PROMPT` or `amplihack-remote exec auto PROMPT`.",
+    );
     return ExitCode.ok;
   }
   const rows = entries.map((e) => {
@@ -84,7 +102,11 @@ export async function statusCommand(runId: string | undefined, opts: { json: boo
     ].filter(Boolean);
     return `${j.runId}  ${j.status.padEnd(10)} ${elapsed.padStart(7)}  ${(j.vm ?? j.target).padEnd(28)} ${j.prompt.slice(0, 40).padEnd(40)} ${extra.join(", ")}`;
   });
-  print(false, null, [`RUN                   STATUS     ELAPSED  MACHINE                      PROMPT`, ...rows].join("\n"));
+  print(
+    false,
+    null,
+    [`RUN                   STATUS     ELAPSED  MACHINE                      PROMPT`, ...rows].join("\n"),
+  );
   for (const e of entries) if (e.retrievedNow) print(false, null, `\n${formatSummary(e.retrievedNow)}`);
   return ExitCode.ok;
 }
@@ -112,11 +134,18 @@ export async function outputCommand(
 
 export async function killCommand(runId: string, opts: { json: boolean }): Promise<number> {
   const view = await killRun(cliDeps(), runId);
-  print(opts.json, viewJson(view), `${view.record.id}: ${view.record.status}. Its partial work can be fetched with: amplihack-remote retrieve ${view.record.id}`);
+  print(
+    opts.json,
+    viewJson(view),
+    `${view.record.id}: ${view.record.status}. Its partial work can be fetched with: amplihack-remote retrieve ${view.record.id}`,
+  );
   return ExitCode.ok;
 }
 
-export async function retrieveCommand(runId: string, opts: { json: boolean; keepVm: boolean }): Promise<number> {
+export async function retrieveCommand(
+  runId: string,
+  opts: { json: boolean; keepVm: boolean },
+): Promise<number> {
   const summary = await retrieveDetached(cliDeps(), runId, { release: !opts.keepVm });
   print(opts.json, summary, formatSummary(summary));
   return exitCodeFor(summary.status, summary.error?.code);

@@ -18,7 +18,11 @@ export async function killRun(deps: WorkflowDeps, runId: string, signal?: AbortS
   const lease = await attachLease(deps, record);
   const r = await lease.machine.exec(killCommand(record.id), { signal, timeoutMs: 60_000 });
   if (r.exitCode !== 0) {
-    throw new RemoteError("remote-failed", `Could not stop run ${record.id}: ${r.stderr.trim() || `exit ${r.exitCode}`}`, `Inspect the machine: ${lease.machine.howToReach}`);
+    throw new RemoteError(
+      "remote-failed",
+      `Could not stop run ${record.id}: ${r.stderr.trim() || `exit ${r.exitCode}`}`,
+      `Inspect the machine: ${lease.machine.howToReach}`,
+    );
   }
   // The runner packs the results after the agent stops; wait for it (bounded).
   const deadline = Date.now() + 60_000;

@@ -2,12 +2,13 @@
  * Brings a run record up to date with the truth on its machine. Any process can do this, which is
  * what makes a detached run followable from another terminal or after a restart.
  */
-import { readStatus } from "../workflow/follow-run.js";
+
 import type { RemoteStatus } from "../../remote/protocol.js";
 import { FINISHED, type RunRecord, type RunStatus } from "../../state/run-record.js";
 import type { Lease } from "../../targets/types.js";
 import { asRemoteError, RemoteError } from "../errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
+import { readStatus } from "../workflow/follow-run.js";
 
 export interface RunView {
   record: RunRecord;
@@ -27,7 +28,9 @@ export async function loadRun(deps: WorkflowDeps, runId: string): Promise<RunRec
   if (matches.length === 1) return state.runs[matches[0]];
   throw new RemoteError(
     "run-not-found",
-    matches.length > 1 ? `Run id ${runId} is ambiguous: ${matches.join(", ")}.` : `No run ${runId} is known here.`,
+    matches.length > 1
+      ? `Run id ${runId} is ambiguous: ${matches.join(", ")}.`
+      : `No run ${runId} is known here.`,
     "List runs with `amplihack-remote status`.",
   );
 }
@@ -52,13 +55,20 @@ function driverAlive(pid: number | null): boolean {
 
 const outcomeToStatus = (outcome: string | null, exitCode: number | null): RunStatus => {
   if (outcome === "setup-failed") return "failed";
-  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed") return outcome;
+  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed")
+    return outcome;
   return exitCode === 0 ? "succeeded" : "failed";
 };
 
-export async function refreshRun(deps: WorkflowDeps, record: RunRecord, signal?: AbortSignal): Promise<RunView> {
+export async function refreshRun(
+  deps: WorkflowDeps,
+  record: RunRecord,
+  signal?: AbortSignal,
+): Promise<RunView> {
   const elapsed = (r: RunRecord) =>
-    r.startedAt ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000) : null;
+    r.startedAt
+      ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000)
+      : null;
   if (FINISHED.includes(record.status)) return { record, live: null, elapsedSeconds: elapsed(record) };
 
   if (record.status === "pending") {
@@ -71,9 +81,10 @@ export async function refreshRun(deps: WorkflowDeps, record: RunRecord, signal?:
       error: {
         code: "interrupted",
         message: "The process starting this run died before the agent started.",
-        remedy: record.vm && !record.vm.deleted && record.vm.created
-          ? `Delete its VM with \`amplihack-remote cleanup ${record.vm.name}\`.`
-          : "Start it again.",
+        remedy:
+          record.vm && !record.vm.deleted && record.vm.created
+            ? `Delete its VM with \`amplihack-remote cleanup ${record.vm.name}\`.`
+            : "Start it again.",
       },
     });
     return { record: patched, live: null, elapsedSeconds: null };

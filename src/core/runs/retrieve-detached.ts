@@ -2,11 +2,12 @@
  * `retrieve RUN`: logs and branches of a finished run into remote-exec/, then the machine is given
  * back. Idempotent: a run already retrieved returns the summary it got the first time.
  */
-import { mergeHints, type RunSummary } from "../workflow/summary.js";
+
+import type { RunRecord } from "../../state/run-record.js";
+import { asRemoteError, RemoteError } from "../errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { retrieveRun } from "../workflow/retrieve-run.js";
-import { asRemoteError, RemoteError } from "../errors.js";
-import type { RunRecord } from "../../state/run-record.js";
+import { mergeHints, type RunSummary } from "../workflow/summary.js";
 import { attachLease, loadRun, refreshRun } from "./refresh-run.js";
 
 export async function retrieveDetached(
@@ -25,7 +26,11 @@ export async function retrieveDetached(
     );
   }
   if (record.status === "blocked" || (record.status === "error" && !record.startedAt)) {
-    throw new RemoteError("usage", `Run ${record.id} never started (${record.status}); there is nothing to retrieve.`, record.error?.remedy ?? "Start it again.");
+    throw new RemoteError(
+      "usage",
+      `Run ${record.id} never started (${record.status}); there is nothing to retrieve.`,
+      record.error?.remedy ?? "Start it again.",
+    );
   }
   return retrieveAndRelease(deps, record, options);
 }
@@ -37,16 +42,27 @@ export async function retrieveAndRelease(
   options: { release?: boolean; signal?: AbortSignal } = {},
 ): Promise<RunSummary> {
   const lease = await attachLease(deps, record);
-  const retrieved = await retrieveRun({ machine: lease.machine, record, runner: deps.runner, env: deps.env, signal: options.signal });
+  const retrieved = await retrieveRun({
+    machine: lease.machine,
+    record,
+    runner: deps.runner,
+    env: deps.env,
+    signal: options.signal,
+  });
   const warnings: string[] = [];
   let release = null;
   if (options.release !== false) {
     // Work is home now; a VM is kept only on request, or when the agent did not succeed.
     const keep = record.keepVm || (lease.created && retrieved.result.status !== "succeeded");
-    release = await lease
-      .release({ keep, signal: AbortSignal.timeout(10 * 60_000) })
-      .catch((err) => ({ deleted: false, kept: true, message: `Release failed: ${asRemoteError(err).message}` }));
-    if (release.kept && lease.created) warnings.push(`The VM ${lease.machine.name} is still running (and billing). Reach it with: ${lease.machine.howToReach}`);
+    release = await lease.release({ keep, signal: AbortSignal.timeout(10 * 60_000) }).catch((err) => ({
+      deleted: false,
+      kept: true,
+      message: `Release failed: ${asRemoteError(err).message}`,
+    }));
+    if (release.kept && lease.created)
+      warnings.push(
+        `The VM ${lease.machine.name} is still running (and billing). Reach it with: ${lease.machine.howToReach}`,
+      );
   }
   const summary: RunSummary = {
     runId: record.id,
@@ -66,7 +82,9 @@ export async function retrieveAndRelease(
     retrieved: true,
     resultRefs: retrieved.branches.map((b) => b.runRef),
     logsDir: retrieved.logsDir,
-    vm: record.vm ? { ...record.vm, deleted: record.vm.deleted || Boolean(release?.deleted && lease.created) } : null,
+    vm: record.vm
+      ? { ...record.vm, deleted: record.vm.deleted || Boolean(release?.deleted && lease.created) }
+      : null,
     summary: summary as unknown as Record<string, unknown>,
   });
   return summary;

@@ -6,8 +6,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runDir, tailCommand } from "../../remote/protocol.js";
-import { shellQuote } from "../../util/shell-quote.js";
 import { redactText } from "../../secrets/index.js";
+import { shellQuote } from "../../util/shell-quote.js";
 import { FORWARDED_CREDENTIALS } from "../agent-invocation.js";
 import { RemoteError } from "../errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
@@ -24,10 +24,19 @@ export async function runOutput(
   const local = record.logsDir ? join(record.logsDir, "agent.log") : null;
   if (local && existsSync(local)) {
     const content = await readFile(local, "utf8");
-    return { runId: record.id, text: lastLines(redactText(content, known), lines), source: "retrieved-logs", bytes: Buffer.byteLength(content) };
+    return {
+      runId: record.id,
+      text: lastLines(redactText(content, known), lines),
+      source: "retrieved-logs",
+      bytes: Buffer.byteLength(content),
+    };
   }
   if (!record.startedAt) {
-    throw new RemoteError("usage", `Run ${record.id} has no output: it never started (${record.status}).`, record.error?.remedy ?? "Start it again.");
+    throw new RemoteError(
+      "usage",
+      `Run ${record.id} has no output: it never started (${record.status}).`,
+      record.error?.remedy ?? "Start it again.",
+    );
   }
   const lease = await attachLease(deps, record);
   // ~200 bytes a line is generous for agent logs; lastLines trims to the exact count.
@@ -35,7 +44,11 @@ export async function runOutput(
   const script = `wc -c < ${log} 2>/dev/null || echo 0; ${tailCommand(record.id, lines * 400)}`;
   const r = await lease.machine.exec(script, { signal: options.signal, timeoutMs: 120_000 });
   if (r.exitCode !== 0) {
-    throw new RemoteError("remote-failed", `Could not read the log of ${record.id}: ${r.stderr.trim()}`, "Retry, or retrieve the run first.");
+    throw new RemoteError(
+      "remote-failed",
+      `Could not read the log of ${record.id}: ${r.stderr.trim()}`,
+      "Retry, or retrieve the run first.",
+    );
   }
   const newline = r.stdout.indexOf("\n");
   const bytes = Number(r.stdout.slice(0, newline)) || 0;

@@ -24,7 +24,8 @@ export async function runStatus(
     records.map(async (record): Promise<StatusEntry> => {
       const view = await refreshRun(deps, record, options.signal);
       const r = view.record;
-      const finishedRemotely = r.startedAt && !r.retrieved && ["succeeded", "failed", "timed-out", "killed"].includes(r.status);
+      const finishedRemotely =
+        r.startedAt && !r.retrieved && ["succeeded", "failed", "timed-out", "killed"].includes(r.status);
       if (finishedRemotely && r.detached && r.autoRetrieve && options.autoRetrieve !== false) {
         try {
           const summary = await retrieveAndRelease(deps, r, { signal: options.signal });

@@ -6,8 +6,8 @@
 import { rm } from "node:fs/promises";
 import type { Target } from "../../targets/types.js";
 import { asRemoteError } from "../errors.js";
-import { poolingTarget } from "../pool.js";
 import type { RunOptionsInput } from "../options.js";
+import { poolingTarget } from "../pool.js";
 import { createProgress } from "../progress.js";
 import { newRunId } from "../run-id.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
@@ -50,11 +50,21 @@ export async function startDetached(
       try {
         const started = await startRun(batchDeps, opts, progress, options.signal, runId);
         await rm(started.pkg.dir, { recursive: true, force: true });
-        await deps.store.patchRun(runId, { detached: true, driverPid: null, autoRetrieve: options.autoRetrieve ?? true });
+        await deps.store.patchRun(runId, {
+          detached: true,
+          driverPid: null,
+          autoRetrieve: options.autoRetrieve ?? true,
+        });
         return { prompt: opts.prompt, runId, ok: true, vm: started.lease.machine.name };
       } catch (err) {
         const e = asRemoteError(err);
-        return { prompt: opts.prompt, runId, ok: false, vm: null, error: { code: e.code, message: e.message, remedy: e.remedy } };
+        return {
+          prompt: opts.prompt,
+          runId,
+          ok: false,
+          vm: null,
+          error: { code: e.code, message: e.message, remedy: e.remedy },
+        };
       }
     }),
   );

@@ -2,11 +2,12 @@
  * What the workflow needs from the outside world, injected so tests can swap any of it and so
  * core/ never spawns a process itself.
  */
-import type { ProgressListener } from "../progress.js";
+
 import type { StateStore } from "../../state/store.js";
 import type { Target } from "../../targets/types.js";
 import type { Runner } from "../../util/run.js";
 import type { TargetName } from "../options.js";
+import type { ProgressListener } from "../progress.js";
 
 export interface WorkflowDeps {
   runner: Runner;

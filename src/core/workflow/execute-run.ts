@@ -5,13 +5,13 @@
  * whenever deleting it could lose work.
  */
 import { rm } from "node:fs/promises";
+import { timeoutSeconds } from "../../package/build-context.js";
 import { killCommand } from "../../remote/protocol.js";
 import type { RunStatus } from "../../state/run-record.js";
 import type { ReleaseOutcome } from "../../targets/types.js";
 import { asRemoteError, RemoteError } from "../errors.js";
 import { describeIssues, type RunOptions, type RunOptionsInput, runOptionsSchema } from "../options.js";
 import { createProgress } from "../progress.js";
-import { timeoutSeconds } from "../../package/build-context.js";
 import type { WorkflowDeps } from "./deps.js";
 import { followRun } from "./follow-run.js";
 import { type Retrieved, retrieveRun } from "./retrieve-run.js";
@@ -24,12 +24,20 @@ const STOP_WAIT_MS = 120_000;
 export function parseRunOptions(input: RunOptionsInput): RunOptions {
   const parsed = runOptionsSchema.safeParse(input);
   if (!parsed.success) {
-    throw new RemoteError("usage", describeIssues(parsed.error), "Fix the option and run again; nothing was started.");
+    throw new RemoteError(
+      "usage",
+      describeIssues(parsed.error),
+      "Fix the option and run again; nothing was started.",
+    );
   }
   return parsed.data;
 }
 
-export async function executeRun(deps: WorkflowDeps, input: RunOptionsInput, signal?: AbortSignal): Promise<RunSummary> {
+export async function executeRun(
+  deps: WorkflowDeps,
+  input: RunOptionsInput,
+  signal?: AbortSignal,
+): Promise<RunSummary> {
   const options = parseRunOptions(input);
   const progress = createProgress(deps.onProgress);
   const t0 = Date.now();
@@ -72,10 +80,15 @@ export async function executeRun(deps: WorkflowDeps, input: RunOptionsInput, sig
     if (failure.code !== "usage") keep = true;
   } finally {
     progress.report("release", keep ? "keeping the machine" : "releasing the machine");
-    release = await lease
-      .release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) })
-      .catch((err) => ({ deleted: false, kept: true, message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}` }));
-    if (release.kept && lease.created) warnings.push(`The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`);
+    release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+      deleted: false,
+      kept: true,
+      message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`,
+    }));
+    if (release.kept && lease.created)
+      warnings.push(
+        `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`,
+      );
     await rm(started.pkg.dir, { recursive: true, force: true });
   }
 
@@ -113,13 +126,27 @@ export async function executeRun(deps: WorkflowDeps, input: RunOptionsInput, sig
 }
 
 /** Stops the agent's process group on the machine and waits (bounded) for the runner to pack up. */
-async function stopAndWait(deps: WorkflowDeps, machine: import("../../targets/types.js").Machine, runId: string, progress: ReturnType<typeof createProgress>) {
+async function stopAndWait(
+  deps: WorkflowDeps,
+  machine: import("../../targets/types.js").Machine,
+  runId: string,
+  progress: ReturnType<typeof createProgress>,
+) {
   const bound = AbortSignal.timeout(STOP_WAIT_MS);
   await machine.exec(killCommand(runId), { signal: bound }).catch(() => {});
-  await followRun(machine, runId, progress, { pollSeconds: deps.pollSeconds ?? 1, deadlineMs: STOP_WAIT_MS, signal: bound }).catch(() => {});
+  await followRun(machine, runId, progress, {
+    pollSeconds: deps.pollSeconds ?? 1,
+    deadlineMs: STOP_WAIT_MS,
+    signal: bound,
+  }).catch(() => {});
 }
 
 function interrupted(err: unknown): RemoteError {
   if (err instanceof RemoteError && err.code !== "internal") return err;
-  return new RemoteError("interrupted", "Interrupted before the agent started; nothing is left running.", "Run the command again when ready.", { cause: err });
+  return new RemoteError(
+    "interrupted",
+    "Interrupted before the agent started; nothing is left running.",
+    "Run the command again when ready.",
+    { cause: err },
+  );
 }

@@ -22,13 +22,24 @@ const TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
 const STALE_HEARTBEAT_S = 90;
 const MAX_CONSECUTIVE_FAILURES = 5;
 
-export async function readStatus(machine: Machine, runId: string, signal?: AbortSignal): Promise<{ status: RemoteStatus; tail: string }> {
-  const r = await machine.exec(`${statusCommand(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailCommand(runId, 600)}`, {
-    signal,
-    timeoutMs: 120_000,
-  });
+export async function readStatus(
+  machine: Machine,
+  runId: string,
+  signal?: AbortSignal,
+): Promise<{ status: RemoteStatus; tail: string }> {
+  const r = await machine.exec(
+    `${statusCommand(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailCommand(runId, 600)}`,
+    {
+      signal,
+      timeoutMs: 120_000,
+    },
+  );
   if (r.exitCode !== 0) {
-    throw new RemoteError("remote-failed", `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`, "Retry `amplihack-remote status`.");
+    throw new RemoteError(
+      "remote-failed",
+      `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
+      "Retry `amplihack-remote status`.",
+    );
   }
   const at = r.stdout.indexOf(TAIL_MARK);
   const head = at >= 0 ? r.stdout.slice(0, at) : r.stdout;
@@ -51,7 +62,11 @@ export async function followRun(
       const { status, tail } = await readStatus(machine, runId, options.signal);
       failures = 0;
       if (!status.exists) {
-        throw new RemoteError("remote-failed", `The run directory of ${runId} is gone from ${machine.name}.`, "The machine may have been replaced; check `amplihack-remote vms`.");
+        throw new RemoteError(
+          "remote-failed",
+          `The run directory of ${runId} is gone from ${machine.name}.`,
+          "The machine may have been replaced; check `amplihack-remote vms`.",
+        );
       }
       if (status.phase === "done") return status;
       if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
@@ -64,7 +79,10 @@ export async function followRun(
       const elapsed = Math.round((Date.now() - started) / 1000);
       const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
       options.onTail?.(tail);
-      progress.report("execute", `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` · ${lastLine}` : ""}`);
+      progress.report(
+        "execute",
+        `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` · ${lastLine}` : ""}`,
+      );
     } catch (err) {
       if (err instanceof RemoteError && err.code === "remote-failed") throw err;
       if (options.signal?.aborted) throw options.signal.reason ?? err;

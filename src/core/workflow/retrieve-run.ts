@@ -11,7 +11,7 @@ import { createGit } from "../../git/git.js";
 import { type BranchResult, integrateResults } from "../../git/integrate.js";
 import { dropWipRef } from "../../git/wip-snapshot.js";
 import { safeExtract } from "../../package/safe-extract.js";
-import { RESULTS_NAME, runDir, runResultSchema, type RunResult } from "../../remote/protocol.js";
+import { RESULTS_NAME, type RunResult, runDir, runResultSchema } from "../../remote/protocol.js";
 import { redactText } from "../../secrets/index.js";
 import type { RunRecord } from "../../state/run-record.js";
 import type { Machine } from "../../targets/types.js";
@@ -46,7 +46,11 @@ export async function retrieveRun(input: {
 
     const result = runResultSchema.parse(JSON.parse(await readFile(join(extracted, "result.json"), "utf8")));
     if (result.runId !== record.id) {
-      throw new RemoteError("unsafe-archive", `The results archive belongs to run ${result.runId}, not ${record.id}.`, "Inspect the machine by hand.");
+      throw new RemoteError(
+        "unsafe-archive",
+        `The results archive belongs to run ${result.runId}, not ${record.id}.`,
+        "Inspect the machine by hand.",
+      );
     }
     const git = createGit(record.repo, input.runner);
     const bundle = join(extracted, "results.bundle");
@@ -85,7 +89,8 @@ async function copyLogsRedacted(from: string, to: string, known: string[]): Prom
       } else if (entry.isFile()) {
         // Only text is kept, and only redacted: a binary file cannot be checked for credentials.
         const data = await readFile(src);
-        if (!data.subarray(0, 8000).includes(0)) await writeFile(dest, redactText(data.toString("utf8"), known));
+        if (!data.subarray(0, 8000).includes(0))
+          await writeFile(dest, redactText(data.toString("utf8"), known));
       }
     }
   };

@@ -14,7 +14,7 @@ import type { RunOptions } from "../options.js";
 import type { Progress } from "../progress.js";
 import { newRunId } from "../run-id.js";
 import type { WorkflowDeps } from "./deps.js";
-import { validateRun, type Validated } from "./validate.js";
+import { type Validated, validateRun } from "./validate.js";
 
 export interface StartedRun {
   record: RunRecord;
@@ -87,7 +87,10 @@ export async function startRun(
 
   let lease: Lease | undefined;
   try {
-    progress.report("acquire", options.target === "local" ? "preparing the local sandbox" : "finding or provisioning a VM");
+    progress.report(
+      "acquire",
+      options.target === "local" ? "preparing the local sandbox" : "finding or provisioning a VM",
+    );
     lease = await validated.target.acquire({
       runId,
       options,
@@ -102,10 +105,17 @@ export async function startRun(
       vm: { name: machine.name, created: lease.created, deleted: false },
     });
 
-    progress.report("transfer", `uploading ${(pkg.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}`);
+    progress.report(
+      "transfer",
+      `uploading ${(pkg.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}`,
+    );
     const prep = await machine.exec(prepareCommand(runId), { signal });
     if (prep.exitCode !== 0) {
-      throw new RemoteError("remote-failed", `Could not create the run directory on ${machine.name}: ${prep.stderr.trim()}`, "Check the machine's disk space and permissions.");
+      throw new RemoteError(
+        "remote-failed",
+        `Could not create the run directory on ${machine.name}: ${prep.stderr.trim()}`,
+        "Check the machine's disk space and permissions.",
+      );
     }
     await machine.upload(pkg.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
 
@@ -121,9 +131,16 @@ export async function startRun(
         started.exitCode === START_EXIT.checksumMismatch
           ? "the uploaded archive's sha256 does not match what was sent"
           : started.stderr.trim() || `exit ${started.exitCode}`;
-      throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, "Retry; if it persists, inspect the machine (" + machine.howToReach + ").");
+      throw new RemoteError(
+        "remote-failed",
+        `Could not start the run on ${machine.name}: ${why}`,
+        "Retry; if it persists, inspect the machine (" + machine.howToReach + ").",
+      );
     }
-    const running = await deps.store.patchRun(runId, { status: "running", startedAt: new Date().toISOString() });
+    const running = await deps.store.patchRun(runId, {
+      status: "running",
+      startedAt: new Date().toISOString(),
+    });
     return { record: running, lease, validated, pkg };
   } catch (err) {
     const e = err instanceof RemoteError ? err : null;

@@ -34,7 +34,9 @@ export function mergeHints(branches: BranchResult[]): string[] {
 export function formatSummary(s: RunSummary): string {
   const lines: string[] = [];
   const icon = s.status === "succeeded" ? "✔" : "✘";
-  lines.push(`${icon} Run ${s.runId} ${s.status}${s.exitCode !== null ? ` (agent exit ${s.exitCode})` : ""} on ${s.vm ?? s.target} in ${Math.round(s.durationSeconds)}s`);
+  lines.push(
+    `${icon} Run ${s.runId} ${s.status}${s.exitCode !== null ? ` (agent exit ${s.exitCode})` : ""} on ${s.vm ?? s.target} in ${Math.round(s.durationSeconds)}s`,
+  );
   if (s.error) lines.push(`  ${s.error.message}`, `  → ${s.error.remedy}`);
   if (s.branches.length === 0) {
     lines.push("  No new commits came back.");
@@ -42,8 +44,11 @@ export function formatSummary(s: RunSummary): string {
     lines.push("  Branches:");
     for (const b of s.branches) {
       const ref = (b.aliasRef ?? b.runRef).replace("refs/remotes/", "");
-      lines.push(`    ${b.status.padEnd(9)} ${ref}  ${b.commit.slice(0, 8)}  +${b.newCommits.length} commit(s), ${b.filesChanged.length} file(s) changed`);
-      for (const c of b.newCommits.slice(0, 5)) lines.push(`                ${c.sha.slice(0, 8)} ${c.subject}`);
+      lines.push(
+        `    ${b.status.padEnd(9)} ${ref}  ${b.commit.slice(0, 8)}  +${b.newCommits.length} commit(s), ${b.filesChanged.length} file(s) changed`,
+      );
+      for (const c of b.newCommits.slice(0, 5))
+        lines.push(`                ${c.sha.slice(0, 8)} ${c.subject}`);
       if (b.newCommits.length > 5) lines.push(`                … ${b.newCommits.length - 5} more`);
       if (b.local?.exists) {
         lines.push(

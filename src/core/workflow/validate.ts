@@ -5,7 +5,7 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { createGit, type Git } from "../../git/git.js";
-import { readRepoFacts, type RepoFacts } from "../../git/repo-facts.js";
+import { type RepoFacts, readRepoFacts } from "../../git/repo-facts.js";
 import type { Target } from "../../targets/types.js";
 import { type AgentInvocation, agentInvocation, FORWARDED_CREDENTIALS } from "../agent-invocation.js";
 import { RemoteError } from "../errors.js";
@@ -21,7 +21,11 @@ export interface Validated {
   target: Target;
 }
 
-export async function validateRun(deps: WorkflowDeps, options: RunOptions, signal?: AbortSignal): Promise<Validated> {
+export async function validateRun(
+  deps: WorkflowDeps,
+  options: RunOptions,
+  signal?: AbortSignal,
+): Promise<Validated> {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
@@ -40,7 +44,11 @@ export async function validateRun(deps: WorkflowDeps, options: RunOptions, signa
   }));
   for (const c of credentials) {
     if (/[\r\n\0]/.test(c.value)) {
-      throw new RemoteError("no-credential", `${c.name} contains a line break or NUL byte.`, `Set ${c.name} to the bare key value.`);
+      throw new RemoteError(
+        "no-credential",
+        `${c.name} contains a line break or NUL byte.`,
+        `Set ${c.name} to the bare key value.`,
+      );
     }
   }
   if (invocation.isDefaultAgent && !deps.env.ANTHROPIC_API_KEY) {

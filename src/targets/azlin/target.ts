@@ -60,7 +60,10 @@ export class AzlinTarget implements Target {
 
   /** Slots on a VM of this size: a pool VM holds several runs (src/core/pool-capacity.ts). */
   private slotsFor(vmSize: string): SlotPolicy {
-    return { ...this.slots, capacity: this.options.slots?.capacity ?? capacityForSku(vmSize, this.options.env) };
+    return {
+      ...this.slots,
+      capacity: this.options.slots?.capacity ?? capacityForSku(vmSize, this.options.env),
+    };
   }
 
   private lease(name: string, runId: string, origin: LeaseOrigin, created: boolean): AzlinLease {
@@ -101,7 +104,11 @@ export class AzlinTarget implements Target {
       signal: request.signal,
     });
     if (!slot.acquired) {
-      throw new RemoteError("azlin-failed", `VM ${name} has no free run slot.`, "Retry; another VM will be used.");
+      throw new RemoteError(
+        "azlin-failed",
+        `VM ${name} has no free run slot.`,
+        "Retry; another VM will be used.",
+      );
     }
     await request.onVmKnown?.({ name, created: shared.created });
     request.onProgress?.(`sharing VM ${name} with another run of this batch`);

@@ -92,7 +92,11 @@ export class LocalTarget implements Target {
       reused: false,
       async release({ keep }) {
         if (keep) {
-          return { deleted: false, kept: true, message: `Run files kept in ${join(machine.home, runDir(request.runId))}` };
+          return {
+            deleted: false,
+            kept: true,
+            message: `Run files kept in ${join(machine.home, runDir(request.runId))}`,
+          };
         }
         await rm(join(machine.home, runDir(request.runId)), { recursive: true, force: true });
         return { deleted: true, kept: false, message: "Local sandbox run directory removed." };
