@@ -8,6 +8,9 @@ export const COMMANDS = ["auto", "ultrathink", "analyze", "fix"] as const;
 export type AgentCommandName = (typeof COMMANDS)[number];
 
 export const TARGETS = ["local", "azlin"] as const;
+
+/** Leaves room under MAX_ARG_STRLEN for the slash-command prefix of the non-auto commands. */
+export const MAX_PROMPT_BYTES = 120 * 1024;
 export type TargetName = (typeof TARGETS)[number];
 
 /** Azure SKU names: letters, digits and underscores only (also keeps them shell-inert). */
@@ -26,7 +29,11 @@ export const runOptionsShape = {
       (s) => !s.includes("\0"),
       "PROMPT must not contain NUL bytes (they cannot be passed as an argument)",
     )
-    .refine((s) => Buffer.byteLength(s) <= 1024 * 1024, "PROMPT must be at most 1 MiB"),
+    // Linux caps one argv element at 128 KiB (MAX_ARG_STRLEN) and the prompt travels as one.
+    .refine(
+      (s) => Buffer.byteLength(s) <= MAX_PROMPT_BYTES,
+      `PROMPT must be at most ${MAX_PROMPT_BYTES / 1024} KiB (one command-line argument on Linux holds 128 KiB); put long instructions in a file in the repository and point the prompt at it`,
+    ),
   maxTurns: z
     .number({ error: "--max-turns must be a whole number" })
     .int("--max-turns must be a whole number")
