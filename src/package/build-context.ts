@@ -10,7 +10,19 @@
  *   remote/         the scripts that run on the machine
  */
 import { constants } from "node:fs";
-import { access, chmod, copyFile, cp, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import {
+  access,
+  chmod,
+  copyFile,
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import * as tar from "tar";
@@ -32,6 +44,10 @@ import { formatFindings, runSecretGate } from "./secret-gate.js";
 export interface ContextPackage {
   /** Temporary directory holding the archive; the caller removes it. */
   dir: string;
+  /** The archive's unpacked contents (kept to build a thin variant for a reused VM). */
+  stage: string;
+  /** The rev args bundled (and scanned). */
+  revs: string[];
   archivePath: string;
   archiveSha256: string;
   archiveBytes: number;
@@ -49,6 +65,10 @@ export interface Manifest {
   startCommit: string;
   wipCommit: string | null;
   heads: BundleHead[];
+  /** Root commit naming the project in a machine's repository cache. */
+  repoKey: string;
+  /** True when the bundle holds only what the machine's cache lacked. */
+  thin: boolean;
   parts: Record<string, string>;
   claudeFiles: number;
   excludedPaths: string[];
@@ -138,19 +158,22 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
         argv[0] = `agent/${basename(agentFile)}`;
       }
       await writeFile(join(stage, "agent.argv"), argv.map((a) => `${a}\0`).join(""));
+      await writeFile(join(stage, "heads.txt"), heads.map((h) => `${h.commit} ${h.ref}\n`).join(""));
       await cp(remoteScriptsDir(), join(stage, "remote"), {
         recursive: true,
         filter: (src) => !src.endsWith(".ts"),
       });
 
       const startCommit = wip.commit ?? facts.headCommit;
+      const key = await repoKey(git);
       await writeFile(
         join(stage, "params.sh"),
         paramsScript({
           AR_RUN_ID: runId,
           AR_SESSION: `ar-${runId}`,
           AR_BRANCH: facts.branch ?? "",
-          AR_START_REF: wip.ref ?? "HEAD",
+          AR_REPO_KEY: key,
+          AR_THIN: "0",
           AR_START_COMMIT: startCommit,
           AR_SHIPPED_COMMITS: [...new Set(heads.map((h) => h.commit))].join(" "),
           AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
@@ -175,6 +198,8 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
         startCommit,
         wipCommit: wip.commit,
         heads,
+        repoKey: key,
+        thin: false,
         parts,
         claudeFiles: claude.files.length,
         excludedPaths: [...claude.excluded, ...wip.leftOut],
@@ -184,11 +209,7 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
 
       progress("writing the archive");
       const archivePath = join(dir, "context.tar.gz");
-      const members = ["manifest.json", "repo.bundle", "agent.argv", "params.sh", "remote"];
-      if (claude.files.length > 0) members.push("claude-dir");
-      if (agentFile) members.push("agent");
-      await tar.create({ gzip: true, file: archivePath, cwd: stage, portable: true }, members);
-      await rm(stage, { recursive: true, force: true });
+      await writeArchive(stage, archivePath);
       const archiveBytes = (await stat(archivePath)).size;
       if (archiveBytes > options.maxSizeMb * MB) {
         throw new RemoteError(
@@ -199,6 +220,8 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
       }
       return {
         dir,
+        stage,
+        revs,
         archivePath,
         archiveSha256: await sha256File(archivePath),
         archiveBytes,
@@ -214,6 +237,59 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
     await dropWipRef(git, runId);
     throw err;
   }
+}
+
+/** Packs the stage directory: everything in it ships. */
+async function writeArchive(stage: string, archivePath: string): Promise<void> {
+  const members = (await readdir(stage)).sort();
+  // The bundle is already zlib-compressed: a fast gzip level costs little and saves seconds.
+  await tar.create({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members);
+}
+
+/**
+ * A variant of the archive for a machine that already holds `known` commits (a reused VM's
+ * repository cache): the bundle carries only what the machine lacks, or is left out when it
+ * lacks nothing. heads.txt still lists every shipped ref, so the machine restores them all.
+ */
+export async function thinArchive(
+  pkg: ContextPackage,
+  git: Git,
+  known: string[],
+): Promise<{ archivePath: string; archiveSha256: string; archiveBytes: number; bundleBytes: number }> {
+  const bundle = join(pkg.stage, "repo.bundle");
+  await rm(bundle, { force: true });
+  // The exclusions go on stdin: a VM may know hundreds of commits, too many for one argv.
+  const created = await git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
+    input: known.map((c) => `^${c}\n`).join(""),
+  });
+  if (created.exitCode !== 0 && !/empty bundle/i.test(created.stderr)) {
+    throw new RemoteError(
+      "package-failed",
+      `git bundle create (thin) failed: ${created.stderr.trim()}`,
+      "Retry with --no-reuse.",
+    );
+  }
+  const params = join(pkg.stage, "params.sh");
+  await writeFile(params, (await readFile(params, "utf8")).replace(/^AR_THIN=.*$/m, "AR_THIN=1"));
+  const parts: Record<string, string> = { ...pkg.manifest.parts, "params.sh": await sha256File(params) };
+  if (created.exitCode === 0) parts["repo.bundle"] = await sha256File(bundle);
+  else delete parts["repo.bundle"];
+  const manifest: Manifest = { ...pkg.manifest, thin: true, parts };
+  await writeFile(join(pkg.stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  const archivePath = join(pkg.dir, "context-thin.tar.gz");
+  await writeArchive(pkg.stage, archivePath);
+  return {
+    archivePath,
+    archiveSha256: await sha256File(archivePath),
+    archiveBytes: (await stat(archivePath)).size,
+    bundleBytes: created.exitCode === 0 ? (await stat(bundle)).size : 0,
+  };
+}
+
+/** Names the project on a machine's repository cache: its root commit, the same in every clone. */
+async function repoKey(git: Git): Promise<string> {
+  const roots = (await git.run(["rev-list", "--max-parents=0", "HEAD"])).split("\n").filter(Boolean).sort();
+  return roots[0] ?? "";
 }
 
 /**

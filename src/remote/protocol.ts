@@ -46,6 +46,12 @@ export function prepareCommand(runId: string): string {
   return `mkdir -p ${shellQuote(runDir(runId))}`;
 }
 
+/** Commits a machine's repository cache holds for a project (tips; their history is there too). */
+export function cacheProbeCommand(repoKey: string, limit = 500): string {
+  const cache = shellQuote(`${AREA}/cache/${repoKey}.git`);
+  return `git -C ${cache} for-each-ref --format='%(objectname)' refs/runs/ 2>/dev/null | sort -u | head -n ${limit}`;
+}
+
 export function statusCommand(runId: string): string {
   const dir = shellQuote(runDir(runId));
   return `if [ -f ${dir}/remote/status.sh ]; then bash ${dir}/remote/status.sh ${dir}; else echo '{"exists":false}'; fi`;

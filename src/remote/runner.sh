@@ -106,12 +106,29 @@ fail_setup() {
 # --- setup --------------------------------------------------------------------------------------
 set_phase setup
 : > agent.log
+# The VM keeps one bare repository per project (keyed by its root commit) holding everything
+# earlier runs received, so a reused VM is sent only the objects it lacks (a thin bundle).
+area_dir=$(cd ../.. && pwd -P)
+cache="$area_dir/cache/${AR_REPO_KEY:-none}.git"
 git init -q workspace || fail_setup "git init"
 cd workspace || fail_setup "cd workspace"
-git bundle verify --quiet ../repo.bundle >> ../runner.log 2>&1 || { cd ..; fail_setup "bundle does not verify"; }
-git fetch -q --update-head-ok ../repo.bundle \
-  '+refs/heads/*:refs/heads/*' '+refs/tags/*:refs/tags/*' "+$AR_START_REF:refs/amplihack-remote/start" \
-  >> ../runner.log 2>&1 || { cd ..; fail_setup "fetch from bundle"; }
+if [ "${AR_THIN:-0}" = 1 ]; then
+  [ -d "$cache" ] || { cd ..; fail_setup "a thin upload was sent but the VM's repository cache is gone; run again with --no-reuse"; }
+  git fetch -q "$cache" '+refs/runs/*:refs/amplihack-import/cache/*' >> ../runner.log 2>&1 ||
+    { cd ..; fail_setup "reading the VM's repository cache"; }
+fi
+if [ -f ../repo.bundle ]; then
+  git bundle verify --quiet ../repo.bundle >> ../runner.log 2>&1 || { cd ..; fail_setup "bundle does not verify"; }
+  specs=('+refs/*:refs/amplihack-import/bundle/*')
+  git bundle list-heads ../repo.bundle | grep -q ' HEAD$' && specs+=('+HEAD:refs/amplihack-import/HEAD')
+  git fetch -q ../repo.bundle "${specs[@]}" >> ../runner.log 2>&1 || { cd ..; fail_setup "fetch from bundle"; }
+fi
+# The shipped branches and tags, exactly as the user has them (heads.txt: "<sha> <ref>" lines).
+while read -r sha ref; do
+  case $ref in refs/heads/* | refs/tags/*) printf 'update %s %s\n' "$ref" "$sha" ;; esac
+done < ../heads.txt | git update-ref --stdin >> ../runner.log 2>&1 || { cd ..; fail_setup "restoring the shipped refs"; }
+git cat-file -e "$AR_START_COMMIT^{commit}" 2>/dev/null || { cd ..; fail_setup "the start commit $AR_START_COMMIT is missing"; }
+git for-each-ref --format='delete %(refname)' refs/amplihack-import | git update-ref --stdin
 git config user.name "$AR_GIT_NAME"
 git config user.email "$AR_GIT_EMAIL"
 if [ -n "$AR_BRANCH" ]; then
@@ -119,7 +136,16 @@ if [ -n "$AR_BRANCH" ]; then
 else
   git checkout -q -b "amplihack-remote/$AR_RUN_ID" "$AR_START_COMMIT" >> ../runner.log 2>&1 || { cd ..; fail_setup "checkout"; }
 fi
-git update-ref -d refs/amplihack-remote/start
+if [ "${AR_REPO_KEY:-}" ]; then
+  { [ -d "$cache" ] || git init -q --bare "$cache"; } &&
+    git push -q --force "$cache" "+refs/heads/*:refs/runs/$AR_RUN_ID/heads/*" "+refs/tags/*:refs/runs/$AR_RUN_ID/tags/*" \
+      >> ../runner.log 2>&1 || log "could not update the repository cache (the next run sends everything)"
+  # Keep the cache to the runs still on this machine.
+  git -C "$cache" for-each-ref --format='%(refname)' refs/runs/ | while read -r ref; do
+    r=${ref#refs/runs/}
+    [ -d "$area_dir/runs/${r%%/*}" ] || printf 'delete %s\n' "$ref"
+  done | git -C "$cache" update-ref --stdin 2>/dev/null
+fi
 if [ -d ../claude-dir ]; then
   mkdir -p .claude
   cp -R ../claude-dir/. .claude/ || { cd ..; fail_setup "copy .claude"; }

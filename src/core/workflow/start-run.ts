@@ -4,11 +4,19 @@
  * step, so a process that dies here leaves nothing that `status` and `cleanup` cannot find.
  */
 import { rm } from "node:fs/promises";
+import type { Git } from "../../git/git.js";
 import { dropWipRef } from "../../git/wip-snapshot.js";
-import { buildContext, type ContextPackage } from "../../package/build-context.js";
-import { ARCHIVE_NAME, prepareCommand, runDir, START_EXIT, startCommand } from "../../remote/protocol.js";
+import { buildContext, type ContextPackage, thinArchive } from "../../package/build-context.js";
+import {
+  ARCHIVE_NAME,
+  cacheProbeCommand,
+  prepareCommand,
+  runDir,
+  START_EXIT,
+  startCommand,
+} from "../../remote/protocol.js";
 import type { RunRecord } from "../../state/run-record.js";
-import type { Lease } from "../../targets/types.js";
+import type { Lease, Machine } from "../../targets/types.js";
 import { RemoteError } from "../errors.js";
 import type { RunOptions } from "../options.js";
 import type { Progress } from "../progress.js";
@@ -105,10 +113,6 @@ export async function startRun(
       vm: { name: machine.name, created: lease.created, deleted: false },
     });
 
-    progress.report(
-      "transfer",
-      `uploading ${(pkg.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}`,
-    );
     const prep = await machine.exec(prepareCommand(runId), { signal });
     if (prep.exitCode !== 0) {
       throw new RemoteError(
@@ -117,11 +121,26 @@ export async function startRun(
         "Check the machine's disk space and permissions.",
       );
     }
-    await machine.upload(pkg.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
+    // A reused VM already holds earlier runs' objects: send only what it lacks.
+    let upload = {
+      archivePath: pkg.archivePath,
+      archiveSha256: pkg.archiveSha256,
+      archiveBytes: pkg.archiveBytes,
+    };
+    if (lease.reused) {
+      const known = await knownCommits(machine, validated.git, pkg.manifest.repoKey, signal);
+      if (known.length > 0) upload = await thinArchive(pkg, validated.git, known);
+    }
+    const thin = upload.archivePath !== pkg.archivePath;
+    progress.report(
+      "transfer",
+      `uploading ${(upload.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}${thin ? " (only what it lacks)" : ""}`,
+    );
+    await machine.upload(upload.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
 
     progress.report("execute", "verifying the upload and starting the agent");
     const credentialLines = validated.credentials.map((c) => `${c.name}=${c.value}\n`).join("");
-    const started = await machine.exec(startCommand(runId, pkg.archiveSha256), {
+    const started = await machine.exec(startCommand(runId, upload.archiveSha256), {
       input: credentialLines,
       signal,
       timeoutMs: 5 * 60_000,
@@ -160,6 +179,30 @@ export async function startRun(
     await dropWipRef(validated.git, runId);
     throw err;
   }
+}
+
+/** Commits the machine's repository cache holds that this repository also has (prerequisites must exist here too). */
+async function knownCommits(
+  machine: Machine,
+  git: Git,
+  repoKey: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  if (!repoKey) return [];
+  const probe = await machine
+    .exec(cacheProbeCommand(repoKey), { signal, timeoutMs: 120_000 })
+    .catch(() => null);
+  const candidates =
+    probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
+  if (candidates.length === 0) return [];
+  const check = await git.try(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
+    input: `${candidates.join("\n")}\n`,
+  });
+  return check.stdout
+    .split("\n")
+    .map((l) => l.split(" "))
+    .filter(([, type]) => type === "commit")
+    .map(([sha]) => sha);
 }
 
 function preview(prompt: string): string {

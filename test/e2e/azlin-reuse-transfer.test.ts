@@ -1,0 +1,98 @@
+/**
+ * On a reused VM only what it lacks is sent: the second run's archive carries a thin bundle (or
+ * none at all) and the VM restores every shipped ref from its repository cache.
+ */
+import { randomBytes } from "node:crypto";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import type { RunOptionsInput } from "../../src/core/options.js";
+import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
+import { executeRun } from "../../src/core/workflow/execute-run.js";
+import { StateStore } from "../../src/state/store.js";
+import { AzlinTarget } from "../../src/targets/azlin/target.js";
+import { createTarget } from "../../src/targets/registry.js";
+import { recordingRunner } from "../../src/util/run.js";
+import { createFakeAzlin, type FakeAzlin } from "../support/fake-azlin.js";
+import { RECORDING_AGENT } from "../support/local-run.js";
+import { cleanup, commitFile, git, makeRepo, tempDir } from "../support/repo.js";
+import { sshdForTests } from "../support/sshd.js";
+
+const sshd = await sshdForTests();
+afterAll(async () => {
+  await sshd?.stop();
+});
+
+describe.each([
+  { mode: "direct", ssh: null, skip: false },
+  { mode: "ssh", ssh: sshd, skip: !sshd },
+])("thin uploads to a reused VM ($mode)", ({ ssh, skip }) => {
+  const fakes: FakeAzlin[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const f of fakes.splice(0)) await f.cleanup();
+    cleanup(...dirs.splice(0));
+  });
+  const test = skip ? it.skip : it;
+
+  test("sends only new objects, and nothing but refs when nothing is new", async () => {
+    const fake = await createFakeAzlin({ ssh });
+    fakes.push(fake);
+    const repo = makeRepo();
+    const state = tempDir("ar-state-");
+    dirs.push(repo, state);
+    // Some history worth not sending twice.
+    for (let i = 0; i < 30; i++)
+      commitFile(repo, `data/file${i}.txt`, `${randomBytes(10_000).toString("hex")}\n`);
+    git(repo, "checkout", "-q", "-b", "side");
+    commitFile(repo, "side.txt", "side\n");
+    git(repo, "checkout", "-q", "main");
+    const recorded = recordingRunner();
+    const target = new AzlinTarget({
+      runner: recorded.runner,
+      env: { ...fake.env, AMPLIHACK_REMOTE_RG: "amplihack-test-rg" },
+      user: "reuse",
+      transfer: { minDelayMs: 20 },
+    });
+    const deps: WorkflowDeps = {
+      runner: recorded.runner,
+      store: new StateStore(join(state, "state.json")),
+      target: (name) =>
+        name === "azlin" ? target : createTarget(name, { runner: recorded.runner, stateDir: state }),
+      env: { ...process.env },
+      cwd: repo,
+      scanCacheDir: join(state, "scan-cache"),
+      pollSeconds: 0.2,
+    };
+    const options = (prompt: string): RunOptionsInput => ({
+      command: "auto",
+      prompt,
+      target: "azlin",
+      agentCommand: [RECORDING_AGENT],
+      keepVm: true,
+    });
+    const uploaded = (vm: string, runId: string) =>
+      statSync(join(fake.vmHome(vm), ".amplihack-remote", "runs", runId, "context.tar.gz")).size;
+
+    const first = await executeRun(deps, options("first"));
+    expect(first.status).toBe("succeeded");
+    commitFile(repo, "new.txt", "one new file\n");
+    const second = await executeRun(deps, options("second"));
+    expect(second.status).toBe("succeeded");
+    expect(second.vm).toBe(first.vm);
+    const third = await executeRun(deps, options("noop nothing changed"));
+    expect(third.status).toBe("succeeded");
+
+    const full = uploaded(first.vm!, first.runId);
+    const thin = uploaded(second.vm!, second.runId);
+    const none = uploaded(third.vm!, third.runId);
+    expect(thin).toBeLessThan(full / 3);
+    expect(none).toBeLessThanOrEqual(thin);
+    // The reused VM still restored every shipped ref: the agent's work sits on the new commit,
+    // and the other branch was there to see.
+    expect(git(repo, "show", `remote-exec/${second.runId}/main:new.txt`)).toBe("one new file\n");
+    expect(git(repo, "log", "--format=%s", "-1", `remote-exec/${second.runId}/main`).trim()).toBe(
+      "agent commit",
+    );
+  });
+});
