@@ -1,0 +1,71 @@
+/**
+ * Detached starts: wall time of `start` with 8 prompts against 1 prompt, in the same run, through
+ * the azlin target and the fake azlin (each fake call made slow to stand for Azure's latency, so
+ * the question is whether 8 starts overlap). Target: nearly flat.
+ *
+ *   npx tsx bench/start-parallel.bench.ts
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { killRun } from "../src/core/runs/kill-run.js";
+import { startDetached } from "../src/core/runs/start-detached.js";
+import type { WorkflowDeps } from "../src/core/workflow/deps.js";
+import { StateStore } from "../src/state/store.js";
+import { AzlinTarget } from "../src/targets/azlin/target.js";
+import { createTarget } from "../src/targets/registry.js";
+import { defaultRunner } from "../src/util/run.js";
+import { createFakeAzlin } from "../test/support/fake-azlin.js";
+import { makeRepo } from "../test/support/repo.js";
+import { time } from "./support.js";
+
+process.env.GIT_AUTHOR_NAME ??= "b";
+process.env.GIT_AUTHOR_EMAIL ??= "b@x";
+process.env.GIT_COMMITTER_NAME ??= "b";
+process.env.GIT_COMMITTER_EMAIL ??= "b@x";
+const agent = resolve("test/fixtures/agents/recording-agent.sh");
+// Provisioning dominates a real start: make `new` take 3 s, everything else 0.1 s.
+const SLOW = "new:slow:3,list:slow:0.1,show:slow:0.1,tag:slow:0.1,cp:slow:0.1";
+
+async function measure(prompts: number): Promise<{ ms: number; vms: number }> {
+  const work = mkdtempSync(join(tmpdir(), "ar-start-bench-"));
+  const repo = makeRepo(mkdtempSync(join(work, "repo-")));
+  const fake = await createFakeAzlin({ faults: SLOW });
+  const target = new AzlinTarget({
+    env: { ...fake.env, AMPLIHACK_REMOTE_RG: "amplihack-test-rg" },
+    user: "bench",
+  });
+  const deps: WorkflowDeps = {
+    runner: defaultRunner,
+    store: new StateStore(join(work, "state.json")),
+    target: (name) =>
+      name === "azlin" ? target : createTarget(name, { runner: defaultRunner, stateDir: work }),
+    env: process.env,
+    cwd: repo,
+    scanCacheDir: join(work, "scan-cache"),
+  };
+  const list = Array.from({ length: prompts }, (_, i) => `slow task ${i}`);
+  const { ms, value } = await time(() =>
+    startDetached(
+      deps,
+      { command: "auto", target: "azlin", agentCommand: [agent], vmSize: "Standard_D8s_v3" },
+      list,
+    ),
+  );
+  if (!value.every((o) => o.ok)) throw new Error(JSON.stringify(value.filter((o) => !o.ok)));
+  fake.setFaults("");
+  await Promise.all(value.map((o) => killRun(deps, o.runId).catch(() => {})));
+  const vms = new Set(value.map((o) => o.vm)).size;
+  await fake.cleanup();
+  rmSync(work, { recursive: true, force: true });
+  return { ms, vms };
+}
+
+const one = await measure(1);
+const eight = await measure(8);
+console.log(
+  "start through the azlin target, fake azlin with `new` = 3 s, other calls 0.1 s; VM size l (4 runs per VM)",
+);
+console.log(`1 prompt : ${(one.ms / 1000).toFixed(2)} s on ${one.vms} VM`);
+console.log(`8 prompts: ${(eight.ms / 1000).toFixed(2)} s on ${eight.vms} VMs`);
+console.log(`ratio 8/1: ${(eight.ms / one.ms).toFixed(2)} (1.00 = perfectly flat; 8.00 = fully serial)`);
