@@ -9259,8 +9259,8 @@ var require_graceful_fs = __commonJS({
       fs3.createReadStream = createReadStream3;
       fs3.createWriteStream = createWriteStream2;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile6;
-      function readFile6(path7, options, cb) {
+      fs3.readFile = readFile7;
+      function readFile7(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -9331,9 +9331,9 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$readdir = fs3.readdir;
-      fs3.readdir = readdir4;
+      fs3.readdir = readdir5;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir4(path7, options, cb) {
+      function readdir5(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path8, options2, cb2, startTime) {
@@ -53744,6 +53744,10 @@ function startCommand(runId, sha256) {
 function prepareCommand(runId) {
   return `mkdir -p ${shellQuote(runDir(runId))}`;
 }
+function cacheProbeCommand(repoKey2, limit = 500) {
+  const cache = shellQuote(`${AREA}/cache/${repoKey2}.git`);
+  return `git -C ${cache} for-each-ref --format='%(objectname)' refs/runs/ 2>/dev/null | sort -u | head -n ${limit}`;
+}
 function statusCommand(runId) {
   const dir = shellQuote(runDir(runId));
   return `if [ -f ${dir}/remote/status.sh ]; then bash ${dir}/remote/status.sh ${dir}; else echo '{"exists":false}'; fi`;
@@ -55123,7 +55127,19 @@ import { rm as rm7 } from "node:fs/promises";
 
 // src/package/build-context.ts
 import { constants as constants4 } from "node:fs";
-import { access, chmod, copyFile as copyFile4, cp, mkdir as mkdir5, mkdtemp as mkdtemp2, rm as rm4, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import {
+  access,
+  chmod,
+  copyFile as copyFile4,
+  cp,
+  mkdir as mkdir5,
+  mkdtemp as mkdtemp2,
+  readdir as readdir3,
+  readFile as readFile4,
+  rm as rm4,
+  stat as stat2,
+  writeFile as writeFile2
+} from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import { basename as basename2, dirname as dirname5, isAbsolute, join as join8, resolve as resolve2 } from "node:path";
 
@@ -58590,18 +58606,22 @@ ${formatFindings(scan)}`,
         argv[0] = `agent/${basename2(agentFile)}`;
       }
       await writeFile2(join8(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
+      await writeFile2(join8(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
+`).join(""));
       await cp(remoteScriptsDir(), join8(stage, "remote"), {
         recursive: true,
         filter: (src) => !src.endsWith(".ts")
       });
       const startCommit = wip.commit ?? facts.headCommit;
+      const key = await repoKey(git);
       await writeFile2(
         join8(stage, "params.sh"),
         paramsScript({
           AR_RUN_ID: runId,
           AR_SESSION: `ar-${runId}`,
           AR_BRANCH: facts.branch ?? "",
-          AR_START_REF: wip.ref ?? "HEAD",
+          AR_REPO_KEY: key,
+          AR_THIN: "0",
           AR_START_COMMIT: startCommit,
           AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].join(" "),
           AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
@@ -58625,6 +58645,8 @@ ${formatFindings(scan)}`,
         startCommit,
         wipCommit: wip.commit,
         heads,
+        repoKey: key,
+        thin: false,
         parts,
         claudeFiles: claude.files.length,
         excludedPaths: [...claude.excluded, ...wip.leftOut],
@@ -58634,11 +58656,7 @@ ${formatFindings(scan)}`,
 `);
       progress("writing the archive");
       const archivePath = join8(dir, "context.tar.gz");
-      const members2 = ["manifest.json", "repo.bundle", "agent.argv", "params.sh", "remote"];
-      if (claude.files.length > 0) members2.push("claude-dir");
-      if (agentFile) members2.push("agent");
-      await Qn({ gzip: true, file: archivePath, cwd: stage, portable: true }, members2);
-      await rm4(stage, { recursive: true, force: true });
+      await writeArchive(stage, archivePath);
       const archiveBytes = (await stat2(archivePath)).size;
       if (archiveBytes > options.maxSizeMb * MB) {
         throw new RemoteError(
@@ -58649,6 +58667,8 @@ ${formatFindings(scan)}`,
       }
       return {
         dir,
+        stage,
+        revs,
         archivePath,
         archiveSha256: await sha256File(archivePath),
         archiveBytes,
@@ -58664,6 +58684,45 @@ ${formatFindings(scan)}`,
     await dropWipRef(git, runId);
     throw err;
   }
+}
+async function writeArchive(stage, archivePath) {
+  const members2 = (await readdir3(stage)).sort();
+  await Qn({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members2);
+}
+async function thinArchive(pkg, git, known) {
+  const bundle = join8(pkg.stage, "repo.bundle");
+  await rm4(bundle, { force: true });
+  const created = await git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
+    input: known.map((c3) => `^${c3}
+`).join("")
+  });
+  if (created.exitCode !== 0 && !/empty bundle/i.test(created.stderr)) {
+    throw new RemoteError(
+      "package-failed",
+      `git bundle create (thin) failed: ${created.stderr.trim()}`,
+      "Retry with --no-reuse."
+    );
+  }
+  const params = join8(pkg.stage, "params.sh");
+  await writeFile2(params, (await readFile4(params, "utf8")).replace(/^AR_THIN=.*$/m, "AR_THIN=1"));
+  const parts = { ...pkg.manifest.parts, "params.sh": await sha256File(params) };
+  if (created.exitCode === 0) parts["repo.bundle"] = await sha256File(bundle);
+  else delete parts["repo.bundle"];
+  const manifest = { ...pkg.manifest, thin: true, parts };
+  await writeFile2(join8(pkg.stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+`);
+  const archivePath = join8(pkg.dir, "context-thin.tar.gz");
+  await writeArchive(pkg.stage, archivePath);
+  return {
+    archivePath,
+    archiveSha256: await sha256File(archivePath),
+    archiveBytes: (await stat2(archivePath)).size,
+    bundleBytes: created.exitCode === 0 ? (await stat2(bundle)).size : 0
+  };
+}
+async function repoKey(git) {
+  const roots = (await git.run(["rev-list", "--max-parents=0", "HEAD"])).split("\n").filter(Boolean).sort();
+  return roots[0] ?? "";
 }
 function timeoutSeconds(options, env = process.env) {
   const override = Number(env.AMPLIHACK_REMOTE_TIMEOUT_SECONDS);
@@ -58711,6 +58770,7 @@ async function checkEstimatedSize(git, files, maxSizeMb) {
 // src/core/options.ts
 var COMMANDS = ["auto", "ultrathink", "analyze", "fix"];
 var TARGETS = ["local", "azlin"];
+var MAX_PROMPT_BYTES = 120 * 1024;
 var SKU = /^[A-Za-z][A-Za-z0-9_]{1,63}$/;
 var VM_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/;
 var REGION = /^[a-z][a-z0-9]{1,39}$/;
@@ -58719,7 +58779,10 @@ var runOptionsShape = {
   prompt: external_exports.string().refine((s3) => s3.trim().length > 0, "PROMPT must not be blank").refine(
     (s3) => !s3.includes("\0"),
     "PROMPT must not contain NUL bytes (they cannot be passed as an argument)"
-  ).refine((s3) => Buffer.byteLength(s3) <= 1024 * 1024, "PROMPT must be at most 1 MiB"),
+  ).refine(
+    (s3) => Buffer.byteLength(s3) <= MAX_PROMPT_BYTES,
+    `PROMPT must be at most ${MAX_PROMPT_BYTES / 1024} KiB (one command-line argument on Linux holds 128 KiB); put long instructions in a file in the repository and point the prompt at it`
+  ),
   maxTurns: external_exports.number({ error: "--max-turns must be a whole number" }).int("--max-turns must be a whole number").min(1, "--max-turns must be between 1 and 50").max(50, "--max-turns must be between 1 and 50").default(10),
   vmSize: external_exports.string().regex(SKU, "--vm-size must be an Azure SKU such as Standard_D2s_v3 (letters, digits, underscores)").default("Standard_D2s_v3"),
   vmName: external_exports.string().regex(
@@ -58842,7 +58905,7 @@ function sleep(ms2, signal) {
 
 // src/core/workflow/retrieve-run.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { mkdir as mkdir7, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile4, rm as rm5, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir7, mkdtemp as mkdtemp3, readdir as readdir4, readFile as readFile5, rm as rm5, writeFile as writeFile3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join9, relative } from "node:path";
 
@@ -58985,7 +59048,7 @@ async function retrieveRun(input2) {
     await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
     const extracted = join9(work, "x");
     await safeExtract(archive, extracted);
-    const result2 = runResultSchema.parse(JSON.parse(await readFile4(join9(extracted, "result.json"), "utf8")));
+    const result2 = runResultSchema.parse(JSON.parse(await readFile5(join9(extracted, "result.json"), "utf8")));
     if (result2.runId !== record2.id) {
       throw new RemoteError(
         "unsafe-archive",
@@ -59007,7 +59070,7 @@ async function retrieveRun(input2) {
     await copyLogsRedacted(join9(extracted, "logs"), logsDir, known);
     await writeFile3(join9(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
     const agentLog = join9(logsDir, "agent.log");
-    const agentTail = existsSync2(agentLog) ? lastLines(await readFile4(agentLog, "utf8"), 20) : "";
+    const agentTail = existsSync2(agentLog) ? lastLines(await readFile5(agentLog, "utf8"), 20) : "";
     return { result: result2, branches, logsDir, agentTail };
   } finally {
     await rm5(work, { recursive: true, force: true });
@@ -59017,14 +59080,14 @@ async function copyLogsRedacted(from, to2, known) {
   if (!existsSync2(from)) return;
   await mkdir7(to2, { recursive: true });
   const walk = async (dir) => {
-    for (const entry of await readdir3(dir, { withFileTypes: true })) {
+    for (const entry of await readdir4(dir, { withFileTypes: true })) {
       const src = join9(dir, entry.name);
       const dest = join9(to2, relative(from, src));
       if (entry.isDirectory()) {
         await mkdir7(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
-        const data = await readFile4(src);
+        const data = await readFile5(src);
         if (!data.subarray(0, 8e3).includes(0))
           await writeFile3(dest, redactText(data.toString("utf8"), known));
       }
@@ -59186,10 +59249,6 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
     await deps.store.patchRun(runId, {
       vm: { name: machine.name, created: lease.created, deleted: false }
     });
-    progress.report(
-      "transfer",
-      `uploading ${(pkg.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}`
-    );
     const prep = await machine.exec(prepareCommand(runId), { signal });
     if (prep.exitCode !== 0) {
       throw new RemoteError(
@@ -59198,11 +59257,25 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
         "Check the machine's disk space and permissions."
       );
     }
-    await machine.upload(pkg.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
+    let upload = {
+      archivePath: pkg.archivePath,
+      archiveSha256: pkg.archiveSha256,
+      archiveBytes: pkg.archiveBytes
+    };
+    if (lease.reused) {
+      const known = await knownCommits(machine, validated.git, pkg.manifest.repoKey, signal);
+      if (known.length > 0) upload = await thinArchive(pkg, validated.git, known);
+    }
+    const thin = upload.archivePath !== pkg.archivePath;
+    progress.report(
+      "transfer",
+      `uploading ${(upload.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}${thin ? " (only what it lacks)" : ""}`
+    );
+    await machine.upload(upload.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
     progress.report("execute", "verifying the upload and starting the agent");
     const credentialLines = validated.credentials.map((c3) => `${c3.name}=${c3.value}
 `).join("");
-    const started = await machine.exec(startCommand(runId, pkg.archiveSha256), {
+    const started = await machine.exec(startCommand(runId, upload.archiveSha256), {
       input: credentialLines,
       signal,
       timeoutMs: 5 * 6e4
@@ -59237,6 +59310,17 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
     await dropWipRef(validated.git, runId);
     throw err;
   }
+}
+async function knownCommits(machine, git, repoKey2, signal) {
+  if (!repoKey2) return [];
+  const probe = await machine.exec(cacheProbeCommand(repoKey2), { signal, timeoutMs: 12e4 }).catch(() => null);
+  const candidates = probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
+  if (candidates.length === 0) return [];
+  const check2 = await git.try(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
+    input: `${candidates.join("\n")}
+`
+  });
+  return check2.stdout.split("\n").map((l) => l.split(" ")).filter(([, type]) => type === "commit").map(([sha]) => sha);
 }
 function preview(prompt) {
   const line = prompt.trim().split("\n")[0];
@@ -59799,7 +59883,7 @@ var remoteKill = defineTool({
 
 // src/core/runs/run-output.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { readFile as readFile5 } from "node:fs/promises";
+import { readFile as readFile6 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
@@ -59807,7 +59891,7 @@ async function runOutput(deps, runId, options) {
   const lines = Math.max(1, Math.min(options.lines, 1e4));
   const local = record2.logsDir ? join11(record2.logsDir, "agent.log") : null;
   if (local && existsSync3(local)) {
-    const content = await readFile5(local, "utf8");
+    const content = await readFile6(local, "utf8");
     return {
       runId: record2.id,
       text: lastLines2(redactText(content, known), lines),
