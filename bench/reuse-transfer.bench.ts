@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { RunOptionsInput } from "../src/core/options.js";
 import type { WorkflowDeps } from "../src/core/workflow/deps.js";
 import { executeRun } from "../src/core/workflow/execute-run.js";
 import { StateStore } from "../src/state/store.js";
@@ -46,8 +47,13 @@ const deps: WorkflowDeps = {
   scanCacheDir: join(state, "scan-cache"),
   pollSeconds: 0.2,
 };
-const options = (prompt: string) =>
-  ({ command: "auto", prompt, target: "azlin", agentCommand: [agent], keepVm: true }) as const;
+const options = (prompt: string): RunOptionsInput => ({
+  command: "auto",
+  prompt,
+  target: "azlin",
+  agentCommand: [agent],
+  keepVm: true,
+});
 const uploaded = (vm: string, runId: string) =>
   statSync(join(fake.vmHome(vm), ".amplihack-remote", "runs", runId, "context.tar.gz")).size;
 

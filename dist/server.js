@@ -54211,6 +54211,10 @@ var runRecordSchema = external_exports.object({
   /** The summary of the retrieved results (branches, logs, release), kept so retrieve is idempotent. */
   summary: external_exports.record(external_exports.string(), external_exports.unknown()).nullable().default(null)
 });
+function newRunRecord(known) {
+  const now = (/* @__PURE__ */ new Date()).toISOString();
+  return runRecordSchema.parse({ status: "pending", vm: null, createdAt: now, updatedAt: now, ...known });
+}
 
 // src/state/store.ts
 var SCHEMA_VERSION = 1;
@@ -59179,31 +59183,15 @@ async function validateRun(deps, options, signal) {
 async function startRun(deps, options, progress, signal, runId = newRunId()) {
   progress.report("validate", "checking the repository, credentials and target");
   const validated = await validateRun(deps, options, signal);
-  const now = (/* @__PURE__ */ new Date()).toISOString();
-  const record2 = {
+  const record2 = newRunRecord({
     id: runId,
     repo: validated.facts.root,
     target: options.target,
     command: options.command,
     promptPreview: preview(options.prompt),
-    status: "pending",
-    vm: null,
-    createdAt: now,
-    updatedAt: now,
-    startedAt: null,
-    endedAt: null,
-    exitCode: null,
-    shippedHeads: [],
-    resultRefs: [],
-    retrieved: false,
     keepVm: options.keepVm,
-    detached: false,
-    logsDir: null,
-    error: null,
-    driverPid: process.pid,
-    autoRetrieve: true,
-    summary: null
-  };
+    driverPid: process.pid
+  });
   await deps.store.putRun(record2);
   let pkg;
   try {
@@ -59818,6 +59806,29 @@ async function killRun(deps, runId, signal) {
   return refreshRun(deps, await loadRun(deps, record2.id), signal);
 }
 
+// src/core/runs/run-view-json.ts
+function runViewJson(v2) {
+  const r = v2.record;
+  return {
+    runId: r.id,
+    status: r.status,
+    phase: v2.live?.phase ?? null,
+    exitCode: r.exitCode,
+    target: r.target,
+    vm: r.vm?.name ?? null,
+    elapsedSeconds: v2.elapsedSeconds,
+    heartbeatAgeSeconds: v2.live?.heartbeatAge ?? null,
+    retrieved: r.retrieved,
+    resultRefs: r.resultRefs,
+    command: r.command,
+    prompt: r.promptPreview,
+    repo: r.repo,
+    createdAt: r.createdAt,
+    unreachable: v2.unreachable ?? null,
+    error: r.error
+  };
+}
+
 // src/mcp/schemas/run-view.ts
 var runViewSchema = external_exports.looseObject({
   runId: external_exports.string(),
@@ -59838,26 +59849,10 @@ var runViewSchema = external_exports.looseObject({
   error: errorInfoSchema.nullable(),
   summary: runSummarySchema.nullable().describe("The retrieved results, once they are home")
 });
-function runViewJson(view, retrievedNow) {
-  const r = view.record;
+function runViewJson2(view, retrievedNow) {
   return {
-    runId: r.id,
-    status: r.status,
-    phase: view.live?.phase ?? null,
-    exitCode: r.exitCode,
-    target: r.target,
-    vm: r.vm?.name ?? null,
-    elapsedSeconds: view.elapsedSeconds,
-    heartbeatAgeSeconds: view.live?.heartbeatAge ?? null,
-    retrieved: r.retrieved,
-    resultRefs: r.resultRefs,
-    command: r.command,
-    prompt: r.promptPreview,
-    repo: r.repo,
-    createdAt: r.createdAt,
-    unreachable: view.unreachable ?? null,
-    error: r.error,
-    summary: retrievedNow ?? r.summary ?? null
+    ...runViewJson(view),
+    summary: retrievedNow ?? view.record.summary ?? null
   };
 }
 
@@ -59873,7 +59868,7 @@ var remoteKill = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async run(args, { context, signal }) {
     const view = await killRun(context.deps(), args.runId, signal);
-    const json2 = runViewJson(view);
+    const json2 = runViewJson2(view);
     return {
       structured: json2,
       text: `${json2.runId}: ${json2.status}. Bring its partial work home with retrieve_results {"runId":"${json2.runId}"}.`
@@ -60058,7 +60053,7 @@ var remoteStatus = defineTool({
   async run(args, { context, signal }) {
     const entries = await runStatus(context.deps(), args.runId, { autoRetrieve: args.autoRetrieve, signal });
     const runs = entries.map((e) => ({
-      ...runViewJson(e, e.retrievedNow),
+      ...runViewJson2(e, e.retrievedNow),
       retrieveError: e.retrieveError ?? null
     }));
     const text = runs.length === 0 ? "No runs yet. Start one with remote_execute." : [

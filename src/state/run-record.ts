@@ -53,3 +53,11 @@ export const runRecordSchema = z.object({
   summary: z.record(z.string(), z.unknown()).nullable().default(null),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
+
+/** A fresh record: what is known when a run is created, everything else at its default. */
+export function newRunRecord(
+  known: Pick<RunRecord, "id" | "repo" | "target" | "command" | "promptPreview"> & Partial<RunRecord>,
+): RunRecord {
+  const now = new Date().toISOString();
+  return runRecordSchema.parse({ status: "pending", vm: null, createdAt: now, updatedAt: now, ...known });
+}

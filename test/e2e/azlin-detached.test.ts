@@ -1,23 +1,12 @@
-/**
- * Detached runs on pooled VMs through the fake azlin (directly and over a real sshd): a batch
- * shares VMs by capacity, each run is retrieved into its own refs, a kill stops one run only,
- * and the last run released deletes the VM.
- */
-import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect } from "vitest";
 import { killRun } from "../../src/core/runs/kill-run.js";
 import { retrieveDetached } from "../../src/core/runs/retrieve-detached.js";
 import { runOutput } from "../../src/core/runs/run-output.js";
 import { runStatus } from "../../src/core/runs/run-status.js";
 import { startDetached } from "../../src/core/runs/start-detached.js";
-import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
-import { StateStore } from "../../src/state/store.js";
-import { AzlinTarget } from "../../src/targets/azlin/target.js";
-import { createTarget } from "../../src/targets/registry.js";
-import { recordingRunner } from "../../src/util/run.js";
-import { createFakeAzlin, type FakeAzlin } from "../support/fake-azlin.js";
+import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
 import { RECORDING_AGENT } from "../support/local-run.js";
-import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
+import { git } from "../support/repo.js";
 import { sshdForTests } from "../support/sshd.js";
 
 const sshd = await sshdForTests();
@@ -27,45 +16,9 @@ afterAll(async () => {
 
 const SECRET = `sk-ant-api03-pool${"W".repeat(40)}`;
 
-describe.each([
-  { mode: "direct", ssh: null, skip: false },
-  { mode: "ssh", ssh: sshd, skip: !sshd },
-])("detached runs on an azlin pool ($mode)", ({ ssh, skip }) => {
-  const fakes: FakeAzlin[] = [];
-  const dirs: string[] = [];
-  afterEach(async () => {
-    for (const f of fakes.splice(0)) await f.cleanup();
-    cleanup(...dirs.splice(0));
-  });
-  const test = skip ? it.skip : it;
-
-  async function setup() {
-    const fake = await createFakeAzlin({ ssh });
-    fakes.push(fake);
-    const repo = makeRepo();
-    const state = tempDir("ar-state-");
-    dirs.push(repo, state);
-    const recorded = recordingRunner();
-    const makeDeps = (): WorkflowDeps => {
-      const target = new AzlinTarget({
-        runner: recorded.runner,
-        env: { ...fake.env, AMPLIHACK_REMOTE_RG: "amplihack-test-rg" },
-        user: "pool",
-        transfer: { minDelayMs: 20 },
-      });
-      return {
-        runner: recorded.runner,
-        store: new StateStore(join(state, "state.json")),
-        target: (name) =>
-          name === "azlin" ? target : createTarget(name, { runner: recorded.runner, stateDir: state }),
-        env: { ...process.env, ANTHROPIC_API_KEY: SECRET },
-        cwd: repo,
-        scanCacheDir: join(state, "scan-cache"),
-        pollSeconds: 0.2,
-      };
-    };
-    return { fake, repo, makeDeps, calls: recorded.calls };
-  }
+describe.each(azlinModes(sshd))("detached runs on an azlin pool ($mode)", (mode) => {
+  const { ssh } = mode;
+  const { test, setup } = useAzlinRuns(mode, { user: "pool" });
 
   const base = {
     command: "auto" as const,
@@ -84,7 +37,7 @@ describe.each([
   }
 
   test("three prompts on an m pool land on two VMs, finish, and come home into distinct refs", async () => {
-    const { fake, repo, makeDeps, calls } = await setup();
+    const { fake, repo, makeDeps, calls } = await setup({ ANTHROPIC_API_KEY: SECRET });
     const outcomes = await startDetached(makeDeps(), base, ["task one", "task two", "task three"], {
       autoRetrieve: false,
     });
@@ -113,7 +66,7 @@ describe.each([
   });
 
   test("a killed run reports killed while its neighbour on the same VM keeps running and succeeds", async () => {
-    const { makeDeps } = await setup();
+    const { makeDeps } = await setup({ ANTHROPIC_API_KEY: SECRET });
     const deps = makeDeps();
     const [victim, neighbour] = await startDetached(deps, base, ["slow victim", "neighbour task"], {
       autoRetrieve: false,

@@ -1,21 +1,10 @@
-/**
- * The whole loop on the azlin target, through the fake azlin: provision (or reuse) a VM, ship the
- * repository, run the agent there with the same remote scripts as a real VM, bring the commits
- * home, release. Both modes: directly, and across a real sshd with a Unix user per VM.
- */
-import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect } from "vitest";
 import type { RunOptionsInput } from "../../src/core/options.js";
-import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
 import { executeRun } from "../../src/core/workflow/execute-run.js";
-import { StateStore } from "../../src/state/store.js";
 import { TAG } from "../../src/targets/azlin/tags.js";
-import { AzlinTarget } from "../../src/targets/azlin/target.js";
-import { createTarget } from "../../src/targets/registry.js";
-import { recordingRunner } from "../../src/util/run.js";
-import { createFakeAzlin, type FakeAzlin } from "../support/fake-azlin.js";
+import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
 import { RECORDING_AGENT } from "../support/local-run.js";
-import { cleanup, git, makeRepo, tempDir, userStateHash } from "../support/repo.js";
+import { git, userStateHash } from "../support/repo.js";
 import { sshdForTests } from "../support/sshd.js";
 
 const sshd = await sshdForTests();
@@ -25,45 +14,11 @@ afterAll(async () => {
 
 const SECRET = `sk-ant-api03-e2e${"Q".repeat(40)}`;
 
-const modes = [
-  { mode: "direct", ssh: null, skip: false },
-  { mode: "ssh", ssh: sshd, skip: !sshd },
-];
+describe.each(azlinModes(sshd))("exec on the azlin target ($mode)", (mode) => {
+  const { ssh } = mode;
+  const { test, setup: setupRun } = useAzlinRuns(mode);
+  const setup = () => setupRun({ ANTHROPIC_API_KEY: SECRET });
 
-describe.each(modes)("exec on the azlin target ($mode)", ({ ssh, skip }) => {
-  const fakes: FakeAzlin[] = [];
-  const dirs: string[] = [];
-  afterEach(async () => {
-    for (const f of fakes.splice(0)) await f.cleanup();
-    cleanup(...dirs.splice(0));
-  });
-  const test = skip ? it.skip : it;
-
-  async function setup() {
-    const fake = await createFakeAzlin({ ssh });
-    fakes.push(fake);
-    const repo = makeRepo();
-    const state = tempDir("ar-state-");
-    dirs.push(repo, state);
-    const recorded = recordingRunner();
-    const target = new AzlinTarget({
-      runner: recorded.runner,
-      env: { ...fake.env, AMPLIHACK_REMOTE_RG: "amplihack-test-rg" },
-      user: "e2e",
-      transfer: { minDelayMs: 20 },
-    });
-    const deps: WorkflowDeps = {
-      runner: recorded.runner,
-      store: new StateStore(join(state, "state.json")),
-      target: (name) =>
-        name === "azlin" ? target : createTarget(name, { runner: recorded.runner, stateDir: state }),
-      env: { ...process.env, ANTHROPIC_API_KEY: SECRET },
-      cwd: repo,
-      scanCacheDir: join(state, "scan-cache"),
-      pollSeconds: 0.2,
-    };
-    return { fake, repo, deps, calls: recorded.calls };
-  }
   const options = (prompt: string, extra: Partial<RunOptionsInput> = {}): RunOptionsInput => ({
     command: "auto",
     prompt,

@@ -5,17 +5,12 @@
 import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect } from "vitest";
 import type { RunOptionsInput } from "../../src/core/options.js";
-import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
 import { executeRun } from "../../src/core/workflow/execute-run.js";
-import { StateStore } from "../../src/state/store.js";
-import { AzlinTarget } from "../../src/targets/azlin/target.js";
-import { createTarget } from "../../src/targets/registry.js";
-import { recordingRunner } from "../../src/util/run.js";
-import { createFakeAzlin, type FakeAzlin } from "../support/fake-azlin.js";
+import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
 import { RECORDING_AGENT } from "../support/local-run.js";
-import { cleanup, commitFile, git, makeRepo, tempDir } from "../support/repo.js";
+import { commitFile, git } from "../support/repo.js";
 import { sshdForTests } from "../support/sshd.js";
 
 const sshd = await sshdForTests();
@@ -23,47 +18,17 @@ afterAll(async () => {
   await sshd?.stop();
 });
 
-describe.each([
-  { mode: "direct", ssh: null, skip: false },
-  { mode: "ssh", ssh: sshd, skip: !sshd },
-])("thin uploads to a reused VM ($mode)", ({ ssh, skip }) => {
-  const fakes: FakeAzlin[] = [];
-  const dirs: string[] = [];
-  afterEach(async () => {
-    for (const f of fakes.splice(0)) await f.cleanup();
-    cleanup(...dirs.splice(0));
-  });
-  const test = skip ? it.skip : it;
+describe.each(azlinModes(sshd))("thin uploads to a reused VM ($mode)", (mode) => {
+  const { test, setup } = useAzlinRuns(mode, { user: "reuse" });
 
   test("sends only new objects, and nothing but refs when nothing is new", async () => {
-    const fake = await createFakeAzlin({ ssh });
-    fakes.push(fake);
-    const repo = makeRepo();
-    const state = tempDir("ar-state-");
-    dirs.push(repo, state);
+    const { fake, repo, deps } = await setup();
     // Some history worth not sending twice.
     for (let i = 0; i < 30; i++)
       commitFile(repo, `data/file${i}.txt`, `${randomBytes(10_000).toString("hex")}\n`);
     git(repo, "checkout", "-q", "-b", "side");
     commitFile(repo, "side.txt", "side\n");
     git(repo, "checkout", "-q", "main");
-    const recorded = recordingRunner();
-    const target = new AzlinTarget({
-      runner: recorded.runner,
-      env: { ...fake.env, AMPLIHACK_REMOTE_RG: "amplihack-test-rg" },
-      user: "reuse",
-      transfer: { minDelayMs: 20 },
-    });
-    const deps: WorkflowDeps = {
-      runner: recorded.runner,
-      store: new StateStore(join(state, "state.json")),
-      target: (name) =>
-        name === "azlin" ? target : createTarget(name, { runner: recorded.runner, stateDir: state }),
-      env: { ...process.env },
-      cwd: repo,
-      scanCacheDir: join(state, "scan-cache"),
-      pollSeconds: 0.2,
-    };
     const options = (prompt: string): RunOptionsInput => ({
       command: "auto",
       prompt,

@@ -10,6 +10,7 @@ import { retrieveDetached } from "../../src/core/runs/retrieve-detached.js";
 import { runOutput } from "../../src/core/runs/run-output.js";
 import { runStatus } from "../../src/core/runs/run-status.js";
 import { startDetached } from "../../src/core/runs/start-detached.js";
+import { newRunRecord } from "../../src/state/run-record.js";
 import { localDeps, RECORDING_AGENT } from "../support/local-run.js";
 import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
 
@@ -86,31 +87,16 @@ describe("detached runs on the local target", () => {
     const state = tempDir("ar-state-");
     dirs.push(repo, state);
     const { deps } = localDeps(repo, state);
-    const now = new Date().toISOString();
-    await deps.store.putRun({
-      id: "20260101-000000-dead",
-      repo,
-      target: "local",
-      command: "auto",
-      promptPreview: "x",
-      status: "pending",
-      vm: null,
-      createdAt: now,
-      updatedAt: now,
-      startedAt: null,
-      endedAt: null,
-      exitCode: null,
-      shippedHeads: [],
-      resultRefs: [],
-      retrieved: false,
-      keepVm: false,
-      detached: false,
-      logsDir: null,
-      error: null,
-      driverPid: 2 ** 22 + 12345, // no such process
-      autoRetrieve: true,
-      summary: null,
-    });
+    await deps.store.putRun(
+      newRunRecord({
+        id: "20260101-000000-dead",
+        repo,
+        target: "local",
+        command: "auto",
+        promptPreview: "x",
+        driverPid: 2 ** 22 + 12345, // no such process
+      }),
+    );
     const [entry] = await runStatus(deps, "dead");
     expect(entry.record.status).toBe("error");
     expect(entry.record.error?.message).toMatch(/died before the agent started/);

@@ -5,10 +5,10 @@
 import { ExitCode } from "../../core/errors.js";
 import type { RunOptionsInput } from "../../core/options.js";
 import { killRun } from "../../core/runs/kill-run.js";
-import type { RunView } from "../../core/runs/refresh-run.js";
 import { retrieveDetached } from "../../core/runs/retrieve-detached.js";
 import { followOutput, runOutput } from "../../core/runs/run-output.js";
 import { runStatus } from "../../core/runs/run-status.js";
+import { runViewJson } from "../../core/runs/run-view-json.js";
 import { startDetached } from "../../core/runs/start-detached.js";
 import { formatElapsed } from "../../core/workflow/follow-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
@@ -43,28 +43,6 @@ export async function startCommand(
   return outcomes.every((o) => o.ok) ? ExitCode.ok : ExitCode.runFailed;
 }
 
-export function viewJson(v: RunView) {
-  const r = v.record;
-  return {
-    runId: r.id,
-    status: r.status,
-    exitCode: r.exitCode,
-    target: r.target,
-    vm: r.vm?.name ?? null,
-    phase: v.live?.phase ?? null,
-    elapsedSeconds: v.elapsedSeconds,
-    heartbeatAgeSeconds: v.live?.heartbeatAge ?? null,
-    retrieved: r.retrieved,
-    resultRefs: r.resultRefs,
-    command: r.command,
-    prompt: r.promptPreview,
-    repo: r.repo,
-    createdAt: r.createdAt,
-    unreachable: v.unreachable ?? null,
-    error: r.error,
-  };
-}
-
 export async function statusCommand(runId: string | undefined, opts: { json: boolean }): Promise<number> {
   const entries = await runStatus(cliDeps(), runId);
   if (opts.json) {
@@ -72,7 +50,7 @@ export async function statusCommand(runId: string | undefined, opts: { json: boo
       true,
       {
         runs: entries.map((e) => ({
-          ...viewJson(e),
+          ...runViewJson(e),
           retrievedNow: e.retrievedNow ?? null,
           retrieveError: e.retrieveError ?? null,
         })),
@@ -90,7 +68,7 @@ export async function statusCommand(runId: string | undefined, opts: { json: boo
     return ExitCode.ok;
   }
   const rows = entries.map((e) => {
-    const j = viewJson(e);
+    const j = runViewJson(e);
     const elapsed = j.elapsedSeconds !== null ? formatElapsed(j.elapsedSeconds) : "-";
     const extra = [
       j.phase && j.status === "running" ? j.phase : "",
@@ -136,7 +114,7 @@ export async function killCommand(runId: string, opts: { json: boolean }): Promi
   const view = await killRun(cliDeps(), runId);
   print(
     opts.json,
-    viewJson(view),
+    runViewJson(view),
     `${view.record.id}: ${view.record.status}. Its partial work can be fetched with: amplihack-remote retrieve ${view.record.id}`,
   );
   return ExitCode.ok;

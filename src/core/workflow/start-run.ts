@@ -15,7 +15,7 @@ import {
   START_EXIT,
   startCommand,
 } from "../../remote/protocol.js";
-import type { RunRecord } from "../../state/run-record.js";
+import { newRunRecord, type RunRecord } from "../../state/run-record.js";
 import type { Lease, Machine } from "../../targets/types.js";
 import { RemoteError } from "../errors.js";
 import type { RunOptions } from "../options.js";
@@ -40,31 +40,15 @@ export async function startRun(
 ): Promise<StartedRun> {
   progress.report("validate", "checking the repository, credentials and target");
   const validated = await validateRun(deps, options, signal);
-  const now = new Date().toISOString();
-  const record: RunRecord = {
+  const record = newRunRecord({
     id: runId,
     repo: validated.facts.root,
     target: options.target,
     command: options.command,
     promptPreview: preview(options.prompt),
-    status: "pending",
-    vm: null,
-    createdAt: now,
-    updatedAt: now,
-    startedAt: null,
-    endedAt: null,
-    exitCode: null,
-    shippedHeads: [],
-    resultRefs: [],
-    retrieved: false,
     keepVm: options.keepVm,
-    detached: false,
-    logsDir: null,
-    error: null,
     driverPid: process.pid,
-    autoRetrieve: true,
-    summary: null,
-  };
+  });
   await deps.store.putRun(record);
 
   let pkg: ContextPackage;

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { RunView } from "../../core/runs/refresh-run.js";
+import { runViewJson as coreRunViewJson } from "../../core/runs/run-view-json.js";
 import { RUN_STATUSES } from "../../state/run-record.js";
 import { errorInfoSchema, runSummarySchema } from "./summary.js";
 
@@ -32,24 +33,8 @@ export const runViewSchema = z.looseObject({
 export type RunViewJson = z.input<typeof runViewSchema>;
 
 export function runViewJson(view: RunView, retrievedNow?: Record<string, unknown> | null): RunViewJson {
-  const r = view.record;
   return {
-    runId: r.id,
-    status: r.status,
-    phase: view.live?.phase ?? null,
-    exitCode: r.exitCode,
-    target: r.target,
-    vm: r.vm?.name ?? null,
-    elapsedSeconds: view.elapsedSeconds,
-    heartbeatAgeSeconds: view.live?.heartbeatAge ?? null,
-    retrieved: r.retrieved,
-    resultRefs: r.resultRefs,
-    command: r.command,
-    prompt: r.promptPreview,
-    repo: r.repo,
-    createdAt: r.createdAt,
-    unreachable: view.unreachable ?? null,
-    error: r.error,
-    summary: (retrievedNow ?? r.summary ?? null) as RunViewJson["summary"],
+    ...coreRunViewJson(view),
+    summary: (retrievedNow ?? view.record.summary ?? null) as RunViewJson["summary"],
   };
 }
