@@ -54068,6 +54068,13 @@ async function readSlots(machine, policy = DEFAULT_SLOT_POLICY, options = {}) {
     };
   });
 }
+async function readLastRunEnd(machine, options = {}) {
+  const script = `stat -c %Y ${AREA}/runs/*/exit_code 2>/dev/null | sort -n | tail -n 1`;
+  const r = await machine.exec(script, { timeoutMs: 12e4, ...options });
+  if (r.exitCode !== 0) throw scriptFailed(machine, "read when the last run ended", r);
+  const epoch = Number(r.stdout.trim());
+  return r.stdout.trim() && Number.isFinite(epoch) ? epoch : null;
+}
 
 // src/targets/azlin/tags.ts
 var TAG = {
@@ -54139,6 +54146,9 @@ var AzlinFleet = class {
   async readSlots(name, signal) {
     const slots = await readSlots(new AzlinMachine(name, this.azlin), this.slots, { signal });
     return slots.map((s3) => ({ slot: s3.slot, runId: s3.runId, stale: s3.stale }));
+  }
+  lastRunEnd(name, signal) {
+    return readLastRunEnd(new AzlinMachine(name, this.azlin), { signal });
   }
   deleteVm(name, signal) {
     return deleteVm(this.azlin, name, { signal });
@@ -54906,10 +54916,18 @@ async function decide(deps, vm2, request, now, explicit) {
     );
   }
   const age = ageHoursOf(vm2, now);
+  let idleReason = null;
   if (!explicit) {
     const limit = request.olderThanHours ?? vm2.ttlHours;
     if (age === null) return result(vm2, vm2.name, "skipped", "creation time unknown", now);
-    if (age < limit) return result(vm2, vm2.name, "skipped", `${hours(age)}, younger than ${limit} h`, now);
+    if (age < limit) {
+      const idle = request.idleMinutes !== void 0 ? await idleMinutesOf(deps, vm2, age, now) : null;
+      if (idle === null || idle < (request.idleMinutes ?? 0)) {
+        const idleNote = idle === null ? "" : `, idle ${Math.floor(idle)} min`;
+        return result(vm2, vm2.name, "skipped", `${hours(age)}, younger than ${limit} h${idleNote}`, now);
+      }
+      idleReason = `idle ${Math.floor(idle)} min since its last run ended (\u2265 ${request.idleMinutes})`;
+    }
   }
   const busy = await busyStateOf(deps.fleet, vm2, deps.signal);
   if (busy.busy === "busy") {
@@ -54924,8 +54942,17 @@ async function decide(deps, vm2, request, now, explicit) {
       now
     );
   }
-  const why = explicit ? "named" : request.olderThanHours !== void 0 ? `${hours(age)} \u2265 ${request.olderThanHours} h` : `${hours(age)}, past its ${vm2.ttlHours} h ttl`;
+  const why = explicit ? "named" : idleReason ? idleReason : request.olderThanHours !== void 0 ? `${hours(age)} \u2265 ${request.olderThanHours} h` : `${hours(age)}, past its ${vm2.ttlHours} h ttl`;
   return { delete: why };
+}
+async function idleMinutesOf(deps, vm2, ageHours, now) {
+  if (!deps.fleet.lastRunEnd) return null;
+  try {
+    const last = await deps.fleet.lastRunEnd(vm2.name, deps.signal);
+    return last === null ? ageHours * 60 : (now.getTime() / 1e3 - last) / 60;
+  } catch {
+    return null;
+  }
 }
 async function cleanupVms(request, deps) {
   const now = deps.now ?? /* @__PURE__ */ new Date();
@@ -54965,6 +54992,7 @@ var cleanupVms2 = defineTool({
   input: {
     name: external_exports.string().min(1).optional().describe("Delete this VM (ours only)"),
     olderThanHours: external_exports.number().min(0).optional().describe("Delete our idle VMs older than this many hours"),
+    idleMinutes: external_exports.number().positive().optional().describe("Also delete our VMs with no run for this many minutes since the last one ended"),
     dryRun: external_exports.boolean().default(true).describe("Only report what would be deleted (default true)")
   },
   output: {
@@ -54990,7 +55018,12 @@ var cleanupVms2 = defineTool({
       );
     }
     const results = await cleanupVms(
-      { name: args.name, olderThanHours: args.olderThanHours, dryRun: args.dryRun },
+      {
+        name: args.name,
+        olderThanHours: args.olderThanHours,
+        idleMinutes: args.idleMinutes,
+        dryRun: args.dryRun
+      },
       { fleet: context.fleet(), signal }
     );
     const count2 = (a2) => results.filter((r) => r.action === a2).length;

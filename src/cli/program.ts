@@ -166,11 +166,18 @@ export function buildProgram(): Command {
       "delete our idle VMs older than this many hours",
       numberArg("--older-than"),
     )
+    .option(
+      "--idle-minutes <m>",
+      "also delete our VMs idle this long since their last run ended (default: $AMPLIHACK_REMOTE_IDLE_MINUTES)",
+      numberArg("--idle-minutes"),
+    )
     .option("--dry-run", "only show what would be deleted", false)
     .option("--json", "machine-readable output", false)
     .action(async (name: string | undefined, o) => {
+      const envIdle = Number(process.env.AMPLIHACK_REMOTE_IDLE_MINUTES);
       process.exitCode = await cleanupCommand(name, {
         olderThan: o.olderThan,
+        idleMinutes: o.idleMinutes ?? (Number.isFinite(envIdle) && envIdle > 0 ? envIdle : undefined),
         dryRun: o.dryRun,
         json: o.json,
       });

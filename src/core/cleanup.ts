@@ -1,6 +1,8 @@
 /**
  * The reaper: deletes our VMs, never anyone else's. Either one VM by name, or every VM of ours
- * older than a number of hours (default: past its own ttl tag) that no run is using. A VM whose
+ * older than a number of hours (default: past its own ttl tag) that no run is using, or (with
+ * idleMinutes) idle that long since its last run ended: a pool VM kept warm for reuse is not
+ * left billing for the rest of its ttl. A VM whose
  * busy-ness cannot be read is left alone unless named explicitly. Dry-run says what would go.
  */
 import { ageHoursOf, busyStateOf, type FleetVm, mapLimit, type VmFleet } from "./vm-inventory.js";
@@ -8,6 +10,8 @@ import { ageHoursOf, busyStateOf, type FleetVm, mapLimit, type VmFleet } from ".
 export interface CleanupRequest {
   name?: string;
   olderThanHours?: number;
+  /** Also delete VMs of ours with no run for this many minutes since the last one ended. */
+  idleMinutes?: number;
   dryRun: boolean;
 }
 
@@ -69,10 +73,18 @@ async function decide(
     );
   }
   const age = ageHoursOf(vm, now);
+  let idleReason: string | null = null;
   if (!explicit) {
     const limit = request.olderThanHours ?? vm.ttlHours;
     if (age === null) return result(vm, vm.name, "skipped", "creation time unknown", now);
-    if (age < limit) return result(vm, vm.name, "skipped", `${hours(age)}, younger than ${limit} h`, now);
+    if (age < limit) {
+      const idle = request.idleMinutes !== undefined ? await idleMinutesOf(deps, vm, age, now) : null;
+      if (idle === null || idle < (request.idleMinutes ?? 0)) {
+        const idleNote = idle === null ? "" : `, idle ${Math.floor(idle)} min`;
+        return result(vm, vm.name, "skipped", `${hours(age)}, younger than ${limit} h${idleNote}`, now);
+      }
+      idleReason = `idle ${Math.floor(idle)} min since its last run ended (≥ ${request.idleMinutes})`;
+    }
   }
   const busy = await busyStateOf(deps.fleet, vm, deps.signal);
   if (busy.busy === "busy") {
@@ -89,10 +101,28 @@ async function decide(
   }
   const why = explicit
     ? "named"
-    : request.olderThanHours !== undefined
-      ? `${hours(age)} ≥ ${request.olderThanHours} h`
-      : `${hours(age)}, past its ${vm.ttlHours} h ttl`;
+    : idleReason
+      ? idleReason
+      : request.olderThanHours !== undefined
+        ? `${hours(age)} ≥ ${request.olderThanHours} h`
+        : `${hours(age)}, past its ${vm.ttlHours} h ttl`;
   return { delete: why };
+}
+
+/** Minutes since the VM's last run ended (or since it was created, if none ran); null if unknown. */
+async function idleMinutesOf(
+  deps: CleanupDeps,
+  vm: FleetVm,
+  ageHours: number,
+  now: Date,
+): Promise<number | null> {
+  if (!deps.fleet.lastRunEnd) return null;
+  try {
+    const last = await deps.fleet.lastRunEnd(vm.name, deps.signal);
+    return last === null ? ageHours * 60 : (now.getTime() / 1000 - last) / 60;
+  } catch {
+    return null;
+  }
 }
 
 export async function cleanupVms(request: CleanupRequest, deps: CleanupDeps): Promise<CleanupResult[]> {

@@ -36,6 +36,8 @@ export interface VmFleet {
   /** Throws when the VM cannot be reached. */
   readSlots(name: string, signal?: AbortSignal): Promise<FleetSlot[]>;
   deleteVm(name: string, signal?: AbortSignal): Promise<{ deleted: boolean; error?: string }>;
+  /** When the VM's last run ended (epoch seconds), null if none has; throws when unreachable. */
+  lastRunEnd?(name: string, signal?: AbortSignal): Promise<number | null>;
 }
 
 export type BusyState = "busy" | "free" | "unknown";

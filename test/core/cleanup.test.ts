@@ -2,6 +2,8 @@
  * The reaper deletes our VMs and only ours: by name, or past their ttl / older than H hours and
  * not busy; dry-run changes nothing. Through the real fleet and the fake azlin.
  */
+import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AzlinClient } from "../../src/azlin/client.js";
 import { cleanupCommand } from "../../src/cli/commands/cleanup.js";
@@ -156,5 +158,28 @@ describe("cleanupCommand", () => {
       ),
     ).toBe(2);
     expect(err).toContain("not both");
+  });
+
+  it("with idleMinutes, deletes a young pool VM idle since its last run ended, and keeps a recently used one", async () => {
+    fake.addVm({ name: "ours-idle", tags: ourTags(), createdAt: hoursAgo(3) });
+    fake.addVm({ name: "ours-recent", tags: ourTags(), createdAt: hoursAgo(3) });
+    fake.addVm({ name: "ours-never-ran", tags: ourTags(), createdAt: hoursAgo(2) });
+    const ended = (vm: string, run: string, minutesAgo: number) => {
+      const dir = join(fake.vmHome(vm), ".amplihack-remote", "runs", run);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "exit_code"), "0\n");
+      const t = Date.now() / 1000 - minutesAgo * 60;
+      utimesSync(join(dir, "exit_code"), t, t);
+    };
+    ended("ours-idle", "r1", 90);
+    ended("ours-idle", "r2", 75);
+    ended("ours-recent", "r3", 10);
+    const results = byName(await cleanupVms({ idleMinutes: 60, dryRun: false }, { fleet }));
+    expect(results["ours-idle"]).toMatchObject({ action: "deleted" });
+    expect(results["ours-idle"].reason).toMatch(/idle 7\d min since its last run ended/);
+    expect(results["ours-never-ran"]).toMatchObject({ action: "deleted" });
+    expect(results["ours-recent"]).toMatchObject({ action: "skipped" });
+    expect(results["ours-recent"].reason).toMatch(/idle 1\d min/);
+    expect(names()).toEqual(["ours-recent"]);
   });
 });

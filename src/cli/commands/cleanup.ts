@@ -25,7 +25,7 @@ export function formatCleanupTable(results: CleanupResult[], dryRun: boolean): s
 
 export async function cleanupCommand(
   name: string | undefined,
-  opts: { olderThan?: number; dryRun: boolean; json: boolean },
+  opts: { olderThan?: number; idleMinutes?: number; dryRun: boolean; json: boolean },
   deps: FleetCommandDeps = {},
 ): Promise<number> {
   const d = resolveFleetDeps(deps);
@@ -45,7 +45,7 @@ export async function cleanupCommand(
       );
     }
     const results = await cleanupVms(
-      { name, olderThanHours: opts.olderThan, dryRun: opts.dryRun },
+      { name, olderThanHours: opts.olderThan, idleMinutes: opts.idleMinutes, dryRun: opts.dryRun },
       { fleet: d.fleet, now: d.now, signal: d.signal },
     );
     d.stdout(

@@ -24,6 +24,11 @@ export const cleanupVms = defineTool({
   input: {
     name: z.string().min(1).optional().describe("Delete this VM (ours only)"),
     olderThanHours: z.number().min(0).optional().describe("Delete our idle VMs older than this many hours"),
+    idleMinutes: z
+      .number()
+      .positive()
+      .optional()
+      .describe("Also delete our VMs with no run for this many minutes since the last one ended"),
     dryRun: z.boolean().default(true).describe("Only report what would be deleted (default true)"),
   },
   output: {
@@ -50,7 +55,12 @@ export const cleanupVms = defineTool({
       );
     }
     const results = await cleanup(
-      { name: args.name, olderThanHours: args.olderThanHours, dryRun: args.dryRun },
+      {
+        name: args.name,
+        olderThanHours: args.olderThanHours,
+        idleMinutes: args.idleMinutes,
+        dryRun: args.dryRun,
+      },
       { fleet: context.fleet(), signal },
     );
     const count = (a: keyof typeof VERB) => results.filter((r) => r.action === a).length;

@@ -8,7 +8,7 @@ import type { FleetSlot, FleetVm, VmFleet } from "../../core/vm-inventory.js";
 import { mapLimit } from "../../core/vm-inventory.js";
 import { deleteVm } from "./delete-vm.js";
 import { AzlinMachine } from "./machine.js";
-import { DEFAULT_SLOT_POLICY, readSlots, type SlotPolicy } from "./slots.js";
+import { DEFAULT_SLOT_POLICY, readLastRunEnd, readSlots, type SlotPolicy } from "./slots.js";
 import { createdAtOf, isOurVm, TAG, ttlHoursOf } from "./tags.js";
 
 /** Names made by names.ts::makeVmName. */
@@ -50,6 +50,10 @@ export class AzlinFleet implements VmFleet {
   async readSlots(name: string, signal?: AbortSignal): Promise<FleetSlot[]> {
     const slots = await readSlots(new AzlinMachine(name, this.azlin), this.slots, { signal });
     return slots.map((s) => ({ slot: s.slot, runId: s.runId, stale: s.stale }));
+  }
+
+  lastRunEnd(name: string, signal?: AbortSignal): Promise<number | null> {
+    return readLastRunEnd(new AzlinMachine(name, this.azlin), { signal });
   }
 
   deleteVm(name: string, signal?: AbortSignal): Promise<{ deleted: boolean; error?: string }> {

@@ -193,3 +193,12 @@ export async function readSlots(
 
 /** A machine is busy when a live (not stale) run holds a slot. */
 export const isBusy = (slots: SlotState[]) => slots.some((s) => !s.stale);
+
+/** When the machine's most recent run ended (epoch seconds), or null when none has. */
+export async function readLastRunEnd(machine: Exec, options: ExecOptions = {}): Promise<number | null> {
+  const script = `stat -c %Y ${AREA}/runs/*/exit_code 2>/dev/null | sort -n | tail -n 1`;
+  const r = await machine.exec(script, { timeoutMs: 120_000, ...options });
+  if (r.exitCode !== 0) throw scriptFailed(machine, "read when the last run ended", r);
+  const epoch = Number(r.stdout.trim());
+  return r.stdout.trim() && Number.isFinite(epoch) ? epoch : null;
+}
