@@ -53553,6 +53553,8 @@ function toEntry(vm2, busy, now) {
     ...busy.note ? { busyNote: busy.note } : {},
     runIds: [.../* @__PURE__ */ new Set([...vm2.runIds, ...busy.slotRunIds])],
     hourlyCostUsd: vm2.hourlyCostUsd,
+    // Compute since creation at the list price: an estimate (a stopped VM stops compute billing).
+    accruedCostUsd: vm2.hourlyCostUsd === null || ageHours === null ? null : Math.round(vm2.hourlyCostUsd * ageHours * 100) / 100,
     howToReach: vm2.howToReach
   };
 }

@@ -65,6 +65,8 @@ export interface VmInventoryEntry {
   /** From the tags and from the slots held on the VM. */
   runIds: string[];
   hourlyCostUsd: number | null;
+  /** Estimated compute cost since the VM was created (hourly price × age). */
+  accruedCostUsd: number | null;
   howToReach: string;
 }
 
@@ -139,6 +141,11 @@ export function toEntry(
     ...(busy.note ? { busyNote: busy.note } : {}),
     runIds: [...new Set([...vm.runIds, ...busy.slotRunIds])],
     hourlyCostUsd: vm.hourlyCostUsd,
+    // Compute since creation at the list price: an estimate (a stopped VM stops compute billing).
+    accruedCostUsd:
+      vm.hourlyCostUsd === null || ageHours === null
+        ? null
+        : Math.round(vm.hourlyCostUsd * ageHours * 100) / 100,
     howToReach: vm.howToReach,
   };
 }

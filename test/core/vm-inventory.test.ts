@@ -93,10 +93,15 @@ describe("listOurVms", () => {
     expect(connects).not.toContain("someone-elses");
 
     const table = formatVmsTable(vms);
-    expect(table).toMatch(/^NAME\s+SIZE\s+REGION\s+AGE\s+STATE\s+BUSY\s+RUNS\s+COST\n/);
+    expect(table).toMatch(/^NAME\s+SIZE\s+REGION\s+AGE\s+STATE\s+BUSY\s+RUNS\s+COST\/H\s+SO FAR\n/);
     expect(table).toContain("(expired)");
     expect(table).toMatch(/ours-stopped .* \?\n/);
     expect(table).toContain("$0.19/h");
+    // Accrued estimate: hourly price × age, for every VM whose price and age are known.
+    const priced = vms.filter((v) => v.hourlyCostUsd !== null && v.ageHours !== null);
+    expect(priced.length).toBeGreaterThan(0);
+    for (const v of priced)
+      expect(v.accruedCostUsd).toBeCloseTo((v.hourlyCostUsd ?? 0) * (v.ageHours ?? 0), 1);
   });
 
   it("a VM named like ours but never tagged is listed as untagged", async () => {

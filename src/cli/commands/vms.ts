@@ -19,6 +19,7 @@ export function formatVmsTable(vms: VmInventoryEntry[]): string {
     vm.busy,
     vm.runIds.join(",") || "-",
     formatHourlyPrice(vm.hourlyCostUsd),
+    vm.accruedCostUsd === null ? "?" : `$${vm.accruedCostUsd.toFixed(2)}`,
   ]);
   const running = vms.filter((v) => v.powerState === "Running");
   const known = running.filter((v) => v.hourlyCostUsd !== null);
@@ -28,7 +29,7 @@ export function formatVmsTable(vms: VmInventoryEntry[]): string {
   const untagged = vms.some((v) => !v.tagged)
     ? "\n(untagged): named by amplihack-remote but never tagged; `amplihack-remote cleanup NAME` deletes it."
     : "";
-  return `${formatTable(["NAME", "SIZE", "REGION", "AGE", "STATE", "BUSY", "RUNS", "COST"], rows)}\n\n${footer}${untagged}`;
+  return `${formatTable(["NAME", "SIZE", "REGION", "AGE", "STATE", "BUSY", "RUNS", "COST/H", "SO FAR"], rows)}\n\n${footer}${untagged}`;
 }
 
 export async function vmsCommand(opts: { json: boolean }, deps: FleetCommandDeps = {}): Promise<number> {
