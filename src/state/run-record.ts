@@ -15,14 +15,8 @@ export const RUN_STATUSES = [
   "error",
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-export const FINISHED: readonly RunStatus[] = [
-  "succeeded",
-  "failed",
-  "timed-out",
-  "killed",
-  "blocked",
-  "error",
-];
+/** Every status but the two a run can still leave. */
+export const FINISHED: readonly RunStatus[] = RUN_STATUSES.filter((s) => s !== "pending" && s !== "running");
 
 export const runRecordSchema = z.object({
   id: z.string(),
