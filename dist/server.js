@@ -54187,14 +54187,7 @@ var RUN_STATUSES = [
   "blocked",
   "error"
 ];
-var FINISHED = [
-  "succeeded",
-  "failed",
-  "timed-out",
-  "killed",
-  "blocked",
-  "error"
-];
+var FINISHED = RUN_STATUSES.filter((s3) => s3 !== "pending" && s3 !== "running");
 var runRecordSchema = external_exports.object({
   id: external_exports.string(),
   repo: external_exports.string(),
@@ -58911,7 +58904,7 @@ async function followRun(machine, runId, progress, options) {
           "remote-failed",
           `Lost contact with ${machine.name} while the run was going (${err.message}). The run itself continues there.`,
           `Follow it later with \`amplihack-remote status ${runId}\` and \`amplihack-remote retrieve ${runId}\`.`,
-          { cause: lastError }
+          { cause: lastError, details: { resumable: true } }
         );
       }
     }
@@ -58919,7 +58912,8 @@ async function followRun(machine, runId, progress, options) {
       throw new RemoteError(
         "remote-failed",
         `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
-        `Check it with \`amplihack-remote status ${runId}\`.`
+        `Check it with \`amplihack-remote status ${runId}\`.`,
+        { details: { resumable: true } }
       );
     }
     await sleep(options.pollSeconds * 1e3, options.signal);
@@ -59396,6 +59390,13 @@ function formatSummary(s3) {
 
 // src/core/workflow/execute-run.ts
 var RELEASE_BOUND_MS = 10 * 6e4;
+var RETRYABLE_RETRIEVAL = [
+  "azlin-ssh",
+  "azlin-timeout",
+  "azlin-failed",
+  "transfer-failed",
+  "remote-failed"
+];
 var STOP_WAIT_MS = 12e4;
 function parseRunOptions(input2) {
   const parsed = runOptionsSchema.safeParse(input2);
@@ -59423,6 +59424,7 @@ async function executeRun(deps, input2, signal) {
   let failure2 = null;
   let cancelled = false;
   let release = null;
+  let handedOff = false;
   try {
     try {
       await followRun(machine, record2.id, progress, {
@@ -59441,6 +59443,13 @@ async function executeRun(deps, input2, signal) {
       retrieved = await retrieveRun({ machine, record: record2, runner: deps.runner, env: deps.env });
     } catch (err) {
       keep = true;
+      const e = asRemoteError(err);
+      if (RETRYABLE_RETRIEVAL.includes(e.code)) {
+        throw new RemoteError(e.code, `Retrieving the results failed: ${e.message}`, e.remedy, {
+          cause: err,
+          details: { resumable: true }
+        });
+      }
       throw err;
     }
     progress.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
@@ -59448,13 +59457,22 @@ async function executeRun(deps, input2, signal) {
   } catch (err) {
     failure2 = asRemoteError(err);
     if (failure2.code !== "usage") keep = true;
+    handedOff = failure2.details.resumable === true && !signal?.aborted;
   } finally {
-    progress.report("release", keep ? "keeping the machine" : "releasing the machine");
-    release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
-      deleted: false,
-      kept: true,
-      message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`
-    }));
+    if (handedOff) {
+      release = {
+        deleted: false,
+        kept: true,
+        message: `VM ${machine.name} keeps the run; follow it with \`amplihack-remote status ${record2.id}\` and bring it home with \`amplihack-remote retrieve ${record2.id}\`.`
+      };
+    } else {
+      progress.report("release", keep ? "keeping the machine" : "releasing the machine");
+      release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+        deleted: false,
+        kept: true,
+        message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`
+      }));
+    }
     if (release.kept && lease.created)
       warnings.push(
         `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`
@@ -59464,17 +59482,27 @@ async function executeRun(deps, input2, signal) {
   const remoteStatus2 = retrieved?.result.status;
   const status = cancelled ? "killed" : failure2 ? "error" : remoteStatus2 ?? "error";
   const recordStatus = status === "setup-failed" ? "failed" : status;
-  await deps.store.patchRun(record2.id, {
-    status: recordStatus,
-    exitCode: retrieved?.result.exitCode ?? null,
-    endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-    retrieved: retrieved !== null,
-    resultRefs: retrieved?.branches.map((b2) => b2.runRef) ?? [],
-    logsDir: retrieved?.logsDir ?? null,
-    vm: { name: machine.name, created: lease.created, deleted: release?.deleted ?? false },
-    error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : null,
-    driverPid: null
-  });
+  if (handedOff) {
+    await deps.store.patchRun(record2.id, {
+      status: "running",
+      detached: true,
+      autoRetrieve: true,
+      driverPid: null,
+      keepVm: options.keepVm,
+      error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : null
+    });
+  } else
+    await deps.store.patchRun(record2.id, {
+      status: recordStatus,
+      exitCode: retrieved?.result.exitCode ?? null,
+      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      retrieved: retrieved !== null,
+      resultRefs: retrieved?.branches.map((b2) => b2.runRef) ?? [],
+      logsDir: retrieved?.logsDir ?? null,
+      vm: { name: machine.name, created: lease.created, deleted: release?.deleted ?? false },
+      error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : null,
+      driverPid: null
+    });
   const branches = retrieved?.branches ?? [];
   return {
     runId: record2.id,
@@ -60042,6 +60070,7 @@ async function retrieveAndRelease(deps, record2, options = {}) {
   };
   await deps.store.patchRun(record2.id, {
     retrieved: true,
+    error: null,
     resultRefs: retrieved.branches.map((b2) => b2.runRef),
     logsDir: retrieved.logsDir,
     vm: record2.vm ? { ...record2.vm, deleted: record2.vm.deleted || Boolean(release?.deleted && lease.created) } : null,

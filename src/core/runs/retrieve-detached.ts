@@ -80,6 +80,7 @@ export async function retrieveAndRelease(
   };
   await deps.store.patchRun(record.id, {
     retrieved: true,
+    error: null,
     resultRefs: retrieved.branches.map((b) => b.runRef),
     logsDir: retrieved.logsDir,
     vm: record.vm

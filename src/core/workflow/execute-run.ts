@@ -19,6 +19,14 @@ import { startRun } from "./start-run.js";
 import { mergeHints, type RunSummary } from "./summary.js";
 
 const RELEASE_BOUND_MS = 10 * 60_000;
+/** Retrieval failures worth retrying later from the same machine (the results wait there). */
+const RETRYABLE_RETRIEVAL = [
+  "azlin-ssh",
+  "azlin-timeout",
+  "azlin-failed",
+  "transfer-failed",
+  "remote-failed",
+];
 const STOP_WAIT_MS = 120_000;
 
 export function parseRunOptions(input: RunOptionsInput): RunOptions {
@@ -52,6 +60,7 @@ export async function executeRun(
   let failure: RemoteError | null = null;
   let cancelled = false;
   let release: ReleaseOutcome | null = null;
+  let handedOff = false;
 
   try {
     try {
@@ -71,6 +80,13 @@ export async function executeRun(
       retrieved = await retrieveRun({ machine, record, runner: deps.runner, env: deps.env });
     } catch (err) {
       keep = true; // the commits exist only on the machine now: never delete it
+      const e = asRemoteError(err);
+      if (RETRYABLE_RETRIEVAL.includes(e.code)) {
+        throw new RemoteError(e.code, `Retrieving the results failed: ${e.message}`, e.remedy, {
+          cause: err,
+          details: { resumable: true },
+        });
+      }
       throw err;
     }
     progress.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
@@ -78,13 +94,24 @@ export async function executeRun(
   } catch (err) {
     failure = asRemoteError(err);
     if (failure.code !== "usage") keep = true;
+    // Contact lost while the run goes on, or results not fetched yet: the run becomes a detached
+    // one, still holding its VM and slot, for `status` and `retrieve` to finish from anywhere.
+    handedOff = failure.details.resumable === true && !signal?.aborted;
   } finally {
-    progress.report("release", keep ? "keeping the machine" : "releasing the machine");
-    release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
-      deleted: false,
-      kept: true,
-      message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`,
-    }));
+    if (handedOff) {
+      release = {
+        deleted: false,
+        kept: true,
+        message: `VM ${machine.name} keeps the run; follow it with \`amplihack-remote status ${record.id}\` and bring it home with \`amplihack-remote retrieve ${record.id}\`.`,
+      };
+    } else {
+      progress.report("release", keep ? "keeping the machine" : "releasing the machine");
+      release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+        deleted: false,
+        kept: true,
+        message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`,
+      }));
+    }
     if (release.kept && lease.created)
       warnings.push(
         `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`,
@@ -95,17 +122,27 @@ export async function executeRun(
   const remoteStatus = retrieved?.result.status;
   const status: RunSummary["status"] = cancelled ? "killed" : failure ? "error" : (remoteStatus ?? "error");
   const recordStatus: RunStatus = status === "setup-failed" ? "failed" : status;
-  await deps.store.patchRun(record.id, {
-    status: recordStatus,
-    exitCode: retrieved?.result.exitCode ?? null,
-    endedAt: new Date().toISOString(),
-    retrieved: retrieved !== null,
-    resultRefs: retrieved?.branches.map((b) => b.runRef) ?? [],
-    logsDir: retrieved?.logsDir ?? null,
-    vm: { name: machine.name, created: lease.created, deleted: release?.deleted ?? false },
-    error: failure ? { code: failure.code, message: failure.message, remedy: failure.remedy } : null,
-    driverPid: null,
-  });
+  if (handedOff) {
+    await deps.store.patchRun(record.id, {
+      status: "running",
+      detached: true,
+      autoRetrieve: true,
+      driverPid: null,
+      keepVm: options.keepVm,
+      error: failure ? { code: failure.code, message: failure.message, remedy: failure.remedy } : null,
+    });
+  } else
+    await deps.store.patchRun(record.id, {
+      status: recordStatus,
+      exitCode: retrieved?.result.exitCode ?? null,
+      endedAt: new Date().toISOString(),
+      retrieved: retrieved !== null,
+      resultRefs: retrieved?.branches.map((b) => b.runRef) ?? [],
+      logsDir: retrieved?.logsDir ?? null,
+      vm: { name: machine.name, created: lease.created, deleted: release?.deleted ?? false },
+      error: failure ? { code: failure.code, message: failure.message, remedy: failure.remedy } : null,
+      driverPid: null,
+    });
 
   const branches = retrieved?.branches ?? [];
   return {

@@ -94,7 +94,7 @@ export async function followRun(
           "remote-failed",
           `Lost contact with ${machine.name} while the run was going (${(err as Error).message}). The run itself continues there.`,
           `Follow it later with \`amplihack-remote status ${runId}\` and \`amplihack-remote retrieve ${runId}\`.`,
-          { cause: lastError },
+          { cause: lastError, details: { resumable: true } },
         );
       }
     }
@@ -103,6 +103,7 @@ export async function followRun(
         "remote-failed",
         `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
         `Check it with \`amplihack-remote status ${runId}\`.`,
+        { details: { resumable: true } },
       );
     }
     await sleep(options.pollSeconds * 1000, options.signal);
