@@ -59378,6 +59378,11 @@ function formatSummary(s3) {
       lines.push(`                also at ${b2.runRef.replace("refs/remotes/", "")}`);
     }
   }
+  if (s3.snapshotCommit && s3.branches.some((b2) => b2.status !== "unchanged")) {
+    lines.push(
+      `  Your uncommitted work went along as commit ${s3.snapshotCommit.slice(0, 8)} ("uncommitted work snapshot"), under the agent's commits: commit or stash your copy before merging.`
+    );
+  }
   if (s3.logsDir) lines.push(`  Logs: ${s3.logsDir}`);
   if (s3.release) lines.push(`  Machine: ${s3.release.message}`);
   for (const w2 of s3.warnings) lines.push(`  ! ${w2}`);
@@ -59386,6 +59391,9 @@ function formatSummary(s3) {
     for (const n2 of s3.next) lines.push(`    ${n2}`);
   }
   return lines.join("\n");
+}
+function snapshotCommitOf(shippedHeads) {
+  return shippedHeads.find((h2) => h2.ref.startsWith(WIP_REF_PREFIX))?.commit ?? null;
 }
 
 // src/core/workflow/execute-run.ts
@@ -59516,6 +59524,7 @@ async function executeRun(deps, input2, signal) {
     agentTail: retrieved?.agentTail ?? "",
     release,
     next: mergeHints(branches),
+    snapshotCommit: snapshotCommitOf(started.pkg.manifest.heads),
     warnings,
     error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0
   };
@@ -60066,6 +60075,7 @@ async function retrieveAndRelease(deps, record2, options = {}) {
     agentTail: retrieved.agentTail,
     release,
     next: mergeHints(retrieved.branches),
+    snapshotCommit: snapshotCommitOf(record2.shippedHeads),
     warnings
   };
   await deps.store.patchRun(record2.id, {

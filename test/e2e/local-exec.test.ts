@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RemoteError } from "../../src/core/errors.js";
+import { formatSummary } from "../../src/core/workflow/summary.js";
 import { executeRun, localDeps, localOptions } from "../support/local-run.js";
 import { cleanup, commitFile, git, makeRepo, tempDir, userStateHash, write } from "../support/repo.js";
 
@@ -65,6 +66,9 @@ describe("exec on the local target", () => {
       main?.commit,
     );
     expect(summary.next).toEqual(["git merge remote-exec/main"]);
+    // The summary says the snapshot of uncommitted work rides along under the agent's commits.
+    expect(summary.snapshotCommit).toBe(git(repo, "rev-parse", "remote-exec/main~1").trim());
+    expect(formatSummary(summary)).toContain(`went along as commit ${summary.snapshotCommit?.slice(0, 8)}`);
     // Logs landed per run, and the machine's run directory is gone.
     expect(readFileSync(join(summary.logsDir!, "agent.log"), "utf8")).toContain("done");
     expect(summary.logsDir).toBe(join(repo, ".claude/runtime/logs/remote", summary.runId));

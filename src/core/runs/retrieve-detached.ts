@@ -7,7 +7,7 @@ import type { RunRecord } from "../../state/run-record.js";
 import { asRemoteError, RemoteError } from "../errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { retrieveRun } from "../workflow/retrieve-run.js";
-import { mergeHints, type RunSummary } from "../workflow/summary.js";
+import { mergeHints, type RunSummary, snapshotCommitOf } from "../workflow/summary.js";
 import { attachLease, loadRun, refreshRun } from "./refresh-run.js";
 
 export async function retrieveDetached(
@@ -76,6 +76,7 @@ export async function retrieveAndRelease(
     agentTail: retrieved.agentTail,
     release,
     next: mergeHints(retrieved.branches),
+    snapshotCommit: snapshotCommitOf(record.shippedHeads),
     warnings,
   };
   await deps.store.patchRun(record.id, {

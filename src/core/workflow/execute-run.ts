@@ -16,7 +16,7 @@ import type { WorkflowDeps } from "./deps.js";
 import { followRun } from "./follow-run.js";
 import { type Retrieved, retrieveRun } from "./retrieve-run.js";
 import { startRun } from "./start-run.js";
-import { mergeHints, type RunSummary } from "./summary.js";
+import { mergeHints, type RunSummary, snapshotCommitOf } from "./summary.js";
 
 const RELEASE_BOUND_MS = 10 * 60_000;
 /** Retrieval failures worth retrying later from the same machine (the results wait there). */
@@ -157,6 +157,7 @@ export async function executeRun(
     agentTail: retrieved?.agentTail ?? "",
     release,
     next: mergeHints(branches),
+    snapshotCommit: snapshotCommitOf(started.pkg.manifest.heads),
     warnings,
     error: failure ? { code: failure.code, message: failure.message, remedy: failure.remedy } : undefined,
   };

@@ -2,6 +2,7 @@
  * The honest end of a run: what happened, what came back, where it is, and what to type next.
  */
 import type { BranchResult } from "../../git/integrate.js";
+import { WIP_REF_PREFIX } from "../../git/wip-snapshot.js";
 import type { ReleaseOutcome } from "../../targets/types.js";
 
 export interface RunSummary {
@@ -17,6 +18,8 @@ export interface RunSummary {
   release: ReleaseOutcome | null;
   /** Commands that merge the results, one per branch with new commits. */
   next: string[];
+  /** The snapshot commit of the user's uncommitted work the agent started from, if any. */
+  snapshotCommit?: string | null;
   warnings: string[];
   error?: { code: string; message: string; remedy: string };
 }
@@ -60,6 +63,11 @@ export function formatSummary(s: RunSummary): string {
       lines.push(`                also at ${b.runRef.replace("refs/remotes/", "")}`);
     }
   }
+  if (s.snapshotCommit && s.branches.some((b) => b.status !== "unchanged")) {
+    lines.push(
+      `  Your uncommitted work went along as commit ${s.snapshotCommit.slice(0, 8)} ("uncommitted work snapshot"), under the agent's commits: commit or stash your copy before merging.`,
+    );
+  }
   if (s.logsDir) lines.push(`  Logs: ${s.logsDir}`);
   if (s.release) lines.push(`  Machine: ${s.release.message}`);
   for (const w of s.warnings) lines.push(`  ! ${w}`);
@@ -68,4 +76,9 @@ export function formatSummary(s: RunSummary): string {
     for (const n of s.next) lines.push(`    ${n}`);
   }
   return lines.join("\n");
+}
+
+/** The WIP snapshot commit among the shipped heads (see git/wip-snapshot.ts), or null. */
+export function snapshotCommitOf(shippedHeads: { ref: string; commit: string }[]): string | null {
+  return shippedHeads.find((h) => h.ref.startsWith(WIP_REF_PREFIX))?.commit ?? null;
 }
