@@ -1,0 +1,476 @@
+/**
+ * Issue 7, the fault-injection matrix: one test per cell, through the fake azlin, asserting for
+ * each fault the documented outcome (status or RemoteError code and exit code), what the user is
+ * told (message and remedy say what to do), the run record, that no VM is left untracked and that
+ * no commit is lost. Facets where the code falls short are kept as `it.fails` next to their cell,
+ * fed by what the cell observed, so the cell's own assertions stay guarded.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { AzlinClient } from "../../src/azlin/client.js";
+import { exitCodeFor } from "../../src/cli/commands/exec.js";
+import { cleanupVms } from "../../src/core/cleanup.js";
+import { ExitCode, RemoteError } from "../../src/core/errors.js";
+import type { RunOptionsInput } from "../../src/core/options.js";
+import type { ProgressEvent } from "../../src/core/progress.js";
+import { retrieveDetached } from "../../src/core/runs/retrieve-detached.js";
+import { runStatus } from "../../src/core/runs/run-status.js";
+import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
+import { executeRun } from "../../src/core/workflow/execute-run.js";
+import { formatSummary, type RunSummary } from "../../src/core/workflow/summary.js";
+import { runDir } from "../../src/remote/protocol.js";
+import type { RunRecord } from "../../src/state/run-record.js";
+import { AzlinFleet } from "../../src/targets/azlin/fleet.js";
+import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
+import type { FakeAzlin } from "../support/fake-azlin.js";
+import { RECORDING_AGENT } from "../support/local-run.js";
+import { git, userStateHash } from "../support/repo.js";
+import { sshdForTests } from "../support/sshd.js";
+
+const sshd = await sshdForTests();
+
+// Agents this file needs beyond the recording agent's modes, written to a temp dir (they ship
+// with the run, as any local --agent-command path does).
+const agentsDir = mkdtempSync(join(tmpdir(), "ar-fault-agents-"));
+/** Commits, pauses for the prompt's last word in seconds, commits again, exits 0. */
+const PAUSE_AGENT = join(agentsDir, "pause-agent.sh");
+writeFileSync(
+  PAUSE_AGENT,
+  `#!/usr/bin/env bash
+set -uo pipefail
+prompt=\${!#}
+secs=\${prompt##* }
+echo before >> notes.txt && git add notes.txt && git commit -q -m "before the pause"
+echo "pausing \${secs}s"
+sleep "$secs"
+echo after >> notes.txt && git add notes.txt && git commit -q -m "after the pause"
+echo "done pausing"
+`,
+  { mode: 0o755 },
+);
+/** Commits, then dies by SIGKILL: a crash, not a clean non-zero exit. */
+const CRASH_AGENT = join(agentsDir, "crash-agent.sh");
+writeFileSync(
+  CRASH_AGENT,
+  `#!/usr/bin/env bash
+echo crash > crash.txt && git add crash.txt && git commit -q -m "work before the crash"
+echo "about to crash"
+kill -KILL $$
+`,
+  { mode: 0o755 },
+);
+
+afterAll(async () => {
+  await sshd?.stop();
+  rmSync(agentsDir, { recursive: true, force: true });
+});
+
+const options = (prompt: string, extra: Partial<RunOptionsInput> = {}): RunOptionsInput => ({
+  command: "auto",
+  prompt,
+  target: "azlin",
+  agentCommand: [RECORDING_AGENT],
+  ...extra,
+});
+
+async function rejection(p: Promise<unknown>): Promise<RemoteError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(RemoteError);
+    return err as RemoteError;
+  }
+  throw new Error("expected the run to be rejected");
+}
+
+/**
+ * Every VM the fake holds is recorded, not deleted, by some run (so `status`, `vms` and `cleanup`
+ * can find it); every name in `gone` is really gone.
+ */
+async function expectNoUntrackedVm(fake: FakeAzlin, deps: WorkflowDeps, gone: string[] = []) {
+  const runs = Object.values((await deps.store.read()).runs);
+  const tracked = runs.filter((r) => r.vm && !r.vm.deleted).map((r) => r.vm!.name);
+  for (const name of Object.keys(fake.state().vms)) expect(tracked).toContain(name);
+  for (const name of gone) expect(fake.vm(name)).toBeUndefined();
+}
+
+/** Subjects of the commits under remote-exec/<run>/<branch>, newest first ([] when absent). */
+function commitsHome(repo: string, runId: string, branch = "main"): string[] {
+  const ref = `refs/remotes/remote-exec/${runId}/${branch}`;
+  try {
+    return git(repo, "log", "--format=%s", ref, "^main").trim().split("\n").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** Subjects of the commits the run made that are still only on the VM (its workspace). */
+function commitsOnVm(fake: FakeAzlin, repo: string, vm: string, runId: string): string[] {
+  const ws = join(fake.vmHome(vm), runDir(runId), "workspace");
+  if (!existsSync(ws)) return [];
+  const shipped = git(repo, "rev-parse", "main").trim();
+  // In ssh mode the workspace belongs to the VM's own Unix user.
+  return git(ws, "-c", "safe.directory=*", "log", "--format=%s", "HEAD", `^${shipped}`)
+    .trim()
+    .split("\n")
+    .filter(Boolean);
+}
+
+/** Calls `fire` once, on the first progress event that matches. */
+function onFirst(deps: WorkflowDeps, match: (e: ProgressEvent) => boolean, fire: (e: ProgressEvent) => void) {
+  const seen: ProgressEvent[] = [];
+  let fired = false;
+  deps.onProgress = (e) => {
+    seen.push(e);
+    if (!fired && match(e)) {
+      fired = true;
+      fire(e);
+    }
+  };
+  return { seen, fired: () => fired };
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 30_000, what = "condition") {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} not met within ${ms} ms`);
+}
+
+const runExitCode = (s: RunSummary) => exitCodeFor(s.status, s.error?.code);
+const subcommands = (fake: FakeAzlin) => fake.argvs().map((a) => a[0]);
+
+/**
+ * A known bug's assertion: `it.fails` so the suite stays green while the bug is there (and turns
+ * red once it is fixed, to be promoted into its cell). FAULT_MATRIX_BUGS=1 runs them as plain
+ * tests, to read how they fail.
+ */
+const bug = process.env.FAULT_MATRIX_BUGS ? it : it.fails;
+
+/** What a cell saw, for the `it.fails` facets next to it (tests in a file run in order). */
+const observed = new Map<string, unknown>();
+function seen<T>(key: string): T {
+  if (!observed.has(key)) throw new Error(`the cell that observes ${key} did not get that far`);
+  return observed.get(key) as T;
+}
+
+describe("fault matrix: provisioning and release (direct)", () => {
+  const { test, setup } = useAzlinRuns({ ssh: null, skip: false });
+
+  test("1. quota: fails fast with azlin's explanation, no VM, record error", async () => {
+    const { fake, repo, deps } = await setup();
+    const before = userStateHash(repo);
+    fake.setFaults("new:quota");
+    const e = await rejection(executeRun(deps, options("never runs")));
+
+    expect(e.code).toBe("azlin-quota");
+    expect(e.exitCode).toBe(ExitCode.target);
+    expect(e.message).toContain("Quota exceeded");
+    expect(e.remedy).toMatch(/smaller --vm-size|another --region|quota increase/);
+    // Fails fast: one `new`, nothing afterwards to look for a VM that cannot exist.
+    expect(subcommands(fake).filter((s) => s === "new")).toHaveLength(1);
+    expect(subcommands(fake).slice(subcommands(fake).indexOf("new") + 1)).toEqual([]);
+    expect(fake.state().vms).toEqual({});
+
+    const runs = Object.values((await deps.store.read()).runs);
+    expect(runs).toHaveLength(1);
+    const [record] = runs;
+    expect(record.status).toBe("error");
+    expect(record.error).toMatchObject({ code: "azlin-quota" });
+    expect(record.error?.remedy).toBe(e.remedy);
+    expect(record.startedAt).toBeNull();
+    await expectNoUntrackedVm(fake, deps);
+    expect(userStateHash(repo)).toBe(before);
+    observed.set("quota.recordVm", record.vm);
+  });
+
+  bug(
+    "1b. BUG: after a quota failure the record still claims a created, undeleted VM that never existed (start-run.ts catch ignores the error's vmExists/vmDeleted details)",
+    () => {
+      const vm = seen<RunRecord["vm"]>("quota.recordVm");
+      // Coherent: no VM on record, or one marked as not (or no longer) there.
+      expect(vm === null || vm.deleted || !vm.created).toBe(true);
+    },
+  );
+
+  test("2. create timed out but the VM exists: found, used, the run succeeds and deletes it", async () => {
+    const { fake, repo, deps } = await setup();
+    const before = userStateHash(repo);
+    fake.setFaults("new:timeout");
+    const progress = onFirst(
+      deps,
+      () => false,
+      () => {},
+    );
+    const summary = await executeRun(deps, options("after a slow create"));
+
+    expect(summary.error).toBeUndefined();
+    expect(summary.status).toBe("succeeded");
+    expect(runExitCode(summary)).toBe(ExitCode.ok);
+    expect(progress.seen.map((e) => e.message).join("\n")).toContain("exists and is running: using it");
+    expect(subcommands(fake)).toEqual(expect.arrayContaining(["new", "show", "tag", "kill"]));
+    expect(summary.release).toMatchObject({ deleted: true, kept: false });
+    const record = await deps.store.getRun(summary.runId);
+    expect(record).toMatchObject({ status: "succeeded", retrieved: true, error: null });
+    expect(record?.vm).toEqual({ name: summary.vm, created: true, deleted: true });
+    await expectNoUntrackedVm(fake, deps, [summary.vm!]);
+    expect(commitsHome(repo, summary.runId)).toEqual(["agent commit"]);
+    expect(userStateHash(repo)).toBe(before);
+  });
+
+  test("7. delete fails at release: the summary says it may still be billing and how to delete it", async () => {
+    const { fake, repo, deps } = await setup();
+    const before = userStateHash(repo);
+    fake.setFaults("kill:timeout");
+    const summary = await executeRun(deps, options("work then a failing delete"));
+
+    // The run itself succeeded and its work is home; only the delete failed.
+    expect(summary.status).toBe("succeeded");
+    expect(runExitCode(summary)).toBe(ExitCode.ok);
+    expect(commitsHome(repo, summary.runId)).toEqual(["agent commit"]);
+    const name = summary.vm!;
+    expect(summary.release).toMatchObject({ deleted: false });
+    const text = formatSummary(summary);
+    expect(text).toContain("may still be billing");
+    expect(text).toContain(`amplihack-remote cleanup ${name}`);
+    expect(text).toContain(`azlin kill ${name} --force`);
+    expect(fake.vm(name)).toBeDefined();
+    const record = await deps.store.getRun(summary.runId);
+    expect(record?.status).toBe("succeeded");
+    expect(record?.vm).toEqual({ name, created: true, deleted: false });
+    await expectNoUntrackedVm(fake, deps);
+    expect(userStateHash(repo)).toBe(before);
+
+    // What the summary says to do works once Azure behaves again.
+    fake.setFaults("");
+    const fleet = new AzlinFleet(
+      new AzlinClient({ env: { ...fake.env, AMPLIHACK_REMOTE_RG: "amplihack-test-rg" } }),
+    );
+    const results = await cleanupVms({ name, dryRun: false }, { fleet });
+    expect(results).toEqual([expect.objectContaining({ name, action: "deleted" })]);
+    expect(fake.vm(name)).toBeUndefined();
+  });
+});
+
+describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mode)", (mode) => {
+  const { test, setup } = useAzlinRuns(mode);
+  const fails = mode.skip ? it.skip : bug;
+  const key = (k: string) => `${mode.mode}.${k}`;
+
+  test("3a. a transient upload failure is retried and the run succeeds", async () => {
+    const { fake, repo, deps } = await setup();
+    const before = userStateHash(repo);
+    fake.setFaults("cp:transient:1");
+    const summary = await executeRun(deps, options("despite a hiccup"));
+
+    expect(summary.error).toBeUndefined();
+    expect(summary.status).toBe("succeeded");
+    // The failed copy, its retry, and the results download.
+    expect(subcommands(fake).filter((s) => s === "cp")).toHaveLength(3);
+    expect(summary.release).toMatchObject({ deleted: true });
+    const record = await deps.store.getRun(summary.runId);
+    expect(record?.status).toBe("succeeded");
+    expect(record?.vm).toEqual({ name: summary.vm, created: true, deleted: true });
+    await expectNoUntrackedVm(fake, deps, [summary.vm!]);
+    expect(commitsHome(repo, summary.runId)).toEqual(["agent commit"]);
+    expect(userStateHash(repo)).toBe(before);
+  });
+
+  test("3b. a permanent upload failure: a clear error, the VM this run made is deleted, record error", async () => {
+    const { fake, repo, deps } = await setup();
+    const before = userStateHash(repo);
+    fake.setFaults("cp:fail");
+    const e = await rejection(executeRun(deps, options("never uploaded")));
+
+    expect(e.code).toBe("transfer-failed");
+    expect(e.exitCode).toBe(ExitCode.target);
+    expect(e.message).toMatch(/Uploading .* failed after 3 attempt\(s\)/);
+    expect(e.message).toContain("scp failed");
+    expect(e.remedy).toMatch(/retry/i);
+    expect(subcommands(fake).filter((s) => s === "cp")).toHaveLength(3);
+
+    const [record] = Object.values((await deps.store.read()).runs);
+    expect(record.status).toBe("error");
+    expect(record.error).toMatchObject({ code: "transfer-failed" });
+    expect(record.startedAt).toBeNull();
+    expect(record.vm).toMatchObject({ created: true, deleted: true });
+    await expectNoUntrackedVm(fake, deps, [record.vm!.name]);
+    expect(fake.state().vms).toEqual({});
+    expect(userStateHash(repo)).toBe(before);
+    observed.set(key("uploadFail.error"), { message: e.message, remedy: e.remedy, vm: record.vm!.name });
+  });
+
+  fails(
+    "3c. BUG: the upload error sends the user to a VM it already deleted (`azlin connect <vm> -- df -h`) and never says it was deleted (start-run.ts rethrows the transfer error unchanged after release)",
+    () => {
+      const { message, remedy } = seen<{ message: string; remedy: string }>(key("uploadFail.error"));
+      expect(`${message}\n${remedy}`).toMatch(/deleted/i);
+    },
+  );
+
+  test("4a. ssh 255 while starting the agent: a clear error, the VM is deleted, record error", async () => {
+    const { fake, repo, deps } = await setup();
+    const before = userStateHash(repo);
+    const trigger = onFirst(
+      deps,
+      (e) => e.stage === "execute",
+      () => fake.setFaults("connect:ssh255"),
+    );
+    const e = await rejection(executeRun(deps, options("never starts")));
+    expect(trigger.fired()).toBe(true);
+
+    expect(e.code).toBe("azlin-ssh");
+    expect(e.exitCode).toBe(ExitCode.target);
+    expect(e.message).toMatch(/ssh to VM amplihack-\S+ failed \(exit 255\)/);
+    expect(e.remedy).toMatch(/retry/);
+    const [record] = Object.values((await deps.store.read()).runs);
+    expect(record.status).toBe("error");
+    expect(record.error).toMatchObject({ code: "azlin-ssh" });
+    expect(record.startedAt).toBeNull();
+    expect(record.vm).toMatchObject({ created: true, deleted: true });
+    await expectNoUntrackedVm(fake, deps, [record.vm!.name]);
+    expect(userStateHash(repo)).toBe(before);
+  });
+
+  test("4b. ssh 255 while following: the run goes on on the VM, which is kept; the summary says how to follow it; status brings it home later", async () => {
+    const { fake, repo, deps, makeDeps } = await setup();
+    const before = userStateHash(repo);
+    const trigger = onFirst(
+      deps,
+      (e) => e.stage === "execute" && /^(starting|setup|running) /.test(e.message),
+      () => fake.setFaults("connect:ssh255"),
+    );
+    const summary = await executeRun(deps, options("pause 3", { agentCommand: [PAUSE_AGENT] }));
+    expect(trigger.fired()).toBe(true);
+    const { runId } = summary;
+    const name = summary.vm!;
+
+    expect(summary.status).toBe("error");
+    expect(summary.error?.code).toBe("remote-failed");
+    expect(runExitCode(summary)).toBe(ExitCode.target);
+    expect(summary.error?.message).toContain(`Lost contact with ${name}`);
+    expect(summary.error?.message).toContain("continues there");
+    expect(summary.error?.remedy).toContain(`amplihack-remote status ${runId}`);
+    expect(summary.error?.remedy).toContain(`amplihack-remote retrieve ${runId}`);
+    expect(summary.release).toMatchObject({ deleted: false, kept: true });
+    expect(formatSummary(summary)).toContain(`amplihack-remote retrieve ${runId}`);
+    expect(summary.warnings.join("\n")).toContain("still running (and billing)");
+    expect(fake.vm(name)).toBeDefined();
+    // Handed to the detached path: still running as far as the record knows, VM held.
+    const record = await deps.store.getRun(runId);
+    expect(record).toMatchObject({ status: "running", detached: true, retrieved: false });
+    expect(record?.vm).toEqual({ name, created: true, deleted: false });
+    await expectNoUntrackedVm(fake, deps);
+    expect(commitsHome(repo, runId)).toEqual([]);
+
+    // The run went on without us and finished on the VM; nothing of it is lost.
+    fake.setFaults("");
+    const exitFile = join(fake.vmHome(name), runDir(runId), "exit_code");
+    await until(() => existsSync(exitFile), 30_000, "the run to finish on the VM");
+    expect(commitsOnVm(fake, repo, name, runId)).toEqual(["after the pause", "before the pause"]);
+
+    // Another process: status sees it finished, brings it home and releases the VM.
+    const later = makeDeps();
+    const [entry] = await runStatus(later, runId);
+    expect(entry.record).toMatchObject({ status: "succeeded", retrieved: true, error: null });
+    expect(entry.retrievedNow?.release).toMatchObject({ deleted: true });
+    expect(commitsHome(repo, runId)).toEqual(["after the pause", "before the pause"]);
+    expect(entry.record.vm).toEqual({ name, created: true, deleted: true });
+    // retrieve afterwards is idempotent.
+    expect((await retrieveDetached(later, runId)).status).toBe("succeeded");
+    await expectNoUntrackedVm(fake, later, [name]);
+    expect(userStateHash(repo)).toBe(before);
+  });
+
+  test("4c. ssh 255 during retrieval: the VM is kept, no commit lost; retrieve brings them home once ssh is back", async () => {
+    const { fake, repo, deps } = await setup();
+    const before = userStateHash(repo);
+    const trigger = onFirst(
+      deps,
+      (e) => e.stage === "retrieve",
+      () => fake.setFaults("connect:ssh255"),
+    );
+    const summary = await executeRun(deps, options("lost at the end"));
+    expect(trigger.fired()).toBe(true);
+    const { runId } = summary;
+    const name = summary.vm!;
+
+    expect(summary.status).toBe("error");
+    expect(summary.error?.code).toBe("azlin-ssh");
+    expect(runExitCode(summary)).toBe(ExitCode.target);
+    expect(summary.error?.message).toContain("Retrieving the results failed");
+    expect(summary.error?.message).toContain("exit 255");
+    expect(summary.release).toMatchObject({ deleted: false, kept: true });
+    const text = formatSummary(summary);
+    expect(text).toContain(`amplihack-remote retrieve ${runId}`);
+    expect(text).toContain(`azlin connect ${name}`);
+    expect(fake.vm(name)).toBeDefined();
+    const record = await deps.store.getRun(runId);
+    expect(record).toMatchObject({ status: "running", detached: true, retrieved: false });
+    expect(record?.vm).toEqual({ name, created: true, deleted: false });
+    await expectNoUntrackedVm(fake, deps);
+    // Not home, not lost: the commit is on the kept VM.
+    expect(commitsHome(repo, runId)).toEqual([]);
+    expect(commitsOnVm(fake, repo, name, runId)).toEqual(["agent commit"]);
+
+    fake.setFaults("");
+    const home = await retrieveDetached(deps, runId);
+    expect(home.status).toBe("succeeded");
+    expect(commitsHome(repo, runId)).toEqual(["agent commit"]);
+    expect(home.release).toMatchObject({ deleted: true });
+    const after = await deps.store.getRun(runId);
+    expect(after).toMatchObject({ status: "succeeded", retrieved: true, error: null });
+    expect(after?.vm).toEqual({ name, created: true, deleted: true });
+    await expectNoUntrackedVm(fake, deps, [name]);
+    expect(userStateHash(repo)).toBe(before);
+  });
+
+  test("5. the agent crashes: failed with its exit code, its commit and logs home, the VM kept", async () => {
+    const { fake, repo, deps } = await setup();
+    const before = userStateHash(repo);
+    const summary = await executeRun(deps, options("crash", { agentCommand: [CRASH_AGENT] }));
+    const name = summary.vm!;
+
+    expect(summary.status).toBe("failed");
+    expect(summary.exitCode).toBe(137);
+    expect(runExitCode(summary)).toBe(ExitCode.runFailed);
+    expect(summary.error).toBeUndefined();
+    expect(commitsHome(repo, summary.runId)).toEqual(["work before the crash"]);
+    expect(summary.logsDir).not.toBeNull();
+    expect(readFileSync(join(summary.logsDir!, "agent.log"), "utf8")).toContain("about to crash");
+    expect(summary.agentTail).toContain("about to crash");
+    expect(summary.release).toMatchObject({ deleted: false, kept: true });
+    expect(summary.warnings.join("\n")).toContain(`azlin connect ${name}`);
+    expect(fake.vm(name)).toBeDefined();
+    const record = await deps.store.getRun(summary.runId);
+    expect(record).toMatchObject({ status: "failed", exitCode: 137, retrieved: true, error: null });
+    expect(record?.logsDir).toBe(summary.logsDir);
+    expect(record?.vm).toEqual({ name, created: true, deleted: false });
+    await expectNoUntrackedVm(fake, deps);
+    expect(userStateHash(repo)).toBe(before);
+  });
+
+  test("6. timeout: timed-out, the partial commit home, the VM kept", async () => {
+    const { fake, repo, deps } = await setup({ AMPLIHACK_REMOTE_TIMEOUT_SECONDS: "3" });
+    const before = userStateHash(repo);
+    const summary = await executeRun(deps, options("slow task"));
+    const name = summary.vm!;
+
+    expect(summary.status).toBe("timed-out");
+    expect(summary.exitCode).toBe(124);
+    expect(runExitCode(summary)).toBe(ExitCode.timedOut);
+    expect(commitsHome(repo, summary.runId)).toEqual(["partial work before the timeout"]);
+    expect(summary.release).toMatchObject({ deleted: false, kept: true });
+    expect(summary.warnings.join("\n")).toContain(`azlin connect ${name}`);
+    expect(fake.vm(name)).toBeDefined();
+    const record = await deps.store.getRun(summary.runId);
+    expect(record).toMatchObject({ status: "timed-out", exitCode: 124, retrieved: true });
+    expect(record?.vm).toEqual({ name, created: true, deleted: false });
+    await expectNoUntrackedVm(fake, deps);
+    expect(userStateHash(repo)).toBe(before);
+  });
+});
