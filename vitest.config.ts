@@ -16,6 +16,8 @@ export default defineConfig({
       GIT_COMMITTER_EMAIL: "test@example.invalid",
       GIT_CONFIG_GLOBAL: "/dev/null",
       GIT_CONFIG_NOSYSTEM: "1",
+      // Code that falls back to the default state directory never writes into the developer's.
+      AMPLIHACK_REMOTE_STATE_DIR: "/tmp/amplihack-remote-test-state",
     },
   },
 });

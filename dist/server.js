@@ -54311,6 +54311,16 @@ var StateStore = class {
       return next;
     });
   }
+  /** Notes in every run record on `vmName` that the VM is gone (the reaper deleted it). */
+  async markVmDeleted(vmName) {
+    const known = Object.values((await this.read()).runs).some((r) => r.vm?.name === vmName && !r.vm.deleted);
+    if (!known) return;
+    await this.update((s3) => {
+      for (const r of Object.values(s3.runs)) {
+        if (r.vm?.name === vmName && !r.vm.deleted) r.vm = { ...r.vm, deleted: true };
+      }
+    });
+  }
   async corrupt(reason) {
     const backup = `${this.file}.corrupt-${Date.now()}`;
     await copyFile(this.file, backup).catch(() => {
@@ -54966,6 +54976,8 @@ async function cleanupVms(request, deps) {
     if (request.dryRun) return result(vm2, vm2.name, "would-delete", verdict.delete, now);
     try {
       const outcome = await deps.fleet.deleteVm(vm2.name, deps.signal);
+      if (outcome.deleted) await deps.onDeleted?.(vm2.name).catch(() => {
+      });
       return outcome.deleted ? result(vm2, vm2.name, "deleted", verdict.delete, now) : result(vm2, vm2.name, "failed", outcome.error ?? "azlin kill did not delete it", now);
     } catch (err) {
       return result(vm2, vm2.name, "failed", err.message.split("\n")[0], now);
@@ -55019,7 +55031,7 @@ var cleanupVms2 = defineTool({
         idleMinutes: args.idleMinutes,
         dryRun: args.dryRun
       },
-      { fleet: context.fleet(), signal }
+      { fleet: context.fleet(), signal, onDeleted: (name) => context.deps().store.markVmDeleted(name) }
     );
     const count2 = (a2) => results.filter((r) => r.action === a2).length;
     const lines = results.map((r) => `${r.name}  ${VERB[r.action]}  ${r.reason}`);
@@ -59312,10 +59324,14 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
     return { record: running, lease, validated, pkg };
   } catch (err) {
     const e = err instanceof RemoteError ? err : null;
-    await deps.store.patchRun(runId, {
-      status: "error",
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null
+    const gone = e?.details.vm && (e.details.vmExists === false || e.details.vmDeleted === true);
+    await deps.store.update((state) => {
+      const r = state.runs[runId];
+      if (!r) return;
+      r.status = "error";
+      r.endedAt = r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
+      r.error = e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null;
+      if (gone && r.vm && r.vm.name === e?.details.vm) r.vm = { ...r.vm, deleted: true };
     });
     if (lease) {
       const outcome = await lease.release({ keep: options.keepVm }).catch(() => null);
@@ -59448,10 +59464,24 @@ async function executeRun(deps, input2, signal) {
     }
     progress.report("retrieve", "downloading logs and new commits");
     try {
-      retrieved = await retrieveRun({ machine, record: record2, runner: deps.runner, env: deps.env });
+      retrieved = await retrieveRun({
+        machine,
+        record: record2,
+        runner: deps.runner,
+        env: deps.env,
+        signal: cancelled ? void 0 : signal
+      });
     } catch (err) {
       keep = true;
       const e = asRemoteError(err);
+      if (signal?.aborted && !cancelled) {
+        throw new RemoteError(
+          "interrupted",
+          "Interrupted while bringing the results home; they wait on the machine.",
+          `Fetch them with \`amplihack-remote retrieve ${record2.id}\`.`,
+          { cause: err, details: { resumable: true } }
+        );
+      }
       if (RETRYABLE_RETRIEVAL.includes(e.code)) {
         throw new RemoteError(e.code, `Retrieving the results failed: ${e.message}`, e.remedy, {
           cause: err,
@@ -59465,7 +59495,7 @@ async function executeRun(deps, input2, signal) {
   } catch (err) {
     failure2 = asRemoteError(err);
     if (failure2.code !== "usage") keep = true;
-    handedOff = failure2.details.resumable === true && !signal?.aborted;
+    handedOff = failure2.details.resumable === true;
   } finally {
     if (handedOff) {
       release = {
@@ -59822,6 +59852,9 @@ async function refreshRun(deps, record2, signal) {
       }
     });
     return { record: patched, live: null, elapsedSeconds: null };
+  }
+  if (record2.status === "running" && !record2.detached && !driverAlive(record2.driverPid)) {
+    record2 = await deps.store.patchRun(record2.id, { detached: true, autoRetrieve: true, driverPid: null });
   }
   let live;
   try {

@@ -33,6 +33,8 @@ export interface CleanupDeps {
   signal?: AbortSignal;
   /** Deletions in flight at once. */
   concurrency?: number;
+  /** Told of each VM deleted, so run records can say their VM is gone. */
+  onDeleted?: (name: string) => Promise<void>;
 }
 
 const hours = (h: number | null) => (h === null ? "of unknown age" : `${h.toFixed(1)} h old`);
@@ -142,6 +144,7 @@ export async function cleanupVms(request: CleanupRequest, deps: CleanupDeps): Pr
     if (request.dryRun) return result(vm, vm.name, "would-delete", verdict.delete, now);
     try {
       const outcome = await deps.fleet.deleteVm(vm.name, deps.signal);
+      if (outcome.deleted) await deps.onDeleted?.(vm.name).catch(() => {});
       return outcome.deleted
         ? result(vm, vm.name, "deleted", verdict.delete, now)
         : result(vm, vm.name, "failed", outcome.error ?? "azlin kill did not delete it", now);

@@ -108,6 +108,17 @@ export class StateStore {
     });
   }
 
+  /** Notes in every run record on `vmName` that the VM is gone (the reaper deleted it). */
+  async markVmDeleted(vmName: string): Promise<void> {
+    const known = Object.values((await this.read()).runs).some((r) => r.vm?.name === vmName && !r.vm.deleted);
+    if (!known) return; // nothing to note, and no state file to create
+    await this.update((s) => {
+      for (const r of Object.values(s.runs)) {
+        if (r.vm?.name === vmName && !r.vm.deleted) r.vm = { ...r.vm, deleted: true };
+      }
+    });
+  }
+
   private async corrupt(reason: string): Promise<RemoteError> {
     const backup = `${this.file}.corrupt-${Date.now()}`;
     await copyFile(this.file, backup).catch(() => {});

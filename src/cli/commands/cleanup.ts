@@ -4,6 +4,7 @@
  */
 import { type CleanupResult, cleanupVms } from "../../core/cleanup.js";
 import { asRemoteError, ExitCode, RemoteError } from "../../core/errors.js";
+import { StateStore } from "../../state/store.js";
 import { type FleetCommandDeps, formatAge, formatTable, resolveFleetDeps } from "./fleet-deps.js";
 
 const VERB: Record<CleanupResult["action"], string> = {
@@ -46,7 +47,7 @@ export async function cleanupCommand(
     }
     const results = await cleanupVms(
       { name, olderThanHours: opts.olderThan, idleMinutes: opts.idleMinutes, dryRun: opts.dryRun },
-      { fleet: d.fleet, now: d.now, signal: d.signal },
+      { fleet: d.fleet, now: d.now, signal: d.signal, onDeleted: (vm) => new StateStore().markVmDeleted(vm) },
     );
     d.stdout(
       opts.json

@@ -76,7 +76,9 @@ export async function statusCommand(runId: string | undefined, opts: { json: boo
       j.retrieved ? "retrieved" : "",
       j.unreachable ? `unreachable: ${j.unreachable}` : "",
       e.retrieveError ? `retrieve failed: ${e.retrieveError}` : "",
-      j.error && j.status === "error" ? j.error.message : "",
+      j.error && (j.status === "error" || j.status === "running")
+        ? `${j.error.message} → ${j.error.remedy}`
+        : "",
     ].filter(Boolean);
     return `${j.runId}  ${j.status.padEnd(10)} ${elapsed.padStart(7)}  ${(j.vm ?? j.target).padEnd(28)} ${j.prompt.slice(0, 40).padEnd(40)} ${extra.join(", ")}`;
   });

@@ -90,6 +90,12 @@ export async function refreshRun(
     return { record: patched, live: null, elapsedSeconds: null };
   }
 
+  if (record.status === "running" && !record.detached && !driverAlive(record.driverPid)) {
+    // The `exec` that drove this run died (killed, crashed, laptop closed): the run itself goes
+    // on, so adopt it as a detached run, which `status` follows and brings home.
+    record = await deps.store.patchRun(record.id, { detached: true, autoRetrieve: true, driverPid: null });
+  }
+
   let live: RemoteStatus;
   try {
     const lease = await attachLease(deps, record);

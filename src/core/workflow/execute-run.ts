@@ -77,10 +77,25 @@ export async function executeRun(
     }
     progress.report("retrieve", "downloading logs and new commits");
     try {
-      retrieved = await retrieveRun({ machine, record, runner: deps.runner, env: deps.env });
+      // After a cancel the user's signal has fired already: retrieval then runs on its own.
+      retrieved = await retrieveRun({
+        machine,
+        record,
+        runner: deps.runner,
+        env: deps.env,
+        signal: cancelled ? undefined : signal,
+      });
     } catch (err) {
       keep = true; // the commits exist only on the machine now: never delete it
       const e = asRemoteError(err);
+      if (signal?.aborted && !cancelled) {
+        throw new RemoteError(
+          "interrupted",
+          "Interrupted while bringing the results home; they wait on the machine.",
+          `Fetch them with \`amplihack-remote retrieve ${record.id}\`.`,
+          { cause: err, details: { resumable: true } },
+        );
+      }
       if (RETRYABLE_RETRIEVAL.includes(e.code)) {
         throw new RemoteError(e.code, `Retrieving the results failed: ${e.message}`, e.remedy, {
           cause: err,
@@ -96,7 +111,7 @@ export async function executeRun(
     if (failure.code !== "usage") keep = true;
     // Contact lost while the run goes on, or results not fetched yet: the run becomes a detached
     // one, still holding its VM and slot, for `status` and `retrieve` to finish from anywhere.
-    handedOff = failure.details.resumable === true && !signal?.aborted;
+    handedOff = failure.details.resumable === true;
   } finally {
     if (handedOff) {
       release = {

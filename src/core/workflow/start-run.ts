@@ -147,10 +147,15 @@ export async function startRun(
     return { record: running, lease, validated, pkg };
   } catch (err) {
     const e = err instanceof RemoteError ? err : null;
-    await deps.store.patchRun(runId, {
-      status: "error",
-      endedAt: new Date().toISOString(),
-      error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null,
+    // A failed acquire says what became of the VM it named: never made, or made and deleted.
+    const gone = e?.details.vm && (e.details.vmExists === false || e.details.vmDeleted === true);
+    await deps.store.update((state) => {
+      const r = state.runs[runId];
+      if (!r) return;
+      r.status = "error";
+      r.endedAt = r.updatedAt = new Date().toISOString();
+      r.error = e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null;
+      if (gone && r.vm && r.vm.name === e?.details.vm) r.vm = { ...r.vm, deleted: true };
     });
     // The run never started: give the machine back now (deleting it only if we made it).
     if (lease) {

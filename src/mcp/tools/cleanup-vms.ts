@@ -61,7 +61,7 @@ export const cleanupVms = defineTool({
         idleMinutes: args.idleMinutes,
         dryRun: args.dryRun,
       },
-      { fleet: context.fleet(), signal },
+      { fleet: context.fleet(), signal, onDeleted: (name) => context.deps().store.markVmDeleted(name) },
     );
     const count = (a: keyof typeof VERB) => results.filter((r) => r.action === a).length;
     const lines = results.map((r) => `${r.name}  ${VERB[r.action]}  ${r.reason}`);
