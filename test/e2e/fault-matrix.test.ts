@@ -21,7 +21,6 @@ import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
 import { executeRun } from "../../src/core/workflow/execute-run.js";
 import { formatSummary, type RunSummary } from "../../src/core/workflow/summary.js";
 import { runDir } from "../../src/remote/protocol.js";
-import type { RunRecord } from "../../src/state/run-record.js";
 import { AzlinFleet } from "../../src/targets/azlin/fleet.js";
 import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
 import { startCli } from "../support/cli.js";
@@ -184,19 +183,11 @@ describe("fault matrix: provisioning and release (direct)", () => {
     expect(record.error).toMatchObject({ code: "azlin-quota" });
     expect(record.error?.remedy).toBe(e.remedy);
     expect(record.startedAt).toBeNull();
+    // The name was on record before `new`; the record now says no VM stands under it.
+    expect(record.vm).toMatchObject({ created: true, deleted: true });
     await expectNoUntrackedVm(fake, deps);
     expect(userStateHash(repo)).toBe(before);
-    observed.set("quota.recordVm", record.vm);
   });
-
-  bug(
-    "1b. BUG: after a quota failure the record still claims a created, undeleted VM that never existed (start-run.ts catch ignores the error's vmExists/vmDeleted details)",
-    () => {
-      const vm = seen<RunRecord["vm"]>("quota.recordVm");
-      // Coherent: no VM on record, or one marked as not (or no longer) there.
-      expect(vm === null || vm.deleted || !vm.created).toBe(true);
-    },
-  );
 
   test("2. create timed out but the VM exists: found, used, the run succeeds and deletes it", async () => {
     const { fake, repo, deps } = await setup();
@@ -258,18 +249,10 @@ describe("fault matrix: provisioning and release (direct)", () => {
     const [record] = Object.values((await deps.store.read()).runs);
     expect(record).toMatchObject({ status: "error", startedAt: null });
     expect(record.error).toMatchObject({ code: "azlin-ssh" });
-    expect(record.vm?.name).toBe(name);
+    expect(record.vm).toEqual({ name, created: true, deleted: true });
     await expectNoUntrackedVm(fake, deps, [name]);
     expect(userStateHash(repo)).toBe(before);
-    observed.set("unusable.recordVm", record.vm);
   });
-
-  bug(
-    "2c'. BUG: the record of a run whose unusable new VM was deleted still says deleted=false (start-run.ts catch ignores the error's vmDeleted detail)",
-    () => {
-      expect(seen<RunRecord["vm"]>("unusable.recordVm")?.deleted).toBe(true);
-    },
-  );
 
   test("7. delete fails at release: the summary says it may still be billing and how to delete it", async () => {
     const { fake, repo, deps } = await setup();
@@ -679,38 +662,43 @@ describe("fault matrix: signals during `exec` (CLI, direct)", () => {
   );
 
   test.each(["SIGINT", "SIGTERM"] as const)(
-    "8d. %s during retrieval: no commit lost, no VM left untracked, the record coherent",
+    "8d. %s during retrieval: exit 130, the results wait on the kept VM, and retrieve brings them home",
     async (sig) => {
       const { fake, repo, deps, exec, before } = await cli("cp:slow:2");
       const run = exec("quick task");
       await waitForOutput(run, /retrieve: /);
       run.child.kill(sig);
       const r = await run.done;
+      expect(r.code).toBe(ExitCode.interrupted);
       expect(r.stderr).toContain(`${sig}: stopping the run`);
+      await fakeProcessesGone(fake);
       const [record] = await runsOf(deps);
-      // Whatever the exit code says, the work is home or on a VM that is kept and on record.
-      const home = commitsHome(repo, record.id);
-      if (home.length > 0) expect(home).toEqual(["agent commit"]);
-      else {
-        expect(record.vm?.deleted).toBe(false);
-        expect(commitsOnVm(fake, repo, record.vm!.name, record.id)).toEqual(["agent commit"]);
-      }
-      expect(record.driverPid).toBeNull();
-      expect(["succeeded", "killed", "error", "running"]).toContain(record.status);
-      if (record.vm?.deleted) expect(fake.vm(record.vm.name)).toBeUndefined();
+      expect(r.stdout).toContain("Interrupted while bringing the results home");
+      expect(r.stdout).toContain(`amplihack-remote retrieve ${record.id}`);
+      // Handed to the detached path: the VM and its slot kept, the record still running.
+      const name = record.vm!.name;
+      expect(record).toMatchObject({ status: "running", detached: true, retrieved: false, driverPid: null });
+      expect(record.error).toMatchObject({ code: "interrupted" });
+      expect(record.vm).toEqual({ name, created: true, deleted: false });
+      expect(fake.vm(name)).toBeDefined();
       await expectNoUntrackedVm(fake, deps);
-      expect(userStateHash(repo)).toBe(before);
-      observed.set(`retrieveSignal.${sig}`, { code: r.code, status: record.status });
-    },
-  );
+      // Not home, not lost.
+      expect(commitsHome(repo, record.id)).toEqual([]);
+      expect(commitsOnVm(fake, repo, name, record.id)).toEqual(["agent commit"]);
 
-  bug(
-    "8d'. BUG: a Ctrl-C during retrieval is not honoured: retrieval and release run to the end and exec exits 0 (README: 130 = interrupted); execute-run.ts never passes the signal to retrieveRun",
-    () => {
-      for (const sig of ["SIGINT", "SIGTERM"]) {
-        const { code } = seen<{ code: number }>(`retrieveSignal.${sig}`);
-        expect(code).toBe(ExitCode.interrupted);
-      }
+      fake.setFaults("");
+      const home = await retrieveDetached(deps, record.id);
+      expect(home.status).toBe("succeeded");
+      expect(commitsHome(repo, record.id)).toEqual(["agent commit"]);
+      expect(home.release).toMatchObject({ deleted: true });
+      expect(await deps.store.getRun(record.id)).toMatchObject({
+        status: "succeeded",
+        retrieved: true,
+        error: null,
+        vm: { name, created: true, deleted: true },
+      });
+      await expectNoUntrackedVm(fake, deps, [name]);
+      expect(userStateHash(repo)).toBe(before);
     },
   );
 });
