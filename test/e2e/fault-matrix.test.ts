@@ -286,6 +286,33 @@ describe("fault matrix: provisioning and release (direct)", () => {
     expect(results).toEqual([expect.objectContaining({ name, action: "deleted" })]);
     expect(fake.vm(name)).toBeUndefined();
   });
+  test("7b. upload fails and then the delete fails too: the VM stays on record, and the error must say it is billing", async () => {
+    const { fake, repo, deps } = await setup();
+    const before = userStateHash(repo);
+    fake.setFaults("cp:fail,kill:timeout");
+    const e = await rejection(executeRun(deps, options("never uploaded, never deleted")));
+    expect(e.code).toBe("transfer-failed");
+    expect(e.exitCode).toBe(ExitCode.target);
+    const [record] = Object.values((await deps.store.read()).runs);
+    const name = record.vm!.name;
+    expect(record).toMatchObject({ status: "error", startedAt: null });
+    // The delete failed: the VM is still there, and on record as not deleted.
+    expect(fake.vm(name)).toBeDefined();
+    expect(record.vm).toEqual({ name, created: true, deleted: false });
+    await expectNoUntrackedVm(fake, deps);
+    expect(userStateHash(repo)).toBe(before);
+    observed.set("uploadThenKill.error", { message: e.message, remedy: e.remedy, name });
+  });
+
+  bug(
+    "7b'. BUG: a run that failed before its agent started and whose VM could not be deleted says nothing of the VM: no name, no billing warning, no `cleanup NAME` (start-run.ts drops the release outcome: `.catch(() => null)` and only a deleted outcome is used)",
+    () => {
+      const { message, remedy, name } = seen<{ message: string; remedy: string; name: string }>(
+        "uploadThenKill.error",
+      );
+      expect(`${message}\n${remedy}`).toContain(`amplihack-remote cleanup ${name}`);
+    },
+  );
 });
 
 describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mode)", (mode) => {
@@ -366,7 +393,16 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     expect(record.vm).toMatchObject({ created: true, deleted: true });
     await expectNoUntrackedVm(fake, deps, [record.vm!.name]);
     expect(userStateHash(repo)).toBe(before);
+    observed.set(key("startSsh.error"), { message: e.message, remedy: e.remedy });
   });
+
+  fails(
+    "4a'. BUG: the same after ssh 255 at start: the remedy says to check that the (already deleted) VM is running and reachable, and nothing says it was deleted (start-run.ts)",
+    () => {
+      const { message, remedy } = seen<{ message: string; remedy: string }>(key("startSsh.error"));
+      expect(`${message}\n${remedy}`).toMatch(/deleted/i);
+    },
+  );
 
   test("4b. ssh 255 while following: the run goes on on the VM, which is kept; the summary says how to follow it; status brings it home later", async () => {
     const { fake, repo, deps, makeDeps } = await setup();

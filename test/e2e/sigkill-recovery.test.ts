@@ -196,4 +196,34 @@ describe("fault matrix: the exec process SIGKILLed, then status and cleanup (CLI
     expect((await deps.store.getRun(running.id))?.vm).toEqual({ name, created: true, deleted: true });
     expect(userStateHash(repo)).toBe(before);
   });
+  test("9c. killed while retrieving: status adopts the finished run, brings it home and deletes the VM", async () => {
+    const { fake, repo, deps, exec, run, before } = await cli("cp:slow:2");
+    const execRun = exec("quick task");
+    await waitForOutput(execRun, /retrieve: /);
+    execRun.child.kill("SIGKILL");
+    await execRun.done;
+    await until(() => fake.argvLog().every((r) => !alive(r.pid)), 20_000, "the fake's processes to end");
+
+    const [orphan] = Object.values((await deps.store.read()).runs);
+    const name = orphan.vm!.name;
+    expect(orphan).toMatchObject({ status: "running", retrieved: false, driverPid: execRun.child.pid });
+    expect(orphan.vm).toEqual({ name, created: true, deleted: false });
+    expect(fake.vm(name)).toBeDefined();
+    await expectNoUntrackedVm(fake, deps);
+    expect(commitsHome(repo, orphan.id)).toEqual([]);
+
+    fake.setFaults("");
+    const status = await run("status");
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`${orphan.id}\\s+succeeded`));
+    expect(status.stdout).toContain("Deleted VM");
+    expect(commitsHome(repo, orphan.id)).toEqual(["agent commit"]);
+    expect(await deps.store.getRun(orphan.id)).toMatchObject({
+      status: "succeeded",
+      retrieved: true,
+      vm: { name, created: true, deleted: true },
+    });
+    expect(fake.state().vms).toEqual({});
+    expect(userStateHash(repo)).toBe(before);
+  });
 });
