@@ -59333,16 +59333,29 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
       r.error = e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null;
       if (gone && r.vm && r.vm.name === e?.details.vm) r.vm = { ...r.vm, deleted: true };
     });
+    let thrown = err;
     if (lease) {
-      const outcome = await lease.release({ keep: options.keepVm }).catch(() => null);
-      if (outcome?.deleted && lease.created) {
-        await deps.store.patchRun(runId, { vm: { name: lease.machine.name, created: true, deleted: true } });
+      const name = lease.machine.name;
+      const outcome = await lease.release({ keep: options.keepVm }).catch((releaseErr) => ({ deleted: false, kept: false, message: asRemoteError(releaseErr).message }));
+      if (outcome.deleted && lease.created) {
+        await deps.store.patchRun(runId, { vm: { name, created: true, deleted: true } });
       }
+      thrown = withMachineFate(asRemoteError(err), name, lease.created, outcome);
     }
     await rm6(pkg.dir, { recursive: true, force: true });
     await dropWipRef(validated.git, runId);
-    throw err;
+    throw thrown;
   }
+}
+function withMachineFate(e, vm2, created, outcome) {
+  if (vm2 === "local") return e;
+  const note = outcome.deleted ? `The VM ${vm2} this run created was deleted.` : created && !outcome.kept ? `The VM ${vm2} this run created could not be deleted and may still be billing: ${outcome.message}` : outcome.message;
+  const remedy = outcome.deleted ? "Run the command again to retry (a new VM will be used); nothing is left behind." : created && !outcome.kept ? `Delete it with \`amplihack-remote cleanup ${vm2}\`, then run the command again.` : e.remedy;
+  return new RemoteError(e.code, `${e.message}
+${note}`, remedy, {
+    cause: e,
+    details: { ...e.details, vm: vm2, vmDeleted: outcome.deleted }
+  });
 }
 async function knownCommits(machine, git, repoKey2, signal) {
   if (!repoKey2) return [];
@@ -59496,6 +59509,14 @@ async function executeRun(deps, input2, signal) {
     failure2 = asRemoteError(err);
     if (failure2.code !== "usage") keep = true;
     handedOff = failure2.details.resumable === true;
+    if (handedOff && cancelled) {
+      failure2 = new RemoteError(
+        "interrupted",
+        `Interrupted, but the stop did not reach ${machine.name}: the run may still be going on there. (${failure2.message})`,
+        `Check it with \`amplihack-remote status ${record2.id}\`; stop it with \`amplihack-remote kill ${record2.id}\`; fetch its work with \`amplihack-remote retrieve ${record2.id}\`.`,
+        { cause: failure2, details: { resumable: true } }
+      );
+    }
   } finally {
     if (handedOff) {
       release = {
@@ -59518,7 +59539,7 @@ async function executeRun(deps, input2, signal) {
     await rm7(started.pkg.dir, { recursive: true, force: true });
   }
   const remoteStatus2 = retrieved?.result.status;
-  const status = cancelled ? "killed" : failure2 ? "error" : remoteStatus2 ?? "error";
+  const status = handedOff ? "error" : cancelled ? "killed" : failure2 ? "error" : remoteStatus2 ?? "error";
   const recordStatus = status === "setup-failed" ? "failed" : status;
   if (handedOff) {
     await deps.store.patchRun(record2.id, {

@@ -112,6 +112,15 @@ export async function executeRun(
     // Contact lost while the run goes on, or results not fetched yet: the run becomes a detached
     // one, still holding its VM and slot, for `status` and `retrieve` to finish from anywhere.
     handedOff = failure.details.resumable === true;
+    if (handedOff && cancelled) {
+      // The stop never reached the machine: the agent may be running on; nothing was killed.
+      failure = new RemoteError(
+        "interrupted",
+        `Interrupted, but the stop did not reach ${machine.name}: the run may still be going on there. (${failure.message})`,
+        `Check it with \`amplihack-remote status ${record.id}\`; stop it with \`amplihack-remote kill ${record.id}\`; fetch its work with \`amplihack-remote retrieve ${record.id}\`.`,
+        { cause: failure, details: { resumable: true } },
+      );
+    }
   } finally {
     if (handedOff) {
       release = {
@@ -135,7 +144,13 @@ export async function executeRun(
   }
 
   const remoteStatus = retrieved?.result.status;
-  const status: RunSummary["status"] = cancelled ? "killed" : failure ? "error" : (remoteStatus ?? "error");
+  const status: RunSummary["status"] = handedOff
+    ? "error"
+    : cancelled
+      ? "killed"
+      : failure
+        ? "error"
+        : (remoteStatus ?? "error");
   const recordStatus: RunStatus = status === "setup-failed" ? "failed" : status;
   if (handedOff) {
     await deps.store.patchRun(record.id, {

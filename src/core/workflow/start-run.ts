@@ -17,7 +17,7 @@ import {
 } from "../../remote/protocol.js";
 import { newRunRecord, type RunRecord } from "../../state/run-record.js";
 import type { Lease, Machine } from "../../targets/types.js";
-import { RemoteError } from "../errors.js";
+import { asRemoteError, RemoteError } from "../errors.js";
 import type { RunOptions } from "../options.js";
 import type { Progress } from "../progress.js";
 import { newRunId } from "../run-id.js";
@@ -157,17 +157,47 @@ export async function startRun(
       r.error = e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null;
       if (gone && r.vm && r.vm.name === e?.details.vm) r.vm = { ...r.vm, deleted: true };
     });
-    // The run never started: give the machine back now (deleting it only if we made it).
+    // The run never started: give the machine back now (deleting it only if we made it), and
+    // say in the error what became of it, so no one is sent to a VM that is gone or left one billing.
+    let thrown = err;
     if (lease) {
-      const outcome = await lease.release({ keep: options.keepVm }).catch(() => null);
-      if (outcome?.deleted && lease.created) {
-        await deps.store.patchRun(runId, { vm: { name: lease.machine.name, created: true, deleted: true } });
+      const name = lease.machine.name;
+      const outcome = await lease
+        .release({ keep: options.keepVm })
+        .catch((releaseErr) => ({ deleted: false, kept: false, message: asRemoteError(releaseErr).message }));
+      if (outcome.deleted && lease.created) {
+        await deps.store.patchRun(runId, { vm: { name, created: true, deleted: true } });
       }
+      thrown = withMachineFate(asRemoteError(err), name, lease.created, outcome);
     }
     await rm(pkg.dir, { recursive: true, force: true });
     await dropWipRef(validated.git, runId);
-    throw err;
+    throw thrown;
   }
+}
+
+/** The start error, completed with what happened to the machine this run held. */
+function withMachineFate(
+  e: RemoteError,
+  vm: string,
+  created: boolean,
+  outcome: { deleted: boolean; kept: boolean; message: string },
+): RemoteError {
+  if (vm === "local") return e;
+  const note = outcome.deleted
+    ? `The VM ${vm} this run created was deleted.`
+    : created && !outcome.kept
+      ? `The VM ${vm} this run created could not be deleted and may still be billing: ${outcome.message}`
+      : outcome.message;
+  const remedy = outcome.deleted
+    ? "Run the command again to retry (a new VM will be used); nothing is left behind."
+    : created && !outcome.kept
+      ? `Delete it with \`amplihack-remote cleanup ${vm}\`, then run the command again.`
+      : e.remedy;
+  return new RemoteError(e.code, `${e.message}\n${note}`, remedy, {
+    cause: e,
+    details: { ...e.details, vm, vmDeleted: outcome.deleted },
+  });
 }
 
 /** Commits the machine's repository cache holds that this repository also has (prerequisites must exist here too). */
