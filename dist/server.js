@@ -54311,6 +54311,18 @@ var StateStore = class {
       return next;
     });
   }
+  /**
+   * What the run records say of each VM, for the reaper: recorded at all, and a run whose results
+   * still wait on it (started, not retrieved, not known to be gone).
+   */
+  async vmKnowledge() {
+    const runs = Object.values((await this.read()).runs);
+    return (name) => {
+      const mine = runs.filter((r) => r.vm?.name === name && !r.vm.deleted);
+      const waiting = mine.find((r) => r.startedAt && !r.retrieved && r.status !== "blocked");
+      return { recorded: mine.length > 0, unretrievedRun: waiting?.id ?? null };
+    };
+  }
   /** Notes in every run record on `vmName` that the VM is gone (the reaper deleted it). */
   async markVmDeleted(vmName) {
     const known = Object.values((await this.read()).runs).some((r) => r.vm?.name === vmName && !r.vm.deleted);
@@ -54911,7 +54923,8 @@ function result(vm2, name, action, reason, now) {
   };
 }
 async function decide(deps, vm2, request, now, explicit) {
-  if (!vm2.ours && !(explicit && vm2.nameLooksOurs)) {
+  const known = deps.known?.(vm2.name) ?? { recorded: false, unretrievedRun: null };
+  if (!vm2.ours && !(vm2.nameLooksOurs && (explicit || known.recorded))) {
     return result(
       vm2,
       vm2.name,
@@ -54922,6 +54935,15 @@ async function decide(deps, vm2, request, now, explicit) {
   }
   const age = ageHoursOf(vm2, now);
   let idleReason = null;
+  if (!explicit && known.unretrievedRun) {
+    return result(
+      vm2,
+      vm2.name,
+      "skipped",
+      `holds the results of run ${known.unretrievedRun}, not retrieved yet: \`amplihack-remote retrieve ${known.unretrievedRun}\` first`,
+      now
+    );
+  }
   if (!explicit) {
     const limit = request.olderThanHours ?? vm2.ttlHours;
     if (age === null) return result(vm2, vm2.name, "skipped", "creation time unknown", now);
@@ -54968,7 +54990,7 @@ async function cleanupVms(request, deps) {
     if (!vm2) return [result(null, request.name, "skipped", "no such VM in the resource group", now)];
     targets = [{ vm: vm2, explicit: true }];
   } else {
-    targets = all.filter((v2) => v2.ours).map((vm2) => ({ vm: vm2, explicit: false }));
+    targets = all.filter((v2) => v2.ours || v2.nameLooksOurs && deps.known?.(v2.name).recorded).map((vm2) => ({ vm: vm2, explicit: false }));
   }
   return mapLimit(targets, deps.concurrency ?? 3, async ({ vm: vm2, explicit }) => {
     const verdict = await decide(deps, vm2, request, now, explicit);
@@ -55024,6 +55046,7 @@ var cleanupVms2 = defineTool({
         "Call once per VM name, or without a name."
       );
     }
+    const store = context.deps().store;
     const results = await cleanupVms(
       {
         name: args.name,
@@ -55031,7 +55054,12 @@ var cleanupVms2 = defineTool({
         idleMinutes: args.idleMinutes,
         dryRun: args.dryRun
       },
-      { fleet: context.fleet(), signal, onDeleted: (name) => context.deps().store.markVmDeleted(name) }
+      {
+        fleet: context.fleet(),
+        signal,
+        onDeleted: (name) => store.markVmDeleted(name),
+        known: await store.vmKnowledge().catch(() => void 0)
+      }
     );
     const count2 = (a2) => results.filter((r) => r.action === a2).length;
     const lines = results.map((r) => `${r.name}  ${VERB[r.action]}  ${r.reason}`);

@@ -35,6 +35,12 @@ export interface CleanupDeps {
   concurrency?: number;
   /** Told of each VM deleted, so run records can say their VM is gone. */
   onDeleted?: (name: string) => Promise<void>;
+  /**
+   * What this machine's run records know of a VM: whether one of our runs used it (an untagged
+   * VM we named and recorded is ours), and a run whose results still wait on it, not yet
+   * retrieved (such a VM is never reaped automatically).
+   */
+  known?: (name: string) => { recorded: boolean; unretrievedRun: string | null };
 }
 
 const hours = (h: number | null) => (h === null ? "of unknown age" : `${h.toFixed(1)} h old`);
@@ -65,7 +71,8 @@ async function decide(
   now: Date,
   explicit: boolean,
 ): Promise<CleanupResult | { delete: string }> {
-  if (!vm.ours && !(explicit && vm.nameLooksOurs)) {
+  const known = deps.known?.(vm.name) ?? { recorded: false, unretrievedRun: null };
+  if (!vm.ours && !(vm.nameLooksOurs && (explicit || known.recorded))) {
     return result(
       vm,
       vm.name,
@@ -76,6 +83,15 @@ async function decide(
   }
   const age = ageHoursOf(vm, now);
   let idleReason: string | null = null;
+  if (!explicit && known.unretrievedRun) {
+    return result(
+      vm,
+      vm.name,
+      "skipped",
+      `holds the results of run ${known.unretrievedRun}, not retrieved yet: \`amplihack-remote retrieve ${known.unretrievedRun}\` first`,
+      now,
+    );
+  }
   if (!explicit) {
     const limit = request.olderThanHours ?? vm.ttlHours;
     if (age === null) return result(vm, vm.name, "skipped", "creation time unknown", now);
@@ -136,7 +152,9 @@ export async function cleanupVms(request: CleanupRequest, deps: CleanupDeps): Pr
     if (!vm) return [result(null, request.name, "skipped", "no such VM in the resource group", now)];
     targets = [{ vm, explicit: true }];
   } else {
-    targets = all.filter((v) => v.ours).map((vm) => ({ vm, explicit: false }));
+    targets = all
+      .filter((v) => v.ours || (v.nameLooksOurs && deps.known?.(v.name).recorded))
+      .map((vm) => ({ vm, explicit: false }));
   }
   return mapLimit(targets, deps.concurrency ?? 3, async ({ vm, explicit }) => {
     const verdict = await decide(deps, vm, request, now, explicit);

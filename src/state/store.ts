@@ -108,6 +108,19 @@ export class StateStore {
     });
   }
 
+  /**
+   * What the run records say of each VM, for the reaper: recorded at all, and a run whose results
+   * still wait on it (started, not retrieved, not known to be gone).
+   */
+  async vmKnowledge(): Promise<(name: string) => { recorded: boolean; unretrievedRun: string | null }> {
+    const runs = Object.values((await this.read()).runs);
+    return (name) => {
+      const mine = runs.filter((r) => r.vm?.name === name && !r.vm.deleted);
+      const waiting = mine.find((r) => r.startedAt && !r.retrieved && r.status !== "blocked");
+      return { recorded: mine.length > 0, unretrievedRun: waiting?.id ?? null };
+    };
+  }
+
   /** Notes in every run record on `vmName` that the VM is gone (the reaper deleted it). */
   async markVmDeleted(vmName: string): Promise<void> {
     const known = Object.values((await this.read()).runs).some((r) => r.vm?.name === vmName && !r.vm.deleted);

@@ -182,4 +182,20 @@ describe("cleanupCommand", () => {
     expect(results["ours-recent"].reason).toMatch(/idle 1\d min/);
     expect(names()).toEqual(["ours-recent"]);
   });
+
+  it("never reaps a VM whose run results are not retrieved yet, and reaps an untagged VM our records name", async () => {
+    fake.addVm({ name: "ours-with-results", tags: ourTags(), createdAt: hoursAgo(30) });
+    fake.addVm({ name: "amplihack-me-20260101-000000-abcd", createdAt: hoursAgo(30) }); // never got its tags
+    fake.addVm({ name: "amplihack-other-20260101-000000-beef", createdAt: hoursAgo(30) }); // untagged, unknown here
+    const known = (name: string) => ({
+      recorded: name === "ours-with-results" || name === "amplihack-me-20260101-000000-abcd",
+      unretrievedRun: name === "ours-with-results" ? "20260101-000000-wait" : null,
+    });
+    const results = byName(await cleanupVms({ dryRun: false }, { fleet, known }));
+    expect(results["ours-with-results"]).toMatchObject({ action: "skipped" });
+    expect(results["ours-with-results"].reason).toContain("amplihack-remote retrieve 20260101-000000-wait");
+    expect(results["amplihack-me-20260101-000000-abcd"]).toMatchObject({ action: "deleted" });
+    expect(results["amplihack-other-20260101-000000-beef"]).toBeUndefined();
+    expect(names()).toEqual(["amplihack-other-20260101-000000-beef", "ours-with-results"]);
+  });
 });

@@ -45,9 +45,16 @@ export async function cleanupCommand(
         "Run once per VM name, or without a name.",
       );
     }
+    const store = new StateStore();
     const results = await cleanupVms(
       { name, olderThanHours: opts.olderThan, idleMinutes: opts.idleMinutes, dryRun: opts.dryRun },
-      { fleet: d.fleet, now: d.now, signal: d.signal, onDeleted: (vm) => new StateStore().markVmDeleted(vm) },
+      {
+        fleet: d.fleet,
+        now: d.now,
+        signal: d.signal,
+        onDeleted: (vm) => store.markVmDeleted(vm),
+        known: await store.vmKnowledge().catch(() => undefined),
+      },
     );
     d.stdout(
       opts.json

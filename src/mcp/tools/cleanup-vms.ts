@@ -54,6 +54,7 @@ export const cleanupVms = defineTool({
         "Call once per VM name, or without a name.",
       );
     }
+    const store = context.deps().store;
     const results = await cleanup(
       {
         name: args.name,
@@ -61,7 +62,12 @@ export const cleanupVms = defineTool({
         idleMinutes: args.idleMinutes,
         dryRun: args.dryRun,
       },
-      { fleet: context.fleet(), signal, onDeleted: (name) => context.deps().store.markVmDeleted(name) },
+      {
+        fleet: context.fleet(),
+        signal,
+        onDeleted: (name) => store.markVmDeleted(name),
+        known: await store.vmKnowledge().catch(() => undefined),
+      },
     );
     const count = (a: keyof typeof VERB) => results.filter((r) => r.action === a).length;
     const lines = results.map((r) => `${r.name}  ${VERB[r.action]}  ${r.reason}`);
