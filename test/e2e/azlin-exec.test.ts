@@ -78,4 +78,13 @@ describe.each(azlinModes(sshd))("exec on the azlin target ($mode)", (mode) => {
     expect(summary.warnings.join("\n")).toContain(`azlin connect ${summary.vm}`);
     expect(fake.vm(summary.vm!)).toBeDefined();
   });
+
+  test("hands the prompt to the agent byte for byte across the VM boundary", async () => {
+    const { repo, deps } = await setup();
+    const prompt = `it's "quoted" $(touch /tmp/pwned-azlin) \`whoami\` $HOME \\ back\nnew line\ttab émoji ✓ 日本 ; rm -rf / #\n`;
+    const summary = await executeRun(deps, options(prompt));
+    expect(summary.status).toBe("succeeded");
+    const argv = git(repo, "show", "remote-exec/main:.agent-record/argv").split("\0");
+    expect(argv[argv.length - 2]).toBe(prompt);
+  });
 });
