@@ -49,6 +49,20 @@ describe("unusual and hostile inputs", () => {
     expect(argv[argv.length - 2]).toBe(prompt);
   });
 
+  it("passes a prompt of NUL-free binary junk through byte for byte", async () => {
+    const repo = makeRepo();
+    const state = tempDir("ar-state-");
+    dirs.push(repo, state);
+    // Every code point from 1 to 255 (control characters, DEL, Latin-1), shuffled, repeated.
+    const junk = Array.from({ length: 4096 }, (_, i) => String.fromCharCode(1 + ((i * 97) % 255))).join("");
+    const summary = await executeRun(localDeps(repo, state).deps, localOptions(`junk ${junk}`));
+    expect(summary.status).toBe("succeeded");
+    const argv = execFileSync("git", ["show", "remote-exec/main:.agent-record/argv"], { cwd: repo })
+      .toString("utf8")
+      .split("\0");
+    expect(argv[argv.length - 2]).toBe(`junk ${junk}`);
+  });
+
   it.each([
     ["vmSize", "Standard_D2s_v3; rm -rf ~", /--vm-size must be an Azure SKU/],
     ["vmName", "$(reboot)", /--vm-name must be/],

@@ -102,4 +102,16 @@ describe("detached runs on the local target", () => {
     expect(entry.record.error?.message).toMatch(/died before the agent started/);
     expect(existsSync(join(state, "state.json"))).toBe(true);
   });
+
+  it("a detached run that outlives its timeout is stopped by the machine itself", async () => {
+    const repo = makeRepo();
+    const state = tempDir("ar-state-");
+    dirs.push(repo, state);
+    const { deps } = localDeps(repo, state, { AMPLIHACK_REMOTE_TIMEOUT_SECONDS: "2" });
+    const [run] = await startDetached(deps, base, ["slow and forgotten"], { autoRetrieve: false });
+    // Nothing local follows it: the runner on the machine enforces the timeout on its own.
+    await new Promise((r) => setTimeout(r, 4_000));
+    const [entry] = await runStatus(localDeps(repo, state).deps, run.runId, { autoRetrieve: false });
+    expect(entry.record).toMatchObject({ status: "timed-out", exitCode: 124 });
+  });
 });
