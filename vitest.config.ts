@@ -1,4 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { defineConfig } from "vitest/config";
+
+/** Made afresh for each run, so no file in the repository (or a copy of it) ever contains it. */
+const CANARY = `amplihack-test-canary-${randomBytes(12).toString("hex")}`;
 
 export default defineConfig({
   test: {
@@ -18,6 +22,10 @@ export default defineConfig({
       GIT_CONFIG_NOSYSTEM: "1",
       // Code that falls back to the default state directory never writes into the developer's.
       AMPLIHACK_REMOTE_STATE_DIR: "/tmp/amplihack-remote-test-state",
+      // The suite-wide secrecy check (test/support/canary.ts): every run forwards this credential,
+      // and no file a test leaves behind may contain it.
+      ANTHROPIC_API_KEY: CANARY,
+      AMPLIHACK_TEST_CANARY: CANARY,
     },
   },
 });

@@ -21,6 +21,7 @@ import {
   vmHome,
 } from "../fake-azlin/state.mjs";
 import { removeVmUser } from "../fake-azlin/vm-access.mjs";
+import { assertNoCanary } from "./canary.js";
 import type { SshServer } from "./sshd.js";
 
 export const FAKE_AZLIN_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "fake-azlin");
@@ -175,7 +176,11 @@ export async function createFakeAzlin(options: FakeAzlinOptions = {}): Promise<F
       } catch {
         // no state written yet
       }
-      await rm(root, { recursive: true, force: true });
+      try {
+        assertNoCanary(root); // argv log, state, and every file left on the fake VMs
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
     },
   };
   return fake;

@@ -12,6 +12,7 @@ import { chmod, copyFile, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { assertNoCanary } from "./canary.js";
 
 export interface SshServer {
   port: number;
@@ -159,7 +160,11 @@ export async function startSshd(): Promise<SshServer> {
           child.kill("SIGTERM");
           await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
         }
-        await rm(dir, { recursive: true, force: true });
+        try {
+          assertNoCanary(dir); // sshd's DEBUG3 log holds every command line it ran
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
       },
     };
   }
