@@ -53274,6 +53274,24 @@ ${text}` : "."}`,
   );
 }
 
+// src/core/agent-invocation.ts
+function agentInvocation(input2) {
+  const { command, prompt, maxTurns, agentCommand } = input2;
+  if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
+  const turns = String(maxTurns);
+  if (command === "auto") {
+    return {
+      argv: ["amplihack", "claude", "--auto", "--max-turns", turns, "--", "-p", prompt],
+      isDefaultAgent: true
+    };
+  }
+  return {
+    argv: ["amplihack", "claude", "--", "--max-turns", turns, "-p", `/amplihack:${command} ${prompt}`],
+    isDefaultAgent: true
+  };
+}
+var FORWARDED_CREDENTIALS = ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"];
+
 // src/azlin/config.ts
 function azlinConfigFromEnv(env = process.env) {
   const binary = env.AMPLIHACK_REMOTE_AZLIN?.trim() || "azlin";
@@ -53281,6 +53299,9 @@ function azlinConfigFromEnv(env = process.env) {
   return { binary, resourceGroup };
 }
 var AZLIN_ENV = { AZLIN_NO_UPDATE_CHECK: "1" };
+var WITHOUT_CREDENTIALS = Object.fromEntries(
+  FORWARDED_CREDENTIALS.map((name) => [name, void 0])
+);
 
 // src/azlin/schemas.ts
 var listedVmSchema = external_exports.looseObject({
@@ -53368,7 +53389,7 @@ var AzlinClient = class {
   constructor(options = {}) {
     this.runner = options.runner ?? defaultRunner;
     this.config = options.config ?? azlinConfigFromEnv(options.env);
-    this.env = { ...options.env ?? {}, ...AZLIN_ENV };
+    this.env = { ...options.env ?? {}, ...WITHOUT_CREDENTIALS, ...AZLIN_ENV };
   }
   get resourceGroup() {
     return this.config.resourceGroup;
@@ -59092,24 +59113,6 @@ function unsafeReason(path7, type) {
   if (path7.includes("\\")) return "backslash in path";
   return null;
 }
-
-// src/core/agent-invocation.ts
-function agentInvocation(input2) {
-  const { command, prompt, maxTurns, agentCommand } = input2;
-  if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
-  const turns = String(maxTurns);
-  if (command === "auto") {
-    return {
-      argv: ["amplihack", "claude", "--auto", "--max-turns", turns, "--", "-p", prompt],
-      isDefaultAgent: true
-    };
-  }
-  return {
-    argv: ["amplihack", "claude", "--", "--max-turns", turns, "-p", `/amplihack:${command} ${prompt}`],
-    isDefaultAgent: true
-  };
-}
-var FORWARDED_CREDENTIALS = ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"];
 
 // src/core/workflow/retrieve-run.ts
 var LOGS_SUBDIR = join9(".claude", "runtime", "logs", "remote");

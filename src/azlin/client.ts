@@ -18,7 +18,7 @@ import {
   versionArgs,
 } from "./argv.js";
 import { classifyAzlinFailure, type FailureContext } from "./classify.js";
-import { AZLIN_ENV, type AzlinConfig, azlinConfigFromEnv } from "./config.js";
+import { AZLIN_ENV, type AzlinConfig, azlinConfigFromEnv, WITHOUT_CREDENTIALS } from "./config.js";
 import { type ListedVm, listDocumentSchema, type VmDetails, vmDetailsSchema } from "./schemas.js";
 import { type AzlinVersion, requireSupportedVersion } from "./version.js";
 
@@ -55,7 +55,7 @@ export class AzlinClient {
     this.runner = options.runner ?? defaultRunner;
     this.config = options.config ?? azlinConfigFromEnv(options.env);
     // Tests hand us a whole environment (PATH to the fake, AZLIN_CONFIG_DIR...); it extends ours.
-    this.env = { ...(options.env ?? {}), ...AZLIN_ENV };
+    this.env = { ...(options.env ?? {}), ...WITHOUT_CREDENTIALS, ...AZLIN_ENV };
   }
 
   get resourceGroup(): string | undefined {

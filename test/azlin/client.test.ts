@@ -50,6 +50,15 @@ describe("AzlinClient", () => {
     expect(seen[0].options?.input).toBeUndefined();
   });
 
+  it("never hands the agent's credentials to azlin (nor so to ssh or scp)", async () => {
+    await client({ ANTHROPIC_API_KEY: "sk-ant-should-not-pass", CLAUDE_CODE_OAUTH_TOKEN: "tok" }).version();
+    const env = seen[0].options?.env ?? {};
+    expect("ANTHROPIC_API_KEY" in env && env.ANTHROPIC_API_KEY).toBe(undefined);
+    expect("CLAUDE_CODE_OAUTH_TOKEN" in env && env.CLAUDE_CODE_OAUTH_TOKEN).toBe(undefined);
+    // The vitest environment's canary key is in process.env: undefined drops it from the child.
+    expect(process.env.ANTHROPIC_API_KEY).toBeTruthy();
+  });
+
   it("checks the version", async () => {
     expect((await client().version()).text).toBe("2.7.3");
     const old = join(fake.root, "old-azlin");
