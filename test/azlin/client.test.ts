@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AzlinClient } from "../../src/azlin/client.js";
 import { azlinConfigFromEnv } from "../../src/azlin/config.js";
-import { RemoteError } from "../../src/core/errors.js";
 import { defaultRunner, type Runner, type RunOptions } from "../../src/util/run.js";
 import { createFakeAzlin, type FakeAzlin, hoursAgo } from "../support/fake-azlin.js";
+import { rejection } from "../support/fault-support.js";
 
 let fake: FakeAzlin;
 let seen: { command: string; args: readonly string[]; options?: RunOptions }[];
@@ -24,16 +24,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake.cleanup();
 });
-
-async function rejection(p: Promise<unknown>): Promise<RemoteError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(RemoteError);
-    return err as RemoteError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("AzlinClient", () => {
   it("config: binary and resource group from the environment", () => {

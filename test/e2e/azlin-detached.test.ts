@@ -5,6 +5,7 @@ import { runOutput } from "../../src/core/runs/run-output.js";
 import { runStatus } from "../../src/core/runs/run-status.js";
 import { startDetached } from "../../src/core/runs/start-detached.js";
 import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
+import { until as untilWithin } from "../support/fault-support.js";
 import { RECORDING_AGENT } from "../support/local-run.js";
 import { git } from "../support/repo.js";
 import { sshdForTests } from "../support/sshd.js";
@@ -16,6 +17,9 @@ afterAll(async () => {
 
 const SECRET = `sk-ant-api03-pool${"W".repeat(40)}`;
 
+/** Runs over a real sshd take longer: a more generous bound than the default. */
+const until = (check: () => Promise<boolean>) => untilWithin(check, 90_000);
+
 describe.each(azlinModes(sshd))("detached runs on an azlin pool ($mode)", (mode) => {
   const { ssh } = mode;
   const { test, setup } = useAzlinRuns(mode, { user: "pool" });
@@ -26,15 +30,6 @@ describe.each(azlinModes(sshd))("detached runs on an azlin pool ($mode)", (mode)
     agentCommand: [RECORDING_AGENT],
     vmSize: "Standard_D4s_v3",
   };
-
-  async function until(check: () => Promise<boolean>, ms = 90_000) {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    throw new Error("condition not met in time");
-  }
 
   test("three prompts on an m pool land on two VMs, finish, and come home into distinct refs", async () => {
     const { fake, repo, makeDeps, calls } = await setup({ ANTHROPIC_API_KEY: SECRET });

@@ -28,6 +28,15 @@ import { AzlinFleet } from "../../src/targets/azlin/fleet.js";
 import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
 import { startCli } from "../support/cli.js";
 import type { FakeAzlin } from "../support/fake-azlin.js";
+import {
+  cliEnvFor,
+  commitsHome,
+  expectNoUntrackedVm,
+  fakeProcessesGone,
+  rejection,
+  until,
+  waitForOutput,
+} from "../support/fault-support.js";
 import { RECORDING_AGENT } from "../support/local-run.js";
 import { git, userStateHash } from "../support/repo.js";
 import { sshdForTests } from "../support/sshd.js";
@@ -78,37 +87,6 @@ const options = (prompt: string, extra: Partial<RunOptionsInput> = {}): RunOptio
   ...extra,
 });
 
-async function rejection(p: Promise<unknown>): Promise<RemoteError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(RemoteError);
-    return err as RemoteError;
-  }
-  throw new Error("expected the run to be rejected");
-}
-
-/**
- * Every VM the fake holds is recorded, not deleted, by some run (so `status`, `vms` and `cleanup`
- * can find it); every name in `gone` is really gone.
- */
-async function expectNoUntrackedVm(fake: FakeAzlin, deps: WorkflowDeps, gone: string[] = []) {
-  const runs = Object.values((await deps.store.read()).runs);
-  const tracked = runs.filter((r) => r.vm && !r.vm.deleted).map((r) => r.vm!.name);
-  for (const name of Object.keys(fake.state().vms)) expect(tracked).toContain(name);
-  for (const name of gone) expect(fake.vm(name)).toBeUndefined();
-}
-
-/** Subjects of the commits under remote-exec/<run>/<branch>, newest first ([] when absent). */
-function commitsHome(repo: string, runId: string, branch = "main"): string[] {
-  const ref = `refs/remotes/remote-exec/${runId}/${branch}`;
-  try {
-    return git(repo, "log", "--format=%s", ref, "^main").trim().split("\n").filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
 /** Subjects of the commits the run made that are still only on the VM (its workspace). */
 function commitsOnVm(fake: FakeAzlin, repo: string, vm: string, runId: string): string[] {
   const ws = join(fake.vmHome(vm), runDir(runId), "workspace");
@@ -133,15 +111,6 @@ function onFirst(deps: WorkflowDeps, match: (e: ProgressEvent) => boolean, fire:
     }
   };
   return { seen, fired: () => fired };
-}
-
-async function until(check: () => boolean | Promise<boolean>, ms = 30_000, what = "condition") {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} not met within ${ms} ms`);
 }
 
 const runExitCode = (s: RunSummary) => exitCodeFor(s.status, s.error?.code);
@@ -555,49 +524,13 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
 
 // --- 8. Ctrl-C and SIGTERM at each stage of `exec`, through the real CLI ----------------------
 
-/** Waits until the CLI's stderr (progress lines) matches, and returns the match. */
-async function waitForOutput(
-  run: ReturnType<typeof startCli>,
-  pattern: RegExp,
-  ms = 60_000,
-): Promise<RegExpMatchArray> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const m = run.output().stderr.match(pattern);
-    if (m) return m;
-    if (run.child.exitCode !== null || Date.now() > end) {
-      throw new Error(`CLI never printed ${pattern}:\n${run.output().stderr}\n${run.output().stdout}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** Waits for every azlin process the fake recorded to be gone (an orphan may still create a VM). */
-async function fakeProcessesGone(fake: FakeAzlin, ms = 20_000) {
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  await until(() => fake.argvLog().every((r) => !alive(r.pid)), ms, "the fake azlin's processes to end");
-}
-
 describe("fault matrix: signals during `exec` (CLI, direct)", () => {
   const { test, setup } = useAzlinRuns({ ssh: null, skip: false });
 
   async function cli(faults: string, env: Record<string, string> = {}) {
     const s = await setup();
     if (faults) s.fake.setFaults(faults);
-    const cliEnv = {
-      ...s.fake.env,
-      AMPLIHACK_REMOTE_RG: "amplihack-test-rg",
-      AMPLIHACK_REMOTE_STATE_DIR: s.state,
-      AMPLIHACK_REMOTE_POLL_SECONDS: "0.3",
-      ...env,
-    };
+    const cliEnv = cliEnvFor(s, env);
     const exec = (prompt: string) =>
       startCli(["exec", "--target", "azlin", "--agent-command", RECORDING_AGENT, "auto", prompt], {
         cwd: s.repo,

@@ -11,6 +11,7 @@ import { runOutput } from "../../src/core/runs/run-output.js";
 import { runStatus } from "../../src/core/runs/run-status.js";
 import { startDetached } from "../../src/core/runs/start-detached.js";
 import { newRunRecord } from "../../src/state/run-record.js";
+import { until } from "../support/fault-support.js";
 import { localDeps, RECORDING_AGENT } from "../support/local-run.js";
 import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
 
@@ -18,15 +19,6 @@ const dirs: string[] = [];
 afterEach(() => cleanup(...dirs.splice(0)));
 
 const base = { command: "auto" as const, target: "local" as const, agentCommand: [RECORDING_AGENT] };
-
-async function waitFor(check: () => Promise<boolean>, ms = 60_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error("condition not met in time");
-}
 
 describe("detached runs on the local target", () => {
   it("starts several prompts at once, follows them from a fresh process view, and retrieves each into its own refs", async () => {
@@ -41,7 +33,7 @@ describe("detached runs on the local target", () => {
 
     // A second set of deps stands for another terminal: it knows only the state directory.
     const other = localDeps(repo, state).deps;
-    await waitFor(async () =>
+    await until(async () =>
       (await runStatus(other, undefined, { autoRetrieve: false })).every(
         (e) => e.record.status === "succeeded",
       ),
@@ -64,7 +56,7 @@ describe("detached runs on the local target", () => {
     dirs.push(repo, state);
     const { deps } = localDeps(repo, state);
     const [victim, neighbour] = await startDetached(deps, base, ["slow and doomed", "slow but spared"], {});
-    await waitFor(async () =>
+    await until(async () =>
       (await runOutput(deps, victim.runId, { lines: 5 }).catch(() => ({ text: "" }))).text.includes(
         "sleeping",
       ),

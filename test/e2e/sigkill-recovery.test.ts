@@ -7,60 +7,19 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
-import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
 import { runDir } from "../../src/remote/protocol.js";
 import { useAzlinRuns } from "../support/azlin-run.js";
 import { runCli, startCli } from "../support/cli.js";
-import type { FakeAzlin } from "../support/fake-azlin.js";
+import {
+  processAlive as alive,
+  cliEnvFor,
+  commitsHome,
+  expectNoUntrackedVm,
+  until,
+  waitForOutput,
+} from "../support/fault-support.js";
 import { RECORDING_AGENT } from "../support/local-run.js";
-import { git, userStateHash } from "../support/repo.js";
-
-async function until(check: () => boolean | Promise<boolean>, ms = 30_000, what = "condition") {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} not met within ${ms} ms`);
-}
-
-async function waitForOutput(run: ReturnType<typeof startCli>, pattern: RegExp, ms = 60_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const m = run.output().stderr.match(pattern);
-    if (m) return m;
-    if (run.child.exitCode !== null || Date.now() > end) {
-      throw new Error(`CLI never printed ${pattern}:\n${run.output().stderr}\n${run.output().stdout}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function expectNoUntrackedVm(fake: FakeAzlin, deps: WorkflowDeps) {
-  const runs = Object.values((await deps.store.read()).runs);
-  const tracked = runs.filter((r) => r.vm && !r.vm.deleted).map((r) => r.vm!.name);
-  for (const name of Object.keys(fake.state().vms)) expect(tracked).toContain(name);
-}
-
-function commitsHome(repo: string, runId: string): string[] {
-  try {
-    return git(repo, "log", "--format=%s", `refs/remotes/remote-exec/${runId}/main`, "^main")
-      .trim()
-      .split("\n")
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-}
+import { userStateHash } from "../support/repo.js";
 
 describe("fault matrix: the exec process SIGKILLed, then status and cleanup (CLI, direct)", () => {
   const { test, setup } = useAzlinRuns({ ssh: null, skip: false });
@@ -68,13 +27,7 @@ describe("fault matrix: the exec process SIGKILLed, then status and cleanup (CLI
   async function cli(faults: string, env: Record<string, string> = {}) {
     const s = await setup();
     if (faults) s.fake.setFaults(faults);
-    const cliEnv = {
-      ...s.fake.env,
-      AMPLIHACK_REMOTE_RG: "amplihack-test-rg",
-      AMPLIHACK_REMOTE_STATE_DIR: s.state,
-      AMPLIHACK_REMOTE_POLL_SECONDS: "0.3",
-      ...env,
-    };
+    const cliEnv = cliEnvFor(s, env);
     const opts = { cwd: s.repo, env: cliEnv };
     return {
       ...s,
