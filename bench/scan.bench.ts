@@ -19,6 +19,7 @@ import { listReachableBlobs } from "../src/git/blobs.js";
 import { runSecretGate } from "../src/package/secret-gate.js";
 import { DEFAULT_MAX_BLOB_BYTES } from "../src/secrets/scan.js";
 import type { ScanReport } from "../src/secrets/types.js";
+import { seeded } from "../test/secrets/support/tokens.js";
 
 const ROOT = resolve(fileURLToPath(import.meta.url), "../..");
 const REPO = join(ROOT, ".bench-tmp", "scan-bench-repo");
@@ -30,17 +31,6 @@ const GENERATOR = `v2-${BLOBS}`;
 const STAMP = join(REPO, ".git", "bench-generator");
 
 // ---------------------------------------------------------------- generation (git fast-import)
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS =
   "the of and to in is that for it as with was on be by this are or from at which an have not but all were when we there can more if will one about up out them so into has time only new some could these two may first then do any like my now over such our man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three".split(
@@ -98,7 +88,7 @@ async function generate(repo: string, blobs: number): Promise<void> {
   const write = (s: string | Buffer) =>
     fi.stdin.write(s) ? Promise.resolve() : new Promise<void>((ok) => fi.stdin.once("drain", () => ok()));
 
-  const r = rng(1234);
+  const r = seeded(1234);
   const filesPerCommit = 10;
   const commits = Math.ceil(blobs / filesPerCommit);
   const paths = Array.from({ length: 600 }, (_, i) => {
@@ -181,18 +171,8 @@ async function bundledCold(
       ].join("\n"),
     );
     const { build } = await import("esbuild");
-    await build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      banner: {
-        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-      },
-      logLevel: "silent",
-    });
+    const { bundleOptions } = await import("../scripts/bundle-options.mjs");
+    await build({ ...bundleOptions(entry, outfile), logLevel: "silent" });
   }
   const out = execFileSync(process.execPath, [outfile, REPO, String(workers)], { encoding: "utf8" });
   return JSON.parse(out.trim().split("\n").at(-1)!);

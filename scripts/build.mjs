@@ -7,19 +7,9 @@ import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
+import { bundleOptions } from "./bundle-options.mjs";
 
 const { values: args } = parseArgs({ options: { only: { type: "string" }, outdir: { type: "string" } } });
-
-const banner = [
-  "#!/usr/bin/env node",
-  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-  "import { createRequire as __amplihackCreateRequire } from 'node:module';",
-  "const require = __amplihackCreateRequire(import.meta.url);",
-  // ...and the CommonJS module globals some of them read (write-file-atomic names temp files after it).
-  "import { fileURLToPath as __amplihackFileURLToPath } from 'node:url';",
-  "const __filename = __amplihackFileURLToPath(import.meta.url);",
-  "const __dirname = __amplihackFileURLToPath(new URL('.', import.meta.url));",
-].join("\n");
 
 const entries = [
   { name: "cli", in: "src/cli/main.ts", out: "dist/cli.js" },
@@ -29,15 +19,5 @@ const entries = [
 for (const entry of entries) {
   if (args.only && entry.name !== args.only) continue;
   if (entry.optional && !existsSync(entry.in)) continue;
-  await build({
-    entryPoints: [entry.in],
-    outfile: args.outdir ? join(args.outdir, basename(entry.out)) : entry.out,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    banner: { js: banner },
-    legalComments: "none",
-    logLevel: "warning",
-  });
+  await build(bundleOptions(entry.in, args.outdir ? join(args.outdir, basename(entry.out)) : entry.out));
 }

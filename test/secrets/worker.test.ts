@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleOptions } from "../../scripts/bundle-options.mjs";
 import { runSecretGate } from "../../src/package/secret-gate.js";
 import type { BatchItem } from "../../src/secrets/scan-batch.js";
 import type { ScanReport } from "../../src/secrets/types.js";
@@ -64,23 +65,8 @@ describe("worker threads", () => {
       ].join("\n"),
     );
     const outfile = join(scratch, "bundle.js");
-    // The options of scripts/build.mjs.
-    await build({
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      banner: {
-        js: [
-          "#!/usr/bin/env node",
-          "import { createRequire as __amplihackCreateRequire } from 'node:module';",
-          "const require = __amplihackCreateRequire(import.meta.url);",
-        ].join("\n"),
-      },
-      logLevel: "silent",
-    });
+    // Exactly the options of the release build (scripts/build.mjs).
+    await build({ ...bundleOptions(entry, outfile), logLevel: "silent" });
     const historyFindings = inProcess.findings.filter((f) => f.source === "history").length;
     const out = execFileSync(process.execPath, [outfile, fixture.repo, ...fixture.revs], {
       cwd: scratch, // no node_modules here: the bundle must stand alone
