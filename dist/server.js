@@ -53291,6 +53291,9 @@ function agentInvocation(input2) {
   };
 }
 var FORWARDED_CREDENTIALS = ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"];
+function credentialValues(env) {
+  return FORWARDED_CREDENTIALS.map((name) => env[name]).filter((v2) => Boolean(v2));
+}
 
 // src/azlin/config.ts
 function azlinConfigFromEnv(env = process.env) {
@@ -59141,7 +59144,7 @@ async function retrieveRun(input2) {
       shipped: record2.shippedHeads
     });
     await dropWipRef(git, record2.id);
-    const known = FORWARDED_CREDENTIALS.map((n2) => input2.env[n2]).filter((v2) => Boolean(v2));
+    const known = credentialValues(input2.env);
     const logsDir = join9(record2.repo, LOGS_SUBDIR, record2.id);
     await copyLogsRedacted(join9(extracted, "logs"), logsDir, known);
     await writeFile3(join9(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
@@ -60039,7 +60042,7 @@ import { readFile as readFile6 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
-  const known = FORWARDED_CREDENTIALS.map((n2) => deps.env[n2]).filter((v2) => Boolean(v2));
+  const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
   const local = record2.logsDir ? join11(record2.logsDir, "agent.log") : null;
   if (local && existsSync3(local)) {

@@ -9,5 +9,3 @@ export function newRunId(now = new Date()): string {
   const stamp = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
-
-export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[0-9a-f]{4}$/;

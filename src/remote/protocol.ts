@@ -67,10 +67,6 @@ export function tailCommand(runId: string, bytes: number): string {
   return `tail -c ${Math.max(0, Math.floor(bytes))} ${shellQuote(runDir(runId))}/agent.log 2>/dev/null || true`;
 }
 
-export function removeRunCommand(runId: string): string {
-  return `rm -rf -- ${shellQuote(runDir(runId))}`;
-}
-
 export const remoteStatusSchema = z.union([
   z.object({ exists: z.literal(false) }),
   z.object({

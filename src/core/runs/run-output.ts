@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { runDir, tailCommand } from "../../remote/protocol.js";
 import { redactText } from "../../secrets/index.js";
 import { shellQuote } from "../../util/shell-quote.js";
-import { FORWARDED_CREDENTIALS } from "../agent-invocation.js";
+import { credentialValues } from "../agent-invocation.js";
 import { RemoteError } from "../errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { attachLease, loadRun } from "./refresh-run.js";
@@ -19,7 +19,7 @@ export async function runOutput(
   options: { lines: number; signal?: AbortSignal },
 ): Promise<{ runId: string; text: string; source: "machine" | "retrieved-logs"; bytes: number }> {
   const record = await loadRun(deps, runId);
-  const known = FORWARDED_CREDENTIALS.map((n) => deps.env[n]).filter((v): v is string => Boolean(v));
+  const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 10_000));
   const local = record.logsDir ? join(record.logsDir, "agent.log") : null;
   if (local && existsSync(local)) {
@@ -72,7 +72,7 @@ export async function followOutput(
   options: { fromByte?: number; pollMs?: number; signal?: AbortSignal } = {},
 ): Promise<void> {
   const record = await loadRun(deps, runId);
-  const known = FORWARDED_CREDENTIALS.map((n) => deps.env[n]).filter((v): v is string => Boolean(v));
+  const known = credentialValues(deps.env);
   const lease = await attachLease(deps, record);
   const dir = runDir(record.id);
   let offset = options.fromByte ?? 0;

@@ -16,7 +16,7 @@ import { redactText } from "../../secrets/index.js";
 import type { RunRecord } from "../../state/run-record.js";
 import type { Machine } from "../../targets/types.js";
 import type { Runner } from "../../util/run.js";
-import { FORWARDED_CREDENTIALS } from "../agent-invocation.js";
+import { credentialValues } from "../agent-invocation.js";
 import { RemoteError } from "../errors.js";
 
 export interface Retrieved {
@@ -63,7 +63,7 @@ export async function retrieveRun(input: {
     // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
     await dropWipRef(git, record.id);
 
-    const known = FORWARDED_CREDENTIALS.map((n) => input.env[n]).filter((v): v is string => Boolean(v));
+    const known = credentialValues(input.env);
     const logsDir = join(record.repo, LOGS_SUBDIR, record.id);
     await copyLogsRedacted(join(extracted, "logs"), logsDir, known);
     // Our logs never show up in `git status` of the user's repository.

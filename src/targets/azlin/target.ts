@@ -290,7 +290,3 @@ function withVm(
     },
   );
 }
-
-export function createAzlinTarget(options: AzlinTargetOptions = {}): AzlinTarget {
-  return new AzlinTarget(options);
-}
