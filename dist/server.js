@@ -37661,7 +37661,7 @@ function redactText(text, knownValues = []) {
 // src/secrets/scan.ts
 import { availableParallelism } from "node:os";
 
-// src/core/errors.ts
+// src/util/errors.ts
 var ExitCode = {
   ok: 0,
   /** The agent ran and exited non-zero, or the run failed on the target. */
@@ -53274,22 +53274,7 @@ ${text}` : "."}`,
   );
 }
 
-// src/core/agent-invocation.ts
-function agentInvocation(input2) {
-  const { command, prompt, maxTurns, agentCommand } = input2;
-  if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
-  const turns = String(maxTurns);
-  if (command === "auto") {
-    return {
-      argv: ["amplihack", "claude", "--auto", "--max-turns", turns, "--", "-p", prompt],
-      isDefaultAgent: true
-    };
-  }
-  return {
-    argv: ["amplihack", "claude", "--", "--max-turns", turns, "-p", `/amplihack:${command} ${prompt}`],
-    isDefaultAgent: true
-  };
-}
+// src/util/credentials.ts
 var FORWARDED_CREDENTIALS = ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"];
 function credentialValues(env) {
   return FORWARDED_CREDENTIALS.map((name) => env[name]).filter((v2) => Boolean(v2));
@@ -53533,7 +53518,7 @@ function hourlyPriceUsd(vmSize) {
   return key ? HOURLY_PRICE_USD[key] : null;
 }
 
-// src/core/vm-inventory.ts
+// src/util/map-limit.ts
 async function mapLimit(items, limit, fn) {
   const out = new Array(items.length);
   let next = 0;
@@ -53545,52 +53530,6 @@ async function mapLimit(items, limit, fn) {
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return out;
-}
-var ageHoursOf = (vm2, now) => vm2.createdAt ? Math.max(0, (now.getTime() - vm2.createdAt.getTime()) / 36e5) : null;
-async function busyStateOf(fleet, vm2, signal) {
-  if (vm2.powerState !== "Running") return { busy: "free", slotRunIds: [] };
-  try {
-    const slots = await fleet.readSlots(vm2.name, signal);
-    const live = slots.filter((s3) => !s3.stale);
-    return {
-      busy: live.length > 0 ? "busy" : "free",
-      slotRunIds: slots.map((s3) => s3.runId).filter((r) => Boolean(r))
-    };
-  } catch (err) {
-    return { busy: "unknown", slotRunIds: [], note: err.message.split("\n")[0] };
-  }
-}
-function toEntry(vm2, busy, now) {
-  const ageHours = ageHoursOf(vm2, now);
-  return {
-    name: vm2.name,
-    tagged: vm2.ours,
-    size: vm2.size,
-    region: vm2.region,
-    resourceGroup: vm2.resourceGroup,
-    powerState: vm2.powerState,
-    createdAt: vm2.createdAt ? vm2.createdAt.toISOString() : null,
-    ageHours: ageHours === null ? null : Math.round(ageHours * 100) / 100,
-    ttlHours: vm2.ttlHours,
-    expired: ageHours !== null && ageHours >= vm2.ttlHours,
-    busy: busy.busy,
-    ...busy.note ? { busyNote: busy.note } : {},
-    runIds: [.../* @__PURE__ */ new Set([...vm2.runIds, ...busy.slotRunIds])],
-    hourlyCostUsd: vm2.hourlyCostUsd,
-    // Compute since creation at the list price: an estimate (a stopped VM stops compute billing).
-    accruedCostUsd: vm2.hourlyCostUsd === null || ageHours === null ? null : Math.round(vm2.hourlyCostUsd * ageHours * 100) / 100,
-    howToReach: vm2.howToReach
-  };
-}
-async function listOurVms(fleet, options = {}) {
-  const now = options.now ?? /* @__PURE__ */ new Date();
-  const ours = (await fleet.listVms(options.signal)).filter((vm2) => vm2.ours || vm2.nameLooksOurs);
-  ours.sort((a2, b2) => (a2.createdAt?.getTime() ?? 0) - (b2.createdAt?.getTime() ?? 0));
-  return mapLimit(
-    ours,
-    options.concurrency ?? 4,
-    async (vm2) => toEntry(vm2, await busyStateOf(fleet, vm2, options.signal), now)
-  );
 }
 
 // src/targets/azlin/delete-vm.ts
@@ -54931,6 +54870,54 @@ function explainInvalidArguments(server) {
     }
     return original.call(this, tool, args, toolName);
   };
+}
+
+// src/core/vm-inventory.ts
+var ageHoursOf = (vm2, now) => vm2.createdAt ? Math.max(0, (now.getTime() - vm2.createdAt.getTime()) / 36e5) : null;
+async function busyStateOf(fleet, vm2, signal) {
+  if (vm2.powerState !== "Running") return { busy: "free", slotRunIds: [] };
+  try {
+    const slots = await fleet.readSlots(vm2.name, signal);
+    const live = slots.filter((s3) => !s3.stale);
+    return {
+      busy: live.length > 0 ? "busy" : "free",
+      slotRunIds: slots.map((s3) => s3.runId).filter((r) => Boolean(r))
+    };
+  } catch (err) {
+    return { busy: "unknown", slotRunIds: [], note: err.message.split("\n")[0] };
+  }
+}
+function toEntry(vm2, busy, now) {
+  const ageHours = ageHoursOf(vm2, now);
+  return {
+    name: vm2.name,
+    tagged: vm2.ours,
+    size: vm2.size,
+    region: vm2.region,
+    resourceGroup: vm2.resourceGroup,
+    powerState: vm2.powerState,
+    createdAt: vm2.createdAt ? vm2.createdAt.toISOString() : null,
+    ageHours: ageHours === null ? null : Math.round(ageHours * 100) / 100,
+    ttlHours: vm2.ttlHours,
+    expired: ageHours !== null && ageHours >= vm2.ttlHours,
+    busy: busy.busy,
+    ...busy.note ? { busyNote: busy.note } : {},
+    runIds: [.../* @__PURE__ */ new Set([...vm2.runIds, ...busy.slotRunIds])],
+    hourlyCostUsd: vm2.hourlyCostUsd,
+    // Compute since creation at the list price: an estimate (a stopped VM stops compute billing).
+    accruedCostUsd: vm2.hourlyCostUsd === null || ageHours === null ? null : Math.round(vm2.hourlyCostUsd * ageHours * 100) / 100,
+    howToReach: vm2.howToReach
+  };
+}
+async function listOurVms(fleet, options = {}) {
+  const now = options.now ?? /* @__PURE__ */ new Date();
+  const ours = (await fleet.listVms(options.signal)).filter((vm2) => vm2.ours || vm2.nameLooksOurs);
+  ours.sort((a2, b2) => (a2.createdAt?.getTime() ?? 0) - (b2.createdAt?.getTime() ?? 0));
+  return mapLimit(
+    ours,
+    options.concurrency ?? 4,
+    async (vm2) => toEntry(vm2, await busyStateOf(fleet, vm2, options.signal), now)
+  );
 }
 
 // src/core/cleanup.ts
@@ -59212,6 +59199,23 @@ async function readRepoFacts(path7, runner) {
     root,
     branch: symbolic.exitCode === 0 ? symbolic.stdout.trim() : null,
     headCommit: head.stdout.trim()
+  };
+}
+
+// src/core/agent-invocation.ts
+function agentInvocation(input2) {
+  const { command, prompt, maxTurns, agentCommand } = input2;
+  if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
+  const turns = String(maxTurns);
+  if (command === "auto") {
+    return {
+      argv: ["amplihack", "claude", "--auto", "--max-turns", turns, "--", "-p", prompt],
+      isDefaultAgent: true
+    };
+  }
+  return {
+    argv: ["amplihack", "claude", "--", "--max-turns", turns, "-p", `/amplihack:${command} ${prompt}`],
+    isDefaultAgent: true
   };
 }
 

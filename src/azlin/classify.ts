@@ -3,7 +3,7 @@
  * error and 2 for usage errors, so the kind of failure is read from its (ANSI-stripped) text; the
  * patterns are the messages listed in shared/reference/azlin-cli.md §1.4, §2.2 and §5.
  */
-import { type ErrorCode, RemoteError } from "../core/errors.js";
+import { type ErrorCode, RemoteError } from "../util/errors.js";
 import type { RunResult } from "../util/run.js";
 import { cleanAzlinText, firstAzlinLine } from "./text.js";
 

@@ -3,7 +3,7 @@
  * (AZLIN_NO_UPDATE_CHECK=1, stdin closed unless we pass input), parses JSON with zod, and turns
  * failures into RemoteErrors. Policy (reuse, retries, what to delete) belongs to the callers.
  */
-import { RemoteError } from "../core/errors.js";
+import { RemoteError } from "../util/errors.js";
 import { defaultRunner, type Runner, type RunResult } from "../util/run.js";
 import {
   connectArgs,

@@ -2,7 +2,7 @@
  * Which azlin we run and with which resource group. Read once from the environment so tests (and
  * users with several installs) can point us elsewhere without touching azlin's own config.
  */
-import { FORWARDED_CREDENTIALS } from "../core/agent-invocation.js";
+import { FORWARDED_CREDENTIALS } from "../util/credentials.js";
 
 export interface AzlinConfig {
   /** The executable: AMPLIHACK_REMOTE_AZLIN, else `azlin` on PATH. */

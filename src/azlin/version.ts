@@ -2,7 +2,7 @@
  * The azlin versions whose CLI we speak. 2.7.0 changed `list -o json` from a bare array to
  * `{filters, vms}` (CHANGELOG "BREAKING"); older versions would parse as garbage.
  */
-import { RemoteError } from "../core/errors.js";
+import { RemoteError } from "../util/errors.js";
 
 export const MIN_AZLIN_VERSION = "2.7.0";
 

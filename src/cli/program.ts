@@ -3,8 +3,8 @@
  * anything; every command is a thin adapter that prints and returns an exit code.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { asRemoteError, ExitCode, RemoteError } from "../core/errors.js";
 import { COMMANDS, parseAgentCommand, TARGETS } from "../core/options.js";
+import { asRemoteError, ExitCode, RemoteError } from "../util/errors.js";
 import { VERSION } from "../version.js";
 import { cleanupCommand } from "./commands/cleanup.js";
 import { execCommand } from "./commands/exec.js";

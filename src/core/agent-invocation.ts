@@ -32,11 +32,3 @@ export function agentInvocation(input: {
     isDefaultAgent: true,
   };
 }
-
-/** Credentials forwarded to the agent's environment (by name; values never leave through argv). */
-export const FORWARDED_CREDENTIALS = ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"] as const;
-
-/** The values of the forwarded credentials set in `env`: what every log we keep is redacted of. */
-export function credentialValues(env: NodeJS.ProcessEnv): string[] {
-  return FORWARDED_CREDENTIALS.map((name) => env[name]).filter((v): v is string => Boolean(v));
-}

@@ -5,7 +5,8 @@
  * left billing for the rest of its ttl. A VM whose
  * busy-ness cannot be read is left alone unless named explicitly. Dry-run says what would go.
  */
-import { ageHoursOf, busyStateOf, type FleetVm, mapLimit, type VmFleet } from "./vm-inventory.js";
+import { mapLimit } from "../util/map-limit.js";
+import { ageHoursOf, busyStateOf, type FleetVm, type VmFleet } from "./vm-inventory.js";
 
 export interface CleanupRequest {
   name?: string;

@@ -14,8 +14,8 @@ import { listClaudeFiles } from "../package/claude-files.js";
 import { isExcludedPath } from "../package/exclusions.js";
 import { runSecretGate } from "../package/secret-gate.js";
 import type { ScanReport } from "../secrets/types.js";
+import { RemoteError } from "../util/errors.js";
 import type { Runner } from "../util/run.js";
-import { RemoteError } from "./errors.js";
 
 export interface WhatShips {
   repo: string;

@@ -3,6 +3,7 @@
  * (targets/azlin/fleet.ts) lists VMs and reads their slots; this module decides what "busy",
  * "expired" and "ours" mean for the `vms` and `cleanup` commands.
  */
+import { mapLimit } from "../util/map-limit.js";
 
 /** A VM as the fleet reports it, with ownership already read from its tags. */
 export interface FleetVm {
@@ -75,24 +76,6 @@ export interface InventoryOptions {
   signal?: AbortSignal;
   /** ssh round trips in flight at once. */
   concurrency?: number;
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
 }
 
 export const ageHoursOf = (vm: FleetVm, now: Date): number | null =>

@@ -7,7 +7,7 @@
 
 import { createInterface } from "node:readline";
 import { execa, type ResultPromise } from "execa";
-import { RemoteError } from "../core/errors.js";
+import { RemoteError } from "../util/errors.js";
 import { createGit } from "./git.js";
 
 export interface ReachableBlob {

@@ -2,7 +2,7 @@
  * Runs git for the other git/ modules. A failure becomes a RemoteError naming the git command and
  * git's own words, because "git failed" alone tells a user nothing.
  */
-import { type ErrorCode, RemoteError } from "../core/errors.js";
+import { type ErrorCode, RemoteError } from "../util/errors.js";
 import { defaultRunner, type Runner, type RunOptions } from "../util/run.js";
 
 export interface Git {

@@ -5,7 +5,7 @@
  * Only refs under refs/remotes/remote-exec/ are written: never the working tree, the index or a
  * local branch. Forced updates (+) make a second run on the same branch succeed.
  */
-import { RemoteError } from "../core/errors.js";
+import { RemoteError } from "../util/errors.js";
 import type { BundleHead } from "./bundle.js";
 import { listBundleHeads, verifyBundle } from "./bundle.js";
 import type { Git } from "./git.js";

@@ -1,7 +1,7 @@
 /**
  * The facts about the user's repository that validation needs before anything slow happens.
  */
-import { RemoteError } from "../core/errors.js";
+import { RemoteError } from "../util/errors.js";
 import type { Runner } from "../util/run.js";
 import { createGit } from "./git.js";
 

@@ -7,7 +7,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { asRemoteError } from "../core/errors.js";
+import { asRemoteError } from "../util/errors.js";
 import type { ToolContext } from "./context.js";
 import { errorResult, successResult } from "./results.js";
 

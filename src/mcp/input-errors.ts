@@ -6,7 +6,7 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { z } from "zod";
-import { RemoteError } from "../core/errors.js";
+import { RemoteError } from "../util/errors.js";
 
 interface ToolWithSchema {
   inputSchema?: z.ZodType;

@@ -4,7 +4,7 @@
  * text is exactly what the CLI prints for the same RemoteError: the message, then "→ remedy".
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { RemoteError } from "../core/errors.js";
+import type { RemoteError } from "../util/errors.js";
 
 /** Key under the result's _meta where the error's code and facts travel for programs. */
 export const ERROR_META_KEY = "amplihack-remote/error";

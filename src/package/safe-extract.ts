@@ -5,7 +5,7 @@
  */
 import { mkdir } from "node:fs/promises";
 import * as tar from "tar";
-import { RemoteError } from "../core/errors.js";
+import { RemoteError } from "../util/errors.js";
 
 export async function safeExtract(archive: string, dest: string): Promise<void> {
   const problems: string[] = [];

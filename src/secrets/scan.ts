@@ -6,7 +6,7 @@
  * allowlist.
  */
 import { availableParallelism } from "node:os";
-import { RemoteError } from "../core/errors.js";
+import { RemoteError } from "../util/errors.js";
 import { looksBinary } from "./binary.js";
 import { openVerdictCache } from "./cache.js";
 import { type RawFinding, RULESET_VERSION } from "./engine.js";

@@ -9,7 +9,7 @@ import { dirname } from "node:path";
 import lockfile from "proper-lockfile";
 import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
-import { RemoteError } from "../core/errors.js";
+import { RemoteError } from "../util/errors.js";
 import { runsFile } from "./paths.js";
 import { type RunRecord, runRecordSchema } from "./run-record.js";
 

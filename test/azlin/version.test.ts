@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseAzlinVersion, requireSupportedVersion } from "../../src/azlin/version.js";
-import { RemoteError } from "../../src/core/errors.js";
+import { RemoteError } from "../../src/util/errors.js";
 
 describe("azlin version", () => {
   it("reads both version outputs", () => {

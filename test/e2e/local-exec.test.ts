@@ -5,8 +5,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { RemoteError } from "../../src/core/errors.js";
 import { formatSummary } from "../../src/core/workflow/summary.js";
+import { RemoteError } from "../../src/util/errors.js";
 import { executeRun, localDeps, localOptions } from "../support/local-run.js";
 import { cleanup, commitFile, git, makeRepo, tempDir, userStateHash, write } from "../support/repo.js";
 

@@ -4,8 +4,8 @@
  * makes — no VM untracked, no commit lost.
  */
 import { expect } from "vitest";
-import { RemoteError } from "../../src/core/errors.js";
 import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
+import { RemoteError } from "../../src/util/errors.js";
 import type { startCli } from "./cli.js";
 import type { FakeAzlin } from "./fake-azlin.js";
 import { git } from "./repo.js";

@@ -4,11 +4,11 @@
  * VM's user, as on a real VM).
  */
 import { expect } from "vitest";
-import { RemoteError } from "../../src/core/errors.js";
 import { type RunOptions, runOptionsSchema } from "../../src/core/options.js";
 import { TAG } from "../../src/targets/azlin/tags.js";
 import { AzlinTarget, type AzlinTargetOptions } from "../../src/targets/azlin/target.js";
 import type { AcquireRequest } from "../../src/targets/types.js";
+import { RemoteError } from "../../src/util/errors.js";
 import type { FakeAzlin } from "../support/fake-azlin.js";
 
 export function targetFor(fake: FakeAzlin, extra: AzlinTargetOptions = {}): AzlinTarget {

@@ -3,8 +3,8 @@
  * the one named, or those past their ttl (or older than H hours) that no run is using.
  */
 import { type CleanupResult, cleanupVms } from "../../core/cleanup.js";
-import { asRemoteError, ExitCode, RemoteError } from "../../core/errors.js";
 import { StateStore } from "../../state/store.js";
+import { asRemoteError, ExitCode, RemoteError } from "../../util/errors.js";
 import { type FleetCommandDeps, formatAge, formatTable, resolveFleetDeps } from "./fleet-deps.js";
 
 const VERB: Record<CleanupResult["action"], string> = {

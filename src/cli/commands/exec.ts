@@ -2,10 +2,10 @@
  * `amplihack-remote exec [OPTIONS] COMMAND PROMPT`: the whole run, synchronously.
  */
 
-import { ExitCode, type ExitCodeValue } from "../../core/errors.js";
 import type { RunOptionsInput } from "../../core/options.js";
 import { executeRun, parseRunOptions } from "../../core/workflow/execute-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
+import { ExitCode, type ExitCodeValue } from "../../util/errors.js";
 import { cliDeps } from "../deps.js";
 import { progressRenderer } from "../render-progress.js";
 

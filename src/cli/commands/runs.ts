@@ -2,7 +2,7 @@
  * The detached-run commands: start, status, output, kill, retrieve. Each is a thin adapter over
  * src/core/runs/: parse, call, print, return an exit code.
  */
-import { ExitCode } from "../../core/errors.js";
+
 import type { RunOptionsInput } from "../../core/options.js";
 import { killRun } from "../../core/runs/kill-run.js";
 import { retrieveDetached } from "../../core/runs/retrieve-detached.js";
@@ -12,6 +12,7 @@ import { runViewJson } from "../../core/runs/run-view-json.js";
 import { startDetached } from "../../core/runs/start-detached.js";
 import { formatElapsed } from "../../core/workflow/follow-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
+import { ExitCode } from "../../util/errors.js";
 import { cliDeps } from "../deps.js";
 import { progressRenderer } from "../render-progress.js";
 import { exitCodeFor } from "./exec.js";

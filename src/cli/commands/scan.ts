@@ -5,11 +5,11 @@
  * `.claude/` files. Exit 0 when clean, 3 with findings, 4 outside a git repository.
  */
 import { resolve } from "node:path";
-import { asRemoteError, ExitCode } from "../../core/errors.js";
 import { scanWhatShips } from "../../core/scan-what-ships.js";
 import { formatFindings } from "../../package/secret-gate.js";
 import type { ScanReport } from "../../secrets/types.js";
 import { scanCacheDir } from "../../state/paths.js";
+import { asRemoteError, ExitCode } from "../../util/errors.js";
 
 export async function scanCommand(path: string | undefined, opts: { json: boolean }): Promise<number> {
   try {

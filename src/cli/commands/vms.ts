@@ -4,8 +4,8 @@
  */
 
 import { formatHourlyPrice } from "../../azlin/prices.js";
-import { asRemoteError } from "../../core/errors.js";
 import { listOurVms, type VmInventoryEntry } from "../../core/vm-inventory.js";
+import { asRemoteError } from "../../util/errors.js";
 import { type FleetCommandDeps, formatAge, formatTable, resolveFleetDeps } from "./fleet-deps.js";
 
 export function formatVmsTable(vms: VmInventoryEntry[]): string {

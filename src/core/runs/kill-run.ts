@@ -4,7 +4,7 @@
  */
 import { killCommand } from "../../remote/protocol.js";
 import { FINISHED } from "../../state/run-record.js";
-import { RemoteError } from "../errors.js";
+import { RemoteError } from "../../util/errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { readStatus } from "../workflow/follow-run.js";
 import { attachLease, loadRun, type RunView, refreshRun } from "./refresh-run.js";

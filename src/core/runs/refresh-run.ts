@@ -6,7 +6,7 @@
 import type { RemoteStatus } from "../../remote/protocol.js";
 import { FINISHED, type RunRecord, type RunStatus } from "../../state/run-record.js";
 import type { Lease } from "../../targets/types.js";
-import { asRemoteError, RemoteError } from "../errors.js";
+import { asRemoteError, RemoteError } from "../../util/errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { readStatus } from "../workflow/follow-run.js";
 

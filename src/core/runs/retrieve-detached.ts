@@ -4,7 +4,7 @@
  */
 
 import type { RunRecord } from "../../state/run-record.js";
-import { asRemoteError, RemoteError } from "../errors.js";
+import { asRemoteError, RemoteError } from "../../util/errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { retrieveRun } from "../workflow/retrieve-run.js";
 import { mergeHints, type RunSummary, snapshotCommitOf } from "../workflow/summary.js";

@@ -7,9 +7,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runDir, tailCommand } from "../../remote/protocol.js";
 import { redactText } from "../../secrets/index.js";
+import { credentialValues } from "../../util/credentials.js";
+import { RemoteError } from "../../util/errors.js";
 import { shellQuote } from "../../util/shell-quote.js";
-import { credentialValues } from "../agent-invocation.js";
-import { RemoteError } from "../errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { attachLease, loadRun } from "./refresh-run.js";
 

@@ -2,7 +2,7 @@
  * `status [RUN]`: every run (or one) brought up to date; finished detached runs that asked for it
  * are retrieved and their machines released on the way.
  */
-import { asRemoteError } from "../errors.js";
+import { asRemoteError } from "../../util/errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import type { RunSummary } from "../workflow/summary.js";
 import { loadRun, type RunView, refreshRun } from "./refresh-run.js";

@@ -5,7 +5,7 @@
  */
 import { rm } from "node:fs/promises";
 import type { Target } from "../../targets/types.js";
-import { asRemoteError } from "../errors.js";
+import { asRemoteError } from "../../util/errors.js";
 import type { RunOptionsInput } from "../options.js";
 import { poolingTarget } from "../pool.js";
 import { createProgress } from "../progress.js";

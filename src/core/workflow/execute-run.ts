@@ -9,7 +9,7 @@ import { timeoutSeconds } from "../../package/build-context.js";
 import { killCommand } from "../../remote/protocol.js";
 import type { RunStatus } from "../../state/run-record.js";
 import type { ReleaseOutcome } from "../../targets/types.js";
-import { asRemoteError, RemoteError } from "../errors.js";
+import { asRemoteError, RemoteError } from "../../util/errors.js";
 import { describeIssues, type RunOptions, type RunOptionsInput, runOptionsSchema } from "../options.js";
 import { createProgress } from "../progress.js";
 import type { WorkflowDeps } from "./deps.js";

@@ -5,7 +5,7 @@
  */
 import { parseRemoteStatus, type RemoteStatus, statusCommand, tailCommand } from "../../remote/protocol.js";
 import type { Machine } from "../../targets/types.js";
-import { RemoteError } from "../errors.js";
+import { RemoteError } from "../../util/errors.js";
 import type { Progress } from "../progress.js";
 
 export interface FollowOptions {

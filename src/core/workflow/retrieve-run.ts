@@ -15,9 +15,9 @@ import { RESULTS_NAME, type RunResult, runDir, runResultSchema } from "../../rem
 import { redactText } from "../../secrets/index.js";
 import type { RunRecord } from "../../state/run-record.js";
 import type { Machine } from "../../targets/types.js";
+import { credentialValues } from "../../util/credentials.js";
+import { RemoteError } from "../../util/errors.js";
 import type { Runner } from "../../util/run.js";
-import { credentialValues } from "../agent-invocation.js";
-import { RemoteError } from "../errors.js";
 
 export interface Retrieved {
   result: RunResult;

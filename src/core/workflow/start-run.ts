@@ -17,7 +17,7 @@ import {
 } from "../../remote/protocol.js";
 import { newRunRecord, type RunRecord } from "../../state/run-record.js";
 import type { Lease, Machine } from "../../targets/types.js";
-import { asRemoteError, RemoteError } from "../errors.js";
+import { asRemoteError, RemoteError } from "../../util/errors.js";
 import type { RunOptions } from "../options.js";
 import type { Progress } from "../progress.js";
 import { newRunId } from "../run-id.js";

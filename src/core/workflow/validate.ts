@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { createGit, type Git } from "../../git/git.js";
 import { type RepoFacts, readRepoFacts } from "../../git/repo-facts.js";
 import type { Target } from "../../targets/types.js";
-import { type AgentInvocation, agentInvocation, FORWARDED_CREDENTIALS } from "../agent-invocation.js";
-import { RemoteError } from "../errors.js";
+import { FORWARDED_CREDENTIALS } from "../../util/credentials.js";
+import { RemoteError } from "../../util/errors.js";
+import { type AgentInvocation, agentInvocation } from "../agent-invocation.js";
 import type { RunOptions } from "../options.js";
 import type { WorkflowDeps } from "./deps.js";
 

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { cleanupVms as cleanup } from "../../core/cleanup.js";
-import { RemoteError } from "../../core/errors.js";
+import { RemoteError } from "../../util/errors.js";
 import { defineTool } from "../define-tool.js";
 
 const VERB = {

@@ -4,11 +4,11 @@
  * this call, streaming progress, stopping the agent and still bringing its work home on cancel.
  */
 import { z } from "zod";
-import { type ErrorCode, RemoteError } from "../../core/errors.js";
 import type { RunOptionsInput } from "../../core/options.js";
 import { startDetached } from "../../core/runs/start-detached.js";
 import { executeRun } from "../../core/workflow/execute-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
+import { type ErrorCode, RemoteError } from "../../util/errors.js";
 import { defineTool } from "../define-tool.js";
 import { progressNotifier } from "../progress.js";
 import { repoPathInput, runOptionsInput } from "../schemas/run-options.js";

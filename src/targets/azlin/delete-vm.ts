@@ -3,7 +3,7 @@
  * cap cuts the delete while Azure carries on), ask Azure again: ResourceNotFound means it is gone.
  */
 import type { AzlinClient } from "../../azlin/client.js";
-import { asRemoteError } from "../../core/errors.js";
+import { asRemoteError } from "../../util/errors.js";
 
 export interface DeleteOutcome {
   deleted: boolean;

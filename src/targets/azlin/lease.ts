@@ -3,7 +3,7 @@
  * when deleting it fails), then deletes the VM only when this run created it and keep is false.
  */
 import type { AzlinClient } from "../../azlin/client.js";
-import { asRemoteError } from "../../core/errors.js";
+import { asRemoteError } from "../../util/errors.js";
 import type { Lease, ReleaseOutcome } from "../types.js";
 import { deleteVm } from "./delete-vm.js";
 import type { AzlinMachine } from "./machine.js";

@@ -3,7 +3,7 @@
  * are `azlin cp` with checksums (see transfer.ts).
  */
 import type { AzlinClient } from "../../azlin/client.js";
-import { RemoteError } from "../../core/errors.js";
+import { RemoteError } from "../../util/errors.js";
 import { shellQuote } from "../../util/shell-quote.js";
 import type { ExecOptions, ExecResult, Machine } from "../types.js";
 import { downloadFile, type TransferPolicy, uploadFile } from "./transfer.js";

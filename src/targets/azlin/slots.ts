@@ -11,8 +11,9 @@
  * The scripts run under flock on `.amplihack-remote/slots/.lock` (util-linux, present on Ubuntu
  * and Debian), so the check-then-reclaim of a stale slot cannot race another laptop.
  */
-import { RemoteError } from "../../core/errors.js";
+
 import { AREA } from "../../remote/protocol.js";
+import { RemoteError } from "../../util/errors.js";
 import { shellQuote } from "../../util/shell-quote.js";
 import type { ExecOptions, Machine } from "../types.js";
 

@@ -6,9 +6,9 @@
 import pRetry, { AbortError } from "p-retry";
 import { AZLIN_TIMEOUTS, AzlinClient } from "../../azlin/client.js";
 import type { VmDetails } from "../../azlin/schemas.js";
-import { asRemoteError, RemoteError } from "../../core/errors.js";
 import { capacityForSku } from "../../core/pool-capacity.js";
-import { mapLimit } from "../../core/vm-inventory.js";
+import { asRemoteError, RemoteError } from "../../util/errors.js";
+import { mapLimit } from "../../util/map-limit.js";
 import type { Runner } from "../../util/run.js";
 import type { AcquireRequest, Lease, Target } from "../types.js";
 import { deleteVm } from "./delete-vm.js";

@@ -5,9 +5,9 @@
  */
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { RemoteError } from "../../core/errors.js";
 import { runDir } from "../../remote/protocol.js";
 import { localTargetHome } from "../../state/paths.js";
+import { RemoteError } from "../../util/errors.js";
 import { defaultRunner, type Runner } from "../../util/run.js";
 import type { ExecOptions, ExecResult, Lease, Machine, Target } from "../types.js";
 
