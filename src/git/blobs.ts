@@ -6,9 +6,8 @@
  */
 
 import { createInterface } from "node:readline";
-import { execa, type ResultPromise } from "execa";
 import { RemoteError } from "../util/errors.js";
-import { createGit } from "./git.js";
+import { defaultStreamRunner, type StreamingProcess, type StreamRunner } from "../util/run.js";
 
 export interface ReachableBlob {
   oid: string;
@@ -29,6 +28,8 @@ export interface BlobLocation {
 
 interface StreamOptions {
   signal?: AbortSignal;
+  /** Spawns git; tests pass a recording one (every argv we spawn is recorded). */
+  stream?: StreamRunner;
 }
 
 /** Every unique blob reachable from `revs` (`--branches`, `--tags`, `HEAD`, a sha...). */
@@ -38,20 +39,44 @@ export async function listReachableBlobs(
   options: StreamOptions = {},
 ): Promise<ReachableBlob[]> {
   if (revs.length === 0) return [];
+  return listBlobsOf(repo, [...revs, "--"], null, options);
+}
+
+/**
+ * The blobs reachable from `include` and from none of `exclude` (object ids, as
+ * `git rev-list --objects A B ^C` reads them on its stdin): what changed since tips already judged.
+ */
+export async function listNewBlobs(
+  repo: string,
+  include: readonly string[],
+  exclude: readonly string[],
+  options: StreamOptions = {},
+): Promise<ReachableBlob[]> {
+  if (include.length === 0) return [];
+  const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
+  return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}\n`, options);
+}
+
+async function listBlobsOf(
+  repo: string,
+  revArgs: readonly string[],
+  stdin: string | null,
+  options: StreamOptions,
+): Promise<ReachableBlob[]> {
   // rev-list prints each object once; --filter drops trees and blobs' cousins from its output
   // (commits still appear) and batch-check adds type and size without reading contents.
   const revList = spawnGit(
     repo,
-    ["rev-list", "--objects", "--filter=object:type=blob", ...revs, "--"],
+    ["rev-list", "--objects", "--filter=object:type=blob", ...revArgs],
     options,
+    stdin !== null,
   );
+  if (stdin !== null) revList.stdin?.end(stdin);
   const check = spawnGit(
     repo,
     ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"],
-    {
-      ...options,
-      stdin: true,
-    },
+    options,
+    true,
   );
   revList.stdout.pipe(check.stdin!);
   const blobs: ReachableBlob[] = [];
@@ -73,6 +98,62 @@ export async function listReachableBlobs(
 }
 
 /**
+ * The object each ref among `revs` points at, by ref name: the tips a later scan can start from.
+ * Only `--branches`, `--tags`, `--remotes`, `--all` and `HEAD` are named tips; any other rev (a
+ * WIP ref, a sha) is returned in `others`.
+ */
+export async function resolveTips(
+  repo: string,
+  revs: readonly string[],
+  options: StreamOptions = {},
+): Promise<{ tips: Map<string, string>; others: string[] }> {
+  const patterns: string[] = [];
+  const others: string[] = [];
+  let head = false;
+  for (const rev of revs) {
+    if (rev === "--branches") patterns.push("refs/heads");
+    else if (rev === "--tags") patterns.push("refs/tags");
+    else if (rev === "--remotes") patterns.push("refs/remotes");
+    else if (rev === "--all") patterns.push("refs");
+    else if (rev === "HEAD") head = true;
+    else others.push(rev);
+  }
+  const tips = new Map<string, string>();
+  if (patterns.length > 0) {
+    const out = await gitText(
+      repo,
+      ["for-each-ref", "--format=%(objectname) %(refname)", ...patterns],
+      options,
+    );
+    for (const line of out.split("\n")) {
+      const space = line.indexOf(" ");
+      if (space > 0) tips.set(line.slice(space + 1), line.slice(0, space));
+    }
+  }
+  if (head)
+    tips.set("HEAD", (await gitText(repo, ["rev-parse", "--verify", "HEAD^{commit}"], options)).trim());
+  return { tips, others };
+}
+
+/** True when every one of `tips` is reachable from `from` (so what they reach still ships). */
+export async function allReachableFrom(
+  repo: string,
+  tips: readonly string[],
+  from: readonly string[],
+  options: StreamOptions = {},
+): Promise<boolean> {
+  if (tips.length === 0) return true;
+  const lines = [...tips, ...from.map((oid) => `^${oid}`)];
+  const child = spawnGit(repo, ["rev-list", "--max-count=1", "--stdin"], options, true);
+  child.stdin?.end(`${lines.join("\n")}\n`);
+  let any = false;
+  for await (const chunk of child.stdout) if ((chunk as Buffer).length > 0) any = true;
+  const exit = await child.exited;
+  // A judged tip that no longer exists (gc'd after a rewrite) is not reachable.
+  return exit.exitCode === 0 && !any;
+}
+
+/**
  * Streams the contents of `oids` in the order given. The generator only pulls from git as fast as
  * its consumer takes blobs, so a slow scanner pauses git instead of filling memory.
  */
@@ -82,8 +163,7 @@ export async function* readBlobs(
   options: StreamOptions = {},
 ): AsyncGenerator<{ oid: string; content: Buffer }> {
   if (oids.length === 0) return;
-  const child = spawnGit(repo, ["cat-file", "--batch"], { ...options, stdin: true });
-  child.stdin!.on("error", () => {}); // git exiting early surfaces through its exit code
+  const child = spawnGit(repo, ["cat-file", "--batch"], options, true);
   child.stdin!.end(`${oids.join("\n")}\n`);
   let finished = false;
   try {
@@ -206,7 +286,7 @@ export async function locateBlobs(
   }
   lines.close();
   log.kill();
-  await log.catch(() => {});
+  await log.exited;
 
   const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
   for (const loc of found.values()) loc.ref = refOf.get(loc.commit);
@@ -224,7 +304,7 @@ async function refsReaching(
   options: StreamOptions,
 ): Promise<Map<string, string | undefined>> {
   const result = new Map<string, string | undefined>();
-  const current = (await createGit(repo).try(["symbolic-ref", "-q", "HEAD"])).stdout.trim();
+  const current = (await gitTry(repo, ["symbolic-ref", "-q", "HEAD"], options)).stdout.trim();
   const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
   if (current && shipsBranches && commits.size > 1) {
     const walk = spawnGit(repo, ["rev-list", current, "--"], options);
@@ -235,10 +315,10 @@ async function refsReaching(
     }
     lines.close();
     walk.kill();
-    await walk.catch(() => {});
+    await walk.exited;
   }
   for (const commit of commits) {
-    if (!result.has(commit)) result.set(commit, await refReaching(repo, commit, revs, current));
+    if (!result.has(commit)) result.set(commit, await refReaching(repo, commit, revs, current, options));
   }
   return result;
 }
@@ -252,8 +332,8 @@ async function refReaching(
   commit: string,
   revs: readonly string[],
   current: string,
+  options: StreamOptions,
 ): Promise<string | undefined> {
-  const git = createGit(repo);
   const patterns = new Set<string>();
   for (const rev of revs) {
     if (rev === "--branches") patterns.add("refs/heads");
@@ -262,7 +342,11 @@ async function refReaching(
     else if (rev === "--all") patterns.add("refs");
   }
   if (patterns.size > 0) {
-    const out = await git.try(["for-each-ref", "--contains", commit, "--format=%(refname)", ...patterns]);
+    const out = await gitTry(
+      repo,
+      ["for-each-ref", "--contains", commit, "--format=%(refname)", ...patterns],
+      options,
+    );
     const refs = out.stdout.split("\n").filter(Boolean);
     const pick =
       refs.find((r) => r === current) ??
@@ -273,7 +357,7 @@ async function refReaching(
   }
   for (const rev of revs) {
     if (rev.startsWith("-") || rev.startsWith("^")) continue;
-    const r = await git.try(["merge-base", "--is-ancestor", commit, rev]);
+    const r = await gitTry(repo, ["merge-base", "--is-ancestor", commit, rev], options);
     if (r.exitCode === 0) return rev;
   }
   return undefined;
@@ -284,35 +368,36 @@ function unquotePath(p: string): string {
   return p.slice(1, -1).replace(/\\(["\\tn])/g, (_m, c: string) => ({ t: "\t", n: "\n" })[c] ?? c);
 }
 
-type GitChild = ResultPromise<{ buffer: false; reject: false }> & { stderrTail: () => string };
-
-function spawnGit(repo: string, args: string[], options: StreamOptions & { stdin?: boolean }): GitChild {
-  const child = execa("git", args, {
-    cwd: repo,
-    buffer: false,
-    reject: false,
-    stdin: options.stdin ? "pipe" : "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    cancelSignal: options.signal,
-    forceKillAfterDelay: 2_000,
-  }) as unknown as GitChild;
-  // Read stderr from the start: an unread pipe would stall git once it fills.
-  let tail = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    tail = (tail + d.toString()).slice(-2000);
-  });
-  child.stderrTail = () => tail;
-  return child;
+function spawnGit(repo: string, args: string[], options: StreamOptions, stdin = false): StreamingProcess {
+  const spawn = options.stream ?? defaultStreamRunner;
+  return spawn("git", args, { cwd: repo, signal: options.signal, stdin });
 }
 
-async function expectSuccess(child: GitChild, what: string): Promise<void> {
-  const result = await child;
-  if (result.isCanceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
+async function gitTry(
+  repo: string,
+  args: string[],
+  options: StreamOptions,
+): Promise<{ exitCode: number; stdout: string; child: StreamingProcess }> {
+  const child = spawnGit(repo, args, options);
+  const parts: Buffer[] = [];
+  for await (const chunk of child.stdout) parts.push(chunk as Buffer);
+  const { exitCode } = await child.exited;
+  return { exitCode, stdout: Buffer.concat(parts).toString("utf8"), child };
+}
+
+async function gitText(repo: string, args: string[], options: StreamOptions): Promise<string> {
+  const { stdout, child } = await gitTry(repo, args, options);
+  await expectSuccess(child, args[0]!);
+  return stdout;
+}
+
+async function expectSuccess(child: StreamingProcess, what: string): Promise<void> {
+  const result = await child.exited;
+  if (result.canceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
   if (result.exitCode !== 0) {
     throw new RemoteError(
       "package-failed",
-      `git ${what} failed while listing what would ship (exit ${result.exitCode}): ${child.stderrTail().trim()}`,
+      `git ${what} failed while listing what would ship (exit ${result.exitCode}): ${result.stderrTail.trim()}`,
       "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry.",
     );
   }

@@ -2,6 +2,7 @@
  * The one place that spawns processes. Everything else takes a Runner, so tests can record argv
  * (to prove no secret is ever on a command line) and so cancellation reaches every child.
  */
+import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";
 
 export interface RunOptions {
@@ -66,12 +67,90 @@ export const defaultRunner: Runner = async (command, args, options = {}) => {
   return out;
 };
 
-/** A Runner that records every argv it passes on; tests grep these for secrets. */
-export function recordingRunner(inner: Runner = defaultRunner) {
+export interface StreamOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  /** Give the child a stdin pipe to write to; stdin is closed when false or absent. */
+  stdin?: boolean;
+}
+
+export interface StreamExit {
+  exitCode: number;
+  /** The last 2 KB of stderr, for the error message. */
+  stderrTail: string;
+  canceled: boolean;
+  failedToStart: boolean;
+}
+
+/** A child whose output is consumed as it is produced (`git cat-file --batch` over a whole history). */
+export interface StreamingProcess {
+  stdout: Readable;
+  stdin: Writable | null;
+  /** Settles when the child has exited; never rejects. */
+  exited: Promise<StreamExit>;
+  /** Stops the child early (the consumer has what it needs). */
+  kill(): void;
+}
+
+/** The streaming counterpart of Runner: same recording and swapping, output as a stream. */
+export type StreamRunner = (
+  command: string,
+  args: readonly string[],
+  options?: StreamOptions,
+) => StreamingProcess;
+
+export const defaultStreamRunner: StreamRunner = (command, args, options = {}) => {
+  const child = execa(command, [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    buffer: false,
+    reject: false,
+    stdin: options.stdin ? "pipe" : "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    cancelSignal: options.signal,
+    forceKillAfterDelay: 2_000,
+  });
+  // Read stderr from the start: an unread pipe would stall the child once it fills.
+  let tail = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-2000);
+  });
+  // A child exiting early surfaces through its exit code, not as an EPIPE on our side.
+  child.stdin?.on("error", () => {});
+  const exited = child.then((r) => ({
+    exitCode: r.exitCode ?? (r.isCanceled ? 130 : 127),
+    stderrTail: tail || (r.exitCode === undefined ? (r.message ?? "") : ""),
+    canceled: Boolean(r.isCanceled),
+    failedToStart: r.exitCode === undefined && !r.isCanceled && !r.isTerminated,
+  }));
+  return {
+    stdout: child.stdout!,
+    stdin: child.stdin ?? null,
+    exited,
+    kill: () => {
+      child.kill();
+    },
+  };
+};
+
+/**
+ * A Runner (and its streaming counterpart) that records every argv it passes on, in one list;
+ * tests grep these for secrets.
+ */
+export function recordingRunner(
+  inner: Runner = defaultRunner,
+  innerStream: StreamRunner = defaultStreamRunner,
+) {
   const calls: { command: string; args: string[]; cwd?: string }[] = [];
   const runner: Runner = (command, args, options) => {
     calls.push({ command, args: [...args], cwd: options?.cwd });
     return inner(command, args, options);
   };
-  return { runner, calls };
+  const stream: StreamRunner = (command, args, options) => {
+    calls.push({ command, args: [...args], cwd: options?.cwd });
+    return innerStream(command, args, options);
+  };
+  return { runner, stream, calls };
 }
