@@ -17,7 +17,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { listReachableBlobs } from "../src/git/blobs.js";
 import { runSecretGate } from "../src/package/secret-gate.js";
-import { DEFAULT_MAX_BLOB_BYTES } from "../src/secrets/scan.js";
+
 import type { ScanReport } from "../src/secrets/types.js";
 import { seeded } from "../test/secrets/support/tokens.js";
 

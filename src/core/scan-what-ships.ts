@@ -11,7 +11,7 @@ import { access, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import { createGit } from "../git/git.js";
 import { listClaudeFiles } from "../package/claude-files.js";
-import { isExcludedPath } from "../package/exclusions.js";
+import { isExcludedFile } from "../package/exclusions.js";
 import { runSecretGate } from "../package/secret-gate.js";
 import type { ScanReport } from "../secrets/types.js";
 import { RemoteError } from "../util/errors.js";
@@ -98,7 +98,7 @@ async function filesOutsideHistory(
       : await list(["ls-files", "-z"])),
   ]);
   const untracked = (await list(["ls-files", "-z", "--others", "--exclude-standard"])).filter(
-    (p) => !isExcludedPath(p),
+    (p) => !isExcludedFile(root, p),
   );
   const byPath = new Map<string, string>();
   for (const rel of [...tracked, ...untracked]) {

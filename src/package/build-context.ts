@@ -38,7 +38,7 @@ import { RemoteError } from "../util/errors.js";
 import { sha256File } from "../util/hash.js";
 import { shellQuote } from "../util/shell-quote.js";
 import { listClaudeFiles } from "./claude-files.js";
-import { isExcludedPath } from "./exclusions.js";
+import { isExcludedFile } from "./exclusions.js";
 import { formatFindings, runSecretGate } from "./secret-gate.js";
 
 export interface ContextPackage {
@@ -100,7 +100,7 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
 
   await checkEstimatedSize(git, claude.files, options.maxSizeMb);
 
-  const wip = await snapshotWip(git, facts.headCommit, runId, isExcludedPath);
+  const wip = await snapshotWip(git, facts.headCommit, runId, (p) => isExcludedFile(facts.root, p));
   const revs = ["--branches", "--tags", "HEAD", ...(wip.ref ? [wip.ref] : [])];
   try {
     progress(

@@ -1,13 +1,31 @@
 /**
  * The secret gate of the package stage: scans exactly what would ship (every blob reachable from
  * the bundled revs, and every archive file) and returns the findings; the caller decides to block.
+ *
+ * With a cache directory the gate is incremental: the ref tips it judged last time are remembered
+ * (secrets/judged-tips.ts), and when every one of them is still reachable from what ships now, only
+ * the blobs reachable from the new tips and not from the judged ones are listed
+ * (`rev-list --objects NEW ^OLD`); the judged blobs that had findings come along from that record,
+ * with their verdicts from the cache. Otherwise (a branch rewritten or deleted) everything is
+ * listed again, and the verdict cache still spares reading it.
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { listReachableBlobs, locateBlobs, readBlobs } from "../git/blobs.js";
+import {
+  allReachableFrom,
+  listNewBlobs,
+  listReachableBlobs,
+  locateBlobs,
+  readBlobs,
+  resolveTips,
+} from "../git/blobs.js";
 import { ALLOWLIST_FILE, parseAllowlist } from "../secrets/allowlist.js";
-import { type ArchiveFile, type HistorySource, scanShippedContent } from "../secrets/scan.js";
+import { verdictFolder } from "../secrets/cache.js";
+import { RULESET_VERSION } from "../secrets/engine.js";
+import { type JudgedTips, loadJudgedTips, saveJudgedTips } from "../secrets/judged-tips.js";
+import { type ArchiveFile, type BlobMeta, type HistorySource, scanShippedContent } from "../secrets/scan.js";
 import type { Finding, ScanReport } from "../secrets/types.js";
+import type { StreamRunner } from "../util/run.js";
 
 export interface SecretGateOptions {
   repo: string;
@@ -15,23 +33,27 @@ export interface SecretGateOptions {
   revs: string[];
   /** Files that ship in the archive; `path` is their path in the archive (`.claude/settings.json`). */
   files: { path: string; absPath: string }[];
+  /** Where verdicts and judged tips are kept between runs; every blob is listed and read without it. */
   cacheDir?: string;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
-  /** Blobs and files larger than this are skipped and counted (default 2 MB). */
-  maxBlobBytes?: number;
   /** Worker threads; "auto" (default) uses the cores when there is enough to scan. */
   workers?: number | "auto";
+  /** Spawns git (a recording runner in tests). */
+  stream?: StreamRunner;
 }
 
 export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport> {
   const say = opts.onProgress ?? (() => {});
+  const git = { signal: opts.signal, stream: opts.stream };
   say(`listing blobs reachable from ${opts.revs.join(" ") || "(no revs)"}`);
-  const blobs = await listReachableBlobs(opts.repo, opts.revs, { signal: opts.signal });
+  const listing = opts.cacheDir
+    ? await listSinceJudged(opts.repo, opts.revs, verdictFolder(opts.cacheDir, RULESET_VERSION), git)
+    : { blobs: await listReachableBlobs(opts.repo, opts.revs, git), judgedBlobs: 0 };
   const history: HistorySource = {
-    blobs,
-    read: (oids) => readBlobs(opts.repo, oids, { signal: opts.signal }),
-    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, { signal: opts.signal }),
+    blobs: listing.blobs,
+    read: (oids) => readBlobs(opts.repo, oids, git),
+    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git),
   };
   const files: ArchiveFile[] = await Promise.all(
     opts.files.map(async (f) => ({
@@ -40,16 +62,79 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
       read: () => readFile(f.absPath),
     })),
   );
-  return scanShippedContent({
+  const dirty = new Set<string>();
+  const report = await scanShippedContent({
     history,
     files,
     allowlist: await readAllowlist(opts.repo),
     cacheDir: opts.cacheDir,
-    maxBlobBytes: opts.maxBlobBytes,
     workers: opts.workers,
     signal: opts.signal,
     onProgress: say,
+    onBlobVerdict: (blob, hasFindings) => {
+      if (hasFindings) dirty.add(blob.oid);
+    },
+    onCacheSaved: async () => {
+      if (!listing.record) return;
+      const { folder, tips, fromTips } = listing.record;
+      await saveJudgedTips(folder, opts.repo, {
+        tips,
+        blobCount: listing.judgedBlobs + fromTips.length,
+        dirty: fromTips.filter((b) => dirty.has(b.oid)),
+      });
+    },
   });
+  report.stats.blobsTotal = listing.judgedBlobs + listing.blobs.length - (listing.carried ?? 0);
+  report.stats.blobsBehindJudgedTips = listing.judgedBlobs;
+  return report;
+}
+
+interface Listing {
+  /** The blobs to judge now: new ones, and judged ones that had findings. */
+  blobs: BlobMeta[];
+  /** Blobs reachable from judged tips (not listed again). */
+  judgedBlobs: number;
+  /** How many of `blobs` came from the judged record. */
+  carried?: number;
+  /** What to remember once the verdicts are saved: the named tips and the blobs they reach now. */
+  record?: { folder: string; tips: Record<string, string>; fromTips: BlobMeta[] };
+}
+
+async function listSinceJudged(
+  repo: string,
+  revs: readonly string[],
+  folder: string,
+  git: { signal?: AbortSignal; stream?: StreamRunner },
+): Promise<Listing> {
+  const { tips, others } = await resolveTips(repo, revs, git);
+  const tipOids = [...new Set(tips.values())];
+  const judged = await loadJudgedTips(folder, repo);
+  const base = judged && (await stillShipped(repo, judged, tips, tipOids, git)) ? judged : undefined;
+  const baseOids = base ? [...new Set(Object.values(base.tips))] : [];
+  const fresh = await listNewBlobs(repo, tipOids, baseOids, git);
+  const carried = base?.dirty ?? [];
+  // Revs that are not named tips (the WIP snapshot) are judged every time and never remembered.
+  const extra = others.length > 0 ? await listNewBlobs(repo, others, [...tipOids, ...baseOids], git) : [];
+  return {
+    blobs: [...fresh, ...carried, ...extra],
+    judgedBlobs: base?.blobCount ?? 0,
+    carried: carried.length,
+    record: { folder, tips: Object.fromEntries(tips), fromTips: [...carried, ...fresh] },
+  };
+}
+
+/** Every judged tip that moved or went away must still be reachable from today's tips. */
+async function stillShipped(
+  repo: string,
+  judged: JudgedTips,
+  tips: Map<string, string>,
+  tipOids: string[],
+  git: { signal?: AbortSignal; stream?: StreamRunner },
+): Promise<boolean> {
+  const moved = Object.entries(judged.tips)
+    .filter(([name, oid]) => tips.get(name) !== oid)
+    .map(([, oid]) => oid);
+  return allReachableFrom(repo, [...new Set(moved)], tipOids, git);
 }
 
 async function readAllowlist(repo: string): Promise<Set<string>> {
@@ -65,10 +150,11 @@ export function formatFindings(report: ScanReport): string {
   const { findings, stats } = report;
   const lines: string[] = [];
   for (const f of findings) lines.push(`  ${findingLine(f)}`);
-  const large = stats.skippedLargePaths?.length ? ` (${stats.skippedLargePaths.join(", ")})` : "";
   const counted =
-    `Scanned ${stats.blobsScanned} blob(s) (${stats.blobsFromCache} known clean from cache) and ${stats.filesScanned} file(s); ` +
-    `skipped ${stats.skippedBinary} binary and ${stats.skippedLarge} too large${large}; ${stats.allowlisted} allowlisted.`;
+    `Scanned ${stats.blobsScanned} blob(s) (${stats.blobsFromCache} more known from cache, ` +
+    `${stats.blobsBehindJudgedTips ?? 0} behind refs judged before) and ${stats.filesScanned} file(s), ` +
+    `${stats.binaryScanned ?? 0} of them binary (printable runs) and ${stats.windowed ?? 0} large (in windows); ` +
+    `${stats.allowlisted} allowlisted.`;
   if (findings.length === 0) return `No secrets found. ${counted}`;
   const inHistory = findings.some((f) => f.source === "history");
   lines.push(

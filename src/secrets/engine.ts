@@ -4,12 +4,15 @@
  */
 import { createHash } from "node:crypto";
 import { hasInlineMarker } from "./allowlist.js";
+import { MIN_RUN } from "./binary.js";
+import { CREDENTIAL_CONTENT_RULES } from "./credential-files.js";
 import { shannonEntropy } from "./entropy.js";
 import { maskValue } from "./mask.js";
 import { isPlaceholderValue, isRealPassword, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
 import { buildGates } from "./prefilter.js";
 import { OWN_RULES, RULES_REVISION } from "./rules.js";
 import { runSecretlint, SECRETLINT_MARKERS, SECRETLINT_SIGNATURE } from "./secretlint.js";
+import { OVERLAP_BYTES, WINDOW_BYTES } from "./windows.js";
 
 export interface RawFinding {
   rule: string;
@@ -26,7 +29,18 @@ export interface TextScanResult {
   reachedEngine: boolean;
 }
 
-const gates = buildGates(OWN_RULES, SECRETLINT_MARKERS);
+/** Our provider rules, then the credential-file content rules (lower index wins an overlap). */
+const RULES = [...OWN_RULES, ...CREDENTIAL_CONTENT_RULES];
+const gates = buildGates(RULES, SECRETLINT_MARKERS);
+
+/**
+ * In the printable runs of binary content only the provider rules run: the generic assignment
+ * rule is written for source code, and in compiled bytes and symbol tables it finds only noise.
+ */
+const TEXT_ONLY_RULES = new Set(["generic-api-key"]);
+
+/** "text" for text; "binary" for the printable runs of binary content (see binary.ts). */
+export type ScanMode = "text" | "binary";
 
 interface Candidate {
   rule: string;
@@ -38,12 +52,13 @@ interface Candidate {
   shown: string;
 }
 
-export async function scanText(text: string, path: string): Promise<TextScanResult> {
+export async function scanText(text: string, path: string, mode: ScanMode = "text"): Promise<TextScanResult> {
   const open = gates.open(gates.prepare(text));
   if (!open) return { findings: [], reachedEngine: false };
   const candidates: Candidate[] = [];
   for (const priority of open.rules) {
-    const rule = OWN_RULES[priority]!;
+    const rule = RULES[priority]!;
+    if (mode === "binary" && TEXT_ONLY_RULES.has(rule.id)) continue;
     for (const m of rule.find(text)) {
       candidates.push({
         rule: rule.id,
@@ -60,7 +75,7 @@ export async function scanText(text: string, path: string): Promise<TextScanResu
       if (!secretlintHitStands(hit.ruleId, text.slice(hit.index, hit.end))) continue;
       candidates.push({
         rule: hit.ruleId,
-        priority: OWN_RULES.length,
+        priority: RULES.length,
         start: hit.index,
         end: hit.end,
         reportAt: hit.index,
@@ -131,14 +146,21 @@ function lineIndex(text: string) {
 }
 
 /**
- * Identifies everything that decides a verdict; the scan cache keys clean verdicts by blob id and
- * this string, so changing any rule rescans everything once.
+ * How content reaches the rules (windows over large text, printable runs of binary content); part
+ * of the rule-set version, because a verdict reached another way may have missed something.
+ */
+const SCAN_METHOD = [WINDOW_BYTES, OVERLAP_BYTES, MIN_RUN, [...TEXT_ONLY_RULES]];
+
+/**
+ * Identifies everything that decides a verdict; the scan cache keys verdicts by blob id and this
+ * string, so changing any rule rescans everything once.
  */
 export const RULESET_VERSION = createHash("sha256")
   .update(
     JSON.stringify([
       RULES_REVISION,
-      OWN_RULES.map((r) => r.signature),
+      SCAN_METHOD,
+      RULES.map((r) => r.signature),
       PLACEHOLDER_SIGNATURE,
       SECRETLINT_SIGNATURE,
     ]),

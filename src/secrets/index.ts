@@ -9,7 +9,6 @@ export {
   type BlobContent,
   type BlobMeta,
   type BlobOrigin,
-  DEFAULT_MAX_BLOB_BYTES,
   type HistorySource,
   type ScanOptions,
   scanShippedContent,

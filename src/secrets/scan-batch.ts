@@ -1,15 +1,19 @@
 /**
- * The unit of work handed to a worker: many small texts packed into one buffer, so a batch crosses
- * the thread boundary as one copy instead of thousands of messages.
+ * The unit of work handed to a worker: many small texts (or windows of a large one) packed into
+ * one buffer, so a batch crosses the thread boundary as one copy instead of thousands of messages.
  */
-import { type RawFinding, scanText } from "./engine.js";
+import { type RawFinding, type ScanMode, scanText } from "./engine.js";
 
 export interface BatchItem {
-  /** Caller's key for the item (a blob id). */
+  /** Caller's key for the item (a blob id); the windows of one text share it. */
   key: string;
   path: string;
   start: number;
   end: number;
+  mode: ScanMode;
+  /** Where this window starts in the whole text: its first line, and the bytes of that line before it. */
+  firstLine: number;
+  firstColumnShift: number;
 }
 
 export interface ItemResult {
@@ -25,8 +29,17 @@ export async function scanBatch(buffer: ArrayBuffer, items: readonly BatchItem[]
   const results: ItemResult[] = [];
   for (const item of items) {
     const text = decoder.decode(bytes.subarray(item.start, item.end));
-    const { findings, reachedEngine } = await scanText(text, item.path);
-    results.push({ key: item.key, findings, reachedEngine });
+    const { findings, reachedEngine } = await scanText(text, item.path, item.mode);
+    results.push({
+      key: item.key,
+      reachedEngine,
+      // Lines and columns of the whole text, so windows agree on the findings they share.
+      findings: findings.map((f) => ({
+        ...f,
+        line: f.line + item.firstLine - 1,
+        column: f.line === 1 ? f.column + item.firstColumnShift : f.column,
+      })),
+    });
   }
   return results;
 }

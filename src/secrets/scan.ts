@@ -1,21 +1,24 @@
 /**
  * Scans what ships: the blobs of the bundled history and the files of the archive. The caller
  * hands over where content comes from (this layer never runs git); here each unique blob is looked
- * up in the verdict cache, skipped if binary or over the size cap, and otherwise packed into
- * batches for the worker pool. Findings come back masked, fingerprinted and filtered through the
- * allowlist.
+ * up in the verdict cache and otherwise read and packed into batches for the worker pool. Nothing
+ * is skipped: large text is cut into overlapping windows (windows.ts) and binary content is scanned
+ * through its printable runs (binary.ts). A well-known credential file blocks by its name alone.
+ * Findings come back masked and fingerprinted; the allowlist is applied before anything is located
+ * in history, so only what will be shown costs a walk of the history.
  */
 import { availableParallelism } from "node:os";
 import { RemoteError } from "../util/errors.js";
-import { looksBinary } from "./binary.js";
-import { openVerdictCache } from "./cache.js";
-import { type RawFinding, RULESET_VERSION } from "./engine.js";
+import { looksBinary, printableRuns } from "./binary.js";
+import { openVerdictCache, type Verdict } from "./cache.js";
+import { CREDENTIAL_FILE_RULE, credentialFileKind } from "./credential-files.js";
+import { type RawFinding, RULESET_VERSION, type ScanMode } from "./engine.js";
 import { fingerprintOf, gitBlobId } from "./fingerprint.js";
 import type { BatchItem, ItemResult } from "./scan-batch.js";
 import type { Finding, ScanReport, ScanStats } from "./types.js";
+import { textWindows } from "./windows.js";
 import { createScanPool, inProcessPool, type ScanPool } from "./worker-pool.js";
 
-export const DEFAULT_MAX_BLOB_BYTES = 2 * 1024 * 1024;
 /** Below this much content to scan, starting threads costs more than it saves. */
 const WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
 const BATCH_BYTES = 1024 * 1024;
@@ -44,7 +47,7 @@ export interface HistorySource {
   blobs: readonly BlobMeta[];
   /** Streams the contents of the given blobs, in any order, each exactly once. */
   read(oids: readonly string[]): AsyncIterable<BlobContent>;
-  /** Finds a commit and ref that contain each blob; called only for blobs with findings. */
+  /** Finds a commit and ref that contain each blob; called only for blobs with findings to show. */
   locate(oids: readonly string[]): Promise<Map<string, BlobOrigin>>;
 }
 
@@ -60,13 +63,16 @@ export interface ScanOptions {
   files?: readonly ArchiveFile[];
   /** Fingerprints from .amplihack-remote-allow. */
   allowlist?: ReadonlySet<string>;
-  /** Where clean verdicts are kept between runs; no cache when absent. */
+  /** Where verdicts are kept between runs; no cache when absent. */
   cacheDir?: string;
-  maxBlobBytes?: number;
   /** Worker threads: "auto" uses the cores when there is enough content, 0 forces the calling thread. */
   workers?: number | "auto";
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** Told, for each history blob, whether anything (allowlisted or not) was found in it. */
+  onBlobVerdict?: (blob: BlobMeta, hasFindings: boolean) => void;
+  /** Called once this run's verdicts are safely in the cache (what relies on them may be saved). */
+  onCacheSaved?: () => Promise<void>;
 }
 
 interface Located {
@@ -78,7 +84,6 @@ interface Located {
 
 export async function scanShippedContent(options: ScanOptions): Promise<ScanReport> {
   const started = performance.now();
-  const maxBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
   const say = options.onProgress ?? (() => {});
   const stats: ScanStats = {
     blobsScanned: 0,
@@ -87,47 +92,63 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     bytesScanned: 0,
     skippedBinary: 0,
     skippedLarge: 0,
+    binaryScanned: 0,
+    windowed: 0,
+    credentialFiles: 0,
     allowlisted: 0,
     durationMs: 0,
     blobsTotal: options.history?.blobs.length ?? 0,
     reachedEngine: 0,
     workers: 0,
-    skippedLargePaths: [],
     allowlistedInline: 0,
     allowlistedByFile: 0,
   };
   const cache = options.cacheDir ? await openVerdictCache(options.cacheDir, RULESET_VERSION) : undefined;
 
-  // Plan the history: what the cache already knows and what is too large is never read.
+  // Plan the history: what the cache already knows is never read.
+  const located: Located[] = [];
   const toRead: BlobMeta[] = [];
   let bytesToRead = 0;
   for (const blob of options.history?.blobs ?? []) {
     const known = cache?.get(blob.oid);
-    if (known === "clean") stats.blobsFromCache++;
-    else if (known === "binary") stats.skippedBinary++;
-    else if (blob.size > maxBytes) noteLarge(stats, blob.path);
-    else {
+    if (known) {
+      stats.blobsFromCache++;
+      addHistory(located, blob, known.findings, options);
+    } else {
       toRead.push(blob);
       bytesToRead += blob.size;
     }
   }
-  for (const f of options.files ?? []) bytesToRead += Math.min(f.size, maxBytes);
+  for (const f of options.files ?? []) bytesToRead += f.size;
 
   const workers = chooseWorkers(options.workers ?? "auto", bytesToRead);
   const pool = workers > 0 ? await createScanPool({ workers, onNote: say }) : inProcessPool();
   stats.workers = pool.workers;
   say(
     `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ` +
-      `${stats.blobsFromCache} cached clean, ${stats.skippedLarge} over ${mb(maxBytes)} MB) ` +
+      `${stats.blobsFromCache} known from cache) ` +
       (pool.workers > 0 ? `on ${pool.workers} worker threads` : "on the main thread"),
   );
 
   const batcher = new Batcher(pool, options.signal);
-  const results = new Map<string, RawFinding[]>();
-  const pathOf = new Map<string, string>();
+  const binaryKeys = new Set<string>();
+  const submit = async (key: string, path: string, content: Buffer) => {
+    const binary = looksBinary(content);
+    if (binary) {
+      binaryKeys.add(key);
+      stats.binaryScanned = (stats.binaryScanned ?? 0) + 1;
+    }
+    const text = binary ? printableRuns(content) : content;
+    const windows = textWindows(text);
+    if (windows.length > 1) stats.windowed = (stats.windowed ?? 0) + 1;
+    for (const w of windows) {
+      const item = { key, path, mode: (binary ? "binary" : "text") as ScanMode, ...w };
+      await batcher.add(item, text.subarray(w.start, w.end));
+    }
+  };
   try {
+    const metaByOid = new Map(toRead.map((b) => [b.oid, b]));
     if (toRead.length > 0 && options.history) {
-      const metaByOid = new Map(toRead.map((b) => [b.oid, b]));
       let done = 0;
       let lastReport = performance.now();
       for await (const { oid, content } of options.history.read(toRead.map((b) => b.oid))) {
@@ -136,13 +157,7 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
         if (!meta) continue;
         stats.blobsScanned++;
         stats.bytesScanned += content.length;
-        if (looksBinary(content)) {
-          stats.skippedBinary++;
-          cache?.set(oid, "binary");
-        } else {
-          pathOf.set(oid, meta.path);
-          await batcher.add({ key: oid, path: meta.path }, content);
-        }
+        await submit(oid, meta.path, content);
         done++;
         if (performance.now() - lastReport > 1000) {
           lastReport = performance.now();
@@ -158,41 +173,27 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     const fileKeys: { file: ArchiveFile; oid: string }[] = [];
     for (const file of options.files ?? []) {
       throwIfAborted(options.signal);
-      if (file.size > maxBytes) {
-        noteLarge(stats, file.path);
-        continue;
-      }
       const content = await file.read();
-      const oid = gitBlobId(content);
       stats.filesScanned++;
       stats.bytesScanned += content.length;
-      if (looksBinary(content)) {
-        stats.skippedBinary++;
-        continue;
-      }
-      fileKeys.push({ file, oid });
+      fileKeys.push({ file, oid: gitBlobId(content) });
       // Keyed by path: two files with the same content are two places that ship.
-      await batcher.add({ key: `file:${file.path}`, path: file.path }, content);
+      await submit(`file:${file.path}`, file.path, content);
     }
 
-    for (const r of await batcher.drain()) {
-      if (r.reachedEngine) stats.reachedEngine = (stats.reachedEngine ?? 0) + 1;
-      results.set(r.key, r.findings);
-      if (!r.key.startsWith("file:") && r.findings.length === 0) cache?.set(r.key, "clean");
-    }
-
-    const located: Located[] = [];
-    for (const [key, raw] of results) {
-      if (raw.length === 0 || key.startsWith("file:")) continue;
-      located.push({ kind: "history", oid: key, path: pathOf.get(key) ?? "", raw });
+    const results = collect(await batcher.drain(), stats);
+    for (const [oid, meta] of metaByOid) {
+      const verdict: Verdict = { binary: binaryKeys.has(oid), findings: results.get(oid) ?? [] };
+      cache?.set(oid, verdict);
+      addHistory(located, meta, verdict.findings, options);
     }
     for (const { file, oid } of fileKeys) {
-      const raw = results.get(`file:${file.path}`) ?? [];
+      const raw = [...pathFindings(file.path), ...(results.get(`file:${file.path}`) ?? [])];
       if (raw.length > 0) located.push({ kind: "file", oid, path: file.path, raw });
     }
 
     const findings = await toFindings(located, options, stats);
-    await cache?.save();
+    if (cache && (await cache.save())) await options.onCacheSaved?.();
     stats.durationMs = Math.round(performance.now() - started);
     say(`secret scan done: ${findings.length} finding(s) in ${stats.durationMs} ms`);
     return { findings, stats };
@@ -201,46 +202,74 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
   }
 }
 
+/** The windows of one text come back as separate results; a finding in an overlap, twice. */
+function collect(results: ItemResult[], stats: ScanStats): Map<string, RawFinding[]> {
+  const byKey = new Map<string, RawFinding[]>();
+  const reached = new Set<string>();
+  for (const r of results) {
+    if (r.reachedEngine) reached.add(r.key);
+    const list = byKey.get(r.key) ?? [];
+    for (const f of r.findings) {
+      if (!list.some((k) => k.rule === f.rule && k.line === f.line && k.column === f.column)) list.push(f);
+    }
+    byKey.set(r.key, list);
+  }
+  stats.reachedEngine = reached.size;
+  for (const list of byKey.values()) list.sort((a, b) => a.line - b.line || a.column - b.column);
+  return byKey;
+}
+
+/** A well-known credential file is a finding by its name, whatever its content (not cached: it depends on the path). */
+function pathFindings(path: string): RawFinding[] {
+  const kind = credentialFileKind(path);
+  if (!kind) return [];
+  return [{ rule: CREDENTIAL_FILE_RULE, line: 1, column: 1, masked: `(${kind} file)`, allowedInline: false }];
+}
+
+function addHistory(located: Located[], blob: BlobMeta, cached: RawFinding[], options: ScanOptions): void {
+  const raw = [...pathFindings(blob.path), ...cached];
+  options.onBlobVerdict?.(blob, raw.length > 0);
+  if (raw.length > 0) located.push({ kind: "history", oid: blob.oid, path: blob.path, raw });
+}
+
 async function toFindings(located: Located[], options: ScanOptions, stats: ScanStats): Promise<Finding[]> {
-  const historyOids = located.filter((l) => l.kind === "history").map((l) => l.oid);
-  const origins =
-    historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : new Map();
-  const findings: Finding[] = [];
+  // The allowlist first: what it accepts is counted and never located.
+  const shown: { item: Located; raw: RawFinding; fingerprint: string }[] = [];
   for (const item of located) {
-    const origin: BlobOrigin | undefined = item.kind === "history" ? origins.get(item.oid) : undefined;
     for (const raw of item.raw) {
       const fingerprint = fingerprintOf(item.oid, raw.rule, raw.line);
       if (raw.allowedInline) {
         stats.allowlisted++;
         stats.allowlistedInline = (stats.allowlistedInline ?? 0) + 1;
-        continue;
-      }
-      if (options.allowlist?.has(fingerprint)) {
+      } else if (options.allowlist?.has(fingerprint)) {
         stats.allowlisted++;
         stats.allowlistedByFile = (stats.allowlistedByFile ?? 0) + 1;
-        continue;
-      }
-      findings.push({
-        rule: raw.rule,
-        path: origin?.path ?? item.path,
-        line: raw.line,
-        column: raw.column,
-        masked: raw.masked,
-        source: item.kind,
-        ...(origin ? { commit: origin.commit, ...(origin.ref ? { ref: origin.ref } : {}) } : {}),
-        fingerprint,
-      });
+      } else shown.push({ item, raw, fingerprint });
     }
   }
+  stats.credentialFiles = located.reduce(
+    (n, l) => n + l.raw.filter((r) => r.rule === CREDENTIAL_FILE_RULE).length,
+    0,
+  );
+  const historyOids = [...new Set(shown.filter((s) => s.item.kind === "history").map((s) => s.item.oid))];
+  const origins =
+    historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : new Map();
+  const findings: Finding[] = shown.map(({ item, raw, fingerprint }) => {
+    const origin: BlobOrigin | undefined = item.kind === "history" ? origins.get(item.oid) : undefined;
+    return {
+      rule: raw.rule,
+      path: origin?.path ?? item.path,
+      line: raw.line,
+      column: raw.column,
+      masked: raw.masked,
+      source: item.kind,
+      ...(origin ? { commit: origin.commit, ...(origin.ref ? { ref: origin.ref } : {}) } : {}),
+      fingerprint,
+    };
+  });
   return findings.sort((a, b) =>
     a.source === b.source ? a.path.localeCompare(b.path) || a.line - b.line : a.source === "file" ? -1 : 1,
   );
-}
-
-function noteLarge(stats: ScanStats, path: string): void {
-  stats.skippedLarge++;
-  stats.skippedLargePaths ??= [];
-  if (stats.skippedLargePaths.length < 50) stats.skippedLargePaths.push(path);
 }
 
 function chooseWorkers(requested: number | "auto", bytes: number): number {
@@ -269,8 +298,8 @@ class Batcher {
     this.maxInFlight = Math.max(2, pool.workers * 2);
   }
 
-  async add(item: { key: string; path: string }, content: Buffer): Promise<void> {
-    this.items.push({ key: item.key, path: item.path, start: this.bytes, end: this.bytes + content.length });
+  async add(item: Omit<BatchItem, "start" | "end">, content: Buffer): Promise<void> {
+    this.items.push({ ...item, start: this.bytes, end: this.bytes + content.length });
     this.chunks.push(content);
     this.bytes += content.length;
     if (this.bytes >= BATCH_BYTES || this.items.length >= BATCH_ITEMS) await this.flush();

@@ -26,18 +26,26 @@ export type ScanStats = {
   blobsFromCache: number;
   filesScanned: number;
   bytesScanned: number;
+  /** Always 0: binary content is scanned through its printable runs (binaryScanned). Kept for the MCP schema. */
   skippedBinary: number;
+  /** Always 0: there is no size cap on scanning (large text goes in windows). Kept for the MCP schema. */
   skippedLarge: number;
+  /** Blobs and files scanned as binary, through their printable runs. */
+  binaryScanned?: number;
+  /** Blobs and files large enough to be scanned in overlapping windows. */
+  windowed?: number;
+  /** Findings that are well-known credential files by name (.netrc, .pgpass, *.p12...). */
+  credentialFiles?: number;
   allowlisted: number;
   durationMs: number;
   /** Unique blobs reachable from the shipped refs (scanned, cached or skipped). */
   blobsTotal?: number;
+  /** Blobs reachable from ref tips judged by an earlier scan, not listed or read again. */
+  blobsBehindJudgedTips?: number;
   /** Blobs and files that passed the keyword prefilter and went through the rules. */
   reachedEngine?: number;
   /** Worker threads used; 0 when everything ran on the calling thread. */
   workers?: number;
-  /** Paths of the blobs and files skipped as too large (the first 50), so a reviewer can check them. */
-  skippedLargePaths?: string[];
   /** The two kinds of allowlisting, which add up to `allowlisted`. */
   allowlistedInline?: number;
   allowlistedByFile?: number;
