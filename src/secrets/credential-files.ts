@@ -132,7 +132,8 @@ export const CREDENTIAL_CONTENT_RULES: readonly SecretRule[] = [
     id: "netrc-password",
     description: "A password in netrc syntax (machine ... login ... password ...)",
     keywords: ["machine"],
-    patterns: [/\bmachine[ \t]+\S+[ \t\n]+(?:login[ \t]+\S+[ \t\n]+)?password[ \t]+(\S+)/g],
+    // From the start of a line, as netrc files are written; prose and code that name the syntax are not.
+    patterns: [/^[ \t]*machine[ \t]+\S+[ \t\n]+(?:login[ \t]+\S+[ \t\n]+)?password[ \t]+(\S+)/gm],
     accept: realSecret,
   }),
 ];

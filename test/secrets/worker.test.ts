@@ -112,7 +112,18 @@ describe("worker threads", () => {
 function batch(): [ArrayBuffer, BatchItem[]] {
   const bytes = Buffer.from(`GH=${new TokenFactory(1).githubPat()}\n`);
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
-  return [buffer, [
-    { key: "k", path: "a.env", start: 0, end: bytes.length, mode: "text", firstLine: 1, firstColumnShift: 0 },
-  ]];
+  return [
+    buffer,
+    [
+      {
+        key: "k",
+        path: "a.env",
+        start: 0,
+        end: bytes.length,
+        mode: "text",
+        firstLine: 1,
+        firstColumnShift: 0,
+      },
+    ],
+  ];
 }
