@@ -79,7 +79,8 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
       const { folder, tips, fromTips } = listing.record;
       await saveJudgedTips(folder, opts.repo, {
         tips,
-        blobCount: listing.judgedBlobs + fromTips.length,
+        // The carried blobs are among the judged ones already.
+        blobCount: listing.judgedBlobs + fromTips.length - (listing.carried ?? 0),
         dirty: fromTips.filter((b) => dirty.has(b.oid)),
       });
     },

@@ -5,12 +5,16 @@
 import { execFileSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  allReachableFrom,
+  listNewBlobs,
   listReachableBlobs,
   locateBlobs,
   parseBatchOutput,
   readBlobs,
+  resolveTips,
   streamReachableBlobs,
 } from "../../src/git/blobs.js";
+import { recordingRunner } from "../../src/util/run.js";
 import { cleanup, commitFile, git, tempDir, write } from "../support/repo.js";
 
 const dirs: string[] = [];
@@ -133,5 +137,55 @@ describe("locateBlobs", () => {
     }).trim();
     const found = await locateBlobs(repo, [blobOf(repo, "uncommitted\n")], ["--branches", "HEAD", wip]);
     expect(found.get(blobOf(repo, "uncommitted\n"))).toEqual({ commit: wip, path: "wip.txt", ref: wip });
+  });
+});
+
+describe("since judged tips", () => {
+  it("names the tips of the shipped refs, and leaves other revs apart", async () => {
+    const { repo, side, tagged } = history();
+    const { tips, others } = await resolveTips(repo, ["--branches", "--tags", "HEAD", side]);
+    expect(tips.get("refs/heads/side")).toBe(side);
+    expect(tips.get("refs/tags/t1")).toBe(tagged);
+    expect(tips.get("HEAD")).toBe(git(repo, "rev-parse", "HEAD").trim());
+    expect(others).toEqual([side]);
+  });
+
+  it("lists only the blobs reachable from new tips and not from judged ones", async () => {
+    const { repo } = history();
+    const judged = git(repo, "rev-parse", "main").trim();
+    commitFile(repo, "new.txt", "brand new\n");
+    commitFile(repo, "copy.txt", "same\n"); // content already judged
+    const now = git(repo, "rev-parse", "main").trim();
+    const fresh = await listNewBlobs(repo, [now], [judged]);
+    expect(fresh.map((b) => b.path)).toEqual(["new.txt"]);
+    expect(await listNewBlobs(repo, [now], [now])).toEqual([]);
+  });
+
+  it("tells whether judged tips are still reachable (fast-forward) or gone (rewritten)", async () => {
+    const { repo, side } = history();
+    const judged = git(repo, "rev-parse", "main").trim();
+    commitFile(repo, "more.txt", "more\n");
+    const main = git(repo, "rev-parse", "main").trim();
+    expect(await allReachableFrom(repo, [judged], [main])).toBe(true);
+    expect(await allReachableFrom(repo, [side], [main])).toBe(false);
+    expect(await allReachableFrom(repo, ["0123456789012345678901234567890123456789"], [main])).toBe(false);
+    expect(await allReachableFrom(repo, [], [main])).toBe(true);
+  });
+
+  it("spawns every git through the runner it is given, so the argv is recorded", async () => {
+    const { repo } = history();
+    const recorded = recordingRunner();
+    const blobs = await listReachableBlobs(repo, ["HEAD"], { stream: recorded.stream });
+    for await (const _ of readBlobs(
+      repo,
+      blobs.map((b) => b.oid),
+      { stream: recorded.stream },
+    ));
+    await locateBlobs(repo, [blobs[0]!.oid], ["--branches"], { stream: recorded.stream });
+    const commands = recorded.calls.map(
+      (c) => `${c.command} ${c.args.find((a) => !a.startsWith("-") && !a.includes("="))}`,
+    );
+    expect(commands).toEqual(expect.arrayContaining(["git rev-list", "git cat-file", "git log"]));
+    expect(recorded.calls.every((c) => c.cwd === repo)).toBe(true);
   });
 });

@@ -122,6 +122,10 @@ describe("verdict cache", () => {
       first.findings.map((f) => `${f.path}:${f.rule}:${f.commit}`),
     );
     expect(second.findings).toHaveLength(1);
+    // Nothing changed: the finding comes from the judged record and the cache, the count stays exact.
+    const third = await runSecretGate({ repo, revs: REVS, files: [], cacheDir });
+    expect(third.stats).toMatchObject({ blobsScanned: 0, blobsFromCache: 1, blobsTotal: 3 });
+    expect(third.findings.map((f) => f.fingerprint)).toEqual(first.findings.map((f) => f.fingerprint));
   });
 
   it("applies the allowlist before locating: an accepted finding costs no walk of the history", async () => {
