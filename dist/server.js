@@ -1885,11 +1885,11 @@ var require_util = __commonJS({
       return false;
     }
     exports.schemaHasRules = schemaHasRules;
-    function schemaHasRulesButRef(schema, RULES2) {
+    function schemaHasRulesButRef(schema, RULES3) {
       if (typeof schema == "boolean")
         return !schema;
       for (const key in schema)
-        if (key !== "$ref" && RULES2.all[key])
+        if (key !== "$ref" && RULES3.all[key])
           return true;
       return false;
     }
@@ -3283,17 +3283,17 @@ var require_validate = __commonJS({
     }
     function schemaKeywords(it2, types, typeErrors, errsCount) {
       const { gen, schema, data, allErrors, opts, self: self2 } = it2;
-      const { RULES: RULES2 } = self2;
-      if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES2))) {
-        gen.block(() => keywordCode(it2, "$ref", RULES2.all.$ref.definition));
+      const { RULES: RULES3 } = self2;
+      if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES3))) {
+        gen.block(() => keywordCode(it2, "$ref", RULES3.all.$ref.definition));
         return;
       }
       if (!opts.jtd)
         checkStrictTypes(it2, types);
       gen.block(() => {
-        for (const group of RULES2.rules)
+        for (const group of RULES3.rules)
           groupKeywords(group);
-        groupKeywords(RULES2.post);
+        groupKeywords(RULES3.post);
       });
       function groupKeywords(group) {
         if (!(0, applicability_1.shouldUseGroup)(schema, group))
@@ -3771,7 +3771,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve4.call(this, root, ref);
+      let _sch = resolve5.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
@@ -3798,7 +3798,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s22) {
       return s1.schema === s22.schema && s1.root === s22.root && s1.baseId === s22.baseId;
     }
-    function resolve4(root, ref) {
+    function resolve5(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -3990,28 +3990,28 @@ var require_utils = __commonJS({
         if (left.length === 1 && left[0] === "") left.length = 0;
         if (right.length === 1 && right[0] === "") right.length = 0;
       }
-      const parts = left.concat(right);
+      const parts2 = left.concat(right);
       let hextetCount = 0;
-      for (let i2 = 0; i2 < parts.length; i2++) {
-        const part = parts[i2];
+      for (let i2 = 0; i2 < parts2.length; i2++) {
+        const part = parts2[i2];
         if (part === "") return void 0;
         if (part.indexOf(".") !== -1) {
-          if (i2 !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
+          if (i2 !== parts2.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
           hextetCount += 2;
           continue;
         }
         if (!isHextet(part)) return void 0;
-        parts[i2] = parseInt(part, 16).toString(16);
+        parts2[i2] = parseInt(part, 16).toString(16);
         hextetCount++;
       }
       if (compression === -1) {
         if (hextetCount !== 8) return void 0;
-        return compressIPv6ZeroRun(parts);
+        return compressIPv6ZeroRun(parts2);
       }
       if (hextetCount >= 8) return void 0;
-      const expanded = parts.slice(0, left.length);
+      const expanded = parts2.slice(0, left.length);
       for (let i2 = hextetCount; i2 < 8; i2++) expanded.push("0");
-      for (let i2 = left.length; i2 < parts.length; i2++) expanded.push(parts[i2]);
+      for (let i2 = left.length; i2 < parts2.length; i2++) expanded.push(parts2[i2]);
       return compressIPv6ZeroRun(expanded);
     }
     function normalizeIPv6(host) {
@@ -4662,7 +4662,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve4(baseURI, relativeURI, options) {
+    function resolve5(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -5053,7 +5053,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve4,
+      resolve: resolve5,
       resolveComponent,
       equal,
       serialize: serialize2,
@@ -5448,10 +5448,10 @@ var require_core = __commonJS({
       }
       // Remove keyword
       removeKeyword(keyword) {
-        const { RULES: RULES2 } = this;
-        delete RULES2.keywords[keyword];
-        delete RULES2.all[keyword];
-        for (const group of RULES2.rules) {
+        const { RULES: RULES3 } = this;
+        delete RULES3.keywords[keyword];
+        delete RULES3.all[keyword];
+        for (const group of RULES3.rules) {
           const i2 = group.rules.findIndex((rule) => rule.keyword === keyword);
           if (i2 >= 0)
             group.rules.splice(i2, 1);
@@ -5619,9 +5619,9 @@ var require_core = __commonJS({
     }
     var KEYWORD_NAME = /^[a-z_$][a-z0-9_$:-]*$/i;
     function checkKeyword(keyword, def) {
-      const { RULES: RULES2 } = this;
+      const { RULES: RULES3 } = this;
       (0, util_1.eachItem)(keyword, (kwd) => {
-        if (RULES2.keywords[kwd])
+        if (RULES3.keywords[kwd])
           throw new Error(`Keyword ${kwd} is already defined`);
         if (!KEYWORD_NAME.test(kwd))
           throw new Error(`Keyword ${kwd} has invalid name`);
@@ -5637,13 +5637,13 @@ var require_core = __commonJS({
       const post = definition === null || definition === void 0 ? void 0 : definition.post;
       if (dataType && post)
         throw new Error('keyword with "post" flag cannot have "type"');
-      const { RULES: RULES2 } = this;
-      let ruleGroup = post ? RULES2.post : RULES2.rules.find(({ type: t }) => t === dataType);
+      const { RULES: RULES3 } = this;
+      let ruleGroup = post ? RULES3.post : RULES3.rules.find(({ type: t }) => t === dataType);
       if (!ruleGroup) {
         ruleGroup = { type: dataType, rules: [] };
-        RULES2.rules.push(ruleGroup);
+        RULES3.rules.push(ruleGroup);
       }
-      RULES2.keywords[keyword] = true;
+      RULES3.keywords[keyword] = true;
       if (!definition)
         return;
       const rule = {
@@ -5658,7 +5658,7 @@ var require_core = __commonJS({
         addBeforeRule.call(this, ruleGroup, rule, definition.before);
       else
         ruleGroup.rules.push(rule);
-      RULES2.all[keyword] = rule;
+      RULES3.all[keyword] = rule;
       (_a3 = definition.implements) === null || _a3 === void 0 ? void 0 : _a3.forEach((kwd) => this.addKeyword(kwd));
     }
     function addBeforeRule(ruleGroup, rule, before) {
@@ -8136,12 +8136,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve4, reject) {
+        return new Promise(function(resolve5, reject) {
           isexe(path7, options || {}, function(er2, is2) {
             if (er2) {
               reject(er2);
             } else {
-              resolve4(is2);
+              resolve5(is2);
             }
           });
         });
@@ -8207,27 +8207,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve4, reject) => {
+      const step = (i2) => new Promise((resolve5, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve5(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path7.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve4(subStep(p2, i2, 0));
+        resolve5(subStep(p2, i2, 0));
       });
-      const subStep = (p2, i2, ii2) => new Promise((resolve4, reject) => {
+      const subStep = (p2, i2, ii2) => new Promise((resolve5, reject) => {
         if (ii2 === pathExt.length)
-          return resolve4(step(i2 + 1));
+          return resolve5(step(i2 + 1));
         const ext = pathExt[ii2];
         isexe(p2 + ext, { pathExt: pathExtExe }, (er2, is2) => {
           if (!er2 && is2) {
             if (opt.all)
               found.push(p2 + ext);
             else
-              return resolve4(p2 + ext);
+              return resolve5(p2 + ext);
           }
-          return resolve4(subStep(p2, i2, ii2 + 1));
+          return resolve5(subStep(p2, i2, ii2 + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -8834,7 +8834,7 @@ var require_polyfills = __commonJS({
       }
       if (platform2 === "win32") {
         fs2.rename = typeof fs2.rename !== "function" ? fs2.rename : (function(fs$rename) {
-          function rename3(from, to2, cb) {
+          function rename4(from, to2, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to2, function CB(er2) {
@@ -8854,8 +8854,8 @@ var require_polyfills = __commonJS({
               if (cb) cb(er2);
             });
           }
-          if (Object.setPrototypeOf) Object.setPrototypeOf(rename3, fs$rename);
-          return rename3;
+          if (Object.setPrototypeOf) Object.setPrototypeOf(rename4, fs$rename);
+          return rename4;
         })(fs2.rename);
       }
       fs2.read = typeof fs2.read !== "function" ? fs2.read : (function(fs$read) {
@@ -9259,8 +9259,8 @@ var require_graceful_fs = __commonJS({
       fs3.createReadStream = createReadStream3;
       fs3.createWriteStream = createWriteStream2;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile7;
-      function readFile7(path7, options, cb) {
+      fs3.readFile = readFile8;
+      function readFile8(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -9276,8 +9276,8 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$writeFile = fs3.writeFile;
-      fs3.writeFile = writeFile4;
-      function writeFile4(path7, data, options, cb) {
+      fs3.writeFile = writeFile5;
+      function writeFile5(path7, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$writeFile(path7, data, options, cb);
@@ -10266,12 +10266,12 @@ var require_adapter = __commonJS({
       return newFs;
     }
     function toPromise(method) {
-      return (...args) => new Promise((resolve4, reject) => {
+      return (...args) => new Promise((resolve5, reject) => {
         args.push((err, result2) => {
           if (err) {
             reject(err);
           } else {
-            resolve4(result2);
+            resolve5(result2);
           }
         });
         method(...args);
@@ -10712,7 +10712,7 @@ var require_cjs = __commonJS({
 var require_lib2 = __commonJS({
   "node_modules/write-file-atomic/lib/index.js"(exports, module) {
     "use strict";
-    module.exports = writeFile4;
+    module.exports = writeFile5;
     module.exports.sync = writeFileSync2;
     module.exports._getTmpname = getTmpname;
     module.exports._cleanupOnExit = cleanupOnExit2;
@@ -10743,13 +10743,13 @@ var require_lib2 = __commonJS({
       };
     }
     function serializeActiveFile(absoluteName) {
-      return new Promise((resolve4) => {
+      return new Promise((resolve5) => {
         if (!activeFiles[absoluteName]) {
           activeFiles[absoluteName] = [];
         }
-        activeFiles[absoluteName].push(resolve4);
+        activeFiles[absoluteName].push(resolve5);
         if (activeFiles[absoluteName].length === 1) {
-          resolve4();
+          resolve5();
         }
       });
     }
@@ -10837,7 +10837,7 @@ var require_lib2 = __commonJS({
         }
       }
     }
-    async function writeFile4(filename, data, options, callback) {
+    async function writeFile5(filename, data, options, callback) {
       if (options instanceof Function) {
         callback = options;
         options = {};
@@ -13915,10 +13915,10 @@ var $ZodCIDRv4 = /* @__PURE__ */ $constructor("$ZodCIDRv4", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 function isValidCIDRv6(value) {
-  const parts = value.split("/");
-  if (parts.length !== 2)
+  const parts2 = value.split("/");
+  if (parts2.length !== 2)
     return false;
-  const [address, prefix] = parts;
+  const [address, prefix] = parts2;
   if (!prefix)
     return false;
   const prefixNum = Number(prefix);
@@ -14955,7 +14955,7 @@ function handleIntersectionResults(result2, left, right) {
   const unrecKeys = /* @__PURE__ */ new Map();
   let unrecIssue;
   const keyIssues = /* @__PURE__ */ new Map();
-  const collect = (iss, side) => {
+  const collect2 = (iss, side) => {
     let keys;
     if (iss.code === "unrecognized_keys" && !iss.path?.length) {
       unrecIssue ?? (unrecIssue = iss);
@@ -14976,11 +14976,11 @@ function handleIntersectionResults(result2, left, right) {
     return true;
   };
   for (const iss of left.issues) {
-    if (!collect(iss, "l"))
+    if (!collect2(iss, "l"))
       result2.issues.push(iss);
   }
   for (const iss of right.issues) {
-    if (!collect(iss, "r"))
+    if (!collect2(iss, "r"))
       result2.issues.push(iss);
   }
   const bothKeys = [...unrecKeys].filter(([, f2]) => f2.l && f2.r).map(([k2]) => k2);
@@ -16002,7 +16002,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -16012,7 +16012,7 @@ function isRecursive(inst, stack, resolve4) {
   let result2 = NONE;
   const check2 = (child) => {
     if (result2 !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve4);
+      const answer = isRecursive(child, stack, resolve5);
       if (answer > result2)
         result2 = answer;
     }
@@ -16023,7 +16023,7 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -16087,7 +16087,7 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -26375,10 +26375,10 @@ function _readonly(Class2, innerType) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _templateLiteral(Class2, parts, params) {
+function _templateLiteral(Class2, parts2, params) {
   return new Class2({
     type: "template_literal",
-    parts,
+    parts: parts2,
     ...normalizeParams(params)
   });
 }
@@ -26791,15 +26791,15 @@ function foldObjects(members2) {
     for (const key in object3.properties) {
       if (Object.prototype.hasOwnProperty.call(properties, key))
         continue;
-      const parts = [];
+      const parts2 = [];
       for (const other of objects) {
         const part = other.properties?.[key] ?? undeclaredConstraint(other);
         if (part === null || part === void 0)
           continue;
-        if (!parts.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
-          parts.push(part);
+        if (!parts2.some((seen) => JSON.stringify(seen) === JSON.stringify(part)))
+          parts2.push(part);
       }
-      const merged = parts.length === 1 ? parts[0] : foldObjects(parts) ?? { allOf: parts };
+      const merged = parts2.length === 1 ? parts2[0] : foldObjects(parts2) ?? { allOf: parts2 };
       assignProp(properties, key, merged);
     }
     for (const key of object3.required ?? [])
@@ -29531,10 +29531,10 @@ var ZodTemplateLiteral = /* @__PURE__ */ $constructor("ZodTemplateLiteral", (ins
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => templateLiteralProcessor(inst, ctx, json2, params);
 });
-function templateLiteral(parts, params) {
+function templateLiteral(parts2, params) {
   return new ZodTemplateLiteral({
     type: "template_literal",
-    parts,
+    parts: parts2,
     ...util_exports.normalizeParams(params)
   });
 }
@@ -29874,24 +29874,24 @@ function canonicalKey(value, seen) {
   seen.add(value);
   try {
     if (Array.isArray(value)) {
-      const parts2 = [];
+      const parts3 = [];
       for (const item of value) {
         const key = canonicalKey(item, seen);
         if (key === null)
           return null;
-        parts2.push(key);
+        parts3.push(key);
       }
-      return `a${parts2.length}:[${parts2.join(",")}]`;
+      return `a${parts3.length}:[${parts3.join(",")}]`;
     }
     const keys = Object.keys(value).sort();
-    const parts = [];
+    const parts2 = [];
     for (const k2 of keys) {
       const key = canonicalKey(value[k2], seen);
       if (key === null)
         return null;
-      parts.push(`${k2.length}:${k2}=${key}`);
+      parts2.push(`${k2.length}:${k2}=${key}`);
     }
-    return `o${parts.length}:{${parts.join(",")}}`;
+    return `o${parts2.length}:{${parts2.join(",")}}`;
   } finally {
     seen.delete(value);
   }
@@ -32276,12 +32276,12 @@ var StdioServerTransport = class {
     this.onclose?.();
   }
   send(message) {
-    return new Promise((resolve4) => {
+    return new Promise((resolve5) => {
       const json2 = serializeMessage(message);
       if (this._stdout.write(json2)) {
-        resolve4();
+        resolve5();
       } else {
-        this._stdout.once("drain", resolve4);
+        this._stdout.once("drain", resolve5);
       }
     });
   }
@@ -32312,43 +32312,32 @@ function parseAllowlist(content) {
 // src/secrets/engine.ts
 import { createHash } from "node:crypto";
 
-// src/secrets/entropy.ts
-function shannonEntropy(value) {
-  if (value.length === 0) return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let bits = 0;
-  const n2 = value.length;
-  for (const count2 of counts.values()) {
-    const p2 = count2 / n2;
-    bits -= p2 * Math.log2(p2);
-  }
-  return bits;
+// src/secrets/binary.ts
+var BINARY_SNIFF_BYTES = 8e3;
+var MIN_RUN = 8;
+function looksBinary(content) {
+  return content.subarray(0, BINARY_SNIFF_BYTES).indexOf(0) !== -1;
 }
-
-// src/secrets/mask.ts
-var FORMAT_PREFIXES = [
-  /^sk-ant-[a-z]+\d{2}-/,
-  /^sk-(?:proj|svcacct|admin)-/,
-  /^sk-/,
-  /^github_pat_/,
-  /^gh[pousr]_/,
-  /^(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)/,
-  /^xox[a-z]-/,
-  /^(?:sk|rk)_(?:live|test|prod)_/,
-  /^AIza/,
-  /^npm_/,
-  /^glpat-/,
-  /^-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/
-];
-var MASK = "****";
-function maskValue(value) {
-  for (const prefix of FORMAT_PREFIXES) {
-    const m2 = prefix.exec(value);
-    if (m2 && m2[0].length < value.length) return m2[0] + MASK;
+function printableRuns(content) {
+  const out = Buffer.allocUnsafe(content.length + 1);
+  let written = 0;
+  let runStart = -1;
+  const end = content.length;
+  for (let i2 = 0; i2 <= end; i2++) {
+    const b2 = i2 < end ? content[i2] : 0;
+    const printable = b2 >= 32 && b2 <= 126 || b2 === 9;
+    if (printable) {
+      if (runStart === -1) runStart = i2;
+      continue;
+    }
+    if (runStart !== -1 && i2 - runStart >= MIN_RUN) {
+      out.set(content.subarray(runStart, i2), written);
+      written += i2 - runStart;
+      out[written++] = 10;
+    }
+    runStart = -1;
   }
-  const shown = value.length >= 16 ? 3 : value.length >= 10 ? 2 : 0;
-  return value.slice(0, shown) + MASK;
+  return out.subarray(0, written);
 }
 
 // src/secrets/placeholders.ts
@@ -32475,6 +32464,182 @@ var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([
 ]);
 function isRealPassword(value) {
   return value.length >= 4 && !TRIVIAL_PASSWORDS.has(value.toLowerCase()) && !isPlaceholderValue(value);
+}
+
+// src/secrets/entropy.ts
+function shannonEntropy(value) {
+  if (value.length === 0) return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  const n2 = value.length;
+  for (const count2 of counts.values()) {
+    const p2 = count2 / n2;
+    bits -= p2 * Math.log2(p2);
+  }
+  return bits;
+}
+
+// src/secrets/regex-rule.ts
+function regexRule(spec) {
+  const group = spec.group ?? 1;
+  const patterns = spec.patterns.map(
+    (re2) => new RegExp(re2.source, re2.flags.includes("d") ? re2.flags : `${re2.flags}d`)
+  );
+  return {
+    id: spec.id,
+    description: spec.description,
+    keywords: spec.keywords,
+    signature: JSON.stringify([
+      spec.id,
+      patterns.map((p2) => `${p2.source}/${p2.flags}`),
+      group,
+      spec.minEntropy ?? 0,
+      Boolean(spec.requireDigit),
+      Boolean(spec.requireMixedCase),
+      spec.accept ? spec.accept.name : ""
+    ]),
+    *find(text) {
+      for (const pattern of patterns) {
+        pattern.lastIndex = 0;
+        for (const m2 of text.matchAll(pattern)) {
+          const value = m2[group];
+          const span = m2.indices?.[group];
+          if (!value || !span) continue;
+          if (!valueLooksSecret(value, spec)) continue;
+          yield spec.reportWholeMatch ? { index: span[0], value, reportIndex: m2.index, shown: m2[0] } : { index: span[0], value };
+        }
+      }
+    }
+  };
+}
+function valueLooksSecret(value, spec) {
+  if (isPlaceholderValue(value)) return false;
+  if (spec.minEntropy !== void 0 && shannonEntropy(value) < spec.minEntropy) return false;
+  if (spec.requireDigit && !/[0-9]/.test(value)) return false;
+  if (spec.requireMixedCase && !(/[a-z]/.test(value) && /[A-Z]/.test(value))) return false;
+  if (spec.accept && !spec.accept(value)) return false;
+  return true;
+}
+
+// src/secrets/credential-files.ts
+var CREDENTIAL_FILE_RULE = "credential-file";
+var endsWithDirs = (parts2, ...dirs) => dirs.every((d, i2) => parts2[parts2.length - 1 - dirs.length + i2] === d);
+var NAME_RULES = [
+  { kind: "netrc", test: (_2, n2) => n2 === ".netrc" || n2 === "_netrc" },
+  { kind: "pgpass", test: (_2, n2) => n2 === ".pgpass" || n2 === "pgpass.conf" },
+  { kind: "git-credentials", test: (_2, n2) => n2 === ".git-credentials" },
+  { kind: "pypirc", test: (_2, n2) => n2 === ".pypirc" },
+  { kind: "docker-config", test: (p2, n2) => n2 === "config.json" && endsWithDirs(p2, ".docker") },
+  {
+    kind: "kubeconfig",
+    test: (p2, n2) => n2 === "config" && endsWithDirs(p2, ".kube") || n2 === "kubeconfig" || n2.endsWith(".kubeconfig")
+  },
+  { kind: "aws-credentials", test: (p2, n2) => n2 === "credentials" && endsWithDirs(p2, ".aws") },
+  // Every file under ~/.azure is CLI state: tokens (msal_token_cache.*), service principals, profiles.
+  { kind: "azure-cli", test: (p2) => p2.slice(0, -1).includes(".azure") },
+  {
+    kind: "gcloud",
+    test: (p2, n2) => n2 === "application_default_credentials.json" || p2.slice(0, -1).some((d, i2) => d === "gcloud" && p2[i2 - 1] === ".config")
+  },
+  {
+    kind: "key-store",
+    test: (_2, n2) => [".p12", ".pfx", ".jks", ".keystore"].some((ext) => n2.endsWith(ext))
+  },
+  {
+    kind: "ssh-private-key",
+    test: (_2, n2) => /^id_(rsa|dsa|ecdsa|ed25519)(_sk)?$/.test(n2)
+  }
+];
+var CONTENT_DECIDES = /* @__PURE__ */ new Set([".npmrc", ".yarnrc.yml", ".yarnrc"]);
+function parts(path7) {
+  return path7.replace(/\\/g, "/").split("/").filter((p2) => p2 && p2 !== ".").map((p2) => p2.toLowerCase());
+}
+function credentialFileKind(path7) {
+  const p2 = parts(path7);
+  const name = p2.at(-1);
+  if (!name) return void 0;
+  return NAME_RULES.find((r) => r.test(p2, name))?.kind;
+}
+function isCredentialFile(path7, readContent) {
+  if (credentialFileKind(path7)) return true;
+  const name = parts(path7).at(-1) ?? "";
+  if (!CONTENT_DECIDES.has(name)) return false;
+  const content = readContent?.();
+  if (content === void 0) return true;
+  return CREDENTIAL_CONTENT_RULES.some((rule) => [...rule.find(content)].length > 0);
+}
+var realSecret = (v2) => isRealPassword(v2);
+var CREDENTIAL_CONTENT_RULES = [
+  regexRule({
+    id: "npmrc-auth",
+    description: "npm/yarn 1 registry credential in an .npmrc (_authToken, _auth, _password)",
+    keywords: ["_authtoken", "_auth", "_password"],
+    patterns: [/^[ \t]*(?:\/\/[^\s=]*:)?_(?:authToken|auth|password)[ \t]*=[ \t]*["']?([^\s"']+)/gm],
+    accept: realSecret
+  }),
+  regexRule({
+    id: "yarnrc-auth",
+    description: "Yarn 2+ registry credential in a .yarnrc.yml (npmAuthToken, npmAuthIdent)",
+    keywords: ["npmauthtoken", "npmauthident"],
+    patterns: [/\bnpmAuth(?:Token|Ident)[ \t]*:[ \t]*["']?([^\s"']+)/g],
+    accept: realSecret
+  }),
+  regexRule({
+    id: "docker-config-auth",
+    description: "Registry credential in a Docker config.json (base64 user:password under auths)",
+    keywords: ['"auth"'],
+    // Only inside an "auths" map: "auth" alone is a common JSON key.
+    patterns: [/(?<="auths"\s*:\s*\{[\s\S]{0,2000})"auth"\s*:\s*"([A-Za-z0-9+/]{12,}={0,2})"/g],
+    minEntropy: 3
+  }),
+  regexRule({
+    id: "kubeconfig-credential",
+    description: "Client key of a kubeconfig user",
+    keywords: ["client-key-data"],
+    // Only the key: a bare `token:` line is too common in YAML to tell a kubeconfig by.
+    patterns: [/^[ \t]*client-key-data:[ \t]*["']?([A-Za-z0-9+/]{40,}={0,2})/gm],
+    minEntropy: 3.5
+  }),
+  regexRule({
+    id: "service-account-json",
+    description: "Google Cloud service-account key file (private_key_id next to a private key)",
+    keywords: ["private_key_id"],
+    patterns: [/"private_key_id"\s*:\s*"([0-9a-f]{40})"(?=[\s\S]{0,200}"private_key"\s*:)/g]
+  }),
+  regexRule({
+    id: "netrc-password",
+    description: "A password in netrc syntax (machine ... login ... password ...)",
+    keywords: ["machine"],
+    // From the start of a line, as netrc files are written; prose and code that name the syntax are not.
+    patterns: [/^[ \t]*machine[ \t]+\S+[ \t\n]+(?:login[ \t]+\S+[ \t\n]+)?password[ \t]+(\S+)/gm],
+    accept: realSecret
+  })
+];
+
+// src/secrets/mask.ts
+var FORMAT_PREFIXES = [
+  /^sk-ant-[a-z]+\d{2}-/,
+  /^sk-(?:proj|svcacct|admin)-/,
+  /^sk-/,
+  /^github_pat_/,
+  /^gh[pousr]_/,
+  /^(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)/,
+  /^xox[a-z]-/,
+  /^(?:sk|rk)_(?:live|test|prod)_/,
+  /^AIza/,
+  /^npm_/,
+  /^glpat-/,
+  /^-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/
+];
+var MASK = "****";
+function maskValue(value) {
+  for (const prefix of FORMAT_PREFIXES) {
+    const m2 = prefix.exec(value);
+    if (m2 && m2[0].length < value.length) return m2[0] + MASK;
+  }
+  const shown = value.length >= 16 ? 3 : value.length >= 10 ? 2 : 0;
+  return value.slice(0, shown) + MASK;
 }
 
 // src/secrets/prefilter.ts
@@ -32714,7 +32879,7 @@ var genericApiKeyRule = {
       if (!value || !span || m2.index === void 0) continue;
       const name = keyNameAround(text, m2.index, m2[0]);
       if (!nameSoundsSecret(name)) continue;
-      if (!valueLooksSecret(value, quoted !== void 0)) continue;
+      if (!valueLooksSecret2(value, quoted !== void 0)) continue;
       yield { index: span[0], value };
     }
   }
@@ -32729,18 +32894,18 @@ function splitName(name) {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").split(/[\s._-]+/).map((p2) => p2.toLowerCase()).filter(Boolean);
 }
 function nameSoundsSecret(name) {
-  const parts = splitName(name);
-  if (parts.length === 0) return false;
-  if (parts.some((p2) => NOT_SECRET_PARTS.has(p2))) return false;
-  if (NOT_SECRET_LAST_PARTS.has(parts[parts.length - 1])) return false;
-  return parts.some((p2) => SECRET_PARTS.has(p2) || SECRET_SUFFIXES.some((s3) => p2.endsWith(s3)));
+  const parts2 = splitName(name);
+  if (parts2.length === 0) return false;
+  if (parts2.some((p2) => NOT_SECRET_PARTS.has(p2))) return false;
+  if (NOT_SECRET_LAST_PARTS.has(parts2[parts2.length - 1])) return false;
+  return parts2.some((p2) => SECRET_PARTS.has(p2) || SECRET_SUFFIXES.some((s3) => p2.endsWith(s3)));
 }
 var VALUE_CHARS = /^[A-Za-z0-9_.+/~!@#^*:,;=-]+$/;
 var MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 var CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 var WORDS_ONLY = /^[A-Za-z_.-]+$/;
 var CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
-function valueLooksSecret(value, quoted) {
+function valueLooksSecret2(value, quoted) {
   if (value.length < MIN_LENGTH) return false;
   if (!VALUE_CHARS.test(value) || /=[^=]/.test(value)) return false;
   if (!/[0-9]/.test(value)) return false;
@@ -32753,48 +32918,6 @@ function valueLooksSecret(value, quoted) {
   if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value))) return false;
   if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false;
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
-}
-
-// src/secrets/regex-rule.ts
-function regexRule(spec) {
-  const group = spec.group ?? 1;
-  const patterns = spec.patterns.map(
-    (re2) => new RegExp(re2.source, re2.flags.includes("d") ? re2.flags : `${re2.flags}d`)
-  );
-  return {
-    id: spec.id,
-    description: spec.description,
-    keywords: spec.keywords,
-    signature: JSON.stringify([
-      spec.id,
-      patterns.map((p2) => `${p2.source}/${p2.flags}`),
-      group,
-      spec.minEntropy ?? 0,
-      Boolean(spec.requireDigit),
-      Boolean(spec.requireMixedCase),
-      spec.accept ? spec.accept.name : ""
-    ]),
-    *find(text) {
-      for (const pattern of patterns) {
-        pattern.lastIndex = 0;
-        for (const m2 of text.matchAll(pattern)) {
-          const value = m2[group];
-          const span = m2.indices?.[group];
-          if (!value || !span) continue;
-          if (!valueLooksSecret2(value, spec)) continue;
-          yield spec.reportWholeMatch ? { index: span[0], value, reportIndex: m2.index, shown: m2[0] } : { index: span[0], value };
-        }
-      }
-    }
-  };
-}
-function valueLooksSecret2(value, spec) {
-  if (isPlaceholderValue(value)) return false;
-  if (spec.minEntropy !== void 0 && shannonEntropy(value) < spec.minEntropy) return false;
-  if (spec.requireDigit && !/[0-9]/.test(value)) return false;
-  if (spec.requireMixedCase && !(/[a-z]/.test(value) && /[A-Z]/.test(value))) return false;
-  if (spec.accept && !spec.accept(value)) return false;
-  return true;
 }
 
 // src/secrets/rules.ts
@@ -37536,14 +37659,47 @@ async function runSecretlint(text, path7) {
   return result2.messages.map((m2) => ({ ruleId: m2.ruleId, index: m2.range[0], end: m2.range[1] }));
 }
 
+// src/secrets/windows.ts
+var WINDOW_BYTES = 1024 * 1024;
+var OVERLAP_BYTES = 16 * 1024;
+function textWindows(content, windowBytes = WINDOW_BYTES, overlapBytes = OVERLAP_BYTES) {
+  const windows = [];
+  let start = 0;
+  let firstLine2 = 1;
+  let shift = 0;
+  for (; ; ) {
+    let end = Math.min(content.length, start + windowBytes);
+    if (end < content.length) {
+      const nl = content.lastIndexOf(10, end - 1);
+      if (nl + 1 > start + 2 * overlapBytes) end = nl + 1;
+    }
+    windows.push({ start, end, firstLine: firstLine2, firstColumnShift: shift });
+    if (end >= content.length) return windows;
+    let next = content.lastIndexOf(10, end - overlapBytes - 1) + 1;
+    if (next <= start) next = end - overlapBytes;
+    const lineStart = content.lastIndexOf(10, next - 1) + 1;
+    shift = next - lineStart;
+    firstLine2 += countNewlines(content, start, next);
+    start = next;
+  }
+}
+function countNewlines(content, from, to2) {
+  let n2 = 0;
+  for (let i2 = content.indexOf(10, from); i2 !== -1 && i2 < to2; i2 = content.indexOf(10, i2 + 1)) n2++;
+  return n2;
+}
+
 // src/secrets/engine.ts
-var gates = buildGates(OWN_RULES, SECRETLINT_MARKERS);
-async function scanText(text, path7) {
+var RULES = [...OWN_RULES, ...CREDENTIAL_CONTENT_RULES];
+var gates = buildGates(RULES, SECRETLINT_MARKERS);
+var TEXT_ONLY_RULES = /* @__PURE__ */ new Set(["generic-api-key"]);
+async function scanText(text, path7, mode = "text") {
   const open2 = gates.open(gates.prepare(text));
   if (!open2) return { findings: [], reachedEngine: false };
   const candidates = [];
   for (const priority of open2.rules) {
-    const rule = OWN_RULES[priority];
+    const rule = RULES[priority];
+    if (mode === "binary" && TEXT_ONLY_RULES.has(rule.id)) continue;
     for (const m2 of rule.find(text)) {
       candidates.push({
         rule: rule.id,
@@ -37560,7 +37716,7 @@ async function scanText(text, path7) {
       if (!secretlintHitStands(hit.ruleId, text.slice(hit.index, hit.end))) continue;
       candidates.push({
         rule: hit.ruleId,
-        priority: OWN_RULES.length,
+        priority: RULES.length,
         start: hit.index,
         end: hit.end,
         reportAt: hit.index,
@@ -37619,10 +37775,12 @@ function lineIndex(text) {
     }
   };
 }
+var SCAN_METHOD = [WINDOW_BYTES, OVERLAP_BYTES, MIN_RUN, [...TEXT_ONLY_RULES]];
 var RULESET_VERSION = createHash("sha256").update(
   JSON.stringify([
     RULES_REVISION,
-    OWN_RULES.map((r) => r.signature),
+    SCAN_METHOD,
+    RULES.map((r) => r.signature),
     PLACEHOLDER_SIGNATURE,
     SECRETLINT_SIGNATURE
   ])
@@ -37751,19 +37909,18 @@ function asRemoteError(err) {
   );
 }
 
-// src/secrets/binary.ts
-var BINARY_SNIFF_BYTES = 8e3;
-function looksBinary(content) {
-  return content.subarray(0, BINARY_SNIFF_BYTES).indexOf(0) !== -1;
-}
-
 // src/secrets/cache.ts
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 var MERGE_AFTER_SEGMENTS = 16;
+var CLEAN_TEXT = Object.freeze({ binary: false, findings: [] });
+var CLEAN_BINARY = Object.freeze({ binary: true, findings: [] });
+function verdictFolder(dir, rulesetVersion) {
+  return join(dir, `verdicts-${rulesetVersion}`);
+}
 async function openVerdictCache(dir, rulesetVersion) {
-  const folder = join(dir, `verdicts-${rulesetVersion}`);
+  const folder = verdictFolder(dir, rulesetVersion);
   const known = /* @__PURE__ */ new Map();
   const loadedSegments = [];
   try {
@@ -37779,6 +37936,7 @@ async function openVerdictCache(dir, rulesetVersion) {
   }
   const fresh = /* @__PURE__ */ new Map();
   return {
+    folder,
     get: (oid) => known.get(oid) ?? fresh.get(oid),
     set(oid, verdict) {
       if (!known.has(oid)) fresh.set(oid, verdict);
@@ -37788,7 +37946,7 @@ async function openVerdictCache(dir, rulesetVersion) {
     },
     async save() {
       try {
-        if (fresh.size === 0) return;
+        if (fresh.size === 0) return true;
         await mkdir(folder, { recursive: true });
         const merge2 = loadedSegments.length >= MERGE_AFTER_SEGMENTS;
         const entries = merge2 ? new Map([...known, ...fresh]) : fresh;
@@ -37796,24 +37954,39 @@ async function openVerdictCache(dir, rulesetVersion) {
         if (merge2)
           await Promise.all(loadedSegments.map((name) => unlink(join(folder, name)).catch(() => {
           })));
+        return true;
       } catch {
+        return false;
       }
     }
   };
 }
+var OID = /^[0-9a-f]{40,64}$/;
 function parseSegment(text, into) {
   for (const line of text.split("\n")) {
     const kind = line[0];
-    const oid = line.slice(2);
-    if (!/^[0-9a-f]{40,64}$/.test(oid)) continue;
-    if (kind === "c") into.set(oid, "clean");
-    else if (kind === "b") into.set(oid, "binary");
+    if (kind === "c" || kind === "b") {
+      const oid2 = line.slice(2);
+      if (OID.test(oid2)) into.set(oid2, kind === "c" ? CLEAN_TEXT : CLEAN_BINARY);
+      continue;
+    }
+    if (kind !== "f") continue;
+    const [, oid, mode, ...json2] = line.split(" ");
+    if (!oid || !OID.test(oid)) continue;
+    try {
+      const findings = JSON.parse(json2.join(" "));
+      if (Array.isArray(findings)) into.set(oid, { binary: mode === "b", findings });
+    } catch {
+    }
   }
 }
 async function writeSegment(folder, entries) {
   const name = `${Date.now()}-${process.pid}-${randomBytes(4).toString("hex")}`;
   const lines = [];
-  for (const [oid, verdict] of entries) lines.push(`${verdict === "clean" ? "c" : "b"} ${oid}`);
+  for (const [oid, v2] of entries) {
+    if (v2.findings.length === 0) lines.push(`${v2.binary ? "b" : "c"} ${oid}`);
+    else lines.push(`f ${oid} ${v2.binary ? "b" : "t"} ${JSON.stringify(v2.findings)}`);
+  }
   const tmp = join(folder, `${name}.tmp`);
   await writeFile(tmp, `${lines.join("\n")}
 `);
@@ -37842,8 +38015,17 @@ async function scanBatch(buffer, items) {
   const results = [];
   for (const item of items) {
     const text = decoder.decode(bytes.subarray(item.start, item.end));
-    const { findings, reachedEngine } = await scanText(text, item.path);
-    results.push({ key: item.key, findings, reachedEngine });
+    const { findings, reachedEngine } = await scanText(text, item.path, item.mode);
+    results.push({
+      key: item.key,
+      reachedEngine,
+      // Lines and columns of the whole text, so windows agree on the findings they share.
+      findings: findings.map((f2) => ({
+        ...f2,
+        line: f2.line + item.firstLine - 1,
+        column: f2.line === 1 ? f2.column + item.firstColumnShift : f2.column
+      }))
+    });
   }
   return results;
 }
@@ -37916,8 +38098,8 @@ async function createScanPool(options) {
       if (live.length === 0) return scanBatch(buffer, items);
       const slot = live.reduce((a2, b2) => b2.pending.size < a2.pending.size ? b2 : a2);
       const id = nextId++;
-      return new Promise((resolve4, reject) => {
-        slot.pending.set(id, { resolve: resolve4, reject, buffer, items });
+      return new Promise((resolve5, reject) => {
+        slot.pending.set(id, { resolve: resolve5, reject, buffer, items });
         const request = { id, buffer, items };
         slot.worker.postMessage(request);
       });
@@ -37953,12 +38135,12 @@ function tsxEsmApi() {
   return pathToFileURL(join2(dirname(manifestPath), entry)).href;
 }
 function startWorker(launch, timeoutMs) {
-  return new Promise((resolve4) => {
+  return new Promise((resolve5) => {
     let worker;
     try {
       worker = new Worker(launch.filename, launch.options);
     } catch (err) {
-      resolve4(err instanceof Error ? err.message : String(err));
+      resolve5(err instanceof Error ? err.message : String(err));
       return;
     }
     worker.stdout?.resume();
@@ -37971,7 +38153,7 @@ function startWorker(launch, timeoutMs) {
       worker.removeAllListeners();
       worker.terminate().catch(() => {
       });
-      resolve4(stderrTail ? `${why}: ${stderrTail.trim()}` : why);
+      resolve5(stderrTail ? `${why}: ${stderrTail.trim()}` : why);
     };
     const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
     worker.once("error", (err) => fail(err.message));
@@ -37981,19 +38163,17 @@ function startWorker(launch, timeoutMs) {
       clearTimeout(timer);
       worker.removeAllListeners("error");
       worker.removeAllListeners("exit");
-      resolve4({ worker, pending: /* @__PURE__ */ new Map(), alive: true });
+      resolve5({ worker, pending: /* @__PURE__ */ new Map(), alive: true });
     });
   });
 }
 
 // src/secrets/scan.ts
-var DEFAULT_MAX_BLOB_BYTES = 2 * 1024 * 1024;
 var WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
 var BATCH_BYTES = 1024 * 1024;
 var BATCH_ITEMS = 512;
 async function scanShippedContent(options) {
   const started = performance.now();
-  const maxBytes = options.maxBlobBytes ?? DEFAULT_MAX_BLOB_BYTES;
   const say = options.onProgress ?? (() => {
   });
   const stats = {
@@ -38003,41 +38183,57 @@ async function scanShippedContent(options) {
     bytesScanned: 0,
     skippedBinary: 0,
     skippedLarge: 0,
+    binaryScanned: 0,
+    windowed: 0,
+    credentialFiles: 0,
     allowlisted: 0,
     durationMs: 0,
     blobsTotal: options.history?.blobs.length ?? 0,
     reachedEngine: 0,
     workers: 0,
-    skippedLargePaths: [],
     allowlistedInline: 0,
     allowlistedByFile: 0
   };
   const cache = options.cacheDir ? await openVerdictCache(options.cacheDir, RULESET_VERSION) : void 0;
+  const located = [];
   const toRead = [];
   let bytesToRead = 0;
   for (const blob of options.history?.blobs ?? []) {
     const known = cache?.get(blob.oid);
-    if (known === "clean") stats.blobsFromCache++;
-    else if (known === "binary") stats.skippedBinary++;
-    else if (blob.size > maxBytes) noteLarge(stats, blob.path);
-    else {
+    if (known) {
+      stats.blobsFromCache++;
+      addHistory(located, blob, known.findings, options);
+    } else {
       toRead.push(blob);
       bytesToRead += blob.size;
     }
   }
-  for (const f2 of options.files ?? []) bytesToRead += Math.min(f2.size, maxBytes);
+  for (const f2 of options.files ?? []) bytesToRead += f2.size;
   const workers = chooseWorkers(options.workers ?? "auto", bytesToRead);
   const pool = workers > 0 ? await createScanPool({ workers, onNote: say }) : inProcessPool();
   stats.workers = pool.workers;
   say(
-    `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ${stats.blobsFromCache} cached clean, ${stats.skippedLarge} over ${mb(maxBytes)} MB) ` + (pool.workers > 0 ? `on ${pool.workers} worker threads` : "on the main thread")
+    `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ${stats.blobsFromCache} known from cache) ` + (pool.workers > 0 ? `on ${pool.workers} worker threads` : "on the main thread")
   );
   const batcher = new Batcher(pool, options.signal);
-  const results = /* @__PURE__ */ new Map();
-  const pathOf = /* @__PURE__ */ new Map();
+  const binaryKeys = /* @__PURE__ */ new Set();
+  const submit = async (key, path7, content) => {
+    const binary = looksBinary(content);
+    if (binary) {
+      binaryKeys.add(key);
+      stats.binaryScanned = (stats.binaryScanned ?? 0) + 1;
+    }
+    const text = binary ? printableRuns(content) : content;
+    const windows = textWindows(text);
+    if (windows.length > 1) stats.windowed = (stats.windowed ?? 0) + 1;
+    for (const w2 of windows) {
+      const item = { key, path: path7, mode: binary ? "binary" : "text", ...w2 };
+      await batcher.add(item, text.subarray(w2.start, w2.end));
+    }
+  };
   try {
+    const metaByOid = new Map(toRead.map((b2) => [b2.oid, b2]));
     if (toRead.length > 0 && options.history) {
-      const metaByOid = new Map(toRead.map((b2) => [b2.oid, b2]));
       let done = 0;
       let lastReport = performance.now();
       for await (const { oid, content } of options.history.read(toRead.map((b2) => b2.oid))) {
@@ -38046,13 +38242,7 @@ async function scanShippedContent(options) {
         if (!meta3) continue;
         stats.blobsScanned++;
         stats.bytesScanned += content.length;
-        if (looksBinary(content)) {
-          stats.skippedBinary++;
-          cache?.set(oid, "binary");
-        } else {
-          pathOf.set(oid, meta3.path);
-          await batcher.add({ key: oid, path: meta3.path }, content);
-        }
+        await submit(oid, meta3.path, content);
         done++;
         if (performance.now() - lastReport > 1e3) {
           lastReport = performance.now();
@@ -38066,37 +38256,24 @@ async function scanShippedContent(options) {
     const fileKeys = [];
     for (const file2 of options.files ?? []) {
       throwIfAborted(options.signal);
-      if (file2.size > maxBytes) {
-        noteLarge(stats, file2.path);
-        continue;
-      }
       const content = await file2.read();
-      const oid = gitBlobId(content);
       stats.filesScanned++;
       stats.bytesScanned += content.length;
-      if (looksBinary(content)) {
-        stats.skippedBinary++;
-        continue;
-      }
-      fileKeys.push({ file: file2, oid });
-      await batcher.add({ key: `file:${file2.path}`, path: file2.path }, content);
+      fileKeys.push({ file: file2, oid: gitBlobId(content) });
+      await submit(`file:${file2.path}`, file2.path, content);
     }
-    for (const r of await batcher.drain()) {
-      if (r.reachedEngine) stats.reachedEngine = (stats.reachedEngine ?? 0) + 1;
-      results.set(r.key, r.findings);
-      if (!r.key.startsWith("file:") && r.findings.length === 0) cache?.set(r.key, "clean");
-    }
-    const located = [];
-    for (const [key, raw] of results) {
-      if (raw.length === 0 || key.startsWith("file:")) continue;
-      located.push({ kind: "history", oid: key, path: pathOf.get(key) ?? "", raw });
+    const results = collect(await batcher.drain(), stats);
+    for (const [oid, meta3] of metaByOid) {
+      const verdict = { binary: binaryKeys.has(oid), findings: results.get(oid) ?? [] };
+      cache?.set(oid, verdict);
+      addHistory(located, meta3, verdict.findings, options);
     }
     for (const { file: file2, oid } of fileKeys) {
-      const raw = results.get(`file:${file2.path}`) ?? [];
+      const raw = [...pathFindings(file2.path), ...results.get(`file:${file2.path}`) ?? []];
       if (raw.length > 0) located.push({ kind: "file", oid, path: file2.path, raw });
     }
     const findings = await toFindings(located, options, stats);
-    await cache?.save();
+    if (cache && await cache.save()) await options.onCacheSaved?.();
     stats.durationMs = Math.round(performance.now() - started);
     say(`secret scan done: ${findings.length} finding(s) in ${stats.durationMs} ms`);
     return { findings, stats };
@@ -38104,44 +38281,67 @@ async function scanShippedContent(options) {
     await pool.close();
   }
 }
+function collect(results, stats) {
+  const byKey = /* @__PURE__ */ new Map();
+  const reached = /* @__PURE__ */ new Set();
+  for (const r of results) {
+    if (r.reachedEngine) reached.add(r.key);
+    const list = byKey.get(r.key) ?? [];
+    for (const f2 of r.findings) {
+      if (!list.some((k2) => k2.rule === f2.rule && k2.line === f2.line && k2.column === f2.column)) list.push(f2);
+    }
+    byKey.set(r.key, list);
+  }
+  stats.reachedEngine = reached.size;
+  for (const list of byKey.values()) list.sort((a2, b2) => a2.line - b2.line || a2.column - b2.column);
+  return byKey;
+}
+function pathFindings(path7) {
+  const kind = credentialFileKind(path7);
+  if (!kind) return [];
+  return [{ rule: CREDENTIAL_FILE_RULE, line: 1, column: 1, masked: `(${kind} file)`, allowedInline: false }];
+}
+function addHistory(located, blob, cached2, options) {
+  const raw = [...pathFindings(blob.path), ...cached2];
+  options.onBlobVerdict?.(blob, raw.length > 0);
+  if (raw.length > 0) located.push({ kind: "history", oid: blob.oid, path: blob.path, raw });
+}
 async function toFindings(located, options, stats) {
-  const historyOids = located.filter((l) => l.kind === "history").map((l) => l.oid);
-  const origins = historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : /* @__PURE__ */ new Map();
-  const findings = [];
+  const shown = [];
   for (const item of located) {
-    const origin = item.kind === "history" ? origins.get(item.oid) : void 0;
     for (const raw of item.raw) {
       const fingerprint = fingerprintOf(item.oid, raw.rule, raw.line);
       if (raw.allowedInline) {
         stats.allowlisted++;
         stats.allowlistedInline = (stats.allowlistedInline ?? 0) + 1;
-        continue;
-      }
-      if (options.allowlist?.has(fingerprint)) {
+      } else if (options.allowlist?.has(fingerprint)) {
         stats.allowlisted++;
         stats.allowlistedByFile = (stats.allowlistedByFile ?? 0) + 1;
-        continue;
-      }
-      findings.push({
-        rule: raw.rule,
-        path: origin?.path ?? item.path,
-        line: raw.line,
-        column: raw.column,
-        masked: raw.masked,
-        source: item.kind,
-        ...origin ? { commit: origin.commit, ...origin.ref ? { ref: origin.ref } : {} } : {},
-        fingerprint
-      });
+      } else shown.push({ item, raw, fingerprint });
     }
   }
+  stats.credentialFiles = located.reduce(
+    (n2, l) => n2 + l.raw.filter((r) => r.rule === CREDENTIAL_FILE_RULE).length,
+    0
+  );
+  const historyOids = [...new Set(shown.filter((s3) => s3.item.kind === "history").map((s3) => s3.item.oid))];
+  const origins = historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : /* @__PURE__ */ new Map();
+  const findings = shown.map(({ item, raw, fingerprint }) => {
+    const origin = item.kind === "history" ? origins.get(item.oid) : void 0;
+    return {
+      rule: raw.rule,
+      path: origin?.path ?? item.path,
+      line: raw.line,
+      column: raw.column,
+      masked: raw.masked,
+      source: item.kind,
+      ...origin ? { commit: origin.commit, ...origin.ref ? { ref: origin.ref } : {} } : {},
+      fingerprint
+    };
+  });
   return findings.sort(
     (a2, b2) => a2.source === b2.source ? a2.path.localeCompare(b2.path) || a2.line - b2.line : a2.source === "file" ? -1 : 1
   );
-}
-function noteLarge(stats, path7) {
-  stats.skippedLarge++;
-  stats.skippedLargePaths ??= [];
-  if (stats.skippedLargePaths.length < 50) stats.skippedLargePaths.push(path7);
 }
 function chooseWorkers(requested, bytes) {
   if (requested !== "auto") return Math.max(0, Math.floor(requested));
@@ -38164,7 +38364,7 @@ var Batcher = class {
   maxInFlight;
   failure;
   async add(item, content) {
-    this.items.push({ key: item.key, path: item.path, start: this.bytes, end: this.bytes + content.length });
+    this.items.push({ ...item, start: this.bytes, end: this.bytes + content.length });
     this.chunks.push(content);
     this.bytes += content.length;
     if (this.bytes >= BATCH_BYTES || this.items.length >= BATCH_ITEMS) await this.flush();
@@ -44186,7 +44386,7 @@ var Protocol = class {
           return;
         }
         const pollInterval = task2.pollInterval ?? this._options?.defaultTaskPollInterval ?? 1e3;
-        await new Promise((resolve4) => setTimeout(resolve4, pollInterval));
+        await new Promise((resolve5) => setTimeout(resolve5, pollInterval));
         options?.signal?.throwIfAborted();
       }
     } catch (error62) {
@@ -44203,7 +44403,7 @@ var Protocol = class {
    */
   request(request, resultSchema, options) {
     const { relatedRequestId, resumptionToken, onresumptiontoken, task, relatedTask } = options ?? {};
-    return new Promise((resolve4, reject) => {
+    return new Promise((resolve5, reject) => {
       const earlyReject = (error62) => {
         reject(error62);
       };
@@ -44281,7 +44481,7 @@ var Protocol = class {
           if (!parseResult.success) {
             reject(parseResult.error);
           } else {
-            resolve4(parseResult.data);
+            resolve5(parseResult.data);
           }
         } catch (error62) {
           reject(error62);
@@ -44543,12 +44743,12 @@ var Protocol = class {
       }
     } catch {
     }
-    return new Promise((resolve4, reject) => {
+    return new Promise((resolve5, reject) => {
       if (signal.aborted) {
         reject(new McpError(ErrorCode.InvalidRequest, "Request cancelled"));
         return;
       }
-      const timeoutId = setTimeout(resolve4, interval);
+      const timeoutId = setTimeout(resolve5, interval);
       signal.addEventListener("abort", () => {
         clearTimeout(timeoutId);
         reject(new McpError(ErrorCode.InvalidRequest, "Request cancelled"));
@@ -45688,7 +45888,7 @@ var McpServer = class {
     let task = createTaskResult.task;
     const pollInterval = task.pollInterval ?? 5e3;
     while (task.status !== "completed" && task.status !== "failed" && task.status !== "cancelled") {
-      await new Promise((resolve4) => setTimeout(resolve4, pollInterval));
+      await new Promise((resolve5) => setTimeout(resolve5, pollInterval));
       const updatedTask = await extra.taskStore.getTask(taskId);
       if (!updatedTask) {
         throw new McpError(ErrorCode.InternalError, `Task ${taskId} not found during polling`);
@@ -47827,8 +48027,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve4, reject) => {
-    Object.assign(methods, { resolve: resolve4, reject });
+  const promise2 = new Promise((resolve5, reject) => {
+    Object.assign(methods, { resolve: resolve5, reject });
   });
   return Object.assign(promise2, methods);
 };
@@ -52471,11 +52671,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises = weakMap.get(stream);
   const promise2 = createDeferred();
   promises.push(promise2);
-  const resolve4 = promise2.resolve.bind(promise2);
-  return { resolve: resolve4, promises };
+  const resolve5 = promise2.resolve.bind(promise2);
+  return { resolve: resolve5, promises };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve4, promises }, subprocess) => {
-  resolve4();
+var waitForConcurrentStreams = async ({ resolve: resolve5, promises }, subprocess) => {
+  resolve5();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises])
@@ -53092,6 +53292,39 @@ var defaultRunner = async (command, args, options = {}) => {
   if (failedToStart && !out.stderr) out.stderr = result2.message ?? "failed to start";
   return out;
 };
+var defaultStreamRunner = (command, args, options = {}) => {
+  const child = execa(command, [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    buffer: false,
+    reject: false,
+    stdin: options.stdin ? "pipe" : "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+    cancelSignal: options.signal,
+    forceKillAfterDelay: 2e3
+  });
+  let tail = "";
+  child.stderr?.on("data", (d) => {
+    tail = (tail + d.toString()).slice(-2e3);
+  });
+  child.stdin?.on("error", () => {
+  });
+  const exited = child.then((r) => ({
+    exitCode: r.exitCode ?? (r.isCanceled ? 130 : 127),
+    stderrTail: tail || (r.exitCode === void 0 ? r.message ?? "" : ""),
+    canceled: Boolean(r.isCanceled),
+    failedToStart: r.exitCode === void 0 && !r.isCanceled && !r.isTerminated
+  }));
+  return {
+    stdout: child.stdout,
+    stdin: child.stdin ?? null,
+    exited,
+    kill: () => {
+      child.kill();
+    }
+  };
+};
 
 // src/azlin/argv.ts
 var rgArgs = (rg) => rg ? ["--rg", rg] : [];
@@ -53153,7 +53386,7 @@ function firstAzlinLine(text) {
 // src/azlin/classify.ts
 var vm = (ctx) => ctx.vmName ? `VM ${ctx.vmName}` : "the VM";
 var rgText = (ctx) => ctx.resourceGroup ? ` in resource group ${ctx.resourceGroup}` : "";
-var RULES = [
+var RULES2 = [
   {
     code: "azlin-failed",
     test: /azlin-error: Failed to (?:parse|read) config/,
@@ -53245,7 +53478,7 @@ ${result2.stdout}`;
       { details }
     );
   }
-  for (const rule of RULES) {
+  for (const rule of RULES2) {
     if (rule.test.test(text))
       return new RemoteError(rule.code, rule.message(ctx, text), rule.remedy(ctx), { details });
   }
@@ -53627,7 +53860,7 @@ var decorateErrorWithCounts = (error62, attemptNumber, options) => {
   return error62;
 };
 async function pRetry(input2, options) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     options = { ...options };
     options.onFailedAttempt ??= () => {
     };
@@ -53649,7 +53882,7 @@ async function pRetry(input2, options) {
       try {
         const result2 = await input2(attemptNumber);
         cleanUp();
-        resolve4(result2);
+        resolve5(result2);
       } catch (error62) {
         try {
           if (!(error62 instanceof Error)) {
@@ -55131,14 +55364,14 @@ import { rm as rm8 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner, env = process.env) {
-  const join13 = inner.join?.bind(inner);
-  if (!join13) return inner;
+  const join15 = inner.join?.bind(inner);
+  if (!join15) return inner;
   const groups = [];
   return {
     name: inner.name,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
-    join: join13,
+    join: join15,
     async acquire(request) {
       const { options } = request;
       if (options.vmName || options.noReuse) return inner.acquire(request);
@@ -55165,7 +55398,7 @@ function poolingTarget(inner, env = process.env) {
         return inner.acquire(request);
       }
       try {
-        return await join13(first.machine.name, request, { created: first.created });
+        return await join15(first.machine.name, request, { created: first.created });
       } catch {
         return inner.acquire(request);
       }
@@ -55215,16 +55448,16 @@ import {
   chmod,
   copyFile as copyFile4,
   cp,
-  mkdir as mkdir5,
+  mkdir as mkdir6,
   mkdtemp as mkdtemp2,
   readdir as readdir3,
-  readFile as readFile4,
+  readFile as readFile5,
   rm as rm4,
   stat as stat2,
-  writeFile as writeFile2
+  writeFile as writeFile3
 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename2, dirname as dirname5, isAbsolute, join as join8, resolve as resolve2 } from "node:path";
+import { basename as basename2, dirname as dirname5, isAbsolute, join as join10, resolve as resolve3 } from "node:path";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -58263,19 +58496,21 @@ async function dropWipRef(git, runId) {
 
 // src/package/claude-files.ts
 import { lstat, readdir as readdir2 } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/package/exclusions.ts
-var NAME_RULES = [
+import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+import { join as join6 } from "node:path";
+var NAME_RULES2 = [
   (n2) => n2.startsWith(".env"),
   (n2) => n2.endsWith(".pem"),
   (n2) => n2.endsWith(".key"),
-  (n2) => n2.endsWith(".p12"),
-  (n2) => n2.endsWith(".pfx"),
   (n2) => n2.startsWith("id_rsa"),
   (n2) => n2 === ".ssh",
   (n2) => n2 === ".aws",
   (n2) => n2 === ".azure",
+  (n2) => n2 === ".kube",
+  (n2) => n2 === ".docker",
   (n2) => n2 === "node_modules",
   (n2) => n2 === "__pycache__",
   (n2) => n2 === ".venv",
@@ -58283,19 +58518,34 @@ var NAME_RULES = [
 ];
 var SEQUENCE_RULES = [
   [".config", "gh"],
+  [".config", "gcloud"],
   ["runtime", "logs"]
 ];
-function isExcludedPath(relPath) {
-  const parts = relPath.replace(/\\/g, "/").split("/").filter((p2) => p2 && p2 !== ".").map((p2) => p2.toLowerCase());
-  if (parts.some((p2) => NAME_RULES.some((rule) => rule(p2)))) return true;
-  return SEQUENCE_RULES.some((seq) => parts.some((_2, i2) => seq.every((s3, j2) => parts[i2 + j2] === s3)));
+var READ_LIMIT = 1024 * 1024;
+function isExcludedPath(relPath, readContent) {
+  const parts2 = relPath.replace(/\\/g, "/").split("/").filter((p2) => p2 && p2 !== ".").map((p2) => p2.toLowerCase());
+  if (parts2.some((p2) => NAME_RULES2.some((rule) => rule(p2)))) return true;
+  if (SEQUENCE_RULES.some((seq) => parts2.some((_2, i2) => seq.every((s3, j2) => parts2[i2 + j2] === s3))))
+    return true;
+  return isCredentialFile(relPath, readContent);
+}
+function isExcludedFile(root, relPath) {
+  return isExcludedPath(relPath, () => {
+    try {
+      const abs = join6(root, relPath);
+      if (statSync2(abs).size > READ_LIMIT) return void 0;
+      return readFileSync3(abs, "utf8");
+    } catch {
+      return void 0;
+    }
+  });
 }
 
 // src/package/claude-files.ts
 async function listClaudeFiles(repoRoot2) {
   const out = { files: [], excluded: [], skippedLinks: [] };
   async function walk(rel) {
-    const entries = await readdir2(join6(repoRoot2, rel), { withFileTypes: true });
+    const entries = await readdir2(join7(repoRoot2, rel), { withFileTypes: true });
     entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
     for (const entry of entries) {
       const childRel = `${rel}/${entry.name}`;
@@ -58310,8 +58560,8 @@ async function listClaudeFiles(repoRoot2) {
       } else if (entry.isDirectory()) {
         await walk(childRel);
       } else if (entry.isFile()) {
-        const stat4 = await lstat(join6(repoRoot2, childRel));
-        out.files.push({ path: childRel, absPath: join6(repoRoot2, childRel), size: stat4.size });
+        const stat4 = await lstat(join7(repoRoot2, childRel));
+        out.files.push({ path: childRel, absPath: join7(repoRoot2, childRel), size: stat4.size });
       }
     }
   }
@@ -58320,51 +58570,34 @@ async function listClaudeFiles(repoRoot2) {
 }
 
 // src/package/secret-gate.ts
-import { readFile as readFile3, stat } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { readFile as readFile4, stat } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
 // src/git/blobs.ts
 import { createInterface } from "node:readline";
-
-// src/git/git.ts
-function createGit(cwd, runner = defaultRunner) {
-  return {
-    cwd,
-    async run(args, options = {}) {
-      const { errorCode, remedy, ...runOptions } = options;
-      const result2 = await runner("git", args, { cwd, ...runOptions });
-      if (result2.exitCode !== 0) {
-        throw new RemoteError(
-          errorCode ?? "internal",
-          `git ${args[0]} failed (exit ${result2.exitCode}): ${result2.stderr.trim() || result2.stdout.trim()}`,
-          remedy ?? "Check that the repository is healthy (`git fsck`) and try again.",
-          { details: { gitArgs: args } }
-        );
-      }
-      return result2.stdout;
-    },
-    async try(args, options = {}) {
-      const result2 = await runner("git", args, { cwd, ...options });
-      return { exitCode: result2.exitCode, stdout: result2.stdout, stderr: result2.stderr };
-    }
-  };
-}
-
-// src/git/blobs.ts
 async function listReachableBlobs(repo, revs, options = {}) {
   if (revs.length === 0) return [];
+  return listBlobsOf(repo, [...revs, "--"], null, options);
+}
+async function listNewBlobs(repo, include, exclude, options = {}) {
+  if (include.length === 0) return [];
+  const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
+  return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}
+`, options);
+}
+async function listBlobsOf(repo, revArgs, stdin, options) {
   const revList = spawnGit(
     repo,
-    ["rev-list", "--objects", "--filter=object:type=blob", ...revs, "--"],
-    options
+    ["rev-list", "--objects", "--filter=object:type=blob", ...revArgs],
+    options,
+    stdin !== null
   );
+  if (stdin !== null) revList.stdin?.end(stdin);
   const check2 = spawnGit(
     repo,
     ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"],
-    {
-      ...options,
-      stdin: true
-    }
+    options,
+    true
   );
   revList.stdout.pipe(check2.stdin);
   const blobs = [];
@@ -58384,11 +58617,48 @@ async function listReachableBlobs(repo, revs, options = {}) {
   await expectSuccess(check2, "cat-file --batch-check");
   return blobs;
 }
+async function resolveTips(repo, revs, options = {}) {
+  const patterns = [];
+  const others = [];
+  let head = false;
+  for (const rev of revs) {
+    if (rev === "--branches") patterns.push("refs/heads");
+    else if (rev === "--tags") patterns.push("refs/tags");
+    else if (rev === "--remotes") patterns.push("refs/remotes");
+    else if (rev === "--all") patterns.push("refs");
+    else if (rev === "HEAD") head = true;
+    else others.push(rev);
+  }
+  const tips = /* @__PURE__ */ new Map();
+  if (patterns.length > 0) {
+    const out = await gitText(
+      repo,
+      ["for-each-ref", "--format=%(objectname) %(refname)", ...patterns],
+      options
+    );
+    for (const line of out.split("\n")) {
+      const space = line.indexOf(" ");
+      if (space > 0) tips.set(line.slice(space + 1), line.slice(0, space));
+    }
+  }
+  if (head)
+    tips.set("HEAD", (await gitText(repo, ["rev-parse", "--verify", "HEAD^{commit}"], options)).trim());
+  return { tips, others };
+}
+async function allReachableFrom(repo, tips, from, options = {}) {
+  if (tips.length === 0) return true;
+  const lines = [...tips, ...from.map((oid) => `^${oid}`)];
+  const child = spawnGit(repo, ["rev-list", "--max-count=1", "--stdin"], options, true);
+  child.stdin?.end(`${lines.join("\n")}
+`);
+  let any2 = false;
+  for await (const chunk of child.stdout) if (chunk.length > 0) any2 = true;
+  const exit = await child.exited;
+  return exit.exitCode === 0 && !any2;
+}
 async function* readBlobs(repo, oids, options = {}) {
   if (oids.length === 0) return;
-  const child = spawnGit(repo, ["cat-file", "--batch"], { ...options, stdin: true });
-  child.stdin.on("error", () => {
-  });
+  const child = spawnGit(repo, ["cat-file", "--batch"], options, true);
   child.stdin.end(`${oids.join("\n")}
 `);
   let finished7 = false;
@@ -58470,15 +58740,14 @@ async function locateBlobs(repo, oids, revs, options = {}) {
   }
   lines.close();
   log.kill();
-  await log.catch(() => {
-  });
+  await log.exited;
   const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
   for (const loc of found.values()) loc.ref = refOf.get(loc.commit);
   return found;
 }
 async function refsReaching(repo, commits, revs, options) {
   const result2 = /* @__PURE__ */ new Map();
-  const current = (await createGit(repo).try(["symbolic-ref", "-q", "HEAD"])).stdout.trim();
+  const current = (await gitTry(repo, ["symbolic-ref", "-q", "HEAD"], options)).stdout.trim();
   const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
   if (current && shipsBranches && commits.size > 1) {
     const walk = spawnGit(repo, ["rev-list", current, "--"], options);
@@ -58489,16 +58758,14 @@ async function refsReaching(repo, commits, revs, options) {
     }
     lines.close();
     walk.kill();
-    await walk.catch(() => {
-    });
+    await walk.exited;
   }
   for (const commit of commits) {
-    if (!result2.has(commit)) result2.set(commit, await refReaching(repo, commit, revs, current));
+    if (!result2.has(commit)) result2.set(commit, await refReaching(repo, commit, revs, current, options));
   }
   return result2;
 }
-async function refReaching(repo, commit, revs, current) {
-  const git = createGit(repo);
+async function refReaching(repo, commit, revs, current, options) {
   const patterns = /* @__PURE__ */ new Set();
   for (const rev of revs) {
     if (rev === "--branches") patterns.add("refs/heads");
@@ -58507,14 +58774,18 @@ async function refReaching(repo, commit, revs, current) {
     else if (rev === "--all") patterns.add("refs");
   }
   if (patterns.size > 0) {
-    const out = await git.try(["for-each-ref", "--contains", commit, "--format=%(refname)", ...patterns]);
+    const out = await gitTry(
+      repo,
+      ["for-each-ref", "--contains", commit, "--format=%(refname)", ...patterns],
+      options
+    );
     const refs = out.stdout.split("\n").filter(Boolean);
     const pick2 = refs.find((r) => r === current) ?? refs.find((r) => r.startsWith("refs/heads/")) ?? refs.find((r) => r.startsWith("refs/tags/")) ?? refs[0];
     if (pick2) return pick2;
   }
   for (const rev of revs) {
     if (rev.startsWith("-") || rev.startsWith("^")) continue;
-    const r = await git.try(["merge-base", "--is-ancestor", commit, rev]);
+    const r = await gitTry(repo, ["merge-base", "--is-ancestor", commit, rev], options);
     if (r.exitCode === 0) return rev;
   }
   return void 0;
@@ -58523,33 +58794,60 @@ function unquotePath(p2) {
   if (!p2.startsWith('"') || !p2.endsWith('"')) return p2;
   return p2.slice(1, -1).replace(/\\(["\\tn])/g, (_m, c3) => ({ t: "	", n: "\n" })[c3] ?? c3);
 }
-function spawnGit(repo, args, options) {
-  const child = execa("git", args, {
-    cwd: repo,
-    buffer: false,
-    reject: false,
-    stdin: options.stdin ? "pipe" : "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    cancelSignal: options.signal,
-    forceKillAfterDelay: 2e3
-  });
-  let tail = "";
-  child.stderr?.on("data", (d) => {
-    tail = (tail + d.toString()).slice(-2e3);
-  });
-  child.stderrTail = () => tail;
-  return child;
+function spawnGit(repo, args, options, stdin = false) {
+  const spawn2 = options.stream ?? defaultStreamRunner;
+  return spawn2("git", args, { cwd: repo, signal: options.signal, stdin });
+}
+async function gitTry(repo, args, options) {
+  const child = spawnGit(repo, args, options);
+  const parts2 = [];
+  for await (const chunk of child.stdout) parts2.push(chunk);
+  const { exitCode } = await child.exited;
+  return { exitCode, stdout: Buffer.concat(parts2).toString("utf8"), child };
+}
+async function gitText(repo, args, options) {
+  const { stdout, child } = await gitTry(repo, args, options);
+  await expectSuccess(child, args[0]);
+  return stdout;
 }
 async function expectSuccess(child, what) {
-  const result2 = await child;
-  if (result2.isCanceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
+  const result2 = await child.exited;
+  if (result2.canceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
   if (result2.exitCode !== 0) {
     throw new RemoteError(
       "package-failed",
-      `git ${what} failed while listing what would ship (exit ${result2.exitCode}): ${child.stderrTail().trim()}`,
+      `git ${what} failed while listing what would ship (exit ${result2.exitCode}): ${result2.stderrTail.trim()}`,
       "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry."
     );
+  }
+}
+
+// src/secrets/judged-tips.ts
+import { createHash as createHash4, randomBytes as randomBytes4 } from "node:crypto";
+import { mkdir as mkdir5, readFile as readFile3, rename as rename3, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join8, resolve as resolve2 } from "node:path";
+function fileFor(folder, repo) {
+  const key = createHash4("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
+  return join8(folder, `tips-${key}.json`);
+}
+async function loadJudgedTips(folder, repo) {
+  try {
+    const parsed = JSON.parse(await readFile3(fileFor(folder, repo), "utf8"));
+    if (typeof parsed.tips !== "object" || !Array.isArray(parsed.dirty) || !Number.isInteger(parsed.blobCount))
+      return void 0;
+    return parsed;
+  } catch {
+    return void 0;
+  }
+}
+async function saveJudgedTips(folder, repo, state) {
+  try {
+    await mkdir5(folder, { recursive: true });
+    const target = fileFor(folder, repo);
+    const tmp = `${target}.${process.pid}-${randomBytes4(4).toString("hex")}.tmp`;
+    await writeFile2(tmp, JSON.stringify(state));
+    await rename3(tmp, target);
+  } catch {
   }
 }
 
@@ -58557,34 +58855,71 @@ async function expectSuccess(child, what) {
 async function runSecretGate(opts) {
   const say = opts.onProgress ?? (() => {
   });
+  const git = { signal: opts.signal, stream: opts.stream };
   say(`listing blobs reachable from ${opts.revs.join(" ") || "(no revs)"}`);
-  const blobs = await listReachableBlobs(opts.repo, opts.revs, { signal: opts.signal });
+  const listing = opts.cacheDir ? await listSinceJudged(opts.repo, opts.revs, verdictFolder(opts.cacheDir, RULESET_VERSION), git) : { blobs: await listReachableBlobs(opts.repo, opts.revs, git), judgedBlobs: 0 };
   const history = {
-    blobs,
-    read: (oids) => readBlobs(opts.repo, oids, { signal: opts.signal }),
-    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, { signal: opts.signal })
+    blobs: listing.blobs,
+    read: (oids) => readBlobs(opts.repo, oids, git),
+    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git)
   };
   const files = await Promise.all(
     opts.files.map(async (f2) => ({
       path: f2.path,
       size: (await stat(f2.absPath)).size,
-      read: () => readFile3(f2.absPath)
+      read: () => readFile4(f2.absPath)
     }))
   );
-  return scanShippedContent({
+  const dirty = /* @__PURE__ */ new Set();
+  const report = await scanShippedContent({
     history,
     files,
     allowlist: await readAllowlist(opts.repo),
     cacheDir: opts.cacheDir,
-    maxBlobBytes: opts.maxBlobBytes,
     workers: opts.workers,
     signal: opts.signal,
-    onProgress: say
+    onProgress: say,
+    onBlobVerdict: (blob, hasFindings) => {
+      if (hasFindings) dirty.add(blob.oid);
+    },
+    onCacheSaved: async () => {
+      if (!listing.record) return;
+      const { folder, tips, fromTips } = listing.record;
+      await saveJudgedTips(folder, opts.repo, {
+        tips,
+        // The carried blobs are among the judged ones already.
+        blobCount: listing.judgedBlobs + fromTips.length - (listing.carried ?? 0),
+        dirty: fromTips.filter((b2) => dirty.has(b2.oid))
+      });
+    }
   });
+  report.stats.blobsTotal = listing.judgedBlobs + listing.blobs.length - (listing.carried ?? 0);
+  report.stats.blobsBehindJudgedTips = listing.judgedBlobs;
+  return report;
+}
+async function listSinceJudged(repo, revs, folder, git) {
+  const { tips, others } = await resolveTips(repo, revs, git);
+  const tipOids = [...new Set(tips.values())];
+  const judged = await loadJudgedTips(folder, repo);
+  const base = judged && await stillShipped(repo, judged, tips, tipOids, git) ? judged : void 0;
+  const baseOids = base ? [...new Set(Object.values(base.tips))] : [];
+  const fresh = await listNewBlobs(repo, tipOids, baseOids, git);
+  const carried = base?.dirty ?? [];
+  const extra = others.length > 0 ? await listNewBlobs(repo, others, [...tipOids, ...baseOids], git) : [];
+  return {
+    blobs: [...fresh, ...carried, ...extra],
+    judgedBlobs: base?.blobCount ?? 0,
+    carried: carried.length,
+    record: { folder, tips: Object.fromEntries(tips), fromTips: [...carried, ...fresh] }
+  };
+}
+async function stillShipped(repo, judged, tips, tipOids, git) {
+  const moved = Object.entries(judged.tips).filter(([name, oid]) => tips.get(name) !== oid).map(([, oid]) => oid);
+  return allReachableFrom(repo, [...new Set(moved)], tipOids, git);
 }
 async function readAllowlist(repo) {
   try {
-    return parseAllowlist(await readFile3(join7(repo, ALLOWLIST_FILE), "utf8"));
+    return parseAllowlist(await readFile4(join9(repo, ALLOWLIST_FILE), "utf8"));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -58593,8 +58928,7 @@ function formatFindings(report) {
   const { findings, stats } = report;
   const lines = [];
   for (const f2 of findings) lines.push(`  ${findingLine(f2)}`);
-  const large = stats.skippedLargePaths?.length ? ` (${stats.skippedLargePaths.join(", ")})` : "";
-  const counted = `Scanned ${stats.blobsScanned} blob(s) (${stats.blobsFromCache} known clean from cache) and ${stats.filesScanned} file(s); skipped ${stats.skippedBinary} binary and ${stats.skippedLarge} too large${large}; ${stats.allowlisted} allowlisted.`;
+  const counted = `Scanned ${stats.blobsScanned} blob(s) (${stats.blobsFromCache} more known from cache, ${stats.blobsBehindJudgedTips ?? 0} behind refs judged before) and ${stats.filesScanned} file(s), ${stats.binaryScanned ?? 0} of them binary (printable runs) and ${stats.windowed ?? 0} large (in windows); ${stats.allowlisted} allowlisted.`;
   if (findings.length === 0) return `No secrets found. ${counted}`;
   const inHistory = findings.some((f2) => f2.source === "history");
   lines.push(
@@ -58632,7 +58966,7 @@ async function buildContext(input2) {
   const claude = await listClaudeFiles(facts.root);
   const agentFile = await shippableAgentFile(invocation.argv[0], input2.cwd);
   await checkEstimatedSize(git, claude.files, options.maxSizeMb);
-  const wip = await snapshotWip(git, facts.headCommit, runId, isExcludedPath);
+  const wip = await snapshotWip(git, facts.headCommit, runId, (p2) => isExcludedFile(facts.root, p2));
   const revs = ["--branches", "--tags", "HEAD", ...wip.ref ? [wip.ref] : []];
   try {
     progress(
@@ -58657,12 +58991,12 @@ ${formatFindings(scan)}`,
         { details: { findings: scan.findings } }
       );
     }
-    const dir = await mkdtemp2(join8(tmpdir2(), "amplihack-remote-pkg-"));
+    const dir = await mkdtemp2(join10(tmpdir2(), "amplihack-remote-pkg-"));
     try {
-      const stage = join8(dir, "stage");
-      await mkdir5(stage);
+      const stage = join10(dir, "stage");
+      await mkdir6(stage);
       progress("creating the git bundle");
-      const bundlePath = join8(stage, "repo.bundle");
+      const bundlePath = join10(stage, "repo.bundle");
       await createBundle(git, bundlePath, revs);
       const verified = await verifyBundle(git, bundlePath);
       if (!verified.ok) {
@@ -58675,30 +59009,30 @@ ${formatFindings(scan)}`,
       const heads = await listBundleHeads(git, bundlePath);
       if (claude.files.length > 0) {
         for (const file2 of claude.files) {
-          const dest = join8(stage, "claude-dir", file2.path.slice(".claude/".length));
-          await mkdir5(dirname5(dest), { recursive: true });
+          const dest = join10(stage, "claude-dir", file2.path.slice(".claude/".length));
+          await mkdir6(dirname5(dest), { recursive: true });
           await copyFile4(file2.absPath, dest);
         }
       }
       const argv = [...invocation.argv];
       if (agentFile) {
-        await mkdir5(join8(stage, "agent"));
-        const dest = join8(stage, "agent", basename2(agentFile));
+        await mkdir6(join10(stage, "agent"));
+        const dest = join10(stage, "agent", basename2(agentFile));
         await copyFile4(agentFile, dest);
         await chmod(dest, 493);
         argv[0] = `agent/${basename2(agentFile)}`;
       }
-      await writeFile2(join8(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
-      await writeFile2(join8(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
+      await writeFile3(join10(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
+      await writeFile3(join10(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
 `).join(""));
-      await cp(remoteScriptsDir(), join8(stage, "remote"), {
+      await cp(remoteScriptsDir(), join10(stage, "remote"), {
         recursive: true,
         filter: (src) => !src.endsWith(".ts")
       });
       const startCommit = wip.commit ?? facts.headCommit;
       const key = await repoKey(git);
-      await writeFile2(
-        join8(stage, "params.sh"),
+      await writeFile3(
+        join10(stage, "params.sh"),
         paramsScript({
           AR_RUN_ID: runId,
           AR_SESSION: `ar-${runId}`,
@@ -58715,9 +59049,9 @@ ${formatFindings(scan)}`,
           AR_ENSURE_AMPLIHACK: invocation.isDefaultAgent && options.target === "azlin" ? "1" : "0"
         })
       );
-      const parts = {};
+      const parts2 = {};
       for (const part of ["repo.bundle", "agent.argv", "params.sh"])
-        parts[part] = await sha256File(join8(stage, part));
+        parts2[part] = await sha256File(join10(stage, part));
       const { prompt: _prompt, ...shippedOptions } = options;
       const manifest = {
         format: 1,
@@ -58730,15 +59064,15 @@ ${formatFindings(scan)}`,
         heads,
         repoKey: key,
         thin: false,
-        parts,
+        parts: parts2,
         claudeFiles: claude.files.length,
         excludedPaths: [...claude.excluded, ...wip.leftOut],
         options: shippedOptions
       };
-      await writeFile2(join8(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+      await writeFile3(join10(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
 `);
       progress("writing the archive");
-      const archivePath = join8(dir, "context.tar.gz");
+      const archivePath = join10(dir, "context.tar.gz");
       await writeArchive(stage, archivePath);
       const archiveBytes = (await stat2(archivePath)).size;
       if (archiveBytes > options.maxSizeMb * MB) {
@@ -58773,7 +59107,7 @@ async function writeArchive(stage, archivePath) {
   await Qn({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members2);
 }
 async function thinArchive(pkg, git, known) {
-  const bundle = join8(pkg.stage, "repo.bundle");
+  const bundle = join10(pkg.stage, "repo.bundle");
   await rm4(bundle, { force: true });
   const created = await git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
     input: known.map((c3) => `^${c3}
@@ -58786,15 +59120,15 @@ async function thinArchive(pkg, git, known) {
       "Retry with --no-reuse."
     );
   }
-  const params = join8(pkg.stage, "params.sh");
-  await writeFile2(params, (await readFile4(params, "utf8")).replace(/^AR_THIN=.*$/m, "AR_THIN=1"));
-  const parts = { ...pkg.manifest.parts, "params.sh": await sha256File(params) };
-  if (created.exitCode === 0) parts["repo.bundle"] = await sha256File(bundle);
-  else delete parts["repo.bundle"];
-  const manifest = { ...pkg.manifest, thin: true, parts };
-  await writeFile2(join8(pkg.stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+  const params = join10(pkg.stage, "params.sh");
+  await writeFile3(params, (await readFile5(params, "utf8")).replace(/^AR_THIN=.*$/m, "AR_THIN=1"));
+  const parts2 = { ...pkg.manifest.parts, "params.sh": await sha256File(params) };
+  if (created.exitCode === 0) parts2["repo.bundle"] = await sha256File(bundle);
+  else delete parts2["repo.bundle"];
+  const manifest = { ...pkg.manifest, thin: true, parts: parts2 };
+  await writeFile3(join10(pkg.stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
 `);
-  const archivePath = join8(pkg.dir, "context-thin.tar.gz");
+  const archivePath = join10(pkg.dir, "context-thin.tar.gz");
   await writeArchive(pkg.stage, archivePath);
   return {
     archivePath,
@@ -58823,7 +59157,7 @@ async function gitConfig(git, key, fallback) {
 }
 async function shippableAgentFile(executable, cwd) {
   if (!executable.includes("/")) return null;
-  const path7 = isAbsolute(executable) ? executable : resolve2(cwd, executable);
+  const path7 = isAbsolute(executable) ? executable : resolve3(cwd, executable);
   try {
     await access(path7, constants4.R_OK);
     if (!(await stat2(path7)).isFile()) return null;
@@ -58976,12 +59310,12 @@ function formatElapsed(seconds) {
   return m2 > 0 ? `${m2}m${String(s3).padStart(2, "0")}s` : `${s3}s`;
 }
 function sleep(ms2, signal) {
-  return new Promise((resolve4) => {
+  return new Promise((resolve5) => {
     const timer = setTimeout(done, ms2);
     function done() {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
-      resolve4();
+      resolve5();
     }
     signal?.addEventListener("abort", done, { once: true });
   });
@@ -58989,9 +59323,33 @@ function sleep(ms2, signal) {
 
 // src/core/workflow/retrieve-run.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { mkdir as mkdir7, mkdtemp as mkdtemp3, readdir as readdir4, readFile as readFile5, rm as rm5, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir8, mkdtemp as mkdtemp3, readdir as readdir4, readFile as readFile6, rm as rm5, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join9, relative } from "node:path";
+import { join as join11, relative } from "node:path";
+
+// src/git/git.ts
+function createGit(cwd, runner = defaultRunner) {
+  return {
+    cwd,
+    async run(args, options = {}) {
+      const { errorCode, remedy, ...runOptions } = options;
+      const result2 = await runner("git", args, { cwd, ...runOptions });
+      if (result2.exitCode !== 0) {
+        throw new RemoteError(
+          errorCode ?? "internal",
+          `git ${args[0]} failed (exit ${result2.exitCode}): ${result2.stderr.trim() || result2.stdout.trim()}`,
+          remedy ?? "Check that the repository is healthy (`git fsck`) and try again.",
+          { details: { gitArgs: args } }
+        );
+      }
+      return result2.stdout;
+    },
+    async try(args, options = {}) {
+      const result2 = await runner("git", args, { cwd, ...options });
+      return { exitCode: result2.exitCode, stdout: result2.stdout, stderr: result2.stderr };
+    }
+  };
+}
 
 // src/git/integrate.ts
 var RESULTS_NAMESPACE = "refs/remotes/remote-exec/";
@@ -59075,7 +59433,7 @@ async function compareWithLocal(git, branch, tip) {
 }
 
 // src/package/safe-extract.ts
-import { mkdir as mkdir6 } from "node:fs/promises";
+import { mkdir as mkdir7 } from "node:fs/promises";
 async function safeExtract(archive, dest) {
   const problems = [];
   await Ct({
@@ -59092,7 +59450,7 @@ async function safeExtract(archive, dest) {
       "Nothing was extracted. Inspect the machine by hand; it may be compromised."
     );
   }
-  await mkdir6(dest, { recursive: true });
+  await mkdir7(dest, { recursive: true });
   await So({ file: archive, cwd: dest, preserveOwner: false, noChmod: true, strict: true });
 }
 function unsafeReason(path7, type) {
@@ -59105,16 +59463,16 @@ function unsafeReason(path7, type) {
 }
 
 // src/core/workflow/retrieve-run.ts
-var LOGS_SUBDIR = join9(".claude", "runtime", "logs", "remote");
+var LOGS_SUBDIR = join11(".claude", "runtime", "logs", "remote");
 async function retrieveRun(input2) {
   const { machine, record: record2 } = input2;
-  const work = await mkdtemp3(join9(tmpdir3(), "amplihack-remote-results-"));
+  const work = await mkdtemp3(join11(tmpdir3(), "amplihack-remote-results-"));
   try {
-    const archive = join9(work, RESULTS_NAME);
+    const archive = join11(work, RESULTS_NAME);
     await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
-    const extracted = join9(work, "x");
+    const extracted = join11(work, "x");
     await safeExtract(archive, extracted);
-    const result2 = runResultSchema.parse(JSON.parse(await readFile5(join9(extracted, "result.json"), "utf8")));
+    const result2 = runResultSchema.parse(JSON.parse(await readFile6(join11(extracted, "result.json"), "utf8")));
     if (result2.runId !== record2.id) {
       throw new RemoteError(
         "unsafe-archive",
@@ -59123,7 +59481,7 @@ async function retrieveRun(input2) {
       );
     }
     const git = createGit(record2.repo, input2.runner);
-    const bundle = join9(extracted, "results.bundle");
+    const bundle = join11(extracted, "results.bundle");
     const branches = await integrateResults({
       git,
       bundleFile: result2.hasBundle && existsSync2(bundle) ? bundle : null,
@@ -59132,11 +59490,11 @@ async function retrieveRun(input2) {
     });
     await dropWipRef(git, record2.id);
     const known = credentialValues(input2.env);
-    const logsDir = join9(record2.repo, LOGS_SUBDIR, record2.id);
-    await copyLogsRedacted(join9(extracted, "logs"), logsDir, known);
-    await writeFile3(join9(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
-    const agentLog = join9(logsDir, "agent.log");
-    const agentTail = existsSync2(agentLog) ? lastLines(await readFile5(agentLog, "utf8"), 20) : "";
+    const logsDir = join11(record2.repo, LOGS_SUBDIR, record2.id);
+    await copyLogsRedacted(join11(extracted, "logs"), logsDir, known);
+    await writeFile4(join11(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
+    const agentLog = join11(logsDir, "agent.log");
+    const agentTail = existsSync2(agentLog) ? lastLines(await readFile6(agentLog, "utf8"), 20) : "";
     return { result: result2, branches, logsDir, agentTail };
   } finally {
     await rm5(work, { recursive: true, force: true });
@@ -59144,18 +59502,18 @@ async function retrieveRun(input2) {
 }
 async function copyLogsRedacted(from, to2, known) {
   if (!existsSync2(from)) return;
-  await mkdir7(to2, { recursive: true });
+  await mkdir8(to2, { recursive: true });
   const walk = async (dir) => {
     for (const entry of await readdir4(dir, { withFileTypes: true })) {
-      const src = join9(dir, entry.name);
-      const dest = join9(to2, relative(from, src));
+      const src = join11(dir, entry.name);
+      const dest = join11(to2, relative(from, src));
       if (entry.isDirectory()) {
-        await mkdir7(dest, { recursive: true });
+        await mkdir8(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
-        const data = await readFile5(src);
+        const data = await readFile6(src);
         if (!data.subarray(0, 8e3).includes(0))
-          await writeFile3(dest, redactText(data.toString("utf8"), known));
+          await writeFile4(dest, redactText(data.toString("utf8"), known));
       }
     }
   };
@@ -59171,7 +59529,7 @@ import { rm as rm6 } from "node:fs/promises";
 
 // src/core/workflow/validate.ts
 import { access as access2 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { join as join12 } from "node:path";
 
 // src/git/repo-facts.ts
 async function readRepoFacts(path7, runner) {
@@ -59224,7 +59582,7 @@ async function validateRun(deps, options, signal) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
-    await access2(join10(facts.root, ".claude"));
+    await access2(join12(facts.root, ".claude"));
   } catch {
     throw new RemoteError(
       "no-claude-dir",
@@ -60042,15 +60400,15 @@ var remoteKill = defineTool({
 
 // src/core/runs/run-output.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { readFile as readFile6 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { readFile as readFile7 } from "node:fs/promises";
+import { join as join13 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.logsDir ? join11(record2.logsDir, "agent.log") : null;
+  const local = record2.logsDir ? join13(record2.logsDir, "agent.log") : null;
   if (local && existsSync3(local)) {
-    const content = await readFile6(local, "utf8");
+    const content = await readFile7(local, "utf8");
     return {
       runId: record2.id,
       text: lastLines2(redactText(content, known), lines),
@@ -60261,11 +60619,11 @@ var retrieveResults = defineTool({
 });
 
 // src/core/scan-what-ships.ts
-import { constants as constants5, existsSync as existsSync4, statSync as statSync2 } from "node:fs";
+import { constants as constants5, existsSync as existsSync4, statSync as statSync3 } from "node:fs";
 import { access as access3, stat as stat3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute2, join as join12, resolve as resolve3 } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute2, join as join14, resolve as resolve4 } from "node:path";
 async function scanWhatShips(input2) {
-  const root = await repoRoot(resolve3(input2.path), input2.runner);
+  const root = await repoRoot(resolve4(input2.path), input2.runner);
   const git = createGit(root, input2.runner);
   const hasHead = (await git.try(["rev-parse", "--verify", "-q", "HEAD"])).exitCode === 0;
   const revs = ["--branches", "--tags", ...hasHead ? ["HEAD"] : []];
@@ -60305,22 +60663,22 @@ async function filesOutsideHistory(root, hasHead, runner) {
     ...hasHead ? await list(["diff", "-z", "--name-only", "--cached", "HEAD"]) : await list(["ls-files", "-z"])
   ]);
   const untracked = (await list(["ls-files", "-z", "--others", "--exclude-standard"])).filter(
-    (p2) => !isExcludedPath(p2)
+    (p2) => !isExcludedFile(root, p2)
   );
   const byPath = /* @__PURE__ */ new Map();
   for (const rel of [...tracked, ...untracked]) {
-    const abs = join12(root, rel);
-    if (existsSync4(abs) && statSync2(abs).isFile()) byPath.set(rel, abs);
+    const abs = join14(root, rel);
+    if (existsSync4(abs) && statSync3(abs).isFile()) byPath.set(rel, abs);
   }
-  const claudeDir = join12(root, ".claude");
-  if (existsSync4(claudeDir) && statSync2(claudeDir).isDirectory()) {
+  const claudeDir = join14(root, ".claude");
+  if (existsSync4(claudeDir) && statSync3(claudeDir).isDirectory()) {
     for (const f2 of (await listClaudeFiles(root)).files) byPath.set(f2.path, f2.absPath);
   }
   return [...byPath].map(([path7, absPath]) => ({ path: path7, absPath }));
 }
 async function localAgentFile(executable, cwd) {
   if (!executable.includes("/")) return null;
-  const path7 = isAbsolute2(executable) ? executable : resolve3(cwd, executable);
+  const path7 = isAbsolute2(executable) ? executable : resolve4(cwd, executable);
   try {
     await access3(path7, constants5.R_OK);
     return (await stat3(path7)).isFile() ? path7 : null;
