@@ -8,8 +8,11 @@ import { shannonEntropy } from "./entropy.js";
 import { maskValue } from "./mask.js";
 import { isPlaceholderValue, isRealPassword, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
 import { buildGates } from "./prefilter.js";
+import type { Verdict } from "./provider-checks.js";
 import { OWN_RULES, RULES_REVISION } from "./rules.js";
-import { runSecretlint, SECRETLINT_MARKERS, SECRETLINT_SIGNATURE } from "./secretlint.js";
+import { runSecretlint, SECRETLINT_MARKERS, SECRETLINT_SIGNATURE, secretlintVerdict } from "./secretlint.js";
+import { SEVERITY_SIGNATURE, severityOf } from "./severity.js";
+import type { Severity } from "./types.js";
 
 export interface RawFinding {
   rule: string;
@@ -18,6 +21,8 @@ export interface RawFinding {
   masked: string;
   /** The line (or the one before it) carries `pragma: allowlist secret` or `gitleaks:allow`. */
   allowedInline: boolean;
+  /** "warn" is reported and does not block (severity.ts). */
+  severity: Severity;
 }
 
 export interface TextScanResult {
@@ -36,6 +41,7 @@ interface Candidate {
   end: number;
   reportAt: number;
   shown: string;
+  verdict: Verdict;
 }
 
 export async function scanText(text: string, path: string): Promise<TextScanResult> {
@@ -52,6 +58,7 @@ export async function scanText(text: string, path: string): Promise<TextScanResu
         end: m.index + m.value.length,
         reportAt: m.reportIndex ?? m.index,
         shown: m.shown ?? m.value,
+        verdict: m.verdict,
       });
     }
   }
@@ -65,6 +72,7 @@ export async function scanText(text: string, path: string): Promise<TextScanResu
         end: hit.end,
         reportAt: hit.index,
         shown: text.slice(hit.index, hit.end),
+        verdict: secretlintVerdict(hit.ruleId, text.slice(hit.index, hit.end)),
       });
     }
   }
@@ -90,6 +98,7 @@ export async function scanText(text: string, path: string): Promise<TextScanResu
       column: c.reportAt - lines.startOf(c.line) + 1,
       masked: maskValue(c.shown),
       allowedInline: hasInlineMarker(text, c.reportAt),
+      severity: severityOf(c.verdict, path),
     })),
   };
 }
@@ -138,6 +147,7 @@ export const RULESET_VERSION = createHash("sha256")
   .update(
     JSON.stringify([
       RULES_REVISION,
+      SEVERITY_SIGNATURE,
       OWN_RULES.map((r) => r.signature),
       PLACEHOLDER_SIGNATURE,
       SECRETLINT_SIGNATURE,

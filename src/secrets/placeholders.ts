@@ -14,6 +14,7 @@ const TEMPLATE = [
   /^\[\[.*\]\]$/,
   /^%[A-Za-z_][A-Za-z0-9_]*%$/, // %VAR% (Windows)
   /^#\{.*\}$/, // #{ruby}
+  /^\{[A-Za-z_][\w.]*\}$/, // {NAME} (Python str.format and f-strings, Rust format!)
   /^(?:process\.env|os\.environ|import\.meta\.env|env\.|ENV\[|getenv)/,
 ];
 
@@ -86,9 +87,27 @@ const LITERAL_STAND_INS = new Set([
   "optional",
 ]);
 
+/**
+ * Tokens that specifications print as their examples, copied into countless tests and docs:
+ * RFC 6749 (OAuth 2.0) access and refresh tokens, RFC 5849 (OAuth 1.0) consumer key and token.
+ */
+const SPEC_EXAMPLE_TOKENS = new Set([
+  "2YotnFZFEjr1zCsicMWpAA",
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  "0685bd9184jfhq22",
+  "ad180jjd733klru7",
+  "nnch734d00sl2jdk",
+  "hh5s93j4hdidpola",
+  "hdk48Djdsa",
+  "kd94hf93k423kf44",
+  "pfkkdhi9sl3r4s00",
+]);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Subresource integrity, as in package-lock.json: sha512-<base64>. */
 const SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
+/** A value ending in an ellipsis (two or more dots, or the … character) was cut short. */
+const TRUNCATED = /(?:\.{2,}|…)$/;
 /** One character repeated (aaaaaaaa, 00000000) or a run like abcdefgh / 12345678. */
 const REPEATED = /^(.)\1+$/;
 
@@ -99,16 +118,21 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...LITERAL_STAND_INS],
   UUID.source,
   SRI.source,
+  TRUNCATED.source,
+  [...SPEC_EXAMPLE_TOKENS],
+  "trivial-stem@2",
 ]);
 
 export function isPlaceholderValue(value: string): boolean {
   const v = value.trim();
   if (v.length === 0) return true;
-  if (LITERAL_STAND_INS.has(v.toLowerCase())) return true;
+  if (LITERAL_STAND_INS.has(v.toLowerCase()) || SPEC_EXAMPLE_TOKENS.has(v)) return true;
   if (TEMPLATE.some((re) => re.test(v))) return true;
   if (STAND_IN.test(v)) return true;
   if (UUID.test(v) || SRI.test(v) || REPEATED.test(v)) return true;
   if (isSequential(v)) return true;
+  // Cut short for display: `eyJhbGciOiJIUzI1NiIs...`, `sk-abc123..`. What is left is not the key.
+  if (TRUNCATED.test(v)) return true;
   return false;
 }
 
@@ -137,7 +161,25 @@ const TRIVIAL_PASSWORDS = new Set([
   "example",
 ]);
 
+/** Passwords that specifications print as their example (RFC 2617 and 7617: Aladdin's). */
+const SPEC_EXAMPLE_PASSWORDS = new Set(["open sesame", "opensesame"]);
+
 /** A URL password worth reporting: not a placeholder, not a tutorial default. */
 export function isRealPassword(value: string): boolean {
-  return value.length >= 4 && !TRIVIAL_PASSWORDS.has(value.toLowerCase()) && !isPlaceholderValue(value);
+  // `secret123`, `Password1!`, `test_2024`: a tutorial word with digits or symbols added is as
+  // much a stand-in as the word alone.
+  let plain = value;
+  try {
+    plain = decodeURIComponent(value); // a URL password arrives percent-encoded: pass%3Bword
+  } catch {}
+  const stem = plain
+    .toLowerCase()
+    .replace(/[^\p{L}\d]+/gu, "")
+    .replace(/\d+$/, "");
+  return (
+    value.length >= 4 &&
+    !TRIVIAL_PASSWORDS.has(stem) &&
+    !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) &&
+    !isPlaceholderValue(value)
+  );
 }
