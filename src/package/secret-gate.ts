@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { listReachableBlobs, locateBlobs, readBlobs } from "../git/blobs.js";
 import { ALLOWLIST_FILE, parseAllowlist } from "../secrets/allowlist.js";
 import { type ArchiveFile, type HistorySource, scanShippedContent } from "../secrets/scan.js";
+import { isBlocking } from "../secrets/severity.js";
 import type { Finding, ScanReport } from "../secrets/types.js";
 
 export interface SecretGateOptions {
@@ -69,7 +70,8 @@ export function formatFindings(report: ScanReport): string {
   const counted =
     `Scanned ${stats.blobsScanned} blob(s) (${stats.blobsFromCache} known clean from cache) and ${stats.filesScanned} file(s); ` +
     `skipped ${stats.skippedBinary} binary and ${stats.skippedLarge} too large${large}; ${stats.allowlisted} allowlisted.`;
-  if (findings.length === 0) return `No secrets found. ${counted}`;
+  const stale = staleNote(report.staleAllowlist ?? []);
+  if (findings.length === 0) return `No secrets found. ${counted}${stale}`;
   const inHistory = findings.some((f) => f.source === "history");
   lines.push(
     "",
@@ -89,11 +91,25 @@ export function formatFindings(report: ScanReport): string {
     `  - If after review it is not a secret, add its fingerprint to ${ALLOWLIST_FILE} at the repository root`,
     "    (or put `pragma: allowlist secret` on that line). Fingerprints for the findings above:",
     ...findings.map((f) => `      ${f.fingerprint}  # ${f.path}:${f.line} ${f.rule}`),
+    "  - Or, once you have reviewed every finding above, accept them all as the baseline in one step:",
+    `    amplihack-remote scan --accept (or scan_secrets with accept: true) records each in ${ALLOWLIST_FILE}`,
+    "    (path, rule, fingerprint; never the value); commit that file. Only new findings block after that.",
   );
-  return lines.join("\n");
+  return lines.join("\n") + stale;
+}
+
+/** Allow-file entries that matched nothing: the finding is gone, so the entry can go too. */
+function staleNote(stale: readonly string[]): string {
+  if (stale.length === 0) return "";
+  const shown = stale.slice(0, 20).map((fp) => `\n  ${fp}`);
+  const more = stale.length > 20 ? `\n  ... and ${stale.length - 20} more` : "";
+  return `\n\n${stale.length} stale entr${stale.length === 1 ? "y" : "ies"} in ${ALLOWLIST_FILE} (matched nothing in this scan; remove after checking):${shown.join("")}${more}`;
 }
 
 function findingLine(f: Finding): string {
   const where = f.commit ? `  [commit ${f.commit.slice(0, 7)}${f.ref ? ` on ${f.ref}` : ""}]` : "";
-  return `${f.path}:${f.line}  ${f.rule}  ${f.masked}${where}`;
+  const warn = isBlocking(f)
+    ? ""
+    : "  (reported, not blocking: a test fixture or doc, or a token failing its checksum)";
+  return `${f.path}:${f.line}  ${f.rule}  ${f.masked}${where}${warn}`;
 }

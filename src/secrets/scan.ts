@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import { RemoteError } from "../util/errors.js";
+import { staleEntries } from "./allowlist.js";
 import { looksBinary } from "./binary.js";
 import { openVerdictCache } from "./cache.js";
 import { type RawFinding, RULESET_VERSION } from "./engine.js";
@@ -191,17 +192,23 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
       if (raw.length > 0) located.push({ kind: "file", oid, path: file.path, raw });
     }
 
-    const findings = await toFindings(located, options, stats);
+    const used = new Set<string>();
+    const findings = await toFindings(located, options, stats, used);
     await cache?.save();
     stats.durationMs = Math.round(performance.now() - started);
     say(`secret scan done: ${findings.length} finding(s) in ${stats.durationMs} ms`);
-    return { findings, stats };
+    return { findings, stats, staleAllowlist: staleEntries(options.allowlist ?? new Set(), used) };
   } finally {
     await pool.close();
   }
 }
 
-async function toFindings(located: Located[], options: ScanOptions, stats: ScanStats): Promise<Finding[]> {
+async function toFindings(
+  located: Located[],
+  options: ScanOptions,
+  stats: ScanStats,
+  used: Set<string>,
+): Promise<Finding[]> {
   const historyOids = located.filter((l) => l.kind === "history").map((l) => l.oid);
   const origins =
     historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : new Map();
@@ -216,6 +223,7 @@ async function toFindings(located: Located[], options: ScanOptions, stats: ScanS
         continue;
       }
       if (options.allowlist?.has(fingerprint)) {
+        used.add(fingerprint);
         stats.allowlisted++;
         stats.allowlistedByFile = (stats.allowlistedByFile ?? 0) + 1;
         continue;
@@ -229,6 +237,7 @@ async function toFindings(located: Located[], options: ScanOptions, stats: ScanS
         source: item.kind,
         ...(origin ? { commit: origin.commit, ...(origin.ref ? { ref: origin.ref } : {}) } : {}),
         fingerprint,
+        severity: raw.severity,
       });
     }
   }
