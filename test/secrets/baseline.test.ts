@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseAllowlist, staleEntries, withAccepted } from "../../src/secrets/allowlist.js";
+import type { Finding } from "../../src/secrets/types.js";
 import { runCli } from "../support/cli.js";
 import { cleanup, commitFile, makeRepo, tempDir } from "../support/repo.js";
 import { TokenFactory } from "./support/tokens.js";
@@ -76,5 +78,41 @@ describe("scan --accept: a baseline a team can live with", () => {
     const text = await runCli(["scan"], { cwd: clean, env });
     expect(text.stdout).toContain(`1 stale entry in .amplihack-remote-allow`);
     expect(text.stdout).toContain(stripeEntry);
+  });
+});
+
+describe("the allow file", () => {
+  const finding = (fingerprint: string, path: string): Finding => ({
+    rule: "generic-api-key",
+    path,
+    line: 3,
+    column: 1,
+    masked: "abc****",
+    source: "history",
+    fingerprint,
+  });
+
+  it("keeps what is there, adds each new fingerprint once, and keeps a path on its line", () => {
+    const before = "# reviewed by ops\nold:rule:1"; // no final newline
+    const { content, added } = withAccepted(
+      before,
+      [
+        finding("old:rule:1", "a.ts"),
+        finding("new:generic-api-key:3", "evil\nnew:rule:9.ts"),
+        finding("new:generic-api-key:3", "b.ts"),
+      ],
+      new Date("2026-12-01T00:00:00Z"),
+    );
+    expect(added).toBe(1);
+    expect(content).toBe(
+      "# reviewed by ops\nold:rule:1\n# accepted with `amplihack-remote scan --accept` on 2026-12-01\n" +
+        "new:generic-api-key:3  # evil?new:rule:9.ts:3 generic-api-key\n",
+    );
+    expect([...parseAllowlist(content)]).toEqual(["old:rule:1", "new:generic-api-key:3"]);
+    expect(withAccepted(content, [finding("old:rule:1", "a.ts")], new Date())).toEqual({ content, added: 0 });
+  });
+
+  it("calls stale what suppressed nothing", () => {
+    expect(staleEntries(new Set(["b", "a", "c"]), new Set(["b"]))).toEqual(["a", "c"]);
   });
 });
