@@ -32470,6 +32470,7 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "kd94hf93k423kf44",
   "pfkkdhi9sl3r4s00"
 ]);
+var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set(["open sesame", "opensesame", "correct horse battery staple"]);
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
 var TRUNCATED = /(?:\.{2,}|…)$/;
@@ -32482,6 +32483,7 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   SRI.source,
   TRUNCATED.source,
   [...SPEC_EXAMPLE_TOKENS],
+  [...SPEC_EXAMPLE_PASSWORDS],
   "trivial-stem@2"
 ]);
 function isPlaceholderValue(value) {
@@ -32516,7 +32518,6 @@ var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([
   "redis",
   "example"
 ]);
-var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set(["open sesame", "opensesame"]);
 function isRealPassword(value) {
   let plain = value;
   try {
@@ -32789,7 +32790,7 @@ var genericApiKeyRule = {
   description: "A secret-sounding name assigned a high-entropy literal",
   keywords: ["key", "token", "secret", "passw", "pwd", "credential", "creds", "auth", "api", "bearer"],
   signature: JSON.stringify([
-    "generic-api-key@4",
+    "generic-api-key@5",
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
@@ -32854,6 +32855,7 @@ function valueLooksSecret(value, quoted) {
   if (value.includes("://")) return false;
   if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)))
     return false;
+  if (quoted && /[_.-]/.test(value) && isWordyIdentifier(value.replace(/[.-]/g, "_"))) return false;
   if (TRACEPARENT.test(value) || UUID_INSIDE.test(value)) return false;
   if (jwtShape(value) === "invalid") return false;
   if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false;

@@ -193,7 +193,7 @@ export const genericApiKeyRule: SecretRule = {
   description: "A secret-sounding name assigned a high-entropy literal",
   keywords: ["key", "token", "secret", "passw", "pwd", "credential", "creds", "auth", "api", "bearer"],
   signature: JSON.stringify([
-    "generic-api-key@4",
+    "generic-api-key@5",
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
@@ -294,6 +294,9 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   // Unquoted, a name is a reference to a variable, a constant or a type: code, not a literal.
   if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)))
     return false;
+  // Quoted, a snake/kebab/dotted name of words (`caching_sha2_password`, `grant-type-v2`) is an
+  // enum value or a key name; passwords and tokens are not written as words joined by separators.
+  if (quoted && /[_.-]/.test(value) && isWordyIdentifier(value.replace(/[.-]/g, "_"))) return false;
   if (TRACEPARENT.test(value) || UUID_INSIDE.test(value)) return false;
   // `eyJhbGciOi...` that is not three base64url parts with a JSON header is a JWT cut short.
   if (jwtShape(value) === "invalid") return false;

@@ -103,6 +103,12 @@ const SPEC_EXAMPLE_TOKENS = new Set([
   "pfkkdhi9sl3r4s00",
 ]);
 
+/**
+ * Passwords that specifications and docs print as their example: RFC 2617 and 7617 (Aladdin's),
+ * and xkcd 936's, the stock example of a strong password.
+ */
+const SPEC_EXAMPLE_PASSWORDS = new Set(["open sesame", "opensesame", "correct horse battery staple"]);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Subresource integrity, as in package-lock.json: sha512-<base64>. */
 const SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
@@ -120,6 +126,7 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   SRI.source,
   TRUNCATED.source,
   [...SPEC_EXAMPLE_TOKENS],
+  [...SPEC_EXAMPLE_PASSWORDS],
   "trivial-stem@2",
 ]);
 
@@ -160,9 +167,6 @@ const TRIVIAL_PASSWORDS = new Set([
   "redis",
   "example",
 ]);
-
-/** Passwords that specifications print as their example (RFC 2617 and 7617: Aladdin's). */
-const SPEC_EXAMPLE_PASSWORDS = new Set(["open sesame", "opensesame"]);
 
 /** A URL password worth reporting: not a placeholder, not a tutorial default. */
 export function isRealPassword(value: string): boolean {
