@@ -32484,7 +32484,7 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   TRUNCATED.source,
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
-  "trivial-stem@2"
+  "trivial-stem@3"
 ]);
 function isPlaceholderValue(value) {
   const v2 = value.trim();
@@ -32524,8 +32524,16 @@ function isRealPassword(value) {
     plain = decodeURIComponent(value);
   } catch {
   }
-  const stem = plain.toLowerCase().replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
-  return value.length >= 4 && !TRIVIAL_PASSWORDS.has(stem) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value);
+  return value.length >= 4 && !isTutorialPassword(plain) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value);
+}
+function isTutorialPassword(plain) {
+  const lower = plain.toLowerCase().replace(/@/g, "a").replace(/\$/g, "s");
+  const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
+  if (TRIVIAL_PASSWORDS.has(stem)) return true;
+  const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
+  if (words.length > 4) return false;
+  const trivial = (w2) => TRIVIAL_PASSWORDS.has(w2.replace(/\d+$/, ""));
+  return words.some(trivial) && words.every((w2) => trivial(w2) || w2.length <= 2);
 }
 
 // src/secrets/prefilter.ts

@@ -127,7 +127,7 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   TRUNCATED.source,
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
-  "trivial-stem@2",
+  "trivial-stem@3",
 ]);
 
 export function isPlaceholderValue(value: string): boolean {
@@ -176,14 +176,25 @@ export function isRealPassword(value: string): boolean {
   try {
     plain = decodeURIComponent(value); // a URL password arrives percent-encoded: pass%3Bword
   } catch {}
-  const stem = plain
-    .toLowerCase()
-    .replace(/[^\p{L}\d]+/gu, "")
-    .replace(/\d+$/, "");
   return (
     value.length >= 4 &&
-    !TRIVIAL_PASSWORDS.has(stem) &&
+    !isTutorialPassword(plain) &&
     !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) &&
     !isPlaceholderValue(value)
   );
+}
+
+/**
+ * A tutorial word, dressed up: `pass;word` and `Password123!` (the word with symbols and digits),
+ * `p@ssword` (leetspeak), `a secret` (a short phrase around the word). Only a few words long, and
+ * no word other than the tutorial one is longer than two letters.
+ */
+function isTutorialPassword(plain: string): boolean {
+  const lower = plain.toLowerCase().replace(/@/g, "a").replace(/\$/g, "s");
+  const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
+  if (TRIVIAL_PASSWORDS.has(stem)) return true;
+  const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
+  if (words.length > 4) return false;
+  const trivial = (w: string) => TRIVIAL_PASSWORDS.has(w.replace(/\d+$/, ""));
+  return words.some(trivial) && words.every((w) => trivial(w) || w.length <= 2);
 }

@@ -96,9 +96,13 @@ const NEGATIVES: Record<string, string> = {
   "format placeholders in a URL": 'f"http://{ENCODED_USER}:{ENCODED_PASSWORD}@request.com/url.html"',
   "percent-encoded tutorial password": 'Proxy::http("http://ldap%5Cgremlin:pass%3Bword@127.0.0.1:8080")',
   "RFC 6749 example token": '"access_token":"2YotnFZFEjr1zCsicMWpAA",',
-  "URL grammar in a doc comment": "/// postgresql://[user[:password]@][host][:port][/dbname][?param1=value1&...]",
+  "URL grammar in a doc comment":
+    "/// postgresql://[user[:password]@][host][:port][/dbname][?param1=value1&...]",
   "URL grammar with angle brackets": "/// mysql://<user>[:<password>]@<host>[:<port>]/<database>",
   "tutorial password with digits and a symbol": "DATABASE_URL: mssql://sa:Password123!@localhost/sqlx",
+  "a short phrase around a tutorial word":
+    'url = httpx.URL("HTTPS://jo%40email.com:a%20secret@example.com:1234/")',
+  "leetspeak tutorial password": '"https://user%20name:p%40ssword@example.com",',
   "xkcd 936 password": "postgresql://user:correct%20horse%20battery%20staple@localhost",
   "enum value named like a password": 'AuthPlugin::CachingSha2Password => "caching_sha2_password",',
 };
