@@ -10,6 +10,8 @@
  *   gate        our gate (own rules + secretlint with our filters), no cache, no allowlist:
  *               findings, how many block, how many are reported only (warn), and distinct places
  *   secretlint  secretlint's recommended preset alone, default options, every text blob
+ *   before      with PRECISION_BEFORE=<a checkout of an older commit, with node_modules>, that
+ *               checkout's gate on the same history (e.g. main at bf75e36: `git worktree add`)
  * `--list` prints every gate finding (masked) so each can be classified by hand.
  */
 import { existsSync, readdirSync } from "node:fs";
@@ -36,8 +38,18 @@ function repos(): string[] {
     .map((d) => join(DEFAULT_DIR, d));
 }
 
-async function gate(repo: string) {
-  const report = await runSecretGate({ repo, revs: REVS, files: [], workers: 0 });
+type Gate = typeof runSecretGate;
+
+/** The gate of an older checkout, for the "before" column. */
+async function gateBefore(): Promise<Gate | undefined> {
+  const dir = process.env.PRECISION_BEFORE;
+  if (!dir) return undefined;
+  const mod = (await import(join(dir, "src/package/secret-gate.ts"))) as { runSecretGate: Gate };
+  return mod.runSecretGate;
+}
+
+async function gate(repo: string, run: Gate = runSecretGate) {
+  const report = await run({ repo, revs: REVS, files: [], workers: 0 });
   const blocking = report.findings.filter(isBlocking);
   const byRule = new Map<string, number>();
   for (const f of report.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
@@ -86,6 +98,7 @@ async function main() {
     );
     return;
   }
+  const before = await gateBefore();
   console.log(
     "repository | gate findings (blocking/warn) | places (blocking) | secretlint findings | places",
   );
@@ -100,6 +113,12 @@ async function main() {
       `${repo} | ${g.findings.length} (${g.blocking}/${g.findings.length - g.blocking}) | ${g.places} (${g.blockingPlaces}) | ${s.findings} | ${s.places}`,
     );
     console.log(`  by rule: ${JSON.stringify(g.byRule)}  (${g.ms} ms)`);
+    if (before) {
+      const b = await gate(repo, before);
+      console.log(
+        `  before (${process.env.PRECISION_BEFORE}): ${b.findings.length} findings in ${b.places} places`,
+      );
+    }
     if (list) {
       for (const f of g.findings) {
         console.log(`    ${f.severity ?? "block"}  ${f.rule}  ${f.path}:${f.line}  ${f.masked}`);
