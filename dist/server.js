@@ -32473,6 +32473,29 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
 var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set(["open sesame", "opensesame", "correct horse battery staple"]);
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
+var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([
+  "password",
+  "passwd",
+  "pass",
+  "postgres",
+  "root",
+  "admin",
+  "secret",
+  "test",
+  "user",
+  "guest",
+  "mysql",
+  "redis",
+  "example",
+  // The most common weak passwords, which tests and docs reach for: abc123, qwerty, letmein.
+  "abc",
+  "qwerty",
+  "letmein",
+  "welcome",
+  "hunter",
+  "foobar",
+  "changeit"
+]);
 var TRUNCATED = /(?:\.{2,}|…)$/;
 var REPEATED = /^(.)\1+$/;
 var PLACEHOLDER_SIGNATURE = JSON.stringify([
@@ -32484,7 +32507,8 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   TRUNCATED.source,
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
-  "trivial-stem@3"
+  [...TRIVIAL_PASSWORDS],
+  "trivial-stem@4"
 ]);
 function isPlaceholderValue(value) {
   const v2 = value.trim();
@@ -32503,21 +32527,6 @@ function isSequential(v2) {
   for (let i2 = 1; i2 < v2.length; i2++) if (v2.charCodeAt(i2) === v2.charCodeAt(i2 - 1) + 1) runs++;
   return runs >= v2.length - 2;
 }
-var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([
-  "password",
-  "passwd",
-  "pass",
-  "postgres",
-  "root",
-  "admin",
-  "secret",
-  "test",
-  "user",
-  "guest",
-  "mysql",
-  "redis",
-  "example"
-]);
 function isRealPassword(value) {
   let plain = value;
   try {
@@ -32527,7 +32536,7 @@ function isRealPassword(value) {
   return value.length >= 4 && !isTutorialPassword(plain) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value);
 }
 function isTutorialPassword(plain) {
-  const lower = plain.toLowerCase().replace(/@/g, "a").replace(/\$/g, "s");
+  const lower = plain.toLowerCase().replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "").replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c3) => c3 === "@" ? "a" : "s");
   const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
   if (TRIVIAL_PASSWORDS.has(stem)) return true;
   const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);

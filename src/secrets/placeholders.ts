@@ -112,6 +112,31 @@ const SPEC_EXAMPLE_PASSWORDS = new Set(["open sesame", "opensesame", "correct ho
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Subresource integrity, as in package-lock.json: sha512-<base64>. */
 const SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
+/** Passwords only a tutorial or a local docker-compose uses, not worth blocking a run. */
+const TRIVIAL_PASSWORDS = new Set([
+  "password",
+  "passwd",
+  "pass",
+  "postgres",
+  "root",
+  "admin",
+  "secret",
+  "test",
+  "user",
+  "guest",
+  "mysql",
+  "redis",
+  "example",
+  // The most common weak passwords, which tests and docs reach for: abc123, qwerty, letmein.
+  "abc",
+  "qwerty",
+  "letmein",
+  "welcome",
+  "hunter",
+  "foobar",
+  "changeit",
+]);
+
 /** A value ending in an ellipsis (two or more dots, or the … character) was cut short. */
 const TRUNCATED = /(?:\.{2,}|…)$/;
 /** One character repeated (aaaaaaaa, 00000000) or a run like abcdefgh / 12345678. */
@@ -127,7 +152,8 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   TRUNCATED.source,
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
-  "trivial-stem@3",
+  [...TRIVIAL_PASSWORDS],
+  "trivial-stem@4",
 ]);
 
 export function isPlaceholderValue(value: string): boolean {
@@ -151,23 +177,6 @@ function isSequential(v: string): boolean {
   return runs >= v.length - 2;
 }
 
-/** Passwords only a tutorial or a local docker-compose uses, not worth blocking a run. */
-const TRIVIAL_PASSWORDS = new Set([
-  "password",
-  "passwd",
-  "pass",
-  "postgres",
-  "root",
-  "admin",
-  "secret",
-  "test",
-  "user",
-  "guest",
-  "mysql",
-  "redis",
-  "example",
-]);
-
 /** A URL password worth reporting: not a placeholder, not a tutorial default. */
 export function isRealPassword(value: string): boolean {
   // `secret123`, `Password1!`, `test_2024`: a tutorial word with digits or symbols added is as
@@ -190,7 +199,10 @@ export function isRealPassword(value: string): boolean {
  * no word other than the tutorial one is longer than two letters.
  */
 function isTutorialPassword(plain: string): boolean {
-  const lower = plain.toLowerCase().replace(/@/g, "a").replace(/\$/g, "s");
+  const lower = plain
+    .toLowerCase()
+    .replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "") // escapes in JSON or code: pass[\u007F
+    .replace(/(?<=\p{L})[@$](?=\p{L})/gu, (c) => (c === "@" ? "a" : "s"));
   const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
   if (TRIVIAL_PASSWORDS.has(stem)) return true;
   const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);

@@ -103,6 +103,8 @@ const NEGATIVES: Record<string, string> = {
   "a short phrase around a tutorial word":
     'url = httpx.URL("HTTPS://jo%40email.com:a%20secret@example.com:1234/")',
   "leetspeak tutorial password": '"https://user%20name:p%40ssword@example.com",',
+  "weak password with symbols": 'assert str(new) == "https://tom%40example.org:abc123%40%20%25@example.org"',
+  "escape sequence after a tutorial word": '"input": "https://user:pass[\\u007F@foo/bar",',
   "xkcd 936 password": "postgresql://user:correct%20horse%20battery%20staple@localhost",
   "enum value named like a password": 'AuthPlugin::CachingSha2Password => "caching_sha2_password",',
 };
