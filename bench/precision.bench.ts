@@ -10,8 +10,9 @@
  *   gate        our gate (own rules + secretlint with our filters), no cache, no allowlist:
  *               findings, how many block, how many are reported only (warn), and distinct places
  *   secretlint  secretlint's recommended preset alone, default options, every text blob
- *   before      with PRECISION_BEFORE=<a checkout of an older commit, with node_modules>, that
- *               checkout's gate on the same history (e.g. main at bf75e36: `git worktree add`)
+ *   before      with PRECISION_BEFORE=<a checkout of an older commit>, that checkout's gate on the
+ *               same history; e.g. main at bf75e36: `git archive bf75e36 src package.json
+ *               tsconfig.json | tar -x -C DIR` and a node_modules link in DIR
  * `--list` prints every gate finding (masked) so each can be classified by hand.
  */
 import { existsSync, readdirSync } from "node:fs";
