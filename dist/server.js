@@ -9259,8 +9259,8 @@ var require_graceful_fs = __commonJS({
       fs3.createReadStream = createReadStream3;
       fs3.createWriteStream = createWriteStream2;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile8;
-      function readFile8(path7, options, cb) {
+      fs3.readFile = readFile9;
+      function readFile9(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -32308,6 +32308,31 @@ function parseAllowlist(content) {
   }
   return entries;
 }
+function withAccepted(content, findings, date5) {
+  const known = parseAllowlist(content);
+  const day = date5.toISOString().slice(0, 10);
+  const added = [];
+  for (const f2 of findings) {
+    if (known.has(f2.fingerprint)) continue;
+    known.add(f2.fingerprint);
+    added.push(`${f2.fingerprint}  # ${oneLine(f2.path)}:${f2.line} ${f2.rule}`);
+  }
+  if (added.length === 0) return { content, added: 0 };
+  const head = content.length === 0 || content.endsWith("\n") ? content : `${content}
+`;
+  return {
+    content: `${head}# accepted with \`amplihack-remote scan --accept\` on ${day}
+${added.join("\n")}
+`,
+    added: added.length
+  };
+}
+function oneLine(path7) {
+  return path7.replace(/[\r\n]/g, "?");
+}
+function staleEntries(allowlist, used) {
+  return [...allowlist].filter((fp) => !used.has(fp)).sort();
+}
 
 // src/secrets/engine.ts
 import { createHash } from "node:crypto";
@@ -32359,6 +32384,8 @@ var TEMPLATE = [
   // %VAR% (Windows)
   /^#\{.*\}$/,
   // #{ruby}
+  /^\{[A-Za-z_][\w.]*\}$/,
+  // {NAME} (Python str.format and f-strings, Rust format!)
   /^(?:process\.env|os\.environ|import\.meta\.env|env\.|ENV\[|getenv)/
 ];
 var STAND_IN_WORDS = [
@@ -32421,32 +32448,20 @@ var LITERAL_STAND_INS = /* @__PURE__ */ new Set([
   "required",
   "optional"
 ]);
+var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
+  "2YotnFZFEjr1zCsicMWpAA",
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  "0685bd9184jfhq22",
+  "ad180jjd733klru7",
+  "nnch734d00sl2jdk",
+  "hh5s93j4hdidpola",
+  "hdk48Djdsa",
+  "kd94hf93k423kf44",
+  "pfkkdhi9sl3r4s00"
+]);
+var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set(["open sesame", "opensesame", "correct horse battery staple"]);
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
-var REPEATED = /^(.)\1+$/;
-var PLACEHOLDER_SIGNATURE = JSON.stringify([
-  TEMPLATE.map((re2) => re2.source),
-  STAND_IN.source,
-  [...LITERAL_STAND_INS],
-  UUID.source,
-  SRI.source
-]);
-function isPlaceholderValue(value) {
-  const v2 = value.trim();
-  if (v2.length === 0) return true;
-  if (LITERAL_STAND_INS.has(v2.toLowerCase())) return true;
-  if (TEMPLATE.some((re2) => re2.test(v2))) return true;
-  if (STAND_IN.test(v2)) return true;
-  if (UUID.test(v2) || SRI.test(v2) || REPEATED.test(v2)) return true;
-  if (isSequential(v2)) return true;
-  return false;
-}
-function isSequential(v2) {
-  if (v2.length < 6) return false;
-  let runs = 0;
-  for (let i2 = 1; i2 < v2.length; i2++) if (v2.charCodeAt(i2) === v2.charCodeAt(i2 - 1) + 1) runs++;
-  return runs >= v2.length - 2;
-}
 var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([
   "password",
   "passwd",
@@ -32460,10 +32475,63 @@ var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([
   "guest",
   "mysql",
   "redis",
-  "example"
+  "example",
+  // The most common weak passwords, which tests and docs reach for: abc123, qwerty, letmein.
+  "abc",
+  "qwerty",
+  "letmein",
+  "welcome",
+  "hunter",
+  "foobar",
+  "changeit"
 ]);
+var TRUNCATED = /(?:\.{2,}|…)$/;
+var REPEATED = /^(.)\1+$/;
+var PLACEHOLDER_SIGNATURE = JSON.stringify([
+  TEMPLATE.map((re2) => re2.source),
+  STAND_IN.source,
+  [...LITERAL_STAND_INS],
+  UUID.source,
+  SRI.source,
+  TRUNCATED.source,
+  [...SPEC_EXAMPLE_TOKENS],
+  [...SPEC_EXAMPLE_PASSWORDS],
+  [...TRIVIAL_PASSWORDS],
+  "trivial-stem@4"
+]);
+function isPlaceholderValue(value) {
+  const v2 = value.trim();
+  if (v2.length === 0) return true;
+  if (LITERAL_STAND_INS.has(v2.toLowerCase()) || SPEC_EXAMPLE_TOKENS.has(v2)) return true;
+  if (TEMPLATE.some((re2) => re2.test(v2))) return true;
+  if (STAND_IN.test(v2)) return true;
+  if (UUID.test(v2) || SRI.test(v2) || REPEATED.test(v2)) return true;
+  if (isSequential(v2)) return true;
+  if (TRUNCATED.test(v2)) return true;
+  return false;
+}
+function isSequential(v2) {
+  if (v2.length < 6) return false;
+  let runs = 0;
+  for (let i2 = 1; i2 < v2.length; i2++) if (v2.charCodeAt(i2) === v2.charCodeAt(i2 - 1) + 1) runs++;
+  return runs >= v2.length - 2;
+}
 function isRealPassword(value) {
-  return value.length >= 4 && !TRIVIAL_PASSWORDS.has(value.toLowerCase()) && !isPlaceholderValue(value);
+  let plain = value;
+  try {
+    plain = decodeURIComponent(value);
+  } catch {
+  }
+  return value.length >= 4 && !isTutorialPassword(plain) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value);
+}
+function isTutorialPassword(plain) {
+  const lower = plain.toLowerCase().replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "").replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c3) => c3 === "@" ? "a" : "s");
+  const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
+  if (TRIVIAL_PASSWORDS.has(stem)) return true;
+  const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
+  if (words.length > 4) return false;
+  const trivial = (w2) => TRIVIAL_PASSWORDS.has(w2.replace(/\d+$/, ""));
+  return words.some(trivial) && words.every((w2) => trivial(w2) || w2.length <= 2);
 }
 
 // src/secrets/entropy.ts
@@ -32497,7 +32565,8 @@ function regexRule(spec) {
       spec.minEntropy ?? 0,
       Boolean(spec.requireDigit),
       Boolean(spec.requireMixedCase),
-      spec.accept ? spec.accept.name : ""
+      spec.accept ? spec.accept.name : "",
+      typeof spec.structure === "function" ? spec.structure.name : spec.structure ?? ""
     ]),
     *find(text) {
       for (const pattern of patterns) {
@@ -32507,11 +32576,16 @@ function regexRule(spec) {
           const span = m2.indices?.[group];
           if (!value || !span) continue;
           if (!valueLooksSecret(value, spec)) continue;
-          yield spec.reportWholeMatch ? { index: span[0], value, reportIndex: m2.index, shown: m2[0] } : { index: span[0], value };
+          const verdict = verdictOf(value, spec);
+          yield spec.reportWholeMatch ? { index: span[0], value, reportIndex: m2.index, shown: m2[0], verdict } : { index: span[0], value, verdict };
         }
       }
     }
   };
+}
+function verdictOf(value, spec) {
+  if (typeof spec.structure === "function") return spec.structure(value);
+  return spec.structure === "fixed" ? "valid" : "unknown";
 }
 function valueLooksSecret(value, spec) {
   if (isPlaceholderValue(value)) return false;
@@ -32707,9 +32781,45 @@ function escapeRegex2(s3) {
   return s3.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }
 
+// src/secrets/provider-checks.ts
+import * as zlib from "node:zlib";
+var BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+var crc322 = zlib.crc32;
+function base62(n2, width) {
+  let out = "";
+  for (let v2 = n2; v2 > 0; v2 = Math.floor(v2 / 62)) out = BASE62[v2 % 62] + out;
+  return out.padStart(width, "0");
+}
+function checksumToken(token) {
+  const m2 = /^(?:gh[pousr]|npm)_([A-Za-z0-9]{30})([A-Za-z0-9]{6})$/.exec(token);
+  if (!m2) return "unknown";
+  if (!crc322) return "unknown";
+  return base62(crc322(m2[1]), 6) === m2[2] ? "valid" : "invalid";
+}
+function jwtShape(value) {
+  if (!value.startsWith("eyJ")) return "unknown";
+  const parts2 = value.split(".");
+  if (parts2.length !== 3 || parts2.some((p2, i2) => i2 < 2 && !/^[A-Za-z0-9_-]+$/.test(p2))) return "invalid";
+  try {
+    const header = JSON.parse(Buffer.from(parts2[0], "base64url").toString("utf8"));
+    return header && typeof header === "object" && "alg" in header ? "valid" : "invalid";
+  } catch {
+    return "invalid";
+  }
+}
+function decodeBasic(value) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return void 0;
+  const text = Buffer.from(value, "base64").toString("utf8");
+  const colon = text.indexOf(":");
+  if (colon <= 0 || /[\p{Cc}\uFFFD]/u.test(text)) return void 0;
+  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
 // src/secrets/generic-rule.ts
 var GENERIC_MIN_ENTROPY = 3.5;
 var MIN_LENGTH = 10;
+var TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/i;
+var UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 var ASSIGNMENT = new RegExp(
   KEYWORD + String.raw`[\w.-]{0,40}?["'\]]{0,2}(?:[ \t]{0,4}(?:=|:=|::=|:|=>|\?=|\|\|=)(?![=>])|>)[ \t]{0,4}` + String.raw`(?:(["'\x60])([^"'\x60\s\\]{${MIN_LENGTH},300})\1|([\w+/=.~!@#^*-]{${MIN_LENGTH},300})(?=[\s"'\x60;,)}\]<]|$))`,
@@ -32789,7 +32899,13 @@ var NOT_SECRET_PARTS = /* @__PURE__ */ new Set([
   "revision",
   "i18n",
   "translation",
-  "label"
+  "label",
+  // Distributed tracing ids (W3C traceparent, span and correlation ids) identify a request.
+  "trace",
+  "traceparent",
+  "tracestate",
+  "span",
+  "correlation"
 ]);
 var NOT_SECRET_LAST_PARTS = /* @__PURE__ */ new Set([
   "url",
@@ -32863,13 +32979,15 @@ var genericApiKeyRule = {
   description: "A secret-sounding name assigned a high-entropy literal",
   keywords: ["key", "token", "secret", "passw", "pwd", "credential", "creds", "auth", "api", "bearer"],
   signature: JSON.stringify([
-    "generic-api-key@3",
+    "generic-api-key@5",
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
     SECRET_SUFFIXES,
     [...NOT_SECRET_PARTS],
-    [...NOT_SECRET_LAST_PARTS]
+    [...NOT_SECRET_LAST_PARTS],
+    TRACEPARENT.source,
+    UUID_INSIDE.source
   ]),
   *find(text) {
     ASSIGNMENT.lastIndex = 0;
@@ -32878,10 +32996,13 @@ var genericApiKeyRule = {
       const value = quoted ?? m2[3];
       const span = m2.indices?.[quoted ? 2 : 3];
       if (!value || !span || m2.index === void 0) continue;
-      const name = keyNameAround(text, m2.index, m2[0]);
+      const { name, start } = keyNameAround(text, m2.index, m2[0]);
       if (!nameSoundsSecret(name)) continue;
-      if (!valueLooksSecret2(value, quoted !== void 0)) continue;
-      yield { index: span[0], value };
+      const before = text[start - 1];
+      if (before === "[" && m2[0].slice(name.length - (m2.index - start)).startsWith("]")) continue;
+      const candidate = before === "?" || before === "&" ? value.split(/[&#]/)[0] : value;
+      if (!valueLooksSecret2(candidate, quoted !== void 0)) continue;
+      yield { index: span[0], value: candidate, verdict: "unknown" };
     }
   }
 };
@@ -32889,7 +33010,7 @@ function keyNameAround(text, keywordAt, match) {
   let start = keywordAt;
   while (start > 0 && keywordAt - start < 60 && /[\w.-]/.test(text[start - 1])) start--;
   const tail = /^[\w.-]*/.exec(match)[0];
-  return text.slice(start, keywordAt) + tail;
+  return { name: text.slice(start, keywordAt) + tail, start };
 }
 function splitName(name) {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").split(/[\s._-]+/).map((p2) => p2.toLowerCase()).filter(Boolean);
@@ -32906,6 +33027,11 @@ var MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 var CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 var WORDS_ONLY = /^[A-Za-z_.-]+$/;
 var CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
+function isWordyIdentifier(value) {
+  if (!/^[A-Za-z_$][\w$]*$/.test(value)) return false;
+  const pieces = value.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").replace(/([A-Za-z])(\d)|(\d)([A-Za-z])/g, (_m, a2, b2, c3, d) => a2 ? `${a2} ${b2}` : `${c3} ${d}`).split(/[\s_$]+/).filter(Boolean);
+  return pieces.every((p2) => /^\d+$/.test(p2) || /^[A-Za-z]{3,}$/.test(p2) && /[aeiouyAEIOUY]/.test(p2));
+}
 function valueLooksSecret2(value, quoted) {
   if (value.length < MIN_LENGTH) return false;
   if (!VALUE_CHARS.test(value) || /=[^=]/.test(value)) return false;
@@ -32916,13 +33042,17 @@ function valueLooksSecret2(value, quoted) {
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
   if (value.includes("://")) return false;
-  if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value))) return false;
+  if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)))
+    return false;
+  if (quoted && /[_.-]/.test(value) && isWordyIdentifier(value.replace(/[.-]/g, "_"))) return false;
+  if (TRACEPARENT.test(value) || UUID_INSIDE.test(value)) return false;
+  if (jwtShape(value) === "invalid") return false;
   if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false;
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-11-r2";
+var RULES_REVISION = "2026-12-r3";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -32946,7 +33076,8 @@ var OWN_RULES = [
       new RegExp(`${B}(sk-ant-[a-z]{2,8}\\d{2}-[A-Za-z0-9_-]{32,200})${E}`, "g"),
       /(?:ANTHROPIC|CLAUDE)_(?:API_)?KEY["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{20,200})/gi
     ],
-    minEntropy: 3.5
+    minEntropy: 3.5,
+    structure: anthropicShape
   }),
   regexRule({
     id: "openai-api-key",
@@ -32958,7 +33089,8 @@ var OWN_RULES = [
       /OPENAI_(?:API_)?KEY["']?\s{0,4}[:=]\s{0,4}["']?(sk-[A-Za-z0-9_-]{16,250})/gi
     ],
     minEntropy: 3.5,
-    accept: (v2) => !v2.startsWith("sk-ant-")
+    accept: (v2) => !v2.startsWith("sk-ant-"),
+    structure: openaiShape
   }),
   // Other "sk-" keys (DeepSeek, legacy OpenAI): a word edge, length and a mix of character classes,
   // so that "task-management-overview-framework" and "risk-2024-report" never match.
@@ -32980,13 +33112,15 @@ var OWN_RULES = [
       /(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,255})(?![A-Za-z0-9_])/g,
       /(?<![A-Za-z0-9])(github_pat_[A-Za-z0-9_]{60,255})(?![A-Za-z0-9_])/g
     ],
-    minEntropy: 3
+    minEntropy: 3,
+    structure: checksumUnlessWrong
   }),
   regexRule({
     id: "aws-access-key-id",
     description: "AWS access key id",
     keywords: ["akia", "asia", "abia", "acca", "a3t"],
     patterns: [/(?<![A-Za-z0-9])((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])/g],
+    structure: "fixed",
     minEntropy: 2.5
     // 16 characters of A-Z2-7 repeat often; a stand-in (AKIAXXXX...) is caught anyway
   }),
@@ -33004,6 +33138,7 @@ var OWN_RULES = [
     description: "Slack bot, user, app or configuration token",
     keywords: ["xox", "xapp-"],
     patterns: [new RegExp(`${B}((?:xox[abposre]|xapp)-[0-9A-Za-z][A-Za-z0-9-]{14,250})${E}`, "g")],
+    structure: "fixed",
     minEntropy: 3,
     requireDigit: true
   }),
@@ -33012,6 +33147,7 @@ var OWN_RULES = [
     description: "Slack incoming webhook URL",
     keywords: ["hooks.slack.com"],
     patterns: [/hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9+/_-]{30,120})/g],
+    structure: "fixed",
     minEntropy: 3
   }),
   regexRule({
@@ -33019,6 +33155,7 @@ var OWN_RULES = [
     description: "Stripe secret or restricted key",
     keywords: ["k_live_", "k_test_", "k_prod_"],
     patterns: [/(?<![A-Za-z0-9_])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/g],
+    structure: "fixed",
     minEntropy: 3.5
   }),
   regexRule({
@@ -33026,6 +33163,7 @@ var OWN_RULES = [
     description: "Google API key",
     keywords: ["aiza"],
     patterns: [new RegExp(`${B}(AIza[A-Za-z0-9_-]{35})${E}`, "g")],
+    structure: "fixed",
     minEntropy: 3.5
   }),
   regexRule({
@@ -33036,7 +33174,9 @@ var OWN_RULES = [
       /(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/g,
       /_authToken\s{0,4}=\s{0,4}["']?([A-Za-z0-9._~+/=-]{10,300})(?=["'\s]|$)/gm
     ],
-    minEntropy: 3
+    minEntropy: 3,
+    // npm_ tokens carry GitHub's CRC32 checksum; an .npmrc _authToken may be any registry's.
+    structure: npmShape
   }),
   regexRule({
     id: "azure-storage-key",
@@ -33059,6 +33199,7 @@ var OWN_RULES = [
     patterns: [
       /(?:^|[\\'"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?=$|[\\'"\x60\s<),])/gm
     ],
+    structure: "fixed",
     minEntropy: 3
   }),
   regexRule({
@@ -33104,16 +33245,47 @@ var OWN_RULES = [
     minEntropy: 3,
     accept: isRealPassword
   }),
+  // Two schemes, one id: each scheme's value has its own structure to check.
   regexRule({
     id: "authorization-header",
-    description: "A bearer or basic credential in an Authorization header",
-    keywords: ["bearer", "basic "],
-    patterns: [/\b(?:Bearer|Basic)\s{1,4}([A-Za-z0-9._~+/-]{20,2000}={0,2})/gi],
+    description: "A bearer credential in an Authorization header",
+    keywords: ["bearer"],
+    patterns: [/\bBearer\s{1,4}([A-Za-z0-9._~+/-]{20,2000}={0,2})/gi],
     minEntropy: 3.5,
-    requireDigit: true
+    requireDigit: true,
+    // `eyJhbGciOi...` is a JWT cut short for a doc or a test, not one a server would accept.
+    accept: function isNotBrokenJwt(v2) {
+      return jwtShape(v2) !== "invalid";
+    }
+  }),
+  regexRule({
+    id: "authorization-header",
+    description: "A basic credential in an Authorization header",
+    keywords: ["basic "],
+    patterns: [/\bBasic\s{1,4}([A-Za-z0-9+/]{16,2000}={0,2})(?![A-Za-z0-9+/=])/gi],
+    minEntropy: 3.5,
+    requireDigit: true,
+    // A Basic credential is base64 of `user:password`: decode it and hold the password to the
+    // standard of a URL password, so `client123:secret123` in a test is not a finding.
+    accept: function isBasicCredential(v2) {
+      const basic = decodeBasic(v2);
+      return basic !== void 0 && isRealPassword(basic.password);
+    }
   }),
   genericApiKeyRule
 ];
+function anthropicShape(value) {
+  return /^sk-ant-[a-z]{2,8}\d{2}-/.test(value) ? "valid" : "unknown";
+}
+function openaiShape(value) {
+  return /^sk-(?:proj|svcacct|admin)-|T3BlbkFJ/.test(value) ? "valid" : "unknown";
+}
+function checksumUnlessWrong(value) {
+  return checksumToken(value) === "invalid" ? "invalid" : "valid";
+}
+function npmShape(value) {
+  return value.startsWith("npm_") ? checksumUnlessWrong(value) : "unknown";
+}
 
 // src/secrets/secretlint.ts
 import { extname } from "node:path";
@@ -37659,6 +37831,45 @@ async function runSecretlint(text, path7) {
   });
   return result2.messages.map((m2) => ({ ruleId: m2.ruleId, index: m2.range[0], end: m2.range[1] }));
 }
+function secretlintVerdict(ruleId, matched) {
+  if (ruleId.endsWith("-basicauth") || ruleId.endsWith("-database-connection-string")) return "unknown";
+  return checksumToken(matched) === "invalid" ? "invalid" : "valid";
+}
+
+// src/secrets/severity.ts
+function isBlocking(finding) {
+  return finding.severity !== "warn";
+}
+function severityOf(verdict, path7) {
+  if (verdict === "invalid") return "warn";
+  if (verdict === "unknown" && isTestOrDocPath(path7)) return "warn";
+  return "block";
+}
+var TEST_OR_DOC_DIRS = /* @__PURE__ */ new Set([
+  "test",
+  "tests",
+  "__tests__",
+  "spec",
+  "specs",
+  "testdata",
+  "testing",
+  "fixtures",
+  "__fixtures__",
+  "__mocks__",
+  "mocks",
+  "examples",
+  "example",
+  "docs",
+  "doc"
+]);
+var TEST_FILE = /(?:\.(?:test|spec)\.[A-Za-z0-9]+$|_test\.(?:go|py|rs|rb|exs?)$|^test_.*\.py$|^conftest\.py$)/;
+function isTestOrDocPath(path7) {
+  const parts2 = path7.split("/");
+  const file2 = parts2[parts2.length - 1] ?? "";
+  if (TEST_FILE.test(file2)) return true;
+  return parts2.slice(0, -1).some((d) => TEST_OR_DOC_DIRS.has(d.toLowerCase()));
+}
+var SEVERITY_SIGNATURE = JSON.stringify(["severity@2", [...TEST_OR_DOC_DIRS], TEST_FILE.source]);
 
 // src/secrets/windows.ts
 var WINDOW_BYTES = 1024 * 1024;
@@ -37708,7 +37919,8 @@ async function scanText(text, path7, mode = "text") {
         start: m2.index,
         end: m2.index + m2.value.length,
         reportAt: m2.reportIndex ?? m2.index,
-        shown: m2.shown ?? m2.value
+        shown: m2.shown ?? m2.value,
+        verdict: m2.verdict
       });
     }
   }
@@ -37721,7 +37933,8 @@ async function scanText(text, path7, mode = "text") {
         start: hit.index,
         end: hit.end,
         reportAt: hit.index,
-        shown: text.slice(hit.index, hit.end)
+        shown: text.slice(hit.index, hit.end),
+        verdict: secretlintVerdict(hit.ruleId, text.slice(hit.index, hit.end))
       });
     }
   }
@@ -37743,7 +37956,8 @@ async function scanText(text, path7, mode = "text") {
       line: c3.line,
       column: c3.reportAt - lines.startOf(c3.line) + 1,
       masked: maskValue(c3.shown),
-      allowedInline: hasInlineMarker(text, c3.reportAt)
+      allowedInline: hasInlineMarker(text, c3.reportAt),
+      severity: severityOf(c3.verdict, path7)
     }))
   };
 }
@@ -37781,6 +37995,7 @@ var RULESET_VERSION = createHash("sha256").update(
   JSON.stringify([
     RULES_REVISION,
     SCAN_METHOD,
+    SEVERITY_SIGNATURE,
     RULES.map((r) => r.signature),
     PLACEHOLDER_SIGNATURE,
     SECRETLINT_SIGNATURE
@@ -38273,11 +38488,12 @@ async function scanShippedContent(options) {
       const raw = [...pathFindings(file2.path), ...results.get(`file:${file2.path}`) ?? []];
       if (raw.length > 0) located.push({ kind: "file", oid, path: file2.path, raw });
     }
-    const findings = await toFindings(located, options, stats);
+    const used = /* @__PURE__ */ new Set();
+    const findings = await toFindings(located, options, stats, used);
     if (cache && await cache.save()) await options.onCacheSaved?.();
     stats.durationMs = Math.round(performance.now() - started);
     say(`secret scan done: ${findings.length} finding(s) in ${stats.durationMs} ms`);
-    return { findings, stats };
+    return { findings, stats, staleAllowlist: staleEntries(options.allowlist ?? /* @__PURE__ */ new Set(), used) };
   } finally {
     await pool.close();
   }
@@ -38300,14 +38516,23 @@ function collect(results, stats) {
 function pathFindings(path7) {
   const kind = credentialFileKind(path7);
   if (!kind) return [];
-  return [{ rule: CREDENTIAL_FILE_RULE, line: 1, column: 1, masked: `(${kind} file)`, allowedInline: false }];
+  return [
+    {
+      rule: CREDENTIAL_FILE_RULE,
+      line: 1,
+      column: 1,
+      masked: `(${kind} file)`,
+      allowedInline: false,
+      severity: "block"
+    }
+  ];
 }
 function addHistory(located, blob, cached2, options) {
   const raw = [...pathFindings(blob.path), ...cached2];
   options.onBlobVerdict?.(blob, raw.length > 0);
   if (raw.length > 0) located.push({ kind: "history", oid: blob.oid, path: blob.path, raw });
 }
-async function toFindings(located, options, stats) {
+async function toFindings(located, options, stats, used) {
   const shown = [];
   for (const item of located) {
     for (const raw of item.raw) {
@@ -38316,6 +38541,7 @@ async function toFindings(located, options, stats) {
         stats.allowlisted++;
         stats.allowlistedInline = (stats.allowlistedInline ?? 0) + 1;
       } else if (options.allowlist?.has(fingerprint)) {
+        used.add(fingerprint);
         stats.allowlisted++;
         stats.allowlistedByFile = (stats.allowlistedByFile ?? 0) + 1;
       } else shown.push({ item, raw, fingerprint });
@@ -38337,7 +38563,8 @@ async function toFindings(located, options, stats) {
       masked: raw.masked,
       source: item.kind,
       ...origin ? { commit: origin.commit, ...origin.ref ? { ref: origin.ref } : {} } : {},
-      fingerprint
+      fingerprint,
+      severity: raw.severity
     };
   });
   return findings.sort(
@@ -55365,14 +55592,14 @@ import { rm as rm8 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner, env = process.env) {
-  const join15 = inner.join?.bind(inner);
-  if (!join15) return inner;
+  const join16 = inner.join?.bind(inner);
+  if (!join16) return inner;
   const groups = [];
   return {
     name: inner.name,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
-    join: join15,
+    join: join16,
     async acquire(request) {
       const { options } = request;
       if (options.vmName || options.noReuse) return inner.acquire(request);
@@ -55399,7 +55626,7 @@ function poolingTarget(inner, env = process.env) {
         return inner.acquire(request);
       }
       try {
-        return await join15(first.machine.name, request, { created: first.created });
+        return await join16(first.machine.name, request, { created: first.created });
       } catch {
         return inner.acquire(request);
       }
@@ -58930,7 +59157,8 @@ function formatFindings(report) {
   const lines = [];
   for (const f2 of findings) lines.push(`  ${findingLine(f2)}`);
   const counted = `Scanned ${stats.blobsScanned} blob(s) (${stats.blobsFromCache} more known from cache, ${stats.blobsBehindJudgedTips ?? 0} behind refs judged before) and ${stats.filesScanned} file(s), ${stats.binaryScanned ?? 0} of them binary (printable runs) and ${stats.windowed ?? 0} large (in windows); ${stats.allowlisted} allowlisted.`;
-  if (findings.length === 0) return `No secrets found. ${counted}`;
+  const stale = staleNote(report.staleAllowlist ?? []);
+  if (findings.length === 0) return `No secrets found. ${counted}${stale}`;
   const inHistory = findings.some((f2) => f2.source === "history");
   lines.push(
     "",
@@ -58949,13 +59177,27 @@ function formatFindings(report) {
   lines.push(
     `  - If after review it is not a secret, add its fingerprint to ${ALLOWLIST_FILE} at the repository root`,
     "    (or put `pragma: allowlist secret` on that line). Fingerprints for the findings above:",
-    ...findings.map((f2) => `      ${f2.fingerprint}  # ${f2.path}:${f2.line} ${f2.rule}`)
+    ...findings.map((f2) => `      ${f2.fingerprint}  # ${f2.path}:${f2.line} ${f2.rule}`),
+    "  - Or, once you have reviewed every finding above, accept them all as the baseline in one step:",
+    `    amplihack-remote scan --accept (or scan_secrets with accept: true) records each in ${ALLOWLIST_FILE}`,
+    "    (path, rule, fingerprint; never the value); commit that file. Only new findings block after that."
   );
-  return lines.join("\n");
+  return lines.join("\n") + stale;
+}
+function staleNote(stale) {
+  if (stale.length === 0) return "";
+  const shown = stale.slice(0, 20).map((fp) => `
+  ${fp}`);
+  const more = stale.length > 20 ? `
+  ... and ${stale.length - 20} more` : "";
+  return `
+
+${stale.length} stale entr${stale.length === 1 ? "y" : "ies"} in ${ALLOWLIST_FILE} (matched nothing in this scan; remove after checking):${shown.join("")}${more}`;
 }
 function findingLine(f2) {
   const where = f2.commit ? `  [commit ${f2.commit.slice(0, 7)}${f2.ref ? ` on ${f2.ref}` : ""}]` : "";
-  return `${f2.path}:${f2.line}  ${f2.rule}  ${f2.masked}${where}`;
+  const warn = isBlocking(f2) ? "" : "  (reported, not blocking: a test fixture or doc, or a token failing its checksum)";
+  return `${f2.path}:${f2.line}  ${f2.rule}  ${f2.masked}${where}${warn}`;
 }
 
 // src/package/build-context.ts
@@ -58983,12 +59225,13 @@ async function buildContext(input2) {
       signal: input2.signal,
       onProgress: progress
     });
-    if (scan.findings.length > 0) {
+    const blocking = scan.findings.filter(isBlocking);
+    if (blocking.length > 0) {
       throw new RemoteError(
         "secret-found",
-        `Blocked: ${scan.findings.length} possible secret(s) in what would be uploaded. Nothing was uploaded.
+        `Blocked: ${blocking.length} possible secret(s) in what would be uploaded. Nothing was uploaded.
 ${formatFindings(scan)}`,
-        "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, add its fingerprint to .amplihack-remote-allow.",
+        "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, accept them with `amplihack-remote scan --accept` (records their fingerprints in .amplihack-remote-allow).",
         { details: { findings: scan.findings } }
       );
     }
@@ -60619,10 +60862,40 @@ var retrieveResults = defineTool({
   }
 });
 
+// src/core/accept-findings.ts
+var import_write_file_atomic2 = __toESM(require_lib2(), 1);
+import { readFile as readFile8 } from "node:fs/promises";
+import { join as join14 } from "node:path";
+async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
+  const file2 = join14(root, ALLOWLIST_FILE);
+  let before = "";
+  try {
+    before = await readFile8(file2, "utf8");
+  } catch (err) {
+    if (err.code !== "ENOENT") throw unwritable(file2, err);
+  }
+  const { content, added } = withAccepted(before, findings, now);
+  if (added === 0) return { file: file2, added };
+  try {
+    await (0, import_write_file_atomic2.default)(file2, content);
+  } catch (err) {
+    throw unwritable(file2, err);
+  }
+  return { file: file2, added };
+}
+function unwritable(file2, cause) {
+  return new RemoteError(
+    "usage",
+    `Could not update ${file2} to accept the findings.`,
+    "Check that the repository root is writable and the file is a regular file, then run the scan with --accept again.",
+    { cause }
+  );
+}
+
 // src/core/scan-what-ships.ts
 import { constants as constants5, existsSync as existsSync4, statSync as statSync3 } from "node:fs";
 import { access as access3, stat as stat3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute2, join as join14, resolve as resolve4 } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute2, join as join15, resolve as resolve4 } from "node:path";
 async function scanWhatShips(input2) {
   const root = await repoRoot(resolve4(input2.path), input2.runner);
   const git = createGit(root, input2.runner);
@@ -60642,7 +60915,7 @@ async function scanWhatShips(input2) {
   return {
     whatShips: { repo: root, revs, files: files.map((f2) => f2.path), agentFile },
     report,
-    blocked: report.findings.length > 0
+    blocked: report.findings.some(isBlocking)
   };
 }
 async function repoRoot(dir, runner) {
@@ -60668,10 +60941,10 @@ async function filesOutsideHistory(root, hasHead, runner) {
   );
   const byPath = /* @__PURE__ */ new Map();
   for (const rel of [...tracked, ...untracked]) {
-    const abs = join14(root, rel);
+    const abs = join15(root, rel);
     if (existsSync4(abs) && statSync3(abs).isFile()) byPath.set(rel, abs);
   }
-  const claudeDir = join14(root, ".claude");
+  const claudeDir = join15(root, ".claude");
   if (existsSync4(claudeDir) && statSync3(claudeDir).isDirectory()) {
     for (const f2 of (await listClaudeFiles(root)).files) byPath.set(f2.path, f2.absPath);
   }
@@ -60702,16 +60975,20 @@ var findingSchema = external_exports.looseObject({
   source: external_exports.enum(["history", "file"]),
   commit: external_exports.string().optional(),
   ref: external_exports.string().optional(),
-  fingerprint: external_exports.string().describe("Add to .amplihack-remote-allow to accept this finding after review")
+  fingerprint: external_exports.string().describe("Add to .amplihack-remote-allow to accept this finding after review"),
+  severity: external_exports.enum(["block", "warn"]).optional().describe("warn: reported, does not block")
 });
 var scanSecrets = defineTool({
   name: "scan_secrets",
   title: "Scan what would ship for secrets",
-  description: "Scans what a run would upload from the repository (every blob of every branch and tag and HEAD, the uncommitted work, .claude/ minus excluded paths, a custom agent file) for secrets, history included. Provisions nothing, uploads nothing, changes nothing. blocked: true means remote_execute would refuse to upload; the text says what to do about each finding.",
+  description: "Scans what a run would upload from the repository (every blob of every branch and tag and HEAD, the uncommitted work, .claude/ minus excluded paths, a custom agent file) for secrets, history included. Provisions nothing, uploads nothing, changes nothing (unless accept: true, which writes .amplihack-remote-allow). blocked: true means remote_execute would refuse to upload; the text says what to do about each finding.",
   input: {
     repoPath: repoPathInput,
     agentCommand: runOptionsShape.agentCommand.describe(
       "The custom agent a run would use, if any: a local file ships too"
+    ),
+    accept: external_exports.boolean().optional().describe(
+      "Only after the user reviewed the findings: record every finding in .amplihack-remote-allow (path, rule, fingerprint) so only new ones block"
     )
   },
   output: {
@@ -60723,6 +61000,8 @@ var scanSecrets = defineTool({
       files: external_exports.array(external_exports.string()).describe("Files scanned as they are on disk: uncommitted work, .claude/, the agent"),
       agentFile: external_exports.string().nullable()
     }),
+    staleAllowlist: external_exports.array(external_exports.string()).describe("Allow-file entries that matched nothing in this scan"),
+    accepted: external_exports.looseObject({ file: external_exports.string(), added: external_exports.number() }).optional(),
     stats: external_exports.looseObject({
       blobsScanned: external_exports.number(),
       blobsFromCache: external_exports.number(),
@@ -60733,7 +61012,8 @@ var scanSecrets = defineTool({
       durationMs: external_exports.number()
     })
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  // Not read-only: accept: true writes the allow file (adding to it, never removing).
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(args, { context, signal, extra }) {
     const notifier = progressNotifier(extra, context.heartbeatMs);
     const deps = context.deps({ repo: args.repoPath });
@@ -60747,12 +61027,15 @@ var scanSecrets = defineTool({
         onProgress: (message) => notifier.listener({ stage: "scan", step: 0, total: 1, message })
       });
       const w2 = scan.whatShips;
-      const verdict = scan.blocked ? `Blocked: ${scan.report.findings.length} possible secret(s) in what would ship from ${w2.repo}; remote_execute would upload nothing.` : `Nothing blocks an upload from ${w2.repo}.`;
+      const accepted = args.accept ? await acceptFindings(w2.repo, scan.report.findings) : void 0;
+      const verdict = accepted ? `Accepted ${accepted.added} new finding(s) into ${accepted.file}; commit it. Only new findings block from now on.` : scan.blocked ? `Blocked: ${scan.report.findings.length} possible secret(s) in what would ship from ${w2.repo}; remote_execute would upload nothing.` : `Nothing blocks an upload from ${w2.repo}.`;
       return {
         structured: {
-          blocked: scan.blocked,
+          blocked: scan.blocked && !accepted,
           findings: scan.report.findings,
           whatShips: w2,
+          staleAllowlist: scan.report.staleAllowlist ?? [],
+          ...accepted ? { accepted } : {},
           stats: scan.report.stats
         },
         text: [

@@ -188,8 +188,13 @@ export function buildProgram(): Command {
     .description("Show what would ship from the repository at PATH, and whether the secret gate blocks it.")
     .argument("[path]", "a path inside the repository (default: the current directory)")
     .option("--json", "findings as JSON (path, line, rule, commit, ...)", false)
+    .option(
+      "--accept",
+      "after review: record every finding in .amplihack-remote-allow, so only new ones block",
+      false,
+    )
     .action(async (path: string | undefined, o) => {
-      process.exitCode = await scanCommand(path, { json: o.json });
+      process.exitCode = await scanCommand(path, { json: o.json, accept: o.accept });
     });
 
   return program;

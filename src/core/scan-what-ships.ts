@@ -13,6 +13,7 @@ import { createGit } from "../git/git.js";
 import { listClaudeFiles } from "../package/claude-files.js";
 import { isExcludedFile } from "../package/exclusions.js";
 import { runSecretGate } from "../package/secret-gate.js";
+import { isBlocking } from "../secrets/severity.js";
 import type { ScanReport } from "../secrets/types.js";
 import { RemoteError } from "../util/errors.js";
 import type { Runner } from "../util/run.js";
@@ -30,7 +31,7 @@ export interface WhatShips {
 export interface ShipScan {
   whatShips: WhatShips;
   report: ScanReport;
-  /** True when any finding would stop the upload. */
+  /** True when any finding would stop the upload ("warn" findings are reported, not blocking). */
   blocked: boolean;
 }
 
@@ -63,7 +64,7 @@ export async function scanWhatShips(input: ScanWhatShipsInput): Promise<ShipScan
   return {
     whatShips: { repo: root, revs, files: files.map((f) => f.path), agentFile },
     report,
-    blocked: report.findings.length > 0,
+    blocked: report.findings.some(isBlocking),
   };
 }
 

@@ -33,6 +33,7 @@ import type { Git } from "../git/git.js";
 import type { RepoFacts } from "../git/repo-facts.js";
 import { dropWipRef, snapshotWip, type WipSnapshot } from "../git/wip-snapshot.js";
 import { remoteScriptsDir } from "../remote/protocol.js";
+import { isBlocking } from "../secrets/severity.js";
 import type { ScanReport } from "../secrets/types.js";
 import { RemoteError } from "../util/errors.js";
 import { sha256File } from "../util/hash.js";
@@ -116,11 +117,12 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
       signal: input.signal,
       onProgress: progress,
     });
-    if (scan.findings.length > 0) {
+    const blocking = scan.findings.filter(isBlocking);
+    if (blocking.length > 0) {
       throw new RemoteError(
         "secret-found",
-        `Blocked: ${scan.findings.length} possible secret(s) in what would be uploaded. Nothing was uploaded.\n${formatFindings(scan)}`,
-        "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, add its fingerprint to .amplihack-remote-allow.",
+        `Blocked: ${blocking.length} possible secret(s) in what would be uploaded. Nothing was uploaded.\n${formatFindings(scan)}`,
+        "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, accept them with `amplihack-remote scan --accept` (records their fingerprints in .amplihack-remote-allow).",
         { details: { findings: scan.findings } },
       );
     }

@@ -24,6 +24,7 @@ import { verdictFolder } from "../secrets/cache.js";
 import { RULESET_VERSION } from "../secrets/engine.js";
 import { type JudgedTips, loadJudgedTips, saveJudgedTips } from "../secrets/judged-tips.js";
 import { type ArchiveFile, type BlobMeta, type HistorySource, scanShippedContent } from "../secrets/scan.js";
+import { isBlocking } from "../secrets/severity.js";
 import type { Finding, ScanReport } from "../secrets/types.js";
 import type { StreamRunner } from "../util/run.js";
 
@@ -156,7 +157,8 @@ export function formatFindings(report: ScanReport): string {
     `${stats.blobsBehindJudgedTips ?? 0} behind refs judged before) and ${stats.filesScanned} file(s), ` +
     `${stats.binaryScanned ?? 0} of them binary (printable runs) and ${stats.windowed ?? 0} large (in windows); ` +
     `${stats.allowlisted} allowlisted.`;
-  if (findings.length === 0) return `No secrets found. ${counted}`;
+  const stale = staleNote(report.staleAllowlist ?? []);
+  if (findings.length === 0) return `No secrets found. ${counted}${stale}`;
   const inHistory = findings.some((f) => f.source === "history");
   lines.push(
     "",
@@ -176,11 +178,25 @@ export function formatFindings(report: ScanReport): string {
     `  - If after review it is not a secret, add its fingerprint to ${ALLOWLIST_FILE} at the repository root`,
     "    (or put `pragma: allowlist secret` on that line). Fingerprints for the findings above:",
     ...findings.map((f) => `      ${f.fingerprint}  # ${f.path}:${f.line} ${f.rule}`),
+    "  - Or, once you have reviewed every finding above, accept them all as the baseline in one step:",
+    `    amplihack-remote scan --accept (or scan_secrets with accept: true) records each in ${ALLOWLIST_FILE}`,
+    "    (path, rule, fingerprint; never the value); commit that file. Only new findings block after that.",
   );
-  return lines.join("\n");
+  return lines.join("\n") + stale;
+}
+
+/** Allow-file entries that matched nothing: the finding is gone, so the entry can go too. */
+function staleNote(stale: readonly string[]): string {
+  if (stale.length === 0) return "";
+  const shown = stale.slice(0, 20).map((fp) => `\n  ${fp}`);
+  const more = stale.length > 20 ? `\n  ... and ${stale.length - 20} more` : "";
+  return `\n\n${stale.length} stale entr${stale.length === 1 ? "y" : "ies"} in ${ALLOWLIST_FILE} (matched nothing in this scan; remove after checking):${shown.join("")}${more}`;
 }
 
 function findingLine(f: Finding): string {
   const where = f.commit ? `  [commit ${f.commit.slice(0, 7)}${f.ref ? ` on ${f.ref}` : ""}]` : "";
-  return `${f.path}:${f.line}  ${f.rule}  ${f.masked}${where}`;
+  const warn = isBlocking(f)
+    ? ""
+    : "  (reported, not blocking: a test fixture or doc, or a token failing its checksum)";
+  return `${f.path}:${f.line}  ${f.rule}  ${f.masked}${where}${warn}`;
 }

@@ -10,8 +10,11 @@ import { shannonEntropy } from "./entropy.js";
 import { maskValue } from "./mask.js";
 import { isPlaceholderValue, isRealPassword, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
 import { buildGates } from "./prefilter.js";
+import type { Verdict } from "./provider-checks.js";
 import { OWN_RULES, RULES_REVISION } from "./rules.js";
-import { runSecretlint, SECRETLINT_MARKERS, SECRETLINT_SIGNATURE } from "./secretlint.js";
+import { runSecretlint, SECRETLINT_MARKERS, SECRETLINT_SIGNATURE, secretlintVerdict } from "./secretlint.js";
+import { SEVERITY_SIGNATURE, severityOf } from "./severity.js";
+import type { Severity } from "./types.js";
 import { OVERLAP_BYTES, WINDOW_BYTES } from "./windows.js";
 
 export interface RawFinding {
@@ -21,6 +24,8 @@ export interface RawFinding {
   masked: string;
   /** The line (or the one before it) carries `pragma: allowlist secret` or `gitleaks:allow`. */
   allowedInline: boolean;
+  /** "warn" is reported and does not block (severity.ts). */
+  severity: Severity;
 }
 
 export interface TextScanResult {
@@ -50,6 +55,7 @@ interface Candidate {
   end: number;
   reportAt: number;
   shown: string;
+  verdict: Verdict;
 }
 
 export async function scanText(text: string, path: string, mode: ScanMode = "text"): Promise<TextScanResult> {
@@ -67,6 +73,7 @@ export async function scanText(text: string, path: string, mode: ScanMode = "tex
         end: m.index + m.value.length,
         reportAt: m.reportIndex ?? m.index,
         shown: m.shown ?? m.value,
+        verdict: m.verdict,
       });
     }
   }
@@ -80,6 +87,7 @@ export async function scanText(text: string, path: string, mode: ScanMode = "tex
         end: hit.end,
         reportAt: hit.index,
         shown: text.slice(hit.index, hit.end),
+        verdict: secretlintVerdict(hit.ruleId, text.slice(hit.index, hit.end)),
       });
     }
   }
@@ -105,6 +113,7 @@ export async function scanText(text: string, path: string, mode: ScanMode = "tex
       column: c.reportAt - lines.startOf(c.line) + 1,
       masked: maskValue(c.shown),
       allowedInline: hasInlineMarker(text, c.reportAt),
+      severity: severityOf(c.verdict, path),
     })),
   };
 }
@@ -160,6 +169,7 @@ export const RULESET_VERSION = createHash("sha256")
     JSON.stringify([
       RULES_REVISION,
       SCAN_METHOD,
+      SEVERITY_SIGNATURE,
       RULES.map((r) => r.signature),
       PLACEHOLDER_SIGNATURE,
       SECRETLINT_SIGNATURE,

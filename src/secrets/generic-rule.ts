@@ -9,10 +9,15 @@
  */
 import { shannonEntropy } from "./entropy.js";
 import { isPlaceholderValue } from "./placeholders.js";
+import { jwtShape } from "./provider-checks.js";
 import type { RuleMatch, SecretRule } from "./rule-types.js";
 
 export const GENERIC_MIN_ENTROPY = 3.5;
 const MIN_LENGTH = 10;
+/** W3C traceparent: version-traceid-parentid-flags, all hex; an id of a request, not a secret. */
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/i;
+/** A UUID anywhere in the value (`urn:uuid:...`, `{GUID}`, `user-<uuid>`): an id, not a key. */
+const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 const KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 
@@ -107,6 +112,12 @@ const NOT_SECRET_PARTS = new Set([
   "i18n",
   "translation",
   "label",
+  // Distributed tracing ids (W3C traceparent, span and correlation ids) identify a request.
+  "trace",
+  "traceparent",
+  "tracestate",
+  "span",
+  "correlation",
 ]);
 /** A name ending in one of these holds metadata about a secret, not the secret. */
 const NOT_SECRET_LAST_PARTS = new Set([
@@ -182,13 +193,15 @@ export const genericApiKeyRule: SecretRule = {
   description: "A secret-sounding name assigned a high-entropy literal",
   keywords: ["key", "token", "secret", "passw", "pwd", "credential", "creds", "auth", "api", "bearer"],
   signature: JSON.stringify([
-    "generic-api-key@3",
+    "generic-api-key@5",
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
     SECRET_SUFFIXES,
     [...NOT_SECRET_PARTS],
     [...NOT_SECRET_LAST_PARTS],
+    TRACEPARENT.source,
+    UUID_INSIDE.source,
   ]),
   *find(text: string): Iterable<RuleMatch> {
     ASSIGNMENT.lastIndex = 0;
@@ -197,20 +210,28 @@ export const genericApiKeyRule: SecretRule = {
       const value = quoted ?? m[3];
       const span = m.indices?.[quoted ? 2 : 3];
       if (!value || !span || m.index === undefined) continue;
-      const name = keyNameAround(text, m.index, m[0]);
+      const { name, start } = keyNameAround(text, m.index, m[0]);
       if (!nameSoundsSecret(name)) continue;
-      if (!valueLooksSecret(value, quoted !== undefined)) continue;
-      yield { index: span[0], value };
+      const before = text[start - 1];
+      // `[SOME_META_KEY]: value` is a computed key: the name is a constant holding a key name,
+      // and what it is assigned says nothing about secrets.
+      if (before === "[" && m[0].slice(name.length - (m.index - start)).startsWith("]")) continue;
+      // `?key=value#section` and `&token=abc`: a query parameter in a URL, whose value ends at the
+      // next `&` or `#`. A real key in a URL keeps its length and randomness after the cut.
+      const candidate = before === "?" || before === "&" ? value.split(/[&#]/)[0]! : value;
+      if (!valueLooksSecret(candidate, quoted !== undefined)) continue;
+      // Nothing here has a provider's structure to check (severity.ts).
+      yield { index: span[0], value: candidate, verdict: "unknown" };
     }
   },
 };
 
-/** The whole identifier around the keyword: `DB_PASSWORD`, `client.apiKey`, `"x-api-key"`. */
-function keyNameAround(text: string, keywordAt: number, match: string): string {
+/** The whole identifier around the keyword (`DB_PASSWORD`, `client.apiKey`, `"x-api-key"`) and where it starts. */
+function keyNameAround(text: string, keywordAt: number, match: string): { name: string; start: number } {
   let start = keywordAt;
   while (start > 0 && keywordAt - start < 60 && /[\w.-]/.test(text[start - 1]!)) start--;
   const tail = /^[\w.-]*/.exec(match)![0];
-  return text.slice(start, keywordAt) + tail;
+  return { name: text.slice(start, keywordAt) + tail, start };
 }
 
 export function splitName(name: string): string[] {
@@ -240,6 +261,22 @@ const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
 const WORDS_ONLY = /^[A-Za-z_.-]+$/;
 const CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
 
+/**
+ * An identifier made of words and numbers (`ClientCapabilities2026Schema`, `MAX_RETRY_3`):
+ * every piece, split at case and digit changes, is a number or a word of three or more letters
+ * with a vowel. Random tokens break into one- and two-letter pieces and consonant runs.
+ */
+function isWordyIdentifier(value: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*$/.test(value)) return false;
+  const pieces = value
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .replace(/([A-Za-z])(\d)|(\d)([A-Za-z])/g, (_m, a, b, c, d) => (a ? `${a} ${b}` : `${c} ${d}`))
+    .split(/[\s_$]+/)
+    .filter(Boolean);
+  return pieces.every((p) => /^\d+$/.test(p) || (/^[A-Za-z]{3,}$/.test(p) && /[aeiouyAEIOUY]/.test(p)));
+}
+
 function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (value.length < MIN_LENGTH) return false;
   if (!VALUE_CHARS.test(value) || /=[^=]/.test(value)) return false; // `=` only as base64 padding
@@ -254,7 +291,15 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
   if (value.includes("://")) return false; // URLs: the url rules look at their passwords
-  if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value))) return false;
+  // Unquoted, a name is a reference to a variable, a constant or a type: code, not a literal.
+  if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)))
+    return false;
+  // Quoted, a snake/kebab/dotted name of words (`caching_sha2_password`, `grant-type-v2`) is an
+  // enum value or a key name; passwords and tokens are not written as words joined by separators.
+  if (quoted && /[_.-]/.test(value) && isWordyIdentifier(value.replace(/[.-]/g, "_"))) return false;
+  if (TRACEPARENT.test(value) || UUID_INSIDE.test(value)) return false;
+  // `eyJhbGciOi...` that is not three base64url parts with a JSON header is a JWT cut short.
+  if (jwtShape(value) === "invalid") return false;
   if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false; // a file path
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
 }

@@ -14,6 +14,7 @@ const TEMPLATE = [
   /^\[\[.*\]\]$/,
   /^%[A-Za-z_][A-Za-z0-9_]*%$/, // %VAR% (Windows)
   /^#\{.*\}$/, // #{ruby}
+  /^\{[A-Za-z_][\w.]*\}$/, // {NAME} (Python str.format and f-strings, Rust format!)
   /^(?:process\.env|os\.environ|import\.meta\.env|env\.|ENV\[|getenv)/,
 ];
 
@@ -86,40 +87,31 @@ const LITERAL_STAND_INS = new Set([
   "optional",
 ]);
 
+/**
+ * Tokens that specifications print as their examples, copied into countless tests and docs:
+ * RFC 6749 (OAuth 2.0) access and refresh tokens, RFC 5849 (OAuth 1.0) consumer key and token.
+ */
+const SPEC_EXAMPLE_TOKENS = new Set([
+  "2YotnFZFEjr1zCsicMWpAA",
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  "0685bd9184jfhq22",
+  "ad180jjd733klru7",
+  "nnch734d00sl2jdk",
+  "hh5s93j4hdidpola",
+  "hdk48Djdsa",
+  "kd94hf93k423kf44",
+  "pfkkdhi9sl3r4s00",
+]);
+
+/**
+ * Passwords that specifications and docs print as their example: RFC 2617 and 7617 (Aladdin's),
+ * and xkcd 936's, the stock example of a strong password.
+ */
+const SPEC_EXAMPLE_PASSWORDS = new Set(["open sesame", "opensesame", "correct horse battery staple"]);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Subresource integrity, as in package-lock.json: sha512-<base64>. */
 const SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
-/** One character repeated (aaaaaaaa, 00000000) or a run like abcdefgh / 12345678. */
-const REPEATED = /^(.)\1+$/;
-
-/** What decides a stand-in, for the rule-set version (a change here can turn a verdict). */
-export const PLACEHOLDER_SIGNATURE = JSON.stringify([
-  TEMPLATE.map((re) => re.source),
-  STAND_IN.source,
-  [...LITERAL_STAND_INS],
-  UUID.source,
-  SRI.source,
-]);
-
-export function isPlaceholderValue(value: string): boolean {
-  const v = value.trim();
-  if (v.length === 0) return true;
-  if (LITERAL_STAND_INS.has(v.toLowerCase())) return true;
-  if (TEMPLATE.some((re) => re.test(v))) return true;
-  if (STAND_IN.test(v)) return true;
-  if (UUID.test(v) || SRI.test(v) || REPEATED.test(v)) return true;
-  if (isSequential(v)) return true;
-  return false;
-}
-
-/** abcdefghij, 0123456789, ABCDEF012345...: keyboard-walk fillers in docs and tests. */
-function isSequential(v: string): boolean {
-  if (v.length < 6) return false;
-  let runs = 0;
-  for (let i = 1; i < v.length; i++) if (v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) runs++;
-  return runs >= v.length - 2;
-}
-
 /** Passwords only a tutorial or a local docker-compose uses, not worth blocking a run. */
 const TRIVIAL_PASSWORDS = new Set([
   "password",
@@ -135,9 +127,86 @@ const TRIVIAL_PASSWORDS = new Set([
   "mysql",
   "redis",
   "example",
+  // The most common weak passwords, which tests and docs reach for: abc123, qwerty, letmein.
+  "abc",
+  "qwerty",
+  "letmein",
+  "welcome",
+  "hunter",
+  "foobar",
+  "changeit",
 ]);
+
+/** A value ending in an ellipsis (two or more dots, or the … character) was cut short. */
+const TRUNCATED = /(?:\.{2,}|…)$/;
+/** One character repeated (aaaaaaaa, 00000000) or a run like abcdefgh / 12345678. */
+const REPEATED = /^(.)\1+$/;
+
+/** What decides a stand-in, for the rule-set version (a change here can turn a verdict). */
+export const PLACEHOLDER_SIGNATURE = JSON.stringify([
+  TEMPLATE.map((re) => re.source),
+  STAND_IN.source,
+  [...LITERAL_STAND_INS],
+  UUID.source,
+  SRI.source,
+  TRUNCATED.source,
+  [...SPEC_EXAMPLE_TOKENS],
+  [...SPEC_EXAMPLE_PASSWORDS],
+  [...TRIVIAL_PASSWORDS],
+  "trivial-stem@4",
+]);
+
+export function isPlaceholderValue(value: string): boolean {
+  const v = value.trim();
+  if (v.length === 0) return true;
+  if (LITERAL_STAND_INS.has(v.toLowerCase()) || SPEC_EXAMPLE_TOKENS.has(v)) return true;
+  if (TEMPLATE.some((re) => re.test(v))) return true;
+  if (STAND_IN.test(v)) return true;
+  if (UUID.test(v) || SRI.test(v) || REPEATED.test(v)) return true;
+  if (isSequential(v)) return true;
+  // Cut short for display: `eyJhbGciOiJIUzI1NiIs...`, `sk-abc123..`. What is left is not the key.
+  if (TRUNCATED.test(v)) return true;
+  return false;
+}
+
+/** abcdefghij, 0123456789, ABCDEF012345...: keyboard-walk fillers in docs and tests. */
+function isSequential(v: string): boolean {
+  if (v.length < 6) return false;
+  let runs = 0;
+  for (let i = 1; i < v.length; i++) if (v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) runs++;
+  return runs >= v.length - 2;
+}
 
 /** A URL password worth reporting: not a placeholder, not a tutorial default. */
 export function isRealPassword(value: string): boolean {
-  return value.length >= 4 && !TRIVIAL_PASSWORDS.has(value.toLowerCase()) && !isPlaceholderValue(value);
+  // `secret123`, `Password1!`, `test_2024`: a tutorial word with digits or symbols added is as
+  // much a stand-in as the word alone.
+  let plain = value;
+  try {
+    plain = decodeURIComponent(value); // a URL password arrives percent-encoded: pass%3Bword
+  } catch {}
+  return (
+    value.length >= 4 &&
+    !isTutorialPassword(plain) &&
+    !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) &&
+    !isPlaceholderValue(value)
+  );
+}
+
+/**
+ * A tutorial word, dressed up: `pass;word` and `Password123!` (the word with symbols and digits),
+ * `p@ssword` (leetspeak), `a secret` (a short phrase around the word). Only a few words long, and
+ * no word other than the tutorial one is longer than two letters.
+ */
+function isTutorialPassword(plain: string): boolean {
+  const lower = plain
+    .toLowerCase()
+    .replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "") // escapes in JSON or code: pass[\u007F
+    .replace(/(?<=\p{L})[@$](?=\p{L})/gu, (c) => (c === "@" ? "a" : "s"));
+  const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
+  if (TRIVIAL_PASSWORDS.has(stem)) return true;
+  const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
+  if (words.length > 4) return false;
+  const trivial = (w: string) => TRIVIAL_PASSWORDS.has(w.replace(/\d+$/, ""));
+  return words.some(trivial) && words.every((w) => trivial(w) || w.length <= 2);
 }

@@ -5,6 +5,7 @@
  */
 import { shannonEntropy } from "./entropy.js";
 import { isPlaceholderValue } from "./placeholders.js";
+import type { Verdict } from "./provider-checks.js";
 import type { RuleMatch, SecretRule } from "./rule-types.js";
 
 export interface RegexRuleSpec {
@@ -21,6 +22,12 @@ export interface RegexRuleSpec {
   accept?: (value: string) => boolean;
   /** Report at the start of the whole match and show it (masked) instead of the value. */
   reportWholeMatch?: boolean;
+  /**
+   * The provider's structure: a checker (a checksum), or "fixed" when the regex itself pins the
+   * provider's marker, alphabet and length so that a match is structurally one of its tokens.
+   * Absent: a heuristic rule, whose matches have no structure to check ("unknown").
+   */
+  structure?: "fixed" | ((value: string) => Verdict);
 }
 
 export function regexRule(spec: RegexRuleSpec): SecretRule {
@@ -41,6 +48,7 @@ export function regexRule(spec: RegexRuleSpec): SecretRule {
       Boolean(spec.requireDigit),
       Boolean(spec.requireMixedCase),
       spec.accept ? spec.accept.name : "",
+      typeof spec.structure === "function" ? spec.structure.name : (spec.structure ?? ""),
     ]),
     *find(text: string): Iterable<RuleMatch> {
       for (const pattern of patterns) {
@@ -50,13 +58,19 @@ export function regexRule(spec: RegexRuleSpec): SecretRule {
           const span = m.indices?.[group];
           if (!value || !span) continue;
           if (!valueLooksSecret(value, spec)) continue;
+          const verdict = verdictOf(value, spec);
           yield spec.reportWholeMatch
-            ? { index: span[0], value, reportIndex: m.index, shown: m[0] }
-            : { index: span[0], value };
+            ? { index: span[0], value, reportIndex: m.index, shown: m[0], verdict }
+            : { index: span[0], value, verdict };
         }
       }
     },
   };
+}
+
+function verdictOf(value: string, spec: RegexRuleSpec): Verdict {
+  if (typeof spec.structure === "function") return spec.structure(value);
+  return spec.structure === "fixed" ? "valid" : "unknown";
 }
 
 function valueLooksSecret(value: string, spec: RegexRuleSpec): boolean {

@@ -1,3 +1,5 @@
+import type { Verdict } from "./provider-checks.js";
+
 /**
  * The shape of one of our own detection rules. A rule is a function from text to matches so that
  * the generic assignment rule (which inspects the key name) and the plain regex rules share one
@@ -13,6 +15,12 @@ export interface RuleMatch {
   reportIndex?: number;
   /** What to mask for display when not the value (the PEM header shows which kind of key). */
   shown?: string;
+  /**
+   * What the provider's own structure says of the value: "valid" (a token only the provider could
+   * have issued), "invalid" (shaped like one but failing its checksum), "unknown" (no structure to
+   * check: generic assignments, headers, URL passwords). Decides the severity (severity.ts).
+   */
+  verdict: Verdict;
 }
 
 export interface SecretRule {

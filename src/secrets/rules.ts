@@ -8,6 +8,7 @@
  */
 import { genericApiKeyRule } from "./generic-rule.js";
 import { isRealPassword } from "./placeholders.js";
+import { checksumToken, decodeBasic, jwtShape, type Verdict } from "./provider-checks.js";
 import { regexRule } from "./regex-rule.js";
 import type { SecretRule } from "./rule-types.js";
 
@@ -15,7 +16,7 @@ import type { SecretRule } from "./rule-types.js";
  * Bump when code (not a regex or list already hashed into RULESET_VERSION) changes what a rule
  * reports: the scan cache keeps clean verdicts per version.
  */
-export const RULES_REVISION = "2026-11-r2";
+export const RULES_REVISION = "2026-12-r3";
 
 /** Token edges: not preceded or followed by a character that could continue the token. */
 const B = "(?<![A-Za-z0-9_-])";
@@ -43,6 +44,7 @@ export const OWN_RULES: readonly SecretRule[] = [
       /(?:ANTHROPIC|CLAUDE)_(?:API_)?KEY["']?\s{0,4}[:=]\s{0,4}["']?([A-Za-z0-9_-]{20,200})/gi,
     ],
     minEntropy: 3.5,
+    structure: anthropicShape,
   }),
   regexRule({
     id: "openai-api-key",
@@ -55,6 +57,7 @@ export const OWN_RULES: readonly SecretRule[] = [
     ],
     minEntropy: 3.5,
     accept: (v) => !v.startsWith("sk-ant-"),
+    structure: openaiShape,
   }),
   // Other "sk-" keys (DeepSeek, legacy OpenAI): a word edge, length and a mix of character classes,
   // so that "task-management-overview-framework" and "risk-2024-report" never match.
@@ -77,12 +80,14 @@ export const OWN_RULES: readonly SecretRule[] = [
       /(?<![A-Za-z0-9])(github_pat_[A-Za-z0-9_]{60,255})(?![A-Za-z0-9_])/g,
     ],
     minEntropy: 3,
+    structure: checksumUnlessWrong,
   }),
   regexRule({
     id: "aws-access-key-id",
     description: "AWS access key id",
     keywords: ["akia", "asia", "abia", "acca", "a3t"],
     patterns: [/(?<![A-Za-z0-9])((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])/g],
+    structure: "fixed",
     minEntropy: 2.5, // 16 characters of A-Z2-7 repeat often; a stand-in (AKIAXXXX...) is caught anyway
   }),
   regexRule({
@@ -99,6 +104,7 @@ export const OWN_RULES: readonly SecretRule[] = [
     description: "Slack bot, user, app or configuration token",
     keywords: ["xox", "xapp-"],
     patterns: [new RegExp(`${B}((?:xox[abposre]|xapp)-[0-9A-Za-z][A-Za-z0-9-]{14,250})${E}`, "g")],
+    structure: "fixed",
     minEntropy: 3,
     requireDigit: true,
   }),
@@ -107,6 +113,7 @@ export const OWN_RULES: readonly SecretRule[] = [
     description: "Slack incoming webhook URL",
     keywords: ["hooks.slack.com"],
     patterns: [/hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9+/_-]{30,120})/g],
+    structure: "fixed",
     minEntropy: 3,
   }),
   regexRule({
@@ -114,6 +121,7 @@ export const OWN_RULES: readonly SecretRule[] = [
     description: "Stripe secret or restricted key",
     keywords: ["k_live_", "k_test_", "k_prod_"],
     patterns: [/(?<![A-Za-z0-9_])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/g],
+    structure: "fixed",
     minEntropy: 3.5,
   }),
   regexRule({
@@ -121,6 +129,7 @@ export const OWN_RULES: readonly SecretRule[] = [
     description: "Google API key",
     keywords: ["aiza"],
     patterns: [new RegExp(`${B}(AIza[A-Za-z0-9_-]{35})${E}`, "g")],
+    structure: "fixed",
     minEntropy: 3.5,
   }),
   regexRule({
@@ -132,6 +141,8 @@ export const OWN_RULES: readonly SecretRule[] = [
       /_authToken\s{0,4}=\s{0,4}["']?([A-Za-z0-9._~+/=-]{10,300})(?=["'\s]|$)/gm,
     ],
     minEntropy: 3,
+    // npm_ tokens carry GitHub's CRC32 checksum; an .npmrc _authToken may be any registry's.
+    structure: npmShape,
   }),
   regexRule({
     id: "azure-storage-key",
@@ -154,6 +165,7 @@ export const OWN_RULES: readonly SecretRule[] = [
     patterns: [
       /(?:^|[\\'"\x60\s>=:(,)])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?=$|[\\'"\x60\s<),])/gm,
     ],
+    structure: "fixed",
     minEntropy: 3,
   }),
   regexRule({
@@ -199,16 +211,57 @@ export const OWN_RULES: readonly SecretRule[] = [
     minEntropy: 3,
     accept: isRealPassword,
   }),
+  // Two schemes, one id: each scheme's value has its own structure to check.
   regexRule({
     id: "authorization-header",
-    description: "A bearer or basic credential in an Authorization header",
-    keywords: ["bearer", "basic "],
-    patterns: [/\b(?:Bearer|Basic)\s{1,4}([A-Za-z0-9._~+/-]{20,2000}={0,2})/gi],
+    description: "A bearer credential in an Authorization header",
+    keywords: ["bearer"],
+    patterns: [/\bBearer\s{1,4}([A-Za-z0-9._~+/-]{20,2000}={0,2})/gi],
     minEntropy: 3.5,
     requireDigit: true,
+    // `eyJhbGciOi...` is a JWT cut short for a doc or a test, not one a server would accept.
+    accept: function isNotBrokenJwt(v) {
+      return jwtShape(v) !== "invalid";
+    },
+  }),
+  regexRule({
+    id: "authorization-header",
+    description: "A basic credential in an Authorization header",
+    keywords: ["basic "],
+    patterns: [/\bBasic\s{1,4}([A-Za-z0-9+/]{16,2000}={0,2})(?![A-Za-z0-9+/=])/gi],
+    minEntropy: 3.5,
+    requireDigit: true,
+    // A Basic credential is base64 of `user:password`: decode it and hold the password to the
+    // standard of a URL password, so `client123:secret123` in a test is not a finding.
+    accept: function isBasicCredential(v) {
+      const basic = decodeBasic(v);
+      return basic !== undefined && isRealPassword(basic.password);
+    },
   }),
   genericApiKeyRule,
 ];
+
+/** sk-ant- keys have Anthropic's marker; a value found only by its variable name has none. */
+function anthropicShape(value: string): Verdict {
+  return /^sk-ant-[a-z]{2,8}\d{2}-/.test(value) ? "valid" : "unknown";
+}
+
+/** OpenAI's project, service-account and admin prefixes, or the T3BlbkFJ marker of legacy keys. */
+function openaiShape(value: string): Verdict {
+  return /^sk-(?:proj|svcacct|admin)-|T3BlbkFJ/.test(value) ? "valid" : "unknown";
+}
+
+/**
+ * The prefix alone is strong evidence; only a checksum that is there and wrong says "not issued".
+ * (Without zlib.crc32, on Node < 20.15, the token counts as valid: fail closed.)
+ */
+function checksumUnlessWrong(value: string): Verdict {
+  return checksumToken(value) === "invalid" ? "invalid" : "valid";
+}
+
+function npmShape(value: string): Verdict {
+  return value.startsWith("npm_") ? checksumUnlessWrong(value) : "unknown";
+}
 
 export function ruleById(id: string): SecretRule | undefined {
   return OWN_RULES.find((r) => r.id === id);

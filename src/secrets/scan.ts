@@ -9,6 +9,7 @@
  */
 import { availableParallelism } from "node:os";
 import { RemoteError } from "../util/errors.js";
+import { staleEntries } from "./allowlist.js";
 import { looksBinary, printableRuns } from "./binary.js";
 import { openVerdictCache, type Verdict } from "./cache.js";
 import { CREDENTIAL_FILE_RULE, credentialFileKind } from "./credential-files.js";
@@ -192,11 +193,12 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
       if (raw.length > 0) located.push({ kind: "file", oid, path: file.path, raw });
     }
 
-    const findings = await toFindings(located, options, stats);
+    const used = new Set<string>();
+    const findings = await toFindings(located, options, stats, used);
     if (cache && (await cache.save())) await options.onCacheSaved?.();
     stats.durationMs = Math.round(performance.now() - started);
     say(`secret scan done: ${findings.length} finding(s) in ${stats.durationMs} ms`);
-    return { findings, stats };
+    return { findings, stats, staleAllowlist: staleEntries(options.allowlist ?? new Set(), used) };
   } finally {
     await pool.close();
   }
@@ -223,7 +225,16 @@ function collect(results: ItemResult[], stats: ScanStats): Map<string, RawFindin
 function pathFindings(path: string): RawFinding[] {
   const kind = credentialFileKind(path);
   if (!kind) return [];
-  return [{ rule: CREDENTIAL_FILE_RULE, line: 1, column: 1, masked: `(${kind} file)`, allowedInline: false }];
+  return [
+    {
+      rule: CREDENTIAL_FILE_RULE,
+      line: 1,
+      column: 1,
+      masked: `(${kind} file)`,
+      allowedInline: false,
+      severity: "block",
+    },
+  ];
 }
 
 function addHistory(located: Located[], blob: BlobMeta, cached: RawFinding[], options: ScanOptions): void {
@@ -232,7 +243,12 @@ function addHistory(located: Located[], blob: BlobMeta, cached: RawFinding[], op
   if (raw.length > 0) located.push({ kind: "history", oid: blob.oid, path: blob.path, raw });
 }
 
-async function toFindings(located: Located[], options: ScanOptions, stats: ScanStats): Promise<Finding[]> {
+async function toFindings(
+  located: Located[],
+  options: ScanOptions,
+  stats: ScanStats,
+  used: Set<string>,
+): Promise<Finding[]> {
   // The allowlist first: what it accepts is counted and never located.
   const shown: { item: Located; raw: RawFinding; fingerprint: string }[] = [];
   for (const item of located) {
@@ -242,6 +258,7 @@ async function toFindings(located: Located[], options: ScanOptions, stats: ScanS
         stats.allowlisted++;
         stats.allowlistedInline = (stats.allowlistedInline ?? 0) + 1;
       } else if (options.allowlist?.has(fingerprint)) {
+        used.add(fingerprint);
         stats.allowlisted++;
         stats.allowlistedByFile = (stats.allowlistedByFile ?? 0) + 1;
       } else shown.push({ item, raw, fingerprint });
@@ -265,6 +282,7 @@ async function toFindings(located: Located[], options: ScanOptions, stats: ScanS
       source: item.kind,
       ...(origin ? { commit: origin.commit, ...(origin.ref ? { ref: origin.ref } : {}) } : {}),
       fingerprint,
+      severity: raw.severity,
     };
   });
   return findings.sort((a, b) =>

@@ -12,6 +12,7 @@ import { lintSource } from "@secretlint/core";
 import { secretLintProfiler } from "@secretlint/profiler";
 import { creator as recommendedPreset } from "@secretlint/secretlint-rule-preset-recommend";
 import type { SecretLintCoreConfig } from "@secretlint/types";
+import { checksumToken, type Verdict } from "./provider-checks.js";
 
 // (Imported from the top-level node_modules, which is the copy @secretlint/core uses as long as npm does not
 // nest a second version under it; the engine test checks that no mark is recorded.)
@@ -99,4 +100,13 @@ export async function runSecretlint(text: string, path: string): Promise<Secretl
     options: { config, maskSecrets: true, noPhysicFilePath: true },
   });
   return result.messages.map((m) => ({ ruleId: m.ruleId, index: m.range[0], end: m.range[1] }));
+}
+
+/**
+ * The preset's rules are provider rules (fixed markers and lengths), except the two that match
+ * any URL with a password; a GitHub or npm token it finds is held to its checksum like ours.
+ */
+export function secretlintVerdict(ruleId: string, matched: string): Verdict {
+  if (ruleId.endsWith("-basicauth") || ruleId.endsWith("-database-connection-string")) return "unknown";
+  return checksumToken(matched) === "invalid" ? "invalid" : "valid";
 }

@@ -19,7 +19,14 @@ export type Finding = {
   ref?: string;
   /** Stable id for the allowlist file (.amplihack-remote-allow): rule + blob/file hash + line. */
   fingerprint: string;
+  /**
+   * "block" (the default when absent) stops a run; "warn" is reported and does not: a match in a
+   * test fixture or a doc that no provider's structure confirms (see severity.ts).
+   */
+  severity?: Severity;
 };
+
+export type Severity = "block" | "warn";
 
 export type ScanStats = {
   blobsScanned: number;
@@ -54,4 +61,6 @@ export type ScanStats = {
 export type ScanReport = {
   findings: Finding[];
   stats: ScanStats;
+  /** Entries of .amplihack-remote-allow that matched no finding in this scan (allowlist.ts). */
+  staleAllowlist?: string[];
 };

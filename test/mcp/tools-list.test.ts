@@ -94,7 +94,11 @@ describe("tools/list", () => {
     });
     expect(hints.remote_kill).toMatchObject({ destructiveHint: true, idempotentHint: true });
     expect(hints.cleanup_vms).toMatchObject({ destructiveHint: true });
-    expect(hints.scan_secrets).toMatchObject({ readOnlyHint: true, openWorldHint: false });
+    expect(hints.scan_secrets).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: false,
+      openWorldHint: false,
+    });
   });
 
   it("cleanup_vms is a dry run unless told otherwise", async () => {

@@ -19,7 +19,14 @@ describe("scanText", () => {
     const key = t.githubPat();
     const { findings } = await scanText(`first line\n  token: ${key}\n`, "a.yml");
     expect(findings).toEqual([
-      { rule: "github-token", line: 2, column: 10, masked: "ghp_****", allowedInline: false },
+      {
+        rule: "github-token",
+        line: 2,
+        column: 10,
+        masked: "ghp_****",
+        allowedInline: false,
+        severity: "block",
+      },
     ]);
   });
 

@@ -16,6 +16,9 @@ const t = new TokenFactory(7);
 const sha1 = createHash("sha1").update("x").digest("hex");
 const sha256 = createHash("sha256").update("x").digest("hex");
 const sri = `sha512-${createHash("sha512").update("x").digest("base64")}`;
+const hex = (n: number) => t.chars(n, "0123456789abcdef");
+const traceparent = `00-${hex(32)}-${hex(16)}-01`;
+const b64 = (s: string) => Buffer.from(s).toString("base64");
 const pngBase64 = Buffer.from(Array.from({ length: 1500 }, (_, i) => (i * 7919) % 256)).toString("base64");
 
 const NEGATIVES: Record<string, string> = {
@@ -75,6 +78,35 @@ const NEGATIVES: Record<string, string> = {
   "reverse dns id": 'export const RELATED_TASK_META_KEY = "io.modelcontextprotocol/related-task";',
   "sig word": "sig=abc",
   keyboard: `keyboard_layout = "${t.generic(24)}"`,
+  // The false-positive classes measured on real histories (issue 13, bench/precision.bench.ts).
+  "W3C traceparent under a computed key": `[TRACEPARENT_META_KEY]: '${traceparent}',`,
+  "W3C traceparent under a token name": `const trace_token = "${traceparent}";`,
+  "hex trace id": `trace_key: "${hex(32)}"`,
+  "computed key in brackets": "[CLIENT_CAPABILITIES_META_KEY]: ClientCapabilities2026Schema,",
+  "identifier assigned": "api_key = ApiKeyFromEnvironment2024",
+  "URL query example": "const endpoint = '/messages?key=value#section2';",
+  "URL query example, ampersand": "fetch(`/search?q=1&token=abc123#top`)",
+  "JWT cut short": "access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...',",
+  "JWT cut short in a header": "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIi",
+  "value cut short": `api_key = "${t.mixed(12)}..."`,
+  "Basic with a tutorial password": `expect(h).toBe('Basic ${b64("client123:secret123")}');`,
+  "Basic, RFC 7617 example": `"Proxy-Authorization: Basic ${b64("Aladdin:open sesame")}"`,
+  "Basic that is not user:password": `Basic ${t.mixed(24)}`,
+  "UUID inside a value": `session_token = "urn:uuid:${randomUUID()}"`,
+  "format placeholders in a URL": 'f"http://{ENCODED_USER}:{ENCODED_PASSWORD}@request.com/url.html"',
+  "percent-encoded tutorial password": 'Proxy::http("http://ldap%5Cgremlin:pass%3Bword@127.0.0.1:8080")',
+  "RFC 6749 example token": '"access_token":"2YotnFZFEjr1zCsicMWpAA",',
+  "URL grammar in a doc comment":
+    "/// postgresql://[user[:password]@][host][:port][/dbname][?param1=value1&...]",
+  "URL grammar with angle brackets": "/// mysql://<user>[:<password>]@<host>[:<port>]/<database>",
+  "tutorial password with digits and a symbol": "DATABASE_URL: mssql://sa:Password123!@localhost/sqlx",
+  "a short phrase around a tutorial word":
+    'url = httpx.URL("HTTPS://jo%40email.com:a%20secret@example.com:1234/")',
+  "leetspeak tutorial password": '"https://user%20name:p%40ssword@example.com",',
+  "weak password with symbols": 'assert str(new) == "https://tom%40example.org:abc123%40%20%25@example.org"',
+  "escape sequence after a tutorial word": '"input": "https://user:pass[\\u007F@foo/bar",',
+  "xkcd 936 password": "postgresql://user:correct%20horse%20battery%20staple@localhost",
+  "enum value named like a password": 'AuthPlugin::CachingSha2Password => "caching_sha2_password",',
 };
 
 describe("not secrets", () => {

@@ -3,6 +3,7 @@
  * with nothing provisioned and nothing uploaded.
  */
 import { z } from "zod";
+import { acceptFindings } from "../../core/accept-findings.js";
 import { runOptionsShape } from "../../core/options.js";
 import { scanWhatShips } from "../../core/scan-what-ships.js";
 import { formatFindings } from "../../package/secret-gate.js";
@@ -20,6 +21,7 @@ const findingSchema = z.looseObject({
   commit: z.string().optional(),
   ref: z.string().optional(),
   fingerprint: z.string().describe("Add to .amplihack-remote-allow to accept this finding after review"),
+  severity: z.enum(["block", "warn"]).optional().describe("warn: reported, does not block"),
 });
 
 export const scanSecrets = defineTool({
@@ -28,12 +30,18 @@ export const scanSecrets = defineTool({
   description:
     "Scans what a run would upload from the repository (every blob of every branch and tag and HEAD, the uncommitted work, " +
     ".claude/ minus excluded paths, a custom agent file) for secrets, history included. Provisions nothing, uploads nothing, " +
-    "changes nothing. blocked: true means remote_execute would refuse to upload; the text says what to do about each finding.",
+    "changes nothing (unless accept: true, which writes .amplihack-remote-allow). blocked: true means remote_execute would refuse to upload; the text says what to do about each finding.",
   input: {
     repoPath: repoPathInput,
     agentCommand: runOptionsShape.agentCommand.describe(
       "The custom agent a run would use, if any: a local file ships too",
     ),
+    accept: z
+      .boolean()
+      .optional()
+      .describe(
+        "Only after the user reviewed the findings: record every finding in .amplihack-remote-allow (path, rule, fingerprint) so only new ones block",
+      ),
   },
   output: {
     blocked: z.boolean(),
@@ -46,6 +54,8 @@ export const scanSecrets = defineTool({
         .describe("Files scanned as they are on disk: uncommitted work, .claude/, the agent"),
       agentFile: z.string().nullable(),
     }),
+    staleAllowlist: z.array(z.string()).describe("Allow-file entries that matched nothing in this scan"),
+    accepted: z.looseObject({ file: z.string(), added: z.number() }).optional(),
     stats: z.looseObject({
       blobsScanned: z.number(),
       blobsFromCache: z.number(),
@@ -56,7 +66,8 @@ export const scanSecrets = defineTool({
       durationMs: z.number(),
     }),
   },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  // Not read-only: accept: true writes the allow file (adding to it, never removing).
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
 
   async run(args, { context, signal, extra }) {
     const notifier = progressNotifier(extra, context.heartbeatMs);
@@ -71,14 +82,19 @@ export const scanSecrets = defineTool({
         onProgress: (message) => notifier.listener({ stage: "scan", step: 0, total: 1, message }),
       });
       const w = scan.whatShips;
-      const verdict = scan.blocked
-        ? `Blocked: ${scan.report.findings.length} possible secret(s) in what would ship from ${w.repo}; remote_execute would upload nothing.`
-        : `Nothing blocks an upload from ${w.repo}.`;
+      const accepted = args.accept ? await acceptFindings(w.repo, scan.report.findings) : undefined;
+      const verdict = accepted
+        ? `Accepted ${accepted.added} new finding(s) into ${accepted.file}; commit it. Only new findings block from now on.`
+        : scan.blocked
+          ? `Blocked: ${scan.report.findings.length} possible secret(s) in what would ship from ${w.repo}; remote_execute would upload nothing.`
+          : `Nothing blocks an upload from ${w.repo}.`;
       return {
         structured: {
-          blocked: scan.blocked,
+          blocked: scan.blocked && !accepted,
           findings: scan.report.findings,
           whatShips: w,
+          staleAllowlist: scan.report.staleAllowlist ?? [],
+          ...(accepted ? { accepted } : {}),
           stats: scan.report.stats,
         },
         text: [

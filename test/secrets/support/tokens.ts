@@ -4,6 +4,8 @@
  * and every run plants the same values, so a failure reproduces.
  */
 
+import { withChecksum } from "../../../src/secrets/provider-checks.js";
+
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
 const DIGITS = "0123456789";
@@ -46,16 +48,17 @@ export class TokenFactory {
 
   anthropic = () => `sk-ant-api03-${this.mixed(93, URLSAFE)}AA`;
   openai = () => `sk-proj-${this.mixed(74, URLSAFE)}T3BlbkFJ${this.mixed(74, URLSAFE)}`;
-  githubPat = () => `ghp_${this.mixed(36)}`;
-  githubOauth = () => `gho_${this.mixed(36)}`;
-  githubApp = () => `ghs_${this.mixed(36)}`;
+  // GitHub's and npm's formats end in a CRC32 of the 30 random characters: planted ones are valid.
+  githubPat = () => withChecksum("ghp_", this.mixed(30));
+  githubOauth = () => withChecksum("gho_", this.mixed(30));
+  githubApp = () => withChecksum("ghs_", this.mixed(30));
   githubFineGrained = () => `github_pat_${this.mixed(22)}_${this.mixed(59)}`;
   awsKeyId = () => `AKIA${this.chars(16, BASE32)}`;
   awsSecret = () => this.mixed(40, BASE64);
   slackBot = () => `xoxb-${this.chars(12, DIGITS)}-${this.chars(13, DIGITS)}-${this.mixed(24)}`;
   stripe = () => `sk_live_${this.mixed(24)}`;
   googleApiKey = () => `AIza${this.mixed(35, URLSAFE)}`;
-  npm = () => `npm_${this.mixed(36)}`;
+  npm = () => withChecksum("npm_", this.mixed(30));
   azureStorageKey = () => `${this.mixed(86, BASE64)}==`;
   /** An HMAC-SHA256 signature, base64 then URL-encoded, as in a SAS URL. */
   sasSignature = () => encodeURIComponent(`${this.mixed(43, BASE64)}=`);

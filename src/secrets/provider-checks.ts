@@ -1,0 +1,67 @@
+/**
+ * Offline checks of a token's own structure, so a token-shaped fixture can be told from one a
+ * provider issued. Each returns "valid" (the structure holds: treat as real), "invalid" (shaped
+ * like the provider's token but not one it could have issued) or "unknown" (nothing to check).
+ */
+import * as zlib from "node:zlib";
+
+export type Verdict = "valid" | "invalid" | "unknown";
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** zlib.crc32 exists from Node 20.15 / 22.2; older Nodes get "unknown" (and so a blocking finding). */
+const crc32 = (zlib as { crc32?: (data: string) => number }).crc32;
+
+function base62(n: number, width: number): string {
+  let out = "";
+  for (let v = n; v > 0; v = Math.floor(v / 62)) out = BASE62[v % 62] + out;
+  return out.padStart(width, "0");
+}
+
+/**
+ * GitHub's 2021 formats (ghp_, gho_, ghu_, ghs_, ghr_) and npm's (npm_) end in six base62
+ * characters holding the CRC32 of the 30 random characters before them: GitHub's own secret
+ * scanning uses it to discard look-alikes, and so do we. A wrong checksum means nobody issued it.
+ * Older 40-hex tokens and fine-grained github_pat_ tokens have no checksum we can check.
+ */
+export function checksumToken(token: string): Verdict {
+  const m = /^(?:gh[pousr]|npm)_([A-Za-z0-9]{30})([A-Za-z0-9]{6})$/.exec(token);
+  if (!m) return "unknown";
+  if (!crc32) return "unknown";
+  return base62(crc32(m[1]!), 6) === m[2] ? "valid" : "invalid";
+}
+
+/** Builds a token with a correct checksum (tests and docs of this module only need it). */
+export function withChecksum(prefix: string, random30: string): string {
+  if (!crc32) throw new Error("zlib.crc32 needs Node >= 20.15");
+  return `${prefix}${random30}${base62(crc32(random30), 6)}`;
+}
+
+/**
+ * A JSON Web Token: three base64url parts, the first a JSON header naming an algorithm. A value
+ * starting `eyJ` that fails this is a cut-short example (`eyJhbGciOi...`), not a credential.
+ */
+export function jwtShape(value: string): Verdict {
+  if (!value.startsWith("eyJ")) return "unknown";
+  const parts = value.split(".");
+  if (parts.length !== 3 || parts.some((p, i) => i < 2 && !/^[A-Za-z0-9_-]+$/.test(p))) return "invalid";
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8")) as unknown;
+    return header && typeof header === "object" && "alg" in header ? "valid" : "invalid";
+  } catch {
+    return "invalid";
+  }
+}
+
+/**
+ * An HTTP Basic credential is base64 of `user:password` in printable text. Anything else after
+ * `Basic ` (a word, random base64 of binary) is not a credential a server would accept.
+ */
+export function decodeBasic(value: string): { user: string; password: string } | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return undefined;
+  // RFC 7617 allows UTF-8 (имя:пароль); control characters or invalid UTF-8 mean it is not text.
+  const text = Buffer.from(value, "base64").toString("utf8");
+  const colon = text.indexOf(":");
+  if (colon <= 0 || /[\p{Cc}\uFFFD]/u.test(text)) return undefined;
+  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}

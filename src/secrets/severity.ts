@@ -1,0 +1,56 @@
+/**
+ * Which findings stop a run. A match "blocks" unless a check says it cannot be a live credential
+ * worth refusing an upload for; then it is "warn": reported, so a reviewer sees it, not blocking.
+ *
+ * - A provider token whose own structure fails (a GitHub token with a wrong CRC32): nobody issued
+ *   it, wherever it sits.
+ * - A match with no provider structure to check (the generic assignment rule, Authorization
+ *   headers, URL passwords) in a test fixture or a doc: such files are full of made-up credentials,
+ *   and a real one there still shows in the report.
+ * A provider token whose structure holds blocks everywhere, tests and docs included.
+ */
+import type { Verdict } from "./provider-checks.js";
+import type { Finding, Severity } from "./types.js";
+
+export function isBlocking(finding: Pick<Finding, "severity">): boolean {
+  return finding.severity !== "warn";
+}
+
+export function severityOf(verdict: Verdict, path: string): Severity {
+  if (verdict === "invalid") return "warn";
+  if (verdict === "unknown" && isTestOrDocPath(path)) return "warn";
+  return "block";
+}
+
+/** Folders that hold tests, fixtures, examples and docs, in the conventions of common ecosystems. */
+const TEST_OR_DOC_DIRS = new Set([
+  "test",
+  "tests",
+  "__tests__",
+  "spec",
+  "specs",
+  "testdata",
+  "testing",
+  "fixtures",
+  "__fixtures__",
+  "__mocks__",
+  "mocks",
+  "examples",
+  "example",
+  "docs",
+  "doc",
+]);
+/** File names: foo.test.ts, foo.spec.js, foo_test.go, test_foo.py, foo_test.py, conftest.py. */
+const TEST_FILE =
+  /(?:\.(?:test|spec)\.[A-Za-z0-9]+$|_test\.(?:go|py|rs|rb|exs?)$|^test_.*\.py$|^conftest\.py$)/;
+
+export function isTestOrDocPath(path: string): boolean {
+  const parts = path.split("/");
+  const file = parts[parts.length - 1] ?? "";
+  // A Markdown file is not a doc by its extension alone: notes/todo.md may hold a real password.
+  if (TEST_FILE.test(file)) return true;
+  return parts.slice(0, -1).some((d) => TEST_OR_DOC_DIRS.has(d.toLowerCase()));
+}
+
+/** What decides a severity, for the rule-set version (the scan cache keeps verdicts per version). */
+export const SEVERITY_SIGNATURE = JSON.stringify(["severity@2", [...TEST_OR_DOC_DIRS], TEST_FILE.source]);

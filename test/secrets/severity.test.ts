@@ -1,0 +1,103 @@
+/**
+ * Provider structure and severity: a token its provider could have issued blocks wherever it sits;
+ * one that fails its own checksum, or a match with no structure to check in a test or a doc, is
+ * reported and does not block.
+ */
+import { describe, expect, it } from "vitest";
+import { scanText } from "../../src/secrets/engine.js";
+import { checksumToken, decodeBasic, jwtShape, withChecksum } from "../../src/secrets/provider-checks.js";
+import { isTestOrDocPath } from "../../src/secrets/severity.js";
+import { TokenFactory } from "./support/tokens.js";
+
+const t = new TokenFactory(11);
+const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+
+/** The same token with its last checksum character changed: shaped right, issued by nobody. */
+function breakChecksum(token: string): string {
+  const last = token.at(-1)!;
+  return token.slice(0, -1) + (last === "A" ? "B" : "A");
+}
+
+async function severities(text: string, path: string) {
+  return (await scanText(`${text}\n`, path)).findings.map((f) => `${f.rule} ${f.severity}`);
+}
+
+describe("provider checks", () => {
+  it("checks the CRC32 GitHub and npm tokens carry in their last six characters", () => {
+    for (const prefix of ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_"]) {
+      const token = withChecksum(prefix, t.mixed(30));
+      expect(checksumToken(token)).toBe("valid");
+      expect(checksumToken(breakChecksum(token))).toBe("invalid");
+    }
+    expect(checksumToken(`github_pat_${t.mixed(22)}_${t.mixed(59)}`)).toBe("unknown");
+  });
+
+  it("tells a JWT from one cut short", () => {
+    const jwt = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url({ sub: "1" })}.${t.mixed(43)}`;
+    expect(jwtShape(jwt)).toBe("valid");
+    expect(jwtShape(`${jwt.slice(0, 30)}...`)).toBe("invalid");
+    expect(jwtShape(`${b64url({ typ: "JWT" })}.${b64url({})}.x`)).toBe("invalid");
+    expect(jwtShape(t.mixed(40))).toBe("unknown");
+  });
+
+  it("decodes a Basic credential to user and password, and nothing else", () => {
+    expect(decodeBasic(Buffer.from("имя:пароль").toString("base64"))).toEqual({
+      user: "имя",
+      password: "пароль",
+    });
+    expect(decodeBasic(Buffer.from("no colon here").toString("base64"))).toBeUndefined();
+    expect(decodeBasic(Buffer.from([0, 1, 2, 58, 200, 201]).toString("base64"))).toBeUndefined();
+  });
+});
+
+describe("severity", () => {
+  it("knows test, fixture and doc paths of common ecosystems", () => {
+    for (const p of [
+      "tests/test_requests.py",
+      "src/client/auth.test.ts",
+      "pkg/client_test.go",
+      "test_api.py",
+      "packages/x/__tests__/a.js",
+      "testdata/keys.json",
+      "docs/client.md",
+      "examples/guides/client.ts",
+    ])
+      expect(isTestOrDocPath(p), p).toBe(true);
+    for (const p of [
+      "src/config.ts",
+      ".env",
+      "deploy/settings.yaml",
+      "latest/contest.py",
+      "src/attestation.rs",
+      "notes/todo.md",
+      "README.md",
+    ])
+      expect(isTestOrDocPath(p), p).toBe(false);
+  });
+
+  it("blocks on a GitHub token with a valid checksum, in a test too", async () => {
+    const token = t.githubPat();
+    expect(await severities(`GH_TOKEN=${token}`, "src/config.env")).toEqual(["github-token block"]);
+    expect(await severities(`GH_TOKEN=${token}`, "test/fixtures/config.env")).toEqual(["github-token block"]);
+  });
+
+  it("reports a GitHub token with a wrong checksum without blocking, wherever it sits", async () => {
+    const token = breakChecksum(t.githubPat());
+    expect(await severities(`GH_TOKEN=${token}`, "src/config.env")).toEqual(["github-token warn"]);
+    expect(await severities(`GH_TOKEN=${token}`, "test/config.env")).toEqual(["github-token warn"]);
+  });
+
+  it("reports a match with no provider structure in a test or a doc without blocking, and blocks elsewhere", async () => {
+    const line = `api_secret = "${t.mixed(32)}"`;
+    expect(await severities(line, "src/settings.py")).toEqual(["generic-api-key block"]);
+    expect(await severities(line, "tests/test_settings.py")).toEqual(["generic-api-key warn"]);
+    expect(await severities(line, "docs/setup.md")).toEqual(["generic-api-key warn"]);
+  });
+
+  it("blocks on a Basic credential with a random password outside tests", async () => {
+    const basic = Buffer.from(`deploy:${t.mixed(20)}`).toString("base64");
+    expect(await severities(`Authorization: Basic ${basic}`, "scripts/deploy.sh")).toEqual([
+      "authorization-header block",
+    ]);
+  });
+});
