@@ -53695,7 +53695,32 @@ function remoteScriptsDir() {
   }
   throw new Error("amplihack-remote is installed without its remote scripts (src/remote/*.sh)");
 }
-var START_EXIT = { checksumMismatch: 20, runnerDidNotStart: 21 };
+var START_EXIT = { checksumMismatch: 20, runnerDidNotStart: 21, cannotDetach: 22 };
+function describeStartFailure(exitCode, stderr, howToReach) {
+  const said = stderr.trim();
+  switch (exitCode) {
+    case START_EXIT.checksumMismatch:
+      return {
+        why: "the uploaded archive's sha256 does not match what was sent",
+        remedy: "The upload was damaged in transit; run again (the archive is sent anew)."
+      };
+    case START_EXIT.runnerDidNotStart:
+      return {
+        why: said || "the runner did not start",
+        remedy: `Read runner.log in the run's directory on the machine (${howToReach}) for why the runner died.`
+      };
+    case START_EXIT.cannotDetach:
+      return {
+        why: said || "neither tmux nor setsid could detach the run",
+        remedy: "Install tmux or setsid (util-linux) on the machine."
+      };
+    default:
+      return {
+        why: said || `exit ${exitCode}`,
+        remedy: `The start script failed before the agent ran; the run's files are on the machine (${howToReach}).`
+      };
+  }
+}
 function startCommand(runId, sha256) {
   const dir = shellQuote(runDir(runId));
   return [
@@ -59348,12 +59373,8 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
       timeoutMs: 5 * 6e4
     });
     if (started.exitCode !== 0) {
-      const why = started.exitCode === START_EXIT.checksumMismatch ? "the uploaded archive's sha256 does not match what was sent" : started.stderr.trim() || `exit ${started.exitCode}`;
-      throw new RemoteError(
-        "remote-failed",
-        `Could not start the run on ${machine.name}: ${why}`,
-        "Retry; if it persists, inspect the machine (" + machine.howToReach + ")."
-      );
+      const { why, remedy } = describeStartFailure(started.exitCode, started.stderr, machine.howToReach);
+      throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, remedy);
     }
     const running = await deps.store.patchRun(runId, {
       status: "running",
