@@ -53321,10 +53321,21 @@ function forwardedNames(env, fromOptions = []) {
   return [.../* @__PURE__ */ new Set([...FORWARDED_CREDENTIALS, ...FORWARDED_SETTINGS, ...addedNames(env, fromOptions)])];
 }
 function forwardedValues(env, fromOptions = []) {
-  return forwardedNames(env, fromOptions).filter((name) => unforwardableReason(name) === null && env[name]).map((name) => ({ name, value: env[name] }));
+  for (const name of addedNames(env, fromOptions)) {
+    const why = unforwardableReason(name);
+    if (why) {
+      throw new RemoteError(
+        "usage",
+        `${name} (in --forward-env or $${FORWARD_ENV_VARIABLE}) ${why}.`,
+        `Remove ${name} from --forward-env / $${FORWARD_ENV_VARIABLE}.`
+      );
+    }
+  }
+  return forwardedNames(env, fromOptions).filter((name) => env[name]).map((name) => ({ name, value: env[name] }));
 }
 function credentialValues(env, fromOptions = []) {
-  const names = [...FORWARDED_CREDENTIALS, ...addedNames(env, fromOptions)];
+  const added = addedNames(env, fromOptions).filter((name) => unforwardableReason(name) === null);
+  const names = [...FORWARDED_CREDENTIALS, ...added];
   return [...new Set(names.map((name) => env[name]).filter((v2) => Boolean(v2)))];
 }
 var CLAUDE_SESSION_VARIABLES = /^(CLAUDECODE|CLAUDE_CODE_ENTRYPOINT|CLAUDE_CODE_SESSION_ID|CLAUDE_CODE_SSE_PORT|CLAUDE_CODE_MESSAGING_.*|CLAUDE_PLUGIN_.*|CLAUDE_PROJECT_DIR|CLAUDE_ENV_FILE|CLAUDE_CODE_EXECPATH)$/;

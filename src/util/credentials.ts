@@ -3,6 +3,7 @@
  * layer that spawns or logs (azlin, core, logs) must know which values to keep off command lines
  * and out of logs. Values travel only as NAME=VALUE lines on stdin and through the run's FIFO.
  */
+import { RemoteError } from "./errors.js";
 
 /** Credentials forwarded to the agent's environment (by name; values never leave through argv). */
 export const FORWARDED_CREDENTIALS = [
@@ -78,13 +79,26 @@ export function forwardedNames(env: NodeJS.ProcessEnv, fromOptions: readonly str
   return [...new Set([...FORWARDED_CREDENTIALS, ...FORWARDED_SETTINGS, ...addedNames(env, fromOptions)])];
 }
 
-/** The forwarded variables set in `env`, as name/value pairs (names the run sets are left out). */
+/**
+ * The forwarded variables set in `env`, as name/value pairs. A name the user added that cannot be
+ * forwarded (it is not a name, or the run sets it) is an error, not silently dropped.
+ */
 export function forwardedValues(
   env: NodeJS.ProcessEnv,
   fromOptions: readonly string[] = [],
 ): { name: string; value: string }[] {
+  for (const name of addedNames(env, fromOptions)) {
+    const why = unforwardableReason(name);
+    if (why) {
+      throw new RemoteError(
+        "usage",
+        `${name} (in --forward-env or $${FORWARD_ENV_VARIABLE}) ${why}.`,
+        `Remove ${name} from --forward-env / $${FORWARD_ENV_VARIABLE}.`,
+      );
+    }
+  }
   return forwardedNames(env, fromOptions)
-    .filter((name) => unforwardableReason(name) === null && env[name])
+    .filter((name) => env[name])
     .map((name) => ({ name, value: env[name] as string }));
 }
 
@@ -93,7 +107,8 @@ export function forwardedValues(
  * (we cannot know those are harmless). Settings such as a model name are not secrets.
  */
 export function credentialValues(env: NodeJS.ProcessEnv, fromOptions: readonly string[] = []): string[] {
-  const names = [...FORWARDED_CREDENTIALS, ...addedNames(env, fromOptions)];
+  const added = addedNames(env, fromOptions).filter((name) => unforwardableReason(name) === null);
+  const names = [...FORWARDED_CREDENTIALS, ...added];
   return [...new Set(names.map((name) => env[name]).filter((v): v is string => Boolean(v)))];
 }
 
