@@ -6,77 +6,37 @@
  * it, presents the result. Everything else is real: Claude Code, our MCP server from dist/, git,
  * tmux and the local target.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientBinary, copyTrackedFiles, run } from "../plugin/support.js";
-import { CLAUDE_BIN, cleanBaseEnv, offlineClaudeEnv, runClaude } from "../support/claude-session.js";
+import { clientBinary } from "../plugin/support.js";
+import { callToolSteps, installPlugin, longHome, pluginTool as TOOL } from "../support/claude-plugin.js";
+import { runClaude } from "../support/claude-session.js";
 import {
   type LoggedRequest,
-  lastMessageText,
-  lastToolResults,
   type MockAnthropic,
   requestText,
-  type Step,
   startMockAnthropic,
 } from "../support/mock-anthropic.js";
 import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
 
 const claude = clientBinary("claude", "the real-client scenarios need it");
-const TOOL = (name: string) => `mcp__plugin_amplihack_remote__${name}`;
 const AGENT = resolve("test/fixtures/agents/recording-agent.sh");
-
-/** Loads one deferred tool, calls it with `input`, then answers with `finalText(result)`. */
-function callToolSteps(trigger: (text: string) => boolean, tool: string, input: unknown): Step[] {
-  return [
-    {
-      name: "load the tool",
-      when: (r) => (r.tools ?? []).length > 0 && trigger(lastMessageText(r)),
-      reply: [
-        { type: "tool_use", name: "ToolSearch", input: { query: `select:${TOOL(tool)}`, max_results: 1 } },
-      ],
-    },
-    {
-      name: `call ${tool}`,
-      when: (r) =>
-        lastToolResults(r).some((t) => t.name === "ToolSearch") &&
-        (r.tools ?? []).some((t) => t.name === TOOL(tool)),
-      reply: [{ type: "tool_use", name: TOOL(tool), input }],
-    },
-    {
-      name: "present",
-      when: (r) => lastToolResults(r).some((t) => t.name === TOOL(tool)),
-      reply: (r) => [{ type: "text", text: `RESULT ${lastToolResults(r)[0].text}` }],
-    },
-  ];
-}
 
 const mainRequests = (mock: MockAnthropic): LoggedRequest[] => mock.requests.filter((r) => r.step !== null);
 
-describe.skipIf(!claude)("the installed plugin, driven by the real Claude Code", () => {
+// Whole Claude Code sessions and a run each: minutes on a busy machine, not a hang.
+describe.skipIf(!claude)("the installed plugin, driven by the real Claude Code", { timeout: 300_000 }, () => {
   const dirs: string[] = [];
   let home: string;
-  let plugin: string;
   let mock: MockAnthropic | undefined;
 
   beforeAll(async () => {
     const root = tempDir("ar-client-");
     dirs.push(root);
-    home = join(root, "home", "alexandra-longname"); // a 12+ character user name
-    mkdirSync(home, { recursive: true });
-    plugin = await copyTrackedFiles();
-    dirs.push(plugin);
-    const setupMock = await startMockAnthropic([]);
-    const env = { ...cleanBaseEnv(), ...offlineClaudeEnv(setupMock, home) };
-    const added = await run(CLAUDE_BIN, ["plugin", "marketplace", "add", plugin], { env, cwd: root });
-    expect(added.code, added.stdout + added.stderr).toBe(0);
-    const installed = await run(CLAUDE_BIN, ["plugin", "install", "amplihack@amplihack-remote"], {
-      env,
-      cwd: root,
-    });
-    expect(installed.code, installed.stdout + installed.stderr).toBe(0);
-    await setupMock.close();
-  });
+    home = longHome(root); // a 12+ character user name
+    dirs.push(await installPlugin(home, root));
+  }, 300_000); // two real Claude Code commands; the machine is shared
   afterAll(async () => {
     await mock?.close();
     cleanup(...dirs.splice(0));
