@@ -53736,9 +53736,78 @@ ${text}` : "."}`,
 }
 
 // src/util/credentials.ts
-var FORWARDED_CREDENTIALS = ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN"];
-function credentialValues(env) {
-  return FORWARDED_CREDENTIALS.map((name) => env[name]).filter((v2) => Boolean(v2));
+var FORWARDED_CREDENTIALS = [
+  "ANTHROPIC_API_KEY",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+  "ANTHROPIC_AUTH_TOKEN",
+  "AWS_BEARER_TOKEN_BEDROCK"
+];
+function hasClaudeAccess(env) {
+  const set2 = (name) => Boolean(env[name]);
+  return ["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_AUTH_TOKEN"].some(set2) || ["CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX"].some((n2) => env[n2] === "1" || env[n2] === "true");
+}
+var FORWARDED_SETTINGS = [
+  "ANTHROPIC_BASE_URL",
+  "ANTHROPIC_MODEL",
+  "ANTHROPIC_SMALL_FAST_MODEL",
+  "ANTHROPIC_DEFAULT_OPUS_MODEL",
+  "ANTHROPIC_DEFAULT_SONNET_MODEL",
+  "ANTHROPIC_DEFAULT_HAIKU_MODEL",
+  "CLAUDE_CODE_SUBAGENT_MODEL",
+  "CLAUDE_CODE_USE_BEDROCK",
+  "ANTHROPIC_BEDROCK_BASE_URL",
+  "CLAUDE_CODE_SKIP_BEDROCK_AUTH",
+  "AWS_REGION",
+  "CLAUDE_CODE_USE_VERTEX",
+  "ANTHROPIC_VERTEX_BASE_URL",
+  "ANTHROPIC_VERTEX_PROJECT_ID",
+  "CLOUD_ML_REGION",
+  "CLAUDE_CODE_SKIP_VERTEX_AUTH",
+  "AMPLIHACK_DEFAULT_MODEL"
+];
+var FORWARD_ENV_VARIABLE = "AMPLIHACK_REMOTE_FORWARD_ENV";
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+var NOT_FORWARDABLE = /^(PATH|HOME|USER|LOGNAME|SHELL|PWD|TMPDIR|LD_.*|AR_.*|AMPLIHACK_REMOTE_.*)$/;
+function unforwardableReason(name) {
+  if (!ENV_NAME.test(name))
+    return "is not a variable name (letters, digits and _, not starting with a digit)";
+  if (NOT_FORWARDABLE.test(name)) return "is set by the run on the machine and cannot be forwarded";
+  return null;
+}
+function addedNames(env, fromOptions = []) {
+  const fromEnv = (env[FORWARD_ENV_VARIABLE] ?? "").split(/[\s,]+/).filter(Boolean);
+  return [.../* @__PURE__ */ new Set([...fromOptions, ...fromEnv])];
+}
+function forwardedNames(env, fromOptions = []) {
+  return [.../* @__PURE__ */ new Set([...FORWARDED_CREDENTIALS, ...FORWARDED_SETTINGS, ...addedNames(env, fromOptions)])];
+}
+function forwardedValues(env, fromOptions = []) {
+  for (const name of addedNames(env, fromOptions)) {
+    const why = unforwardableReason(name);
+    if (why) {
+      throw new RemoteError(
+        "usage",
+        `${name} (in --forward-env or $${FORWARD_ENV_VARIABLE}) ${why}.`,
+        `Remove ${name} from --forward-env / $${FORWARD_ENV_VARIABLE}.`
+      );
+    }
+  }
+  return forwardedNames(env, fromOptions).filter((name) => env[name]).map((name) => ({ name, value: env[name] }));
+}
+function credentialValues(env, fromOptions = []) {
+  const added = addedNames(env, fromOptions).filter((name) => unforwardableReason(name) === null);
+  const names = [...FORWARDED_CREDENTIALS, ...added];
+  return [...new Set(names.map((name) => env[name]).filter((v2) => Boolean(v2)))];
+}
+var CLAUDE_SESSION_VARIABLES = /^(CLAUDECODE|CLAUDE_CODE_ENTRYPOINT|CLAUDE_CODE_SESSION_ID|CLAUDE_CODE_SSE_PORT|CLAUDE_CODE_MESSAGING_.*|CLAUDE_PLUGIN_.*|CLAUDE_PROJECT_DIR|CLAUDE_ENV_FILE|CLAUDE_CODE_EXECPATH)$/;
+function scrubbedAgentEnv(env, fromOptions = []) {
+  const out = {};
+  const forwarded = new Set(forwardedNames(env, fromOptions));
+  for (const [k2, v2] of Object.entries(env)) {
+    if (CLAUDE_SESSION_VARIABLES.test(k2) || forwarded.has(k2)) continue;
+    out[k2] = v2;
+  }
+  return out;
 }
 
 // src/azlin/config.ts
@@ -54156,7 +54225,32 @@ function remoteScriptsDir() {
   }
   throw new Error("amplihack-remote is installed without its remote scripts (src/remote/*.sh)");
 }
-var START_EXIT = { checksumMismatch: 20, runnerDidNotStart: 21 };
+var START_EXIT = { checksumMismatch: 20, runnerDidNotStart: 21, cannotDetach: 22 };
+function describeStartFailure(exitCode, stderr, howToReach) {
+  const said = stderr.trim();
+  switch (exitCode) {
+    case START_EXIT.checksumMismatch:
+      return {
+        why: "the uploaded archive's sha256 does not match what was sent",
+        remedy: "The upload was damaged in transit; run again (the archive is sent anew)."
+      };
+    case START_EXIT.runnerDidNotStart:
+      return {
+        why: said || "the runner did not start",
+        remedy: `Read runner.log in the run's directory on the machine (${howToReach}) for why the runner died.`
+      };
+    case START_EXIT.cannotDetach:
+      return {
+        why: said || "neither tmux nor setsid could detach the run",
+        remedy: "Install tmux or setsid (util-linux) on the machine."
+      };
+    default:
+      return {
+        why: said || `exit ${exitCode}`,
+        remedy: `The start script failed before the agent ran; the run's files are on the machine (${howToReach}).`
+      };
+  }
+}
 function startCommand(runId, sha256) {
   const dir = shellQuote(runDir(runId));
   return [
@@ -55157,6 +55251,10 @@ var LocalMachine = class {
     await mkdir4(this.home, { recursive: true });
     const r = await this.runner("bash", ["-c", script], {
       cwd: this.home,
+      // What the agent inherits here: none of a surrounding Claude Code session's variables (a
+      // nested Claude Code would join that session), and no credential (they come by the FIFO).
+      env: scrubbedAgentEnv(process.env),
+      extendEnv: false,
       input: options.input,
       timeoutMs: options.timeoutMs,
       signal: options.signal
@@ -59434,6 +59532,7 @@ var TARGETS = ["local", "azlin"];
 var MAX_PROMPT_BYTES = 120 * 1024;
 var SKU = /^[A-Za-z][A-Za-z0-9_]{1,63}$/;
 var VM_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/;
+var MODEL = /^[A-Za-z0-9][A-Za-z0-9._:/@[\]-]{0,199}$/;
 var REGION = /^[a-z][a-z0-9]{1,39}$/;
 var runOptionsShape = {
   command: external_exports.enum(COMMANDS, { error: `COMMAND must be one of: ${COMMANDS.join(", ")}` }),
@@ -59444,6 +59543,7 @@ var runOptionsShape = {
     (s3) => Buffer.byteLength(s3) <= MAX_PROMPT_BYTES,
     `PROMPT must be at most ${MAX_PROMPT_BYTES / 1024} KiB (one command-line argument on Linux holds 128 KiB); put long instructions in a file in the repository and point the prompt at it`
   ),
+  /** Turns of amplihack's auto mode (see agent-invocation.ts for what each COMMAND makes of it). */
   maxTurns: external_exports.number({ error: "--max-turns must be a whole number" }).int("--max-turns must be a whole number").min(1, "--max-turns must be between 1 and 50").max(50, "--max-turns must be between 1 and 50").default(10),
   vmSize: external_exports.string().regex(SKU, "--vm-size must be an Azure SKU such as Standard_D2s_v3 (letters, digits, underscores)").default("Standard_D2s_v3"),
   vmName: external_exports.string().regex(
@@ -59460,6 +59560,18 @@ var runOptionsShape = {
    * for an executable with arguments, e.g. '["node","agent.mjs","--fast"]'.
    */
   agentCommand: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+  /** The Claude model the default agent uses; unset, amplihack's own default (opus[1m]). */
+  model: external_exports.string().regex(MODEL, "--model must be a Claude model name or alias such as sonnet, opus or claude-sonnet-4-5").optional(),
+  /**
+   * More variables of this environment to hand to the agent, by name (values travel with the
+   * credentials, never on a command line); added to the documented provider settings.
+   */
+  forwardEnv: external_exports.array(
+    external_exports.string().superRefine((name, ctx) => {
+      const why = unforwardableReason(name);
+      if (why) ctx.addIssue({ code: "custom", message: `--forward-env ${name} ${why}` });
+    })
+  ).optional(),
   /** Maximum size of what ships, in megabytes. */
   maxSizeMb: external_exports.number().positive("--max-size must be a positive number of MB").default(500)
 };
@@ -59806,17 +59918,27 @@ async function readRepoFacts(path7, runner) {
 
 // src/core/agent-invocation.ts
 function agentInvocation(input2) {
-  const { command, prompt, maxTurns, agentCommand } = input2;
+  const { command, prompt, maxTurns, model, agentCommand } = input2;
   if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
-  const turns = String(maxTurns);
+  const claudeArgs = model ? ["--model", model] : [];
   if (command === "auto") {
     return {
-      argv: ["amplihack", "claude", "--auto", "--max-turns", turns, "--", "-p", prompt],
+      argv: [
+        "amplihack",
+        "claude",
+        "--auto",
+        "--max-turns",
+        String(maxTurns),
+        "--",
+        ...claudeArgs,
+        "-p",
+        prompt
+      ],
       isDefaultAgent: true
     };
   }
   return {
-    argv: ["amplihack", "claude", "--", "--max-turns", turns, "-p", `/amplihack:${command} ${prompt}`],
+    argv: ["amplihack", "claude", "--", ...claudeArgs, "-p", `/amplihack:${command} ${prompt}`],
     isDefaultAgent: true
   };
 }
@@ -59835,10 +59957,7 @@ async function validateRun(deps, options, signal) {
     );
   }
   const invocation = agentInvocation(options);
-  const credentials = FORWARDED_CREDENTIALS.filter((name) => deps.env[name]).map((name) => ({
-    name,
-    value: deps.env[name]
-  }));
+  const credentials = forwardedValues(deps.env, options.forwardEnv);
   for (const c3 of credentials) {
     if (/[\r\n\0]/.test(c3.value)) {
       throw new RemoteError(
@@ -59848,11 +59967,11 @@ async function validateRun(deps, options, signal) {
       );
     }
   }
-  if (invocation.isDefaultAgent && !deps.env.ANTHROPIC_API_KEY) {
+  if (invocation.isDefaultAgent && !hasClaudeAccess(deps.env)) {
     throw new RemoteError(
       "no-credential",
-      "ANTHROPIC_API_KEY is not set; the amplihack agent needs it on the VM.",
-      "export ANTHROPIC_API_KEY=... (it reaches the agent through its environment only), or use --agent-command for another agent."
+      "No Claude credential is set (ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN); the amplihack agent needs one on the VM.",
+      "export ANTHROPIC_API_KEY=... or, with a Claude subscription, CLAUDE_CODE_OAUTH_TOKEN=... from `claude setup-token` (it reaches the agent through its environment only); or use --agent-command for another agent."
     );
   }
   const target = deps.target(options.target);
@@ -59950,12 +60069,8 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
       timeoutMs: 5 * 6e4
     });
     if (started.exitCode !== 0) {
-      const why = started.exitCode === START_EXIT.checksumMismatch ? "the uploaded archive's sha256 does not match what was sent" : started.stderr.trim() || `exit ${started.exitCode}`;
-      throw new RemoteError(
-        "remote-failed",
-        `Could not start the run on ${machine.name}: ${why}`,
-        "Retry; if it persists, inspect the machine (" + machine.howToReach + ")."
-      );
+      const { why, remedy } = describeStartFailure(started.exitCode, started.stderr, machine.howToReach);
+      throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, remedy);
     }
     const running = await deps.store.patchRun(runId, {
       status: "running",
@@ -60325,7 +60440,9 @@ var runOptionsInput = {
     "What the agent does: auto (autonomous), ultrathink (deep multi-step work), analyze (read and report), fix (fix a bug or failing check)"
   ),
   prompt: runOptionsShape.prompt.describe("The task for the agent, verbatim"),
-  maxTurns: runOptionsShape.maxTurns.describe("Agent turns, 1-50 (--max-turns)"),
+  maxTurns: runOptionsShape.maxTurns.describe(
+    "Turns of amplihack's auto mode, 1-50 (--max-turns); used by auto only: the other commands run one session to its end"
+  ),
   vmSize: runOptionsShape.vmSize.describe(
     "Azure VM size (SKU) to provision, e.g. Standard_D4s_v3 (--vm-size)"
   ),
@@ -60345,6 +60462,12 @@ var runOptionsInput = {
   ),
   agentCommand: runOptionsShape.agentCommand.describe(
     'Run this agent instead of amplihack: its argv, e.g. ["./my-agent.sh"] or ["node","agent.mjs"]; the prompt is appended as the last argument (--agent-command)'
+  ),
+  model: runOptionsShape.model.describe(
+    "Claude model for the default agent, e.g. sonnet or claude-sonnet-4-5; default: amplihack's (opus[1m]) (--model)"
+  ),
+  forwardEnv: runOptionsShape.forwardEnv.describe(
+    'Names of more environment variables to hand to the agent, e.g. ["AWS_ACCESS_KEY_ID"]; values are never sent in arguments (--forward-env)'
   ),
   maxSizeMb: runOptionsShape.maxSizeMb.describe("Refuse to upload more than this many MB (--max-size)")
 };

@@ -221,6 +221,15 @@ function addRunOptions(command: Command): Command {
       "run this agent instead of amplihack: an executable, or a JSON array of argv",
       agentArg,
     )
+    .option(
+      "--model <model>",
+      "Claude model for the default agent, e.g. sonnet (default: amplihack's, opus[1m])",
+    )
+    .option(
+      "--forward-env <name>",
+      "also hand this variable of your environment to the agent (repeatable; by name, never a value)",
+      (name: string, names: string[] = []) => [...names, name],
+    )
     .option("--max-size <mb>", "refuse to upload more than this many MB", numberArg("--max-size"), 500)
     .option("--json", "print the result as JSON on stdout and no progress", false);
 }
@@ -237,6 +246,8 @@ function runOptionsFrom(o: any) {
     region: o.region,
     target: o.target,
     agentCommand: o.agentCommand,
+    model: o.model,
+    forwardEnv: o.forwardEnv,
     maxSizeMb: o.maxSize,
   };
 }

@@ -1,14 +1,29 @@
 /**
- * What runs on the machine for each COMMAND. The default agent is amplihack; `auto` uses its
- * autonomous mode, the other three go through amplihack's slash commands (amplihack's CLI has no
- * --ultrathink/--analyze/--fix flags: the predecessor's use of them never worked).
+ * What runs on the machine for each COMMAND. The default agent is amplihack-rs's launcher,
+ * `amplihack claude`, as azlin's cloud-init installs it (rysweet/amplihack-rs@fdd7ba96):
+ *
+ * - `auto` is amplihack's auto mode: `amplihack claude --auto --max-turns N -- [--model M] -p P`.
+ *   --max-turns is amplihack's own (cli_commands.rs:101-103): the turns of the auto loop (turn 1
+ *   clarifies, turn 2 plans, turns 3..N execute and evaluate: auto_mode/channel.rs:6-11,307-316).
+ *   Each turn runs `amplihack claude --no-reflection --subprocess-safe -- [--model M]
+ *   --dangerously-skip-permissions --verbose -p <turn prompt>` (auto_mode/helpers.rs:119-127,
+ *   315-340): everything after our `--` reaches every turn's Claude Code.
+ * - `ultrathink`, `analyze`, `fix` are amplihack's slash commands, run as one Claude Code session:
+ *   `amplihack claude -- [--model M] -p "/amplihack:<COMMAND> P"`. amplihack has no
+ *   --ultrathink/--analyze/--fix flags; its plain launch injects --dangerously-skip-permissions
+ *   (commands/mod.rs:118-130) and --model opus[1m] unless one is given (launch/command.rs:55-63).
+ *   Not auto mode, because auto mode wraps the prompt in its phase prompts, so the slash command
+ *   would no longer lead the prompt Claude Code reads (channel.rs:319-325). --max-turns does not
+ *   apply: the session ends when the workflow does, bounded by --timeout. It is never handed to
+ *   Claude Code as its own --max-turns, which caps model calls and stops the agent mid-task.
+ *
  * A custom agent (--agent-command) gets PROMPT as its last argument, byte for byte.
  */
 import type { AgentCommandName } from "./options.js";
 
 export interface AgentInvocation {
   argv: string[];
-  /** True when the default agent is used (it needs ANTHROPIC_API_KEY and the amplihack tooling). */
+  /** True when the default agent is used (it needs a Claude credential and the amplihack tooling). */
   isDefaultAgent: boolean;
 }
 
@@ -16,19 +31,31 @@ export function agentInvocation(input: {
   command: AgentCommandName;
   prompt: string;
   maxTurns: number;
+  model?: string;
   agentCommand?: string[];
 }): AgentInvocation {
-  const { command, prompt, maxTurns, agentCommand } = input;
+  const { command, prompt, maxTurns, model, agentCommand } = input;
   if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
-  const turns = String(maxTurns);
+  // Claude Code's own arguments, after amplihack's `--`: amplihack keeps a --model it is given.
+  const claudeArgs = model ? ["--model", model] : [];
   if (command === "auto") {
     return {
-      argv: ["amplihack", "claude", "--auto", "--max-turns", turns, "--", "-p", prompt],
+      argv: [
+        "amplihack",
+        "claude",
+        "--auto",
+        "--max-turns",
+        String(maxTurns),
+        "--",
+        ...claudeArgs,
+        "-p",
+        prompt,
+      ],
       isDefaultAgent: true,
     };
   }
   return {
-    argv: ["amplihack", "claude", "--", "--max-turns", turns, "-p", `/amplihack:${command} ${prompt}`],
+    argv: ["amplihack", "claude", "--", ...claudeArgs, "-p", `/amplihack:${command} ${prompt}`],
     isDefaultAgent: true,
   };
 }

@@ -3,6 +3,7 @@
  * Ranges and defaults are those of the original spec; every message names the rule it enforces.
  */
 import { z } from "zod";
+import { unforwardableReason } from "../util/credentials.js";
 
 export const COMMANDS = ["auto", "ultrathink", "analyze", "fix"] as const;
 export type AgentCommandName = (typeof COMMANDS)[number];
@@ -17,6 +18,11 @@ export type TargetName = (typeof TARGETS)[number];
 const SKU = /^[A-Za-z][A-Za-z0-9_]{1,63}$/;
 /** azlin's VM name rule (models.rs::validate_vm_name). */
 const VM_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/;
+/**
+ * Claude model names and aliases as Claude Code's --model takes them: `sonnet`, `opus[1m]`,
+ * `claude-sonnet-4-5`, Bedrock ids such as `us.anthropic.claude-sonnet-4-5-v1:0` and ARNs.
+ */
+const MODEL = /^[A-Za-z0-9][A-Za-z0-9._:/@[\]-]{0,199}$/;
 /** Azure region names: lowercase letters and digits. */
 const REGION = /^[a-z][a-z0-9]{1,39}$/;
 
@@ -34,6 +40,7 @@ export const runOptionsShape = {
       (s) => Buffer.byteLength(s) <= MAX_PROMPT_BYTES,
       `PROMPT must be at most ${MAX_PROMPT_BYTES / 1024} KiB (one command-line argument on Linux holds 128 KiB); put long instructions in a file in the repository and point the prompt at it`,
     ),
+  /** Turns of amplihack's auto mode (see agent-invocation.ts for what each COMMAND makes of it). */
   maxTurns: z
     .number({ error: "--max-turns must be a whole number" })
     .int("--max-turns must be a whole number")
@@ -69,6 +76,23 @@ export const runOptionsShape = {
    * for an executable with arguments, e.g. '["node","agent.mjs","--fast"]'.
    */
   agentCommand: z.array(z.string().min(1)).min(1).optional(),
+  /** The Claude model the default agent uses; unset, amplihack's own default (opus[1m]). */
+  model: z
+    .string()
+    .regex(MODEL, "--model must be a Claude model name or alias such as sonnet, opus or claude-sonnet-4-5")
+    .optional(),
+  /**
+   * More variables of this environment to hand to the agent, by name (values travel with the
+   * credentials, never on a command line); added to the documented provider settings.
+   */
+  forwardEnv: z
+    .array(
+      z.string().superRefine((name, ctx) => {
+        const why = unforwardableReason(name);
+        if (why) ctx.addIssue({ code: "custom", message: `--forward-env ${name} ${why}` });
+      }),
+    )
+    .optional(),
   /** Maximum size of what ships, in megabytes. */
   maxSizeMb: z.number().positive("--max-size must be a positive number of MB").default(500),
 };

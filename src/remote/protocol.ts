@@ -25,7 +25,38 @@ export function remoteScriptsDir(): string {
 }
 
 /** Exit codes of the start command that mean something specific. */
-export const START_EXIT = { checksumMismatch: 20, runnerDidNotStart: 21 } as const;
+export const START_EXIT = { checksumMismatch: 20, runnerDidNotStart: 21, cannotDetach: 22 } as const;
+
+/** What a failed start command means and what to do about it, by its exit code. */
+export function describeStartFailure(
+  exitCode: number,
+  stderr: string,
+  howToReach: string,
+): { why: string; remedy: string } {
+  const said = stderr.trim();
+  switch (exitCode) {
+    case START_EXIT.checksumMismatch:
+      return {
+        why: "the uploaded archive's sha256 does not match what was sent",
+        remedy: "The upload was damaged in transit; run again (the archive is sent anew).",
+      };
+    case START_EXIT.runnerDidNotStart:
+      return {
+        why: said || "the runner did not start",
+        remedy: `Read runner.log in the run's directory on the machine (${howToReach}) for why the runner died.`,
+      };
+    case START_EXIT.cannotDetach:
+      return {
+        why: said || "neither tmux nor setsid could detach the run",
+        remedy: "Install tmux or setsid (util-linux) on the machine.",
+      };
+    default:
+      return {
+        why: said || `exit ${exitCode}`,
+        remedy: `The start script failed before the agent ran; the run's files are on the machine (${howToReach}).`,
+      };
+  }
+}
 
 /**
  * Verifies the uploaded archive against the sha256 we computed, then extracts and launches.

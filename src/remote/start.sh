@@ -12,24 +12,70 @@ tar -xzf context.tar.gz --no-same-owner --no-same-permissions
 # shellcheck source=/dev/null
 . ./params.sh
 
+note() { printf '%s start: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >> runner.log; }
+
+# A Unix socket path holds at most 107 bytes on Linux (103 on macOS), and the area can live deep
+# (an installed plugin's data directory under a long HOME): the tmux socket goes to a short
+# directory of this user's own instead, named after the area so areas never share a server.
+# Prints the socket path, or nothing (and a note why) when no safe short directory exists.
+tmux_socket() {
+  local uid dir
+  uid=$(id -u)
+  if [ -n "${XDG_RUNTIME_DIR:-}" ] && [ -d "$XDG_RUNTIME_DIR" ] && [ -O "$XDG_RUNTIME_DIR" ]; then
+    dir="$XDG_RUNTIME_DIR/amplihack-remote"
+  else
+    dir="${TMUX_TMPDIR:-/tmp}/amplihack-remote-$uid" # tmux's own convention for its sockets
+  fi
+  mkdir -m 700 -p "$dir" 2>/dev/null || true
+  # Someone else's directory (or a link planted in /tmp) must not hold our server's socket.
+  if [ -L "$dir" ] || [ ! -d "$dir" ] || [ ! -O "$dir" ]; then
+    note "not using tmux: $dir is not a directory owned by uid $uid"
+    return 0
+  fi
+  chmod 700 "$dir"
+  local key
+  key=$(printf '%s' "$area_dir" | sha256sum | cut -c1-12)
+  local socket="$dir/$key.sock"
+  if [ "${#socket}" -gt 100 ]; then
+    note "not using tmux: the socket path $socket is longer than a Unix socket allows"
+    return 0
+  fi
+  printf '%s\n' "$socket"
+}
+
 rm -f secrets.fifo
 mkfifo -m 600 secrets.fifo
 runner_cmd="exec bash $(printf %q "$run_dir/remote/runner.sh") $(printf %q "$run_dir")"
 
+holder=""
 if command -v tmux >/dev/null 2>&1; then
-  # The agent is the session's command (not typed into a shell), so the session ends with it.
-  # -e PATH: a tmux server started by an earlier run would otherwise hand this run its old PATH.
-  tmux -S "$area_dir/tmux.sock" new-session -d -s "$AR_SESSION" -x 220 -y 50 -e "PATH=$PATH" "$runner_cmd"
-  echo "tmux" > holder
-else
-  setsid bash -c "$runner_cmd" </dev/null >/dev/null 2>&1 &
-  echo "setsid" > holder
+  socket=$(tmux_socket)
+  if [ -n "$socket" ]; then
+    # The agent is the session's command (not typed into a shell), so the session ends with it.
+    # -e PATH: a tmux server started by an earlier run would otherwise hand this run its old PATH.
+    if err=$(tmux -S "$socket" new-session -d -s "$AR_SESSION" -x 220 -y 50 -e "PATH=$PATH" "$runner_cmd" 2>&1); then
+      holder=tmux
+      printf '%s\n' "$socket" > tmux_socket
+    else
+      note "tmux failed (${err:-no message}); starting under setsid instead"
+    fi
+  fi
 fi
+if [ -z "$holder" ]; then
+  if ! command -v setsid >/dev/null 2>&1; then
+    rm -f secrets.fifo
+    echo "amplihack-remote: cannot detach the run: tmux did not start it and setsid is missing (see $run_dir/runner.log)" >&2
+    exit 22
+  fi
+  setsid bash -c "$runner_cmd" </dev/null >/dev/null 2>&1 &
+  holder=setsid
+fi
+echo "$holder" > holder
 
 # Blocks until the runner opens the FIFO; bounded so a runner that died at birth is reported.
 if ! timeout 60 cat > secrets.fifo; then
   rm -f secrets.fifo
-  echo "amplihack-remote: the runner did not start (no reader on the credentials FIFO within 60 s)" >&2
+  echo "amplihack-remote: the runner did not start (no reader on the credentials FIFO within 60 s; see $run_dir/runner.log)" >&2
   exit 21
 fi
 echo "started $AR_RUN_ID"

@@ -149,6 +149,21 @@ describe("new", () => {
     });
     expect(existsSync(fake.vmHome("agent-vm-1"))).toBe(true);
   });
+  it("leaves the provisioning ledger, and a degraded VM (2.7.3's broken Claude Code step) still exits 0", async () => {
+    await fake.run(["new", "--name", "healthy", "--no-auto-connect"]);
+    const ledger = (name: string, file: string) =>
+      readFileSync(join(fake.vmHome(name), "..", "var", "lib", "azlin", file), "utf8");
+    expect(ledger("healthy", "provisioning-status")).toBe("ok\n");
+    fake.setFaults("new:degraded");
+    const r = await fake.run(["new", "--name", "degraded", "--no-auto-connect"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(
+      "WARNING: cloud-init finished, but provisioning is degraded.\nfailed section: setup-claude-code\n",
+    );
+    expect(ledger("degraded", "provisioning-status")).toBe("degraded\n");
+    expect(ledger("degraded", "provisioning.tsv")).toMatch(/^setup-claude-code\tfailed\t/m);
+    expect(existsSync(join(fake.vmHome("degraded"), ".local", "bin", "claude"))).toBe(false);
+  });
   it("--size maps tiers to SKUs", async () => {
     await fake.run(["new", "--name", "t1", "--size", "S", "--no-auto-connect"]);
     expect(fake.vm("t1")?.vm_size).toBe("Standard_D4s_v5");

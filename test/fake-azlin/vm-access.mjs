@@ -5,6 +5,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join } from "node:path";
+import { recordsDir } from "./cloud-init.mjs";
 import { sleepSync, updateState, vmHome, vmRoot } from "./state.mjs";
 
 /** ssh mode is on when the test gave us a port and a client key. */
@@ -42,10 +43,19 @@ function userExists(user) {
   return spawnSync("getent", ["passwd", user], { stdio: "ignore" }).status === 0;
 }
 
-/** The VM's PATH: the test's extra directories (fake agents), then the usual system ones. */
+/**
+ * The VM's PATH as a non-interactive `azlin connect -- CMD` sees it: the test's extra directories
+ * (standing for /usr/local/bin, where cloud-init links amplihack), then the system ones. Never
+ * ~/.local/bin, where Claude Code is: Ubuntu's .bashrc returns early and .profile is not read.
+ */
 export function vmPath(env) {
   const extra = env.AZLIN_FAKE_VM_PATH ? `${env.AZLIN_FAKE_VM_PATH}:` : "";
   return `${extra}/usr/local/bin:/usr/bin:/bin`;
+}
+
+/** The variables a fake VM's commands start with (over ssh, through ~/.ssh/environment). */
+function vmEnvironment(env, paths, name) {
+  return { PATH: vmPath(env), AZLIN_RECORDS_DIR: recordsDir(paths, name) };
 }
 
 /**
@@ -72,11 +82,14 @@ export function ensureVmUser(env, paths, vm) {
     if (attempt > 50) throw new Error(`fake azlin: useradd ${user} failed: ${r.stderr}`);
     sleepSync(100 + Math.floor(Math.random() * 200));
   }
-  if (env.AZLIN_FAKE_VM_PATH) {
-    // sshd reads ~/.ssh/environment when PermitUserEnvironment allows PATH (test/support/sshd.ts).
-    mkdirSync(join(home, ".ssh"), { recursive: true });
-    writeFileSync(join(home, ".ssh", "environment"), `PATH=${vmPath(env)}\n`);
-  }
+  // sshd reads ~/.ssh/environment for the names PermitUserEnvironment allows (test/support/sshd.ts).
+  mkdirSync(join(home, ".ssh"), { recursive: true });
+  writeFileSync(
+    join(home, ".ssh", "environment"),
+    Object.entries(vmEnvironment(env, paths, vm.name))
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(""),
+  );
   execFileSync("chown", ["-R", `${user}:`, home]);
   updateState(env, (state) => {
     if (state.vms[vm.name]) state.vms[vm.name].ssh_user = user;
@@ -124,7 +137,7 @@ export function runOnVm(env, paths, vm, words) {
     USER: vm.admin_username,
     LOGNAME: vm.admin_username,
     SHELL: "/bin/bash",
-    PATH: vmPath(env),
+    ...vmEnvironment(env, paths, vm.name),
     LANG: "C.UTF-8",
   };
   const child = spawn("bash", ["-c", words.join(" ")], { cwd: home, env: vmEnv, stdio: "inherit" });

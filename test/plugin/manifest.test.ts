@@ -130,6 +130,8 @@ describe("/amplihack:remote", () => {
       "--region": "region",
       "--target": "target",
       "--agent-command": "agentCommand",
+      "--model": "model",
+      "--forward-env": "forwardEnv",
       "--max-size": "maxSizeMb",
     };
     const execute = TOOLS.find((t) => t.name === "remote_execute")!;
@@ -137,7 +139,12 @@ describe("/amplihack:remote", () => {
       expect(body, flag).toMatch(new RegExp(`^\\| \`${flag}[^\\n]*?\` \\| \`${arg}:`, "m"));
       expect(Object.keys(execute.input), arg).toContain(arg);
     }
-    for (const command of ["auto", "ultrathink", "analyze", "fix"]) expect(body).toContain(`\`${command}\``);
+    for (const command of ["auto", "analyze", "fix"]) expect(body).toContain(`\`${command}\``);
+  });
+
+  it("never says the extended-thinking keyword, which would switch it on for every request", () => {
+    // The fourth COMMAND is named through the tool's schema instead (test/realclient proves it).
+    expect(`${JSON.stringify(data)}\n${body}`).not.toMatch(/ultrathink/i);
   });
 
   it("tells Claude how to follow a detached run to its end and what to show", () => {

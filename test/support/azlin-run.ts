@@ -10,7 +10,7 @@ import { StateStore } from "../../src/state/store.js";
 import { AzlinTarget } from "../../src/targets/azlin/target.js";
 import { createTarget } from "../../src/targets/registry.js";
 import { recordingRunner } from "../../src/util/run.js";
-import { createFakeAzlin, type FakeAzlin } from "./fake-azlin.js";
+import { createFakeAzlin, type FakeAzlin, type FakeAzlinOptions } from "./fake-azlin.js";
 import { cleanup, makeRepo, tempDir } from "./repo.js";
 import type { SshServer } from "./sshd.js";
 
@@ -34,8 +34,8 @@ export function useAzlinRuns(
   });
   const test = mode.skip ? it.skip : it;
 
-  async function setup(env: NodeJS.ProcessEnv = {}) {
-    const fake = await createFakeAzlin({ ssh: mode.ssh });
+  async function setup(env: NodeJS.ProcessEnv = {}, fakeOptions: Omit<FakeAzlinOptions, "ssh"> = {}) {
+    const fake = await createFakeAzlin({ ...fakeOptions, ssh: mode.ssh });
     fakes.push(fake);
     const repo = makeRepo();
     const state = tempDir("ar-state-");

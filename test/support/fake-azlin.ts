@@ -78,8 +78,10 @@ export interface FakeAzlinOptions {
   resourceGroup?: string | null;
   ssh?: SshServer | null;
   faults?: string;
-  /** Directories put first on the fake VMs' PATH (fake agents). */
+  /** Directories put first on the fake VMs' PATH (fake agents; stands for /usr/local/bin). */
   vmPath?: string[];
+  /** The Claude Code binary the fake cloud-init links into each new VM's ~/.local/bin. */
+  claude?: string;
   extraConfig?: string;
 }
 
@@ -106,6 +108,7 @@ export async function createFakeAzlin(options: FakeAzlinOptions = {}): Promise<F
   };
   if (options.faults) env.AZLIN_FAKE_FAIL = options.faults;
   if (options.vmPath?.length) env.AZLIN_FAKE_VM_PATH = options.vmPath.join(":");
+  if (options.claude) env.AZLIN_FAKE_CLAUDE = options.claude;
   if (options.ssh) {
     env.AZLIN_FAKE_SSH_PORT = String(options.ssh.port);
     env.AZLIN_FAKE_SSH_KEY = options.ssh.clientKeyPath;

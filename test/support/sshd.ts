@@ -127,7 +127,7 @@ export async function startSshd(): Promise<SshServer> {
         "Subsystem=sftp internal-sftp",
         // The fake writes PATH (fake agents' directory) into ~/.ssh/environment.
         "-o",
-        "PermitUserEnvironment=PATH",
+        "PermitUserEnvironment=PATH,AZLIN_RECORDS_DIR",
         "-o",
         "MaxStartups=200",
         "-o",

@@ -10,9 +10,9 @@ import { buildContext, type ContextPackage, thinArchive } from "../../package/bu
 import {
   ARCHIVE_NAME,
   cacheProbeCommand,
+  describeStartFailure,
   prepareCommand,
   runDir,
-  START_EXIT,
   startCommand,
 } from "../../remote/protocol.js";
 import { newRunRecord, type RunRecord } from "../../state/run-record.js";
@@ -130,15 +130,8 @@ export async function startRun(
       timeoutMs: 5 * 60_000,
     });
     if (started.exitCode !== 0) {
-      const why =
-        started.exitCode === START_EXIT.checksumMismatch
-          ? "the uploaded archive's sha256 does not match what was sent"
-          : started.stderr.trim() || `exit ${started.exitCode}`;
-      throw new RemoteError(
-        "remote-failed",
-        `Could not start the run on ${machine.name}: ${why}`,
-        "Retry; if it persists, inspect the machine (" + machine.howToReach + ").",
-      );
+      const { why, remedy } = describeStartFailure(started.exitCode, started.stderr, machine.howToReach);
+      throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, remedy);
     }
     const running = await deps.store.patchRun(runId, {
       status: "running",

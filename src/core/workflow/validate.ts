@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { createGit, type Git } from "../../git/git.js";
 import { type RepoFacts, readRepoFacts } from "../../git/repo-facts.js";
 import type { Target } from "../../targets/types.js";
-import { FORWARDED_CREDENTIALS } from "../../util/credentials.js";
+import { forwardedValues, hasClaudeAccess } from "../../util/credentials.js";
 import { RemoteError } from "../../util/errors.js";
 import { type AgentInvocation, agentInvocation } from "../agent-invocation.js";
 import type { RunOptions } from "../options.js";
@@ -39,10 +39,7 @@ export async function validateRun(
     );
   }
   const invocation = agentInvocation(options);
-  const credentials = FORWARDED_CREDENTIALS.filter((name) => deps.env[name]).map((name) => ({
-    name,
-    value: deps.env[name] as string,
-  }));
+  const credentials = forwardedValues(deps.env, options.forwardEnv);
   for (const c of credentials) {
     if (/[\r\n\0]/.test(c.value)) {
       throw new RemoteError(
@@ -52,11 +49,11 @@ export async function validateRun(
       );
     }
   }
-  if (invocation.isDefaultAgent && !deps.env.ANTHROPIC_API_KEY) {
+  if (invocation.isDefaultAgent && !hasClaudeAccess(deps.env)) {
     throw new RemoteError(
       "no-credential",
-      "ANTHROPIC_API_KEY is not set; the amplihack agent needs it on the VM.",
-      "export ANTHROPIC_API_KEY=... (it reaches the agent through its environment only), or use --agent-command for another agent.",
+      "No Claude credential is set (ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN); the amplihack agent needs one on the VM.",
+      "export ANTHROPIC_API_KEY=... or, with a Claude subscription, CLAUDE_CODE_OAUTH_TOKEN=... from `claude setup-token` (it reaches the agent through its environment only); or use --agent-command for another agent.",
     );
   }
   const target = deps.target(options.target);

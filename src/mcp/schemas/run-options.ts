@@ -10,7 +10,9 @@ export const runOptionsInput = {
     "What the agent does: auto (autonomous), ultrathink (deep multi-step work), analyze (read and report), fix (fix a bug or failing check)",
   ),
   prompt: runOptionsShape.prompt.describe("The task for the agent, verbatim"),
-  maxTurns: runOptionsShape.maxTurns.describe("Agent turns, 1-50 (--max-turns)"),
+  maxTurns: runOptionsShape.maxTurns.describe(
+    "Turns of amplihack's auto mode, 1-50 (--max-turns); used by auto only: the other commands run one session to its end",
+  ),
   vmSize: runOptionsShape.vmSize.describe(
     "Azure VM size (SKU) to provision, e.g. Standard_D4s_v3 (--vm-size)",
   ),
@@ -30,6 +32,12 @@ export const runOptionsInput = {
   ),
   agentCommand: runOptionsShape.agentCommand.describe(
     'Run this agent instead of amplihack: its argv, e.g. ["./my-agent.sh"] or ["node","agent.mjs"]; the prompt is appended as the last argument (--agent-command)',
+  ),
+  model: runOptionsShape.model.describe(
+    "Claude model for the default agent, e.g. sonnet or claude-sonnet-4-5; default: amplihack's (opus[1m]) (--model)",
+  ),
+  forwardEnv: runOptionsShape.forwardEnv.describe(
+    'Names of more environment variables to hand to the agent, e.g. ["AWS_ACCESS_KEY_ID"]; values are never sent in arguments (--forward-env)',
   ),
   maxSizeMb: runOptionsShape.maxSizeMb.describe("Refuse to upload more than this many MB (--max-size)"),
 };

@@ -7,6 +7,7 @@ import { copyFile, mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { runDir } from "../../remote/protocol.js";
 import { localTargetHome } from "../../state/paths.js";
+import { scrubbedAgentEnv } from "../../util/credentials.js";
 import { RemoteError } from "../../util/errors.js";
 import { defaultRunner, type Runner } from "../../util/run.js";
 import type { ExecOptions, ExecResult, Lease, Machine, Target } from "../types.js";
@@ -30,6 +31,10 @@ export class LocalMachine implements Machine {
     await mkdir(this.home, { recursive: true });
     const r = await this.runner("bash", ["-c", script], {
       cwd: this.home,
+      // What the agent inherits here: none of a surrounding Claude Code session's variables (a
+      // nested Claude Code would join that session), and no credential (they come by the FIFO).
+      env: scrubbedAgentEnv(process.env),
+      extendEnv: false,
       input: options.input,
       timeoutMs: options.timeoutMs,
       signal: options.signal,

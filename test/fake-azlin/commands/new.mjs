@@ -1,4 +1,6 @@
 // `azlin new` (alias create): provisions a VM. Reference §3.1 and §7.
+
+import { runCloudInit } from "../cloud-init.mjs";
 import { Exit, fail, RG_OPTIONS } from "../context.mjs";
 import { formatCreatedTime, insertVm, updateState } from "../state.mjs";
 import {
@@ -106,6 +108,8 @@ export async function run(ctx) {
     "Waiting for cloud-init to finish provisioning...",
     "Cloud-init provisioning complete.",
   );
+  // A degraded provision still exits 0 (azlin 2.7.3 auth_forward.rs:261-275): the VM exists.
+  out.push(...runCloudInit(ctx.env, ctx.paths, name, { degraded: faults.has("degraded") }));
   if (faults.has("egress")) {
     out.push(`VM '${name}' created — DEGRADED: no outbound internet access.`);
     throw fail(egressFailed(name), 1, `${out.join("\n")}\n`);

@@ -1,0 +1,89 @@
+/**
+ * start.sh detaches a run under tmux wherever the run's area lives: the tmux socket sits in a
+ * short directory of the user's own, so a deep state directory (an installed plugin's data under
+ * a long HOME) cannot push it past the 107-byte limit of a Unix socket path. When that directory
+ * cannot be trusted, the run still starts, under setsid, and the run's log says why.
+ */
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { executeRun, localDeps, localOptions } from "../support/local-run.js";
+import { cleanup, makeRepo, tempDir } from "../support/repo.js";
+
+const dirs: string[] = [];
+const savedTmux = process.env.TMUX_TMPDIR;
+afterEach(() => {
+  cleanup(...dirs.splice(0));
+  if (savedTmux === undefined) delete process.env.TMUX_TMPDIR;
+  else process.env.TMUX_TMPDIR = savedTmux;
+});
+
+/** A state directory as deep as an installed plugin's under /home/<a long user name>. */
+function deepState(): string {
+  const root = tempDir("ar-deep-");
+  dirs.push(root);
+  const state = join(
+    root,
+    "home",
+    "a-long-user-name",
+    ".claude",
+    "plugins",
+    "data",
+    "amplihack-amplihack-remote",
+    "state",
+  );
+  mkdirSync(state, { recursive: true });
+  return state;
+}
+
+/** The run's directory in the local sandbox, found by its run id. */
+const runFiles = (state: string, runId: string) =>
+  join(state, "local-target", ".amplihack-remote", "runs", runId);
+
+describe("start.sh", () => {
+  it("runs under tmux when the state lives deeper than a socket path may be long", async () => {
+    const repo = makeRepo();
+    dirs.push(repo);
+    const state = deepState();
+    const socketThere = join(state, "local-target", ".amplihack-remote", "tmux.sock");
+    expect(Buffer.byteLength(socketThere)).toBeGreaterThan(107);
+    process.env.TMUX_TMPDIR = tempDir("ar-tmux-");
+    dirs.push(process.env.TMUX_TMPDIR);
+
+    const { deps } = localDeps(repo, state);
+    const summary = await executeRun(deps, localOptions("deep", { keepVm: true }));
+
+    expect(summary.status, JSON.stringify(summary.warnings)).toBe("succeeded");
+    const files = runFiles(state, summary.runId);
+    expect(readFileSync(join(files, "holder"), "utf8").trim()).toBe("tmux");
+    const socket = readFileSync(join(files, "tmux_socket"), "utf8").trim();
+    expect(socket.startsWith(join(process.env.TMUX_TMPDIR, `amplihack-remote-${process.getuid?.()}`))).toBe(
+      true,
+    );
+    expect(Buffer.byteLength(socket)).toBeLessThan(104);
+  });
+
+  it("falls back to setsid, and says why, when the short directory is not the user's own", async () => {
+    const repo = makeRepo();
+    dirs.push(repo);
+    const state = deepState();
+    const tmuxDir = tempDir("ar-tmux-");
+    dirs.push(tmuxDir);
+    // A link planted where our directory would be: the socket must not follow it.
+    const elsewhere = tempDir("ar-elsewhere-");
+    dirs.push(elsewhere);
+    symlinkSync(elsewhere, join(tmuxDir, `amplihack-remote-${process.getuid?.()}`));
+    process.env.TMUX_TMPDIR = tmuxDir;
+
+    const { deps } = localDeps(repo, state);
+    const summary = await executeRun(deps, localOptions("planted", { keepVm: true }));
+
+    expect(summary.status).toBe("succeeded");
+    const files = runFiles(state, summary.runId);
+    expect(readFileSync(join(files, "holder"), "utf8").trim()).toBe("setsid");
+    expect(existsSync(join(files, "tmux_socket"))).toBe(false);
+    expect(readFileSync(join(files, "runner.log"), "utf8")).toMatch(
+      /not using tmux: .* is not a directory owned by uid/,
+    );
+  });
+});
