@@ -11,6 +11,8 @@ import type { Finding, ScanReport } from "../secrets/types.js";
 
 export interface SecretGateOptions {
   repo: string;
+  /** Where the allow file is, when `repo` is a scratch repository (default: `repo`). */
+  allowlistRoot?: string;
   /** Rev args as given to `git bundle create`: `--branches`, `--tags`, `HEAD`, a WIP ref or sha. */
   revs: string[];
   /** Files that ship in the archive; `path` is their path in the archive (`.claude/settings.json`). */
@@ -43,7 +45,7 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
   return scanShippedContent({
     history,
     files,
-    allowlist: await readAllowlist(opts.repo),
+    allowlist: await readAllowlist(opts.allowlistRoot ?? opts.repo),
     cacheDir: opts.cacheDir,
     maxBlobBytes: opts.maxBlobBytes,
     workers: opts.workers,
