@@ -58992,6 +58992,16 @@ function describeIssues(error62) {
   return error62.issues.map((i2) => i2.message).join("; ");
 }
 
+// src/util/terminal-text.ts
+var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
+var CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function sanitizeTerminalText(text) {
+  return text.replace(SEQUENCES, "").replace(CONTROLS, "");
+}
+function sanitizeLine(text) {
+  return sanitizeTerminalText(text).replace(/[\t\n]/g, " ");
+}
+
 // src/core/workflow/follow-run.ts
 var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
 var STALE_HEARTBEAT_S = 90;
@@ -59013,7 +59023,7 @@ async function readStatus(machine, runId, signal) {
   }
   const at2 = r.stdout.indexOf(TAIL_MARK);
   const head = at2 >= 0 ? r.stdout.slice(0, at2) : r.stdout;
-  const tail = at2 >= 0 ? r.stdout.slice(at2 + TAIL_MARK.length) : "";
+  const tail = at2 >= 0 ? sanitizeTerminalText(r.stdout.slice(at2 + TAIL_MARK.length)) : "";
   return { status: parseRemoteStatus(head), tail };
 }
 async function followRun(machine, runId, progress, options) {
@@ -59100,16 +59110,6 @@ import { mkdtemp as mkdtemp3, rm as rm5 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join11 } from "node:path";
 
-// src/util/terminal-text.ts
-var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
-var CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function sanitizeTerminalText(text) {
-  return text.replace(SEQUENCES, "").replace(CONTROLS, "");
-}
-function sanitizeLine(text) {
-  return sanitizeTerminalText(text).replace(/[\t\n]/g, " ");
-}
-
 // src/git/ref-names.ts
 var PLAIN = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
 function isPlainRefName(name) {
@@ -59139,6 +59139,7 @@ async function integrateResults(input2) {
       );
     }
     const shippedByRef = new Map(shipped.map((h2) => [h2.ref, h2.commit]));
+    const shippedObjects = new Set(shipped.map((h2) => h2.commit));
     const candidates = [];
     for (const head of await listBundleHeads(scratch.git, bundleFile)) {
       const kind = head.ref.startsWith("refs/heads/") ? "heads" : head.ref.startsWith("refs/tags/") ? "tags" : null;
@@ -59153,7 +59154,7 @@ async function integrateResults(input2) {
         );
         continue;
       }
-      if (shippedByRef.get(head.ref) === head.commit) continue;
+      if (shippedObjects.has(head.commit)) continue;
       candidates.push({ kind, name, head });
     }
     if (candidates.length === 0) return { branches: [], tags: [], warnings };
@@ -60400,7 +60401,7 @@ async function runOutput(deps, runId, options) {
   }
   const newline = r.stdout.indexOf("\n");
   const bytes = Number(r.stdout.slice(0, newline)) || 0;
-  const text = r.stdout.slice(newline + 1);
+  const text = sanitizeTerminalText(r.stdout.slice(newline + 1));
   return { runId: record2.id, text: lastLines2(redactText(text, known), lines), source: "machine", bytes };
 }
 function lastLines2(text, n2) {

@@ -93,6 +93,7 @@ export async function integrateResults(input: IntegrateInput): Promise<Integrate
       );
     }
     const shippedByRef = new Map(shipped.map((h) => [h.ref, h.commit]));
+    const shippedObjects = new Set(shipped.map((h) => h.commit));
     const candidates: { kind: "heads" | "tags"; name: string; head: BundleHead }[] = [];
     for (const head of await listBundleHeads(scratch.git, bundleFile)) {
       const kind = head.ref.startsWith("refs/heads/")
@@ -111,7 +112,9 @@ export async function integrateResults(input: IntegrateInput): Promise<Integrate
         );
         continue;
       }
-      if (shippedByRef.get(head.ref) === head.commit) continue; // came back as it went
+      // Came back as it went, or points at something shipped (the snapshot of uncommitted work,
+      // when the agent left everything as it found it): nothing new to bring home.
+      if (shippedObjects.has(head.commit)) continue;
       candidates.push({ kind, name, head });
     }
     if (candidates.length === 0) return { branches: [], tags: [], warnings };
