@@ -14,6 +14,7 @@ describe("isPlainRefName", () => {
   );
   it.each([
     "$(touch /tmp/pwned)",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell's ${IFS}, literally
     "$(touch${IFS}/tmp/pwned)",
     "a;b",
     "x`id`",
