@@ -8,6 +8,7 @@ import { chmodSync, existsSync, readdirSync, rmSync, statSync, symlinkSync, trun
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatSummary } from "../../src/core/workflow/summary.js";
+import { connect, textOf } from "../mcp/support.js";
 import { runCli } from "../support/cli.js";
 import { rejection, until } from "../support/fault-support.js";
 import { executeRun, localDeps, localOptions } from "../support/local-run.js";
@@ -279,6 +280,40 @@ describe("item 5: what comes back from the machine is untrusted", () => {
       encoding: "utf8",
     }).trim();
     expect(() => git(repo, "cat-file", "-e", oid)).toThrow();
+  });
+});
+
+describe("item 5 through the MCP tool", () => {
+  it("returns sanitised subjects and names, and a refused leak, in remote_execute's result", async () => {
+    const { bin } = setup();
+    const path = agent(
+      bin,
+      [
+        `printf x > t.txt && git add t.txt && git commit -qm $'subject \\e]0;pwned\\a\\e[2Jend'`,
+        "git update-ref 'refs/heads/a;b' HEAD",
+        'git checkout -q -b leak && printf "%s\\n" "$ANTHROPIC_API_KEY" > k.txt && git add k.txt && git commit -qm leak',
+      ].join("\n"),
+    );
+    const mcp = await connect();
+    try {
+      const result = await mcp.call("remote_execute", {
+        command: "auto",
+        prompt: "go",
+        target: "local",
+        agentCommand: [path],
+        wait: true,
+      });
+      const json = JSON.stringify(result.structuredContent);
+      for (const text of [json, textOf(result)]) {
+        expect(text).not.toContain(ESC);
+        expect(text).not.toContain("\\u001b");
+        expect(text).toContain("subject end");
+        expect(text).toMatch(/Refused the branch \\?"a;b\\?"/);
+        expect(text).toContain("REFUSED branch leak");
+      }
+    } finally {
+      await mcp.close();
+    }
   });
 });
 
