@@ -16,16 +16,6 @@ trap '' HUP
 
 cd "$1" || exit 90
 run_dir=$(pwd -P)
-# A TERM or INT to the runner itself is a kill: stop the agent's process group and go on to collect
-# (and record its uncommitted work) as kill.sh would have.
-on_stop() {
-  : > "$run_dir/killed"
-  local pgid
-  pgid=$(cat "$run_dir/agent.pid" 2>/dev/null) && [ -n "$pgid" ] || return 0
-  kill -TERM -- "-$pgid" 2>/dev/null
-  ( sleep 20; kill -KILL -- "-$pgid" 2>/dev/null ) &
-}
-trap on_stop TERM INT
 # shellcheck source=/dev/null
 . ./params.sh
 
@@ -253,11 +243,6 @@ agent_pid=$!
 echo "$agent_pid" > agent.pid
 wait "$agent_pid"
 agent_rc=$?
-# A trapped signal interrupts `wait` before the agent is gone: wait for it to stop for real.
-while kill -0 "$agent_pid" 2>/dev/null; do
-  wait "$agent_pid"
-  agent_rc=$?
-done
 wait "$redact_pid"
 rm -f agent.out agent.pid
 
