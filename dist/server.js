@@ -4698,50 +4698,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize2(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative2, options, skipNormalization) {
+    function resolveComponent(base, relative3, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize2(base, options), options);
-        relative2 = parse3(serialize2(relative2, options), options);
+        relative3 = parse3(serialize2(relative3, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative2.scheme) {
-        target.scheme = relative2.scheme;
-        target.userinfo = relative2.userinfo;
-        target.host = relative2.host;
-        target.port = relative2.port;
-        target.path = removeDotSegments(relative2.path || "");
-        target.query = relative2.query;
+      if (!options.tolerant && relative3.scheme) {
+        target.scheme = relative3.scheme;
+        target.userinfo = relative3.userinfo;
+        target.host = relative3.host;
+        target.port = relative3.port;
+        target.path = removeDotSegments(relative3.path || "");
+        target.query = relative3.query;
       } else {
-        if (relative2.userinfo !== void 0 || relative2.host !== void 0 || relative2.port !== void 0) {
-          target.userinfo = relative2.userinfo;
-          target.host = relative2.host;
-          target.port = relative2.port;
-          target.path = removeDotSegments(relative2.path || "");
-          target.query = relative2.query;
+        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
+          target.userinfo = relative3.userinfo;
+          target.host = relative3.host;
+          target.port = relative3.port;
+          target.path = removeDotSegments(relative3.path || "");
+          target.query = relative3.query;
         } else {
-          if (!relative2.path) {
+          if (!relative3.path) {
             target.path = base.path;
-            if (relative2.query !== void 0) {
-              target.query = relative2.query;
+            if (relative3.query !== void 0) {
+              target.query = relative3.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative2.path[0] === "/") {
-              target.path = removeDotSegments(relative2.path);
+            if (relative3.path[0] === "/") {
+              target.path = removeDotSegments(relative3.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative2.path;
+                target.path = "/" + relative3.path;
               } else if (!base.path) {
-                target.path = relative2.path;
+                target.path = relative3.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative2.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative2.query;
+            target.query = relative3.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4749,7 +4749,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative2.fragment;
+      target.fragment = relative3.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -9276,8 +9276,8 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$writeFile = fs3.writeFile;
-      fs3.writeFile = writeFile5;
-      function writeFile5(path7, data, options, cb) {
+      fs3.writeFile = writeFile6;
+      function writeFile6(path7, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$writeFile(path7, data, options, cb);
@@ -10712,7 +10712,7 @@ var require_cjs = __commonJS({
 var require_lib2 = __commonJS({
   "node_modules/write-file-atomic/lib/index.js"(exports, module) {
     "use strict";
-    module.exports = writeFile5;
+    module.exports = writeFile6;
     module.exports.sync = writeFileSync2;
     module.exports._getTmpname = getTmpname;
     module.exports._cleanupOnExit = cleanupOnExit2;
@@ -10837,7 +10837,7 @@ var require_lib2 = __commonJS({
         }
       }
     }
-    async function writeFile5(filename, data, options, callback) {
+    async function writeFile6(filename, data, options, callback) {
       if (options instanceof Function) {
         callback = options;
         options = {};
@@ -55686,18 +55686,18 @@ var listVms = defineTool({
 });
 
 // src/core/runs/start-detached.ts
-import { rm as rm8 } from "node:fs/promises";
+import { rm as rm9 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner, env = process.env) {
-  const join16 = inner.join?.bind(inner);
-  if (!join16) return inner;
+  const join19 = inner.join?.bind(inner);
+  if (!join19) return inner;
   const groups = [];
   return {
     name: inner.name,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
-    join: join16,
+    join: join19,
     async acquire(request) {
       const { options } = request;
       if (options.vmName || options.noReuse) return inner.acquire(request);
@@ -55724,7 +55724,7 @@ function poolingTarget(inner, env = process.env) {
         return inner.acquire(request);
       }
       try {
-        return await join16(first.machine.name, request, { created: first.created });
+        return await join19(first.machine.name, request, { created: first.created });
       } catch {
         return inner.acquire(request);
       }
@@ -55765,7 +55765,7 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 }
 
 // src/core/workflow/execute-run.ts
-import { rm as rm7 } from "node:fs/promises";
+import { rm as rm8 } from "node:fs/promises";
 
 // src/package/build-context.ts
 import { constants as constants4 } from "node:fs";
@@ -55774,16 +55774,16 @@ import {
   chmod,
   copyFile as copyFile4,
   cp,
-  mkdir as mkdir6,
+  mkdir as mkdir7,
   mkdtemp as mkdtemp2,
   readdir as readdir3,
   readFile as readFile5,
   rm as rm4,
   stat as stat2,
-  writeFile as writeFile3
+  writeFile as writeFile4
 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename2, dirname as dirname5, isAbsolute, join as join10, resolve as resolve3 } from "node:path";
+import { basename as basename2, dirname as dirname5, isAbsolute, join as join12, resolve as resolve3 } from "node:path";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -58773,14 +58773,105 @@ async function listBundleHeads(git, file2) {
   });
 }
 
+// src/git/scratch-repo.ts
+import { mkdir as mkdir5, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join5 } from "node:path";
+
+// src/git/git.ts
+function createGit(cwd, runner = defaultRunner) {
+  return {
+    cwd,
+    async run(args, options = {}) {
+      const { errorCode, remedy, ...runOptions } = options;
+      const result2 = await runner("git", args, { cwd, ...runOptions });
+      if (result2.exitCode !== 0) {
+        throw new RemoteError(
+          errorCode ?? "internal",
+          `git ${args[0]} failed (exit ${result2.exitCode}): ${result2.stderr.trim() || result2.stdout.trim()}`,
+          remedy ?? "Check that the repository is healthy (`git fsck`) and try again.",
+          { details: { gitArgs: args } }
+        );
+      }
+      return result2.stdout;
+    },
+    async try(args, options = {}) {
+      const result2 = await runner("git", args, { cwd, ...options });
+      return { exitCode: result2.exitCode, stdout: result2.stdout, stderr: result2.stderr };
+    }
+  };
+}
+
+// src/git/scratch-repo.ts
+async function objectDirOf(git) {
+  return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
+}
+async function createScratchRepo(userGit, dir, runner) {
+  const userObjects = await objectDirOf(userGit);
+  await mkdir5(dir, { recursive: true });
+  const git = createGit(dir, runner);
+  await git.run(["init", "--quiet", "--bare", "."]);
+  await writeFile2(join5(dir, "objects", "info", "alternates"), `${userObjects}
+`);
+  return {
+    dir,
+    git,
+    objectEnv: { GIT_OBJECT_DIRECTORY: join5(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
+  };
+}
+async function mirrorRefs(userGit, scratch) {
+  const refs = await userGit.run([
+    "for-each-ref",
+    "--format=%(objectname) %(refname)",
+    "refs/heads",
+    "refs/tags"
+  ]);
+  const input2 = refs.split("\n").filter(Boolean).map((line) => {
+    const space = line.indexOf(" ");
+    return `update ${line.slice(space + 1)} ${line.slice(0, space)}
+`;
+  }).join("");
+  if (input2) await scratch.git.run(["update-ref", "--stdin"], { input: input2 });
+  const symbolic = await userGit.try(["symbolic-ref", "--quiet", "HEAD"]);
+  if (symbolic.exitCode === 0) {
+    await scratch.git.run(["symbolic-ref", "HEAD", symbolic.stdout.trim()]);
+  } else {
+    const head = (await userGit.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
+    await scratch.git.run(["update-ref", "--no-deref", "HEAD", head]);
+  }
+}
+
+// src/git/ship-size.ts
+import { lstat } from "node:fs/promises";
+import { join as join6 } from "node:path";
+async function measureShipSize(git, isExcluded) {
+  const [history, untracked, modified] = await Promise.all([
+    git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]),
+    git.run(["ls-files", "-z", "--others", "--exclude-standard"]),
+    git.run(["ls-files", "-z", "--modified"])
+  ]);
+  const paths = [
+    .../* @__PURE__ */ new Set([...untracked.split("\0").filter((p2) => p2 && !isExcluded(p2)), ...modified.split("\0")])
+  ].filter(Boolean);
+  const sized = await mapLimit(paths, 16, async (path7) => {
+    const st2 = await lstat(join6(git.cwd, path7)).catch(() => null);
+    return { path: path7, bytes: st2?.isFile() ? st2.size : 0 };
+  });
+  return {
+    historyBytes: Number(history.trim()) || 0,
+    worktreeBytes: sized.reduce((sum, f2) => sum + f2.bytes, 0),
+    largest: sized.sort((a2, b2) => b2.bytes - a2.bytes).slice(0, 3)
+  };
+}
+
 // src/git/wip-snapshot.ts
 import { copyFile as copyFile3, mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join7 } from "node:path";
 var WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
-async function snapshotWip(git, headCommit, runId, isExcluded = () => false) {
-  const dir = await mkdtemp(join5(tmpdir(), "amplihack-wip-"));
-  const env = { GIT_INDEX_FILE: join5(dir, "index") };
+var FALLBACK_IDENTITY = { name: "amplihack-remote", email: "amplihack-remote@localhost" };
+async function snapshotWip(git, headCommit, runId, isExcluded, scratch) {
+  const dir = await mkdtemp(join7(tmpdir(), "amplihack-wip-"));
+  const env = { GIT_INDEX_FILE: join7(dir, "index"), ...scratch.objectEnv };
   try {
     const userIndex = (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "index"])).trim();
     const copied = await copyFile3(userIndex, env.GIT_INDEX_FILE).then(
@@ -58800,33 +58891,52 @@ async function snapshotWip(git, headCommit, runId, isExcluded = () => false) {
     const tree = (await git.run(["write-tree"], { env })).trim();
     const headTree = (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim();
     if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
-    const changed = await git.run(["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree]);
-    const commit = (await git.run([
-      "commit-tree",
-      tree,
-      "-p",
-      headCommit,
-      "-m",
-      "amplihack-remote: uncommitted work snapshot"
-    ])).trim();
+    const changed = await git.run(
+      ["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree],
+      {
+        env
+      }
+    );
+    const fallbackIdentity = !await hasIdentity(git);
+    const identity3 = fallbackIdentity ? identityEnv(FALLBACK_IDENTITY) : {};
+    const commit = (await git.run(
+      ["commit-tree", tree, "-p", headCommit, "-m", "amplihack-remote: uncommitted work snapshot"],
+      {
+        env: { ...env, ...identity3 }
+      }
+    )).trim();
     const ref = `${WIP_REF_PREFIX}${runId}`;
-    await git.run(["update-ref", ref, commit]);
-    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut };
+    await scratch.git.run(["update-ref", ref, commit]);
+    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut, fallbackIdentity };
   } finally {
     await rm3(dir, { recursive: true, force: true });
   }
+}
+async function hasIdentity(git) {
+  for (const v2 of ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"]) {
+    if ((await git.try(["var", v2])).exitCode !== 0) return false;
+  }
+  return true;
+}
+function identityEnv(who) {
+  return {
+    GIT_AUTHOR_NAME: who.name,
+    GIT_AUTHOR_EMAIL: who.email,
+    GIT_COMMITTER_NAME: who.name,
+    GIT_COMMITTER_EMAIL: who.email
+  };
 }
 async function dropWipRef(git, runId) {
   await git.try(["update-ref", "-d", `${WIP_REF_PREFIX}${runId}`]);
 }
 
 // src/package/claude-files.ts
-import { lstat, readdir as readdir2 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { lstat as lstat2, readdir as readdir2, realpath } from "node:fs/promises";
+import { join as join9, relative, sep } from "node:path";
 
 // src/package/exclusions.ts
 import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
-import { join as join6 } from "node:path";
+import { join as join8 } from "node:path";
 var NAME_RULES2 = [
   (n2) => n2.startsWith(".env"),
   (n2) => n2.endsWith(".pem"),
@@ -58858,7 +58968,7 @@ function isExcludedPath(relPath, readContent) {
 function isExcludedFile(root, relPath) {
   return isExcludedPath(relPath, () => {
     try {
-      const abs = join6(root, relPath);
+      const abs = join8(root, relPath);
       if (statSync2(abs).size > READ_LIMIT) return void 0;
       return readFileSync3(abs, "utf8");
     } catch {
@@ -58870,8 +58980,14 @@ function isExcludedFile(root, relPath) {
 // src/package/claude-files.ts
 async function listClaudeFiles(repoRoot2) {
   const out = { files: [], excluded: [], skippedLinks: [] };
+  const top = await claudeDirInside(repoRoot2);
+  if (top === null) {
+    out.skippedLinks.push(".claude");
+    return out;
+  }
+  const abs = (rel) => join9(top, rel.slice(".claude".length));
   async function walk(rel) {
-    const entries = await readdir2(join7(repoRoot2, rel), { withFileTypes: true });
+    const entries = await readdir2(abs(rel), { withFileTypes: true });
     entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
     for (const entry of entries) {
       const childRel = `${rel}/${entry.name}`;
@@ -58886,18 +59002,26 @@ async function listClaudeFiles(repoRoot2) {
       } else if (entry.isDirectory()) {
         await walk(childRel);
       } else if (entry.isFile()) {
-        const stat4 = await lstat(join7(repoRoot2, childRel));
-        out.files.push({ path: childRel, absPath: join7(repoRoot2, childRel), size: stat4.size });
+        const stat4 = await lstat2(abs(childRel));
+        out.files.push({ path: childRel, absPath: abs(childRel), size: stat4.size });
       }
     }
   }
   await walk(".claude");
   return out;
 }
+async function claudeDirInside(repoRoot2) {
+  const link = join9(repoRoot2, ".claude");
+  if (!(await lstat2(link)).isSymbolicLink()) return link;
+  const [root, target] = await Promise.all([realpath(repoRoot2), realpath(link).catch(() => null)]);
+  if (target === null) return null;
+  const rel = relative(root, target);
+  return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) ? target : null;
+}
 
 // src/package/secret-gate.ts
 import { readFile as readFile4, stat } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join11 } from "node:path";
 
 // src/git/blobs.ts
 import { createInterface } from "node:readline";
@@ -59150,11 +59274,11 @@ async function expectSuccess(child, what) {
 
 // src/secrets/judged-tips.ts
 import { createHash as createHash4, randomBytes as randomBytes4 } from "node:crypto";
-import { mkdir as mkdir5, readFile as readFile3, rename as rename3, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join8, resolve as resolve2 } from "node:path";
+import { mkdir as mkdir6, readFile as readFile3, rename as rename3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join10, resolve as resolve2 } from "node:path";
 function fileFor(folder, repo) {
   const key = createHash4("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
-  return join8(folder, `tips-${key}.json`);
+  return join10(folder, `tips-${key}.json`);
 }
 async function loadJudgedTips(folder, repo) {
   try {
@@ -59168,10 +59292,10 @@ async function loadJudgedTips(folder, repo) {
 }
 async function saveJudgedTips(folder, repo, state) {
   try {
-    await mkdir5(folder, { recursive: true });
+    await mkdir6(folder, { recursive: true });
     const target = fileFor(folder, repo);
     const tmp = `${target}.${process.pid}-${randomBytes4(4).toString("hex")}.tmp`;
-    await writeFile2(tmp, JSON.stringify(state));
+    await writeFile3(tmp, JSON.stringify(state));
     await rename3(tmp, target);
   } catch {
   }
@@ -59200,7 +59324,7 @@ async function runSecretGate(opts) {
   const report = await scanShippedContent({
     history,
     files,
-    allowlist: await readAllowlist(opts.repo),
+    allowlist: await readAllowlist(opts.allowlistRoot ?? opts.repo),
     cacheDir: opts.cacheDir,
     workers: opts.workers,
     signal: opts.signal,
@@ -59245,7 +59369,7 @@ async function stillShipped(repo, judged, tips, tipOids, git) {
 }
 async function readAllowlist(repo) {
   try {
-    return parseAllowlist(await readFile4(join9(repo, ALLOWLIST_FILE), "utf8"));
+    return parseAllowlist(await readFile4(join11(repo, ALLOWLIST_FILE), "utf8"));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -59305,18 +59429,30 @@ async function buildContext(input2) {
   const progress = input2.onProgress ?? (() => {
   });
   const claude = await listClaudeFiles(facts.root);
+  if (claude.skippedLinks.includes(".claude"))
+    progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
   const agentFile = await shippableAgentFile(invocation.argv[0], input2.cwd);
   await checkEstimatedSize(git, claude.files, options.maxSizeMb);
-  const wip = await snapshotWip(git, facts.headCommit, runId, (p2) => isExcludedFile(facts.root, p2));
-  const revs = ["--branches", "--tags", "HEAD", ...wip.ref ? [wip.ref] : []];
+  const dir = await mkdtemp2(join12(tmpdir2(), "amplihack-remote-pkg-"));
   try {
+    const scratch = await createScratchRepo(git, join12(dir, "scratch.git"));
+    await mirrorRefs(git, scratch);
+    const wip = await snapshotWip(
+      git,
+      facts.headCommit,
+      runId,
+      (p2) => isExcludedFile(facts.root, p2),
+      scratch
+    );
+    const revs = ["--branches", "--tags", "HEAD", ...wip.ref ? [wip.ref] : []];
     progress(
       `scanning history (${revs.join(" ")}) and ${claude.files.length} .claude file(s)${agentFile ? " and the agent" : ""}`
     );
     const scanFiles = claude.files.map((f2) => ({ path: f2.path, absPath: f2.absPath }));
     if (agentFile) scanFiles.push({ path: `agent/${basename2(agentFile)}`, absPath: agentFile });
     const scan = await runSecretGate({
-      repo: facts.root,
+      repo: scratch.dir,
+      allowlistRoot: facts.root,
       revs,
       files: scanFiles,
       cacheDir: input2.cacheDir,
@@ -59333,114 +59469,111 @@ ${formatFindings(scan)}`,
         { details: { findings: scan.findings } }
       );
     }
-    const dir = await mkdtemp2(join10(tmpdir2(), "amplihack-remote-pkg-"));
-    try {
-      const stage = join10(dir, "stage");
-      await mkdir6(stage);
-      progress("creating the git bundle");
-      const bundlePath = join10(stage, "repo.bundle");
-      await createBundle(git, bundlePath, revs);
-      const verified = await verifyBundle(git, bundlePath);
-      if (!verified.ok) {
-        throw new RemoteError(
-          "package-failed",
-          `git bundle verify failed: ${verified.message}`,
-          "Run `git fsck` and retry."
-        );
-      }
-      const heads = await listBundleHeads(git, bundlePath);
-      if (claude.files.length > 0) {
-        for (const file2 of claude.files) {
-          const dest = join10(stage, "claude-dir", file2.path.slice(".claude/".length));
-          await mkdir6(dirname5(dest), { recursive: true });
-          await copyFile4(file2.absPath, dest);
-        }
-      }
-      const argv = [...invocation.argv];
-      if (agentFile) {
-        await mkdir6(join10(stage, "agent"));
-        const dest = join10(stage, "agent", basename2(agentFile));
-        await copyFile4(agentFile, dest);
-        await chmod(dest, 493);
-        argv[0] = `agent/${basename2(agentFile)}`;
-      }
-      await writeFile3(join10(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
-      await writeFile3(join10(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
-`).join(""));
-      await cp(remoteScriptsDir(), join10(stage, "remote"), {
-        recursive: true,
-        filter: (src) => !src.endsWith(".ts")
-      });
-      const startCommit = wip.commit ?? facts.headCommit;
-      const key = await repoKey(git);
-      await writeFile3(
-        join10(stage, "params.sh"),
-        paramsScript({
-          AR_RUN_ID: runId,
-          AR_SESSION: `ar-${runId}`,
-          AR_BRANCH: facts.branch ?? "",
-          AR_REPO_KEY: key,
-          AR_THIN: "0",
-          AR_START_COMMIT: startCommit,
-          AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].join(" "),
-          AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
-          AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
-          AR_COMMAND: options.command,
-          AR_MAX_TURNS: String(options.maxTurns),
-          AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
-          AR_ENSURE_AMPLIHACK: invocation.isDefaultAgent && options.target === "azlin" ? "1" : "0"
-        })
+    const stage = join12(dir, "stage");
+    await mkdir7(stage);
+    progress("creating the git bundle");
+    const bundlePath = join12(stage, "repo.bundle");
+    await createBundle(scratch.git, bundlePath, revs);
+    const verified = await verifyBundle(scratch.git, bundlePath);
+    if (!verified.ok) {
+      throw new RemoteError(
+        "package-failed",
+        `git bundle verify failed: ${verified.message}`,
+        "Run `git fsck` and retry."
       );
-      const parts2 = {};
-      for (const part of ["repo.bundle", "agent.argv", "params.sh"])
-        parts2[part] = await sha256File(join10(stage, part));
-      const { prompt: _prompt, ...shippedOptions } = options;
-      const manifest = {
-        format: 1,
-        runId,
-        createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-        branch: facts.branch,
-        headCommit: facts.headCommit,
-        startCommit,
-        wipCommit: wip.commit,
-        heads,
-        repoKey: key,
-        thin: false,
-        parts: parts2,
-        claudeFiles: claude.files.length,
-        excludedPaths: [...claude.excluded, ...wip.leftOut],
-        options: shippedOptions
-      };
-      await writeFile3(join10(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
-`);
-      progress("writing the archive");
-      const archivePath = join10(dir, "context.tar.gz");
-      await writeArchive(stage, archivePath);
-      const archiveBytes = (await stat2(archivePath)).size;
-      if (archiveBytes > options.maxSizeMb * MB) {
-        throw new RemoteError(
-          "too-large",
-          `The context archive is ${(archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
-          "Raise the limit with --max-size, or trim large files from history and .claude/."
-        );
-      }
-      return {
-        dir,
-        stage,
-        revs,
-        archivePath,
-        archiveSha256: await sha256File(archivePath),
-        archiveBytes,
-        manifest,
-        wip,
-        scan
-      };
-    } catch (err) {
-      await rm4(dir, { recursive: true, force: true });
-      throw err;
     }
+    const heads = await listBundleHeads(scratch.git, bundlePath);
+    if (claude.files.length > 0) {
+      for (const file2 of claude.files) {
+        const dest = join12(stage, "claude-dir", file2.path.slice(".claude/".length));
+        await mkdir7(dirname5(dest), { recursive: true });
+        await copyFile4(file2.absPath, dest);
+      }
+    }
+    const argv = [...invocation.argv];
+    if (agentFile) {
+      await mkdir7(join12(stage, "agent"));
+      const dest = join12(stage, "agent", basename2(agentFile));
+      await copyFile4(agentFile, dest);
+      await chmod(dest, 493);
+      argv[0] = `agent/${basename2(agentFile)}`;
+    }
+    await writeFile4(join12(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
+    await writeFile4(join12(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
+`).join(""));
+    await cp(remoteScriptsDir(), join12(stage, "remote"), {
+      recursive: true,
+      filter: (src) => !src.endsWith(".ts")
+    });
+    const startCommit = wip.commit ?? facts.headCommit;
+    const key = await repoKey(git);
+    await writeFile4(
+      join12(stage, "params.sh"),
+      paramsScript({
+        AR_RUN_ID: runId,
+        AR_SESSION: `ar-${runId}`,
+        AR_BRANCH: facts.branch ?? "",
+        AR_REPO_KEY: key,
+        AR_THIN: "0",
+        AR_START_COMMIT: startCommit,
+        // The snapshot commit lives only in the scratch repository, not in the user's: the
+        // results bundle must carry it back, so it is not among the commits it may leave out.
+        AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].filter((c3) => c3 !== wip.commit).join(" "),
+        AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
+        AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
+        AR_COMMAND: options.command,
+        AR_MAX_TURNS: String(options.maxTurns),
+        AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
+        AR_ENSURE_AMPLIHACK: invocation.isDefaultAgent && options.target === "azlin" ? "1" : "0"
+      })
+    );
+    const parts2 = {};
+    for (const part of ["repo.bundle", "agent.argv", "params.sh"])
+      parts2[part] = await sha256File(join12(stage, part));
+    const { prompt: _prompt, ...shippedOptions } = options;
+    const manifest = {
+      format: 1,
+      runId,
+      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+      branch: facts.branch,
+      headCommit: facts.headCommit,
+      startCommit,
+      wipCommit: wip.commit,
+      heads,
+      repoKey: key,
+      thin: false,
+      parts: parts2,
+      claudeFiles: claude.files.length,
+      excludedPaths: [...claude.excluded, ...claude.skippedLinks, ...wip.leftOut],
+      options: shippedOptions
+    };
+    await writeFile4(join12(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+`);
+    progress("writing the archive");
+    const archivePath = join12(dir, "context.tar.gz");
+    await writeArchive(stage, archivePath);
+    const archiveBytes = (await stat2(archivePath)).size;
+    if (archiveBytes > options.maxSizeMb * MB) {
+      throw new RemoteError(
+        "too-large",
+        `The context archive is ${(archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
+        "Raise the limit with --max-size, or trim large files from history and .claude/."
+      );
+    }
+    return {
+      dir,
+      git: scratch.git,
+      stage,
+      revs,
+      archivePath,
+      archiveSha256: await sha256File(archivePath),
+      archiveBytes,
+      manifest,
+      wip,
+      scan
+    };
   } catch (err) {
-    await dropWipRef(git, runId);
+    await rm4(dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -59448,10 +59581,10 @@ async function writeArchive(stage, archivePath) {
   const members2 = (await readdir3(stage)).sort();
   await Qn({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members2);
 }
-async function thinArchive(pkg, git, known) {
-  const bundle = join10(pkg.stage, "repo.bundle");
+async function thinArchive(pkg, known) {
+  const bundle = join12(pkg.stage, "repo.bundle");
   await rm4(bundle, { force: true });
-  const created = await git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
+  const created = await pkg.git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
     input: known.map((c3) => `^${c3}
 `).join("")
   });
@@ -59462,15 +59595,15 @@ async function thinArchive(pkg, git, known) {
       "Retry with --no-reuse."
     );
   }
-  const params = join10(pkg.stage, "params.sh");
-  await writeFile3(params, (await readFile5(params, "utf8")).replace(/^AR_THIN=.*$/m, "AR_THIN=1"));
+  const params = join12(pkg.stage, "params.sh");
+  await writeFile4(params, (await readFile5(params, "utf8")).replace(/^AR_THIN=.*$/m, "AR_THIN=1"));
   const parts2 = { ...pkg.manifest.parts, "params.sh": await sha256File(params) };
   if (created.exitCode === 0) parts2["repo.bundle"] = await sha256File(bundle);
   else delete parts2["repo.bundle"];
   const manifest = { ...pkg.manifest, thin: true, parts: parts2 };
-  await writeFile3(join10(pkg.stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+  await writeFile4(join12(pkg.stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
 `);
-  const archivePath = join10(pkg.dir, "context-thin.tar.gz");
+  const archivePath = join12(pkg.dir, "context-thin.tar.gz");
   await writeArchive(pkg.stage, archivePath);
   return {
     archivePath,
@@ -59513,15 +59646,16 @@ async function shippableAgentFile(executable, cwd) {
   }
 }
 async function checkEstimatedSize(git, files, maxSizeMb) {
-  const out = await git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]);
-  const repoBytes = Number(out.trim()) || 0;
+  const size = await measureShipSize(git, (p2) => isExcludedFile(git.cwd, p2));
   const claudeBytes = files.reduce((sum, f2) => sum + f2.size, 0);
-  const estimate = repoBytes + claudeBytes;
+  const estimate = size.historyBytes + size.worktreeBytes + claudeBytes;
   if (estimate > maxSizeMb * MB) {
+    const mb2 = (n2) => `${(n2 / MB).toFixed(1)} MB`;
+    const largest = size.largest.filter((f2) => f2.bytes >= MB).map((f2) => `${f2.path} (${mb2(f2.bytes)})`);
     throw new RemoteError(
       "too-large",
-      `What would ship is about ${(estimate / MB).toFixed(1)} MB (git objects ${(repoBytes / MB).toFixed(1)} MB + .claude ${(claudeBytes / MB).toFixed(1)} MB), over the ${maxSizeMb} MB limit.`,
-      "Raise the limit with --max-size, or trim large files from history and .claude/."
+      `What would ship is about ${mb2(estimate)} (git objects ${mb2(size.historyBytes)} + uncommitted files ${mb2(size.worktreeBytes)} + .claude ${mb2(claudeBytes)}), over the ${maxSizeMb} MB limit.${largest.length ? ` Largest uncommitted files: ${largest.join(", ")}.` : ""}`,
+      "Raise the limit with --max-size, add large generated files to .gitignore, or trim large files from history and .claude/."
     );
   }
 }
@@ -59580,6 +59714,16 @@ function describeIssues(error62) {
   return error62.issues.map((i2) => i2.message).join("; ");
 }
 
+// src/util/terminal-text.ts
+var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
+var CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function sanitizeTerminalText(text) {
+  return text.replace(SEQUENCES, "").replace(CONTROLS, "");
+}
+function sanitizeLine(text) {
+  return sanitizeTerminalText(text).replace(/[\t\n]/g, " ");
+}
+
 // src/core/workflow/follow-run.ts
 var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
 var STALE_HEARTBEAT_S = 90;
@@ -59601,7 +59745,7 @@ async function readStatus(machine, runId, signal) {
   }
   const at2 = r.stdout.indexOf(TAIL_MARK);
   const head = at2 >= 0 ? r.stdout.slice(0, at2) : r.stdout;
-  const tail = at2 >= 0 ? r.stdout.slice(at2 + TAIL_MARK.length) : "";
+  const tail = at2 >= 0 ? sanitizeTerminalText(r.stdout.slice(at2 + TAIL_MARK.length)) : "";
   return { status: parseRemoteStatus(head), tail };
 }
 async function followRun(machine, runId, progress, options) {
@@ -59679,105 +59823,186 @@ function sleep(ms2, signal) {
 
 // src/core/workflow/retrieve-run.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { mkdir as mkdir8, mkdtemp as mkdtemp3, readdir as readdir4, readFile as readFile6, rm as rm5, writeFile as writeFile4 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join11, relative } from "node:path";
+import { mkdir as mkdir9, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile6, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
+import { join as join14, relative as relative2 } from "node:path";
 
-// src/git/git.ts
-function createGit(cwd, runner = defaultRunner) {
-  return {
-    cwd,
-    async run(args, options = {}) {
-      const { errorCode, remedy, ...runOptions } = options;
-      const result2 = await runner("git", args, { cwd, ...runOptions });
-      if (result2.exitCode !== 0) {
-        throw new RemoteError(
-          errorCode ?? "internal",
-          `git ${args[0]} failed (exit ${result2.exitCode}): ${result2.stderr.trim() || result2.stdout.trim()}`,
-          remedy ?? "Check that the repository is healthy (`git fsck`) and try again.",
-          { details: { gitArgs: args } }
-        );
-      }
-      return result2.stdout;
-    },
-    async try(args, options = {}) {
-      const result2 = await runner("git", args, { cwd, ...options });
-      return { exitCode: result2.exitCode, stdout: result2.stdout, stderr: result2.stderr };
-    }
-  };
+// src/git/integrate.ts
+import { mkdtemp as mkdtemp3, rm as rm5 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join13 } from "node:path";
+
+// src/git/ref-names.ts
+var PLAIN = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
+function isPlainRefName(name) {
+  return PLAIN.test(name);
+}
+function showRefName(name) {
+  return JSON.stringify(sanitizeLine(name));
 }
 
 // src/git/integrate.ts
 var RESULTS_NAMESPACE = "refs/remotes/remote-exec/";
-async function isSafeBranch(git, name) {
-  if (!name || name.startsWith("-")) return false;
-  const check2 = await git.try(["check-ref-format", "--branch", name]);
-  return check2.exitCode === 0 && check2.stdout.trim() === name;
-}
+var UNCOMMITTED_TRAILER = "Amplihack-Remote-Uncommitted-Work";
+var INCOMING = "refs/amplihack-incoming/";
 async function integrateResults(input2) {
   const { git, bundleFile, runId, shipped } = input2;
-  if (!bundleFile) return [];
-  const verified = await verifyBundle(git, bundleFile);
-  if (!verified.ok) {
-    throw new RemoteError(
-      "integrate-failed",
-      `The results bundle does not apply to this repository: ${verified.message}`,
-      "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`."
-    );
-  }
-  const heads = await listBundleHeads(git, bundleFile);
-  const shippedByBranch = new Map(
-    shipped.filter((h2) => h2.ref.startsWith("refs/heads/")).map((h2) => [h2.ref.slice("refs/heads/".length), h2.commit])
-  );
-  const shippedCommits = [...new Set(shipped.map((h2) => h2.commit))];
-  const results = [];
-  for (const head of heads) {
-    if (!head.ref.startsWith("refs/heads/")) continue;
-    const branch = head.ref.slice("refs/heads/".length);
-    if (!await isSafeBranch(git, branch)) continue;
-    const runRef = `${RESULTS_NAMESPACE}${runId}/${branch}`;
-    await git.run(
-      ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", bundleFile, `+${head.ref}:${runRef}`],
+  const warnings = reportDeletions(shipped, input2.finalRefs ?? null);
+  if (!bundleFile) return { branches: [], tags: [], warnings };
+  const work = await mkdtemp3(join13(tmpdir3(), "amplihack-remote-incoming-"));
+  try {
+    const scratch = await createScratchRepo(git, join13(work, "scratch.git"));
+    const verified = await verifyBundle(scratch.git, bundleFile);
+    if (!verified.ok) {
+      throw new RemoteError(
+        "integrate-failed",
+        `The results bundle does not apply to this repository: ${sanitizeLine(verified.message)}`,
+        "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`."
+      );
+    }
+    const shippedByRef = new Map(shipped.map((h2) => [h2.ref, h2.commit]));
+    const shippedObjects = new Set(shipped.map((h2) => h2.commit));
+    const candidates = [];
+    for (const head of await listBundleHeads(scratch.git, bundleFile)) {
+      const kind = head.ref.startsWith("refs/heads/") ? "heads" : head.ref.startsWith("refs/tags/") ? "tags" : null;
+      if (!kind) {
+        warnings.push(`Ignored ${showRefName(head.ref)} from the machine: only branches and tags come home.`);
+        continue;
+      }
+      const name = head.ref.slice(`refs/${kind}/`.length);
+      if (!isPlainRefName(name) || (await git.try(["check-ref-format", head.ref])).exitCode !== 0) {
+        warnings.push(
+          `Refused the ${kind === "heads" ? "branch" : "tag"} ${showRefName(name)} from the machine: only plain names (letters, digits, ". _ - /", not starting with "-") come home. Its commits stay on the machine.`
+        );
+        continue;
+      }
+      if (shippedObjects.has(head.commit)) continue;
+      candidates.push({ kind, name, head });
+    }
+    if (candidates.length === 0) return { branches: [], tags: [], warnings };
+    await scratch.git.run(
+      [
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        bundleFile,
+        ...candidates.map((c3) => `+${c3.head.ref}:${INCOMING}${c3.kind}/${c3.name}`)
+      ],
       {
         errorCode: "integrate-failed",
         remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally."
       }
     );
-    let aliasRef = `${RESULTS_NAMESPACE}${branch}`;
-    let note;
-    const alias = await git.try(["update-ref", aliasRef, head.commit]);
-    if (alias.exitCode !== 0) {
-      note = `alias ${aliasRef} not written: ${alias.stderr.trim()}`;
-      aliasRef = null;
+    const base = await existingObjects(scratch.git, [...new Set(shipped.map((h2) => h2.commit))]);
+    const accepted = [];
+    for (const c3 of candidates) {
+      const refused = input2.vet ? await input2.vet(scratch.dir, [`${INCOMING}${c3.kind}/${c3.name}`, "--not", ...base]) : null;
+      if (refused) {
+        warnings.push(
+          `REFUSED ${c3.kind === "heads" ? "branch" : "tag"} ${c3.name}: ${refused} Nothing of it was imported into your repository; its commits stay on the machine.`
+        );
+      } else accepted.push(c3);
     }
-    const before = shippedByBranch.get(branch);
-    const newCommits = await listNewCommits(git, head.commit, shippedCommits);
-    const status = before === void 0 ? "new" : before === head.commit || newCommits.length === 0 ? "unchanged" : "updated";
-    const filesChanged = await filesTouched(git, head.commit, shippedCommits);
-    results.push({
-      branch,
-      status,
-      commit: head.commit,
-      runRef,
-      aliasRef,
-      newCommits,
-      filesChanged,
-      local: await compareWithLocal(git, branch, head.commit),
-      note
-    });
+    if (accepted.length === 0) return { branches: [], tags: [], warnings };
+    const target = (c3) => c3.kind === "heads" ? `${RESULTS_NAMESPACE}${runId}/${c3.name}` : `${RESULTS_NAMESPACE}${runId}/tags/${c3.name}`;
+    await git.run(
+      [
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        scratch.dir,
+        ...accepted.map((c3) => `+${INCOMING}${c3.kind}/${c3.name}:${target(c3)}`)
+      ],
+      {
+        errorCode: "integrate-failed",
+        remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally."
+      }
+    );
+    const branches = [];
+    const tags = [];
+    for (const c3 of accepted) {
+      if (c3.kind === "tags") tags.push({ tag: c3.name, ref: target(c3), object: c3.head.commit });
+      else branches.push(await describeBranch(git, runId, c3.name, c3.head.commit, shippedByRef, base));
+    }
+    for (const b2 of branches.filter((b3) => b3.rewritten)) {
+      warnings.push(
+        `The agent rewrote the history of ${b2.branch}: ${b2.runRef.replace("refs/remotes/", "")} does not contain the ${b2.branch} that was shipped. Review it before merging.`
+      );
+    }
+    return { branches, tags, warnings };
+  } finally {
+    await rm5(work, { recursive: true, force: true });
   }
-  return results;
+}
+async function describeBranch(git, runId, branch, tip, shippedByRef, base) {
+  const runRef = `${RESULTS_NAMESPACE}${runId}/${branch}`;
+  let aliasRef = `${RESULTS_NAMESPACE}${branch}`;
+  let note;
+  const alias = await git.try(["update-ref", aliasRef, tip]);
+  if (alias.exitCode !== 0) {
+    note = `alias ${aliasRef} not written: ${sanitizeLine(alias.stderr.trim())}`;
+    aliasRef = null;
+  }
+  const before = shippedByRef.get(`refs/heads/${branch}`);
+  const newCommits = await listNewCommits(git, tip, base);
+  const status = before === void 0 ? "new" : newCommits.length === 0 ? "unchanged" : "updated";
+  const rewritten = before !== void 0 && (await git.try(["merge-base", "--is-ancestor", before, tip])).exitCode === 1;
+  return {
+    branch,
+    status,
+    commit: tip,
+    runRef,
+    aliasRef,
+    newCommits,
+    filesChanged: await filesTouched(git, tip, base),
+    local: await compareWithLocal(git, branch, tip),
+    ...rewritten ? { rewritten } : {},
+    note
+  };
+}
+function reportDeletions(shipped, finalRefs) {
+  if (!finalRefs) return [];
+  const remaining = new Set(finalRefs.map((r) => r.ref));
+  return shipped.filter(
+    (h2) => (h2.ref.startsWith("refs/heads/") || h2.ref.startsWith("refs/tags/")) && !remaining.has(h2.ref)
+  ).map((h2) => {
+    const [kind, name] = h2.ref.startsWith("refs/heads/") ? ["branch", h2.ref.slice("refs/heads/".length)] : ["tag", h2.ref.slice("refs/tags/".length)];
+    return `The agent deleted the ${kind} ${showRefName(name)} on the machine; your copy is untouched.`;
+  });
+}
+async function existingObjects(git, oids) {
+  if (oids.length === 0) return [];
+  const out = await git.run(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
+    input: `${oids.join("\n")}
+`
+  });
+  return out.split("\n").filter((line) => line && !line.endsWith(" missing")).map((line) => line.split(" ")[0]);
 }
 async function listNewCommits(git, tip, exclude) {
-  const out = await git.run(["log", "--format=%H%x09%s", tip, "--not", ...exclude, "--"]);
-  return out.split("\n").filter(Boolean).map((line) => {
-    const [sha, ...rest] = line.split("	");
-    return { sha, subject: rest.join("	") };
-  });
+  const shas = (await git.run(["rev-list", tip, "--not", ...exclude, "--"])).split("\n").filter(Boolean);
+  const commits = [];
+  for await (const { oid, content } of readBlobs(git.cwd, shas)) {
+    const text = content.toString("utf8");
+    const message = text.slice(text.indexOf("\n\n") + 2);
+    const subject = message.split(/\n\s*\n/)[0].replace(/\s*\n\s*/g, " ");
+    const uncommitted = new RegExp(`^${UNCOMMITTED_TRAILER}:`, "m").test(message);
+    commits.push({
+      sha: oid,
+      subject: sanitizeLine(subject).trim(),
+      ...uncommitted ? { uncommitted } : {}
+    });
+  }
+  return commits;
 }
 async function filesTouched(git, tip, exclude) {
   const out = await git.run(["log", "--format=", "--name-only", "-z", tip, "--not", ...exclude, "--"]);
-  return [...new Set(out.split(/[\0\n]/).filter(Boolean))].sort();
+  return [
+    ...new Set(
+      out.split("\0").map((p2) => sanitizeLine(p2.replace(/^\n+/, ""))).filter(Boolean)
+    )
+  ].sort();
 }
 async function compareWithLocal(git, branch, tip) {
   const local = await git.try(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`]);
@@ -59789,7 +60014,7 @@ async function compareWithLocal(git, branch, tip) {
 }
 
 // src/package/safe-extract.ts
-import { mkdir as mkdir7 } from "node:fs/promises";
+import { mkdir as mkdir8 } from "node:fs/promises";
 async function safeExtract(archive, dest) {
   const problems = [];
   await Ct({
@@ -59806,7 +60031,7 @@ async function safeExtract(archive, dest) {
       "Nothing was extracted. Inspect the machine by hand; it may be compromised."
     );
   }
-  await mkdir7(dest, { recursive: true });
+  await mkdir8(dest, { recursive: true });
   await So({ file: archive, cwd: dest, preserveOwner: false, noChmod: true, strict: true });
 }
 function unsafeReason(path7, type) {
@@ -59818,17 +60043,55 @@ function unsafeReason(path7, type) {
   return null;
 }
 
+// src/core/workflow/vet-incoming.ts
+var MIN_EXACT = 8;
+function secretVet(input2) {
+  const forwarded = FORWARDED_CREDENTIALS.flatMap((name) => {
+    const value = input2.env[name];
+    return value && value.length >= MIN_EXACT ? [{ name, value: Buffer.from(value) }] : [];
+  });
+  return async (repo, revs) => {
+    const problems = [];
+    const report = await runSecretGate({
+      repo,
+      allowlistRoot: input2.allowlistRoot,
+      revs,
+      files: [],
+      cacheDir: input2.cacheDir
+    });
+    for (const f2 of report.findings) problems.push(`${f2.path}:${f2.line} ${f2.rule} ${f2.masked}`);
+    if (forwarded.length > 0) {
+      const blobs = await listReachableBlobs(repo, revs);
+      const pathOf = new Map(blobs.map((b2) => [b2.oid, b2.path]));
+      for await (const { oid, content } of readBlobs(
+        repo,
+        blobs.map((b2) => b2.oid)
+      )) {
+        for (const c3 of forwarded)
+          if (content.includes(c3.value))
+            problems.push(`${pathOf.get(oid)}: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
+      }
+      const messages2 = Buffer.from(await createGit(repo).run(["log", "--format=%B", ...revs, "--"]));
+      for (const c3 of forwarded)
+        if (messages2.includes(c3.value))
+          problems.push(`a commit message: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
+    }
+    if (problems.length === 0) return null;
+    return `${problems.length} possible secret(s) in its commits: ${problems.join("; ")}.`;
+  };
+}
+
 // src/core/workflow/retrieve-run.ts
-var LOGS_SUBDIR = join11(".claude", "runtime", "logs", "remote");
+var LOGS_SUBDIR = join14(".claude", "runtime", "logs", "remote");
 async function retrieveRun(input2) {
   const { machine, record: record2 } = input2;
-  const work = await mkdtemp3(join11(tmpdir3(), "amplihack-remote-results-"));
+  const work = await mkdtemp4(join14(tmpdir4(), "amplihack-remote-results-"));
   try {
-    const archive = join11(work, RESULTS_NAME);
+    const archive = join14(work, RESULTS_NAME);
     await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
-    const extracted = join11(work, "x");
+    const extracted = join14(work, "x");
     await safeExtract(archive, extracted);
-    const result2 = runResultSchema.parse(JSON.parse(await readFile6(join11(extracted, "result.json"), "utf8")));
+    const result2 = runResultSchema.parse(JSON.parse(await readFile6(join14(extracted, "result.json"), "utf8")));
     if (result2.runId !== record2.id) {
       throw new RemoteError(
         "unsafe-archive",
@@ -59837,43 +60100,49 @@ async function retrieveRun(input2) {
       );
     }
     const git = createGit(record2.repo, input2.runner);
-    const bundle = join11(extracted, "results.bundle");
-    const branches = await integrateResults({
+    const bundle = join14(extracted, "results.bundle");
+    const refsFile = join14(extracted, "refs.txt");
+    const { branches, tags, warnings } = await integrateResults({
       git,
       bundleFile: result2.hasBundle && existsSync2(bundle) ? bundle : null,
       runId: record2.id,
-      shipped: record2.shippedHeads
+      shipped: record2.shippedHeads,
+      finalRefs: existsSync2(refsFile) ? parseRefs(await readFile6(refsFile, "utf8")) : null,
+      vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
     });
     await dropWipRef(git, record2.id);
     const known = credentialValues(input2.env);
-    const logsDir = join11(record2.repo, LOGS_SUBDIR, record2.id);
-    await copyLogsRedacted(join11(extracted, "logs"), logsDir, known);
-    await writeFile4(join11(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
-    const agentLog = join11(logsDir, "agent.log");
+    const logsDir = join14(record2.repo, LOGS_SUBDIR, record2.id);
+    await copyLogsRedacted(join14(extracted, "logs"), logsDir, known);
+    await writeFile5(join14(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
+    const agentLog = join14(logsDir, "agent.log");
     const agentTail = existsSync2(agentLog) ? lastLines(await readFile6(agentLog, "utf8"), 20) : "";
-    return { result: result2, branches, logsDir, agentTail };
+    return { result: result2, branches, tags, warnings, logsDir, agentTail };
   } finally {
-    await rm5(work, { recursive: true, force: true });
+    await rm6(work, { recursive: true, force: true });
   }
 }
 async function copyLogsRedacted(from, to2, known) {
   if (!existsSync2(from)) return;
-  await mkdir8(to2, { recursive: true });
+  await mkdir9(to2, { recursive: true });
   const walk = async (dir) => {
     for (const entry of await readdir4(dir, { withFileTypes: true })) {
-      const src = join11(dir, entry.name);
-      const dest = join11(to2, relative(from, src));
+      const src = join14(dir, entry.name);
+      const dest = join14(to2, relative2(from, src));
       if (entry.isDirectory()) {
-        await mkdir8(dest, { recursive: true });
+        await mkdir9(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
         const data = await readFile6(src);
         if (!data.subarray(0, 8e3).includes(0))
-          await writeFile4(dest, redactText(data.toString("utf8"), known));
+          await writeFile5(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
       }
     }
   };
   await walk(from);
+}
+function parseRefs(text) {
+  return text.split("\n").filter(Boolean).map((line) => ({ commit: line.slice(0, line.indexOf(" ")), ref: line.slice(line.indexOf(" ") + 1) }));
 }
 function lastLines(text, n2) {
   const lines = text.trimEnd().split("\n");
@@ -59881,13 +60150,14 @@ function lastLines(text, n2) {
 }
 
 // src/core/workflow/start-run.ts
-import { rm as rm6 } from "node:fs/promises";
+import { rm as rm7 } from "node:fs/promises";
 
 // src/core/workflow/validate.ts
 import { access as access2 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/git/repo-facts.ts
+import { existsSync as existsSync3, readdirSync } from "node:fs";
 async function readRepoFacts(path7, runner) {
   const probe = createGit(path7, runner);
   const top = await probe.try(["rev-parse", "--show-toplevel"]);
@@ -59908,12 +60178,62 @@ async function readRepoFacts(path7, runner) {
       "Make a first commit (`git add -A && git commit -m init`) so there is something to ship."
     );
   }
+  const paths = await refuseUnusableClone(git, root);
   const symbolic = await git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]);
   return {
     root,
     branch: symbolic.exitCode === 0 ? symbolic.stdout.trim() : null,
-    headCommit: head.stdout.trim()
+    headCommit: head.stdout.trim(),
+    warnings: await operationInProgress(git, paths)
   };
+}
+var IN_PROGRESS = [
+  ["MERGE_HEAD", "a merge"],
+  ["rebase-merge", "a rebase"],
+  ["rebase-apply", "a rebase (or `git am`)"],
+  ["CHERRY_PICK_HEAD", "a cherry-pick"],
+  ["REVERT_HEAD", "a revert"]
+];
+async function refuseUnusableClone(git, root) {
+  const names = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
+  const out = (await git.run([
+    "rev-parse",
+    "--is-shallow-repository",
+    "--path-format=absolute",
+    ...names.flatMap((n2) => ["--git-path", n2])
+  ])).trim().split("\n");
+  if (out[0] === "true") {
+    throw new RemoteError(
+      "not-a-repo",
+      `The repository at ${root} is a shallow clone: its history is cut off, so it cannot be bundled and restored on the machine.`,
+      "Fetch the whole history first: `git fetch --unshallow` (then run again)."
+    );
+  }
+  const paths = new Map(names.map((n2, i2) => [n2, out[i2 + 1]]));
+  const promisor = await git.try([
+    "config",
+    "--get-regexp",
+    "^(extensions\\.partialclone|remote\\..*\\.promisor)$"
+  ]);
+  const packs = paths.get("objects/pack") ?? "";
+  const promisorPacks = existsSync3(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
+  const partialConfig = promisor.stdout.split("\n").some((line) => line && !/ false$/i.test(line));
+  if (partialConfig || promisorPacks) {
+    throw new RemoteError(
+      "not-a-repo",
+      `The repository at ${root} is a partial clone (objects are left on a promisor remote, ${partialConfig ? "set in its config" : "promisor packs present"}): a bundle of it would miss objects.`,
+      "Fetch every object, then stop using the promisor: `git config --unset remote.origin.partialclonefilter && git fetch --refetch origin && git config --unset remote.origin.promisor` (git 2.36 or later); or run from a full clone."
+    );
+  }
+  return paths;
+}
+async function operationInProgress(git, paths) {
+  const going = IN_PROGRESS.filter(([name]) => existsSync3(paths.get(name) ?? "")).map(([, what]) => what);
+  const unmerged = (await git.run(["ls-files", "--unmerged"])).trim() !== "";
+  if (going.length === 0 && !unmerged) return [];
+  return [
+    `${going.length ? `${[...new Set(going)].join(" and ")} is in progress` : "there are unmerged files"} in your repository: the uncommitted work that ships (and the agent starts from) holds its state as it is now, conflict markers included. Finish or abort it first (e.g. \`git merge --abort\`, \`git rebase --abort\`) if that is not what you want.`
+  ];
 }
 
 // src/core/agent-invocation.ts
@@ -59948,7 +60268,7 @@ async function validateRun(deps, options, signal) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
-    await access2(join12(facts.root, ".claude"));
+    await access2(join15(facts.root, ".claude"));
   } catch {
     throw new RemoteError(
       "no-claude-dir",
@@ -59983,6 +60303,7 @@ async function validateRun(deps, options, signal) {
 async function startRun(deps, options, progress, signal, runId = newRunId()) {
   progress.report("validate", "checking the repository, credentials and target");
   const validated = await validateRun(deps, options, signal);
+  for (const w2 of validated.facts.warnings) progress.report("validate", `warning: ${w2}`);
   const record2 = newRunRecord({
     id: runId,
     repo: validated.facts.root,
@@ -60052,7 +60373,7 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
     };
     if (lease.reused) {
       const known = await knownCommits(machine, validated.git, pkg.manifest.repoKey, signal);
-      if (known.length > 0) upload = await thinArchive(pkg, validated.git, known);
+      if (known.length > 0) upload = await thinArchive(pkg, known);
     }
     const thin = upload.archivePath !== pkg.archivePath;
     progress.report(
@@ -60097,7 +60418,7 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
       }
       thrown = withMachineFate(asRemoteError(err), name, lease.created, outcome);
     }
-    await rm6(pkg.dir, { recursive: true, force: true });
+    await rm7(pkg.dir, { recursive: true, force: true });
     await dropWipRef(validated.git, runId);
     throw thrown;
   }
@@ -60131,9 +60452,7 @@ var firstLine = (s3) => s3.split("\n")[0];
 
 // src/core/workflow/summary.ts
 function mergeHints(branches) {
-  return branches.filter((b2) => b2.status !== "unchanged").map(
-    (b2) => b2.aliasRef ? `git merge ${b2.aliasRef.replace("refs/remotes/", "")}` : `git merge ${b2.runRef.replace("refs/remotes/", "")}`
-  );
+  return branches.filter((b2) => b2.status !== "unchanged").map((b2) => `git merge ${shellQuote((b2.aliasRef ?? b2.runRef).replace("refs/remotes/", ""))}`);
 }
 function formatSummary(s3) {
   const lines = [];
@@ -60152,7 +60471,9 @@ function formatSummary(s3) {
         `    ${b2.status.padEnd(9)} ${ref}  ${b2.commit.slice(0, 8)}  +${b2.newCommits.length} commit(s), ${b2.filesChanged.length} file(s) changed`
       );
       for (const c3 of b2.newCommits.slice(0, 5))
-        lines.push(`                ${c3.sha.slice(0, 8)} ${c3.subject}`);
+        lines.push(
+          `                ${c3.sha.slice(0, 8)} ${c3.subject}${c3.uncommitted ? "  <- holds the work the agent left uncommitted" : ""}`
+        );
       if (b2.newCommits.length > 5) lines.push(`                \u2026 ${b2.newCommits.length - 5} more`);
       if (b2.local?.exists) {
         lines.push(
@@ -60166,6 +60487,10 @@ function formatSummary(s3) {
     lines.push(
       `  Your uncommitted work went along as commit ${s3.snapshotCommit.slice(0, 8)} ("uncommitted work snapshot"), under the agent's commits: commit or stash your copy before merging.`
     );
+  }
+  if (s3.tags?.length) {
+    lines.push("  Tags the agent made:");
+    for (const t of s3.tags) lines.push(`    ${t.tag}  at ${t.ref.replace("refs/remotes/", "")}`);
   }
   if (s3.logsDir) lines.push(`  Logs: ${s3.logsDir}`);
   if (s3.release) lines.push(`  Machine: ${s3.release.message}`);
@@ -60210,7 +60535,11 @@ async function executeRun(deps, input2, signal) {
   });
   const { lease, record: record2 } = started;
   const machine = lease.machine;
-  const warnings = [];
+  const warnings = [...started.validated.facts.warnings];
+  if (started.pkg.wip.fallbackIdentity)
+    warnings.push(
+      "git has no user.name/user.email here: the snapshot of your uncommitted work was committed as amplihack-remote <amplihack-remote@localhost>. Set yours with `git config --global user.name ...` and `git config --global user.email ...`."
+    );
   let keep = options.keepVm;
   let retrieved = null;
   let failure2 = null;
@@ -60259,6 +60588,7 @@ async function executeRun(deps, input2, signal) {
       throw err;
     }
     progress.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
+    warnings.push(...retrieved.warnings);
     if (retrieved.result.status !== "succeeded") keep = keep || lease.created;
   } catch (err) {
     failure2 = asRemoteError(err);
@@ -60291,7 +60621,7 @@ async function executeRun(deps, input2, signal) {
       warnings.push(
         `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`
       );
-    await rm7(started.pkg.dir, { recursive: true, force: true });
+    await rm8(started.pkg.dir, { recursive: true, force: true });
   }
   const remoteStatus2 = retrieved?.result.status;
   const status = handedOff ? "error" : cancelled ? "killed" : failure2 ? "error" : remoteStatus2 ?? "error";
@@ -60326,6 +60656,7 @@ async function executeRun(deps, input2, signal) {
     vm: options.target === "local" ? null : machine.name,
     durationSeconds: (Date.now() - t0) / 1e3,
     branches,
+    tags: retrieved?.tags ?? [],
     logsDir: retrieved?.logsDir ?? null,
     agentTail: retrieved?.agentTail ?? "",
     release,
@@ -60377,7 +60708,7 @@ async function startDetached(deps, base, prompts, options = {}) {
       const runId = newRunId();
       try {
         const started = await startRun(batchDeps, opts, progress, options.signal, runId);
-        await rm8(started.pkg.dir, { recursive: true, force: true });
+        await rm9(started.pkg.dir, { recursive: true, force: true });
         await deps.store.patchRun(runId, {
           detached: true,
           driverPid: null,
@@ -60766,15 +61097,15 @@ var remoteKill = defineTool({
 });
 
 // src/core/runs/run-output.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { readFile as readFile7 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { join as join16 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.logsDir ? join13(record2.logsDir, "agent.log") : null;
-  if (local && existsSync3(local)) {
+  const local = record2.logsDir ? join16(record2.logsDir, "agent.log") : null;
+  if (local && existsSync4(local)) {
     const content = await readFile7(local, "utf8");
     return {
       runId: record2.id,
@@ -60803,7 +61134,7 @@ async function runOutput(deps, runId, options) {
   }
   const newline = r.stdout.indexOf("\n");
   const bytes = Number(r.stdout.slice(0, newline)) || 0;
-  const text = r.stdout.slice(newline + 1);
+  const text = sanitizeTerminalText(r.stdout.slice(newline + 1));
   return { runId: record2.id, text: lastLines2(redactText(text, known), lines), source: "machine", bytes };
 }
 function lastLines2(text, n2) {
@@ -60866,7 +61197,7 @@ async function retrieveAndRelease(deps, record2, options = {}) {
     env: deps.env,
     signal: options.signal
   });
-  const warnings = [];
+  const warnings = [...retrieved.warnings];
   let release = null;
   if (options.release !== false) {
     const keep = record2.keepVm || lease.created && retrieved.result.status !== "succeeded";
@@ -60888,6 +61219,7 @@ async function retrieveAndRelease(deps, record2, options = {}) {
     vm: record2.target === "local" ? null : record2.vm?.name ?? null,
     durationSeconds: retrieved.result.startedAt ? retrieved.result.endedAt - retrieved.result.startedAt : 0,
     branches: retrieved.branches,
+    tags: retrieved.tags,
     logsDir: retrieved.logsDir,
     agentTail: retrieved.agentTail,
     release,
@@ -60988,9 +61320,9 @@ var retrieveResults = defineTool({
 // src/core/accept-findings.ts
 var import_write_file_atomic2 = __toESM(require_lib2(), 1);
 import { readFile as readFile8 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join17 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
-  const file2 = join14(root, ALLOWLIST_FILE);
+  const file2 = join17(root, ALLOWLIST_FILE);
   let before = "";
   try {
     before = await readFile8(file2, "utf8");
@@ -61016,9 +61348,9 @@ function unwritable(file2, cause) {
 }
 
 // src/core/scan-what-ships.ts
-import { constants as constants5, existsSync as existsSync4, statSync as statSync3 } from "node:fs";
+import { constants as constants5, existsSync as existsSync5, statSync as statSync3 } from "node:fs";
 import { access as access3, stat as stat3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute2, join as join15, resolve as resolve4 } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute2, join as join18, resolve as resolve4 } from "node:path";
 async function scanWhatShips(input2) {
   const root = await repoRoot(resolve4(input2.path), input2.runner);
   const git = createGit(root, input2.runner);
@@ -61064,11 +61396,11 @@ async function filesOutsideHistory(root, hasHead, runner) {
   );
   const byPath = /* @__PURE__ */ new Map();
   for (const rel of [...tracked, ...untracked]) {
-    const abs = join15(root, rel);
-    if (existsSync4(abs) && statSync3(abs).isFile()) byPath.set(rel, abs);
+    const abs = join18(root, rel);
+    if (existsSync5(abs) && statSync3(abs).isFile()) byPath.set(rel, abs);
   }
-  const claudeDir = join15(root, ".claude");
-  if (existsSync4(claudeDir) && statSync3(claudeDir).isDirectory()) {
+  const claudeDir = join18(root, ".claude");
+  if (existsSync5(claudeDir) && statSync3(claudeDir).isDirectory()) {
     for (const f2 of (await listClaudeFiles(root)).files) byPath.set(f2.path, f2.absPath);
   }
   return [...byPath].map(([path7, absPath]) => ({ path: path7, absPath }));

@@ -1,16 +1,29 @@
 /**
- * Brings a results bundle home. Commits land in refs/remotes/remote-exec/<run-id>/<branch> (kept
- * per run, so repeated and parallel runs never clobber one another) and the moving alias
- * refs/remotes/remote-exec/<branch> (so `git merge remote-exec/main` works, as the spec shows).
- * Only refs under refs/remotes/remote-exec/ are written: never the working tree, the index or a
- * local branch. Forced updates (+) make a second run on the same branch succeed.
+ * Brings a results bundle home. The VM is untrusted: its bundle is first fetched into a scratch
+ * repository (objects there, never in the user's .git), every ref name is checked, and the commits
+ * of each ref are vetted (the secret gate, injected by core) before anything reaches the user's
+ * refs. What passes lands in refs/remotes/remote-exec/<run-id>/<branch> (kept per run, so repeated
+ * and parallel runs never clobber one another), with the moving alias
+ * refs/remotes/remote-exec/<branch> (so `git merge remote-exec/main` works), and tags the agent made
+ * under refs/remotes/remote-exec/<run-id>/tags/<tag> (never refs/tags: they cannot collide with the
+ * user's). Only refs under refs/remotes/remote-exec/ are written: never the working tree, the index
+ * or a local branch. Every text taken from the VM is sanitised here, where it enters.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { RemoteError } from "../util/errors.js";
+import { sanitizeLine } from "../util/terminal-text.js";
+import { readBlobs } from "./blobs.js";
 import type { BundleHead } from "./bundle.js";
 import { listBundleHeads, verifyBundle } from "./bundle.js";
 import type { Git } from "./git.js";
+import { isPlainRefName, showRefName } from "./ref-names.js";
+import { createScratchRepo } from "./scratch-repo.js";
 
 export const RESULTS_NAMESPACE = "refs/remotes/remote-exec/";
+/** The trailer runner.sh puts on the commit that records what the agent left uncommitted. */
+export const UNCOMMITTED_TRAILER = "Amplihack-Remote-Uncommitted-Work";
 
 export interface BranchResult {
   branch: string;
@@ -21,104 +34,249 @@ export interface BranchResult {
   runRef: string;
   /** refs/remotes/remote-exec/<branch>, or null when that alias could not be written. */
   aliasRef: string | null;
-  newCommits: { sha: string; subject: string }[];
+  /** Subjects sanitised; `uncommitted` marks the commit that holds work the agent left uncommitted. */
+  newCommits: { sha: string; subject: string; uncommitted?: boolean }[];
   filesChanged: string[];
   /** Against the user's local branch of the same name, when there is one. */
   local: { exists: boolean; ahead: number; behind: number; fastForward: boolean } | null;
+  /** The branch was shipped and the run's tip does not descend from it (history rewritten). */
+  rewritten?: boolean;
   note?: string;
 }
 
-/** Branch names git would accept, and nothing that could escape refs/heads. */
-async function isSafeBranch(git: Git, name: string): Promise<boolean> {
-  if (!name || name.startsWith("-")) return false;
-  const check = await git.try(["check-ref-format", "--branch", name]);
-  return check.exitCode === 0 && check.stdout.trim() === name;
+export interface TagResult {
+  tag: string;
+  /** refs/remotes/remote-exec/<run-id>/tags/<tag> */
+  ref: string;
+  object: string;
 }
 
-export async function integrateResults(input: {
+export interface Integrated {
+  branches: BranchResult[];
+  tags: TagResult[];
+  /** What did not come home, or came home changed, said plainly (refused refs, deletions...). */
+  warnings: string[];
+}
+
+/**
+ * Vets the commits a ref brings (`revs` for rev-list in `repo`, the scratch repository); returns
+ * why they must not be imported, or null. Core injects the secret gate here.
+ */
+export type VetIncoming = (repo: string, revs: string[]) => Promise<string | null>;
+
+export interface IntegrateInput {
   git: Git;
   bundleFile: string | null;
   runId: string;
-  /** The heads that were shipped: ref name → commit. */
+  /** The heads that were shipped: ref name → object. */
   shipped: BundleHead[];
-}): Promise<BranchResult[]> {
-  const { git, bundleFile, runId, shipped } = input;
-  if (!bundleFile) return [];
-  const verified = await verifyBundle(git, bundleFile);
-  if (!verified.ok) {
-    throw new RemoteError(
-      "integrate-failed",
-      `The results bundle does not apply to this repository: ${verified.message}`,
-      "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`.",
-    );
-  }
-  const heads = await listBundleHeads(git, bundleFile);
-  const shippedByBranch = new Map(
-    shipped
-      .filter((h) => h.ref.startsWith("refs/heads/"))
-      .map((h) => [h.ref.slice("refs/heads/".length), h.commit]),
-  );
-  const shippedCommits = [...new Set(shipped.map((h) => h.commit))];
-  const results: BranchResult[] = [];
+  /** The branches and tags the machine had at the end (refs.txt), when it said. */
+  finalRefs?: BundleHead[] | null;
+  vet?: VetIncoming;
+}
 
-  for (const head of heads) {
-    if (!head.ref.startsWith("refs/heads/")) continue; // a hostile or confused VM: ignore other refs
-    const branch = head.ref.slice("refs/heads/".length);
-    if (!(await isSafeBranch(git, branch))) continue;
-    const runRef = `${RESULTS_NAMESPACE}${runId}/${branch}`;
-    await git.run(
-      ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", bundleFile, `+${head.ref}:${runRef}`],
+const INCOMING = "refs/amplihack-incoming/";
+
+export async function integrateResults(input: IntegrateInput): Promise<Integrated> {
+  const { git, bundleFile, runId, shipped } = input;
+  const warnings = reportDeletions(shipped, input.finalRefs ?? null);
+  if (!bundleFile) return { branches: [], tags: [], warnings };
+  const work = await mkdtemp(join(tmpdir(), "amplihack-remote-incoming-"));
+  try {
+    const scratch = await createScratchRepo(git, join(work, "scratch.git"));
+    const verified = await verifyBundle(scratch.git, bundleFile);
+    if (!verified.ok) {
+      throw new RemoteError(
+        "integrate-failed",
+        `The results bundle does not apply to this repository: ${sanitizeLine(verified.message)}`,
+        "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`.",
+      );
+    }
+    const shippedByRef = new Map(shipped.map((h) => [h.ref, h.commit]));
+    const shippedObjects = new Set(shipped.map((h) => h.commit));
+    const candidates: { kind: "heads" | "tags"; name: string; head: BundleHead }[] = [];
+    for (const head of await listBundleHeads(scratch.git, bundleFile)) {
+      const kind = head.ref.startsWith("refs/heads/")
+        ? "heads"
+        : head.ref.startsWith("refs/tags/")
+          ? "tags"
+          : null;
+      if (!kind) {
+        warnings.push(`Ignored ${showRefName(head.ref)} from the machine: only branches and tags come home.`);
+        continue;
+      }
+      const name = head.ref.slice(`refs/${kind}/`.length);
+      if (!isPlainRefName(name) || (await git.try(["check-ref-format", head.ref])).exitCode !== 0) {
+        warnings.push(
+          `Refused the ${kind === "heads" ? "branch" : "tag"} ${showRefName(name)} from the machine: only plain names (letters, digits, ". _ - /", not starting with "-") come home. Its commits stay on the machine.`,
+        );
+        continue;
+      }
+      // Came back as it went, or points at something shipped (the snapshot of uncommitted work,
+      // when the agent left everything as it found it): nothing new to bring home.
+      if (shippedObjects.has(head.commit)) continue;
+      candidates.push({ kind, name, head });
+    }
+    if (candidates.length === 0) return { branches: [], tags: [], warnings };
+    await scratch.git.run(
+      [
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        bundleFile,
+        ...candidates.map((c) => `+${c.head.ref}:${INCOMING}${c.kind}/${c.name}`),
+      ],
       {
         errorCode: "integrate-failed",
         remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally.",
       },
     );
-    let aliasRef: string | null = `${RESULTS_NAMESPACE}${branch}`;
-    let note: string | undefined;
-    const alias = await git.try(["update-ref", aliasRef, head.commit]);
-    if (alias.exitCode !== 0) {
-      note = `alias ${aliasRef} not written: ${alias.stderr.trim()}`;
-      aliasRef = null;
+    // Commits the user has (the shipped heads, but the snapshot of uncommitted work, which lives
+    // only in the results) are what the run started from.
+    const base = await existingObjects(scratch.git, [...new Set(shipped.map((h) => h.commit))]);
+    const accepted: typeof candidates = [];
+    for (const c of candidates) {
+      const refused = input.vet
+        ? await input.vet(scratch.dir, [`${INCOMING}${c.kind}/${c.name}`, "--not", ...base])
+        : null;
+      if (refused) {
+        warnings.push(
+          `REFUSED ${c.kind === "heads" ? "branch" : "tag"} ${c.name}: ${refused} Nothing of it was imported into your repository; its commits stay on the machine.`,
+        );
+      } else accepted.push(c);
     }
-    const before = shippedByBranch.get(branch);
-    const newCommits = await listNewCommits(git, head.commit, shippedCommits);
-    const status =
-      before === undefined
-        ? "new"
-        : before === head.commit || newCommits.length === 0
-          ? "unchanged"
-          : "updated";
-    const filesChanged = await filesTouched(git, head.commit, shippedCommits);
-    results.push({
-      branch,
-      status,
-      commit: head.commit,
-      runRef,
-      aliasRef,
-      newCommits,
-      filesChanged,
-      local: await compareWithLocal(git, branch, head.commit),
-      note,
-    });
+    if (accepted.length === 0) return { branches: [], tags: [], warnings };
+    const target = (c: (typeof candidates)[number]) =>
+      c.kind === "heads"
+        ? `${RESULTS_NAMESPACE}${runId}/${c.name}`
+        : `${RESULTS_NAMESPACE}${runId}/tags/${c.name}`;
+    await git.run(
+      [
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        scratch.dir,
+        ...accepted.map((c) => `+${INCOMING}${c.kind}/${c.name}:${target(c)}`),
+      ],
+      {
+        errorCode: "integrate-failed",
+        remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally.",
+      },
+    );
+    const branches: BranchResult[] = [];
+    const tags: TagResult[] = [];
+    for (const c of accepted) {
+      if (c.kind === "tags") tags.push({ tag: c.name, ref: target(c), object: c.head.commit });
+      else branches.push(await describeBranch(git, runId, c.name, c.head.commit, shippedByRef, base));
+    }
+    for (const b of branches.filter((b) => b.rewritten)) {
+      warnings.push(
+        `The agent rewrote the history of ${b.branch}: ${b.runRef.replace("refs/remotes/", "")} does not contain the ${b.branch} that was shipped. Review it before merging.`,
+      );
+    }
+    return { branches, tags, warnings };
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
-  return results;
 }
 
-async function listNewCommits(git: Git, tip: string, exclude: string[]) {
-  const out = await git.run(["log", "--format=%H%x09%s", tip, "--not", ...exclude, "--"]);
+async function describeBranch(
+  git: Git,
+  runId: string,
+  branch: string,
+  tip: string,
+  shippedByRef: Map<string, string>,
+  base: string[],
+): Promise<BranchResult> {
+  const runRef = `${RESULTS_NAMESPACE}${runId}/${branch}`;
+  let aliasRef: string | null = `${RESULTS_NAMESPACE}${branch}`;
+  let note: string | undefined;
+  const alias = await git.try(["update-ref", aliasRef, tip]);
+  if (alias.exitCode !== 0) {
+    note = `alias ${aliasRef} not written: ${sanitizeLine(alias.stderr.trim())}`;
+    aliasRef = null;
+  }
+  const before = shippedByRef.get(`refs/heads/${branch}`);
+  const newCommits = await listNewCommits(git, tip, base);
+  const status = before === undefined ? "new" : newCommits.length === 0 ? "unchanged" : "updated";
+  const rewritten =
+    before !== undefined && (await git.try(["merge-base", "--is-ancestor", before, tip])).exitCode === 1;
+  return {
+    branch,
+    status,
+    commit: tip,
+    runRef,
+    aliasRef,
+    newCommits,
+    filesChanged: await filesTouched(git, tip, base),
+    local: await compareWithLocal(git, branch, tip),
+    ...(rewritten ? { rewritten } : {}),
+    note,
+  };
+}
+
+/** Shipped branches and tags the machine no longer has: the agent deleted them. */
+function reportDeletions(shipped: BundleHead[], finalRefs: BundleHead[] | null): string[] {
+  if (!finalRefs) return [];
+  const remaining = new Set(finalRefs.map((r) => r.ref));
+  return shipped
+    .filter(
+      (h) => (h.ref.startsWith("refs/heads/") || h.ref.startsWith("refs/tags/")) && !remaining.has(h.ref),
+    )
+    .map((h) => {
+      const [kind, name] = h.ref.startsWith("refs/heads/")
+        ? ["branch", h.ref.slice("refs/heads/".length)]
+        : ["tag", h.ref.slice("refs/tags/".length)];
+      return `The agent deleted the ${kind} ${showRefName(name)} on the machine; your copy is untouched.`;
+    });
+}
+
+/** The subset of `oids` present in the repository (its alternates included). */
+async function existingObjects(git: Git, oids: string[]): Promise<string[]> {
+  if (oids.length === 0) return [];
+  const out = await git.run(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
+    input: `${oids.join("\n")}\n`,
+  });
   return out
     .split("\n")
-    .filter(Boolean)
-    .map((line) => {
-      const [sha, ...rest] = line.split("\t");
-      return { sha, subject: rest.join("\t") };
-    });
+    .filter((line) => line && !line.endsWith(" missing"))
+    .map((line) => line.split(" ")[0]);
 }
 
-/** Files touched by the run's own commits (not by history it started from). */
+/**
+ * The run's own commits, newest first. Messages are read as raw commit objects (sizes framed by
+ * git, so no byte a hostile message holds can shift a field) and sanitised.
+ */
+async function listNewCommits(git: Git, tip: string, exclude: string[]) {
+  const shas = (await git.run(["rev-list", tip, "--not", ...exclude, "--"])).split("\n").filter(Boolean);
+  const commits: BranchResult["newCommits"] = [];
+  for await (const { oid, content } of readBlobs(git.cwd, shas)) {
+    const text = content.toString("utf8");
+    const message = text.slice(text.indexOf("\n\n") + 2);
+    const subject = message.split(/\n\s*\n/)[0].replace(/\s*\n\s*/g, " ");
+    const uncommitted = new RegExp(`^${UNCOMMITTED_TRAILER}:`, "m").test(message);
+    commits.push({
+      sha: oid,
+      subject: sanitizeLine(subject).trim(),
+      ...(uncommitted ? { uncommitted } : {}),
+    });
+  }
+  return commits;
+}
+
+/** Files touched by the run's own commits (not by history it started from), sanitised. */
 async function filesTouched(git: Git, tip: string, exclude: string[]): Promise<string[]> {
   const out = await git.run(["log", "--format=", "--name-only", "-z", tip, "--not", ...exclude, "--"]);
-  return [...new Set(out.split(/[\0\n]/).filter(Boolean))].sort();
+  return [
+    ...new Set(
+      out
+        .split("\0")
+        .map((p) => sanitizeLine(p.replace(/^\n+/, "")))
+        .filter(Boolean),
+    ),
+  ].sort();
 }
 
 async function compareWithLocal(git: Git, branch: string, tip: string) {

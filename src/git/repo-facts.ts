@@ -1,6 +1,9 @@
 /**
- * The facts about the user's repository that validation needs before anything slow happens.
+ * The facts about the user's repository that validation needs before anything slow happens, and
+ * the repositories that cannot work at all (shallow, partial) refused before anything billable: a
+ * bundle of them cannot be made or cannot be restored on the machine.
  */
+import { existsSync, readdirSync } from "node:fs";
 import { RemoteError } from "../util/errors.js";
 import type { Runner } from "../util/run.js";
 import { createGit } from "./git.js";
@@ -10,6 +13,8 @@ export interface RepoFacts {
   /** The checked-out branch, or null on a detached HEAD. */
   branch: string | null;
   headCommit: string;
+  /** Things to say before the run (a merge or rebase in progress ships its conflict markers). */
+  warnings: string[];
 }
 
 export async function readRepoFacts(path: string, runner?: Runner): Promise<RepoFacts> {
@@ -32,10 +37,73 @@ export async function readRepoFacts(path: string, runner?: Runner): Promise<Repo
       "Make a first commit (`git add -A && git commit -m init`) so there is something to ship.",
     );
   }
+  const paths = await refuseUnusableClone(git, root);
   const symbolic = await git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]);
   return {
     root,
     branch: symbolic.exitCode === 0 ? symbolic.stdout.trim() : null,
     headCommit: head.stdout.trim(),
+    warnings: await operationInProgress(git, paths),
   };
+}
+
+const IN_PROGRESS = [
+  ["MERGE_HEAD", "a merge"],
+  ["rebase-merge", "a rebase"],
+  ["rebase-apply", "a rebase (or `git am`)"],
+  ["CHERRY_PICK_HEAD", "a cherry-pick"],
+  ["REVERT_HEAD", "a revert"],
+] as const;
+
+async function refuseUnusableClone(
+  git: ReturnType<typeof createGit>,
+  root: string,
+): Promise<Map<string, string>> {
+  const names = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
+  const out = (
+    await git.run([
+      "rev-parse",
+      "--is-shallow-repository",
+      "--path-format=absolute",
+      ...names.flatMap((n) => ["--git-path", n]),
+    ])
+  )
+    .trim()
+    .split("\n");
+  if (out[0] === "true") {
+    throw new RemoteError(
+      "not-a-repo",
+      `The repository at ${root} is a shallow clone: its history is cut off, so it cannot be bundled and restored on the machine.`,
+      "Fetch the whole history first: `git fetch --unshallow` (then run again).",
+    );
+  }
+  const paths = new Map(names.map((n, i) => [n, out[i + 1]]));
+  const promisor = await git.try([
+    "config",
+    "--get-regexp",
+    "^(extensions\\.partialclone|remote\\..*\\.promisor)$",
+  ]);
+  const packs = paths.get("objects/pack") ?? "";
+  const promisorPacks = existsSync(packs) && readdirSync(packs).some((f) => f.endsWith(".promisor"));
+  const partialConfig = promisor.stdout.split("\n").some((line) => line && !/ false$/i.test(line));
+  if (partialConfig || promisorPacks) {
+    throw new RemoteError(
+      "not-a-repo",
+      `The repository at ${root} is a partial clone (objects are left on a promisor remote, ${partialConfig ? "set in its config" : "promisor packs present"}): a bundle of it would miss objects.`,
+      "Fetch every object, then stop using the promisor: `git config --unset remote.origin.partialclonefilter && git fetch --refetch origin && git config --unset remote.origin.promisor` (git 2.36 or later); or run from a full clone.",
+    );
+  }
+  return paths;
+}
+
+async function operationInProgress(
+  git: ReturnType<typeof createGit>,
+  paths: Map<string, string>,
+): Promise<string[]> {
+  const going = IN_PROGRESS.filter(([name]) => existsSync(paths.get(name) ?? "")).map(([, what]) => what);
+  const unmerged = (await git.run(["ls-files", "--unmerged"])).trim() !== "";
+  if (going.length === 0 && !unmerged) return [];
+  return [
+    `${going.length ? `${[...new Set(going)].join(" and ")} is in progress` : "there are unmerged files"} in your repository: the uncommitted work that ships (and the agent starts from) holds its state as it is now, conflict markers included. Finish or abort it first (e.g. \`git merge --abort\`, \`git rebase --abort\`) if that is not what you want.`,
+  ];
 }

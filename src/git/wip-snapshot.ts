@@ -1,13 +1,15 @@
 /**
  * Uncommitted work (tracked changes and untracked, non-ignored files) as a synthetic commit on top
  * of HEAD, made through a throwaway index so the user's working tree, index, stash and branches are
- * never touched. The commit is pinned by a ref in our own namespace (refs/amplihack-remote/wip/…)
- * so it can be bundled, and so git gc keeps it until the run's results are integrated.
+ * never touched. Its objects are written to the run's scratch repository (see scratch-repo.ts), not
+ * to the user's .git, and it is pinned there by a ref (refs/amplihack-remote/wip/…) so it can be
+ * bundled.
  */
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Git } from "./git.js";
+import type { ScratchRepo } from "./scratch-repo.js";
 
 export const WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
 
@@ -17,7 +19,12 @@ export interface WipSnapshot {
   ref: string | null;
   /** Paths that differ from HEAD (for the summary and the manifest). */
   changedPaths: string[];
+  /** True when the user has no git identity and the snapshot was committed as amplihack-remote. */
+  fallbackIdentity?: boolean;
 }
+
+/** Who the snapshot commit is by when git knows no user.name/user.email. */
+export const FALLBACK_IDENTITY = { name: "amplihack-remote", email: "amplihack-remote@localhost" };
 
 /**
  * `isExcluded` names untracked paths that must not ship at all (an untracked `.env` is not work in
@@ -27,10 +34,11 @@ export async function snapshotWip(
   git: Git,
   headCommit: string,
   runId: string,
-  isExcluded: (path: string) => boolean = () => false,
+  isExcluded: (path: string) => boolean,
+  scratch: ScratchRepo,
 ): Promise<WipSnapshot & { leftOut: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), "amplihack-wip-"));
-  const env = { GIT_INDEX_FILE: join(dir, "index") };
+  const env: Record<string, string> = { GIT_INDEX_FILE: join(dir, "index"), ...scratch.objectEnv };
   try {
     // Start from a copy of the user's index so git can trust its stat cache and hash only what
     // changed; read-tree would make it rehash every file in the tree.
@@ -56,26 +64,51 @@ export async function snapshotWip(
     const tree = (await git.run(["write-tree"], { env })).trim();
     const headTree = (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim();
     if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
-    const changed = await git.run(["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree]);
+    const changed = await git.run(
+      ["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree],
+      {
+        env,
+      },
+    );
+    const fallbackIdentity = !(await hasIdentity(git));
+    const identity = fallbackIdentity ? identityEnv(FALLBACK_IDENTITY) : {};
     const commit = (
-      await git.run([
-        "commit-tree",
-        tree,
-        "-p",
-        headCommit,
-        "-m",
-        "amplihack-remote: uncommitted work snapshot",
-      ])
+      await git.run(
+        ["commit-tree", tree, "-p", headCommit, "-m", "amplihack-remote: uncommitted work snapshot"],
+        {
+          env: { ...env, ...identity },
+        },
+      )
     ).trim();
     const ref = `${WIP_REF_PREFIX}${runId}`;
-    await git.run(["update-ref", ref, commit]);
-    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut };
+    await scratch.git.run(["update-ref", ref, commit]);
+    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut, fallbackIdentity };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Drops the pin once the results no longer need the snapshot as a prerequisite. */
+/** Whether git can name an author and a committer from the user's configuration. */
+async function hasIdentity(git: Git): Promise<boolean> {
+  for (const v of ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"]) {
+    if ((await git.try(["var", v])).exitCode !== 0) return false;
+  }
+  return true;
+}
+
+export function identityEnv(who: { name: string; email: string }): Record<string, string> {
+  return {
+    GIT_AUTHOR_NAME: who.name,
+    GIT_AUTHOR_EMAIL: who.email,
+    GIT_COMMITTER_NAME: who.name,
+    GIT_COMMITTER_EMAIL: who.email,
+  };
+}
+
+/**
+ * Drops a pin that runs of earlier versions left in the user's repository (they pinned the snapshot
+ * there); runs of this version never write it.
+ */
 export async function dropWipRef(git: Git, runId: string): Promise<void> {
   await git.try(["update-ref", "-d", `${WIP_REF_PREFIX}${runId}`]);
 }

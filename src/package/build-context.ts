@@ -31,7 +31,9 @@ import type { RunOptions } from "../core/options.js";
 import { type BundleHead, createBundle, listBundleHeads, verifyBundle } from "../git/bundle.js";
 import type { Git } from "../git/git.js";
 import type { RepoFacts } from "../git/repo-facts.js";
-import { dropWipRef, snapshotWip, type WipSnapshot } from "../git/wip-snapshot.js";
+import { createScratchRepo, mirrorRefs } from "../git/scratch-repo.js";
+import { measureShipSize } from "../git/ship-size.js";
+import { snapshotWip, type WipSnapshot } from "../git/wip-snapshot.js";
 import { remoteScriptsDir } from "../remote/protocol.js";
 import { isBlocking } from "../secrets/severity.js";
 import type { ScanReport } from "../secrets/types.js";
@@ -43,8 +45,10 @@ import { isExcludedFile } from "./exclusions.js";
 import { formatFindings, runSecretGate } from "./secret-gate.js";
 
 export interface ContextPackage {
-  /** Temporary directory holding the archive; the caller removes it. */
+  /** Temporary directory holding the archive and the scratch repository; the caller removes it. */
   dir: string;
+  /** The scratch repository the bundle was made from (the user's refs plus the WIP pin). */
+  git: Git;
   /** The archive's unpacked contents (kept to build a thin variant for a reused VM). */
   stage: string;
   /** The rev args bundled (and scanned). */
@@ -97,20 +101,34 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
   const progress = input.onProgress ?? (() => {});
 
   const claude = await listClaudeFiles(facts.root);
+  if (claude.skippedLinks.includes(".claude"))
+    progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
   const agentFile = await shippableAgentFile(invocation.argv[0], input.cwd);
 
   await checkEstimatedSize(git, claude.files, options.maxSizeMb);
 
-  const wip = await snapshotWip(git, facts.headCommit, runId, (p) => isExcludedFile(facts.root, p));
-  const revs = ["--branches", "--tags", "HEAD", ...(wip.ref ? [wip.ref] : [])];
+  // Everything this run writes to git goes to a scratch repository inside `dir`, never to the
+  // user's .git: removing `dir` undoes it all, whatever the outcome.
+  const dir = await mkdtemp(join(tmpdir(), "amplihack-remote-pkg-"));
   try {
+    const scratch = await createScratchRepo(git, join(dir, "scratch.git"));
+    await mirrorRefs(git, scratch);
+    const wip = await snapshotWip(
+      git,
+      facts.headCommit,
+      runId,
+      (p) => isExcludedFile(facts.root, p),
+      scratch,
+    );
+    const revs = ["--branches", "--tags", "HEAD", ...(wip.ref ? [wip.ref] : [])];
     progress(
       `scanning history (${revs.join(" ")}) and ${claude.files.length} .claude file(s)${agentFile ? " and the agent" : ""}`,
     );
     const scanFiles = claude.files.map((f) => ({ path: f.path, absPath: f.absPath }));
     if (agentFile) scanFiles.push({ path: `agent/${basename(agentFile)}`, absPath: agentFile });
     const scan = await runSecretGate({
-      repo: facts.root,
+      repo: scratch.dir,
+      allowlistRoot: facts.root,
       revs,
       files: scanFiles,
       cacheDir: input.cacheDir,
@@ -126,117 +144,115 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
         { details: { findings: scan.findings } },
       );
     }
-
-    const dir = await mkdtemp(join(tmpdir(), "amplihack-remote-pkg-"));
-    try {
-      const stage = join(dir, "stage");
-      await mkdir(stage);
-      progress("creating the git bundle");
-      const bundlePath = join(stage, "repo.bundle");
-      await createBundle(git, bundlePath, revs);
-      const verified = await verifyBundle(git, bundlePath);
-      if (!verified.ok) {
-        throw new RemoteError(
-          "package-failed",
-          `git bundle verify failed: ${verified.message}`,
-          "Run `git fsck` and retry.",
-        );
-      }
-      const heads = await listBundleHeads(git, bundlePath);
-
-      if (claude.files.length > 0) {
-        for (const file of claude.files) {
-          const dest = join(stage, "claude-dir", file.path.slice(".claude/".length));
-          await mkdir(dirname(dest), { recursive: true });
-          await copyFile(file.absPath, dest);
-        }
-      }
-      const argv = [...invocation.argv];
-      if (agentFile) {
-        await mkdir(join(stage, "agent"));
-        const dest = join(stage, "agent", basename(agentFile));
-        await copyFile(agentFile, dest);
-        await chmod(dest, 0o755);
-        argv[0] = `agent/${basename(agentFile)}`;
-      }
-      await writeFile(join(stage, "agent.argv"), argv.map((a) => `${a}\0`).join(""));
-      await writeFile(join(stage, "heads.txt"), heads.map((h) => `${h.commit} ${h.ref}\n`).join(""));
-      await cp(remoteScriptsDir(), join(stage, "remote"), {
-        recursive: true,
-        filter: (src) => !src.endsWith(".ts"),
-      });
-
-      const startCommit = wip.commit ?? facts.headCommit;
-      const key = await repoKey(git);
-      await writeFile(
-        join(stage, "params.sh"),
-        paramsScript({
-          AR_RUN_ID: runId,
-          AR_SESSION: `ar-${runId}`,
-          AR_BRANCH: facts.branch ?? "",
-          AR_REPO_KEY: key,
-          AR_THIN: "0",
-          AR_START_COMMIT: startCommit,
-          AR_SHIPPED_COMMITS: [...new Set(heads.map((h) => h.commit))].join(" "),
-          AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
-          AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
-          AR_COMMAND: options.command,
-          AR_MAX_TURNS: String(options.maxTurns),
-          AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input.env)),
-          AR_ENSURE_AMPLIHACK: invocation.isDefaultAgent && options.target === "azlin" ? "1" : "0",
-        }),
+    const stage = join(dir, "stage");
+    await mkdir(stage);
+    progress("creating the git bundle");
+    const bundlePath = join(stage, "repo.bundle");
+    await createBundle(scratch.git, bundlePath, revs);
+    const verified = await verifyBundle(scratch.git, bundlePath);
+    if (!verified.ok) {
+      throw new RemoteError(
+        "package-failed",
+        `git bundle verify failed: ${verified.message}`,
+        "Run `git fsck` and retry.",
       );
-
-      const parts: Record<string, string> = {};
-      for (const part of ["repo.bundle", "agent.argv", "params.sh"])
-        parts[part] = await sha256File(join(stage, part));
-      const { prompt: _prompt, ...shippedOptions } = options;
-      const manifest: Manifest = {
-        format: 1,
-        runId,
-        createdAt: new Date().toISOString(),
-        branch: facts.branch,
-        headCommit: facts.headCommit,
-        startCommit,
-        wipCommit: wip.commit,
-        heads,
-        repoKey: key,
-        thin: false,
-        parts,
-        claudeFiles: claude.files.length,
-        excludedPaths: [...claude.excluded, ...wip.leftOut],
-        options: shippedOptions,
-      };
-      await writeFile(join(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-
-      progress("writing the archive");
-      const archivePath = join(dir, "context.tar.gz");
-      await writeArchive(stage, archivePath);
-      const archiveBytes = (await stat(archivePath)).size;
-      if (archiveBytes > options.maxSizeMb * MB) {
-        throw new RemoteError(
-          "too-large",
-          `The context archive is ${(archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
-          "Raise the limit with --max-size, or trim large files from history and .claude/.",
-        );
-      }
-      return {
-        dir,
-        stage,
-        revs,
-        archivePath,
-        archiveSha256: await sha256File(archivePath),
-        archiveBytes,
-        manifest,
-        wip,
-        scan,
-      };
-    } catch (err) {
-      await rm(dir, { recursive: true, force: true });
-      throw err;
     }
+    const heads = await listBundleHeads(scratch.git, bundlePath);
+
+    if (claude.files.length > 0) {
+      for (const file of claude.files) {
+        const dest = join(stage, "claude-dir", file.path.slice(".claude/".length));
+        await mkdir(dirname(dest), { recursive: true });
+        await copyFile(file.absPath, dest);
+      }
+    }
+    const argv = [...invocation.argv];
+    if (agentFile) {
+      await mkdir(join(stage, "agent"));
+      const dest = join(stage, "agent", basename(agentFile));
+      await copyFile(agentFile, dest);
+      await chmod(dest, 0o755);
+      argv[0] = `agent/${basename(agentFile)}`;
+    }
+    await writeFile(join(stage, "agent.argv"), argv.map((a) => `${a}\0`).join(""));
+    await writeFile(join(stage, "heads.txt"), heads.map((h) => `${h.commit} ${h.ref}\n`).join(""));
+    await cp(remoteScriptsDir(), join(stage, "remote"), {
+      recursive: true,
+      filter: (src) => !src.endsWith(".ts"),
+    });
+
+    const startCommit = wip.commit ?? facts.headCommit;
+    const key = await repoKey(git);
+    await writeFile(
+      join(stage, "params.sh"),
+      paramsScript({
+        AR_RUN_ID: runId,
+        AR_SESSION: `ar-${runId}`,
+        AR_BRANCH: facts.branch ?? "",
+        AR_REPO_KEY: key,
+        AR_THIN: "0",
+        AR_START_COMMIT: startCommit,
+        // The snapshot commit lives only in the scratch repository, not in the user's: the
+        // results bundle must carry it back, so it is not among the commits it may leave out.
+        AR_SHIPPED_COMMITS: [...new Set(heads.map((h) => h.commit))]
+          .filter((c) => c !== wip.commit)
+          .join(" "),
+        AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
+        AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
+        AR_COMMAND: options.command,
+        AR_MAX_TURNS: String(options.maxTurns),
+        AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input.env)),
+        AR_ENSURE_AMPLIHACK: invocation.isDefaultAgent && options.target === "azlin" ? "1" : "0",
+      }),
+    );
+
+    const parts: Record<string, string> = {};
+    for (const part of ["repo.bundle", "agent.argv", "params.sh"])
+      parts[part] = await sha256File(join(stage, part));
+    const { prompt: _prompt, ...shippedOptions } = options;
+    const manifest: Manifest = {
+      format: 1,
+      runId,
+      createdAt: new Date().toISOString(),
+      branch: facts.branch,
+      headCommit: facts.headCommit,
+      startCommit,
+      wipCommit: wip.commit,
+      heads,
+      repoKey: key,
+      thin: false,
+      parts,
+      claudeFiles: claude.files.length,
+      excludedPaths: [...claude.excluded, ...claude.skippedLinks, ...wip.leftOut],
+      options: shippedOptions,
+    };
+    await writeFile(join(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+
+    progress("writing the archive");
+    const archivePath = join(dir, "context.tar.gz");
+    await writeArchive(stage, archivePath);
+    const archiveBytes = (await stat(archivePath)).size;
+    if (archiveBytes > options.maxSizeMb * MB) {
+      throw new RemoteError(
+        "too-large",
+        `The context archive is ${(archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
+        "Raise the limit with --max-size, or trim large files from history and .claude/.",
+      );
+    }
+    return {
+      dir,
+      git: scratch.git,
+      stage,
+      revs,
+      archivePath,
+      archiveSha256: await sha256File(archivePath),
+      archiveBytes,
+      manifest,
+      wip,
+      scan,
+    };
   } catch (err) {
-    await dropWipRef(git, runId);
+    await rm(dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -255,13 +271,12 @@ async function writeArchive(stage: string, archivePath: string): Promise<void> {
  */
 export async function thinArchive(
   pkg: ContextPackage,
-  git: Git,
   known: string[],
 ): Promise<{ archivePath: string; archiveSha256: string; archiveBytes: number; bundleBytes: number }> {
   const bundle = join(pkg.stage, "repo.bundle");
   await rm(bundle, { force: true });
   // The exclusions go on stdin: a VM may know hundreds of commits, too many for one argv.
-  const created = await git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
+  const created = await pkg.git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
     input: known.map((c) => `^${c}\n`).join(""),
   });
   if (created.exitCode !== 0 && !/empty bundle/i.test(created.stderr)) {
@@ -331,19 +346,21 @@ async function shippableAgentFile(executable: string, cwd: string): Promise<stri
 }
 
 /**
- * Refuses early, before bundling, when what ships is already over the limit: the on-disk size of
- * exactly the objects reachable from the shipped refs, plus the .claude files.
+ * Refuses early, before anything is written or hashed, when what ships is already over the limit:
+ * the on-disk size of the objects reachable from the shipped refs, the working-tree files the
+ * snapshot would add, and the .claude files.
  */
 async function checkEstimatedSize(git: Git, files: { size: number }[], maxSizeMb: number): Promise<void> {
-  const out = await git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]);
-  const repoBytes = Number(out.trim()) || 0;
+  const size = await measureShipSize(git, (p) => isExcludedFile(git.cwd, p));
   const claudeBytes = files.reduce((sum, f) => sum + f.size, 0);
-  const estimate = repoBytes + claudeBytes;
+  const estimate = size.historyBytes + size.worktreeBytes + claudeBytes;
   if (estimate > maxSizeMb * MB) {
+    const mb = (n: number) => `${(n / MB).toFixed(1)} MB`;
+    const largest = size.largest.filter((f) => f.bytes >= MB).map((f) => `${f.path} (${mb(f.bytes)})`);
     throw new RemoteError(
       "too-large",
-      `What would ship is about ${(estimate / MB).toFixed(1)} MB (git objects ${(repoBytes / MB).toFixed(1)} MB + .claude ${(claudeBytes / MB).toFixed(1)} MB), over the ${maxSizeMb} MB limit.`,
-      "Raise the limit with --max-size, or trim large files from history and .claude/.",
+      `What would ship is about ${mb(estimate)} (git objects ${mb(size.historyBytes)} + uncommitted files ${mb(size.worktreeBytes)} + .claude ${mb(claudeBytes)}), over the ${maxSizeMb} MB limit.${largest.length ? ` Largest uncommitted files: ${largest.join(", ")}.` : ""}`,
+      "Raise the limit with --max-size, add large generated files to .gitignore, or trim large files from history and .claude/.",
     );
   }
 }

@@ -1,10 +1,12 @@
 /**
  * The files of .claude/ that ship: tracked or not, minus excluded paths (credentials, caches,
  * virtualenvs, our own logs) at any depth. Symbolic links are not followed: a link could point
- * anywhere on the laptop, and nothing outside .claude/ is meant to ship.
+ * anywhere on the laptop, and nothing outside .claude/ is meant to ship. A .claude that is itself a
+ * link is followed only when it resolves inside the repository; one that leads out of it ships
+ * nothing (listed in skippedLinks; git still ships the link itself when it is tracked).
  */
-import { lstat, readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { lstat, readdir, realpath } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
 import { isExcludedPath } from "./exclusions.js";
 
 export interface ClaudeFile {
@@ -22,8 +24,15 @@ export interface ClaudeFileList {
 
 export async function listClaudeFiles(repoRoot: string): Promise<ClaudeFileList> {
   const out: ClaudeFileList = { files: [], excluded: [], skippedLinks: [] };
+  const top = await claudeDirInside(repoRoot);
+  if (top === null) {
+    out.skippedLinks.push(".claude");
+    return out;
+  }
+  // `rel` names a path as it ships (.claude/...); `top` is where .claude really is.
+  const abs = (rel: string) => join(top, rel.slice(".claude".length));
   async function walk(rel: string) {
-    const entries = await readdir(join(repoRoot, rel), { withFileTypes: true });
+    const entries = await readdir(abs(rel), { withFileTypes: true });
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
       const childRel = `${rel}/${entry.name}`;
@@ -42,11 +51,21 @@ export async function listClaudeFiles(repoRoot: string): Promise<ClaudeFileList>
       } else if (entry.isDirectory()) {
         await walk(childRel);
       } else if (entry.isFile()) {
-        const stat = await lstat(join(repoRoot, childRel));
-        out.files.push({ path: childRel, absPath: join(repoRoot, childRel), size: stat.size });
+        const stat = await lstat(abs(childRel));
+        out.files.push({ path: childRel, absPath: abs(childRel), size: stat.size });
       }
     }
   }
   await walk(".claude");
   return out;
+}
+
+/** Where .claude really is, or null when it is a link that leads out of the repository. */
+async function claudeDirInside(repoRoot: string): Promise<string | null> {
+  const link = join(repoRoot, ".claude");
+  if (!(await lstat(link)).isSymbolicLink()) return link;
+  const [root, target] = await Promise.all([realpath(repoRoot), realpath(link).catch(() => null)]);
+  if (target === null) return null;
+  const rel = relative(root, target);
+  return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) ? target : null;
 }

@@ -30,6 +30,8 @@ import type { StreamRunner } from "../util/run.js";
 
 export interface SecretGateOptions {
   repo: string;
+  /** Where the allow file is, when `repo` is a scratch repository (default: `repo`). */
+  allowlistRoot?: string;
   /** Rev args as given to `git bundle create`: `--branches`, `--tags`, `HEAD`, a WIP ref or sha. */
   revs: string[];
   /** Files that ship in the archive; `path` is their path in the archive (`.claude/settings.json`). */
@@ -67,7 +69,7 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
   const report = await scanShippedContent({
     history,
     files,
-    allowlist: await readAllowlist(opts.repo),
+    allowlist: await readAllowlist(opts.allowlistRoot ?? opts.repo),
     cacheDir: opts.cacheDir,
     workers: opts.workers,
     signal: opts.signal,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stops one run's agent (its process group only: never a pkill by name) and lets the runner
-# collect whatever the agent committed. The argument is the run directory.
+# collect whatever the agent committed or left uncommitted (runner.sh records that as a commit).
+# The argument is the run directory.
 cd "$1" 2>/dev/null || { echo "no such run" >&2; exit 3; }
 [ -f exit_code ] && { echo "already finished"; exit 0; }
 : > killed

@@ -9,7 +9,8 @@
 #   agent.pid   process group of the agent (the `timeout` wrapper leads it)
 #   outcome     succeeded | failed | timed-out | killed | setup-failed
 #   exit_code   the agent's exit code, written last
-#   results.tar.gz  result.json, results.bundle (if any new commits), logs/
+#   results.tar.gz  result.json, results.bundle (if any new commits), refs.txt (final branches
+#                   and tags), logs/
 set -uo pipefail
 trap '' HUP
 
@@ -58,15 +59,58 @@ redact_stream() {
 agent_rc=""
 status="failed"
 
+# What the agent left in its workspace (modified, deleted and untracked non-ignored files) becomes
+# one labelled commit on top of its own, so it comes home like any other result: after a success,
+# a failure, a timeout or a kill alike. A copy of the agent's index is staged, never its own index.
+# On a detached HEAD that no branch holds, a branch is made for it so the bundle carries it.
+UNCOMMITTED_TRAILER="Amplihack-Remote-Uncommitted-Work"
+record_uncommitted() {
+  [ -f started_at ] && [ -d workspace/.git ] || return 0
+  local head tree new index="$run_dir/uncommitted.index"
+  head=$(git -C workspace rev-parse --verify --quiet 'HEAD^{commit}') || return 0
+  cp -f workspace/.git/index "$index" 2>/dev/null || rm -f "$index"
+  if ! GIT_INDEX_FILE=$index git -C workspace add -A -- . >> runner.log 2>&1 ||
+    ! tree=$(GIT_INDEX_FILE=$index git -C workspace write-tree 2>> runner.log); then
+    log "could not record the agent's uncommitted work"
+    rm -f "$index"
+    return 0
+  fi
+  rm -f "$index"
+  if [ "$tree" != "$(git -C workspace rev-parse "$head^{tree}")" ]; then
+    new=$(GIT_AUTHOR_NAME=amplihack-remote GIT_AUTHOR_EMAIL=amplihack-remote@localhost \
+      GIT_COMMITTER_NAME=amplihack-remote GIT_COMMITTER_EMAIL=amplihack-remote@localhost \
+      git -C workspace commit-tree "$tree" -p "$head" \
+      -m "amplihack-remote: uncommitted work left by the agent (run $AR_RUN_ID)" \
+      -m "The agent left these changes in its workspace without committing them; amplihack-remote recorded them so they are not lost." \
+      -m "$UNCOMMITTED_TRAILER: $AR_RUN_ID" 2>> runner.log) || { log "could not commit the uncommitted work"; return 0; }
+    local branch
+    if branch=$(git -C workspace symbolic-ref --quiet HEAD); then
+      git -C workspace update-ref -m "amplihack-remote: uncommitted work" "$branch" "$new" "$head" >> runner.log 2>&1
+    else
+      git -C workspace update-ref --no-deref HEAD "$new" "$head" >> runner.log 2>&1
+    fi
+    log "recorded the agent's uncommitted work as $new"
+    head=$new
+  fi
+  if ! git -C workspace symbolic-ref --quiet HEAD > /dev/null &&
+    [ -z "$(git -C workspace for-each-ref --contains "$head" --count=1 refs/heads)" ]; then
+    git -C workspace update-ref "refs/heads/amplihack-remote/detached-$AR_RUN_ID" "$head" >> runner.log 2>&1
+    log "the agent's detached HEAD $head kept as branch amplihack-remote/detached-$AR_RUN_ID"
+  fi
+}
+
 collect_and_finish() {
   set_phase collecting
-  rm -f results.bundle
+  record_uncommitted
+  rm -f results.bundle refs.txt
   local has_bundle=false
   if [ -d workspace/.git ]; then
     # Only the commits the run made: everything the shipped heads already contain is excluded.
     local not_args=()
     for c in $AR_SHIPPED_COMMITS; do not_args+=("^$c"); done
-    if out=$(git -C workspace bundle create --quiet ../results.bundle --branches "${not_args[@]}" 2>&1); then
+    # Branches and tags as they ended (the local side tells deleted ones from unchanged ones).
+    git -C workspace for-each-ref --format='%(objectname) %(refname)' refs/heads refs/tags > refs.txt 2>> runner.log
+    if out=$(git -C workspace bundle create --quiet ../results.bundle --branches --tags "${not_args[@]}" 2>&1); then
       has_bundle=true
     elif printf '%s' "$out" | grep -q "empty bundle"; then
       log "no new commits"
@@ -86,6 +130,7 @@ collect_and_finish() {
   printf '{"runId":"%s","status":"%s","exitCode":%s,"startedAt":%s,"endedAt":%s,"hasBundle":%s}\n' \
     "$AR_RUN_ID" "$status" "${agent_rc:-null}" "$started" "$ended" "$has_bundle" > result.json
   local members=(result.json logs)
+  [ -f refs.txt ] && members+=(refs.txt)
   [ "$has_bundle" = true ] && members+=(results.bundle)
   tar -czf results.tar.gz.tmp "${members[@]}" && mv -f results.tar.gz.tmp results.tar.gz
   atomic_write outcome "$status"
@@ -150,6 +195,15 @@ if [ -d ../claude-dir ]; then
   mkdir -p .claude
   cp -R ../claude-dir/. .claude/ || { cd ..; fail_setup "copy .claude"; }
 fi
+# What the runner put in the workspace is not the agent's work: the untracked .claude files copied
+# above and the tooling's runtime state (its logs come home as logs) stay out of the agent's
+# `git status` and out of the record of its uncommitted work. Exact paths, glob characters escaped.
+{
+  printf '/.claude/runtime/\n'
+  git ls-files -z --others --exclude-standard -- .claude | while IFS= read -r -d '' path; do
+    printf '/%s\n' "$(printf '%s' "$path" | sed 's/[][*?!#\\]/\\&/g')"
+  done
+} >> .git/info/exclude
 cd "$run_dir" || exit 91
 
 if [ "${AR_ENSURE_AMPLIHACK:-0}" = 1 ]; then

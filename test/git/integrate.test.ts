@@ -31,7 +31,7 @@ describe("integrateResults", () => {
 
     const before = userStateHash(repo);
     const tagsBefore = git(repo, "for-each-ref", "refs/tags");
-    const results = await integrateResults({
+    const { branches: results } = await integrateResults({
       git: createGit(repo),
       bundleFile: bundle,
       runId: "r1",

@@ -49,7 +49,7 @@ export async function retrieveAndRelease(
     env: deps.env,
     signal: options.signal,
   });
-  const warnings: string[] = [];
+  const warnings: string[] = [...retrieved.warnings];
   let release = null;
   if (options.release !== false) {
     // Work is home now; a VM is kept only on request, or when the agent did not succeed.
@@ -72,6 +72,7 @@ export async function retrieveAndRelease(
     vm: record.target === "local" ? null : (record.vm?.name ?? null),
     durationSeconds: retrieved.result.startedAt ? retrieved.result.endedAt - retrieved.result.startedAt : 0,
     branches: retrieved.branches,
+    tags: retrieved.tags,
     logsDir: retrieved.logsDir,
     agentTail: retrieved.agentTail,
     release,

@@ -10,6 +10,7 @@ import { redactText } from "../../secrets/index.js";
 import { credentialValues } from "../../util/credentials.js";
 import { RemoteError } from "../../util/errors.js";
 import { shellQuote } from "../../util/shell-quote.js";
+import { sanitizeTerminalText } from "../../util/terminal-text.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { attachLease, loadRun } from "./refresh-run.js";
 
@@ -52,7 +53,8 @@ export async function runOutput(
   }
   const newline = r.stdout.indexOf("\n");
   const bytes = Number(r.stdout.slice(0, newline)) || 0;
-  const text = r.stdout.slice(newline + 1);
+  const text = sanitizeTerminalText(r.stdout.slice(newline + 1)); // the machine's text
+
   return { runId: record.id, text: lastLines(redactText(text, known), lines), source: "machine", bytes };
 }
 

@@ -54,7 +54,11 @@ export async function executeRun(
   });
   const { lease, record } = started;
   const machine = lease.machine;
-  const warnings: string[] = [];
+  const warnings: string[] = [...started.validated.facts.warnings];
+  if (started.pkg.wip.fallbackIdentity)
+    warnings.push(
+      "git has no user.name/user.email here: the snapshot of your uncommitted work was committed as amplihack-remote <amplihack-remote@localhost>. Set yours with `git config --global user.name ...` and `git config --global user.email ...`.",
+    );
   let keep = options.keepVm;
   let retrieved: Retrieved | null = null;
   let failure: RemoteError | null = null;
@@ -105,6 +109,7 @@ export async function executeRun(
       throw err;
     }
     progress.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
+    warnings.push(...retrieved.warnings);
     if (retrieved.result.status !== "succeeded") keep = keep || lease.created;
   } catch (err) {
     failure = asRemoteError(err);
@@ -183,6 +188,7 @@ export async function executeRun(
     vm: options.target === "local" ? null : machine.name,
     durationSeconds: (Date.now() - t0) / 1000,
     branches,
+    tags: retrieved?.tags ?? [],
     logsDir: retrieved?.logsDir ?? null,
     agentTail: retrieved?.agentTail ?? "",
     release,

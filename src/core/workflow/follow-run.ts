@@ -3,9 +3,11 @@
  * The timeout is enforced on the machine; this loop only notices a runner that died (heartbeat
  * stale) or a machine that stopped answering, and reports progress meanwhile.
  */
+
 import { parseRemoteStatus, type RemoteStatus, statusCommand, tailCommand } from "../../remote/protocol.js";
 import type { Machine } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
+import { sanitizeTerminalText } from "../../util/terminal-text.js";
 import type { Progress } from "../progress.js";
 
 export interface FollowOptions {
@@ -43,7 +45,8 @@ export async function readStatus(
   }
   const at = r.stdout.indexOf(TAIL_MARK);
   const head = at >= 0 ? r.stdout.slice(0, at) : r.stdout;
-  const tail = at >= 0 ? r.stdout.slice(at + TAIL_MARK.length) : "";
+  // The agent's log is the machine's text: no escape sequence of it reaches a terminal.
+  const tail = at >= 0 ? sanitizeTerminalText(r.stdout.slice(at + TAIL_MARK.length)) : "";
   return { status: parseRemoteStatus(head), tail };
 }
 

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { createGit } from "../../git/git.js";
-import { type BranchResult, integrateResults } from "../../git/integrate.js";
+import { type BranchResult, integrateResults, type TagResult } from "../../git/integrate.js";
 import { dropWipRef } from "../../git/wip-snapshot.js";
 import { safeExtract } from "../../package/safe-extract.js";
 import { RESULTS_NAME, type RunResult, runDir, runResultSchema } from "../../remote/protocol.js";
@@ -18,10 +18,16 @@ import type { Machine } from "../../targets/types.js";
 import { credentialValues } from "../../util/credentials.js";
 import { RemoteError } from "../../util/errors.js";
 import type { Runner } from "../../util/run.js";
+import { sanitizeTerminalText } from "../../util/terminal-text.js";
+import { secretVet } from "./vet-incoming.js";
 
 export interface Retrieved {
   result: RunResult;
   branches: BranchResult[];
+  /** Tags the agent made, under refs/remotes/remote-exec/<run-id>/tags/. */
+  tags: TagResult[];
+  /** What did not come home (refused, deleted, rewritten), for the summary. */
+  warnings: string[];
   logsDir: string;
   /** The last lines of the agent's log, redacted, for the summary. */
   agentTail: string;
@@ -54,11 +60,14 @@ export async function retrieveRun(input: {
     }
     const git = createGit(record.repo, input.runner);
     const bundle = join(extracted, "results.bundle");
-    const branches = await integrateResults({
+    const refsFile = join(extracted, "refs.txt");
+    const { branches, tags, warnings } = await integrateResults({
       git,
       bundleFile: result.hasBundle && existsSync(bundle) ? bundle : null,
       runId: record.id,
       shipped: record.shippedHeads,
+      finalRefs: existsSync(refsFile) ? parseRefs(await readFile(refsFile, "utf8")) : null,
+      vet: secretVet({ allowlistRoot: record.repo, env: input.env }),
     });
     // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
     await dropWipRef(git, record.id);
@@ -70,7 +79,7 @@ export async function retrieveRun(input: {
     await writeFile(join(record.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
     const agentLog = join(logsDir, "agent.log");
     const agentTail = existsSync(agentLog) ? lastLines(await readFile(agentLog, "utf8"), 20) : "";
-    return { result, branches, logsDir, agentTail };
+    return { result, branches, tags, warnings, logsDir, agentTail };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -87,14 +96,23 @@ async function copyLogsRedacted(from: string, to: string, known: string[]): Prom
         await mkdir(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
-        // Only text is kept, and only redacted: a binary file cannot be checked for credentials.
+        // Only text is kept, redacted and without escape sequences (a user will `cat` these): a
+        // binary file cannot be checked for credentials.
         const data = await readFile(src);
         if (!data.subarray(0, 8000).includes(0))
-          await writeFile(dest, redactText(data.toString("utf8"), known));
+          await writeFile(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
       }
     }
   };
   await walk(from);
+}
+
+/** refs.txt: "<object> <ref>" lines written by runner.sh. */
+function parseRefs(text: string): { ref: string; commit: string }[] {
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => ({ commit: line.slice(0, line.indexOf(" ")), ref: line.slice(line.indexOf(" ") + 1) }));
 }
 
 function lastLines(text: string, n: number): string {

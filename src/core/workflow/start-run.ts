@@ -40,6 +40,7 @@ export async function startRun(
 ): Promise<StartedRun> {
   progress.report("validate", "checking the repository, credentials and target");
   const validated = await validateRun(deps, options, signal);
+  for (const w of validated.facts.warnings) progress.report("validate", `warning: ${w}`);
   const record = newRunRecord({
     id: runId,
     repo: validated.facts.root,
@@ -113,7 +114,7 @@ export async function startRun(
     };
     if (lease.reused) {
       const known = await knownCommits(machine, validated.git, pkg.manifest.repoKey, signal);
-      if (known.length > 0) upload = await thinArchive(pkg, validated.git, known);
+      if (known.length > 0) upload = await thinArchive(pkg, known);
     }
     const thin = upload.archivePath !== pkg.archivePath;
     progress.report(

@@ -1,9 +1,10 @@
 /**
  * The honest end of a run: what happened, what came back, where it is, and what to type next.
  */
-import type { BranchResult } from "../../git/integrate.js";
+import type { BranchResult, TagResult } from "../../git/integrate.js";
 import { WIP_REF_PREFIX } from "../../git/wip-snapshot.js";
 import type { ReleaseOutcome } from "../../targets/types.js";
+import { shellQuote } from "../../util/shell-quote.js";
 
 export interface RunSummary {
   runId: string;
@@ -13,6 +14,8 @@ export interface RunSummary {
   vm: string | null;
   durationSeconds: number;
   branches: BranchResult[];
+  /** Tags the agent made, kept under refs/remotes/remote-exec/<run-id>/tags/. */
+  tags?: TagResult[];
   logsDir: string | null;
   agentTail: string;
   release: ReleaseOutcome | null;
@@ -25,13 +28,13 @@ export interface RunSummary {
 }
 
 export function mergeHints(branches: BranchResult[]): string[] {
-  return branches
-    .filter((b) => b.status !== "unchanged")
-    .map((b) =>
-      b.aliasRef
-        ? `git merge ${b.aliasRef.replace("refs/remotes/", "")}`
-        : `git merge ${b.runRef.replace("refs/remotes/", "")}`,
-    );
+  return (
+    branches
+      .filter((b) => b.status !== "unchanged")
+      // Names from the machine are plain by the time they get here (git/ref-names.ts); quoting
+      // anyway keeps a pasted command literal whatever a future rule lets through.
+      .map((b) => `git merge ${shellQuote((b.aliasRef ?? b.runRef).replace("refs/remotes/", ""))}`)
+  );
 }
 
 export function formatSummary(s: RunSummary): string {
@@ -51,7 +54,9 @@ export function formatSummary(s: RunSummary): string {
         `    ${b.status.padEnd(9)} ${ref}  ${b.commit.slice(0, 8)}  +${b.newCommits.length} commit(s), ${b.filesChanged.length} file(s) changed`,
       );
       for (const c of b.newCommits.slice(0, 5))
-        lines.push(`                ${c.sha.slice(0, 8)} ${c.subject}`);
+        lines.push(
+          `                ${c.sha.slice(0, 8)} ${c.subject}${c.uncommitted ? "  <- holds the work the agent left uncommitted" : ""}`,
+        );
       if (b.newCommits.length > 5) lines.push(`                … ${b.newCommits.length - 5} more`);
       if (b.local?.exists) {
         lines.push(
@@ -67,6 +72,10 @@ export function formatSummary(s: RunSummary): string {
     lines.push(
       `  Your uncommitted work went along as commit ${s.snapshotCommit.slice(0, 8)} ("uncommitted work snapshot"), under the agent's commits: commit or stash your copy before merging.`,
     );
+  }
+  if (s.tags?.length) {
+    lines.push("  Tags the agent made:");
+    for (const t of s.tags) lines.push(`    ${t.tag}  at ${t.ref.replace("refs/remotes/", "")}`);
   }
   if (s.logsDir) lines.push(`  Logs: ${s.logsDir}`);
   if (s.release) lines.push(`  Machine: ${s.release.message}`);
