@@ -8539,234 +8539,6 @@ var require_cross_spawn = __commonJS({
   }
 });
 
-// node_modules/retry/lib/retry_operation.js
-var require_retry_operation = __commonJS({
-  "node_modules/retry/lib/retry_operation.js"(exports, module) {
-    function RetryOperation(timeouts, options) {
-      if (typeof options === "boolean") {
-        options = { forever: options };
-      }
-      this._originalTimeouts = JSON.parse(JSON.stringify(timeouts));
-      this._timeouts = timeouts;
-      this._options = options || {};
-      this._maxRetryTime = options && options.maxRetryTime || Infinity;
-      this._fn = null;
-      this._errors = [];
-      this._attempts = 1;
-      this._operationTimeout = null;
-      this._operationTimeoutCb = null;
-      this._timeout = null;
-      this._operationStart = null;
-      this._timer = null;
-      if (this._options.forever) {
-        this._cachedTimeouts = this._timeouts.slice(0);
-      }
-    }
-    module.exports = RetryOperation;
-    RetryOperation.prototype.reset = function() {
-      this._attempts = 1;
-      this._timeouts = this._originalTimeouts.slice(0);
-    };
-    RetryOperation.prototype.stop = function() {
-      if (this._timeout) {
-        clearTimeout(this._timeout);
-      }
-      if (this._timer) {
-        clearTimeout(this._timer);
-      }
-      this._timeouts = [];
-      this._cachedTimeouts = null;
-    };
-    RetryOperation.prototype.retry = function(err) {
-      if (this._timeout) {
-        clearTimeout(this._timeout);
-      }
-      if (!err) {
-        return false;
-      }
-      var currentTime = (/* @__PURE__ */ new Date()).getTime();
-      if (err && currentTime - this._operationStart >= this._maxRetryTime) {
-        this._errors.push(err);
-        this._errors.unshift(new Error("RetryOperation timeout occurred"));
-        return false;
-      }
-      this._errors.push(err);
-      var timeout = this._timeouts.shift();
-      if (timeout === void 0) {
-        if (this._cachedTimeouts) {
-          this._errors.splice(0, this._errors.length - 1);
-          timeout = this._cachedTimeouts.slice(-1);
-        } else {
-          return false;
-        }
-      }
-      var self2 = this;
-      this._timer = setTimeout(function() {
-        self2._attempts++;
-        if (self2._operationTimeoutCb) {
-          self2._timeout = setTimeout(function() {
-            self2._operationTimeoutCb(self2._attempts);
-          }, self2._operationTimeout);
-          if (self2._options.unref) {
-            self2._timeout.unref();
-          }
-        }
-        self2._fn(self2._attempts);
-      }, timeout);
-      if (this._options.unref) {
-        this._timer.unref();
-      }
-      return true;
-    };
-    RetryOperation.prototype.attempt = function(fn, timeoutOps) {
-      this._fn = fn;
-      if (timeoutOps) {
-        if (timeoutOps.timeout) {
-          this._operationTimeout = timeoutOps.timeout;
-        }
-        if (timeoutOps.cb) {
-          this._operationTimeoutCb = timeoutOps.cb;
-        }
-      }
-      var self2 = this;
-      if (this._operationTimeoutCb) {
-        this._timeout = setTimeout(function() {
-          self2._operationTimeoutCb();
-        }, self2._operationTimeout);
-      }
-      this._operationStart = (/* @__PURE__ */ new Date()).getTime();
-      this._fn(this._attempts);
-    };
-    RetryOperation.prototype.try = function(fn) {
-      console.log("Using RetryOperation.try() is deprecated");
-      this.attempt(fn);
-    };
-    RetryOperation.prototype.start = function(fn) {
-      console.log("Using RetryOperation.start() is deprecated");
-      this.attempt(fn);
-    };
-    RetryOperation.prototype.start = RetryOperation.prototype.try;
-    RetryOperation.prototype.errors = function() {
-      return this._errors;
-    };
-    RetryOperation.prototype.attempts = function() {
-      return this._attempts;
-    };
-    RetryOperation.prototype.mainError = function() {
-      if (this._errors.length === 0) {
-        return null;
-      }
-      var counts = {};
-      var mainError = null;
-      var mainErrorCount = 0;
-      for (var i2 = 0; i2 < this._errors.length; i2++) {
-        var error62 = this._errors[i2];
-        var message = error62.message;
-        var count2 = (counts[message] || 0) + 1;
-        counts[message] = count2;
-        if (count2 >= mainErrorCount) {
-          mainError = error62;
-          mainErrorCount = count2;
-        }
-      }
-      return mainError;
-    };
-  }
-});
-
-// node_modules/retry/lib/retry.js
-var require_retry = __commonJS({
-  "node_modules/retry/lib/retry.js"(exports) {
-    var RetryOperation = require_retry_operation();
-    exports.operation = function(options) {
-      var timeouts = exports.timeouts(options);
-      return new RetryOperation(timeouts, {
-        forever: options && (options.forever || options.retries === Infinity),
-        unref: options && options.unref,
-        maxRetryTime: options && options.maxRetryTime
-      });
-    };
-    exports.timeouts = function(options) {
-      if (options instanceof Array) {
-        return [].concat(options);
-      }
-      var opts = {
-        retries: 10,
-        factor: 2,
-        minTimeout: 1 * 1e3,
-        maxTimeout: Infinity,
-        randomize: false
-      };
-      for (var key in options) {
-        opts[key] = options[key];
-      }
-      if (opts.minTimeout > opts.maxTimeout) {
-        throw new Error("minTimeout is greater than maxTimeout");
-      }
-      var timeouts = [];
-      for (var i2 = 0; i2 < opts.retries; i2++) {
-        timeouts.push(this.createTimeout(i2, opts));
-      }
-      if (options && options.forever && !timeouts.length) {
-        timeouts.push(this.createTimeout(i2, opts));
-      }
-      timeouts.sort(function(a2, b2) {
-        return a2 - b2;
-      });
-      return timeouts;
-    };
-    exports.createTimeout = function(attempt, opts) {
-      var random = opts.randomize ? Math.random() + 1 : 1;
-      var timeout = Math.round(random * Math.max(opts.minTimeout, 1) * Math.pow(opts.factor, attempt));
-      timeout = Math.min(timeout, opts.maxTimeout);
-      return timeout;
-    };
-    exports.wrap = function(obj, options, methods) {
-      if (options instanceof Array) {
-        methods = options;
-        options = null;
-      }
-      if (!methods) {
-        methods = [];
-        for (var key in obj) {
-          if (typeof obj[key] === "function") {
-            methods.push(key);
-          }
-        }
-      }
-      for (var i2 = 0; i2 < methods.length; i2++) {
-        var method = methods[i2];
-        var original = obj[method];
-        obj[method] = function retryWrapper(original2) {
-          var op = exports.operation(options);
-          var args = Array.prototype.slice.call(arguments, 1);
-          var callback = args.pop();
-          args.push(function(err) {
-            if (op.retry(err)) {
-              return;
-            }
-            if (err) {
-              arguments[0] = op.mainError();
-            }
-            callback.apply(this, arguments);
-          });
-          op.attempt(function() {
-            original2.apply(obj, args);
-          });
-        }.bind(obj, original);
-        obj[method].options = options;
-      }
-    };
-  }
-});
-
-// node_modules/retry/index.js
-var require_retry2 = __commonJS({
-  "node_modules/retry/index.js"(exports, module) {
-    module.exports = require_retry();
-  }
-});
-
 // node_modules/graceful-fs/polyfills.js
 var require_polyfills = __commonJS({
   "node_modules/graceful-fs/polyfills.js"(exports, module) {
@@ -9545,7 +9317,7 @@ var require_graceful_fs = __commonJS({
 });
 
 // node_modules/proper-lockfile/node_modules/retry/lib/retry_operation.js
-var require_retry_operation2 = __commonJS({
+var require_retry_operation = __commonJS({
   "node_modules/proper-lockfile/node_modules/retry/lib/retry_operation.js"(exports, module) {
     function RetryOperation(timeouts, options) {
       if (typeof options === "boolean") {
@@ -9676,9 +9448,9 @@ var require_retry_operation2 = __commonJS({
 });
 
 // node_modules/proper-lockfile/node_modules/retry/lib/retry.js
-var require_retry3 = __commonJS({
+var require_retry = __commonJS({
   "node_modules/proper-lockfile/node_modules/retry/lib/retry.js"(exports) {
-    var RetryOperation = require_retry_operation2();
+    var RetryOperation = require_retry_operation();
     exports.operation = function(options) {
       var timeouts = exports.timeouts(options);
       return new RetryOperation(timeouts, {
@@ -9762,9 +9534,9 @@ var require_retry3 = __commonJS({
 });
 
 // node_modules/proper-lockfile/node_modules/retry/index.js
-var require_retry4 = __commonJS({
+var require_retry2 = __commonJS({
   "node_modules/proper-lockfile/node_modules/retry/index.js"(exports, module) {
-    module.exports = require_retry3();
+    module.exports = require_retry();
   }
 });
 
@@ -10012,7 +9784,7 @@ var require_lockfile = __commonJS({
     "use strict";
     var path7 = __require("path");
     var fs2 = require_graceful_fs();
-    var retry2 = require_retry4();
+    var retry2 = require_retry2();
     var onExit2 = require_signal_exit();
     var mtimePrecision = require_mtime_precision();
     var locks = {};
@@ -10929,6 +10701,234 @@ var require_lib2 = __commonJS({
         }
       }
     }
+  }
+});
+
+// node_modules/retry/lib/retry_operation.js
+var require_retry_operation2 = __commonJS({
+  "node_modules/retry/lib/retry_operation.js"(exports, module) {
+    function RetryOperation(timeouts, options) {
+      if (typeof options === "boolean") {
+        options = { forever: options };
+      }
+      this._originalTimeouts = JSON.parse(JSON.stringify(timeouts));
+      this._timeouts = timeouts;
+      this._options = options || {};
+      this._maxRetryTime = options && options.maxRetryTime || Infinity;
+      this._fn = null;
+      this._errors = [];
+      this._attempts = 1;
+      this._operationTimeout = null;
+      this._operationTimeoutCb = null;
+      this._timeout = null;
+      this._operationStart = null;
+      this._timer = null;
+      if (this._options.forever) {
+        this._cachedTimeouts = this._timeouts.slice(0);
+      }
+    }
+    module.exports = RetryOperation;
+    RetryOperation.prototype.reset = function() {
+      this._attempts = 1;
+      this._timeouts = this._originalTimeouts.slice(0);
+    };
+    RetryOperation.prototype.stop = function() {
+      if (this._timeout) {
+        clearTimeout(this._timeout);
+      }
+      if (this._timer) {
+        clearTimeout(this._timer);
+      }
+      this._timeouts = [];
+      this._cachedTimeouts = null;
+    };
+    RetryOperation.prototype.retry = function(err) {
+      if (this._timeout) {
+        clearTimeout(this._timeout);
+      }
+      if (!err) {
+        return false;
+      }
+      var currentTime = (/* @__PURE__ */ new Date()).getTime();
+      if (err && currentTime - this._operationStart >= this._maxRetryTime) {
+        this._errors.push(err);
+        this._errors.unshift(new Error("RetryOperation timeout occurred"));
+        return false;
+      }
+      this._errors.push(err);
+      var timeout = this._timeouts.shift();
+      if (timeout === void 0) {
+        if (this._cachedTimeouts) {
+          this._errors.splice(0, this._errors.length - 1);
+          timeout = this._cachedTimeouts.slice(-1);
+        } else {
+          return false;
+        }
+      }
+      var self2 = this;
+      this._timer = setTimeout(function() {
+        self2._attempts++;
+        if (self2._operationTimeoutCb) {
+          self2._timeout = setTimeout(function() {
+            self2._operationTimeoutCb(self2._attempts);
+          }, self2._operationTimeout);
+          if (self2._options.unref) {
+            self2._timeout.unref();
+          }
+        }
+        self2._fn(self2._attempts);
+      }, timeout);
+      if (this._options.unref) {
+        this._timer.unref();
+      }
+      return true;
+    };
+    RetryOperation.prototype.attempt = function(fn, timeoutOps) {
+      this._fn = fn;
+      if (timeoutOps) {
+        if (timeoutOps.timeout) {
+          this._operationTimeout = timeoutOps.timeout;
+        }
+        if (timeoutOps.cb) {
+          this._operationTimeoutCb = timeoutOps.cb;
+        }
+      }
+      var self2 = this;
+      if (this._operationTimeoutCb) {
+        this._timeout = setTimeout(function() {
+          self2._operationTimeoutCb();
+        }, self2._operationTimeout);
+      }
+      this._operationStart = (/* @__PURE__ */ new Date()).getTime();
+      this._fn(this._attempts);
+    };
+    RetryOperation.prototype.try = function(fn) {
+      console.log("Using RetryOperation.try() is deprecated");
+      this.attempt(fn);
+    };
+    RetryOperation.prototype.start = function(fn) {
+      console.log("Using RetryOperation.start() is deprecated");
+      this.attempt(fn);
+    };
+    RetryOperation.prototype.start = RetryOperation.prototype.try;
+    RetryOperation.prototype.errors = function() {
+      return this._errors;
+    };
+    RetryOperation.prototype.attempts = function() {
+      return this._attempts;
+    };
+    RetryOperation.prototype.mainError = function() {
+      if (this._errors.length === 0) {
+        return null;
+      }
+      var counts = {};
+      var mainError = null;
+      var mainErrorCount = 0;
+      for (var i2 = 0; i2 < this._errors.length; i2++) {
+        var error62 = this._errors[i2];
+        var message = error62.message;
+        var count2 = (counts[message] || 0) + 1;
+        counts[message] = count2;
+        if (count2 >= mainErrorCount) {
+          mainError = error62;
+          mainErrorCount = count2;
+        }
+      }
+      return mainError;
+    };
+  }
+});
+
+// node_modules/retry/lib/retry.js
+var require_retry3 = __commonJS({
+  "node_modules/retry/lib/retry.js"(exports) {
+    var RetryOperation = require_retry_operation2();
+    exports.operation = function(options) {
+      var timeouts = exports.timeouts(options);
+      return new RetryOperation(timeouts, {
+        forever: options && (options.forever || options.retries === Infinity),
+        unref: options && options.unref,
+        maxRetryTime: options && options.maxRetryTime
+      });
+    };
+    exports.timeouts = function(options) {
+      if (options instanceof Array) {
+        return [].concat(options);
+      }
+      var opts = {
+        retries: 10,
+        factor: 2,
+        minTimeout: 1 * 1e3,
+        maxTimeout: Infinity,
+        randomize: false
+      };
+      for (var key in options) {
+        opts[key] = options[key];
+      }
+      if (opts.minTimeout > opts.maxTimeout) {
+        throw new Error("minTimeout is greater than maxTimeout");
+      }
+      var timeouts = [];
+      for (var i2 = 0; i2 < opts.retries; i2++) {
+        timeouts.push(this.createTimeout(i2, opts));
+      }
+      if (options && options.forever && !timeouts.length) {
+        timeouts.push(this.createTimeout(i2, opts));
+      }
+      timeouts.sort(function(a2, b2) {
+        return a2 - b2;
+      });
+      return timeouts;
+    };
+    exports.createTimeout = function(attempt, opts) {
+      var random = opts.randomize ? Math.random() + 1 : 1;
+      var timeout = Math.round(random * Math.max(opts.minTimeout, 1) * Math.pow(opts.factor, attempt));
+      timeout = Math.min(timeout, opts.maxTimeout);
+      return timeout;
+    };
+    exports.wrap = function(obj, options, methods) {
+      if (options instanceof Array) {
+        methods = options;
+        options = null;
+      }
+      if (!methods) {
+        methods = [];
+        for (var key in obj) {
+          if (typeof obj[key] === "function") {
+            methods.push(key);
+          }
+        }
+      }
+      for (var i2 = 0; i2 < methods.length; i2++) {
+        var method = methods[i2];
+        var original = obj[method];
+        obj[method] = function retryWrapper(original2) {
+          var op = exports.operation(options);
+          var args = Array.prototype.slice.call(arguments, 1);
+          var callback = args.pop();
+          args.push(function(err) {
+            if (op.retry(err)) {
+              return;
+            }
+            if (err) {
+              arguments[0] = op.mainError();
+            }
+            callback.apply(this, arguments);
+          });
+          op.attempt(function() {
+            original2.apply(obj, args);
+          });
+        }.bind(obj, original);
+        obj[method].options = options;
+      }
+    };
+  }
+});
+
+// node_modules/retry/index.js
+var require_retry4 = __commonJS({
+  "node_modules/retry/index.js"(exports, module) {
+    module.exports = require_retry3();
   }
 });
 
@@ -52879,7 +52879,7 @@ var spawnSubprocessAsync = ({ file: file2, commandArguments, options, startTime,
 };
 var handlePromise = async ({ subprocess, options, startTime, verboseInfo, fileDescriptors, originalStreams, command, escapedCommand, context, onInternalError, controller }) => {
   const [
-    errorInfo2,
+    errorInfo,
     [exitCode, signal],
     stdioResults,
     allResult,
@@ -52899,7 +52899,7 @@ var handlePromise = async ({ subprocess, options, startTime, verboseInfo, fileDe
   const stdio = stdioResults.map((stdioResult, fdNumber) => stripNewline(stdioResult, options, fdNumber));
   const all = stripNewline(allResult, options, "all");
   const result2 = getAsyncResult({
-    errorInfo: errorInfo2,
+    errorInfo,
     exitCode,
     signal,
     stdio,
@@ -52913,14 +52913,14 @@ var handlePromise = async ({ subprocess, options, startTime, verboseInfo, fileDe
   });
   return handleResult2(result2, verboseInfo, options);
 };
-var getAsyncResult = ({ errorInfo: errorInfo2, exitCode, signal, stdio, all, ipcOutput, context, options, command, escapedCommand, startTime }) => "error" in errorInfo2 ? makeError({
-  error: errorInfo2.error,
+var getAsyncResult = ({ errorInfo, exitCode, signal, stdio, all, ipcOutput, context, options, command, escapedCommand, startTime }) => "error" in errorInfo ? makeError({
+  error: errorInfo.error,
   command,
   escapedCommand,
   timedOut: context.terminationReason === "timeout",
   isCanceled: context.terminationReason === "cancel" || context.terminationReason === "gracefulCancel",
   isGracefullyCanceled: context.terminationReason === "gracefulCancel",
-  isMaxBuffer: errorInfo2.error instanceof MaxBufferError,
+  isMaxBuffer: errorInfo.error instanceof MaxBufferError,
   isForcefullyTerminated: context.isForcefullyTerminated,
   exitCode,
   signal,
@@ -53499,6 +53499,238 @@ function parseJson(stdout, schema, what) {
   }
 }
 
+// src/state/paths.ts
+import { homedir } from "node:os";
+import { join as join3 } from "node:path";
+function stateDir(env = process.env) {
+  if (env.AMPLIHACK_REMOTE_STATE_DIR) return env.AMPLIHACK_REMOTE_STATE_DIR;
+  if (env.CLAUDE_PLUGIN_DATA) return join3(env.CLAUDE_PLUGIN_DATA, "state");
+  const xdg = env.XDG_STATE_HOME || join3(homedir(), ".local", "state");
+  return join3(xdg, "amplihack-remote");
+}
+var scanCacheDir = (base = stateDir()) => join3(base, "scan-cache");
+var localTargetHome = (base = stateDir()) => join3(base, "local-target");
+var runsFile = (base = stateDir()) => join3(base, "state.json");
+
+// src/state/store.ts
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+var import_write_file_atomic = __toESM(require_lib2(), 1);
+import { copyFile, mkdir as mkdir2, readFile as readFile2 } from "node:fs/promises";
+import { dirname as dirname2 } from "node:path";
+
+// src/state/run-summary.ts
+var errorInfoSchema = external_exports.object({ code: external_exports.string(), message: external_exports.string(), remedy: external_exports.string() });
+var branchResultSchema = external_exports.object({
+  branch: external_exports.string(),
+  status: external_exports.enum(["new", "updated", "unchanged"]).describe("new: no such branch was shipped; updated: the run added commits; unchanged: nothing new"),
+  commit: external_exports.string(),
+  runRef: external_exports.string().describe("refs/remotes/remote-exec/<run-id>/<branch>: this run's result, always"),
+  aliasRef: external_exports.string().nullable().describe("refs/remotes/remote-exec/<branch>: the latest run's result of that branch"),
+  newCommits: external_exports.array(external_exports.object({ sha: external_exports.string(), subject: external_exports.string() })),
+  filesChanged: external_exports.array(external_exports.string()),
+  local: external_exports.object({ exists: external_exports.boolean(), ahead: external_exports.number(), behind: external_exports.number(), fastForward: external_exports.boolean() }).nullable().describe("Against your local branch of the same name"),
+  note: external_exports.string().optional()
+});
+var releaseOutcomeSchema = external_exports.object({
+  deleted: external_exports.boolean(),
+  kept: external_exports.boolean(),
+  message: external_exports.string()
+});
+var SUMMARY_STATUSES = [
+  "succeeded",
+  "failed",
+  "timed-out",
+  "killed",
+  "setup-failed",
+  "error"
+];
+var runSummarySchema = external_exports.object({
+  runId: external_exports.string(),
+  status: external_exports.enum(SUMMARY_STATUSES),
+  exitCode: external_exports.number().int().nullable().describe("The agent's exit code"),
+  target: external_exports.string(),
+  vm: external_exports.string().nullable(),
+  durationSeconds: external_exports.number().describe("From the run's creation to its end"),
+  branches: external_exports.array(branchResultSchema),
+  logsDir: external_exports.string().nullable().describe("Where the run's logs landed locally"),
+  agentTail: external_exports.string().describe("The last lines of the agent's log, redacted"),
+  release: releaseOutcomeSchema.nullable(),
+  next: external_exports.array(external_exports.string()).describe("Shell commands, in order, that merge the results; each is safe to paste as printed"),
+  snapshotCommit: external_exports.string().nullable().optional().describe("The snapshot commit of your uncommitted work the agent started from, if any"),
+  warnings: external_exports.array(external_exports.string()),
+  error: errorInfoSchema.optional()
+});
+
+// src/state/run-record.ts
+var RUN_STATUSES = [
+  "pending",
+  "running",
+  "succeeded",
+  "failed",
+  "timed-out",
+  "killed",
+  "blocked",
+  "error"
+];
+var FINISHED = RUN_STATUSES.filter((s3) => s3 !== "pending" && s3 !== "running");
+var runRecordSchema = external_exports.object({
+  id: external_exports.string(),
+  repo: external_exports.string(),
+  target: external_exports.enum(["local", "azlin"]),
+  command: external_exports.string(),
+  /** First line of the prompt, cut short: enough to recognise the run, never the whole text. */
+  promptPreview: external_exports.string(),
+  status: external_exports.enum(RUN_STATUSES),
+  vm: external_exports.object({ name: external_exports.string(), created: external_exports.boolean(), deleted: external_exports.boolean().default(false) }).nullable(),
+  createdAt: external_exports.string(),
+  updatedAt: external_exports.string(),
+  startedAt: external_exports.string().nullable().default(null),
+  endedAt: external_exports.string().nullable().default(null),
+  exitCode: external_exports.number().int().nullable().default(null),
+  shippedHeads: external_exports.array(external_exports.object({ ref: external_exports.string(), commit: external_exports.string() })).default([]),
+  keepVm: external_exports.boolean().default(false),
+  detached: external_exports.boolean().default(false),
+  error: errorInfoSchema.nullable().default(null),
+  /** Local process that drives the run synchronously, if any (to tell a dead driver from a live one). */
+  driverPid: external_exports.number().int().nullable().default(null),
+  /** Detached runs: retrieve and release as soon as a status check sees the run finished. */
+  autoRetrieve: external_exports.boolean().default(true),
+  /**
+   * The summary of the results once they are home (branches, logs, release): set exactly when the
+   * run is finished and retrieved, so `retrieve` is idempotent. A summary stored by an older
+   * version that no longer parses reads as absent: the results are in remote-exec/ either way.
+   */
+  summary: runSummarySchema.nullable().default(null).catch(null)
+});
+function newRunRecord(known) {
+  const now = (/* @__PURE__ */ new Date()).toISOString();
+  return runRecordSchema.parse({ status: "pending", vm: null, createdAt: now, updatedAt: now, ...known });
+}
+
+// src/state/store.ts
+var SCHEMA_VERSION = 1;
+var stateSchema = external_exports.object({
+  schemaVersion: external_exports.literal(SCHEMA_VERSION),
+  runs: external_exports.record(external_exports.string(), runRecordSchema)
+});
+var empty = () => ({ schemaVersion: SCHEMA_VERSION, runs: {} });
+var StateStore = class {
+  constructor(file2 = runsFile()) {
+    this.file = file2;
+  }
+  file;
+  async read() {
+    let text;
+    try {
+      text = await readFile2(this.file, "utf8");
+    } catch (err) {
+      if (err.code === "ENOENT") return empty();
+      throw err;
+    }
+    let json2;
+    try {
+      json2 = JSON.parse(text);
+    } catch (err) {
+      throw await this.corrupt(`it is not valid JSON (${err.message})`);
+    }
+    const parsed = stateSchema.safeParse(json2);
+    if (!parsed.success) {
+      const version2 = json2?.schemaVersion;
+      if (typeof version2 === "number" && version2 > SCHEMA_VERSION) {
+        throw new RemoteError(
+          "state-corrupt",
+          `The state file ${this.file} was written by a newer amplihack-remote (schema ${version2}).`,
+          "Upgrade amplihack-remote, or point AMPLIHACK_REMOTE_STATE_DIR elsewhere."
+        );
+      }
+      throw await this.corrupt(parsed.error.issues[0]?.message ?? "unexpected shape");
+    }
+    return parsed.data;
+  }
+  /** Runs `mutate` on the freshest state under the lock and writes the result. */
+  async update(mutate) {
+    await mkdir2(dirname2(this.file), { recursive: true });
+    let release;
+    try {
+      release = await import_proper_lockfile.default.lock(this.file, {
+        realpath: false,
+        stale: 15e3,
+        update: 5e3,
+        retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true }
+      });
+    } catch (err) {
+      throw new RemoteError(
+        "state-locked",
+        `Could not lock the state file ${this.file}: ${err.message}`,
+        "Another amplihack-remote process holds it; wait a moment and retry."
+      );
+    }
+    try {
+      const state = await this.read();
+      const result2 = await mutate(state);
+      await (0, import_write_file_atomic.default)(this.file, `${JSON.stringify(state, null, 2)}
+`, { mode: 384 });
+      return result2;
+    } finally {
+      await release();
+    }
+  }
+  async getRun(id) {
+    return (await this.read()).runs[id];
+  }
+  async putRun(record2) {
+    await this.update((s3) => {
+      s3.runs[record2.id] = record2;
+    });
+  }
+  async patchRun(id, patch) {
+    return this.update((s3) => {
+      const current = s3.runs[id];
+      if (!current)
+        throw new RemoteError(
+          "run-not-found",
+          `No run ${id} in ${this.file}.`,
+          "List runs with `amplihack-remote status`."
+        );
+      const next = { ...current, ...patch, updatedAt: (/* @__PURE__ */ new Date()).toISOString() };
+      s3.runs[id] = next;
+      return next;
+    });
+  }
+  /**
+   * What the run records say of each VM, for the reaper: recorded at all, and a run whose results
+   * still wait on it (started, not retrieved, not known to be gone).
+   */
+  async vmKnowledge() {
+    const runs = Object.values((await this.read()).runs);
+    return (name) => {
+      const mine = runs.filter((r) => r.vm?.name === name && !r.vm.deleted);
+      const waiting = mine.find((r) => r.startedAt && !r.summary && r.status !== "blocked");
+      return { recorded: mine.length > 0, unretrievedRun: waiting?.id ?? null };
+    };
+  }
+  /** Notes in every run record on `vmName` that the VM is gone (the reaper deleted it). */
+  async markVmDeleted(vmName) {
+    const known = Object.values((await this.read()).runs).some((r) => r.vm?.name === vmName && !r.vm.deleted);
+    if (!known) return;
+    await this.update((s3) => {
+      for (const r of Object.values(s3.runs)) {
+        if (r.vm?.name === vmName && !r.vm.deleted) r.vm = { ...r.vm, deleted: true };
+      }
+    });
+  }
+  async corrupt(reason) {
+    const backup = `${this.file}.corrupt-${Date.now()}`;
+    await copyFile(this.file, backup).catch(() => {
+    });
+    return new RemoteError(
+      "state-corrupt",
+      `The state file ${this.file} is corrupt: ${reason}. A copy was kept at ${backup}.`,
+      `Inspect or repair it, or move it away (mv ${this.file} ${this.file}.old) to start afresh; VMs are still found by their Azure tags (amplihack-remote vms).`
+    );
+  }
+};
+
 // src/azlin/prices.ts
 var HOURLY_PRICE_USD = {
   Standard_D2s_v3: 0.096,
@@ -53560,11 +53792,11 @@ function shellQuote(value) {
 
 // src/targets/azlin/transfer.ts
 import { randomUUID } from "node:crypto";
-import { mkdir as mkdir2, rename as rename2, rm } from "node:fs/promises";
-import { dirname as dirname2, resolve } from "node:path";
+import { mkdir as mkdir3, rename as rename2, rm } from "node:fs/promises";
+import { dirname as dirname3, resolve } from "node:path";
 
 // node_modules/p-retry/index.js
-var import_retry = __toESM(require_retry2(), 1);
+var import_retry = __toESM(require_retry4(), 1);
 
 // node_modules/is-network-error/index.js
 var objectToString3 = Object.prototype.toString;
@@ -53846,7 +54078,7 @@ async function downloadFile(machine, azlin, remotePath, localFile, options = {})
     );
   }
   const expected = stage.stdout.trim().split("\n").pop() ?? "";
-  await mkdir2(dirname2(local), { recursive: true });
+  await mkdir3(dirname3(local), { recursive: true });
   const partial2 = `${local}.part-${randomUUID().slice(0, 8)}`;
   try {
     await retrying(`Downloading ${machine.name}:${remotePath} to ${local}`, policy, async () => {
@@ -53877,6 +54109,9 @@ var AzlinMachine = class {
   azlin;
   transferPolicy;
   target = "azlin";
+  get vm() {
+    return this.name;
+  }
   get howToReach() {
     return this.azlin.howToReach(this.name);
   }
@@ -54120,195 +54355,7 @@ var AzlinFleet = class {
   }
 };
 
-// src/state/paths.ts
-import { homedir } from "node:os";
-import { join as join3 } from "node:path";
-function stateDir(env = process.env) {
-  if (env.AMPLIHACK_REMOTE_STATE_DIR) return env.AMPLIHACK_REMOTE_STATE_DIR;
-  if (env.CLAUDE_PLUGIN_DATA) return join3(env.CLAUDE_PLUGIN_DATA, "state");
-  const xdg = env.XDG_STATE_HOME || join3(homedir(), ".local", "state");
-  return join3(xdg, "amplihack-remote");
-}
-var scanCacheDir = (base = stateDir()) => join3(base, "scan-cache");
-var localTargetHome = (base = stateDir()) => join3(base, "local-target");
-var runsFile = (base = stateDir()) => join3(base, "state.json");
-
-// src/state/store.ts
-var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
-var import_write_file_atomic = __toESM(require_lib2(), 1);
-import { copyFile, mkdir as mkdir3, readFile as readFile2 } from "node:fs/promises";
-import { dirname as dirname3 } from "node:path";
-
-// src/state/run-record.ts
-var RUN_STATUSES = [
-  "pending",
-  "running",
-  "succeeded",
-  "failed",
-  "timed-out",
-  "killed",
-  "blocked",
-  "error"
-];
-var FINISHED = RUN_STATUSES.filter((s3) => s3 !== "pending" && s3 !== "running");
-var runRecordSchema = external_exports.object({
-  id: external_exports.string(),
-  repo: external_exports.string(),
-  target: external_exports.enum(["local", "azlin"]),
-  command: external_exports.string(),
-  /** First line of the prompt, cut short: enough to recognise the run, never the whole text. */
-  promptPreview: external_exports.string(),
-  status: external_exports.enum(RUN_STATUSES),
-  vm: external_exports.object({ name: external_exports.string(), created: external_exports.boolean(), deleted: external_exports.boolean().default(false) }).nullable(),
-  createdAt: external_exports.string(),
-  updatedAt: external_exports.string(),
-  startedAt: external_exports.string().nullable().default(null),
-  endedAt: external_exports.string().nullable().default(null),
-  exitCode: external_exports.number().int().nullable().default(null),
-  shippedHeads: external_exports.array(external_exports.object({ ref: external_exports.string(), commit: external_exports.string() })).default([]),
-  resultRefs: external_exports.array(external_exports.string()).default([]),
-  retrieved: external_exports.boolean().default(false),
-  keepVm: external_exports.boolean().default(false),
-  detached: external_exports.boolean().default(false),
-  logsDir: external_exports.string().nullable().default(null),
-  error: external_exports.object({ code: external_exports.string(), message: external_exports.string(), remedy: external_exports.string() }).nullable().default(null),
-  /** Local process that drives the run synchronously, if any (to tell a dead driver from a live one). */
-  driverPid: external_exports.number().int().nullable().default(null),
-  /** Detached runs: retrieve and release as soon as a status check sees the run finished. */
-  autoRetrieve: external_exports.boolean().default(true),
-  /** The summary of the retrieved results (branches, logs, release), kept so retrieve is idempotent. */
-  summary: external_exports.record(external_exports.string(), external_exports.unknown()).nullable().default(null)
-});
-function newRunRecord(known) {
-  const now = (/* @__PURE__ */ new Date()).toISOString();
-  return runRecordSchema.parse({ status: "pending", vm: null, createdAt: now, updatedAt: now, ...known });
-}
-
-// src/state/store.ts
-var SCHEMA_VERSION = 1;
-var stateSchema = external_exports.object({
-  schemaVersion: external_exports.literal(SCHEMA_VERSION),
-  runs: external_exports.record(external_exports.string(), runRecordSchema)
-});
-var empty = () => ({ schemaVersion: SCHEMA_VERSION, runs: {} });
-var StateStore = class {
-  constructor(file2 = runsFile()) {
-    this.file = file2;
-  }
-  file;
-  async read() {
-    let text;
-    try {
-      text = await readFile2(this.file, "utf8");
-    } catch (err) {
-      if (err.code === "ENOENT") return empty();
-      throw err;
-    }
-    let json2;
-    try {
-      json2 = JSON.parse(text);
-    } catch (err) {
-      throw await this.corrupt(`it is not valid JSON (${err.message})`);
-    }
-    const parsed = stateSchema.safeParse(json2);
-    if (!parsed.success) {
-      const version2 = json2?.schemaVersion;
-      if (typeof version2 === "number" && version2 > SCHEMA_VERSION) {
-        throw new RemoteError(
-          "state-corrupt",
-          `The state file ${this.file} was written by a newer amplihack-remote (schema ${version2}).`,
-          "Upgrade amplihack-remote, or point AMPLIHACK_REMOTE_STATE_DIR elsewhere."
-        );
-      }
-      throw await this.corrupt(parsed.error.issues[0]?.message ?? "unexpected shape");
-    }
-    return parsed.data;
-  }
-  /** Runs `mutate` on the freshest state under the lock and writes the result. */
-  async update(mutate) {
-    await mkdir3(dirname3(this.file), { recursive: true });
-    let release;
-    try {
-      release = await import_proper_lockfile.default.lock(this.file, {
-        realpath: false,
-        stale: 15e3,
-        update: 5e3,
-        retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true }
-      });
-    } catch (err) {
-      throw new RemoteError(
-        "state-locked",
-        `Could not lock the state file ${this.file}: ${err.message}`,
-        "Another amplihack-remote process holds it; wait a moment and retry."
-      );
-    }
-    try {
-      const state = await this.read();
-      const result2 = await mutate(state);
-      await (0, import_write_file_atomic.default)(this.file, `${JSON.stringify(state, null, 2)}
-`, { mode: 384 });
-      return result2;
-    } finally {
-      await release();
-    }
-  }
-  async getRun(id) {
-    return (await this.read()).runs[id];
-  }
-  async putRun(record2) {
-    await this.update((s3) => {
-      s3.runs[record2.id] = record2;
-    });
-  }
-  async patchRun(id, patch) {
-    return this.update((s3) => {
-      const current = s3.runs[id];
-      if (!current)
-        throw new RemoteError(
-          "run-not-found",
-          `No run ${id} in ${this.file}.`,
-          "List runs with `amplihack-remote status`."
-        );
-      const next = { ...current, ...patch, updatedAt: (/* @__PURE__ */ new Date()).toISOString() };
-      s3.runs[id] = next;
-      return next;
-    });
-  }
-  /**
-   * What the run records say of each VM, for the reaper: recorded at all, and a run whose results
-   * still wait on it (started, not retrieved, not known to be gone).
-   */
-  async vmKnowledge() {
-    const runs = Object.values((await this.read()).runs);
-    return (name) => {
-      const mine = runs.filter((r) => r.vm?.name === name && !r.vm.deleted);
-      const waiting = mine.find((r) => r.startedAt && !r.retrieved && r.status !== "blocked");
-      return { recorded: mine.length > 0, unretrievedRun: waiting?.id ?? null };
-    };
-  }
-  /** Notes in every run record on `vmName` that the VM is gone (the reaper deleted it). */
-  async markVmDeleted(vmName) {
-    const known = Object.values((await this.read()).runs).some((r) => r.vm?.name === vmName && !r.vm.deleted);
-    if (!known) return;
-    await this.update((s3) => {
-      for (const r of Object.values(s3.runs)) {
-        if (r.vm?.name === vmName && !r.vm.deleted) r.vm = { ...r.vm, deleted: true };
-      }
-    });
-  }
-  async corrupt(reason) {
-    const backup = `${this.file}.corrupt-${Date.now()}`;
-    await copyFile(this.file, backup).catch(() => {
-    });
-    return new RemoteError(
-      "state-corrupt",
-      `The state file ${this.file} is corrupt: ${reason}. A copy was kept at ${backup}.`,
-      `Inspect or repair it, or move it away (mv ${this.file} ${this.file}.old) to start afresh; VMs are still found by their Azure tags (amplihack-remote vms).`
-    );
-  }
-};
-
-// src/core/pool-capacity.ts
+// src/targets/azlin/capacity.ts
 function capacityForSku(sku, env = process.env) {
   const override = Number(env.AMPLIHACK_REMOTE_VM_CAPACITY);
   if (Number.isInteger(override) && override > 0) return override;
@@ -54460,6 +54507,8 @@ var AzlinTarget = class {
   }
   options;
   name = "azlin";
+  pollSeconds = 10;
+  needsAgentTooling = true;
   azlin;
   slots;
   now;
@@ -54471,12 +54520,13 @@ var AzlinTarget = class {
   machine(name) {
     return new AzlinMachine(name, this.azlin, this.options.transfer);
   }
-  /** Slots on a VM of this size: a pool VM holds several runs (src/core/pool-capacity.ts). */
+  /** Runs at once on a VM of this size (capacity.ts), unless the slot policy fixes it. */
+  runsPerMachine(vmSize) {
+    return this.options.slots?.capacity ?? capacityForSku(vmSize, this.options.env);
+  }
+  /** Slots on a VM of this size: a pool VM holds several runs. */
   slotsFor(vmSize) {
-    return {
-      ...this.slots,
-      capacity: this.options.slots?.capacity ?? capacityForSku(vmSize, this.options.env)
-    };
+    return { ...this.slots, capacity: this.runsPerMachine(vmSize) };
   }
   lease(name, runId, origin, created) {
     return new AzlinLease(this.machine(name), this.azlin, {
@@ -54689,6 +54739,7 @@ var LocalMachine = class {
   runner;
   target = "local";
   name = "local";
+  vm = null;
   get howToReach() {
     return `cd ${join4(this.home, ".amplihack-remote")}`;
   }
@@ -54724,6 +54775,8 @@ var LocalMachine = class {
 };
 var LocalTarget = class {
   name = "local";
+  pollSeconds = 1;
+  needsAgentTooling = false;
   machine;
   constructor(home = localTargetHome(), runner = defaultRunner) {
     this.machine = new LocalMachine(home, runner);
@@ -54764,25 +54817,36 @@ var LocalTarget = class {
   }
 };
 
-// src/targets/registry.ts
+// src/core/app/targets.ts
 function createTarget(name, ctx) {
-  if (name === "local") return new LocalTarget(localTargetHome(ctx.stateDir), ctx.runner);
-  return new AzlinTarget({ runner: ctx.runner });
+  const targets = {
+    local: () => new LocalTarget(localTargetHome(ctx.stateDir), ctx.runner),
+    azlin: () => new AzlinTarget({ runner: ctx.runner, env: ctx.env })
+  };
+  return targets[name]();
 }
 
-// src/mcp/deps.ts
-function mcpDeps(input2) {
-  const base = stateDir(input2.env);
-  const poll = input2.env.AMPLIHACK_REMOTE_POLL_SECONDS;
+// src/core/app/kit.ts
+function createAppKit(input2) {
+  const { env } = input2;
+  const runner = input2.runner ?? defaultRunner;
+  const base = stateDir(env);
+  const store = () => new StateStore(runsFile(base));
+  const poll = env.AMPLIHACK_REMOTE_POLL_SECONDS;
   return {
-    runner: defaultRunner,
-    store: new StateStore(runsFile(base)),
-    target: (name) => createTarget(name, { runner: defaultRunner, stateDir: base }),
-    env: input2.env,
-    cwd: input2.cwd,
-    scanCacheDir: scanCacheDir(base),
-    onProgress: input2.onProgress,
-    pollSeconds: poll ? Number(poll) : void 0
+    env,
+    store,
+    deps: (o2 = {}) => ({
+      runner,
+      store: store(),
+      target: (name) => createTarget(name, { runner, stateDir: base, env }),
+      env,
+      cwd: o2.cwd ?? input2.cwd,
+      scanCacheDir: scanCacheDir(base),
+      onProgress: o2.onProgress,
+      pollSeconds: poll ? Number(poll) : void 0
+    }),
+    fleet: () => new AzlinFleet(new AzlinClient({ runner, env }))
   };
 }
 
@@ -54790,11 +54854,12 @@ function mcpDeps(input2) {
 function createContext(options = {}) {
   const env = options.env ?? process.env;
   const defaultRepo = env.CLAUDE_PROJECT_DIR || options.cwd || process.cwd();
+  const kit = createAppKit({ env, cwd: defaultRepo });
   return {
     env,
     defaultRepo,
-    deps: (o2 = {}) => mcpDeps({ env, cwd: o2.repo ?? defaultRepo, onProgress: o2.onProgress }),
-    fleet: options.fleet ?? (() => new AzlinFleet(new AzlinClient({ env }))),
+    deps: (o2 = {}) => kit.deps({ cwd: o2.repo ?? defaultRepo, onProgress: o2.onProgress }),
+    fleet: options.fleet ?? kit.fleet,
     heartbeatMs: options.heartbeatMs ?? 15e3
   };
 }
@@ -55130,15 +55195,19 @@ var listVms = defineTool({
 import { rm as rm8 } from "node:fs/promises";
 
 // src/core/pool.ts
-function poolingTarget(inner, env = process.env) {
+function poolingTarget(inner) {
   const join13 = inner.join?.bind(inner);
-  if (!join13) return inner;
+  const runsPerMachine = inner.runsPerMachine?.bind(inner);
+  if (!join13 || !runsPerMachine) return inner;
   const groups = [];
   return {
     name: inner.name,
+    pollSeconds: inner.pollSeconds,
+    needsAgentTooling: inner.needsAgentTooling,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
     join: join13,
+    runsPerMachine,
     async acquire(request) {
       const { options } = request;
       if (options.vmName || options.noReuse) return inner.acquire(request);
@@ -55147,7 +55216,7 @@ function poolingTarget(inner, env = process.env) {
       if (!open2) {
         const group = {
           key,
-          capacity: capacityForSku(options.vmSize, env),
+          capacity: runsPerMachine(options.vmSize),
           claimed: 1,
           first: inner.acquire(request)
         };
@@ -58626,11 +58695,11 @@ function findingLine(f2) {
 // src/package/build-context.ts
 var MB = 1024 * 1024;
 async function buildContext(input2) {
-  const { git, facts, runId, options, invocation } = input2;
+  const { git, facts, runId, options, agent } = input2;
   const progress = input2.onProgress ?? (() => {
   });
   const claude = await listClaudeFiles(facts.root);
-  const agentFile = await shippableAgentFile(invocation.argv[0], input2.cwd);
+  const agentFile = await shippableAgentFile(agent.argv[0], input2.cwd);
   await checkEstimatedSize(git, claude.files, options.maxSizeMb);
   const wip = await snapshotWip(git, facts.headCommit, runId, isExcludedPath);
   const revs = ["--branches", "--tags", "HEAD", ...wip.ref ? [wip.ref] : []];
@@ -58680,7 +58749,7 @@ ${formatFindings(scan)}`,
           await copyFile4(file2.absPath, dest);
         }
       }
-      const argv = [...invocation.argv];
+      const argv = [...agent.argv];
       if (agentFile) {
         await mkdir5(join8(stage, "agent"));
         const dest = join8(stage, "agent", basename2(agentFile));
@@ -58712,7 +58781,7 @@ ${formatFindings(scan)}`,
           AR_COMMAND: options.command,
           AR_MAX_TURNS: String(options.maxTurns),
           AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
-          AR_ENSURE_AMPLIHACK: invocation.isDefaultAgent && options.target === "azlin" ? "1" : "0"
+          AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0"
         })
       );
       const parts = {};
@@ -58848,143 +58917,6 @@ async function checkEstimatedSize(git, files, maxSizeMb) {
       "Raise the limit with --max-size, or trim large files from history and .claude/."
     );
   }
-}
-
-// src/core/options.ts
-var COMMANDS = ["auto", "ultrathink", "analyze", "fix"];
-var TARGETS = ["local", "azlin"];
-var MAX_PROMPT_BYTES = 120 * 1024;
-var SKU = /^[A-Za-z][A-Za-z0-9_]{1,63}$/;
-var VM_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/;
-var REGION = /^[a-z][a-z0-9]{1,39}$/;
-var runOptionsShape = {
-  command: external_exports.enum(COMMANDS, { error: `COMMAND must be one of: ${COMMANDS.join(", ")}` }),
-  prompt: external_exports.string().refine((s3) => s3.trim().length > 0, "PROMPT must not be blank").refine(
-    (s3) => !s3.includes("\0"),
-    "PROMPT must not contain NUL bytes (they cannot be passed as an argument)"
-  ).refine(
-    (s3) => Buffer.byteLength(s3) <= MAX_PROMPT_BYTES,
-    `PROMPT must be at most ${MAX_PROMPT_BYTES / 1024} KiB (one command-line argument on Linux holds 128 KiB); put long instructions in a file in the repository and point the prompt at it`
-  ),
-  maxTurns: external_exports.number({ error: "--max-turns must be a whole number" }).int("--max-turns must be a whole number").min(1, "--max-turns must be between 1 and 50").max(50, "--max-turns must be between 1 and 50").default(10),
-  vmSize: external_exports.string().regex(SKU, "--vm-size must be an Azure SKU such as Standard_D2s_v3 (letters, digits, underscores)").default("Standard_D2s_v3"),
-  vmName: external_exports.string().regex(
-    VM_NAME,
-    "--vm-name must be 1-64 letters, digits, '-' or '.', not starting or ending with '-' or '.'"
-  ).optional(),
-  keepVm: external_exports.boolean().default(false),
-  noReuse: external_exports.boolean().default(false),
-  timeoutMinutes: external_exports.number({ error: "--timeout must be a whole number of minutes" }).int("--timeout must be a whole number of minutes").min(5, "--timeout must be between 5 and 480 minutes").max(480, "--timeout must be between 5 and 480 minutes").default(120),
-  region: external_exports.string().regex(REGION, "--region must be an Azure region name such as eastus or westus2").optional(),
-  target: external_exports.enum(TARGETS, { error: "--target must be local or azlin" }).default("azlin"),
-  /**
-   * Replaces amplihack with any agent: one executable (path or name), or a JSON array of strings
-   * for an executable with arguments, e.g. '["node","agent.mjs","--fast"]'.
-   */
-  agentCommand: external_exports.array(external_exports.string().min(1)).min(1).optional(),
-  /** Maximum size of what ships, in megabytes. */
-  maxSizeMb: external_exports.number().positive("--max-size must be a positive number of MB").default(500)
-};
-var runOptionsSchema = external_exports.object(runOptionsShape);
-function describeIssues(error62) {
-  return error62.issues.map((i2) => i2.message).join("; ");
-}
-
-// src/core/workflow/follow-run.ts
-var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
-var STALE_HEARTBEAT_S = 90;
-var MAX_CONSECUTIVE_FAILURES = 5;
-async function readStatus(machine, runId, signal) {
-  const r = await machine.exec(
-    `${statusCommand(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailCommand(runId, 600)}`,
-    {
-      signal,
-      timeoutMs: 12e4
-    }
-  );
-  if (r.exitCode !== 0) {
-    throw new RemoteError(
-      "remote-failed",
-      `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
-      "Retry `amplihack-remote status`."
-    );
-  }
-  const at2 = r.stdout.indexOf(TAIL_MARK);
-  const head = at2 >= 0 ? r.stdout.slice(0, at2) : r.stdout;
-  const tail = at2 >= 0 ? r.stdout.slice(at2 + TAIL_MARK.length) : "";
-  return { status: parseRemoteStatus(head), tail };
-}
-async function followRun(machine, runId, progress, options) {
-  const started = Date.now();
-  let failures = 0;
-  let lastError;
-  for (; ; ) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-    try {
-      const { status, tail } = await readStatus(machine, runId, options.signal);
-      failures = 0;
-      if (!status.exists) {
-        throw new RemoteError(
-          "remote-failed",
-          `The run directory of ${runId} is gone from ${machine.name}.`,
-          "The machine may have been replaced; check `amplihack-remote vms`."
-        );
-      }
-      if (status.phase === "done") return status;
-      if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
-        throw new RemoteError(
-          "remote-failed",
-          `The run on ${machine.name} stopped reporting (last heartbeat ${status.heartbeatAge}s ago, phase ${status.phase}).`,
-          `The machine may have rebooted. Inspect it: ${machine.howToReach}`
-        );
-      }
-      const elapsed = Math.round((Date.now() - started) / 1e3);
-      const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
-      options.onTail?.(tail);
-      progress.report(
-        "execute",
-        `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` \xB7 ${lastLine}` : ""}`
-      );
-    } catch (err) {
-      if (err instanceof RemoteError && err.code === "remote-failed") throw err;
-      if (options.signal?.aborted) throw options.signal.reason ?? err;
-      lastError = err;
-      failures += 1;
-      if (failures >= MAX_CONSECUTIVE_FAILURES) {
-        throw new RemoteError(
-          "remote-failed",
-          `Lost contact with ${machine.name} while the run was going (${err.message}). The run itself continues there.`,
-          `Follow it later with \`amplihack-remote status ${runId}\` and \`amplihack-remote retrieve ${runId}\`.`,
-          { cause: lastError, details: { resumable: true } }
-        );
-      }
-    }
-    if (Date.now() - started > options.deadlineMs) {
-      throw new RemoteError(
-        "remote-failed",
-        `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
-        `Check it with \`amplihack-remote status ${runId}\`.`,
-        { details: { resumable: true } }
-      );
-    }
-    await sleep(options.pollSeconds * 1e3, options.signal);
-  }
-}
-function formatElapsed(seconds) {
-  const m2 = Math.floor(seconds / 60);
-  const s3 = seconds % 60;
-  return m2 > 0 ? `${m2}m${String(s3).padStart(2, "0")}s` : `${s3}s`;
-}
-function sleep(ms2, signal) {
-  return new Promise((resolve4) => {
-    const timer = setTimeout(done, ms2);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve4();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 // src/core/workflow/retrieve-run.ts
@@ -59166,6 +59098,350 @@ function lastLines(text, n2) {
   return lines.slice(-n2).join("\n");
 }
 
+// src/core/workflow/summary.ts
+function formatSummary(s3) {
+  const lines = [];
+  const icon = s3.status === "succeeded" ? "\u2714" : "\u2718";
+  lines.push(
+    `${icon} Run ${s3.runId} ${s3.status}${s3.exitCode !== null ? ` (agent exit ${s3.exitCode})` : ""} on ${s3.vm ?? s3.target} in ${Math.round(s3.durationSeconds)}s`
+  );
+  if (s3.error) lines.push(`  ${s3.error.message}`, `  \u2192 ${s3.error.remedy}`);
+  if (s3.branches.length === 0) {
+    lines.push("  No new commits came back.");
+  } else {
+    lines.push("  Branches:");
+    for (const b2 of s3.branches) {
+      const ref = b2.runRef.replace("refs/remotes/", "");
+      lines.push(
+        `    ${b2.status.padEnd(9)} ${ref}  ${b2.commit.slice(0, 8)}  +${b2.newCommits.length} commit(s), ${b2.filesChanged.length} file(s) changed`
+      );
+      for (const c3 of b2.newCommits.slice(0, 5))
+        lines.push(`                ${c3.sha.slice(0, 8)} ${c3.subject}`);
+      if (b2.newCommits.length > 5) lines.push(`                \u2026 ${b2.newCommits.length - 5} more`);
+      if (b2.local?.exists) {
+        lines.push(
+          b2.local.fastForward ? `                fast-forward of your local ${b2.branch}` : `                diverged from your local ${b2.branch}: ${b2.local.behind} local commit(s) not in the result`
+        );
+      }
+    }
+  }
+  if (s3.snapshotCommit && s3.branches.some((b2) => b2.status !== "unchanged")) {
+    lines.push(
+      `  Your uncommitted work went along as commit ${s3.snapshotCommit.slice(0, 8)} ("uncommitted work snapshot"), under the agent's commits: the merge brings it back, so the first command below sets your copy aside (\`git stash list\` shows it; drop it once the merge looks right).`
+    );
+  }
+  if (s3.logsDir) lines.push(`  Logs: ${s3.logsDir}`);
+  if (s3.release) lines.push(`  Machine: ${s3.release.message}`);
+  for (const w2 of s3.warnings) lines.push(`  ! ${w2}`);
+  if (s3.next.length > 0) {
+    lines.push("  To merge:");
+    for (const n2 of s3.next) lines.push(`    ${n2}`);
+  }
+  return lines.join("\n");
+}
+function snapshotCommitOf(shippedHeads) {
+  return shippedHeads.find((h2) => h2.ref.startsWith(WIP_REF_PREFIX))?.commit ?? null;
+}
+
+// src/core/finish/keep-machine.ts
+var WORTH_A_LOOK = ["failed", "timed-out", "setup-failed", "error"];
+function keepMachine(facts) {
+  return facts.requested || !facts.resultsHome || WORTH_A_LOOK.includes(facts.status);
+}
+
+// src/git/ref-tips.ts
+async function refTips(git, refs) {
+  const tips = /* @__PURE__ */ new Map();
+  if (refs.length === 0) return tips;
+  const out = await git.try(["for-each-ref", "--format=%(refname) %(objectname)", ...refs]);
+  for (const ref of refs) tips.set(ref, null);
+  for (const line of out.stdout.split("\n")) {
+    const [ref, sha] = line.split(" ");
+    if (ref && sha && tips.has(ref)) tips.set(ref, sha);
+  }
+  return tips;
+}
+
+// src/core/finish/merge-advice.ts
+var SHORT = (ref) => ref.replace(/^refs\/remotes\//, "");
+var STASH_COMMAND = `git stash push --include-untracked --message ${shellQuote("amplihack-remote: my copy of the work the run took along")}`;
+async function mergeAdvice(repo, runner, summary) {
+  const changed = summary.branches.filter((b2) => b2.status !== "unchanged");
+  if (changed.length === 0) return [];
+  const aliases = changed.map((b2) => b2.aliasRef).filter((r) => r !== null);
+  const tips = await refTips(createGit(repo, runner), aliases);
+  const merges = changed.map((b2) => {
+    const aliasIsOurs = b2.aliasRef !== null && tips.get(b2.aliasRef) === b2.commit;
+    return `git merge ${shellQuote(SHORT(aliasIsOurs && b2.aliasRef ? b2.aliasRef : b2.runRef))}`;
+  });
+  return summary.snapshotCommit ? [STASH_COMMAND, ...merges] : merges;
+}
+
+// src/core/finish/finish-run.ts
+var RELEASE_BOUND_MS = 10 * 6e4;
+var RETRYABLE_RETRIEVAL = [
+  "azlin-ssh",
+  "azlin-timeout",
+  "azlin-failed",
+  "transfer-failed",
+  "remote-failed"
+];
+async function finishRun(deps, ending) {
+  const { record: record2, lease } = ending;
+  const machine = lease.machine;
+  let failure2 = ending.failure ?? null;
+  let retrieved = null;
+  if (!failure2) {
+    ending.progress?.report("retrieve", "downloading logs and new commits");
+    try {
+      retrieved = await retrieveRun({
+        machine,
+        record: record2,
+        runner: deps.runner,
+        env: deps.env,
+        signal: ending.signal
+      });
+      ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
+    } catch (err) {
+      failure2 = retrievalFailure(err, record2.id, ending.signal);
+    }
+  }
+  if (failure2?.details.resumable === true && ending.cancelled)
+    failure2 = stopNotReached(failure2, machine.name, record2.id);
+  const open2 = !retrieved && failure2?.details.resumable === true;
+  const status = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
+  let release;
+  if (open2) {
+    release = {
+      deleted: false,
+      kept: true,
+      message: `VM ${machine.name} keeps the run; follow it with \`amplihack-remote status ${record2.id}\` and bring it home with \`amplihack-remote retrieve ${record2.id}\`.`
+    };
+  } else {
+    const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
+    ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
+    release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+      deleted: false,
+      kept: true,
+      message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`
+    }));
+  }
+  const warnings = release.kept && lease.created ? [`The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`] : [];
+  const error62 = failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0;
+  const branches = retrieved?.branches ?? [];
+  const snapshotCommit = snapshotCommitOf(record2.shippedHeads);
+  const summary = {
+    runId: record2.id,
+    status,
+    exitCode: retrieved?.result.exitCode ?? null,
+    target: record2.target,
+    vm: machine.vm,
+    durationSeconds: runDuration(record2, retrieved),
+    branches,
+    logsDir: retrieved?.logsDir ?? null,
+    agentTail: retrieved?.agentTail ?? "",
+    release,
+    next: await mergeAdvice(record2.repo, deps.runner, { branches, snapshotCommit }),
+    snapshotCommit,
+    warnings,
+    error: error62
+  };
+  if (open2) {
+    if (ending.driver === "exec")
+      await deps.store.patchRun(record2.id, {
+        status: "running",
+        detached: true,
+        autoRetrieve: true,
+        driverPid: null,
+        keepVm: ending.keepRequested,
+        error: error62 ?? null
+      });
+  } else {
+    await deps.store.patchRun(record2.id, {
+      status: retrieved || ending.driver === "exec" ? recordStatus(status) : record2.status,
+      exitCode: retrieved?.result.exitCode ?? record2.exitCode,
+      endedAt: record2.endedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
+      vm: record2.vm ? { ...record2.vm, deleted: record2.vm.deleted || release.deleted && lease.created } : { name: machine.name, created: lease.created, deleted: release.deleted },
+      error: error62 ?? null,
+      driverPid: null,
+      summary: retrieved ? summary : null
+    });
+  }
+  if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
+  return summary;
+}
+function retrievalFailure(err, runId, signal) {
+  const e = asRemoteError(err);
+  if (signal?.aborted) {
+    return new RemoteError(
+      "interrupted",
+      "Interrupted while bringing the results home; they wait on the machine.",
+      `Fetch them with \`amplihack-remote retrieve ${runId}\`.`,
+      { cause: err, details: { resumable: true } }
+    );
+  }
+  if (RETRYABLE_RETRIEVAL.includes(e.code)) {
+    return new RemoteError(e.code, `Retrieving the results failed: ${e.message}`, e.remedy, {
+      cause: err,
+      details: { resumable: true }
+    });
+  }
+  return e;
+}
+function stopNotReached(failure2, vm2, runId) {
+  return new RemoteError(
+    "interrupted",
+    `Interrupted, but the stop did not reach ${vm2}: the run may still be going on there. (${failure2.message})`,
+    `Check it with \`amplihack-remote status ${runId}\`; stop it with \`amplihack-remote kill ${runId}\`; fetch its work with \`amplihack-remote retrieve ${runId}\`.`,
+    { cause: failure2, details: { resumable: true } }
+  );
+}
+var recordStatus = (s3) => s3 === "setup-failed" ? "failed" : s3;
+function runDuration(record2, retrieved) {
+  const endMs = retrieved ? retrieved.result.endedAt * 1e3 : Date.now();
+  return Math.max(0, (endMs - Date.parse(record2.createdAt)) / 1e3);
+}
+
+// src/targets/types.ts
+var TARGET_NAMES = ["local", "azlin"];
+
+// src/core/options.ts
+var COMMANDS = ["auto", "ultrathink", "analyze", "fix"];
+var TARGETS = TARGET_NAMES;
+var MAX_PROMPT_BYTES = 120 * 1024;
+var SKU = /^[A-Za-z][A-Za-z0-9_]{1,63}$/;
+var VM_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/;
+var REGION = /^[a-z][a-z0-9]{1,39}$/;
+var runOptionsShape = {
+  command: external_exports.enum(COMMANDS, { error: `COMMAND must be one of: ${COMMANDS.join(", ")}` }),
+  prompt: external_exports.string().refine((s3) => s3.trim().length > 0, "PROMPT must not be blank").refine(
+    (s3) => !s3.includes("\0"),
+    "PROMPT must not contain NUL bytes (they cannot be passed as an argument)"
+  ).refine(
+    (s3) => Buffer.byteLength(s3) <= MAX_PROMPT_BYTES,
+    `PROMPT must be at most ${MAX_PROMPT_BYTES / 1024} KiB (one command-line argument on Linux holds 128 KiB); put long instructions in a file in the repository and point the prompt at it`
+  ),
+  maxTurns: external_exports.number({ error: "--max-turns must be a whole number" }).int("--max-turns must be a whole number").min(1, "--max-turns must be between 1 and 50").max(50, "--max-turns must be between 1 and 50").default(10),
+  vmSize: external_exports.string().regex(SKU, "--vm-size must be an Azure SKU such as Standard_D2s_v3 (letters, digits, underscores)").default("Standard_D2s_v3"),
+  vmName: external_exports.string().regex(
+    VM_NAME,
+    "--vm-name must be 1-64 letters, digits, '-' or '.', not starting or ending with '-' or '.'"
+  ).optional(),
+  keepVm: external_exports.boolean().default(false),
+  noReuse: external_exports.boolean().default(false),
+  timeoutMinutes: external_exports.number({ error: "--timeout must be a whole number of minutes" }).int("--timeout must be a whole number of minutes").min(5, "--timeout must be between 5 and 480 minutes").max(480, "--timeout must be between 5 and 480 minutes").default(120),
+  region: external_exports.string().regex(REGION, "--region must be an Azure region name such as eastus or westus2").optional(),
+  target: external_exports.enum(TARGETS, { error: "--target must be local or azlin" }).default("azlin"),
+  /**
+   * Replaces amplihack with any agent: one executable (path or name), or a JSON array of strings
+   * for an executable with arguments, e.g. '["node","agent.mjs","--fast"]'.
+   */
+  agentCommand: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+  /** Maximum size of what ships, in megabytes. */
+  maxSizeMb: external_exports.number().positive("--max-size must be a positive number of MB").default(500)
+};
+var runOptionsSchema = external_exports.object(runOptionsShape);
+function describeIssues(error62) {
+  return error62.issues.map((i2) => i2.message).join("; ");
+}
+
+// src/core/workflow/follow-run.ts
+var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
+var STALE_HEARTBEAT_S = 90;
+var MAX_CONSECUTIVE_FAILURES = 5;
+async function readStatus(machine, runId, signal) {
+  const r = await machine.exec(
+    `${statusCommand(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailCommand(runId, 600)}`,
+    {
+      signal,
+      timeoutMs: 12e4
+    }
+  );
+  if (r.exitCode !== 0) {
+    throw new RemoteError(
+      "remote-failed",
+      `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
+      "Retry `amplihack-remote status`."
+    );
+  }
+  const at2 = r.stdout.indexOf(TAIL_MARK);
+  const head = at2 >= 0 ? r.stdout.slice(0, at2) : r.stdout;
+  const tail = at2 >= 0 ? r.stdout.slice(at2 + TAIL_MARK.length) : "";
+  return { status: parseRemoteStatus(head), tail };
+}
+async function followRun(machine, runId, progress, options) {
+  const started = Date.now();
+  let failures = 0;
+  let lastError;
+  for (; ; ) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    try {
+      const { status, tail } = await readStatus(machine, runId, options.signal);
+      failures = 0;
+      if (!status.exists) {
+        throw new RemoteError(
+          "remote-failed",
+          `The run directory of ${runId} is gone from ${machine.name}.`,
+          "The machine may have been replaced; check `amplihack-remote vms`."
+        );
+      }
+      if (status.phase === "done") return status;
+      if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
+        throw new RemoteError(
+          "remote-failed",
+          `The run on ${machine.name} stopped reporting (last heartbeat ${status.heartbeatAge}s ago, phase ${status.phase}).`,
+          `The machine may have rebooted. Inspect it: ${machine.howToReach}`
+        );
+      }
+      const elapsed = Math.round((Date.now() - started) / 1e3);
+      const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
+      options.onTail?.(tail);
+      progress.report(
+        "execute",
+        `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` \xB7 ${lastLine}` : ""}`
+      );
+    } catch (err) {
+      if (err instanceof RemoteError && err.code === "remote-failed") throw err;
+      if (options.signal?.aborted) throw options.signal.reason ?? err;
+      lastError = err;
+      failures += 1;
+      if (failures >= MAX_CONSECUTIVE_FAILURES) {
+        throw new RemoteError(
+          "remote-failed",
+          `Lost contact with ${machine.name} while the run was going (${err.message}). The run itself continues there.`,
+          `Follow it later with \`amplihack-remote status ${runId}\` and \`amplihack-remote retrieve ${runId}\`.`,
+          { cause: lastError, details: { resumable: true } }
+        );
+      }
+    }
+    if (Date.now() - started > options.deadlineMs) {
+      throw new RemoteError(
+        "remote-failed",
+        `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
+        `Check it with \`amplihack-remote status ${runId}\`.`,
+        { details: { resumable: true } }
+      );
+    }
+    await sleep(options.pollSeconds * 1e3, options.signal);
+  }
+}
+function formatElapsed(seconds) {
+  const m2 = Math.floor(seconds / 60);
+  const s3 = seconds % 60;
+  return m2 > 0 ? `${m2}m${String(s3).padStart(2, "0")}s` : `${s3}s`;
+}
+function sleep(ms2, signal) {
+  return new Promise((resolve4) => {
+    const timer = setTimeout(done, ms2);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve4();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
 // src/core/workflow/start-run.ts
 import { rm as rm6 } from "node:fs/promises";
 
@@ -59280,7 +59556,10 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
       facts: validated.facts,
       runId,
       options,
-      invocation: validated.invocation,
+      agent: {
+        argv: validated.invocation.argv,
+        ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling
+      },
       cwd: deps.cwd,
       cacheDir: deps.scanCacheDir,
       env: deps.env,
@@ -59412,66 +59691,7 @@ function preview(prompt) {
 }
 var firstLine = (s3) => s3.split("\n")[0];
 
-// src/core/workflow/summary.ts
-function mergeHints(branches) {
-  return branches.filter((b2) => b2.status !== "unchanged").map(
-    (b2) => b2.aliasRef ? `git merge ${b2.aliasRef.replace("refs/remotes/", "")}` : `git merge ${b2.runRef.replace("refs/remotes/", "")}`
-  );
-}
-function formatSummary(s3) {
-  const lines = [];
-  const icon = s3.status === "succeeded" ? "\u2714" : "\u2718";
-  lines.push(
-    `${icon} Run ${s3.runId} ${s3.status}${s3.exitCode !== null ? ` (agent exit ${s3.exitCode})` : ""} on ${s3.vm ?? s3.target} in ${Math.round(s3.durationSeconds)}s`
-  );
-  if (s3.error) lines.push(`  ${s3.error.message}`, `  \u2192 ${s3.error.remedy}`);
-  if (s3.branches.length === 0) {
-    lines.push("  No new commits came back.");
-  } else {
-    lines.push("  Branches:");
-    for (const b2 of s3.branches) {
-      const ref = (b2.aliasRef ?? b2.runRef).replace("refs/remotes/", "");
-      lines.push(
-        `    ${b2.status.padEnd(9)} ${ref}  ${b2.commit.slice(0, 8)}  +${b2.newCommits.length} commit(s), ${b2.filesChanged.length} file(s) changed`
-      );
-      for (const c3 of b2.newCommits.slice(0, 5))
-        lines.push(`                ${c3.sha.slice(0, 8)} ${c3.subject}`);
-      if (b2.newCommits.length > 5) lines.push(`                \u2026 ${b2.newCommits.length - 5} more`);
-      if (b2.local?.exists) {
-        lines.push(
-          b2.local.fastForward ? `                fast-forward of your local ${b2.branch}` : `                diverged from your local ${b2.branch}: ${b2.local.behind} local commit(s) not in the result`
-        );
-      }
-      lines.push(`                also at ${b2.runRef.replace("refs/remotes/", "")}`);
-    }
-  }
-  if (s3.snapshotCommit && s3.branches.some((b2) => b2.status !== "unchanged")) {
-    lines.push(
-      `  Your uncommitted work went along as commit ${s3.snapshotCommit.slice(0, 8)} ("uncommitted work snapshot"), under the agent's commits: commit or stash your copy before merging.`
-    );
-  }
-  if (s3.logsDir) lines.push(`  Logs: ${s3.logsDir}`);
-  if (s3.release) lines.push(`  Machine: ${s3.release.message}`);
-  for (const w2 of s3.warnings) lines.push(`  ! ${w2}`);
-  if (s3.next.length > 0) {
-    lines.push("  To merge:");
-    for (const n2 of s3.next) lines.push(`    ${n2}`);
-  }
-  return lines.join("\n");
-}
-function snapshotCommitOf(shippedHeads) {
-  return shippedHeads.find((h2) => h2.ref.startsWith(WIP_REF_PREFIX))?.commit ?? null;
-}
-
 // src/core/workflow/execute-run.ts
-var RELEASE_BOUND_MS = 10 * 6e4;
-var RETRYABLE_RETRIEVAL = [
-  "azlin-ssh",
-  "azlin-timeout",
-  "azlin-failed",
-  "transfer-failed",
-  "remote-failed"
-];
 var STOP_WAIT_MS = 12e4;
 function parseRunOptions(input2) {
   const parsed = runOptionsSchema.safeParse(input2);
@@ -59487,136 +59707,42 @@ function parseRunOptions(input2) {
 async function executeRun(deps, input2, signal) {
   const options = parseRunOptions(input2);
   const progress = createProgress(deps.onProgress);
-  const t0 = Date.now();
   const started = await startRun(deps, options, progress, signal).catch((err) => {
     throw signal?.aborted ? interrupted(err) : err;
   });
   const { lease, record: record2 } = started;
-  const machine = lease.machine;
-  const warnings = [];
-  let keep = options.keepVm;
-  let retrieved = null;
-  let failure2 = null;
-  let cancelled = false;
-  let release = null;
-  let handedOff = false;
   try {
-    try {
-      await followRun(machine, record2.id, progress, {
-        pollSeconds: deps.pollSeconds ?? (options.target === "local" ? 1 : 10),
-        deadlineMs: (timeoutSeconds(options, deps.env) + 20 * 60) * 1e3,
-        signal
-      });
-    } catch (err) {
-      if (!signal?.aborted) throw err;
-      cancelled = true;
-      progress.report("execute", "cancelled: stopping the agent and collecting what it made");
-      await stopAndWait(deps, machine, record2.id, progress);
-    }
-    progress.report("retrieve", "downloading logs and new commits");
-    try {
-      retrieved = await retrieveRun({
-        machine,
-        record: record2,
-        runner: deps.runner,
-        env: deps.env,
-        signal: cancelled ? void 0 : signal
-      });
-    } catch (err) {
-      keep = true;
-      const e = asRemoteError(err);
-      if (signal?.aborted && !cancelled) {
-        throw new RemoteError(
-          "interrupted",
-          "Interrupted while bringing the results home; they wait on the machine.",
-          `Fetch them with \`amplihack-remote retrieve ${record2.id}\`.`,
-          { cause: err, details: { resumable: true } }
-        );
-      }
-      if (RETRYABLE_RETRIEVAL.includes(e.code)) {
-        throw new RemoteError(e.code, `Retrieving the results failed: ${e.message}`, e.remedy, {
-          cause: err,
-          details: { resumable: true }
-        });
-      }
-      throw err;
-    }
-    progress.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
-    if (retrieved.result.status !== "succeeded") keep = keep || lease.created;
-  } catch (err) {
-    failure2 = asRemoteError(err);
-    if (failure2.code !== "usage") keep = true;
-    handedOff = failure2.details.resumable === true;
-    if (handedOff && cancelled) {
-      failure2 = new RemoteError(
-        "interrupted",
-        `Interrupted, but the stop did not reach ${machine.name}: the run may still be going on there. (${failure2.message})`,
-        `Check it with \`amplihack-remote status ${record2.id}\`; stop it with \`amplihack-remote kill ${record2.id}\`; fetch its work with \`amplihack-remote retrieve ${record2.id}\`.`,
-        { cause: failure2, details: { resumable: true } }
-      );
-    }
+    const followed = await followToEnd(deps, started, options, progress, signal);
+    return await finishRun(deps, {
+      record: record2,
+      lease,
+      driver: "exec",
+      cancelled: followed.cancelled,
+      failure: followed.failure,
+      keepRequested: options.keepVm,
+      signal: followed.cancelled ? void 0 : signal,
+      progress
+    });
   } finally {
-    if (handedOff) {
-      release = {
-        deleted: false,
-        kept: true,
-        message: `VM ${machine.name} keeps the run; follow it with \`amplihack-remote status ${record2.id}\` and bring it home with \`amplihack-remote retrieve ${record2.id}\`.`
-      };
-    } else {
-      progress.report("release", keep ? "keeping the machine" : "releasing the machine");
-      release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
-        deleted: false,
-        kept: true,
-        message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`
-      }));
-    }
-    if (release.kept && lease.created)
-      warnings.push(
-        `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`
-      );
     await rm7(started.pkg.dir, { recursive: true, force: true });
   }
-  const remoteStatus2 = retrieved?.result.status;
-  const status = handedOff ? "error" : cancelled ? "killed" : failure2 ? "error" : remoteStatus2 ?? "error";
-  const recordStatus = status === "setup-failed" ? "failed" : status;
-  if (handedOff) {
-    await deps.store.patchRun(record2.id, {
-      status: "running",
-      detached: true,
-      autoRetrieve: true,
-      driverPid: null,
-      keepVm: options.keepVm,
-      error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : null
+}
+async function followToEnd(deps, started, options, progress, signal) {
+  const machine = started.lease.machine;
+  const runId = started.record.id;
+  try {
+    await followRun(machine, runId, progress, {
+      pollSeconds: deps.pollSeconds ?? started.validated.target.pollSeconds,
+      deadlineMs: (timeoutSeconds(options, deps.env) + 20 * 60) * 1e3,
+      signal
     });
-  } else
-    await deps.store.patchRun(record2.id, {
-      status: recordStatus,
-      exitCode: retrieved?.result.exitCode ?? null,
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      retrieved: retrieved !== null,
-      resultRefs: retrieved?.branches.map((b2) => b2.runRef) ?? [],
-      logsDir: retrieved?.logsDir ?? null,
-      vm: { name: machine.name, created: lease.created, deleted: release?.deleted ?? false },
-      error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : null,
-      driverPid: null
-    });
-  const branches = retrieved?.branches ?? [];
-  return {
-    runId: record2.id,
-    status,
-    exitCode: retrieved?.result.exitCode ?? null,
-    target: options.target,
-    vm: options.target === "local" ? null : machine.name,
-    durationSeconds: (Date.now() - t0) / 1e3,
-    branches,
-    logsDir: retrieved?.logsDir ?? null,
-    agentTail: retrieved?.agentTail ?? "",
-    release,
-    next: mergeHints(branches),
-    snapshotCommit: snapshotCommitOf(started.pkg.manifest.heads),
-    warnings,
-    error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0
-  };
+    return { cancelled: false, failure: null };
+  } catch (err) {
+    if (!signal?.aborted) return { cancelled: false, failure: asRemoteError(err) };
+    progress.report("execute", "cancelled: stopping the agent and collecting what it made");
+    await stopAndWait(deps, machine, runId, progress);
+    return { cancelled: true, failure: null };
+  }
 }
 async function stopAndWait(deps, machine, runId, progress) {
   const bound = AbortSignal.timeout(STOP_WAIT_MS);
@@ -59649,7 +59775,7 @@ async function startDetached(deps, base, prompts, options = {}) {
     target: (name) => {
       let t = pooled.get(name);
       if (!t) {
-        t = poolingTarget(deps.target(name), deps.env);
+        t = poolingTarget(deps.target(name));
         pooled.set(name, t);
       }
       return t;
@@ -59747,36 +59873,6 @@ var runOptionsInput = {
   maxSizeMb: runOptionsShape.maxSizeMb.describe("Refuse to upload more than this many MB (--max-size)")
 };
 var repoPathInput = external_exports.string().min(1).optional().describe("The git repository to work on (default: the project Claude Code runs in)");
-
-// src/mcp/schemas/summary.ts
-var errorInfo = external_exports.looseObject({ code: external_exports.string(), message: external_exports.string(), remedy: external_exports.string() });
-var branchResultSchema = external_exports.looseObject({
-  branch: external_exports.string(),
-  status: external_exports.enum(["new", "updated", "unchanged"]),
-  commit: external_exports.string(),
-  runRef: external_exports.string().describe("refs/remotes/remote-exec/<run-id>/<branch>"),
-  aliasRef: external_exports.string().nullable().describe("refs/remotes/remote-exec/<branch>, what `git merge` names"),
-  newCommits: external_exports.array(external_exports.looseObject({ sha: external_exports.string(), subject: external_exports.string() })),
-  filesChanged: external_exports.array(external_exports.string()),
-  local: external_exports.looseObject({ exists: external_exports.boolean(), ahead: external_exports.number(), behind: external_exports.number(), fastForward: external_exports.boolean() }).nullable().describe("Against your local branch of the same name"),
-  note: external_exports.string().optional()
-});
-var runSummarySchema = external_exports.looseObject({
-  runId: external_exports.string(),
-  status: external_exports.enum(["succeeded", "failed", "timed-out", "killed", "setup-failed", "error"]),
-  exitCode: external_exports.number().nullable().describe("The agent's exit code"),
-  target: external_exports.string(),
-  vm: external_exports.string().nullable(),
-  durationSeconds: external_exports.number(),
-  branches: external_exports.array(branchResultSchema),
-  logsDir: external_exports.string().nullable().describe("Where the run's logs landed locally"),
-  agentTail: external_exports.string().describe("The last lines of the agent's log, redacted"),
-  release: external_exports.looseObject({ deleted: external_exports.boolean(), kept: external_exports.boolean(), message: external_exports.string() }).nullable(),
-  next: external_exports.array(external_exports.string()).describe("Commands that merge the results, one per branch with new commits"),
-  warnings: external_exports.array(external_exports.string()),
-  error: errorInfo.optional()
-});
-var errorInfoSchema = errorInfo;
 
 // src/mcp/tools/remote-execute.ts
 var remoteExecute = defineTool({
@@ -59970,8 +60066,26 @@ async function killRun(deps, runId, signal) {
   return refreshRun(deps, await loadRun(deps, record2.id), signal);
 }
 
-// src/core/runs/run-view-json.ts
-function runViewJson(v2) {
+// src/core/views/run-view.ts
+var runViewSchema = external_exports.object({
+  runId: external_exports.string(),
+  status: external_exports.enum(RUN_STATUSES),
+  phase: external_exports.string().nullable().describe("What a running run is doing: starting, setup, running, collecting, done"),
+  exitCode: external_exports.number().nullable(),
+  target: external_exports.string(),
+  vm: external_exports.string().nullable(),
+  elapsedSeconds: external_exports.number().nullable(),
+  heartbeatAgeSeconds: external_exports.number().nullable(),
+  retrieved: external_exports.boolean().describe("Its results are home (retrieve_results returns them again)"),
+  command: external_exports.string(),
+  prompt: external_exports.string().describe("First line of the prompt"),
+  repo: external_exports.string(),
+  createdAt: external_exports.string(),
+  unreachable: external_exports.string().nullable().describe("Why its machine could not be asked, when it could not"),
+  error: errorInfoSchema.nullable(),
+  summary: runSummarySchema.nullable().describe("The retrieved results, once they are home")
+});
+function runViewJson(v2, retrievedNow) {
   const r = v2.record;
   return {
     runId: r.id,
@@ -59982,41 +60096,14 @@ function runViewJson(v2) {
     vm: r.vm?.name ?? null,
     elapsedSeconds: v2.elapsedSeconds,
     heartbeatAgeSeconds: v2.live?.heartbeatAge ?? null,
-    retrieved: r.retrieved,
-    resultRefs: r.resultRefs,
+    retrieved: r.summary !== null || Boolean(retrievedNow),
     command: r.command,
     prompt: r.promptPreview,
     repo: r.repo,
     createdAt: r.createdAt,
     unreachable: v2.unreachable ?? null,
-    error: r.error
-  };
-}
-
-// src/mcp/schemas/run-view.ts
-var runViewSchema = external_exports.looseObject({
-  runId: external_exports.string(),
-  status: external_exports.enum(RUN_STATUSES),
-  phase: external_exports.string().nullable().describe("What a running run is doing: starting, setup, running, collecting, done"),
-  exitCode: external_exports.number().nullable(),
-  target: external_exports.string(),
-  vm: external_exports.string().nullable(),
-  elapsedSeconds: external_exports.number().nullable(),
-  heartbeatAgeSeconds: external_exports.number().nullable(),
-  retrieved: external_exports.boolean().describe("Its results are home (retrieve_results returns them again)"),
-  resultRefs: external_exports.array(external_exports.string()),
-  command: external_exports.string(),
-  prompt: external_exports.string().describe("First line of the prompt"),
-  repo: external_exports.string(),
-  createdAt: external_exports.string(),
-  unreachable: external_exports.string().nullable().describe("Why its machine could not be asked, when it could not"),
-  error: errorInfoSchema.nullable(),
-  summary: runSummarySchema.nullable().describe("The retrieved results, once they are home")
-});
-function runViewJson2(view, retrievedNow) {
-  return {
-    ...runViewJson(view),
-    summary: retrievedNow ?? view.record.summary ?? null
+    error: r.error,
+    summary: retrievedNow ?? r.summary
   };
 }
 
@@ -60032,7 +60119,7 @@ var remoteKill = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async run(args, { context, signal }) {
     const view = await killRun(context.deps(), args.runId, signal);
-    const json2 = runViewJson2(view);
+    const json2 = runViewJson(view);
     return {
       structured: json2,
       text: `${json2.runId}: ${json2.status}. Bring its partial work home with retrieve_results {"runId":"${json2.runId}"}.`
@@ -60048,7 +60135,7 @@ async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.logsDir ? join11(record2.logsDir, "agent.log") : null;
+  const local = record2.summary?.logsDir ? join11(record2.summary.logsDir, "agent.log") : null;
   if (local && existsSync3(local)) {
     const content = await readFile6(local, "utf8");
     return {
@@ -60114,7 +60201,7 @@ ${out.text}` : `${header}
 // src/core/runs/retrieve-detached.ts
 async function retrieveDetached(deps, runId, options = {}) {
   let record2 = await loadRun(deps, runId);
-  if (record2.retrieved && record2.summary) return record2.summary;
+  if (record2.summary) return storedSummary(deps, record2.repo, record2.summary);
   record2 = (await refreshRun(deps, record2, options.signal)).record;
   if (record2.status === "running" || record2.status === "pending") {
     throw new RemoteError(
@@ -60130,55 +60217,19 @@ async function retrieveDetached(deps, runId, options = {}) {
       record2.error?.remedy ?? "Start it again."
     );
   }
-  return retrieveAndRelease(deps, record2, options);
+  return retrieveFinished(deps, record2, options);
 }
-async function retrieveAndRelease(deps, record2, options = {}) {
-  const lease = await attachLease(deps, record2);
-  const retrieved = await retrieveRun({
-    machine: lease.machine,
+async function retrieveFinished(deps, record2, options = {}) {
+  return finishRun(deps, {
     record: record2,
-    runner: deps.runner,
-    env: deps.env,
+    lease: await attachLease(deps, record2),
+    driver: "retrieve",
+    keepRequested: record2.keepVm || options.keepVm === true,
     signal: options.signal
   });
-  const warnings = [];
-  let release = null;
-  if (options.release !== false) {
-    const keep = record2.keepVm || lease.created && retrieved.result.status !== "succeeded";
-    release = await lease.release({ keep, signal: AbortSignal.timeout(10 * 6e4) }).catch((err) => ({
-      deleted: false,
-      kept: true,
-      message: `Release failed: ${asRemoteError(err).message}`
-    }));
-    if (release.kept && lease.created)
-      warnings.push(
-        `The VM ${lease.machine.name} is still running (and billing). Reach it with: ${lease.machine.howToReach}`
-      );
-  }
-  const summary = {
-    runId: record2.id,
-    status: retrieved.result.status,
-    exitCode: retrieved.result.exitCode,
-    target: record2.target,
-    vm: record2.target === "local" ? null : record2.vm?.name ?? null,
-    durationSeconds: retrieved.result.startedAt ? retrieved.result.endedAt - retrieved.result.startedAt : 0,
-    branches: retrieved.branches,
-    logsDir: retrieved.logsDir,
-    agentTail: retrieved.agentTail,
-    release,
-    next: mergeHints(retrieved.branches),
-    snapshotCommit: snapshotCommitOf(record2.shippedHeads),
-    warnings
-  };
-  await deps.store.patchRun(record2.id, {
-    retrieved: true,
-    error: null,
-    resultRefs: retrieved.branches.map((b2) => b2.runRef),
-    logsDir: retrieved.logsDir,
-    vm: record2.vm ? { ...record2.vm, deleted: record2.vm.deleted || Boolean(release?.deleted && lease.created) } : null,
-    summary
-  });
-  return summary;
+}
+async function storedSummary(deps, repo, summary) {
+  return { ...summary, next: await mergeAdvice(repo, deps.runner, summary) };
 }
 
 // src/core/runs/run-status.ts
@@ -60189,10 +60240,10 @@ async function runStatus(deps, runId, options = {}) {
     records.map(async (record2) => {
       const view = await refreshRun(deps, record2, options.signal);
       const r = view.record;
-      const finishedRemotely = r.startedAt && !r.retrieved && ["succeeded", "failed", "timed-out", "killed"].includes(r.status);
+      const finishedRemotely = r.startedAt && !r.summary && ["succeeded", "failed", "timed-out", "killed"].includes(r.status);
       if (finishedRemotely && r.detached && r.autoRetrieve && options.autoRetrieve !== false) {
         try {
-          const summary = await retrieveAndRelease(deps, r, { signal: options.signal });
+          const summary = await retrieveFinished(deps, r, { signal: options.signal });
           return { ...view, record: await loadRun(deps, r.id), retrievedNow: summary };
         } catch (err) {
           return { ...view, retrieveError: asRemoteError(err).message };
@@ -60219,7 +60270,7 @@ var remoteStatus = defineTool({
   async run(args, { context, signal }) {
     const entries = await runStatus(context.deps(), args.runId, { autoRetrieve: args.autoRetrieve, signal });
     const runs = entries.map((e) => ({
-      ...runViewJson2(e, e.retrievedNow),
+      ...runViewJson(e, e.retrievedNow),
       retrieveError: e.retrieveError ?? null
     }));
     const text = runs.length === 0 ? "No runs yet. Start one with remote_execute." : [
@@ -60255,7 +60306,7 @@ var retrieveResults = defineTool({
   output: runSummarySchema.shape,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, { context, signal }) {
-    const summary = await retrieveDetached(context.deps(), args.runId, { release: !args.keepVm, signal });
+    const summary = await retrieveDetached(context.deps(), args.runId, { keepVm: args.keepVm, signal });
     return { structured: summary, text: formatSummary(summary), isError: summary.status === "error" };
   }
 });

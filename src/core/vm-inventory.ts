@@ -3,43 +3,11 @@
  * (targets/azlin/fleet.ts) lists VMs and reads their slots; this module decides what "busy",
  * "expired" and "ours" mean for the `vms` and `cleanup` commands.
  */
+
+import type { FleetVm, VmFleet } from "../targets/types.js";
 import { mapLimit } from "../util/map-limit.js";
 
-/** A VM as the fleet reports it, with ownership already read from its tags. */
-export interface FleetVm {
-  name: string;
-  size: string;
-  region: string;
-  resourceGroup: string;
-  powerState: string;
-  createdAt: Date | null;
-  /** Tagged amplihack_workflow=true. */
-  ours: boolean;
-  /** Named the way we name VMs (amplihack-<user>-<stamp>-<hex>): ours even if tagging never happened. */
-  nameLooksOurs: boolean;
-  ttlHours: number;
-  /** Run ids from the VM's tags. */
-  runIds: string[];
-  owner: string | null;
-  hourlyCostUsd: number | null;
-  howToReach: string;
-}
-
-export interface FleetSlot {
-  slot: string;
-  runId: string | null;
-  stale: boolean;
-}
-
-/** What policy needs carried out; implemented by the azlin target. */
-export interface VmFleet {
-  listVms(signal?: AbortSignal): Promise<FleetVm[]>;
-  /** Throws when the VM cannot be reached. */
-  readSlots(name: string, signal?: AbortSignal): Promise<FleetSlot[]>;
-  deleteVm(name: string, signal?: AbortSignal): Promise<{ deleted: boolean; error?: string }>;
-  /** When the VM's last run ended (epoch seconds), null if none has; throws when unreachable. */
-  lastRunEnd?(name: string, signal?: AbortSignal): Promise<number | null>;
-}
+export type { FleetSlot, FleetVm, VmFleet } from "../targets/types.js";
 
 export type BusyState = "busy" | "free" | "unknown";
 

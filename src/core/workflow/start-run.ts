@@ -59,7 +59,10 @@ export async function startRun(
       facts: validated.facts,
       runId,
       options,
-      invocation: validated.invocation,
+      agent: {
+        argv: validated.invocation.argv,
+        ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling,
+      },
       cwd: deps.cwd,
       cacheDir: deps.scanCacheDir,
       env: deps.env,

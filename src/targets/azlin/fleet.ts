@@ -4,8 +4,8 @@
  */
 import type { AzlinClient } from "../../azlin/client.js";
 import { hourlyPriceUsd } from "../../azlin/prices.js";
-import type { FleetSlot, FleetVm, VmFleet } from "../../core/vm-inventory.js";
 import { mapLimit } from "../../util/map-limit.js";
+import type { FleetSlot, FleetVm, VmFleet } from "../types.js";
 import { deleteVm } from "./delete-vm.js";
 import { AzlinMachine } from "./machine.js";
 import { DEFAULT_SLOT_POLICY, readLastRunEnd, readSlots, type SlotPolicy } from "./slots.js";

@@ -17,6 +17,7 @@ const REQUIRED_TOOLS = ["bash", "git", "tar", "gzip", "sha256sum", "timeout", "m
 export class LocalMachine implements Machine {
   readonly target = "local" as const;
   readonly name = "local";
+  readonly vm = null;
   constructor(
     readonly home: string,
     private readonly runner: Runner = defaultRunner,
@@ -61,6 +62,8 @@ export class LocalMachine implements Machine {
 
 export class LocalTarget implements Target {
   readonly name = "local" as const;
+  readonly pollSeconds = 1;
+  readonly needsAgentTooling = false;
   readonly machine: LocalMachine;
 
   constructor(home: string = localTargetHome(), runner: Runner = defaultRunner) {
