@@ -15,6 +15,11 @@ import { isExcludedPath } from "../package/exclusions.js";
 import { runSecretGate } from "../package/secret-gate.js";
 import type { ScanReport } from "../secrets/types.js";
 import { RemoteError } from "../util/errors.js";
+
+/** How the adapters render a scan (one text for the CLI and the MCP tool). */
+export { formatFindings } from "../package/secret-gate.js";
+export type { ScanReport } from "../secrets/types.js";
+
 import type { Runner } from "../util/run.js";
 
 export interface WhatShips {

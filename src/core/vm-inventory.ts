@@ -116,3 +116,21 @@ export async function listOurVms(
     toEntry(vm, await busyStateOf(fleet, vm, options.signal), now),
   );
 }
+
+/** The one way a VM's hourly cost is shown (the `vms` table and the list_vms text). */
+export function formatHourlyPrice(price: number | null): string {
+  return price === null ? "?" : `$${price.toFixed(2)}/h`;
+}
+
+/** What the running VMs cost per hour, for those whose price is known (rounded to cents). */
+export function runningHourlyCost(vms: VmInventoryEntry[]): number {
+  const running = vms.filter((v) => v.powerState === "Running");
+  return Math.round(running.reduce((sum, v) => sum + (v.hourlyCostUsd ?? 0), 0) * 100) / 100;
+}
+
+/** The one line that totals the fleet's cost, under the `vms` table and the list_vms text. */
+export function fleetCostLine(vms: VmInventoryEntry[]): string {
+  const running = vms.filter((v) => v.powerState === "Running");
+  const unknown = running.filter((v) => v.hourlyCostUsd === null).length;
+  return `${vms.length} VM(s), ${running.length} running, about $${runningHourlyCost(vms).toFixed(2)}/h${unknown ? ` plus ${unknown} of unknown price` : ""} (compute only, estimated).`;
+}

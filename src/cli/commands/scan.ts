@@ -5,11 +5,9 @@
  * `.claude/` files. Exit 0 when clean, 3 with findings, 4 outside a git repository.
  */
 import { resolve } from "node:path";
-import { scanWhatShips } from "../../core/scan-what-ships.js";
-import { formatFindings } from "../../package/secret-gate.js";
-import type { ScanReport } from "../../secrets/types.js";
-import { scanCacheDir } from "../../state/paths.js";
+import { formatFindings, type ScanReport, scanWhatShips } from "../../core/scan-what-ships.js";
 import { asRemoteError, ExitCode } from "../../util/errors.js";
+import { cliDeps } from "../deps.js";
 
 export async function scanCommand(path: string | undefined, opts: { json: boolean }): Promise<number> {
   try {
@@ -18,7 +16,7 @@ export async function scanCommand(path: string | undefined, opts: { json: boolea
     // What ships and the scan itself live in core (the scan_secrets MCP tool shares them).
     const { report } = await scanWhatShips({
       path: resolve(path ?? process.cwd()),
-      cacheDir: scanCacheDir(),
+      cacheDir: cliDeps().scanCacheDir,
       onProgress: progress,
     });
     process.stdout.write(

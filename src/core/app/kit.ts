@@ -3,15 +3,17 @@
  * process runner, the state store, the targets and the VM fleet. The CLI passes its process's
  * environment, the MCP server the one it was given; nothing else builds these.
  */
-import { AzlinClient } from "../../azlin/client.js";
 import { runsFile, scanCacheDir, stateDir } from "../../state/paths.js";
 import { StateStore } from "../../state/store.js";
-import { AzlinFleet } from "../../targets/azlin/fleet.js";
+import { createAzlinFleet } from "../../targets/azlin/fleet.js";
 import type { VmFleet } from "../../targets/types.js";
 import { defaultRunner, type Runner } from "../../util/run.js";
 import type { ProgressListener } from "../progress.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { createTarget } from "./targets.js";
+
+/** The bundled server also runs as the secret scan's worker process (secrets/worker-pool.ts). */
+export { isScanWorker } from "../../secrets/index.js";
 
 export interface AppKit {
   env: NodeJS.ProcessEnv;
@@ -41,6 +43,6 @@ export function createAppKit(input: { env: NodeJS.ProcessEnv; cwd: string; runne
       onProgress: o.onProgress,
       pollSeconds: poll ? Number(poll) : undefined,
     }),
-    fleet: () => new AzlinFleet(new AzlinClient({ runner, env })),
+    fleet: () => createAzlinFleet({ runner, env }),
   };
 }

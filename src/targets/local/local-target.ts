@@ -6,7 +6,6 @@
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { runDir } from "../../remote/protocol.js";
-import { localTargetHome } from "../../state/paths.js";
 import { RemoteError } from "../../util/errors.js";
 import { defaultRunner, type Runner } from "../../util/run.js";
 import type { ExecOptions, ExecResult, Lease, Machine, Target } from "../types.js";
@@ -66,7 +65,7 @@ export class LocalTarget implements Target {
   readonly needsAgentTooling = false;
   readonly machine: LocalMachine;
 
-  constructor(home: string = localTargetHome(), runner: Runner = defaultRunner) {
+  constructor(home: string, runner: Runner = defaultRunner) {
     this.machine = new LocalMachine(home, runner);
   }
 
