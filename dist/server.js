@@ -54867,6 +54867,19 @@ function createContext(options = {}) {
   };
 }
 
+// src/mcp/loose.ts
+function loosenShape(shape) {
+  return Object.fromEntries(Object.entries(shape).map(([k2, v2]) => [k2, loosenAny(v2)]));
+}
+function loosenAny(schema) {
+  const described = (s3) => schema.description ? s3.describe(schema.description) : s3;
+  if (schema instanceof external_exports.ZodObject) return described(external_exports.looseObject(loosenShape(schema.shape)));
+  if (schema instanceof external_exports.ZodArray) return described(external_exports.array(loosenAny(schema.element)));
+  if (schema instanceof external_exports.ZodNullable) return described(loosenAny(schema.unwrap()).nullable());
+  if (schema instanceof external_exports.ZodOptional) return described(loosenAny(schema.unwrap()).optional());
+  return schema;
+}
+
 // src/mcp/results.ts
 var ERROR_META_KEY = "amplihack-remote/error";
 function successResult(structured, text, isError2 = false) {
@@ -54898,7 +54911,7 @@ function registerTools(server, context, tools) {
         // Whole zod objects (not raw shapes): the SDK then keeps ours, with zod's full API. Outputs
         // are loose so a field the core adds later never fails a client's validation.
         inputSchema: external_exports.object(tool.input),
-        outputSchema: external_exports.looseObject(tool.output),
+        outputSchema: external_exports.looseObject(loosenShape(tool.output)),
         annotations: { title: tool.title, ...tool.annotations }
       },
       async (args, extra) => {
@@ -59350,6 +59363,23 @@ var runOptionsShape = {
   maxSizeMb: external_exports.number().positive("--max-size must be a positive number of MB").default(500)
 };
 var runOptionsSchema = external_exports.object(runOptionsShape);
+function parseAgentCommand(text) {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("[")) {
+    let parsed;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      throw new Error(`--agent-command looks like a JSON array but does not parse: ${trimmed}`);
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p2) => typeof p2 === "string" && p2.length > 0)) {
+      throw new Error("--agent-command as JSON must be a non-empty array of non-empty strings");
+    }
+    return parsed;
+  }
+  if (!trimmed) throw new Error("--agent-command must not be blank");
+  return [text];
+}
 function describeIssues(error62) {
   return error62.issues.map((i2) => i2.message).join("; ");
 }
@@ -59852,35 +59882,66 @@ function progressNotifier(extra, heartbeatMs) {
   return { listener, stop: () => clearInterval(timer) };
 }
 
-// src/mcp/schemas/run-options.ts
-var runOptionsInput = {
-  command: runOptionsShape.command.describe(
-    "What the agent does: auto (autonomous), ultrathink (deep multi-step work), analyze (read and report), fix (fix a bug or failing check)"
-  ),
-  prompt: runOptionsShape.prompt.describe("The task for the agent, verbatim"),
-  maxTurns: runOptionsShape.maxTurns.describe("Agent turns, 1-50 (--max-turns)"),
-  vmSize: runOptionsShape.vmSize.describe(
-    "Azure VM size (SKU) to provision, e.g. Standard_D4s_v3 (--vm-size)"
-  ),
-  vmName: runOptionsShape.vmName.describe(
-    "Run on this existing VM instead of finding or provisioning one; it is never deleted (--vm-name)"
-  ),
-  keepVm: runOptionsShape.keepVm.describe("Keep the VM after the run (--keep-vm)"),
-  noReuse: runOptionsShape.noReuse.describe(
-    "Always provision a fresh VM instead of reusing an idle one of ours (--no-reuse)"
-  ),
-  timeoutMinutes: runOptionsShape.timeoutMinutes.describe(
-    "Agent timeout in minutes, 5-480, enforced on the VM (--timeout)"
-  ),
-  region: runOptionsShape.region.describe("Azure region, e.g. eastus (--region)"),
-  target: runOptionsShape.target.describe(
-    "Where to run: azlin (an Azure VM) or local (a sandbox directory on this machine, to try things out) (--target)"
-  ),
-  agentCommand: runOptionsShape.agentCommand.describe(
-    'Run this agent instead of amplihack: its argv, e.g. ["./my-agent.sh"] or ["node","agent.mjs"]; the prompt is appended as the last argument (--agent-command)'
-  ),
-  maxSizeMb: runOptionsShape.maxSizeMb.describe("Refuse to upload more than this many MB (--max-size)")
+// src/core/option-docs.ts
+var OPTION_DOCS = {
+  command: {
+    description: "What the agent does: auto (autonomous), ultrathink (deep multi-step work), analyze (read and report), fix (fix a bug or failing check)"
+  },
+  prompt: { description: "The task for the agent, verbatim" },
+  maxTurns: { value: "n", help: "agent turns, 1-50" },
+  vmSize: {
+    value: "sku",
+    help: "Azure VM size (SKU)",
+    description: "Azure VM size (SKU) to provision, e.g. Standard_D4s_v3"
+  },
+  vmName: {
+    value: "name",
+    help: "use this existing VM (never deleted)",
+    description: "Run on this existing VM instead of finding or provisioning one; it is never deleted"
+  },
+  keepVm: { help: "keep the VM after the run" },
+  noReuse: {
+    help: "always provision a fresh VM",
+    description: "Always provision a fresh VM instead of reusing an idle one of ours"
+  },
+  timeoutMinutes: {
+    flag: "--timeout",
+    value: "minutes",
+    help: "agent timeout in minutes, 5-480 (enforced on the VM)"
+  },
+  region: { value: "region", help: "Azure region, e.g. eastus" },
+  target: {
+    value: "target",
+    help: "where to run",
+    description: "Where to run: azlin (an Azure VM) or local (a sandbox directory on this machine, to try things out)"
+  },
+  agentCommand: {
+    value: "cmd",
+    help: "run this agent instead of amplihack: an executable, or a JSON array of argv",
+    description: 'Run this agent instead of amplihack: its argv, e.g. ["./my-agent.sh"] or ["node","agent.mjs"]; the prompt is appended as the last argument',
+    fromText: parseAgentCommand
+  },
+  maxSizeMb: { flag: "--max-size", value: "mb", help: "refuse to upload more than this many MB" }
 };
+var POSITIONAL = ["command", "prompt"];
+var kebab = (key) => key.replace(/[A-Z]/g, (c3) => `-${c3.toLowerCase()}`);
+var flagOf = (key) => OPTION_DOCS[key]?.flag ?? `--${kebab(key)}`;
+function describeOption(key) {
+  const doc = OPTION_DOCS[key];
+  const fromSchema = runOptionsShape[key].description;
+  const help = doc?.help ?? fromSchema ?? key;
+  const text = doc?.description ?? fromSchema ?? help;
+  return { help, description: POSITIONAL.includes(key) ? text : `${text} (${flagOf(key)})` };
+}
+function runOptionsInputShape() {
+  const keys = Object.keys(runOptionsShape);
+  return Object.fromEntries(
+    keys.map((k2) => [k2, runOptionsShape[k2].describe(describeOption(k2).description)])
+  );
+}
+
+// src/mcp/schemas/run-options.ts
+var runOptionsInput = runOptionsInputShape();
 var repoPathInput = external_exports.string().min(1).optional().describe("The git repository to work on (default: the project Claude Code runs in)");
 
 // src/mcp/tools/remote-execute.ts

@@ -1,7 +1,8 @@
 /**
  * The summary of a finished run, as it is stored in its record and shown by every adapter (the
  * CLI's `--json`, the MCP tools' `outputSchema`). One zod schema is both the type and the check:
- * a stored summary is read back validated, never cast.
+ * a stored summary is read back validated, never cast. (Output schemas are loosened in
+ * core/views/loose.ts: a field a later version adds must not fail a client's validation.)
  */
 import { z } from "zod";
 
