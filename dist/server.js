@@ -58383,10 +58383,10 @@ function isExcludedPath(relPath) {
 }
 
 // src/package/claude-files.ts
-async function listClaudeFiles(repoRoot2) {
+async function listClaudeFiles(repoRoot) {
   const out = { files: [], excluded: [], skippedLinks: [] };
   async function walk(rel) {
-    const entries = await readdir2(join6(repoRoot2, rel), { withFileTypes: true });
+    const entries = await readdir2(join6(repoRoot, rel), { withFileTypes: true });
     entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
     for (const entry of entries) {
       const childRel = `${rel}/${entry.name}`;
@@ -58401,8 +58401,8 @@ async function listClaudeFiles(repoRoot2) {
       } else if (entry.isDirectory()) {
         await walk(childRel);
       } else if (entry.isFile()) {
-        const stat4 = await lstat(join6(repoRoot2, childRel));
-        out.files.push({ path: childRel, absPath: join6(repoRoot2, childRel), size: stat4.size });
+        const stat4 = await lstat(join6(repoRoot, childRel));
+        out.files.push({ path: childRel, absPath: join6(repoRoot, childRel), size: stat4.size });
       }
     }
   }
@@ -59484,6 +59484,16 @@ function sleep(ms2, signal) {
 // src/core/workflow/start-run.ts
 import { rm as rm6 } from "node:fs/promises";
 
+// src/git/commits-present.ts
+async function commitsPresent(git, candidates) {
+  if (candidates.length === 0) return [];
+  const check2 = await git.try(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
+    input: `${candidates.join("\n")}
+`
+  });
+  return check2.stdout.split("\n").map((l) => l.split(" ")).filter(([, type]) => type === "commit").map(([sha]) => sha);
+}
+
 // src/core/workflow/validate.ts
 import { access as access2 } from "node:fs/promises";
 import { join as join10 } from "node:path";
@@ -59617,10 +59627,7 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
   await deps.store.patchRun(runId, { shippedHeads: pkg.manifest.heads });
   let lease;
   try {
-    progress.report(
-      "acquire",
-      options.target === "local" ? "preparing the local sandbox" : "finding or provisioning a VM"
-    );
+    progress.report("acquire", `finding or preparing a machine (${validated.target.name})`);
     lease = await validated.target.acquire({
       runId,
       options,
@@ -59717,12 +59724,7 @@ async function knownCommits(machine, git, repoKey2, signal) {
   if (!repoKey2) return [];
   const probe = await machine.exec(cacheProbeCommand(repoKey2), { signal, timeoutMs: 12e4 }).catch(() => null);
   const candidates = probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
-  if (candidates.length === 0) return [];
-  const check2 = await git.try(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
-    input: `${candidates.join("\n")}
-`
-  });
-  return check2.stdout.split("\n").map((l) => l.split(" ")).filter(([, type]) => type === "commit").map(([sha]) => sha);
+  return commitsPresent(git, candidates);
 }
 function preview(prompt) {
   const line = prompt.trim().split("\n")[0];
@@ -60385,12 +60387,41 @@ var retrieveResults = defineTool({
 import { constants as constants5, existsSync as existsSync4, statSync as statSync2 } from "node:fs";
 import { access as access3, stat as stat3 } from "node:fs/promises";
 import { basename as basename3, isAbsolute as isAbsolute2, join as join12, resolve as resolve3 } from "node:path";
+
+// src/git/work-tree.ts
+async function repoRootOf(dir, runner) {
+  const out = await createGit(dir, runner).try(["rev-parse", "--show-toplevel"]);
+  if (out.exitCode !== 0 || !out.stdout.trim()) {
+    throw new RemoteError(
+      "not-a-repo",
+      `${dir} is not inside a git repository.`,
+      "Run the scan from a git repository, or pass its path: amplihack-remote scan PATH"
+    );
+  }
+  return out.stdout.trim();
+}
+async function hasHead(git) {
+  return (await git.try(["rev-parse", "--verify", "-q", "HEAD"])).exitCode === 0;
+}
+async function uncommittedPaths(git, withHead) {
+  const list = async (args) => (await git.run(args)).split("\0").filter(Boolean);
+  const tracked = /* @__PURE__ */ new Set([
+    ...await list(["ls-files", "-z", "--modified"]),
+    ...withHead ? await list(["diff", "-z", "--name-only", "--cached", "HEAD"]) : await list(["ls-files", "-z"])
+  ]);
+  return {
+    tracked: [...tracked],
+    untracked: await list(["ls-files", "-z", "--others", "--exclude-standard"])
+  };
+}
+
+// src/core/scan-what-ships.ts
 async function scanWhatShips(input2) {
-  const root = await repoRoot(resolve3(input2.path), input2.runner);
+  const root = await repoRootOf(resolve3(input2.path), input2.runner);
   const git = createGit(root, input2.runner);
-  const hasHead = (await git.try(["rev-parse", "--verify", "-q", "HEAD"])).exitCode === 0;
-  const revs = ["--branches", "--tags", ...hasHead ? ["HEAD"] : []];
-  const files = await filesOutsideHistory(root, hasHead, input2.runner);
+  const withHead = await hasHead(git);
+  const revs = ["--branches", "--tags", ...withHead ? ["HEAD"] : []];
+  const files = await filesOutsideHistory(git, withHead);
   const agentFile = input2.agentCommand ? await localAgentFile(input2.agentCommand[0], input2.path) : null;
   if (agentFile) files.push({ path: `agent/${basename3(agentFile)}`, absPath: agentFile });
   const report = await runSecretGate({
@@ -60407,27 +60438,10 @@ async function scanWhatShips(input2) {
     blocked: report.findings.length > 0
   };
 }
-async function repoRoot(dir, runner) {
-  const out = await createGit(dir, runner).try(["rev-parse", "--show-toplevel"]);
-  if (out.exitCode !== 0 || !out.stdout.trim()) {
-    throw new RemoteError(
-      "not-a-repo",
-      `${dir} is not inside a git repository.`,
-      "Run the scan from a git repository, or pass its path: amplihack-remote scan PATH"
-    );
-  }
-  return out.stdout.trim();
-}
-async function filesOutsideHistory(root, hasHead, runner) {
-  const git = createGit(root, runner);
-  const list = async (args) => (await git.run(args)).split("\0").filter(Boolean);
-  const tracked = /* @__PURE__ */ new Set([
-    ...await list(["ls-files", "-z", "--modified"]),
-    ...hasHead ? await list(["diff", "-z", "--name-only", "--cached", "HEAD"]) : await list(["ls-files", "-z"])
-  ]);
-  const untracked = (await list(["ls-files", "-z", "--others", "--exclude-standard"])).filter(
-    (p2) => !isExcludedPath(p2)
-  );
+async function filesOutsideHistory(git, withHead) {
+  const root = git.cwd;
+  const { tracked, untracked: allUntracked } = await uncommittedPaths(git, withHead);
+  const untracked = allUntracked.filter((p2) => !isExcludedPath(p2));
   const byPath = /* @__PURE__ */ new Map();
   for (const rel of [...tracked, ...untracked]) {
     const abs = join12(root, rel);
