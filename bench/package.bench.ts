@@ -43,12 +43,12 @@ const options = runOptionsSchema.parse({
   target: "local",
   agentCommand: ["true"],
 });
-const invocation = agentInvocation(options);
+const agent = { argv: agentInvocation(options).argv, ensureTooling: false };
 const cacheDir = join(work, "scan-cache");
 const runs: { label: string; ms: number }[] = [];
 for (const label of ["cold (empty scan cache)", "warm (cached verdicts)", "warm (cached verdicts)"]) {
   const { ms, value } = await time(() =>
-    buildContext({ git, facts, runId: `bench-${runs.length}`, options, invocation, cwd: repo, cacheDir }),
+    buildContext({ git, facts, runId: `bench-${runs.length}`, options, agent, cwd: repo, cacheDir }),
   );
   rmSync(value.dir, { recursive: true, force: true });
   runs.push({ label, ms });

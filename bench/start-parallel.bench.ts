@@ -8,12 +8,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createTarget } from "../src/core/app/targets.js";
 import { killRun } from "../src/core/runs/kill-run.js";
 import { startDetached } from "../src/core/runs/start-detached.js";
 import type { WorkflowDeps } from "../src/core/workflow/deps.js";
 import { StateStore } from "../src/state/store.js";
 import { AzlinTarget } from "../src/targets/azlin/target.js";
-import { createTarget } from "../src/targets/registry.js";
 import { defaultRunner } from "../src/util/run.js";
 import { createFakeAzlin } from "../test/support/fake-azlin.js";
 import { makeRepo } from "../test/support/repo.js";

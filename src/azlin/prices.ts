@@ -24,8 +24,3 @@ export function hourlyPriceUsd(vmSize: string): number | null {
   const key = Object.keys(HOURLY_PRICE_USD).find((k) => k.toLowerCase() === vmSize.toLowerCase());
   return key ? HOURLY_PRICE_USD[key] : null;
 }
-
-/** "$0.10/h", or "?" for a size we have no price for. */
-export function formatHourlyPrice(price: number | null): string {
-  return price === null ? "?" : `$${price.toFixed(2)}/h`;
-}

@@ -1,26 +1,15 @@
 /**
- * Wires the real collaborators for CLI commands: process runner, state store, targets.
+ * The CLI's app kit: the shared one (core/app/kit.ts) over this process's environment and
+ * working directory.
  */
-
+import { type AppKit, createAppKit } from "../core/app/kit.js";
 import type { ProgressListener } from "../core/progress.js";
 import type { WorkflowDeps } from "../core/workflow/deps.js";
-import { scanCacheDir, stateDir } from "../state/paths.js";
-import { StateStore } from "../state/store.js";
-import { createTarget } from "../targets/registry.js";
-import { defaultRunner } from "../util/run.js";
+
+export function cliKit(): AppKit {
+  return createAppKit({ env: process.env, cwd: process.cwd() });
+}
 
 export function cliDeps(onProgress?: ProgressListener): WorkflowDeps {
-  const base = stateDir();
-  return {
-    runner: defaultRunner,
-    store: new StateStore(),
-    target: (name) => createTarget(name, { runner: defaultRunner, stateDir: base }),
-    env: process.env,
-    cwd: process.cwd(),
-    scanCacheDir: scanCacheDir(base),
-    onProgress,
-    pollSeconds: process.env.AMPLIHACK_REMOTE_POLL_SECONDS
-      ? Number(process.env.AMPLIHACK_REMOTE_POLL_SECONDS)
-      : undefined,
-  };
+  return cliKit().deps({ onProgress });
 }

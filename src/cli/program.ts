@@ -3,7 +3,7 @@
  * anything; every command is a thin adapter that prints and returns an exit code.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { COMMANDS, parseAgentCommand, TARGETS } from "../core/options.js";
+import { COMMANDS } from "../core/options.js";
 import { asRemoteError, ExitCode, RemoteError } from "../util/errors.js";
 import { VERSION } from "../version.js";
 import { cleanupCommand } from "./commands/cleanup.js";
@@ -11,6 +11,7 @@ import { execCommand } from "./commands/exec.js";
 import { killCommand, outputCommand, retrieveCommand, startCommand, statusCommand } from "./commands/runs.js";
 import { scanCommand } from "./commands/scan.js";
 import { vmsCommand } from "./commands/vms.js";
+import { addRunFlags, runOptionsFromFlags } from "./run-flags.js";
 
 function intArg(name: string) {
   return (value: string) => {
@@ -25,14 +26,6 @@ function numberArg(name: string) {
     if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
     return n;
   };
-}
-
-function agentArg(value: string) {
-  try {
-    return parseAgentCommand(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
 }
 
 /** Ctrl-C and SIGTERM abort the current operation; cleanup still runs (a second Ctrl-C forces exit). */
@@ -76,9 +69,9 @@ export function buildProgram(): Command {
     )
     .argument("<command>", `one of: ${COMMANDS.join(", ")}`)
     .argument("<prompt>", "the task for the agent (quote it)");
-  addRunOptions(exec).action(async (command: string, prompt: string, o) => {
+  addRunFlags(exec).action(async (command: string, prompt: string, o) => {
     process.exitCode = await execCommand(
-      { ...runOptionsFrom(o), command: command as never, prompt },
+      { ...runOptionsFromFlags(o), command: command as never, prompt },
       { json: o.json, signal: interruptSignal() },
     );
   });
@@ -91,8 +84,8 @@ export function buildProgram(): Command {
       new Option("--command <command>", "what the agent does").choices([...COMMANDS]).default("auto"),
     )
     .option("--no-auto-retrieve", "leave finished runs on their machine until `retrieve`");
-  addRunOptions(start).action(async (prompts: string[], o) => {
-    process.exitCode = await startCommand({ ...runOptionsFrom(o), command: o.command }, prompts, {
+  addRunFlags(start).action(async (prompts: string[], o) => {
+    process.exitCode = await startCommand({ ...runOptionsFromFlags(o), command: o.command }, prompts, {
       json: o.json,
       autoRetrieve: o.autoRetrieve,
       signal: interruptSignal(),
@@ -198,58 +191,6 @@ export function buildProgram(): Command {
     });
 
   return program;
-}
-
-/** The options of the original spec, shared by exec and start. */
-function addRunOptions(command: Command): Command {
-  return command
-    .option("--max-turns <n>", "agent turns, 1-50", intArg("--max-turns"), 10)
-    .option("--vm-size <sku>", "Azure VM size (SKU)", "Standard_D2s_v3")
-    .option("--vm-name <name>", "use this existing VM (never deleted)")
-    .option("--keep-vm", "keep the VM after the run", false)
-    .option("--no-reuse", "always provision a fresh VM")
-    .option(
-      "--timeout <minutes>",
-      "agent timeout in minutes, 5-480 (enforced on the VM)",
-      intArg("--timeout"),
-      120,
-    )
-    .option("--region <region>", "Azure region, e.g. eastus")
-    .addOption(new Option("--target <target>", "where to run").choices([...TARGETS]).default("azlin"))
-    .option(
-      "--agent-command <cmd>",
-      "run this agent instead of amplihack: an executable, or a JSON array of argv",
-      agentArg,
-    )
-    .option(
-      "--model <model>",
-      "Claude model for the default agent, e.g. sonnet (default: amplihack's, opus[1m])",
-    )
-    .option(
-      "--forward-env <name>",
-      "also hand this variable of your environment to the agent (repeatable; by name, never a value)",
-      (name: string, names: string[] = []) => [...names, name],
-    )
-    .option("--max-size <mb>", "refuse to upload more than this many MB", numberArg("--max-size"), 500)
-    .option("--json", "print the result as JSON on stdout and no progress", false);
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: commander's parsed options are untyped
-function runOptionsFrom(o: any) {
-  return {
-    maxTurns: o.maxTurns,
-    vmSize: o.vmSize,
-    vmName: o.vmName,
-    keepVm: o.keepVm,
-    noReuse: o.reuse === false,
-    timeoutMinutes: o.timeout,
-    region: o.region,
-    target: o.target,
-    agentCommand: o.agentCommand,
-    model: o.model,
-    forwardEnv: o.forwardEnv,
-    maxSizeMb: o.maxSize,
-  };
 }
 
 export async function main(argv: string[]): Promise<number> {

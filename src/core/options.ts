@@ -3,12 +3,13 @@
  * Ranges and defaults are those of the original spec; every message names the rule it enforces.
  */
 import { z } from "zod";
+import { TARGET_NAMES } from "../targets/types.js";
 import { unforwardableReason } from "../util/credentials.js";
 
 export const COMMANDS = ["auto", "ultrathink", "analyze", "fix"] as const;
 export type AgentCommandName = (typeof COMMANDS)[number];
 
-export const TARGETS = ["local", "azlin"] as const;
+export const TARGETS = TARGET_NAMES;
 
 /** Leaves room under MAX_ARG_STRLEN for the slash-command prefix of the non-auto commands. */
 export const MAX_PROMPT_BYTES = 120 * 1024;

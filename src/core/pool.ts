@@ -9,7 +9,6 @@
  * plain acquire.
  */
 import type { AcquireRequest, Lease, Target } from "../targets/types.js";
-import { capacityForSku } from "./pool-capacity.js";
 
 interface Group {
   key: string;
@@ -18,15 +17,19 @@ interface Group {
   first: Promise<Lease>;
 }
 
-export function poolingTarget(inner: Target, env: NodeJS.ProcessEnv = process.env): Target {
+export function poolingTarget(inner: Target): Target {
   const join = inner.join?.bind(inner);
-  if (!join) return inner;
+  const runsPerMachine = inner.runsPerMachine?.bind(inner);
+  if (!join || !runsPerMachine) return inner;
   const groups: Group[] = [];
   return {
     name: inner.name,
+    pollSeconds: inner.pollSeconds,
+    needsAgentTooling: inner.needsAgentTooling,
     validate: (signal) => inner.validate(signal),
     attach: (record) => inner.attach(record),
     join,
+    runsPerMachine,
     async acquire(request: AcquireRequest): Promise<Lease> {
       const { options } = request;
       if (options.vmName || options.noReuse) return inner.acquire(request);
@@ -36,7 +39,7 @@ export function poolingTarget(inner: Target, env: NodeJS.ProcessEnv = process.en
       if (!open) {
         const group: Group = {
           key,
-          capacity: capacityForSku(options.vmSize, env),
+          capacity: runsPerMachine(options.vmSize),
           claimed: 1,
           first: inner.acquire(request),
         };

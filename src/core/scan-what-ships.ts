@@ -9,13 +9,19 @@
 import { constants, existsSync, statSync } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve } from "node:path";
-import { createGit } from "../git/git.js";
+import { createGit, type Git } from "../git/git.js";
+import { hasHead, repoRootOf, uncommittedPaths } from "../git/work-tree.js";
 import { listClaudeFiles } from "../package/claude-files.js";
 import { isExcludedFile } from "../package/exclusions.js";
 import { runSecretGate } from "../package/secret-gate.js";
 import { isBlocking } from "../secrets/severity.js";
 import type { ScanReport } from "../secrets/types.js";
 import { RemoteError } from "../util/errors.js";
+
+/** How the adapters render a scan (one text for the CLI and the MCP tool). */
+export { formatFindings } from "../package/secret-gate.js";
+export type { ScanReport } from "../secrets/types.js";
+
 import type { Runner } from "../util/run.js";
 
 export interface WhatShips {
@@ -46,11 +52,11 @@ export interface ScanWhatShipsInput {
 }
 
 export async function scanWhatShips(input: ScanWhatShipsInput): Promise<ShipScan> {
-  const root = await repoRoot(resolve(input.path), input.runner);
+  const root = await repoRootOf(resolve(input.path), input.runner);
   const git = createGit(root, input.runner);
-  const hasHead = (await git.try(["rev-parse", "--verify", "-q", "HEAD"])).exitCode === 0;
-  const revs = ["--branches", "--tags", ...(hasHead ? ["HEAD"] : [])];
-  const files = await filesOutsideHistory(root, hasHead, input.runner);
+  const withHead = await hasHead(git);
+  const revs = ["--branches", "--tags", ...(withHead ? ["HEAD"] : [])];
+  const files = await filesOutsideHistory(git, withHead);
   const agentFile = input.agentCommand ? await localAgentFile(input.agentCommand[0], input.path) : null;
   if (agentFile) files.push({ path: `agent/${basename(agentFile)}`, absPath: agentFile });
   const report = await runSecretGate({
@@ -68,39 +74,18 @@ export async function scanWhatShips(input: ScanWhatShipsInput): Promise<ShipScan
   };
 }
 
-async function repoRoot(dir: string, runner?: Runner): Promise<string> {
-  const out = await createGit(dir, runner).try(["rev-parse", "--show-toplevel"]);
-  if (out.exitCode !== 0 || !out.stdout.trim()) {
-    throw new RemoteError(
-      "not-a-repo",
-      `${dir} is not inside a git repository.`,
-      "Run the scan from a git repository, or pass its path: amplihack-remote scan PATH",
-    );
-  }
-  return out.stdout.trim();
-}
-
 /**
  * Uncommitted work as it sits in the working tree, and the .claude/ files. Untracked files that
  * are excluded from shipping (.env, keys...) are left out: they never leave the machine, and
  * "move it to .env" is the remedy we give. A modified tracked file ships whatever its name.
  */
 async function filesOutsideHistory(
-  root: string,
-  hasHead: boolean,
-  runner?: Runner,
+  git: Git,
+  withHead: boolean,
 ): Promise<{ path: string; absPath: string }[]> {
-  const git = createGit(root, runner);
-  const list = async (args: string[]) => (await git.run(args)).split("\0").filter(Boolean);
-  const tracked = new Set([
-    ...(await list(["ls-files", "-z", "--modified"])),
-    ...(hasHead
-      ? await list(["diff", "-z", "--name-only", "--cached", "HEAD"])
-      : await list(["ls-files", "-z"])),
-  ]);
-  const untracked = (await list(["ls-files", "-z", "--others", "--exclude-standard"])).filter(
-    (p) => !isExcludedFile(root, p),
-  );
+  const root = git.cwd;
+  const { tracked, untracked: allUntracked } = await uncommittedPaths(git, withHead);
+  const untracked = allUntracked.filter((p) => !isExcludedFile(root, p));
   const byPath = new Map<string, string>();
   for (const rel of [...tracked, ...untracked]) {
     const abs = join(root, rel);

@@ -3,43 +3,11 @@
  * (targets/azlin/fleet.ts) lists VMs and reads their slots; this module decides what "busy",
  * "expired" and "ours" mean for the `vms` and `cleanup` commands.
  */
+
+import type { FleetVm, VmFleet } from "../targets/types.js";
 import { mapLimit } from "../util/map-limit.js";
 
-/** A VM as the fleet reports it, with ownership already read from its tags. */
-export interface FleetVm {
-  name: string;
-  size: string;
-  region: string;
-  resourceGroup: string;
-  powerState: string;
-  createdAt: Date | null;
-  /** Tagged amplihack_workflow=true. */
-  ours: boolean;
-  /** Named the way we name VMs (amplihack-<user>-<stamp>-<hex>): ours even if tagging never happened. */
-  nameLooksOurs: boolean;
-  ttlHours: number;
-  /** Run ids from the VM's tags. */
-  runIds: string[];
-  owner: string | null;
-  hourlyCostUsd: number | null;
-  howToReach: string;
-}
-
-export interface FleetSlot {
-  slot: string;
-  runId: string | null;
-  stale: boolean;
-}
-
-/** What policy needs carried out; implemented by the azlin target. */
-export interface VmFleet {
-  listVms(signal?: AbortSignal): Promise<FleetVm[]>;
-  /** Throws when the VM cannot be reached. */
-  readSlots(name: string, signal?: AbortSignal): Promise<FleetSlot[]>;
-  deleteVm(name: string, signal?: AbortSignal): Promise<{ deleted: boolean; error?: string }>;
-  /** When the VM's last run ended (epoch seconds), null if none has; throws when unreachable. */
-  lastRunEnd?(name: string, signal?: AbortSignal): Promise<number | null>;
-}
+export type { FleetSlot, FleetVm, VmFleet } from "../targets/types.js";
 
 export type BusyState = "busy" | "free" | "unknown";
 
@@ -147,4 +115,22 @@ export async function listOurVms(
   return mapLimit(ours, options.concurrency ?? 4, async (vm) =>
     toEntry(vm, await busyStateOf(fleet, vm, options.signal), now),
   );
+}
+
+/** The one way a VM's hourly cost is shown (the `vms` table and the list_vms text). */
+export function formatHourlyPrice(price: number | null): string {
+  return price === null ? "?" : `$${price.toFixed(2)}/h`;
+}
+
+/** What the running VMs cost per hour, for those whose price is known (rounded to cents). */
+export function runningHourlyCost(vms: VmInventoryEntry[]): number {
+  const running = vms.filter((v) => v.powerState === "Running");
+  return Math.round(running.reduce((sum, v) => sum + (v.hourlyCostUsd ?? 0), 0) * 100) / 100;
+}
+
+/** The one line that totals the fleet's cost, under the `vms` table and the list_vms text. */
+export function fleetCostLine(vms: VmInventoryEntry[]): string {
+  const running = vms.filter((v) => v.powerState === "Running");
+  const unknown = running.filter((v) => v.hourlyCostUsd === null).length;
+  return `${vms.length} VM(s), ${running.length} running, about $${runningHourlyCost(vms).toFixed(2)}/h${unknown ? ` plus ${unknown} of unknown price` : ""} (compute only, estimated).`;
 }

@@ -4,12 +4,10 @@
  * temporary repository, the fake azlin) instead of the process's.
  */
 
-import { AzlinClient } from "../azlin/client.js";
+import { createAppKit } from "../core/app/kit.js";
 import type { ProgressListener } from "../core/progress.js";
 import type { VmFleet } from "../core/vm-inventory.js";
 import type { WorkflowDeps } from "../core/workflow/deps.js";
-import { AzlinFleet } from "../targets/azlin/fleet.js";
-import { mcpDeps } from "./deps.js";
 
 export interface ToolContext {
   env: NodeJS.ProcessEnv;
@@ -34,11 +32,14 @@ export interface ContextOptions {
 export function createContext(options: ContextOptions = {}): ToolContext {
   const env = options.env ?? process.env;
   const defaultRepo = env.CLAUDE_PROJECT_DIR || options.cwd || process.cwd();
+  // State lives under ${CLAUDE_PLUGIN_DATA} when Claude Code runs us (state/paths.ts), so run
+  // records survive plugin updates and server restarts.
+  const kit = createAppKit({ env, cwd: defaultRepo });
   return {
     env,
     defaultRepo,
-    deps: (o = {}) => mcpDeps({ env, cwd: o.repo ?? defaultRepo, onProgress: o.onProgress }),
-    fleet: options.fleet ?? (() => new AzlinFleet(new AzlinClient({ env }))),
+    deps: (o = {}) => kit.deps({ cwd: o.repo ?? defaultRepo, onProgress: o.onProgress }),
+    fleet: options.fleet ?? kit.fleet,
     heartbeatMs: options.heartbeatMs ?? 15_000,
   };
 }

@@ -9,6 +9,7 @@ import type { ServerNotification, ServerRequest, ToolAnnotations } from "@modelc
 import { z } from "zod";
 import { asRemoteError } from "../util/errors.js";
 import type { ToolContext } from "./context.js";
+import { loosenShape } from "./loose.js";
 import { errorResult, successResult } from "./results.js";
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -71,7 +72,7 @@ export function registerTools(server: McpServer, context: ToolContext, tools: re
         // Whole zod objects (not raw shapes): the SDK then keeps ours, with zod's full API. Outputs
         // are loose so a field the core adds later never fails a client's validation.
         inputSchema: z.object(tool.input),
-        outputSchema: z.looseObject(tool.output),
+        outputSchema: z.looseObject(loosenShape(tool.output)),
         annotations: { title: tool.title, ...tool.annotations },
       },
       async (args: Record<string, unknown>, extra: Extra) => {

@@ -3,7 +3,7 @@
  * stdout belongs to JSON-RPC alone: anything else that would print there goes to stderr.
  */
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { isScanWorker } from "../secrets/index.js";
+import { isScanWorker } from "../core/app/kit.js";
 import { createServer } from "./server.js";
 
 /** A library that logs with console.log must not corrupt the protocol stream. */

@@ -26,8 +26,6 @@ import {
 import { tmpdir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import * as tar from "tar";
-import type { AgentInvocation } from "../core/agent-invocation.js";
-import type { RunOptions } from "../core/options.js";
 import { type BundleHead, createBundle, listBundleHeads, verifyBundle } from "../git/bundle.js";
 import type { Git } from "../git/git.js";
 import type { RepoFacts } from "../git/repo-facts.js";
@@ -77,15 +75,35 @@ export interface Manifest {
   parts: Record<string, string>;
   claudeFiles: number;
   excludedPaths: string[];
-  options: Omit<RunOptions, "prompt">;
+  options: Omit<PackagedOptions, "prompt">;
+}
+
+/**
+ * What packaging needs of the run's options (core/options.ts validates them; packaging sits below
+ * core and takes them as they are). The manifest records every field but the prompt.
+ */
+export interface PackagedOptions {
+  command: string;
+  prompt: string;
+  maxTurns: number;
+  maxSizeMb: number;
+  timeoutMinutes: number;
+  [field: string]: unknown;
+}
+
+/** The agent's argv as the machine runs it, and whether the machine must have amplihack's tooling. */
+export interface ShippedAgent {
+  argv: string[];
+  /** Set the runner to install the agent's tooling when missing (the default agent on a VM). */
+  ensureTooling: boolean;
 }
 
 export interface BuildContextInput {
   git: Git;
   facts: RepoFacts;
   runId: string;
-  options: RunOptions;
-  invocation: AgentInvocation;
+  options: PackagedOptions;
+  agent: ShippedAgent;
   /** Where a relative --agent-command path is resolved (the user's working directory). */
   cwd: string;
   cacheDir?: string;
@@ -97,13 +115,13 @@ export interface BuildContextInput {
 const MB = 1024 * 1024;
 
 export async function buildContext(input: BuildContextInput): Promise<ContextPackage> {
-  const { git, facts, runId, options, invocation } = input;
+  const { git, facts, runId, options, agent } = input;
   const progress = input.onProgress ?? (() => {});
 
   const claude = await listClaudeFiles(facts.root);
   if (claude.skippedLinks.includes(".claude"))
     progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
-  const agentFile = await shippableAgentFile(invocation.argv[0], input.cwd);
+  const agentFile = await shippableAgentFile(agent.argv[0], input.cwd);
 
   await checkEstimatedSize(git, claude.files, options.maxSizeMb);
 
@@ -166,7 +184,7 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
         await copyFile(file.absPath, dest);
       }
     }
-    const argv = [...invocation.argv];
+    const argv = [...agent.argv];
     if (agentFile) {
       await mkdir(join(stage, "agent"));
       const dest = join(stage, "agent", basename(agentFile));
@@ -202,7 +220,7 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
         AR_COMMAND: options.command,
         AR_MAX_TURNS: String(options.maxTurns),
         AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input.env)),
-        AR_ENSURE_AMPLIHACK: invocation.isDefaultAgent && options.target === "azlin" ? "1" : "0",
+        AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0",
       }),
     );
 
@@ -313,7 +331,10 @@ async function repoKey(git: Git): Promise<string> {
  * The VM-side timeout. AMPLIHACK_REMOTE_TIMEOUT_SECONDS overrides the --timeout minutes, for
  * trying out the pipeline with a short-lived agent (documented in the README).
  */
-export function timeoutSeconds(options: RunOptions, env: NodeJS.ProcessEnv = process.env): number {
+export function timeoutSeconds(
+  options: { timeoutMinutes: number },
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   const override = Number(env.AMPLIHACK_REMOTE_TIMEOUT_SECONDS);
   return Number.isInteger(override) && override > 0 ? override : options.timeoutMinutes * 60;
 }

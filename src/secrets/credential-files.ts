@@ -112,7 +112,7 @@ export const CREDENTIAL_CONTENT_RULES: readonly SecretRule[] = [
     keywords: ['"auths"'],
     // Anchored on the "auths" map ("auth" alone is a common JSON key); no lookbehind, which V8
     // would evaluate at every position of the text.
-    patterns: [/"auths"\s*:\s*\{[^]{0,2000}?"auth"\s*:\s*"([A-Za-z0-9+/]{12,}={0,2})"/g],
+    patterns: [/"auths"\s*:\s*\{[\s\S]{0,2000}?"auth"\s*:\s*"([A-Za-z0-9+/]{12,}={0,2})"/g],
     minEntropy: 3,
   }),
   regexRule({

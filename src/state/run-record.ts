@@ -3,6 +3,7 @@
  * after a restart) to find the run, follow it, retrieve it and clean up after it.
  */
 import { z } from "zod";
+import { errorInfoSchema, runSummarySchema } from "./run-summary.js";
 
 export const RUN_STATUSES = [
   "pending",
@@ -33,18 +34,19 @@ export const runRecordSchema = z.object({
   endedAt: z.string().nullable().default(null),
   exitCode: z.number().int().nullable().default(null),
   shippedHeads: z.array(z.object({ ref: z.string(), commit: z.string() })).default([]),
-  resultRefs: z.array(z.string()).default([]),
-  retrieved: z.boolean().default(false),
   keepVm: z.boolean().default(false),
   detached: z.boolean().default(false),
-  logsDir: z.string().nullable().default(null),
-  error: z.object({ code: z.string(), message: z.string(), remedy: z.string() }).nullable().default(null),
+  error: errorInfoSchema.nullable().default(null),
   /** Local process that drives the run synchronously, if any (to tell a dead driver from a live one). */
   driverPid: z.number().int().nullable().default(null),
   /** Detached runs: retrieve and release as soon as a status check sees the run finished. */
   autoRetrieve: z.boolean().default(true),
-  /** The summary of the retrieved results (branches, logs, release), kept so retrieve is idempotent. */
-  summary: z.record(z.string(), z.unknown()).nullable().default(null),
+  /**
+   * The summary of the results once they are home (branches, logs, release): set exactly when the
+   * run is finished and retrieved, so `retrieve` is idempotent. A summary stored by an older
+   * version that no longer parses reads as absent: the results are in remote-exec/ either way.
+   */
+  summary: runSummarySchema.nullable().default(null).catch(null),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

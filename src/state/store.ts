@@ -116,7 +116,7 @@ export class StateStore {
     const runs = Object.values((await this.read()).runs);
     return (name) => {
       const mine = runs.filter((r) => r.vm?.name === name && !r.vm.deleted);
-      const waiting = mine.find((r) => r.startedAt && !r.retrieved && r.status !== "blocked");
+      const waiting = mine.find((r) => r.startedAt && !r.summary && r.status !== "blocked");
       return { recorded: mine.length > 0, unretrievedRun: waiting?.id ?? null };
     };
   }

@@ -3,7 +3,18 @@
  * moves files, runs bash there, and gives the machine back. Both targets run the same scripts from
  * src/remote/, so what the local target proves holds for a VM.
  */
-import type { RunOptions, TargetName } from "../core/options.js";
+
+/** The targets there are; core/options.ts offers them as the `target` option. */
+export const TARGET_NAMES = ["local", "azlin"] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** What a target needs to know of a run's options to find or make its machine (core/options.ts RunOptions has them). */
+export interface MachineRequest {
+  vmName?: string;
+  vmSize: string;
+  region?: string;
+  noReuse: boolean;
+}
 
 export interface ExecResult {
   exitCode: number;
@@ -23,6 +34,8 @@ export interface Machine {
   readonly target: TargetName;
   /** The VM name, or "local". */
   readonly name: string;
+  /** The VM's name when the machine is a VM, null for the local sandbox (summaries show it). */
+  readonly vm: string | null;
   /** Runs `script` with bash in the machine's home directory. */
   exec(script: string, options?: ExecOptions): Promise<ExecResult>;
   upload(localFile: string, remotePath: string, signal?: AbortSignal): Promise<void>;
@@ -33,7 +46,7 @@ export interface Machine {
 
 export interface AcquireRequest {
   runId: string;
-  options: RunOptions;
+  options: MachineRequest;
   signal?: AbortSignal;
   /**
    * Called as soon as a VM name is known and before any long wait, so the caller can write it to
@@ -64,6 +77,10 @@ export interface ReleaseOutcome {
 
 export interface Target {
   readonly name: TargetName;
+  /** A fresh machine may lack the default agent's tooling (a VM does; here the user's own tools are used). */
+  readonly needsAgentTooling: boolean;
+  /** Seconds between status polls that suit this target (a local sandbox answers at once; a VM costs an ssh round trip). */
+  readonly pollSeconds: number;
   /** Cheap checks before anything costs money (tools present, logged in). */
   validate(signal?: AbortSignal): Promise<void>;
   acquire(request: AcquireRequest): Promise<Lease>;
@@ -78,5 +95,43 @@ export interface Target {
    * `created` shares that machine's ownership: the last run released deletes it. Absent on
    * targets without pools.
    */
+  /** How many runs one machine of this size holds at once (a fact of the target; core's pool plans by it). */
+  runsPerMachine?(vmSize: string): number;
   join?(vmName: string, request: AcquireRequest, shared: { created: boolean }): Promise<Lease>;
+}
+
+/** A VM as the fleet reports it, with ownership already read from its tags. */
+export interface FleetVm {
+  name: string;
+  size: string;
+  region: string;
+  resourceGroup: string;
+  powerState: string;
+  createdAt: Date | null;
+  /** Tagged amplihack_workflow=true. */
+  ours: boolean;
+  /** Named the way we name VMs (amplihack-<user>-<stamp>-<hex>): ours even if tagging never happened. */
+  nameLooksOurs: boolean;
+  ttlHours: number;
+  /** Run ids from the VM's tags. */
+  runIds: string[];
+  owner: string | null;
+  hourlyCostUsd: number | null;
+  howToReach: string;
+}
+
+export interface FleetSlot {
+  slot: string;
+  runId: string | null;
+  stale: boolean;
+}
+
+/** What policy needs carried out; decided on in core/ (vm-inventory, cleanup). */
+export interface VmFleet {
+  listVms(signal?: AbortSignal): Promise<FleetVm[]>;
+  /** Throws when the VM cannot be reached. */
+  readSlots(name: string, signal?: AbortSignal): Promise<FleetSlot[]>;
+  deleteVm(name: string, signal?: AbortSignal): Promise<{ deleted: boolean; error?: string }>;
+  /** When the VM's last run ended (epoch seconds), null if none has; throws when unreachable. */
+  lastRunEnd?(name: string, signal?: AbortSignal): Promise<number | null>;
 }

@@ -54,7 +54,7 @@ export type ErrorCode =
   | "unsafe-archive"
   | "internal";
 
-const exitCodeFor: Record<ErrorCode, ExitCodeValue> = {
+export const exitCodeFor: Record<ErrorCode, ExitCodeValue> = {
   usage: ExitCode.usage,
   "not-a-repo": ExitCode.environment,
   "no-commits": ExitCode.environment,

@@ -115,7 +115,7 @@ describe("amplihack-remote exec (CLI)", () => {
       expect(r.stdout).toContain("killed");
       const [record] = Object.values((await new StateStore(join(state, "state.json")).read()).runs);
       expect(record.status).toBe("killed");
-      expect(record.retrieved).toBe(true);
+      expect(record.summary?.status).toBe("killed");
       expect(git(repo, "log", "--format=%s", "-1", `remote-exec/${record.id}/main`).trim()).toBe(
         "partial work before the timeout",
       );

@@ -4,9 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AzlinClient } from "../../src/azlin/client.js";
-import { formatHourlyPrice, hourlyPriceUsd } from "../../src/azlin/prices.js";
+import { hourlyPriceUsd } from "../../src/azlin/prices.js";
 import { formatVmsTable, vmsCommand } from "../../src/cli/commands/vms.js";
-import { listOurVms } from "../../src/core/vm-inventory.js";
+import { formatHourlyPrice, listOurVms } from "../../src/core/vm-inventory.js";
 import { AzlinFleet } from "../../src/targets/azlin/fleet.js";
 import { createFakeAzlin, type FakeAzlin, hoursAgo } from "../support/fake-azlin.js";
 import { holdSlot, ourTags } from "../targets/azlin-scenarios.js";

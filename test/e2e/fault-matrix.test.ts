@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect } from "vitest";
 import { AzlinClient } from "../../src/azlin/client.js";
-import { exitCodeFor } from "../../src/cli/commands/exec.js";
 import { cleanupVms } from "../../src/core/cleanup.js";
+import { summaryExitCode } from "../../src/core/exit-code.js";
 import type { RunOptionsInput } from "../../src/core/options.js";
 import type { ProgressEvent } from "../../src/core/progress.js";
 import { retrieveDetached } from "../../src/core/runs/retrieve-detached.js";
@@ -113,7 +113,7 @@ function onFirst(deps: WorkflowDeps, match: (e: ProgressEvent) => boolean, fire:
   return { seen, fired: () => fired };
 }
 
-const runExitCode = (s: RunSummary) => exitCodeFor(s.status, s.error?.code);
+const runExitCode = (s: RunSummary) => summaryExitCode(s);
 const subcommands = (fake: FakeAzlin) => fake.argvs().map((a) => a[0]);
 
 describe("fault matrix: provisioning and release (direct)", () => {
@@ -165,7 +165,7 @@ describe("fault matrix: provisioning and release (direct)", () => {
     expect(subcommands(fake)).toEqual(expect.arrayContaining(["new", "show", "tag", "kill"]));
     expect(summary.release).toMatchObject({ deleted: true, kept: false });
     const record = await deps.store.getRun(summary.runId);
-    expect(record).toMatchObject({ status: "succeeded", retrieved: true, error: null });
+    expect(record).toMatchObject({ status: "succeeded", summary: expect.any(Object), error: null });
     expect(record?.vm).toEqual({ name: summary.vm, created: true, deleted: true });
     await expectNoUntrackedVm(fake, deps, [summary.vm!]);
     expect(commitsHome(repo, summary.runId)).toEqual(["agent commit"]);
@@ -291,7 +291,7 @@ describe("fault matrix: provisioning and release (direct)", () => {
     expect(summary.error?.remedy).toContain(`amplihack-remote kill ${runId}`);
     expect(formatSummary(summary)).toContain(`amplihack-remote retrieve ${runId}`);
     const record = await deps.store.getRun(runId);
-    expect(record).toMatchObject({ status: "running", detached: true, retrieved: false });
+    expect(record).toMatchObject({ status: "running", detached: true, summary: null });
     expect(record?.vm).toEqual({ name, created: true, deleted: false });
     expect(fake.vm(name)).toBeDefined();
     await expectNoUntrackedVm(fake, deps);
@@ -303,7 +303,10 @@ describe("fault matrix: provisioning and release (direct)", () => {
     const home = await retrieveDetached(deps, runId);
     expect(home.status).toBe("timed-out");
     expect(commitsHome(repo, runId)).toEqual(["partial work before the timeout"]);
-    expect(await deps.store.getRun(runId)).toMatchObject({ status: "timed-out", retrieved: true });
+    expect(await deps.store.getRun(runId)).toMatchObject({
+      status: "timed-out",
+      summary: expect.any(Object),
+    });
     await expectNoUntrackedVm(fake, deps);
     expect(userStateHash(repo)).toBe(before);
   });
@@ -409,7 +412,7 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     expect(fake.vm(name)).toBeDefined();
     // Handed to the detached path: still running as far as the record knows, VM held.
     const record = await deps.store.getRun(runId);
-    expect(record).toMatchObject({ status: "running", detached: true, retrieved: false });
+    expect(record).toMatchObject({ status: "running", detached: true, summary: null });
     expect(record?.vm).toEqual({ name, created: true, deleted: false });
     await expectNoUntrackedVm(fake, deps);
     expect(commitsHome(repo, runId)).toEqual([]);
@@ -423,7 +426,7 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     // Another process: status sees it finished, brings it home and releases the VM.
     const later = makeDeps();
     const [entry] = await runStatus(later, runId);
-    expect(entry.record).toMatchObject({ status: "succeeded", retrieved: true, error: null });
+    expect(entry.record).toMatchObject({ status: "succeeded", summary: expect.any(Object), error: null });
     expect(entry.retrievedNow?.release).toMatchObject({ deleted: true });
     expect(commitsHome(repo, runId)).toEqual(["after the pause", "before the pause"]);
     expect(entry.record.vm).toEqual({ name, created: true, deleted: true });
@@ -457,7 +460,7 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     expect(text).toContain(`azlin connect ${name}`);
     expect(fake.vm(name)).toBeDefined();
     const record = await deps.store.getRun(runId);
-    expect(record).toMatchObject({ status: "running", detached: true, retrieved: false });
+    expect(record).toMatchObject({ status: "running", detached: true, summary: null });
     expect(record?.vm).toEqual({ name, created: true, deleted: false });
     await expectNoUntrackedVm(fake, deps);
     // Not home, not lost: the commit is on the kept VM.
@@ -470,7 +473,7 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     expect(commitsHome(repo, runId)).toEqual(["agent commit"]);
     expect(home.release).toMatchObject({ deleted: true });
     const after = await deps.store.getRun(runId);
-    expect(after).toMatchObject({ status: "succeeded", retrieved: true, error: null });
+    expect(after).toMatchObject({ status: "succeeded", summary: expect.any(Object), error: null });
     expect(after?.vm).toEqual({ name, created: true, deleted: true });
     await expectNoUntrackedVm(fake, deps, [name]);
     expect(userStateHash(repo)).toBe(before);
@@ -494,8 +497,8 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     expect(summary.warnings.join("\n")).toContain(`azlin connect ${name}`);
     expect(fake.vm(name)).toBeDefined();
     const record = await deps.store.getRun(summary.runId);
-    expect(record).toMatchObject({ status: "failed", exitCode: 137, retrieved: true, error: null });
-    expect(record?.logsDir).toBe(summary.logsDir);
+    expect(record).toMatchObject({ status: "failed", exitCode: 137, error: null });
+    expect(record?.summary?.logsDir).toBe(summary.logsDir);
     expect(record?.vm).toEqual({ name, created: true, deleted: false });
     await expectNoUntrackedVm(fake, deps);
     expect(userStateHash(repo)).toBe(before);
@@ -515,7 +518,7 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     expect(summary.warnings.join("\n")).toContain(`azlin connect ${name}`);
     expect(fake.vm(name)).toBeDefined();
     const record = await deps.store.getRun(summary.runId);
-    expect(record).toMatchObject({ status: "timed-out", exitCode: 124, retrieved: true });
+    expect(record).toMatchObject({ status: "timed-out", exitCode: 124, summary: expect.any(Object) });
     expect(record?.vm).toEqual({ name, created: true, deleted: false });
     await expectNoUntrackedVm(fake, deps);
     expect(userStateHash(repo)).toBe(before);
@@ -577,7 +580,7 @@ describe("fault matrix: signals during `exec` (CLI, direct)", () => {
       // A create still under way when we gave up could make the VM late: wait it out.
       await fakeProcessesGone(fake);
       const [record] = await runsOf(deps);
-      expect(record).toMatchObject({ status: "error", startedAt: null, retrieved: false });
+      expect(record).toMatchObject({ status: "error", startedAt: null, summary: null });
       expect(record.error).toMatchObject({ code: "interrupted" });
       expect(record.endedAt).not.toBeNull();
       // The name was on record before `azlin new` started; nothing was made under it.
@@ -602,7 +605,7 @@ describe("fault matrix: signals during `exec` (CLI, direct)", () => {
       expect(r.stderr).toContain("Run the command again");
       await fakeProcessesGone(fake);
       const [record] = await runsOf(deps);
-      expect(record).toMatchObject({ status: "error", startedAt: null, retrieved: false });
+      expect(record).toMatchObject({ status: "error", startedAt: null, summary: null });
       expect(record.error).toMatchObject({ code: "interrupted" });
       expect(record.vm).toMatchObject({ created: true, deleted: true });
       expect(fake.state().vms).toEqual({});
@@ -612,7 +615,7 @@ describe("fault matrix: signals during `exec` (CLI, direct)", () => {
   );
 
   test.each(["SIGINT", "SIGTERM"] as const)(
-    "8c. %s during the run: the agent is stopped, exit 130, its partial commit home, the VM kept and said so",
+    "8c. %s during the run: the agent is stopped, exit 130, its partial commit home, then the VM it made is deleted",
     async (sig) => {
       const { fake, repo, deps, exec, before } = await cli("");
       const run = exec("slow task");
@@ -622,19 +625,19 @@ describe("fault matrix: signals during `exec` (CLI, direct)", () => {
       expect(r.code).toBe(ExitCode.interrupted);
       expect(r.stdout).toMatch(/Run \S+ killed \(agent exit 143\)/);
       const [record] = await runsOf(deps);
-      expect(record).toMatchObject({ status: "killed", retrieved: true, exitCode: 143, driverPid: null });
+      expect(record).toMatchObject({
+        status: "killed",
+        summary: expect.any(Object),
+        exitCode: 143,
+        driverPid: null,
+      });
       expect(commitsHome(repo, record.id)).toEqual(["partial work before the timeout"]);
-      // The agent did not succeed, so the VM it made is kept, and the summary says how to end it.
+      // Everything the agent made is home, so the VM this run created is deleted like after any
+      // finished run (issue 12 item 10): nothing is left billing.
       const name = record.vm!.name;
-      expect(record.vm).toEqual({ name, created: true, deleted: false });
-      expect(fake.vm(name)).toBeDefined();
-      expect(r.stdout).toContain(`amplihack-remote cleanup ${name}`);
-      expect(r.stdout).toContain("still running (and billing)");
-      // Nothing of the run is left going there: the runner packed up and wrote its outcome.
-      const dir = join(fake.vmHome(name), runDir(record.id));
-      expect(readFileSync(join(dir, "phase"), "utf8").trim()).toBe("done");
-      expect(readFileSync(join(dir, "outcome"), "utf8").trim()).toBe("killed");
-      expect(existsSync(join(dir, "agent.pid"))).toBe(false);
+      expect(record.vm).toEqual({ name, created: true, deleted: true });
+      expect(fake.vm(name)).toBeUndefined();
+      expect(r.stdout).not.toContain("still running (and billing)");
       await expectNoUntrackedVm(fake, deps);
       expect(userStateHash(repo)).toBe(before);
     },
@@ -656,7 +659,7 @@ describe("fault matrix: signals during `exec` (CLI, direct)", () => {
       expect(r.stdout).toContain(`amplihack-remote retrieve ${record.id}`);
       // Handed to the detached path: the VM and its slot kept, the record still running.
       const name = record.vm!.name;
-      expect(record).toMatchObject({ status: "running", detached: true, retrieved: false, driverPid: null });
+      expect(record).toMatchObject({ status: "running", detached: true, summary: null, driverPid: null });
       expect(record.error).toMatchObject({ code: "interrupted" });
       expect(record.vm).toEqual({ name, created: true, deleted: false });
       expect(fake.vm(name)).toBeDefined();
@@ -672,7 +675,7 @@ describe("fault matrix: signals during `exec` (CLI, direct)", () => {
       expect(home.release).toMatchObject({ deleted: true });
       expect(await deps.store.getRun(record.id)).toMatchObject({
         status: "succeeded",
-        retrieved: true,
+        summary: expect.any(Object),
         error: null,
         vm: { name, created: true, deleted: true },
       });

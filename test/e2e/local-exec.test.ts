@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { STASH_COMMAND } from "../../src/core/finish/merge-advice.js";
 import { formatSummary } from "../../src/core/workflow/summary.js";
 import { RemoteError } from "../../src/util/errors.js";
 import { executeRun, localDeps, localOptions } from "../support/local-run.js";
@@ -65,7 +66,7 @@ describe("exec on the local target", () => {
     expect(git(repo, "rev-parse", `refs/remotes/remote-exec/${summary.runId}/main`).trim()).toBe(
       main?.commit,
     );
-    expect(summary.next).toEqual(["git merge remote-exec/main"]);
+    expect(summary.next).toEqual([STASH_COMMAND, "git merge remote-exec/main"]);
     // The summary says the snapshot of uncommitted work rides along under the agent's commits.
     expect(summary.snapshotCommit).toBe(git(repo, "rev-parse", "remote-exec/main~1").trim());
     expect(formatSummary(summary)).toContain(`went along as commit ${summary.snapshotCommit?.slice(0, 8)}`);
@@ -76,7 +77,7 @@ describe("exec on the local target", () => {
     expect(existsSync(join(state, "local-target/.amplihack-remote/runs", summary.runId))).toBe(false);
     // The state record tells the story.
     const record = await deps.store.getRun(summary.runId);
-    expect(record).toMatchObject({ status: "succeeded", exitCode: 0, retrieved: true });
+    expect(record).toMatchObject({ status: "succeeded", exitCode: 0, summary: expect.any(Object) });
     expect(record?.shippedHeads.map((h) => h.ref)).toEqual(
       expect.arrayContaining(["refs/heads/main", "refs/heads/feature", "refs/tags/v1"]),
     );

@@ -130,7 +130,12 @@ describe("fault matrix: the exec process SIGKILLed, then status and cleanup (CLI
     expect(after.stdout).toContain(`amplihack-remote cleanup ${name}`);
     expect(commitsHome(repo, running.id)).toEqual(["partial work before the timeout"]);
     const home = await deps.store.getRun(running.id);
-    expect(home).toMatchObject({ status: "timed-out", exitCode: 124, retrieved: true, driverPid: null });
+    expect(home).toMatchObject({
+      status: "timed-out",
+      exitCode: 124,
+      summary: expect.any(Object),
+      driverPid: null,
+    });
     expect(home?.vm).toEqual({ name, created: true, deleted: false });
     expect(fake.vm(name)).toBeDefined();
     await expectNoUntrackedVm(fake, deps);
@@ -159,7 +164,7 @@ describe("fault matrix: the exec process SIGKILLed, then status and cleanup (CLI
 
     const [orphan] = Object.values((await deps.store.read()).runs);
     const name = orphan.vm!.name;
-    expect(orphan).toMatchObject({ status: "running", retrieved: false, driverPid: execRun.child.pid });
+    expect(orphan).toMatchObject({ status: "running", summary: null, driverPid: execRun.child.pid });
     expect(orphan.vm).toEqual({ name, created: true, deleted: false });
     expect(fake.vm(name)).toBeDefined();
     await expectNoUntrackedVm(fake, deps);
@@ -173,7 +178,7 @@ describe("fault matrix: the exec process SIGKILLed, then status and cleanup (CLI
     expect(commitsHome(repo, orphan.id)).toEqual(["agent commit"]);
     expect(await deps.store.getRun(orphan.id)).toMatchObject({
       status: "succeeded",
-      retrieved: true,
+      summary: expect.any(Object),
       vm: { name, created: true, deleted: true },
     });
     expect(fake.state().vms).toEqual({});

@@ -143,7 +143,10 @@ describe("untracked in the working tree", () => {
       facts: await readRepoFacts(repo),
       runId: "20261201-000000-cred",
       options,
-      invocation: agentInvocation({ command: "auto", prompt: "go", maxTurns: 10 }),
+      agent: {
+        argv: agentInvocation({ command: "auto", prompt: "go", maxTurns: 10 }).argv,
+        ensureTooling: false,
+      },
       cwd: repo,
     });
     dirs.push(pkg.dir);
@@ -184,7 +187,10 @@ describe("untracked in the working tree", () => {
       facts: await readRepoFacts(repo),
       runId: "20261201-000001-cred",
       options,
-      invocation: agentInvocation({ command: "auto", prompt: "go", maxTurns: 10 }),
+      agent: {
+        argv: agentInvocation({ command: "auto", prompt: "go", maxTurns: 10 }).argv,
+        ensureTooling: false,
+      },
       cwd: repo,
     });
     await expect(run).rejects.toMatchObject({ code: "secret-found" });

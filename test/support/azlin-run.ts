@@ -5,10 +5,10 @@
  */
 import { join } from "node:path";
 import { afterEach, it } from "vitest";
+import { createTarget } from "../../src/core/app/targets.js";
 import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
 import { StateStore } from "../../src/state/store.js";
 import { AzlinTarget } from "../../src/targets/azlin/target.js";
-import { createTarget } from "../../src/targets/registry.js";
 import { recordingRunner } from "../../src/util/run.js";
 import { createFakeAzlin, type FakeAzlin, type FakeAzlinOptions } from "./fake-azlin.js";
 import { cleanup, makeRepo, tempDir } from "./repo.js";

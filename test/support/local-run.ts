@@ -2,12 +2,12 @@
  * Runs the real workflow on the local target, in-process, with isolated state.
  */
 import { join, resolve } from "node:path";
+import { createTarget } from "../../src/core/app/targets.js";
 import type { RunOptionsInput } from "../../src/core/options.js";
 import type { ProgressEvent } from "../../src/core/progress.js";
 import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
 import { executeRun } from "../../src/core/workflow/execute-run.js";
 import { StateStore } from "../../src/state/store.js";
-import { createTarget } from "../../src/targets/registry.js";
 import { recordingRunner } from "../../src/util/run.js";
 
 export const RECORDING_AGENT = resolve("test/fixtures/agents/recording-agent.sh");

@@ -3,7 +3,6 @@
  * the one named, or those past their ttl (or older than H hours) that no run is using.
  */
 import { type CleanupResult, cleanupVms } from "../../core/cleanup.js";
-import { StateStore } from "../../state/store.js";
 import { asRemoteError, ExitCode, RemoteError } from "../../util/errors.js";
 import { type FleetCommandDeps, formatAge, formatTable, resolveFleetDeps } from "./fleet-deps.js";
 
@@ -45,7 +44,7 @@ export async function cleanupCommand(
         "Run once per VM name, or without a name.",
       );
     }
-    const store = new StateStore();
+    const store = d.store;
     const results = await cleanupVms(
       { name, olderThanHours: opts.olderThan, idleMinutes: opts.idleMinutes, dryRun: opts.dryRun },
       {

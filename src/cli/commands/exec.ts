@@ -2,10 +2,10 @@
  * `amplihack-remote exec [OPTIONS] COMMAND PROMPT`: the whole run, synchronously.
  */
 
+import { summaryExitCode } from "../../core/exit-code.js";
 import type { RunOptionsInput } from "../../core/options.js";
 import { executeRun, parseRunOptions } from "../../core/workflow/execute-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
-import { ExitCode, type ExitCodeValue } from "../../util/errors.js";
 import { cliDeps } from "../deps.js";
 import { progressRenderer } from "../render-progress.js";
 
@@ -20,23 +20,8 @@ export async function execCommand(
     progress.done();
     if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else process.stdout.write(`${formatSummary(summary)}\n`);
-    return exitCodeFor(summary.status, summary.error?.code);
+    return summaryExitCode(summary);
   } finally {
     progress.done();
-  }
-}
-
-export function exitCodeFor(status: string, errorCode?: string): ExitCodeValue {
-  switch (status) {
-    case "succeeded":
-      return ExitCode.ok;
-    case "timed-out":
-      return ExitCode.timedOut;
-    case "killed":
-      return ExitCode.interrupted;
-    case "error":
-      return errorCode === "interrupted" ? ExitCode.interrupted : ExitCode.target;
-    default:
-      return ExitCode.runFailed;
   }
 }

@@ -2,12 +2,13 @@
  * What the `vms` and `cleanup` commands need, wired to the real azlin unless a test injects its
  * own fleet or output streams.
  */
-import { AzlinClient } from "../../azlin/client.js";
+import type { AppKit } from "../../core/app/kit.js";
 import type { VmFleet } from "../../core/vm-inventory.js";
-import { AzlinFleet } from "../../targets/azlin/fleet.js";
+import { cliKit } from "../deps.js";
 
 export interface FleetCommandDeps {
   fleet?: VmFleet;
+  store?: ReturnType<AppKit["store"]>;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
   now?: Date;
@@ -16,7 +17,8 @@ export interface FleetCommandDeps {
 
 export function resolveFleetDeps(deps: FleetCommandDeps) {
   return {
-    fleet: deps.fleet ?? new AzlinFleet(new AzlinClient()),
+    fleet: deps.fleet ?? cliKit().fleet(),
+    store: deps.store ?? cliKit().store(),
     stdout: deps.stdout ?? ((t: string) => void process.stdout.write(t)),
     stderr: deps.stderr ?? ((t: string) => void process.stderr.write(t)),
     now: deps.now ?? new Date(),

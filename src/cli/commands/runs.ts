@@ -3,19 +3,19 @@
  * src/core/runs/: parse, call, print, return an exit code.
  */
 
+import { summaryExitCode } from "../../core/exit-code.js";
 import type { RunOptionsInput } from "../../core/options.js";
 import { killRun } from "../../core/runs/kill-run.js";
 import { retrieveDetached } from "../../core/runs/retrieve-detached.js";
 import { followOutput, runOutput } from "../../core/runs/run-output.js";
 import { runStatus } from "../../core/runs/run-status.js";
-import { runViewJson } from "../../core/runs/run-view-json.js";
 import { startDetached } from "../../core/runs/start-detached.js";
+import { runViewJson } from "../../core/views/run-view.js";
 import { formatElapsed } from "../../core/workflow/follow-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
 import { ExitCode } from "../../util/errors.js";
 import { cliDeps } from "../deps.js";
 import { progressRenderer } from "../render-progress.js";
-import { exitCodeFor } from "./exec.js";
 
 const print = (json: boolean, data: unknown, text: string) =>
   process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text}\n`);
@@ -127,7 +127,7 @@ export async function retrieveCommand(
   runId: string,
   opts: { json: boolean; keepVm: boolean },
 ): Promise<number> {
-  const summary = await retrieveDetached(cliDeps(), runId, { release: !opts.keepVm });
+  const summary = await retrieveDetached(cliDeps(), runId, { keepVm: opts.keepVm });
   print(opts.json, summary, formatSummary(summary));
-  return exitCodeFor(summary.status, summary.error?.code);
+  return summaryExitCode(summary);
 }

@@ -7,12 +7,9 @@
  */
 import { resolve } from "node:path";
 import { acceptFindings } from "../../core/accept-findings.js";
-import { scanWhatShips } from "../../core/scan-what-ships.js";
-import { formatFindings } from "../../package/secret-gate.js";
-import { isBlocking } from "../../secrets/severity.js";
-import type { ScanReport } from "../../secrets/types.js";
-import { scanCacheDir } from "../../state/paths.js";
+import { formatFindings, type ScanReport, scanWhatShips } from "../../core/scan-what-ships.js";
 import { asRemoteError, ExitCode } from "../../util/errors.js";
+import { cliDeps } from "../deps.js";
 
 export async function scanCommand(
   path: string | undefined,
@@ -22,9 +19,9 @@ export async function scanCommand(
     const progress =
       !opts.json && process.stderr.isTTY ? (m: string) => process.stderr.write(`  ${m}\n`) : undefined;
     // What ships and the scan itself live in core (the scan_secrets MCP tool shares them).
-    const { report, whatShips } = await scanWhatShips({
+    const { report, whatShips, blocked } = await scanWhatShips({
       path: resolve(path ?? process.cwd()),
-      cacheDir: scanCacheDir(),
+      cacheDir: cliDeps().scanCacheDir,
       onProgress: progress,
     });
     const accepted = opts.accept ? await acceptFindings(whatShips.repo, report.findings) : undefined;
@@ -33,7 +30,7 @@ export async function scanCommand(
         ? `${JSON.stringify({ ...toJson(report), ...(accepted ? { accepted } : {}) }, null, 2)}\n`
         : `${formatFindings(report)}\n${accepted ? `\n${acceptedText(accepted)}\n` : ""}`,
     );
-    return !accepted && report.findings.some(isBlocking) ? ExitCode.secretFound : ExitCode.ok;
+    return !accepted && blocked ? ExitCode.secretFound : ExitCode.ok;
   } catch (err) {
     const error = asRemoteError(err);
     if (opts.json) process.stdout.write(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);

@@ -3,8 +3,12 @@
  * cost per hour (an estimate from src/azlin/prices.ts).
  */
 
-import { formatHourlyPrice } from "../../azlin/prices.js";
-import { listOurVms, type VmInventoryEntry } from "../../core/vm-inventory.js";
+import {
+  fleetCostLine,
+  formatHourlyPrice,
+  listOurVms,
+  type VmInventoryEntry,
+} from "../../core/vm-inventory.js";
 import { asRemoteError } from "../../util/errors.js";
 import { type FleetCommandDeps, formatAge, formatTable, resolveFleetDeps } from "./fleet-deps.js";
 
@@ -21,11 +25,7 @@ export function formatVmsTable(vms: VmInventoryEntry[]): string {
     formatHourlyPrice(vm.hourlyCostUsd),
     vm.accruedCostUsd === null ? "?" : `$${vm.accruedCostUsd.toFixed(2)}`,
   ]);
-  const running = vms.filter((v) => v.powerState === "Running");
-  const known = running.filter((v) => v.hourlyCostUsd !== null);
-  const total = known.reduce((sum, v) => sum + (v.hourlyCostUsd ?? 0), 0);
-  const unknown = running.length - known.length;
-  const footer = `${vms.length} VM(s), ${running.length} running, about $${total.toFixed(2)}/h${unknown ? ` plus ${unknown} of unknown price` : ""} (compute only, estimated).`;
+  const footer = fleetCostLine(vms);
   const untagged = vms.some((v) => !v.tagged)
     ? "\n(untagged): named by amplihack-remote but never tagged; `amplihack-remote cleanup NAME` deletes it."
     : "";

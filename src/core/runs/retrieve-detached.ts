@@ -1,22 +1,24 @@
 /**
  * `retrieve RUN`: logs and branches of a finished run into remote-exec/, then the machine is given
- * back. Idempotent: a run already retrieved returns the summary it got the first time.
+ * back (core/finish/finish-run.ts). Idempotent: a run already home returns its stored summary,
+ * with merge advice checked again, so it is true when it is printed.
  */
 
 import type { RunRecord } from "../../state/run-record.js";
-import { asRemoteError, RemoteError } from "../../util/errors.js";
+import type { RunSummary } from "../../state/run-summary.js";
+import { RemoteError } from "../../util/errors.js";
+import { finishRun } from "../finish/finish-run.js";
+import { mergeAdvice } from "../finish/merge-advice.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
-import { retrieveRun } from "../workflow/retrieve-run.js";
-import { mergeHints, type RunSummary, snapshotCommitOf } from "../workflow/summary.js";
 import { attachLease, loadRun, refreshRun } from "./refresh-run.js";
 
 export async function retrieveDetached(
   deps: WorkflowDeps,
   runId: string,
-  options: { release?: boolean; signal?: AbortSignal } = {},
+  options: { keepVm?: boolean; signal?: AbortSignal } = {},
 ): Promise<RunSummary> {
   let record = await loadRun(deps, runId);
-  if (record.retrieved && record.summary) return record.summary as unknown as RunSummary;
+  if (record.summary) return storedSummary(deps, record.repo, record.summary);
   record = (await refreshRun(deps, record, options.signal)).record;
   if (record.status === "running" || record.status === "pending") {
     throw new RemoteError(
@@ -32,63 +34,25 @@ export async function retrieveDetached(
       record.error?.remedy ?? "Start it again.",
     );
   }
-  return retrieveAndRelease(deps, record, options);
+  return retrieveFinished(deps, record, options);
 }
 
-/** Shared by retrieve and by status's auto-retrieve. */
-export async function retrieveAndRelease(
+/** A finished run's results home, its machine released: shared by retrieve and status's auto-retrieve. */
+export async function retrieveFinished(
   deps: WorkflowDeps,
   record: RunRecord,
-  options: { release?: boolean; signal?: AbortSignal } = {},
+  options: { keepVm?: boolean; signal?: AbortSignal } = {},
 ): Promise<RunSummary> {
-  const lease = await attachLease(deps, record);
-  const retrieved = await retrieveRun({
-    machine: lease.machine,
+  return finishRun(deps, {
     record,
-    runner: deps.runner,
-    env: deps.env,
+    lease: await attachLease(deps, record),
+    driver: "retrieve",
+    keepRequested: record.keepVm || options.keepVm === true,
     signal: options.signal,
   });
-  const warnings: string[] = [...retrieved.warnings];
-  let release = null;
-  if (options.release !== false) {
-    // Work is home now; a VM is kept only on request, or when the agent did not succeed.
-    const keep = record.keepVm || (lease.created && retrieved.result.status !== "succeeded");
-    release = await lease.release({ keep, signal: AbortSignal.timeout(10 * 60_000) }).catch((err) => ({
-      deleted: false,
-      kept: true,
-      message: `Release failed: ${asRemoteError(err).message}`,
-    }));
-    if (release.kept && lease.created)
-      warnings.push(
-        `The VM ${lease.machine.name} is still running (and billing). Reach it with: ${lease.machine.howToReach}`,
-      );
-  }
-  const summary: RunSummary = {
-    runId: record.id,
-    status: retrieved.result.status,
-    exitCode: retrieved.result.exitCode,
-    target: record.target,
-    vm: record.target === "local" ? null : (record.vm?.name ?? null),
-    durationSeconds: retrieved.result.startedAt ? retrieved.result.endedAt - retrieved.result.startedAt : 0,
-    branches: retrieved.branches,
-    tags: retrieved.tags,
-    logsDir: retrieved.logsDir,
-    agentTail: retrieved.agentTail,
-    release,
-    next: mergeHints(retrieved.branches),
-    snapshotCommit: snapshotCommitOf(record.shippedHeads),
-    warnings,
-  };
-  await deps.store.patchRun(record.id, {
-    retrieved: true,
-    error: null,
-    resultRefs: retrieved.branches.map((b) => b.runRef),
-    logsDir: retrieved.logsDir,
-    vm: record.vm
-      ? { ...record.vm, deleted: record.vm.deleted || Boolean(release?.deleted && lease.created) }
-      : null,
-    summary: summary as unknown as Record<string, unknown>,
-  });
-  return summary;
+}
+
+/** The summary stored when the results came home; other runs of the same branch may have moved the aliases since. */
+async function storedSummary(deps: WorkflowDeps, repo: string, summary: RunSummary): Promise<RunSummary> {
+  return { ...summary, next: await mergeAdvice(repo, deps.runner, summary) };
 }

@@ -22,7 +22,7 @@ export async function runOutput(
   const record = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 10_000));
-  const local = record.logsDir ? join(record.logsDir, "agent.log") : null;
+  const local = record.summary?.logsDir ? join(record.summary.logsDir, "agent.log") : null;
   if (local && existsSync(local)) {
     const content = await readFile(local, "utf8");
     return {

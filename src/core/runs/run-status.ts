@@ -2,11 +2,12 @@
  * `status [RUN]`: every run (or one) brought up to date; finished detached runs that asked for it
  * are retrieved and their machines released on the way.
  */
+
+import type { RunSummary } from "../../state/run-summary.js";
 import { asRemoteError } from "../../util/errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
-import type { RunSummary } from "../workflow/summary.js";
 import { loadRun, type RunView, refreshRun } from "./refresh-run.js";
-import { retrieveAndRelease } from "./retrieve-detached.js";
+import { retrieveFinished } from "./retrieve-detached.js";
 
 export interface StatusEntry extends RunView {
   retrievedNow?: RunSummary;
@@ -25,10 +26,10 @@ export async function runStatus(
       const view = await refreshRun(deps, record, options.signal);
       const r = view.record;
       const finishedRemotely =
-        r.startedAt && !r.retrieved && ["succeeded", "failed", "timed-out", "killed"].includes(r.status);
+        r.startedAt && !r.summary && ["succeeded", "failed", "timed-out", "killed"].includes(r.status);
       if (finishedRemotely && r.detached && r.autoRetrieve && options.autoRetrieve !== false) {
         try {
-          const summary = await retrieveAndRelease(deps, r, { signal: options.signal });
+          const summary = await retrieveFinished(deps, r, { signal: options.signal });
           return { ...view, record: await loadRun(deps, r.id), retrievedNow: summary };
         } catch (err) {
           return { ...view, retrieveError: asRemoteError(err).message };

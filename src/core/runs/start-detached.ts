@@ -38,7 +38,7 @@ export async function startDetached(
     target: (name) => {
       let t = pooled.get(name);
       if (!t) {
-        t = poolingTarget(deps.target(name), deps.env);
+        t = poolingTarget(deps.target(name));
         pooled.set(name, t);
       }
       return t;

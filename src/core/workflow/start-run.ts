@@ -4,6 +4,7 @@
  * step, so a process that dies here leaves nothing that `status` and `cleanup` cannot find.
  */
 import { rm } from "node:fs/promises";
+import { commitsPresent } from "../../git/commits-present.js";
 import type { Git } from "../../git/git.js";
 import { dropWipRef } from "../../git/wip-snapshot.js";
 import { buildContext, type ContextPackage, thinArchive } from "../../package/build-context.js";
@@ -60,7 +61,10 @@ export async function startRun(
       facts: validated.facts,
       runId,
       options,
-      invocation: validated.invocation,
+      agent: {
+        argv: validated.invocation.argv,
+        ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling,
+      },
       cwd: deps.cwd,
       cacheDir: deps.scanCacheDir,
       env: deps.env,
@@ -80,10 +84,7 @@ export async function startRun(
 
   let lease: Lease | undefined;
   try {
-    progress.report(
-      "acquire",
-      options.target === "local" ? "preparing the local sandbox" : "finding or provisioning a VM",
-    );
+    progress.report("acquire", `finding or preparing a machine (${validated.target.name})`);
     lease = await validated.target.acquire({
       runId,
       options,
@@ -207,15 +208,7 @@ async function knownCommits(
     .catch(() => null);
   const candidates =
     probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
-  if (candidates.length === 0) return [];
-  const check = await git.try(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
-    input: `${candidates.join("\n")}\n`,
-  });
-  return check.stdout
-    .split("\n")
-    .map((l) => l.split(" "))
-    .filter(([, type]) => type === "commit")
-    .map(([sha]) => sha);
+  return commitsPresent(git, candidates);
 }
 
 function preview(prompt: string): string {

@@ -1,41 +1,10 @@
 /**
  * The honest end of a run: what happened, what came back, where it is, and what to type next.
  */
-import type { BranchResult, TagResult } from "../../git/integrate.js";
 import { WIP_REF_PREFIX } from "../../git/wip-snapshot.js";
-import type { ReleaseOutcome } from "../../targets/types.js";
-import { shellQuote } from "../../util/shell-quote.js";
+import type { RunSummary } from "../../state/run-summary.js";
 
-export interface RunSummary {
-  runId: string;
-  status: "succeeded" | "failed" | "timed-out" | "killed" | "setup-failed" | "error";
-  exitCode: number | null;
-  target: string;
-  vm: string | null;
-  durationSeconds: number;
-  branches: BranchResult[];
-  /** Tags the agent made, kept under refs/remotes/remote-exec/<run-id>/tags/. */
-  tags?: TagResult[];
-  logsDir: string | null;
-  agentTail: string;
-  release: ReleaseOutcome | null;
-  /** Commands that merge the results, one per branch with new commits. */
-  next: string[];
-  /** The snapshot commit of the user's uncommitted work the agent started from, if any. */
-  snapshotCommit?: string | null;
-  warnings: string[];
-  error?: { code: string; message: string; remedy: string };
-}
-
-export function mergeHints(branches: BranchResult[]): string[] {
-  return (
-    branches
-      .filter((b) => b.status !== "unchanged")
-      // Names from the machine are plain by the time they get here (git/ref-names.ts); quoting
-      // anyway keeps a pasted command literal whatever a future rule lets through.
-      .map((b) => `git merge ${shellQuote((b.aliasRef ?? b.runRef).replace("refs/remotes/", ""))}`)
-  );
-}
+export type { RunSummary } from "../../state/run-summary.js";
 
 export function formatSummary(s: RunSummary): string {
   const lines: string[] = [];
@@ -49,7 +18,7 @@ export function formatSummary(s: RunSummary): string {
   } else {
     lines.push("  Branches:");
     for (const b of s.branches) {
-      const ref = (b.aliasRef ?? b.runRef).replace("refs/remotes/", "");
+      const ref = b.runRef.replace("refs/remotes/", "");
       lines.push(
         `    ${b.status.padEnd(9)} ${ref}  ${b.commit.slice(0, 8)}  +${b.newCommits.length} commit(s), ${b.filesChanged.length} file(s) changed`,
       );
@@ -65,12 +34,11 @@ export function formatSummary(s: RunSummary): string {
             : `                diverged from your local ${b.branch}: ${b.local.behind} local commit(s) not in the result`,
         );
       }
-      lines.push(`                also at ${b.runRef.replace("refs/remotes/", "")}`);
     }
   }
   if (s.snapshotCommit && s.branches.some((b) => b.status !== "unchanged")) {
     lines.push(
-      `  Your uncommitted work went along as commit ${s.snapshotCommit.slice(0, 8)} ("uncommitted work snapshot"), under the agent's commits: commit or stash your copy before merging.`,
+      `  Your uncommitted work went along as commit ${s.snapshotCommit.slice(0, 8)} ("uncommitted work snapshot"), under the agent's commits: the merge brings it back, so the first command below sets your copy aside (\`git stash list\` shows it; drop it once the merge looks right).`,
     );
   }
   if (s.tags?.length) {

@@ -3,7 +3,7 @@
  * whether a run is using them, and an estimate of what they cost.
  */
 import { z } from "zod";
-import { listOurVms } from "../../core/vm-inventory.js";
+import { fleetCostLine, formatHourlyPrice, listOurVms, runningHourlyCost } from "../../core/vm-inventory.js";
 import { defineTool } from "../define-tool.js";
 
 const vmSchema = z.looseObject({
@@ -40,24 +40,18 @@ export const listVms = defineTool({
 
   async run(_args, { context, signal }) {
     const vms = await listOurVms(context.fleet(), { signal });
-    const running = vms.filter((v) => v.powerState === "Running");
-    const cost = Math.round(running.reduce((sum, v) => sum + (v.hourlyCostUsd ?? 0), 0) * 100) / 100;
     const lines = vms.map((v) => {
       const age =
         v.ageHours === null
           ? "age unknown"
           : `${v.ageHours.toFixed(1)} h old${v.expired ? " (expired)" : ""}`;
-      const price = v.hourlyCostUsd === null ? "price unknown" : `~$${v.hourlyCostUsd.toFixed(2)}/h`;
+      const price = formatHourlyPrice(v.hourlyCostUsd);
       return `${v.name}  ${v.size}  ${v.region}  ${v.powerState}  ${age}  ${v.busy}${v.runIds.length ? ` (runs: ${v.runIds.join(", ")})` : ""}  ${price}  reach: ${v.howToReach}`;
     });
     const text =
       vms.length === 0
         ? "No amplihack-remote VMs in this resource group."
-        : [
-            ...lines,
-            "",
-            `${vms.length} VM(s), ${running.length} running, about $${cost.toFixed(2)}/h (compute only, estimated).`,
-          ].join("\n");
-    return { structured: { vms, runningHourlyCostUsd: cost }, text };
+        : [...lines, "", fleetCostLine(vms)].join("\n");
+    return { structured: { vms, runningHourlyCostUsd: runningHourlyCost(vms) }, text };
   },
 });

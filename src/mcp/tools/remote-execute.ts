@@ -6,13 +6,13 @@
 import { z } from "zod";
 import type { RunOptionsInput } from "../../core/options.js";
 import { startDetached } from "../../core/runs/start-detached.js";
+import { runSummarySchema } from "../../core/views/run-summary.js";
 import { executeRun } from "../../core/workflow/execute-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
 import { type ErrorCode, RemoteError } from "../../util/errors.js";
 import { defineTool } from "../define-tool.js";
 import { progressNotifier } from "../progress.js";
 import { repoPathInput, runOptionsInput } from "../schemas/run-options.js";
-import { runSummarySchema } from "../schemas/summary.js";
 
 export const remoteExecute = defineTool({
   name: "remote_execute",

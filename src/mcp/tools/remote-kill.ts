@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 import { killRun } from "../../core/runs/kill-run.js";
+import { runViewJson, runViewSchema } from "../../core/views/run-view.js";
 import { defineTool } from "../define-tool.js";
-import { runViewJson, runViewSchema } from "../schemas/run-view.js";
 
 export const remoteKill = defineTool({
   name: "remote_kill",

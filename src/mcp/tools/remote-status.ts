@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 import { runStatus } from "../../core/runs/run-status.js";
+import { type RunViewJson, runViewJson, runViewSchema } from "../../core/views/run-view.js";
 import { formatSummary } from "../../core/workflow/summary.js";
 import { defineTool } from "../define-tool.js";
-import { type RunViewJson, runViewJson, runViewSchema } from "../schemas/run-view.js";
 
 export const remoteStatus = defineTool({
   name: "remote_status",
@@ -31,7 +31,7 @@ export const remoteStatus = defineTool({
   async run(args, { context, signal }) {
     const entries = await runStatus(context.deps(), args.runId, { autoRetrieve: args.autoRetrieve, signal });
     const runs = entries.map((e) => ({
-      ...runViewJson(e, e.retrievedNow as unknown as Record<string, unknown> | undefined),
+      ...runViewJson(e, e.retrievedNow),
       retrieveError: e.retrieveError ?? null,
     }));
     const text =

@@ -4,9 +4,9 @@
  */
 import { z } from "zod";
 import { retrieveDetached } from "../../core/runs/retrieve-detached.js";
+import { runSummarySchema } from "../../core/views/run-summary.js";
 import { formatSummary } from "../../core/workflow/summary.js";
 import { defineTool } from "../define-tool.js";
-import { runSummarySchema } from "../schemas/summary.js";
 
 export const retrieveResults = defineTool({
   name: "retrieve_results",
@@ -23,7 +23,7 @@ export const retrieveResults = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
 
   async run(args, { context, signal }) {
-    const summary = await retrieveDetached(context.deps(), args.runId, { release: !args.keepVm, signal });
+    const summary = await retrieveDetached(context.deps(), args.runId, { keepVm: args.keepVm, signal });
     return { structured: summary, text: formatSummary(summary), isError: summary.status === "error" };
   },
 });

@@ -5,8 +5,7 @@
 import { z } from "zod";
 import { acceptFindings } from "../../core/accept-findings.js";
 import { runOptionsShape } from "../../core/options.js";
-import { scanWhatShips } from "../../core/scan-what-ships.js";
-import { formatFindings } from "../../package/secret-gate.js";
+import { formatFindings, scanWhatShips } from "../../core/scan-what-ships.js";
 import { defineTool } from "../define-tool.js";
 import { progressNotifier } from "../progress.js";
 import { repoPathInput } from "../schemas/run-options.js";

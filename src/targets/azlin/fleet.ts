@@ -2,10 +2,11 @@
  * The azlin side of the VM inventory and the reaper: list with details (one `show` per VM, as
  * `list` has no tags or creation time), read slots over ssh, delete with a re-read.
  */
-import type { AzlinClient } from "../../azlin/client.js";
+import { AzlinClient } from "../../azlin/client.js";
 import { hourlyPriceUsd } from "../../azlin/prices.js";
-import type { FleetSlot, FleetVm, VmFleet } from "../../core/vm-inventory.js";
 import { mapLimit } from "../../util/map-limit.js";
+import type { Runner } from "../../util/run.js";
+import type { FleetSlot, FleetVm, VmFleet } from "../types.js";
 import { deleteVm } from "./delete-vm.js";
 import { AzlinMachine } from "./machine.js";
 import { DEFAULT_SLOT_POLICY, readLastRunEnd, readSlots, type SlotPolicy } from "./slots.js";
@@ -59,4 +60,9 @@ export class AzlinFleet implements VmFleet {
   deleteVm(name: string, signal?: AbortSignal): Promise<{ deleted: boolean; error?: string }> {
     return deleteVm(this.azlin, name, { signal });
   }
+}
+
+/** Our VMs as seen through azlin run with `env` (the app kit's: an MCP server's own environment reaches it). */
+export function createAzlinFleet(options: { runner?: Runner; env?: NodeJS.ProcessEnv }): AzlinFleet {
+  return new AzlinFleet(new AzlinClient(options));
 }

@@ -26,6 +26,10 @@ export class AzlinMachine implements Machine {
     private readonly transferPolicy?: Partial<TransferPolicy>,
   ) {}
 
+  get vm(): string {
+    return this.name;
+  }
+
   get howToReach(): string {
     return this.azlin.howToReach(this.name);
   }

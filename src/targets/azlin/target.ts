@@ -6,11 +6,11 @@
 import pRetry, { AbortError } from "p-retry";
 import { AZLIN_TIMEOUTS, AzlinClient } from "../../azlin/client.js";
 import type { VmDetails } from "../../azlin/schemas.js";
-import { capacityForSku } from "../../core/pool-capacity.js";
 import { asRemoteError, RemoteError } from "../../util/errors.js";
 import { mapLimit } from "../../util/map-limit.js";
 import type { Runner } from "../../util/run.js";
 import type { AcquireRequest, Lease, Target } from "../types.js";
+import { capacityForSku } from "./capacity.js";
 import { deleteVm } from "./delete-vm.js";
 import { AzlinLease, type LeaseOrigin } from "./lease.js";
 import { AzlinMachine } from "./machine.js";
@@ -38,6 +38,8 @@ export interface AzlinTargetOptions {
 
 export class AzlinTarget implements Target {
   readonly name = "azlin" as const;
+  readonly pollSeconds = 10;
+  readonly needsAgentTooling = true;
   readonly azlin: AzlinClient;
   private readonly slots: SlotPolicy;
   private readonly now: () => Date;
@@ -58,12 +60,14 @@ export class AzlinTarget implements Target {
     return new AzlinMachine(name, this.azlin, this.options.transfer);
   }
 
-  /** Slots on a VM of this size: a pool VM holds several runs (src/core/pool-capacity.ts). */
+  /** Runs at once on a VM of this size (capacity.ts), unless the slot policy fixes it. */
+  runsPerMachine(vmSize: string): number {
+    return this.options.slots?.capacity ?? capacityForSku(vmSize, this.options.env);
+  }
+
+  /** Slots on a VM of this size: a pool VM holds several runs. */
   private slotsFor(vmSize: string): SlotPolicy {
-    return {
-      ...this.slots,
-      capacity: this.options.slots?.capacity ?? capacityForSku(vmSize, this.options.env),
-    };
+    return { ...this.slots, capacity: this.runsPerMachine(vmSize) };
   }
 
   private lease(name: string, runId: string, origin: LeaseOrigin, created: boolean): AzlinLease {

@@ -6,7 +6,6 @@
 import { copyFile, mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { runDir } from "../../remote/protocol.js";
-import { localTargetHome } from "../../state/paths.js";
 import { scrubbedAgentEnv } from "../../util/credentials.js";
 import { RemoteError } from "../../util/errors.js";
 import { defaultRunner, type Runner } from "../../util/run.js";
@@ -18,6 +17,7 @@ const REQUIRED_TOOLS = ["bash", "git", "tar", "gzip", "sha256sum", "timeout", "m
 export class LocalMachine implements Machine {
   readonly target = "local" as const;
   readonly name = "local";
+  readonly vm = null;
   constructor(
     readonly home: string,
     private readonly runner: Runner = defaultRunner,
@@ -66,9 +66,11 @@ export class LocalMachine implements Machine {
 
 export class LocalTarget implements Target {
   readonly name = "local" as const;
+  readonly pollSeconds = 1;
+  readonly needsAgentTooling = false;
   readonly machine: LocalMachine;
 
-  constructor(home: string = localTargetHome(), runner: Runner = defaultRunner) {
+  constructor(home: string, runner: Runner = defaultRunner) {
     this.machine = new LocalMachine(home, runner);
   }
 

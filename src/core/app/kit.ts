@@ -1,0 +1,48 @@
+/**
+ * The one app kit both adapters stand on: from an environment and a directory it wires the
+ * process runner, the state store, the targets and the VM fleet. The CLI passes its process's
+ * environment, the MCP server the one it was given; nothing else builds these.
+ */
+import { runsFile, scanCacheDir, stateDir } from "../../state/paths.js";
+import { StateStore } from "../../state/store.js";
+import { createAzlinFleet } from "../../targets/azlin/fleet.js";
+import type { VmFleet } from "../../targets/types.js";
+import { defaultRunner, type Runner } from "../../util/run.js";
+import type { ProgressListener } from "../progress.js";
+import type { WorkflowDeps } from "../workflow/deps.js";
+import { createTarget } from "./targets.js";
+
+/** The bundled server also runs as the secret scan's worker process (secrets/worker-pool.ts). */
+export { isScanWorker } from "../../secrets/index.js";
+
+export interface AppKit {
+  env: NodeJS.ProcessEnv;
+  /** The collaborators of one operation; `cwd` is where its repository is found. */
+  deps(options?: { cwd?: string; onProgress?: ProgressListener }): WorkflowDeps;
+  store(): StateStore;
+  /** Our VMs in Azure, as the inventory and the reaper see them. */
+  fleet(): VmFleet;
+}
+
+export function createAppKit(input: { env: NodeJS.ProcessEnv; cwd: string; runner?: Runner }): AppKit {
+  const { env } = input;
+  const runner = input.runner ?? defaultRunner;
+  const base = stateDir(env);
+  const store = () => new StateStore(runsFile(base));
+  const poll = env.AMPLIHACK_REMOTE_POLL_SECONDS;
+  return {
+    env,
+    store,
+    deps: (o = {}) => ({
+      runner,
+      store: store(),
+      target: (name) => createTarget(name, { runner, stateDir: base, env }),
+      env,
+      cwd: o.cwd ?? input.cwd,
+      scanCacheDir: scanCacheDir(base),
+      onProgress: o.onProgress,
+      pollSeconds: poll ? Number(poll) : undefined,
+    }),
+    fleet: () => createAzlinFleet({ runner, env }),
+  };
+}

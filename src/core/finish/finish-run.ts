@@ -1,0 +1,185 @@
+/**
+ * The one way a run ends, whoever drives it (`exec`, `retrieve`, `status`'s auto-retrieve, the
+ * MCP tools): bring the results home, decide once whether the machine is kept, release it, build
+ * the summary and store it with the run's final state in one record write.
+ *
+ * When the results cannot come home for a reason that may pass (contact lost, interrupted), the
+ * run stays open instead: the machine keeps it and its slot, nothing is released, and `status` or
+ * `retrieve` finishes it later from any process.
+ */
+
+import type { RunRecord, RunStatus } from "../../state/run-record.js";
+import type { RunSummary, SummaryStatus } from "../../state/run-summary.js";
+import type { Lease, ReleaseOutcome } from "../../targets/types.js";
+import { asRemoteError, RemoteError } from "../../util/errors.js";
+import type { Progress } from "../progress.js";
+import type { WorkflowDeps } from "../workflow/deps.js";
+import { type Retrieved, retrieveRun } from "../workflow/retrieve-run.js";
+import { snapshotCommitOf } from "../workflow/summary.js";
+import { keepMachine } from "./keep-machine.js";
+import { mergeAdvice } from "./merge-advice.js";
+
+const RELEASE_BOUND_MS = 10 * 60_000;
+/** Retrieval failures worth retrying later from the same machine (the results wait there). */
+const RETRYABLE_RETRIEVAL = [
+  "azlin-ssh",
+  "azlin-timeout",
+  "azlin-failed",
+  "transfer-failed",
+  "remote-failed",
+];
+
+export interface Ending {
+  record: RunRecord;
+  lease: Lease;
+  /** Who finishes: `exec` returns a summary whatever happened; `retrieve` throws when nothing came home. */
+  driver: "exec" | "retrieve";
+  /** The user stopped the run (Ctrl-C) and its agent was told to stop. */
+  cancelled?: boolean;
+  /** Why the run could not be followed to its end, when it could not: nothing is retrieved then. */
+  failure?: RemoteError | null;
+  keepRequested: boolean;
+  /** Said before the run ended (validation notes, a fallback identity), carried into the summary. */
+  warnings?: string[];
+  /** Aborts the retrieval (not the release, which runs under its own bound). */
+  signal?: AbortSignal;
+  progress?: Progress;
+}
+
+export async function finishRun(deps: WorkflowDeps, ending: Ending): Promise<RunSummary> {
+  const { record, lease } = ending;
+  const machine = lease.machine;
+  let failure = ending.failure ?? null;
+  let retrieved: Retrieved | null = null;
+  if (!failure) {
+    ending.progress?.report("retrieve", "downloading logs and new commits");
+    try {
+      retrieved = await retrieveRun({
+        machine,
+        record,
+        runner: deps.runner,
+        env: deps.env,
+        signal: ending.signal,
+      });
+      ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
+    } catch (err) {
+      failure = retrievalFailure(err, record.id, ending.signal);
+    }
+  }
+  if (failure?.details.resumable === true && ending.cancelled)
+    failure = stopNotReached(failure, machine.name, record.id);
+  const open = !retrieved && failure?.details.resumable === true;
+  const status: SummaryStatus = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
+
+  let release: ReleaseOutcome;
+  if (open) {
+    release = {
+      deleted: false,
+      kept: true,
+      message: `VM ${machine.name} keeps the run; follow it with \`amplihack-remote status ${record.id}\` and bring it home with \`amplihack-remote retrieve ${record.id}\`.`,
+    };
+  } else {
+    const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
+    ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
+    release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+      deleted: false,
+      kept: true,
+      message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`,
+    }));
+  }
+  const warnings = [...(ending.warnings ?? []), ...(retrieved?.warnings ?? [])];
+  if (release.kept && lease.created)
+    warnings.push(
+      `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`,
+    );
+  const error = failure
+    ? { code: failure.code, message: failure.message, remedy: failure.remedy }
+    : undefined;
+  const branches = retrieved?.branches ?? [];
+  const snapshotCommit = snapshotCommitOf(record.shippedHeads);
+  const summary: RunSummary = {
+    runId: record.id,
+    status,
+    exitCode: retrieved?.result.exitCode ?? null,
+    target: record.target,
+    vm: machine.vm,
+    durationSeconds: runDuration(record, retrieved),
+    branches,
+    tags: retrieved?.tags ?? [],
+    logsDir: retrieved?.logsDir ?? null,
+    agentTail: retrieved?.agentTail ?? "",
+    release,
+    next: await mergeAdvice(record.repo, deps.runner, { branches, snapshotCommit }),
+    snapshotCommit,
+    warnings,
+    error,
+  };
+
+  if (open) {
+    // The run becomes (or stays) a detached one, for `status` and `retrieve` to finish from anywhere.
+    if (ending.driver === "exec")
+      await deps.store.patchRun(record.id, {
+        status: "running",
+        detached: true,
+        autoRetrieve: true,
+        driverPid: null,
+        keepVm: ending.keepRequested,
+        error: error ?? null,
+      });
+  } else {
+    await deps.store.patchRun(record.id, {
+      status: retrieved || ending.driver === "exec" ? recordStatus(status) : record.status,
+      exitCode: retrieved?.result.exitCode ?? record.exitCode,
+      endedAt: record.endedAt ?? new Date().toISOString(),
+      vm: record.vm
+        ? { ...record.vm, deleted: record.vm.deleted || (release.deleted && lease.created) }
+        : { name: machine.name, created: lease.created, deleted: release.deleted },
+      error: error ?? null,
+      driverPid: null,
+      summary: retrieved ? summary : null,
+    });
+  }
+  if (!retrieved && ending.driver === "retrieve" && failure) throw failure;
+  return summary;
+}
+
+/** What a failed retrieval means: interrupted by the user, worth retrying later, or final. */
+function retrievalFailure(err: unknown, runId: string, signal?: AbortSignal): RemoteError {
+  const e = asRemoteError(err);
+  if (signal?.aborted) {
+    return new RemoteError(
+      "interrupted",
+      "Interrupted while bringing the results home; they wait on the machine.",
+      `Fetch them with \`amplihack-remote retrieve ${runId}\`.`,
+      { cause: err, details: { resumable: true } },
+    );
+  }
+  if (RETRYABLE_RETRIEVAL.includes(e.code)) {
+    return new RemoteError(e.code, `Retrieving the results failed: ${e.message}`, e.remedy, {
+      cause: err,
+      details: { resumable: true },
+    });
+  }
+  return e;
+}
+
+/** A cancel whose stop never reached the machine: the agent may be running on; nothing was killed. */
+function stopNotReached(failure: RemoteError, vm: string, runId: string): RemoteError {
+  return new RemoteError(
+    "interrupted",
+    `Interrupted, but the stop did not reach ${vm}: the run may still be going on there. (${failure.message})`,
+    `Check it with \`amplihack-remote status ${runId}\`; stop it with \`amplihack-remote kill ${runId}\`; fetch its work with \`amplihack-remote retrieve ${runId}\`.`,
+    { cause: failure, details: { resumable: true } },
+  );
+}
+
+const recordStatus = (s: SummaryStatus): RunStatus => (s === "setup-failed" ? "failed" : s);
+
+/**
+ * From the run's creation here to its end: the end the machine wrote in its result when the
+ * results came home (a detached run may be retrieved hours later), else now.
+ */
+function runDuration(record: RunRecord, retrieved: Retrieved | null): number {
+  const endMs = retrieved ? retrieved.result.endedAt * 1000 : Date.now();
+  return Math.max(0, (endMs - Date.parse(record.createdAt)) / 1000);
+}
