@@ -8,8 +8,10 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // Real git, tar, tmux and ssh run inside these tests: give them room on a 2-core machine.
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // A bound, not a margin: tests wait for events (test/support/waits.ts), so a busy machine makes
+    // them slower, never red. Keep equal to TEST_TIMEOUT_MS there.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     pool: "forks",
     maxWorkers: 2,
     // Real git runs in every test: a fixed identity, and none of the developer's own git config.

@@ -2,11 +2,13 @@
  * The CLI as a user meets it: help, usage errors with exit 2, --json, piped progress, and Ctrl-C
  * in the middle of a run (the agent is stopped, its work still comes home, nothing is left).
  */
+
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { StateStore } from "../../src/state/store.js";
 import { runCli, startCli } from "../support/cli.js";
+import { waitForOutput } from "../support/fault-support.js";
 import { RECORDING_AGENT } from "../support/local-run.js";
 import { cleanup, git, makeRepo, tempDir, userStateHash } from "../support/repo.js";
 
@@ -105,10 +107,7 @@ describe("amplihack-remote exec (CLI)", () => {
         ["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "slow task"],
         { cwd: repo, env },
       );
-      const deadline = Date.now() + 30_000;
-      while (!run.output().stderr.includes("sleeping") && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
-      expect(run.output().stderr).toContain("sleeping");
+      await waitForOutput(run, /sleeping/);
       run.child.kill(sig);
       const r = await run.done;
       expect(r.code).toBe(130);

@@ -90,7 +90,7 @@ describe("finishing a run", () => {
     await until(async () => {
       summary = (await runStatus(deps, run.runId))[0].retrievedNow ?? summary;
       return summary !== null;
-    }, 120_000);
+    }, "the detached run to be retrieved");
     const record = await deps.store.getRun(run.runId);
     // The run ended after it started, so its duration covers at least the time to its start.
     const toStart = (Date.parse(record!.startedAt!) - Date.parse(record!.createdAt)) / 1000;

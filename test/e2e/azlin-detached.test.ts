@@ -5,7 +5,7 @@ import { runOutput } from "../../src/core/runs/run-output.js";
 import { runStatus } from "../../src/core/runs/run-status.js";
 import { startDetached } from "../../src/core/runs/start-detached.js";
 import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
-import { until as untilWithin } from "../support/fault-support.js";
+import { until } from "../support/fault-support.js";
 import { RECORDING_AGENT } from "../support/local-run.js";
 import { git } from "../support/repo.js";
 import { sshdForTests } from "../support/sshd.js";
@@ -16,9 +16,6 @@ afterAll(async () => {
 });
 
 const SECRET = `sk-ant-api03-pool${"W".repeat(40)}`;
-
-/** Runs over a real sshd take longer: a more generous bound than the default. */
-const until = (check: () => Promise<boolean>) => untilWithin(check, 90_000);
 
 describe.each(azlinModes(sshd))("detached runs on an azlin pool ($mode)", (mode) => {
   const { ssh } = mode;

@@ -299,7 +299,7 @@ describe("fault matrix: provisioning and release (direct)", () => {
     // The stop never reached the VM: the agent ran on to its own timeout there.
     fake.setFaults("");
     const exitFile = join(fake.vmHome(name), runDir(runId), "exit_code");
-    await until(() => existsSync(exitFile), 30_000, "the run to end on the VM");
+    await until(() => existsSync(exitFile), "the run to end on the VM");
     const home = await retrieveDetached(deps, runId);
     expect(home.status).toBe("timed-out");
     expect(commitsHome(repo, runId)).toEqual(["partial work before the timeout"]);
@@ -420,7 +420,7 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     // The run went on without us and finished on the VM; nothing of it is lost.
     fake.setFaults("");
     const exitFile = join(fake.vmHome(name), runDir(runId), "exit_code");
-    await until(() => existsSync(exitFile), 30_000, "the run to finish on the VM");
+    await until(() => existsSync(exitFile), "the run to finish on the VM");
     expect(commitsOnVm(fake, repo, name, runId)).toEqual(["after the pause", "before the pause"]);
 
     // Another process: status sees it finished, brings it home and releases the VM.
@@ -570,7 +570,7 @@ describe("fault matrix: signals during `exec` (CLI, direct)", () => {
       const { fake, repo, deps, exec, before } = await cli("new:slow:3");
       const run = exec("never provisioned");
       const [, name] = await waitForOutput(run, /acquire: provisioning VM (\S+)/);
-      await until(() => fake.argvs().some((a) => a[0] === "new"), 10_000, "azlin new to start");
+      await until(() => fake.argvs().some((a) => a[0] === "new"), "azlin new to start");
       run.child.kill(sig);
       const r = await run.done;
       expect(r.code).toBe(ExitCode.interrupted);
@@ -597,7 +597,7 @@ describe("fault matrix: signals during `exec` (CLI, direct)", () => {
       const { fake, repo, deps, exec, before } = await cli("cp:slow:3");
       const run = exec("never uploaded");
       await waitForOutput(run, /transfer: uploading/);
-      await until(() => fake.argvs().some((a) => a[0] === "cp"), 10_000, "azlin cp to start");
+      await until(() => fake.argvs().some((a) => a[0] === "cp"), "azlin cp to start");
       run.child.kill(sig);
       const r = await run.done;
       expect(r.code).toBe(ExitCode.interrupted);

@@ -106,7 +106,7 @@ describe("detached runs on the local target", () => {
     // busy machine too; the agent itself sleeps far longer than the bound.
     const observer = localDeps(repo, state).deps;
     const statusNow = async () => (await runStatus(observer, run.runId, { autoRetrieve: false }))[0].record;
-    await until(async () => (await statusNow()).status !== "running", 120_000, "the run to end");
+    await until(async () => (await statusNow()).status !== "running", "the run to end");
     expect(await statusNow()).toMatchObject({ status: "timed-out", exitCode: 124 });
   });
 });

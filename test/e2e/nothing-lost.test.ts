@@ -109,7 +109,7 @@ describe("item 1: the agent's uncommitted work comes home", () => {
     const { deps } = localDeps(repo, state);
     const controller = new AbortController();
     const run = executeRun(deps, opts(path), controller.signal);
-    await until(() => existsSync(marker), 60_000, "the agent to start");
+    await until(() => existsSync(marker), "the agent to start");
     controller.abort();
     const summary = await run;
 

@@ -43,7 +43,7 @@ describe("fault matrix: the exec process SIGKILLed, then status and cleanup (CLI
     const execRun = exec("never started");
     const [, name] = await waitForOutput(execRun, /acquire: provisioning VM (\S+)/);
     // Killed once `azlin new` is under way (the progress line comes just before it starts).
-    await until(() => fake.argvs().some((a) => a[0] === "new"), 10_000, "azlin new to start");
+    await until(() => fake.argvs().some((a) => a[0] === "new"), "azlin new to start");
     execRun.child.kill("SIGKILL");
     const killed = await execRun.done;
     expect(killed.signal).toBe("SIGKILL");
@@ -51,7 +51,7 @@ describe("fault matrix: the exec process SIGKILLed, then status and cleanup (CLI
     // The orphaned `azlin new` carries on, as Azure would: the VM appears with nobody to use it.
     const newCall = fake.argvLog().find((r) => r.argv[0] === "new");
     expect(newCall?.argv).toContain(name);
-    await until(() => !alive(newCall!.pid), 20_000, "the orphaned azlin new to finish");
+    await until(() => !alive(newCall!.pid), "the orphaned azlin new to finish");
     expect(fake.vm(name)).toBeDefined();
 
     // It is on record before `new` started, under a run still pending with a dead driver.
@@ -112,7 +112,7 @@ describe("fault matrix: the exec process SIGKILLed, then status and cleanup (CLI
     expect(await deps.store.getRun(running.id)).toMatchObject({ detached: true, driverPid: null });
 
     const exitFile = join(fake.vmHome(name), runDir(running.id), "exit_code");
-    await until(() => existsSync(exitFile), 30_000, "the run to hit its timeout on the VM");
+    await until(() => existsSync(exitFile), "the run to hit its timeout on the VM");
 
     // Finished there, not home yet: deleting the VM now would lose the partial commit, and
     // cleanup refuses while the run holds its slot.
@@ -160,7 +160,7 @@ describe("fault matrix: the exec process SIGKILLed, then status and cleanup (CLI
     await waitForOutput(execRun, /retrieve: /);
     execRun.child.kill("SIGKILL");
     await execRun.done;
-    await until(() => fake.argvLog().every((r) => !alive(r.pid)), 20_000, "the fake's processes to end");
+    await until(() => fake.argvLog().every((r) => !alive(r.pid)), "the fake's processes to end");
 
     const [orphan] = Object.values((await deps.store.read()).runs);
     const name = orphan.vm!.name;

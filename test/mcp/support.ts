@@ -3,6 +3,7 @@
  * with the server's environment isolated: its own state directory, a temporary repository as the
  * project, a short poll interval.
  */
+
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -12,6 +13,7 @@ import { ERROR_META_KEY } from "../../src/mcp/results.js";
 import { createServer } from "../../src/mcp/server.js";
 import { StateStore } from "../../src/state/store.js";
 import { cleanup, makeRepo, tempDir } from "../support/repo.js";
+import { EVENT_WAIT_MS } from "../support/waits.js";
 
 export { RECORDING_AGENT } from "../support/local-run.js";
 
@@ -61,7 +63,7 @@ export async function connect(
         onprogress: callOptions.onprogress,
         signal: callOptions.signal,
         // Long calls stay alive as long as progress arrives, as in Claude Code.
-        timeout: 120_000,
+        timeout: EVENT_WAIT_MS,
         resetTimeoutOnProgress: true,
       }) as Promise<CallToolResult>,
     async close() {
@@ -85,12 +87,9 @@ export function errorCodeOf(result: CallToolResult): string | undefined {
   return (result._meta?.[ERROR_META_KEY] as { code?: string } | undefined)?.code;
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-  everyMs = 200,
-): Promise<T> {
+/** Polls until `check` returns a value (not undefined); bounded only by the suite's safety net. */
+export async function eventually<T>(check: () => Promise<T | undefined>, everyMs = 200): Promise<T> {
+  const timeoutMs = EVENT_WAIT_MS;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

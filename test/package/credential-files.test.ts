@@ -109,7 +109,7 @@ describe("committed in history", () => {
     git(repo, "rm", "-q", "-r", "--", ...CREDENTIAL_FILES.map(([p]) => p));
     git(repo, "commit", "-q", "-m", "remove credentials");
     report = await runSecretGate({ repo, revs: ["--branches", "--tags", "HEAD"], files: [] });
-  }, 60_000);
+  });
 
   it.each(CREDENTIAL_FILES)("%s blocks the run", (path, _content, rule) => {
     const hits = report.findings.filter((f) => f.path === path);
@@ -164,7 +164,7 @@ describe("untracked in the working tree", () => {
       ...tree.split("\n"),
       ...claude.split("\n").map((p) => p.replace(`${out}/claude-dir/`, ".claude/")),
     ];
-  }, 60_000);
+  });
 
   it.each(BY_NAME)("%s does not ship", (path) => {
     expect(shipped).not.toContain(path);

@@ -2,6 +2,7 @@
  * dist/server.js is committed (a plugin install is a git clone and builds nothing), so it must be
  * what the sources build to, and it must run from the tracked files alone: no node_modules.
  */
+
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOLS } from "../../src/mcp/server.js";
+import { until } from "../support/fault-support.js";
 import { RECORDING_AGENT } from "../support/local-run.js";
 import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
 import { copyTrackedFiles, ROOT, run } from "./support.js";
@@ -82,8 +84,7 @@ describe("the tracked files alone (what a plugin install gets)", () => {
     });
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
-    const deadline = Date.now() + 30_000;
-    while (!stdout.includes('"id":2') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await until(() => stdout.includes('"id":2'), "the answer to tools/list");
     child.stdin.end();
     await new Promise((r) => child.once("exit", r));
 

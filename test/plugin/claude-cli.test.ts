@@ -16,7 +16,7 @@ const claude = clientBinary("claude", "the Claude Code CLI checks of the plugin 
 describe.skipIf(!claude)("Claude Code CLI", () => {
   let env: NodeJS.ProcessEnv;
   let cwd: string;
-  const cli = (...args: string[]) => run(claude!, args, { cwd, env, timeoutMs: 120_000 });
+  const cli = (...args: string[]) => run(claude!, args, { cwd, env });
 
   beforeAll(async () => {
     env = throwawayHome();

@@ -2,11 +2,13 @@
  * Helpers for the plugin tests: the repository root, a copy of the tracked files alone (what a
  * plugin install clones), the real client binaries from node_modules, and a throwaway HOME.
  */
+
 import { execFile } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { EVENT_WAIT_MS } from "../support/waits.js";
 
 export const ROOT = resolve(".");
 
@@ -38,7 +40,7 @@ export async function run(
     const { stdout, stderr } = await promisify(execFile)(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      timeout: options.timeoutMs ?? 120_000,
+      timeout: options.timeoutMs ?? EVENT_WAIT_MS,
       maxBuffer: 64 * 1024 * 1024,
       encoding: "utf8",
     });

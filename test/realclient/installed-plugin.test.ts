@@ -26,7 +26,7 @@ const AGENT = resolve("test/fixtures/agents/recording-agent.sh");
 const mainRequests = (mock: MockAnthropic): LoggedRequest[] => mock.requests.filter((r) => r.step !== null);
 
 // Whole Claude Code sessions and a run each: minutes on a busy machine, not a hang.
-describe.skipIf(!claude)("the installed plugin, driven by the real Claude Code", { timeout: 300_000 }, () => {
+describe.skipIf(!claude)("the installed plugin, driven by the real Claude Code", () => {
   const dirs: string[] = [];
   let home: string;
   let mock: MockAnthropic | undefined;
@@ -36,7 +36,7 @@ describe.skipIf(!claude)("the installed plugin, driven by the real Claude Code",
     dirs.push(root);
     home = longHome(root); // a 12+ character user name
     dirs.push(await installPlugin(home, root));
-  }, 300_000); // two real Claude Code commands; the machine is shared
+  }); // two real Claude Code commands: the suite-wide bound applies
   afterAll(async () => {
     await mock?.close();
     cleanup(...dirs.splice(0));

@@ -4,12 +4,14 @@
  * installer (~/.local/bin) or amplihack's own fallback (~/.npm-global/bin) put it, though neither
  * is on a non-interactive PATH.
  */
+
 import { execFile } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, tempDir } from "../support/repo.js";
+import { EVENT_WAIT_MS } from "../support/waits.js";
 
 const SCRIPT = resolve("src/remote/ensure-tooling.sh");
 const dirs: string[] = [];
@@ -45,7 +47,11 @@ function vm(options: { claudeIn?: string; amplihack: boolean; ledger: "ok" | "de
   const env = { HOME: home, PATH: `${usrLocalBin}:/usr/bin:/bin`, AZLIN_RECORDS_DIR: records };
   return async () => {
     try {
-      const { stdout } = await promisify(execFile)("bash", [SCRIPT], { env, cwd: home, timeout: 60_000 });
+      const { stdout } = await promisify(execFile)("bash", [SCRIPT], {
+        env,
+        cwd: home,
+        timeout: EVENT_WAIT_MS,
+      });
       return { code: 0, out: stdout };
     } catch (err) {
       const e = err as { code: number; stdout: string };

@@ -17,9 +17,7 @@ const dirs: string[] = [];
 afterAll(() => cleanup(...dirs));
 
 describe("scan --accept: a baseline a team can live with", () => {
-  it("accepts reviewed findings, then blocks only new ones and reports stale entries", {
-    timeout: 120_000,
-  }, async () => {
+  it("accepts reviewed findings, then blocks only new ones and reports stale entries", async () => {
     const repo = makeRepo();
     const state = tempDir("ar-state-");
     dirs.push(repo, state);

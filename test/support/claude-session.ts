@@ -5,11 +5,13 @@
  * every stream-json event, so a test asserts on what Claude Code did (tool calls, tool results,
  * permission denials), not on wall-clock time.
  */
+
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../plugin/support.js";
 import type { MockAnthropic } from "./mock-anthropic.js";
+import { EVENT_WAIT_MS } from "./waits.js";
 
 export const CLAUDE_BIN = join(ROOT, "node_modules", ".bin", "claude");
 
@@ -80,7 +82,7 @@ export async function runClaude(options: {
   child.stderr.on("data", (d) => {
     stderr += d;
   });
-  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 240_000);
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? EVENT_WAIT_MS);
   const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
   clearTimeout(timer);
   const events = stdout

@@ -9,24 +9,30 @@ import { RemoteError } from "../../src/util/errors.js";
 import type { startCli } from "./cli.js";
 import type { FakeAzlin } from "./fake-azlin.js";
 import { git } from "./repo.js";
+import { EVENT_WAIT_MS } from "./waits.js";
 
-/** Polls `check` until it holds, or fails naming `what`. */
-export async function until(check: () => boolean | Promise<boolean>, ms = 60_000, what = "condition") {
-  const end = Date.now() + ms;
+export { EVENT_WAIT_MS };
+
+/**
+ * Polls `check` until it holds, or fails naming `what`. Tests wait for events, never for a margin
+ * of their own: the only bound is the suite's safety net (EVENT_WAIT_MS), so a busy machine makes
+ * a test slower, not red.
+ */
+export async function until(check: () => boolean | Promise<boolean>, what = "condition") {
+  const end = Date.now() + EVENT_WAIT_MS;
   while (Date.now() < end) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${what} not met within ${ms} ms`);
+  throw new Error(`${what} not met within ${EVENT_WAIT_MS} ms`);
 }
 
 /** Waits until the CLI's stderr (progress lines) matches, and returns the match. */
 export async function waitForOutput(
   run: ReturnType<typeof startCli>,
   pattern: RegExp,
-  ms = 60_000,
 ): Promise<RegExpMatchArray> {
-  const end = Date.now() + ms;
+  const end = Date.now() + EVENT_WAIT_MS;
   for (;;) {
     const m = run.output().stderr.match(pattern);
     if (m) return m;
@@ -47,12 +53,8 @@ export function processAlive(pid: number): boolean {
 }
 
 /** Waits for every azlin process the fake recorded to be gone (an orphan may still create a VM). */
-export async function fakeProcessesGone(fake: FakeAzlin, ms = 20_000) {
-  await until(
-    () => fake.argvLog().every((r) => !processAlive(r.pid)),
-    ms,
-    "the fake azlin's processes to end",
-  );
+export async function fakeProcessesGone(fake: FakeAzlin) {
+  await until(() => fake.argvLog().every((r) => !processAlive(r.pid)), "the fake azlin's processes to end");
 }
 
 /** The rejection of `p`, which must be a RemoteError. */

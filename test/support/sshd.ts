@@ -6,6 +6,7 @@
  * Needs root (the fake makes one Unix user per VM), /usr/sbin/sshd (Debian: openssh-server),
  * ssh, scp and ssh-keygen (openssh-client), useradd/userdel (passwd) and pkill (procps).
  */
+
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { chmod, copyFile, mkdtemp, rm } from "node:fs/promises";
@@ -13,6 +14,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertNoCanary } from "./canary.js";
+import { EVENT_WAIT_MS } from "./waits.js";
 
 export interface SshServer {
   port: number;
@@ -138,7 +140,7 @@ export async function startSshd(): Promise<SshServer> {
       { stdio: "ignore" },
     );
     try {
-      await waitForListening(child, logFile, 10_000);
+      await waitForListening(child, logFile, EVENT_WAIT_MS);
     } catch (err) {
       lastError = err;
       child.kill("SIGKILL");
