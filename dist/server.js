@@ -32686,9 +32686,9 @@ var uint8ArraysToStrings = (uint8ArraysOrStrings, encoding) => {
   if (encoding === "utf8" && uint8ArraysOrStrings.every((uint8ArrayOrString) => typeof uint8ArrayOrString === "string")) {
     return uint8ArraysOrStrings;
   }
-  const decoder2 = new StringDecoder(encoding);
-  const strings = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder2.write(uint8Array));
-  const finalString = decoder2.end();
+  const decoder = new StringDecoder(encoding);
+  const strings = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder.write(uint8Array));
+  const finalString = decoder.end();
   return finalString === "" ? strings : [...strings, finalString];
 };
 var joinToUint8Array = (uint8ArraysOrStrings) => {
@@ -41522,67 +41522,103 @@ function maskValue(value) {
 }
 
 // src/secrets/prefilter.ts
-var COMMON_KEYWORD_RULES = /* @__PURE__ */ new Set(["generic-api-key"]);
+var utf8 = new TextDecoder("utf-8");
 function buildGates(rules2, secretlintMarkers) {
   const rulesFor = /* @__PURE__ */ new Map();
-  const common2 = [];
   rules2.forEach((r, i2) => {
-    if (COMMON_KEYWORD_RULES.has(r.id)) {
-      common2.push({ test: new RegExp(r.keywords.map(escapeRegex2).join("|")), rule: i2 });
-      return;
-    }
     for (const k2 of r.keywords) rulesFor.set(k2, [...rulesFor.get(k2) ?? [], i2]);
   });
   const markersFor = /* @__PURE__ */ new Map();
   for (const m2 of secretlintMarkers) markersFor.set(m2.anchor, [...markersFor.get(m2.anchor) ?? [], m2]);
   const literals = [.../* @__PURE__ */ new Set([...rulesFor.keys(), ...markersFor.keys()])];
-  const walk = new RegExp(trieRegex(literals), "g");
+  const automaton = compileAutomaton(literals);
+  const verifyOf = /* @__PURE__ */ new Map();
+  for (const m2 of secretlintMarkers)
+    if (m2.verify) verifyOf.set(m2, new RegExp(m2.verify.source, `${m2.verify.flags.replace(/[gyi]/g, "")}i`));
   return {
-    prepare: (text) => text.toLowerCase(),
-    open(lowered) {
-      const hit = /* @__PURE__ */ new Set();
-      walk.lastIndex = 0;
-      for (let m2 = walk.exec(lowered); m2; m2 = walk.exec(lowered)) {
-        for (const literal2 of literals) if (lowered.startsWith(literal2, m2.index)) hit.add(literal2);
-        walk.lastIndex = m2.index + 1;
-      }
+    prepare: (text) => Buffer.from(text, "utf8"),
+    // Callers pass a text() that decodes once (engine.ts); the default is for the odd verify.
+    open(content, text = () => utf8.decode(content)) {
       const open2 = /* @__PURE__ */ new Set();
-      let secretlint = false;
-      for (const literal2 of hit) {
-        for (const r of rulesFor.get(literal2) ?? []) open2.add(r);
-        if (!secretlint)
-          secretlint = (markersFor.get(literal2) ?? []).some((mk) => !mk.verify || mk.verify.test(lowered));
+      const pendingMarkers = [];
+      for (const literal2 of automaton.find(content)) {
+        const word = literals[literal2];
+        for (const r of rulesFor.get(word) ?? []) open2.add(r);
+        for (const mk of markersFor.get(word) ?? []) pendingMarkers.push(mk);
       }
-      for (const c3 of common2) if (c3.test.test(lowered)) open2.add(c3.rule);
+      let secretlint = false;
+      for (const mk of pendingMarkers) {
+        const verify = verifyOf.get(mk);
+        if (!verify || verify.test(text())) {
+          secretlint = true;
+          break;
+        }
+      }
       if (open2.size === 0 && !secretlint) return void 0;
       return { rules: [...open2].sort((a2, b2) => a2 - b2), secretlint };
     }
   };
 }
-function trieRegex(words) {
-  const root = { end: false, next: /* @__PURE__ */ new Map() };
-  for (const w2 of words) {
-    let node2 = root;
-    for (const ch of w2) {
-      let child = node2.next.get(ch);
-      if (!child) {
-        child = { end: false, next: /* @__PURE__ */ new Map() };
-        node2.next.set(ch, child);
+function compileAutomaton(words) {
+  const encoded = words.map((w2) => Buffer.from(w2.toLowerCase(), "utf8"));
+  const capacity = 1 + encoded.reduce((n2, w2) => n2 + w2.length, 0);
+  const next = new Int32Array(capacity * 256).fill(-1);
+  const outputs = [[]];
+  let states = 1;
+  encoded.forEach((bytes, index) => {
+    let s3 = 0;
+    for (const b2 of bytes) {
+      const slot = s3 * 256 + b2;
+      if (next[slot] === -1) {
+        next[slot] = states++;
+        outputs.push([]);
       }
-      node2 = child;
+      s3 = next[slot];
     }
-    node2.end = true;
+    outputs[s3].push(index);
+  });
+  const fail = new Int32Array(states);
+  const queue = [];
+  for (let b2 = 0; b2 < 256; b2++) {
+    const t = next[b2];
+    if (t === -1) next[b2] = 0;
+    else queue.push(t);
   }
-  const render = (node2) => {
-    const branches = [...node2.next].map(([ch, child]) => escapeRegex2(ch) + render(child));
-    if (branches.length === 0) return "";
-    const body = branches.length === 1 ? branches[0] : `(?:${branches.join("|")})`;
-    return node2.end ? `(?:${body})?` : body;
+  for (let head = 0; head < queue.length; head++) {
+    const s3 = queue[head];
+    outputs[s3].push(...outputs[fail[s3]]);
+    for (let b2 = 0; b2 < 256; b2++) {
+      const t = next[s3 * 256 + b2];
+      const viaFail = next[fail[s3] * 256 + b2];
+      if (t === -1) next[s3 * 256 + b2] = viaFail;
+      else {
+        fail[t] = viaFail;
+        queue.push(t);
+      }
+    }
+  }
+  for (let s3 = 0; s3 < states; s3++)
+    for (let b2 = 65; b2 <= 90; b2++) next[s3 * 256 + b2] = next[s3 * 256 + b2 + 32];
+  const table = next.slice(0, states * 256);
+  const emits = new Uint8Array(states);
+  for (let s3 = 0; s3 < states; s3++) if (outputs[s3].length > 0) emits[s3] = 1;
+  return {
+    find(content) {
+      const seen = new Uint8Array(states);
+      const hitStates = [];
+      let s3 = 0;
+      for (let i2 = 0; i2 < content.length; i2++) {
+        s3 = table[s3 << 8 | content[i2]];
+        if (emits[s3] === 1 && seen[s3] === 0) {
+          seen[s3] = 1;
+          hitStates.push(s3);
+        }
+      }
+      const found = /* @__PURE__ */ new Set();
+      for (const h2 of hitStates) for (const index of outputs[h2]) found.add(index);
+      return [...found];
+    }
   };
-  return render(root);
-}
-function escapeRegex2(s3) {
-  return s3.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }
 
 // src/secrets/provider-checks.ts
@@ -46709,9 +46745,12 @@ function countNewlines(content, from, to2) {
 var RULES2 = [...OWN_RULES, ...CREDENTIAL_CONTENT_RULES];
 var gates = buildGates(RULES2, SECRETLINT_MARKERS);
 var TEXT_ONLY_RULES = /* @__PURE__ */ new Set(["generic-api-key"]);
-async function scanText(text, path7, mode = "text") {
-  const open2 = gates.open(gates.prepare(text));
+async function scanContent(content, path7, mode = "text", known) {
+  let decoded = known;
+  const decode3 = () => decoded ??= decodeUtf8(content);
+  const open2 = gates.open(content, decode3);
   if (!open2) return { findings: [], reachedEngine: false };
+  const text = decode3();
   const candidates = [];
   for (const priority of open2.rules) {
     const rule = RULES2[priority];
@@ -46764,6 +46803,11 @@ async function scanText(text, path7, mode = "text") {
       severity: severityOf(c3.verdict, path7)
     }))
   };
+}
+function decodeUtf8(content) {
+  const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.length);
+  const bom = bytes.length >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191;
+  return bytes.toString("utf8", bom ? 3 : 0);
 }
 function secretlintHitStands(ruleId, matched) {
   if (isPlaceholderValue(matched)) return false;
@@ -46939,13 +46983,15 @@ import { fileURLToPath as fileURLToPath4, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
 // src/secrets/scan-batch.ts
-var decoder = new TextDecoder("utf-8");
 async function scanBatch(buffer, items) {
   const bytes = new Uint8Array(buffer);
   const results = [];
   for (const item of items) {
-    const text = decoder.decode(bytes.subarray(item.start, item.end));
-    const { findings, reachedEngine } = await scanText(text, item.path, item.mode);
+    const { findings, reachedEngine } = await scanContent(
+      bytes.subarray(item.start, item.end),
+      item.path,
+      item.mode
+    );
     results.push({
       key: item.key,
       reachedEngine,

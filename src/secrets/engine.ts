@@ -59,8 +59,24 @@ interface Candidate {
 }
 
 export async function scanText(text: string, path: string, mode: ScanMode = "text"): Promise<TextScanResult> {
-  const open = gates.open(gates.prepare(text));
+  return scanContent(gates.prepare(text), path, mode, text);
+}
+
+/**
+ * Scans UTF-8 content as git stores it. The prefilter reads the bytes; only content it lets through
+ * is decoded, and a text-decoding caller hands its string over as `known` so it is not done twice.
+ */
+export async function scanContent(
+  content: Uint8Array,
+  path: string,
+  mode: ScanMode = "text",
+  known?: string,
+): Promise<TextScanResult> {
+  let decoded = known;
+  const decode = () => (decoded ??= decodeUtf8(content));
+  const open = gates.open(content, decode);
   if (!open) return { findings: [], reachedEngine: false };
+  const text = decode();
   const candidates: Candidate[] = [];
   for (const priority of open.rules) {
     const rule = RULES[priority]!;
@@ -116,6 +132,18 @@ export async function scanText(text: string, path: string, mode: ScanMode = "tex
       severity: severityOf(c.verdict, path),
     })),
   };
+}
+
+/**
+ * WHATWG UTF-8 decoding (invalid bytes become U+FFFD, a leading byte order mark is dropped), as
+ * TextDecoder does it; Buffer's decoder does the same replacement and is faster, but keeps the BOM.
+ */
+export function decodeUtf8(content: Uint8Array): string {
+  const bytes = Buffer.isBuffer(content)
+    ? content
+    : Buffer.from(content.buffer, content.byteOffset, content.length);
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return bytes.toString("utf8", bom ? 3 : 0);
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * The keyword prefilter. Every rule names lower-case literals (gitleaks' `keywords`), and each of
- * secretlint's rules has a marker. All of them are folded into one regex, written as a trie
- * (`s(?:k-|ecret_access|...)`), which a backtracking engine walks far faster than a flat list of
- * alternatives; it runs once over the lower-cased text. Text with no keyword never reaches a rule
- * or secretlint; for text with some, only the rules (and secretlint) whose keywords occur are run.
+ * secretlint's rules has a marker. All of them are compiled into one Aho-Corasick automaton over
+ * bytes with ASCII case folded into its transitions, so the UTF-8 content is searched as it came
+ * from git: no decoding, no lower-cased copy, one table lookup per byte. Content with no literal
+ * is never decoded and never reaches a rule or secretlint; for content with some, only the rules
+ * (and secretlint) whose literals occur are run.
  *
- * The generic rule's keywords (key, token, auth...) are on most lines of code, so they are not in
- * the walk: one plain test each decides that rule.
+ * Folding is ASCII-only, as the literals are ASCII; `toLowerCase` would also turn a few non-ASCII
+ * letters (the Kelvin sign) into ASCII ones, which no rule's own pattern matches anyway.
  */
 import type { SecretRule } from "./rule-types.js";
 import type { Marker } from "./secretlint.js";
@@ -18,83 +19,127 @@ export interface GateResult {
 }
 
 export interface Gates {
-  /** The text every gate looks at; compute once per text. */
-  prepare(text: string): string;
-  /** Which rules (and whether secretlint) could match; undefined when nothing could. */
-  open(lowered: string): GateResult | undefined;
+  /** The bytes the gates look at, for callers holding a string (UTF-8, as git stores text). */
+  prepare(text: string): Uint8Array;
+  /**
+   * Which rules (and whether secretlint) could match; undefined when nothing could. `text` is
+   * the decoded content, asked for only when a marker must be verified by its regex.
+   */
+  open(content: Uint8Array, text?: () => string): GateResult | undefined;
 }
 
-/** Rules whose keywords are too common for the shared walk. */
-const COMMON_KEYWORD_RULES = new Set(["generic-api-key"]);
+const utf8 = new TextDecoder("utf-8");
 
 export function buildGates(rules: readonly SecretRule[], secretlintMarkers: readonly Marker[]): Gates {
   const rulesFor = new Map<string, number[]>();
-  const common: { test: RegExp; rule: number }[] = [];
   rules.forEach((r, i) => {
-    if (COMMON_KEYWORD_RULES.has(r.id)) {
-      common.push({ test: new RegExp(r.keywords.map(escapeRegex).join("|")), rule: i });
-      return;
-    }
     for (const k of r.keywords) rulesFor.set(k, [...(rulesFor.get(k) ?? []), i]);
   });
   const markersFor = new Map<string, Marker[]>();
   for (const m of secretlintMarkers) markersFor.set(m.anchor, [...(markersFor.get(m.anchor) ?? []), m]);
   const literals = [...new Set([...rulesFor.keys(), ...markersFor.keys()])];
-  const walk = new RegExp(trieRegex(literals), "g");
+  const automaton = compileAutomaton(literals);
+  // A marker's regex is written for lower-cased text; with `i` it says the same of the original.
+  const verifyOf = new Map<Marker, RegExp>();
+  for (const m of secretlintMarkers)
+    if (m.verify) verifyOf.set(m, new RegExp(m.verify.source, `${m.verify.flags.replace(/[gyi]/g, "")}i`));
 
   return {
-    prepare: (text) => text.toLowerCase(),
-    open(lowered) {
-      const hit = new Set<string>();
-      walk.lastIndex = 0;
-      for (let m = walk.exec(lowered); m; m = walk.exec(lowered)) {
-        // The walk reports one literal per position; others may start here too ("sk-" and "sk-ant-").
-        for (const literal of literals) if (lowered.startsWith(literal, m.index)) hit.add(literal);
-        walk.lastIndex = m.index + 1;
-      }
+    prepare: (text) => Buffer.from(text, "utf8"),
+    // Callers pass a text() that decodes once (engine.ts); the default is for the odd verify.
+    open(content, text = () => utf8.decode(content)) {
       const open = new Set<number>();
-      let secretlint = false;
-      for (const literal of hit) {
-        for (const r of rulesFor.get(literal) ?? []) open.add(r);
-        if (!secretlint)
-          secretlint = (markersFor.get(literal) ?? []).some((mk) => !mk.verify || mk.verify.test(lowered));
+      const pendingMarkers: Marker[] = [];
+      for (const literal of automaton.find(content)) {
+        const word = literals[literal]!;
+        for (const r of rulesFor.get(word) ?? []) open.add(r);
+        for (const mk of markersFor.get(word) ?? []) pendingMarkers.push(mk);
       }
-      for (const c of common) if (c.test.test(lowered)) open.add(c.rule);
+      let secretlint = false;
+      for (const mk of pendingMarkers) {
+        const verify = verifyOf.get(mk);
+        if (!verify || verify.test(text())) {
+          secretlint = true;
+          break;
+        }
+      }
       if (open.size === 0 && !secretlint) return undefined;
       return { rules: [...open].sort((a, b) => a - b), secretlint };
     },
   };
 }
 
-/** A regex matching any of `words`, factored by common prefixes. */
-export function trieRegex(words: readonly string[]): string {
-  interface Node {
-    end: boolean;
-    next: Map<string, Node>;
-  }
-  const root: Node = { end: false, next: new Map() };
-  for (const w of words) {
-    let node = root;
-    for (const ch of w) {
-      let child = node.next.get(ch);
-      if (!child) {
-        child = { end: false, next: new Map() };
-        node.next.set(ch, child);
-      }
-      node = child;
-    }
-    node.end = true;
-  }
-  const render = (node: Node): string => {
-    const branches = [...node.next].map(([ch, child]) => escapeRegex(ch) + render(child));
-    if (branches.length === 0) return "";
-    const body = branches.length === 1 ? branches[0]! : `(?:${branches.join("|")})`;
-    // A word that ends here is a match already; what follows is optional.
-    return node.end ? `(?:${body})?` : body;
-  };
-  return render(root);
+export interface Automaton {
+  /** Indexes of the literals occurring anywhere in `content` (ASCII case ignored), each once. */
+  find(content: Uint8Array): number[];
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+/**
+ * Aho-Corasick with the failure links resolved into a full transition table (a DFA): states x 256
+ * entries, a few hundred KB for the few hundred bytes of literals we have.
+ */
+export function compileAutomaton(words: readonly string[]): Automaton {
+  const encoded = words.map((w) => Buffer.from(w.toLowerCase(), "utf8"));
+  // The trie: goto[state * 256 + byte], -1 where there is no edge yet.
+  const capacity = 1 + encoded.reduce((n, w) => n + w.length, 0);
+  const next = new Int32Array(capacity * 256).fill(-1);
+  const outputs: number[][] = [[]];
+  let states = 1;
+  encoded.forEach((bytes, index) => {
+    let s = 0;
+    for (const b of bytes) {
+      const slot = s * 256 + b;
+      if (next[slot] === -1) {
+        next[slot] = states++;
+        outputs.push([]);
+      }
+      s = next[slot]!;
+    }
+    outputs[s]!.push(index);
+  });
+  // Breadth-first: each state's failure target is shallower, so its table row is already final.
+  const fail = new Int32Array(states);
+  const queue: number[] = [];
+  for (let b = 0; b < 256; b++) {
+    const t = next[b]!;
+    if (t === -1) next[b] = 0;
+    else queue.push(t);
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const s = queue[head]!;
+    outputs[s]!.push(...outputs[fail[s]!]!);
+    for (let b = 0; b < 256; b++) {
+      const t = next[s * 256 + b]!;
+      const viaFail = next[fail[s]! * 256 + b]!;
+      if (t === -1) next[s * 256 + b] = viaFail;
+      else {
+        fail[t] = viaFail;
+        queue.push(t);
+      }
+    }
+  }
+  // Upper-case ASCII letters take the lower-case edges.
+  for (let s = 0; s < states; s++)
+    for (let b = 0x41; b <= 0x5a; b++) next[s * 256 + b] = next[s * 256 + b + 0x20]!;
+  const table = next.slice(0, states * 256);
+  const emits = new Uint8Array(states);
+  for (let s = 0; s < states; s++) if (outputs[s]!.length > 0) emits[s] = 1;
+
+  return {
+    find(content) {
+      const seen = new Uint8Array(states);
+      const hitStates: number[] = [];
+      let s = 0;
+      for (let i = 0; i < content.length; i++) {
+        s = table[(s << 8) | content[i]!]!;
+        if (emits[s] === 1 && seen[s] === 0) {
+          seen[s] = 1;
+          hitStates.push(s);
+        }
+      }
+      const found = new Set<number>();
+      for (const h of hitStates) for (const index of outputs[h]!) found.add(index);
+      return [...found];
+    },
+  };
 }

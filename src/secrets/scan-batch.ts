@@ -2,7 +2,7 @@
  * The unit of work handed to a worker: many small texts (or windows of a large one) packed into
  * one buffer, so a batch crosses the thread boundary as one copy instead of thousands of messages.
  */
-import { type RawFinding, type ScanMode, scanText } from "./engine.js";
+import { type RawFinding, type ScanMode, scanContent } from "./engine.js";
 
 export interface BatchItem {
   /** Caller's key for the item (a blob id); the windows of one text share it. */
@@ -22,14 +22,16 @@ export interface ItemResult {
   reachedEngine: boolean;
 }
 
-const decoder = new TextDecoder("utf-8");
-
 export async function scanBatch(buffer: ArrayBuffer, items: readonly BatchItem[]): Promise<ItemResult[]> {
   const bytes = new Uint8Array(buffer);
   const results: ItemResult[] = [];
   for (const item of items) {
-    const text = decoder.decode(bytes.subarray(item.start, item.end));
-    const { findings, reachedEngine } = await scanText(text, item.path, item.mode);
+    // Decoded only if the prefilter lets it through (engine.ts).
+    const { findings, reachedEngine } = await scanContent(
+      bytes.subarray(item.start, item.end),
+      item.path,
+      item.mode,
+    );
     results.push({
       key: item.key,
       reachedEngine,

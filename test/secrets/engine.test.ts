@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseAllowlist } from "../../src/secrets/allowlist.js";
-import { scanText } from "../../src/secrets/engine.js";
+import { decodeUtf8, scanText } from "../../src/secrets/engine.js";
 import { shannonEntropy } from "../../src/secrets/entropy.js";
 import { gitBlobId } from "../../src/secrets/fingerprint.js";
 import { maskValue } from "../../src/secrets/mask.js";
-import { trieRegex } from "../../src/secrets/prefilter.js";
+import { compileAutomaton } from "../../src/secrets/prefilter.js";
 import { redactText } from "../../src/secrets/redact.js";
 import { plantAll, TokenFactory } from "./support/tokens.js";
 
@@ -143,10 +143,30 @@ describe("building blocks", () => {
     expect([...set]).toEqual(["abc:generic-api-key:3", "def:private-key:1"]);
   });
 
-  it("folds keywords into a trie regex that matches each of them", () => {
-    const words = ["sk-", "sk-ant-", "ghp_", "gho_", "a.b"];
-    const re = new RegExp(`^(?:${trieRegex(words)})$`);
-    for (const w of words) expect(re.test(w)).toBe(true);
-    expect(re.test("axb")).toBe(false);
+  it("finds every keyword in bytes, overlapping or nested, whatever the ASCII case", () => {
+    const words = ["sk-", "sk-ant-", "ant", "ghp_", "gho_", "a.b", "://", "he", "she", "hers"];
+    const find = (text: string) =>
+      compileAutomaton(words)
+        .find(Buffer.from(text))
+        .map((i) => words[i])
+        .sort();
+    expect(find("x = SK-ANT-abc")).toEqual(["ant", "sk-", "sk-ant-"]);
+    expect(find("ushers")).toEqual(["he", "hers", "she"]);
+    expect(find("GhO_ a.b https://h")).toEqual(["://", "a.b", "gho_"]);
+    expect(find("axb gh_ sk_ éé ant")).toEqual(["ant"]);
+    expect(find("")).toEqual([]);
+  });
+
+  it("decodes content as TextDecoder does: replacement characters, byte order mark dropped", () => {
+    const decoder = new TextDecoder("utf-8");
+    const samples = [
+      "\u00ef\u00bb\u00bfkey=1",
+      "caf\u00c3\u00a9 \u00ff\u00fe \u00e2\u0082 \u00f0\u009f\u0098\u0080 \u00ed\u00a0\u0080 \u00c0\u00af",
+    ].map((s) => Buffer.from(JSON.parse(`"${s}"`) as string, "latin1"));
+    for (let seed = 1; seed < 2000; seed++)
+      samples.push(
+        Buffer.from(Array.from({ length: seed % 23 }, (_, i) => (seed * 7919 + i * 104729) % 256)),
+      );
+    for (const bytes of samples) expect(decodeUtf8(bytes)).toBe(decoder.decode(bytes));
   });
 });
