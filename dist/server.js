@@ -40353,18 +40353,15 @@ function retrying(what, policy, attempt) {
   });
 }
 var tempRemoteName = () => `${TRANSFER_DIR}/${randomUUID()}.part`;
+var uploadTempName = () => `.amplihack-remote-upload-${randomUUID()}.part`;
+var PLAIN_PATH = /^[A-Za-z0-9._/-]+$/;
 async function uploadFile(machine, azlin, localFile, remotePath, options = {}) {
   const policy = { ...DEFAULT_POLICY, ...options };
   const local = resolve(localFile);
   const sha = await sha256File(local);
   const what = `Uploading ${local} to ${machine.name}:${remotePath}`;
   await retrying(what, policy, async () => {
-    const temp = tempRemoteName();
-    const prep = await machine.exec(`mkdir -p ${TRANSFER_DIR}`, {
-      signal: policy.signal,
-      timeoutMs: 12e4
-    });
-    if (prep.exitCode !== 0) throw new Error(`could not create ${TRANSFER_DIR}: ${prep.stderr.trim()}`);
+    const temp = uploadTempName();
     await azlin.copy(local, `${machine.name}:${temp}`, machine.name, { signal: policy.signal });
     const dest = shellQuote(remotePath);
     const verify = await machine.exec(
@@ -40384,15 +40381,15 @@ async function uploadFile(machine, azlin, localFile, remotePath, options = {}) {
 async function downloadFile(machine, azlin, remotePath, localFile, options = {}) {
   const policy = { ...DEFAULT_POLICY, ...options };
   const local = resolve(localFile);
-  const temp = tempRemoteName();
+  const staged = !PLAIN_PATH.test(remotePath) || remotePath.startsWith("-");
+  const temp = staged ? tempRemoteName() : remotePath;
   const src = shellQuote(remotePath);
   const stage = await machine.exec(
     [
       "set -e",
-      `mkdir -p ${TRANSFER_DIR}`,
       `if [ ! -f ${src} ]; then echo "no such file: "${src} >&2; exit 2; fi`,
-      `ln -f -- ${src} ${temp} 2>/dev/null || cp -- ${src} ${temp}`,
-      `sha256sum ${temp} | cut -d' ' -f1`
+      ...staged ? [`mkdir -p ${TRANSFER_DIR}`, `ln -f -- ${src} ${temp} 2>/dev/null || cp -- ${src} ${temp}`] : [],
+      `sha256sum -- ${shellQuote(temp)} | cut -d' ' -f1`
     ].join("\n"),
     { signal: policy.signal, timeoutMs: 10 * 6e4 }
   );
@@ -40417,7 +40414,7 @@ async function downloadFile(machine, azlin, remotePath, localFile, options = {})
     await rename(partial2, local);
   } finally {
     await rm(partial2, { force: true });
-    await machine.exec(`rm -f ${temp}`, { timeoutMs: 12e4 }).catch(() => void 0);
+    if (staged) await machine.exec(`rm -f ${temp}`, { timeoutMs: 12e4 }).catch(() => void 0);
   }
 }
 
