@@ -178,3 +178,41 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", done, { once: true });
   });
 }
+
+/**
+ * Waits (at most `timeoutMs`) for the run's next phase change or its end, over one watcher
+ * connection: what a status call that waits needs, at the cost of one azlin call. Resolves to the
+ * phase seen last (`done` when the run ended), or null when the watcher cannot run there (poll).
+ */
+export async function waitForChange(
+  machine: Machine,
+  runId: string,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<{ phase: string; changed: boolean } | null> {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(new Error("wait over")), options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let first: string | null = null;
+  let last: string | null = null;
+  try {
+    const outcome = await watchRun(
+      machine,
+      runId,
+      {
+        onPhase: (phase) => {
+          last = phase;
+          if (first === null) first = phase;
+          else stop.abort(new Error("changed"));
+        },
+      },
+      { signal, maxFailures: 2 },
+    );
+    if (outcome.kind === "poll") return null;
+    return { phase: "done", changed: first !== "done" };
+  } catch (err) {
+    if (!stop.signal.aborted || options.signal?.aborted) throw err;
+    return last === null ? null : { phase: last, changed: first !== last };
+  } finally {
+    clearTimeout(timer);
+  }
+}
