@@ -39459,6 +39459,7 @@ var defaultStreamRunner = (command, args, options = {}) => {
   const child = execa(command, [...args], {
     cwd: options.cwd,
     env: options.env,
+    extendEnv: options.extendEnv ?? true,
     buffer: false,
     reject: false,
     stdin: options.stdin ? "pipe" : "ignore",
@@ -39488,6 +39489,42 @@ var defaultStreamRunner = (command, args, options = {}) => {
     }
   };
 };
+
+// src/util/stream-lines.ts
+function forEachLine(stdout, onLine) {
+  return new Promise((resolve5, reject) => {
+    let pending = "";
+    stdout.setEncoding("utf8");
+    stdout.on("data", (text) => {
+      pending += text;
+      let at2 = pending.indexOf("\n");
+      while (at2 >= 0) {
+        const line = pending.slice(0, at2);
+        pending = pending.slice(at2 + 1);
+        try {
+          onLine(line);
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        at2 = pending.indexOf("\n");
+      }
+    });
+    stdout.on("end", () => resolve5());
+    stdout.on("close", () => resolve5());
+    stdout.on("error", () => resolve5());
+  });
+}
+async function linesUntilExit(child, onLine) {
+  try {
+    await forEachLine(child.stdout, onLine);
+  } catch (err) {
+    child.kill();
+    await child.exited;
+    throw err;
+  }
+  return child.exited;
+}
 
 // src/azlin/argv.ts
 var rgArgs = (rg) => rg ? ["--rg", rg] : [];
@@ -39838,9 +39875,11 @@ var CONNECT_OWN_ERROR = /^Error: (?:No VM or tmux session named|❌ Azure error|
 var AzlinClient = class {
   config;
   runner;
+  stream;
   env;
   constructor(options = {}) {
     this.runner = options.runner ?? defaultRunner;
+    this.stream = options.stream ?? defaultStreamRunner;
     this.config = options.config ?? azlinConfigFromEnv(options.env);
     this.env = { ...options.env ?? {}, ...WITHOUT_CREDENTIALS, ...AZLIN_ENV };
   }
@@ -39926,6 +39965,35 @@ var AzlinClient = class {
       throw this.fail(result2, { operation: "connect", vmName: name });
     }
     return { exitCode: result2.exitCode, stdout: result2.stdout, stderr: result2.stderr };
+  }
+  /**
+   * `connect` whose stdout is handed on line by line as the command prints it: one long-lived
+   * connection instead of one per question. Throws like connect when ssh drops (255) or azlin
+   * fails; a cancelled signal resolves with `canceled` set.
+   */
+  async connectStream(name, command, onLine, options = {}) {
+    const child = this.stream(this.config.binary, connectArgs(name, command, this.resourceGroup), {
+      env: this.env,
+      signal: options.signal
+    });
+    const exit = await linesUntilExit(child, onLine);
+    if (exit.canceled)
+      return { exitCode: exit.exitCode, stdout: "", stderr: exit.stderrTail, canceled: true };
+    const result2 = {
+      command: this.config.binary,
+      args: [],
+      exitCode: exit.exitCode,
+      stdout: "",
+      stderr: exit.stderrTail,
+      timedOut: false,
+      canceled: false,
+      failedToStart: exit.failedToStart
+    };
+    const ownError = exit.exitCode === 1 && CONNECT_OWN_ERROR.test(exit.stderrTail);
+    if (exit.exitCode === 255 || ownError || exit.failedToStart) {
+      throw this.fail(result2, { operation: "connect", vmName: name });
+    }
+    return { exitCode: exit.exitCode, stdout: "", stderr: exit.stderrTail, canceled: false };
   }
   /** `azlin cp SOURCE DESTINATION` (one side `VM:PATH`); local paths should be absolute. */
   async copy(source, destination, vmName, options = {}) {
@@ -40285,18 +40353,15 @@ function retrying(what, policy, attempt) {
   });
 }
 var tempRemoteName = () => `${TRANSFER_DIR}/${randomUUID()}.part`;
+var uploadTempName = () => `.amplihack-remote-upload-${randomUUID()}.part`;
+var PLAIN_PATH = /^[A-Za-z0-9._/-]+$/;
 async function uploadFile(machine, azlin, localFile, remotePath, options = {}) {
   const policy = { ...DEFAULT_POLICY, ...options };
   const local = resolve(localFile);
   const sha = await sha256File(local);
   const what = `Uploading ${local} to ${machine.name}:${remotePath}`;
   await retrying(what, policy, async () => {
-    const temp = tempRemoteName();
-    const prep = await machine.exec(`mkdir -p ${TRANSFER_DIR}`, {
-      signal: policy.signal,
-      timeoutMs: 12e4
-    });
-    if (prep.exitCode !== 0) throw new Error(`could not create ${TRANSFER_DIR}: ${prep.stderr.trim()}`);
+    const temp = uploadTempName();
     await azlin.copy(local, `${machine.name}:${temp}`, machine.name, { signal: policy.signal });
     const dest = shellQuote(remotePath);
     const verify = await machine.exec(
@@ -40316,15 +40381,15 @@ async function uploadFile(machine, azlin, localFile, remotePath, options = {}) {
 async function downloadFile(machine, azlin, remotePath, localFile, options = {}) {
   const policy = { ...DEFAULT_POLICY, ...options };
   const local = resolve(localFile);
-  const temp = tempRemoteName();
+  const staged = !PLAIN_PATH.test(remotePath) || remotePath.startsWith("-");
+  const temp = staged ? tempRemoteName() : remotePath;
   const src = shellQuote(remotePath);
   const stage = await machine.exec(
     [
       "set -e",
-      `mkdir -p ${TRANSFER_DIR}`,
       `if [ ! -f ${src} ]; then echo "no such file: "${src} >&2; exit 2; fi`,
-      `ln -f -- ${src} ${temp} 2>/dev/null || cp -- ${src} ${temp}`,
-      `sha256sum ${temp} | cut -d' ' -f1`
+      ...staged ? [`mkdir -p ${TRANSFER_DIR}`, `ln -f -- ${src} ${temp} 2>/dev/null || cp -- ${src} ${temp}`] : [],
+      `sha256sum -- ${shellQuote(temp)} | cut -d' ' -f1`
     ].join("\n"),
     { signal: policy.signal, timeoutMs: 10 * 6e4 }
   );
@@ -40349,7 +40414,7 @@ async function downloadFile(machine, azlin, remotePath, localFile, options = {})
     await rename(partial2, local);
   } finally {
     await rm(partial2, { force: true });
-    await machine.exec(`rm -f ${temp}`, { timeoutMs: 12e4 }).catch(() => void 0);
+    if (staged) await machine.exec(`rm -f ${temp}`, { timeoutMs: 12e4 }).catch(() => void 0);
   }
 }
 
@@ -40390,6 +40455,13 @@ var AzlinMachine = class {
       timeoutMs: options.timeoutMs,
       signal: options.signal
     });
+  }
+  /** One long-lived `azlin connect` whose output lines are handed on as they come. */
+  async stream(script, onLine, options = {}) {
+    const r = await this.azlin.connectStream(this.name, remoteCommand(script), onLine, {
+      signal: options.signal
+    });
+    return { exitCode: r.exitCode, stderrTail: r.stderr };
   }
   upload(localFile, remotePath, signal) {
     return uploadFile(this, this.azlin, localFile, remotePath, { ...this.transferPolicy, signal });
@@ -40762,7 +40834,7 @@ function byYoungest(a2, b2) {
 var AzlinTarget = class {
   constructor(options = {}) {
     this.options = options;
-    this.azlin = options.client ?? new AzlinClient({ runner: options.runner, env: options.env });
+    this.azlin = options.client ?? new AzlinClient({ runner: options.runner, stream: options.stream, env: options.env });
     this.slots = { ...DEFAULT_SLOT_POLICY, ...options.slots };
     this.now = options.now ?? (() => /* @__PURE__ */ new Date());
   }
@@ -40992,12 +41064,14 @@ import { copyFile as copyFile2, mkdir as mkdir3, rm as rm2 } from "node:fs/promi
 import { dirname as dirname3, join as join2 } from "node:path";
 var REQUIRED_TOOLS = ["bash", "git", "tar", "gzip", "sha256sum", "timeout", "mkfifo", "setsid"];
 var LocalMachine = class {
-  constructor(home, runner = defaultRunner) {
+  constructor(home, runner = defaultRunner, streamRunner = defaultStreamRunner) {
     this.home = home;
     this.runner = runner;
+    this.streamRunner = streamRunner;
   }
   home;
   runner;
+  streamRunner;
   target = "local";
   name = "local";
   vm = null;
@@ -41021,6 +41095,20 @@ var LocalMachine = class {
     }
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }
+  async stream(script, onLine, options = {}) {
+    await mkdir3(this.home, { recursive: true });
+    const child = this.streamRunner("bash", ["-c", script], {
+      cwd: this.home,
+      env: scrubbedAgentEnv(process.env),
+      extendEnv: false,
+      signal: options.signal
+    });
+    const exit = await linesUntilExit(child, onLine);
+    if (exit.failedToStart) {
+      throw new RemoteError("missing-tool", `Could not run bash: ${exit.stderrTail.trim()}`, "Install bash.");
+    }
+    return { exitCode: exit.exitCode, stderrTail: exit.stderrTail };
+  }
   async upload(localFile, remotePath) {
     const dest = join2(this.home, remotePath);
     await mkdir3(dirname3(dest), { recursive: true });
@@ -41043,8 +41131,8 @@ var LocalTarget = class {
   pollSeconds = 1;
   needsAgentTooling = false;
   machine;
-  constructor(home, runner = defaultRunner) {
-    this.machine = new LocalMachine(home, runner);
+  constructor(home, runner = defaultRunner, stream) {
+    this.machine = new LocalMachine(home, runner, stream);
   }
   async validate(signal) {
     const check2 = REQUIRED_TOOLS.map((t) => `command -v ${t} >/dev/null 2>&1 || echo ${t}`).join("; ");
@@ -60437,9 +60525,217 @@ function describeIssues(error62) {
   return error62.issues.map((i2) => i2.message).join("; ");
 }
 
+// src/remote/watch.ts
+var NO_WATCHER = "X no-watcher";
+function watchCommand(runId, request) {
+  const dir = shellQuote(runDir(runId));
+  const args = [
+    Math.trunc(request.fromByte),
+    request.wantLog ? 1 : 0,
+    Math.max(1, Math.trunc(request.beatSeconds))
+  ];
+  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
+}
+var PHASES = /* @__PURE__ */ new Set(["starting", "setup", "running", "collecting", "done"]);
+function parseWatchLine(line) {
+  if (line === NO_WATCHER) return { kind: "no-watcher" };
+  const space = line.indexOf(" ");
+  const tag = line.slice(0, space);
+  const rest = line.slice(space + 1);
+  switch (tag) {
+    case "P":
+      return PHASES.has(rest) ? { kind: "phase", phase: rest } : null;
+    case "H": {
+      const m2 = /^(\d+) (\d+|-) (\d+)$/.exec(rest);
+      if (!m2) return null;
+      return {
+        kind: "beat",
+        now: Number(m2[1]),
+        heartbeatAge: m2[2] === "-" ? null : Number(m2[2]),
+        logBytes: Number(m2[3])
+      };
+    }
+    case "L": {
+      const m2 = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(rest);
+      return m2 ? { kind: "log", offset: Number(m2[1]), data: Buffer.from(m2[2], "base64") } : null;
+    }
+    case "E": {
+      try {
+        return { kind: "end", status: remoteStatusSchema.parse(JSON.parse(rest)) };
+      } catch {
+        return null;
+      }
+    }
+    default:
+      return null;
+  }
+}
+var LogLines = class {
+  constructor(received, onLine) {
+    this.received = received;
+    this.onLine = onLine;
+  }
+  received;
+  onLine;
+  pending = Buffer.alloc(0);
+  add(offset, data) {
+    if (this.received === null) this.received = offset;
+    const end = offset + data.length;
+    if (end <= this.received) return;
+    if (offset > this.received) {
+      this.pending = Buffer.alloc(0);
+      this.received = offset;
+    }
+    const fresh = data.subarray(this.received - offset);
+    this.received = end;
+    let buf = Buffer.concat([this.pending, fresh]);
+    let at2 = buf.indexOf(10);
+    while (at2 >= 0) {
+      this.onLine(buf.subarray(0, at2).toString("utf8"));
+      buf = buf.subarray(at2 + 1);
+      at2 = buf.indexOf(10);
+    }
+    this.pending = Buffer.from(buf);
+  }
+  /** The run is over: a last line without its newline is still a line. */
+  flush() {
+    if (this.pending.length > 0) this.onLine(this.pending.toString("utf8"));
+    this.pending = Buffer.alloc(0);
+  }
+};
+
+// src/core/workflow/watch-run.ts
+var STALE_HEARTBEAT_S = 90;
+var DEFAULT_BACKOFF_MS = [500, 1e3, 2e3, 4e3, 8e3];
+async function watchRun(machine, runId, handlers, options = {}) {
+  const beatSeconds = options.beatSeconds ?? 15;
+  const maxFailures = options.maxFailures ?? 5;
+  const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const wantLog = options.fromByte !== void 0;
+  const log = new LogLines(
+    options.fromByte === void 0 || options.fromByte < 0 ? null : options.fromByte,
+    (line) => handlers.onLogLine?.(line)
+  );
+  let failures = 0;
+  let connections = 0;
+  let lastPhase = null;
+  for (; ; ) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    let end = null;
+    let gone = false;
+    let noWatcher = false;
+    let heard = false;
+    let fatal = null;
+    const link = new AbortController();
+    let silence;
+    const listen = () => {
+      clearTimeout(silence);
+      silence = setTimeout(
+        () => link.abort(new Error("no heartbeat from the watcher")),
+        (3 * beatSeconds + 30) * 1e3
+      );
+    };
+    const stop = () => link.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", stop, { once: true });
+    const fromByte = !wantLog ? 0 : log.received ?? options.fromByte ?? 0;
+    let why = "";
+    connections += 1;
+    listen();
+    try {
+      await machine.stream(
+        watchCommand(runId, { fromByte, wantLog, beatSeconds }),
+        (line) => {
+          const record2 = parseWatchLine(line);
+          if (!record2) return;
+          heard = true;
+          listen();
+          switch (record2.kind) {
+            case "no-watcher":
+              noWatcher = true;
+              return;
+            case "phase":
+              if (record2.phase !== lastPhase) handlers.onPhase?.(record2.phase);
+              lastPhase = record2.phase;
+              return;
+            case "beat":
+              if (record2.heartbeatAge !== null && record2.heartbeatAge > STALE_HEARTBEAT_S && lastPhase !== "done") {
+                fatal = new RemoteError(
+                  "remote-failed",
+                  `The run on ${machine.name} stopped reporting (last heartbeat ${record2.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
+                  `The machine may have rebooted. Inspect it: ${machine.howToReach}`
+                );
+                link.abort(fatal);
+                return;
+              }
+              handlers.onBeat?.(record2);
+              return;
+            case "log":
+              log.add(record2.offset, record2.data);
+              return;
+            case "end":
+              if (record2.status.exists) end = record2.status;
+              else gone = true;
+              return;
+          }
+        },
+        { signal: link.signal }
+      );
+    } catch (err) {
+      why = err.message;
+    } finally {
+      clearTimeout(silence);
+      options.signal?.removeEventListener("abort", stop);
+    }
+    if (fatal) throw fatal;
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    if (gone) {
+      throw new RemoteError(
+        "remote-failed",
+        `The run directory of ${runId} is gone from ${machine.name}.`,
+        "The machine may have been replaced; check `amplihack-remote vms`."
+      );
+    }
+    if (end) {
+      log.flush();
+      return { kind: "done", status: end, connections };
+    }
+    if (noWatcher)
+      return {
+        kind: "poll",
+        why: "the run predates the watcher",
+        logBytesReceived: log.received,
+        connections
+      };
+    if (heard) failures = 0;
+    failures += 1;
+    if (!why)
+      why = link.signal.aborted ? String(link.signal.reason?.message ?? "link silent") : "the stream ended early";
+    if (failures >= maxFailures) {
+      return {
+        kind: "poll",
+        why: `the stream kept failing (${why})`,
+        logBytesReceived: log.received,
+        connections
+      };
+    }
+    handlers.onReconnect?.(connections, why);
+    await sleep(backoff[Math.min(failures - 1, backoff.length - 1)] ?? 1e3, options.signal);
+  }
+}
+function sleep(ms2, signal) {
+  return new Promise((resolve5) => {
+    const timer = setTimeout(done, ms2);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve5();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
 // src/core/workflow/follow-run.ts
 var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
-var STALE_HEARTBEAT_S = 90;
 var MAX_CONSECUTIVE_FAILURES = 5;
 async function readStatus(machine, runId, signal) {
   const r = await machine.exec(
@@ -60463,6 +60759,62 @@ async function readStatus(machine, runId, signal) {
 }
 async function followRun(machine, runId, progress, options) {
   const started = Date.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(deadlineError(machine, runId)),
+    Math.max(0, options.deadlineMs)
+  );
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  let phase = "starting";
+  let lastLine = "";
+  let shownAt = 0;
+  const show = (force) => {
+    const now = Date.now();
+    if (!force && now - shownAt < 1e3) return;
+    shownAt = now;
+    const elapsed = formatElapsed(Math.round((now - started) / 1e3));
+    progress.report("execute", `${phase} ${elapsed}${lastLine ? ` \xB7 ${lastLine}` : ""}`);
+  };
+  try {
+    const outcome = await watchRun(
+      machine,
+      runId,
+      {
+        onPhase: (p2) => {
+          phase = p2;
+          show(true);
+        },
+        onBeat: () => show(false),
+        onLogLine: (line) => {
+          const clean = sanitizeTerminalText(line).trim();
+          if (!clean) return;
+          lastLine = clean.slice(0, 120);
+          show(false);
+        },
+        onReconnect: (_n2, why) => progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`)
+      },
+      { fromByte: -600, signal, beatSeconds: options.beatSeconds }
+    );
+    if (outcome.kind === "done") return outcome.status;
+    progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
+    return await pollRun(machine, runId, progress, { ...options, signal, started });
+  } catch (err) {
+    if (deadline.signal.aborted && !options.signal?.aborted) throw deadline.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function deadlineError(machine, runId) {
+  return new RemoteError(
+    "remote-failed",
+    `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
+    `Check it with \`amplihack-remote status ${runId}\`.`,
+    { details: { resumable: true } }
+  );
+}
+async function pollRun(machine, runId, progress, options) {
+  const started = options.started;
   let failures = 0;
   let lastError;
   for (; ; ) {
@@ -60487,7 +60839,6 @@ async function followRun(machine, runId, progress, options) {
       }
       const elapsed = Math.round((Date.now() - started) / 1e3);
       const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
-      options.onTail?.(tail);
       progress.report(
         "execute",
         `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` \xB7 ${lastLine}` : ""}`
@@ -60506,14 +60857,6 @@ async function followRun(machine, runId, progress, options) {
         );
       }
     }
-    if (Date.now() - started > options.deadlineMs) {
-      throw new RemoteError(
-        "remote-failed",
-        `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
-        `Check it with \`amplihack-remote status ${runId}\`.`,
-        { details: { resumable: true } }
-      );
-    }
     await sleep(options.pollSeconds * 1e3, options.signal);
   }
 }
@@ -60521,17 +60864,6 @@ function formatElapsed(seconds) {
   const m2 = Math.floor(seconds / 60);
   const s3 = seconds % 60;
   return m2 > 0 ? `${m2}m${String(s3).padStart(2, "0")}s` : `${s3}s`;
-}
-function sleep(ms2, signal) {
-  return new Promise((resolve5) => {
-    const timer = setTimeout(done, ms2);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve5();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 // src/core/workflow/start-run.ts

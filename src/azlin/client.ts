@@ -4,7 +4,14 @@
  * failures into RemoteErrors. Policy (reuse, retries, what to delete) belongs to the callers.
  */
 import { RemoteError } from "../util/errors.js";
-import { defaultRunner, type Runner, type RunResult } from "../util/run.js";
+import {
+  defaultRunner,
+  defaultStreamRunner,
+  type Runner,
+  type RunResult,
+  type StreamRunner,
+} from "../util/run.js";
+import { linesUntilExit } from "../util/stream-lines.js";
 import {
   connectArgs,
   connectHint,
@@ -49,10 +56,14 @@ const CONNECT_OWN_ERROR =
 export class AzlinClient {
   readonly config: AzlinConfig;
   private readonly runner: Runner;
+  private readonly stream: StreamRunner;
   private readonly env: Record<string, string | undefined>;
 
-  constructor(options: { runner?: Runner; config?: AzlinConfig; env?: NodeJS.ProcessEnv } = {}) {
+  constructor(
+    options: { runner?: Runner; stream?: StreamRunner; config?: AzlinConfig; env?: NodeJS.ProcessEnv } = {},
+  ) {
     this.runner = options.runner ?? defaultRunner;
+    this.stream = options.stream ?? defaultStreamRunner;
     this.config = options.config ?? azlinConfigFromEnv(options.env);
     // Tests hand us a whole environment (PATH to the fake, AZLIN_CONFIG_DIR...); it extends ours.
     this.env = { ...(options.env ?? {}), ...WITHOUT_CREDENTIALS, ...AZLIN_ENV };
@@ -157,6 +168,41 @@ export class AzlinClient {
       throw this.fail(result, { operation: "connect", vmName: name });
     }
     return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /**
+   * `connect` whose stdout is handed on line by line as the command prints it: one long-lived
+   * connection instead of one per question. Throws like connect when ssh drops (255) or azlin
+   * fails; a cancelled signal resolves with `canceled` set.
+   */
+  async connectStream(
+    name: string,
+    command: string,
+    onLine: (line: string) => void,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ConnectResult & { canceled: boolean }> {
+    const child = this.stream(this.config.binary, connectArgs(name, command, this.resourceGroup), {
+      env: this.env,
+      signal: options.signal,
+    });
+    const exit = await linesUntilExit(child, onLine);
+    if (exit.canceled)
+      return { exitCode: exit.exitCode, stdout: "", stderr: exit.stderrTail, canceled: true };
+    const result: RunResult = {
+      command: this.config.binary,
+      args: [],
+      exitCode: exit.exitCode,
+      stdout: "",
+      stderr: exit.stderrTail,
+      timedOut: false,
+      canceled: false,
+      failedToStart: exit.failedToStart,
+    };
+    const ownError = exit.exitCode === 1 && CONNECT_OWN_ERROR.test(exit.stderrTail);
+    if (exit.exitCode === 255 || ownError || exit.failedToStart) {
+      throw this.fail(result, { operation: "connect", vmName: name });
+    }
+    return { exitCode: exit.exitCode, stdout: "", stderr: exit.stderrTail, canceled: false };
   }
 
   /** `azlin cp SOURCE DESTINATION` (one side `VM:PATH`); local paths should be absolute. */

@@ -29,6 +29,16 @@ export interface ExecOptions {
   signal?: AbortSignal;
 }
 
+export interface StreamExecOptions {
+  signal?: AbortSignal;
+}
+
+/** How a streamed script ended: its exit code (ssh dropping the link throws instead). */
+export interface StreamExecResult {
+  exitCode: number;
+  stderrTail: string;
+}
+
 /** A machine we can use: a VM, or a sandbox directory here. Paths are relative to its home. */
 export interface Machine {
   readonly target: TargetName;
@@ -38,6 +48,16 @@ export interface Machine {
   readonly vm: string | null;
   /** Runs `script` with bash in the machine's home directory. */
   exec(script: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Runs `script` like exec, but hands each line of its stdout to `onLine` as it is printed
+   * (one long-lived connection, for watching a run). A dropped link throws (azlin-ssh) with the
+   * lines before it already delivered; a cancelled signal ends the script and resolves.
+   */
+  stream(
+    script: string,
+    onLine: (line: string) => void,
+    options?: StreamExecOptions,
+  ): Promise<StreamExecResult>;
   upload(localFile: string, remotePath: string, signal?: AbortSignal): Promise<void>;
   download(remotePath: string, localFile: string, signal?: AbortSignal): Promise<void>;
   /** How a user reaches the machine by hand, e.g. "azlin connect NAME" (shown when we keep it). */

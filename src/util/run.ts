@@ -70,6 +70,8 @@ export const defaultRunner: Runner = async (command, args, options = {}) => {
 export interface StreamOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
+  /** Replace the whole environment instead of extending process.env. */
+  extendEnv?: boolean;
   signal?: AbortSignal;
   /** Give the child a stdin pipe to write to; stdin is closed when false or absent. */
   stdin?: boolean;
@@ -104,6 +106,7 @@ export const defaultStreamRunner: StreamRunner = (command, args, options = {}) =
   const child = execa(command, [...args], {
     cwd: options.cwd,
     env: options.env,
+    extendEnv: options.extendEnv ?? true,
     buffer: false,
     reject: false,
     stdin: options.stdin ? "pipe" : "ignore",

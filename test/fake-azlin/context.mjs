@@ -65,6 +65,8 @@ export function makeContext(env, op, opts) {
   const faults = activeFaults(env, op);
   const slow = faults.get("slow");
   if (slow) sleepSync(Math.max(0, (slow.param ?? 1) * 1000));
+  const latency = modelledLatencyMs(env, op);
+  if (latency > 0) sleepSync(latency);
   return {
     env,
     op,
@@ -82,6 +84,25 @@ export function makeContext(env, op, opts) {
     },
     state: () => readState(env),
   };
+}
+
+/**
+ * FAKE_AZLIN_DELAY_MS models what a real call costs before it does anything (resolving the VM
+ * through the Azure CLI, opening a Bastion tunnel): "3000" for every call, or per subcommand,
+ * "connect=3000,cp=3000,list=2000,show=2000,new=30000" (a "*" entry for the rest).
+ */
+export function modelledLatencyMs(env, op) {
+  const text = env.FAKE_AZLIN_DELAY_MS?.trim();
+  if (!text) return 0;
+  if (/^\d+$/.test(text)) return Number(text);
+  let fallback = 0;
+  for (const entry of text.split(",")) {
+    const [name, ms] = entry.split("=").map((w) => w.trim());
+    if (!/^\d+$/.test(ms ?? "")) throw new Error(`fake azlin: bad FAKE_AZLIN_DELAY_MS entry '${entry}'`);
+    if (name === op) return Number(ms);
+    if (name === "*") fallback = Number(ms);
+  }
+  return fallback;
 }
 
 /** The --rg/--resource-group option every Azure subcommand declares. */

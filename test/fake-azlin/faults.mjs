@@ -3,6 +3,7 @@
 // where op is a subcommand name
 // (new, list, show, tag, connect, cp, kill, destroy, status, start, stop) or "any".
 // - slow:<seconds>        sleeps before the call does its work (every call)
+// - drop:<ms>             connect: the link dies <ms> after the command started (every call while set)
 // - ssh255-after:<n>      the n-th call of the op and every later one dies with ssh's 255
 // - any other kind        fires on every call, or with :<count> only on the first <count> calls
 // Kinds used by the commands: auth, quota, sku, timeout, timeout-gone, egress, notfound, ssh255,
@@ -44,7 +45,7 @@ export function activeFaults(env, op) {
   for (const f of specs) {
     const call = f.op === "any" ? anyCall : opCall;
     let fires;
-    if (f.kind === "slow") fires = true;
+    if (f.kind === "slow" || f.kind === "drop") fires = true;
     else if (f.kind === "ssh255-after") fires = call >= (f.param ?? 1);
     else fires = f.param === undefined || call <= f.param;
     if (fires) fired.set(f.kind, f);

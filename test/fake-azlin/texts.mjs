@@ -74,6 +74,9 @@ export const scpFailed = "Error: scp failed.";
 export const cpNeedsTwoArgs =
   "Usage: azlin cp <source> <destination>\nError: Use vm_name:path for remote paths.";
 
+/** ssh's words when an established connection dies under a running command. */
+export const connectionClosed = (host) => `Connection to ${host} closed by remote host.`;
+
 export const sshTimedOut = (host) => `ssh: connect to host ${host} port 22: Connection timed out`;
 
 export const connectUnknownVm = (name, rg) =>

@@ -117,18 +117,55 @@ function waitForExit(child) {
   });
 }
 
+/** What runOnVm resolves to when the `drop` fault cut the link under the command. */
+export const DROPPED = Symbol("dropped");
+
+/**
+ * Ends the command's processes when the link goes: `dropAfterMs` (the fault) or this process
+ * being stopped (the caller hung up), as sshd hangs up a session whose connection is gone.
+ */
+function hangUpWith(child, group, dropAfterMs) {
+  let dropped = false;
+  const hangUp = (signal) => {
+    try {
+      if (group) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+      // already gone
+    }
+  };
+  const timer =
+    dropAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          dropped = true;
+          hangUp("SIGKILL");
+        }, dropAfterMs);
+  const onSignal = () => {
+    hangUp("SIGHUP");
+    process.exit(255);
+  };
+  for (const s of ["SIGTERM", "SIGINT", "SIGHUP"]) process.once(s, onSignal);
+  return waitForExit(child).then((code) => {
+    clearTimeout(timer);
+    for (const s of ["SIGTERM", "SIGINT", "SIGHUP"]) process.removeListener(s, onSignal);
+    return dropped ? DROPPED : code;
+  });
+}
+
 /**
  * Runs the words after `--` on the VM the way ssh does: joined with spaces and parsed again by the
- * remote shell. stdin, stdout and stderr pass straight through. Resolves to the exit code.
+ * remote shell. stdin, stdout and stderr pass straight through. Resolves to the exit code, or
+ * DROPPED when the `drop` fault cut the link (`dropAfterMs`).
  */
-export function runOnVm(env, paths, vm, words) {
+export function runOnVm(env, paths, vm, words, { dropAfterMs } = {}) {
   const ssh = sshMode(env);
   if (ssh) {
     const user = ensureVmUser(env, paths, vm);
     const child = spawn("ssh", ["-p", ssh.port, ...sshOptions(ssh), `${user}@127.0.0.1`, ...words], {
       stdio: "inherit",
     });
-    return waitForExit(child);
+    return hangUpWith(child, false, dropAfterMs);
   }
   const home = vmHome(paths, vm.name);
   // A VM's environment is its own: nothing of the caller's leaks in, as over ssh.
@@ -140,8 +177,14 @@ export function runOnVm(env, paths, vm, words) {
     ...vmEnvironment(env, paths, vm.name),
     LANG: "C.UTF-8",
   };
-  const child = spawn("bash", ["-c", words.join(" ")], { cwd: home, env: vmEnv, stdio: "inherit" });
-  return waitForExit(child);
+  // Its own process group, so a hang-up reaches everything the command started, as on a VM.
+  const child = spawn("bash", ["-c", words.join(" ")], {
+    cwd: home,
+    env: vmEnv,
+    stdio: "inherit",
+    detached: true,
+  });
+  return hangUpWith(child, true, dropAfterMs);
 }
 
 /** Where a remote path points on a direct-mode VM: relative and `~/` paths are in its home. */

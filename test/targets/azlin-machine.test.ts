@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -104,20 +104,56 @@ describe.each(modes)("azlin machine ($mode)", ({ ssh, skip }) => {
     const back = join(work, "back dir", "got it.txt");
     await machine.download(".amplihack-remote/runs/r 1/it's here.txt", back);
     expect(readFileSync(back, "utf8")).toBe(content);
-    // scp only ever saw plain names in our transfer directory, with absolute local paths.
+    // scp only ever saw plain names (the upload's in the home, the staged download's in our
+    // transfer directory), with absolute local paths.
     for (const a of fake.argvs().filter((x) => x[0] === "cp")) {
       expect(
-        a.slice(1, 3).some((p) => /^box-1:\.amplihack-remote\/transfer\/[0-9a-f-]+\.part$/.test(p)),
+        a
+          .slice(1, 3)
+          .some((p) =>
+            /^box-1:(?:\.amplihack-remote-upload-|\.amplihack-remote\/transfer\/)[0-9a-f-]+\.part$/.test(p),
+          ),
       ).toBe(true);
       expect(a.slice(1, 3).some((p) => p.startsWith("/"))).toBe(true);
     }
     // No temporary files are left behind on either side.
+    expect(execFileSync("ls", ["-A", fake.vmHome("box-1")], { encoding: "utf8" })).not.toContain(".part");
     expect(
       execFileSync("ls", ["-A", join(fake.vmHome("box-1"), ".amplihack-remote/transfer")], {
         encoding: "utf8",
       }),
     ).toBe("");
     expect(execFileSync("ls", ["-A", join(work, "back dir")], { encoding: "utf8" })).toBe("got it.txt\n");
+  });
+
+  test("stream hands on each line as it is printed, returns the exit code, and throws when ssh drops", async () => {
+    const lines: string[] = [];
+    const r = await machine.stream(
+      "printf 'one\\ntwo\\n'; sleep 0.2; printf 'three\\npartial'; exit 4",
+      (l) => lines.push(l),
+    );
+    expect(lines).toEqual(["one", "two", "three"]);
+    expect(r.exitCode).toBe(4);
+    fake.setFaults("connect:drop:1000");
+    const seen: string[] = [];
+    const e = await rejected(machine.stream("sleep 30; echo after", (l) => seen.push(l)));
+    expect(e.code).toBe("azlin-ssh");
+    expect(seen).toEqual([]);
+  });
+
+  test("a plain path is downloaded in place: one connection to checksum it, one copy, nothing staged", async () => {
+    const remote = ".amplihack-remote/runs/r2/results.tar.gz";
+    mkdirSync(join(fake.vmHome("box-1"), ".amplihack-remote/runs/r2"), { recursive: true });
+    writeFileSync(join(fake.vmHome("box-1"), remote), "results\n");
+    const before = fake.argvs().length;
+    await machine.download(remote, join(work, "results.tar.gz"));
+    expect(readFileSync(join(work, "results.tar.gz"), "utf8")).toBe("results\n");
+    expect(
+      fake
+        .argvs()
+        .slice(before)
+        .map((a) => a[0]),
+    ).toEqual(["connect", "cp"]);
   });
 
   test("a transient cp failure is retried and the upload succeeds", async () => {

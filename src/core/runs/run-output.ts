@@ -7,11 +7,13 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runDir, tailCommand } from "../../remote/protocol.js";
 import { redactText } from "../../secrets/index.js";
+import type { Machine } from "../../targets/types.js";
 import { credentialValues } from "../../util/credentials.js";
 import { RemoteError } from "../../util/errors.js";
 import { shellQuote } from "../../util/shell-quote.js";
 import { sanitizeTerminalText } from "../../util/terminal-text.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
+import { sleep, watchRun } from "../workflow/watch-run.js";
 import { attachLease, loadRun } from "./refresh-run.js";
 
 export async function runOutput(
@@ -65,22 +67,51 @@ function lastLines(text: string, n: number): string {
 
 /**
  * Streams the agent's log as it grows, by byte offset (the log only ever grows), until the run
- * finishes or `signal` aborts. Each chunk is redacted before it is handed on.
+ * finishes or `signal` aborts: over one watcher stream that sends each line as the agent writes
+ * it (a dropped link resumes at the last byte received), polling only when streaming cannot work.
+ * Each line is sanitised and redacted before it is handed on.
  */
 export async function followOutput(
   deps: WorkflowDeps,
   runId: string,
   onChunk: (text: string) => void,
-  options: { fromByte?: number; pollMs?: number; signal?: AbortSignal } = {},
+  options: { fromByte?: number; pollMs?: number; signal?: AbortSignal; beatSeconds?: number } = {},
 ): Promise<void> {
   const record = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lease = await attachLease(deps, record);
-  const dir = runDir(record.id);
-  let offset = options.fromByte ?? 0;
+  const show = (text: string) => onChunk(redactText(sanitizeTerminalText(text), known));
+  let outcome: Awaited<ReturnType<typeof watchRun>>;
+  try {
+    outcome = await watchRun(
+      lease.machine,
+      record.id,
+      { onLogLine: (line) => show(`${line}\n`) },
+      { fromByte: options.fromByte ?? 0, signal: options.signal, beatSeconds: options.beatSeconds },
+    );
+  } catch (err) {
+    if (options.signal?.aborted) return;
+    throw err;
+  }
+  if (outcome.kind === "done") return;
+  await pollOutput(lease.machine, record.id, show, {
+    ...options,
+    fromByte: outcome.logBytesReceived ?? options.fromByte ?? 0,
+  });
+}
+
+/** The fallback: one connection per poll, from the last byte shown. */
+async function pollOutput(
+  machine: Machine,
+  runId: string,
+  show: (text: string) => void,
+  options: { fromByte: number; pollMs?: number; signal?: AbortSignal },
+): Promise<void> {
+  const dir = runDir(runId);
+  let offset = options.fromByte;
   for (;;) {
     const script = `f=${shellQuote(`${dir}/agent.log`)}; s=$(wc -c < "$f" 2>/dev/null || echo 0); echo "$s"; [ -f ${shellQuote(`${dir}/exit_code`)} ] && echo done || echo live; if [ "$s" -gt ${offset} ]; then tail -c +${offset + 1} "$f" | head -c $((s - ${offset})); fi`;
-    const r = await lease.machine.exec(script, { signal: options.signal, timeoutMs: 120_000 }).catch((e) => {
+    const r = await machine.exec(script, { signal: options.signal, timeoutMs: 120_000 }).catch((e) => {
       if (options.signal?.aborted) return null;
       throw e;
     });
@@ -88,10 +119,10 @@ export async function followOutput(
     const [sizeLine, stateLine, ...rest] = r.stdout.split("\n");
     const size = Number(sizeLine);
     if (size > offset) {
-      onChunk(redactText(rest.join("\n"), known));
+      show(rest.join("\n"));
       offset = size;
     }
     if (stateLine === "done" || options.signal?.aborted) return;
-    await new Promise((res) => setTimeout(res, options.pollMs ?? 2000));
+    await sleep(options.pollMs ?? 2000, options.signal);
   }
 }

@@ -1,7 +1,8 @@
 /**
- * Stage 5, watching: polls the run's status on the machine until the runner says it is done.
- * The timeout is enforced on the machine; this loop only notices a runner that died (heartbeat
- * stale) or a machine that stopped answering, and reports progress meanwhile.
+ * Stage 5, watching: follows the run on the machine until the runner says it is done, over one
+ * watcher stream (watch-run.ts), polling only as a fallback. The timeout is enforced on the
+ * machine; this only notices a runner that died (heartbeat stale) or a machine that stopped
+ * answering, and reports progress meanwhile.
  */
 
 import { parseRemoteStatus, type RemoteStatus, statusCommand, tailCommand } from "../../remote/protocol.js";
@@ -9,19 +10,19 @@ import type { Machine } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
 import { sanitizeTerminalText } from "../../util/terminal-text.js";
 import type { Progress } from "../progress.js";
+import { STALE_HEARTBEAT_S, sleep, watchRun } from "./watch-run.js";
 
 export interface FollowOptions {
+  /** Seconds between status queries when streaming is not possible. */
   pollSeconds: number;
   /** Give up following (the run goes on) after this long without a "done". */
   deadlineMs: number;
   signal?: AbortSignal;
-  /** Extra work per poll (e.g. redacting and showing the tail). */
-  onTail?: (tail: string) => void;
+  /** Seconds between the watcher's heartbeats (tests shorten it). */
+  beatSeconds?: number;
 }
 
 const TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
-/** A heartbeat older than this means the runner is gone (machine rebooted, process killed). */
-const STALE_HEARTBEAT_S = 90;
 const MAX_CONSECUTIVE_FAILURES = 5;
 
 export async function readStatus(
@@ -50,6 +51,10 @@ export async function readStatus(
   return { status: parseRemoteStatus(head), tail };
 }
 
+/**
+ * Follows a run to its end: over one watcher stream (phase changes and the log's last line as
+ * they happen, the agent's exit noticed within a second), polling only when streaming cannot work.
+ */
 export async function followRun(
   machine: Machine,
   runId: string,
@@ -57,6 +62,72 @@ export async function followRun(
   options: FollowOptions,
 ): Promise<RemoteStatus & { exists: true }> {
   const started = Date.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(deadlineError(machine, runId)),
+    Math.max(0, options.deadlineMs),
+  );
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  let phase = "starting";
+  let lastLine = "";
+  let shownAt = 0;
+  const show = (force: boolean) => {
+    const now = Date.now();
+    if (!force && now - shownAt < 1_000) return;
+    shownAt = now;
+    const elapsed = formatElapsed(Math.round((now - started) / 1000));
+    progress.report("execute", `${phase} ${elapsed}${lastLine ? ` · ${lastLine}` : ""}`);
+  };
+  try {
+    const outcome = await watchRun(
+      machine,
+      runId,
+      {
+        onPhase: (p) => {
+          phase = p;
+          show(true);
+        },
+        onBeat: () => show(false),
+        onLogLine: (line) => {
+          // The agent's log is the machine's text: no escape sequence of it reaches a terminal.
+          const clean = sanitizeTerminalText(line).trim();
+          if (!clean) return;
+          lastLine = clean.slice(0, 120);
+          show(false);
+        },
+        onReconnect: (_n, why) =>
+          progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`),
+      },
+      { fromByte: -600, signal, beatSeconds: options.beatSeconds },
+    );
+    if (outcome.kind === "done") return outcome.status;
+    progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
+    return await pollRun(machine, runId, progress, { ...options, signal, started });
+  } catch (err) {
+    if (deadline.signal.aborted && !options.signal?.aborted) throw deadline.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function deadlineError(machine: Machine, runId: string): RemoteError {
+  return new RemoteError(
+    "remote-failed",
+    `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
+    `Check it with \`amplihack-remote status ${runId}\`.`,
+    { details: { resumable: true } },
+  );
+}
+
+/** The fallback: one status query per poll, for runs without the watcher or links that keep failing. */
+async function pollRun(
+  machine: Machine,
+  runId: string,
+  progress: Progress,
+  options: FollowOptions & { started: number },
+): Promise<RemoteStatus & { exists: true }> {
+  const started = options.started;
   let failures = 0;
   let lastError: unknown;
   for (;;) {
@@ -81,7 +152,6 @@ export async function followRun(
       }
       const elapsed = Math.round((Date.now() - started) / 1000);
       const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
-      options.onTail?.(tail);
       progress.report(
         "execute",
         `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` · ${lastLine}` : ""}`,
@@ -101,14 +171,6 @@ export async function followRun(
         );
       }
     }
-    if (Date.now() - started > options.deadlineMs) {
-      throw new RemoteError(
-        "remote-failed",
-        `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
-        `Check it with \`amplihack-remote status ${runId}\`.`,
-        { details: { resumable: true } },
-      );
-    }
     await sleep(options.pollSeconds * 1000, options.signal);
   }
 }
@@ -117,16 +179,4 @@ export function formatElapsed(seconds: number): string {
   const m = Math.floor(seconds / 60);
   const s = seconds % 60;
   return m > 0 ? `${m}m${String(s).padStart(2, "0")}s` : `${s}s`;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

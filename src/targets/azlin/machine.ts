@@ -5,7 +5,7 @@
 import type { AzlinClient } from "../../azlin/client.js";
 import { RemoteError } from "../../util/errors.js";
 import { shellQuote } from "../../util/shell-quote.js";
-import type { ExecOptions, ExecResult, Machine } from "../types.js";
+import type { ExecOptions, ExecResult, Machine, StreamExecOptions, StreamExecResult } from "../types.js";
 import { downloadFile, type TransferPolicy, uploadFile } from "./transfer.js";
 
 /**
@@ -51,6 +51,18 @@ export class AzlinMachine implements Machine {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
     });
+  }
+
+  /** One long-lived `azlin connect` whose output lines are handed on as they come. */
+  async stream(
+    script: string,
+    onLine: (line: string) => void,
+    options: StreamExecOptions = {},
+  ): Promise<StreamExecResult> {
+    const r = await this.azlin.connectStream(this.name, remoteCommand(script), onLine, {
+      signal: options.signal,
+    });
+    return { exitCode: r.exitCode, stderrTail: r.stderr };
   }
 
   upload(localFile: string, remotePath: string, signal?: AbortSignal): Promise<void> {

@@ -8,7 +8,7 @@ import { AZLIN_TIMEOUTS, AzlinClient } from "../../azlin/client.js";
 import type { VmDetails } from "../../azlin/schemas.js";
 import { asRemoteError, RemoteError } from "../../util/errors.js";
 import { mapLimit } from "../../util/map-limit.js";
-import type { Runner } from "../../util/run.js";
+import type { Runner, StreamRunner } from "../../util/run.js";
 import type { AcquireRequest, Lease, Target } from "../types.js";
 import { capacityForSku } from "./capacity.js";
 import { deleteVm } from "./delete-vm.js";
@@ -22,6 +22,8 @@ import type { TransferPolicy } from "./transfer.js";
 
 export interface AzlinTargetOptions {
   runner?: Runner;
+  /** Spawns the long-lived connections that watch runs (tests record them). */
+  stream?: StreamRunner;
   /** Extra environment for azlin (tests: PATH to the fake, AZLIN_CONFIG_DIR...). */
   env?: NodeJS.ProcessEnv;
   client?: AzlinClient;
@@ -45,7 +47,8 @@ export class AzlinTarget implements Target {
   private readonly now: () => Date;
 
   constructor(private readonly options: AzlinTargetOptions = {}) {
-    this.azlin = options.client ?? new AzlinClient({ runner: options.runner, env: options.env });
+    this.azlin =
+      options.client ?? new AzlinClient({ runner: options.runner, stream: options.stream, env: options.env });
     this.slots = { ...DEFAULT_SLOT_POLICY, ...options.slots };
     this.now = options.now ?? (() => new Date());
   }

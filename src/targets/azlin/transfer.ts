@@ -65,6 +65,13 @@ function retrying<T>(what: string, policy: TransferPolicy, attempt: () => Promis
 }
 
 const tempRemoteName = () => `${TRANSFER_DIR}/${randomUUID()}.part`;
+/**
+ * Where an upload lands before it is verified: a plain name in the home directory, which always
+ * exists, so no connection is spent making a directory for it first (every call costs seconds).
+ */
+const uploadTempName = () => `.amplihack-remote-upload-${randomUUID()}.part`;
+/** A path scp takes as it is (no shell or scp metacharacters): downloaded in place, no staged copy. */
+const PLAIN_PATH = /^[A-Za-z0-9._/-]+$/;
 
 export async function uploadFile(
   machine: Machine,
@@ -78,12 +85,7 @@ export async function uploadFile(
   const sha = await sha256File(local);
   const what = `Uploading ${local} to ${machine.name}:${remotePath}`;
   await retrying(what, policy, async () => {
-    const temp = tempRemoteName();
-    const prep = await machine.exec(`mkdir -p ${TRANSFER_DIR}`, {
-      signal: policy.signal,
-      timeoutMs: 120_000,
-    });
-    if (prep.exitCode !== 0) throw new Error(`could not create ${TRANSFER_DIR}: ${prep.stderr.trim()}`);
+    const temp = uploadTempName();
     await azlin.copy(local, `${machine.name}:${temp}`, machine.name, { signal: policy.signal });
     const dest = shellQuote(remotePath);
     const verify = await machine.exec(
@@ -110,16 +112,20 @@ export async function downloadFile(
 ): Promise<void> {
   const policy = { ...DEFAULT_POLICY, ...options };
   const local = resolve(localFile);
-  const temp = tempRemoteName();
+  // A path scp would mangle is staged under a plain name first (and removed after); a plain one
+  // is copied as it is, which saves the staging and the clean-up connections.
+  const staged = !PLAIN_PATH.test(remotePath) || remotePath.startsWith("-");
+  const temp = staged ? tempRemoteName() : remotePath;
   const src = shellQuote(remotePath);
   // A hard link costs no space; cp when the run directory is on another filesystem.
   const stage = await machine.exec(
     [
       "set -e",
-      `mkdir -p ${TRANSFER_DIR}`,
       `if [ ! -f ${src} ]; then echo "no such file: "${src} >&2; exit 2; fi`,
-      `ln -f -- ${src} ${temp} 2>/dev/null || cp -- ${src} ${temp}`,
-      `sha256sum ${temp} | cut -d' ' -f1`,
+      ...(staged
+        ? [`mkdir -p ${TRANSFER_DIR}`, `ln -f -- ${src} ${temp} 2>/dev/null || cp -- ${src} ${temp}`]
+        : []),
+      `sha256sum -- ${shellQuote(temp)} | cut -d' ' -f1`,
     ].join("\n"),
     { signal: policy.signal, timeoutMs: 10 * 60_000 },
   );
@@ -144,6 +150,6 @@ export async function downloadFile(
     await rename(partial, local);
   } finally {
     await rm(partial, { force: true });
-    await machine.exec(`rm -f ${temp}`, { timeoutMs: 120_000 }).catch(() => undefined);
+    if (staged) await machine.exec(`rm -f ${temp}`, { timeoutMs: 120_000 }).catch(() => undefined);
   }
 }

@@ -8,8 +8,17 @@ import { dirname, join } from "node:path";
 import { runDir } from "../../remote/protocol.js";
 import { scrubbedAgentEnv } from "../../util/credentials.js";
 import { RemoteError } from "../../util/errors.js";
-import { defaultRunner, type Runner } from "../../util/run.js";
-import type { ExecOptions, ExecResult, Lease, Machine, Target } from "../types.js";
+import { defaultRunner, defaultStreamRunner, type Runner, type StreamRunner } from "../../util/run.js";
+import { linesUntilExit } from "../../util/stream-lines.js";
+import type {
+  ExecOptions,
+  ExecResult,
+  Lease,
+  Machine,
+  StreamExecOptions,
+  StreamExecResult,
+  Target,
+} from "../types.js";
 
 /** Tools the remote scripts use; tmux is optional (setsid is the fallback). */
 const REQUIRED_TOOLS = ["bash", "git", "tar", "gzip", "sha256sum", "timeout", "mkfifo", "setsid"];
@@ -21,6 +30,7 @@ export class LocalMachine implements Machine {
   constructor(
     readonly home: string,
     private readonly runner: Runner = defaultRunner,
+    private readonly streamRunner: StreamRunner = defaultStreamRunner,
   ) {}
 
   get howToReach(): string {
@@ -43,6 +53,25 @@ export class LocalMachine implements Machine {
       throw new RemoteError("missing-tool", `Could not run bash: ${r.stderr.trim()}`, "Install bash.");
     }
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  async stream(
+    script: string,
+    onLine: (line: string) => void,
+    options: StreamExecOptions = {},
+  ): Promise<StreamExecResult> {
+    await mkdir(this.home, { recursive: true });
+    const child = this.streamRunner("bash", ["-c", script], {
+      cwd: this.home,
+      env: scrubbedAgentEnv(process.env),
+      extendEnv: false,
+      signal: options.signal,
+    });
+    const exit = await linesUntilExit(child, onLine);
+    if (exit.failedToStart) {
+      throw new RemoteError("missing-tool", `Could not run bash: ${exit.stderrTail.trim()}`, "Install bash.");
+    }
+    return { exitCode: exit.exitCode, stderrTail: exit.stderrTail };
   }
 
   async upload(localFile: string, remotePath: string): Promise<void> {
@@ -70,8 +99,8 @@ export class LocalTarget implements Target {
   readonly needsAgentTooling = false;
   readonly machine: LocalMachine;
 
-  constructor(home: string, runner: Runner = defaultRunner) {
-    this.machine = new LocalMachine(home, runner);
+  constructor(home: string, runner: Runner = defaultRunner, stream?: StreamRunner) {
+    this.machine = new LocalMachine(home, runner, stream);
   }
 
   async validate(signal?: AbortSignal): Promise<void> {

@@ -1,8 +1,8 @@
 // `azlin connect NAME [flags] -- CMD...`: ssh to the VM and exit with ssh's code (reference §3.5).
 import { Exit, fail, RG_OPTIONS } from "../context.mjs";
 import { findVm } from "../state.mjs";
-import { connectUnknownVm, sshTimedOut } from "../texts.mjs";
-import { runOnVm } from "../vm-access.mjs";
+import { connectionClosed, connectUnknownVm, sshTimedOut } from "../texts.mjs";
+import { DROPPED, runOnVm } from "../vm-access.mjs";
 
 const flag = (key) => ({ key, flag: true });
 
@@ -58,7 +58,8 @@ export async function run(ctx, args, trailing) {
   const max = opts.noReconnect ? 1 : Number(opts.maxRetries ?? 3) + 1;
   let code = 0;
   for (let attempt = 1; ; attempt++) {
-    code = await runOnVm(ctx.env, ctx.paths, vm, words);
+    code = await runOnVm(ctx.env, ctx.paths, vm, words, { dropAfterMs: faults.get("drop")?.param });
+    if (code === DROPPED) throw new Exit(255, { stderr: `${connectionClosed(host)}\n${end()}` });
     if (code === 0 || attempt >= max) break;
     // A failing command looks like a dropped connection: azlin asks, stdin is at EOF (not "n"), it runs again.
     if (!opts.yes)

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Watches one run from the machine's side and prints what changes, as it changes, so the laptop
+# follows a run over one long-lived connection instead of one connection per poll.
+#
+#   watch.sh RUN_DIR FROM_BYTE WANT_LOG [BEAT_SECONDS]
+#
+# One record a line (the local side, src/core/workflow/watch-stream.ts, parses them):
+#   P <phase>                      the phase, first as it is, then at each change
+#   H <now> <heartbeat-age|-> <log-bytes>   every BEAT_SECONDS: the runner is alive, the link too
+#   L <offset> <base64>            agent.log bytes from <offset> (WANT_LOG=1 only); binary-safe,
+#                                  and a record that arrives whole is whole, so a dropped link
+#                                  never delivers half a chunk: resume from the bytes received
+#   E <status json>                the run is done (status.sh's line); the script then exits 0
+# The log only ever grows, so byte offsets are a stable position to resume from.
+set -u
+dir=$1
+offset=${2:-0}
+want_log=${3:-0}
+beat_every=${4:-15}
+chunk=49152
+
+cd "$dir" 2>/dev/null || {
+  echo 'E {"exists":false}'
+  exit 0
+}
+# A negative start counts back from the log's current end (the recent lines, for a progress line).
+if [ "$offset" -lt 0 ]; then
+  offset=$(($(wc -c < agent.log 2>/dev/null || echo 0) + offset))
+  [ "$offset" -lt 0 ] && offset=0
+fi
+status_json() { bash remote/status.sh . | tail -n 1; }
+log_size() { wc -c < agent.log 2>/dev/null || echo 0; }
+
+# Sends every complete chunk of the log past $offset (in pieces of at most $chunk bytes).
+send_log() {
+  [ "$want_log" = 1 ] || return 0
+  local size n
+  size=$(log_size)
+  while [ "$size" -gt "$offset" ]; do
+    n=$((size - offset))
+    [ "$n" -gt "$chunk" ] && n=$chunk
+    printf 'L %s %s\n' "$offset" "$(tail -c +$((offset + 1)) agent.log | head -c "$n" | base64 -w0)"
+    offset=$((offset + n))
+  done
+}
+
+last_phase=""
+last_beat=0
+while :; do
+  phase=$(cat phase 2>/dev/null || echo starting)
+  if [ "$phase" != "$last_phase" ]; then
+    printf 'P %s\n' "$phase"
+    last_phase=$phase
+  fi
+  send_log
+  now=$(date +%s)
+  if [ $((now - last_beat)) -ge "$beat_every" ]; then
+    beat=$(cat heartbeat 2>/dev/null || true)
+    age=-
+    [ -n "$beat" ] && age=$((now - beat))
+    printf 'H %s %s %s\n' "$now" "$age" "$(log_size)"
+    last_beat=$now
+  fi
+  # The runner writes exit_code last: after it, nothing in the run directory changes.
+  if [ "$phase" = done ] && [ -f exit_code ]; then
+    send_log
+    printf 'E %s\n' "$(status_json)"
+    exit 0
+  fi
+  sleep 0.3
+done

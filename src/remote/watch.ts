@@ -1,0 +1,117 @@
+/**
+ * The local side of src/remote/watch.sh: the command that starts the watcher in a run's directory
+ * and the records it prints. Everything here comes from the machine and is untrusted: a line
+ * that is not a well-formed record is ignored, never trusted.
+ */
+
+import { shellQuote } from "../util/shell-quote.js";
+import { type RemoteStatus, remoteStatusSchema, runDir } from "./protocol.js";
+
+/** Printed instead of records by a machine whose run predates the watcher: poll that run instead. */
+export const NO_WATCHER = "X no-watcher";
+
+export interface WatchRequest {
+  /** Send agent.log from this byte on; negative: from that many bytes before its current end. */
+  fromByte: number;
+  wantLog: boolean;
+  /** Seconds between heartbeat records (they keep the link busy and prove the runner alive). */
+  beatSeconds: number;
+}
+
+export function watchCommand(runId: string, request: WatchRequest): string {
+  const dir = shellQuote(runDir(runId));
+  const args = [
+    Math.trunc(request.fromByte),
+    request.wantLog ? 1 : 0,
+    Math.max(1, Math.trunc(request.beatSeconds)),
+  ];
+  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
+}
+
+export type WatchRecord =
+  | { kind: "phase"; phase: string }
+  | { kind: "beat"; now: number; heartbeatAge: number | null; logBytes: number }
+  | { kind: "log"; offset: number; data: Buffer }
+  | { kind: "end"; status: RemoteStatus }
+  | { kind: "no-watcher" };
+
+const PHASES = new Set(["starting", "setup", "running", "collecting", "done"]);
+
+/** One line of the watcher's output as a record, or null when it is not one. */
+export function parseWatchLine(line: string): WatchRecord | null {
+  if (line === NO_WATCHER) return { kind: "no-watcher" };
+  const space = line.indexOf(" ");
+  const tag = line.slice(0, space);
+  const rest = line.slice(space + 1);
+  switch (tag) {
+    case "P":
+      return PHASES.has(rest) ? { kind: "phase", phase: rest } : null;
+    case "H": {
+      const m = /^(\d+) (\d+|-) (\d+)$/.exec(rest);
+      if (!m) return null;
+      return {
+        kind: "beat",
+        now: Number(m[1]),
+        heartbeatAge: m[2] === "-" ? null : Number(m[2]),
+        logBytes: Number(m[3]),
+      };
+    }
+    case "L": {
+      const m = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(rest);
+      return m ? { kind: "log", offset: Number(m[1]), data: Buffer.from(m[2], "base64") } : null;
+    }
+    case "E": {
+      try {
+        return { kind: "end", status: remoteStatusSchema.parse(JSON.parse(rest)) };
+      } catch {
+        return null;
+      }
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Turns the log records of one or more connections into whole lines, each delivered once: bytes
+ * already received are skipped (a reopened stream resumes at `received`), and a line is handed
+ * on only when its newline has arrived.
+ */
+export class LogLines {
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(
+    /** Bytes of agent.log received so far (where the next connection resumes), or null: not known yet. */
+    public received: number | null,
+    private readonly onLine: (line: string) => void,
+  ) {}
+
+  add(offset: number, data: Buffer): void {
+    // The first record of a tail request tells where the log is; a partial first line is kept
+    // (it is the end of a line we never saw the start of).
+    if (this.received === null) this.received = offset;
+    const end = offset + data.length;
+    if (end <= this.received) return;
+    if (offset > this.received) {
+      // A gap cannot come from our watcher (it starts where we ask); resync rather than guess.
+      this.pending = Buffer.alloc(0);
+      this.received = offset;
+    }
+    const fresh = data.subarray(this.received - offset);
+    this.received = end;
+    let buf = Buffer.concat([this.pending, fresh]);
+    let at = buf.indexOf(0x0a);
+    while (at >= 0) {
+      this.onLine(buf.subarray(0, at).toString("utf8"));
+      buf = buf.subarray(at + 1);
+      at = buf.indexOf(0x0a);
+    }
+    this.pending = Buffer.from(buf);
+  }
+
+  /** The run is over: a last line without its newline is still a line. */
+  flush(): void {
+    if (this.pending.length > 0) this.onLine(this.pending.toString("utf8"));
+    this.pending = Buffer.alloc(0);
+  }
+}
