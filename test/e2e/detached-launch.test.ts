@@ -186,7 +186,7 @@ describe("start with several prompts", () => {
       fake
         .argvs()
         .filter((a) => a[0] === "new")
-        .map((a) => a[1]),
+        .map((a) => a[a.indexOf("--name") + 1]),
     );
     const uploads = fake.argvs().filter((a) => a[0] === "cp" && a.some((x) => x.endsWith("context.tar.gz")));
     expect(uploads).toHaveLength(vms.size);
