@@ -29,35 +29,30 @@ const statusOf = (text: string) => JSON.parse(text) as StatusJson;
 const lastResult = (r: Parameters<Step["when"]>[0], tool: string) =>
   lastToolResults(r).find((t) => t.name === TOOL(tool));
 
-/** The model's moves: load both tools, start, then wait with remote_status until the run is over. */
+/** The model's moves: load remote_execute, start, load remote_status, then wait until the run is over. */
 function followSteps(): Step[] {
   const execute = TOOL("remote_execute");
   const status = TOOL("remote_status");
+  let runId = "";
   const waitAgain = (i: number): Step => ({
     name: `wait ${i}`,
     when: (r) => {
-      const last = lastResult(r, "remote_status") ?? lastResult(r, "remote_execute");
-      if (!last || last.isError) return false;
-      if (last.name === execute) return true;
-      return ["pending", "running"].includes(statusOf(last.text).runs[0]?.status);
+      if (!runId || !(r.tools ?? []).some((t) => t.name === status)) return false;
+      if (lastToolResults(r).some((t) => t.name === "ToolSearch")) return true;
+      const last = lastResult(r, "remote_status");
+      return Boolean(
+        last && !last.isError && ["pending", "running"].includes(statusOf(last.text).runs[0]?.status),
+      );
     },
-    reply: (r) => {
-      const last = lastResult(r, "remote_status") ?? lastResult(r, "remote_execute")!;
-      const runId = last.name === execute ? JSON.parse(last.text).runId : statusOf(last.text).runs[0].runId;
-      return [{ type: "tool_use", name: status, input: { runId, waitSeconds: 110 } }];
-    },
+    reply: () => [{ type: "tool_use", name: status, input: { runId, waitSeconds: 110 } }],
   });
   return [
     {
-      name: "load the tools",
+      name: "load remote_execute",
       when: (r) =>
         (r.tools ?? []).length > 0 && lastMessageText(r).includes("/amplihack:remote</command-name>"),
       reply: [
-        {
-          type: "tool_use",
-          name: "ToolSearch",
-          input: { query: `select:${execute},${status}`, max_results: 2 },
-        },
+        { type: "tool_use", name: "ToolSearch", input: { query: `select:${execute}`, max_results: 1 } },
       ],
     },
     {
@@ -72,6 +67,16 @@ function followSteps(): Step[] {
           input: { command: "auto", prompt: "implement it", target: "azlin", agentCommand: [AGENT] },
         },
       ],
+    },
+    {
+      name: "load remote_status",
+      when: (r) => Boolean(lastResult(r, "remote_execute") && !lastResult(r, "remote_execute")!.isError),
+      reply: (r) => {
+        runId = (JSON.parse(lastResult(r, "remote_execute")!.text) as { runId: string }).runId;
+        return [
+          { type: "tool_use", name: "ToolSearch", input: { query: `select:${status}`, max_results: 1 } },
+        ];
+      },
     },
     ...Array.from({ length: 25 }, (_, i) => waitAgain(i + 1)),
     {
@@ -135,12 +140,17 @@ describe.skipIf(!claude)("a detached run followed by the real Claude Code", { ti
     expect(s.code, s.stderr).toBe(0);
     expect(s.result?.permission_denials).toEqual([]);
     const names = s.toolCalls.map((c) => c.name);
-    expect(names.slice(0, 3)).toEqual(["ToolSearch", TOOL("remote_execute"), TOOL("remote_status")]);
+    expect(names.slice(0, 4)).toEqual([
+      "ToolSearch",
+      TOOL("remote_execute"),
+      "ToolSearch",
+      TOOL("remote_status"),
+    ]);
     // The start came back while the VM was still being created.
     const started = JSON.parse(s.toolResults[1]) as { runId: string; status: string; phase: string };
     expect(started).toMatchObject({ status: "pending", phase: "queued" });
     // What the model was given for each wait is the structured JSON; the last one holds the summary.
-    const waits = s.toolResults.slice(2).map(statusOf);
+    const waits = s.toolResults.slice(3).map(statusOf);
     expect(waits.some((w) => w.runs[0].phase === "acquiring")).toBe(true);
     const final = waits.at(-1)!.runs[0];
     expect(final.status).toBe("succeeded");
