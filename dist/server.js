@@ -111,7 +111,7 @@ var require_polyfills = __commonJS({
       }
       if (platform2 === "win32") {
         fs2.rename = typeof fs2.rename !== "function" ? fs2.rename : (function(fs$rename) {
-          function rename4(from, to2, cb) {
+          function rename5(from, to2, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to2, function CB(er2) {
@@ -131,8 +131,8 @@ var require_polyfills = __commonJS({
               if (cb) cb(er2);
             });
           }
-          if (Object.setPrototypeOf) Object.setPrototypeOf(rename4, fs$rename);
-          return rename4;
+          if (Object.setPrototypeOf) Object.setPrototypeOf(rename5, fs$rename);
+          return rename5;
         })(fs2.rename);
       }
       fs2.read = typeof fs2.read !== "function" ? fs2.read : (function(fs$read) {
@@ -505,14 +505,14 @@ var require_graceful_fs = __commonJS({
         return close;
       })(fs2.close);
       fs2.closeSync = (function(fs$closeSync) {
-        function closeSync(fd) {
+        function closeSync2(fd) {
           fs$closeSync.apply(fs2, arguments);
           resetQueue();
         }
-        Object.defineProperty(closeSync, previousSymbol, {
+        Object.defineProperty(closeSync2, previousSymbol, {
           value: fs$closeSync
         });
-        return closeSync;
+        return closeSync2;
       })(fs2.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
@@ -536,8 +536,8 @@ var require_graceful_fs = __commonJS({
       fs3.createReadStream = createReadStream3;
       fs3.createWriteStream = createWriteStream2;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile9;
-      function readFile9(path7, options, cb) {
+      fs3.readFile = readFile11;
+      function readFile11(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -553,8 +553,8 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$writeFile = fs3.writeFile;
-      fs3.writeFile = writeFile6;
-      function writeFile6(path7, data, options, cb) {
+      fs3.writeFile = writeFile7;
+      function writeFile7(path7, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$writeFile(path7, data, options, cb);
@@ -1989,7 +1989,7 @@ var require_cjs = __commonJS({
 var require_lib = __commonJS({
   "node_modules/write-file-atomic/lib/index.js"(exports, module) {
     "use strict";
-    module.exports = writeFile6;
+    module.exports = writeFile7;
     module.exports.sync = writeFileSync2;
     module.exports._getTmpname = getTmpname;
     module.exports._cleanupOnExit = cleanupOnExit2;
@@ -2114,7 +2114,7 @@ var require_lib = __commonJS({
         }
       }
     }
-    async function writeFile6(filename, data, options, callback) {
+    async function writeFile7(filename, data, options, callback) {
       if (options instanceof Function) {
         callback = options;
         options = {};
@@ -2686,7 +2686,7 @@ var require_cross_spawn = __commonJS({
     var cp2 = __require("child_process");
     var parse3 = require_parse();
     var enoent = require_enoent();
-    function spawn2(command, args, options) {
+    function spawn3(command, args, options) {
       const parsed = parse3(command, args, options);
       const spawned = cp2.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
@@ -2698,8 +2698,8 @@ var require_cross_spawn = __commonJS({
       result2.error = result2.error || enoent.verifyENOENTSync(result2.status, parsed);
       return result2;
     }
-    module.exports = spawn2;
-    module.exports.spawn = spawn2;
+    module.exports = spawn3;
+    module.exports.spawn = spawn3;
     module.exports.sync = spawnSync2;
     module.exports._parse = parse3;
     module.exports._enoent = enoent;
@@ -32464,6 +32464,7 @@ var RUN_STATUSES = [
   "error"
 ];
 var FINISHED = RUN_STATUSES.filter((s3) => s3 !== "pending" && s3 !== "running");
+var LAUNCH_PHASES = ["queued", "acquiring", "uploading", "starting"];
 var runRecordSchema = external_exports.object({
   id: external_exports.string(),
   repo: external_exports.string(),
@@ -32472,6 +32473,8 @@ var runRecordSchema = external_exports.object({
   /** First line of the prompt, cut short: enough to recognise the run, never the whole text. */
   promptPreview: external_exports.string(),
   status: external_exports.enum(RUN_STATUSES),
+  /** Set while the run is pending: what its launch is doing (null once the agent runs). */
+  phase: external_exports.enum(LAUNCH_PHASES).nullable().default(null),
   vm: external_exports.object({ name: external_exports.string(), created: external_exports.boolean(), deleted: external_exports.boolean().default(false) }).nullable(),
   createdAt: external_exports.string(),
   updatedAt: external_exports.string(),
@@ -32621,6 +32624,10 @@ var StateStore = class {
     );
   }
 };
+
+// src/util/run.ts
+import { spawn as spawn2 } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject2(value) {
@@ -39489,6 +39496,22 @@ var defaultStreamRunner = (command, args, options = {}) => {
     }
   };
 };
+function spawnDetached(command, args, options) {
+  const fd = openSync(options.logFile, "a", 384);
+  try {
+    const child = spawn2(command, [...args], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ["ignore", fd, fd]
+    });
+    child.unref();
+    if (child.pid === void 0) throw new Error(`could not start ${command}`);
+    return child.pid;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 // src/util/stream-lines.ts
 function forEachLine(stdout, onLine) {
@@ -40688,6 +40711,203 @@ function createAzlinFleet(options) {
   return new AzlinFleet(new AzlinClient(options));
 }
 
+// src/core/launch/launcher.ts
+import { mkdir as mkdir3 } from "node:fs/promises";
+import { basename, dirname as dirname3, join as join2 } from "node:path";
+import { fileURLToPath as fileURLToPath4 } from "node:url";
+
+// src/core/launch/flag.ts
+var LAUNCH_WORKER_FLAG = "--amplihack-remote-launch-worker";
+
+// src/core/launch/job.ts
+import { readFile as readFile2, writeFile } from "node:fs/promises";
+
+// src/git/git.ts
+function createGit(cwd, runner = defaultRunner) {
+  return {
+    cwd,
+    async run(args, options = {}) {
+      const { errorCode, remedy, ...runOptions } = options;
+      const result2 = await runner("git", args, { cwd, ...runOptions });
+      if (result2.exitCode !== 0) {
+        throw new RemoteError(
+          errorCode ?? "internal",
+          `git ${args[0]} failed (exit ${result2.exitCode}): ${result2.stderr.trim() || result2.stdout.trim()}`,
+          remedy ?? "Check that the repository is healthy (`git fsck`) and try again.",
+          { details: { gitArgs: args } }
+        );
+      }
+      return result2.stdout;
+    },
+    async try(args, options = {}) {
+      const result2 = await runner("git", args, { cwd, ...options });
+      return { exitCode: result2.exitCode, stdout: result2.stdout, stderr: result2.stderr };
+    }
+  };
+}
+
+// src/targets/types.ts
+var TARGET_NAMES = ["local", "azlin"];
+
+// src/core/options.ts
+var COMMANDS = ["auto", "ultrathink", "analyze", "fix"];
+var TARGETS = TARGET_NAMES;
+var MAX_PROMPT_BYTES = 120 * 1024;
+var SKU = /^[A-Za-z][A-Za-z0-9_]{1,63}$/;
+var VM_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/;
+var MODEL = /^[A-Za-z0-9][A-Za-z0-9._:/@[\]-]{0,199}$/;
+var REGION = /^[a-z][a-z0-9]{1,39}$/;
+var runOptionsShape = {
+  command: external_exports.enum(COMMANDS, { error: `COMMAND must be one of: ${COMMANDS.join(", ")}` }),
+  prompt: external_exports.string().refine((s3) => s3.trim().length > 0, "PROMPT must not be blank").refine(
+    (s3) => !s3.includes("\0"),
+    "PROMPT must not contain NUL bytes (they cannot be passed as an argument)"
+  ).refine(
+    (s3) => Buffer.byteLength(s3) <= MAX_PROMPT_BYTES,
+    `PROMPT must be at most ${MAX_PROMPT_BYTES / 1024} KiB (one command-line argument on Linux holds 128 KiB); put long instructions in a file in the repository and point the prompt at it`
+  ),
+  /** Turns of amplihack's auto mode (see agent-invocation.ts for what each COMMAND makes of it). */
+  maxTurns: external_exports.number({ error: "--max-turns must be a whole number" }).int("--max-turns must be a whole number").min(1, "--max-turns must be between 1 and 50").max(50, "--max-turns must be between 1 and 50").default(10),
+  vmSize: external_exports.string().regex(SKU, "--vm-size must be an Azure SKU such as Standard_D2s_v3 (letters, digits, underscores)").default("Standard_D2s_v3"),
+  vmName: external_exports.string().regex(
+    VM_NAME,
+    "--vm-name must be 1-64 letters, digits, '-' or '.', not starting or ending with '-' or '.'"
+  ).optional(),
+  keepVm: external_exports.boolean().default(false),
+  noReuse: external_exports.boolean().default(false),
+  timeoutMinutes: external_exports.number({ error: "--timeout must be a whole number of minutes" }).int("--timeout must be a whole number of minutes").min(5, "--timeout must be between 5 and 480 minutes").max(480, "--timeout must be between 5 and 480 minutes").default(120),
+  region: external_exports.string().regex(REGION, "--region must be an Azure region name such as eastus or westus2").optional(),
+  target: external_exports.enum(TARGETS, { error: "--target must be local or azlin" }).default("azlin"),
+  /**
+   * Replaces amplihack with any agent: one executable (path or name), or a JSON array of strings
+   * for an executable with arguments, e.g. '["node","agent.mjs","--fast"]'.
+   */
+  agentCommand: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+  /** The Claude model the default agent uses; unset, amplihack's own default (opus[1m]). */
+  model: external_exports.string().regex(MODEL, "--model must be a Claude model name or alias such as sonnet, opus or claude-sonnet-4-5").optional(),
+  /**
+   * More variables of this environment to hand to the agent, by name (values travel with the
+   * credentials, never on a command line); added to the documented provider settings.
+   */
+  forwardEnv: external_exports.array(
+    external_exports.string().superRefine((name, ctx) => {
+      const why = unforwardableReason(name);
+      if (why) ctx.addIssue({ code: "custom", message: `--forward-env ${name} ${why}` });
+    })
+  ).optional(),
+  /** Maximum size of what ships, in megabytes. */
+  maxSizeMb: external_exports.number().positive("--max-size must be a positive number of MB").default(500)
+};
+var runOptionsSchema = external_exports.object(runOptionsShape);
+function parseAgentCommand(text) {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("[")) {
+    let parsed;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      throw new Error(`--agent-command looks like a JSON array but does not parse: ${trimmed}`);
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p2) => typeof p2 === "string" && p2.length > 0)) {
+      throw new Error("--agent-command as JSON must be a non-empty array of non-empty strings");
+    }
+    return parsed;
+  }
+  if (!trimmed) throw new Error("--agent-command must not be blank");
+  return [text];
+}
+function describeIssues(error62) {
+  return error62.issues.map((i2) => i2.message).join("; ");
+}
+
+// src/core/launch/job.ts
+var jobSchema = external_exports.object({
+  batchId: external_exports.string(),
+  /** The repository's root: the worker works from there. */
+  repo: external_exports.string(),
+  autoRetrieve: external_exports.boolean(),
+  runs: external_exports.array(external_exports.object({ runId: external_exports.string(), options: runOptionsSchema, argv: external_exports.array(external_exports.string()) })),
+  pkg: external_exports.object({
+    dir: external_exports.string(),
+    gitDir: external_exports.string(),
+    stage: external_exports.string(),
+    revs: external_exports.array(external_exports.string()),
+    archivePath: external_exports.string(),
+    archiveSha256: external_exports.string(),
+    archiveBytes: external_exports.number(),
+    manifest: external_exports.record(external_exports.string(), external_exports.unknown())
+  })
+});
+function jobOf(batchId, repo, batch) {
+  const { pkg } = batch;
+  return {
+    batchId,
+    repo,
+    autoRetrieve: batch.autoRetrieve,
+    runs: batch.runs,
+    pkg: {
+      dir: pkg.dir,
+      gitDir: pkg.git.cwd,
+      stage: pkg.stage,
+      revs: pkg.revs,
+      archivePath: pkg.archivePath,
+      archiveSha256: pkg.archiveSha256,
+      archiveBytes: pkg.archiveBytes,
+      manifest: pkg.manifest
+    }
+  };
+}
+async function writeJob(file2, job) {
+  await writeFile(file2, `${JSON.stringify(job)}
+`, { mode: 384 });
+}
+async function readJob(file2, runner) {
+  const job = jobSchema.parse(JSON.parse(await readFile2(file2, "utf8")));
+  const { gitDir, manifest, ...pkg } = job.pkg;
+  return {
+    job,
+    batch: {
+      runs: job.runs,
+      autoRetrieve: job.autoRetrieve,
+      repoGit: createGit(job.repo, runner),
+      pkg: { ...pkg, git: createGit(gitDir, runner), manifest }
+    }
+  };
+}
+
+// src/core/launch/launcher.ts
+function detachedLauncher(input2) {
+  return {
+    async launch(batchId, repo, batch) {
+      const dir = join2(input2.stateDir, "launch");
+      await mkdir3(dir, { recursive: true, mode: 448 });
+      const jobFile = join2(dir, `${batchId}.json`);
+      const log = join2(dir, `${batchId}.log`);
+      await writeJob(jobFile, jobOf(batchId, repo, batch));
+      const [command, ...args] = workerCommand(jobFile);
+      const pid = spawnDetached(command, args, { cwd: repo, env: input2.env, logFile: log });
+      return { pid, log };
+    }
+  };
+}
+function workerCommand(jobFile) {
+  const here = fileURLToPath4(import.meta.url);
+  if (here.endsWith(".ts")) {
+    return [
+      process.execPath,
+      "--import",
+      import.meta.resolve("tsx"),
+      join2(dirname3(here), "worker-main.ts"),
+      LAUNCH_WORKER_FLAG,
+      jobFile
+    ];
+  }
+  if (basename(here) === "launcher.js") {
+    return [process.execPath, join2(dirname3(here), "worker-main.js"), LAUNCH_WORKER_FLAG, jobFile];
+  }
+  return [process.execPath, here, LAUNCH_WORKER_FLAG, jobFile];
+}
+
 // src/targets/azlin/capacity.ts
 function capacityForSku(sku, env = process.env) {
   const override = Number(env.AMPLIHACK_REMOTE_VM_CAPACITY);
@@ -41060,8 +41280,8 @@ ${fate.note}` : error62.message,
 }
 
 // src/targets/local/local-target.ts
-import { copyFile as copyFile2, mkdir as mkdir3, rm as rm2 } from "node:fs/promises";
-import { dirname as dirname3, join as join2 } from "node:path";
+import { copyFile as copyFile2, mkdir as mkdir4, rm as rm2 } from "node:fs/promises";
+import { dirname as dirname4, join as join3 } from "node:path";
 var REQUIRED_TOOLS = ["bash", "git", "tar", "gzip", "sha256sum", "timeout", "mkfifo", "setsid"];
 var LocalMachine = class {
   constructor(home, runner = defaultRunner, streamRunner = defaultStreamRunner) {
@@ -41076,10 +41296,10 @@ var LocalMachine = class {
   name = "local";
   vm = null;
   get howToReach() {
-    return `cd ${join2(this.home, ".amplihack-remote")}`;
+    return `cd ${join3(this.home, ".amplihack-remote")}`;
   }
   async exec(script, options = {}) {
-    await mkdir3(this.home, { recursive: true });
+    await mkdir4(this.home, { recursive: true });
     const r = await this.runner("bash", ["-c", script], {
       cwd: this.home,
       // What the agent inherits here: none of a surrounding Claude Code session's variables (a
@@ -41096,7 +41316,7 @@ var LocalMachine = class {
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }
   async stream(script, onLine, options = {}) {
-    await mkdir3(this.home, { recursive: true });
+    await mkdir4(this.home, { recursive: true });
     const child = this.streamRunner("bash", ["-c", script], {
       cwd: this.home,
       env: scrubbedAgentEnv(process.env),
@@ -41110,13 +41330,13 @@ var LocalMachine = class {
     return { exitCode: exit.exitCode, stderrTail: exit.stderrTail };
   }
   async upload(localFile, remotePath) {
-    const dest = join2(this.home, remotePath);
-    await mkdir3(dirname3(dest), { recursive: true });
+    const dest = join3(this.home, remotePath);
+    await mkdir4(dirname4(dest), { recursive: true });
     await copyFile2(localFile, dest);
   }
   async download(remotePath, localFile) {
     try {
-      await copyFile2(join2(this.home, remotePath), localFile);
+      await copyFile2(join3(this.home, remotePath), localFile);
     } catch (err) {
       throw new RemoteError(
         "transfer-failed",
@@ -41160,10 +41380,10 @@ var LocalTarget = class {
           return {
             deleted: false,
             kept: true,
-            message: `Run files kept in ${join2(machine.home, runDir(request.runId))}`
+            message: `Run files kept in ${join3(machine.home, runDir(request.runId))}`
           };
         }
-        await rm2(join2(machine.home, runDir(request.runId)), { recursive: true, force: true });
+        await rm2(join3(machine.home, runDir(request.runId)), { recursive: true, force: true });
         return { deleted: true, kept: false, message: "Local sandbox run directory removed." };
       }
     };
@@ -46973,13 +47193,13 @@ import { availableParallelism } from "node:os";
 
 // src/secrets/cache.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir4, readdir, readFile as readFile2, rename as rename2, unlink, writeFile } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { mkdir as mkdir5, readdir, readFile as readFile3, rename as rename2, unlink, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 var MERGE_AFTER_SEGMENTS = 16;
 var CLEAN_TEXT = Object.freeze({ binary: false, findings: [] });
 var CLEAN_BINARY = Object.freeze({ binary: true, findings: [] });
 function verdictFolder(dir, rulesetVersion) {
-  return join3(dir, `verdicts-${rulesetVersion}`);
+  return join4(dir, `verdicts-${rulesetVersion}`);
 }
 async function openVerdictCache(dir, rulesetVersion) {
   const folder = verdictFolder(dir, rulesetVersion);
@@ -46989,7 +47209,7 @@ async function openVerdictCache(dir, rulesetVersion) {
     for (const name of await readdir(folder)) {
       if (!name.endsWith(".seg")) continue;
       try {
-        parseSegment(await readFile2(join3(folder, name), "utf8"), known);
+        parseSegment(await readFile3(join4(folder, name), "utf8"), known);
         loadedSegments.push(name);
       } catch {
       }
@@ -47009,12 +47229,12 @@ async function openVerdictCache(dir, rulesetVersion) {
     async save() {
       try {
         if (fresh.size === 0) return true;
-        await mkdir4(folder, { recursive: true });
+        await mkdir5(folder, { recursive: true });
         const merge2 = loadedSegments.length >= MERGE_AFTER_SEGMENTS;
         const entries = merge2 ? new Map([...known, ...fresh]) : fresh;
         await writeSegment(folder, entries);
         if (merge2)
-          await Promise.all(loadedSegments.map((name) => unlink(join3(folder, name)).catch(() => {
+          await Promise.all(loadedSegments.map((name) => unlink(join4(folder, name)).catch(() => {
           })));
         return true;
       } catch {
@@ -47049,10 +47269,10 @@ async function writeSegment(folder, entries) {
     if (v2.findings.length === 0) lines.push(`${v2.binary ? "b" : "c"} ${oid}`);
     else lines.push(`f ${oid} ${v2.binary ? "b" : "t"} ${JSON.stringify(v2.findings)}`);
   }
-  const tmp = join3(folder, `${name}.tmp`);
-  await writeFile(tmp, `${lines.join("\n")}
+  const tmp = join4(folder, `${name}.tmp`);
+  await writeFile2(tmp, `${lines.join("\n")}
 `);
-  await rename2(tmp, join3(folder, `${name}.seg`));
+  await rename2(tmp, join4(folder, `${name}.seg`));
 }
 
 // src/secrets/fingerprint.ts
@@ -47066,8 +47286,8 @@ function fingerprintOf(blobId, rule, line) {
 
 // src/secrets/worker-pool.ts
 import { createRequire } from "node:module";
-import { basename, dirname as dirname4, join as join4 } from "node:path";
-import { fileURLToPath as fileURLToPath4, pathToFileURL } from "node:url";
+import { basename as basename2, dirname as dirname5, join as join5 } from "node:path";
+import { fileURLToPath as fileURLToPath5, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
 // src/secrets/scan-batch.ts
@@ -47179,15 +47399,15 @@ async function createScanPool(options) {
   };
 }
 function workerLaunch() {
-  const here = fileURLToPath4(import.meta.url);
+  const here = fileURLToPath5(import.meta.url);
   const base = { workerData: { role: SCAN_WORKER_ROLE }, stdout: true, stderr: true };
   if (here.endsWith(".ts")) {
-    const target = pathToFileURL(join4(dirname4(here), "scan-worker.ts")).href;
+    const target = pathToFileURL(join5(dirname5(here), "scan-worker.ts")).href;
     const code = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
     return { filename: code, options: { ...base, eval: true } };
   }
-  if (basename(here) === "worker-pool.js") {
-    return { filename: join4(dirname4(here), "scan-worker.js"), options: base };
+  if (basename2(here) === "worker-pool.js") {
+    return { filename: join5(dirname5(here), "scan-worker.js"), options: base };
   }
   return { filename: here, options: base };
 }
@@ -47196,7 +47416,7 @@ function tsxEsmApi() {
   const manifestPath = require2.resolve("tsx/package.json");
   const manifest = require2(manifestPath);
   const entry = manifest.exports["./esm/api"]?.import?.default ?? "./dist/esm/api/index.mjs";
-  return pathToFileURL(join4(dirname4(manifestPath), entry)).href;
+  return pathToFileURL(join5(dirname5(manifestPath), entry)).href;
 }
 function startWorker(launch, timeoutMs) {
   return new Promise((resolve5) => {
@@ -47384,15 +47604,15 @@ async function toFindings(located, options, stats, used) {
   const shown = [];
   for (const item of located) {
     for (const raw of item.raw) {
-      const fingerprint = fingerprintOf(item.oid, raw.rule, raw.line);
+      const fingerprint2 = fingerprintOf(item.oid, raw.rule, raw.line);
       if (raw.allowedInline) {
         stats.allowlisted++;
         stats.allowlistedInline = (stats.allowlistedInline ?? 0) + 1;
-      } else if (options.allowlist?.has(fingerprint)) {
-        used.add(fingerprint);
+      } else if (options.allowlist?.has(fingerprint2)) {
+        used.add(fingerprint2);
         stats.allowlisted++;
         stats.allowlistedByFile = (stats.allowlistedByFile ?? 0) + 1;
-      } else shown.push({ item, raw, fingerprint });
+      } else shown.push({ item, raw, fingerprint: fingerprint2 });
     }
   }
   stats.credentialFiles = located.reduce(
@@ -47401,7 +47621,7 @@ async function toFindings(located, options, stats, used) {
   );
   const historyOids = [...new Set(shown.filter((s3) => s3.item.kind === "history").map((s3) => s3.item.oid))];
   const origins = historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : /* @__PURE__ */ new Map();
-  const findings = shown.map(({ item, raw, fingerprint }) => {
+  const findings = shown.map(({ item, raw, fingerprint: fingerprint2 }) => {
     const origin = item.kind === "history" ? origins.get(item.oid) : void 0;
     return {
       rule: raw.rule,
@@ -47411,7 +47631,7 @@ async function toFindings(located, options, stats, used) {
       masked: raw.masked,
       source: item.kind,
       ...origin ? { commit: origin.commit, ...origin.ref ? { ref: origin.ref } : {} } : {},
-      fingerprint,
+      fingerprint: fingerprint2,
       severity: raw.severity
     };
   });
@@ -47506,10 +47726,4441 @@ function createAppKit(input2) {
       cwd: o2.cwd ?? input2.cwd,
       scanCacheDir: scanCacheDir(base),
       onProgress: o2.onProgress,
-      pollSeconds: poll ? Number(poll) : void 0
+      pollSeconds: poll ? Number(poll) : void 0,
+      launcher: detachedLauncher({ stateDir: base, env })
     }),
     fleet: () => createAzlinFleet({ runner, env })
   };
+}
+
+// src/core/launch/worker.ts
+import { rm as rm7 } from "node:fs/promises";
+
+// src/core/progress.ts
+var STAGES = [
+  "validate",
+  "package",
+  "scan",
+  "acquire",
+  "transfer",
+  "execute",
+  "retrieve",
+  "integrate",
+  "release"
+];
+function createProgress(listener) {
+  let step = 0;
+  const total = STAGES.length;
+  return {
+    report(stage, message) {
+      const index = STAGES.indexOf(stage) + 1;
+      step = Math.max(step + 1e-3, index);
+      listener?.({ stage, step: Number(step.toFixed(3)), total, message });
+    }
+  };
+}
+
+// src/core/launch/launch-batch.ts
+import { rm as rm6 } from "node:fs/promises";
+
+// src/core/pool.ts
+function poolingTarget(inner) {
+  const join21 = inner.join?.bind(inner);
+  const runsPerMachine = inner.runsPerMachine?.bind(inner);
+  if (!join21 || !runsPerMachine) return inner;
+  const groups = [];
+  return {
+    name: inner.name,
+    pollSeconds: inner.pollSeconds,
+    needsAgentTooling: inner.needsAgentTooling,
+    validate: (signal) => inner.validate(signal),
+    attach: (record2) => inner.attach(record2),
+    join: join21,
+    runsPerMachine,
+    async acquire(request) {
+      const { options } = request;
+      if (options.vmName || options.noReuse) return inner.acquire(request);
+      const key = `${options.vmSize}|${options.region ?? ""}`;
+      const open2 = groups.find((g2) => g2.key === key && g2.claimed < g2.capacity);
+      if (!open2) {
+        const group = {
+          key,
+          capacity: runsPerMachine(options.vmSize),
+          claimed: 1,
+          first: inner.acquire(request)
+        };
+        groups.push(group);
+        group.first.catch(() => {
+          group.claimed = group.capacity;
+        });
+        return group.first;
+      }
+      open2.claimed += 1;
+      let first;
+      try {
+        first = await open2.first;
+      } catch {
+        return inner.acquire(request);
+      }
+      try {
+        return await join21(first.machine.name, request, { created: first.created });
+      } catch {
+        return inner.acquire(request);
+      }
+    }
+  };
+}
+
+// src/git/wip-snapshot.ts
+import { copyFile as copyFile3, mkdtemp, rm as rm3 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join6 } from "node:path";
+var WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
+var FALLBACK_IDENTITY = { name: "amplihack-remote", email: "amplihack-remote@localhost" };
+async function snapshotWip(git, headCommit, runId, isExcluded, scratch) {
+  const dir = await mkdtemp(join6(tmpdir(), "amplihack-wip-"));
+  const env = { GIT_INDEX_FILE: join6(dir, "index"), ...scratch.objectEnv };
+  try {
+    const userIndex = (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "index"])).trim();
+    const copied = await copyFile3(userIndex, env.GIT_INDEX_FILE).then(
+      () => true,
+      () => false
+    );
+    if (!copied) await git.run(["read-tree", headCommit], { env });
+    await git.run(["add", "-A", "--", "."], { env });
+    const untracked = (await git.run(["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
+    const leftOut = untracked.filter(isExcluded);
+    if (leftOut.length > 0) {
+      await git.run(["rm", "-q", "--cached", "--pathspec-from-file=-", "--pathspec-file-nul", "--"], {
+        env,
+        input: leftOut.map((p2) => `${p2}\0`).join("")
+      });
+    }
+    const tree = (await git.run(["write-tree"], { env })).trim();
+    const headTree = (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim();
+    if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
+    const changed = await git.run(
+      ["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree],
+      {
+        env
+      }
+    );
+    const fallbackIdentity = !await hasIdentity(git);
+    const identity3 = fallbackIdentity ? identityEnv(FALLBACK_IDENTITY) : {};
+    const commit = (await git.run(
+      ["commit-tree", tree, "-p", headCommit, "-m", "amplihack-remote: uncommitted work snapshot"],
+      {
+        env: { ...env, ...identity3 }
+      }
+    )).trim();
+    const ref = `${WIP_REF_PREFIX}${runId}`;
+    await scratch.git.run(["update-ref", ref, commit]);
+    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut, fallbackIdentity };
+  } finally {
+    await rm3(dir, { recursive: true, force: true });
+  }
+}
+async function hasIdentity(git) {
+  for (const v2 of ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"]) {
+    if ((await git.try(["var", v2])).exitCode !== 0) return false;
+  }
+  return true;
+}
+function identityEnv(who) {
+  return {
+    GIT_AUTHOR_NAME: who.name,
+    GIT_AUTHOR_EMAIL: who.email,
+    GIT_COMMITTER_NAME: who.name,
+    GIT_COMMITTER_EMAIL: who.email
+  };
+}
+async function dropWipRef(git, runId) {
+  await git.try(["update-ref", "-d", `${WIP_REF_PREFIX}${runId}`]);
+}
+
+// src/remote/run-files.ts
+var RUN_FILES_TAG = "AR-RUN-FILES";
+function runFilesLine(runId, argv) {
+  const params = `AR_RUN_ID=${shellQuote(runId)}
+AR_SESSION=${shellQuote(`ar-${runId}`)}
+`;
+  const argvFile = argv.map((a2) => `${a2}\0`).join("");
+  const b64 = (s3) => Buffer.from(s3, "utf8").toString("base64");
+  return `${RUN_FILES_TAG} ${b64(params)} ${b64(argvFile)}
+`;
+}
+function shareArchiveScript(fromRunId, runId, archiveName) {
+  const from = shellQuote(`${runDir(fromRunId)}/${archiveName}`);
+  const to2 = shellQuote(`${runDir(runId)}/${archiveName}`);
+  return `set -e
+mkdir -p ${shellQuote(runDir(runId))}
+ln -f ${from} ${to2} 2>/dev/null || cp -f ${from} ${to2}`;
+}
+
+// src/core/workflow/prepare-run.ts
+import { rm as rm5 } from "node:fs/promises";
+
+// src/package/build-context.ts
+import { constants as constants4 } from "node:fs";
+import {
+  access,
+  chmod,
+  copyFile as copyFile4,
+  cp,
+  mkdir as mkdir8,
+  mkdtemp as mkdtemp2,
+  readdir as readdir3,
+  readFile as readFile6,
+  rm as rm4,
+  stat as stat2,
+  writeFile as writeFile5
+} from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { basename as basename3, dirname as dirname6, isAbsolute, join as join13, resolve as resolve3 } from "node:path";
+
+// node_modules/tar/dist/esm/index.min.js
+import Qr from "events";
+import I from "fs";
+import { EventEmitter as Di } from "node:events";
+import Cs from "node:stream";
+import { StringDecoder as Hr } from "node:string_decoder";
+import cr from "node:path";
+import Kt from "node:fs";
+import { dirname as Fn, parse as kn } from "path";
+import { EventEmitter as Dn } from "events";
+import zi from "assert";
+import { Buffer as Ot } from "buffer";
+import * as Ps from "zlib";
+import en from "zlib";
+import { posix as Zt } from "node:path";
+import { basename as _n } from "node:path";
+import mi from "fs";
+import X from "fs";
+import js from "path";
+import { win32 as Pn } from "node:path";
+import ar from "path";
+import Br from "node:fs";
+import co from "node:assert";
+import { randomBytes as Mr } from "node:crypto";
+import u2 from "node:fs";
+import R from "node:path";
+import pr from "fs";
+import wi from "node:fs";
+import we from "node:path";
+import k from "node:fs";
+import ro from "node:fs/promises";
+import Si from "node:path";
+import { join as xr } from "node:path";
+import v from "node:fs";
+import Pr from "node:path";
+var zr = Object.defineProperty;
+var Ur = (s3, t) => {
+  for (var e in t) zr(s3, e, { get: t[e], enumerable: true });
+};
+var Ds = typeof process == "object" && process ? process : { stdout: null, stderr: null };
+var Wr = (s3) => !!s3 && typeof s3 == "object" && (s3 instanceof A || s3 instanceof Cs || Gr(s3) || Zr(s3));
+var Gr = (s3) => !!s3 && typeof s3 == "object" && s3 instanceof Di && typeof s3.pipe == "function" && s3.pipe !== Cs.Writable.prototype.pipe;
+var Zr = (s3) => !!s3 && typeof s3 == "object" && s3 instanceof Di && typeof s3.write == "function" && typeof s3.end == "function";
+var Q = /* @__PURE__ */ Symbol("EOF");
+var J = /* @__PURE__ */ Symbol("maybeEmitEnd");
+var nt = /* @__PURE__ */ Symbol("emittedEnd");
+var De = /* @__PURE__ */ Symbol("emittingEnd");
+var qt = /* @__PURE__ */ Symbol("emittedError");
+var Ne = /* @__PURE__ */ Symbol("closed");
+var Ns = /* @__PURE__ */ Symbol("read");
+var Ae = /* @__PURE__ */ Symbol("flush");
+var As = /* @__PURE__ */ Symbol("flushChunk");
+var z2 = /* @__PURE__ */ Symbol("encoding");
+var Mt = /* @__PURE__ */ Symbol("decoder");
+var g = /* @__PURE__ */ Symbol("flowing");
+var Qt = /* @__PURE__ */ Symbol("paused");
+var Bt = /* @__PURE__ */ Symbol("resume");
+var b = /* @__PURE__ */ Symbol("buffer");
+var N = /* @__PURE__ */ Symbol("pipes");
+var _ = /* @__PURE__ */ Symbol("bufferLength");
+var bi = /* @__PURE__ */ Symbol("bufferPush");
+var Ie = /* @__PURE__ */ Symbol("bufferShift");
+var L = /* @__PURE__ */ Symbol("objectMode");
+var S = /* @__PURE__ */ Symbol("destroyed");
+var _i = /* @__PURE__ */ Symbol("error");
+var Oi = /* @__PURE__ */ Symbol("emitData");
+var Is = /* @__PURE__ */ Symbol("emitEnd");
+var Ti = /* @__PURE__ */ Symbol("emitEnd2");
+var Z = /* @__PURE__ */ Symbol("async");
+var xi = /* @__PURE__ */ Symbol("abort");
+var Ce = /* @__PURE__ */ Symbol("aborted");
+var Jt = /* @__PURE__ */ Symbol("signal");
+var Rt = /* @__PURE__ */ Symbol("dataListeners");
+var C = /* @__PURE__ */ Symbol("discarded");
+var jt = (s3) => Promise.resolve().then(s3);
+var Yr = (s3) => s3();
+var Kr = (s3) => s3 === "end" || s3 === "finish" || s3 === "prefinish";
+var Vr = (s3) => s3 instanceof ArrayBuffer || !!s3 && typeof s3 == "object" && s3.constructor && s3.constructor.name === "ArrayBuffer" && s3.byteLength >= 0;
+var $r = (s3) => !Buffer.isBuffer(s3) && ArrayBuffer.isView(s3);
+var Fe = class {
+  src;
+  dest;
+  opts;
+  ondrain;
+  constructor(t, e, i2) {
+    this.src = t, this.dest = e, this.opts = i2, this.ondrain = () => t[Bt](), this.dest.on("drain", this.ondrain);
+  }
+  unpipe() {
+    this.dest.removeListener("drain", this.ondrain);
+  }
+  proxyErrors(t) {
+  }
+  end() {
+    this.unpipe(), this.opts.end && this.dest.end();
+  }
+};
+var Li = class extends Fe {
+  unpipe() {
+    this.src.removeListener("error", this.proxyErrors), super.unpipe();
+  }
+  constructor(t, e, i2) {
+    super(t, e, i2), this.proxyErrors = (r) => this.dest.emit("error", r), t.on("error", this.proxyErrors);
+  }
+};
+var Xr = (s3) => !!s3.objectMode;
+var qr = (s3) => !s3.objectMode && !!s3.encoding && s3.encoding !== "buffer";
+var A = class extends Di {
+  [g] = false;
+  [Qt] = false;
+  [N] = [];
+  [b] = [];
+  [L];
+  [z2];
+  [Z];
+  [Mt];
+  [Q] = false;
+  [nt] = false;
+  [De] = false;
+  [Ne] = false;
+  [qt] = null;
+  [_] = 0;
+  [S] = false;
+  [Jt];
+  [Ce] = false;
+  [Rt] = 0;
+  [C] = false;
+  writable = true;
+  readable = true;
+  constructor(...t) {
+    let e = t[0] || {};
+    if (super(), e.objectMode && typeof e.encoding == "string") throw new TypeError("Encoding and objectMode may not be used together");
+    Xr(e) ? (this[L] = true, this[z2] = null) : qr(e) ? (this[z2] = e.encoding, this[L] = false) : (this[L] = false, this[z2] = null), this[Z] = !!e.async, this[Mt] = this[z2] ? new Hr(this[z2]) : null, e && e.debugExposeBuffer === true && Object.defineProperty(this, "buffer", { get: () => this[b] }), e && e.debugExposePipes === true && Object.defineProperty(this, "pipes", { get: () => this[N] });
+    let { signal: i2 } = e;
+    i2 && (this[Jt] = i2, i2.aborted ? this[xi]() : i2.addEventListener("abort", () => this[xi]()));
+  }
+  get bufferLength() {
+    return this[_];
+  }
+  get encoding() {
+    return this[z2];
+  }
+  set encoding(t) {
+    throw new Error("Encoding must be set at instantiation time");
+  }
+  setEncoding(t) {
+    throw new Error("Encoding must be set at instantiation time");
+  }
+  get objectMode() {
+    return this[L];
+  }
+  set objectMode(t) {
+    throw new Error("objectMode must be set at instantiation time");
+  }
+  get async() {
+    return this[Z];
+  }
+  set async(t) {
+    this[Z] = this[Z] || !!t;
+  }
+  [xi]() {
+    this[Ce] = true, this.emit("abort", this[Jt]?.reason), this.destroy(this[Jt]?.reason);
+  }
+  get aborted() {
+    return this[Ce];
+  }
+  set aborted(t) {
+  }
+  write(t, e, i2) {
+    if (this[Ce]) return false;
+    if (this[Q]) throw new Error("write after end");
+    if (this[S]) return this.emit("error", Object.assign(new Error("Cannot call write after a stream was destroyed"), { code: "ERR_STREAM_DESTROYED" })), true;
+    typeof e == "function" && (i2 = e, e = "utf8"), e || (e = "utf8");
+    let r = this[Z] ? jt : Yr;
+    if (!this[L] && !Buffer.isBuffer(t)) {
+      if ($r(t)) t = Buffer.from(t.buffer, t.byteOffset, t.byteLength);
+      else if (Vr(t)) t = Buffer.from(t);
+      else if (typeof t != "string") throw new Error("Non-contiguous data written to non-objectMode stream");
+    }
+    return this[L] ? (this[g] && this[_] !== 0 && this[Ae](true), this[g] ? this.emit("data", t) : this[bi](t), this[_] !== 0 && this.emit("readable"), i2 && r(i2), this[g]) : t.length ? (typeof t == "string" && !(e === this[z2] && !this[Mt]?.lastNeed) && (t = Buffer.from(t, e)), Buffer.isBuffer(t) && this[z2] && (t = this[Mt].write(t)), this[g] && this[_] !== 0 && this[Ae](true), this[g] ? this.emit("data", t) : this[bi](t), this[_] !== 0 && this.emit("readable"), i2 && r(i2), this[g]) : (this[_] !== 0 && this.emit("readable"), i2 && r(i2), this[g]);
+  }
+  read(t) {
+    if (this[S]) return null;
+    if (this[C] = false, this[_] === 0 || t === 0 || t && t > this[_]) return this[J](), null;
+    this[L] && (t = null), this[b].length > 1 && !this[L] && (this[b] = [this[z2] ? this[b].join("") : Buffer.concat(this[b], this[_])]);
+    let e = this[Ns](t || null, this[b][0]);
+    return this[J](), e;
+  }
+  [Ns](t, e) {
+    if (this[L]) this[Ie]();
+    else {
+      let i2 = e;
+      t === i2.length || t === null ? this[Ie]() : typeof i2 == "string" ? (this[b][0] = i2.slice(t), e = i2.slice(0, t), this[_] -= t) : (this[b][0] = i2.subarray(t), e = i2.subarray(0, t), this[_] -= t);
+    }
+    return this.emit("data", e), !this[b].length && !this[Q] && this.emit("drain"), e;
+  }
+  end(t, e, i2) {
+    return typeof t == "function" && (i2 = t, t = void 0), typeof e == "function" && (i2 = e, e = "utf8"), t !== void 0 && this.write(t, e), i2 && this.once("end", i2), this[Q] = true, this.writable = false, (this[g] || !this[Qt]) && this[J](), this;
+  }
+  [Bt]() {
+    this[S] || (!this[Rt] && !this[N].length && (this[C] = true), this[Qt] = false, this[g] = true, this.emit("resume"), this[b].length ? this[Ae]() : this[Q] ? this[J]() : this.emit("drain"));
+  }
+  resume() {
+    return this[Bt]();
+  }
+  pause() {
+    this[g] = false, this[Qt] = true, this[C] = false;
+  }
+  get destroyed() {
+    return this[S];
+  }
+  get flowing() {
+    return this[g];
+  }
+  get paused() {
+    return this[Qt];
+  }
+  [bi](t) {
+    this[L] ? this[_] += 1 : this[_] += t.length, this[b].push(t);
+  }
+  [Ie]() {
+    return this[L] ? this[_] -= 1 : this[_] -= this[b][0].length, this[b].shift();
+  }
+  [Ae](t = false) {
+    do
+      ;
+    while (this[As](this[Ie]()) && this[b].length);
+    !t && !this[b].length && !this[Q] && this.emit("drain");
+  }
+  [As](t) {
+    return this.emit("data", t), this[g];
+  }
+  pipe(t, e) {
+    if (this[S]) return t;
+    this[C] = false;
+    let i2 = this[nt];
+    return e = e || {}, t === Ds.stdout || t === Ds.stderr ? e.end = false : e.end = e.end !== false, e.proxyErrors = !!e.proxyErrors, i2 ? e.end && t.end() : (this[N].push(e.proxyErrors ? new Li(this, t, e) : new Fe(this, t, e)), this[Z] ? jt(() => this[Bt]()) : this[Bt]()), t;
+  }
+  unpipe(t) {
+    let e = this[N].find((i2) => i2.dest === t);
+    e && (this[N].length === 1 ? (this[g] && this[Rt] === 0 && (this[g] = false), this[N] = []) : this[N].splice(this[N].indexOf(e), 1), e.unpipe());
+  }
+  addListener(t, e) {
+    return this.on(t, e);
+  }
+  on(t, e) {
+    let i2 = super.on(t, e);
+    if (t === "data") this[C] = false, this[Rt]++, !this[N].length && !this[g] && this[Bt]();
+    else if (t === "readable" && this[_] !== 0) super.emit("readable");
+    else if (Kr(t) && this[nt]) super.emit(t), this.removeAllListeners(t);
+    else if (t === "error" && this[qt]) {
+      let r = e;
+      this[Z] ? jt(() => r.call(this, this[qt])) : r.call(this, this[qt]);
+    }
+    return i2;
+  }
+  removeListener(t, e) {
+    return this.off(t, e);
+  }
+  off(t, e) {
+    let i2 = super.off(t, e);
+    return t === "data" && (this[Rt] = this.listeners("data").length, this[Rt] === 0 && !this[C] && !this[N].length && (this[g] = false)), i2;
+  }
+  removeAllListeners(t) {
+    let e = super.removeAllListeners(t);
+    return (t === "data" || t === void 0) && (this[Rt] = 0, !this[C] && !this[N].length && (this[g] = false)), e;
+  }
+  get emittedEnd() {
+    return this[nt];
+  }
+  [J]() {
+    !this[De] && !this[nt] && !this[S] && this[b].length === 0 && this[Q] && (this[De] = true, this.emit("end"), this.emit("prefinish"), this.emit("finish"), this[Ne] && this.emit("close"), this[De] = false);
+  }
+  emit(t, ...e) {
+    let i2 = e[0];
+    if (t !== "error" && t !== "close" && t !== S && this[S]) return false;
+    if (t === "data") return !this[L] && !i2 ? false : this[Z] ? (jt(() => this[Oi](i2)), true) : this[Oi](i2);
+    if (t === "end") return this[Is]();
+    if (t === "close") {
+      if (this[Ne] = true, !this[nt] && !this[S]) return false;
+      let n2 = super.emit("close");
+      return this.removeAllListeners("close"), n2;
+    } else if (t === "error") {
+      this[qt] = i2, super.emit(_i, i2);
+      let n2 = !this[Jt] || this.listeners("error").length ? super.emit("error", i2) : false;
+      return this[J](), n2;
+    } else if (t === "resume") {
+      let n2 = super.emit("resume");
+      return this[J](), n2;
+    } else if (t === "finish" || t === "prefinish") {
+      let n2 = super.emit(t);
+      return this.removeAllListeners(t), n2;
+    }
+    let r = super.emit(t, ...e);
+    return this[J](), r;
+  }
+  [Oi](t) {
+    for (let i2 of this[N]) i2.dest.write(t) === false && this.pause();
+    let e = this[C] ? false : super.emit("data", t);
+    return this[J](), e;
+  }
+  [Is]() {
+    return this[nt] ? false : (this[nt] = true, this.readable = false, this[Z] ? (jt(() => this[Ti]()), true) : this[Ti]());
+  }
+  [Ti]() {
+    if (this[Mt]) {
+      let e = this[Mt].end();
+      if (e) {
+        for (let i2 of this[N]) i2.dest.write(e);
+        this[C] || super.emit("data", e);
+      }
+    }
+    for (let e of this[N]) e.end();
+    let t = super.emit("end");
+    return this.removeAllListeners("end"), t;
+  }
+  async collect() {
+    let t = Object.assign([], { dataLength: 0 });
+    this[L] || (t.dataLength = 0);
+    let e = this.promise();
+    return this.on("data", (i2) => {
+      t.push(i2), this[L] || (t.dataLength += i2.length);
+    }), await e, t;
+  }
+  async concat() {
+    if (this[L]) throw new Error("cannot concat in objectMode");
+    let t = await this.collect();
+    return this[z2] ? t.join("") : Buffer.concat(t, t.dataLength);
+  }
+  async promise() {
+    return new Promise((t, e) => {
+      this.on(S, () => e(new Error("stream destroyed"))), this.on("error", (i2) => e(i2)), this.on("end", () => t());
+    });
+  }
+  [Symbol.asyncIterator]() {
+    this[C] = false;
+    let t = false, e = async () => (this.pause(), t = true, { value: void 0, done: true });
+    return { next: () => {
+      if (t) return e();
+      let r = this.read();
+      if (r !== null) return Promise.resolve({ done: false, value: r });
+      if (this[Q]) return e();
+      let n2, o2, h2 = (d) => {
+        this.off("data", a2), this.off("end", l), this.off(S, c3), e(), o2(d);
+      }, a2 = (d) => {
+        this.off("error", h2), this.off("end", l), this.off(S, c3), this.pause(), n2({ value: d, done: !!this[Q] });
+      }, l = () => {
+        this.off("error", h2), this.off("data", a2), this.off(S, c3), e(), n2({ done: true, value: void 0 });
+      }, c3 = () => h2(new Error("stream destroyed"));
+      return new Promise((d, y) => {
+        o2 = y, n2 = d, this.once(S, c3), this.once("error", h2), this.once("end", l), this.once("data", a2);
+      });
+    }, throw: e, return: e, [Symbol.asyncIterator]() {
+      return this;
+    }, [Symbol.asyncDispose]: async () => {
+    } };
+  }
+  [Symbol.iterator]() {
+    this[C] = false;
+    let t = false, e = () => (this.pause(), this.off(_i, e), this.off(S, e), this.off("end", e), t = true, { done: true, value: void 0 }), i2 = () => {
+      if (t) return e();
+      let r = this.read();
+      return r === null ? e() : { done: false, value: r };
+    };
+    return this.once("end", e), this.once(_i, e), this.once(S, e), { next: i2, throw: e, return: e, [Symbol.iterator]() {
+      return this;
+    }, [Symbol.dispose]: () => {
+    } };
+  }
+  destroy(t) {
+    if (this[S]) return t ? this.emit("error", t) : this.emit(S), this;
+    this[S] = true, this[C] = true, this[b].length = 0, this[_] = 0;
+    let e = this;
+    return typeof e.close == "function" && !this[Ne] && e.close(), t ? this.emit("error", t) : this.emit(S), this;
+  }
+  static get isStream() {
+    return Wr;
+  }
+};
+var Jr = I.writev;
+var ht = /* @__PURE__ */ Symbol("_autoClose");
+var H = /* @__PURE__ */ Symbol("_close");
+var te = /* @__PURE__ */ Symbol("_ended");
+var m = /* @__PURE__ */ Symbol("_fd");
+var Ni = /* @__PURE__ */ Symbol("_finished");
+var tt = /* @__PURE__ */ Symbol("_flags");
+var Ai = /* @__PURE__ */ Symbol("_flush");
+var ki = /* @__PURE__ */ Symbol("_handleChunk");
+var vi = /* @__PURE__ */ Symbol("_makeBuf");
+var ie = /* @__PURE__ */ Symbol("_mode");
+var ke = /* @__PURE__ */ Symbol("_needDrain");
+var Ut = /* @__PURE__ */ Symbol("_onerror");
+var Ht = /* @__PURE__ */ Symbol("_onopen");
+var Ii = /* @__PURE__ */ Symbol("_onread");
+var Pt = /* @__PURE__ */ Symbol("_onwrite");
+var at = /* @__PURE__ */ Symbol("_open");
+var U = /* @__PURE__ */ Symbol("_path");
+var ot = /* @__PURE__ */ Symbol("_pos");
+var Y = /* @__PURE__ */ Symbol("_queue");
+var zt = /* @__PURE__ */ Symbol("_read");
+var Ci = /* @__PURE__ */ Symbol("_readSize");
+var j = /* @__PURE__ */ Symbol("_reading");
+var ee = /* @__PURE__ */ Symbol("_remain");
+var Fi = /* @__PURE__ */ Symbol("_size");
+var ve = /* @__PURE__ */ Symbol("_write");
+var gt = /* @__PURE__ */ Symbol("_writing");
+var Me = /* @__PURE__ */ Symbol("_defaultFlag");
+var bt = /* @__PURE__ */ Symbol("_errored");
+var _t = class extends A {
+  [bt] = false;
+  [m];
+  [U];
+  [Ci];
+  [j] = false;
+  [Fi];
+  [ee];
+  [ht];
+  constructor(t, e) {
+    if (e = e || {}, super(e), this.readable = true, this.writable = false, typeof t != "string") throw new TypeError("path must be a string");
+    this[bt] = false, this[m] = typeof e.fd == "number" ? e.fd : void 0, this[U] = t, this[Ci] = e.readSize || 16 * 1024 * 1024, this[j] = false, this[Fi] = typeof e.size == "number" ? e.size : 1 / 0, this[ee] = this[Fi], this[ht] = typeof e.autoClose == "boolean" ? e.autoClose : true, typeof this[m] == "number" ? this[zt]() : this[at]();
+  }
+  get fd() {
+    return this[m];
+  }
+  get path() {
+    return this[U];
+  }
+  write() {
+    throw new TypeError("this is a readable stream");
+  }
+  end() {
+    throw new TypeError("this is a readable stream");
+  }
+  [at]() {
+    I.open(this[U], "r", (t, e) => this[Ht](t, e));
+  }
+  [Ht](t, e) {
+    t ? this[Ut](t) : (this[m] = e, this.emit("open", e), this[zt]());
+  }
+  [vi]() {
+    return Buffer.allocUnsafe(Math.min(this[Ci], this[ee]));
+  }
+  [zt]() {
+    if (!this[j]) {
+      this[j] = true;
+      let t = this[vi]();
+      if (t.length === 0) return process.nextTick(() => this[Ii](null, 0, t));
+      I.read(this[m], t, 0, t.length, null, (e, i2, r) => this[Ii](e, i2, r));
+    }
+  }
+  [Ii](t, e, i2) {
+    this[j] = false, t ? this[Ut](t) : this[ki](e, i2) && this[zt]();
+  }
+  [H]() {
+    if (this[ht] && typeof this[m] == "number") {
+      let t = this[m];
+      this[m] = void 0, I.close(t, (e) => e ? this.emit("error", e) : this.emit("close"));
+    }
+  }
+  [Ut](t) {
+    this[j] = true, this[H](), this.emit("error", t);
+  }
+  [ki](t, e) {
+    let i2 = false;
+    return this[ee] -= t, t > 0 && (i2 = super.write(t < e.length ? e.subarray(0, t) : e)), (t === 0 || this[ee] <= 0) && (i2 = false, this[H](), super.end()), i2;
+  }
+  emit(t, ...e) {
+    switch (t) {
+      case "prefinish":
+      case "finish":
+        return false;
+      case "drain":
+        return typeof this[m] == "number" && this[zt](), false;
+      case "error":
+        return this[bt] ? false : (this[bt] = true, super.emit(t, ...e));
+      default:
+        return super.emit(t, ...e);
+    }
+  }
+};
+var Be = class extends _t {
+  [at]() {
+    let t = true;
+    try {
+      this[Ht](null, I.openSync(this[U], "r")), t = false;
+    } finally {
+      t && this[H]();
+    }
+  }
+  [zt]() {
+    let t = true;
+    try {
+      if (!this[j]) {
+        this[j] = true;
+        do {
+          let e = this[vi](), i2 = e.length === 0 ? 0 : I.readSync(this[m], e, 0, e.length, null);
+          if (!this[ki](i2, e)) break;
+        } while (true);
+        this[j] = false;
+      }
+      t = false;
+    } finally {
+      t && this[H]();
+    }
+  }
+  [H]() {
+    if (this[ht] && typeof this[m] == "number") {
+      let t = this[m];
+      this[m] = void 0, I.closeSync(t), this.emit("close");
+    }
+  }
+};
+var et = class extends Qr {
+  readable = false;
+  writable = true;
+  [bt] = false;
+  [gt] = false;
+  [te] = false;
+  [Y] = [];
+  [ke] = false;
+  [U];
+  [ie];
+  [ht];
+  [m];
+  [Me];
+  [tt];
+  [Ni] = false;
+  [ot];
+  constructor(t, e) {
+    e = e || {}, super(e), this[U] = t, this[m] = typeof e.fd == "number" ? e.fd : void 0, this[ie] = e.mode === void 0 ? 438 : e.mode, this[ot] = typeof e.start == "number" ? e.start : void 0, this[ht] = typeof e.autoClose == "boolean" ? e.autoClose : true;
+    let i2 = this[ot] !== void 0 ? "r+" : "w";
+    this[Me] = e.flags === void 0, this[tt] = e.flags === void 0 ? i2 : e.flags, this[m] === void 0 && this[at]();
+  }
+  emit(t, ...e) {
+    if (t === "error") {
+      if (this[bt]) return false;
+      this[bt] = true;
+    }
+    return super.emit(t, ...e);
+  }
+  get fd() {
+    return this[m];
+  }
+  get path() {
+    return this[U];
+  }
+  [Ut](t) {
+    this[H](), this[gt] = true, this.emit("error", t);
+  }
+  [at]() {
+    I.open(this[U], this[tt], this[ie], (t, e) => this[Ht](t, e));
+  }
+  [Ht](t, e) {
+    this[Me] && this[tt] === "r+" && t && t.code === "ENOENT" ? (this[tt] = "w", this[at]()) : t ? this[Ut](t) : (this[m] = e, this.emit("open", e), this[gt] || this[Ai]());
+  }
+  end(t, e) {
+    return t && this.write(t, e), this[te] = true, !this[gt] && !this[Y].length && typeof this[m] == "number" && this[Pt](null, 0), this;
+  }
+  write(t, e) {
+    return typeof t == "string" && (t = Buffer.from(t, e)), this[te] ? (this.emit("error", new Error("write() after end()")), false) : this[m] === void 0 || this[gt] || this[Y].length ? (this[Y].push(t), this[ke] = true, false) : (this[gt] = true, this[ve](t), true);
+  }
+  [ve](t) {
+    I.write(this[m], t, 0, t.length, this[ot], (e, i2) => this[Pt](e, i2));
+  }
+  [Pt](t, e) {
+    t ? this[Ut](t) : (this[ot] !== void 0 && typeof e == "number" && (this[ot] += e), this[Y].length ? this[Ai]() : (this[gt] = false, this[te] && !this[Ni] ? (this[Ni] = true, this[H](), this.emit("finish")) : this[ke] && (this[ke] = false, this.emit("drain"))));
+  }
+  [Ai]() {
+    if (this[Y].length === 0) this[te] && this[Pt](null, 0);
+    else if (this[Y].length === 1) this[ve](this[Y].pop());
+    else {
+      let t = this[Y];
+      this[Y] = [], Jr(this[m], t, this[ot], (e, i2) => this[Pt](e, i2));
+    }
+  }
+  [H]() {
+    if (this[ht] && typeof this[m] == "number") {
+      let t = this[m];
+      this[m] = void 0, I.close(t, (e) => e ? this.emit("error", e) : this.emit("close"));
+    }
+  }
+};
+var Wt = class extends et {
+  [at]() {
+    let t;
+    if (this[Me] && this[tt] === "r+") try {
+      t = I.openSync(this[U], this[tt], this[ie]);
+    } catch (e) {
+      if (e?.code === "ENOENT") return this[tt] = "w", this[at]();
+      throw e;
+    }
+    else t = I.openSync(this[U], this[tt], this[ie]);
+    this[Ht](null, t);
+  }
+  [H]() {
+    if (this[ht] && typeof this[m] == "number") {
+      let t = this[m];
+      this[m] = void 0, I.closeSync(t), this.emit("close");
+    }
+  }
+  [ve](t) {
+    let e = true;
+    try {
+      this[Pt](null, I.writeSync(this[m], t, 0, t.length, this[ot])), e = false;
+    } finally {
+      if (e) try {
+        this[H]();
+      } catch {
+      }
+    }
+  }
+};
+var jr = /* @__PURE__ */ new Map([["C", "cwd"], ["f", "file"], ["z", "gzip"], ["P", "preservePaths"], ["U", "unlink"], ["strip-components", "strip"], ["stripComponents", "strip"], ["keep-newer", "newer"], ["keepNewer", "newer"], ["keep-newer-files", "newer"], ["keepNewerFiles", "newer"], ["k", "keep"], ["keep-existing", "keep"], ["keepExisting", "keep"], ["m", "noMtime"], ["no-mtime", "noMtime"], ["p", "preserveOwner"], ["L", "follow"], ["h", "follow"], ["onentry", "onReadEntry"]]);
+var Fs = (s3) => !!s3.sync && !!s3.file;
+var ks = (s3) => !s3.sync && !!s3.file;
+var vs = (s3) => !!s3.sync && !s3.file;
+var Ms = (s3) => !s3.sync && !s3.file;
+var Bs = (s3) => !!s3.file;
+var tn = (s3) => {
+  let t = jr.get(s3);
+  return t || s3;
+};
+var se = (s3 = {}) => {
+  if (!s3) return {};
+  let t = {};
+  for (let [e, i2] of Object.entries(s3)) {
+    let r = tn(e);
+    t[r] = i2;
+  }
+  return t.chmod === void 0 && t.noChmod === false && (t.chmod = true), delete t.noChmod, t;
+};
+var K = (s3, t, e, i2, r) => Object.assign((n2 = [], o2, h2) => {
+  Array.isArray(n2) && (o2 = n2, n2 = {}), typeof o2 == "function" && (h2 = o2, o2 = void 0), o2 = o2 ? Array.from(o2) : [];
+  let a2 = se(n2);
+  if (r?.(a2, o2), Fs(a2)) {
+    if (typeof h2 == "function") throw new TypeError("callback not supported for sync tar functions");
+    return s3(a2, o2);
+  } else if (ks(a2)) {
+    let l = t(a2, o2);
+    return h2 ? l.then(() => h2(), h2) : l;
+  } else if (vs(a2)) {
+    if (typeof h2 == "function") throw new TypeError("callback not supported for sync tar functions");
+    return e(a2, o2);
+  } else if (Ms(a2)) {
+    if (typeof h2 == "function") throw new TypeError("callback only supported with file option");
+    return i2(a2, o2);
+  }
+  throw new Error("impossible options??");
+}, { syncFile: s3, asyncFile: t, syncNoFile: e, asyncNoFile: i2, validate: r });
+var sn = en.constants || { ZLIB_VERNUM: 4736 };
+var M = Object.freeze(Object.assign(/* @__PURE__ */ Object.create(null), { Z_NO_FLUSH: 0, Z_PARTIAL_FLUSH: 1, Z_SYNC_FLUSH: 2, Z_FULL_FLUSH: 3, Z_FINISH: 4, Z_BLOCK: 5, Z_OK: 0, Z_STREAM_END: 1, Z_NEED_DICT: 2, Z_ERRNO: -1, Z_STREAM_ERROR: -2, Z_DATA_ERROR: -3, Z_MEM_ERROR: -4, Z_BUF_ERROR: -5, Z_VERSION_ERROR: -6, Z_NO_COMPRESSION: 0, Z_BEST_SPEED: 1, Z_BEST_COMPRESSION: 9, Z_DEFAULT_COMPRESSION: -1, Z_FILTERED: 1, Z_HUFFMAN_ONLY: 2, Z_RLE: 3, Z_FIXED: 4, Z_DEFAULT_STRATEGY: 0, DEFLATE: 1, INFLATE: 2, GZIP: 3, GUNZIP: 4, DEFLATERAW: 5, INFLATERAW: 6, UNZIP: 7, BROTLI_DECODE: 8, BROTLI_ENCODE: 9, Z_MIN_WINDOWBITS: 8, Z_MAX_WINDOWBITS: 15, Z_DEFAULT_WINDOWBITS: 15, Z_MIN_CHUNK: 64, Z_MAX_CHUNK: 1 / 0, Z_DEFAULT_CHUNK: 16384, Z_MIN_MEMLEVEL: 1, Z_MAX_MEMLEVEL: 9, Z_DEFAULT_MEMLEVEL: 8, Z_MIN_LEVEL: -1, Z_MAX_LEVEL: 9, Z_DEFAULT_LEVEL: -1, BROTLI_OPERATION_PROCESS: 0, BROTLI_OPERATION_FLUSH: 1, BROTLI_OPERATION_FINISH: 2, BROTLI_OPERATION_EMIT_METADATA: 3, BROTLI_MODE_GENERIC: 0, BROTLI_MODE_TEXT: 1, BROTLI_MODE_FONT: 2, BROTLI_DEFAULT_MODE: 0, BROTLI_MIN_QUALITY: 0, BROTLI_MAX_QUALITY: 11, BROTLI_DEFAULT_QUALITY: 11, BROTLI_MIN_WINDOW_BITS: 10, BROTLI_MAX_WINDOW_BITS: 24, BROTLI_LARGE_MAX_WINDOW_BITS: 30, BROTLI_DEFAULT_WINDOW: 22, BROTLI_MIN_INPUT_BLOCK_BITS: 16, BROTLI_MAX_INPUT_BLOCK_BITS: 24, BROTLI_PARAM_MODE: 0, BROTLI_PARAM_QUALITY: 1, BROTLI_PARAM_LGWIN: 2, BROTLI_PARAM_LGBLOCK: 3, BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING: 4, BROTLI_PARAM_SIZE_HINT: 5, BROTLI_PARAM_LARGE_WINDOW: 6, BROTLI_PARAM_NPOSTFIX: 7, BROTLI_PARAM_NDIRECT: 8, BROTLI_DECODER_RESULT_ERROR: 0, BROTLI_DECODER_RESULT_SUCCESS: 1, BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT: 2, BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: 3, BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION: 0, BROTLI_DECODER_PARAM_LARGE_WINDOW: 1, BROTLI_DECODER_NO_ERROR: 0, BROTLI_DECODER_SUCCESS: 1, BROTLI_DECODER_NEEDS_MORE_INPUT: 2, BROTLI_DECODER_NEEDS_MORE_OUTPUT: 3, BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE: -1, BROTLI_DECODER_ERROR_FORMAT_RESERVED: -2, BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE: -3, BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET: -4, BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME: -5, BROTLI_DECODER_ERROR_FORMAT_CL_SPACE: -6, BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE: -7, BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT: -8, BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1: -9, BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2: -10, BROTLI_DECODER_ERROR_FORMAT_TRANSFORM: -11, BROTLI_DECODER_ERROR_FORMAT_DICTIONARY: -12, BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS: -13, BROTLI_DECODER_ERROR_FORMAT_PADDING_1: -14, BROTLI_DECODER_ERROR_FORMAT_PADDING_2: -15, BROTLI_DECODER_ERROR_FORMAT_DISTANCE: -16, BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET: -19, BROTLI_DECODER_ERROR_INVALID_ARGUMENTS: -20, BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES: -21, BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS: -22, BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP: -25, BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1: -26, BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2: -27, BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES: -30, BROTLI_DECODER_ERROR_UNREACHABLE: -31 }, sn));
+var rn = Ot.concat;
+var zs = Object.getOwnPropertyDescriptor(Ot, "concat");
+var nn = (s3) => s3;
+var Bi = zs?.writable === true || zs?.set !== void 0 ? (s3) => {
+  Ot.concat = s3 ? nn : rn;
+} : (s3) => {
+};
+var Tt = /* @__PURE__ */ Symbol("_superWrite");
+var Gt = class extends Error {
+  code;
+  errno;
+  constructor(t, e) {
+    super("zlib: " + t.message, { cause: t }), this.code = t.code, this.errno = t.errno, this.code || (this.code = "ZLIB_ERROR"), this.message = "zlib: " + t.message, Error.captureStackTrace(this, e ?? this.constructor);
+  }
+  get name() {
+    return "ZlibError";
+  }
+};
+var Pi = /* @__PURE__ */ Symbol("flushFlag");
+var re = class extends A {
+  #t = false;
+  #i = false;
+  #s;
+  #n;
+  #r;
+  #e;
+  #o;
+  get sawError() {
+    return this.#t;
+  }
+  get handle() {
+    return this.#e;
+  }
+  get flushFlag() {
+    return this.#s;
+  }
+  constructor(t, e) {
+    if (!t || typeof t != "object") throw new TypeError("invalid options for ZlibBase constructor");
+    if (super(t), this.#s = t.flush ?? 0, this.#n = t.finishFlush ?? 0, this.#r = t.fullFlushFlag ?? 0, typeof Ps[e] != "function") throw new TypeError("Compression method not supported: " + e);
+    try {
+      this.#e = new Ps[e](t);
+    } catch (i2) {
+      throw new Gt(i2, this.constructor);
+    }
+    this.#o = (i2) => {
+      this.#t || (this.#t = true, this.close(), this.emit("error", i2));
+    }, this.#e?.on("error", (i2) => this.#o(new Gt(i2))), this.once("end", () => this.close);
+  }
+  close() {
+    this.#e && (this.#e.close(), this.#e = void 0, this.emit("close"));
+  }
+  reset() {
+    if (!this.#t) return zi(this.#e, "zlib binding closed"), this.#e.reset?.();
+  }
+  flush(t) {
+    this.ended || (typeof t != "number" && (t = this.#r), this.write(Object.assign(Ot.alloc(0), { [Pi]: t })));
+  }
+  end(t, e, i2) {
+    return typeof t == "function" && (i2 = t, e = void 0, t = void 0), typeof e == "function" && (i2 = e, e = void 0), t && (e ? this.write(t, e) : this.write(t)), this.flush(this.#n), this.#i = true, super.end(i2);
+  }
+  get ended() {
+    return this.#i;
+  }
+  [Tt](t) {
+    return super.write(t);
+  }
+  write(t, e, i2) {
+    if (typeof e == "function" && (i2 = e, e = "utf8"), typeof t == "string" && (t = Ot.from(t, e)), this.#t) return;
+    zi(this.#e, "zlib binding closed");
+    let r = this.#e._handle, n2 = r.close;
+    r.close = () => {
+    };
+    let o2 = this.#e.close;
+    this.#e.close = () => {
+    }, Bi(true);
+    let h2;
+    try {
+      let l = typeof t[Pi] == "number" ? t[Pi] : this.#s;
+      h2 = this.#e._processChunk(t, l), Bi(false);
+    } catch (l) {
+      Bi(false), this.#o(new Gt(l, this.write));
+    } finally {
+      this.#e && (this.#e._handle = r, r.close = n2, this.#e.close = o2, this.#e.removeAllListeners("error"));
+    }
+    this.#e && this.#e.on("error", (l) => this.#o(new Gt(l, this.write)));
+    let a2;
+    if (h2) if (Array.isArray(h2) && h2.length > 0) {
+      let l = h2[0];
+      a2 = this[Tt](Ot.from(l));
+      for (let c3 = 1; c3 < h2.length; c3++) a2 = this[Tt](h2[c3]);
+    } else a2 = this[Tt](Ot.from(h2));
+    return i2 && i2(), a2;
+  }
+};
+var Pe = class extends re {
+  #t;
+  #i;
+  constructor(t, e) {
+    t = t || {}, t.flush = t.flush || M.Z_NO_FLUSH, t.finishFlush = t.finishFlush || M.Z_FINISH, t.fullFlushFlag = M.Z_FULL_FLUSH, super(t, e), this.#t = t.level, this.#i = t.strategy;
+  }
+  params(t, e) {
+    if (!this.sawError) {
+      if (!this.handle) throw new Error("cannot switch params when binding is closed");
+      if (!this.handle.params) throw new Error("not supported in this implementation");
+      if (this.#t !== t || this.#i !== e) {
+        this.flush(M.Z_SYNC_FLUSH), zi(this.handle, "zlib binding closed");
+        let i2 = this.handle.flush;
+        this.handle.flush = (r, n2) => {
+          typeof r == "function" && (n2 = r, r = this.flushFlag), this.flush(r), n2?.();
+        };
+        try {
+          this.handle.params(t, e);
+        } finally {
+          this.handle.flush = i2;
+        }
+        this.handle && (this.#t = t, this.#i = e);
+      }
+    }
+  }
+};
+var ze = class extends Pe {
+  #t;
+  constructor(t) {
+    super(t, "Gzip"), this.#t = t && !!t.portable;
+  }
+  [Tt](t) {
+    return this.#t ? (this.#t = false, t[9] = 255, super[Tt](t)) : super[Tt](t);
+  }
+};
+var Ue = class extends Pe {
+  constructor(t) {
+    super(t, "Unzip");
+  }
+};
+var He = class extends re {
+  constructor(t, e) {
+    t = t || {}, t.flush = t.flush || M.BROTLI_OPERATION_PROCESS, t.finishFlush = t.finishFlush || M.BROTLI_OPERATION_FINISH, t.fullFlushFlag = M.BROTLI_OPERATION_FLUSH, super(t, e);
+  }
+};
+var We = class extends He {
+  constructor(t) {
+    super(t, "BrotliCompress");
+  }
+};
+var Ge = class extends He {
+  constructor(t) {
+    super(t, "BrotliDecompress");
+  }
+};
+var Ze = class extends re {
+  constructor(t, e) {
+    t = t || {}, t.flush = t.flush || M.ZSTD_e_continue, t.finishFlush = t.finishFlush || M.ZSTD_e_end, t.fullFlushFlag = M.ZSTD_e_flush, super(t, e);
+  }
+};
+var Ye = class extends Ze {
+  constructor(t) {
+    super(t, "ZstdCompress");
+  }
+};
+var Ke = class extends Ze {
+  constructor(t) {
+    super(t, "ZstdDecompress");
+  }
+};
+var Us = (s3, t) => {
+  if (Number.isSafeInteger(s3)) s3 < 0 ? an(s3, t) : hn(s3, t);
+  else throw Error("cannot encode number outside of javascript safe integer range");
+  return t;
+};
+var hn = (s3, t) => {
+  t[0] = 128;
+  for (var e = t.length; e > 1; e--) t[e - 1] = s3 & 255, s3 = Math.floor(s3 / 256);
+};
+var an = (s3, t) => {
+  t[0] = 255;
+  var e = false;
+  s3 = s3 * -1;
+  for (var i2 = t.length; i2 > 1; i2--) {
+    var r = s3 & 255;
+    s3 = Math.floor(s3 / 256), e ? t[i2 - 1] = Ws(r) : r === 0 ? t[i2 - 1] = 0 : (e = true, t[i2 - 1] = Gs(r));
+  }
+};
+var Hs = (s3) => {
+  let t = s3[0], e = t === 128 ? cn(s3.subarray(1, s3.length)) : t === 255 ? ln(s3) : null;
+  if (e === null) throw Error("invalid base256 encoding");
+  if (!Number.isSafeInteger(e)) throw Error("parsed number outside of javascript safe integer range");
+  return e;
+};
+var ln = (s3) => {
+  for (var t = s3.length, e = 0, i2 = false, r = t - 1; r > -1; r--) {
+    var n2 = Number(s3[r]), o2;
+    i2 ? o2 = Ws(n2) : n2 === 0 ? o2 = n2 : (i2 = true, o2 = Gs(n2)), o2 !== 0 && (e -= o2 * Math.pow(256, t - r - 1));
+  }
+  return e;
+};
+var cn = (s3) => {
+  for (var t = s3.length, e = 0, i2 = t - 1; i2 > -1; i2--) {
+    var r = Number(s3[i2]);
+    r !== 0 && (e += r * Math.pow(256, t - i2 - 1));
+  }
+  return e;
+};
+var Ws = (s3) => (255 ^ s3) & 255;
+var Gs = (s3) => (255 ^ s3) + 1 & 255;
+var Hi = {};
+Ur(Hi, { code: () => Ve, isCode: () => ne, isName: () => dn, name: () => oe, normalFsTypes: () => Ui });
+var ne = (s3) => oe.has(s3);
+var dn = (s3) => Ve.has(s3);
+var Ui = /* @__PURE__ */ new Set(["0", "", "1", "2", "3", "4", "5", "6", "7", "D"]);
+var oe = /* @__PURE__ */ new Map([["0", "File"], ["", "OldFile"], ["1", "Link"], ["2", "SymbolicLink"], ["3", "CharacterDevice"], ["4", "BlockDevice"], ["5", "Directory"], ["6", "FIFO"], ["7", "ContiguousFile"], ["g", "GlobalExtendedHeader"], ["x", "ExtendedHeader"], ["A", "SolarisACL"], ["D", "GNUDumpDir"], ["I", "Inode"], ["K", "NextFileHasLongLinkpath"], ["L", "NextFileHasLongPath"], ["M", "ContinuationFile"], ["N", "OldGnuLongPath"], ["S", "SparseFile"], ["V", "TapeVolumeHeader"], ["X", "OldExtendedHeader"]]);
+var Ve = new Map(Array.from(oe).map((s3) => [s3[1], s3[0]]));
+var un = (s3) => s3 === void 0 || s3 < 0 ? void 0 : s3;
+var F = class {
+  cksumValid = false;
+  needPax = false;
+  nullBlock = false;
+  block;
+  path;
+  mode;
+  uid;
+  gid;
+  size;
+  cksum;
+  #t = "Unsupported";
+  linkpath;
+  uname;
+  gname;
+  devmaj = 0;
+  devmin = 0;
+  atime;
+  ctime;
+  mtime;
+  charset;
+  comment;
+  constructor(t, e = 0, i2, r) {
+    Buffer.isBuffer(t) ? this.decode(t, e || 0, i2, r) : t && this.#i(t);
+  }
+  decode(t, e, i2, r) {
+    if (e || (e = 0), !t || !(t.length >= e + 512)) throw new Error("need 512 bytes for header");
+    let n2 = xt(t, e + 156, 1), o2 = Ui.has(n2), h2 = o2 ? i2 : void 0, a2 = o2 ? r : void 0;
+    if (this.path = h2?.path ?? xt(t, e, 100), this.mode = h2?.mode ?? a2?.mode ?? lt(t, e + 100, 8), this.uid = h2?.uid ?? a2?.uid ?? lt(t, e + 108, 8), this.gid = h2?.gid ?? a2?.gid ?? lt(t, e + 116, 8), this.size = un(h2?.size ?? a2?.size ?? lt(t, e + 124, 12)), this.mtime = h2?.mtime ?? a2?.mtime ?? Wi(t, e + 136, 12), this.cksum = lt(t, e + 148, 12), a2 && this.#i(a2, true), h2 && this.#i(h2), ne(n2) && (this.#t = n2 || "0"), this.#t === "0" && this.path.slice(-1) === "/" && (this.#t = "5"), this.#t === "5" && (this.size = 0), this.linkpath = xt(t, e + 157, 100), t.subarray(e + 257, e + 265).toString() === "ustar\x0000") if (this.uname = h2?.uname ?? a2?.uname ?? xt(t, e + 265, 32), this.gname = h2?.gname ?? a2?.gname ?? xt(t, e + 297, 32), this.devmaj = h2?.devmaj ?? a2?.devmaj ?? lt(t, e + 329, 8) ?? 0, this.devmin = h2?.devmin ?? a2?.devmin ?? lt(t, e + 337, 8) ?? 0, t[e + 475] !== 0) {
+      let c3 = xt(t, e + 345, 155);
+      this.path = c3 + "/" + this.path;
+    } else {
+      let c3 = xt(t, e + 345, 130);
+      c3 && (this.path = c3 + "/" + this.path), this.atime = i2?.atime ?? r?.atime ?? Wi(t, e + 476, 12), this.ctime = i2?.ctime ?? r?.ctime ?? Wi(t, e + 488, 12);
+    }
+    let l = 256;
+    for (let c3 = e; c3 < e + 148; c3++) l += t[c3];
+    for (let c3 = e + 156; c3 < e + 512; c3++) l += t[c3];
+    this.cksumValid = l === this.cksum, this.cksum === void 0 && l === 256 && (this.nullBlock = true);
+  }
+  #i(t, e = false) {
+    Object.assign(this, Object.fromEntries(Object.entries(t).filter(([i2, r]) => !(r == null || i2 === "size" && Number(r) < 0 || i2 === "path" && e || i2 === "linkpath" && e || i2 === "global"))));
+  }
+  encode(t, e = 0) {
+    if (t || (t = this.block = Buffer.alloc(512)), this.#t === "Unsupported" && (this.#t = "0"), !(t.length >= e + 512)) throw new Error("need 512 bytes for header");
+    let i2 = this.ctime || this.atime ? 130 : 155, r = mn(this.path || "", i2), n2 = r[0], o2 = r[1];
+    this.needPax = !!r[2], this.needPax = Lt(t, e, 100, n2) || this.needPax, this.needPax = ct(t, e + 100, 8, this.mode) || this.needPax, this.needPax = ct(t, e + 108, 8, this.uid) || this.needPax, this.needPax = ct(t, e + 116, 8, this.gid) || this.needPax, this.needPax = ct(t, e + 124, 12, this.size) || this.needPax, this.needPax = Gi(t, e + 136, 12, this.mtime) || this.needPax, t[e + 156] = Number(this.#t.codePointAt(0)), this.needPax = Lt(t, e + 157, 100, this.linkpath) || this.needPax, t.write("ustar\x0000", e + 257, 8), this.needPax = Lt(t, e + 265, 32, this.uname) || this.needPax, this.needPax = Lt(t, e + 297, 32, this.gname) || this.needPax, this.needPax = ct(t, e + 329, 8, this.devmaj) || this.needPax, this.needPax = ct(t, e + 337, 8, this.devmin) || this.needPax, this.needPax = Lt(t, e + 345, i2, o2) || this.needPax, t[e + 475] !== 0 ? this.needPax = Lt(t, e + 345, 155, o2) || this.needPax : (this.needPax = Lt(t, e + 345, 130, o2) || this.needPax, this.needPax = Gi(t, e + 476, 12, this.atime) || this.needPax, this.needPax = Gi(t, e + 488, 12, this.ctime) || this.needPax);
+    let h2 = 256;
+    for (let a2 = e; a2 < e + 148; a2++) h2 += t[a2];
+    for (let a2 = e + 156; a2 < e + 512; a2++) h2 += t[a2];
+    return this.cksum = h2, ct(t, e + 148, 8, this.cksum), this.cksumValid = true, this.needPax;
+  }
+  get type() {
+    return this.#t === "Unsupported" ? this.#t : oe.get(this.#t);
+  }
+  get typeKey() {
+    return this.#t;
+  }
+  set type(t) {
+    let e = String(Ve.get(t));
+    if (ne(e) || e === "Unsupported") this.#t = e;
+    else if (ne(t)) this.#t = t;
+    else throw new TypeError("invalid entry type: " + t);
+  }
+};
+var mn = (s3, t) => {
+  let i2 = s3, r = "", n2, o2 = Zt.parse(s3).root || ".";
+  if (Buffer.byteLength(i2) < 100) n2 = [i2, r, false];
+  else {
+    r = Zt.dirname(i2), i2 = Zt.basename(i2);
+    do
+      Buffer.byteLength(i2) <= 100 && Buffer.byteLength(r) <= t ? n2 = [i2, r, false] : Buffer.byteLength(i2) > 100 && Buffer.byteLength(r) <= t ? n2 = [i2.slice(0, 99), r, true] : (i2 = Zt.join(Zt.basename(r), i2), r = Zt.dirname(r));
+    while (r !== o2 && n2 === void 0);
+    n2 || (n2 = [s3.slice(0, 99), "", true]);
+  }
+  return n2;
+};
+var xt = (s3, t, e) => s3.subarray(t, t + e).toString("utf8").replace(/\0.*/, "");
+var Wi = (s3, t, e) => pn(lt(s3, t, e));
+var pn = (s3) => s3 === void 0 ? void 0 : new Date(s3 * 1e3);
+var lt = (s3, t, e) => Number(s3[t]) & 128 ? Hs(s3.subarray(t, t + e)) : wn(s3, t, e);
+var En = (s3) => isNaN(s3) ? void 0 : s3;
+var wn = (s3, t, e) => En(parseInt(s3.subarray(t, t + e).toString("utf8").replace(/\0.*$/, "").trim(), 8));
+var Sn = { 12: 8589934591, 8: 2097151 };
+var ct = (s3, t, e, i2) => i2 === void 0 ? false : i2 > Sn[e] || i2 < 0 ? (Us(i2, s3.subarray(t, t + e)), true) : (yn(s3, t, e, i2), false);
+var yn = (s3, t, e, i2) => s3.write(Rn(i2, e), t, e, "ascii");
+var Rn = (s3, t) => gn(Math.floor(s3).toString(8), t);
+var gn = (s3, t) => (s3.length === t - 1 ? s3 : new Array(t - s3.length - 1).join("0") + s3 + " ") + "\0";
+var Gi = (s3, t, e, i2) => i2 === void 0 ? false : ct(s3, t, e, i2.getTime() / 1e3);
+var bn = new Array(156).join("\0");
+var Lt = (s3, t, e, i2) => i2 === void 0 ? false : (s3.write(i2 + bn, t, e, "utf8"), i2.length !== Buffer.byteLength(i2) || i2.length > e);
+var ft = class s {
+  atime;
+  mtime;
+  ctime;
+  charset;
+  comment;
+  gid;
+  uid;
+  gname;
+  uname;
+  linkpath;
+  dev;
+  ino;
+  nlink;
+  path;
+  size;
+  mode;
+  global;
+  constructor(t, e = false) {
+    this.atime = t.atime, this.charset = t.charset, this.comment = t.comment, this.ctime = t.ctime, this.dev = t.dev, this.gid = t.gid, this.global = e, this.gname = t.gname, this.ino = t.ino, this.linkpath = t.linkpath, this.mtime = t.mtime, this.nlink = t.nlink, this.path = t.path, this.size = t.size, this.uid = t.uid, this.uname = t.uname;
+  }
+  encode() {
+    let t = this.encodeBody();
+    if (t === "") return Buffer.allocUnsafe(0);
+    let e = Buffer.byteLength(t), i2 = 512 * Math.ceil(1 + e / 512), r = Buffer.allocUnsafe(i2);
+    for (let n2 = 0; n2 < 512; n2++) r[n2] = 0;
+    new F({ path: ("PaxHeader/" + _n(this.path ?? "")).slice(0, 99), mode: this.mode || 420, uid: this.uid, gid: this.gid, size: e, mtime: this.mtime, type: this.global ? "GlobalExtendedHeader" : "ExtendedHeader", linkpath: "", uname: this.uname || "", gname: this.gname || "", devmaj: 0, devmin: 0, atime: this.atime, ctime: this.ctime }).encode(r), r.write(t, 512, e, "utf8");
+    for (let n2 = e + 512; n2 < r.length; n2++) r[n2] = 0;
+    return r;
+  }
+  encodeBody() {
+    return this.encodeField("path") + this.encodeField("ctime") + this.encodeField("atime") + this.encodeField("dev") + this.encodeField("ino") + this.encodeField("nlink") + this.encodeField("charset") + this.encodeField("comment") + this.encodeField("gid") + this.encodeField("gname") + this.encodeField("linkpath") + this.encodeField("mtime") + this.encodeField("size") + this.encodeField("uid") + this.encodeField("uname");
+  }
+  encodeField(t) {
+    if (this[t] === void 0) return "";
+    let e = this[t], i2 = e instanceof Date ? e.getTime() / 1e3 : e, r = " " + (t === "dev" || t === "ino" || t === "nlink" ? "SCHILY." : "") + t + "=" + i2 + `
+`, n2 = Buffer.byteLength(r), o2 = Math.floor(Math.log(n2) / Math.log(10)) + 1;
+    return n2 + o2 >= Math.pow(10, o2) && (o2 += 1), o2 + n2 + r;
+  }
+  static parse(t, e, i2 = false) {
+    return new s(On(Tn(t), e), i2);
+  }
+};
+var On = (s3, t) => t ? Object.assign({}, t, s3) : s3;
+var Tn = (s3) => s3.replace(/\n$/, "").split(`
+`).reduce(xn, /* @__PURE__ */ Object.create(null));
+var xn = (s3, t) => {
+  let e = parseInt(t, 10);
+  if (e !== Buffer.byteLength(t) + 1) return s3;
+  t = t.slice((e + " ").length);
+  let i2 = t.split("="), r = i2.shift();
+  if (!r) return s3;
+  let n2 = r.replace(/^SCHILY\.(dev|ino|nlink)/, "$1"), o2 = i2.join("=").replace(/\0.*/, "");
+  switch (n2) {
+    case "path":
+    case "linkpath":
+    case "type":
+    case "charset":
+    case "comment":
+    case "gname":
+    case "uname":
+      s3[n2] = o2;
+      break;
+    case "ctime":
+    case "atime":
+    case "mtime":
+      s3[n2] = new Date(Number(o2) * 1e3);
+      break;
+    case "size":
+      let h2 = +o2;
+      h2 >= 0 && (s3[n2] = h2);
+      break;
+    case "gid":
+    case "uid":
+    case "dev":
+    case "ino":
+    case "nlink":
+    case "mode":
+      s3[n2] = +o2;
+      break;
+  }
+  return s3;
+};
+var Ln = process.env.TESTING_TAR_FAKE_PLATFORM || process.platform;
+var f = Ln !== "win32" ? (s3) => String(s3) : (s3) => String(s3).replaceAll(/\\/g, "/");
+var $e = class extends A {
+  extended;
+  globalExtended;
+  header;
+  startBlockSize;
+  blockRemain;
+  remain;
+  type;
+  meta = false;
+  ignore = false;
+  path;
+  mode;
+  uid;
+  gid;
+  uname;
+  gname;
+  size = 0;
+  mtime;
+  atime;
+  ctime;
+  linkpath;
+  dev;
+  ino;
+  nlink;
+  invalid = false;
+  absolute;
+  unsupported = false;
+  constructor(t, e, i2) {
+    switch (super({}), this.pause(), this.extended = e, this.globalExtended = i2, this.header = t, this.remain = t.size ?? 0, this.startBlockSize = 512 * Math.ceil(this.remain / 512), this.blockRemain = this.startBlockSize, this.type = t.type, this.type) {
+      case "File":
+      case "OldFile":
+      case "Link":
+      case "SymbolicLink":
+      case "CharacterDevice":
+      case "BlockDevice":
+      case "Directory":
+      case "FIFO":
+      case "ContiguousFile":
+      case "GNUDumpDir":
+        break;
+      case "NextFileHasLongLinkpath":
+      case "NextFileHasLongPath":
+      case "OldGnuLongPath":
+      case "GlobalExtendedHeader":
+      case "ExtendedHeader":
+      case "OldExtendedHeader":
+        this.meta = true;
+        break;
+      default:
+        this.ignore = true;
+    }
+    if (!t.path) throw new Error("no path provided for tar.ReadEntry");
+    this.path = f(t.path), this.mode = t.mode, this.mode && (this.mode = this.mode & 4095), this.uid = t.uid, this.gid = t.gid, this.uname = t.uname, this.gname = t.gname, this.size = this.remain, this.mtime = t.mtime, this.atime = t.atime, this.ctime = t.ctime, this.linkpath = t.linkpath ? f(t.linkpath) : void 0, this.uname = t.uname, this.gname = t.gname, e && this.#t(e), i2 && this.#t(i2, true);
+  }
+  write(t) {
+    let e = t.length;
+    if (e > this.blockRemain) throw new Error("writing more to entry than is appropriate");
+    let i2 = this.remain, r = this.blockRemain;
+    return this.remain = Math.max(0, i2 - e), this.blockRemain = Math.max(0, r - e), this.ignore ? true : i2 >= e ? super.write(t) : super.write(t.subarray(0, i2));
+  }
+  #t(t, e = false) {
+    t.path && (t.path = f(t.path)), t.linkpath && (t.linkpath = f(t.linkpath)), Object.assign(this, Object.fromEntries(Object.entries(t).filter(([i2, r]) => !(r == null || i2 === "path" && e))));
+  }
+};
+var Dt = (s3, t, e, i2 = {}) => {
+  s3.file && (i2.file = s3.file), s3.cwd && (i2.cwd = s3.cwd), i2.code = e instanceof Error && e.code || t, i2.tarCode = t, !s3.strict && i2.recoverable !== false ? (e instanceof Error && (i2 = Object.assign(e, i2), e = e.message), s3.emit("warn", t, e, i2)) : e instanceof Error ? s3.emit("error", Object.assign(e, i2)) : s3.emit("error", Object.assign(new Error(`${t}: ${e}`), i2));
+};
+var Nn = 1024 * 1024;
+var Xi = Buffer.from([31, 139]);
+var qi = Buffer.from([40, 181, 47, 253]);
+var An = Math.max(Xi.length, qi.length);
+var B2 = /* @__PURE__ */ Symbol("state");
+var Nt = /* @__PURE__ */ Symbol("writeEntry");
+var it = /* @__PURE__ */ Symbol("readEntry");
+var Zi = /* @__PURE__ */ Symbol("nextEntry");
+var Zs = /* @__PURE__ */ Symbol("processEntry");
+var V = /* @__PURE__ */ Symbol("extendedHeader");
+var he = /* @__PURE__ */ Symbol("globalExtendedHeader");
+var dt = /* @__PURE__ */ Symbol("meta");
+var Ys = /* @__PURE__ */ Symbol("emitMeta");
+var p = /* @__PURE__ */ Symbol("buffer");
+var st = /* @__PURE__ */ Symbol("queue");
+var ut = /* @__PURE__ */ Symbol("ended");
+var Yi = /* @__PURE__ */ Symbol("emittedEnd");
+var At = /* @__PURE__ */ Symbol("emit");
+var w = /* @__PURE__ */ Symbol("unzip");
+var Xe = /* @__PURE__ */ Symbol("consumeChunk");
+var qe = /* @__PURE__ */ Symbol("consumeChunkSub");
+var Ki = /* @__PURE__ */ Symbol("consumeBody");
+var Ks = /* @__PURE__ */ Symbol("consumeMeta");
+var Vs = /* @__PURE__ */ Symbol("consumeHeader");
+var ae = /* @__PURE__ */ Symbol("consuming");
+var Vi = /* @__PURE__ */ Symbol("bufferConcat");
+var Qe = /* @__PURE__ */ Symbol("maybeEnd");
+var Yt = /* @__PURE__ */ Symbol("writing");
+var $2 = /* @__PURE__ */ Symbol("aborted");
+var Je = /* @__PURE__ */ Symbol("onDone");
+var It = /* @__PURE__ */ Symbol("sawValidEntry");
+var je = /* @__PURE__ */ Symbol("sawNullBlock");
+var ti = /* @__PURE__ */ Symbol("sawEOF");
+var $s = /* @__PURE__ */ Symbol("closeStream");
+var In = 1e3;
+var le = /* @__PURE__ */ Symbol("compressedBytesRead");
+var $i = /* @__PURE__ */ Symbol("decompressedBytesRead");
+var Xs = /* @__PURE__ */ Symbol("checkDecompressionRatio");
+var Cn = () => true;
+var rt = class extends Dn {
+  file;
+  strict;
+  maxMetaEntrySize;
+  filter;
+  brotli;
+  zstd;
+  maxDecompressionRatio;
+  writable = true;
+  readable = false;
+  [st] = [];
+  [p];
+  [it];
+  [Nt];
+  [B2] = "begin";
+  [dt] = "";
+  [V];
+  [he];
+  [ut] = false;
+  [w];
+  [$2] = false;
+  [It];
+  [je] = false;
+  [ti] = false;
+  [Yt] = false;
+  [ae] = false;
+  [Yi] = false;
+  [le] = 0;
+  [$i] = 0;
+  constructor(t = {}) {
+    super(), this.file = t.file || "", this.on(Je, () => {
+      (this[B2] === "begin" || this[It] === false) && this.warn("TAR_BAD_ARCHIVE", "Unrecognized archive format");
+    }), t.ondone ? this.on(Je, t.ondone) : this.on(Je, () => {
+      this.emit("prefinish"), this.emit("finish"), this.emit("end");
+    }), this.strict = !!t.strict, this.maxDecompressionRatio = typeof t.maxDecompressionRatio == "number" ? t.maxDecompressionRatio : In, this.maxMetaEntrySize = t.maxMetaEntrySize || Nn, this.filter = typeof t.filter == "function" ? t.filter : Cn;
+    let e = t.file && (t.file.endsWith(".tar.br") || t.file.endsWith(".tbr"));
+    this.brotli = !(t.gzip || t.zstd) && t.brotli !== void 0 ? t.brotli : e ? void 0 : false;
+    let i2 = t.file && (t.file.endsWith(".tar.zst") || t.file.endsWith(".tzst"));
+    this.zstd = !(t.gzip || t.brotli) && t.zstd !== void 0 ? t.zstd : i2 ? true : void 0, this.on("end", () => this[$s]()), typeof t.onwarn == "function" && this.on("warn", t.onwarn), typeof t.onReadEntry == "function" && this.on("entry", t.onReadEntry);
+  }
+  warn(t, e, i2 = {}) {
+    Dt(this, t, e, i2);
+  }
+  [Vs](t, e) {
+    this[It] === void 0 && (this[It] = false);
+    let i2;
+    try {
+      i2 = new F(t, e, this[V], this[he]);
+    } catch (r) {
+      return this.warn("TAR_ENTRY_INVALID", r);
+    }
+    if (i2.nullBlock) this[je] ? (this[ti] = true, this[B2] === "begin" && (this[B2] = "header"), this[At]("eof")) : (this[je] = true, this[At]("nullBlock"));
+    else if (this[je] = false, !i2.cksumValid) this.warn("TAR_ENTRY_INVALID", "checksum failure", { header: i2 });
+    else if (!i2.path) this.warn("TAR_ENTRY_INVALID", "path is required", { header: i2 });
+    else {
+      let r = i2.type;
+      if (/^(Symbolic)?Link$/.test(r) && !i2.linkpath) this.warn("TAR_ENTRY_INVALID", "linkpath required", { header: i2 });
+      else if (!/^(Symbolic)?Link$/.test(r) && !/^(Global)?ExtendedHeader$/.test(r) && i2.linkpath) this.warn("TAR_ENTRY_INVALID", "linkpath forbidden", { header: i2 });
+      else {
+        let n2 = this[Nt] = new $e(i2, this[V], this[he]);
+        if (!this[It]) if (n2.remain) {
+          let o2 = () => {
+            n2.invalid || (this[It] = true);
+          };
+          n2.on("end", o2);
+        } else this[It] = true;
+        n2.meta ? n2.size > this.maxMetaEntrySize ? (n2.ignore = true, this[At]("ignoredEntry", n2), this[B2] = "ignore", n2.resume()) : n2.size > 0 && (this[dt] = "", n2.on("data", (o2) => this[dt] += o2), this[B2] = "meta") : (this[V] = void 0, n2.ignore = n2.ignore || !this.filter(n2.path, n2), n2.ignore ? (this[At]("ignoredEntry", n2), this[B2] = n2.remain ? "ignore" : "header", n2.resume()) : (n2.remain ? this[B2] = "body" : (this[B2] = "header", n2.end()), this[it] ? this[st].push(n2) : (this[st].push(n2), this[Zi]())));
+      }
+    }
+  }
+  [$s]() {
+    queueMicrotask(() => this.emit("close"));
+  }
+  [Zs](t) {
+    let e = true;
+    if (!t) this[it] = void 0, e = false;
+    else if (Array.isArray(t)) {
+      let [i2, ...r] = t;
+      this.emit(i2, ...r);
+    } else this[it] = t, this.emit("entry", t), t.emittedEnd || (t.on("end", () => this[Zi]()), e = false);
+    return e;
+  }
+  [Zi]() {
+    do
+      ;
+    while (this[Zs](this[st].shift()));
+    if (this[st].length === 0) {
+      let t = this[it];
+      !t || t.flowing || t.size === t.remain ? this[Yt] || this.emit("drain") : t.once("drain", () => this.emit("drain"));
+    }
+  }
+  [Ki](t, e) {
+    let i2 = this[Nt];
+    if (!i2) throw new Error("attempt to consume body without entry??");
+    let r = i2.blockRemain ?? 0, n2 = r >= t.length && e === 0 ? t : t.subarray(e, e + r);
+    return i2.write(n2), i2.blockRemain || (this[B2] = "header", this[Nt] = void 0, i2.end()), n2.length;
+  }
+  [Ks](t, e) {
+    let i2 = this[Nt], r = this[Ki](t, e);
+    return !this[Nt] && i2 && this[Ys](i2), r;
+  }
+  [At](t, e, i2) {
+    this[st].length === 0 && !this[it] ? this.emit(t, e, i2) : this[st].push([t, e, i2]);
+  }
+  [Ys](t) {
+    switch (this[At]("meta", this[dt]), t.type) {
+      case "ExtendedHeader":
+      case "OldExtendedHeader":
+        this[V] = ft.parse(this[dt], this[V], false);
+        break;
+      case "GlobalExtendedHeader":
+        this[he] = ft.parse(this[dt], this[he], true);
+        break;
+      case "NextFileHasLongPath":
+      case "OldGnuLongPath": {
+        let e = this[V] ?? /* @__PURE__ */ Object.create(null);
+        this[V] = e, e.path = this[dt].replace(/\0.*/, "");
+        break;
+      }
+      case "NextFileHasLongLinkpath": {
+        let e = this[V] || /* @__PURE__ */ Object.create(null);
+        this[V] = e, e.linkpath = this[dt].replace(/\0.*/, "");
+        break;
+      }
+      default:
+        throw new Error("unknown meta: " + t.type);
+    }
+  }
+  abort(t) {
+    if (!this[$2]) {
+      if (this[w]) {
+        let e = this[w];
+        e.write = () => true, e.end = () => e, e.emit = () => false, e.destroy?.();
+      }
+      this[$2] = true, this.emit("abort", t), this.warn("TAR_ABORT", t, { recoverable: false });
+    }
+  }
+  [Xs](t) {
+    this[$i] += t.length;
+    let e = this[$i] / this[le];
+    return e > this.maxDecompressionRatio ? (this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)), false) : true;
+  }
+  write(t, e, i2) {
+    if (typeof e == "function" && (i2 = e, e = void 0), typeof t == "string" && (t = Buffer.from(t, typeof e == "string" ? e : "utf8")), this[$2]) return i2?.(), false;
+    if ((this[w] === void 0 || this.brotli === void 0 && this[w] === false) && t) {
+      if (this[p] && (t = Buffer.concat([this[p], t]), this[p] = void 0), t.length < An) return this[p] = t, i2?.(), true;
+      for (let a2 = 0; this[w] === void 0 && a2 < Xi.length; a2++) t[a2] !== Xi[a2] && (this[w] = false);
+      let o2 = false;
+      if (this[w] === false && this.zstd !== false) {
+        o2 = true;
+        for (let a2 = 0; a2 < qi.length; a2++) if (t[a2] !== qi[a2]) {
+          o2 = false;
+          break;
+        }
+      }
+      let h2 = this.brotli === void 0 && !o2;
+      if (this[w] === false && h2) if (t.length < 512) if (this[ut]) this.brotli = true;
+      else return this[p] = t, i2?.(), true;
+      else try {
+        new F(t.subarray(0, 512)), this.brotli = false;
+      } catch {
+        this.brotli = true;
+      }
+      if (this[w] === void 0 || this[w] === false && (this.brotli || o2)) {
+        let a2 = this[ut];
+        this[ut] = false, this[w] = this[w] === void 0 ? new Ue({}) : o2 ? new Ke({}) : new Ge({}), this[w].on("data", (c3) => {
+          this[Xs](c3) && this[Xe](c3);
+        }), this[w].on("error", (c3) => {
+          this[$2] || this.abort(c3);
+        }), this[w].on("end", () => {
+          this[ut] = true, this[Xe]();
+        }), this[Yt] = true, this[le] += t.length;
+        let l = !!this[w][a2 ? "end" : "write"](t);
+        return this[Yt] = false, i2?.(), l;
+      }
+    }
+    this[Yt] = true, this[w] ? (this[le] += t.length, this[w].write(t)) : this[Xe](t), this[Yt] = false;
+    let n2 = this[st].length > 0 ? false : this[it] ? this[it].flowing : true;
+    return !n2 && this[st].length === 0 && this[it]?.once("drain", () => this.emit("drain")), i2?.(), n2;
+  }
+  [Vi](t) {
+    t && !this[$2] && (this[p] = this[p] ? Buffer.concat([this[p], t]) : t);
+  }
+  [Qe]() {
+    if (this[ut] && !this[Yi] && !this[$2] && !this[ae]) {
+      this[Yi] = true;
+      let t = this[Nt];
+      if (t?.blockRemain) {
+        let e = this[p] ? this[p].length : 0;
+        this.warn("TAR_BAD_ARCHIVE", `Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`, { entry: t }), this[p] && t.write(this[p]), t.end();
+      }
+      this[At](Je);
+    }
+  }
+  [Xe](t) {
+    if (this[ae] && t) this[Vi](t);
+    else if (!t && !this[p]) this[Qe]();
+    else if (t) {
+      if (this[ae] = true, this[p]) {
+        this[Vi](t);
+        let e = this[p];
+        this[p] = void 0, this[qe](e);
+      } else this[qe](t);
+      for (; this[p] && this[p]?.length >= 512 && !this[$2] && !this[ti]; ) {
+        let e = this[p];
+        this[p] = void 0, this[qe](e);
+      }
+      this[ae] = false;
+    }
+    (!this[p] || this[ut]) && this[Qe]();
+  }
+  [qe](t) {
+    let e = 0, i2 = t.length;
+    for (; e + 512 <= i2 && !this[$2] && !this[ti]; ) switch (this[B2]) {
+      case "begin":
+      case "header":
+        this[Vs](t, e), e += 512;
+        break;
+      case "ignore":
+      case "body":
+        e += this[Ki](t, e);
+        break;
+      case "meta":
+        e += this[Ks](t, e);
+        break;
+      default:
+        throw new Error("invalid state: " + this[B2]);
+    }
+    e < i2 && (this[p] = this[p] ? Buffer.concat([t.subarray(e), this[p]]) : t.subarray(e));
+  }
+  end(t, e, i2) {
+    return typeof t == "function" && (i2 = t, e = void 0, t = void 0), typeof e == "function" && (i2 = e, e = void 0), typeof t == "string" && (t = Buffer.from(t, e)), i2 && this.once("finish", i2), this[$2] || (this[w] ? (t && (this[le] += t.length, this[w].write(t)), this[w].end()) : (this[ut] = true, (this.brotli === void 0 || this.zstd === void 0) && (t = t || Buffer.alloc(0)), t && this.write(t), this[Qe]())), this;
+  }
+};
+var mt = (s3) => {
+  let t = s3.length - 1, e = -1;
+  for (; t > -1 && s3.charAt(t) === "/"; ) e = t, t--;
+  return e === -1 ? s3 : s3.slice(0, e);
+};
+var vn = (s3) => {
+  let t = s3.onReadEntry;
+  s3.onReadEntry = t ? (e) => {
+    t(e), e.resume();
+  } : (e) => e.resume();
+};
+var Qi = (s3, t) => {
+  let e = new Map(t.map((o2) => [mt(o2), true])), i2 = s3.filter, r = 100, n2 = (o2, h2 = "", a2 = 0) => {
+    if (a2 >= r) return e.set(o2, false), false;
+    let l = h2 || kn(o2).root || ".", c3;
+    if (o2 === l) c3 = false;
+    else {
+      let d = e.get(o2);
+      c3 = d !== void 0 ? d : n2(Fn(o2), l, a2 + 1);
+    }
+    return e.set(o2, c3), c3;
+  };
+  s3.filter = i2 ? (o2, h2) => i2(o2, h2) && n2(mt(o2)) : (o2) => n2(mt(o2));
+};
+var Mn = (s3) => {
+  let t = new rt(s3), e = s3.file, i2;
+  try {
+    i2 = Kt.openSync(e, "r");
+    let r = Kt.fstatSync(i2), n2 = s3.maxReadSize || 16 * 1024 * 1024;
+    if (r.size < n2) {
+      let o2 = Buffer.allocUnsafe(r.size), h2 = Kt.readSync(i2, o2, 0, r.size, 0);
+      t.end(h2 === o2.byteLength ? o2 : o2.subarray(0, h2));
+    } else {
+      let o2 = 0, h2 = Buffer.allocUnsafe(n2);
+      for (; o2 < r.size; ) {
+        let a2 = Kt.readSync(i2, h2, 0, n2, o2);
+        if (a2 === 0) break;
+        o2 += a2, t.write(h2.subarray(0, a2));
+      }
+      t.end();
+    }
+  } finally {
+    if (typeof i2 == "number") try {
+      Kt.closeSync(i2);
+    } catch {
+    }
+  }
+};
+var Bn = (s3, t) => {
+  let e = new rt(s3), i2 = s3.maxReadSize || 16 * 1024 * 1024, r = s3.file;
+  return new Promise((o2, h2) => {
+    e.on("error", h2), e.on("end", o2), Kt.stat(r, (a2, l) => {
+      if (a2) h2(a2);
+      else {
+        let c3 = new _t(r, { readSize: i2, size: l.size });
+        c3.on("error", h2), c3.pipe(e);
+      }
+    });
+  });
+};
+var Ct = K(Mn, Bn, (s3) => new rt(s3), (s3) => new rt(s3), (s3, t) => {
+  t?.length && Qi(s3, t), s3.noResume || vn(s3);
+});
+var Ji = (s3, t, e) => (s3 &= 4095, e && (s3 = (s3 | 384) & -19), t && (s3 & 256 && (s3 |= 64), s3 & 32 && (s3 |= 8), s3 & 4 && (s3 |= 1)), s3);
+var { isAbsolute: zn, parse: qs } = Pn;
+var ce = (s3) => {
+  let t = "", e = qs(s3);
+  for (; zn(s3) || e.root; ) {
+    let i2 = s3.charAt(0) === "/" && s3.slice(0, 4) !== "//?/" ? "/" : e.root;
+    s3 = s3.slice(i2.length), t += i2, e = qs(s3);
+  }
+  return [t, s3];
+};
+var ei = ["|", "<", ">", "?", ":"];
+var ji = ei.map((s3) => String.fromCodePoint(61440 + Number(s3.codePointAt(0))));
+var Un = new Map(ei.map((s3, t) => [s3, ji[t]]));
+var Hn = new Map(ji.map((s3, t) => [s3, ei[t]]));
+var ts = (s3) => ei.reduce((t, e) => t.split(e).join(Un.get(e)), s3);
+var Qs = (s3) => ji.reduce((t, e) => t.split(e).join(Hn.get(e)), s3);
+var rr = (s3, t) => t ? (s3 = f(s3).replace(/^\.(\/|$)/, ""), mt(t) + "/" + s3) : f(s3);
+var Wn = 16 * 1024 * 1024;
+var tr = /* @__PURE__ */ Symbol("process");
+var er = /* @__PURE__ */ Symbol("file");
+var ir = /* @__PURE__ */ Symbol("directory");
+var is = /* @__PURE__ */ Symbol("symlink");
+var sr = /* @__PURE__ */ Symbol("hardlink");
+var fe = /* @__PURE__ */ Symbol("header");
+var ii = /* @__PURE__ */ Symbol("read");
+var ss = /* @__PURE__ */ Symbol("lstat");
+var si = /* @__PURE__ */ Symbol("onlstat");
+var rs = /* @__PURE__ */ Symbol("onread");
+var ns = /* @__PURE__ */ Symbol("onreadlink");
+var os = /* @__PURE__ */ Symbol("openfile");
+var hs = /* @__PURE__ */ Symbol("onopenfile");
+var pt = /* @__PURE__ */ Symbol("close");
+var ri = /* @__PURE__ */ Symbol("mode");
+var as = /* @__PURE__ */ Symbol("awaitDrain");
+var es = /* @__PURE__ */ Symbol("ondrain");
+var q = /* @__PURE__ */ Symbol("prefix");
+var de = class extends A {
+  path;
+  portable;
+  myuid = process.getuid && process.getuid() || 0;
+  myuser = process.env.USER || "";
+  maxReadSize;
+  linkCache;
+  statCache;
+  preservePaths;
+  cwd;
+  strict;
+  mtime;
+  noPax;
+  noMtime;
+  prefix;
+  fd;
+  blockLen = 0;
+  blockRemain = 0;
+  buf;
+  pos = 0;
+  remain = 0;
+  length = 0;
+  offset = 0;
+  win32;
+  absolute;
+  header;
+  type;
+  linkpath;
+  stat;
+  onWriteEntry;
+  #t = false;
+  constructor(t, e = {}) {
+    let i2 = se(e);
+    super(), this.path = f(t), this.portable = !!i2.portable, this.maxReadSize = i2.maxReadSize || Wn, this.linkCache = i2.linkCache || /* @__PURE__ */ new Map(), this.statCache = i2.statCache || /* @__PURE__ */ new Map(), this.preservePaths = !!i2.preservePaths, this.cwd = f(i2.cwd || process.cwd()), this.strict = !!i2.strict, this.noPax = !!i2.noPax, this.noMtime = !!i2.noMtime, this.mtime = i2.mtime, this.prefix = i2.prefix ? f(i2.prefix) : void 0, this.onWriteEntry = i2.onWriteEntry, typeof i2.onwarn == "function" && this.on("warn", i2.onwarn);
+    let r = false;
+    if (!this.preservePaths) {
+      let [o2, h2] = ce(this.path);
+      o2 && typeof h2 == "string" && (this.path = h2, r = o2);
+    }
+    this.win32 = !!i2.win32 || process.platform === "win32", this.win32 && (this.path = Qs(this.path.replaceAll(/\\/g, "/")), t = t.replaceAll(/\\/g, "/")), this.absolute = f(i2.absolute || js.resolve(this.cwd, t)), this.path === "" && (this.path = "./"), r && this.warn("TAR_ENTRY_INFO", `stripping ${r} from absolute path`, { entry: this, path: r + this.path });
+    let n2 = this.statCache.get(this.absolute);
+    n2 ? this[si](n2) : this[ss]();
+  }
+  warn(t, e, i2 = {}) {
+    return Dt(this, t, e, i2);
+  }
+  emit(t, ...e) {
+    return t === "error" && (this.#t = true), super.emit(t, ...e);
+  }
+  [ss]() {
+    X.lstat(this.absolute, (t, e) => {
+      if (t) return this.emit("error", t);
+      this[si](e);
+    });
+  }
+  [si](t) {
+    this.statCache.set(this.absolute, t), this.stat = t, t.isFile() || (t.size = 0), this.type = Gn(t), this.emit("stat", t), this[tr]();
+  }
+  [tr]() {
+    switch (this.type) {
+      case "File":
+        return this[er]();
+      case "Directory":
+        return this[ir]();
+      case "SymbolicLink":
+        return this[is]();
+      default:
+        return this.end();
+    }
+  }
+  [ri](t) {
+    return Ji(t, this.type === "Directory", this.portable);
+  }
+  [q](t) {
+    return rr(t, this.prefix);
+  }
+  [fe]() {
+    if (!this.stat) throw new Error("cannot write header before stat");
+    this.type === "Directory" && this.portable && (this.noMtime = true), this.onWriteEntry?.(this), this.header = new F({ path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, mode: this[ri](this.stat.mode), uid: this.portable ? void 0 : this.stat.uid, gid: this.portable ? void 0 : this.stat.gid, size: this.stat.size, mtime: this.noMtime ? void 0 : this.mtime || this.stat.mtime, type: this.type === "Unsupported" ? void 0 : this.type, uname: this.portable ? void 0 : this.stat.uid === this.myuid ? this.myuser : "", atime: this.portable ? void 0 : this.stat.atime, ctime: this.portable ? void 0 : this.stat.ctime }), this.header.encode() && !this.noPax && super.write(new ft({ atime: this.portable ? void 0 : this.header.atime, ctime: this.portable ? void 0 : this.header.ctime, gid: this.portable ? void 0 : this.header.gid, mtime: this.noMtime ? void 0 : this.mtime || this.header.mtime, path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, size: this.header.size, uid: this.portable ? void 0 : this.header.uid, uname: this.portable ? void 0 : this.header.uname, dev: this.portable ? void 0 : this.stat.dev, ino: this.portable ? void 0 : this.stat.ino, nlink: this.portable ? void 0 : this.stat.nlink }).encode());
+    let t = this.header?.block;
+    if (!t) throw new Error("failed to encode header");
+    super.write(t);
+  }
+  [ir]() {
+    if (!this.stat) throw new Error("cannot create directory entry without stat");
+    this.path.slice(-1) !== "/" && (this.path += "/"), this.stat.size = 0, this[fe](), this.end();
+  }
+  [is]() {
+    X.readlink(this.absolute, (t, e) => {
+      if (t) return this.emit("error", t);
+      this[ns](e);
+    });
+  }
+  [ns](t) {
+    this.linkpath = f(t), this[fe](), this.end();
+  }
+  [sr](t) {
+    if (!this.stat) throw new Error("cannot create link entry without stat");
+    this.type = "Link", this.linkpath = f(js.relative(this.cwd, t)), this.stat.size = 0, this[fe](), this.end();
+  }
+  [er]() {
+    if (!this.stat) throw new Error("cannot create file entry without stat");
+    if (this.stat.nlink > 1) {
+      let t = `${this.stat.dev}:${this.stat.ino}`, e = this.linkCache.get(t);
+      if (e?.indexOf(this.cwd) === 0) return this[sr](e);
+      this.linkCache.set(t, this.absolute);
+    }
+    if (this[fe](), this.stat.size === 0) return this.end();
+    this[os]();
+  }
+  [os]() {
+    X.open(this.absolute, "r", (t, e) => {
+      if (t) return this.emit("error", t);
+      this[hs](e);
+    });
+  }
+  [hs](t) {
+    if (this.fd = t, this.#t) return this[pt]();
+    if (!this.stat) throw new Error("should stat before calling onopenfile");
+    this.blockLen = 512 * Math.ceil(this.stat.size / 512), this.blockRemain = this.blockLen;
+    let e = Math.min(this.blockLen, this.maxReadSize);
+    this.buf = Buffer.allocUnsafe(e), this.offset = 0, this.pos = 0, this.remain = this.stat.size, this.length = this.buf.length, this[ii]();
+  }
+  [ii]() {
+    let { fd: t, buf: e, offset: i2, length: r, pos: n2 } = this;
+    if (t === void 0 || e === void 0) throw new Error("cannot read file without first opening");
+    X.read(t, e, i2, r, n2, (o2, h2) => {
+      if (o2) return this[pt](() => this.emit("error", o2));
+      this[rs](h2);
+    });
+  }
+  [pt](t = () => {
+  }) {
+    this.fd !== void 0 && X.close(this.fd, t);
+  }
+  [rs](t) {
+    if (t <= 0 && this.remain > 0) {
+      let r = Object.assign(new Error("encountered unexpected EOF"), { path: this.absolute, syscall: "read", code: "EOF" });
+      return this[pt](() => this.emit("error", r));
+    }
+    if (t > this.remain) {
+      let r = Object.assign(new Error("did not encounter expected EOF"), { path: this.absolute, syscall: "read", code: "EOF" });
+      return this[pt](() => this.emit("error", r));
+    }
+    if (!this.buf) throw new Error("should have created buffer prior to reading");
+    if (t === this.remain) for (let r = t; r < this.length && t < this.blockRemain; r++) this.buf[r + this.offset] = 0, t++, this.remain++;
+    let e = this.offset === 0 && t === this.buf.length ? this.buf : this.buf.subarray(this.offset, this.offset + t);
+    this.write(e) ? this[es]() : this[as](() => this[es]());
+  }
+  [as](t) {
+    this.once("drain", t);
+  }
+  write(t, e, i2) {
+    if (typeof e == "function" && (i2 = e, e = void 0), typeof t == "string" && (t = Buffer.from(t, typeof e == "string" ? e : "utf8")), this.blockRemain < t.length) {
+      let r = Object.assign(new Error("writing more data than expected"), { path: this.absolute });
+      return this.emit("error", r);
+    }
+    return this.remain -= t.length, this.blockRemain -= t.length, this.pos += t.length, this.offset += t.length, super.write(t, null, i2);
+  }
+  [es]() {
+    if (!this.remain) return this.blockRemain && super.write(Buffer.alloc(this.blockRemain)), this[pt]((t) => t ? this.emit("error", t) : this.end());
+    if (!this.buf) throw new Error("buffer lost somehow in ONDRAIN");
+    this.offset >= this.length && (this.buf = Buffer.allocUnsafe(Math.min(this.blockRemain, this.buf.length)), this.offset = 0), this.length = this.buf.length - this.offset, this[ii]();
+  }
+};
+var ni = class extends de {
+  sync = true;
+  [ss]() {
+    this[si](X.lstatSync(this.absolute));
+  }
+  [is]() {
+    this[ns](X.readlinkSync(this.absolute));
+  }
+  [os]() {
+    this[hs](X.openSync(this.absolute, "r"));
+  }
+  [ii]() {
+    let t = true;
+    try {
+      let { fd: e, buf: i2, offset: r, length: n2, pos: o2 } = this;
+      if (e === void 0 || i2 === void 0) throw new Error("fd and buf must be set in READ method");
+      let h2 = X.readSync(e, i2, r, n2, o2);
+      this[rs](h2), t = false;
+    } finally {
+      if (t) try {
+        this[pt](() => {
+        });
+      } catch {
+      }
+    }
+  }
+  [as](t) {
+    t();
+  }
+  [pt](t = () => {
+  }) {
+    this.fd !== void 0 && X.closeSync(this.fd), t();
+  }
+};
+var oi = class extends A {
+  blockLen = 0;
+  blockRemain = 0;
+  buf = 0;
+  pos = 0;
+  remain = 0;
+  length = 0;
+  preservePaths;
+  portable;
+  strict;
+  noPax;
+  noMtime;
+  readEntry;
+  type;
+  prefix;
+  path;
+  mode;
+  uid;
+  gid;
+  uname;
+  gname;
+  header;
+  mtime;
+  atime;
+  ctime;
+  linkpath;
+  size;
+  onWriteEntry;
+  warn(t, e, i2 = {}) {
+    return Dt(this, t, e, i2);
+  }
+  constructor(t, e = {}) {
+    let i2 = se(e);
+    super(), this.preservePaths = !!i2.preservePaths, this.portable = !!i2.portable, this.strict = !!i2.strict, this.noPax = !!i2.noPax, this.noMtime = !!i2.noMtime, this.onWriteEntry = i2.onWriteEntry, this.readEntry = t;
+    let { type: r } = t;
+    if (r === "Unsupported") throw new Error("writing entry that should be ignored");
+    this.type = r, this.type === "Directory" && this.portable && (this.noMtime = true), this.prefix = i2.prefix, this.path = f(t.path), this.mode = t.mode !== void 0 ? this[ri](t.mode) : void 0, this.uid = this.portable ? void 0 : t.uid, this.gid = this.portable ? void 0 : t.gid, this.uname = this.portable ? void 0 : t.uname, this.gname = this.portable ? void 0 : t.gname, this.size = t.size, this.mtime = this.noMtime ? void 0 : i2.mtime || t.mtime, this.atime = this.portable ? void 0 : t.atime, this.ctime = this.portable ? void 0 : t.ctime, this.linkpath = t.linkpath !== void 0 ? f(t.linkpath) : void 0, typeof i2.onwarn == "function" && this.on("warn", i2.onwarn);
+    let n2 = false;
+    if (!this.preservePaths) {
+      let [h2, a2] = ce(this.path);
+      h2 && typeof a2 == "string" && (this.path = a2, n2 = h2);
+    }
+    this.remain = t.size, this.blockRemain = t.startBlockSize, this.onWriteEntry?.(this), this.header = new F({ path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, mode: this.mode, uid: this.portable ? void 0 : this.uid, gid: this.portable ? void 0 : this.gid, size: this.size, mtime: this.noMtime ? void 0 : this.mtime, type: this.type, uname: this.portable ? void 0 : this.uname, atime: this.portable ? void 0 : this.atime, ctime: this.portable ? void 0 : this.ctime }), n2 && this.warn("TAR_ENTRY_INFO", `stripping ${n2} from absolute path`, { entry: this, path: n2 + this.path }), this.header.encode() && !this.noPax && super.write(new ft({ atime: this.portable ? void 0 : this.atime, ctime: this.portable ? void 0 : this.ctime, gid: this.portable ? void 0 : this.gid, mtime: this.noMtime ? void 0 : this.mtime, path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, size: this.size, uid: this.portable ? void 0 : this.uid, uname: this.portable ? void 0 : this.uname, dev: this.portable ? void 0 : this.readEntry.dev, ino: this.portable ? void 0 : this.readEntry.ino, nlink: this.portable ? void 0 : this.readEntry.nlink }).encode());
+    let o2 = this.header?.block;
+    if (!o2) throw new Error("failed to encode header");
+    super.write(o2), t.pipe(this);
+  }
+  [q](t) {
+    return rr(t, this.prefix);
+  }
+  [ri](t) {
+    return Ji(t, this.type === "Directory", this.portable);
+  }
+  write(t, e, i2) {
+    typeof e == "function" && (i2 = e, e = void 0), typeof t == "string" && (t = Buffer.from(t, typeof e == "string" ? e : "utf8"));
+    let r = t.length;
+    if (r > this.blockRemain) throw new Error("writing more to entry than is appropriate");
+    return this.blockRemain -= r, super.write(t, i2);
+  }
+  end(t, e, i2) {
+    return this.blockRemain && super.write(Buffer.alloc(this.blockRemain)), typeof t == "function" && (i2 = t, e = void 0, t = void 0), typeof e == "function" && (i2 = e, e = void 0), typeof t == "string" && (t = Buffer.from(t, e ?? "utf8")), i2 && this.once("finish", i2), t ? super.end(t, i2) : super.end(i2), this;
+  }
+};
+var Gn = (s3) => s3.isFile() ? "File" : s3.isDirectory() ? "Directory" : s3.isSymbolicLink() ? "SymbolicLink" : "Unsupported";
+var hi = class s2 {
+  tail;
+  head;
+  length = 0;
+  static create(t = []) {
+    return new s2(t);
+  }
+  constructor(t = []) {
+    for (let e of t) this.push(e);
+  }
+  *[Symbol.iterator]() {
+    for (let t = this.head; t; t = t.next) yield t.value;
+  }
+  removeNode(t) {
+    if (t.list !== this) throw new Error("removing node which does not belong to this list");
+    let e = t.next, i2 = t.prev;
+    return e && (e.prev = i2), i2 && (i2.next = e), t === this.head && (this.head = e), t === this.tail && (this.tail = i2), this.length--, t.next = void 0, t.prev = void 0, t.list = void 0, e;
+  }
+  unshiftNode(t) {
+    if (t === this.head) return;
+    t.list && t.list.removeNode(t);
+    let e = this.head;
+    t.list = this, t.next = e, e && (e.prev = t), this.head = t, this.tail || (this.tail = t), this.length++;
+  }
+  pushNode(t) {
+    if (t === this.tail) return;
+    t.list && t.list.removeNode(t);
+    let e = this.tail;
+    t.list = this, t.prev = e, e && (e.next = t), this.tail = t, this.head || (this.head = t), this.length++;
+  }
+  push(...t) {
+    for (let e = 0, i2 = t.length; e < i2; e++) Yn(this, t[e]);
+    return this.length;
+  }
+  unshift(...t) {
+    for (var e = 0, i2 = t.length; e < i2; e++) Kn(this, t[e]);
+    return this.length;
+  }
+  pop() {
+    if (!this.tail) return;
+    let t = this.tail.value, e = this.tail;
+    return this.tail = this.tail.prev, this.tail ? this.tail.next = void 0 : this.head = void 0, e.list = void 0, this.length--, t;
+  }
+  shift() {
+    if (!this.head) return;
+    let t = this.head.value, e = this.head;
+    return this.head = this.head.next, this.head ? this.head.prev = void 0 : this.tail = void 0, e.list = void 0, this.length--, t;
+  }
+  forEach(t, e) {
+    e = e || this;
+    for (let i2 = this.head, r = 0; i2; r++) t.call(e, i2.value, r, this), i2 = i2.next;
+  }
+  forEachReverse(t, e) {
+    e = e || this;
+    for (let i2 = this.tail, r = this.length - 1; i2; r--) t.call(e, i2.value, r, this), i2 = i2.prev;
+  }
+  get(t) {
+    let e = 0, i2 = this.head;
+    for (; i2 && e < t; e++) i2 = i2.next;
+    if (e === t && i2) return i2.value;
+  }
+  getReverse(t) {
+    let e = 0, i2 = this.tail;
+    for (; i2 && e < t; e++) i2 = i2.prev;
+    if (e === t && i2) return i2.value;
+  }
+  map(t, e) {
+    e = e || this;
+    let i2 = new s2();
+    for (let r = this.head; r; ) i2.push(t.call(e, r.value, this)), r = r.next;
+    return i2;
+  }
+  mapReverse(t, e) {
+    e = e || this;
+    var i2 = new s2();
+    for (let r = this.tail; r; ) i2.push(t.call(e, r.value, this)), r = r.prev;
+    return i2;
+  }
+  reduce(t, e) {
+    let i2, r = this.head;
+    if (arguments.length > 1) i2 = e;
+    else if (this.head) r = this.head.next, i2 = this.head.value;
+    else throw new TypeError("Reduce of empty list with no initial value");
+    for (var n2 = 0; r; n2++) i2 = t(i2, r.value, n2), r = r.next;
+    return i2;
+  }
+  reduceReverse(t, e) {
+    let i2, r = this.tail;
+    if (arguments.length > 1) i2 = e;
+    else if (this.tail) r = this.tail.prev, i2 = this.tail.value;
+    else throw new TypeError("Reduce of empty list with no initial value");
+    for (let n2 = this.length - 1; r; n2--) i2 = t(i2, r.value, n2), r = r.prev;
+    return i2;
+  }
+  toArray() {
+    let t = new Array(this.length);
+    for (let e = 0, i2 = this.head; i2; e++) t[e] = i2.value, i2 = i2.next;
+    return t;
+  }
+  toArrayReverse() {
+    let t = new Array(this.length);
+    for (let e = 0, i2 = this.tail; i2; e++) t[e] = i2.value, i2 = i2.prev;
+    return t;
+  }
+  slice(t = 0, e = this.length) {
+    e < 0 && (e += this.length), t < 0 && (t += this.length);
+    let i2 = new s2();
+    if (e < t || e < 0) return i2;
+    t < 0 && (t = 0), e > this.length && (e = this.length);
+    let r = this.head, n2 = 0;
+    for (n2 = 0; r && n2 < t; n2++) r = r.next;
+    for (; r && n2 < e; n2++, r = r.next) i2.push(r.value);
+    return i2;
+  }
+  sliceReverse(t = 0, e = this.length) {
+    e < 0 && (e += this.length), t < 0 && (t += this.length);
+    let i2 = new s2();
+    if (e < t || e < 0) return i2;
+    t < 0 && (t = 0), e > this.length && (e = this.length);
+    let r = this.length, n2 = this.tail;
+    for (; n2 && r > e; r--) n2 = n2.prev;
+    for (; n2 && r > t; r--, n2 = n2.prev) i2.push(n2.value);
+    return i2;
+  }
+  splice(t, e = 0, ...i2) {
+    t > this.length && (t = this.length - 1), t < 0 && (t = this.length + t);
+    let r = this.head;
+    for (let o2 = 0; r && o2 < t; o2++) r = r.next;
+    let n2 = [];
+    for (let o2 = 0; r && o2 < e; o2++) n2.push(r.value), r = this.removeNode(r);
+    r ? r !== this.tail && (r = r.prev) : r = this.tail;
+    for (let o2 of i2) r = Zn(this, r, o2);
+    return n2;
+  }
+  reverse() {
+    let t = this.head, e = this.tail;
+    for (let i2 = t; i2; i2 = i2.prev) {
+      let r = i2.prev;
+      i2.prev = i2.next, i2.next = r;
+    }
+    return this.head = e, this.tail = t, this;
+  }
+};
+function Zn(s3, t, e) {
+  let i2 = t, r = t ? t.next : s3.head, n2 = new ue(e, i2, r, s3);
+  return n2.next === void 0 && (s3.tail = n2), n2.prev === void 0 && (s3.head = n2), s3.length++, n2;
+}
+function Yn(s3, t) {
+  s3.tail = new ue(t, s3.tail, void 0, s3), s3.head || (s3.head = s3.tail), s3.length++;
+}
+function Kn(s3, t) {
+  s3.head = new ue(t, void 0, s3.head, s3), s3.tail || (s3.tail = s3.head), s3.length++;
+}
+var ue = class {
+  list;
+  next;
+  prev;
+  value;
+  constructor(t, e, i2, r) {
+    this.list = r, this.value = t, e ? (e.next = this, this.prev = e) : this.prev = void 0, i2 ? (i2.prev = this, this.next = i2) : this.next = void 0;
+  }
+};
+var pi = class {
+  path;
+  absolute;
+  entry;
+  stat;
+  readdir;
+  pending = false;
+  pendingLink = false;
+  ignore = false;
+  piped = false;
+  constructor(t, e) {
+    this.path = t || "./", this.absolute = e;
+  }
+};
+var nr = Buffer.alloc(1024);
+var li = /* @__PURE__ */ Symbol("onStat");
+var me = /* @__PURE__ */ Symbol("ended");
+var W = /* @__PURE__ */ Symbol("queue");
+var pe = /* @__PURE__ */ Symbol("pendingLinks");
+var Et = /* @__PURE__ */ Symbol("current");
+var Ft = /* @__PURE__ */ Symbol("process");
+var Ee = /* @__PURE__ */ Symbol("processing");
+var ai = /* @__PURE__ */ Symbol("processJob");
+var G = /* @__PURE__ */ Symbol("jobs");
+var ls = /* @__PURE__ */ Symbol("jobDone");
+var ci = /* @__PURE__ */ Symbol("addFSEntry");
+var or = /* @__PURE__ */ Symbol("addTarEntry");
+var ds = /* @__PURE__ */ Symbol("stat");
+var us = /* @__PURE__ */ Symbol("readdir");
+var fi = /* @__PURE__ */ Symbol("onreaddir");
+var di = /* @__PURE__ */ Symbol("pipe");
+var hr = /* @__PURE__ */ Symbol("entry");
+var cs = /* @__PURE__ */ Symbol("entryOpt");
+var ui = /* @__PURE__ */ Symbol("writeEntryClass");
+var lr = /* @__PURE__ */ Symbol("write");
+var fs = /* @__PURE__ */ Symbol("ondrain");
+var wt = class extends A {
+  sync = false;
+  opt;
+  cwd;
+  maxReadSize;
+  preservePaths;
+  strict;
+  noPax;
+  prefix;
+  linkCache;
+  statCache;
+  file;
+  portable;
+  zip;
+  readdirCache;
+  noDirRecurse;
+  follow;
+  noMtime;
+  mtime;
+  filter;
+  jobs;
+  [ui];
+  onWriteEntry;
+  [W];
+  [pe] = /* @__PURE__ */ new Map();
+  [G] = 0;
+  [Ee] = false;
+  [me] = false;
+  constructor(t = {}) {
+    if (super(), this.opt = t, this.file = t.file || "", this.cwd = t.cwd || process.cwd(), this.maxReadSize = t.maxReadSize, this.preservePaths = !!t.preservePaths, this.strict = !!t.strict, this.noPax = !!t.noPax, this.prefix = f(t.prefix || ""), this.linkCache = t.linkCache || /* @__PURE__ */ new Map(), this.statCache = t.statCache || /* @__PURE__ */ new Map(), this.readdirCache = t.readdirCache || /* @__PURE__ */ new Map(), this.onWriteEntry = t.onWriteEntry, this[ui] = de, typeof t.onwarn == "function" && this.on("warn", t.onwarn), this.portable = !!t.portable, t.gzip || t.brotli || t.zstd) {
+      if ((t.gzip ? 1 : 0) + (t.brotli ? 1 : 0) + (t.zstd ? 1 : 0) > 1) throw new TypeError("gzip, brotli, zstd are mutually exclusive");
+      if (t.gzip && (typeof t.gzip != "object" && (t.gzip = {}), this.portable && (t.gzip.portable = true), this.zip = new ze(t.gzip)), t.brotli && (typeof t.brotli != "object" && (t.brotli = {}), this.zip = new We(t.brotli)), t.zstd && (typeof t.zstd != "object" && (t.zstd = {}), this.zip = new Ye(t.zstd)), !this.zip) throw new Error("impossible");
+      let e = this.zip;
+      e.on("data", (i2) => super.write(i2)), e.on("end", () => super.end()), e.on("drain", () => this[fs]()), this.on("resume", () => e.resume());
+    } else this.on("drain", this[fs]);
+    this.noDirRecurse = !!t.noDirRecurse, this.follow = !!t.follow, this.noMtime = !!t.noMtime, t.mtime && (this.mtime = t.mtime), this.filter = typeof t.filter == "function" ? t.filter : () => true, this[W] = new hi(), this[G] = 0, this.jobs = Number(t.jobs) || 4, this[Ee] = false, this[me] = false;
+  }
+  [lr](t) {
+    return super.write(t);
+  }
+  add(t) {
+    return this.write(t), this;
+  }
+  end(t, e, i2) {
+    return typeof t == "function" && (i2 = t, t = void 0), typeof e == "function" && (i2 = e, e = void 0), t && this.add(t), this[me] = true, this[Ft](), i2 && i2(), this;
+  }
+  write(t) {
+    if (this[me]) throw new Error("write after end");
+    return typeof t == "string" ? this[ci](t) : this[or](t), this.flowing;
+  }
+  [or](t) {
+    let e = f(ar.resolve(this.cwd, t.path));
+    if (!this.filter(t.path, t)) t.resume();
+    else {
+      let i2 = new pi(t.path, e);
+      i2.entry = new oi(t, this[cs](i2)), i2.entry.on("end", () => this[ls](i2)), this[G] += 1, this[W].push(i2);
+    }
+    this[Ft]();
+  }
+  [ci](t) {
+    let e = f(ar.resolve(this.cwd, t));
+    this[W].push(new pi(t, e)), this[Ft]();
+  }
+  [ds](t) {
+    t.pending = true, this[G] += 1;
+    let e = this.follow ? "stat" : "lstat";
+    mi[e](t.absolute, (i2, r) => {
+      t.pending = false, this[G] -= 1, i2 ? this.emit("error", i2) : this[li](t, r);
+    });
+  }
+  [li](t, e) {
+    if (this.statCache.set(t.absolute, e), t.stat = e, !this.filter(t.path, e)) t.ignore = true;
+    else if (e.isFile() && e.nlink > 1 && !this.linkCache.get(`${e.dev}:${e.ino}`) && !this.sync) if (t === this[Et]) this[ai](t);
+    else {
+      let i2 = `${e.dev}:${e.ino}`, r = this[pe].get(i2);
+      r ? r.push(t) : this[pe].set(i2, [t]), t.pendingLink = true, t.pending = true;
+    }
+    this[Ft]();
+  }
+  [us](t) {
+    t.pending = true, this[G] += 1, mi.readdir(t.absolute, (e, i2) => {
+      if (t.pending = false, this[G] -= 1, e) return this.emit("error", e);
+      this[fi](t, i2);
+    });
+  }
+  [fi](t, e) {
+    this.readdirCache.set(t.absolute, e), t.readdir = e, this[Ft]();
+  }
+  [Ft]() {
+    if (!this[Ee]) {
+      this[Ee] = true;
+      for (let t = this[W].head; t && this[G] < this.jobs; t = t.next) if (this[ai](t.value), t.value.ignore) {
+        let e = t.next;
+        this[W].removeNode(t), t.next = e;
+      }
+      this[Ee] = false, this[me] && this[W].length === 0 && this[G] === 0 && (this.zip ? this.zip.end(nr) : (super.write(nr), super.end()));
+    }
+  }
+  get [Et]() {
+    return this[W] && this[W].head && this[W].head.value;
+  }
+  [ls](t) {
+    this[W].shift(), this[G] -= 1;
+    let { stat: e } = t;
+    if (e && e.isFile() && e.nlink > 1) {
+      let i2 = `${e.dev}:${e.ino}`, r = this[pe].get(i2);
+      if (r) {
+        this[pe].delete(i2);
+        for (let n2 of r) n2.pending = false, this[ai](n2);
+      }
+    }
+    this[Ft]();
+  }
+  [ai](t) {
+    if (t.pending && t.pendingLink && t === this[Et] && (t.pending = false, t.pendingLink = false), !t.pending) {
+      if (t.entry) {
+        t === this[Et] && !t.piped && this[di](t);
+        return;
+      }
+      if (!t.stat) {
+        let e = this.statCache.get(t.absolute);
+        e ? this[li](t, e) : this[ds](t);
+      }
+      if (t.stat && !t.ignore) {
+        if (!this.noDirRecurse && t.stat.isDirectory() && !t.readdir) {
+          let e = this.readdirCache.get(t.absolute);
+          if (e ? this[fi](t, e) : this[us](t), !t.readdir) return;
+        }
+        if (t.entry = this[hr](t), !t.entry) {
+          t.ignore = true;
+          return;
+        }
+        t === this[Et] && !t.piped && this[di](t);
+      }
+    }
+  }
+  [cs](t) {
+    return { onwarn: (e, i2, r) => this.warn(e, i2, r), noPax: this.noPax, cwd: this.cwd, absolute: t.absolute, preservePaths: this.preservePaths, maxReadSize: this.maxReadSize, strict: this.strict, portable: this.portable, linkCache: this.linkCache, statCache: this.statCache, noMtime: this.noMtime, mtime: this.mtime, prefix: this.prefix, onWriteEntry: this.onWriteEntry };
+  }
+  [hr](t) {
+    this[G] += 1;
+    try {
+      return new this[ui](t.path, this[cs](t)).on("end", () => this[ls](t)).on("error", (i2) => this.emit("error", i2));
+    } catch (e) {
+      this.emit("error", e);
+    }
+  }
+  [fs]() {
+    this[Et] && this[Et].entry && this[Et].entry.resume();
+  }
+  [di](t) {
+    t.piped = true, t.readdir && t.readdir.forEach((r) => {
+      let n2 = t.path, o2 = n2 === "./" ? "" : n2.replace(/\/*$/, "/");
+      this[ci](o2 + r);
+    });
+    let e = t.entry, i2 = this.zip;
+    if (!e) throw new Error("cannot pipe without source");
+    i2 ? e.on("data", (r) => {
+      i2.write(r) || e.pause();
+    }) : e.on("data", (r) => {
+      super.write(r) || e.pause();
+    });
+  }
+  pause() {
+    return this.zip && this.zip.pause(), super.pause();
+  }
+  warn(t, e, i2 = {}) {
+    Dt(this, t, e, i2);
+  }
+};
+var kt = class extends wt {
+  sync = true;
+  constructor(t) {
+    super(t), this[ui] = ni;
+  }
+  pause() {
+  }
+  resume() {
+  }
+  [ds](t) {
+    let e = this.follow ? "statSync" : "lstatSync";
+    this[li](t, mi[e](t.absolute));
+  }
+  [us](t) {
+    this[fi](t, mi.readdirSync(t.absolute));
+  }
+  [di](t) {
+    let e = t.entry, i2 = this.zip;
+    if (t.readdir && t.readdir.forEach((r) => {
+      let n2 = t.path, o2 = n2 === "./" ? "" : n2.replace(/\/*$/, "/");
+      this[ci](o2 + r);
+    }), !e) throw new Error("Cannot pipe without source");
+    i2 ? e.on("data", (r) => {
+      i2.write(r);
+    }) : e.on("data", (r) => {
+      super[lr](r);
+    });
+  }
+};
+var Vn = (s3, t) => {
+  let e = new kt(s3), i2 = new Wt(s3.file, { mode: s3.mode || 438 });
+  e.pipe(i2), fr(e, t);
+};
+var $n = (s3, t) => {
+  let e = new wt(s3), i2 = new et(s3.file, { mode: s3.mode || 438 });
+  e.pipe(i2);
+  let r = new Promise((n2, o2) => {
+    i2.on("error", o2), i2.on("close", n2), e.on("error", o2);
+  });
+  return dr(e, t).catch((n2) => e.emit("error", n2)), r;
+};
+var fr = (s3, t) => {
+  t.forEach((e) => {
+    e.charAt(0) === "@" ? Ct({ file: cr.resolve(s3.cwd, e.slice(1)), sync: true, noResume: true, onReadEntry: (i2) => s3.add(i2) }) : s3.add(e);
+  }), s3.end();
+};
+var dr = async (s3, t) => {
+  for (let e of t) e.charAt(0) === "@" ? await Ct({ file: cr.resolve(String(s3.cwd), e.slice(1)), noResume: true, onReadEntry: (i2) => {
+    s3.add(i2);
+  } }) : s3.add(e);
+  s3.end();
+};
+var Xn = (s3, t) => {
+  let e = new kt(s3);
+  return fr(e, t), e;
+};
+var qn = (s3, t) => {
+  let e = new wt(s3);
+  return dr(e, t).catch((i2) => e.emit("error", i2)), e;
+};
+var Qn = K(Vn, $n, Xn, qn, (s3, t) => {
+  if (!t?.length) throw new TypeError("no paths specified to add to archive");
+});
+var Jn = process.env.__FAKE_PLATFORM__ || process.platform;
+var Er = Jn === "win32";
+var { O_CREAT: wr, O_NOFOLLOW: ur, O_TRUNC: Sr, O_WRONLY: yr } = pr.constants;
+var Rr = Number(process.env.__FAKE_FS_O_FILENAME__) || pr.constants.UV_FS_O_FILEMAP || 0;
+var jn = Er && !!Rr;
+var to = 512 * 1024;
+var eo = Rr | Sr | wr | yr;
+var mr = !Er && typeof ur == "number" ? ur | Sr | wr | yr : null;
+var ms = mr !== null ? () => mr : jn ? (s3) => s3 < to ? eo : "w" : () => "w";
+var ps = (s3, t, e) => {
+  try {
+    return wi.lchownSync(s3, t, e);
+  } catch (i2) {
+    if (i2?.code !== "ENOENT") throw i2;
+  }
+};
+var Ei = (s3, t, e, i2) => {
+  wi.lchown(s3, t, e, (r) => {
+    i2(r && r?.code !== "ENOENT" ? r : null);
+  });
+};
+var io = (s3, t, e, i2, r) => {
+  if (t.isDirectory()) Es(we.resolve(s3, t.name), e, i2, (n2) => {
+    if (n2) return r(n2);
+    let o2 = we.resolve(s3, t.name);
+    Ei(o2, e, i2, r);
+  });
+  else {
+    let n2 = we.resolve(s3, t.name);
+    Ei(n2, e, i2, r);
+  }
+};
+var Es = (s3, t, e, i2) => {
+  wi.readdir(s3, { withFileTypes: true }, (r, n2) => {
+    if (r) {
+      if (r.code === "ENOENT") return i2();
+      if (r.code !== "ENOTDIR" && r.code !== "ENOTSUP") return i2(r);
+    }
+    if (r || !n2.length) return Ei(s3, t, e, i2);
+    let o2 = n2.length, h2 = null, a2 = (l) => {
+      if (!h2) {
+        if (l) return i2(h2 = l);
+        if (--o2 === 0) return Ei(s3, t, e, i2);
+      }
+    };
+    for (let l of n2) io(s3, l, t, e, a2);
+  });
+};
+var so = (s3, t, e, i2) => {
+  t.isDirectory() && ws(we.resolve(s3, t.name), e, i2), ps(we.resolve(s3, t.name), e, i2);
+};
+var ws = (s3, t, e) => {
+  let i2;
+  try {
+    i2 = wi.readdirSync(s3, { withFileTypes: true });
+  } catch (r) {
+    let n2 = r;
+    if (n2?.code === "ENOENT") return;
+    if (n2?.code === "ENOTDIR" || n2?.code === "ENOTSUP") return ps(s3, t, e);
+    throw n2;
+  }
+  for (let r of i2) so(s3, r, t, e);
+  return ps(s3, t, e);
+};
+var Se = class extends Error {
+  path;
+  code;
+  syscall = "chdir";
+  constructor(t, e) {
+    super(`${e}: Cannot cd into '${t}'`), this.path = t, this.code = e;
+  }
+  get name() {
+    return "CwdError";
+  }
+};
+var St = class extends Error {
+  path;
+  symlink;
+  syscall = "symlink";
+  code = "TAR_SYMLINK_ERROR";
+  constructor(t, e) {
+    super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"), this.symlink = t, this.path = e;
+  }
+  get name() {
+    return "SymlinkError";
+  }
+};
+var no = (s3, t) => {
+  k.stat(s3, (e, i2) => {
+    (e || !i2.isDirectory()) && (e = new Se(s3, e?.code || "ENOTDIR")), t(e);
+  });
+};
+var gr = (s3, t, e) => {
+  s3 = f(s3);
+  let i2 = t.umask ?? 18, r = t.mode | 448, n2 = (r & i2) !== 0, o2 = t.uid, h2 = t.gid, a2 = typeof o2 == "number" && typeof h2 == "number" && (o2 !== t.processUid || h2 !== t.processGid), l = t.preserve, c3 = t.unlink, d = f(t.cwd), y = (E2, x) => {
+    E2 ? e(E2) : x && a2 ? Es(x, o2, h2, (Le) => y(Le)) : n2 ? k.chmod(s3, r, e) : e();
+  };
+  if (s3 === d) return no(s3, y);
+  if (l) return ro.mkdir(s3, { mode: r, recursive: true }).then((E2) => y(null, E2 ?? void 0), y);
+  let D = f(Si.relative(d, s3)).split("/");
+  Ss(d, D, r, c3, d, void 0, y);
+};
+var Ss = (s3, t, e, i2, r, n2, o2) => {
+  if (t.length === 0) return o2(null, n2);
+  let h2 = t.shift(), a2 = f(Si.resolve(s3 + "/" + h2));
+  k.mkdir(a2, e, br(a2, t, e, i2, r, n2, o2));
+};
+var br = (s3, t, e, i2, r, n2, o2) => (h2) => {
+  h2 ? k.lstat(s3, (a2, l) => {
+    if (a2) a2.path = a2.path && f(a2.path), o2(a2);
+    else if (l.isDirectory()) Ss(s3, t, e, i2, r, n2, o2);
+    else if (i2) k.unlink(s3, (c3) => {
+      if (c3) return o2(c3);
+      k.mkdir(s3, e, br(s3, t, e, i2, r, n2, o2));
+    });
+    else {
+      if (l.isSymbolicLink()) return o2(new St(s3, s3 + "/" + t.join("/")));
+      o2(h2);
+    }
+  }) : (n2 = n2 || s3, Ss(s3, t, e, i2, r, n2, o2));
+};
+var oo = (s3) => {
+  let t = false, e;
+  try {
+    t = k.statSync(s3).isDirectory();
+  } catch (i2) {
+    e = i2?.code;
+  } finally {
+    if (!t) throw new Se(s3, e ?? "ENOTDIR");
+  }
+};
+var _r = (s3, t) => {
+  s3 = f(s3);
+  let e = t.umask ?? 18, i2 = t.mode | 448, r = (i2 & e) !== 0, n2 = t.uid, o2 = t.gid, h2 = typeof n2 == "number" && typeof o2 == "number" && (n2 !== t.processUid || o2 !== t.processGid), a2 = t.preserve, l = t.unlink, c3 = f(t.cwd), d = (E2) => {
+    E2 && h2 && ws(E2, n2, o2), r && k.chmodSync(s3, i2);
+  };
+  if (s3 === c3) return oo(c3), d();
+  if (a2) return d(k.mkdirSync(s3, { mode: i2, recursive: true }) ?? void 0);
+  let T = f(Si.relative(c3, s3)).split("/"), D;
+  for (let E2 = T.shift(), x = c3; E2 && (x += "/" + E2); E2 = T.shift()) {
+    x = f(Si.resolve(x));
+    try {
+      k.mkdirSync(x, i2), D = D || x;
+    } catch {
+      let Le = k.lstatSync(x);
+      if (Le.isDirectory()) continue;
+      if (l) {
+        k.unlinkSync(x), k.mkdirSync(x, i2), D = D || x;
+        continue;
+      } else if (Le.isSymbolicLink()) return new St(x, x + "/" + T.join("/"));
+    }
+  }
+  return d(D);
+};
+var ys = /* @__PURE__ */ Object.create(null);
+var Or = 1e4;
+var Vt = /* @__PURE__ */ new Set();
+var Tr = (s3) => {
+  Vt.has(s3) ? Vt.delete(s3) : ys[s3] = s3.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"), Vt.add(s3);
+  let t = ys[s3], e = Vt.size - Or;
+  if (e > Or / 10) {
+    for (let i2 of Vt) if (Vt.delete(i2), delete ys[i2], --e <= 0) break;
+  }
+  return t;
+};
+var ho = process.env.TESTING_TAR_FAKE_PLATFORM || process.platform;
+var ao = ho === "win32";
+var lo = (s3) => s3.split("/").slice(0, -1).reduce((e, i2) => {
+  let r = e.at(-1);
+  return r !== void 0 && (i2 = xr(r, i2)), e.push(i2 || "/"), e;
+}, []);
+var yi = class {
+  #t = /* @__PURE__ */ new Map();
+  #i = /* @__PURE__ */ new Map();
+  #s = /* @__PURE__ */ new Set();
+  reserve(t, e) {
+    t = ao ? ["win32 parallelization disabled"] : t.map((r) => mt(xr(Tr(r))));
+    let i2 = new Set(t.map((r) => lo(r)).reduce((r, n2) => r.concat(n2)));
+    this.#i.set(e, { dirs: i2, paths: t });
+    for (let r of t) {
+      let n2 = this.#t.get(r);
+      n2 ? n2.push(e) : this.#t.set(r, [e]);
+    }
+    for (let r of i2) {
+      let n2 = this.#t.get(r);
+      if (!n2) this.#t.set(r, [/* @__PURE__ */ new Set([e])]);
+      else {
+        let o2 = n2.at(-1);
+        o2 instanceof Set ? o2.add(e) : n2.push(/* @__PURE__ */ new Set([e]));
+      }
+    }
+    return this.#r(e);
+  }
+  #n(t) {
+    let e = this.#i.get(t);
+    if (!e) throw new Error("function does not have any path reservations");
+    return { paths: e.paths.map((i2) => this.#t.get(i2)), dirs: [...e.dirs].map((i2) => this.#t.get(i2)) };
+  }
+  check(t) {
+    let { paths: e, dirs: i2 } = this.#n(t);
+    return e.every((r) => r && r[0] === t) && i2.every((r) => r && r[0] instanceof Set && r[0].has(t));
+  }
+  #r(t) {
+    return this.#s.has(t) || !this.check(t) ? false : (this.#s.add(t), t(() => this.#e(t)), true);
+  }
+  #e(t) {
+    if (!this.#s.has(t)) return false;
+    let e = this.#i.get(t);
+    if (!e) throw new Error("invalid reservation");
+    let { paths: i2, dirs: r } = e, n2 = /* @__PURE__ */ new Set();
+    for (let o2 of i2) {
+      let h2 = this.#t.get(o2);
+      if (!h2 || h2?.[0] !== t) continue;
+      let a2 = h2[1];
+      if (!a2) {
+        this.#t.delete(o2);
+        continue;
+      }
+      if (h2.shift(), typeof a2 == "function") n2.add(a2);
+      else for (let l of a2) n2.add(l);
+    }
+    for (let o2 of r) {
+      let h2 = this.#t.get(o2), a2 = h2?.[0];
+      if (!(!h2 || !(a2 instanceof Set))) if (a2.size === 1 && h2.length === 1) {
+        this.#t.delete(o2);
+        continue;
+      } else if (a2.size === 1) {
+        h2.shift();
+        let l = h2[0];
+        typeof l == "function" && n2.add(l);
+      } else a2.delete(t);
+    }
+    return this.#s.delete(t), n2.forEach((o2) => this.#r(o2)), true;
+  }
+};
+var Lr = () => process.umask();
+var Dr = /* @__PURE__ */ Symbol("onEntry");
+var _s = /* @__PURE__ */ Symbol("checkFs");
+var Nr = /* @__PURE__ */ Symbol("checkFs2");
+var Os = /* @__PURE__ */ Symbol("isReusable");
+var P = /* @__PURE__ */ Symbol("makeFs");
+var Ts = /* @__PURE__ */ Symbol("file");
+var xs = /* @__PURE__ */ Symbol("directory");
+var gi = /* @__PURE__ */ Symbol("link");
+var Ar = /* @__PURE__ */ Symbol("symlink");
+var Ir = /* @__PURE__ */ Symbol("hardlink");
+var Re = /* @__PURE__ */ Symbol("ensureNoSymlink");
+var Cr = /* @__PURE__ */ Symbol("unsupported");
+var Fr = /* @__PURE__ */ Symbol("checkPath");
+var Rs = /* @__PURE__ */ Symbol("stripAbsolutePath");
+var yt = /* @__PURE__ */ Symbol("mkdir");
+var O = /* @__PURE__ */ Symbol("onError");
+var Ri = /* @__PURE__ */ Symbol("pending");
+var kr = /* @__PURE__ */ Symbol("pend");
+var $t = /* @__PURE__ */ Symbol("unpend");
+var gs = /* @__PURE__ */ Symbol("ended");
+var bs = /* @__PURE__ */ Symbol("maybeClose");
+var Ls = /* @__PURE__ */ Symbol("skip");
+var ge = /* @__PURE__ */ Symbol("doChown");
+var be = /* @__PURE__ */ Symbol("uid");
+var _e = /* @__PURE__ */ Symbol("gid");
+var Oe = /* @__PURE__ */ Symbol("checkedCwd");
+var fo = process.env.TESTING_TAR_FAKE_PLATFORM || process.platform;
+var Te = fo === "win32";
+var uo = 1024;
+var mo = (s3, t) => {
+  if (!Te) return u2.unlink(s3, t);
+  let e = s3 + ".DELETE." + Mr(16).toString("hex");
+  u2.rename(s3, e, (i2) => {
+    if (i2) return t(i2);
+    u2.unlink(e, t);
+  });
+};
+var po = (s3) => {
+  if (!Te) return u2.unlinkSync(s3);
+  let t = s3 + ".DELETE." + Mr(16).toString("hex");
+  u2.renameSync(s3, t), u2.unlinkSync(t);
+};
+var vr = (s3, t, e) => s3 !== void 0 && s3 === s3 >>> 0 ? s3 : t !== void 0 && t === t >>> 0 ? t : e;
+var Xt = class extends rt {
+  [gs] = false;
+  [Oe] = false;
+  [Ri] = 0;
+  reservations = new yi();
+  transform;
+  writable = true;
+  readable = false;
+  uid;
+  gid;
+  setOwner;
+  preserveOwner;
+  processGid;
+  processUid;
+  maxDepth;
+  forceChown;
+  win32;
+  newer;
+  keep;
+  noMtime;
+  preservePaths;
+  unlink;
+  cwd;
+  strip;
+  processUmask;
+  umask;
+  dmode;
+  fmode;
+  chmod;
+  constructor(t = {}) {
+    if (t.ondone = () => {
+      this[gs] = true, this[bs]();
+    }, super(t), this.transform = t.transform, this.chmod = !!t.chmod, typeof t.uid == "number" || typeof t.gid == "number") {
+      if (typeof t.uid != "number" || typeof t.gid != "number") throw new TypeError("cannot set owner without number uid and gid");
+      if (t.preserveOwner) throw new TypeError("cannot preserve owner in archive and also set owner explicitly");
+      this.uid = t.uid, this.gid = t.gid, this.setOwner = true;
+    } else this.uid = void 0, this.gid = void 0, this.setOwner = false;
+    this.preserveOwner = t.preserveOwner === void 0 && typeof t.uid != "number" ? process.getuid?.() === 0 : !!t.preserveOwner, this.processUid = (this.preserveOwner || this.setOwner) && process.getuid ? process.getuid() : void 0, this.processGid = (this.preserveOwner || this.setOwner) && process.getgid ? process.getgid() : void 0, this.maxDepth = typeof t.maxDepth == "number" ? t.maxDepth : uo, this.forceChown = t.forceChown === true, this.win32 = !!t.win32 || Te, this.newer = !!t.newer, this.keep = !!t.keep, this.noMtime = !!t.noMtime, this.preservePaths = !!t.preservePaths, this.unlink = !!t.unlink, this.cwd = f(R.resolve(t.cwd || process.cwd())), this.strip = Number(t.strip) || 0, this.processUmask = this.chmod ? typeof t.processUmask == "number" ? t.processUmask : Lr() : 0, this.umask = typeof t.umask == "number" ? t.umask : this.processUmask, this.dmode = t.dmode || 511 & ~this.umask, this.fmode = t.fmode || 438 & ~this.umask, this.on("entry", (e) => this[Dr](e));
+  }
+  warn(t, e, i2 = {}) {
+    return (t === "TAR_BAD_ARCHIVE" || t === "TAR_ABORT") && (i2.recoverable = false), super.warn(t, e, i2);
+  }
+  [bs]() {
+    this[gs] && this[Ri] === 0 && (this.emit("prefinish"), this.emit("finish"), this.emit("end"));
+  }
+  [Rs](t, e) {
+    let i2 = t[e], { type: r } = t;
+    if (!i2 || this.preservePaths) return true;
+    let [n2, o2] = ce(i2), h2 = o2.replaceAll(/\\/g, "/").split("/");
+    if (h2.includes("..") || Te && /^[a-z]:\.\.$/i.test(h2[0] ?? "")) {
+      if (e === "path" || r === "Link") return this.warn("TAR_ENTRY_ERROR", `${e} contains '..'`, { entry: t, [e]: i2 }), false;
+      let a2 = R.posix.dirname(t.path), l = R.posix.normalize(R.posix.join(a2, h2.join("/")));
+      if (l.startsWith("../") || l === "..") return this.warn("TAR_ENTRY_ERROR", `${e} escapes extraction directory`, { entry: t, [e]: i2 }), false;
+    }
+    return n2 && (t[e] = String(o2), this.warn("TAR_ENTRY_INFO", `stripping ${n2} from absolute ${e}`, { entry: t, [e]: i2 })), true;
+  }
+  [Fr](t) {
+    let e = f(t.path), i2 = e.split("/");
+    if (this.strip) {
+      if (i2.length < this.strip) return false;
+      if (t.type === "Link") {
+        let r = f(String(t.linkpath)).split("/");
+        if (r.length >= this.strip) t.linkpath = r.slice(this.strip).join("/");
+        else return false;
+      }
+      i2.splice(0, this.strip), t.path = i2.join("/");
+    }
+    if (isFinite(this.maxDepth) && i2.length > this.maxDepth) return this.warn("TAR_ENTRY_ERROR", "path excessively deep", { entry: t, path: e, depth: i2.length, maxDepth: this.maxDepth }), false;
+    if (!this[Rs](t, "path") || !this[Rs](t, "linkpath")) return false;
+    if (t.absolute = R.isAbsolute(t.path) ? f(R.resolve(t.path)) : f(R.resolve(this.cwd, t.path)), !this.preservePaths && typeof t.absolute == "string" && t.absolute.indexOf(this.cwd + "/") !== 0 && t.absolute !== this.cwd) return this.warn("TAR_ENTRY_ERROR", "path escaped extraction target", { entry: t, path: f(t.path), resolvedPath: t.absolute, cwd: this.cwd }), false;
+    if (t.absolute === this.cwd && t.type !== "Directory" && t.type !== "GNUDumpDir") return false;
+    if (this.win32) {
+      let { root: r } = R.win32.parse(String(t.absolute));
+      t.absolute = r + ts(String(t.absolute).slice(r.length));
+      let { root: n2 } = R.win32.parse(t.path);
+      t.path = n2 + ts(t.path.slice(n2.length));
+    }
+    return true;
+  }
+  [Dr](t) {
+    if (!this[Fr](t)) return t.resume();
+    switch (co.equal(typeof t.absolute, "string"), t.type) {
+      case "Directory":
+      case "GNUDumpDir":
+        t.mode && (t.mode = t.mode | 448);
+      case "File":
+      case "OldFile":
+      case "ContiguousFile":
+      case "Link":
+      case "SymbolicLink":
+        return this[_s](t);
+      default:
+        return this[Cr](t);
+    }
+  }
+  [O](t, e) {
+    t.name === "CwdError" ? this.emit("error", t) : (this.warn("TAR_ENTRY_ERROR", t, { entry: e }), this[$t](), e.resume());
+  }
+  [yt](t, e, i2) {
+    gr(f(t), { uid: this.uid, gid: this.gid, processUid: this.processUid, processGid: this.processGid, umask: this.processUmask, preserve: this.preservePaths, unlink: this.unlink, cwd: this.cwd, mode: e }, i2);
+  }
+  [ge](t) {
+    return this.forceChown || this.preserveOwner && (typeof t.uid == "number" && t.uid !== this.processUid || typeof t.gid == "number" && t.gid !== this.processGid) || typeof this.uid == "number" && this.uid !== this.processUid || typeof this.gid == "number" && this.gid !== this.processGid;
+  }
+  [be](t) {
+    return vr(this.uid, t.uid, this.processUid);
+  }
+  [_e](t) {
+    return vr(this.gid, t.gid, this.processGid);
+  }
+  [Ts](t, e) {
+    let i2 = typeof t.mode == "number" ? t.mode & 4095 : this.fmode, r = new et(String(t.absolute), { flags: ms(t.size), mode: i2, autoClose: false });
+    r.on("error", (a2) => {
+      r.fd && u2.close(r.fd, () => {
+      }), r.write = () => true, this[O](a2, t), e();
+    });
+    let n2 = 1, o2 = (a2) => {
+      if (a2) {
+        r.fd && u2.close(r.fd, () => {
+        }), this[O](a2, t), e();
+        return;
+      }
+      --n2 === 0 && r.fd !== void 0 && u2.close(r.fd, (l) => {
+        l ? this[O](l, t) : this[$t](), e();
+      });
+    };
+    r.on("finish", () => {
+      let a2 = String(t.absolute), l = r.fd;
+      if (typeof l == "number" && t.mtime && !this.noMtime) {
+        n2++;
+        let c3 = t.atime || /* @__PURE__ */ new Date(), d = t.mtime;
+        u2.futimes(l, c3, d, (y) => y ? u2.utimes(a2, c3, d, (T) => o2(T && y)) : o2());
+      }
+      if (typeof l == "number" && this[ge](t)) {
+        n2++;
+        let c3 = this[be](t), d = this[_e](t);
+        typeof c3 == "number" && typeof d == "number" && u2.fchown(l, c3, d, (y) => y ? u2.chown(a2, c3, d, (T) => o2(T && y)) : o2());
+      }
+      o2();
+    });
+    let h2 = this.transform && this.transform(t) || t;
+    h2 !== t && (h2.on("error", (a2) => {
+      this[O](a2, t), e();
+    }), t.pipe(h2)), h2.pipe(r);
+  }
+  [xs](t, e) {
+    let i2 = typeof t.mode == "number" ? t.mode & 4095 : this.dmode;
+    this[yt](String(t.absolute), i2, (r) => {
+      if (r) {
+        this[O](r, t), e();
+        return;
+      }
+      let n2 = 1, o2 = () => {
+        --n2 === 0 && (e(), this[$t](), t.resume());
+      };
+      t.mtime && !this.noMtime && (n2++, u2.utimes(String(t.absolute), t.atime || /* @__PURE__ */ new Date(), t.mtime, o2)), this[ge](t) && (n2++, u2.chown(String(t.absolute), Number(this[be](t)), Number(this[_e](t)), o2)), o2();
+    });
+  }
+  [Cr](t) {
+    t.unsupported = true, this.warn("TAR_ENTRY_UNSUPPORTED", `unsupported entry type: ${t.type}`, { entry: t }), t.resume();
+  }
+  [Ar](t, e) {
+    let i2 = f(R.relative(this.cwd, R.resolve(R.dirname(String(t.absolute)), String(t.linkpath)))).split("/");
+    this[Re](t, this.cwd, i2, () => this[gi](t, String(t.linkpath), "symlink", e), (r) => {
+      this[O](r, t), e();
+    });
+  }
+  [Ir](t, e) {
+    let i2 = f(R.resolve(this.cwd, String(t.linkpath))), r = f(String(t.linkpath)).split("/");
+    this[Re](t, this.cwd, r, () => this[gi](t, i2, "link", e), (n2) => {
+      this[O](n2, t), e();
+    });
+  }
+  [Re](t, e, i2, r, n2) {
+    let o2 = i2.shift();
+    if (this.preservePaths || o2 === void 0) return r();
+    let h2 = R.resolve(e, o2);
+    u2.lstat(h2, (a2, l) => {
+      if (a2) return r();
+      if (l?.isSymbolicLink()) return n2(new St(h2, R.resolve(h2, i2.join("/"))));
+      this[Re](t, h2, i2, r, n2);
+    });
+  }
+  [kr]() {
+    this[Ri]++;
+  }
+  [$t]() {
+    this[Ri]--, this[bs]();
+  }
+  [Ls](t) {
+    this[$t](), t.resume();
+  }
+  [Os](t, e) {
+    return t.type === "File" && !this.unlink && e.isFile() && e.nlink <= 1 && !Te;
+  }
+  [_s](t) {
+    this[kr]();
+    let e = [t.path];
+    t.linkpath && e.push(t.linkpath), this.reservations.reserve(e, (i2) => this[Nr](t, i2));
+  }
+  [Nr](t, e) {
+    let i2 = (h2) => {
+      e(h2);
+    }, r = () => {
+      this[yt](this.cwd, this.dmode, (h2) => {
+        if (h2) {
+          this[O](h2, t), i2();
+          return;
+        }
+        this[Oe] = true, n2();
+      });
+    }, n2 = () => {
+      if (t.absolute !== this.cwd) {
+        let h2 = f(R.dirname(String(t.absolute)));
+        if (h2 !== this.cwd) return this[yt](h2, this.dmode, (a2) => {
+          if (a2) {
+            this[O](a2, t), i2();
+            return;
+          }
+          o2();
+        });
+      }
+      o2();
+    }, o2 = () => {
+      u2.lstat(String(t.absolute), (h2, a2) => {
+        if (a2 && (this.keep || this.newer && a2.mtime > (t.mtime ?? a2.mtime))) {
+          this[Ls](t), i2();
+          return;
+        }
+        if (h2 || this[Os](t, a2)) return this[P](null, t, i2);
+        if (a2.isDirectory()) {
+          if (t.type === "Directory") {
+            let l = this.chmod && t.mode && (a2.mode & 4095) !== t.mode, c3 = (d) => this[P](d ?? null, t, i2);
+            return l ? u2.chmod(String(t.absolute), Number(t.mode), c3) : c3();
+          }
+          if (t.absolute !== this.cwd) return u2.rmdir(String(t.absolute), (l) => this[P](l ?? null, t, i2));
+        }
+        if (t.absolute === this.cwd) return this[P](null, t, i2);
+        mo(String(t.absolute), (l) => this[P](l ?? null, t, i2));
+      });
+    };
+    this[Oe] ? n2() : r();
+  }
+  [P](t, e, i2) {
+    if (t) {
+      this[O](t, e), i2();
+      return;
+    }
+    switch (e.type) {
+      case "File":
+      case "OldFile":
+      case "ContiguousFile":
+        return this[Ts](e, i2);
+      case "Link":
+        return this[Ir](e, i2);
+      case "SymbolicLink":
+        return this[Ar](e, i2);
+      case "Directory":
+      case "GNUDumpDir":
+        return this[xs](e, i2);
+    }
+  }
+  [gi](t, e, i2, r) {
+    u2[i2](e, String(t.absolute), (n2) => {
+      n2 ? this[O](n2, t) : (this[$t](), t.resume()), r();
+    });
+  }
+};
+var ye = (s3) => {
+  try {
+    return [null, s3()];
+  } catch (t) {
+    return [t, null];
+  }
+};
+var xe = class extends Xt {
+  sync = true;
+  [P](t, e) {
+    return super[P](t, e, () => {
+    });
+  }
+  [_s](t) {
+    if (!this[Oe]) {
+      let n2 = this[yt](this.cwd, this.dmode);
+      if (n2) return this[O](n2, t);
+      this[Oe] = true;
+    }
+    if (t.absolute !== this.cwd) {
+      let n2 = f(R.dirname(String(t.absolute)));
+      if (n2 !== this.cwd) {
+        let o2 = this[yt](n2, this.dmode);
+        if (o2) return this[O](o2, t);
+      }
+    }
+    let [e, i2] = ye(() => u2.lstatSync(String(t.absolute)));
+    if (i2 && (this.keep || this.newer && i2.mtime > (t.mtime ?? i2.mtime))) return this[Ls](t);
+    if (e || this[Os](t, i2)) return this[P](null, t);
+    if (i2.isDirectory()) {
+      if (t.type === "Directory") {
+        let o2 = this.chmod && t.mode && (i2.mode & 4095) !== t.mode, [h2] = o2 ? ye(() => {
+          u2.chmodSync(String(t.absolute), Number(t.mode));
+        }) : [];
+        return this[P](h2, t);
+      }
+      let [n2] = ye(() => u2.rmdirSync(String(t.absolute)));
+      this[P](n2, t);
+    }
+    let [r] = t.absolute === this.cwd ? [] : ye(() => po(String(t.absolute)));
+    this[P](r, t);
+  }
+  [Ts](t, e) {
+    let i2 = typeof t.mode == "number" ? t.mode & 4095 : this.fmode, r = (h2) => {
+      let a2;
+      try {
+        u2.closeSync(n2);
+      } catch (l) {
+        a2 = l;
+      }
+      (h2 || a2) && this[O](h2 || a2, t), e();
+    }, n2;
+    try {
+      n2 = u2.openSync(String(t.absolute), ms(t.size), i2);
+    } catch (h2) {
+      return r(h2);
+    }
+    let o2 = this.transform && this.transform(t) || t;
+    o2 !== t && (o2.on("error", (h2) => this[O](h2, t)), t.pipe(o2)), o2.on("data", (h2) => {
+      try {
+        u2.writeSync(n2, h2, 0, h2.length);
+      } catch (a2) {
+        r(a2);
+      }
+    }), o2.on("end", () => {
+      let h2 = null;
+      if (t.mtime && !this.noMtime) {
+        let a2 = t.atime || /* @__PURE__ */ new Date(), l = t.mtime;
+        try {
+          u2.futimesSync(n2, a2, l);
+        } catch (c3) {
+          try {
+            u2.utimesSync(String(t.absolute), a2, l);
+          } catch {
+            h2 = c3;
+          }
+        }
+      }
+      if (this[ge](t)) {
+        let a2 = this[be](t), l = this[_e](t);
+        try {
+          u2.fchownSync(n2, Number(a2), Number(l));
+        } catch (c3) {
+          try {
+            u2.chownSync(String(t.absolute), Number(a2), Number(l));
+          } catch {
+            h2 = h2 || c3;
+          }
+        }
+      }
+      r(h2);
+    });
+  }
+  [xs](t, e) {
+    let i2 = typeof t.mode == "number" ? t.mode & 4095 : this.dmode, r = this[yt](String(t.absolute), i2);
+    if (r) {
+      this[O](r, t), e();
+      return;
+    }
+    if (t.mtime && !this.noMtime) try {
+      u2.utimesSync(String(t.absolute), t.atime || /* @__PURE__ */ new Date(), t.mtime);
+    } catch {
+    }
+    if (this[ge](t)) try {
+      u2.chownSync(String(t.absolute), Number(this[be](t)), Number(this[_e](t)));
+    } catch {
+    }
+    e(), t.resume();
+  }
+  [yt](t, e) {
+    try {
+      return _r(f(t), { uid: this.uid, gid: this.gid, processUid: this.processUid, processGid: this.processGid, umask: this.processUmask, preserve: this.preservePaths, unlink: this.unlink, cwd: this.cwd, mode: e });
+    } catch (i2) {
+      return i2;
+    }
+  }
+  [Re](t, e, i2, r, n2) {
+    if (this.preservePaths || i2.length === 0) return r();
+    let o2 = e;
+    for (let h2 of i2) {
+      o2 = R.resolve(o2, h2);
+      let [a2, l] = ye(() => u2.lstatSync(o2));
+      if (a2) return r();
+      if (l.isSymbolicLink()) return n2(new St(o2, R.resolve(e, i2.join("/"))));
+    }
+    r();
+  }
+  [gi](t, e, i2, r) {
+    let n2 = `${i2}Sync`;
+    try {
+      u2[n2](e, String(t.absolute)), r(), t.resume();
+    } catch (o2) {
+      return this[O](o2, t);
+    }
+  }
+};
+var Eo = (s3) => {
+  let t = new xe(s3), e = s3.file, i2 = Br.statSync(e), r = s3.maxReadSize || 16 * 1024 * 1024;
+  new Be(e, { readSize: r, size: i2.size }).pipe(t);
+};
+var wo = (s3, t) => {
+  let e = new Xt(s3), i2 = s3.maxReadSize || 16 * 1024 * 1024, r = s3.file;
+  return new Promise((o2, h2) => {
+    e.on("error", h2), e.on("close", o2), Br.stat(r, (a2, l) => {
+      if (a2) h2(a2);
+      else {
+        let c3 = new _t(r, { readSize: i2, size: l.size });
+        c3.on("error", h2), c3.pipe(e);
+      }
+    });
+  });
+};
+var So = K(Eo, wo, (s3) => new xe(s3), (s3) => new Xt(s3), (s3, t) => {
+  t?.length && Qi(s3, t);
+});
+var yo = (s3, t) => {
+  let e = new kt(s3), i2 = true, r, n2;
+  try {
+    try {
+      r = v.openSync(s3.file, "r+");
+    } catch (a2) {
+      if (a2?.code === "ENOENT") r = v.openSync(s3.file, "w+");
+      else throw a2;
+    }
+    let o2 = v.fstatSync(r), h2 = Buffer.alloc(512);
+    t: for (n2 = 0; n2 < o2.size; n2 += 512) {
+      for (let c3 = 0, d = 0; c3 < 512; c3 += d) {
+        if (d = v.readSync(r, h2, c3, h2.length - c3, n2 + c3), n2 === 0 && h2[0] === 31 && h2[1] === 139) throw new Error("cannot append to compressed archives");
+        if (!d) break t;
+      }
+      let a2 = new F(h2);
+      if (!a2.cksumValid) break;
+      let l = 512 * Math.ceil((a2.size || 0) / 512);
+      if (n2 + l + 512 > o2.size) break;
+      n2 += l, s3.mtimeCache && a2.mtime && s3.mtimeCache.set(String(a2.path), a2.mtime);
+    }
+    i2 = false, Ro(s3, e, n2, r, t);
+  } finally {
+    if (i2) try {
+      v.closeSync(r);
+    } catch {
+    }
+  }
+};
+var Ro = (s3, t, e, i2, r) => {
+  let n2 = new Wt(s3.file, { fd: i2, start: e });
+  t.pipe(n2), bo(t, r);
+};
+var go = (s3, t) => {
+  t = Array.from(t);
+  let e = new wt(s3), i2 = (n2, o2, h2) => {
+    let a2 = (T, D) => {
+      T ? v.close(n2, (E2) => h2(T)) : h2(null, D);
+    }, l = 0;
+    if (o2 === 0) return a2(null, 0);
+    let c3 = 0, d = Buffer.alloc(512), y = (T, D) => {
+      if (T || D === void 0) return a2(T);
+      if (c3 += D, c3 < 512 && D) return v.read(n2, d, c3, d.length - c3, l + c3, y);
+      if (l === 0 && d[0] === 31 && d[1] === 139) return a2(new Error("cannot append to compressed archives"));
+      if (c3 < 512) return a2(null, l);
+      let E2 = new F(d);
+      if (!E2.cksumValid) return a2(null, l);
+      let x = 512 * Math.ceil((E2.size ?? 0) / 512);
+      if (l + x + 512 > o2 || (l += x + 512, l >= o2)) return a2(null, l);
+      s3.mtimeCache && E2.mtime && s3.mtimeCache.set(String(E2.path), E2.mtime), c3 = 0, v.read(n2, d, 0, 512, l, y);
+    };
+    v.read(n2, d, 0, 512, l, y);
+  };
+  return new Promise((n2, o2) => {
+    e.on("error", o2);
+    let h2 = "r+", a2 = (l, c3) => {
+      if (l && l.code === "ENOENT" && h2 === "r+") return h2 = "w+", v.open(s3.file, h2, a2);
+      if (l || !c3) return o2(l);
+      v.fstat(c3, (d, y) => {
+        if (d) return v.close(c3, () => o2(d));
+        i2(c3, y.size, (T, D) => {
+          if (T) return o2(T);
+          let E2 = new et(s3.file, { fd: c3, start: D });
+          e.pipe(E2), E2.on("error", o2), E2.on("close", n2), _o(e, t);
+        });
+      });
+    };
+    v.open(s3.file, h2, a2);
+  });
+};
+var bo = (s3, t) => {
+  t.forEach((e) => {
+    e.charAt(0) === "@" ? Ct({ file: Pr.resolve(s3.cwd, e.slice(1)), sync: true, noResume: true, onReadEntry: (i2) => s3.add(i2) }) : s3.add(e);
+  }), s3.end();
+};
+var _o = async (s3, t) => {
+  for (let e of t) e.charAt(0) === "@" ? await Ct({ file: Pr.resolve(String(s3.cwd), e.slice(1)), noResume: true, onReadEntry: (i2) => s3.add(i2) }) : s3.add(e);
+  s3.end();
+};
+var vt = K(yo, go, () => {
+  throw new TypeError("file is required");
+}, () => {
+  throw new TypeError("file is required");
+}, (s3, t) => {
+  if (!Bs(s3)) throw new TypeError("file is required");
+  if (s3.gzip || s3.brotli || s3.zstd || s3.file.endsWith(".br") || s3.file.endsWith(".tbr")) throw new TypeError("cannot append to compressed archives");
+  if (!t?.length) throw new TypeError("no paths specified to add/replace");
+});
+var Oo = K(vt.syncFile, vt.asyncFile, vt.syncNoFile, vt.asyncNoFile, (s3, t = []) => {
+  vt.validate?.(s3, t), To(s3);
+});
+var To = (s3) => {
+  let t = s3.filter;
+  s3.mtimeCache || (s3.mtimeCache = /* @__PURE__ */ new Map()), s3.filter = t ? (e, i2) => t(e, i2) && !((s3.mtimeCache?.get(e) ?? i2.mtime ?? 0) > (i2.mtime ?? 0)) : (e, i2) => !((s3.mtimeCache?.get(e) ?? i2.mtime ?? 0) > (i2.mtime ?? 0));
+};
+
+// src/git/bundle.ts
+async function createBundle(git, file2, revs) {
+  await git.run(["bundle", "create", "--quiet", file2, ...revs], {
+    errorCode: "package-failed",
+    remedy: "Check the repository with `git fsck`; a shallow or partial clone cannot be bundled."
+  });
+}
+async function verifyBundle(git, file2) {
+  const result2 = await git.try(["bundle", "verify", "--quiet", file2]);
+  return { ok: result2.exitCode === 0, message: (result2.stderr || result2.stdout).trim() };
+}
+async function listBundleHeads(git, file2) {
+  const out = await git.run(["bundle", "list-heads", file2], { errorCode: "package-failed" });
+  return out.split("\n").filter(Boolean).map((line) => {
+    const [commit, ref] = line.split(" ");
+    return { commit, ref };
+  });
+}
+
+// src/git/scratch-repo.ts
+import { mkdir as mkdir6, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+async function objectDirOf(git) {
+  return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
+}
+async function createScratchRepo(userGit, dir, runner) {
+  const userObjects = await objectDirOf(userGit);
+  await mkdir6(dir, { recursive: true });
+  const git = createGit(dir, runner);
+  await git.run(["init", "--quiet", "--bare", "."]);
+  await writeFile3(join7(dir, "objects", "info", "alternates"), `${userObjects}
+`);
+  return {
+    dir,
+    git,
+    objectEnv: { GIT_OBJECT_DIRECTORY: join7(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
+  };
+}
+async function mirrorRefs(userGit, scratch) {
+  const refs = await userGit.run([
+    "for-each-ref",
+    "--format=%(objectname) %(refname)",
+    "refs/heads",
+    "refs/tags"
+  ]);
+  const input2 = refs.split("\n").filter(Boolean).map((line) => {
+    const space = line.indexOf(" ");
+    return `update ${line.slice(space + 1)} ${line.slice(0, space)}
+`;
+  }).join("");
+  if (input2) await scratch.git.run(["update-ref", "--stdin"], { input: input2 });
+  const symbolic = await userGit.try(["symbolic-ref", "--quiet", "HEAD"]);
+  if (symbolic.exitCode === 0) {
+    await scratch.git.run(["symbolic-ref", "HEAD", symbolic.stdout.trim()]);
+  } else {
+    const head = (await userGit.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
+    await scratch.git.run(["update-ref", "--no-deref", "HEAD", head]);
+  }
+}
+
+// src/git/ship-size.ts
+import { lstat } from "node:fs/promises";
+import { join as join8 } from "node:path";
+async function measureShipSize(git, isExcluded) {
+  const [history, untracked, modified] = await Promise.all([
+    git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]),
+    git.run(["ls-files", "-z", "--others", "--exclude-standard"]),
+    git.run(["ls-files", "-z", "--modified"])
+  ]);
+  const paths = [
+    .../* @__PURE__ */ new Set([...untracked.split("\0").filter((p2) => p2 && !isExcluded(p2)), ...modified.split("\0")])
+  ].filter(Boolean);
+  const sized = await mapLimit(paths, 16, async (path7) => {
+    const st2 = await lstat(join8(git.cwd, path7)).catch(() => null);
+    return { path: path7, bytes: st2?.isFile() ? st2.size : 0 };
+  });
+  return {
+    historyBytes: Number(history.trim()) || 0,
+    worktreeBytes: sized.reduce((sum, f2) => sum + f2.bytes, 0),
+    largest: sized.sort((a2, b2) => b2.bytes - a2.bytes).slice(0, 3)
+  };
+}
+
+// src/package/claude-files.ts
+import { lstat as lstat2, readdir as readdir2, realpath } from "node:fs/promises";
+import { join as join10, relative, sep } from "node:path";
+
+// src/package/exclusions.ts
+import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+import { join as join9 } from "node:path";
+var NAME_RULES2 = [
+  (n2) => n2.startsWith(".env"),
+  (n2) => n2.endsWith(".pem"),
+  (n2) => n2.endsWith(".key"),
+  (n2) => n2.startsWith("id_rsa"),
+  (n2) => n2 === ".ssh",
+  (n2) => n2 === ".aws",
+  (n2) => n2 === ".azure",
+  (n2) => n2 === ".kube",
+  (n2) => n2 === ".docker",
+  (n2) => n2 === "node_modules",
+  (n2) => n2 === "__pycache__",
+  (n2) => n2 === ".venv",
+  (n2) => n2 === "venv"
+];
+var SEQUENCE_RULES = [
+  [".config", "gh"],
+  [".config", "gcloud"],
+  ["runtime", "logs"]
+];
+var READ_LIMIT = 1024 * 1024;
+function isExcludedPath(relPath, readContent) {
+  const parts2 = relPath.replace(/\\/g, "/").split("/").filter((p2) => p2 && p2 !== ".").map((p2) => p2.toLowerCase());
+  if (parts2.some((p2) => NAME_RULES2.some((rule) => rule(p2)))) return true;
+  if (SEQUENCE_RULES.some((seq) => parts2.some((_2, i2) => seq.every((s3, j2) => parts2[i2 + j2] === s3))))
+    return true;
+  return isCredentialFile(relPath, readContent);
+}
+function isExcludedFile(root, relPath) {
+  return isExcludedPath(relPath, () => {
+    try {
+      const abs = join9(root, relPath);
+      if (statSync2(abs).size > READ_LIMIT) return void 0;
+      return readFileSync3(abs, "utf8");
+    } catch {
+      return void 0;
+    }
+  });
+}
+
+// src/package/claude-files.ts
+async function listClaudeFiles(repoRoot) {
+  const out = { files: [], excluded: [], skippedLinks: [] };
+  const top = await claudeDirInside(repoRoot);
+  if (top === null) {
+    out.skippedLinks.push(".claude");
+    return out;
+  }
+  const abs = (rel) => join10(top, rel.slice(".claude".length));
+  async function walk(rel) {
+    const entries = await readdir2(abs(rel), { withFileTypes: true });
+    entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
+    for (const entry of entries) {
+      const childRel = `${rel}/${entry.name}`;
+      const inner = childRel.slice(".claude/".length);
+      const excluded = entry.isDirectory() ? isExcludedPath(inner) || isExcludedPath(`${inner}/any`) : isExcludedPath(inner);
+      if (excluded) {
+        out.excluded.push(childRel);
+        continue;
+      }
+      if (entry.isSymbolicLink()) {
+        out.skippedLinks.push(childRel);
+      } else if (entry.isDirectory()) {
+        await walk(childRel);
+      } else if (entry.isFile()) {
+        const stat4 = await lstat2(abs(childRel));
+        out.files.push({ path: childRel, absPath: abs(childRel), size: stat4.size });
+      }
+    }
+  }
+  await walk(".claude");
+  return out;
+}
+async function claudeDirInside(repoRoot) {
+  const link = join10(repoRoot, ".claude");
+  if (!(await lstat2(link)).isSymbolicLink()) return link;
+  const [root, target] = await Promise.all([realpath(repoRoot), realpath(link).catch(() => null)]);
+  if (target === null) return null;
+  const rel = relative(root, target);
+  return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) ? target : null;
+}
+
+// src/package/secret-gate.ts
+import { readFile as readFile5, stat } from "node:fs/promises";
+import { join as join12 } from "node:path";
+
+// src/git/blobs.ts
+import { createInterface } from "node:readline";
+async function listReachableBlobs(repo, revs, options = {}) {
+  if (revs.length === 0) return [];
+  return listBlobsOf(repo, [...revs, "--"], null, options);
+}
+async function listNewBlobs(repo, include, exclude, options = {}) {
+  if (include.length === 0) return [];
+  const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
+  return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}
+`, options);
+}
+async function listBlobsOf(repo, revArgs, stdin, options) {
+  const revList = spawnGit(
+    repo,
+    ["rev-list", "--objects", "--filter=object:type=blob", ...revArgs],
+    options,
+    stdin !== null
+  );
+  if (stdin !== null) revList.stdin?.end(stdin);
+  const check2 = spawnGit(
+    repo,
+    ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"],
+    options,
+    true
+  );
+  revList.stdout.pipe(check2.stdin);
+  const blobs = [];
+  const lines = createInterface({ input: check2.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    const first = line.indexOf(" ");
+    const second = line.indexOf(" ", first + 1);
+    const third = line.indexOf(" ", second + 1);
+    if (line.slice(first + 1, second) !== "blob") continue;
+    blobs.push({
+      oid: line.slice(0, first),
+      size: Number(line.slice(second + 1, third === -1 ? void 0 : third)),
+      path: third === -1 ? "" : line.slice(third + 1)
+    });
+  }
+  await expectSuccess(revList, "rev-list");
+  await expectSuccess(check2, "cat-file --batch-check");
+  return blobs;
+}
+async function resolveTips(repo, revs, options = {}) {
+  const patterns = [];
+  const others = [];
+  let head = false;
+  for (const rev of revs) {
+    if (rev === "--branches") patterns.push("refs/heads");
+    else if (rev === "--tags") patterns.push("refs/tags");
+    else if (rev === "--remotes") patterns.push("refs/remotes");
+    else if (rev === "--all") patterns.push("refs");
+    else if (rev === "HEAD") head = true;
+    else others.push(rev);
+  }
+  const tips = /* @__PURE__ */ new Map();
+  if (patterns.length > 0) {
+    const out = await gitText(
+      repo,
+      ["for-each-ref", "--format=%(objectname) %(refname)", ...patterns],
+      options
+    );
+    for (const line of out.split("\n")) {
+      const space = line.indexOf(" ");
+      if (space > 0) tips.set(line.slice(space + 1), line.slice(0, space));
+    }
+  }
+  if (head)
+    tips.set("HEAD", (await gitText(repo, ["rev-parse", "--verify", "HEAD^{commit}"], options)).trim());
+  return { tips, others };
+}
+async function allReachableFrom(repo, tips, from, options = {}) {
+  if (tips.length === 0) return true;
+  const lines = [...tips, ...from.map((oid) => `^${oid}`)];
+  const child = spawnGit(repo, ["rev-list", "--max-count=1", "--stdin"], options, true);
+  child.stdin?.end(`${lines.join("\n")}
+`);
+  let any2 = false;
+  for await (const chunk of child.stdout) if (chunk.length > 0) any2 = true;
+  const exit = await child.exited;
+  return exit.exitCode === 0 && !any2;
+}
+async function* readBlobs(repo, oids, options = {}) {
+  if (oids.length === 0) return;
+  const child = spawnGit(repo, ["cat-file", "--batch"], options, true);
+  child.stdin.end(`${oids.join("\n")}
+`);
+  let finished7 = false;
+  try {
+    yield* parseBatchOutput(child.stdout);
+    finished7 = true;
+  } finally {
+    if (!finished7) child.kill();
+  }
+  await expectSuccess(child, "cat-file --batch");
+}
+async function* parseBatchOutput(stream) {
+  let carry = null;
+  let current = null;
+  for await (const chunk of stream) {
+    const data = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = null;
+    let pos = 0;
+    while (pos < data.length) {
+      if (current) {
+        const take = Math.min(current.size + 1 - current.have, data.length - pos);
+        current.parts.push(data.subarray(pos, pos + take));
+        current.have += take;
+        pos += take;
+        if (current.have === current.size + 1) {
+          const whole = current.parts.length === 1 ? current.parts[0] : Buffer.concat(current.parts, current.have);
+          const done = current;
+          current = null;
+          yield { oid: done.oid, content: whole.subarray(0, done.size) };
+        }
+        continue;
+      }
+      const nl = data.indexOf(10, pos);
+      if (nl === -1) {
+        carry = data.subarray(pos);
+        break;
+      }
+      const header = data.toString("latin1", pos, nl).split(" ");
+      pos = nl + 1;
+      if (header.length < 3) continue;
+      current = { oid: header[0], size: Number(header[2]), parts: [], have: 0 };
+    }
+  }
+}
+async function locateBlobs(repo, oids, revs, options = {}) {
+  const found = /* @__PURE__ */ new Map();
+  if (oids.length === 0) return found;
+  const wanted = new Set(oids);
+  const log = spawnGit(
+    repo,
+    [
+      "-c",
+      "core.quotePath=off",
+      "log",
+      "--format=commit %H",
+      "--raw",
+      "--no-abbrev",
+      "--no-renames",
+      "--diff-merges=first-parent",
+      ...revs,
+      "--"
+    ],
+    options
+  );
+  let commit = "";
+  const lines = createInterface({ input: log.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (line.startsWith("commit ")) {
+      commit = line.slice(7);
+      continue;
+    }
+    if (!line.startsWith(":")) continue;
+    const tab = line.indexOf("	");
+    const fields = line.slice(1, tab).split(" ");
+    const newOid = fields[3];
+    if (!newOid || !wanted.has(newOid) || found.has(newOid)) continue;
+    found.set(newOid, { commit, path: unquotePath(line.slice(tab + 1)) });
+    if (found.size === wanted.size) break;
+  }
+  lines.close();
+  log.kill();
+  await log.exited;
+  const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
+  for (const loc of found.values()) loc.ref = refOf.get(loc.commit);
+  return found;
+}
+async function refsReaching(repo, commits, revs, options) {
+  const result2 = /* @__PURE__ */ new Map();
+  const current = (await gitTry(repo, ["symbolic-ref", "-q", "HEAD"], options)).stdout.trim();
+  const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
+  if (current && shipsBranches && commits.size > 1) {
+    const walk = spawnGit(repo, ["rev-list", current, "--"], options);
+    const lines = createInterface({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of lines) {
+      if (commits.has(line)) result2.set(line, current);
+      if (result2.size === commits.size) break;
+    }
+    lines.close();
+    walk.kill();
+    await walk.exited;
+  }
+  for (const commit of commits) {
+    if (!result2.has(commit)) result2.set(commit, await refReaching(repo, commit, revs, current, options));
+  }
+  return result2;
+}
+async function refReaching(repo, commit, revs, current, options) {
+  const patterns = /* @__PURE__ */ new Set();
+  for (const rev of revs) {
+    if (rev === "--branches") patterns.add("refs/heads");
+    else if (rev === "--tags") patterns.add("refs/tags");
+    else if (rev === "--remotes") patterns.add("refs/remotes");
+    else if (rev === "--all") patterns.add("refs");
+  }
+  if (patterns.size > 0) {
+    const out = await gitTry(
+      repo,
+      ["for-each-ref", "--contains", commit, "--format=%(refname)", ...patterns],
+      options
+    );
+    const refs = out.stdout.split("\n").filter(Boolean);
+    const pick2 = refs.find((r) => r === current) ?? refs.find((r) => r.startsWith("refs/heads/")) ?? refs.find((r) => r.startsWith("refs/tags/")) ?? refs[0];
+    if (pick2) return pick2;
+  }
+  for (const rev of revs) {
+    if (rev.startsWith("-") || rev.startsWith("^")) continue;
+    const r = await gitTry(repo, ["merge-base", "--is-ancestor", commit, rev], options);
+    if (r.exitCode === 0) return rev;
+  }
+  return void 0;
+}
+function unquotePath(p2) {
+  if (!p2.startsWith('"') || !p2.endsWith('"')) return p2;
+  return p2.slice(1, -1).replace(/\\(["\\tn])/g, (_m, c3) => ({ t: "	", n: "\n" })[c3] ?? c3);
+}
+function spawnGit(repo, args, options, stdin = false) {
+  const spawn3 = options.stream ?? defaultStreamRunner;
+  return spawn3("git", args, { cwd: repo, signal: options.signal, stdin });
+}
+async function gitTry(repo, args, options) {
+  const child = spawnGit(repo, args, options);
+  const parts2 = [];
+  for await (const chunk of child.stdout) parts2.push(chunk);
+  const { exitCode } = await child.exited;
+  return { exitCode, stdout: Buffer.concat(parts2).toString("utf8"), child };
+}
+async function gitText(repo, args, options) {
+  const { stdout, child } = await gitTry(repo, args, options);
+  await expectSuccess(child, args[0]);
+  return stdout;
+}
+async function expectSuccess(child, what) {
+  const result2 = await child.exited;
+  if (result2.canceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
+  if (result2.exitCode !== 0) {
+    throw new RemoteError(
+      "package-failed",
+      `git ${what} failed while listing what would ship (exit ${result2.exitCode}): ${result2.stderrTail.trim()}`,
+      "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry."
+    );
+  }
+}
+
+// src/secrets/judged-tips.ts
+import { createHash as createHash4, randomBytes as randomBytes3 } from "node:crypto";
+import { mkdir as mkdir7, readFile as readFile4, rename as rename3, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join11, resolve as resolve2 } from "node:path";
+function fileFor(folder, repo) {
+  const key = createHash4("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
+  return join11(folder, `tips-${key}.json`);
+}
+async function loadJudgedTips(folder, repo) {
+  try {
+    const parsed = JSON.parse(await readFile4(fileFor(folder, repo), "utf8"));
+    if (typeof parsed.tips !== "object" || !Array.isArray(parsed.dirty) || !Number.isInteger(parsed.blobCount))
+      return void 0;
+    return parsed;
+  } catch {
+    return void 0;
+  }
+}
+async function saveJudgedTips(folder, repo, state) {
+  try {
+    await mkdir7(folder, { recursive: true });
+    const target = fileFor(folder, repo);
+    const tmp = `${target}.${process.pid}-${randomBytes3(4).toString("hex")}.tmp`;
+    await writeFile4(tmp, JSON.stringify(state));
+    await rename3(tmp, target);
+  } catch {
+  }
+}
+
+// src/package/secret-gate.ts
+async function runSecretGate(opts) {
+  const say = opts.onProgress ?? (() => {
+  });
+  const git = { signal: opts.signal, stream: opts.stream };
+  say(`listing blobs reachable from ${opts.revs.join(" ") || "(no revs)"}`);
+  const listing = opts.cacheDir ? await listSinceJudged(opts.repo, opts.revs, verdictFolder(opts.cacheDir, RULESET_VERSION), git) : { blobs: await listReachableBlobs(opts.repo, opts.revs, git), judgedBlobs: 0 };
+  const history = {
+    blobs: listing.blobs,
+    read: (oids) => readBlobs(opts.repo, oids, git),
+    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git)
+  };
+  const files = await Promise.all(
+    opts.files.map(async (f2) => ({
+      path: f2.path,
+      size: (await stat(f2.absPath)).size,
+      read: () => readFile5(f2.absPath)
+    }))
+  );
+  const dirty = /* @__PURE__ */ new Set();
+  const report = await scanShippedContent({
+    history,
+    files,
+    allowlist: await readAllowlist(opts.allowlistRoot ?? opts.repo),
+    cacheDir: opts.cacheDir,
+    workers: opts.workers,
+    signal: opts.signal,
+    onProgress: say,
+    onBlobVerdict: (blob, hasFindings) => {
+      if (hasFindings) dirty.add(blob.oid);
+    },
+    onCacheSaved: async () => {
+      if (!listing.record) return;
+      const { folder, tips, fromTips } = listing.record;
+      await saveJudgedTips(folder, opts.repo, {
+        tips,
+        // The carried blobs are among the judged ones already.
+        blobCount: listing.judgedBlobs + fromTips.length - (listing.carried ?? 0),
+        dirty: fromTips.filter((b2) => dirty.has(b2.oid))
+      });
+    }
+  });
+  report.stats.blobsTotal = listing.judgedBlobs + listing.blobs.length - (listing.carried ?? 0);
+  report.stats.blobsBehindJudgedTips = listing.judgedBlobs;
+  return report;
+}
+async function listSinceJudged(repo, revs, folder, git) {
+  const { tips, others } = await resolveTips(repo, revs, git);
+  const tipOids = [...new Set(tips.values())];
+  const judged = await loadJudgedTips(folder, repo);
+  const base = judged && await stillShipped(repo, judged, tips, tipOids, git) ? judged : void 0;
+  const baseOids = base ? [...new Set(Object.values(base.tips))] : [];
+  const fresh = await listNewBlobs(repo, tipOids, baseOids, git);
+  const carried = base?.dirty ?? [];
+  const extra = others.length > 0 ? await listNewBlobs(repo, others, [...tipOids, ...baseOids], git) : [];
+  return {
+    blobs: [...fresh, ...carried, ...extra],
+    judgedBlobs: base?.blobCount ?? 0,
+    carried: carried.length,
+    record: { folder, tips: Object.fromEntries(tips), fromTips: [...carried, ...fresh] }
+  };
+}
+async function stillShipped(repo, judged, tips, tipOids, git) {
+  const moved = Object.entries(judged.tips).filter(([name, oid]) => tips.get(name) !== oid).map(([, oid]) => oid);
+  return allReachableFrom(repo, [...new Set(moved)], tipOids, git);
+}
+async function readAllowlist(repo) {
+  try {
+    return parseAllowlist(await readFile5(join12(repo, ALLOWLIST_FILE), "utf8"));
+  } catch {
+    return /* @__PURE__ */ new Set();
+  }
+}
+function formatFindings(report) {
+  const { findings, stats } = report;
+  const lines = [];
+  for (const f2 of findings) lines.push(`  ${findingLine(f2)}`);
+  const counted = `Scanned ${stats.blobsScanned} blob(s) (${stats.blobsFromCache} more known from cache, ${stats.blobsBehindJudgedTips ?? 0} behind refs judged before) and ${stats.filesScanned} file(s), ${stats.binaryScanned ?? 0} of them binary (printable runs) and ${stats.windowed ?? 0} large (in windows); ${stats.allowlisted} allowlisted.`;
+  const stale = staleNote(report.staleAllowlist ?? []);
+  if (findings.length === 0) return `No secrets found. ${counted}${stale}`;
+  const inHistory = findings.some((f2) => f2.source === "history");
+  lines.push(
+    "",
+    counted,
+    "",
+    "What to do, for each finding:",
+    "  - Remove the credential and rotate it: treat it as exposed to anyone who has had this repository.",
+    "  - Keep credentials in a file that never ships, such as .env (excluded at any depth), or in the environment."
+  );
+  if (inHistory) {
+    lines.push(
+      "  - A finding with a commit is in history: removing it from the working tree is not enough. Rewrite history,",
+      "    e.g. `git filter-repo --replace-text <file>` (or --invert-paths --path <file>), or leave that branch or tag out."
+    );
+  }
+  lines.push(
+    `  - If after review it is not a secret, add its fingerprint to ${ALLOWLIST_FILE} at the repository root`,
+    "    (or put `pragma: allowlist secret` on that line). Fingerprints for the findings above:",
+    ...findings.map((f2) => `      ${f2.fingerprint}  # ${f2.path}:${f2.line} ${f2.rule}`),
+    "  - Or, once you have reviewed every finding above, accept them all as the baseline in one step:",
+    `    amplihack-remote scan --accept (or scan_secrets with accept: true) records each in ${ALLOWLIST_FILE}`,
+    "    (path, rule, fingerprint; never the value); commit that file. Only new findings block after that."
+  );
+  return lines.join("\n") + stale;
+}
+function staleNote(stale) {
+  if (stale.length === 0) return "";
+  const shown = stale.slice(0, 20).map((fp) => `
+  ${fp}`);
+  const more = stale.length > 20 ? `
+  ... and ${stale.length - 20} more` : "";
+  return `
+
+${stale.length} stale entr${stale.length === 1 ? "y" : "ies"} in ${ALLOWLIST_FILE} (matched nothing in this scan; remove after checking):${shown.join("")}${more}`;
+}
+function findingLine(f2) {
+  const where = f2.commit ? `  [commit ${f2.commit.slice(0, 7)}${f2.ref ? ` on ${f2.ref}` : ""}]` : "";
+  const warn = isBlocking(f2) ? "" : "  (reported, not blocking: a test fixture or doc, or a token failing its checksum)";
+  return `${f2.path}:${f2.line}  ${f2.rule}  ${f2.masked}${where}${warn}`;
+}
+
+// src/package/build-context.ts
+var MB = 1024 * 1024;
+async function buildContext(input2) {
+  const { git, facts, runId, options, agent } = input2;
+  const progress = input2.onProgress ?? (() => {
+  });
+  const claude = await listClaudeFiles(facts.root);
+  if (claude.skippedLinks.includes(".claude"))
+    progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
+  const agentFile = await shippableAgentFile(agent.argv[0], input2.cwd);
+  await checkEstimatedSize(git, claude.files, options.maxSizeMb);
+  const dir = await mkdtemp2(join13(tmpdir2(), "amplihack-remote-pkg-"));
+  try {
+    const scratch = await createScratchRepo(git, join13(dir, "scratch.git"));
+    await mirrorRefs(git, scratch);
+    const wip = await snapshotWip(
+      git,
+      facts.headCommit,
+      runId,
+      (p2) => isExcludedFile(facts.root, p2),
+      scratch
+    );
+    const revs = ["--branches", "--tags", "HEAD", ...wip.ref ? [wip.ref] : []];
+    progress(
+      `scanning history (${revs.join(" ")}) and ${claude.files.length} .claude file(s)${agentFile ? " and the agent" : ""}`
+    );
+    const scanFiles = claude.files.map((f2) => ({ path: f2.path, absPath: f2.absPath }));
+    if (agentFile) scanFiles.push({ path: `agent/${basename3(agentFile)}`, absPath: agentFile });
+    const scan = await runSecretGate({
+      repo: scratch.dir,
+      allowlistRoot: facts.root,
+      revs,
+      files: scanFiles,
+      cacheDir: input2.cacheDir,
+      signal: input2.signal,
+      onProgress: progress
+    });
+    const blocking = scan.findings.filter(isBlocking);
+    if (blocking.length > 0) {
+      throw new RemoteError(
+        "secret-found",
+        `Blocked: ${blocking.length} possible secret(s) in what would be uploaded. Nothing was uploaded.
+${formatFindings(scan)}`,
+        "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, accept them with `amplihack-remote scan --accept` (records their fingerprints in .amplihack-remote-allow).",
+        { details: { findings: scan.findings } }
+      );
+    }
+    const stage = join13(dir, "stage");
+    await mkdir8(stage);
+    progress("creating the git bundle");
+    const bundlePath = join13(stage, "repo.bundle");
+    await createBundle(scratch.git, bundlePath, revs);
+    const verified = await verifyBundle(scratch.git, bundlePath);
+    if (!verified.ok) {
+      throw new RemoteError(
+        "package-failed",
+        `git bundle verify failed: ${verified.message}`,
+        "Run `git fsck` and retry."
+      );
+    }
+    const heads = await listBundleHeads(scratch.git, bundlePath);
+    if (claude.files.length > 0) {
+      for (const file2 of claude.files) {
+        const dest = join13(stage, "claude-dir", file2.path.slice(".claude/".length));
+        await mkdir8(dirname6(dest), { recursive: true });
+        await copyFile4(file2.absPath, dest);
+      }
+    }
+    const argv = [...agent.argv];
+    if (agentFile) {
+      await mkdir8(join13(stage, "agent"));
+      const dest = join13(stage, "agent", basename3(agentFile));
+      await copyFile4(agentFile, dest);
+      await chmod(dest, 493);
+      argv[0] = `agent/${basename3(agentFile)}`;
+    }
+    await writeFile5(join13(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
+    await writeFile5(join13(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
+`).join(""));
+    await cp(remoteScriptsDir(), join13(stage, "remote"), {
+      recursive: true,
+      filter: (src) => !src.endsWith(".ts")
+    });
+    const startCommit = wip.commit ?? facts.headCommit;
+    const key = await repoKey(git);
+    await writeFile5(
+      join13(stage, "params.sh"),
+      paramsScript({
+        AR_RUN_ID: runId,
+        AR_SESSION: `ar-${runId}`,
+        AR_BRANCH: facts.branch ?? "",
+        AR_REPO_KEY: key,
+        AR_THIN: "0",
+        AR_START_COMMIT: startCommit,
+        // The snapshot commit lives only in the scratch repository, not in the user's: the
+        // results bundle must carry it back, so it is not among the commits it may leave out.
+        AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].filter((c3) => c3 !== wip.commit).join(" "),
+        AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
+        AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
+        AR_COMMAND: options.command,
+        AR_MAX_TURNS: String(options.maxTurns),
+        AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
+        AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0"
+      })
+    );
+    const parts2 = {};
+    for (const part of ["repo.bundle", "agent.argv", "params.sh"])
+      parts2[part] = await sha256File(join13(stage, part));
+    const { prompt: _prompt, ...shippedOptions } = options;
+    const manifest = {
+      format: 1,
+      runId,
+      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+      branch: facts.branch,
+      headCommit: facts.headCommit,
+      startCommit,
+      wipCommit: wip.commit,
+      heads,
+      repoKey: key,
+      thin: false,
+      parts: parts2,
+      claudeFiles: claude.files.length,
+      excludedPaths: [...claude.excluded, ...claude.skippedLinks, ...wip.leftOut],
+      options: shippedOptions
+    };
+    await writeFile5(join13(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+`);
+    progress("writing the archive");
+    const archivePath = join13(dir, "context.tar.gz");
+    await writeArchive(stage, archivePath);
+    const archiveBytes = (await stat2(archivePath)).size;
+    if (archiveBytes > options.maxSizeMb * MB) {
+      throw new RemoteError(
+        "too-large",
+        `The context archive is ${(archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
+        "Raise the limit with --max-size, or trim large files from history and .claude/."
+      );
+    }
+    return {
+      dir,
+      git: scratch.git,
+      stage,
+      revs,
+      archivePath,
+      archiveSha256: await sha256File(archivePath),
+      archiveBytes,
+      manifest,
+      wip,
+      scan
+    };
+  } catch (err) {
+    await rm4(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+async function writeArchive(stage, archivePath) {
+  const members2 = (await readdir3(stage)).sort();
+  await Qn({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members2);
+}
+async function thinArchive(pkg, known) {
+  const bundle = join13(pkg.stage, "repo.bundle");
+  await rm4(bundle, { force: true });
+  const created = await pkg.git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
+    input: known.map((c3) => `^${c3}
+`).join("")
+  });
+  if (created.exitCode !== 0 && !/empty bundle/i.test(created.stderr)) {
+    throw new RemoteError(
+      "package-failed",
+      `git bundle create (thin) failed: ${created.stderr.trim()}`,
+      "Retry with --no-reuse."
+    );
+  }
+  const params = join13(pkg.stage, "params.sh");
+  await writeFile5(params, (await readFile6(params, "utf8")).replace(/^AR_THIN=.*$/m, "AR_THIN=1"));
+  const parts2 = { ...pkg.manifest.parts, "params.sh": await sha256File(params) };
+  if (created.exitCode === 0) parts2["repo.bundle"] = await sha256File(bundle);
+  else delete parts2["repo.bundle"];
+  const manifest = { ...pkg.manifest, thin: true, parts: parts2 };
+  await writeFile5(join13(pkg.stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+`);
+  const archivePath = join13(pkg.dir, "context-thin.tar.gz");
+  await writeArchive(pkg.stage, archivePath);
+  return {
+    archivePath,
+    archiveSha256: await sha256File(archivePath),
+    archiveBytes: (await stat2(archivePath)).size,
+    bundleBytes: created.exitCode === 0 ? (await stat2(bundle)).size : 0
+  };
+}
+async function repoKey(git) {
+  const roots = (await git.run(["rev-list", "--max-parents=0", "HEAD"])).split("\n").filter(Boolean).sort();
+  return roots[0] ?? "";
+}
+function timeoutSeconds(options, env = process.env) {
+  const override = Number(env.AMPLIHACK_REMOTE_TIMEOUT_SECONDS);
+  return Number.isInteger(override) && override > 0 ? override : options.timeoutMinutes * 60;
+}
+function paramsScript(values) {
+  const lines = Object.entries(values).map(([k2, v2]) => `${k2}=${shellQuote(v2)}`);
+  return `# generated by amplihack-remote
+${lines.join("\n")}
+`;
+}
+async function gitConfig(git, key, fallback) {
+  const r = await git.try(["config", "--get", key]);
+  return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : fallback;
+}
+async function shippableAgentFile(executable, cwd) {
+  if (!executable.includes("/")) return null;
+  const path7 = isAbsolute(executable) ? executable : resolve3(cwd, executable);
+  try {
+    await access(path7, constants4.R_OK);
+    if (!(await stat2(path7)).isFile()) return null;
+    return path7;
+  } catch {
+    throw new RemoteError(
+      "usage",
+      `--agent-command names ${executable}, which does not exist or is not readable here.`,
+      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH."
+    );
+  }
+}
+async function checkEstimatedSize(git, files, maxSizeMb) {
+  const size = await measureShipSize(git, (p2) => isExcludedFile(git.cwd, p2));
+  const claudeBytes = files.reduce((sum, f2) => sum + f2.size, 0);
+  const estimate = size.historyBytes + size.worktreeBytes + claudeBytes;
+  if (estimate > maxSizeMb * MB) {
+    const mb2 = (n2) => `${(n2 / MB).toFixed(1)} MB`;
+    const largest = size.largest.filter((f2) => f2.bytes >= MB).map((f2) => `${f2.path} (${mb2(f2.bytes)})`);
+    throw new RemoteError(
+      "too-large",
+      `What would ship is about ${mb2(estimate)} (git objects ${mb2(size.historyBytes)} + uncommitted files ${mb2(size.worktreeBytes)} + .claude ${mb2(claudeBytes)}), over the ${maxSizeMb} MB limit.${largest.length ? ` Largest uncommitted files: ${largest.join(", ")}.` : ""}`,
+      "Raise the limit with --max-size, add large generated files to .gitignore, or trim large files from history and .claude/."
+    );
+  }
+}
+
+// src/core/agent-invocation.ts
+function agentInvocation(input2) {
+  const { command, prompt, maxTurns, model, agentCommand } = input2;
+  if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
+  const claudeArgs = model ? ["--model", model] : [];
+  if (command === "auto") {
+    return {
+      argv: [
+        "amplihack",
+        "claude",
+        "--auto",
+        "--max-turns",
+        String(maxTurns),
+        "--",
+        ...claudeArgs,
+        "-p",
+        prompt
+      ],
+      isDefaultAgent: true
+    };
+  }
+  return {
+    argv: ["amplihack", "claude", "--", ...claudeArgs, "-p", `/amplihack:${command} ${prompt}`],
+    isDefaultAgent: true
+  };
+}
+
+// src/core/workflow/validate.ts
+import { access as access2 } from "node:fs/promises";
+import { join as join14 } from "node:path";
+
+// src/git/repo-facts.ts
+import { existsSync as existsSync2, readdirSync } from "node:fs";
+async function readRepoFacts(path7, runner) {
+  const probe = createGit(path7, runner);
+  const top = await probe.try(["rev-parse", "--show-toplevel"]);
+  if (top.exitCode !== 0) {
+    throw new RemoteError(
+      "not-a-repo",
+      `${path7} is not inside a git repository.`,
+      "Run amplihack-remote from your project's git repository (or `git init` and commit first)."
+    );
+  }
+  const root = top.stdout.trim();
+  const git = createGit(root, runner);
+  const head = await git.try(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
+  if (head.exitCode !== 0) {
+    throw new RemoteError(
+      "no-commits",
+      `The repository at ${root} has no commits yet.`,
+      "Make a first commit (`git add -A && git commit -m init`) so there is something to ship."
+    );
+  }
+  const paths = await refuseUnusableClone(git, root);
+  const symbolic = await git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  return {
+    root,
+    branch: symbolic.exitCode === 0 ? symbolic.stdout.trim() : null,
+    headCommit: head.stdout.trim(),
+    warnings: await operationInProgress(git, paths)
+  };
+}
+var IN_PROGRESS = [
+  ["MERGE_HEAD", "a merge"],
+  ["rebase-merge", "a rebase"],
+  ["rebase-apply", "a rebase (or `git am`)"],
+  ["CHERRY_PICK_HEAD", "a cherry-pick"],
+  ["REVERT_HEAD", "a revert"]
+];
+async function refuseUnusableClone(git, root) {
+  const names = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
+  const out = (await git.run([
+    "rev-parse",
+    "--is-shallow-repository",
+    "--path-format=absolute",
+    ...names.flatMap((n2) => ["--git-path", n2])
+  ])).trim().split("\n");
+  if (out[0] === "true") {
+    throw new RemoteError(
+      "not-a-repo",
+      `The repository at ${root} is a shallow clone: its history is cut off, so it cannot be bundled and restored on the machine.`,
+      "Fetch the whole history first: `git fetch --unshallow` (then run again)."
+    );
+  }
+  const paths = new Map(names.map((n2, i2) => [n2, out[i2 + 1]]));
+  const promisor = await git.try([
+    "config",
+    "--get-regexp",
+    "^(extensions\\.partialclone|remote\\..*\\.promisor)$"
+  ]);
+  const packs = paths.get("objects/pack") ?? "";
+  const promisorPacks = existsSync2(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
+  const partialConfig = promisor.stdout.split("\n").some((line) => line && !/ false$/i.test(line));
+  if (partialConfig || promisorPacks) {
+    throw new RemoteError(
+      "not-a-repo",
+      `The repository at ${root} is a partial clone (objects are left on a promisor remote, ${partialConfig ? "set in its config" : "promisor packs present"}): a bundle of it would miss objects.`,
+      "Fetch every object, then stop using the promisor: `git config --unset remote.origin.partialclonefilter && git fetch --refetch origin && git config --unset remote.origin.promisor` (git 2.36 or later); or run from a full clone."
+    );
+  }
+  return paths;
+}
+async function operationInProgress(git, paths) {
+  const going = IN_PROGRESS.filter(([name]) => existsSync2(paths.get(name) ?? "")).map(([, what]) => what);
+  const unmerged = (await git.run(["ls-files", "--unmerged"])).trim() !== "";
+  if (going.length === 0 && !unmerged) return [];
+  return [
+    `${going.length ? `${[...new Set(going)].join(" and ")} is in progress` : "there are unmerged files"} in your repository: the uncommitted work that ships (and the agent starts from) holds its state as it is now, conflict markers included. Finish or abort it first (e.g. \`git merge --abort\`, \`git rebase --abort\`) if that is not what you want.`
+  ];
+}
+
+// src/core/workflow/validate.ts
+async function validateRun(deps, options, signal) {
+  const facts = await readRepoFacts(deps.cwd, deps.runner);
+  const git = createGit(facts.root, deps.runner);
+  try {
+    await access2(join14(facts.root, ".claude"));
+  } catch {
+    throw new RemoteError(
+      "no-claude-dir",
+      `No .claude/ directory in ${facts.root}.`,
+      "amplihack needs the project's .claude/ directory; create it (mkdir .claude) or run from the project root that has one."
+    );
+  }
+  const invocation = agentInvocation(options);
+  const credentials = forwardedValues(deps.env, options.forwardEnv);
+  for (const c3 of credentials) {
+    if (/[\r\n\0]/.test(c3.value)) {
+      throw new RemoteError(
+        "no-credential",
+        `${c3.name} contains a line break or NUL byte.`,
+        `Set ${c3.name} to the bare key value.`
+      );
+    }
+  }
+  if (invocation.isDefaultAgent && !hasClaudeAccess(deps.env)) {
+    throw new RemoteError(
+      "no-credential",
+      "No Claude credential is set (ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN); the amplihack agent needs one on the VM.",
+      "export ANTHROPIC_API_KEY=... or, with a Claude subscription, CLAUDE_CODE_OAUTH_TOKEN=... from `claude setup-token` (it reaches the agent through its environment only); or use --agent-command for another agent."
+    );
+  }
+  const target = deps.target(options.target);
+  await target.validate(signal);
+  return { git, facts, invocation, credentials, target };
+}
+
+// src/core/workflow/prepare-run.ts
+async function prepareBatch(deps, runs, progress, signal) {
+  const first = runs[0].options;
+  progress.report("validate", "checking the repository, credentials and target");
+  const validated = await validateRun(deps, first, signal);
+  for (const w2 of validated.facts.warnings) progress.report("validate", `warning: ${w2}`);
+  for (const { runId, options } of runs) {
+    await deps.store.putRun(
+      newRunRecord({
+        id: runId,
+        repo: validated.facts.root,
+        target: options.target,
+        command: options.command,
+        promptPreview: preview(options.prompt),
+        keepVm: options.keepVm,
+        driverPid: process.pid
+      })
+    );
+  }
+  let pkg;
+  try {
+    progress.report("package", "packaging the repository, uncommitted work and .claude/");
+    pkg = await buildContext({
+      git: validated.git,
+      facts: validated.facts,
+      runId: runs[0].runId,
+      options: first,
+      agent: {
+        argv: validated.invocation.argv,
+        ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling
+      },
+      cwd: deps.cwd,
+      cacheDir: deps.scanCacheDir,
+      env: deps.env,
+      signal,
+      onProgress: (m2) => progress.report("scan", m2)
+    });
+  } catch (err) {
+    const e = err instanceof RemoteError ? err : null;
+    for (const { runId } of runs) {
+      await deps.store.patchRun(runId, {
+        status: e?.code === "secret-found" ? "blocked" : "error",
+        endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+        error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null
+      });
+    }
+    throw err;
+  }
+  try {
+    for (const { runId } of runs) await deps.store.patchRun(runId, { shippedHeads: pkg.manifest.heads });
+  } catch (err) {
+    await rm5(pkg.dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    runs: runs.map(({ runId, options }) => ({ runId, options, argv: agentInvocation(options).argv })),
+    validated,
+    pkg
+  };
+}
+function preview(prompt) {
+  const line = prompt.trim().split("\n")[0];
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+var firstLine = (s3) => s3.split("\n")[0];
+
+// src/core/launch/shared-upload.ts
+import { readFile as readFile7, rename as rename4 } from "node:fs/promises";
+import { join as join15 } from "node:path";
+
+// src/git/commits-present.ts
+async function commitsPresent(git, candidates) {
+  if (candidates.length === 0) return [];
+  const check2 = await git.try(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
+    input: `${candidates.join("\n")}
+`
+  });
+  return check2.stdout.split("\n").map((l) => l.split(" ")).filter(([, type]) => type === "commit").map(([sha]) => sha);
+}
+
+// src/core/launch/shared-upload.ts
+function sharedUploads(pkg, userGit) {
+  const byMachine = /* @__PURE__ */ new Map();
+  let thinning = Promise.resolve();
+  async function upload(lease, runId, progress, signal) {
+    const machine = lease.machine;
+    let file2 = {
+      archivePath: pkg.archivePath,
+      archiveSha256: pkg.archiveSha256,
+      archiveBytes: pkg.archiveBytes
+    };
+    if (lease.reused) {
+      const known = await knownCommits(machine, userGit, pkg.manifest.repoKey, signal);
+      if (known.length > 0) {
+        const made = thinning.then(async () => {
+          const thin2 = await thinArchive(pkg, known);
+          const own2 = join15(pkg.dir, `context-thin-${machine.name}.tar.gz`);
+          await rename4(thin2.archivePath, own2);
+          return { ...thin2, archivePath: own2 };
+        });
+        thinning = made.catch(() => {
+        });
+        file2 = await made;
+      }
+    }
+    const thin = file2.archivePath !== pkg.archivePath;
+    progress.report(
+      "transfer",
+      `uploading ${(file2.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}${thin ? " (only what it lacks)" : ""}`
+    );
+    await machine.upload(file2.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
+    return { runId, sha256: file2.archiveSha256 };
+  }
+  return {
+    async deliver(lease, runId, progress, signal) {
+      const name = lease.machine.name;
+      const earlier = byMachine.get(name);
+      if (earlier) {
+        const shared = await earlier.catch(() => null);
+        if (shared) {
+          const linked = await lease.machine.exec(shareArchiveScript(shared.runId, runId, ARCHIVE_NAME), {
+            signal
+          });
+          if (linked.exitCode === 0) return shared;
+        }
+      }
+      const mine = upload(lease, runId, progress, signal);
+      if (!earlier) byMachine.set(name, mine);
+      return mine;
+    },
+    async packagedArgv0() {
+      const argv = await readFile7(join15(pkg.stage, "agent.argv"), "utf8");
+      return argv.split("\0")[0];
+    }
+  };
+}
+async function knownCommits(machine, git, repoKey2, signal) {
+  if (!repoKey2) return [];
+  const probe = await machine.exec(cacheProbeCommand(repoKey2), { signal, timeoutMs: 12e4 }).catch(() => null);
+  const candidates = probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
+  return commitsPresent(git, candidates);
+}
+function noDirectoryError(machine, stderr) {
+  return new RemoteError(
+    "remote-failed",
+    `Could not create the run directory on ${machine.name}: ${stderr.trim()}`,
+    "Check the machine's disk space and permissions."
+  );
+}
+
+// src/core/launch/launch-run.ts
+async function launchRun(deps, input2, progress, signal) {
+  const { run, target, uploads } = input2;
+  const { runId, options } = run;
+  const phase = (p2) => deps.store.patchRun(runId, { phase: p2 });
+  let lease;
+  try {
+    await phase("acquiring");
+    progress.report("acquire", `finding or preparing a machine (${target.name})`);
+    lease = await target.acquire({
+      runId,
+      options,
+      signal,
+      onVmKnown: async (vm2) => {
+        await deps.store.patchRun(runId, { vm: { name: vm2.name, created: vm2.created, deleted: false } });
+      },
+      onProgress: (m2) => progress.report("acquire", m2)
+    });
+    const machine = lease.machine;
+    await deps.store.patchRun(runId, {
+      vm: { name: machine.name, created: lease.created, deleted: false },
+      phase: "uploading"
+    });
+    const prep = await machine.exec(prepareCommand(runId), { signal });
+    if (prep.exitCode !== 0) throw noDirectoryError(machine, prep.stderr);
+    const uploaded = await uploads.deliver(lease, runId, progress, signal);
+    await phase("starting");
+    progress.report("execute", "verifying the upload and starting the agent");
+    const argv = [await uploads.packagedArgv0(), ...run.argv.slice(1)];
+    const credentials = forwardedValues(deps.env, options.forwardEnv);
+    const input3 = runFilesLine(runId, argv) + credentials.map((c3) => `${c3.name}=${c3.value}
+`).join("");
+    const started = await machine.exec(startCommand(runId, uploaded.sha256), {
+      input: input3,
+      signal,
+      timeoutMs: 5 * 6e4
+    });
+    if (started.exitCode !== 0) {
+      const { why, remedy } = describeStartFailure(started.exitCode, started.stderr, machine.howToReach);
+      throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, remedy);
+    }
+    const record2 = await deps.store.patchRun(runId, {
+      status: "running",
+      phase: null,
+      startedAt: (/* @__PURE__ */ new Date()).toISOString()
+    });
+    return { record: record2, lease };
+  } catch (err) {
+    throw await recordFailure(deps, runId, err, lease, options.keepVm, input2);
+  }
+}
+async function recordFailure(deps, runId, err, lease, keepVm, input2) {
+  const e = err instanceof RemoteError ? err : null;
+  const gone = e?.details.vm && (e.details.vmExists === false || e.details.vmDeleted === true);
+  await deps.store.update((state) => {
+    const r = state.runs[runId];
+    if (!r) return;
+    r.status = "error";
+    r.phase = null;
+    r.endedAt = r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
+    r.error = e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null;
+    if (gone && r.vm && r.vm.name === e?.details.vm) r.vm = { ...r.vm, deleted: true };
+  });
+  let thrown = asRemoteError(err);
+  if (lease) {
+    const name = lease.machine.name;
+    const outcome = await lease.release({ keep: keepVm }).catch((releaseErr) => ({ deleted: false, kept: false, message: asRemoteError(releaseErr).message }));
+    if (outcome.deleted && lease.created) {
+      await deps.store.patchRun(runId, { vm: { name, created: true, deleted: true } });
+    }
+    thrown = withMachineFate(thrown, name, lease.created, outcome);
+  }
+  await dropWipRef(input2.repoGit, runId);
+  return thrown;
+}
+function withMachineFate(e, vm2, created, outcome) {
+  if (vm2 === "local") return e;
+  const note = outcome.deleted ? `The VM ${vm2} this run created was deleted.` : created && !outcome.kept ? `The VM ${vm2} this run created could not be deleted and may still be billing: ${outcome.message}` : outcome.message;
+  const remedy = outcome.deleted ? "Run the command again to retry (a new VM will be used); nothing is left behind." : created && !outcome.kept ? `Delete it with \`amplihack-remote cleanup ${vm2}\`, then run the command again.` : e.remedy;
+  return new RemoteError(e.code, `${e.message}
+${note}`, remedy, {
+    cause: e,
+    details: { ...e.details, vm: vm2, vmDeleted: outcome.deleted }
+  });
+}
+
+// src/core/launch/launch-batch.ts
+async function launchBatch(deps, batch, progress, signal) {
+  const pooled = /* @__PURE__ */ new Map();
+  const targetFor = (name) => {
+    let t = pooled.get(name);
+    if (!t) {
+      t = poolingTarget(deps.target(name));
+      pooled.set(name, t);
+    }
+    return t;
+  };
+  const uploads = sharedUploads(batch.pkg, batch.repoGit);
+  try {
+    return await Promise.all(
+      batch.runs.map(async (run) => {
+        try {
+          const { lease } = await launchRun(
+            deps,
+            { run, target: targetFor(run.options.target), uploads, repoGit: batch.repoGit },
+            progress,
+            signal
+          );
+          await deps.store.patchRun(run.runId, {
+            detached: true,
+            driverPid: null,
+            autoRetrieve: batch.autoRetrieve
+          });
+          return { runId: run.runId, vm: lease.machine.name };
+        } catch (err) {
+          const e = asRemoteError(err);
+          await deps.store.patchRun(run.runId, { driverPid: null }).catch(() => {
+          });
+          return {
+            runId: run.runId,
+            vm: null,
+            error: { code: e.code, message: e.message, remedy: e.remedy }
+          };
+        }
+      })
+    );
+  } finally {
+    await rm6(batch.pkg.dir, { recursive: true, force: true });
+  }
+}
+
+// src/core/launch/worker.ts
+function runAsLaunchWorker(argv) {
+  const at2 = argv.indexOf(LAUNCH_WORKER_FLAG);
+  if (at2 < 0) return false;
+  runLaunchWorker(argv[at2 + 1]).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`launch worker failed: ${err instanceof Error ? err.stack : String(err)}
+`);
+      process.exit(1);
+    }
+  );
+  return true;
+}
+async function runLaunchWorker(jobFile) {
+  const log = (m2) => process.stdout.write(`${(/* @__PURE__ */ new Date()).toISOString()} ${m2}
+`);
+  const controller = new AbortController();
+  for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"]) {
+    process.on(sig, () => {
+      log(`${sig}: stopping; unfinished runs give their machines back`);
+      controller.abort(new Error(`launch worker stopped by ${sig}`));
+    });
+  }
+  const kit = createAppKit({ env: process.env, cwd: process.cwd() });
+  const { job, batch } = await readJob(jobFile, kit.deps().runner);
+  log(`launching ${job.runs.map((r) => r.runId).join(", ")} from ${job.repo}`);
+  const deps = kit.deps({ cwd: job.repo, onProgress: (e) => log(`${e.stage}: ${e.message}`) });
+  const outcomes = await launchBatch(deps, batch, createProgress(deps.onProgress), controller.signal);
+  for (const o2 of outcomes)
+    log(o2.error ? `${o2.runId} failed: ${o2.error.message}` : `${o2.runId} running on ${o2.vm}`);
+  await rm7(jobFile, { force: true });
+  return outcomes.every((o2) => !o2.error) ? 0 : 1;
 }
 
 // node_modules/zod/v3/helpers/util.js
@@ -55920,3994 +60571,29 @@ var listVms = defineTool({
 });
 
 // src/core/runs/start-detached.ts
-import { rm as rm9 } from "node:fs/promises";
-
-// src/core/pool.ts
-function poolingTarget(inner) {
-  const join19 = inner.join?.bind(inner);
-  const runsPerMachine = inner.runsPerMachine?.bind(inner);
-  if (!join19 || !runsPerMachine) return inner;
-  const groups = [];
-  return {
-    name: inner.name,
-    pollSeconds: inner.pollSeconds,
-    needsAgentTooling: inner.needsAgentTooling,
-    validate: (signal) => inner.validate(signal),
-    attach: (record2) => inner.attach(record2),
-    join: join19,
-    runsPerMachine,
-    async acquire(request) {
-      const { options } = request;
-      if (options.vmName || options.noReuse) return inner.acquire(request);
-      const key = `${options.vmSize}|${options.region ?? ""}`;
-      const open2 = groups.find((g2) => g2.key === key && g2.claimed < g2.capacity);
-      if (!open2) {
-        const group = {
-          key,
-          capacity: runsPerMachine(options.vmSize),
-          claimed: 1,
-          first: inner.acquire(request)
-        };
-        groups.push(group);
-        group.first.catch(() => {
-          group.claimed = group.capacity;
-        });
-        return group.first;
-      }
-      open2.claimed += 1;
-      let first;
-      try {
-        first = await open2.first;
-      } catch {
-        return inner.acquire(request);
-      }
-      try {
-        return await join19(first.machine.name, request, { created: first.created });
-      } catch {
-        return inner.acquire(request);
-      }
-    }
-  };
-}
-
-// src/core/progress.ts
-var STAGES = [
-  "validate",
-  "package",
-  "scan",
-  "acquire",
-  "transfer",
-  "execute",
-  "retrieve",
-  "integrate",
-  "release"
-];
-function createProgress(listener) {
-  let step = 0;
-  const total = STAGES.length;
-  return {
-    report(stage, message) {
-      const index = STAGES.indexOf(stage) + 1;
-      step = Math.max(step + 1e-3, index);
-      listener?.({ stage, step: Number(step.toFixed(3)), total, message });
-    }
-  };
-}
+import { rm as rm12 } from "node:fs/promises";
 
 // src/core/run-id.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
 function newRunId(now = /* @__PURE__ */ new Date()) {
   const iso = now.toISOString();
   const stamp2 = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
-  return `${stamp2}-${randomBytes3(2).toString("hex")}`;
+  return `${stamp2}-${randomBytes4(2).toString("hex")}`;
 }
 
 // src/core/workflow/execute-run.ts
-import { rm as rm8 } from "node:fs/promises";
-
-// src/package/build-context.ts
-import { constants as constants4 } from "node:fs";
-import {
-  access,
-  chmod,
-  copyFile as copyFile4,
-  cp,
-  mkdir as mkdir7,
-  mkdtemp as mkdtemp2,
-  readdir as readdir3,
-  readFile as readFile5,
-  rm as rm4,
-  stat as stat2,
-  writeFile as writeFile4
-} from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename2, dirname as dirname5, isAbsolute, join as join12, resolve as resolve3 } from "node:path";
-
-// node_modules/tar/dist/esm/index.min.js
-import Qr from "events";
-import I from "fs";
-import { EventEmitter as Di } from "node:events";
-import Cs from "node:stream";
-import { StringDecoder as Hr } from "node:string_decoder";
-import cr from "node:path";
-import Kt from "node:fs";
-import { dirname as Fn, parse as kn } from "path";
-import { EventEmitter as Dn } from "events";
-import zi from "assert";
-import { Buffer as Ot } from "buffer";
-import * as Ps from "zlib";
-import en from "zlib";
-import { posix as Zt } from "node:path";
-import { basename as _n } from "node:path";
-import mi from "fs";
-import X from "fs";
-import js from "path";
-import { win32 as Pn } from "node:path";
-import ar from "path";
-import Br from "node:fs";
-import co from "node:assert";
-import { randomBytes as Mr } from "node:crypto";
-import u2 from "node:fs";
-import R from "node:path";
-import pr from "fs";
-import wi from "node:fs";
-import we from "node:path";
-import k from "node:fs";
-import ro from "node:fs/promises";
-import Si from "node:path";
-import { join as xr } from "node:path";
-import v from "node:fs";
-import Pr from "node:path";
-var zr = Object.defineProperty;
-var Ur = (s3, t) => {
-  for (var e in t) zr(s3, e, { get: t[e], enumerable: true });
-};
-var Ds = typeof process == "object" && process ? process : { stdout: null, stderr: null };
-var Wr = (s3) => !!s3 && typeof s3 == "object" && (s3 instanceof A || s3 instanceof Cs || Gr(s3) || Zr(s3));
-var Gr = (s3) => !!s3 && typeof s3 == "object" && s3 instanceof Di && typeof s3.pipe == "function" && s3.pipe !== Cs.Writable.prototype.pipe;
-var Zr = (s3) => !!s3 && typeof s3 == "object" && s3 instanceof Di && typeof s3.write == "function" && typeof s3.end == "function";
-var Q = /* @__PURE__ */ Symbol("EOF");
-var J = /* @__PURE__ */ Symbol("maybeEmitEnd");
-var nt = /* @__PURE__ */ Symbol("emittedEnd");
-var De = /* @__PURE__ */ Symbol("emittingEnd");
-var qt = /* @__PURE__ */ Symbol("emittedError");
-var Ne = /* @__PURE__ */ Symbol("closed");
-var Ns = /* @__PURE__ */ Symbol("read");
-var Ae = /* @__PURE__ */ Symbol("flush");
-var As = /* @__PURE__ */ Symbol("flushChunk");
-var z2 = /* @__PURE__ */ Symbol("encoding");
-var Mt = /* @__PURE__ */ Symbol("decoder");
-var g = /* @__PURE__ */ Symbol("flowing");
-var Qt = /* @__PURE__ */ Symbol("paused");
-var Bt = /* @__PURE__ */ Symbol("resume");
-var b = /* @__PURE__ */ Symbol("buffer");
-var N = /* @__PURE__ */ Symbol("pipes");
-var _ = /* @__PURE__ */ Symbol("bufferLength");
-var bi = /* @__PURE__ */ Symbol("bufferPush");
-var Ie = /* @__PURE__ */ Symbol("bufferShift");
-var L = /* @__PURE__ */ Symbol("objectMode");
-var S = /* @__PURE__ */ Symbol("destroyed");
-var _i = /* @__PURE__ */ Symbol("error");
-var Oi = /* @__PURE__ */ Symbol("emitData");
-var Is = /* @__PURE__ */ Symbol("emitEnd");
-var Ti = /* @__PURE__ */ Symbol("emitEnd2");
-var Z = /* @__PURE__ */ Symbol("async");
-var xi = /* @__PURE__ */ Symbol("abort");
-var Ce = /* @__PURE__ */ Symbol("aborted");
-var Jt = /* @__PURE__ */ Symbol("signal");
-var Rt = /* @__PURE__ */ Symbol("dataListeners");
-var C = /* @__PURE__ */ Symbol("discarded");
-var jt = (s3) => Promise.resolve().then(s3);
-var Yr = (s3) => s3();
-var Kr = (s3) => s3 === "end" || s3 === "finish" || s3 === "prefinish";
-var Vr = (s3) => s3 instanceof ArrayBuffer || !!s3 && typeof s3 == "object" && s3.constructor && s3.constructor.name === "ArrayBuffer" && s3.byteLength >= 0;
-var $r = (s3) => !Buffer.isBuffer(s3) && ArrayBuffer.isView(s3);
-var Fe = class {
-  src;
-  dest;
-  opts;
-  ondrain;
-  constructor(t, e, i2) {
-    this.src = t, this.dest = e, this.opts = i2, this.ondrain = () => t[Bt](), this.dest.on("drain", this.ondrain);
-  }
-  unpipe() {
-    this.dest.removeListener("drain", this.ondrain);
-  }
-  proxyErrors(t) {
-  }
-  end() {
-    this.unpipe(), this.opts.end && this.dest.end();
-  }
-};
-var Li = class extends Fe {
-  unpipe() {
-    this.src.removeListener("error", this.proxyErrors), super.unpipe();
-  }
-  constructor(t, e, i2) {
-    super(t, e, i2), this.proxyErrors = (r) => this.dest.emit("error", r), t.on("error", this.proxyErrors);
-  }
-};
-var Xr = (s3) => !!s3.objectMode;
-var qr = (s3) => !s3.objectMode && !!s3.encoding && s3.encoding !== "buffer";
-var A = class extends Di {
-  [g] = false;
-  [Qt] = false;
-  [N] = [];
-  [b] = [];
-  [L];
-  [z2];
-  [Z];
-  [Mt];
-  [Q] = false;
-  [nt] = false;
-  [De] = false;
-  [Ne] = false;
-  [qt] = null;
-  [_] = 0;
-  [S] = false;
-  [Jt];
-  [Ce] = false;
-  [Rt] = 0;
-  [C] = false;
-  writable = true;
-  readable = true;
-  constructor(...t) {
-    let e = t[0] || {};
-    if (super(), e.objectMode && typeof e.encoding == "string") throw new TypeError("Encoding and objectMode may not be used together");
-    Xr(e) ? (this[L] = true, this[z2] = null) : qr(e) ? (this[z2] = e.encoding, this[L] = false) : (this[L] = false, this[z2] = null), this[Z] = !!e.async, this[Mt] = this[z2] ? new Hr(this[z2]) : null, e && e.debugExposeBuffer === true && Object.defineProperty(this, "buffer", { get: () => this[b] }), e && e.debugExposePipes === true && Object.defineProperty(this, "pipes", { get: () => this[N] });
-    let { signal: i2 } = e;
-    i2 && (this[Jt] = i2, i2.aborted ? this[xi]() : i2.addEventListener("abort", () => this[xi]()));
-  }
-  get bufferLength() {
-    return this[_];
-  }
-  get encoding() {
-    return this[z2];
-  }
-  set encoding(t) {
-    throw new Error("Encoding must be set at instantiation time");
-  }
-  setEncoding(t) {
-    throw new Error("Encoding must be set at instantiation time");
-  }
-  get objectMode() {
-    return this[L];
-  }
-  set objectMode(t) {
-    throw new Error("objectMode must be set at instantiation time");
-  }
-  get async() {
-    return this[Z];
-  }
-  set async(t) {
-    this[Z] = this[Z] || !!t;
-  }
-  [xi]() {
-    this[Ce] = true, this.emit("abort", this[Jt]?.reason), this.destroy(this[Jt]?.reason);
-  }
-  get aborted() {
-    return this[Ce];
-  }
-  set aborted(t) {
-  }
-  write(t, e, i2) {
-    if (this[Ce]) return false;
-    if (this[Q]) throw new Error("write after end");
-    if (this[S]) return this.emit("error", Object.assign(new Error("Cannot call write after a stream was destroyed"), { code: "ERR_STREAM_DESTROYED" })), true;
-    typeof e == "function" && (i2 = e, e = "utf8"), e || (e = "utf8");
-    let r = this[Z] ? jt : Yr;
-    if (!this[L] && !Buffer.isBuffer(t)) {
-      if ($r(t)) t = Buffer.from(t.buffer, t.byteOffset, t.byteLength);
-      else if (Vr(t)) t = Buffer.from(t);
-      else if (typeof t != "string") throw new Error("Non-contiguous data written to non-objectMode stream");
-    }
-    return this[L] ? (this[g] && this[_] !== 0 && this[Ae](true), this[g] ? this.emit("data", t) : this[bi](t), this[_] !== 0 && this.emit("readable"), i2 && r(i2), this[g]) : t.length ? (typeof t == "string" && !(e === this[z2] && !this[Mt]?.lastNeed) && (t = Buffer.from(t, e)), Buffer.isBuffer(t) && this[z2] && (t = this[Mt].write(t)), this[g] && this[_] !== 0 && this[Ae](true), this[g] ? this.emit("data", t) : this[bi](t), this[_] !== 0 && this.emit("readable"), i2 && r(i2), this[g]) : (this[_] !== 0 && this.emit("readable"), i2 && r(i2), this[g]);
-  }
-  read(t) {
-    if (this[S]) return null;
-    if (this[C] = false, this[_] === 0 || t === 0 || t && t > this[_]) return this[J](), null;
-    this[L] && (t = null), this[b].length > 1 && !this[L] && (this[b] = [this[z2] ? this[b].join("") : Buffer.concat(this[b], this[_])]);
-    let e = this[Ns](t || null, this[b][0]);
-    return this[J](), e;
-  }
-  [Ns](t, e) {
-    if (this[L]) this[Ie]();
-    else {
-      let i2 = e;
-      t === i2.length || t === null ? this[Ie]() : typeof i2 == "string" ? (this[b][0] = i2.slice(t), e = i2.slice(0, t), this[_] -= t) : (this[b][0] = i2.subarray(t), e = i2.subarray(0, t), this[_] -= t);
-    }
-    return this.emit("data", e), !this[b].length && !this[Q] && this.emit("drain"), e;
-  }
-  end(t, e, i2) {
-    return typeof t == "function" && (i2 = t, t = void 0), typeof e == "function" && (i2 = e, e = "utf8"), t !== void 0 && this.write(t, e), i2 && this.once("end", i2), this[Q] = true, this.writable = false, (this[g] || !this[Qt]) && this[J](), this;
-  }
-  [Bt]() {
-    this[S] || (!this[Rt] && !this[N].length && (this[C] = true), this[Qt] = false, this[g] = true, this.emit("resume"), this[b].length ? this[Ae]() : this[Q] ? this[J]() : this.emit("drain"));
-  }
-  resume() {
-    return this[Bt]();
-  }
-  pause() {
-    this[g] = false, this[Qt] = true, this[C] = false;
-  }
-  get destroyed() {
-    return this[S];
-  }
-  get flowing() {
-    return this[g];
-  }
-  get paused() {
-    return this[Qt];
-  }
-  [bi](t) {
-    this[L] ? this[_] += 1 : this[_] += t.length, this[b].push(t);
-  }
-  [Ie]() {
-    return this[L] ? this[_] -= 1 : this[_] -= this[b][0].length, this[b].shift();
-  }
-  [Ae](t = false) {
-    do
-      ;
-    while (this[As](this[Ie]()) && this[b].length);
-    !t && !this[b].length && !this[Q] && this.emit("drain");
-  }
-  [As](t) {
-    return this.emit("data", t), this[g];
-  }
-  pipe(t, e) {
-    if (this[S]) return t;
-    this[C] = false;
-    let i2 = this[nt];
-    return e = e || {}, t === Ds.stdout || t === Ds.stderr ? e.end = false : e.end = e.end !== false, e.proxyErrors = !!e.proxyErrors, i2 ? e.end && t.end() : (this[N].push(e.proxyErrors ? new Li(this, t, e) : new Fe(this, t, e)), this[Z] ? jt(() => this[Bt]()) : this[Bt]()), t;
-  }
-  unpipe(t) {
-    let e = this[N].find((i2) => i2.dest === t);
-    e && (this[N].length === 1 ? (this[g] && this[Rt] === 0 && (this[g] = false), this[N] = []) : this[N].splice(this[N].indexOf(e), 1), e.unpipe());
-  }
-  addListener(t, e) {
-    return this.on(t, e);
-  }
-  on(t, e) {
-    let i2 = super.on(t, e);
-    if (t === "data") this[C] = false, this[Rt]++, !this[N].length && !this[g] && this[Bt]();
-    else if (t === "readable" && this[_] !== 0) super.emit("readable");
-    else if (Kr(t) && this[nt]) super.emit(t), this.removeAllListeners(t);
-    else if (t === "error" && this[qt]) {
-      let r = e;
-      this[Z] ? jt(() => r.call(this, this[qt])) : r.call(this, this[qt]);
-    }
-    return i2;
-  }
-  removeListener(t, e) {
-    return this.off(t, e);
-  }
-  off(t, e) {
-    let i2 = super.off(t, e);
-    return t === "data" && (this[Rt] = this.listeners("data").length, this[Rt] === 0 && !this[C] && !this[N].length && (this[g] = false)), i2;
-  }
-  removeAllListeners(t) {
-    let e = super.removeAllListeners(t);
-    return (t === "data" || t === void 0) && (this[Rt] = 0, !this[C] && !this[N].length && (this[g] = false)), e;
-  }
-  get emittedEnd() {
-    return this[nt];
-  }
-  [J]() {
-    !this[De] && !this[nt] && !this[S] && this[b].length === 0 && this[Q] && (this[De] = true, this.emit("end"), this.emit("prefinish"), this.emit("finish"), this[Ne] && this.emit("close"), this[De] = false);
-  }
-  emit(t, ...e) {
-    let i2 = e[0];
-    if (t !== "error" && t !== "close" && t !== S && this[S]) return false;
-    if (t === "data") return !this[L] && !i2 ? false : this[Z] ? (jt(() => this[Oi](i2)), true) : this[Oi](i2);
-    if (t === "end") return this[Is]();
-    if (t === "close") {
-      if (this[Ne] = true, !this[nt] && !this[S]) return false;
-      let n2 = super.emit("close");
-      return this.removeAllListeners("close"), n2;
-    } else if (t === "error") {
-      this[qt] = i2, super.emit(_i, i2);
-      let n2 = !this[Jt] || this.listeners("error").length ? super.emit("error", i2) : false;
-      return this[J](), n2;
-    } else if (t === "resume") {
-      let n2 = super.emit("resume");
-      return this[J](), n2;
-    } else if (t === "finish" || t === "prefinish") {
-      let n2 = super.emit(t);
-      return this.removeAllListeners(t), n2;
-    }
-    let r = super.emit(t, ...e);
-    return this[J](), r;
-  }
-  [Oi](t) {
-    for (let i2 of this[N]) i2.dest.write(t) === false && this.pause();
-    let e = this[C] ? false : super.emit("data", t);
-    return this[J](), e;
-  }
-  [Is]() {
-    return this[nt] ? false : (this[nt] = true, this.readable = false, this[Z] ? (jt(() => this[Ti]()), true) : this[Ti]());
-  }
-  [Ti]() {
-    if (this[Mt]) {
-      let e = this[Mt].end();
-      if (e) {
-        for (let i2 of this[N]) i2.dest.write(e);
-        this[C] || super.emit("data", e);
-      }
-    }
-    for (let e of this[N]) e.end();
-    let t = super.emit("end");
-    return this.removeAllListeners("end"), t;
-  }
-  async collect() {
-    let t = Object.assign([], { dataLength: 0 });
-    this[L] || (t.dataLength = 0);
-    let e = this.promise();
-    return this.on("data", (i2) => {
-      t.push(i2), this[L] || (t.dataLength += i2.length);
-    }), await e, t;
-  }
-  async concat() {
-    if (this[L]) throw new Error("cannot concat in objectMode");
-    let t = await this.collect();
-    return this[z2] ? t.join("") : Buffer.concat(t, t.dataLength);
-  }
-  async promise() {
-    return new Promise((t, e) => {
-      this.on(S, () => e(new Error("stream destroyed"))), this.on("error", (i2) => e(i2)), this.on("end", () => t());
-    });
-  }
-  [Symbol.asyncIterator]() {
-    this[C] = false;
-    let t = false, e = async () => (this.pause(), t = true, { value: void 0, done: true });
-    return { next: () => {
-      if (t) return e();
-      let r = this.read();
-      if (r !== null) return Promise.resolve({ done: false, value: r });
-      if (this[Q]) return e();
-      let n2, o2, h2 = (d) => {
-        this.off("data", a2), this.off("end", l), this.off(S, c3), e(), o2(d);
-      }, a2 = (d) => {
-        this.off("error", h2), this.off("end", l), this.off(S, c3), this.pause(), n2({ value: d, done: !!this[Q] });
-      }, l = () => {
-        this.off("error", h2), this.off("data", a2), this.off(S, c3), e(), n2({ done: true, value: void 0 });
-      }, c3 = () => h2(new Error("stream destroyed"));
-      return new Promise((d, y) => {
-        o2 = y, n2 = d, this.once(S, c3), this.once("error", h2), this.once("end", l), this.once("data", a2);
-      });
-    }, throw: e, return: e, [Symbol.asyncIterator]() {
-      return this;
-    }, [Symbol.asyncDispose]: async () => {
-    } };
-  }
-  [Symbol.iterator]() {
-    this[C] = false;
-    let t = false, e = () => (this.pause(), this.off(_i, e), this.off(S, e), this.off("end", e), t = true, { done: true, value: void 0 }), i2 = () => {
-      if (t) return e();
-      let r = this.read();
-      return r === null ? e() : { done: false, value: r };
-    };
-    return this.once("end", e), this.once(_i, e), this.once(S, e), { next: i2, throw: e, return: e, [Symbol.iterator]() {
-      return this;
-    }, [Symbol.dispose]: () => {
-    } };
-  }
-  destroy(t) {
-    if (this[S]) return t ? this.emit("error", t) : this.emit(S), this;
-    this[S] = true, this[C] = true, this[b].length = 0, this[_] = 0;
-    let e = this;
-    return typeof e.close == "function" && !this[Ne] && e.close(), t ? this.emit("error", t) : this.emit(S), this;
-  }
-  static get isStream() {
-    return Wr;
-  }
-};
-var Jr = I.writev;
-var ht = /* @__PURE__ */ Symbol("_autoClose");
-var H = /* @__PURE__ */ Symbol("_close");
-var te = /* @__PURE__ */ Symbol("_ended");
-var m = /* @__PURE__ */ Symbol("_fd");
-var Ni = /* @__PURE__ */ Symbol("_finished");
-var tt = /* @__PURE__ */ Symbol("_flags");
-var Ai = /* @__PURE__ */ Symbol("_flush");
-var ki = /* @__PURE__ */ Symbol("_handleChunk");
-var vi = /* @__PURE__ */ Symbol("_makeBuf");
-var ie = /* @__PURE__ */ Symbol("_mode");
-var ke = /* @__PURE__ */ Symbol("_needDrain");
-var Ut = /* @__PURE__ */ Symbol("_onerror");
-var Ht = /* @__PURE__ */ Symbol("_onopen");
-var Ii = /* @__PURE__ */ Symbol("_onread");
-var Pt = /* @__PURE__ */ Symbol("_onwrite");
-var at = /* @__PURE__ */ Symbol("_open");
-var U = /* @__PURE__ */ Symbol("_path");
-var ot = /* @__PURE__ */ Symbol("_pos");
-var Y = /* @__PURE__ */ Symbol("_queue");
-var zt = /* @__PURE__ */ Symbol("_read");
-var Ci = /* @__PURE__ */ Symbol("_readSize");
-var j = /* @__PURE__ */ Symbol("_reading");
-var ee = /* @__PURE__ */ Symbol("_remain");
-var Fi = /* @__PURE__ */ Symbol("_size");
-var ve = /* @__PURE__ */ Symbol("_write");
-var gt = /* @__PURE__ */ Symbol("_writing");
-var Me = /* @__PURE__ */ Symbol("_defaultFlag");
-var bt = /* @__PURE__ */ Symbol("_errored");
-var _t = class extends A {
-  [bt] = false;
-  [m];
-  [U];
-  [Ci];
-  [j] = false;
-  [Fi];
-  [ee];
-  [ht];
-  constructor(t, e) {
-    if (e = e || {}, super(e), this.readable = true, this.writable = false, typeof t != "string") throw new TypeError("path must be a string");
-    this[bt] = false, this[m] = typeof e.fd == "number" ? e.fd : void 0, this[U] = t, this[Ci] = e.readSize || 16 * 1024 * 1024, this[j] = false, this[Fi] = typeof e.size == "number" ? e.size : 1 / 0, this[ee] = this[Fi], this[ht] = typeof e.autoClose == "boolean" ? e.autoClose : true, typeof this[m] == "number" ? this[zt]() : this[at]();
-  }
-  get fd() {
-    return this[m];
-  }
-  get path() {
-    return this[U];
-  }
-  write() {
-    throw new TypeError("this is a readable stream");
-  }
-  end() {
-    throw new TypeError("this is a readable stream");
-  }
-  [at]() {
-    I.open(this[U], "r", (t, e) => this[Ht](t, e));
-  }
-  [Ht](t, e) {
-    t ? this[Ut](t) : (this[m] = e, this.emit("open", e), this[zt]());
-  }
-  [vi]() {
-    return Buffer.allocUnsafe(Math.min(this[Ci], this[ee]));
-  }
-  [zt]() {
-    if (!this[j]) {
-      this[j] = true;
-      let t = this[vi]();
-      if (t.length === 0) return process.nextTick(() => this[Ii](null, 0, t));
-      I.read(this[m], t, 0, t.length, null, (e, i2, r) => this[Ii](e, i2, r));
-    }
-  }
-  [Ii](t, e, i2) {
-    this[j] = false, t ? this[Ut](t) : this[ki](e, i2) && this[zt]();
-  }
-  [H]() {
-    if (this[ht] && typeof this[m] == "number") {
-      let t = this[m];
-      this[m] = void 0, I.close(t, (e) => e ? this.emit("error", e) : this.emit("close"));
-    }
-  }
-  [Ut](t) {
-    this[j] = true, this[H](), this.emit("error", t);
-  }
-  [ki](t, e) {
-    let i2 = false;
-    return this[ee] -= t, t > 0 && (i2 = super.write(t < e.length ? e.subarray(0, t) : e)), (t === 0 || this[ee] <= 0) && (i2 = false, this[H](), super.end()), i2;
-  }
-  emit(t, ...e) {
-    switch (t) {
-      case "prefinish":
-      case "finish":
-        return false;
-      case "drain":
-        return typeof this[m] == "number" && this[zt](), false;
-      case "error":
-        return this[bt] ? false : (this[bt] = true, super.emit(t, ...e));
-      default:
-        return super.emit(t, ...e);
-    }
-  }
-};
-var Be = class extends _t {
-  [at]() {
-    let t = true;
-    try {
-      this[Ht](null, I.openSync(this[U], "r")), t = false;
-    } finally {
-      t && this[H]();
-    }
-  }
-  [zt]() {
-    let t = true;
-    try {
-      if (!this[j]) {
-        this[j] = true;
-        do {
-          let e = this[vi](), i2 = e.length === 0 ? 0 : I.readSync(this[m], e, 0, e.length, null);
-          if (!this[ki](i2, e)) break;
-        } while (true);
-        this[j] = false;
-      }
-      t = false;
-    } finally {
-      t && this[H]();
-    }
-  }
-  [H]() {
-    if (this[ht] && typeof this[m] == "number") {
-      let t = this[m];
-      this[m] = void 0, I.closeSync(t), this.emit("close");
-    }
-  }
-};
-var et = class extends Qr {
-  readable = false;
-  writable = true;
-  [bt] = false;
-  [gt] = false;
-  [te] = false;
-  [Y] = [];
-  [ke] = false;
-  [U];
-  [ie];
-  [ht];
-  [m];
-  [Me];
-  [tt];
-  [Ni] = false;
-  [ot];
-  constructor(t, e) {
-    e = e || {}, super(e), this[U] = t, this[m] = typeof e.fd == "number" ? e.fd : void 0, this[ie] = e.mode === void 0 ? 438 : e.mode, this[ot] = typeof e.start == "number" ? e.start : void 0, this[ht] = typeof e.autoClose == "boolean" ? e.autoClose : true;
-    let i2 = this[ot] !== void 0 ? "r+" : "w";
-    this[Me] = e.flags === void 0, this[tt] = e.flags === void 0 ? i2 : e.flags, this[m] === void 0 && this[at]();
-  }
-  emit(t, ...e) {
-    if (t === "error") {
-      if (this[bt]) return false;
-      this[bt] = true;
-    }
-    return super.emit(t, ...e);
-  }
-  get fd() {
-    return this[m];
-  }
-  get path() {
-    return this[U];
-  }
-  [Ut](t) {
-    this[H](), this[gt] = true, this.emit("error", t);
-  }
-  [at]() {
-    I.open(this[U], this[tt], this[ie], (t, e) => this[Ht](t, e));
-  }
-  [Ht](t, e) {
-    this[Me] && this[tt] === "r+" && t && t.code === "ENOENT" ? (this[tt] = "w", this[at]()) : t ? this[Ut](t) : (this[m] = e, this.emit("open", e), this[gt] || this[Ai]());
-  }
-  end(t, e) {
-    return t && this.write(t, e), this[te] = true, !this[gt] && !this[Y].length && typeof this[m] == "number" && this[Pt](null, 0), this;
-  }
-  write(t, e) {
-    return typeof t == "string" && (t = Buffer.from(t, e)), this[te] ? (this.emit("error", new Error("write() after end()")), false) : this[m] === void 0 || this[gt] || this[Y].length ? (this[Y].push(t), this[ke] = true, false) : (this[gt] = true, this[ve](t), true);
-  }
-  [ve](t) {
-    I.write(this[m], t, 0, t.length, this[ot], (e, i2) => this[Pt](e, i2));
-  }
-  [Pt](t, e) {
-    t ? this[Ut](t) : (this[ot] !== void 0 && typeof e == "number" && (this[ot] += e), this[Y].length ? this[Ai]() : (this[gt] = false, this[te] && !this[Ni] ? (this[Ni] = true, this[H](), this.emit("finish")) : this[ke] && (this[ke] = false, this.emit("drain"))));
-  }
-  [Ai]() {
-    if (this[Y].length === 0) this[te] && this[Pt](null, 0);
-    else if (this[Y].length === 1) this[ve](this[Y].pop());
-    else {
-      let t = this[Y];
-      this[Y] = [], Jr(this[m], t, this[ot], (e, i2) => this[Pt](e, i2));
-    }
-  }
-  [H]() {
-    if (this[ht] && typeof this[m] == "number") {
-      let t = this[m];
-      this[m] = void 0, I.close(t, (e) => e ? this.emit("error", e) : this.emit("close"));
-    }
-  }
-};
-var Wt = class extends et {
-  [at]() {
-    let t;
-    if (this[Me] && this[tt] === "r+") try {
-      t = I.openSync(this[U], this[tt], this[ie]);
-    } catch (e) {
-      if (e?.code === "ENOENT") return this[tt] = "w", this[at]();
-      throw e;
-    }
-    else t = I.openSync(this[U], this[tt], this[ie]);
-    this[Ht](null, t);
-  }
-  [H]() {
-    if (this[ht] && typeof this[m] == "number") {
-      let t = this[m];
-      this[m] = void 0, I.closeSync(t), this.emit("close");
-    }
-  }
-  [ve](t) {
-    let e = true;
-    try {
-      this[Pt](null, I.writeSync(this[m], t, 0, t.length, this[ot])), e = false;
-    } finally {
-      if (e) try {
-        this[H]();
-      } catch {
-      }
-    }
-  }
-};
-var jr = /* @__PURE__ */ new Map([["C", "cwd"], ["f", "file"], ["z", "gzip"], ["P", "preservePaths"], ["U", "unlink"], ["strip-components", "strip"], ["stripComponents", "strip"], ["keep-newer", "newer"], ["keepNewer", "newer"], ["keep-newer-files", "newer"], ["keepNewerFiles", "newer"], ["k", "keep"], ["keep-existing", "keep"], ["keepExisting", "keep"], ["m", "noMtime"], ["no-mtime", "noMtime"], ["p", "preserveOwner"], ["L", "follow"], ["h", "follow"], ["onentry", "onReadEntry"]]);
-var Fs = (s3) => !!s3.sync && !!s3.file;
-var ks = (s3) => !s3.sync && !!s3.file;
-var vs = (s3) => !!s3.sync && !s3.file;
-var Ms = (s3) => !s3.sync && !s3.file;
-var Bs = (s3) => !!s3.file;
-var tn = (s3) => {
-  let t = jr.get(s3);
-  return t || s3;
-};
-var se = (s3 = {}) => {
-  if (!s3) return {};
-  let t = {};
-  for (let [e, i2] of Object.entries(s3)) {
-    let r = tn(e);
-    t[r] = i2;
-  }
-  return t.chmod === void 0 && t.noChmod === false && (t.chmod = true), delete t.noChmod, t;
-};
-var K = (s3, t, e, i2, r) => Object.assign((n2 = [], o2, h2) => {
-  Array.isArray(n2) && (o2 = n2, n2 = {}), typeof o2 == "function" && (h2 = o2, o2 = void 0), o2 = o2 ? Array.from(o2) : [];
-  let a2 = se(n2);
-  if (r?.(a2, o2), Fs(a2)) {
-    if (typeof h2 == "function") throw new TypeError("callback not supported for sync tar functions");
-    return s3(a2, o2);
-  } else if (ks(a2)) {
-    let l = t(a2, o2);
-    return h2 ? l.then(() => h2(), h2) : l;
-  } else if (vs(a2)) {
-    if (typeof h2 == "function") throw new TypeError("callback not supported for sync tar functions");
-    return e(a2, o2);
-  } else if (Ms(a2)) {
-    if (typeof h2 == "function") throw new TypeError("callback only supported with file option");
-    return i2(a2, o2);
-  }
-  throw new Error("impossible options??");
-}, { syncFile: s3, asyncFile: t, syncNoFile: e, asyncNoFile: i2, validate: r });
-var sn = en.constants || { ZLIB_VERNUM: 4736 };
-var M = Object.freeze(Object.assign(/* @__PURE__ */ Object.create(null), { Z_NO_FLUSH: 0, Z_PARTIAL_FLUSH: 1, Z_SYNC_FLUSH: 2, Z_FULL_FLUSH: 3, Z_FINISH: 4, Z_BLOCK: 5, Z_OK: 0, Z_STREAM_END: 1, Z_NEED_DICT: 2, Z_ERRNO: -1, Z_STREAM_ERROR: -2, Z_DATA_ERROR: -3, Z_MEM_ERROR: -4, Z_BUF_ERROR: -5, Z_VERSION_ERROR: -6, Z_NO_COMPRESSION: 0, Z_BEST_SPEED: 1, Z_BEST_COMPRESSION: 9, Z_DEFAULT_COMPRESSION: -1, Z_FILTERED: 1, Z_HUFFMAN_ONLY: 2, Z_RLE: 3, Z_FIXED: 4, Z_DEFAULT_STRATEGY: 0, DEFLATE: 1, INFLATE: 2, GZIP: 3, GUNZIP: 4, DEFLATERAW: 5, INFLATERAW: 6, UNZIP: 7, BROTLI_DECODE: 8, BROTLI_ENCODE: 9, Z_MIN_WINDOWBITS: 8, Z_MAX_WINDOWBITS: 15, Z_DEFAULT_WINDOWBITS: 15, Z_MIN_CHUNK: 64, Z_MAX_CHUNK: 1 / 0, Z_DEFAULT_CHUNK: 16384, Z_MIN_MEMLEVEL: 1, Z_MAX_MEMLEVEL: 9, Z_DEFAULT_MEMLEVEL: 8, Z_MIN_LEVEL: -1, Z_MAX_LEVEL: 9, Z_DEFAULT_LEVEL: -1, BROTLI_OPERATION_PROCESS: 0, BROTLI_OPERATION_FLUSH: 1, BROTLI_OPERATION_FINISH: 2, BROTLI_OPERATION_EMIT_METADATA: 3, BROTLI_MODE_GENERIC: 0, BROTLI_MODE_TEXT: 1, BROTLI_MODE_FONT: 2, BROTLI_DEFAULT_MODE: 0, BROTLI_MIN_QUALITY: 0, BROTLI_MAX_QUALITY: 11, BROTLI_DEFAULT_QUALITY: 11, BROTLI_MIN_WINDOW_BITS: 10, BROTLI_MAX_WINDOW_BITS: 24, BROTLI_LARGE_MAX_WINDOW_BITS: 30, BROTLI_DEFAULT_WINDOW: 22, BROTLI_MIN_INPUT_BLOCK_BITS: 16, BROTLI_MAX_INPUT_BLOCK_BITS: 24, BROTLI_PARAM_MODE: 0, BROTLI_PARAM_QUALITY: 1, BROTLI_PARAM_LGWIN: 2, BROTLI_PARAM_LGBLOCK: 3, BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING: 4, BROTLI_PARAM_SIZE_HINT: 5, BROTLI_PARAM_LARGE_WINDOW: 6, BROTLI_PARAM_NPOSTFIX: 7, BROTLI_PARAM_NDIRECT: 8, BROTLI_DECODER_RESULT_ERROR: 0, BROTLI_DECODER_RESULT_SUCCESS: 1, BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT: 2, BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: 3, BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION: 0, BROTLI_DECODER_PARAM_LARGE_WINDOW: 1, BROTLI_DECODER_NO_ERROR: 0, BROTLI_DECODER_SUCCESS: 1, BROTLI_DECODER_NEEDS_MORE_INPUT: 2, BROTLI_DECODER_NEEDS_MORE_OUTPUT: 3, BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE: -1, BROTLI_DECODER_ERROR_FORMAT_RESERVED: -2, BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE: -3, BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET: -4, BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME: -5, BROTLI_DECODER_ERROR_FORMAT_CL_SPACE: -6, BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE: -7, BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT: -8, BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1: -9, BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2: -10, BROTLI_DECODER_ERROR_FORMAT_TRANSFORM: -11, BROTLI_DECODER_ERROR_FORMAT_DICTIONARY: -12, BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS: -13, BROTLI_DECODER_ERROR_FORMAT_PADDING_1: -14, BROTLI_DECODER_ERROR_FORMAT_PADDING_2: -15, BROTLI_DECODER_ERROR_FORMAT_DISTANCE: -16, BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET: -19, BROTLI_DECODER_ERROR_INVALID_ARGUMENTS: -20, BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES: -21, BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS: -22, BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP: -25, BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1: -26, BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2: -27, BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES: -30, BROTLI_DECODER_ERROR_UNREACHABLE: -31 }, sn));
-var rn = Ot.concat;
-var zs = Object.getOwnPropertyDescriptor(Ot, "concat");
-var nn = (s3) => s3;
-var Bi = zs?.writable === true || zs?.set !== void 0 ? (s3) => {
-  Ot.concat = s3 ? nn : rn;
-} : (s3) => {
-};
-var Tt = /* @__PURE__ */ Symbol("_superWrite");
-var Gt = class extends Error {
-  code;
-  errno;
-  constructor(t, e) {
-    super("zlib: " + t.message, { cause: t }), this.code = t.code, this.errno = t.errno, this.code || (this.code = "ZLIB_ERROR"), this.message = "zlib: " + t.message, Error.captureStackTrace(this, e ?? this.constructor);
-  }
-  get name() {
-    return "ZlibError";
-  }
-};
-var Pi = /* @__PURE__ */ Symbol("flushFlag");
-var re = class extends A {
-  #t = false;
-  #i = false;
-  #s;
-  #n;
-  #r;
-  #e;
-  #o;
-  get sawError() {
-    return this.#t;
-  }
-  get handle() {
-    return this.#e;
-  }
-  get flushFlag() {
-    return this.#s;
-  }
-  constructor(t, e) {
-    if (!t || typeof t != "object") throw new TypeError("invalid options for ZlibBase constructor");
-    if (super(t), this.#s = t.flush ?? 0, this.#n = t.finishFlush ?? 0, this.#r = t.fullFlushFlag ?? 0, typeof Ps[e] != "function") throw new TypeError("Compression method not supported: " + e);
-    try {
-      this.#e = new Ps[e](t);
-    } catch (i2) {
-      throw new Gt(i2, this.constructor);
-    }
-    this.#o = (i2) => {
-      this.#t || (this.#t = true, this.close(), this.emit("error", i2));
-    }, this.#e?.on("error", (i2) => this.#o(new Gt(i2))), this.once("end", () => this.close);
-  }
-  close() {
-    this.#e && (this.#e.close(), this.#e = void 0, this.emit("close"));
-  }
-  reset() {
-    if (!this.#t) return zi(this.#e, "zlib binding closed"), this.#e.reset?.();
-  }
-  flush(t) {
-    this.ended || (typeof t != "number" && (t = this.#r), this.write(Object.assign(Ot.alloc(0), { [Pi]: t })));
-  }
-  end(t, e, i2) {
-    return typeof t == "function" && (i2 = t, e = void 0, t = void 0), typeof e == "function" && (i2 = e, e = void 0), t && (e ? this.write(t, e) : this.write(t)), this.flush(this.#n), this.#i = true, super.end(i2);
-  }
-  get ended() {
-    return this.#i;
-  }
-  [Tt](t) {
-    return super.write(t);
-  }
-  write(t, e, i2) {
-    if (typeof e == "function" && (i2 = e, e = "utf8"), typeof t == "string" && (t = Ot.from(t, e)), this.#t) return;
-    zi(this.#e, "zlib binding closed");
-    let r = this.#e._handle, n2 = r.close;
-    r.close = () => {
-    };
-    let o2 = this.#e.close;
-    this.#e.close = () => {
-    }, Bi(true);
-    let h2;
-    try {
-      let l = typeof t[Pi] == "number" ? t[Pi] : this.#s;
-      h2 = this.#e._processChunk(t, l), Bi(false);
-    } catch (l) {
-      Bi(false), this.#o(new Gt(l, this.write));
-    } finally {
-      this.#e && (this.#e._handle = r, r.close = n2, this.#e.close = o2, this.#e.removeAllListeners("error"));
-    }
-    this.#e && this.#e.on("error", (l) => this.#o(new Gt(l, this.write)));
-    let a2;
-    if (h2) if (Array.isArray(h2) && h2.length > 0) {
-      let l = h2[0];
-      a2 = this[Tt](Ot.from(l));
-      for (let c3 = 1; c3 < h2.length; c3++) a2 = this[Tt](h2[c3]);
-    } else a2 = this[Tt](Ot.from(h2));
-    return i2 && i2(), a2;
-  }
-};
-var Pe = class extends re {
-  #t;
-  #i;
-  constructor(t, e) {
-    t = t || {}, t.flush = t.flush || M.Z_NO_FLUSH, t.finishFlush = t.finishFlush || M.Z_FINISH, t.fullFlushFlag = M.Z_FULL_FLUSH, super(t, e), this.#t = t.level, this.#i = t.strategy;
-  }
-  params(t, e) {
-    if (!this.sawError) {
-      if (!this.handle) throw new Error("cannot switch params when binding is closed");
-      if (!this.handle.params) throw new Error("not supported in this implementation");
-      if (this.#t !== t || this.#i !== e) {
-        this.flush(M.Z_SYNC_FLUSH), zi(this.handle, "zlib binding closed");
-        let i2 = this.handle.flush;
-        this.handle.flush = (r, n2) => {
-          typeof r == "function" && (n2 = r, r = this.flushFlag), this.flush(r), n2?.();
-        };
-        try {
-          this.handle.params(t, e);
-        } finally {
-          this.handle.flush = i2;
-        }
-        this.handle && (this.#t = t, this.#i = e);
-      }
-    }
-  }
-};
-var ze = class extends Pe {
-  #t;
-  constructor(t) {
-    super(t, "Gzip"), this.#t = t && !!t.portable;
-  }
-  [Tt](t) {
-    return this.#t ? (this.#t = false, t[9] = 255, super[Tt](t)) : super[Tt](t);
-  }
-};
-var Ue = class extends Pe {
-  constructor(t) {
-    super(t, "Unzip");
-  }
-};
-var He = class extends re {
-  constructor(t, e) {
-    t = t || {}, t.flush = t.flush || M.BROTLI_OPERATION_PROCESS, t.finishFlush = t.finishFlush || M.BROTLI_OPERATION_FINISH, t.fullFlushFlag = M.BROTLI_OPERATION_FLUSH, super(t, e);
-  }
-};
-var We = class extends He {
-  constructor(t) {
-    super(t, "BrotliCompress");
-  }
-};
-var Ge = class extends He {
-  constructor(t) {
-    super(t, "BrotliDecompress");
-  }
-};
-var Ze = class extends re {
-  constructor(t, e) {
-    t = t || {}, t.flush = t.flush || M.ZSTD_e_continue, t.finishFlush = t.finishFlush || M.ZSTD_e_end, t.fullFlushFlag = M.ZSTD_e_flush, super(t, e);
-  }
-};
-var Ye = class extends Ze {
-  constructor(t) {
-    super(t, "ZstdCompress");
-  }
-};
-var Ke = class extends Ze {
-  constructor(t) {
-    super(t, "ZstdDecompress");
-  }
-};
-var Us = (s3, t) => {
-  if (Number.isSafeInteger(s3)) s3 < 0 ? an(s3, t) : hn(s3, t);
-  else throw Error("cannot encode number outside of javascript safe integer range");
-  return t;
-};
-var hn = (s3, t) => {
-  t[0] = 128;
-  for (var e = t.length; e > 1; e--) t[e - 1] = s3 & 255, s3 = Math.floor(s3 / 256);
-};
-var an = (s3, t) => {
-  t[0] = 255;
-  var e = false;
-  s3 = s3 * -1;
-  for (var i2 = t.length; i2 > 1; i2--) {
-    var r = s3 & 255;
-    s3 = Math.floor(s3 / 256), e ? t[i2 - 1] = Ws(r) : r === 0 ? t[i2 - 1] = 0 : (e = true, t[i2 - 1] = Gs(r));
-  }
-};
-var Hs = (s3) => {
-  let t = s3[0], e = t === 128 ? cn(s3.subarray(1, s3.length)) : t === 255 ? ln(s3) : null;
-  if (e === null) throw Error("invalid base256 encoding");
-  if (!Number.isSafeInteger(e)) throw Error("parsed number outside of javascript safe integer range");
-  return e;
-};
-var ln = (s3) => {
-  for (var t = s3.length, e = 0, i2 = false, r = t - 1; r > -1; r--) {
-    var n2 = Number(s3[r]), o2;
-    i2 ? o2 = Ws(n2) : n2 === 0 ? o2 = n2 : (i2 = true, o2 = Gs(n2)), o2 !== 0 && (e -= o2 * Math.pow(256, t - r - 1));
-  }
-  return e;
-};
-var cn = (s3) => {
-  for (var t = s3.length, e = 0, i2 = t - 1; i2 > -1; i2--) {
-    var r = Number(s3[i2]);
-    r !== 0 && (e += r * Math.pow(256, t - i2 - 1));
-  }
-  return e;
-};
-var Ws = (s3) => (255 ^ s3) & 255;
-var Gs = (s3) => (255 ^ s3) + 1 & 255;
-var Hi = {};
-Ur(Hi, { code: () => Ve, isCode: () => ne, isName: () => dn, name: () => oe, normalFsTypes: () => Ui });
-var ne = (s3) => oe.has(s3);
-var dn = (s3) => Ve.has(s3);
-var Ui = /* @__PURE__ */ new Set(["0", "", "1", "2", "3", "4", "5", "6", "7", "D"]);
-var oe = /* @__PURE__ */ new Map([["0", "File"], ["", "OldFile"], ["1", "Link"], ["2", "SymbolicLink"], ["3", "CharacterDevice"], ["4", "BlockDevice"], ["5", "Directory"], ["6", "FIFO"], ["7", "ContiguousFile"], ["g", "GlobalExtendedHeader"], ["x", "ExtendedHeader"], ["A", "SolarisACL"], ["D", "GNUDumpDir"], ["I", "Inode"], ["K", "NextFileHasLongLinkpath"], ["L", "NextFileHasLongPath"], ["M", "ContinuationFile"], ["N", "OldGnuLongPath"], ["S", "SparseFile"], ["V", "TapeVolumeHeader"], ["X", "OldExtendedHeader"]]);
-var Ve = new Map(Array.from(oe).map((s3) => [s3[1], s3[0]]));
-var un = (s3) => s3 === void 0 || s3 < 0 ? void 0 : s3;
-var F = class {
-  cksumValid = false;
-  needPax = false;
-  nullBlock = false;
-  block;
-  path;
-  mode;
-  uid;
-  gid;
-  size;
-  cksum;
-  #t = "Unsupported";
-  linkpath;
-  uname;
-  gname;
-  devmaj = 0;
-  devmin = 0;
-  atime;
-  ctime;
-  mtime;
-  charset;
-  comment;
-  constructor(t, e = 0, i2, r) {
-    Buffer.isBuffer(t) ? this.decode(t, e || 0, i2, r) : t && this.#i(t);
-  }
-  decode(t, e, i2, r) {
-    if (e || (e = 0), !t || !(t.length >= e + 512)) throw new Error("need 512 bytes for header");
-    let n2 = xt(t, e + 156, 1), o2 = Ui.has(n2), h2 = o2 ? i2 : void 0, a2 = o2 ? r : void 0;
-    if (this.path = h2?.path ?? xt(t, e, 100), this.mode = h2?.mode ?? a2?.mode ?? lt(t, e + 100, 8), this.uid = h2?.uid ?? a2?.uid ?? lt(t, e + 108, 8), this.gid = h2?.gid ?? a2?.gid ?? lt(t, e + 116, 8), this.size = un(h2?.size ?? a2?.size ?? lt(t, e + 124, 12)), this.mtime = h2?.mtime ?? a2?.mtime ?? Wi(t, e + 136, 12), this.cksum = lt(t, e + 148, 12), a2 && this.#i(a2, true), h2 && this.#i(h2), ne(n2) && (this.#t = n2 || "0"), this.#t === "0" && this.path.slice(-1) === "/" && (this.#t = "5"), this.#t === "5" && (this.size = 0), this.linkpath = xt(t, e + 157, 100), t.subarray(e + 257, e + 265).toString() === "ustar\x0000") if (this.uname = h2?.uname ?? a2?.uname ?? xt(t, e + 265, 32), this.gname = h2?.gname ?? a2?.gname ?? xt(t, e + 297, 32), this.devmaj = h2?.devmaj ?? a2?.devmaj ?? lt(t, e + 329, 8) ?? 0, this.devmin = h2?.devmin ?? a2?.devmin ?? lt(t, e + 337, 8) ?? 0, t[e + 475] !== 0) {
-      let c3 = xt(t, e + 345, 155);
-      this.path = c3 + "/" + this.path;
-    } else {
-      let c3 = xt(t, e + 345, 130);
-      c3 && (this.path = c3 + "/" + this.path), this.atime = i2?.atime ?? r?.atime ?? Wi(t, e + 476, 12), this.ctime = i2?.ctime ?? r?.ctime ?? Wi(t, e + 488, 12);
-    }
-    let l = 256;
-    for (let c3 = e; c3 < e + 148; c3++) l += t[c3];
-    for (let c3 = e + 156; c3 < e + 512; c3++) l += t[c3];
-    this.cksumValid = l === this.cksum, this.cksum === void 0 && l === 256 && (this.nullBlock = true);
-  }
-  #i(t, e = false) {
-    Object.assign(this, Object.fromEntries(Object.entries(t).filter(([i2, r]) => !(r == null || i2 === "size" && Number(r) < 0 || i2 === "path" && e || i2 === "linkpath" && e || i2 === "global"))));
-  }
-  encode(t, e = 0) {
-    if (t || (t = this.block = Buffer.alloc(512)), this.#t === "Unsupported" && (this.#t = "0"), !(t.length >= e + 512)) throw new Error("need 512 bytes for header");
-    let i2 = this.ctime || this.atime ? 130 : 155, r = mn(this.path || "", i2), n2 = r[0], o2 = r[1];
-    this.needPax = !!r[2], this.needPax = Lt(t, e, 100, n2) || this.needPax, this.needPax = ct(t, e + 100, 8, this.mode) || this.needPax, this.needPax = ct(t, e + 108, 8, this.uid) || this.needPax, this.needPax = ct(t, e + 116, 8, this.gid) || this.needPax, this.needPax = ct(t, e + 124, 12, this.size) || this.needPax, this.needPax = Gi(t, e + 136, 12, this.mtime) || this.needPax, t[e + 156] = Number(this.#t.codePointAt(0)), this.needPax = Lt(t, e + 157, 100, this.linkpath) || this.needPax, t.write("ustar\x0000", e + 257, 8), this.needPax = Lt(t, e + 265, 32, this.uname) || this.needPax, this.needPax = Lt(t, e + 297, 32, this.gname) || this.needPax, this.needPax = ct(t, e + 329, 8, this.devmaj) || this.needPax, this.needPax = ct(t, e + 337, 8, this.devmin) || this.needPax, this.needPax = Lt(t, e + 345, i2, o2) || this.needPax, t[e + 475] !== 0 ? this.needPax = Lt(t, e + 345, 155, o2) || this.needPax : (this.needPax = Lt(t, e + 345, 130, o2) || this.needPax, this.needPax = Gi(t, e + 476, 12, this.atime) || this.needPax, this.needPax = Gi(t, e + 488, 12, this.ctime) || this.needPax);
-    let h2 = 256;
-    for (let a2 = e; a2 < e + 148; a2++) h2 += t[a2];
-    for (let a2 = e + 156; a2 < e + 512; a2++) h2 += t[a2];
-    return this.cksum = h2, ct(t, e + 148, 8, this.cksum), this.cksumValid = true, this.needPax;
-  }
-  get type() {
-    return this.#t === "Unsupported" ? this.#t : oe.get(this.#t);
-  }
-  get typeKey() {
-    return this.#t;
-  }
-  set type(t) {
-    let e = String(Ve.get(t));
-    if (ne(e) || e === "Unsupported") this.#t = e;
-    else if (ne(t)) this.#t = t;
-    else throw new TypeError("invalid entry type: " + t);
-  }
-};
-var mn = (s3, t) => {
-  let i2 = s3, r = "", n2, o2 = Zt.parse(s3).root || ".";
-  if (Buffer.byteLength(i2) < 100) n2 = [i2, r, false];
-  else {
-    r = Zt.dirname(i2), i2 = Zt.basename(i2);
-    do
-      Buffer.byteLength(i2) <= 100 && Buffer.byteLength(r) <= t ? n2 = [i2, r, false] : Buffer.byteLength(i2) > 100 && Buffer.byteLength(r) <= t ? n2 = [i2.slice(0, 99), r, true] : (i2 = Zt.join(Zt.basename(r), i2), r = Zt.dirname(r));
-    while (r !== o2 && n2 === void 0);
-    n2 || (n2 = [s3.slice(0, 99), "", true]);
-  }
-  return n2;
-};
-var xt = (s3, t, e) => s3.subarray(t, t + e).toString("utf8").replace(/\0.*/, "");
-var Wi = (s3, t, e) => pn(lt(s3, t, e));
-var pn = (s3) => s3 === void 0 ? void 0 : new Date(s3 * 1e3);
-var lt = (s3, t, e) => Number(s3[t]) & 128 ? Hs(s3.subarray(t, t + e)) : wn(s3, t, e);
-var En = (s3) => isNaN(s3) ? void 0 : s3;
-var wn = (s3, t, e) => En(parseInt(s3.subarray(t, t + e).toString("utf8").replace(/\0.*$/, "").trim(), 8));
-var Sn = { 12: 8589934591, 8: 2097151 };
-var ct = (s3, t, e, i2) => i2 === void 0 ? false : i2 > Sn[e] || i2 < 0 ? (Us(i2, s3.subarray(t, t + e)), true) : (yn(s3, t, e, i2), false);
-var yn = (s3, t, e, i2) => s3.write(Rn(i2, e), t, e, "ascii");
-var Rn = (s3, t) => gn(Math.floor(s3).toString(8), t);
-var gn = (s3, t) => (s3.length === t - 1 ? s3 : new Array(t - s3.length - 1).join("0") + s3 + " ") + "\0";
-var Gi = (s3, t, e, i2) => i2 === void 0 ? false : ct(s3, t, e, i2.getTime() / 1e3);
-var bn = new Array(156).join("\0");
-var Lt = (s3, t, e, i2) => i2 === void 0 ? false : (s3.write(i2 + bn, t, e, "utf8"), i2.length !== Buffer.byteLength(i2) || i2.length > e);
-var ft = class s {
-  atime;
-  mtime;
-  ctime;
-  charset;
-  comment;
-  gid;
-  uid;
-  gname;
-  uname;
-  linkpath;
-  dev;
-  ino;
-  nlink;
-  path;
-  size;
-  mode;
-  global;
-  constructor(t, e = false) {
-    this.atime = t.atime, this.charset = t.charset, this.comment = t.comment, this.ctime = t.ctime, this.dev = t.dev, this.gid = t.gid, this.global = e, this.gname = t.gname, this.ino = t.ino, this.linkpath = t.linkpath, this.mtime = t.mtime, this.nlink = t.nlink, this.path = t.path, this.size = t.size, this.uid = t.uid, this.uname = t.uname;
-  }
-  encode() {
-    let t = this.encodeBody();
-    if (t === "") return Buffer.allocUnsafe(0);
-    let e = Buffer.byteLength(t), i2 = 512 * Math.ceil(1 + e / 512), r = Buffer.allocUnsafe(i2);
-    for (let n2 = 0; n2 < 512; n2++) r[n2] = 0;
-    new F({ path: ("PaxHeader/" + _n(this.path ?? "")).slice(0, 99), mode: this.mode || 420, uid: this.uid, gid: this.gid, size: e, mtime: this.mtime, type: this.global ? "GlobalExtendedHeader" : "ExtendedHeader", linkpath: "", uname: this.uname || "", gname: this.gname || "", devmaj: 0, devmin: 0, atime: this.atime, ctime: this.ctime }).encode(r), r.write(t, 512, e, "utf8");
-    for (let n2 = e + 512; n2 < r.length; n2++) r[n2] = 0;
-    return r;
-  }
-  encodeBody() {
-    return this.encodeField("path") + this.encodeField("ctime") + this.encodeField("atime") + this.encodeField("dev") + this.encodeField("ino") + this.encodeField("nlink") + this.encodeField("charset") + this.encodeField("comment") + this.encodeField("gid") + this.encodeField("gname") + this.encodeField("linkpath") + this.encodeField("mtime") + this.encodeField("size") + this.encodeField("uid") + this.encodeField("uname");
-  }
-  encodeField(t) {
-    if (this[t] === void 0) return "";
-    let e = this[t], i2 = e instanceof Date ? e.getTime() / 1e3 : e, r = " " + (t === "dev" || t === "ino" || t === "nlink" ? "SCHILY." : "") + t + "=" + i2 + `
-`, n2 = Buffer.byteLength(r), o2 = Math.floor(Math.log(n2) / Math.log(10)) + 1;
-    return n2 + o2 >= Math.pow(10, o2) && (o2 += 1), o2 + n2 + r;
-  }
-  static parse(t, e, i2 = false) {
-    return new s(On(Tn(t), e), i2);
-  }
-};
-var On = (s3, t) => t ? Object.assign({}, t, s3) : s3;
-var Tn = (s3) => s3.replace(/\n$/, "").split(`
-`).reduce(xn, /* @__PURE__ */ Object.create(null));
-var xn = (s3, t) => {
-  let e = parseInt(t, 10);
-  if (e !== Buffer.byteLength(t) + 1) return s3;
-  t = t.slice((e + " ").length);
-  let i2 = t.split("="), r = i2.shift();
-  if (!r) return s3;
-  let n2 = r.replace(/^SCHILY\.(dev|ino|nlink)/, "$1"), o2 = i2.join("=").replace(/\0.*/, "");
-  switch (n2) {
-    case "path":
-    case "linkpath":
-    case "type":
-    case "charset":
-    case "comment":
-    case "gname":
-    case "uname":
-      s3[n2] = o2;
-      break;
-    case "ctime":
-    case "atime":
-    case "mtime":
-      s3[n2] = new Date(Number(o2) * 1e3);
-      break;
-    case "size":
-      let h2 = +o2;
-      h2 >= 0 && (s3[n2] = h2);
-      break;
-    case "gid":
-    case "uid":
-    case "dev":
-    case "ino":
-    case "nlink":
-    case "mode":
-      s3[n2] = +o2;
-      break;
-  }
-  return s3;
-};
-var Ln = process.env.TESTING_TAR_FAKE_PLATFORM || process.platform;
-var f = Ln !== "win32" ? (s3) => String(s3) : (s3) => String(s3).replaceAll(/\\/g, "/");
-var $e = class extends A {
-  extended;
-  globalExtended;
-  header;
-  startBlockSize;
-  blockRemain;
-  remain;
-  type;
-  meta = false;
-  ignore = false;
-  path;
-  mode;
-  uid;
-  gid;
-  uname;
-  gname;
-  size = 0;
-  mtime;
-  atime;
-  ctime;
-  linkpath;
-  dev;
-  ino;
-  nlink;
-  invalid = false;
-  absolute;
-  unsupported = false;
-  constructor(t, e, i2) {
-    switch (super({}), this.pause(), this.extended = e, this.globalExtended = i2, this.header = t, this.remain = t.size ?? 0, this.startBlockSize = 512 * Math.ceil(this.remain / 512), this.blockRemain = this.startBlockSize, this.type = t.type, this.type) {
-      case "File":
-      case "OldFile":
-      case "Link":
-      case "SymbolicLink":
-      case "CharacterDevice":
-      case "BlockDevice":
-      case "Directory":
-      case "FIFO":
-      case "ContiguousFile":
-      case "GNUDumpDir":
-        break;
-      case "NextFileHasLongLinkpath":
-      case "NextFileHasLongPath":
-      case "OldGnuLongPath":
-      case "GlobalExtendedHeader":
-      case "ExtendedHeader":
-      case "OldExtendedHeader":
-        this.meta = true;
-        break;
-      default:
-        this.ignore = true;
-    }
-    if (!t.path) throw new Error("no path provided for tar.ReadEntry");
-    this.path = f(t.path), this.mode = t.mode, this.mode && (this.mode = this.mode & 4095), this.uid = t.uid, this.gid = t.gid, this.uname = t.uname, this.gname = t.gname, this.size = this.remain, this.mtime = t.mtime, this.atime = t.atime, this.ctime = t.ctime, this.linkpath = t.linkpath ? f(t.linkpath) : void 0, this.uname = t.uname, this.gname = t.gname, e && this.#t(e), i2 && this.#t(i2, true);
-  }
-  write(t) {
-    let e = t.length;
-    if (e > this.blockRemain) throw new Error("writing more to entry than is appropriate");
-    let i2 = this.remain, r = this.blockRemain;
-    return this.remain = Math.max(0, i2 - e), this.blockRemain = Math.max(0, r - e), this.ignore ? true : i2 >= e ? super.write(t) : super.write(t.subarray(0, i2));
-  }
-  #t(t, e = false) {
-    t.path && (t.path = f(t.path)), t.linkpath && (t.linkpath = f(t.linkpath)), Object.assign(this, Object.fromEntries(Object.entries(t).filter(([i2, r]) => !(r == null || i2 === "path" && e))));
-  }
-};
-var Dt = (s3, t, e, i2 = {}) => {
-  s3.file && (i2.file = s3.file), s3.cwd && (i2.cwd = s3.cwd), i2.code = e instanceof Error && e.code || t, i2.tarCode = t, !s3.strict && i2.recoverable !== false ? (e instanceof Error && (i2 = Object.assign(e, i2), e = e.message), s3.emit("warn", t, e, i2)) : e instanceof Error ? s3.emit("error", Object.assign(e, i2)) : s3.emit("error", Object.assign(new Error(`${t}: ${e}`), i2));
-};
-var Nn = 1024 * 1024;
-var Xi = Buffer.from([31, 139]);
-var qi = Buffer.from([40, 181, 47, 253]);
-var An = Math.max(Xi.length, qi.length);
-var B2 = /* @__PURE__ */ Symbol("state");
-var Nt = /* @__PURE__ */ Symbol("writeEntry");
-var it = /* @__PURE__ */ Symbol("readEntry");
-var Zi = /* @__PURE__ */ Symbol("nextEntry");
-var Zs = /* @__PURE__ */ Symbol("processEntry");
-var V = /* @__PURE__ */ Symbol("extendedHeader");
-var he = /* @__PURE__ */ Symbol("globalExtendedHeader");
-var dt = /* @__PURE__ */ Symbol("meta");
-var Ys = /* @__PURE__ */ Symbol("emitMeta");
-var p = /* @__PURE__ */ Symbol("buffer");
-var st = /* @__PURE__ */ Symbol("queue");
-var ut = /* @__PURE__ */ Symbol("ended");
-var Yi = /* @__PURE__ */ Symbol("emittedEnd");
-var At = /* @__PURE__ */ Symbol("emit");
-var w = /* @__PURE__ */ Symbol("unzip");
-var Xe = /* @__PURE__ */ Symbol("consumeChunk");
-var qe = /* @__PURE__ */ Symbol("consumeChunkSub");
-var Ki = /* @__PURE__ */ Symbol("consumeBody");
-var Ks = /* @__PURE__ */ Symbol("consumeMeta");
-var Vs = /* @__PURE__ */ Symbol("consumeHeader");
-var ae = /* @__PURE__ */ Symbol("consuming");
-var Vi = /* @__PURE__ */ Symbol("bufferConcat");
-var Qe = /* @__PURE__ */ Symbol("maybeEnd");
-var Yt = /* @__PURE__ */ Symbol("writing");
-var $2 = /* @__PURE__ */ Symbol("aborted");
-var Je = /* @__PURE__ */ Symbol("onDone");
-var It = /* @__PURE__ */ Symbol("sawValidEntry");
-var je = /* @__PURE__ */ Symbol("sawNullBlock");
-var ti = /* @__PURE__ */ Symbol("sawEOF");
-var $s = /* @__PURE__ */ Symbol("closeStream");
-var In = 1e3;
-var le = /* @__PURE__ */ Symbol("compressedBytesRead");
-var $i = /* @__PURE__ */ Symbol("decompressedBytesRead");
-var Xs = /* @__PURE__ */ Symbol("checkDecompressionRatio");
-var Cn = () => true;
-var rt = class extends Dn {
-  file;
-  strict;
-  maxMetaEntrySize;
-  filter;
-  brotli;
-  zstd;
-  maxDecompressionRatio;
-  writable = true;
-  readable = false;
-  [st] = [];
-  [p];
-  [it];
-  [Nt];
-  [B2] = "begin";
-  [dt] = "";
-  [V];
-  [he];
-  [ut] = false;
-  [w];
-  [$2] = false;
-  [It];
-  [je] = false;
-  [ti] = false;
-  [Yt] = false;
-  [ae] = false;
-  [Yi] = false;
-  [le] = 0;
-  [$i] = 0;
-  constructor(t = {}) {
-    super(), this.file = t.file || "", this.on(Je, () => {
-      (this[B2] === "begin" || this[It] === false) && this.warn("TAR_BAD_ARCHIVE", "Unrecognized archive format");
-    }), t.ondone ? this.on(Je, t.ondone) : this.on(Je, () => {
-      this.emit("prefinish"), this.emit("finish"), this.emit("end");
-    }), this.strict = !!t.strict, this.maxDecompressionRatio = typeof t.maxDecompressionRatio == "number" ? t.maxDecompressionRatio : In, this.maxMetaEntrySize = t.maxMetaEntrySize || Nn, this.filter = typeof t.filter == "function" ? t.filter : Cn;
-    let e = t.file && (t.file.endsWith(".tar.br") || t.file.endsWith(".tbr"));
-    this.brotli = !(t.gzip || t.zstd) && t.brotli !== void 0 ? t.brotli : e ? void 0 : false;
-    let i2 = t.file && (t.file.endsWith(".tar.zst") || t.file.endsWith(".tzst"));
-    this.zstd = !(t.gzip || t.brotli) && t.zstd !== void 0 ? t.zstd : i2 ? true : void 0, this.on("end", () => this[$s]()), typeof t.onwarn == "function" && this.on("warn", t.onwarn), typeof t.onReadEntry == "function" && this.on("entry", t.onReadEntry);
-  }
-  warn(t, e, i2 = {}) {
-    Dt(this, t, e, i2);
-  }
-  [Vs](t, e) {
-    this[It] === void 0 && (this[It] = false);
-    let i2;
-    try {
-      i2 = new F(t, e, this[V], this[he]);
-    } catch (r) {
-      return this.warn("TAR_ENTRY_INVALID", r);
-    }
-    if (i2.nullBlock) this[je] ? (this[ti] = true, this[B2] === "begin" && (this[B2] = "header"), this[At]("eof")) : (this[je] = true, this[At]("nullBlock"));
-    else if (this[je] = false, !i2.cksumValid) this.warn("TAR_ENTRY_INVALID", "checksum failure", { header: i2 });
-    else if (!i2.path) this.warn("TAR_ENTRY_INVALID", "path is required", { header: i2 });
-    else {
-      let r = i2.type;
-      if (/^(Symbolic)?Link$/.test(r) && !i2.linkpath) this.warn("TAR_ENTRY_INVALID", "linkpath required", { header: i2 });
-      else if (!/^(Symbolic)?Link$/.test(r) && !/^(Global)?ExtendedHeader$/.test(r) && i2.linkpath) this.warn("TAR_ENTRY_INVALID", "linkpath forbidden", { header: i2 });
-      else {
-        let n2 = this[Nt] = new $e(i2, this[V], this[he]);
-        if (!this[It]) if (n2.remain) {
-          let o2 = () => {
-            n2.invalid || (this[It] = true);
-          };
-          n2.on("end", o2);
-        } else this[It] = true;
-        n2.meta ? n2.size > this.maxMetaEntrySize ? (n2.ignore = true, this[At]("ignoredEntry", n2), this[B2] = "ignore", n2.resume()) : n2.size > 0 && (this[dt] = "", n2.on("data", (o2) => this[dt] += o2), this[B2] = "meta") : (this[V] = void 0, n2.ignore = n2.ignore || !this.filter(n2.path, n2), n2.ignore ? (this[At]("ignoredEntry", n2), this[B2] = n2.remain ? "ignore" : "header", n2.resume()) : (n2.remain ? this[B2] = "body" : (this[B2] = "header", n2.end()), this[it] ? this[st].push(n2) : (this[st].push(n2), this[Zi]())));
-      }
-    }
-  }
-  [$s]() {
-    queueMicrotask(() => this.emit("close"));
-  }
-  [Zs](t) {
-    let e = true;
-    if (!t) this[it] = void 0, e = false;
-    else if (Array.isArray(t)) {
-      let [i2, ...r] = t;
-      this.emit(i2, ...r);
-    } else this[it] = t, this.emit("entry", t), t.emittedEnd || (t.on("end", () => this[Zi]()), e = false);
-    return e;
-  }
-  [Zi]() {
-    do
-      ;
-    while (this[Zs](this[st].shift()));
-    if (this[st].length === 0) {
-      let t = this[it];
-      !t || t.flowing || t.size === t.remain ? this[Yt] || this.emit("drain") : t.once("drain", () => this.emit("drain"));
-    }
-  }
-  [Ki](t, e) {
-    let i2 = this[Nt];
-    if (!i2) throw new Error("attempt to consume body without entry??");
-    let r = i2.blockRemain ?? 0, n2 = r >= t.length && e === 0 ? t : t.subarray(e, e + r);
-    return i2.write(n2), i2.blockRemain || (this[B2] = "header", this[Nt] = void 0, i2.end()), n2.length;
-  }
-  [Ks](t, e) {
-    let i2 = this[Nt], r = this[Ki](t, e);
-    return !this[Nt] && i2 && this[Ys](i2), r;
-  }
-  [At](t, e, i2) {
-    this[st].length === 0 && !this[it] ? this.emit(t, e, i2) : this[st].push([t, e, i2]);
-  }
-  [Ys](t) {
-    switch (this[At]("meta", this[dt]), t.type) {
-      case "ExtendedHeader":
-      case "OldExtendedHeader":
-        this[V] = ft.parse(this[dt], this[V], false);
-        break;
-      case "GlobalExtendedHeader":
-        this[he] = ft.parse(this[dt], this[he], true);
-        break;
-      case "NextFileHasLongPath":
-      case "OldGnuLongPath": {
-        let e = this[V] ?? /* @__PURE__ */ Object.create(null);
-        this[V] = e, e.path = this[dt].replace(/\0.*/, "");
-        break;
-      }
-      case "NextFileHasLongLinkpath": {
-        let e = this[V] || /* @__PURE__ */ Object.create(null);
-        this[V] = e, e.linkpath = this[dt].replace(/\0.*/, "");
-        break;
-      }
-      default:
-        throw new Error("unknown meta: " + t.type);
-    }
-  }
-  abort(t) {
-    if (!this[$2]) {
-      if (this[w]) {
-        let e = this[w];
-        e.write = () => true, e.end = () => e, e.emit = () => false, e.destroy?.();
-      }
-      this[$2] = true, this.emit("abort", t), this.warn("TAR_ABORT", t, { recoverable: false });
-    }
-  }
-  [Xs](t) {
-    this[$i] += t.length;
-    let e = this[$i] / this[le];
-    return e > this.maxDecompressionRatio ? (this.abort(new Error(`max decompression ratio exceeded: ${e.toFixed(2)} > ${this.maxDecompressionRatio}`)), false) : true;
-  }
-  write(t, e, i2) {
-    if (typeof e == "function" && (i2 = e, e = void 0), typeof t == "string" && (t = Buffer.from(t, typeof e == "string" ? e : "utf8")), this[$2]) return i2?.(), false;
-    if ((this[w] === void 0 || this.brotli === void 0 && this[w] === false) && t) {
-      if (this[p] && (t = Buffer.concat([this[p], t]), this[p] = void 0), t.length < An) return this[p] = t, i2?.(), true;
-      for (let a2 = 0; this[w] === void 0 && a2 < Xi.length; a2++) t[a2] !== Xi[a2] && (this[w] = false);
-      let o2 = false;
-      if (this[w] === false && this.zstd !== false) {
-        o2 = true;
-        for (let a2 = 0; a2 < qi.length; a2++) if (t[a2] !== qi[a2]) {
-          o2 = false;
-          break;
-        }
-      }
-      let h2 = this.brotli === void 0 && !o2;
-      if (this[w] === false && h2) if (t.length < 512) if (this[ut]) this.brotli = true;
-      else return this[p] = t, i2?.(), true;
-      else try {
-        new F(t.subarray(0, 512)), this.brotli = false;
-      } catch {
-        this.brotli = true;
-      }
-      if (this[w] === void 0 || this[w] === false && (this.brotli || o2)) {
-        let a2 = this[ut];
-        this[ut] = false, this[w] = this[w] === void 0 ? new Ue({}) : o2 ? new Ke({}) : new Ge({}), this[w].on("data", (c3) => {
-          this[Xs](c3) && this[Xe](c3);
-        }), this[w].on("error", (c3) => {
-          this[$2] || this.abort(c3);
-        }), this[w].on("end", () => {
-          this[ut] = true, this[Xe]();
-        }), this[Yt] = true, this[le] += t.length;
-        let l = !!this[w][a2 ? "end" : "write"](t);
-        return this[Yt] = false, i2?.(), l;
-      }
-    }
-    this[Yt] = true, this[w] ? (this[le] += t.length, this[w].write(t)) : this[Xe](t), this[Yt] = false;
-    let n2 = this[st].length > 0 ? false : this[it] ? this[it].flowing : true;
-    return !n2 && this[st].length === 0 && this[it]?.once("drain", () => this.emit("drain")), i2?.(), n2;
-  }
-  [Vi](t) {
-    t && !this[$2] && (this[p] = this[p] ? Buffer.concat([this[p], t]) : t);
-  }
-  [Qe]() {
-    if (this[ut] && !this[Yi] && !this[$2] && !this[ae]) {
-      this[Yi] = true;
-      let t = this[Nt];
-      if (t?.blockRemain) {
-        let e = this[p] ? this[p].length : 0;
-        this.warn("TAR_BAD_ARCHIVE", `Truncated input (needed ${t.blockRemain} more bytes, only ${e} available)`, { entry: t }), this[p] && t.write(this[p]), t.end();
-      }
-      this[At](Je);
-    }
-  }
-  [Xe](t) {
-    if (this[ae] && t) this[Vi](t);
-    else if (!t && !this[p]) this[Qe]();
-    else if (t) {
-      if (this[ae] = true, this[p]) {
-        this[Vi](t);
-        let e = this[p];
-        this[p] = void 0, this[qe](e);
-      } else this[qe](t);
-      for (; this[p] && this[p]?.length >= 512 && !this[$2] && !this[ti]; ) {
-        let e = this[p];
-        this[p] = void 0, this[qe](e);
-      }
-      this[ae] = false;
-    }
-    (!this[p] || this[ut]) && this[Qe]();
-  }
-  [qe](t) {
-    let e = 0, i2 = t.length;
-    for (; e + 512 <= i2 && !this[$2] && !this[ti]; ) switch (this[B2]) {
-      case "begin":
-      case "header":
-        this[Vs](t, e), e += 512;
-        break;
-      case "ignore":
-      case "body":
-        e += this[Ki](t, e);
-        break;
-      case "meta":
-        e += this[Ks](t, e);
-        break;
-      default:
-        throw new Error("invalid state: " + this[B2]);
-    }
-    e < i2 && (this[p] = this[p] ? Buffer.concat([t.subarray(e), this[p]]) : t.subarray(e));
-  }
-  end(t, e, i2) {
-    return typeof t == "function" && (i2 = t, e = void 0, t = void 0), typeof e == "function" && (i2 = e, e = void 0), typeof t == "string" && (t = Buffer.from(t, e)), i2 && this.once("finish", i2), this[$2] || (this[w] ? (t && (this[le] += t.length, this[w].write(t)), this[w].end()) : (this[ut] = true, (this.brotli === void 0 || this.zstd === void 0) && (t = t || Buffer.alloc(0)), t && this.write(t), this[Qe]())), this;
-  }
-};
-var mt = (s3) => {
-  let t = s3.length - 1, e = -1;
-  for (; t > -1 && s3.charAt(t) === "/"; ) e = t, t--;
-  return e === -1 ? s3 : s3.slice(0, e);
-};
-var vn = (s3) => {
-  let t = s3.onReadEntry;
-  s3.onReadEntry = t ? (e) => {
-    t(e), e.resume();
-  } : (e) => e.resume();
-};
-var Qi = (s3, t) => {
-  let e = new Map(t.map((o2) => [mt(o2), true])), i2 = s3.filter, r = 100, n2 = (o2, h2 = "", a2 = 0) => {
-    if (a2 >= r) return e.set(o2, false), false;
-    let l = h2 || kn(o2).root || ".", c3;
-    if (o2 === l) c3 = false;
-    else {
-      let d = e.get(o2);
-      c3 = d !== void 0 ? d : n2(Fn(o2), l, a2 + 1);
-    }
-    return e.set(o2, c3), c3;
-  };
-  s3.filter = i2 ? (o2, h2) => i2(o2, h2) && n2(mt(o2)) : (o2) => n2(mt(o2));
-};
-var Mn = (s3) => {
-  let t = new rt(s3), e = s3.file, i2;
-  try {
-    i2 = Kt.openSync(e, "r");
-    let r = Kt.fstatSync(i2), n2 = s3.maxReadSize || 16 * 1024 * 1024;
-    if (r.size < n2) {
-      let o2 = Buffer.allocUnsafe(r.size), h2 = Kt.readSync(i2, o2, 0, r.size, 0);
-      t.end(h2 === o2.byteLength ? o2 : o2.subarray(0, h2));
-    } else {
-      let o2 = 0, h2 = Buffer.allocUnsafe(n2);
-      for (; o2 < r.size; ) {
-        let a2 = Kt.readSync(i2, h2, 0, n2, o2);
-        if (a2 === 0) break;
-        o2 += a2, t.write(h2.subarray(0, a2));
-      }
-      t.end();
-    }
-  } finally {
-    if (typeof i2 == "number") try {
-      Kt.closeSync(i2);
-    } catch {
-    }
-  }
-};
-var Bn = (s3, t) => {
-  let e = new rt(s3), i2 = s3.maxReadSize || 16 * 1024 * 1024, r = s3.file;
-  return new Promise((o2, h2) => {
-    e.on("error", h2), e.on("end", o2), Kt.stat(r, (a2, l) => {
-      if (a2) h2(a2);
-      else {
-        let c3 = new _t(r, { readSize: i2, size: l.size });
-        c3.on("error", h2), c3.pipe(e);
-      }
-    });
-  });
-};
-var Ct = K(Mn, Bn, (s3) => new rt(s3), (s3) => new rt(s3), (s3, t) => {
-  t?.length && Qi(s3, t), s3.noResume || vn(s3);
-});
-var Ji = (s3, t, e) => (s3 &= 4095, e && (s3 = (s3 | 384) & -19), t && (s3 & 256 && (s3 |= 64), s3 & 32 && (s3 |= 8), s3 & 4 && (s3 |= 1)), s3);
-var { isAbsolute: zn, parse: qs } = Pn;
-var ce = (s3) => {
-  let t = "", e = qs(s3);
-  for (; zn(s3) || e.root; ) {
-    let i2 = s3.charAt(0) === "/" && s3.slice(0, 4) !== "//?/" ? "/" : e.root;
-    s3 = s3.slice(i2.length), t += i2, e = qs(s3);
-  }
-  return [t, s3];
-};
-var ei = ["|", "<", ">", "?", ":"];
-var ji = ei.map((s3) => String.fromCodePoint(61440 + Number(s3.codePointAt(0))));
-var Un = new Map(ei.map((s3, t) => [s3, ji[t]]));
-var Hn = new Map(ji.map((s3, t) => [s3, ei[t]]));
-var ts = (s3) => ei.reduce((t, e) => t.split(e).join(Un.get(e)), s3);
-var Qs = (s3) => ji.reduce((t, e) => t.split(e).join(Hn.get(e)), s3);
-var rr = (s3, t) => t ? (s3 = f(s3).replace(/^\.(\/|$)/, ""), mt(t) + "/" + s3) : f(s3);
-var Wn = 16 * 1024 * 1024;
-var tr = /* @__PURE__ */ Symbol("process");
-var er = /* @__PURE__ */ Symbol("file");
-var ir = /* @__PURE__ */ Symbol("directory");
-var is = /* @__PURE__ */ Symbol("symlink");
-var sr = /* @__PURE__ */ Symbol("hardlink");
-var fe = /* @__PURE__ */ Symbol("header");
-var ii = /* @__PURE__ */ Symbol("read");
-var ss = /* @__PURE__ */ Symbol("lstat");
-var si = /* @__PURE__ */ Symbol("onlstat");
-var rs = /* @__PURE__ */ Symbol("onread");
-var ns = /* @__PURE__ */ Symbol("onreadlink");
-var os = /* @__PURE__ */ Symbol("openfile");
-var hs = /* @__PURE__ */ Symbol("onopenfile");
-var pt = /* @__PURE__ */ Symbol("close");
-var ri = /* @__PURE__ */ Symbol("mode");
-var as = /* @__PURE__ */ Symbol("awaitDrain");
-var es = /* @__PURE__ */ Symbol("ondrain");
-var q = /* @__PURE__ */ Symbol("prefix");
-var de = class extends A {
-  path;
-  portable;
-  myuid = process.getuid && process.getuid() || 0;
-  myuser = process.env.USER || "";
-  maxReadSize;
-  linkCache;
-  statCache;
-  preservePaths;
-  cwd;
-  strict;
-  mtime;
-  noPax;
-  noMtime;
-  prefix;
-  fd;
-  blockLen = 0;
-  blockRemain = 0;
-  buf;
-  pos = 0;
-  remain = 0;
-  length = 0;
-  offset = 0;
-  win32;
-  absolute;
-  header;
-  type;
-  linkpath;
-  stat;
-  onWriteEntry;
-  #t = false;
-  constructor(t, e = {}) {
-    let i2 = se(e);
-    super(), this.path = f(t), this.portable = !!i2.portable, this.maxReadSize = i2.maxReadSize || Wn, this.linkCache = i2.linkCache || /* @__PURE__ */ new Map(), this.statCache = i2.statCache || /* @__PURE__ */ new Map(), this.preservePaths = !!i2.preservePaths, this.cwd = f(i2.cwd || process.cwd()), this.strict = !!i2.strict, this.noPax = !!i2.noPax, this.noMtime = !!i2.noMtime, this.mtime = i2.mtime, this.prefix = i2.prefix ? f(i2.prefix) : void 0, this.onWriteEntry = i2.onWriteEntry, typeof i2.onwarn == "function" && this.on("warn", i2.onwarn);
-    let r = false;
-    if (!this.preservePaths) {
-      let [o2, h2] = ce(this.path);
-      o2 && typeof h2 == "string" && (this.path = h2, r = o2);
-    }
-    this.win32 = !!i2.win32 || process.platform === "win32", this.win32 && (this.path = Qs(this.path.replaceAll(/\\/g, "/")), t = t.replaceAll(/\\/g, "/")), this.absolute = f(i2.absolute || js.resolve(this.cwd, t)), this.path === "" && (this.path = "./"), r && this.warn("TAR_ENTRY_INFO", `stripping ${r} from absolute path`, { entry: this, path: r + this.path });
-    let n2 = this.statCache.get(this.absolute);
-    n2 ? this[si](n2) : this[ss]();
-  }
-  warn(t, e, i2 = {}) {
-    return Dt(this, t, e, i2);
-  }
-  emit(t, ...e) {
-    return t === "error" && (this.#t = true), super.emit(t, ...e);
-  }
-  [ss]() {
-    X.lstat(this.absolute, (t, e) => {
-      if (t) return this.emit("error", t);
-      this[si](e);
-    });
-  }
-  [si](t) {
-    this.statCache.set(this.absolute, t), this.stat = t, t.isFile() || (t.size = 0), this.type = Gn(t), this.emit("stat", t), this[tr]();
-  }
-  [tr]() {
-    switch (this.type) {
-      case "File":
-        return this[er]();
-      case "Directory":
-        return this[ir]();
-      case "SymbolicLink":
-        return this[is]();
-      default:
-        return this.end();
-    }
-  }
-  [ri](t) {
-    return Ji(t, this.type === "Directory", this.portable);
-  }
-  [q](t) {
-    return rr(t, this.prefix);
-  }
-  [fe]() {
-    if (!this.stat) throw new Error("cannot write header before stat");
-    this.type === "Directory" && this.portable && (this.noMtime = true), this.onWriteEntry?.(this), this.header = new F({ path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, mode: this[ri](this.stat.mode), uid: this.portable ? void 0 : this.stat.uid, gid: this.portable ? void 0 : this.stat.gid, size: this.stat.size, mtime: this.noMtime ? void 0 : this.mtime || this.stat.mtime, type: this.type === "Unsupported" ? void 0 : this.type, uname: this.portable ? void 0 : this.stat.uid === this.myuid ? this.myuser : "", atime: this.portable ? void 0 : this.stat.atime, ctime: this.portable ? void 0 : this.stat.ctime }), this.header.encode() && !this.noPax && super.write(new ft({ atime: this.portable ? void 0 : this.header.atime, ctime: this.portable ? void 0 : this.header.ctime, gid: this.portable ? void 0 : this.header.gid, mtime: this.noMtime ? void 0 : this.mtime || this.header.mtime, path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, size: this.header.size, uid: this.portable ? void 0 : this.header.uid, uname: this.portable ? void 0 : this.header.uname, dev: this.portable ? void 0 : this.stat.dev, ino: this.portable ? void 0 : this.stat.ino, nlink: this.portable ? void 0 : this.stat.nlink }).encode());
-    let t = this.header?.block;
-    if (!t) throw new Error("failed to encode header");
-    super.write(t);
-  }
-  [ir]() {
-    if (!this.stat) throw new Error("cannot create directory entry without stat");
-    this.path.slice(-1) !== "/" && (this.path += "/"), this.stat.size = 0, this[fe](), this.end();
-  }
-  [is]() {
-    X.readlink(this.absolute, (t, e) => {
-      if (t) return this.emit("error", t);
-      this[ns](e);
-    });
-  }
-  [ns](t) {
-    this.linkpath = f(t), this[fe](), this.end();
-  }
-  [sr](t) {
-    if (!this.stat) throw new Error("cannot create link entry without stat");
-    this.type = "Link", this.linkpath = f(js.relative(this.cwd, t)), this.stat.size = 0, this[fe](), this.end();
-  }
-  [er]() {
-    if (!this.stat) throw new Error("cannot create file entry without stat");
-    if (this.stat.nlink > 1) {
-      let t = `${this.stat.dev}:${this.stat.ino}`, e = this.linkCache.get(t);
-      if (e?.indexOf(this.cwd) === 0) return this[sr](e);
-      this.linkCache.set(t, this.absolute);
-    }
-    if (this[fe](), this.stat.size === 0) return this.end();
-    this[os]();
-  }
-  [os]() {
-    X.open(this.absolute, "r", (t, e) => {
-      if (t) return this.emit("error", t);
-      this[hs](e);
-    });
-  }
-  [hs](t) {
-    if (this.fd = t, this.#t) return this[pt]();
-    if (!this.stat) throw new Error("should stat before calling onopenfile");
-    this.blockLen = 512 * Math.ceil(this.stat.size / 512), this.blockRemain = this.blockLen;
-    let e = Math.min(this.blockLen, this.maxReadSize);
-    this.buf = Buffer.allocUnsafe(e), this.offset = 0, this.pos = 0, this.remain = this.stat.size, this.length = this.buf.length, this[ii]();
-  }
-  [ii]() {
-    let { fd: t, buf: e, offset: i2, length: r, pos: n2 } = this;
-    if (t === void 0 || e === void 0) throw new Error("cannot read file without first opening");
-    X.read(t, e, i2, r, n2, (o2, h2) => {
-      if (o2) return this[pt](() => this.emit("error", o2));
-      this[rs](h2);
-    });
-  }
-  [pt](t = () => {
-  }) {
-    this.fd !== void 0 && X.close(this.fd, t);
-  }
-  [rs](t) {
-    if (t <= 0 && this.remain > 0) {
-      let r = Object.assign(new Error("encountered unexpected EOF"), { path: this.absolute, syscall: "read", code: "EOF" });
-      return this[pt](() => this.emit("error", r));
-    }
-    if (t > this.remain) {
-      let r = Object.assign(new Error("did not encounter expected EOF"), { path: this.absolute, syscall: "read", code: "EOF" });
-      return this[pt](() => this.emit("error", r));
-    }
-    if (!this.buf) throw new Error("should have created buffer prior to reading");
-    if (t === this.remain) for (let r = t; r < this.length && t < this.blockRemain; r++) this.buf[r + this.offset] = 0, t++, this.remain++;
-    let e = this.offset === 0 && t === this.buf.length ? this.buf : this.buf.subarray(this.offset, this.offset + t);
-    this.write(e) ? this[es]() : this[as](() => this[es]());
-  }
-  [as](t) {
-    this.once("drain", t);
-  }
-  write(t, e, i2) {
-    if (typeof e == "function" && (i2 = e, e = void 0), typeof t == "string" && (t = Buffer.from(t, typeof e == "string" ? e : "utf8")), this.blockRemain < t.length) {
-      let r = Object.assign(new Error("writing more data than expected"), { path: this.absolute });
-      return this.emit("error", r);
-    }
-    return this.remain -= t.length, this.blockRemain -= t.length, this.pos += t.length, this.offset += t.length, super.write(t, null, i2);
-  }
-  [es]() {
-    if (!this.remain) return this.blockRemain && super.write(Buffer.alloc(this.blockRemain)), this[pt]((t) => t ? this.emit("error", t) : this.end());
-    if (!this.buf) throw new Error("buffer lost somehow in ONDRAIN");
-    this.offset >= this.length && (this.buf = Buffer.allocUnsafe(Math.min(this.blockRemain, this.buf.length)), this.offset = 0), this.length = this.buf.length - this.offset, this[ii]();
-  }
-};
-var ni = class extends de {
-  sync = true;
-  [ss]() {
-    this[si](X.lstatSync(this.absolute));
-  }
-  [is]() {
-    this[ns](X.readlinkSync(this.absolute));
-  }
-  [os]() {
-    this[hs](X.openSync(this.absolute, "r"));
-  }
-  [ii]() {
-    let t = true;
-    try {
-      let { fd: e, buf: i2, offset: r, length: n2, pos: o2 } = this;
-      if (e === void 0 || i2 === void 0) throw new Error("fd and buf must be set in READ method");
-      let h2 = X.readSync(e, i2, r, n2, o2);
-      this[rs](h2), t = false;
-    } finally {
-      if (t) try {
-        this[pt](() => {
-        });
-      } catch {
-      }
-    }
-  }
-  [as](t) {
-    t();
-  }
-  [pt](t = () => {
-  }) {
-    this.fd !== void 0 && X.closeSync(this.fd), t();
-  }
-};
-var oi = class extends A {
-  blockLen = 0;
-  blockRemain = 0;
-  buf = 0;
-  pos = 0;
-  remain = 0;
-  length = 0;
-  preservePaths;
-  portable;
-  strict;
-  noPax;
-  noMtime;
-  readEntry;
-  type;
-  prefix;
-  path;
-  mode;
-  uid;
-  gid;
-  uname;
-  gname;
-  header;
-  mtime;
-  atime;
-  ctime;
-  linkpath;
-  size;
-  onWriteEntry;
-  warn(t, e, i2 = {}) {
-    return Dt(this, t, e, i2);
-  }
-  constructor(t, e = {}) {
-    let i2 = se(e);
-    super(), this.preservePaths = !!i2.preservePaths, this.portable = !!i2.portable, this.strict = !!i2.strict, this.noPax = !!i2.noPax, this.noMtime = !!i2.noMtime, this.onWriteEntry = i2.onWriteEntry, this.readEntry = t;
-    let { type: r } = t;
-    if (r === "Unsupported") throw new Error("writing entry that should be ignored");
-    this.type = r, this.type === "Directory" && this.portable && (this.noMtime = true), this.prefix = i2.prefix, this.path = f(t.path), this.mode = t.mode !== void 0 ? this[ri](t.mode) : void 0, this.uid = this.portable ? void 0 : t.uid, this.gid = this.portable ? void 0 : t.gid, this.uname = this.portable ? void 0 : t.uname, this.gname = this.portable ? void 0 : t.gname, this.size = t.size, this.mtime = this.noMtime ? void 0 : i2.mtime || t.mtime, this.atime = this.portable ? void 0 : t.atime, this.ctime = this.portable ? void 0 : t.ctime, this.linkpath = t.linkpath !== void 0 ? f(t.linkpath) : void 0, typeof i2.onwarn == "function" && this.on("warn", i2.onwarn);
-    let n2 = false;
-    if (!this.preservePaths) {
-      let [h2, a2] = ce(this.path);
-      h2 && typeof a2 == "string" && (this.path = a2, n2 = h2);
-    }
-    this.remain = t.size, this.blockRemain = t.startBlockSize, this.onWriteEntry?.(this), this.header = new F({ path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, mode: this.mode, uid: this.portable ? void 0 : this.uid, gid: this.portable ? void 0 : this.gid, size: this.size, mtime: this.noMtime ? void 0 : this.mtime, type: this.type, uname: this.portable ? void 0 : this.uname, atime: this.portable ? void 0 : this.atime, ctime: this.portable ? void 0 : this.ctime }), n2 && this.warn("TAR_ENTRY_INFO", `stripping ${n2} from absolute path`, { entry: this, path: n2 + this.path }), this.header.encode() && !this.noPax && super.write(new ft({ atime: this.portable ? void 0 : this.atime, ctime: this.portable ? void 0 : this.ctime, gid: this.portable ? void 0 : this.gid, mtime: this.noMtime ? void 0 : this.mtime, path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, size: this.size, uid: this.portable ? void 0 : this.uid, uname: this.portable ? void 0 : this.uname, dev: this.portable ? void 0 : this.readEntry.dev, ino: this.portable ? void 0 : this.readEntry.ino, nlink: this.portable ? void 0 : this.readEntry.nlink }).encode());
-    let o2 = this.header?.block;
-    if (!o2) throw new Error("failed to encode header");
-    super.write(o2), t.pipe(this);
-  }
-  [q](t) {
-    return rr(t, this.prefix);
-  }
-  [ri](t) {
-    return Ji(t, this.type === "Directory", this.portable);
-  }
-  write(t, e, i2) {
-    typeof e == "function" && (i2 = e, e = void 0), typeof t == "string" && (t = Buffer.from(t, typeof e == "string" ? e : "utf8"));
-    let r = t.length;
-    if (r > this.blockRemain) throw new Error("writing more to entry than is appropriate");
-    return this.blockRemain -= r, super.write(t, i2);
-  }
-  end(t, e, i2) {
-    return this.blockRemain && super.write(Buffer.alloc(this.blockRemain)), typeof t == "function" && (i2 = t, e = void 0, t = void 0), typeof e == "function" && (i2 = e, e = void 0), typeof t == "string" && (t = Buffer.from(t, e ?? "utf8")), i2 && this.once("finish", i2), t ? super.end(t, i2) : super.end(i2), this;
-  }
-};
-var Gn = (s3) => s3.isFile() ? "File" : s3.isDirectory() ? "Directory" : s3.isSymbolicLink() ? "SymbolicLink" : "Unsupported";
-var hi = class s2 {
-  tail;
-  head;
-  length = 0;
-  static create(t = []) {
-    return new s2(t);
-  }
-  constructor(t = []) {
-    for (let e of t) this.push(e);
-  }
-  *[Symbol.iterator]() {
-    for (let t = this.head; t; t = t.next) yield t.value;
-  }
-  removeNode(t) {
-    if (t.list !== this) throw new Error("removing node which does not belong to this list");
-    let e = t.next, i2 = t.prev;
-    return e && (e.prev = i2), i2 && (i2.next = e), t === this.head && (this.head = e), t === this.tail && (this.tail = i2), this.length--, t.next = void 0, t.prev = void 0, t.list = void 0, e;
-  }
-  unshiftNode(t) {
-    if (t === this.head) return;
-    t.list && t.list.removeNode(t);
-    let e = this.head;
-    t.list = this, t.next = e, e && (e.prev = t), this.head = t, this.tail || (this.tail = t), this.length++;
-  }
-  pushNode(t) {
-    if (t === this.tail) return;
-    t.list && t.list.removeNode(t);
-    let e = this.tail;
-    t.list = this, t.prev = e, e && (e.next = t), this.tail = t, this.head || (this.head = t), this.length++;
-  }
-  push(...t) {
-    for (let e = 0, i2 = t.length; e < i2; e++) Yn(this, t[e]);
-    return this.length;
-  }
-  unshift(...t) {
-    for (var e = 0, i2 = t.length; e < i2; e++) Kn(this, t[e]);
-    return this.length;
-  }
-  pop() {
-    if (!this.tail) return;
-    let t = this.tail.value, e = this.tail;
-    return this.tail = this.tail.prev, this.tail ? this.tail.next = void 0 : this.head = void 0, e.list = void 0, this.length--, t;
-  }
-  shift() {
-    if (!this.head) return;
-    let t = this.head.value, e = this.head;
-    return this.head = this.head.next, this.head ? this.head.prev = void 0 : this.tail = void 0, e.list = void 0, this.length--, t;
-  }
-  forEach(t, e) {
-    e = e || this;
-    for (let i2 = this.head, r = 0; i2; r++) t.call(e, i2.value, r, this), i2 = i2.next;
-  }
-  forEachReverse(t, e) {
-    e = e || this;
-    for (let i2 = this.tail, r = this.length - 1; i2; r--) t.call(e, i2.value, r, this), i2 = i2.prev;
-  }
-  get(t) {
-    let e = 0, i2 = this.head;
-    for (; i2 && e < t; e++) i2 = i2.next;
-    if (e === t && i2) return i2.value;
-  }
-  getReverse(t) {
-    let e = 0, i2 = this.tail;
-    for (; i2 && e < t; e++) i2 = i2.prev;
-    if (e === t && i2) return i2.value;
-  }
-  map(t, e) {
-    e = e || this;
-    let i2 = new s2();
-    for (let r = this.head; r; ) i2.push(t.call(e, r.value, this)), r = r.next;
-    return i2;
-  }
-  mapReverse(t, e) {
-    e = e || this;
-    var i2 = new s2();
-    for (let r = this.tail; r; ) i2.push(t.call(e, r.value, this)), r = r.prev;
-    return i2;
-  }
-  reduce(t, e) {
-    let i2, r = this.head;
-    if (arguments.length > 1) i2 = e;
-    else if (this.head) r = this.head.next, i2 = this.head.value;
-    else throw new TypeError("Reduce of empty list with no initial value");
-    for (var n2 = 0; r; n2++) i2 = t(i2, r.value, n2), r = r.next;
-    return i2;
-  }
-  reduceReverse(t, e) {
-    let i2, r = this.tail;
-    if (arguments.length > 1) i2 = e;
-    else if (this.tail) r = this.tail.prev, i2 = this.tail.value;
-    else throw new TypeError("Reduce of empty list with no initial value");
-    for (let n2 = this.length - 1; r; n2--) i2 = t(i2, r.value, n2), r = r.prev;
-    return i2;
-  }
-  toArray() {
-    let t = new Array(this.length);
-    for (let e = 0, i2 = this.head; i2; e++) t[e] = i2.value, i2 = i2.next;
-    return t;
-  }
-  toArrayReverse() {
-    let t = new Array(this.length);
-    for (let e = 0, i2 = this.tail; i2; e++) t[e] = i2.value, i2 = i2.prev;
-    return t;
-  }
-  slice(t = 0, e = this.length) {
-    e < 0 && (e += this.length), t < 0 && (t += this.length);
-    let i2 = new s2();
-    if (e < t || e < 0) return i2;
-    t < 0 && (t = 0), e > this.length && (e = this.length);
-    let r = this.head, n2 = 0;
-    for (n2 = 0; r && n2 < t; n2++) r = r.next;
-    for (; r && n2 < e; n2++, r = r.next) i2.push(r.value);
-    return i2;
-  }
-  sliceReverse(t = 0, e = this.length) {
-    e < 0 && (e += this.length), t < 0 && (t += this.length);
-    let i2 = new s2();
-    if (e < t || e < 0) return i2;
-    t < 0 && (t = 0), e > this.length && (e = this.length);
-    let r = this.length, n2 = this.tail;
-    for (; n2 && r > e; r--) n2 = n2.prev;
-    for (; n2 && r > t; r--, n2 = n2.prev) i2.push(n2.value);
-    return i2;
-  }
-  splice(t, e = 0, ...i2) {
-    t > this.length && (t = this.length - 1), t < 0 && (t = this.length + t);
-    let r = this.head;
-    for (let o2 = 0; r && o2 < t; o2++) r = r.next;
-    let n2 = [];
-    for (let o2 = 0; r && o2 < e; o2++) n2.push(r.value), r = this.removeNode(r);
-    r ? r !== this.tail && (r = r.prev) : r = this.tail;
-    for (let o2 of i2) r = Zn(this, r, o2);
-    return n2;
-  }
-  reverse() {
-    let t = this.head, e = this.tail;
-    for (let i2 = t; i2; i2 = i2.prev) {
-      let r = i2.prev;
-      i2.prev = i2.next, i2.next = r;
-    }
-    return this.head = e, this.tail = t, this;
-  }
-};
-function Zn(s3, t, e) {
-  let i2 = t, r = t ? t.next : s3.head, n2 = new ue(e, i2, r, s3);
-  return n2.next === void 0 && (s3.tail = n2), n2.prev === void 0 && (s3.head = n2), s3.length++, n2;
-}
-function Yn(s3, t) {
-  s3.tail = new ue(t, s3.tail, void 0, s3), s3.head || (s3.head = s3.tail), s3.length++;
-}
-function Kn(s3, t) {
-  s3.head = new ue(t, void 0, s3.head, s3), s3.tail || (s3.tail = s3.head), s3.length++;
-}
-var ue = class {
-  list;
-  next;
-  prev;
-  value;
-  constructor(t, e, i2, r) {
-    this.list = r, this.value = t, e ? (e.next = this, this.prev = e) : this.prev = void 0, i2 ? (i2.prev = this, this.next = i2) : this.next = void 0;
-  }
-};
-var pi = class {
-  path;
-  absolute;
-  entry;
-  stat;
-  readdir;
-  pending = false;
-  pendingLink = false;
-  ignore = false;
-  piped = false;
-  constructor(t, e) {
-    this.path = t || "./", this.absolute = e;
-  }
-};
-var nr = Buffer.alloc(1024);
-var li = /* @__PURE__ */ Symbol("onStat");
-var me = /* @__PURE__ */ Symbol("ended");
-var W = /* @__PURE__ */ Symbol("queue");
-var pe = /* @__PURE__ */ Symbol("pendingLinks");
-var Et = /* @__PURE__ */ Symbol("current");
-var Ft = /* @__PURE__ */ Symbol("process");
-var Ee = /* @__PURE__ */ Symbol("processing");
-var ai = /* @__PURE__ */ Symbol("processJob");
-var G = /* @__PURE__ */ Symbol("jobs");
-var ls = /* @__PURE__ */ Symbol("jobDone");
-var ci = /* @__PURE__ */ Symbol("addFSEntry");
-var or = /* @__PURE__ */ Symbol("addTarEntry");
-var ds = /* @__PURE__ */ Symbol("stat");
-var us = /* @__PURE__ */ Symbol("readdir");
-var fi = /* @__PURE__ */ Symbol("onreaddir");
-var di = /* @__PURE__ */ Symbol("pipe");
-var hr = /* @__PURE__ */ Symbol("entry");
-var cs = /* @__PURE__ */ Symbol("entryOpt");
-var ui = /* @__PURE__ */ Symbol("writeEntryClass");
-var lr = /* @__PURE__ */ Symbol("write");
-var fs = /* @__PURE__ */ Symbol("ondrain");
-var wt = class extends A {
-  sync = false;
-  opt;
-  cwd;
-  maxReadSize;
-  preservePaths;
-  strict;
-  noPax;
-  prefix;
-  linkCache;
-  statCache;
-  file;
-  portable;
-  zip;
-  readdirCache;
-  noDirRecurse;
-  follow;
-  noMtime;
-  mtime;
-  filter;
-  jobs;
-  [ui];
-  onWriteEntry;
-  [W];
-  [pe] = /* @__PURE__ */ new Map();
-  [G] = 0;
-  [Ee] = false;
-  [me] = false;
-  constructor(t = {}) {
-    if (super(), this.opt = t, this.file = t.file || "", this.cwd = t.cwd || process.cwd(), this.maxReadSize = t.maxReadSize, this.preservePaths = !!t.preservePaths, this.strict = !!t.strict, this.noPax = !!t.noPax, this.prefix = f(t.prefix || ""), this.linkCache = t.linkCache || /* @__PURE__ */ new Map(), this.statCache = t.statCache || /* @__PURE__ */ new Map(), this.readdirCache = t.readdirCache || /* @__PURE__ */ new Map(), this.onWriteEntry = t.onWriteEntry, this[ui] = de, typeof t.onwarn == "function" && this.on("warn", t.onwarn), this.portable = !!t.portable, t.gzip || t.brotli || t.zstd) {
-      if ((t.gzip ? 1 : 0) + (t.brotli ? 1 : 0) + (t.zstd ? 1 : 0) > 1) throw new TypeError("gzip, brotli, zstd are mutually exclusive");
-      if (t.gzip && (typeof t.gzip != "object" && (t.gzip = {}), this.portable && (t.gzip.portable = true), this.zip = new ze(t.gzip)), t.brotli && (typeof t.brotli != "object" && (t.brotli = {}), this.zip = new We(t.brotli)), t.zstd && (typeof t.zstd != "object" && (t.zstd = {}), this.zip = new Ye(t.zstd)), !this.zip) throw new Error("impossible");
-      let e = this.zip;
-      e.on("data", (i2) => super.write(i2)), e.on("end", () => super.end()), e.on("drain", () => this[fs]()), this.on("resume", () => e.resume());
-    } else this.on("drain", this[fs]);
-    this.noDirRecurse = !!t.noDirRecurse, this.follow = !!t.follow, this.noMtime = !!t.noMtime, t.mtime && (this.mtime = t.mtime), this.filter = typeof t.filter == "function" ? t.filter : () => true, this[W] = new hi(), this[G] = 0, this.jobs = Number(t.jobs) || 4, this[Ee] = false, this[me] = false;
-  }
-  [lr](t) {
-    return super.write(t);
-  }
-  add(t) {
-    return this.write(t), this;
-  }
-  end(t, e, i2) {
-    return typeof t == "function" && (i2 = t, t = void 0), typeof e == "function" && (i2 = e, e = void 0), t && this.add(t), this[me] = true, this[Ft](), i2 && i2(), this;
-  }
-  write(t) {
-    if (this[me]) throw new Error("write after end");
-    return typeof t == "string" ? this[ci](t) : this[or](t), this.flowing;
-  }
-  [or](t) {
-    let e = f(ar.resolve(this.cwd, t.path));
-    if (!this.filter(t.path, t)) t.resume();
-    else {
-      let i2 = new pi(t.path, e);
-      i2.entry = new oi(t, this[cs](i2)), i2.entry.on("end", () => this[ls](i2)), this[G] += 1, this[W].push(i2);
-    }
-    this[Ft]();
-  }
-  [ci](t) {
-    let e = f(ar.resolve(this.cwd, t));
-    this[W].push(new pi(t, e)), this[Ft]();
-  }
-  [ds](t) {
-    t.pending = true, this[G] += 1;
-    let e = this.follow ? "stat" : "lstat";
-    mi[e](t.absolute, (i2, r) => {
-      t.pending = false, this[G] -= 1, i2 ? this.emit("error", i2) : this[li](t, r);
-    });
-  }
-  [li](t, e) {
-    if (this.statCache.set(t.absolute, e), t.stat = e, !this.filter(t.path, e)) t.ignore = true;
-    else if (e.isFile() && e.nlink > 1 && !this.linkCache.get(`${e.dev}:${e.ino}`) && !this.sync) if (t === this[Et]) this[ai](t);
-    else {
-      let i2 = `${e.dev}:${e.ino}`, r = this[pe].get(i2);
-      r ? r.push(t) : this[pe].set(i2, [t]), t.pendingLink = true, t.pending = true;
-    }
-    this[Ft]();
-  }
-  [us](t) {
-    t.pending = true, this[G] += 1, mi.readdir(t.absolute, (e, i2) => {
-      if (t.pending = false, this[G] -= 1, e) return this.emit("error", e);
-      this[fi](t, i2);
-    });
-  }
-  [fi](t, e) {
-    this.readdirCache.set(t.absolute, e), t.readdir = e, this[Ft]();
-  }
-  [Ft]() {
-    if (!this[Ee]) {
-      this[Ee] = true;
-      for (let t = this[W].head; t && this[G] < this.jobs; t = t.next) if (this[ai](t.value), t.value.ignore) {
-        let e = t.next;
-        this[W].removeNode(t), t.next = e;
-      }
-      this[Ee] = false, this[me] && this[W].length === 0 && this[G] === 0 && (this.zip ? this.zip.end(nr) : (super.write(nr), super.end()));
-    }
-  }
-  get [Et]() {
-    return this[W] && this[W].head && this[W].head.value;
-  }
-  [ls](t) {
-    this[W].shift(), this[G] -= 1;
-    let { stat: e } = t;
-    if (e && e.isFile() && e.nlink > 1) {
-      let i2 = `${e.dev}:${e.ino}`, r = this[pe].get(i2);
-      if (r) {
-        this[pe].delete(i2);
-        for (let n2 of r) n2.pending = false, this[ai](n2);
-      }
-    }
-    this[Ft]();
-  }
-  [ai](t) {
-    if (t.pending && t.pendingLink && t === this[Et] && (t.pending = false, t.pendingLink = false), !t.pending) {
-      if (t.entry) {
-        t === this[Et] && !t.piped && this[di](t);
-        return;
-      }
-      if (!t.stat) {
-        let e = this.statCache.get(t.absolute);
-        e ? this[li](t, e) : this[ds](t);
-      }
-      if (t.stat && !t.ignore) {
-        if (!this.noDirRecurse && t.stat.isDirectory() && !t.readdir) {
-          let e = this.readdirCache.get(t.absolute);
-          if (e ? this[fi](t, e) : this[us](t), !t.readdir) return;
-        }
-        if (t.entry = this[hr](t), !t.entry) {
-          t.ignore = true;
-          return;
-        }
-        t === this[Et] && !t.piped && this[di](t);
-      }
-    }
-  }
-  [cs](t) {
-    return { onwarn: (e, i2, r) => this.warn(e, i2, r), noPax: this.noPax, cwd: this.cwd, absolute: t.absolute, preservePaths: this.preservePaths, maxReadSize: this.maxReadSize, strict: this.strict, portable: this.portable, linkCache: this.linkCache, statCache: this.statCache, noMtime: this.noMtime, mtime: this.mtime, prefix: this.prefix, onWriteEntry: this.onWriteEntry };
-  }
-  [hr](t) {
-    this[G] += 1;
-    try {
-      return new this[ui](t.path, this[cs](t)).on("end", () => this[ls](t)).on("error", (i2) => this.emit("error", i2));
-    } catch (e) {
-      this.emit("error", e);
-    }
-  }
-  [fs]() {
-    this[Et] && this[Et].entry && this[Et].entry.resume();
-  }
-  [di](t) {
-    t.piped = true, t.readdir && t.readdir.forEach((r) => {
-      let n2 = t.path, o2 = n2 === "./" ? "" : n2.replace(/\/*$/, "/");
-      this[ci](o2 + r);
-    });
-    let e = t.entry, i2 = this.zip;
-    if (!e) throw new Error("cannot pipe without source");
-    i2 ? e.on("data", (r) => {
-      i2.write(r) || e.pause();
-    }) : e.on("data", (r) => {
-      super.write(r) || e.pause();
-    });
-  }
-  pause() {
-    return this.zip && this.zip.pause(), super.pause();
-  }
-  warn(t, e, i2 = {}) {
-    Dt(this, t, e, i2);
-  }
-};
-var kt = class extends wt {
-  sync = true;
-  constructor(t) {
-    super(t), this[ui] = ni;
-  }
-  pause() {
-  }
-  resume() {
-  }
-  [ds](t) {
-    let e = this.follow ? "statSync" : "lstatSync";
-    this[li](t, mi[e](t.absolute));
-  }
-  [us](t) {
-    this[fi](t, mi.readdirSync(t.absolute));
-  }
-  [di](t) {
-    let e = t.entry, i2 = this.zip;
-    if (t.readdir && t.readdir.forEach((r) => {
-      let n2 = t.path, o2 = n2 === "./" ? "" : n2.replace(/\/*$/, "/");
-      this[ci](o2 + r);
-    }), !e) throw new Error("Cannot pipe without source");
-    i2 ? e.on("data", (r) => {
-      i2.write(r);
-    }) : e.on("data", (r) => {
-      super[lr](r);
-    });
-  }
-};
-var Vn = (s3, t) => {
-  let e = new kt(s3), i2 = new Wt(s3.file, { mode: s3.mode || 438 });
-  e.pipe(i2), fr(e, t);
-};
-var $n = (s3, t) => {
-  let e = new wt(s3), i2 = new et(s3.file, { mode: s3.mode || 438 });
-  e.pipe(i2);
-  let r = new Promise((n2, o2) => {
-    i2.on("error", o2), i2.on("close", n2), e.on("error", o2);
-  });
-  return dr(e, t).catch((n2) => e.emit("error", n2)), r;
-};
-var fr = (s3, t) => {
-  t.forEach((e) => {
-    e.charAt(0) === "@" ? Ct({ file: cr.resolve(s3.cwd, e.slice(1)), sync: true, noResume: true, onReadEntry: (i2) => s3.add(i2) }) : s3.add(e);
-  }), s3.end();
-};
-var dr = async (s3, t) => {
-  for (let e of t) e.charAt(0) === "@" ? await Ct({ file: cr.resolve(String(s3.cwd), e.slice(1)), noResume: true, onReadEntry: (i2) => {
-    s3.add(i2);
-  } }) : s3.add(e);
-  s3.end();
-};
-var Xn = (s3, t) => {
-  let e = new kt(s3);
-  return fr(e, t), e;
-};
-var qn = (s3, t) => {
-  let e = new wt(s3);
-  return dr(e, t).catch((i2) => e.emit("error", i2)), e;
-};
-var Qn = K(Vn, $n, Xn, qn, (s3, t) => {
-  if (!t?.length) throw new TypeError("no paths specified to add to archive");
-});
-var Jn = process.env.__FAKE_PLATFORM__ || process.platform;
-var Er = Jn === "win32";
-var { O_CREAT: wr, O_NOFOLLOW: ur, O_TRUNC: Sr, O_WRONLY: yr } = pr.constants;
-var Rr = Number(process.env.__FAKE_FS_O_FILENAME__) || pr.constants.UV_FS_O_FILEMAP || 0;
-var jn = Er && !!Rr;
-var to = 512 * 1024;
-var eo = Rr | Sr | wr | yr;
-var mr = !Er && typeof ur == "number" ? ur | Sr | wr | yr : null;
-var ms = mr !== null ? () => mr : jn ? (s3) => s3 < to ? eo : "w" : () => "w";
-var ps = (s3, t, e) => {
-  try {
-    return wi.lchownSync(s3, t, e);
-  } catch (i2) {
-    if (i2?.code !== "ENOENT") throw i2;
-  }
-};
-var Ei = (s3, t, e, i2) => {
-  wi.lchown(s3, t, e, (r) => {
-    i2(r && r?.code !== "ENOENT" ? r : null);
-  });
-};
-var io = (s3, t, e, i2, r) => {
-  if (t.isDirectory()) Es(we.resolve(s3, t.name), e, i2, (n2) => {
-    if (n2) return r(n2);
-    let o2 = we.resolve(s3, t.name);
-    Ei(o2, e, i2, r);
-  });
-  else {
-    let n2 = we.resolve(s3, t.name);
-    Ei(n2, e, i2, r);
-  }
-};
-var Es = (s3, t, e, i2) => {
-  wi.readdir(s3, { withFileTypes: true }, (r, n2) => {
-    if (r) {
-      if (r.code === "ENOENT") return i2();
-      if (r.code !== "ENOTDIR" && r.code !== "ENOTSUP") return i2(r);
-    }
-    if (r || !n2.length) return Ei(s3, t, e, i2);
-    let o2 = n2.length, h2 = null, a2 = (l) => {
-      if (!h2) {
-        if (l) return i2(h2 = l);
-        if (--o2 === 0) return Ei(s3, t, e, i2);
-      }
-    };
-    for (let l of n2) io(s3, l, t, e, a2);
-  });
-};
-var so = (s3, t, e, i2) => {
-  t.isDirectory() && ws(we.resolve(s3, t.name), e, i2), ps(we.resolve(s3, t.name), e, i2);
-};
-var ws = (s3, t, e) => {
-  let i2;
-  try {
-    i2 = wi.readdirSync(s3, { withFileTypes: true });
-  } catch (r) {
-    let n2 = r;
-    if (n2?.code === "ENOENT") return;
-    if (n2?.code === "ENOTDIR" || n2?.code === "ENOTSUP") return ps(s3, t, e);
-    throw n2;
-  }
-  for (let r of i2) so(s3, r, t, e);
-  return ps(s3, t, e);
-};
-var Se = class extends Error {
-  path;
-  code;
-  syscall = "chdir";
-  constructor(t, e) {
-    super(`${e}: Cannot cd into '${t}'`), this.path = t, this.code = e;
-  }
-  get name() {
-    return "CwdError";
-  }
-};
-var St = class extends Error {
-  path;
-  symlink;
-  syscall = "symlink";
-  code = "TAR_SYMLINK_ERROR";
-  constructor(t, e) {
-    super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"), this.symlink = t, this.path = e;
-  }
-  get name() {
-    return "SymlinkError";
-  }
-};
-var no = (s3, t) => {
-  k.stat(s3, (e, i2) => {
-    (e || !i2.isDirectory()) && (e = new Se(s3, e?.code || "ENOTDIR")), t(e);
-  });
-};
-var gr = (s3, t, e) => {
-  s3 = f(s3);
-  let i2 = t.umask ?? 18, r = t.mode | 448, n2 = (r & i2) !== 0, o2 = t.uid, h2 = t.gid, a2 = typeof o2 == "number" && typeof h2 == "number" && (o2 !== t.processUid || h2 !== t.processGid), l = t.preserve, c3 = t.unlink, d = f(t.cwd), y = (E2, x) => {
-    E2 ? e(E2) : x && a2 ? Es(x, o2, h2, (Le) => y(Le)) : n2 ? k.chmod(s3, r, e) : e();
-  };
-  if (s3 === d) return no(s3, y);
-  if (l) return ro.mkdir(s3, { mode: r, recursive: true }).then((E2) => y(null, E2 ?? void 0), y);
-  let D = f(Si.relative(d, s3)).split("/");
-  Ss(d, D, r, c3, d, void 0, y);
-};
-var Ss = (s3, t, e, i2, r, n2, o2) => {
-  if (t.length === 0) return o2(null, n2);
-  let h2 = t.shift(), a2 = f(Si.resolve(s3 + "/" + h2));
-  k.mkdir(a2, e, br(a2, t, e, i2, r, n2, o2));
-};
-var br = (s3, t, e, i2, r, n2, o2) => (h2) => {
-  h2 ? k.lstat(s3, (a2, l) => {
-    if (a2) a2.path = a2.path && f(a2.path), o2(a2);
-    else if (l.isDirectory()) Ss(s3, t, e, i2, r, n2, o2);
-    else if (i2) k.unlink(s3, (c3) => {
-      if (c3) return o2(c3);
-      k.mkdir(s3, e, br(s3, t, e, i2, r, n2, o2));
-    });
-    else {
-      if (l.isSymbolicLink()) return o2(new St(s3, s3 + "/" + t.join("/")));
-      o2(h2);
-    }
-  }) : (n2 = n2 || s3, Ss(s3, t, e, i2, r, n2, o2));
-};
-var oo = (s3) => {
-  let t = false, e;
-  try {
-    t = k.statSync(s3).isDirectory();
-  } catch (i2) {
-    e = i2?.code;
-  } finally {
-    if (!t) throw new Se(s3, e ?? "ENOTDIR");
-  }
-};
-var _r = (s3, t) => {
-  s3 = f(s3);
-  let e = t.umask ?? 18, i2 = t.mode | 448, r = (i2 & e) !== 0, n2 = t.uid, o2 = t.gid, h2 = typeof n2 == "number" && typeof o2 == "number" && (n2 !== t.processUid || o2 !== t.processGid), a2 = t.preserve, l = t.unlink, c3 = f(t.cwd), d = (E2) => {
-    E2 && h2 && ws(E2, n2, o2), r && k.chmodSync(s3, i2);
-  };
-  if (s3 === c3) return oo(c3), d();
-  if (a2) return d(k.mkdirSync(s3, { mode: i2, recursive: true }) ?? void 0);
-  let T = f(Si.relative(c3, s3)).split("/"), D;
-  for (let E2 = T.shift(), x = c3; E2 && (x += "/" + E2); E2 = T.shift()) {
-    x = f(Si.resolve(x));
-    try {
-      k.mkdirSync(x, i2), D = D || x;
-    } catch {
-      let Le = k.lstatSync(x);
-      if (Le.isDirectory()) continue;
-      if (l) {
-        k.unlinkSync(x), k.mkdirSync(x, i2), D = D || x;
-        continue;
-      } else if (Le.isSymbolicLink()) return new St(x, x + "/" + T.join("/"));
-    }
-  }
-  return d(D);
-};
-var ys = /* @__PURE__ */ Object.create(null);
-var Or = 1e4;
-var Vt = /* @__PURE__ */ new Set();
-var Tr = (s3) => {
-  Vt.has(s3) ? Vt.delete(s3) : ys[s3] = s3.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"), Vt.add(s3);
-  let t = ys[s3], e = Vt.size - Or;
-  if (e > Or / 10) {
-    for (let i2 of Vt) if (Vt.delete(i2), delete ys[i2], --e <= 0) break;
-  }
-  return t;
-};
-var ho = process.env.TESTING_TAR_FAKE_PLATFORM || process.platform;
-var ao = ho === "win32";
-var lo = (s3) => s3.split("/").slice(0, -1).reduce((e, i2) => {
-  let r = e.at(-1);
-  return r !== void 0 && (i2 = xr(r, i2)), e.push(i2 || "/"), e;
-}, []);
-var yi = class {
-  #t = /* @__PURE__ */ new Map();
-  #i = /* @__PURE__ */ new Map();
-  #s = /* @__PURE__ */ new Set();
-  reserve(t, e) {
-    t = ao ? ["win32 parallelization disabled"] : t.map((r) => mt(xr(Tr(r))));
-    let i2 = new Set(t.map((r) => lo(r)).reduce((r, n2) => r.concat(n2)));
-    this.#i.set(e, { dirs: i2, paths: t });
-    for (let r of t) {
-      let n2 = this.#t.get(r);
-      n2 ? n2.push(e) : this.#t.set(r, [e]);
-    }
-    for (let r of i2) {
-      let n2 = this.#t.get(r);
-      if (!n2) this.#t.set(r, [/* @__PURE__ */ new Set([e])]);
-      else {
-        let o2 = n2.at(-1);
-        o2 instanceof Set ? o2.add(e) : n2.push(/* @__PURE__ */ new Set([e]));
-      }
-    }
-    return this.#r(e);
-  }
-  #n(t) {
-    let e = this.#i.get(t);
-    if (!e) throw new Error("function does not have any path reservations");
-    return { paths: e.paths.map((i2) => this.#t.get(i2)), dirs: [...e.dirs].map((i2) => this.#t.get(i2)) };
-  }
-  check(t) {
-    let { paths: e, dirs: i2 } = this.#n(t);
-    return e.every((r) => r && r[0] === t) && i2.every((r) => r && r[0] instanceof Set && r[0].has(t));
-  }
-  #r(t) {
-    return this.#s.has(t) || !this.check(t) ? false : (this.#s.add(t), t(() => this.#e(t)), true);
-  }
-  #e(t) {
-    if (!this.#s.has(t)) return false;
-    let e = this.#i.get(t);
-    if (!e) throw new Error("invalid reservation");
-    let { paths: i2, dirs: r } = e, n2 = /* @__PURE__ */ new Set();
-    for (let o2 of i2) {
-      let h2 = this.#t.get(o2);
-      if (!h2 || h2?.[0] !== t) continue;
-      let a2 = h2[1];
-      if (!a2) {
-        this.#t.delete(o2);
-        continue;
-      }
-      if (h2.shift(), typeof a2 == "function") n2.add(a2);
-      else for (let l of a2) n2.add(l);
-    }
-    for (let o2 of r) {
-      let h2 = this.#t.get(o2), a2 = h2?.[0];
-      if (!(!h2 || !(a2 instanceof Set))) if (a2.size === 1 && h2.length === 1) {
-        this.#t.delete(o2);
-        continue;
-      } else if (a2.size === 1) {
-        h2.shift();
-        let l = h2[0];
-        typeof l == "function" && n2.add(l);
-      } else a2.delete(t);
-    }
-    return this.#s.delete(t), n2.forEach((o2) => this.#r(o2)), true;
-  }
-};
-var Lr = () => process.umask();
-var Dr = /* @__PURE__ */ Symbol("onEntry");
-var _s = /* @__PURE__ */ Symbol("checkFs");
-var Nr = /* @__PURE__ */ Symbol("checkFs2");
-var Os = /* @__PURE__ */ Symbol("isReusable");
-var P = /* @__PURE__ */ Symbol("makeFs");
-var Ts = /* @__PURE__ */ Symbol("file");
-var xs = /* @__PURE__ */ Symbol("directory");
-var gi = /* @__PURE__ */ Symbol("link");
-var Ar = /* @__PURE__ */ Symbol("symlink");
-var Ir = /* @__PURE__ */ Symbol("hardlink");
-var Re = /* @__PURE__ */ Symbol("ensureNoSymlink");
-var Cr = /* @__PURE__ */ Symbol("unsupported");
-var Fr = /* @__PURE__ */ Symbol("checkPath");
-var Rs = /* @__PURE__ */ Symbol("stripAbsolutePath");
-var yt = /* @__PURE__ */ Symbol("mkdir");
-var O = /* @__PURE__ */ Symbol("onError");
-var Ri = /* @__PURE__ */ Symbol("pending");
-var kr = /* @__PURE__ */ Symbol("pend");
-var $t = /* @__PURE__ */ Symbol("unpend");
-var gs = /* @__PURE__ */ Symbol("ended");
-var bs = /* @__PURE__ */ Symbol("maybeClose");
-var Ls = /* @__PURE__ */ Symbol("skip");
-var ge = /* @__PURE__ */ Symbol("doChown");
-var be = /* @__PURE__ */ Symbol("uid");
-var _e = /* @__PURE__ */ Symbol("gid");
-var Oe = /* @__PURE__ */ Symbol("checkedCwd");
-var fo = process.env.TESTING_TAR_FAKE_PLATFORM || process.platform;
-var Te = fo === "win32";
-var uo = 1024;
-var mo = (s3, t) => {
-  if (!Te) return u2.unlink(s3, t);
-  let e = s3 + ".DELETE." + Mr(16).toString("hex");
-  u2.rename(s3, e, (i2) => {
-    if (i2) return t(i2);
-    u2.unlink(e, t);
-  });
-};
-var po = (s3) => {
-  if (!Te) return u2.unlinkSync(s3);
-  let t = s3 + ".DELETE." + Mr(16).toString("hex");
-  u2.renameSync(s3, t), u2.unlinkSync(t);
-};
-var vr = (s3, t, e) => s3 !== void 0 && s3 === s3 >>> 0 ? s3 : t !== void 0 && t === t >>> 0 ? t : e;
-var Xt = class extends rt {
-  [gs] = false;
-  [Oe] = false;
-  [Ri] = 0;
-  reservations = new yi();
-  transform;
-  writable = true;
-  readable = false;
-  uid;
-  gid;
-  setOwner;
-  preserveOwner;
-  processGid;
-  processUid;
-  maxDepth;
-  forceChown;
-  win32;
-  newer;
-  keep;
-  noMtime;
-  preservePaths;
-  unlink;
-  cwd;
-  strip;
-  processUmask;
-  umask;
-  dmode;
-  fmode;
-  chmod;
-  constructor(t = {}) {
-    if (t.ondone = () => {
-      this[gs] = true, this[bs]();
-    }, super(t), this.transform = t.transform, this.chmod = !!t.chmod, typeof t.uid == "number" || typeof t.gid == "number") {
-      if (typeof t.uid != "number" || typeof t.gid != "number") throw new TypeError("cannot set owner without number uid and gid");
-      if (t.preserveOwner) throw new TypeError("cannot preserve owner in archive and also set owner explicitly");
-      this.uid = t.uid, this.gid = t.gid, this.setOwner = true;
-    } else this.uid = void 0, this.gid = void 0, this.setOwner = false;
-    this.preserveOwner = t.preserveOwner === void 0 && typeof t.uid != "number" ? process.getuid?.() === 0 : !!t.preserveOwner, this.processUid = (this.preserveOwner || this.setOwner) && process.getuid ? process.getuid() : void 0, this.processGid = (this.preserveOwner || this.setOwner) && process.getgid ? process.getgid() : void 0, this.maxDepth = typeof t.maxDepth == "number" ? t.maxDepth : uo, this.forceChown = t.forceChown === true, this.win32 = !!t.win32 || Te, this.newer = !!t.newer, this.keep = !!t.keep, this.noMtime = !!t.noMtime, this.preservePaths = !!t.preservePaths, this.unlink = !!t.unlink, this.cwd = f(R.resolve(t.cwd || process.cwd())), this.strip = Number(t.strip) || 0, this.processUmask = this.chmod ? typeof t.processUmask == "number" ? t.processUmask : Lr() : 0, this.umask = typeof t.umask == "number" ? t.umask : this.processUmask, this.dmode = t.dmode || 511 & ~this.umask, this.fmode = t.fmode || 438 & ~this.umask, this.on("entry", (e) => this[Dr](e));
-  }
-  warn(t, e, i2 = {}) {
-    return (t === "TAR_BAD_ARCHIVE" || t === "TAR_ABORT") && (i2.recoverable = false), super.warn(t, e, i2);
-  }
-  [bs]() {
-    this[gs] && this[Ri] === 0 && (this.emit("prefinish"), this.emit("finish"), this.emit("end"));
-  }
-  [Rs](t, e) {
-    let i2 = t[e], { type: r } = t;
-    if (!i2 || this.preservePaths) return true;
-    let [n2, o2] = ce(i2), h2 = o2.replaceAll(/\\/g, "/").split("/");
-    if (h2.includes("..") || Te && /^[a-z]:\.\.$/i.test(h2[0] ?? "")) {
-      if (e === "path" || r === "Link") return this.warn("TAR_ENTRY_ERROR", `${e} contains '..'`, { entry: t, [e]: i2 }), false;
-      let a2 = R.posix.dirname(t.path), l = R.posix.normalize(R.posix.join(a2, h2.join("/")));
-      if (l.startsWith("../") || l === "..") return this.warn("TAR_ENTRY_ERROR", `${e} escapes extraction directory`, { entry: t, [e]: i2 }), false;
-    }
-    return n2 && (t[e] = String(o2), this.warn("TAR_ENTRY_INFO", `stripping ${n2} from absolute ${e}`, { entry: t, [e]: i2 })), true;
-  }
-  [Fr](t) {
-    let e = f(t.path), i2 = e.split("/");
-    if (this.strip) {
-      if (i2.length < this.strip) return false;
-      if (t.type === "Link") {
-        let r = f(String(t.linkpath)).split("/");
-        if (r.length >= this.strip) t.linkpath = r.slice(this.strip).join("/");
-        else return false;
-      }
-      i2.splice(0, this.strip), t.path = i2.join("/");
-    }
-    if (isFinite(this.maxDepth) && i2.length > this.maxDepth) return this.warn("TAR_ENTRY_ERROR", "path excessively deep", { entry: t, path: e, depth: i2.length, maxDepth: this.maxDepth }), false;
-    if (!this[Rs](t, "path") || !this[Rs](t, "linkpath")) return false;
-    if (t.absolute = R.isAbsolute(t.path) ? f(R.resolve(t.path)) : f(R.resolve(this.cwd, t.path)), !this.preservePaths && typeof t.absolute == "string" && t.absolute.indexOf(this.cwd + "/") !== 0 && t.absolute !== this.cwd) return this.warn("TAR_ENTRY_ERROR", "path escaped extraction target", { entry: t, path: f(t.path), resolvedPath: t.absolute, cwd: this.cwd }), false;
-    if (t.absolute === this.cwd && t.type !== "Directory" && t.type !== "GNUDumpDir") return false;
-    if (this.win32) {
-      let { root: r } = R.win32.parse(String(t.absolute));
-      t.absolute = r + ts(String(t.absolute).slice(r.length));
-      let { root: n2 } = R.win32.parse(t.path);
-      t.path = n2 + ts(t.path.slice(n2.length));
-    }
-    return true;
-  }
-  [Dr](t) {
-    if (!this[Fr](t)) return t.resume();
-    switch (co.equal(typeof t.absolute, "string"), t.type) {
-      case "Directory":
-      case "GNUDumpDir":
-        t.mode && (t.mode = t.mode | 448);
-      case "File":
-      case "OldFile":
-      case "ContiguousFile":
-      case "Link":
-      case "SymbolicLink":
-        return this[_s](t);
-      default:
-        return this[Cr](t);
-    }
-  }
-  [O](t, e) {
-    t.name === "CwdError" ? this.emit("error", t) : (this.warn("TAR_ENTRY_ERROR", t, { entry: e }), this[$t](), e.resume());
-  }
-  [yt](t, e, i2) {
-    gr(f(t), { uid: this.uid, gid: this.gid, processUid: this.processUid, processGid: this.processGid, umask: this.processUmask, preserve: this.preservePaths, unlink: this.unlink, cwd: this.cwd, mode: e }, i2);
-  }
-  [ge](t) {
-    return this.forceChown || this.preserveOwner && (typeof t.uid == "number" && t.uid !== this.processUid || typeof t.gid == "number" && t.gid !== this.processGid) || typeof this.uid == "number" && this.uid !== this.processUid || typeof this.gid == "number" && this.gid !== this.processGid;
-  }
-  [be](t) {
-    return vr(this.uid, t.uid, this.processUid);
-  }
-  [_e](t) {
-    return vr(this.gid, t.gid, this.processGid);
-  }
-  [Ts](t, e) {
-    let i2 = typeof t.mode == "number" ? t.mode & 4095 : this.fmode, r = new et(String(t.absolute), { flags: ms(t.size), mode: i2, autoClose: false });
-    r.on("error", (a2) => {
-      r.fd && u2.close(r.fd, () => {
-      }), r.write = () => true, this[O](a2, t), e();
-    });
-    let n2 = 1, o2 = (a2) => {
-      if (a2) {
-        r.fd && u2.close(r.fd, () => {
-        }), this[O](a2, t), e();
-        return;
-      }
-      --n2 === 0 && r.fd !== void 0 && u2.close(r.fd, (l) => {
-        l ? this[O](l, t) : this[$t](), e();
-      });
-    };
-    r.on("finish", () => {
-      let a2 = String(t.absolute), l = r.fd;
-      if (typeof l == "number" && t.mtime && !this.noMtime) {
-        n2++;
-        let c3 = t.atime || /* @__PURE__ */ new Date(), d = t.mtime;
-        u2.futimes(l, c3, d, (y) => y ? u2.utimes(a2, c3, d, (T) => o2(T && y)) : o2());
-      }
-      if (typeof l == "number" && this[ge](t)) {
-        n2++;
-        let c3 = this[be](t), d = this[_e](t);
-        typeof c3 == "number" && typeof d == "number" && u2.fchown(l, c3, d, (y) => y ? u2.chown(a2, c3, d, (T) => o2(T && y)) : o2());
-      }
-      o2();
-    });
-    let h2 = this.transform && this.transform(t) || t;
-    h2 !== t && (h2.on("error", (a2) => {
-      this[O](a2, t), e();
-    }), t.pipe(h2)), h2.pipe(r);
-  }
-  [xs](t, e) {
-    let i2 = typeof t.mode == "number" ? t.mode & 4095 : this.dmode;
-    this[yt](String(t.absolute), i2, (r) => {
-      if (r) {
-        this[O](r, t), e();
-        return;
-      }
-      let n2 = 1, o2 = () => {
-        --n2 === 0 && (e(), this[$t](), t.resume());
-      };
-      t.mtime && !this.noMtime && (n2++, u2.utimes(String(t.absolute), t.atime || /* @__PURE__ */ new Date(), t.mtime, o2)), this[ge](t) && (n2++, u2.chown(String(t.absolute), Number(this[be](t)), Number(this[_e](t)), o2)), o2();
-    });
-  }
-  [Cr](t) {
-    t.unsupported = true, this.warn("TAR_ENTRY_UNSUPPORTED", `unsupported entry type: ${t.type}`, { entry: t }), t.resume();
-  }
-  [Ar](t, e) {
-    let i2 = f(R.relative(this.cwd, R.resolve(R.dirname(String(t.absolute)), String(t.linkpath)))).split("/");
-    this[Re](t, this.cwd, i2, () => this[gi](t, String(t.linkpath), "symlink", e), (r) => {
-      this[O](r, t), e();
-    });
-  }
-  [Ir](t, e) {
-    let i2 = f(R.resolve(this.cwd, String(t.linkpath))), r = f(String(t.linkpath)).split("/");
-    this[Re](t, this.cwd, r, () => this[gi](t, i2, "link", e), (n2) => {
-      this[O](n2, t), e();
-    });
-  }
-  [Re](t, e, i2, r, n2) {
-    let o2 = i2.shift();
-    if (this.preservePaths || o2 === void 0) return r();
-    let h2 = R.resolve(e, o2);
-    u2.lstat(h2, (a2, l) => {
-      if (a2) return r();
-      if (l?.isSymbolicLink()) return n2(new St(h2, R.resolve(h2, i2.join("/"))));
-      this[Re](t, h2, i2, r, n2);
-    });
-  }
-  [kr]() {
-    this[Ri]++;
-  }
-  [$t]() {
-    this[Ri]--, this[bs]();
-  }
-  [Ls](t) {
-    this[$t](), t.resume();
-  }
-  [Os](t, e) {
-    return t.type === "File" && !this.unlink && e.isFile() && e.nlink <= 1 && !Te;
-  }
-  [_s](t) {
-    this[kr]();
-    let e = [t.path];
-    t.linkpath && e.push(t.linkpath), this.reservations.reserve(e, (i2) => this[Nr](t, i2));
-  }
-  [Nr](t, e) {
-    let i2 = (h2) => {
-      e(h2);
-    }, r = () => {
-      this[yt](this.cwd, this.dmode, (h2) => {
-        if (h2) {
-          this[O](h2, t), i2();
-          return;
-        }
-        this[Oe] = true, n2();
-      });
-    }, n2 = () => {
-      if (t.absolute !== this.cwd) {
-        let h2 = f(R.dirname(String(t.absolute)));
-        if (h2 !== this.cwd) return this[yt](h2, this.dmode, (a2) => {
-          if (a2) {
-            this[O](a2, t), i2();
-            return;
-          }
-          o2();
-        });
-      }
-      o2();
-    }, o2 = () => {
-      u2.lstat(String(t.absolute), (h2, a2) => {
-        if (a2 && (this.keep || this.newer && a2.mtime > (t.mtime ?? a2.mtime))) {
-          this[Ls](t), i2();
-          return;
-        }
-        if (h2 || this[Os](t, a2)) return this[P](null, t, i2);
-        if (a2.isDirectory()) {
-          if (t.type === "Directory") {
-            let l = this.chmod && t.mode && (a2.mode & 4095) !== t.mode, c3 = (d) => this[P](d ?? null, t, i2);
-            return l ? u2.chmod(String(t.absolute), Number(t.mode), c3) : c3();
-          }
-          if (t.absolute !== this.cwd) return u2.rmdir(String(t.absolute), (l) => this[P](l ?? null, t, i2));
-        }
-        if (t.absolute === this.cwd) return this[P](null, t, i2);
-        mo(String(t.absolute), (l) => this[P](l ?? null, t, i2));
-      });
-    };
-    this[Oe] ? n2() : r();
-  }
-  [P](t, e, i2) {
-    if (t) {
-      this[O](t, e), i2();
-      return;
-    }
-    switch (e.type) {
-      case "File":
-      case "OldFile":
-      case "ContiguousFile":
-        return this[Ts](e, i2);
-      case "Link":
-        return this[Ir](e, i2);
-      case "SymbolicLink":
-        return this[Ar](e, i2);
-      case "Directory":
-      case "GNUDumpDir":
-        return this[xs](e, i2);
-    }
-  }
-  [gi](t, e, i2, r) {
-    u2[i2](e, String(t.absolute), (n2) => {
-      n2 ? this[O](n2, t) : (this[$t](), t.resume()), r();
-    });
-  }
-};
-var ye = (s3) => {
-  try {
-    return [null, s3()];
-  } catch (t) {
-    return [t, null];
-  }
-};
-var xe = class extends Xt {
-  sync = true;
-  [P](t, e) {
-    return super[P](t, e, () => {
-    });
-  }
-  [_s](t) {
-    if (!this[Oe]) {
-      let n2 = this[yt](this.cwd, this.dmode);
-      if (n2) return this[O](n2, t);
-      this[Oe] = true;
-    }
-    if (t.absolute !== this.cwd) {
-      let n2 = f(R.dirname(String(t.absolute)));
-      if (n2 !== this.cwd) {
-        let o2 = this[yt](n2, this.dmode);
-        if (o2) return this[O](o2, t);
-      }
-    }
-    let [e, i2] = ye(() => u2.lstatSync(String(t.absolute)));
-    if (i2 && (this.keep || this.newer && i2.mtime > (t.mtime ?? i2.mtime))) return this[Ls](t);
-    if (e || this[Os](t, i2)) return this[P](null, t);
-    if (i2.isDirectory()) {
-      if (t.type === "Directory") {
-        let o2 = this.chmod && t.mode && (i2.mode & 4095) !== t.mode, [h2] = o2 ? ye(() => {
-          u2.chmodSync(String(t.absolute), Number(t.mode));
-        }) : [];
-        return this[P](h2, t);
-      }
-      let [n2] = ye(() => u2.rmdirSync(String(t.absolute)));
-      this[P](n2, t);
-    }
-    let [r] = t.absolute === this.cwd ? [] : ye(() => po(String(t.absolute)));
-    this[P](r, t);
-  }
-  [Ts](t, e) {
-    let i2 = typeof t.mode == "number" ? t.mode & 4095 : this.fmode, r = (h2) => {
-      let a2;
-      try {
-        u2.closeSync(n2);
-      } catch (l) {
-        a2 = l;
-      }
-      (h2 || a2) && this[O](h2 || a2, t), e();
-    }, n2;
-    try {
-      n2 = u2.openSync(String(t.absolute), ms(t.size), i2);
-    } catch (h2) {
-      return r(h2);
-    }
-    let o2 = this.transform && this.transform(t) || t;
-    o2 !== t && (o2.on("error", (h2) => this[O](h2, t)), t.pipe(o2)), o2.on("data", (h2) => {
-      try {
-        u2.writeSync(n2, h2, 0, h2.length);
-      } catch (a2) {
-        r(a2);
-      }
-    }), o2.on("end", () => {
-      let h2 = null;
-      if (t.mtime && !this.noMtime) {
-        let a2 = t.atime || /* @__PURE__ */ new Date(), l = t.mtime;
-        try {
-          u2.futimesSync(n2, a2, l);
-        } catch (c3) {
-          try {
-            u2.utimesSync(String(t.absolute), a2, l);
-          } catch {
-            h2 = c3;
-          }
-        }
-      }
-      if (this[ge](t)) {
-        let a2 = this[be](t), l = this[_e](t);
-        try {
-          u2.fchownSync(n2, Number(a2), Number(l));
-        } catch (c3) {
-          try {
-            u2.chownSync(String(t.absolute), Number(a2), Number(l));
-          } catch {
-            h2 = h2 || c3;
-          }
-        }
-      }
-      r(h2);
-    });
-  }
-  [xs](t, e) {
-    let i2 = typeof t.mode == "number" ? t.mode & 4095 : this.dmode, r = this[yt](String(t.absolute), i2);
-    if (r) {
-      this[O](r, t), e();
-      return;
-    }
-    if (t.mtime && !this.noMtime) try {
-      u2.utimesSync(String(t.absolute), t.atime || /* @__PURE__ */ new Date(), t.mtime);
-    } catch {
-    }
-    if (this[ge](t)) try {
-      u2.chownSync(String(t.absolute), Number(this[be](t)), Number(this[_e](t)));
-    } catch {
-    }
-    e(), t.resume();
-  }
-  [yt](t, e) {
-    try {
-      return _r(f(t), { uid: this.uid, gid: this.gid, processUid: this.processUid, processGid: this.processGid, umask: this.processUmask, preserve: this.preservePaths, unlink: this.unlink, cwd: this.cwd, mode: e });
-    } catch (i2) {
-      return i2;
-    }
-  }
-  [Re](t, e, i2, r, n2) {
-    if (this.preservePaths || i2.length === 0) return r();
-    let o2 = e;
-    for (let h2 of i2) {
-      o2 = R.resolve(o2, h2);
-      let [a2, l] = ye(() => u2.lstatSync(o2));
-      if (a2) return r();
-      if (l.isSymbolicLink()) return n2(new St(o2, R.resolve(e, i2.join("/"))));
-    }
-    r();
-  }
-  [gi](t, e, i2, r) {
-    let n2 = `${i2}Sync`;
-    try {
-      u2[n2](e, String(t.absolute)), r(), t.resume();
-    } catch (o2) {
-      return this[O](o2, t);
-    }
-  }
-};
-var Eo = (s3) => {
-  let t = new xe(s3), e = s3.file, i2 = Br.statSync(e), r = s3.maxReadSize || 16 * 1024 * 1024;
-  new Be(e, { readSize: r, size: i2.size }).pipe(t);
-};
-var wo = (s3, t) => {
-  let e = new Xt(s3), i2 = s3.maxReadSize || 16 * 1024 * 1024, r = s3.file;
-  return new Promise((o2, h2) => {
-    e.on("error", h2), e.on("close", o2), Br.stat(r, (a2, l) => {
-      if (a2) h2(a2);
-      else {
-        let c3 = new _t(r, { readSize: i2, size: l.size });
-        c3.on("error", h2), c3.pipe(e);
-      }
-    });
-  });
-};
-var So = K(Eo, wo, (s3) => new xe(s3), (s3) => new Xt(s3), (s3, t) => {
-  t?.length && Qi(s3, t);
-});
-var yo = (s3, t) => {
-  let e = new kt(s3), i2 = true, r, n2;
-  try {
-    try {
-      r = v.openSync(s3.file, "r+");
-    } catch (a2) {
-      if (a2?.code === "ENOENT") r = v.openSync(s3.file, "w+");
-      else throw a2;
-    }
-    let o2 = v.fstatSync(r), h2 = Buffer.alloc(512);
-    t: for (n2 = 0; n2 < o2.size; n2 += 512) {
-      for (let c3 = 0, d = 0; c3 < 512; c3 += d) {
-        if (d = v.readSync(r, h2, c3, h2.length - c3, n2 + c3), n2 === 0 && h2[0] === 31 && h2[1] === 139) throw new Error("cannot append to compressed archives");
-        if (!d) break t;
-      }
-      let a2 = new F(h2);
-      if (!a2.cksumValid) break;
-      let l = 512 * Math.ceil((a2.size || 0) / 512);
-      if (n2 + l + 512 > o2.size) break;
-      n2 += l, s3.mtimeCache && a2.mtime && s3.mtimeCache.set(String(a2.path), a2.mtime);
-    }
-    i2 = false, Ro(s3, e, n2, r, t);
-  } finally {
-    if (i2) try {
-      v.closeSync(r);
-    } catch {
-    }
-  }
-};
-var Ro = (s3, t, e, i2, r) => {
-  let n2 = new Wt(s3.file, { fd: i2, start: e });
-  t.pipe(n2), bo(t, r);
-};
-var go = (s3, t) => {
-  t = Array.from(t);
-  let e = new wt(s3), i2 = (n2, o2, h2) => {
-    let a2 = (T, D) => {
-      T ? v.close(n2, (E2) => h2(T)) : h2(null, D);
-    }, l = 0;
-    if (o2 === 0) return a2(null, 0);
-    let c3 = 0, d = Buffer.alloc(512), y = (T, D) => {
-      if (T || D === void 0) return a2(T);
-      if (c3 += D, c3 < 512 && D) return v.read(n2, d, c3, d.length - c3, l + c3, y);
-      if (l === 0 && d[0] === 31 && d[1] === 139) return a2(new Error("cannot append to compressed archives"));
-      if (c3 < 512) return a2(null, l);
-      let E2 = new F(d);
-      if (!E2.cksumValid) return a2(null, l);
-      let x = 512 * Math.ceil((E2.size ?? 0) / 512);
-      if (l + x + 512 > o2 || (l += x + 512, l >= o2)) return a2(null, l);
-      s3.mtimeCache && E2.mtime && s3.mtimeCache.set(String(E2.path), E2.mtime), c3 = 0, v.read(n2, d, 0, 512, l, y);
-    };
-    v.read(n2, d, 0, 512, l, y);
-  };
-  return new Promise((n2, o2) => {
-    e.on("error", o2);
-    let h2 = "r+", a2 = (l, c3) => {
-      if (l && l.code === "ENOENT" && h2 === "r+") return h2 = "w+", v.open(s3.file, h2, a2);
-      if (l || !c3) return o2(l);
-      v.fstat(c3, (d, y) => {
-        if (d) return v.close(c3, () => o2(d));
-        i2(c3, y.size, (T, D) => {
-          if (T) return o2(T);
-          let E2 = new et(s3.file, { fd: c3, start: D });
-          e.pipe(E2), E2.on("error", o2), E2.on("close", n2), _o(e, t);
-        });
-      });
-    };
-    v.open(s3.file, h2, a2);
-  });
-};
-var bo = (s3, t) => {
-  t.forEach((e) => {
-    e.charAt(0) === "@" ? Ct({ file: Pr.resolve(s3.cwd, e.slice(1)), sync: true, noResume: true, onReadEntry: (i2) => s3.add(i2) }) : s3.add(e);
-  }), s3.end();
-};
-var _o = async (s3, t) => {
-  for (let e of t) e.charAt(0) === "@" ? await Ct({ file: Pr.resolve(String(s3.cwd), e.slice(1)), noResume: true, onReadEntry: (i2) => s3.add(i2) }) : s3.add(e);
-  s3.end();
-};
-var vt = K(yo, go, () => {
-  throw new TypeError("file is required");
-}, () => {
-  throw new TypeError("file is required");
-}, (s3, t) => {
-  if (!Bs(s3)) throw new TypeError("file is required");
-  if (s3.gzip || s3.brotli || s3.zstd || s3.file.endsWith(".br") || s3.file.endsWith(".tbr")) throw new TypeError("cannot append to compressed archives");
-  if (!t?.length) throw new TypeError("no paths specified to add/replace");
-});
-var Oo = K(vt.syncFile, vt.asyncFile, vt.syncNoFile, vt.asyncNoFile, (s3, t = []) => {
-  vt.validate?.(s3, t), To(s3);
-});
-var To = (s3) => {
-  let t = s3.filter;
-  s3.mtimeCache || (s3.mtimeCache = /* @__PURE__ */ new Map()), s3.filter = t ? (e, i2) => t(e, i2) && !((s3.mtimeCache?.get(e) ?? i2.mtime ?? 0) > (i2.mtime ?? 0)) : (e, i2) => !((s3.mtimeCache?.get(e) ?? i2.mtime ?? 0) > (i2.mtime ?? 0));
-};
-
-// src/git/bundle.ts
-async function createBundle(git, file2, revs) {
-  await git.run(["bundle", "create", "--quiet", file2, ...revs], {
-    errorCode: "package-failed",
-    remedy: "Check the repository with `git fsck`; a shallow or partial clone cannot be bundled."
-  });
-}
-async function verifyBundle(git, file2) {
-  const result2 = await git.try(["bundle", "verify", "--quiet", file2]);
-  return { ok: result2.exitCode === 0, message: (result2.stderr || result2.stdout).trim() };
-}
-async function listBundleHeads(git, file2) {
-  const out = await git.run(["bundle", "list-heads", file2], { errorCode: "package-failed" });
-  return out.split("\n").filter(Boolean).map((line) => {
-    const [commit, ref] = line.split(" ");
-    return { commit, ref };
-  });
-}
-
-// src/git/scratch-repo.ts
-import { mkdir as mkdir5, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join5 } from "node:path";
-
-// src/git/git.ts
-function createGit(cwd, runner = defaultRunner) {
-  return {
-    cwd,
-    async run(args, options = {}) {
-      const { errorCode, remedy, ...runOptions } = options;
-      const result2 = await runner("git", args, { cwd, ...runOptions });
-      if (result2.exitCode !== 0) {
-        throw new RemoteError(
-          errorCode ?? "internal",
-          `git ${args[0]} failed (exit ${result2.exitCode}): ${result2.stderr.trim() || result2.stdout.trim()}`,
-          remedy ?? "Check that the repository is healthy (`git fsck`) and try again.",
-          { details: { gitArgs: args } }
-        );
-      }
-      return result2.stdout;
-    },
-    async try(args, options = {}) {
-      const result2 = await runner("git", args, { cwd, ...options });
-      return { exitCode: result2.exitCode, stdout: result2.stdout, stderr: result2.stderr };
-    }
-  };
-}
-
-// src/git/scratch-repo.ts
-async function objectDirOf(git) {
-  return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
-}
-async function createScratchRepo(userGit, dir, runner) {
-  const userObjects = await objectDirOf(userGit);
-  await mkdir5(dir, { recursive: true });
-  const git = createGit(dir, runner);
-  await git.run(["init", "--quiet", "--bare", "."]);
-  await writeFile2(join5(dir, "objects", "info", "alternates"), `${userObjects}
-`);
-  return {
-    dir,
-    git,
-    objectEnv: { GIT_OBJECT_DIRECTORY: join5(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
-  };
-}
-async function mirrorRefs(userGit, scratch) {
-  const refs = await userGit.run([
-    "for-each-ref",
-    "--format=%(objectname) %(refname)",
-    "refs/heads",
-    "refs/tags"
-  ]);
-  const input2 = refs.split("\n").filter(Boolean).map((line) => {
-    const space = line.indexOf(" ");
-    return `update ${line.slice(space + 1)} ${line.slice(0, space)}
-`;
-  }).join("");
-  if (input2) await scratch.git.run(["update-ref", "--stdin"], { input: input2 });
-  const symbolic = await userGit.try(["symbolic-ref", "--quiet", "HEAD"]);
-  if (symbolic.exitCode === 0) {
-    await scratch.git.run(["symbolic-ref", "HEAD", symbolic.stdout.trim()]);
-  } else {
-    const head = (await userGit.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
-    await scratch.git.run(["update-ref", "--no-deref", "HEAD", head]);
-  }
-}
-
-// src/git/ship-size.ts
-import { lstat } from "node:fs/promises";
-import { join as join6 } from "node:path";
-async function measureShipSize(git, isExcluded) {
-  const [history, untracked, modified] = await Promise.all([
-    git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]),
-    git.run(["ls-files", "-z", "--others", "--exclude-standard"]),
-    git.run(["ls-files", "-z", "--modified"])
-  ]);
-  const paths = [
-    .../* @__PURE__ */ new Set([...untracked.split("\0").filter((p2) => p2 && !isExcluded(p2)), ...modified.split("\0")])
-  ].filter(Boolean);
-  const sized = await mapLimit(paths, 16, async (path7) => {
-    const st2 = await lstat(join6(git.cwd, path7)).catch(() => null);
-    return { path: path7, bytes: st2?.isFile() ? st2.size : 0 };
-  });
-  return {
-    historyBytes: Number(history.trim()) || 0,
-    worktreeBytes: sized.reduce((sum, f2) => sum + f2.bytes, 0),
-    largest: sized.sort((a2, b2) => b2.bytes - a2.bytes).slice(0, 3)
-  };
-}
-
-// src/git/wip-snapshot.ts
-import { copyFile as copyFile3, mkdtemp, rm as rm3 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join7 } from "node:path";
-var WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
-var FALLBACK_IDENTITY = { name: "amplihack-remote", email: "amplihack-remote@localhost" };
-async function snapshotWip(git, headCommit, runId, isExcluded, scratch) {
-  const dir = await mkdtemp(join7(tmpdir(), "amplihack-wip-"));
-  const env = { GIT_INDEX_FILE: join7(dir, "index"), ...scratch.objectEnv };
-  try {
-    const userIndex = (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "index"])).trim();
-    const copied = await copyFile3(userIndex, env.GIT_INDEX_FILE).then(
-      () => true,
-      () => false
-    );
-    if (!copied) await git.run(["read-tree", headCommit], { env });
-    await git.run(["add", "-A", "--", "."], { env });
-    const untracked = (await git.run(["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
-    const leftOut = untracked.filter(isExcluded);
-    if (leftOut.length > 0) {
-      await git.run(["rm", "-q", "--cached", "--pathspec-from-file=-", "--pathspec-file-nul", "--"], {
-        env,
-        input: leftOut.map((p2) => `${p2}\0`).join("")
-      });
-    }
-    const tree = (await git.run(["write-tree"], { env })).trim();
-    const headTree = (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim();
-    if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
-    const changed = await git.run(
-      ["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree],
-      {
-        env
-      }
-    );
-    const fallbackIdentity = !await hasIdentity(git);
-    const identity3 = fallbackIdentity ? identityEnv(FALLBACK_IDENTITY) : {};
-    const commit = (await git.run(
-      ["commit-tree", tree, "-p", headCommit, "-m", "amplihack-remote: uncommitted work snapshot"],
-      {
-        env: { ...env, ...identity3 }
-      }
-    )).trim();
-    const ref = `${WIP_REF_PREFIX}${runId}`;
-    await scratch.git.run(["update-ref", ref, commit]);
-    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut, fallbackIdentity };
-  } finally {
-    await rm3(dir, { recursive: true, force: true });
-  }
-}
-async function hasIdentity(git) {
-  for (const v2 of ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"]) {
-    if ((await git.try(["var", v2])).exitCode !== 0) return false;
-  }
-  return true;
-}
-function identityEnv(who) {
-  return {
-    GIT_AUTHOR_NAME: who.name,
-    GIT_AUTHOR_EMAIL: who.email,
-    GIT_COMMITTER_NAME: who.name,
-    GIT_COMMITTER_EMAIL: who.email
-  };
-}
-async function dropWipRef(git, runId) {
-  await git.try(["update-ref", "-d", `${WIP_REF_PREFIX}${runId}`]);
-}
-
-// src/package/claude-files.ts
-import { lstat as lstat2, readdir as readdir2, realpath } from "node:fs/promises";
-import { join as join9, relative, sep } from "node:path";
-
-// src/package/exclusions.ts
-import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
-import { join as join8 } from "node:path";
-var NAME_RULES2 = [
-  (n2) => n2.startsWith(".env"),
-  (n2) => n2.endsWith(".pem"),
-  (n2) => n2.endsWith(".key"),
-  (n2) => n2.startsWith("id_rsa"),
-  (n2) => n2 === ".ssh",
-  (n2) => n2 === ".aws",
-  (n2) => n2 === ".azure",
-  (n2) => n2 === ".kube",
-  (n2) => n2 === ".docker",
-  (n2) => n2 === "node_modules",
-  (n2) => n2 === "__pycache__",
-  (n2) => n2 === ".venv",
-  (n2) => n2 === "venv"
-];
-var SEQUENCE_RULES = [
-  [".config", "gh"],
-  [".config", "gcloud"],
-  ["runtime", "logs"]
-];
-var READ_LIMIT = 1024 * 1024;
-function isExcludedPath(relPath, readContent) {
-  const parts2 = relPath.replace(/\\/g, "/").split("/").filter((p2) => p2 && p2 !== ".").map((p2) => p2.toLowerCase());
-  if (parts2.some((p2) => NAME_RULES2.some((rule) => rule(p2)))) return true;
-  if (SEQUENCE_RULES.some((seq) => parts2.some((_2, i2) => seq.every((s3, j2) => parts2[i2 + j2] === s3))))
-    return true;
-  return isCredentialFile(relPath, readContent);
-}
-function isExcludedFile(root, relPath) {
-  return isExcludedPath(relPath, () => {
-    try {
-      const abs = join8(root, relPath);
-      if (statSync2(abs).size > READ_LIMIT) return void 0;
-      return readFileSync3(abs, "utf8");
-    } catch {
-      return void 0;
-    }
-  });
-}
-
-// src/package/claude-files.ts
-async function listClaudeFiles(repoRoot) {
-  const out = { files: [], excluded: [], skippedLinks: [] };
-  const top = await claudeDirInside(repoRoot);
-  if (top === null) {
-    out.skippedLinks.push(".claude");
-    return out;
-  }
-  const abs = (rel) => join9(top, rel.slice(".claude".length));
-  async function walk(rel) {
-    const entries = await readdir2(abs(rel), { withFileTypes: true });
-    entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
-    for (const entry of entries) {
-      const childRel = `${rel}/${entry.name}`;
-      const inner = childRel.slice(".claude/".length);
-      const excluded = entry.isDirectory() ? isExcludedPath(inner) || isExcludedPath(`${inner}/any`) : isExcludedPath(inner);
-      if (excluded) {
-        out.excluded.push(childRel);
-        continue;
-      }
-      if (entry.isSymbolicLink()) {
-        out.skippedLinks.push(childRel);
-      } else if (entry.isDirectory()) {
-        await walk(childRel);
-      } else if (entry.isFile()) {
-        const stat4 = await lstat2(abs(childRel));
-        out.files.push({ path: childRel, absPath: abs(childRel), size: stat4.size });
-      }
-    }
-  }
-  await walk(".claude");
-  return out;
-}
-async function claudeDirInside(repoRoot) {
-  const link = join9(repoRoot, ".claude");
-  if (!(await lstat2(link)).isSymbolicLink()) return link;
-  const [root, target] = await Promise.all([realpath(repoRoot), realpath(link).catch(() => null)]);
-  if (target === null) return null;
-  const rel = relative(root, target);
-  return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) ? target : null;
-}
-
-// src/package/secret-gate.ts
-import { readFile as readFile4, stat } from "node:fs/promises";
-import { join as join11 } from "node:path";
-
-// src/git/blobs.ts
-import { createInterface } from "node:readline";
-async function listReachableBlobs(repo, revs, options = {}) {
-  if (revs.length === 0) return [];
-  return listBlobsOf(repo, [...revs, "--"], null, options);
-}
-async function listNewBlobs(repo, include, exclude, options = {}) {
-  if (include.length === 0) return [];
-  const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
-  return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}
-`, options);
-}
-async function listBlobsOf(repo, revArgs, stdin, options) {
-  const revList = spawnGit(
-    repo,
-    ["rev-list", "--objects", "--filter=object:type=blob", ...revArgs],
-    options,
-    stdin !== null
-  );
-  if (stdin !== null) revList.stdin?.end(stdin);
-  const check2 = spawnGit(
-    repo,
-    ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"],
-    options,
-    true
-  );
-  revList.stdout.pipe(check2.stdin);
-  const blobs = [];
-  const lines = createInterface({ input: check2.stdout, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    const first = line.indexOf(" ");
-    const second = line.indexOf(" ", first + 1);
-    const third = line.indexOf(" ", second + 1);
-    if (line.slice(first + 1, second) !== "blob") continue;
-    blobs.push({
-      oid: line.slice(0, first),
-      size: Number(line.slice(second + 1, third === -1 ? void 0 : third)),
-      path: third === -1 ? "" : line.slice(third + 1)
-    });
-  }
-  await expectSuccess(revList, "rev-list");
-  await expectSuccess(check2, "cat-file --batch-check");
-  return blobs;
-}
-async function resolveTips(repo, revs, options = {}) {
-  const patterns = [];
-  const others = [];
-  let head = false;
-  for (const rev of revs) {
-    if (rev === "--branches") patterns.push("refs/heads");
-    else if (rev === "--tags") patterns.push("refs/tags");
-    else if (rev === "--remotes") patterns.push("refs/remotes");
-    else if (rev === "--all") patterns.push("refs");
-    else if (rev === "HEAD") head = true;
-    else others.push(rev);
-  }
-  const tips = /* @__PURE__ */ new Map();
-  if (patterns.length > 0) {
-    const out = await gitText(
-      repo,
-      ["for-each-ref", "--format=%(objectname) %(refname)", ...patterns],
-      options
-    );
-    for (const line of out.split("\n")) {
-      const space = line.indexOf(" ");
-      if (space > 0) tips.set(line.slice(space + 1), line.slice(0, space));
-    }
-  }
-  if (head)
-    tips.set("HEAD", (await gitText(repo, ["rev-parse", "--verify", "HEAD^{commit}"], options)).trim());
-  return { tips, others };
-}
-async function allReachableFrom(repo, tips, from, options = {}) {
-  if (tips.length === 0) return true;
-  const lines = [...tips, ...from.map((oid) => `^${oid}`)];
-  const child = spawnGit(repo, ["rev-list", "--max-count=1", "--stdin"], options, true);
-  child.stdin?.end(`${lines.join("\n")}
-`);
-  let any2 = false;
-  for await (const chunk of child.stdout) if (chunk.length > 0) any2 = true;
-  const exit = await child.exited;
-  return exit.exitCode === 0 && !any2;
-}
-async function* readBlobs(repo, oids, options = {}) {
-  if (oids.length === 0) return;
-  const child = spawnGit(repo, ["cat-file", "--batch"], options, true);
-  child.stdin.end(`${oids.join("\n")}
-`);
-  let finished7 = false;
-  try {
-    yield* parseBatchOutput(child.stdout);
-    finished7 = true;
-  } finally {
-    if (!finished7) child.kill();
-  }
-  await expectSuccess(child, "cat-file --batch");
-}
-async function* parseBatchOutput(stream) {
-  let carry = null;
-  let current = null;
-  for await (const chunk of stream) {
-    const data = carry ? Buffer.concat([carry, chunk]) : chunk;
-    carry = null;
-    let pos = 0;
-    while (pos < data.length) {
-      if (current) {
-        const take = Math.min(current.size + 1 - current.have, data.length - pos);
-        current.parts.push(data.subarray(pos, pos + take));
-        current.have += take;
-        pos += take;
-        if (current.have === current.size + 1) {
-          const whole = current.parts.length === 1 ? current.parts[0] : Buffer.concat(current.parts, current.have);
-          const done = current;
-          current = null;
-          yield { oid: done.oid, content: whole.subarray(0, done.size) };
-        }
-        continue;
-      }
-      const nl = data.indexOf(10, pos);
-      if (nl === -1) {
-        carry = data.subarray(pos);
-        break;
-      }
-      const header = data.toString("latin1", pos, nl).split(" ");
-      pos = nl + 1;
-      if (header.length < 3) continue;
-      current = { oid: header[0], size: Number(header[2]), parts: [], have: 0 };
-    }
-  }
-}
-async function locateBlobs(repo, oids, revs, options = {}) {
-  const found = /* @__PURE__ */ new Map();
-  if (oids.length === 0) return found;
-  const wanted = new Set(oids);
-  const log = spawnGit(
-    repo,
-    [
-      "-c",
-      "core.quotePath=off",
-      "log",
-      "--format=commit %H",
-      "--raw",
-      "--no-abbrev",
-      "--no-renames",
-      "--diff-merges=first-parent",
-      ...revs,
-      "--"
-    ],
-    options
-  );
-  let commit = "";
-  const lines = createInterface({ input: log.stdout, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (line.startsWith("commit ")) {
-      commit = line.slice(7);
-      continue;
-    }
-    if (!line.startsWith(":")) continue;
-    const tab = line.indexOf("	");
-    const fields = line.slice(1, tab).split(" ");
-    const newOid = fields[3];
-    if (!newOid || !wanted.has(newOid) || found.has(newOid)) continue;
-    found.set(newOid, { commit, path: unquotePath(line.slice(tab + 1)) });
-    if (found.size === wanted.size) break;
-  }
-  lines.close();
-  log.kill();
-  await log.exited;
-  const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
-  for (const loc of found.values()) loc.ref = refOf.get(loc.commit);
-  return found;
-}
-async function refsReaching(repo, commits, revs, options) {
-  const result2 = /* @__PURE__ */ new Map();
-  const current = (await gitTry(repo, ["symbolic-ref", "-q", "HEAD"], options)).stdout.trim();
-  const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
-  if (current && shipsBranches && commits.size > 1) {
-    const walk = spawnGit(repo, ["rev-list", current, "--"], options);
-    const lines = createInterface({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
-    for await (const line of lines) {
-      if (commits.has(line)) result2.set(line, current);
-      if (result2.size === commits.size) break;
-    }
-    lines.close();
-    walk.kill();
-    await walk.exited;
-  }
-  for (const commit of commits) {
-    if (!result2.has(commit)) result2.set(commit, await refReaching(repo, commit, revs, current, options));
-  }
-  return result2;
-}
-async function refReaching(repo, commit, revs, current, options) {
-  const patterns = /* @__PURE__ */ new Set();
-  for (const rev of revs) {
-    if (rev === "--branches") patterns.add("refs/heads");
-    else if (rev === "--tags") patterns.add("refs/tags");
-    else if (rev === "--remotes") patterns.add("refs/remotes");
-    else if (rev === "--all") patterns.add("refs");
-  }
-  if (patterns.size > 0) {
-    const out = await gitTry(
-      repo,
-      ["for-each-ref", "--contains", commit, "--format=%(refname)", ...patterns],
-      options
-    );
-    const refs = out.stdout.split("\n").filter(Boolean);
-    const pick2 = refs.find((r) => r === current) ?? refs.find((r) => r.startsWith("refs/heads/")) ?? refs.find((r) => r.startsWith("refs/tags/")) ?? refs[0];
-    if (pick2) return pick2;
-  }
-  for (const rev of revs) {
-    if (rev.startsWith("-") || rev.startsWith("^")) continue;
-    const r = await gitTry(repo, ["merge-base", "--is-ancestor", commit, rev], options);
-    if (r.exitCode === 0) return rev;
-  }
-  return void 0;
-}
-function unquotePath(p2) {
-  if (!p2.startsWith('"') || !p2.endsWith('"')) return p2;
-  return p2.slice(1, -1).replace(/\\(["\\tn])/g, (_m, c3) => ({ t: "	", n: "\n" })[c3] ?? c3);
-}
-function spawnGit(repo, args, options, stdin = false) {
-  const spawn2 = options.stream ?? defaultStreamRunner;
-  return spawn2("git", args, { cwd: repo, signal: options.signal, stdin });
-}
-async function gitTry(repo, args, options) {
-  const child = spawnGit(repo, args, options);
-  const parts2 = [];
-  for await (const chunk of child.stdout) parts2.push(chunk);
-  const { exitCode } = await child.exited;
-  return { exitCode, stdout: Buffer.concat(parts2).toString("utf8"), child };
-}
-async function gitText(repo, args, options) {
-  const { stdout, child } = await gitTry(repo, args, options);
-  await expectSuccess(child, args[0]);
-  return stdout;
-}
-async function expectSuccess(child, what) {
-  const result2 = await child.exited;
-  if (result2.canceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
-  if (result2.exitCode !== 0) {
-    throw new RemoteError(
-      "package-failed",
-      `git ${what} failed while listing what would ship (exit ${result2.exitCode}): ${result2.stderrTail.trim()}`,
-      "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry."
-    );
-  }
-}
-
-// src/secrets/judged-tips.ts
-import { createHash as createHash4, randomBytes as randomBytes4 } from "node:crypto";
-import { mkdir as mkdir6, readFile as readFile3, rename as rename3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join10, resolve as resolve2 } from "node:path";
-function fileFor(folder, repo) {
-  const key = createHash4("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
-  return join10(folder, `tips-${key}.json`);
-}
-async function loadJudgedTips(folder, repo) {
-  try {
-    const parsed = JSON.parse(await readFile3(fileFor(folder, repo), "utf8"));
-    if (typeof parsed.tips !== "object" || !Array.isArray(parsed.dirty) || !Number.isInteger(parsed.blobCount))
-      return void 0;
-    return parsed;
-  } catch {
-    return void 0;
-  }
-}
-async function saveJudgedTips(folder, repo, state) {
-  try {
-    await mkdir6(folder, { recursive: true });
-    const target = fileFor(folder, repo);
-    const tmp = `${target}.${process.pid}-${randomBytes4(4).toString("hex")}.tmp`;
-    await writeFile3(tmp, JSON.stringify(state));
-    await rename3(tmp, target);
-  } catch {
-  }
-}
-
-// src/package/secret-gate.ts
-async function runSecretGate(opts) {
-  const say = opts.onProgress ?? (() => {
-  });
-  const git = { signal: opts.signal, stream: opts.stream };
-  say(`listing blobs reachable from ${opts.revs.join(" ") || "(no revs)"}`);
-  const listing = opts.cacheDir ? await listSinceJudged(opts.repo, opts.revs, verdictFolder(opts.cacheDir, RULESET_VERSION), git) : { blobs: await listReachableBlobs(opts.repo, opts.revs, git), judgedBlobs: 0 };
-  const history = {
-    blobs: listing.blobs,
-    read: (oids) => readBlobs(opts.repo, oids, git),
-    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git)
-  };
-  const files = await Promise.all(
-    opts.files.map(async (f2) => ({
-      path: f2.path,
-      size: (await stat(f2.absPath)).size,
-      read: () => readFile4(f2.absPath)
-    }))
-  );
-  const dirty = /* @__PURE__ */ new Set();
-  const report = await scanShippedContent({
-    history,
-    files,
-    allowlist: await readAllowlist(opts.allowlistRoot ?? opts.repo),
-    cacheDir: opts.cacheDir,
-    workers: opts.workers,
-    signal: opts.signal,
-    onProgress: say,
-    onBlobVerdict: (blob, hasFindings) => {
-      if (hasFindings) dirty.add(blob.oid);
-    },
-    onCacheSaved: async () => {
-      if (!listing.record) return;
-      const { folder, tips, fromTips } = listing.record;
-      await saveJudgedTips(folder, opts.repo, {
-        tips,
-        // The carried blobs are among the judged ones already.
-        blobCount: listing.judgedBlobs + fromTips.length - (listing.carried ?? 0),
-        dirty: fromTips.filter((b2) => dirty.has(b2.oid))
-      });
-    }
-  });
-  report.stats.blobsTotal = listing.judgedBlobs + listing.blobs.length - (listing.carried ?? 0);
-  report.stats.blobsBehindJudgedTips = listing.judgedBlobs;
-  return report;
-}
-async function listSinceJudged(repo, revs, folder, git) {
-  const { tips, others } = await resolveTips(repo, revs, git);
-  const tipOids = [...new Set(tips.values())];
-  const judged = await loadJudgedTips(folder, repo);
-  const base = judged && await stillShipped(repo, judged, tips, tipOids, git) ? judged : void 0;
-  const baseOids = base ? [...new Set(Object.values(base.tips))] : [];
-  const fresh = await listNewBlobs(repo, tipOids, baseOids, git);
-  const carried = base?.dirty ?? [];
-  const extra = others.length > 0 ? await listNewBlobs(repo, others, [...tipOids, ...baseOids], git) : [];
-  return {
-    blobs: [...fresh, ...carried, ...extra],
-    judgedBlobs: base?.blobCount ?? 0,
-    carried: carried.length,
-    record: { folder, tips: Object.fromEntries(tips), fromTips: [...carried, ...fresh] }
-  };
-}
-async function stillShipped(repo, judged, tips, tipOids, git) {
-  const moved = Object.entries(judged.tips).filter(([name, oid]) => tips.get(name) !== oid).map(([, oid]) => oid);
-  return allReachableFrom(repo, [...new Set(moved)], tipOids, git);
-}
-async function readAllowlist(repo) {
-  try {
-    return parseAllowlist(await readFile4(join11(repo, ALLOWLIST_FILE), "utf8"));
-  } catch {
-    return /* @__PURE__ */ new Set();
-  }
-}
-function formatFindings(report) {
-  const { findings, stats } = report;
-  const lines = [];
-  for (const f2 of findings) lines.push(`  ${findingLine(f2)}`);
-  const counted = `Scanned ${stats.blobsScanned} blob(s) (${stats.blobsFromCache} more known from cache, ${stats.blobsBehindJudgedTips ?? 0} behind refs judged before) and ${stats.filesScanned} file(s), ${stats.binaryScanned ?? 0} of them binary (printable runs) and ${stats.windowed ?? 0} large (in windows); ${stats.allowlisted} allowlisted.`;
-  const stale = staleNote(report.staleAllowlist ?? []);
-  if (findings.length === 0) return `No secrets found. ${counted}${stale}`;
-  const inHistory = findings.some((f2) => f2.source === "history");
-  lines.push(
-    "",
-    counted,
-    "",
-    "What to do, for each finding:",
-    "  - Remove the credential and rotate it: treat it as exposed to anyone who has had this repository.",
-    "  - Keep credentials in a file that never ships, such as .env (excluded at any depth), or in the environment."
-  );
-  if (inHistory) {
-    lines.push(
-      "  - A finding with a commit is in history: removing it from the working tree is not enough. Rewrite history,",
-      "    e.g. `git filter-repo --replace-text <file>` (or --invert-paths --path <file>), or leave that branch or tag out."
-    );
-  }
-  lines.push(
-    `  - If after review it is not a secret, add its fingerprint to ${ALLOWLIST_FILE} at the repository root`,
-    "    (or put `pragma: allowlist secret` on that line). Fingerprints for the findings above:",
-    ...findings.map((f2) => `      ${f2.fingerprint}  # ${f2.path}:${f2.line} ${f2.rule}`),
-    "  - Or, once you have reviewed every finding above, accept them all as the baseline in one step:",
-    `    amplihack-remote scan --accept (or scan_secrets with accept: true) records each in ${ALLOWLIST_FILE}`,
-    "    (path, rule, fingerprint; never the value); commit that file. Only new findings block after that."
-  );
-  return lines.join("\n") + stale;
-}
-function staleNote(stale) {
-  if (stale.length === 0) return "";
-  const shown = stale.slice(0, 20).map((fp) => `
-  ${fp}`);
-  const more = stale.length > 20 ? `
-  ... and ${stale.length - 20} more` : "";
-  return `
-
-${stale.length} stale entr${stale.length === 1 ? "y" : "ies"} in ${ALLOWLIST_FILE} (matched nothing in this scan; remove after checking):${shown.join("")}${more}`;
-}
-function findingLine(f2) {
-  const where = f2.commit ? `  [commit ${f2.commit.slice(0, 7)}${f2.ref ? ` on ${f2.ref}` : ""}]` : "";
-  const warn = isBlocking(f2) ? "" : "  (reported, not blocking: a test fixture or doc, or a token failing its checksum)";
-  return `${f2.path}:${f2.line}  ${f2.rule}  ${f2.masked}${where}${warn}`;
-}
-
-// src/package/build-context.ts
-var MB = 1024 * 1024;
-async function buildContext(input2) {
-  const { git, facts, runId, options, agent } = input2;
-  const progress = input2.onProgress ?? (() => {
-  });
-  const claude = await listClaudeFiles(facts.root);
-  if (claude.skippedLinks.includes(".claude"))
-    progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
-  const agentFile = await shippableAgentFile(agent.argv[0], input2.cwd);
-  await checkEstimatedSize(git, claude.files, options.maxSizeMb);
-  const dir = await mkdtemp2(join12(tmpdir2(), "amplihack-remote-pkg-"));
-  try {
-    const scratch = await createScratchRepo(git, join12(dir, "scratch.git"));
-    await mirrorRefs(git, scratch);
-    const wip = await snapshotWip(
-      git,
-      facts.headCommit,
-      runId,
-      (p2) => isExcludedFile(facts.root, p2),
-      scratch
-    );
-    const revs = ["--branches", "--tags", "HEAD", ...wip.ref ? [wip.ref] : []];
-    progress(
-      `scanning history (${revs.join(" ")}) and ${claude.files.length} .claude file(s)${agentFile ? " and the agent" : ""}`
-    );
-    const scanFiles = claude.files.map((f2) => ({ path: f2.path, absPath: f2.absPath }));
-    if (agentFile) scanFiles.push({ path: `agent/${basename2(agentFile)}`, absPath: agentFile });
-    const scan = await runSecretGate({
-      repo: scratch.dir,
-      allowlistRoot: facts.root,
-      revs,
-      files: scanFiles,
-      cacheDir: input2.cacheDir,
-      signal: input2.signal,
-      onProgress: progress
-    });
-    const blocking = scan.findings.filter(isBlocking);
-    if (blocking.length > 0) {
-      throw new RemoteError(
-        "secret-found",
-        `Blocked: ${blocking.length} possible secret(s) in what would be uploaded. Nothing was uploaded.
-${formatFindings(scan)}`,
-        "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, accept them with `amplihack-remote scan --accept` (records their fingerprints in .amplihack-remote-allow).",
-        { details: { findings: scan.findings } }
-      );
-    }
-    const stage = join12(dir, "stage");
-    await mkdir7(stage);
-    progress("creating the git bundle");
-    const bundlePath = join12(stage, "repo.bundle");
-    await createBundle(scratch.git, bundlePath, revs);
-    const verified = await verifyBundle(scratch.git, bundlePath);
-    if (!verified.ok) {
-      throw new RemoteError(
-        "package-failed",
-        `git bundle verify failed: ${verified.message}`,
-        "Run `git fsck` and retry."
-      );
-    }
-    const heads = await listBundleHeads(scratch.git, bundlePath);
-    if (claude.files.length > 0) {
-      for (const file2 of claude.files) {
-        const dest = join12(stage, "claude-dir", file2.path.slice(".claude/".length));
-        await mkdir7(dirname5(dest), { recursive: true });
-        await copyFile4(file2.absPath, dest);
-      }
-    }
-    const argv = [...agent.argv];
-    if (agentFile) {
-      await mkdir7(join12(stage, "agent"));
-      const dest = join12(stage, "agent", basename2(agentFile));
-      await copyFile4(agentFile, dest);
-      await chmod(dest, 493);
-      argv[0] = `agent/${basename2(agentFile)}`;
-    }
-    await writeFile4(join12(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
-    await writeFile4(join12(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
-`).join(""));
-    await cp(remoteScriptsDir(), join12(stage, "remote"), {
-      recursive: true,
-      filter: (src) => !src.endsWith(".ts")
-    });
-    const startCommit = wip.commit ?? facts.headCommit;
-    const key = await repoKey(git);
-    await writeFile4(
-      join12(stage, "params.sh"),
-      paramsScript({
-        AR_RUN_ID: runId,
-        AR_SESSION: `ar-${runId}`,
-        AR_BRANCH: facts.branch ?? "",
-        AR_REPO_KEY: key,
-        AR_THIN: "0",
-        AR_START_COMMIT: startCommit,
-        // The snapshot commit lives only in the scratch repository, not in the user's: the
-        // results bundle must carry it back, so it is not among the commits it may leave out.
-        AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].filter((c3) => c3 !== wip.commit).join(" "),
-        AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
-        AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
-        AR_COMMAND: options.command,
-        AR_MAX_TURNS: String(options.maxTurns),
-        AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
-        AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0"
-      })
-    );
-    const parts2 = {};
-    for (const part of ["repo.bundle", "agent.argv", "params.sh"])
-      parts2[part] = await sha256File(join12(stage, part));
-    const { prompt: _prompt, ...shippedOptions } = options;
-    const manifest = {
-      format: 1,
-      runId,
-      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-      branch: facts.branch,
-      headCommit: facts.headCommit,
-      startCommit,
-      wipCommit: wip.commit,
-      heads,
-      repoKey: key,
-      thin: false,
-      parts: parts2,
-      claudeFiles: claude.files.length,
-      excludedPaths: [...claude.excluded, ...claude.skippedLinks, ...wip.leftOut],
-      options: shippedOptions
-    };
-    await writeFile4(join12(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
-`);
-    progress("writing the archive");
-    const archivePath = join12(dir, "context.tar.gz");
-    await writeArchive(stage, archivePath);
-    const archiveBytes = (await stat2(archivePath)).size;
-    if (archiveBytes > options.maxSizeMb * MB) {
-      throw new RemoteError(
-        "too-large",
-        `The context archive is ${(archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
-        "Raise the limit with --max-size, or trim large files from history and .claude/."
-      );
-    }
-    return {
-      dir,
-      git: scratch.git,
-      stage,
-      revs,
-      archivePath,
-      archiveSha256: await sha256File(archivePath),
-      archiveBytes,
-      manifest,
-      wip,
-      scan
-    };
-  } catch (err) {
-    await rm4(dir, { recursive: true, force: true });
-    throw err;
-  }
-}
-async function writeArchive(stage, archivePath) {
-  const members2 = (await readdir3(stage)).sort();
-  await Qn({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members2);
-}
-async function thinArchive(pkg, known) {
-  const bundle = join12(pkg.stage, "repo.bundle");
-  await rm4(bundle, { force: true });
-  const created = await pkg.git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
-    input: known.map((c3) => `^${c3}
-`).join("")
-  });
-  if (created.exitCode !== 0 && !/empty bundle/i.test(created.stderr)) {
-    throw new RemoteError(
-      "package-failed",
-      `git bundle create (thin) failed: ${created.stderr.trim()}`,
-      "Retry with --no-reuse."
-    );
-  }
-  const params = join12(pkg.stage, "params.sh");
-  await writeFile4(params, (await readFile5(params, "utf8")).replace(/^AR_THIN=.*$/m, "AR_THIN=1"));
-  const parts2 = { ...pkg.manifest.parts, "params.sh": await sha256File(params) };
-  if (created.exitCode === 0) parts2["repo.bundle"] = await sha256File(bundle);
-  else delete parts2["repo.bundle"];
-  const manifest = { ...pkg.manifest, thin: true, parts: parts2 };
-  await writeFile4(join12(pkg.stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
-`);
-  const archivePath = join12(pkg.dir, "context-thin.tar.gz");
-  await writeArchive(pkg.stage, archivePath);
-  return {
-    archivePath,
-    archiveSha256: await sha256File(archivePath),
-    archiveBytes: (await stat2(archivePath)).size,
-    bundleBytes: created.exitCode === 0 ? (await stat2(bundle)).size : 0
-  };
-}
-async function repoKey(git) {
-  const roots = (await git.run(["rev-list", "--max-parents=0", "HEAD"])).split("\n").filter(Boolean).sort();
-  return roots[0] ?? "";
-}
-function timeoutSeconds(options, env = process.env) {
-  const override = Number(env.AMPLIHACK_REMOTE_TIMEOUT_SECONDS);
-  return Number.isInteger(override) && override > 0 ? override : options.timeoutMinutes * 60;
-}
-function paramsScript(values) {
-  const lines = Object.entries(values).map(([k2, v2]) => `${k2}=${shellQuote(v2)}`);
-  return `# generated by amplihack-remote
-${lines.join("\n")}
-`;
-}
-async function gitConfig(git, key, fallback) {
-  const r = await git.try(["config", "--get", key]);
-  return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : fallback;
-}
-async function shippableAgentFile(executable, cwd) {
-  if (!executable.includes("/")) return null;
-  const path7 = isAbsolute(executable) ? executable : resolve3(cwd, executable);
-  try {
-    await access(path7, constants4.R_OK);
-    if (!(await stat2(path7)).isFile()) return null;
-    return path7;
-  } catch {
-    throw new RemoteError(
-      "usage",
-      `--agent-command names ${executable}, which does not exist or is not readable here.`,
-      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH."
-    );
-  }
-}
-async function checkEstimatedSize(git, files, maxSizeMb) {
-  const size = await measureShipSize(git, (p2) => isExcludedFile(git.cwd, p2));
-  const claudeBytes = files.reduce((sum, f2) => sum + f2.size, 0);
-  const estimate = size.historyBytes + size.worktreeBytes + claudeBytes;
-  if (estimate > maxSizeMb * MB) {
-    const mb2 = (n2) => `${(n2 / MB).toFixed(1)} MB`;
-    const largest = size.largest.filter((f2) => f2.bytes >= MB).map((f2) => `${f2.path} (${mb2(f2.bytes)})`);
-    throw new RemoteError(
-      "too-large",
-      `What would ship is about ${mb2(estimate)} (git objects ${mb2(size.historyBytes)} + uncommitted files ${mb2(size.worktreeBytes)} + .claude ${mb2(claudeBytes)}), over the ${maxSizeMb} MB limit.${largest.length ? ` Largest uncommitted files: ${largest.join(", ")}.` : ""}`,
-      "Raise the limit with --max-size, add large generated files to .gitignore, or trim large files from history and .claude/."
-    );
-  }
-}
+import { rm as rm11 } from "node:fs/promises";
 
 // src/core/workflow/retrieve-run.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { mkdir as mkdir9, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile6, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { existsSync as existsSync3 } from "node:fs";
+import { mkdir as mkdir10, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile8, rm as rm9, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join14, relative as relative2 } from "node:path";
+import { join as join17, relative as relative2 } from "node:path";
 
 // src/git/integrate.ts
-import { mkdtemp as mkdtemp3, rm as rm5 } from "node:fs/promises";
+import { mkdtemp as mkdtemp3, rm as rm8 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join13 } from "node:path";
+import { join as join16 } from "node:path";
 
 // src/util/terminal-text.ts
 var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
@@ -59936,9 +60622,9 @@ async function integrateResults(input2) {
   const { git, bundleFile, runId, shipped } = input2;
   const warnings = reportDeletions(shipped, input2.finalRefs ?? null);
   if (!bundleFile) return { branches: [], tags: [], warnings };
-  const work = await mkdtemp3(join13(tmpdir3(), "amplihack-remote-incoming-"));
+  const work = await mkdtemp3(join16(tmpdir3(), "amplihack-remote-incoming-"));
   try {
-    const scratch = await createScratchRepo(git, join13(work, "scratch.git"));
+    const scratch = await createScratchRepo(git, join16(work, "scratch.git"));
     const verified = await verifyBundle(scratch.git, bundleFile);
     if (!verified.ok) {
       throw new RemoteError(
@@ -60020,7 +60706,7 @@ async function integrateResults(input2) {
     }
     return { branches, tags, warnings };
   } finally {
-    await rm5(work, { recursive: true, force: true });
+    await rm8(work, { recursive: true, force: true });
   }
 }
 async function describeBranch(git, runId, branch, tip, shippedByRef, base) {
@@ -60101,7 +60787,7 @@ async function compareWithLocal(git, branch, tip) {
 }
 
 // src/package/safe-extract.ts
-import { mkdir as mkdir8 } from "node:fs/promises";
+import { mkdir as mkdir9 } from "node:fs/promises";
 async function safeExtract(archive, dest) {
   const problems = [];
   await Ct({
@@ -60118,7 +60804,7 @@ async function safeExtract(archive, dest) {
       "Nothing was extracted. Inspect the machine by hand; it may be compromised."
     );
   }
-  await mkdir8(dest, { recursive: true });
+  await mkdir9(dest, { recursive: true });
   await So({ file: archive, cwd: dest, preserveOwner: false, noChmod: true, strict: true });
 }
 function unsafeReason(path7, type) {
@@ -60169,16 +60855,16 @@ function secretVet(input2) {
 }
 
 // src/core/workflow/retrieve-run.ts
-var LOGS_SUBDIR = join14(".claude", "runtime", "logs", "remote");
+var LOGS_SUBDIR = join17(".claude", "runtime", "logs", "remote");
 async function retrieveRun(input2) {
   const { machine, record: record2 } = input2;
-  const work = await mkdtemp4(join14(tmpdir4(), "amplihack-remote-results-"));
+  const work = await mkdtemp4(join17(tmpdir4(), "amplihack-remote-results-"));
   try {
-    const archive = join14(work, RESULTS_NAME);
+    const archive = join17(work, RESULTS_NAME);
     await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
-    const extracted = join14(work, "x");
+    const extracted = join17(work, "x");
     await safeExtract(archive, extracted);
-    const result2 = runResultSchema.parse(JSON.parse(await readFile6(join14(extracted, "result.json"), "utf8")));
+    const result2 = runResultSchema.parse(JSON.parse(await readFile8(join17(extracted, "result.json"), "utf8")));
     if (result2.runId !== record2.id) {
       throw new RemoteError(
         "unsafe-archive",
@@ -60187,42 +60873,42 @@ async function retrieveRun(input2) {
       );
     }
     const git = createGit(record2.repo, input2.runner);
-    const bundle = join14(extracted, "results.bundle");
-    const refsFile = join14(extracted, "refs.txt");
+    const bundle = join17(extracted, "results.bundle");
+    const refsFile = join17(extracted, "refs.txt");
     const { branches, tags, warnings } = await integrateResults({
       git,
-      bundleFile: result2.hasBundle && existsSync2(bundle) ? bundle : null,
+      bundleFile: result2.hasBundle && existsSync3(bundle) ? bundle : null,
       runId: record2.id,
       shipped: record2.shippedHeads,
-      finalRefs: existsSync2(refsFile) ? parseRefs(await readFile6(refsFile, "utf8")) : null,
+      finalRefs: existsSync3(refsFile) ? parseRefs(await readFile8(refsFile, "utf8")) : null,
       vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
     });
     await dropWipRef(git, record2.id);
     const known = credentialValues(input2.env);
-    const logsDir = join14(record2.repo, LOGS_SUBDIR, record2.id);
-    await copyLogsRedacted(join14(extracted, "logs"), logsDir, known);
-    await writeFile5(join14(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
-    const agentLog = join14(logsDir, "agent.log");
-    const agentTail = existsSync2(agentLog) ? lastLines(await readFile6(agentLog, "utf8"), 20) : "";
+    const logsDir = join17(record2.repo, LOGS_SUBDIR, record2.id);
+    await copyLogsRedacted(join17(extracted, "logs"), logsDir, known);
+    await writeFile6(join17(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
+    const agentLog = join17(logsDir, "agent.log");
+    const agentTail = existsSync3(agentLog) ? lastLines(await readFile8(agentLog, "utf8"), 20) : "";
     return { result: result2, branches, tags, warnings, logsDir, agentTail };
   } finally {
-    await rm6(work, { recursive: true, force: true });
+    await rm9(work, { recursive: true, force: true });
   }
 }
 async function copyLogsRedacted(from, to2, known) {
-  if (!existsSync2(from)) return;
-  await mkdir9(to2, { recursive: true });
+  if (!existsSync3(from)) return;
+  await mkdir10(to2, { recursive: true });
   const walk = async (dir) => {
     for (const entry of await readdir4(dir, { withFileTypes: true })) {
-      const src = join14(dir, entry.name);
-      const dest = join14(to2, relative2(from, src));
+      const src = join17(dir, entry.name);
+      const dest = join17(to2, relative2(from, src));
       if (entry.isDirectory()) {
-        await mkdir9(dest, { recursive: true });
+        await mkdir10(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
-        const data = await readFile6(src);
+        const data = await readFile8(src);
         if (!data.subarray(0, 8e3).includes(0))
-          await writeFile5(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
+          await writeFile6(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
       }
     }
   };
@@ -60449,80 +61135,6 @@ var recordStatus = (s3) => s3 === "setup-failed" ? "failed" : s3;
 function runDuration(record2, retrieved) {
   const endMs = retrieved ? retrieved.result.endedAt * 1e3 : Date.now();
   return Math.max(0, (endMs - Date.parse(record2.createdAt)) / 1e3);
-}
-
-// src/targets/types.ts
-var TARGET_NAMES = ["local", "azlin"];
-
-// src/core/options.ts
-var COMMANDS = ["auto", "ultrathink", "analyze", "fix"];
-var TARGETS = TARGET_NAMES;
-var MAX_PROMPT_BYTES = 120 * 1024;
-var SKU = /^[A-Za-z][A-Za-z0-9_]{1,63}$/;
-var VM_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?$/;
-var MODEL = /^[A-Za-z0-9][A-Za-z0-9._:/@[\]-]{0,199}$/;
-var REGION = /^[a-z][a-z0-9]{1,39}$/;
-var runOptionsShape = {
-  command: external_exports.enum(COMMANDS, { error: `COMMAND must be one of: ${COMMANDS.join(", ")}` }),
-  prompt: external_exports.string().refine((s3) => s3.trim().length > 0, "PROMPT must not be blank").refine(
-    (s3) => !s3.includes("\0"),
-    "PROMPT must not contain NUL bytes (they cannot be passed as an argument)"
-  ).refine(
-    (s3) => Buffer.byteLength(s3) <= MAX_PROMPT_BYTES,
-    `PROMPT must be at most ${MAX_PROMPT_BYTES / 1024} KiB (one command-line argument on Linux holds 128 KiB); put long instructions in a file in the repository and point the prompt at it`
-  ),
-  /** Turns of amplihack's auto mode (see agent-invocation.ts for what each COMMAND makes of it). */
-  maxTurns: external_exports.number({ error: "--max-turns must be a whole number" }).int("--max-turns must be a whole number").min(1, "--max-turns must be between 1 and 50").max(50, "--max-turns must be between 1 and 50").default(10),
-  vmSize: external_exports.string().regex(SKU, "--vm-size must be an Azure SKU such as Standard_D2s_v3 (letters, digits, underscores)").default("Standard_D2s_v3"),
-  vmName: external_exports.string().regex(
-    VM_NAME,
-    "--vm-name must be 1-64 letters, digits, '-' or '.', not starting or ending with '-' or '.'"
-  ).optional(),
-  keepVm: external_exports.boolean().default(false),
-  noReuse: external_exports.boolean().default(false),
-  timeoutMinutes: external_exports.number({ error: "--timeout must be a whole number of minutes" }).int("--timeout must be a whole number of minutes").min(5, "--timeout must be between 5 and 480 minutes").max(480, "--timeout must be between 5 and 480 minutes").default(120),
-  region: external_exports.string().regex(REGION, "--region must be an Azure region name such as eastus or westus2").optional(),
-  target: external_exports.enum(TARGETS, { error: "--target must be local or azlin" }).default("azlin"),
-  /**
-   * Replaces amplihack with any agent: one executable (path or name), or a JSON array of strings
-   * for an executable with arguments, e.g. '["node","agent.mjs","--fast"]'.
-   */
-  agentCommand: external_exports.array(external_exports.string().min(1)).min(1).optional(),
-  /** The Claude model the default agent uses; unset, amplihack's own default (opus[1m]). */
-  model: external_exports.string().regex(MODEL, "--model must be a Claude model name or alias such as sonnet, opus or claude-sonnet-4-5").optional(),
-  /**
-   * More variables of this environment to hand to the agent, by name (values travel with the
-   * credentials, never on a command line); added to the documented provider settings.
-   */
-  forwardEnv: external_exports.array(
-    external_exports.string().superRefine((name, ctx) => {
-      const why = unforwardableReason(name);
-      if (why) ctx.addIssue({ code: "custom", message: `--forward-env ${name} ${why}` });
-    })
-  ).optional(),
-  /** Maximum size of what ships, in megabytes. */
-  maxSizeMb: external_exports.number().positive("--max-size must be a positive number of MB").default(500)
-};
-var runOptionsSchema = external_exports.object(runOptionsShape);
-function parseAgentCommand(text) {
-  const trimmed = text.trim();
-  if (trimmed.startsWith("[")) {
-    let parsed;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch {
-      throw new Error(`--agent-command looks like a JSON array but does not parse: ${trimmed}`);
-    }
-    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p2) => typeof p2 === "string" && p2.length > 0)) {
-      throw new Error("--agent-command as JSON must be a non-empty array of non-empty strings");
-    }
-    return parsed;
-  }
-  if (!trimmed) throw new Error("--agent-command must not be blank");
-  return [text];
-}
-function describeIssues(error62) {
-  return error62.issues.map((i2) => i2.message).join("; ");
 }
 
 // src/remote/watch.ts
@@ -60867,310 +61479,27 @@ function formatElapsed(seconds) {
 }
 
 // src/core/workflow/start-run.ts
-import { rm as rm7 } from "node:fs/promises";
-
-// src/git/commits-present.ts
-async function commitsPresent(git, candidates) {
-  if (candidates.length === 0) return [];
-  const check2 = await git.try(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
-    input: `${candidates.join("\n")}
-`
-  });
-  return check2.stdout.split("\n").map((l) => l.split(" ")).filter(([, type]) => type === "commit").map(([sha]) => sha);
-}
-
-// src/core/workflow/validate.ts
-import { access as access2 } from "node:fs/promises";
-import { join as join15 } from "node:path";
-
-// src/git/repo-facts.ts
-import { existsSync as existsSync3, readdirSync } from "node:fs";
-async function readRepoFacts(path7, runner) {
-  const probe = createGit(path7, runner);
-  const top = await probe.try(["rev-parse", "--show-toplevel"]);
-  if (top.exitCode !== 0) {
-    throw new RemoteError(
-      "not-a-repo",
-      `${path7} is not inside a git repository.`,
-      "Run amplihack-remote from your project's git repository (or `git init` and commit first)."
-    );
-  }
-  const root = top.stdout.trim();
-  const git = createGit(root, runner);
-  const head = await git.try(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
-  if (head.exitCode !== 0) {
-    throw new RemoteError(
-      "no-commits",
-      `The repository at ${root} has no commits yet.`,
-      "Make a first commit (`git add -A && git commit -m init`) so there is something to ship."
-    );
-  }
-  const paths = await refuseUnusableClone(git, root);
-  const symbolic = await git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]);
-  return {
-    root,
-    branch: symbolic.exitCode === 0 ? symbolic.stdout.trim() : null,
-    headCommit: head.stdout.trim(),
-    warnings: await operationInProgress(git, paths)
-  };
-}
-var IN_PROGRESS = [
-  ["MERGE_HEAD", "a merge"],
-  ["rebase-merge", "a rebase"],
-  ["rebase-apply", "a rebase (or `git am`)"],
-  ["CHERRY_PICK_HEAD", "a cherry-pick"],
-  ["REVERT_HEAD", "a revert"]
-];
-async function refuseUnusableClone(git, root) {
-  const names = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
-  const out = (await git.run([
-    "rev-parse",
-    "--is-shallow-repository",
-    "--path-format=absolute",
-    ...names.flatMap((n2) => ["--git-path", n2])
-  ])).trim().split("\n");
-  if (out[0] === "true") {
-    throw new RemoteError(
-      "not-a-repo",
-      `The repository at ${root} is a shallow clone: its history is cut off, so it cannot be bundled and restored on the machine.`,
-      "Fetch the whole history first: `git fetch --unshallow` (then run again)."
-    );
-  }
-  const paths = new Map(names.map((n2, i2) => [n2, out[i2 + 1]]));
-  const promisor = await git.try([
-    "config",
-    "--get-regexp",
-    "^(extensions\\.partialclone|remote\\..*\\.promisor)$"
-  ]);
-  const packs = paths.get("objects/pack") ?? "";
-  const promisorPacks = existsSync3(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
-  const partialConfig = promisor.stdout.split("\n").some((line) => line && !/ false$/i.test(line));
-  if (partialConfig || promisorPacks) {
-    throw new RemoteError(
-      "not-a-repo",
-      `The repository at ${root} is a partial clone (objects are left on a promisor remote, ${partialConfig ? "set in its config" : "promisor packs present"}): a bundle of it would miss objects.`,
-      "Fetch every object, then stop using the promisor: `git config --unset remote.origin.partialclonefilter && git fetch --refetch origin && git config --unset remote.origin.promisor` (git 2.36 or later); or run from a full clone."
-    );
-  }
-  return paths;
-}
-async function operationInProgress(git, paths) {
-  const going = IN_PROGRESS.filter(([name]) => existsSync3(paths.get(name) ?? "")).map(([, what]) => what);
-  const unmerged = (await git.run(["ls-files", "--unmerged"])).trim() !== "";
-  if (going.length === 0 && !unmerged) return [];
-  return [
-    `${going.length ? `${[...new Set(going)].join(" and ")} is in progress` : "there are unmerged files"} in your repository: the uncommitted work that ships (and the agent starts from) holds its state as it is now, conflict markers included. Finish or abort it first (e.g. \`git merge --abort\`, \`git rebase --abort\`) if that is not what you want.`
-  ];
-}
-
-// src/core/agent-invocation.ts
-function agentInvocation(input2) {
-  const { command, prompt, maxTurns, model, agentCommand } = input2;
-  if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
-  const claudeArgs = model ? ["--model", model] : [];
-  if (command === "auto") {
-    return {
-      argv: [
-        "amplihack",
-        "claude",
-        "--auto",
-        "--max-turns",
-        String(maxTurns),
-        "--",
-        ...claudeArgs,
-        "-p",
-        prompt
-      ],
-      isDefaultAgent: true
-    };
-  }
-  return {
-    argv: ["amplihack", "claude", "--", ...claudeArgs, "-p", `/amplihack:${command} ${prompt}`],
-    isDefaultAgent: true
-  };
-}
-
-// src/core/workflow/validate.ts
-async function validateRun(deps, options, signal) {
-  const facts = await readRepoFacts(deps.cwd, deps.runner);
-  const git = createGit(facts.root, deps.runner);
-  try {
-    await access2(join15(facts.root, ".claude"));
-  } catch {
-    throw new RemoteError(
-      "no-claude-dir",
-      `No .claude/ directory in ${facts.root}.`,
-      "amplihack needs the project's .claude/ directory; create it (mkdir .claude) or run from the project root that has one."
-    );
-  }
-  const invocation = agentInvocation(options);
-  const credentials = forwardedValues(deps.env, options.forwardEnv);
-  for (const c3 of credentials) {
-    if (/[\r\n\0]/.test(c3.value)) {
-      throw new RemoteError(
-        "no-credential",
-        `${c3.name} contains a line break or NUL byte.`,
-        `Set ${c3.name} to the bare key value.`
-      );
-    }
-  }
-  if (invocation.isDefaultAgent && !hasClaudeAccess(deps.env)) {
-    throw new RemoteError(
-      "no-credential",
-      "No Claude credential is set (ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN); the amplihack agent needs one on the VM.",
-      "export ANTHROPIC_API_KEY=... or, with a Claude subscription, CLAUDE_CODE_OAUTH_TOKEN=... from `claude setup-token` (it reaches the agent through its environment only); or use --agent-command for another agent."
-    );
-  }
-  const target = deps.target(options.target);
-  await target.validate(signal);
-  return { git, facts, invocation, credentials, target };
-}
-
-// src/core/workflow/start-run.ts
+import { rm as rm10 } from "node:fs/promises";
 async function startRun(deps, options, progress, signal, runId = newRunId()) {
-  progress.report("validate", "checking the repository, credentials and target");
-  const validated = await validateRun(deps, options, signal);
-  for (const w2 of validated.facts.warnings) progress.report("validate", `warning: ${w2}`);
-  const record2 = newRunRecord({
-    id: runId,
-    repo: validated.facts.root,
-    target: options.target,
-    command: options.command,
-    promptPreview: preview(options.prompt),
-    keepVm: options.keepVm,
-    driverPid: process.pid
-  });
-  await deps.store.putRun(record2);
-  let pkg;
+  const { runs, validated, pkg } = await prepareBatch(deps, [{ runId, options }], progress, signal);
   try {
-    progress.report("package", "packaging the repository, uncommitted work and .claude/");
-    pkg = await buildContext({
-      git: validated.git,
-      facts: validated.facts,
-      runId,
-      options,
-      agent: {
-        argv: validated.invocation.argv,
-        ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling
+    const { record: record2, lease } = await launchRun(
+      deps,
+      {
+        run: runs[0],
+        target: validated.target,
+        uploads: sharedUploads(pkg, validated.git),
+        repoGit: validated.git
       },
-      cwd: deps.cwd,
-      cacheDir: deps.scanCacheDir,
-      env: deps.env,
-      signal,
-      onProgress: (m2) => progress.report("scan", m2)
-    });
+      progress,
+      signal
+    );
+    return { record: record2, lease, validated, pkg };
   } catch (err) {
-    const e = err instanceof RemoteError ? err : null;
-    await deps.store.patchRun(runId, {
-      status: e?.code === "secret-found" ? "blocked" : "error",
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null
-    });
+    await rm10(pkg.dir, { recursive: true, force: true });
     throw err;
   }
-  await deps.store.patchRun(runId, { shippedHeads: pkg.manifest.heads });
-  let lease;
-  try {
-    progress.report("acquire", `finding or preparing a machine (${validated.target.name})`);
-    lease = await validated.target.acquire({
-      runId,
-      options,
-      signal,
-      onVmKnown: async (vm2) => {
-        await deps.store.patchRun(runId, { vm: { name: vm2.name, created: vm2.created, deleted: false } });
-      },
-      onProgress: (m2) => progress.report("acquire", m2)
-    });
-    const machine = lease.machine;
-    await deps.store.patchRun(runId, {
-      vm: { name: machine.name, created: lease.created, deleted: false }
-    });
-    const prep = await machine.exec(prepareCommand(runId), { signal });
-    if (prep.exitCode !== 0) {
-      throw new RemoteError(
-        "remote-failed",
-        `Could not create the run directory on ${machine.name}: ${prep.stderr.trim()}`,
-        "Check the machine's disk space and permissions."
-      );
-    }
-    let upload = {
-      archivePath: pkg.archivePath,
-      archiveSha256: pkg.archiveSha256,
-      archiveBytes: pkg.archiveBytes
-    };
-    if (lease.reused) {
-      const known = await knownCommits(machine, validated.git, pkg.manifest.repoKey, signal);
-      if (known.length > 0) upload = await thinArchive(pkg, known);
-    }
-    const thin = upload.archivePath !== pkg.archivePath;
-    progress.report(
-      "transfer",
-      `uploading ${(upload.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}${thin ? " (only what it lacks)" : ""}`
-    );
-    await machine.upload(upload.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
-    progress.report("execute", "verifying the upload and starting the agent");
-    const credentialLines = validated.credentials.map((c3) => `${c3.name}=${c3.value}
-`).join("");
-    const started = await machine.exec(startCommand(runId, upload.archiveSha256), {
-      input: credentialLines,
-      signal,
-      timeoutMs: 5 * 6e4
-    });
-    if (started.exitCode !== 0) {
-      const { why, remedy } = describeStartFailure(started.exitCode, started.stderr, machine.howToReach);
-      throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, remedy);
-    }
-    const running = await deps.store.patchRun(runId, {
-      status: "running",
-      startedAt: (/* @__PURE__ */ new Date()).toISOString()
-    });
-    return { record: running, lease, validated, pkg };
-  } catch (err) {
-    const e = err instanceof RemoteError ? err : null;
-    const gone = e?.details.vm && (e.details.vmExists === false || e.details.vmDeleted === true);
-    await deps.store.update((state) => {
-      const r = state.runs[runId];
-      if (!r) return;
-      r.status = "error";
-      r.endedAt = r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
-      r.error = e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null;
-      if (gone && r.vm && r.vm.name === e?.details.vm) r.vm = { ...r.vm, deleted: true };
-    });
-    let thrown = err;
-    if (lease) {
-      const name = lease.machine.name;
-      const outcome = await lease.release({ keep: options.keepVm }).catch((releaseErr) => ({ deleted: false, kept: false, message: asRemoteError(releaseErr).message }));
-      if (outcome.deleted && lease.created) {
-        await deps.store.patchRun(runId, { vm: { name, created: true, deleted: true } });
-      }
-      thrown = withMachineFate(asRemoteError(err), name, lease.created, outcome);
-    }
-    await rm7(pkg.dir, { recursive: true, force: true });
-    await dropWipRef(validated.git, runId);
-    throw thrown;
-  }
 }
-function withMachineFate(e, vm2, created, outcome) {
-  if (vm2 === "local") return e;
-  const note = outcome.deleted ? `The VM ${vm2} this run created was deleted.` : created && !outcome.kept ? `The VM ${vm2} this run created could not be deleted and may still be billing: ${outcome.message}` : outcome.message;
-  const remedy = outcome.deleted ? "Run the command again to retry (a new VM will be used); nothing is left behind." : created && !outcome.kept ? `Delete it with \`amplihack-remote cleanup ${vm2}\`, then run the command again.` : e.remedy;
-  return new RemoteError(e.code, `${e.message}
-${note}`, remedy, {
-    cause: e,
-    details: { ...e.details, vm: vm2, vmDeleted: outcome.deleted }
-  });
-}
-async function knownCommits(machine, git, repoKey2, signal) {
-  if (!repoKey2) return [];
-  const probe = await machine.exec(cacheProbeCommand(repoKey2), { signal, timeoutMs: 12e4 }).catch(() => null);
-  const candidates = probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
-  return commitsPresent(git, candidates);
-}
-function preview(prompt) {
-  const line = prompt.trim().split("\n")[0];
-  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
-}
-var firstLine = (s3) => s3.split("\n")[0];
 
 // src/core/workflow/execute-run.ts
 var STOP_WAIT_MS = 12e4;
@@ -61206,7 +61535,7 @@ async function executeRun(deps, input2, signal) {
       progress
     });
   } finally {
-    await rm8(started.pkg.dir, { recursive: true, force: true });
+    await rm11(started.pkg.dir, { recursive: true, force: true });
   }
 }
 async function followToEnd(deps, started, options, progress, signal) {
@@ -61259,42 +61588,252 @@ function startWarnings(started) {
 async function startDetached(deps, base, prompts, options = {}) {
   const parsed = prompts.map((prompt) => parseRunOptions({ ...base, prompt }));
   const progress = createProgress(deps.onProgress);
-  const pooled = /* @__PURE__ */ new Map();
-  const batchDeps = {
-    ...deps,
-    target: (name) => {
-      let t = pooled.get(name);
-      if (!t) {
-        t = poolingTarget(deps.target(name));
-        pooled.set(name, t);
-      }
-      return t;
-    }
+  const runs = parsed.map((opts) => ({ runId: newRunId(), options: opts }));
+  const prepared = await prepareBatch(deps, runs, progress, options.signal).catch((err) => {
+    const e = asRemoteError(err);
+    return { failed: { code: e.code, message: e.message, remedy: e.remedy } };
+  });
+  if ("failed" in prepared) {
+    return runs.map((r) => ({
+      prompt: r.options.prompt,
+      runId: r.runId,
+      ok: false,
+      vm: null,
+      state: "failed",
+      error: prepared.failed
+    }));
+  }
+  const batch = {
+    runs: prepared.runs,
+    pkg: prepared.pkg,
+    repoGit: prepared.validated.git,
+    autoRetrieve: options.autoRetrieve ?? true
   };
-  return Promise.all(
-    parsed.map(async (opts) => {
-      const runId = newRunId();
-      try {
-        const started = await startRun(batchDeps, opts, progress, options.signal, runId);
-        await rm9(started.pkg.dir, { recursive: true, force: true });
-        await deps.store.patchRun(runId, {
-          detached: true,
-          driverPid: null,
-          autoRetrieve: options.autoRetrieve ?? true
-        });
-        return { prompt: opts.prompt, runId, ok: true, vm: started.lease.machine.name };
-      } catch (err) {
-        const e = asRemoteError(err);
-        return {
-          prompt: opts.prompt,
-          runId,
-          ok: false,
-          vm: null,
-          error: { code: e.code, message: e.message, remedy: e.remedy }
-        };
+  if (deps.launcher) {
+    let worker;
+    try {
+      worker = await deps.launcher.launch(runs[0].runId, prepared.validated.facts.root, batch);
+    } catch (err) {
+      await rm12(prepared.pkg.dir, { recursive: true, force: true });
+      throw err;
+    }
+    await deps.store.update((state) => {
+      for (const { runId } of runs) {
+        const r = state.runs[runId];
+        if (!r) continue;
+        r.detached = true;
+        if (r.status !== "pending") continue;
+        r.driverPid = worker.pid;
+        r.phase ??= "queued";
+        r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
       }
+    });
+    progress.report("acquire", `handed to launch worker ${worker.pid} (log: ${worker.log})`);
+    return runs.map((r) => ({
+      prompt: r.options.prompt,
+      runId: r.runId,
+      ok: true,
+      vm: null,
+      state: "launching",
+      workerLog: worker.log
+    }));
+  }
+  const outcomes = await launchBatch(deps, batch, progress, options.signal);
+  return outcomes.map((o2, i2) => ({
+    prompt: runs[i2].options.prompt,
+    runId: o2.runId,
+    ok: !o2.error,
+    vm: o2.vm,
+    state: o2.error ? "failed" : "running",
+    error: o2.error
+  }));
+}
+
+// src/core/runs/refresh-run.ts
+async function loadRun(deps, runId) {
+  const state = await deps.store.read();
+  const exact = state.runs[runId];
+  if (exact) return exact;
+  const matches = Object.keys(state.runs).filter((id) => id.startsWith(runId) || id.endsWith(runId));
+  if (matches.length === 1) return state.runs[matches[0]];
+  throw new RemoteError(
+    "run-not-found",
+    matches.length > 1 ? `Run id ${runId} is ambiguous: ${matches.join(", ")}.` : `No run ${runId} is known here.`,
+    "List runs with `amplihack-remote status`."
+  );
+}
+async function attachLease(deps, record2) {
+  return deps.target(record2.target).attach({
+    runId: record2.id,
+    vmName: record2.vm?.name ?? null,
+    created: record2.vm?.created ?? false
+  });
+}
+function driverAlive(pid) {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+var outcomeToStatus = (outcome, exitCode) => {
+  if (outcome === "setup-failed") return "failed";
+  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed")
+    return outcome;
+  return exitCode === 0 ? "succeeded" : "failed";
+};
+async function refreshRun(deps, record2, signal) {
+  const elapsed = (r) => r.startedAt ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1e3) : null;
+  if (FINISHED.includes(record2.status)) return { record: record2, live: null, elapsedSeconds: elapsed(record2) };
+  if (record2.status === "pending") {
+    if (driverAlive(record2.driverPid)) return { record: record2, live: null, elapsedSeconds: null };
+    const vm2 = record2.vm && !record2.vm.deleted && record2.vm.created ? record2.vm.name : null;
+    const what = record2.detached ? `launch worker (pid ${record2.driverPid})` : "process starting this run";
+    const patched = await deps.store.patchRun(record2.id, {
+      status: "error",
+      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      driverPid: null,
+      error: {
+        code: "interrupted",
+        message: `The ${what} died ${record2.phase ? `while ${record2.phase}` : "before the agent started"}${vm2 ? `, holding VM ${vm2}` : ""}.`,
+        remedy: vm2 ? `Delete its VM with \`amplihack-remote cleanup ${vm2}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.` : "Start the task again."
+      }
+    });
+    return { record: patched, live: null, elapsedSeconds: null };
+  }
+  if (record2.status === "running" && !record2.detached && !driverAlive(record2.driverPid)) {
+    record2 = await deps.store.patchRun(record2.id, { detached: true, autoRetrieve: true, driverPid: null });
+  }
+  let live;
+  try {
+    const lease = await attachLease(deps, record2);
+    live = (await readStatus(lease.machine, record2.id, signal)).status;
+  } catch (err) {
+    return { record: record2, live: null, unreachable: asRemoteError(err).message, elapsedSeconds: elapsed(record2) };
+  }
+  if (!live.exists) {
+    const patched = await deps.store.patchRun(record2.id, {
+      status: "error",
+      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      error: {
+        code: "remote-failed",
+        message: `The run's directory is gone from ${record2.vm?.name ?? "the machine"}.`,
+        remedy: "Its results cannot be retrieved; start the task again."
+      }
+    });
+    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
+  }
+  if (live.phase === "done") {
+    const patched = await deps.store.patchRun(record2.id, {
+      status: outcomeToStatus(live.outcome, live.exitCode),
+      exitCode: live.exitCode,
+      endedAt: (/* @__PURE__ */ new Date()).toISOString()
+    });
+    return { record: patched, live, elapsedSeconds: elapsed(patched) };
+  }
+  return { record: record2, live, elapsedSeconds: live.startedAt ? live.now - live.startedAt : elapsed(record2) };
+}
+
+// src/core/runs/retrieve-detached.ts
+async function retrieveDetached(deps, runId, options = {}) {
+  let record2 = await loadRun(deps, runId);
+  if (record2.summary) return storedSummary(deps, record2.repo, record2.summary);
+  record2 = (await refreshRun(deps, record2, options.signal)).record;
+  if (record2.status === "running" || record2.status === "pending") {
+    throw new RemoteError(
+      "usage",
+      `Run ${record2.id} is still ${record2.status}.`,
+      `Wait for it (amplihack-remote status ${record2.id}) or stop it (amplihack-remote kill ${record2.id}).`
+    );
+  }
+  if (record2.status === "blocked" || record2.status === "error" && !record2.startedAt) {
+    throw new RemoteError(
+      "usage",
+      `Run ${record2.id} never started (${record2.status}); there is nothing to retrieve.`,
+      record2.error?.remedy ?? "Start it again."
+    );
+  }
+  return retrieveFinished(deps, record2, options);
+}
+async function retrieveFinished(deps, record2, options = {}) {
+  return finishRun(deps, {
+    record: record2,
+    lease: await attachLease(deps, record2),
+    driver: "retrieve",
+    keepRequested: record2.keepVm || options.keepVm === true,
+    signal: options.signal
+  });
+}
+async function storedSummary(deps, repo, summary) {
+  return { ...summary, next: await mergeAdvice(repo, deps.runner, summary) };
+}
+
+// src/core/runs/run-status.ts
+async function runStatus(deps, runId, options = {}) {
+  const records = runId ? [await loadRun(deps, runId)] : Object.values((await deps.store.read()).runs);
+  records.sort((a2, b2) => a2.createdAt.localeCompare(b2.createdAt));
+  return Promise.all(
+    records.map(async (record2) => {
+      const view = await refreshRun(deps, record2, options.signal);
+      const r = view.record;
+      const finishedRemotely = r.startedAt && !r.summary && ["succeeded", "failed", "timed-out", "killed"].includes(r.status);
+      if (finishedRemotely && r.detached && r.autoRetrieve && options.autoRetrieve !== false) {
+        try {
+          const summary = await retrieveFinished(deps, r, { signal: options.signal });
+          return { ...view, record: await loadRun(deps, r.id), retrievedNow: summary };
+        } catch (err) {
+          return { ...view, retrieveError: asRemoteError(err).message };
+        }
+      }
+      return view;
     })
   );
+}
+
+// src/core/runs/wait-for-change.ts
+var MAX_WAIT_SECONDS = 110;
+async function waitForChange(deps, runId, options) {
+  const look = () => runStatus(deps, runId, { autoRetrieve: options.autoRetrieve, signal: options.signal });
+  const started = Date.now();
+  const waited = () => Math.round((Date.now() - started) / 1e3);
+  const first = await look();
+  const before = fingerprint(first);
+  const budgetMs = Math.min(Math.max(options.waitSeconds, 0), MAX_WAIT_SECONDS) * 1e3;
+  let entries = first;
+  while (entries.some(isActive) && Date.now() - started < budgetMs && !options.signal?.aborted) {
+    const remaining = budgetMs - (Date.now() - started);
+    await sleep2(Math.min(intervalMs(deps, entries), remaining), options.signal);
+    if (options.signal?.aborted) break;
+    entries = await look();
+    if (fingerprint(entries) !== before || entries.some((e) => e.retrievedNow)) {
+      return { entries, changed: true, waitedSeconds: waited() };
+    }
+    options.onWaiting?.(entries, waited());
+  }
+  return { entries, changed: false, waitedSeconds: waited() };
+}
+var isActive = (e) => !FINISHED.includes(e.record.status);
+function fingerprint(entries) {
+  return entries.map((e) => `${e.record.id}:${e.record.status}:${e.record.phase}:${e.live?.phase ?? ""}`).join("|");
+}
+function intervalMs(deps, entries) {
+  const running = entries.filter((e) => e.record.status === "running");
+  if (running.length === 0) return 1e3;
+  const seconds = deps.pollSeconds ?? Math.min(...running.map((e) => deps.target(e.record.target).pollSeconds));
+  return Math.max(200, seconds * 1e3);
+}
+function sleep2(ms2, signal) {
+  return new Promise((resolve5) => {
+    const timer = setTimeout(done, ms2);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve5();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 // src/mcp/progress.ts
@@ -61372,6 +61911,16 @@ var OPTION_DOCS = {
     description: 'Run this agent instead of amplihack: its argv, e.g. ["./my-agent.sh"] or ["node","agent.mjs"]; the prompt is appended as the last argument',
     fromText: parseAgentCommand
   },
+  model: {
+    value: "model",
+    help: "Claude model for the default agent, e.g. sonnet (default: amplihack's, opus[1m])",
+    description: "Claude model for the default agent, e.g. sonnet or claude-sonnet-4-5; default: amplihack's (opus[1m]), the largest cost of a run"
+  },
+  forwardEnv: {
+    value: "name",
+    help: "also hand this variable of your environment to the agent (repeatable; a name, never a value)",
+    description: 'Names of more environment variables to hand to the agent, e.g. ["AWS_PROFILE"]; values travel with the credentials, never in arguments'
+  },
   maxSizeMb: { flag: "--max-size", value: "mb", help: "refuse to upload more than this many MB" }
 };
 var POSITIONAL = ["command", "prompt"];
@@ -61402,8 +61951,9 @@ var remoteExecute = defineTool({
   description: [
     "Runs an amplihack task (or any agent command) on a remote Azure VM via azlin, or on the local sandbox target,",
     "and brings the agent's commits home as git refs under refs/remotes/remote-exec/ (never touching your working tree, index or branches).",
-    "By default (wait: false) it returns as soon as the agent is running, with a runId: follow it with remote_status and",
-    "remote_output, then collect it with retrieve_results. wait: true follows the whole run inside this call (only for short tasks).",
+    "By default (wait: false) it returns within seconds, once the checks and the secret gate pass, with a runId; getting a VM (minutes),",
+    "uploading and starting go on in the background. Follow it with remote_status and its waitSeconds (a wait that returns when the run moves on),",
+    "then collect it with retrieve_results. wait: true follows the whole run inside this call (only for short tasks).",
     "Everything that ships is scanned for secrets first; a finding blocks the upload."
   ].join(" "),
   input: {
@@ -61417,8 +61967,15 @@ var remoteExecute = defineTool({
   output: {
     mode: external_exports.enum(["detached", "waited"]),
     runId: external_exports.string(),
-    status: external_exports.string().describe("running for a detached start; the run's outcome when waited"),
-    vm: external_exports.string().nullable().describe("The machine the run is on (local for the local target)"),
+    status: external_exports.string().describe(
+      "pending for a detached start (its launch goes on in the background); the run's outcome when waited"
+    ),
+    phase: external_exports.string().nullable().describe(
+      "A detached start's launch phase: queued, then acquiring, uploading, starting (see remote_status)"
+    ),
+    vm: external_exports.string().nullable().describe(
+      "The machine the run is on (local for the local target); null while a detached start is still getting one"
+    ),
     summary: runSummarySchema.nullable().describe("The run's results, when waited"),
     next: external_exports.array(external_exports.string()).describe("What to do next")
   },
@@ -61435,6 +61992,7 @@ var remoteExecute = defineTool({
             mode: "waited",
             runId: summary.runId,
             status: summary.status,
+            phase: null,
             vm: summary.vm ?? summary.target,
             summary,
             next: summary.next
@@ -61452,21 +62010,23 @@ var remoteExecute = defineTool({
         });
       }
       const next = [
-        `remote_status {"runId":"${outcome.runId}"} until the status is no longer pending or running`,
-        `remote_output {"runId":"${outcome.runId}"} to see the agent's log`,
-        `retrieve_results {"runId":"${outcome.runId}"} once it has finished (if remote_status has not already brought the results home)`
+        `remote_status {"runId":"${outcome.runId}","waitSeconds":${MAX_WAIT_SECONDS}} returns as soon as the run moves on (phase or status); call it again until the status is no longer pending or running`,
+        `remote_output {"runId":"${outcome.runId}"} shows the agent's log once it runs`,
+        `retrieve_results {"runId":"${outcome.runId}"} once it has finished (remote_status brings the results home by itself unless autoRetrieve is false)`
       ];
+      const launching = outcome.state === "launching";
       return {
         structured: {
           mode: "detached",
           runId: outcome.runId,
-          status: "running",
+          status: launching ? "pending" : "running",
+          phase: launching ? "queued" : null,
           vm: outcome.vm,
           summary: null,
           next
         },
         text: [
-          `Started run ${outcome.runId} on ${outcome.vm}; it runs detached and survives this session.`,
+          launching ? `Run ${outcome.runId} passed the checks and the secret gate; a background worker is now getting a machine, uploading and starting the agent. The run survives this session.` : `Started run ${outcome.runId} on ${outcome.vm}; it runs detached and survives this session.`,
           "Next:",
           ...next.map((n2) => `  ${n2}`)
         ].join("\n")
@@ -61476,91 +62036,6 @@ var remoteExecute = defineTool({
     }
   }
 });
-
-// src/core/runs/refresh-run.ts
-async function loadRun(deps, runId) {
-  const state = await deps.store.read();
-  const exact = state.runs[runId];
-  if (exact) return exact;
-  const matches = Object.keys(state.runs).filter((id) => id.startsWith(runId) || id.endsWith(runId));
-  if (matches.length === 1) return state.runs[matches[0]];
-  throw new RemoteError(
-    "run-not-found",
-    matches.length > 1 ? `Run id ${runId} is ambiguous: ${matches.join(", ")}.` : `No run ${runId} is known here.`,
-    "List runs with `amplihack-remote status`."
-  );
-}
-async function attachLease(deps, record2) {
-  return deps.target(record2.target).attach({
-    runId: record2.id,
-    vmName: record2.vm?.name ?? null,
-    created: record2.vm?.created ?? false
-  });
-}
-function driverAlive(pid) {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === "EPERM";
-  }
-}
-var outcomeToStatus = (outcome, exitCode) => {
-  if (outcome === "setup-failed") return "failed";
-  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed")
-    return outcome;
-  return exitCode === 0 ? "succeeded" : "failed";
-};
-async function refreshRun(deps, record2, signal) {
-  const elapsed = (r) => r.startedAt ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1e3) : null;
-  if (FINISHED.includes(record2.status)) return { record: record2, live: null, elapsedSeconds: elapsed(record2) };
-  if (record2.status === "pending") {
-    if (driverAlive(record2.driverPid)) return { record: record2, live: null, elapsedSeconds: null };
-    const patched = await deps.store.patchRun(record2.id, {
-      status: "error",
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      driverPid: null,
-      error: {
-        code: "interrupted",
-        message: "The process starting this run died before the agent started.",
-        remedy: record2.vm && !record2.vm.deleted && record2.vm.created ? `Delete its VM with \`amplihack-remote cleanup ${record2.vm.name}\`.` : "Start it again."
-      }
-    });
-    return { record: patched, live: null, elapsedSeconds: null };
-  }
-  if (record2.status === "running" && !record2.detached && !driverAlive(record2.driverPid)) {
-    record2 = await deps.store.patchRun(record2.id, { detached: true, autoRetrieve: true, driverPid: null });
-  }
-  let live;
-  try {
-    const lease = await attachLease(deps, record2);
-    live = (await readStatus(lease.machine, record2.id, signal)).status;
-  } catch (err) {
-    return { record: record2, live: null, unreachable: asRemoteError(err).message, elapsedSeconds: elapsed(record2) };
-  }
-  if (!live.exists) {
-    const patched = await deps.store.patchRun(record2.id, {
-      status: "error",
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      error: {
-        code: "remote-failed",
-        message: `The run's directory is gone from ${record2.vm?.name ?? "the machine"}.`,
-        remedy: "Its results cannot be retrieved; start the task again."
-      }
-    });
-    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
-  }
-  if (live.phase === "done") {
-    const patched = await deps.store.patchRun(record2.id, {
-      status: outcomeToStatus(live.outcome, live.exitCode),
-      exitCode: live.exitCode,
-      endedAt: (/* @__PURE__ */ new Date()).toISOString()
-    });
-    return { record: patched, live, elapsedSeconds: elapsed(patched) };
-  }
-  return { record: record2, live, elapsedSeconds: live.startedAt ? live.now - live.startedAt : elapsed(record2) };
-}
 
 // src/core/runs/kill-run.ts
 async function killRun(deps, runId, signal) {
@@ -61591,7 +62066,9 @@ async function killRun(deps, runId, signal) {
 var runViewSchema = external_exports.object({
   runId: external_exports.string(),
   status: external_exports.enum(RUN_STATUSES),
-  phase: external_exports.string().nullable().describe("What a running run is doing: starting, setup, running, collecting, done"),
+  phase: external_exports.string().nullable().describe(
+    "What the run is doing: while pending, its launch (queued, acquiring, uploading, starting); once running, the machine's (setup, running, collecting, done)"
+  ),
   exitCode: external_exports.number().nullable(),
   target: external_exports.string(),
   vm: external_exports.string().nullable(),
@@ -61611,7 +62088,7 @@ function runViewJson(v2, retrievedNow) {
   return {
     runId: r.id,
     status: r.status,
-    phase: v2.live?.phase ?? null,
+    phase: v2.live?.phase ?? r.phase ?? null,
     exitCode: r.exitCode,
     target: r.target,
     vm: r.vm?.name ?? null,
@@ -61636,29 +62113,27 @@ var remoteKill = defineTool({
   input: {
     runId: external_exports.string().min(1).describe("The run id (a unique prefix or suffix is enough)")
   },
-  output: runViewSchema.shape,
+  output: { ...runViewSchema.shape, next: external_exports.array(external_exports.string()).describe("What to do next") },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async run(args, { context, signal }) {
     const view = await killRun(context.deps(), args.runId, signal);
     const json2 = runViewJson(view);
-    return {
-      structured: json2,
-      text: `${json2.runId}: ${json2.status}. Bring its partial work home with retrieve_results {"runId":"${json2.runId}"}.`
-    };
+    const next = [`retrieve_results {"runId":"${json2.runId}"} brings its partial work home`];
+    return { structured: { ...json2, next }, text: `${json2.runId}: ${json2.status}. ${next[0]}.` };
   }
 });
 
 // src/core/runs/run-output.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { readFile as readFile7 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { readFile as readFile9 } from "node:fs/promises";
+import { join as join18 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.summary?.logsDir ? join16(record2.summary.logsDir, "agent.log") : null;
+  const local = record2.summary?.logsDir ? join18(record2.summary.logsDir, "agent.log") : null;
   if (local && existsSync4(local)) {
-    const content = await readFile7(local, "utf8");
+    const content = await readFile9(local, "utf8");
     return {
       runId: record2.id,
       text: lastLines2(redactText(content, known), lines),
@@ -61719,92 +62194,83 @@ ${out.text}` : `${header}
   }
 });
 
-// src/core/runs/retrieve-detached.ts
-async function retrieveDetached(deps, runId, options = {}) {
-  let record2 = await loadRun(deps, runId);
-  if (record2.summary) return storedSummary(deps, record2.repo, record2.summary);
-  record2 = (await refreshRun(deps, record2, options.signal)).record;
-  if (record2.status === "running" || record2.status === "pending") {
-    throw new RemoteError(
-      "usage",
-      `Run ${record2.id} is still ${record2.status}.`,
-      `Wait for it (amplihack-remote status ${record2.id}) or stop it (amplihack-remote kill ${record2.id}).`
-    );
-  }
-  if (record2.status === "blocked" || record2.status === "error" && !record2.startedAt) {
-    throw new RemoteError(
-      "usage",
-      `Run ${record2.id} never started (${record2.status}); there is nothing to retrieve.`,
-      record2.error?.remedy ?? "Start it again."
-    );
-  }
-  return retrieveFinished(deps, record2, options);
-}
-async function retrieveFinished(deps, record2, options = {}) {
-  return finishRun(deps, {
-    record: record2,
-    lease: await attachLease(deps, record2),
-    driver: "retrieve",
-    keepRequested: record2.keepVm || options.keepVm === true,
-    signal: options.signal
-  });
-}
-async function storedSummary(deps, repo, summary) {
-  return { ...summary, next: await mergeAdvice(repo, deps.runner, summary) };
-}
-
-// src/core/runs/run-status.ts
-async function runStatus(deps, runId, options = {}) {
-  const records = runId ? [await loadRun(deps, runId)] : Object.values((await deps.store.read()).runs);
-  records.sort((a2, b2) => a2.createdAt.localeCompare(b2.createdAt));
-  return Promise.all(
-    records.map(async (record2) => {
-      const view = await refreshRun(deps, record2, options.signal);
-      const r = view.record;
-      const finishedRemotely = r.startedAt && !r.summary && ["succeeded", "failed", "timed-out", "killed"].includes(r.status);
-      if (finishedRemotely && r.detached && r.autoRetrieve && options.autoRetrieve !== false) {
-        try {
-          const summary = await retrieveFinished(deps, r, { signal: options.signal });
-          return { ...view, record: await loadRun(deps, r.id), retrievedNow: summary };
-        } catch (err) {
-          return { ...view, retrieveError: asRemoteError(err).message };
-        }
-      }
-      return view;
-    })
-  );
-}
-
 // src/mcp/tools/remote-status.ts
 var remoteStatus = defineTool({
   name: "remote_status",
   title: "Status of remote runs",
-  description: "Shows one run (runId) or every run: pending, running (with its phase and elapsed time), succeeded, failed, timed-out, killed, blocked or error. A finished detached run is retrieved on the way (unless autoRetrieve is false): its summary, with the branches and merge commands, is then in `summary`.",
+  description: `Shows one run (runId) or every run: pending (with its launch phase: queued, acquiring, uploading, starting), running (with its phase and elapsed time), succeeded, failed, timed-out, killed, blocked or error. With waitSeconds (up to ${MAX_WAIT_SECONDS}) it waits until a run's status or phase changes and returns then (or when the time is up): use it instead of sleeping between calls. A finished detached run is retrieved on the way (unless autoRetrieve is false): its summary, with the branches and merge commands, is then in \`summary\`.`,
   input: {
     runId: external_exports.string().min(1).optional().describe("One run id (a unique prefix or suffix is enough); all runs when absent"),
-    autoRetrieve: external_exports.boolean().default(true).describe("Bring finished detached runs home on the way")
+    autoRetrieve: external_exports.boolean().default(true).describe("Bring finished detached runs home on the way"),
+    waitSeconds: external_exports.number().int().min(0).max(MAX_WAIT_SECONDS).default(0).describe(
+      `Wait up to this many seconds (0-${MAX_WAIT_SECONDS}) for a run's status or phase to change; returns as soon as one does`
+    )
   },
   output: {
-    runs: external_exports.array(runViewSchema.extend({ retrieveError: external_exports.string().nullable() }))
+    runs: external_exports.array(runViewSchema.extend({ retrieveError: external_exports.string().nullable() })),
+    changed: external_exports.boolean().describe("With waitSeconds: a run's status or phase changed while waiting"),
+    waitedSeconds: external_exports.number(),
+    next: external_exports.array(external_exports.string()).describe("What to do next")
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  async run(args, { context, signal }) {
-    const entries = await runStatus(context.deps(), args.runId, { autoRetrieve: args.autoRetrieve, signal });
-    const runs = entries.map((e) => ({
-      ...runViewJson(e, e.retrievedNow),
-      retrieveError: e.retrieveError ?? null
-    }));
-    const text = runs.length === 0 ? "No runs yet. Start one with remote_execute." : [
-      ...runs.map(statusLine),
-      ...entries.filter((e) => e.retrievedNow).map((e) => `
+  async run(args, { context, signal, extra }) {
+    const notifier = progressNotifier(extra, context.heartbeatMs);
+    try {
+      const waited = await waitForChange(context.deps(), args.runId, {
+        waitSeconds: args.waitSeconds,
+        autoRetrieve: args.autoRetrieve,
+        signal,
+        onWaiting: (entries2, seconds) => notifier.listener({
+          stage: "execute",
+          step: seconds,
+          total: args.waitSeconds,
+          message: `waiting (${seconds}s): ${entries2.map(progressWord).join(", ")}`
+        })
+      });
+      const entries = waited.entries;
+      const runs = entries.map((e) => ({
+        ...runViewJson(e, e.retrievedNow),
+        retrieveError: e.retrieveError ?? null
+      }));
+      const text = runs.length === 0 ? "No runs yet. Start one with remote_execute." : [
+        ...runs.map(statusLine),
+        ...entries.filter((e) => e.retrievedNow).map((e) => `
 ${formatSummary(e.retrievedNow)}`)
-    ].join("\n");
-    return { structured: { runs }, text };
+      ].join("\n");
+      return {
+        structured: {
+          runs,
+          changed: waited.changed,
+          waitedSeconds: waited.waitedSeconds,
+          next: nextSteps(runs)
+        },
+        text
+      };
+    } finally {
+      notifier.stop();
+    }
   }
 });
+var progressWord = (e) => `${e.record.id} ${e.record.status}${e.record.phase ? ` (${e.record.phase})` : e.live?.phase ? ` (${e.live.phase})` : ""}`;
+function nextSteps(runs) {
+  if (runs.length === 0) return ["remote_execute starts a run"];
+  const next = [];
+  for (const r of runs) {
+    if (r.status === "pending" || r.status === "running") {
+      next.push(`remote_status {"runId":"${r.runId}","waitSeconds":${MAX_WAIT_SECONDS}} to keep waiting`);
+    } else if (r.summary) {
+      next.push(...r.summary.next);
+    } else if (r.error) {
+      next.push(r.error.remedy);
+    } else if (r.status !== "blocked") {
+      next.push(`retrieve_results {"runId":"${r.runId}"} brings its results home`);
+    }
+  }
+  return next;
+}
 function statusLine(run) {
   const facts = [
-    run.phase && run.status === "running" ? `phase ${run.phase}` : "",
+    run.phase && (run.status === "running" || run.status === "pending") ? `phase ${run.phase}` : "",
     run.elapsedSeconds !== null ? `${run.elapsedSeconds}s` : "",
     run.exitCode !== null ? `exit ${run.exitCode}` : "",
     run.retrieved ? "retrieved" : "",
@@ -61834,13 +62300,13 @@ var retrieveResults = defineTool({
 
 // src/core/accept-findings.ts
 var import_write_file_atomic2 = __toESM(require_lib(), 1);
-import { readFile as readFile8 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { readFile as readFile10 } from "node:fs/promises";
+import { join as join19 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
-  const file2 = join17(root, ALLOWLIST_FILE);
+  const file2 = join19(root, ALLOWLIST_FILE);
   let before = "";
   try {
-    before = await readFile8(file2, "utf8");
+    before = await readFile10(file2, "utf8");
   } catch (err) {
     if (err.code !== "ENOENT") throw unwritable(file2, err);
   }
@@ -61865,7 +62331,7 @@ function unwritable(file2, cause) {
 // src/core/scan-what-ships.ts
 import { constants as constants5, existsSync as existsSync5, statSync as statSync3 } from "node:fs";
 import { access as access3, stat as stat3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute2, join as join18, resolve as resolve4 } from "node:path";
+import { basename as basename4, isAbsolute as isAbsolute2, join as join20, resolve as resolve4 } from "node:path";
 
 // src/git/work-tree.ts
 async function repoRootOf(dir, runner) {
@@ -61902,7 +62368,7 @@ async function scanWhatShips(input2) {
   const revs = ["--branches", "--tags", ...withHead ? ["HEAD"] : []];
   const files = await filesOutsideHistory(git, withHead);
   const agentFile = input2.agentCommand ? await localAgentFile(input2.agentCommand[0], input2.path) : null;
-  if (agentFile) files.push({ path: `agent/${basename3(agentFile)}`, absPath: agentFile });
+  if (agentFile) files.push({ path: `agent/${basename4(agentFile)}`, absPath: agentFile });
   const report = await runSecretGate({
     repo: root,
     revs,
@@ -61923,10 +62389,10 @@ async function filesOutsideHistory(git, withHead) {
   const untracked = allUntracked.filter((p2) => !isExcludedFile(root, p2));
   const byPath = /* @__PURE__ */ new Map();
   for (const rel of [...tracked, ...untracked]) {
-    const abs = join18(root, rel);
+    const abs = join20(root, rel);
     if (existsSync5(abs) && statSync3(abs).isFile()) byPath.set(rel, abs);
   }
-  const claudeDir = join18(root, ".claude");
+  const claudeDir = join20(root, ".claude");
   if (existsSync5(claudeDir) && statSync3(claudeDir).isDirectory()) {
     for (const f2 of (await listClaudeFiles(root)).files) byPath.set(f2.path, f2.absPath);
   }
@@ -62045,7 +62511,7 @@ var TOOLS = [
 ];
 var INSTRUCTIONS = [
   "amplihack-remote runs an agent task on a remote Azure VM (target azlin) or a local sandbox (target local) and brings the agent's commits home as git refs under refs/remotes/remote-exec/.",
-  "Typical flow: remote_execute starts a detached run and returns its runId; poll remote_status (every 30 s or so) and show remote_output; when the run has finished, retrieve_results (idempotent) returns the summary and the `git merge remote-exec/<branch>` commands.",
+  "Typical flow: remote_execute starts a detached run and returns its runId; call remote_status with waitSeconds (it returns when the run moves on, so there is no need to sleep) and show remote_output; when the run has finished, retrieve_results (idempotent) returns the summary and the `git merge remote-exec/<branch>` commands.",
   "Nothing here touches the user's working tree, index or branches. scan_secrets shows what would ship and whether a secret blocks it, without provisioning anything. list_vms and cleanup_vms (a dry run unless dryRun is false) manage the VMs this tool made."
 ].join("\n");
 function createServer(options = {}) {
@@ -62077,7 +62543,7 @@ async function main() {
   const server = createServer();
   await server.connect(new StdioServerTransport());
 }
-if (!isScanWorker()) {
+if (!isScanWorker() && !runAsLaunchWorker(process.argv)) {
   main().catch((err) => {
     process.stderr.write(
       `amplihack-remote MCP server failed to start: ${err instanceof Error ? err.stack : String(err)}

@@ -78,7 +78,9 @@ export function buildProgram(): Command {
 
   const start = program
     .command("start")
-    .description("Start one detached run per PROMPT, in parallel, and return once each agent is running.")
+    .description(
+      "Start one detached run per PROMPT and return once the checks and the secret gate pass (one package for all); a background worker gets the machines and starts the agents.",
+    )
     .argument("<prompt...>", "one or more tasks (quote each)")
     .addOption(
       new Option("--command <command>", "what the agent does").choices([...COMMANDS]).default("auto"),
@@ -98,9 +100,18 @@ export function buildProgram(): Command {
       "Show runs: pending, running, succeeded, failed, timed-out, killed (retrieves finished detached runs).",
     )
     .argument("[run]", "one run id (a unique prefix or suffix is enough)")
+    .option(
+      "--wait <seconds>",
+      "wait up to this many seconds (max 110) for a run's status or phase to change",
+      intArg("--wait"),
+    )
     .option("--json", "machine-readable output", false)
     .action(async (run: string | undefined, o) => {
-      process.exitCode = await statusCommand(run, { json: o.json });
+      process.exitCode = await statusCommand(run, {
+        json: o.json,
+        waitSeconds: o.wait,
+        signal: o.wait ? interruptSignal() : undefined,
+      });
     });
 
   program

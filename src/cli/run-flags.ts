@@ -42,6 +42,12 @@ function flagFor(key: RunOptionKey): Option {
         throw new InvalidArgumentError((err as Error).message);
       }
     });
+  } else if (inner instanceof z.ZodArray) {
+    // A list is a repeatable flag: `--forward-env A --forward-env B`.
+    option.argParser((text: string, previous: unknown) => [
+      ...(Array.isArray(previous) ? previous : []),
+      text,
+    ]);
   } else if (inner instanceof z.ZodNumber) {
     // Text that is not a number becomes NaN, which the schema refuses with the option's own rule.
     option.argParser((text: string) => (text.trim() === "" ? Number.NaN : Number(text)));

@@ -63,6 +63,18 @@ export const OPTION_DOCS: Partial<Record<RunOptionKey, OptionDoc>> = {
       'Run this agent instead of amplihack: its argv, e.g. ["./my-agent.sh"] or ["node","agent.mjs"]; the prompt is appended as the last argument',
     fromText: parseAgentCommand,
   },
+  model: {
+    value: "model",
+    help: "Claude model for the default agent, e.g. sonnet (default: amplihack's, opus[1m])",
+    description:
+      "Claude model for the default agent, e.g. sonnet or claude-sonnet-4-5; default: amplihack's (opus[1m]), the largest cost of a run",
+  },
+  forwardEnv: {
+    value: "name",
+    help: "also hand this variable of your environment to the agent (repeatable; a name, never a value)",
+    description:
+      'Names of more environment variables to hand to the agent, e.g. ["AWS_PROFILE"]; values travel with the credentials, never in arguments',
+  },
   maxSizeMb: { flag: "--max-size", value: "mb", help: "refuse to upload more than this many MB" },
 };
 

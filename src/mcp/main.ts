@@ -4,6 +4,7 @@
  */
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { isScanWorker } from "../core/app/kit.js";
+import { runAsLaunchWorker } from "../core/launch/worker.js";
 import { createServer } from "./server.js";
 
 /** A library that logs with console.log must not corrupt the protocol stream. */
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
 }
 
 // In a single-file bundle a scan worker re-enters this file; it must not start a second server.
-if (!isScanWorker()) {
+// Nor must a launch worker (a detached start's acquire/upload/start), which re-enters it by argv.
+if (!isScanWorker() && !runAsLaunchWorker(process.argv)) {
   main().catch((err) => {
     process.stderr.write(
       `amplihack-remote MCP server failed to start: ${err instanceof Error ? err.stack : String(err)}\n`,

@@ -30,7 +30,7 @@ export const TOOLS: readonly AnyToolSpec[] = [
 /** Read by clients at initialize: how the tools fit together. */
 const INSTRUCTIONS = [
   "amplihack-remote runs an agent task on a remote Azure VM (target azlin) or a local sandbox (target local) and brings the agent's commits home as git refs under refs/remotes/remote-exec/.",
-  "Typical flow: remote_execute starts a detached run and returns its runId; poll remote_status (every 30 s or so) and show remote_output; when the run has finished, retrieve_results (idempotent) returns the summary and the `git merge remote-exec/<branch>` commands.",
+  "Typical flow: remote_execute starts a detached run and returns its runId; call remote_status with waitSeconds (it returns when the run moves on, so there is no need to sleep) and show remote_output; when the run has finished, retrieve_results (idempotent) returns the summary and the `git merge remote-exec/<branch>` commands.",
   "Nothing here touches the user's working tree, index or branches. scan_secrets shows what would ship and whether a secret blocks it, without provisioning anything. list_vms and cleanup_vms (a dry run unless dryRun is false) manage the VMs this tool made.",
 ].join("\n");
 

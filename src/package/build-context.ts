@@ -288,7 +288,7 @@ async function writeArchive(stage: string, archivePath: string): Promise<void> {
  * lacks nothing. heads.txt still lists every shipped ref, so the machine restores them all.
  */
 export async function thinArchive(
-  pkg: ContextPackage,
+  pkg: Pick<ContextPackage, "dir" | "git" | "stage" | "revs" | "manifest">,
   known: string[],
 ): Promise<{ archivePath: string; archiveSha256: string; archiveBytes: number; bundleBytes: number }> {
   const bundle = join(pkg.stage, "repo.bundle");

@@ -9,6 +9,19 @@ set -euo pipefail
 run_dir=$(pwd -P)
 area_dir=$(cd ../.. && pwd -P)
 tar -xzf context.tar.gz --no-same-owner --no-same-permissions
+# One archive serves every run of a batch: this run's own id and agent argv (its prompt) may come
+# first on stdin as one "AR-RUN-FILES <params> <argv>" line of base64 (src/remote/run-files.ts).
+# bash's read takes one line from a pipe and leaves the credentials after it in place.
+first_line=""
+IFS= read -r first_line || true
+case $first_line in
+  "AR-RUN-FILES "*)
+    rest=${first_line#AR-RUN-FILES }
+    printf '%s' "${rest%% *}" | base64 -d >> params.sh
+    printf '%s' "${rest#* }" | base64 -d > agent.argv
+    first_line=""
+    ;;
+esac
 # shellcheck source=/dev/null
 . ./params.sh
 
@@ -73,7 +86,8 @@ fi
 echo "$holder" > holder
 
 # Blocks until the runner opens the FIFO; bounded so a runner that died at birth is reported.
-if ! timeout 60 cat > secrets.fifo; then
+# A first line that was not the run's files is a credential: it goes first (printf is a builtin).
+if ! { [ -z "$first_line" ] || printf '%s\n' "$first_line"; timeout 60 cat; } > secrets.fifo; then
   rm -f secrets.fifo
   echo "amplihack-remote: the runner did not start (no reader on the credentials FIFO within 60 s; see $run_dir/runner.log)" >&2
   exit 21

@@ -19,6 +19,13 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Every status but the two a run can still leave. */
 export const FINISHED: readonly RunStatus[] = RUN_STATUSES.filter((s) => s !== "pending" && s !== "running");
 
+/**
+ * Where a detached start stands before the agent runs (the machine's own phases take over once it
+ * does): handed to the launch worker, getting a VM, sending the package, starting the agent.
+ */
+export const LAUNCH_PHASES = ["queued", "acquiring", "uploading", "starting"] as const;
+export type LaunchPhase = (typeof LAUNCH_PHASES)[number];
+
 export const runRecordSchema = z.object({
   id: z.string(),
   repo: z.string(),
@@ -27,6 +34,8 @@ export const runRecordSchema = z.object({
   /** First line of the prompt, cut short: enough to recognise the run, never the whole text. */
   promptPreview: z.string(),
   status: z.enum(RUN_STATUSES),
+  /** Set while the run is pending: what its launch is doing (null once the agent runs). */
+  phase: z.enum(LAUNCH_PHASES).nullable().default(null),
   vm: z.object({ name: z.string(), created: z.boolean(), deleted: z.boolean().default(false) }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -2,6 +2,8 @@
  * The one place that spawns processes. Everything else takes a Runner, so tests can record argv
  * (to prove no secret is ever on a command line) and so cancellation reaches every child.
  */
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";
 
@@ -156,4 +158,33 @@ export function recordingRunner(
     return innerStream(command, args, options);
   };
   return { runner, stream, calls };
+}
+
+export interface DetachedOptions {
+  cwd?: string;
+  /** The whole environment of the child (it does not extend ours: the caller decides). */
+  env: Record<string, string | undefined>;
+  /** stdout and stderr are appended here; stdin is closed. */
+  logFile: string;
+}
+
+/**
+ * Starts a process that outlives us: its own session (so a signal to our process group or the
+ * end of our terminal does not reach it), no pipe back to us, not waited for. Returns its pid.
+ */
+export function spawnDetached(command: string, args: readonly string[], options: DetachedOptions): number {
+  const fd = openSync(options.logFile, "a", 0o600);
+  try {
+    const child = spawn(command, [...args], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ["ignore", fd, fd],
+    });
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start ${command}`);
+    return child.pid;
+  } finally {
+    closeSync(fd);
+  }
 }

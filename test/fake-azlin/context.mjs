@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { activeFaults } from "./faults.mjs";
+import { activeFaults, faultText, parseFaults } from "./faults.mjs";
 import { readState, sleepSync, statePaths } from "./state.mjs";
 import { authFailed, configParseFailed, noResourceGroup } from "./texts.mjs";
 
@@ -64,7 +64,7 @@ export function makeContext(env, op, opts) {
   const paths = statePaths(env);
   const faults = activeFaults(env, op);
   const slow = faults.get("slow");
-  if (slow) sleepSync(Math.max(0, (slow.param ?? 1) * 1000));
+  if (slow) sleepWhileSlow(env, op, Math.max(0, (slow.param ?? 1) * 1000));
   const latency = modelledLatencyMs(env, op);
   if (latency > 0) sleepSync(latency);
   return {
@@ -103,6 +103,22 @@ export function modelledLatencyMs(env, op) {
     if (name === "*") fallback = Number(ms);
   }
   return fallback;
+}
+
+/**
+ * A slow call sleeps its full time unless the test lifts the fault meanwhile (a `<state>/fail`
+ * without it): then it goes on at once, so a test can hold `new` for "5 minutes", look at what the
+ * code under test did meanwhile, and let it finish.
+ */
+function sleepWhileSlow(env, op, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    sleepSync(Math.min(200, until - Date.now()));
+    const still = parseFaults(faultText(env)).some(
+      (f) => f.kind === "slow" && (f.op === op || f.op === "any"),
+    );
+    if (!still) return;
+  }
 }
 
 /** The --rg/--resource-group option every Azure subcommand declares. */

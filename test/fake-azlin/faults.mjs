@@ -26,7 +26,7 @@ export function parseFaults(text) {
 }
 
 /** Counts this call and returns the faults that fire for it, as a Set of kinds plus their specs. */
-function faultText(env) {
+export function faultText(env) {
   let fromFile = "";
   try {
     fromFile = readFileSync(join(statePaths(env).dir, "fail"), "utf8").trim();

@@ -130,7 +130,12 @@ describe("a detached run, followed with the tools", () => {
   it("says there are no runs yet", async () => {
     mcp = await connect();
     const r = await mcp.call("remote_status");
-    expect(r.structuredContent).toEqual({ runs: [] });
+    expect(r.structuredContent).toEqual({
+      runs: [],
+      changed: false,
+      waitedSeconds: 0,
+      next: ["remote_execute starts a run"],
+    });
     expect(textOf(r)).toContain("No runs yet");
   });
 });

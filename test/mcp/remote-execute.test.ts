@@ -96,7 +96,7 @@ describe("remote_execute, wait: true", () => {
 });
 
 describe("remote_execute, detached (the default)", () => {
-  it("returns promptly with the run id while the agent runs on", async () => {
+  it("returns with the run id before the launch, which goes on in a worker until the agent runs", async () => {
     mcp = await connect();
     const result = await mcp.call("remote_execute", local("slow task"));
     expect(result.isError).toBeFalsy();
@@ -107,10 +107,18 @@ describe("remote_execute, detached (the default)", () => {
       vm: string;
       next: string[];
     };
-    expect(out).toMatchObject({ mode: "detached", status: "running", vm: "local" });
-    expect(out.next.join("\n")).toContain("remote_status");
-    expect(textOf(result)).toContain(`Started run ${out.runId}`);
-    expect(await mcp.store.getRun(out.runId)).toMatchObject({ status: "running", detached: true });
+    // Back after the checks and the gate; a worker process acquires, uploads and starts.
+    expect(out).toMatchObject({ mode: "detached", status: "pending", phase: "queued", vm: null });
+    expect(out.next.join("\n")).toContain('"waitSeconds":110');
+    expect(textOf(result)).toContain(`Run ${out.runId} passed the checks`);
+    await eventually(async () =>
+      (await mcp!.store.getRun(out.runId))?.status === "running" ? true : undefined,
+    );
+    expect(await mcp.store.getRun(out.runId)).toMatchObject({
+      detached: true,
+      phase: null,
+      vm: { name: "local" },
+    });
     // The agent sleeps for two minutes: the call came back long before.
     await eventually(async () =>
       textOf(await mcp!.call("remote_output", { runId: out.runId })).includes("sleeping") ? true : undefined,

@@ -60,6 +60,8 @@ describe("tools/list", () => {
         "region",
         "target",
         "agentCommand",
+        "model",
+        "forwardEnv",
         "maxSizeMb",
         "wait",
         "autoRetrieve",

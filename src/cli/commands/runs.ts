@@ -8,8 +8,9 @@ import type { RunOptionsInput } from "../../core/options.js";
 import { killRun } from "../../core/runs/kill-run.js";
 import { retrieveDetached } from "../../core/runs/retrieve-detached.js";
 import { followOutput, runOutput } from "../../core/runs/run-output.js";
-import { runStatus } from "../../core/runs/run-status.js";
+
 import { startDetached } from "../../core/runs/start-detached.js";
+import { waitForChange } from "../../core/runs/wait-for-change.js";
 import { runViewJson } from "../../core/views/run-view.js";
 import { formatElapsed } from "../../core/workflow/follow-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
@@ -31,12 +32,15 @@ export async function startCommand(
   const text = outcomes
     .map((o) =>
       o.ok
-        ? `started ${o.runId} on ${o.vm}  "${o.prompt.split("\n")[0].slice(0, 60)}"`
+        ? `${o.state === "launching" ? "launching" : "started"} ${o.runId} ${o.vm ? `on ${o.vm}` : "(getting a machine in the background)"}  "${o.prompt.split("\n")[0].slice(0, 60)}"`
         : `FAILED  ${o.runId}  ${o.error?.message}\n        → ${o.error?.remedy}`,
     )
     .concat(
       outcomes.some((o) => o.ok)
-        ? ["Follow with: amplihack-remote status   |   amplihack-remote output RUN --follow"]
+        ? [
+            "Follow with: amplihack-remote status --wait 60   |   amplihack-remote output RUN --follow",
+            ...(outcomes[0].workerLog ? [`The launch worker logs to ${outcomes[0].workerLog}`] : []),
+          ]
         : [],
     )
     .join("\n");
@@ -44,8 +48,14 @@ export async function startCommand(
   return outcomes.every((o) => o.ok) ? ExitCode.ok : ExitCode.runFailed;
 }
 
-export async function statusCommand(runId: string | undefined, opts: { json: boolean }): Promise<number> {
-  const entries = await runStatus(cliDeps(), runId);
+export async function statusCommand(
+  runId: string | undefined,
+  opts: { json: boolean; waitSeconds?: number; signal?: AbortSignal },
+): Promise<number> {
+  const { entries } = await waitForChange(cliDeps(), runId, {
+    waitSeconds: opts.waitSeconds ?? 0,
+    signal: opts.signal,
+  });
   if (opts.json) {
     print(
       true,
@@ -72,7 +82,7 @@ export async function statusCommand(runId: string | undefined, opts: { json: boo
     const j = runViewJson(e);
     const elapsed = j.elapsedSeconds !== null ? formatElapsed(j.elapsedSeconds) : "-";
     const extra = [
-      j.phase && j.status === "running" ? j.phase : "",
+      j.phase && (j.status === "running" || j.status === "pending") ? j.phase : "",
       j.exitCode !== null ? `exit ${j.exitCode}` : "",
       j.retrieved ? "retrieved" : "",
       j.unreachable ? `unreachable: ${j.unreachable}` : "",

@@ -8,6 +8,7 @@ import { StateStore } from "../../state/store.js";
 import { createAzlinFleet } from "../../targets/azlin/fleet.js";
 import type { VmFleet } from "../../targets/types.js";
 import { defaultRunner, type Runner } from "../../util/run.js";
+import { detachedLauncher } from "../launch/launcher.js";
 import type { ProgressListener } from "../progress.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { createTarget } from "./targets.js";
@@ -42,6 +43,7 @@ export function createAppKit(input: { env: NodeJS.ProcessEnv; cwd: string; runne
       scanCacheDir: scanCacheDir(base),
       onProgress: o.onProgress,
       pollSeconds: poll ? Number(poll) : undefined,
+      launcher: detachedLauncher({ stateDir: base, env }),
     }),
     fleet: () => createAzlinFleet({ runner, env }),
   };

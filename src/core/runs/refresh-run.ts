@@ -74,17 +74,18 @@ export async function refreshRun(
   if (record.status === "pending") {
     // Still being started. If the process starting it is gone (killed, crashed), it never will be.
     if (driverAlive(record.driverPid)) return { record, live: null, elapsedSeconds: null };
+    const vm = record.vm && !record.vm.deleted && record.vm.created ? record.vm.name : null;
+    const what = record.detached ? `launch worker (pid ${record.driverPid})` : "process starting this run";
     const patched = await deps.store.patchRun(record.id, {
       status: "error",
       endedAt: new Date().toISOString(),
       driverPid: null,
       error: {
         code: "interrupted",
-        message: "The process starting this run died before the agent started.",
-        remedy:
-          record.vm && !record.vm.deleted && record.vm.created
-            ? `Delete its VM with \`amplihack-remote cleanup ${record.vm.name}\`.`
-            : "Start it again.",
+        message: `The ${what} died ${record.phase ? `while ${record.phase}` : "before the agent started"}${vm ? `, holding VM ${vm}` : ""}.`,
+        remedy: vm
+          ? `Delete its VM with \`amplihack-remote cleanup ${vm}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.`
+          : "Start the task again.",
       },
     });
     return { record: patched, live: null, elapsedSeconds: null };

@@ -13,7 +13,9 @@ export const runViewSchema = z.object({
   phase: z
     .string()
     .nullable()
-    .describe("What a running run is doing: starting, setup, running, collecting, done"),
+    .describe(
+      "What the run is doing: while pending, its launch (queued, acquiring, uploading, starting); once running, the machine's (setup, running, collecting, done)",
+    ),
   exitCode: z.number().nullable(),
   target: z.string(),
   vm: z.string().nullable(),
@@ -36,7 +38,7 @@ export function runViewJson(v: RunView, retrievedNow?: RunSummary | null): RunVi
   return {
     runId: r.id,
     status: r.status,
-    phase: v.live?.phase ?? null,
+    phase: v.live?.phase ?? r.phase ?? null,
     exitCode: r.exitCode,
     target: r.target,
     vm: r.vm?.name ?? null,

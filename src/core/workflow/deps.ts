@@ -6,6 +6,7 @@
 import type { StateStore } from "../../state/store.js";
 import type { Target } from "../../targets/types.js";
 import type { Runner } from "../../util/run.js";
+import type { Launcher } from "../launch/launcher.js";
 import type { TargetName } from "../options.js";
 import type { ProgressListener } from "../progress.js";
 
@@ -21,4 +22,10 @@ export interface WorkflowDeps {
   onProgress?: ProgressListener;
   /** Seconds between status polls while following a run. */
   pollSeconds?: number;
+  /**
+   * Where a detached start's launch (acquire, upload, start) runs: a worker process that outlives
+   * the caller (the app kit gives one). Without it, the launch runs in this process and the start
+   * waits for it (library use).
+   */
+  launcher?: Launcher;
 }

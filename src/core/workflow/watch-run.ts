@@ -184,7 +184,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * connection: what a status call that waits needs, at the cost of one azlin call. Resolves to the
  * phase seen last (`done` when the run ended), or null when the watcher cannot run there (poll).
  */
-export async function waitForChange(
+export async function waitForPhaseChange(
   machine: Machine,
   runId: string,
   options: { timeoutMs: number; signal?: AbortSignal },

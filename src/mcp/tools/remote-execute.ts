@@ -1,11 +1,13 @@
 /**
- * remote_execute: start a run. Detached by default (returns with the run id once the agent is
- * running, so no call outlives Claude Code's patience); with `wait: true` the whole run inside
+ * remote_execute: start a run. Detached by default (returns with the run id once the checks and the
+ * secret gate pass; a worker process acquires, uploads and starts, so no call outlives Claude
+ * Code's patience); with `wait: true` the whole run inside
  * this call, streaming progress, stopping the agent and still bringing its work home on cancel.
  */
 import { z } from "zod";
 import type { RunOptionsInput } from "../../core/options.js";
 import { startDetached } from "../../core/runs/start-detached.js";
+import { MAX_WAIT_SECONDS } from "../../core/runs/wait-for-change.js";
 import { runSummarySchema } from "../../core/views/run-summary.js";
 import { executeRun } from "../../core/workflow/execute-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
@@ -20,8 +22,9 @@ export const remoteExecute = defineTool({
   description: [
     "Runs an amplihack task (or any agent command) on a remote Azure VM via azlin, or on the local sandbox target,",
     "and brings the agent's commits home as git refs under refs/remotes/remote-exec/ (never touching your working tree, index or branches).",
-    "By default (wait: false) it returns as soon as the agent is running, with a runId: follow it with remote_status and",
-    "remote_output, then collect it with retrieve_results. wait: true follows the whole run inside this call (only for short tasks).",
+    "By default (wait: false) it returns within seconds, once the checks and the secret gate pass, with a runId; getting a VM (minutes),",
+    "uploading and starting go on in the background. Follow it with remote_status and its waitSeconds (a wait that returns when the run moves on),",
+    "then collect it with retrieve_results. wait: true follows the whole run inside this call (only for short tasks).",
     "Everything that ships is scanned for secrets first; a finding blocks the upload.",
   ].join(" "),
   input: {
@@ -41,8 +44,23 @@ export const remoteExecute = defineTool({
   output: {
     mode: z.enum(["detached", "waited"]),
     runId: z.string(),
-    status: z.string().describe("running for a detached start; the run's outcome when waited"),
-    vm: z.string().nullable().describe("The machine the run is on (local for the local target)"),
+    status: z
+      .string()
+      .describe(
+        "pending for a detached start (its launch goes on in the background); the run's outcome when waited",
+      ),
+    phase: z
+      .string()
+      .nullable()
+      .describe(
+        "A detached start's launch phase: queued, then acquiring, uploading, starting (see remote_status)",
+      ),
+    vm: z
+      .string()
+      .nullable()
+      .describe(
+        "The machine the run is on (local for the local target); null while a detached start is still getting one",
+      ),
     summary: runSummarySchema.nullable().describe("The run's results, when waited"),
     next: z.array(z.string()).describe("What to do next"),
   },
@@ -60,6 +78,7 @@ export const remoteExecute = defineTool({
             mode: "waited" as const,
             runId: summary.runId,
             status: summary.status,
+            phase: null,
             vm: summary.vm ?? summary.target,
             summary,
             next: summary.next,
@@ -77,21 +96,25 @@ export const remoteExecute = defineTool({
         });
       }
       const next = [
-        `remote_status {"runId":"${outcome.runId}"} until the status is no longer pending or running`,
-        `remote_output {"runId":"${outcome.runId}"} to see the agent's log`,
-        `retrieve_results {"runId":"${outcome.runId}"} once it has finished (if remote_status has not already brought the results home)`,
+        `remote_status {"runId":"${outcome.runId}","waitSeconds":${MAX_WAIT_SECONDS}} returns as soon as the run moves on (phase or status); call it again until the status is no longer pending or running`,
+        `remote_output {"runId":"${outcome.runId}"} shows the agent's log once it runs`,
+        `retrieve_results {"runId":"${outcome.runId}"} once it has finished (remote_status brings the results home by itself unless autoRetrieve is false)`,
       ];
+      const launching = outcome.state === "launching";
       return {
         structured: {
           mode: "detached" as const,
           runId: outcome.runId,
-          status: "running",
+          status: launching ? "pending" : "running",
+          phase: launching ? "queued" : null,
           vm: outcome.vm,
           summary: null,
           next,
         },
         text: [
-          `Started run ${outcome.runId} on ${outcome.vm}; it runs detached and survives this session.`,
+          launching
+            ? `Run ${outcome.runId} passed the checks and the secret gate; a background worker is now getting a machine, uploading and starting the agent. The run survives this session.`
+            : `Started run ${outcome.runId} on ${outcome.vm}; it runs detached and survives this session.`,
           "Next:",
           ...next.map((n) => `  ${n}`),
         ].join("\n"),

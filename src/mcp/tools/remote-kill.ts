@@ -16,15 +16,13 @@ export const remoteKill = defineTool({
   input: {
     runId: z.string().min(1).describe("The run id (a unique prefix or suffix is enough)"),
   },
-  output: runViewSchema.shape,
+  output: { ...runViewSchema.shape, next: z.array(z.string()).describe("What to do next") },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
 
   async run(args, { context, signal }) {
     const view = await killRun(context.deps(), args.runId, signal);
     const json = runViewJson(view);
-    return {
-      structured: json,
-      text: `${json.runId}: ${json.status}. Bring its partial work home with retrieve_results {"runId":"${json.runId}"}.`,
-    };
+    const next = [`retrieve_results {"runId":"${json.runId}"} brings its partial work home`];
+    return { structured: { ...json, next }, text: `${json.runId}: ${json.status}. ${next[0]}.` };
   },
 });

@@ -1,0 +1,78 @@
+/**
+ * Launches every run of a prepared batch: in parallel, sharing VMs by capacity (core/pool.ts) and
+ * one upload per machine. Each run that starts is marked detached, so `status` follows it from the
+ * state file alone; each that fails says why in its record. The package is removed at the end.
+ */
+import { rm } from "node:fs/promises";
+import type { Git } from "../../git/git.js";
+import type { Target } from "../../targets/types.js";
+import { asRemoteError } from "../../util/errors.js";
+import type { TargetName } from "../options.js";
+import { poolingTarget } from "../pool.js";
+import type { Progress } from "../progress.js";
+import type { WorkflowDeps } from "../workflow/deps.js";
+import type { PreparedRun } from "../workflow/prepare-run.js";
+import { launchRun } from "./launch-run.js";
+import { type Shipment, sharedUploads } from "./shared-upload.js";
+
+export interface LaunchBatch {
+  runs: PreparedRun[];
+  pkg: Shipment;
+  repoGit: Git;
+  autoRetrieve: boolean;
+}
+
+export interface LaunchOutcome {
+  runId: string;
+  vm: string | null;
+  error?: { code: string; message: string; remedy: string };
+}
+
+export async function launchBatch(
+  deps: WorkflowDeps,
+  batch: LaunchBatch,
+  progress: Progress,
+  signal?: AbortSignal,
+): Promise<LaunchOutcome[]> {
+  // One pooling wrapper per target for the whole batch, so its runs share VMs by capacity.
+  const pooled = new Map<TargetName, Target>();
+  const targetFor = (name: TargetName) => {
+    let t = pooled.get(name);
+    if (!t) {
+      t = poolingTarget(deps.target(name));
+      pooled.set(name, t);
+    }
+    return t;
+  };
+  const uploads = sharedUploads(batch.pkg, batch.repoGit);
+  try {
+    return await Promise.all(
+      batch.runs.map(async (run): Promise<LaunchOutcome> => {
+        try {
+          const { lease } = await launchRun(
+            deps,
+            { run, target: targetFor(run.options.target), uploads, repoGit: batch.repoGit },
+            progress,
+            signal,
+          );
+          await deps.store.patchRun(run.runId, {
+            detached: true,
+            driverPid: null,
+            autoRetrieve: batch.autoRetrieve,
+          });
+          return { runId: run.runId, vm: lease.machine.name };
+        } catch (err) {
+          const e = asRemoteError(err);
+          await deps.store.patchRun(run.runId, { driverPid: null }).catch(() => {});
+          return {
+            runId: run.runId,
+            vm: null,
+            error: { code: e.code, message: e.message, remedy: e.remedy },
+          };
+        }
+      }),
+    );
+  } finally {
+    await rm(batch.pkg.dir, { recursive: true, force: true });
+  }
+}

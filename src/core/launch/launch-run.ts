@@ -1,0 +1,148 @@
+/**
+ * The slow half of a start: acquire a machine, deliver the package, start the agent. Each step is
+ * written to the run record as its launch phase, so `status` shows where a detached start stands;
+ * the VM name is recorded before the VM is created, so nothing this process dies holding is lost.
+ * A start that fails gives its machine back (deleting it only if this run made it) and says so.
+ */
+import type { Git } from "../../git/git.js";
+import { dropWipRef } from "../../git/wip-snapshot.js";
+import { describeStartFailure, prepareCommand, startCommand } from "../../remote/protocol.js";
+import { runFilesLine } from "../../remote/run-files.js";
+import type { LaunchPhase, RunRecord } from "../../state/run-record.js";
+import type { Lease, Target } from "../../targets/types.js";
+import { forwardedValues } from "../../util/credentials.js";
+import { asRemoteError, RemoteError } from "../../util/errors.js";
+import type { Progress } from "../progress.js";
+import type { WorkflowDeps } from "../workflow/deps.js";
+import type { PreparedRun } from "../workflow/prepare-run.js";
+import { firstLine } from "../workflow/prepare-run.js";
+import { noDirectoryError, type SharedUploads } from "./shared-upload.js";
+
+export interface LaunchedRun {
+  record: RunRecord;
+  lease: Lease;
+}
+
+export interface LaunchInput {
+  run: PreparedRun;
+  target: Target;
+  uploads: SharedUploads;
+  /** The user's repository (for the legacy pin clean-up on failure). */
+  repoGit: Git;
+}
+
+export async function launchRun(
+  deps: WorkflowDeps,
+  input: LaunchInput,
+  progress: Progress,
+  signal?: AbortSignal,
+): Promise<LaunchedRun> {
+  const { run, target, uploads } = input;
+  const { runId, options } = run;
+  const phase = (p: LaunchPhase) => deps.store.patchRun(runId, { phase: p });
+  let lease: Lease | undefined;
+  try {
+    await phase("acquiring");
+    progress.report("acquire", `finding or preparing a machine (${target.name})`);
+    lease = await target.acquire({
+      runId,
+      options,
+      signal,
+      onVmKnown: async (vm) => {
+        await deps.store.patchRun(runId, { vm: { name: vm.name, created: vm.created, deleted: false } });
+      },
+      onProgress: (m) => progress.report("acquire", m),
+    });
+    const machine = lease.machine;
+    await deps.store.patchRun(runId, {
+      vm: { name: machine.name, created: lease.created, deleted: false },
+      phase: "uploading",
+    });
+    const prep = await machine.exec(prepareCommand(runId), { signal });
+    if (prep.exitCode !== 0) throw noDirectoryError(machine, prep.stderr);
+    const uploaded = await uploads.deliver(lease, runId, progress, signal);
+
+    await phase("starting");
+    progress.report("execute", "verifying the upload and starting the agent");
+    const argv = [await uploads.packagedArgv0(), ...run.argv.slice(1)];
+    const credentials = forwardedValues(deps.env, options.forwardEnv);
+    const input = runFilesLine(runId, argv) + credentials.map((c) => `${c.name}=${c.value}\n`).join("");
+    const started = await machine.exec(startCommand(runId, uploaded.sha256), {
+      input,
+      signal,
+      timeoutMs: 5 * 60_000,
+    });
+    if (started.exitCode !== 0) {
+      const { why, remedy } = describeStartFailure(started.exitCode, started.stderr, machine.howToReach);
+      throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, remedy);
+    }
+    const record = await deps.store.patchRun(runId, {
+      status: "running",
+      phase: null,
+      startedAt: new Date().toISOString(),
+    });
+    return { record, lease };
+  } catch (err) {
+    throw await recordFailure(deps, runId, err, lease, options.keepVm, input);
+  }
+}
+
+/** Marks the run failed, gives back its machine, and returns the error completed with the machine's fate. */
+async function recordFailure(
+  deps: WorkflowDeps,
+  runId: string,
+  err: unknown,
+  lease: Lease | undefined,
+  keepVm: boolean,
+  input: LaunchInput,
+): Promise<RemoteError> {
+  const e = err instanceof RemoteError ? err : null;
+  // A failed acquire says what became of the VM it named: never made, or made and deleted.
+  const gone = e?.details.vm && (e.details.vmExists === false || e.details.vmDeleted === true);
+  await deps.store.update((state) => {
+    const r = state.runs[runId];
+    if (!r) return;
+    r.status = "error";
+    r.phase = null;
+    r.endedAt = r.updatedAt = new Date().toISOString();
+    r.error = e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null;
+    if (gone && r.vm && r.vm.name === e?.details.vm) r.vm = { ...r.vm, deleted: true };
+  });
+  let thrown = asRemoteError(err);
+  if (lease) {
+    const name = lease.machine.name;
+    const outcome = await lease
+      .release({ keep: keepVm })
+      .catch((releaseErr) => ({ deleted: false, kept: false, message: asRemoteError(releaseErr).message }));
+    if (outcome.deleted && lease.created) {
+      await deps.store.patchRun(runId, { vm: { name, created: true, deleted: true } });
+    }
+    thrown = withMachineFate(thrown, name, lease.created, outcome);
+  }
+  await dropWipRef(input.repoGit, runId);
+  return thrown;
+}
+
+/** The start error, completed with what happened to the machine this run held. */
+function withMachineFate(
+  e: RemoteError,
+  vm: string,
+  created: boolean,
+  outcome: { deleted: boolean; kept: boolean; message: string },
+): RemoteError {
+  if (vm === "local") return e;
+  const note = outcome.deleted
+    ? `The VM ${vm} this run created was deleted.`
+    : created && !outcome.kept
+      ? `The VM ${vm} this run created could not be deleted and may still be billing: ${outcome.message}`
+      : outcome.message;
+  const remedy = outcome.deleted
+    ? "Run the command again to retry (a new VM will be used); nothing is left behind."
+    : created && !outcome.kept
+      ? `Delete it with \`amplihack-remote cleanup ${vm}\`, then run the command again.`
+      : e.remedy;
+  return new RemoteError(e.code, `${e.message}\n${note}`, remedy, {
+    cause: e,
+    details: { ...e.details, vm, vmDeleted: outcome.deleted },
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * Hands a prepared batch to a launch worker: writes its job file and starts the worker detached
+ * (its own session, output to a log file, not waited for), so acquiring, uploading and starting go
+ * on after the CLI or the MCP server that asked has returned, or exited.
+ *
+ * Which file the worker runs depends on how we are running: from TypeScript source, worker-main.ts
+ * under tsx; from a single-file bundle, the bundle itself with LAUNCH_WORKER_FLAG.
+ */
+import { mkdir } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { spawnDetached } from "../../util/run.js";
+import { LAUNCH_WORKER_FLAG } from "./flag.js";
+import { jobOf, writeJob } from "./job.js";
+import type { LaunchBatch } from "./launch-batch.js";
+
+export interface Launcher {
+  /** Starts a worker for the batch; returns its pid and where it logs. */
+  launch(batchId: string, repo: string, batch: LaunchBatch): Promise<{ pid: number; log: string }>;
+}
+
+export function detachedLauncher(input: { stateDir: string; env: NodeJS.ProcessEnv }): Launcher {
+  return {
+    async launch(batchId, repo, batch) {
+      const dir = join(input.stateDir, "launch");
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const jobFile = join(dir, `${batchId}.json`);
+      const log = join(dir, `${batchId}.log`);
+      await writeJob(jobFile, jobOf(batchId, repo, batch));
+      const [command, ...args] = workerCommand(jobFile);
+      const pid = spawnDetached(command, args, { cwd: repo, env: input.env, logFile: log });
+      return { pid, log };
+    },
+  };
+}
+
+function workerCommand(jobFile: string): string[] {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith(".ts")) {
+    // tsx by absolute URL: a bare `--import tsx` would be resolved from the repository's directory.
+    return [
+      process.execPath,
+      "--import",
+      import.meta.resolve("tsx"),
+      join(dirname(here), "worker-main.ts"),
+      LAUNCH_WORKER_FLAG,
+      jobFile,
+    ];
+  }
+  if (basename(here) === "launcher.js") {
+    return [process.execPath, join(dirname(here), "worker-main.js"), LAUNCH_WORKER_FLAG, jobFile];
+  }
+  return [process.execPath, here, LAUNCH_WORKER_FLAG, jobFile];
+}

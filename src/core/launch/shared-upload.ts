@@ -1,0 +1,116 @@
+/**
+ * The package goes to each machine once per batch: the first run on a machine uploads it (thin
+ * when a reused machine already holds part of the history), the others link that upload into
+ * their own run directory.
+ */
+import { readFile, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { commitsPresent } from "../../git/commits-present.js";
+import type { Git } from "../../git/git.js";
+import { type ContextPackage, thinArchive } from "../../package/build-context.js";
+import { ARCHIVE_NAME, cacheProbeCommand, runDir } from "../../remote/protocol.js";
+import { shareArchiveScript } from "../../remote/run-files.js";
+import type { Lease, Machine } from "../../targets/types.js";
+import { RemoteError } from "../../util/errors.js";
+import type { Progress } from "../progress.js";
+
+/** What delivering needs of the package (a launch worker rebuilds it from its job file). */
+export type Shipment = Pick<
+  ContextPackage,
+  "dir" | "git" | "stage" | "revs" | "manifest" | "archivePath" | "archiveSha256" | "archiveBytes"
+>;
+
+export interface Uploaded {
+  /** The run whose directory holds the upload. */
+  runId: string;
+  sha256: string;
+}
+
+export interface SharedUploads {
+  /** Puts the package into `runId`'s directory on the lease's machine; uploads at most once per machine. */
+  deliver(lease: Lease, runId: string, progress: Progress, signal?: AbortSignal): Promise<Uploaded>;
+  /** The agent argv's first word as packaged (a shipped agent is named inside the archive). */
+  packagedArgv0(): Promise<string>;
+}
+
+export function sharedUploads(pkg: Shipment, userGit: Git): SharedUploads {
+  const byMachine = new Map<string, Promise<Uploaded>>();
+  // thinArchive rewrites the package's stage: one at a time.
+  let thinning: Promise<unknown> = Promise.resolve();
+
+  async function upload(lease: Lease, runId: string, progress: Progress, signal?: AbortSignal) {
+    const machine = lease.machine;
+    let file = {
+      archivePath: pkg.archivePath,
+      archiveSha256: pkg.archiveSha256,
+      archiveBytes: pkg.archiveBytes,
+    };
+    if (lease.reused) {
+      const known = await knownCommits(machine, userGit, pkg.manifest.repoKey, signal);
+      if (known.length > 0) {
+        const made = thinning.then(async () => {
+          const thin = await thinArchive(pkg, known);
+          const own = join(pkg.dir, `context-thin-${machine.name}.tar.gz`);
+          await rename(thin.archivePath, own);
+          return { ...thin, archivePath: own };
+        });
+        thinning = made.catch(() => {});
+        file = await made;
+      }
+    }
+    const thin = file.archivePath !== pkg.archivePath;
+    progress.report(
+      "transfer",
+      `uploading ${(file.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}${thin ? " (only what it lacks)" : ""}`,
+    );
+    await machine.upload(file.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
+    return { runId, sha256: file.archiveSha256 };
+  }
+
+  return {
+    async deliver(lease, runId, progress, signal) {
+      const name = lease.machine.name;
+      const earlier = byMachine.get(name);
+      if (earlier) {
+        const shared = await earlier.catch(() => null);
+        if (shared) {
+          const linked = await lease.machine.exec(shareArchiveScript(shared.runId, runId, ARCHIVE_NAME), {
+            signal,
+          });
+          if (linked.exitCode === 0) return shared;
+        }
+      }
+      const mine = upload(lease, runId, progress, signal);
+      if (!earlier) byMachine.set(name, mine);
+      return mine;
+    },
+    async packagedArgv0() {
+      const argv = await readFile(join(pkg.stage, "agent.argv"), "utf8");
+      return argv.split("\0")[0];
+    },
+  };
+}
+
+/** Commits the machine's repository cache holds that this repository also has (prerequisites must exist here too). */
+async function knownCommits(
+  machine: Machine,
+  git: Git,
+  repoKey: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  if (!repoKey) return [];
+  const probe = await machine
+    .exec(cacheProbeCommand(repoKey), { signal, timeoutMs: 120_000 })
+    .catch(() => null);
+  const candidates =
+    probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
+  return commitsPresent(git, candidates);
+}
+
+export function noDirectoryError(machine: Machine, stderr: string): RemoteError {
+  return new RemoteError(
+    "remote-failed",
+    `Could not create the run directory on ${machine.name}: ${stderr.trim()}`,
+    "Check the machine's disk space and permissions.",
+  );
+}

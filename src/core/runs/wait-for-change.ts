@@ -1,0 +1,74 @@
+/**
+ * A bounded long poll over `status`: returns as soon as any run's status or phase differs from what
+ * the first look saw (or a finished run came home), or when the wait is over, or on cancel. A
+ * pending run is read from the state file alone (cheap, so it is looked at every second); a running
+ * one costs a call to its machine, so it is asked at the target's own poll interval.
+ */
+import { FINISHED } from "../../state/run-record.js";
+import type { WorkflowDeps } from "../workflow/deps.js";
+import { runStatus, type StatusEntry } from "./run-status.js";
+
+/** Well under the 120 s after which Claude Code moves a tool call to the background. */
+export const MAX_WAIT_SECONDS = 110;
+
+export interface WaitOptions {
+  waitSeconds: number;
+  autoRetrieve?: boolean;
+  signal?: AbortSignal;
+  /** Called after each look that saw no change, with the seconds waited so far. */
+  onWaiting?: (entries: StatusEntry[], waitedSeconds: number) => void;
+}
+
+export async function waitForChange(
+  deps: WorkflowDeps,
+  runId: string | undefined,
+  options: WaitOptions,
+): Promise<{ entries: StatusEntry[]; changed: boolean; waitedSeconds: number }> {
+  const look = () => runStatus(deps, runId, { autoRetrieve: options.autoRetrieve, signal: options.signal });
+  const started = Date.now();
+  const waited = () => Math.round((Date.now() - started) / 1000);
+  const first = await look();
+  const before = fingerprint(first);
+  const budgetMs = Math.min(Math.max(options.waitSeconds, 0), MAX_WAIT_SECONDS) * 1000;
+  let entries = first;
+  while (entries.some(isActive) && Date.now() - started < budgetMs && !options.signal?.aborted) {
+    const remaining = budgetMs - (Date.now() - started);
+    await sleep(Math.min(intervalMs(deps, entries), remaining), options.signal);
+    if (options.signal?.aborted) break;
+    entries = await look();
+    if (fingerprint(entries) !== before || entries.some((e) => e.retrievedNow)) {
+      return { entries, changed: true, waitedSeconds: waited() };
+    }
+    options.onWaiting?.(entries, waited());
+  }
+  return { entries, changed: false, waitedSeconds: waited() };
+}
+
+const isActive = (e: StatusEntry) => !FINISHED.includes(e.record.status);
+
+/** What counts as a change: a run's status, its launch phase or its machine's phase. */
+function fingerprint(entries: StatusEntry[]): string {
+  return entries
+    .map((e) => `${e.record.id}:${e.record.status}:${e.record.phase}:${e.live?.phase ?? ""}`)
+    .join("|");
+}
+
+function intervalMs(deps: WorkflowDeps, entries: StatusEntry[]): number {
+  const running = entries.filter((e) => e.record.status === "running");
+  if (running.length === 0) return 1000;
+  const seconds =
+    deps.pollSeconds ?? Math.min(...running.map((e) => deps.target(e.record.target).pollSeconds));
+  return Math.max(200, seconds * 1000);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * The synchronous half of a start: validate, record, package and gate. Cheap checks and the secret
+ * gate run here, so their failures reach the caller at once with their remedies; nothing has cost
+ * money yet. A batch of prompts is validated once and packaged once: the runs differ only in their
+ * prompt, which travels apart from the shared archive (src/remote/run-files.ts).
+ */
+import { rm } from "node:fs/promises";
+import { buildContext, type ContextPackage } from "../../package/build-context.js";
+import { newRunRecord } from "../../state/run-record.js";
+import { RemoteError } from "../../util/errors.js";
+import { agentInvocation } from "../agent-invocation.js";
+import type { RunOptions } from "../options.js";
+import type { Progress } from "../progress.js";
+import type { WorkflowDeps } from "./deps.js";
+import { type Validated, validateRun } from "./validate.js";
+
+export interface PreparedRun {
+  runId: string;
+  options: RunOptions;
+  /** The agent's argv for this run's prompt (the shared archive holds the first run's). */
+  argv: string[];
+}
+
+export interface PreparedBatch {
+  runs: PreparedRun[];
+  validated: Validated;
+  pkg: ContextPackage;
+}
+
+export async function prepareBatch(
+  deps: WorkflowDeps,
+  runs: { runId: string; options: RunOptions }[],
+  progress: Progress,
+  signal?: AbortSignal,
+): Promise<PreparedBatch> {
+  const first = runs[0].options;
+  progress.report("validate", "checking the repository, credentials and target");
+  const validated = await validateRun(deps, first, signal);
+  for (const w of validated.facts.warnings) progress.report("validate", `warning: ${w}`);
+  for (const { runId, options } of runs) {
+    await deps.store.putRun(
+      newRunRecord({
+        id: runId,
+        repo: validated.facts.root,
+        target: options.target,
+        command: options.command,
+        promptPreview: preview(options.prompt),
+        keepVm: options.keepVm,
+        driverPid: process.pid,
+      }),
+    );
+  }
+  let pkg: ContextPackage;
+  try {
+    progress.report("package", "packaging the repository, uncommitted work and .claude/");
+    pkg = await buildContext({
+      git: validated.git,
+      facts: validated.facts,
+      runId: runs[0].runId,
+      options: first,
+      agent: {
+        argv: validated.invocation.argv,
+        ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling,
+      },
+      cwd: deps.cwd,
+      cacheDir: deps.scanCacheDir,
+      env: deps.env,
+      signal,
+      onProgress: (m) => progress.report("scan", m),
+    });
+  } catch (err) {
+    const e = err instanceof RemoteError ? err : null;
+    for (const { runId } of runs) {
+      await deps.store.patchRun(runId, {
+        status: e?.code === "secret-found" ? "blocked" : "error",
+        endedAt: new Date().toISOString(),
+        error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null,
+      });
+    }
+    throw err;
+  }
+  try {
+    for (const { runId } of runs) await deps.store.patchRun(runId, { shippedHeads: pkg.manifest.heads });
+  } catch (err) {
+    await rm(pkg.dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    runs: runs.map(({ runId, options }) => ({ runId, options, argv: agentInvocation(options).argv })),
+    validated,
+    pkg,
+  };
+}
+
+function preview(prompt: string): string {
+  const line = prompt.trim().split("\n")[0];
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+export const firstLine = (s: string) => s.split("\n")[0];

@@ -1,0 +1,27 @@
+/**
+ * One context archive serves every run of a batch (and is uploaded once per machine); what differs
+ * between the runs travels on the start command's stdin, in one line ahead of the credentials, so
+ * the prompt is never on a command line: this run's id (appended to params.sh) and its agent argv
+ * (agent.argv). start.sh reads the line back.
+ */
+import { shellQuote } from "../util/shell-quote.js";
+import { runDir } from "./protocol.js";
+
+export const RUN_FILES_TAG = "AR-RUN-FILES";
+
+export function runFilesLine(runId: string, argv: readonly string[]): string {
+  const params = `AR_RUN_ID=${shellQuote(runId)}\nAR_SESSION=${shellQuote(`ar-${runId}`)}\n`;
+  const argvFile = argv.map((a) => `${a}\0`).join("");
+  const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+  return `${RUN_FILES_TAG} ${b64(params)} ${b64(argvFile)}\n`;
+}
+
+/**
+ * Gives `runId` the archive another run of the batch already uploaded to this machine: a hard link
+ * (a copy across file systems); the start command then checks its sha256 as for any upload.
+ */
+export function shareArchiveScript(fromRunId: string, runId: string, archiveName: string): string {
+  const from = shellQuote(`${runDir(fromRunId)}/${archiveName}`);
+  const to = shellQuote(`${runDir(runId)}/${archiveName}`);
+  return `set -e\nmkdir -p ${shellQuote(runDir(runId))}\nln -f ${from} ${to} 2>/dev/null || cp -f ${from} ${to}`;
+}
