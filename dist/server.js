@@ -40186,7 +40186,7 @@ function describeStartFailure(exitCode, stderr, howToReach) {
       };
   }
 }
-function startCommand(runId, sha256) {
+function startScript(runId, sha256) {
   const dir = shellQuote(runDir(runId));
   return [
     "set -e",
@@ -40196,22 +40196,22 @@ function startCommand(runId, sha256) {
     "exec bash remote/start.sh"
   ].join("\n");
 }
-function prepareCommand(runId) {
+function prepareScript(runId) {
   return `mkdir -p ${shellQuote(runDir(runId))}`;
 }
-function cacheProbeCommand(repoKey2, limit = 500) {
+function cacheProbeScript(repoKey2, limit = 500) {
   const cache = shellQuote(`${AREA}/cache/${repoKey2}.git`);
   return `git -C ${cache} for-each-ref --format='%(objectname)' refs/runs/ 2>/dev/null | sort -u | head -n ${limit}`;
 }
-function statusCommand(runId) {
+function statusScript(runId) {
   const dir = shellQuote(runDir(runId));
   return `if [ -f ${dir}/remote/status.sh ]; then bash ${dir}/remote/status.sh ${dir}; else echo '{"exists":false}'; fi`;
 }
-function killCommand(runId) {
+function killScript(runId) {
   const dir = shellQuote(runDir(runId));
   return `bash ${dir}/remote/kill.sh ${dir}`;
 }
-function tailCommand(runId, bytes) {
+function tailScript(runId, bytes) {
   return `tail -c ${Math.max(0, Math.floor(bytes))} ${shellQuote(runDir(runId))}/agent.log 2>/dev/null || true`;
 }
 var remoteStatusSchema = external_exports.union([
@@ -60397,7 +60397,7 @@ var STALE_HEARTBEAT_S = 90;
 var MAX_CONSECUTIVE_FAILURES = 5;
 async function readStatus(machine, runId, signal) {
   const r = await machine.exec(
-    `${statusCommand(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailCommand(runId, 600)}`,
+    `${statusScript(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailScript(runId, 600)}`,
     {
       signal,
       timeoutMs: 12e4
@@ -60707,7 +60707,7 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
     await deps.store.patchRun(runId, {
       vm: { name: machine.name, created: lease.created, deleted: false }
     });
-    const prep = await machine.exec(prepareCommand(runId), { signal });
+    const prep = await machine.exec(prepareScript(runId), { signal });
     if (prep.exitCode !== 0) {
       throw new RemoteError(
         "remote-failed",
@@ -60733,7 +60733,7 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
     progress.report("execute", "verifying the upload and starting the agent");
     const credentialLines = validated.credentials.map((c3) => `${c3.name}=${c3.value}
 `).join("");
-    const started = await machine.exec(startCommand(runId, upload.archiveSha256), {
+    const started = await machine.exec(startScript(runId, upload.archiveSha256), {
       input: credentialLines,
       signal,
       timeoutMs: 5 * 6e4
@@ -60784,7 +60784,7 @@ ${note}`, remedy, {
 }
 async function knownCommits(machine, git, repoKey2, signal) {
   if (!repoKey2) return [];
-  const probe = await machine.exec(cacheProbeCommand(repoKey2), { signal, timeoutMs: 12e4 }).catch(() => null);
+  const probe = await machine.exec(cacheProbeScript(repoKey2), { signal, timeoutMs: 12e4 }).catch(() => null);
   const candidates = probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
   return commitsPresent(git, candidates);
 }
@@ -60850,7 +60850,7 @@ async function followToEnd(deps, started, options, progress, signal) {
 }
 async function stopAndWait(deps, machine, runId, progress) {
   const bound = AbortSignal.timeout(STOP_WAIT_MS);
-  await machine.exec(killCommand(runId), { signal: bound }).catch(() => {
+  await machine.exec(killScript(runId), { signal: bound }).catch(() => {
   });
   await followRun(machine, runId, progress, {
     pollSeconds: deps.pollSeconds ?? 1,
@@ -61192,7 +61192,7 @@ async function killRun(deps, runId, signal) {
     throw new RemoteError("usage", `Run ${record2.id} is still being started.`, "Retry in a few seconds.");
   }
   const lease = await attachLease(deps, record2);
-  const r = await lease.machine.exec(killCommand(record2.id), { signal, timeoutMs: 6e4 });
+  const r = await lease.machine.exec(killScript(record2.id), { signal, timeoutMs: 6e4 });
   if (r.exitCode !== 0) {
     throw new RemoteError(
       "remote-failed",
@@ -61297,7 +61297,7 @@ async function runOutput(deps, runId, options) {
   }
   const lease = await attachLease(deps, record2);
   const log = shellQuote(`${runDir(record2.id)}/agent.log`);
-  const script = `wc -c < ${log} 2>/dev/null || echo 0; ${tailCommand(record2.id, lines * 400)}`;
+  const script = `wc -c < ${log} 2>/dev/null || echo 0; ${tailScript(record2.id, lines * 400)}`;
   const r = await lease.machine.exec(script, { signal: options.signal, timeoutMs: 12e4 });
   if (r.exitCode !== 0) {
     throw new RemoteError(

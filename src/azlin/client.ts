@@ -4,7 +4,7 @@
  * failures into RemoteErrors. Policy (reuse, retries, what to delete) belongs to the callers.
  */
 import { RemoteError } from "../util/errors.js";
-import { defaultRunner, type Runner, type RunResult } from "../util/run.js";
+import { defaultRunner, type Runner, type SpawnResult } from "../util/run.js";
 import {
   connectArgs,
   connectHint,
@@ -63,7 +63,7 @@ export class AzlinClient {
   }
 
   /** Runs azlin with `args`; never throws (the Runner does not), callers classify. */
-  run(args: readonly string[], options: CallOptions & { input?: string } = {}): Promise<RunResult> {
+  run(args: readonly string[], options: CallOptions & { input?: string } = {}): Promise<SpawnResult> {
     return this.runner(this.config.binary, args, {
       env: this.env,
       input: options.input,
@@ -72,7 +72,7 @@ export class AzlinClient {
     });
   }
 
-  private fail(result: RunResult, ctx: Omit<FailureContext, "binary" | "resourceGroup">): RemoteError {
+  private fail(result: SpawnResult, ctx: Omit<FailureContext, "binary" | "resourceGroup">): RemoteError {
     return classifyAzlinFailure(result, {
       ...ctx,
       binary: this.config.binary,

@@ -5,7 +5,7 @@
 import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";
 
-export interface RunOptions {
+export interface SpawnOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
   /** Replace the whole environment instead of extending process.env. */
@@ -19,7 +19,7 @@ export interface RunOptions {
   maxBuffer?: number;
 }
 
-export interface RunResult {
+export interface SpawnResult {
   command: string;
   args: string[];
   exitCode: number;
@@ -32,7 +32,11 @@ export interface RunResult {
   failedToStart: boolean;
 }
 
-export type Runner = (command: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
+export type Runner = (
+  command: string,
+  args: readonly string[],
+  options?: SpawnOptions,
+) => Promise<SpawnResult>;
 
 export const defaultRunner: Runner = async (command, args, options = {}) => {
   const result = await execa(command, [...args], {
@@ -51,7 +55,7 @@ export const defaultRunner: Runner = async (command, args, options = {}) => {
   });
   const failedToStart = result.exitCode === undefined && !result.timedOut && !result.isCanceled;
   const stdoutBuffer = options.binary ? Buffer.from(result.stdout as unknown as Uint8Array) : undefined;
-  const out: RunResult = {
+  const out: SpawnResult = {
     command,
     args: [...args],
     exitCode: result.exitCode ?? (result.timedOut ? 124 : 127),

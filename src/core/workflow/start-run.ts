@@ -10,11 +10,11 @@ import { dropWipRef } from "../../git/wip-snapshot.js";
 import { buildContext, type ContextPackage, thinArchive } from "../../package/build-context.js";
 import {
   ARCHIVE_NAME,
-  cacheProbeCommand,
+  cacheProbeScript,
   describeStartFailure,
-  prepareCommand,
+  prepareScript,
   runDir,
-  startCommand,
+  startScript,
 } from "../../remote/protocol.js";
 import { newRunRecord, type RunRecord } from "../../state/run-record.js";
 import type { Lease, Machine } from "../../targets/types.js";
@@ -99,7 +99,7 @@ export async function startRun(
       vm: { name: machine.name, created: lease.created, deleted: false },
     });
 
-    const prep = await machine.exec(prepareCommand(runId), { signal });
+    const prep = await machine.exec(prepareScript(runId), { signal });
     if (prep.exitCode !== 0) {
       throw new RemoteError(
         "remote-failed",
@@ -126,7 +126,7 @@ export async function startRun(
 
     progress.report("execute", "verifying the upload and starting the agent");
     const credentialLines = validated.credentials.map((c) => `${c.name}=${c.value}\n`).join("");
-    const started = await machine.exec(startCommand(runId, upload.archiveSha256), {
+    const started = await machine.exec(startScript(runId, upload.archiveSha256), {
       input: credentialLines,
       signal,
       timeoutMs: 5 * 60_000,
@@ -204,7 +204,7 @@ async function knownCommits(
 ): Promise<string[]> {
   if (!repoKey) return [];
   const probe = await machine
-    .exec(cacheProbeCommand(repoKey), { signal, timeoutMs: 120_000 })
+    .exec(cacheProbeScript(repoKey), { signal, timeoutMs: 120_000 })
     .catch(() => null);
   const candidates =
     probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
