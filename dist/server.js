@@ -47,7 +47,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 // node_modules/graceful-fs/polyfills.js
 var require_polyfills = __commonJS({
   "node_modules/graceful-fs/polyfills.js"(exports, module) {
-    var constants6 = __require("constants");
+    var constants5 = __require("constants");
     var origCwd = process.cwd;
     var cwd = null;
     var platform2 = process.env.GRACEFUL_FS_PLATFORM || process.platform;
@@ -71,7 +71,7 @@ var require_polyfills = __commonJS({
     var chdir;
     module.exports = patch;
     function patch(fs2) {
-      if (constants6.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
+      if (constants5.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
         patchLchmod(fs2);
       }
       if (!fs2.lutimes) {
@@ -173,7 +173,7 @@ var require_polyfills = __commonJS({
         fs3.lchmod = function(path7, mode, callback) {
           fs3.open(
             path7,
-            constants6.O_WRONLY | constants6.O_SYMLINK,
+            constants5.O_WRONLY | constants5.O_SYMLINK,
             mode,
             function(err, fd) {
               if (err) {
@@ -189,7 +189,7 @@ var require_polyfills = __commonJS({
           );
         };
         fs3.lchmodSync = function(path7, mode) {
-          var fd = fs3.openSync(path7, constants6.O_WRONLY | constants6.O_SYMLINK, mode);
+          var fd = fs3.openSync(path7, constants5.O_WRONLY | constants5.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
@@ -209,9 +209,9 @@ var require_polyfills = __commonJS({
         };
       }
       function patchLutimes(fs3) {
-        if (constants6.hasOwnProperty("O_SYMLINK") && fs3.futimes) {
+        if (constants5.hasOwnProperty("O_SYMLINK") && fs3.futimes) {
           fs3.lutimes = function(path7, at2, mt2, cb) {
-            fs3.open(path7, constants6.O_SYMLINK, function(er2, fd) {
+            fs3.open(path7, constants5.O_SYMLINK, function(er2, fd) {
               if (er2) {
                 if (cb) cb(er2);
                 return;
@@ -224,7 +224,7 @@ var require_polyfills = __commonJS({
             });
           };
           fs3.lutimesSync = function(path7, at2, mt2) {
-            var fd = fs3.openSync(path7, constants6.O_SYMLINK);
+            var fd = fs3.openSync(path7, constants5.O_SYMLINK);
             var ret;
             var threw = true;
             try {
@@ -536,8 +536,8 @@ var require_graceful_fs = __commonJS({
       fs3.createReadStream = createReadStream3;
       fs3.createWriteStream = createWriteStream2;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile9;
-      function readFile9(path7, options, cb) {
+      fs3.readFile = readFile8;
+      function readFile8(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -4087,11 +4087,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n2;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants5) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants6);
+          this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -4108,10 +4108,10 @@ var require_codegen = __commonJS({
       render({ _n: _n2 }) {
         return `${this.lhs} = ${this.rhs};` + _n2;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants5) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants6);
+        this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -4172,8 +4172,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants6) {
-        this.code = optimizeExpr(this.code, names, constants6);
+      optimizeNames(names, constants5) {
+        this.code = optimizeExpr(this.code, names, constants5);
         return this;
       }
       get names() {
@@ -4202,12 +4202,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants5) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n2 = nodes[i2];
-          if (n2.optimizeNames(names, constants6))
+          if (n2.optimizeNames(names, constants5))
             continue;
           subtractNames(names, n2.names);
           nodes.splice(i2, 1);
@@ -4260,12 +4260,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants5) {
         var _a3;
-        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants6);
-        if (!(super.optimizeNames(names, constants6) || this.else))
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants5);
+        if (!(super.optimizeNames(names, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants6);
+        this.condition = optimizeExpr(this.condition, names, constants5);
         return this;
       }
       get names() {
@@ -4288,10 +4288,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants6) {
-        if (!super.optimizeNames(names, constants6))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants6);
+        this.iteration = optimizeExpr(this.iteration, names, constants5);
         return this;
       }
       get names() {
@@ -4327,10 +4327,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants6) {
-        if (!super.optimizeNames(names, constants6))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants6);
+        this.iterable = optimizeExpr(this.iterable, names, constants5);
         return this;
       }
       get names() {
@@ -4372,11 +4372,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants5) {
         var _a3, _b;
-        super.optimizeNames(names, constants6);
-        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants6);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants6);
+        super.optimizeNames(names, constants5);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
         return this;
       }
       get names() {
@@ -4677,7 +4677,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants6) {
+    function optimizeExpr(expr, names, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -4692,14 +4692,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n2) {
-        const c3 = constants6[n2.str];
+        const c3 = constants5[n2.str];
         if (c3 === void 0 || names[n2.str] !== 1)
           return n2;
         delete names[n2.str];
         return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants6[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants5[c3.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -55790,9 +55790,9 @@ import { rm as rm9 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner) {
-  const join19 = inner.join?.bind(inner);
+  const join20 = inner.join?.bind(inner);
   const runsPerMachine = inner.runsPerMachine?.bind(inner);
-  if (!join19 || !runsPerMachine) return inner;
+  if (!join20 || !runsPerMachine) return inner;
   const groups = [];
   return {
     name: inner.name,
@@ -55800,7 +55800,7 @@ function poolingTarget(inner) {
     needsAgentTooling: inner.needsAgentTooling,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
-    join: join19,
+    join: join20,
     runsPerMachine,
     async acquire(request) {
       const { options } = request;
@@ -55828,7 +55828,7 @@ function poolingTarget(inner) {
         return inner.acquire(request);
       }
       try {
-        return await join19(first.machine.name, request, { created: first.created });
+        return await join20(first.machine.name, request, { created: first.created });
       } catch {
         return inner.acquire(request);
       }
@@ -55872,22 +55872,10 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 import { rm as rm8 } from "node:fs/promises";
 
 // src/package/build-context.ts
-import { constants as constants4 } from "node:fs";
-import {
-  access,
-  chmod,
-  copyFile as copyFile4,
-  cp,
-  mkdir as mkdir7,
-  mkdtemp as mkdtemp2,
-  readdir as readdir3,
-  readFile as readFile5,
-  rm as rm4,
-  stat as stat2,
-  writeFile as writeFile4
-} from "node:fs/promises";
+import { existsSync as existsSync2 } from "node:fs";
+import { chmod, copyFile as copyFile4, cp, mkdir as mkdir7, mkdtemp as mkdtemp2, readdir as readdir3, rm as rm4, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename2, dirname as dirname5, isAbsolute, join as join12, resolve as resolve3 } from "node:path";
+import { basename as basename3, dirname as dirname5, join as join13 } from "node:path";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -58877,76 +58865,9 @@ async function listBundleHeads(git, file2) {
   });
 }
 
-// src/git/scratch-repo.ts
-import { mkdir as mkdir5, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join5 } from "node:path";
-
-// src/git/git.ts
-function createGit(cwd, runner = defaultRunner) {
-  return {
-    cwd,
-    async run(args, options = {}) {
-      const { errorCode, remedy, ...runOptions } = options;
-      const result2 = await runner("git", args, { cwd, ...runOptions });
-      if (result2.exitCode !== 0) {
-        throw new RemoteError(
-          errorCode ?? "internal",
-          `git ${args[0]} failed (exit ${result2.exitCode}): ${result2.stderr.trim() || result2.stdout.trim()}`,
-          remedy ?? "Check that the repository is healthy (`git fsck`) and try again.",
-          { details: { gitArgs: args } }
-        );
-      }
-      return result2.stdout;
-    },
-    async try(args, options = {}) {
-      const result2 = await runner("git", args, { cwd, ...options });
-      return { exitCode: result2.exitCode, stdout: result2.stdout, stderr: result2.stderr };
-    }
-  };
-}
-
-// src/git/scratch-repo.ts
-async function objectDirOf(git) {
-  return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
-}
-async function createScratchRepo(userGit, dir, runner) {
-  const userObjects = await objectDirOf(userGit);
-  await mkdir5(dir, { recursive: true });
-  const git = createGit(dir, runner);
-  await git.run(["init", "--quiet", "--bare", "."]);
-  await writeFile2(join5(dir, "objects", "info", "alternates"), `${userObjects}
-`);
-  return {
-    dir,
-    git,
-    objectEnv: { GIT_OBJECT_DIRECTORY: join5(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
-  };
-}
-async function mirrorRefs(userGit, scratch) {
-  const refs = await userGit.run([
-    "for-each-ref",
-    "--format=%(objectname) %(refname)",
-    "refs/heads",
-    "refs/tags"
-  ]);
-  const input2 = refs.split("\n").filter(Boolean).map((line) => {
-    const space = line.indexOf(" ");
-    return `update ${line.slice(space + 1)} ${line.slice(0, space)}
-`;
-  }).join("");
-  if (input2) await scratch.git.run(["update-ref", "--stdin"], { input: input2 });
-  const symbolic = await userGit.try(["symbolic-ref", "--quiet", "HEAD"]);
-  if (symbolic.exitCode === 0) {
-    await scratch.git.run(["symbolic-ref", "HEAD", symbolic.stdout.trim()]);
-  } else {
-    const head = (await userGit.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
-    await scratch.git.run(["update-ref", "--no-deref", "HEAD", head]);
-  }
-}
-
 // src/git/ship-size.ts
 import { lstat } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join5 } from "node:path";
 async function measureShipSize(git, isExcluded) {
   const [history, untracked, modified] = await Promise.all([
     git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]),
@@ -58957,7 +58878,7 @@ async function measureShipSize(git, isExcluded) {
     .../* @__PURE__ */ new Set([...untracked.split("\0").filter((p2) => p2 && !isExcluded(p2)), ...modified.split("\0")])
   ].filter(Boolean);
   const sized = await mapLimit(paths, 16, async (path7) => {
-    const st2 = await lstat(join6(git.cwd, path7)).catch(() => null);
+    const st2 = await lstat(join5(git.cwd, path7)).catch(() => null);
     return { path: path7, bytes: st2?.isFile() ? st2.size : 0 };
   });
   return {
@@ -58967,80 +58888,9 @@ async function measureShipSize(git, isExcluded) {
   };
 }
 
-// src/git/wip-snapshot.ts
-import { copyFile as copyFile3, mkdtemp, rm as rm3 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join7 } from "node:path";
-var WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
-var FALLBACK_IDENTITY = { name: "amplihack-remote", email: "amplihack-remote@localhost" };
-async function snapshotWip(git, headCommit, runId, isExcluded, scratch) {
-  const dir = await mkdtemp(join7(tmpdir(), "amplihack-wip-"));
-  const env = { GIT_INDEX_FILE: join7(dir, "index"), ...scratch.objectEnv };
-  try {
-    const userIndex = (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "index"])).trim();
-    const copied = await copyFile3(userIndex, env.GIT_INDEX_FILE).then(
-      () => true,
-      () => false
-    );
-    if (!copied) await git.run(["read-tree", headCommit], { env });
-    await git.run(["add", "-A", "--", "."], { env });
-    const untracked = (await git.run(["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
-    const leftOut = untracked.filter(isExcluded);
-    if (leftOut.length > 0) {
-      await git.run(["rm", "-q", "--cached", "--pathspec-from-file=-", "--pathspec-file-nul", "--"], {
-        env,
-        input: leftOut.map((p2) => `${p2}\0`).join("")
-      });
-    }
-    const tree = (await git.run(["write-tree"], { env })).trim();
-    const headTree = (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim();
-    if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
-    const changed = await git.run(
-      ["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree],
-      {
-        env
-      }
-    );
-    const fallbackIdentity = !await hasIdentity(git);
-    const identity3 = fallbackIdentity ? identityEnv(FALLBACK_IDENTITY) : {};
-    const commit = (await git.run(
-      ["commit-tree", tree, "-p", headCommit, "-m", "amplihack-remote: uncommitted work snapshot"],
-      {
-        env: { ...env, ...identity3 }
-      }
-    )).trim();
-    const ref = `${WIP_REF_PREFIX}${runId}`;
-    await scratch.git.run(["update-ref", ref, commit]);
-    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut, fallbackIdentity };
-  } finally {
-    await rm3(dir, { recursive: true, force: true });
-  }
-}
-async function hasIdentity(git) {
-  for (const v2 of ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"]) {
-    if ((await git.try(["var", v2])).exitCode !== 0) return false;
-  }
-  return true;
-}
-function identityEnv(who) {
-  return {
-    GIT_AUTHOR_NAME: who.name,
-    GIT_AUTHOR_EMAIL: who.email,
-    GIT_COMMITTER_NAME: who.name,
-    GIT_COMMITTER_EMAIL: who.email
-  };
-}
-async function dropWipRef(git, runId) {
-  await git.try(["update-ref", "-d", `${WIP_REF_PREFIX}${runId}`]);
-}
-
-// src/package/claude-files.ts
-import { lstat as lstat2, readdir as readdir2, realpath } from "node:fs/promises";
-import { join as join9, relative, sep } from "node:path";
-
 // src/package/exclusions.ts
 import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
-import { join as join8 } from "node:path";
+import { join as join6 } from "node:path";
 var NAME_RULES2 = [
   (n2) => n2.startsWith(".env"),
   (n2) => n2.endsWith(".pem"),
@@ -59072,7 +58922,7 @@ function isExcludedPath(relPath, readContent) {
 function isExcludedFile(root, relPath) {
   return isExcludedPath(relPath, () => {
     try {
-      const abs = join8(root, relPath);
+      const abs = join6(root, relPath);
       if (statSync2(abs).size > READ_LIMIT) return void 0;
       return readFileSync3(abs, "utf8");
     } catch {
@@ -59081,51 +58931,9 @@ function isExcludedFile(root, relPath) {
   });
 }
 
-// src/package/claude-files.ts
-async function listClaudeFiles(repoRoot) {
-  const out = { files: [], excluded: [], skippedLinks: [] };
-  const top = await claudeDirInside(repoRoot);
-  if (top === null) {
-    out.skippedLinks.push(".claude");
-    return out;
-  }
-  const abs = (rel) => join9(top, rel.slice(".claude".length));
-  async function walk(rel) {
-    const entries = await readdir2(abs(rel), { withFileTypes: true });
-    entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
-    for (const entry of entries) {
-      const childRel = `${rel}/${entry.name}`;
-      const inner = childRel.slice(".claude/".length);
-      const excluded = entry.isDirectory() ? isExcludedPath(inner) || isExcludedPath(`${inner}/any`) : isExcludedPath(inner);
-      if (excluded) {
-        out.excluded.push(childRel);
-        continue;
-      }
-      if (entry.isSymbolicLink()) {
-        out.skippedLinks.push(childRel);
-      } else if (entry.isDirectory()) {
-        await walk(childRel);
-      } else if (entry.isFile()) {
-        const stat4 = await lstat2(abs(childRel));
-        out.files.push({ path: childRel, absPath: abs(childRel), size: stat4.size });
-      }
-    }
-  }
-  await walk(".claude");
-  return out;
-}
-async function claudeDirInside(repoRoot) {
-  const link = join9(repoRoot, ".claude");
-  if (!(await lstat2(link)).isSymbolicLink()) return link;
-  const [root, target] = await Promise.all([realpath(repoRoot), realpath(link).catch(() => null)]);
-  if (target === null) return null;
-  const rel = relative(root, target);
-  return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) ? target : null;
-}
-
 // src/package/secret-gate.ts
 import { readFile as readFile4, stat } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/git/blobs.ts
 import { createInterface } from "node:readline";
@@ -59378,11 +59186,11 @@ async function expectSuccess(child, what) {
 
 // src/secrets/judged-tips.ts
 import { createHash as createHash4, randomBytes as randomBytes4 } from "node:crypto";
-import { mkdir as mkdir6, readFile as readFile3, rename as rename3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join10, resolve as resolve2 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile3, rename as rename3, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join7, resolve as resolve2 } from "node:path";
 function fileFor(folder, repo) {
   const key = createHash4("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
-  return join10(folder, `tips-${key}.json`);
+  return join7(folder, `tips-${key}.json`);
 }
 async function loadJudgedTips(folder, repo) {
   try {
@@ -59396,10 +59204,10 @@ async function loadJudgedTips(folder, repo) {
 }
 async function saveJudgedTips(folder, repo, state) {
   try {
-    await mkdir6(folder, { recursive: true });
+    await mkdir5(folder, { recursive: true });
     const target = fileFor(folder, repo);
     const tmp = `${target}.${process.pid}-${randomBytes4(4).toString("hex")}.tmp`;
-    await writeFile3(tmp, JSON.stringify(state));
+    await writeFile2(tmp, JSON.stringify(state));
     await rename3(tmp, target);
   } catch {
   }
@@ -59411,7 +59219,13 @@ async function runSecretGate(opts) {
   });
   const git = { signal: opts.signal, stream: opts.stream };
   say(`listing blobs reachable from ${opts.revs.join(" ") || "(no revs)"}`);
-  const listing = opts.cacheDir ? await listSinceJudged(opts.repo, opts.revs, verdictFolder(opts.cacheDir, RULESET_VERSION), git) : { blobs: await listReachableBlobs(opts.repo, opts.revs, git), judgedBlobs: 0 };
+  const listing = opts.cacheDir ? await listSinceJudged(
+    opts.repo,
+    opts.rememberAs ?? opts.repo,
+    opts.revs,
+    verdictFolder(opts.cacheDir, RULESET_VERSION),
+    git
+  ) : { blobs: await listReachableBlobs(opts.repo, opts.revs, git), judgedBlobs: 0 };
   const history = {
     blobs: listing.blobs,
     read: (oids) => readBlobs(opts.repo, oids, git),
@@ -59439,7 +59253,7 @@ async function runSecretGate(opts) {
     onCacheSaved: async () => {
       if (!listing.record) return;
       const { folder, tips, fromTips } = listing.record;
-      await saveJudgedTips(folder, opts.repo, {
+      await saveJudgedTips(folder, opts.rememberAs ?? opts.repo, {
         tips,
         // The carried blobs are among the judged ones already.
         blobCount: listing.judgedBlobs + fromTips.length - (listing.carried ?? 0),
@@ -59451,10 +59265,10 @@ async function runSecretGate(opts) {
   report.stats.blobsBehindJudgedTips = listing.judgedBlobs;
   return report;
 }
-async function listSinceJudged(repo, revs, folder, git) {
+async function listSinceJudged(repo, rememberedAs, revs, folder, git) {
   const { tips, others } = await resolveTips(repo, revs, git);
   const tipOids = [...new Set(tips.values())];
-  const judged = await loadJudgedTips(folder, repo);
+  const judged = await loadJudgedTips(folder, rememberedAs);
   const base = judged && await stillShipped(repo, judged, tips, tipOids, git) ? judged : void 0;
   const baseOids = base ? [...new Set(Object.values(base.tips))] : [];
   const fresh = await listNewBlobs(repo, tipOids, baseOids, git);
@@ -59473,7 +59287,7 @@ async function stillShipped(repo, judged, tips, tipOids, git) {
 }
 async function readAllowlist(repo) {
   try {
-    return parseAllowlist(await readFile4(join11(repo, ALLOWLIST_FILE), "utf8"));
+    return parseAllowlist(await readFile4(join8(repo, ALLOWLIST_FILE), "utf8"));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -59526,167 +59340,418 @@ function findingLine(f2) {
   return `${f2.path}:${f2.line}  ${f2.rule}  ${f2.masked}${where}${warn}`;
 }
 
+// src/package/shipment.ts
+import { constants as constants4 } from "node:fs";
+import { access, stat as stat2 } from "node:fs/promises";
+import { basename as basename2, isAbsolute, join as join12, resolve as resolve3 } from "node:path";
+
+// src/git/scratch-repo.ts
+import { mkdir as mkdir6, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join9 } from "node:path";
+
+// src/git/git.ts
+function createGit(cwd, runner = defaultRunner) {
+  return {
+    cwd,
+    async run(args, options = {}) {
+      const { errorCode, remedy, ...runOptions } = options;
+      const result2 = await runner("git", args, { cwd, ...runOptions });
+      if (result2.exitCode !== 0) {
+        throw new RemoteError(
+          errorCode ?? "internal",
+          `git ${args[0]} failed (exit ${result2.exitCode}): ${result2.stderr.trim() || result2.stdout.trim()}`,
+          remedy ?? "Check that the repository is healthy (`git fsck`) and try again.",
+          { details: { gitArgs: args } }
+        );
+      }
+      return result2.stdout;
+    },
+    async try(args, options = {}) {
+      const result2 = await runner("git", args, { cwd, ...options });
+      return { exitCode: result2.exitCode, stdout: result2.stdout, stderr: result2.stderr };
+    }
+  };
+}
+
+// src/git/scratch-repo.ts
+async function objectDirOf(git) {
+  return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
+}
+async function createScratchRepo(userGit, dir, runner) {
+  const userObjects = await objectDirOf(userGit);
+  await mkdir6(dir, { recursive: true });
+  const git = createGit(dir, runner);
+  await git.run(["init", "--quiet", "--bare", "."]);
+  await writeFile3(join9(dir, "objects", "info", "alternates"), `${userObjects}
+`);
+  return {
+    dir,
+    git,
+    objectEnv: { GIT_OBJECT_DIRECTORY: join9(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
+  };
+}
+async function mirrorRefs(userGit, scratch) {
+  const refs = await userGit.run([
+    "for-each-ref",
+    "--format=%(objectname) %(refname)",
+    "refs/heads",
+    "refs/tags"
+  ]);
+  const input2 = refs.split("\n").filter(Boolean).map((line) => {
+    const space = line.indexOf(" ");
+    return `update ${line.slice(space + 1)} ${line.slice(0, space)}
+`;
+  }).join("");
+  if (input2) await scratch.git.run(["update-ref", "--stdin"], { input: input2 });
+  const symbolic = await userGit.try(["symbolic-ref", "--quiet", "HEAD"]);
+  if (symbolic.exitCode === 0) {
+    await scratch.git.run(["symbolic-ref", "HEAD", symbolic.stdout.trim()]);
+  } else {
+    const head = (await userGit.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
+    await scratch.git.run(["update-ref", "--no-deref", "HEAD", head]);
+  }
+}
+
+// src/git/wip-snapshot.ts
+import { copyFile as copyFile3, mkdtemp, rm as rm3 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join10 } from "node:path";
+var WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
+var EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+var FALLBACK_IDENTITY = { name: "amplihack-remote", email: "amplihack-remote@localhost" };
+async function snapshotWip(git, headCommit, runId, isExcluded, scratch) {
+  const dir = await mkdtemp(join10(tmpdir(), "amplihack-wip-"));
+  const env = { GIT_INDEX_FILE: join10(dir, "index"), ...scratch.objectEnv };
+  try {
+    const userIndex = (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "index"])).trim();
+    const copied = await copyFile3(userIndex, env.GIT_INDEX_FILE).then(
+      () => true,
+      () => false
+    );
+    if (!copied) await git.run(["read-tree", ...headCommit ? [headCommit] : ["--empty"]], { env });
+    await git.run(["add", "-A", "--", "."], { env });
+    const untracked = (await git.run(["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
+    const leftOut = untracked.filter(isExcluded);
+    if (leftOut.length > 0) {
+      await git.run(["rm", "-q", "--cached", "--pathspec-from-file=-", "--pathspec-file-nul", "--"], {
+        env,
+        input: leftOut.map((p2) => `${p2}\0`).join("")
+      });
+    }
+    const tree = (await git.run(["write-tree"], { env })).trim();
+    const headTree = headCommit ? (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim() : EMPTY_TREE;
+    if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
+    const changed = await git.run(
+      ["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree],
+      {
+        env
+      }
+    );
+    const fallbackIdentity = !await hasIdentity(git);
+    const identity3 = fallbackIdentity ? identityEnv(FALLBACK_IDENTITY) : {};
+    const commit = (await git.run(
+      [
+        "commit-tree",
+        tree,
+        ...headCommit ? ["-p", headCommit] : [],
+        "-m",
+        "amplihack-remote: uncommitted work snapshot"
+      ],
+      {
+        env: { ...env, ...identity3 }
+      }
+    )).trim();
+    const ref = `${WIP_REF_PREFIX}${runId}`;
+    await scratch.git.run(["update-ref", ref, commit]);
+    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut, fallbackIdentity };
+  } finally {
+    await rm3(dir, { recursive: true, force: true });
+  }
+}
+async function hasIdentity(git) {
+  for (const v2 of ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"]) {
+    if ((await git.try(["var", v2])).exitCode !== 0) return false;
+  }
+  return true;
+}
+function identityEnv(who) {
+  return {
+    GIT_AUTHOR_NAME: who.name,
+    GIT_AUTHOR_EMAIL: who.email,
+    GIT_COMMITTER_NAME: who.name,
+    GIT_COMMITTER_EMAIL: who.email
+  };
+}
+async function dropWipRef(git, runId) {
+  await git.try(["update-ref", "-d", `${WIP_REF_PREFIX}${runId}`]);
+}
+
+// src/package/claude-files.ts
+import { lstat as lstat2, readdir as readdir2, realpath } from "node:fs/promises";
+import { join as join11, relative, sep } from "node:path";
+async function listClaudeFiles(repoRoot) {
+  const out = { files: [], excluded: [], skippedLinks: [] };
+  if (!await lstat2(join11(repoRoot, ".claude")).then(
+    () => true,
+    () => false
+  ))
+    return out;
+  const top = await claudeDirInside(repoRoot);
+  if (top === null) {
+    out.skippedLinks.push(".claude");
+    return out;
+  }
+  const abs = (rel) => join11(top, rel.slice(".claude".length));
+  async function walk(rel) {
+    const entries = await readdir2(abs(rel), { withFileTypes: true });
+    entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
+    for (const entry of entries) {
+      const childRel = `${rel}/${entry.name}`;
+      const inner = childRel.slice(".claude/".length);
+      const excluded = entry.isDirectory() ? isExcludedPath(inner) || isExcludedPath(`${inner}/any`) : isExcludedPath(inner);
+      if (excluded) {
+        out.excluded.push(childRel);
+        continue;
+      }
+      if (entry.isSymbolicLink()) {
+        out.skippedLinks.push(childRel);
+      } else if (entry.isDirectory()) {
+        await walk(childRel);
+      } else if (entry.isFile()) {
+        const stat4 = await lstat2(abs(childRel));
+        out.files.push({ path: childRel, absPath: abs(childRel), size: stat4.size });
+      }
+    }
+  }
+  await walk(".claude");
+  return out;
+}
+async function claudeDirInside(repoRoot) {
+  const link = join11(repoRoot, ".claude");
+  if (!(await lstat2(link)).isSymbolicLink()) return link;
+  const [root, target] = await Promise.all([realpath(repoRoot), realpath(link).catch(() => null)]);
+  if (target === null) return null;
+  const rel = relative(root, target);
+  return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) ? target : null;
+}
+
+// src/package/shipment.ts
+async function listShippedFiles(root, agentExecutable, cwd) {
+  const claude = await listClaudeFiles(root);
+  const agentFile = agentExecutable ? await agentFileToShip(agentExecutable, cwd) : null;
+  const files = claude.files.map((f2) => ({ path: f2.path, absPath: f2.absPath }));
+  if (agentFile) files.push({ path: `agent/${basename2(agentFile)}`, absPath: agentFile });
+  return { claude, agentFile, files };
+}
+async function planShipment(input2) {
+  const { git, listed } = input2;
+  const root = git.cwd;
+  const scratch = await createScratchRepo(git, input2.scratchDir);
+  await mirrorRefs(git, scratch);
+  const wip = await snapshotWip(git, input2.headCommit, input2.runId, (p2) => isExcludedFile(root, p2), scratch);
+  const revs = ["--branches", "--tags", ...input2.headCommit ? ["HEAD"] : [], ...wip.ref ? [wip.ref] : []];
+  return {
+    ...listed,
+    root,
+    scratch,
+    revs,
+    wip,
+    excludedPaths: [...listed.claude.excluded, ...listed.claude.skippedLinks, ...wip.leftOut]
+  };
+}
+async function judgeShipment(plan, options) {
+  const report = await runSecretGate({
+    repo: plan.scratch.dir,
+    allowlistRoot: plan.root,
+    rememberAs: plan.root,
+    revs: plan.revs,
+    files: plan.files,
+    ...options
+  });
+  const snapshot = plan.wip.commit;
+  if (snapshot) {
+    const shown = /* @__PURE__ */ new Map();
+    for (const { commit, ref, ...f2 } of report.findings) {
+      const finding = commit === snapshot ? { ...f2, source: "file" } : { ...f2, commit, ref };
+      const key = finding.source === "file" ? `${f2.path}\0${f2.fingerprint}` : `${shown.size}`;
+      if (!shown.has(key)) shown.set(key, finding);
+    }
+    report.findings = [...shown.values()];
+  }
+  return report;
+}
+async function agentFileToShip(executable, cwd) {
+  if (!executable.includes("/")) return null;
+  const path7 = isAbsolute(executable) ? executable : resolve3(cwd, executable);
+  try {
+    await access(path7, constants4.R_OK);
+    return (await stat2(path7)).isFile() ? path7 : null;
+  } catch {
+    throw new RemoteError(
+      "usage",
+      `--agent-command names ${executable}, which does not exist or is not readable here.`,
+      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH."
+    );
+  }
+}
+var scratchDirIn = (dir) => join12(dir, "scratch.git");
+
 // src/package/build-context.ts
 var MB = 1024 * 1024;
 async function buildContext(input2) {
-  const { git, facts, runId, options, agent } = input2;
+  const { git, facts, options, agent } = input2;
   const progress = input2.onProgress ?? (() => {
   });
-  const claude = await listClaudeFiles(facts.root);
-  if (claude.skippedLinks.includes(".claude"))
+  const listed = await listShippedFiles(facts.root, agent.argv[0], input2.cwd);
+  if (listed.claude.skippedLinks.includes(".claude"))
     progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
-  const agentFile = await shippableAgentFile(agent.argv[0], input2.cwd);
-  await checkEstimatedSize(git, claude.files, options.maxSizeMb);
-  const dir = await mkdtemp2(join12(tmpdir2(), "amplihack-remote-pkg-"));
+  await checkEstimatedSize(git, listed.claude.files, options.maxSizeMb);
+  const dir = await mkdtemp2(join13(tmpdir2(), "amplihack-remote-pkg-"));
   try {
-    const scratch = await createScratchRepo(git, join12(dir, "scratch.git"));
-    await mirrorRefs(git, scratch);
-    const wip = await snapshotWip(
+    const plan = await planShipment({
       git,
-      facts.headCommit,
-      runId,
-      (p2) => isExcludedFile(facts.root, p2),
-      scratch
-    );
-    const revs = ["--branches", "--tags", "HEAD", ...wip.ref ? [wip.ref] : []];
-    progress(
-      `scanning history (${revs.join(" ")}) and ${claude.files.length} .claude file(s)${agentFile ? " and the agent" : ""}`
-    );
-    const scanFiles = claude.files.map((f2) => ({ path: f2.path, absPath: f2.absPath }));
-    if (agentFile) scanFiles.push({ path: `agent/${basename2(agentFile)}`, absPath: agentFile });
-    const scan = await runSecretGate({
-      repo: scratch.dir,
-      allowlistRoot: facts.root,
-      revs,
-      files: scanFiles,
-      cacheDir: input2.cacheDir,
-      signal: input2.signal,
-      onProgress: progress
+      headCommit: facts.headCommit,
+      runId: input2.runId,
+      scratchDir: scratchDirIn(dir),
+      listed
     });
-    const blocking = scan.findings.filter(isBlocking);
-    if (blocking.length > 0) {
-      throw new RemoteError(
-        "secret-found",
-        `Blocked: ${blocking.length} possible secret(s) in what would be uploaded. Nothing was uploaded.
-${formatFindings(scan)}`,
-        "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, accept them with `amplihack-remote scan --accept` (records their fingerprints in .amplihack-remote-allow).",
-        { details: { findings: scan.findings } }
-      );
-    }
-    const stage = join12(dir, "stage");
+    const scan = await passSecretGate(plan, input2, progress);
+    const stage = join13(dir, "stage");
     await mkdir7(stage);
     progress("creating the git bundle");
-    const bundlePath = join12(stage, "repo.bundle");
-    await createBundle(scratch.git, bundlePath, revs);
-    const verified = await verifyBundle(scratch.git, bundlePath);
-    if (!verified.ok) {
-      throw new RemoteError(
-        "package-failed",
-        `git bundle verify failed: ${verified.message}`,
-        "Run `git fsck` and retry."
-      );
-    }
-    const heads = await listBundleHeads(scratch.git, bundlePath);
-    if (claude.files.length > 0) {
-      for (const file2 of claude.files) {
-        const dest = join12(stage, "claude-dir", file2.path.slice(".claude/".length));
-        await mkdir7(dirname5(dest), { recursive: true });
-        await copyFile4(file2.absPath, dest);
-      }
-    }
-    const argv = [...agent.argv];
-    if (agentFile) {
-      await mkdir7(join12(stage, "agent"));
-      const dest = join12(stage, "agent", basename2(agentFile));
-      await copyFile4(agentFile, dest);
-      await chmod(dest, 493);
-      argv[0] = `agent/${basename2(agentFile)}`;
-    }
-    await writeFile4(join12(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
-    await writeFile4(join12(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
-`).join(""));
-    await cp(remoteScriptsDir(), join12(stage, "remote"), {
-      recursive: true,
-      filter: (src) => !src.endsWith(".ts")
-    });
-    const startCommit = wip.commit ?? facts.headCommit;
-    const key = await repoKey(git);
-    await writeFile4(
-      join12(stage, "params.sh"),
-      paramsScript({
-        AR_RUN_ID: runId,
-        AR_SESSION: `ar-${runId}`,
-        AR_BRANCH: facts.branch ?? "",
-        AR_REPO_KEY: key,
-        AR_THIN: "0",
-        AR_START_COMMIT: startCommit,
-        // The snapshot commit lives only in the scratch repository, not in the user's: the
-        // results bundle must carry it back, so it is not among the commits it may leave out.
-        AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].filter((c3) => c3 !== wip.commit).join(" "),
-        AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
-        AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
-        AR_COMMAND: options.command,
-        AR_MAX_TURNS: String(options.maxTurns),
-        AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
-        AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0"
-      })
-    );
-    const parts2 = {};
-    for (const part of ["repo.bundle", "agent.argv", "params.sh"])
-      parts2[part] = await sha256File(join12(stage, part));
-    const { prompt: _prompt, ...shippedOptions } = options;
-    const manifest = {
-      format: 1,
-      runId,
-      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-      branch: facts.branch,
-      headCommit: facts.headCommit,
-      startCommit,
-      wipCommit: wip.commit,
-      heads,
-      repoKey: key,
-      thin: false,
-      parts: parts2,
-      claudeFiles: claude.files.length,
-      excludedPaths: [...claude.excluded, ...claude.skippedLinks, ...wip.leftOut],
-      options: shippedOptions
-    };
-    await writeFile4(join12(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
-`);
+    const heads = await writeFullBundle(plan, join13(stage, "repo.bundle"));
+    await stageFiles(stage, plan, agent.argv, heads);
+    const params = await runParams(input2, plan, heads);
+    const manifest = baseManifest(input2, plan, heads, params.AR_REPO_KEY);
     progress("writing the archive");
-    const archivePath = join12(dir, "context.tar.gz");
-    await writeArchive(stage, archivePath);
-    const archiveBytes = (await stat2(archivePath)).size;
-    if (archiveBytes > options.maxSizeMb * MB) {
+    const archive = await packArchive({ dir, stage, params, manifest }, { thin: false });
+    if (archive.archiveBytes > options.maxSizeMb * MB) {
       throw new RemoteError(
         "too-large",
-        `The context archive is ${(archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
+        `The context archive is ${(archive.archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
         "Raise the limit with --max-size, or trim large files from history and .claude/."
       );
     }
-    return {
-      dir,
-      git: scratch.git,
-      stage,
-      revs,
-      archivePath,
-      archiveSha256: await sha256File(archivePath),
-      archiveBytes,
-      manifest,
-      wip,
-      scan
-    };
+    return { dir, git: plan.scratch.git, stage, revs: plan.revs, params, wip: plan.wip, scan, ...archive };
   } catch (err) {
     await rm4(dir, { recursive: true, force: true });
     throw err;
   }
 }
-async function writeArchive(stage, archivePath) {
+async function passSecretGate(plan, input2, progress) {
+  progress(
+    `scanning history (${plan.revs.join(" ")}) and ${plan.claude.files.length} .claude file(s)${plan.agentFile ? " and the agent" : ""}`
+  );
+  const scan = await judgeShipment(plan, {
+    cacheDir: input2.cacheDir,
+    signal: input2.signal,
+    onProgress: progress
+  });
+  const blocking = scan.findings.filter(isBlocking);
+  if (blocking.length > 0) {
+    throw new RemoteError(
+      "secret-found",
+      `Blocked: ${blocking.length} possible secret(s) in what would be uploaded. Nothing was uploaded.
+${formatFindings(scan)}`,
+      "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, accept them with `amplihack-remote scan --accept` (records their fingerprints in .amplihack-remote-allow).",
+      { details: { findings: scan.findings } }
+    );
+  }
+  return scan;
+}
+async function writeFullBundle(plan, bundlePath) {
+  const git = plan.scratch.git;
+  await createBundle(git, bundlePath, plan.revs);
+  const verified = await verifyBundle(git, bundlePath);
+  if (!verified.ok) {
+    throw new RemoteError(
+      "package-failed",
+      `git bundle verify failed: ${verified.message}`,
+      "Run `git fsck` and retry."
+    );
+  }
+  return listBundleHeads(git, bundlePath);
+}
+async function stageFiles(stage, plan, agentArgv, heads) {
+  for (const file2 of plan.claude.files) {
+    const dest = join13(stage, "claude-dir", file2.path.slice(".claude/".length));
+    await mkdir7(dirname5(dest), { recursive: true });
+    await copyFile4(file2.absPath, dest);
+  }
+  const argv = [...agentArgv];
+  if (plan.agentFile) {
+    await mkdir7(join13(stage, "agent"));
+    const dest = join13(stage, "agent", basename3(plan.agentFile));
+    await copyFile4(plan.agentFile, dest);
+    await chmod(dest, 493);
+    argv[0] = `agent/${basename3(plan.agentFile)}`;
+  }
+  await writeFile4(join13(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
+  await writeFile4(join13(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
+`).join(""));
+  await cp(remoteScriptsDir(), join13(stage, "remote"), {
+    recursive: true,
+    filter: (src) => !src.endsWith(".ts")
+  });
+}
+async function runParams(input2, plan, heads) {
+  const { git, facts, runId, options, agent } = input2;
+  return {
+    AR_RUN_ID: runId,
+    AR_SESSION: `ar-${runId}`,
+    AR_BRANCH: facts.branch ?? "",
+    AR_REPO_KEY: await repoKey(git),
+    AR_START_COMMIT: plan.wip.commit ?? facts.headCommit,
+    // The snapshot commit lives only in the scratch repository, not in the user's: the results
+    // bundle must carry it back, so it is not among the commits it may leave out.
+    AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].filter((c3) => c3 !== plan.wip.commit).join(" "),
+    AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
+    AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
+    AR_COMMAND: options.command,
+    AR_MAX_TURNS: String(options.maxTurns),
+    AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
+    AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0"
+  };
+}
+function baseManifest(input2, plan, heads, key) {
+  const { prompt: _prompt, ...shippedOptions } = input2.options;
+  return {
+    format: 1,
+    runId: input2.runId,
+    createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+    branch: input2.facts.branch,
+    headCommit: input2.facts.headCommit,
+    startCommit: plan.wip.commit ?? input2.facts.headCommit,
+    wipCommit: plan.wip.commit,
+    heads,
+    repoKey: key,
+    claudeFiles: plan.claude.files.length,
+    excludedPaths: plan.excludedPaths,
+    options: shippedOptions
+  };
+}
+async function packArchive(pkg, shape) {
+  const { stage } = pkg;
+  await writeFile4(join13(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
+  const parts2 = {};
+  for (const part of ["repo.bundle", "agent.argv", "params.sh"]) {
+    if (existsSync2(join13(stage, part))) parts2[part] = await sha256File(join13(stage, part));
+  }
+  const manifest = { ...pkg.manifest, thin: shape.thin, parts: parts2 };
+  await writeFile4(join13(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+`);
+  const archivePath = join13(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
   const members2 = (await readdir3(stage)).sort();
   await Qn({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members2);
+  return {
+    archivePath,
+    archiveSha256: await sha256File(archivePath),
+    archiveBytes: (await stat3(archivePath)).size,
+    manifest
+  };
 }
 async function thinArchive(pkg, known) {
-  const bundle = join12(pkg.stage, "repo.bundle");
+  const bundle = join13(pkg.stage, "repo.bundle");
   await rm4(bundle, { force: true });
   const created = await pkg.git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
     input: known.map((c3) => `^${c3}
@@ -59699,22 +59764,9 @@ async function thinArchive(pkg, known) {
       "Retry with --no-reuse."
     );
   }
-  const params = join12(pkg.stage, "params.sh");
-  await writeFile4(params, (await readFile5(params, "utf8")).replace(/^AR_THIN=.*$/m, "AR_THIN=1"));
-  const parts2 = { ...pkg.manifest.parts, "params.sh": await sha256File(params) };
-  if (created.exitCode === 0) parts2["repo.bundle"] = await sha256File(bundle);
-  else delete parts2["repo.bundle"];
-  const manifest = { ...pkg.manifest, thin: true, parts: parts2 };
-  await writeFile4(join12(pkg.stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
-`);
-  const archivePath = join12(pkg.dir, "context-thin.tar.gz");
-  await writeArchive(pkg.stage, archivePath);
-  return {
-    archivePath,
-    archiveSha256: await sha256File(archivePath),
-    archiveBytes: (await stat2(archivePath)).size,
-    bundleBytes: created.exitCode === 0 ? (await stat2(bundle)).size : 0
-  };
+  if (created.exitCode !== 0) await rm4(bundle, { force: true });
+  const { manifest: _m, ...archive } = await packArchive(pkg, { thin: true });
+  return { ...archive, bundleBytes: created.exitCode === 0 ? (await stat3(bundle)).size : 0 };
 }
 async function repoKey(git) {
   const roots = (await git.run(["rev-list", "--max-parents=0", "HEAD"])).split("\n").filter(Boolean).sort();
@@ -59734,21 +59786,6 @@ async function gitConfig(git, key, fallback) {
   const r = await git.try(["config", "--get", key]);
   return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : fallback;
 }
-async function shippableAgentFile(executable, cwd) {
-  if (!executable.includes("/")) return null;
-  const path7 = isAbsolute(executable) ? executable : resolve3(cwd, executable);
-  try {
-    await access(path7, constants4.R_OK);
-    if (!(await stat2(path7)).isFile()) return null;
-    return path7;
-  } catch {
-    throw new RemoteError(
-      "usage",
-      `--agent-command names ${executable}, which does not exist or is not readable here.`,
-      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH."
-    );
-  }
-}
 async function checkEstimatedSize(git, files, maxSizeMb) {
   const size = await measureShipSize(git, (p2) => isExcludedFile(git.cwd, p2));
   const claudeBytes = files.reduce((sum, f2) => sum + f2.size, 0);
@@ -59765,15 +59802,15 @@ async function checkEstimatedSize(git, files, maxSizeMb) {
 }
 
 // src/core/workflow/retrieve-run.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { mkdir as mkdir9, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile6, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { existsSync as existsSync3 } from "node:fs";
+import { mkdir as mkdir9, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile5, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join14, relative as relative2 } from "node:path";
+import { join as join15, relative as relative2 } from "node:path";
 
 // src/git/integrate.ts
 import { mkdtemp as mkdtemp3, rm as rm5 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 
 // src/util/terminal-text.ts
 var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
@@ -59802,9 +59839,9 @@ async function integrateResults(input2) {
   const { git, bundleFile, runId, shipped } = input2;
   const warnings = reportDeletions(shipped, input2.finalRefs ?? null);
   if (!bundleFile) return { branches: [], tags: [], warnings };
-  const work = await mkdtemp3(join13(tmpdir3(), "amplihack-remote-incoming-"));
+  const work = await mkdtemp3(join14(tmpdir3(), "amplihack-remote-incoming-"));
   try {
-    const scratch = await createScratchRepo(git, join13(work, "scratch.git"));
+    const scratch = await createScratchRepo(git, join14(work, "scratch.git"));
     const verified = await verifyBundle(scratch.git, bundleFile);
     if (!verified.ok) {
       throw new RemoteError(
@@ -60035,16 +60072,16 @@ function secretVet(input2) {
 }
 
 // src/core/workflow/retrieve-run.ts
-var LOGS_SUBDIR = join14(".claude", "runtime", "logs", "remote");
+var LOGS_SUBDIR = join15(".claude", "runtime", "logs", "remote");
 async function retrieveRun(input2) {
   const { machine, record: record2 } = input2;
-  const work = await mkdtemp4(join14(tmpdir4(), "amplihack-remote-results-"));
+  const work = await mkdtemp4(join15(tmpdir4(), "amplihack-remote-results-"));
   try {
-    const archive = join14(work, RESULTS_NAME);
+    const archive = join15(work, RESULTS_NAME);
     await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
-    const extracted = join14(work, "x");
+    const extracted = join15(work, "x");
     await safeExtract(archive, extracted);
-    const result2 = runResultSchema.parse(JSON.parse(await readFile6(join14(extracted, "result.json"), "utf8")));
+    const result2 = runResultSchema.parse(JSON.parse(await readFile5(join15(extracted, "result.json"), "utf8")));
     if (result2.runId !== record2.id) {
       throw new RemoteError(
         "unsafe-archive",
@@ -60053,40 +60090,40 @@ async function retrieveRun(input2) {
       );
     }
     const git = createGit(record2.repo, input2.runner);
-    const bundle = join14(extracted, "results.bundle");
-    const refsFile = join14(extracted, "refs.txt");
+    const bundle = join15(extracted, "results.bundle");
+    const refsFile = join15(extracted, "refs.txt");
     const { branches, tags, warnings } = await integrateResults({
       git,
-      bundleFile: result2.hasBundle && existsSync2(bundle) ? bundle : null,
+      bundleFile: result2.hasBundle && existsSync3(bundle) ? bundle : null,
       runId: record2.id,
       shipped: record2.shippedHeads,
-      finalRefs: existsSync2(refsFile) ? parseRefs(await readFile6(refsFile, "utf8")) : null,
+      finalRefs: existsSync3(refsFile) ? parseRefs(await readFile5(refsFile, "utf8")) : null,
       vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
     });
     await dropWipRef(git, record2.id);
     const known = credentialValues(input2.env);
-    const logsDir = join14(record2.repo, LOGS_SUBDIR, record2.id);
-    await copyLogsRedacted(join14(extracted, "logs"), logsDir, known);
-    await writeFile5(join14(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
-    const agentLog = join14(logsDir, "agent.log");
-    const agentTail = existsSync2(agentLog) ? lastLines(await readFile6(agentLog, "utf8"), 20) : "";
+    const logsDir = join15(record2.repo, LOGS_SUBDIR, record2.id);
+    await copyLogsRedacted(join15(extracted, "logs"), logsDir, known);
+    await writeFile5(join15(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
+    const agentLog = join15(logsDir, "agent.log");
+    const agentTail = existsSync3(agentLog) ? lastLines(await readFile5(agentLog, "utf8"), 20) : "";
     return { result: result2, branches, tags, warnings, logsDir, agentTail };
   } finally {
     await rm6(work, { recursive: true, force: true });
   }
 }
 async function copyLogsRedacted(from, to2, known) {
-  if (!existsSync2(from)) return;
+  if (!existsSync3(from)) return;
   await mkdir9(to2, { recursive: true });
   const walk = async (dir) => {
     for (const entry of await readdir4(dir, { withFileTypes: true })) {
-      const src = join14(dir, entry.name);
-      const dest = join14(to2, relative2(from, src));
+      const src = join15(dir, entry.name);
+      const dest = join15(to2, relative2(from, src));
       if (entry.isDirectory()) {
         await mkdir9(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
-        const data = await readFile6(src);
+        const data = await readFile5(src);
         if (!data.subarray(0, 8e3).includes(0))
           await writeFile5(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
       }
@@ -60503,10 +60540,10 @@ async function commitsPresent(git, candidates) {
 
 // src/core/workflow/validate.ts
 import { access as access2 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { join as join16 } from "node:path";
 
 // src/git/repo-facts.ts
-import { existsSync as existsSync3, readdirSync } from "node:fs";
+import { existsSync as existsSync4, readdirSync } from "node:fs";
 async function readRepoFacts(path7, runner) {
   const probe = createGit(path7, runner);
   const top = await probe.try(["rev-parse", "--show-toplevel"]);
@@ -60565,7 +60602,7 @@ async function refuseUnusableClone(git, root) {
     "^(extensions\\.partialclone|remote\\..*\\.promisor)$"
   ]);
   const packs = paths.get("objects/pack") ?? "";
-  const promisorPacks = existsSync3(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
+  const promisorPacks = existsSync4(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
   const partialConfig = promisor.stdout.split("\n").some((line) => line && !/ false$/i.test(line));
   if (partialConfig || promisorPacks) {
     throw new RemoteError(
@@ -60577,7 +60614,7 @@ async function refuseUnusableClone(git, root) {
   return paths;
 }
 async function operationInProgress(git, paths) {
-  const going = IN_PROGRESS.filter(([name]) => existsSync3(paths.get(name) ?? "")).map(([, what]) => what);
+  const going = IN_PROGRESS.filter(([name]) => existsSync4(paths.get(name) ?? "")).map(([, what]) => what);
   const unmerged = (await git.run(["ls-files", "--unmerged"])).trim() !== "";
   if (going.length === 0 && !unmerged) return [];
   return [
@@ -60617,7 +60654,7 @@ async function validateRun(deps, options, signal) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
-    await access2(join15(facts.root, ".claude"));
+    await access2(join16(facts.root, ".claude"));
   } catch {
     throw new RemoteError(
       "no-claude-dir",
@@ -61271,16 +61308,16 @@ var remoteKill = defineTool({
 });
 
 // src/core/runs/run-output.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { readFile as readFile7 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { existsSync as existsSync5 } from "node:fs";
+import { readFile as readFile6 } from "node:fs/promises";
+import { join as join17 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.summary?.logsDir ? join16(record2.summary.logsDir, "agent.log") : null;
-  if (local && existsSync4(local)) {
-    const content = await readFile7(local, "utf8");
+  const local = record2.summary?.logsDir ? join17(record2.summary.logsDir, "agent.log") : null;
+  if (local && existsSync5(local)) {
+    const content = await readFile6(local, "utf8");
     return {
       runId: record2.id,
       text: lastLines2(redactText(content, known), lines),
@@ -61456,13 +61493,13 @@ var retrieveResults = defineTool({
 
 // src/core/accept-findings.ts
 var import_write_file_atomic2 = __toESM(require_lib(), 1);
-import { readFile as readFile8 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { readFile as readFile7 } from "node:fs/promises";
+import { join as join18 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
-  const file2 = join17(root, ALLOWLIST_FILE);
+  const file2 = join18(root, ALLOWLIST_FILE);
   let before = "";
   try {
-    before = await readFile8(file2, "utf8");
+    before = await readFile7(file2, "utf8");
   } catch (err) {
     if (err.code !== "ENOENT") throw unwritable(file2, err);
   }
@@ -61485,9 +61522,9 @@ function unwritable(file2, cause) {
 }
 
 // src/core/scan-what-ships.ts
-import { constants as constants5, existsSync as existsSync5, statSync as statSync3 } from "node:fs";
-import { access as access3, stat as stat3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute2, join as join18, resolve as resolve4 } from "node:path";
+import { mkdtemp as mkdtemp5, rm as rm10 } from "node:fs/promises";
+import { tmpdir as tmpdir5 } from "node:os";
+import { join as join19, resolve as resolve4 } from "node:path";
 
 // src/git/work-tree.ts
 async function repoRootOf(dir, runner) {
@@ -61504,68 +61541,40 @@ async function repoRootOf(dir, runner) {
 async function hasHead(git) {
   return (await git.try(["rev-parse", "--verify", "-q", "HEAD"])).exitCode === 0;
 }
-async function uncommittedPaths(git, withHead) {
-  const list = async (args) => (await git.run(args)).split("\0").filter(Boolean);
-  const tracked = /* @__PURE__ */ new Set([
-    ...await list(["ls-files", "-z", "--modified"]),
-    ...withHead ? await list(["diff", "-z", "--name-only", "--cached", "HEAD"]) : await list(["ls-files", "-z"])
-  ]);
-  return {
-    tracked: [...tracked],
-    untracked: await list(["ls-files", "-z", "--others", "--exclude-standard"])
-  };
-}
 
 // src/core/scan-what-ships.ts
 async function scanWhatShips(input2) {
   const root = await repoRootOf(resolve4(input2.path), input2.runner);
   const git = createGit(root, input2.runner);
-  const withHead = await hasHead(git);
-  const revs = ["--branches", "--tags", ...withHead ? ["HEAD"] : []];
-  const files = await filesOutsideHistory(git, withHead);
-  const agentFile = input2.agentCommand ? await localAgentFile(input2.agentCommand[0], input2.path) : null;
-  if (agentFile) files.push({ path: `agent/${basename3(agentFile)}`, absPath: agentFile });
-  const report = await runSecretGate({
-    repo: root,
-    revs,
-    files,
-    cacheDir: input2.cacheDir,
-    signal: input2.signal,
-    onProgress: input2.onProgress
-  });
-  return {
-    whatShips: { repo: root, revs, files: files.map((f2) => f2.path), agentFile },
-    report,
-    blocked: report.findings.some(isBlocking)
-  };
-}
-async function filesOutsideHistory(git, withHead) {
-  const root = git.cwd;
-  const { tracked, untracked: allUntracked } = await uncommittedPaths(git, withHead);
-  const untracked = allUntracked.filter((p2) => !isExcludedFile(root, p2));
-  const byPath = /* @__PURE__ */ new Map();
-  for (const rel of [...tracked, ...untracked]) {
-    const abs = join18(root, rel);
-    if (existsSync5(abs) && statSync3(abs).isFile()) byPath.set(rel, abs);
-  }
-  const claudeDir = join18(root, ".claude");
-  if (existsSync5(claudeDir) && statSync3(claudeDir).isDirectory()) {
-    for (const f2 of (await listClaudeFiles(root)).files) byPath.set(f2.path, f2.absPath);
-  }
-  return [...byPath].map(([path7, absPath]) => ({ path: path7, absPath }));
-}
-async function localAgentFile(executable, cwd) {
-  if (!executable.includes("/")) return null;
-  const path7 = isAbsolute2(executable) ? executable : resolve4(cwd, executable);
+  const headCommit = await hasHead(git) ? (await git.run(["rev-parse", "HEAD^{commit}"])).trim() : null;
+  const listed = await listShippedFiles(root, input2.agentCommand?.[0], input2.path);
+  const dir = await mkdtemp5(join19(tmpdir5(), "amplihack-remote-scan-"));
   try {
-    await access3(path7, constants5.R_OK);
-    return (await stat3(path7)).isFile() ? path7 : null;
-  } catch {
-    throw new RemoteError(
-      "usage",
-      `--agent-command names ${executable}, which does not exist or is not readable here.`,
-      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH."
-    );
+    const plan = await planShipment({
+      git,
+      headCommit,
+      runId: "scan",
+      scratchDir: scratchDirIn(dir),
+      listed
+    });
+    const report = await judgeShipment(plan, {
+      cacheDir: input2.cacheDir,
+      signal: input2.signal,
+      onProgress: input2.onProgress
+    });
+    return {
+      whatShips: {
+        repo: root,
+        // The snapshot's ref lives in the thrown-away scratch repository: name what the user has.
+        revs: plan.revs.filter((r) => r !== plan.wip.ref),
+        files: [...plan.wip.changedPaths, ...plan.files.map((f2) => f2.path)],
+        agentFile: plan.agentFile
+      },
+      report,
+      blocked: report.findings.some(isBlocking)
+    };
+  } finally {
+    await rm10(dir, { recursive: true, force: true });
   }
 }
 
