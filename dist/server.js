@@ -47106,96 +47106,35 @@ async function scanShippedContent(options) {
   const started = performance.now();
   const say = options.onProgress ?? (() => {
   });
-  const stats = {
-    blobsScanned: 0,
-    blobsFromCache: 0,
-    filesScanned: 0,
-    bytesScanned: 0,
-    skippedBinary: 0,
-    skippedLarge: 0,
-    binaryScanned: 0,
-    windowed: 0,
-    credentialFiles: 0,
-    allowlisted: 0,
-    durationMs: 0,
-    blobsTotal: options.history?.blobs.length ?? 0,
-    reachedEngine: 0,
-    workers: 0,
-    allowlistedInline: 0,
-    allowlistedByFile: 0
-  };
+  const stats = emptyStats(options.history?.blobs.length ?? 0);
   const cache = options.cacheDir ? await openVerdictCache(options.cacheDir, RULESET_VERSION) : void 0;
   const located = [];
   const toRead = [];
-  let bytesToRead = 0;
   for (const blob of options.history?.blobs ?? []) {
     const known = cache?.get(blob.oid);
     if (known) {
       stats.blobsFromCache++;
       addHistory(located, blob, known.findings, options);
-    } else {
-      toRead.push(blob);
-      bytesToRead += blob.size;
-    }
+    } else toRead.push(blob);
   }
-  for (const f2 of options.files ?? []) bytesToRead += f2.size;
+  const bytesToRead = [...toRead, ...options.files ?? []].reduce((n2, x) => n2 + x.size, 0);
   const workers = chooseWorkers(options.workers ?? "auto", bytesToRead);
   const pool = workers > 0 ? await createScanPool({ workers, onNote: say }) : inProcessPool();
   stats.workers = pool.workers;
   say(
     `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ${stats.blobsFromCache} known from cache) ` + (pool.workers > 0 ? `on ${pool.workers} worker threads` : "on the main thread")
   );
-  const batcher = new Batcher(pool, options.signal);
-  const binaryKeys = /* @__PURE__ */ new Set();
-  const submit = async (key, path7, content) => {
-    const binary = looksBinary(content);
-    if (binary) {
-      binaryKeys.add(key);
-      stats.binaryScanned = (stats.binaryScanned ?? 0) + 1;
-    }
-    const text = binary ? printableRuns(content) : content;
-    const windows = textWindows(text);
-    if (windows.length > 1) stats.windowed = (stats.windowed ?? 0) + 1;
-    for (const w2 of windows) {
-      const item = { key, path: path7, mode: binary ? "binary" : "text", ...w2 };
-      await batcher.add(item, text.subarray(w2.start, w2.end));
-    }
-  };
+  const submitter = new Submitter(new Batcher(pool, options.signal), stats);
   try {
-    const metaByOid = new Map(toRead.map((b2) => [b2.oid, b2]));
-    if (toRead.length > 0 && options.history) {
-      let done = 0;
-      let lastReport = performance.now();
-      for await (const { oid, content } of options.history.read(toRead.map((b2) => b2.oid))) {
-        throwIfAborted(options.signal);
-        const meta3 = metaByOid.get(oid);
-        if (!meta3) continue;
-        stats.blobsScanned++;
-        stats.bytesScanned += content.length;
-        await submit(oid, meta3.path, content);
-        done++;
-        if (performance.now() - lastReport > 1e3) {
-          lastReport = performance.now();
-          say(`scanned ${done}/${toRead.length} blobs`);
-        }
-      }
-      throwIfAborted(options.signal);
-      if (done < toRead.length)
-        throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
-    }
-    const fileKeys = [];
-    for (const file2 of options.files ?? []) {
-      throwIfAborted(options.signal);
-      const content = await file2.read();
-      stats.filesScanned++;
-      stats.bytesScanned += content.length;
-      fileKeys.push({ file: file2, oid: gitBlobId(content) });
-      await submit(`file:${file2.path}`, file2.path, content);
-    }
-    const results = collect(await batcher.drain(), stats);
-    for (const [oid, meta3] of metaByOid) {
-      const verdict = { binary: binaryKeys.has(oid), findings: results.get(oid) ?? [] };
-      cache?.set(oid, verdict);
+    await readHistory(toRead, options, submitter, stats);
+    const fileKeys = await readFiles(options, submitter, stats);
+    const results = collect(await submitter.batcher.drain(), stats);
+    for (const meta3 of new Map(toRead.map((b2) => [b2.oid, b2])).values()) {
+      const verdict = {
+        binary: submitter.binaryKeys.has(meta3.oid),
+        findings: results.get(meta3.oid) ?? []
+      };
+      cache?.set(meta3.oid, verdict);
       addHistory(located, meta3, verdict.findings, options);
     }
     for (const { file: file2, oid } of fileKeys) {
@@ -47211,6 +47150,85 @@ async function scanShippedContent(options) {
   } finally {
     await pool.close();
   }
+}
+function emptyStats(blobsTotal) {
+  return {
+    blobsScanned: 0,
+    blobsFromCache: 0,
+    filesScanned: 0,
+    bytesScanned: 0,
+    skippedBinary: 0,
+    skippedLarge: 0,
+    binaryScanned: 0,
+    windowed: 0,
+    credentialFiles: 0,
+    allowlisted: 0,
+    durationMs: 0,
+    blobsTotal,
+    reachedEngine: 0,
+    workers: 0,
+    allowlistedInline: 0,
+    allowlistedByFile: 0
+  };
+}
+var Submitter = class {
+  constructor(batcher, stats) {
+    this.batcher = batcher;
+    this.stats = stats;
+  }
+  batcher;
+  stats;
+  binaryKeys = /* @__PURE__ */ new Set();
+  async submit(key, path7, content) {
+    const binary = looksBinary(content);
+    if (binary) {
+      this.binaryKeys.add(key);
+      this.stats.binaryScanned = (this.stats.binaryScanned ?? 0) + 1;
+    }
+    const text = binary ? printableRuns(content) : content;
+    const windows = textWindows(text);
+    if (windows.length > 1) this.stats.windowed = (this.stats.windowed ?? 0) + 1;
+    for (const w2 of windows) {
+      const item = { key, path: path7, mode: binary ? "binary" : "text", ...w2 };
+      await this.batcher.add(item, text.subarray(w2.start, w2.end));
+    }
+  }
+};
+async function readHistory(toRead, options, submitter, stats) {
+  if (toRead.length === 0 || !options.history) return;
+  const say = options.onProgress ?? (() => {
+  });
+  const metaByOid = new Map(toRead.map((b2) => [b2.oid, b2]));
+  let done = 0;
+  let lastReport = performance.now();
+  for await (const { oid, content } of options.history.read(toRead.map((b2) => b2.oid))) {
+    throwIfAborted(options.signal);
+    const meta3 = metaByOid.get(oid);
+    if (!meta3) continue;
+    stats.blobsScanned++;
+    stats.bytesScanned += content.length;
+    await submitter.submit(oid, meta3.path, content);
+    done++;
+    if (performance.now() - lastReport > 1e3) {
+      lastReport = performance.now();
+      say(`scanned ${done}/${toRead.length} blobs`);
+    }
+  }
+  throwIfAborted(options.signal);
+  if (done < toRead.length)
+    throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
+}
+async function readFiles(options, submitter, stats) {
+  const fileKeys = [];
+  for (const file2 of options.files ?? []) {
+    throwIfAborted(options.signal);
+    const content = await file2.read();
+    stats.filesScanned++;
+    stats.bytesScanned += content.length;
+    fileKeys.push({ file: file2, oid: gitBlobId(content) });
+    await submitter.submit(`file:${file2.path}`, file2.path, content);
+  }
+  return fileKeys;
 }
 function collect(results, stats) {
   const byKey = /* @__PURE__ */ new Map();
@@ -60234,15 +60252,24 @@ var RETRYABLE_RETRIEVAL = [
   "remote-failed"
 ];
 async function finishRun(deps, ending) {
+  const { retrieved, failure: failure2 } = await bringHome(deps, ending);
+  const open2 = !retrieved && failure2?.details.resumable === true;
+  const status = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
+  const release = open2 ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
+  const summary = await summarize(deps, ending, { retrieved, failure: failure2, status, release });
+  await recordEnding(deps, ending, { open: open2, retrieved, status, release, summary });
+  if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
+  return summary;
+}
+async function bringHome(deps, ending) {
   const { record: record2, lease } = ending;
-  const machine = lease.machine;
   let failure2 = ending.failure ?? null;
   let retrieved = null;
   if (!failure2) {
     ending.progress?.report("retrieve", "downloading logs and new commits");
     try {
       retrieved = await retrieveRun({
-        machine,
+        machine: lease.machine,
         record: record2,
         runner: deps.runner,
         env: deps.env,
@@ -60254,36 +60281,38 @@ async function finishRun(deps, ending) {
     }
   }
   if (failure2?.details.resumable === true && ending.cancelled)
-    failure2 = stopNotReached(failure2, machine.name, record2.id);
-  const open2 = !retrieved && failure2?.details.resumable === true;
-  const status = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
-  let release;
-  if (open2) {
-    release = {
-      deleted: false,
-      kept: true,
-      message: `VM ${machine.name} keeps the run; follow it with \`amplihack-remote status ${record2.id}\` and bring it home with \`amplihack-remote retrieve ${record2.id}\`.`
-    };
-  } else {
-    const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
-    ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
-    release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
-      deleted: false,
-      kept: true,
-      message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`
-    }));
-  }
-  const warnings = [...ending.warnings ?? [], ...retrieved?.warnings ?? []];
+    failure2 = stopNotReached(failure2, lease.machine.name, record2.id);
+  return { retrieved, failure: failure2 };
+}
+function leaveOpen({ lease, record: record2 }) {
+  return {
+    deleted: false,
+    kept: true,
+    message: `VM ${lease.machine.name} keeps the run; follow it with \`amplihack-remote status ${record2.id}\` and bring it home with \`amplihack-remote retrieve ${record2.id}\`.`
+  };
+}
+async function releaseMachine(ending, retrieved, status) {
+  const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
+  ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
+  return ending.lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+    deleted: false,
+    kept: true,
+    message: `Release failed: ${asRemoteError(err).message}. ${ending.lease.machine.howToReach}`
+  }));
+}
+async function summarize(deps, { record: record2, lease, warnings: earlier }, outcome) {
+  const { retrieved, failure: failure2, release } = outcome;
+  const machine = lease.machine;
+  const warnings = [...earlier ?? [], ...retrieved?.warnings ?? []];
   if (release.kept && lease.created)
     warnings.push(
       `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`
     );
-  const error62 = failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0;
   const branches = retrieved?.branches ?? [];
   const snapshotCommit = snapshotCommitOf(record2.shippedHeads);
-  const summary = {
+  return {
     runId: record2.id,
-    status,
+    status: outcome.status,
     exitCode: retrieved?.result.exitCode ?? null,
     target: record2.target,
     vm: machine.vm,
@@ -60296,31 +60325,33 @@ async function finishRun(deps, ending) {
     next: await mergeAdvice(record2.repo, deps.runner, { branches, snapshotCommit }),
     snapshotCommit,
     warnings,
-    error: error62
+    error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0
   };
-  if (open2) {
-    if (ending.driver === "exec")
+}
+async function recordEnding(deps, { record: record2, lease, driver, keepRequested }, end) {
+  const { retrieved, release, summary } = end;
+  const error62 = summary.error ?? null;
+  if (end.open) {
+    if (driver === "exec")
       await deps.store.patchRun(record2.id, {
         status: "running",
         detached: true,
         autoRetrieve: true,
         driverPid: null,
-        keepVm: ending.keepRequested,
-        error: error62 ?? null
+        keepVm: keepRequested,
+        error: error62
       });
-  } else {
-    await deps.store.patchRun(record2.id, {
-      status: retrieved || ending.driver === "exec" ? recordStatus(status) : record2.status,
-      exitCode: retrieved?.result.exitCode ?? record2.exitCode,
-      endedAt: record2.endedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
-      vm: record2.vm ? { ...record2.vm, deleted: record2.vm.deleted || release.deleted && lease.created } : { name: machine.name, created: lease.created, deleted: release.deleted },
-      error: error62 ?? null,
-      driverPid: null,
-      summary: retrieved ? summary : null
-    });
+    return;
   }
-  if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
-  return summary;
+  await deps.store.patchRun(record2.id, {
+    status: retrieved || driver === "exec" ? recordStatus(end.status) : record2.status,
+    exitCode: retrieved?.result.exitCode ?? record2.exitCode,
+    endedAt: record2.endedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
+    vm: record2.vm ? { ...record2.vm, deleted: record2.vm.deleted || release.deleted && lease.created } : { name: lease.machine.name, created: lease.created, deleted: release.deleted },
+    error: error62,
+    driverPid: null,
+    summary: retrieved ? summary : null
+  });
 }
 function retrievalFailure(err, runId, signal) {
   const e = asRemoteError(err);
