@@ -1,6 +1,8 @@
 /**
- * The one place that spawns processes. Everything else takes a Runner, so tests can record argv
- * (to prove no secret is ever on a command line) and so cancellation reaches every child.
+ * The one place that spawns processes (test/architecture/layers.test.ts holds every other module
+ * to it). Everything else takes a Runner, or a StreamRunner for output read as it comes, so tests
+ * can record argv (to prove no secret is ever on a command line) and so cancellation reaches every
+ * child that is given a signal.
  */
 import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";
