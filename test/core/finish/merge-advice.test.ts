@@ -27,38 +27,29 @@ function branch(runId: string, commit: string, status: BranchResult["status"] = 
   };
 }
 
+const advise = (branches: BranchResult[], snapshotCommit: string | null = null) =>
+  mergeAdvice(repo, defaultRunner, { branches, snapshotCommit });
+
 describe("mergeAdvice", () => {
   const first = commitFile(repo, "a.txt", "a\n").trim();
   const second = commitFile(repo, "b.txt", "b\n").trim();
 
   it("names the alias while it points at this run's commit", async () => {
     git(repo, "update-ref", "refs/remotes/remote-exec/main", first);
-    const next = await mergeAdvice(repo, defaultRunner, {
-      branches: [branch("r1", first)],
-      snapshotCommit: null,
-    });
+    const next = await advise([branch("r1", first)]);
     expect(next).toEqual(["git merge remote-exec/main"]);
   });
 
   it("names the run's own ref once a later run moved the alias", async () => {
     git(repo, "update-ref", "refs/remotes/remote-exec/main", second);
-    const next = await mergeAdvice(repo, defaultRunner, {
-      branches: [branch("r1", first)],
-      snapshotCommit: null,
-    });
+    const next = await advise([branch("r1", first)]);
     expect(next).toEqual(["git merge remote-exec/r1/main"]);
   });
 
   it("sets uncommitted work aside first, and says nothing when nothing changed", async () => {
-    const withWip = await mergeAdvice(repo, defaultRunner, {
-      branches: [branch("r2", second)],
-      snapshotCommit: first,
-    });
+    const withWip = await advise([branch("r2", second)], first);
     expect(withWip).toEqual([STASH_COMMAND, "git merge remote-exec/main"]);
-    const none = await mergeAdvice(repo, defaultRunner, {
-      branches: [branch("r3", second, "unchanged")],
-      snapshotCommit: first,
-    });
+    const none = await advise([branch("r3", second, "unchanged")], first);
     expect(none).toEqual([]);
   });
 });
