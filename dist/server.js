@@ -47,7 +47,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 // node_modules/graceful-fs/polyfills.js
 var require_polyfills = __commonJS({
   "node_modules/graceful-fs/polyfills.js"(exports, module) {
-    var constants6 = __require("constants");
+    var constants5 = __require("constants");
     var origCwd = process.cwd;
     var cwd = null;
     var platform2 = process.env.GRACEFUL_FS_PLATFORM || process.platform;
@@ -71,7 +71,7 @@ var require_polyfills = __commonJS({
     var chdir;
     module.exports = patch;
     function patch(fs2) {
-      if (constants6.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
+      if (constants5.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
         patchLchmod(fs2);
       }
       if (!fs2.lutimes) {
@@ -173,7 +173,7 @@ var require_polyfills = __commonJS({
         fs3.lchmod = function(path7, mode, callback) {
           fs3.open(
             path7,
-            constants6.O_WRONLY | constants6.O_SYMLINK,
+            constants5.O_WRONLY | constants5.O_SYMLINK,
             mode,
             function(err, fd) {
               if (err) {
@@ -189,7 +189,7 @@ var require_polyfills = __commonJS({
           );
         };
         fs3.lchmodSync = function(path7, mode) {
-          var fd = fs3.openSync(path7, constants6.O_WRONLY | constants6.O_SYMLINK, mode);
+          var fd = fs3.openSync(path7, constants5.O_WRONLY | constants5.O_SYMLINK, mode);
           var threw = true;
           var ret;
           try {
@@ -209,9 +209,9 @@ var require_polyfills = __commonJS({
         };
       }
       function patchLutimes(fs3) {
-        if (constants6.hasOwnProperty("O_SYMLINK") && fs3.futimes) {
+        if (constants5.hasOwnProperty("O_SYMLINK") && fs3.futimes) {
           fs3.lutimes = function(path7, at2, mt2, cb) {
-            fs3.open(path7, constants6.O_SYMLINK, function(er2, fd) {
+            fs3.open(path7, constants5.O_SYMLINK, function(er2, fd) {
               if (er2) {
                 if (cb) cb(er2);
                 return;
@@ -224,7 +224,7 @@ var require_polyfills = __commonJS({
             });
           };
           fs3.lutimesSync = function(path7, at2, mt2) {
-            var fd = fs3.openSync(path7, constants6.O_SYMLINK);
+            var fd = fs3.openSync(path7, constants5.O_SYMLINK);
             var ret;
             var threw = true;
             try {
@@ -536,8 +536,8 @@ var require_graceful_fs = __commonJS({
       fs3.createReadStream = createReadStream3;
       fs3.createWriteStream = createWriteStream2;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile11;
-      function readFile11(path7, options, cb) {
+      fs3.readFile = readFile10;
+      function readFile10(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -4087,11 +4087,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n2;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants5) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants6);
+          this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -4108,10 +4108,10 @@ var require_codegen = __commonJS({
       render({ _n: _n2 }) {
         return `${this.lhs} = ${this.rhs};` + _n2;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants5) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants6);
+        this.rhs = optimizeExpr(this.rhs, names, constants5);
         return this;
       }
       get names() {
@@ -4172,8 +4172,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants6) {
-        this.code = optimizeExpr(this.code, names, constants6);
+      optimizeNames(names, constants5) {
+        this.code = optimizeExpr(this.code, names, constants5);
         return this;
       }
       get names() {
@@ -4202,12 +4202,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants5) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n2 = nodes[i2];
-          if (n2.optimizeNames(names, constants6))
+          if (n2.optimizeNames(names, constants5))
             continue;
           subtractNames(names, n2.names);
           nodes.splice(i2, 1);
@@ -4260,12 +4260,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants5) {
         var _a3;
-        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants6);
-        if (!(super.optimizeNames(names, constants6) || this.else))
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants5);
+        if (!(super.optimizeNames(names, constants5) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants6);
+        this.condition = optimizeExpr(this.condition, names, constants5);
         return this;
       }
       get names() {
@@ -4288,10 +4288,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants6) {
-        if (!super.optimizeNames(names, constants6))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants6);
+        this.iteration = optimizeExpr(this.iteration, names, constants5);
         return this;
       }
       get names() {
@@ -4327,10 +4327,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants6) {
-        if (!super.optimizeNames(names, constants6))
+      optimizeNames(names, constants5) {
+        if (!super.optimizeNames(names, constants5))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants6);
+        this.iterable = optimizeExpr(this.iterable, names, constants5);
         return this;
       }
       get names() {
@@ -4372,11 +4372,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants5) {
         var _a3, _b;
-        super.optimizeNames(names, constants6);
-        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants6);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants6);
+        super.optimizeNames(names, constants5);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names, constants5);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
         return this;
       }
       get names() {
@@ -4677,7 +4677,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants6) {
+    function optimizeExpr(expr, names, constants5) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -4692,14 +4692,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n2) {
-        const c3 = constants6[n2.str];
+        const c3 = constants5[n2.str];
         if (c3 === void 0 || names[n2.str] !== 1)
           return n2;
         delete names[n2.str];
         return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants6[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants5[c3.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -40277,7 +40277,7 @@ function describeStartFailure(exitCode, stderr, howToReach) {
       };
   }
 }
-function startCommand(runId, sha256) {
+function startScript(runId, sha256) {
   const dir = shellQuote(runDir(runId));
   return [
     "set -e",
@@ -40287,22 +40287,22 @@ function startCommand(runId, sha256) {
     "exec bash remote/start.sh"
   ].join("\n");
 }
-function prepareCommand(runId) {
+function prepareScript(runId) {
   return `mkdir -p ${shellQuote(runDir(runId))}`;
 }
-function cacheProbeCommand(repoKey2, limit = 500) {
+function cacheProbeScript(repoKey2, limit = 500) {
   const cache = shellQuote(`${AREA}/cache/${repoKey2}.git`);
   return `git -C ${cache} for-each-ref --format='%(objectname)' refs/runs/ 2>/dev/null | sort -u | head -n ${limit}`;
 }
-function statusCommand(runId) {
+function statusScript(runId) {
   const dir = shellQuote(runDir(runId));
   return `if [ -f ${dir}/remote/status.sh ]; then bash ${dir}/remote/status.sh ${dir}; else echo '{"exists":false}'; fi`;
 }
-function killCommand(runId) {
+function killScript(runId) {
   const dir = shellQuote(runDir(runId));
   return `bash ${dir}/remote/kill.sh ${dir}`;
 }
-function tailCommand(runId, bytes) {
+function tailScript(runId, bytes) {
   return `tail -c ${Math.max(0, Math.floor(bytes))} ${shellQuote(runDir(runId))}/agent.log 2>/dev/null || true`;
 }
 var remoteStatusSchema = external_exports.union([
@@ -40835,6 +40835,7 @@ var jobSchema = external_exports.object({
     archivePath: external_exports.string(),
     archiveSha256: external_exports.string(),
     archiveBytes: external_exports.number(),
+    params: external_exports.record(external_exports.string(), external_exports.string()),
     manifest: external_exports.record(external_exports.string(), external_exports.unknown())
   })
 });
@@ -40853,6 +40854,7 @@ function jobOf(batchId, repo, batch) {
       archivePath: pkg.archivePath,
       archiveSha256: pkg.archiveSha256,
       archiveBytes: pkg.archiveBytes,
+      params: pkg.params,
       manifest: pkg.manifest
     }
   };
@@ -47460,96 +47462,35 @@ async function scanShippedContent(options) {
   const started = performance.now();
   const say = options.onProgress ?? (() => {
   });
-  const stats = {
-    blobsScanned: 0,
-    blobsFromCache: 0,
-    filesScanned: 0,
-    bytesScanned: 0,
-    skippedBinary: 0,
-    skippedLarge: 0,
-    binaryScanned: 0,
-    windowed: 0,
-    credentialFiles: 0,
-    allowlisted: 0,
-    durationMs: 0,
-    blobsTotal: options.history?.blobs.length ?? 0,
-    reachedEngine: 0,
-    workers: 0,
-    allowlistedInline: 0,
-    allowlistedByFile: 0
-  };
+  const stats = emptyStats(options.history?.blobs.length ?? 0);
   const cache = options.cacheDir ? await openVerdictCache(options.cacheDir, RULESET_VERSION) : void 0;
   const located = [];
   const toRead = [];
-  let bytesToRead = 0;
   for (const blob of options.history?.blobs ?? []) {
     const known = cache?.get(blob.oid);
     if (known) {
       stats.blobsFromCache++;
       addHistory(located, blob, known.findings, options);
-    } else {
-      toRead.push(blob);
-      bytesToRead += blob.size;
-    }
+    } else toRead.push(blob);
   }
-  for (const f2 of options.files ?? []) bytesToRead += f2.size;
+  const bytesToRead = [...toRead, ...options.files ?? []].reduce((n2, x) => n2 + x.size, 0);
   const workers = chooseWorkers(options.workers ?? "auto", bytesToRead);
   const pool = workers > 0 ? await createScanPool({ workers, onNote: say }) : inProcessPool();
   stats.workers = pool.workers;
   say(
     `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ${stats.blobsFromCache} known from cache) ` + (pool.workers > 0 ? `on ${pool.workers} worker threads` : "on the main thread")
   );
-  const batcher = new Batcher(pool, options.signal);
-  const binaryKeys = /* @__PURE__ */ new Set();
-  const submit = async (key, path7, content) => {
-    const binary = looksBinary(content);
-    if (binary) {
-      binaryKeys.add(key);
-      stats.binaryScanned = (stats.binaryScanned ?? 0) + 1;
-    }
-    const text = binary ? printableRuns(content) : content;
-    const windows = textWindows(text);
-    if (windows.length > 1) stats.windowed = (stats.windowed ?? 0) + 1;
-    for (const w2 of windows) {
-      const item = { key, path: path7, mode: binary ? "binary" : "text", ...w2 };
-      await batcher.add(item, text.subarray(w2.start, w2.end));
-    }
-  };
+  const submitter = new Submitter(new Batcher(pool, options.signal), stats);
   try {
-    const metaByOid = new Map(toRead.map((b2) => [b2.oid, b2]));
-    if (toRead.length > 0 && options.history) {
-      let done = 0;
-      let lastReport = performance.now();
-      for await (const { oid, content } of options.history.read(toRead.map((b2) => b2.oid))) {
-        throwIfAborted(options.signal);
-        const meta3 = metaByOid.get(oid);
-        if (!meta3) continue;
-        stats.blobsScanned++;
-        stats.bytesScanned += content.length;
-        await submit(oid, meta3.path, content);
-        done++;
-        if (performance.now() - lastReport > 1e3) {
-          lastReport = performance.now();
-          say(`scanned ${done}/${toRead.length} blobs`);
-        }
-      }
-      throwIfAborted(options.signal);
-      if (done < toRead.length)
-        throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
-    }
-    const fileKeys = [];
-    for (const file2 of options.files ?? []) {
-      throwIfAborted(options.signal);
-      const content = await file2.read();
-      stats.filesScanned++;
-      stats.bytesScanned += content.length;
-      fileKeys.push({ file: file2, oid: gitBlobId(content) });
-      await submit(`file:${file2.path}`, file2.path, content);
-    }
-    const results = collect(await batcher.drain(), stats);
-    for (const [oid, meta3] of metaByOid) {
-      const verdict = { binary: binaryKeys.has(oid), findings: results.get(oid) ?? [] };
-      cache?.set(oid, verdict);
+    await readHistory(toRead, options, submitter, stats);
+    const fileKeys = await readFiles(options, submitter, stats);
+    const results = collect(await submitter.batcher.drain(), stats);
+    for (const meta3 of new Map(toRead.map((b2) => [b2.oid, b2])).values()) {
+      const verdict = {
+        binary: submitter.binaryKeys.has(meta3.oid),
+        findings: results.get(meta3.oid) ?? []
+      };
+      cache?.set(meta3.oid, verdict);
       addHistory(located, meta3, verdict.findings, options);
     }
     for (const { file: file2, oid } of fileKeys) {
@@ -47565,6 +47506,85 @@ async function scanShippedContent(options) {
   } finally {
     await pool.close();
   }
+}
+function emptyStats(blobsTotal) {
+  return {
+    blobsScanned: 0,
+    blobsFromCache: 0,
+    filesScanned: 0,
+    bytesScanned: 0,
+    skippedBinary: 0,
+    skippedLarge: 0,
+    binaryScanned: 0,
+    windowed: 0,
+    credentialFiles: 0,
+    allowlisted: 0,
+    durationMs: 0,
+    blobsTotal,
+    reachedEngine: 0,
+    workers: 0,
+    allowlistedInline: 0,
+    allowlistedByFile: 0
+  };
+}
+var Submitter = class {
+  constructor(batcher, stats) {
+    this.batcher = batcher;
+    this.stats = stats;
+  }
+  batcher;
+  stats;
+  binaryKeys = /* @__PURE__ */ new Set();
+  async submit(key, path7, content) {
+    const binary = looksBinary(content);
+    if (binary) {
+      this.binaryKeys.add(key);
+      this.stats.binaryScanned = (this.stats.binaryScanned ?? 0) + 1;
+    }
+    const text = binary ? printableRuns(content) : content;
+    const windows = textWindows(text);
+    if (windows.length > 1) this.stats.windowed = (this.stats.windowed ?? 0) + 1;
+    for (const w2 of windows) {
+      const item = { key, path: path7, mode: binary ? "binary" : "text", ...w2 };
+      await this.batcher.add(item, text.subarray(w2.start, w2.end));
+    }
+  }
+};
+async function readHistory(toRead, options, submitter, stats) {
+  if (toRead.length === 0 || !options.history) return;
+  const say = options.onProgress ?? (() => {
+  });
+  const metaByOid = new Map(toRead.map((b2) => [b2.oid, b2]));
+  let done = 0;
+  let lastReport = performance.now();
+  for await (const { oid, content } of options.history.read(toRead.map((b2) => b2.oid))) {
+    throwIfAborted(options.signal);
+    const meta3 = metaByOid.get(oid);
+    if (!meta3) continue;
+    stats.blobsScanned++;
+    stats.bytesScanned += content.length;
+    await submitter.submit(oid, meta3.path, content);
+    done++;
+    if (performance.now() - lastReport > 1e3) {
+      lastReport = performance.now();
+      say(`scanned ${done}/${toRead.length} blobs`);
+    }
+  }
+  throwIfAborted(options.signal);
+  if (done < toRead.length)
+    throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
+}
+async function readFiles(options, submitter, stats) {
+  const fileKeys = [];
+  for (const file2 of options.files ?? []) {
+    throwIfAborted(options.signal);
+    const content = await file2.read();
+    stats.filesScanned++;
+    stats.bytesScanned += content.length;
+    fileKeys.push({ file: file2, oid: gitBlobId(content) });
+    await submitter.submit(`file:${file2.path}`, file2.path, content);
+  }
+  return fileKeys;
 }
 function collect(results, stats) {
   const byKey = /* @__PURE__ */ new Map();
@@ -47765,9 +47785,9 @@ import { rm as rm6 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner) {
-  const join21 = inner.join?.bind(inner);
+  const join22 = inner.join?.bind(inner);
   const runsPerMachine = inner.runsPerMachine?.bind(inner);
-  if (!join21 || !runsPerMachine) return inner;
+  if (!join22 || !runsPerMachine) return inner;
   const groups = [];
   return {
     name: inner.name,
@@ -47775,7 +47795,7 @@ function poolingTarget(inner) {
     needsAgentTooling: inner.needsAgentTooling,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
-    join: join21,
+    join: join22,
     runsPerMachine,
     async acquire(request) {
       const { options } = request;
@@ -47803,7 +47823,7 @@ function poolingTarget(inner) {
         return inner.acquire(request);
       }
       try {
-        return await join21(first.machine.name, request, { created: first.created });
+        return await join22(first.machine.name, request, { created: first.created });
       } catch {
         return inner.acquire(request);
       }
@@ -47816,6 +47836,7 @@ import { copyFile as copyFile3, mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join6 } from "node:path";
 var WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
+var EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 var FALLBACK_IDENTITY = { name: "amplihack-remote", email: "amplihack-remote@localhost" };
 async function snapshotWip(git, headCommit, runId, isExcluded, scratch) {
   const dir = await mkdtemp(join6(tmpdir(), "amplihack-wip-"));
@@ -47826,7 +47847,7 @@ async function snapshotWip(git, headCommit, runId, isExcluded, scratch) {
       () => true,
       () => false
     );
-    if (!copied) await git.run(["read-tree", headCommit], { env });
+    if (!copied) await git.run(["read-tree", ...headCommit ? [headCommit] : ["--empty"]], { env });
     await git.run(["add", "-A", "--", "."], { env });
     const untracked = (await git.run(["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
     const leftOut = untracked.filter(isExcluded);
@@ -47837,7 +47858,7 @@ async function snapshotWip(git, headCommit, runId, isExcluded, scratch) {
       });
     }
     const tree = (await git.run(["write-tree"], { env })).trim();
-    const headTree = (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim();
+    const headTree = headCommit ? (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim() : EMPTY_TREE;
     if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
     const changed = await git.run(
       ["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree],
@@ -47848,7 +47869,13 @@ async function snapshotWip(git, headCommit, runId, isExcluded, scratch) {
     const fallbackIdentity = !await hasIdentity(git);
     const identity3 = fallbackIdentity ? identityEnv(FALLBACK_IDENTITY) : {};
     const commit = (await git.run(
-      ["commit-tree", tree, "-p", headCommit, "-m", "amplihack-remote: uncommitted work snapshot"],
+      [
+        "commit-tree",
+        tree,
+        ...headCommit ? ["-p", headCommit] : [],
+        "-m",
+        "amplihack-remote: uncommitted work snapshot"
+      ],
       {
         env: { ...env, ...identity3 }
       }
@@ -47901,22 +47928,10 @@ ln -f ${from} ${to2} 2>/dev/null || cp -f ${from} ${to2}`;
 import { rm as rm5 } from "node:fs/promises";
 
 // src/package/build-context.ts
-import { constants as constants4 } from "node:fs";
-import {
-  access,
-  chmod,
-  copyFile as copyFile4,
-  cp,
-  mkdir as mkdir8,
-  mkdtemp as mkdtemp2,
-  readdir as readdir3,
-  readFile as readFile6,
-  rm as rm4,
-  stat as stat2,
-  writeFile as writeFile5
-} from "node:fs/promises";
+import { existsSync as existsSync2 } from "node:fs";
+import { chmod, copyFile as copyFile4, cp, mkdir as mkdir8, mkdtemp as mkdtemp2, readdir as readdir3, rm as rm4, stat as stat3, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename3, dirname as dirname6, isAbsolute, join as join13, resolve as resolve3 } from "node:path";
+import { basename as basename4, dirname as dirname6, join as join14 } from "node:path";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -50906,50 +50921,9 @@ async function listBundleHeads(git, file2) {
   });
 }
 
-// src/git/scratch-repo.ts
-import { mkdir as mkdir6, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join7 } from "node:path";
-async function objectDirOf(git) {
-  return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
-}
-async function createScratchRepo(userGit, dir, runner) {
-  const userObjects = await objectDirOf(userGit);
-  await mkdir6(dir, { recursive: true });
-  const git = createGit(dir, runner);
-  await git.run(["init", "--quiet", "--bare", "."]);
-  await writeFile3(join7(dir, "objects", "info", "alternates"), `${userObjects}
-`);
-  return {
-    dir,
-    git,
-    objectEnv: { GIT_OBJECT_DIRECTORY: join7(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
-  };
-}
-async function mirrorRefs(userGit, scratch) {
-  const refs = await userGit.run([
-    "for-each-ref",
-    "--format=%(objectname) %(refname)",
-    "refs/heads",
-    "refs/tags"
-  ]);
-  const input2 = refs.split("\n").filter(Boolean).map((line) => {
-    const space = line.indexOf(" ");
-    return `update ${line.slice(space + 1)} ${line.slice(0, space)}
-`;
-  }).join("");
-  if (input2) await scratch.git.run(["update-ref", "--stdin"], { input: input2 });
-  const symbolic = await userGit.try(["symbolic-ref", "--quiet", "HEAD"]);
-  if (symbolic.exitCode === 0) {
-    await scratch.git.run(["symbolic-ref", "HEAD", symbolic.stdout.trim()]);
-  } else {
-    const head = (await userGit.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
-    await scratch.git.run(["update-ref", "--no-deref", "HEAD", head]);
-  }
-}
-
 // src/git/ship-size.ts
 import { lstat } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { join as join7 } from "node:path";
 async function measureShipSize(git, isExcluded) {
   const [history, untracked, modified] = await Promise.all([
     git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]),
@@ -50960,7 +50934,7 @@ async function measureShipSize(git, isExcluded) {
     .../* @__PURE__ */ new Set([...untracked.split("\0").filter((p2) => p2 && !isExcluded(p2)), ...modified.split("\0")])
   ].filter(Boolean);
   const sized = await mapLimit(paths, 16, async (path7) => {
-    const st2 = await lstat(join8(git.cwd, path7)).catch(() => null);
+    const st2 = await lstat(join7(git.cwd, path7)).catch(() => null);
     return { path: path7, bytes: st2?.isFile() ? st2.size : 0 };
   });
   return {
@@ -50970,13 +50944,9 @@ async function measureShipSize(git, isExcluded) {
   };
 }
 
-// src/package/claude-files.ts
-import { lstat as lstat2, readdir as readdir2, realpath } from "node:fs/promises";
-import { join as join10, relative, sep } from "node:path";
-
 // src/package/exclusions.ts
 import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
-import { join as join9 } from "node:path";
+import { join as join8 } from "node:path";
 var NAME_RULES2 = [
   (n2) => n2.startsWith(".env"),
   (n2) => n2.endsWith(".pem"),
@@ -51008,7 +50978,7 @@ function isExcludedPath(relPath, readContent) {
 function isExcludedFile(root, relPath) {
   return isExcludedPath(relPath, () => {
     try {
-      const abs = join9(root, relPath);
+      const abs = join8(root, relPath);
       if (statSync2(abs).size > READ_LIMIT) return void 0;
       return readFileSync3(abs, "utf8");
     } catch {
@@ -51017,51 +50987,9 @@ function isExcludedFile(root, relPath) {
   });
 }
 
-// src/package/claude-files.ts
-async function listClaudeFiles(repoRoot) {
-  const out = { files: [], excluded: [], skippedLinks: [] };
-  const top = await claudeDirInside(repoRoot);
-  if (top === null) {
-    out.skippedLinks.push(".claude");
-    return out;
-  }
-  const abs = (rel) => join10(top, rel.slice(".claude".length));
-  async function walk(rel) {
-    const entries = await readdir2(abs(rel), { withFileTypes: true });
-    entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
-    for (const entry of entries) {
-      const childRel = `${rel}/${entry.name}`;
-      const inner = childRel.slice(".claude/".length);
-      const excluded = entry.isDirectory() ? isExcludedPath(inner) || isExcludedPath(`${inner}/any`) : isExcludedPath(inner);
-      if (excluded) {
-        out.excluded.push(childRel);
-        continue;
-      }
-      if (entry.isSymbolicLink()) {
-        out.skippedLinks.push(childRel);
-      } else if (entry.isDirectory()) {
-        await walk(childRel);
-      } else if (entry.isFile()) {
-        const stat4 = await lstat2(abs(childRel));
-        out.files.push({ path: childRel, absPath: abs(childRel), size: stat4.size });
-      }
-    }
-  }
-  await walk(".claude");
-  return out;
-}
-async function claudeDirInside(repoRoot) {
-  const link = join10(repoRoot, ".claude");
-  if (!(await lstat2(link)).isSymbolicLink()) return link;
-  const [root, target] = await Promise.all([realpath(repoRoot), realpath(link).catch(() => null)]);
-  if (target === null) return null;
-  const rel = relative(root, target);
-  return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) ? target : null;
-}
-
 // src/package/secret-gate.ts
 import { readFile as readFile5, stat } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join10 } from "node:path";
 
 // src/git/blobs.ts
 import { createInterface } from "node:readline";
@@ -51314,11 +51242,11 @@ async function expectSuccess(child, what) {
 
 // src/secrets/judged-tips.ts
 import { createHash as createHash4, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir as mkdir7, readFile as readFile4, rename as rename3, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join11, resolve as resolve2 } from "node:path";
+import { mkdir as mkdir6, readFile as readFile4, rename as rename3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join9, resolve as resolve2 } from "node:path";
 function fileFor(folder, repo) {
   const key = createHash4("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
-  return join11(folder, `tips-${key}.json`);
+  return join9(folder, `tips-${key}.json`);
 }
 async function loadJudgedTips(folder, repo) {
   try {
@@ -51332,10 +51260,10 @@ async function loadJudgedTips(folder, repo) {
 }
 async function saveJudgedTips(folder, repo, state) {
   try {
-    await mkdir7(folder, { recursive: true });
+    await mkdir6(folder, { recursive: true });
     const target = fileFor(folder, repo);
     const tmp = `${target}.${process.pid}-${randomBytes3(4).toString("hex")}.tmp`;
-    await writeFile4(tmp, JSON.stringify(state));
+    await writeFile3(tmp, JSON.stringify(state));
     await rename3(tmp, target);
   } catch {
   }
@@ -51347,7 +51275,13 @@ async function runSecretGate(opts) {
   });
   const git = { signal: opts.signal, stream: opts.stream };
   say(`listing blobs reachable from ${opts.revs.join(" ") || "(no revs)"}`);
-  const listing = opts.cacheDir ? await listSinceJudged(opts.repo, opts.revs, verdictFolder(opts.cacheDir, RULESET_VERSION), git) : { blobs: await listReachableBlobs(opts.repo, opts.revs, git), judgedBlobs: 0 };
+  const listing = opts.cacheDir ? await listSinceJudged(
+    opts.repo,
+    opts.rememberAs ?? opts.repo,
+    opts.revs,
+    verdictFolder(opts.cacheDir, RULESET_VERSION),
+    git
+  ) : { blobs: await listReachableBlobs(opts.repo, opts.revs, git), judgedBlobs: 0 };
   const history = {
     blobs: listing.blobs,
     read: (oids) => readBlobs(opts.repo, oids, git),
@@ -51375,7 +51309,7 @@ async function runSecretGate(opts) {
     onCacheSaved: async () => {
       if (!listing.record) return;
       const { folder, tips, fromTips } = listing.record;
-      await saveJudgedTips(folder, opts.repo, {
+      await saveJudgedTips(folder, opts.rememberAs ?? opts.repo, {
         tips,
         // The carried blobs are among the judged ones already.
         blobCount: listing.judgedBlobs + fromTips.length - (listing.carried ?? 0),
@@ -51387,10 +51321,10 @@ async function runSecretGate(opts) {
   report.stats.blobsBehindJudgedTips = listing.judgedBlobs;
   return report;
 }
-async function listSinceJudged(repo, revs, folder, git) {
+async function listSinceJudged(repo, rememberedAs, revs, folder, git) {
   const { tips, others } = await resolveTips(repo, revs, git);
   const tipOids = [...new Set(tips.values())];
-  const judged = await loadJudgedTips(folder, repo);
+  const judged = await loadJudgedTips(folder, rememberedAs);
   const base = judged && await stillShipped(repo, judged, tips, tipOids, git) ? judged : void 0;
   const baseOids = base ? [...new Set(Object.values(base.tips))] : [];
   const fresh = await listNewBlobs(repo, tipOids, baseOids, git);
@@ -51409,7 +51343,7 @@ async function stillShipped(repo, judged, tips, tipOids, git) {
 }
 async function readAllowlist(repo) {
   try {
-    return parseAllowlist(await readFile5(join12(repo, ALLOWLIST_FILE), "utf8"));
+    return parseAllowlist(await readFile5(join10(repo, ALLOWLIST_FILE), "utf8"));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -51462,167 +51396,318 @@ function findingLine(f2) {
   return `${f2.path}:${f2.line}  ${f2.rule}  ${f2.masked}${where}${warn}`;
 }
 
+// src/package/shipment.ts
+import { constants as constants4 } from "node:fs";
+import { access, stat as stat2 } from "node:fs/promises";
+import { basename as basename3, isAbsolute, join as join13, resolve as resolve3 } from "node:path";
+
+// src/git/scratch-repo.ts
+import { mkdir as mkdir7, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join11 } from "node:path";
+async function objectDirOf(git) {
+  return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
+}
+async function createScratchRepo(userGit, dir, runner) {
+  const userObjects = await objectDirOf(userGit);
+  await mkdir7(dir, { recursive: true });
+  const git = createGit(dir, runner);
+  await git.run(["init", "--quiet", "--bare", "."]);
+  await writeFile4(join11(dir, "objects", "info", "alternates"), `${userObjects}
+`);
+  return {
+    dir,
+    git,
+    objectEnv: { GIT_OBJECT_DIRECTORY: join11(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
+  };
+}
+async function mirrorRefs(userGit, scratch) {
+  const refs = await userGit.run([
+    "for-each-ref",
+    "--format=%(objectname) %(refname)",
+    "refs/heads",
+    "refs/tags"
+  ]);
+  const input2 = refs.split("\n").filter(Boolean).map((line) => {
+    const space = line.indexOf(" ");
+    return `update ${line.slice(space + 1)} ${line.slice(0, space)}
+`;
+  }).join("");
+  if (input2) await scratch.git.run(["update-ref", "--stdin"], { input: input2 });
+  const symbolic = await userGit.try(["symbolic-ref", "--quiet", "HEAD"]);
+  if (symbolic.exitCode === 0) {
+    await scratch.git.run(["symbolic-ref", "HEAD", symbolic.stdout.trim()]);
+  } else {
+    const head = (await userGit.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
+    await scratch.git.run(["update-ref", "--no-deref", "HEAD", head]);
+  }
+}
+
+// src/package/claude-files.ts
+import { lstat as lstat2, readdir as readdir2, realpath } from "node:fs/promises";
+import { join as join12, relative, sep } from "node:path";
+async function listClaudeFiles(repoRoot) {
+  const out = { files: [], excluded: [], skippedLinks: [] };
+  if (!await lstat2(join12(repoRoot, ".claude")).then(
+    () => true,
+    () => false
+  ))
+    return out;
+  const top = await claudeDirInside(repoRoot);
+  if (top === null) {
+    out.skippedLinks.push(".claude");
+    return out;
+  }
+  const abs = (rel) => join12(top, rel.slice(".claude".length));
+  async function walk(rel) {
+    const entries = await readdir2(abs(rel), { withFileTypes: true });
+    entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
+    for (const entry of entries) {
+      const childRel = `${rel}/${entry.name}`;
+      const inner = childRel.slice(".claude/".length);
+      const excluded = entry.isDirectory() ? isExcludedPath(inner) || isExcludedPath(`${inner}/any`) : isExcludedPath(inner);
+      if (excluded) {
+        out.excluded.push(childRel);
+        continue;
+      }
+      if (entry.isSymbolicLink()) {
+        out.skippedLinks.push(childRel);
+      } else if (entry.isDirectory()) {
+        await walk(childRel);
+      } else if (entry.isFile()) {
+        const stat4 = await lstat2(abs(childRel));
+        out.files.push({ path: childRel, absPath: abs(childRel), size: stat4.size });
+      }
+    }
+  }
+  await walk(".claude");
+  return out;
+}
+async function claudeDirInside(repoRoot) {
+  const link = join12(repoRoot, ".claude");
+  if (!(await lstat2(link)).isSymbolicLink()) return link;
+  const [root, target] = await Promise.all([realpath(repoRoot), realpath(link).catch(() => null)]);
+  if (target === null) return null;
+  const rel = relative(root, target);
+  return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) ? target : null;
+}
+
+// src/package/shipment.ts
+async function listShippedFiles(root, agentExecutable, cwd) {
+  const claude = await listClaudeFiles(root);
+  const agentFile = agentExecutable ? await agentFileToShip(agentExecutable, cwd) : null;
+  const files = claude.files.map((f2) => ({ path: f2.path, absPath: f2.absPath }));
+  if (agentFile) files.push({ path: `agent/${basename3(agentFile)}`, absPath: agentFile });
+  return { claude, agentFile, files };
+}
+async function planShipment(input2) {
+  const { git, listed } = input2;
+  const root = git.cwd;
+  const scratch = await createScratchRepo(git, input2.scratchDir);
+  await mirrorRefs(git, scratch);
+  const wip = await snapshotWip(git, input2.headCommit, input2.runId, (p2) => isExcludedFile(root, p2), scratch);
+  const revs = ["--branches", "--tags", ...input2.headCommit ? ["HEAD"] : [], ...wip.ref ? [wip.ref] : []];
+  return {
+    ...listed,
+    root,
+    scratch,
+    revs,
+    wip,
+    excludedPaths: [...listed.claude.excluded, ...listed.claude.skippedLinks, ...wip.leftOut]
+  };
+}
+async function judgeShipment(plan, options) {
+  const report = await runSecretGate({
+    repo: plan.scratch.dir,
+    allowlistRoot: plan.root,
+    rememberAs: plan.root,
+    revs: plan.revs,
+    files: plan.files,
+    ...options
+  });
+  const snapshot = plan.wip.commit;
+  if (snapshot) {
+    const shown = /* @__PURE__ */ new Map();
+    for (const { commit, ref, ...f2 } of report.findings) {
+      const finding = commit === snapshot ? { ...f2, source: "file" } : { ...f2, commit, ref };
+      const key = finding.source === "file" ? `${f2.path}\0${f2.fingerprint}` : `${shown.size}`;
+      if (!shown.has(key)) shown.set(key, finding);
+    }
+    report.findings = [...shown.values()];
+  }
+  return report;
+}
+async function agentFileToShip(executable, cwd) {
+  if (!executable.includes("/")) return null;
+  const path7 = isAbsolute(executable) ? executable : resolve3(cwd, executable);
+  try {
+    await access(path7, constants4.R_OK);
+    return (await stat2(path7)).isFile() ? path7 : null;
+  } catch {
+    throw new RemoteError(
+      "usage",
+      `--agent-command names ${executable}, which does not exist or is not readable here.`,
+      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH."
+    );
+  }
+}
+var scratchDirIn = (dir) => join13(dir, "scratch.git");
+
 // src/package/build-context.ts
 var MB = 1024 * 1024;
 async function buildContext(input2) {
-  const { git, facts, runId, options, agent } = input2;
+  const { git, facts, options, agent } = input2;
   const progress = input2.onProgress ?? (() => {
   });
-  const claude = await listClaudeFiles(facts.root);
-  if (claude.skippedLinks.includes(".claude"))
+  const listed = await listShippedFiles(facts.root, agent.argv[0], input2.cwd);
+  if (listed.claude.skippedLinks.includes(".claude"))
     progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
-  const agentFile = await shippableAgentFile(agent.argv[0], input2.cwd);
-  await checkEstimatedSize(git, claude.files, options.maxSizeMb);
-  const dir = await mkdtemp2(join13(tmpdir2(), "amplihack-remote-pkg-"));
+  await checkEstimatedSize(git, listed.claude.files, options.maxSizeMb);
+  const dir = await mkdtemp2(join14(tmpdir2(), "amplihack-remote-pkg-"));
   try {
-    const scratch = await createScratchRepo(git, join13(dir, "scratch.git"));
-    await mirrorRefs(git, scratch);
-    const wip = await snapshotWip(
+    const plan = await planShipment({
       git,
-      facts.headCommit,
-      runId,
-      (p2) => isExcludedFile(facts.root, p2),
-      scratch
-    );
-    const revs = ["--branches", "--tags", "HEAD", ...wip.ref ? [wip.ref] : []];
-    progress(
-      `scanning history (${revs.join(" ")}) and ${claude.files.length} .claude file(s)${agentFile ? " and the agent" : ""}`
-    );
-    const scanFiles = claude.files.map((f2) => ({ path: f2.path, absPath: f2.absPath }));
-    if (agentFile) scanFiles.push({ path: `agent/${basename3(agentFile)}`, absPath: agentFile });
-    const scan = await runSecretGate({
-      repo: scratch.dir,
-      allowlistRoot: facts.root,
-      revs,
-      files: scanFiles,
-      cacheDir: input2.cacheDir,
-      signal: input2.signal,
-      onProgress: progress
+      headCommit: facts.headCommit,
+      runId: input2.runId,
+      scratchDir: scratchDirIn(dir),
+      listed
     });
-    const blocking = scan.findings.filter(isBlocking);
-    if (blocking.length > 0) {
-      throw new RemoteError(
-        "secret-found",
-        `Blocked: ${blocking.length} possible secret(s) in what would be uploaded. Nothing was uploaded.
-${formatFindings(scan)}`,
-        "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, accept them with `amplihack-remote scan --accept` (records their fingerprints in .amplihack-remote-allow).",
-        { details: { findings: scan.findings } }
-      );
-    }
-    const stage = join13(dir, "stage");
+    const scan = await passSecretGate(plan, input2, progress);
+    const stage = join14(dir, "stage");
     await mkdir8(stage);
     progress("creating the git bundle");
-    const bundlePath = join13(stage, "repo.bundle");
-    await createBundle(scratch.git, bundlePath, revs);
-    const verified = await verifyBundle(scratch.git, bundlePath);
-    if (!verified.ok) {
-      throw new RemoteError(
-        "package-failed",
-        `git bundle verify failed: ${verified.message}`,
-        "Run `git fsck` and retry."
-      );
-    }
-    const heads = await listBundleHeads(scratch.git, bundlePath);
-    if (claude.files.length > 0) {
-      for (const file2 of claude.files) {
-        const dest = join13(stage, "claude-dir", file2.path.slice(".claude/".length));
-        await mkdir8(dirname6(dest), { recursive: true });
-        await copyFile4(file2.absPath, dest);
-      }
-    }
-    const argv = [...agent.argv];
-    if (agentFile) {
-      await mkdir8(join13(stage, "agent"));
-      const dest = join13(stage, "agent", basename3(agentFile));
-      await copyFile4(agentFile, dest);
-      await chmod(dest, 493);
-      argv[0] = `agent/${basename3(agentFile)}`;
-    }
-    await writeFile5(join13(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
-    await writeFile5(join13(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
-`).join(""));
-    await cp(remoteScriptsDir(), join13(stage, "remote"), {
-      recursive: true,
-      filter: (src) => !src.endsWith(".ts")
-    });
-    const startCommit = wip.commit ?? facts.headCommit;
-    const key = await repoKey(git);
-    await writeFile5(
-      join13(stage, "params.sh"),
-      paramsScript({
-        AR_RUN_ID: runId,
-        AR_SESSION: `ar-${runId}`,
-        AR_BRANCH: facts.branch ?? "",
-        AR_REPO_KEY: key,
-        AR_THIN: "0",
-        AR_START_COMMIT: startCommit,
-        // The snapshot commit lives only in the scratch repository, not in the user's: the
-        // results bundle must carry it back, so it is not among the commits it may leave out.
-        AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].filter((c3) => c3 !== wip.commit).join(" "),
-        AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
-        AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
-        AR_COMMAND: options.command,
-        AR_MAX_TURNS: String(options.maxTurns),
-        AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
-        AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0"
-      })
-    );
-    const parts2 = {};
-    for (const part of ["repo.bundle", "agent.argv", "params.sh"])
-      parts2[part] = await sha256File(join13(stage, part));
-    const { prompt: _prompt, ...shippedOptions } = options;
-    const manifest = {
-      format: 1,
-      runId,
-      createdAt: (/* @__PURE__ */ new Date()).toISOString(),
-      branch: facts.branch,
-      headCommit: facts.headCommit,
-      startCommit,
-      wipCommit: wip.commit,
-      heads,
-      repoKey: key,
-      thin: false,
-      parts: parts2,
-      claudeFiles: claude.files.length,
-      excludedPaths: [...claude.excluded, ...claude.skippedLinks, ...wip.leftOut],
-      options: shippedOptions
-    };
-    await writeFile5(join13(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
-`);
+    const heads = await writeFullBundle(plan, join14(stage, "repo.bundle"));
+    await stageFiles(stage, plan, agent.argv, heads);
+    const params = await runParams(input2, plan, heads);
+    const manifest = baseManifest(input2, plan, heads, params.AR_REPO_KEY);
     progress("writing the archive");
-    const archivePath = join13(dir, "context.tar.gz");
-    await writeArchive(stage, archivePath);
-    const archiveBytes = (await stat2(archivePath)).size;
-    if (archiveBytes > options.maxSizeMb * MB) {
+    const archive = await packArchive({ dir, stage, params, manifest }, { thin: false });
+    if (archive.archiveBytes > options.maxSizeMb * MB) {
       throw new RemoteError(
         "too-large",
-        `The context archive is ${(archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
+        `The context archive is ${(archive.archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
         "Raise the limit with --max-size, or trim large files from history and .claude/."
       );
     }
-    return {
-      dir,
-      git: scratch.git,
-      stage,
-      revs,
-      archivePath,
-      archiveSha256: await sha256File(archivePath),
-      archiveBytes,
-      manifest,
-      wip,
-      scan
-    };
+    return { dir, git: plan.scratch.git, stage, revs: plan.revs, params, wip: plan.wip, scan, ...archive };
   } catch (err) {
     await rm4(dir, { recursive: true, force: true });
     throw err;
   }
 }
-async function writeArchive(stage, archivePath) {
+async function passSecretGate(plan, input2, progress) {
+  progress(
+    `scanning history (${plan.revs.join(" ")}) and ${plan.claude.files.length} .claude file(s)${plan.agentFile ? " and the agent" : ""}`
+  );
+  const scan = await judgeShipment(plan, {
+    cacheDir: input2.cacheDir,
+    signal: input2.signal,
+    onProgress: progress
+  });
+  const blocking = scan.findings.filter(isBlocking);
+  if (blocking.length > 0) {
+    throw new RemoteError(
+      "secret-found",
+      `Blocked: ${blocking.length} possible secret(s) in what would be uploaded. Nothing was uploaded.
+${formatFindings(scan)}`,
+      "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, accept them with `amplihack-remote scan --accept` (records their fingerprints in .amplihack-remote-allow).",
+      { details: { findings: scan.findings } }
+    );
+  }
+  return scan;
+}
+async function writeFullBundle(plan, bundlePath) {
+  const git = plan.scratch.git;
+  await createBundle(git, bundlePath, plan.revs);
+  const verified = await verifyBundle(git, bundlePath);
+  if (!verified.ok) {
+    throw new RemoteError(
+      "package-failed",
+      `git bundle verify failed: ${verified.message}`,
+      "Run `git fsck` and retry."
+    );
+  }
+  return listBundleHeads(git, bundlePath);
+}
+async function stageFiles(stage, plan, agentArgv, heads) {
+  for (const file2 of plan.claude.files) {
+    const dest = join14(stage, "claude-dir", file2.path.slice(".claude/".length));
+    await mkdir8(dirname6(dest), { recursive: true });
+    await copyFile4(file2.absPath, dest);
+  }
+  const argv = [...agentArgv];
+  if (plan.agentFile) {
+    await mkdir8(join14(stage, "agent"));
+    const dest = join14(stage, "agent", basename4(plan.agentFile));
+    await copyFile4(plan.agentFile, dest);
+    await chmod(dest, 493);
+    argv[0] = `agent/${basename4(plan.agentFile)}`;
+  }
+  await writeFile5(join14(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
+  await writeFile5(join14(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
+`).join(""));
+  await cp(remoteScriptsDir(), join14(stage, "remote"), {
+    recursive: true,
+    filter: (src) => !src.endsWith(".ts")
+  });
+}
+async function runParams(input2, plan, heads) {
+  const { git, facts, runId, options, agent } = input2;
+  return {
+    AR_RUN_ID: runId,
+    AR_SESSION: `ar-${runId}`,
+    AR_BRANCH: facts.branch ?? "",
+    AR_REPO_KEY: await repoKey(git),
+    AR_START_COMMIT: plan.wip.commit ?? facts.headCommit,
+    // The snapshot commit lives only in the scratch repository, not in the user's: the results
+    // bundle must carry it back, so it is not among the commits it may leave out.
+    AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].filter((c3) => c3 !== plan.wip.commit).join(" "),
+    AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
+    AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
+    AR_COMMAND: options.command,
+    AR_MAX_TURNS: String(options.maxTurns),
+    AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
+    AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0"
+  };
+}
+function baseManifest(input2, plan, heads, key) {
+  const { prompt: _prompt, ...shippedOptions } = input2.options;
+  return {
+    format: 1,
+    runId: input2.runId,
+    createdAt: (/* @__PURE__ */ new Date()).toISOString(),
+    branch: input2.facts.branch,
+    headCommit: input2.facts.headCommit,
+    startCommit: plan.wip.commit ?? input2.facts.headCommit,
+    wipCommit: plan.wip.commit,
+    heads,
+    repoKey: key,
+    claudeFiles: plan.claude.files.length,
+    excludedPaths: plan.excludedPaths,
+    options: shippedOptions
+  };
+}
+async function packArchive(pkg, shape) {
+  const { stage } = pkg;
+  await writeFile5(join14(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
+  const parts2 = {};
+  for (const part of ["repo.bundle", "agent.argv", "params.sh"]) {
+    if (existsSync2(join14(stage, part))) parts2[part] = await sha256File(join14(stage, part));
+  }
+  const manifest = { ...pkg.manifest, thin: shape.thin, parts: parts2 };
+  await writeFile5(join14(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+`);
+  const archivePath = join14(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
   const members2 = (await readdir3(stage)).sort();
   await Qn({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members2);
+  return {
+    archivePath,
+    archiveSha256: await sha256File(archivePath),
+    archiveBytes: (await stat3(archivePath)).size,
+    manifest
+  };
 }
 async function thinArchive(pkg, known) {
-  const bundle = join13(pkg.stage, "repo.bundle");
+  const bundle = join14(pkg.stage, "repo.bundle");
   await rm4(bundle, { force: true });
   const created = await pkg.git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
     input: known.map((c3) => `^${c3}
@@ -51635,22 +51720,9 @@ async function thinArchive(pkg, known) {
       "Retry with --no-reuse."
     );
   }
-  const params = join13(pkg.stage, "params.sh");
-  await writeFile5(params, (await readFile6(params, "utf8")).replace(/^AR_THIN=.*$/m, "AR_THIN=1"));
-  const parts2 = { ...pkg.manifest.parts, "params.sh": await sha256File(params) };
-  if (created.exitCode === 0) parts2["repo.bundle"] = await sha256File(bundle);
-  else delete parts2["repo.bundle"];
-  const manifest = { ...pkg.manifest, thin: true, parts: parts2 };
-  await writeFile5(join13(pkg.stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
-`);
-  const archivePath = join13(pkg.dir, "context-thin.tar.gz");
-  await writeArchive(pkg.stage, archivePath);
-  return {
-    archivePath,
-    archiveSha256: await sha256File(archivePath),
-    archiveBytes: (await stat2(archivePath)).size,
-    bundleBytes: created.exitCode === 0 ? (await stat2(bundle)).size : 0
-  };
+  if (created.exitCode !== 0) await rm4(bundle, { force: true });
+  const { manifest: _m, ...archive } = await packArchive(pkg, { thin: true });
+  return { ...archive, bundleBytes: created.exitCode === 0 ? (await stat3(bundle)).size : 0 };
 }
 async function repoKey(git) {
   const roots = (await git.run(["rev-list", "--max-parents=0", "HEAD"])).split("\n").filter(Boolean).sort();
@@ -51669,21 +51741,6 @@ ${lines.join("\n")}
 async function gitConfig(git, key, fallback) {
   const r = await git.try(["config", "--get", key]);
   return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : fallback;
-}
-async function shippableAgentFile(executable, cwd) {
-  if (!executable.includes("/")) return null;
-  const path7 = isAbsolute(executable) ? executable : resolve3(cwd, executable);
-  try {
-    await access(path7, constants4.R_OK);
-    if (!(await stat2(path7)).isFile()) return null;
-    return path7;
-  } catch {
-    throw new RemoteError(
-      "usage",
-      `--agent-command names ${executable}, which does not exist or is not readable here.`,
-      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH."
-    );
-  }
 }
 async function checkEstimatedSize(git, files, maxSizeMb) {
   const size = await measureShipSize(git, (p2) => isExcludedFile(git.cwd, p2));
@@ -51729,10 +51786,10 @@ function agentInvocation(input2) {
 
 // src/core/workflow/validate.ts
 import { access as access2 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/git/repo-facts.ts
-import { existsSync as existsSync2, readdirSync } from "node:fs";
+import { existsSync as existsSync3, readdirSync } from "node:fs";
 async function readRepoFacts(path7, runner) {
   const probe = createGit(path7, runner);
   const top = await probe.try(["rev-parse", "--show-toplevel"]);
@@ -51791,7 +51848,7 @@ async function refuseUnusableClone(git, root) {
     "^(extensions\\.partialclone|remote\\..*\\.promisor)$"
   ]);
   const packs = paths.get("objects/pack") ?? "";
-  const promisorPacks = existsSync2(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
+  const promisorPacks = existsSync3(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
   const partialConfig = promisor.stdout.split("\n").some((line) => line && !/ false$/i.test(line));
   if (partialConfig || promisorPacks) {
     throw new RemoteError(
@@ -51803,7 +51860,7 @@ async function refuseUnusableClone(git, root) {
   return paths;
 }
 async function operationInProgress(git, paths) {
-  const going = IN_PROGRESS.filter(([name]) => existsSync2(paths.get(name) ?? "")).map(([, what]) => what);
+  const going = IN_PROGRESS.filter(([name]) => existsSync3(paths.get(name) ?? "")).map(([, what]) => what);
   const unmerged = (await git.run(["ls-files", "--unmerged"])).trim() !== "";
   if (going.length === 0 && !unmerged) return [];
   return [
@@ -51816,7 +51873,7 @@ async function validateRun(deps, options, signal) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
-    await access2(join14(facts.root, ".claude"));
+    await access2(join15(facts.root, ".claude"));
   } catch {
     throw new RemoteError(
       "no-claude-dir",
@@ -51914,8 +51971,8 @@ function preview(prompt) {
 var firstLine = (s3) => s3.split("\n")[0];
 
 // src/core/launch/shared-upload.ts
-import { readFile as readFile7, rename as rename4 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { readFile as readFile6, rename as rename4 } from "node:fs/promises";
+import { join as join16 } from "node:path";
 
 // src/git/commits-present.ts
 async function commitsPresent(git, candidates) {
@@ -51943,7 +52000,7 @@ function sharedUploads(pkg, userGit) {
       if (known.length > 0) {
         const made = thinning.then(async () => {
           const thin2 = await thinArchive(pkg, known);
-          const own2 = join15(pkg.dir, `context-thin-${machine.name}.tar.gz`);
+          const own2 = join16(pkg.dir, `context-thin-${machine.name}.tar.gz`);
           await rename4(thin2.archivePath, own2);
           return { ...thin2, archivePath: own2 };
         });
@@ -51978,14 +52035,14 @@ function sharedUploads(pkg, userGit) {
       return mine;
     },
     async packagedArgv0() {
-      const argv = await readFile7(join15(pkg.stage, "agent.argv"), "utf8");
+      const argv = await readFile6(join16(pkg.stage, "agent.argv"), "utf8");
       return argv.split("\0")[0];
     }
   };
 }
 async function knownCommits(machine, git, repoKey2, signal) {
   if (!repoKey2) return [];
-  const probe = await machine.exec(cacheProbeCommand(repoKey2), { signal, timeoutMs: 12e4 }).catch(() => null);
+  const probe = await machine.exec(cacheProbeScript(repoKey2), { signal, timeoutMs: 12e4 }).catch(() => null);
   const candidates = probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
   return commitsPresent(git, candidates);
 }
@@ -52020,7 +52077,7 @@ async function launchRun(deps, input2, progress, signal) {
       vm: { name: machine.name, created: lease.created, deleted: false },
       phase: "uploading"
     });
-    const prep = await machine.exec(prepareCommand(runId), { signal });
+    const prep = await machine.exec(prepareScript(runId), { signal });
     if (prep.exitCode !== 0) throw noDirectoryError(machine, prep.stderr);
     const uploaded = await uploads.deliver(lease, runId, progress, signal);
     await phase("starting");
@@ -52029,7 +52086,7 @@ async function launchRun(deps, input2, progress, signal) {
     const credentials = forwardedValues(deps.env, options.forwardEnv);
     const input3 = runFilesLine(runId, argv) + credentials.map((c3) => `${c3.name}=${c3.value}
 `).join("");
-    const started = await machine.exec(startCommand(runId, uploaded.sha256), {
+    const started = await machine.exec(startScript(runId, uploaded.sha256), {
       input: input3,
       signal,
       timeoutMs: 5 * 6e4
@@ -60585,15 +60642,15 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 import { rm as rm11 } from "node:fs/promises";
 
 // src/core/workflow/retrieve-run.ts
-import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir10, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile8, rm as rm9, writeFile as writeFile6 } from "node:fs/promises";
+import { existsSync as existsSync4 } from "node:fs";
+import { mkdir as mkdir10, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile7, rm as rm9, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join17, relative as relative2 } from "node:path";
+import { join as join18, relative as relative2 } from "node:path";
 
 // src/git/integrate.ts
 import { mkdtemp as mkdtemp3, rm as rm8 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 
 // src/util/terminal-text.ts
 var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
@@ -60622,9 +60679,9 @@ async function integrateResults(input2) {
   const { git, bundleFile, runId, shipped } = input2;
   const warnings = reportDeletions(shipped, input2.finalRefs ?? null);
   if (!bundleFile) return { branches: [], tags: [], warnings };
-  const work = await mkdtemp3(join16(tmpdir3(), "amplihack-remote-incoming-"));
+  const work = await mkdtemp3(join17(tmpdir3(), "amplihack-remote-incoming-"));
   try {
-    const scratch = await createScratchRepo(git, join16(work, "scratch.git"));
+    const scratch = await createScratchRepo(git, join17(work, "scratch.git"));
     const verified = await verifyBundle(scratch.git, bundleFile);
     if (!verified.ok) {
       throw new RemoteError(
@@ -60855,16 +60912,16 @@ function secretVet(input2) {
 }
 
 // src/core/workflow/retrieve-run.ts
-var LOGS_SUBDIR = join17(".claude", "runtime", "logs", "remote");
+var LOGS_SUBDIR = join18(".claude", "runtime", "logs", "remote");
 async function retrieveRun(input2) {
   const { machine, record: record2 } = input2;
-  const work = await mkdtemp4(join17(tmpdir4(), "amplihack-remote-results-"));
+  const work = await mkdtemp4(join18(tmpdir4(), "amplihack-remote-results-"));
   try {
-    const archive = join17(work, RESULTS_NAME);
+    const archive = join18(work, RESULTS_NAME);
     await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
-    const extracted = join17(work, "x");
+    const extracted = join18(work, "x");
     await safeExtract(archive, extracted);
-    const result2 = runResultSchema.parse(JSON.parse(await readFile8(join17(extracted, "result.json"), "utf8")));
+    const result2 = runResultSchema.parse(JSON.parse(await readFile7(join18(extracted, "result.json"), "utf8")));
     if (result2.runId !== record2.id) {
       throw new RemoteError(
         "unsafe-archive",
@@ -60873,40 +60930,40 @@ async function retrieveRun(input2) {
       );
     }
     const git = createGit(record2.repo, input2.runner);
-    const bundle = join17(extracted, "results.bundle");
-    const refsFile = join17(extracted, "refs.txt");
+    const bundle = join18(extracted, "results.bundle");
+    const refsFile = join18(extracted, "refs.txt");
     const { branches, tags, warnings } = await integrateResults({
       git,
-      bundleFile: result2.hasBundle && existsSync3(bundle) ? bundle : null,
+      bundleFile: result2.hasBundle && existsSync4(bundle) ? bundle : null,
       runId: record2.id,
       shipped: record2.shippedHeads,
-      finalRefs: existsSync3(refsFile) ? parseRefs(await readFile8(refsFile, "utf8")) : null,
+      finalRefs: existsSync4(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
       vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
     });
     await dropWipRef(git, record2.id);
     const known = credentialValues(input2.env);
-    const logsDir = join17(record2.repo, LOGS_SUBDIR, record2.id);
-    await copyLogsRedacted(join17(extracted, "logs"), logsDir, known);
-    await writeFile6(join17(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
-    const agentLog = join17(logsDir, "agent.log");
-    const agentTail = existsSync3(agentLog) ? lastLines(await readFile8(agentLog, "utf8"), 20) : "";
+    const logsDir = join18(record2.repo, LOGS_SUBDIR, record2.id);
+    await copyLogsRedacted(join18(extracted, "logs"), logsDir, known);
+    await writeFile6(join18(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
+    const agentLog = join18(logsDir, "agent.log");
+    const agentTail = existsSync4(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
     return { result: result2, branches, tags, warnings, logsDir, agentTail };
   } finally {
     await rm9(work, { recursive: true, force: true });
   }
 }
 async function copyLogsRedacted(from, to2, known) {
-  if (!existsSync3(from)) return;
+  if (!existsSync4(from)) return;
   await mkdir10(to2, { recursive: true });
   const walk = async (dir) => {
     for (const entry of await readdir4(dir, { withFileTypes: true })) {
-      const src = join17(dir, entry.name);
-      const dest = join17(to2, relative2(from, src));
+      const src = join18(dir, entry.name);
+      const dest = join18(to2, relative2(from, src));
       if (entry.isDirectory()) {
         await mkdir10(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
-        const data = await readFile8(src);
+        const data = await readFile7(src);
         if (!data.subarray(0, 8e3).includes(0))
           await writeFile6(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
       }
@@ -61017,15 +61074,24 @@ var RETRYABLE_RETRIEVAL = [
   "remote-failed"
 ];
 async function finishRun(deps, ending) {
+  const { retrieved, failure: failure2 } = await bringHome(deps, ending);
+  const open2 = !retrieved && failure2?.details.resumable === true;
+  const status = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
+  const release = open2 ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
+  const summary = await summarize(deps, ending, { retrieved, failure: failure2, status, release });
+  await recordEnding(deps, ending, { open: open2, retrieved, status, release, summary });
+  if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
+  return summary;
+}
+async function bringHome(deps, ending) {
   const { record: record2, lease } = ending;
-  const machine = lease.machine;
   let failure2 = ending.failure ?? null;
   let retrieved = null;
   if (!failure2) {
     ending.progress?.report("retrieve", "downloading logs and new commits");
     try {
       retrieved = await retrieveRun({
-        machine,
+        machine: lease.machine,
         record: record2,
         runner: deps.runner,
         env: deps.env,
@@ -61037,36 +61103,38 @@ async function finishRun(deps, ending) {
     }
   }
   if (failure2?.details.resumable === true && ending.cancelled)
-    failure2 = stopNotReached(failure2, machine.name, record2.id);
-  const open2 = !retrieved && failure2?.details.resumable === true;
-  const status = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
-  let release;
-  if (open2) {
-    release = {
-      deleted: false,
-      kept: true,
-      message: `VM ${machine.name} keeps the run; follow it with \`amplihack-remote status ${record2.id}\` and bring it home with \`amplihack-remote retrieve ${record2.id}\`.`
-    };
-  } else {
-    const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
-    ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
-    release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
-      deleted: false,
-      kept: true,
-      message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`
-    }));
-  }
-  const warnings = [...ending.warnings ?? [], ...retrieved?.warnings ?? []];
+    failure2 = stopNotReached(failure2, lease.machine.name, record2.id);
+  return { retrieved, failure: failure2 };
+}
+function leaveOpen({ lease, record: record2 }) {
+  return {
+    deleted: false,
+    kept: true,
+    message: `VM ${lease.machine.name} keeps the run; follow it with \`amplihack-remote status ${record2.id}\` and bring it home with \`amplihack-remote retrieve ${record2.id}\`.`
+  };
+}
+async function releaseMachine(ending, retrieved, status) {
+  const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
+  ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
+  return ending.lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+    deleted: false,
+    kept: true,
+    message: `Release failed: ${asRemoteError(err).message}. ${ending.lease.machine.howToReach}`
+  }));
+}
+async function summarize(deps, { record: record2, lease, warnings: earlier }, outcome) {
+  const { retrieved, failure: failure2, release } = outcome;
+  const machine = lease.machine;
+  const warnings = [...earlier ?? [], ...retrieved?.warnings ?? []];
   if (release.kept && lease.created)
     warnings.push(
       `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`
     );
-  const error62 = failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0;
   const branches = retrieved?.branches ?? [];
   const snapshotCommit = snapshotCommitOf(record2.shippedHeads);
-  const summary = {
+  return {
     runId: record2.id,
-    status,
+    status: outcome.status,
     exitCode: retrieved?.result.exitCode ?? null,
     target: record2.target,
     vm: machine.vm,
@@ -61079,31 +61147,33 @@ async function finishRun(deps, ending) {
     next: await mergeAdvice(record2.repo, deps.runner, { branches, snapshotCommit }),
     snapshotCommit,
     warnings,
-    error: error62
+    error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0
   };
-  if (open2) {
-    if (ending.driver === "exec")
+}
+async function recordEnding(deps, { record: record2, lease, driver, keepRequested }, end) {
+  const { retrieved, release, summary } = end;
+  const error62 = summary.error ?? null;
+  if (end.open) {
+    if (driver === "exec")
       await deps.store.patchRun(record2.id, {
         status: "running",
         detached: true,
         autoRetrieve: true,
         driverPid: null,
-        keepVm: ending.keepRequested,
-        error: error62 ?? null
+        keepVm: keepRequested,
+        error: error62
       });
-  } else {
-    await deps.store.patchRun(record2.id, {
-      status: retrieved || ending.driver === "exec" ? recordStatus(status) : record2.status,
-      exitCode: retrieved?.result.exitCode ?? record2.exitCode,
-      endedAt: record2.endedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
-      vm: record2.vm ? { ...record2.vm, deleted: record2.vm.deleted || release.deleted && lease.created } : { name: machine.name, created: lease.created, deleted: release.deleted },
-      error: error62 ?? null,
-      driverPid: null,
-      summary: retrieved ? summary : null
-    });
+    return;
   }
-  if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
-  return summary;
+  await deps.store.patchRun(record2.id, {
+    status: retrieved || driver === "exec" ? recordStatus(end.status) : record2.status,
+    exitCode: retrieved?.result.exitCode ?? record2.exitCode,
+    endedAt: record2.endedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
+    vm: record2.vm ? { ...record2.vm, deleted: record2.vm.deleted || release.deleted && lease.created } : { name: lease.machine.name, created: lease.created, deleted: release.deleted },
+    error: error62,
+    driverPid: null,
+    summary: retrieved ? summary : null
+  });
 }
 function retrievalFailure(err, runId, signal) {
   const e = asRemoteError(err);
@@ -61351,7 +61421,7 @@ var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
 var MAX_CONSECUTIVE_FAILURES = 5;
 async function readStatus(machine, runId, signal) {
   const r = await machine.exec(
-    `${statusCommand(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailCommand(runId, 600)}`,
+    `${statusScript(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailScript(runId, 600)}`,
     {
       signal,
       timeoutMs: 12e4
@@ -61557,7 +61627,7 @@ async function followToEnd(deps, started, options, progress, signal) {
 }
 async function stopAndWait(deps, machine, runId, progress) {
   const bound = AbortSignal.timeout(STOP_WAIT_MS);
-  await machine.exec(killCommand(runId), { signal: bound }).catch(() => {
+  await machine.exec(killScript(runId), { signal: bound }).catch(() => {
   });
   await followRun(machine, runId, progress, {
     pollSeconds: deps.pollSeconds ?? 1,
@@ -62045,7 +62115,7 @@ async function killRun(deps, runId, signal) {
     throw new RemoteError("usage", `Run ${record2.id} is still being started.`, "Retry in a few seconds.");
   }
   const lease = await attachLease(deps, record2);
-  const r = await lease.machine.exec(killCommand(record2.id), { signal, timeoutMs: 6e4 });
+  const r = await lease.machine.exec(killScript(record2.id), { signal, timeoutMs: 6e4 });
   if (r.exitCode !== 0) {
     throw new RemoteError(
       "remote-failed",
@@ -62124,16 +62194,16 @@ var remoteKill = defineTool({
 });
 
 // src/core/runs/run-output.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { readFile as readFile9 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { existsSync as existsSync5 } from "node:fs";
+import { readFile as readFile8 } from "node:fs/promises";
+import { join as join19 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.summary?.logsDir ? join18(record2.summary.logsDir, "agent.log") : null;
-  if (local && existsSync4(local)) {
-    const content = await readFile9(local, "utf8");
+  const local = record2.summary?.logsDir ? join19(record2.summary.logsDir, "agent.log") : null;
+  if (local && existsSync5(local)) {
+    const content = await readFile8(local, "utf8");
     return {
       runId: record2.id,
       text: lastLines2(redactText(content, known), lines),
@@ -62150,7 +62220,7 @@ async function runOutput(deps, runId, options) {
   }
   const lease = await attachLease(deps, record2);
   const log = shellQuote(`${runDir(record2.id)}/agent.log`);
-  const script = `wc -c < ${log} 2>/dev/null || echo 0; ${tailCommand(record2.id, lines * 400)}`;
+  const script = `wc -c < ${log} 2>/dev/null || echo 0; ${tailScript(record2.id, lines * 400)}`;
   const r = await lease.machine.exec(script, { signal: options.signal, timeoutMs: 12e4 });
   if (r.exitCode !== 0) {
     throw new RemoteError(
@@ -62300,13 +62370,13 @@ var retrieveResults = defineTool({
 
 // src/core/accept-findings.ts
 var import_write_file_atomic2 = __toESM(require_lib(), 1);
-import { readFile as readFile10 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { readFile as readFile9 } from "node:fs/promises";
+import { join as join20 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
-  const file2 = join19(root, ALLOWLIST_FILE);
+  const file2 = join20(root, ALLOWLIST_FILE);
   let before = "";
   try {
-    before = await readFile10(file2, "utf8");
+    before = await readFile9(file2, "utf8");
   } catch (err) {
     if (err.code !== "ENOENT") throw unwritable(file2, err);
   }
@@ -62329,9 +62399,9 @@ function unwritable(file2, cause) {
 }
 
 // src/core/scan-what-ships.ts
-import { constants as constants5, existsSync as existsSync5, statSync as statSync3 } from "node:fs";
-import { access as access3, stat as stat3 } from "node:fs/promises";
-import { basename as basename4, isAbsolute as isAbsolute2, join as join20, resolve as resolve4 } from "node:path";
+import { mkdtemp as mkdtemp5, rm as rm13 } from "node:fs/promises";
+import { tmpdir as tmpdir5 } from "node:os";
+import { join as join21, resolve as resolve4 } from "node:path";
 
 // src/git/work-tree.ts
 async function repoRootOf(dir, runner) {
@@ -62348,68 +62418,40 @@ async function repoRootOf(dir, runner) {
 async function hasHead(git) {
   return (await git.try(["rev-parse", "--verify", "-q", "HEAD"])).exitCode === 0;
 }
-async function uncommittedPaths(git, withHead) {
-  const list = async (args) => (await git.run(args)).split("\0").filter(Boolean);
-  const tracked = /* @__PURE__ */ new Set([
-    ...await list(["ls-files", "-z", "--modified"]),
-    ...withHead ? await list(["diff", "-z", "--name-only", "--cached", "HEAD"]) : await list(["ls-files", "-z"])
-  ]);
-  return {
-    tracked: [...tracked],
-    untracked: await list(["ls-files", "-z", "--others", "--exclude-standard"])
-  };
-}
 
 // src/core/scan-what-ships.ts
 async function scanWhatShips(input2) {
   const root = await repoRootOf(resolve4(input2.path), input2.runner);
   const git = createGit(root, input2.runner);
-  const withHead = await hasHead(git);
-  const revs = ["--branches", "--tags", ...withHead ? ["HEAD"] : []];
-  const files = await filesOutsideHistory(git, withHead);
-  const agentFile = input2.agentCommand ? await localAgentFile(input2.agentCommand[0], input2.path) : null;
-  if (agentFile) files.push({ path: `agent/${basename4(agentFile)}`, absPath: agentFile });
-  const report = await runSecretGate({
-    repo: root,
-    revs,
-    files,
-    cacheDir: input2.cacheDir,
-    signal: input2.signal,
-    onProgress: input2.onProgress
-  });
-  return {
-    whatShips: { repo: root, revs, files: files.map((f2) => f2.path), agentFile },
-    report,
-    blocked: report.findings.some(isBlocking)
-  };
-}
-async function filesOutsideHistory(git, withHead) {
-  const root = git.cwd;
-  const { tracked, untracked: allUntracked } = await uncommittedPaths(git, withHead);
-  const untracked = allUntracked.filter((p2) => !isExcludedFile(root, p2));
-  const byPath = /* @__PURE__ */ new Map();
-  for (const rel of [...tracked, ...untracked]) {
-    const abs = join20(root, rel);
-    if (existsSync5(abs) && statSync3(abs).isFile()) byPath.set(rel, abs);
-  }
-  const claudeDir = join20(root, ".claude");
-  if (existsSync5(claudeDir) && statSync3(claudeDir).isDirectory()) {
-    for (const f2 of (await listClaudeFiles(root)).files) byPath.set(f2.path, f2.absPath);
-  }
-  return [...byPath].map(([path7, absPath]) => ({ path: path7, absPath }));
-}
-async function localAgentFile(executable, cwd) {
-  if (!executable.includes("/")) return null;
-  const path7 = isAbsolute2(executable) ? executable : resolve4(cwd, executable);
+  const headCommit = await hasHead(git) ? (await git.run(["rev-parse", "HEAD^{commit}"])).trim() : null;
+  const listed = await listShippedFiles(root, input2.agentCommand?.[0], input2.path);
+  const dir = await mkdtemp5(join21(tmpdir5(), "amplihack-remote-scan-"));
   try {
-    await access3(path7, constants5.R_OK);
-    return (await stat3(path7)).isFile() ? path7 : null;
-  } catch {
-    throw new RemoteError(
-      "usage",
-      `--agent-command names ${executable}, which does not exist or is not readable here.`,
-      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH."
-    );
+    const plan = await planShipment({
+      git,
+      headCommit,
+      runId: "scan",
+      scratchDir: scratchDirIn(dir),
+      listed
+    });
+    const report = await judgeShipment(plan, {
+      cacheDir: input2.cacheDir,
+      signal: input2.signal,
+      onProgress: input2.onProgress
+    });
+    return {
+      whatShips: {
+        repo: root,
+        // The snapshot's ref lives in the thrown-away scratch repository: name what the user has.
+        revs: plan.revs.filter((r) => r !== plan.wip.ref),
+        files: [...plan.wip.changedPaths, ...plan.files.map((f2) => f2.path)],
+        agentFile: plan.agentFile
+      },
+      report,
+      blocked: report.findings.some(isBlocking)
+    };
+  } finally {
+    await rm13(dir, { recursive: true, force: true });
   }
 }
 

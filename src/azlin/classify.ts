@@ -4,7 +4,7 @@
  * patterns are the messages listed in shared/reference/azlin-cli.md §1.4, §2.2 and §5.
  */
 import { type ErrorCode, RemoteError } from "../util/errors.js";
-import type { RunResult } from "../util/run.js";
+import type { SpawnResult } from "../util/run.js";
 import { cleanAzlinText, firstAzlinLine } from "./text.js";
 
 export interface FailureContext {
@@ -101,7 +101,7 @@ const RULES: Rule[] = [
 ];
 
 /** The RemoteError for a failed call; `result` is what the Runner returned. */
-export function classifyAzlinFailure(result: RunResult, ctx: FailureContext): RemoteError {
+export function classifyAzlinFailure(result: SpawnResult, ctx: FailureContext): RemoteError {
   const raw = `${result.stderr}\n${result.stdout}`;
   const text = cleanAzlinText(raw);
   const details = { azlinOperation: ctx.operation, azlinExitCode: result.exitCode, vm: ctx.vmName };

@@ -8,7 +8,7 @@ import {
   defaultRunner,
   defaultStreamRunner,
   type Runner,
-  type RunResult,
+  type SpawnResult,
   type StreamRunner,
 } from "../util/run.js";
 import { linesUntilExit } from "../util/stream-lines.js";
@@ -74,7 +74,7 @@ export class AzlinClient {
   }
 
   /** Runs azlin with `args`; never throws (the Runner does not), callers classify. */
-  run(args: readonly string[], options: CallOptions & { input?: string } = {}): Promise<RunResult> {
+  run(args: readonly string[], options: CallOptions & { input?: string } = {}): Promise<SpawnResult> {
     return this.runner(this.config.binary, args, {
       env: this.env,
       input: options.input,
@@ -83,7 +83,7 @@ export class AzlinClient {
     });
   }
 
-  private fail(result: RunResult, ctx: Omit<FailureContext, "binary" | "resourceGroup">): RemoteError {
+  private fail(result: SpawnResult, ctx: Omit<FailureContext, "binary" | "resourceGroup">): RemoteError {
     return classifyAzlinFailure(result, {
       ...ctx,
       binary: this.config.binary,
@@ -188,7 +188,7 @@ export class AzlinClient {
     const exit = await linesUntilExit(child, onLine);
     if (exit.canceled)
       return { exitCode: exit.exitCode, stdout: "", stderr: exit.stderrTail, canceled: true };
-    const result: RunResult = {
+    const result: SpawnResult = {
       command: this.config.binary,
       args: [],
       exitCode: exit.exitCode,

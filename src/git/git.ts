@@ -3,13 +3,13 @@
  * git's own words, because "git failed" alone tells a user nothing.
  */
 import { type ErrorCode, RemoteError } from "../util/errors.js";
-import { defaultRunner, type Runner, type RunOptions } from "../util/run.js";
+import { defaultRunner, type Runner, type SpawnOptions } from "../util/run.js";
 
 export interface Git {
   /** Runs git and returns stdout; throws a RemoteError on a non-zero exit. */
-  run(args: string[], options?: RunOptions & { errorCode?: ErrorCode; remedy?: string }): Promise<string>;
+  run(args: string[], options?: SpawnOptions & { errorCode?: ErrorCode; remedy?: string }): Promise<string>;
   /** Runs git and returns the exit code and output, never throwing. */
-  try(args: string[], options?: RunOptions): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  try(args: string[], options?: SpawnOptions): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   readonly cwd: string;
 }
 

@@ -12,6 +12,8 @@ import type { Git } from "./git.js";
 import type { ScratchRepo } from "./scratch-repo.js";
 
 export const WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
+/** The tree of no files, which git knows without storing it. */
+const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
 export interface WipSnapshot {
   /** The synthetic commit, or null when the working tree matches HEAD. */
@@ -28,11 +30,12 @@ export const FALLBACK_IDENTITY = { name: "amplihack-remote", email: "amplihack-r
 
 /**
  * `isExcluded` names untracked paths that must not ship at all (an untracked `.env` is not work in
- * progress, it is a credential): they are left out of the snapshot.
+ * progress, it is a credential): they are left out of the snapshot. With `headCommit` null (a
+ * repository without a commit yet, which `scan` still judges) the snapshot is a root commit.
  */
 export async function snapshotWip(
   git: Git,
-  headCommit: string,
+  headCommit: string | null,
   runId: string,
   isExcluded: (path: string) => boolean,
   scratch: ScratchRepo,
@@ -47,7 +50,7 @@ export async function snapshotWip(
       () => true,
       () => false,
     );
-    if (!copied) await git.run(["read-tree", headCommit], { env });
+    if (!copied) await git.run(["read-tree", ...(headCommit ? [headCommit] : ["--empty"])], { env });
     // -A with the temporary index stages modifications, deletions and untracked files while
     // honouring .gitignore, exactly as `git add -A` would, without touching .git/index.
     await git.run(["add", "-A", "--", "."], { env });
@@ -62,7 +65,7 @@ export async function snapshotWip(
       });
     }
     const tree = (await git.run(["write-tree"], { env })).trim();
-    const headTree = (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim();
+    const headTree = headCommit ? (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim() : EMPTY_TREE;
     if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
     const changed = await git.run(
       ["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree],
@@ -74,7 +77,13 @@ export async function snapshotWip(
     const identity = fallbackIdentity ? identityEnv(FALLBACK_IDENTITY) : {};
     const commit = (
       await git.run(
-        ["commit-tree", tree, "-p", headCommit, "-m", "amplihack-remote: uncommitted work snapshot"],
+        [
+          "commit-tree",
+          tree,
+          ...(headCommit ? ["-p", headCommit] : []),
+          "-m",
+          "amplihack-remote: uncommitted work snapshot",
+        ],
         {
           env: { ...env, ...identity },
         },

@@ -9,38 +9,31 @@
  *   params.sh       shell-quoted parameters for runner.sh
  *   remote/         the scripts that run on the machine
  */
-import { constants } from "node:fs";
-import {
-  access,
-  chmod,
-  copyFile,
-  cp,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  stat,
-  writeFile,
-} from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { chmod, copyFile, cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 import * as tar from "tar";
 import { type BundleHead, createBundle, listBundleHeads, verifyBundle } from "../git/bundle.js";
 import type { Git } from "../git/git.js";
 import type { RepoFacts } from "../git/repo-facts.js";
-import { createScratchRepo, mirrorRefs } from "../git/scratch-repo.js";
 import { measureShipSize } from "../git/ship-size.js";
-import { snapshotWip, type WipSnapshot } from "../git/wip-snapshot.js";
+import type { WipSnapshot } from "../git/wip-snapshot.js";
 import { remoteScriptsDir } from "../remote/protocol.js";
 import { isBlocking } from "../secrets/severity.js";
 import type { ScanReport } from "../secrets/types.js";
 import { RemoteError } from "../util/errors.js";
 import { sha256File } from "../util/hash.js";
 import { shellQuote } from "../util/shell-quote.js";
-import { listClaudeFiles } from "./claude-files.js";
 import { isExcludedFile } from "./exclusions.js";
-import { formatFindings, runSecretGate } from "./secret-gate.js";
+import { formatFindings } from "./secret-gate.js";
+import {
+  judgeShipment,
+  listShippedFiles,
+  planShipment,
+  type ShipmentPlan,
+  scratchDirIn,
+} from "./shipment.js";
 
 export interface ContextPackage {
   /** Temporary directory holding the archive and the scratch repository; the caller removes it. */
@@ -51,6 +44,8 @@ export interface ContextPackage {
   stage: string;
   /** The rev args bundled (and scanned). */
   revs: string[];
+  /** runner.sh's parameters (params.sh) but AR_THIN, which depends on the archive written. */
+  params: Record<string, string>;
   archivePath: string;
   archiveSha256: string;
   archiveBytes: number;
@@ -115,171 +110,196 @@ export interface BuildContextInput {
 const MB = 1024 * 1024;
 
 export async function buildContext(input: BuildContextInput): Promise<ContextPackage> {
-  const { git, facts, runId, options, agent } = input;
+  const { git, facts, options, agent } = input;
   const progress = input.onProgress ?? (() => {});
-
-  const claude = await listClaudeFiles(facts.root);
-  if (claude.skippedLinks.includes(".claude"))
+  const listed = await listShippedFiles(facts.root, agent.argv[0], input.cwd);
+  if (listed.claude.skippedLinks.includes(".claude"))
     progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
-  const agentFile = await shippableAgentFile(agent.argv[0], input.cwd);
-
-  await checkEstimatedSize(git, claude.files, options.maxSizeMb);
+  await checkEstimatedSize(git, listed.claude.files, options.maxSizeMb);
 
   // Everything this run writes to git goes to a scratch repository inside `dir`, never to the
   // user's .git: removing `dir` undoes it all, whatever the outcome.
   const dir = await mkdtemp(join(tmpdir(), "amplihack-remote-pkg-"));
   try {
-    const scratch = await createScratchRepo(git, join(dir, "scratch.git"));
-    await mirrorRefs(git, scratch);
-    const wip = await snapshotWip(
+    const plan = await planShipment({
       git,
-      facts.headCommit,
-      runId,
-      (p) => isExcludedFile(facts.root, p),
-      scratch,
-    );
-    const revs = ["--branches", "--tags", "HEAD", ...(wip.ref ? [wip.ref] : [])];
-    progress(
-      `scanning history (${revs.join(" ")}) and ${claude.files.length} .claude file(s)${agentFile ? " and the agent" : ""}`,
-    );
-    const scanFiles = claude.files.map((f) => ({ path: f.path, absPath: f.absPath }));
-    if (agentFile) scanFiles.push({ path: `agent/${basename(agentFile)}`, absPath: agentFile });
-    const scan = await runSecretGate({
-      repo: scratch.dir,
-      allowlistRoot: facts.root,
-      revs,
-      files: scanFiles,
-      cacheDir: input.cacheDir,
-      signal: input.signal,
-      onProgress: progress,
+      headCommit: facts.headCommit,
+      runId: input.runId,
+      scratchDir: scratchDirIn(dir),
+      listed,
     });
-    const blocking = scan.findings.filter(isBlocking);
-    if (blocking.length > 0) {
-      throw new RemoteError(
-        "secret-found",
-        `Blocked: ${blocking.length} possible secret(s) in what would be uploaded. Nothing was uploaded.\n${formatFindings(scan)}`,
-        "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, accept them with `amplihack-remote scan --accept` (records their fingerprints in .amplihack-remote-allow).",
-        { details: { findings: scan.findings } },
-      );
-    }
+    const scan = await passSecretGate(plan, input, progress);
     const stage = join(dir, "stage");
     await mkdir(stage);
     progress("creating the git bundle");
-    const bundlePath = join(stage, "repo.bundle");
-    await createBundle(scratch.git, bundlePath, revs);
-    const verified = await verifyBundle(scratch.git, bundlePath);
-    if (!verified.ok) {
-      throw new RemoteError(
-        "package-failed",
-        `git bundle verify failed: ${verified.message}`,
-        "Run `git fsck` and retry.",
-      );
-    }
-    const heads = await listBundleHeads(scratch.git, bundlePath);
-
-    if (claude.files.length > 0) {
-      for (const file of claude.files) {
-        const dest = join(stage, "claude-dir", file.path.slice(".claude/".length));
-        await mkdir(dirname(dest), { recursive: true });
-        await copyFile(file.absPath, dest);
-      }
-    }
-    const argv = [...agent.argv];
-    if (agentFile) {
-      await mkdir(join(stage, "agent"));
-      const dest = join(stage, "agent", basename(agentFile));
-      await copyFile(agentFile, dest);
-      await chmod(dest, 0o755);
-      argv[0] = `agent/${basename(agentFile)}`;
-    }
-    await writeFile(join(stage, "agent.argv"), argv.map((a) => `${a}\0`).join(""));
-    await writeFile(join(stage, "heads.txt"), heads.map((h) => `${h.commit} ${h.ref}\n`).join(""));
-    await cp(remoteScriptsDir(), join(stage, "remote"), {
-      recursive: true,
-      filter: (src) => !src.endsWith(".ts"),
-    });
-
-    const startCommit = wip.commit ?? facts.headCommit;
-    const key = await repoKey(git);
-    await writeFile(
-      join(stage, "params.sh"),
-      paramsScript({
-        AR_RUN_ID: runId,
-        AR_SESSION: `ar-${runId}`,
-        AR_BRANCH: facts.branch ?? "",
-        AR_REPO_KEY: key,
-        AR_THIN: "0",
-        AR_START_COMMIT: startCommit,
-        // The snapshot commit lives only in the scratch repository, not in the user's: the
-        // results bundle must carry it back, so it is not among the commits it may leave out.
-        AR_SHIPPED_COMMITS: [...new Set(heads.map((h) => h.commit))]
-          .filter((c) => c !== wip.commit)
-          .join(" "),
-        AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
-        AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
-        AR_COMMAND: options.command,
-        AR_MAX_TURNS: String(options.maxTurns),
-        AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input.env)),
-        AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0",
-      }),
-    );
-
-    const parts: Record<string, string> = {};
-    for (const part of ["repo.bundle", "agent.argv", "params.sh"])
-      parts[part] = await sha256File(join(stage, part));
-    const { prompt: _prompt, ...shippedOptions } = options;
-    const manifest: Manifest = {
-      format: 1,
-      runId,
-      createdAt: new Date().toISOString(),
-      branch: facts.branch,
-      headCommit: facts.headCommit,
-      startCommit,
-      wipCommit: wip.commit,
-      heads,
-      repoKey: key,
-      thin: false,
-      parts,
-      claudeFiles: claude.files.length,
-      excludedPaths: [...claude.excluded, ...claude.skippedLinks, ...wip.leftOut],
-      options: shippedOptions,
-    };
-    await writeFile(join(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-
+    const heads = await writeFullBundle(plan, join(stage, "repo.bundle"));
+    await stageFiles(stage, plan, agent.argv, heads);
+    const params = await runParams(input, plan, heads);
+    const manifest = baseManifest(input, plan, heads, params.AR_REPO_KEY);
     progress("writing the archive");
-    const archivePath = join(dir, "context.tar.gz");
-    await writeArchive(stage, archivePath);
-    const archiveBytes = (await stat(archivePath)).size;
-    if (archiveBytes > options.maxSizeMb * MB) {
+    const archive = await packArchive({ dir, stage, params, manifest }, { thin: false });
+    if (archive.archiveBytes > options.maxSizeMb * MB) {
       throw new RemoteError(
         "too-large",
-        `The context archive is ${(archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
+        `The context archive is ${(archive.archiveBytes / MB).toFixed(1)} MB, over the ${options.maxSizeMb} MB limit.`,
         "Raise the limit with --max-size, or trim large files from history and .claude/.",
       );
     }
-    return {
-      dir,
-      git: scratch.git,
-      stage,
-      revs,
-      archivePath,
-      archiveSha256: await sha256File(archivePath),
-      archiveBytes,
-      manifest,
-      wip,
-      scan,
-    };
+    return { dir, git: plan.scratch.git, stage, revs: plan.revs, params, wip: plan.wip, scan, ...archive };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
 }
 
-/** Packs the stage directory: everything in it ships. */
-async function writeArchive(stage: string, archivePath: string): Promise<void> {
+/** Scans the plan and refuses to go on when a blocking finding is in it. */
+async function passSecretGate(
+  plan: ShipmentPlan,
+  input: BuildContextInput,
+  progress: (message: string) => void,
+): Promise<ScanReport> {
+  progress(
+    `scanning history (${plan.revs.join(" ")}) and ${plan.claude.files.length} .claude file(s)${plan.agentFile ? " and the agent" : ""}`,
+  );
+  const scan = await judgeShipment(plan, {
+    cacheDir: input.cacheDir,
+    signal: input.signal,
+    onProgress: progress,
+  });
+  const blocking = scan.findings.filter(isBlocking);
+  if (blocking.length > 0) {
+    throw new RemoteError(
+      "secret-found",
+      `Blocked: ${blocking.length} possible secret(s) in what would be uploaded. Nothing was uploaded.\n${formatFindings(scan)}`,
+      "Remove and rotate each credential (rewrite history for findings in old commits), or, after review, accept them with `amplihack-remote scan --accept` (records their fingerprints in .amplihack-remote-allow).",
+      { details: { findings: scan.findings } },
+    );
+  }
+  return scan;
+}
+
+/** The bundle of everything the plan ships, verified; returns the heads it holds. */
+async function writeFullBundle(plan: ShipmentPlan, bundlePath: string): Promise<BundleHead[]> {
+  const git = plan.scratch.git;
+  await createBundle(git, bundlePath, plan.revs);
+  const verified = await verifyBundle(git, bundlePath);
+  if (!verified.ok) {
+    throw new RemoteError(
+      "package-failed",
+      `git bundle verify failed: ${verified.message}`,
+      "Run `git fsck` and retry.",
+    );
+  }
+  return listBundleHeads(git, bundlePath);
+}
+
+/** Everything in the stage but the bundle, params.sh and the manifest: files, agent, scripts. */
+async function stageFiles(stage: string, plan: ShipmentPlan, agentArgv: string[], heads: BundleHead[]) {
+  for (const file of plan.claude.files) {
+    const dest = join(stage, "claude-dir", file.path.slice(".claude/".length));
+    await mkdir(dirname(dest), { recursive: true });
+    await copyFile(file.absPath, dest);
+  }
+  const argv = [...agentArgv];
+  if (plan.agentFile) {
+    await mkdir(join(stage, "agent"));
+    const dest = join(stage, "agent", basename(plan.agentFile));
+    await copyFile(plan.agentFile, dest);
+    await chmod(dest, 0o755);
+    argv[0] = `agent/${basename(plan.agentFile)}`;
+  }
+  await writeFile(join(stage, "agent.argv"), argv.map((a) => `${a}\0`).join(""));
+  await writeFile(join(stage, "heads.txt"), heads.map((h) => `${h.commit} ${h.ref}\n`).join(""));
+  await cp(remoteScriptsDir(), join(stage, "remote"), {
+    recursive: true,
+    filter: (src) => !src.endsWith(".ts"),
+  });
+}
+
+/** runner.sh's parameters but AR_THIN, which packArchive sets for the archive it writes. */
+async function runParams(
+  input: BuildContextInput,
+  plan: ShipmentPlan,
+  heads: BundleHead[],
+): Promise<Record<string, string>> {
+  const { git, facts, runId, options, agent } = input;
+  return {
+    AR_RUN_ID: runId,
+    AR_SESSION: `ar-${runId}`,
+    AR_BRANCH: facts.branch ?? "",
+    AR_REPO_KEY: await repoKey(git),
+    AR_START_COMMIT: plan.wip.commit ?? facts.headCommit,
+    // The snapshot commit lives only in the scratch repository, not in the user's: the results
+    // bundle must carry it back, so it is not among the commits it may leave out.
+    AR_SHIPPED_COMMITS: [...new Set(heads.map((h) => h.commit))]
+      .filter((c) => c !== plan.wip.commit)
+      .join(" "),
+    AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
+    AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
+    AR_COMMAND: options.command,
+    AR_MAX_TURNS: String(options.maxTurns),
+    AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input.env)),
+    AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0",
+  };
+}
+
+/** The manifest but `thin` and `parts`, which depend on the archive written. */
+function baseManifest(
+  input: BuildContextInput,
+  plan: ShipmentPlan,
+  heads: BundleHead[],
+  key: string,
+): Omit<Manifest, "thin" | "parts"> {
+  const { prompt: _prompt, ...shippedOptions } = input.options;
+  return {
+    format: 1,
+    runId: input.runId,
+    createdAt: new Date().toISOString(),
+    branch: input.facts.branch,
+    headCommit: input.facts.headCommit,
+    startCommit: plan.wip.commit ?? input.facts.headCommit,
+    wipCommit: plan.wip.commit,
+    heads,
+    repoKey: key,
+    claudeFiles: plan.claude.files.length,
+    excludedPaths: plan.excludedPaths,
+    options: shippedOptions,
+  };
+}
+
+interface PackedArchive {
+  archivePath: string;
+  archiveSha256: string;
+  archiveBytes: number;
+  manifest: Manifest;
+}
+
+/**
+ * Writes params.sh and the manifest for this archive (thin or full), then packs the stage:
+ * everything in it ships. The bundle in the stage is the one this archive carries, if any.
+ */
+async function packArchive(
+  pkg: Pick<ContextPackage, "dir" | "stage" | "params"> & { manifest: Omit<Manifest, "thin" | "parts"> },
+  shape: { thin: boolean },
+): Promise<PackedArchive> {
+  const { stage } = pkg;
+  await writeFile(join(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
+  const parts: Record<string, string> = {};
+  for (const part of ["repo.bundle", "agent.argv", "params.sh"]) {
+    if (existsSync(join(stage, part))) parts[part] = await sha256File(join(stage, part));
+  }
+  const manifest: Manifest = { ...pkg.manifest, thin: shape.thin, parts };
+  await writeFile(join(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  const archivePath = join(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
   const members = (await readdir(stage)).sort();
   // The bundle is already zlib-compressed: a fast gzip level costs little and saves seconds.
   await tar.create({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members);
+  return {
+    archivePath,
+    archiveSha256: await sha256File(archivePath),
+    archiveBytes: (await stat(archivePath)).size,
+    manifest,
+  };
 }
 
 /**
@@ -288,7 +308,7 @@ async function writeArchive(stage: string, archivePath: string): Promise<void> {
  * lacks nothing. heads.txt still lists every shipped ref, so the machine restores them all.
  */
 export async function thinArchive(
-  pkg: Pick<ContextPackage, "dir" | "git" | "stage" | "revs" | "manifest">,
+  pkg: Pick<ContextPackage, "dir" | "git" | "stage" | "revs" | "manifest" | "params">,
   known: string[],
 ): Promise<{ archivePath: string; archiveSha256: string; archiveBytes: number; bundleBytes: number }> {
   const bundle = join(pkg.stage, "repo.bundle");
@@ -304,21 +324,10 @@ export async function thinArchive(
       "Retry with --no-reuse.",
     );
   }
-  const params = join(pkg.stage, "params.sh");
-  await writeFile(params, (await readFile(params, "utf8")).replace(/^AR_THIN=.*$/m, "AR_THIN=1"));
-  const parts: Record<string, string> = { ...pkg.manifest.parts, "params.sh": await sha256File(params) };
-  if (created.exitCode === 0) parts["repo.bundle"] = await sha256File(bundle);
-  else delete parts["repo.bundle"];
-  const manifest: Manifest = { ...pkg.manifest, thin: true, parts };
-  await writeFile(join(pkg.stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  const archivePath = join(pkg.dir, "context-thin.tar.gz");
-  await writeArchive(pkg.stage, archivePath);
-  return {
-    archivePath,
-    archiveSha256: await sha256File(archivePath),
-    archiveBytes: (await stat(archivePath)).size,
-    bundleBytes: created.exitCode === 0 ? (await stat(bundle)).size : 0,
-  };
+  // An empty thin bundle (the machine lacks nothing) is left out of the archive altogether.
+  if (created.exitCode !== 0) await rm(bundle, { force: true });
+  const { manifest: _m, ...archive } = await packArchive(pkg, { thin: true });
+  return { ...archive, bundleBytes: created.exitCode === 0 ? (await stat(bundle)).size : 0 };
 }
 
 /** Names the project on a machine's repository cache: its root commit, the same in every clone. */
@@ -347,23 +356,6 @@ function paramsScript(values: Record<string, string>): string {
 async function gitConfig(git: Git, key: string, fallback: string): Promise<string> {
   const r = await git.try(["config", "--get", key]);
   return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : fallback;
-}
-
-/** A custom agent named by a path to a local file ships with the run; a bare name is looked up on the machine. */
-async function shippableAgentFile(executable: string, cwd: string): Promise<string | null> {
-  if (!executable.includes("/")) return null;
-  const path = isAbsolute(executable) ? executable : resolve(cwd, executable);
-  try {
-    await access(path, constants.R_OK);
-    if (!(await stat(path)).isFile()) return null;
-    return path;
-  } catch {
-    throw new RemoteError(
-      "usage",
-      `--agent-command names ${executable}, which does not exist or is not readable here.`,
-      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH.",
-    );
-  }
 }
 
 /**

@@ -24,6 +24,14 @@ export interface ClaudeFileList {
 
 export async function listClaudeFiles(repoRoot: string): Promise<ClaudeFileList> {
   const out: ClaudeFileList = { files: [], excluded: [], skippedLinks: [] };
+  // No .claude/ ships nothing (the run's validation insists on one; `scan` does not).
+  if (
+    !(await lstat(join(repoRoot, ".claude")).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return out;
   const top = await claudeDirInside(repoRoot);
   if (top === null) {
     out.skippedLinks.push(".claude");

@@ -32,6 +32,11 @@ export interface SecretGateOptions {
   repo: string;
   /** Where the allow file is, when `repo` is a scratch repository (default: `repo`). */
   allowlistRoot?: string;
+  /**
+   * The repository whose judged tips are remembered (default: `repo`). A scratch repository lives
+   * in a fresh temporary directory each run: keyed on it, the record would never be found again.
+   */
+  rememberAs?: string;
   /** Rev args as given to `git bundle create`: `--branches`, `--tags`, `HEAD`, a WIP ref or sha. */
   revs: string[];
   /** Files that ship in the archive; `path` is their path in the archive (`.claude/settings.json`). */
@@ -51,7 +56,13 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
   const git = { signal: opts.signal, stream: opts.stream };
   say(`listing blobs reachable from ${opts.revs.join(" ") || "(no revs)"}`);
   const listing = opts.cacheDir
-    ? await listSinceJudged(opts.repo, opts.revs, verdictFolder(opts.cacheDir, RULESET_VERSION), git)
+    ? await listSinceJudged(
+        opts.repo,
+        opts.rememberAs ?? opts.repo,
+        opts.revs,
+        verdictFolder(opts.cacheDir, RULESET_VERSION),
+        git,
+      )
     : { blobs: await listReachableBlobs(opts.repo, opts.revs, git), judgedBlobs: 0 };
   const history: HistorySource = {
     blobs: listing.blobs,
@@ -80,7 +91,7 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
     onCacheSaved: async () => {
       if (!listing.record) return;
       const { folder, tips, fromTips } = listing.record;
-      await saveJudgedTips(folder, opts.repo, {
+      await saveJudgedTips(folder, opts.rememberAs ?? opts.repo, {
         tips,
         // The carried blobs are among the judged ones already.
         blobCount: listing.judgedBlobs + fromTips.length - (listing.carried ?? 0),
@@ -106,13 +117,14 @@ interface Listing {
 
 async function listSinceJudged(
   repo: string,
+  rememberedAs: string,
   revs: readonly string[],
   folder: string,
   git: { signal?: AbortSignal; stream?: StreamRunner },
 ): Promise<Listing> {
   const { tips, others } = await resolveTips(repo, revs, git);
   const tipOids = [...new Set(tips.values())];
-  const judged = await loadJudgedTips(folder, repo);
+  const judged = await loadJudgedTips(folder, rememberedAs);
   const base = judged && (await stillShipped(repo, judged, tips, tipOids, git)) ? judged : undefined;
   const baseOids = base ? [...new Set(Object.values(base.tips))] : [];
   const fresh = await listNewBlobs(repo, tipOids, baseOids, git);

@@ -24,10 +24,10 @@ export function remoteScriptsDir(): string {
   throw new Error("amplihack-remote is installed without its remote scripts (src/remote/*.sh)");
 }
 
-/** Exit codes of the start command that mean something specific. */
+/** Exit codes of the start script that mean something specific. */
 export const START_EXIT = { checksumMismatch: 20, runnerDidNotStart: 21, cannotDetach: 22 } as const;
 
-/** What a failed start command means and what to do about it, by its exit code. */
+/** What a failed start script means and what to do about it, by its exit code. */
 export function describeStartFailure(
   exitCode: number,
   stderr: string,
@@ -62,7 +62,7 @@ export function describeStartFailure(
  * Verifies the uploaded archive against the sha256 we computed, then extracts and launches.
  * The checksum is checked before a single byte of the archive is trusted.
  */
-export function startCommand(runId: string, sha256: string): string {
+export function startScript(runId: string, sha256: string): string {
   const dir = shellQuote(runDir(runId));
   return [
     "set -e",
@@ -73,28 +73,28 @@ export function startCommand(runId: string, sha256: string): string {
   ].join("\n");
 }
 
-export function prepareCommand(runId: string): string {
+export function prepareScript(runId: string): string {
   return `mkdir -p ${shellQuote(runDir(runId))}`;
 }
 
 /** Commits a machine's repository cache holds for a project (tips; their history is there too). */
-export function cacheProbeCommand(repoKey: string, limit = 500): string {
+export function cacheProbeScript(repoKey: string, limit = 500): string {
   const cache = shellQuote(`${AREA}/cache/${repoKey}.git`);
   return `git -C ${cache} for-each-ref --format='%(objectname)' refs/runs/ 2>/dev/null | sort -u | head -n ${limit}`;
 }
 
-export function statusCommand(runId: string): string {
+export function statusScript(runId: string): string {
   const dir = shellQuote(runDir(runId));
   return `if [ -f ${dir}/remote/status.sh ]; then bash ${dir}/remote/status.sh ${dir}; else echo '{"exists":false}'; fi`;
 }
 
-export function killCommand(runId: string): string {
+export function killScript(runId: string): string {
   const dir = shellQuote(runDir(runId));
   return `bash ${dir}/remote/kill.sh ${dir}`;
 }
 
 /** The last `bytes` of the agent's log (already redacted of credential values on the machine). */
-export function tailCommand(runId: string, bytes: number): string {
+export function tailScript(runId: string, bytes: number): string {
   return `tail -c ${Math.max(0, Math.floor(bytes))} ${shellQuote(runDir(runId))}/agent.log 2>/dev/null || true`;
 }
 

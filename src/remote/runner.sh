@@ -3,7 +3,7 @@
 # restore the repository, run the agent under a timeout enforced here, and pack the results so
 # that whoever asks later (the same process, another terminal, the MCP server) can fetch them.
 #
-# Files in the run directory (the protocol with the local side, see src/core/remote-protocol.ts):
+# Files in the run directory (the protocol with the local side, see src/remote/protocol.ts):
 #   phase       setup | running | collecting | done
 #   heartbeat   epoch seconds, refreshed every 5 s while this script lives
 #   agent.pid   process group of the agent (the `timeout` wrapper leads it)

@@ -86,7 +86,57 @@ interface Located {
 export async function scanShippedContent(options: ScanOptions): Promise<ScanReport> {
   const started = performance.now();
   const say = options.onProgress ?? (() => {});
-  const stats: ScanStats = {
+  const stats = emptyStats(options.history?.blobs.length ?? 0);
+  const cache = options.cacheDir ? await openVerdictCache(options.cacheDir, RULESET_VERSION) : undefined;
+  // What the cache already knows is never read.
+  const located: Located[] = [];
+  const toRead: BlobMeta[] = [];
+  for (const blob of options.history?.blobs ?? []) {
+    const known = cache?.get(blob.oid);
+    if (known) {
+      stats.blobsFromCache++;
+      addHistory(located, blob, known.findings, options);
+    } else toRead.push(blob);
+  }
+  const bytesToRead = [...toRead, ...(options.files ?? [])].reduce((n, x) => n + x.size, 0);
+  const workers = chooseWorkers(options.workers ?? "auto", bytesToRead);
+  const pool = workers > 0 ? await createScanPool({ workers, onNote: say }) : inProcessPool();
+  stats.workers = pool.workers;
+  say(
+    `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ` +
+      `${stats.blobsFromCache} known from cache) ` +
+      (pool.workers > 0 ? `on ${pool.workers} worker threads` : "on the main thread"),
+  );
+  const submitter = new Submitter(new Batcher(pool, options.signal), stats);
+  try {
+    await readHistory(toRead, options, submitter, stats);
+    const fileKeys = await readFiles(options, submitter, stats);
+    const results = collect(await submitter.batcher.drain(), stats);
+    for (const meta of new Map(toRead.map((b) => [b.oid, b])).values()) {
+      const verdict: Verdict = {
+        binary: submitter.binaryKeys.has(meta.oid),
+        findings: results.get(meta.oid) ?? [],
+      };
+      cache?.set(meta.oid, verdict);
+      addHistory(located, meta, verdict.findings, options);
+    }
+    for (const { file, oid } of fileKeys) {
+      const raw = [...pathFindings(file.path), ...(results.get(`file:${file.path}`) ?? [])];
+      if (raw.length > 0) located.push({ kind: "file", oid, path: file.path, raw });
+    }
+    const used = new Set<string>();
+    const findings = await toFindings(located, options, stats, used);
+    if (cache && (await cache.save())) await options.onCacheSaved?.();
+    stats.durationMs = Math.round(performance.now() - started);
+    say(`secret scan done: ${findings.length} finding(s) in ${stats.durationMs} ms`);
+    return { findings, stats, staleAllowlist: staleEntries(options.allowlist ?? new Set(), used) };
+  } finally {
+    await pool.close();
+  }
+}
+
+function emptyStats(blobsTotal: number): ScanStats {
+  return {
     blobsScanned: 0,
     blobsFromCache: 0,
     filesScanned: 0,
@@ -98,110 +148,85 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     credentialFiles: 0,
     allowlisted: 0,
     durationMs: 0,
-    blobsTotal: options.history?.blobs.length ?? 0,
+    blobsTotal,
     reachedEngine: 0,
     workers: 0,
     allowlistedInline: 0,
     allowlistedByFile: 0,
   };
-  const cache = options.cacheDir ? await openVerdictCache(options.cacheDir, RULESET_VERSION) : undefined;
+}
 
-  // Plan the history: what the cache already knows is never read.
-  const located: Located[] = [];
-  const toRead: BlobMeta[] = [];
-  let bytesToRead = 0;
-  for (const blob of options.history?.blobs ?? []) {
-    const known = cache?.get(blob.oid);
-    if (known) {
-      stats.blobsFromCache++;
-      addHistory(located, blob, known.findings, options);
-    } else {
-      toRead.push(blob);
-      bytesToRead += blob.size;
-    }
-  }
-  for (const f of options.files ?? []) bytesToRead += f.size;
+/** Hands content to the pool: binary content as its printable runs, large text in windows. */
+class Submitter {
+  readonly binaryKeys = new Set<string>();
+  constructor(
+    readonly batcher: Batcher,
+    private readonly stats: ScanStats,
+  ) {}
 
-  const workers = chooseWorkers(options.workers ?? "auto", bytesToRead);
-  const pool = workers > 0 ? await createScanPool({ workers, onNote: say }) : inProcessPool();
-  stats.workers = pool.workers;
-  say(
-    `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ` +
-      `${stats.blobsFromCache} known from cache) ` +
-      (pool.workers > 0 ? `on ${pool.workers} worker threads` : "on the main thread"),
-  );
-
-  const batcher = new Batcher(pool, options.signal);
-  const binaryKeys = new Set<string>();
-  const submit = async (key: string, path: string, content: Buffer) => {
+  async submit(key: string, path: string, content: Buffer): Promise<void> {
     const binary = looksBinary(content);
     if (binary) {
-      binaryKeys.add(key);
-      stats.binaryScanned = (stats.binaryScanned ?? 0) + 1;
+      this.binaryKeys.add(key);
+      this.stats.binaryScanned = (this.stats.binaryScanned ?? 0) + 1;
     }
     const text = binary ? printableRuns(content) : content;
     const windows = textWindows(text);
-    if (windows.length > 1) stats.windowed = (stats.windowed ?? 0) + 1;
+    if (windows.length > 1) this.stats.windowed = (this.stats.windowed ?? 0) + 1;
     for (const w of windows) {
       const item = { key, path, mode: (binary ? "binary" : "text") as ScanMode, ...w };
-      await batcher.add(item, text.subarray(w.start, w.end));
+      await this.batcher.add(item, text.subarray(w.start, w.end));
     }
-  };
-  try {
-    const metaByOid = new Map(toRead.map((b) => [b.oid, b]));
-    if (toRead.length > 0 && options.history) {
-      let done = 0;
-      let lastReport = performance.now();
-      for await (const { oid, content } of options.history.read(toRead.map((b) => b.oid))) {
-        throwIfAborted(options.signal);
-        const meta = metaByOid.get(oid);
-        if (!meta) continue;
-        stats.blobsScanned++;
-        stats.bytesScanned += content.length;
-        await submit(oid, meta.path, content);
-        done++;
-        if (performance.now() - lastReport > 1000) {
-          lastReport = performance.now();
-          say(`scanned ${done}/${toRead.length} blobs`);
-        }
-      }
-      throwIfAborted(options.signal);
-      // A blob we could not read is a blob we could not scan: never pass that off as clean.
-      if (done < toRead.length)
-        throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
-    }
-
-    const fileKeys: { file: ArchiveFile; oid: string }[] = [];
-    for (const file of options.files ?? []) {
-      throwIfAborted(options.signal);
-      const content = await file.read();
-      stats.filesScanned++;
-      stats.bytesScanned += content.length;
-      fileKeys.push({ file, oid: gitBlobId(content) });
-      // Keyed by path: two files with the same content are two places that ship.
-      await submit(`file:${file.path}`, file.path, content);
-    }
-
-    const results = collect(await batcher.drain(), stats);
-    for (const [oid, meta] of metaByOid) {
-      const verdict: Verdict = { binary: binaryKeys.has(oid), findings: results.get(oid) ?? [] };
-      cache?.set(oid, verdict);
-      addHistory(located, meta, verdict.findings, options);
-    }
-    for (const { file, oid } of fileKeys) {
-      const raw = [...pathFindings(file.path), ...(results.get(`file:${file.path}`) ?? [])];
-      if (raw.length > 0) located.push({ kind: "file", oid, path: file.path, raw });
-    }
-
-    const used = new Set<string>();
-    const findings = await toFindings(located, options, stats, used);
-    if (cache && (await cache.save())) await options.onCacheSaved?.();
-    stats.durationMs = Math.round(performance.now() - started);
-    say(`secret scan done: ${findings.length} finding(s) in ${stats.durationMs} ms`);
-    return { findings, stats, staleAllowlist: staleEntries(options.allowlist ?? new Set(), used) };
-  } finally {
-    await pool.close();
   }
+}
+
+/** Streams the blobs the cache does not know through the pool, keyed by their oid. */
+async function readHistory(
+  toRead: BlobMeta[],
+  options: ScanOptions,
+  submitter: Submitter,
+  stats: ScanStats,
+): Promise<void> {
+  if (toRead.length === 0 || !options.history) return;
+  const say = options.onProgress ?? (() => {});
+  const metaByOid = new Map(toRead.map((b) => [b.oid, b]));
+  let done = 0;
+  let lastReport = performance.now();
+  for await (const { oid, content } of options.history.read(toRead.map((b) => b.oid))) {
+    throwIfAborted(options.signal);
+    const meta = metaByOid.get(oid);
+    if (!meta) continue;
+    stats.blobsScanned++;
+    stats.bytesScanned += content.length;
+    await submitter.submit(oid, meta.path, content);
+    done++;
+    if (performance.now() - lastReport > 1000) {
+      lastReport = performance.now();
+      say(`scanned ${done}/${toRead.length} blobs`);
+    }
+  }
+  throwIfAborted(options.signal);
+  // A blob we could not read is a blob we could not scan: never pass that off as clean.
+  if (done < toRead.length)
+    throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
+}
+
+/** The archive's files through the pool, keyed by path: two files with the same content are two places that ship. */
+async function readFiles(
+  options: ScanOptions,
+  submitter: Submitter,
+  stats: ScanStats,
+): Promise<{ file: ArchiveFile; oid: string }[]> {
+  const fileKeys: { file: ArchiveFile; oid: string }[] = [];
+  for (const file of options.files ?? []) {
+    throwIfAborted(options.signal);
+    const content = await file.read();
+    stats.filesScanned++;
+    stats.bytesScanned += content.length;
+    fileKeys.push({ file, oid: gitBlobId(content) });
+    await submitter.submit(`file:${file.path}`, file.path, content);
+  }
+  return fileKeys;
 }
 
 /** The windows of one text come back as separate results; a finding in an overlap, twice. */

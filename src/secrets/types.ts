@@ -12,7 +12,7 @@ export type Finding = {
   column: number;
   /** The matched value with all but a short prefix masked; the only form ever printed. */
   masked: string;
-  /** Where it was found: a blob in history, or a file that ships in the archive. */
+  /** Where it was found: a blob in history, or a file that ships (in the archive or as uncommitted work). */
   source: "history" | "file";
   /** For history: a commit that contains the blob, and a ref that reaches that commit. */
   commit?: string;

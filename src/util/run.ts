@@ -1,13 +1,15 @@
 /**
- * The one place that spawns processes. Everything else takes a Runner, so tests can record argv
- * (to prove no secret is ever on a command line) and so cancellation reaches every child.
+ * The one place that spawns processes (test/architecture/layers.test.ts holds every other module
+ * to it). Everything else takes a Runner, or a StreamRunner for output read as it comes, so tests
+ * can record argv (to prove no secret is ever on a command line) and so cancellation reaches every
+ * child that is given a signal.
  */
 import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import { execa } from "execa";
 
-export interface RunOptions {
+export interface SpawnOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
   /** Replace the whole environment instead of extending process.env. */
@@ -21,7 +23,7 @@ export interface RunOptions {
   maxBuffer?: number;
 }
 
-export interface RunResult {
+export interface SpawnResult {
   command: string;
   args: string[];
   exitCode: number;
@@ -34,7 +36,11 @@ export interface RunResult {
   failedToStart: boolean;
 }
 
-export type Runner = (command: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
+export type Runner = (
+  command: string,
+  args: readonly string[],
+  options?: SpawnOptions,
+) => Promise<SpawnResult>;
 
 export const defaultRunner: Runner = async (command, args, options = {}) => {
   const result = await execa(command, [...args], {
@@ -53,7 +59,7 @@ export const defaultRunner: Runner = async (command, args, options = {}) => {
   });
   const failedToStart = result.exitCode === undefined && !result.timedOut && !result.isCanceled;
   const stdoutBuffer = options.binary ? Buffer.from(result.stdout as unknown as Uint8Array) : undefined;
-  const out: RunResult = {
+  const out: SpawnResult = {
     command,
     args: [...args],
     exitCode: result.exitCode ?? (result.timedOut ? 124 : 127),

@@ -1,9 +1,9 @@
 /** Each failure azlin can report becomes one RemoteError code with a remedy, ANSI stripped. */
 import { describe, expect, it } from "vitest";
 import { classifyAzlinFailure } from "../../src/azlin/classify.js";
-import type { RunResult } from "../../src/util/run.js";
+import type { SpawnResult } from "../../src/util/run.js";
 
-const failed = (stderr: string, exitCode = 1, extra: Partial<RunResult> = {}): RunResult => ({
+const failed = (stderr: string, exitCode = 1, extra: Partial<SpawnResult> = {}): SpawnResult => ({
   command: "azlin",
   args: [],
   exitCode,

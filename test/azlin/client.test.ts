@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AzlinClient } from "../../src/azlin/client.js";
 import { azlinConfigFromEnv } from "../../src/azlin/config.js";
-import { defaultRunner, type Runner, type RunOptions } from "../../src/util/run.js";
+import { defaultRunner, type Runner, type SpawnOptions } from "../../src/util/run.js";
 import { createFakeAzlin, type FakeAzlin, hoursAgo } from "../support/fake-azlin.js";
 import { rejection } from "../support/fault-support.js";
 
 let fake: FakeAzlin;
-let seen: { command: string; args: readonly string[]; options?: RunOptions }[];
+let seen: { command: string; args: readonly string[]; options?: SpawnOptions }[];
 const capturing: Runner = (command, args, options) => {
   seen.push({ command, args, options });
   return defaultRunner(command, args, options);

@@ -47,15 +47,29 @@ export interface Ending {
 }
 
 export async function finishRun(deps: WorkflowDeps, ending: Ending): Promise<RunSummary> {
+  const { retrieved, failure } = await bringHome(deps, ending);
+  const open = !retrieved && failure?.details.resumable === true;
+  const status: SummaryStatus = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
+  const release = open ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
+  const summary = await summarize(deps, ending, { retrieved, failure, status, release });
+  await recordEnding(deps, ending, { open, retrieved, status, release, summary });
+  if (!retrieved && ending.driver === "retrieve" && failure) throw failure;
+  return summary;
+}
+
+/** Retrieval and integration, unless the run already failed; a failure says whether it may pass. */
+async function bringHome(
+  deps: WorkflowDeps,
+  ending: Ending,
+): Promise<{ retrieved: Retrieved | null; failure: RemoteError | null }> {
   const { record, lease } = ending;
-  const machine = lease.machine;
   let failure = ending.failure ?? null;
   let retrieved: Retrieved | null = null;
   if (!failure) {
     ending.progress?.report("retrieve", "downloading logs and new commits");
     try {
       retrieved = await retrieveRun({
-        machine,
+        machine: lease.machine,
         record,
         runner: deps.runner,
         env: deps.env,
@@ -67,39 +81,56 @@ export async function finishRun(deps: WorkflowDeps, ending: Ending): Promise<Run
     }
   }
   if (failure?.details.resumable === true && ending.cancelled)
-    failure = stopNotReached(failure, machine.name, record.id);
-  const open = !retrieved && failure?.details.resumable === true;
-  const status: SummaryStatus = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
+    failure = stopNotReached(failure, lease.machine.name, record.id);
+  return { retrieved, failure };
+}
 
-  let release: ReleaseOutcome;
-  if (open) {
-    release = {
-      deleted: false,
-      kept: true,
-      message: `VM ${machine.name} keeps the run; follow it with \`amplihack-remote status ${record.id}\` and bring it home with \`amplihack-remote retrieve ${record.id}\`.`,
-    };
-  } else {
-    const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
-    ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
-    release = await lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
-      deleted: false,
-      kept: true,
-      message: `Release failed: ${asRemoteError(err).message}. ${machine.howToReach}`,
-    }));
-  }
-  const warnings = [...(ending.warnings ?? []), ...(retrieved?.warnings ?? [])];
+/** An open run keeps its machine, untouched, for `status` or `retrieve` to finish later. */
+function leaveOpen({ lease, record }: Ending): ReleaseOutcome {
+  return {
+    deleted: false,
+    kept: true,
+    message: `VM ${lease.machine.name} keeps the run; follow it with \`amplihack-remote status ${record.id}\` and bring it home with \`amplihack-remote retrieve ${record.id}\`.`,
+  };
+}
+
+/** Keeps or releases the machine by the one rule, under its own bound (also after a cancel). */
+async function releaseMachine(
+  ending: Ending,
+  retrieved: Retrieved | null,
+  status: SummaryStatus,
+): Promise<ReleaseOutcome> {
+  const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
+  ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
+  return ending.lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+    deleted: false,
+    kept: true,
+    message: `Release failed: ${asRemoteError(err).message}. ${ending.lease.machine.howToReach}`,
+  }));
+}
+
+async function summarize(
+  deps: WorkflowDeps,
+  { record, lease, warnings: earlier }: Ending,
+  outcome: {
+    retrieved: Retrieved | null;
+    failure: RemoteError | null;
+    status: SummaryStatus;
+    release: ReleaseOutcome;
+  },
+): Promise<RunSummary> {
+  const { retrieved, failure, release } = outcome;
+  const machine = lease.machine;
+  const warnings = [...(earlier ?? []), ...(retrieved?.warnings ?? [])];
   if (release.kept && lease.created)
     warnings.push(
       `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`,
     );
-  const error = failure
-    ? { code: failure.code, message: failure.message, remedy: failure.remedy }
-    : undefined;
   const branches = retrieved?.branches ?? [];
   const snapshotCommit = snapshotCommitOf(record.shippedHeads);
-  const summary: RunSummary = {
+  return {
     runId: record.id,
-    status,
+    status: outcome.status,
     exitCode: retrieved?.result.exitCode ?? null,
     target: record.target,
     vm: machine.vm,
@@ -112,35 +143,48 @@ export async function finishRun(deps: WorkflowDeps, ending: Ending): Promise<Run
     next: await mergeAdvice(record.repo, deps.runner, { branches, snapshotCommit }),
     snapshotCommit,
     warnings,
-    error,
+    error: failure ? { code: failure.code, message: failure.message, remedy: failure.remedy } : undefined,
   };
+}
 
-  if (open) {
+/** The run's final state and its summary in one record write (or, open, the run made detached). */
+async function recordEnding(
+  deps: WorkflowDeps,
+  { record, lease, driver, keepRequested }: Ending,
+  end: {
+    open: boolean;
+    retrieved: Retrieved | null;
+    status: SummaryStatus;
+    release: ReleaseOutcome;
+    summary: RunSummary;
+  },
+): Promise<void> {
+  const { retrieved, release, summary } = end;
+  const error = summary.error ?? null;
+  if (end.open) {
     // The run becomes (or stays) a detached one, for `status` and `retrieve` to finish from anywhere.
-    if (ending.driver === "exec")
+    if (driver === "exec")
       await deps.store.patchRun(record.id, {
         status: "running",
         detached: true,
         autoRetrieve: true,
         driverPid: null,
-        keepVm: ending.keepRequested,
-        error: error ?? null,
+        keepVm: keepRequested,
+        error,
       });
-  } else {
-    await deps.store.patchRun(record.id, {
-      status: retrieved || ending.driver === "exec" ? recordStatus(status) : record.status,
-      exitCode: retrieved?.result.exitCode ?? record.exitCode,
-      endedAt: record.endedAt ?? new Date().toISOString(),
-      vm: record.vm
-        ? { ...record.vm, deleted: record.vm.deleted || (release.deleted && lease.created) }
-        : { name: machine.name, created: lease.created, deleted: release.deleted },
-      error: error ?? null,
-      driverPid: null,
-      summary: retrieved ? summary : null,
-    });
+    return;
   }
-  if (!retrieved && ending.driver === "retrieve" && failure) throw failure;
-  return summary;
+  await deps.store.patchRun(record.id, {
+    status: retrieved || driver === "exec" ? recordStatus(end.status) : record.status,
+    exitCode: retrieved?.result.exitCode ?? record.exitCode,
+    endedAt: record.endedAt ?? new Date().toISOString(),
+    vm: record.vm
+      ? { ...record.vm, deleted: record.vm.deleted || (release.deleted && lease.created) }
+      : { name: lease.machine.name, created: lease.created, deleted: release.deleted },
+    error,
+    driverPid: null,
+    summary: retrieved ? summary : null,
+  });
 }
 
 /** What a failed retrieval means: interrupted by the user, worth retrying later, or final. */

@@ -25,6 +25,7 @@ const jobSchema = z.object({
     archivePath: z.string(),
     archiveSha256: z.string(),
     archiveBytes: z.number(),
+    params: z.record(z.string(), z.string()),
     manifest: z.record(z.string(), z.unknown()),
   }),
 });
@@ -45,6 +46,7 @@ export function jobOf(batchId: string, repo: string, batch: LaunchBatch): Launch
       archivePath: pkg.archivePath,
       archiveSha256: pkg.archiveSha256,
       archiveBytes: pkg.archiveBytes,
+      params: pkg.params,
       manifest: pkg.manifest as unknown as Record<string, unknown>,
     },
   };

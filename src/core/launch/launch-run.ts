@@ -6,7 +6,7 @@
  */
 import type { Git } from "../../git/git.js";
 import { dropWipRef } from "../../git/wip-snapshot.js";
-import { describeStartFailure, prepareCommand, startCommand } from "../../remote/protocol.js";
+import { describeStartFailure, prepareScript, startScript } from "../../remote/protocol.js";
 import { runFilesLine } from "../../remote/run-files.js";
 import type { LaunchPhase, RunRecord } from "../../state/run-record.js";
 import type { Lease, Target } from "../../targets/types.js";
@@ -58,7 +58,7 @@ export async function launchRun(
       vm: { name: machine.name, created: lease.created, deleted: false },
       phase: "uploading",
     });
-    const prep = await machine.exec(prepareCommand(runId), { signal });
+    const prep = await machine.exec(prepareScript(runId), { signal });
     if (prep.exitCode !== 0) throw noDirectoryError(machine, prep.stderr);
     const uploaded = await uploads.deliver(lease, runId, progress, signal);
 
@@ -67,7 +67,7 @@ export async function launchRun(
     const argv = [await uploads.packagedArgv0(), ...run.argv.slice(1)];
     const credentials = forwardedValues(deps.env, options.forwardEnv);
     const input = runFilesLine(runId, argv) + credentials.map((c) => `${c.name}=${c.value}\n`).join("");
-    const started = await machine.exec(startCommand(runId, uploaded.sha256), {
+    const started = await machine.exec(startScript(runId, uploaded.sha256), {
       input,
       signal,
       timeoutMs: 5 * 60_000,

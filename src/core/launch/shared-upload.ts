@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { commitsPresent } from "../../git/commits-present.js";
 import type { Git } from "../../git/git.js";
 import { type ContextPackage, thinArchive } from "../../package/build-context.js";
-import { ARCHIVE_NAME, cacheProbeCommand, runDir } from "../../remote/protocol.js";
+import { ARCHIVE_NAME, cacheProbeScript, runDir } from "../../remote/protocol.js";
 import { shareArchiveScript } from "../../remote/run-files.js";
 import type { Lease, Machine } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
@@ -17,7 +17,7 @@ import type { Progress } from "../progress.js";
 /** What delivering needs of the package (a launch worker rebuilds it from its job file). */
 export type Shipment = Pick<
   ContextPackage,
-  "dir" | "git" | "stage" | "revs" | "manifest" | "archivePath" | "archiveSha256" | "archiveBytes"
+  "dir" | "git" | "stage" | "revs" | "manifest" | "params" | "archivePath" | "archiveSha256" | "archiveBytes"
 >;
 
 export interface Uploaded {
@@ -100,7 +100,7 @@ async function knownCommits(
 ): Promise<string[]> {
   if (!repoKey) return [];
   const probe = await machine
-    .exec(cacheProbeCommand(repoKey), { signal, timeoutMs: 120_000 })
+    .exec(cacheProbeScript(repoKey), { signal, timeoutMs: 120_000 })
     .catch(() => null);
   const candidates =
     probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];

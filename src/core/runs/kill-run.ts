@@ -2,7 +2,7 @@
  * `kill RUN`: stops that run's agent (its process group on the machine, nothing else), lets the
  * runner pack what the agent committed, and marks the run killed.
  */
-import { killCommand } from "../../remote/protocol.js";
+import { killScript } from "../../remote/protocol.js";
 import { FINISHED } from "../../state/run-record.js";
 import { RemoteError } from "../../util/errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
@@ -16,7 +16,7 @@ export async function killRun(deps: WorkflowDeps, runId: string, signal?: AbortS
     throw new RemoteError("usage", `Run ${record.id} is still being started.`, "Retry in a few seconds.");
   }
   const lease = await attachLease(deps, record);
-  const r = await lease.machine.exec(killCommand(record.id), { signal, timeoutMs: 60_000 });
+  const r = await lease.machine.exec(killScript(record.id), { signal, timeoutMs: 60_000 });
   if (r.exitCode !== 0) {
     throw new RemoteError(
       "remote-failed",

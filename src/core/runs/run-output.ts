@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runDir, tailCommand } from "../../remote/protocol.js";
+import { runDir, tailScript } from "../../remote/protocol.js";
 import { redactText } from "../../secrets/index.js";
 import type { Machine } from "../../targets/types.js";
 import { credentialValues } from "../../util/credentials.js";
@@ -44,7 +44,7 @@ export async function runOutput(
   const lease = await attachLease(deps, record);
   // ~200 bytes a line is generous for agent logs; lastLines trims to the exact count.
   const log = shellQuote(`${runDir(record.id)}/agent.log`);
-  const script = `wc -c < ${log} 2>/dev/null || echo 0; ${tailCommand(record.id, lines * 400)}`;
+  const script = `wc -c < ${log} 2>/dev/null || echo 0; ${tailScript(record.id, lines * 400)}`;
   const r = await lease.machine.exec(script, { signal: options.signal, timeoutMs: 120_000 });
   if (r.exitCode !== 0) {
     throw new RemoteError(

@@ -6,7 +6,7 @@
  */
 import { rm } from "node:fs/promises";
 import { timeoutSeconds } from "../../package/build-context.js";
-import { killCommand } from "../../remote/protocol.js";
+import { killScript } from "../../remote/protocol.js";
 import type { RunSummary } from "../../state/run-summary.js";
 import type { Machine } from "../../targets/types.js";
 import { asRemoteError, RemoteError } from "../../util/errors.js";
@@ -89,7 +89,7 @@ async function followToEnd(
 /** Stops the agent's process group on the machine and waits (bounded) for the runner to pack up. */
 async function stopAndWait(deps: WorkflowDeps, machine: Machine, runId: string, progress: Progress) {
   const bound = AbortSignal.timeout(STOP_WAIT_MS);
-  await machine.exec(killCommand(runId), { signal: bound }).catch(() => {});
+  await machine.exec(killScript(runId), { signal: bound }).catch(() => {});
   await followRun(machine, runId, progress, {
     pollSeconds: deps.pollSeconds ?? 1,
     deadlineMs: STOP_WAIT_MS,

@@ -5,7 +5,7 @@
  * answering, and reports progress meanwhile.
  */
 
-import { parseRemoteStatus, type RemoteStatus, statusCommand, tailCommand } from "../../remote/protocol.js";
+import { parseRemoteStatus, type RemoteStatus, statusScript, tailScript } from "../../remote/protocol.js";
 import type { Machine } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
 import { sanitizeTerminalText } from "../../util/terminal-text.js";
@@ -31,7 +31,7 @@ export async function readStatus(
   signal?: AbortSignal,
 ): Promise<{ status: RemoteStatus; tail: string }> {
   const r = await machine.exec(
-    `${statusCommand(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailCommand(runId, 600)}`,
+    `${statusScript(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailScript(runId, 600)}`,
     {
       signal,
       timeoutMs: 120_000,
