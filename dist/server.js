@@ -536,8 +536,8 @@ var require_graceful_fs = __commonJS({
       fs3.createReadStream = createReadStream3;
       fs3.createWriteStream = createWriteStream2;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile9;
-      function readFile9(path7, options, cb) {
+      fs3.readFile = readFile10;
+      function readFile10(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -32449,6 +32449,7 @@ var runSummarySchema = external_exports.object({
   next: external_exports.array(external_exports.string()).describe("Shell commands, in order, that merge the results; each is safe to paste as printed"),
   snapshotCommit: external_exports.string().nullable().optional().describe("The snapshot commit of your uncommitted work the agent started from, if any"),
   warnings: external_exports.array(external_exports.string()),
+  agentSpendUsd: external_exports.number().nullable().optional().describe("What the agent reported it spent on model calls (Claude Code's total_cost_usd), if it did"),
   error: errorInfoSchema.optional()
 });
 
@@ -55790,9 +55791,9 @@ import { rm as rm9 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner) {
-  const join19 = inner.join?.bind(inner);
+  const join20 = inner.join?.bind(inner);
   const runsPerMachine = inner.runsPerMachine?.bind(inner);
-  if (!join19 || !runsPerMachine) return inner;
+  if (!join20 || !runsPerMachine) return inner;
   const groups = [];
   return {
     name: inner.name,
@@ -55800,7 +55801,7 @@ function poolingTarget(inner) {
     needsAgentTooling: inner.needsAgentTooling,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
-    join: join19,
+    join: join20,
     runsPerMachine,
     async acquire(request) {
       const { options } = request;
@@ -55828,7 +55829,7 @@ function poolingTarget(inner) {
         return inner.acquire(request);
       }
       try {
-        return await join19(first.machine.name, request, { created: first.created });
+        return await join20(first.machine.name, request, { created: first.created });
       } catch {
         return inner.acquire(request);
       }
@@ -59764,9 +59765,44 @@ async function checkEstimatedSize(git, files, maxSizeMb) {
   }
 }
 
+// src/core/finish/finish-run.ts
+import { join as join15 } from "node:path";
+
+// src/core/plan/agent-spend.ts
+import { readFile as readFile6 } from "node:fs/promises";
+function agentSpendFromLog(text) {
+  let total = null;
+  for (const line of text.split("\n")) {
+    const start = line.indexOf('{"');
+    if (start < 0 || !line.includes('"total_cost_usd"')) continue;
+    let event;
+    try {
+      event = JSON.parse(line.slice(start));
+    } catch {
+      continue;
+    }
+    const e = event;
+    if (e.type !== "result" || typeof e.total_cost_usd !== "number") continue;
+    if (!Number.isFinite(e.total_cost_usd) || e.total_cost_usd < 0) continue;
+    total = (total ?? 0) + e.total_cost_usd;
+  }
+  return total === null ? null : Math.round(total * 1e4) / 1e4;
+}
+async function agentSpendFromFile(path7) {
+  if (!path7) return null;
+  try {
+    return agentSpendFromLog(await readFile6(path7, "utf8"));
+  } catch {
+    return null;
+  }
+}
+function formatUsd(usd) {
+  return usd < 1 ? `$${usd.toFixed(3)}` : `$${usd.toFixed(2)}`;
+}
+
 // src/core/workflow/retrieve-run.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { mkdir as mkdir9, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile6, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir9, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile7, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
 import { join as join14, relative as relative2 } from "node:path";
 
@@ -60044,7 +60080,7 @@ async function retrieveRun(input2) {
     await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
     const extracted = join14(work, "x");
     await safeExtract(archive, extracted);
-    const result2 = runResultSchema.parse(JSON.parse(await readFile6(join14(extracted, "result.json"), "utf8")));
+    const result2 = runResultSchema.parse(JSON.parse(await readFile7(join14(extracted, "result.json"), "utf8")));
     if (result2.runId !== record2.id) {
       throw new RemoteError(
         "unsafe-archive",
@@ -60060,7 +60096,7 @@ async function retrieveRun(input2) {
       bundleFile: result2.hasBundle && existsSync2(bundle) ? bundle : null,
       runId: record2.id,
       shipped: record2.shippedHeads,
-      finalRefs: existsSync2(refsFile) ? parseRefs(await readFile6(refsFile, "utf8")) : null,
+      finalRefs: existsSync2(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
       vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
     });
     await dropWipRef(git, record2.id);
@@ -60069,7 +60105,7 @@ async function retrieveRun(input2) {
     await copyLogsRedacted(join14(extracted, "logs"), logsDir, known);
     await writeFile5(join14(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
     const agentLog = join14(logsDir, "agent.log");
-    const agentTail = existsSync2(agentLog) ? lastLines(await readFile6(agentLog, "utf8"), 20) : "";
+    const agentTail = existsSync2(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
     return { result: result2, branches, tags, warnings, logsDir, agentTail };
   } finally {
     await rm6(work, { recursive: true, force: true });
@@ -60086,7 +60122,7 @@ async function copyLogsRedacted(from, to2, known) {
         await mkdir9(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
-        const data = await readFile6(src);
+        const data = await readFile7(src);
         if (!data.subarray(0, 8e3).includes(0))
           await writeFile5(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
       }
@@ -60140,6 +60176,8 @@ function formatSummary(s3) {
     lines.push("  Tags the agent made:");
     for (const t of s3.tags) lines.push(`    ${t.tag}  at ${t.ref.replace("refs/remotes/", "")}`);
   }
+  if (typeof s3.agentSpendUsd === "number")
+    lines.push(`  Agent spend: ${formatUsd(s3.agentSpendUsd)} on model calls (as the agent reported it)`);
   if (s3.logsDir) lines.push(`  Logs: ${s3.logsDir}`);
   if (s3.release) lines.push(`  Machine: ${s3.release.message}`);
   for (const w2 of s3.warnings) lines.push(`  ! ${w2}`);
@@ -60259,6 +60297,7 @@ async function finishRun(deps, ending) {
     next: await mergeAdvice(record2.repo, deps.runner, { branches, snapshotCommit }),
     snapshotCommit,
     warnings,
+    agentSpendUsd: await agentSpendFromFile(retrieved ? join15(retrieved.logsDir, "agent.log") : null),
     error: error62
   };
   if (open2) {
@@ -60356,6 +60395,12 @@ var runOptionsShape = {
   agentCommand: external_exports.array(external_exports.string().min(1)).min(1).optional(),
   /** The Claude model the default agent uses; unset, amplihack's own default (opus[1m]). */
   model: external_exports.string().regex(MODEL, "--model must be a Claude model name or alias such as sonnet, opus or claude-sonnet-4-5").optional(),
+  /**
+   * The most the agent may spend on model calls, in US dollars: handed to Claude Code as its
+   * --max-budget-usd (which stops the session once it is spent). Through amplihack's auto mode
+   * every turn is a Claude Code session of its own, so the cap holds per turn there.
+   */
+  maxBudgetUsd: external_exports.number({ error: "--max-budget-usd must be a number of US dollars" }).positive("--max-budget-usd must be more than 0").max(1e4, "--max-budget-usd must be at most 10000").optional(),
   /**
    * More variables of this environment to hand to the agent, by name (values travel with the
    * credentials, never on a command line); added to the documented provider settings.
@@ -60503,7 +60548,7 @@ async function commitsPresent(git, candidates) {
 
 // src/core/workflow/validate.ts
 import { access as access2 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { join as join16 } from "node:path";
 
 // src/git/repo-facts.ts
 import { existsSync as existsSync3, readdirSync } from "node:fs";
@@ -60587,9 +60632,12 @@ async function operationInProgress(git, paths) {
 
 // src/core/agent-invocation.ts
 function agentInvocation(input2) {
-  const { command, prompt, maxTurns, model, agentCommand } = input2;
+  const { command, prompt, maxTurns, model, maxBudgetUsd, agentCommand } = input2;
   if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
-  const claudeArgs = model ? ["--model", model] : [];
+  const claudeArgs = [
+    ...model ? ["--model", model] : [],
+    ...maxBudgetUsd !== void 0 ? ["--max-budget-usd", String(maxBudgetUsd)] : []
+  ];
   if (command === "auto") {
     return {
       argv: [
@@ -60617,7 +60665,7 @@ async function validateRun(deps, options, signal) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
-    await access2(join15(facts.root, ".claude"));
+    await access2(join16(facts.root, ".claude"));
   } catch {
     throw new RemoteError(
       "no-claude-dir",
@@ -60994,6 +61042,11 @@ var OPTION_DOCS = {
     description: 'Run this agent instead of amplihack: its argv, e.g. ["./my-agent.sh"] or ["node","agent.mjs"]; the prompt is appended as the last argument',
     fromText: parseAgentCommand
   },
+  maxBudgetUsd: {
+    value: "usd",
+    help: "cap the agent's spend on model calls, in US dollars (Claude Code's --max-budget-usd)",
+    description: "The most the agent may spend on model calls, in US dollars; forwarded to Claude Code as --max-budget-usd (per turn in auto mode); the summary shows what was spent when the agent reports it"
+  },
   maxSizeMb: { flag: "--max-size", value: "mb", help: "refuse to upload more than this many MB" }
 };
 var POSITIONAL = ["command", "prompt"];
@@ -61272,15 +61325,15 @@ var remoteKill = defineTool({
 
 // src/core/runs/run-output.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { readFile as readFile7 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { readFile as readFile8 } from "node:fs/promises";
+import { join as join17 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.summary?.logsDir ? join16(record2.summary.logsDir, "agent.log") : null;
+  const local = record2.summary?.logsDir ? join17(record2.summary.logsDir, "agent.log") : null;
   if (local && existsSync4(local)) {
-    const content = await readFile7(local, "utf8");
+    const content = await readFile8(local, "utf8");
     return {
       runId: record2.id,
       text: lastLines2(redactText(content, known), lines),
@@ -61456,13 +61509,13 @@ var retrieveResults = defineTool({
 
 // src/core/accept-findings.ts
 var import_write_file_atomic2 = __toESM(require_lib(), 1);
-import { readFile as readFile8 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { readFile as readFile9 } from "node:fs/promises";
+import { join as join18 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
-  const file2 = join17(root, ALLOWLIST_FILE);
+  const file2 = join18(root, ALLOWLIST_FILE);
   let before = "";
   try {
-    before = await readFile8(file2, "utf8");
+    before = await readFile9(file2, "utf8");
   } catch (err) {
     if (err.code !== "ENOENT") throw unwritable(file2, err);
   }
@@ -61487,7 +61540,7 @@ function unwritable(file2, cause) {
 // src/core/scan-what-ships.ts
 import { constants as constants5, existsSync as existsSync5, statSync as statSync3 } from "node:fs";
 import { access as access3, stat as stat3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute2, join as join18, resolve as resolve4 } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute2, join as join19, resolve as resolve4 } from "node:path";
 
 // src/git/work-tree.ts
 async function repoRootOf(dir, runner) {
@@ -61545,10 +61598,10 @@ async function filesOutsideHistory(git, withHead) {
   const untracked = allUntracked.filter((p2) => !isExcludedFile(root, p2));
   const byPath = /* @__PURE__ */ new Map();
   for (const rel of [...tracked, ...untracked]) {
-    const abs = join18(root, rel);
+    const abs = join19(root, rel);
     if (existsSync5(abs) && statSync3(abs).isFile()) byPath.set(rel, abs);
   }
-  const claudeDir = join18(root, ".claude");
+  const claudeDir = join19(root, ".claude");
   if (existsSync5(claudeDir) && statSync3(claudeDir).isDirectory()) {
     for (const f2 of (await listClaudeFiles(root)).files) byPath.set(f2.path, f2.absPath);
   }

@@ -63,6 +63,12 @@ export const OPTION_DOCS: Partial<Record<RunOptionKey, OptionDoc>> = {
       'Run this agent instead of amplihack: its argv, e.g. ["./my-agent.sh"] or ["node","agent.mjs"]; the prompt is appended as the last argument',
     fromText: parseAgentCommand,
   },
+  maxBudgetUsd: {
+    value: "usd",
+    help: "cap the agent's spend on model calls, in US dollars (Claude Code's --max-budget-usd)",
+    description:
+      "The most the agent may spend on model calls, in US dollars; forwarded to Claude Code as --max-budget-usd (per turn in auto mode); the summary shows what was spent when the agent reports it",
+  },
   maxSizeMb: { flag: "--max-size", value: "mb", help: "refuse to upload more than this many MB" },
 };
 
