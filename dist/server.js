@@ -32492,7 +32492,12 @@ var runRecordSchema = external_exports.object({
    * run is finished and retrieved, so `retrieve` is idempotent. A summary stored by an older
    * version that no longer parses reads as absent: the results are in remote-exec/ either way.
    */
-  summary: runSummarySchema.nullable().default(null).catch(null)
+  summary: runSummarySchema.nullable().default(null).catch(null),
+  /**
+   * When a finished run was last told to a person or a session (the plugin's session hook,
+   * `status --watch`): each finished run is announced once, and only then.
+   */
+  announcedAt: external_exports.string().nullable().default(null)
 });
 function newRunRecord(known) {
   const now = (/* @__PURE__ */ new Date()).toISOString();

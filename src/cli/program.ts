@@ -2,12 +2,13 @@
  * The amplihack-remote CLI: parses arguments and hands them to core. Nothing here decides
  * anything; every command is a thin adapter that prints and returns an exit code.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { COMMANDS } from "../core/options.js";
 import { asRemoteError, ExitCode, RemoteError } from "../util/errors.js";
 import { VERSION } from "../version.js";
 import { cleanupCommand } from "./commands/cleanup.js";
 import { execCommand } from "./commands/exec.js";
+import { HOOK_EVENTS, hookCommand } from "./commands/hook.js";
 import { killCommand, outputCommand, retrieveCommand, startCommand, statusCommand } from "./commands/runs.js";
 import { scanCommand } from "./commands/scan.js";
 import { vmsCommand } from "./commands/vms.js";
@@ -188,6 +189,16 @@ export function buildProgram(): Command {
     )
     .action(async (path: string | undefined, o) => {
       process.exitCode = await scanCommand(path, { json: o.json, accept: o.accept });
+    });
+
+  program
+    .command("hook")
+    .description(
+      "The plugin's Claude Code hook: reads the hook's JSON on stdin and prints runs of this repository that finished since the last time.",
+    )
+    .addArgument(new Argument("<event>", "the hook event").choices(Object.keys(HOOK_EVENTS)))
+    .action(async (event: string) => {
+      process.exitCode = await hookCommand(event);
     });
 
   return program;
