@@ -55791,89 +55791,6 @@ var listVms = defineTool({
   }
 });
 
-// src/core/runs/start-detached.ts
-import { rm as rm9 } from "node:fs/promises";
-
-// src/core/pool.ts
-function poolingTarget(inner) {
-  const join20 = inner.join?.bind(inner);
-  const runsPerMachine = inner.runsPerMachine?.bind(inner);
-  if (!join20 || !runsPerMachine) return inner;
-  const groups = [];
-  return {
-    name: inner.name,
-    pollSeconds: inner.pollSeconds,
-    needsAgentTooling: inner.needsAgentTooling,
-    validate: (signal) => inner.validate(signal),
-    attach: (record2) => inner.attach(record2),
-    join: join20,
-    runsPerMachine,
-    async acquire(request) {
-      const { options } = request;
-      if (options.vmName || options.noReuse) return inner.acquire(request);
-      const key = `${options.vmSize}|${options.region ?? ""}`;
-      const open2 = groups.find((g2) => g2.key === key && g2.claimed < g2.capacity);
-      if (!open2) {
-        const group = {
-          key,
-          capacity: runsPerMachine(options.vmSize),
-          claimed: 1,
-          first: inner.acquire(request)
-        };
-        groups.push(group);
-        group.first.catch(() => {
-          group.claimed = group.capacity;
-        });
-        return group.first;
-      }
-      open2.claimed += 1;
-      let first;
-      try {
-        first = await open2.first;
-      } catch {
-        return inner.acquire(request);
-      }
-      try {
-        return await join20(first.machine.name, request, { created: first.created });
-      } catch {
-        return inner.acquire(request);
-      }
-    }
-  };
-}
-
-// src/core/progress.ts
-var STAGES = [
-  "validate",
-  "package",
-  "scan",
-  "acquire",
-  "transfer",
-  "execute",
-  "retrieve",
-  "integrate",
-  "release"
-];
-function createProgress(listener) {
-  let step = 0;
-  const total = STAGES.length;
-  return {
-    report(stage, message) {
-      const index = STAGES.indexOf(stage) + 1;
-      step = Math.max(step + 1e-3, index);
-      listener?.({ stage, step: Number(step.toFixed(3)), total, message });
-    }
-  };
-}
-
-// src/core/run-id.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-function newRunId(now = /* @__PURE__ */ new Date()) {
-  const iso = now.toISOString();
-  const stamp2 = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
-  return `${stamp2}-${randomBytes3(2).toString("hex")}`;
-}
-
 // src/core/workflow/execute-run.ts
 import { rm as rm8 } from "node:fs/promises";
 
@@ -59383,7 +59300,7 @@ async function expectSuccess(child, what) {
 }
 
 // src/secrets/judged-tips.ts
-import { createHash as createHash4, randomBytes as randomBytes4 } from "node:crypto";
+import { createHash as createHash4, randomBytes as randomBytes3 } from "node:crypto";
 import { mkdir as mkdir6, readFile as readFile3, rename as rename3, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join10, resolve as resolve2 } from "node:path";
 function fileFor(folder, repo) {
@@ -59404,7 +59321,7 @@ async function saveJudgedTips(folder, repo, state) {
   try {
     await mkdir6(folder, { recursive: true });
     const target = fileFor(folder, repo);
-    const tmp = `${target}.${process.pid}-${randomBytes4(4).toString("hex")}.tmp`;
+    const tmp = `${target}.${process.pid}-${randomBytes3(4).toString("hex")}.tmp`;
     await writeFile3(tmp, JSON.stringify(state));
     await rename3(tmp, target);
   } catch {
@@ -59760,11 +59677,11 @@ async function checkEstimatedSize(git, files, maxSizeMb) {
   const claudeBytes = files.reduce((sum, f2) => sum + f2.size, 0);
   const estimate = size.historyBytes + size.worktreeBytes + claudeBytes;
   if (estimate > maxSizeMb * MB) {
-    const mb2 = (n2) => `${(n2 / MB).toFixed(1)} MB`;
-    const largest = size.largest.filter((f2) => f2.bytes >= MB).map((f2) => `${f2.path} (${mb2(f2.bytes)})`);
+    const mb3 = (n2) => `${(n2 / MB).toFixed(1)} MB`;
+    const largest = size.largest.filter((f2) => f2.bytes >= MB).map((f2) => `${f2.path} (${mb3(f2.bytes)})`);
     throw new RemoteError(
       "too-large",
-      `What would ship is about ${mb2(estimate)} (git objects ${mb2(size.historyBytes)} + uncommitted files ${mb2(size.worktreeBytes)} + .claude ${mb2(claudeBytes)}), over the ${maxSizeMb} MB limit.${largest.length ? ` Largest uncommitted files: ${largest.join(", ")}.` : ""}`,
+      `What would ship is about ${mb3(estimate)} (git objects ${mb3(size.historyBytes)} + uncommitted files ${mb3(size.worktreeBytes)} + .claude ${mb3(claudeBytes)}), over the ${maxSizeMb} MB limit.${largest.length ? ` Largest uncommitted files: ${largest.join(", ")}.` : ""}`,
       "Raise the limit with --max-size, add large generated files to .gitignore, or trim large files from history and .claude/."
     );
   }
@@ -60441,6 +60358,30 @@ function describeIssues(error62) {
   return error62.issues.map((i2) => i2.message).join("; ");
 }
 
+// src/core/progress.ts
+var STAGES = [
+  "validate",
+  "package",
+  "scan",
+  "acquire",
+  "transfer",
+  "execute",
+  "retrieve",
+  "integrate",
+  "release"
+];
+function createProgress(listener) {
+  let step = 0;
+  const total = STAGES.length;
+  return {
+    report(stage, message) {
+      const index = STAGES.indexOf(stage) + 1;
+      step = Math.max(step + 1e-3, index);
+      listener?.({ stage, step: Number(step.toFixed(3)), total, message });
+    }
+  };
+}
+
 // src/core/workflow/follow-run.ts
 var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
 var STALE_HEARTBEAT_S = 90;
@@ -60549,6 +60490,14 @@ async function commitsPresent(git, candidates) {
 `
   });
   return check2.stdout.split("\n").map((l) => l.split(" ")).filter(([, type]) => type === "commit").map(([sha]) => sha);
+}
+
+// src/core/run-id.ts
+import { randomBytes as randomBytes4 } from "node:crypto";
+function newRunId(now = /* @__PURE__ */ new Date()) {
+  const iso = now.toISOString();
+  const stamp2 = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
+  return `${stamp2}-${randomBytes4(2).toString("hex")}`;
 }
 
 // src/core/workflow/validate.ts
@@ -60930,6 +60879,276 @@ function startWarnings(started) {
   return warnings;
 }
 
+// src/core/scan-what-ships.ts
+import { constants as constants5, existsSync as existsSync4, statSync as statSync3 } from "node:fs";
+import { access as access3, stat as stat3 } from "node:fs/promises";
+import { basename as basename3, isAbsolute as isAbsolute2, join as join17, resolve as resolve4 } from "node:path";
+
+// src/git/work-tree.ts
+async function repoRootOf(dir, runner) {
+  const out = await createGit(dir, runner).try(["rev-parse", "--show-toplevel"]);
+  if (out.exitCode !== 0 || !out.stdout.trim()) {
+    throw new RemoteError(
+      "not-a-repo",
+      `${dir} is not inside a git repository.`,
+      "Run the scan from a git repository, or pass its path: amplihack-remote scan PATH"
+    );
+  }
+  return out.stdout.trim();
+}
+async function hasHead(git) {
+  return (await git.try(["rev-parse", "--verify", "-q", "HEAD"])).exitCode === 0;
+}
+async function uncommittedPaths(git, withHead) {
+  const list = async (args) => (await git.run(args)).split("\0").filter(Boolean);
+  const tracked = /* @__PURE__ */ new Set([
+    ...await list(["ls-files", "-z", "--modified"]),
+    ...withHead ? await list(["diff", "-z", "--name-only", "--cached", "HEAD"]) : await list(["ls-files", "-z"])
+  ]);
+  return {
+    tracked: [...tracked],
+    untracked: await list(["ls-files", "-z", "--others", "--exclude-standard"])
+  };
+}
+
+// src/core/scan-what-ships.ts
+async function scanWhatShips(input2) {
+  const root = await repoRootOf(resolve4(input2.path), input2.runner);
+  const git = createGit(root, input2.runner);
+  const withHead = await hasHead(git);
+  const revs = ["--branches", "--tags", ...withHead ? ["HEAD"] : []];
+  const files = await filesOutsideHistory(git, withHead);
+  const agentFile = input2.agentCommand ? await localAgentFile(input2.agentCommand[0], input2.path) : null;
+  if (agentFile) files.push({ path: `agent/${basename3(agentFile)}`, absPath: agentFile });
+  const report = await runSecretGate({
+    repo: root,
+    revs,
+    files,
+    cacheDir: input2.cacheDir,
+    signal: input2.signal,
+    onProgress: input2.onProgress
+  });
+  return {
+    whatShips: { repo: root, revs, files: files.map((f2) => f2.path), agentFile },
+    report,
+    blocked: report.findings.some(isBlocking)
+  };
+}
+async function filesOutsideHistory(git, withHead) {
+  const root = git.cwd;
+  const { tracked, untracked: allUntracked } = await uncommittedPaths(git, withHead);
+  const untracked = allUntracked.filter((p2) => !isExcludedFile(root, p2));
+  const byPath = /* @__PURE__ */ new Map();
+  for (const rel of [...tracked, ...untracked]) {
+    const abs = join17(root, rel);
+    if (existsSync4(abs) && statSync3(abs).isFile()) byPath.set(rel, abs);
+  }
+  const claudeDir = join17(root, ".claude");
+  if (existsSync4(claudeDir) && statSync3(claudeDir).isDirectory()) {
+    for (const f2 of (await listClaudeFiles(root)).files) byPath.set(f2.path, f2.absPath);
+  }
+  return [...byPath].map(([path7, absPath]) => ({ path: path7, absPath }));
+}
+async function localAgentFile(executable, cwd) {
+  if (!executable.includes("/")) return null;
+  const path7 = isAbsolute2(executable) ? executable : resolve4(cwd, executable);
+  try {
+    await access3(path7, constants5.R_OK);
+    return (await stat3(path7)).isFile() ? path7 : null;
+  } catch {
+    throw new RemoteError(
+      "usage",
+      `--agent-command names ${executable}, which does not exist or is not readable here.`,
+      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH."
+    );
+  }
+}
+
+// src/core/plan/prepare-for-plan.ts
+async function prepareForPlan(deps, options, signal) {
+  const validated = await validateRun(deps, options, signal);
+  const root = validated.facts.root;
+  const [size, gate] = await Promise.all([
+    measureShipSize(createGit(root, deps.runner), (p2) => isExcludedFile(root, p2)),
+    scanWhatShips({
+      path: root,
+      agentCommand: options.agentCommand,
+      cacheDir: deps.scanCacheDir,
+      runner: deps.runner,
+      signal
+    })
+  ]);
+  return { validated, size, gate };
+}
+
+// src/core/plan/plan-run.ts
+var REUSE_MAX_AGE_HOURS = 24;
+var MB2 = 1024 * 1024;
+var round2 = (n2) => Math.round(n2 * 100) / 100;
+async function planRun(deps, fleet, input2, signal) {
+  const options = parseRunOptions(input2);
+  const { validated, size, gate } = await prepareForPlan(deps, options, signal);
+  const warnings = [...validated.facts.warnings];
+  const machine = await chooseMachine(options, fleet, warnings, signal);
+  const hourly = machine.vmSize ? hourlyPriceUsd(machine.vmSize) : null;
+  const bytes = size.historyBytes + size.worktreeBytes;
+  const blocking = gate.report.findings.filter(isBlocking).slice(0, 5);
+  return {
+    command: options.command,
+    target: options.target,
+    machine,
+    upload: {
+      bytes,
+      historyBytes: size.historyBytes,
+      uncommittedBytes: size.worktreeBytes,
+      maxBytes: options.maxSizeMb * MB2,
+      fits: bytes <= options.maxSizeMb * MB2
+    },
+    gate: {
+      blocked: gate.blocked,
+      findings: gate.report.findings.length,
+      blocking: gate.blocked ? blocking.map((f2) => `${f2.path}:${f2.line ?? "?"} ${f2.rule}`) : []
+    },
+    cost: {
+      hourlyUsd: hourly,
+      worstCaseUsd: hourly === null ? null : round2(hourly * options.timeoutMinutes / 60),
+      timeoutMinutes: options.timeoutMinutes,
+      note: options.target === "local" ? "the local target runs on this machine: no VM is billed" : hourly === null ? `no list price known for ${machine.vmSize}` : "compute at the East US pay-as-you-go list price, for the whole timeout; disk and network come on top"
+    },
+    agent: {
+      argv0: validated.invocation.argv.slice(0, 2).join(" "),
+      maxTurns: validated.invocation.isDefaultAgent && options.command === "auto" ? options.maxTurns : null,
+      model: validated.invocation.isDefaultAgent ? options.model ?? "amplihack's default (opus[1m])" : "the custom agent's own",
+      maxBudgetUsd: validated.invocation.isDefaultAgent ? options.maxBudgetUsd ?? null : null
+    },
+    warnings
+  };
+}
+async function chooseMachine(options, fleet, warnings, signal) {
+  if (options.target === "local")
+    return {
+      action: "local",
+      vm: null,
+      vmSize: null,
+      region: null,
+      note: "a sandbox directory on this machine"
+    };
+  if (options.vmName)
+    return {
+      action: "named",
+      vm: options.vmName,
+      vmSize: null,
+      region: null,
+      note: "the VM you named (it is never deleted)"
+    };
+  const create = (note) => ({
+    action: "create",
+    vm: null,
+    vmSize: options.vmSize,
+    region: options.region ?? null,
+    note
+  });
+  if (options.noReuse) return create("--no-reuse: always a fresh VM");
+  let vms;
+  try {
+    vms = await fleet().listVms(signal);
+  } catch (err) {
+    warnings.push(`Could not list our VMs (${asRemoteError(err).message}); a run may still reuse one.`);
+    return create("our VMs could not be listed");
+  }
+  const same2 = (a2, b2) => !b2 || a2.toLowerCase() === b2.toLowerCase();
+  const now = Date.now();
+  const fits = vms.filter((vm3) => vm3.ours && vm3.powerState === "Running" && same2(vm3.size, options.vmSize)).filter((vm3) => same2(vm3.region, options.region)).filter((vm3) => {
+    const age = vm3.createdAt ? (now - vm3.createdAt.getTime()) / 36e5 : Number.POSITIVE_INFINITY;
+    return age < Math.min(REUSE_MAX_AGE_HOURS, vm3.ttlHours);
+  }).sort((a2, b2) => (b2.createdAt?.getTime() ?? 0) - (a2.createdAt?.getTime() ?? 0));
+  if (fits.length === 0)
+    return create(
+      vms.some((v2) => v2.ours) ? `none of our ${vms.filter((v2) => v2.ours).length} VM(s) fits (size, region, running, age)` : "no VM of ours exists"
+    );
+  const [vm2] = fits;
+  return {
+    action: "reuse",
+    vm: vm2.name,
+    vmSize: vm2.size,
+    region: vm2.region,
+    note: `ours, running, ${options.vmSize}; reused if it is free when the run starts, else a new one is created`
+  };
+}
+var mb2 = (bytes) => `${(bytes / MB2).toFixed(1)} MB`;
+function formatPlan(p2) {
+  const m2 = p2.machine;
+  const machineLine = m2.action === "local" ? "the local target (a sandbox directory on this machine)" : m2.action === "named" ? `the existing VM ${m2.vm} (never deleted)` : m2.action === "reuse" ? `reuse ${m2.vm} (${m2.vmSize}, ${m2.region}): ${m2.note}` : `create a new ${m2.vmSize} in ${m2.region ?? "azlin's default region"} (${m2.note})`;
+  const cost = p2.cost.worstCaseUsd !== null ? `at most $${p2.cost.worstCaseUsd.toFixed(2)} of VM time for the ${p2.cost.timeoutMinutes}-minute timeout at $${p2.cost.hourlyUsd?.toFixed(3)}/h (${p2.cost.note})` : `unknown: ${p2.cost.note}`;
+  const agent = [
+    p2.agent.argv0,
+    p2.agent.maxTurns !== null ? `up to ${p2.agent.maxTurns} turns` : "",
+    `model: ${p2.agent.model}`,
+    p2.agent.maxBudgetUsd !== null ? `spend capped at $${p2.agent.maxBudgetUsd} (Claude Code's --max-budget-usd)` : "no spend cap (--max-budget-usd)"
+  ].filter(Boolean).join(", ");
+  const lines = [
+    `Plan for ${p2.command} on ${p2.target}: nothing was started and nothing billable happened.`,
+    `  Machine: ${machineLine}`,
+    `  Upload:  ${mb2(p2.upload.bytes)} (history ${mb2(p2.upload.historyBytes)}, uncommitted ${mb2(p2.upload.uncommittedBytes)}) of at most ${mb2(p2.upload.maxBytes)}${p2.upload.fits ? "" : "  TOO BIG: raise --max-size or ship less"}`,
+    `  Secrets: ${p2.gate.blocked ? `BLOCKED by ${p2.gate.blocking.join("; ")} (see \`amplihack-remote scan\`)` : `the gate passes (${p2.gate.findings} finding(s), none blocking)`}`,
+    `  Cost:    ${cost}`,
+    `  Agent:   ${agent}`
+  ];
+  for (const w2 of p2.warnings) lines.push(`  ! ${w2}`);
+  return lines.join("\n");
+}
+
+// src/core/runs/start-detached.ts
+import { rm as rm9 } from "node:fs/promises";
+
+// src/core/pool.ts
+function poolingTarget(inner) {
+  const join20 = inner.join?.bind(inner);
+  const runsPerMachine = inner.runsPerMachine?.bind(inner);
+  if (!join20 || !runsPerMachine) return inner;
+  const groups = [];
+  return {
+    name: inner.name,
+    pollSeconds: inner.pollSeconds,
+    needsAgentTooling: inner.needsAgentTooling,
+    validate: (signal) => inner.validate(signal),
+    attach: (record2) => inner.attach(record2),
+    join: join20,
+    runsPerMachine,
+    async acquire(request) {
+      const { options } = request;
+      if (options.vmName || options.noReuse) return inner.acquire(request);
+      const key = `${options.vmSize}|${options.region ?? ""}`;
+      const open2 = groups.find((g2) => g2.key === key && g2.claimed < g2.capacity);
+      if (!open2) {
+        const group = {
+          key,
+          capacity: runsPerMachine(options.vmSize),
+          claimed: 1,
+          first: inner.acquire(request)
+        };
+        groups.push(group);
+        group.first.catch(() => {
+          group.claimed = group.capacity;
+        });
+        return group.first;
+      }
+      open2.claimed += 1;
+      let first;
+      try {
+        first = await open2.first;
+      } catch {
+        return inner.acquire(request);
+      }
+      try {
+        return await join20(first.machine.name, request, { created: first.created });
+      } catch {
+        return inner.acquire(request);
+      }
+    }
+  };
+}
+
 // src/core/runs/start-detached.ts
 async function startDetached(deps, base, prompts, options = {}) {
   const parsed = prompts.map((prompt) => parseRunOptions({ ...base, prompt }));
@@ -61092,19 +61311,25 @@ var remoteExecute = defineTool({
       "Follow the run to its end inside this call, with progress notifications (default false: start detached and return)"
     ),
     autoRetrieve: external_exports.boolean().default(true).describe("Detached runs: bring the results home as soon as remote_status sees the run finished"),
+    dryRun: external_exports.boolean().default(false).describe(
+      "Only plan: validate, size and scan what would ship, say which VM would be reused or created and the worst-case VM cost; start nothing and bill nothing"
+    ),
     repoPath: repoPathInput
   },
   output: {
-    mode: external_exports.enum(["detached", "waited"]),
+    mode: external_exports.enum(["detached", "waited", "plan"]),
     runId: external_exports.string(),
     status: external_exports.string().describe("running for a detached start; the run's outcome when waited"),
     vm: external_exports.string().nullable().describe("The machine the run is on (local for the local target)"),
     summary: runSummarySchema.nullable().describe("The run's results, when waited"),
-    next: external_exports.array(external_exports.string()).describe("What to do next")
+    next: external_exports.array(external_exports.string()).describe("What to do next"),
+    plan: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("dryRun: what the run would do and cost")
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(args, { context, signal, extra }) {
-    const { wait, autoRetrieve, repoPath, ...options } = args;
+    const { wait, autoRetrieve, repoPath, dryRun, ...options } = args;
+    if (dryRun)
+      return planResult(await planRun(context.deps({ repo: repoPath }), context.fleet, options, signal));
     const notifier = progressNotifier(extra, context.heartbeatMs);
     const deps = context.deps({ onProgress: notifier.listener, repo: repoPath });
     try {
@@ -61156,6 +61381,20 @@ var remoteExecute = defineTool({
     }
   }
 });
+function planResult(plan) {
+  return {
+    structured: {
+      mode: "plan",
+      runId: "",
+      status: plan.gate.blocked || !plan.upload.fits ? "would-be-refused" : "planned",
+      vm: plan.machine.vm,
+      summary: null,
+      next: ["remote_execute with the same arguments and dryRun: false starts it"],
+      plan
+    },
+    text: formatPlan(plan)
+  };
+}
 
 // src/core/runs/refresh-run.ts
 async function loadRun(deps, runId) {
@@ -61329,15 +61568,15 @@ var remoteKill = defineTool({
 });
 
 // src/core/runs/run-output.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { readFile as readFile8 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.summary?.logsDir ? join17(record2.summary.logsDir, "agent.log") : null;
-  if (local && existsSync4(local)) {
+  const local = record2.summary?.logsDir ? join18(record2.summary.logsDir, "agent.log") : null;
+  if (local && existsSync5(local)) {
     const content = await readFile8(local, "utf8");
     return {
       runId: record2.id,
@@ -61515,9 +61754,9 @@ var retrieveResults = defineTool({
 // src/core/accept-findings.ts
 var import_write_file_atomic2 = __toESM(require_lib(), 1);
 import { readFile as readFile9 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { join as join19 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
-  const file2 = join18(root, ALLOWLIST_FILE);
+  const file2 = join19(root, ALLOWLIST_FILE);
   let before = "";
   try {
     before = await readFile9(file2, "utf8");
@@ -61540,91 +61779,6 @@ function unwritable(file2, cause) {
     "Check that the repository root is writable and the file is a regular file, then run the scan with --accept again.",
     { cause }
   );
-}
-
-// src/core/scan-what-ships.ts
-import { constants as constants5, existsSync as existsSync5, statSync as statSync3 } from "node:fs";
-import { access as access3, stat as stat3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute2, join as join19, resolve as resolve4 } from "node:path";
-
-// src/git/work-tree.ts
-async function repoRootOf(dir, runner) {
-  const out = await createGit(dir, runner).try(["rev-parse", "--show-toplevel"]);
-  if (out.exitCode !== 0 || !out.stdout.trim()) {
-    throw new RemoteError(
-      "not-a-repo",
-      `${dir} is not inside a git repository.`,
-      "Run the scan from a git repository, or pass its path: amplihack-remote scan PATH"
-    );
-  }
-  return out.stdout.trim();
-}
-async function hasHead(git) {
-  return (await git.try(["rev-parse", "--verify", "-q", "HEAD"])).exitCode === 0;
-}
-async function uncommittedPaths(git, withHead) {
-  const list = async (args) => (await git.run(args)).split("\0").filter(Boolean);
-  const tracked = /* @__PURE__ */ new Set([
-    ...await list(["ls-files", "-z", "--modified"]),
-    ...withHead ? await list(["diff", "-z", "--name-only", "--cached", "HEAD"]) : await list(["ls-files", "-z"])
-  ]);
-  return {
-    tracked: [...tracked],
-    untracked: await list(["ls-files", "-z", "--others", "--exclude-standard"])
-  };
-}
-
-// src/core/scan-what-ships.ts
-async function scanWhatShips(input2) {
-  const root = await repoRootOf(resolve4(input2.path), input2.runner);
-  const git = createGit(root, input2.runner);
-  const withHead = await hasHead(git);
-  const revs = ["--branches", "--tags", ...withHead ? ["HEAD"] : []];
-  const files = await filesOutsideHistory(git, withHead);
-  const agentFile = input2.agentCommand ? await localAgentFile(input2.agentCommand[0], input2.path) : null;
-  if (agentFile) files.push({ path: `agent/${basename3(agentFile)}`, absPath: agentFile });
-  const report = await runSecretGate({
-    repo: root,
-    revs,
-    files,
-    cacheDir: input2.cacheDir,
-    signal: input2.signal,
-    onProgress: input2.onProgress
-  });
-  return {
-    whatShips: { repo: root, revs, files: files.map((f2) => f2.path), agentFile },
-    report,
-    blocked: report.findings.some(isBlocking)
-  };
-}
-async function filesOutsideHistory(git, withHead) {
-  const root = git.cwd;
-  const { tracked, untracked: allUntracked } = await uncommittedPaths(git, withHead);
-  const untracked = allUntracked.filter((p2) => !isExcludedFile(root, p2));
-  const byPath = /* @__PURE__ */ new Map();
-  for (const rel of [...tracked, ...untracked]) {
-    const abs = join19(root, rel);
-    if (existsSync5(abs) && statSync3(abs).isFile()) byPath.set(rel, abs);
-  }
-  const claudeDir = join19(root, ".claude");
-  if (existsSync5(claudeDir) && statSync3(claudeDir).isDirectory()) {
-    for (const f2 of (await listClaudeFiles(root)).files) byPath.set(f2.path, f2.absPath);
-  }
-  return [...byPath].map(([path7, absPath]) => ({ path: path7, absPath }));
-}
-async function localAgentFile(executable, cwd) {
-  if (!executable.includes("/")) return null;
-  const path7 = isAbsolute2(executable) ? executable : resolve4(cwd, executable);
-  try {
-    await access3(path7, constants5.R_OK);
-    return (await stat3(path7)).isFile() ? path7 : null;
-  } catch {
-    throw new RemoteError(
-      "usage",
-      `--agent-command names ${executable}, which does not exist or is not readable here.`,
-      "Give a path to an executable file (relative to the current directory) or the name of a command on the target's PATH."
-    );
-  }
 }
 
 // src/mcp/tools/scan-secrets.ts

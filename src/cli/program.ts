@@ -9,6 +9,7 @@ import { VERSION } from "../version.js";
 import { cleanupCommand } from "./commands/cleanup.js";
 import { execCommand } from "./commands/exec.js";
 import { HOOK_EVENTS, hookCommand } from "./commands/hook.js";
+import { planCommand } from "./commands/plan.js";
 import { killCommand, outputCommand, retrieveCommand, startCommand, statusCommand } from "./commands/runs.js";
 import { scanCommand } from "./commands/scan.js";
 import { vmsCommand } from "./commands/vms.js";
@@ -69,9 +70,11 @@ export function buildProgram(): Command {
       "Run COMMAND with PROMPT on a target and wait for the results (start + follow + retrieve + release).",
     )
     .argument("<command>", `one of: ${COMMANDS.join(", ")}`)
-    .argument("<prompt>", "the task for the agent (quote it)");
+    .argument("<prompt>", "the task for the agent (quote it)")
+    .option("--plan", "only show what would happen and what it would cost; start nothing", false);
   addRunFlags(exec).action(async (command: string, prompt: string, o) => {
-    process.exitCode = await execCommand(
+    const run = o.plan ? planCommand : execCommand;
+    process.exitCode = await run(
       { ...runOptionsFromFlags(o), command: command as never, prompt },
       { json: o.json, signal: interruptSignal() },
     );

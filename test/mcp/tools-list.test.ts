@@ -64,6 +64,7 @@ describe("tools/list", () => {
         "model",
         "forwardEnv",
         "maxBudgetUsd",
+        "dryRun",
         "wait",
         "autoRetrieve",
         "repoPath",
