@@ -23051,13 +23051,16 @@ function bothPaths(dir) {
 function inRepo(cwd, repo) {
   return bothPaths(cwd).some((c) => bothPaths(repo).some((r) => c === r || c.startsWith(r + sep)));
 }
-var unannounced = (r, cwd) => r.announcedAt === null && FINISHED.includes(r.status) && inRepo(cwd, r.repo);
-async function takeAnnouncements(store, cwd, env = process.env) {
-  const quick = Object.values((await store.read()).runs).some((r) => unannounced(r, cwd));
+var unannounced = (r, match) => r.announcedAt === null && FINISHED.includes(r.status) && match(r);
+function takeAnnouncements(store, cwd, env = process.env) {
+  return takeFinished(store, (r) => inRepo(cwd, r.repo), env);
+}
+async function takeFinished(store, match, env = process.env) {
+  const quick = Object.values((await store.read()).runs).some((r) => unannounced(r, match));
   if (!quick) return [];
   return store.update((state) => {
     const now = (/* @__PURE__ */ new Date()).toISOString();
-    const runs = Object.values(state.runs).filter((r) => unannounced(r, cwd)).sort((a, b) => (a.endedAt ?? a.updatedAt).localeCompare(b.endedAt ?? b.updatedAt));
+    const runs = Object.values(state.runs).filter((r) => unannounced(r, match)).sort((a, b) => (a.endedAt ?? a.updatedAt).localeCompare(b.endedAt ?? b.updatedAt));
     for (const r of runs) state.runs[r.id] = { ...r, announcedAt: now };
     return runs.map((r) => announceRun(r, env));
   });

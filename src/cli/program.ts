@@ -13,6 +13,7 @@ import { planCommand } from "./commands/plan.js";
 import { killCommand, outputCommand, retrieveCommand, startCommand, statusCommand } from "./commands/runs.js";
 import { scanCommand } from "./commands/scan.js";
 import { vmsCommand } from "./commands/vms.js";
+import { watchCommand } from "./commands/watch.js";
 import { addRunFlags, runOptionsFromFlags } from "./run-flags.js";
 
 function intArg(name: string) {
@@ -103,8 +104,15 @@ export function buildProgram(): Command {
     )
     .argument("[run]", "one run id (a unique prefix or suffix is enough)")
     .option("--json", "machine-readable output", false)
+    .option("--watch", "wait for the next run to end, bring it home and print its summary line", false)
+    .option(
+      "--notify-command <cmd>",
+      "with --watch: run CMD (by /bin/sh) with the ended run's summary as JSON on stdin",
+    )
     .action(async (run: string | undefined, o) => {
-      process.exitCode = await statusCommand(run, { json: o.json });
+      process.exitCode = o.watch
+        ? await watchCommand({ json: o.json, notifyCommand: o.notifyCommand, signal: interruptSignal() })
+        : await statusCommand(run, { json: o.json });
     });
 
   program

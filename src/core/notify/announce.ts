@@ -26,24 +26,33 @@ export function inRepo(cwd: string, repo: string): boolean {
   return bothPaths(cwd).some((c) => bothPaths(repo).some((r) => c === r || c.startsWith(r + sep)));
 }
 
-const unannounced = (r: RunRecord, cwd: string) =>
-  r.announcedAt === null && FINISHED.includes(r.status) && inRepo(cwd, r.repo);
+const unannounced = (r: RunRecord, match: (r: RunRecord) => boolean) =>
+  r.announcedAt === null && FINISHED.includes(r.status) && match(r);
 
 /**
  * The finished, unannounced runs of the repository at `cwd`, oldest first, now marked announced.
  * Without any such run the state file is only read, never written (nor created).
  */
-export async function takeAnnouncements(
+export function takeAnnouncements(
   store: StateStore,
   cwd: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunAnnouncement[]> {
-  const quick = Object.values((await store.read()).runs).some((r) => unannounced(r, cwd));
+  return takeFinished(store, (r) => inRepo(cwd, r.repo), env);
+}
+
+/** The same for every run `match` accepts (`status --watch` takes those of every repository). */
+export async function takeFinished(
+  store: StateStore,
+  match: (r: RunRecord) => boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunAnnouncement[]> {
+  const quick = Object.values((await store.read()).runs).some((r) => unannounced(r, match));
   if (!quick) return [];
   return store.update((state) => {
     const now = new Date().toISOString();
     const runs = Object.values(state.runs)
-      .filter((r) => unannounced(r, cwd))
+      .filter((r) => unannounced(r, match))
       .sort((a, b) => (a.endedAt ?? a.updatedAt).localeCompare(b.endedAt ?? b.updatedAt));
     for (const r of runs) state.runs[r.id] = { ...r, announcedAt: now };
     return runs.map((r) => announceRun(r, env));
