@@ -2213,6 +2213,17 @@ var require_lib = __commonJS({
 import { realpathSync } from "node:fs";
 import { sep } from "node:path";
 
+// src/state/paths.ts
+import { homedir } from "node:os";
+import { join } from "node:path";
+function stateDir(env = process.env) {
+  if (env.AMPLIHACK_REMOTE_STATE_DIR) return env.AMPLIHACK_REMOTE_STATE_DIR;
+  if (env.CLAUDE_PLUGIN_DATA) return join(env.CLAUDE_PLUGIN_DATA, "state");
+  const xdg = env.XDG_STATE_HOME || join(homedir(), ".local", "state");
+  return join(xdg, "amplihack-remote");
+}
+var runsFile = (base = stateDir()) => join(base, "state.json");
+
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -22034,6 +22045,214 @@ var runRecordSchema = external_exports.object({
   announcedAt: external_exports.string().nullable().default(null)
 });
 
+// src/state/store.ts
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+var import_write_file_atomic = __toESM(require_lib(), 1);
+import { copyFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+
+// src/util/errors.ts
+var ExitCode = {
+  ok: 0,
+  /** The agent ran and exited non-zero, or the run failed on the target. */
+  runFailed: 1,
+  /** Bad options or arguments: nothing was started. */
+  usage: 2,
+  /** The secret gate blocked the upload. */
+  secretFound: 3,
+  /** The local environment is not ready (git, azlin, credential, tmux...). */
+  environment: 4,
+  /** The target (VM, azlin, ssh, transfer) failed. */
+  target: 5,
+  /** The agent hit the timeout. */
+  timedOut: 6,
+  /** The user interrupted us (Ctrl-C, SIGTERM) or killed the run. */
+  interrupted: 130
+};
+var exitCodeFor = {
+  usage: ExitCode.usage,
+  "not-a-repo": ExitCode.environment,
+  "no-commits": ExitCode.environment,
+  "no-claude-dir": ExitCode.environment,
+  "no-credential": ExitCode.environment,
+  "missing-tool": ExitCode.environment,
+  "secret-found": ExitCode.secretFound,
+  "too-large": ExitCode.usage,
+  "package-failed": ExitCode.environment,
+  "azlin-missing": ExitCode.environment,
+  "azlin-version": ExitCode.environment,
+  "azlin-auth": ExitCode.environment,
+  "azlin-no-rg": ExitCode.environment,
+  "azlin-quota": ExitCode.target,
+  "azlin-sku": ExitCode.target,
+  "azlin-not-found": ExitCode.target,
+  "azlin-timeout": ExitCode.target,
+  "azlin-ssh": ExitCode.target,
+  "azlin-failed": ExitCode.target,
+  "transfer-failed": ExitCode.target,
+  "remote-failed": ExitCode.target,
+  "run-not-found": ExitCode.usage,
+  "integrate-failed": ExitCode.runFailed,
+  "state-corrupt": ExitCode.environment,
+  "state-locked": ExitCode.environment,
+  interrupted: ExitCode.interrupted,
+  "unsafe-archive": ExitCode.target,
+  internal: ExitCode.runFailed
+};
+var RemoteError = class extends Error {
+  code;
+  remedy;
+  exitCode;
+  /** Extra structured facts for --json and MCP (never secrets). */
+  details;
+  constructor(code, message, remedy, options = {}) {
+    super(message, { cause: options.cause });
+    this.name = "RemoteError";
+    this.code = code;
+    this.remedy = remedy;
+    this.exitCode = exitCodeFor[code];
+    this.details = options.details ?? {};
+  }
+  /** The two lines a user sees: the problem, then what to do about it. */
+  toUserText() {
+    return this.remedy ? `${this.message}
+  \u2192 ${this.remedy}` : this.message;
+  }
+  toJSON() {
+    return {
+      code: this.code,
+      message: this.message,
+      remedy: this.remedy,
+      exitCode: this.exitCode,
+      ...this.details
+    };
+  }
+};
+
+// src/state/store.ts
+var SCHEMA_VERSION = 1;
+var stateSchema = external_exports.object({
+  schemaVersion: external_exports.literal(SCHEMA_VERSION),
+  runs: external_exports.record(external_exports.string(), runRecordSchema)
+});
+var empty = () => ({ schemaVersion: SCHEMA_VERSION, runs: {} });
+var StateStore = class {
+  constructor(file2 = runsFile()) {
+    this.file = file2;
+  }
+  file;
+  async read() {
+    let text;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch (err) {
+      if (err.code === "ENOENT") return empty();
+      throw err;
+    }
+    let json2;
+    try {
+      json2 = JSON.parse(text);
+    } catch (err) {
+      throw await this.corrupt(`it is not valid JSON (${err.message})`);
+    }
+    const parsed = stateSchema.safeParse(json2);
+    if (!parsed.success) {
+      const version2 = json2?.schemaVersion;
+      if (typeof version2 === "number" && version2 > SCHEMA_VERSION) {
+        throw new RemoteError(
+          "state-corrupt",
+          `The state file ${this.file} was written by a newer amplihack-remote (schema ${version2}).`,
+          "Upgrade amplihack-remote, or point AMPLIHACK_REMOTE_STATE_DIR elsewhere."
+        );
+      }
+      throw await this.corrupt(parsed.error.issues[0]?.message ?? "unexpected shape");
+    }
+    return parsed.data;
+  }
+  /** Runs `mutate` on the freshest state under the lock and writes the result. */
+  async update(mutate) {
+    await mkdir(dirname(this.file), { recursive: true });
+    let release;
+    try {
+      release = await import_proper_lockfile.default.lock(this.file, {
+        realpath: false,
+        stale: 15e3,
+        update: 5e3,
+        retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true }
+      });
+    } catch (err) {
+      throw new RemoteError(
+        "state-locked",
+        `Could not lock the state file ${this.file}: ${err.message}`,
+        "Another amplihack-remote process holds it; wait a moment and retry."
+      );
+    }
+    try {
+      const state = await this.read();
+      const result = await mutate(state);
+      await (0, import_write_file_atomic.default)(this.file, `${JSON.stringify(state, null, 2)}
+`, { mode: 384 });
+      return result;
+    } finally {
+      await release();
+    }
+  }
+  async getRun(id) {
+    return (await this.read()).runs[id];
+  }
+  async putRun(record2) {
+    await this.update((s) => {
+      s.runs[record2.id] = record2;
+    });
+  }
+  async patchRun(id, patch) {
+    return this.update((s) => {
+      const current = s.runs[id];
+      if (!current)
+        throw new RemoteError(
+          "run-not-found",
+          `No run ${id} in ${this.file}.`,
+          "List runs with `amplihack-remote status`."
+        );
+      const next = { ...current, ...patch, updatedAt: (/* @__PURE__ */ new Date()).toISOString() };
+      s.runs[id] = next;
+      return next;
+    });
+  }
+  /**
+   * What the run records say of each VM, for the reaper: recorded at all, and a run whose results
+   * still wait on it (started, not retrieved, not known to be gone).
+   */
+  async vmKnowledge() {
+    const runs = Object.values((await this.read()).runs);
+    return (name) => {
+      const mine = runs.filter((r) => r.vm?.name === name && !r.vm.deleted);
+      const waiting = mine.find((r) => r.startedAt && !r.summary && r.status !== "blocked");
+      return { recorded: mine.length > 0, unretrievedRun: waiting?.id ?? null };
+    };
+  }
+  /** Notes in every run record on `vmName` that the VM is gone (the reaper deleted it). */
+  async markVmDeleted(vmName) {
+    const known = Object.values((await this.read()).runs).some((r) => r.vm?.name === vmName && !r.vm.deleted);
+    if (!known) return;
+    await this.update((s) => {
+      for (const r of Object.values(s.runs)) {
+        if (r.vm?.name === vmName && !r.vm.deleted) r.vm = { ...r.vm, deleted: true };
+      }
+    });
+  }
+  async corrupt(reason) {
+    const backup = `${this.file}.corrupt-${Date.now()}`;
+    await copyFile(this.file, backup).catch(() => {
+    });
+    return new RemoteError(
+      "state-corrupt",
+      `The state file ${this.file} is corrupt: ${reason}. A copy was kept at ${backup}.`,
+      `Inspect or repair it, or move it away (mv ${this.file} ${this.file}.old) to start afresh; VMs are still found by their Azure tags (amplihack-remote vms).`
+    );
+  }
+};
+
 // src/secrets/mask.ts
 var FORMAT_PREFIXES = [
   /^sk-ant-[a-z]+\d{2}-/,
@@ -22889,84 +23108,6 @@ function redactText(text, knownValues = []) {
   return result + out.slice(at);
 }
 
-// src/util/errors.ts
-var ExitCode = {
-  ok: 0,
-  /** The agent ran and exited non-zero, or the run failed on the target. */
-  runFailed: 1,
-  /** Bad options or arguments: nothing was started. */
-  usage: 2,
-  /** The secret gate blocked the upload. */
-  secretFound: 3,
-  /** The local environment is not ready (git, azlin, credential, tmux...). */
-  environment: 4,
-  /** The target (VM, azlin, ssh, transfer) failed. */
-  target: 5,
-  /** The agent hit the timeout. */
-  timedOut: 6,
-  /** The user interrupted us (Ctrl-C, SIGTERM) or killed the run. */
-  interrupted: 130
-};
-var exitCodeFor = {
-  usage: ExitCode.usage,
-  "not-a-repo": ExitCode.environment,
-  "no-commits": ExitCode.environment,
-  "no-claude-dir": ExitCode.environment,
-  "no-credential": ExitCode.environment,
-  "missing-tool": ExitCode.environment,
-  "secret-found": ExitCode.secretFound,
-  "too-large": ExitCode.usage,
-  "package-failed": ExitCode.environment,
-  "azlin-missing": ExitCode.environment,
-  "azlin-version": ExitCode.environment,
-  "azlin-auth": ExitCode.environment,
-  "azlin-no-rg": ExitCode.environment,
-  "azlin-quota": ExitCode.target,
-  "azlin-sku": ExitCode.target,
-  "azlin-not-found": ExitCode.target,
-  "azlin-timeout": ExitCode.target,
-  "azlin-ssh": ExitCode.target,
-  "azlin-failed": ExitCode.target,
-  "transfer-failed": ExitCode.target,
-  "remote-failed": ExitCode.target,
-  "run-not-found": ExitCode.usage,
-  "integrate-failed": ExitCode.runFailed,
-  "state-corrupt": ExitCode.environment,
-  "state-locked": ExitCode.environment,
-  interrupted: ExitCode.interrupted,
-  "unsafe-archive": ExitCode.target,
-  internal: ExitCode.runFailed
-};
-var RemoteError = class extends Error {
-  code;
-  remedy;
-  exitCode;
-  /** Extra structured facts for --json and MCP (never secrets). */
-  details;
-  constructor(code, message, remedy, options = {}) {
-    super(message, { cause: options.cause });
-    this.name = "RemoteError";
-    this.code = code;
-    this.remedy = remedy;
-    this.exitCode = exitCodeFor[code];
-    this.details = options.details ?? {};
-  }
-  /** The two lines a user sees: the problem, then what to do about it. */
-  toUserText() {
-    return this.remedy ? `${this.message}
-  \u2192 ${this.remedy}` : this.message;
-  }
-  toJSON() {
-    return {
-      code: this.code,
-      message: this.message,
-      remedy: this.remedy,
-      exitCode: this.exitCode,
-      ...this.details
-    };
-  }
-};
-
 // src/util/credentials.ts
 var FORWARDED_CREDENTIALS = [
   "ANTHROPIC_API_KEY",
@@ -23079,155 +23220,22 @@ function announcementText(list) {
   );
   return lines.join("\n");
 }
-
-// src/state/paths.ts
-import { homedir } from "node:os";
-import { join } from "node:path";
-function stateDir(env = process.env) {
-  if (env.AMPLIHACK_REMOTE_STATE_DIR) return env.AMPLIHACK_REMOTE_STATE_DIR;
-  if (env.CLAUDE_PLUGIN_DATA) return join(env.CLAUDE_PLUGIN_DATA, "state");
-  const xdg = env.XDG_STATE_HOME || join(homedir(), ".local", "state");
-  return join(xdg, "amplihack-remote");
+function stateDirsToAnnounce(env) {
+  const { CLAUDE_PLUGIN_DATA: _plugin, ...outside } = env;
+  return [.../* @__PURE__ */ new Set([stateDir(env), stateDir(outside)])];
 }
-var runsFile = (base = stateDir()) => join(base, "state.json");
-
-// src/state/store.ts
-var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
-var import_write_file_atomic = __toESM(require_lib(), 1);
-import { copyFile, mkdir, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
-var SCHEMA_VERSION = 1;
-var stateSchema = external_exports.object({
-  schemaVersion: external_exports.literal(SCHEMA_VERSION),
-  runs: external_exports.record(external_exports.string(), runRecordSchema)
-});
-var empty = () => ({ schemaVersion: SCHEMA_VERSION, runs: {} });
-var StateStore = class {
-  constructor(file2 = runsFile()) {
-    this.file = file2;
-  }
-  file;
-  async read() {
-    let text;
-    try {
-      text = await readFile(this.file, "utf8");
-    } catch (err) {
-      if (err.code === "ENOENT") return empty();
-      throw err;
-    }
-    let json2;
-    try {
-      json2 = JSON.parse(text);
-    } catch (err) {
-      throw await this.corrupt(`it is not valid JSON (${err.message})`);
-    }
-    const parsed = stateSchema.safeParse(json2);
-    if (!parsed.success) {
-      const version2 = json2?.schemaVersion;
-      if (typeof version2 === "number" && version2 > SCHEMA_VERSION) {
-        throw new RemoteError(
-          "state-corrupt",
-          `The state file ${this.file} was written by a newer amplihack-remote (schema ${version2}).`,
-          "Upgrade amplihack-remote, or point AMPLIHACK_REMOTE_STATE_DIR elsewhere."
-        );
-      }
-      throw await this.corrupt(parsed.error.issues[0]?.message ?? "unexpected shape");
-    }
-    return parsed.data;
-  }
-  /** Runs `mutate` on the freshest state under the lock and writes the result. */
-  async update(mutate) {
-    await mkdir(dirname(this.file), { recursive: true });
-    let release;
-    try {
-      release = await import_proper_lockfile.default.lock(this.file, {
-        realpath: false,
-        stale: 15e3,
-        update: 5e3,
-        retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true }
-      });
-    } catch (err) {
-      throw new RemoteError(
-        "state-locked",
-        `Could not lock the state file ${this.file}: ${err.message}`,
-        "Another amplihack-remote process holds it; wait a moment and retry."
-      );
-    }
-    try {
-      const state = await this.read();
-      const result = await mutate(state);
-      await (0, import_write_file_atomic.default)(this.file, `${JSON.stringify(state, null, 2)}
-`, { mode: 384 });
-      return result;
-    } finally {
-      await release();
-    }
-  }
-  async getRun(id) {
-    return (await this.read()).runs[id];
-  }
-  async putRun(record2) {
-    await this.update((s) => {
-      s.runs[record2.id] = record2;
-    });
-  }
-  async patchRun(id, patch) {
-    return this.update((s) => {
-      const current = s.runs[id];
-      if (!current)
-        throw new RemoteError(
-          "run-not-found",
-          `No run ${id} in ${this.file}.`,
-          "List runs with `amplihack-remote status`."
-        );
-      const next = { ...current, ...patch, updatedAt: (/* @__PURE__ */ new Date()).toISOString() };
-      s.runs[id] = next;
-      return next;
-    });
-  }
-  /**
-   * What the run records say of each VM, for the reaper: recorded at all, and a run whose results
-   * still wait on it (started, not retrieved, not known to be gone).
-   */
-  async vmKnowledge() {
-    const runs = Object.values((await this.read()).runs);
-    return (name) => {
-      const mine = runs.filter((r) => r.vm?.name === name && !r.vm.deleted);
-      const waiting = mine.find((r) => r.startedAt && !r.summary && r.status !== "blocked");
-      return { recorded: mine.length > 0, unretrievedRun: waiting?.id ?? null };
-    };
-  }
-  /** Notes in every run record on `vmName` that the VM is gone (the reaper deleted it). */
-  async markVmDeleted(vmName) {
-    const known = Object.values((await this.read()).runs).some((r) => r.vm?.name === vmName && !r.vm.deleted);
-    if (!known) return;
-    await this.update((s) => {
-      for (const r of Object.values(s.runs)) {
-        if (r.vm?.name === vmName && !r.vm.deleted) r.vm = { ...r.vm, deleted: true };
-      }
-    });
-  }
-  async corrupt(reason) {
-    const backup = `${this.file}.corrupt-${Date.now()}`;
-    await copyFile(this.file, backup).catch(() => {
-    });
-    return new RemoteError(
-      "state-corrupt",
-      `The state file ${this.file} is corrupt: ${reason}. A copy was kept at ${backup}.`,
-      `Inspect or repair it, or move it away (mv ${this.file} ${this.file}.old) to start afresh; VMs are still found by their Azure tags (amplihack-remote vms).`
-    );
-  }
-};
+async function announceForSession(cwd, env) {
+  const found = [];
+  for (const dir of stateDirsToAnnounce(env))
+    found.push(...await takeAnnouncements(new StateStore(runsFile(dir)), cwd, env));
+  return announcementText(found);
+}
 
 // src/cli/commands/hook.ts
 var HOOK_EVENTS = {
   "session-start": "SessionStart",
   "user-prompt-submit": "UserPromptSubmit"
 };
-function stateDirsToAnnounce(env) {
-  const { CLAUDE_PLUGIN_DATA: _plugin, ...outside } = env;
-  return [.../* @__PURE__ */ new Set([stateDir(env), stateDir(outside)])];
-}
 async function hookOutput(event, input2, env) {
   let cwd = process.cwd();
   try {
@@ -23235,10 +23243,7 @@ async function hookOutput(event, input2, env) {
     if (typeof parsed.cwd === "string" && parsed.cwd) cwd = parsed.cwd;
   } catch {
   }
-  const found = [];
-  for (const dir of stateDirsToAnnounce(env))
-    found.push(...await takeAnnouncements(new StateStore(runsFile(dir)), cwd, env));
-  const text = announcementText(found);
+  const text = await announceForSession(cwd, env);
   if (!text) return "";
   return JSON.stringify({
     hookSpecificOutput: { hookEventName: HOOK_EVENTS[event], additionalContext: text }

@@ -8,22 +8,13 @@
  * to a prompt. Runs started from a terminal and from Claude Code live in different state
  * directories (the plugin's data directory is set only inside Claude Code), so both are read.
  */
-import { announcementText, takeAnnouncements } from "../../core/notify/announce.js";
-import type { RunAnnouncement } from "../../core/notify/summary-line.js";
-import { runsFile, stateDir } from "../../state/paths.js";
-import { StateStore } from "../../state/store.js";
+import { announceForSession } from "../../core/notify/announce.js";
 
 export const HOOK_EVENTS = {
   "session-start": "SessionStart",
   "user-prompt-submit": "UserPromptSubmit",
 } as const;
 export type HookEvent = keyof typeof HOOK_EVENTS;
-
-/** Every state directory a run of this user may be recorded in, each once. */
-export function stateDirsToAnnounce(env: NodeJS.ProcessEnv): string[] {
-  const { CLAUDE_PLUGIN_DATA: _plugin, ...outside } = env;
-  return [...new Set([stateDir(env), stateDir(outside)])];
-}
 
 /** What the hook prints for `input` (the hook's stdin): the JSON Claude Code reads, or "". */
 export async function hookOutput(event: HookEvent, input: string, env: NodeJS.ProcessEnv): Promise<string> {
@@ -34,10 +25,7 @@ export async function hookOutput(event: HookEvent, input: string, env: NodeJS.Pr
   } catch {
     // No or broken input: the hook's own working directory is the session's.
   }
-  const found: RunAnnouncement[] = [];
-  for (const dir of stateDirsToAnnounce(env))
-    found.push(...(await takeAnnouncements(new StateStore(runsFile(dir)), cwd, env)));
-  const text = announcementText(found);
+  const text = await announceForSession(cwd, env);
   if (!text) return "";
   return JSON.stringify({
     hookSpecificOutput: { hookEventName: HOOK_EVENTS[event], additionalContext: text },

@@ -8,8 +8,9 @@
  */
 import { realpathSync } from "node:fs";
 import { sep } from "node:path";
+import { runsFile, stateDir } from "../../state/paths.js";
 import { FINISHED, type RunRecord } from "../../state/run-record.js";
-import type { StateStore } from "../../state/store.js";
+import { StateStore } from "../../state/store.js";
 import { announceRun, type RunAnnouncement } from "./summary-line.js";
 
 /** The directory and its real path (a temp dir or a symlinked checkout compares either way). */
@@ -73,4 +74,18 @@ export function announcementText(list: RunAnnouncement[]): string {
     "The results are git refs under remote-exec/ (nothing was merged). Tell the user about these runs if it is relevant to what they ask.",
   );
   return lines.join("\n");
+}
+
+/** Every state directory a run of this user may be recorded in, each once (plugin's and CLI's). */
+export function stateDirsToAnnounce(env: NodeJS.ProcessEnv): string[] {
+  const { CLAUDE_PLUGIN_DATA: _plugin, ...outside } = env;
+  return [...new Set([stateDir(env), stateDir(outside)])];
+}
+
+/** The session's news: the finished, unannounced runs of the repository at `cwd`, in every state directory. */
+export async function announceForSession(cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const found: RunAnnouncement[] = [];
+  for (const dir of stateDirsToAnnounce(env))
+    found.push(...(await takeAnnouncements(new StateStore(runsFile(dir)), cwd, env)));
+  return announcementText(found);
 }

@@ -4,8 +4,9 @@
  * the machine is chosen by asking the fleet which of our VMs would fit (read-only azlin calls:
  * list and show, never new, cp or connect), and priced from the table in azlin/prices.ts.
  */
-import { hourlyPriceUsd } from "../../azlin/prices.js";
+
 import { isBlocking } from "../../secrets/severity.js";
+import { hourlyPriceUsd } from "../../targets/azlin/fleet.js";
 import type { VmFleet } from "../../targets/types.js";
 import { asRemoteError } from "../../util/errors.js";
 import type { RunOptions, RunOptionsInput } from "../options.js";
