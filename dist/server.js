@@ -536,8 +536,8 @@ var require_graceful_fs = __commonJS({
       fs3.createReadStream = createReadStream3;
       fs3.createWriteStream = createWriteStream2;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile10;
-      function readFile10(path7, options, cb) {
+      fs3.readFile = readFile11;
+      function readFile11(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -32449,6 +32449,7 @@ var runSummarySchema = external_exports.object({
   next: external_exports.array(external_exports.string()).describe("Shell commands, in order, that merge the results; each is safe to paste as printed"),
   snapshotCommit: external_exports.string().nullable().optional().describe("The snapshot commit of your uncommitted work the agent started from, if any"),
   warnings: external_exports.array(external_exports.string()),
+  agentSpendUsd: external_exports.number().nullable().optional().describe("What the agent reported it spent on model calls (Claude Code's total_cost_usd), if it did"),
   error: errorInfoSchema.optional()
 });
 
@@ -32494,7 +32495,12 @@ var runRecordSchema = external_exports.object({
    * run is finished and retrieved, so `retrieve` is idempotent. A summary stored by an older
    * version that no longer parses reads as absent: the results are in remote-exec/ either way.
    */
-  summary: runSummarySchema.nullable().default(null).catch(null)
+  summary: runSummarySchema.nullable().default(null).catch(null),
+  /**
+   * When a finished run was last told to a person or a session (the plugin's session hook,
+   * `status --watch`): each finished run is announced once, and only then.
+   */
+  announcedAt: external_exports.string().nullable().default(null)
 });
 function newRunRecord(known) {
   const now = (/* @__PURE__ */ new Date()).toISOString();
@@ -40786,6 +40792,12 @@ var runOptionsShape = {
   /** The Claude model the default agent uses; unset, amplihack's own default (opus[1m]). */
   model: external_exports.string().regex(MODEL, "--model must be a Claude model name or alias such as sonnet, opus or claude-sonnet-4-5").optional(),
   /**
+   * The most the agent may spend on model calls, in US dollars: handed to Claude Code as its
+   * --max-budget-usd (which stops the session once it is spent). Through amplihack's auto mode
+   * every turn is a Claude Code session of its own, so the cap holds per turn there.
+   */
+  maxBudgetUsd: external_exports.number({ error: "--max-budget-usd must be a number of US dollars" }).positive("--max-budget-usd must be more than 0").max(1e4, "--max-budget-usd must be at most 10000").optional(),
+  /**
    * More variables of this environment to hand to the agent, by name (values travel with the
    * credentials, never on a command line); added to the documented provider settings.
    */
@@ -47785,9 +47797,9 @@ import { rm as rm6 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner) {
-  const join22 = inner.join?.bind(inner);
+  const join23 = inner.join?.bind(inner);
   const runsPerMachine = inner.runsPerMachine?.bind(inner);
-  if (!join22 || !runsPerMachine) return inner;
+  if (!join23 || !runsPerMachine) return inner;
   const groups = [];
   return {
     name: inner.name,
@@ -47795,7 +47807,7 @@ function poolingTarget(inner) {
     needsAgentTooling: inner.needsAgentTooling,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
-    join: join22,
+    join: join23,
     runsPerMachine,
     async acquire(request) {
       const { options } = request;
@@ -47823,7 +47835,7 @@ function poolingTarget(inner) {
         return inner.acquire(request);
       }
       try {
-        return await join22(first.machine.name, request, { created: first.created });
+        return await join23(first.machine.name, request, { created: first.created });
       } catch {
         return inner.acquire(request);
       }
@@ -51747,11 +51759,11 @@ async function checkEstimatedSize(git, files, maxSizeMb) {
   const claudeBytes = files.reduce((sum, f2) => sum + f2.size, 0);
   const estimate = size.historyBytes + size.worktreeBytes + claudeBytes;
   if (estimate > maxSizeMb * MB) {
-    const mb2 = (n2) => `${(n2 / MB).toFixed(1)} MB`;
-    const largest = size.largest.filter((f2) => f2.bytes >= MB).map((f2) => `${f2.path} (${mb2(f2.bytes)})`);
+    const mb3 = (n2) => `${(n2 / MB).toFixed(1)} MB`;
+    const largest = size.largest.filter((f2) => f2.bytes >= MB).map((f2) => `${f2.path} (${mb3(f2.bytes)})`);
     throw new RemoteError(
       "too-large",
-      `What would ship is about ${mb2(estimate)} (git objects ${mb2(size.historyBytes)} + uncommitted files ${mb2(size.worktreeBytes)} + .claude ${mb2(claudeBytes)}), over the ${maxSizeMb} MB limit.${largest.length ? ` Largest uncommitted files: ${largest.join(", ")}.` : ""}`,
+      `What would ship is about ${mb3(estimate)} (git objects ${mb3(size.historyBytes)} + uncommitted files ${mb3(size.worktreeBytes)} + .claude ${mb3(claudeBytes)}), over the ${maxSizeMb} MB limit.${largest.length ? ` Largest uncommitted files: ${largest.join(", ")}.` : ""}`,
       "Raise the limit with --max-size, add large generated files to .gitignore, or trim large files from history and .claude/."
     );
   }
@@ -51759,9 +51771,12 @@ async function checkEstimatedSize(git, files, maxSizeMb) {
 
 // src/core/agent-invocation.ts
 function agentInvocation(input2) {
-  const { command, prompt, maxTurns, model, agentCommand } = input2;
+  const { command, prompt, maxTurns, model, maxBudgetUsd, agentCommand } = input2;
   if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
-  const claudeArgs = model ? ["--model", model] : [];
+  const claudeArgs = [
+    ...model ? ["--model", model] : [],
+    ...maxBudgetUsd !== void 0 ? ["--max-budget-usd", String(maxBudgetUsd)] : []
+  ];
   if (command === "auto") {
     return {
       argv: [
@@ -60627,23 +60642,47 @@ var listVms = defineTool({
   }
 });
 
-// src/core/runs/start-detached.ts
-import { rm as rm12 } from "node:fs/promises";
-
-// src/core/run-id.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
-function newRunId(now = /* @__PURE__ */ new Date()) {
-  const iso = now.toISOString();
-  const stamp2 = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
-  return `${stamp2}-${randomBytes4(2).toString("hex")}`;
-}
-
 // src/core/workflow/execute-run.ts
 import { rm as rm11 } from "node:fs/promises";
 
+// src/core/finish/finish-run.ts
+import { join as join19 } from "node:path";
+
+// src/core/plan/agent-spend.ts
+import { readFile as readFile7 } from "node:fs/promises";
+function agentSpendFromLog(text) {
+  let total = null;
+  for (const line of text.split("\n")) {
+    const start = line.indexOf('{"');
+    if (start < 0 || !line.includes('"total_cost_usd"')) continue;
+    let event;
+    try {
+      event = JSON.parse(line.slice(start));
+    } catch {
+      continue;
+    }
+    const e = event;
+    if (e.type !== "result" || typeof e.total_cost_usd !== "number") continue;
+    if (!Number.isFinite(e.total_cost_usd) || e.total_cost_usd < 0) continue;
+    total = (total ?? 0) + e.total_cost_usd;
+  }
+  return total === null ? null : Math.round(total * 1e4) / 1e4;
+}
+async function agentSpendFromFile(path7) {
+  if (!path7) return null;
+  try {
+    return agentSpendFromLog(await readFile7(path7, "utf8"));
+  } catch {
+    return null;
+  }
+}
+function formatUsd(usd) {
+  return usd < 1 ? `$${usd.toFixed(3)}` : `$${usd.toFixed(2)}`;
+}
+
 // src/core/workflow/retrieve-run.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { mkdir as mkdir10, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile7, rm as rm9, writeFile as writeFile6 } from "node:fs/promises";
+import { mkdir as mkdir10, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile8, rm as rm9, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
 import { join as join18, relative as relative2 } from "node:path";
 
@@ -60921,7 +60960,7 @@ async function retrieveRun(input2) {
     await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
     const extracted = join18(work, "x");
     await safeExtract(archive, extracted);
-    const result2 = runResultSchema.parse(JSON.parse(await readFile7(join18(extracted, "result.json"), "utf8")));
+    const result2 = runResultSchema.parse(JSON.parse(await readFile8(join18(extracted, "result.json"), "utf8")));
     if (result2.runId !== record2.id) {
       throw new RemoteError(
         "unsafe-archive",
@@ -60937,7 +60976,7 @@ async function retrieveRun(input2) {
       bundleFile: result2.hasBundle && existsSync4(bundle) ? bundle : null,
       runId: record2.id,
       shipped: record2.shippedHeads,
-      finalRefs: existsSync4(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
+      finalRefs: existsSync4(refsFile) ? parseRefs(await readFile8(refsFile, "utf8")) : null,
       vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
     });
     await dropWipRef(git, record2.id);
@@ -60946,7 +60985,7 @@ async function retrieveRun(input2) {
     await copyLogsRedacted(join18(extracted, "logs"), logsDir, known);
     await writeFile6(join18(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
     const agentLog = join18(logsDir, "agent.log");
-    const agentTail = existsSync4(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
+    const agentTail = existsSync4(agentLog) ? lastLines(await readFile8(agentLog, "utf8"), 20) : "";
     return { result: result2, branches, tags, warnings, logsDir, agentTail };
   } finally {
     await rm9(work, { recursive: true, force: true });
@@ -60963,7 +61002,7 @@ async function copyLogsRedacted(from, to2, known) {
         await mkdir10(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
-        const data = await readFile7(src);
+        const data = await readFile8(src);
         if (!data.subarray(0, 8e3).includes(0))
           await writeFile6(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
       }
@@ -61017,6 +61056,8 @@ function formatSummary(s3) {
     lines.push("  Tags the agent made:");
     for (const t of s3.tags) lines.push(`    ${t.tag}  at ${t.ref.replace("refs/remotes/", "")}`);
   }
+  if (typeof s3.agentSpendUsd === "number")
+    lines.push(`  Agent spend: ${formatUsd(s3.agentSpendUsd)} on model calls (as the agent reported it)`);
   if (s3.logsDir) lines.push(`  Logs: ${s3.logsDir}`);
   if (s3.release) lines.push(`  Machine: ${s3.release.message}`);
   for (const w2 of s3.warnings) lines.push(`  ! ${w2}`);
@@ -61147,6 +61188,7 @@ async function summarize(deps, { record: record2, lease, warnings: earlier }, ou
     next: await mergeAdvice(record2.repo, deps.runner, { branches, snapshotCommit }),
     snapshotCommit,
     warnings,
+    agentSpendUsd: await agentSpendFromFile(retrieved ? join19(retrieved.logsDir, "agent.log") : null),
     error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0
   };
 }
@@ -61550,6 +61592,16 @@ function formatElapsed(seconds) {
 
 // src/core/workflow/start-run.ts
 import { rm as rm10 } from "node:fs/promises";
+
+// src/core/run-id.ts
+import { randomBytes as randomBytes4 } from "node:crypto";
+function newRunId(now = /* @__PURE__ */ new Date()) {
+  const iso = now.toISOString();
+  const stamp2 = `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
+  return `${stamp2}-${randomBytes4(2).toString("hex")}`;
+}
+
+// src/core/workflow/start-run.ts
 async function startRun(deps, options, progress, signal, runId = newRunId()) {
   const { runs, validated, pkg } = await prepareBatch(deps, [{ runId, options }], progress, signal);
   try {
@@ -61654,7 +61706,199 @@ function startWarnings(started) {
   return warnings;
 }
 
+// src/core/scan-what-ships.ts
+import { mkdtemp as mkdtemp5, rm as rm12 } from "node:fs/promises";
+import { tmpdir as tmpdir5 } from "node:os";
+import { join as join20, resolve as resolve4 } from "node:path";
+
+// src/git/work-tree.ts
+async function repoRootOf(dir, runner) {
+  const out = await createGit(dir, runner).try(["rev-parse", "--show-toplevel"]);
+  if (out.exitCode !== 0 || !out.stdout.trim()) {
+    throw new RemoteError(
+      "not-a-repo",
+      `${dir} is not inside a git repository.`,
+      "Run the scan from a git repository, or pass its path: amplihack-remote scan PATH"
+    );
+  }
+  return out.stdout.trim();
+}
+async function hasHead(git) {
+  return (await git.try(["rev-parse", "--verify", "-q", "HEAD"])).exitCode === 0;
+}
+
+// src/core/scan-what-ships.ts
+async function scanWhatShips(input2) {
+  const root = await repoRootOf(resolve4(input2.path), input2.runner);
+  const git = createGit(root, input2.runner);
+  const headCommit = await hasHead(git) ? (await git.run(["rev-parse", "HEAD^{commit}"])).trim() : null;
+  const listed = await listShippedFiles(root, input2.agentCommand?.[0], input2.path);
+  const dir = await mkdtemp5(join20(tmpdir5(), "amplihack-remote-scan-"));
+  try {
+    const plan = await planShipment({
+      git,
+      headCommit,
+      runId: "scan",
+      scratchDir: scratchDirIn(dir),
+      listed
+    });
+    const report = await judgeShipment(plan, {
+      cacheDir: input2.cacheDir,
+      signal: input2.signal,
+      onProgress: input2.onProgress
+    });
+    return {
+      whatShips: {
+        repo: root,
+        // The snapshot's ref lives in the thrown-away scratch repository: name what the user has.
+        revs: plan.revs.filter((r) => r !== plan.wip.ref),
+        files: [...plan.wip.changedPaths, ...plan.files.map((f2) => f2.path)],
+        agentFile: plan.agentFile
+      },
+      report,
+      blocked: report.findings.some(isBlocking)
+    };
+  } finally {
+    await rm12(dir, { recursive: true, force: true });
+  }
+}
+
+// src/core/plan/prepare-for-plan.ts
+async function prepareForPlan(deps, options, signal) {
+  const validated = await validateRun(deps, options, signal);
+  const root = validated.facts.root;
+  const [size, gate] = await Promise.all([
+    measureShipSize(createGit(root, deps.runner), (p2) => isExcludedFile(root, p2)),
+    scanWhatShips({
+      path: root,
+      agentCommand: options.agentCommand,
+      cacheDir: deps.scanCacheDir,
+      runner: deps.runner,
+      signal
+    })
+  ]);
+  return { validated, size, gate };
+}
+
+// src/core/plan/plan-run.ts
+var REUSE_MAX_AGE_HOURS = 24;
+var MB2 = 1024 * 1024;
+var round2 = (n2) => Math.round(n2 * 100) / 100;
+async function planRun(deps, fleet, input2, signal) {
+  const options = parseRunOptions(input2);
+  const { validated, size, gate } = await prepareForPlan(deps, options, signal);
+  const warnings = [...validated.facts.warnings];
+  const machine = await chooseMachine(options, fleet, warnings, signal);
+  const hourly = machine.vmSize ? hourlyPriceUsd(machine.vmSize) : null;
+  const bytes = size.historyBytes + size.worktreeBytes;
+  const blocking = gate.report.findings.filter(isBlocking).slice(0, 5);
+  return {
+    command: options.command,
+    target: options.target,
+    machine,
+    upload: {
+      bytes,
+      historyBytes: size.historyBytes,
+      uncommittedBytes: size.worktreeBytes,
+      maxBytes: options.maxSizeMb * MB2,
+      fits: bytes <= options.maxSizeMb * MB2
+    },
+    gate: {
+      blocked: gate.blocked,
+      findings: gate.report.findings.length,
+      blocking: gate.blocked ? blocking.map((f2) => `${f2.path}:${f2.line ?? "?"} ${f2.rule}`) : []
+    },
+    cost: {
+      hourlyUsd: hourly,
+      worstCaseUsd: hourly === null ? null : round2(hourly * options.timeoutMinutes / 60),
+      timeoutMinutes: options.timeoutMinutes,
+      note: options.target === "local" ? "the local target runs on this machine: no VM is billed" : hourly === null ? `no list price known for ${machine.vmSize}` : "compute at the East US pay-as-you-go list price, for the whole timeout; disk and network come on top"
+    },
+    agent: {
+      argv0: validated.invocation.argv.slice(0, 2).join(" "),
+      maxTurns: validated.invocation.isDefaultAgent && options.command === "auto" ? options.maxTurns : null,
+      model: validated.invocation.isDefaultAgent ? options.model ?? "amplihack's default (opus[1m])" : "the custom agent's own",
+      maxBudgetUsd: validated.invocation.isDefaultAgent ? options.maxBudgetUsd ?? null : null
+    },
+    warnings
+  };
+}
+async function chooseMachine(options, fleet, warnings, signal) {
+  if (options.target === "local")
+    return {
+      action: "local",
+      vm: null,
+      vmSize: null,
+      region: null,
+      note: "a sandbox directory on this machine"
+    };
+  if (options.vmName)
+    return {
+      action: "named",
+      vm: options.vmName,
+      vmSize: null,
+      region: null,
+      note: "the VM you named (it is never deleted)"
+    };
+  const create = (note) => ({
+    action: "create",
+    vm: null,
+    vmSize: options.vmSize,
+    region: options.region ?? null,
+    note
+  });
+  if (options.noReuse) return create("--no-reuse: always a fresh VM");
+  let vms;
+  try {
+    vms = await fleet().listVms(signal);
+  } catch (err) {
+    warnings.push(`Could not list our VMs (${asRemoteError(err).message}); a run may still reuse one.`);
+    return create("our VMs could not be listed");
+  }
+  const same2 = (a2, b2) => !b2 || a2.toLowerCase() === b2.toLowerCase();
+  const now = Date.now();
+  const fits = vms.filter((vm3) => vm3.ours && vm3.powerState === "Running" && same2(vm3.size, options.vmSize)).filter((vm3) => same2(vm3.region, options.region)).filter((vm3) => {
+    const age = vm3.createdAt ? (now - vm3.createdAt.getTime()) / 36e5 : Number.POSITIVE_INFINITY;
+    return age < Math.min(REUSE_MAX_AGE_HOURS, vm3.ttlHours);
+  }).sort((a2, b2) => (b2.createdAt?.getTime() ?? 0) - (a2.createdAt?.getTime() ?? 0));
+  if (fits.length === 0)
+    return create(
+      vms.some((v2) => v2.ours) ? `none of our ${vms.filter((v2) => v2.ours).length} VM(s) fits (size, region, running, age)` : "no VM of ours exists"
+    );
+  const [vm2] = fits;
+  return {
+    action: "reuse",
+    vm: vm2.name,
+    vmSize: vm2.size,
+    region: vm2.region,
+    note: `ours, running, ${options.vmSize}; reused if it is free when the run starts, else a new one is created`
+  };
+}
+var mb2 = (bytes) => `${(bytes / MB2).toFixed(1)} MB`;
+function formatPlan(p2) {
+  const m2 = p2.machine;
+  const machineLine = m2.action === "local" ? "the local target (a sandbox directory on this machine)" : m2.action === "named" ? `the existing VM ${m2.vm} (never deleted)` : m2.action === "reuse" ? `reuse ${m2.vm} (${m2.vmSize}, ${m2.region}): ${m2.note}` : `create a new ${m2.vmSize} in ${m2.region ?? "azlin's default region"} (${m2.note})`;
+  const cost = p2.cost.worstCaseUsd !== null ? `at most $${p2.cost.worstCaseUsd.toFixed(2)} of VM time for the ${p2.cost.timeoutMinutes}-minute timeout at $${p2.cost.hourlyUsd?.toFixed(3)}/h (${p2.cost.note})` : `unknown: ${p2.cost.note}`;
+  const agent = [
+    p2.agent.argv0,
+    p2.agent.maxTurns !== null ? `up to ${p2.agent.maxTurns} turns` : "",
+    `model: ${p2.agent.model}`,
+    p2.agent.maxBudgetUsd !== null ? `spend capped at $${p2.agent.maxBudgetUsd} (Claude Code's --max-budget-usd)` : "no spend cap (--max-budget-usd)"
+  ].filter(Boolean).join(", ");
+  const lines = [
+    `Plan for ${p2.command} on ${p2.target}: nothing was started and nothing billable happened.`,
+    `  Machine: ${machineLine}`,
+    `  Upload:  ${mb2(p2.upload.bytes)} (history ${mb2(p2.upload.historyBytes)}, uncommitted ${mb2(p2.upload.uncommittedBytes)}) of at most ${mb2(p2.upload.maxBytes)}${p2.upload.fits ? "" : "  TOO BIG: raise --max-size or ship less"}`,
+    `  Secrets: ${p2.gate.blocked ? `BLOCKED by ${p2.gate.blocking.join("; ")} (see \`amplihack-remote scan\`)` : `the gate passes (${p2.gate.findings} finding(s), none blocking)`}`,
+    `  Cost:    ${cost}`,
+    `  Agent:   ${agent}`
+  ];
+  for (const w2 of p2.warnings) lines.push(`  ! ${w2}`);
+  return lines.join("\n");
+}
+
 // src/core/runs/start-detached.ts
+import { rm as rm13 } from "node:fs/promises";
 async function startDetached(deps, base, prompts, options = {}) {
   const parsed = prompts.map((prompt) => parseRunOptions({ ...base, prompt }));
   const progress = createProgress(deps.onProgress);
@@ -61684,7 +61928,7 @@ async function startDetached(deps, base, prompts, options = {}) {
     try {
       worker = await deps.launcher.launch(runs[0].runId, prepared.validated.facts.root, batch);
     } catch (err) {
-      await rm12(prepared.pkg.dir, { recursive: true, force: true });
+      await rm13(prepared.pkg.dir, { recursive: true, force: true });
       throw err;
     }
     await deps.store.update((state) => {
@@ -61991,6 +62235,11 @@ var OPTION_DOCS = {
     help: "also hand this variable of your environment to the agent (repeatable; a name, never a value)",
     description: 'Names of more environment variables to hand to the agent, e.g. ["AWS_PROFILE"]; values travel with the credentials, never in arguments'
   },
+  maxBudgetUsd: {
+    value: "usd",
+    help: "cap the agent's spend on model calls, in US dollars (Claude Code's --max-budget-usd)",
+    description: "The most the agent may spend on model calls, in US dollars; forwarded to Claude Code as --max-budget-usd (per turn in auto mode); the summary shows what was spent when the agent reports it"
+  },
   maxSizeMb: { flag: "--max-size", value: "mb", help: "refuse to upload more than this many MB" }
 };
 var POSITIONAL = ["command", "prompt"];
@@ -62032,10 +62281,13 @@ var remoteExecute = defineTool({
       "Follow the run to its end inside this call, with progress notifications (default false: start detached and return)"
     ),
     autoRetrieve: external_exports.boolean().default(true).describe("Detached runs: bring the results home as soon as remote_status sees the run finished"),
+    dryRun: external_exports.boolean().default(false).describe(
+      "Only plan: validate, size and scan what would ship, say which VM would be reused or created and the worst-case VM cost; start nothing and bill nothing"
+    ),
     repoPath: repoPathInput
   },
   output: {
-    mode: external_exports.enum(["detached", "waited"]),
+    mode: external_exports.enum(["detached", "waited", "plan"]),
     runId: external_exports.string(),
     status: external_exports.string().describe(
       "pending for a detached start (its launch goes on in the background); the run's outcome when waited"
@@ -62047,11 +62299,14 @@ var remoteExecute = defineTool({
       "The machine the run is on (local for the local target); null while a detached start is still getting one"
     ),
     summary: runSummarySchema.nullable().describe("The run's results, when waited"),
-    next: external_exports.array(external_exports.string()).describe("What to do next")
+    next: external_exports.array(external_exports.string()).describe("What to do next"),
+    plan: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("dryRun: what the run would do and cost")
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(args, { context, signal, extra }) {
-    const { wait, autoRetrieve, repoPath, ...options } = args;
+    const { wait, autoRetrieve, repoPath, dryRun, ...options } = args;
+    if (dryRun)
+      return planResult(await planRun(context.deps({ repo: repoPath }), context.fleet, options, signal));
     const notifier = progressNotifier(extra, context.heartbeatMs);
     const deps = context.deps({ onProgress: notifier.listener, repo: repoPath });
     try {
@@ -62106,6 +62361,21 @@ var remoteExecute = defineTool({
     }
   }
 });
+function planResult(plan) {
+  return {
+    structured: {
+      mode: "plan",
+      runId: "",
+      status: plan.gate.blocked || !plan.upload.fits ? "would-be-refused" : "planned",
+      phase: null,
+      vm: plan.machine.vm,
+      summary: null,
+      next: ["remote_execute with the same arguments and dryRun: false starts it"],
+      plan
+    },
+    text: formatPlan(plan)
+  };
+}
 
 // src/core/runs/kill-run.ts
 async function killRun(deps, runId, signal) {
@@ -62195,15 +62465,15 @@ var remoteKill = defineTool({
 
 // src/core/runs/run-output.ts
 import { existsSync as existsSync5 } from "node:fs";
-import { readFile as readFile8 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { readFile as readFile9 } from "node:fs/promises";
+import { join as join21 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.summary?.logsDir ? join19(record2.summary.logsDir, "agent.log") : null;
+  const local = record2.summary?.logsDir ? join21(record2.summary.logsDir, "agent.log") : null;
   if (local && existsSync5(local)) {
-    const content = await readFile8(local, "utf8");
+    const content = await readFile9(local, "utf8");
     return {
       runId: record2.id,
       text: lastLines2(redactText(content, known), lines),
@@ -62370,13 +62640,13 @@ var retrieveResults = defineTool({
 
 // src/core/accept-findings.ts
 var import_write_file_atomic2 = __toESM(require_lib(), 1);
-import { readFile as readFile9 } from "node:fs/promises";
-import { join as join20 } from "node:path";
+import { readFile as readFile10 } from "node:fs/promises";
+import { join as join22 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
-  const file2 = join20(root, ALLOWLIST_FILE);
+  const file2 = join22(root, ALLOWLIST_FILE);
   let before = "";
   try {
-    before = await readFile9(file2, "utf8");
+    before = await readFile10(file2, "utf8");
   } catch (err) {
     if (err.code !== "ENOENT") throw unwritable(file2, err);
   }
@@ -62396,63 +62666,6 @@ function unwritable(file2, cause) {
     "Check that the repository root is writable and the file is a regular file, then run the scan with --accept again.",
     { cause }
   );
-}
-
-// src/core/scan-what-ships.ts
-import { mkdtemp as mkdtemp5, rm as rm13 } from "node:fs/promises";
-import { tmpdir as tmpdir5 } from "node:os";
-import { join as join21, resolve as resolve4 } from "node:path";
-
-// src/git/work-tree.ts
-async function repoRootOf(dir, runner) {
-  const out = await createGit(dir, runner).try(["rev-parse", "--show-toplevel"]);
-  if (out.exitCode !== 0 || !out.stdout.trim()) {
-    throw new RemoteError(
-      "not-a-repo",
-      `${dir} is not inside a git repository.`,
-      "Run the scan from a git repository, or pass its path: amplihack-remote scan PATH"
-    );
-  }
-  return out.stdout.trim();
-}
-async function hasHead(git) {
-  return (await git.try(["rev-parse", "--verify", "-q", "HEAD"])).exitCode === 0;
-}
-
-// src/core/scan-what-ships.ts
-async function scanWhatShips(input2) {
-  const root = await repoRootOf(resolve4(input2.path), input2.runner);
-  const git = createGit(root, input2.runner);
-  const headCommit = await hasHead(git) ? (await git.run(["rev-parse", "HEAD^{commit}"])).trim() : null;
-  const listed = await listShippedFiles(root, input2.agentCommand?.[0], input2.path);
-  const dir = await mkdtemp5(join21(tmpdir5(), "amplihack-remote-scan-"));
-  try {
-    const plan = await planShipment({
-      git,
-      headCommit,
-      runId: "scan",
-      scratchDir: scratchDirIn(dir),
-      listed
-    });
-    const report = await judgeShipment(plan, {
-      cacheDir: input2.cacheDir,
-      signal: input2.signal,
-      onProgress: input2.onProgress
-    });
-    return {
-      whatShips: {
-        repo: root,
-        // The snapshot's ref lives in the thrown-away scratch repository: name what the user has.
-        revs: plan.revs.filter((r) => r !== plan.wip.ref),
-        files: [...plan.wip.changedPaths, ...plan.files.map((f2) => f2.path)],
-        agentFile: plan.agentFile
-      },
-      report,
-      blocked: report.findings.some(isBlocking)
-    };
-  } finally {
-    await rm13(dir, { recursive: true, force: true });
-  }
 }
 
 // src/mcp/tools/scan-secrets.ts

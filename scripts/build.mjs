@@ -14,6 +14,8 @@ const { values: args } = parseArgs({ options: { only: { type: "string" }, outdir
 const entries = [
   { name: "cli", in: "src/cli/main.ts", out: "dist/cli.js" },
   { name: "server", in: "src/mcp/main.ts", out: "dist/server.js", optional: true },
+  // The plugin's Claude Code hook (hooks/hooks.json), committed like the server.
+  { name: "hook", in: "src/cli/hook-main.ts", out: "dist/hook.js", optional: true },
 ];
 
 for (const entry of entries) {

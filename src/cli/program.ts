@@ -2,15 +2,18 @@
  * The amplihack-remote CLI: parses arguments and hands them to core. Nothing here decides
  * anything; every command is a thin adapter that prints and returns an exit code.
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, InvalidArgumentError, Option } from "commander";
 import { COMMANDS } from "../core/options.js";
 import { asRemoteError, ExitCode, RemoteError } from "../util/errors.js";
 import { VERSION } from "../version.js";
 import { cleanupCommand } from "./commands/cleanup.js";
 import { execCommand } from "./commands/exec.js";
+import { HOOK_EVENTS, hookCommand } from "./commands/hook.js";
+import { planCommand } from "./commands/plan.js";
 import { killCommand, outputCommand, retrieveCommand, startCommand, statusCommand } from "./commands/runs.js";
 import { scanCommand } from "./commands/scan.js";
 import { vmsCommand } from "./commands/vms.js";
+import { watchCommand } from "./commands/watch.js";
 import { addRunFlags, runOptionsFromFlags } from "./run-flags.js";
 
 function intArg(name: string) {
@@ -68,9 +71,11 @@ export function buildProgram(): Command {
       "Run COMMAND with PROMPT on a target and wait for the results (start + follow + retrieve + release).",
     )
     .argument("<command>", `one of: ${COMMANDS.join(", ")}`)
-    .argument("<prompt>", "the task for the agent (quote it)");
+    .argument("<prompt>", "the task for the agent (quote it)")
+    .option("--plan", "only show what would happen and what it would cost; start nothing", false);
   addRunFlags(exec).action(async (command: string, prompt: string, o) => {
-    process.exitCode = await execCommand(
+    const run = o.plan ? planCommand : execCommand;
+    process.exitCode = await run(
       { ...runOptionsFromFlags(o), command: command as never, prompt },
       { json: o.json, signal: interruptSignal() },
     );
@@ -106,12 +111,19 @@ export function buildProgram(): Command {
       intArg("--wait"),
     )
     .option("--json", "machine-readable output", false)
+    .option("--watch", "wait for the next run to end, bring it home and print its summary line", false)
+    .option(
+      "--notify-command <cmd>",
+      "with --watch: run CMD (by /bin/sh) with the ended run's summary as JSON on stdin",
+    )
     .action(async (run: string | undefined, o) => {
-      process.exitCode = await statusCommand(run, {
-        json: o.json,
-        waitSeconds: o.wait,
-        signal: o.wait ? interruptSignal() : undefined,
-      });
+      process.exitCode = o.watch
+        ? await watchCommand({ json: o.json, notifyCommand: o.notifyCommand, signal: interruptSignal() })
+        : await statusCommand(run, {
+            json: o.json,
+            waitSeconds: o.wait,
+            signal: o.wait ? interruptSignal() : undefined,
+          });
     });
 
   program
@@ -199,6 +211,16 @@ export function buildProgram(): Command {
     )
     .action(async (path: string | undefined, o) => {
       process.exitCode = await scanCommand(path, { json: o.json, accept: o.accept });
+    });
+
+  program
+    .command("hook")
+    .description(
+      "The plugin's Claude Code hook: reads the hook's JSON on stdin and prints runs of this repository that finished since the last time.",
+    )
+    .addArgument(new Argument("<event>", "the hook event").choices(Object.keys(HOOK_EVENTS)))
+    .action(async (event: string) => {
+      process.exitCode = await hookCommand(event);
     });
 
   return program;

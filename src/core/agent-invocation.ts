@@ -17,6 +17,9 @@
  *   apply: the session ends when the workflow does, bounded by --timeout. It is never handed to
  *   Claude Code as its own --max-turns, which caps model calls and stops the agent mid-task.
  *
+ * --max-budget-usd goes after the `--` too, as Claude Code's own `--max-budget-usd` (it works with
+ * -p only; both forms above use -p). A custom agent is not given it: it has no known spelling.
+ *
  * A custom agent (--agent-command) gets PROMPT as its last argument, byte for byte.
  */
 import type { AgentCommandName } from "./options.js";
@@ -32,12 +35,18 @@ export function agentInvocation(input: {
   prompt: string;
   maxTurns: number;
   model?: string;
+  maxBudgetUsd?: number;
   agentCommand?: string[];
 }): AgentInvocation {
-  const { command, prompt, maxTurns, model, agentCommand } = input;
+  const { command, prompt, maxTurns, model, maxBudgetUsd, agentCommand } = input;
   if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
-  // Claude Code's own arguments, after amplihack's `--`: amplihack keeps a --model it is given.
-  const claudeArgs = model ? ["--model", model] : [];
+  // Claude Code's own arguments, after amplihack's `--`: amplihack keeps a --model it is given,
+  // and passes the rest through to Claude Code untouched (its --max-budget-usd needs -p, which
+  // every invocation here uses).
+  const claudeArgs = [
+    ...(model ? ["--model", model] : []),
+    ...(maxBudgetUsd !== undefined ? ["--max-budget-usd", String(maxBudgetUsd)] : []),
+  ];
   if (command === "auto") {
     return {
       argv: [

@@ -75,6 +75,12 @@ export const OPTION_DOCS: Partial<Record<RunOptionKey, OptionDoc>> = {
     description:
       'Names of more environment variables to hand to the agent, e.g. ["AWS_PROFILE"]; values travel with the credentials, never in arguments',
   },
+  maxBudgetUsd: {
+    value: "usd",
+    help: "cap the agent's spend on model calls, in US dollars (Claude Code's --max-budget-usd)",
+    description:
+      "The most the agent may spend on model calls, in US dollars; forwarded to Claude Code as --max-budget-usd (per turn in auto mode); the summary shows what was spent when the agent reports it",
+  },
   maxSizeMb: { flag: "--max-size", value: "mb", help: "refuse to upload more than this many MB" },
 };
 

@@ -83,6 +83,16 @@ export const runOptionsShape = {
     .regex(MODEL, "--model must be a Claude model name or alias such as sonnet, opus or claude-sonnet-4-5")
     .optional(),
   /**
+   * The most the agent may spend on model calls, in US dollars: handed to Claude Code as its
+   * --max-budget-usd (which stops the session once it is spent). Through amplihack's auto mode
+   * every turn is a Claude Code session of its own, so the cap holds per turn there.
+   */
+  maxBudgetUsd: z
+    .number({ error: "--max-budget-usd must be a number of US dollars" })
+    .positive("--max-budget-usd must be more than 0")
+    .max(10_000, "--max-budget-usd must be at most 10000")
+    .optional(),
+  /**
    * More variables of this environment to hand to the agent, by name (values travel with the
    * credentials, never on a command line); added to the documented provider settings.
    */

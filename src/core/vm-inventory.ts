@@ -134,3 +134,31 @@ export function fleetCostLine(vms: VmInventoryEntry[]): string {
   const unknown = running.filter((v) => v.hourlyCostUsd === null).length;
   return `${vms.length} VM(s), ${running.length} running, about $${runningHourlyCost(vms).toFixed(2)}/h${unknown ? ` plus ${unknown} of unknown price` : ""} (compute only, estimated).`;
 }
+
+/**
+ * What each named VM has cost so far (hourly price × age), for the status lines that name a
+ * running VM. One read-only fleet listing, bounded: when Azure is slow or unreachable the lines
+ * simply go without a cost.
+ */
+export async function costSoFarByVm(
+  fleet: VmFleet,
+  names: string[],
+  options: { now?: Date; boundMs?: number } = {},
+): Promise<Map<string, { hourlyUsd: number; soFarUsd: number }>> {
+  const costs = new Map<string, { hourlyUsd: number; soFarUsd: number }>();
+  if (names.length === 0) return costs;
+  const vms = await fleet.listVms(AbortSignal.timeout(options.boundMs ?? 20_000)).catch(() => []);
+  for (const vm of vms) {
+    if (!names.includes(vm.name) || vm.powerState !== "Running") continue;
+    const entry = toEntry(vm, { busy: "unknown", slotRunIds: [] }, options.now ?? new Date());
+    if (entry.hourlyCostUsd !== null && entry.accruedCostUsd !== null)
+      costs.set(vm.name, { hourlyUsd: entry.hourlyCostUsd, soFarUsd: entry.accruedCostUsd });
+  }
+  return costs;
+}
+
+/** "$1.23 so far" for a VM of the map, or "" when its cost is not known. */
+export function costSoFarText(costs: Map<string, { soFarUsd: number }>, vm: string | null): string {
+  const c = vm ? costs.get(vm) : undefined;
+  return c ? `VM $${c.soFarUsd.toFixed(2)} so far` : "";
+}

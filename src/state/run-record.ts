@@ -56,6 +56,11 @@ export const runRecordSchema = z.object({
    * version that no longer parses reads as absent: the results are in remote-exec/ either way.
    */
   summary: runSummarySchema.nullable().default(null).catch(null),
+  /**
+   * When a finished run was last told to a person or a session (the plugin's session hook,
+   * `status --watch`): each finished run is announced once, and only then.
+   */
+  announcedAt: z.string().nullable().default(null),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

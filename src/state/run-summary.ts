@@ -87,6 +87,11 @@ export const runSummarySchema = z.object({
     .optional()
     .describe("The snapshot commit of your uncommitted work the agent started from, if any"),
   warnings: z.array(z.string()),
+  agentSpendUsd: z
+    .number()
+    .nullable()
+    .optional()
+    .describe("What the agent reported it spent on model calls (Claude Code's total_cost_usd), if it did"),
   error: errorInfoSchema.optional(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;

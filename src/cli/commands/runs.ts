@@ -12,10 +12,11 @@ import { followOutput, runOutput } from "../../core/runs/run-output.js";
 import { startDetached } from "../../core/runs/start-detached.js";
 import { waitForChange } from "../../core/runs/wait-for-change.js";
 import { runViewJson } from "../../core/views/run-view.js";
+import { costSoFarByVm, costSoFarText } from "../../core/vm-inventory.js";
 import { formatElapsed } from "../../core/workflow/follow-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
 import { ExitCode } from "../../util/errors.js";
-import { cliDeps } from "../deps.js";
+import { cliDeps, cliKit } from "../deps.js";
 import { progressRenderer } from "../render-progress.js";
 
 const print = (json: boolean, data: unknown, text: string) =>
@@ -78,12 +79,19 @@ export async function statusCommand(
     );
     return ExitCode.ok;
   }
+  // Every line that names a running VM of ours names what it has cost so far.
+  const onVm = entries.filter((e) => e.record.target === "azlin" && e.record.vm && !e.record.vm.deleted);
+  const costs = await costSoFarByVm(
+    cliKit().fleet(),
+    onVm.filter((e) => e.record.status === "running").map((e) => e.record.vm!.name),
+  );
   const rows = entries.map((e) => {
     const j = runViewJson(e);
     const elapsed = j.elapsedSeconds !== null ? formatElapsed(j.elapsedSeconds) : "-";
     const extra = [
       j.phase && (j.status === "running" || j.status === "pending") ? j.phase : "",
       j.exitCode !== null ? `exit ${j.exitCode}` : "",
+      j.status === "running" ? costSoFarText(costs, j.vm) : "",
       j.retrieved ? "retrieved" : "",
       j.unreachable ? `unreachable: ${j.unreachable}` : "",
       e.retrieveError ? `retrieve failed: ${e.retrieveError}` : "",

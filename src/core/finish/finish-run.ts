@@ -8,10 +8,12 @@
  * `retrieve` finishes it later from any process.
  */
 
+import { join } from "node:path";
 import type { RunRecord, RunStatus } from "../../state/run-record.js";
 import type { RunSummary, SummaryStatus } from "../../state/run-summary.js";
 import type { Lease, ReleaseOutcome } from "../../targets/types.js";
 import { asRemoteError, RemoteError } from "../../util/errors.js";
+import { agentSpendFromFile } from "../plan/agent-spend.js";
 import type { Progress } from "../progress.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { type Retrieved, retrieveRun } from "../workflow/retrieve-run.js";
@@ -143,6 +145,7 @@ async function summarize(
     next: await mergeAdvice(record.repo, deps.runner, { branches, snapshotCommit }),
     snapshotCommit,
     warnings,
+    agentSpendUsd: await agentSpendFromFile(retrieved ? join(retrieved.logsDir, "agent.log") : null),
     error: failure ? { code: failure.code, message: failure.message, remedy: failure.remedy } : undefined,
   };
 }

@@ -3,6 +3,7 @@
  */
 import { WIP_REF_PREFIX } from "../../git/wip-snapshot.js";
 import type { RunSummary } from "../../state/run-summary.js";
+import { formatUsd } from "../plan/agent-spend.js";
 
 export type { RunSummary } from "../../state/run-summary.js";
 
@@ -45,6 +46,8 @@ export function formatSummary(s: RunSummary): string {
     lines.push("  Tags the agent made:");
     for (const t of s.tags) lines.push(`    ${t.tag}  at ${t.ref.replace("refs/remotes/", "")}`);
   }
+  if (typeof s.agentSpendUsd === "number")
+    lines.push(`  Agent spend: ${formatUsd(s.agentSpendUsd)} on model calls (as the agent reported it)`);
   if (s.logsDir) lines.push(`  Logs: ${s.logsDir}`);
   if (s.release) lines.push(`  Machine: ${s.release.message}`);
   for (const w of s.warnings) lines.push(`  ! ${w}`);

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { RunOptionsInput } from "../../core/options.js";
+import { formatPlan, planRun, type RunPlan } from "../../core/plan/plan-run.js";
 import { startDetached } from "../../core/runs/start-detached.js";
 import { MAX_WAIT_SECONDS } from "../../core/runs/wait-for-change.js";
 import { runSummarySchema } from "../../core/views/run-summary.js";
@@ -39,10 +40,16 @@ export const remoteExecute = defineTool({
       .boolean()
       .default(true)
       .describe("Detached runs: bring the results home as soon as remote_status sees the run finished"),
+    dryRun: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Only plan: validate, size and scan what would ship, say which VM would be reused or created and the worst-case VM cost; start nothing and bill nothing",
+      ),
     repoPath: repoPathInput,
   },
   output: {
-    mode: z.enum(["detached", "waited"]),
+    mode: z.enum(["detached", "waited", "plan"]),
     runId: z.string(),
     status: z
       .string()
@@ -63,11 +70,14 @@ export const remoteExecute = defineTool({
       ),
     summary: runSummarySchema.nullable().describe("The run's results, when waited"),
     next: z.array(z.string()).describe("What to do next"),
+    plan: z.record(z.string(), z.unknown()).optional().describe("dryRun: what the run would do and cost"),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
 
   async run(args, { context, signal, extra }) {
-    const { wait, autoRetrieve, repoPath, ...options } = args;
+    const { wait, autoRetrieve, repoPath, dryRun, ...options } = args;
+    if (dryRun)
+      return planResult(await planRun(context.deps({ repo: repoPath }), context.fleet, options, signal));
     const notifier = progressNotifier(extra, context.heartbeatMs);
     const deps = context.deps({ onProgress: notifier.listener, repo: repoPath });
     try {
@@ -124,3 +134,20 @@ export const remoteExecute = defineTool({
     }
   },
 });
+
+/** dryRun's answer: the plan, and nothing started. */
+function planResult(plan: RunPlan) {
+  return {
+    structured: {
+      mode: "plan" as const,
+      runId: "",
+      status: plan.gate.blocked || !plan.upload.fits ? "would-be-refused" : "planned",
+      phase: null,
+      vm: plan.machine.vm,
+      summary: null,
+      next: ["remote_execute with the same arguments and dryRun: false starts it"],
+      plan: plan as unknown as Record<string, unknown>,
+    },
+    text: formatPlan(plan),
+  };
+}

@@ -12,6 +12,9 @@ import { AzlinMachine } from "./machine.js";
 import { DEFAULT_SLOT_POLICY, readLastRunEnd, readSlots, type SlotPolicy } from "./slots.js";
 import { createdAtOf, isOurVm, TAG, ttlHoursOf } from "./tags.js";
 
+/** The price table, for core's plans (core reaches azlin/ only through targets/). */
+export { hourlyPriceUsd } from "../../azlin/prices.js";
+
 /** Names made by names.ts::makeVmName. */
 const OUR_NAME = /^amplihack-[a-z0-9-]+-\d{8}-\d{6}-[0-9a-f]{4}$/;
 
