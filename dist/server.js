@@ -55683,6 +55683,43 @@ async function cleanupVms(request, deps) {
   });
 }
 
+// src/core/views/fleet.ts
+var vmViewSchema = external_exports.looseObject({
+  name: external_exports.string(),
+  size: external_exports.string(),
+  region: external_exports.string(),
+  resourceGroup: external_exports.string(),
+  powerState: external_exports.string(),
+  createdAt: external_exports.string().nullable(),
+  ageHours: external_exports.number().nullable(),
+  ttlHours: external_exports.number(),
+  expired: external_exports.boolean().describe("Older than its ttl: cleanup_vms deletes it when no run uses it"),
+  busy: external_exports.enum(["busy", "free", "unknown"]),
+  busyNote: external_exports.string().optional(),
+  runIds: external_exports.array(external_exports.string()),
+  hourlyCostUsd: external_exports.number().nullable().describe("Compute only, estimated"),
+  howToReach: external_exports.string()
+});
+var vmListViewShape = {
+  vms: external_exports.array(vmViewSchema),
+  runningHourlyCostUsd: external_exports.number().describe("Estimated compute cost per hour of the running VMs whose price is known")
+};
+var vmListViewSchema = external_exports.object(vmListViewShape);
+var cleanupViewShape = {
+  dryRun: external_exports.boolean(),
+  results: external_exports.array(
+    external_exports.looseObject({
+      name: external_exports.string(),
+      action: external_exports.enum(["deleted", "would-delete", "skipped", "failed"]),
+      reason: external_exports.string(),
+      ageHours: external_exports.number().nullable(),
+      size: external_exports.string().nullable(),
+      hourlyCostUsd: external_exports.number().nullable()
+    })
+  )
+};
+var cleanupViewSchema = external_exports.object(cleanupViewShape);
+
 // src/mcp/tools/cleanup-vms.ts
 var VERB = {
   deleted: "deleted",
@@ -55700,19 +55737,7 @@ var cleanupVms2 = defineTool({
     idleMinutes: external_exports.number().positive().optional().describe("Also delete our VMs with no run for this many minutes since the last one ended"),
     dryRun: external_exports.boolean().default(true).describe("Only report what would be deleted (default true)")
   },
-  output: {
-    dryRun: external_exports.boolean(),
-    results: external_exports.array(
-      external_exports.looseObject({
-        name: external_exports.string(),
-        action: external_exports.enum(["deleted", "would-delete", "skipped", "failed"]),
-        reason: external_exports.string(),
-        ageHours: external_exports.number().nullable(),
-        size: external_exports.string().nullable(),
-        hourlyCostUsd: external_exports.number().nullable()
-      })
-    )
-  },
+  output: cleanupViewShape,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async run(args, { context, signal }) {
     if (args.name && args.olderThanHours !== void 0) {
@@ -55747,31 +55772,12 @@ var cleanupVms2 = defineTool({
 });
 
 // src/mcp/tools/list-vms.ts
-var vmSchema = external_exports.looseObject({
-  name: external_exports.string(),
-  size: external_exports.string(),
-  region: external_exports.string(),
-  resourceGroup: external_exports.string(),
-  powerState: external_exports.string(),
-  createdAt: external_exports.string().nullable(),
-  ageHours: external_exports.number().nullable(),
-  ttlHours: external_exports.number(),
-  expired: external_exports.boolean().describe("Older than its ttl: cleanup_vms deletes it when no run uses it"),
-  busy: external_exports.enum(["busy", "free", "unknown"]),
-  busyNote: external_exports.string().optional(),
-  runIds: external_exports.array(external_exports.string()),
-  hourlyCostUsd: external_exports.number().nullable().describe("Compute only, estimated"),
-  howToReach: external_exports.string()
-});
 var listVms = defineTool({
   name: "list_vms",
   title: "List our VMs",
   description: "Lists the Azure VMs amplihack-remote made (tag amplihack_workflow=true) in azlin's resource group: size, region, age, power state, busy or free (a run is using it), the runs on it, estimated cost per hour, and how to reach it. Changes nothing.",
   input: {},
-  output: {
-    vms: external_exports.array(vmSchema),
-    runningHourlyCostUsd: external_exports.number().describe("Estimated compute cost per hour of the running VMs whose price is known")
-  },
+  output: vmListViewShape,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(_args, { context, signal }) {
     const vms = await listOurVms(context.fleet(), { signal });
@@ -61249,6 +61255,10 @@ function runViewJson(v2, retrievedNow) {
     summary: retrievedNow ?? r.summary
   };
 }
+var runStatusViewShape = {
+  runs: external_exports.array(runViewSchema.extend({ retrieveError: external_exports.string().nullable() }))
+};
+var runStatusViewSchema = external_exports.object(runStatusViewShape);
 
 // src/mcp/tools/remote-kill.ts
 var remoteKill = defineTool({
@@ -61316,6 +61326,15 @@ function lastLines2(text, n2) {
   return lines.slice(-n2).join("\n");
 }
 
+// src/core/views/run-output.ts
+var runOutputViewShape = {
+  runId: external_exports.string(),
+  source: external_exports.enum(["machine", "retrieved-logs"]),
+  bytes: external_exports.number().describe("Size of the whole log"),
+  text: external_exports.string()
+};
+var runOutputViewSchema = external_exports.object(runOutputViewShape);
+
 // src/mcp/tools/remote-output.ts
 var remoteOutput = defineTool({
   name: "remote_output",
@@ -61325,12 +61344,7 @@ var remoteOutput = defineTool({
     runId: external_exports.string().min(1).describe("The run id (a unique prefix or suffix is enough)"),
     lines: external_exports.number().int().min(1).max(1e4).default(50).describe("How many lines from the end (1-10000)")
   },
-  output: {
-    runId: external_exports.string(),
-    source: external_exports.enum(["machine", "retrieved-logs"]),
-    bytes: external_exports.number().describe("Size of the whole log"),
-    text: external_exports.string()
-  },
+  output: runOutputViewShape,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, { context, signal }) {
     const out = await runOutput(context.deps(), args.runId, { lines: args.lines, signal });
@@ -61569,8 +61583,8 @@ async function localAgentFile(executable, cwd) {
   }
 }
 
-// src/mcp/tools/scan-secrets.ts
-var findingSchema = external_exports.looseObject({
+// src/core/views/scan.ts
+var findingViewSchema = external_exports.looseObject({
   rule: external_exports.string(),
   path: external_exports.string(),
   line: external_exports.number(),
@@ -61582,6 +61596,30 @@ var findingSchema = external_exports.looseObject({
   fingerprint: external_exports.string().describe("Add to .amplihack-remote-allow to accept this finding after review"),
   severity: external_exports.enum(["block", "warn"]).optional().describe("warn: reported, does not block")
 });
+var scanViewShape = {
+  blocked: external_exports.boolean(),
+  findings: external_exports.array(findingViewSchema),
+  whatShips: external_exports.looseObject({
+    repo: external_exports.string(),
+    revs: external_exports.array(external_exports.string()).describe("Every blob reachable from these is scanned"),
+    files: external_exports.array(external_exports.string()).describe("Files scanned as they are on disk: uncommitted work, .claude/, the agent"),
+    agentFile: external_exports.string().nullable()
+  }),
+  staleAllowlist: external_exports.array(external_exports.string()).describe("Allow-file entries that matched nothing in this scan"),
+  accepted: external_exports.looseObject({ file: external_exports.string(), added: external_exports.number() }).optional(),
+  stats: external_exports.looseObject({
+    blobsScanned: external_exports.number(),
+    blobsFromCache: external_exports.number(),
+    filesScanned: external_exports.number(),
+    skippedBinary: external_exports.number(),
+    skippedLarge: external_exports.number(),
+    allowlisted: external_exports.number(),
+    durationMs: external_exports.number()
+  })
+};
+var scanViewSchema = external_exports.object(scanViewShape);
+
+// src/mcp/tools/scan-secrets.ts
 var scanSecrets = defineTool({
   name: "scan_secrets",
   title: "Scan what would ship for secrets",
@@ -61595,27 +61633,7 @@ var scanSecrets = defineTool({
       "Only after the user reviewed the findings: record every finding in .amplihack-remote-allow (path, rule, fingerprint) so only new ones block"
     )
   },
-  output: {
-    blocked: external_exports.boolean(),
-    findings: external_exports.array(findingSchema),
-    whatShips: external_exports.looseObject({
-      repo: external_exports.string(),
-      revs: external_exports.array(external_exports.string()).describe("Every blob reachable from these is scanned"),
-      files: external_exports.array(external_exports.string()).describe("Files scanned as they are on disk: uncommitted work, .claude/, the agent"),
-      agentFile: external_exports.string().nullable()
-    }),
-    staleAllowlist: external_exports.array(external_exports.string()).describe("Allow-file entries that matched nothing in this scan"),
-    accepted: external_exports.looseObject({ file: external_exports.string(), added: external_exports.number() }).optional(),
-    stats: external_exports.looseObject({
-      blobsScanned: external_exports.number(),
-      blobsFromCache: external_exports.number(),
-      filesScanned: external_exports.number(),
-      skippedBinary: external_exports.number(),
-      skippedLarge: external_exports.number(),
-      allowlisted: external_exports.number(),
-      durationMs: external_exports.number()
-    })
-  },
+  output: scanViewShape,
   // Not read-only: accept: true writes the allow file (adding to it, never removing).
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(args, { context, signal, extra }) {
