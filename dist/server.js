@@ -32290,21 +32290,6 @@ var StdioServerTransport = class {
 // src/state/paths.ts
 import { homedir } from "node:os";
 import { join } from "node:path";
-function stateDir(env = process.env) {
-  if (env.AMPLIHACK_REMOTE_STATE_DIR) return env.AMPLIHACK_REMOTE_STATE_DIR;
-  if (env.CLAUDE_PLUGIN_DATA) return join(env.CLAUDE_PLUGIN_DATA, "state");
-  const xdg = env.XDG_STATE_HOME || join(homedir(), ".local", "state");
-  return join(xdg, "amplihack-remote");
-}
-var scanCacheDir = (base = stateDir()) => join(base, "scan-cache");
-var localTargetHome = (base = stateDir()) => join(base, "local-target");
-var runsFile = (base = stateDir()) => join(base, "state.json");
-
-// src/state/store.ts
-var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
-var import_write_file_atomic = __toESM(require_lib(), 1);
-import { copyFile, mkdir, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
 
 // src/util/errors.ts
 var ExitCode = {
@@ -32350,6 +32335,8 @@ var exitCodeFor = {
   "integrate-failed": ExitCode.runFailed,
   "state-corrupt": ExitCode.environment,
   "state-locked": ExitCode.environment,
+  "state-unwritable": ExitCode.environment,
+  "local-io": ExitCode.environment,
   interrupted: ExitCode.interrupted,
   "unsafe-archive": ExitCode.target,
   internal: ExitCode.runFailed
@@ -32383,8 +32370,43 @@ var RemoteError = class extends Error {
     };
   }
 };
+var DENIED = /* @__PURE__ */ new Set(["EACCES", "EPERM", "EROFS"]);
+var FULL = /* @__PURE__ */ new Set(["ENOSPC", "EDQUOT"]);
+function environmentError(err) {
+  const e = err;
+  if (!e || typeof e !== "object" || typeof e.code !== "string") return void 0;
+  const what = e.path ?? e.syscall ?? "a file";
+  if (e.code === "ENOENT" && e.syscall?.startsWith("spawn")) {
+    const program = e.syscall.slice("spawn ".length) || e.path || "a program";
+    return new RemoteError(
+      "missing-tool",
+      `${program} is not installed or not on PATH.`,
+      `Install ${program} (or add its directory to PATH) and run again.`,
+      { cause: err }
+    );
+  }
+  if (DENIED.has(e.code)) {
+    return new RemoteError(
+      "local-io",
+      `Not allowed to write ${what} (${e.code}${e.syscall ? ` on ${e.syscall}` : ""}).`,
+      "Make it writable by this user, or run from a directory you own; amplihack-remote's own state goes where AMPLIHACK_REMOTE_STATE_DIR points (a writable directory).",
+      { cause: err, details: { errno: e.code, path: e.path ?? null } }
+    );
+  }
+  if (FULL.has(e.code)) {
+    return new RemoteError(
+      "local-io",
+      `No space left to write ${what} (${e.code}).`,
+      "Free some disk space (or point TMPDIR and AMPLIHACK_REMOTE_STATE_DIR at a disk with room) and run again.",
+      { cause: err, details: { errno: e.code, path: e.path ?? null } }
+    );
+  }
+  return void 0;
+}
 function asRemoteError(err) {
   if (err instanceof RemoteError) return err;
+  const environment = environmentError(err);
+  if (environment) return environment;
   const message = err instanceof Error ? err.message : String(err);
   return new RemoteError(
     "internal",
@@ -32395,6 +32417,23 @@ function asRemoteError(err) {
     }
   );
 }
+
+// src/state/paths.ts
+function stateDir(env = process.env) {
+  if (env.AMPLIHACK_REMOTE_STATE_DIR) return env.AMPLIHACK_REMOTE_STATE_DIR;
+  if (env.CLAUDE_PLUGIN_DATA) return join(env.CLAUDE_PLUGIN_DATA, "state");
+  const xdg = env.XDG_STATE_HOME || join(homedir(), ".local", "state");
+  return join(xdg, "amplihack-remote");
+}
+var scanCacheDir = (base = stateDir()) => join(base, "scan-cache");
+var localTargetHome = (base = stateDir()) => join(base, "local-target");
+var runsFile = (base = stateDir()) => join(base, "state.json");
+
+// src/state/store.ts
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+var import_write_file_atomic = __toESM(require_lib(), 1);
+import { copyFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 
 // src/state/run-summary.ts
 var errorInfoSchema = external_exports.object({ code: external_exports.string(), message: external_exports.string(), remedy: external_exports.string() });
@@ -32516,7 +32555,7 @@ var StateStore = class {
       text = await readFile(this.file, "utf8");
     } catch (err) {
       if (err.code === "ENOENT") return empty();
-      throw err;
+      throw this.unusable(err);
     }
     let json2;
     try {
@@ -32540,7 +32579,9 @@ var StateStore = class {
   }
   /** Runs `mutate` on the freshest state under the lock and writes the result. */
   async update(mutate) {
-    await mkdir(dirname(this.file), { recursive: true });
+    await mkdir(dirname(this.file), { recursive: true }).catch((err) => {
+      throw this.unusable(err);
+    });
     let release;
     try {
       release = await import_proper_lockfile.default.lock(this.file, {
@@ -32550,6 +32591,7 @@ var StateStore = class {
         retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true }
       });
     } catch (err) {
+      if (err.code !== "ELOCKED") throw this.unusable(err);
       throw new RemoteError(
         "state-locked",
         `Could not lock the state file ${this.file}: ${err.message}`,
@@ -32560,7 +32602,11 @@ var StateStore = class {
       const state = await this.read();
       const result2 = await mutate(state);
       await (0, import_write_file_atomic.default)(this.file, `${JSON.stringify(state, null, 2)}
-`, { mode: 384 });
+`, { mode: 384 }).catch(
+        (err) => {
+          throw this.unusable(err);
+        }
+      );
       return result2;
     } finally {
       await release();
@@ -32609,6 +32655,21 @@ var StateStore = class {
         if (r.vm?.name === vmName && !r.vm.deleted) r.vm = { ...r.vm, deleted: true };
       }
     });
+  }
+  /**
+   * An error of the file system under the state (not writable, not a directory, disk full) is the
+   * environment's, not a bug: say which directory, and how to move the state elsewhere.
+   */
+  unusable(err) {
+    if (err instanceof RemoteError) return err;
+    const e = err;
+    const dir = dirname(this.file);
+    return new RemoteError(
+      "state-unwritable",
+      `Cannot use the state directory ${dir}: ${e.code ?? "error"} (${e.message}).`,
+      `Make ${dir} writable by this user, or set AMPLIHACK_REMOTE_STATE_DIR to a writable directory (it defaults to ~/.local/state/amplihack-remote, which needs a writable HOME).`,
+      { cause: err, details: { stateDir: dir, errno: e.code ?? null } }
+    );
   }
   async corrupt(reason) {
     const backup = `${this.file}.corrupt-${Date.now()}`;

@@ -7,6 +7,7 @@ import type { RunOptionsInput } from "../../core/options.js";
 import { runSummarySchema } from "../../core/views/run-summary.js";
 import { executeRun, parseRunOptions } from "../../core/workflow/execute-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
+import { writableStateDir } from "../../state/paths.js";
 import { cliDeps } from "../deps.js";
 import { printJson, printText } from "../print.js";
 import { progressRenderer } from "../render-progress.js";
@@ -16,6 +17,7 @@ export async function execCommand(
   opts: { json: boolean; signal: AbortSignal },
 ): Promise<number> {
   parseRunOptions(input); // refuse bad input before printing anything else
+  await writableStateDir(); // and an unusable environment before anything starts
   const progress = progressRenderer({ json: opts.json });
   try {
     const summary = await executeRun(cliDeps(progress.listener), input, opts.signal);

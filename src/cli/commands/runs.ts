@@ -17,6 +17,7 @@ import { runStatusViewSchema, runViewJson, runViewSchema } from "../../core/view
 import { startViewSchema } from "../../core/views/start.js";
 import { formatElapsed } from "../../core/workflow/follow-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
+import { writableStateDir } from "../../state/paths.js";
 import { ExitCode } from "../../util/errors.js";
 import { cliDeps } from "../deps.js";
 import { printJson, printText } from "../print.js";
@@ -34,6 +35,7 @@ export async function startCommand(
   prompts: string[],
   opts: { json: boolean; autoRetrieve: boolean; signal: AbortSignal },
 ): Promise<number> {
+  await writableStateDir(); // an unusable environment is refused before anything starts
   const progress = progressRenderer({ json: opts.json });
   const outcomes = await startDetached(cliDeps(progress.listener), base, prompts, opts);
   progress.done();
