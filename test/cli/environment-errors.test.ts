@@ -18,6 +18,12 @@ const dirs: string[] = [];
 afterEach(() => cleanup(...dirs.splice(0)));
 
 const isRoot = process.getuid?.() === 0;
+
+/** `exec` on the local target as a shell line for script(1), which gives it a real terminal. */
+const EXEC_ON_A_TERMINAL = [process.execPath, "--import", TSX, CLI_ENTRY, "exec", "--target", "local"]
+  .concat(["--agent-command", RECORDING_AGENT, "auto", "hello"])
+  .map((a) => `'${a}'`)
+  .join(" ");
 const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 
 /** A directory this test's CLI cannot write: read-only for an ordinary user (root runs it as nobody). */
@@ -101,23 +107,8 @@ describe("no escape codes on a dumb terminal or with NO_COLOR", () => {
       const repo = makeRepo();
       const state = tempDir("ar-state-");
       dirs.push(repo, state);
-      const cmd = [
-        process.execPath,
-        "--import",
-        TSX,
-        CLI_ENTRY,
-        "exec",
-        "--target",
-        "local",
-        "--agent-command",
-        RECORDING_AGENT,
-        "auto",
-        "hello",
-      ]
-        .map((a) => `'${a}'`)
-        .join(" ");
       // script(1) gives the CLI a real terminal on stdout and stderr, as a user's shell would.
-      const r = spawnSync("script", ["-qec", cmd, "/dev/null"], {
+      const r = spawnSync("script", ["-qec", EXEC_ON_A_TERMINAL, "/dev/null"], {
         cwd: repo,
         env: { ...process.env, AMPLIHACK_REMOTE_STATE_DIR: state, AMPLIHACK_NO_TTY: "", ...extra },
         encoding: "utf8",
@@ -137,21 +128,6 @@ describe("no escape codes on a dumb terminal or with NO_COLOR", () => {
       const repo = makeRepo();
       const state = tempDir("ar-state-");
       dirs.push(repo, state);
-      const cmd = [
-        process.execPath,
-        "--import",
-        TSX,
-        CLI_ENTRY,
-        "exec",
-        "--target",
-        "local",
-        "--agent-command",
-        RECORDING_AGENT,
-        "auto",
-        "hello",
-      ]
-        .map((a) => `'${a}'`)
-        .join(" ");
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         AMPLIHACK_REMOTE_STATE_DIR: state,
@@ -159,7 +135,7 @@ describe("no escape codes on a dumb terminal or with NO_COLOR", () => {
       };
       delete env.NO_COLOR;
       delete env.AMPLIHACK_NO_TTY;
-      const r = spawnSync("script", ["-qec", cmd, "/dev/null"], {
+      const r = spawnSync("script", ["-qec", EXEC_ON_A_TERMINAL, "/dev/null"], {
         cwd: repo,
         env,
         encoding: "utf8",
