@@ -2216,6 +2216,88 @@ import { sep } from "node:path";
 // src/state/paths.ts
 import { homedir } from "node:os";
 import { join } from "node:path";
+
+// src/util/errors.ts
+var ExitCode = {
+  ok: 0,
+  /** The agent ran and exited non-zero, or the run failed on the target. */
+  runFailed: 1,
+  /** Bad options or arguments: nothing was started. */
+  usage: 2,
+  /** The secret gate blocked the upload. */
+  secretFound: 3,
+  /** The local environment is not ready (git, azlin, credential, tmux...). */
+  environment: 4,
+  /** The target (VM, azlin, ssh, transfer) failed. */
+  target: 5,
+  /** The agent hit the timeout. */
+  timedOut: 6,
+  /** The user interrupted us (Ctrl-C, SIGTERM) or killed the run. */
+  interrupted: 130
+};
+var exitCodeFor = {
+  usage: ExitCode.usage,
+  "not-a-repo": ExitCode.environment,
+  "no-commits": ExitCode.environment,
+  "no-claude-dir": ExitCode.environment,
+  "no-credential": ExitCode.environment,
+  "missing-tool": ExitCode.environment,
+  "secret-found": ExitCode.secretFound,
+  "too-large": ExitCode.usage,
+  "package-failed": ExitCode.environment,
+  "azlin-missing": ExitCode.environment,
+  "azlin-version": ExitCode.environment,
+  "azlin-auth": ExitCode.environment,
+  "azlin-no-rg": ExitCode.environment,
+  "azlin-quota": ExitCode.target,
+  "azlin-sku": ExitCode.target,
+  "azlin-not-found": ExitCode.target,
+  "azlin-timeout": ExitCode.target,
+  "azlin-ssh": ExitCode.target,
+  "azlin-failed": ExitCode.target,
+  "transfer-failed": ExitCode.target,
+  "remote-failed": ExitCode.target,
+  "run-not-found": ExitCode.usage,
+  "integrate-failed": ExitCode.runFailed,
+  "state-corrupt": ExitCode.environment,
+  "state-locked": ExitCode.environment,
+  "state-unwritable": ExitCode.environment,
+  "local-io": ExitCode.environment,
+  interrupted: ExitCode.interrupted,
+  "unsafe-archive": ExitCode.target,
+  internal: ExitCode.runFailed
+};
+var RemoteError = class extends Error {
+  code;
+  remedy;
+  exitCode;
+  /** Extra structured facts for --json and MCP (never secrets). */
+  details;
+  constructor(code, message, remedy, options = {}) {
+    super(message, { cause: options.cause });
+    this.name = "RemoteError";
+    this.code = code;
+    this.remedy = remedy;
+    this.exitCode = exitCodeFor[code];
+    this.details = options.details ?? {};
+  }
+  /** The two lines a user sees: the problem, then what to do about it. */
+  toUserText() {
+    return this.remedy ? `${this.message}
+  \u2192 ${this.remedy}` : this.message;
+  }
+  toJSON() {
+    return {
+      code: this.code,
+      message: this.message,
+      remedy: this.remedy,
+      exitCode: this.exitCode,
+      ...this.details
+    };
+  }
+};
+
+// src/state/paths.ts
 function stateDir(env = process.env) {
   if (env.AMPLIHACK_REMOTE_STATE_DIR) return env.AMPLIHACK_REMOTE_STATE_DIR;
   if (env.CLAUDE_PLUGIN_DATA) return join(env.CLAUDE_PLUGIN_DATA, "state");
@@ -22053,86 +22135,6 @@ var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
 var import_write_file_atomic = __toESM(require_lib(), 1);
 import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-
-// src/util/errors.ts
-var ExitCode = {
-  ok: 0,
-  /** The agent ran and exited non-zero, or the run failed on the target. */
-  runFailed: 1,
-  /** Bad options or arguments: nothing was started. */
-  usage: 2,
-  /** The secret gate blocked the upload. */
-  secretFound: 3,
-  /** The local environment is not ready (git, azlin, credential, tmux...). */
-  environment: 4,
-  /** The target (VM, azlin, ssh, transfer) failed. */
-  target: 5,
-  /** The agent hit the timeout. */
-  timedOut: 6,
-  /** The user interrupted us (Ctrl-C, SIGTERM) or killed the run. */
-  interrupted: 130
-};
-var exitCodeFor = {
-  usage: ExitCode.usage,
-  "not-a-repo": ExitCode.environment,
-  "no-commits": ExitCode.environment,
-  "no-claude-dir": ExitCode.environment,
-  "no-credential": ExitCode.environment,
-  "missing-tool": ExitCode.environment,
-  "secret-found": ExitCode.secretFound,
-  "too-large": ExitCode.usage,
-  "package-failed": ExitCode.environment,
-  "azlin-missing": ExitCode.environment,
-  "azlin-version": ExitCode.environment,
-  "azlin-auth": ExitCode.environment,
-  "azlin-no-rg": ExitCode.environment,
-  "azlin-quota": ExitCode.target,
-  "azlin-sku": ExitCode.target,
-  "azlin-not-found": ExitCode.target,
-  "azlin-timeout": ExitCode.target,
-  "azlin-ssh": ExitCode.target,
-  "azlin-failed": ExitCode.target,
-  "transfer-failed": ExitCode.target,
-  "remote-failed": ExitCode.target,
-  "run-not-found": ExitCode.usage,
-  "integrate-failed": ExitCode.runFailed,
-  "state-corrupt": ExitCode.environment,
-  "state-locked": ExitCode.environment,
-  interrupted: ExitCode.interrupted,
-  "unsafe-archive": ExitCode.target,
-  internal: ExitCode.runFailed
-};
-var RemoteError = class extends Error {
-  code;
-  remedy;
-  exitCode;
-  /** Extra structured facts for --json and MCP (never secrets). */
-  details;
-  constructor(code, message, remedy, options = {}) {
-    super(message, { cause: options.cause });
-    this.name = "RemoteError";
-    this.code = code;
-    this.remedy = remedy;
-    this.exitCode = exitCodeFor[code];
-    this.details = options.details ?? {};
-  }
-  /** The two lines a user sees: the problem, then what to do about it. */
-  toUserText() {
-    return this.remedy ? `${this.message}
-  \u2192 ${this.remedy}` : this.message;
-  }
-  toJSON() {
-    return {
-      code: this.code,
-      message: this.message,
-      remedy: this.remedy,
-      exitCode: this.exitCode,
-      ...this.details
-    };
-  }
-};
-
-// src/state/store.ts
 var SCHEMA_VERSION = 1;
 var stateSchema = external_exports.object({
   schemaVersion: external_exports.literal(SCHEMA_VERSION),
@@ -22150,7 +22152,7 @@ var StateStore = class {
       text = await readFile(this.file, "utf8");
     } catch (err) {
       if (err.code === "ENOENT") return empty();
-      throw err;
+      throw this.unusable(err);
     }
     let json2;
     try {
@@ -22174,7 +22176,9 @@ var StateStore = class {
   }
   /** Runs `mutate` on the freshest state under the lock and writes the result. */
   async update(mutate) {
-    await mkdir(dirname(this.file), { recursive: true });
+    await mkdir(dirname(this.file), { recursive: true }).catch((err) => {
+      throw this.unusable(err);
+    });
     let release;
     try {
       release = await import_proper_lockfile.default.lock(this.file, {
@@ -22184,6 +22188,7 @@ var StateStore = class {
         retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true }
       });
     } catch (err) {
+      if (err.code !== "ELOCKED") throw this.unusable(err);
       throw new RemoteError(
         "state-locked",
         `Could not lock the state file ${this.file}: ${err.message}`,
@@ -22194,7 +22199,11 @@ var StateStore = class {
       const state = await this.read();
       const result = await mutate(state);
       await (0, import_write_file_atomic.default)(this.file, `${JSON.stringify(state, null, 2)}
-`, { mode: 384 });
+`, { mode: 384 }).catch(
+        (err) => {
+          throw this.unusable(err);
+        }
+      );
       return result;
     } finally {
       await release();
@@ -22243,6 +22252,21 @@ var StateStore = class {
         if (r.vm?.name === vmName && !r.vm.deleted) r.vm = { ...r.vm, deleted: true };
       }
     });
+  }
+  /**
+   * An error of the file system under the state (not writable, not a directory, disk full) is the
+   * environment's, not a bug: say which directory, and how to move the state elsewhere.
+   */
+  unusable(err) {
+    if (err instanceof RemoteError) return err;
+    const e = err;
+    const dir = dirname(this.file);
+    return new RemoteError(
+      "state-unwritable",
+      `Cannot use the state directory ${dir}: ${e.code ?? "error"} (${e.message}).`,
+      `Make ${dir} writable by this user, or set AMPLIHACK_REMOTE_STATE_DIR to a writable directory (it defaults to ~/.local/state/amplihack-remote, which needs a writable HOME).`,
+      { cause: err, details: { stateDir: dir, errno: e.code ?? null } }
+    );
   }
   async corrupt(reason) {
     const backup = `${this.file}.corrupt-${Date.now()}`;

@@ -32290,21 +32290,6 @@ var StdioServerTransport = class {
 // src/state/paths.ts
 import { homedir } from "node:os";
 import { join } from "node:path";
-function stateDir(env = process.env) {
-  if (env.AMPLIHACK_REMOTE_STATE_DIR) return env.AMPLIHACK_REMOTE_STATE_DIR;
-  if (env.CLAUDE_PLUGIN_DATA) return join(env.CLAUDE_PLUGIN_DATA, "state");
-  const xdg = env.XDG_STATE_HOME || join(homedir(), ".local", "state");
-  return join(xdg, "amplihack-remote");
-}
-var scanCacheDir = (base = stateDir()) => join(base, "scan-cache");
-var localTargetHome = (base = stateDir()) => join(base, "local-target");
-var runsFile = (base = stateDir()) => join(base, "state.json");
-
-// src/state/store.ts
-var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
-var import_write_file_atomic = __toESM(require_lib(), 1);
-import { copyFile, mkdir, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
 
 // src/util/errors.ts
 var ExitCode = {
@@ -32350,6 +32335,8 @@ var exitCodeFor = {
   "integrate-failed": ExitCode.runFailed,
   "state-corrupt": ExitCode.environment,
   "state-locked": ExitCode.environment,
+  "state-unwritable": ExitCode.environment,
+  "local-io": ExitCode.environment,
   interrupted: ExitCode.interrupted,
   "unsafe-archive": ExitCode.target,
   internal: ExitCode.runFailed
@@ -32383,8 +32370,43 @@ var RemoteError = class extends Error {
     };
   }
 };
+var DENIED = /* @__PURE__ */ new Set(["EACCES", "EPERM", "EROFS"]);
+var FULL = /* @__PURE__ */ new Set(["ENOSPC", "EDQUOT"]);
+function environmentError(err) {
+  const e = err;
+  if (!e || typeof e !== "object" || typeof e.code !== "string") return void 0;
+  const what = e.path ?? e.syscall ?? "a file";
+  if (e.code === "ENOENT" && e.syscall?.startsWith("spawn")) {
+    const program = e.syscall.slice("spawn ".length) || e.path || "a program";
+    return new RemoteError(
+      "missing-tool",
+      `${program} is not installed or not on PATH.`,
+      `Install ${program} (or add its directory to PATH) and run again.`,
+      { cause: err }
+    );
+  }
+  if (DENIED.has(e.code)) {
+    return new RemoteError(
+      "local-io",
+      `Not allowed to write ${what} (${e.code}${e.syscall ? ` on ${e.syscall}` : ""}).`,
+      "Make it writable by this user, or run from a directory you own; amplihack-remote's own state goes where AMPLIHACK_REMOTE_STATE_DIR points (a writable directory).",
+      { cause: err, details: { errno: e.code, path: e.path ?? null } }
+    );
+  }
+  if (FULL.has(e.code)) {
+    return new RemoteError(
+      "local-io",
+      `No space left to write ${what} (${e.code}).`,
+      "Free some disk space (or point TMPDIR and AMPLIHACK_REMOTE_STATE_DIR at a disk with room) and run again.",
+      { cause: err, details: { errno: e.code, path: e.path ?? null } }
+    );
+  }
+  return void 0;
+}
 function asRemoteError(err) {
   if (err instanceof RemoteError) return err;
+  const environment = environmentError(err);
+  if (environment) return environment;
   const message = err instanceof Error ? err.message : String(err);
   return new RemoteError(
     "internal",
@@ -32395,6 +32417,23 @@ function asRemoteError(err) {
     }
   );
 }
+
+// src/state/paths.ts
+function stateDir(env = process.env) {
+  if (env.AMPLIHACK_REMOTE_STATE_DIR) return env.AMPLIHACK_REMOTE_STATE_DIR;
+  if (env.CLAUDE_PLUGIN_DATA) return join(env.CLAUDE_PLUGIN_DATA, "state");
+  const xdg = env.XDG_STATE_HOME || join(homedir(), ".local", "state");
+  return join(xdg, "amplihack-remote");
+}
+var scanCacheDir = (base = stateDir()) => join(base, "scan-cache");
+var localTargetHome = (base = stateDir()) => join(base, "local-target");
+var runsFile = (base = stateDir()) => join(base, "state.json");
+
+// src/state/store.ts
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+var import_write_file_atomic = __toESM(require_lib(), 1);
+import { copyFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 
 // src/state/run-summary.ts
 var errorInfoSchema = external_exports.object({ code: external_exports.string(), message: external_exports.string(), remedy: external_exports.string() });
@@ -32525,7 +32564,7 @@ var StateStore = class {
       text = await readFile(this.file, "utf8");
     } catch (err) {
       if (err.code === "ENOENT") return empty();
-      throw err;
+      throw this.unusable(err);
     }
     let json2;
     try {
@@ -32549,7 +32588,9 @@ var StateStore = class {
   }
   /** Runs `mutate` on the freshest state under the lock and writes the result. */
   async update(mutate) {
-    await mkdir(dirname(this.file), { recursive: true });
+    await mkdir(dirname(this.file), { recursive: true }).catch((err) => {
+      throw this.unusable(err);
+    });
     let release;
     try {
       release = await import_proper_lockfile.default.lock(this.file, {
@@ -32559,6 +32600,7 @@ var StateStore = class {
         retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true }
       });
     } catch (err) {
+      if (err.code !== "ELOCKED") throw this.unusable(err);
       throw new RemoteError(
         "state-locked",
         `Could not lock the state file ${this.file}: ${err.message}`,
@@ -32569,7 +32611,11 @@ var StateStore = class {
       const state = await this.read();
       const result2 = await mutate(state);
       await (0, import_write_file_atomic.default)(this.file, `${JSON.stringify(state, null, 2)}
-`, { mode: 384 });
+`, { mode: 384 }).catch(
+        (err) => {
+          throw this.unusable(err);
+        }
+      );
       return result2;
     } finally {
       await release();
@@ -32618,6 +32664,21 @@ var StateStore = class {
         if (r.vm?.name === vmName && !r.vm.deleted) r.vm = { ...r.vm, deleted: true };
       }
     });
+  }
+  /**
+   * An error of the file system under the state (not writable, not a directory, disk full) is the
+   * environment's, not a bug: say which directory, and how to move the state elsewhere.
+   */
+  unusable(err) {
+    if (err instanceof RemoteError) return err;
+    const e = err;
+    const dir = dirname(this.file);
+    return new RemoteError(
+      "state-unwritable",
+      `Cannot use the state directory ${dir}: ${e.code ?? "error"} (${e.message}).`,
+      `Make ${dir} writable by this user, or set AMPLIHACK_REMOTE_STATE_DIR to a writable directory (it defaults to ~/.local/state/amplihack-remote, which needs a writable HOME).`,
+      { cause: err, details: { stateDir: dir, errno: e.code ?? null } }
+    );
   }
   async corrupt(reason) {
     const backup = `${this.file}.corrupt-${Date.now()}`;
@@ -60540,6 +60601,43 @@ async function cleanupVms(request, deps) {
   });
 }
 
+// src/core/views/fleet.ts
+var vmViewSchema = external_exports.looseObject({
+  name: external_exports.string(),
+  size: external_exports.string(),
+  region: external_exports.string(),
+  resourceGroup: external_exports.string(),
+  powerState: external_exports.string(),
+  createdAt: external_exports.string().nullable(),
+  ageHours: external_exports.number().nullable(),
+  ttlHours: external_exports.number(),
+  expired: external_exports.boolean().describe("Older than its ttl: cleanup_vms deletes it when no run uses it"),
+  busy: external_exports.enum(["busy", "free", "unknown"]),
+  busyNote: external_exports.string().optional(),
+  runIds: external_exports.array(external_exports.string()),
+  hourlyCostUsd: external_exports.number().nullable().describe("Compute only, estimated"),
+  howToReach: external_exports.string()
+});
+var vmListViewShape = {
+  vms: external_exports.array(vmViewSchema),
+  runningHourlyCostUsd: external_exports.number().describe("Estimated compute cost per hour of the running VMs whose price is known")
+};
+var vmListViewSchema = external_exports.object(vmListViewShape);
+var cleanupViewShape = {
+  dryRun: external_exports.boolean(),
+  results: external_exports.array(
+    external_exports.looseObject({
+      name: external_exports.string(),
+      action: external_exports.enum(["deleted", "would-delete", "skipped", "failed"]),
+      reason: external_exports.string(),
+      ageHours: external_exports.number().nullable(),
+      size: external_exports.string().nullable(),
+      hourlyCostUsd: external_exports.number().nullable()
+    })
+  )
+};
+var cleanupViewSchema = external_exports.object(cleanupViewShape);
+
 // src/mcp/tools/cleanup-vms.ts
 var VERB = {
   deleted: "deleted",
@@ -60557,19 +60655,7 @@ var cleanupVms2 = defineTool({
     idleMinutes: external_exports.number().positive().optional().describe("Also delete our VMs with no run for this many minutes since the last one ended"),
     dryRun: external_exports.boolean().default(true).describe("Only report what would be deleted (default true)")
   },
-  output: {
-    dryRun: external_exports.boolean(),
-    results: external_exports.array(
-      external_exports.looseObject({
-        name: external_exports.string(),
-        action: external_exports.enum(["deleted", "would-delete", "skipped", "failed"]),
-        reason: external_exports.string(),
-        ageHours: external_exports.number().nullable(),
-        size: external_exports.string().nullable(),
-        hourlyCostUsd: external_exports.number().nullable()
-      })
-    )
-  },
+  output: cleanupViewShape,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async run(args, { context, signal }) {
     if (args.name && args.olderThanHours !== void 0) {
@@ -60604,31 +60690,12 @@ var cleanupVms2 = defineTool({
 });
 
 // src/mcp/tools/list-vms.ts
-var vmSchema = external_exports.looseObject({
-  name: external_exports.string(),
-  size: external_exports.string(),
-  region: external_exports.string(),
-  resourceGroup: external_exports.string(),
-  powerState: external_exports.string(),
-  createdAt: external_exports.string().nullable(),
-  ageHours: external_exports.number().nullable(),
-  ttlHours: external_exports.number(),
-  expired: external_exports.boolean().describe("Older than its ttl: cleanup_vms deletes it when no run uses it"),
-  busy: external_exports.enum(["busy", "free", "unknown"]),
-  busyNote: external_exports.string().optional(),
-  runIds: external_exports.array(external_exports.string()),
-  hourlyCostUsd: external_exports.number().nullable().describe("Compute only, estimated"),
-  howToReach: external_exports.string()
-});
 var listVms = defineTool({
   name: "list_vms",
   title: "List our VMs",
   description: "Lists the Azure VMs amplihack-remote made (tag amplihack_workflow=true) in azlin's resource group: size, region, age, power state, busy or free (a run is using it), the runs on it, estimated cost per hour, and how to reach it. Changes nothing.",
   input: {},
-  output: {
-    vms: external_exports.array(vmSchema),
-    runningHourlyCostUsd: external_exports.number().describe("Estimated compute cost per hour of the running VMs whose price is known")
-  },
+  output: vmListViewShape,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(_args, { context, signal }) {
     const vms = await listOurVms(context.fleet(), { signal });
@@ -62444,6 +62511,10 @@ function runViewJson(v2, retrievedNow) {
     summary: retrievedNow ?? r.summary
   };
 }
+var runStatusViewShape = {
+  runs: external_exports.array(runViewSchema.extend({ retrieveError: external_exports.string().nullable() }))
+};
+var runStatusViewSchema = external_exports.object(runStatusViewShape);
 
 // src/mcp/tools/remote-kill.ts
 var remoteKill = defineTool({
@@ -62509,6 +62580,15 @@ function lastLines2(text, n2) {
   return lines.slice(-n2).join("\n");
 }
 
+// src/core/views/run-output.ts
+var runOutputViewShape = {
+  runId: external_exports.string(),
+  source: external_exports.enum(["machine", "retrieved-logs"]),
+  bytes: external_exports.number().describe("Size of the whole log"),
+  text: external_exports.string()
+};
+var runOutputViewSchema = external_exports.object(runOutputViewShape);
+
 // src/mcp/tools/remote-output.ts
 var remoteOutput = defineTool({
   name: "remote_output",
@@ -62518,12 +62598,7 @@ var remoteOutput = defineTool({
     runId: external_exports.string().min(1).describe("The run id (a unique prefix or suffix is enough)"),
     lines: external_exports.number().int().min(1).max(1e4).default(50).describe("How many lines from the end (1-10000)")
   },
-  output: {
-    runId: external_exports.string(),
-    source: external_exports.enum(["machine", "retrieved-logs"]),
-    bytes: external_exports.number().describe("Size of the whole log"),
-    text: external_exports.string()
-  },
+  output: runOutputViewShape,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, { context, signal }) {
     const out = await runOutput(context.deps(), args.runId, { lines: args.lines, signal });
@@ -62668,8 +62743,8 @@ function unwritable(file2, cause) {
   );
 }
 
-// src/mcp/tools/scan-secrets.ts
-var findingSchema = external_exports.looseObject({
+// src/core/views/scan.ts
+var findingViewSchema = external_exports.looseObject({
   rule: external_exports.string(),
   path: external_exports.string(),
   line: external_exports.number(),
@@ -62681,6 +62756,30 @@ var findingSchema = external_exports.looseObject({
   fingerprint: external_exports.string().describe("Add to .amplihack-remote-allow to accept this finding after review"),
   severity: external_exports.enum(["block", "warn"]).optional().describe("warn: reported, does not block")
 });
+var scanViewShape = {
+  blocked: external_exports.boolean(),
+  findings: external_exports.array(findingViewSchema),
+  whatShips: external_exports.looseObject({
+    repo: external_exports.string(),
+    revs: external_exports.array(external_exports.string()).describe("Every blob reachable from these is scanned"),
+    files: external_exports.array(external_exports.string()).describe("Files scanned as they are on disk: uncommitted work, .claude/, the agent"),
+    agentFile: external_exports.string().nullable()
+  }),
+  staleAllowlist: external_exports.array(external_exports.string()).describe("Allow-file entries that matched nothing in this scan"),
+  accepted: external_exports.looseObject({ file: external_exports.string(), added: external_exports.number() }).optional(),
+  stats: external_exports.looseObject({
+    blobsScanned: external_exports.number(),
+    blobsFromCache: external_exports.number(),
+    filesScanned: external_exports.number(),
+    skippedBinary: external_exports.number(),
+    skippedLarge: external_exports.number(),
+    allowlisted: external_exports.number(),
+    durationMs: external_exports.number()
+  })
+};
+var scanViewSchema = external_exports.object(scanViewShape);
+
+// src/mcp/tools/scan-secrets.ts
 var scanSecrets = defineTool({
   name: "scan_secrets",
   title: "Scan what would ship for secrets",
@@ -62694,27 +62793,7 @@ var scanSecrets = defineTool({
       "Only after the user reviewed the findings: record every finding in .amplihack-remote-allow (path, rule, fingerprint) so only new ones block"
     )
   },
-  output: {
-    blocked: external_exports.boolean(),
-    findings: external_exports.array(findingSchema),
-    whatShips: external_exports.looseObject({
-      repo: external_exports.string(),
-      revs: external_exports.array(external_exports.string()).describe("Every blob reachable from these is scanned"),
-      files: external_exports.array(external_exports.string()).describe("Files scanned as they are on disk: uncommitted work, .claude/, the agent"),
-      agentFile: external_exports.string().nullable()
-    }),
-    staleAllowlist: external_exports.array(external_exports.string()).describe("Allow-file entries that matched nothing in this scan"),
-    accepted: external_exports.looseObject({ file: external_exports.string(), added: external_exports.number() }).optional(),
-    stats: external_exports.looseObject({
-      blobsScanned: external_exports.number(),
-      blobsFromCache: external_exports.number(),
-      filesScanned: external_exports.number(),
-      skippedBinary: external_exports.number(),
-      skippedLarge: external_exports.number(),
-      allowlisted: external_exports.number(),
-      durationMs: external_exports.number()
-    })
-  },
+  output: scanViewShape,
   // Not read-only: accept: true writes the allow file (adding to it, never removing).
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(args, { context, signal, extra }) {

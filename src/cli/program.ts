@@ -2,9 +2,9 @@
  * The amplihack-remote CLI: parses arguments and hands them to core. Nothing here decides
  * anything; every command is a thin adapter that prints and returns an exit code.
  */
-import { Argument, Command, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { COMMANDS } from "../core/options.js";
-import { asRemoteError, ExitCode, RemoteError } from "../util/errors.js";
+import { ExitCode, RemoteError } from "../util/errors.js";
 import { VERSION } from "../version.js";
 import { cleanupCommand } from "./commands/cleanup.js";
 import { execCommand } from "./commands/exec.js";
@@ -14,7 +14,10 @@ import { killCommand, outputCommand, retrieveCommand, startCommand, statusComman
 import { scanCommand } from "./commands/scan.js";
 import { vmsCommand } from "./commands/vms.js";
 import { watchCommand } from "./commands/watch.js";
+import { printError } from "./print.js";
 import { addRunFlags, runOptionsFromFlags } from "./run-flags.js";
+import { survivePipeClosure, writeErr, writeOut } from "./stdio.js";
+import { usageErrorFromCommander } from "./usage-error.js";
 
 function intArg(name: string) {
   return (value: string) => {
@@ -38,9 +41,7 @@ function interruptSignal(): AbortSignal {
   const onSignal = (sig: NodeJS.Signals) => {
     count += 1;
     if (count > 1) process.exit(ExitCode.interrupted);
-    process.stderr.write(
-      `\n${sig}: stopping the run and cleaning up (press Ctrl-C again to abandon cleanup)\n`,
-    );
+    writeErr(`\n${sig}: stopping the run and cleaning up (press Ctrl-C again to abandon cleanup)\n`);
     controller.abort(
       new RemoteError(
         "interrupted",
@@ -226,20 +227,28 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** `--json` anywhere among the options (not after `--`, where it would be a prompt's text). */
+function wantsJson(argv: string[]): boolean {
+  const args = argv.slice(2);
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).includes("--json");
+}
+
 export async function main(argv: string[]): Promise<number> {
+  survivePipeClosure();
   const program = buildProgram();
-  const json = argv.includes("--json");
+  const json = wantsJson(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help")
-      return 0;
-    if (typeof code === "string" && code.startsWith("commander.")) return ExitCode.usage;
-    const e = asRemoteError(err);
-    if (json) process.stdout.write(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);
-    process.stderr.write(`amplihack-remote: ${e.toUserText()}\n`);
-    return e.exitCode;
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return 0; // --help, --version
+      // commander already told the human on stderr; a program asked for JSON gets it on stdout.
+      const usage = usageErrorFromCommander(err, program, argv);
+      if (json) writeOut(`${JSON.stringify({ error: usage.toJSON() }, null, 2)}\n`);
+      return usage.exitCode;
+    }
+    return printError(err, json);
   }
 }

@@ -1,34 +1,56 @@
 /**
- * Progress for humans: one line redrawn in place on a TTY, plain lines when piped (so logs and
- * CI output stay readable), nothing at all in --json mode. Always on stderr: stdout is for results.
+ * Progress for humans: one line redrawn in place on a terminal that understands escape codes,
+ * plain lines otherwise (piped output, CI logs, `TERM=dumb`, `NO_COLOR`), nothing at all in --json
+ * mode. Always on stderr: stdout is for results.
  */
 import type { ProgressEvent, ProgressListener } from "../core/progress.js";
+import { writeErr } from "./stdio.js";
 
-export function progressRenderer(mode: { json: boolean; stream?: NodeJS.WriteStream }): {
+/**
+ * Whether escape codes may be written: a terminal, not declared dumb, and no NO_COLOR (which, per
+ * no-color.org, counts when set to anything but the empty string).
+ */
+export function escapeCodesAllowed(
+  stream: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  if (!stream.isTTY || env.AMPLIHACK_NO_TTY) return false;
+  if (env.NO_COLOR) return false;
+  return env.TERM !== "dumb";
+}
+
+export function progressRenderer(mode: {
+  json: boolean;
+  stream?: { isTTY?: boolean; columns?: number };
+  write?: (text: string) => void;
+  env?: NodeJS.ProcessEnv;
+}): {
   listener: ProgressListener | undefined;
   done: () => void;
 } {
   if (mode.json) return { listener: undefined, done: () => {} };
   const stream = mode.stream ?? process.stderr;
-  const tty = Boolean(stream.isTTY) && !process.env.AMPLIHACK_NO_TTY;
+  const write = mode.write ?? writeErr;
+  const redraw = escapeCodesAllowed(stream, mode.env);
   let lastPlain = "";
   let drawn = false;
   const listener = (e: ProgressEvent) => {
     const text = `[${Math.floor(e.step)}/${e.total}] ${e.stage}: ${e.message}`;
-    if (tty) {
+    if (redraw) {
       const width = (stream.columns || 100) - 1;
-      stream.write(`\r\x1b[2K${text.slice(0, width)}`);
+      write(`\r\x1b[2K${text.slice(0, width)}`);
       drawn = true;
     } else if (text !== lastPlain) {
-      // Heartbeats repeat the same stage; piped output gets each distinct line once.
-      stream.write(`${text}\n`);
+      // Heartbeats repeat the same stage; plain output gets each distinct line once.
+      write(`${text}\n`);
       lastPlain = text;
     }
   };
   return {
     listener,
     done: () => {
-      if (tty && drawn) stream.write("\r\x1b[2K");
+      if (redraw && drawn) write("\r\x1b[2K");
+      drawn = false;
     },
   };
 }

@@ -32,7 +32,7 @@ export class StateStore {
       text = await readFile(this.file, "utf8");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return empty();
-      throw err;
+      throw this.unusable(err);
     }
     let json: unknown;
     try {
@@ -57,7 +57,9 @@ export class StateStore {
 
   /** Runs `mutate` on the freshest state under the lock and writes the result. */
   async update<T>(mutate: (state: StateData) => T | Promise<T>): Promise<T> {
-    await mkdir(dirname(this.file), { recursive: true });
+    await mkdir(dirname(this.file), { recursive: true }).catch((err) => {
+      throw this.unusable(err);
+    });
     let release: () => Promise<void>;
     try {
       release = await lockfile.lock(this.file, {
@@ -67,6 +69,7 @@ export class StateStore {
         retries: { retries: 200, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
       });
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ELOCKED") throw this.unusable(err);
       throw new RemoteError(
         "state-locked",
         `Could not lock the state file ${this.file}: ${(err as Error).message}`,
@@ -76,7 +79,11 @@ export class StateStore {
     try {
       const state = await this.read();
       const result = await mutate(state);
-      await writeFileAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+      await writeFileAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 }).catch(
+        (err) => {
+          throw this.unusable(err);
+        },
+      );
       return result;
     } finally {
       await release();
@@ -130,6 +137,22 @@ export class StateStore {
         if (r.vm?.name === vmName && !r.vm.deleted) r.vm = { ...r.vm, deleted: true };
       }
     });
+  }
+
+  /**
+   * An error of the file system under the state (not writable, not a directory, disk full) is the
+   * environment's, not a bug: say which directory, and how to move the state elsewhere.
+   */
+  private unusable(err: unknown): RemoteError {
+    if (err instanceof RemoteError) return err;
+    const e = err as NodeJS.ErrnoException;
+    const dir = dirname(this.file);
+    return new RemoteError(
+      "state-unwritable",
+      `Cannot use the state directory ${dir}: ${e.code ?? "error"} (${e.message}).`,
+      `Make ${dir} writable by this user, or set AMPLIHACK_REMOTE_STATE_DIR to a writable directory (it defaults to ~/.local/state/amplihack-remote, which needs a writable HOME).`,
+      { cause: err, details: { stateDir: dir, errno: e.code ?? null } },
+    );
   }
 
   private async corrupt(reason: string): Promise<RemoteError> {

@@ -50,6 +50,8 @@ export type ErrorCode =
   | "integrate-failed"
   | "state-corrupt"
   | "state-locked"
+  | "state-unwritable"
+  | "local-io"
   | "interrupted"
   | "unsafe-archive"
   | "internal";
@@ -80,6 +82,8 @@ export const exitCodeFor: Record<ErrorCode, ExitCodeValue> = {
   "integrate-failed": ExitCode.runFailed,
   "state-corrupt": ExitCode.environment,
   "state-locked": ExitCode.environment,
+  "state-unwritable": ExitCode.environment,
+  "local-io": ExitCode.environment,
   interrupted: ExitCode.interrupted,
   "unsafe-archive": ExitCode.target,
   internal: ExitCode.runFailed,
@@ -122,9 +126,52 @@ export class RemoteError extends Error {
   }
 }
 
+/** Errors of the machine we run on, not of our code: a user can fix each of them. */
+const DENIED = new Set(["EACCES", "EPERM", "EROFS"]);
+const FULL = new Set(["ENOSPC", "EDQUOT"]);
+
+/**
+ * A Node system error (errno code, syscall, path) an ordinary environment can cause (a directory
+ * we may not write, a full disk, a program missing from PATH) as an environment error that names
+ * what to fix; undefined for anything else.
+ */
+export function environmentError(err: unknown): RemoteError | undefined {
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (!e || typeof e !== "object" || typeof e.code !== "string") return undefined;
+  const what = e.path ?? e.syscall ?? "a file";
+  if (e.code === "ENOENT" && e.syscall?.startsWith("spawn")) {
+    const program = e.syscall.slice("spawn ".length) || e.path || "a program";
+    return new RemoteError(
+      "missing-tool",
+      `${program} is not installed or not on PATH.`,
+      `Install ${program} (or add its directory to PATH) and run again.`,
+      { cause: err },
+    );
+  }
+  if (DENIED.has(e.code)) {
+    return new RemoteError(
+      "local-io",
+      `Not allowed to write ${what} (${e.code}${e.syscall ? ` on ${e.syscall}` : ""}).`,
+      "Make it writable by this user, or run from a directory you own; amplihack-remote's own state goes where AMPLIHACK_REMOTE_STATE_DIR points (a writable directory).",
+      { cause: err, details: { errno: e.code, path: e.path ?? null } },
+    );
+  }
+  if (FULL.has(e.code)) {
+    return new RemoteError(
+      "local-io",
+      `No space left to write ${what} (${e.code}).`,
+      "Free some disk space (or point TMPDIR and AMPLIHACK_REMOTE_STATE_DIR at a disk with room) and run again.",
+      { cause: err, details: { errno: e.code, path: e.path ?? null } },
+    );
+  }
+  return undefined;
+}
+
 /** Wraps anything thrown into a RemoteError, keeping RemoteErrors as they are. */
 export function asRemoteError(err: unknown): RemoteError {
   if (err instanceof RemoteError) return err;
+  const environment = environmentError(err);
+  if (environment) return environment;
   const message = err instanceof Error ? err.message : String(err);
   return new RemoteError(
     "internal",

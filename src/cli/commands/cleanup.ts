@@ -3,7 +3,9 @@
  * the one named, or those past their ttl (or older than H hours) that no run is using.
  */
 import { type CleanupResult, cleanupVms } from "../../core/cleanup.js";
-import { asRemoteError, ExitCode, RemoteError } from "../../util/errors.js";
+import { cleanupViewSchema } from "../../core/views/fleet.js";
+import { ExitCode, RemoteError } from "../../util/errors.js";
+import { printError, printJson, printText } from "../print.js";
 import { type FleetCommandDeps, formatAge, formatTable, resolveFleetDeps } from "./fleet-deps.js";
 
 const VERB: Record<CleanupResult["action"], string> = {
@@ -55,19 +57,13 @@ export async function cleanupCommand(
         known: await store.vmKnowledge().catch(() => undefined),
       },
     );
-    d.stdout(
-      opts.json
-        ? `${JSON.stringify({ dryRun: opts.dryRun, results }, null, 2)}\n`
-        : `${formatCleanupTable(results, opts.dryRun)}\n`,
-    );
+    if (opts.json) printJson(cleanupViewSchema, { dryRun: opts.dryRun, results }, d.stdout);
+    else printText(formatCleanupTable(results, opts.dryRun), d.stdout);
     if (results.some((r) => r.action === "failed")) return ExitCode.target;
     // A named VM that was not deleted is a failure to do what was asked.
     if (name && !opts.dryRun && results[0]?.action !== "deleted") return ExitCode.target;
     return ExitCode.ok;
   } catch (err) {
-    const e = asRemoteError(err);
-    if (opts.json) d.stdout(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);
-    else d.stderr(`${e.toUserText()}\n`);
-    return e.exitCode;
+    return printError(err, opts.json, d);
   }
 }

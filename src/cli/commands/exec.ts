@@ -4,9 +4,12 @@
 
 import { summaryExitCode } from "../../core/exit-code.js";
 import type { RunOptionsInput } from "../../core/options.js";
+import { runSummarySchema } from "../../core/views/run-summary.js";
 import { executeRun, parseRunOptions } from "../../core/workflow/execute-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
+import { writableStateDir } from "../../state/paths.js";
 import { cliDeps } from "../deps.js";
+import { printJson, printText } from "../print.js";
 import { progressRenderer } from "../render-progress.js";
 
 export async function execCommand(
@@ -14,12 +17,13 @@ export async function execCommand(
   opts: { json: boolean; signal: AbortSignal },
 ): Promise<number> {
   parseRunOptions(input); // refuse bad input before printing anything else
+  await writableStateDir(); // and an unusable environment before anything starts
   const progress = progressRenderer({ json: opts.json });
   try {
     const summary = await executeRun(cliDeps(progress.listener), input, opts.signal);
     progress.done();
-    if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else process.stdout.write(`${formatSummary(summary)}\n`);
+    if (opts.json) printJson(runSummarySchema, summary);
+    else printText(formatSummary(summary));
     return summaryExitCode(summary);
   } finally {
     progress.done();

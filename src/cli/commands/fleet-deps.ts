@@ -5,6 +5,7 @@
 import type { AppKit } from "../../core/app/kit.js";
 import type { VmFleet } from "../../core/vm-inventory.js";
 import { cliKit } from "../deps.js";
+import { writeErr, writeOut } from "../stdio.js";
 
 export interface FleetCommandDeps {
   fleet?: VmFleet;
@@ -19,8 +20,8 @@ export function resolveFleetDeps(deps: FleetCommandDeps) {
   return {
     fleet: deps.fleet ?? cliKit().fleet(),
     store: deps.store ?? cliKit().store(),
-    stdout: deps.stdout ?? ((t: string) => void process.stdout.write(t)),
-    stderr: deps.stderr ?? ((t: string) => void process.stderr.write(t)),
+    stdout: deps.stdout ?? writeOut,
+    stderr: deps.stderr ?? writeErr,
     now: deps.now ?? new Date(),
     signal: deps.signal,
   };

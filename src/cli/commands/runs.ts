@@ -3,6 +3,7 @@
  * src/core/runs/: parse, call, print, return an exit code.
  */
 
+import type { z } from "zod";
 import { summaryExitCode } from "../../core/exit-code.js";
 import type { RunOptionsInput } from "../../core/options.js";
 import { killRun } from "../../core/runs/kill-run.js";
@@ -11,22 +12,32 @@ import { followOutput, runOutput } from "../../core/runs/run-output.js";
 
 import { startDetached } from "../../core/runs/start-detached.js";
 import { waitForChange } from "../../core/runs/wait-for-change.js";
-import { runViewJson } from "../../core/views/run-view.js";
+import { runOutputViewSchema } from "../../core/views/run-output.js";
+import { runSummarySchema } from "../../core/views/run-summary.js";
+import { runStatusViewSchema, runViewJson, runViewSchema } from "../../core/views/run-view.js";
+import { startViewSchema } from "../../core/views/start.js";
 import { costSoFarByVm, costSoFarText } from "../../core/vm-inventory.js";
 import { formatElapsed } from "../../core/workflow/follow-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
+import { writableStateDir } from "../../state/paths.js";
 import { ExitCode } from "../../util/errors.js";
 import { cliDeps, cliKit } from "../deps.js";
+import { printJson, printText } from "../print.js";
 import { progressRenderer } from "../render-progress.js";
+import { stdoutGone, writeOut } from "../stdio.js";
 
-const print = (json: boolean, data: unknown, text: string) =>
-  process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text}\n`);
+/** The text, or with --json the data as its view schema has it. */
+function print(json: boolean, schema: z.ZodType, data: unknown, text: string): void {
+  if (json) printJson(schema, data);
+  else printText(text);
+}
 
 export async function startCommand(
   base: Omit<RunOptionsInput, "prompt">,
   prompts: string[],
   opts: { json: boolean; autoRetrieve: boolean; signal: AbortSignal },
 ): Promise<number> {
+  await writableStateDir(); // an unusable environment is refused before anything starts
   const progress = progressRenderer({ json: opts.json });
   const outcomes = await startDetached(cliDeps(progress.listener), base, prompts, opts);
   progress.done();
@@ -45,7 +56,7 @@ export async function startCommand(
         : [],
     )
     .join("\n");
-  print(opts.json, { runs: outcomes }, text);
+  print(opts.json, startViewSchema, { runs: outcomes }, text);
   return outcomes.every((o) => o.ok) ? ExitCode.ok : ExitCode.runFailed;
 }
 
@@ -58,23 +69,16 @@ export async function statusCommand(
     signal: opts.signal,
   });
   if (opts.json) {
-    print(
-      true,
-      {
-        runs: entries.map((e) => ({
-          ...runViewJson(e),
-          retrievedNow: e.retrievedNow ?? null,
-          retrieveError: e.retrieveError ?? null,
-        })),
-      },
-      "",
-    );
+    printJson(runStatusViewSchema, {
+      runs: entries.map((e) => ({
+        ...runViewJson(e, e.retrievedNow),
+        retrieveError: e.retrieveError ?? null,
+      })),
+    });
     return ExitCode.ok;
   }
   if (entries.length === 0) {
-    print(
-      false,
-      null,
+    printText(
       "No runs yet. Start one with `amplihack-remote start PROMPT` or `amplihack-remote exec auto PROMPT`.",
     );
     return ExitCode.ok;
@@ -101,12 +105,10 @@ export async function statusCommand(
     ].filter(Boolean);
     return `${j.runId}  ${j.status.padEnd(10)} ${elapsed.padStart(7)}  ${(j.vm ?? j.target).padEnd(28)} ${j.prompt.slice(0, 40).padEnd(40)} ${extra.join(", ")}`;
   });
-  print(
-    false,
-    null,
+  printText(
     [`RUN                   STATUS     ELAPSED  MACHINE                      PROMPT`, ...rows].join("\n"),
   );
-  for (const e of entries) if (e.retrievedNow) print(false, null, `\n${formatSummary(e.retrievedNow)}`);
+  for (const e of entries) if (e.retrievedNow) printText(`\n${formatSummary(e.retrievedNow)}`);
   return ExitCode.ok;
 }
 
@@ -117,16 +119,17 @@ export async function outputCommand(
   const deps = cliDeps();
   if (!opts.follow) {
     const out = await runOutput(deps, runId, { lines: opts.lines });
-    print(opts.json, out, out.text);
+    print(opts.json, runOutputViewSchema, out, out.text);
     return ExitCode.ok;
   }
   // --follow: the last lines first, then everything new until the run ends (or Ctrl-C).
   const first = await runOutput(deps, runId, { lines: opts.lines });
-  if (first.text) process.stdout.write(`${first.text}\n`);
+  if (first.text) writeOut(`${first.text}\n`);
   if (first.source === "retrieved-logs") return ExitCode.ok;
-  await followOutput(deps, runId, (chunk) => process.stdout.write(chunk), {
+  // Following is only printing: once nobody reads (`| head`, a pager quit), stop.
+  await followOutput(deps, runId, writeOut, {
     fromByte: first.bytes,
-    signal: opts.signal,
+    signal: AbortSignal.any([opts.signal, stdoutGone()]),
   });
   return ExitCode.ok;
 }
@@ -135,6 +138,7 @@ export async function killCommand(runId: string, opts: { json: boolean }): Promi
   const view = await killRun(cliDeps(), runId);
   print(
     opts.json,
+    runViewSchema,
     runViewJson(view),
     `${view.record.id}: ${view.record.status}. Its partial work can be fetched with: amplihack-remote retrieve ${view.record.id}`,
   );
@@ -146,6 +150,6 @@ export async function retrieveCommand(
   opts: { json: boolean; keepVm: boolean },
 ): Promise<number> {
   const summary = await retrieveDetached(cliDeps(), runId, { keepVm: opts.keepVm });
-  print(opts.json, summary, formatSummary(summary));
+  print(opts.json, runSummarySchema, summary, formatSummary(summary));
   return summaryExitCode(summary);
 }

@@ -3,13 +3,15 @@
  * cost per hour (an estimate from src/azlin/prices.ts).
  */
 
+import { vmListViewSchema } from "../../core/views/fleet.js";
 import {
   fleetCostLine,
   formatHourlyPrice,
   listOurVms,
+  runningHourlyCost,
   type VmInventoryEntry,
 } from "../../core/vm-inventory.js";
-import { asRemoteError } from "../../util/errors.js";
+import { printError, printJson, printText } from "../print.js";
 import { type FleetCommandDeps, formatAge, formatTable, resolveFleetDeps } from "./fleet-deps.js";
 
 export function formatVmsTable(vms: VmInventoryEntry[]): string {
@@ -36,12 +38,11 @@ export async function vmsCommand(opts: { json: boolean }, deps: FleetCommandDeps
   const d = resolveFleetDeps(deps);
   try {
     const vms = await listOurVms(d.fleet, { now: d.now, signal: d.signal });
-    d.stdout(opts.json ? `${JSON.stringify({ vms }, null, 2)}\n` : `${formatVmsTable(vms)}\n`);
+    if (opts.json)
+      printJson(vmListViewSchema, { vms, runningHourlyCostUsd: runningHourlyCost(vms) }, d.stdout);
+    else printText(formatVmsTable(vms), d.stdout);
     return 0;
   } catch (err) {
-    const e = asRemoteError(err);
-    if (opts.json) d.stdout(`${JSON.stringify({ error: e.toJSON() }, null, 2)}\n`);
-    else d.stderr(`${e.toUserText()}\n`);
-    return e.exitCode;
+    return printError(err, opts.json, d);
   }
 }

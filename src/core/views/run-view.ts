@@ -54,3 +54,9 @@ export function runViewJson(v: RunView, retrievedNow?: RunSummary | null): RunVi
     summary: retrievedNow ?? r.summary,
   };
 }
+
+/** `status --json` and the remote_status tool: every run, with what retrieving it said. */
+export const runStatusViewShape = {
+  runs: z.array(runViewSchema.extend({ retrieveError: z.string().nullable() })),
+};
+export const runStatusViewSchema = z.object(runStatusViewShape);

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { cleanupVms as cleanup } from "../../core/cleanup.js";
+import { cleanupViewShape } from "../../core/views/fleet.js";
 import { RemoteError } from "../../util/errors.js";
 import { defineTool } from "../define-tool.js";
 
@@ -31,19 +32,7 @@ export const cleanupVms = defineTool({
       .describe("Also delete our VMs with no run for this many minutes since the last one ended"),
     dryRun: z.boolean().default(true).describe("Only report what would be deleted (default true)"),
   },
-  output: {
-    dryRun: z.boolean(),
-    results: z.array(
-      z.looseObject({
-        name: z.string(),
-        action: z.enum(["deleted", "would-delete", "skipped", "failed"]),
-        reason: z.string(),
-        ageHours: z.number().nullable(),
-        size: z.string().nullable(),
-        hourlyCostUsd: z.number().nullable(),
-      }),
-    ),
-  },
+  output: cleanupViewShape,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
 
   async run(args, { context, signal }) {

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { runOutput } from "../../core/runs/run-output.js";
+import { runOutputViewShape } from "../../core/views/run-output.js";
 import { defineTool } from "../define-tool.js";
 
 export const remoteOutput = defineTool({
@@ -15,12 +16,7 @@ export const remoteOutput = defineTool({
     runId: z.string().min(1).describe("The run id (a unique prefix or suffix is enough)"),
     lines: z.number().int().min(1).max(10_000).default(50).describe("How many lines from the end (1-10000)"),
   },
-  output: {
-    runId: z.string(),
-    source: z.enum(["machine", "retrieved-logs"]),
-    bytes: z.number().describe("Size of the whole log"),
-    text: z.string(),
-  },
+  output: runOutputViewShape,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
 
   async run(args, { context, signal }) {

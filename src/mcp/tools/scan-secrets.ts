@@ -6,22 +6,10 @@ import { z } from "zod";
 import { acceptFindings } from "../../core/accept-findings.js";
 import { runOptionsShape } from "../../core/options.js";
 import { formatFindings, scanWhatShips } from "../../core/scan-what-ships.js";
+import { scanViewShape } from "../../core/views/scan.js";
 import { defineTool } from "../define-tool.js";
 import { progressNotifier } from "../progress.js";
 import { repoPathInput } from "../schemas/run-options.js";
-
-const findingSchema = z.looseObject({
-  rule: z.string(),
-  path: z.string(),
-  line: z.number(),
-  column: z.number(),
-  masked: z.string().describe("The match, masked: the only form ever shown"),
-  source: z.enum(["history", "file"]),
-  commit: z.string().optional(),
-  ref: z.string().optional(),
-  fingerprint: z.string().describe("Add to .amplihack-remote-allow to accept this finding after review"),
-  severity: z.enum(["block", "warn"]).optional().describe("warn: reported, does not block"),
-});
 
 export const scanSecrets = defineTool({
   name: "scan_secrets",
@@ -42,29 +30,8 @@ export const scanSecrets = defineTool({
         "Only after the user reviewed the findings: record every finding in .amplihack-remote-allow (path, rule, fingerprint) so only new ones block",
       ),
   },
-  output: {
-    blocked: z.boolean(),
-    findings: z.array(findingSchema),
-    whatShips: z.looseObject({
-      repo: z.string(),
-      revs: z.array(z.string()).describe("Every blob reachable from these is scanned"),
-      files: z
-        .array(z.string())
-        .describe("Files scanned as they are on disk: uncommitted work, .claude/, the agent"),
-      agentFile: z.string().nullable(),
-    }),
-    staleAllowlist: z.array(z.string()).describe("Allow-file entries that matched nothing in this scan"),
-    accepted: z.looseObject({ file: z.string(), added: z.number() }).optional(),
-    stats: z.looseObject({
-      blobsScanned: z.number(),
-      blobsFromCache: z.number(),
-      filesScanned: z.number(),
-      skippedBinary: z.number(),
-      skippedLarge: z.number(),
-      allowlisted: z.number(),
-      durationMs: z.number(),
-    }),
-  },
+  output: scanViewShape,
+
   // Not read-only: accept: true writes the allow file (adding to it, never removing).
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
 
