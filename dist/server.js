@@ -61295,10 +61295,12 @@ function retrievalFailure(err, runId, signal) {
     );
   }
   if (RETRYABLE_RETRIEVAL.includes(e.code)) {
-    return new RemoteError(e.code, `Retrieving the results failed: ${e.message}`, e.remedy, {
-      cause: err,
-      details: { resumable: true }
-    });
+    return new RemoteError(
+      e.code,
+      `Retrieving the results failed: ${e.message} The run's work waits on the machine.`,
+      `${e.remedy} Then bring it home with \`amplihack-remote retrieve ${runId}\` (or let \`amplihack-remote status ${runId}\` do it).`,
+      { cause: err, details: { resumable: true } }
+    );
   }
   return e;
 }

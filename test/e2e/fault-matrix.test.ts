@@ -400,10 +400,14 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     const name = summary.vm!;
 
     expect(summary.status).toBe("error");
-    expect(summary.error?.code).toBe("remote-failed");
+    // The follow stream opened before the fault may outlive it (one long-lived connection): then
+    // the fault meets the retrieval instead. Either way the work waits on the kept VM.
+    expect(["remote-failed", "azlin-ssh"]).toContain(summary.error?.code);
     expect(runExitCode(summary)).toBe(ExitCode.target);
-    expect(summary.error?.message).toContain(`Lost contact with ${name}`);
-    expect(summary.error?.message).toContain("continues there");
+    expect(summary.error?.message).toMatch(
+      new RegExp(`Lost contact with ${name}|Retrieving the results failed`),
+    );
+    expect(summary.error?.message).toMatch(/continues there|waits on the machine/);
     expect(summary.error?.remedy).toContain(`amplihack-remote status ${runId}`);
     expect(summary.error?.remedy).toContain(`amplihack-remote retrieve ${runId}`);
     expect(summary.release).toMatchObject({ deleted: false, kept: true });

@@ -202,10 +202,13 @@ function retrievalFailure(err: unknown, runId: string, signal?: AbortSignal): Re
     );
   }
   if (RETRYABLE_RETRIEVAL.includes(e.code)) {
-    return new RemoteError(e.code, `Retrieving the results failed: ${e.message}`, e.remedy, {
-      cause: err,
-      details: { resumable: true },
-    });
+    // The results wait on the machine: say how to bring them home, not only how to reach it.
+    return new RemoteError(
+      e.code,
+      `Retrieving the results failed: ${e.message} The run's work waits on the machine.`,
+      `${e.remedy} Then bring it home with \`amplihack-remote retrieve ${runId}\` (or let \`amplihack-remote status ${runId}\` do it).`,
+      { cause: err, details: { resumable: true } },
+    );
   }
   return e;
 }
