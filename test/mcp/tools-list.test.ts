@@ -60,8 +60,6 @@ describe("tools/list", () => {
         "region",
         "target",
         "agentCommand",
-        "model",
-        "forwardEnv",
         "maxSizeMb",
         "model",
         "forwardEnv",
