@@ -7,7 +7,16 @@ export const startViewSchema = z.object({
       prompt: z.string(),
       runId: z.string(),
       ok: z.boolean(),
-      vm: z.string().nullable(),
+      vm: z
+        .string()
+        .nullable()
+        .describe("The machine, once known; null while a worker is still acquiring it"),
+      state: z
+        .enum(["launching", "running", "failed"])
+        .describe(
+          "launching: handed to a launch worker (follow with status --wait); running: the agent runs",
+        ),
+      workerLog: z.string().optional().describe("The launch worker's log, when there is one"),
       error: z.looseObject({ code: z.string(), message: z.string(), remedy: z.string() }).optional(),
     }),
   ),
