@@ -4,12 +4,12 @@
  */
 
 import type { z } from "zod";
+import { ensureStateDir } from "../../core/app/kit.js";
 import { summaryExitCode } from "../../core/exit-code.js";
 import type { RunOptionsInput } from "../../core/options.js";
 import { killRun } from "../../core/runs/kill-run.js";
 import { retrieveDetached } from "../../core/runs/retrieve-detached.js";
 import { followOutput, runOutput } from "../../core/runs/run-output.js";
-
 import { startDetached } from "../../core/runs/start-detached.js";
 import { waitForChange } from "../../core/runs/wait-for-change.js";
 import { runOutputViewSchema } from "../../core/views/run-output.js";
@@ -19,7 +19,6 @@ import { startViewSchema } from "../../core/views/start.js";
 import { costSoFarByVm, costSoFarText } from "../../core/vm-inventory.js";
 import { formatElapsed } from "../../core/workflow/follow-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
-import { writableStateDir } from "../../state/paths.js";
 import { ExitCode } from "../../util/errors.js";
 import { cliDeps, cliKit } from "../deps.js";
 import { printJson, printText } from "../print.js";
@@ -37,7 +36,7 @@ export async function startCommand(
   prompts: string[],
   opts: { json: boolean; autoRetrieve: boolean; signal: AbortSignal },
 ): Promise<number> {
-  await writableStateDir(); // an unusable environment is refused before anything starts
+  await ensureStateDir(); // an unusable environment is refused before anything starts
   const progress = progressRenderer({ json: opts.json });
   const outcomes = await startDetached(cliDeps(progress.listener), base, prompts, opts);
   progress.done();

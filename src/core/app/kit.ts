@@ -3,7 +3,7 @@
  * process runner, the state store, the targets and the VM fleet. The CLI passes its process's
  * environment, the MCP server the one it was given; nothing else builds these.
  */
-import { runsFile, scanCacheDir, stateDir } from "../../state/paths.js";
+import { runsFile, scanCacheDir, stateDir, writableStateDir } from "../../state/paths.js";
 import { StateStore } from "../../state/store.js";
 import { createAzlinFleet } from "../../targets/azlin/fleet.js";
 import type { VmFleet } from "../../targets/types.js";
@@ -47,4 +47,9 @@ export function createAppKit(input: { env: NodeJS.ProcessEnv; cwd: string; runne
     }),
     fleet: () => createAzlinFleet({ runner, env }),
   };
+}
+
+/** Refuses an unusable state directory (unwritable HOME, read-only dir) before anything starts. */
+export async function ensureStateDir(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return writableStateDir(env);
 }
