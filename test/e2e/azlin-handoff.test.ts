@@ -28,7 +28,8 @@ describe.each(azlinModes(null).slice(0, 1))("exec handing off a run it lost cont
       { command: "auto", prompt: "slow task", target: "azlin", agentCommand: [RECORDING_AGENT] },
     );
     expect(summary.status).toBe("error");
-    expect(summary.error?.message).toMatch(/Lost contact/);
+    // The follow stream may outlive the ssh fault, which then meets the retrieval: the work waits either way.
+    expect(summary.error?.message).toMatch(/Lost contact|Retrieving the results failed/);
     expect(summary.error?.remedy).toContain(`amplihack-remote retrieve ${summary.runId}`);
     expect(summary.release).toMatchObject({ deleted: false, kept: true });
     const record = await deps.store.getRun(summary.runId);
