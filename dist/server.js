@@ -62187,7 +62187,7 @@ async function waitForChange(deps, runId, options) {
   let entries = first;
   while (entries.some(isActive) && Date.now() - started < budgetMs && !options.signal?.aborted) {
     const remaining = budgetMs - (Date.now() - started);
-    await sleep2(Math.min(intervalMs(deps, entries), remaining), options.signal);
+    await sleep(Math.min(intervalMs(deps, entries), remaining), options.signal);
     if (options.signal?.aborted) break;
     entries = await look();
     if (fingerprint(entries) !== before || entries.some((e) => e.retrievedNow)) {
@@ -62206,17 +62206,6 @@ function intervalMs(deps, entries) {
   if (running.length === 0) return 1e3;
   const seconds = deps.pollSeconds ?? Math.min(...running.map((e) => deps.target(e.record.target).pollSeconds));
   return Math.max(200, seconds * 1e3);
-}
-function sleep2(ms2, signal) {
-  return new Promise((resolve5) => {
-    const timer = setTimeout(done, ms2);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve5();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 // src/mcp/progress.ts

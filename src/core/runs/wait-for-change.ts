@@ -6,6 +6,7 @@
  */
 import { FINISHED } from "../../state/run-record.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
+import { sleep } from "../workflow/watch-run.js";
 import { runStatus, type StatusEntry } from "./run-status.js";
 
 /** Well under the 120 s after which Claude Code moves a tool call to the background. */
@@ -59,16 +60,4 @@ function intervalMs(deps: WorkflowDeps, entries: StatusEntry[]): number {
   const seconds =
     deps.pollSeconds ?? Math.min(...running.map((e) => deps.target(e.record.target).pollSeconds));
   return Math.max(200, seconds * 1000);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
