@@ -39,7 +39,6 @@ describe("cancelling remote_execute with wait: true", () => {
       },
     );
     await expect(call).rejects.toThrow();
-    const t0 = Date.now();
     expect(progress.some((p) => p.message?.startsWith("execute:"))).toBe(true);
 
     // The server carries on cleaning up after the client gave up.
@@ -47,7 +46,7 @@ describe("cancelling remote_execute with wait: true", () => {
       const runs = Object.values((await mcp!.store.read()).runs);
       return runs.length === 1 && runs[0].status === "killed" ? runs[0] : undefined;
     });
-    expect(Date.now() - t0).toBeLessThan(60_000); // well before the agent's 120 s sleep would end
+    // "killed", not "succeeded": the agent's 120 s sleep was cut short by the cancel.
     expect(record).toMatchObject({ status: "killed", summary: expect.any(Object), driverPid: null });
     expect(existsSync(localRunDir(mcp.state, record.id))).toBe(false);
     expect(git(mcp.repo, "log", "-1", "--format=%s", `remote-exec/${record.id}/main`).trim()).toBe(

@@ -2,9 +2,11 @@
  * remote_execute on the local target with the recording agent: the whole run inside the call
  * (wait: true) with progress, a detached start, and errors with their remedies.
  */
+import fs from "node:fs";
+import path from "node:path";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { git, write } from "../support/repo.js";
+import { git, tempDir, write } from "../support/repo.js";
 import { type Connected, connect, errorCodeOf, eventually, RECORDING_AGENT, textOf } from "./support.js";
 
 let mcp: Connected | undefined;
@@ -75,23 +77,25 @@ describe("remote_execute, wait: true", () => {
   });
 
   it("sends heartbeats while nothing else happens, so the client never waits long in silence", async () => {
-    // Polls every 3 s: between two polls only the heartbeat (every 0.3 s) speaks.
+    // The agent holds until three heartbeats have arrived; polls are 3 s apart, so between two
+    // polls only the heartbeat (every 0.3 s) speaks. The bound on silence itself is proven on a
+    // virtual clock in progress.test.ts; here the heartbeats are shown to reach a real client.
     mcp = await connect({ heartbeatMs: 300, env: { AMPLIHACK_REMOTE_POLL_SECONDS: "3" } });
+    const release = path.join(tempDir(), "release");
     const progress: Progress[] = [];
-    const arrivals: number[] = [];
-    const result = await mcp.call("remote_execute", local("noop quick", { wait: true }), {
+    const result = await mcp.call("remote_execute", local(`hold ${release}`, { wait: true }), {
       onprogress: (p) => {
         progress.push(p);
-        arrivals.push(Date.now());
+        if (progress.filter((q) => q.message?.includes("still working")).length === 3)
+          fs.writeFileSync(release, "");
       },
     });
     expect(result.isError).toBeFalsy();
     const beats = progress.filter((p) => p.message?.includes("still working"));
     expect(beats.length).toBeGreaterThanOrEqual(3);
+    expect(beats[0].message).toMatch(/^\w+: .*\(still working, .* so far\)$/);
     for (let i = 1; i < progress.length; i++)
       expect(progress[i].progress).toBeGreaterThan(progress[i - 1].progress);
-    const longestSilence = Math.max(...arrivals.slice(1).map((t, i) => t - arrivals[i]));
-    expect(longestSilence).toBeLessThan(300 * 1.2 + 300); // the bound, plus room for a busy machine
   });
 });
 
