@@ -7,6 +7,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { RemoteError } from "../util/errors.js";
 import type { Runner } from "../util/run.js";
 import { createGit } from "./git.js";
+import { notARepoError } from "./not-a-repo.js";
 
 export interface RepoFacts {
   root: string;
@@ -21,9 +22,9 @@ export async function readRepoFacts(path: string, runner?: Runner): Promise<Repo
   const probe = createGit(path, runner);
   const top = await probe.try(["rev-parse", "--show-toplevel"]);
   if (top.exitCode !== 0) {
-    throw new RemoteError(
-      "not-a-repo",
-      `${path} is not inside a git repository.`,
+    throw notARepoError(
+      path,
+      top.stderr,
       "Run amplihack-remote from your project's git repository (or `git init` and commit first).",
     );
   }

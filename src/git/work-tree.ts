@@ -6,13 +6,14 @@
 import { RemoteError } from "../util/errors.js";
 import type { Runner } from "../util/run.js";
 import { createGit, type Git } from "./git.js";
+import { notARepoError } from "./not-a-repo.js";
 
 export async function repoRootOf(dir: string, runner?: Runner): Promise<string> {
   const out = await createGit(dir, runner).try(["rev-parse", "--show-toplevel"]);
   if (out.exitCode !== 0 || !out.stdout.trim()) {
-    throw new RemoteError(
-      "not-a-repo",
-      `${dir} is not inside a git repository.`,
+    throw notARepoError(
+      dir,
+      out.stderr,
       "Run the scan from a git repository, or pass its path: amplihack-remote scan PATH",
     );
   }
