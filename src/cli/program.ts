@@ -19,10 +19,14 @@ import { addRunFlags, runOptionsFromFlags } from "./run-flags.js";
 import { survivePipeClosure, writeErr, writeOut } from "./stdio.js";
 import { usageErrorFromCommander } from "./usage-error.js";
 
-function intArg(name: string) {
+/** A whole number in [min, max] (a count or a number of seconds: never negative). */
+function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
   return (value: string) => {
-    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a whole number`);
-    return Number(value);
+    const n = Number(value.trim());
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number ${range}, not ${JSON.stringify(value)}`);
+    return n;
   };
 }
 
@@ -109,7 +113,7 @@ export function buildProgram(): Command {
     .option(
       "--wait <seconds>",
       "wait up to this many seconds (max 110) for a run's status or phase to change",
-      intArg("--wait"),
+      intArg("--wait", 0, 110),
     )
     .option("--json", "machine-readable output", false)
     .option("--watch", "wait for the next run to end, bring it home and print its summary line", false)
@@ -131,7 +135,7 @@ export function buildProgram(): Command {
     .command("output")
     .description("Show the tail of a run's agent log (redacted).")
     .argument("<run>", "run id")
-    .option("-n, --lines <n>", "how many lines", intArg("--lines"), 50)
+    .option("-n, --lines <n>", "how many lines", intArg("--lines", 1), 50)
     .option("-f, --follow", "keep printing new output until the run ends", false)
     .option("--json", "machine-readable output", false)
     .action(async (run: string, o) => {

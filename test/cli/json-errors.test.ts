@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { ExitCode } from "../../src/util/errors.js";
-import { type Connected, connect, textOf } from "../mcp/support.js";
+import { type Connected, connect, errorCodeOf, textOf } from "../mcp/support.js";
 import { runCli } from "../support/cli.js";
 import { cleanup, makeRepo, tempDir } from "../support/repo.js";
 
@@ -36,6 +36,16 @@ const CASES: Array<[string, string[], RegExp]> = [
     "range of a reaper option",
     ["cleanup", "--json", "--older-than", "-3"],
     /--older-than must be a number of hours/,
+  ],
+  [
+    "negative count",
+    ["output", "--json", "--lines", "-3", "some-run"],
+    /--lines must be a whole number of at least 1/,
+  ],
+  [
+    "wait beyond the long poll",
+    ["status", "--json", "--wait", "600"],
+    /--wait must be a whole number from 0 to 110/,
   ],
   ["unknown command", ["frobnicate", "--json"], /unknown command 'frobnicate'/],
 ];
@@ -75,6 +85,8 @@ describe("bad arguments through the MCP tools", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(rule);
     expect(textOf(result)).toContain("→ Fix the argument and call the tool again; nothing was started.");
+    // The same error object as every other failure, for programs that do not parse text.
+    expect(errorCodeOf(result)).toBe("usage");
     expect((await mcp.store.read()).runs).toEqual({});
   });
 });

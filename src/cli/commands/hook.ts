@@ -9,6 +9,7 @@
  * directories (the plugin's data directory is set only inside Claude Code), so both are read.
  */
 import { announceForSession } from "../../core/notify/announce.js";
+import { writeErr, writeOut } from "../stdio.js";
 
 export const HOOK_EVENTS = {
   "session-start": "SessionStart",
@@ -42,18 +43,18 @@ async function readStdin(): Promise<string> {
 /** Runs the hook for the process: never blocks the session; a failure is one line on stderr. */
 export async function hookCommand(event: string): Promise<number> {
   if (!(event in HOOK_EVENTS)) {
-    process.stderr.write(
+    writeErr(
       `amplihack-remote hook: unknown event ${JSON.stringify(event)}; use one of: ${Object.keys(HOOK_EVENTS).join(", ")}\n`,
     );
     return 2;
   }
   try {
     const out = await hookOutput(event as HookEvent, await readStdin(), process.env);
-    if (out) process.stdout.write(`${out}\n`);
+    if (out) writeOut(`${out}\n`);
     return 0;
   } catch (err) {
     // Exit 1 is a non-blocking error to Claude Code: the session goes on without the news.
-    process.stderr.write(`amplihack-remote hook: ${(err as Error).message.split("\n")[0]}\n`);
+    writeErr(`amplihack-remote hook: ${(err as Error).message.split("\n")[0]}\n`);
     return 1;
   }
 }

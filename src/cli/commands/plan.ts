@@ -6,6 +6,7 @@ import type { RunOptionsInput } from "../../core/options.js";
 import { formatPlan, planRun } from "../../core/plan/plan-run.js";
 import { ExitCode } from "../../util/errors.js";
 import { cliKit } from "../deps.js";
+import { writeErr, writeOut } from "../stdio.js";
 
 export async function planCommand(
   input: RunOptionsInput,
@@ -13,7 +14,7 @@ export async function planCommand(
 ): Promise<number> {
   const kit = cliKit();
   const plan = await planRun(kit.deps(), kit.fleet, input, opts.signal);
-  process.stdout.write(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : `${formatPlan(plan)}\n`);
+  writeOut(opts.json ? `${JSON.stringify(plan, null, 2)}\n` : `${formatPlan(plan)}\n`);
   // A plan whose run would be refused (secret, size) says so in its exit code too.
   return plan.gate.blocked || !plan.upload.fits ? ExitCode.runFailed : ExitCode.ok;
 }

@@ -5,6 +5,7 @@
 import { notifyCommand, watchRuns } from "../../core/notify/watch-runs.js";
 import { ExitCode } from "../../util/errors.js";
 import { cliDeps } from "../deps.js";
+import { writeErr, writeOut } from "../stdio.js";
 
 export async function watchCommand(opts: {
   json: boolean;
@@ -13,22 +14,20 @@ export async function watchCommand(opts: {
 }): Promise<number> {
   const deps = cliDeps();
   let failed = false;
-  if (!opts.json)
-    process.stderr.write("Waiting for the next run to end (Ctrl-C stops waiting, not the runs)…\n");
+  if (!opts.json) writeErr("Waiting for the next run to end (Ctrl-C stops waiting, not the runs)…\n");
   const ended = await watchRuns(deps, {
     signal: opts.signal,
     onEnded: async (a, record) => {
-      if (opts.json) process.stdout.write(`${JSON.stringify({ ...a, summary: record?.summary ?? null })}\n`);
-      else process.stdout.write([a.line, ...a.next.map((n) => `  ${n}`)].join("\n").concat("\n"));
+      if (opts.json) writeOut(`${JSON.stringify({ ...a, summary: record?.summary ?? null })}\n`);
+      else writeOut([a.line, ...a.next.map((n) => `  ${n}`)].join("\n").concat("\n"));
       if (!opts.notifyCommand) return;
       const r = await notifyCommand(deps, opts.notifyCommand, a, record);
       if (!r.ok) {
         failed = true;
-        process.stderr.write(`amplihack-remote: ${r.message}\n`);
+        writeErr(`amplihack-remote: ${r.message}\n`);
       }
     },
   });
-  if (ended.length === 0 && !opts.json)
-    process.stdout.write("No run is running, and none ended unannounced.\n");
+  if (ended.length === 0 && !opts.json) writeOut("No run is running, and none ended unannounced.\n");
   return failed ? ExitCode.runFailed : ExitCode.ok;
 }
