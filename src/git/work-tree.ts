@@ -1,9 +1,3 @@
-/**
- * What the working tree holds beyond history, as git sees it: the repository's root, whether it
- * has a commit, and the files uncommitted work consists of (modified, staged, untracked and not
- * ignored). Used by `scan` to show what would ship.
- */
-import { RemoteError } from "../util/errors.js";
 import type { Runner } from "../util/run.js";
 import { createGit, type Git } from "./git.js";
 import { notARepoError } from "./not-a-repo.js";

@@ -6,7 +6,7 @@ import type { RunOptionsInput } from "../../core/options.js";
 import { formatPlan, planRun } from "../../core/plan/plan-run.js";
 import { ExitCode } from "../../util/errors.js";
 import { cliKit } from "../deps.js";
-import { writeErr, writeOut } from "../stdio.js";
+import { writeOut } from "../stdio.js";
 
 export async function planCommand(
   input: RunOptionsInput,
