@@ -44,6 +44,8 @@ export const runRecordSchema = z.object({
   exitCode: z.number().int().nullable().default(null),
   shippedHeads: z.array(z.object({ ref: z.string(), commit: z.string() })).default([]),
   keepVm: z.boolean().default(false),
+  /** The spend cap handed to the agent (Claude Code's --max-budget-usd), or null when none was. */
+  maxBudgetUsd: z.number().nullable().default(null),
   detached: z.boolean().default(false),
   error: errorInfoSchema.nullable().default(null),
   /** Local process that drives the run synchronously, if any (to tell a dead driver from a live one). */

@@ -92,6 +92,11 @@ export const runSummarySchema = z.object({
     .nullable()
     .optional()
     .describe("What the agent reported it spent on model calls (Claude Code's total_cost_usd), if it did"),
+  agentBudgetUsd: z
+    .number()
+    .nullable()
+    .optional()
+    .describe("The spend cap the agent was given (--max-budget-usd), if any"),
   error: errorInfoSchema.optional(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;

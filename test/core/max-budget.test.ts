@@ -69,5 +69,12 @@ describe("what the agent spent", () => {
     };
     expect(formatSummary({ ...summary, agentSpendUsd: 0.6234 })).toContain("Agent spend: $0.623");
     expect(formatSummary(summary)).not.toContain("Agent spend");
+    // With the cap the agent was given: spend against it, or the cap alone when nothing was reported.
+    expect(formatSummary({ ...summary, agentSpendUsd: 0.6234, agentBudgetUsd: 2 })).toMatch(
+      /Agent spend: \$0\.623\d* of the \$2[.0]* cap/,
+    );
+    expect(formatSummary({ ...summary, agentBudgetUsd: 2 })).toMatch(
+      /not reported by the agent \(capped at \$2/,
+    );
   });
 });

@@ -146,6 +146,7 @@ async function summarize(
     snapshotCommit,
     warnings,
     agentSpendUsd: await agentSpendFromFile(retrieved ? join(retrieved.logsDir, "agent.log") : null),
+    agentBudgetUsd: record.maxBudgetUsd,
     error: failure ? { code: failure.code, message: failure.message, remedy: failure.remedy } : undefined,
   };
 }

@@ -35,7 +35,9 @@ export function announceRun(record: RunRecord, env: NodeJS.ProcessEnv = process.
     outcome = [
       `${s.status}${s.exitCode !== null ? ` (agent exit ${s.exitCode})` : ""}`,
       commits > 0 ? `${commits} new commit(s) in ${where}` : "no new commits",
-      typeof s.agentSpendUsd === "number" ? `agent spent ${formatUsd(s.agentSpendUsd)}` : "",
+      typeof s.agentSpendUsd === "number"
+        ? `agent spent ${formatUsd(s.agentSpendUsd)}${typeof s.agentBudgetUsd === "number" ? ` of ${formatUsd(s.agentBudgetUsd)}` : ""}`
+        : "",
       s.error ? s.error.message : "",
     ]
       .filter(Boolean)

@@ -46,6 +46,8 @@ export async function prepareBatch(
         command: options.command,
         promptPreview: preview(options.prompt),
         keepVm: options.keepVm,
+        // Only an agent that takes the cap gets it (agent-invocation.ts): the summary says so.
+        maxBudgetUsd: validated.invocation.isDefaultAgent ? (options.maxBudgetUsd ?? null) : null,
         driverPid: process.pid,
       }),
     );

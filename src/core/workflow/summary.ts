@@ -46,8 +46,13 @@ export function formatSummary(s: RunSummary): string {
     lines.push("  Tags the agent made:");
     for (const t of s.tags) lines.push(`    ${t.tag}  at ${t.ref.replace("refs/remotes/", "")}`);
   }
+  const cap = typeof s.agentBudgetUsd === "number" ? ` of the ${formatUsd(s.agentBudgetUsd)} cap` : "";
   if (typeof s.agentSpendUsd === "number")
-    lines.push(`  Agent spend: ${formatUsd(s.agentSpendUsd)} on model calls (as the agent reported it)`);
+    lines.push(
+      `  Agent spend: ${formatUsd(s.agentSpendUsd)}${cap} on model calls (as the agent reported it)`,
+    );
+  else if (cap)
+    lines.push(`  Agent spend: not reported by the agent (capped at ${formatUsd(s.agentBudgetUsd!)})`);
   if (s.logsDir) lines.push(`  Logs: ${s.logsDir}`);
   if (s.release) lines.push(`  Machine: ${s.release.message}`);
   for (const w of s.warnings) lines.push(`  ! ${w}`);
