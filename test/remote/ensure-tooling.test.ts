@@ -10,6 +10,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { setupWarnings } from "../../src/core/workflow/setup-warnings.js";
 import { cleanup, tempDir } from "../support/repo.js";
 import { EVENT_WAIT_MS } from "../support/waits.js";
 
@@ -65,6 +66,7 @@ describe("ensure-tooling.sh", () => {
     const r = await vm({ claudeIn: ".local/bin", amplihack: true, ledger: "ok" })();
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain("ensure-tooling: azlin provisioning: ok");
+    expect(setupWarnings(r.out)).toEqual([]);
     expect(r.out).toMatch(/ensure-tooling: claude: \S+\/home\/\.local\/bin\/claude/);
     expect(r.out).toMatch(/ensure-tooling: amplihack: \S+\/usr-local-bin\/amplihack/);
   });
@@ -73,6 +75,10 @@ describe("ensure-tooling.sh", () => {
     const r = await vm({ claudeIn: ".npm-global/bin", amplihack: true, ledger: "degraded" })();
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain("WARNING: azlin provisioning is degraded; failed sections: setup-claude-code");
+    // What the summary will say, read from runner.log once the logs are home.
+    expect(setupWarnings(r.out)).toEqual([
+      "The VM's setup warned: azlin provisioning is degraded; failed sections: setup-claude-code",
+    ]);
     expect(r.out).toMatch(/claude: \S+\/\.npm-global\/bin\/claude/);
   });
 

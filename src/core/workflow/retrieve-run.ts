@@ -19,6 +19,7 @@ import { credentialValues } from "../../util/credentials.js";
 import { RemoteError } from "../../util/errors.js";
 import type { Runner } from "../../util/run.js";
 import { sanitizeTerminalText } from "../../util/terminal-text.js";
+import { setupWarnings } from "./setup-warnings.js";
 import { secretVet } from "./vet-incoming.js";
 
 export interface Retrieved {
@@ -79,6 +80,8 @@ export async function retrieveRun(input: {
     await writeFile(join(record.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
     const agentLog = join(logsDir, "agent.log");
     const agentTail = existsSync(agentLog) ? lastLines(await readFile(agentLog, "utf8"), 20) : "";
+    const runnerLog = join(logsDir, "runner.log");
+    if (existsSync(runnerLog)) warnings.push(...setupWarnings(await readFile(runnerLog, "utf8")));
     return { result, branches, tags, warnings, logsDir, agentTail };
   } finally {
     await rm(work, { recursive: true, force: true });
