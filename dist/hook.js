@@ -22077,6 +22077,7 @@ var runSummarySchema = external_exports.object({
   snapshotCommit: external_exports.string().nullable().optional().describe("The snapshot commit of your uncommitted work the agent started from, if any"),
   warnings: external_exports.array(external_exports.string()),
   agentSpendUsd: external_exports.number().nullable().optional().describe("What the agent reported it spent on model calls (Claude Code's total_cost_usd), if it did"),
+  agentBudgetUsd: external_exports.number().nullable().optional().describe("The spend cap the agent was given (--max-budget-usd), if any"),
   error: errorInfoSchema.optional()
 });
 
@@ -22111,6 +22112,8 @@ var runRecordSchema = external_exports.object({
   exitCode: external_exports.number().int().nullable().default(null),
   shippedHeads: external_exports.array(external_exports.object({ ref: external_exports.string(), commit: external_exports.string() })).default([]),
   keepVm: external_exports.boolean().default(false),
+  /** The spend cap handed to the agent (Claude Code's --max-budget-usd), or null when none was. */
+  maxBudgetUsd: external_exports.number().nullable().default(null),
   detached: external_exports.boolean().default(false),
   error: errorInfoSchema.nullable().default(null),
   /** Local process that drives the run synchronously, if any (to tell a dead driver from a live one). */
@@ -23227,7 +23230,7 @@ function announceRun(record2, env = process.env) {
     outcome = [
       `${s.status}${s.exitCode !== null ? ` (agent exit ${s.exitCode})` : ""}`,
       commits > 0 ? `${commits} new commit(s) in ${where}` : "no new commits",
-      typeof s.agentSpendUsd === "number" ? `agent spent ${formatUsd(s.agentSpendUsd)}` : "",
+      typeof s.agentSpendUsd === "number" ? `agent spent ${formatUsd(s.agentSpendUsd)}${typeof s.agentBudgetUsd === "number" ? ` of ${formatUsd(s.agentBudgetUsd)}` : ""}` : "",
       s.error ? s.error.message : ""
     ].filter(Boolean).join(", ");
     next = s.next;
@@ -23294,6 +23297,29 @@ async function announceForSession(cwd, env) {
   return announcementText(found);
 }
 
+// src/cli/stdio.ts
+var gone = /* @__PURE__ */ new Set();
+var goneListeners = [];
+var installed = false;
+function survivePipeClosure() {
+  if (installed) return;
+  installed = true;
+  for (const name of ["stdout", "stderr"]) {
+    process[name].on("error", () => {
+      if (gone.has(name)) return;
+      gone.add(name);
+      if (name === "stdout") for (const listener of goneListeners.splice(0)) listener();
+    });
+  }
+}
+function write(name, text) {
+  const stream = process[name];
+  if (gone.has(name) || stream.destroyed || stream.writableEnded) return;
+  stream.write(text);
+}
+var writeOut = (text) => write("stdout", text);
+var writeErr = (text) => write("stderr", text);
+
 // src/cli/commands/hook.ts
 var HOOK_EVENTS = {
   "session-start": "SessionStart",
@@ -23320,7 +23346,7 @@ async function readStdin() {
 }
 async function hookCommand(event) {
   if (!(event in HOOK_EVENTS)) {
-    process.stderr.write(
+    writeErr(
       `amplihack-remote hook: unknown event ${JSON.stringify(event)}; use one of: ${Object.keys(HOOK_EVENTS).join(", ")}
 `
     );
@@ -23328,15 +23354,16 @@ async function hookCommand(event) {
   }
   try {
     const out = await hookOutput(event, await readStdin(), process.env);
-    if (out) process.stdout.write(`${out}
+    if (out) writeOut(`${out}
 `);
     return 0;
   } catch (err) {
-    process.stderr.write(`amplihack-remote hook: ${err.message.split("\n")[0]}
+    writeErr(`amplihack-remote hook: ${err.message.split("\n")[0]}
 `);
     return 1;
   }
 }
 
 // src/cli/hook-main.ts
+survivePipeClosure();
 process.exitCode = await hookCommand(process.argv[2] ?? "");

@@ -32489,6 +32489,7 @@ var runSummarySchema = external_exports.object({
   snapshotCommit: external_exports.string().nullable().optional().describe("The snapshot commit of your uncommitted work the agent started from, if any"),
   warnings: external_exports.array(external_exports.string()),
   agentSpendUsd: external_exports.number().nullable().optional().describe("What the agent reported it spent on model calls (Claude Code's total_cost_usd), if it did"),
+  agentBudgetUsd: external_exports.number().nullable().optional().describe("The spend cap the agent was given (--max-budget-usd), if any"),
   error: errorInfoSchema.optional()
 });
 
@@ -32523,6 +32524,8 @@ var runRecordSchema = external_exports.object({
   exitCode: external_exports.number().int().nullable().default(null),
   shippedHeads: external_exports.array(external_exports.object({ ref: external_exports.string(), commit: external_exports.string() })).default([]),
   keepVm: external_exports.boolean().default(false),
+  /** The spend cap handed to the agent (Claude Code's --max-budget-usd), or null when none was. */
+  maxBudgetUsd: external_exports.number().nullable().default(null),
   detached: external_exports.boolean().default(false),
   error: errorInfoSchema.nullable().default(null),
   /** Local process that drives the run synchronously, if any (to tell a dead driver from a live one). */
@@ -51866,13 +51869,30 @@ import { join as join15 } from "node:path";
 
 // src/git/repo-facts.ts
 import { existsSync as existsSync3, readdirSync } from "node:fs";
+
+// src/git/not-a-repo.ts
+function notARepoError(dir, gitStderr, elseRemedy) {
+  const owner = /detected dubious ownership in repository at '([^'\n]+)'/.exec(gitStderr);
+  if (owner) {
+    return new RemoteError(
+      "not-a-repo",
+      `git refuses to work in ${owner[1]}: the repository is owned by another user than the one running amplihack-remote ("dubious ownership").`,
+      `If you trust it, mark it safe: git config --global --add safe.directory ${shellQuote(owner[1])} (or run as the repository's owner).`
+    );
+  }
+  const reason = gitStderr.trim().split("\n")[0]?.replace(/^fatal:\s*/, "");
+  const known = reason && !/not a git repository/i.test(reason) ? ` (git says: ${reason})` : "";
+  return new RemoteError("not-a-repo", `${dir} is not inside a git repository${known}.`, elseRemedy);
+}
+
+// src/git/repo-facts.ts
 async function readRepoFacts(path7, runner) {
   const probe = createGit(path7, runner);
   const top = await probe.try(["rev-parse", "--show-toplevel"]);
   if (top.exitCode !== 0) {
-    throw new RemoteError(
-      "not-a-repo",
-      `${path7} is not inside a git repository.`,
+    throw notARepoError(
+      path7,
+      top.stderr,
       "Run amplihack-remote from your project's git repository (or `git init` and commit first)."
     );
   }
@@ -51995,6 +52015,8 @@ async function prepareBatch(deps, runs, progress, signal) {
         command: options.command,
         promptPreview: preview(options.prompt),
         keepVm: options.keepVm,
+        // Only an agent that takes the cap gets it (agent-invocation.ts): the summary says so.
+        maxBudgetUsd: validated.invocation.isDefaultAgent ? options.maxBudgetUsd ?? null : null,
         driverPid: process.pid
       })
     );
@@ -60433,13 +60455,24 @@ function usageErrorFor(error62, toolName) {
 function explainInvalidArguments(server) {
   const target = server;
   const original = target.validateToolInput;
-  if (typeof original !== "function") return;
+  const originalCreate = target.createToolError;
+  if (typeof original !== "function" || typeof originalCreate !== "function") return;
+  const thrown = /* @__PURE__ */ new Map();
   target.validateToolInput = async function(tool, args, toolName) {
     const parsed = typeof tool.inputSchema?.safeParseAsync === "function" ? await tool.inputSchema.safeParseAsync(args ?? {}) : null;
     if (parsed && !parsed.success) {
-      throw new Error(usageErrorFor(parsed.error, toolName).toUserText());
+      const error62 = usageErrorFor(parsed.error, toolName);
+      thrown.set(error62.toUserText(), error62);
+      throw new Error(error62.toUserText());
     }
     return original.call(this, tool, args, toolName);
+  };
+  target.createToolError = function(message) {
+    const result2 = originalCreate.call(this, message);
+    const error62 = thrown.get(message);
+    if (!error62) return result2;
+    thrown.delete(message);
+    return { ...result2, _meta: { ...result2._meta, [ERROR_META_KEY]: error62.toJSON() } };
   };
 }
 
@@ -60979,6 +61012,22 @@ function unsafeReason(path7, type) {
   return null;
 }
 
+// src/core/workflow/setup-warnings.ts
+var WARNING = /^ensure-tooling: WARNING: (.+)$/;
+var MAX_WARNINGS = 5;
+var MAX_CHARS = 300;
+function setupWarnings(runnerLog) {
+  const found = [];
+  for (const line of runnerLog.split("\n")) {
+    const m2 = WARNING.exec(line.trimEnd());
+    if (!m2) continue;
+    const text = `The VM's setup warned: ${sanitizeLine(m2[1]).slice(0, MAX_CHARS)}`;
+    if (!found.includes(text)) found.push(text);
+    if (found.length === MAX_WARNINGS) break;
+  }
+  return found;
+}
+
 // src/core/workflow/vet-incoming.ts
 var MIN_EXACT = 8;
 function secretVet(input2) {
@@ -61053,6 +61102,8 @@ async function retrieveRun(input2) {
     await writeFile6(join18(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
     const agentLog = join18(logsDir, "agent.log");
     const agentTail = existsSync4(agentLog) ? lastLines(await readFile8(agentLog, "utf8"), 20) : "";
+    const runnerLog = join18(logsDir, "runner.log");
+    if (existsSync4(runnerLog)) warnings.push(...setupWarnings(await readFile8(runnerLog, "utf8")));
     return { result: result2, branches, tags, warnings, logsDir, agentTail };
   } finally {
     await rm9(work, { recursive: true, force: true });
@@ -61123,8 +61174,13 @@ function formatSummary(s3) {
     lines.push("  Tags the agent made:");
     for (const t of s3.tags) lines.push(`    ${t.tag}  at ${t.ref.replace("refs/remotes/", "")}`);
   }
+  const cap = typeof s3.agentBudgetUsd === "number" ? ` of the ${formatUsd(s3.agentBudgetUsd)} cap` : "";
   if (typeof s3.agentSpendUsd === "number")
-    lines.push(`  Agent spend: ${formatUsd(s3.agentSpendUsd)} on model calls (as the agent reported it)`);
+    lines.push(
+      `  Agent spend: ${formatUsd(s3.agentSpendUsd)}${cap} on model calls (as the agent reported it)`
+    );
+  else if (cap)
+    lines.push(`  Agent spend: not reported by the agent (capped at ${formatUsd(s3.agentBudgetUsd)})`);
   if (s3.logsDir) lines.push(`  Logs: ${s3.logsDir}`);
   if (s3.release) lines.push(`  Machine: ${s3.release.message}`);
   for (const w2 of s3.warnings) lines.push(`  ! ${w2}`);
@@ -61256,6 +61312,7 @@ async function summarize(deps, { record: record2, lease, warnings: earlier }, ou
     snapshotCommit,
     warnings,
     agentSpendUsd: await agentSpendFromFile(retrieved ? join19(retrieved.logsDir, "agent.log") : null),
+    agentBudgetUsd: record2.maxBudgetUsd,
     error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0
   };
 }
@@ -61784,9 +61841,9 @@ import { join as join20, resolve as resolve4 } from "node:path";
 async function repoRootOf(dir, runner) {
   const out = await createGit(dir, runner).try(["rev-parse", "--show-toplevel"]);
   if (out.exitCode !== 0 || !out.stdout.trim()) {
-    throw new RemoteError(
-      "not-a-repo",
-      `${dir} is not inside a git repository.`,
+    throw notARepoError(
+      dir,
+      out.stderr,
       "Run the scan from a git repository, or pass its path: amplihack-remote scan PATH"
     );
   }
