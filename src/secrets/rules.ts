@@ -34,6 +34,8 @@ export const OWN_RULES: readonly SecretRule[] = [
     ],
     minEntropy: 3.5,
     reportWholeMatch: true,
+    // The body runs on for lines after the header; a 8192-bit RSA key is ~6.5 KB of PEM.
+    reach: 16 * 1024,
   }),
   regexRule({
     id: "anthropic-api-key",
