@@ -22,8 +22,11 @@ export interface ItemResult {
   reachedEngine: boolean;
 }
 
-export async function scanBatch(buffer: ArrayBuffer, items: readonly BatchItem[]): Promise<ItemResult[]> {
-  const bytes = new Uint8Array(buffer);
+export async function scanBatch(
+  buffer: ArrayBuffer | Uint8Array,
+  items: readonly BatchItem[],
+): Promise<ItemResult[]> {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
   const results: ItemResult[] = [];
   for (const item of items) {
     // Decoded only if the prefilter lets it through (engine.ts).
