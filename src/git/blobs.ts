@@ -52,7 +52,10 @@ export async function listNewBlobs(
   exclude: readonly string[],
   options: StreamOptions = {},
 ): Promise<ReachableBlob[]> {
-  if (include.length === 0) return [];
+  // Nothing moved since the tips were judged: no walk, and two processes fewer to start (on a
+  // busy machine starting them is most of what a repeat scan costs).
+  const excluded = new Set(exclude);
+  if (include.every((oid) => excluded.has(oid))) return [];
   const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
   return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}\n`, options);
 }

@@ -33,8 +33,14 @@ export interface RawFinding {
   masked: string;
   /** The line (or the one before it) carries `pragma: allowlist secret` or `gitleaks:allow`. */
   allowedInline: boolean;
-  /** "warn" is reported and does not block (severity.ts). */
+  /** "warn" is reported and does not block (severity.ts), for the path this text was scanned as. */
   severity: Severity;
+  /**
+   * What the provider's structure says of the value; with the path a blob ships at, it decides
+   * the severity. Cached with the finding, so the severity is decided again for each path a
+   * cached blob is reported at (the same blob may be a fixture in one place and config in another).
+   */
+  verdict: Verdict;
 }
 
 export interface TextScanResult {
@@ -164,6 +170,7 @@ export async function scanContent(
       masked: maskValue(c.shown),
       allowedInline: c.allowedInline,
       severity: severityOf(c.verdict, path),
+      verdict: c.verdict,
     })),
   };
 }

@@ -16,6 +16,7 @@ import { CREDENTIAL_FILE_RULE, credentialFileKind } from "./credential-files.js"
 import { type RawFinding, RULESET_VERSION, type ScanMode } from "./engine.js";
 import { fingerprintOf, gitBlobId } from "./fingerprint.js";
 import { type BatchItem, type ItemResult, scanBatch } from "./scan-batch.js";
+import { severityOf } from "./severity.js";
 import type { Finding, ScanReport, ScanStats } from "./types.js";
 import { textWindows } from "./windows.js";
 import { createScanPool, inProcessPool, type ScanPool } from "./worker-pool.js";
@@ -265,6 +266,7 @@ function pathFindings(path: string): RawFinding[] {
       masked: `(${kind} file)`,
       allowedInline: false,
       severity: "block",
+      verdict: "valid",
     },
   ];
 }
@@ -305,6 +307,8 @@ async function toFindings(
     historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : new Map();
   const findings: Finding[] = shown.map(({ item, raw, fingerprint }) => {
     const origin: BlobOrigin | undefined = item.kind === "history" ? origins.get(item.oid) : undefined;
+    // Each path we know the blob ships at has its say; the blocking one wins.
+    const paths = [item.path, ...(origin?.path ? [origin.path] : [])];
     return {
       rule: raw.rule,
       path: origin?.path ?? item.path,
@@ -314,7 +318,7 @@ async function toFindings(
       source: item.kind,
       ...(origin ? { commit: origin.commit, ...(origin.ref ? { ref: origin.ref } : {}) } : {}),
       fingerprint,
-      severity: raw.severity,
+      severity: paths.some((p) => severityOf(raw.verdict, p) === "block") ? "block" : "warn",
     };
   });
   return findings.sort((a, b) =>
