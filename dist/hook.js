@@ -22340,8 +22340,29 @@ function buildGates(rules, secretlintMarkers) {
       }
       if (open2.size === 0 && !secretlint) return void 0;
       return { rules: [...open2].sort((a, b) => a - b), secretlint };
+    },
+    locate(content) {
+      const { literals: found, ends } = automaton.occurrences(content);
+      if (found.length === 0) return void 0;
+      const hits = { rules: /* @__PURE__ */ new Map(), markers: /* @__PURE__ */ new Map() };
+      for (let i = 0; i < found.length; i++) {
+        const word = literals[found[i]];
+        const end = ends[i];
+        for (const r of rulesFor.get(word) ?? []) push(hits.rules, r, end);
+        for (const mk of markersFor.get(word) ?? []) push(hits.markers, mk, end);
+      }
+      return hits;
+    },
+    markerHolds(marker, text) {
+      const verify = verifyOf.get(marker);
+      return !verify || verify.test(text);
     }
   };
+}
+function push(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
 }
 function compileAutomaton(words) {
   const encoded = words.map((w) => Buffer.from(w.toLowerCase(), "utf8"));
@@ -22386,6 +22407,11 @@ function compileAutomaton(words) {
   const table = next.slice(0, states * 256);
   const emits = new Uint8Array(states);
   for (let s = 0; s < states; s++) if (outputs[s].length > 0) emits[s] = 1;
+  const rows = new Int32Array(table.length);
+  for (let i = 0; i < table.length; i++) {
+    const t = table[i];
+    rows[i] = emits[t] === 1 ? ~(t << 8) : t << 8;
+  }
   return {
     find(content) {
       const seen = new Uint8Array(states);
@@ -22401,6 +22427,25 @@ function compileAutomaton(words) {
       const found = /* @__PURE__ */ new Set();
       for (const h of hitStates) for (const index of outputs[h]) found.add(index);
       return [...found];
+    },
+    occurrences(content) {
+      const found = [];
+      const ends = [];
+      const length = content.length;
+      let row = 0;
+      for (let i = 0; i < length; i++) {
+        const v = rows[row | content[i]];
+        if (v >= 0) {
+          row = v;
+          continue;
+        }
+        row = ~v;
+        for (const index of outputs[row >> 8]) {
+          found.push(index);
+          ends.push(i + 1);
+        }
+      }
+      return { literals: found, ends };
     }
   };
 }
@@ -22784,9 +22829,25 @@ var NOT_SECRET_LAST_PARTS = /* @__PURE__ */ new Set([
 var genericApiKeyRule = {
   id: "generic-api-key",
   description: "A secret-sounding name assigned a high-entropy literal",
-  keywords: ["key", "token", "secret", "passw", "pwd", "credential", "creds", "auth", "api", "bearer"],
+  // One literal for each branch of KEYWORD: a match starts at one of them (engine.ts runs the rule
+  // only on the lines that hold one).
+  keywords: [
+    "key",
+    "token",
+    "secret",
+    "passw",
+    "pwd",
+    "passphrase",
+    "credential",
+    "creds",
+    "auth",
+    "api",
+    "bearer"
+  ],
+  // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
+  reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@5",
+    "generic-api-key@6",
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
@@ -22868,6 +22929,7 @@ function regexRule(spec) {
     id: spec.id,
     description: spec.description,
     keywords: spec.keywords,
+    ...spec.reach !== void 0 ? { reach: spec.reach } : {},
     signature: JSON.stringify([
       spec.id,
       patterns.map((p) => `${p.source}/${p.flags}`),
@@ -22876,7 +22938,8 @@ function regexRule(spec) {
       Boolean(spec.requireDigit),
       Boolean(spec.requireMixedCase),
       spec.accept ? spec.accept.name : "",
-      typeof spec.structure === "function" ? spec.structure.name : spec.structure ?? ""
+      typeof spec.structure === "function" ? spec.structure.name : spec.structure ?? "",
+      spec.reach ?? ""
     ]),
     *find(text) {
       for (const pattern of patterns) {
@@ -22920,7 +22983,9 @@ var OWN_RULES = [
       /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nr]){0,8}(?:(?:Proc-Type|DEK-Info|Comment):[^\n]{0,200}?(?:\n|\\n)(?:\s|\\[nr]){0,8}){0,4}([A-Za-z0-9+/]{40,}={0,2})/g
     ],
     minEntropy: 3.5,
-    reportWholeMatch: true
+    reportWholeMatch: true,
+    // The body runs on for lines after the header; a 8192-bit RSA key is ~6.5 KB of PEM.
+    reach: 16 * 1024
   }),
   regexRule({
     id: "anthropic-api-key",
