@@ -26,6 +26,7 @@ describe("scanText", () => {
         masked: "ghp_****",
         allowedInline: false,
         severity: "block",
+        verdict: "valid",
       },
     ]);
   });
