@@ -12,7 +12,7 @@ import { maskValue } from "./mask.js";
 import { isPlaceholderValue, isRealPassword, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
 import { buildGates } from "./prefilter.js";
 import type { Verdict } from "./provider-checks.js";
-import { asBuffer, lineCounter, lineRegions, type Region, type Span } from "./regions.js";
+import { asBuffer, lineCounter, lineRegions, type Region, type Span, spansAround } from "./regions.js";
 import { DEFAULT_REACH } from "./rule-types.js";
 import { OWN_RULES, RULES_REVISION } from "./rules.js";
 import {
@@ -111,11 +111,11 @@ export async function scanContent(
     const rule = RULES[index]!;
     if (mode === "binary" && TEXT_ONLY_RULES.has(rule.id)) continue;
     const reach = rule.reach ?? DEFAULT_REACH;
-    for (const end of ends) ruleSpans.push({ from: end - 1, to: end - 1 + reach, tag: index });
+    spansAround(ends, reach, index, ruleSpans);
   }
   for (const region of regionsOf(bytes, ruleSpans)) {
     const piece = pieceOf(bytes, region, whole, lineAt);
-    for (const priority of [...region.tags].sort((a, b) => a - b)) {
+    for (const priority of region.tags.sort((a, b) => a - b)) {
       const rule = RULES[priority]!;
       for (const m of rule.find(piece.text)) {
         candidates.push(
@@ -255,15 +255,15 @@ function* secretlintPieces(
   const spans: Span[] = [];
   list.forEach((marker, tag) => {
     const reach = marker.anchor === "private key" ? SECRETLINT_PEM_REACH : SECRETLINT_REACH;
-    for (const end of markers.get(marker)!) spans.push({ from: end - 1, to: end - 1 + reach, tag });
+    spansAround(markers.get(marker)!, reach, tag, spans);
   });
   const jsonKey = extname(path).toLowerCase() === ".json" && list.some((m) => m.anchor === "private_key_id");
   const regions = jsonKey
-    ? [{ start: 0, end: bytes.length, tags: new Set(list.keys()) }]
+    ? [{ start: 0, end: bytes.length, tags: [...list.keys()] }]
     : regionsOf(bytes, spans);
   for (const region of regions) {
     const piece = pieceOf(bytes, region, whole, lineAt);
-    if ([...region.tags].some((t) => gates.markerHolds(list[t]!, piece.text))) yield piece;
+    if (region.tags.some((t) => gates.markerHolds(list[t]!, piece.text))) yield piece;
   }
 }
 
@@ -324,7 +324,7 @@ const SCAN_METHOD = [
   OVERLAP_BYTES,
   MIN_RUN,
   [...TEXT_ONLY_RULES],
-  ["keyword-regions@1", DEFAULT_REACH, SECRETLINT_REACH, SECRETLINT_PEM_REACH],
+  ["keyword-regions@2", DEFAULT_REACH, SECRETLINT_REACH, SECRETLINT_PEM_REACH],
 ];
 
 /**

@@ -54,6 +54,9 @@ export function buildGates(rules: readonly SecretRule[], secretlintMarkers: read
   for (const m of secretlintMarkers) markersFor.set(m.anchor, [...(markersFor.get(m.anchor) ?? []), m]);
   const literals = [...new Set([...rulesFor.keys(), ...markersFor.keys()])];
   const automaton = compileAutomaton(literals);
+  // By literal index, for the per-occurrence path (no string lookups there).
+  const rulesOf = literals.map((w) => rulesFor.get(w) ?? []);
+  const markersOf = literals.map((w) => markersFor.get(w) ?? []);
   // A marker's regex is written for lower-cased text; with `i` it says the same of the original.
   const verifyOf = new Map<Marker, RegExp>();
   for (const m of secretlintMarkers)
@@ -82,15 +85,12 @@ export function buildGates(rules: readonly SecretRule[], secretlintMarkers: read
       return { rules: [...open].sort((a, b) => a - b), secretlint };
     },
     locate(content) {
-      const { literals: found, ends } = automaton.occurrences(content);
-      if (found.length === 0) return undefined;
-      const hits: GateHits = { rules: new Map(), markers: new Map() };
-      for (let i = 0; i < found.length; i++) {
-        const word = literals[found[i]!]!;
-        const end = ends[i]!;
-        for (const r of rulesFor.get(word) ?? []) push(hits.rules, r, end);
-        for (const mk of markersFor.get(word) ?? []) push(hits.markers, mk, end);
-      }
+      let hits: GateHits | undefined;
+      automaton.eachOccurrence(content, (literal, end) => {
+        hits ??= { rules: new Map(), markers: new Map() };
+        for (const r of rulesOf[literal]!) push(hits.rules, r, end);
+        for (const mk of markersOf[literal]!) push(hits.markers, mk, end);
+      });
       return hits;
     },
     markerHolds(marker, text) {
@@ -109,8 +109,8 @@ function push<K>(map: Map<K, number[]>, key: K, value: number): void {
 export interface Automaton {
   /** Indexes of the literals occurring anywhere in `content` (ASCII case ignored), each once. */
   find(content: Uint8Array): number[];
-  /** Every occurrence: literal index and the offset just past its last byte, in text order. */
-  occurrences(content: Uint8Array): { literals: number[]; ends: number[] };
+  /** Every occurrence, in text order: the literal's index and the offset just past its last byte. */
+  eachOccurrence(content: Uint8Array, onHit: (literal: number, end: number) => void): void;
 }
 
 /**
@@ -187,9 +187,7 @@ export function compileAutomaton(words: readonly string[]): Automaton {
       for (const h of hitStates) for (const index of outputs[h]!) found.add(index);
       return [...found];
     },
-    occurrences(content) {
-      const found: number[] = [];
-      const ends: number[] = [];
+    eachOccurrence(content, onHit) {
       const length = content.length;
       let row = 0;
       for (let i = 0; i < length; i++) {
@@ -199,12 +197,8 @@ export function compileAutomaton(words: readonly string[]): Automaton {
           continue;
         }
         row = ~v;
-        for (const index of outputs[row >> 8]!) {
-          found.push(index);
-          ends.push(i + 1);
-        }
+        for (const index of outputs[row >> 8]!) onHit(index, i + 1);
       }
-      return { literals: found, ends };
     },
   };
 }

@@ -22,7 +22,25 @@ export interface Span {
 export interface Region {
   start: number;
   end: number;
-  tags: Set<number>;
+  /** Each tag once, in the order first seen (a handful per region; an array allocates least). */
+  tags: number[];
+}
+
+/** Spans closer than this are one span: the bytes between cost less than another region. */
+const JOIN_GAP = 256;
+
+/**
+ * One span per keyword occurrence, joined where occurrences of the same tag are close (`ends` are
+ * the byte offsets just past each occurrence, ascending). A source file names `token` or `key` on
+ * many lines; joined, they make a few spans instead of thousands.
+ */
+export function spansAround(ends: readonly number[], reach: number, tag: number, into: Span[]): void {
+  let last: Span | undefined;
+  for (const end of ends) {
+    const from = end - 1;
+    if (last && from <= last.to + JOIN_GAP) last.to = Math.max(last.to, from + reach);
+    else into.push((last = { from, to: from + reach, tag }));
+  }
 }
 
 /**
@@ -37,16 +55,16 @@ export function lineRegions(content: Uint8Array, spans: readonly Span[]): Region
     const to = Math.min(s.to, bytes.length - 1);
     if (current && s.from < current.end) {
       if (to >= current.end) current.end = lineEnd(bytes, to);
-      current.tags.add(s.tag);
+      addTag(current, s.tag);
       continue;
     }
     const start = previousLineStart(bytes, s.from);
     if (current && start <= current.end) {
       current.end = Math.max(current.end, lineEnd(bytes, to));
-      current.tags.add(s.tag);
+      addTag(current, s.tag);
       continue;
     }
-    current = { start, end: lineEnd(bytes, to), tags: new Set([s.tag]) };
+    current = { start, end: lineEnd(bytes, to), tags: [s.tag] };
     regions.push(current);
   }
   return regions;
@@ -66,6 +84,10 @@ export function lineCounter(content: Uint8Array): (offset: number) => number {
     at = offset;
     return line;
   };
+}
+
+function addTag(region: Region, tag: number): void {
+  if (!region.tags.includes(tag)) region.tags.push(tag);
 }
 
 export function asBuffer(content: Uint8Array): Buffer {

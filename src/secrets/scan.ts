@@ -15,7 +15,7 @@ import { openVerdictCache, type Verdict } from "./cache.js";
 import { CREDENTIAL_FILE_RULE, credentialFileKind } from "./credential-files.js";
 import { type RawFinding, RULESET_VERSION, type ScanMode } from "./engine.js";
 import { fingerprintOf, gitBlobId } from "./fingerprint.js";
-import { type BatchItem, type ItemResult, scanBatch } from "./scan-batch.js";
+import { type BatchItem, type ItemResult, scanItem } from "./scan-batch.js";
 import { severityOf } from "./severity.js";
 import type { Finding, ScanReport, ScanStats } from "./types.js";
 import { textWindows } from "./windows.js";
@@ -383,10 +383,10 @@ class Batcher {
 
   private async flush(): Promise<void> {
     if (this.items.length === 0) return;
-    const joined = Buffer.concat(this.chunks, this.bytes);
-    const items = this.items;
+    const { chunks, items } = this;
     this.chunks = [];
     this.items = [];
+    const length = this.bytes;
     this.bytes = 0;
     throwIfAborted(this.signal);
     if (this.failure) throw this.failure;
@@ -394,9 +394,11 @@ class Batcher {
     const full = () => pool !== undefined && this.inFlight.size >= pool.workers * 2;
     if (!this.helps) while (full()) await Promise.race(this.inFlight);
     if (!pool || full()) {
-      for (const r of await scanBatch(joined, items)) this.done.push(r);
+      // Scanned here: each text from its own bytes, nothing joined or copied.
+      for (const [i, item] of items.entries()) this.done.push(await scanItem(chunks[i]!, item));
       return;
     }
+    const joined = Buffer.concat(chunks, length);
     // The batch crosses to the worker as an ArrayBuffer of exactly its bytes (Buffer.concat of a
     // small batch may hand out a slice of a shared pool).
     const whole = joined.byteOffset === 0 && joined.buffer.byteLength === joined.length;
