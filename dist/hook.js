@@ -22316,6 +22316,8 @@ function buildGates(rules, secretlintMarkers) {
   for (const m of secretlintMarkers) markersFor.set(m.anchor, [...markersFor.get(m.anchor) ?? [], m]);
   const literals = [.../* @__PURE__ */ new Set([...rulesFor.keys(), ...markersFor.keys()])];
   const automaton = compileAutomaton(literals);
+  const rulesOf = literals.map((w) => rulesFor.get(w) ?? []);
+  const markersOf = literals.map((w) => markersFor.get(w) ?? []);
   const verifyOf = /* @__PURE__ */ new Map();
   for (const m of secretlintMarkers)
     if (m.verify) verifyOf.set(m, new RegExp(m.verify.source, `${m.verify.flags.replace(/[gyi]/g, "")}i`));
@@ -22342,15 +22344,12 @@ function buildGates(rules, secretlintMarkers) {
       return { rules: [...open2].sort((a, b) => a - b), secretlint };
     },
     locate(content) {
-      const { literals: found, ends } = automaton.occurrences(content);
-      if (found.length === 0) return void 0;
-      const hits = { rules: /* @__PURE__ */ new Map(), markers: /* @__PURE__ */ new Map() };
-      for (let i = 0; i < found.length; i++) {
-        const word = literals[found[i]];
-        const end = ends[i];
-        for (const r of rulesFor.get(word) ?? []) push(hits.rules, r, end);
-        for (const mk of markersFor.get(word) ?? []) push(hits.markers, mk, end);
-      }
+      let hits;
+      automaton.eachOccurrence(content, (literal2, end) => {
+        hits ??= { rules: /* @__PURE__ */ new Map(), markers: /* @__PURE__ */ new Map() };
+        for (const r of rulesOf[literal2]) push(hits.rules, r, end);
+        for (const mk of markersOf[literal2]) push(hits.markers, mk, end);
+      });
       return hits;
     },
     markerHolds(marker, text) {
@@ -22428,9 +22427,7 @@ function compileAutomaton(words) {
       for (const h of hitStates) for (const index of outputs[h]) found.add(index);
       return [...found];
     },
-    occurrences(content) {
-      const found = [];
-      const ends = [];
+    eachOccurrence(content, onHit) {
       const length = content.length;
       let row = 0;
       for (let i = 0; i < length; i++) {
@@ -22440,12 +22437,8 @@ function compileAutomaton(words) {
           continue;
         }
         row = ~v;
-        for (const index of outputs[row >> 8]) {
-          found.push(index);
-          ends.push(i + 1);
-        }
+        for (const index of outputs[row >> 8]) onHit(index, i + 1);
       }
-      return { literals: found, ends };
     }
   };
 }
@@ -23124,30 +23117,28 @@ var OWN_RULES = [
   regexRule({
     id: "database-url-password",
     description: "Database connection URL with a password",
+    // Every scheme of the pattern, followed by "://" or by "+" and a driver (mssql+pyodbc://).
     keywords: [
-      "postgres://",
-      "postgresql://",
-      "postgres+",
-      "postgresql+",
-      "mysql://",
-      "mysqlx://",
-      "mysql+",
-      "mariadb://",
-      "mongodb://",
-      "mongodb+srv://",
-      "redis://",
-      "rediss://",
-      "amqp://",
-      "amqps://",
-      "mssql://",
-      "sqlserver://",
       "jdbc:",
-      "oracle://",
-      "clickhouse://",
-      "couchdb://",
-      "neo4j://",
-      "neo4j+s://",
-      "cockroachdb://"
+      ...[
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mysqlx",
+        "mariadb",
+        "mongodb",
+        "redis",
+        "rediss",
+        "amqp",
+        "amqps",
+        "mssql",
+        "sqlserver",
+        "oracle",
+        "clickhouse",
+        "couchdb",
+        "neo4j",
+        "cockroachdb"
+      ].flatMap((scheme) => [`${scheme}://`, `${scheme}+`])
     ],
     patterns: [
       /\b(?:postgres(?:ql)?|mysqlx?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|couchdb|neo4j(?:\+s)?|cockroachdb|jdbc:[a-z0-9]+)(?:\+[a-z0-9]+)?:\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@/gi
@@ -23180,7 +23171,8 @@ var OWN_RULES = [
   regexRule({
     id: "authorization-header",
     description: "A basic credential in an Authorization header",
-    keywords: ["basic "],
+    keywords: ["basic ", "basic	", "basic\n", "basic\r"],
+    // `\s` after the scheme
     patterns: [/\bBasic\s{1,4}([A-Za-z0-9+/]{16,2000}={0,2})(?![A-Za-z0-9+/=])/gi],
     minEntropy: 3.5,
     requireDigit: true,

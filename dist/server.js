@@ -41924,6 +41924,8 @@ function buildGates(rules2, secretlintMarkers) {
   for (const m2 of secretlintMarkers) markersFor.set(m2.anchor, [...markersFor.get(m2.anchor) ?? [], m2]);
   const literals = [.../* @__PURE__ */ new Set([...rulesFor.keys(), ...markersFor.keys()])];
   const automaton = compileAutomaton(literals);
+  const rulesOf = literals.map((w2) => rulesFor.get(w2) ?? []);
+  const markersOf = literals.map((w2) => markersFor.get(w2) ?? []);
   const verifyOf = /* @__PURE__ */ new Map();
   for (const m2 of secretlintMarkers)
     if (m2.verify) verifyOf.set(m2, new RegExp(m2.verify.source, `${m2.verify.flags.replace(/[gyi]/g, "")}i`));
@@ -41950,15 +41952,12 @@ function buildGates(rules2, secretlintMarkers) {
       return { rules: [...open2].sort((a2, b2) => a2 - b2), secretlint };
     },
     locate(content) {
-      const { literals: found, ends } = automaton.occurrences(content);
-      if (found.length === 0) return void 0;
-      const hits = { rules: /* @__PURE__ */ new Map(), markers: /* @__PURE__ */ new Map() };
-      for (let i2 = 0; i2 < found.length; i2++) {
-        const word = literals[found[i2]];
-        const end = ends[i2];
-        for (const r of rulesFor.get(word) ?? []) push(hits.rules, r, end);
-        for (const mk of markersFor.get(word) ?? []) push(hits.markers, mk, end);
-      }
+      let hits;
+      automaton.eachOccurrence(content, (literal2, end) => {
+        hits ??= { rules: /* @__PURE__ */ new Map(), markers: /* @__PURE__ */ new Map() };
+        for (const r of rulesOf[literal2]) push(hits.rules, r, end);
+        for (const mk of markersOf[literal2]) push(hits.markers, mk, end);
+      });
       return hits;
     },
     markerHolds(marker, text) {
@@ -42036,9 +42035,7 @@ function compileAutomaton(words) {
       for (const h2 of hitStates) for (const index of outputs[h2]) found.add(index);
       return [...found];
     },
-    occurrences(content) {
-      const found = [];
-      const ends = [];
+    eachOccurrence(content, onHit) {
       const length = content.length;
       let row = 0;
       for (let i2 = 0; i2 < length; i2++) {
@@ -42048,17 +42045,22 @@ function compileAutomaton(words) {
           continue;
         }
         row = ~v2;
-        for (const index of outputs[row >> 8]) {
-          found.push(index);
-          ends.push(i2 + 1);
-        }
+        for (const index of outputs[row >> 8]) onHit(index, i2 + 1);
       }
-      return { literals: found, ends };
     }
   };
 }
 
 // src/secrets/regions.ts
+var JOIN_GAP = 256;
+function spansAround(ends, reach, tag, into) {
+  let last;
+  for (const end of ends) {
+    const from = end - 1;
+    if (last && from <= last.to + JOIN_GAP) last.to = Math.max(last.to, from + reach);
+    else into.push(last = { from, to: from + reach, tag });
+  }
+}
 function lineRegions(content, spans) {
   const bytes = asBuffer(content);
   const regions = [];
@@ -42067,16 +42069,16 @@ function lineRegions(content, spans) {
     const to2 = Math.min(s3.to, bytes.length - 1);
     if (current && s3.from < current.end) {
       if (to2 >= current.end) current.end = lineEnd(bytes, to2);
-      current.tags.add(s3.tag);
+      addTag(current, s3.tag);
       continue;
     }
     const start = previousLineStart(bytes, s3.from);
     if (current && start <= current.end) {
       current.end = Math.max(current.end, lineEnd(bytes, to2));
-      current.tags.add(s3.tag);
+      addTag(current, s3.tag);
       continue;
     }
-    current = { start, end: lineEnd(bytes, to2), tags: /* @__PURE__ */ new Set([s3.tag]) };
+    current = { start, end: lineEnd(bytes, to2), tags: [s3.tag] };
     regions.push(current);
   }
   return regions;
@@ -42094,6 +42096,9 @@ function lineCounter(content) {
     at2 = offset;
     return line;
   };
+}
+function addTag(region, tag) {
+  if (!region.tags.includes(tag)) region.tags.push(tag);
 }
 function asBuffer(content) {
   return Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.length);
@@ -42552,30 +42557,28 @@ var OWN_RULES = [
   regexRule({
     id: "database-url-password",
     description: "Database connection URL with a password",
+    // Every scheme of the pattern, followed by "://" or by "+" and a driver (mssql+pyodbc://).
     keywords: [
-      "postgres://",
-      "postgresql://",
-      "postgres+",
-      "postgresql+",
-      "mysql://",
-      "mysqlx://",
-      "mysql+",
-      "mariadb://",
-      "mongodb://",
-      "mongodb+srv://",
-      "redis://",
-      "rediss://",
-      "amqp://",
-      "amqps://",
-      "mssql://",
-      "sqlserver://",
       "jdbc:",
-      "oracle://",
-      "clickhouse://",
-      "couchdb://",
-      "neo4j://",
-      "neo4j+s://",
-      "cockroachdb://"
+      ...[
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mysqlx",
+        "mariadb",
+        "mongodb",
+        "redis",
+        "rediss",
+        "amqp",
+        "amqps",
+        "mssql",
+        "sqlserver",
+        "oracle",
+        "clickhouse",
+        "couchdb",
+        "neo4j",
+        "cockroachdb"
+      ].flatMap((scheme) => [`${scheme}://`, `${scheme}+`])
     ],
     patterns: [
       /\b(?:postgres(?:ql)?|mysqlx?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|couchdb|neo4j(?:\+s)?|cockroachdb|jdbc:[a-z0-9]+)(?:\+[a-z0-9]+)?:\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@/gi
@@ -42608,7 +42611,8 @@ var OWN_RULES = [
   regexRule({
     id: "authorization-header",
     description: "A basic credential in an Authorization header",
-    keywords: ["basic "],
+    keywords: ["basic ", "basic	", "basic\n", "basic\r"],
+    // `\s` after the scheme
     patterns: [/\bBasic\s{1,4}([A-Za-z0-9+/]{16,2000}={0,2})(?![A-Za-z0-9+/=])/gi],
     minEntropy: 3.5,
     requireDigit: true,
@@ -47266,11 +47270,11 @@ async function scanContent(content, path7, mode = "text", known) {
     const rule = RULES2[index];
     if (mode === "binary" && TEXT_ONLY_RULES.has(rule.id)) continue;
     const reach = rule.reach ?? DEFAULT_REACH;
-    for (const end of ends) ruleSpans.push({ from: end - 1, to: end - 1 + reach, tag: index });
+    spansAround(ends, reach, index, ruleSpans);
   }
   for (const region of regionsOf(bytes, ruleSpans)) {
     const piece = pieceOf(bytes, region, whole, lineAt);
-    for (const priority of [...region.tags].sort((a2, b2) => a2 - b2)) {
+    for (const priority of region.tags.sort((a2, b2) => a2 - b2)) {
       const rule = RULES2[priority];
       for (const m2 of rule.find(piece.text)) {
         candidates.push(
@@ -47370,13 +47374,13 @@ function* secretlintPieces(bytes, markers, path7, whole, lineAt) {
   const spans = [];
   list.forEach((marker, tag) => {
     const reach = marker.anchor === "private key" ? SECRETLINT_PEM_REACH : SECRETLINT_REACH;
-    for (const end of markers.get(marker)) spans.push({ from: end - 1, to: end - 1 + reach, tag });
+    spansAround(markers.get(marker), reach, tag, spans);
   });
   const jsonKey = extname2(path7).toLowerCase() === ".json" && list.some((m2) => m2.anchor === "private_key_id");
-  const regions = jsonKey ? [{ start: 0, end: bytes.length, tags: new Set(list.keys()) }] : regionsOf(bytes, spans);
+  const regions = jsonKey ? [{ start: 0, end: bytes.length, tags: [...list.keys()] }] : regionsOf(bytes, spans);
   for (const region of regions) {
     const piece = pieceOf(bytes, region, whole, lineAt);
-    if ([...region.tags].some((t) => gates.markerHolds(list[t], piece.text))) yield piece;
+    if (region.tags.some((t) => gates.markerHolds(list[t], piece.text))) yield piece;
   }
 }
 function decodeUtf8(content) {
@@ -47418,7 +47422,7 @@ var SCAN_METHOD = [
   OVERLAP_BYTES,
   MIN_RUN,
   [...TEXT_ONLY_RULES],
-  ["keyword-regions@1", DEFAULT_REACH, SECRETLINT_REACH, SECRETLINT_PEM_REACH]
+  ["keyword-regions@2", DEFAULT_REACH, SECRETLINT_REACH, SECRETLINT_PEM_REACH]
 ];
 var RULESET_VERSION = createHash2("sha256").update(
   JSON.stringify([
@@ -47561,24 +47565,21 @@ function fingerprintOf(blobId, rule, line) {
 async function scanBatch(buffer, items) {
   const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
   const results = [];
-  for (const item of items) {
-    const { findings, reachedEngine } = await scanContent(
-      bytes.subarray(item.start, item.end),
-      item.path,
-      item.mode
-    );
-    results.push({
-      key: item.key,
-      reachedEngine,
-      // Lines and columns of the whole text, so windows agree on the findings they share.
-      findings: findings.map((f2) => ({
-        ...f2,
-        line: f2.line + item.firstLine - 1,
-        column: f2.line === 1 ? f2.column + item.firstColumnShift : f2.column
-      }))
-    });
-  }
+  for (const item of items) results.push(await scanItem(bytes.subarray(item.start, item.end), item));
   return results;
+}
+async function scanItem(content, item) {
+  const { findings, reachedEngine } = await scanContent(content, item.path, item.mode);
+  return {
+    key: item.key,
+    reachedEngine,
+    // Lines and columns of the whole text, so windows agree on the findings they share.
+    findings: findings.map((f2) => ({
+      ...f2,
+      line: f2.line + item.firstLine - 1,
+      column: f2.line === 1 ? f2.column + item.firstColumnShift : f2.column
+    }))
+  };
 }
 
 // src/secrets/worker-pool.ts
@@ -47979,10 +47980,10 @@ var Batcher = class {
   }
   async flush() {
     if (this.items.length === 0) return;
-    const joined = Buffer.concat(this.chunks, this.bytes);
-    const items = this.items;
+    const { chunks, items } = this;
     this.chunks = [];
     this.items = [];
+    const length = this.bytes;
     this.bytes = 0;
     throwIfAborted(this.signal);
     if (this.failure) throw this.failure;
@@ -47990,9 +47991,10 @@ var Batcher = class {
     const full = () => pool !== void 0 && this.inFlight.size >= pool.workers * 2;
     if (!this.helps) while (full()) await Promise.race(this.inFlight);
     if (!pool || full()) {
-      for (const r of await scanBatch(joined, items)) this.done.push(r);
+      for (const [i2, item] of items.entries()) this.done.push(await scanItem(chunks[i2], item));
       return;
     }
+    const joined = Buffer.concat(chunks, length);
     const whole = joined.byteOffset === 0 && joined.buffer.byteLength === joined.length;
     const buffer = whole ? joined.buffer : joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.length);
     const job = pool.scan(buffer, items).then(
