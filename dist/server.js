@@ -51344,18 +51344,16 @@ async function resolveTips(repo, revs, options = {}) {
     else others.push(rev);
   }
   const tips = /* @__PURE__ */ new Map();
-  if (patterns.length > 0) {
-    const out = await gitText(
-      repo,
-      ["for-each-ref", "--format=%(objectname) %(refname)", ...patterns],
-      options
-    );
-    for (const line of out.split("\n")) {
-      const space = line.indexOf(" ");
-      if (space > 0) tips.set(line.slice(space + 1), line.slice(0, space));
-    }
+  if (patterns.length === 0 && !head) return { tips, others };
+  const listed = await gitTry(repo, ["show-ref", "--head"], options);
+  for (const line of listed.stdout.split("\n")) {
+    const space = line.indexOf(" ");
+    if (space <= 0) continue;
+    const name = line.slice(space + 1);
+    if (name === "HEAD" ? head : patterns.some((p2) => name.startsWith(`${p2}/`)))
+      tips.set(name, line.slice(0, space));
   }
-  if (head)
+  if (head && !tips.has("HEAD"))
     tips.set("HEAD", (await gitText(repo, ["rev-parse", "--verify", "HEAD^{commit}"], options)).trim());
   return { tips, others };
 }
