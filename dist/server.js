@@ -42057,8 +42057,12 @@ function spansAround(ends, reach, tag, into) {
   let last;
   for (const end of ends) {
     const from = end - 1;
-    if (last && from <= last.to + JOIN_GAP) last.to = Math.max(last.to, from + reach);
-    else into.push(last = { from, to: from + reach, tag });
+    if (last && from <= last.to + JOIN_GAP) {
+      last.to = Math.max(last.to, from + reach);
+      continue;
+    }
+    last = { from, to: from + reach, tag };
+    into.push(last);
   }
 }
 function lineRegions(content, spans) {

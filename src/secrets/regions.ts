@@ -38,8 +38,12 @@ export function spansAround(ends: readonly number[], reach: number, tag: number,
   let last: Span | undefined;
   for (const end of ends) {
     const from = end - 1;
-    if (last && from <= last.to + JOIN_GAP) last.to = Math.max(last.to, from + reach);
-    else into.push((last = { from, to: from + reach, tag }));
+    if (last && from <= last.to + JOIN_GAP) {
+      last.to = Math.max(last.to, from + reach);
+      continue;
+    }
+    last = { from, to: from + reach, tag };
+    into.push(last);
   }
 }
 
