@@ -22319,6 +22319,8 @@ function buildGates(rules, secretlintMarkers) {
   for (const m of secretlintMarkers) markersFor.set(m.anchor, [...markersFor.get(m.anchor) ?? [], m]);
   const literals = [.../* @__PURE__ */ new Set([...rulesFor.keys(), ...markersFor.keys()])];
   const automaton = compileAutomaton(literals);
+  const rulesOf = literals.map((w) => rulesFor.get(w) ?? []);
+  const markersOf = literals.map((w) => markersFor.get(w) ?? []);
   const verifyOf = /* @__PURE__ */ new Map();
   for (const m of secretlintMarkers)
     if (m.verify) verifyOf.set(m, new RegExp(m.verify.source, `${m.verify.flags.replace(/[gyi]/g, "")}i`));
@@ -22343,8 +22345,26 @@ function buildGates(rules, secretlintMarkers) {
       }
       if (open2.size === 0 && !secretlint) return void 0;
       return { rules: [...open2].sort((a, b) => a - b), secretlint };
+    },
+    locate(content) {
+      let hits;
+      automaton.eachOccurrence(content, (literal2, end) => {
+        hits ??= { rules: /* @__PURE__ */ new Map(), markers: /* @__PURE__ */ new Map() };
+        for (const r of rulesOf[literal2]) push(hits.rules, r, end);
+        for (const mk of markersOf[literal2]) push(hits.markers, mk, end);
+      });
+      return hits;
+    },
+    markerHolds(marker, text) {
+      const verify = verifyOf.get(marker);
+      return !verify || verify.test(text);
     }
   };
+}
+function push(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
 }
 function compileAutomaton(words) {
   const encoded = words.map((w) => Buffer.from(w.toLowerCase(), "utf8"));
@@ -22389,6 +22409,11 @@ function compileAutomaton(words) {
   const table = next.slice(0, states * 256);
   const emits = new Uint8Array(states);
   for (let s = 0; s < states; s++) if (outputs[s].length > 0) emits[s] = 1;
+  const rows = new Int32Array(table.length);
+  for (let i = 0; i < table.length; i++) {
+    const t = table[i];
+    rows[i] = emits[t] === 1 ? ~(t << 8) : t << 8;
+  }
   return {
     find(content) {
       const seen = new Uint8Array(states);
@@ -22404,6 +22429,19 @@ function compileAutomaton(words) {
       const found = /* @__PURE__ */ new Set();
       for (const h of hitStates) for (const index of outputs[h]) found.add(index);
       return [...found];
+    },
+    eachOccurrence(content, onHit) {
+      const length = content.length;
+      let row = 0;
+      for (let i = 0; i < length; i++) {
+        const v = rows[row | content[i]];
+        if (v >= 0) {
+          row = v;
+          continue;
+        }
+        row = ~v;
+        for (const index of outputs[row >> 8]) onHit(index, i + 1);
+      }
     }
   };
 }
@@ -22787,9 +22825,25 @@ var NOT_SECRET_LAST_PARTS = /* @__PURE__ */ new Set([
 var genericApiKeyRule = {
   id: "generic-api-key",
   description: "A secret-sounding name assigned a high-entropy literal",
-  keywords: ["key", "token", "secret", "passw", "pwd", "credential", "creds", "auth", "api", "bearer"],
+  // One literal for each branch of KEYWORD: a match starts at one of them (engine.ts runs the rule
+  // only on the lines that hold one).
+  keywords: [
+    "key",
+    "token",
+    "secret",
+    "passw",
+    "pwd",
+    "passphrase",
+    "credential",
+    "creds",
+    "auth",
+    "api",
+    "bearer"
+  ],
+  // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
+  reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@5",
+    "generic-api-key@6",
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
@@ -22871,6 +22925,7 @@ function regexRule(spec) {
     id: spec.id,
     description: spec.description,
     keywords: spec.keywords,
+    ...spec.reach !== void 0 ? { reach: spec.reach } : {},
     signature: JSON.stringify([
       spec.id,
       patterns.map((p) => `${p.source}/${p.flags}`),
@@ -22879,7 +22934,8 @@ function regexRule(spec) {
       Boolean(spec.requireDigit),
       Boolean(spec.requireMixedCase),
       spec.accept ? spec.accept.name : "",
-      typeof spec.structure === "function" ? spec.structure.name : spec.structure ?? ""
+      typeof spec.structure === "function" ? spec.structure.name : spec.structure ?? "",
+      spec.reach ?? ""
     ]),
     *find(text) {
       for (const pattern of patterns) {
@@ -22923,7 +22979,9 @@ var OWN_RULES = [
       /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nr]){0,8}(?:(?:Proc-Type|DEK-Info|Comment):[^\n]{0,200}?(?:\n|\\n)(?:\s|\\[nr]){0,8}){0,4}([A-Za-z0-9+/]{40,}={0,2})/g
     ],
     minEntropy: 3.5,
-    reportWholeMatch: true
+    reportWholeMatch: true,
+    // The body runs on for lines after the header; a 8192-bit RSA key is ~6.5 KB of PEM.
+    reach: 16 * 1024
   }),
   regexRule({
     id: "anthropic-api-key",
@@ -23062,30 +23120,28 @@ var OWN_RULES = [
   regexRule({
     id: "database-url-password",
     description: "Database connection URL with a password",
+    // Every scheme of the pattern, followed by "://" or by "+" and a driver (mssql+pyodbc://).
     keywords: [
-      "postgres://",
-      "postgresql://",
-      "postgres+",
-      "postgresql+",
-      "mysql://",
-      "mysqlx://",
-      "mysql+",
-      "mariadb://",
-      "mongodb://",
-      "mongodb+srv://",
-      "redis://",
-      "rediss://",
-      "amqp://",
-      "amqps://",
-      "mssql://",
-      "sqlserver://",
       "jdbc:",
-      "oracle://",
-      "clickhouse://",
-      "couchdb://",
-      "neo4j://",
-      "neo4j+s://",
-      "cockroachdb://"
+      ...[
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mysqlx",
+        "mariadb",
+        "mongodb",
+        "redis",
+        "rediss",
+        "amqp",
+        "amqps",
+        "mssql",
+        "sqlserver",
+        "oracle",
+        "clickhouse",
+        "couchdb",
+        "neo4j",
+        "cockroachdb"
+      ].flatMap((scheme) => [`${scheme}://`, `${scheme}+`])
     ],
     patterns: [
       /\b(?:postgres(?:ql)?|mysqlx?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|couchdb|neo4j(?:\+s)?|cockroachdb|jdbc:[a-z0-9]+)(?:\+[a-z0-9]+)?:\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@/gi
@@ -23118,7 +23174,8 @@ var OWN_RULES = [
   regexRule({
     id: "authorization-header",
     description: "A basic credential in an Authorization header",
-    keywords: ["basic "],
+    keywords: ["basic ", "basic	", "basic\n", "basic\r"],
+    // `\s` after the scheme
     patterns: [/\bBasic\s{1,4}([A-Za-z0-9+/]{16,2000}={0,2})(?![A-Za-z0-9+/=])/gi],
     minEntropy: 3.5,
     requireDigit: true,

@@ -41483,9 +41483,9 @@ var SAME_LINE_MARKER = /pragma:\s*allowlist[ -]secret|gitleaks:allow/i;
 var NEXT_LINE_MARKER = /pragma:\s*allowlist[ -]nextline[ -]secret/i;
 function hasInlineMarker(text, index) {
   const lineStart = text.lastIndexOf("\n", index - 1) + 1;
-  let lineEnd = text.indexOf("\n", index);
-  if (lineEnd === -1) lineEnd = text.length;
-  if (SAME_LINE_MARKER.test(text.slice(lineStart, lineEnd))) return true;
+  let lineEnd2 = text.indexOf("\n", index);
+  if (lineEnd2 === -1) lineEnd2 = text.length;
+  if (SAME_LINE_MARKER.test(text.slice(lineStart, lineEnd2))) return true;
   if (lineStart === 0) return false;
   const prevStart = text.lastIndexOf("\n", lineStart - 2) + 1;
   return NEXT_LINE_MARKER.test(text.slice(prevStart, lineStart - 1));
@@ -41526,6 +41526,7 @@ function staleEntries(allowlist, used) {
 
 // src/secrets/engine.ts
 import { createHash as createHash2 } from "node:crypto";
+import { extname as extname2 } from "node:path";
 
 // src/secrets/binary.ts
 var BINARY_SNIFF_BYTES = 8e3;
@@ -41748,6 +41749,7 @@ function regexRule(spec) {
     id: spec.id,
     description: spec.description,
     keywords: spec.keywords,
+    ...spec.reach !== void 0 ? { reach: spec.reach } : {},
     signature: JSON.stringify([
       spec.id,
       patterns.map((p2) => `${p2.source}/${p2.flags}`),
@@ -41756,7 +41758,8 @@ function regexRule(spec) {
       Boolean(spec.requireDigit),
       Boolean(spec.requireMixedCase),
       spec.accept ? spec.accept.name : "",
-      typeof spec.structure === "function" ? spec.structure.name : spec.structure ?? ""
+      typeof spec.structure === "function" ? spec.structure.name : spec.structure ?? "",
+      spec.reach ?? ""
     ]),
     *find(text) {
       for (const pattern of patterns) {
@@ -41856,7 +41859,9 @@ var CREDENTIAL_CONTENT_RULES = [
     // Anchored on the "auths" map ("auth" alone is a common JSON key); no lookbehind, which V8
     // would evaluate at every position of the text.
     patterns: [/"auths"\s*:\s*\{[\s\S]{0,2000}?"auth"\s*:\s*"([A-Za-z0-9+/]{12,}={0,2})"/g],
-    minEntropy: 3
+    minEntropy: 3,
+    // 2,000 characters of JSON (up to 4 bytes each) between "auths" and "auth", then the value.
+    reach: 16 * 1024
   }),
   regexRule({
     id: "kubeconfig-credential",
@@ -41870,7 +41875,9 @@ var CREDENTIAL_CONTENT_RULES = [
     id: "service-account-json",
     description: "Google Cloud service-account key file (private_key_id next to a private key)",
     keywords: ["private_key_id"],
-    patterns: [/"private_key_id"\s*:\s*"([0-9a-f]{40})"(?=[\s\S]{0,200}"private_key"\s*:)/g]
+    patterns: [/"private_key_id"\s*:\s*"([0-9a-f]{40})"(?=[\s\S]{0,200}"private_key"\s*:)/g],
+    reach: 2048
+    // the lookahead's 200 characters, up to 4 bytes each, and the id before them
   }),
   regexRule({
     id: "netrc-password",
@@ -41878,7 +41885,9 @@ var CREDENTIAL_CONTENT_RULES = [
     keywords: ["machine"],
     // From the start of a line, as netrc files are written; prose and code that name the syntax are not.
     patterns: [/^[ \t]*machine[ \t]+\S+[ \t\n]+(?:login[ \t]+\S+[ \t\n]+)?password[ \t]+(\S+)/gm],
-    accept: realSecret
+    accept: realSecret,
+    reach: 4096
+    // machine, login and password may each sit on a line of their own
   })
 ];
 
@@ -41918,6 +41927,8 @@ function buildGates(rules2, secretlintMarkers) {
   for (const m2 of secretlintMarkers) markersFor.set(m2.anchor, [...markersFor.get(m2.anchor) ?? [], m2]);
   const literals = [.../* @__PURE__ */ new Set([...rulesFor.keys(), ...markersFor.keys()])];
   const automaton = compileAutomaton(literals);
+  const rulesOf = literals.map((w2) => rulesFor.get(w2) ?? []);
+  const markersOf = literals.map((w2) => markersFor.get(w2) ?? []);
   const verifyOf = /* @__PURE__ */ new Map();
   for (const m2 of secretlintMarkers)
     if (m2.verify) verifyOf.set(m2, new RegExp(m2.verify.source, `${m2.verify.flags.replace(/[gyi]/g, "")}i`));
@@ -41942,8 +41953,26 @@ function buildGates(rules2, secretlintMarkers) {
       }
       if (open2.size === 0 && !secretlint) return void 0;
       return { rules: [...open2].sort((a2, b2) => a2 - b2), secretlint };
+    },
+    locate(content) {
+      let hits;
+      automaton.eachOccurrence(content, (literal2, end) => {
+        hits ??= { rules: /* @__PURE__ */ new Map(), markers: /* @__PURE__ */ new Map() };
+        for (const r of rulesOf[literal2]) push(hits.rules, r, end);
+        for (const mk of markersOf[literal2]) push(hits.markers, mk, end);
+      });
+      return hits;
+    },
+    markerHolds(marker, text) {
+      const verify = verifyOf.get(marker);
+      return !verify || verify.test(text);
     }
   };
+}
+function push(map2, key, value) {
+  const list = map2.get(key);
+  if (list) list.push(value);
+  else map2.set(key, [value]);
 }
 function compileAutomaton(words) {
   const encoded = words.map((w2) => Buffer.from(w2.toLowerCase(), "utf8"));
@@ -41988,6 +42017,11 @@ function compileAutomaton(words) {
   const table = next.slice(0, states * 256);
   const emits = new Uint8Array(states);
   for (let s3 = 0; s3 < states; s3++) if (outputs[s3].length > 0) emits[s3] = 1;
+  const rows = new Int32Array(table.length);
+  for (let i2 = 0; i2 < table.length; i2++) {
+    const t = table[i2];
+    rows[i2] = emits[t] === 1 ? ~(t << 8) : t << 8;
+  }
   return {
     find(content) {
       const seen = new Uint8Array(states);
@@ -42003,9 +42037,90 @@ function compileAutomaton(words) {
       const found = /* @__PURE__ */ new Set();
       for (const h2 of hitStates) for (const index of outputs[h2]) found.add(index);
       return [...found];
+    },
+    eachOccurrence(content, onHit) {
+      const length = content.length;
+      let row = 0;
+      for (let i2 = 0; i2 < length; i2++) {
+        const v2 = rows[row | content[i2]];
+        if (v2 >= 0) {
+          row = v2;
+          continue;
+        }
+        row = ~v2;
+        for (const index of outputs[row >> 8]) onHit(index, i2 + 1);
+      }
     }
   };
 }
+
+// src/secrets/regions.ts
+var JOIN_GAP = 256;
+function spansAround(ends, reach, tag, into) {
+  let last;
+  for (const end of ends) {
+    const from = end - 1;
+    if (last && from <= last.to + JOIN_GAP) {
+      last.to = Math.max(last.to, from + reach);
+      continue;
+    }
+    last = { from, to: from + reach, tag };
+    into.push(last);
+  }
+}
+function lineRegions(content, spans) {
+  const bytes = asBuffer(content);
+  const regions = [];
+  let current;
+  for (const s3 of spans) {
+    const to2 = Math.min(s3.to, bytes.length - 1);
+    if (current && s3.from < current.end) {
+      if (to2 >= current.end) current.end = lineEnd(bytes, to2);
+      addTag(current, s3.tag);
+      continue;
+    }
+    const start = previousLineStart(bytes, s3.from);
+    if (current && start <= current.end) {
+      current.end = Math.max(current.end, lineEnd(bytes, to2));
+      addTag(current, s3.tag);
+      continue;
+    }
+    current = { start, end: lineEnd(bytes, to2), tags: [s3.tag] };
+    regions.push(current);
+  }
+  return regions;
+}
+function lineCounter(content) {
+  const bytes = asBuffer(content);
+  let at2 = 0;
+  let line = 1;
+  return (offset) => {
+    if (offset < at2) {
+      at2 = 0;
+      line = 1;
+    }
+    for (let i2 = bytes.indexOf(10, at2); i2 !== -1 && i2 < offset; i2 = bytes.indexOf(10, i2 + 1)) line++;
+    at2 = offset;
+    return line;
+  };
+}
+function addTag(region, tag) {
+  if (!region.tags.includes(tag)) region.tags.push(tag);
+}
+function asBuffer(content) {
+  return Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.length);
+}
+function previousLineStart(bytes, at2) {
+  const lineStart = at2 > 0 ? bytes.lastIndexOf(10, at2 - 1) + 1 : 0;
+  return lineStart >= 2 ? bytes.lastIndexOf(10, lineStart - 2) + 1 : 0;
+}
+function lineEnd(bytes, at2) {
+  const nl = bytes.indexOf(10, at2);
+  return nl === -1 ? bytes.length : nl + 1;
+}
+
+// src/secrets/rule-types.ts
+var DEFAULT_REACH = 64;
 
 // src/secrets/provider-checks.ts
 import * as zlib from "node:zlib";
@@ -42203,9 +42318,25 @@ var NOT_SECRET_LAST_PARTS = /* @__PURE__ */ new Set([
 var genericApiKeyRule = {
   id: "generic-api-key",
   description: "A secret-sounding name assigned a high-entropy literal",
-  keywords: ["key", "token", "secret", "passw", "pwd", "credential", "creds", "auth", "api", "bearer"],
+  // One literal for each branch of KEYWORD: a match starts at one of them (engine.ts runs the rule
+  // only on the lines that hold one).
+  keywords: [
+    "key",
+    "token",
+    "secret",
+    "passw",
+    "pwd",
+    "passphrase",
+    "credential",
+    "creds",
+    "auth",
+    "api",
+    "bearer"
+  ],
+  // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
+  reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@5",
+    "generic-api-key@6",
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
@@ -42278,7 +42409,7 @@ function valueLooksSecret2(value, quoted) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r3";
+var RULES_REVISION = "2026-12-r4";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -42292,7 +42423,9 @@ var OWN_RULES = [
       /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nr]){0,8}(?:(?:Proc-Type|DEK-Info|Comment):[^\n]{0,200}?(?:\n|\\n)(?:\s|\\[nr]){0,8}){0,4}([A-Za-z0-9+/]{40,}={0,2})/g
     ],
     minEntropy: 3.5,
-    reportWholeMatch: true
+    reportWholeMatch: true,
+    // The body runs on for lines after the header; a 8192-bit RSA key is ~6.5 KB of PEM.
+    reach: 16 * 1024
   }),
   regexRule({
     id: "anthropic-api-key",
@@ -42431,30 +42564,28 @@ var OWN_RULES = [
   regexRule({
     id: "database-url-password",
     description: "Database connection URL with a password",
+    // Every scheme of the pattern, followed by "://" or by "+" and a driver (mssql+pyodbc://).
     keywords: [
-      "postgres://",
-      "postgresql://",
-      "postgres+",
-      "postgresql+",
-      "mysql://",
-      "mysqlx://",
-      "mysql+",
-      "mariadb://",
-      "mongodb://",
-      "mongodb+srv://",
-      "redis://",
-      "rediss://",
-      "amqp://",
-      "amqps://",
-      "mssql://",
-      "sqlserver://",
       "jdbc:",
-      "oracle://",
-      "clickhouse://",
-      "couchdb://",
-      "neo4j://",
-      "neo4j+s://",
-      "cockroachdb://"
+      ...[
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mysqlx",
+        "mariadb",
+        "mongodb",
+        "redis",
+        "rediss",
+        "amqp",
+        "amqps",
+        "mssql",
+        "sqlserver",
+        "oracle",
+        "clickhouse",
+        "couchdb",
+        "neo4j",
+        "cockroachdb"
+      ].flatMap((scheme) => [`${scheme}://`, `${scheme}+`])
     ],
     patterns: [
       /\b(?:postgres(?:ql)?|mysqlx?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|couchdb|neo4j(?:\+s)?|cockroachdb|jdbc:[a-z0-9]+)(?:\+[a-z0-9]+)?:\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@/gi
@@ -42487,7 +42618,8 @@ var OWN_RULES = [
   regexRule({
     id: "authorization-header",
     description: "A basic credential in an Authorization header",
-    keywords: ["basic "],
+    keywords: ["basic ", "basic	", "basic\n", "basic\r"],
+    // `\s` after the scheme
     patterns: [/\bBasic\s{1,4}([A-Za-z0-9+/]{16,2000}={0,2})(?![A-Za-z0-9+/=])/gi],
     minEntropy: 3.5,
     requireDigit: true,
@@ -47004,16 +47136,16 @@ var SECRETLINT_MARKERS = [
   { anchor: "secretaccess" },
   { anchor: "private_key_id" },
   // gcp service account json
-  { anchor: "private key" },
-  // privatekey
+  // privatekey: its PEM pattern; prose that names a private key is common in docs.
+  { anchor: "private key", verify: /-----begin[ ]?(?:(?:rsa|dsa|ec|openssh|pgp) )?private key/ },
   { anchor: "_authtoken" },
   // npm
   { anchor: "npm_", verify: /npm_[a-z0-9]{36}/ },
   { anchor: "x-oauth-basic" },
   { anchor: "://", verify: USER_PASSWORD_URL },
   // basicauth, database-connection-string
-  { anchor: "xox" },
-  // slack
+  // slack: a token kind and its dash; "xox" alone turns up in base64 (lockfile integrity hashes).
+  { anchor: "xox", verify: /xox[bpaor]-/ },
   { anchor: "xapp-" },
   { anchor: "hooks.slack.com" },
   { anchor: "sg.", verify: /sg\.[\w-]{16,}\./ },
@@ -47047,7 +47179,7 @@ var SECRETLINT_MARKERS = [
   { anchor: "figd_" }
   // figma
 ];
-var SECRETLINT_SIGNATURE = `${PRESET_ID}@12|aws-id-on|account-id-off`;
+var SECRETLINT_SIGNATURE = `${PRESET_ID}@12|aws-id-on|account-id-off|markers@2`;
 async function runSecretlint(text, path7) {
   const result2 = await lintSource({
     // ext matters: the GCP rule only parses .json files as service-account keys.
@@ -47131,64 +47263,132 @@ function countNewlines(content, from, to2) {
 var RULES2 = [...OWN_RULES, ...CREDENTIAL_CONTENT_RULES];
 var gates = buildGates(RULES2, SECRETLINT_MARKERS);
 var TEXT_ONLY_RULES = /* @__PURE__ */ new Set(["generic-api-key"]);
+var SECRETLINT_REACH = 1024;
+var SECRETLINT_PEM_REACH = 16 * 1024;
 async function scanContent(content, path7, mode = "text", known) {
-  let decoded = known;
-  const decode3 = () => decoded ??= decodeUtf8(content);
-  const open2 = gates.open(content, decode3);
-  if (!open2) return { findings: [], reachedEngine: false };
-  const text = decode3();
+  const hits = gates.locate(content);
+  if (!hits) return { findings: [], reachedEngine: false };
+  const bytes = asBuffer(content);
+  const whole = { text: known };
+  const lineAt = lineCounter(bytes);
   const candidates = [];
-  for (const priority of open2.rules) {
-    const rule = RULES2[priority];
+  const ruleSpans = [];
+  for (const [index, ends] of hits.rules) {
+    const rule = RULES2[index];
     if (mode === "binary" && TEXT_ONLY_RULES.has(rule.id)) continue;
-    for (const m2 of rule.find(text)) {
-      candidates.push({
-        rule: rule.id,
-        priority,
-        start: m2.index,
-        end: m2.index + m2.value.length,
-        reportAt: m2.reportIndex ?? m2.index,
-        shown: m2.shown ?? m2.value,
-        verdict: m2.verdict
-      });
+    const reach = rule.reach ?? DEFAULT_REACH;
+    spansAround(ends, reach, index, ruleSpans);
+  }
+  for (const region of regionsOf(bytes, ruleSpans)) {
+    const piece = pieceOf(bytes, region, whole, lineAt);
+    for (const priority of region.tags.sort((a2, b2) => a2 - b2)) {
+      const rule = RULES2[priority];
+      for (const m2 of rule.find(piece.text)) {
+        candidates.push(
+          piece.candidate(
+            rule.id,
+            priority,
+            m2.reportIndex ?? m2.index,
+            m2.index,
+            m2.value.length,
+            m2.shown ?? m2.value,
+            m2.verdict
+          )
+        );
+      }
     }
   }
-  if (open2.secretlint) {
-    for (const hit of await runSecretlint(text, path7)) {
-      if (!secretlintHitStands(hit.ruleId, text.slice(hit.index, hit.end))) continue;
-      candidates.push({
-        rule: hit.ruleId,
-        priority: RULES2.length,
-        start: hit.index,
-        end: hit.end,
-        reportAt: hit.index,
-        shown: text.slice(hit.index, hit.end),
-        verdict: secretlintVerdict(hit.ruleId, text.slice(hit.index, hit.end))
-      });
+  for (const piece of secretlintPieces(bytes, hits.markers, path7, whole, lineAt)) {
+    for (const hit of await runSecretlint(piece.text, path7)) {
+      const matched = piece.text.slice(hit.index, hit.end);
+      if (!secretlintHitStands(hit.ruleId, matched)) continue;
+      candidates.push(
+        piece.candidate(
+          hit.ruleId,
+          RULES2.length,
+          hit.index,
+          hit.index,
+          matched.length,
+          matched,
+          secretlintVerdict(hit.ruleId, matched)
+        )
+      );
     }
   }
   if (candidates.length === 0) return { findings: [], reachedEngine: true };
-  const lines = lineIndex(text);
   const kept = [];
-  const byPriority = candidates.map((c3) => ({ ...c3, line: lines.lineOf(c3.reportAt) })).sort((a2, b2) => a2.priority - b2.priority || a2.start - b2.start);
+  const byPriority = candidates.sort((a2, b2) => a2.priority - b2.priority || a2.from - b2.from);
   for (const c3 of byPriority) {
     const clash = kept.some(
-      (k2) => k2.line === c3.line && (k2.rule === c3.rule || c3.start < k2.end && k2.start < c3.end)
+      (k2) => k2.line === c3.line && (k2.rule === c3.rule || c3.from < k2.to && k2.from < c3.to)
     );
     if (!clash) kept.push(c3);
   }
-  kept.sort((a2, b2) => a2.reportAt - b2.reportAt);
+  kept.sort((a2, b2) => a2.line - b2.line || a2.column - b2.column);
   return {
     reachedEngine: true,
     findings: kept.map((c3) => ({
       rule: c3.rule,
       line: c3.line,
-      column: c3.reportAt - lines.startOf(c3.line) + 1,
+      column: c3.column,
       masked: maskValue(c3.shown),
-      allowedInline: hasInlineMarker(text, c3.reportAt),
-      severity: severityOf(c3.verdict, path7)
+      allowedInline: c3.allowedInline,
+      severity: severityOf(c3.verdict, path7),
+      verdict: c3.verdict
     }))
   };
+}
+function regionsOf(bytes, spans) {
+  spans.sort((a2, b2) => a2.from - b2.from);
+  return lineRegions(bytes, spans);
+}
+function pieceOf(bytes, region, whole, lineAt) {
+  const isWhole = region.start === 0 && region.end === bytes.length;
+  if (isWhole && whole.text === void 0) whole.text = decodeUtf8(bytes);
+  const text = isWhole ? whole.text : decodeUtf8(bytes.subarray(region.start, region.end));
+  let lines;
+  let firstLine2 = 0;
+  const at2 = (offset) => {
+    lines ??= lineIndex(text);
+    firstLine2 ||= lineAt(region.start);
+    const local = lines.lineOf(offset);
+    return { line: firstLine2 + local - 1, column: offset - lines.startOf(local) + 1 };
+  };
+  const key = (offset) => {
+    const p2 = at2(offset);
+    return p2.line * 2 ** 24 + p2.column;
+  };
+  return {
+    text,
+    candidate(rule, priority, reportAt, start, length, shown, verdict) {
+      const report = at2(reportAt);
+      return {
+        rule,
+        priority,
+        ...report,
+        from: key(start),
+        to: key(start + length),
+        allowedInline: hasInlineMarker(text, reportAt),
+        shown,
+        verdict
+      };
+    }
+  };
+}
+function* secretlintPieces(bytes, markers, path7, whole, lineAt) {
+  if (markers.size === 0) return;
+  const list = [...markers.keys()];
+  const spans = [];
+  list.forEach((marker, tag) => {
+    const reach = marker.anchor === "private key" ? SECRETLINT_PEM_REACH : SECRETLINT_REACH;
+    spansAround(markers.get(marker), reach, tag, spans);
+  });
+  const jsonKey = extname2(path7).toLowerCase() === ".json" && list.some((m2) => m2.anchor === "private_key_id");
+  const regions = jsonKey ? [{ start: 0, end: bytes.length, tags: [...list.keys()] }] : regionsOf(bytes, spans);
+  for (const region of regions) {
+    const piece = pieceOf(bytes, region, whole, lineAt);
+    if (region.tags.some((t) => gates.markerHolds(list[t], piece.text))) yield piece;
+  }
 }
 function decodeUtf8(content) {
   const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.length);
@@ -47224,7 +47424,13 @@ function lineIndex(text) {
     }
   };
 }
-var SCAN_METHOD = [WINDOW_BYTES, OVERLAP_BYTES, MIN_RUN, [...TEXT_ONLY_RULES]];
+var SCAN_METHOD = [
+  WINDOW_BYTES,
+  OVERLAP_BYTES,
+  MIN_RUN,
+  [...TEXT_ONLY_RULES],
+  ["keyword-regions@2", DEFAULT_REACH, SECRETLINT_REACH, SECRETLINT_PEM_REACH]
+];
 var RULESET_VERSION = createHash2("sha256").update(
   JSON.stringify([
     RULES_REVISION,
@@ -47362,35 +47568,32 @@ function fingerprintOf(blobId, rule, line) {
   return `${blobId}:${rule}:${line}`;
 }
 
+// src/secrets/scan-batch.ts
+async function scanBatch(buffer, items) {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
+  const results = [];
+  for (const item of items) results.push(await scanItem(bytes.subarray(item.start, item.end), item));
+  return results;
+}
+async function scanItem(content, item) {
+  const { findings, reachedEngine } = await scanContent(content, item.path, item.mode);
+  return {
+    key: item.key,
+    reachedEngine,
+    // Lines and columns of the whole text, so windows agree on the findings they share.
+    findings: findings.map((f2) => ({
+      ...f2,
+      line: f2.line + item.firstLine - 1,
+      column: f2.line === 1 ? f2.column + item.firstColumnShift : f2.column
+    }))
+  };
+}
+
 // src/secrets/worker-pool.ts
 import { createRequire } from "node:module";
 import { basename as basename2, dirname as dirname5, join as join5 } from "node:path";
 import { fileURLToPath as fileURLToPath5, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-
-// src/secrets/scan-batch.ts
-async function scanBatch(buffer, items) {
-  const bytes = new Uint8Array(buffer);
-  const results = [];
-  for (const item of items) {
-    const { findings, reachedEngine } = await scanContent(
-      bytes.subarray(item.start, item.end),
-      item.path,
-      item.mode
-    );
-    results.push({
-      key: item.key,
-      reachedEngine,
-      // Lines and columns of the whole text, so windows agree on the findings they share.
-      findings: findings.map((f2) => ({
-        ...f2,
-        line: f2.line + item.firstLine - 1,
-        column: f2.line === 1 ? f2.column + item.firstColumnShift : f2.column
-      }))
-    });
-  }
-  return results;
-}
 
 // src/secrets/scan-worker.ts
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
@@ -47550,13 +47753,14 @@ async function scanShippedContent(options) {
     } else toRead.push(blob);
   }
   const bytesToRead = [...toRead, ...options.files ?? []].reduce((n2, x) => n2 + x.size, 0);
-  const workers = chooseWorkers(options.workers ?? "auto", bytesToRead);
-  const pool = workers > 0 ? await createScanPool({ workers, onNote: say }) : inProcessPool();
-  stats.workers = pool.workers;
+  const requested = options.workers ?? "auto";
+  const workers = chooseWorkers(requested, bytesToRead);
+  const starting = workers > 0 ? createScanPool({ workers, onNote: say }) : Promise.resolve(inProcessPool());
+  const pool = new PoolSlot(requested === "auto" ? void 0 : await starting, starting);
   say(
-    `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ${stats.blobsFromCache} known from cache) ` + (pool.workers > 0 ? `on ${pool.workers} worker threads` : "on the main thread")
+    `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ${stats.blobsFromCache} known from cache) ` + (workers > 0 ? `on ${workers} worker thread(s)${requested === "auto" ? " and this one" : ""}` : "on the main thread")
   );
-  const submitter = new Submitter(new Batcher(pool, options.signal), stats);
+  const submitter = new Submitter(new Batcher(pool, requested === "auto", options.signal), stats);
   try {
     await readHistory(toRead, options, submitter, stats);
     const fileKeys = await readFiles(options, submitter, stats);
@@ -47580,7 +47784,8 @@ async function scanShippedContent(options) {
     say(`secret scan done: ${findings.length} finding(s) in ${stats.durationMs} ms`);
     return { findings, stats, staleAllowlist: staleEntries(options.allowlist ?? /* @__PURE__ */ new Set(), used) };
   } finally {
-    await pool.close();
+    stats.workers = (await starting).workers;
+    await (await starting).close();
   }
 }
 function emptyStats(blobsTotal) {
@@ -47687,7 +47892,8 @@ function pathFindings(path7) {
       column: 1,
       masked: `(${kind} file)`,
       allowedInline: false,
-      severity: "block"
+      severity: "block",
+      verdict: "valid"
     }
   ];
 }
@@ -47719,6 +47925,7 @@ async function toFindings(located, options, stats, used) {
   const origins = historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : /* @__PURE__ */ new Map();
   const findings = shown.map(({ item, raw, fingerprint: fingerprint2 }) => {
     const origin = item.kind === "history" ? origins.get(item.oid) : void 0;
+    const paths = [item.path, ...origin?.path ? [origin.path] : []];
     return {
       rule: raw.rule,
       path: origin?.path ?? item.path,
@@ -47728,7 +47935,7 @@ async function toFindings(located, options, stats, used) {
       source: item.kind,
       ...origin ? { commit: origin.commit, ...origin.ref ? { ref: origin.ref } : {} } : {},
       fingerprint: fingerprint2,
-      severity: raw.severity
+      severity: paths.some((p2) => severityOf(raw.verdict, p2) === "block") ? "block" : "warn"
     };
   });
   return findings.sort(
@@ -47738,22 +47945,33 @@ async function toFindings(located, options, stats, used) {
 function chooseWorkers(requested, bytes) {
   if (requested !== "auto") return Math.max(0, Math.floor(requested));
   if (bytes < WORKER_THRESHOLD_BYTES) return 0;
-  return Math.max(1, Math.min(availableParallelism(), 4));
+  return Math.max(1, Math.min(availableParallelism() - 1, 3));
 }
+var PoolSlot = class {
+  constructor(ready, starting) {
+    this.ready = ready;
+    if (!ready) starting.then((p2) => this.ready = p2);
+  }
+  ready;
+  /** Threads that take batches now; none while they are still loading. */
+  current() {
+    return this.ready && this.ready.workers > 0 ? this.ready : void 0;
+  }
+};
 var Batcher = class {
-  constructor(pool, signal) {
+  constructor(pool, helps, signal) {
     this.pool = pool;
+    this.helps = helps;
     this.signal = signal;
-    this.maxInFlight = Math.max(2, pool.workers * 2);
   }
   pool;
+  helps;
   signal;
   chunks = [];
   items = [];
   bytes = 0;
   inFlight = /* @__PURE__ */ new Set();
   done = [];
-  maxInFlight;
   failure;
   async add(item, content) {
     this.items.push({ ...item, start: this.bytes, end: this.bytes + content.length });
@@ -47769,16 +47987,24 @@ var Batcher = class {
   }
   async flush() {
     if (this.items.length === 0) return;
-    const joined = Buffer.concat(this.chunks, this.bytes);
-    const buffer = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.length);
-    const items = this.items;
+    const { chunks, items } = this;
     this.chunks = [];
     this.items = [];
+    const length = this.bytes;
     this.bytes = 0;
-    while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     throwIfAborted(this.signal);
     if (this.failure) throw this.failure;
-    const job = this.pool.scan(buffer, items).then(
+    const pool = this.pool.current();
+    const full = () => pool !== void 0 && this.inFlight.size >= pool.workers * 2;
+    if (!this.helps) while (full()) await Promise.race(this.inFlight);
+    if (!pool || full()) {
+      for (const [i2, item] of items.entries()) this.done.push(await scanItem(chunks[i2], item));
+      return;
+    }
+    const joined = Buffer.concat(chunks, length);
+    const whole = joined.byteOffset === 0 && joined.buffer.byteLength === joined.length;
+    const buffer = whole ? joined.buffer : joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.length);
+    const job = pool.scan(buffer, items).then(
       (results) => {
         for (const r of results) this.done.push(r);
       },
@@ -51074,7 +51300,8 @@ async function listReachableBlobs(repo, revs, options = {}) {
   return listBlobsOf(repo, [...revs, "--"], null, options);
 }
 async function listNewBlobs(repo, include, exclude, options = {}) {
-  if (include.length === 0) return [];
+  const excluded = new Set(exclude);
+  if (include.every((oid) => excluded.has(oid))) return [];
   const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
   return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}
 `, options);
@@ -51124,18 +51351,16 @@ async function resolveTips(repo, revs, options = {}) {
     else others.push(rev);
   }
   const tips = /* @__PURE__ */ new Map();
-  if (patterns.length > 0) {
-    const out = await gitText(
-      repo,
-      ["for-each-ref", "--format=%(objectname) %(refname)", ...patterns],
-      options
-    );
-    for (const line of out.split("\n")) {
-      const space = line.indexOf(" ");
-      if (space > 0) tips.set(line.slice(space + 1), line.slice(0, space));
-    }
+  if (patterns.length === 0 && !head) return { tips, others };
+  const listed = await gitTry(repo, ["show-ref", "--head"], options);
+  for (const line of listed.stdout.split("\n")) {
+    const space = line.indexOf(" ");
+    if (space <= 0) continue;
+    const name = line.slice(space + 1);
+    if (name === "HEAD" ? head : patterns.some((p2) => name.startsWith(`${p2}/`)))
+      tips.set(name, line.slice(0, space));
   }
-  if (head)
+  if (head && !tips.has("HEAD"))
     tips.set("HEAD", (await gitText(repo, ["rev-parse", "--verify", "HEAD^{commit}"], options)).trim());
   return { tips, others };
 }

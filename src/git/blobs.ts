@@ -52,7 +52,10 @@ export async function listNewBlobs(
   exclude: readonly string[],
   options: StreamOptions = {},
 ): Promise<ReachableBlob[]> {
-  if (include.length === 0) return [];
+  // Nothing moved since the tips were judged: no walk, and two processes fewer to start (on a
+  // busy machine starting them is most of what a repeat scan costs).
+  const excluded = new Set(exclude);
+  if (include.every((oid) => excluded.has(oid))) return [];
   const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
   return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}\n`, options);
 }
@@ -119,18 +122,19 @@ export async function resolveTips(
     else others.push(rev);
   }
   const tips = new Map<string, string>();
-  if (patterns.length > 0) {
-    const out = await gitText(
-      repo,
-      ["for-each-ref", "--format=%(objectname) %(refname)", ...patterns],
-      options,
-    );
-    for (const line of out.split("\n")) {
-      const space = line.indexOf(" ");
-      if (space > 0) tips.set(line.slice(space + 1), line.slice(0, space));
-    }
+  if (patterns.length === 0 && !head) return { tips, others };
+  // One process for the refs and HEAD (a repeat scan is mostly the cost of starting processes):
+  // show-ref lists every ref, and HEAD first; the patterns are applied here.
+  const listed = await gitTry(repo, ["show-ref", "--head"], options);
+  for (const line of listed.stdout.split("\n")) {
+    const space = line.indexOf(" ");
+    if (space <= 0) continue;
+    const name = line.slice(space + 1);
+    if (name === "HEAD" ? head : patterns.some((p) => name.startsWith(`${p}/`)))
+      tips.set(name, line.slice(0, space));
   }
-  if (head)
+  // No HEAD listed (an unborn branch): rev-parse says why, as it did before.
+  if (head && !tips.has("HEAD"))
     tips.set("HEAD", (await gitText(repo, ["rev-parse", "--verify", "HEAD^{commit}"], options)).trim());
   return { tips, others };
 }

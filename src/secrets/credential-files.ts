@@ -114,6 +114,8 @@ export const CREDENTIAL_CONTENT_RULES: readonly SecretRule[] = [
     // would evaluate at every position of the text.
     patterns: [/"auths"\s*:\s*\{[\s\S]{0,2000}?"auth"\s*:\s*"([A-Za-z0-9+/]{12,}={0,2})"/g],
     minEntropy: 3,
+    // 2,000 characters of JSON (up to 4 bytes each) between "auths" and "auth", then the value.
+    reach: 16 * 1024,
   }),
   regexRule({
     id: "kubeconfig-credential",
@@ -128,6 +130,7 @@ export const CREDENTIAL_CONTENT_RULES: readonly SecretRule[] = [
     description: "Google Cloud service-account key file (private_key_id next to a private key)",
     keywords: ["private_key_id"],
     patterns: [/"private_key_id"\s*:\s*"([0-9a-f]{40})"(?=[\s\S]{0,200}"private_key"\s*:)/g],
+    reach: 2048, // the lookahead's 200 characters, up to 4 bytes each, and the id before them
   }),
   regexRule({
     id: "netrc-password",
@@ -136,5 +139,6 @@ export const CREDENTIAL_CONTENT_RULES: readonly SecretRule[] = [
     // From the start of a line, as netrc files are written; prose and code that name the syntax are not.
     patterns: [/^[ \t]*machine[ \t]+\S+[ \t\n]+(?:login[ \t]+\S+[ \t\n]+)?password[ \t]+(\S+)/gm],
     accept: realSecret,
+    reach: 4096, // machine, login and password may each sit on a line of their own
   }),
 ];

@@ -3,6 +3,7 @@
  * to the most specific one, every value is masked here, and raw values go no further.
  */
 import { createHash } from "node:crypto";
+import { extname } from "node:path";
 import { hasInlineMarker } from "./allowlist.js";
 import { MIN_RUN } from "./binary.js";
 import { CREDENTIAL_CONTENT_RULES } from "./credential-files.js";
@@ -11,8 +12,16 @@ import { maskValue } from "./mask.js";
 import { isPlaceholderValue, isRealPassword, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
 import { buildGates } from "./prefilter.js";
 import type { Verdict } from "./provider-checks.js";
+import { asBuffer, lineCounter, lineRegions, type Region, type Span, spansAround } from "./regions.js";
+import { DEFAULT_REACH } from "./rule-types.js";
 import { OWN_RULES, RULES_REVISION } from "./rules.js";
-import { runSecretlint, SECRETLINT_MARKERS, SECRETLINT_SIGNATURE, secretlintVerdict } from "./secretlint.js";
+import {
+  type Marker,
+  runSecretlint,
+  SECRETLINT_MARKERS,
+  SECRETLINT_SIGNATURE,
+  secretlintVerdict,
+} from "./secretlint.js";
 import { SEVERITY_SIGNATURE, severityOf } from "./severity.js";
 import type { Severity } from "./types.js";
 import { OVERLAP_BYTES, WINDOW_BYTES } from "./windows.js";
@@ -24,8 +33,14 @@ export interface RawFinding {
   masked: string;
   /** The line (or the one before it) carries `pragma: allowlist secret` or `gitleaks:allow`. */
   allowedInline: boolean;
-  /** "warn" is reported and does not block (severity.ts). */
+  /** "warn" is reported and does not block (severity.ts), for the path this text was scanned as. */
   severity: Severity;
+  /**
+   * What the provider's structure says of the value; with the path a blob ships at, it decides
+   * the severity. Cached with the finding, so the severity is decided again for each path a
+   * cached blob is reported at (the same blob may be a fixture in one place and config in another).
+   */
+  verdict: Verdict;
 }
 
 export interface TextScanResult {
@@ -51,20 +66,32 @@ interface Candidate {
   rule: string;
   /** Lower wins when two candidates overlap: our rules in order, then secretlint. */
   priority: number;
-  start: number;
-  end: number;
-  reportAt: number;
+  /** Line and column of the report, and the match's extent as line/column keys (see at()). */
+  line: number;
+  column: number;
+  from: number;
+  to: number;
+  allowedInline: boolean;
   shown: string;
   verdict: Verdict;
 }
+
+/**
+ * How far past a secretlint marker its match may run. The preset's rules are one-line provider
+ * patterns, except the PEM block, whose header holds the marker and whose body (a 8192-bit key is
+ * ~6.5 KB) follows on later lines.
+ */
+const SECRETLINT_REACH = 1024;
+const SECRETLINT_PEM_REACH = 16 * 1024;
 
 export async function scanText(text: string, path: string, mode: ScanMode = "text"): Promise<TextScanResult> {
   return scanContent(gates.prepare(text), path, mode, text);
 }
 
 /**
- * Scans UTF-8 content as git stores it. The prefilter reads the bytes; only content it lets through
- * is decoded, and a text-decoding caller hands its string over as `known` so it is not done twice.
+ * Scans UTF-8 content as git stores it. The prefilter reads the bytes and says where each keyword
+ * is; each rule runs only over the lines around its own keywords (regions.ts), and only those lines
+ * are decoded. A caller holding the decoded text hands it over as `known`.
  */
 export async function scanContent(
   content: Uint8Array,
@@ -72,66 +99,172 @@ export async function scanContent(
   mode: ScanMode = "text",
   known?: string,
 ): Promise<TextScanResult> {
-  let decoded = known;
-  const decode = () => (decoded ??= decodeUtf8(content));
-  const open = gates.open(content, decode);
-  if (!open) return { findings: [], reachedEngine: false };
-  const text = decode();
+  const hits = gates.locate(content);
+  if (!hits) return { findings: [], reachedEngine: false };
+  const bytes = asBuffer(content);
+  const whole = { text: known };
+  const lineAt = lineCounter(bytes);
   const candidates: Candidate[] = [];
-  for (const priority of open.rules) {
-    const rule = RULES[priority]!;
+
+  const ruleSpans: Span[] = [];
+  for (const [index, ends] of hits.rules) {
+    const rule = RULES[index]!;
     if (mode === "binary" && TEXT_ONLY_RULES.has(rule.id)) continue;
-    for (const m of rule.find(text)) {
-      candidates.push({
-        rule: rule.id,
-        priority,
-        start: m.index,
-        end: m.index + m.value.length,
-        reportAt: m.reportIndex ?? m.index,
-        shown: m.shown ?? m.value,
-        verdict: m.verdict,
-      });
+    const reach = rule.reach ?? DEFAULT_REACH;
+    spansAround(ends, reach, index, ruleSpans);
+  }
+  for (const region of regionsOf(bytes, ruleSpans)) {
+    const piece = pieceOf(bytes, region, whole, lineAt);
+    for (const priority of region.tags.sort((a, b) => a - b)) {
+      const rule = RULES[priority]!;
+      for (const m of rule.find(piece.text)) {
+        candidates.push(
+          piece.candidate(
+            rule.id,
+            priority,
+            m.reportIndex ?? m.index,
+            m.index,
+            m.value.length,
+            m.shown ?? m.value,
+            m.verdict,
+          ),
+        );
+      }
     }
   }
-  if (open.secretlint) {
-    for (const hit of await runSecretlint(text, path)) {
-      if (!secretlintHitStands(hit.ruleId, text.slice(hit.index, hit.end))) continue;
-      candidates.push({
-        rule: hit.ruleId,
-        priority: RULES.length,
-        start: hit.index,
-        end: hit.end,
-        reportAt: hit.index,
-        shown: text.slice(hit.index, hit.end),
-        verdict: secretlintVerdict(hit.ruleId, text.slice(hit.index, hit.end)),
-      });
+
+  for (const piece of secretlintPieces(bytes, hits.markers, path, whole, lineAt)) {
+    for (const hit of await runSecretlint(piece.text, path)) {
+      const matched = piece.text.slice(hit.index, hit.end);
+      if (!secretlintHitStands(hit.ruleId, matched)) continue;
+      candidates.push(
+        piece.candidate(
+          hit.ruleId,
+          RULES.length,
+          hit.index,
+          hit.index,
+          matched.length,
+          matched,
+          secretlintVerdict(hit.ruleId, matched),
+        ),
+      );
     }
   }
   if (candidates.length === 0) return { findings: [], reachedEngine: true };
 
-  const lines = lineIndex(text);
-  const kept: (Candidate & { line: number })[] = [];
-  const byPriority = candidates
-    .map((c) => ({ ...c, line: lines.lineOf(c.reportAt) }))
-    .sort((a, b) => a.priority - b.priority || a.start - b.start);
+  const kept: Candidate[] = [];
+  const byPriority = candidates.sort((a, b) => a.priority - b.priority || a.from - b.from);
   for (const c of byPriority) {
     const clash = kept.some(
-      (k) => k.line === c.line && (k.rule === c.rule || (c.start < k.end && k.start < c.end)),
+      (k) => k.line === c.line && (k.rule === c.rule || (c.from < k.to && k.from < c.to)),
     );
     if (!clash) kept.push(c);
   }
-  kept.sort((a, b) => a.reportAt - b.reportAt);
+  kept.sort((a, b) => a.line - b.line || a.column - b.column);
   return {
     reachedEngine: true,
     findings: kept.map((c) => ({
       rule: c.rule,
       line: c.line,
-      column: c.reportAt - lines.startOf(c.line) + 1,
+      column: c.column,
       masked: maskValue(c.shown),
-      allowedInline: hasInlineMarker(text, c.reportAt),
+      allowedInline: c.allowedInline,
       severity: severityOf(c.verdict, path),
+      verdict: c.verdict,
     })),
   };
+}
+
+/**
+ * The lines around the spans. Even when they cover most of a text, decoding them piece by piece
+ * costs about what one decode does, and a line with one emoji makes only its own piece a two-byte
+ * string (slow to decode and to match), not the whole file.
+ */
+function regionsOf(bytes: Buffer, spans: Span[]): Region[] {
+  spans.sort((a, b) => a.from - b.from);
+  return lineRegions(bytes, spans);
+}
+
+interface Piece {
+  text: string;
+  candidate(
+    rule: string,
+    priority: number,
+    reportAt: number,
+    start: number,
+    length: number,
+    shown: string,
+    verdict: Verdict,
+  ): Candidate;
+}
+
+/** A region decoded, and how its offsets become lines and columns of the whole text. */
+function pieceOf(
+  bytes: Buffer,
+  region: Region,
+  whole: { text?: string },
+  lineAt: (o: number) => number,
+): Piece {
+  const isWhole = region.start === 0 && region.end === bytes.length;
+  if (isWhole && whole.text === undefined) whole.text = decodeUtf8(bytes);
+  const text = isWhole ? whole.text! : decodeUtf8(bytes.subarray(region.start, region.end));
+  let lines: ReturnType<typeof lineIndex> | undefined;
+  let firstLine = 0;
+  // Line and column packed into one number, so extents in different regions compare.
+  const at = (offset: number) => {
+    lines ??= lineIndex(text);
+    firstLine ||= lineAt(region.start);
+    const local = lines.lineOf(offset);
+    return { line: firstLine + local - 1, column: offset - lines.startOf(local) + 1 };
+  };
+  const key = (offset: number) => {
+    const p = at(offset);
+    return p.line * 2 ** 24 + p.column;
+  };
+  return {
+    text,
+    candidate(rule, priority, reportAt, start, length, shown, verdict) {
+      const report = at(reportAt);
+      return {
+        rule,
+        priority,
+        ...report,
+        from: key(start),
+        to: key(start + length),
+        allowedInline: hasInlineMarker(text, reportAt),
+        shown,
+        verdict,
+      };
+    },
+  };
+}
+
+/**
+ * Where secretlint runs: around the markers whose check holds there. A service-account JSON is
+ * recognised by parsing the whole file (the preset's GCP rule), so such a file goes whole.
+ */
+function* secretlintPieces(
+  bytes: Buffer,
+  markers: Map<Marker, number[]>,
+  path: string,
+  whole: { text?: string },
+  lineAt: (o: number) => number,
+): Generator<Piece> {
+  if (markers.size === 0) return;
+  const list = [...markers.keys()];
+  const spans: Span[] = [];
+  list.forEach((marker, tag) => {
+    const reach = marker.anchor === "private key" ? SECRETLINT_PEM_REACH : SECRETLINT_REACH;
+    spansAround(markers.get(marker)!, reach, tag, spans);
+  });
+  const jsonKey = extname(path).toLowerCase() === ".json" && list.some((m) => m.anchor === "private_key_id");
+  const regions = jsonKey
+    ? [{ start: 0, end: bytes.length, tags: [...list.keys()] }]
+    : regionsOf(bytes, spans);
+  for (const region of regions) {
+    const piece = pieceOf(bytes, region, whole, lineAt);
+    if (region.tags.some((t) => gates.markerHolds(list[t]!, piece.text))) yield piece;
+  }
 }
 
 /**
@@ -186,7 +319,13 @@ function lineIndex(text: string) {
  * How content reaches the rules (windows over large text, printable runs of binary content); part
  * of the rule-set version, because a verdict reached another way may have missed something.
  */
-const SCAN_METHOD = [WINDOW_BYTES, OVERLAP_BYTES, MIN_RUN, [...TEXT_ONLY_RULES]];
+const SCAN_METHOD = [
+  WINDOW_BYTES,
+  OVERLAP_BYTES,
+  MIN_RUN,
+  [...TEXT_ONLY_RULES],
+  ["keyword-regions@2", DEFAULT_REACH, SECRETLINT_REACH, SECRETLINT_PEM_REACH],
+];
 
 /**
  * Identifies everything that decides a verdict; the scan cache keys verdicts by blob id and this

@@ -191,9 +191,25 @@ const NOT_SECRET_LAST_PARTS = new Set([
 export const genericApiKeyRule: SecretRule = {
   id: "generic-api-key",
   description: "A secret-sounding name assigned a high-entropy literal",
-  keywords: ["key", "token", "secret", "passw", "pwd", "credential", "creds", "auth", "api", "bearer"],
+  // One literal for each branch of KEYWORD: a match starts at one of them (engine.ts runs the rule
+  // only on the lines that hold one).
+  keywords: [
+    "key",
+    "token",
+    "secret",
+    "passw",
+    "pwd",
+    "passphrase",
+    "credential",
+    "creds",
+    "auth",
+    "api",
+    "bearer",
+  ],
+  // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
+  reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@5",
+    "generic-api-key@6",
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],

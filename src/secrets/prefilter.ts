@@ -18,6 +18,14 @@ export interface GateResult {
   secretlint: boolean;
 }
 
+/** Where the literals of each open rule (and each secretlint marker) occur: byte offsets of their ends. */
+export interface GateHits {
+  /** Rule index -> end offsets of its keywords, ascending. */
+  rules: Map<number, number[]>;
+  /** Secretlint markers present, with the end offsets of their anchors, ascending. */
+  markers: Map<Marker, number[]>;
+}
+
 export interface Gates {
   /** The bytes the gates look at, for callers holding a string (UTF-8, as git stores text). */
   prepare(text: string): Uint8Array;
@@ -26,6 +34,13 @@ export interface Gates {
    * the decoded content, asked for only when a marker must be verified by its regex.
    */
   open(content: Uint8Array, text?: () => string): GateResult | undefined;
+  /**
+   * Every occurrence of every literal, by rule and marker; undefined when there is none. Markers
+   * are not verified here: the caller checks them on the text around them (engine.ts).
+   */
+  locate(content: Uint8Array): GateHits | undefined;
+  /** Whether a marker found by locate() holds in `text` (its check, when it has one, matches). */
+  markerHolds(marker: Marker, text: string): boolean;
 }
 
 const utf8 = new TextDecoder("utf-8");
@@ -39,6 +54,9 @@ export function buildGates(rules: readonly SecretRule[], secretlintMarkers: read
   for (const m of secretlintMarkers) markersFor.set(m.anchor, [...(markersFor.get(m.anchor) ?? []), m]);
   const literals = [...new Set([...rulesFor.keys(), ...markersFor.keys()])];
   const automaton = compileAutomaton(literals);
+  // By literal index, for the per-occurrence path (no string lookups there).
+  const rulesOf = literals.map((w) => rulesFor.get(w) ?? []);
+  const markersOf = literals.map((w) => markersFor.get(w) ?? []);
   // A marker's regex is written for lower-cased text; with `i` it says the same of the original.
   const verifyOf = new Map<Marker, RegExp>();
   for (const m of secretlintMarkers)
@@ -66,12 +84,33 @@ export function buildGates(rules: readonly SecretRule[], secretlintMarkers: read
       if (open.size === 0 && !secretlint) return undefined;
       return { rules: [...open].sort((a, b) => a - b), secretlint };
     },
+    locate(content) {
+      let hits: GateHits | undefined;
+      automaton.eachOccurrence(content, (literal, end) => {
+        hits ??= { rules: new Map(), markers: new Map() };
+        for (const r of rulesOf[literal]!) push(hits.rules, r, end);
+        for (const mk of markersOf[literal]!) push(hits.markers, mk, end);
+      });
+      return hits;
+    },
+    markerHolds(marker, text) {
+      const verify = verifyOf.get(marker);
+      return !verify || verify.test(text);
+    },
   };
+}
+
+function push<K>(map: Map<K, number[]>, key: K, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 export interface Automaton {
   /** Indexes of the literals occurring anywhere in `content` (ASCII case ignored), each once. */
   find(content: Uint8Array): number[];
+  /** Every occurrence, in text order: the literal's index and the offset just past its last byte. */
+  eachOccurrence(content: Uint8Array, onHit: (literal: number, end: number) => void): void;
 }
 
 /**
@@ -124,6 +163,13 @@ export function compileAutomaton(words: readonly string[]): Automaton {
   const table = next.slice(0, states * 256);
   const emits = new Uint8Array(states);
   for (let s = 0; s < states; s++) if (outputs[s]!.length > 0) emits[s] = 1;
+  // The same table for the hot loop: each entry is the next state's row offset (state * 256), and
+  // negative (bitwise not) when that state emits, so a byte costs one load and one sign test.
+  const rows = new Int32Array(table.length);
+  for (let i = 0; i < table.length; i++) {
+    const t = table[i]!;
+    rows[i] = emits[t] === 1 ? ~(t << 8) : t << 8;
+  }
 
   return {
     find(content) {
@@ -140,6 +186,19 @@ export function compileAutomaton(words: readonly string[]): Automaton {
       const found = new Set<number>();
       for (const h of hitStates) for (const index of outputs[h]!) found.add(index);
       return [...found];
+    },
+    eachOccurrence(content, onHit) {
+      const length = content.length;
+      let row = 0;
+      for (let i = 0; i < length; i++) {
+        const v = rows[row | content[i]!]!;
+        if (v >= 0) {
+          row = v;
+          continue;
+        }
+        row = ~v;
+        for (const index of outputs[row >> 8]!) onHit(index, i + 1);
+      }
     },
   };
 }

@@ -28,6 +28,8 @@ export interface RegexRuleSpec {
    * Absent: a heuristic rule, whose matches have no structure to check ("unknown").
    */
   structure?: "fixed" | ((value: string) => Verdict);
+  /** See SecretRule.reach: bytes past a keyword a match may still run, for multi-line patterns. */
+  reach?: number;
 }
 
 export function regexRule(spec: RegexRuleSpec): SecretRule {
@@ -40,6 +42,7 @@ export function regexRule(spec: RegexRuleSpec): SecretRule {
     id: spec.id,
     description: spec.description,
     keywords: spec.keywords,
+    ...(spec.reach !== undefined ? { reach: spec.reach } : {}),
     signature: JSON.stringify([
       spec.id,
       patterns.map((p) => `${p.source}/${p.flags}`),
@@ -49,6 +52,7 @@ export function regexRule(spec: RegexRuleSpec): SecretRule {
       Boolean(spec.requireMixedCase),
       spec.accept ? spec.accept.name : "",
       typeof spec.structure === "function" ? spec.structure.name : (spec.structure ?? ""),
+      spec.reach ?? "",
     ]),
     *find(text: string): Iterable<RuleMatch> {
       for (const pattern of patterns) {

@@ -32,6 +32,17 @@ export interface SecretRule {
    */
   keywords: readonly string[];
   find(text: string): Iterable<RuleMatch>;
+  /**
+   * How far past the end of one of its keywords a match may run onto later lines, in bytes. Every
+   * match of a rule holds one of its keywords, so the engine runs a rule only over the lines around
+   * its keywords: from the line before a keyword to the end of the line this many bytes after it.
+   * Default DEFAULT_REACH: room for the few whitespace characters (a newline among them) that
+   * patterns allow between a name and its value; multi-line rules (a PEM block) say more.
+   */
+  reach?: number;
   /** What defines the rule's verdicts, hashed into the rule-set version for the scan cache. */
   signature: string;
 }
+
+/** Enough for `\s{0,4}` between a name and a value to cross lines (see SecretRule.reach). */
+export const DEFAULT_REACH = 64;

@@ -16,7 +16,7 @@ import type { SecretRule } from "./rule-types.js";
  * Bump when code (not a regex or list already hashed into RULESET_VERSION) changes what a rule
  * reports: the scan cache keeps clean verdicts per version.
  */
-export const RULES_REVISION = "2026-12-r3";
+export const RULES_REVISION = "2026-12-r4";
 
 /** Token edges: not preceded or followed by a character that could continue the token. */
 const B = "(?<![A-Za-z0-9_-])";
@@ -34,6 +34,8 @@ export const OWN_RULES: readonly SecretRule[] = [
     ],
     minEntropy: 3.5,
     reportWholeMatch: true,
+    // The body runs on for lines after the header; a 8192-bit RSA key is ~6.5 KB of PEM.
+    reach: 16 * 1024,
   }),
   regexRule({
     id: "anthropic-api-key",
@@ -171,30 +173,28 @@ export const OWN_RULES: readonly SecretRule[] = [
   regexRule({
     id: "database-url-password",
     description: "Database connection URL with a password",
+    // Every scheme of the pattern, followed by "://" or by "+" and a driver (mssql+pyodbc://).
     keywords: [
-      "postgres://",
-      "postgresql://",
-      "postgres+",
-      "postgresql+",
-      "mysql://",
-      "mysqlx://",
-      "mysql+",
-      "mariadb://",
-      "mongodb://",
-      "mongodb+srv://",
-      "redis://",
-      "rediss://",
-      "amqp://",
-      "amqps://",
-      "mssql://",
-      "sqlserver://",
       "jdbc:",
-      "oracle://",
-      "clickhouse://",
-      "couchdb://",
-      "neo4j://",
-      "neo4j+s://",
-      "cockroachdb://",
+      ...[
+        "postgres",
+        "postgresql",
+        "mysql",
+        "mysqlx",
+        "mariadb",
+        "mongodb",
+        "redis",
+        "rediss",
+        "amqp",
+        "amqps",
+        "mssql",
+        "sqlserver",
+        "oracle",
+        "clickhouse",
+        "couchdb",
+        "neo4j",
+        "cockroachdb",
+      ].flatMap((scheme) => [`${scheme}://`, `${scheme}+`]),
     ],
     patterns: [
       /\b(?:postgres(?:ql)?|mysqlx?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|couchdb|neo4j(?:\+s)?|cockroachdb|jdbc:[a-z0-9]+)(?:\+[a-z0-9]+)?:\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@/gi,
@@ -227,7 +227,7 @@ export const OWN_RULES: readonly SecretRule[] = [
   regexRule({
     id: "authorization-header",
     description: "A basic credential in an Authorization header",
-    keywords: ["basic "],
+    keywords: ["basic ", "basic\t", "basic\n", "basic\r"], // `\s` after the scheme
     patterns: [/\bBasic\s{1,4}([A-Za-z0-9+/]{16,2000}={0,2})(?![A-Za-z0-9+/=])/gi],
     minEntropy: 3.5,
     requireDigit: true,

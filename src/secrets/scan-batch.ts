@@ -22,26 +22,28 @@ export interface ItemResult {
   reachedEngine: boolean;
 }
 
-export async function scanBatch(buffer: ArrayBuffer, items: readonly BatchItem[]): Promise<ItemResult[]> {
-  const bytes = new Uint8Array(buffer);
+export async function scanBatch(
+  buffer: ArrayBuffer | Uint8Array,
+  items: readonly BatchItem[],
+): Promise<ItemResult[]> {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
   const results: ItemResult[] = [];
-  for (const item of items) {
-    // Decoded only if the prefilter lets it through (engine.ts).
-    const { findings, reachedEngine } = await scanContent(
-      bytes.subarray(item.start, item.end),
-      item.path,
-      item.mode,
-    );
-    results.push({
-      key: item.key,
-      reachedEngine,
-      // Lines and columns of the whole text, so windows agree on the findings they share.
-      findings: findings.map((f) => ({
-        ...f,
-        line: f.line + item.firstLine - 1,
-        column: f.line === 1 ? f.column + item.firstColumnShift : f.column,
-      })),
-    });
-  }
+  for (const item of items) results.push(await scanItem(bytes.subarray(item.start, item.end), item));
   return results;
+}
+
+/** One text (or window) of a batch, given its own bytes; `item.start` and `item.end` are not read. */
+export async function scanItem(content: Uint8Array, item: BatchItem): Promise<ItemResult> {
+  // Decoded only where the prefilter found keywords (engine.ts).
+  const { findings, reachedEngine } = await scanContent(content, item.path, item.mode);
+  return {
+    key: item.key,
+    reachedEngine,
+    // Lines and columns of the whole text, so windows agree on the findings they share.
+    findings: findings.map((f) => ({
+      ...f,
+      line: f.line + item.firstLine - 1,
+      column: f.line === 1 ? f.column + item.firstColumnShift : f.column,
+    })),
+  };
 }

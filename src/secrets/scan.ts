@@ -15,7 +15,8 @@ import { openVerdictCache, type Verdict } from "./cache.js";
 import { CREDENTIAL_FILE_RULE, credentialFileKind } from "./credential-files.js";
 import { type RawFinding, RULESET_VERSION, type ScanMode } from "./engine.js";
 import { fingerprintOf, gitBlobId } from "./fingerprint.js";
-import type { BatchItem, ItemResult } from "./scan-batch.js";
+import { type BatchItem, type ItemResult, scanItem } from "./scan-batch.js";
+import { severityOf } from "./severity.js";
 import type { Finding, ScanReport, ScanStats } from "./types.js";
 import { textWindows } from "./windows.js";
 import { createScanPool, inProcessPool, type ScanPool } from "./worker-pool.js";
@@ -99,15 +100,21 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     } else toRead.push(blob);
   }
   const bytesToRead = [...toRead, ...(options.files ?? [])].reduce((n, x) => n + x.size, 0);
-  const workers = chooseWorkers(options.workers ?? "auto", bytesToRead);
-  const pool = workers > 0 ? await createScanPool({ workers, onNote: say }) : inProcessPool();
-  stats.workers = pool.workers;
+  const requested = options.workers ?? "auto";
+  const workers = chooseWorkers(requested, bytesToRead);
+  const starting = workers > 0 ? createScanPool({ workers, onNote: say }) : Promise.resolve(inProcessPool());
+  // Asked for a number of threads, the scan waits for them. On "auto" it starts at once: this
+  // thread scans while they load (a worker takes a while to load the code), and later scans
+  // whenever they all are busy, so every core has work whatever the thread count.
+  const pool = new PoolSlot(requested === "auto" ? undefined : await starting, starting);
   say(
     `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ` +
       `${stats.blobsFromCache} known from cache) ` +
-      (pool.workers > 0 ? `on ${pool.workers} worker threads` : "on the main thread"),
+      (workers > 0
+        ? `on ${workers} worker thread(s)${requested === "auto" ? " and this one" : ""}`
+        : "on the main thread"),
   );
-  const submitter = new Submitter(new Batcher(pool, options.signal), stats);
+  const submitter = new Submitter(new Batcher(pool, requested === "auto", options.signal), stats);
   try {
     await readHistory(toRead, options, submitter, stats);
     const fileKeys = await readFiles(options, submitter, stats);
@@ -131,7 +138,8 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     say(`secret scan done: ${findings.length} finding(s) in ${stats.durationMs} ms`);
     return { findings, stats, staleAllowlist: staleEntries(options.allowlist ?? new Set(), used) };
   } finally {
-    await pool.close();
+    stats.workers = (await starting).workers;
+    await (await starting).close();
   }
 }
 
@@ -258,6 +266,7 @@ function pathFindings(path: string): RawFinding[] {
       masked: `(${kind} file)`,
       allowedInline: false,
       severity: "block",
+      verdict: "valid",
     },
   ];
 }
@@ -298,6 +307,8 @@ async function toFindings(
     historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : new Map();
   const findings: Finding[] = shown.map(({ item, raw, fingerprint }) => {
     const origin: BlobOrigin | undefined = item.kind === "history" ? origins.get(item.oid) : undefined;
+    // Each path we know the blob ships at has its say; the blocking one wins.
+    const paths = [item.path, ...(origin?.path ? [origin.path] : [])];
     return {
       rule: raw.rule,
       path: origin?.path ?? item.path,
@@ -307,7 +318,7 @@ async function toFindings(
       source: item.kind,
       ...(origin ? { commit: origin.commit, ...(origin.ref ? { ref: origin.ref } : {}) } : {}),
       fingerprint,
-      severity: raw.severity,
+      severity: paths.some((p) => severityOf(raw.verdict, p) === "block") ? "block" : "warn",
     };
   });
   return findings.sort((a, b) =>
@@ -318,12 +329,29 @@ async function toFindings(
 function chooseWorkers(requested: number | "auto", bytes: number): number {
   if (requested !== "auto") return Math.max(0, Math.floor(requested));
   if (bytes < WORKER_THRESHOLD_BYTES) return 0;
-  return Math.max(1, Math.min(availableParallelism(), 4));
+  // This thread reads git's output and scans when the workers are busy: it is one of the cores.
+  return Math.max(1, Math.min(availableParallelism() - 1, 3));
+}
+
+/** The worker pool once it has started (from the start when the caller waited for it). */
+class PoolSlot {
+  constructor(
+    private ready: ScanPool | undefined,
+    starting: Promise<ScanPool>,
+  ) {
+    if (!ready) starting.then((p) => (this.ready = p));
+  }
+
+  /** Threads that take batches now; none while they are still loading. */
+  current(): ScanPool | undefined {
+    return this.ready && this.ready.workers > 0 ? this.ready : undefined;
+  }
 }
 
 /**
  * Packs texts into batches and keeps a bounded number in flight: reading pauses (and with it
  * `git cat-file`) while the workers are busy, so memory stays bounded however large the history.
+ * When this thread may help, a batch no worker can take now is scanned here instead of waiting.
  */
 class Batcher {
   private chunks: Buffer[] = [];
@@ -331,15 +359,13 @@ class Batcher {
   private bytes = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly done: ItemResult[] = [];
-  private readonly maxInFlight: number;
   private failure: unknown;
 
   constructor(
-    private readonly pool: ScanPool,
+    private readonly pool: PoolSlot,
+    private readonly helps: boolean,
     private readonly signal?: AbortSignal,
-  ) {
-    this.maxInFlight = Math.max(2, pool.workers * 2);
-  }
+  ) {}
 
   async add(item: Omit<BatchItem, "start" | "end">, content: Buffer): Promise<void> {
     this.items.push({ ...item, start: this.bytes, end: this.bytes + content.length });
@@ -357,17 +383,29 @@ class Batcher {
 
   private async flush(): Promise<void> {
     if (this.items.length === 0) return;
-    const joined = Buffer.concat(this.chunks, this.bytes);
-    // A fresh ArrayBuffer holding exactly this batch (Buffer.concat may hand out a pooled slice).
-    const buffer = joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.length);
-    const items = this.items;
+    const { chunks, items } = this;
     this.chunks = [];
     this.items = [];
+    const length = this.bytes;
     this.bytes = 0;
-    while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     throwIfAborted(this.signal);
     if (this.failure) throw this.failure;
-    const job: Promise<void> = this.pool
+    const pool = this.pool.current();
+    const full = () => pool !== undefined && this.inFlight.size >= pool.workers * 2;
+    if (!this.helps) while (full()) await Promise.race(this.inFlight);
+    if (!pool || full()) {
+      // Scanned here: each text from its own bytes, nothing joined or copied.
+      for (const [i, item] of items.entries()) this.done.push(await scanItem(chunks[i]!, item));
+      return;
+    }
+    const joined = Buffer.concat(chunks, length);
+    // The batch crosses to the worker as an ArrayBuffer of exactly its bytes (Buffer.concat of a
+    // small batch may hand out a slice of a shared pool).
+    const whole = joined.byteOffset === 0 && joined.buffer.byteLength === joined.length;
+    const buffer = whole
+      ? joined.buffer
+      : joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.length);
+    const job: Promise<void> = pool
       .scan(buffer as ArrayBuffer, items)
       .then(
         (results) => {

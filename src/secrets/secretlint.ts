@@ -58,12 +58,14 @@ export const SECRETLINT_MARKERS: readonly Marker[] = [
   { anchor: "secret_access" }, // aws secret access key
   { anchor: "secretaccess" },
   { anchor: "private_key_id" }, // gcp service account json
-  { anchor: "private key" }, // privatekey
+  // privatekey: its PEM pattern; prose that names a private key is common in docs.
+  { anchor: "private key", verify: /-----begin[ ]?(?:(?:rsa|dsa|ec|openssh|pgp) )?private key/ },
   { anchor: "_authtoken" }, // npm
   { anchor: "npm_", verify: /npm_[a-z0-9]{36}/ },
   { anchor: "x-oauth-basic" },
   { anchor: "://", verify: USER_PASSWORD_URL }, // basicauth, database-connection-string
-  { anchor: "xox" }, // slack
+  // slack: a token kind and its dash; "xox" alone turns up in base64 (lockfile integrity hashes).
+  { anchor: "xox", verify: /xox[bpaor]-/ },
   { anchor: "xapp-" },
   { anchor: "hooks.slack.com" },
   { anchor: "sg.", verify: /sg\.[\w-]{16,}\./ }, // sendgrid
@@ -84,7 +86,7 @@ export const SECRETLINT_MARKERS: readonly Marker[] = [
 ];
 
 /** Version of the preset's verdicts, for the scan cache (bundled, so read from its code not package.json). */
-export const SECRETLINT_SIGNATURE = `${PRESET_ID}@12|aws-id-on|account-id-off`;
+export const SECRETLINT_SIGNATURE = `${PRESET_ID}@12|aws-id-on|account-id-off|markers@2`;
 
 export interface SecretlintHit {
   ruleId: string;

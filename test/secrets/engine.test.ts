@@ -26,6 +26,7 @@ describe("scanText", () => {
         masked: "ghp_****",
         allowedInline: false,
         severity: "block",
+        verdict: "valid",
       },
     ]);
   });
@@ -62,6 +63,55 @@ describe("scanText", () => {
     expect(findings.map((f) => `${f.line} ${f.rule}`)).toEqual(
       planted.expected.map((e) => `${e.line} ${e.rule}`),
     );
+  });
+
+  it("scans only around keywords, at the lines and columns of the whole text", async () => {
+    // Between the secrets: long stretches without a keyword, non-ASCII text (a two-byte string
+    // when decoded) and CRLF lines; before each secret on its line, characters of 2 and 4 bytes.
+    const planted = plantAll(t, "env");
+    const filler = Array.from({ length: 60 }, (_, i) =>
+      i % 3 === 0 ? `prose ünïcödé 🚀 line ${i}\r` : i % 3 === 1 ? "" : "x".repeat(300),
+    );
+    const wanted = new Map(planted.expected.map((e) => [e.line, e]));
+    const lines: string[] = [];
+    const expected: string[] = [];
+    for (const [i, line] of planted.content.split("\n").slice(0, -1).entries()) {
+      const e = wanted.get(i + 1);
+      if (!e) {
+        lines.push(line);
+        continue;
+      }
+      lines.push(...filler);
+      const shown = e.rule === "private-key" ? line : `é🚀 ${line}`;
+      lines.push(shown);
+      const column = e.rule === "private-key" ? 1 : shown.indexOf(e.value) + 1;
+      expected.push(`${lines.length}:${column} ${e.rule}`);
+    }
+    const { findings } = await scanText(`\ufeff${lines.join("\n")}\n`, "all.env");
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.rule}`)).toEqual(expected);
+  });
+
+  it("finds matches that run over many lines after their keyword", async () => {
+    const far = `${"filler without any keyword\n".repeat(2000)}`;
+    const body = t.pemBody(40).join("\n"); // ~2.6 KB of key after the header
+    const keyId = t.chars(40, "0123456789abcdef");
+    const account = `{\n  "private_key_id": "${keyId}",\n  "client_email": "${"x".repeat(150)}",\n  "private_key": "..." }`;
+    const netrc = `machine api.internal.example\n  login deploy\n  password ${t.password()}`;
+    const text = [
+      far,
+      "-----BEGIN RSA PRIVATE KEY-----",
+      body,
+      "-----END RSA PRIVATE KEY-----",
+      far,
+      account,
+      far,
+      netrc,
+      far,
+    ].join("\n");
+    const { findings } = await scanText(text, "notes.txt");
+    expect(findings.map((f) => f.rule)).toEqual(["private-key", "service-account-json", "netrc-password"]);
+    const lineOf = (needle: string) => text.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    expect(findings.map((f) => f.line)).toEqual([lineOf("BEGIN RSA"), lineOf(keyId), lineOf("  password ")]);
   });
 
   it("tells the prefilter's verdict", async () => {

@@ -3,9 +3,14 @@
  * one that fails its own checksum, or a match with no structure to check in a test or a doc, is
  * reported and does not block.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scanText } from "../../src/secrets/engine.js";
+import { gitBlobId } from "../../src/secrets/fingerprint.js";
 import { checksumToken, decodeBasic, jwtShape, withChecksum } from "../../src/secrets/provider-checks.js";
+import { type HistorySource, scanShippedContent } from "../../src/secrets/scan.js";
 import { isTestOrDocPath } from "../../src/secrets/severity.js";
 import { TokenFactory } from "./support/tokens.js";
 
@@ -99,5 +104,34 @@ describe("severity", () => {
     expect(await severities(`Authorization: Basic ${basic}`, "scripts/deploy.sh")).toEqual([
       "authorization-header block",
     ]);
+  });
+});
+
+describe("severity of a blob at more than one path", () => {
+  // One blob, listed at a test path (the first path rev-list saw) and shipping as configuration
+  // in the commit that shows it: the configuration path decides, from the cache too.
+  const content = Buffer.from(`password = "${t.generic(24)}"\n`);
+  const oid = gitBlobId(content);
+  const history = (path: string, locatedAt: string): HistorySource => ({
+    blobs: [{ oid, path, size: content.length }],
+    async *read() {
+      yield { oid, content };
+    },
+    locate: async () => new Map([[oid, { commit: "c".repeat(40), path: locatedAt }]]),
+  });
+  const scan = async (path: string, locatedAt: string, cacheDir?: string) =>
+    (await scanShippedContent({ history: history(path, locatedAt), workers: 0, cacheDir })).findings.map(
+      (f) => `${f.path} ${f.severity}`,
+    );
+
+  it("blocks when any path it ships at is not a test or a doc, scanned or cached", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "ar-severity-"));
+    try {
+      expect(await scan("tests/fixture.py", "tests/fixture.py", cacheDir)).toEqual(["tests/fixture.py warn"]);
+      expect(await scan("tests/fixture.py", "app/settings.py", cacheDir)).toEqual(["app/settings.py block"]);
+      expect(await scan("app/settings.py", "tests/fixture.py")).toEqual(["tests/fixture.py block"]);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });
