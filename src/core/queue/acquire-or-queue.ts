@@ -155,11 +155,15 @@ async function refused(
       );
     }
     const fits = numbers ? ` (the quota holds ${vmsTheQuotaHolds(numbers)} such VMs)` : "";
+    // Runs of ours still being created count as held, but Azure's count says what really exists:
+    // the retry waits for fewer VMs than that, so a burst of refusals does not retry at once.
+    const existing = numbers ? Math.floor(numbers.inUse / numbers.requested) : ours;
+    const held = Math.min(ours, existing);
     enqueue(state, runId, {
       since: first,
       waitingFor: "quota",
-      reason: `${describeQuota(numbers, ours)}${fits}`,
-      lastTry: { at: new Date().toISOString(), vmsInUse: ours },
+      reason: `${describeQuota(numbers, held)}${fits}`,
+      lastTry: { at: new Date().toISOString(), vmsInUse: held },
     });
     if (r) r.driverPid = process.pid;
     return null;

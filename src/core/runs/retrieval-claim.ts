@@ -16,16 +16,27 @@ export async function withRetrievalClaim<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   const key = `${store.file}\0${runId}`;
-  const holder = await store.update((state) => {
-    const r = state.runs[runId];
-    if (!r) return null;
-    if (mine.has(key)) return process.pid;
-    if (r.retrievingPid && r.retrievingPid !== process.pid && driverAlive(r.retrievingPid))
-      return r.retrievingPid;
-    r.retrievingPid = process.pid;
+  // Reserved in memory first (synchronously), so a failed state write never leaves it reserved.
+  let holder: number | null = mine.has(key) ? process.pid : null;
+  if (holder === null) {
     mine.add(key);
-    return null;
-  });
+    try {
+      holder = await store.update((state) => {
+        const r = state.runs[runId];
+        if (!r) return null;
+        // Our own pid here is a claim this process failed to clear: the set above says it is free.
+        if (r.retrievingPid && r.retrievingPid !== process.pid && driverAlive(r.retrievingPid)) {
+          return r.retrievingPid;
+        }
+        r.retrievingPid = process.pid;
+        return null;
+      });
+    } catch (err) {
+      mine.delete(key);
+      throw err;
+    }
+    if (holder !== null) mine.delete(key);
+  }
   if (holder !== null) {
     throw new RemoteError(
       "usage",
