@@ -12,6 +12,7 @@ import { runStatus } from "../../src/core/runs/run-status.js";
 import { runViewJson } from "../../src/core/views/run-view.js";
 import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
 import type { RunRecord } from "../../src/state/run-record.js";
+import { connect } from "../mcp/support.js";
 import { useAzlinRuns } from "../support/azlin-run.js";
 import { runCli } from "../support/cli.js";
 import type { FakeAzlin } from "../support/fake-azlin.js";
@@ -55,10 +56,12 @@ async function startBatch(
   s: { repo: string; fake: FakeAzlin; state: string },
   prompts: string[],
   extra = {},
+  flags: string[] = [],
 ) {
   const started = await runCli(
     [
       "start",
+      ...flags,
       ...prompts,
       "--target",
       "azlin",
@@ -156,7 +159,24 @@ describe("a batch larger than the quota waits its turn", () => {
       expect(killed.code, killed.stderr).toBe(0);
       expect((await deps.store.getRun(dropped.id))?.status).toBe("killed");
 
-      // The first two may finish now; `status` adopts the queue and a new worker drains it.
+      // The MCP server's remote_status shows each queued run's place and reason, and (being a live
+      // process of ours) takes the queue over: a new launch worker drains it.
+      const mcp = await connect({ repo: s.repo, env: cliEnvFor(s, QUEUE_ENV) });
+      try {
+        const result = await mcp.call("remote_status", {});
+        const views = (result.structuredContent as { runs: { status: string; queue: unknown }[] }).runs;
+        const shown = views.filter((v) => v.status === "queued");
+        expect(shown.length).toBeGreaterThan(0);
+        for (const v of shown) {
+          expect(v.queue).toMatchObject({
+            position: expect.any(Number),
+            reason: expect.stringMatching(/quota/),
+          });
+        }
+      } finally {
+        await mcp.close();
+      }
+      // The first two may finish now; `status` shows the queue moving.
       writeFileSync(`${release}-first`, "");
       writeFileSync(`${release}-rest`, "");
       const status = await runCli(["status"], { cwd: s.repo, env: cliEnvFor(s, QUEUE_ENV) });
@@ -166,7 +186,10 @@ describe("a batch larger than the quota waits its turn", () => {
 
       const ids = runs.map((r) => r.runId).filter((id) => id !== dropped.id);
       await until(async () => {
-        const r = await runCli(["status", "--json"], { cwd: s.repo, env: cliEnvFor(s, QUEUE_ENV) });
+        const r = await runCli(["status", "--json", "--wait", "20"], {
+          cwd: s.repo,
+          env: cliEnvFor(s, QUEUE_ENV),
+        });
         const views = (
           JSON.parse(r.stdout) as { runs: { runId: string; status: string; retrieved: boolean }[] }
         ).runs;
@@ -188,6 +211,32 @@ describe("a batch larger than the quota waits its turn", () => {
         () => !existsSync(join(s.state, "launch")) || listJobs(s.state).length === 0,
         "job files gone",
       );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "--max-vms 1 with no quota limit: three prompts queue behind one VM and all succeed",
+    async () => {
+      const s = await setup(QUEUE_ENV);
+      const watch = watchVms(s.fake);
+      const runs = await startBatch(s, ["first", "second", "third"], {}, ["--max-vms", "1"]);
+      const deps = s.makeDeps();
+      await until(
+        async () => (await records(deps)).some((r) => r.queue?.waitingFor === "max-vms"),
+        "a run to wait for --max-vms",
+      );
+      const waiting = (await records(deps)).find((r) => r.queue?.waitingFor === "max-vms")!;
+      expect(waiting.queue?.reason).toContain("--max-vms 1: your runs hold 1 VM");
+      await until(async () => {
+        const entries = await runStatus(s.makeDeps());
+        return entries.every((e) => e.record.status === "succeeded" && e.record.summary);
+      }, "all three runs home");
+      watch.stop();
+      expect(watch.max()).toBe(1);
+      expect(s.fake.argvs().filter((a) => a[0] === "new").length).toBe(watch.seen.size); // never refused
+      for (const r of runs)
+        expect(git(s.repo, "show", `remote-exec/${r.runId}/main:notes.txt`)).toBe(`${r.prompt}\n`);
     },
     TEST_TIMEOUT_MS,
   );

@@ -113,7 +113,11 @@ async function takeTurn(deps: WorkflowDeps, runId: string, settings: QueueSettin
     const last = r.queue?.lastTry;
     if (r.status === "queued" && r.queue?.waitingFor === "quota" && last) {
       const freed = inUse < last.vmsInUse;
-      const due = Date.now() - Date.parse(last.at) >= settings.retryMs;
+      // A retry on time alone (someone else's VM may have gone) is a probe: one at a time.
+      const probing = Object.values(state.runs).some(
+        (o) => o.id !== runId && o.acquiring && o.queue !== null && driverAlive(o.driverPid),
+      );
+      const due = Date.now() - Date.parse(last.at) >= settings.retryMs && !probing;
       if (!freed && !due) return waitAs("quota", r.queue.reason);
     }
     const since = r.queue?.since ?? null;
