@@ -41060,14 +41060,18 @@ var AzlinLease = class {
   }) {
     const { name, howToReach } = this.machine;
     let slotNote = "";
-    try {
-      await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
-        signal,
-        timeoutMs: 12e4
-      });
-    } catch (err) {
-      slotNote = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
-    }
+    const freeSlot = async () => {
+      try {
+        await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
+          signal,
+          timeoutMs: 12e4
+        });
+      } catch (err) {
+        slotNote = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
+      }
+    };
+    const deleting = this.created && !keep;
+    if (!deleting) await freeSlot();
     if (!this.created) {
       const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";
       return {
@@ -41088,6 +41092,7 @@ var AzlinLease = class {
       () => []
     );
     if (others.length > 0) {
+      await freeSlot();
       return {
         deleted: false,
         kept: true,
@@ -41096,6 +41101,7 @@ var AzlinLease = class {
     }
     const result2 = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
     if (result2.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
+    await freeSlot();
     return {
       deleted: false,
       kept: false,
