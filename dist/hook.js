@@ -22084,6 +22084,8 @@ var runSummarySchema = external_exports.object({
 // src/state/run-record.ts
 var RUN_STATUSES = [
   "pending",
+  /** Waiting for a VM: quota or --max-vms left none free (src/core/queue/). */
+  "queued",
   "running",
   "succeeded",
   "failed",
@@ -22092,7 +22094,17 @@ var RUN_STATUSES = [
   "blocked",
   "error"
 ];
-var FINISHED = RUN_STATUSES.filter((s) => s !== "pending" && s !== "running");
+var FINISHED = RUN_STATUSES.filter(
+  (s) => s !== "pending" && s !== "queued" && s !== "running"
+);
+var queueInfoSchema = external_exports.object({
+  since: external_exports.string(),
+  position: external_exports.number().int(),
+  waitingFor: external_exports.enum(["quota", "max-vms", "turn"]),
+  reason: external_exports.string(),
+  /** The last refused try: when, and how many VMs our runs held then (a retry waits for fewer, or for time). */
+  lastTry: external_exports.object({ at: external_exports.string(), vmsInUse: external_exports.number().int() }).nullable().default(null)
+});
 var LAUNCH_PHASES = ["queued", "acquiring", "uploading", "starting"];
 var runRecordSchema = external_exports.object({
   id: external_exports.string(),
@@ -22130,7 +22142,18 @@ var runRecordSchema = external_exports.object({
    * When a finished run was last told to a person or a session (the plugin's session hook,
    * `status --watch`): each finished run is announced once, and only then.
    */
-  announcedAt: external_exports.string().nullable().default(null)
+  announcedAt: external_exports.string().nullable().default(null),
+  /** Set while the run is queued for a VM (status `queued`). */
+  queue: queueInfoSchema.nullable().default(null),
+  /** Admitted to get a VM and holding none yet: counts toward --max-vms until it holds one. */
+  acquiring: external_exports.boolean().default(false),
+  /**
+   * The launch job file (src/core/launch/job.ts) that can launch this run while it is pending or
+   * queued: a process that finds the run's launch worker dead starts a new worker on it.
+   */
+  launchJob: external_exports.string().nullable().default(null),
+  /** The process bringing this run's results home right now, so no other process does it too. */
+  retrievingPid: external_exports.number().int().nullable().default(null)
 });
 
 // src/state/store.ts

@@ -113,7 +113,7 @@ var require_polyfills = __commonJS({
         fs2.rename = typeof fs2.rename !== "function" ? fs2.rename : (function(fs$rename) {
           function rename5(from, to2, cb) {
             var start = Date.now();
-            var backoff = 0;
+            var backoff2 = 0;
             fs$rename(from, to2, function CB(er2) {
               if (er2 && (er2.code === "EACCES" || er2.code === "EPERM" || er2.code === "EBUSY") && Date.now() - start < 6e4) {
                 setTimeout(function() {
@@ -123,9 +123,9 @@ var require_polyfills = __commonJS({
                     else
                       cb(er2);
                   });
-                }, backoff);
-                if (backoff < 100)
-                  backoff += 10;
+                }, backoff2);
+                if (backoff2 < 100)
+                  backoff2 += 10;
                 return;
               }
               if (cb) cb(er2);
@@ -544,7 +544,7 @@ var require_graceful_fs = __commonJS({
         function go$readFile(path8, options2, cb2, startTime) {
           return fs$readFile(path8, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$readFile, [path8, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue2([go$readFile, [path8, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -561,7 +561,7 @@ var require_graceful_fs = __commonJS({
         function go$writeFile(path8, data2, options2, cb2, startTime) {
           return fs$writeFile(path8, data2, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$writeFile, [path8, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue2([go$writeFile, [path8, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -579,7 +579,7 @@ var require_graceful_fs = __commonJS({
         function go$appendFile(path8, data2, options2, cb2, startTime) {
           return fs$appendFile(path8, data2, options2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$appendFile, [path8, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue2([go$appendFile, [path8, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -599,7 +599,7 @@ var require_graceful_fs = __commonJS({
         function go$copyFile(src2, dest2, flags2, cb2, startTime) {
           return fs$copyFile(src2, dest2, flags2, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$copyFile, [src2, dest2, flags2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue2([go$copyFile, [src2, dest2, flags2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -632,7 +632,7 @@ var require_graceful_fs = __commonJS({
         function fs$readdirCallback(path8, options2, cb2, startTime) {
           return function(err, files) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([
+              enqueue2([
                 go$readdir,
                 [path8, options2, cb2],
                 err,
@@ -758,7 +758,7 @@ var require_graceful_fs = __commonJS({
         function go$open(path8, flags2, mode2, cb2, startTime) {
           return fs$open(path8, flags2, mode2, function(err, fd) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$open, [path8, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue2([go$open, [path8, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -768,7 +768,7 @@ var require_graceful_fs = __commonJS({
       }
       return fs3;
     }
-    function enqueue(elem) {
+    function enqueue2(elem) {
       debug2("ENQUEUE", elem[0].name, elem[1]);
       fs2[gracefulQueue].push(elem);
       retry2();
@@ -32496,6 +32496,8 @@ var runSummarySchema = external_exports.object({
 // src/state/run-record.ts
 var RUN_STATUSES = [
   "pending",
+  /** Waiting for a VM: quota or --max-vms left none free (src/core/queue/). */
+  "queued",
   "running",
   "succeeded",
   "failed",
@@ -32504,7 +32506,17 @@ var RUN_STATUSES = [
   "blocked",
   "error"
 ];
-var FINISHED = RUN_STATUSES.filter((s3) => s3 !== "pending" && s3 !== "running");
+var FINISHED = RUN_STATUSES.filter(
+  (s3) => s3 !== "pending" && s3 !== "queued" && s3 !== "running"
+);
+var queueInfoSchema = external_exports.object({
+  since: external_exports.string(),
+  position: external_exports.number().int(),
+  waitingFor: external_exports.enum(["quota", "max-vms", "turn"]),
+  reason: external_exports.string(),
+  /** The last refused try: when, and how many VMs our runs held then (a retry waits for fewer, or for time). */
+  lastTry: external_exports.object({ at: external_exports.string(), vmsInUse: external_exports.number().int() }).nullable().default(null)
+});
 var LAUNCH_PHASES = ["queued", "acquiring", "uploading", "starting"];
 var runRecordSchema = external_exports.object({
   id: external_exports.string(),
@@ -32542,7 +32554,18 @@ var runRecordSchema = external_exports.object({
    * When a finished run was last told to a person or a session (the plugin's session hook,
    * `status --watch`): each finished run is announced once, and only then.
    */
-  announcedAt: external_exports.string().nullable().default(null)
+  announcedAt: external_exports.string().nullable().default(null),
+  /** Set while the run is queued for a VM (status `queued`). */
+  queue: queueInfoSchema.nullable().default(null),
+  /** Admitted to get a VM and holding none yet: counts toward --max-vms until it holds one. */
+  acquiring: external_exports.boolean().default(false),
+  /**
+   * The launch job file (src/core/launch/job.ts) that can launch this run while it is pending or
+   * queued: a process that finds the run's launch worker dead starts a new worker on it.
+   */
+  launchJob: external_exports.string().nullable().default(null),
+  /** The process bringing this run's results home right now, so no other process does it too. */
+  retrievingPid: external_exports.number().int().nullable().default(null)
 });
 function newRunRecord(known) {
   const now = (/* @__PURE__ */ new Date()).toISOString();
@@ -32653,9 +32676,9 @@ var StateStore = class {
   async vmKnowledge() {
     const runs = Object.values((await this.read()).runs);
     return (name) => {
-      const mine = runs.filter((r) => r.vm?.name === name && !r.vm.deleted);
-      const waiting = mine.find((r) => r.startedAt && !r.summary && r.status !== "blocked");
-      return { recorded: mine.length > 0, unretrievedRun: waiting?.id ?? null };
+      const mine2 = runs.filter((r) => r.vm?.name === name && !r.vm.deleted);
+      const waiting = mine2.find((r) => r.startedAt && !r.summary && r.status !== "blocked");
+      return { recorded: mine2.length > 0, unretrievedRun: waiting?.id ?? null };
     };
   }
   /** Notes in every run record on `vmName` that the VM is gone (the reaper deleted it). */
@@ -39840,8 +39863,8 @@ function unforwardableReason(name) {
   return null;
 }
 function addedNames(env, fromOptions = []) {
-  const fromEnv = (env[FORWARD_ENV_VARIABLE] ?? "").split(/[\s,]+/).filter(Boolean);
-  return [.../* @__PURE__ */ new Set([...fromOptions, ...fromEnv])];
+  const fromEnv2 = (env[FORWARD_ENV_VARIABLE] ?? "").split(/[\s,]+/).filter(Boolean);
+  return [.../* @__PURE__ */ new Set([...fromOptions, ...fromEnv2])];
 }
 function forwardedNames(env, fromOptions = []) {
   return [.../* @__PURE__ */ new Set([...FORWARDED_CREDENTIALS, ...FORWARDED_SETTINGS, ...addedNames(env, fromOptions)])];
@@ -40790,7 +40813,7 @@ import { fileURLToPath as fileURLToPath4 } from "node:url";
 var LAUNCH_WORKER_FLAG = "--amplihack-remote-launch-worker";
 
 // src/core/launch/job.ts
-import { readFile as readFile2, writeFile } from "node:fs/promises";
+import { readFile as readFile2, rm as rm2, writeFile } from "node:fs/promises";
 
 // src/git/git.ts
 function createGit(cwd, runner = defaultRunner) {
@@ -40845,6 +40868,11 @@ var runOptionsShape = {
   ).optional(),
   keepVm: external_exports.boolean().default(false),
   noReuse: external_exports.boolean().default(false),
+  /**
+   * How many VMs this user's runs may hold at once; runs beyond it queue (src/core/queue/). Unset:
+   * AMPLIHACK_REMOTE_MAX_VMS, else only Azure's quota limits.
+   */
+  maxVms: external_exports.number({ error: "--max-vms must be a whole number" }).int("--max-vms must be a whole number").min(1, "--max-vms must be between 1 and 1000").max(1e3, "--max-vms must be between 1 and 1000").optional(),
   timeoutMinutes: external_exports.number({ error: "--timeout must be a whole number of minutes" }).int("--timeout must be a whole number of minutes").min(5, "--timeout must be between 5 and 480 minutes").max(480, "--timeout must be between 5 and 480 minutes").default(120),
   region: external_exports.string().regex(REGION, "--region must be an Azure region name such as eastus or westus2").optional(),
   target: external_exports.enum(TARGETS, { error: "--target must be local or azlin" }).default("azlin"),
@@ -40952,6 +40980,12 @@ async function readJob(file2, runner) {
     }
   };
 }
+async function dropJob(file2) {
+  const text = await readFile2(file2, "utf8").catch(() => null);
+  const dir = text ? JSON.parse(text).pkg?.dir : void 0;
+  if (dir) await rm2(dir, { recursive: true, force: true });
+  await rm2(file2, { force: true });
+}
 
 // src/core/launch/launcher.ts
 function detachedLauncher(input2) {
@@ -40962,11 +40996,17 @@ function detachedLauncher(input2) {
       const jobFile = join2(dir, `${batchId}.json`);
       const log = join2(dir, `${batchId}.log`);
       await writeJob(jobFile, jobOf(batchId, repo, batch));
-      const [command, ...args] = workerCommand(jobFile);
-      const pid = spawnDetached(command, args, { cwd: repo, env: input2.env, logFile: log });
-      return { pid, log };
+      return spawnWorker(jobFile, repo, log);
+    },
+    async resume(jobFile, repo) {
+      return spawnWorker(jobFile, repo, jobFile.replace(/\.json$/, ".log"));
     }
   };
+  function spawnWorker(jobFile, repo, log) {
+    const [command, ...args] = [...workerCommand(jobFile), String(process.pid)];
+    const pid = spawnDetached(command, args, { cwd: repo, env: input2.env, logFile: log });
+    return { pid, log };
+  }
 }
 function workerCommand(jobFile) {
   const here = fileURLToPath4(import.meta.url);
@@ -41023,14 +41063,18 @@ var AzlinLease = class {
   }) {
     const { name, howToReach } = this.machine;
     let slotNote = "";
-    try {
-      await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
-        signal,
-        timeoutMs: 12e4
-      });
-    } catch (err) {
-      slotNote = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
-    }
+    const freeSlot = async () => {
+      try {
+        await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
+          signal,
+          timeoutMs: 12e4
+        });
+      } catch (err) {
+        slotNote = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
+      }
+    };
+    const deleting = this.created && !keep;
+    if (!deleting) await freeSlot();
     if (!this.created) {
       const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";
       return {
@@ -41051,6 +41095,7 @@ var AzlinLease = class {
       () => []
     );
     if (others.length > 0) {
+      await freeSlot();
       return {
         deleted: false,
         kept: true,
@@ -41059,6 +41104,7 @@ var AzlinLease = class {
     }
     const result2 = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
     if (result2.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
+    await freeSlot();
     return {
       deleted: false,
       kept: false,
@@ -41358,7 +41404,7 @@ ${fate.note}` : error62.message,
 }
 
 // src/targets/local/local-target.ts
-import { copyFile as copyFile2, mkdir as mkdir4, rm as rm2 } from "node:fs/promises";
+import { copyFile as copyFile2, mkdir as mkdir4, rm as rm3 } from "node:fs/promises";
 import { dirname as dirname4, join as join3 } from "node:path";
 var REQUIRED_TOOLS = ["bash", "git", "tar", "gzip", "sha256sum", "timeout", "mkfifo", "setsid"];
 var LocalMachine = class {
@@ -41461,7 +41507,7 @@ var LocalTarget = class {
             message: `Run files kept in ${join3(machine.home, runDir(request.runId))}`
           };
         }
-        await rm2(join3(machine.home, runDir(request.runId)), { recursive: true, force: true });
+        await rm3(join3(machine.home, runDir(request.runId)), { recursive: true, force: true });
         return { deleted: true, kept: false, message: "Local sandbox run directory removed." };
       }
     };
@@ -48056,7 +48102,7 @@ function createAppKit(input2) {
 }
 
 // src/core/launch/worker.ts
-import { rm as rm7 } from "node:fs/promises";
+import { rm as rm10 } from "node:fs/promises";
 
 // src/core/progress.ts
 var STAGES = [
@@ -48082,8 +48128,469 @@ function createProgress(listener) {
   };
 }
 
+// src/util/terminal-text.ts
+var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
+var CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function sanitizeTerminalText(text) {
+  return text.replace(SEQUENCES, "").replace(CONTROLS, "");
+}
+function sanitizeLine(text) {
+  return sanitizeTerminalText(text).replace(/[\t\n]/g, " ");
+}
+
+// src/remote/watch.ts
+var NO_WATCHER = "X no-watcher";
+function watchCommand(runId, request) {
+  const dir = shellQuote(runDir(runId));
+  const args = [
+    Math.trunc(request.fromByte),
+    request.wantLog ? 1 : 0,
+    Math.max(1, Math.trunc(request.beatSeconds))
+  ];
+  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
+}
+var PHASES = /* @__PURE__ */ new Set(["starting", "setup", "running", "collecting", "done"]);
+function parseWatchLine(line) {
+  if (line === NO_WATCHER) return { kind: "no-watcher" };
+  const space = line.indexOf(" ");
+  const tag = line.slice(0, space);
+  const rest = line.slice(space + 1);
+  switch (tag) {
+    case "P":
+      return PHASES.has(rest) ? { kind: "phase", phase: rest } : null;
+    case "H": {
+      const m2 = /^(\d+) (\d+|-) (\d+)$/.exec(rest);
+      if (!m2) return null;
+      return {
+        kind: "beat",
+        now: Number(m2[1]),
+        heartbeatAge: m2[2] === "-" ? null : Number(m2[2]),
+        logBytes: Number(m2[3])
+      };
+    }
+    case "L": {
+      const m2 = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(rest);
+      return m2 ? { kind: "log", offset: Number(m2[1]), data: Buffer.from(m2[2], "base64") } : null;
+    }
+    case "E": {
+      try {
+        return { kind: "end", status: remoteStatusSchema.parse(JSON.parse(rest)) };
+      } catch {
+        return null;
+      }
+    }
+    default:
+      return null;
+  }
+}
+var LogLines = class {
+  constructor(received, onLine) {
+    this.received = received;
+    this.onLine = onLine;
+  }
+  received;
+  onLine;
+  pending = Buffer.alloc(0);
+  add(offset, data) {
+    if (this.received === null) this.received = offset;
+    const end = offset + data.length;
+    if (end <= this.received) return;
+    if (offset > this.received) {
+      this.pending = Buffer.alloc(0);
+      this.received = offset;
+    }
+    const fresh = data.subarray(this.received - offset);
+    this.received = end;
+    let buf = Buffer.concat([this.pending, fresh]);
+    let at2 = buf.indexOf(10);
+    while (at2 >= 0) {
+      this.onLine(buf.subarray(0, at2).toString("utf8"));
+      buf = buf.subarray(at2 + 1);
+      at2 = buf.indexOf(10);
+    }
+    this.pending = Buffer.from(buf);
+  }
+  /** The run is over: a last line without its newline is still a line. */
+  flush() {
+    if (this.pending.length > 0) this.onLine(this.pending.toString("utf8"));
+    this.pending = Buffer.alloc(0);
+  }
+};
+
+// src/core/workflow/watch-run.ts
+var STALE_HEARTBEAT_S = 90;
+var DEFAULT_BACKOFF_MS = [500, 1e3, 2e3, 4e3, 8e3];
+async function watchRun(machine, runId, handlers, options = {}) {
+  const beatSeconds = options.beatSeconds ?? 15;
+  const maxFailures = options.maxFailures ?? 5;
+  const backoff2 = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const wantLog = options.fromByte !== void 0;
+  const log = new LogLines(
+    options.fromByte === void 0 || options.fromByte < 0 ? null : options.fromByte,
+    (line) => handlers.onLogLine?.(line)
+  );
+  let failures = 0;
+  let connections = 0;
+  let lastPhase = null;
+  for (; ; ) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    let end = null;
+    let gone = false;
+    let noWatcher = false;
+    let heard = false;
+    let fatal = null;
+    const link = new AbortController();
+    let silence;
+    const listen = () => {
+      clearTimeout(silence);
+      silence = setTimeout(
+        () => link.abort(new Error("no heartbeat from the watcher")),
+        (3 * beatSeconds + 30) * 1e3
+      );
+    };
+    const stop = () => link.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", stop, { once: true });
+    const fromByte = !wantLog ? 0 : log.received ?? options.fromByte ?? 0;
+    let why = "";
+    connections += 1;
+    listen();
+    try {
+      await machine.stream(
+        watchCommand(runId, { fromByte, wantLog, beatSeconds }),
+        (line) => {
+          const record2 = parseWatchLine(line);
+          if (!record2) return;
+          heard = true;
+          listen();
+          switch (record2.kind) {
+            case "no-watcher":
+              noWatcher = true;
+              return;
+            case "phase":
+              if (record2.phase !== lastPhase) handlers.onPhase?.(record2.phase);
+              lastPhase = record2.phase;
+              return;
+            case "beat":
+              if (record2.heartbeatAge !== null && record2.heartbeatAge > STALE_HEARTBEAT_S && lastPhase !== "done") {
+                fatal = new RemoteError(
+                  "remote-failed",
+                  `The run on ${machine.name} stopped reporting (last heartbeat ${record2.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
+                  `The machine may have rebooted. Inspect it: ${machine.howToReach}`
+                );
+                link.abort(fatal);
+                return;
+              }
+              handlers.onBeat?.(record2);
+              return;
+            case "log":
+              log.add(record2.offset, record2.data);
+              return;
+            case "end":
+              if (record2.status.exists) end = record2.status;
+              else gone = true;
+              return;
+          }
+        },
+        { signal: link.signal }
+      );
+    } catch (err) {
+      why = err.message;
+    } finally {
+      clearTimeout(silence);
+      options.signal?.removeEventListener("abort", stop);
+    }
+    if (fatal) throw fatal;
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    if (gone) {
+      throw new RemoteError(
+        "remote-failed",
+        `The run directory of ${runId} is gone from ${machine.name}.`,
+        "The machine may have been replaced; check `amplihack-remote vms`."
+      );
+    }
+    if (end) {
+      log.flush();
+      return { kind: "done", status: end, connections };
+    }
+    if (noWatcher)
+      return {
+        kind: "poll",
+        why: "the run predates the watcher",
+        logBytesReceived: log.received,
+        connections
+      };
+    if (heard) failures = 0;
+    failures += 1;
+    if (!why)
+      why = link.signal.aborted ? String(link.signal.reason?.message ?? "link silent") : "the stream ended early";
+    if (failures >= maxFailures) {
+      return {
+        kind: "poll",
+        why: `the stream kept failing (${why})`,
+        logBytesReceived: log.received,
+        connections
+      };
+    }
+    handlers.onReconnect?.(connections, why);
+    await sleep(backoff2[Math.min(failures - 1, backoff2.length - 1)] ?? 1e3, options.signal);
+  }
+}
+function sleep(ms2, signal) {
+  return new Promise((resolve5) => {
+    const timer = setTimeout(done, ms2);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve5();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+// src/core/workflow/follow-run.ts
+var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
+var MAX_CONSECUTIVE_FAILURES = 5;
+async function readStatus(machine, runId, signal) {
+  const r = await machine.exec(
+    `${statusScript(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailScript(runId, 600)}`,
+    {
+      signal,
+      timeoutMs: 12e4
+    }
+  );
+  if (r.exitCode !== 0) {
+    throw new RemoteError(
+      "remote-failed",
+      `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
+      "Retry `amplihack-remote status`."
+    );
+  }
+  const at2 = r.stdout.indexOf(TAIL_MARK);
+  const head = at2 >= 0 ? r.stdout.slice(0, at2) : r.stdout;
+  const tail = at2 >= 0 ? sanitizeTerminalText(r.stdout.slice(at2 + TAIL_MARK.length)) : "";
+  return { status: parseRemoteStatus(head), tail };
+}
+async function followRun(machine, runId, progress, options) {
+  const started = Date.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(deadlineError(machine, runId)),
+    Math.max(0, options.deadlineMs)
+  );
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  let phase = "starting";
+  let lastLine = "";
+  let shownAt = 0;
+  const show = (force) => {
+    const now = Date.now();
+    if (!force && now - shownAt < 1e3) return;
+    shownAt = now;
+    const elapsed = formatElapsed(Math.round((now - started) / 1e3));
+    progress.report("execute", `${phase} ${elapsed}${lastLine ? ` \xB7 ${lastLine}` : ""}`);
+  };
+  try {
+    const outcome = await watchRun(
+      machine,
+      runId,
+      {
+        onPhase: (p2) => {
+          phase = p2;
+          show(true);
+        },
+        onBeat: () => show(false),
+        onLogLine: (line) => {
+          const clean = sanitizeTerminalText(line).trim();
+          if (!clean) return;
+          lastLine = clean.slice(0, 120);
+          show(false);
+        },
+        onReconnect: (_n2, why) => progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`)
+      },
+      { fromByte: -600, signal, beatSeconds: options.beatSeconds }
+    );
+    if (outcome.kind === "done") return outcome.status;
+    progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
+    return await pollRun(machine, runId, progress, { ...options, signal, started });
+  } catch (err) {
+    if (deadline.signal.aborted && !options.signal?.aborted) throw deadline.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function deadlineError(machine, runId) {
+  return new RemoteError(
+    "remote-failed",
+    `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
+    `Check it with \`amplihack-remote status ${runId}\`.`,
+    { details: { resumable: true } }
+  );
+}
+async function pollRun(machine, runId, progress, options) {
+  const started = options.started;
+  let failures = 0;
+  let lastError;
+  for (; ; ) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    try {
+      const { status, tail } = await readStatus(machine, runId, options.signal);
+      failures = 0;
+      if (!status.exists) {
+        throw new RemoteError(
+          "remote-failed",
+          `The run directory of ${runId} is gone from ${machine.name}.`,
+          "The machine may have been replaced; check `amplihack-remote vms`."
+        );
+      }
+      if (status.phase === "done") return status;
+      if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
+        throw new RemoteError(
+          "remote-failed",
+          `The run on ${machine.name} stopped reporting (last heartbeat ${status.heartbeatAge}s ago, phase ${status.phase}).`,
+          `The machine may have rebooted. Inspect it: ${machine.howToReach}`
+        );
+      }
+      const elapsed = Math.round((Date.now() - started) / 1e3);
+      const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
+      progress.report(
+        "execute",
+        `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` \xB7 ${lastLine}` : ""}`
+      );
+    } catch (err) {
+      if (err instanceof RemoteError && err.code === "remote-failed") throw err;
+      if (options.signal?.aborted) throw options.signal.reason ?? err;
+      lastError = err;
+      failures += 1;
+      if (failures >= MAX_CONSECUTIVE_FAILURES) {
+        throw new RemoteError(
+          "remote-failed",
+          `Lost contact with ${machine.name} while the run was going (${err.message}). The run itself continues there.`,
+          `Follow it later with \`amplihack-remote status ${runId}\` and \`amplihack-remote retrieve ${runId}\`.`,
+          { cause: lastError, details: { resumable: true } }
+        );
+      }
+    }
+    await sleep(options.pollSeconds * 1e3, options.signal);
+  }
+}
+function formatElapsed(seconds) {
+  const m2 = Math.floor(seconds / 60);
+  const s3 = seconds % 60;
+  return m2 > 0 ? `${m2}m${String(s3).padStart(2, "0")}s` : `${s3}s`;
+}
+
+// src/core/runs/refresh-run.ts
+async function loadRun(deps, runId) {
+  const state = await deps.store.read();
+  const exact = state.runs[runId];
+  if (exact) return exact;
+  const matches = Object.keys(state.runs).filter((id) => id.startsWith(runId) || id.endsWith(runId));
+  if (matches.length === 1) return state.runs[matches[0]];
+  throw new RemoteError(
+    "run-not-found",
+    matches.length > 1 ? `Run id ${runId} is ambiguous: ${matches.join(", ")}.` : `No run ${runId} is known here.`,
+    "List runs with `amplihack-remote status`."
+  );
+}
+async function attachLease(deps, record2) {
+  return deps.target(record2.target).attach({
+    runId: record2.id,
+    vmName: record2.vm?.name ?? null,
+    created: record2.vm?.created ?? false
+  });
+}
+function driverAlive(pid) {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+var outcomeToStatus = (outcome, exitCode) => {
+  if (outcome === "setup-failed") return "failed";
+  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed")
+    return outcome;
+  return exitCode === 0 ? "succeeded" : "failed";
+};
+async function refreshRun(deps, record2, signal) {
+  const elapsed = (r) => r.startedAt ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1e3) : null;
+  if (FINISHED.includes(record2.status)) return { record: record2, live: null, elapsedSeconds: elapsed(record2) };
+  if (record2.status === "queued") return { record: record2, live: null, elapsedSeconds: null };
+  if (record2.status === "pending") {
+    if (driverAlive(record2.driverPid)) return { record: record2, live: null, elapsedSeconds: null };
+    const vm2 = record2.vm && !record2.vm.deleted && record2.vm.created ? record2.vm.name : null;
+    const what = record2.detached ? `launch worker (pid ${record2.driverPid})` : "process starting this run";
+    const patched = await deps.store.patchRun(record2.id, {
+      status: "error",
+      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      driverPid: null,
+      error: {
+        code: "interrupted",
+        message: `The ${what} died ${record2.phase ? `while ${record2.phase}` : "before the agent started"}${vm2 ? `, holding VM ${vm2}` : ""}.`,
+        remedy: vm2 ? `Delete its VM with \`amplihack-remote cleanup ${vm2}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.` : "Start the task again."
+      }
+    });
+    return { record: patched, live: null, elapsedSeconds: null };
+  }
+  if (record2.status === "running" && !record2.detached && !driverAlive(record2.driverPid)) {
+    record2 = await deps.store.patchRun(record2.id, { detached: true, autoRetrieve: true, driverPid: null });
+  }
+  let live;
+  try {
+    const lease = await attachLease(deps, record2);
+    live = (await readStatus(lease.machine, record2.id, signal)).status;
+  } catch (err) {
+    return { record: record2, live: null, unreachable: asRemoteError(err).message, elapsedSeconds: elapsed(record2) };
+  }
+  if (!live.exists) {
+    const patched = await deps.store.patchRun(record2.id, {
+      status: "error",
+      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      error: {
+        code: "remote-failed",
+        message: `The run's directory is gone from ${record2.vm?.name ?? "the machine"}.`,
+        remedy: "Its results cannot be retrieved; start the task again."
+      }
+    });
+    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
+  }
+  if (live.phase === "done") {
+    const patched = await deps.store.patchRun(record2.id, {
+      status: outcomeToStatus(live.outcome, live.exitCode),
+      exitCode: live.exitCode,
+      endedAt: (/* @__PURE__ */ new Date()).toISOString()
+    });
+    return { record: patched, live, elapsedSeconds: elapsed(patched) };
+  }
+  return { record: record2, live, elapsedSeconds: live.startedAt ? live.now - live.startedAt : elapsed(record2) };
+}
+
+// src/core/launch/claim-runs.ts
+async function claimRuns(store, runIds, jobFile, spawnerPid) {
+  return store.update((state) => {
+    const claimed = [];
+    for (const id of runIds) {
+      const r = state.runs[id];
+      if (!r || r.status !== "pending" && r.status !== "queued") continue;
+      const free = r.driverPid === null || r.driverPid === process.pid || r.driverPid === spawnerPid;
+      if (!free && driverAlive(r.driverPid)) continue;
+      r.driverPid = process.pid;
+      r.launchJob = jobFile;
+      r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
+      claimed.push(id);
+    }
+    return claimed;
+  });
+}
+async function jobStillNeeded(store, runIds) {
+  const { runs } = await store.read();
+  return runIds.some((id) => runs[id]?.status === "pending" || runs[id]?.status === "queued");
+}
+
 // src/core/launch/launch-batch.ts
-import { rm as rm6 } from "node:fs/promises";
+import { rm as rm9 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner) {
@@ -48134,7 +48641,7 @@ function poolingTarget(inner) {
 }
 
 // src/git/wip-snapshot.ts
-import { copyFile as copyFile3, mkdtemp, rm as rm3 } from "node:fs/promises";
+import { copyFile as copyFile3, mkdtemp, rm as rm4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join6 } from "node:path";
 var WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
@@ -48186,7 +48693,7 @@ async function snapshotWip(git, headCommit, runId, isExcluded, scratch) {
     await scratch.git.run(["update-ref", ref, commit]);
     return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut, fallbackIdentity };
   } finally {
-    await rm3(dir, { recursive: true, force: true });
+    await rm4(dir, { recursive: true, force: true });
   }
 }
 async function hasIdentity(git) {
@@ -48226,14 +48733,658 @@ mkdir -p ${shellQuote(runDir(runId))}
 ln -f ${from} ${to2} 2>/dev/null || cp -f ${from} ${to2}`;
 }
 
-// src/core/workflow/prepare-run.ts
-import { rm as rm5 } from "node:fs/promises";
-
-// src/package/build-context.ts
+// src/core/queue/advance-queue.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { chmod, copyFile as copyFile4, cp, mkdir as mkdir8, mkdtemp as mkdtemp2, readdir as readdir3, rm as rm4, stat as stat3, writeFile as writeFile5 } from "node:fs/promises";
+
+// src/core/queue/queue-book.ts
+function holdsVm(r) {
+  if (r.target === "local" || !r.vm || r.vm.deleted) return false;
+  return !FINISHED.includes(r.status) || r.startedAt !== null && r.summary === null;
+}
+function vmsInUse(state, except) {
+  const runs = Object.values(state.runs).filter((r) => r.id !== except);
+  const held = new Set(runs.filter(holdsVm).map((r) => r.vm?.name));
+  const acquiring = runs.filter((r) => r.acquiring && !holdsVm(r) && !FINISHED.includes(r.status)).length;
+  return held.size + acquiring;
+}
+function queuedInOrder(state) {
+  return Object.values(state.runs).filter((r) => r.status === "queued" && r.queue).sort(
+    (a2, b2) => (a2.queue?.since ?? "").localeCompare(b2.queue?.since ?? "") || a2.createdAt.localeCompare(b2.createdAt)
+  );
+}
+function renumber(state) {
+  queuedInOrder(state).forEach((r, i2) => {
+    if (r.queue) r.queue.position = i2 + 1;
+  });
+}
+function enqueue(state, runId, why) {
+  const r = state.runs[runId];
+  if (!r) return void 0;
+  const now = (/* @__PURE__ */ new Date()).toISOString();
+  r.status = "queued";
+  r.phase = null;
+  r.acquiring = false;
+  r.queue = {
+    since: why.since ?? r.queue?.since ?? now,
+    position: 0,
+    waitingFor: why.waitingFor,
+    reason: why.reason,
+    lastTry: why.lastTry ?? r.queue?.lastTry ?? null
+  };
+  r.updatedAt = now;
+  renumber(state);
+  return r;
+}
+function dequeue(state, runId) {
+  const r = state.runs[runId];
+  if (!r) return;
+  r.queue = null;
+  r.acquiring = false;
+  renumber(state);
+}
+async function queuedRunCount(store) {
+  return queuedInOrder(await store.read()).length;
+}
+
+// src/core/queue/advance-queue.ts
+var orphans = (state) => queuedInOrder(state).filter((r) => !driverAlive(r.driverPid));
+async function advanceQueue(deps) {
+  const none = { adopted: [], idle: 0, problem: null };
+  if (orphans(await deps.store.read()).length === 0) return none;
+  try {
+    const adopted = await adoptOrphans(deps);
+    return { adopted, idle: orphans(await deps.store.read()).length, problem: null };
+  } catch (err) {
+    const e = asRemoteError(err);
+    return {
+      adopted: [],
+      idle: orphans(await deps.store.read()).length,
+      problem: `${e.message} ${e.remedy}`
+    };
+  }
+}
+async function adoptOrphans(deps) {
+  const launcher = deps.launcher;
+  if (!launcher) return [];
+  const byJob = await deps.store.update((state) => {
+    const jobs = /* @__PURE__ */ new Map();
+    for (const r of orphans(state)) {
+      if (!r.launchJob || !existsSync2(r.launchJob)) {
+        dequeue(state, r.id);
+        r.status = "error";
+        r.endedAt = r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
+        r.error = {
+          code: "interrupted",
+          message: "This queued run's launch job (its package) is gone, so it can no longer start.",
+          remedy: "Start the task again."
+        };
+        continue;
+      }
+      r.driverPid = process.pid;
+      const job = jobs.get(r.launchJob) ?? { repo: r.repo, runs: [] };
+      job.runs.push(r.id);
+      jobs.set(r.launchJob, job);
+    }
+    return jobs;
+  });
+  const adopted = [];
+  for (const [jobFile, { repo, runs }] of byJob) {
+    try {
+      const worker = await launcher.resume(jobFile, repo);
+      await deps.store.update((state) => {
+        for (const id of runs) {
+          const r = state.runs[id];
+          if (r?.status === "queued" && r.driverPid === process.pid) r.driverPid = worker.pid;
+        }
+      });
+      adopted.push(...runs);
+    } catch (err) {
+      await deps.store.update((state) => {
+        for (const id of runs) if (state.runs[id]?.driverPid === process.pid) state.runs[id].driverPid = null;
+      });
+      throw err;
+    }
+  }
+  return adopted;
+}
+
+// src/core/finish/finish-run.ts
+import { join as join12 } from "node:path";
+
+// src/core/plan/agent-spend.ts
+import { readFile as readFile4 } from "node:fs/promises";
+function agentSpendFromLog(text) {
+  let total = null;
+  for (const line of text.split("\n")) {
+    const start = line.indexOf('{"');
+    if (start < 0 || !line.includes('"total_cost_usd"')) continue;
+    let event;
+    try {
+      event = JSON.parse(line.slice(start));
+    } catch {
+      continue;
+    }
+    const e = event;
+    if (e.type !== "result" || typeof e.total_cost_usd !== "number") continue;
+    if (!Number.isFinite(e.total_cost_usd) || e.total_cost_usd < 0) continue;
+    total = (total ?? 0) + e.total_cost_usd;
+  }
+  return total === null ? null : Math.round(total * 1e4) / 1e4;
+}
+async function agentSpendFromFile(path7) {
+  if (!path7) return null;
+  try {
+    return agentSpendFromLog(await readFile4(path7, "utf8"));
+  } catch {
+    return null;
+  }
+}
+function formatUsd(usd) {
+  return usd < 1 ? `$${usd.toFixed(3)}` : `$${usd.toFixed(2)}`;
+}
+
+// src/core/workflow/retrieve-run.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { mkdir as mkdir9, mkdtemp as mkdtemp3, readdir as readdir2, readFile as readFile7, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join11, relative } from "node:path";
+
+// src/git/integrate.ts
+import { mkdtemp as mkdtemp2, rm as rm5 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { basename as basename4, dirname as dirname6, join as join14 } from "node:path";
+import { join as join8 } from "node:path";
+
+// src/git/blobs.ts
+import { createInterface } from "node:readline";
+async function listReachableBlobs(repo, revs, options = {}) {
+  if (revs.length === 0) return [];
+  return listBlobsOf(repo, [...revs, "--"], null, options);
+}
+async function listNewBlobs(repo, include, exclude, options = {}) {
+  const excluded = new Set(exclude);
+  if (include.every((oid) => excluded.has(oid))) return [];
+  const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
+  return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}
+`, options);
+}
+async function listBlobsOf(repo, revArgs, stdin, options) {
+  const revList = spawnGit(
+    repo,
+    ["rev-list", "--objects", "--filter=object:type=blob", ...revArgs],
+    options,
+    stdin !== null
+  );
+  if (stdin !== null) revList.stdin?.end(stdin);
+  const check2 = spawnGit(
+    repo,
+    ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"],
+    options,
+    true
+  );
+  revList.stdout.pipe(check2.stdin);
+  const blobs = [];
+  const lines = createInterface({ input: check2.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    const first = line.indexOf(" ");
+    const second = line.indexOf(" ", first + 1);
+    const third = line.indexOf(" ", second + 1);
+    if (line.slice(first + 1, second) !== "blob") continue;
+    blobs.push({
+      oid: line.slice(0, first),
+      size: Number(line.slice(second + 1, third === -1 ? void 0 : third)),
+      path: third === -1 ? "" : line.slice(third + 1)
+    });
+  }
+  await expectSuccess(revList, "rev-list");
+  await expectSuccess(check2, "cat-file --batch-check");
+  return blobs;
+}
+async function resolveTips(repo, revs, options = {}) {
+  const patterns = [];
+  const others = [];
+  let head = false;
+  for (const rev of revs) {
+    if (rev === "--branches") patterns.push("refs/heads");
+    else if (rev === "--tags") patterns.push("refs/tags");
+    else if (rev === "--remotes") patterns.push("refs/remotes");
+    else if (rev === "--all") patterns.push("refs");
+    else if (rev === "HEAD") head = true;
+    else others.push(rev);
+  }
+  const tips = /* @__PURE__ */ new Map();
+  if (patterns.length === 0 && !head) return { tips, others };
+  const listed = await gitTry(repo, ["show-ref", "--head"], options);
+  for (const line of listed.stdout.split("\n")) {
+    const space = line.indexOf(" ");
+    if (space <= 0) continue;
+    const name = line.slice(space + 1);
+    if (name === "HEAD" ? head : patterns.some((p2) => name.startsWith(`${p2}/`)))
+      tips.set(name, line.slice(0, space));
+  }
+  if (head && !tips.has("HEAD"))
+    tips.set("HEAD", (await gitText(repo, ["rev-parse", "--verify", "HEAD^{commit}"], options)).trim());
+  return { tips, others };
+}
+async function allReachableFrom(repo, tips, from, options = {}) {
+  if (tips.length === 0) return true;
+  const lines = [...tips, ...from.map((oid) => `^${oid}`)];
+  const child = spawnGit(repo, ["rev-list", "--max-count=1", "--stdin"], options, true);
+  child.stdin?.end(`${lines.join("\n")}
+`);
+  let any2 = false;
+  for await (const chunk of child.stdout) if (chunk.length > 0) any2 = true;
+  const exit = await child.exited;
+  return exit.exitCode === 0 && !any2;
+}
+async function* readBlobs(repo, oids, options = {}) {
+  if (oids.length === 0) return;
+  const child = spawnGit(repo, ["cat-file", "--batch"], options, true);
+  child.stdin.end(`${oids.join("\n")}
+`);
+  let finished7 = false;
+  try {
+    yield* parseBatchOutput(child.stdout);
+    finished7 = true;
+  } finally {
+    if (!finished7) child.kill();
+  }
+  await expectSuccess(child, "cat-file --batch");
+}
+async function* parseBatchOutput(stream) {
+  let carry = null;
+  let current = null;
+  for await (const chunk of stream) {
+    const data = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = null;
+    let pos = 0;
+    while (pos < data.length) {
+      if (current) {
+        const take = Math.min(current.size + 1 - current.have, data.length - pos);
+        current.parts.push(data.subarray(pos, pos + take));
+        current.have += take;
+        pos += take;
+        if (current.have === current.size + 1) {
+          const whole = current.parts.length === 1 ? current.parts[0] : Buffer.concat(current.parts, current.have);
+          const done = current;
+          current = null;
+          yield { oid: done.oid, content: whole.subarray(0, done.size) };
+        }
+        continue;
+      }
+      const nl = data.indexOf(10, pos);
+      if (nl === -1) {
+        carry = data.subarray(pos);
+        break;
+      }
+      const header = data.toString("latin1", pos, nl).split(" ");
+      pos = nl + 1;
+      if (header.length < 3) continue;
+      current = { oid: header[0], size: Number(header[2]), parts: [], have: 0 };
+    }
+  }
+}
+async function locateBlobs(repo, oids, revs, options = {}) {
+  const found = /* @__PURE__ */ new Map();
+  if (oids.length === 0) return found;
+  const wanted = new Set(oids);
+  const log = spawnGit(
+    repo,
+    [
+      "-c",
+      "core.quotePath=off",
+      "log",
+      "--format=commit %H",
+      "--raw",
+      "--no-abbrev",
+      "--no-renames",
+      "--diff-merges=first-parent",
+      ...revs,
+      "--"
+    ],
+    options
+  );
+  let commit = "";
+  const lines = createInterface({ input: log.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (line.startsWith("commit ")) {
+      commit = line.slice(7);
+      continue;
+    }
+    if (!line.startsWith(":")) continue;
+    const tab = line.indexOf("	");
+    const fields = line.slice(1, tab).split(" ");
+    const newOid = fields[3];
+    if (!newOid || !wanted.has(newOid) || found.has(newOid)) continue;
+    found.set(newOid, { commit, path: unquotePath(line.slice(tab + 1)) });
+    if (found.size === wanted.size) break;
+  }
+  lines.close();
+  log.kill();
+  await log.exited;
+  const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
+  for (const loc of found.values()) loc.ref = refOf.get(loc.commit);
+  return found;
+}
+async function refsReaching(repo, commits, revs, options) {
+  const result2 = /* @__PURE__ */ new Map();
+  const current = (await gitTry(repo, ["symbolic-ref", "-q", "HEAD"], options)).stdout.trim();
+  const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
+  if (current && shipsBranches && commits.size > 1) {
+    const walk = spawnGit(repo, ["rev-list", current, "--"], options);
+    const lines = createInterface({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of lines) {
+      if (commits.has(line)) result2.set(line, current);
+      if (result2.size === commits.size) break;
+    }
+    lines.close();
+    walk.kill();
+    await walk.exited;
+  }
+  for (const commit of commits) {
+    if (!result2.has(commit)) result2.set(commit, await refReaching(repo, commit, revs, current, options));
+  }
+  return result2;
+}
+async function refReaching(repo, commit, revs, current, options) {
+  const patterns = /* @__PURE__ */ new Set();
+  for (const rev of revs) {
+    if (rev === "--branches") patterns.add("refs/heads");
+    else if (rev === "--tags") patterns.add("refs/tags");
+    else if (rev === "--remotes") patterns.add("refs/remotes");
+    else if (rev === "--all") patterns.add("refs");
+  }
+  if (patterns.size > 0) {
+    const out = await gitTry(
+      repo,
+      ["for-each-ref", "--contains", commit, "--format=%(refname)", ...patterns],
+      options
+    );
+    const refs = out.stdout.split("\n").filter(Boolean);
+    const pick2 = refs.find((r) => r === current) ?? refs.find((r) => r.startsWith("refs/heads/")) ?? refs.find((r) => r.startsWith("refs/tags/")) ?? refs[0];
+    if (pick2) return pick2;
+  }
+  for (const rev of revs) {
+    if (rev.startsWith("-") || rev.startsWith("^")) continue;
+    const r = await gitTry(repo, ["merge-base", "--is-ancestor", commit, rev], options);
+    if (r.exitCode === 0) return rev;
+  }
+  return void 0;
+}
+function unquotePath(p2) {
+  if (!p2.startsWith('"') || !p2.endsWith('"')) return p2;
+  return p2.slice(1, -1).replace(/\\(["\\tn])/g, (_m, c3) => ({ t: "	", n: "\n" })[c3] ?? c3);
+}
+function spawnGit(repo, args, options, stdin = false) {
+  const spawn3 = options.stream ?? defaultStreamRunner;
+  return spawn3("git", args, { cwd: repo, signal: options.signal, stdin });
+}
+async function gitTry(repo, args, options) {
+  const child = spawnGit(repo, args, options);
+  const parts2 = [];
+  for await (const chunk of child.stdout) parts2.push(chunk);
+  const { exitCode } = await child.exited;
+  return { exitCode, stdout: Buffer.concat(parts2).toString("utf8"), child };
+}
+async function gitText(repo, args, options) {
+  const { stdout, child } = await gitTry(repo, args, options);
+  await expectSuccess(child, args[0]);
+  return stdout;
+}
+async function expectSuccess(child, what) {
+  const result2 = await child.exited;
+  if (result2.canceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
+  if (result2.exitCode !== 0) {
+    throw new RemoteError(
+      "package-failed",
+      `git ${what} failed while listing what would ship (exit ${result2.exitCode}): ${result2.stderrTail.trim()}`,
+      "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry."
+    );
+  }
+}
+
+// src/git/bundle.ts
+async function createBundle(git, file2, revs) {
+  await git.run(["bundle", "create", "--quiet", file2, ...revs], {
+    errorCode: "package-failed",
+    remedy: "Check the repository with `git fsck`; a shallow or partial clone cannot be bundled."
+  });
+}
+async function verifyBundle(git, file2) {
+  const result2 = await git.try(["bundle", "verify", "--quiet", file2]);
+  return { ok: result2.exitCode === 0, message: (result2.stderr || result2.stdout).trim() };
+}
+async function listBundleHeads(git, file2) {
+  const out = await git.run(["bundle", "list-heads", file2], { errorCode: "package-failed" });
+  return out.split("\n").filter(Boolean).map((line) => {
+    const [commit, ref] = line.split(" ");
+    return { commit, ref };
+  });
+}
+
+// src/git/ref-names.ts
+var PLAIN = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
+function isPlainRefName(name) {
+  return PLAIN.test(name);
+}
+function showRefName(name) {
+  return JSON.stringify(sanitizeLine(name));
+}
+
+// src/git/scratch-repo.ts
+import { mkdir as mkdir6, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join7 } from "node:path";
+async function objectDirOf(git) {
+  return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
+}
+async function createScratchRepo(userGit, dir, runner) {
+  const userObjects = await objectDirOf(userGit);
+  await mkdir6(dir, { recursive: true });
+  const git = createGit(dir, runner);
+  await git.run(["init", "--quiet", "--bare", "."]);
+  await writeFile3(join7(dir, "objects", "info", "alternates"), `${userObjects}
+`);
+  return {
+    dir,
+    git,
+    objectEnv: { GIT_OBJECT_DIRECTORY: join7(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
+  };
+}
+async function mirrorRefs(userGit, scratch) {
+  const refs = await userGit.run([
+    "for-each-ref",
+    "--format=%(objectname) %(refname)",
+    "refs/heads",
+    "refs/tags"
+  ]);
+  const input2 = refs.split("\n").filter(Boolean).map((line) => {
+    const space = line.indexOf(" ");
+    return `update ${line.slice(space + 1)} ${line.slice(0, space)}
+`;
+  }).join("");
+  if (input2) await scratch.git.run(["update-ref", "--stdin"], { input: input2 });
+  const symbolic = await userGit.try(["symbolic-ref", "--quiet", "HEAD"]);
+  if (symbolic.exitCode === 0) {
+    await scratch.git.run(["symbolic-ref", "HEAD", symbolic.stdout.trim()]);
+  } else {
+    const head = (await userGit.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
+    await scratch.git.run(["update-ref", "--no-deref", "HEAD", head]);
+  }
+}
+
+// src/git/integrate.ts
+var RESULTS_NAMESPACE = "refs/remotes/remote-exec/";
+var UNCOMMITTED_TRAILER = "Amplihack-Remote-Uncommitted-Work";
+var INCOMING = "refs/amplihack-incoming/";
+async function integrateResults(input2) {
+  const { git, bundleFile, runId, shipped } = input2;
+  const warnings = reportDeletions(shipped, input2.finalRefs ?? null);
+  if (!bundleFile) return { branches: [], tags: [], warnings };
+  const work = await mkdtemp2(join8(tmpdir2(), "amplihack-remote-incoming-"));
+  try {
+    const scratch = await createScratchRepo(git, join8(work, "scratch.git"));
+    const verified = await verifyBundle(scratch.git, bundleFile);
+    if (!verified.ok) {
+      throw new RemoteError(
+        "integrate-failed",
+        `The results bundle does not apply to this repository: ${sanitizeLine(verified.message)}`,
+        "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`."
+      );
+    }
+    const shippedByRef = new Map(shipped.map((h2) => [h2.ref, h2.commit]));
+    const shippedObjects = new Set(shipped.map((h2) => h2.commit));
+    const candidates = [];
+    for (const head of await listBundleHeads(scratch.git, bundleFile)) {
+      const kind = head.ref.startsWith("refs/heads/") ? "heads" : head.ref.startsWith("refs/tags/") ? "tags" : null;
+      if (!kind) {
+        warnings.push(`Ignored ${showRefName(head.ref)} from the machine: only branches and tags come home.`);
+        continue;
+      }
+      const name = head.ref.slice(`refs/${kind}/`.length);
+      if (!isPlainRefName(name) || (await git.try(["check-ref-format", head.ref])).exitCode !== 0) {
+        warnings.push(
+          `Refused the ${kind === "heads" ? "branch" : "tag"} ${showRefName(name)} from the machine: only plain names (letters, digits, ". _ - /", not starting with "-") come home. Its commits stay on the machine.`
+        );
+        continue;
+      }
+      if (shippedObjects.has(head.commit)) continue;
+      candidates.push({ kind, name, head });
+    }
+    if (candidates.length === 0) return { branches: [], tags: [], warnings };
+    await scratch.git.run(
+      [
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        bundleFile,
+        ...candidates.map((c3) => `+${c3.head.ref}:${INCOMING}${c3.kind}/${c3.name}`)
+      ],
+      {
+        errorCode: "integrate-failed",
+        remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally."
+      }
+    );
+    const base = await existingObjects(scratch.git, [...new Set(shipped.map((h2) => h2.commit))]);
+    const accepted = [];
+    for (const c3 of candidates) {
+      const refused2 = input2.vet ? await input2.vet(scratch.dir, [`${INCOMING}${c3.kind}/${c3.name}`, "--not", ...base]) : null;
+      if (refused2) {
+        warnings.push(
+          `REFUSED ${c3.kind === "heads" ? "branch" : "tag"} ${c3.name}: ${refused2} Nothing of it was imported into your repository; its commits stay on the machine.`
+        );
+      } else accepted.push(c3);
+    }
+    if (accepted.length === 0) return { branches: [], tags: [], warnings };
+    const target = (c3) => c3.kind === "heads" ? `${RESULTS_NAMESPACE}${runId}/${c3.name}` : `${RESULTS_NAMESPACE}${runId}/tags/${c3.name}`;
+    await git.run(
+      [
+        "fetch",
+        "--quiet",
+        "--no-tags",
+        "--no-write-fetch-head",
+        scratch.dir,
+        ...accepted.map((c3) => `+${INCOMING}${c3.kind}/${c3.name}:${target(c3)}`)
+      ],
+      {
+        errorCode: "integrate-failed",
+        remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally."
+      }
+    );
+    const branches = [];
+    const tags = [];
+    for (const c3 of accepted) {
+      if (c3.kind === "tags") tags.push({ tag: c3.name, ref: target(c3), object: c3.head.commit });
+      else branches.push(await describeBranch(git, runId, c3.name, c3.head.commit, shippedByRef, base));
+    }
+    for (const b2 of branches.filter((b3) => b3.rewritten)) {
+      warnings.push(
+        `The agent rewrote the history of ${b2.branch}: ${b2.runRef.replace("refs/remotes/", "")} does not contain the ${b2.branch} that was shipped. Review it before merging.`
+      );
+    }
+    return { branches, tags, warnings };
+  } finally {
+    await rm5(work, { recursive: true, force: true });
+  }
+}
+async function describeBranch(git, runId, branch, tip, shippedByRef, base) {
+  const runRef = `${RESULTS_NAMESPACE}${runId}/${branch}`;
+  let aliasRef = `${RESULTS_NAMESPACE}${branch}`;
+  let note;
+  const alias = await git.try(["update-ref", aliasRef, tip]);
+  if (alias.exitCode !== 0) {
+    note = `alias ${aliasRef} not written: ${sanitizeLine(alias.stderr.trim())}`;
+    aliasRef = null;
+  }
+  const before = shippedByRef.get(`refs/heads/${branch}`);
+  const newCommits = await listNewCommits(git, tip, base);
+  const status = before === void 0 ? "new" : newCommits.length === 0 ? "unchanged" : "updated";
+  const rewritten = before !== void 0 && (await git.try(["merge-base", "--is-ancestor", before, tip])).exitCode === 1;
+  return {
+    branch,
+    status,
+    commit: tip,
+    runRef,
+    aliasRef,
+    newCommits,
+    filesChanged: await filesTouched(git, tip, base),
+    local: await compareWithLocal(git, branch, tip),
+    ...rewritten ? { rewritten } : {},
+    note
+  };
+}
+function reportDeletions(shipped, finalRefs) {
+  if (!finalRefs) return [];
+  const remaining = new Set(finalRefs.map((r) => r.ref));
+  return shipped.filter(
+    (h2) => (h2.ref.startsWith("refs/heads/") || h2.ref.startsWith("refs/tags/")) && !remaining.has(h2.ref)
+  ).map((h2) => {
+    const [kind, name] = h2.ref.startsWith("refs/heads/") ? ["branch", h2.ref.slice("refs/heads/".length)] : ["tag", h2.ref.slice("refs/tags/".length)];
+    return `The agent deleted the ${kind} ${showRefName(name)} on the machine; your copy is untouched.`;
+  });
+}
+async function existingObjects(git, oids) {
+  if (oids.length === 0) return [];
+  const out = await git.run(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
+    input: `${oids.join("\n")}
+`
+  });
+  return out.split("\n").filter((line) => line && !line.endsWith(" missing")).map((line) => line.split(" ")[0]);
+}
+async function listNewCommits(git, tip, exclude) {
+  const shas = (await git.run(["rev-list", tip, "--not", ...exclude, "--"])).split("\n").filter(Boolean);
+  const commits = [];
+  for await (const { oid, content } of readBlobs(git.cwd, shas)) {
+    const text = content.toString("utf8");
+    const message = text.slice(text.indexOf("\n\n") + 2);
+    const subject = message.split(/\n\s*\n/)[0].replace(/\s*\n\s*/g, " ");
+    const uncommitted = new RegExp(`^${UNCOMMITTED_TRAILER}:`, "m").test(message);
+    commits.push({
+      sha: oid,
+      subject: sanitizeLine(subject).trim(),
+      ...uncommitted ? { uncommitted } : {}
+    });
+  }
+  return commits;
+}
+async function filesTouched(git, tip, exclude) {
+  const out = await git.run(["log", "--format=", "--name-only", "-z", tip, "--not", ...exclude, "--"]);
+  return [
+    ...new Set(
+      out.split("\0").map((p2) => sanitizeLine(p2.replace(/^\n+/, ""))).filter(Boolean)
+    )
+  ].sort();
+}
+async function compareWithLocal(git, branch, tip) {
+  const local = await git.try(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`]);
+  if (local.exitCode !== 0) return { exists: false, ahead: 0, behind: 0, fastForward: false };
+  const localSha = local.stdout.trim();
+  const counts = await git.run(["rev-list", "--left-right", "--count", `${localSha}...${tip}`]);
+  const [behind, ahead] = counts.trim().split(/\s+/).map(Number);
+  return { exists: true, ahead, behind, fastForward: behind === 0 };
+}
+
+// src/package/safe-extract.ts
+import { mkdir as mkdir7 } from "node:fs/promises";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -51204,346 +52355,58 @@ var To = (s3) => {
   s3.mtimeCache || (s3.mtimeCache = /* @__PURE__ */ new Map()), s3.filter = t ? (e, i2) => t(e, i2) && !((s3.mtimeCache?.get(e) ?? i2.mtime ?? 0) > (i2.mtime ?? 0)) : (e, i2) => !((s3.mtimeCache?.get(e) ?? i2.mtime ?? 0) > (i2.mtime ?? 0));
 };
 
-// src/git/bundle.ts
-async function createBundle(git, file2, revs) {
-  await git.run(["bundle", "create", "--quiet", file2, ...revs], {
-    errorCode: "package-failed",
-    remedy: "Check the repository with `git fsck`; a shallow or partial clone cannot be bundled."
-  });
-}
-async function verifyBundle(git, file2) {
-  const result2 = await git.try(["bundle", "verify", "--quiet", file2]);
-  return { ok: result2.exitCode === 0, message: (result2.stderr || result2.stdout).trim() };
-}
-async function listBundleHeads(git, file2) {
-  const out = await git.run(["bundle", "list-heads", file2], { errorCode: "package-failed" });
-  return out.split("\n").filter(Boolean).map((line) => {
-    const [commit, ref] = line.split(" ");
-    return { commit, ref };
-  });
-}
-
-// src/git/ship-size.ts
-import { lstat } from "node:fs/promises";
-import { join as join7 } from "node:path";
-async function measureShipSize(git, isExcluded) {
-  const [history, untracked, modified] = await Promise.all([
-    git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]),
-    git.run(["ls-files", "-z", "--others", "--exclude-standard"]),
-    git.run(["ls-files", "-z", "--modified"])
-  ]);
-  const paths = [
-    .../* @__PURE__ */ new Set([...untracked.split("\0").filter((p2) => p2 && !isExcluded(p2)), ...modified.split("\0")])
-  ].filter(Boolean);
-  const sized = await mapLimit(paths, 16, async (path7) => {
-    const st2 = await lstat(join7(git.cwd, path7)).catch(() => null);
-    return { path: path7, bytes: st2?.isFile() ? st2.size : 0 };
-  });
-  return {
-    historyBytes: Number(history.trim()) || 0,
-    worktreeBytes: sized.reduce((sum, f2) => sum + f2.bytes, 0),
-    largest: sized.sort((a2, b2) => b2.bytes - a2.bytes).slice(0, 3)
-  };
-}
-
-// src/package/exclusions.ts
-import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
-import { join as join8 } from "node:path";
-var NAME_RULES2 = [
-  (n2) => n2.startsWith(".env"),
-  (n2) => n2.endsWith(".pem"),
-  (n2) => n2.endsWith(".key"),
-  (n2) => n2.startsWith("id_rsa"),
-  (n2) => n2 === ".ssh",
-  (n2) => n2 === ".aws",
-  (n2) => n2 === ".azure",
-  (n2) => n2 === ".kube",
-  (n2) => n2 === ".docker",
-  (n2) => n2 === "node_modules",
-  (n2) => n2 === "__pycache__",
-  (n2) => n2 === ".venv",
-  (n2) => n2 === "venv"
-];
-var SEQUENCE_RULES = [
-  [".config", "gh"],
-  [".config", "gcloud"],
-  ["runtime", "logs"]
-];
-var READ_LIMIT = 1024 * 1024;
-function isExcludedPath(relPath, readContent) {
-  const parts2 = relPath.replace(/\\/g, "/").split("/").filter((p2) => p2 && p2 !== ".").map((p2) => p2.toLowerCase());
-  if (parts2.some((p2) => NAME_RULES2.some((rule) => rule(p2)))) return true;
-  if (SEQUENCE_RULES.some((seq) => parts2.some((_2, i2) => seq.every((s3, j2) => parts2[i2 + j2] === s3))))
-    return true;
-  return isCredentialFile(relPath, readContent);
-}
-function isExcludedFile(root, relPath) {
-  return isExcludedPath(relPath, () => {
-    try {
-      const abs = join8(root, relPath);
-      if (statSync2(abs).size > READ_LIMIT) return void 0;
-      return readFileSync3(abs, "utf8");
-    } catch {
-      return void 0;
+// src/package/safe-extract.ts
+async function safeExtract(archive, dest) {
+  const problems = [];
+  await Ct({
+    file: archive,
+    onReadEntry: (entry) => {
+      const reason = unsafeReason(entry.path, entry.type);
+      if (reason) problems.push(`${JSON.stringify(entry.path)}: ${reason}`);
     }
   });
+  if (problems.length > 0) {
+    throw new RemoteError(
+      "unsafe-archive",
+      `Refused to extract ${problems.length} unsafe entr${problems.length === 1 ? "y" : "ies"} from the results archive: ${problems.slice(0, 5).join("; ")}`,
+      "Nothing was extracted. Inspect the machine by hand; it may be compromised."
+    );
+  }
+  await mkdir7(dest, { recursive: true });
+  await So({ file: archive, cwd: dest, preserveOwner: false, noChmod: true, strict: true });
+}
+function unsafeReason(path7, type) {
+  if (type !== "File" && type !== "OldFile" && type !== "Directory")
+    return `entry type ${type} is not allowed`;
+  if (path7.startsWith("/") || /^[A-Za-z]:/.test(path7)) return "absolute path";
+  if (path7.split("/").includes("..")) return "path contains a .. segment";
+  if (path7.includes("\\")) return "backslash in path";
+  return null;
+}
+
+// src/core/workflow/setup-warnings.ts
+var WARNING = /^ensure-tooling: WARNING: (.+)$/;
+var MAX_WARNINGS = 5;
+var MAX_CHARS = 300;
+function setupWarnings(runnerLog) {
+  const found = [];
+  for (const line of runnerLog.split("\n")) {
+    const m2 = WARNING.exec(line.trimEnd());
+    if (!m2) continue;
+    const text = `The VM's setup warned: ${sanitizeLine(m2[1]).slice(0, MAX_CHARS)}`;
+    if (!found.includes(text)) found.push(text);
+    if (found.length === MAX_WARNINGS) break;
+  }
+  return found;
 }
 
 // src/package/secret-gate.ts
-import { readFile as readFile5, stat } from "node:fs/promises";
+import { readFile as readFile6, stat } from "node:fs/promises";
 import { join as join10 } from "node:path";
-
-// src/git/blobs.ts
-import { createInterface } from "node:readline";
-async function listReachableBlobs(repo, revs, options = {}) {
-  if (revs.length === 0) return [];
-  return listBlobsOf(repo, [...revs, "--"], null, options);
-}
-async function listNewBlobs(repo, include, exclude, options = {}) {
-  const excluded = new Set(exclude);
-  if (include.every((oid) => excluded.has(oid))) return [];
-  const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
-  return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}
-`, options);
-}
-async function listBlobsOf(repo, revArgs, stdin, options) {
-  const revList = spawnGit(
-    repo,
-    ["rev-list", "--objects", "--filter=object:type=blob", ...revArgs],
-    options,
-    stdin !== null
-  );
-  if (stdin !== null) revList.stdin?.end(stdin);
-  const check2 = spawnGit(
-    repo,
-    ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"],
-    options,
-    true
-  );
-  revList.stdout.pipe(check2.stdin);
-  const blobs = [];
-  const lines = createInterface({ input: check2.stdout, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    const first = line.indexOf(" ");
-    const second = line.indexOf(" ", first + 1);
-    const third = line.indexOf(" ", second + 1);
-    if (line.slice(first + 1, second) !== "blob") continue;
-    blobs.push({
-      oid: line.slice(0, first),
-      size: Number(line.slice(second + 1, third === -1 ? void 0 : third)),
-      path: third === -1 ? "" : line.slice(third + 1)
-    });
-  }
-  await expectSuccess(revList, "rev-list");
-  await expectSuccess(check2, "cat-file --batch-check");
-  return blobs;
-}
-async function resolveTips(repo, revs, options = {}) {
-  const patterns = [];
-  const others = [];
-  let head = false;
-  for (const rev of revs) {
-    if (rev === "--branches") patterns.push("refs/heads");
-    else if (rev === "--tags") patterns.push("refs/tags");
-    else if (rev === "--remotes") patterns.push("refs/remotes");
-    else if (rev === "--all") patterns.push("refs");
-    else if (rev === "HEAD") head = true;
-    else others.push(rev);
-  }
-  const tips = /* @__PURE__ */ new Map();
-  if (patterns.length === 0 && !head) return { tips, others };
-  const listed = await gitTry(repo, ["show-ref", "--head"], options);
-  for (const line of listed.stdout.split("\n")) {
-    const space = line.indexOf(" ");
-    if (space <= 0) continue;
-    const name = line.slice(space + 1);
-    if (name === "HEAD" ? head : patterns.some((p2) => name.startsWith(`${p2}/`)))
-      tips.set(name, line.slice(0, space));
-  }
-  if (head && !tips.has("HEAD"))
-    tips.set("HEAD", (await gitText(repo, ["rev-parse", "--verify", "HEAD^{commit}"], options)).trim());
-  return { tips, others };
-}
-async function allReachableFrom(repo, tips, from, options = {}) {
-  if (tips.length === 0) return true;
-  const lines = [...tips, ...from.map((oid) => `^${oid}`)];
-  const child = spawnGit(repo, ["rev-list", "--max-count=1", "--stdin"], options, true);
-  child.stdin?.end(`${lines.join("\n")}
-`);
-  let any2 = false;
-  for await (const chunk of child.stdout) if (chunk.length > 0) any2 = true;
-  const exit = await child.exited;
-  return exit.exitCode === 0 && !any2;
-}
-async function* readBlobs(repo, oids, options = {}) {
-  if (oids.length === 0) return;
-  const child = spawnGit(repo, ["cat-file", "--batch"], options, true);
-  child.stdin.end(`${oids.join("\n")}
-`);
-  let finished7 = false;
-  try {
-    yield* parseBatchOutput(child.stdout);
-    finished7 = true;
-  } finally {
-    if (!finished7) child.kill();
-  }
-  await expectSuccess(child, "cat-file --batch");
-}
-async function* parseBatchOutput(stream) {
-  let carry = null;
-  let current = null;
-  for await (const chunk of stream) {
-    const data = carry ? Buffer.concat([carry, chunk]) : chunk;
-    carry = null;
-    let pos = 0;
-    while (pos < data.length) {
-      if (current) {
-        const take = Math.min(current.size + 1 - current.have, data.length - pos);
-        current.parts.push(data.subarray(pos, pos + take));
-        current.have += take;
-        pos += take;
-        if (current.have === current.size + 1) {
-          const whole = current.parts.length === 1 ? current.parts[0] : Buffer.concat(current.parts, current.have);
-          const done = current;
-          current = null;
-          yield { oid: done.oid, content: whole.subarray(0, done.size) };
-        }
-        continue;
-      }
-      const nl = data.indexOf(10, pos);
-      if (nl === -1) {
-        carry = data.subarray(pos);
-        break;
-      }
-      const header = data.toString("latin1", pos, nl).split(" ");
-      pos = nl + 1;
-      if (header.length < 3) continue;
-      current = { oid: header[0], size: Number(header[2]), parts: [], have: 0 };
-    }
-  }
-}
-async function locateBlobs(repo, oids, revs, options = {}) {
-  const found = /* @__PURE__ */ new Map();
-  if (oids.length === 0) return found;
-  const wanted = new Set(oids);
-  const log = spawnGit(
-    repo,
-    [
-      "-c",
-      "core.quotePath=off",
-      "log",
-      "--format=commit %H",
-      "--raw",
-      "--no-abbrev",
-      "--no-renames",
-      "--diff-merges=first-parent",
-      ...revs,
-      "--"
-    ],
-    options
-  );
-  let commit = "";
-  const lines = createInterface({ input: log.stdout, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (line.startsWith("commit ")) {
-      commit = line.slice(7);
-      continue;
-    }
-    if (!line.startsWith(":")) continue;
-    const tab = line.indexOf("	");
-    const fields = line.slice(1, tab).split(" ");
-    const newOid = fields[3];
-    if (!newOid || !wanted.has(newOid) || found.has(newOid)) continue;
-    found.set(newOid, { commit, path: unquotePath(line.slice(tab + 1)) });
-    if (found.size === wanted.size) break;
-  }
-  lines.close();
-  log.kill();
-  await log.exited;
-  const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
-  for (const loc of found.values()) loc.ref = refOf.get(loc.commit);
-  return found;
-}
-async function refsReaching(repo, commits, revs, options) {
-  const result2 = /* @__PURE__ */ new Map();
-  const current = (await gitTry(repo, ["symbolic-ref", "-q", "HEAD"], options)).stdout.trim();
-  const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
-  if (current && shipsBranches && commits.size > 1) {
-    const walk = spawnGit(repo, ["rev-list", current, "--"], options);
-    const lines = createInterface({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
-    for await (const line of lines) {
-      if (commits.has(line)) result2.set(line, current);
-      if (result2.size === commits.size) break;
-    }
-    lines.close();
-    walk.kill();
-    await walk.exited;
-  }
-  for (const commit of commits) {
-    if (!result2.has(commit)) result2.set(commit, await refReaching(repo, commit, revs, current, options));
-  }
-  return result2;
-}
-async function refReaching(repo, commit, revs, current, options) {
-  const patterns = /* @__PURE__ */ new Set();
-  for (const rev of revs) {
-    if (rev === "--branches") patterns.add("refs/heads");
-    else if (rev === "--tags") patterns.add("refs/tags");
-    else if (rev === "--remotes") patterns.add("refs/remotes");
-    else if (rev === "--all") patterns.add("refs");
-  }
-  if (patterns.size > 0) {
-    const out = await gitTry(
-      repo,
-      ["for-each-ref", "--contains", commit, "--format=%(refname)", ...patterns],
-      options
-    );
-    const refs = out.stdout.split("\n").filter(Boolean);
-    const pick2 = refs.find((r) => r === current) ?? refs.find((r) => r.startsWith("refs/heads/")) ?? refs.find((r) => r.startsWith("refs/tags/")) ?? refs[0];
-    if (pick2) return pick2;
-  }
-  for (const rev of revs) {
-    if (rev.startsWith("-") || rev.startsWith("^")) continue;
-    const r = await gitTry(repo, ["merge-base", "--is-ancestor", commit, rev], options);
-    if (r.exitCode === 0) return rev;
-  }
-  return void 0;
-}
-function unquotePath(p2) {
-  if (!p2.startsWith('"') || !p2.endsWith('"')) return p2;
-  return p2.slice(1, -1).replace(/\\(["\\tn])/g, (_m, c3) => ({ t: "	", n: "\n" })[c3] ?? c3);
-}
-function spawnGit(repo, args, options, stdin = false) {
-  const spawn3 = options.stream ?? defaultStreamRunner;
-  return spawn3("git", args, { cwd: repo, signal: options.signal, stdin });
-}
-async function gitTry(repo, args, options) {
-  const child = spawnGit(repo, args, options);
-  const parts2 = [];
-  for await (const chunk of child.stdout) parts2.push(chunk);
-  const { exitCode } = await child.exited;
-  return { exitCode, stdout: Buffer.concat(parts2).toString("utf8"), child };
-}
-async function gitText(repo, args, options) {
-  const { stdout, child } = await gitTry(repo, args, options);
-  await expectSuccess(child, args[0]);
-  return stdout;
-}
-async function expectSuccess(child, what) {
-  const result2 = await child.exited;
-  if (result2.canceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
-  if (result2.exitCode !== 0) {
-    throw new RemoteError(
-      "package-failed",
-      `git ${what} failed while listing what would ship (exit ${result2.exitCode}): ${result2.stderrTail.trim()}`,
-      "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry."
-    );
-  }
-}
 
 // src/secrets/judged-tips.ts
 import { createHash as createHash4, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir as mkdir6, readFile as readFile4, rename as rename3, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir8, readFile as readFile5, rename as rename3, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join9, resolve as resolve2 } from "node:path";
 function fileFor(folder, repo) {
   const key = createHash4("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
@@ -51551,7 +52414,7 @@ function fileFor(folder, repo) {
 }
 async function loadJudgedTips(folder, repo) {
   try {
-    const parsed = JSON.parse(await readFile4(fileFor(folder, repo), "utf8"));
+    const parsed = JSON.parse(await readFile5(fileFor(folder, repo), "utf8"));
     if (typeof parsed.tips !== "object" || !Array.isArray(parsed.dirty) || !Number.isInteger(parsed.blobCount))
       return void 0;
     return parsed;
@@ -51561,10 +52424,10 @@ async function loadJudgedTips(folder, repo) {
 }
 async function saveJudgedTips(folder, repo, state) {
   try {
-    await mkdir6(folder, { recursive: true });
+    await mkdir8(folder, { recursive: true });
     const target = fileFor(folder, repo);
     const tmp = `${target}.${process.pid}-${randomBytes3(4).toString("hex")}.tmp`;
-    await writeFile3(tmp, JSON.stringify(state));
+    await writeFile4(tmp, JSON.stringify(state));
     await rename3(tmp, target);
   } catch {
   }
@@ -51592,7 +52455,7 @@ async function runSecretGate(opts) {
     opts.files.map(async (f2) => ({
       path: f2.path,
       size: (await stat(f2.absPath)).size,
-      read: () => readFile5(f2.absPath)
+      read: () => readFile6(f2.absPath)
     }))
   );
   const dirty = /* @__PURE__ */ new Set();
@@ -51644,7 +52507,7 @@ async function stillShipped(repo, judged, tips, tipOids, git) {
 }
 async function readAllowlist(repo) {
   try {
-    return parseAllowlist(await readFile5(join10(repo, ALLOWLIST_FILE), "utf8"));
+    return parseAllowlist(await readFile6(join10(repo, ALLOWLIST_FILE), "utf8"));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -51697,58 +52560,752 @@ function findingLine(f2) {
   return `${f2.path}:${f2.line}  ${f2.rule}  ${f2.masked}${where}${warn}`;
 }
 
-// src/package/shipment.ts
-import { constants as constants4 } from "node:fs";
-import { access, stat as stat2 } from "node:fs/promises";
-import { basename as basename3, isAbsolute, join as join13, resolve as resolve3 } from "node:path";
-
-// src/git/scratch-repo.ts
-import { mkdir as mkdir7, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join11 } from "node:path";
-async function objectDirOf(git) {
-  return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
-}
-async function createScratchRepo(userGit, dir, runner) {
-  const userObjects = await objectDirOf(userGit);
-  await mkdir7(dir, { recursive: true });
-  const git = createGit(dir, runner);
-  await git.run(["init", "--quiet", "--bare", "."]);
-  await writeFile4(join11(dir, "objects", "info", "alternates"), `${userObjects}
-`);
-  return {
-    dir,
-    git,
-    objectEnv: { GIT_OBJECT_DIRECTORY: join11(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
+// src/core/workflow/vet-incoming.ts
+var MIN_EXACT = 8;
+function secretVet(input2) {
+  const forwarded = FORWARDED_CREDENTIALS.flatMap((name) => {
+    const value = input2.env[name];
+    return value && value.length >= MIN_EXACT ? [{ name, value: Buffer.from(value) }] : [];
+  });
+  return async (repo, revs) => {
+    const problems = [];
+    const report = await runSecretGate({
+      repo,
+      allowlistRoot: input2.allowlistRoot,
+      revs,
+      files: [],
+      cacheDir: input2.cacheDir
+    });
+    for (const f2 of report.findings) problems.push(`${f2.path}:${f2.line} ${f2.rule} ${f2.masked}`);
+    if (forwarded.length > 0) {
+      const blobs = await listReachableBlobs(repo, revs);
+      const pathOf = new Map(blobs.map((b2) => [b2.oid, b2.path]));
+      for await (const { oid, content } of readBlobs(
+        repo,
+        blobs.map((b2) => b2.oid)
+      )) {
+        for (const c3 of forwarded)
+          if (content.includes(c3.value))
+            problems.push(`${pathOf.get(oid)}: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
+      }
+      const messages2 = Buffer.from(await createGit(repo).run(["log", "--format=%B", ...revs, "--"]));
+      for (const c3 of forwarded)
+        if (messages2.includes(c3.value))
+          problems.push(`a commit message: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
+    }
+    if (problems.length === 0) return null;
+    return `${problems.length} possible secret(s) in its commits: ${problems.join("; ")}.`;
   };
 }
-async function mirrorRefs(userGit, scratch) {
-  const refs = await userGit.run([
-    "for-each-ref",
-    "--format=%(objectname) %(refname)",
-    "refs/heads",
-    "refs/tags"
-  ]);
-  const input2 = refs.split("\n").filter(Boolean).map((line) => {
-    const space = line.indexOf(" ");
-    return `update ${line.slice(space + 1)} ${line.slice(0, space)}
-`;
-  }).join("");
-  if (input2) await scratch.git.run(["update-ref", "--stdin"], { input: input2 });
-  const symbolic = await userGit.try(["symbolic-ref", "--quiet", "HEAD"]);
-  if (symbolic.exitCode === 0) {
-    await scratch.git.run(["symbolic-ref", "HEAD", symbolic.stdout.trim()]);
+
+// src/core/workflow/retrieve-run.ts
+var LOGS_SUBDIR = join11(".claude", "runtime", "logs", "remote");
+async function retrieveRun(input2) {
+  const { machine, record: record2 } = input2;
+  const work = await mkdtemp3(join11(tmpdir3(), "amplihack-remote-results-"));
+  try {
+    const archive = join11(work, RESULTS_NAME);
+    await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
+    const extracted = join11(work, "x");
+    await safeExtract(archive, extracted);
+    const result2 = runResultSchema.parse(JSON.parse(await readFile7(join11(extracted, "result.json"), "utf8")));
+    if (result2.runId !== record2.id) {
+      throw new RemoteError(
+        "unsafe-archive",
+        `The results archive belongs to run ${result2.runId}, not ${record2.id}.`,
+        "Inspect the machine by hand."
+      );
+    }
+    const git = createGit(record2.repo, input2.runner);
+    const bundle = join11(extracted, "results.bundle");
+    const refsFile = join11(extracted, "refs.txt");
+    const { branches, tags, warnings } = await integrateResults({
+      git,
+      bundleFile: result2.hasBundle && existsSync3(bundle) ? bundle : null,
+      runId: record2.id,
+      shipped: record2.shippedHeads,
+      finalRefs: existsSync3(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
+      vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
+    });
+    await dropWipRef(git, record2.id);
+    const known = credentialValues(input2.env);
+    const logsDir = join11(record2.repo, LOGS_SUBDIR, record2.id);
+    await copyLogsRedacted(join11(extracted, "logs"), logsDir, known);
+    await writeFile5(join11(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
+    const agentLog = join11(logsDir, "agent.log");
+    const agentTail = existsSync3(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
+    const runnerLog = join11(logsDir, "runner.log");
+    if (existsSync3(runnerLog)) warnings.push(...setupWarnings(await readFile7(runnerLog, "utf8")));
+    return { result: result2, branches, tags, warnings, logsDir, agentTail };
+  } finally {
+    await rm6(work, { recursive: true, force: true });
+  }
+}
+async function copyLogsRedacted(from, to2, known) {
+  if (!existsSync3(from)) return;
+  await mkdir9(to2, { recursive: true });
+  const walk = async (dir) => {
+    for (const entry of await readdir2(dir, { withFileTypes: true })) {
+      const src = join11(dir, entry.name);
+      const dest = join11(to2, relative(from, src));
+      if (entry.isDirectory()) {
+        await mkdir9(dest, { recursive: true });
+        await walk(src);
+      } else if (entry.isFile()) {
+        const data = await readFile7(src);
+        if (!data.subarray(0, 8e3).includes(0))
+          await writeFile5(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
+      }
+    }
+  };
+  await walk(from);
+}
+function parseRefs(text) {
+  return text.split("\n").filter(Boolean).map((line) => ({ commit: line.slice(0, line.indexOf(" ")), ref: line.slice(line.indexOf(" ") + 1) }));
+}
+function lastLines(text, n2) {
+  const lines = text.trimEnd().split("\n");
+  return lines.slice(-n2).join("\n");
+}
+
+// src/core/workflow/summary.ts
+function formatSummary(s3) {
+  const lines = [];
+  const icon = s3.status === "succeeded" ? "\u2714" : "\u2718";
+  lines.push(
+    `${icon} Run ${s3.runId} ${s3.status}${s3.exitCode !== null ? ` (agent exit ${s3.exitCode})` : ""} on ${s3.vm ?? s3.target} in ${Math.round(s3.durationSeconds)}s`
+  );
+  if (s3.error) lines.push(`  ${s3.error.message}`, `  \u2192 ${s3.error.remedy}`);
+  if (s3.branches.length === 0) {
+    lines.push("  No new commits came back.");
   } else {
-    const head = (await userGit.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
-    await scratch.git.run(["update-ref", "--no-deref", "HEAD", head]);
+    lines.push("  Branches:");
+    for (const b2 of s3.branches) {
+      const ref = b2.runRef.replace("refs/remotes/", "");
+      lines.push(
+        `    ${b2.status.padEnd(9)} ${ref}  ${b2.commit.slice(0, 8)}  +${b2.newCommits.length} commit(s), ${b2.filesChanged.length} file(s) changed`
+      );
+      for (const c3 of b2.newCommits.slice(0, 5))
+        lines.push(
+          `                ${c3.sha.slice(0, 8)} ${c3.subject}${c3.uncommitted ? "  <- holds the work the agent left uncommitted" : ""}`
+        );
+      if (b2.newCommits.length > 5) lines.push(`                \u2026 ${b2.newCommits.length - 5} more`);
+      if (b2.local?.exists) {
+        lines.push(
+          b2.local.fastForward ? `                fast-forward of your local ${b2.branch}` : `                diverged from your local ${b2.branch}: ${b2.local.behind} local commit(s) not in the result`
+        );
+      }
+    }
+  }
+  if (s3.snapshotCommit && s3.branches.some((b2) => b2.status !== "unchanged")) {
+    lines.push(
+      `  Your uncommitted work went along as commit ${s3.snapshotCommit.slice(0, 8)} ("uncommitted work snapshot"), under the agent's commits: the merge brings it back, so the first command below sets your copy aside (\`git stash list\` shows it; drop it once the merge looks right).`
+    );
+  }
+  if (s3.tags?.length) {
+    lines.push("  Tags the agent made:");
+    for (const t of s3.tags) lines.push(`    ${t.tag}  at ${t.ref.replace("refs/remotes/", "")}`);
+  }
+  const cap = typeof s3.agentBudgetUsd === "number" ? ` of the ${formatUsd(s3.agentBudgetUsd)} cap` : "";
+  if (typeof s3.agentSpendUsd === "number")
+    lines.push(
+      `  Agent spend: ${formatUsd(s3.agentSpendUsd)}${cap} on model calls (as the agent reported it)`
+    );
+  else if (cap)
+    lines.push(`  Agent spend: not reported by the agent (capped at ${formatUsd(s3.agentBudgetUsd)})`);
+  if (s3.logsDir) lines.push(`  Logs: ${s3.logsDir}`);
+  if (s3.release) lines.push(`  Machine: ${s3.release.message}`);
+  for (const w2 of s3.warnings) lines.push(`  ! ${w2}`);
+  if (s3.next.length > 0) {
+    lines.push("  To merge:");
+    for (const n2 of s3.next) lines.push(`    ${n2}`);
+  }
+  return lines.join("\n");
+}
+function snapshotCommitOf(shippedHeads) {
+  return shippedHeads.find((h2) => h2.ref.startsWith(WIP_REF_PREFIX))?.commit ?? null;
+}
+
+// src/core/finish/keep-machine.ts
+var WORTH_A_LOOK = ["failed", "timed-out", "setup-failed", "error"];
+function keepMachine(facts) {
+  return facts.requested || !facts.resultsHome || WORTH_A_LOOK.includes(facts.status);
+}
+
+// src/git/ref-tips.ts
+async function refTips(git, refs) {
+  const tips = /* @__PURE__ */ new Map();
+  if (refs.length === 0) return tips;
+  const out = await git.try(["for-each-ref", "--format=%(refname) %(objectname)", ...refs]);
+  for (const ref of refs) tips.set(ref, null);
+  for (const line of out.stdout.split("\n")) {
+    const [ref, sha] = line.split(" ");
+    if (ref && sha && tips.has(ref)) tips.set(ref, sha);
+  }
+  return tips;
+}
+
+// src/core/finish/merge-advice.ts
+var SHORT = (ref) => ref.replace(/^refs\/remotes\//, "");
+var STASH_COMMAND = `git stash push --include-untracked --message ${shellQuote("amplihack-remote: my copy of the work the run took along")}`;
+async function mergeAdvice(repo, runner, summary) {
+  const changed = summary.branches.filter((b2) => b2.status !== "unchanged");
+  if (changed.length === 0) return [];
+  const aliases = changed.map((b2) => b2.aliasRef).filter((r) => r !== null);
+  const tips = await refTips(createGit(repo, runner), aliases);
+  const merges = changed.map((b2) => {
+    const aliasIsOurs = b2.aliasRef !== null && tips.get(b2.aliasRef) === b2.commit;
+    return `git merge ${shellQuote(SHORT(aliasIsOurs && b2.aliasRef ? b2.aliasRef : b2.runRef))}`;
+  });
+  return summary.snapshotCommit ? [STASH_COMMAND, ...merges] : merges;
+}
+
+// src/core/finish/finish-run.ts
+var RELEASE_BOUND_MS = 10 * 6e4;
+var RETRYABLE_RETRIEVAL = [
+  "azlin-ssh",
+  "azlin-timeout",
+  "azlin-failed",
+  "transfer-failed",
+  "remote-failed"
+];
+async function finishRun(deps, ending) {
+  const { retrieved, failure: failure2 } = await bringHome(deps, ending);
+  const open2 = !retrieved && failure2?.details.resumable === true;
+  const status = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
+  const release = open2 ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
+  const summary = await summarize(deps, ending, { retrieved, failure: failure2, status, release });
+  await recordEnding(deps, ending, { open: open2, retrieved, status, release, summary });
+  if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
+  return summary;
+}
+async function bringHome(deps, ending) {
+  const { record: record2, lease } = ending;
+  let failure2 = ending.failure ?? null;
+  let retrieved = null;
+  if (!failure2) {
+    ending.progress?.report("retrieve", "downloading logs and new commits");
+    try {
+      retrieved = await retrieveRun({
+        machine: lease.machine,
+        record: record2,
+        runner: deps.runner,
+        env: deps.env,
+        signal: ending.signal
+      });
+      ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
+    } catch (err) {
+      failure2 = retrievalFailure(err, record2.id, ending.signal);
+    }
+  }
+  if (failure2?.details.resumable === true && ending.cancelled)
+    failure2 = stopNotReached(failure2, lease.machine.name, record2.id);
+  return { retrieved, failure: failure2 };
+}
+function leaveOpen({ lease, record: record2 }) {
+  return {
+    deleted: false,
+    kept: true,
+    message: `VM ${lease.machine.name} keeps the run; follow it with \`amplihack-remote status ${record2.id}\` and bring it home with \`amplihack-remote retrieve ${record2.id}\`.`
+  };
+}
+async function releaseMachine(ending, retrieved, status) {
+  const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
+  ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
+  return ending.lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+    deleted: false,
+    kept: true,
+    message: `Release failed: ${asRemoteError(err).message}. ${ending.lease.machine.howToReach}`
+  }));
+}
+async function summarize(deps, { record: record2, lease, warnings: earlier }, outcome) {
+  const { retrieved, failure: failure2, release } = outcome;
+  const machine = lease.machine;
+  const warnings = [...earlier ?? [], ...retrieved?.warnings ?? []];
+  if (release.kept && lease.created)
+    warnings.push(
+      `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`
+    );
+  const branches = retrieved?.branches ?? [];
+  const snapshotCommit = snapshotCommitOf(record2.shippedHeads);
+  return {
+    runId: record2.id,
+    status: outcome.status,
+    exitCode: retrieved?.result.exitCode ?? null,
+    target: record2.target,
+    vm: machine.vm,
+    durationSeconds: runDuration(record2, retrieved),
+    branches,
+    tags: retrieved?.tags ?? [],
+    logsDir: retrieved?.logsDir ?? null,
+    agentTail: retrieved?.agentTail ?? "",
+    release,
+    next: await mergeAdvice(record2.repo, deps.runner, { branches, snapshotCommit }),
+    snapshotCommit,
+    warnings,
+    agentSpendUsd: await agentSpendFromFile(retrieved ? join12(retrieved.logsDir, "agent.log") : null),
+    agentBudgetUsd: record2.maxBudgetUsd,
+    error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0
+  };
+}
+async function recordEnding(deps, { record: record2, lease, driver, keepRequested }, end) {
+  const { retrieved, release, summary } = end;
+  const error62 = summary.error ?? null;
+  if (end.open) {
+    if (driver === "exec")
+      await deps.store.patchRun(record2.id, {
+        status: "running",
+        detached: true,
+        autoRetrieve: true,
+        driverPid: null,
+        keepVm: keepRequested,
+        error: error62
+      });
+    return;
+  }
+  await deps.store.patchRun(record2.id, {
+    status: retrieved || driver === "exec" ? recordStatus(end.status) : record2.status,
+    exitCode: retrieved?.result.exitCode ?? record2.exitCode,
+    endedAt: record2.endedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
+    vm: record2.vm ? { ...record2.vm, deleted: record2.vm.deleted || release.deleted && lease.created } : { name: lease.machine.name, created: lease.created, deleted: release.deleted },
+    error: error62,
+    driverPid: null,
+    summary: retrieved ? summary : null
+  });
+}
+function retrievalFailure(err, runId, signal) {
+  const e = asRemoteError(err);
+  if (signal?.aborted) {
+    return new RemoteError(
+      "interrupted",
+      "Interrupted while bringing the results home; they wait on the machine.",
+      `Fetch them with \`amplihack-remote retrieve ${runId}\`.`,
+      { cause: err, details: { resumable: true } }
+    );
+  }
+  if (RETRYABLE_RETRIEVAL.includes(e.code)) {
+    return new RemoteError(
+      e.code,
+      `Retrieving the results failed: ${e.message} The run's work waits on the machine.`,
+      `${e.remedy} Then bring it home with \`amplihack-remote retrieve ${runId}\` (or let \`amplihack-remote status ${runId}\` do it).`,
+      { cause: err, details: { resumable: true } }
+    );
+  }
+  return e;
+}
+function stopNotReached(failure2, vm2, runId) {
+  return new RemoteError(
+    "interrupted",
+    `Interrupted, but the stop did not reach ${vm2}: the run may still be going on there. (${failure2.message})`,
+    `Check it with \`amplihack-remote status ${runId}\`; stop it with \`amplihack-remote kill ${runId}\`; fetch its work with \`amplihack-remote retrieve ${runId}\`.`,
+    { cause: failure2, details: { resumable: true } }
+  );
+}
+var recordStatus = (s3) => s3 === "setup-failed" ? "failed" : s3;
+function runDuration(record2, retrieved) {
+  const endMs = retrieved ? retrieved.result.endedAt * 1e3 : Date.now();
+  return Math.max(0, (endMs - Date.parse(record2.createdAt)) / 1e3);
+}
+
+// src/core/runs/retrieval-claim.ts
+var mine = /* @__PURE__ */ new Set();
+async function withRetrievalClaim(store, runId, work) {
+  const key = `${store.file}\0${runId}`;
+  let holder = mine.has(key) ? process.pid : null;
+  if (holder === null) {
+    mine.add(key);
+    try {
+      holder = await store.update((state) => {
+        const r = state.runs[runId];
+        if (!r) return null;
+        if (r.retrievingPid && r.retrievingPid !== process.pid && driverAlive(r.retrievingPid)) {
+          return r.retrievingPid;
+        }
+        r.retrievingPid = process.pid;
+        return null;
+      });
+    } catch (err) {
+      mine.delete(key);
+      throw err;
+    }
+    if (holder !== null) mine.delete(key);
+  }
+  if (holder !== null) {
+    throw new RemoteError(
+      "usage",
+      `Run ${runId} is being brought home by process ${holder} right now.`,
+      `Look again in a moment: \`amplihack-remote status ${runId}\`.`
+    );
+  }
+  try {
+    return await work();
+  } finally {
+    mine.delete(key);
+    await store.update((state) => {
+      const r = state.runs[runId];
+      if (r?.retrievingPid === process.pid) r.retrievingPid = null;
+    }).catch(() => {
+    });
   }
 }
 
+// src/core/runs/retrieve-detached.ts
+async function retrieveDetached(deps, runId, options = {}) {
+  let record2 = await loadRun(deps, runId);
+  if (record2.summary) return storedSummary(deps, record2.repo, record2.summary);
+  record2 = (await refreshRun(deps, record2, options.signal)).record;
+  if (record2.status === "running" || record2.status === "pending") {
+    throw new RemoteError(
+      "usage",
+      `Run ${record2.id} is still ${record2.status}.`,
+      `Wait for it (amplihack-remote status ${record2.id}) or stop it (amplihack-remote kill ${record2.id}).`
+    );
+  }
+  if (record2.status === "blocked" || record2.status === "error" && !record2.startedAt) {
+    throw new RemoteError(
+      "usage",
+      `Run ${record2.id} never started (${record2.status}); there is nothing to retrieve.`,
+      record2.error?.remedy ?? "Start it again."
+    );
+  }
+  return retrieveFinished(deps, record2, options);
+}
+async function retrieveFinished(deps, record2, options = {}) {
+  return withRetrievalClaim(deps.store, record2.id, async () => {
+    const fresh = await loadRun(deps, record2.id);
+    if (fresh.summary) return fresh.summary;
+    return finishRun(deps, {
+      record: record2,
+      lease: await attachLease(deps, record2),
+      driver: "retrieve",
+      keepRequested: record2.keepVm || options.keepVm === true,
+      signal: options.signal
+    });
+  });
+}
+async function storedSummary(deps, repo, summary) {
+  return { ...summary, next: await mergeAdvice(repo, deps.runner, summary) };
+}
+
+// src/core/queue/wake.ts
+import { EventEmitter as EventEmitter3 } from "node:events";
+var events = new EventEmitter3();
+events.setMaxListeners(0);
+function wakeQueue() {
+  events.emit("wake");
+}
+function backoff(firstMs, maxMs) {
+  let delay = firstMs;
+  return {
+    nap(signal) {
+      return new Promise((resolve5) => {
+        const done = (woken) => {
+          clearTimeout(timer);
+          events.off("wake", onWake);
+          signal?.removeEventListener("abort", onAbort);
+          delay = woken ? firstMs : Math.min(maxMs, Math.round(delay * 1.5));
+          resolve5();
+        };
+        const onWake = () => done(true);
+        const onAbort = () => done(false);
+        const timer = setTimeout(() => done(false), delay);
+        events.on("wake", onWake);
+        signal?.addEventListener("abort", onAbort, { once: true });
+      });
+    }
+  };
+}
+
+// src/core/queue/free-slots.ts
+var passes = /* @__PURE__ */ new Map();
+function freeSlots(deps, signal) {
+  const key = deps.store.file;
+  let pass = passes.get(key);
+  if (!pass) {
+    pass = onePass(deps, signal).finally(() => passes.delete(key));
+    passes.set(key, pass);
+  }
+  return pass;
+}
+async function onePass(deps, signal) {
+  const holding = Object.values((await deps.store.read()).runs).filter(
+    (r) => holdsVm(r) && r.detached && r.autoRetrieve && r.startedAt !== null
+  );
+  let freed = false;
+  await Promise.all(
+    holding.map(async (record2) => {
+      try {
+        const r = (await refreshRun(deps, record2, signal)).record;
+        if (FINISHED.includes(r.status) && !r.summary) {
+          await retrieveFinished(deps, r, { signal });
+          freed = true;
+        }
+      } catch {
+      }
+    })
+  );
+  if (freed) wakeQueue();
+}
+
+// src/core/queue/quota-numbers.ts
+function quotaNumbers(text) {
+  const read = (label) => {
+    const m2 = new RegExp(`^\\s*${label}:\\s*(\\d+)\\s*cores`, "mi").exec(text);
+    return m2 ? Number(m2[1]) : null;
+  };
+  const limit = read("Limit");
+  const inUse = read("In use");
+  const requested = read("Requested");
+  if (limit === null || inUse === null || requested === null || requested <= 0) return null;
+  return { limit, inUse, requested };
+}
+function vmsTheQuotaHolds(n2) {
+  return Math.floor(n2.limit / n2.requested);
+}
+function describeQuota(n2, ours) {
+  const numbers = n2 ? `${n2.inUse} of ${n2.limit} cores in use, a VM needs ${n2.requested}` : "no vCPU quota left";
+  return ours > 0 ? `Azure quota: ${numbers}; starts when one of our ${ours} VM${ours === 1 ? "" : "s"} frees` : `Azure quota: ${numbers}; none of the VMs using it are ours`;
+}
+
+// src/core/queue/settings.ts
+function fromEnv(env, name, fallback, integer2) {
+  const text = env[name];
+  if (text === void 0 || text === "") return fallback;
+  const n2 = Number(text);
+  if (!Number.isFinite(n2) || n2 <= 0 || integer2 && !Number.isInteger(n2)) {
+    throw new RemoteError(
+      "usage",
+      `${name}=${text} is not a positive ${integer2 ? "whole number" : "number"}.`,
+      `Set ${name} to a positive ${integer2 ? "whole number" : "number"} or unset it.`
+    );
+  }
+  return n2;
+}
+function queueSettings(env, maxVmsOption, pollSeconds = 10) {
+  const envMax = env.AMPLIHACK_REMOTE_MAX_VMS ? fromEnv(env, "AMPLIHACK_REMOTE_MAX_VMS", 0, true) : null;
+  return {
+    maxVms: maxVmsOption ?? envMax,
+    retryMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_RETRY_SECONDS", 60, false) * 1e3,
+    giveUpMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES", 30, false) * 6e4,
+    pollMs: Math.max(50, pollSeconds * 1e3),
+    maxPollMs: Math.min(6e4, Math.max(50, pollSeconds * 1e4))
+  };
+}
+
+// src/core/queue/acquire-or-queue.ts
+async function acquireOrQueue(deps, target, request, queue) {
+  if (target.name === "local" || request.options.vmName) return target.acquire(request);
+  const settings = queueSettings(deps.env, queue.maxVms, deps.pollSeconds ?? target.pollSeconds);
+  const { runId, signal } = request;
+  const wait = backoff(settings.pollMs, settings.maxPollMs);
+  for (; ; ) {
+    const turn = await takeTurn(deps, runId, settings);
+    if (turn.kind === "killed") {
+      throw new RemoteError(
+        "interrupted",
+        `Run ${runId} was killed while queued.`,
+        "Start it again if you still want it."
+      );
+    }
+    if (turn.kind === "go") {
+      try {
+        const lease = await target.acquire(request);
+        await deps.store.update((state) => dequeue(state, runId));
+        wakeQueue();
+        return lease;
+      } catch (err) {
+        if (!(err instanceof RemoteError) || err.code !== "azlin-quota") {
+          await deps.store.update((state) => dequeue(state, runId));
+          wakeQueue();
+          throw err;
+        }
+        const giveUp = await refused(deps, runId, turn.since, err, settings);
+        if (giveUp) {
+          wakeQueue();
+          throw giveUp;
+        }
+      }
+    }
+    const r = await deps.store.getRun(runId);
+    queue.progress.report(
+      "acquire",
+      r?.queue ? `queued, ${ordinal(r.queue.position)} in line: ${r.queue.reason}` : "queued"
+    );
+    await wait.nap(signal);
+    if (signal?.aborted) {
+      throw new RemoteError(
+        "interrupted",
+        `Stopped waiting for a VM for run ${runId}; it stays queued.`,
+        "Run `amplihack-remote status` to resume the queue.",
+        { details: { queued: true } }
+      );
+    }
+    await freeSlots(deps, signal);
+    await adoptOrphans(deps).catch(() => {
+    });
+  }
+}
+async function takeTurn(deps, runId, settings) {
+  return deps.store.update((state) => {
+    const r = state.runs[runId];
+    if (!r || r.status === "killed" || r.status !== "pending" && r.status !== "queued")
+      return { kind: "killed" };
+    const line = queuedInOrder(state);
+    const mine2 = line.findIndex((q2) => q2.id === runId);
+    const ahead = (mine2 < 0 ? line : line.slice(0, mine2)).filter((q2) => driverAlive(q2.driverPid));
+    const inUse = vmsInUse(state, runId);
+    const waitAs = (waitingFor, reason) => {
+      enqueue(state, runId, { waitingFor, reason });
+      r.driverPid = process.pid;
+      return { kind: "wait" };
+    };
+    if (ahead.length > 0) {
+      if (r.queue && r.queue.waitingFor !== "turn") return waitAs(r.queue.waitingFor, r.queue.reason);
+      return waitAs("turn", `${ahead.length} older run${ahead.length === 1 ? "" : "s"} queued ahead of it`);
+    }
+    if (settings.maxVms !== null && inUse >= settings.maxVms) {
+      return waitAs(
+        "max-vms",
+        `--max-vms ${settings.maxVms}: your runs hold ${inUse} VM${inUse === 1 ? "" : "s"}; starts when one frees`
+      );
+    }
+    const last = r.queue?.lastTry;
+    if (r.status === "queued" && r.queue?.waitingFor === "quota" && last) {
+      const freed = inUse < last.vmsInUse;
+      const probing = Object.values(state.runs).some(
+        (o2) => o2.id !== runId && o2.acquiring && o2.queue !== null && driverAlive(o2.driverPid)
+      );
+      const due = Date.now() - Date.parse(last.at) >= settings.retryMs && !probing;
+      if (!freed && !due) return waitAs("quota", r.queue.reason);
+    }
+    const since = r.queue?.since ?? null;
+    r.status = "pending";
+    r.phase = "acquiring";
+    r.acquiring = true;
+    r.driverPid = process.pid;
+    r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
+    return { kind: "go", since };
+  });
+}
+async function refused(deps, runId, since, err, settings) {
+  const numbers = quotaNumbers(err.message);
+  return deps.store.update((state) => {
+    const ours = vmsInUse(state, runId);
+    const first = since ?? (/* @__PURE__ */ new Date()).toISOString();
+    const r = state.runs[runId];
+    if (r?.vm && err.details.vm === r.vm.name && err.details.vmExists !== true) r.vm = null;
+    if (ours === 0 && Date.now() - Date.parse(first) >= settings.giveUpMs) {
+      dequeue(state, runId);
+      const minutes = settings.giveUpMs / 6e4;
+      return new RemoteError(
+        "azlin-quota",
+        `${err.message}
+Queued for ${minutes < 1 ? `${Math.round(minutes * 60)} seconds` : `${Math.round(minutes)} minutes`} with no VM of ours to wait for: the quota never freed.`,
+        `${err.remedy} Or free quota (delete other VMs of this size in the region) and start the task again; AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES sets how long a queued run waits.`,
+        { cause: err, details: err.details }
+      );
+    }
+    const fits = numbers ? ` (the quota holds ${vmsTheQuotaHolds(numbers)} such VMs)` : "";
+    const existing = numbers ? Math.floor(numbers.inUse / numbers.requested) : ours;
+    const held = Math.min(ours, existing);
+    enqueue(state, runId, {
+      since: first,
+      waitingFor: "quota",
+      reason: `${describeQuota(numbers, held)}${fits}`,
+      lastTry: { at: (/* @__PURE__ */ new Date()).toISOString(), vmsInUse: held }
+    });
+    if (r) r.driverPid = process.pid;
+    return null;
+  });
+}
+var ordinal = (n2) => `${n2}${n2 % 10 === 1 && n2 % 100 !== 11 ? "st" : n2 % 10 === 2 && n2 % 100 !== 12 ? "nd" : n2 % 10 === 3 && n2 % 100 !== 13 ? "rd" : "th"}`;
+
+// src/core/workflow/prepare-run.ts
+import { rm as rm8 } from "node:fs/promises";
+
+// src/package/build-context.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { chmod, copyFile as copyFile4, cp, mkdir as mkdir10, mkdtemp as mkdtemp4, readdir as readdir4, rm as rm7, stat as stat3, writeFile as writeFile6 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
+import { basename as basename4, dirname as dirname6, join as join17 } from "node:path";
+
+// src/git/ship-size.ts
+import { lstat } from "node:fs/promises";
+import { join as join13 } from "node:path";
+async function measureShipSize(git, isExcluded) {
+  const [history, untracked, modified] = await Promise.all([
+    git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]),
+    git.run(["ls-files", "-z", "--others", "--exclude-standard"]),
+    git.run(["ls-files", "-z", "--modified"])
+  ]);
+  const paths = [
+    .../* @__PURE__ */ new Set([...untracked.split("\0").filter((p2) => p2 && !isExcluded(p2)), ...modified.split("\0")])
+  ].filter(Boolean);
+  const sized = await mapLimit(paths, 16, async (path7) => {
+    const st2 = await lstat(join13(git.cwd, path7)).catch(() => null);
+    return { path: path7, bytes: st2?.isFile() ? st2.size : 0 };
+  });
+  return {
+    historyBytes: Number(history.trim()) || 0,
+    worktreeBytes: sized.reduce((sum, f2) => sum + f2.bytes, 0),
+    largest: sized.sort((a2, b2) => b2.bytes - a2.bytes).slice(0, 3)
+  };
+}
+
+// src/package/exclusions.ts
+import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+import { join as join14 } from "node:path";
+var NAME_RULES2 = [
+  (n2) => n2.startsWith(".env"),
+  (n2) => n2.endsWith(".pem"),
+  (n2) => n2.endsWith(".key"),
+  (n2) => n2.startsWith("id_rsa"),
+  (n2) => n2 === ".ssh",
+  (n2) => n2 === ".aws",
+  (n2) => n2 === ".azure",
+  (n2) => n2 === ".kube",
+  (n2) => n2 === ".docker",
+  (n2) => n2 === "node_modules",
+  (n2) => n2 === "__pycache__",
+  (n2) => n2 === ".venv",
+  (n2) => n2 === "venv"
+];
+var SEQUENCE_RULES = [
+  [".config", "gh"],
+  [".config", "gcloud"],
+  ["runtime", "logs"]
+];
+var READ_LIMIT = 1024 * 1024;
+function isExcludedPath(relPath, readContent) {
+  const parts2 = relPath.replace(/\\/g, "/").split("/").filter((p2) => p2 && p2 !== ".").map((p2) => p2.toLowerCase());
+  if (parts2.some((p2) => NAME_RULES2.some((rule) => rule(p2)))) return true;
+  if (SEQUENCE_RULES.some((seq) => parts2.some((_2, i2) => seq.every((s3, j2) => parts2[i2 + j2] === s3))))
+    return true;
+  return isCredentialFile(relPath, readContent);
+}
+function isExcludedFile(root, relPath) {
+  return isExcludedPath(relPath, () => {
+    try {
+      const abs = join14(root, relPath);
+      if (statSync2(abs).size > READ_LIMIT) return void 0;
+      return readFileSync3(abs, "utf8");
+    } catch {
+      return void 0;
+    }
+  });
+}
+
+// src/package/shipment.ts
+import { constants as constants4 } from "node:fs";
+import { access, stat as stat2 } from "node:fs/promises";
+import { basename as basename3, isAbsolute, join as join16, resolve as resolve3 } from "node:path";
+
 // src/package/claude-files.ts
-import { lstat as lstat2, readdir as readdir2, realpath } from "node:fs/promises";
-import { join as join12, relative, sep } from "node:path";
+import { lstat as lstat2, readdir as readdir3, realpath } from "node:fs/promises";
+import { join as join15, relative as relative2, sep } from "node:path";
 async function listClaudeFiles(repoRoot) {
   const out = { files: [], excluded: [], skippedLinks: [] };
-  if (!await lstat2(join12(repoRoot, ".claude")).then(
+  if (!await lstat2(join15(repoRoot, ".claude")).then(
     () => true,
     () => false
   ))
@@ -51758,9 +53315,9 @@ async function listClaudeFiles(repoRoot) {
     out.skippedLinks.push(".claude");
     return out;
   }
-  const abs = (rel) => join12(top, rel.slice(".claude".length));
+  const abs = (rel) => join15(top, rel.slice(".claude".length));
   async function walk(rel) {
-    const entries = await readdir2(abs(rel), { withFileTypes: true });
+    const entries = await readdir3(abs(rel), { withFileTypes: true });
     entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
     for (const entry of entries) {
       const childRel = `${rel}/${entry.name}`;
@@ -51784,11 +53341,11 @@ async function listClaudeFiles(repoRoot) {
   return out;
 }
 async function claudeDirInside(repoRoot) {
-  const link = join12(repoRoot, ".claude");
+  const link = join15(repoRoot, ".claude");
   if (!(await lstat2(link)).isSymbolicLink()) return link;
   const [root, target] = await Promise.all([realpath(repoRoot), realpath(link).catch(() => null)]);
   if (target === null) return null;
-  const rel = relative(root, target);
+  const rel = relative2(root, target);
   return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) ? target : null;
 }
 
@@ -51851,7 +53408,7 @@ async function agentFileToShip(executable, cwd) {
     );
   }
 }
-var scratchDirIn = (dir) => join13(dir, "scratch.git");
+var scratchDirIn = (dir) => join16(dir, "scratch.git");
 
 // src/package/build-context.ts
 var MB = 1024 * 1024;
@@ -51863,7 +53420,7 @@ async function buildContext(input2) {
   if (listed.claude.skippedLinks.includes(".claude"))
     progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
   await checkEstimatedSize(git, listed.claude.files, options.maxSizeMb);
-  const dir = await mkdtemp2(join14(tmpdir2(), "amplihack-remote-pkg-"));
+  const dir = await mkdtemp4(join17(tmpdir4(), "amplihack-remote-pkg-"));
   try {
     const plan = await planShipment({
       git,
@@ -51873,10 +53430,10 @@ async function buildContext(input2) {
       listed
     });
     const scan = await passSecretGate(plan, input2, progress);
-    const stage = join14(dir, "stage");
-    await mkdir8(stage);
+    const stage = join17(dir, "stage");
+    await mkdir10(stage);
     progress("creating the git bundle");
-    const heads = await writeFullBundle(plan, join14(stage, "repo.bundle"));
+    const heads = await writeFullBundle(plan, join17(stage, "repo.bundle"));
     await stageFiles(stage, plan, agent.argv, heads);
     const params = await runParams(input2, plan, heads);
     const manifest = baseManifest(input2, plan, heads, params.AR_REPO_KEY);
@@ -51891,7 +53448,7 @@ async function buildContext(input2) {
     }
     return { dir, git: plan.scratch.git, stage, revs: plan.revs, params, wip: plan.wip, scan, ...archive };
   } catch (err) {
-    await rm4(dir, { recursive: true, force: true });
+    await rm7(dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -51931,22 +53488,22 @@ async function writeFullBundle(plan, bundlePath) {
 }
 async function stageFiles(stage, plan, agentArgv, heads) {
   for (const file2 of plan.claude.files) {
-    const dest = join14(stage, "claude-dir", file2.path.slice(".claude/".length));
-    await mkdir8(dirname6(dest), { recursive: true });
+    const dest = join17(stage, "claude-dir", file2.path.slice(".claude/".length));
+    await mkdir10(dirname6(dest), { recursive: true });
     await copyFile4(file2.absPath, dest);
   }
   const argv = [...agentArgv];
   if (plan.agentFile) {
-    await mkdir8(join14(stage, "agent"));
-    const dest = join14(stage, "agent", basename4(plan.agentFile));
+    await mkdir10(join17(stage, "agent"));
+    const dest = join17(stage, "agent", basename4(plan.agentFile));
     await copyFile4(plan.agentFile, dest);
     await chmod(dest, 493);
     argv[0] = `agent/${basename4(plan.agentFile)}`;
   }
-  await writeFile5(join14(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
-  await writeFile5(join14(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
+  await writeFile6(join17(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
+  await writeFile6(join17(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
 `).join(""));
-  await cp(remoteScriptsDir(), join14(stage, "remote"), {
+  await cp(remoteScriptsDir(), join17(stage, "remote"), {
     recursive: true,
     filter: (src) => !src.endsWith(".ts")
   });
@@ -51989,16 +53546,16 @@ function baseManifest(input2, plan, heads, key) {
 }
 async function packArchive(pkg, shape) {
   const { stage } = pkg;
-  await writeFile5(join14(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
+  await writeFile6(join17(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
   const parts2 = {};
   for (const part of ["repo.bundle", "agent.argv", "params.sh"]) {
-    if (existsSync2(join14(stage, part))) parts2[part] = await sha256File(join14(stage, part));
+    if (existsSync4(join17(stage, part))) parts2[part] = await sha256File(join17(stage, part));
   }
   const manifest = { ...pkg.manifest, thin: shape.thin, parts: parts2 };
-  await writeFile5(join14(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+  await writeFile6(join17(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
 `);
-  const archivePath = join14(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
-  const members2 = (await readdir3(stage)).sort();
+  const archivePath = join17(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
+  const members2 = (await readdir4(stage)).sort();
   await Qn({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members2);
   return {
     archivePath,
@@ -52008,8 +53565,8 @@ async function packArchive(pkg, shape) {
   };
 }
 async function thinArchive(pkg, known) {
-  const bundle = join14(pkg.stage, "repo.bundle");
-  await rm4(bundle, { force: true });
+  const bundle = join17(pkg.stage, "repo.bundle");
+  await rm7(bundle, { force: true });
   const created = await pkg.git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
     input: known.map((c3) => `^${c3}
 `).join("")
@@ -52021,7 +53578,7 @@ async function thinArchive(pkg, known) {
       "Retry with --no-reuse."
     );
   }
-  if (created.exitCode !== 0) await rm4(bundle, { force: true });
+  if (created.exitCode !== 0) await rm7(bundle, { force: true });
   const { manifest: _m, ...archive } = await packArchive(pkg, { thin: true });
   return { ...archive, bundleBytes: created.exitCode === 0 ? (await stat3(bundle)).size : 0 };
 }
@@ -52090,10 +53647,10 @@ function agentInvocation(input2) {
 
 // src/core/workflow/validate.ts
 import { access as access2 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/git/repo-facts.ts
-import { existsSync as existsSync3, readdirSync } from "node:fs";
+import { existsSync as existsSync5, readdirSync } from "node:fs";
 
 // src/git/not-a-repo.ts
 function notARepoError(dir, gitStderr, elseRemedy) {
@@ -52169,7 +53726,7 @@ async function refuseUnusableClone(git, root) {
     "^(extensions\\.partialclone|remote\\..*\\.promisor)$"
   ]);
   const packs = paths.get("objects/pack") ?? "";
-  const promisorPacks = existsSync3(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
+  const promisorPacks = existsSync5(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
   const partialConfig = promisor.stdout.split("\n").some((line) => line && !/ false$/i.test(line));
   if (partialConfig || promisorPacks) {
     throw new RemoteError(
@@ -52181,7 +53738,7 @@ async function refuseUnusableClone(git, root) {
   return paths;
 }
 async function operationInProgress(git, paths) {
-  const going = IN_PROGRESS.filter(([name]) => existsSync3(paths.get(name) ?? "")).map(([, what]) => what);
+  const going = IN_PROGRESS.filter(([name]) => existsSync5(paths.get(name) ?? "")).map(([, what]) => what);
   const unmerged = (await git.run(["ls-files", "--unmerged"])).trim() !== "";
   if (going.length === 0 && !unmerged) return [];
   return [
@@ -52194,7 +53751,7 @@ async function validateRun(deps, options, signal) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
-    await access2(join15(facts.root, ".claude"));
+    await access2(join18(facts.root, ".claude"));
   } catch {
     throw new RemoteError(
       "no-claude-dir",
@@ -52278,7 +53835,7 @@ async function prepareBatch(deps, runs, progress, signal) {
   try {
     for (const { runId } of runs) await deps.store.patchRun(runId, { shippedHeads: pkg.manifest.heads });
   } catch (err) {
-    await rm5(pkg.dir, { recursive: true, force: true });
+    await rm8(pkg.dir, { recursive: true, force: true });
     throw err;
   }
   return {
@@ -52294,8 +53851,8 @@ function preview(prompt) {
 var firstLine = (s3) => s3.split("\n")[0];
 
 // src/core/launch/shared-upload.ts
-import { readFile as readFile6, rename as rename4 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { readFile as readFile8, rename as rename4 } from "node:fs/promises";
+import { join as join19 } from "node:path";
 
 // src/git/commits-present.ts
 async function commitsPresent(git, candidates) {
@@ -52323,7 +53880,7 @@ function sharedUploads(pkg, userGit) {
       if (known.length > 0) {
         const made = thinning.then(async () => {
           const thin2 = await thinArchive(pkg, known);
-          const own2 = join16(pkg.dir, `context-thin-${machine.name}.tar.gz`);
+          const own2 = join19(pkg.dir, `context-thin-${machine.name}.tar.gz`);
           await rename4(thin2.archivePath, own2);
           return { ...thin2, archivePath: own2 };
         });
@@ -52353,12 +53910,12 @@ function sharedUploads(pkg, userGit) {
           if (linked.exitCode === 0) return shared;
         }
       }
-      const mine = upload(lease, runId, progress, signal);
-      if (!earlier) byMachine.set(name, mine);
-      return mine;
+      const mine2 = upload(lease, runId, progress, signal);
+      if (!earlier) byMachine.set(name, mine2);
+      return mine2;
     },
     async packagedArgv0() {
-      const argv = await readFile6(join16(pkg.stage, "agent.argv"), "utf8");
+      const argv = await readFile8(join19(pkg.stage, "agent.argv"), "utf8");
       return argv.split("\0")[0];
     }
   };
@@ -52386,15 +53943,20 @@ async function launchRun(deps, input2, progress, signal) {
   try {
     await phase("acquiring");
     progress.report("acquire", `finding or preparing a machine (${target.name})`);
-    lease = await target.acquire({
-      runId,
-      options,
-      signal,
-      onVmKnown: async (vm2) => {
-        await deps.store.patchRun(runId, { vm: { name: vm2.name, created: vm2.created, deleted: false } });
+    lease = await acquireOrQueue(
+      deps,
+      target,
+      {
+        runId,
+        options,
+        signal,
+        onVmKnown: async (vm2) => {
+          await deps.store.patchRun(runId, { vm: { name: vm2.name, created: vm2.created, deleted: false } });
+        },
+        onProgress: (m2) => progress.report("acquire", m2)
       },
-      onProgress: (m2) => progress.report("acquire", m2)
-    });
+      { progress, maxVms: options.maxVms }
+    );
     const machine = lease.machine;
     await deps.store.patchRun(runId, {
       vm: { name: machine.name, created: lease.created, deleted: false },
@@ -52433,7 +53995,7 @@ async function recordFailure(deps, runId, err, lease, keepVm, input2) {
   const gone = e?.details.vm && (e.details.vmExists === false || e.details.vmDeleted === true);
   await deps.store.update((state) => {
     const r = state.runs[runId];
-    if (!r) return;
+    if (!r || r.status === "killed" || r.status === "queued") return;
     r.status = "error";
     r.phase = null;
     r.endedAt = r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
@@ -52504,7 +54066,11 @@ async function launchBatch(deps, batch, progress, signal) {
       })
     );
   } finally {
-    await rm6(batch.pkg.dir, { recursive: true, force: true });
+    if (!await jobStillNeeded(
+      deps.store,
+      batch.runs.map((r) => r.runId)
+    ).catch(() => false))
+      await rm9(batch.pkg.dir, { recursive: true, force: true });
   }
 }
 
@@ -52512,7 +54078,8 @@ async function launchBatch(deps, batch, progress, signal) {
 function runAsLaunchWorker(argv) {
   const at2 = argv.indexOf(LAUNCH_WORKER_FLAG);
   if (at2 < 0) return false;
-  runLaunchWorker(argv[at2 + 1]).then(
+  const spawner = Number(argv[at2 + 2]);
+  runLaunchWorker(argv[at2 + 1], Number.isInteger(spawner) && spawner > 0 ? spawner : null).then(
     (code) => process.exit(code),
     (err) => {
       process.stderr.write(`launch worker failed: ${err instanceof Error ? err.stack : String(err)}
@@ -52522,7 +54089,7 @@ function runAsLaunchWorker(argv) {
   );
   return true;
 }
-async function runLaunchWorker(jobFile) {
+async function runLaunchWorker(jobFile, spawnerPid = null) {
   const log = (m2) => process.stdout.write(`${(/* @__PURE__ */ new Date()).toISOString()} ${m2}
 `);
   const controller = new AbortController();
@@ -52534,12 +54101,24 @@ async function runLaunchWorker(jobFile) {
   }
   const kit = createAppKit({ env: process.env, cwd: process.cwd() });
   const { job, batch } = await readJob(jobFile, kit.deps().runner);
-  log(`launching ${job.runs.map((r) => r.runId).join(", ")} from ${job.repo}`);
   const deps = kit.deps({ cwd: job.repo, onProgress: (e) => log(`${e.stage}: ${e.message}`) });
-  const outcomes = await launchBatch(deps, batch, createProgress(deps.onProgress), controller.signal);
+  const allIds = job.runs.map((r) => r.runId);
+  const mine2 = await claimRuns(deps.store, allIds, jobFile, spawnerPid);
+  log(
+    `launching ${mine2.join(", ") || "nothing (every run is started or driven elsewhere)"} from ${job.repo}`
+  );
+  const outcomes = await launchBatch(
+    deps,
+    { ...batch, runs: batch.runs.filter((r) => mine2.includes(r.runId)) },
+    createProgress(deps.onProgress),
+    controller.signal
+  );
   for (const o2 of outcomes)
     log(o2.error ? `${o2.runId} failed: ${o2.error.message}` : `${o2.runId} running on ${o2.vm}`);
-  await rm7(jobFile, { force: true });
+  if (!await jobStillNeeded(deps.store, allIds)) {
+    await rm10(batch.pkg.dir, { recursive: true, force: true });
+    await rm10(jobFile, { force: true });
+  }
   return outcomes.every((o2) => !o2.error) ? 0 : 1;
 }
 
@@ -60821,8 +62400,19 @@ async function decide(deps, vm2, request, now, explicit) {
       now
     );
   }
+  const queued = deps.queuedRuns ?? 0;
+  if (queued > 0 && idleReason && !explicit) {
+    return result(
+      vm2,
+      vm2.name,
+      "skipped",
+      `${idleReason}, but ${queued} queued run${queued === 1 ? " is" : "s are"} about to use it; delete it by name to free its quota instead`,
+      now
+    );
+  }
   const why = explicit ? "named" : idleReason ? idleReason : request.olderThanHours !== void 0 ? `${hours(age)} \u2265 ${request.olderThanHours} h` : `${hours(age)}, past its ${vm2.ttlHours} h ttl`;
-  return { delete: why };
+  const forQueue = queued > 0 ? `; ${queued} queued run${queued === 1 ? " waits" : "s wait"} for a VM: they will create one in its place` : "";
+  return { delete: `${why}${forQueue}` };
 }
 async function idleMinutesOf(deps, vm2, ageHours, now) {
   if (!deps.fleet.lastRunEnd) return null;
@@ -60935,7 +62525,8 @@ var cleanupVms2 = defineTool({
         fleet: context.fleet(),
         signal,
         onDeleted: (name) => store.markVmDeleted(name),
-        known: await store.vmKnowledge().catch(() => void 0)
+        known: await store.vmKnowledge().catch(() => void 0),
+        queuedRuns: await queuedRunCount(store).catch(() => 0)
       }
     );
     const count2 = (a2) => results.filter((r) => r.action === a2).length;
@@ -60968,981 +62559,10 @@ var listVms = defineTool({
 });
 
 // src/core/workflow/execute-run.ts
-import { rm as rm11 } from "node:fs/promises";
-
-// src/core/finish/finish-run.ts
-import { join as join19 } from "node:path";
-
-// src/core/plan/agent-spend.ts
-import { readFile as readFile7 } from "node:fs/promises";
-function agentSpendFromLog(text) {
-  let total = null;
-  for (const line of text.split("\n")) {
-    const start = line.indexOf('{"');
-    if (start < 0 || !line.includes('"total_cost_usd"')) continue;
-    let event;
-    try {
-      event = JSON.parse(line.slice(start));
-    } catch {
-      continue;
-    }
-    const e = event;
-    if (e.type !== "result" || typeof e.total_cost_usd !== "number") continue;
-    if (!Number.isFinite(e.total_cost_usd) || e.total_cost_usd < 0) continue;
-    total = (total ?? 0) + e.total_cost_usd;
-  }
-  return total === null ? null : Math.round(total * 1e4) / 1e4;
-}
-async function agentSpendFromFile(path7) {
-  if (!path7) return null;
-  try {
-    return agentSpendFromLog(await readFile7(path7, "utf8"));
-  } catch {
-    return null;
-  }
-}
-function formatUsd(usd) {
-  return usd < 1 ? `$${usd.toFixed(3)}` : `$${usd.toFixed(2)}`;
-}
-
-// src/core/workflow/retrieve-run.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { mkdir as mkdir10, mkdtemp as mkdtemp4, readdir as readdir4, readFile as readFile8, rm as rm9, writeFile as writeFile6 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { join as join18, relative as relative2 } from "node:path";
-
-// src/git/integrate.ts
-import { mkdtemp as mkdtemp3, rm as rm8 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join17 } from "node:path";
-
-// src/util/terminal-text.ts
-var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
-var CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function sanitizeTerminalText(text) {
-  return text.replace(SEQUENCES, "").replace(CONTROLS, "");
-}
-function sanitizeLine(text) {
-  return sanitizeTerminalText(text).replace(/[\t\n]/g, " ");
-}
-
-// src/git/ref-names.ts
-var PLAIN = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
-function isPlainRefName(name) {
-  return PLAIN.test(name);
-}
-function showRefName(name) {
-  return JSON.stringify(sanitizeLine(name));
-}
-
-// src/git/integrate.ts
-var RESULTS_NAMESPACE = "refs/remotes/remote-exec/";
-var UNCOMMITTED_TRAILER = "Amplihack-Remote-Uncommitted-Work";
-var INCOMING = "refs/amplihack-incoming/";
-async function integrateResults(input2) {
-  const { git, bundleFile, runId, shipped } = input2;
-  const warnings = reportDeletions(shipped, input2.finalRefs ?? null);
-  if (!bundleFile) return { branches: [], tags: [], warnings };
-  const work = await mkdtemp3(join17(tmpdir3(), "amplihack-remote-incoming-"));
-  try {
-    const scratch = await createScratchRepo(git, join17(work, "scratch.git"));
-    const verified = await verifyBundle(scratch.git, bundleFile);
-    if (!verified.ok) {
-      throw new RemoteError(
-        "integrate-failed",
-        `The results bundle does not apply to this repository: ${sanitizeLine(verified.message)}`,
-        "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`."
-      );
-    }
-    const shippedByRef = new Map(shipped.map((h2) => [h2.ref, h2.commit]));
-    const shippedObjects = new Set(shipped.map((h2) => h2.commit));
-    const candidates = [];
-    for (const head of await listBundleHeads(scratch.git, bundleFile)) {
-      const kind = head.ref.startsWith("refs/heads/") ? "heads" : head.ref.startsWith("refs/tags/") ? "tags" : null;
-      if (!kind) {
-        warnings.push(`Ignored ${showRefName(head.ref)} from the machine: only branches and tags come home.`);
-        continue;
-      }
-      const name = head.ref.slice(`refs/${kind}/`.length);
-      if (!isPlainRefName(name) || (await git.try(["check-ref-format", head.ref])).exitCode !== 0) {
-        warnings.push(
-          `Refused the ${kind === "heads" ? "branch" : "tag"} ${showRefName(name)} from the machine: only plain names (letters, digits, ". _ - /", not starting with "-") come home. Its commits stay on the machine.`
-        );
-        continue;
-      }
-      if (shippedObjects.has(head.commit)) continue;
-      candidates.push({ kind, name, head });
-    }
-    if (candidates.length === 0) return { branches: [], tags: [], warnings };
-    await scratch.git.run(
-      [
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-write-fetch-head",
-        bundleFile,
-        ...candidates.map((c3) => `+${c3.head.ref}:${INCOMING}${c3.kind}/${c3.name}`)
-      ],
-      {
-        errorCode: "integrate-failed",
-        remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally."
-      }
-    );
-    const base = await existingObjects(scratch.git, [...new Set(shipped.map((h2) => h2.commit))]);
-    const accepted = [];
-    for (const c3 of candidates) {
-      const refused = input2.vet ? await input2.vet(scratch.dir, [`${INCOMING}${c3.kind}/${c3.name}`, "--not", ...base]) : null;
-      if (refused) {
-        warnings.push(
-          `REFUSED ${c3.kind === "heads" ? "branch" : "tag"} ${c3.name}: ${refused} Nothing of it was imported into your repository; its commits stay on the machine.`
-        );
-      } else accepted.push(c3);
-    }
-    if (accepted.length === 0) return { branches: [], tags: [], warnings };
-    const target = (c3) => c3.kind === "heads" ? `${RESULTS_NAMESPACE}${runId}/${c3.name}` : `${RESULTS_NAMESPACE}${runId}/tags/${c3.name}`;
-    await git.run(
-      [
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-write-fetch-head",
-        scratch.dir,
-        ...accepted.map((c3) => `+${INCOMING}${c3.kind}/${c3.name}:${target(c3)}`)
-      ],
-      {
-        errorCode: "integrate-failed",
-        remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally."
-      }
-    );
-    const branches = [];
-    const tags = [];
-    for (const c3 of accepted) {
-      if (c3.kind === "tags") tags.push({ tag: c3.name, ref: target(c3), object: c3.head.commit });
-      else branches.push(await describeBranch(git, runId, c3.name, c3.head.commit, shippedByRef, base));
-    }
-    for (const b2 of branches.filter((b3) => b3.rewritten)) {
-      warnings.push(
-        `The agent rewrote the history of ${b2.branch}: ${b2.runRef.replace("refs/remotes/", "")} does not contain the ${b2.branch} that was shipped. Review it before merging.`
-      );
-    }
-    return { branches, tags, warnings };
-  } finally {
-    await rm8(work, { recursive: true, force: true });
-  }
-}
-async function describeBranch(git, runId, branch, tip, shippedByRef, base) {
-  const runRef = `${RESULTS_NAMESPACE}${runId}/${branch}`;
-  let aliasRef = `${RESULTS_NAMESPACE}${branch}`;
-  let note;
-  const alias = await git.try(["update-ref", aliasRef, tip]);
-  if (alias.exitCode !== 0) {
-    note = `alias ${aliasRef} not written: ${sanitizeLine(alias.stderr.trim())}`;
-    aliasRef = null;
-  }
-  const before = shippedByRef.get(`refs/heads/${branch}`);
-  const newCommits = await listNewCommits(git, tip, base);
-  const status = before === void 0 ? "new" : newCommits.length === 0 ? "unchanged" : "updated";
-  const rewritten = before !== void 0 && (await git.try(["merge-base", "--is-ancestor", before, tip])).exitCode === 1;
-  return {
-    branch,
-    status,
-    commit: tip,
-    runRef,
-    aliasRef,
-    newCommits,
-    filesChanged: await filesTouched(git, tip, base),
-    local: await compareWithLocal(git, branch, tip),
-    ...rewritten ? { rewritten } : {},
-    note
-  };
-}
-function reportDeletions(shipped, finalRefs) {
-  if (!finalRefs) return [];
-  const remaining = new Set(finalRefs.map((r) => r.ref));
-  return shipped.filter(
-    (h2) => (h2.ref.startsWith("refs/heads/") || h2.ref.startsWith("refs/tags/")) && !remaining.has(h2.ref)
-  ).map((h2) => {
-    const [kind, name] = h2.ref.startsWith("refs/heads/") ? ["branch", h2.ref.slice("refs/heads/".length)] : ["tag", h2.ref.slice("refs/tags/".length)];
-    return `The agent deleted the ${kind} ${showRefName(name)} on the machine; your copy is untouched.`;
-  });
-}
-async function existingObjects(git, oids) {
-  if (oids.length === 0) return [];
-  const out = await git.run(["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
-    input: `${oids.join("\n")}
-`
-  });
-  return out.split("\n").filter((line) => line && !line.endsWith(" missing")).map((line) => line.split(" ")[0]);
-}
-async function listNewCommits(git, tip, exclude) {
-  const shas = (await git.run(["rev-list", tip, "--not", ...exclude, "--"])).split("\n").filter(Boolean);
-  const commits = [];
-  for await (const { oid, content } of readBlobs(git.cwd, shas)) {
-    const text = content.toString("utf8");
-    const message = text.slice(text.indexOf("\n\n") + 2);
-    const subject = message.split(/\n\s*\n/)[0].replace(/\s*\n\s*/g, " ");
-    const uncommitted = new RegExp(`^${UNCOMMITTED_TRAILER}:`, "m").test(message);
-    commits.push({
-      sha: oid,
-      subject: sanitizeLine(subject).trim(),
-      ...uncommitted ? { uncommitted } : {}
-    });
-  }
-  return commits;
-}
-async function filesTouched(git, tip, exclude) {
-  const out = await git.run(["log", "--format=", "--name-only", "-z", tip, "--not", ...exclude, "--"]);
-  return [
-    ...new Set(
-      out.split("\0").map((p2) => sanitizeLine(p2.replace(/^\n+/, ""))).filter(Boolean)
-    )
-  ].sort();
-}
-async function compareWithLocal(git, branch, tip) {
-  const local = await git.try(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`]);
-  if (local.exitCode !== 0) return { exists: false, ahead: 0, behind: 0, fastForward: false };
-  const localSha = local.stdout.trim();
-  const counts = await git.run(["rev-list", "--left-right", "--count", `${localSha}...${tip}`]);
-  const [behind, ahead] = counts.trim().split(/\s+/).map(Number);
-  return { exists: true, ahead, behind, fastForward: behind === 0 };
-}
-
-// src/package/safe-extract.ts
-import { mkdir as mkdir9 } from "node:fs/promises";
-async function safeExtract(archive, dest) {
-  const problems = [];
-  await Ct({
-    file: archive,
-    onReadEntry: (entry) => {
-      const reason = unsafeReason(entry.path, entry.type);
-      if (reason) problems.push(`${JSON.stringify(entry.path)}: ${reason}`);
-    }
-  });
-  if (problems.length > 0) {
-    throw new RemoteError(
-      "unsafe-archive",
-      `Refused to extract ${problems.length} unsafe entr${problems.length === 1 ? "y" : "ies"} from the results archive: ${problems.slice(0, 5).join("; ")}`,
-      "Nothing was extracted. Inspect the machine by hand; it may be compromised."
-    );
-  }
-  await mkdir9(dest, { recursive: true });
-  await So({ file: archive, cwd: dest, preserveOwner: false, noChmod: true, strict: true });
-}
-function unsafeReason(path7, type) {
-  if (type !== "File" && type !== "OldFile" && type !== "Directory")
-    return `entry type ${type} is not allowed`;
-  if (path7.startsWith("/") || /^[A-Za-z]:/.test(path7)) return "absolute path";
-  if (path7.split("/").includes("..")) return "path contains a .. segment";
-  if (path7.includes("\\")) return "backslash in path";
-  return null;
-}
-
-// src/core/workflow/setup-warnings.ts
-var WARNING = /^ensure-tooling: WARNING: (.+)$/;
-var MAX_WARNINGS = 5;
-var MAX_CHARS = 300;
-function setupWarnings(runnerLog) {
-  const found = [];
-  for (const line of runnerLog.split("\n")) {
-    const m2 = WARNING.exec(line.trimEnd());
-    if (!m2) continue;
-    const text = `The VM's setup warned: ${sanitizeLine(m2[1]).slice(0, MAX_CHARS)}`;
-    if (!found.includes(text)) found.push(text);
-    if (found.length === MAX_WARNINGS) break;
-  }
-  return found;
-}
-
-// src/core/workflow/vet-incoming.ts
-var MIN_EXACT = 8;
-function secretVet(input2) {
-  const forwarded = FORWARDED_CREDENTIALS.flatMap((name) => {
-    const value = input2.env[name];
-    return value && value.length >= MIN_EXACT ? [{ name, value: Buffer.from(value) }] : [];
-  });
-  return async (repo, revs) => {
-    const problems = [];
-    const report = await runSecretGate({
-      repo,
-      allowlistRoot: input2.allowlistRoot,
-      revs,
-      files: [],
-      cacheDir: input2.cacheDir
-    });
-    for (const f2 of report.findings) problems.push(`${f2.path}:${f2.line} ${f2.rule} ${f2.masked}`);
-    if (forwarded.length > 0) {
-      const blobs = await listReachableBlobs(repo, revs);
-      const pathOf = new Map(blobs.map((b2) => [b2.oid, b2.path]));
-      for await (const { oid, content } of readBlobs(
-        repo,
-        blobs.map((b2) => b2.oid)
-      )) {
-        for (const c3 of forwarded)
-          if (content.includes(c3.value))
-            problems.push(`${pathOf.get(oid)}: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
-      }
-      const messages2 = Buffer.from(await createGit(repo).run(["log", "--format=%B", ...revs, "--"]));
-      for (const c3 of forwarded)
-        if (messages2.includes(c3.value))
-          problems.push(`a commit message: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
-    }
-    if (problems.length === 0) return null;
-    return `${problems.length} possible secret(s) in its commits: ${problems.join("; ")}.`;
-  };
-}
-
-// src/core/workflow/retrieve-run.ts
-var LOGS_SUBDIR = join18(".claude", "runtime", "logs", "remote");
-async function retrieveRun(input2) {
-  const { machine, record: record2 } = input2;
-  const work = await mkdtemp4(join18(tmpdir4(), "amplihack-remote-results-"));
-  try {
-    const archive = join18(work, RESULTS_NAME);
-    await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
-    const extracted = join18(work, "x");
-    await safeExtract(archive, extracted);
-    const result2 = runResultSchema.parse(JSON.parse(await readFile8(join18(extracted, "result.json"), "utf8")));
-    if (result2.runId !== record2.id) {
-      throw new RemoteError(
-        "unsafe-archive",
-        `The results archive belongs to run ${result2.runId}, not ${record2.id}.`,
-        "Inspect the machine by hand."
-      );
-    }
-    const git = createGit(record2.repo, input2.runner);
-    const bundle = join18(extracted, "results.bundle");
-    const refsFile = join18(extracted, "refs.txt");
-    const { branches, tags, warnings } = await integrateResults({
-      git,
-      bundleFile: result2.hasBundle && existsSync4(bundle) ? bundle : null,
-      runId: record2.id,
-      shipped: record2.shippedHeads,
-      finalRefs: existsSync4(refsFile) ? parseRefs(await readFile8(refsFile, "utf8")) : null,
-      vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
-    });
-    await dropWipRef(git, record2.id);
-    const known = credentialValues(input2.env);
-    const logsDir = join18(record2.repo, LOGS_SUBDIR, record2.id);
-    await copyLogsRedacted(join18(extracted, "logs"), logsDir, known);
-    await writeFile6(join18(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
-    const agentLog = join18(logsDir, "agent.log");
-    const agentTail = existsSync4(agentLog) ? lastLines(await readFile8(agentLog, "utf8"), 20) : "";
-    const runnerLog = join18(logsDir, "runner.log");
-    if (existsSync4(runnerLog)) warnings.push(...setupWarnings(await readFile8(runnerLog, "utf8")));
-    return { result: result2, branches, tags, warnings, logsDir, agentTail };
-  } finally {
-    await rm9(work, { recursive: true, force: true });
-  }
-}
-async function copyLogsRedacted(from, to2, known) {
-  if (!existsSync4(from)) return;
-  await mkdir10(to2, { recursive: true });
-  const walk = async (dir) => {
-    for (const entry of await readdir4(dir, { withFileTypes: true })) {
-      const src = join18(dir, entry.name);
-      const dest = join18(to2, relative2(from, src));
-      if (entry.isDirectory()) {
-        await mkdir10(dest, { recursive: true });
-        await walk(src);
-      } else if (entry.isFile()) {
-        const data = await readFile8(src);
-        if (!data.subarray(0, 8e3).includes(0))
-          await writeFile6(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
-      }
-    }
-  };
-  await walk(from);
-}
-function parseRefs(text) {
-  return text.split("\n").filter(Boolean).map((line) => ({ commit: line.slice(0, line.indexOf(" ")), ref: line.slice(line.indexOf(" ") + 1) }));
-}
-function lastLines(text, n2) {
-  const lines = text.trimEnd().split("\n");
-  return lines.slice(-n2).join("\n");
-}
-
-// src/core/workflow/summary.ts
-function formatSummary(s3) {
-  const lines = [];
-  const icon = s3.status === "succeeded" ? "\u2714" : "\u2718";
-  lines.push(
-    `${icon} Run ${s3.runId} ${s3.status}${s3.exitCode !== null ? ` (agent exit ${s3.exitCode})` : ""} on ${s3.vm ?? s3.target} in ${Math.round(s3.durationSeconds)}s`
-  );
-  if (s3.error) lines.push(`  ${s3.error.message}`, `  \u2192 ${s3.error.remedy}`);
-  if (s3.branches.length === 0) {
-    lines.push("  No new commits came back.");
-  } else {
-    lines.push("  Branches:");
-    for (const b2 of s3.branches) {
-      const ref = b2.runRef.replace("refs/remotes/", "");
-      lines.push(
-        `    ${b2.status.padEnd(9)} ${ref}  ${b2.commit.slice(0, 8)}  +${b2.newCommits.length} commit(s), ${b2.filesChanged.length} file(s) changed`
-      );
-      for (const c3 of b2.newCommits.slice(0, 5))
-        lines.push(
-          `                ${c3.sha.slice(0, 8)} ${c3.subject}${c3.uncommitted ? "  <- holds the work the agent left uncommitted" : ""}`
-        );
-      if (b2.newCommits.length > 5) lines.push(`                \u2026 ${b2.newCommits.length - 5} more`);
-      if (b2.local?.exists) {
-        lines.push(
-          b2.local.fastForward ? `                fast-forward of your local ${b2.branch}` : `                diverged from your local ${b2.branch}: ${b2.local.behind} local commit(s) not in the result`
-        );
-      }
-    }
-  }
-  if (s3.snapshotCommit && s3.branches.some((b2) => b2.status !== "unchanged")) {
-    lines.push(
-      `  Your uncommitted work went along as commit ${s3.snapshotCommit.slice(0, 8)} ("uncommitted work snapshot"), under the agent's commits: the merge brings it back, so the first command below sets your copy aside (\`git stash list\` shows it; drop it once the merge looks right).`
-    );
-  }
-  if (s3.tags?.length) {
-    lines.push("  Tags the agent made:");
-    for (const t of s3.tags) lines.push(`    ${t.tag}  at ${t.ref.replace("refs/remotes/", "")}`);
-  }
-  const cap = typeof s3.agentBudgetUsd === "number" ? ` of the ${formatUsd(s3.agentBudgetUsd)} cap` : "";
-  if (typeof s3.agentSpendUsd === "number")
-    lines.push(
-      `  Agent spend: ${formatUsd(s3.agentSpendUsd)}${cap} on model calls (as the agent reported it)`
-    );
-  else if (cap)
-    lines.push(`  Agent spend: not reported by the agent (capped at ${formatUsd(s3.agentBudgetUsd)})`);
-  if (s3.logsDir) lines.push(`  Logs: ${s3.logsDir}`);
-  if (s3.release) lines.push(`  Machine: ${s3.release.message}`);
-  for (const w2 of s3.warnings) lines.push(`  ! ${w2}`);
-  if (s3.next.length > 0) {
-    lines.push("  To merge:");
-    for (const n2 of s3.next) lines.push(`    ${n2}`);
-  }
-  return lines.join("\n");
-}
-function snapshotCommitOf(shippedHeads) {
-  return shippedHeads.find((h2) => h2.ref.startsWith(WIP_REF_PREFIX))?.commit ?? null;
-}
-
-// src/core/finish/keep-machine.ts
-var WORTH_A_LOOK = ["failed", "timed-out", "setup-failed", "error"];
-function keepMachine(facts) {
-  return facts.requested || !facts.resultsHome || WORTH_A_LOOK.includes(facts.status);
-}
-
-// src/git/ref-tips.ts
-async function refTips(git, refs) {
-  const tips = /* @__PURE__ */ new Map();
-  if (refs.length === 0) return tips;
-  const out = await git.try(["for-each-ref", "--format=%(refname) %(objectname)", ...refs]);
-  for (const ref of refs) tips.set(ref, null);
-  for (const line of out.stdout.split("\n")) {
-    const [ref, sha] = line.split(" ");
-    if (ref && sha && tips.has(ref)) tips.set(ref, sha);
-  }
-  return tips;
-}
-
-// src/core/finish/merge-advice.ts
-var SHORT = (ref) => ref.replace(/^refs\/remotes\//, "");
-var STASH_COMMAND = `git stash push --include-untracked --message ${shellQuote("amplihack-remote: my copy of the work the run took along")}`;
-async function mergeAdvice(repo, runner, summary) {
-  const changed = summary.branches.filter((b2) => b2.status !== "unchanged");
-  if (changed.length === 0) return [];
-  const aliases = changed.map((b2) => b2.aliasRef).filter((r) => r !== null);
-  const tips = await refTips(createGit(repo, runner), aliases);
-  const merges = changed.map((b2) => {
-    const aliasIsOurs = b2.aliasRef !== null && tips.get(b2.aliasRef) === b2.commit;
-    return `git merge ${shellQuote(SHORT(aliasIsOurs && b2.aliasRef ? b2.aliasRef : b2.runRef))}`;
-  });
-  return summary.snapshotCommit ? [STASH_COMMAND, ...merges] : merges;
-}
-
-// src/core/finish/finish-run.ts
-var RELEASE_BOUND_MS = 10 * 6e4;
-var RETRYABLE_RETRIEVAL = [
-  "azlin-ssh",
-  "azlin-timeout",
-  "azlin-failed",
-  "transfer-failed",
-  "remote-failed"
-];
-async function finishRun(deps, ending) {
-  const { retrieved, failure: failure2 } = await bringHome(deps, ending);
-  const open2 = !retrieved && failure2?.details.resumable === true;
-  const status = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
-  const release = open2 ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
-  const summary = await summarize(deps, ending, { retrieved, failure: failure2, status, release });
-  await recordEnding(deps, ending, { open: open2, retrieved, status, release, summary });
-  if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
-  return summary;
-}
-async function bringHome(deps, ending) {
-  const { record: record2, lease } = ending;
-  let failure2 = ending.failure ?? null;
-  let retrieved = null;
-  if (!failure2) {
-    ending.progress?.report("retrieve", "downloading logs and new commits");
-    try {
-      retrieved = await retrieveRun({
-        machine: lease.machine,
-        record: record2,
-        runner: deps.runner,
-        env: deps.env,
-        signal: ending.signal
-      });
-      ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
-    } catch (err) {
-      failure2 = retrievalFailure(err, record2.id, ending.signal);
-    }
-  }
-  if (failure2?.details.resumable === true && ending.cancelled)
-    failure2 = stopNotReached(failure2, lease.machine.name, record2.id);
-  return { retrieved, failure: failure2 };
-}
-function leaveOpen({ lease, record: record2 }) {
-  return {
-    deleted: false,
-    kept: true,
-    message: `VM ${lease.machine.name} keeps the run; follow it with \`amplihack-remote status ${record2.id}\` and bring it home with \`amplihack-remote retrieve ${record2.id}\`.`
-  };
-}
-async function releaseMachine(ending, retrieved, status) {
-  const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
-  ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
-  return ending.lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
-    deleted: false,
-    kept: true,
-    message: `Release failed: ${asRemoteError(err).message}. ${ending.lease.machine.howToReach}`
-  }));
-}
-async function summarize(deps, { record: record2, lease, warnings: earlier }, outcome) {
-  const { retrieved, failure: failure2, release } = outcome;
-  const machine = lease.machine;
-  const warnings = [...earlier ?? [], ...retrieved?.warnings ?? []];
-  if (release.kept && lease.created)
-    warnings.push(
-      `The VM ${machine.name} is still running (and billing). Reach it with: ${machine.howToReach}`
-    );
-  const branches = retrieved?.branches ?? [];
-  const snapshotCommit = snapshotCommitOf(record2.shippedHeads);
-  return {
-    runId: record2.id,
-    status: outcome.status,
-    exitCode: retrieved?.result.exitCode ?? null,
-    target: record2.target,
-    vm: machine.vm,
-    durationSeconds: runDuration(record2, retrieved),
-    branches,
-    tags: retrieved?.tags ?? [],
-    logsDir: retrieved?.logsDir ?? null,
-    agentTail: retrieved?.agentTail ?? "",
-    release,
-    next: await mergeAdvice(record2.repo, deps.runner, { branches, snapshotCommit }),
-    snapshotCommit,
-    warnings,
-    agentSpendUsd: await agentSpendFromFile(retrieved ? join19(retrieved.logsDir, "agent.log") : null),
-    agentBudgetUsd: record2.maxBudgetUsd,
-    error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0
-  };
-}
-async function recordEnding(deps, { record: record2, lease, driver, keepRequested }, end) {
-  const { retrieved, release, summary } = end;
-  const error62 = summary.error ?? null;
-  if (end.open) {
-    if (driver === "exec")
-      await deps.store.patchRun(record2.id, {
-        status: "running",
-        detached: true,
-        autoRetrieve: true,
-        driverPid: null,
-        keepVm: keepRequested,
-        error: error62
-      });
-    return;
-  }
-  await deps.store.patchRun(record2.id, {
-    status: retrieved || driver === "exec" ? recordStatus(end.status) : record2.status,
-    exitCode: retrieved?.result.exitCode ?? record2.exitCode,
-    endedAt: record2.endedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
-    vm: record2.vm ? { ...record2.vm, deleted: record2.vm.deleted || release.deleted && lease.created } : { name: lease.machine.name, created: lease.created, deleted: release.deleted },
-    error: error62,
-    driverPid: null,
-    summary: retrieved ? summary : null
-  });
-}
-function retrievalFailure(err, runId, signal) {
-  const e = asRemoteError(err);
-  if (signal?.aborted) {
-    return new RemoteError(
-      "interrupted",
-      "Interrupted while bringing the results home; they wait on the machine.",
-      `Fetch them with \`amplihack-remote retrieve ${runId}\`.`,
-      { cause: err, details: { resumable: true } }
-    );
-  }
-  if (RETRYABLE_RETRIEVAL.includes(e.code)) {
-    return new RemoteError(
-      e.code,
-      `Retrieving the results failed: ${e.message} The run's work waits on the machine.`,
-      `${e.remedy} Then bring it home with \`amplihack-remote retrieve ${runId}\` (or let \`amplihack-remote status ${runId}\` do it).`,
-      { cause: err, details: { resumable: true } }
-    );
-  }
-  return e;
-}
-function stopNotReached(failure2, vm2, runId) {
-  return new RemoteError(
-    "interrupted",
-    `Interrupted, but the stop did not reach ${vm2}: the run may still be going on there. (${failure2.message})`,
-    `Check it with \`amplihack-remote status ${runId}\`; stop it with \`amplihack-remote kill ${runId}\`; fetch its work with \`amplihack-remote retrieve ${runId}\`.`,
-    { cause: failure2, details: { resumable: true } }
-  );
-}
-var recordStatus = (s3) => s3 === "setup-failed" ? "failed" : s3;
-function runDuration(record2, retrieved) {
-  const endMs = retrieved ? retrieved.result.endedAt * 1e3 : Date.now();
-  return Math.max(0, (endMs - Date.parse(record2.createdAt)) / 1e3);
-}
-
-// src/remote/watch.ts
-var NO_WATCHER = "X no-watcher";
-function watchCommand(runId, request) {
-  const dir = shellQuote(runDir(runId));
-  const args = [
-    Math.trunc(request.fromByte),
-    request.wantLog ? 1 : 0,
-    Math.max(1, Math.trunc(request.beatSeconds))
-  ];
-  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
-}
-var PHASES = /* @__PURE__ */ new Set(["starting", "setup", "running", "collecting", "done"]);
-function parseWatchLine(line) {
-  if (line === NO_WATCHER) return { kind: "no-watcher" };
-  const space = line.indexOf(" ");
-  const tag = line.slice(0, space);
-  const rest = line.slice(space + 1);
-  switch (tag) {
-    case "P":
-      return PHASES.has(rest) ? { kind: "phase", phase: rest } : null;
-    case "H": {
-      const m2 = /^(\d+) (\d+|-) (\d+)$/.exec(rest);
-      if (!m2) return null;
-      return {
-        kind: "beat",
-        now: Number(m2[1]),
-        heartbeatAge: m2[2] === "-" ? null : Number(m2[2]),
-        logBytes: Number(m2[3])
-      };
-    }
-    case "L": {
-      const m2 = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(rest);
-      return m2 ? { kind: "log", offset: Number(m2[1]), data: Buffer.from(m2[2], "base64") } : null;
-    }
-    case "E": {
-      try {
-        return { kind: "end", status: remoteStatusSchema.parse(JSON.parse(rest)) };
-      } catch {
-        return null;
-      }
-    }
-    default:
-      return null;
-  }
-}
-var LogLines = class {
-  constructor(received, onLine) {
-    this.received = received;
-    this.onLine = onLine;
-  }
-  received;
-  onLine;
-  pending = Buffer.alloc(0);
-  add(offset, data) {
-    if (this.received === null) this.received = offset;
-    const end = offset + data.length;
-    if (end <= this.received) return;
-    if (offset > this.received) {
-      this.pending = Buffer.alloc(0);
-      this.received = offset;
-    }
-    const fresh = data.subarray(this.received - offset);
-    this.received = end;
-    let buf = Buffer.concat([this.pending, fresh]);
-    let at2 = buf.indexOf(10);
-    while (at2 >= 0) {
-      this.onLine(buf.subarray(0, at2).toString("utf8"));
-      buf = buf.subarray(at2 + 1);
-      at2 = buf.indexOf(10);
-    }
-    this.pending = Buffer.from(buf);
-  }
-  /** The run is over: a last line without its newline is still a line. */
-  flush() {
-    if (this.pending.length > 0) this.onLine(this.pending.toString("utf8"));
-    this.pending = Buffer.alloc(0);
-  }
-};
-
-// src/core/workflow/watch-run.ts
-var STALE_HEARTBEAT_S = 90;
-var DEFAULT_BACKOFF_MS = [500, 1e3, 2e3, 4e3, 8e3];
-async function watchRun(machine, runId, handlers, options = {}) {
-  const beatSeconds = options.beatSeconds ?? 15;
-  const maxFailures = options.maxFailures ?? 5;
-  const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
-  const wantLog = options.fromByte !== void 0;
-  const log = new LogLines(
-    options.fromByte === void 0 || options.fromByte < 0 ? null : options.fromByte,
-    (line) => handlers.onLogLine?.(line)
-  );
-  let failures = 0;
-  let connections = 0;
-  let lastPhase = null;
-  for (; ; ) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-    let end = null;
-    let gone = false;
-    let noWatcher = false;
-    let heard = false;
-    let fatal = null;
-    const link = new AbortController();
-    let silence;
-    const listen = () => {
-      clearTimeout(silence);
-      silence = setTimeout(
-        () => link.abort(new Error("no heartbeat from the watcher")),
-        (3 * beatSeconds + 30) * 1e3
-      );
-    };
-    const stop = () => link.abort(options.signal?.reason);
-    options.signal?.addEventListener("abort", stop, { once: true });
-    const fromByte = !wantLog ? 0 : log.received ?? options.fromByte ?? 0;
-    let why = "";
-    connections += 1;
-    listen();
-    try {
-      await machine.stream(
-        watchCommand(runId, { fromByte, wantLog, beatSeconds }),
-        (line) => {
-          const record2 = parseWatchLine(line);
-          if (!record2) return;
-          heard = true;
-          listen();
-          switch (record2.kind) {
-            case "no-watcher":
-              noWatcher = true;
-              return;
-            case "phase":
-              if (record2.phase !== lastPhase) handlers.onPhase?.(record2.phase);
-              lastPhase = record2.phase;
-              return;
-            case "beat":
-              if (record2.heartbeatAge !== null && record2.heartbeatAge > STALE_HEARTBEAT_S && lastPhase !== "done") {
-                fatal = new RemoteError(
-                  "remote-failed",
-                  `The run on ${machine.name} stopped reporting (last heartbeat ${record2.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
-                  `The machine may have rebooted. Inspect it: ${machine.howToReach}`
-                );
-                link.abort(fatal);
-                return;
-              }
-              handlers.onBeat?.(record2);
-              return;
-            case "log":
-              log.add(record2.offset, record2.data);
-              return;
-            case "end":
-              if (record2.status.exists) end = record2.status;
-              else gone = true;
-              return;
-          }
-        },
-        { signal: link.signal }
-      );
-    } catch (err) {
-      why = err.message;
-    } finally {
-      clearTimeout(silence);
-      options.signal?.removeEventListener("abort", stop);
-    }
-    if (fatal) throw fatal;
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-    if (gone) {
-      throw new RemoteError(
-        "remote-failed",
-        `The run directory of ${runId} is gone from ${machine.name}.`,
-        "The machine may have been replaced; check `amplihack-remote vms`."
-      );
-    }
-    if (end) {
-      log.flush();
-      return { kind: "done", status: end, connections };
-    }
-    if (noWatcher)
-      return {
-        kind: "poll",
-        why: "the run predates the watcher",
-        logBytesReceived: log.received,
-        connections
-      };
-    if (heard) failures = 0;
-    failures += 1;
-    if (!why)
-      why = link.signal.aborted ? String(link.signal.reason?.message ?? "link silent") : "the stream ended early";
-    if (failures >= maxFailures) {
-      return {
-        kind: "poll",
-        why: `the stream kept failing (${why})`,
-        logBytesReceived: log.received,
-        connections
-      };
-    }
-    handlers.onReconnect?.(connections, why);
-    await sleep(backoff[Math.min(failures - 1, backoff.length - 1)] ?? 1e3, options.signal);
-  }
-}
-function sleep(ms2, signal) {
-  return new Promise((resolve5) => {
-    const timer = setTimeout(done, ms2);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve5();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
-// src/core/workflow/follow-run.ts
-var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
-var MAX_CONSECUTIVE_FAILURES = 5;
-async function readStatus(machine, runId, signal) {
-  const r = await machine.exec(
-    `${statusScript(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailScript(runId, 600)}`,
-    {
-      signal,
-      timeoutMs: 12e4
-    }
-  );
-  if (r.exitCode !== 0) {
-    throw new RemoteError(
-      "remote-failed",
-      `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
-      "Retry `amplihack-remote status`."
-    );
-  }
-  const at2 = r.stdout.indexOf(TAIL_MARK);
-  const head = at2 >= 0 ? r.stdout.slice(0, at2) : r.stdout;
-  const tail = at2 >= 0 ? sanitizeTerminalText(r.stdout.slice(at2 + TAIL_MARK.length)) : "";
-  return { status: parseRemoteStatus(head), tail };
-}
-async function followRun(machine, runId, progress, options) {
-  const started = Date.now();
-  const deadline = new AbortController();
-  const timer = setTimeout(
-    () => deadline.abort(deadlineError(machine, runId)),
-    Math.max(0, options.deadlineMs)
-  );
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
-  let phase = "starting";
-  let lastLine = "";
-  let shownAt = 0;
-  const show = (force) => {
-    const now = Date.now();
-    if (!force && now - shownAt < 1e3) return;
-    shownAt = now;
-    const elapsed = formatElapsed(Math.round((now - started) / 1e3));
-    progress.report("execute", `${phase} ${elapsed}${lastLine ? ` \xB7 ${lastLine}` : ""}`);
-  };
-  try {
-    const outcome = await watchRun(
-      machine,
-      runId,
-      {
-        onPhase: (p2) => {
-          phase = p2;
-          show(true);
-        },
-        onBeat: () => show(false),
-        onLogLine: (line) => {
-          const clean = sanitizeTerminalText(line).trim();
-          if (!clean) return;
-          lastLine = clean.slice(0, 120);
-          show(false);
-        },
-        onReconnect: (_n2, why) => progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`)
-      },
-      { fromByte: -600, signal, beatSeconds: options.beatSeconds }
-    );
-    if (outcome.kind === "done") return outcome.status;
-    progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
-    return await pollRun(machine, runId, progress, { ...options, signal, started });
-  } catch (err) {
-    if (deadline.signal.aborted && !options.signal?.aborted) throw deadline.signal.reason;
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-function deadlineError(machine, runId) {
-  return new RemoteError(
-    "remote-failed",
-    `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
-    `Check it with \`amplihack-remote status ${runId}\`.`,
-    { details: { resumable: true } }
-  );
-}
-async function pollRun(machine, runId, progress, options) {
-  const started = options.started;
-  let failures = 0;
-  let lastError;
-  for (; ; ) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-    try {
-      const { status, tail } = await readStatus(machine, runId, options.signal);
-      failures = 0;
-      if (!status.exists) {
-        throw new RemoteError(
-          "remote-failed",
-          `The run directory of ${runId} is gone from ${machine.name}.`,
-          "The machine may have been replaced; check `amplihack-remote vms`."
-        );
-      }
-      if (status.phase === "done") return status;
-      if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
-        throw new RemoteError(
-          "remote-failed",
-          `The run on ${machine.name} stopped reporting (last heartbeat ${status.heartbeatAge}s ago, phase ${status.phase}).`,
-          `The machine may have rebooted. Inspect it: ${machine.howToReach}`
-        );
-      }
-      const elapsed = Math.round((Date.now() - started) / 1e3);
-      const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
-      progress.report(
-        "execute",
-        `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` \xB7 ${lastLine}` : ""}`
-      );
-    } catch (err) {
-      if (err instanceof RemoteError && err.code === "remote-failed") throw err;
-      if (options.signal?.aborted) throw options.signal.reason ?? err;
-      lastError = err;
-      failures += 1;
-      if (failures >= MAX_CONSECUTIVE_FAILURES) {
-        throw new RemoteError(
-          "remote-failed",
-          `Lost contact with ${machine.name} while the run was going (${err.message}). The run itself continues there.`,
-          `Follow it later with \`amplihack-remote status ${runId}\` and \`amplihack-remote retrieve ${runId}\`.`,
-          { cause: lastError, details: { resumable: true } }
-        );
-      }
-    }
-    await sleep(options.pollSeconds * 1e3, options.signal);
-  }
-}
-function formatElapsed(seconds) {
-  const m2 = Math.floor(seconds / 60);
-  const s3 = seconds % 60;
-  return m2 > 0 ? `${m2}m${String(s3).padStart(2, "0")}s` : `${s3}s`;
-}
+import { rm as rm12 } from "node:fs/promises";
 
 // src/core/workflow/start-run.ts
-import { rm as rm10 } from "node:fs/promises";
+import { rm as rm11 } from "node:fs/promises";
 
 // src/core/run-id.ts
 import { randomBytes as randomBytes4 } from "node:crypto";
@@ -61969,7 +62589,7 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
     );
     return { record: record2, lease, validated, pkg };
   } catch (err) {
-    await rm10(pkg.dir, { recursive: true, force: true });
+    await rm11(pkg.dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -62008,7 +62628,7 @@ async function executeRun(deps, input2, signal) {
       progress
     });
   } finally {
-    await rm11(started.pkg.dir, { recursive: true, force: true });
+    await rm12(started.pkg.dir, { recursive: true, force: true });
   }
 }
 async function followToEnd(deps, started, options, progress, signal) {
@@ -62058,7 +62678,7 @@ function startWarnings(started) {
 }
 
 // src/core/scan-what-ships.ts
-import { mkdtemp as mkdtemp5, rm as rm12 } from "node:fs/promises";
+import { mkdtemp as mkdtemp5, rm as rm13 } from "node:fs/promises";
 import { tmpdir as tmpdir5 } from "node:os";
 import { join as join20, resolve as resolve4 } from "node:path";
 
@@ -62110,7 +62730,7 @@ async function scanWhatShips(input2) {
       blocked: report.findings.some(isBlocking)
     };
   } finally {
-    await rm12(dir, { recursive: true, force: true });
+    await rm13(dir, { recursive: true, force: true });
   }
 }
 
@@ -62249,7 +62869,7 @@ function formatPlan(p2) {
 }
 
 // src/core/runs/start-detached.ts
-import { rm as rm13 } from "node:fs/promises";
+import { rm as rm14 } from "node:fs/promises";
 async function startDetached(deps, base, prompts, options = {}) {
   const parsed = prompts.map((prompt) => parseRunOptions({ ...base, prompt }));
   const progress = createProgress(deps.onProgress);
@@ -62279,7 +62899,7 @@ async function startDetached(deps, base, prompts, options = {}) {
     try {
       worker = await deps.launcher.launch(runs[0].runId, prepared.validated.facts.root, batch);
     } catch (err) {
-      await rm13(prepared.pkg.dir, { recursive: true, force: true });
+      await rm14(prepared.pkg.dir, { recursive: true, force: true });
       throw err;
     }
     await deps.store.update((state) => {
@@ -62314,129 +62934,9 @@ async function startDetached(deps, base, prompts, options = {}) {
   }));
 }
 
-// src/core/runs/refresh-run.ts
-async function loadRun(deps, runId) {
-  const state = await deps.store.read();
-  const exact = state.runs[runId];
-  if (exact) return exact;
-  const matches = Object.keys(state.runs).filter((id) => id.startsWith(runId) || id.endsWith(runId));
-  if (matches.length === 1) return state.runs[matches[0]];
-  throw new RemoteError(
-    "run-not-found",
-    matches.length > 1 ? `Run id ${runId} is ambiguous: ${matches.join(", ")}.` : `No run ${runId} is known here.`,
-    "List runs with `amplihack-remote status`."
-  );
-}
-async function attachLease(deps, record2) {
-  return deps.target(record2.target).attach({
-    runId: record2.id,
-    vmName: record2.vm?.name ?? null,
-    created: record2.vm?.created ?? false
-  });
-}
-function driverAlive(pid) {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === "EPERM";
-  }
-}
-var outcomeToStatus = (outcome, exitCode) => {
-  if (outcome === "setup-failed") return "failed";
-  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed")
-    return outcome;
-  return exitCode === 0 ? "succeeded" : "failed";
-};
-async function refreshRun(deps, record2, signal) {
-  const elapsed = (r) => r.startedAt ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1e3) : null;
-  if (FINISHED.includes(record2.status)) return { record: record2, live: null, elapsedSeconds: elapsed(record2) };
-  if (record2.status === "pending") {
-    if (driverAlive(record2.driverPid)) return { record: record2, live: null, elapsedSeconds: null };
-    const vm2 = record2.vm && !record2.vm.deleted && record2.vm.created ? record2.vm.name : null;
-    const what = record2.detached ? `launch worker (pid ${record2.driverPid})` : "process starting this run";
-    const patched = await deps.store.patchRun(record2.id, {
-      status: "error",
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      driverPid: null,
-      error: {
-        code: "interrupted",
-        message: `The ${what} died ${record2.phase ? `while ${record2.phase}` : "before the agent started"}${vm2 ? `, holding VM ${vm2}` : ""}.`,
-        remedy: vm2 ? `Delete its VM with \`amplihack-remote cleanup ${vm2}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.` : "Start the task again."
-      }
-    });
-    return { record: patched, live: null, elapsedSeconds: null };
-  }
-  if (record2.status === "running" && !record2.detached && !driverAlive(record2.driverPid)) {
-    record2 = await deps.store.patchRun(record2.id, { detached: true, autoRetrieve: true, driverPid: null });
-  }
-  let live;
-  try {
-    const lease = await attachLease(deps, record2);
-    live = (await readStatus(lease.machine, record2.id, signal)).status;
-  } catch (err) {
-    return { record: record2, live: null, unreachable: asRemoteError(err).message, elapsedSeconds: elapsed(record2) };
-  }
-  if (!live.exists) {
-    const patched = await deps.store.patchRun(record2.id, {
-      status: "error",
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      error: {
-        code: "remote-failed",
-        message: `The run's directory is gone from ${record2.vm?.name ?? "the machine"}.`,
-        remedy: "Its results cannot be retrieved; start the task again."
-      }
-    });
-    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
-  }
-  if (live.phase === "done") {
-    const patched = await deps.store.patchRun(record2.id, {
-      status: outcomeToStatus(live.outcome, live.exitCode),
-      exitCode: live.exitCode,
-      endedAt: (/* @__PURE__ */ new Date()).toISOString()
-    });
-    return { record: patched, live, elapsedSeconds: elapsed(patched) };
-  }
-  return { record: record2, live, elapsedSeconds: live.startedAt ? live.now - live.startedAt : elapsed(record2) };
-}
-
-// src/core/runs/retrieve-detached.ts
-async function retrieveDetached(deps, runId, options = {}) {
-  let record2 = await loadRun(deps, runId);
-  if (record2.summary) return storedSummary(deps, record2.repo, record2.summary);
-  record2 = (await refreshRun(deps, record2, options.signal)).record;
-  if (record2.status === "running" || record2.status === "pending") {
-    throw new RemoteError(
-      "usage",
-      `Run ${record2.id} is still ${record2.status}.`,
-      `Wait for it (amplihack-remote status ${record2.id}) or stop it (amplihack-remote kill ${record2.id}).`
-    );
-  }
-  if (record2.status === "blocked" || record2.status === "error" && !record2.startedAt) {
-    throw new RemoteError(
-      "usage",
-      `Run ${record2.id} never started (${record2.status}); there is nothing to retrieve.`,
-      record2.error?.remedy ?? "Start it again."
-    );
-  }
-  return retrieveFinished(deps, record2, options);
-}
-async function retrieveFinished(deps, record2, options = {}) {
-  return finishRun(deps, {
-    record: record2,
-    lease: await attachLease(deps, record2),
-    driver: "retrieve",
-    keepRequested: record2.keepVm || options.keepVm === true,
-    signal: options.signal
-  });
-}
-async function storedSummary(deps, repo, summary) {
-  return { ...summary, next: await mergeAdvice(repo, deps.runner, summary) };
-}
-
 // src/core/runs/run-status.ts
 async function runStatus(deps, runId, options = {}) {
+  await advanceQueue(deps);
   const records = runId ? [await loadRun(deps, runId)] : Object.values((await deps.store.read()).runs);
   records.sort((a2, b2) => a2.createdAt.localeCompare(b2.createdAt));
   return Promise.all(
@@ -62537,6 +63037,11 @@ var OPTION_DOCS = {
     value: "sku",
     help: "Azure VM size (SKU)",
     description: "Azure VM size (SKU) to provision, e.g. Standard_D4s_v3"
+  },
+  maxVms: {
+    value: "n",
+    help: "hold at most n VMs at once; more runs queue (default: $AMPLIHACK_REMOTE_MAX_VMS, else the quota)",
+    description: "At most this many VMs held at once by your runs; runs beyond it (or beyond Azure's quota) are queued and start as VMs free, oldest first"
   },
   vmName: {
     value: "name",
@@ -62717,10 +63222,38 @@ function planResult(plan) {
   };
 }
 
+// src/core/queue/leave-queue.ts
+async function leaveQueue(store, runId) {
+  const left = await store.update((state) => {
+    const r = state.runs[runId];
+    if (r?.status !== "queued") return null;
+    dequeue(state, runId);
+    r.status = "killed";
+    r.endedAt = r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
+    r.error = {
+      code: "interrupted",
+      message: "Killed while queued for a VM; it never started.",
+      remedy: "Start it again if you still want it."
+    };
+    return { ...r };
+  });
+  wakeQueue();
+  if (left?.launchJob && !driverAlive(left.driverPid)) {
+    const siblings = Object.values((await store.read()).runs).filter((r) => r.launchJob === left.launchJob).map((r) => r.id);
+    if (!await jobStillNeeded(store, siblings)) await dropJob(left.launchJob);
+  }
+  return left;
+}
+
 // src/core/runs/kill-run.ts
 async function killRun(deps, runId, signal) {
   const record2 = await loadRun(deps, runId);
   if (FINISHED.includes(record2.status)) return refreshRun(deps, record2, signal);
+  if (record2.status === "queued") {
+    const left = await leaveQueue(deps.store, record2.id);
+    if (left) return { record: left, live: null, elapsedSeconds: null };
+    return killRun(deps, runId, signal);
+  }
   if (record2.status === "pending") {
     throw new RemoteError("usage", `Run ${record2.id} is still being started.`, "Retry in a few seconds.");
   }
@@ -62742,6 +63275,29 @@ async function killRun(deps, runId, signal) {
   return refreshRun(deps, await loadRun(deps, record2.id), signal);
 }
 
+// src/core/queue/queue-view.ts
+var queueViewSchema = external_exports.object({
+  position: external_exports.number().describe("Place in the queue, 1 is next"),
+  waitingFor: external_exports.enum(["quota", "max-vms", "turn"]),
+  reason: external_exports.string(),
+  since: external_exports.string(),
+  moving: external_exports.boolean().describe("A process of ours is waiting on it and will start it as soon as it fits"),
+  resume: external_exports.string().nullable().describe("When no process moves the queue: how to move it along")
+});
+var RESUME_HINT = "The queue is idle (no process of ours is waiting on it): run `amplihack-remote status` (or call remote_status) to start what fits now; each call moves it along.";
+function queueView(r) {
+  if (r.status !== "queued" || !r.queue) return null;
+  const moving = driverAlive(r.driverPid);
+  return {
+    position: r.queue.position,
+    waitingFor: r.queue.waitingFor,
+    reason: r.queue.reason,
+    since: r.queue.since,
+    moving,
+    resume: moving ? null : RESUME_HINT
+  };
+}
+
 // src/core/views/run-view.ts
 var runViewSchema = external_exports.object({
   runId: external_exports.string(),
@@ -62761,7 +63317,8 @@ var runViewSchema = external_exports.object({
   createdAt: external_exports.string(),
   unreachable: external_exports.string().nullable().describe("Why its machine could not be asked, when it could not"),
   error: errorInfoSchema.nullable(),
-  summary: runSummarySchema.nullable().describe("The retrieved results, once they are home")
+  summary: runSummarySchema.nullable().describe("The retrieved results, once they are home"),
+  queue: queueViewSchema.nullable().describe("While queued for a VM: its place in line and why it waits")
 });
 function runViewJson(v2, retrievedNow) {
   const r = v2.record;
@@ -62781,7 +63338,8 @@ function runViewJson(v2, retrievedNow) {
     createdAt: r.createdAt,
     unreachable: v2.unreachable ?? null,
     error: r.error,
-    summary: retrievedNow ?? r.summary
+    summary: retrievedNow ?? r.summary,
+    queue: queueView(r)
   };
 }
 var runStatusViewShape = {
@@ -62808,7 +63366,7 @@ var remoteKill = defineTool({
 });
 
 // src/core/runs/run-output.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 import { readFile as readFile9 } from "node:fs/promises";
 import { join as join21 } from "node:path";
 async function runOutput(deps, runId, options) {
@@ -62816,7 +63374,7 @@ async function runOutput(deps, runId, options) {
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
   const local = record2.summary?.logsDir ? join21(record2.summary.logsDir, "agent.log") : null;
-  if (local && existsSync5(local)) {
+  if (local && existsSync6(local)) {
     const content = await readFile9(local, "utf8");
     return {
       runId: record2.id,

@@ -42,6 +42,8 @@ export interface CleanupDeps {
    * retrieved (such a VM is never reaped automatically).
    */
   known?: (name: string) => { recorded: boolean; unretrievedRun: string | null };
+  /** Runs queued for a VM (src/core/queue/): an idle VM is theirs to reuse, and deleting one says so. */
+  queuedRuns?: number;
 }
 
 const hours = (h: number | null) => (h === null ? "of unknown age" : `${h.toFixed(1)} h old`);
@@ -118,6 +120,16 @@ async function decide(
       now,
     );
   }
+  const queued = deps.queuedRuns ?? 0;
+  if (queued > 0 && idleReason && !explicit) {
+    return result(
+      vm,
+      vm.name,
+      "skipped",
+      `${idleReason}, but ${queued} queued run${queued === 1 ? " is" : "s are"} about to use it; delete it by name to free its quota instead`,
+      now,
+    );
+  }
   const why = explicit
     ? "named"
     : idleReason
@@ -125,7 +137,11 @@ async function decide(
       : request.olderThanHours !== undefined
         ? `${hours(age)} ≥ ${request.olderThanHours} h`
         : `${hours(age)}, past its ${vm.ttlHours} h ttl`;
-  return { delete: why };
+  const forQueue =
+    queued > 0
+      ? `; ${queued} queued run${queued === 1 ? " waits" : "s wait"} for a VM: they will create one in its place`
+      : "";
+  return { delete: `${why}${forQueue}` };
 }
 
 /** Minutes since the VM's last run ended (or since it was created, if none ran); null if unknown. */

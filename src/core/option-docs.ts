@@ -34,6 +34,12 @@ export const OPTION_DOCS: Partial<Record<RunOptionKey, OptionDoc>> = {
     help: "Azure VM size (SKU)",
     description: "Azure VM size (SKU) to provision, e.g. Standard_D4s_v3",
   },
+  maxVms: {
+    value: "n",
+    help: "hold at most n VMs at once; more runs queue (default: $AMPLIHACK_REMOTE_MAX_VMS, else the quota)",
+    description:
+      "At most this many VMs held at once by your runs; runs beyond it (or beyond Azure's quota) are queued and start as VMs free, oldest first",
+  },
   vmName: {
     value: "name",
     help: "use this existing VM (never deleted)",

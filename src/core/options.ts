@@ -61,6 +61,16 @@ export const runOptionsShape = {
     .optional(),
   keepVm: z.boolean().default(false),
   noReuse: z.boolean().default(false),
+  /**
+   * How many VMs this user's runs may hold at once; runs beyond it queue (src/core/queue/). Unset:
+   * AMPLIHACK_REMOTE_MAX_VMS, else only Azure's quota limits.
+   */
+  maxVms: z
+    .number({ error: "--max-vms must be a whole number" })
+    .int("--max-vms must be a whole number")
+    .min(1, "--max-vms must be between 1 and 1000")
+    .max(1000, "--max-vms must be between 1 and 1000")
+    .optional(),
   timeoutMinutes: z
     .number({ error: "--timeout must be a whole number of minutes" })
     .int("--timeout must be a whole number of minutes")

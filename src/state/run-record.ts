@@ -7,6 +7,8 @@ import { errorInfoSchema, runSummarySchema } from "./run-summary.js";
 
 export const RUN_STATUSES = [
   "pending",
+  /** Waiting for a VM: quota or --max-vms left none free (src/core/queue/). */
+  "queued",
   "running",
   "succeeded",
   "failed",
@@ -16,8 +18,21 @@ export const RUN_STATUSES = [
   "error",
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-/** Every status but the two a run can still leave. */
-export const FINISHED: readonly RunStatus[] = RUN_STATUSES.filter((s) => s !== "pending" && s !== "running");
+/** Every status but the three a run can still leave. */
+export const FINISHED: readonly RunStatus[] = RUN_STATUSES.filter(
+  (s) => s !== "pending" && s !== "queued" && s !== "running",
+);
+
+/** Why a queued run waits, and its place in line (1 is next). */
+export const queueInfoSchema = z.object({
+  since: z.string(),
+  position: z.number().int(),
+  waitingFor: z.enum(["quota", "max-vms", "turn"]),
+  reason: z.string(),
+  /** The last refused try: when, and how many VMs our runs held then (a retry waits for fewer, or for time). */
+  lastTry: z.object({ at: z.string(), vmsInUse: z.number().int() }).nullable().default(null),
+});
+export type QueueInfo = z.infer<typeof queueInfoSchema>;
 
 /**
  * Where a detached start stands before the agent runs (the machine's own phases take over once it
@@ -63,6 +78,17 @@ export const runRecordSchema = z.object({
    * `status --watch`): each finished run is announced once, and only then.
    */
   announcedAt: z.string().nullable().default(null),
+  /** Set while the run is queued for a VM (status `queued`). */
+  queue: queueInfoSchema.nullable().default(null),
+  /** Admitted to get a VM and holding none yet: counts toward --max-vms until it holds one. */
+  acquiring: z.boolean().default(false),
+  /**
+   * The launch job file (src/core/launch/job.ts) that can launch this run while it is pending or
+   * queued: a process that finds the run's launch worker dead starts a new worker on it.
+   */
+  launchJob: z.string().nullable().default(null),
+  /** The process bringing this run's results home right now, so no other process does it too. */
+  retrievingPid: z.number().int().nullable().default(null),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

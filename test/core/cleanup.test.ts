@@ -183,6 +183,22 @@ describe("cleanupCommand", () => {
     expect(names()).toEqual(["ours-recent"]);
   });
 
+  it("with runs queued for a VM: an idle young VM is left for them, and a VM it does delete says so", async () => {
+    fake.addVm({ name: "ours-idle", tags: ourTags(), createdAt: hoursAgo(3) });
+    fake.addVm({ name: "ours-expired", tags: ourTags(), createdAt: hoursAgo(30) });
+    const dir = join(fake.vmHome("ours-idle"), ".amplihack-remote", "runs", "r1");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "exit_code"), "0\n");
+    const t = Date.now() / 1000 - 90 * 60;
+    utimesSync(join(dir, "exit_code"), t, t);
+    const results = byName(await cleanupVms({ idleMinutes: 60, dryRun: false }, { fleet, queuedRuns: 3 }));
+    expect(results["ours-idle"]).toMatchObject({ action: "skipped" });
+    expect(results["ours-idle"].reason).toContain("3 queued runs are about to use it");
+    expect(results["ours-expired"]).toMatchObject({ action: "deleted" });
+    expect(results["ours-expired"].reason).toContain("3 queued runs wait for a VM");
+    expect(names()).toEqual(["ours-idle"]);
+  });
+
   it("never reaps a VM whose run results are not retrieved yet, and reaps an untagged VM our records name", async () => {
     fake.addVm({ name: "ours-with-results", tags: ourTags(), createdAt: hoursAgo(30) });
     fake.addVm({ name: "amplihack-me-20260101-000000-abcd", createdAt: hoursAgo(30) }); // never got its tags

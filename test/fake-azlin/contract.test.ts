@@ -194,6 +194,22 @@ describe("new", () => {
     expect(r.stderr).toContain("   • Use --region-fit to auto-find a region with enough quota");
     expect(fake.vm("q")).toBeUndefined();
   });
+  it("regional quota per size: the second VM that does not fit is refused with the real numbers", async () => {
+    fake.setQuota("Standard_D2s_v3=4");
+    const make = (name: string, size = "Standard_D2s_v3") =>
+      fake.run(["new", "--name", name, "--vm-size", size, "--no-auto-connect"]);
+    expect((await make("a")).exitCode).toBe(0);
+    expect((await make("b")).exitCode).toBe(0);
+    const r = await make("c");
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(
+      "   VM size:    Standard_D2s_v3\n   Limit:      4 cores\n   In use:     4 cores\n   Requested:  2 cores\n",
+    );
+    expect(fake.vm("c")).toBeUndefined();
+    expect((await make("d", "Standard_D4s_v3")).exitCode).toBe(0); // another size, another quota
+    await fake.run(["kill", "a", "--force"]);
+    expect((await make("c")).exitCode).toBe(0); // the freed cores fit again
+  });
   it("sku not available", async () => {
     fake.setFaults("new:sku");
     const r = await fake.run(["new", "--name", "s", "--vm-size", "Standard_E16as_v5", "--no-auto-connect"]);

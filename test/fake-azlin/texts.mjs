@@ -34,14 +34,14 @@ export const azTimeout = "Failed to execute 'az' CLI. Is Azure CLI installed?: a
 
 export const createTimedOut = (name) => `Error: Failed to create VM '${name}': ${azTimeout}`;
 
-export const quotaExceeded = (region, sku) =>
+export const quotaExceeded = (region, sku, cores = { limit: 10, inUse: 8, requested: 16 }) =>
   [
     "Error: ❌ Quota exceeded: not enough vCPU cores available.",
     `   Region:     ${region}`,
     `   VM size:    ${sku}`,
-    "   Limit:      10 cores",
-    "   In use:     8 cores",
-    "   Requested:  16 cores",
+    `   Limit:      ${cores.limit} cores`,
+    `   In use:     ${cores.inUse} cores`,
+    `   Requested:  ${cores.requested} cores`,
     "",
     "💡 Options:",
     "   • Use a smaller VM size (--size s or --size m)",

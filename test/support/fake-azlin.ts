@@ -59,6 +59,8 @@ export interface FakeAzlin {
    * call, so code that copied `env` earlier sees the change too.
    */
   setFaults(spec: string): void;
+  /** Sets the regional vCPU quota per size, e.g. "Standard_D2s_v3=4" (test/fake-azlin/quota.mjs). */
+  setQuota(spec: string): void;
   argvLog(): ArgvRecord[];
   argvs(): string[][];
   state(): FakeState;
@@ -124,6 +126,9 @@ export async function createFakeAzlin(options: FakeAzlinOptions = {}): Promise<F
     ssh: options.ssh ?? null,
     setFaults(spec) {
       writeFileSync(join(stateDir, "fail"), spec);
+    },
+    setQuota(spec) {
+      writeFileSync(join(stateDir, "quota"), spec);
     },
     argvLog() {
       if (!existsSync(paths.argvLog)) return [];

@@ -3,6 +3,7 @@
  * the one named, or those past their ttl (or older than H hours) that no run is using.
  */
 import { type CleanupResult, cleanupVms } from "../../core/cleanup.js";
+import { queuedRunCount } from "../../core/queue/queue-book.js";
 import { cleanupViewSchema } from "../../core/views/fleet.js";
 import { ExitCode, RemoteError } from "../../util/errors.js";
 import { printError, printJson, printText } from "../print.js";
@@ -55,6 +56,7 @@ export async function cleanupCommand(
         signal: d.signal,
         onDeleted: (vm) => store.markVmDeleted(vm),
         known: await store.vmKnowledge().catch(() => undefined),
+        queuedRuns: await queuedRunCount(store).catch(() => 0),
       },
     );
     if (opts.json) printJson(cleanupViewSchema, { dryRun: opts.dryRun, results }, d.stdout);

@@ -96,6 +96,9 @@ export async function statusCommand(
       j.exitCode !== null ? `exit ${j.exitCode}` : "",
       j.status === "running" ? costSoFarText(costs, j.vm) : "",
       j.retrieved ? "retrieved" : "",
+      j.queue
+        ? `#${j.queue.position} in queue: ${j.queue.reason}${j.queue.resume ? `. ${j.queue.resume}` : ""}`
+        : "",
       j.unreachable ? `unreachable: ${j.unreachable}` : "",
       e.retrieveError ? `retrieve failed: ${e.retrieveError}` : "",
       j.error && (j.status === "error" || j.status === "running")

@@ -3,7 +3,7 @@
  * the worker is done): the prepared runs and where their package lies. Never a credential: the
  * worker reads those from the environment it was started with.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { createGit } from "../../git/git.js";
 import type { Manifest } from "../../package/build-context.js";
@@ -68,4 +68,12 @@ export async function readJob(file: string, runner: Runner): Promise<{ job: Laun
       pkg: { ...pkg, git: createGit(gitDir, runner), manifest: manifest as unknown as Manifest },
     },
   };
+}
+
+/** Removes a job file and the package it points at (no run of it can be launched any more). */
+export async function dropJob(file: string): Promise<void> {
+  const text = await readFile(file, "utf8").catch(() => null);
+  const dir = text ? (JSON.parse(text) as { pkg?: { dir?: string } }).pkg?.dir : undefined;
+  if (dir) await rm(dir, { recursive: true, force: true });
+  await rm(file, { force: true });
 }

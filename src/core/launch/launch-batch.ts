@@ -1,7 +1,8 @@
 /**
  * Launches every run of a prepared batch: in parallel, sharing VMs by capacity (core/pool.ts) and
  * one upload per machine. Each run that starts is marked detached, so `status` follows it from the
- * state file alone; each that fails says why in its record. The package is removed at the end.
+ * state file alone; each that fails says why in its record. The package is removed at the end,
+ * unless a run still waits in the queue for a VM.
  */
 import { rm } from "node:fs/promises";
 import type { Git } from "../../git/git.js";
@@ -12,6 +13,7 @@ import { poolingTarget } from "../pool.js";
 import type { Progress } from "../progress.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import type { PreparedRun } from "../workflow/prepare-run.js";
+import { jobStillNeeded } from "./claim-runs.js";
 import { launchRun } from "./launch-run.js";
 import { type Shipment, sharedUploads } from "./shared-upload.js";
 
@@ -73,6 +75,13 @@ export async function launchBatch(
       }),
     );
   } finally {
-    await rm(batch.pkg.dir, { recursive: true, force: true });
+    // A run left queued (the launch was stopped while it waited for a VM) still needs the package.
+    if (
+      !(await jobStillNeeded(
+        deps.store,
+        batch.runs.map((r) => r.runId),
+      ).catch(() => false))
+    )
+      await rm(batch.pkg.dir, { recursive: true, force: true });
   }
 }

@@ -13,6 +13,7 @@ import type { Lease, Target } from "../../targets/types.js";
 import { forwardedValues } from "../../util/credentials.js";
 import { asRemoteError, RemoteError } from "../../util/errors.js";
 import type { Progress } from "../progress.js";
+import { acquireOrQueue } from "../queue/acquire-or-queue.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import type { PreparedRun } from "../workflow/prepare-run.js";
 import { firstLine } from "../workflow/prepare-run.js";
@@ -44,15 +45,21 @@ export async function launchRun(
   try {
     await phase("acquiring");
     progress.report("acquire", `finding or preparing a machine (${target.name})`);
-    lease = await target.acquire({
-      runId,
-      options,
-      signal,
-      onVmKnown: async (vm) => {
-        await deps.store.patchRun(runId, { vm: { name: vm.name, created: vm.created, deleted: false } });
+    // Without a VM to be had (quota, --max-vms) the run waits here, queued (src/core/queue/).
+    lease = await acquireOrQueue(
+      deps,
+      target,
+      {
+        runId,
+        options,
+        signal,
+        onVmKnown: async (vm) => {
+          await deps.store.patchRun(runId, { vm: { name: vm.name, created: vm.created, deleted: false } });
+        },
+        onProgress: (m) => progress.report("acquire", m),
       },
-      onProgress: (m) => progress.report("acquire", m),
-    });
+      { progress, maxVms: options.maxVms },
+    );
     const machine = lease.machine;
     await deps.store.patchRun(runId, {
       vm: { name: machine.name, created: lease.created, deleted: false },
@@ -101,7 +108,8 @@ async function recordFailure(
   const gone = e?.details.vm && (e.details.vmExists === false || e.details.vmDeleted === true);
   await deps.store.update((state) => {
     const r = state.runs[runId];
-    if (!r) return;
+    // Killed while queued, or stopped while waiting in the queue: that says all, keep it.
+    if (!r || r.status === "killed" || r.status === "queued") return;
     r.status = "error";
     r.phase = null;
     r.endedAt = r.updatedAt = new Date().toISOString();

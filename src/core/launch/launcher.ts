@@ -17,6 +17,11 @@ import type { LaunchBatch } from "./launch-batch.js";
 export interface Launcher {
   /** Starts a worker for the batch; returns its pid and where it logs. */
   launch(batchId: string, repo: string, batch: LaunchBatch): Promise<{ pid: number; log: string }>;
+  /**
+   * Starts a new worker on the job file of one that died with runs still queued (src/core/queue/):
+   * it launches the runs of that job this process has claimed for it.
+   */
+  resume(jobFile: string, repo: string): Promise<{ pid: number; log: string }>;
 }
 
 export function detachedLauncher(input: { stateDir: string; env: NodeJS.ProcessEnv }): Launcher {
@@ -27,11 +32,19 @@ export function detachedLauncher(input: { stateDir: string; env: NodeJS.ProcessE
       const jobFile = join(dir, `${batchId}.json`);
       const log = join(dir, `${batchId}.log`);
       await writeJob(jobFile, jobOf(batchId, repo, batch));
-      const [command, ...args] = workerCommand(jobFile);
-      const pid = spawnDetached(command, args, { cwd: repo, env: input.env, logFile: log });
-      return { pid, log };
+      return spawnWorker(jobFile, repo, log);
+    },
+    async resume(jobFile, repo) {
+      return spawnWorker(jobFile, repo, jobFile.replace(/\.json$/, ".log"));
     },
   };
+
+  function spawnWorker(jobFile: string, repo: string, log: string) {
+    // The worker takes over the runs this process holds (its pid is their driver until then).
+    const [command, ...args] = [...workerCommand(jobFile), String(process.pid)];
+    const pid = spawnDetached(command, args, { cwd: repo, env: input.env, logFile: log });
+    return { pid, log };
+  }
 }
 
 function workerCommand(jobFile: string): string[] {

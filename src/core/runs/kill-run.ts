@@ -5,6 +5,7 @@
 import { killScript } from "../../remote/protocol.js";
 import { FINISHED } from "../../state/run-record.js";
 import { RemoteError } from "../../util/errors.js";
+import { leaveQueue } from "../queue/leave-queue.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { readStatus } from "../workflow/follow-run.js";
 import { attachLease, loadRun, type RunView, refreshRun } from "./refresh-run.js";
@@ -12,6 +13,11 @@ import { attachLease, loadRun, type RunView, refreshRun } from "./refresh-run.js
 export async function killRun(deps: WorkflowDeps, runId: string, signal?: AbortSignal): Promise<RunView> {
   const record = await loadRun(deps, runId);
   if (FINISHED.includes(record.status)) return refreshRun(deps, record, signal);
+  if (record.status === "queued") {
+    const left = await leaveQueue(deps.store, record.id);
+    if (left) return { record: left, live: null, elapsedSeconds: null };
+    return killRun(deps, runId, signal); // it left the queue meanwhile: kill it where it is now
+  }
   if (record.status === "pending") {
     throw new RemoteError("usage", `Run ${record.id} is still being started.`, "Retry in a few seconds.");
   }

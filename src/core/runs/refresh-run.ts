@@ -43,7 +43,7 @@ export async function attachLease(deps: WorkflowDeps, record: RunRecord): Promis
   });
 }
 
-function driverAlive(pid: number | null): boolean {
+export function driverAlive(pid: number | null): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
@@ -70,6 +70,8 @@ export async function refreshRun(
       ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000)
       : null;
   if (FINISHED.includes(record.status)) return { record, live: null, elapsedSeconds: elapsed(record) };
+  // Waiting for a VM (src/core/queue/): there is no machine to ask yet.
+  if (record.status === "queued") return { record, live: null, elapsedSeconds: null };
 
   if (record.status === "pending") {
     // Still being started. If the process starting it is gone (killed, crashed), it never will be.

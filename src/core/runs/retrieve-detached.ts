@@ -11,6 +11,7 @@ import { finishRun } from "../finish/finish-run.js";
 import { mergeAdvice } from "../finish/merge-advice.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { attachLease, loadRun, refreshRun } from "./refresh-run.js";
+import { withRetrievalClaim } from "./retrieval-claim.js";
 
 export async function retrieveDetached(
   deps: WorkflowDeps,
@@ -43,12 +44,17 @@ export async function retrieveFinished(
   record: RunRecord,
   options: { keepVm?: boolean; signal?: AbortSignal } = {},
 ): Promise<RunSummary> {
-  return finishRun(deps, {
-    record,
-    lease: await attachLease(deps, record),
-    driver: "retrieve",
-    keepRequested: record.keepVm || options.keepVm === true,
-    signal: options.signal,
+  return withRetrievalClaim(deps.store, record.id, async () => {
+    // Another process may have brought it home while this one looked: never twice.
+    const fresh = await loadRun(deps, record.id);
+    if (fresh.summary) return fresh.summary;
+    return finishRun(deps, {
+      record,
+      lease: await attachLease(deps, record),
+      driver: "retrieve",
+      keepRequested: record.keepVm || options.keepVm === true,
+      signal: options.signal,
+    });
   });
 }
 

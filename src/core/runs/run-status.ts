@@ -5,6 +5,7 @@
 
 import type { RunSummary } from "../../state/run-summary.js";
 import { asRemoteError } from "../../util/errors.js";
+import { advanceQueue } from "../queue/advance-queue.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { loadRun, type RunView, refreshRun } from "./refresh-run.js";
 import { retrieveFinished } from "./retrieve-detached.js";
@@ -19,6 +20,8 @@ export async function runStatus(
   runId?: string,
   options: { autoRetrieve?: boolean; signal?: AbortSignal } = {},
 ): Promise<StatusEntry[]> {
+  // A queue whose launch worker died is taken over here (src/core/queue/): status resumes it.
+  await advanceQueue(deps);
   const records = runId ? [await loadRun(deps, runId)] : Object.values((await deps.store.read()).runs);
   records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return Promise.all(

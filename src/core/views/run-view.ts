@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { RUN_STATUSES } from "../../state/run-record.js";
 import { errorInfoSchema, type RunSummary, runSummarySchema } from "../../state/run-summary.js";
+import { queueView, queueViewSchema } from "../queue/queue-view.js";
 import type { RunView } from "../runs/refresh-run.js";
 
 export const runViewSchema = z.object({
@@ -29,6 +30,7 @@ export const runViewSchema = z.object({
   unreachable: z.string().nullable().describe("Why its machine could not be asked, when it could not"),
   error: errorInfoSchema.nullable(),
   summary: runSummarySchema.nullable().describe("The retrieved results, once they are home"),
+  queue: queueViewSchema.nullable().describe("While queued for a VM: its place in line and why it waits"),
 });
 export type RunViewJson = z.infer<typeof runViewSchema>;
 
@@ -52,6 +54,7 @@ export function runViewJson(v: RunView, retrievedNow?: RunSummary | null): RunVi
     unreachable: v.unreachable ?? null,
     error: r.error,
     summary: retrievedNow ?? r.summary,
+    queue: queueView(r),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { cleanupVms as cleanup } from "../../core/cleanup.js";
+import { queuedRunCount } from "../../core/queue/queue-book.js";
 import { cleanupViewShape } from "../../core/views/fleet.js";
 import { RemoteError } from "../../util/errors.js";
 import { defineTool } from "../define-tool.js";
@@ -56,6 +57,7 @@ export const cleanupVms = defineTool({
         signal,
         onDeleted: (name) => store.markVmDeleted(name),
         known: await store.vmKnowledge().catch(() => undefined),
+        queuedRuns: await queuedRunCount(store).catch(() => 0),
       },
     );
     const count = (a: keyof typeof VERB) => results.filter((r) => r.action === a).length;

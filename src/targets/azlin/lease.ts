@@ -1,6 +1,7 @@
 /**
- * A VM held by one run. Release frees the run's slot first (so the VM is free for others even
- * when deleting it fails), then deletes the VM only when this run created it and keep is false.
+ * A VM held by one run. Release frees the run's slot (so the VM is free for others, also when
+ * deleting it fails) and deletes the VM only when this run created it, keep is false and no other
+ * run is on it; a VM being deleted keeps the slot until it is gone, so no run takes it meanwhile.
  */
 import type { AzlinClient } from "../../azlin/client.js";
 import { asRemoteError } from "../../util/errors.js";
@@ -49,14 +50,20 @@ export class AzlinLease implements Lease {
   }): Promise<ReleaseOutcome> {
     const { name, howToReach } = this.machine;
     let slotNote = "";
-    try {
-      await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
-        signal,
-        timeoutMs: 120_000,
-      });
-    } catch (err) {
-      slotNote = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
-    }
+    const freeSlot = async () => {
+      try {
+        await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
+          signal,
+          timeoutMs: 120_000,
+        });
+      } catch (err) {
+        slotNote = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
+      }
+    };
+    // A VM about to be deleted keeps this run's slot until it is gone: freed first, a waiting run
+    // (src/core/queue/) could take it and find the VM deleted under it.
+    const deleting = this.created && !keep;
+    if (!deleting) await freeSlot();
 
     if (!this.created) {
       const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";
@@ -79,6 +86,7 @@ export class AzlinLease implements Lease {
       () => [] as string[],
     );
     if (others.length > 0) {
+      await freeSlot();
       return {
         deleted: false,
         kept: true,
@@ -87,6 +95,7 @@ export class AzlinLease implements Lease {
     }
     const result = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
     if (result.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
+    await freeSlot(); // the VM stays: it is free for others even though deleting it failed
     return {
       deleted: false,
       kept: false,

@@ -2,6 +2,7 @@
 
 import { runCloudInit } from "../cloud-init.mjs";
 import { Exit, fail, RG_OPTIONS } from "../context.mjs";
+import { quotaShortfall } from "../quota.mjs";
 import { formatCreatedTime, insertVm, updateState } from "../state.mjs";
 import {
   createTimedOut,
@@ -76,8 +77,11 @@ export async function run(ctx) {
 
   // az vm create dies at 120 s while Azure carries on: with `timeout` the VM exists all the same.
   const wantPublic = Boolean(opts.public || opts.noBastion);
-  const vm = updateState(ctx.env, (state) =>
-    insertVm(state, ctx.paths, {
+  const vm = updateState(ctx.env, (state) => {
+    // The regional quota is checked against the VMs that exist at this instant, under the lock.
+    const short = quotaShortfall(ctx.env, state, region, sku);
+    if (short) throw fail(quotaExceeded(region, sku, short));
+    return insertVm(state, ctx.paths, {
       name,
       resource_group: rg,
       location: region,
@@ -85,8 +89,8 @@ export async function run(ctx) {
       public_ip: wantPublic ? `20.51.${10 + (Object.keys(state.vms).length % 200)}.7` : null,
       created_time: formatCreatedTime(new Date()),
       auth_forwarded: Boolean(opts.yes),
-    }),
-  );
+    });
+  });
   if (faults.has("timeout")) throw fail(createTimedOut(name));
 
   const out = [];

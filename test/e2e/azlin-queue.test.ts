@@ -1,0 +1,270 @@
+/**
+ * Issue 16: a batch larger than the quota waits its turn. The fake azlin enforces a regional vCPU
+ * quota that holds two Standard_D2s_v3 VMs (test/fake-azlin/quota.mjs). Through the real CLI and
+ * its launch worker: eight prompts all succeed, never on more than two VMs at once, each under its
+ * own ref; with the launch worker killed once the first two run, `status` resumes the queue; a
+ * queued run can be killed; and quota that never frees fails the queue with the quota remedy.
+ */
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect } from "vitest";
+import { runStatus } from "../../src/core/runs/run-status.js";
+import { runViewJson } from "../../src/core/views/run-view.js";
+import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
+import type { RunRecord } from "../../src/state/run-record.js";
+import { connect } from "../mcp/support.js";
+import { useAzlinRuns } from "../support/azlin-run.js";
+import { runCli } from "../support/cli.js";
+import type { FakeAzlin } from "../support/fake-azlin.js";
+import { cliEnvFor, processAlive, until } from "../support/fault-support.js";
+import { RECORDING_AGENT } from "../support/local-run.js";
+import { git } from "../support/repo.js";
+import { TEST_TIMEOUT_MS } from "../support/waits.js";
+
+const SECRET = `sk-ant-api03-queue${"Q".repeat(40)}`;
+const SIZE = "Standard_D2s_v3";
+/** A refused run tries again soon even when nothing of ours freed (the default is a minute). */
+const QUEUE_ENV = { ANTHROPIC_API_KEY: SECRET, AMPLIHACK_REMOTE_QUEUE_RETRY_SECONDS: "2" };
+
+/** The most VMs that existed at once, replayed from the fake's argv log (a VM counts from its `new`). */
+function maxConcurrentFromLog(fake: FakeAzlin, created: Set<string>): number {
+  let now = 0;
+  let max = 0;
+  for (const { argv } of fake.argvLog()) {
+    if (argv[0] === "new" && created.has(argv[argv.indexOf("--name") + 1])) max = Math.max(max, ++now);
+    if ((argv[0] === "kill" || argv[0] === "destroy") && created.has(argv[1])) now -= 1;
+  }
+  return max;
+}
+
+/** Watches the fake's VMs while a batch runs: every name seen and the most at once. */
+function watchVms(fake: FakeAzlin) {
+  let max = 0;
+  const seen = new Set<string>();
+  const timer = setInterval(() => {
+    const names = Object.keys(fake.state().vms);
+    for (const n of names) seen.add(n);
+    max = Math.max(max, names.length);
+  }, 50);
+  return { stop: () => clearInterval(timer), max: () => max, seen };
+}
+
+const records = async (deps: WorkflowDeps): Promise<RunRecord[]> =>
+  Object.values((await deps.store.read()).runs);
+
+async function startBatch(
+  s: { repo: string; fake: FakeAzlin; state: string },
+  prompts: string[],
+  extra = {},
+  flags: string[] = [],
+) {
+  const started = await runCli(
+    [
+      "start",
+      ...flags,
+      ...prompts,
+      "--target",
+      "azlin",
+      "--vm-size",
+      SIZE,
+      "--agent-command",
+      RECORDING_AGENT,
+      "--json",
+    ],
+    { cwd: s.repo, env: cliEnvFor(s, { ...QUEUE_ENV, ...extra }) },
+  );
+  expect(started.code, started.stderr).toBe(0);
+  return (JSON.parse(started.stdout) as { runs: { runId: string; prompt: string }[] }).runs;
+}
+
+describe("a batch larger than the quota waits its turn", () => {
+  const { test, setup } = useAzlinRuns({ ssh: null, skip: false }, { user: "queue" });
+
+  test(
+    "8 prompts, quota for 2 VMs: all succeed, never more than 2 VMs at once, each under its own ref",
+    async () => {
+      const s = await setup(QUEUE_ENV);
+      s.fake.setQuota(`${SIZE}=4`);
+      const watch = watchVms(s.fake);
+      const prompts = Array.from({ length: 8 }, (_, i) => `task number ${i + 1}`);
+      const runs = await startBatch(s, prompts);
+      const deps = s.makeDeps();
+      // Some were queued with their place and the quota's numbers as the reason.
+      await until(async () => (await records(deps)).some((r) => r.status === "queued"), "a run to be queued");
+      const queued = (await records(deps)).find((r) => r.status === "queued")!;
+      expect(queued.queue?.reason).toMatch(/^Azure quota: \d+ of 4 cores in use, a VM needs 2|older run/);
+      expect(runViewJson({ record: queued, live: null, elapsedSeconds: null }).queue).toMatchObject({
+        moving: true,
+        resume: null,
+      });
+
+      // `status` from this process brings finished runs home while the worker frees VMs too.
+      await until(async () => {
+        const entries = await runStatus(s.makeDeps());
+        return (
+          entries.length === 8 && entries.every((e) => e.record.status === "succeeded" && e.record.summary)
+        );
+      }, "all eight runs home");
+      watch.stop();
+
+      const refusals = s.fake.argvs().filter((a) => a[0] === "new").length - watch.seen.size;
+      expect(refusals).toBeGreaterThan(0); // Azure said no, and those runs waited instead of failing
+      expect(watch.max()).toBeLessThanOrEqual(2);
+      expect(maxConcurrentFromLog(s.fake, watch.seen)).toBeLessThanOrEqual(2);
+      for (const r of runs) {
+        expect(git(s.repo, "show", `remote-exec/${r.runId}/main:notes.txt`)).toBe(`${r.prompt}\n`);
+      }
+      const final = await records(deps);
+      expect(final.every((r) => r.queue === null && !r.acquiring && r.retrievingPid === null)).toBe(true);
+      // Each VM was deleted once, by the last run out that made it; one a reused run left is idle.
+      const left = Object.keys(s.fake.state().vms);
+      expect(final.filter((r) => r.summary?.release?.deleted).length).toBe(watch.seen.size - left.length);
+      expect(left.length).toBeLessThanOrEqual(2);
+      expect(JSON.stringify(s.fake.argvLog())).not.toContain(SECRET);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "the launch worker killed once the first two run: status resumes the queue and drains it",
+    async () => {
+      const s = await setup(QUEUE_ENV);
+      s.fake.setQuota(`${SIZE}=4`);
+      const release = join(s.state, "release");
+      const watch = watchVms(s.fake);
+      const prompts = Array.from({ length: 8 }, (_, i) => `hold ${release}-${i < 2 ? "first" : "rest"}`);
+      const runs = await startBatch(s, prompts);
+      const deps = s.makeDeps();
+      await until(async () => {
+        const all = await records(deps);
+        return (
+          all.filter((r) => r.status === "running").length === 2 &&
+          all.filter((r) => r.status === "queued").length === 6
+        );
+      }, "two runs started and six queued");
+      const worker = (await records(deps)).find((r) => r.status === "queued")!.driverPid!;
+      process.kill(worker, "SIGKILL");
+      await until(() => !processAlive(worker), "the launch worker to die");
+
+      // Nobody moves the queue now: the views say so, and how to resume it.
+      const queued = (await records(deps)).filter((r) => r.status === "queued");
+      expect(queued.map((r) => r.queue?.position).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+      const view = runViewJson({ record: queued[0], live: null, elapsedSeconds: null });
+      expect(view.queue).toMatchObject({ moving: false });
+      expect(view.queue?.resume).toContain("amplihack-remote status");
+
+      // `kill` takes one out of the queue; the rest move up.
+      const dropped = queued.find((r) => r.queue?.position === 6)!;
+      const killed = await runCli(["kill", dropped.id], { cwd: s.repo, env: cliEnvFor(s, QUEUE_ENV) });
+      expect(killed.code, killed.stderr).toBe(0);
+      expect((await deps.store.getRun(dropped.id))?.status).toBe("killed");
+
+      // The MCP server's remote_status shows each queued run's place and reason, and (being a live
+      // process of ours) takes the queue over: a new launch worker drains it.
+      const mcp = await connect({ repo: s.repo, env: cliEnvFor(s, QUEUE_ENV) });
+      try {
+        const result = await mcp.call("remote_status", {});
+        const views = (result.structuredContent as { runs: { status: string; queue: unknown }[] }).runs;
+        const shown = views.filter((v) => v.status === "queued");
+        expect(shown.length).toBeGreaterThan(0);
+        for (const v of shown) {
+          expect(v.queue).toMatchObject({
+            position: expect.any(Number),
+            reason: expect.stringMatching(/quota/),
+          });
+        }
+      } finally {
+        await mcp.close();
+      }
+      // The first two may finish now; `status` shows the queue moving.
+      writeFileSync(`${release}-first`, "");
+      writeFileSync(`${release}-rest`, "");
+      const status = await runCli(["status"], { cwd: s.repo, env: cliEnvFor(s, QUEUE_ENV) });
+      expect(status.code, status.stderr).toBe(0);
+      const adopter = (await records(deps)).find((r) => r.status === "queued" || r.status === "pending");
+      expect(adopter?.driverPid).not.toBe(worker);
+
+      const ids = runs.map((r) => r.runId).filter((id) => id !== dropped.id);
+      await until(async () => {
+        const r = await runCli(["status", "--json", "--wait", "20"], {
+          cwd: s.repo,
+          env: cliEnvFor(s, QUEUE_ENV),
+        });
+        const views = (
+          JSON.parse(r.stdout) as { runs: { runId: string; status: string; retrieved: boolean }[] }
+        ).runs;
+        return ids.every((id) =>
+          views.some((v) => v.runId === id && v.status === "succeeded" && v.retrieved),
+        );
+      }, "status to drain the queue");
+      watch.stop();
+      expect(watch.max()).toBeLessThanOrEqual(2);
+      for (const id of ids) {
+        // Each run's work (the agent's record, committed as uncommitted work) is under its own ref.
+        expect(git(s.repo, "rev-parse", "--verify", `refs/remotes/remote-exec/${id}/main`)).toMatch(
+          /^[0-9a-f]{40}/,
+        );
+      }
+      expect(Object.keys(s.fake.state().vms).length).toBeLessThanOrEqual(2);
+      // No package or job file is left behind once the queue is empty.
+      await until(
+        () => !existsSync(join(s.state, "launch")) || listJobs(s.state).length === 0,
+        "job files gone",
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "--max-vms 1 with no quota limit: three prompts queue behind one VM and all succeed",
+    async () => {
+      const s = await setup(QUEUE_ENV);
+      const watch = watchVms(s.fake);
+      const runs = await startBatch(s, ["first", "second", "third"], {}, ["--max-vms", "1"]);
+      const deps = s.makeDeps();
+      await until(
+        async () => (await records(deps)).some((r) => r.queue?.waitingFor === "max-vms"),
+        "a run to wait for --max-vms",
+      );
+      const waiting = (await records(deps)).find((r) => r.queue?.waitingFor === "max-vms")!;
+      expect(waiting.queue?.reason).toContain("--max-vms 1: your runs hold 1 VM");
+      await until(async () => {
+        const entries = await runStatus(s.makeDeps());
+        return entries.every((e) => e.record.status === "succeeded" && e.record.summary);
+      }, "all three runs home");
+      watch.stop();
+      expect(watch.max()).toBe(1);
+      expect(s.fake.argvs().filter((a) => a[0] === "new").length).toBe(watch.seen.size); // never refused
+      for (const r of runs)
+        expect(git(s.repo, "show", `remote-exec/${r.runId}/main:notes.txt`)).toBe(`${r.prompt}\n`);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "quota that never frees: the queued runs fail with the quota remedy after the bound",
+    async () => {
+      const s = await setup(QUEUE_ENV);
+      s.fake.setQuota(`${SIZE}=0`);
+      const runs = await startBatch(s, ["one", "two"], { AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES: "0.02" });
+      const deps = s.makeDeps();
+      await until(async () => {
+        const all = await records(deps);
+        return all.length === 2 && all.every((r) => r.status === "error");
+      }, "both runs to give up");
+      for (const r of await records(deps)) {
+        expect(r.error?.code).toBe("azlin-quota");
+        expect(r.error?.remedy).toContain("request a quota increase");
+        expect(r.error?.remedy).toContain("AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES");
+        expect(r.queue).toBeNull();
+      }
+      expect(runs).toHaveLength(2);
+      expect(s.fake.state().vms).toEqual({});
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+function listJobs(state: string): string[] {
+  return readdirSync(join(state, "launch")).filter((f) => f.endsWith(".json"));
+}
