@@ -6,7 +6,7 @@
  */
 import type { Git } from "../../git/git.js";
 import { dropWipRef } from "../../git/wip-snapshot.js";
-import { describeStartFailure, prepareScript, startScript } from "../../remote/protocol.js";
+import { describeStartFailure, START_EXIT, startScript } from "../../remote/protocol.js";
 import { runFilesLine } from "../../remote/run-files.js";
 import type { LaunchPhase, RunRecord } from "../../state/run-record.js";
 import type { Lease, Target } from "../../targets/types.js";
@@ -16,7 +16,10 @@ import type { Progress } from "../progress.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import type { PreparedRun } from "../workflow/prepare-run.js";
 import { firstLine } from "../workflow/prepare-run.js";
-import { noDirectoryError, type SharedUploads } from "./shared-upload.js";
+import type { SharedUploads } from "./shared-upload.js";
+
+/** Uploads of the package per run before a damaged copy is an error. */
+const UPLOAD_ATTEMPTS = 3;
 
 export interface LaunchedRun {
   record: RunRecord;
@@ -58,21 +61,25 @@ export async function launchRun(
       vm: { name: machine.name, created: lease.created, deleted: false },
       phase: "uploading",
     });
-    const prep = await machine.exec(prepareScript(runId), { signal });
-    if (prep.exitCode !== 0) throw noDirectoryError(machine, prep.stderr);
-    const uploaded = await uploads.deliver(lease, runId, progress, signal);
-
-    await phase("starting");
-    progress.report("execute", "verifying the upload and starting the agent");
     const argv = [await uploads.packagedArgv0(), ...run.argv.slice(1)];
     const credentials = forwardedValues(deps.env, options.forwardEnv);
     const input = runFilesLine(runId, argv) + credentials.map((c) => `${c.name}=${c.value}\n`).join("");
-    const started = await machine.exec(startScript(runId, uploaded.sha256), {
-      input,
-      signal,
-      timeoutMs: 5 * 60_000,
-    });
-    if (started.exitCode !== 0) {
+    // The start script checks the upload's sha256 (one connection for check and start); a copy
+    // damaged in transit is sent again.
+    for (let attempt = 1; ; attempt++) {
+      const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
+      await phase("starting");
+      progress.report("execute", "verifying the upload and starting the agent");
+      const started = await machine.exec(startScript(runId, uploaded.sha256, lease.deferredClaim?.script), {
+        input,
+        signal,
+        timeoutMs: 5 * 60_000,
+      });
+      if (started.exitCode === 0) {
+        await lease.deferredClaim?.confirm(signal);
+        break;
+      }
+      if (started.exitCode === START_EXIT.checksumMismatch && attempt < UPLOAD_ATTEMPTS) continue;
       const { why, remedy } = describeStartFailure(started.exitCode, started.stderr, machine.howToReach);
       throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, remedy);
     }

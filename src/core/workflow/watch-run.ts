@@ -4,7 +4,7 @@
  * run. A dropped link is reopened with backoff and resumes at the last byte received; a link that
  * keeps failing without delivering anything hands over to polling (the caller's fallback).
  */
-import type { RemoteStatus } from "../../remote/protocol.js";
+import { RESULTS_NAME, type RemoteStatus, runDir } from "../../remote/protocol.js";
 import { LogLines, parseWatchLine, watchCommand } from "../../remote/watch.js";
 import type { Machine } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
@@ -139,6 +139,7 @@ export async function watchRun(
     }
     if (end) {
       log.flush();
+      noteResultsChecksum(machine, runId, end);
       return { kind: "done", status: end, connections };
     }
     if (noWatcher)
@@ -165,6 +166,12 @@ export async function watchRun(
     handlers.onReconnect?.(connections, why);
     await sleep(backoff[Math.min(failures - 1, backoff.length - 1)] ?? 1_000, options.signal);
   }
+}
+
+/** The final status's results checksum, kept by the machine so the retrieval need not ask for it. */
+export function noteResultsChecksum(machine: Machine, runId: string, status: RemoteStatus): void {
+  if (status.exists && status.resultsSha256)
+    machine.rememberChecksum?.(`${runDir(runId)}/${RESULTS_NAME}`, status.resultsSha256);
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,13 +1,14 @@
 /**
  * A VM held by one run. Release frees the run's slot first (so the VM is free for others even
  * when deleting it fails), then deletes the VM only when this run created it and keep is false.
+ * A VM that can hold only this run is deleted at once; its slot is freed only if that fails.
  */
 import type { AzlinClient } from "../../azlin/client.js";
 import { asRemoteError } from "../../util/errors.js";
-import type { Lease, ReleaseOutcome } from "../types.js";
+import type { DeferredClaim, Lease, ReleaseOutcome } from "../types.js";
 import { deleteVm } from "./delete-vm.js";
 import type { AzlinMachine } from "./machine.js";
-import { readSlots, releaseSlot, type SlotPolicy } from "./slots.js";
+import { releaseSlot, type SlotPolicy } from "./slots.js";
 
 export type LeaseOrigin = "created" | "reused" | "named" | "attached";
 
@@ -18,11 +19,17 @@ export interface LeaseSettings {
   created: boolean;
   slots: SlotPolicy;
   killTimeoutMs: number;
+  /**
+   * This run made the VM and the VM holds one run: no other run can be on it, so releasing is
+   * deleting. False for pool VMs and for VMs attached from a record (their capacity is not known).
+   */
+  soleHolder?: boolean;
 }
 
 export class AzlinLease implements Lease {
   readonly created: boolean;
   readonly reused: boolean;
+  deferredClaim?: DeferredClaim;
   private outcome: Promise<ReleaseOutcome> | null = null;
 
   constructor(
@@ -48,49 +55,65 @@ export class AzlinLease implements Lease {
     signal?: AbortSignal;
   }): Promise<ReleaseOutcome> {
     const { name, howToReach } = this.machine;
-    let slotNote = "";
-    try {
-      await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
-        signal,
-        timeoutMs: 120_000,
-      });
-    } catch (err) {
-      slotNote = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
+    // A VM this run made with room for one run holds no other: deleting it frees the slot too,
+    // so the slot is only freed by hand when the delete fails (two connections saved).
+    if (this.created && !keep && this.settings.soleHolder) {
+      const result = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
+      if (result.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
+      const { note } = await this.freeSlot(signal);
+      return notDeleted(name, result.error, note);
     }
-
+    const { note, others } = await this.freeSlot(signal);
     if (!this.created) {
       const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";
       return {
         deleted: false,
         kept: true,
-        message: `VM ${name} stays up (${why}). Reach it with: ${howToReach}${slotNote}`,
+        message: `VM ${name} stays up (${why}). Reach it with: ${howToReach}${note}`,
       };
     }
     if (keep) {
       return {
         deleted: false,
         kept: true,
-        message: `Kept VM ${name}; it is still running and billing. Reach it with: ${howToReach} — delete it with \`amplihack-remote cleanup ${name}\` when done${slotNote}`,
+        message: `Kept VM ${name}; it is still running and billing. Reach it with: ${howToReach} — delete it with \`amplihack-remote cleanup ${name}\` when done${note}`,
       };
     }
     // A pool VM may hold other runs: the last run out deletes it, never one in the middle.
-    const others = await readSlots(this.machine, this.settings.slots, { signal, timeoutMs: 120_000 }).then(
-      (slots) => slots.filter((s) => !s.stale && s.runId !== this.settings.runId).map((s) => s.runId ?? "?"),
-      () => [] as string[],
-    );
     if (others.length > 0) {
       return {
         deleted: false,
         kept: true,
-        message: `VM ${name} stays up: still in use by run(s) ${others.join(", ")}; the last of them to be released deletes it${slotNote}`,
+        message: `VM ${name} stays up: still in use by run(s) ${others.join(", ")}; the last of them to be released deletes it${note}`,
       };
     }
     const result = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
     if (result.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
-    return {
-      deleted: false,
-      kept: false,
-      message: `Could not delete VM ${name}: ${result.error}. It may still be billing: delete it with \`azlin kill ${name} --force\` or \`amplihack-remote cleanup ${name}\`.`,
-    };
+    return notDeleted(name, result.error, "");
   }
+
+  /** Frees this run's slot; says which other runs still hold one (none known when it failed). */
+  private async freeSlot(signal?: AbortSignal): Promise<{ note: string; others: string[] }> {
+    try {
+      const left = await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
+        signal,
+        timeoutMs: 120_000,
+      });
+      const others = left
+        .filter((s) => !s.stale && s.runId !== this.settings.runId)
+        .map((s) => s.runId ?? "?");
+      return { note: "", others };
+    } catch (err) {
+      const note = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
+      return { note, others: [] };
+    }
+  }
+}
+
+function notDeleted(name: string, error: string | undefined, note: string): ReleaseOutcome {
+  return {
+    deleted: false,
+    kept: false,
+    message: `Could not delete VM ${name}: ${error}. It may still be billing: delete it with \`azlin kill ${name} --force\` or \`amplihack-remote cleanup ${name}\`.${note}`,
+  };
 }
