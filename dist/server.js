@@ -61622,6 +61622,34 @@ function sleep(ms2, signal) {
     signal?.addEventListener("abort", done, { once: true });
   });
 }
+async function waitForPhaseChange(machine, runId, options) {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(new Error("wait over")), options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let first = options.since ?? null;
+  let last = null;
+  try {
+    const outcome = await watchRun(
+      machine,
+      runId,
+      {
+        onPhase: (phase) => {
+          last = phase;
+          if (first === null) first = phase;
+          else if (phase !== first) stop.abort(new Error("changed"));
+        }
+      },
+      { signal, maxFailures: 2 }
+    );
+    if (outcome.kind === "poll") return null;
+    return { phase: "done", changed: first !== "done" };
+  } catch (err) {
+    if (!stop.signal.aborted || options.signal?.aborted) throw err;
+    return last === null ? null : { phase: last, changed: first !== last };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 // src/core/workflow/follow-run.ts
 var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
@@ -62315,7 +62343,10 @@ async function waitForChange(deps, runId, options) {
   let entries = first;
   while (entries.some(isActive) && Date.now() - started < budgetMs && !options.signal?.aborted) {
     const remaining = budgetMs - (Date.now() - started);
-    await sleep(Math.min(intervalMs(deps, entries), remaining), options.signal);
+    if (!await streamUntilChange(deps, entries, remaining, options.signal)) {
+      const left = budgetMs - (Date.now() - started);
+      if (left > 0) await sleep(Math.min(intervalMs(deps, entries), left), options.signal);
+    }
     if (options.signal?.aborted) break;
     entries = await look();
     if (fingerprint(entries) !== before || entries.some((e) => e.retrievedNow)) {
@@ -62328,6 +62359,30 @@ async function waitForChange(deps, runId, options) {
 var isActive = (e) => !FINISHED.includes(e.record.status);
 function fingerprint(entries) {
   return entries.map((e) => `${e.record.id}:${e.record.status}:${e.record.phase}:${e.live?.phase ?? ""}`).join("|");
+}
+async function streamUntilChange(deps, entries, timeoutMs, signal) {
+  const running = entries.filter((e) => e.record.status === "running" && e.live);
+  if (running.length === 0) return false;
+  const first = new AbortController();
+  const any2 = signal ? AbortSignal.any([signal, first.signal]) : first.signal;
+  try {
+    await Promise.any(
+      running.map(async (e) => {
+        const { machine } = await attachLease(deps, e.record);
+        const seen = await waitForPhaseChange(machine, e.record.id, {
+          timeoutMs,
+          signal: any2,
+          since: e.live?.phase
+        });
+        if (seen === null) throw new Error("no watcher stream");
+      })
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    first.abort(new Error("one run changed"));
+  }
 }
 function intervalMs(deps, entries) {
   const running = entries.filter((e) => e.record.status === "running");

@@ -3,11 +3,12 @@
  * tunnel), so how many a run makes is a promise: counted here through the fake azlin's argv log,
  * for a run on a new VM, a run that reuses a VM, and `status` of three detached runs on one VM.
  */
-import { writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect } from "vitest";
 import { runStatus } from "../../src/core/runs/run-status.js";
 import { startDetached } from "../../src/core/runs/start-detached.js";
+import { waitForChange } from "../../src/core/runs/wait-for-change.js";
 import { executeRun } from "../../src/core/workflow/execute-run.js";
 import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
 import type { FakeAzlin } from "../support/fake-azlin.js";
@@ -22,6 +23,12 @@ afterAll(async () => {
 });
 
 const KEY = { ANTHROPIC_API_KEY: `sk-ant-api03-count${"C".repeat(40)}` };
+/** A directory the agent on the VM can look into (in ssh mode it runs as another user). */
+function openGate(): string {
+  const dir = tempDir("ar-count-gate-");
+  chmodSync(dir, 0o755);
+  return dir;
+}
 const subcommandsSince = (fake: FakeAzlin, from: number) =>
   fake
     .argvs()
@@ -61,7 +68,7 @@ describe.each(azlinModes(sshd))("azlin calls per run ($mode)", (mode) => {
 
   test("status of three detached runs on one VM asks it once", async () => {
     const { fake, makeDeps } = await setup(KEY);
-    const gate = tempDir("ar-count-gate-");
+    const gate = openGate();
     const release = join(gate, "go");
     try {
       const outcomes = await startDetached(
@@ -82,6 +89,37 @@ describe.each(azlinModes(sshd))("azlin calls per run ($mode)", (mode) => {
       const entries = await runStatus(makeDeps(), undefined, { autoRetrieve: false });
       expect(entries.map((e) => e.live?.phase)).toEqual(["running", "running", "running"]);
       expect(subcommandsSince(fake, from).join(" ")).toBe("connect");
+    } finally {
+      writeFileSync(release, "");
+      cleanup(gate);
+    }
+  });
+
+  test("a status call that waits follows the run over its watcher stream, not by polling", async () => {
+    const { fake, makeDeps } = await setup(KEY);
+    const gate = openGate();
+    const release = join(gate, "go");
+    try {
+      const [run] = await startDetached(makeDeps(), options(""), [`hold ${release}`], {
+        autoRetrieve: false,
+      });
+      const deps = makeDeps(); // polls every 0.2 s if it polls at all
+      await until(
+        async () => (await runStatus(deps, run.runId, { autoRetrieve: false }))[0].live?.phase === "running",
+      );
+      const from = fake.argvs().length;
+      const quiet = await waitForChange(deps, run.runId, { waitSeconds: 15, autoRetrieve: false });
+      expect(quiet.changed).toBe(false);
+      // At most a look, one stream for the rest of the wait, a last look (polling: one per 0.2 s).
+      const calls = subcommandsSince(fake, from);
+      expect(calls.every((c) => c === "connect")).toBe(true);
+      expect(calls.length).toBeLessThanOrEqual(3);
+
+      const moved = waitForChange(deps, run.runId, { waitSeconds: 110, autoRetrieve: false });
+      writeFileSync(release, "");
+      const seen = await moved;
+      expect(seen.changed).toBe(true);
+      expect(seen.entries[0].live?.phase ?? seen.entries[0].record.status).not.toBe("running");
     } finally {
       writeFileSync(release, "");
       cleanup(gate);

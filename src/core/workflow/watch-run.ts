@@ -194,12 +194,17 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export async function waitForPhaseChange(
   machine: Machine,
   runId: string,
-  options: { timeoutMs: number; signal?: AbortSignal },
+  options: {
+    timeoutMs: number;
+    signal?: AbortSignal;
+    /** The phase the caller saw last: a stream that opens on another one is a change already. */
+    since?: string;
+  },
 ): Promise<{ phase: string; changed: boolean } | null> {
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(new Error("wait over")), options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  let first: string | null = null;
+  let first: string | null = options.since ?? null;
   let last: string | null = null;
   try {
     const outcome = await watchRun(
@@ -209,7 +214,7 @@ export async function waitForPhaseChange(
         onPhase: (phase) => {
           last = phase;
           if (first === null) first = phase;
-          else stop.abort(new Error("changed"));
+          else if (phase !== first) stop.abort(new Error("changed"));
         },
       },
       { signal, maxFailures: 2 },
