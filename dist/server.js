@@ -40365,6 +40365,8 @@ function startScript(runId, sha256, claim2) {
   return [
     ...claimed,
     "set -e",
+    // A start whose connection dropped after the runner was launched is not launched twice.
+    `if [ -f ${dir}/holder ]; then echo "started (already)"; exit 0; fi`,
     `mkdir -p ${dir}`,
     `if [ -f ${incoming} ]; then mv -f ${incoming} ${dir}/${ARCHIVE_NAME}; fi`,
     `cd ${dir}`,
@@ -52171,11 +52173,8 @@ async function launchRun(deps, input2, progress, signal) {
       const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
       await phase("starting");
       progress.report("execute", "verifying the upload and starting the agent");
-      const started = await machine.exec(startScript(runId, uploaded.sha256, lease.deferredClaim?.script), {
-        input: input3,
-        signal,
-        timeoutMs: 5 * 6e4
-      });
+      const script = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const started = await startOnce(() => machine.exec(script, { input: input3, signal, timeoutMs: 5 * 6e4 }));
       if (started.exitCode === 0) {
         await lease.deferredClaim?.confirm(signal);
         break;
@@ -52193,6 +52192,19 @@ async function launchRun(deps, input2, progress, signal) {
   } catch (err) {
     throw await recordFailure(deps, runId, err, lease, options.keepVm, input2);
   }
+}
+function startOnce(attempt) {
+  return pRetry(
+    async () => {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (asRemoteError(err).code !== "azlin-ssh") throw new AbortError(err);
+        throw err;
+      }
+    },
+    { retries: 2, minTimeout: 1e3, randomize: false }
+  );
 }
 async function recordFailure(deps, runId, err, lease, keepVm, input2) {
   const e = err instanceof RemoteError ? err : null;

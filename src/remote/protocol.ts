@@ -96,6 +96,8 @@ export function startScript(runId: string, sha256: string, claim?: string): stri
   return [
     ...claimed,
     "set -e",
+    // A start whose connection dropped after the runner was launched is not launched twice.
+    `if [ -f ${dir}/holder ]; then echo "started (already)"; exit 0; fi`,
     `mkdir -p ${dir}`,
     `if [ -f ${incoming} ]; then mv -f ${incoming} ${dir}/${ARCHIVE_NAME}; fi`,
     `cd ${dir}`,

@@ -199,9 +199,9 @@ describe("fault matrix: provisioning and release (direct)", () => {
     expect(e.exitCode).toBe(ExitCode.target);
     const name = e.details.vm as string;
     expect(e.details).toMatchObject({ vmDeleted: true });
-    expect(e.message).toContain(`The unusable VM ${name} was deleted.`);
+    expect(e.message).toContain(`The VM ${name} this run created was deleted.`);
     expect(e.remedy).toMatch(/retry/i);
-    // The slot was tried three times (two retries), then the VM went.
+    // The start (which takes the new VM's slot) was tried three times (two retries), then the VM went.
     expect(subcommands(fake).filter((s) => s === "connect")).toHaveLength(3);
     expect(fake.state().vms).toEqual({});
     const [record] = Object.values((await deps.store.read()).runs);

@@ -4,6 +4,7 @@
  * the VM name is recorded before the VM is created, so nothing this process dies holding is lost.
  * A start that fails gives its machine back (deleting it only if this run made it) and says so.
  */
+import pRetry, { AbortError } from "p-retry";
 import type { Git } from "../../git/git.js";
 import { dropWipRef } from "../../git/wip-snapshot.js";
 import { describeStartFailure, START_EXIT, startScript } from "../../remote/protocol.js";
@@ -70,11 +71,8 @@ export async function launchRun(
       const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
       await phase("starting");
       progress.report("execute", "verifying the upload and starting the agent");
-      const started = await machine.exec(startScript(runId, uploaded.sha256, lease.deferredClaim?.script), {
-        input,
-        signal,
-        timeoutMs: 5 * 60_000,
-      });
+      const script = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const started = await startOnce(() => machine.exec(script, { input, signal, timeoutMs: 5 * 60_000 }));
       if (started.exitCode === 0) {
         await lease.deferredClaim?.confirm(signal);
         break;
@@ -92,6 +90,24 @@ export async function launchRun(
   } catch (err) {
     throw await recordFailure(deps, runId, err, lease, options.keepVm, input);
   }
+}
+
+/**
+ * The start's connection, retried when ssh itself fails (a VM that has just answered azlin's
+ * readiness checks often refuses its first ssh): the start script never launches a run twice.
+ */
+function startOnce<T>(attempt: () => Promise<T>): Promise<T> {
+  return pRetry(
+    async () => {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (asRemoteError(err).code !== "azlin-ssh") throw new AbortError(err as Error);
+        throw err;
+      }
+    },
+    { retries: 2, minTimeout: 1_000, randomize: false },
+  );
 }
 
 /** Marks the run failed, gives back its machine, and returns the error completed with the machine's fate. */
