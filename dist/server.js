@@ -40344,7 +40344,12 @@ function remoteScriptsDir() {
   }
   throw new Error("amplihack-remote is installed without its remote scripts (src/remote/*.sh)");
 }
-var START_EXIT = { checksumMismatch: 20, runnerDidNotStart: 21, cannotDetach: 22 };
+var START_EXIT = {
+  checksumMismatch: 20,
+  runnerDidNotStart: 21,
+  cannotDetach: 22,
+  claimFailed: 23
+};
 function describeStartFailure(exitCode, stderr, howToReach) {
   const said = stderr.trim();
   switch (exitCode) {
@@ -40358,6 +40363,11 @@ function describeStartFailure(exitCode, stderr, howToReach) {
         why: said || "the runner did not start",
         remedy: `Read runner.log in the run's directory on the machine (${howToReach}) for why the runner died.`
       };
+    case START_EXIT.claimFailed:
+      return {
+        why: `the machine could not be claimed for the run${said ? ` (${said})` : ""}`,
+        remedy: "Run the command again; another machine will be used."
+      };
     case START_EXIT.cannotDetach:
       return {
         why: said || "neither tmux nor setsid could detach the run",
@@ -40370,18 +40380,26 @@ function describeStartFailure(exitCode, stderr, howToReach) {
       };
   }
 }
-function startScript(runId, sha256) {
+var incomingArchive = (runId) => `.amplihack-remote-incoming-${runId}.tar.gz`;
+function startScript(runId, sha256, claim2) {
   const dir = shellQuote(runDir(runId));
+  const incoming = shellQuote(incomingArchive(runId));
+  const claimed = claim2 ? [
+    `if ! ( ${claim2}
+) >/dev/null; then exit ${START_EXIT.claimFailed}; fi`
+  ] : [];
   return [
+    ...claimed,
     "set -e",
+    // A start whose connection dropped after the runner was launched is not launched twice.
+    `if [ -f ${dir}/holder ]; then echo "started (already)"; exit 0; fi`,
+    `mkdir -p ${dir}`,
+    `if [ -f ${incoming} ]; then mv -f ${incoming} ${dir}/${ARCHIVE_NAME}; fi`,
     `cd ${dir}`,
-    `if ! printf '%s  %s\\n' ${sha256} ${ARCHIVE_NAME} | sha256sum -c --status; then echo "checksum mismatch for ${ARCHIVE_NAME}" >&2; exit ${START_EXIT.checksumMismatch}; fi`,
+    `if ! printf '%s  %s\\n' ${sha256} ${ARCHIVE_NAME} | sha256sum -c --status 2>/dev/null; then rm -f ${ARCHIVE_NAME}; echo "checksum mismatch for ${ARCHIVE_NAME}" >&2; exit ${START_EXIT.checksumMismatch}; fi`,
     `tar -xzf ${ARCHIVE_NAME} --no-same-owner remote`,
     "exec bash remote/start.sh"
   ].join("\n");
-}
-function prepareScript(runId) {
-  return `mkdir -p ${shellQuote(runDir(runId))}`;
 }
 function cacheProbeScript(repoKey2, limit = 500) {
   const cache = shellQuote(`${AREA}/cache/${repoKey2}.git`);
@@ -40390,6 +40408,21 @@ function cacheProbeScript(repoKey2, limit = 500) {
 function statusScript(runId) {
   const dir = shellQuote(runDir(runId));
   return `if [ -f ${dir}/remote/status.sh ]; then bash ${dir}/remote/status.sh ${dir}; else echo '{"exists":false}'; fi`;
+}
+function statusesScript(runIds) {
+  return runIds.map((id) => `printf '%s\\t' ${shellQuote(id)}; ${statusScript(id)}`).join("\n");
+}
+function parseStatuses(stdout) {
+  const out = /* @__PURE__ */ new Map();
+  for (const line of stdout.split("\n")) {
+    const tab = line.indexOf("	");
+    if (tab <= 0) continue;
+    try {
+      out.set(line.slice(0, tab), remoteStatusSchema.parse(JSON.parse(line.slice(tab + 1))));
+    } catch {
+    }
+  }
+  return out;
 }
 function killScript(runId) {
   const dir = shellQuote(runDir(runId));
@@ -40408,7 +40441,9 @@ var remoteStatusSchema = external_exports.union([
     heartbeatAge: external_exports.number().nullable(),
     logBytes: external_exports.number(),
     startedAt: external_exports.number().nullable(),
-    now: external_exports.number()
+    now: external_exports.number(),
+    /** sha256 of results.tar.gz once the run is done (absent from older runs' scripts). */
+    resultsSha256: external_exports.string().regex(/^[0-9a-f]{64}$/).nullable().optional()
   })
 ]);
 function parseRemoteStatus(stdout) {
@@ -40474,8 +40509,21 @@ var PLAIN_PATH = /^[A-Za-z0-9._/-]+$/;
 async function uploadFile(machine, azlin, localFile, remotePath, options = {}) {
   const policy = { ...DEFAULT_POLICY, ...options };
   const local = resolve(localFile);
-  const sha = await sha256File(local);
   const what = `Uploading ${local} to ${machine.name}:${remotePath}`;
+  if (options.checkedByCaller) {
+    if (!PLAIN_PATH.test(remotePath) || remotePath.includes("/") || remotePath.startsWith("-"))
+      throw new RemoteError(
+        "internal",
+        `An upload the caller checks goes to a plain name in the home directory, not ${JSON.stringify(remotePath)}.`,
+        "This is a bug in amplihack-remote: report it."
+      );
+    return retrying(
+      what,
+      policy,
+      () => azlin.copy(local, `${machine.name}:${remotePath}`, machine.name, { signal: policy.signal })
+    );
+  }
+  const sha = await sha256File(local);
   await retrying(what, policy, async () => {
     const temp = uploadTempName();
     await azlin.copy(local, `${machine.name}:${temp}`, machine.name, { signal: policy.signal });
@@ -40499,6 +40547,24 @@ async function downloadFile(machine, azlin, remotePath, localFile, options = {})
   const local = resolve(localFile);
   const staged = !PLAIN_PATH.test(remotePath) || remotePath.startsWith("-");
   const temp = staged ? tempRemoteName() : remotePath;
+  const expected = !staged && options.expectedSha256 ? options.expectedSha256 : await stageForDownload(machine, remotePath, temp, staged, policy);
+  await mkdir2(dirname2(local), { recursive: true });
+  const partial2 = `${local}.part-${randomUUID().slice(0, 8)}`;
+  try {
+    await retrying(`Downloading ${machine.name}:${remotePath} to ${local}`, policy, async () => {
+      await rm(partial2, { force: true });
+      await azlin.copy(`${machine.name}:${temp}`, partial2, machine.name, { signal: policy.signal });
+      const got = await sha256File(partial2);
+      if (got !== expected)
+        throw new Error(`the downloaded copy does not match (sha256 ${got}, expected ${expected})`);
+    });
+    await rename(partial2, local);
+  } finally {
+    await rm(partial2, { force: true });
+    if (staged) await machine.exec(`rm -f ${temp}`, { timeoutMs: 12e4 }).catch(() => void 0);
+  }
+}
+async function stageForDownload(machine, remotePath, temp, staged, policy) {
   const src = shellQuote(remotePath);
   const stage = await machine.exec(
     [
@@ -40516,22 +40582,7 @@ async function downloadFile(machine, azlin, remotePath, localFile, options = {})
       `Look on the VM (${machine.howToReach}) for the file.`
     );
   }
-  const expected = stage.stdout.trim().split("\n").pop() ?? "";
-  await mkdir2(dirname2(local), { recursive: true });
-  const partial2 = `${local}.part-${randomUUID().slice(0, 8)}`;
-  try {
-    await retrying(`Downloading ${machine.name}:${remotePath} to ${local}`, policy, async () => {
-      await rm(partial2, { force: true });
-      await azlin.copy(`${machine.name}:${temp}`, partial2, machine.name, { signal: policy.signal });
-      const got = await sha256File(partial2);
-      if (got !== expected)
-        throw new Error(`the downloaded copy does not match (sha256 ${got}, expected ${expected})`);
-    });
-    await rename(partial2, local);
-  } finally {
-    await rm(partial2, { force: true });
-    if (staged) await machine.exec(`rm -f ${temp}`, { timeoutMs: 12e4 }).catch(() => void 0);
-  }
+  return stage.stdout.trim().split("\n").pop() ?? "";
 }
 
 // src/targets/azlin/machine.ts
@@ -40548,6 +40599,8 @@ var AzlinMachine = class {
   azlin;
   transferPolicy;
   target = "azlin";
+  /** Checksums the machine reported for its files (rememberChecksum), by remote path. */
+  checksums = /* @__PURE__ */ new Map();
   get vm() {
     return this.name;
   }
@@ -40579,11 +40632,23 @@ var AzlinMachine = class {
     });
     return { exitCode: r.exitCode, stderrTail: r.stderr };
   }
-  upload(localFile, remotePath, signal) {
-    return uploadFile(this, this.azlin, localFile, remotePath, { ...this.transferPolicy, signal });
+  upload(localFile, remotePath, signal, options = {}) {
+    return uploadFile(this, this.azlin, localFile, remotePath, {
+      ...this.transferPolicy,
+      signal,
+      ...options
+    });
   }
   download(remotePath, localFile, signal) {
-    return downloadFile(this, this.azlin, remotePath, localFile, { ...this.transferPolicy, signal });
+    const expectedSha256 = this.checksums.get(remotePath);
+    return downloadFile(this, this.azlin, remotePath, localFile, {
+      ...this.transferPolicy,
+      signal,
+      expectedSha256
+    });
+  }
+  rememberChecksum(remotePath, sha256) {
+    this.checksums.set(remotePath, sha256);
   }
 };
 
@@ -40655,25 +40720,27 @@ done
 exit ${ALL_SLOTS_BUSY}
 `;
 }
-function releaseSlotScript(runId, policy = DEFAULT_SLOT_POLICY) {
-  return `${prelude(policy)}
+var releaseBody = (runId) => `
 run_id=${shellQuote(runId)}
 for d in "$base"/*; do
   [ -d "$d" ] || continue
   if [ "$(owner_field "$d" run_id)" = "$run_id" ]; then rm -rf -- "$d" && echo "released \${d##*/}"; fi
 done
-exit 0
 `;
-}
-function readSlotsScript(policy = DEFAULT_SLOT_POLICY) {
-  return `${prelude(policy)}
+var readBody = `
 for d in "$base"/*; do
   [ -d "$d" ] || continue
   state=active
   is_stale "$d" && state=stale
   printf 'slot\\t%s\\t%s\\t%s\\t%s\\n' "\${d##*/}" "$(owner_field "$d" run_id)" "$(slot_created "$d")" "$state"
 done
-exit 0
+`;
+function releaseSlotScript(runId, policy = DEFAULT_SLOT_POLICY) {
+  return `${prelude(policy)}${releaseBody(runId)}${readBody}exit 0
+`;
+}
+function readSlotsScript(policy = DEFAULT_SLOT_POLICY) {
+  return `${prelude(policy)}${readBody}exit 0
 `;
 }
 function scriptFailed(machine, what, r) {
@@ -40699,11 +40766,15 @@ async function acquireSlot(machine, runId, policy = DEFAULT_SLOT_POLICY, options
 async function releaseSlot(machine, runId, policy = DEFAULT_SLOT_POLICY, options = {}) {
   const r = await machine.exec(releaseSlotScript(runId, policy), { timeoutMs: 12e4, ...options });
   if (r.exitCode !== 0) throw scriptFailed(machine, "free the run slot", r);
+  return parseSlots(r.stdout);
 }
 async function readSlots(machine, policy = DEFAULT_SLOT_POLICY, options = {}) {
   const r = await machine.exec(readSlotsScript(policy), { timeoutMs: 12e4, ...options });
   if (r.exitCode !== 0) throw scriptFailed(machine, "read the run slots", r);
-  return r.stdout.split("\n").filter((l) => l.startsWith("slot	")).map((l) => {
+  return parseSlots(r.stdout);
+}
+function parseSlots(stdout) {
+  return stdout.split("\n").filter((l) => l.startsWith("slot	")).map((l) => {
     const [, slot, run, created, state] = l.split("	");
     const createdEpoch = Number(created);
     return {
@@ -41051,6 +41122,7 @@ var AzlinLease = class {
   settings;
   created;
   reused;
+  deferredClaim;
   outcome = null;
   /** Idempotent: a second call returns the first call's outcome. */
   release(options) {
@@ -41062,56 +41134,68 @@ var AzlinLease = class {
     signal
   }) {
     const { name, howToReach } = this.machine;
-    let slotNote = "";
-    const freeSlot = async () => {
-      try {
-        await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
-          signal,
-          timeoutMs: 12e4
-        });
-      } catch (err) {
-        slotNote = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
-      }
-    };
-    const deleting = this.created && !keep;
-    if (!deleting) await freeSlot();
-    if (!this.created) {
-      const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";
-      return {
-        deleted: false,
-        kept: true,
-        message: `VM ${name} stays up (${why}). Reach it with: ${howToReach}${slotNote}`
-      };
+    if (this.created && !keep && this.settings.soleHolder) {
+      const result3 = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
+      if (result3.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
+      const { note: note2 } = await this.freeSlot(signal);
+      return notDeleted(name, result3.error, note2);
     }
-    if (keep) {
-      return {
-        deleted: false,
-        kept: true,
-        message: `Kept VM ${name}; it is still running and billing. Reach it with: ${howToReach} \u2014 delete it with \`amplihack-remote cleanup ${name}\` when done${slotNote}`
-      };
+    if (!this.created || keep) {
+      const { note: note2 } = await this.freeSlot(signal);
+      return this.stays(keep, note2);
     }
     const others = await readSlots(this.machine, this.settings.slots, { signal, timeoutMs: 12e4 }).then(
       (slots) => slots.filter((s3) => !s3.stale && s3.runId !== this.settings.runId).map((s3) => s3.runId ?? "?"),
       () => []
     );
     if (others.length > 0) {
-      await freeSlot();
+      const { note: note2 } = await this.freeSlot(signal);
       return {
         deleted: false,
         kept: true,
-        message: `VM ${name} stays up: still in use by run(s) ${others.join(", ")}; the last of them to be released deletes it${slotNote}`
+        message: `VM ${name} stays up: still in use by run(s) ${others.join(", ")}; the last of them to be released deletes it${note2}`
       };
     }
     const result2 = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
     if (result2.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
-    await freeSlot();
+    const { note } = await this.freeSlot(signal);
+    return notDeleted(name, result2.error, note);
+  }
+  /** The outcome for a VM that stays up: not ours to delete, or kept on request. */
+  stays(keep, note) {
+    const { name, howToReach } = this.machine;
+    if (!this.created) {
+      const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";
+      return {
+        deleted: false,
+        kept: true,
+        message: `VM ${name} stays up (${why}). Reach it with: ${howToReach}${note}`
+      };
+    }
     return {
       deleted: false,
-      kept: false,
-      message: `Could not delete VM ${name}: ${result2.error}. It may still be billing: delete it with \`azlin kill ${name} --force\` or \`amplihack-remote cleanup ${name}\`.`
+      kept: true,
+      message: `Kept VM ${name}; it is still running and billing. Reach it with: ${howToReach} \u2014 delete it with \`amplihack-remote cleanup ${name}\` when done${note}`
     };
   }
+  /** Frees this run's slot; the note says so when that failed (the slot then goes stale). */
+  async freeSlot(signal) {
+    try {
+      await releaseSlot(this.machine, this.settings.runId, this.settings.slots, { signal, timeoutMs: 12e4 });
+      return { note: "" };
+    } catch (err) {
+      const note = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
+      return { note };
+    }
+  }
 };
+function notDeleted(name, error62, note) {
+  return {
+    deleted: false,
+    kept: false,
+    message: `Could not delete VM ${name}: ${error62}. It may still be billing: delete it with \`azlin kill ${name} --force\` or \`amplihack-remote cleanup ${name}\`.${note}`
+  };
+}
 
 // src/targets/azlin/names.ts
 import { randomBytes } from "node:crypto";
@@ -41175,6 +41259,7 @@ function byYoungest(a2, b2) {
 }
 
 // src/targets/azlin/target.ts
+var LIST_FRESH_MS = 5 * 6e4;
 var AzlinTarget = class {
   constructor(options = {}) {
     this.options = options;
@@ -41189,10 +41274,33 @@ var AzlinTarget = class {
   azlin;
   slots;
   now;
-  /** azlin present and of a version we speak, logged in, with a resource group: all before any cost. */
+  recentList = null;
+  /**
+   * azlin present and of a version we speak, logged in, with a resource group: all before any
+   * cost, in one call. `list -o json` is the proof: its format changed in the oldest version we
+   * speak (2.7.0), so an older azlin fails to parse there, and only then is `--version` asked, to
+   * say so plainly.
+   */
   async validate(signal) {
-    await this.azlin.version({ signal });
-    await this.azlin.listVms({ signal });
+    try {
+      const vms = await this.azlin.listVms({ signal });
+      this.recentList = { at: Date.now(), vms };
+    } catch (err) {
+      const e = asRemoteError(err);
+      if (e.code === "azlin-version" || e.code === "azlin-failed" && e.details.azlinExitCode === 2)
+        await this.azlin.version({ signal });
+      throw e;
+    }
+  }
+  /**
+   * The VMs `azlin list` showed; the validate's answer serves the acquire that follows it within
+   * LIST_FRESH_MS (each call costs seconds). Used once: a later acquire (another run) asks again.
+   */
+  async listOnce(signal) {
+    const recent = this.recentList;
+    this.recentList = null;
+    if (recent && Date.now() - recent.at < LIST_FRESH_MS) return recent.vms;
+    return this.azlin.listVms({ signal });
   }
   machine(name) {
     return new AzlinMachine(name, this.azlin, this.options.transfer);
@@ -41205,11 +41313,12 @@ var AzlinTarget = class {
   slotsFor(vmSize) {
     return { ...this.slots, capacity: this.runsPerMachine(vmSize) };
   }
-  lease(name, runId, origin, created) {
+  lease(name, runId, origin, created, soleHolder = false) {
     return new AzlinLease(this.machine(name), this.azlin, {
       runId,
       origin,
       created,
+      soleHolder,
       slots: this.slots,
       killTimeoutMs: this.options.killTimeoutMs ?? AZLIN_TIMEOUTS.kill
     });
@@ -41292,7 +41401,7 @@ var AzlinTarget = class {
       maxAgeHours: this.options.maxReuseAgeHours
     };
     request.onProgress?.("looking for a VM to reuse");
-    const listed = (await this.azlin.listVms({ signal })).filter((vm2) => mayFit(vm2, wanted));
+    const listed = (await this.listOnce(signal)).filter((vm2) => mayFit(vm2, wanted));
     const shown = await mapLimit(listed, 4, (vm2) => this.azlin.showVm(vm2.name, { signal }));
     const details = shown.filter((d) => d !== null && whyNotReusable(d, wanted) === null);
     for (const vm2 of details.sort(byYoungest)) {
@@ -41315,7 +41424,7 @@ var AzlinTarget = class {
     }
     return null;
   }
-  /** A new VM: named here, recorded before `azlin new`, tagged as ours, slot taken. */
+  /** A new VM: named here, recorded before `azlin new`; its slot and tags come with the start (deferredClaim). */
   async provision(request) {
     const { options, signal, runId } = request;
     const user = this.options.user ? sanitizeUser(this.options.user) : currentUser(this.options.env ?? process.env);
@@ -41330,26 +41439,12 @@ var AzlinTarget = class {
     } catch (err) {
       await this.recoverFailedCreate(name, asRemoteError(err), request);
     }
-    try {
-      const machine = this.machine(name);
-      const slot = await pRetry(
-        async () => {
-          try {
-            return await acquireSlot(machine, runId, this.slotsFor(options.vmSize), { signal });
-          } catch (err) {
-            if (asRemoteError(err).code !== "azlin-ssh") throw new AbortError(err);
-            throw err;
-          }
-        },
-        { retries: 2, minTimeout: this.options.transfer?.minDelayMs ?? 2e3, randomize: false }
-      );
-      if (!slot.acquired)
-        throw new RemoteError("azlin-failed", `The new VM ${name} already has a busy run slot.`, "Retry.");
-      await this.azlin.addTags(name, ownershipTags({ user, runId, now: this.now() }), { signal });
-    } catch (err) {
-      throw await this.discardUnusable(name, asRemoteError(err));
-    }
-    return this.lease(name, runId, "created", true);
+    const lease = this.lease(name, runId, "created", true, this.runsPerMachine(options.vmSize) === 1);
+    lease.deferredClaim = {
+      script: acquireSlotScript(runId, this.slotsFor(options.vmSize)),
+      confirm: (confirmSignal) => this.azlin.addTags(name, ownershipTags({ user, runId, now: this.now() }), { signal: confirmSignal })
+    };
+    return lease;
   }
   /**
    * `azlin new` failed. Quota, SKU, auth and usage errors mean no VM: fail fast. Otherwise the VM
@@ -48310,6 +48405,7 @@ async function watchRun(machine, runId, handlers, options = {}) {
     }
     if (end) {
       log.flush();
+      noteResultsChecksum(machine, runId, end);
       return { kind: "done", status: end, connections };
     }
     if (noWatcher)
@@ -48335,6 +48431,10 @@ async function watchRun(machine, runId, handlers, options = {}) {
     await sleep(backoff2[Math.min(failures - 1, backoff2.length - 1)] ?? 1e3, options.signal);
   }
 }
+function noteResultsChecksum(machine, runId, status) {
+  if (status.exists && status.resultsSha256)
+    machine.rememberChecksum?.(`${runDir(runId)}/${RESULTS_NAME}`, status.resultsSha256);
+}
 function sleep(ms2, signal) {
   return new Promise((resolve5) => {
     const timer = setTimeout(done, ms2);
@@ -48345,6 +48445,34 @@ function sleep(ms2, signal) {
     }
     signal?.addEventListener("abort", done, { once: true });
   });
+}
+async function waitForPhaseChange(machine, runId, options) {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(new Error("wait over")), options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let first = options.since ?? null;
+  let last = null;
+  try {
+    const outcome = await watchRun(
+      machine,
+      runId,
+      {
+        onPhase: (phase) => {
+          last = phase;
+          if (first === null) first = phase;
+          else if (phase !== first) stop.abort(new Error("changed"));
+        }
+      },
+      { signal, maxFailures: 2 }
+    );
+    if (outcome.kind === "poll") return null;
+    return { phase: "done", changed: first !== "done" };
+  } catch (err) {
+    if (!stop.signal.aborted || options.signal?.aborted) throw err;
+    return last === null ? null : { phase: last, changed: first !== last };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // src/core/workflow/follow-run.ts
@@ -48442,7 +48570,10 @@ async function pollRun(machine, runId, progress, options) {
           "The machine may have been replaced; check `amplihack-remote vms`."
         );
       }
-      if (status.phase === "done") return status;
+      if (status.phase === "done") {
+        noteResultsChecksum(machine, runId, status);
+        return status;
+      }
       if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
         throw new RemoteError(
           "remote-failed",
@@ -48514,7 +48645,35 @@ var outcomeToStatus = (outcome, exitCode) => {
     return outcome;
   return exitCode === 0 ? "succeeded" : "failed";
 };
-async function refreshRun(deps, record2, signal) {
+var asksMachine = (record2) => !FINISHED.includes(record2.status) && record2.status !== "pending";
+async function statusesOnMachines(deps, records, signal) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const r of records.filter(asksMachine)) {
+    const key = `${r.target}\0${r.vm?.name ?? ""}`;
+    groups.set(key, [...groups.get(key) ?? [], r]);
+  }
+  const out = /* @__PURE__ */ new Map();
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const ids = group.map((r) => r.id);
+      try {
+        const lease = await attachLease(deps, group[0]);
+        const r = await lease.machine.exec(statusesScript(ids), { signal, timeoutMs: 12e4 });
+        if (r.exitCode !== 0)
+          throw new Error(`the status query failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+        const said = parseStatuses(r.stdout);
+        for (const id of ids) {
+          const status = said.get(id);
+          out.set(id, status ? { status } : { unreachable: "the machine gave no status for this run" });
+        }
+      } catch (err) {
+        for (const id of ids) out.set(id, { unreachable: asRemoteError(err).message });
+      }
+    })
+  );
+  return out;
+}
+async function refreshRun(deps, record2, signal, asked) {
   const elapsed = (r) => r.startedAt ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1e3) : null;
   if (FINISHED.includes(record2.status)) return { record: record2, live: null, elapsedSeconds: elapsed(record2) };
   if (record2.status === "queued") return { record: record2, live: null, elapsedSeconds: null };
@@ -48539,8 +48698,8 @@ async function refreshRun(deps, record2, signal) {
   }
   let live;
   try {
-    const lease = await attachLease(deps, record2);
-    live = (await readStatus(lease.machine, record2.id, signal)).status;
+    if (asked && "unreachable" in asked) throw new Error(asked.unreachable);
+    live = asked ? asked.status : (await readStatus((await attachLease(deps, record2)).machine, record2.id, signal)).status;
   } catch (err) {
     return { record: record2, live: null, unreachable: asRemoteError(err).message, elapsedSeconds: elapsed(record2) };
   }
@@ -48726,11 +48885,12 @@ AR_SESSION=${shellQuote(`ar-${runId}`)}
 `;
 }
 function shareArchiveScript(fromRunId, runId, archiveName) {
-  const from = shellQuote(`${runDir(fromRunId)}/${archiveName}`);
+  const sources = [incomingArchive(fromRunId), `${runDir(fromRunId)}/${archiveName}`].map(shellQuote);
   const to2 = shellQuote(`${runDir(runId)}/${archiveName}`);
+  const tries = sources.flatMap((from) => [`ln -f ${from} ${to2}`, `cp -f ${from} ${to2}`]);
   return `set -e
 mkdir -p ${shellQuote(runDir(runId))}
-ln -f ${from} ${to2} 2>/dev/null || cp -f ${from} ${to2}`;
+{ ${tries.join(" || ")}; } 2>/dev/null`;
 }
 
 // src/core/queue/advance-queue.ts
@@ -53850,6 +54010,111 @@ function preview(prompt) {
 }
 var firstLine = (s3) => s3.split("\n")[0];
 
+// src/core/launch/launch-run.ts
+var UPLOAD_ATTEMPTS = 3;
+async function launchRun(deps, input2, progress, signal) {
+  const { run, target, uploads } = input2;
+  const { runId, options } = run;
+  const phase = (p2) => deps.store.patchRun(runId, { phase: p2 });
+  let lease;
+  try {
+    await phase("acquiring");
+    progress.report("acquire", `finding or preparing a machine (${target.name})`);
+    lease = await acquireOrQueue(
+      deps,
+      target,
+      {
+        runId,
+        options,
+        signal,
+        onVmKnown: async (vm2) => {
+          await deps.store.patchRun(runId, { vm: { name: vm2.name, created: vm2.created, deleted: false } });
+        },
+        onProgress: (m2) => progress.report("acquire", m2)
+      },
+      { progress, maxVms: options.maxVms }
+    );
+    const machine = lease.machine;
+    await deps.store.patchRun(runId, {
+      vm: { name: machine.name, created: lease.created, deleted: false },
+      phase: "uploading"
+    });
+    const argv = [await uploads.packagedArgv0(), ...run.argv.slice(1)];
+    const credentials = forwardedValues(deps.env, options.forwardEnv);
+    const input3 = runFilesLine(runId, argv) + credentials.map((c3) => `${c3.name}=${c3.value}
+`).join("");
+    for (let attempt = 1; ; attempt++) {
+      const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
+      await phase("starting");
+      progress.report("execute", "verifying the upload and starting the agent");
+      const script = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const started = await startOnce(() => machine.exec(script, { input: input3, signal, timeoutMs: 5 * 6e4 }));
+      if (started.exitCode === 0) {
+        await lease.deferredClaim?.confirm(signal);
+        break;
+      }
+      if (started.exitCode === START_EXIT.checksumMismatch && attempt < UPLOAD_ATTEMPTS) continue;
+      const { why, remedy } = describeStartFailure(started.exitCode, started.stderr, machine.howToReach);
+      throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, remedy);
+    }
+    const record2 = await deps.store.patchRun(runId, {
+      status: "running",
+      phase: null,
+      startedAt: (/* @__PURE__ */ new Date()).toISOString()
+    });
+    return { record: record2, lease };
+  } catch (err) {
+    throw await recordFailure(deps, runId, err, lease, options.keepVm, input2);
+  }
+}
+function startOnce(attempt) {
+  return pRetry(
+    async () => {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (asRemoteError(err).code !== "azlin-ssh") throw new AbortError(err);
+        throw err;
+      }
+    },
+    { retries: 2, minTimeout: 1e3, randomize: false }
+  );
+}
+async function recordFailure(deps, runId, err, lease, keepVm, input2) {
+  const e = err instanceof RemoteError ? err : null;
+  const gone = e?.details.vm && (e.details.vmExists === false || e.details.vmDeleted === true);
+  await deps.store.update((state) => {
+    const r = state.runs[runId];
+    if (!r || r.status === "killed" || r.status === "queued") return;
+    r.status = "error";
+    r.phase = null;
+    r.endedAt = r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
+    r.error = e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null;
+    if (gone && r.vm && r.vm.name === e?.details.vm) r.vm = { ...r.vm, deleted: true };
+  });
+  let thrown = asRemoteError(err);
+  if (lease) {
+    const name = lease.machine.name;
+    const outcome = await lease.release({ keep: keepVm }).catch((releaseErr) => ({ deleted: false, kept: false, message: asRemoteError(releaseErr).message }));
+    if (outcome.deleted && lease.created) {
+      await deps.store.patchRun(runId, { vm: { name, created: true, deleted: true } });
+    }
+    thrown = withMachineFate(thrown, name, lease.created, outcome);
+  }
+  await dropWipRef(input2.repoGit, runId);
+  return thrown;
+}
+function withMachineFate(e, vm2, created, outcome) {
+  if (vm2 === "local") return e;
+  const note = outcome.deleted ? `The VM ${vm2} this run created was deleted.` : created && !outcome.kept ? `The VM ${vm2} this run created could not be deleted and may still be billing: ${outcome.message}` : outcome.message;
+  const remedy = outcome.deleted ? "Run the command again to retry (a new VM will be used); nothing is left behind." : created && !outcome.kept ? `Delete it with \`amplihack-remote cleanup ${vm2}\`, then run the command again.` : e.remedy;
+  return new RemoteError(e.code, `${e.message}
+${note}`, remedy, {
+    cause: e,
+    details: { ...e.details, vm: vm2, vmDeleted: outcome.deleted }
+  });
+}
+
 // src/core/launch/shared-upload.ts
 import { readFile as readFile8, rename as rename4 } from "node:fs/promises";
 import { join as join19 } from "node:path";
@@ -53894,13 +54159,14 @@ function sharedUploads(pkg, userGit) {
       "transfer",
       `uploading ${(file2.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}${thin ? " (only what it lacks)" : ""}`
     );
-    await machine.upload(file2.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
+    await machine.upload(file2.archivePath, incomingArchive(runId), signal, { checkedByCaller: true });
     return { runId, sha256: file2.archiveSha256 };
   }
   return {
-    async deliver(lease, runId, progress, signal) {
+    async deliver(lease, runId, progress, signal, fresh = false) {
       const name = lease.machine.name;
       const earlier = byMachine.get(name);
+      if (fresh) return upload(lease, runId, progress, signal);
       if (earlier) {
         const shared = await earlier.catch(() => null);
         if (shared) {
@@ -53925,104 +54191,6 @@ async function knownCommits(machine, git, repoKey2, signal) {
   const probe = await machine.exec(cacheProbeScript(repoKey2), { signal, timeoutMs: 12e4 }).catch(() => null);
   const candidates = probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
   return commitsPresent(git, candidates);
-}
-function noDirectoryError(machine, stderr) {
-  return new RemoteError(
-    "remote-failed",
-    `Could not create the run directory on ${machine.name}: ${stderr.trim()}`,
-    "Check the machine's disk space and permissions."
-  );
-}
-
-// src/core/launch/launch-run.ts
-async function launchRun(deps, input2, progress, signal) {
-  const { run, target, uploads } = input2;
-  const { runId, options } = run;
-  const phase = (p2) => deps.store.patchRun(runId, { phase: p2 });
-  let lease;
-  try {
-    await phase("acquiring");
-    progress.report("acquire", `finding or preparing a machine (${target.name})`);
-    lease = await acquireOrQueue(
-      deps,
-      target,
-      {
-        runId,
-        options,
-        signal,
-        onVmKnown: async (vm2) => {
-          await deps.store.patchRun(runId, { vm: { name: vm2.name, created: vm2.created, deleted: false } });
-        },
-        onProgress: (m2) => progress.report("acquire", m2)
-      },
-      { progress, maxVms: options.maxVms }
-    );
-    const machine = lease.machine;
-    await deps.store.patchRun(runId, {
-      vm: { name: machine.name, created: lease.created, deleted: false },
-      phase: "uploading"
-    });
-    const prep = await machine.exec(prepareScript(runId), { signal });
-    if (prep.exitCode !== 0) throw noDirectoryError(machine, prep.stderr);
-    const uploaded = await uploads.deliver(lease, runId, progress, signal);
-    await phase("starting");
-    progress.report("execute", "verifying the upload and starting the agent");
-    const argv = [await uploads.packagedArgv0(), ...run.argv.slice(1)];
-    const credentials = forwardedValues(deps.env, options.forwardEnv);
-    const input3 = runFilesLine(runId, argv) + credentials.map((c3) => `${c3.name}=${c3.value}
-`).join("");
-    const started = await machine.exec(startScript(runId, uploaded.sha256), {
-      input: input3,
-      signal,
-      timeoutMs: 5 * 6e4
-    });
-    if (started.exitCode !== 0) {
-      const { why, remedy } = describeStartFailure(started.exitCode, started.stderr, machine.howToReach);
-      throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, remedy);
-    }
-    const record2 = await deps.store.patchRun(runId, {
-      status: "running",
-      phase: null,
-      startedAt: (/* @__PURE__ */ new Date()).toISOString()
-    });
-    return { record: record2, lease };
-  } catch (err) {
-    throw await recordFailure(deps, runId, err, lease, options.keepVm, input2);
-  }
-}
-async function recordFailure(deps, runId, err, lease, keepVm, input2) {
-  const e = err instanceof RemoteError ? err : null;
-  const gone = e?.details.vm && (e.details.vmExists === false || e.details.vmDeleted === true);
-  await deps.store.update((state) => {
-    const r = state.runs[runId];
-    if (!r || r.status === "killed" || r.status === "queued") return;
-    r.status = "error";
-    r.phase = null;
-    r.endedAt = r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
-    r.error = e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null;
-    if (gone && r.vm && r.vm.name === e?.details.vm) r.vm = { ...r.vm, deleted: true };
-  });
-  let thrown = asRemoteError(err);
-  if (lease) {
-    const name = lease.machine.name;
-    const outcome = await lease.release({ keep: keepVm }).catch((releaseErr) => ({ deleted: false, kept: false, message: asRemoteError(releaseErr).message }));
-    if (outcome.deleted && lease.created) {
-      await deps.store.patchRun(runId, { vm: { name, created: true, deleted: true } });
-    }
-    thrown = withMachineFate(thrown, name, lease.created, outcome);
-  }
-  await dropWipRef(input2.repoGit, runId);
-  return thrown;
-}
-function withMachineFate(e, vm2, created, outcome) {
-  if (vm2 === "local") return e;
-  const note = outcome.deleted ? `The VM ${vm2} this run created was deleted.` : created && !outcome.kept ? `The VM ${vm2} this run created could not be deleted and may still be billing: ${outcome.message}` : outcome.message;
-  const remedy = outcome.deleted ? "Run the command again to retry (a new VM will be used); nothing is left behind." : created && !outcome.kept ? `Delete it with \`amplihack-remote cleanup ${vm2}\`, then run the command again.` : e.remedy;
-  return new RemoteError(e.code, `${e.message}
-${note}`, remedy, {
-    cause: e,
-    details: { ...e.details, vm: vm2, vmDeleted: outcome.deleted }
-  });
 }
 
 // src/core/launch/launch-batch.ts
@@ -62939,9 +63107,10 @@ async function runStatus(deps, runId, options = {}) {
   await advanceQueue(deps);
   const records = runId ? [await loadRun(deps, runId)] : Object.values((await deps.store.read()).runs);
   records.sort((a2, b2) => a2.createdAt.localeCompare(b2.createdAt));
+  const asked = await statusesOnMachines(deps, records, options.signal);
   return Promise.all(
     records.map(async (record2) => {
-      const view = await refreshRun(deps, record2, options.signal);
+      const view = await refreshRun(deps, record2, options.signal, asked.get(record2.id));
       const r = view.record;
       const finishedRemotely = r.startedAt && !r.summary && ["succeeded", "failed", "timed-out", "killed"].includes(r.status);
       if (finishedRemotely && r.detached && r.autoRetrieve && options.autoRetrieve !== false) {
@@ -62969,7 +63138,10 @@ async function waitForChange(deps, runId, options) {
   let entries = first;
   while (entries.some(isActive) && Date.now() - started < budgetMs && !options.signal?.aborted) {
     const remaining = budgetMs - (Date.now() - started);
-    await sleep(Math.min(intervalMs(deps, entries), remaining), options.signal);
+    if (!await streamUntilChange(deps, entries, remaining, options.signal)) {
+      const left = budgetMs - (Date.now() - started);
+      if (left > 0) await sleep(Math.min(intervalMs(deps, entries), left), options.signal);
+    }
     if (options.signal?.aborted) break;
     entries = await look();
     if (fingerprint(entries) !== before || entries.some((e) => e.retrievedNow)) {
@@ -62982,6 +63154,30 @@ async function waitForChange(deps, runId, options) {
 var isActive = (e) => !FINISHED.includes(e.record.status);
 function fingerprint(entries) {
   return entries.map((e) => `${e.record.id}:${e.record.status}:${e.record.phase}:${e.live?.phase ?? ""}`).join("|");
+}
+async function streamUntilChange(deps, entries, timeoutMs, signal) {
+  const running = entries.filter((e) => e.record.status === "running" && e.live);
+  if (running.length === 0) return false;
+  const first = new AbortController();
+  const any2 = signal ? AbortSignal.any([signal, first.signal]) : first.signal;
+  try {
+    await Promise.any(
+      running.map(async (e) => {
+        const { machine } = await attachLease(deps, e.record);
+        const seen = await waitForPhaseChange(machine, e.record.id, {
+          timeoutMs,
+          signal: any2,
+          since: e.live?.phase
+        });
+        if (seen === null) throw new Error("no watcher stream");
+      })
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    first.abort(new Error("one run changed"));
+  }
 }
 function intervalMs(deps, entries) {
   const running = entries.filter((e) => e.record.status === "running");

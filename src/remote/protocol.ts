@@ -25,7 +25,12 @@ export function remoteScriptsDir(): string {
 }
 
 /** Exit codes of the start script that mean something specific. */
-export const START_EXIT = { checksumMismatch: 20, runnerDidNotStart: 21, cannotDetach: 22 } as const;
+export const START_EXIT = {
+  checksumMismatch: 20,
+  runnerDidNotStart: 21,
+  cannotDetach: 22,
+  claimFailed: 23,
+} as const;
 
 /** What a failed start script means and what to do about it, by its exit code. */
 export function describeStartFailure(
@@ -45,6 +50,11 @@ export function describeStartFailure(
         why: said || "the runner did not start",
         remedy: `Read runner.log in the run's directory on the machine (${howToReach}) for why the runner died.`,
       };
+    case START_EXIT.claimFailed:
+      return {
+        why: `the machine could not be claimed for the run${said ? ` (${said})` : ""}`,
+        remedy: "Run the command again; another machine will be used.",
+      };
     case START_EXIT.cannotDetach:
       return {
         why: said || "neither tmux nor setsid could detach the run",
@@ -59,22 +69,42 @@ export function describeStartFailure(
 }
 
 /**
- * Verifies the uploaded archive against the sha256 we computed, then extracts and launches.
- * The checksum is checked before a single byte of the archive is trusted.
+ * Where a run's archive lands when it is copied up: a plain name in the home directory, which
+ * always exists (scp cannot make directories, and a connection to make one costs seconds). The
+ * start script checks it and moves it into the run directory.
  */
-export function startScript(runId: string, sha256: string): string {
+export const incomingArchive = (runId: string) => `.amplihack-remote-incoming-${runId}.tar.gz`;
+
+/**
+ * Verifies the uploaded archive against the sha256 we computed, then extracts and launches; one
+ * connection for what was three (make the directory, verify the upload, start). The archive is
+ * taken from where the upload left it (incomingArchive), or is in the run directory already (a
+ * sibling run's upload linked there). The checksum is checked before a byte of it is trusted; a
+ * mismatching archive is removed, so a retry uploads afresh. `claim` (a lease's deferred claim)
+ * runs first and stops the start when it fails.
+ */
+export function startScript(runId: string, sha256: string, claim?: string): string {
   const dir = shellQuote(runDir(runId));
+  const incoming = shellQuote(incomingArchive(runId));
+  // The claim runs in a subshell of its own (its exits and locks end there); its stdout is not ours.
+  const claimed = claim
+    ? [
+        `if ! ( ${claim}
+) >/dev/null; then exit ${START_EXIT.claimFailed}; fi`,
+      ]
+    : [];
   return [
+    ...claimed,
     "set -e",
+    // A start whose connection dropped after the runner was launched is not launched twice.
+    `if [ -f ${dir}/holder ]; then echo "started (already)"; exit 0; fi`,
+    `mkdir -p ${dir}`,
+    `if [ -f ${incoming} ]; then mv -f ${incoming} ${dir}/${ARCHIVE_NAME}; fi`,
     `cd ${dir}`,
-    `if ! printf '%s  %s\\n' ${sha256} ${ARCHIVE_NAME} | sha256sum -c --status; then echo "checksum mismatch for ${ARCHIVE_NAME}" >&2; exit ${START_EXIT.checksumMismatch}; fi`,
+    `if ! printf '%s  %s\\n' ${sha256} ${ARCHIVE_NAME} | sha256sum -c --status 2>/dev/null; then rm -f ${ARCHIVE_NAME}; echo "checksum mismatch for ${ARCHIVE_NAME}" >&2; exit ${START_EXIT.checksumMismatch}; fi`,
     `tar -xzf ${ARCHIVE_NAME} --no-same-owner remote`,
     "exec bash remote/start.sh",
   ].join("\n");
-}
-
-export function prepareScript(runId: string): string {
-  return `mkdir -p ${shellQuote(runDir(runId))}`;
 }
 
 /** Commits a machine's repository cache holds for a project (tips; their history is there too). */
@@ -86,6 +116,26 @@ export function cacheProbeScript(repoKey: string, limit = 500): string {
 export function statusScript(runId: string): string {
   const dir = shellQuote(runDir(runId));
   return `if [ -f ${dir}/remote/status.sh ]; then bash ${dir}/remote/status.sh ${dir}; else echo '{"exists":false}'; fi`;
+}
+
+/** Many runs' status in one connection: one "<run id> TAB <status json>" line each. */
+export function statusesScript(runIds: readonly string[]): string {
+  return runIds.map((id) => `printf '%s\\t' ${shellQuote(id)}; ${statusScript(id)}`).join("\n");
+}
+
+/** The lines of statusesScript by run id; a line that is not a well-formed status is left out. */
+export function parseStatuses(stdout: string): Map<string, RemoteStatus> {
+  const out = new Map<string, RemoteStatus>();
+  for (const line of stdout.split("\n")) {
+    const tab = line.indexOf("\t");
+    if (tab <= 0) continue;
+    try {
+      out.set(line.slice(0, tab), remoteStatusSchema.parse(JSON.parse(line.slice(tab + 1))));
+    } catch {
+      // The machine's text is untrusted: what does not parse is as if unsaid.
+    }
+  }
+  return out;
 }
 
 export function killScript(runId: string): string {
@@ -109,6 +159,12 @@ export const remoteStatusSchema = z.union([
     logBytes: z.number(),
     startedAt: z.number().nullable(),
     now: z.number(),
+    /** sha256 of results.tar.gz once the run is done (absent from older runs' scripts). */
+    resultsSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable()
+      .optional(),
   }),
 ]);
 export type RemoteStatus = z.infer<typeof remoteStatusSchema>;

@@ -5,7 +5,7 @@
  * (agent.argv). start.sh reads the line back.
  */
 import { shellQuote } from "../util/shell-quote.js";
-import { runDir } from "./protocol.js";
+import { incomingArchive, runDir } from "./protocol.js";
 
 export const RUN_FILES_TAG = "AR-RUN-FILES";
 
@@ -18,10 +18,12 @@ export function runFilesLine(runId: string, argv: readonly string[]): string {
 
 /**
  * Gives `runId` the archive another run of the batch already uploaded to this machine: a hard link
- * (a copy across file systems); the start command then checks its sha256 as for any upload.
+ * (a copy across file systems) of where that upload is now, still incoming or already moved into
+ * its run's directory by its start; the start command then checks its sha256 as for any upload.
  */
 export function shareArchiveScript(fromRunId: string, runId: string, archiveName: string): string {
-  const from = shellQuote(`${runDir(fromRunId)}/${archiveName}`);
+  const sources = [incomingArchive(fromRunId), `${runDir(fromRunId)}/${archiveName}`].map(shellQuote);
   const to = shellQuote(`${runDir(runId)}/${archiveName}`);
-  return `set -e\nmkdir -p ${shellQuote(runDir(runId))}\nln -f ${from} ${to} 2>/dev/null || cp -f ${from} ${to}`;
+  const tries = sources.flatMap((from) => [`ln -f ${from} ${to}`, `cp -f ${from} ${to}`]);
+  return `set -e\nmkdir -p ${shellQuote(runDir(runId))}\n{ ${tries.join(" || ")}; } 2>/dev/null`;
 }

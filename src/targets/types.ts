@@ -33,6 +33,15 @@ export interface StreamExecOptions {
   signal?: AbortSignal;
 }
 
+export interface UploadOptions {
+  /**
+   * The caller checks the file's sha256 on the machine in the script it runs next (the start
+   * script does), so the upload is the copy alone: one connection fewer per upload. The remote
+   * path must then be a plain name in the home directory.
+   */
+  checkedByCaller?: boolean;
+}
+
 /** How a streamed script ended: its exit code (ssh dropping the link throws instead). */
 export interface StreamExecResult {
   exitCode: number;
@@ -58,8 +67,14 @@ export interface Machine {
     onLine: (line: string) => void,
     options?: StreamExecOptions,
   ): Promise<StreamExecResult>;
-  upload(localFile: string, remotePath: string, signal?: AbortSignal): Promise<void>;
+  upload(localFile: string, remotePath: string, signal?: AbortSignal, options?: UploadOptions): Promise<void>;
   download(remotePath: string, localFile: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * The sha256 a script on the machine printed for one of its files, so a later download of it
+   * need not spend a connection asking (it is still checked against the copy). Optional: a
+   * machine where asking costs nothing ignores it.
+   */
+  rememberChecksum?(remotePath: string, sha256: string): void;
   /** How a user reaches the machine by hand, e.g. "azlin connect NAME" (shown when we keep it). */
   readonly howToReach: string;
 }
@@ -83,10 +98,24 @@ export interface Lease {
   /** True when an existing machine was reused. */
   reused: boolean;
   /**
+   * What the acquire left for the start's own connection to do (each connection to a VM costs
+   * seconds): a script that claims the machine for the run, run on the machine just before the
+   * start and stopping it when it fails, and what to do once the run has started (azlin: a new
+   * VM's run slot is taken there, and its ownership tags added after). Absent: nothing left.
+   */
+  deferredClaim?: DeferredClaim;
+  /**
    * Gives the machine back: deletes it when this run created it and `keep` is false.
    * Returns what happened, for the summary.
    */
   release(options: { keep: boolean; signal?: AbortSignal }): Promise<ReleaseOutcome>;
+}
+
+export interface DeferredClaim {
+  /** Bash run before the start script, in the same connection; a non-zero exit stops the start. */
+  script: string;
+  /** Called once the run has started; a failure fails the start (and the machine is given back). */
+  confirm(signal?: AbortSignal): Promise<void>;
 }
 
 export interface ReleaseOutcome {

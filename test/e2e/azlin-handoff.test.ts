@@ -22,7 +22,8 @@ describe.each(azlinModes(null).slice(0, 1))("exec handing off a run it lost cont
         ...deps,
         onProgress: (e) => {
           // Once the agent runs, every later ssh connection fails.
-          if (e.stage === "execute" && ++polls === 2) fake.setFaults("connect:ssh255");
+          // Neither a connection nor a copy gets through (the retrieval needs only a copy).
+          if (e.stage === "execute" && ++polls === 2) fake.setFaults("connect:ssh255,cp:fail");
         },
       },
       { command: "auto", prompt: "slow task", target: "azlin", agentCommand: [RECORDING_AGENT] },

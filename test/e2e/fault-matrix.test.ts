@@ -199,9 +199,9 @@ describe("fault matrix: provisioning and release (direct)", () => {
     expect(e.exitCode).toBe(ExitCode.target);
     const name = e.details.vm as string;
     expect(e.details).toMatchObject({ vmDeleted: true });
-    expect(e.message).toContain(`The unusable VM ${name} was deleted.`);
+    expect(e.message).toContain(`The VM ${name} this run created was deleted.`);
     expect(e.remedy).toMatch(/retry/i);
-    // The slot was tried three times (two retries), then the VM went.
+    // The start (which takes the new VM's slot) was tried three times (two retries), then the VM went.
     expect(subcommands(fake).filter((s) => s === "connect")).toHaveLength(3);
     expect(fake.state().vms).toEqual({});
     const [record] = Object.values((await deps.store.read()).runs);
@@ -392,7 +392,8 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     const trigger = onFirst(
       deps,
       (e) => e.stage === "execute" && /^(starting|setup|running) /.test(e.message),
-      () => fake.setFaults("connect:ssh255"),
+      // ssh is down: neither a connection nor a copy gets through (the retrieval needs only a copy).
+      () => fake.setFaults("connect:ssh255,cp:fail"),
     );
     const summary = await executeRun(deps, options("pause 3", { agentCommand: [PAUSE_AGENT] }));
     expect(trigger.fired()).toBe(true);
@@ -402,7 +403,7 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     expect(summary.status).toBe("error");
     // The follow stream opened before the fault may outlive it (one long-lived connection): then
     // the fault meets the retrieval instead. Either way the work waits on the kept VM.
-    expect(["remote-failed", "azlin-ssh"]).toContain(summary.error?.code);
+    expect(["remote-failed", "azlin-ssh", "transfer-failed"]).toContain(summary.error?.code);
     expect(runExitCode(summary)).toBe(ExitCode.target);
     expect(summary.error?.message).toMatch(
       new RegExp(`Lost contact with ${name}|Retrieving the results failed`),
@@ -446,7 +447,8 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     const trigger = onFirst(
       deps,
       (e) => e.stage === "retrieve",
-      () => fake.setFaults("connect:ssh255"),
+      // ssh is down: neither a connection nor a copy gets through (the retrieval needs only a copy).
+      () => fake.setFaults("connect:ssh255,cp:fail"),
     );
     const summary = await executeRun(deps, options("lost at the end"));
     expect(trigger.fired()).toBe(true);
@@ -454,10 +456,11 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     const name = summary.vm!;
 
     expect(summary.status).toBe("error");
-    expect(summary.error?.code).toBe("azlin-ssh");
+    // The retrieval needs a copy only (the watcher gave the checksum): it is the copy that fails.
+    expect(summary.error?.code).toBe("transfer-failed");
     expect(runExitCode(summary)).toBe(ExitCode.target);
     expect(summary.error?.message).toContain("Retrieving the results failed");
-    expect(summary.error?.message).toContain("exit 255");
+    expect(summary.error?.message).toContain("Connection closed");
     expect(summary.release).toMatchObject({ deleted: false, kept: true });
     const text = formatSummary(summary);
     expect(text).toContain(`amplihack-remote retrieve ${runId}`);

@@ -2,11 +2,15 @@
  * The azlin target's VM lifecycle through the fake azlin, in both modes: directly, and across a
  * real sshd (skipped with a printed reason where sshd cannot run, never under CI).
  */
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TAG } from "../../src/targets/azlin/tags.js";
 import { createFakeAzlin, type FakeAzlin, hoursAgo } from "../support/fake-azlin.js";
+import { cleanup, tempDir } from "../support/repo.js";
 import { sshdForTests } from "../support/sshd.js";
 import {
+  claimAsStartWould,
   holdSlot,
   ourTags,
   rejected,
@@ -43,6 +47,10 @@ describe.each(modes)("azlin target lifecycle ($mode)", ({ ssh, skip }) => {
     const req = request(fake, "20261124-063001-0001");
     const lease = await target.acquire(req);
     const name = lease.machine.name;
+    // Untagged and unclaimed until the start's own connection takes the slot (no connection of its own).
+    expect(subcommands(fake)).toEqual(["list", "new"]);
+    expect(fake.vm(name)?.tags[TAG.workflow]).toBeUndefined();
+    await claimAsStartWould(lease);
 
     expect(name).toBe("amplihack-testername-20261124-063001-beef");
     expect(req.log.known).toHaveLength(1);
@@ -73,14 +81,15 @@ describe.each(modes)("azlin target lifecycle ($mode)", ({ ssh, skip }) => {
     expect(await slotOwner(fake, name)).toBe("20261124-063001-0001");
     expect(lease.machine.howToReach).toBe(`azlin connect ${name} --rg amplihack-test-rg`);
 
+    const beforeRelease = fake.argvs().length;
     const outcome = await lease.release({ keep: false });
     expect(outcome).toMatchObject({ deleted: true, kept: false });
     expect(outcome.message).toContain(name);
+    // A VM holding one run, made by it: deleting it frees the slot too, no connection first.
+    expect(subcommands(fake).slice(beforeRelease)).toEqual(["kill"]);
     expect(fake.vm(name)).toBeUndefined();
     const killIndex = subcommands(fake).lastIndexOf("kill");
     expect(fake.argvs()[killIndex]).toEqual(["kill", name, "--rg", "amplihack-test-rg", "--force"]);
-    // The slot was freed (a connect) before the kill.
-    expect(subcommands(fake)[killIndex - 1]).toBe("connect");
     // Release is idempotent.
     expect(await lease.release({ keep: false })).toBe(outcome);
   });
@@ -120,7 +129,7 @@ describe.each(modes)("azlin target lifecycle ($mode)", ({ ssh, skip }) => {
     );
     expect(lease.created).toBe(true);
     expect(fake.argvs().find((a) => a[0] === "new")).toContain("eastus");
-    expect(subcommands(fake).filter((s) => s === "connect")).toHaveLength(1); // only the new VM's slot
+    expect(subcommands(fake).filter((s) => s === "connect")).toHaveLength(0); // the new VM's slot comes with the start
     await lease.release({ keep: false });
   });
 
@@ -129,6 +138,7 @@ describe.each(modes)("azlin target lifecycle ($mode)", ({ ssh, skip }) => {
     await holdSlot(fake, "busy-vm", "20261124-000000-busy", { beatAgo: 5 });
     const target = targetFor(fake);
     const lease = await target.acquire(request(fake, "20261124-063001-0004"));
+    await claimAsStartWould(lease);
     expect(lease.machine.name).not.toBe("busy-vm");
     expect(lease.created).toBe(true);
     expect(await slotOwner(fake, "busy-vm")).toBe("20261124-000000-busy");
@@ -208,6 +218,7 @@ describe.each(modes)("azlin target lifecycle ($mode)", ({ ssh, skip }) => {
     fake.setFaults("new:timeout");
     const req = request(fake, "20261124-063001-0010");
     const lease = await targetFor(fake).acquire(req);
+    await claimAsStartWould(lease);
     expect(lease.created).toBe(true);
     expect(subcommands(fake)).toEqual(expect.arrayContaining(["new", "show", "connect", "tag add"]));
     expect(req.log.progress.join("\n")).toContain("exists and is running");
@@ -278,10 +289,34 @@ describe.each(modes)("azlin target lifecycle ($mode)", ({ ssh, skip }) => {
     );
   });
 
-  test("validate: version, login and resource group before anything costs money", async () => {
+  test("validate: version, login and resource group before anything costs money, in one call", async () => {
     const target = targetFor(fake);
     await target.validate();
+    expect(subcommands(fake)).toEqual(["list"]);
     fake.setFaults("any:auth");
     expect((await rejected(target.validate())).code).toBe("azlin-auth");
+  });
+
+  test("validate: an azlin older than the list format we read is named by its version", async () => {
+    // azlin before 2.7.0 printed `list -o json` as a bare array (its CHANGELOG's BREAKING note).
+    const dir = tempDir("ar-old-azlin-");
+    const old = join(dir, "azlin");
+    writeFileSync(
+      old,
+      `#!/usr/bin/env bash
+case "$1" in --version) echo "azlin 2.6.4" ;; list) echo "[]" ;; *) exit 2 ;; esac
+`,
+    );
+    chmodSync(old, 0o755);
+    try {
+      const target = targetFor(fake, {
+        env: { ...fake.env, AMPLIHACK_REMOTE_RG: "rg", AMPLIHACK_REMOTE_AZLIN: old },
+      });
+      const e = await rejected(target.validate());
+      expect(e.code).toBe("azlin-version");
+      expect(e.message).toContain("azlin 2.6.4 is too old");
+    } finally {
+      cleanup(dir);
+    }
   });
 });

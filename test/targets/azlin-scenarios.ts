@@ -3,11 +3,12 @@
  * seeding files on a fake VM through the fake's own connect (so in ssh mode they belong to the
  * VM's user, as on a real VM).
  */
+
 import { expect } from "vitest";
 import { type RunOptions, runOptionsSchema } from "../../src/core/options.js";
 import { TAG } from "../../src/targets/azlin/tags.js";
 import { AzlinTarget, type AzlinTargetOptions } from "../../src/targets/azlin/target.js";
-import type { AcquireRequest } from "../../src/targets/types.js";
+import type { AcquireRequest, Lease } from "../../src/targets/types.js";
 import { RemoteError } from "../../src/util/errors.js";
 import type { FakeAzlin } from "../support/fake-azlin.js";
 
@@ -97,3 +98,15 @@ export async function rejected(p: Promise<unknown>): Promise<RemoteError> {
 
 export const subcommands = (fake: FakeAzlin) =>
   fake.argvs().map((a) => (a[0] === "tag" ? `tag ${a[1]}` : a[0]));
+
+/**
+ * What the start does with a new VM's deferred claim (core/launch/launch-run.ts runs the script
+ * inside the start script, then confirms): the slot is taken and the tags added.
+ */
+export async function claimAsStartWould(lease: Lease): Promise<void> {
+  const claim = lease.deferredClaim;
+  if (!claim) return;
+  const r = await lease.machine.exec(claim.script);
+  if (r.exitCode !== 0) throw new Error(`the claim failed (exit ${r.exitCode}): ${r.stderr}`);
+  await claim.confirm();
+}

@@ -4,9 +4,10 @@
  * the VM name is recorded before the VM is created, so nothing this process dies holding is lost.
  * A start that fails gives its machine back (deleting it only if this run made it) and says so.
  */
+import pRetry, { AbortError } from "p-retry";
 import type { Git } from "../../git/git.js";
 import { dropWipRef } from "../../git/wip-snapshot.js";
-import { describeStartFailure, prepareScript, startScript } from "../../remote/protocol.js";
+import { describeStartFailure, START_EXIT, startScript } from "../../remote/protocol.js";
 import { runFilesLine } from "../../remote/run-files.js";
 import type { LaunchPhase, RunRecord } from "../../state/run-record.js";
 import type { Lease, Target } from "../../targets/types.js";
@@ -17,7 +18,10 @@ import { acquireOrQueue } from "../queue/acquire-or-queue.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import type { PreparedRun } from "../workflow/prepare-run.js";
 import { firstLine } from "../workflow/prepare-run.js";
-import { noDirectoryError, type SharedUploads } from "./shared-upload.js";
+import type { SharedUploads } from "./shared-upload.js";
+
+/** Uploads of the package per run before a damaged copy is an error. */
+const UPLOAD_ATTEMPTS = 3;
 
 export interface LaunchedRun {
   record: RunRecord;
@@ -65,21 +69,22 @@ export async function launchRun(
       vm: { name: machine.name, created: lease.created, deleted: false },
       phase: "uploading",
     });
-    const prep = await machine.exec(prepareScript(runId), { signal });
-    if (prep.exitCode !== 0) throw noDirectoryError(machine, prep.stderr);
-    const uploaded = await uploads.deliver(lease, runId, progress, signal);
-
-    await phase("starting");
-    progress.report("execute", "verifying the upload and starting the agent");
     const argv = [await uploads.packagedArgv0(), ...run.argv.slice(1)];
     const credentials = forwardedValues(deps.env, options.forwardEnv);
     const input = runFilesLine(runId, argv) + credentials.map((c) => `${c.name}=${c.value}\n`).join("");
-    const started = await machine.exec(startScript(runId, uploaded.sha256), {
-      input,
-      signal,
-      timeoutMs: 5 * 60_000,
-    });
-    if (started.exitCode !== 0) {
+    // The start script checks the upload's sha256 (one connection for check and start); a copy
+    // damaged in transit is sent again.
+    for (let attempt = 1; ; attempt++) {
+      const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
+      await phase("starting");
+      progress.report("execute", "verifying the upload and starting the agent");
+      const script = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const started = await startOnce(() => machine.exec(script, { input, signal, timeoutMs: 5 * 60_000 }));
+      if (started.exitCode === 0) {
+        await lease.deferredClaim?.confirm(signal);
+        break;
+      }
+      if (started.exitCode === START_EXIT.checksumMismatch && attempt < UPLOAD_ATTEMPTS) continue;
       const { why, remedy } = describeStartFailure(started.exitCode, started.stderr, machine.howToReach);
       throw new RemoteError("remote-failed", `Could not start the run on ${machine.name}: ${why}`, remedy);
     }
@@ -92,6 +97,24 @@ export async function launchRun(
   } catch (err) {
     throw await recordFailure(deps, runId, err, lease, options.keepVm, input);
   }
+}
+
+/**
+ * The start's connection, retried when ssh itself fails (a VM that has just answered azlin's
+ * readiness checks often refuses its first ssh): the start script never launches a run twice.
+ */
+function startOnce<T>(attempt: () => Promise<T>): Promise<T> {
+  return pRetry(
+    async () => {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (asRemoteError(err).code !== "azlin-ssh") throw new AbortError(err as Error);
+        throw err;
+      }
+    },
+    { retries: 2, minTimeout: 1_000, randomize: false },
+  );
 }
 
 /** Marks the run failed, gives back its machine, and returns the error completed with the machine's fate. */

@@ -8,10 +8,9 @@ import { join } from "node:path";
 import { commitsPresent } from "../../git/commits-present.js";
 import type { Git } from "../../git/git.js";
 import { type ContextPackage, thinArchive } from "../../package/build-context.js";
-import { ARCHIVE_NAME, cacheProbeScript, runDir } from "../../remote/protocol.js";
+import { ARCHIVE_NAME, cacheProbeScript, incomingArchive } from "../../remote/protocol.js";
 import { shareArchiveScript } from "../../remote/run-files.js";
 import type { Lease, Machine } from "../../targets/types.js";
-import { RemoteError } from "../../util/errors.js";
 import type { Progress } from "../progress.js";
 
 /** What delivering needs of the package (a launch worker rebuilds it from its job file). */
@@ -27,8 +26,17 @@ export interface Uploaded {
 }
 
 export interface SharedUploads {
-  /** Puts the package into `runId`'s directory on the lease's machine; uploads at most once per machine. */
-  deliver(lease: Lease, runId: string, progress: Progress, signal?: AbortSignal): Promise<Uploaded>;
+  /**
+   * Puts the package on the lease's machine for `runId`'s start script (which checks it): uploads
+   * at most once per machine, unless `fresh` (the start found the copy damaged) asks again.
+   */
+  deliver(
+    lease: Lease,
+    runId: string,
+    progress: Progress,
+    signal?: AbortSignal,
+    fresh?: boolean,
+  ): Promise<Uploaded>;
   /** The agent argv's first word as packaged (a shipped agent is named inside the archive). */
   packagedArgv0(): Promise<string>;
 }
@@ -63,14 +71,16 @@ export function sharedUploads(pkg: Shipment, userGit: Git): SharedUploads {
       "transfer",
       `uploading ${(file.archiveBytes / 1024 / 1024).toFixed(2)} MB to ${machine.name}${thin ? " (only what it lacks)" : ""}`,
     );
-    await machine.upload(file.archivePath, `${runDir(runId)}/${ARCHIVE_NAME}`, signal);
+    // Copied alone: the start script checks the sha256 and moves the archive into the run's directory.
+    await machine.upload(file.archivePath, incomingArchive(runId), signal, { checkedByCaller: true });
     return { runId, sha256: file.archiveSha256 };
   }
 
   return {
-    async deliver(lease, runId, progress, signal) {
+    async deliver(lease, runId, progress, signal, fresh = false) {
       const name = lease.machine.name;
       const earlier = byMachine.get(name);
+      if (fresh) return upload(lease, runId, progress, signal);
       if (earlier) {
         const shared = await earlier.catch(() => null);
         if (shared) {
@@ -105,12 +115,4 @@ async function knownCommits(
   const candidates =
     probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
   return commitsPresent(git, candidates);
-}
-
-export function noDirectoryError(machine: Machine, stderr: string): RemoteError {
-  return new RemoteError(
-    "remote-failed",
-    `Could not create the run directory on ${machine.name}: ${stderr.trim()}`,
-    "Check the machine's disk space and permissions.",
-  );
 }

@@ -3,7 +3,7 @@
  * what makes a detached run followable from another terminal or after a restart.
  */
 
-import type { RemoteStatus } from "../../remote/protocol.js";
+import { parseStatuses, type RemoteStatus, statusesScript } from "../../remote/protocol.js";
 import { FINISHED, type RunRecord, type RunStatus } from "../../state/run-record.js";
 import type { Lease } from "../../targets/types.js";
 import { asRemoteError, RemoteError } from "../../util/errors.js";
@@ -60,10 +60,53 @@ const outcomeToStatus = (outcome: string | null, exitCode: number | null): RunSt
   return exitCode === 0 ? "succeeded" : "failed";
 };
 
+/** What a machine said of a run, asked ahead of refreshRun (statusesOnMachines), or why it could not be asked. */
+export type Asked = { status: RemoteStatus } | { unreachable: string };
+
+/** Whether refreshRun will ask the machine about this run (it is neither finished nor still being started). */
+const asksMachine = (record: RunRecord) => !FINISHED.includes(record.status) && record.status !== "pending";
+
+/**
+ * The status of every run that needs asking, one connection per machine (each costs seconds on a
+ * VM): runs on the same machine are asked together.
+ */
+export async function statusesOnMachines(
+  deps: WorkflowDeps,
+  records: readonly RunRecord[],
+  signal?: AbortSignal,
+): Promise<Map<string, Asked>> {
+  const groups = new Map<string, RunRecord[]>();
+  for (const r of records.filter(asksMachine)) {
+    const key = `${r.target}\0${r.vm?.name ?? ""}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const out = new Map<string, Asked>();
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const ids = group.map((r) => r.id);
+      try {
+        const lease = await attachLease(deps, group[0]);
+        const r = await lease.machine.exec(statusesScript(ids), { signal, timeoutMs: 120_000 });
+        if (r.exitCode !== 0)
+          throw new Error(`the status query failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+        const said = parseStatuses(r.stdout);
+        for (const id of ids) {
+          const status = said.get(id);
+          out.set(id, status ? { status } : { unreachable: "the machine gave no status for this run" });
+        }
+      } catch (err) {
+        for (const id of ids) out.set(id, { unreachable: asRemoteError(err).message });
+      }
+    }),
+  );
+  return out;
+}
+
 export async function refreshRun(
   deps: WorkflowDeps,
   record: RunRecord,
   signal?: AbortSignal,
+  asked?: Asked,
 ): Promise<RunView> {
   const elapsed = (r: RunRecord) =>
     r.startedAt
@@ -101,8 +144,10 @@ export async function refreshRun(
 
   let live: RemoteStatus;
   try {
-    const lease = await attachLease(deps, record);
-    live = (await readStatus(lease.machine, record.id, signal)).status;
+    if (asked && "unreachable" in asked) throw new Error(asked.unreachable);
+    live = asked
+      ? asked.status
+      : (await readStatus((await attachLease(deps, record)).machine, record.id, signal)).status;
   } catch (err) {
     return { record, live: null, unreachable: asRemoteError(err).message, elapsedSeconds: elapsed(record) };
   }

@@ -7,7 +7,7 @@ import type { RunSummary } from "../../state/run-summary.js";
 import { asRemoteError } from "../../util/errors.js";
 import { advanceQueue } from "../queue/advance-queue.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
-import { loadRun, type RunView, refreshRun } from "./refresh-run.js";
+import { loadRun, type RunView, refreshRun, statusesOnMachines } from "./refresh-run.js";
 import { retrieveFinished } from "./retrieve-detached.js";
 
 export interface StatusEntry extends RunView {
@@ -24,9 +24,10 @@ export async function runStatus(
   await advanceQueue(deps);
   const records = runId ? [await loadRun(deps, runId)] : Object.values((await deps.store.read()).runs);
   records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const asked = await statusesOnMachines(deps, records, options.signal);
   return Promise.all(
     records.map(async (record): Promise<StatusEntry> => {
-      const view = await refreshRun(deps, record, options.signal);
+      const view = await refreshRun(deps, record, options.signal, asked.get(record.id));
       const r = view.record;
       const finishedRemotely =
         r.startedAt && !r.summary && ["succeeded", "failed", "timed-out", "killed"].includes(r.status);

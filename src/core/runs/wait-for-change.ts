@@ -2,11 +2,13 @@
  * A bounded long poll over `status`: returns as soon as any run's status or phase differs from what
  * the first look saw (or a finished run came home), or when the wait is over, or on cancel. A
  * pending run is read from the state file alone (cheap, so it is looked at every second); a running
- * one costs a call to its machine, so it is asked at the target's own poll interval.
+ * one is followed over its watcher stream, and polled at the target's own interval only where no
+ * stream can run.
  */
 import { FINISHED } from "../../state/run-record.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
-import { sleep } from "../workflow/watch-run.js";
+import { sleep, waitForPhaseChange } from "../workflow/watch-run.js";
+import { attachLease } from "./refresh-run.js";
 import { runStatus, type StatusEntry } from "./run-status.js";
 
 /** Well under the 120 s after which Claude Code moves a tool call to the background. */
@@ -34,7 +36,12 @@ export async function waitForChange(
   let entries = first;
   while (entries.some(isActive) && Date.now() - started < budgetMs && !options.signal?.aborted) {
     const remaining = budgetMs - (Date.now() - started);
-    await sleep(Math.min(intervalMs(deps, entries), remaining), options.signal);
+    // Running runs are followed over their watcher streams (a change is seen within a second, at
+    // one connection per run); only where no stream can run is the machine polled.
+    if (!(await streamUntilChange(deps, entries, remaining, options.signal))) {
+      const left = budgetMs - (Date.now() - started);
+      if (left > 0) await sleep(Math.min(intervalMs(deps, entries), left), options.signal);
+    }
     if (options.signal?.aborted) break;
     entries = await look();
     if (fingerprint(entries) !== before || entries.some((e) => e.retrievedNow)) {
@@ -52,6 +59,40 @@ function fingerprint(entries: StatusEntry[]): string {
   return entries
     .map((e) => `${e.record.id}:${e.record.status}:${e.record.phase}:${e.live?.phase ?? ""}`)
     .join("|");
+}
+
+/**
+ * Waits, over one watcher stream per running run, until one of them changes phase or the time is
+ * up. False when no stream could run (older runs, unreachable machines, nothing running): poll.
+ */
+async function streamUntilChange(
+  deps: WorkflowDeps,
+  entries: StatusEntry[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const running = entries.filter((e) => e.record.status === "running" && e.live);
+  if (running.length === 0) return false;
+  const first = new AbortController();
+  const any = signal ? AbortSignal.any([signal, first.signal]) : first.signal;
+  try {
+    await Promise.any(
+      running.map(async (e) => {
+        const { machine } = await attachLease(deps, e.record);
+        const seen = await waitForPhaseChange(machine, e.record.id, {
+          timeoutMs,
+          signal: any,
+          since: e.live?.phase,
+        });
+        if (seen === null) throw new Error("no watcher stream");
+      }),
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    first.abort(new Error("one run changed"));
+  }
 }
 
 function intervalMs(deps: WorkflowDeps, entries: StatusEntry[]): number {

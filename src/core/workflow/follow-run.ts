@@ -10,7 +10,7 @@ import type { Machine } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
 import { sanitizeTerminalText } from "../../util/terminal-text.js";
 import type { Progress } from "../progress.js";
-import { STALE_HEARTBEAT_S, sleep, watchRun } from "./watch-run.js";
+import { noteResultsChecksum, STALE_HEARTBEAT_S, sleep, watchRun } from "./watch-run.js";
 
 export interface FollowOptions {
   /** Seconds between status queries when streaming is not possible. */
@@ -142,7 +142,10 @@ async function pollRun(
           "The machine may have been replaced; check `amplihack-remote vms`.",
         );
       }
-      if (status.phase === "done") return status;
+      if (status.phase === "done") {
+        noteResultsChecksum(machine, runId, status);
+        return status;
+      }
       if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
         throw new RemoteError(
           "remote-failed",

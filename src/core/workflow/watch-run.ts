@@ -4,7 +4,7 @@
  * run. A dropped link is reopened with backoff and resumes at the last byte received; a link that
  * keeps failing without delivering anything hands over to polling (the caller's fallback).
  */
-import type { RemoteStatus } from "../../remote/protocol.js";
+import { RESULTS_NAME, type RemoteStatus, runDir } from "../../remote/protocol.js";
 import { LogLines, parseWatchLine, watchCommand } from "../../remote/watch.js";
 import type { Machine } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
@@ -139,6 +139,7 @@ export async function watchRun(
     }
     if (end) {
       log.flush();
+      noteResultsChecksum(machine, runId, end);
       return { kind: "done", status: end, connections };
     }
     if (noWatcher)
@@ -167,6 +168,12 @@ export async function watchRun(
   }
 }
 
+/** The final status's results checksum, kept by the machine so the retrieval need not ask for it. */
+export function noteResultsChecksum(machine: Machine, runId: string, status: RemoteStatus): void {
+  if (status.exists && status.resultsSha256)
+    machine.rememberChecksum?.(`${runDir(runId)}/${RESULTS_NAME}`, status.resultsSha256);
+}
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
@@ -187,12 +194,17 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export async function waitForPhaseChange(
   machine: Machine,
   runId: string,
-  options: { timeoutMs: number; signal?: AbortSignal },
+  options: {
+    timeoutMs: number;
+    signal?: AbortSignal;
+    /** The phase the caller saw last: a stream that opens on another one is a change already. */
+    since?: string;
+  },
 ): Promise<{ phase: string; changed: boolean } | null> {
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(new Error("wait over")), options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  let first: string | null = null;
+  let first: string | null = options.since ?? null;
   let last: string | null = null;
   try {
     const outcome = await watchRun(
@@ -202,7 +214,7 @@ export async function waitForPhaseChange(
         onPhase: (phase) => {
           last = phase;
           if (first === null) first = phase;
-          else stop.abort(new Error("changed"));
+          else if (phase !== first) stop.abort(new Error("changed"));
         },
       },
       { signal, maxFailures: 2 },

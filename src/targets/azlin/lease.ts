@@ -1,11 +1,13 @@
 /**
  * A VM held by one run. Release frees the run's slot (so the VM is free for others, also when
  * deleting it fails) and deletes the VM only when this run created it, keep is false and no other
- * run is on it; a VM being deleted keeps the slot until it is gone, so no run takes it meanwhile.
+ * run is on it. A VM about to be deleted keeps this run's slot until it is gone: freed first, a
+ * waiting run (src/core/queue/) could take it and find the VM deleted under it. A VM that can hold
+ * only this run is deleted at once; its slot is freed only if that fails.
  */
 import type { AzlinClient } from "../../azlin/client.js";
 import { asRemoteError } from "../../util/errors.js";
-import type { Lease, ReleaseOutcome } from "../types.js";
+import type { DeferredClaim, Lease, ReleaseOutcome } from "../types.js";
 import { deleteVm } from "./delete-vm.js";
 import type { AzlinMachine } from "./machine.js";
 import { readSlots, releaseSlot, type SlotPolicy } from "./slots.js";
@@ -19,11 +21,17 @@ export interface LeaseSettings {
   created: boolean;
   slots: SlotPolicy;
   killTimeoutMs: number;
+  /**
+   * This run made the VM and the VM holds one run: no other run can be on it, so releasing is
+   * deleting. False for pool VMs and for VMs attached from a record (their capacity is not known).
+   */
+  soleHolder?: boolean;
 }
 
 export class AzlinLease implements Lease {
   readonly created: boolean;
   readonly reused: boolean;
+  deferredClaim?: DeferredClaim;
   private outcome: Promise<ReleaseOutcome> | null = null;
 
   constructor(
@@ -49,57 +57,75 @@ export class AzlinLease implements Lease {
     signal?: AbortSignal;
   }): Promise<ReleaseOutcome> {
     const { name, howToReach } = this.machine;
-    let slotNote = "";
-    const freeSlot = async () => {
-      try {
-        await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
-          signal,
-          timeoutMs: 120_000,
-        });
-      } catch (err) {
-        slotNote = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
-      }
-    };
-    // A VM about to be deleted keeps this run's slot until it is gone: freed first, a waiting run
-    // (src/core/queue/) could take it and find the VM deleted under it.
-    const deleting = this.created && !keep;
-    if (!deleting) await freeSlot();
-
-    if (!this.created) {
-      const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";
-      return {
-        deleted: false,
-        kept: true,
-        message: `VM ${name} stays up (${why}). Reach it with: ${howToReach}${slotNote}`,
-      };
+    // A VM this run made with room for one run holds no other: deleting it frees the slot too,
+    // so the slot is only freed by hand when the delete fails (two connections saved).
+    if (this.created && !keep && this.settings.soleHolder) {
+      const result = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
+      if (result.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
+      const { note } = await this.freeSlot(signal);
+      return notDeleted(name, result.error, note);
     }
-    if (keep) {
-      return {
-        deleted: false,
-        kept: true,
-        message: `Kept VM ${name}; it is still running and billing. Reach it with: ${howToReach} — delete it with \`amplihack-remote cleanup ${name}\` when done${slotNote}`,
-      };
+    if (!this.created || keep) {
+      const { note } = await this.freeSlot(signal);
+      return this.stays(keep, note);
     }
-    // A pool VM may hold other runs: the last run out deletes it, never one in the middle.
+    // A pool VM may hold other runs: the last run out deletes it, never one in the middle. Our
+    // slot stays held while we look, so nobody joins a VM we are about to delete.
     const others = await readSlots(this.machine, this.settings.slots, { signal, timeoutMs: 120_000 }).then(
       (slots) => slots.filter((s) => !s.stale && s.runId !== this.settings.runId).map((s) => s.runId ?? "?"),
       () => [] as string[],
     );
     if (others.length > 0) {
-      await freeSlot();
+      const { note } = await this.freeSlot(signal);
       return {
         deleted: false,
         kept: true,
-        message: `VM ${name} stays up: still in use by run(s) ${others.join(", ")}; the last of them to be released deletes it${slotNote}`,
+        message: `VM ${name} stays up: still in use by run(s) ${others.join(", ")}; the last of them to be released deletes it${note}`,
       };
     }
     const result = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
     if (result.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
-    await freeSlot(); // the VM stays: it is free for others even though deleting it failed
+    const { note } = await this.freeSlot(signal); // the VM stays: free for others though not deleted
+    return notDeleted(name, result.error, note);
+  }
+
+  /** The outcome for a VM that stays up: not ours to delete, or kept on request. */
+  private stays(keep: boolean, note: string): ReleaseOutcome {
+    const { name, howToReach } = this.machine;
+    if (!this.created) {
+      const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";
+      return {
+        deleted: false,
+        kept: true,
+        message: `VM ${name} stays up (${why}). Reach it with: ${howToReach}${note}`,
+      };
+    }
     return {
       deleted: false,
-      kept: false,
-      message: `Could not delete VM ${name}: ${result.error}. It may still be billing: delete it with \`azlin kill ${name} --force\` or \`amplihack-remote cleanup ${name}\`.`,
+      kept: true,
+      message: `Kept VM ${name}; it is still running and billing. Reach it with: ${howToReach} — delete it with \`amplihack-remote cleanup ${name}\` when done${note}`,
     };
   }
+
+  /** Frees this run's slot; the note says so when that failed (the slot then goes stale). */
+  private async freeSlot(signal?: AbortSignal): Promise<{ note: string }> {
+    try {
+      await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
+        signal,
+        timeoutMs: 120_000,
+      });
+      return { note: "" };
+    } catch (err) {
+      const note = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
+      return { note };
+    }
+  }
+}
+
+function notDeleted(name: string, error: string | undefined, note: string): ReleaseOutcome {
+  return {
+    deleted: false,
+    kept: false,
+    message: `Could not delete VM ${name}: ${error}. It may still be billing: delete it with \`azlin kill ${name} --force\` or \`amplihack-remote cleanup ${name}\`.${note}`,
+  };
 }

@@ -5,7 +5,14 @@
 import type { AzlinClient } from "../../azlin/client.js";
 import { RemoteError } from "../../util/errors.js";
 import { shellQuote } from "../../util/shell-quote.js";
-import type { ExecOptions, ExecResult, Machine, StreamExecOptions, StreamExecResult } from "../types.js";
+import type {
+  ExecOptions,
+  ExecResult,
+  Machine,
+  StreamExecOptions,
+  StreamExecResult,
+  UploadOptions,
+} from "../types.js";
 import { downloadFile, type TransferPolicy, uploadFile } from "./transfer.js";
 
 /**
@@ -19,6 +26,8 @@ export function remoteCommand(script: string): string {
 
 export class AzlinMachine implements Machine {
   readonly target = "azlin" as const;
+  /** Checksums the machine reported for its files (rememberChecksum), by remote path. */
+  private readonly checksums = new Map<string, string>();
 
   constructor(
     readonly name: string,
@@ -65,11 +74,29 @@ export class AzlinMachine implements Machine {
     return { exitCode: r.exitCode, stderrTail: r.stderr };
   }
 
-  upload(localFile: string, remotePath: string, signal?: AbortSignal): Promise<void> {
-    return uploadFile(this, this.azlin, localFile, remotePath, { ...this.transferPolicy, signal });
+  upload(
+    localFile: string,
+    remotePath: string,
+    signal?: AbortSignal,
+    options: UploadOptions = {},
+  ): Promise<void> {
+    return uploadFile(this, this.azlin, localFile, remotePath, {
+      ...this.transferPolicy,
+      signal,
+      ...options,
+    });
   }
 
   download(remotePath: string, localFile: string, signal?: AbortSignal): Promise<void> {
-    return downloadFile(this, this.azlin, remotePath, localFile, { ...this.transferPolicy, signal });
+    const expectedSha256 = this.checksums.get(remotePath);
+    return downloadFile(this, this.azlin, remotePath, localFile, {
+      ...this.transferPolicy,
+      signal,
+      expectedSha256,
+    });
+  }
+
+  rememberChecksum(remotePath: string, sha256: string): void {
+    this.checksums.set(remotePath, sha256);
   }
 }

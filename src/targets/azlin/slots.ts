@@ -98,26 +98,31 @@ exit ${ALL_SLOTS_BUSY}
 `;
 }
 
-export function releaseSlotScript(runId: string, policy: SlotPolicy = DEFAULT_SLOT_POLICY): string {
-  return `${prelude(policy)}
+const releaseBody = (runId: string) => `
 run_id=${shellQuote(runId)}
 for d in "$base"/*; do
   [ -d "$d" ] || continue
   if [ "$(owner_field "$d" run_id)" = "$run_id" ]; then rm -rf -- "$d" && echo "released \${d##*/}"; fi
 done
-exit 0
 `;
-}
 
-export function readSlotsScript(policy: SlotPolicy = DEFAULT_SLOT_POLICY): string {
-  return `${prelude(policy)}
+const readBody = `
 for d in "$base"/*; do
   [ -d "$d" ] || continue
   state=active
   is_stale "$d" && state=stale
   printf 'slot\\t%s\\t%s\\t%s\\t%s\\n' "\${d##*/}" "$(owner_field "$d" run_id)" "$(slot_created "$d")" "$state"
 done
-exit 0
+`;
+
+/** Frees the run's slot, then prints the slots left: whether the VM is still in use costs no second connection. */
+export function releaseSlotScript(runId: string, policy: SlotPolicy = DEFAULT_SLOT_POLICY): string {
+  return `${prelude(policy)}${releaseBody(runId)}${readBody}exit 0
+`;
+}
+
+export function readSlotsScript(policy: SlotPolicy = DEFAULT_SLOT_POLICY): string {
+  return `${prelude(policy)}${readBody}exit 0
 `;
 }
 
@@ -160,14 +165,16 @@ export async function acquireSlot(
   throw scriptFailed(machine, "take a run slot", r);
 }
 
+/** Frees the run's slot and returns the slots the machine still has (held by other runs or stale). */
 export async function releaseSlot(
   machine: Exec,
   runId: string,
   policy: SlotPolicy = DEFAULT_SLOT_POLICY,
   options: ExecOptions = {},
-): Promise<void> {
+): Promise<SlotState[]> {
   const r = await machine.exec(releaseSlotScript(runId, policy), { timeoutMs: 120_000, ...options });
   if (r.exitCode !== 0) throw scriptFailed(machine, "free the run slot", r);
+  return parseSlots(r.stdout);
 }
 
 export async function readSlots(
@@ -177,7 +184,11 @@ export async function readSlots(
 ): Promise<SlotState[]> {
   const r = await machine.exec(readSlotsScript(policy), { timeoutMs: 120_000, ...options });
   if (r.exitCode !== 0) throw scriptFailed(machine, "read the run slots", r);
-  return r.stdout
+  return parseSlots(r.stdout);
+}
+
+function parseSlots(stdout: string): SlotState[] {
+  return stdout
     .split("\n")
     .filter((l) => l.startsWith("slot\t"))
     .map((l) => {

@@ -3,9 +3,8 @@
  * our VMs when one fits and is free, or provisions one (name chosen here, recorded before the long
  * wait, tagged as ours), and holds a slot on the VM for the run's lifetime.
  */
-import pRetry, { AbortError } from "p-retry";
 import { AZLIN_TIMEOUTS, AzlinClient } from "../../azlin/client.js";
-import type { VmDetails } from "../../azlin/schemas.js";
+import type { ListedVm, VmDetails } from "../../azlin/schemas.js";
 import { asRemoteError, RemoteError } from "../../util/errors.js";
 import { mapLimit } from "../../util/map-limit.js";
 import type { Runner, StreamRunner } from "../../util/run.js";
@@ -16,9 +15,16 @@ import { AzlinLease, type LeaseOrigin } from "./lease.js";
 import { AzlinMachine } from "./machine.js";
 import { currentUser, makeVmName, sanitizeUser } from "./names.js";
 import { byYoungest, mayFit, whyNotReusable } from "./reuse.js";
-import { acquireSlot, DEFAULT_SLOT_POLICY, type SlotPolicy } from "./slots.js";
+import { acquireSlot, acquireSlotScript, DEFAULT_SLOT_POLICY, type SlotPolicy } from "./slots.js";
 import { ownershipTags } from "./tags.js";
 import type { TransferPolicy } from "./transfer.js";
+
+/**
+ * How long the validate's `azlin list` stands for the acquire after it: long enough to cover
+ * packaging a large repository, short enough that a VM made or deleted meanwhile is rare (a stale
+ * answer costs little: `show` and the slot on the VM decide reuse, not the list).
+ */
+const LIST_FRESH_MS = 5 * 60_000;
 
 export interface AzlinTargetOptions {
   runner?: Runner;
@@ -45,6 +51,7 @@ export class AzlinTarget implements Target {
   readonly azlin: AzlinClient;
   private readonly slots: SlotPolicy;
   private readonly now: () => Date;
+  private recentList: { at: number; vms: ListedVm[] } | null = null;
 
   constructor(private readonly options: AzlinTargetOptions = {}) {
     this.azlin =
@@ -53,10 +60,33 @@ export class AzlinTarget implements Target {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** azlin present and of a version we speak, logged in, with a resource group: all before any cost. */
+  /**
+   * azlin present and of a version we speak, logged in, with a resource group: all before any
+   * cost, in one call. `list -o json` is the proof: its format changed in the oldest version we
+   * speak (2.7.0), so an older azlin fails to parse there, and only then is `--version` asked, to
+   * say so plainly.
+   */
   async validate(signal?: AbortSignal): Promise<void> {
-    await this.azlin.version({ signal });
-    await this.azlin.listVms({ signal });
+    try {
+      const vms = await this.azlin.listVms({ signal });
+      this.recentList = { at: Date.now(), vms };
+    } catch (err) {
+      const e = asRemoteError(err);
+      if (e.code === "azlin-version" || (e.code === "azlin-failed" && e.details.azlinExitCode === 2))
+        await this.azlin.version({ signal });
+      throw e;
+    }
+  }
+
+  /**
+   * The VMs `azlin list` showed; the validate's answer serves the acquire that follows it within
+   * LIST_FRESH_MS (each call costs seconds). Used once: a later acquire (another run) asks again.
+   */
+  private async listOnce(signal?: AbortSignal): Promise<ListedVm[]> {
+    const recent = this.recentList;
+    this.recentList = null;
+    if (recent && Date.now() - recent.at < LIST_FRESH_MS) return recent.vms;
+    return this.azlin.listVms({ signal });
   }
 
   machine(name: string): AzlinMachine {
@@ -73,11 +103,18 @@ export class AzlinTarget implements Target {
     return { ...this.slots, capacity: this.runsPerMachine(vmSize) };
   }
 
-  private lease(name: string, runId: string, origin: LeaseOrigin, created: boolean): AzlinLease {
+  private lease(
+    name: string,
+    runId: string,
+    origin: LeaseOrigin,
+    created: boolean,
+    soleHolder = false,
+  ): AzlinLease {
     return new AzlinLease(this.machine(name), this.azlin, {
       runId,
       origin,
       created,
+      soleHolder,
       slots: this.slots,
       killTimeoutMs: this.options.killTimeoutMs ?? AZLIN_TIMEOUTS.kill,
     });
@@ -165,7 +202,7 @@ export class AzlinTarget implements Target {
       maxAgeHours: this.options.maxReuseAgeHours,
     };
     request.onProgress?.("looking for a VM to reuse");
-    const listed = (await this.azlin.listVms({ signal })).filter((vm) => mayFit(vm, wanted));
+    const listed = (await this.listOnce(signal)).filter((vm) => mayFit(vm, wanted));
     // `list` has no tags or creation time: one `show` per candidate, a few at a time.
     const shown = await mapLimit(listed, 4, (vm) => this.azlin.showVm(vm.name, { signal }));
     const details = shown.filter((d): d is VmDetails => d !== null && whyNotReusable(d, wanted) === null);
@@ -190,7 +227,7 @@ export class AzlinTarget implements Target {
     return null;
   }
 
-  /** A new VM: named here, recorded before `azlin new`, tagged as ours, slot taken. */
+  /** A new VM: named here, recorded before `azlin new`; its slot and tags come with the start (deferredClaim). */
   private async provision(request: AcquireRequest): Promise<Lease> {
     const { options, signal, runId } = request;
     const user = this.options.user
@@ -207,28 +244,16 @@ export class AzlinTarget implements Target {
     } catch (err) {
       await this.recoverFailedCreate(name, asRemoteError(err), request);
     }
-    try {
-      const machine = this.machine(name);
-      // The VM has just answered azlin's readiness checks; a hiccup on the first ssh is retried.
-      const slot = await pRetry(
-        async () => {
-          try {
-            return await acquireSlot(machine, runId, this.slotsFor(options.vmSize), { signal });
-          } catch (err) {
-            if (asRemoteError(err).code !== "azlin-ssh") throw new AbortError(err as Error);
-            throw err;
-          }
-        },
-        { retries: 2, minTimeout: this.options.transfer?.minDelayMs ?? 2_000, randomize: false },
-      );
-      if (!slot.acquired)
-        throw new RemoteError("azlin-failed", `The new VM ${name} already has a busy run slot.`, "Retry.");
-      // Tagged only once our slot is held: another laptop that sees the tag finds the VM busy.
-      await this.azlin.addTags(name, ownershipTags({ user, runId, now: this.now() }), { signal });
-    } catch (err) {
-      throw await this.discardUnusable(name, asRemoteError(err));
-    }
-    return this.lease(name, runId, "created", true);
+    // Nobody else uses an untagged VM, so its run slot is taken by the start's own connection and
+    // the tags come after it (each connection costs seconds): another laptop that sees the tag
+    // finds the VM busy. A VM that cannot be tagged is given back by the failed start.
+    const lease = this.lease(name, runId, "created", true, this.runsPerMachine(options.vmSize) === 1);
+    lease.deferredClaim = {
+      script: acquireSlotScript(runId, this.slotsFor(options.vmSize)),
+      confirm: (confirmSignal) =>
+        this.azlin.addTags(name, ownershipTags({ user, runId, now: this.now() }), { signal: confirmSignal }),
+    };
+    return lease;
   }
 
   /**

@@ -13,11 +13,13 @@ import { AREA } from "../../remote/protocol.js";
 import { RemoteError } from "../../util/errors.js";
 import { sha256File } from "../../util/hash.js";
 import { shellQuote } from "../../util/shell-quote.js";
-import type { Machine } from "../types.js";
+import type { Machine, UploadOptions } from "../types.js";
 
 export const TRANSFER_DIR = `${AREA}/transfer`;
 
 export interface TransferPolicy {
+  /** The file's sha256 as the machine reported it already (downloads of a plain path: no connection to ask). */
+  expectedSha256?: string;
   /** Attempts in all (first try included). */
   attempts: number;
   /** Wait before the first retry; doubles after each. */
@@ -78,12 +80,24 @@ export async function uploadFile(
   azlin: AzlinClient,
   localFile: string,
   remotePath: string,
-  options: Partial<TransferPolicy> = {},
+  options: Partial<TransferPolicy> & UploadOptions = {},
 ): Promise<void> {
   const policy = { ...DEFAULT_POLICY, ...options };
   const local = resolve(localFile);
-  const sha = await sha256File(local);
   const what = `Uploading ${local} to ${machine.name}:${remotePath}`;
+  if (options.checkedByCaller) {
+    // The copy alone, straight to its place: it must then be a plain name in the home directory.
+    if (!PLAIN_PATH.test(remotePath) || remotePath.includes("/") || remotePath.startsWith("-"))
+      throw new RemoteError(
+        "internal",
+        `An upload the caller checks goes to a plain name in the home directory, not ${JSON.stringify(remotePath)}.`,
+        "This is a bug in amplihack-remote: report it.",
+      );
+    return retrying(what, policy, () =>
+      azlin.copy(local, `${machine.name}:${remotePath}`, machine.name, { signal: policy.signal }),
+    );
+  }
+  const sha = await sha256File(local);
   await retrying(what, policy, async () => {
     const temp = uploadTempName();
     await azlin.copy(local, `${machine.name}:${temp}`, machine.name, { signal: policy.signal });
@@ -116,6 +130,37 @@ export async function downloadFile(
   // is copied as it is, which saves the staging and the clean-up connections.
   const staged = !PLAIN_PATH.test(remotePath) || remotePath.startsWith("-");
   const temp = staged ? tempRemoteName() : remotePath;
+  // A checksum the machine already told us (the watcher's last record) saves the connection that
+  // would ask for it; the copy is checked against it all the same.
+  const expected =
+    !staged && options.expectedSha256
+      ? options.expectedSha256
+      : await stageForDownload(machine, remotePath, temp, staged, policy);
+  await mkdir(dirname(local), { recursive: true });
+  const partial = `${local}.part-${randomUUID().slice(0, 8)}`;
+  try {
+    await retrying(`Downloading ${machine.name}:${remotePath} to ${local}`, policy, async () => {
+      await rm(partial, { force: true });
+      await azlin.copy(`${machine.name}:${temp}`, partial, machine.name, { signal: policy.signal });
+      const got = await sha256File(partial);
+      if (got !== expected)
+        throw new Error(`the downloaded copy does not match (sha256 ${got}, expected ${expected})`);
+    });
+    await rename(partial, local);
+  } finally {
+    await rm(partial, { force: true });
+    if (staged) await machine.exec(`rm -f ${temp}`, { timeoutMs: 120_000 }).catch(() => undefined);
+  }
+}
+
+/** Checks the file is there (staging it under a plain name if scp would mangle its path) and returns its sha256. */
+async function stageForDownload(
+  machine: Machine,
+  remotePath: string,
+  temp: string,
+  staged: boolean,
+  policy: TransferPolicy,
+): Promise<string> {
   const src = shellQuote(remotePath);
   // A hard link costs no space; cp when the run directory is on another filesystem.
   const stage = await machine.exec(
@@ -136,20 +181,5 @@ export async function downloadFile(
       `Look on the VM (${machine.howToReach}) for the file.`,
     );
   }
-  const expected = stage.stdout.trim().split("\n").pop() ?? "";
-  await mkdir(dirname(local), { recursive: true });
-  const partial = `${local}.part-${randomUUID().slice(0, 8)}`;
-  try {
-    await retrying(`Downloading ${machine.name}:${remotePath} to ${local}`, policy, async () => {
-      await rm(partial, { force: true });
-      await azlin.copy(`${machine.name}:${temp}`, partial, machine.name, { signal: policy.signal });
-      const got = await sha256File(partial);
-      if (got !== expected)
-        throw new Error(`the downloaded copy does not match (sha256 ${got}, expected ${expected})`);
-    });
-    await rename(partial, local);
-  } finally {
-    await rm(partial, { force: true });
-    if (staged) await machine.exec(`rm -f ${temp}`, { timeoutMs: 120_000 }).catch(() => undefined);
-  }
+  return stage.stdout.trim().split("\n").pop() ?? "";
 }
