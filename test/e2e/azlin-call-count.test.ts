@@ -115,7 +115,11 @@ describe.each(azlinModes(sshd))("azlin calls per run ($mode)", (mode) => {
       expect(calls.every((c) => c === "connect")).toBe(true);
       expect(calls.length).toBeLessThanOrEqual(3);
 
+      // Released only once the wait has taken its first look and opened its stream (two connects):
+      // released earlier, the first look could already see the run ended, and nothing would change.
+      const before = fake.argvs().length;
       const moved = waitForChange(deps, run.runId, { waitSeconds: 110, autoRetrieve: false });
+      await until(async () => subcommandsSince(fake, before).filter((c) => c === "connect").length >= 2);
       writeFileSync(release, "");
       const seen = await moved;
       expect(seen.changed).toBe(true);
