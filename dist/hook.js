@@ -22127,7 +22127,13 @@ var runRecordSchema = external_exports.object({
    * When a finished run was last told to a person or a session (the plugin's session hook,
    * `status --watch`): each finished run is announced once, and only then.
    */
-  announcedAt: external_exports.string().nullable().default(null)
+  announcedAt: external_exports.string().nullable().default(null),
+  /** The run this one continues (`continue RUN`): it started from that run's result branch. */
+  parentRunId: external_exports.string().nullable().default(null),
+  /** Best of N: the runs started together as attempts of one prompt share this id (the first run's). */
+  attemptGroup: external_exports.string().nullable().default(null),
+  /** Best of N: which attempt this run is, 1..N. */
+  attempt: external_exports.number().int().nullable().default(null)
 });
 
 // src/state/store.ts

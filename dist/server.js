@@ -536,8 +536,8 @@ var require_graceful_fs = __commonJS({
       fs3.createReadStream = createReadStream3;
       fs3.createWriteStream = createWriteStream2;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile11;
-      function readFile11(path7, options, cb) {
+      fs3.readFile = readFile12;
+      function readFile12(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -32539,7 +32539,13 @@ var runRecordSchema = external_exports.object({
    * When a finished run was last told to a person or a session (the plugin's session hook,
    * `status --watch`): each finished run is announced once, and only then.
    */
-  announcedAt: external_exports.string().nullable().default(null)
+  announcedAt: external_exports.string().nullable().default(null),
+  /** The run this one continues (`continue RUN`): it started from that run's result branch. */
+  parentRunId: external_exports.string().nullable().default(null),
+  /** Best of N: the runs started together as attempts of one prompt share this id (the first run's). */
+  attemptGroup: external_exports.string().nullable().default(null),
+  /** Best of N: which attempt this run is, 1..N. */
+  attempt: external_exports.number().int().nullable().default(null)
 });
 function newRunRecord(known) {
   const now = (/* @__PURE__ */ new Date()).toISOString();
@@ -40868,6 +40874,26 @@ var runOptionsShape = {
       if (why) ctx.addIssue({ code: "custom", message: `--forward-env ${name} ${why}` });
     })
   ).optional(),
+  /**
+   * Best of N: run the same prompt this many times in parallel (one package, machines shared by
+   * capacity), each attempt home under its own ref, then a table to choose from (core/attempts/).
+   */
+  attempts: external_exports.number({ error: "--attempts must be a whole number" }).int("--attempts must be a whole number").min(2, "--attempts must be between 2 and 8").max(8, "--attempts must be between 2 and 8").optional(),
+  /**
+   * A shell command run by bash in the workspace on the machine after the agent (and after its
+   * uncommitted work is recorded), e.g. the project's tests; its exit code is reported per run.
+   */
+  check: external_exports.string().refine((s3) => s3.trim().length > 0, "--check must not be blank").refine((s3) => !s3.includes("\0"), "--check must not contain NUL bytes").refine(
+    (s3) => Buffer.byteLength(s3) <= 16 * 1024,
+    "--check must be at most 16 KiB; put a longer check in a script in the repository"
+  ).optional(),
+  /** The check's own time limit; never more than the run's --timeout. */
+  checkTimeoutMinutes: external_exports.number({ error: "--check-timeout must be a whole number of minutes" }).int("--check-timeout must be a whole number of minutes").min(1, "--check-timeout must be between 1 and 480 minutes").max(480, "--check-timeout must be between 1 and 480 minutes").default(15),
+  /**
+   * Continue a run: start from that run's result branch (refs/remotes/remote-exec/<run>/...) instead
+   * of the current branch, on its machine when it was kept (core/continue/).
+   */
+  continueFrom: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, "--continue-from must be a run id (letters, digits, '-', '_')").optional(),
   /** Maximum size of what ships, in megabytes. */
   maxSizeMb: external_exports.number().positive("--max-size must be a positive number of MB").default(500)
 };
@@ -41359,8 +41385,8 @@ import { copyFile as copyFile2, mkdir as mkdir4, rm as rm2 } from "node:fs/promi
 import { dirname as dirname4, join as join3 } from "node:path";
 var REQUIRED_TOOLS = ["bash", "git", "tar", "gzip", "sha256sum", "timeout", "mkfifo", "setsid"];
 var LocalMachine = class {
-  constructor(home, runner = defaultRunner, streamRunner = defaultStreamRunner) {
-    this.home = home;
+  constructor(home2, runner = defaultRunner, streamRunner = defaultStreamRunner) {
+    this.home = home2;
     this.runner = runner;
     this.streamRunner = streamRunner;
   }
@@ -41426,8 +41452,8 @@ var LocalTarget = class {
   pollSeconds = 1;
   needsAgentTooling = false;
   machine;
-  constructor(home, runner = defaultRunner, stream) {
-    this.machine = new LocalMachine(home, runner, stream);
+  constructor(home2, runner = defaultRunner, stream) {
+    this.machine = new LocalMachine(home2, runner, stream);
   }
   async validate(signal) {
     const check2 = REQUIRED_TOOLS.map((t) => `command -v ${t} >/dev/null 2>&1 || echo ${t}`).join("; ");
@@ -47858,9 +47884,9 @@ import { rm as rm6 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner) {
-  const join23 = inner.join?.bind(inner);
+  const join24 = inner.join?.bind(inner);
   const runsPerMachine = inner.runsPerMachine?.bind(inner);
-  if (!join23 || !runsPerMachine) return inner;
+  if (!join24 || !runsPerMachine) return inner;
   const groups = [];
   return {
     name: inner.name,
@@ -47868,7 +47894,7 @@ function poolingTarget(inner) {
     needsAgentTooling: inner.needsAgentTooling,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
-    join: join23,
+    join: join24,
     runsPerMachine,
     async acquire(request) {
       const { options } = request;
@@ -47896,7 +47922,7 @@ function poolingTarget(inner) {
         return inner.acquire(request);
       }
       try {
-        return await join23(first.machine.name, request, { created: first.created });
+        return await join24(first.machine.name, request, { created: first.created });
       } catch {
         return inner.acquire(request);
       }
@@ -51626,6 +51652,7 @@ async function agentFileToShip(executable, cwd) {
 var scratchDirIn = (dir) => join13(dir, "scratch.git");
 
 // src/package/build-context.ts
+var START_REF = "refs/amplihack-remote/start";
 var MB = 1024 * 1024;
 async function buildContext(input2) {
   const { git, facts, options, agent } = input2;
@@ -51644,6 +51671,10 @@ async function buildContext(input2) {
       scratchDir: scratchDirIn(dir),
       listed
     });
+    if (input2.start) {
+      await plan.scratch.git.run(["update-ref", START_REF, input2.start.commit]);
+      plan.revs.push(START_REF);
+    }
     const scan = await passSecretGate(plan, input2, progress);
     const stage = join14(dir, "stage");
     await mkdir8(stage);
@@ -51728,9 +51759,9 @@ async function runParams(input2, plan, heads) {
   return {
     AR_RUN_ID: runId,
     AR_SESSION: `ar-${runId}`,
-    AR_BRANCH: facts.branch ?? "",
+    AR_BRANCH: (input2.start ? input2.start.branch : facts.branch) ?? "",
     AR_REPO_KEY: await repoKey(git),
-    AR_START_COMMIT: plan.wip.commit ?? facts.headCommit,
+    AR_START_COMMIT: input2.start?.commit ?? plan.wip.commit ?? facts.headCommit,
     // The snapshot commit lives only in the scratch repository, not in the user's: the results
     // bundle must carry it back, so it is not among the commits it may leave out.
     AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].filter((c3) => c3 !== plan.wip.commit).join(" "),
@@ -51739,7 +51770,8 @@ async function runParams(input2, plan, heads) {
     AR_COMMAND: options.command,
     AR_MAX_TURNS: String(options.maxTurns),
     AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
-    AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0"
+    AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0",
+    ...input2.extraParams
   };
 }
 function baseManifest(input2, plan, heads, key) {
@@ -51750,7 +51782,7 @@ function baseManifest(input2, plan, heads, key) {
     createdAt: (/* @__PURE__ */ new Date()).toISOString(),
     branch: input2.facts.branch,
     headCommit: input2.facts.headCommit,
-    startCommit: plan.wip.commit ?? input2.facts.headCommit,
+    startCommit: input2.start?.commit ?? plan.wip.commit ?? input2.facts.headCommit,
     wipCommit: plan.wip.commit,
     heads,
     repoKey: key,
@@ -51831,12 +51863,14 @@ async function checkEstimatedSize(git, files, maxSizeMb) {
 }
 
 // src/core/agent-invocation.ts
+var RESUME_ARG = "--continue";
 function agentInvocation(input2) {
-  const { command, prompt, maxTurns, model, maxBudgetUsd, agentCommand } = input2;
+  const { command, prompt, maxTurns, model, maxBudgetUsd, agentCommand, continueFrom } = input2;
   if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
   const claudeArgs = [
     ...model ? ["--model", model] : [],
-    ...maxBudgetUsd !== void 0 ? ["--max-budget-usd", String(maxBudgetUsd)] : []
+    ...maxBudgetUsd !== void 0 ? ["--max-budget-usd", String(maxBudgetUsd)] : [],
+    ...continueFrom ? [RESUME_ARG] : []
   ];
   if (command === "auto") {
     return {
@@ -51857,6 +51891,527 @@ function agentInvocation(input2) {
   return {
     argv: ["amplihack", "claude", "--", ...claudeArgs, "-p", `/amplihack:${command} ${prompt}`],
     isDefaultAgent: true
+  };
+}
+
+// src/core/attempts/check-params.ts
+function checkParams(options, env) {
+  if (!options.check) return {};
+  const limit = Math.min(options.checkTimeoutMinutes * 60, timeoutSeconds(options, env));
+  return { AR_CHECK: options.check, AR_CHECK_TIMEOUT_SECONDS: String(limit) };
+}
+
+// src/core/continue/continued-run.ts
+function continuedOptions(options, parent) {
+  const target = parent.record.target;
+  const onKeptVm = target === "azlin" && parent.keptVm !== null && !options.vmName;
+  return {
+    ...options,
+    continueFrom: parent.record.id,
+    target,
+    ...onKeptVm ? { vmName: parent.keptVm ?? void 0 } : {}
+  };
+}
+function continuedStart(parent) {
+  return { commit: parent.commit, branch: parent.branch };
+}
+function continueParams(parent, defaultAgent) {
+  return {
+    AR_CONTINUE_FROM: parent.record.id,
+    ...defaultAgent ? { AR_RESUME_ARG: RESUME_ARG } : {}
+  };
+}
+function refuseOtherRepo(parent, root) {
+  if (parent.record.repo === root) return;
+  throw new RemoteError(
+    "usage",
+    `Run ${parent.record.id} belongs to ${parent.record.repo}, not to ${root}: its results are there.`,
+    `Continue it from that repository (cd ${parent.record.repo}).`
+  );
+}
+
+// src/util/terminal-text.ts
+var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
+var CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function sanitizeTerminalText(text) {
+  return text.replace(SEQUENCES, "").replace(CONTROLS, "");
+}
+function sanitizeLine(text) {
+  return sanitizeTerminalText(text).replace(/[\t\n]/g, " ");
+}
+
+// src/remote/watch.ts
+var NO_WATCHER = "X no-watcher";
+function watchCommand(runId, request) {
+  const dir = shellQuote(runDir(runId));
+  const args = [
+    Math.trunc(request.fromByte),
+    request.wantLog ? 1 : 0,
+    Math.max(1, Math.trunc(request.beatSeconds))
+  ];
+  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
+}
+var PHASES = /* @__PURE__ */ new Set(["starting", "setup", "running", "collecting", "done"]);
+function parseWatchLine(line) {
+  if (line === NO_WATCHER) return { kind: "no-watcher" };
+  const space = line.indexOf(" ");
+  const tag = line.slice(0, space);
+  const rest = line.slice(space + 1);
+  switch (tag) {
+    case "P":
+      return PHASES.has(rest) ? { kind: "phase", phase: rest } : null;
+    case "H": {
+      const m2 = /^(\d+) (\d+|-) (\d+)$/.exec(rest);
+      if (!m2) return null;
+      return {
+        kind: "beat",
+        now: Number(m2[1]),
+        heartbeatAge: m2[2] === "-" ? null : Number(m2[2]),
+        logBytes: Number(m2[3])
+      };
+    }
+    case "L": {
+      const m2 = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(rest);
+      return m2 ? { kind: "log", offset: Number(m2[1]), data: Buffer.from(m2[2], "base64") } : null;
+    }
+    case "E": {
+      try {
+        return { kind: "end", status: remoteStatusSchema.parse(JSON.parse(rest)) };
+      } catch {
+        return null;
+      }
+    }
+    default:
+      return null;
+  }
+}
+var LogLines = class {
+  constructor(received, onLine) {
+    this.received = received;
+    this.onLine = onLine;
+  }
+  received;
+  onLine;
+  pending = Buffer.alloc(0);
+  add(offset, data) {
+    if (this.received === null) this.received = offset;
+    const end = offset + data.length;
+    if (end <= this.received) return;
+    if (offset > this.received) {
+      this.pending = Buffer.alloc(0);
+      this.received = offset;
+    }
+    const fresh = data.subarray(this.received - offset);
+    this.received = end;
+    let buf = Buffer.concat([this.pending, fresh]);
+    let at2 = buf.indexOf(10);
+    while (at2 >= 0) {
+      this.onLine(buf.subarray(0, at2).toString("utf8"));
+      buf = buf.subarray(at2 + 1);
+      at2 = buf.indexOf(10);
+    }
+    this.pending = Buffer.from(buf);
+  }
+  /** The run is over: a last line without its newline is still a line. */
+  flush() {
+    if (this.pending.length > 0) this.onLine(this.pending.toString("utf8"));
+    this.pending = Buffer.alloc(0);
+  }
+};
+
+// src/core/workflow/watch-run.ts
+var STALE_HEARTBEAT_S = 90;
+var DEFAULT_BACKOFF_MS = [500, 1e3, 2e3, 4e3, 8e3];
+async function watchRun(machine, runId, handlers, options = {}) {
+  const beatSeconds = options.beatSeconds ?? 15;
+  const maxFailures = options.maxFailures ?? 5;
+  const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const wantLog = options.fromByte !== void 0;
+  const log = new LogLines(
+    options.fromByte === void 0 || options.fromByte < 0 ? null : options.fromByte,
+    (line) => handlers.onLogLine?.(line)
+  );
+  let failures = 0;
+  let connections = 0;
+  let lastPhase = null;
+  for (; ; ) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    let end = null;
+    let gone = false;
+    let noWatcher = false;
+    let heard = false;
+    let fatal = null;
+    const link = new AbortController();
+    let silence;
+    const listen = () => {
+      clearTimeout(silence);
+      silence = setTimeout(
+        () => link.abort(new Error("no heartbeat from the watcher")),
+        (3 * beatSeconds + 30) * 1e3
+      );
+    };
+    const stop = () => link.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", stop, { once: true });
+    const fromByte = !wantLog ? 0 : log.received ?? options.fromByte ?? 0;
+    let why = "";
+    connections += 1;
+    listen();
+    try {
+      await machine.stream(
+        watchCommand(runId, { fromByte, wantLog, beatSeconds }),
+        (line) => {
+          const record2 = parseWatchLine(line);
+          if (!record2) return;
+          heard = true;
+          listen();
+          switch (record2.kind) {
+            case "no-watcher":
+              noWatcher = true;
+              return;
+            case "phase":
+              if (record2.phase !== lastPhase) handlers.onPhase?.(record2.phase);
+              lastPhase = record2.phase;
+              return;
+            case "beat":
+              if (record2.heartbeatAge !== null && record2.heartbeatAge > STALE_HEARTBEAT_S && lastPhase !== "done") {
+                fatal = new RemoteError(
+                  "remote-failed",
+                  `The run on ${machine.name} stopped reporting (last heartbeat ${record2.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
+                  `The machine may have rebooted. Inspect it: ${machine.howToReach}`
+                );
+                link.abort(fatal);
+                return;
+              }
+              handlers.onBeat?.(record2);
+              return;
+            case "log":
+              log.add(record2.offset, record2.data);
+              return;
+            case "end":
+              if (record2.status.exists) end = record2.status;
+              else gone = true;
+              return;
+          }
+        },
+        { signal: link.signal }
+      );
+    } catch (err) {
+      why = err.message;
+    } finally {
+      clearTimeout(silence);
+      options.signal?.removeEventListener("abort", stop);
+    }
+    if (fatal) throw fatal;
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    if (gone) {
+      throw new RemoteError(
+        "remote-failed",
+        `The run directory of ${runId} is gone from ${machine.name}.`,
+        "The machine may have been replaced; check `amplihack-remote vms`."
+      );
+    }
+    if (end) {
+      log.flush();
+      return { kind: "done", status: end, connections };
+    }
+    if (noWatcher)
+      return {
+        kind: "poll",
+        why: "the run predates the watcher",
+        logBytesReceived: log.received,
+        connections
+      };
+    if (heard) failures = 0;
+    failures += 1;
+    if (!why)
+      why = link.signal.aborted ? String(link.signal.reason?.message ?? "link silent") : "the stream ended early";
+    if (failures >= maxFailures) {
+      return {
+        kind: "poll",
+        why: `the stream kept failing (${why})`,
+        logBytesReceived: log.received,
+        connections
+      };
+    }
+    handlers.onReconnect?.(connections, why);
+    await sleep(backoff[Math.min(failures - 1, backoff.length - 1)] ?? 1e3, options.signal);
+  }
+}
+function sleep(ms2, signal) {
+  return new Promise((resolve5) => {
+    const timer = setTimeout(done, ms2);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve5();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+// src/core/workflow/follow-run.ts
+var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
+var MAX_CONSECUTIVE_FAILURES = 5;
+async function readStatus(machine, runId, signal) {
+  const r = await machine.exec(
+    `${statusScript(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailScript(runId, 600)}`,
+    {
+      signal,
+      timeoutMs: 12e4
+    }
+  );
+  if (r.exitCode !== 0) {
+    throw new RemoteError(
+      "remote-failed",
+      `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
+      "Retry `amplihack-remote status`."
+    );
+  }
+  const at2 = r.stdout.indexOf(TAIL_MARK);
+  const head = at2 >= 0 ? r.stdout.slice(0, at2) : r.stdout;
+  const tail = at2 >= 0 ? sanitizeTerminalText(r.stdout.slice(at2 + TAIL_MARK.length)) : "";
+  return { status: parseRemoteStatus(head), tail };
+}
+async function followRun(machine, runId, progress, options) {
+  const started = Date.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(deadlineError(machine, runId)),
+    Math.max(0, options.deadlineMs)
+  );
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  let phase = "starting";
+  let lastLine = "";
+  let shownAt = 0;
+  const show = (force) => {
+    const now = Date.now();
+    if (!force && now - shownAt < 1e3) return;
+    shownAt = now;
+    const elapsed = formatElapsed(Math.round((now - started) / 1e3));
+    progress.report("execute", `${phase} ${elapsed}${lastLine ? ` \xB7 ${lastLine}` : ""}`);
+  };
+  try {
+    const outcome = await watchRun(
+      machine,
+      runId,
+      {
+        onPhase: (p2) => {
+          phase = p2;
+          show(true);
+        },
+        onBeat: () => show(false),
+        onLogLine: (line) => {
+          const clean = sanitizeTerminalText(line).trim();
+          if (!clean) return;
+          lastLine = clean.slice(0, 120);
+          show(false);
+        },
+        onReconnect: (_n2, why) => progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`)
+      },
+      { fromByte: -600, signal, beatSeconds: options.beatSeconds }
+    );
+    if (outcome.kind === "done") return outcome.status;
+    progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
+    return await pollRun(machine, runId, progress, { ...options, signal, started });
+  } catch (err) {
+    if (deadline.signal.aborted && !options.signal?.aborted) throw deadline.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function deadlineError(machine, runId) {
+  return new RemoteError(
+    "remote-failed",
+    `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
+    `Check it with \`amplihack-remote status ${runId}\`.`,
+    { details: { resumable: true } }
+  );
+}
+async function pollRun(machine, runId, progress, options) {
+  const started = options.started;
+  let failures = 0;
+  let lastError;
+  for (; ; ) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    try {
+      const { status, tail } = await readStatus(machine, runId, options.signal);
+      failures = 0;
+      if (!status.exists) {
+        throw new RemoteError(
+          "remote-failed",
+          `The run directory of ${runId} is gone from ${machine.name}.`,
+          "The machine may have been replaced; check `amplihack-remote vms`."
+        );
+      }
+      if (status.phase === "done") return status;
+      if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
+        throw new RemoteError(
+          "remote-failed",
+          `The run on ${machine.name} stopped reporting (last heartbeat ${status.heartbeatAge}s ago, phase ${status.phase}).`,
+          `The machine may have rebooted. Inspect it: ${machine.howToReach}`
+        );
+      }
+      const elapsed = Math.round((Date.now() - started) / 1e3);
+      const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
+      progress.report(
+        "execute",
+        `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` \xB7 ${lastLine}` : ""}`
+      );
+    } catch (err) {
+      if (err instanceof RemoteError && err.code === "remote-failed") throw err;
+      if (options.signal?.aborted) throw options.signal.reason ?? err;
+      lastError = err;
+      failures += 1;
+      if (failures >= MAX_CONSECUTIVE_FAILURES) {
+        throw new RemoteError(
+          "remote-failed",
+          `Lost contact with ${machine.name} while the run was going (${err.message}). The run itself continues there.`,
+          `Follow it later with \`amplihack-remote status ${runId}\` and \`amplihack-remote retrieve ${runId}\`.`,
+          { cause: lastError, details: { resumable: true } }
+        );
+      }
+    }
+    await sleep(options.pollSeconds * 1e3, options.signal);
+  }
+}
+function formatElapsed(seconds) {
+  const m2 = Math.floor(seconds / 60);
+  const s3 = seconds % 60;
+  return m2 > 0 ? `${m2}m${String(s3).padStart(2, "0")}s` : `${s3}s`;
+}
+
+// src/core/runs/refresh-run.ts
+async function loadRun(deps, runId) {
+  const state = await deps.store.read();
+  const exact = state.runs[runId];
+  if (exact) return exact;
+  const matches = Object.keys(state.runs).filter((id) => id.startsWith(runId) || id.endsWith(runId));
+  if (matches.length === 1) return state.runs[matches[0]];
+  throw new RemoteError(
+    "run-not-found",
+    matches.length > 1 ? `Run id ${runId} is ambiguous: ${matches.join(", ")}.` : `No run ${runId} is known here.`,
+    "List runs with `amplihack-remote status`."
+  );
+}
+async function attachLease(deps, record2) {
+  return deps.target(record2.target).attach({
+    runId: record2.id,
+    vmName: record2.vm?.name ?? null,
+    created: record2.vm?.created ?? false
+  });
+}
+function driverAlive(pid) {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+var outcomeToStatus = (outcome, exitCode) => {
+  if (outcome === "setup-failed") return "failed";
+  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed")
+    return outcome;
+  return exitCode === 0 ? "succeeded" : "failed";
+};
+async function refreshRun(deps, record2, signal) {
+  const elapsed = (r) => r.startedAt ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1e3) : null;
+  if (FINISHED.includes(record2.status)) return { record: record2, live: null, elapsedSeconds: elapsed(record2) };
+  if (record2.status === "pending") {
+    if (driverAlive(record2.driverPid)) return { record: record2, live: null, elapsedSeconds: null };
+    const vm2 = record2.vm && !record2.vm.deleted && record2.vm.created ? record2.vm.name : null;
+    const what = record2.detached ? `launch worker (pid ${record2.driverPid})` : "process starting this run";
+    const patched = await deps.store.patchRun(record2.id, {
+      status: "error",
+      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      driverPid: null,
+      error: {
+        code: "interrupted",
+        message: `The ${what} died ${record2.phase ? `while ${record2.phase}` : "before the agent started"}${vm2 ? `, holding VM ${vm2}` : ""}.`,
+        remedy: vm2 ? `Delete its VM with \`amplihack-remote cleanup ${vm2}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.` : "Start the task again."
+      }
+    });
+    return { record: patched, live: null, elapsedSeconds: null };
+  }
+  if (record2.status === "running" && !record2.detached && !driverAlive(record2.driverPid)) {
+    record2 = await deps.store.patchRun(record2.id, { detached: true, autoRetrieve: true, driverPid: null });
+  }
+  let live;
+  try {
+    const lease = await attachLease(deps, record2);
+    live = (await readStatus(lease.machine, record2.id, signal)).status;
+  } catch (err) {
+    return { record: record2, live: null, unreachable: asRemoteError(err).message, elapsedSeconds: elapsed(record2) };
+  }
+  if (!live.exists) {
+    const patched = await deps.store.patchRun(record2.id, {
+      status: "error",
+      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      error: {
+        code: "remote-failed",
+        message: `The run's directory is gone from ${record2.vm?.name ?? "the machine"}.`,
+        remedy: "Its results cannot be retrieved; start the task again."
+      }
+    });
+    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
+  }
+  if (live.phase === "done") {
+    const patched = await deps.store.patchRun(record2.id, {
+      status: outcomeToStatus(live.outcome, live.exitCode),
+      exitCode: live.exitCode,
+      endedAt: (/* @__PURE__ */ new Date()).toISOString()
+    });
+    return { record: patched, live, elapsedSeconds: elapsed(patched) };
+  }
+  return { record: record2, live, elapsedSeconds: live.startedAt ? live.now - live.startedAt : elapsed(record2) };
+}
+
+// src/core/continue/resolve-parent.ts
+async function resolveParent(deps, runId) {
+  const record2 = await loadRun(deps, runId);
+  const id = record2.id;
+  if (record2.status === "pending" || record2.status === "running") {
+    throw new RemoteError(
+      "usage",
+      `Run ${id} is still ${record2.status}: it has no results to continue from yet.`,
+      `Wait for it to end (\`amplihack-remote status ${id} --wait 110\`, again until it is no longer ${record2.status}; or remote_status with waitSeconds), then continue it.`
+    );
+  }
+  if (!record2.summary) {
+    throw new RemoteError(
+      "usage",
+      record2.startedAt ? `Run ${id} ended (${record2.status}) but its results are not home yet.` : `Run ${id} never started (${record2.status}): there are no results to continue from.`,
+      record2.startedAt ? `Bring them home with \`amplihack-remote retrieve ${id} --keep-vm\` (keeping its VM lets the continued run resume the agent's session there), then continue it.` : "Start a new run with `amplihack-remote exec` instead."
+    );
+  }
+  const branches = record2.summary.branches;
+  const chosen = branches.find((b2) => b2.status === "updated") ?? branches.find((b2) => b2.status === "new") ?? null;
+  if (!chosen) {
+    throw new RemoteError(
+      "usage",
+      `Run ${id} brought no new commits home: there is no result to continue from.`,
+      "Start a new run with `amplihack-remote exec` instead (it starts from your branch)."
+    );
+  }
+  const git = createGit(record2.repo, deps.runner);
+  const tip = await git.try(["rev-parse", "--verify", "--quiet", `${chosen.runRef}^{commit}`]);
+  if (tip.exitCode !== 0) {
+    throw new RemoteError(
+      "run-not-found",
+      `The results of run ${id} are no longer in ${record2.repo}: ${chosen.runRef} was deleted.`,
+      `Fetch them again with \`amplihack-remote retrieve ${id}\` if its machine was kept, or start a new run from your branch with \`amplihack-remote exec\`.`
+    );
+  }
+  const vm2 = record2.vm;
+  const kept = record2.summary.release?.kept === true && vm2 !== null && !vm2.deleted;
+  return {
+    record: record2,
+    branch: chosen.branch,
+    commit: tip.stdout.trim(),
+    runRef: chosen.runRef,
+    keptVm: kept && vm2 ? vm2.name : null
   };
 }
 
@@ -51981,12 +52536,16 @@ async function validateRun(deps, options, signal) {
 }
 
 // src/core/workflow/prepare-run.ts
-async function prepareBatch(deps, runs, progress, signal) {
+async function prepareBatch(deps, asked, progress, signal) {
+  const asked0 = asked[0].options;
+  const parent = asked0.continueFrom ? await resolveParent(deps, asked0.continueFrom) : null;
+  const runs = parent ? asked.map((r) => ({ ...r, options: continuedOptions(r.options, parent) })) : asked;
   const first = runs[0].options;
   progress.report("validate", "checking the repository, credentials and target");
   const validated = await validateRun(deps, first, signal);
+  if (parent) refuseOtherRepo(parent, validated.facts.root);
   for (const w2 of validated.facts.warnings) progress.report("validate", `warning: ${w2}`);
-  for (const { runId, options } of runs) {
+  for (const [i2, { runId, options }] of runs.entries()) {
     await deps.store.putRun(
       newRunRecord({
         id: runId,
@@ -51995,7 +52554,11 @@ async function prepareBatch(deps, runs, progress, signal) {
         command: options.command,
         promptPreview: preview(options.prompt),
         keepVm: options.keepVm,
-        driverPid: process.pid
+        driverPid: process.pid,
+        parentRunId: parent?.record.id ?? null,
+        // Best of N: the attempts share the first run's id as their group (core/attempts/).
+        attemptGroup: options.attempts ? runs[0].runId : null,
+        attempt: options.attempts ? i2 + 1 : null
       })
     );
   }
@@ -52012,6 +52575,11 @@ async function prepareBatch(deps, runs, progress, signal) {
         ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling
       },
       cwd: deps.cwd,
+      start: parent ? continuedStart(parent) : void 0,
+      extraParams: {
+        ...checkParams(first, deps.env),
+        ...parent ? continueParams(parent, validated.invocation.isDefaultAgent) : {}
+      },
       cacheDir: deps.scanCacheDir,
       env: deps.env,
       signal,
@@ -60709,8 +61277,11 @@ var listVms = defineTool({
   }
 });
 
-// src/core/workflow/execute-run.ts
-import { rm as rm11 } from "node:fs/promises";
+// src/core/attempts/attempt-exit.ts
+function attemptsExitCode(view) {
+  const usable = view.rows.some((r) => r.status === "succeeded" && (r.checkExitCode ?? 0) === 0);
+  return usable ? ExitCode.ok : ExitCode.runFailed;
+}
 
 // src/core/finish/finish-run.ts
 import { join as join19 } from "node:path";
@@ -60757,16 +61328,6 @@ import { join as join18, relative as relative2 } from "node:path";
 import { mkdtemp as mkdtemp3, rm as rm8 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join17 } from "node:path";
-
-// src/util/terminal-text.ts
-var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
-var CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function sanitizeTerminalText(text) {
-  return text.replace(SEQUENCES, "").replace(CONTROLS, "");
-}
-function sanitizeLine(text) {
-  return sanitizeTerminalText(text).replace(/[\t\n]/g, " ");
-}
 
 // src/git/ref-names.ts
 var PLAIN = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
@@ -61318,350 +61879,6 @@ function runDuration(record2, retrieved) {
   return Math.max(0, (endMs - Date.parse(record2.createdAt)) / 1e3);
 }
 
-// src/remote/watch.ts
-var NO_WATCHER = "X no-watcher";
-function watchCommand(runId, request) {
-  const dir = shellQuote(runDir(runId));
-  const args = [
-    Math.trunc(request.fromByte),
-    request.wantLog ? 1 : 0,
-    Math.max(1, Math.trunc(request.beatSeconds))
-  ];
-  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
-}
-var PHASES = /* @__PURE__ */ new Set(["starting", "setup", "running", "collecting", "done"]);
-function parseWatchLine(line) {
-  if (line === NO_WATCHER) return { kind: "no-watcher" };
-  const space = line.indexOf(" ");
-  const tag = line.slice(0, space);
-  const rest = line.slice(space + 1);
-  switch (tag) {
-    case "P":
-      return PHASES.has(rest) ? { kind: "phase", phase: rest } : null;
-    case "H": {
-      const m2 = /^(\d+) (\d+|-) (\d+)$/.exec(rest);
-      if (!m2) return null;
-      return {
-        kind: "beat",
-        now: Number(m2[1]),
-        heartbeatAge: m2[2] === "-" ? null : Number(m2[2]),
-        logBytes: Number(m2[3])
-      };
-    }
-    case "L": {
-      const m2 = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(rest);
-      return m2 ? { kind: "log", offset: Number(m2[1]), data: Buffer.from(m2[2], "base64") } : null;
-    }
-    case "E": {
-      try {
-        return { kind: "end", status: remoteStatusSchema.parse(JSON.parse(rest)) };
-      } catch {
-        return null;
-      }
-    }
-    default:
-      return null;
-  }
-}
-var LogLines = class {
-  constructor(received, onLine) {
-    this.received = received;
-    this.onLine = onLine;
-  }
-  received;
-  onLine;
-  pending = Buffer.alloc(0);
-  add(offset, data) {
-    if (this.received === null) this.received = offset;
-    const end = offset + data.length;
-    if (end <= this.received) return;
-    if (offset > this.received) {
-      this.pending = Buffer.alloc(0);
-      this.received = offset;
-    }
-    const fresh = data.subarray(this.received - offset);
-    this.received = end;
-    let buf = Buffer.concat([this.pending, fresh]);
-    let at2 = buf.indexOf(10);
-    while (at2 >= 0) {
-      this.onLine(buf.subarray(0, at2).toString("utf8"));
-      buf = buf.subarray(at2 + 1);
-      at2 = buf.indexOf(10);
-    }
-    this.pending = Buffer.from(buf);
-  }
-  /** The run is over: a last line without its newline is still a line. */
-  flush() {
-    if (this.pending.length > 0) this.onLine(this.pending.toString("utf8"));
-    this.pending = Buffer.alloc(0);
-  }
-};
-
-// src/core/workflow/watch-run.ts
-var STALE_HEARTBEAT_S = 90;
-var DEFAULT_BACKOFF_MS = [500, 1e3, 2e3, 4e3, 8e3];
-async function watchRun(machine, runId, handlers, options = {}) {
-  const beatSeconds = options.beatSeconds ?? 15;
-  const maxFailures = options.maxFailures ?? 5;
-  const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
-  const wantLog = options.fromByte !== void 0;
-  const log = new LogLines(
-    options.fromByte === void 0 || options.fromByte < 0 ? null : options.fromByte,
-    (line) => handlers.onLogLine?.(line)
-  );
-  let failures = 0;
-  let connections = 0;
-  let lastPhase = null;
-  for (; ; ) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-    let end = null;
-    let gone = false;
-    let noWatcher = false;
-    let heard = false;
-    let fatal = null;
-    const link = new AbortController();
-    let silence;
-    const listen = () => {
-      clearTimeout(silence);
-      silence = setTimeout(
-        () => link.abort(new Error("no heartbeat from the watcher")),
-        (3 * beatSeconds + 30) * 1e3
-      );
-    };
-    const stop = () => link.abort(options.signal?.reason);
-    options.signal?.addEventListener("abort", stop, { once: true });
-    const fromByte = !wantLog ? 0 : log.received ?? options.fromByte ?? 0;
-    let why = "";
-    connections += 1;
-    listen();
-    try {
-      await machine.stream(
-        watchCommand(runId, { fromByte, wantLog, beatSeconds }),
-        (line) => {
-          const record2 = parseWatchLine(line);
-          if (!record2) return;
-          heard = true;
-          listen();
-          switch (record2.kind) {
-            case "no-watcher":
-              noWatcher = true;
-              return;
-            case "phase":
-              if (record2.phase !== lastPhase) handlers.onPhase?.(record2.phase);
-              lastPhase = record2.phase;
-              return;
-            case "beat":
-              if (record2.heartbeatAge !== null && record2.heartbeatAge > STALE_HEARTBEAT_S && lastPhase !== "done") {
-                fatal = new RemoteError(
-                  "remote-failed",
-                  `The run on ${machine.name} stopped reporting (last heartbeat ${record2.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
-                  `The machine may have rebooted. Inspect it: ${machine.howToReach}`
-                );
-                link.abort(fatal);
-                return;
-              }
-              handlers.onBeat?.(record2);
-              return;
-            case "log":
-              log.add(record2.offset, record2.data);
-              return;
-            case "end":
-              if (record2.status.exists) end = record2.status;
-              else gone = true;
-              return;
-          }
-        },
-        { signal: link.signal }
-      );
-    } catch (err) {
-      why = err.message;
-    } finally {
-      clearTimeout(silence);
-      options.signal?.removeEventListener("abort", stop);
-    }
-    if (fatal) throw fatal;
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-    if (gone) {
-      throw new RemoteError(
-        "remote-failed",
-        `The run directory of ${runId} is gone from ${machine.name}.`,
-        "The machine may have been replaced; check `amplihack-remote vms`."
-      );
-    }
-    if (end) {
-      log.flush();
-      return { kind: "done", status: end, connections };
-    }
-    if (noWatcher)
-      return {
-        kind: "poll",
-        why: "the run predates the watcher",
-        logBytesReceived: log.received,
-        connections
-      };
-    if (heard) failures = 0;
-    failures += 1;
-    if (!why)
-      why = link.signal.aborted ? String(link.signal.reason?.message ?? "link silent") : "the stream ended early";
-    if (failures >= maxFailures) {
-      return {
-        kind: "poll",
-        why: `the stream kept failing (${why})`,
-        logBytesReceived: log.received,
-        connections
-      };
-    }
-    handlers.onReconnect?.(connections, why);
-    await sleep(backoff[Math.min(failures - 1, backoff.length - 1)] ?? 1e3, options.signal);
-  }
-}
-function sleep(ms2, signal) {
-  return new Promise((resolve5) => {
-    const timer = setTimeout(done, ms2);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve5();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
-// src/core/workflow/follow-run.ts
-var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
-var MAX_CONSECUTIVE_FAILURES = 5;
-async function readStatus(machine, runId, signal) {
-  const r = await machine.exec(
-    `${statusScript(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailScript(runId, 600)}`,
-    {
-      signal,
-      timeoutMs: 12e4
-    }
-  );
-  if (r.exitCode !== 0) {
-    throw new RemoteError(
-      "remote-failed",
-      `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
-      "Retry `amplihack-remote status`."
-    );
-  }
-  const at2 = r.stdout.indexOf(TAIL_MARK);
-  const head = at2 >= 0 ? r.stdout.slice(0, at2) : r.stdout;
-  const tail = at2 >= 0 ? sanitizeTerminalText(r.stdout.slice(at2 + TAIL_MARK.length)) : "";
-  return { status: parseRemoteStatus(head), tail };
-}
-async function followRun(machine, runId, progress, options) {
-  const started = Date.now();
-  const deadline = new AbortController();
-  const timer = setTimeout(
-    () => deadline.abort(deadlineError(machine, runId)),
-    Math.max(0, options.deadlineMs)
-  );
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
-  let phase = "starting";
-  let lastLine = "";
-  let shownAt = 0;
-  const show = (force) => {
-    const now = Date.now();
-    if (!force && now - shownAt < 1e3) return;
-    shownAt = now;
-    const elapsed = formatElapsed(Math.round((now - started) / 1e3));
-    progress.report("execute", `${phase} ${elapsed}${lastLine ? ` \xB7 ${lastLine}` : ""}`);
-  };
-  try {
-    const outcome = await watchRun(
-      machine,
-      runId,
-      {
-        onPhase: (p2) => {
-          phase = p2;
-          show(true);
-        },
-        onBeat: () => show(false),
-        onLogLine: (line) => {
-          const clean = sanitizeTerminalText(line).trim();
-          if (!clean) return;
-          lastLine = clean.slice(0, 120);
-          show(false);
-        },
-        onReconnect: (_n2, why) => progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`)
-      },
-      { fromByte: -600, signal, beatSeconds: options.beatSeconds }
-    );
-    if (outcome.kind === "done") return outcome.status;
-    progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
-    return await pollRun(machine, runId, progress, { ...options, signal, started });
-  } catch (err) {
-    if (deadline.signal.aborted && !options.signal?.aborted) throw deadline.signal.reason;
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-function deadlineError(machine, runId) {
-  return new RemoteError(
-    "remote-failed",
-    `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
-    `Check it with \`amplihack-remote status ${runId}\`.`,
-    { details: { resumable: true } }
-  );
-}
-async function pollRun(machine, runId, progress, options) {
-  const started = options.started;
-  let failures = 0;
-  let lastError;
-  for (; ; ) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-    try {
-      const { status, tail } = await readStatus(machine, runId, options.signal);
-      failures = 0;
-      if (!status.exists) {
-        throw new RemoteError(
-          "remote-failed",
-          `The run directory of ${runId} is gone from ${machine.name}.`,
-          "The machine may have been replaced; check `amplihack-remote vms`."
-        );
-      }
-      if (status.phase === "done") return status;
-      if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
-        throw new RemoteError(
-          "remote-failed",
-          `The run on ${machine.name} stopped reporting (last heartbeat ${status.heartbeatAge}s ago, phase ${status.phase}).`,
-          `The machine may have rebooted. Inspect it: ${machine.howToReach}`
-        );
-      }
-      const elapsed = Math.round((Date.now() - started) / 1e3);
-      const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
-      progress.report(
-        "execute",
-        `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` \xB7 ${lastLine}` : ""}`
-      );
-    } catch (err) {
-      if (err instanceof RemoteError && err.code === "remote-failed") throw err;
-      if (options.signal?.aborted) throw options.signal.reason ?? err;
-      lastError = err;
-      failures += 1;
-      if (failures >= MAX_CONSECUTIVE_FAILURES) {
-        throw new RemoteError(
-          "remote-failed",
-          `Lost contact with ${machine.name} while the run was going (${err.message}). The run itself continues there.`,
-          `Follow it later with \`amplihack-remote status ${runId}\` and \`amplihack-remote retrieve ${runId}\`.`,
-          { cause: lastError, details: { resumable: true } }
-        );
-      }
-    }
-    await sleep(options.pollSeconds * 1e3, options.signal);
-  }
-}
-function formatElapsed(seconds) {
-  const m2 = Math.floor(seconds / 60);
-  const s3 = seconds % 60;
-  return m2 > 0 ? `${m2}m${String(s3).padStart(2, "0")}s` : `${s3}s`;
-}
-
-// src/core/workflow/start-run.ts
-import { rm as rm10 } from "node:fs/promises";
-
 // src/core/run-id.ts
 import { randomBytes as randomBytes4 } from "node:crypto";
 function newRunId(now = /* @__PURE__ */ new Date()) {
@@ -61670,7 +61887,11 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
   return `${stamp2}-${randomBytes4(2).toString("hex")}`;
 }
 
+// src/core/workflow/execute-run.ts
+import { rm as rm11 } from "node:fs/promises";
+
 // src/core/workflow/start-run.ts
+import { rm as rm10 } from "node:fs/promises";
 async function startRun(deps, options, progress, signal, runId = newRunId()) {
   const { runs, validated, pkg } = await prepareBatch(deps, [{ runId, options }], progress, signal);
   try {
@@ -61775,10 +61996,173 @@ function startWarnings(started) {
   return warnings;
 }
 
+// src/core/attempts/attempt-row.ts
+import { readFile as readFile9 } from "node:fs/promises";
+import { join as join20 } from "node:path";
+var EMPTY_TREE2 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+async function attemptRow(record2, summary, runner) {
+  const changed = (summary?.branches ?? []).filter((b2) => b2.status !== "unchanged");
+  const git = createGit(record2.repo, runner);
+  let added = summary ? 0 : null;
+  let removed = summary ? 0 : null;
+  for (const b2 of changed) {
+    const lines = await linesOf(
+      git,
+      b2.commit,
+      record2.shippedHeads.map((h2) => h2.commit)
+    );
+    added = lines && added !== null ? added + lines.added : null;
+    removed = lines && removed !== null ? removed + lines.removed : null;
+  }
+  return {
+    attempt: record2.attempt ?? 0,
+    runId: record2.id,
+    status: summary?.status ?? record2.status,
+    commits: changed.reduce((n2, b2) => n2 + b2.newCommits.length, 0),
+    filesChanged: new Set(changed.flatMap((b2) => b2.filesChanged)).size,
+    linesAdded: added,
+    linesRemoved: removed,
+    checkExitCode: summary?.logsDir ? await checkExitCode(summary.logsDir) : null,
+    refs: changed.map((b2) => b2.runRef.replace("refs/remotes/", "")),
+    error: summary?.error?.message ?? record2.error?.message ?? null
+  };
+}
+async function linesOf(git, tip, shipped) {
+  const own2 = await git.try(["rev-list", "--reverse", "--topo-order", tip, "--not", ...shipped]);
+  const oldest = own2.exitCode === 0 ? own2.stdout.split("\n")[0] : "";
+  if (!oldest) return own2.exitCode === 0 ? { added: 0, removed: 0 } : null;
+  const parent = await git.try(["rev-parse", "--verify", "--quiet", `${oldest}^1`]);
+  const base = parent.exitCode === 0 ? parent.stdout.trim() : EMPTY_TREE2;
+  const diff = await git.try(["diff", "--numstat", base, tip]);
+  if (diff.exitCode !== 0) return null;
+  let added = 0;
+  let removed = 0;
+  for (const line of diff.stdout.split("\n")) {
+    const m2 = /^(\d+)\t(\d+)\t/.exec(line);
+    if (m2) {
+      added += Number(m2[1]);
+      removed += Number(m2[2]);
+    }
+  }
+  return { added, removed };
+}
+async function checkExitCode(logsDir) {
+  const text = await readFile9(join20(logsDir, "check.exit"), "utf8").catch(() => null);
+  const m2 = text === null ? null : /^\s*(\d{1,3})\s*$/.exec(text);
+  return m2 ? Number(m2[1]) : null;
+}
+
+// src/core/attempts/attempt-group.ts
+async function attemptGroupOf(deps, runId) {
+  const record2 = await loadRun(deps, runId);
+  const group = record2.attemptGroup;
+  if (!group) return null;
+  const state = await deps.store.read();
+  return Object.values(state.runs).filter((r) => r.attemptGroup === group).sort((a2, b2) => (a2.attempt ?? 0) - (b2.attempt ?? 0));
+}
+async function statusRecords(deps, runId) {
+  return await attemptGroupOf(deps, runId) ?? [await loadRun(deps, runId)];
+}
+async function finishedAttempts(deps, records) {
+  const group = records[0]?.attemptGroup;
+  if (!group || !records.every((r) => r.attemptGroup === group)) return null;
+  const view = await attemptsView(deps, records);
+  return view.done ? view : null;
+}
+var home = (r) => r.summary !== null || r.status === "blocked" || r.status === "error" && !r.startedAt;
+async function attemptsView(deps, records) {
+  return {
+    group: records[0]?.attemptGroup ?? "",
+    done: records.every(home),
+    rows: await Promise.all(records.map((r) => attemptRow(r, r.summary, deps.runner)))
+  };
+}
+
+// src/core/attempts/execute-attempts.ts
+async function executeAttempts(deps, input2, signal) {
+  const options = parseRunOptions(input2);
+  const n2 = options.attempts ?? 1;
+  const progress = createProgress(deps.onProgress);
+  const asked = Array.from({ length: n2 }, () => ({ runId: newRunId(), options }));
+  const prepared = await prepareBatch(deps, asked, progress, signal);
+  const launched = await launchBatch(
+    deps,
+    { runs: prepared.runs, pkg: prepared.pkg, repoGit: prepared.validated.git, autoRetrieve: false },
+    progress,
+    signal
+  );
+  for (const o2 of launched)
+    if (!o2.error) await deps.store.patchRun(o2.runId, { detached: false, driverPid: process.pid });
+  const warnings = startWarnings(prepared);
+  const settled = await Promise.allSettled(
+    launched.filter((o2) => !o2.error).map(async (o2) => {
+      const record2 = (await deps.store.read()).runs[o2.runId];
+      const lease = await attachLease(deps, record2);
+      const started = { record: record2, lease, validated: prepared.validated, pkg: prepared.pkg };
+      const followed = await followToEnd(deps, started, options, progress, signal);
+      return finishRun(deps, {
+        record: (await deps.store.read()).runs[o2.runId],
+        lease,
+        driver: "exec",
+        cancelled: followed.cancelled,
+        failure: followed.failure,
+        keepRequested: options.keepVm,
+        warnings,
+        signal: followed.cancelled ? void 0 : signal,
+        progress
+      });
+    })
+  );
+  const summaries = settled.flatMap((s3) => s3.status === "fulfilled" ? [s3.value] : []);
+  const state = await deps.store.read();
+  const records = asked.map((a2) => state.runs[a2.runId]).filter((r) => r !== void 0);
+  return { view: await attemptsView(deps, records), summaries };
+}
+
+// src/core/attempts/format-attempts.ts
+function formatAttempts(view) {
+  const header = ["#", "run", "status", "commits", "files", "+lines", "-lines", "check", "refs"];
+  const num = (n2) => n2 === null ? "-" : String(n2);
+  const rows = view.rows.map((r) => [
+    String(r.attempt),
+    r.runId,
+    r.status,
+    String(r.commits),
+    String(r.filesChanged),
+    num(r.linesAdded),
+    num(r.linesRemoved),
+    r.checkExitCode === null ? "-" : r.checkExitCode === 0 ? "pass (0)" : `fail (${r.checkExitCode})`,
+    r.refs.map(sanitizeLine).join(" ") || "-"
+  ]);
+  const widths = header.map((h2, i2) => Math.max(h2.length, ...rows.map((r) => r[i2].length)));
+  const line = (cells) => cells.map((c3, i2) => c3.padEnd(widths[i2])).join("  ").trimEnd();
+  const out = [
+    `Attempts of ${view.group}${view.done ? "" : " (not all home yet)"}:`,
+    line(header),
+    ...rows.map(line)
+  ];
+  const chosen = view.rows.find((r) => r.refs.length > 0);
+  if (chosen) out.push(`Take one with: git merge ${chosen.refs[0]}   (any attempt's ref from the table)`);
+  for (const r of view.rows) if (r.error) out.push(`  attempt ${r.attempt}: ${sanitizeLine(r.error)}`);
+  return out.join("\n");
+}
+
+// src/core/continue/run-chain.ts
+async function runChain(store, runId) {
+  const { runs } = await store.read();
+  const chain = [];
+  for (let id = runId; id && !chain.includes(id); id = runs[id]?.parentRunId ?? null) {
+    chain.unshift(id);
+    if (!runs[id]) break;
+  }
+  return chain;
+}
+var formatChain = (chain) => chain.join(" \u2192 ");
+
 // src/core/scan-what-ships.ts
 import { mkdtemp as mkdtemp5, rm as rm12 } from "node:fs/promises";
 import { tmpdir as tmpdir5 } from "node:os";
-import { join as join20, resolve as resolve4 } from "node:path";
+import { join as join21, resolve as resolve4 } from "node:path";
 
 // src/git/work-tree.ts
 async function repoRootOf(dir, runner) {
@@ -61802,7 +62186,7 @@ async function scanWhatShips(input2) {
   const git = createGit(root, input2.runner);
   const headCommit = await hasHead(git) ? (await git.run(["rev-parse", "HEAD^{commit}"])).trim() : null;
   const listed = await listShippedFiles(root, input2.agentCommand?.[0], input2.path);
-  const dir = await mkdtemp5(join20(tmpdir5(), "amplihack-remote-scan-"));
+  const dir = await mkdtemp5(join21(tmpdir5(), "amplihack-remote-scan-"));
   try {
     const plan = await planShipment({
       git,
@@ -61968,8 +62352,24 @@ function formatPlan(p2) {
 
 // src/core/runs/start-detached.ts
 import { rm as rm13 } from "node:fs/promises";
+
+// src/core/attempts/attempt-prompts.ts
+function attemptPrompts(attempts, prompts) {
+  if (!attempts || !Number.isInteger(attempts) || attempts < 2 || attempts > 8) return prompts;
+  if (prompts.length !== 1) {
+    throw new RemoteError(
+      "usage",
+      `--attempts runs one prompt several times, and ${prompts.length} prompts were given.`,
+      "Give one prompt with --attempts, or several prompts without it."
+    );
+  }
+  return Array.from({ length: attempts }, () => prompts[0]);
+}
+
+// src/core/runs/start-detached.ts
 async function startDetached(deps, base, prompts, options = {}) {
-  const parsed = prompts.map((prompt) => parseRunOptions({ ...base, prompt }));
+  const asked = attemptPrompts(base.attempts, prompts);
+  const parsed = asked.map((prompt) => parseRunOptions({ ...base, prompt }));
   const progress = createProgress(deps.onProgress);
   const runs = parsed.map((opts) => ({ runId: newRunId(), options: opts }));
   const prepared = await prepareBatch(deps, runs, progress, options.signal).catch((err) => {
@@ -62032,93 +62432,6 @@ async function startDetached(deps, base, prompts, options = {}) {
   }));
 }
 
-// src/core/runs/refresh-run.ts
-async function loadRun(deps, runId) {
-  const state = await deps.store.read();
-  const exact = state.runs[runId];
-  if (exact) return exact;
-  const matches = Object.keys(state.runs).filter((id) => id.startsWith(runId) || id.endsWith(runId));
-  if (matches.length === 1) return state.runs[matches[0]];
-  throw new RemoteError(
-    "run-not-found",
-    matches.length > 1 ? `Run id ${runId} is ambiguous: ${matches.join(", ")}.` : `No run ${runId} is known here.`,
-    "List runs with `amplihack-remote status`."
-  );
-}
-async function attachLease(deps, record2) {
-  return deps.target(record2.target).attach({
-    runId: record2.id,
-    vmName: record2.vm?.name ?? null,
-    created: record2.vm?.created ?? false
-  });
-}
-function driverAlive(pid) {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === "EPERM";
-  }
-}
-var outcomeToStatus = (outcome, exitCode) => {
-  if (outcome === "setup-failed") return "failed";
-  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed")
-    return outcome;
-  return exitCode === 0 ? "succeeded" : "failed";
-};
-async function refreshRun(deps, record2, signal) {
-  const elapsed = (r) => r.startedAt ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1e3) : null;
-  if (FINISHED.includes(record2.status)) return { record: record2, live: null, elapsedSeconds: elapsed(record2) };
-  if (record2.status === "pending") {
-    if (driverAlive(record2.driverPid)) return { record: record2, live: null, elapsedSeconds: null };
-    const vm2 = record2.vm && !record2.vm.deleted && record2.vm.created ? record2.vm.name : null;
-    const what = record2.detached ? `launch worker (pid ${record2.driverPid})` : "process starting this run";
-    const patched = await deps.store.patchRun(record2.id, {
-      status: "error",
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      driverPid: null,
-      error: {
-        code: "interrupted",
-        message: `The ${what} died ${record2.phase ? `while ${record2.phase}` : "before the agent started"}${vm2 ? `, holding VM ${vm2}` : ""}.`,
-        remedy: vm2 ? `Delete its VM with \`amplihack-remote cleanup ${vm2}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.` : "Start the task again."
-      }
-    });
-    return { record: patched, live: null, elapsedSeconds: null };
-  }
-  if (record2.status === "running" && !record2.detached && !driverAlive(record2.driverPid)) {
-    record2 = await deps.store.patchRun(record2.id, { detached: true, autoRetrieve: true, driverPid: null });
-  }
-  let live;
-  try {
-    const lease = await attachLease(deps, record2);
-    live = (await readStatus(lease.machine, record2.id, signal)).status;
-  } catch (err) {
-    return { record: record2, live: null, unreachable: asRemoteError(err).message, elapsedSeconds: elapsed(record2) };
-  }
-  if (!live.exists) {
-    const patched = await deps.store.patchRun(record2.id, {
-      status: "error",
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      error: {
-        code: "remote-failed",
-        message: `The run's directory is gone from ${record2.vm?.name ?? "the machine"}.`,
-        remedy: "Its results cannot be retrieved; start the task again."
-      }
-    });
-    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
-  }
-  if (live.phase === "done") {
-    const patched = await deps.store.patchRun(record2.id, {
-      status: outcomeToStatus(live.outcome, live.exitCode),
-      exitCode: live.exitCode,
-      endedAt: (/* @__PURE__ */ new Date()).toISOString()
-    });
-    return { record: patched, live, elapsedSeconds: elapsed(patched) };
-  }
-  return { record: record2, live, elapsedSeconds: live.startedAt ? live.now - live.startedAt : elapsed(record2) };
-}
-
 // src/core/runs/retrieve-detached.ts
 async function retrieveDetached(deps, runId, options = {}) {
   let record2 = await loadRun(deps, runId);
@@ -62155,7 +62468,7 @@ async function storedSummary(deps, repo, summary) {
 
 // src/core/runs/run-status.ts
 async function runStatus(deps, runId, options = {}) {
-  const records = runId ? [await loadRun(deps, runId)] : Object.values((await deps.store.read()).runs);
+  const records = runId ? await statusRecords(deps, runId) : Object.values((await deps.store.read()).runs);
   records.sort((a2, b2) => a2.createdAt.localeCompare(b2.createdAt));
   return Promise.all(
     records.map(async (record2) => {
@@ -62207,6 +62520,36 @@ function intervalMs(deps, entries) {
   const seconds = deps.pollSeconds ?? Math.min(...running.map((e) => deps.target(e.record.target).pollSeconds));
   return Math.max(200, seconds * 1e3);
 }
+
+// src/core/views/attempts.ts
+var attemptRowSchema = external_exports.object({
+  attempt: external_exports.number().int().describe("1..N"),
+  runId: external_exports.string(),
+  status: external_exports.string().describe("The run's status (succeeded, failed, timed-out, killed, error, ...)"),
+  commits: external_exports.number().int().describe("New commits the attempt brought home"),
+  filesChanged: external_exports.number().int(),
+  linesAdded: external_exports.number().int().nullable(),
+  linesRemoved: external_exports.number().int().nullable(),
+  checkExitCode: external_exports.number().int().nullable().describe(
+    "Exit code of --check run on the attempt's result on the machine (124: it timed out); null when no check ran"
+  ),
+  refs: external_exports.array(external_exports.string()).describe("Where the attempt's branches are: remote-exec/<run-id>/<branch>"),
+  error: external_exports.string().nullable()
+});
+var attemptsViewSchema = external_exports.object({
+  group: external_exports.string().describe("The attempts' group id (the first attempt's run id)"),
+  done: external_exports.boolean().describe("Every attempt has ended and is home"),
+  rows: external_exports.array(attemptRowSchema)
+});
+var attemptsStatusField = attemptsViewSchema.nullable().describe("Best of N (--attempts): the table to choose from, once every attempt is home; null otherwise");
+var attemptsOutcomeViewSchema = external_exports.object({
+  attempts: attemptsViewSchema,
+  summaries: external_exports.array(runSummarySchema)
+});
+
+// src/core/views/continue.ts
+var chainSchema = external_exports.array(external_exports.string()).describe("The runs this one continues, oldest first, ending with this run (run A \u2192 run B)");
+var continueViewSchema = external_exports.object({ chain: chainSchema, summary: runSummarySchema });
 
 // src/mcp/progress.ts
 var NUDGE = 1e-4;
@@ -62298,6 +62641,26 @@ var OPTION_DOCS = {
     help: "cap the agent's spend on model calls, in US dollars (Claude Code's --max-budget-usd)",
     description: "The most the agent may spend on model calls, in US dollars; forwarded to Claude Code as --max-budget-usd (per turn in auto mode); the summary shows what was spent when the agent reports it"
   },
+  attempts: {
+    value: "n",
+    help: "best of N: run the same prompt N times in parallel (2-8) and compare the results",
+    description: "Best of N: run the same prompt this many times in parallel (2-8; one package, machines shared by capacity); every attempt comes home under its own ref and a table compares them (status, commits, files, lines, --check exit code)"
+  },
+  check: {
+    value: "cmd",
+    help: "run CMD (bash, in the workspace on the machine) after the agent and report its exit code, e.g. 'npm test'",
+    description: `A shell command run by bash in the workspace on the machine after the agent and after its uncommitted work is recorded, e.g. "npm test"; its exit code is reported per run (output in the run's logs as check.log)`
+  },
+  checkTimeoutMinutes: {
+    flag: "--check-timeout",
+    value: "minutes",
+    help: "time limit of --check in minutes, 1-480 (never more than --timeout)"
+  },
+  continueFrom: {
+    value: "run",
+    help: "continue RUN: start from its result branch, on its machine when it was kept (same as `continue RUN`)",
+    description: "Continue an earlier run: start from its result branch (refs/remotes/remote-exec/<run>/...) instead of your branch, on its machine when that was kept (the agent's Claude Code session is resumed there), else on a fresh one; the summary shows the chain"
+  },
   maxSizeMb: { flag: "--max-size", value: "mb", help: "refuse to upload more than this many MB" }
 };
 var POSITIONAL = ["command", "prompt"];
@@ -62358,7 +62721,14 @@ var remoteExecute = defineTool({
     ),
     summary: runSummarySchema.nullable().describe("The run's results, when waited"),
     next: external_exports.array(external_exports.string()).describe("What to do next"),
-    plan: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("dryRun: what the run would do and cost")
+    plan: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("dryRun: what the run would do and cost"),
+    chain: chainSchema.optional().describe("continueFrom: the runs this one continues, oldest first, then this run"),
+    runIds: external_exports.array(external_exports.string()).optional().describe(
+      "attempts: every attempt's run id (runId is the first, and names the group in remote_status)"
+    ),
+    attempts: attemptsViewSchema.nullable().optional().describe(
+      "attempts with wait: the table to choose from (status, commits, files, lines, check exit code)"
+    )
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(args, { context, signal, extra }) {
@@ -62368,8 +62738,27 @@ var remoteExecute = defineTool({
     const notifier = progressNotifier(extra, context.heartbeatMs);
     const deps = context.deps({ onProgress: notifier.listener, repo: repoPath });
     try {
+      if (wait && options.attempts) {
+        const { view, summaries } = await executeAttempts(deps, options, signal);
+        const first = summaries[0];
+        return {
+          structured: {
+            mode: "waited",
+            runId: view.group,
+            status: attemptsExitCode(view) === 0 ? "succeeded" : "failed",
+            phase: null,
+            vm: first ? first.vm ?? first.target : null,
+            summary: null,
+            next: [`git merge remote-exec/<run-id>/<branch> with the chosen attempt's ref from the table`],
+            runIds: view.rows.map((r) => r.runId),
+            attempts: view
+          },
+          text: [...summaries.map(formatSummary), formatAttempts(view)].join("\n\n")
+        };
+      }
       if (wait) {
         const summary = await executeRun(deps, options, signal);
+        const chain = options.continueFrom ? await runChain(deps.store, summary.runId) : null;
         return {
           structured: {
             mode: "waited",
@@ -62378,14 +62767,17 @@ var remoteExecute = defineTool({
             phase: null,
             vm: summary.vm ?? summary.target,
             summary,
-            next: summary.next
+            next: summary.next,
+            ...chain ? { chain } : {}
           },
-          text: formatSummary(summary),
+          text: `${chain ? `Chain: ${formatChain(chain)}
+` : ""}${formatSummary(summary)}`,
           isError: summary.status === "error"
         };
       }
       const { prompt, ...base } = options;
-      const [outcome] = await startDetached(deps, base, [prompt], { autoRetrieve, signal });
+      const outcomes = await startDetached(deps, base, [prompt], { autoRetrieve, signal });
+      const outcome = outcomes.find((o2) => !o2.ok) ?? outcomes[0];
       if (!outcome.ok) {
         const e = outcome.error ?? { code: "internal", message: "The run did not start.", remedy: "Retry." };
         throw new RemoteError(e.code, e.message, e.remedy, {
@@ -62406,7 +62798,8 @@ var remoteExecute = defineTool({
           phase: launching ? "queued" : null,
           vm: outcome.vm,
           summary: null,
-          next
+          next,
+          ...options.attempts ? { runIds: outcomes.map((o2) => o2.runId) } : {}
         },
         text: [
           launching ? `Run ${outcome.runId} passed the checks and the secret gate; a background worker is now getting a machine, uploading and starting the agent. The run survives this session.` : `Started run ${outcome.runId} on ${outcome.vm}; it runs detached and survives this session.`,
@@ -62527,15 +62920,15 @@ var remoteKill = defineTool({
 
 // src/core/runs/run-output.ts
 import { existsSync as existsSync5 } from "node:fs";
-import { readFile as readFile9 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { readFile as readFile10 } from "node:fs/promises";
+import { join as join22 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.summary?.logsDir ? join21(record2.summary.logsDir, "agent.log") : null;
+  const local = record2.summary?.logsDir ? join22(record2.summary.logsDir, "agent.log") : null;
   if (local && existsSync5(local)) {
-    const content = await readFile9(local, "utf8");
+    const content = await readFile10(local, "utf8");
     return {
       runId: record2.id,
       text: lastLines2(redactText(content, known), lines),
@@ -62616,7 +63009,8 @@ var remoteStatus = defineTool({
     runs: external_exports.array(runViewSchema.extend({ retrieveError: external_exports.string().nullable() })),
     changed: external_exports.boolean().describe("With waitSeconds: a run's status or phase changed while waiting"),
     waitedSeconds: external_exports.number(),
-    next: external_exports.array(external_exports.string()).describe("What to do next")
+    next: external_exports.array(external_exports.string()).describe("What to do next"),
+    attempts: attemptsStatusField.optional()
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, { context, signal, extra }) {
@@ -62638,17 +63032,24 @@ var remoteStatus = defineTool({
         ...runViewJson(e, e.retrievedNow),
         retrieveError: e.retrieveError ?? null
       }));
+      const attempts = args.runId ? await finishedAttempts(
+        context.deps(),
+        entries.map((e) => e.record)
+      ) : null;
       const text = runs.length === 0 ? "No runs yet. Start one with remote_execute." : [
         ...runs.map(statusLine),
         ...entries.filter((e) => e.retrievedNow).map((e) => `
-${formatSummary(e.retrievedNow)}`)
+${formatSummary(e.retrievedNow)}`),
+        ...attempts ? [`
+${formatAttempts(attempts)}`] : []
       ].join("\n");
       return {
         structured: {
           runs,
           changed: waited.changed,
           waitedSeconds: waited.waitedSeconds,
-          next: nextSteps(runs)
+          next: nextSteps(runs),
+          attempts
         },
         text
       };
@@ -62706,13 +63107,13 @@ var retrieveResults = defineTool({
 
 // src/core/accept-findings.ts
 var import_write_file_atomic2 = __toESM(require_lib(), 1);
-import { readFile as readFile10 } from "node:fs/promises";
-import { join as join22 } from "node:path";
+import { readFile as readFile11 } from "node:fs/promises";
+import { join as join23 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
-  const file2 = join22(root, ALLOWLIST_FILE);
+  const file2 = join23(root, ALLOWLIST_FILE);
   let before = "";
   try {
-    before = await readFile10(file2, "utf8");
+    before = await readFile11(file2, "utf8");
   } catch (err) {
     if (err.code !== "ENOENT") throw unwritable(file2, err);
   }

@@ -24,6 +24,13 @@
  */
 import type { AgentCommandName } from "./options.js";
 
+/**
+ * Claude Code's "continue the most recent conversation in this directory", after amplihack's `--`
+ * (amplihack passes it through). A continued run carries it; runner.sh takes it out again when the
+ * earlier run's conversation is not on the machine (core/continue/).
+ */
+export const RESUME_ARG = "--continue";
+
 export interface AgentInvocation {
   argv: string[];
   /** True when the default agent is used (it needs a Claude credential and the amplihack tooling). */
@@ -37,8 +44,9 @@ export function agentInvocation(input: {
   model?: string;
   maxBudgetUsd?: number;
   agentCommand?: string[];
+  continueFrom?: string;
 }): AgentInvocation {
-  const { command, prompt, maxTurns, model, maxBudgetUsd, agentCommand } = input;
+  const { command, prompt, maxTurns, model, maxBudgetUsd, agentCommand, continueFrom } = input;
   if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
   // Claude Code's own arguments, after amplihack's `--`: amplihack keeps a --model it is given,
   // and passes the rest through to Claude Code untouched (its --max-budget-usd needs -p, which
@@ -46,6 +54,7 @@ export function agentInvocation(input: {
   const claudeArgs = [
     ...(model ? ["--model", model] : []),
     ...(maxBudgetUsd !== undefined ? ["--max-budget-usd", String(maxBudgetUsd)] : []),
+    ...(continueFrom ? [RESUME_ARG] : []),
   ];
   if (command === "auto") {
     return {

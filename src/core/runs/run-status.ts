@@ -5,6 +5,7 @@
 
 import type { RunSummary } from "../../state/run-summary.js";
 import { asRemoteError } from "../../util/errors.js";
+import { statusRecords } from "../attempts/attempt-group.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { loadRun, type RunView, refreshRun } from "./refresh-run.js";
 import { retrieveFinished } from "./retrieve-detached.js";
@@ -19,7 +20,8 @@ export async function runStatus(
   runId?: string,
   options: { autoRetrieve?: boolean; signal?: AbortSignal } = {},
 ): Promise<StatusEntry[]> {
-  const records = runId ? [await loadRun(deps, runId)] : Object.values((await deps.store.read()).runs);
+  // Best of N: one attempt's id stands for all of them (core/attempts/).
+  const records = runId ? await statusRecords(deps, runId) : Object.values((await deps.store.read()).runs);
   records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return Promise.all(
     records.map(async (record): Promise<StatusEntry> => {
