@@ -248,7 +248,7 @@ fi
 
 # --- issue 15: continuing an earlier run (core/continue/) ----------------------------------------
 # AR_CONTINUE_FROM names the run this one continues. When that run's directory is still on this
-# machine (a kept VM), the agent's Claude Code conversations from its workspace are copied to this
+# machine (it was kept: its workspace and session are what the agent left), the agent's Claude Code conversations from its workspace are copied to this
 # workspace's project directory (Claude Code keeps them under ~/.claude/projects/<the working
 # directory with every character but letters and digits made '-'>), so `--continue` resumes that
 # conversation here. AR_RESUME_ARG is the agent argument asking for that (the local side adds it
@@ -262,7 +262,7 @@ if [ -n "${AR_CONTINUE_FROM:-}" ]; then
   parent_ws="$area_dir/runs/$AR_CONTINUE_FROM/workspace"
   from="$claude_projects/$(project_key "$parent_ws")"
   to="$claude_projects/$(project_key "$run_dir/workspace")"
-  if [ -d "$from" ] && [ -n "$(ls -A "$from" 2>/dev/null)" ]; then
+  if [ -d "$area_dir/runs/$AR_CONTINUE_FROM" ] && [ -d "$from" ] && [ -n "$(ls -A "$from" 2>/dev/null)" ]; then
     mkdir -p "$to" && cp -R "$from/." "$to/" && session_kept=1
   fi
   log "continuing run $AR_CONTINUE_FROM; its agent session $([ "$session_kept" = 1 ] && echo "carried over" || echo "is not on this machine")"
