@@ -51870,7 +51870,7 @@ function agentInvocation(input2) {
   const claudeArgs = [
     ...model ? ["--model", model] : [],
     ...maxBudgetUsd !== void 0 ? ["--max-budget-usd", String(maxBudgetUsd)] : [],
-    ...continueFrom ? [RESUME_ARG] : []
+    ...continueFrom && command !== "auto" ? [RESUME_ARG] : []
   ];
   if (command === "auto") {
     return {
@@ -51915,11 +51915,9 @@ function continuedOptions(options, parent) {
 function continuedStart(parent) {
   return { commit: parent.commit, branch: parent.branch };
 }
-function continueParams(parent, defaultAgent) {
-  return {
-    AR_CONTINUE_FROM: parent.record.id,
-    ...defaultAgent ? { AR_RESUME_ARG: RESUME_ARG } : {}
-  };
+function continueParams(parent, agent) {
+  const resumes = agent.isDefaultAgent && agent.argv.includes(RESUME_ARG);
+  return { AR_CONTINUE_FROM: parent.record.id, ...resumes ? { AR_RESUME_ARG: RESUME_ARG } : {} };
 }
 function refuseOtherRepo(parent, root) {
   if (parent.record.repo === root) return;
@@ -52578,7 +52576,7 @@ async function prepareBatch(deps, asked, progress, signal) {
       start: parent ? continuedStart(parent) : void 0,
       extraParams: {
         ...checkParams(first, deps.env),
-        ...parent ? continueParams(parent, validated.invocation.isDefaultAgent) : {}
+        ...parent ? continueParams(parent, validated.invocation) : {}
       },
       cacheDir: deps.scanCacheDir,
       env: deps.env,

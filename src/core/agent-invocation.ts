@@ -26,8 +26,12 @@ import type { AgentCommandName } from "./options.js";
 
 /**
  * Claude Code's "continue the most recent conversation in this directory", after amplihack's `--`
- * (amplihack passes it through). A continued run carries it; runner.sh takes it out again when the
- * earlier run's conversation is not on the machine (core/continue/).
+ * (amplihack passes it through). A continued ultrathink/analyze/fix run carries it: their Claude
+ * Code runs in the workspace, where runner.sh puts the earlier run's conversation (and takes the
+ * argument out again when that is not on the machine; core/continue/). Auto mode does not: amplihack
+ * stages every auto run to a fresh temporary directory (prepare_auto_mode_execution) and each turn
+ * is a Claude Code session of its own, so no conversation would be found there; a continued auto
+ * run starts from the earlier run's commits alone.
  */
 export const RESUME_ARG = "--continue";
 
@@ -54,7 +58,7 @@ export function agentInvocation(input: {
   const claudeArgs = [
     ...(model ? ["--model", model] : []),
     ...(maxBudgetUsd !== undefined ? ["--max-budget-usd", String(maxBudgetUsd)] : []),
-    ...(continueFrom ? [RESUME_ARG] : []),
+    ...(continueFrom && command !== "auto" ? [RESUME_ARG] : []),
   ];
   if (command === "auto") {
     return {

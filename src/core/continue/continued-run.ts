@@ -5,7 +5,7 @@
  * "continuing an earlier run").
  */
 import { RemoteError } from "../../util/errors.js";
-import { RESUME_ARG } from "../agent-invocation.js";
+import { type AgentInvocation, RESUME_ARG } from "../agent-invocation.js";
 import type { RunOptions } from "../options.js";
 import type { Parent } from "./resolve-parent.js";
 
@@ -26,12 +26,10 @@ export function continuedStart(parent: Parent): { commit: string; branch: string
   return { commit: parent.commit, branch: parent.branch };
 }
 
-/** runner.sh's parameters for continuing; the resume argument only for the default agent. */
-export function continueParams(parent: Parent, defaultAgent: boolean): Record<string, string> {
-  return {
-    AR_CONTINUE_FROM: parent.record.id,
-    ...(defaultAgent ? { AR_RESUME_ARG: RESUME_ARG } : {}),
-  };
+/** runner.sh's parameters for continuing; the resume argument when the default agent was given it. */
+export function continueParams(parent: Parent, agent: AgentInvocation): Record<string, string> {
+  const resumes = agent.isDefaultAgent && agent.argv.includes(RESUME_ARG);
+  return { AR_CONTINUE_FROM: parent.record.id, ...(resumes ? { AR_RESUME_ARG: RESUME_ARG } : {}) };
 }
 
 /** The result commits live in the repository the earlier run came from, and only there. */

@@ -83,7 +83,7 @@ export async function prepareBatch(
       start: parent ? continuedStart(parent) : undefined,
       extraParams: {
         ...checkParams(first, deps.env),
-        ...(parent ? continueParams(parent, validated.invocation.isDefaultAgent) : {}),
+        ...(parent ? continueParams(parent, validated.invocation) : {}),
       },
       cacheDir: deps.scanCacheDir,
       env: deps.env,
