@@ -63047,7 +63047,7 @@ ${formatAttempts(attempts)}`] : []
           changed: waited.changed,
           waitedSeconds: waited.waitedSeconds,
           next: nextSteps(runs),
-          attempts
+          ...attempts ? { attempts } : {}
         },
         text
       };

@@ -90,7 +90,7 @@ export const remoteStatus = defineTool({
           changed: waited.changed,
           waitedSeconds: waited.waitedSeconds,
           next: nextSteps(runs),
-          attempts,
+          ...(attempts ? { attempts } : {}),
         },
         text,
       };
