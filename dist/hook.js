@@ -22153,7 +22153,13 @@ var runRecordSchema = external_exports.object({
    */
   launchJob: external_exports.string().nullable().default(null),
   /** The process bringing this run's results home right now, so no other process does it too. */
-  retrievingPid: external_exports.number().int().nullable().default(null)
+  retrievingPid: external_exports.number().int().nullable().default(null),
+  /** The run this one continues (`continue RUN`): it started from that run's result branch. */
+  parentRunId: external_exports.string().nullable().default(null),
+  /** Best of N: the runs started together as attempts of one prompt share this id (the first run's). */
+  attemptGroup: external_exports.string().nullable().default(null),
+  /** Best of N: which attempt this run is, 1..N. */
+  attempt: external_exports.number().int().nullable().default(null)
 });
 
 // src/state/store.ts

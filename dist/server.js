@@ -536,8 +536,8 @@ var require_graceful_fs = __commonJS({
       fs3.createReadStream = createReadStream3;
       fs3.createWriteStream = createWriteStream2;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile11;
-      function readFile11(path7, options, cb) {
+      fs3.readFile = readFile12;
+      function readFile12(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -32565,7 +32565,13 @@ var runRecordSchema = external_exports.object({
    */
   launchJob: external_exports.string().nullable().default(null),
   /** The process bringing this run's results home right now, so no other process does it too. */
-  retrievingPid: external_exports.number().int().nullable().default(null)
+  retrievingPid: external_exports.number().int().nullable().default(null),
+  /** The run this one continues (`continue RUN`): it started from that run's result branch. */
+  parentRunId: external_exports.string().nullable().default(null),
+  /** Best of N: the runs started together as attempts of one prompt share this id (the first run's). */
+  attemptGroup: external_exports.string().nullable().default(null),
+  /** Best of N: which attempt this run is, 1..N. */
+  attempt: external_exports.number().int().nullable().default(null)
 });
 function newRunRecord(known) {
   const now = (/* @__PURE__ */ new Date()).toISOString();
@@ -40970,6 +40976,26 @@ var runOptionsShape = {
       if (why) ctx.addIssue({ code: "custom", message: `--forward-env ${name} ${why}` });
     })
   ).optional(),
+  /**
+   * Best of N: run the same prompt this many times in parallel (one package, machines shared by
+   * capacity), each attempt home under its own ref, then a table to choose from (core/attempts/).
+   */
+  attempts: external_exports.number({ error: "--attempts must be a whole number" }).int("--attempts must be a whole number").min(2, "--attempts must be between 2 and 8").max(8, "--attempts must be between 2 and 8").optional(),
+  /**
+   * A shell command run by bash in the workspace on the machine after the agent (and after its
+   * uncommitted work is recorded), e.g. the project's tests; its exit code is reported per run.
+   */
+  check: external_exports.string().refine((s3) => s3.trim().length > 0, "--check must not be blank").refine((s3) => !s3.includes("\0"), "--check must not contain NUL bytes").refine(
+    (s3) => Buffer.byteLength(s3) <= 16 * 1024,
+    "--check must be at most 16 KiB; put a longer check in a script in the repository"
+  ).optional(),
+  /** The check's own time limit; never more than the run's --timeout. */
+  checkTimeoutMinutes: external_exports.number({ error: "--check-timeout must be a whole number of minutes" }).int("--check-timeout must be a whole number of minutes").min(1, "--check-timeout must be between 1 and 480 minutes").max(480, "--check-timeout must be between 1 and 480 minutes").default(15),
+  /**
+   * Continue a run: start from that run's result branch (refs/remotes/remote-exec/<run>/...) instead
+   * of the current branch, on its machine when it was kept (core/continue/).
+   */
+  continueFrom: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, "--continue-from must be a run id (letters, digits, '-', '_')").optional(),
   /** Maximum size of what ships, in megabytes. */
   maxSizeMb: external_exports.number().positive("--max-size must be a positive number of MB").default(500)
 };
@@ -41181,7 +41207,10 @@ var AzlinLease = class {
   /** Frees this run's slot; the note says so when that failed (the slot then goes stale). */
   async freeSlot(signal) {
     try {
-      await releaseSlot(this.machine, this.settings.runId, this.settings.slots, { signal, timeoutMs: 12e4 });
+      await releaseSlot(this.machine, this.settings.runId, this.settings.slots, {
+        signal,
+        timeoutMs: 12e4
+      });
       return { note: "" };
     } catch (err) {
       const note = ` (its run slot could not be freed: ${asRemoteError(err).message.split("\n")[0]}; it frees itself ${Math.round(this.settings.slots.staleAfterSeconds / 60)} minutes after the run ends)`;
@@ -41503,8 +41532,8 @@ import { copyFile as copyFile2, mkdir as mkdir4, rm as rm3 } from "node:fs/promi
 import { dirname as dirname4, join as join3 } from "node:path";
 var REQUIRED_TOOLS = ["bash", "git", "tar", "gzip", "sha256sum", "timeout", "mkfifo", "setsid"];
 var LocalMachine = class {
-  constructor(home, runner = defaultRunner, streamRunner = defaultStreamRunner) {
-    this.home = home;
+  constructor(home2, runner = defaultRunner, streamRunner = defaultStreamRunner) {
+    this.home = home2;
     this.runner = runner;
     this.streamRunner = streamRunner;
   }
@@ -41570,8 +41599,8 @@ var LocalTarget = class {
   pollSeconds = 1;
   needsAgentTooling = false;
   machine;
-  constructor(home, runner = defaultRunner, stream) {
-    this.machine = new LocalMachine(home, runner, stream);
+  constructor(home2, runner = defaultRunner, stream) {
+    this.machine = new LocalMachine(home2, runner, stream);
   }
   async validate(signal) {
     const check2 = REQUIRED_TOOLS.map((t) => `command -v ${t} >/dev/null 2>&1 || echo ${t}`).join("; ");
@@ -48753,9 +48782,9 @@ import { rm as rm9 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner) {
-  const join23 = inner.join?.bind(inner);
+  const join24 = inner.join?.bind(inner);
   const runsPerMachine = inner.runsPerMachine?.bind(inner);
-  if (!join23 || !runsPerMachine) return inner;
+  if (!join24 || !runsPerMachine) return inner;
   const groups = [];
   return {
     name: inner.name,
@@ -48763,7 +48792,7 @@ function poolingTarget(inner) {
     needsAgentTooling: inner.needsAgentTooling,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
-    join: join23,
+    join: join24,
     runsPerMachine,
     async acquire(request) {
       const { options } = request;
@@ -48791,7 +48820,7 @@ function poolingTarget(inner) {
         return inner.acquire(request);
       }
       try {
-        return await join23(first.machine.name, request, { created: first.created });
+        return await join24(first.machine.name, request, { created: first.created });
       } catch {
         return inner.acquire(request);
       }
@@ -53571,6 +53600,7 @@ async function agentFileToShip(executable, cwd) {
 var scratchDirIn = (dir) => join16(dir, "scratch.git");
 
 // src/package/build-context.ts
+var START_REF = "refs/amplihack-remote/start";
 var MB = 1024 * 1024;
 async function buildContext(input2) {
   const { git, facts, options, agent } = input2;
@@ -53589,6 +53619,10 @@ async function buildContext(input2) {
       scratchDir: scratchDirIn(dir),
       listed
     });
+    if (input2.start) {
+      await plan.scratch.git.run(["update-ref", START_REF, input2.start.commit]);
+      plan.revs.push(START_REF);
+    }
     const scan = await passSecretGate(plan, input2, progress);
     const stage = join17(dir, "stage");
     await mkdir10(stage);
@@ -53673,9 +53707,9 @@ async function runParams(input2, plan, heads) {
   return {
     AR_RUN_ID: runId,
     AR_SESSION: `ar-${runId}`,
-    AR_BRANCH: facts.branch ?? "",
+    AR_BRANCH: (input2.start ? input2.start.branch : facts.branch) ?? "",
     AR_REPO_KEY: await repoKey(git),
-    AR_START_COMMIT: plan.wip.commit ?? facts.headCommit,
+    AR_START_COMMIT: input2.start?.commit ?? plan.wip.commit ?? facts.headCommit,
     // The snapshot commit lives only in the scratch repository, not in the user's: the results
     // bundle must carry it back, so it is not among the commits it may leave out.
     AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].filter((c3) => c3 !== plan.wip.commit).join(" "),
@@ -53684,7 +53718,8 @@ async function runParams(input2, plan, heads) {
     AR_COMMAND: options.command,
     AR_MAX_TURNS: String(options.maxTurns),
     AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
-    AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0"
+    AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0",
+    ...input2.extraParams
   };
 }
 function baseManifest(input2, plan, heads, key) {
@@ -53695,7 +53730,7 @@ function baseManifest(input2, plan, heads, key) {
     createdAt: (/* @__PURE__ */ new Date()).toISOString(),
     branch: input2.facts.branch,
     headCommit: input2.facts.headCommit,
-    startCommit: plan.wip.commit ?? input2.facts.headCommit,
+    startCommit: input2.start?.commit ?? plan.wip.commit ?? input2.facts.headCommit,
     wipCommit: plan.wip.commit,
     heads,
     repoKey: key,
@@ -53776,12 +53811,14 @@ async function checkEstimatedSize(git, files, maxSizeMb) {
 }
 
 // src/core/agent-invocation.ts
+var RESUME_ARG = "--continue";
 function agentInvocation(input2) {
-  const { command, prompt, maxTurns, model, maxBudgetUsd, agentCommand } = input2;
+  const { command, prompt, maxTurns, model, maxBudgetUsd, agentCommand, continueFrom } = input2;
   if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
   const claudeArgs = [
     ...model ? ["--model", model] : [],
-    ...maxBudgetUsd !== void 0 ? ["--max-budget-usd", String(maxBudgetUsd)] : []
+    ...maxBudgetUsd !== void 0 ? ["--max-budget-usd", String(maxBudgetUsd)] : [],
+    ...continueFrom && command !== "auto" ? [RESUME_ARG] : []
   ];
   if (command === "auto") {
     return {
@@ -53802,6 +53839,87 @@ function agentInvocation(input2) {
   return {
     argv: ["amplihack", "claude", "--", ...claudeArgs, "-p", `/amplihack:${command} ${prompt}`],
     isDefaultAgent: true
+  };
+}
+
+// src/core/attempts/check-params.ts
+function checkParams(options, env) {
+  if (!options.check) return {};
+  const limit = Math.min(options.checkTimeoutMinutes * 60, timeoutSeconds(options, env));
+  return { AR_CHECK: options.check, AR_CHECK_TIMEOUT_SECONDS: String(limit) };
+}
+
+// src/core/continue/continued-run.ts
+function continuedOptions(options, parent) {
+  const target = parent.record.target;
+  const onKeptVm = target === "azlin" && parent.keptVm !== null && !options.vmName;
+  return {
+    ...options,
+    continueFrom: parent.record.id,
+    target,
+    ...onKeptVm ? { vmName: parent.keptVm ?? void 0 } : {}
+  };
+}
+function continuedStart(parent) {
+  return { commit: parent.commit, branch: parent.branch };
+}
+function continueParams(parent, agent) {
+  const resumes = agent.isDefaultAgent && agent.argv.includes(RESUME_ARG);
+  return { AR_CONTINUE_FROM: parent.record.id, ...resumes ? { AR_RESUME_ARG: RESUME_ARG } : {} };
+}
+function refuseOtherRepo(parent, root) {
+  if (parent.record.repo === root) return;
+  throw new RemoteError(
+    "usage",
+    `Run ${parent.record.id} belongs to ${parent.record.repo}, not to ${root}: its results are there.`,
+    `Continue it from that repository (cd ${parent.record.repo}).`
+  );
+}
+
+// src/core/continue/resolve-parent.ts
+async function resolveParent(deps, runId) {
+  const record2 = await loadRun(deps, runId);
+  const id = record2.id;
+  if (record2.status === "pending" || record2.status === "running") {
+    throw new RemoteError(
+      "usage",
+      `Run ${id} is still ${record2.status}: it has no results to continue from yet.`,
+      `Wait for it to end (\`amplihack-remote status ${id} --wait 110\`, again until it is no longer ${record2.status}; or remote_status with waitSeconds), then continue it.`
+    );
+  }
+  if (!record2.summary) {
+    throw new RemoteError(
+      "usage",
+      record2.startedAt ? `Run ${id} ended (${record2.status}) but its results are not home yet.` : `Run ${id} never started (${record2.status}): there are no results to continue from.`,
+      record2.startedAt ? `Bring them home with \`amplihack-remote retrieve ${id} --keep-vm\` (keeping its VM lets the continued run resume the agent's session there), then continue it.` : "Start a new run with `amplihack-remote exec` instead."
+    );
+  }
+  const branches = record2.summary.branches;
+  const chosen = branches.find((b2) => b2.status === "updated") ?? branches.find((b2) => b2.status === "new") ?? null;
+  if (!chosen) {
+    throw new RemoteError(
+      "usage",
+      `Run ${id} brought no new commits home: there is no result to continue from.`,
+      "Start a new run with `amplihack-remote exec` instead (it starts from your branch)."
+    );
+  }
+  const git = createGit(record2.repo, deps.runner);
+  const tip = await git.try(["rev-parse", "--verify", "--quiet", `${chosen.runRef}^{commit}`]);
+  if (tip.exitCode !== 0) {
+    throw new RemoteError(
+      "run-not-found",
+      `The results of run ${id} are no longer in ${record2.repo}: ${chosen.runRef} was deleted.`,
+      `Fetch them again with \`amplihack-remote retrieve ${id}\` if its machine was kept, or start a new run from your branch with \`amplihack-remote exec\`.`
+    );
+  }
+  const vm2 = record2.vm;
+  const kept = record2.summary.release?.kept === true && vm2 !== null && !vm2.deleted;
+  return {
+    record: record2,
+    branch: chosen.branch,
+    commit: tip.stdout.trim(),
+    runRef: chosen.runRef,
+    keptVm: kept && vm2 ? vm2.name : null
   };
 }
 
@@ -53943,12 +54061,16 @@ async function validateRun(deps, options, signal) {
 }
 
 // src/core/workflow/prepare-run.ts
-async function prepareBatch(deps, runs, progress, signal) {
+async function prepareBatch(deps, asked, progress, signal) {
+  const asked0 = asked[0].options;
+  const parent = asked0.continueFrom ? await resolveParent(deps, asked0.continueFrom) : null;
+  const runs = parent ? asked.map((r) => ({ ...r, options: continuedOptions(r.options, parent) })) : asked;
   const first = runs[0].options;
   progress.report("validate", "checking the repository, credentials and target");
   const validated = await validateRun(deps, first, signal);
+  if (parent) refuseOtherRepo(parent, validated.facts.root);
   for (const w2 of validated.facts.warnings) progress.report("validate", `warning: ${w2}`);
-  for (const { runId, options } of runs) {
+  for (const [i2, { runId, options }] of runs.entries()) {
     await deps.store.putRun(
       newRunRecord({
         id: runId,
@@ -53959,7 +54081,11 @@ async function prepareBatch(deps, runs, progress, signal) {
         keepVm: options.keepVm,
         // Only an agent that takes the cap gets it (agent-invocation.ts): the summary says so.
         maxBudgetUsd: validated.invocation.isDefaultAgent ? options.maxBudgetUsd ?? null : null,
-        driverPid: process.pid
+        driverPid: process.pid,
+        parentRunId: parent?.record.id ?? null,
+        // Best of N: the attempts share the first run's id as their group (core/attempts/).
+        attemptGroup: options.attempts ? runs[0].runId : null,
+        attempt: options.attempts ? i2 + 1 : null
       })
     );
   }
@@ -53976,6 +54102,11 @@ async function prepareBatch(deps, runs, progress, signal) {
         ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling
       },
       cwd: deps.cwd,
+      start: parent ? continuedStart(parent) : void 0,
+      extraParams: {
+        ...checkParams(first, deps.env),
+        ...parent ? continueParams(parent, validated.invocation) : {}
+      },
       cacheDir: deps.scanCacheDir,
       env: deps.env,
       signal,
@@ -62726,11 +62857,11 @@ var listVms = defineTool({
   }
 });
 
-// src/core/workflow/execute-run.ts
-import { rm as rm12 } from "node:fs/promises";
-
-// src/core/workflow/start-run.ts
-import { rm as rm11 } from "node:fs/promises";
+// src/core/attempts/attempt-exit.ts
+function attemptsExitCode(view) {
+  const usable = view.rows.some((r) => r.status === "succeeded" && (r.checkExitCode ?? 0) === 0);
+  return usable ? ExitCode.ok : ExitCode.runFailed;
+}
 
 // src/core/run-id.ts
 import { randomBytes as randomBytes4 } from "node:crypto";
@@ -62740,7 +62871,11 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
   return `${stamp2}-${randomBytes4(2).toString("hex")}`;
 }
 
+// src/core/workflow/execute-run.ts
+import { rm as rm12 } from "node:fs/promises";
+
 // src/core/workflow/start-run.ts
+import { rm as rm11 } from "node:fs/promises";
 async function startRun(deps, options, progress, signal, runId = newRunId()) {
   const { runs, validated, pkg } = await prepareBatch(deps, [{ runId, options }], progress, signal);
   try {
@@ -62845,10 +62980,173 @@ function startWarnings(started) {
   return warnings;
 }
 
+// src/core/attempts/attempt-row.ts
+import { readFile as readFile9 } from "node:fs/promises";
+import { join as join20 } from "node:path";
+var EMPTY_TREE2 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+async function attemptRow(record2, summary, runner) {
+  const changed = (summary?.branches ?? []).filter((b2) => b2.status !== "unchanged");
+  const git = createGit(record2.repo, runner);
+  let added = summary ? 0 : null;
+  let removed = summary ? 0 : null;
+  for (const b2 of changed) {
+    const lines = await linesOf(
+      git,
+      b2.commit,
+      record2.shippedHeads.map((h2) => h2.commit)
+    );
+    added = lines && added !== null ? added + lines.added : null;
+    removed = lines && removed !== null ? removed + lines.removed : null;
+  }
+  return {
+    attempt: record2.attempt ?? 0,
+    runId: record2.id,
+    status: summary?.status ?? record2.status,
+    commits: changed.reduce((n2, b2) => n2 + b2.newCommits.length, 0),
+    filesChanged: new Set(changed.flatMap((b2) => b2.filesChanged)).size,
+    linesAdded: added,
+    linesRemoved: removed,
+    checkExitCode: summary?.logsDir ? await checkExitCode(summary.logsDir) : null,
+    refs: changed.map((b2) => b2.runRef.replace("refs/remotes/", "")),
+    error: summary?.error?.message ?? record2.error?.message ?? null
+  };
+}
+async function linesOf(git, tip, shipped) {
+  const own2 = await git.try(["rev-list", "--reverse", "--topo-order", tip, "--not", ...shipped]);
+  const oldest = own2.exitCode === 0 ? own2.stdout.split("\n")[0] : "";
+  if (!oldest) return own2.exitCode === 0 ? { added: 0, removed: 0 } : null;
+  const parent = await git.try(["rev-parse", "--verify", "--quiet", `${oldest}^1`]);
+  const base = parent.exitCode === 0 ? parent.stdout.trim() : EMPTY_TREE2;
+  const diff = await git.try(["diff", "--numstat", base, tip]);
+  if (diff.exitCode !== 0) return null;
+  let added = 0;
+  let removed = 0;
+  for (const line of diff.stdout.split("\n")) {
+    const m2 = /^(\d+)\t(\d+)\t/.exec(line);
+    if (m2) {
+      added += Number(m2[1]);
+      removed += Number(m2[2]);
+    }
+  }
+  return { added, removed };
+}
+async function checkExitCode(logsDir) {
+  const text = await readFile9(join20(logsDir, "check.exit"), "utf8").catch(() => null);
+  const m2 = text === null ? null : /^\s*(\d{1,3})\s*$/.exec(text);
+  return m2 ? Number(m2[1]) : null;
+}
+
+// src/core/attempts/attempt-group.ts
+async function attemptGroupOf(deps, runId) {
+  const record2 = await loadRun(deps, runId);
+  const group = record2.attemptGroup;
+  if (!group) return null;
+  const state = await deps.store.read();
+  return Object.values(state.runs).filter((r) => r.attemptGroup === group).sort((a2, b2) => (a2.attempt ?? 0) - (b2.attempt ?? 0));
+}
+async function statusRecords(deps, runId) {
+  return await attemptGroupOf(deps, runId) ?? [await loadRun(deps, runId)];
+}
+async function finishedAttempts(deps, records) {
+  const group = records[0]?.attemptGroup;
+  if (!group || !records.every((r) => r.attemptGroup === group)) return null;
+  const view = await attemptsView(deps, records);
+  return view.done ? view : null;
+}
+var home = (r) => r.summary !== null || r.status === "blocked" || r.status === "error" && !r.startedAt;
+async function attemptsView(deps, records) {
+  return {
+    group: records[0]?.attemptGroup ?? "",
+    done: records.every(home),
+    rows: await Promise.all(records.map((r) => attemptRow(r, r.summary, deps.runner)))
+  };
+}
+
+// src/core/attempts/execute-attempts.ts
+async function executeAttempts(deps, input2, signal) {
+  const options = parseRunOptions(input2);
+  const n2 = options.attempts ?? 1;
+  const progress = createProgress(deps.onProgress);
+  const asked = Array.from({ length: n2 }, () => ({ runId: newRunId(), options }));
+  const prepared = await prepareBatch(deps, asked, progress, signal);
+  const launched = await launchBatch(
+    deps,
+    { runs: prepared.runs, pkg: prepared.pkg, repoGit: prepared.validated.git, autoRetrieve: false },
+    progress,
+    signal
+  );
+  for (const o2 of launched)
+    if (!o2.error) await deps.store.patchRun(o2.runId, { detached: false, driverPid: process.pid });
+  const warnings = startWarnings(prepared);
+  const settled = await Promise.allSettled(
+    launched.filter((o2) => !o2.error).map(async (o2) => {
+      const record2 = (await deps.store.read()).runs[o2.runId];
+      const lease = await attachLease(deps, record2);
+      const started = { record: record2, lease, validated: prepared.validated, pkg: prepared.pkg };
+      const followed = await followToEnd(deps, started, options, progress, signal);
+      return finishRun(deps, {
+        record: (await deps.store.read()).runs[o2.runId],
+        lease,
+        driver: "exec",
+        cancelled: followed.cancelled,
+        failure: followed.failure,
+        keepRequested: options.keepVm,
+        warnings,
+        signal: followed.cancelled ? void 0 : signal,
+        progress
+      });
+    })
+  );
+  const summaries = settled.flatMap((s3) => s3.status === "fulfilled" ? [s3.value] : []);
+  const state = await deps.store.read();
+  const records = asked.map((a2) => state.runs[a2.runId]).filter((r) => r !== void 0);
+  return { view: await attemptsView(deps, records), summaries };
+}
+
+// src/core/attempts/format-attempts.ts
+function formatAttempts(view) {
+  const header = ["#", "run", "status", "commits", "files", "+lines", "-lines", "check", "refs"];
+  const num = (n2) => n2 === null ? "-" : String(n2);
+  const rows = view.rows.map((r) => [
+    String(r.attempt),
+    r.runId,
+    r.status,
+    String(r.commits),
+    String(r.filesChanged),
+    num(r.linesAdded),
+    num(r.linesRemoved),
+    r.checkExitCode === null ? "-" : r.checkExitCode === 0 ? "pass (0)" : `fail (${r.checkExitCode})`,
+    r.refs.map(sanitizeLine).join(" ") || "-"
+  ]);
+  const widths = header.map((h2, i2) => Math.max(h2.length, ...rows.map((r) => r[i2].length)));
+  const line = (cells) => cells.map((c3, i2) => c3.padEnd(widths[i2])).join("  ").trimEnd();
+  const out = [
+    `Attempts of ${view.group}${view.done ? "" : " (not all home yet)"}:`,
+    line(header),
+    ...rows.map(line)
+  ];
+  const chosen = view.rows.find((r) => r.refs.length > 0);
+  if (chosen) out.push(`Take one with: git merge ${chosen.refs[0]}   (any attempt's ref from the table)`);
+  for (const r of view.rows) if (r.error) out.push(`  attempt ${r.attempt}: ${sanitizeLine(r.error)}`);
+  return out.join("\n");
+}
+
+// src/core/continue/run-chain.ts
+async function runChain(store, runId) {
+  const { runs } = await store.read();
+  const chain = [];
+  for (let id = runId; id && !chain.includes(id); id = runs[id]?.parentRunId ?? null) {
+    chain.unshift(id);
+    if (!runs[id]) break;
+  }
+  return chain;
+}
+var formatChain = (chain) => chain.join(" \u2192 ");
+
 // src/core/scan-what-ships.ts
 import { mkdtemp as mkdtemp5, rm as rm13 } from "node:fs/promises";
 import { tmpdir as tmpdir5 } from "node:os";
-import { join as join20, resolve as resolve4 } from "node:path";
+import { join as join21, resolve as resolve4 } from "node:path";
 
 // src/git/work-tree.ts
 async function repoRootOf(dir, runner) {
@@ -62872,7 +63170,7 @@ async function scanWhatShips(input2) {
   const git = createGit(root, input2.runner);
   const headCommit = await hasHead(git) ? (await git.run(["rev-parse", "HEAD^{commit}"])).trim() : null;
   const listed = await listShippedFiles(root, input2.agentCommand?.[0], input2.path);
-  const dir = await mkdtemp5(join20(tmpdir5(), "amplihack-remote-scan-"));
+  const dir = await mkdtemp5(join21(tmpdir5(), "amplihack-remote-scan-"));
   try {
     const plan = await planShipment({
       git,
@@ -63038,8 +63336,24 @@ function formatPlan(p2) {
 
 // src/core/runs/start-detached.ts
 import { rm as rm14 } from "node:fs/promises";
+
+// src/core/attempts/attempt-prompts.ts
+function attemptPrompts(attempts, prompts) {
+  if (!attempts || !Number.isInteger(attempts) || attempts < 2 || attempts > 8) return prompts;
+  if (prompts.length !== 1) {
+    throw new RemoteError(
+      "usage",
+      `--attempts runs one prompt several times, and ${prompts.length} prompts were given.`,
+      "Give one prompt with --attempts, or several prompts without it."
+    );
+  }
+  return Array.from({ length: attempts }, () => prompts[0]);
+}
+
+// src/core/runs/start-detached.ts
 async function startDetached(deps, base, prompts, options = {}) {
-  const parsed = prompts.map((prompt) => parseRunOptions({ ...base, prompt }));
+  const asked = attemptPrompts(base.attempts, prompts);
+  const parsed = asked.map((prompt) => parseRunOptions({ ...base, prompt }));
   const progress = createProgress(deps.onProgress);
   const runs = parsed.map((opts) => ({ runId: newRunId(), options: opts }));
   const prepared = await prepareBatch(deps, runs, progress, options.signal).catch((err) => {
@@ -63105,7 +63419,7 @@ async function startDetached(deps, base, prompts, options = {}) {
 // src/core/runs/run-status.ts
 async function runStatus(deps, runId, options = {}) {
   await advanceQueue(deps);
-  const records = runId ? [await loadRun(deps, runId)] : Object.values((await deps.store.read()).runs);
+  const records = runId ? await statusRecords(deps, runId) : Object.values((await deps.store.read()).runs);
   records.sort((a2, b2) => a2.createdAt.localeCompare(b2.createdAt));
   const asked = await statusesOnMachines(deps, records, options.signal);
   return Promise.all(
@@ -63185,6 +63499,36 @@ function intervalMs(deps, entries) {
   const seconds = deps.pollSeconds ?? Math.min(...running.map((e) => deps.target(e.record.target).pollSeconds));
   return Math.max(200, seconds * 1e3);
 }
+
+// src/core/views/attempts.ts
+var attemptRowSchema = external_exports.object({
+  attempt: external_exports.number().int().describe("1..N"),
+  runId: external_exports.string(),
+  status: external_exports.string().describe("The run's status (succeeded, failed, timed-out, killed, error, ...)"),
+  commits: external_exports.number().int().describe("New commits the attempt brought home"),
+  filesChanged: external_exports.number().int(),
+  linesAdded: external_exports.number().int().nullable(),
+  linesRemoved: external_exports.number().int().nullable(),
+  checkExitCode: external_exports.number().int().nullable().describe(
+    "Exit code of --check run on the attempt's result on the machine (124: it timed out); null when no check ran"
+  ),
+  refs: external_exports.array(external_exports.string()).describe("Where the attempt's branches are: remote-exec/<run-id>/<branch>"),
+  error: external_exports.string().nullable()
+});
+var attemptsViewSchema = external_exports.object({
+  group: external_exports.string().describe("The attempts' group id (the first attempt's run id)"),
+  done: external_exports.boolean().describe("Every attempt has ended and is home"),
+  rows: external_exports.array(attemptRowSchema)
+});
+var attemptsStatusField = attemptsViewSchema.nullable().describe("Best of N (--attempts): the table to choose from, once every attempt is home; null otherwise");
+var attemptsOutcomeViewSchema = external_exports.object({
+  attempts: attemptsViewSchema,
+  summaries: external_exports.array(runSummarySchema)
+});
+
+// src/core/views/continue.ts
+var chainSchema = external_exports.array(external_exports.string()).describe("The runs this one continues, oldest first, ending with this run (run A \u2192 run B)");
+var continueViewSchema = external_exports.object({ chain: chainSchema, summary: runSummarySchema });
 
 // src/mcp/progress.ts
 var NUDGE = 1e-4;
@@ -63281,6 +63625,26 @@ var OPTION_DOCS = {
     help: "cap the agent's spend on model calls, in US dollars (Claude Code's --max-budget-usd)",
     description: "The most the agent may spend on model calls, in US dollars; forwarded to Claude Code as --max-budget-usd (per turn in auto mode); the summary shows what was spent when the agent reports it"
   },
+  attempts: {
+    value: "n",
+    help: "best of N: run the same prompt N times in parallel (2-8) and compare the results",
+    description: "Best of N: run the same prompt this many times in parallel (2-8; one package, machines shared by capacity); every attempt comes home under its own ref and a table compares them (status, commits, files, lines, --check exit code)"
+  },
+  check: {
+    value: "cmd",
+    help: "run CMD (bash, in the workspace on the machine) after the agent and report its exit code, e.g. 'npm test'",
+    description: `A shell command run by bash in the workspace on the machine after the agent and after its uncommitted work is recorded, e.g. "npm test"; its exit code is reported per run (output in the run's logs as check.log)`
+  },
+  checkTimeoutMinutes: {
+    flag: "--check-timeout",
+    value: "minutes",
+    help: "time limit of --check in minutes, 1-480 (never more than --timeout)"
+  },
+  continueFrom: {
+    value: "run",
+    help: "continue RUN: start from its result branch, on its machine when it was kept (same as `continue RUN`)",
+    description: "Continue an earlier run: start from its result branch (refs/remotes/remote-exec/<run>/...) instead of your branch, on its machine when that was kept (the agent's Claude Code session is resumed there), else on a fresh one; the summary shows the chain"
+  },
   maxSizeMb: { flag: "--max-size", value: "mb", help: "refuse to upload more than this many MB" }
 };
 var POSITIONAL = ["command", "prompt"];
@@ -63341,7 +63705,14 @@ var remoteExecute = defineTool({
     ),
     summary: runSummarySchema.nullable().describe("The run's results, when waited"),
     next: external_exports.array(external_exports.string()).describe("What to do next"),
-    plan: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("dryRun: what the run would do and cost")
+    plan: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("dryRun: what the run would do and cost"),
+    chain: chainSchema.optional().describe("continueFrom: the runs this one continues, oldest first, then this run"),
+    runIds: external_exports.array(external_exports.string()).optional().describe(
+      "attempts: every attempt's run id (runId is the first, and names the group in remote_status)"
+    ),
+    attempts: attemptsViewSchema.nullable().optional().describe(
+      "attempts with wait: the table to choose from (status, commits, files, lines, check exit code)"
+    )
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(args, { context, signal, extra }) {
@@ -63351,8 +63722,27 @@ var remoteExecute = defineTool({
     const notifier = progressNotifier(extra, context.heartbeatMs);
     const deps = context.deps({ onProgress: notifier.listener, repo: repoPath });
     try {
+      if (wait && options.attempts) {
+        const { view, summaries } = await executeAttempts(deps, options, signal);
+        const first = summaries[0];
+        return {
+          structured: {
+            mode: "waited",
+            runId: view.group,
+            status: attemptsExitCode(view) === 0 ? "succeeded" : "failed",
+            phase: null,
+            vm: first ? first.vm ?? first.target : null,
+            summary: null,
+            next: [`git merge remote-exec/<run-id>/<branch> with the chosen attempt's ref from the table`],
+            runIds: view.rows.map((r) => r.runId),
+            attempts: view
+          },
+          text: [...summaries.map(formatSummary), formatAttempts(view)].join("\n\n")
+        };
+      }
       if (wait) {
         const summary = await executeRun(deps, options, signal);
+        const chain = options.continueFrom ? await runChain(deps.store, summary.runId) : null;
         return {
           structured: {
             mode: "waited",
@@ -63361,14 +63751,17 @@ var remoteExecute = defineTool({
             phase: null,
             vm: summary.vm ?? summary.target,
             summary,
-            next: summary.next
+            next: summary.next,
+            ...chain ? { chain } : {}
           },
-          text: formatSummary(summary),
+          text: `${chain ? `Chain: ${formatChain(chain)}
+` : ""}${formatSummary(summary)}`,
           isError: summary.status === "error"
         };
       }
       const { prompt, ...base } = options;
-      const [outcome] = await startDetached(deps, base, [prompt], { autoRetrieve, signal });
+      const outcomes = await startDetached(deps, base, [prompt], { autoRetrieve, signal });
+      const outcome = outcomes.find((o2) => !o2.ok) ?? outcomes[0];
       if (!outcome.ok) {
         const e = outcome.error ?? { code: "internal", message: "The run did not start.", remedy: "Retry." };
         throw new RemoteError(e.code, e.message, e.remedy, {
@@ -63389,7 +63782,8 @@ var remoteExecute = defineTool({
           phase: launching ? "queued" : null,
           vm: outcome.vm,
           summary: null,
-          next
+          next,
+          ...options.attempts ? { runIds: outcomes.map((o2) => o2.runId) } : {}
         },
         text: [
           launching ? `Run ${outcome.runId} passed the checks and the secret gate; a background worker is now getting a machine, uploading and starting the agent. The run survives this session.` : `Started run ${outcome.runId} on ${outcome.vm}; it runs detached and survives this session.`,
@@ -63563,15 +63957,15 @@ var remoteKill = defineTool({
 
 // src/core/runs/run-output.ts
 import { existsSync as existsSync6 } from "node:fs";
-import { readFile as readFile9 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { readFile as readFile10 } from "node:fs/promises";
+import { join as join22 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.summary?.logsDir ? join21(record2.summary.logsDir, "agent.log") : null;
+  const local = record2.summary?.logsDir ? join22(record2.summary.logsDir, "agent.log") : null;
   if (local && existsSync6(local)) {
-    const content = await readFile9(local, "utf8");
+    const content = await readFile10(local, "utf8");
     return {
       runId: record2.id,
       text: lastLines2(redactText(content, known), lines),
@@ -63652,7 +64046,8 @@ var remoteStatus = defineTool({
     runs: external_exports.array(runViewSchema.extend({ retrieveError: external_exports.string().nullable() })),
     changed: external_exports.boolean().describe("With waitSeconds: a run's status or phase changed while waiting"),
     waitedSeconds: external_exports.number(),
-    next: external_exports.array(external_exports.string()).describe("What to do next")
+    next: external_exports.array(external_exports.string()).describe("What to do next"),
+    attempts: attemptsStatusField.optional()
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async run(args, { context, signal, extra }) {
@@ -63674,17 +64069,24 @@ var remoteStatus = defineTool({
         ...runViewJson(e, e.retrievedNow),
         retrieveError: e.retrieveError ?? null
       }));
+      const attempts = args.runId ? await finishedAttempts(
+        context.deps(),
+        entries.map((e) => e.record)
+      ) : null;
       const text = runs.length === 0 ? "No runs yet. Start one with remote_execute." : [
         ...runs.map(statusLine),
         ...entries.filter((e) => e.retrievedNow).map((e) => `
-${formatSummary(e.retrievedNow)}`)
+${formatSummary(e.retrievedNow)}`),
+        ...attempts ? [`
+${formatAttempts(attempts)}`] : []
       ].join("\n");
       return {
         structured: {
           runs,
           changed: waited.changed,
           waitedSeconds: waited.waitedSeconds,
-          next: nextSteps(runs)
+          next: nextSteps(runs),
+          ...attempts ? { attempts } : {}
         },
         text
       };
@@ -63742,13 +64144,13 @@ var retrieveResults = defineTool({
 
 // src/core/accept-findings.ts
 var import_write_file_atomic2 = __toESM(require_lib(), 1);
-import { readFile as readFile10 } from "node:fs/promises";
-import { join as join22 } from "node:path";
+import { readFile as readFile11 } from "node:fs/promises";
+import { join as join23 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
-  const file2 = join22(root, ALLOWLIST_FILE);
+  const file2 = join23(root, ALLOWLIST_FILE);
   let before = "";
   try {
-    before = await readFile10(file2, "utf8");
+    before = await readFile11(file2, "utf8");
   } catch (err) {
     if (err.code !== "ENOENT") throw unwritable(file2, err);
   }

@@ -7,6 +7,7 @@ import { COMMANDS } from "../core/options.js";
 import { ExitCode, RemoteError } from "../util/errors.js";
 import { VERSION } from "../version.js";
 import { cleanupCommand } from "./commands/cleanup.js";
+import { continueCommand } from "./commands/continue.js";
 import { execCommand } from "./commands/exec.js";
 import { HOOK_EVENTS, hookCommand } from "./commands/hook.js";
 import { planCommand } from "./commands/plan.js";
@@ -82,6 +83,25 @@ export function buildProgram(): Command {
     const run = o.plan ? planCommand : execCommand;
     process.exitCode = await run(
       { ...runOptionsFromFlags(o), command: command as never, prompt },
+      { json: o.json, signal: interruptSignal() },
+    );
+  });
+
+  const cont = program
+    .command("continue")
+    .description(
+      "Continue RUN: a new run from RUN's result branch (remote-exec/RUN/...), on RUN's machine when it was kept (the agent's session resumes there), else on a fresh one; waits like exec.",
+    )
+    .argument("<run>", "the run to continue (a unique prefix or suffix of its id is enough)")
+    .argument("[prompt]", "what to do next (default: continue the previous work)")
+    .addOption(
+      new Option("--command <command>", "what the agent does (default: RUN's)").choices([...COMMANDS]),
+    );
+  addRunFlags(cont).action(async (run: string, prompt: string | undefined, o) => {
+    const { continueFrom: _ignored, ...flags } = runOptionsFromFlags(o);
+    process.exitCode = await continueCommand(
+      run,
+      { ...flags, command: o.command, prompt },
       { json: o.json, signal: interruptSignal() },
     );
   });

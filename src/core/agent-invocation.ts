@@ -24,6 +24,17 @@
  */
 import type { AgentCommandName } from "./options.js";
 
+/**
+ * Claude Code's "continue the most recent conversation in this directory", after amplihack's `--`
+ * (amplihack passes it through). A continued ultrathink/analyze/fix run carries it: their Claude
+ * Code runs in the workspace, where runner.sh puts the earlier run's conversation (and takes the
+ * argument out again when that is not on the machine; core/continue/). Auto mode does not: amplihack
+ * stages every auto run to a fresh temporary directory (prepare_auto_mode_execution) and each turn
+ * is a Claude Code session of its own, so no conversation would be found there; a continued auto
+ * run starts from the earlier run's commits alone.
+ */
+export const RESUME_ARG = "--continue";
+
 export interface AgentInvocation {
   argv: string[];
   /** True when the default agent is used (it needs a Claude credential and the amplihack tooling). */
@@ -37,8 +48,9 @@ export function agentInvocation(input: {
   model?: string;
   maxBudgetUsd?: number;
   agentCommand?: string[];
+  continueFrom?: string;
 }): AgentInvocation {
-  const { command, prompt, maxTurns, model, maxBudgetUsd, agentCommand } = input;
+  const { command, prompt, maxTurns, model, maxBudgetUsd, agentCommand, continueFrom } = input;
   if (agentCommand) return { argv: [...agentCommand, prompt], isDefaultAgent: false };
   // Claude Code's own arguments, after amplihack's `--`: amplihack keeps a --model it is given,
   // and passes the rest through to Claude Code untouched (its --max-budget-usd needs -p, which
@@ -46,6 +58,7 @@ export function agentInvocation(input: {
   const claudeArgs = [
     ...(model ? ["--model", model] : []),
     ...(maxBudgetUsd !== undefined ? ["--max-budget-usd", String(maxBudgetUsd)] : []),
+    ...(continueFrom && command !== "auto" ? [RESUME_ARG] : []),
   ];
   if (command === "auto") {
     return {

@@ -87,6 +87,29 @@ export const OPTION_DOCS: Partial<Record<RunOptionKey, OptionDoc>> = {
     description:
       "The most the agent may spend on model calls, in US dollars; forwarded to Claude Code as --max-budget-usd (per turn in auto mode); the summary shows what was spent when the agent reports it",
   },
+  attempts: {
+    value: "n",
+    help: "best of N: run the same prompt N times in parallel (2-8) and compare the results",
+    description:
+      "Best of N: run the same prompt this many times in parallel (2-8; one package, machines shared by capacity); every attempt comes home under its own ref and a table compares them (status, commits, files, lines, --check exit code)",
+  },
+  check: {
+    value: "cmd",
+    help: "run CMD (bash, in the workspace on the machine) after the agent and report its exit code, e.g. 'npm test'",
+    description:
+      'A shell command run by bash in the workspace on the machine after the agent and after its uncommitted work is recorded, e.g. "npm test"; its exit code is reported per run (output in the run\'s logs as check.log)',
+  },
+  checkTimeoutMinutes: {
+    flag: "--check-timeout",
+    value: "minutes",
+    help: "time limit of --check in minutes, 1-480 (never more than --timeout)",
+  },
+  continueFrom: {
+    value: "run",
+    help: "continue RUN: start from its result branch, on its machine when it was kept (same as `continue RUN`)",
+    description:
+      "Continue an earlier run: start from its result branch (refs/remotes/remote-exec/<run>/...) instead of your branch, on its machine when that was kept (the agent's Claude Code session is resumed there), else on a fresh one; the summary shows the chain",
+  },
   maxSizeMb: { flag: "--max-size", value: "mb", help: "refuse to upload more than this many MB" },
 };
 

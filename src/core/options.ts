@@ -114,6 +114,44 @@ export const runOptionsShape = {
       }),
     )
     .optional(),
+  /**
+   * Best of N: run the same prompt this many times in parallel (one package, machines shared by
+   * capacity), each attempt home under its own ref, then a table to choose from (core/attempts/).
+   */
+  attempts: z
+    .number({ error: "--attempts must be a whole number" })
+    .int("--attempts must be a whole number")
+    .min(2, "--attempts must be between 2 and 8")
+    .max(8, "--attempts must be between 2 and 8")
+    .optional(),
+  /**
+   * A shell command run by bash in the workspace on the machine after the agent (and after its
+   * uncommitted work is recorded), e.g. the project's tests; its exit code is reported per run.
+   */
+  check: z
+    .string()
+    .refine((s) => s.trim().length > 0, "--check must not be blank")
+    .refine((s) => !s.includes("\0"), "--check must not contain NUL bytes")
+    .refine(
+      (s) => Buffer.byteLength(s) <= 16 * 1024,
+      "--check must be at most 16 KiB; put a longer check in a script in the repository",
+    )
+    .optional(),
+  /** The check's own time limit; never more than the run's --timeout. */
+  checkTimeoutMinutes: z
+    .number({ error: "--check-timeout must be a whole number of minutes" })
+    .int("--check-timeout must be a whole number of minutes")
+    .min(1, "--check-timeout must be between 1 and 480 minutes")
+    .max(480, "--check-timeout must be between 1 and 480 minutes")
+    .default(15),
+  /**
+   * Continue a run: start from that run's result branch (refs/remotes/remote-exec/<run>/...) instead
+   * of the current branch, on its machine when it was kept (core/continue/).
+   */
+  continueFrom: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, "--continue-from must be a run id (letters, digits, '-', '_')")
+    .optional(),
   /** Maximum size of what ships, in megabytes. */
   maxSizeMb: z.number().positive("--max-size must be a positive number of MB").default(500),
 };

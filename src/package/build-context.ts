@@ -105,7 +105,18 @@ export interface BuildContextInput {
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /**
+   * Start the agent from this commit (already in the user's repository, e.g. an earlier run's
+   * result under refs/remotes/remote-exec/) on this branch, instead of HEAD and the current branch:
+   * the commit ships (and is scanned) with the rest.
+   */
+  start?: { commit: string; branch: string | null };
+  /** More runner.sh parameters (AR_* names) that the core adds for its own steps. */
+  extraParams?: Record<string, string>;
 }
+
+/** Where a given start commit is named in the scratch repository so the bundle carries it. */
+const START_REF = "refs/amplihack-remote/start";
 
 const MB = 1024 * 1024;
 
@@ -128,6 +139,10 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
       scratchDir: scratchDirIn(dir),
       listed,
     });
+    if (input.start) {
+      await plan.scratch.git.run(["update-ref", START_REF, input.start.commit]);
+      plan.revs.push(START_REF);
+    }
     const scan = await passSecretGate(plan, input, progress);
     const stage = join(dir, "stage");
     await mkdir(stage);
@@ -226,9 +241,9 @@ async function runParams(
   return {
     AR_RUN_ID: runId,
     AR_SESSION: `ar-${runId}`,
-    AR_BRANCH: facts.branch ?? "",
+    AR_BRANCH: (input.start ? input.start.branch : facts.branch) ?? "",
     AR_REPO_KEY: await repoKey(git),
-    AR_START_COMMIT: plan.wip.commit ?? facts.headCommit,
+    AR_START_COMMIT: input.start?.commit ?? plan.wip.commit ?? facts.headCommit,
     // The snapshot commit lives only in the scratch repository, not in the user's: the results
     // bundle must carry it back, so it is not among the commits it may leave out.
     AR_SHIPPED_COMMITS: [...new Set(heads.map((h) => h.commit))]
@@ -240,6 +255,7 @@ async function runParams(
     AR_MAX_TURNS: String(options.maxTurns),
     AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input.env)),
     AR_ENSURE_AMPLIHACK: agent.ensureTooling ? "1" : "0",
+    ...input.extraParams,
   };
 }
 
@@ -257,7 +273,7 @@ function baseManifest(
     createdAt: new Date().toISOString(),
     branch: input.facts.branch,
     headCommit: input.facts.headCommit,
-    startCommit: plan.wip.commit ?? input.facts.headCommit,
+    startCommit: input.start?.commit ?? plan.wip.commit ?? input.facts.headCommit,
     wipCommit: plan.wip.commit,
     heads,
     repoKey: key,

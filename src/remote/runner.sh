@@ -99,9 +99,44 @@ record_uncommitted() {
   fi
 }
 
+# --- issue 15: the --check step (best of N; core/attempts/) ----------------------------------------
+# AR_CHECK, when set, runs by bash in the workspace after the agent and after its uncommitted work is
+# recorded (so nothing the check writes changes what comes home), under its own timeout
+# (AR_CHECK_TIMEOUT_SECONDS, bounded by the run's on the local side). It leads its own process group
+# through agent.pid, so `kill` stops it as it stops the agent. Its output (redacted like the agent's)
+# and its exit code come home with the logs: logs/check.log and logs/check.exit. It is skipped when
+# the agent never ran or was killed: there is no result to check then.
+run_check() {
+  [ -n "${AR_CHECK:-}" ] || return 0
+  if [ ! -f started_at ] || [ "$status" = killed ] || [ "$status" = setup-failed ] || [ ! -d workspace ]; then
+    log "check skipped: the agent did not run to an end"
+    return 0
+  fi
+  log "running the check"
+  rm -f check.out
+  mkfifo check.out
+  redact_stream < check.out > check.log &
+  local redact=$! rc
+  (
+    cd workspace || exit 92
+    exec timeout --kill-after=10 "${AR_CHECK_TIMEOUT_SECONDS:-900}" bash -c "$AR_CHECK"
+  ) < /dev/null > check.out 2>&1 &
+  echo "$!" > agent.pid
+  wait "$!"
+  rc=$?
+  wait "$redact"
+  rm -f check.out agent.pid
+  mkdir -p logs
+  printf '%s\n' "$rc" > logs/check.exit
+  cp -f check.log logs/ 2>/dev/null
+  log "check exited $rc"
+}
+# --- end of the --check step ---------------------------------------------------------------------
+
 collect_and_finish() {
   set_phase collecting
   record_uncommitted
+  run_check
   rm -f results.bundle refs.txt
   local has_bundle=false
   if [ -d workspace/.git ]; then
@@ -211,11 +246,47 @@ if [ "${AR_ENSURE_AMPLIHACK:-0}" = 1 ]; then
   export PATH="$HOME/.local/bin:$PATH"
 fi
 
+# --- issue 15: continuing an earlier run (core/continue/) ----------------------------------------
+# AR_CONTINUE_FROM names the run this one continues. When that run's directory is still on this
+# machine (it was kept: its workspace and session are what the agent left), the agent's Claude Code conversations from its workspace are copied to this
+# workspace's project directory (Claude Code keeps them under ~/.claude/projects/<the working
+# directory with every character but letters and digits made '-'>), so `--continue` resumes that
+# conversation here. AR_RESUME_ARG is the agent argument asking for that (the local side adds it
+# for the default agent); with no conversation to resume it is taken out again, so the agent starts
+# afresh from the earlier run's commits instead of failing. Any agent learns both facts from its
+# environment: AMPLIHACK_REMOTE_CONTINUED_FROM and AMPLIHACK_REMOTE_SESSION_KEPT (1 or 0).
+session_kept=0
+if [ -n "${AR_CONTINUE_FROM:-}" ]; then
+  claude_projects="${CLAUDE_CONFIG_DIR:-$HOME/.claude}/projects"
+  project_key() { printf '%s' "$1" | sed 's/[^A-Za-z0-9]/-/g'; }
+  parent_ws="$area_dir/runs/$AR_CONTINUE_FROM/workspace"
+  from="$claude_projects/$(project_key "$parent_ws")"
+  to="$claude_projects/$(project_key "$run_dir/workspace")"
+  if [ -d "$area_dir/runs/$AR_CONTINUE_FROM" ] && [ -d "$from" ] && [ -n "$(ls -A "$from" 2>/dev/null)" ]; then
+    mkdir -p "$to" && cp -R "$from/." "$to/" && session_kept=1
+  fi
+  log "continuing run $AR_CONTINUE_FROM; its agent session $([ "$session_kept" = 1 ] && echo "carried over" || echo "is not on this machine")"
+  export AMPLIHACK_REMOTE_CONTINUED_FROM="$AR_CONTINUE_FROM"
+fi
+export AMPLIHACK_REMOTE_SESSION_KEPT="$session_kept"
+# --- end of continuing ---------------------------------------------------------------------------
+
 # --- run ----------------------------------------------------------------------------------------
 agent_argv=()
 while IFS= read -r -d '' arg; do agent_argv+=("$arg"); done < agent.argv
 # An agent shipped in the archive is named relative to the run directory.
 case ${agent_argv[0]} in agent/*) agent_argv[0]="$run_dir/${agent_argv[0]}" ;; esac
+# (issue 15, continuing) No conversation to resume: the resume argument goes (its first occurrence,
+# which the local side puts before the prompt).
+if [ -n "${AR_RESUME_ARG:-}" ] && [ "$session_kept" != 1 ]; then
+  kept_argv=()
+  dropped=0
+  for arg in "${agent_argv[@]}"; do
+    if [ "$dropped" = 0 ] && [ "$arg" = "$AR_RESUME_ARG" ]; then dropped=1; continue; fi
+    kept_argv+=("$arg")
+  done
+  agent_argv=("${kept_argv[@]}")
+fi
 
 export AMPLIHACK_REMOTE_COMMAND="$AR_COMMAND"
 export AMPLIHACK_REMOTE_MAX_TURNS="$AR_MAX_TURNS"

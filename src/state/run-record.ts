@@ -89,6 +89,12 @@ export const runRecordSchema = z.object({
   launchJob: z.string().nullable().default(null),
   /** The process bringing this run's results home right now, so no other process does it too. */
   retrievingPid: z.number().int().nullable().default(null),
+  /** The run this one continues (`continue RUN`): it started from that run's result branch. */
+  parentRunId: z.string().nullable().default(null),
+  /** Best of N: the runs started together as attempts of one prompt share this id (the first run's). */
+  attemptGroup: z.string().nullable().default(null),
+  /** Best of N: which attempt this run is, 1..N. */
+  attempt: z.number().int().nullable().default(null),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

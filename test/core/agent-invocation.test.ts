@@ -43,4 +43,16 @@ describe("agentInvocation", () => {
     });
     expect(r).toEqual({ argv: ["node", "a.mjs", "a 'b' $(c)\n"], isDefaultAgent: false });
   });
+  it("a continued run asks Claude Code to continue its conversation, except in auto mode's staged turns", () => {
+    expect(argv({ command: "fix", prompt: "more", maxTurns: 1, continueFrom: "r1" })).toEqual([
+      ..."amplihack claude -- --continue -p".split(" "),
+      "/amplihack:fix more",
+    ]);
+    expect(argv({ command: "auto", prompt: "more", maxTurns: 3, continueFrom: "r1" })).not.toContain(
+      "--continue",
+    );
+    expect(
+      argv({ command: "fix", prompt: "more", maxTurns: 1, agentCommand: ["./a"], continueFrom: "r1" }),
+    ).toEqual(["./a", "more"]);
+  });
 });

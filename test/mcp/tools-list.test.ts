@@ -64,6 +64,10 @@ describe("tools/list", () => {
         "model",
         "forwardEnv",
         "maxBudgetUsd",
+        "attempts",
+        "check",
+        "checkTimeoutMinutes",
+        "continueFrom",
         "dryRun",
         "wait",
         "autoRetrieve",
@@ -77,6 +81,8 @@ describe("tools/list", () => {
     expect(schema.properties.vmSize).toMatchObject({ default: "Standard_D2s_v3" });
     expect(schema.properties.target).toMatchObject({ default: "azlin", enum: ["local", "azlin"] });
     expect(schema.properties.wait).toMatchObject({ default: false });
+    expect(schema.properties.attempts).toMatchObject({ minimum: 2, maximum: 8 });
+    expect(schema.properties.checkTimeoutMinutes).toMatchObject({ default: 15, minimum: 1, maximum: 480 });
     for (const [name, prop] of Object.entries(schema.properties)) expect(prop.description, name).toBeTruthy();
   });
 

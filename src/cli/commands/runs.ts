@@ -5,6 +5,8 @@
 
 import type { z } from "zod";
 import { ensureStateDir } from "../../core/app/kit.js";
+import { finishedAttempts } from "../../core/attempts/attempt-group.js";
+import { formatAttempts } from "../../core/attempts/format-attempts.js";
 import { summaryExitCode } from "../../core/exit-code.js";
 import type { RunOptionsInput } from "../../core/options.js";
 import { killRun } from "../../core/runs/kill-run.js";
@@ -12,6 +14,7 @@ import { retrieveDetached } from "../../core/runs/retrieve-detached.js";
 import { followOutput, runOutput } from "../../core/runs/run-output.js";
 import { startDetached } from "../../core/runs/start-detached.js";
 import { waitForChange } from "../../core/runs/wait-for-change.js";
+import { attemptsStatusField } from "../../core/views/attempts.js";
 import { runOutputViewSchema } from "../../core/views/run-output.js";
 import { runSummarySchema } from "../../core/views/run-summary.js";
 import { runStatusViewSchema, runViewJson, runViewSchema } from "../../core/views/run-view.js";
@@ -67,12 +70,20 @@ export async function statusCommand(
     waitSeconds: opts.waitSeconds ?? 0,
     signal: opts.signal,
   });
+  // Best of N: the status of an attempt is that of its group, with the table once all are home.
+  const attempts = runId
+    ? await finishedAttempts(
+        cliDeps(),
+        entries.map((e) => e.record),
+      )
+    : null;
   if (opts.json) {
-    printJson(runStatusViewSchema, {
+    printJson(runStatusViewSchema.extend({ attempts: attemptsStatusField }), {
       runs: entries.map((e) => ({
         ...runViewJson(e, e.retrievedNow),
         retrieveError: e.retrieveError ?? null,
       })),
+      attempts,
     });
     return ExitCode.ok;
   }
@@ -111,6 +122,7 @@ export async function statusCommand(
     [`RUN                   STATUS     ELAPSED  MACHINE                      PROMPT`, ...rows].join("\n"),
   );
   for (const e of entries) if (e.retrievedNow) printText(`\n${formatSummary(e.retrievedNow)}`);
+  if (attempts) printText(`\n${formatAttempts(attempts)}`);
   return ExitCode.ok;
 }
 

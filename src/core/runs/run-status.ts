@@ -5,6 +5,7 @@
 
 import type { RunSummary } from "../../state/run-summary.js";
 import { asRemoteError } from "../../util/errors.js";
+import { statusRecords } from "../attempts/attempt-group.js";
 import { advanceQueue } from "../queue/advance-queue.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { loadRun, type RunView, refreshRun, statusesOnMachines } from "./refresh-run.js";
@@ -22,7 +23,8 @@ export async function runStatus(
 ): Promise<StatusEntry[]> {
   // A queue whose launch worker died is taken over here (src/core/queue/): status resumes it.
   await advanceQueue(deps);
-  const records = runId ? [await loadRun(deps, runId)] : Object.values((await deps.store.read()).runs);
+  // Best of N: one attempt's id stands for all of them (core/attempts/).
+  const records = runId ? await statusRecords(deps, runId) : Object.values((await deps.store.read()).runs);
   records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const asked = await statusesOnMachines(deps, records, options.signal);
   return Promise.all(

@@ -7,6 +7,7 @@
  */
 import { rm } from "node:fs/promises";
 import { asRemoteError } from "../../util/errors.js";
+import { attemptPrompts } from "../attempts/attempt-prompts.js";
 import { launchBatch } from "../launch/launch-batch.js";
 import type { RunOptionsInput } from "../options.js";
 import { createProgress } from "../progress.js";
@@ -35,7 +36,9 @@ export async function startDetached(
   options: { autoRetrieve?: boolean; signal?: AbortSignal } = {},
 ): Promise<StartOutcome[]> {
   // Validate every prompt before starting any, so a typo never half-starts a batch.
-  const parsed = prompts.map((prompt) => parseRunOptions({ ...base, prompt } as RunOptionsInput));
+  // Best of N is the same prompt N times (core/attempts/).
+  const asked = attemptPrompts(base.attempts, prompts);
+  const parsed = asked.map((prompt) => parseRunOptions({ ...base, prompt } as RunOptionsInput));
   const progress = createProgress(deps.onProgress);
   const runs = parsed.map((opts) => ({ runId: newRunId(), options: opts }));
   const prepared = await prepareBatch(deps, runs, progress, options.signal).catch((err) => {

@@ -62,7 +62,7 @@ export async function executeRun(
 }
 
 /** Follows the agent to its end; on cancel, stops it and waits (bounded) for its work to be packed. */
-async function followToEnd(
+export async function followToEnd(
   deps: WorkflowDeps,
   started: StartedRun,
   options: RunOptions,
@@ -108,7 +108,7 @@ function interrupted(err: unknown): RemoteError {
 }
 
 /** What the start noticed that the user should read in the summary. */
-function startWarnings(started: StartedRun): string[] {
+export function startWarnings(started: Pick<StartedRun, "validated" | "pkg">): string[] {
   const warnings = [...started.validated.facts.warnings];
   if (started.pkg.wip.fallbackIdentity)
     warnings.push(

@@ -9,6 +9,14 @@ import { buildContext, type ContextPackage } from "../../package/build-context.j
 import { newRunRecord } from "../../state/run-record.js";
 import { RemoteError } from "../../util/errors.js";
 import { agentInvocation } from "../agent-invocation.js";
+import { checkParams } from "../attempts/check-params.js";
+import {
+  continuedOptions,
+  continuedStart,
+  continueParams,
+  refuseOtherRepo,
+} from "../continue/continued-run.js";
+import { resolveParent } from "../continue/resolve-parent.js";
 import type { RunOptions } from "../options.js";
 import type { Progress } from "../progress.js";
 import type { WorkflowDeps } from "./deps.js";
@@ -29,15 +37,20 @@ export interface PreparedBatch {
 
 export async function prepareBatch(
   deps: WorkflowDeps,
-  runs: { runId: string; options: RunOptions }[],
+  asked: { runId: string; options: RunOptions }[],
   progress: Progress,
   signal?: AbortSignal,
 ): Promise<PreparedBatch> {
+  // A continued run (core/continue/) starts from an earlier run's result, where that run ran.
+  const asked0 = asked[0].options;
+  const parent = asked0.continueFrom ? await resolveParent(deps, asked0.continueFrom) : null;
+  const runs = parent ? asked.map((r) => ({ ...r, options: continuedOptions(r.options, parent) })) : asked;
   const first = runs[0].options;
   progress.report("validate", "checking the repository, credentials and target");
   const validated = await validateRun(deps, first, signal);
+  if (parent) refuseOtherRepo(parent, validated.facts.root);
   for (const w of validated.facts.warnings) progress.report("validate", `warning: ${w}`);
-  for (const { runId, options } of runs) {
+  for (const [i, { runId, options }] of runs.entries()) {
     await deps.store.putRun(
       newRunRecord({
         id: runId,
@@ -49,6 +62,10 @@ export async function prepareBatch(
         // Only an agent that takes the cap gets it (agent-invocation.ts): the summary says so.
         maxBudgetUsd: validated.invocation.isDefaultAgent ? (options.maxBudgetUsd ?? null) : null,
         driverPid: process.pid,
+        parentRunId: parent?.record.id ?? null,
+        // Best of N: the attempts share the first run's id as their group (core/attempts/).
+        attemptGroup: options.attempts ? runs[0].runId : null,
+        attempt: options.attempts ? i + 1 : null,
       }),
     );
   }
@@ -65,6 +82,11 @@ export async function prepareBatch(
         ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling,
       },
       cwd: deps.cwd,
+      start: parent ? continuedStart(parent) : undefined,
+      extraParams: {
+        ...checkParams(first, deps.env),
+        ...(parent ? continueParams(parent, validated.invocation) : {}),
+      },
       cacheDir: deps.scanCacheDir,
       env: deps.env,
       signal,

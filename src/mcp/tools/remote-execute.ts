@@ -5,10 +5,16 @@
  * this call, streaming progress, stopping the agent and still bringing its work home on cancel.
  */
 import { z } from "zod";
+import { attemptsExitCode } from "../../core/attempts/attempt-exit.js";
+import { executeAttempts } from "../../core/attempts/execute-attempts.js";
+import { formatAttempts } from "../../core/attempts/format-attempts.js";
+import { formatChain, runChain } from "../../core/continue/run-chain.js";
 import type { RunOptionsInput } from "../../core/options.js";
 import { formatPlan, planRun, type RunPlan } from "../../core/plan/plan-run.js";
 import { startDetached } from "../../core/runs/start-detached.js";
 import { MAX_WAIT_SECONDS } from "../../core/runs/wait-for-change.js";
+import { attemptsViewSchema } from "../../core/views/attempts.js";
+import { chainSchema } from "../../core/views/continue.js";
 import { runSummarySchema } from "../../core/views/run-summary.js";
 import { executeRun } from "../../core/workflow/execute-run.js";
 import { formatSummary } from "../../core/workflow/summary.js";
@@ -71,6 +77,21 @@ export const remoteExecute = defineTool({
     summary: runSummarySchema.nullable().describe("The run's results, when waited"),
     next: z.array(z.string()).describe("What to do next"),
     plan: z.record(z.string(), z.unknown()).optional().describe("dryRun: what the run would do and cost"),
+    chain: chainSchema
+      .optional()
+      .describe("continueFrom: the runs this one continues, oldest first, then this run"),
+    runIds: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "attempts: every attempt's run id (runId is the first, and names the group in remote_status)",
+      ),
+    attempts: attemptsViewSchema
+      .nullable()
+      .optional()
+      .describe(
+        "attempts with wait: the table to choose from (status, commits, files, lines, check exit code)",
+      ),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
 
@@ -81,8 +102,27 @@ export const remoteExecute = defineTool({
     const notifier = progressNotifier(extra, context.heartbeatMs);
     const deps = context.deps({ onProgress: notifier.listener, repo: repoPath });
     try {
+      if (wait && options.attempts) {
+        const { view, summaries } = await executeAttempts(deps, options as RunOptionsInput, signal);
+        const first = summaries[0];
+        return {
+          structured: {
+            mode: "waited" as const,
+            runId: view.group,
+            status: attemptsExitCode(view) === 0 ? "succeeded" : "failed",
+            phase: null,
+            vm: first ? (first.vm ?? first.target) : null,
+            summary: null,
+            next: [`git merge remote-exec/<run-id>/<branch> with the chosen attempt's ref from the table`],
+            runIds: view.rows.map((r) => r.runId),
+            attempts: view,
+          },
+          text: [...summaries.map(formatSummary), formatAttempts(view)].join("\n\n"),
+        };
+      }
       if (wait) {
         const summary = await executeRun(deps, options as RunOptionsInput, signal);
+        const chain = options.continueFrom ? await runChain(deps.store, summary.runId) : null;
         return {
           structured: {
             mode: "waited" as const,
@@ -92,13 +132,15 @@ export const remoteExecute = defineTool({
             vm: summary.vm ?? summary.target,
             summary,
             next: summary.next,
+            ...(chain ? { chain } : {}),
           },
-          text: formatSummary(summary),
+          text: `${chain ? `Chain: ${formatChain(chain)}\n` : ""}${formatSummary(summary)}`,
           isError: summary.status === "error",
         };
       }
       const { prompt, ...base } = options;
-      const [outcome] = await startDetached(deps, base, [prompt], { autoRetrieve, signal });
+      const outcomes = await startDetached(deps, base, [prompt], { autoRetrieve, signal });
+      const outcome = outcomes.find((o) => !o.ok) ?? outcomes[0];
       if (!outcome.ok) {
         const e = outcome.error ?? { code: "internal", message: "The run did not start.", remedy: "Retry." };
         throw new RemoteError(e.code as ErrorCode, e.message, e.remedy, {
@@ -120,6 +162,7 @@ export const remoteExecute = defineTool({
           vm: outcome.vm,
           summary: null,
           next,
+          ...(options.attempts ? { runIds: outcomes.map((o) => o.runId) } : {}),
         },
         text: [
           launching

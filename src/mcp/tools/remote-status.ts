@@ -6,8 +6,11 @@
  * notifications meanwhile, so the model need not sleep between polls.
  */
 import { z } from "zod";
+import { finishedAttempts } from "../../core/attempts/attempt-group.js";
+import { formatAttempts } from "../../core/attempts/format-attempts.js";
 import type { StatusEntry } from "../../core/runs/run-status.js";
 import { MAX_WAIT_SECONDS, waitForChange } from "../../core/runs/wait-for-change.js";
+import { attemptsStatusField } from "../../core/views/attempts.js";
 import { type RunViewJson, runViewJson, runViewSchema } from "../../core/views/run-view.js";
 import { formatSummary } from "../../core/workflow/summary.js";
 import { defineTool } from "../define-tool.js";
@@ -42,6 +45,7 @@ export const remoteStatus = defineTool({
     changed: z.boolean().describe("With waitSeconds: a run's status or phase changed while waiting"),
     waitedSeconds: z.number(),
     next: z.array(z.string()).describe("What to do next"),
+    attempts: attemptsStatusField.optional(),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
 
@@ -65,12 +69,20 @@ export const remoteStatus = defineTool({
         ...runViewJson(e, e.retrievedNow),
         retrieveError: e.retrieveError ?? null,
       }));
+      // Best of N: an attempt's runId shows its whole group, and the table once all are home.
+      const attempts = args.runId
+        ? await finishedAttempts(
+            context.deps(),
+            entries.map((e) => e.record),
+          )
+        : null;
       const text =
         runs.length === 0
           ? "No runs yet. Start one with remote_execute."
           : [
               ...runs.map(statusLine),
               ...entries.filter((e) => e.retrievedNow).map((e) => `\n${formatSummary(e.retrievedNow!)}`),
+              ...(attempts ? [`\n${formatAttempts(attempts)}`] : []),
             ].join("\n");
       return {
         structured: {
@@ -78,6 +90,7 @@ export const remoteStatus = defineTool({
           changed: waited.changed,
           waitedSeconds: waited.waitedSeconds,
           next: nextSteps(runs),
+          ...(attempts ? { attempts } : {}),
         },
         text,
       };
