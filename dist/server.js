@@ -41159,7 +41159,7 @@ var AzlinLease = class {
     keep,
     signal
   }) {
-    const { name, howToReach } = this.machine;
+    const { name } = this.machine;
     if (this.created && !keep && this.settings.soleHolder) {
       const result3 = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });
       if (result3.deleted) return { deleted: true, kept: false, message: `Deleted VM ${name}.` };
@@ -41168,7 +41168,7 @@ var AzlinLease = class {
     }
     if (!this.created || keep) {
       const { note: note2 } = await this.freeSlot(signal);
-      return this.stays(keep, note2);
+      return this.stays(note2);
     }
     const others = await readSlots(this.machine, this.settings.slots, { signal, timeoutMs: 12e4 }).then(
       (slots) => slots.filter((s3) => !s3.stale && s3.runId !== this.settings.runId).map((s3) => s3.runId ?? "?"),
@@ -41188,7 +41188,7 @@ var AzlinLease = class {
     return notDeleted(name, result2.error, note);
   }
   /** The outcome for a VM that stays up: not ours to delete, or kept on request. */
-  stays(keep, note) {
+  stays(note) {
     const { name, howToReach } = this.machine;
     if (!this.created) {
       const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";

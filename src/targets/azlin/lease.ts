@@ -56,7 +56,7 @@ export class AzlinLease implements Lease {
     keep: boolean;
     signal?: AbortSignal;
   }): Promise<ReleaseOutcome> {
-    const { name, howToReach } = this.machine;
+    const { name } = this.machine;
     // A VM this run made with room for one run holds no other: deleting it frees the slot too,
     // so the slot is only freed by hand when the delete fails (two connections saved).
     if (this.created && !keep && this.settings.soleHolder) {
@@ -67,7 +67,7 @@ export class AzlinLease implements Lease {
     }
     if (!this.created || keep) {
       const { note } = await this.freeSlot(signal);
-      return this.stays(keep, note);
+      return this.stays(note);
     }
     // A pool VM may hold other runs: the last run out deletes it, never one in the middle. Our
     // slot stays held while we look, so nobody joins a VM we are about to delete.
@@ -90,7 +90,7 @@ export class AzlinLease implements Lease {
   }
 
   /** The outcome for a VM that stays up: not ours to delete, or kept on request. */
-  private stays(keep: boolean, note: string): ReleaseOutcome {
+  private stays(note: string): ReleaseOutcome {
     const { name, howToReach } = this.machine;
     if (!this.created) {
       const why = this.settings.origin === "named" ? "named with --vm-name" : "not created by this run";
