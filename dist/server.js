@@ -53257,15 +53257,16 @@ function describeQuota(n2, ours) {
 }
 
 // src/core/queue/settings.ts
-function fromEnv(env, name, fallback, integer2) {
+function fromEnv(env, name, fallback, integer2, zeroAllowed = false) {
   const text = env[name];
   if (text === void 0 || text === "") return fallback;
   const n2 = Number(text);
-  if (!Number.isFinite(n2) || n2 <= 0 || integer2 && !Number.isInteger(n2)) {
+  if (!Number.isFinite(n2) || n2 < 0 || n2 === 0 && !zeroAllowed || integer2 && !Number.isInteger(n2)) {
+    const what = `${zeroAllowed ? "non-negative" : "positive"} ${integer2 ? "whole number" : "number"}`;
     throw new RemoteError(
       "usage",
-      `${name}=${text} is not a positive ${integer2 ? "whole number" : "number"}.`,
-      `Set ${name} to a positive ${integer2 ? "whole number" : "number"} or unset it.`
+      `${name}=${text} is not a ${what}.`,
+      `Set ${name} to a ${what} or unset it.`
     );
   }
   return n2;
@@ -53275,7 +53276,7 @@ function queueSettings(env, maxVmsOption, pollSeconds = 10) {
   return {
     maxVms: maxVmsOption ?? envMax,
     retryMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_RETRY_SECONDS", 60, false) * 1e3,
-    giveUpMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES", 30, false) * 6e4,
+    giveUpMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES", 0, false, true) * 6e4,
     pollMs: Math.max(50, pollSeconds * 1e3),
     maxPollMs: Math.min(6e4, Math.max(50, pollSeconds * 1e4))
   };
@@ -53382,18 +53383,12 @@ async function refused(deps, runId, since, err, settings) {
     const ours = vmsInUse(state, runId);
     const first = since ?? (/* @__PURE__ */ new Date()).toISOString();
     const r = state.runs[runId];
-    if (r?.vm && err.details.vm === r.vm.name && err.details.vmExists !== true) r.vm = null;
-    if (ours === 0 && Date.now() - Date.parse(first) >= settings.giveUpMs) {
+    const neverFits = numbers !== null && numbers.requested > numbers.limit;
+    if (neverFits || ours === 0 && Date.now() - Date.parse(first) >= settings.giveUpMs) {
       dequeue(state, runId);
-      const minutes = settings.giveUpMs / 6e4;
-      return new RemoteError(
-        "azlin-quota",
-        `${err.message}
-Queued for ${minutes < 1 ? `${Math.round(minutes * 60)} seconds` : `${Math.round(minutes)} minutes`} with no VM of ours to wait for: the quota never freed.`,
-        `${err.remedy} Or free quota (delete other VMs of this size in the region) and start the task again; AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES sets how long a queued run waits.`,
-        { cause: err, details: err.details }
-      );
+      return giveUpError(err, numbers, neverFits ? null : since, settings);
     }
+    if (r?.vm && err.details.vm === r.vm.name && err.details.vmExists !== true) r.vm = null;
     const fits = numbers ? ` (the quota holds ${vmsTheQuotaHolds(numbers)} such VMs)` : "";
     const existing = numbers ? Math.floor(numbers.inUse / numbers.requested) : ours;
     const held = Math.min(ours, existing);
@@ -53408,6 +53403,18 @@ Queued for ${minutes < 1 ? `${Math.round(minutes * 60)} seconds` : `${Math.round
   });
 }
 var ordinal = (n2) => `${n2}${n2 % 10 === 1 && n2 % 100 !== 11 ? "st" : n2 % 10 === 2 && n2 % 100 !== 12 ? "nd" : n2 % 10 === 3 && n2 % 100 !== 13 ? "rd" : "th"}`;
+function giveUpError(err, numbers, queuedSince, settings) {
+  const minutes = settings.giveUpMs / 6e4;
+  const waited = minutes < 1 ? `${Math.round(minutes * 60)} seconds` : `${Math.round(minutes)} minutes`;
+  const why = numbers && numbers.requested > numbers.limit ? `A VM of this size needs ${numbers.requested} cores and the region's limit is ${numbers.limit}: it can never fit, so the run was not queued.` : queuedSince ? `Queued for ${waited} with no VM of ours to wait for: the quota never freed.` : "None of the VMs using this quota are ours, so no run of ours will free it: the run was not queued.";
+  const [head, ...rest] = err.message.split("\n");
+  return new RemoteError(
+    "azlin-quota",
+    [`${head.replace(/[.:]\s*$/, "")}. ${why}`, ...rest].join("\n"),
+    `${err.remedy} Or free quota (delete other VMs of this size in the region) and start the task again; to have runs wait for quota held by other VMs, set AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES (how long they wait).`,
+    { cause: err, details: err.details }
+  );
+}
 
 // src/core/workflow/prepare-run.ts
 import { rm as rm8 } from "node:fs/promises";

@@ -5,12 +5,13 @@
  * mid-acquire is reported by status with the VM it named. A batch of three prompts through the
  * CLI builds one package and uploads it once per VM.
  */
-import { readFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Connected, connect, eventually, RECORDING_AGENT, textOf } from "../mcp/support.js";
 import { runCli } from "../support/cli.js";
 import { createFakeAzlin, type FakeAzlin } from "../support/fake-azlin.js";
-import { git } from "../support/repo.js";
+import { git, tempDir } from "../support/repo.js";
 
 const fakes: FakeAzlin[] = [];
 let mcp: Connected | undefined;
@@ -48,10 +49,16 @@ describe("a detached start with a VM that takes minutes to create", () => {
   it("returns before `azlin new` ends; remote_status waitSeconds follows the launch and the run to the end", async () => {
     const fake = await fakeWithSlowNew();
     mcp = await connect({ env: { ...fake.env, AMPLIHACK_REMOTE_RG: "amplihack-test-rg" } });
+    // The agent waits for this file, created once a wait has seen it running: a quick agent could
+    // otherwise end between two looks, and "running" would never be seen.
+    const gate = tempDir("ar-launch-gate-");
+    chmodSync(gate, 0o755);
+    const release = join(gate, "go");
+    const prompt = `await ${release} write the notes`;
     const started = Date.now();
     const result = await mcp.call("remote_execute", {
       command: "auto",
-      prompt: "write the notes",
+      prompt,
       target: "azlin",
       agentCommand: [RECORDING_AGENT],
     });
@@ -92,6 +99,7 @@ describe("a detached start with a VM that takes minutes to create", () => {
         .structuredContent as unknown as StatusJson;
       const run = last.runs[0];
       seen.push(`${run.status}/${run.phase}`);
+      if (run.status === "running") writeFileSync(release, "");
       if (run.status !== "pending" && run.status !== "running") break;
       expect(last.changed).toBe(true);
     }
@@ -100,7 +108,7 @@ describe("a detached start with a VM that takes minutes to create", () => {
     expect(run.summary).toMatchObject({ status: "succeeded", release: { deleted: true } });
     expect(last!.next).toEqual(["git merge remote-exec/main"]);
     expect(seen.some((s) => s.startsWith("running/"))).toBe(true);
-    expect(git(mcp.repo, "show", "remote-exec/main:notes.txt")).toBe("write the notes\n");
+    expect(git(mcp.repo, "show", "remote-exec/main:notes.txt")).toBe(`${prompt}\n`);
     expect(fake.vm(acquiring.vm!)).toBeUndefined();
   }, 240_000);
 

@@ -14,7 +14,7 @@ import type { WorkflowDeps } from "../workflow/deps.js";
 import { adoptOrphans } from "./advance-queue.js";
 import { freeSlots } from "./free-slots.js";
 import { dequeue, enqueue, queuedInOrder, vmsInUse } from "./queue-book.js";
-import { describeQuota, quotaNumbers, vmsTheQuotaHolds } from "./quota-numbers.js";
+import { describeQuota, type QuotaNumbers, quotaNumbers, vmsTheQuotaHolds } from "./quota-numbers.js";
 import { type QueueSettings, queueSettings } from "./settings.js";
 import { backoff, wakeQueue } from "./wake.js";
 
@@ -146,18 +146,15 @@ async function refused(
     const ours = vmsInUse(state, runId);
     const first = since ?? new Date().toISOString();
     const r = state.runs[runId];
-    // The refused VM was never made: the run holds none while it waits.
-    if (r?.vm && err.details.vm === r.vm.name && err.details.vmExists !== true) r.vm = null;
-    if (ours === 0 && Date.now() - Date.parse(first) >= settings.giveUpMs) {
+    // A VM of this size bigger than the region's whole limit never fits, however long it waits.
+    const neverFits = numbers !== null && numbers.requested > numbers.limit;
+    if (neverFits || (ours === 0 && Date.now() - Date.parse(first) >= settings.giveUpMs)) {
       dequeue(state, runId);
-      const minutes = settings.giveUpMs / 60_000;
-      return new RemoteError(
-        "azlin-quota",
-        `${err.message}\nQueued for ${minutes < 1 ? `${Math.round(minutes * 60)} seconds` : `${Math.round(minutes)} minutes`} with no VM of ours to wait for: the quota never freed.`,
-        `${err.remedy} Or free quota (delete other VMs of this size in the region) and start the task again; AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES sets how long a queued run waits.`,
-        { cause: err, details: err.details },
-      );
+      return giveUpError(err, numbers, neverFits ? null : since, settings);
     }
+    // The refused VM was never made: the run holds none while it waits (a run that fails keeps
+    // the name, marked deleted, so its record says what was asked for and that nothing stands).
+    if (r?.vm && err.details.vm === r.vm.name && err.details.vmExists !== true) r.vm = null;
     const fits = numbers ? ` (the quota holds ${vmsTheQuotaHolds(numbers)} such VMs)` : "";
     // Runs of ours still being created count as held, but Azure's count says what really exists:
     // the retry waits for fewer VMs than that, so a burst of refusals does not retry at once.
@@ -176,3 +173,28 @@ async function refused(
 
 const ordinal = (n: number) =>
   `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
+
+/** The quota error a run ends with when waiting cannot help, saying why not and how to wait. */
+function giveUpError(
+  err: RemoteError,
+  numbers: QuotaNumbers | null,
+  queuedSince: string | null,
+  settings: QueueSettings,
+): RemoteError {
+  const minutes = settings.giveUpMs / 60_000;
+  const waited = minutes < 1 ? `${Math.round(minutes * 60)} seconds` : `${Math.round(minutes)} minutes`;
+  const why =
+    numbers && numbers.requested > numbers.limit
+      ? `A VM of this size needs ${numbers.requested} cores and the region's limit is ${numbers.limit}: it can never fit, so the run was not queued.`
+      : queuedSince
+        ? `Queued for ${waited} with no VM of ours to wait for: the quota never freed.`
+        : "None of the VMs using this quota are ours, so no run of ours will free it: the run was not queued.";
+  // The reason joins azlin's first line: a run's record keeps only the first line of its error.
+  const [head, ...rest] = err.message.split("\n");
+  return new RemoteError(
+    "azlin-quota",
+    [`${head.replace(/[.:]\s*$/, "")}. ${why}`, ...rest].join("\n"),
+    `${err.remedy} Or free quota (delete other VMs of this size in the region) and start the task again; to have runs wait for quota held by other VMs, set AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES (how long they wait).`,
+    { cause: err, details: err.details },
+  );
+}

@@ -11,22 +11,33 @@ export interface QueueSettings {
   maxVms: number | null;
   /** A refused run tries again this soon even if none of our VMs freed (someone else's might have). */
   retryMs: number;
-  /** With no VM of ours to wait for and creation refused, give up after this long. */
+  /**
+   * With no VM of ours to wait for and creation refused, give up after this long. 0 by default:
+   * quota held by VMs that are not ours frees on nobody's schedule, so the user hears at once (a
+   * foreground `exec` would otherwise sit silently queued); a user who wants to wait sets it.
+   */
   giveUpMs: number;
   /** How soon a waiting process looks again; the delay grows while nothing frees, up to maxPollMs. */
   pollMs: number;
   maxPollMs: number;
 }
 
-function fromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, integer: boolean): number {
+function fromEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  integer: boolean,
+  zeroAllowed = false,
+): number {
   const text = env[name];
   if (text === undefined || text === "") return fallback;
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroAllowed) || (integer && !Number.isInteger(n))) {
+    const what = `${zeroAllowed ? "non-negative" : "positive"} ${integer ? "whole number" : "number"}`;
     throw new RemoteError(
       "usage",
-      `${name}=${text} is not a positive ${integer ? "whole number" : "number"}.`,
-      `Set ${name} to a positive ${integer ? "whole number" : "number"} or unset it.`,
+      `${name}=${text} is not a ${what}.`,
+      `Set ${name} to a ${what} or unset it.`,
     );
   }
   return n;
@@ -41,7 +52,7 @@ export function queueSettings(
   return {
     maxVms: maxVmsOption ?? envMax,
     retryMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_RETRY_SECONDS", 60, false) * 1000,
-    giveUpMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES", 30, false) * 60_000,
+    giveUpMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES", 0, false, true) * 60_000,
     pollMs: Math.max(50, pollSeconds * 1000),
     maxPollMs: Math.min(60_000, Math.max(50, pollSeconds * 10_000)),
   };
