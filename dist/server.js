@@ -40745,6 +40745,19 @@ function releaseSlotScript(runId, policy = DEFAULT_SLOT_POLICY) {
   return `${prelude(policy)}${releaseBody(runId)}${readBody}exit 0
 `;
 }
+function releaseUnlessLastScript(runId, policy = DEFAULT_SLOT_POLICY) {
+  return `${prelude(policy)}
+run_id=${shellQuote(runId)}
+others=0
+for d in "$base"/*; do
+  [ -d "$d" ] || continue
+  [ "$(owner_field "$d" run_id)" = "$run_id" ] && continue
+  is_stale "$d" || others=$((others + 1))
+done
+if [ "$others" -eq 0 ]; then echo last; exit 0; fi
+${releaseBody(runId)}${readBody}exit 0
+`;
+}
 function readSlotsScript(policy = DEFAULT_SLOT_POLICY) {
   return `${prelude(policy)}${readBody}exit 0
 `;
@@ -40773,6 +40786,13 @@ async function releaseSlot(machine, runId, policy = DEFAULT_SLOT_POLICY, options
   const r = await machine.exec(releaseSlotScript(runId, policy), { timeoutMs: 12e4, ...options });
   if (r.exitCode !== 0) throw scriptFailed(machine, "free the run slot", r);
   return parseSlots(r.stdout);
+}
+async function releaseSlotUnlessLast(machine, runId, policy = DEFAULT_SLOT_POLICY, options = {}) {
+  const r = await machine.exec(releaseUnlessLastScript(runId, policy), { timeoutMs: 12e4, ...options });
+  if (r.exitCode !== 0) throw scriptFailed(machine, "free the run slot", r);
+  if (r.stdout.split("\n").includes("last")) return { last: true };
+  const others = parseSlots(r.stdout).filter((slot) => !slot.stale && slot.runId !== runId).map((slot) => slot.runId ?? "?");
+  return { last: false, others };
 }
 async function readSlots(machine, policy = DEFAULT_SLOT_POLICY, options = {}) {
   const r = await machine.exec(readSlotsScript(policy), { timeoutMs: 12e4, ...options });
@@ -41170,16 +41190,15 @@ var AzlinLease = class {
       const { note: note2 } = await this.freeSlot(signal);
       return this.stays(note2);
     }
-    const others = await readSlots(this.machine, this.settings.slots, { signal, timeoutMs: 12e4 }).then(
-      (slots) => slots.filter((s3) => !s3.stale && s3.runId !== this.settings.runId).map((s3) => s3.runId ?? "?"),
-      () => []
-    );
-    if (others.length > 0) {
-      const { note: note2 } = await this.freeSlot(signal);
+    const left = await releaseSlotUnlessLast(this.machine, this.settings.runId, this.settings.slots, {
+      signal,
+      timeoutMs: 12e4
+    }).catch(() => ({ last: true }));
+    if (!left.last) {
       return {
         deleted: false,
         kept: true,
-        message: `VM ${name} stays up: still in use by run(s) ${others.join(", ")}; the last of them to be released deletes it${note2}`
+        message: `VM ${name} stays up: still in use by run(s) ${left.others.join(", ")}; the last of them to be released deletes it`
       };
     }
     const result2 = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });

@@ -10,7 +10,7 @@ import { asRemoteError } from "../../util/errors.js";
 import type { DeferredClaim, Lease, ReleaseOutcome } from "../types.js";
 import { deleteVm } from "./delete-vm.js";
 import type { AzlinMachine } from "./machine.js";
-import { readSlots, releaseSlot, type SlotPolicy } from "./slots.js";
+import { releaseSlot, releaseSlotUnlessLast, type SlotPolicy } from "./slots.js";
 
 export type LeaseOrigin = "created" | "reused" | "named" | "attached";
 
@@ -69,18 +69,17 @@ export class AzlinLease implements Lease {
       const { note } = await this.freeSlot(signal);
       return this.stays(note);
     }
-    // A pool VM may hold other runs: the last run out deletes it, never one in the middle. Our
-    // slot stays held while we look, so nobody joins a VM we are about to delete.
-    const others = await readSlots(this.machine, this.settings.slots, { signal, timeoutMs: 120_000 }).then(
-      (slots) => slots.filter((s) => !s.stale && s.runId !== this.settings.runId).map((s) => s.runId ?? "?"),
-      () => [] as string[],
-    );
-    if (others.length > 0) {
-      const { note } = await this.freeSlot(signal);
+    // A pool VM may hold other runs: the last run out deletes it, never one in the middle. Who is
+    // last is decided under the VM's slot lock, and the last keeps its slot until the VM is gone.
+    const left = await releaseSlotUnlessLast(this.machine, this.settings.runId, this.settings.slots, {
+      signal,
+      timeoutMs: 120_000,
+    }).catch(() => ({ last: true as const })); // unreachable slots: deleted rather than left billing
+    if (!left.last) {
       return {
         deleted: false,
         kept: true,
-        message: `VM ${name} stays up: still in use by run(s) ${others.join(", ")}; the last of them to be released deletes it${note}`,
+        message: `VM ${name} stays up: still in use by run(s) ${left.others.join(", ")}; the last of them to be released deletes it`,
       };
     }
     const result = await deleteVm(this.azlin, name, { timeoutMs: this.settings.killTimeoutMs, signal });

@@ -121,6 +121,27 @@ export function releaseSlotScript(runId: string, policy: SlotPolicy = DEFAULT_SL
 `;
 }
 
+/**
+ * The last run out of a pool VM deletes it; "last" must be decided and held in one step under the
+ * lock: two runs ending together would each see the other and both keep the VM (a leak), and a
+ * slot freed before the delete could be taken by a queued run that then loses its VM. So: when no
+ * other live run holds a slot, this run keeps its own (nobody can join) and prints `last`; the
+ * caller deletes the VM. Otherwise it frees its slot and prints the slots left.
+ */
+export function releaseUnlessLastScript(runId: string, policy: SlotPolicy = DEFAULT_SLOT_POLICY): string {
+  return `${prelude(policy)}
+run_id=${shellQuote(runId)}
+others=0
+for d in "$base"/*; do
+  [ -d "$d" ] || continue
+  [ "$(owner_field "$d" run_id)" = "$run_id" ] && continue
+  is_stale "$d" || others=$((others + 1))
+done
+if [ "$others" -eq 0 ]; then echo last; exit 0; fi
+${releaseBody(runId)}${readBody}exit 0
+`;
+}
+
 export function readSlotsScript(policy: SlotPolicy = DEFAULT_SLOT_POLICY): string {
   return `${prelude(policy)}${readBody}exit 0
 `;
@@ -175,6 +196,22 @@ export async function releaseSlot(
   const r = await machine.exec(releaseSlotScript(runId, policy), { timeoutMs: 120_000, ...options });
   if (r.exitCode !== 0) throw scriptFailed(machine, "free the run slot", r);
   return parseSlots(r.stdout);
+}
+
+/** See releaseUnlessLastScript: `last` (slot still held, delete the VM) or the other runs on it. */
+export async function releaseSlotUnlessLast(
+  machine: Exec,
+  runId: string,
+  policy: SlotPolicy = DEFAULT_SLOT_POLICY,
+  options: ExecOptions = {},
+): Promise<{ last: true } | { last: false; others: string[] }> {
+  const r = await machine.exec(releaseUnlessLastScript(runId, policy), { timeoutMs: 120_000, ...options });
+  if (r.exitCode !== 0) throw scriptFailed(machine, "free the run slot", r);
+  if (r.stdout.split("\n").includes("last")) return { last: true };
+  const others = parseSlots(r.stdout)
+    .filter((slot) => !slot.stale && slot.runId !== runId)
+    .map((slot) => slot.runId ?? "?");
+  return { last: false, others };
 }
 
 export async function readSlots(
