@@ -89,6 +89,13 @@ describe.each(azlinModes(sshd))("azlin calls per run ($mode)", (mode) => {
       const entries = await runStatus(makeDeps(), undefined, { autoRetrieve: false });
       expect(entries.map((e) => e.live?.phase)).toEqual(["running", "running", "running"]);
       expect(subcommandsSince(fake, from).join(" ")).toBe("connect");
+      // Let the agents end before the fake VM is removed (they write into it until then).
+      writeFileSync(release, "");
+      await until(async () =>
+        (await runStatus(later, undefined, { autoRetrieve: false })).every(
+          (e) => e.record.status !== "running" || (e.live !== null && e.live.phase !== "running"),
+        ),
+      );
     } finally {
       writeFileSync(release, "");
       cleanup(gate);

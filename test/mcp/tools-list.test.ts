@@ -68,6 +68,7 @@ describe("tools/list", () => {
         "check",
         "checkTimeoutMinutes",
         "continueFrom",
+        "maxVms",
         "dryRun",
         "wait",
         "autoRetrieve",
