@@ -48990,6 +48990,12 @@ function dequeue(state, runId) {
   r.acquiring = false;
   renumber(state);
 }
+function endQueued(state, r, status, error62) {
+  dequeue(state, r.id);
+  r.status = status;
+  r.endedAt = r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
+  r.error = { code: "interrupted", ...error62 };
+}
 async function queuedRunCount(store) {
   return queuedInOrder(await store.read()).length;
 }
@@ -49018,14 +49024,10 @@ async function adoptOrphans(deps) {
     const jobs = /* @__PURE__ */ new Map();
     for (const r of orphans(state)) {
       if (!r.launchJob || !existsSync2(r.launchJob)) {
-        dequeue(state, r.id);
-        r.status = "error";
-        r.endedAt = r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
-        r.error = {
-          code: "interrupted",
+        endQueued(state, r, "error", {
           message: "This queued run's launch job (its package) is gone, so it can no longer start.",
           remedy: "Start the task again."
-        };
+        });
         continue;
       }
       r.driverPid = process.pid;
@@ -63843,14 +63845,10 @@ async function leaveQueue(store, runId) {
   const left = await store.update((state) => {
     const r = state.runs[runId];
     if (r?.status !== "queued") return null;
-    dequeue(state, runId);
-    r.status = "killed";
-    r.endedAt = r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
-    r.error = {
-      code: "interrupted",
+    endQueued(state, r, "killed", {
       message: "Killed while queued for a VM; it never started.",
       remedy: "Start it again if you still want it."
-    };
+    });
     return { ...r };
   });
   wakeQueue();

@@ -10,7 +10,7 @@ import type { StateData } from "../../state/store.js";
 import { asRemoteError } from "../../util/errors.js";
 import { driverAlive } from "../runs/refresh-run.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
-import { dequeue, queuedInOrder } from "./queue-book.js";
+import { endQueued, queuedInOrder } from "./queue-book.js";
 
 export interface QueueAdvance {
   /** Runs handed to a new launch worker by this call. */
@@ -48,14 +48,10 @@ export async function adoptOrphans(deps: WorkflowDeps): Promise<string[]> {
     const jobs = new Map<string, { repo: string; runs: string[] }>();
     for (const r of orphans(state)) {
       if (!r.launchJob || !existsSync(r.launchJob)) {
-        dequeue(state, r.id);
-        r.status = "error";
-        r.endedAt = r.updatedAt = new Date().toISOString();
-        r.error = {
-          code: "interrupted",
+        endQueued(state, r, "error", {
           message: "This queued run's launch job (its package) is gone, so it can no longer start.",
           remedy: "Start the task again.",
-        };
+        });
         continue;
       }
       r.driverPid = process.pid;

@@ -8,7 +8,7 @@ import type { StateStore } from "../../state/store.js";
 import { jobStillNeeded } from "../launch/claim-runs.js";
 import { dropJob } from "../launch/job.js";
 import { driverAlive } from "../runs/refresh-run.js";
-import { dequeue } from "./queue-book.js";
+import { endQueued } from "./queue-book.js";
 import { wakeQueue } from "./wake.js";
 
 /** The killed record, or null when the run is no longer queued (it got a VM meanwhile). */
@@ -16,14 +16,10 @@ export async function leaveQueue(store: StateStore, runId: string): Promise<RunR
   const left = await store.update((state) => {
     const r = state.runs[runId];
     if (r?.status !== "queued") return null;
-    dequeue(state, runId);
-    r.status = "killed";
-    r.endedAt = r.updatedAt = new Date().toISOString();
-    r.error = {
-      code: "interrupted",
+    endQueued(state, r, "killed", {
       message: "Killed while queued for a VM; it never started.",
       remedy: "Start it again if you still want it.",
-    };
+    });
     return { ...r };
   });
   wakeQueue();

@@ -69,6 +69,19 @@ export function dequeue(state: StateData, runId: string): void {
   renumber(state);
 }
 
+/** Takes a run out of the line for good: it ends with `status` and says why (it never started). */
+export function endQueued(
+  state: StateData,
+  r: RunRecord,
+  status: "killed" | "error",
+  error: { message: string; remedy: string },
+): void {
+  dequeue(state, r.id);
+  r.status = status;
+  r.endedAt = r.updatedAt = new Date().toISOString();
+  r.error = { code: "interrupted", ...error };
+}
+
 /** How many runs wait in the queue (cleanup says so before deleting a VM they could use). */
 export async function queuedRunCount(store: { read(): Promise<StateData> }): Promise<number> {
   return queuedInOrder(await store.read()).length;
