@@ -24,6 +24,8 @@ import { TEST_TIMEOUT_MS } from "../support/waits.js";
 const SECRET = `sk-ant-api03-queue${"Q".repeat(40)}`;
 const SIZE = "Standard_D2s_v3";
 /** A refused run tries again soon even when nothing of ours freed (the default is a minute). */
+type RemoteErrorJson = { code: string; message: string; remedy: string };
+
 const QUEUE_ENV = { ANTHROPIC_API_KEY: SECRET, AMPLIHACK_REMOTE_QUEUE_RETRY_SECONDS: "2" };
 
 /** The most VMs that existed at once, replayed from the fake's argv log (a VM counts from its `new`). */
@@ -301,6 +303,39 @@ describe("a batch larger than the quota waits its turn", () => {
       }
       expect(s.fake.state().vms).toEqual({});
       await workersGone(deps);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe("the queue's settings are checked before anything starts", () => {
+  const { test, setup } = useAzlinRuns({ ssh: null, skip: false }, { user: "queue" });
+
+  test(
+    "a malformed AMPLIHACK_REMOTE_* value fails `start` itself, with no run recorded and no VM",
+    async () => {
+      const s = await setup(QUEUE_ENV);
+      for (const [name, value] of [
+        ["AMPLIHACK_REMOTE_MAX_VMS", "two"],
+        ["AMPLIHACK_REMOTE_QUEUE_RETRY_SECONDS", "-1"],
+        ["AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES", "soon"],
+      ]) {
+        const out = await runCli(
+          ["start", "a task", "--target", "azlin", "--agent-command", RECORDING_AGENT, "--json"],
+          { cwd: s.repo, env: cliEnvFor(s, { ...QUEUE_ENV, [name]: value }) },
+        );
+        // `start` answers per prompt: this one failed at validation, before it was launched.
+        expect(out.code, out.stderr).toBe(1);
+        const [run] = (JSON.parse(out.stdout) as { runs: { state: string; error: RemoteErrorJson }[] }).runs;
+        expect(run.state).toBe("failed");
+        const error = run.error;
+        expect(error.code).toBe("usage");
+        expect(error.message).toContain(`${name}=${value}`);
+        expect(error.remedy).toContain(name);
+      }
+      expect(await records(s.makeDeps())).toEqual([]);
+      expect(s.fake.argvs().filter((a) => a[0] === "new")).toEqual([]);
+      expect(existsSync(join(s.state, "launch")) ? listJobs(s.state) : []).toEqual([]);
     },
     TEST_TIMEOUT_MS,
   );

@@ -15,7 +15,7 @@ import { adoptOrphans } from "./advance-queue.js";
 import { freeSlots } from "./free-slots.js";
 import { dequeue, enqueue, queuedInOrder, vmsInUse } from "./queue-book.js";
 import { describeQuota, type QuotaNumbers, quotaNumbers, vmsTheQuotaHolds } from "./quota-numbers.js";
-import { type QueueSettings, queueSettings } from "./settings.js";
+import { type QueueSettings, queueSettings, runsQueue } from "./settings.js";
 import { backoff, wakeQueue } from "./wake.js";
 
 type Turn = { kind: "go"; since: string | null } | { kind: "wait" } | { kind: "killed" };
@@ -26,8 +26,7 @@ export async function acquireOrQueue(
   request: AcquireRequest,
   queue: { progress: Progress; maxVms?: number },
 ): Promise<Lease> {
-  // A local sandbox costs no quota and holds no VM; a named VM is the user's own choice.
-  if (target.name === "local" || request.options.vmName) return target.acquire(request);
+  if (!runsQueue(target, request.options)) return target.acquire(request);
   const settings = queueSettings(deps.env, queue.maxVms, deps.pollSeconds ?? target.pollSeconds);
   const { runId, signal } = request;
   const wait = backoff(settings.pollMs, settings.maxPollMs);

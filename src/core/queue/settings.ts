@@ -4,6 +4,7 @@
  * is waited for before the queued runs fail. All but --max-vms come from the environment, so a
  * test (or an impatient user) can make the bound short.
  */
+import type { Target } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
 
 export interface QueueSettings {
@@ -56,4 +57,9 @@ export function queueSettings(
     pollMs: Math.max(50, pollSeconds * 1000),
     maxPollMs: Math.min(60_000, Math.max(50, pollSeconds * 10_000)),
   };
+}
+
+/** A local sandbox costs no quota and holds no VM; a named VM is the user's own choice. */
+export function runsQueue(target: Pick<Target, "name">, options: { vmName?: string }): boolean {
+  return target.name !== "local" && !options.vmName;
 }

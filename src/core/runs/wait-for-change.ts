@@ -54,10 +54,16 @@ export async function waitForChange(
 
 const isActive = (e: StatusEntry) => !FINISHED.includes(e.record.status);
 
-/** What counts as a change: a run's status, its launch phase or its machine's phase. */
-function fingerprint(entries: StatusEntry[]): string {
+/**
+ * What counts as a change: a run's status, its launch phase, its machine's phase, or a queued
+ * run's place in line (a user waiting on a queue wants to see it move, not only its end).
+ */
+export function fingerprint(entries: StatusEntry[]): string {
   return entries
-    .map((e) => `${e.record.id}:${e.record.status}:${e.record.phase}:${e.live?.phase ?? ""}`)
+    .map(
+      (e) =>
+        `${e.record.id}:${e.record.status}:${e.record.phase}:${e.live?.phase ?? ""}:${e.record.queue?.position ?? ""}`,
+    )
     .join("|");
 }
 

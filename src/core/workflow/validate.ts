@@ -11,6 +11,7 @@ import { forwardedValues, hasClaudeAccess } from "../../util/credentials.js";
 import { RemoteError } from "../../util/errors.js";
 import { type AgentInvocation, agentInvocation } from "../agent-invocation.js";
 import type { RunOptions } from "../options.js";
+import { queueSettings, runsQueue } from "../queue/settings.js";
 import type { WorkflowDeps } from "./deps.js";
 
 export interface Validated {
@@ -57,6 +58,9 @@ export async function validateRun(
     );
   }
   const target = deps.target(options.target);
+  // The queue's settings are read where a run is launched, which for a detached run is a worker
+  // the user no longer watches: a bad AMPLIHACK_REMOTE_* value must fail here, before anything.
+  if (runsQueue(target, options)) queueSettings(deps.env, options.maxVms);
   await target.validate(signal);
   return { git, facts, invocation, credentials, target };
 }
