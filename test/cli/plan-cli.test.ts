@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { createFakeAzlin, type FakeAzlin, hoursAgo } from "../support/fake-azlin.js";
-import { cleanup, makeRepo, tempDir, write } from "../support/repo.js";
+import { finishedRun, recordRuns } from "../support/finished-run.js";
+import { cleanup, git, makeRepo, tempDir, write } from "../support/repo.js";
 
 const fakes: FakeAzlin[] = [];
 const dirs: string[] = [];
@@ -85,5 +86,69 @@ describe("amplihack-remote exec --plan", () => {
     expect(plan.gate.blocking[0]).toMatch(/^deploy\.sh:1 /);
     expect(plan.agent).toMatchObject({ maxTurns: null, maxBudgetUsd: null });
     expect(fake.argvs().filter((a) => BILLABLE.has(a[0]))).toEqual([]);
+  });
+
+  it("best of N: the runs, the VMs they share by capacity, the check, and the cost of all of them", async () => {
+    const { fake, repo, env } = await setup();
+    const r = await runCli(
+      [
+        "exec",
+        "--plan",
+        "--json",
+        ...["--attempts", "3", "--vm-size", "Standard_D4s_v3", "--timeout", "60"],
+        ...["--check", "npm test", "--check-timeout", "10"],
+        "auto",
+        "add a parser",
+      ],
+      { cwd: repo, env },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    // A 4-vCPU VM holds 2 runs: 3 attempts need 2 VMs, and the worst case bills both.
+    expect(plan.runs).toEqual({ count: 3, machines: 2, perMachine: 2 });
+    expect(plan.cost).toMatchObject({ hourlyUsd: 0.192, worstCaseUsd: 0.38 });
+    expect(plan.check).toEqual({ command: "npm test", timeoutMinutes: 10 });
+    const text = await runCli(["exec", "--plan", "--attempts", "3", "--check", "npm test", "auto", "x"], {
+      cwd: repo,
+      env,
+    });
+    expect(text.stdout).toContain("3 attempts of the same prompt");
+    expect(text.stdout).toContain('Check:   "npm test" after the agent');
+    expect(fake.argvs().filter((a) => BILLABLE.has(a[0]))).toEqual([]);
+  });
+
+  it("a continuation: refused as the run would be, else planned on the VM the earlier run was kept on", async () => {
+    const { fake, repo, state, env } = await setup();
+    const unknown = await runCli(["exec", "--plan", "--json", "--continue-from", "nosuchrun", "auto", "x"], {
+      cwd: repo,
+      env,
+    });
+    expect(unknown.code).not.toBe(0);
+    expect(JSON.parse(unknown.stdout).error.message).toContain("nosuchrun");
+
+    const id = "20261202-010203-abcd";
+    const vm = "amplihack-e2e-20261202-010203-abcd";
+    fake.addVm({ name: vm, vmSize: "Standard_D4s_v3", region: "eastus", createdAt: hoursAgo(1) });
+    git(repo, "update-ref", `refs/remotes/remote-exec/${id}/main`, "HEAD");
+    const parent = finishedRun(repo, id, { vm: { name: vm, created: true, deleted: false } });
+    parent.summary!.release = { deleted: false, kept: true, message: "kept" };
+    await recordRuns(state, parent);
+    const r = await runCli(["exec", "--plan", "--json", "--continue-from", id, "auto", "go on"], {
+      cwd: repo,
+      env,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.continues).toEqual({
+      runId: id,
+      branch: "main",
+      commit: git(repo, "rev-parse", "HEAD").trim(),
+      onKeptVm: true,
+    });
+    expect(plan.machine).toMatchObject({ action: "named", vm, vmSize: "Standard_D4s_v3", region: "eastus" });
+    expect(plan.machine.note).toContain("session resumes");
+    expect(fake.argvs().filter((a) => BILLABLE.has(a[0]))).toEqual([]);
+    const store = await recordRuns(state);
+    expect(Object.keys((await store.read()).runs)).toEqual([id]); // nothing new was recorded
   });
 });

@@ -7,8 +7,10 @@
 
 import { isBlocking } from "../../secrets/severity.js";
 import { hourlyPriceUsd } from "../../targets/azlin/fleet.js";
-import type { VmFleet } from "../../targets/types.js";
+import type { Target, VmFleet } from "../../targets/types.js";
 import { asRemoteError } from "../../util/errors.js";
+import { continuedOptions, refuseOtherRepo } from "../continue/continued-run.js";
+import { resolveParent } from "../continue/resolve-parent.js";
 import type { RunOptions, RunOptionsInput } from "../options.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { parseRunOptions } from "../workflow/execute-run.js";
@@ -38,6 +40,12 @@ export interface RunPlan {
     note: string;
   };
   agent: { argv0: string; maxTurns: number | null; model: string; maxBudgetUsd: number | null };
+  /** How many runs (best of N: attempts) and on how many machines, shared by capacity. */
+  runs: { count: number; machines: number; perMachine: number };
+  /** The check run after the agent (--check), with its own time limit. */
+  check: { command: string; timeoutMinutes: number } | null;
+  /** A continued run (--continue-from): where it starts and whether the agent's session resumes. */
+  continues: { runId: string; branch: string; commit: string; onKeptVm: boolean } | null;
   warnings: string[];
 }
 
@@ -50,11 +58,20 @@ export async function planRun(
   input: RunOptionsInput,
   signal?: AbortSignal,
 ): Promise<RunPlan> {
-  const options = parseRunOptions(input);
+  const asked = parseRunOptions(input);
+  // A continuation is planned as it would run (core/continue/): refused now for every reason the
+  // run itself would be, and on the VM the earlier run was kept on.
+  const parent = asked.continueFrom ? await resolveParent(deps, asked.continueFrom) : null;
+  const options = parent ? continuedOptions(asked, parent) : asked;
   const { validated, size, gate } = await prepareForPlan(deps, options, signal);
+  if (parent) refuseOtherRepo(parent, validated.facts.root);
   const warnings = [...validated.facts.warnings];
+  const onKeptVm = parent !== null && parent.keptVm !== null && options.vmName === parent.keptVm;
   const machine = await chooseMachine(options, fleet, warnings, signal);
+  if (onKeptVm)
+    machine.note = `the VM run ${parent.record.id} was kept on, where the agent's session resumes (not deleted afterwards)`;
   const hourly = machine.vmSize ? hourlyPriceUsd(machine.vmSize) : null;
+  const runs = runsAndMachines(options, machine, validated.target);
   const bytes = size.historyBytes + size.worktreeBytes;
   const blocking = gate.report.findings.filter(isBlocking).slice(0, 5);
   return {
@@ -75,7 +92,7 @@ export async function planRun(
     },
     cost: {
       hourlyUsd: hourly,
-      worstCaseUsd: hourly === null ? null : round2((hourly * options.timeoutMinutes) / 60),
+      worstCaseUsd: hourly === null ? null : round2((hourly * runs.machines * options.timeoutMinutes) / 60),
       timeoutMinutes: options.timeoutMinutes,
       note:
         options.target === "local"
@@ -92,8 +109,34 @@ export async function planRun(
         : "the custom agent's own",
       maxBudgetUsd: validated.invocation.isDefaultAgent ? (options.maxBudgetUsd ?? null) : null,
     },
+    runs,
+    check: options.check
+      ? {
+          command: options.check,
+          timeoutMinutes: Math.min(options.checkTimeoutMinutes, options.timeoutMinutes),
+        }
+      : null,
+    continues: parent
+      ? { runId: parent.record.id, branch: parent.branch, commit: parent.commit, onKeptVm }
+      : null,
     warnings,
   };
+}
+
+/**
+ * Best of N shares machines by capacity, as launch-batch does: N runs on ceil(N / runs per VM)
+ * VMs of the size asked. A named VM (or a kept one) holds them all; the local target needs none.
+ */
+function runsAndMachines(
+  options: RunOptions,
+  machine: RunPlan["machine"],
+  target: Pick<Target, "runsPerMachine">,
+): RunPlan["runs"] {
+  const count = options.attempts ?? 1;
+  if (machine.action === "local") return { count, machines: 0, perMachine: count };
+  if (machine.action === "named") return { count, machines: 1, perMachine: count };
+  const perMachine = Math.max(1, target.runsPerMachine?.(options.vmSize) ?? 1);
+  return { count, machines: Math.ceil(count / perMachine), perMachine };
 }
 
 async function chooseMachine(
@@ -110,14 +153,21 @@ async function chooseMachine(
       region: null,
       note: "a sandbox directory on this machine",
     };
-  if (options.vmName)
-    return {
-      action: "named",
-      vm: options.vmName,
-      vmSize: null,
-      region: null,
-      note: "the VM you named (it is never deleted)",
-    };
+  if (options.vmName) {
+    // Priced from what azlin lists for it; a VM it does not list would fail the run at acquire.
+    const named = { action: "named" as const, vm: options.vmName, vmSize: null, region: null };
+    try {
+      const vm = (await fleet().listVms(signal)).find((v) => v.name === options.vmName);
+      if (!vm) {
+        warnings.push(`azlin lists no VM named ${options.vmName}: the run would fail to reach it.`);
+        return { ...named, note: "the VM you named, which azlin does not list" };
+      }
+      return { ...named, vmSize: vm.size, region: vm.region, note: "the VM you named (it is never deleted)" };
+    } catch (err) {
+      warnings.push(`Could not list our VMs (${asRemoteError(err).message}) to price ${options.vmName}.`);
+      return { ...named, note: "the VM you named (it is never deleted)" };
+    }
+  }
   const create = (note: string): RunPlan["machine"] => ({
     action: "create",
     vm: null,
@@ -172,9 +222,10 @@ export function formatPlan(p: RunPlan): string {
         : m.action === "reuse"
           ? `reuse ${m.vm} (${m.vmSize}, ${m.region}): ${m.note}`
           : `create a new ${m.vmSize} in ${m.region ?? "azlin's default region"} (${m.note})`;
+  const vms = p.runs.machines > 1 ? ` on each of ${p.runs.machines} VMs` : "";
   const cost =
     p.cost.worstCaseUsd !== null
-      ? `at most $${p.cost.worstCaseUsd.toFixed(2)} of VM time for the ${p.cost.timeoutMinutes}-minute timeout at $${p.cost.hourlyUsd?.toFixed(3)}/h (${p.cost.note})`
+      ? `at most $${p.cost.worstCaseUsd.toFixed(2)} of VM time for the ${p.cost.timeoutMinutes}-minute timeout at $${p.cost.hourlyUsd?.toFixed(3)}/h${vms} (${p.cost.note})`
       : `unknown: ${p.cost.note}`;
   const agent = [
     p.agent.argv0,
@@ -194,6 +245,18 @@ export function formatPlan(p: RunPlan): string {
     `  Cost:    ${cost}`,
     `  Agent:   ${agent}`,
   ];
+  if (p.runs.count > 1)
+    lines.push(
+      `  Runs:    ${p.runs.count} attempts of the same prompt${p.runs.machines > 0 ? `, ${p.runs.perMachine} per VM on ${p.runs.machines} VM(s)` : ""}, each home under its own remote-exec/<run-id>/ refs`,
+    );
+  if (p.check)
+    lines.push(
+      `  Check:   ${JSON.stringify(p.check.command)} after the agent, at most ${p.check.timeoutMinutes} minute(s)`,
+    );
+  if (p.continues)
+    lines.push(
+      `  Continues run ${p.continues.runId} from its ${p.continues.branch} (${p.continues.commit.slice(0, 12)})${p.continues.onKeptVm ? ", on its kept VM where the agent's session resumes" : ", on a fresh machine: its VM was not kept, so the agent starts a new session"}`,
+    );
   for (const w of p.warnings) lines.push(`  ! ${w}`);
   return lines.join("\n");
 }
