@@ -264,6 +264,14 @@ if [ -n "${AR_CONTINUE_FROM:-}" ]; then
   to="$claude_projects/$(project_key "$run_dir/workspace")"
   if [ -d "$area_dir/runs/$AR_CONTINUE_FROM" ] && [ -d "$from" ] && [ -n "$(ls -A "$from" 2>/dev/null)" ]; then
     mkdir -p "$to" && cp -R "$from/." "$to/" && session_kept=1
+    # The conversation names the earlier run's workspace in every path it touched (tool calls,
+    # its cwd). Resumed as is, the agent would go on editing there, where nothing is collected:
+    # those paths are pointed at this run's workspace. Both are pwd -P paths under our area.
+    sed_literal() { printf '%s' "$1" | sed 's/[][\.*^$|&/]/\\&/g'; }
+    old_path=$(sed_literal "$parent_ws")
+    new_path=$(sed_literal "$run_dir/workspace")
+    find "$to" -type f -name '*.jsonl' -exec sed -i "s|$old_path|$new_path|g" {} + ||
+      log "warning: could not point the carried-over conversation at this workspace"
   fi
   log "continuing run $AR_CONTINUE_FROM; its agent session $([ "$session_kept" = 1 ] && echo "carried over" || echo "is not on this machine")"
   export AMPLIHACK_REMOTE_CONTINUED_FROM="$AR_CONTINUE_FROM"

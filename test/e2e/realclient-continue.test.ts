@@ -137,6 +137,12 @@ describe.skipIf(!claude)(
         expect(resumed?.body?.messages.length).toBeGreaterThan(2);
         expect(JSON.stringify(resumed?.body?.messages)).toContain("make the first part");
         expect(JSON.stringify(resumed?.body?.messages)).toContain("Committed first.txt.");
+        // The carried-over conversation points at this run's workspace, not the first run's, so
+        // the resumed agent edits where its work is collected.
+        expect(JSON.stringify(resumed?.body?.messages)).not.toContain(`/runs/${first.runId}/workspace`);
+        expect(JSON.stringify(resumed?.body?.messages)).toContain(
+          `/runs/${summary.runId}/workspace/first.txt`,
+        );
       } finally {
         await mock.close();
       }
