@@ -5,7 +5,7 @@
  * mid-acquire is reported by status with the VM it named. A batch of three prompts through the
  * CLI builds one package and uploads it once per VM.
  */
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Connected, connect, eventually, RECORDING_AGENT, textOf } from "../mcp/support.js";
@@ -126,6 +126,9 @@ describe("a detached start with a VM that takes minutes to create", () => {
     const record = await mcp.store.getRun(runId);
     expect(record).toMatchObject({ status: "pending", phase: "acquiring", detached: true });
     const vm = record!.vm!.name;
+    const jobFile = record!.launchJob!;
+    const pkgDir = (JSON.parse(readFileSync(jobFile, "utf8")) as { pkg: { dir: string } }).pkg.dir;
+    expect(existsSync(pkgDir)).toBe(true);
     process.kill(record!.driverPid!, "SIGKILL");
     await eventually(async () => {
       try {
@@ -141,6 +144,9 @@ describe("a detached start with a VM that takes minutes to create", () => {
     expect(status.runs[0].error?.message).toContain("died while acquiring");
     expect(status.runs[0].error?.message).toContain(vm);
     expect(status.runs[0].error?.remedy).toContain(`amplihack-remote cleanup ${vm}`);
+    // Nothing can be launched from the dead worker's job any more: the job and its package went.
+    expect(existsSync(jobFile)).toBe(false);
+    expect(existsSync(pkgDir)).toBe(false);
     fake.setFaults("");
   }, 120_000);
 });

@@ -70,6 +70,16 @@ export async function readJob(file: string, runner: Runner): Promise<{ job: Laun
   };
 }
 
+/** The ids of a job file's runs; null when it cannot be read as a job. */
+export async function jobRunIds(file: string): Promise<string[] | null> {
+  try {
+    const parsed = jobSchema.pick({ runs: true }).safeParse(JSON.parse(await readFile(file, "utf8")));
+    return parsed.success ? parsed.data.runs.map((r) => r.runId) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Removes a job file and the package it points at (no run of it can be launched any more). */
 export async function dropJob(file: string): Promise<void> {
   const text = await readFile(file, "utf8").catch(() => null);

@@ -6,12 +6,14 @@
  * Which file the worker runs depends on how we are running: from TypeScript source, worker-main.ts
  * under tsx; from a single-file bundle, the bundle itself with LAUNCH_WORKER_FLAG.
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { StateStore } from "../../state/store.js";
 import { spawnDetached } from "../../util/run.js";
+import { jobStillNeeded } from "./claim-runs.js";
 import { LAUNCH_WORKER_FLAG } from "./flag.js";
-import { jobOf, writeJob } from "./job.js";
+import { dropJob, jobOf, jobRunIds, writeJob } from "./job.js";
 import type { LaunchBatch } from "./launch-batch.js";
 
 export interface Launcher {
@@ -22,6 +24,11 @@ export interface Launcher {
    * it launches the runs of that job this process has claimed for it.
    */
   resume(jobFile: string, repo: string): Promise<{ pid: number; log: string }>;
+  /**
+   * Removes the job files (and packages) no run can be launched from any more: a worker that
+   * died leaves its job behind, and nobody adopts a job whose runs all ended. Returns how many went.
+   */
+  tidy(store: StateStore): Promise<number>;
 }
 
 export function detachedLauncher(input: { stateDir: string; env: NodeJS.ProcessEnv }): Launcher {
@@ -36,6 +43,20 @@ export function detachedLauncher(input: { stateDir: string; env: NodeJS.ProcessE
     },
     async resume(jobFile, repo) {
       return spawnWorker(jobFile, repo, jobFile.replace(/\.json$/, ".log"));
+    },
+    async tidy(store) {
+      const dir = join(input.stateDir, "launch");
+      const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".json"));
+      let dropped = 0;
+      for (const file of files) {
+        const ids = await jobRunIds(join(dir, file));
+        // Unreadable (being written, or not ours): left alone. A job's runs are recorded before
+        // its file is written, so a job with none pending or queued is done for good.
+        if (ids === null || (await jobStillNeeded(store, ids))) continue;
+        await dropJob(join(dir, file));
+        dropped += 1;
+      }
+      return dropped;
     },
   };
 

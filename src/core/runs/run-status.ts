@@ -27,7 +27,7 @@ export async function runStatus(
   const records = runId ? await statusRecords(deps, runId) : Object.values((await deps.store.read()).runs);
   records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const asked = await statusesOnMachines(deps, records, options.signal);
-  return Promise.all(
+  const entries = await Promise.all(
     records.map(async (record): Promise<StatusEntry> => {
       const view = await refreshRun(deps, record, options.signal, asked.get(record.id));
       const r = view.record;
@@ -44,4 +44,7 @@ export async function runStatus(
       return view;
     }),
   );
+  // A launch worker that died left its job file and package; with its runs now ended, they go.
+  await deps.launcher?.tidy(deps.store).catch(() => 0);
+  return entries;
 }
