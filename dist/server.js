@@ -608,9 +608,9 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$readdir = fs3.readdir;
-      fs3.readdir = readdir5;
+      fs3.readdir = readdir6;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir5(path7, options, cb) {
+      function readdir6(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path8, options2, cb2, startTime) {
@@ -32435,6 +32435,23 @@ var import_write_file_atomic = __toESM(require_lib(), 1);
 import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
+// src/state/run-statuses.ts
+var RUN_STATUSES = [
+  "pending",
+  /** Waiting for a VM: quota or --max-vms left none free (src/core/queue/). */
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "timed-out",
+  "killed",
+  "blocked",
+  "error"
+];
+var FINISHED = RUN_STATUSES.filter(
+  (s3) => s3 !== "pending" && s3 !== "queued" && s3 !== "running"
+);
+
 // src/state/run-summary.ts
 var errorInfoSchema = external_exports.object({ code: external_exports.string(), message: external_exports.string(), remedy: external_exports.string() });
 var branchResultSchema = external_exports.object({
@@ -32494,21 +32511,6 @@ var runSummarySchema = external_exports.object({
 });
 
 // src/state/run-record.ts
-var RUN_STATUSES = [
-  "pending",
-  /** Waiting for a VM: quota or --max-vms left none free (src/core/queue/). */
-  "queued",
-  "running",
-  "succeeded",
-  "failed",
-  "timed-out",
-  "killed",
-  "blocked",
-  "error"
-];
-var FINISHED = RUN_STATUSES.filter(
-  (s3) => s3 !== "pending" && s3 !== "queued" && s3 !== "running"
-);
 var queueInfoSchema = external_exports.object({
   since: external_exports.string(),
   position: external_exports.number().int(),
@@ -40902,9 +40904,534 @@ function createAzlinFleet(options) {
 }
 
 // src/core/launch/launcher.ts
-import { mkdir as mkdir3 } from "node:fs/promises";
+import { mkdir as mkdir3, readdir } from "node:fs/promises";
 import { basename, dirname as dirname3, join as join2 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
+
+// src/util/terminal-text.ts
+var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
+var CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function sanitizeTerminalText(text) {
+  return text.replace(SEQUENCES, "").replace(CONTROLS, "");
+}
+function sanitizeLine(text) {
+  return sanitizeTerminalText(text).replace(/[\t\n]/g, " ");
+}
+
+// src/remote/watch.ts
+var NO_WATCHER = "X no-watcher";
+function watchCommand(runId, request) {
+  const dir = shellQuote(runDir(runId));
+  const args = [
+    Math.trunc(request.fromByte),
+    request.wantLog ? 1 : 0,
+    Math.max(1, Math.trunc(request.beatSeconds))
+  ];
+  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
+}
+var PHASES = /* @__PURE__ */ new Set(["starting", "setup", "running", "collecting", "done"]);
+function parseWatchLine(line) {
+  if (line === NO_WATCHER) return { kind: "no-watcher" };
+  const space = line.indexOf(" ");
+  const tag = line.slice(0, space);
+  const rest = line.slice(space + 1);
+  switch (tag) {
+    case "P":
+      return PHASES.has(rest) ? { kind: "phase", phase: rest } : null;
+    case "H": {
+      const m2 = /^(\d+) (\d+|-) (\d+)$/.exec(rest);
+      if (!m2) return null;
+      return {
+        kind: "beat",
+        now: Number(m2[1]),
+        heartbeatAge: m2[2] === "-" ? null : Number(m2[2]),
+        logBytes: Number(m2[3])
+      };
+    }
+    case "L": {
+      const m2 = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(rest);
+      return m2 ? { kind: "log", offset: Number(m2[1]), data: Buffer.from(m2[2], "base64") } : null;
+    }
+    case "E": {
+      try {
+        return { kind: "end", status: remoteStatusSchema.parse(JSON.parse(rest)) };
+      } catch {
+        return null;
+      }
+    }
+    default:
+      return null;
+  }
+}
+var LogLines = class {
+  constructor(received, onLine) {
+    this.received = received;
+    this.onLine = onLine;
+  }
+  received;
+  onLine;
+  pending = Buffer.alloc(0);
+  add(offset, data) {
+    if (this.received === null) this.received = offset;
+    const end = offset + data.length;
+    if (end <= this.received) return;
+    if (offset > this.received) {
+      this.pending = Buffer.alloc(0);
+      this.received = offset;
+    }
+    const fresh = data.subarray(this.received - offset);
+    this.received = end;
+    let buf = Buffer.concat([this.pending, fresh]);
+    let at2 = buf.indexOf(10);
+    while (at2 >= 0) {
+      this.onLine(buf.subarray(0, at2).toString("utf8"));
+      buf = buf.subarray(at2 + 1);
+      at2 = buf.indexOf(10);
+    }
+    this.pending = Buffer.from(buf);
+  }
+  /** The run is over: a last line without its newline is still a line. */
+  flush() {
+    if (this.pending.length > 0) this.onLine(this.pending.toString("utf8"));
+    this.pending = Buffer.alloc(0);
+  }
+};
+
+// src/core/workflow/watch-run.ts
+var STALE_HEARTBEAT_S = 90;
+var DEFAULT_BACKOFF_MS = [500, 1e3, 2e3, 4e3, 8e3];
+async function watchRun(machine, runId, handlers, options = {}) {
+  const beatSeconds = options.beatSeconds ?? 15;
+  const maxFailures = options.maxFailures ?? 5;
+  const backoff2 = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const wantLog = options.fromByte !== void 0;
+  const log = new LogLines(
+    options.fromByte === void 0 || options.fromByte < 0 ? null : options.fromByte,
+    (line) => handlers.onLogLine?.(line)
+  );
+  let failures = 0;
+  let connections = 0;
+  let lastPhase = null;
+  for (; ; ) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    let end = null;
+    let gone = false;
+    let noWatcher = false;
+    let heard = false;
+    let fatal = null;
+    const link = new AbortController();
+    let silence;
+    const listen = () => {
+      clearTimeout(silence);
+      silence = setTimeout(
+        () => link.abort(new Error("no heartbeat from the watcher")),
+        (3 * beatSeconds + 30) * 1e3
+      );
+    };
+    const stop = () => link.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", stop, { once: true });
+    const fromByte = !wantLog ? 0 : log.received ?? options.fromByte ?? 0;
+    let why = "";
+    connections += 1;
+    listen();
+    try {
+      await machine.stream(
+        watchCommand(runId, { fromByte, wantLog, beatSeconds }),
+        (line) => {
+          const record2 = parseWatchLine(line);
+          if (!record2) return;
+          heard = true;
+          listen();
+          switch (record2.kind) {
+            case "no-watcher":
+              noWatcher = true;
+              return;
+            case "phase":
+              if (record2.phase !== lastPhase) handlers.onPhase?.(record2.phase);
+              lastPhase = record2.phase;
+              return;
+            case "beat":
+              if (record2.heartbeatAge !== null && record2.heartbeatAge > STALE_HEARTBEAT_S && lastPhase !== "done") {
+                fatal = new RemoteError(
+                  "remote-failed",
+                  `The run on ${machine.name} stopped reporting (last heartbeat ${record2.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
+                  `The machine may have rebooted. Inspect it: ${machine.howToReach}`
+                );
+                link.abort(fatal);
+                return;
+              }
+              handlers.onBeat?.(record2);
+              return;
+            case "log":
+              log.add(record2.offset, record2.data);
+              return;
+            case "end":
+              if (record2.status.exists) end = record2.status;
+              else gone = true;
+              return;
+          }
+        },
+        { signal: link.signal }
+      );
+    } catch (err) {
+      why = err.message;
+    } finally {
+      clearTimeout(silence);
+      options.signal?.removeEventListener("abort", stop);
+    }
+    if (fatal) throw fatal;
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    if (gone) {
+      throw new RemoteError(
+        "remote-failed",
+        `The run directory of ${runId} is gone from ${machine.name}.`,
+        "The machine may have been replaced; check `amplihack-remote vms`."
+      );
+    }
+    if (end) {
+      log.flush();
+      noteResultsChecksum(machine, runId, end);
+      return { kind: "done", status: end, connections };
+    }
+    if (noWatcher)
+      return {
+        kind: "poll",
+        why: "the run predates the watcher",
+        logBytesReceived: log.received,
+        connections
+      };
+    if (heard) failures = 0;
+    failures += 1;
+    if (!why)
+      why = link.signal.aborted ? String(link.signal.reason?.message ?? "link silent") : "the stream ended early";
+    if (failures >= maxFailures) {
+      return {
+        kind: "poll",
+        why: `the stream kept failing (${why})`,
+        logBytesReceived: log.received,
+        connections
+      };
+    }
+    handlers.onReconnect?.(connections, why);
+    await sleep(backoff2[Math.min(failures - 1, backoff2.length - 1)] ?? 1e3, options.signal);
+  }
+}
+function noteResultsChecksum(machine, runId, status) {
+  if (status.exists && status.resultsSha256)
+    machine.rememberChecksum?.(`${runDir(runId)}/${RESULTS_NAME}`, status.resultsSha256);
+}
+function sleep(ms2, signal) {
+  return new Promise((resolve5) => {
+    const timer = setTimeout(done, ms2);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve5();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+async function waitForPhaseChange(machine, runId, options) {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(new Error("wait over")), options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let first = options.since ?? null;
+  let last = null;
+  try {
+    const outcome = await watchRun(
+      machine,
+      runId,
+      {
+        onPhase: (phase) => {
+          last = phase;
+          if (first === null) first = phase;
+          else if (phase !== first) stop.abort(new Error("changed"));
+        }
+      },
+      { signal, maxFailures: 2 }
+    );
+    if (outcome.kind === "poll") return null;
+    return { phase: "done", changed: first !== "done" };
+  } catch (err) {
+    if (!stop.signal.aborted || options.signal?.aborted) throw err;
+    return last === null ? null : { phase: last, changed: first !== last };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// src/core/workflow/follow-run.ts
+var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
+var MAX_CONSECUTIVE_FAILURES = 5;
+async function readStatus(machine, runId, signal) {
+  const r = await machine.exec(
+    `${statusScript(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailScript(runId, 600)}`,
+    {
+      signal,
+      timeoutMs: 12e4
+    }
+  );
+  if (r.exitCode !== 0) {
+    throw new RemoteError(
+      "remote-failed",
+      `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
+      "Retry `amplihack-remote status`."
+    );
+  }
+  const at2 = r.stdout.indexOf(TAIL_MARK);
+  const head = at2 >= 0 ? r.stdout.slice(0, at2) : r.stdout;
+  const tail = at2 >= 0 ? sanitizeTerminalText(r.stdout.slice(at2 + TAIL_MARK.length)) : "";
+  return { status: parseRemoteStatus(head), tail };
+}
+async function followRun(machine, runId, progress, options) {
+  const started = Date.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(deadlineError(machine, runId)),
+    Math.max(0, options.deadlineMs)
+  );
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  let phase = "starting";
+  let lastLine = "";
+  let shownAt = 0;
+  const show = (force) => {
+    const now = Date.now();
+    if (!force && now - shownAt < 1e3) return;
+    shownAt = now;
+    const elapsed = formatElapsed(Math.round((now - started) / 1e3));
+    progress.report("execute", `${phase} ${elapsed}${lastLine ? ` \xB7 ${lastLine}` : ""}`);
+  };
+  try {
+    const outcome = await watchRun(
+      machine,
+      runId,
+      {
+        onPhase: (p2) => {
+          phase = p2;
+          show(true);
+        },
+        onBeat: () => show(false),
+        onLogLine: (line) => {
+          const clean = sanitizeTerminalText(line).trim();
+          if (!clean) return;
+          lastLine = clean.slice(0, 120);
+          show(false);
+        },
+        onReconnect: (_n2, why) => progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`)
+      },
+      { fromByte: -600, signal, beatSeconds: options.beatSeconds }
+    );
+    if (outcome.kind === "done") return outcome.status;
+    progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
+    return await pollRun(machine, runId, progress, { ...options, signal, started });
+  } catch (err) {
+    if (deadline.signal.aborted && !options.signal?.aborted) throw deadline.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function deadlineError(machine, runId) {
+  return new RemoteError(
+    "remote-failed",
+    `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
+    `Check it with \`amplihack-remote status ${runId}\`.`,
+    { details: { resumable: true } }
+  );
+}
+async function pollRun(machine, runId, progress, options) {
+  const started = options.started;
+  let failures = 0;
+  let lastError;
+  for (; ; ) {
+    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
+    try {
+      const { status, tail } = await readStatus(machine, runId, options.signal);
+      failures = 0;
+      if (!status.exists) {
+        throw new RemoteError(
+          "remote-failed",
+          `The run directory of ${runId} is gone from ${machine.name}.`,
+          "The machine may have been replaced; check `amplihack-remote vms`."
+        );
+      }
+      if (status.phase === "done") {
+        noteResultsChecksum(machine, runId, status);
+        return status;
+      }
+      if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
+        throw new RemoteError(
+          "remote-failed",
+          `The run on ${machine.name} stopped reporting (last heartbeat ${status.heartbeatAge}s ago, phase ${status.phase}).`,
+          `The machine may have rebooted. Inspect it: ${machine.howToReach}`
+        );
+      }
+      const elapsed = Math.round((Date.now() - started) / 1e3);
+      const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
+      progress.report(
+        "execute",
+        `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` \xB7 ${lastLine}` : ""}`
+      );
+    } catch (err) {
+      if (err instanceof RemoteError && err.code === "remote-failed") throw err;
+      if (options.signal?.aborted) throw options.signal.reason ?? err;
+      lastError = err;
+      failures += 1;
+      if (failures >= MAX_CONSECUTIVE_FAILURES) {
+        throw new RemoteError(
+          "remote-failed",
+          `Lost contact with ${machine.name} while the run was going (${err.message}). The run itself continues there.`,
+          `Follow it later with \`amplihack-remote status ${runId}\` and \`amplihack-remote retrieve ${runId}\`.`,
+          { cause: lastError, details: { resumable: true } }
+        );
+      }
+    }
+    await sleep(options.pollSeconds * 1e3, options.signal);
+  }
+}
+function formatElapsed(seconds) {
+  const m2 = Math.floor(seconds / 60);
+  const s3 = seconds % 60;
+  return m2 > 0 ? `${m2}m${String(s3).padStart(2, "0")}s` : `${s3}s`;
+}
+
+// src/core/runs/refresh-run.ts
+async function loadRun(deps, runId) {
+  const state = await deps.store.read();
+  const exact = state.runs[runId];
+  if (exact) return exact;
+  const matches = Object.keys(state.runs).filter((id) => id.startsWith(runId) || id.endsWith(runId));
+  if (matches.length === 1) return state.runs[matches[0]];
+  throw new RemoteError(
+    "run-not-found",
+    matches.length > 1 ? `Run id ${runId} is ambiguous: ${matches.join(", ")}.` : `No run ${runId} is known here.`,
+    "List runs with `amplihack-remote status`."
+  );
+}
+async function attachLease(deps, record2) {
+  return deps.target(record2.target).attach({
+    runId: record2.id,
+    vmName: record2.vm?.name ?? null,
+    created: record2.vm?.created ?? false
+  });
+}
+function driverAlive(pid) {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+var outcomeToStatus = (outcome, exitCode) => {
+  if (outcome === "setup-failed") return "failed";
+  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed")
+    return outcome;
+  return exitCode === 0 ? "succeeded" : "failed";
+};
+var asksMachine = (record2) => !FINISHED.includes(record2.status) && record2.status !== "pending";
+async function statusesOnMachines(deps, records, signal) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const r of records.filter(asksMachine)) {
+    const key = `${r.target}\0${r.vm?.name ?? ""}`;
+    groups.set(key, [...groups.get(key) ?? [], r]);
+  }
+  const out = /* @__PURE__ */ new Map();
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      const ids = group.map((r) => r.id);
+      try {
+        const lease = await attachLease(deps, group[0]);
+        const r = await lease.machine.exec(statusesScript(ids), { signal, timeoutMs: 12e4 });
+        if (r.exitCode !== 0)
+          throw new Error(`the status query failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+        const said = parseStatuses(r.stdout);
+        for (const id of ids) {
+          const status = said.get(id);
+          out.set(id, status ? { status } : { unreachable: "the machine gave no status for this run" });
+        }
+      } catch (err) {
+        for (const id of ids) out.set(id, { unreachable: asRemoteError(err).message });
+      }
+    })
+  );
+  return out;
+}
+async function refreshRun(deps, record2, signal, asked) {
+  const elapsed = (r) => r.startedAt ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1e3) : null;
+  if (FINISHED.includes(record2.status)) return { record: record2, live: null, elapsedSeconds: elapsed(record2) };
+  if (record2.status === "queued") return { record: record2, live: null, elapsedSeconds: null };
+  if (record2.status === "pending") {
+    if (driverAlive(record2.driverPid)) return { record: record2, live: null, elapsedSeconds: null };
+    const vm2 = record2.vm && !record2.vm.deleted && record2.vm.created ? record2.vm.name : null;
+    const what = record2.detached ? `launch worker (pid ${record2.driverPid})` : "process starting this run";
+    const patched = await deps.store.patchRun(record2.id, {
+      status: "error",
+      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      driverPid: null,
+      error: {
+        code: "interrupted",
+        message: `The ${what} died ${record2.phase ? `while ${record2.phase}` : "before the agent started"}${vm2 ? `, holding VM ${vm2}` : ""}.`,
+        remedy: vm2 ? `Delete its VM with \`amplihack-remote cleanup ${vm2}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.` : "Start the task again."
+      }
+    });
+    return { record: patched, live: null, elapsedSeconds: null };
+  }
+  if (record2.status === "running" && !record2.detached && !driverAlive(record2.driverPid)) {
+    record2 = await deps.store.patchRun(record2.id, { detached: true, autoRetrieve: true, driverPid: null });
+  }
+  let live;
+  try {
+    if (asked && "unreachable" in asked) throw new Error(asked.unreachable);
+    live = asked ? asked.status : (await readStatus((await attachLease(deps, record2)).machine, record2.id, signal)).status;
+  } catch (err) {
+    return { record: record2, live: null, unreachable: asRemoteError(err).message, elapsedSeconds: elapsed(record2) };
+  }
+  if (!live.exists) {
+    const patched = await deps.store.patchRun(record2.id, {
+      status: "error",
+      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      error: {
+        code: "remote-failed",
+        message: `The run's directory is gone from ${record2.vm?.name ?? "the machine"}.`,
+        remedy: "Its results cannot be retrieved; start the task again."
+      }
+    });
+    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
+  }
+  if (live.phase === "done") {
+    const patched = await deps.store.patchRun(record2.id, {
+      status: outcomeToStatus(live.outcome, live.exitCode),
+      exitCode: live.exitCode,
+      endedAt: (/* @__PURE__ */ new Date()).toISOString()
+    });
+    return { record: patched, live, elapsedSeconds: elapsed(patched) };
+  }
+  return { record: record2, live, elapsedSeconds: live.startedAt ? live.now - live.startedAt : elapsed(record2) };
+}
+
+// src/core/launch/claim-runs.ts
+async function claimRuns(store, runIds, jobFile, spawnerPid) {
+  return store.update((state) => {
+    const claimed = [];
+    for (const id of runIds) {
+      const r = state.runs[id];
+      if (!r || r.status !== "pending" && r.status !== "queued") continue;
+      const free = r.driverPid === null || r.driverPid === process.pid || r.driverPid === spawnerPid;
+      if (!free && driverAlive(r.driverPid)) continue;
+      r.driverPid = process.pid;
+      r.launchJob = jobFile;
+      r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
+      claimed.push(id);
+    }
+    return claimed;
+  });
+}
+async function jobStillNeeded(store, runIds) {
+  const { runs } = await store.read();
+  return runIds.some((id) => runs[id]?.status === "pending" || runs[id]?.status === "queued");
+}
 
 // src/core/launch/flag.ts
 var LAUNCH_WORKER_FLAG = "--amplihack-remote-launch-worker";
@@ -41097,6 +41624,14 @@ async function readJob(file2, runner) {
     }
   };
 }
+async function jobRunIds(file2) {
+  try {
+    const parsed = jobSchema.pick({ runs: true }).safeParse(JSON.parse(await readFile2(file2, "utf8")));
+    return parsed.success ? parsed.data.runs.map((r) => r.runId) : null;
+  } catch {
+    return null;
+  }
+}
 async function dropJob(file2) {
   const text = await readFile2(file2, "utf8").catch(() => null);
   const dir = text ? JSON.parse(text).pkg?.dir : void 0;
@@ -41117,6 +41652,18 @@ function detachedLauncher(input2) {
     },
     async resume(jobFile, repo) {
       return spawnWorker(jobFile, repo, jobFile.replace(/\.json$/, ".log"));
+    },
+    async tidy(store) {
+      const dir = join2(input2.stateDir, "launch");
+      const files = (await readdir(dir).catch(() => [])).filter((f2) => f2.endsWith(".json"));
+      let dropped = 0;
+      for (const file2 of files) {
+        const ids = await jobRunIds(join2(dir, file2));
+        if (ids === null || await jobStillNeeded(store, ids)) continue;
+        await dropJob(join2(dir, file2));
+        dropped += 1;
+      }
+      return dropped;
     }
   };
   function spawnWorker(jobFile, repo, log) {
@@ -47666,7 +48213,7 @@ import { availableParallelism } from "node:os";
 
 // src/secrets/cache.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir5, readdir, readFile as readFile3, rename as rename2, unlink, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir5, readdir as readdir2, readFile as readFile3, rename as rename2, unlink, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 var MERGE_AFTER_SEGMENTS = 16;
 var CLEAN_TEXT = Object.freeze({ binary: false, findings: [] });
@@ -47679,7 +48226,7 @@ async function openVerdictCache(dir, rulesetVersion) {
   const known = /* @__PURE__ */ new Map();
   const loadedSegments = [];
   try {
-    for (const name of await readdir(folder)) {
+    for (const name of await readdir2(folder)) {
       if (!name.endsWith(".seg")) continue;
       try {
         parseSegment(await readFile3(join4(folder, name), "utf8"), known);
@@ -48271,531 +48818,6 @@ function createProgress(listener) {
   };
 }
 
-// src/util/terminal-text.ts
-var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
-var CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function sanitizeTerminalText(text) {
-  return text.replace(SEQUENCES, "").replace(CONTROLS, "");
-}
-function sanitizeLine(text) {
-  return sanitizeTerminalText(text).replace(/[\t\n]/g, " ");
-}
-
-// src/remote/watch.ts
-var NO_WATCHER = "X no-watcher";
-function watchCommand(runId, request) {
-  const dir = shellQuote(runDir(runId));
-  const args = [
-    Math.trunc(request.fromByte),
-    request.wantLog ? 1 : 0,
-    Math.max(1, Math.trunc(request.beatSeconds))
-  ];
-  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
-}
-var PHASES = /* @__PURE__ */ new Set(["starting", "setup", "running", "collecting", "done"]);
-function parseWatchLine(line) {
-  if (line === NO_WATCHER) return { kind: "no-watcher" };
-  const space = line.indexOf(" ");
-  const tag = line.slice(0, space);
-  const rest = line.slice(space + 1);
-  switch (tag) {
-    case "P":
-      return PHASES.has(rest) ? { kind: "phase", phase: rest } : null;
-    case "H": {
-      const m2 = /^(\d+) (\d+|-) (\d+)$/.exec(rest);
-      if (!m2) return null;
-      return {
-        kind: "beat",
-        now: Number(m2[1]),
-        heartbeatAge: m2[2] === "-" ? null : Number(m2[2]),
-        logBytes: Number(m2[3])
-      };
-    }
-    case "L": {
-      const m2 = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(rest);
-      return m2 ? { kind: "log", offset: Number(m2[1]), data: Buffer.from(m2[2], "base64") } : null;
-    }
-    case "E": {
-      try {
-        return { kind: "end", status: remoteStatusSchema.parse(JSON.parse(rest)) };
-      } catch {
-        return null;
-      }
-    }
-    default:
-      return null;
-  }
-}
-var LogLines = class {
-  constructor(received, onLine) {
-    this.received = received;
-    this.onLine = onLine;
-  }
-  received;
-  onLine;
-  pending = Buffer.alloc(0);
-  add(offset, data) {
-    if (this.received === null) this.received = offset;
-    const end = offset + data.length;
-    if (end <= this.received) return;
-    if (offset > this.received) {
-      this.pending = Buffer.alloc(0);
-      this.received = offset;
-    }
-    const fresh = data.subarray(this.received - offset);
-    this.received = end;
-    let buf = Buffer.concat([this.pending, fresh]);
-    let at2 = buf.indexOf(10);
-    while (at2 >= 0) {
-      this.onLine(buf.subarray(0, at2).toString("utf8"));
-      buf = buf.subarray(at2 + 1);
-      at2 = buf.indexOf(10);
-    }
-    this.pending = Buffer.from(buf);
-  }
-  /** The run is over: a last line without its newline is still a line. */
-  flush() {
-    if (this.pending.length > 0) this.onLine(this.pending.toString("utf8"));
-    this.pending = Buffer.alloc(0);
-  }
-};
-
-// src/core/workflow/watch-run.ts
-var STALE_HEARTBEAT_S = 90;
-var DEFAULT_BACKOFF_MS = [500, 1e3, 2e3, 4e3, 8e3];
-async function watchRun(machine, runId, handlers, options = {}) {
-  const beatSeconds = options.beatSeconds ?? 15;
-  const maxFailures = options.maxFailures ?? 5;
-  const backoff2 = options.backoffMs ?? DEFAULT_BACKOFF_MS;
-  const wantLog = options.fromByte !== void 0;
-  const log = new LogLines(
-    options.fromByte === void 0 || options.fromByte < 0 ? null : options.fromByte,
-    (line) => handlers.onLogLine?.(line)
-  );
-  let failures = 0;
-  let connections = 0;
-  let lastPhase = null;
-  for (; ; ) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-    let end = null;
-    let gone = false;
-    let noWatcher = false;
-    let heard = false;
-    let fatal = null;
-    const link = new AbortController();
-    let silence;
-    const listen = () => {
-      clearTimeout(silence);
-      silence = setTimeout(
-        () => link.abort(new Error("no heartbeat from the watcher")),
-        (3 * beatSeconds + 30) * 1e3
-      );
-    };
-    const stop = () => link.abort(options.signal?.reason);
-    options.signal?.addEventListener("abort", stop, { once: true });
-    const fromByte = !wantLog ? 0 : log.received ?? options.fromByte ?? 0;
-    let why = "";
-    connections += 1;
-    listen();
-    try {
-      await machine.stream(
-        watchCommand(runId, { fromByte, wantLog, beatSeconds }),
-        (line) => {
-          const record2 = parseWatchLine(line);
-          if (!record2) return;
-          heard = true;
-          listen();
-          switch (record2.kind) {
-            case "no-watcher":
-              noWatcher = true;
-              return;
-            case "phase":
-              if (record2.phase !== lastPhase) handlers.onPhase?.(record2.phase);
-              lastPhase = record2.phase;
-              return;
-            case "beat":
-              if (record2.heartbeatAge !== null && record2.heartbeatAge > STALE_HEARTBEAT_S && lastPhase !== "done") {
-                fatal = new RemoteError(
-                  "remote-failed",
-                  `The run on ${machine.name} stopped reporting (last heartbeat ${record2.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
-                  `The machine may have rebooted. Inspect it: ${machine.howToReach}`
-                );
-                link.abort(fatal);
-                return;
-              }
-              handlers.onBeat?.(record2);
-              return;
-            case "log":
-              log.add(record2.offset, record2.data);
-              return;
-            case "end":
-              if (record2.status.exists) end = record2.status;
-              else gone = true;
-              return;
-          }
-        },
-        { signal: link.signal }
-      );
-    } catch (err) {
-      why = err.message;
-    } finally {
-      clearTimeout(silence);
-      options.signal?.removeEventListener("abort", stop);
-    }
-    if (fatal) throw fatal;
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-    if (gone) {
-      throw new RemoteError(
-        "remote-failed",
-        `The run directory of ${runId} is gone from ${machine.name}.`,
-        "The machine may have been replaced; check `amplihack-remote vms`."
-      );
-    }
-    if (end) {
-      log.flush();
-      noteResultsChecksum(machine, runId, end);
-      return { kind: "done", status: end, connections };
-    }
-    if (noWatcher)
-      return {
-        kind: "poll",
-        why: "the run predates the watcher",
-        logBytesReceived: log.received,
-        connections
-      };
-    if (heard) failures = 0;
-    failures += 1;
-    if (!why)
-      why = link.signal.aborted ? String(link.signal.reason?.message ?? "link silent") : "the stream ended early";
-    if (failures >= maxFailures) {
-      return {
-        kind: "poll",
-        why: `the stream kept failing (${why})`,
-        logBytesReceived: log.received,
-        connections
-      };
-    }
-    handlers.onReconnect?.(connections, why);
-    await sleep(backoff2[Math.min(failures - 1, backoff2.length - 1)] ?? 1e3, options.signal);
-  }
-}
-function noteResultsChecksum(machine, runId, status) {
-  if (status.exists && status.resultsSha256)
-    machine.rememberChecksum?.(`${runDir(runId)}/${RESULTS_NAME}`, status.resultsSha256);
-}
-function sleep(ms2, signal) {
-  return new Promise((resolve5) => {
-    const timer = setTimeout(done, ms2);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve5();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
-async function waitForPhaseChange(machine, runId, options) {
-  const stop = new AbortController();
-  const timer = setTimeout(() => stop.abort(new Error("wait over")), options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  let first = options.since ?? null;
-  let last = null;
-  try {
-    const outcome = await watchRun(
-      machine,
-      runId,
-      {
-        onPhase: (phase) => {
-          last = phase;
-          if (first === null) first = phase;
-          else if (phase !== first) stop.abort(new Error("changed"));
-        }
-      },
-      { signal, maxFailures: 2 }
-    );
-    if (outcome.kind === "poll") return null;
-    return { phase: "done", changed: first !== "done" };
-  } catch (err) {
-    if (!stop.signal.aborted || options.signal?.aborted) throw err;
-    return last === null ? null : { phase: last, changed: first !== last };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// src/core/workflow/follow-run.ts
-var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
-var MAX_CONSECUTIVE_FAILURES = 5;
-async function readStatus(machine, runId, signal) {
-  const r = await machine.exec(
-    `${statusScript(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailScript(runId, 600)}`,
-    {
-      signal,
-      timeoutMs: 12e4
-    }
-  );
-  if (r.exitCode !== 0) {
-    throw new RemoteError(
-      "remote-failed",
-      `Status query on ${machine.name} failed (exit ${r.exitCode}): ${r.stderr.trim()}`,
-      "Retry `amplihack-remote status`."
-    );
-  }
-  const at2 = r.stdout.indexOf(TAIL_MARK);
-  const head = at2 >= 0 ? r.stdout.slice(0, at2) : r.stdout;
-  const tail = at2 >= 0 ? sanitizeTerminalText(r.stdout.slice(at2 + TAIL_MARK.length)) : "";
-  return { status: parseRemoteStatus(head), tail };
-}
-async function followRun(machine, runId, progress, options) {
-  const started = Date.now();
-  const deadline = new AbortController();
-  const timer = setTimeout(
-    () => deadline.abort(deadlineError(machine, runId)),
-    Math.max(0, options.deadlineMs)
-  );
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
-  let phase = "starting";
-  let lastLine = "";
-  let shownAt = 0;
-  const show = (force) => {
-    const now = Date.now();
-    if (!force && now - shownAt < 1e3) return;
-    shownAt = now;
-    const elapsed = formatElapsed(Math.round((now - started) / 1e3));
-    progress.report("execute", `${phase} ${elapsed}${lastLine ? ` \xB7 ${lastLine}` : ""}`);
-  };
-  try {
-    const outcome = await watchRun(
-      machine,
-      runId,
-      {
-        onPhase: (p2) => {
-          phase = p2;
-          show(true);
-        },
-        onBeat: () => show(false),
-        onLogLine: (line) => {
-          const clean = sanitizeTerminalText(line).trim();
-          if (!clean) return;
-          lastLine = clean.slice(0, 120);
-          show(false);
-        },
-        onReconnect: (_n2, why) => progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`)
-      },
-      { fromByte: -600, signal, beatSeconds: options.beatSeconds }
-    );
-    if (outcome.kind === "done") return outcome.status;
-    progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
-    return await pollRun(machine, runId, progress, { ...options, signal, started });
-  } catch (err) {
-    if (deadline.signal.aborted && !options.signal?.aborted) throw deadline.signal.reason;
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-function deadlineError(machine, runId) {
-  return new RemoteError(
-    "remote-failed",
-    `The run on ${machine.name} did not finish within the expected time; it keeps its own timeout there.`,
-    `Check it with \`amplihack-remote status ${runId}\`.`,
-    { details: { resumable: true } }
-  );
-}
-async function pollRun(machine, runId, progress, options) {
-  const started = options.started;
-  let failures = 0;
-  let lastError;
-  for (; ; ) {
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error("aborted");
-    try {
-      const { status, tail } = await readStatus(machine, runId, options.signal);
-      failures = 0;
-      if (!status.exists) {
-        throw new RemoteError(
-          "remote-failed",
-          `The run directory of ${runId} is gone from ${machine.name}.`,
-          "The machine may have been replaced; check `amplihack-remote vms`."
-        );
-      }
-      if (status.phase === "done") {
-        noteResultsChecksum(machine, runId, status);
-        return status;
-      }
-      if (status.heartbeatAge !== null && status.heartbeatAge > STALE_HEARTBEAT_S) {
-        throw new RemoteError(
-          "remote-failed",
-          `The run on ${machine.name} stopped reporting (last heartbeat ${status.heartbeatAge}s ago, phase ${status.phase}).`,
-          `The machine may have rebooted. Inspect it: ${machine.howToReach}`
-        );
-      }
-      const elapsed = Math.round((Date.now() - started) / 1e3);
-      const lastLine = tail.trimEnd().split("\n").pop()?.slice(0, 120) ?? "";
-      progress.report(
-        "execute",
-        `${status.phase} ${formatElapsed(elapsed)}${lastLine ? ` \xB7 ${lastLine}` : ""}`
-      );
-    } catch (err) {
-      if (err instanceof RemoteError && err.code === "remote-failed") throw err;
-      if (options.signal?.aborted) throw options.signal.reason ?? err;
-      lastError = err;
-      failures += 1;
-      if (failures >= MAX_CONSECUTIVE_FAILURES) {
-        throw new RemoteError(
-          "remote-failed",
-          `Lost contact with ${machine.name} while the run was going (${err.message}). The run itself continues there.`,
-          `Follow it later with \`amplihack-remote status ${runId}\` and \`amplihack-remote retrieve ${runId}\`.`,
-          { cause: lastError, details: { resumable: true } }
-        );
-      }
-    }
-    await sleep(options.pollSeconds * 1e3, options.signal);
-  }
-}
-function formatElapsed(seconds) {
-  const m2 = Math.floor(seconds / 60);
-  const s3 = seconds % 60;
-  return m2 > 0 ? `${m2}m${String(s3).padStart(2, "0")}s` : `${s3}s`;
-}
-
-// src/core/runs/refresh-run.ts
-async function loadRun(deps, runId) {
-  const state = await deps.store.read();
-  const exact = state.runs[runId];
-  if (exact) return exact;
-  const matches = Object.keys(state.runs).filter((id) => id.startsWith(runId) || id.endsWith(runId));
-  if (matches.length === 1) return state.runs[matches[0]];
-  throw new RemoteError(
-    "run-not-found",
-    matches.length > 1 ? `Run id ${runId} is ambiguous: ${matches.join(", ")}.` : `No run ${runId} is known here.`,
-    "List runs with `amplihack-remote status`."
-  );
-}
-async function attachLease(deps, record2) {
-  return deps.target(record2.target).attach({
-    runId: record2.id,
-    vmName: record2.vm?.name ?? null,
-    created: record2.vm?.created ?? false
-  });
-}
-function driverAlive(pid) {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === "EPERM";
-  }
-}
-var outcomeToStatus = (outcome, exitCode) => {
-  if (outcome === "setup-failed") return "failed";
-  if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed")
-    return outcome;
-  return exitCode === 0 ? "succeeded" : "failed";
-};
-var asksMachine = (record2) => !FINISHED.includes(record2.status) && record2.status !== "pending";
-async function statusesOnMachines(deps, records, signal) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const r of records.filter(asksMachine)) {
-    const key = `${r.target}\0${r.vm?.name ?? ""}`;
-    groups.set(key, [...groups.get(key) ?? [], r]);
-  }
-  const out = /* @__PURE__ */ new Map();
-  await Promise.all(
-    [...groups.values()].map(async (group) => {
-      const ids = group.map((r) => r.id);
-      try {
-        const lease = await attachLease(deps, group[0]);
-        const r = await lease.machine.exec(statusesScript(ids), { signal, timeoutMs: 12e4 });
-        if (r.exitCode !== 0)
-          throw new Error(`the status query failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
-        const said = parseStatuses(r.stdout);
-        for (const id of ids) {
-          const status = said.get(id);
-          out.set(id, status ? { status } : { unreachable: "the machine gave no status for this run" });
-        }
-      } catch (err) {
-        for (const id of ids) out.set(id, { unreachable: asRemoteError(err).message });
-      }
-    })
-  );
-  return out;
-}
-async function refreshRun(deps, record2, signal, asked) {
-  const elapsed = (r) => r.startedAt ? Math.round(((r.endedAt ? Date.parse(r.endedAt) : Date.now()) - Date.parse(r.startedAt)) / 1e3) : null;
-  if (FINISHED.includes(record2.status)) return { record: record2, live: null, elapsedSeconds: elapsed(record2) };
-  if (record2.status === "queued") return { record: record2, live: null, elapsedSeconds: null };
-  if (record2.status === "pending") {
-    if (driverAlive(record2.driverPid)) return { record: record2, live: null, elapsedSeconds: null };
-    const vm2 = record2.vm && !record2.vm.deleted && record2.vm.created ? record2.vm.name : null;
-    const what = record2.detached ? `launch worker (pid ${record2.driverPid})` : "process starting this run";
-    const patched = await deps.store.patchRun(record2.id, {
-      status: "error",
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      driverPid: null,
-      error: {
-        code: "interrupted",
-        message: `The ${what} died ${record2.phase ? `while ${record2.phase}` : "before the agent started"}${vm2 ? `, holding VM ${vm2}` : ""}.`,
-        remedy: vm2 ? `Delete its VM with \`amplihack-remote cleanup ${vm2}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.` : "Start the task again."
-      }
-    });
-    return { record: patched, live: null, elapsedSeconds: null };
-  }
-  if (record2.status === "running" && !record2.detached && !driverAlive(record2.driverPid)) {
-    record2 = await deps.store.patchRun(record2.id, { detached: true, autoRetrieve: true, driverPid: null });
-  }
-  let live;
-  try {
-    if (asked && "unreachable" in asked) throw new Error(asked.unreachable);
-    live = asked ? asked.status : (await readStatus((await attachLease(deps, record2)).machine, record2.id, signal)).status;
-  } catch (err) {
-    return { record: record2, live: null, unreachable: asRemoteError(err).message, elapsedSeconds: elapsed(record2) };
-  }
-  if (!live.exists) {
-    const patched = await deps.store.patchRun(record2.id, {
-      status: "error",
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      error: {
-        code: "remote-failed",
-        message: `The run's directory is gone from ${record2.vm?.name ?? "the machine"}.`,
-        remedy: "Its results cannot be retrieved; start the task again."
-      }
-    });
-    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
-  }
-  if (live.phase === "done") {
-    const patched = await deps.store.patchRun(record2.id, {
-      status: outcomeToStatus(live.outcome, live.exitCode),
-      exitCode: live.exitCode,
-      endedAt: (/* @__PURE__ */ new Date()).toISOString()
-    });
-    return { record: patched, live, elapsedSeconds: elapsed(patched) };
-  }
-  return { record: record2, live, elapsedSeconds: live.startedAt ? live.now - live.startedAt : elapsed(record2) };
-}
-
-// src/core/launch/claim-runs.ts
-async function claimRuns(store, runIds, jobFile, spawnerPid) {
-  return store.update((state) => {
-    const claimed = [];
-    for (const id of runIds) {
-      const r = state.runs[id];
-      if (!r || r.status !== "pending" && r.status !== "queued") continue;
-      const free = r.driverPid === null || r.driverPid === process.pid || r.driverPid === spawnerPid;
-      if (!free && driverAlive(r.driverPid)) continue;
-      r.driverPid = process.pid;
-      r.launchJob = jobFile;
-      r.updatedAt = (/* @__PURE__ */ new Date()).toISOString();
-      claimed.push(id);
-    }
-    return claimed;
-  });
-}
-async function jobStillNeeded(store, runIds) {
-  const { runs } = await store.read();
-  return runIds.some((id) => runs[id]?.status === "pending" || runs[id]?.status === "queued");
-}
-
 // src/core/launch/launch-batch.ts
 import { rm as rm9 } from "node:fs/promises";
 
@@ -49095,7 +49117,7 @@ function formatUsd(usd) {
 
 // src/core/workflow/retrieve-run.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir9, mkdtemp as mkdtemp3, readdir as readdir2, readFile as readFile7, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir9, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile7, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join11, relative } from "node:path";
 
@@ -52855,7 +52877,7 @@ async function copyLogsRedacted(from, to2, known) {
   if (!existsSync3(from)) return;
   await mkdir9(to2, { recursive: true });
   const walk = async (dir) => {
-    for (const entry of await readdir2(dir, { withFileTypes: true })) {
+    for (const entry of await readdir3(dir, { withFileTypes: true })) {
       const src = join11(dir, entry.name);
       const dest = join11(to2, relative(from, src));
       if (entry.isDirectory()) {
@@ -53302,10 +53324,13 @@ function queueSettings(env, maxVmsOption, pollSeconds = 10) {
     maxPollMs: Math.min(6e4, Math.max(50, pollSeconds * 1e4))
   };
 }
+function runsQueue(target, options) {
+  return target.name !== "local" && !options.vmName;
+}
 
 // src/core/queue/acquire-or-queue.ts
 async function acquireOrQueue(deps, target, request, queue) {
-  if (target.name === "local" || request.options.vmName) return target.acquire(request);
+  if (!runsQueue(target, request.options)) return target.acquire(request);
   const settings = queueSettings(deps.env, queue.maxVms, deps.pollSeconds ?? target.pollSeconds);
   const { runId, signal } = request;
   const wait = backoff(settings.pollMs, settings.maxPollMs);
@@ -53442,7 +53467,7 @@ import { rm as rm8 } from "node:fs/promises";
 
 // src/package/build-context.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { chmod, copyFile as copyFile4, cp, mkdir as mkdir10, mkdtemp as mkdtemp4, readdir as readdir4, rm as rm7, stat as stat3, writeFile as writeFile6 } from "node:fs/promises";
+import { chmod, copyFile as copyFile4, cp, mkdir as mkdir10, mkdtemp as mkdtemp4, readdir as readdir5, rm as rm7, stat as stat3, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
 import { basename as basename4, dirname as dirname6, join as join17 } from "node:path";
 
@@ -53518,7 +53543,7 @@ import { access, stat as stat2 } from "node:fs/promises";
 import { basename as basename3, isAbsolute, join as join16, resolve as resolve3 } from "node:path";
 
 // src/package/claude-files.ts
-import { lstat as lstat2, readdir as readdir3, realpath } from "node:fs/promises";
+import { lstat as lstat2, readdir as readdir4, realpath } from "node:fs/promises";
 import { join as join15, relative as relative2, sep } from "node:path";
 async function listClaudeFiles(repoRoot) {
   const out = { files: [], excluded: [], skippedLinks: [] };
@@ -53534,7 +53559,7 @@ async function listClaudeFiles(repoRoot) {
   }
   const abs = (rel) => join15(top, rel.slice(".claude".length));
   async function walk(rel) {
-    const entries = await readdir3(abs(rel), { withFileTypes: true });
+    const entries = await readdir4(abs(rel), { withFileTypes: true });
     entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
     for (const entry of entries) {
       const childRel = `${rel}/${entry.name}`;
@@ -53778,7 +53803,7 @@ async function packArchive(pkg, shape) {
   await writeFile6(join17(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
 `);
   const archivePath = join17(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
-  const members2 = (await readdir4(stage)).sort();
+  const members2 = (await readdir5(stage)).sort();
   await Qn({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members2);
   return {
     archivePath,
@@ -54084,6 +54109,7 @@ async function validateRun(deps, options, signal) {
     );
   }
   const target = deps.target(options.target);
+  if (runsQueue(target, options)) queueSettings(deps.env, options.maxVms);
   await target.validate(signal);
   return { git, facts, invocation, credentials, target };
 }
@@ -63250,11 +63276,18 @@ var REUSE_MAX_AGE_HOURS = 24;
 var MB2 = 1024 * 1024;
 var round2 = (n2) => Math.round(n2 * 100) / 100;
 async function planRun(deps, fleet, input2, signal) {
-  const options = parseRunOptions(input2);
+  const asked = parseRunOptions(input2);
+  const parent = asked.continueFrom ? await resolveParent(deps, asked.continueFrom) : null;
+  const options = parent ? continuedOptions(asked, parent) : asked;
   const { validated, size, gate } = await prepareForPlan(deps, options, signal);
+  if (parent) refuseOtherRepo(parent, validated.facts.root);
   const warnings = [...validated.facts.warnings];
+  const onKeptVm = parent !== null && parent.keptVm !== null && options.vmName === parent.keptVm;
   const machine = await chooseMachine(options, fleet, warnings, signal);
+  if (onKeptVm)
+    machine.note = `the VM run ${parent.record.id} was kept on, where the agent's session resumes (not deleted afterwards)`;
   const hourly = machine.vmSize ? hourlyPriceUsd(machine.vmSize) : null;
+  const runs = runsAndMachines(options, machine, validated.target);
   const bytes = size.historyBytes + size.worktreeBytes;
   const blocking = gate.report.findings.filter(isBlocking).slice(0, 5);
   return {
@@ -63275,7 +63308,7 @@ async function planRun(deps, fleet, input2, signal) {
     },
     cost: {
       hourlyUsd: hourly,
-      worstCaseUsd: hourly === null ? null : round2(hourly * options.timeoutMinutes / 60),
+      worstCaseUsd: hourly === null ? null : round2(hourly * runs.machines * options.timeoutMinutes / 60),
       timeoutMinutes: options.timeoutMinutes,
       note: options.target === "local" ? "the local target runs on this machine: no VM is billed" : hourly === null ? `no list price known for ${machine.vmSize}` : "compute at the East US pay-as-you-go list price, for the whole timeout; disk and network come on top"
     },
@@ -63285,8 +63318,21 @@ async function planRun(deps, fleet, input2, signal) {
       model: validated.invocation.isDefaultAgent ? options.model ?? "amplihack's default (opus[1m])" : "the custom agent's own",
       maxBudgetUsd: validated.invocation.isDefaultAgent ? options.maxBudgetUsd ?? null : null
     },
+    runs,
+    check: options.check ? {
+      command: options.check,
+      timeoutMinutes: Math.min(options.checkTimeoutMinutes, options.timeoutMinutes)
+    } : null,
+    continues: parent ? { runId: parent.record.id, branch: parent.branch, commit: parent.commit, onKeptVm } : null,
     warnings
   };
+}
+function runsAndMachines(options, machine, target) {
+  const count2 = options.attempts ?? 1;
+  if (machine.action === "local") return { count: count2, machines: 0, perMachine: count2 };
+  if (machine.action === "named") return { count: count2, machines: 1, perMachine: count2 };
+  const perMachine = Math.max(1, target.runsPerMachine?.(options.vmSize) ?? 1);
+  return { count: count2, machines: Math.ceil(count2 / perMachine), perMachine };
 }
 async function chooseMachine(options, fleet, warnings, signal) {
   if (options.target === "local")
@@ -63297,14 +63343,20 @@ async function chooseMachine(options, fleet, warnings, signal) {
       region: null,
       note: "a sandbox directory on this machine"
     };
-  if (options.vmName)
-    return {
-      action: "named",
-      vm: options.vmName,
-      vmSize: null,
-      region: null,
-      note: "the VM you named (it is never deleted)"
-    };
+  if (options.vmName) {
+    const named = { action: "named", vm: options.vmName, vmSize: null, region: null };
+    try {
+      const vm3 = (await fleet().listVms(signal)).find((v2) => v2.name === options.vmName);
+      if (!vm3) {
+        warnings.push(`azlin lists no VM named ${options.vmName}: the run would fail to reach it.`);
+        return { ...named, note: "the VM you named, which azlin does not list" };
+      }
+      return { ...named, vmSize: vm3.size, region: vm3.region, note: "the VM you named (it is never deleted)" };
+    } catch (err) {
+      warnings.push(`Could not list our VMs (${asRemoteError(err).message}) to price ${options.vmName}.`);
+      return { ...named, note: "the VM you named (it is never deleted)" };
+    }
+  }
   const create = (note) => ({
     action: "create",
     vm: null,
@@ -63343,7 +63395,8 @@ var mb2 = (bytes) => `${(bytes / MB2).toFixed(1)} MB`;
 function formatPlan(p2) {
   const m2 = p2.machine;
   const machineLine = m2.action === "local" ? "the local target (a sandbox directory on this machine)" : m2.action === "named" ? `the existing VM ${m2.vm} (never deleted)` : m2.action === "reuse" ? `reuse ${m2.vm} (${m2.vmSize}, ${m2.region}): ${m2.note}` : `create a new ${m2.vmSize} in ${m2.region ?? "azlin's default region"} (${m2.note})`;
-  const cost = p2.cost.worstCaseUsd !== null ? `at most $${p2.cost.worstCaseUsd.toFixed(2)} of VM time for the ${p2.cost.timeoutMinutes}-minute timeout at $${p2.cost.hourlyUsd?.toFixed(3)}/h (${p2.cost.note})` : `unknown: ${p2.cost.note}`;
+  const vms = p2.runs.machines > 1 ? ` on each of ${p2.runs.machines} VMs` : "";
+  const cost = p2.cost.worstCaseUsd !== null ? `at most $${p2.cost.worstCaseUsd.toFixed(2)} of VM time for the ${p2.cost.timeoutMinutes}-minute timeout at $${p2.cost.hourlyUsd?.toFixed(3)}/h${vms} (${p2.cost.note})` : `unknown: ${p2.cost.note}`;
   const agent = [
     p2.agent.argv0,
     p2.agent.maxTurns !== null ? `up to ${p2.agent.maxTurns} turns` : "",
@@ -63358,6 +63411,18 @@ function formatPlan(p2) {
     `  Cost:    ${cost}`,
     `  Agent:   ${agent}`
   ];
+  if (p2.runs.count > 1)
+    lines.push(
+      `  Runs:    ${p2.runs.count} attempts of the same prompt${p2.runs.machines > 0 ? `, ${p2.runs.perMachine} per VM on ${p2.runs.machines} VM(s)` : ""}, each home under its own remote-exec/<run-id>/ refs`
+    );
+  if (p2.check)
+    lines.push(
+      `  Check:   ${JSON.stringify(p2.check.command)} after the agent, at most ${p2.check.timeoutMinutes} minute(s)`
+    );
+  if (p2.continues)
+    lines.push(
+      `  Continues run ${p2.continues.runId} from its ${p2.continues.branch} (${p2.continues.commit.slice(0, 12)})${p2.continues.onKeptVm ? ", on its kept VM where the agent's session resumes" : ", on a fresh machine: its VM was not kept, so the agent starts a new session"}`
+    );
   for (const w2 of p2.warnings) lines.push(`  ! ${w2}`);
   return lines.join("\n");
 }
@@ -63450,7 +63515,7 @@ async function runStatus(deps, runId, options = {}) {
   const records = runId ? await statusRecords(deps, runId) : Object.values((await deps.store.read()).runs);
   records.sort((a2, b2) => a2.createdAt.localeCompare(b2.createdAt));
   const asked = await statusesOnMachines(deps, records, options.signal);
-  return Promise.all(
+  const entries = await Promise.all(
     records.map(async (record2) => {
       const view = await refreshRun(deps, record2, options.signal, asked.get(record2.id));
       const r = view.record;
@@ -63466,6 +63531,8 @@ async function runStatus(deps, runId, options = {}) {
       return view;
     })
   );
+  await deps.launcher?.tidy(deps.store).catch(() => 0);
+  return entries;
 }
 
 // src/core/runs/wait-for-change.ts
@@ -63495,7 +63562,9 @@ async function waitForChange(deps, runId, options) {
 }
 var isActive = (e) => !FINISHED.includes(e.record.status);
 function fingerprint(entries) {
-  return entries.map((e) => `${e.record.id}:${e.record.status}:${e.record.phase}:${e.live?.phase ?? ""}`).join("|");
+  return entries.map(
+    (e) => `${e.record.id}:${e.record.status}:${e.record.phase}:${e.live?.phase ?? ""}:${e.record.queue?.position ?? ""}`
+  ).join("|");
 }
 async function streamUntilChange(deps, entries, timeoutMs, signal) {
   const running = entries.filter((e) => e.record.status === "running" && e.live);

@@ -1,10 +1,28 @@
 /**
- * dist/hook.js: the plugin's hook as a bundle of its own, so it starts fast (a fraction of the
- * CLI's code) and runs from the plugin folder with no install: `node dist/hook.js EVENT`.
+ * dist/hook-core.js: the plugin's full hook, loaded by its front end (dist/hook.js, hook-front.ts)
+ * when there may be news to tell, and runnable by itself (`node dist/hook-core.js EVENT`).
  */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { hookCommand } from "./commands/hook.js";
 import { survivePipeClosure } from "./stdio.js";
 
-// Claude Code may stop reading before the hook is done (a session closed): not a crash.
-survivePipeClosure();
-process.exitCode = await hookCommand(process.argv[2] ?? "");
+/** The hook for `event` with its stdin already read (the front end read it). */
+export function runHook(event: string, input: string): Promise<number> {
+  // Claude Code may stop reading before the hook is done (a session closed): not a crash.
+  survivePipeClosure();
+  return hookCommand(event, input);
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? "") === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  survivePipeClosure();
+  process.exitCode = await hookCommand(process.argv[2] ?? "");
+}

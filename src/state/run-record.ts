@@ -3,25 +3,10 @@
  * after a restart) to find the run, follow it, retrieve it and clean up after it.
  */
 import { z } from "zod";
+import { FINISHED, RUN_STATUSES, type RunStatus } from "./run-statuses.js";
 import { errorInfoSchema, runSummarySchema } from "./run-summary.js";
 
-export const RUN_STATUSES = [
-  "pending",
-  /** Waiting for a VM: quota or --max-vms left none free (src/core/queue/). */
-  "queued",
-  "running",
-  "succeeded",
-  "failed",
-  "timed-out",
-  "killed",
-  "blocked",
-  "error",
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-/** Every status but the three a run can still leave. */
-export const FINISHED: readonly RunStatus[] = RUN_STATUSES.filter(
-  (s) => s !== "pending" && s !== "queued" && s !== "running",
-);
+export { FINISHED, RUN_STATUSES, type RunStatus };
 
 /** Why a queued run waits, and its place in line (1 is next). */
 export const queueInfoSchema = z.object({

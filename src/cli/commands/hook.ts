@@ -9,39 +9,22 @@
  * directories (the plugin's data directory is set only inside Claude Code), so both are read.
  */
 import { announceForSession } from "../../core/notify/announce.js";
+import { HOOK_EVENTS, type HookEvent, readStdin, sessionCwd } from "../hook-input.js";
 import { writeErr, writeOut } from "../stdio.js";
 
-export const HOOK_EVENTS = {
-  "session-start": "SessionStart",
-  "user-prompt-submit": "UserPromptSubmit",
-} as const;
-export type HookEvent = keyof typeof HOOK_EVENTS;
+export { HOOK_EVENTS, type HookEvent };
 
 /** What the hook prints for `input` (the hook's stdin): the JSON Claude Code reads, or "". */
 export async function hookOutput(event: HookEvent, input: string, env: NodeJS.ProcessEnv): Promise<string> {
-  let cwd = process.cwd();
-  try {
-    const parsed = JSON.parse(input) as { cwd?: unknown };
-    if (typeof parsed.cwd === "string" && parsed.cwd) cwd = parsed.cwd;
-  } catch {
-    // No or broken input: the hook's own working directory is the session's.
-  }
-  const text = await announceForSession(cwd, env);
+  const text = await announceForSession(sessionCwd(input), env);
   if (!text) return "";
   return JSON.stringify({
     hookSpecificOutput: { hookEventName: HOOK_EVENTS[event], additionalContext: text },
   });
 }
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return "";
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /** Runs the hook for the process: never blocks the session; a failure is one line on stderr. */
-export async function hookCommand(event: string): Promise<number> {
+export async function hookCommand(event: string, input?: string): Promise<number> {
   if (!(event in HOOK_EVENTS)) {
     writeErr(
       `amplihack-remote hook: unknown event ${JSON.stringify(event)}; use one of: ${Object.keys(HOOK_EVENTS).join(", ")}\n`,
@@ -49,7 +32,7 @@ export async function hookCommand(event: string): Promise<number> {
     return 2;
   }
   try {
-    const out = await hookOutput(event as HookEvent, await readStdin(), process.env);
+    const out = await hookOutput(event as HookEvent, input ?? (await readStdin()), process.env);
     if (out) writeOut(`${out}\n`);
     return 0;
   } catch (err) {

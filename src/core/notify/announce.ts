@@ -6,26 +6,13 @@
  * Only the run records are read: no machine is asked, so this is fast enough for a hook that runs
  * before every session and every prompt.
  */
-import { realpathSync } from "node:fs";
-import { sep } from "node:path";
-import { runsFile, stateDir } from "../../state/paths.js";
+import { runsFile } from "../../state/paths.js";
 import { FINISHED, type RunRecord } from "../../state/run-record.js";
 import { StateStore } from "../../state/store.js";
+import { inRepo, stateDirsToAnnounce } from "./quick-look.js";
 import { announceRun, type RunAnnouncement } from "./summary-line.js";
 
-/** The directory and its real path (a temp dir or a symlinked checkout compares either way). */
-function bothPaths(dir: string): string[] {
-  try {
-    return [...new Set([dir, realpathSync(dir)])];
-  } catch {
-    return [dir];
-  }
-}
-
-/** Is `cwd` the repository `repo` or a directory inside it? */
-export function inRepo(cwd: string, repo: string): boolean {
-  return bothPaths(cwd).some((c) => bothPaths(repo).some((r) => c === r || c.startsWith(r + sep)));
-}
+export { inRepo, stateDirsToAnnounce };
 
 const unannounced = (r: RunRecord, match: (r: RunRecord) => boolean) =>
   r.announcedAt === null && FINISHED.includes(r.status) && match(r);
@@ -74,12 +61,6 @@ export function announcementText(list: RunAnnouncement[]): string {
     "The results are git refs under remote-exec/ (nothing was merged). Tell the user about these runs if it is relevant to what they ask.",
   );
   return lines.join("\n");
-}
-
-/** Every state directory a run of this user may be recorded in, each once (plugin's and CLI's). */
-export function stateDirsToAnnounce(env: NodeJS.ProcessEnv): string[] {
-  const { CLAUDE_PLUGIN_DATA: _plugin, ...outside } = env;
-  return [...new Set([stateDir(env), stateDir(outside)])];
 }
 
 /** The session's news: the finished, unannounced runs of the repository at `cwd`, in every state directory. */
