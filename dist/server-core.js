@@ -64380,7 +64380,10 @@ function keepStdoutForProtocol() {
   console.debug = toStderr;
   console.warn = toStderr;
 }
-async function serve(transport) {
+var guarded = false;
+function guardProcess() {
+  if (guarded) return;
+  guarded = true;
   keepStdoutForProtocol();
   process.on("unhandledRejection", (reason) => {
     process.stderr.write(
@@ -64388,11 +64391,14 @@ async function serve(transport) {
 `
     );
   });
-  await createServer().connect(transport);
 }
-async function acceptHandover(handover) {
+async function serve(transport, server = createServer()) {
+  guardProcess();
+  await server.connect(transport);
+}
+async function acceptHandover(handover, server) {
   const transport = new LineTransport(handover.stdout, handover.onClose);
-  await serve(transport);
+  await serve(transport, server);
   for (const message of handover.replay) transport.replay(message);
   return transport;
 }

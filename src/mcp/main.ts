@@ -8,6 +8,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { isScanWorker } from "../core/app/kit.js";
@@ -31,7 +32,12 @@ function keepStdoutForProtocol(): void {
   console.warn = toStderr;
 }
 
-async function serve(transport: Transport): Promise<void> {
+let guarded = false;
+
+/** Once per process, however many servers it connects (tests connect many). */
+function guardProcess(): void {
+  if (guarded) return;
+  guarded = true;
   keepStdoutForProtocol();
   // A failure in one call's background work must not take down the server and every other call.
   process.on("unhandledRejection", (reason) => {
@@ -39,13 +45,20 @@ async function serve(transport: Transport): Promise<void> {
       `amplihack-remote MCP server: unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`,
     );
   });
-  await createServer().connect(transport);
 }
 
-/** The front end's handover: the server on a transport fed with the front end's stdin lines. */
-export async function acceptHandover(handover: Handover): Promise<LineSink> {
+async function serve(transport: Transport, server: McpServer = createServer()): Promise<void> {
+  guardProcess();
+  await server.connect(transport);
+}
+
+/**
+ * The front end's handover: the server on a transport fed with the front end's stdin lines.
+ * `server` is for tests, which look at what the SDK learnt from the replayed initialize.
+ */
+export async function acceptHandover(handover: Handover, server?: McpServer): Promise<LineSink> {
   const transport = new LineTransport(handover.stdout, handover.onClose);
-  await serve(transport);
+  await serve(transport, server);
   for (const message of handover.replay) transport.replay(message);
   return transport;
 }
