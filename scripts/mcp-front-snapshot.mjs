@@ -1,5 +1,5 @@
-// The front end's snapshot (src/mcp/front/snapshot.ts): the full server's own answers to initialize
-// and tools/list, recorded by running the freshly built dist/server-core.js over the SDK's
+// The front end's snapshot (src/mcp/front/snapshot.ts): the full server's own answers to initialize,
+// tools/list and a method it does not serve, the methods it serves, recorded by running the freshly built dist/server-core.js over the SDK's
 // in-memory transport, and the SDK constants the front end needs, taken from that same bundle.
 // Nothing is written by hand, so a changed tool, description or SDK shows up in the front end at
 // the next build (and test/plugin/bundle.test.ts fails until it is committed).
@@ -16,7 +16,16 @@ export async function frontSnapshot(coreFile) {
   const waiting = new Map();
   // As on the wire: what a client receives is the JSON text of the answer.
   client.onmessage = (message) => waiting.get(message.id)?.(JSON.parse(JSON.stringify(message)));
-  await core.createServer().connect(server);
+  const mcp = core.createServer();
+  // The request methods the server serves, from the SDK's own table of handlers (a private field of
+  // Protocol in SDK v1: if a later SDK moves it, the build stops here rather than guess).
+  const handlers = mcp.server._requestHandlers;
+  if (!(handlers instanceof Map) || mcp.server.fallbackRequestHandler !== undefined) {
+    throw new Error(
+      "The SDK no longer keeps its request handlers in Protocol._requestHandlers (or has a fallback handler): update scripts/mcp-front-snapshot.mjs to find the methods the server serves.",
+    );
+  }
+  await mcp.connect(server);
   await client.start();
   let nextId = 0;
   const ask = (method, params) => {
@@ -49,6 +58,11 @@ export async function frontSnapshot(coreFile) {
       );
     }
   }
+  const unknown = await ask("amplihack-remote/no-such-method");
+  if (!unknown.error)
+    throw new Error(
+      `A method nobody serves was answered while recording the snapshot: ${JSON.stringify(unknown)}`,
+    );
   const tools = await ask("tools/list");
   if (!tools.result)
     throw new Error(`tools/list failed while recording the snapshot: ${JSON.stringify(tools)}`);
@@ -58,6 +72,8 @@ export async function frontSnapshot(coreFile) {
     latestProtocolVersion: latest,
     initialize: rest,
     toolsList: tools.result,
+    methods: [...handlers.keys()].sort(),
+    unknownMethod: unknown.error,
     maxBufferSize: core.STDIO_DEFAULT_MAX_BUFFER_SIZE,
   };
 }

@@ -9,7 +9,16 @@
 import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cleanup, tempDir } from "../support/repo.js";
-import { type Answer, CORE, FRONT, INITIALIZED, initialize, request, StdioSession } from "./stdio-session.js";
+import {
+  type Answer,
+  CLAUDE_CODE_HELLO,
+  CORE,
+  FRONT,
+  INITIALIZED,
+  initialize,
+  request,
+  StdioSession,
+} from "./stdio-session.js";
 
 let state: string;
 let project: string;
@@ -98,8 +107,13 @@ describe("the front end answers as the full server does", () => {
     expect(tools.map((t) => t.name)).toContain("remote_execute");
   });
 
-  // The full table of what the front end leaves to the SDK is front-end-handover.test.ts, in-process;
-  // these go through both built files, handover included.
+  it("Claude Code's opening: a server/discover probe (which nobody serves), initialize, initialized, tools/list", async () => {
+    const answers = await expectSameAnswers("claude", CLAUDE_CODE_HELLO);
+    expect(answers.find((a) => a.id === "server-discover-probe-1")?.error?.message).toBe("Method not found");
+  });
+
+  // The full table of unusual messages is front-end-handover.test.ts, in-process; these go through
+  // both built files, handover included.
   const HANDED_OVER: [string, (object | string)[]][] = [
     [
       "lines that are not JSON, and jsonrpc 1.0",

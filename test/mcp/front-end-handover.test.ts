@@ -21,7 +21,7 @@ import { acceptHandover } from "../../src/mcp/main.js";
 import { createServer } from "../../src/mcp/server.js";
 import { until } from "../support/fault-support.js";
 import { cleanup, tempDir } from "../support/repo.js";
-import { type Answer, INITIALIZED, initialize, request } from "./stdio-session.js";
+import { type Answer, CLAUDE_CODE_HELLO, INITIALIZED, initialize, request } from "./stdio-session.js";
 
 let snapshot: FrontSnapshot;
 let state: string;
@@ -114,10 +114,11 @@ async function expectSameAnswers(lines: (object | string)[]): Promise<void> {
   expect(sorted(f.messages)).toEqual(sorted(full.messages));
 }
 
-// Each of these goes to the full server (or is dropped, as the SDK drops it): the answers, errors
-// included, must be the SDK's. A check in well-formed.ts that let one of them through would
-// answer it from the snapshot, and differ.
-const NOT_SERVED: [string, (object | string)[]][] = [
+// Unusual and malformed messages: whether the front end answers them (a method nobody serves) or
+// leaves them to the SDK (or drops them, as the SDK does), the answers, errors included, must be
+// the SDK's. A check in well-formed.ts that let a malformed one through would answer it from the
+// snapshot, and differ.
+const UNUSUAL: [string, (object | string)[]][] = [
   [
     "initialize without clientInfo",
     [request(1, "initialize", { protocolVersion: "2025-06-18", capabilities: {} })],
@@ -174,8 +175,28 @@ const NOT_SERVED: [string, (object | string)[]][] = [
   ["a CRLF line", [`${JSON.stringify(request(1, "tools/list"))}\r`]],
   [
     "methods nobody serves",
-    [request(1, "prompts/list"), request(2, "resources/list"), request(3, "no/such")],
+    [request(1, "prompts/list"), request(2, "resources/list"), request(3, "no/such", [])],
   ],
+  [
+    "a method nobody serves, with a progress token",
+    [request(1, "server/discover", { _meta: { progressToken: "p" } })],
+  ],
+  [
+    "a method nobody serves, with a bad progress token",
+    [request(1, "server/discover", { _meta: { progressToken: {} } })],
+  ],
+  [
+    "a method nobody serves, with a related task",
+    [request(1, "x/y", { _meta: { "io.modelcontextprotocol/related-task": { taskId: 1 } } })],
+  ],
+  ["a method nobody serves, with _meta that is not an object", [request(1, "x/y", { _meta: [] })]],
+  [
+    "a method nobody serves, with params that are not an object",
+    [request(1, "x/y", "params" as unknown as object)],
+  ],
+  ["tools/list with a progress token", [request(1, "tools/list", { _meta: { progressToken: 3 } })]],
+  ["a notification nobody handles", [{ jsonrpc: "2.0", method: "notifications/roots/list_changed" }]],
+  ["Claude Code connecting", CLAUDE_CODE_HELLO],
   ["initialize sent as a notification", [{ jsonrpc: "2.0", method: "initialize", params: {} }]],
   ["notifications/initialized sent as a request", [request(1, "notifications/initialized")]],
   [
@@ -197,21 +218,30 @@ const NOT_SERVED: [string, (object | string)[]][] = [
   ],
 ];
 
-describe("what the front end does not serve is the SDK's to answer", () => {
-  it.each(NOT_SERVED)("%s", async (_, lines) => {
+describe("unusual messages get the full server's answers", () => {
+  it.each(UNUSUAL)("%s", async (_, lines) => {
     await expectSameAnswers(lines);
   });
 });
 
 describe("the handover", () => {
-  it("serves initialize, tools/list and ping without loading the full server", async () => {
+  it("serves initialize, tools/list, ping and methods nobody serves without loading the full server", async () => {
     const f = front();
     f.stdin.write(
       [initialize(1), INITIALIZED, request(2, "tools/list"), request(3, "ping")].map(lineOf).join(""),
     );
-    await f.answer(3);
+    f.stdin.write(lineOf(request(4, "prompts/list")));
+    await f.answer(4);
     expect(f.loads).toBe(0);
-    expect(f.messages.map((m) => m.id)).toEqual([1, 2, 3]);
+    expect(f.messages.map((m) => m.id)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("serves Claude Code's whole opening (a server/discover probe first) without loading the full server", async () => {
+    const f = front();
+    f.stdin.write(CLAUDE_CODE_HELLO.map(lineOf).join(""));
+    await f.answer(1);
+    expect(f.loads).toBe(0);
+    expect(f.messages.map((m) => m.id)).toEqual(["server-discover-probe-1", 0, 1]);
   });
 
   it("gives the SDK the client's initialize, answers each request once, in order, and never the replayed one", async () => {

@@ -89,3 +89,15 @@ export const initialize = (id: string | number, protocolVersion = "2025-06-18", 
   });
 
 export const INITIALIZED = { jsonrpc: "2.0", method: "notifications/initialized" };
+
+/**
+ * What Claude Code 2.1.330 sends when it connects to a plugin's server (recorded from
+ * `claude --plugin-dir DIR mcp list`): a `server/discover` probe, which the SDK does not serve,
+ * then initialize, initialized and tools/list.
+ */
+export const CLAUDE_CODE_HELLO: string[] = [
+  '{"jsonrpc":"2.0","id":"server-discover-probe-1","method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"claude-code","title":"Claude Code","version":"2.1.330","description":"Anthropic\'s agentic coding tool","websiteUrl":"https://claude.com/claude-code"},"io.modelcontextprotocol/clientCapabilities":{"roots":{"listChanged":true},"elicitation":{"form":{},"url":{}}}}}}',
+  '{"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"roots":{"listChanged":true},"elicitation":{"form":{},"url":{}}},"clientInfo":{"name":"claude-code","title":"Claude Code","version":"2.1.330","description":"Anthropic\'s agentic coding tool","websiteUrl":"https://claude.com/claude-code"}},"jsonrpc":"2.0","id":0}',
+  '{"jsonrpc":"2.0","method":"notifications/initialized"}',
+  '{"method":"tools/list","jsonrpc":"2.0","id":1}',
+];

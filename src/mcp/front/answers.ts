@@ -1,7 +1,12 @@
 /**
  * What the front end does with one line of stdin before the full server is loaded: answer it from
- * the snapshot (initialize, tools/list, ping), keep it for the SDK to see later (initialize and
- * notifications/initialized), drop it as the SDK's reader would (not JSON), or hand it over.
+ * the snapshot (initialize, tools/list, ping, and "Method not found" for a method the full server
+ * has no handler for), keep it for the SDK to see later (initialize and notifications/initialized),
+ * drop it as the SDK's reader would (not JSON), or hand it over (tools/call, other notifications,
+ * responses, anything the checks of well-formed.ts are not sure of).
+ *
+ * Claude Code (2.1.330) opens with a `server/discover` probe, which the SDK does not serve:
+ * answering it here is what lets a Claude Code session have its tools without the full load.
  */
 import type { FrontSnapshot } from "./snapshot.js";
 import { type Message, servedMessage } from "./well-formed.js";
@@ -21,8 +26,9 @@ export function negotiate(snapshot: FrontSnapshot, requested: string): string {
   return snapshot.protocolVersions.includes(requested) ? requested : snapshot.latestProtocolVersion;
 }
 
-/** A JSON-RPC result as the SDK's Protocol builds it (same key order, so the bytes match too). */
+/** A JSON-RPC result and error as the SDK's Protocol builds them (same key order, so the bytes match too). */
 const resultFor = (id: string | number | undefined, result: object) => ({ result, jsonrpc: "2.0", id });
+const errorFor = (id: string | number | undefined, error: object) => ({ jsonrpc: "2.0", id, error });
 
 export function step(snapshot: FrontSnapshot, line: string): Step {
   let value: unknown;
@@ -33,6 +39,8 @@ export function step(snapshot: FrontSnapshot, line: string): Step {
   }
   const message = servedMessage(value);
   if (!message) return { kind: "core" };
+  // The one notification servedMessage lets through: notifications/initialized.
+  if (message.id === undefined) return { kind: "replay", replay: message };
   switch (message.method) {
     case "initialize": {
       const protocolVersion = negotiate(snapshot, String(message.params?.protocolVersion));
@@ -43,9 +51,12 @@ export function step(snapshot: FrontSnapshot, line: string): Step {
       return { kind: "answer", response: resultFor(message.id, snapshot.toolsList), method: message.method };
     case "ping":
       return { kind: "answer", response: resultFor(message.id, {}), method: message.method };
-    case "notifications/initialized":
-      return { kind: "replay", replay: message };
     default:
-      return { kind: "core" };
+      if (snapshot.methods.includes(message.method)) return { kind: "core" };
+      return {
+        kind: "answer",
+        response: errorFor(message.id, snapshot.unknownMethod),
+        method: message.method,
+      };
   }
 }

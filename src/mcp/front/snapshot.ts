@@ -17,6 +17,10 @@ export interface FrontSnapshot {
   initialize: Record<string, unknown>;
   /** The full server's tools/list result. */
   toolsList: Record<string, unknown>;
+  /** The request methods the full server has a handler for; any other gets `unknownMethod`. */
+  methods: readonly string[];
+  /** The full server's error for a request to a method it has no handler for ("Method not found"). */
+  unknownMethod: Record<string, unknown>;
   /** The SDK's stdio read buffer limit (STDIO_DEFAULT_MAX_BUFFER_SIZE): past it, the transport closes. */
   maxBufferSize: number;
 }

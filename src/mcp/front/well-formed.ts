@@ -62,13 +62,26 @@ function clientInfoOk(v: unknown): boolean {
   );
 }
 
-/**
- * Params with no `_meta` (whose progress token and task fields the SDK checks): the requests the
- * front end answers carry none from the clients we know, and one that does goes to the SDK.
- */
-const paramsWithoutMeta = (v: unknown): v is Json | undefined =>
-  v === undefined || (isPlainObject(v) && v._meta === undefined);
+/** The SDK's RequestIdSchema and ProgressTokenSchema: a string or a (safe) integer. */
+const isId = (v: unknown) => typeof v === "string" || Number.isSafeInteger(v);
 
+/**
+ * Params as the SDK's RequestSchema and NotificationSchema take them: absent, or an object whose
+ * `_meta` (a loose object) has a valid progress token if any. A related-task entry (checked by the
+ * SDK, and a path of its own in it) is left to the SDK.
+ */
+const paramsOk = (v: unknown): v is Json | undefined =>
+  v === undefined ||
+  (isPlainObject(v) &&
+    optional(
+      v._meta,
+      (m) =>
+        isPlainObject(m) &&
+        optional(m.progressToken, isId) &&
+        m["io.modelcontextprotocol/related-task"] === undefined,
+    ));
+
+/** The requests whose params the SDK checks further, with those checks. */
 const PARAMS: Record<string, (params: Json | undefined) => boolean> = {
   initialize: (p) =>
     p !== undefined &&
@@ -76,8 +89,6 @@ const PARAMS: Record<string, (params: Json | undefined) => boolean> = {
     capabilitiesOk(p.capabilities) &&
     clientInfoOk(p.clientInfo),
   "tools/list": (p) => optional(p?.cursor, isString),
-  ping: () => true,
-  "notifications/initialized": () => true,
 };
 
 export interface Message {
@@ -87,9 +98,11 @@ export interface Message {
 }
 
 /**
- * The message, if it is a JSON-RPC request or notification (JSONRPCRequestSchema and
- * JSONRPCNotificationSchema are strict: no other keys) for one of the methods the front end
- * serves, with params the SDK is sure to accept; else null.
+ * The message, if it is a JSON-RPC request, or one of the notifications the front end keeps
+ * (JSONRPCRequestSchema and JSONRPCNotificationSchema are strict: no other keys), with params the
+ * SDK is sure to accept; else null. A request to a method of `PARAMS` must also pass its check; a
+ * request to another method is answered by the full server without looking at its params (the
+ * handler, or "Method not found"), so the envelope is all there is to check.
  */
 export function servedMessage(value: unknown): Message | null {
   if (!isPlainObject(value) || value.jsonrpc !== "2.0" || typeof value.method !== "string") return null;
@@ -97,9 +110,9 @@ export function servedMessage(value: unknown): Message | null {
     return null;
   }
   const { id, method, params } = value;
-  const isNotification = method.startsWith("notifications/");
-  if (isNotification ? id !== undefined : !(typeof id === "string" || Number.isSafeInteger(id))) return null;
+  if (!paramsOk(params)) return null;
+  if (method === "notifications/initialized" && id === undefined) return value as unknown as Message;
   const check = PARAMS[method];
-  if (!check || !paramsWithoutMeta(params) || !check(params)) return null;
+  if (!isId(id) || (check && !check(params))) return null;
   return value as unknown as Message;
 }
