@@ -50,7 +50,23 @@ interface Server {
   close(): Promise<void>;
 }
 
-function startServer(file: string, env: Record<string, string> = {}): { t0: number; server: Server } {
+/**
+ * Claude Code (2.1.330) opens with a `server/discover` probe that the SDK does not serve
+ * (test/mcp/stdio-session.ts has its exact lines); a front end that loaded the full server for it
+ * would gain nothing in a real session.
+ */
+const DISCOVER_PROBE = {
+  jsonrpc: "2.0",
+  id: "server-discover-probe-1",
+  method: "server/discover",
+  params: { _meta: { "io.modelcontextprotocol/protocolVersion": "2026-07-28" } },
+};
+
+function startServer(
+  file: string,
+  env: Record<string, string> = {},
+  probe = false,
+): { t0: number; server: Server } {
   const t0 = performance.now();
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [file], {
     stdio: ["pipe", "pipe", "pipe"],
@@ -64,12 +80,18 @@ function startServer(file: string, env: Record<string, string> = {}): { t0: numb
     const lines = buffer.split("\n");
     buffer = lines.pop() ?? "";
     for (const line of lines) {
-      const msg = JSON.parse(line) as { id?: number; result: Record<string, unknown>; error?: unknown };
-      if (msg.error) throw new Error(`${file} answered with an error: ${line}`);
+      const msg = JSON.parse(line) as {
+        id?: number | string;
+        result: Record<string, unknown>;
+        error?: unknown;
+      };
+      if (msg.error && msg.id !== DISCOVER_PROBE.id)
+        throw new Error(`${file} answered with an error: ${line}`);
       if (typeof msg.id === "number") waiting.get(msg.id)?.(msg);
     }
   });
   const send = (msg: object) => child.stdin.write(`${JSON.stringify(msg)}\n`);
+  if (probe) send(DISCOVER_PROBE);
   send({
     jsonrpc: "2.0",
     id: 0,
@@ -99,9 +121,9 @@ function startServer(file: string, env: Record<string, string> = {}): { t0: numb
 
 const CALL = { name: "remote_status", arguments: {} };
 
-/** Spawn to the tools/list answer. */
-async function coldStart(file: string): Promise<{ ms: number; tools: number }> {
-  const { server } = startServer(file);
+/** Spawn to the tools/list answer; `probe`: opening as Claude Code does. */
+async function coldStart(file: string, probe = false): Promise<{ ms: number; tools: number }> {
+  const { server } = startServer(file, {}, probe);
   const { at, result } = await server.ask(1, "tools/list");
   await server.close();
   return { ms: at, tools: (result.tools as unknown[]).length };
@@ -147,6 +169,8 @@ for (let i = 0; i < RUNS; i++) {
   add("front", front.ms);
   tools = front.tools;
   add("single", (await coldStart(CORE)).ms);
+  add("frontClaude", (await coldStart(FRONT, true)).ms);
+  add("singleClaude", (await coldStart(CORE, true)).ms);
   add("onceSingle", await callAtOnce(CORE));
   add("onceFront", await callAtOnce(FRONT));
   add("onceFrontLazy", await callAtOnce(FRONT, NO_PRELOAD));
@@ -173,6 +197,9 @@ row("single dist/server-core.js (the old bundle)", "single", "floor");
 console.log(
   `  tools/list over the floor: +${fmt(med("front") - med("floor")).trim()} median (goal: within 2x)`,
 );
+console.log("The same, opening as Claude Code does (a server/discover probe first)");
+row("front  dist/server.js", "frontClaude", "floor");
+row("single dist/server-core.js (the old bundle)", "singleClaude", "floor");
 console.log("First tools/call (remote_status), sent as soon as tools/list is answered: spawn → answer");
 row("single bundle", "onceSingle");
 row("front, preload after a quiet 50 ms (default)", "onceFront", "onceSingle");
