@@ -1,12 +1,13 @@
 /**
- * dist/server.js is committed (a plugin install is a git clone and builds nothing), so it must be
- * what the sources build to, and it must run from the tracked files alone: no node_modules.
+ * dist/server.js (the front end .mcp.json launches) and dist/server-core.js (the full server it
+ * loads) are committed (a plugin install is a git clone and builds nothing), so they must be what
+ * the sources build to, and they must run from the tracked files alone: no node_modules.
  */
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -17,31 +18,34 @@ import { RECORDING_AGENT } from "../support/local-run.js";
 import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
 import { copyTrackedFiles, ROOT, run } from "./support.js";
 
-describe("dist/server.js", () => {
+/** The server's two files: the front end .mcp.json launches and the full server it loads. */
+const SERVER_FILES = ["dist/server.js", "dist/server-core.js"];
+
+describe.each(SERVER_FILES)("%s", (file) => {
   it("is tracked by git", async () => {
-    const { stdout } = await run("git", ["ls-files", "--error-unmatch", "dist/server.js"], { cwd: ROOT });
-    expect(stdout.trim()).toBe("dist/server.js");
-    const ignored = await run("git", ["check-ignore", "-q", "dist/server.js"], { cwd: ROOT });
+    const { stdout } = await run("git", ["ls-files", "--error-unmatch", file], { cwd: ROOT });
+    expect(stdout.trim()).toBe(file);
+    const ignored = await run("git", ["check-ignore", "-q", file], { cwd: ROOT });
     expect(ignored.code).toBe(1);
   });
+});
 
-  it("is what the sources build to (else: npm run build, then commit dist/server.js)", async () => {
+describe("the server files", () => {
+  it("are what the sources build to (else: npm run build, then commit dist/server.js and dist/server-core.js)", async () => {
     const out = mkdtempSync(join(tmpdir(), "ar-build-"));
     try {
       const built = await run("node", ["scripts/build.mjs", "--only", "server", "--outdir", out], {
         cwd: ROOT,
       });
       expect(built.code, built.stderr).toBe(0);
-      const fresh = readFileSync(join(out, "server.js"));
-      const committed = readFileSync(join(ROOT, "dist/server.js"));
-      // Comparing lengths first keeps a 2 MB diff out of the failure message.
-      expect(committed.length, "dist/server.js is stale: run `npm run build` and commit dist/server.js").toBe(
-        fresh.length,
-      );
-      expect(
-        committed.equals(fresh),
-        "dist/server.js is stale: run `npm run build` and commit dist/server.js",
-      ).toBe(true);
+      for (const file of SERVER_FILES) {
+        const stale = `${file} is stale: run \`npm run build\` and commit ${SERVER_FILES.join(" and ")}`;
+        const fresh = readFileSync(join(out, basename(file)));
+        const committed = readFileSync(join(ROOT, file));
+        // Comparing lengths first keeps a 2 MB diff out of the failure message.
+        expect(committed.length, stale).toBe(fresh.length);
+        expect(committed.equals(fresh), stale).toBe(true);
+      }
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
