@@ -195,7 +195,7 @@ row("floor  node -e 0", "floor");
 row("front  dist/server.js", "front", "floor");
 row("single dist/server-core.js (the old bundle)", "single", "floor");
 console.log(
-  `  tools/list over the floor: +${fmt(med("front") - med("floor")).trim()} median (goal: within 2x)`,
+  `  tools/list over the floor: ${med("front") >= med("floor") ? "+" : "-"}${fmt(Math.abs(med("front") - med("floor"))).trim()} median (goal: within 2x)`,
 );
 console.log("The same, opening as Claude Code does (a server/discover probe first)");
 row("front  dist/server.js", "frontClaude", "floor");

@@ -45,13 +45,12 @@ async function exchange(file: string, name: string, lines: (object | string)[]):
       AMPLIHACK_REMOTE_MCP_PRELOAD: "0",
     },
   });
-  try {
-    session.send(...lines, request(`${name}-end`, "ping"));
-    await session.answer(`${name}-end`);
-    return [...session.messages].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-  } finally {
-    expect(await session.end()).toBe(0);
-  }
+  session.send(...lines, request(`${name}-end`, "ping"));
+  await session.answer(`${name}-end`);
+  // A request answered asynchronously may still be on its way after the ping's answer; a server
+  // exits (stdin ended) only once nothing is left to answer.
+  expect(await session.end(), session.stderr).toBe(0);
+  return [...session.messages].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
 async function expectSameAnswers(name: string, lines: (object | string)[]): Promise<Answer[]> {

@@ -1,9 +1,9 @@
 /**
  * The front end's conversation with the client until the full server takes over. It answers
- * initialize, tools/list and ping from the build-time snapshot, so a client has its tools before
- * the SDK, zod or any handler is even parsed; the first message it does not serve (a tools/call,
- * resources/list, a cancellation, an unknown method...) loads the full server and hands the
- * connection over, and so does a quiet moment after tools/list (preload), so that the first call
+ * initialize, tools/list, ping and methods the full server has no handler for from the build-time
+ * snapshot (answers.ts), so a client has its tools before the SDK, zod or any handler is even
+ * parsed; the first message it does not serve (a tools/call, a cancellation, anything malformed)
+ * loads the full server and hands the connection over, and so does a quiet moment after tools/list (preload), so that the first call
  * does not wait for the load.
  *
  * Handover keeps the order of everything: the messages the SDK must know about (the client's

@@ -9,8 +9,7 @@
 
 type Json = Record<string, unknown>;
 
-export const isPlainObject = (v: unknown): v is Json =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** The SDK's AssertObjectSchema: any non-null object (arrays included). */
 const isObject = (v: unknown) => v !== null && typeof v === "object";
