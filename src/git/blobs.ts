@@ -8,6 +8,7 @@
 import { createInterface } from "node:readline";
 import { RemoteError } from "../util/errors.js";
 import { defaultStreamRunner, type StreamingProcess, type StreamRunner } from "../util/run.js";
+import { RAW_LOG_ARGS, rawChanges } from "./raw-line.js";
 
 export interface ReachableBlob {
   oid: string;
@@ -255,40 +256,14 @@ export async function locateBlobs(
   const found = new Map<string, BlobLocation>();
   if (oids.length === 0) return found;
   const wanted = new Set(oids);
-  const log = spawnGit(
-    repo,
-    [
-      "-c",
-      "core.quotePath=off",
-      "log",
-      "--format=commit %H",
-      "--raw",
-      "--no-abbrev",
-      "--no-renames",
-      "--diff-merges=first-parent",
-      ...revs,
-      "--",
-    ],
-    options,
-  );
-  let commit = "";
-  const lines = createInterface({ input: log.stdout, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (line.startsWith("commit ")) {
-      commit = line.slice(7);
-      continue;
-    }
-    if (!line.startsWith(":")) continue;
-    // :<old mode> <new mode> <old oid> <new oid> <status>\t<path>: the blob is in this commit
-    // when it is the new side (added or modified to it), not when it was deleted here.
-    const tab = line.indexOf("\t");
-    const fields = line.slice(1, tab).split(" ");
-    const newOid = fields[3];
-    if (!newOid || !wanted.has(newOid) || found.has(newOid)) continue;
-    found.set(newOid, { commit, path: unquotePath(line.slice(tab + 1)) });
+  const log = spawnGit(repo, [...RAW_LOG_ARGS, ...revs, "--"], options);
+  // The blob is in a commit when it is the new side (added or modified to it), not when it was
+  // deleted there.
+  for await (const change of rawChanges(log.stdout)) {
+    if (!wanted.has(change.newOid) || found.has(change.newOid)) continue;
+    found.set(change.newOid, { commit: change.commit, path: change.path });
     if (found.size === wanted.size) break;
   }
-  lines.close();
   log.kill();
   await log.exited;
 
@@ -367,11 +342,6 @@ async function refReaching(
   return undefined;
 }
 
-function unquotePath(p: string): string {
-  if (!p.startsWith('"') || !p.endsWith('"')) return p;
-  return p.slice(1, -1).replace(/\\(["\\tn])/g, (_m, c: string) => ({ t: "\t", n: "\n" })[c] ?? c);
-}
-
 function spawnGit(repo: string, args: string[], options: StreamOptions, stdin = false): StreamingProcess {
   const spawn = options.stream ?? defaultStreamRunner;
   return spawn("git", args, { cwd: repo, signal: options.signal, stdin });
@@ -397,12 +367,18 @@ async function gitText(repo: string, args: string[], options: StreamOptions): Pr
 
 async function expectSuccess(child: StreamingProcess, what: string): Promise<void> {
   const result = await child.exited;
-  if (result.canceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
-  if (result.exitCode !== 0) {
-    throw new RemoteError(
-      "package-failed",
-      `git ${what} failed while listing what would ship (exit ${result.exitCode}): ${result.stderrTail.trim()}`,
-      "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry.",
-    );
-  }
+  if (result.canceled || result.exitCode !== 0) throw gitFailure(result, what);
+}
+
+/** A git process of the secret gate that was cancelled or failed, as the error to throw. */
+export function gitFailure(
+  result: { canceled?: boolean; exitCode: number; stderrTail: string },
+  what: string,
+): RemoteError {
+  if (result.canceled) return new RemoteError("interrupted", "Secret scan cancelled.", "");
+  return new RemoteError(
+    "package-failed",
+    `git ${what} failed while listing what would ship (exit ${result.exitCode}): ${result.stderrTail.trim()}`,
+    "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry.",
+  );
 }

@@ -22,7 +22,12 @@ import { SCAN_WORKER_ROLE, type ScanRequest } from "./scan-worker.js";
 export interface ScanPool {
   /** Threads actually serving requests; 0 means everything runs on the calling thread. */
   readonly workers: number;
-  scan(buffer: ArrayBuffer, items: BatchItem[]): Promise<ItemResult[]>;
+  /**
+   * Scans `items` over the bytes of `parts` joined (each item's start and end are offsets into
+   * them). The joined copy is moved to the worker, not cloned; `parts` are kept until the results
+   * come back, so a batch whose worker died is scanned again here.
+   */
+  scan(parts: readonly Uint8Array[], items: BatchItem[]): Promise<ItemResult[]>;
   close(): Promise<void>;
 }
 
@@ -39,7 +44,7 @@ export interface PoolOptions {
 interface Pending {
   resolve: (results: ItemResult[]) => void;
   reject: (err: Error) => void;
-  buffer: ArrayBuffer;
+  parts: readonly Uint8Array[];
   items: BatchItem[];
 }
 
@@ -51,7 +56,7 @@ interface Slot {
 
 const inProcess: ScanPool = {
   workers: 0,
-  scan: (buffer, items) => scanBatch(buffer, items),
+  scan: (parts, items) => scanBatch(joined(parts), items),
   close: async () => {},
 };
 
@@ -85,8 +90,8 @@ export async function createScanPool(options: PoolOptions): Promise<ScanPool> {
       if (!slot.alive) return;
       slot.alive = false;
       options.onNote?.(`secret scan worker stopped (${why}); finishing on the main thread`);
-      // The batch was copied, not transferred, so it can be scanned again here.
-      for (const p of slot.pending.values()) scanBatch(p.buffer, p.items).then(p.resolve, p.reject);
+      // The joined copy went to the worker; the parts it was made of are still here.
+      for (const p of slot.pending.values()) scanBatch(joined(p.parts), p.items).then(p.resolve, p.reject);
       slot.pending.clear();
     };
     slot.worker.on("error", (err) => orphan(err.message));
@@ -95,15 +100,17 @@ export async function createScanPool(options: PoolOptions): Promise<ScanPool> {
 
   return {
     workers: slots.length,
-    scan(buffer, items) {
+    scan(parts, items) {
       const live = slots.filter((s) => s.alive);
-      if (live.length === 0) return scanBatch(buffer, items);
+      if (live.length === 0) return scanBatch(joined(parts), items);
       const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
       const id = nextId++;
       return new Promise<ItemResult[]>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject, buffer, items });
+        slot.pending.set(id, { resolve, reject, parts, items });
+        const buffer = joinedArrayBuffer(parts);
         const request: ScanRequest = { id, buffer, items };
-        slot.worker.postMessage(request);
+        // Transferred: a structured clone would copy the batch twice more (out of this heap, into the worker's).
+        slot.worker.postMessage(request, [buffer]);
       });
     },
     async close() {
@@ -115,6 +122,20 @@ export async function createScanPool(options: PoolOptions): Promise<ScanPool> {
       );
     },
   };
+}
+
+function joined(parts: readonly Uint8Array[]): Buffer {
+  return Buffer.concat(parts);
+}
+
+/**
+ * The parts copied into one ArrayBuffer of exactly their bytes, ours alone to transfer (a small
+ * Buffer.concat may hand out a slice of Node's shared pool, which must never be moved).
+ */
+function joinedArrayBuffer(parts: readonly Uint8Array[]): ArrayBuffer {
+  const whole = Buffer.concat(parts);
+  if (whole.byteOffset === 0 && whole.buffer.byteLength === whole.length) return whole.buffer as ArrayBuffer;
+  return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.length) as ArrayBuffer;
 }
 
 export interface Launch {

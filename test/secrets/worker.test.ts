@@ -109,11 +109,10 @@ describe("worker threads", () => {
   });
 });
 
-function batch(): [ArrayBuffer, BatchItem[]] {
+function batch(): [Uint8Array[], BatchItem[]] {
   const bytes = Buffer.from(`GH=${new TokenFactory(1).githubPat()}\n`);
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
   return [
-    buffer,
+    [bytes],
     [
       {
         key: "k",
