@@ -49327,8 +49327,10 @@ async function locateBlobs(repo, oids, revs, options = {}) {
 async function refsReaching(repo, commits, revs, options) {
   const result2 = /* @__PURE__ */ new Map();
   const current = (await gitTry(repo, ["symbolic-ref", "-q", "HEAD"], options)).stdout.trim();
-  const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
-  if (current && shipsBranches && commits.size > 1) {
+  const ships = (pseudo) => revs.some((r) => r === pseudo || r === "--all");
+  const walked = [];
+  if (current && ships("--branches") && commits.size > 1) {
+    walked.push("--not", current);
     const walk = spawnGit(repo, ["rev-list", current, "--"], options);
     const lines = createInterface2({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
@@ -49339,10 +49341,29 @@ async function refsReaching(repo, commits, revs, options) {
     walk.kill();
     await walk.exited;
   }
+  if (ships("--branches"))
+    await placeBySource(repo, commits, result2, ["--branches", ...walked], "heads", options);
+  if (ships("--tags")) await placeBySource(repo, commits, result2, ["--tags"], "tags", options);
   for (const commit of commits) {
     if (!result2.has(commit)) result2.set(commit, await refReaching(repo, commit, revs, current, options));
   }
   return result2;
+}
+async function placeBySource(repo, commits, result2, revArgs, kind, options) {
+  if (result2.size === commits.size) return;
+  const walk = spawnGit(repo, ["log", "--source", "--format=%H %S", ...revArgs, "--"], options);
+  const lines = createInterface2({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    const commit = line.slice(0, 40);
+    if (!commits.has(commit) || result2.has(commit)) continue;
+    const name = line.slice(41);
+    const short = name.startsWith(`${kind}/`) ? name.slice(kind.length + 1) : name;
+    result2.set(commit, name.startsWith("refs/") ? name : `refs/${kind}/${short}`);
+    if (result2.size === commits.size) break;
+  }
+  lines.close();
+  walk.kill();
+  await walk.exited;
 }
 async function refReaching(repo, commit, revs, current, options) {
   const patterns = /* @__PURE__ */ new Set();

@@ -274,7 +274,8 @@ export async function locateBlobs(
 
 /**
  * A ref for each commit. Most findings sit on the checked-out branch, so one walk of it places
- * them all; the rest are asked about one by one.
+ * them all; the rest are placed by one walk of the other branches, then one of the tags, each
+ * naming the ref it reached a commit from (`--source`); what is left is asked about one by one.
  */
 async function refsReaching(
   repo: string,
@@ -284,8 +285,11 @@ async function refsReaching(
 ): Promise<Map<string, string | undefined>> {
   const result = new Map<string, string | undefined>();
   const current = (await gitTry(repo, ["symbolic-ref", "-q", "HEAD"], options)).stdout.trim();
-  const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
-  if (current && shipsBranches && commits.size > 1) {
+  const ships = (pseudo: string) => revs.some((r) => r === pseudo || r === "--all");
+  // The commits of the checked-out branch need no second look once it was walked to the end.
+  const walked: string[] = [];
+  if (current && ships("--branches") && commits.size > 1) {
+    walked.push("--not", current);
     const walk = spawnGit(repo, ["rev-list", current, "--"], options);
     const lines = createInterface({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
@@ -296,10 +300,42 @@ async function refsReaching(
     walk.kill();
     await walk.exited;
   }
+  if (ships("--branches"))
+    await placeBySource(repo, commits, result, ["--branches", ...walked], "heads", options);
+  if (ships("--tags")) await placeBySource(repo, commits, result, ["--tags"], "tags", options);
   for (const commit of commits) {
     if (!result.has(commit)) result.set(commit, await refReaching(repo, commit, revs, current, options));
   }
   return result;
+}
+
+/**
+ * One walk of the refs `revArgs` name, placing each commit not yet placed on the ref it was reached
+ * from; `--source` prints that ref's short name (or `heads/x` when a tag shares it), so the kind of
+ * ref is known from which ones were walked.
+ */
+async function placeBySource(
+  repo: string,
+  commits: Set<string>,
+  result: Map<string, string | undefined>,
+  revArgs: readonly string[],
+  kind: "heads" | "tags",
+  options: StreamOptions,
+): Promise<void> {
+  if (result.size === commits.size) return;
+  const walk = spawnGit(repo, ["log", "--source", "--format=%H %S", ...revArgs, "--"], options);
+  const lines = createInterface({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    const commit = line.slice(0, 40);
+    if (!commits.has(commit) || result.has(commit)) continue;
+    const name = line.slice(41);
+    const short = name.startsWith(`${kind}/`) ? name.slice(kind.length + 1) : name;
+    result.set(commit, name.startsWith("refs/") ? name : `refs/${kind}/${short}`);
+    if (result.size === commits.size) break;
+  }
+  lines.close();
+  walk.kill();
+  await walk.exited;
 }
 
 /**
