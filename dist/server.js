@@ -49186,13 +49186,24 @@ async function listReachableBlobs(repo, revs, options = {}) {
   return listBlobsOf(repo, [...revs, "--"], null, options);
 }
 async function listNewBlobs(repo, include, exclude, options = {}) {
-  const excluded = new Set(exclude);
-  if (include.every((oid) => excluded.has(oid))) return [];
-  const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
-  return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}
-`, options);
+  return (await listBlobsSince(repo, include, exclude, options)).blobs;
 }
-async function listBlobsOf(repo, revArgs, stdin, options) {
+async function listBlobsSince(repo, include, exclude, options = {}) {
+  const excluded = new Set(exclude);
+  if (include.every((oid) => excluded.has(oid))) return { blobs: [], boundary: /* @__PURE__ */ new Set() };
+  const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
+  const boundary = /* @__PURE__ */ new Set();
+  const blobs = await listBlobsOf(
+    repo,
+    ["--boundary", "--ignore-missing", "--stdin"],
+    `${lines.join("\n")}
+`,
+    options,
+    boundary
+  );
+  return { blobs, boundary };
+}
+async function listBlobsOf(repo, revArgs, stdin, options, boundary) {
   const revList = spawnGit(
     repo,
     ["rev-list", "--objects", "--filter=object:type=blob", ...revArgs],
@@ -49213,6 +49224,7 @@ async function listBlobsOf(repo, revArgs, stdin, options) {
     const first = line.indexOf(" ");
     const second = line.indexOf(" ", first + 1);
     const third = line.indexOf(" ", second + 1);
+    if (line.startsWith("-") && line.endsWith(" missing")) boundary?.add(line.slice(1, first));
     if (line.slice(first + 1, second) !== "blob") continue;
     blobs.push({
       oid: line.slice(0, first),
@@ -52813,11 +52825,19 @@ async function listSinceJudged(repo, rememberedAs, revs, folder, git) {
   const { tips, others } = await resolveTips(repo, revs, git);
   const tipOids = [...new Set(tips.values())];
   const judged = await loadJudgedTips(folder, rememberedAs);
-  const base = judged && await stillShipped(repo, judged, tips, tipOids, git) ? judged : void 0;
-  const baseOids = base ? [...new Set(Object.values(base.tips))] : [];
-  const namedFromTips = namedPlaces(repo, tipOids, baseOids, git);
+  let base = judged;
+  let baseOids = judged ? [...new Set(Object.values(judged.tips))] : [];
+  let namedFromTips = namedPlaces(repo, tipOids, baseOids, git);
+  let since = await listBlobsSince(repo, tipOids, baseOids, git);
+  const unproven = judged ? movedTips(judged, tips).filter((oid) => !since.boundary.has(oid)) : [];
+  if (unproven.length > 0 && !await allReachableFrom(repo, unproven, tipOids, git)) {
+    base = void 0;
+    baseOids = [];
+    namedFromTips = namedPlaces(repo, tipOids, [], git);
+    since = await listBlobsSince(repo, tipOids, [], git);
+  }
   const namedElsewhere = others.length > 0 ? namedPlaces(repo, others, [...tipOids, ...baseOids], git) : Promise.resolve([]);
-  const fresh = await listNewBlobs(repo, tipOids, baseOids, git);
+  const fresh = since.blobs;
   const carried = base?.dirty ?? [];
   const extra = others.length > 0 ? await listNewBlobs(repo, others, [...tipOids, ...baseOids], git) : [];
   return {
@@ -52828,6 +52848,10 @@ async function listSinceJudged(repo, rememberedAs, revs, folder, git) {
     namedElsewhere,
     record: { folder, tips: Object.fromEntries(tips), fromTips: [...carried, ...fresh] }
   };
+}
+function movedTips(judged, tips) {
+  const moved = Object.entries(judged.tips).filter(([name, oid]) => tips.get(name) !== oid).map(([, oid]) => oid);
+  return [...new Set(moved)];
 }
 function namedPlaces(repo, include, exclude, git) {
   const walk = blobsAtPaths(
@@ -52851,10 +52875,6 @@ function uniquePlaces(blobs) {
 }
 function uniqueOids(blobs) {
   return new Set(blobs.map((b2) => b2.oid)).size;
-}
-async function stillShipped(repo, judged, tips, tipOids, git) {
-  const moved = Object.entries(judged.tips).filter(([name, oid]) => tips.get(name) !== oid).map(([, oid]) => oid);
-  return allReachableFrom(repo, [...new Set(moved)], tipOids, git);
 }
 async function readAllowlist(repo) {
   try {

@@ -53,12 +53,35 @@ export async function listNewBlobs(
   exclude: readonly string[],
   options: StreamOptions = {},
 ): Promise<ReachableBlob[]> {
+  return (await listBlobsSince(repo, include, exclude, options)).blobs;
+}
+
+/**
+ * `listNewBlobs`, also telling which of `exclude` lie on the boundary of the walk: commits that are
+ * parents of listed commits. A judged tip that moved is still shipped when it is one (then it is an
+ * ancestor of a tip); one that is not may still be (behind another judged tip) or may be gone, which
+ * `allReachableFrom` decides. A missing excluded object (gc'd after a rewrite) is ignored here.
+ */
+export async function listBlobsSince(
+  repo: string,
+  include: readonly string[],
+  exclude: readonly string[],
+  options: StreamOptions = {},
+): Promise<{ blobs: ReachableBlob[]; boundary: Set<string> }> {
   // Nothing moved since the tips were judged: no walk, and two processes fewer to start (on a
   // busy machine starting them is most of what a repeat scan costs).
   const excluded = new Set(exclude);
-  if (include.every((oid) => excluded.has(oid))) return [];
+  if (include.every((oid) => excluded.has(oid))) return { blobs: [], boundary: new Set() };
   const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
-  return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}\n`, options);
+  const boundary = new Set<string>();
+  const blobs = await listBlobsOf(
+    repo,
+    ["--boundary", "--ignore-missing", "--stdin"],
+    `${lines.join("\n")}\n`,
+    options,
+    boundary,
+  );
+  return { blobs, boundary };
 }
 
 async function listBlobsOf(
@@ -66,6 +89,7 @@ async function listBlobsOf(
   revArgs: readonly string[],
   stdin: string | null,
   options: StreamOptions,
+  boundary?: Set<string>,
 ): Promise<ReachableBlob[]> {
   // rev-list prints each object once; --filter drops trees and blobs' cousins from its output
   // (commits still appear) and batch-check adds type and size without reading contents.
@@ -89,6 +113,8 @@ async function listBlobsOf(
     const first = line.indexOf(" ");
     const second = line.indexOf(" ", first + 1);
     const third = line.indexOf(" ", second + 1);
+    // A boundary commit (`-<oid>`, which batch-check cannot name) ends in " missing".
+    if (line.startsWith("-") && line.endsWith(" missing")) boundary?.add(line.slice(1, first));
     if (line.slice(first + 1, second) !== "blob") continue;
     blobs.push({
       oid: line.slice(0, first),
