@@ -27,12 +27,18 @@ function subcommands(calls: { args: readonly string[] }[]): string[] {
 const dirs: string[] = [];
 afterEach(() => cleanup(...dirs.splice(0)));
 
+/** A repository on main and a verdict cache, both removed after the test. */
+function repoAndCache(): { repo: string; cacheDir: string } {
+  const repo = tempDir("ar-warm-");
+  const cacheDir = mkdtempSync(join(tmpdir(), "ar-warm-cache-"));
+  dirs.push(repo, cacheDir);
+  git(repo, "init", "-q", "-b", "main");
+  return { repo, cacheDir };
+}
+
 describe("a repeat gate", () => {
   it("starts one git process when no tip moved, and lists only new objects after a commit", async () => {
-    const repo = tempDir("ar-warm-");
-    const cacheDir = mkdtempSync(join(tmpdir(), "ar-warm-cache-"));
-    dirs.push(repo, cacheDir);
-    git(repo, "init", "-q", "-b", "main");
+    const { repo, cacheDir } = repoAndCache();
     write(repo, "a.txt", "const apiKey = readKey();\n");
     git(repo, "add", "-A");
     git(repo, "commit", "-q", "-m", "init");
@@ -60,10 +66,7 @@ describe("a repeat gate", () => {
   });
 
   it("checks reachability apart only when a judged tip is not on the boundary, and relists after a rewrite", async () => {
-    const repo = tempDir("ar-warm-");
-    const cacheDir = mkdtempSync(join(tmpdir(), "ar-warm-cache-"));
-    dirs.push(repo, cacheDir);
-    git(repo, "init", "-q", "-b", "main");
+    const { repo, cacheDir } = repoAndCache();
     commitFile(repo, "a.txt", "one\n");
     commitFile(repo, "b.txt", "two\n");
     await runSecretGate({ repo, revs: REVS, files: [], cacheDir });
