@@ -47794,7 +47794,8 @@ if (isScanWorker() && parentPort) {
   const port = parentPort;
   port.on("message", async (request) => {
     try {
-      port.postMessage({ id: request.id, results: await scanBatch(request.buffer, request.items) });
+      const results = await scanBatch(request.buffer, request.items);
+      port.postMessage({ id: request.id, results, buffer: request.buffer }, [request.buffer]);
     } catch (err) {
       port.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) });
     }
@@ -47827,14 +47828,19 @@ async function createScanPool(options) {
     return inProcess;
   }
   let nextId = 1;
+  const spare = new SpareBuffers();
   for (const slot of slots) {
-    slot.worker.on("message", (msg) => {
-      const p2 = slot.pending.get(msg.id);
-      if (!p2) return;
-      slot.pending.delete(msg.id);
-      if (msg.results) p2.resolve(msg.results);
-      else p2.reject(new Error(`secret scan worker failed: ${msg.error}`));
-    });
+    slot.worker.on(
+      "message",
+      (msg) => {
+        if (msg.buffer) spare.put(msg.buffer);
+        const p2 = slot.pending.get(msg.id);
+        if (!p2) return;
+        slot.pending.delete(msg.id);
+        if (msg.results) p2.resolve(msg.results);
+        else p2.reject(new Error(`secret scan worker failed: ${msg.error}`));
+      }
+    );
     const orphan = (why) => {
       if (!slot.alive) return;
       slot.alive = false;
@@ -47854,7 +47860,7 @@ async function createScanPool(options) {
       const id = nextId++;
       return new Promise((resolve5, reject) => {
         slot.pending.set(id, { resolve: resolve5, reject, parts: parts2, items });
-        const buffer = joinedArrayBuffer(parts2);
+        const buffer = spare.filledWith(parts2);
         const request = { id, buffer, items };
         slot.worker.postMessage(request, [buffer]);
       });
@@ -47872,11 +47878,27 @@ async function createScanPool(options) {
 function joined(parts2) {
   return Buffer.concat(parts2);
 }
-function joinedArrayBuffer(parts2) {
-  const whole = Buffer.concat(parts2);
-  if (whole.byteOffset === 0 && whole.buffer.byteLength === whole.length) return whole.buffer;
-  return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.length);
-}
+var SpareBuffers = class {
+  free = [];
+  /** A buffer holding `parts` one after another from offset 0 (it may be longer than they are). */
+  filledWith(parts2) {
+    const length = parts2.reduce((n2, p2) => n2 + p2.length, 0);
+    const at2 = this.free.findIndex((b2) => b2.byteLength >= length);
+    const buffer = at2 === -1 ? new ArrayBuffer(Math.max(length, MIN_BATCH_BUFFER)) : this.free.splice(at2, 1)[0];
+    const view = new Uint8Array(buffer);
+    let offset = 0;
+    for (const part of parts2) {
+      view.set(part, offset);
+      offset += part.length;
+    }
+    return buffer;
+  }
+  put(buffer) {
+    if (this.free.length < MAX_SPARE_BUFFERS) this.free.push(buffer);
+  }
+};
+var MIN_BATCH_BUFFER = 2 * 1024 * 1024;
+var MAX_SPARE_BUFFERS = 8;
 function workerLaunch() {
   const here = fileURLToPath5(import.meta.url);
   const base = { workerData: { role: SCAN_WORKER_ROLE }, stdout: true, stderr: true };

@@ -77,15 +77,20 @@ export async function createScanPool(options: PoolOptions): Promise<ScanPool> {
     return inProcess;
   }
   let nextId = 1;
+  const spare = new SpareBuffers();
 
   for (const slot of slots) {
-    slot.worker.on("message", (msg: { id: number; results?: ItemResult[]; error?: string }) => {
-      const p = slot.pending.get(msg.id);
-      if (!p) return;
-      slot.pending.delete(msg.id);
-      if (msg.results) p.resolve(msg.results);
-      else p.reject(new Error(`secret scan worker failed: ${msg.error}`));
-    });
+    slot.worker.on(
+      "message",
+      (msg: { id: number; results?: ItemResult[]; error?: string; buffer?: ArrayBuffer }) => {
+        if (msg.buffer) spare.put(msg.buffer);
+        const p = slot.pending.get(msg.id);
+        if (!p) return;
+        slot.pending.delete(msg.id);
+        if (msg.results) p.resolve(msg.results);
+        else p.reject(new Error(`secret scan worker failed: ${msg.error}`));
+      },
+    );
     const orphan = (why: string) => {
       if (!slot.alive) return;
       slot.alive = false;
@@ -107,7 +112,7 @@ export async function createScanPool(options: PoolOptions): Promise<ScanPool> {
       const id = nextId++;
       return new Promise<ItemResult[]>((resolve, reject) => {
         slot.pending.set(id, { resolve, reject, parts, items });
-        const buffer = joinedArrayBuffer(parts);
+        const buffer = spare.filledWith(parts);
         const request: ScanRequest = { id, buffer, items };
         // Transferred: a structured clone would copy the batch twice more (out of this heap, into the worker's).
         slot.worker.postMessage(request, [buffer]);
@@ -129,14 +134,36 @@ function joined(parts: readonly Uint8Array[]): Buffer {
 }
 
 /**
- * The parts copied into one ArrayBuffer of exactly their bytes, ours alone to transfer (a small
- * Buffer.concat may hand out a slice of Node's shared pool, which must never be moved).
+ * Batch buffers going round: moved to a worker with a batch and moved back with its results, so in
+ * a long scan no batch allocates. Fresh 1 MB allocations cost page faults on first touch and, as
+ * external memory, drive the garbage collector; reused buffers cost neither.
  */
-function joinedArrayBuffer(parts: readonly Uint8Array[]): ArrayBuffer {
-  const whole = Buffer.concat(parts);
-  if (whole.byteOffset === 0 && whole.buffer.byteLength === whole.length) return whole.buffer as ArrayBuffer;
-  return whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.length) as ArrayBuffer;
+class SpareBuffers {
+  private readonly free: ArrayBuffer[] = [];
+
+  /** A buffer holding `parts` one after another from offset 0 (it may be longer than they are). */
+  filledWith(parts: readonly Uint8Array[]): ArrayBuffer {
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    const at = this.free.findIndex((b) => b.byteLength >= length);
+    const buffer =
+      at === -1 ? new ArrayBuffer(Math.max(length, MIN_BATCH_BUFFER)) : this.free.splice(at, 1)[0]!;
+    const view = new Uint8Array(buffer);
+    let offset = 0;
+    for (const part of parts) {
+      view.set(part, offset);
+      offset += part.length;
+    }
+    return buffer;
+  }
+
+  put(buffer: ArrayBuffer): void {
+    if (this.free.length < MAX_SPARE_BUFFERS) this.free.push(buffer);
+  }
 }
+
+/** A batch is 1 MB and one text more (scan.ts), so 2 MB fits nearly all; two per worker, up to 3 workers. */
+const MIN_BATCH_BUFFER = 2 * 1024 * 1024;
+const MAX_SPARE_BUFFERS = 8;
 
 export interface Launch {
   filename: string;
