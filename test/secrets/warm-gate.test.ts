@@ -65,6 +65,25 @@ describe("a repeat gate", () => {
     ]);
   });
 
+  it("keeps judged tips that sit behind another judged tip, after one reachability check", async () => {
+    const { repo, cacheDir } = repoAndCache();
+    commitFile(repo, "a.txt", "one\n");
+    git(repo, "checkout", "-q", "-b", "feature");
+    commitFile(repo, "b.txt", "two\n");
+    git(repo, "checkout", "-q", "main");
+    await runSecretGate({ repo, revs: REVS, files: [], cacheDir });
+
+    // main moves past feature's tip: its old tip is behind feature's, so not on the boundary.
+    git(repo, "merge", "-q", "--ff-only", "feature");
+    commitFile(repo, "c.txt", "three\n");
+    const moved = recordingRunner();
+    const report = await runSecretGate({ repo, revs: REVS, files: [], cacheDir, stream: moved.stream });
+    expect(report.stats).toMatchObject({ blobsBehindJudgedTips: 2, blobsScanned: 1 });
+    const calls = subcommands(moved.calls);
+    expect(calls.filter((c) => c === "rev-list --max-count")).toHaveLength(1);
+    expect(calls.filter((c) => c.startsWith("rev-list --objects"))).toHaveLength(1);
+  });
+
   it("checks reachability apart only when a judged tip is not on the boundary, and relists after a rewrite", async () => {
     const { repo, cacheDir } = repoAndCache();
     commitFile(repo, "a.txt", "one\n");
