@@ -48345,7 +48345,8 @@ if (isScanWorker() && parentPort) {
   const port = parentPort;
   port.on("message", async (request) => {
     try {
-      port.postMessage({ id: request.id, results: await scanBatch(request.buffer, request.items) });
+      const results = await scanBatch(request.buffer, request.items);
+      port.postMessage({ id: request.id, results, buffer: request.buffer }, [request.buffer]);
     } catch (err) {
       port.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) });
     }
@@ -48358,7 +48359,7 @@ if (isScanWorker() && parentPort) {
 // src/secrets/worker-pool.ts
 var inProcess = {
   workers: 0,
-  scan: (buffer, items) => scanBatch(buffer, items),
+  scan: (parts2, items) => scanBatch(joined(parts2), items),
   close: async () => {
   }
 };
@@ -48378,19 +48379,24 @@ async function createScanPool(options) {
     return inProcess;
   }
   let nextId = 1;
+  const spare = new SpareBuffers();
   for (const slot of slots) {
-    slot.worker.on("message", (msg) => {
-      const p2 = slot.pending.get(msg.id);
-      if (!p2) return;
-      slot.pending.delete(msg.id);
-      if (msg.results) p2.resolve(msg.results);
-      else p2.reject(new Error(`secret scan worker failed: ${msg.error}`));
-    });
+    slot.worker.on(
+      "message",
+      (msg) => {
+        if (msg.buffer) spare.put(msg.buffer);
+        const p2 = slot.pending.get(msg.id);
+        if (!p2) return;
+        slot.pending.delete(msg.id);
+        if (msg.results) p2.resolve(msg.results);
+        else p2.reject(new Error(`secret scan worker failed: ${msg.error}`));
+      }
+    );
     const orphan = (why) => {
       if (!slot.alive) return;
       slot.alive = false;
       options.onNote?.(`secret scan worker stopped (${why}); finishing on the main thread`);
-      for (const p2 of slot.pending.values()) scanBatch(p2.buffer, p2.items).then(p2.resolve, p2.reject);
+      for (const p2 of slot.pending.values()) scanBatch(joined(p2.parts), p2.items).then(p2.resolve, p2.reject);
       slot.pending.clear();
     };
     slot.worker.on("error", (err) => orphan(err.message));
@@ -48398,15 +48404,16 @@ async function createScanPool(options) {
   }
   return {
     workers: slots.length,
-    scan(buffer, items) {
+    scan(parts2, items) {
       const live = slots.filter((s3) => s3.alive);
-      if (live.length === 0) return scanBatch(buffer, items);
+      if (live.length === 0) return scanBatch(joined(parts2), items);
       const slot = live.reduce((a2, b2) => b2.pending.size < a2.pending.size ? b2 : a2);
       const id = nextId++;
       return new Promise((resolve5, reject) => {
-        slot.pending.set(id, { resolve: resolve5, reject, buffer, items });
+        slot.pending.set(id, { resolve: resolve5, reject, parts: parts2, items });
+        const buffer = spare.filledWith(parts2);
         const request = { id, buffer, items };
-        slot.worker.postMessage(request);
+        slot.worker.postMessage(request, [buffer]);
       });
     },
     async close() {
@@ -48419,6 +48426,30 @@ async function createScanPool(options) {
     }
   };
 }
+function joined(parts2) {
+  return Buffer.concat(parts2);
+}
+var SpareBuffers = class {
+  free = [];
+  /** A buffer holding `parts` one after another from offset 0 (it may be longer than they are). */
+  filledWith(parts2) {
+    const length = parts2.reduce((n2, p2) => n2 + p2.length, 0);
+    const at2 = this.free.findIndex((b2) => b2.byteLength >= length);
+    const buffer = at2 === -1 ? new ArrayBuffer(Math.max(length, MIN_BATCH_BUFFER)) : this.free.splice(at2, 1)[0];
+    const view = new Uint8Array(buffer);
+    let offset = 0;
+    for (const part of parts2) {
+      view.set(part, offset);
+      offset += part.length;
+    }
+    return buffer;
+  }
+  put(buffer) {
+    if (this.free.length < MAX_SPARE_BUFFERS) this.free.push(buffer);
+  }
+};
+var MIN_BATCH_BUFFER = 2 * 1024 * 1024;
+var MAX_SPARE_BUFFERS = 8;
 function workerLaunch() {
   const here = fileURLToPath5(import.meta.url);
   const base = { workerData: { role: SCAN_WORKER_ROLE }, stdout: true, stderr: true };
@@ -48481,17 +48512,25 @@ async function scanShippedContent(options) {
   const started = performance.now();
   const say = options.onProgress ?? (() => {
   });
-  const stats = emptyStats(options.history?.blobs.length ?? 0);
   const cache = options.cacheDir ? await openVerdictCache(options.cacheDir, RULESET_VERSION) : void 0;
   const located = [];
   const toRead = [];
+  const listed = /* @__PURE__ */ new Set();
+  const named = /* @__PURE__ */ new Set();
   for (const blob of options.history?.blobs ?? []) {
+    named.add(placeKey(blob));
+    if (listed.has(blob.oid)) {
+      addNamed(located, blob, options);
+      continue;
+    }
+    listed.add(blob.oid);
     const known = cache?.get(blob.oid);
     if (known) {
-      stats.blobsFromCache++;
       addHistory(located, blob, known.findings, options);
     } else toRead.push(blob);
   }
+  const stats = emptyStats(listed.size);
+  stats.blobsFromCache = listed.size - toRead.length;
   const bytesToRead = [...toRead, ...options.files ?? []].reduce((n2, x) => n2 + x.size, 0);
   const requested = options.workers ?? "auto";
   const workers = chooseWorkers(requested, bytesToRead);
@@ -48505,7 +48544,7 @@ async function scanShippedContent(options) {
     await readHistory(toRead, options, submitter, stats);
     const fileKeys = await readFiles(options, submitter, stats);
     const results = collect(await submitter.batcher.drain(), stats);
-    for (const meta3 of new Map(toRead.map((b2) => [b2.oid, b2])).values()) {
+    for (const meta3 of toRead) {
       const verdict = {
         binary: submitter.binaryKeys.has(meta3.oid),
         findings: results.get(meta3.oid) ?? []
@@ -48516,6 +48555,11 @@ async function scanShippedContent(options) {
     for (const { file: file2, oid } of fileKeys) {
       const raw = [...pathFindings(file2.path), ...results.get(`file:${file2.path}`) ?? []];
       if (raw.length > 0) located.push({ kind: "file", oid, path: file2.path, raw });
+    }
+    for (const place of await options.history?.alsoAt ?? []) {
+      if (named.has(placeKey(place))) continue;
+      named.add(placeKey(place));
+      addNamed(located, place, options);
     }
     const used = /* @__PURE__ */ new Set();
     const findings = await toFindings(located, options, stats, used);
@@ -48640,7 +48684,17 @@ function pathFindings(path7) {
 function addHistory(located, blob, cached2, options) {
   const raw = [...pathFindings(blob.path), ...cached2];
   options.onBlobVerdict?.(blob, raw.length > 0);
-  if (raw.length > 0) located.push({ kind: "history", oid: blob.oid, path: blob.path, raw });
+  if (raw.length > 0)
+    located.push({ kind: "history", oid: blob.oid, path: blob.path, raw, commit: blob.commit });
+}
+function addNamed(located, blob, options) {
+  const raw = pathFindings(blob.path);
+  options.onBlobVerdict?.(blob, raw.length > 0);
+  if (raw.length > 0)
+    located.push({ kind: "history", oid: blob.oid, path: blob.path, raw, commit: blob.commit });
+}
+function placeKey(blob) {
+  return `${blob.oid}	${blob.path}`;
 }
 async function toFindings(located, options, stats, used) {
   const shown = [];
@@ -48661,14 +48715,17 @@ async function toFindings(located, options, stats, used) {
     (n2, l) => n2 + l.raw.filter((r) => r.rule === CREDENTIAL_FILE_RULE).length,
     0
   );
-  const historyOids = [...new Set(shown.filter((s3) => s3.item.kind === "history").map((s3) => s3.item.oid))];
+  const historyOids = [
+    ...new Set(shown.filter((s3) => s3.item.kind === "history" && !s3.item.commit).map((s3) => s3.item.oid))
+  ];
   const origins = historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : /* @__PURE__ */ new Map();
   const findings = shown.map(({ item, raw, fingerprint: fingerprint2 }) => {
-    const origin = item.kind === "history" ? origins.get(item.oid) : void 0;
+    const origin = item.kind !== "history" ? void 0 : item.commit ? { commit: item.commit } : origins.get(item.oid);
     const paths = [item.path, ...origin?.path ? [origin.path] : []];
+    const byName = raw.rule === CREDENTIAL_FILE_RULE;
     return {
       rule: raw.rule,
-      path: origin?.path ?? item.path,
+      path: byName ? item.path : origin?.path ?? item.path,
       line: raw.line,
       column: raw.column,
       masked: raw.masked,
@@ -48730,7 +48787,6 @@ var Batcher = class {
     const { chunks, items } = this;
     this.chunks = [];
     this.items = [];
-    const length = this.bytes;
     this.bytes = 0;
     throwIfAborted(this.signal);
     if (this.failure) throw this.failure;
@@ -48741,10 +48797,7 @@ var Batcher = class {
       for (const [i2, item] of items.entries()) this.done.push(await scanItem(chunks[i2], item));
       return;
     }
-    const joined = Buffer.concat(chunks, length);
-    const whole = joined.byteOffset === 0 && joined.buffer.byteLength === joined.length;
-    const buffer = whole ? joined.buffer : joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.length);
-    const job = pool.scan(buffer, items).then(
+    const job = pool.scan(chunks, items).then(
       (results) => {
         for (const r of results) this.done.push(r);
       },
@@ -49131,19 +49184,74 @@ import { tmpdir as tmpdir2 } from "node:os";
 import { join as join8 } from "node:path";
 
 // src/git/blobs.ts
+import { createInterface as createInterface2 } from "node:readline";
+
+// src/git/raw-line.ts
 import { createInterface } from "node:readline";
+var RAW_LOG_ARGS = [
+  "-c",
+  "core.quotePath=off",
+  "log",
+  "--format=commit %H",
+  "--raw",
+  "--no-abbrev",
+  "--no-renames",
+  "--root",
+  "--diff-merges=first-parent"
+];
+async function* rawChanges(stdout) {
+  const lines = createInterface({ input: stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  let commit = "";
+  try {
+    for await (const line of lines) {
+      if (line.startsWith("commit ")) commit = line.slice(7);
+      else {
+        const change = parseRawLine(line, commit);
+        if (change) yield change;
+      }
+    }
+  } finally {
+    lines.close();
+  }
+}
+function parseRawLine(line, commit) {
+  if (!line.startsWith(":")) return void 0;
+  const tab = line.indexOf("	");
+  if (tab === -1) return void 0;
+  const fields = line.slice(1, tab).split(" ");
+  const newOid = fields[3];
+  if (!newOid) return void 0;
+  return { commit, newMode: fields[1] ?? "", newOid, path: unquotePath(line.slice(tab + 1)) };
+}
+function unquotePath(p2) {
+  if (!p2.startsWith('"') || !p2.endsWith('"')) return p2;
+  return p2.slice(1, -1).replace(/\\(["\\tn])/g, (_m, c3) => ({ t: "	", n: "\n" })[c3] ?? c3);
+}
+
+// src/git/blobs.ts
 async function listReachableBlobs(repo, revs, options = {}) {
   if (revs.length === 0) return [];
   return listBlobsOf(repo, [...revs, "--"], null, options);
 }
 async function listNewBlobs(repo, include, exclude, options = {}) {
-  const excluded = new Set(exclude);
-  if (include.every((oid) => excluded.has(oid))) return [];
-  const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
-  return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}
-`, options);
+  return (await listBlobsSince(repo, include, exclude, options)).blobs;
 }
-async function listBlobsOf(repo, revArgs, stdin, options) {
+async function listBlobsSince(repo, include, exclude, options = {}) {
+  const excluded = new Set(exclude);
+  if (include.every((oid) => excluded.has(oid))) return { blobs: [], boundary: /* @__PURE__ */ new Set() };
+  const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
+  const boundary = /* @__PURE__ */ new Set();
+  const blobs = await listBlobsOf(
+    repo,
+    ["--boundary", "--ignore-missing", "--stdin"],
+    `${lines.join("\n")}
+`,
+    options,
+    boundary
+  );
+  return { blobs, boundary };
+}
+async function listBlobsOf(repo, revArgs, stdin, options, boundary) {
   const revList = spawnGit(
     repo,
     ["rev-list", "--objects", "--filter=object:type=blob", ...revArgs],
@@ -49159,11 +49267,12 @@ async function listBlobsOf(repo, revArgs, stdin, options) {
   );
   revList.stdout.pipe(check2.stdin);
   const blobs = [];
-  const lines = createInterface({ input: check2.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface2({ input: check2.stdout, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
     const first = line.indexOf(" ");
     const second = line.indexOf(" ", first + 1);
     const third = line.indexOf(" ", second + 1);
+    if (line.startsWith("-") && line.endsWith(" missing")) boundary?.add(line.slice(1, first));
     if (line.slice(first + 1, second) !== "blob") continue;
     blobs.push({
       oid: line.slice(0, first),
@@ -49263,38 +49372,12 @@ async function locateBlobs(repo, oids, revs, options = {}) {
   const found = /* @__PURE__ */ new Map();
   if (oids.length === 0) return found;
   const wanted = new Set(oids);
-  const log = spawnGit(
-    repo,
-    [
-      "-c",
-      "core.quotePath=off",
-      "log",
-      "--format=commit %H",
-      "--raw",
-      "--no-abbrev",
-      "--no-renames",
-      "--diff-merges=first-parent",
-      ...revs,
-      "--"
-    ],
-    options
-  );
-  let commit = "";
-  const lines = createInterface({ input: log.stdout, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (line.startsWith("commit ")) {
-      commit = line.slice(7);
-      continue;
-    }
-    if (!line.startsWith(":")) continue;
-    const tab = line.indexOf("	");
-    const fields = line.slice(1, tab).split(" ");
-    const newOid = fields[3];
-    if (!newOid || !wanted.has(newOid) || found.has(newOid)) continue;
-    found.set(newOid, { commit, path: unquotePath(line.slice(tab + 1)) });
+  const log = spawnGit(repo, [...RAW_LOG_ARGS, ...revs, "--"], options);
+  for await (const change of rawChanges(log.stdout)) {
+    if (!wanted.has(change.newOid) || found.has(change.newOid)) continue;
+    found.set(change.newOid, { commit: change.commit, path: change.path });
     if (found.size === wanted.size) break;
   }
-  lines.close();
   log.kill();
   await log.exited;
   const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
@@ -49304,10 +49387,12 @@ async function locateBlobs(repo, oids, revs, options = {}) {
 async function refsReaching(repo, commits, revs, options) {
   const result2 = /* @__PURE__ */ new Map();
   const current = (await gitTry(repo, ["symbolic-ref", "-q", "HEAD"], options)).stdout.trim();
-  const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
-  if (current && shipsBranches && commits.size > 1) {
+  const ships = (pseudo) => revs.some((r) => r === pseudo || r === "--all");
+  const walked = [];
+  if (current && ships("--branches") && commits.size > 1) {
+    walked.push("--not", current);
     const walk = spawnGit(repo, ["rev-list", current, "--"], options);
-    const lines = createInterface({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+    const lines = createInterface2({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
       if (commits.has(line)) result2.set(line, current);
       if (result2.size === commits.size) break;
@@ -49316,10 +49401,29 @@ async function refsReaching(repo, commits, revs, options) {
     walk.kill();
     await walk.exited;
   }
+  if (ships("--branches"))
+    await placeBySource(repo, commits, result2, ["--branches", ...walked], "heads", options);
+  if (ships("--tags")) await placeBySource(repo, commits, result2, ["--tags"], "tags", options);
   for (const commit of commits) {
     if (!result2.has(commit)) result2.set(commit, await refReaching(repo, commit, revs, current, options));
   }
   return result2;
+}
+async function placeBySource(repo, commits, result2, revArgs, kind, options) {
+  if (result2.size === commits.size) return;
+  const walk = spawnGit(repo, ["log", "--source", "--format=%H %S", ...revArgs, "--"], options);
+  const lines = createInterface2({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    const commit = line.slice(0, 40);
+    if (!commits.has(commit) || result2.has(commit)) continue;
+    const name = line.slice(41);
+    const short = name.startsWith(`${kind}/`) ? name.slice(kind.length + 1) : name;
+    result2.set(commit, name.startsWith("refs/") ? name : `refs/${kind}/${short}`);
+    if (result2.size === commits.size) break;
+  }
+  lines.close();
+  walk.kill();
+  await walk.exited;
 }
 async function refReaching(repo, commit, revs, current, options) {
   const patterns = /* @__PURE__ */ new Set();
@@ -49346,10 +49450,6 @@ async function refReaching(repo, commit, revs, current, options) {
   }
   return void 0;
 }
-function unquotePath(p2) {
-  if (!p2.startsWith('"') || !p2.endsWith('"')) return p2;
-  return p2.slice(1, -1).replace(/\\(["\\tn])/g, (_m, c3) => ({ t: "	", n: "\n" })[c3] ?? c3);
-}
 function spawnGit(repo, args, options, stdin = false) {
   const spawn3 = options.stream ?? defaultStreamRunner;
   return spawn3("git", args, { cwd: repo, signal: options.signal, stdin });
@@ -49368,14 +49468,15 @@ async function gitText(repo, args, options) {
 }
 async function expectSuccess(child, what) {
   const result2 = await child.exited;
-  if (result2.canceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
-  if (result2.exitCode !== 0) {
-    throw new RemoteError(
-      "package-failed",
-      `git ${what} failed while listing what would ship (exit ${result2.exitCode}): ${result2.stderrTail.trim()}`,
-      "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry."
-    );
-  }
+  if (result2.canceled || result2.exitCode !== 0) throw gitFailure(result2, what);
+}
+function gitFailure(result2, what) {
+  if (result2.canceled) return new RemoteError("interrupted", "Secret scan cancelled.", "");
+  return new RemoteError(
+    "package-failed",
+    `git ${what} failed while listing what would ship (exit ${result2.exitCode}): ${result2.stderrTail.trim()}`,
+    "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry."
+  );
 }
 
 // src/git/bundle.ts
@@ -52640,6 +52741,40 @@ function setupWarnings(runnerLog) {
 import { readFile as readFile6, stat } from "node:fs/promises";
 import { join as join10 } from "node:path";
 
+// src/git/blob-paths.ts
+async function blobsAtPaths(repo, include, exclude, wanted, options = {}) {
+  const excluded = new Set(exclude);
+  if (include.every((rev) => excluded.has(rev))) return [];
+  const pseudoRevs = include.filter((rev) => rev.startsWith("-"));
+  const revs = [...include.filter((rev) => !rev.startsWith("-")), ...exclude.map((oid) => `^${oid}`)];
+  const spawn3 = options.stream ?? defaultStreamRunner;
+  const log = spawn3("git", [...RAW_LOG_ARGS, ...pseudoRevs, "--stdin"], {
+    cwd: repo,
+    signal: options.signal,
+    stdin: true
+  });
+  log.stdin?.end(revs.length > 0 ? `${revs.join("\n")}
+` : "");
+  const verdicts = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  const found = [];
+  for await (const { path: path7, newOid, newMode, commit } of rawChanges(log.stdout)) {
+    let accepted = verdicts.get(path7);
+    if (accepted === void 0) {
+      accepted = wanted(path7);
+      verdicts.set(path7, accepted);
+    }
+    if (!accepted || /^0+$/.test(newOid) || newMode === "160000") continue;
+    const key = `${newOid}	${path7}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    found.push({ oid: newOid, path: path7, commit });
+  }
+  const result2 = await log.exited;
+  if (result2.canceled || result2.exitCode !== 0) throw gitFailure(result2, "log --raw");
+  return found;
+}
+
 // src/secrets/judged-tips.ts
 import { createHash as createHash4, randomBytes as randomBytes3 } from "node:crypto";
 import { mkdir as mkdir8, readFile as readFile5, rename as rename3, writeFile as writeFile4 } from "node:fs/promises";
@@ -52681,9 +52816,10 @@ async function runSecretGate(opts) {
     opts.revs,
     verdictFolder(opts.cacheDir, RULESET_VERSION),
     git
-  ) : { blobs: await listReachableBlobs(opts.repo, opts.revs, git), judgedBlobs: 0 };
+  ) : await listEverything(opts.repo, opts.revs, git);
   const history = {
     blobs: listing.blobs,
+    alsoAt: Promise.all([listing.namedFromTips, listing.namedElsewhere]).then(([a2, b2]) => [...a2, ...b2]),
     read: (oids) => readBlobs(opts.repo, oids, git),
     locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git)
   };
@@ -52704,42 +52840,89 @@ async function runSecretGate(opts) {
     signal: opts.signal,
     onProgress: say,
     onBlobVerdict: (blob, hasFindings) => {
-      if (hasFindings) dirty.add(blob.oid);
+      if (hasFindings) dirty.add(placeKey2(blob));
     },
     onCacheSaved: async () => {
       if (!listing.record) return;
       const { folder, tips, fromTips } = listing.record;
+      const named = await listing.namedFromTips;
       await saveJudgedTips(folder, opts.rememberAs ?? opts.repo, {
         tips,
         // The carried blobs are among the judged ones already.
-        blobCount: listing.judgedBlobs + fromTips.length - (listing.carried ?? 0),
-        dirty: fromTips.filter((b2) => dirty.has(b2.oid))
+        blobCount: listing.judgedBlobs + uniqueOids(fromTips) - listing.carried,
+        // Every place found by name is one to carry: a credential file name.
+        dirty: uniquePlaces([...fromTips.filter((b2) => dirty.has(placeKey2(b2))), ...named])
       });
     }
   });
-  report.stats.blobsTotal = listing.judgedBlobs + listing.blobs.length - (listing.carried ?? 0);
+  report.stats.blobsTotal = listing.judgedBlobs + uniqueOids(listing.blobs) - listing.carried;
   report.stats.blobsBehindJudgedTips = listing.judgedBlobs;
   return report;
+}
+async function listEverything(repo, revs, git) {
+  const namedFromTips = namedPlaces(repo, revs, [], git);
+  return {
+    blobs: await listReachableBlobs(repo, revs, git),
+    judgedBlobs: 0,
+    carried: 0,
+    namedFromTips,
+    namedElsewhere: Promise.resolve([])
+  };
 }
 async function listSinceJudged(repo, rememberedAs, revs, folder, git) {
   const { tips, others } = await resolveTips(repo, revs, git);
   const tipOids = [...new Set(tips.values())];
   const judged = await loadJudgedTips(folder, rememberedAs);
-  const base = judged && await stillShipped(repo, judged, tips, tipOids, git) ? judged : void 0;
-  const baseOids = base ? [...new Set(Object.values(base.tips))] : [];
-  const fresh = await listNewBlobs(repo, tipOids, baseOids, git);
+  let base = judged;
+  let baseOids = judged ? [...new Set(Object.values(judged.tips))] : [];
+  let namedFromTips = namedPlaces(repo, tipOids, baseOids, git);
+  let since = await listBlobsSince(repo, tipOids, baseOids, git);
+  const unproven = judged ? movedTips(judged, tips).filter((oid) => !since.boundary.has(oid)) : [];
+  if (unproven.length > 0 && !await allReachableFrom(repo, unproven, tipOids, git)) {
+    base = void 0;
+    baseOids = [];
+    namedFromTips = namedPlaces(repo, tipOids, [], git);
+    since = await listBlobsSince(repo, tipOids, [], git);
+  }
+  const namedElsewhere = others.length > 0 ? namedPlaces(repo, others, [...tipOids, ...baseOids], git) : Promise.resolve([]);
+  const fresh = since.blobs;
   const carried = base?.dirty ?? [];
   const extra = others.length > 0 ? await listNewBlobs(repo, others, [...tipOids, ...baseOids], git) : [];
   return {
     blobs: [...fresh, ...carried, ...extra],
     judgedBlobs: base?.blobCount ?? 0,
-    carried: carried.length,
+    carried: uniqueOids(carried),
+    namedFromTips,
+    namedElsewhere,
     record: { folder, tips: Object.fromEntries(tips), fromTips: [...carried, ...fresh] }
   };
 }
-async function stillShipped(repo, judged, tips, tipOids, git) {
+function movedTips(judged, tips) {
   const moved = Object.entries(judged.tips).filter(([name, oid]) => tips.get(name) !== oid).map(([, oid]) => oid);
-  return allReachableFrom(repo, [...new Set(moved)], tipOids, git);
+  return [...new Set(moved)];
+}
+function namedPlaces(repo, include, exclude, git) {
+  const walk = blobsAtPaths(
+    repo,
+    include,
+    exclude,
+    (path7) => credentialFileKind(path7) !== void 0,
+    git
+  ).then(
+    (found) => found.map((b2) => ({ oid: b2.oid, path: b2.path, size: 0, commit: b2.commit }))
+  );
+  walk.catch(() => {
+  });
+  return walk;
+}
+function placeKey2(blob) {
+  return `${blob.oid}	${blob.path}`;
+}
+function uniquePlaces(blobs) {
+  return [...new Map(blobs.map((b2) => [placeKey2(b2), b2])).values()];
+}
+function uniqueOids(blobs) {
+  return new Set(blobs.map((b2) => b2.oid)).size;
 }
 async function readAllowlist(repo) {
   try {

@@ -8,6 +8,7 @@
 import { createInterface } from "node:readline";
 import { RemoteError } from "../util/errors.js";
 import { defaultStreamRunner, type StreamingProcess, type StreamRunner } from "../util/run.js";
+import { RAW_LOG_ARGS, rawChanges } from "./raw-line.js";
 
 export interface ReachableBlob {
   oid: string;
@@ -52,12 +53,35 @@ export async function listNewBlobs(
   exclude: readonly string[],
   options: StreamOptions = {},
 ): Promise<ReachableBlob[]> {
+  return (await listBlobsSince(repo, include, exclude, options)).blobs;
+}
+
+/**
+ * `listNewBlobs`, also telling which of `exclude` lie on the boundary of the walk: commits that are
+ * parents of listed commits. A judged tip that moved is still shipped when it is one (then it is an
+ * ancestor of a tip); one that is not may still be (behind another judged tip) or may be gone, which
+ * `allReachableFrom` decides. A missing excluded object (gc'd after a rewrite) is ignored here.
+ */
+export async function listBlobsSince(
+  repo: string,
+  include: readonly string[],
+  exclude: readonly string[],
+  options: StreamOptions = {},
+): Promise<{ blobs: ReachableBlob[]; boundary: Set<string> }> {
   // Nothing moved since the tips were judged: no walk, and two processes fewer to start (on a
   // busy machine starting them is most of what a repeat scan costs).
   const excluded = new Set(exclude);
-  if (include.every((oid) => excluded.has(oid))) return [];
+  if (include.every((oid) => excluded.has(oid))) return { blobs: [], boundary: new Set() };
   const lines = [...include, ...exclude.map((oid) => `^${oid}`)];
-  return listBlobsOf(repo, ["--stdin"], `${lines.join("\n")}\n`, options);
+  const boundary = new Set<string>();
+  const blobs = await listBlobsOf(
+    repo,
+    ["--boundary", "--ignore-missing", "--stdin"],
+    `${lines.join("\n")}\n`,
+    options,
+    boundary,
+  );
+  return { blobs, boundary };
 }
 
 async function listBlobsOf(
@@ -65,6 +89,7 @@ async function listBlobsOf(
   revArgs: readonly string[],
   stdin: string | null,
   options: StreamOptions,
+  boundary?: Set<string>,
 ): Promise<ReachableBlob[]> {
   // rev-list prints each object once; --filter drops trees and blobs' cousins from its output
   // (commits still appear) and batch-check adds type and size without reading contents.
@@ -88,6 +113,8 @@ async function listBlobsOf(
     const first = line.indexOf(" ");
     const second = line.indexOf(" ", first + 1);
     const third = line.indexOf(" ", second + 1);
+    // A boundary commit (`-<oid>`, which batch-check cannot name) ends in " missing".
+    if (line.startsWith("-") && line.endsWith(" missing")) boundary?.add(line.slice(1, first));
     if (line.slice(first + 1, second) !== "blob") continue;
     blobs.push({
       oid: line.slice(0, first),
@@ -255,40 +282,14 @@ export async function locateBlobs(
   const found = new Map<string, BlobLocation>();
   if (oids.length === 0) return found;
   const wanted = new Set(oids);
-  const log = spawnGit(
-    repo,
-    [
-      "-c",
-      "core.quotePath=off",
-      "log",
-      "--format=commit %H",
-      "--raw",
-      "--no-abbrev",
-      "--no-renames",
-      "--diff-merges=first-parent",
-      ...revs,
-      "--",
-    ],
-    options,
-  );
-  let commit = "";
-  const lines = createInterface({ input: log.stdout, crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (line.startsWith("commit ")) {
-      commit = line.slice(7);
-      continue;
-    }
-    if (!line.startsWith(":")) continue;
-    // :<old mode> <new mode> <old oid> <new oid> <status>\t<path>: the blob is in this commit
-    // when it is the new side (added or modified to it), not when it was deleted here.
-    const tab = line.indexOf("\t");
-    const fields = line.slice(1, tab).split(" ");
-    const newOid = fields[3];
-    if (!newOid || !wanted.has(newOid) || found.has(newOid)) continue;
-    found.set(newOid, { commit, path: unquotePath(line.slice(tab + 1)) });
+  const log = spawnGit(repo, [...RAW_LOG_ARGS, ...revs, "--"], options);
+  // The blob is in a commit when it is the new side (added or modified to it), not when it was
+  // deleted there.
+  for await (const change of rawChanges(log.stdout)) {
+    if (!wanted.has(change.newOid) || found.has(change.newOid)) continue;
+    found.set(change.newOid, { commit: change.commit, path: change.path });
     if (found.size === wanted.size) break;
   }
-  lines.close();
   log.kill();
   await log.exited;
 
@@ -299,7 +300,8 @@ export async function locateBlobs(
 
 /**
  * A ref for each commit. Most findings sit on the checked-out branch, so one walk of it places
- * them all; the rest are asked about one by one.
+ * them all; the rest are placed by one walk of the other branches, then one of the tags, each
+ * naming the ref it reached a commit from (`--source`); what is left is asked about one by one.
  */
 async function refsReaching(
   repo: string,
@@ -309,8 +311,11 @@ async function refsReaching(
 ): Promise<Map<string, string | undefined>> {
   const result = new Map<string, string | undefined>();
   const current = (await gitTry(repo, ["symbolic-ref", "-q", "HEAD"], options)).stdout.trim();
-  const shipsBranches = revs.some((r) => r === "--branches" || r === "--all");
-  if (current && shipsBranches && commits.size > 1) {
+  const ships = (pseudo: string) => revs.some((r) => r === pseudo || r === "--all");
+  // The commits of the checked-out branch need no second look once it was walked to the end.
+  const walked: string[] = [];
+  if (current && ships("--branches") && commits.size > 1) {
+    walked.push("--not", current);
     const walk = spawnGit(repo, ["rev-list", current, "--"], options);
     const lines = createInterface({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
@@ -321,10 +326,42 @@ async function refsReaching(
     walk.kill();
     await walk.exited;
   }
+  if (ships("--branches"))
+    await placeBySource(repo, commits, result, ["--branches", ...walked], "heads", options);
+  if (ships("--tags")) await placeBySource(repo, commits, result, ["--tags"], "tags", options);
   for (const commit of commits) {
     if (!result.has(commit)) result.set(commit, await refReaching(repo, commit, revs, current, options));
   }
   return result;
+}
+
+/**
+ * One walk of the refs `revArgs` name, placing each commit not yet placed on the ref it was reached
+ * from; `--source` prints that ref's short name (or `heads/x` when a tag shares it), so the kind of
+ * ref is known from which ones were walked.
+ */
+async function placeBySource(
+  repo: string,
+  commits: Set<string>,
+  result: Map<string, string | undefined>,
+  revArgs: readonly string[],
+  kind: "heads" | "tags",
+  options: StreamOptions,
+): Promise<void> {
+  if (result.size === commits.size) return;
+  const walk = spawnGit(repo, ["log", "--source", "--format=%H %S", ...revArgs, "--"], options);
+  const lines = createInterface({ input: walk.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    const commit = line.slice(0, 40);
+    if (!commits.has(commit) || result.has(commit)) continue;
+    const name = line.slice(41);
+    const short = name.startsWith(`${kind}/`) ? name.slice(kind.length + 1) : name;
+    result.set(commit, name.startsWith("refs/") ? name : `refs/${kind}/${short}`);
+    if (result.size === commits.size) break;
+  }
+  lines.close();
+  walk.kill();
+  await walk.exited;
 }
 
 /**
@@ -367,11 +404,6 @@ async function refReaching(
   return undefined;
 }
 
-function unquotePath(p: string): string {
-  if (!p.startsWith('"') || !p.endsWith('"')) return p;
-  return p.slice(1, -1).replace(/\\(["\\tn])/g, (_m, c: string) => ({ t: "\t", n: "\n" })[c] ?? c);
-}
-
 function spawnGit(repo: string, args: string[], options: StreamOptions, stdin = false): StreamingProcess {
   const spawn = options.stream ?? defaultStreamRunner;
   return spawn("git", args, { cwd: repo, signal: options.signal, stdin });
@@ -397,12 +429,18 @@ async function gitText(repo: string, args: string[], options: StreamOptions): Pr
 
 async function expectSuccess(child: StreamingProcess, what: string): Promise<void> {
   const result = await child.exited;
-  if (result.canceled) throw new RemoteError("interrupted", "Secret scan cancelled.", "");
-  if (result.exitCode !== 0) {
-    throw new RemoteError(
-      "package-failed",
-      `git ${what} failed while listing what would ship (exit ${result.exitCode}): ${result.stderrTail.trim()}`,
-      "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry.",
-    );
-  }
+  if (result.canceled || result.exitCode !== 0) throw gitFailure(result, what);
+}
+
+/** A git process of the secret gate that was cancelled or failed, as the error to throw. */
+export function gitFailure(
+  result: { canceled?: boolean; exitCode: number; stderrTail: string },
+  what: string,
+): RemoteError {
+  if (result.canceled) return new RemoteError("interrupted", "Secret scan cancelled.", "");
+  return new RemoteError(
+    "package-failed",
+    `git ${what} failed while listing what would ship (exit ${result.exitCode}): ${result.stderrTail.trim()}`,
+    "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry.",
+  );
 }

@@ -8,11 +8,17 @@
  * (`rev-list --objects NEW ^OLD`); the judged blobs that had findings come along from that record,
  * with their verdicts from the cache. Otherwise (a branch rewritten or deleted) everything is
  * listed again, and the verdict cache still spares reading it.
+ *
+ * rev-list names a blob by one path; a walk of the same range (blob-paths.ts) finds every other
+ * path it ships at, while the content is scanned, so a credential file name is checked wherever
+ * the content sits. Blobs found under such a name are remembered with the judged tips.
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { type BlobAtPath, blobsAtPaths } from "../git/blob-paths.js";
 import {
   allReachableFrom,
+  listBlobsSince,
   listNewBlobs,
   listReachableBlobs,
   locateBlobs,
@@ -21,6 +27,7 @@ import {
 } from "../git/blobs.js";
 import { ALLOWLIST_FILE, parseAllowlist } from "../secrets/allowlist.js";
 import { verdictFolder } from "../secrets/cache.js";
+import { credentialFileKind } from "../secrets/credential-files.js";
 import { RULESET_VERSION } from "../secrets/engine.js";
 import { type JudgedTips, loadJudgedTips, saveJudgedTips } from "../secrets/judged-tips.js";
 import { type ArchiveFile, type BlobMeta, type HistorySource, scanShippedContent } from "../secrets/scan.js";
@@ -63,9 +70,10 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
         verdictFolder(opts.cacheDir, RULESET_VERSION),
         git,
       )
-    : { blobs: await listReachableBlobs(opts.repo, opts.revs, git), judgedBlobs: 0 };
+    : await listEverything(opts.repo, opts.revs, git);
   const history: HistorySource = {
     blobs: listing.blobs,
+    alsoAt: Promise.all([listing.namedFromTips, listing.namedElsewhere]).then(([a, b]) => [...a, ...b]),
     read: (oids) => readBlobs(opts.repo, oids, git),
     locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git),
   };
@@ -86,20 +94,22 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
     signal: opts.signal,
     onProgress: say,
     onBlobVerdict: (blob, hasFindings) => {
-      if (hasFindings) dirty.add(blob.oid);
+      if (hasFindings) dirty.add(placeKey(blob));
     },
     onCacheSaved: async () => {
       if (!listing.record) return;
       const { folder, tips, fromTips } = listing.record;
+      const named = await listing.namedFromTips;
       await saveJudgedTips(folder, opts.rememberAs ?? opts.repo, {
         tips,
         // The carried blobs are among the judged ones already.
-        blobCount: listing.judgedBlobs + fromTips.length - (listing.carried ?? 0),
-        dirty: fromTips.filter((b) => dirty.has(b.oid)),
+        blobCount: listing.judgedBlobs + uniqueOids(fromTips) - listing.carried,
+        // Every place found by name is one to carry: a credential file name.
+        dirty: uniquePlaces([...fromTips.filter((b) => dirty.has(placeKey(b))), ...named]),
       });
     },
   });
-  report.stats.blobsTotal = listing.judgedBlobs + listing.blobs.length - (listing.carried ?? 0);
+  report.stats.blobsTotal = listing.judgedBlobs + uniqueOids(listing.blobs) - listing.carried;
   report.stats.blobsBehindJudgedTips = listing.judgedBlobs;
   return report;
 }
@@ -109,10 +119,28 @@ interface Listing {
   blobs: BlobMeta[];
   /** Blobs reachable from judged tips (not listed again). */
   judgedBlobs: number;
-  /** How many of `blobs` came from the judged record. */
-  carried?: number;
+  /** How many distinct blobs of `blobs` came from the judged record. */
+  carried: number;
+  /** The places in the new range (from the named tips) where a blob ships under a credential name. */
+  namedFromTips: Promise<BlobMeta[]>;
+  /** The same for revs that are not named tips (a WIP snapshot): judged every time, never remembered. */
+  namedElsewhere: Promise<BlobMeta[]>;
   /** What to remember once the verdicts are saved: the named tips and the blobs they reach now. */
   record?: { folder: string; tips: Record<string, string>; fromTips: BlobMeta[] };
+}
+
+type Git = { signal?: AbortSignal; stream?: StreamRunner };
+
+async function listEverything(repo: string, revs: readonly string[], git: Git): Promise<Listing> {
+  // Started first: the walk runs while the blobs are listed, read and scanned.
+  const namedFromTips = namedPlaces(repo, revs, [], git);
+  return {
+    blobs: await listReachableBlobs(repo, revs, git),
+    judgedBlobs: 0,
+    carried: 0,
+    namedFromTips,
+    namedElsewhere: Promise.resolve([]),
+  };
 }
 
 async function listSinceJudged(
@@ -120,37 +148,78 @@ async function listSinceJudged(
   rememberedAs: string,
   revs: readonly string[],
   folder: string,
-  git: { signal?: AbortSignal; stream?: StreamRunner },
+  git: Git,
 ): Promise<Listing> {
   const { tips, others } = await resolveTips(repo, revs, git);
   const tipOids = [...new Set(tips.values())];
   const judged = await loadJudgedTips(folder, rememberedAs);
-  const base = judged && (await stillShipped(repo, judged, tips, tipOids, git)) ? judged : undefined;
-  const baseOids = base ? [...new Set(Object.values(base.tips))] : [];
-  const fresh = await listNewBlobs(repo, tipOids, baseOids, git);
+  let base = judged;
+  let baseOids = judged ? [...new Set(Object.values(judged.tips))] : [];
+  // Optimistic: the judged tips are taken to be still shipped, so one rev-list lists what is new
+  // and, on its boundary, shows the judged tips it reached (one process instead of two in turn).
+  let namedFromTips = namedPlaces(repo, tipOids, baseOids, git);
+  let since = await listBlobsSince(repo, tipOids, baseOids, git);
+  const unproven = judged ? movedTips(judged, tips).filter((oid) => !since.boundary.has(oid)) : [];
+  if (unproven.length > 0 && !(await allReachableFrom(repo, unproven, tipOids, git))) {
+    // A branch was rewritten or deleted: judge everything again (the verdict cache spares reading).
+    base = undefined;
+    baseOids = [];
+    namedFromTips = namedPlaces(repo, tipOids, [], git);
+    since = await listBlobsSince(repo, tipOids, [], git);
+  }
+  const namedElsewhere =
+    others.length > 0 ? namedPlaces(repo, others, [...tipOids, ...baseOids], git) : Promise.resolve([]);
+  const fresh = since.blobs;
   const carried = base?.dirty ?? [];
   // Revs that are not named tips (the WIP snapshot) are judged every time and never remembered.
   const extra = others.length > 0 ? await listNewBlobs(repo, others, [...tipOids, ...baseOids], git) : [];
   return {
     blobs: [...fresh, ...carried, ...extra],
     judgedBlobs: base?.blobCount ?? 0,
-    carried: carried.length,
+    carried: uniqueOids(carried),
+    namedFromTips,
+    namedElsewhere,
     record: { folder, tips: Object.fromEntries(tips), fromTips: [...carried, ...fresh] },
   };
 }
 
-/** Every judged tip that moved or went away must still be reachable from today's tips. */
-async function stillShipped(
-  repo: string,
-  judged: JudgedTips,
-  tips: Map<string, string>,
-  tipOids: string[],
-  git: { signal?: AbortSignal; stream?: StreamRunner },
-): Promise<boolean> {
+/** The judged tips that moved or went away since (their objects, once each). */
+function movedTips(judged: JudgedTips, tips: Map<string, string>): string[] {
   const moved = Object.entries(judged.tips)
     .filter(([name, oid]) => tips.get(name) !== oid)
     .map(([, oid]) => oid);
-  return allReachableFrom(repo, [...new Set(moved)], tipOids, git);
+  return [...new Set(moved)];
+}
+
+/**
+ * Where blobs of the range ship under a credential file name (a walk of the history that runs
+ * while the content is scanned). Its failure fails the gate when the scan asks for the result; it
+ * is never left unhandled in the meantime.
+ */
+function namedPlaces(repo: string, include: readonly string[], exclude: readonly string[], git: Git) {
+  const walk = blobsAtPaths(
+    repo,
+    include,
+    exclude,
+    (path) => credentialFileKind(path) !== undefined,
+    git,
+  ).then((found: BlobAtPath[]): BlobMeta[] =>
+    found.map((b) => ({ oid: b.oid, path: b.path, size: 0, commit: b.commit })),
+  );
+  walk.catch(() => {});
+  return walk;
+}
+
+function placeKey(blob: BlobMeta): string {
+  return `${blob.oid}\t${blob.path}`;
+}
+
+function uniquePlaces(blobs: readonly BlobMeta[]): BlobMeta[] {
+  return [...new Map(blobs.map((b) => [placeKey(b), b])).values()];
+}
+
+function uniqueOids(blobs: readonly BlobMeta[]): number {
+  return new Set(blobs.map((b) => b.oid)).size;
 }
 
 async function readAllowlist(repo: string): Promise<Set<string>> {

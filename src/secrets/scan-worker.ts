@@ -25,7 +25,9 @@ if (isScanWorker() && parentPort) {
   const port = parentPort;
   port.on("message", async (request: ScanRequest) => {
     try {
-      port.postMessage({ id: request.id, results: await scanBatch(request.buffer, request.items) });
+      const results = await scanBatch(request.buffer, request.items);
+      // The buffer goes back for the next batch (worker-pool.ts), moved, not copied.
+      port.postMessage({ id: request.id, results, buffer: request.buffer }, [request.buffer]);
     } catch (err) {
       port.postMessage({ id: request.id, error: err instanceof Error ? err.message : String(err) });
     }

@@ -30,6 +30,8 @@ export interface BlobMeta {
   oid: string;
   path: string;
   size: number;
+  /** A commit holding the blob at `path`, when the lister knows one (it is then never located). */
+  commit?: string;
 }
 
 export interface BlobContent {
@@ -46,7 +48,16 @@ export interface BlobOrigin {
 
 /** The bundled history, as the git layer provides it. */
 export interface HistorySource {
+  /**
+   * The blobs to judge. A blob listed again under another path is read and scanned once; each
+   * further path is checked by name only (a credential file name blocks wherever it occurs).
+   */
   blobs: readonly BlobMeta[];
+  /**
+   * More paths blobs ship at, found while the scan runs (by a walk of the history that may still
+   * be under way when reading starts); checked by name only, whether or not the blob is in `blobs`.
+   */
+  alsoAt?: Promise<readonly BlobMeta[]>;
   /** Streams the contents of the given blobs, in any order, each exactly once. */
   read(oids: readonly string[]): AsyncIterable<BlobContent>;
   /** Finds a commit and ref that contain each blob; called only for blobs with findings to show. */
@@ -82,23 +93,33 @@ interface Located {
   oid: string;
   path: string;
   raw: RawFinding[];
+  /** Where it sits, when the lister said so (no need to locate it). */
+  commit?: string;
 }
 
 export async function scanShippedContent(options: ScanOptions): Promise<ScanReport> {
   const started = performance.now();
   const say = options.onProgress ?? (() => {});
-  const stats = emptyStats(options.history?.blobs.length ?? 0);
   const cache = options.cacheDir ? await openVerdictCache(options.cacheDir, RULESET_VERSION) : undefined;
   // What the cache already knows is never read.
   const located: Located[] = [];
   const toRead: BlobMeta[] = [];
+  const listed = new Set<string>();
+  const named = new Set<string>();
   for (const blob of options.history?.blobs ?? []) {
+    named.add(placeKey(blob));
+    if (listed.has(blob.oid)) {
+      addNamed(located, blob, options);
+      continue;
+    }
+    listed.add(blob.oid);
     const known = cache?.get(blob.oid);
     if (known) {
-      stats.blobsFromCache++;
       addHistory(located, blob, known.findings, options);
     } else toRead.push(blob);
   }
+  const stats = emptyStats(listed.size);
+  stats.blobsFromCache = listed.size - toRead.length;
   const bytesToRead = [...toRead, ...(options.files ?? [])].reduce((n, x) => n + x.size, 0);
   const requested = options.workers ?? "auto";
   const workers = chooseWorkers(requested, bytesToRead);
@@ -119,7 +140,7 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     await readHistory(toRead, options, submitter, stats);
     const fileKeys = await readFiles(options, submitter, stats);
     const results = collect(await submitter.batcher.drain(), stats);
-    for (const meta of new Map(toRead.map((b) => [b.oid, b])).values()) {
+    for (const meta of toRead) {
       const verdict: Verdict = {
         binary: submitter.binaryKeys.has(meta.oid),
         findings: results.get(meta.oid) ?? [],
@@ -130,6 +151,11 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     for (const { file, oid } of fileKeys) {
       const raw = [...pathFindings(file.path), ...(results.get(`file:${file.path}`) ?? [])];
       if (raw.length > 0) located.push({ kind: "file", oid, path: file.path, raw });
+    }
+    for (const place of (await options.history?.alsoAt) ?? []) {
+      if (named.has(placeKey(place))) continue;
+      named.add(placeKey(place));
+      addNamed(located, place, options);
     }
     const used = new Set<string>();
     const findings = await toFindings(located, options, stats, used);
@@ -274,7 +300,20 @@ function pathFindings(path: string): RawFinding[] {
 function addHistory(located: Located[], blob: BlobMeta, cached: RawFinding[], options: ScanOptions): void {
   const raw = [...pathFindings(blob.path), ...cached];
   options.onBlobVerdict?.(blob, raw.length > 0);
-  if (raw.length > 0) located.push({ kind: "history", oid: blob.oid, path: blob.path, raw });
+  if (raw.length > 0)
+    located.push({ kind: "history", oid: blob.oid, path: blob.path, raw, commit: blob.commit });
+}
+
+/** A further path of a blob judged (or to be judged) elsewhere: only its name is checked. */
+function addNamed(located: Located[], blob: BlobMeta, options: ScanOptions): void {
+  const raw = pathFindings(blob.path);
+  options.onBlobVerdict?.(blob, raw.length > 0);
+  if (raw.length > 0)
+    located.push({ kind: "history", oid: blob.oid, path: blob.path, raw, commit: blob.commit });
+}
+
+function placeKey(blob: BlobMeta): string {
+  return `${blob.oid}\t${blob.path}`;
 }
 
 async function toFindings(
@@ -302,16 +341,21 @@ async function toFindings(
     (n, l) => n + l.raw.filter((r) => r.rule === CREDENTIAL_FILE_RULE).length,
     0,
   );
-  const historyOids = [...new Set(shown.filter((s) => s.item.kind === "history").map((s) => s.item.oid))];
+  const historyOids = [
+    ...new Set(shown.filter((s) => s.item.kind === "history" && !s.item.commit).map((s) => s.item.oid)),
+  ];
   const origins =
     historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : new Map();
   const findings: Finding[] = shown.map(({ item, raw, fingerprint }) => {
-    const origin: BlobOrigin | undefined = item.kind === "history" ? origins.get(item.oid) : undefined;
+    const origin: BlobOrigin | undefined =
+      item.kind !== "history" ? undefined : item.commit ? { commit: item.commit } : origins.get(item.oid);
     // Each path we know the blob ships at has its say; the blocking one wins.
     const paths = [item.path, ...(origin?.path ? [origin.path] : [])];
+    // A name finding is about the path it was found at, wherever else the blob sits.
+    const byName = raw.rule === CREDENTIAL_FILE_RULE;
     return {
       rule: raw.rule,
-      path: origin?.path ?? item.path,
+      path: byName ? item.path : (origin?.path ?? item.path),
       line: raw.line,
       column: raw.column,
       masked: raw.masked,
@@ -386,7 +430,6 @@ class Batcher {
     const { chunks, items } = this;
     this.chunks = [];
     this.items = [];
-    const length = this.bytes;
     this.bytes = 0;
     throwIfAborted(this.signal);
     if (this.failure) throw this.failure;
@@ -398,15 +441,8 @@ class Batcher {
       for (const [i, item] of items.entries()) this.done.push(await scanItem(chunks[i]!, item));
       return;
     }
-    const joined = Buffer.concat(chunks, length);
-    // The batch crosses to the worker as an ArrayBuffer of exactly its bytes (Buffer.concat of a
-    // small batch may hand out a slice of a shared pool).
-    const whole = joined.byteOffset === 0 && joined.buffer.byteLength === joined.length;
-    const buffer = whole
-      ? joined.buffer
-      : joined.buffer.slice(joined.byteOffset, joined.byteOffset + joined.length);
     const job: Promise<void> = pool
-      .scan(buffer as ArrayBuffer, items)
+      .scan(chunks, items)
       .then(
         (results) => {
           for (const r of results) this.done.push(r);

@@ -22,7 +22,12 @@ import { SCAN_WORKER_ROLE, type ScanRequest } from "./scan-worker.js";
 export interface ScanPool {
   /** Threads actually serving requests; 0 means everything runs on the calling thread. */
   readonly workers: number;
-  scan(buffer: ArrayBuffer, items: BatchItem[]): Promise<ItemResult[]>;
+  /**
+   * Scans `items` over the bytes of `parts` joined (each item's start and end are offsets into
+   * them). The joined copy is moved to the worker, not cloned; `parts` are kept until the results
+   * come back, so a batch whose worker died is scanned again here.
+   */
+  scan(parts: readonly Uint8Array[], items: BatchItem[]): Promise<ItemResult[]>;
   close(): Promise<void>;
 }
 
@@ -39,7 +44,7 @@ export interface PoolOptions {
 interface Pending {
   resolve: (results: ItemResult[]) => void;
   reject: (err: Error) => void;
-  buffer: ArrayBuffer;
+  parts: readonly Uint8Array[];
   items: BatchItem[];
 }
 
@@ -51,7 +56,7 @@ interface Slot {
 
 const inProcess: ScanPool = {
   workers: 0,
-  scan: (buffer, items) => scanBatch(buffer, items),
+  scan: (parts, items) => scanBatch(joined(parts), items),
   close: async () => {},
 };
 
@@ -72,21 +77,26 @@ export async function createScanPool(options: PoolOptions): Promise<ScanPool> {
     return inProcess;
   }
   let nextId = 1;
+  const spare = new SpareBuffers();
 
   for (const slot of slots) {
-    slot.worker.on("message", (msg: { id: number; results?: ItemResult[]; error?: string }) => {
-      const p = slot.pending.get(msg.id);
-      if (!p) return;
-      slot.pending.delete(msg.id);
-      if (msg.results) p.resolve(msg.results);
-      else p.reject(new Error(`secret scan worker failed: ${msg.error}`));
-    });
+    slot.worker.on(
+      "message",
+      (msg: { id: number; results?: ItemResult[]; error?: string; buffer?: ArrayBuffer }) => {
+        if (msg.buffer) spare.put(msg.buffer);
+        const p = slot.pending.get(msg.id);
+        if (!p) return;
+        slot.pending.delete(msg.id);
+        if (msg.results) p.resolve(msg.results);
+        else p.reject(new Error(`secret scan worker failed: ${msg.error}`));
+      },
+    );
     const orphan = (why: string) => {
       if (!slot.alive) return;
       slot.alive = false;
       options.onNote?.(`secret scan worker stopped (${why}); finishing on the main thread`);
-      // The batch was copied, not transferred, so it can be scanned again here.
-      for (const p of slot.pending.values()) scanBatch(p.buffer, p.items).then(p.resolve, p.reject);
+      // The joined copy went to the worker; the parts it was made of are still here.
+      for (const p of slot.pending.values()) scanBatch(joined(p.parts), p.items).then(p.resolve, p.reject);
       slot.pending.clear();
     };
     slot.worker.on("error", (err) => orphan(err.message));
@@ -95,15 +105,17 @@ export async function createScanPool(options: PoolOptions): Promise<ScanPool> {
 
   return {
     workers: slots.length,
-    scan(buffer, items) {
+    scan(parts, items) {
       const live = slots.filter((s) => s.alive);
-      if (live.length === 0) return scanBatch(buffer, items);
+      if (live.length === 0) return scanBatch(joined(parts), items);
       const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
       const id = nextId++;
       return new Promise<ItemResult[]>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject, buffer, items });
+        slot.pending.set(id, { resolve, reject, parts, items });
+        const buffer = spare.filledWith(parts);
         const request: ScanRequest = { id, buffer, items };
-        slot.worker.postMessage(request);
+        // Transferred: a structured clone would copy the batch twice more (out of this heap, into the worker's).
+        slot.worker.postMessage(request, [buffer]);
       });
     },
     async close() {
@@ -116,6 +128,42 @@ export async function createScanPool(options: PoolOptions): Promise<ScanPool> {
     },
   };
 }
+
+function joined(parts: readonly Uint8Array[]): Buffer {
+  return Buffer.concat(parts);
+}
+
+/**
+ * Batch buffers going round: moved to a worker with a batch and moved back with its results, so in
+ * a long scan no batch allocates. Fresh 1 MB allocations cost page faults on first touch and, as
+ * external memory, drive the garbage collector; reused buffers cost neither.
+ */
+class SpareBuffers {
+  private readonly free: ArrayBuffer[] = [];
+
+  /** A buffer holding `parts` one after another from offset 0 (it may be longer than they are). */
+  filledWith(parts: readonly Uint8Array[]): ArrayBuffer {
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    const at = this.free.findIndex((b) => b.byteLength >= length);
+    const buffer =
+      at === -1 ? new ArrayBuffer(Math.max(length, MIN_BATCH_BUFFER)) : this.free.splice(at, 1)[0]!;
+    const view = new Uint8Array(buffer);
+    let offset = 0;
+    for (const part of parts) {
+      view.set(part, offset);
+      offset += part.length;
+    }
+    return buffer;
+  }
+
+  put(buffer: ArrayBuffer): void {
+    if (this.free.length < MAX_SPARE_BUFFERS) this.free.push(buffer);
+  }
+}
+
+/** A batch is 1 MB and one text more (scan.ts), so 2 MB fits nearly all; two per worker, up to 3 workers. */
+const MIN_BATCH_BUFFER = 2 * 1024 * 1024;
+const MAX_SPARE_BUFFERS = 8;
 
 export interface Launch {
   filename: string;

@@ -118,10 +118,30 @@ describe("locateBlobs", () => {
     const gone = blobOf(repo, "deleted later\n");
     const sideOnly = blobOf(repo, "side only\n");
     const tagOnly = blobOf(repo, "tag only\n");
-    const found = await locateBlobs(repo, [gone, sideOnly, tagOnly], revs);
+    const recorded = recordingRunner();
+    const found = await locateBlobs(repo, [gone, sideOnly, tagOnly], revs, { stream: recorded.stream });
     expect(found.get(gone)).toEqual({ commit: added, path: "gone.txt", ref: "refs/heads/main" });
     expect(found.get(sideOnly)).toEqual({ commit: side, path: "side.txt", ref: "refs/heads/side" });
     expect(found.get(tagOnly)).toEqual({ commit: tagged, path: "tagged.txt", ref: "refs/tags/t1" });
+    // One walk per kind of ref, however many commits: never a process per commit.
+    expect(recorded.calls.map((c) => c.args.filter((a) => !a.includes("=")).join(" "))).toEqual([
+      "-c log --raw --no-abbrev --no-renames --root --branches --tags HEAD --",
+      "symbolic-ref -q HEAD",
+      "rev-list refs/heads/main --",
+      "log --source --branches --not refs/heads/main --",
+      "log --source --tags --",
+    ]);
+  });
+
+  it("names a branch that a tag shares its name with by its full name", async () => {
+    const { repo } = history();
+    git(repo, "checkout", "-q", "-b", "dup");
+    const onDup = commitFile(repo, "dup.txt", "on dup\n", "dup");
+    git(repo, "tag", "dup", "main");
+    git(repo, "checkout", "-q", "main");
+    const blob = blobOf(repo, "on dup\n");
+    const found = await locateBlobs(repo, [blob, blobOf(repo, "deleted later\n")], ["--branches", "--tags"]);
+    expect(found.get(blob)).toEqual({ commit: onDup, path: "dup.txt", ref: "refs/heads/dup" });
   });
 
   it("names an explicit rev when no branch or tag reaches the commit", async () => {

@@ -77,6 +77,28 @@ describe("worker threads", () => {
     expect(JSON.parse(lines.at(-1)!)).toEqual({ workers: 2, findings: historyFindings });
   });
 
+  it("reuse batch buffers without reading what an earlier, longer batch left in them", async () => {
+    const pool = await createScanPool({ workers: 1 });
+    try {
+      // A long batch with a token at its very end, then shorter clean ones in the buffer it returns.
+      const long = Buffer.concat([Buffer.alloc(3 * 1024 * 1024, "x\n"), batch()[0][0]!]);
+      const first = await pool.scan([long], [{ ...batch()[1][0]!, end: long.length }]);
+      expect(first[0]!.findings.map((f) => f.rule)).toEqual(["github-token"]);
+      for (let i = 0; i < 3; i++) {
+        const clean = Buffer.from("nothing to see here\n");
+        const later = await pool.scan(
+          [clean.subarray(0, 8), clean.subarray(8)],
+          [{ ...batch()[1][0]!, end: clean.length }],
+        );
+        expect(later[0]!.findings).toEqual([]);
+      }
+      const again = await pool.scan(...batch());
+      expect(again[0]!.findings.map((f) => f.rule)).toEqual(["github-token"]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("fall back to the calling thread when a worker cannot start", async () => {
     const notes: string[] = [];
     const pool = await createScanPool({
@@ -109,11 +131,10 @@ describe("worker threads", () => {
   });
 });
 
-function batch(): [ArrayBuffer, BatchItem[]] {
+function batch(): [Uint8Array[], BatchItem[]] {
   const bytes = Buffer.from(`GH=${new TokenFactory(1).githubPat()}\n`);
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
   return [
-    buffer,
+    [bytes],
     [
       {
         key: "k",
