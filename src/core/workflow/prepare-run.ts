@@ -5,6 +5,7 @@
  * prompt, which travels apart from the shared archive (src/remote/run-files.ts).
  */
 import { rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { buildContext, type ContextPackage } from "../../package/build-context.js";
 import { newRunRecord } from "../../state/run-record.js";
 import { RemoteError } from "../../util/errors.js";
@@ -88,6 +89,8 @@ export async function prepareBatch(
         ...(parent ? continueParams(parent, validated.invocation) : {}),
       },
       cacheDir: deps.scanCacheDir,
+      // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
+      packageCacheDir: deps.scanCacheDir && join(dirname(deps.scanCacheDir), "package-cache"),
       env: deps.env,
       signal,
       onProgress: (m) => progress.report("scan", m),
