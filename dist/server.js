@@ -53590,9 +53590,11 @@ function readTipFacts(dir, key) {
   return readJson(join14(dir, `tips-${key}.json`));
 }
 async function keepTipFacts(dir, key, facts) {
-  await mkdir10(dir, { recursive: true });
-  await writeAtomic(join14(dir, `tips-${key}.json`), JSON.stringify(facts)).catch(() => {
-  });
+  try {
+    await mkdir10(dir, { recursive: true });
+    await writeAtomic(join14(dir, `tips-${key}.json`), JSON.stringify(facts));
+  } catch {
+  }
 }
 function readBundleRecord(dir, key) {
   return readJson(join14(dir, `${key}.json`));
@@ -53900,8 +53902,7 @@ async function buildContext(input2) {
     const scan = await passSecretGate(plan, input2, progress);
     const stage = join18(dir, "stage");
     await mkdir11(stage);
-    progress("creating the git bundle");
-    const bundle = await bundleFor(plan, join18(stage, "repo.bundle"), cache, kept);
+    const bundle = await bundleFor(plan, join18(stage, "repo.bundle"), cache, kept, progress);
     await stageFiles(stage, plan, agent.argv, bundle.heads);
     const params = runParams(input2, plan, bundle.heads, tips.repoKey, config3);
     const manifest = baseManifest(input2, plan, bundle.heads, tips.repoKey);
@@ -53964,10 +53965,13 @@ ${formatFindings(scan)}`,
   }
   return scan;
 }
-async function bundleFor(plan, bundlePath, cache, kept) {
+async function bundleFor(plan, bundlePath, cache, kept, progress) {
   const record2 = kept?.record;
-  if (cache && kept && record2 && (record2.snapshot?.commit ?? null) === plan.wip.commit && await placeKeptBundle(cache, kept.key, record2, bundlePath))
+  if (cache && kept && record2 && (record2.snapshot?.commit ?? null) === plan.wip.commit && await placeKeptBundle(cache, kept.key, record2, bundlePath)) {
+    progress("reusing the git bundle made before of the same refs and uncommitted work");
     return { heads: record2.heads, sha256: record2.sha256 };
+  }
+  progress("creating the git bundle");
   const git = plan.scratch.git;
   await createBundle(git, bundlePath, plan.revs);
   const [verified, heads, sha256, size] = await Promise.all([

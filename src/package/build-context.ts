@@ -182,8 +182,7 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
     const scan = await passSecretGate(plan, input, progress);
     const stage = join(dir, "stage");
     await mkdir(stage);
-    progress("creating the git bundle");
-    const bundle = await bundleFor(plan, join(stage, "repo.bundle"), cache, kept);
+    const bundle = await bundleFor(plan, join(stage, "repo.bundle"), cache, kept, progress);
     await stageFiles(stage, plan, agent.argv, bundle.heads);
     const params = runParams(input, plan, bundle.heads, tips.repoKey, config);
     const manifest = baseManifest(input, plan, bundle.heads, tips.repoKey);
@@ -276,6 +275,7 @@ async function bundleFor(
   bundlePath: string,
   cache: string | null,
   kept: { key: string; record: BundleRecord | null } | null,
+  progress: (message: string) => void,
 ): Promise<{ heads: BundleHead[]; sha256: string }> {
   const record = kept?.record;
   if (
@@ -284,8 +284,11 @@ async function bundleFor(
     record &&
     (record.snapshot?.commit ?? null) === plan.wip.commit &&
     (await placeKeptBundle(cache, kept.key, record, bundlePath))
-  )
+  ) {
+    progress("reusing the git bundle made before of the same refs and uncommitted work");
     return { heads: record.heads, sha256: record.sha256 };
+  }
+  progress("creating the git bundle");
   const git = plan.scratch.git;
   await createBundle(git, bundlePath, plan.revs);
   const [verified, heads, sha256, size] = await Promise.all([

@@ -85,8 +85,12 @@ export function readTipFacts(dir: string, key: string): Promise<TipFacts | null>
 }
 
 export async function keepTipFacts(dir: string, key: string, facts: TipFacts): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeAtomic(join(dir, `tips-${key}.json`), JSON.stringify(facts)).catch(() => {});
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeAtomic(join(dir, `tips-${key}.json`), JSON.stringify(facts));
+  } catch {
+    // Not kept: measured again next time.
+  }
 }
 
 export function readBundleRecord(dir: string, key: string): Promise<BundleRecord | null> {
