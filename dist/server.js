@@ -54505,7 +54505,9 @@ async function launchRun(deps, input2, progress, signal) {
       const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
       await phase("starting");
       progress.report("execute", "verifying the upload and starting the agent");
-      const script = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const start = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const script = uploaded.prelude ? `${uploaded.prelude}
+${start}` : start;
       const started = await startOnce(() => machine.exec(script, { input: input3, signal, timeoutMs: 5 * 6e4 }));
       if (started.exitCode === 0) {
         await lease.deferredClaim?.confirm(signal);
@@ -54628,10 +54630,9 @@ function sharedUploads(pkg, userGit) {
       if (earlier) {
         const shared = await earlier.catch(() => null);
         if (shared) {
-          const linked = await lease.machine.exec(shareArchiveScript(shared.runId, runId, ARCHIVE_NAME), {
-            signal
-          });
-          if (linked.exitCode === 0) return shared;
+          const link2 = shareArchiveScript(shared.runId, runId, ARCHIVE_NAME);
+          return { ...shared, prelude: `( ${link2}
+) >/dev/null 2>&1 || true` };
         }
       }
       const mine2 = upload(lease, runId, progress, signal);
