@@ -54023,6 +54023,8 @@ async function stageFiles(stage, plan, agentArgv, heads) {
 function runParams(input2, plan, heads, key, config3) {
   const { facts, runId, options, agent } = input2;
   return {
+    // The package's run; each other run of a batch appends its own id (remote/run-files.ts), and
+    // the last assignment in params.sh is the one the machine uses.
     AR_RUN_ID: runId,
     AR_SESSION: `ar-${runId}`,
     AR_BRANCH: (input2.start ? input2.start.branch : facts.branch) ?? "",
@@ -54043,8 +54045,8 @@ function runParams(input2, plan, heads, key, config3) {
 function baseManifest(input2, plan, heads, key) {
   const { prompt: _prompt, ...shippedOptions } = input2.options;
   return {
-    format: 1,
-    runId: input2.runId,
+    format: 2,
+    packageId: input2.runId,
     createdAt: (/* @__PURE__ */ new Date()).toISOString(),
     branch: input2.facts.branch,
     headCommit: input2.facts.headCommit,

@@ -1,7 +1,7 @@
 /**
  * Builds the context archive: exactly what will ship, scanned before it is packed.
  *
- *   manifest.json   run id, options, shipped heads, sha256 of every part
+ *   manifest.json   package id, options, shipped heads, sha256 of every part
  *   repo.bundle     --branches --tags HEAD, plus the WIP snapshot when there is uncommitted work
  *   claude-dir/     .claude/ minus excluded paths (tracked or not)
  *   agent/          a custom agent given as a local file, shipped so it runs on any target
@@ -69,8 +69,14 @@ export interface ContextPackage {
 }
 
 export interface Manifest {
-  format: 1;
-  runId: string;
+  /** 2: the package's id is `packageId` (format 1 called it runId, though a batch shares it). */
+  format: 2;
+  /**
+   * The id of the run the package was built for: in a batch, its first run's. Every run of the
+   * batch ships this one archive; a run's own id travels on its start's stdin and is appended to
+   * params.sh there (remote/run-files.ts), so nothing on the machine takes a run's id from here.
+   */
+  packageId: string;
   createdAt: string;
   branch: string | null;
   headCommit: string;
@@ -110,6 +116,7 @@ export interface ShippedAgent {
 export interface BuildContextInput {
   git: Git;
   facts: RepoFacts;
+  /** The run the package is built for (a batch's first run); see Manifest.packageId. */
   runId: string;
   options: PackagedOptions;
   agent: ShippedAgent;
@@ -349,6 +356,8 @@ function runParams(
 ): Record<string, string> {
   const { facts, runId, options, agent } = input;
   return {
+    // The package's run; each other run of a batch appends its own id (remote/run-files.ts), and
+    // the last assignment in params.sh is the one the machine uses.
     AR_RUN_ID: runId,
     AR_SESSION: `ar-${runId}`,
     AR_BRANCH: (input.start ? input.start.branch : facts.branch) ?? "",
@@ -378,8 +387,8 @@ function baseManifest(
 ): Omit<Manifest, "thin" | "parts"> {
   const { prompt: _prompt, ...shippedOptions } = input.options;
   return {
-    format: 1,
-    runId: input.runId,
+    format: 2,
+    packageId: input.runId,
     createdAt: new Date().toISOString(),
     branch: input.facts.branch,
     headCommit: input.facts.headCommit,

@@ -85,7 +85,7 @@ describe("packaging the same repository again", () => {
     expect(second.pkg.params.AR_START_COMMIT).toBe(first.pkg.manifest.wipCommit);
     expect(second.shippedTree).toContain("notes.md");
     // Each package is its own run's: its own manifest, and the archive's sha256 is what was written.
-    expect(second.pkg.manifest.runId).not.toBe(first.pkg.manifest.runId);
+    expect(second.pkg.manifest.packageId).not.toBe(first.pkg.manifest.packageId);
     const sha = execFileSync("sha256sum", [second.pkg.archivePath], { encoding: "utf8" }).split(" ")[0];
     expect(second.pkg.archiveSha256).toBe(sha);
     expect(userStateHash(repo)).toBe(before);
