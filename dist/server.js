@@ -54397,25 +54397,26 @@ async function prepareBatch(deps, asked, progress, signal) {
   const validated = await validateRun(deps, first, signal);
   if (parent) refuseOtherRepo(parent, validated.facts.root);
   for (const w2 of validated.facts.warnings) progress.report("validate", `warning: ${w2}`);
-  for (const [i2, { runId, options }] of runs.entries()) {
-    await deps.store.putRun(
-      newRunRecord({
-        id: runId,
-        repo: validated.facts.root,
-        target: options.target,
-        command: options.command,
-        promptPreview: preview(options.prompt),
-        keepVm: options.keepVm,
-        // Only an agent that takes the cap gets it (agent-invocation.ts): the summary says so.
-        maxBudgetUsd: validated.invocation.isDefaultAgent ? options.maxBudgetUsd ?? null : null,
-        driverPid: process.pid,
-        parentRunId: parent?.record.id ?? null,
-        // Best of N: the attempts share the first run's id as their group (core/attempts/).
-        attemptGroup: options.attempts ? runs[0].runId : null,
-        attempt: options.attempts ? i2 + 1 : null
-      })
-    );
-  }
+  const records = runs.map(
+    ({ runId, options }, i2) => newRunRecord({
+      id: runId,
+      repo: validated.facts.root,
+      target: options.target,
+      command: options.command,
+      promptPreview: preview(options.prompt),
+      keepVm: options.keepVm,
+      // Only an agent that takes the cap gets it (agent-invocation.ts): the summary says so.
+      maxBudgetUsd: validated.invocation.isDefaultAgent ? options.maxBudgetUsd ?? null : null,
+      driverPid: process.pid,
+      parentRunId: parent?.record.id ?? null,
+      // Best of N: the attempts share the first run's id as their group (core/attempts/).
+      attemptGroup: options.attempts ? runs[0].runId : null,
+      attempt: options.attempts ? i2 + 1 : null
+    })
+  );
+  await deps.store.update((state) => {
+    for (const record2 of records) state.runs[record2.id] = record2;
+  });
   let pkg;
   try {
     progress.report("package", "packaging the repository, uncommitted work and .claude/");
@@ -54443,17 +54444,15 @@ async function prepareBatch(deps, asked, progress, signal) {
     });
   } catch (err) {
     const e = err instanceof RemoteError ? err : null;
-    for (const { runId } of runs) {
-      await deps.store.patchRun(runId, {
-        status: e?.code === "secret-found" ? "blocked" : "error",
-        endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-        error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null
-      });
-    }
+    await patchAll(deps, runs, {
+      status: e?.code === "secret-found" ? "blocked" : "error",
+      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null
+    });
     throw err;
   }
   try {
-    for (const { runId } of runs) await deps.store.patchRun(runId, { shippedHeads: pkg.manifest.heads });
+    await patchAll(deps, runs, { shippedHeads: pkg.manifest.heads });
   } catch (err) {
     await rm9(pkg.dir, { recursive: true, force: true });
     throw err;
@@ -54463,6 +54462,15 @@ async function prepareBatch(deps, asked, progress, signal) {
     validated,
     pkg
   };
+}
+async function patchAll(deps, runs, patch) {
+  await deps.store.update((state) => {
+    const at2 = (/* @__PURE__ */ new Date()).toISOString();
+    for (const { runId } of runs) {
+      const current = state.runs[runId];
+      if (current) state.runs[runId] = { ...current, ...patch, updatedAt: at2 };
+    }
+  });
 }
 function preview(prompt) {
   const line = prompt.trim().split("\n")[0];
