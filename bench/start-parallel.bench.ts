@@ -2,7 +2,8 @@
  * Detached starts: wall time of `start` with 8 prompts against 1 prompt, in the same run, through
  * the azlin target and the fake azlin: at zero latency (goal, issue 14: 8 within 1.5x of 1) and
  * with each fake call made slow to stand for Azure's latency (the question is whether 8 starts
- * overlap). Each pair is measured twice, alternating, and the lower ratio's pair printed too.
+ * overlap). Each pair (1 prompt, then 8) is measured twice; the mean and the lower of the two ratios
+ * are printed.
  *
  *   npx tsx bench/start-parallel.bench.ts
  */
