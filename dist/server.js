@@ -53774,6 +53774,7 @@ async function planShipment(input2) {
     objectsDir: layout.objectsDir,
     headRef: layout.headRef
   });
+  const early = changes.untracked.length + changes.modified.length > 0 ? snapshotIdentity(git) : null;
   const { tree, leftOut } = await snapshotTree(git, {
     headCommit,
     layout,
@@ -53792,7 +53793,7 @@ async function planShipment(input2) {
   };
   let identity3 = null;
   if (tree !== headTree) {
-    identity3 = await snapshotIdentity(git);
+    identity3 = await (early ?? snapshotIdentity(git));
     const [made, changed] = await Promise.all([
       (async () => commitSnapshot(git, {
         tree,

@@ -120,6 +120,8 @@ export async function planShipment(input: PlanShipmentInput): Promise<ShipmentPl
     objectsDir: layout.objectsDir,
     headRef: layout.headRef,
   });
+  // Changed files almost always mean a snapshot commit: who commits it is asked meanwhile.
+  const early = changes.untracked.length + changes.modified.length > 0 ? snapshotIdentity(git) : null;
   // An untracked excluded file (.env, a key) is not work in progress: it never leaves the machine.
   const { tree, leftOut } = await snapshotTree(git, {
     headCommit,
@@ -139,7 +141,7 @@ export async function planShipment(input: PlanShipmentInput): Promise<ShipmentPl
   };
   let identity: SnapshotIdentity | null = null;
   if (tree !== headTree) {
-    identity = await snapshotIdentity(git);
+    identity = await (early ?? snapshotIdentity(git));
     const [made, changed] = await Promise.all([
       (async () =>
         commitSnapshot(git, {
