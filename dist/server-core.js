@@ -111,7 +111,7 @@ var require_polyfills = __commonJS({
       }
       if (platform2 === "win32") {
         fs2.rename = typeof fs2.rename !== "function" ? fs2.rename : (function(fs$rename) {
-          function rename5(from, to2, cb) {
+          function rename6(from, to2, cb) {
             var start = Date.now();
             var backoff2 = 0;
             fs$rename(from, to2, function CB(er2) {
@@ -131,8 +131,8 @@ var require_polyfills = __commonJS({
               if (cb) cb(er2);
             });
           }
-          if (Object.setPrototypeOf) Object.setPrototypeOf(rename5, fs$rename);
-          return rename5;
+          if (Object.setPrototypeOf) Object.setPrototypeOf(rename6, fs$rename);
+          return rename6;
         })(fs2.rename);
       }
       fs2.read = typeof fs2.read !== "function" ? fs2.read : (function(fs$read) {
@@ -534,10 +534,10 @@ var require_graceful_fs = __commonJS({
       polyfills(fs3);
       fs3.gracefulify = patch;
       fs3.createReadStream = createReadStream3;
-      fs3.createWriteStream = createWriteStream2;
+      fs3.createWriteStream = createWriteStream3;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile12;
-      function readFile12(path7, options, cb) {
+      fs3.readFile = readFile13;
+      function readFile13(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -553,8 +553,8 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$writeFile = fs3.writeFile;
-      fs3.writeFile = writeFile7;
-      function writeFile7(path7, data, options, cb) {
+      fs3.writeFile = writeFile8;
+      function writeFile8(path7, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$writeFile(path7, data, options, cb);
@@ -589,8 +589,8 @@ var require_graceful_fs = __commonJS({
       }
       var fs$copyFile = fs3.copyFile;
       if (fs$copyFile)
-        fs3.copyFile = copyFile5;
-      function copyFile5(src, dest, flags, cb) {
+        fs3.copyFile = copyFile6;
+      function copyFile6(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
           flags = 0;
@@ -608,9 +608,9 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$readdir = fs3.readdir;
-      fs3.readdir = readdir6;
+      fs3.readdir = readdir7;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir6(path7, options, cb) {
+      function readdir7(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path8, options2, cb2, startTime) {
@@ -746,7 +746,7 @@ var require_graceful_fs = __commonJS({
       function createReadStream3(path7, options) {
         return new fs3.ReadStream(path7, options);
       }
-      function createWriteStream2(path7, options) {
+      function createWriteStream3(path7, options) {
         return new fs3.WriteStream(path7, options);
       }
       var fs$open = fs3.open;
@@ -1249,11 +1249,11 @@ var require_mtime_precision = __commonJS({
     function probe(file2, fs2, callback) {
       const cachedPrecision = fs2[cacheSymbol];
       if (cachedPrecision) {
-        return fs2.stat(file2, (err, stat4) => {
+        return fs2.stat(file2, (err, stat5) => {
           if (err) {
             return callback(err);
           }
-          callback(null, stat4.mtime, cachedPrecision);
+          callback(null, stat5.mtime, cachedPrecision);
         });
       }
       const mtime = new Date(Math.ceil(Date.now() / 1e3) * 1e3 + 5);
@@ -1261,13 +1261,13 @@ var require_mtime_precision = __commonJS({
         if (err) {
           return callback(err);
         }
-        fs2.stat(file2, (err2, stat4) => {
+        fs2.stat(file2, (err2, stat5) => {
           if (err2) {
             return callback(err2);
           }
-          const precision = stat4.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
+          const precision = stat5.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
           Object.defineProperty(fs2, cacheSymbol, { value: precision });
-          callback(null, stat4.mtime, precision);
+          callback(null, stat5.mtime, precision);
         });
       });
     }
@@ -1321,14 +1321,14 @@ var require_lockfile = __commonJS({
         if (options.stale <= 0) {
           return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
         }
-        options.fs.stat(lockfilePath, (err2, stat4) => {
+        options.fs.stat(lockfilePath, (err2, stat5) => {
           if (err2) {
             if (err2.code === "ENOENT") {
               return acquireLock(file2, { ...options, stale: 0 }, callback);
             }
             return callback(err2);
           }
-          if (!isLockStale(stat4, options)) {
+          if (!isLockStale(stat5, options)) {
             return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
           }
           removeLock(file2, options, (err3) => {
@@ -1340,8 +1340,8 @@ var require_lockfile = __commonJS({
         });
       });
     }
-    function isLockStale(stat4, options) {
-      return stat4.mtime.getTime() < Date.now() - options.stale;
+    function isLockStale(stat5, options) {
+      return stat5.mtime.getTime() < Date.now() - options.stale;
     }
     function removeLock(file2, options, callback) {
       options.fs.rmdir(getLockFile(file2, options), (err) => {
@@ -1359,7 +1359,7 @@ var require_lockfile = __commonJS({
       lock2.updateDelay = lock2.updateDelay || options.update;
       lock2.updateTimeout = setTimeout(() => {
         lock2.updateTimeout = null;
-        options.fs.stat(lock2.lockfilePath, (err, stat4) => {
+        options.fs.stat(lock2.lockfilePath, (err, stat5) => {
           const isOverThreshold = lock2.lastUpdate + options.stale < Date.now();
           if (err) {
             if (err.code === "ENOENT" || isOverThreshold) {
@@ -1368,7 +1368,7 @@ var require_lockfile = __commonJS({
             lock2.updateDelay = 1e3;
             return updateLock(file2, options);
           }
-          const isMtimeOurs = lock2.mtime.getTime() === stat4.mtime.getTime();
+          const isMtimeOurs = lock2.mtime.getTime() === stat5.mtime.getTime();
           if (!isMtimeOurs) {
             return setLockAsCompromised(
               file2,
@@ -1493,11 +1493,11 @@ var require_lockfile = __commonJS({
         if (err) {
           return callback(err);
         }
-        options.fs.stat(getLockFile(file3, options), (err2, stat4) => {
+        options.fs.stat(getLockFile(file3, options), (err2, stat5) => {
           if (err2) {
             return err2.code === "ENOENT" ? callback(null, false) : callback(err2);
           }
-          return callback(null, !isLockStale(stat4, options));
+          return callback(null, !isLockStale(stat5, options));
         });
       });
     }
@@ -1989,7 +1989,7 @@ var require_cjs = __commonJS({
 var require_lib = __commonJS({
   "node_modules/write-file-atomic/lib/index.js"(exports, module) {
     "use strict";
-    module.exports = writeFile7;
+    module.exports = writeFile8;
     module.exports.sync = writeFileSync2;
     module.exports._getTmpname = getTmpname;
     module.exports._cleanupOnExit = cleanupOnExit2;
@@ -2114,7 +2114,7 @@ var require_lib = __commonJS({
         }
       }
     }
-    async function writeFile7(filename, data, options, callback) {
+    async function writeFile8(filename, data, options, callback) {
       if (options instanceof Function) {
         callback = options;
         options = {};
@@ -2232,15 +2232,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat4, path7, options) {
-      if (!stat4.isSymbolicLink() && !stat4.isFile()) {
+    function checkStat(stat5, path7, options) {
+      if (!stat5.isSymbolicLink() && !stat5.isFile()) {
         return false;
       }
       return checkPathExt(path7, options);
     }
     function isexe(path7, options, cb) {
-      fs2.stat(path7, function(er2, stat4) {
-        cb(er2, er2 ? false : checkStat(stat4, path7, options));
+      fs2.stat(path7, function(er2, stat5) {
+        cb(er2, er2 ? false : checkStat(stat5, path7, options));
       });
     }
     function sync(path7, options) {
@@ -2256,20 +2256,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs2 = __require("fs");
     function isexe(path7, options, cb) {
-      fs2.stat(path7, function(er2, stat4) {
-        cb(er2, er2 ? false : checkStat(stat4, options));
+      fs2.stat(path7, function(er2, stat5) {
+        cb(er2, er2 ? false : checkStat(stat5, options));
       });
     }
     function sync(path7, options) {
       return checkStat(fs2.statSync(path7), options);
     }
-    function checkStat(stat4, options) {
-      return stat4.isFile() && checkMode(stat4, options);
+    function checkStat(stat5, options) {
+      return stat5.isFile() && checkMode(stat5, options);
     }
-    function checkMode(stat4, options) {
-      var mod = stat4.mode;
-      var uid = stat4.uid;
-      var gid = stat4.gid;
+    function checkMode(stat5, options) {
+      var mod = stat5.mode;
+      var uid = stat5.uid;
+      var gid = stat5.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u3 = parseInt("100", 8);
@@ -8281,8 +8281,8 @@ var require_core = __commonJS({
             return this;
           }
           case "object": {
-            const cacheKey = schemaKeyRef;
-            this._cache.delete(cacheKey);
+            const cacheKey2 = schemaKeyRef;
+            this._cache.delete(cacheKey2);
             let id = schemaKeyRef[this.opts.schemaId];
             if (id) {
               id = (0, resolve_1.normalizeId)(id);
@@ -41023,16 +41023,16 @@ async function watchRun(machine, runId, handlers, options = {}) {
     let noWatcher = false;
     let heard = false;
     let fatal = null;
-    const link = new AbortController();
+    const link2 = new AbortController();
     let silence;
     const listen = () => {
       clearTimeout(silence);
       silence = setTimeout(
-        () => link.abort(new Error("no heartbeat from the watcher")),
+        () => link2.abort(new Error("no heartbeat from the watcher")),
         (3 * beatSeconds + 30) * 1e3
       );
     };
-    const stop = () => link.abort(options.signal?.reason);
+    const stop = () => link2.abort(options.signal?.reason);
     options.signal?.addEventListener("abort", stop, { once: true });
     const fromByte = !wantLog ? 0 : log.received ?? options.fromByte ?? 0;
     let why = "";
@@ -41061,7 +41061,7 @@ async function watchRun(machine, runId, handlers, options = {}) {
                   `The run on ${machine.name} stopped reporting (last heartbeat ${record2.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
                   `The machine may have rebooted. Inspect it: ${machine.howToReach}`
                 );
-                link.abort(fatal);
+                link2.abort(fatal);
                 return;
               }
               handlers.onBeat?.(record2);
@@ -41075,7 +41075,7 @@ async function watchRun(machine, runId, handlers, options = {}) {
               return;
           }
         },
-        { signal: link.signal }
+        { signal: link2.signal }
       );
     } catch (err) {
       why = err.message;
@@ -41107,7 +41107,7 @@ async function watchRun(machine, runId, handlers, options = {}) {
     if (heard) failures = 0;
     failures += 1;
     if (!why)
-      why = link.signal.aborted ? String(link.signal.reason?.message ?? "link silent") : "the stream ended early";
+      why = link2.signal.aborted ? String(link2.signal.reason?.message ?? "link silent") : "the stream ended early";
     if (failures >= maxFailures) {
       return {
         kind: "poll",
@@ -48849,7 +48849,7 @@ function createAppKit(input2) {
 }
 
 // src/core/launch/worker.ts
-import { rm as rm10 } from "node:fs/promises";
+import { rm as rm11 } from "node:fs/promises";
 
 // src/core/progress.ts
 var STAGES = [
@@ -48876,13 +48876,13 @@ function createProgress(listener) {
 }
 
 // src/core/launch/launch-batch.ts
-import { rm as rm9 } from "node:fs/promises";
+import { rm as rm10 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner) {
-  const join24 = inner.join?.bind(inner);
+  const join26 = inner.join?.bind(inner);
   const runsPerMachine = inner.runsPerMachine?.bind(inner);
-  if (!join24 || !runsPerMachine) return inner;
+  if (!join26 || !runsPerMachine) return inner;
   const groups = [];
   return {
     name: inner.name,
@@ -48890,7 +48890,7 @@ function poolingTarget(inner) {
     needsAgentTooling: inner.needsAgentTooling,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
-    join: join24,
+    join: join26,
     runsPerMachine,
     async acquire(request) {
       const { options } = request;
@@ -48918,7 +48918,7 @@ function poolingTarget(inner) {
         return inner.acquire(request);
       }
       try {
-        return await join24(first.machine.name, request, { created: first.created });
+        return await join26(first.machine.name, request, { created: first.created });
       } catch {
         return inner.acquire(request);
       }
@@ -48931,70 +48931,70 @@ import { copyFile as copyFile3, mkdtemp, rm as rm4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join6 } from "node:path";
 var WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
+var WIP_REF = `${WIP_REF_PREFIX}snapshot`;
 var EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+var MESSAGE = "amplihack-remote: uncommitted work snapshot";
 var FALLBACK_IDENTITY = { name: "amplihack-remote", email: "amplihack-remote@localhost" };
-async function snapshotWip(git, headCommit, runId, isExcluded, scratch) {
+async function snapshotTree(git, input2) {
   const dir = await mkdtemp(join6(tmpdir(), "amplihack-wip-"));
-  const env = { GIT_INDEX_FILE: join6(dir, "index"), ...scratch.objectEnv };
+  const env = { GIT_INDEX_FILE: join6(dir, "index"), ...input2.scratch.objectEnv };
   try {
-    const userIndex = (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "index"])).trim();
-    const copied = await copyFile3(userIndex, env.GIT_INDEX_FILE).then(
+    const copied = await copyFile3(input2.layout.indexFile, env.GIT_INDEX_FILE).then(
       () => true,
       () => false
     );
-    if (!copied) await git.run(["read-tree", ...headCommit ? [headCommit] : ["--empty"]], { env });
-    await git.run(["add", "-A", "--", "."], { env });
-    const untracked = (await git.run(["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
-    const leftOut = untracked.filter(isExcluded);
-    if (leftOut.length > 0) {
-      await git.run(["rm", "-q", "--cached", "--pathspec-from-file=-", "--pathspec-file-nul", "--"], {
-        env,
-        input: leftOut.map((p2) => `${p2}\0`).join("")
-      });
+    if (!copied)
+      await git.run(["read-tree", ...input2.headCommit ? [input2.headCommit] : ["--empty"]], { env });
+    const { untracked, modified } = input2.changes;
+    if (copied && untracked.length === 0 && modified.length === 0) {
+      const tree2 = await git.try(["write-tree"], { env });
+      if (tree2.exitCode === 0) return { tree: tree2.stdout.trim(), leftOut: [] };
     }
+    const leftOut = untracked.filter(input2.isExcluded);
+    const pathspecs = [".", ...leftOut.map((p2) => `:(exclude,literal)${p2}`)];
+    await git.run(["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"], {
+      env,
+      input: pathspecs.map((p2) => `${p2}\0`).join("")
+    });
     const tree = (await git.run(["write-tree"], { env })).trim();
-    const headTree = headCommit ? (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim() : EMPTY_TREE;
-    if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
-    const changed = await git.run(
-      ["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree],
-      {
-        env
-      }
-    );
-    const fallbackIdentity = !await hasIdentity(git);
-    const identity3 = fallbackIdentity ? identityEnv(FALLBACK_IDENTITY) : {};
-    const commit = (await git.run(
-      [
-        "commit-tree",
-        tree,
-        ...headCommit ? ["-p", headCommit] : [],
-        "-m",
-        "amplihack-remote: uncommitted work snapshot"
-      ],
-      {
-        env: { ...env, ...identity3 }
-      }
-    )).trim();
-    const ref = `${WIP_REF_PREFIX}${runId}`;
-    await scratch.git.run(["update-ref", ref, commit]);
-    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut, fallbackIdentity };
+    return { tree, leftOut };
   } finally {
     await rm4(dir, { recursive: true, force: true });
   }
 }
-async function hasIdentity(git) {
-  for (const v2 of ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"]) {
-    if ((await git.try(["var", v2])).exitCode !== 0) return false;
-  }
-  return true;
+async function snapshotIdentity(git) {
+  const [author, committer] = await Promise.all(
+    ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"].map((v2) => git.try(["var", v2]))
+  );
+  if (author.exitCode !== 0 || committer.exitCode !== 0) return null;
+  const strip = (ident) => ident.trim().replace(/ \d+ [+-]\d{4}$/, "");
+  return { author: strip(author.stdout), committer: strip(committer.stdout) };
 }
-function identityEnv(who) {
-  return {
-    GIT_AUTHOR_NAME: who.name,
-    GIT_AUTHOR_EMAIL: who.email,
-    GIT_COMMITTER_NAME: who.name,
-    GIT_COMMITTER_EMAIL: who.email
+async function commitSnapshot(git, input2) {
+  const date5 = input2.date ?? `@${Math.floor(Date.now() / 1e3)} +0000`;
+  const who = input2.identity ? { author: splitIdent(input2.identity.author), committer: splitIdent(input2.identity.committer) } : { author: FALLBACK_IDENTITY, committer: FALLBACK_IDENTITY };
+  const env = {
+    ...input2.scratch.objectEnv,
+    GIT_AUTHOR_NAME: who.author.name,
+    GIT_AUTHOR_EMAIL: who.author.email,
+    GIT_COMMITTER_NAME: who.committer.name,
+    GIT_COMMITTER_EMAIL: who.committer.email,
+    GIT_AUTHOR_DATE: date5,
+    GIT_COMMITTER_DATE: date5
   };
+  const parent = input2.headCommit ? ["-p", input2.headCommit] : [];
+  const commit = (await git.run(["commit-tree", input2.tree, ...parent, "-m", MESSAGE], { env })).trim();
+  return { commit, date: date5 };
+}
+async function changedPaths(git, scratch, from, to2) {
+  const out = await git.run(["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", from, to2], {
+    env: scratch.objectEnv
+  });
+  return out.split("\0").filter(Boolean);
+}
+function splitIdent(ident) {
+  const m2 = /^(.*?) ?<([^>]*)>$/.exec(ident);
+  return m2 ? { name: m2[1], email: m2[2] } : { name: ident, email: "" };
 }
 async function dropWipRef(git, runId) {
   await git.try(["update-ref", "-d", `${WIP_REF_PREFIX}${runId}`]);
@@ -49510,14 +49510,33 @@ function showRefName(name) {
 // src/git/scratch-repo.ts
 import { mkdir as mkdir6, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join7 } from "node:path";
+async function readRepoLayout(git, withHead) {
+  const head = withHead ? ["HEAD^{tree}", "--symbolic-full-name", "HEAD"] : [];
+  const [objectsDir, indexFile, headTree, headRef] = (await git.run([
+    "rev-parse",
+    "--path-format=absolute",
+    "--git-path",
+    "objects",
+    "--git-path",
+    "index",
+    ...head
+  ])).trim().split("\n");
+  return {
+    objectsDir,
+    indexFile,
+    headTree: withHead ? headTree : null,
+    headRef: withHead && headRef?.startsWith("refs/heads/") ? headRef : null
+  };
+}
 async function objectDirOf(git) {
   return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
 }
-async function createScratchRepo(userGit, dir, runner) {
-  const userObjects = await objectDirOf(userGit);
+async function createScratchRepo(userGit, dir, options = {}) {
+  const userObjects = options.objectsDir ?? await objectDirOf(userGit);
+  const git = createGit(dir, options.runner);
+  const branch = options.headRef ? options.headRef.slice("refs/heads/".length) : null;
   await mkdir6(dir, { recursive: true });
-  const git = createGit(dir, runner);
-  await git.run(["init", "--quiet", "--bare", "."]);
+  await git.run(["init", "--quiet", "--bare", ...branch ? [`--initial-branch=${branch}`] : [], "."]);
   await writeFile3(join7(dir, "objects", "info", "alternates"), `${userObjects}
 `);
   return {
@@ -49526,26 +49545,27 @@ async function createScratchRepo(userGit, dir, runner) {
     objectEnv: { GIT_OBJECT_DIRECTORY: join7(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
   };
 }
-async function mirrorRefs(userGit, scratch) {
-  const refs = await userGit.run([
+async function branchAndTagTips(userGit) {
+  const out = await userGit.run([
     "for-each-ref",
     "--format=%(objectname) %(refname)",
     "refs/heads",
     "refs/tags"
   ]);
-  const input2 = refs.split("\n").filter(Boolean).map((line) => {
+  return out.split("\n").filter(Boolean).map((line) => {
     const space = line.indexOf(" ");
-    return `update ${line.slice(space + 1)} ${line.slice(0, space)}
-`;
-  }).join("");
-  if (input2) await scratch.git.run(["update-ref", "--stdin"], { input: input2 });
-  const symbolic = await userGit.try(["symbolic-ref", "--quiet", "HEAD"]);
-  if (symbolic.exitCode === 0) {
-    await scratch.git.run(["symbolic-ref", "HEAD", symbolic.stdout.trim()]);
-  } else {
-    const head = (await userGit.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
-    await scratch.git.run(["update-ref", "--no-deref", "HEAD", head]);
-  }
+    return { ref: line.slice(space + 1), commit: line.slice(0, space) };
+  });
+}
+async function mirrorRefs(scratch, refs, detachedHead) {
+  const lines = refs.map((r) => `update ${r.ref} ${r.commit}
+`);
+  if (detachedHead) lines.push(`update HEAD ${detachedHead}
+`);
+  if (lines.length === 0) return;
+  await scratch.git.run(["update-ref", ...detachedHead ? ["--no-deref"] : [], "--stdin"], {
+    input: lines.join("")
+  });
 }
 
 // src/git/integrate.ts
@@ -53650,40 +53670,204 @@ function giveUpError(err, numbers, queuedSince, settings) {
 }
 
 // src/core/workflow/prepare-run.ts
-import { rm as rm8 } from "node:fs/promises";
+import { rm as rm9 } from "node:fs/promises";
+import { dirname as dirname7, join as join20 } from "node:path";
 
 // src/package/build-context.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { chmod, copyFile as copyFile4, cp, mkdir as mkdir10, mkdtemp as mkdtemp4, readdir as readdir5, rm as rm7, stat as stat3, writeFile as writeFile6 } from "node:fs/promises";
+import { chmod, copyFile as copyFile5, cp, mkdir as mkdir11, mkdtemp as mkdtemp4, readdir as readdir6, rm as rm8, stat as stat4, writeFile as writeFile7 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename4, dirname as dirname6, join as join17 } from "node:path";
+import { basename as basename4, dirname as dirname6, join as join18 } from "node:path";
 
 // src/git/ship-size.ts
 import { lstat } from "node:fs/promises";
 import { join as join13 } from "node:path";
-async function measureShipSize(git, isExcluded) {
-  const [history, untracked, modified] = await Promise.all([
-    git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]),
-    git.run(["ls-files", "-z", "--others", "--exclude-standard"]),
-    git.run(["ls-files", "-z", "--modified"])
+async function listWorkTreeChanges(git) {
+  const out = await git.run(["ls-files", "-z", "-t", "--others", "--modified", "--exclude-standard"]);
+  const changes = { untracked: [], modified: [] };
+  for (const entry of out.split("\0")) {
+    if (entry.startsWith("? ")) changes.untracked.push(entry.slice(2));
+    else if (entry.length > 2) changes.modified.push(entry.slice(2));
+  }
+  return changes;
+}
+async function historyDiskUsage(git) {
+  const out = await git.run(["rev-list", "--objects", "--disk-usage", "--branches", "--tags", "HEAD"]);
+  return Number(out.trim()) || 0;
+}
+async function measureShipSize(git, isExcluded, known = {}) {
+  const [historyBytes, changes] = await Promise.all([
+    known.historyBytes ?? historyDiskUsage(git),
+    known.changes ?? listWorkTreeChanges(git)
   ]);
-  const paths = [
-    .../* @__PURE__ */ new Set([...untracked.split("\0").filter((p2) => p2 && !isExcluded(p2)), ...modified.split("\0")])
-  ].filter(Boolean);
+  const paths = [.../* @__PURE__ */ new Set([...changes.untracked.filter((p2) => !isExcluded(p2)), ...changes.modified])];
   const sized = await mapLimit(paths, 16, async (path7) => {
     const st2 = await lstat(join13(git.cwd, path7)).catch(() => null);
     return { path: path7, bytes: st2?.isFile() ? st2.size : 0 };
   });
   return {
-    historyBytes: Number(history.trim()) || 0,
+    historyBytes,
     worktreeBytes: sized.reduce((sum, f2) => sum + f2.bytes, 0),
     largest: sized.sort((a2, b2) => b2.bytes - a2.bytes).slice(0, 3)
   };
 }
 
+// src/package/archive-writer.ts
+import { createHash as createHash5 } from "node:crypto";
+import { createWriteStream as createWriteStream2 } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
+var TAR_END = 1024;
+async function writeArchive(cwd, members2, dest) {
+  const hash2 = createHash5("sha256");
+  let bytes = 0;
+  const { deflated, stored } = members2;
+  const pack = (files) => Qn({ cwd, portable: true }, files);
+  const parts2 = [];
+  if (deflated.length > 0) {
+    parts2.push(() => gzip(stored.length > 0 ? withoutTarEnd(pack(deflated)) : pack(deflated), 1));
+  }
+  if (stored.length > 0) parts2.push(() => gzip(pack(stored), 0));
+  await pipeline(async function* () {
+    for (const part of parts2) {
+      for await (const chunk of part()) {
+        hash2.update(chunk);
+        bytes += chunk.length;
+        yield chunk;
+      }
+    }
+  }, createWriteStream2(dest));
+  return { sha256: hash2.digest("hex"), bytes };
+}
+function gzip(source, level) {
+  const zip = createGzip({ level });
+  pipeline(source, zip).catch((err) => zip.destroy(err));
+  return zip;
+}
+async function* withoutTarEnd(pack) {
+  let held = Buffer.alloc(0);
+  for await (const chunk of pack) {
+    const all = held.length > 0 ? Buffer.concat([held, chunk]) : chunk;
+    if (all.length > TAR_END) yield all.subarray(0, all.length - TAR_END);
+    held = Buffer.from(all.subarray(Math.max(0, all.length - TAR_END)));
+  }
+  if (held.length !== TAR_END || held.some((b2) => b2 !== 0))
+    throw new RemoteError(
+      "package-failed",
+      "Writing the context archive failed: the tar stream did not end with its end-of-archive blocks.",
+      "Retry; if it happens again, report it with the version of amplihack-remote."
+    );
+}
+
+// src/package/bundle-cache.ts
+import { createHash as createHash6, randomUUID as randomUUID2 } from "node:crypto";
+import {
+  copyFile as copyFile4,
+  link,
+  mkdir as mkdir10,
+  readdir as readdir4,
+  readFile as readFile8,
+  rename as rename4,
+  rm as rm7,
+  stat as stat2,
+  utimes,
+  writeFile as writeFile6
+} from "node:fs/promises";
+import { join as join14 } from "node:path";
+var KEEP = 6;
+function repoCacheDir(root, objectsDir) {
+  return join14(root, createHash6("sha256").update(objectsDir).digest("hex").slice(0, 16));
+}
+function cacheKey(what) {
+  return createHash6("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32);
+}
+async function readJson(path7) {
+  try {
+    return JSON.parse(await readFile8(path7, "utf8"));
+  } catch {
+    return null;
+  }
+}
+async function writeAtomic(path7, text) {
+  const tmp = `${path7}.${randomUUID2()}.tmp`;
+  try {
+    await writeFile6(tmp, text);
+    await rename4(tmp, path7);
+  } catch (err) {
+    await rm7(tmp, { force: true });
+    throw err;
+  }
+}
+function readTipFacts(dir, key) {
+  return readJson(join14(dir, `tips-${key}.json`));
+}
+async function keepTipFacts(dir, key, facts) {
+  try {
+    await mkdir10(dir, { recursive: true });
+    await writeAtomic(join14(dir, `tips-${key}.json`), JSON.stringify(facts));
+  } catch {
+  }
+}
+function readBundleRecord(dir, key) {
+  return readJson(join14(dir, `${key}.json`));
+}
+async function placeKeptBundle(dir, key, record2, dest) {
+  const source = join14(dir, `${key}.bundle`);
+  try {
+    await link(source, dest).catch(() => copyFile4(source, dest));
+    const [sha256, size] = await Promise.all([sha256File(dest), stat2(dest)]);
+    if (size.size !== record2.bytes || sha256 !== record2.sha256) throw new Error("damaged");
+  } catch {
+    await rm7(dest, { force: true });
+    return false;
+  }
+  const now = /* @__PURE__ */ new Date();
+  await utimes(join14(dir, `${key}.json`), now, now).catch(() => {
+  });
+  return true;
+}
+async function keepBundle(dir, key, bundle, record2) {
+  try {
+    await mkdir10(dir, { recursive: true });
+    const tmp = join14(dir, `${key}.${randomUUID2()}.tmp`);
+    try {
+      await copyFile4(bundle, tmp);
+      await rename4(tmp, join14(dir, `${key}.bundle`));
+    } catch (err) {
+      await rm7(tmp, { force: true });
+      throw err;
+    }
+    await writeAtomic(join14(dir, `${key}.json`), JSON.stringify(record2));
+    await prune(dir);
+  } catch {
+  }
+}
+async function prune(dir) {
+  const files = await readdir4(dir);
+  const records = await newestFirst(
+    dir,
+    files.filter((f2) => f2.endsWith(".json") && !f2.startsWith("tips-"))
+  );
+  for (const f2 of records.slice(KEEP)) {
+    await rm7(join14(dir, f2), { force: true });
+    await rm7(join14(dir, `${f2.slice(0, -".json".length)}.bundle`), { force: true });
+  }
+  const tips = await newestFirst(
+    dir,
+    files.filter((f2) => f2.startsWith("tips-"))
+  );
+  for (const f2 of tips.slice(KEEP * 4)) await rm7(join14(dir, f2), { force: true });
+}
+async function newestFirst(dir, files) {
+  const dated = await Promise.all(
+    files.map(async (f2) => ({ f: f2, at: (await stat2(join14(dir, f2)).catch(() => null))?.mtimeMs ?? 0 }))
+  );
+  return dated.sort((a2, b2) => b2.at - a2.at).map((d) => d.f);
+}
+
 // src/package/exclusions.ts
 import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 var NAME_RULES2 = [
   (n2) => n2.startsWith(".env"),
   (n2) => n2.endsWith(".pem"),
@@ -53715,7 +53899,7 @@ function isExcludedPath(relPath, readContent) {
 function isExcludedFile(root, relPath) {
   return isExcludedPath(relPath, () => {
     try {
-      const abs = join14(root, relPath);
+      const abs = join15(root, relPath);
       if (statSync2(abs).size > READ_LIMIT) return void 0;
       return readFileSync3(abs, "utf8");
     } catch {
@@ -53726,15 +53910,15 @@ function isExcludedFile(root, relPath) {
 
 // src/package/shipment.ts
 import { constants as constants4 } from "node:fs";
-import { access, stat as stat2 } from "node:fs/promises";
-import { basename as basename3, isAbsolute, join as join16, resolve as resolve3 } from "node:path";
+import { access, stat as stat3 } from "node:fs/promises";
+import { basename as basename3, isAbsolute, join as join17, resolve as resolve3 } from "node:path";
 
 // src/package/claude-files.ts
-import { lstat as lstat2, readdir as readdir4, realpath } from "node:fs/promises";
-import { join as join15, relative as relative2, sep } from "node:path";
+import { lstat as lstat2, readdir as readdir5, realpath } from "node:fs/promises";
+import { join as join16, relative as relative2, sep } from "node:path";
 async function listClaudeFiles(repoRoot) {
   const out = { files: [], excluded: [], skippedLinks: [] };
-  if (!await lstat2(join15(repoRoot, ".claude")).then(
+  if (!await lstat2(join16(repoRoot, ".claude")).then(
     () => true,
     () => false
   ))
@@ -53744,9 +53928,9 @@ async function listClaudeFiles(repoRoot) {
     out.skippedLinks.push(".claude");
     return out;
   }
-  const abs = (rel) => join15(top, rel.slice(".claude".length));
+  const abs = (rel) => join16(top, rel.slice(".claude".length));
   async function walk(rel) {
-    const entries = await readdir4(abs(rel), { withFileTypes: true });
+    const entries = await readdir5(abs(rel), { withFileTypes: true });
     entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
     for (const entry of entries) {
       const childRel = `${rel}/${entry.name}`;
@@ -53761,8 +53945,8 @@ async function listClaudeFiles(repoRoot) {
       } else if (entry.isDirectory()) {
         await walk(childRel);
       } else if (entry.isFile()) {
-        const stat4 = await lstat2(abs(childRel));
-        out.files.push({ path: childRel, absPath: abs(childRel), size: stat4.size });
+        const stat5 = await lstat2(abs(childRel));
+        out.files.push({ path: childRel, absPath: abs(childRel), size: stat5.size });
       }
     }
   }
@@ -53770,15 +53954,23 @@ async function listClaudeFiles(repoRoot) {
   return out;
 }
 async function claudeDirInside(repoRoot) {
-  const link = join15(repoRoot, ".claude");
-  if (!(await lstat2(link)).isSymbolicLink()) return link;
-  const [root, target] = await Promise.all([realpath(repoRoot), realpath(link).catch(() => null)]);
+  const link2 = join16(repoRoot, ".claude");
+  if (!(await lstat2(link2)).isSymbolicLink()) return link2;
+  const [root, target] = await Promise.all([realpath(repoRoot), realpath(link2).catch(() => null)]);
   if (target === null) return null;
   const rel = relative2(root, target);
   return rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) ? target : null;
 }
 
 // src/package/shipment.ts
+async function readRepo(git, headCommit) {
+  const [layout, refs, changes] = await Promise.all([
+    readRepoLayout(git, headCommit !== null),
+    branchAndTagTips(git),
+    listWorkTreeChanges(git)
+  ]);
+  return { layout, refs, changes };
+}
 async function listShippedFiles(root, agentExecutable, cwd) {
   const claude = await listClaudeFiles(root);
   const agentFile = agentExecutable ? await agentFileToShip(agentExecutable, cwd) : null;
@@ -53787,19 +53979,62 @@ async function listShippedFiles(root, agentExecutable, cwd) {
   return { claude, agentFile, files };
 }
 async function planShipment(input2) {
-  const { git, listed } = input2;
+  const { git, listed, headCommit } = input2;
   const root = git.cwd;
-  const scratch = await createScratchRepo(git, input2.scratchDir);
-  await mirrorRefs(git, scratch);
-  const wip = await snapshotWip(git, input2.headCommit, input2.runId, (p2) => isExcludedFile(root, p2), scratch);
-  const revs = ["--branches", "--tags", ...input2.headCommit ? ["HEAD"] : [], ...wip.ref ? [wip.ref] : []];
+  const { layout, refs, changes } = input2.readings ?? await readRepo(git, headCommit);
+  const scratch = await createScratchRepo(git, input2.scratchDir, {
+    objectsDir: layout.objectsDir,
+    headRef: layout.headRef
+  });
+  const early = changes.untracked.length + changes.modified.length > 0 ? snapshotIdentity(git) : null;
+  const { tree, leftOut } = await snapshotTree(git, {
+    headCommit,
+    layout,
+    changes,
+    isExcluded: (p2) => isExcludedFile(root, p2),
+    scratch
+  });
+  const headTree = layout.headTree ?? EMPTY_TREE;
+  let wip = {
+    commit: null,
+    ref: null,
+    changedPaths: [],
+    leftOut,
+    tree: null,
+    date: null
+  };
+  let identity3 = null;
+  if (tree !== headTree) {
+    identity3 = await (early ?? snapshotIdentity(git));
+    const [made, changed] = await Promise.all([
+      (async () => commitSnapshot(git, {
+        tree,
+        headCommit,
+        identity: identity3,
+        scratch,
+        date: await input2.snapshotDate?.(tree, identity3)
+      }))(),
+      changedPaths(git, scratch, headTree, tree)
+    ]);
+    wip = {
+      ...made,
+      ref: WIP_REF,
+      changedPaths: changed,
+      leftOut,
+      tree,
+      fallbackIdentity: identity3 === null
+    };
+  }
+  const pinned = [...input2.extraRefs ?? [], ...wip.commit ? [{ ref: WIP_REF, commit: wip.commit }] : []];
+  await mirrorRefs(scratch, [...refs, ...pinned], headCommit && !layout.headRef ? headCommit : null);
+  const revs = ["--branches", "--tags", ...headCommit ? ["HEAD"] : [], ...pinned.map((r) => r.ref)];
   return {
     ...listed,
     root,
     scratch,
     revs,
     wip,
-    excludedPaths: [...listed.claude.excluded, ...listed.claude.skippedLinks, ...wip.leftOut]
+    excludedPaths: [...listed.claude.excluded, ...listed.claude.skippedLinks, ...leftOut]
   };
 }
 async function judgeShipment(plan, options) {
@@ -53828,7 +54063,7 @@ async function agentFileToShip(executable, cwd) {
   const path7 = isAbsolute(executable) ? executable : resolve3(cwd, executable);
   try {
     await access(path7, constants4.R_OK);
-    return (await stat2(path7)).isFile() ? path7 : null;
+    return (await stat3(path7)).isFile() ? path7 : null;
   } catch {
     throw new RemoteError(
       "usage",
@@ -53837,42 +54072,58 @@ async function agentFileToShip(executable, cwd) {
     );
   }
 }
-var scratchDirIn = (dir) => join16(dir, "scratch.git");
+var scratchDirIn = (dir) => join17(dir, "scratch.git");
 
 // src/package/build-context.ts
 var START_REF = "refs/amplihack-remote/start";
 var MB = 1024 * 1024;
+var STORED = /* @__PURE__ */ new Set(["repo.bundle"]);
 async function buildContext(input2) {
   const { git, facts, options, agent } = input2;
   const progress = input2.onProgress ?? (() => {
   });
-  const listed = await listShippedFiles(facts.root, agent.argv[0], input2.cwd);
-  if (listed.claude.skippedLinks.includes(".claude"))
-    progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
-  await checkEstimatedSize(git, listed.claude.files, options.maxSizeMb);
-  const dir = await mkdtemp4(join17(tmpdir4(), "amplihack-remote-pkg-"));
+  const dir = await mkdtemp4(join18(tmpdir4(), "amplihack-remote-pkg-"));
   try {
+    const [listed, readings, config3] = await Promise.all([
+      listShippedFiles(facts.root, agent.argv[0], input2.cwd),
+      readRepo(git, facts.headCommit),
+      gitIdentityConfig(git)
+    ]);
+    if (listed.claude.skippedLinks.includes(".claude"))
+      progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
+    const cache = input2.packageCacheDir ? repoCacheDir(input2.packageCacheDir, readings.layout.objectsDir) : null;
+    const tips = await tipFacts(git, cache, readings, facts.headCommit);
+    await checkEstimatedSize(git, listed.claude.files, options.maxSizeMb, {
+      historyBytes: tips.historyBytes,
+      changes: readings.changes
+    });
+    const extraRefs = input2.start ? [{ ref: START_REF, commit: input2.start.commit }] : [];
+    let kept = null;
     const plan = await planShipment({
       git,
       headCommit: facts.headCommit,
-      runId: input2.runId,
       scratchDir: scratchDirIn(dir),
-      listed
+      listed,
+      readings,
+      extraRefs,
+      snapshotDate: async (tree, identity3) => {
+        kept = await lookUpBundle(cache, readings, facts.headCommit, extraRefs, { tree, identity: identity3 });
+        return kept?.record?.snapshot?.date;
+      }
     });
-    if (input2.start) {
-      await plan.scratch.git.run(["update-ref", START_REF, input2.start.commit]);
-      plan.revs.push(START_REF);
-    }
+    if (!plan.wip.commit) kept = await lookUpBundle(cache, readings, facts.headCommit, extraRefs, null);
     const scan = await passSecretGate(plan, input2, progress);
-    const stage = join17(dir, "stage");
-    await mkdir10(stage);
-    progress("creating the git bundle");
-    const heads = await writeFullBundle(plan, join17(stage, "repo.bundle"));
-    await stageFiles(stage, plan, agent.argv, heads);
-    const params = await runParams(input2, plan, heads);
-    const manifest = baseManifest(input2, plan, heads, params.AR_REPO_KEY);
+    const stage = join18(dir, "stage");
+    await mkdir11(stage);
+    const bundle = await bundleFor(plan, join18(stage, "repo.bundle"), cache, kept, progress);
+    await stageFiles(stage, plan, agent.argv, bundle.heads);
+    const params = runParams(input2, plan, bundle.heads, tips.repoKey, config3);
+    const manifest = baseManifest(input2, plan, bundle.heads, tips.repoKey);
     progress("writing the archive");
-    const archive = await packArchive({ dir, stage, params, manifest }, { thin: false });
+    const archive = await packArchive(
+      { dir, stage, params, manifest },
+      { thin: false, known: { "repo.bundle": bundle.sha256 } }
+    );
     if (archive.archiveBytes > options.maxSizeMb * MB) {
       throw new RemoteError(
         "too-large",
@@ -53882,9 +54133,29 @@ async function buildContext(input2) {
     }
     return { dir, git: plan.scratch.git, stage, revs: plan.revs, params, wip: plan.wip, scan, ...archive };
   } catch (err) {
-    await rm7(dir, { recursive: true, force: true });
+    await rm8(dir, { recursive: true, force: true });
     throw err;
   }
+}
+async function tipFacts(git, cache, readings, headCommit) {
+  const key = cacheKey({ refs: readings.refs, head: headCommit });
+  const known = cache ? await readTipFacts(cache, key) : null;
+  if (known) return known;
+  const [historyBytes, key0] = await Promise.all([historyDiskUsage(git), repoKey(git)]);
+  const made = { historyBytes, repoKey: key0 };
+  if (cache) await keepTipFacts(cache, key, made);
+  return made;
+}
+async function lookUpBundle(cache, readings, headCommit, extraRefs, snapshot) {
+  if (!cache) return null;
+  const key = cacheKey({
+    format: 1,
+    refs: readings.refs,
+    head: { ref: readings.layout.headRef, commit: headCommit },
+    extraRefs,
+    snapshot: snapshot && { ...snapshot, parent: headCommit }
+  });
+  return { key, record: await readBundleRecord(cache, key) };
 }
 async function passSecretGate(plan, input2, progress) {
   progress(
@@ -53907,10 +54178,21 @@ ${formatFindings(scan)}`,
   }
   return scan;
 }
-async function writeFullBundle(plan, bundlePath) {
+async function bundleFor(plan, bundlePath, cache, kept, progress) {
+  const record2 = kept?.record;
+  if (cache && kept && record2 && (record2.snapshot?.commit ?? null) === plan.wip.commit && await placeKeptBundle(cache, kept.key, record2, bundlePath)) {
+    progress("reusing the git bundle made before of the same refs and uncommitted work");
+    return { heads: record2.heads, sha256: record2.sha256 };
+  }
+  progress("creating the git bundle");
   const git = plan.scratch.git;
   await createBundle(git, bundlePath, plan.revs);
-  const verified = await verifyBundle(git, bundlePath);
+  const [verified, heads, sha256, size] = await Promise.all([
+    verifyBundle(git, bundlePath),
+    listBundleHeads(git, bundlePath),
+    sha256File(bundlePath),
+    stat4(bundlePath)
+  ]);
   if (!verified.ok) {
     throw new RemoteError(
       "package-failed",
@@ -53918,43 +54200,54 @@ async function writeFullBundle(plan, bundlePath) {
       "Run `git fsck` and retry."
     );
   }
-  return listBundleHeads(git, bundlePath);
+  if (cache && kept) {
+    const { commit, date: date5 } = plan.wip;
+    await keepBundle(cache, kept.key, bundlePath, {
+      heads,
+      sha256,
+      bytes: size.size,
+      snapshot: commit && date5 ? { commit, date: date5, changedPaths: plan.wip.changedPaths } : null
+    });
+  }
+  return { heads, sha256 };
 }
 async function stageFiles(stage, plan, agentArgv, heads) {
   for (const file2 of plan.claude.files) {
-    const dest = join17(stage, "claude-dir", file2.path.slice(".claude/".length));
-    await mkdir10(dirname6(dest), { recursive: true });
-    await copyFile4(file2.absPath, dest);
+    const dest = join18(stage, "claude-dir", file2.path.slice(".claude/".length));
+    await mkdir11(dirname6(dest), { recursive: true });
+    await copyFile5(file2.absPath, dest);
   }
   const argv = [...agentArgv];
   if (plan.agentFile) {
-    await mkdir10(join17(stage, "agent"));
-    const dest = join17(stage, "agent", basename4(plan.agentFile));
-    await copyFile4(plan.agentFile, dest);
+    await mkdir11(join18(stage, "agent"));
+    const dest = join18(stage, "agent", basename4(plan.agentFile));
+    await copyFile5(plan.agentFile, dest);
     await chmod(dest, 493);
     argv[0] = `agent/${basename4(plan.agentFile)}`;
   }
-  await writeFile6(join17(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
-  await writeFile6(join17(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
+  await writeFile7(join18(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
+  await writeFile7(join18(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
 `).join(""));
-  await cp(remoteScriptsDir(), join17(stage, "remote"), {
+  await cp(remoteScriptsDir(), join18(stage, "remote"), {
     recursive: true,
     filter: (src) => !src.endsWith(".ts")
   });
 }
-async function runParams(input2, plan, heads) {
-  const { git, facts, runId, options, agent } = input2;
+function runParams(input2, plan, heads, key, config3) {
+  const { facts, runId, options, agent } = input2;
   return {
+    // The package's run; each other run of a batch appends its own id (remote/run-files.ts), and
+    // the last assignment in params.sh is the one the machine uses.
     AR_RUN_ID: runId,
     AR_SESSION: `ar-${runId}`,
     AR_BRANCH: (input2.start ? input2.start.branch : facts.branch) ?? "",
-    AR_REPO_KEY: await repoKey(git),
+    AR_REPO_KEY: key,
     AR_START_COMMIT: input2.start?.commit ?? plan.wip.commit ?? facts.headCommit,
     // The snapshot commit lives only in the scratch repository, not in the user's: the results
     // bundle must carry it back, so it is not among the commits it may leave out.
     AR_SHIPPED_COMMITS: [...new Set(heads.map((h2) => h2.commit))].filter((c3) => c3 !== plan.wip.commit).join(" "),
-    AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
-    AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
+    AR_GIT_NAME: config3.name,
+    AR_GIT_EMAIL: config3.email,
     AR_COMMAND: options.command,
     AR_MAX_TURNS: String(options.maxTurns),
     AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input2.env)),
@@ -53965,8 +54258,8 @@ async function runParams(input2, plan, heads) {
 function baseManifest(input2, plan, heads, key) {
   const { prompt: _prompt, ...shippedOptions } = input2.options;
   return {
-    format: 1,
-    runId: input2.runId,
+    format: 2,
+    packageId: input2.runId,
     createdAt: (/* @__PURE__ */ new Date()).toISOString(),
     branch: input2.facts.branch,
     headCommit: input2.facts.headCommit,
@@ -53981,27 +54274,27 @@ function baseManifest(input2, plan, heads, key) {
 }
 async function packArchive(pkg, shape) {
   const { stage } = pkg;
-  await writeFile6(join17(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
+  await writeFile7(join18(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
   const parts2 = {};
   for (const part of ["repo.bundle", "agent.argv", "params.sh"]) {
-    if (existsSync4(join17(stage, part))) parts2[part] = await sha256File(join17(stage, part));
+    if (existsSync4(join18(stage, part)))
+      parts2[part] = shape.known?.[part] ?? await sha256File(join18(stage, part));
   }
   const manifest = { ...pkg.manifest, thin: shape.thin, parts: parts2 };
-  await writeFile6(join17(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+  await writeFile7(join18(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
 `);
-  const archivePath = join17(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
-  const members2 = (await readdir5(stage)).sort();
-  await Qn({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members2);
-  return {
-    archivePath,
-    archiveSha256: await sha256File(archivePath),
-    archiveBytes: (await stat3(archivePath)).size,
-    manifest
-  };
+  const archivePath = join18(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
+  const members2 = (await readdir6(stage)).sort();
+  const written = await writeArchive(
+    stage,
+    { deflated: members2.filter((m2) => !STORED.has(m2)), stored: members2.filter((m2) => STORED.has(m2)) },
+    archivePath
+  );
+  return { archivePath, archiveSha256: written.sha256, archiveBytes: written.bytes, manifest };
 }
 async function thinArchive(pkg, known) {
-  const bundle = join17(pkg.stage, "repo.bundle");
-  await rm7(bundle, { force: true });
+  const bundle = join18(pkg.stage, "repo.bundle");
+  await rm8(bundle, { force: true });
   const created = await pkg.git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
     input: known.map((c3) => `^${c3}
 `).join("")
@@ -54013,9 +54306,9 @@ async function thinArchive(pkg, known) {
       "Retry with --no-reuse."
     );
   }
-  if (created.exitCode !== 0) await rm7(bundle, { force: true });
+  if (created.exitCode !== 0) await rm8(bundle, { force: true });
   const { manifest: _m, ...archive } = await packArchive(pkg, { thin: true });
-  return { ...archive, bundleBytes: created.exitCode === 0 ? (await stat3(bundle)).size : 0 };
+  return { ...archive, bundleBytes: created.exitCode === 0 ? (await stat4(bundle)).size : 0 };
 }
 async function repoKey(git) {
   const roots = (await git.run(["rev-list", "--max-parents=0", "HEAD"])).split("\n").filter(Boolean).sort();
@@ -54031,12 +54324,19 @@ function paramsScript(values) {
 ${lines.join("\n")}
 `;
 }
-async function gitConfig(git, key, fallback) {
-  const r = await git.try(["config", "--get", key]);
-  return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : fallback;
+async function gitIdentityConfig(git) {
+  const r = await git.try(["config", "--get-regexp", "^user\\.(name|email)$"]);
+  const value = (key) => {
+    const line = r.stdout.split("\n").filter((l) => l.toLowerCase().startsWith(`${key} `)).pop();
+    return line?.slice(key.length + 1).trim() || void 0;
+  };
+  return {
+    name: value("user.name") ?? "amplihack-remote",
+    email: value("user.email") ?? "amplihack-remote@localhost"
+  };
 }
-async function checkEstimatedSize(git, files, maxSizeMb) {
-  const size = await measureShipSize(git, (p2) => isExcludedFile(git.cwd, p2));
+async function checkEstimatedSize(git, files, maxSizeMb, known) {
+  const size = await measureShipSize(git, (p2) => isExcludedFile(git.cwd, p2), known);
   const claudeBytes = files.reduce((sum, f2) => sum + f2.size, 0);
   const estimate = size.historyBytes + size.worktreeBytes + claudeBytes;
   if (estimate > maxSizeMb * MB) {
@@ -54165,7 +54465,7 @@ async function resolveParent(deps, runId) {
 
 // src/core/workflow/validate.ts
 import { access as access2 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { join as join19 } from "node:path";
 
 // src/git/repo-facts.ts
 import { existsSync as existsSync5, readdirSync } from "node:fs";
@@ -54269,7 +54569,7 @@ async function validateRun(deps, options, signal) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
-    await access2(join18(facts.root, ".claude"));
+    await access2(join19(facts.root, ".claude"));
   } catch {
     throw new RemoteError(
       "no-claude-dir",
@@ -54311,25 +54611,26 @@ async function prepareBatch(deps, asked, progress, signal) {
   const validated = await validateRun(deps, first, signal);
   if (parent) refuseOtherRepo(parent, validated.facts.root);
   for (const w2 of validated.facts.warnings) progress.report("validate", `warning: ${w2}`);
-  for (const [i2, { runId, options }] of runs.entries()) {
-    await deps.store.putRun(
-      newRunRecord({
-        id: runId,
-        repo: validated.facts.root,
-        target: options.target,
-        command: options.command,
-        promptPreview: preview(options.prompt),
-        keepVm: options.keepVm,
-        // Only an agent that takes the cap gets it (agent-invocation.ts): the summary says so.
-        maxBudgetUsd: validated.invocation.isDefaultAgent ? options.maxBudgetUsd ?? null : null,
-        driverPid: process.pid,
-        parentRunId: parent?.record.id ?? null,
-        // Best of N: the attempts share the first run's id as their group (core/attempts/).
-        attemptGroup: options.attempts ? runs[0].runId : null,
-        attempt: options.attempts ? i2 + 1 : null
-      })
-    );
-  }
+  const records = runs.map(
+    ({ runId, options }, i2) => newRunRecord({
+      id: runId,
+      repo: validated.facts.root,
+      target: options.target,
+      command: options.command,
+      promptPreview: preview(options.prompt),
+      keepVm: options.keepVm,
+      // Only an agent that takes the cap gets it (agent-invocation.ts): the summary says so.
+      maxBudgetUsd: validated.invocation.isDefaultAgent ? options.maxBudgetUsd ?? null : null,
+      driverPid: process.pid,
+      parentRunId: parent?.record.id ?? null,
+      // Best of N: the attempts share the first run's id as their group (core/attempts/).
+      attemptGroup: options.attempts ? runs[0].runId : null,
+      attempt: options.attempts ? i2 + 1 : null
+    })
+  );
+  await deps.store.update((state) => {
+    for (const record2 of records) state.runs[record2.id] = record2;
+  });
   let pkg;
   try {
     progress.report("package", "packaging the repository, uncommitted work and .claude/");
@@ -54349,25 +54650,25 @@ async function prepareBatch(deps, asked, progress, signal) {
         ...parent ? continueParams(parent, validated.invocation) : {}
       },
       cacheDir: deps.scanCacheDir,
+      // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
+      packageCacheDir: deps.scanCacheDir && join20(dirname7(deps.scanCacheDir), "package-cache"),
       env: deps.env,
       signal,
       onProgress: (m2) => progress.report("scan", m2)
     });
   } catch (err) {
     const e = err instanceof RemoteError ? err : null;
-    for (const { runId } of runs) {
-      await deps.store.patchRun(runId, {
-        status: e?.code === "secret-found" ? "blocked" : "error",
-        endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-        error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null
-      });
-    }
+    await patchAll(deps, runs, {
+      status: e?.code === "secret-found" ? "blocked" : "error",
+      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null
+    });
     throw err;
   }
   try {
-    for (const { runId } of runs) await deps.store.patchRun(runId, { shippedHeads: pkg.manifest.heads });
+    await patchAll(deps, runs, { shippedHeads: pkg.manifest.heads });
   } catch (err) {
-    await rm8(pkg.dir, { recursive: true, force: true });
+    await rm9(pkg.dir, { recursive: true, force: true });
     throw err;
   }
   return {
@@ -54375,6 +54676,15 @@ async function prepareBatch(deps, asked, progress, signal) {
     validated,
     pkg
   };
+}
+async function patchAll(deps, runs, patch) {
+  await deps.store.update((state) => {
+    const at2 = (/* @__PURE__ */ new Date()).toISOString();
+    for (const { runId } of runs) {
+      const current = state.runs[runId];
+      if (current) state.runs[runId] = { ...current, ...patch, updatedAt: at2 };
+    }
+  });
 }
 function preview(prompt) {
   const line = prompt.trim().split("\n")[0];
@@ -54419,7 +54729,9 @@ async function launchRun(deps, input2, progress, signal) {
       const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
       await phase("starting");
       progress.report("execute", "verifying the upload and starting the agent");
-      const script = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const start = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const script = uploaded.prelude ? `${uploaded.prelude}
+${start}` : start;
       const started = await startOnce(() => machine.exec(script, { input: input3, signal, timeoutMs: 5 * 6e4 }));
       if (started.exitCode === 0) {
         await lease.deferredClaim?.confirm(signal);
@@ -54488,8 +54800,8 @@ ${note}`, remedy, {
 }
 
 // src/core/launch/shared-upload.ts
-import { readFile as readFile8, rename as rename4 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { readFile as readFile9, rename as rename5 } from "node:fs/promises";
+import { join as join21 } from "node:path";
 
 // src/git/commits-present.ts
 async function commitsPresent(git, candidates) {
@@ -54517,8 +54829,8 @@ function sharedUploads(pkg, userGit) {
       if (known.length > 0) {
         const made = thinning.then(async () => {
           const thin2 = await thinArchive(pkg, known);
-          const own2 = join19(pkg.dir, `context-thin-${machine.name}.tar.gz`);
-          await rename4(thin2.archivePath, own2);
+          const own2 = join21(pkg.dir, `context-thin-${machine.name}.tar.gz`);
+          await rename5(thin2.archivePath, own2);
           return { ...thin2, archivePath: own2 };
         });
         thinning = made.catch(() => {
@@ -54542,10 +54854,9 @@ function sharedUploads(pkg, userGit) {
       if (earlier) {
         const shared = await earlier.catch(() => null);
         if (shared) {
-          const linked = await lease.machine.exec(shareArchiveScript(shared.runId, runId, ARCHIVE_NAME), {
-            signal
-          });
-          if (linked.exitCode === 0) return shared;
+          const link2 = shareArchiveScript(shared.runId, runId, ARCHIVE_NAME);
+          return { ...shared, prelude: `( ${link2}
+) >/dev/null 2>&1 || true` };
         }
       }
       const mine2 = upload(lease, runId, progress, signal);
@@ -54553,7 +54864,7 @@ function sharedUploads(pkg, userGit) {
       return mine2;
     },
     async packagedArgv0() {
-      const argv = await readFile8(join19(pkg.stage, "agent.argv"), "utf8");
+      const argv = await readFile9(join21(pkg.stage, "agent.argv"), "utf8");
       return argv.split("\0")[0];
     }
   };
@@ -54610,7 +54921,7 @@ async function launchBatch(deps, batch, progress, signal) {
       deps.store,
       batch.runs.map((r) => r.runId)
     ).catch(() => false))
-      await rm9(batch.pkg.dir, { recursive: true, force: true });
+      await rm10(batch.pkg.dir, { recursive: true, force: true });
   }
 }
 
@@ -54656,8 +54967,8 @@ async function runLaunchWorker(jobFile, spawnerPid = null) {
   for (const o2 of outcomes)
     log(o2.error ? `${o2.runId} failed: ${o2.error.message}` : `${o2.runId} running on ${o2.vm}`);
   if (!await jobStillNeeded(deps.store, allIds)) {
-    await rm10(batch.pkg.dir, { recursive: true, force: true });
-    await rm10(jobFile, { force: true });
+    await rm11(batch.pkg.dir, { recursive: true, force: true });
+    await rm11(jobFile, { force: true });
   }
   return outcomes.every((o2) => !o2.error) ? 0 : 1;
 }
@@ -63170,10 +63481,10 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 }
 
 // src/core/workflow/execute-run.ts
-import { rm as rm12 } from "node:fs/promises";
+import { rm as rm13 } from "node:fs/promises";
 
 // src/core/workflow/start-run.ts
-import { rm as rm11 } from "node:fs/promises";
+import { rm as rm12 } from "node:fs/promises";
 async function startRun(deps, options, progress, signal, runId = newRunId()) {
   const { runs, validated, pkg } = await prepareBatch(deps, [{ runId, options }], progress, signal);
   try {
@@ -63190,7 +63501,7 @@ async function startRun(deps, options, progress, signal, runId = newRunId()) {
     );
     return { record: record2, lease, validated, pkg };
   } catch (err) {
-    await rm11(pkg.dir, { recursive: true, force: true });
+    await rm12(pkg.dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -63229,7 +63540,7 @@ async function executeRun(deps, input2, signal) {
       progress
     });
   } finally {
-    await rm12(started.pkg.dir, { recursive: true, force: true });
+    await rm13(started.pkg.dir, { recursive: true, force: true });
   }
 }
 async function followToEnd(deps, started, options, progress, signal) {
@@ -63279,8 +63590,8 @@ function startWarnings(started) {
 }
 
 // src/core/attempts/attempt-row.ts
-import { readFile as readFile9 } from "node:fs/promises";
-import { join as join20 } from "node:path";
+import { readFile as readFile10 } from "node:fs/promises";
+import { join as join22 } from "node:path";
 var EMPTY_TREE2 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 async function attemptRow(record2, summary, runner) {
   const changed = (summary?.branches ?? []).filter((b2) => b2.status !== "unchanged");
@@ -63329,7 +63640,7 @@ async function linesOf(git, tip, shipped) {
   return { added, removed };
 }
 async function checkExitCode(logsDir) {
-  const text = await readFile9(join20(logsDir, "check.exit"), "utf8").catch(() => null);
+  const text = await readFile10(join22(logsDir, "check.exit"), "utf8").catch(() => null);
   const m2 = text === null ? null : /^\s*(\d{1,3})\s*$/.exec(text);
   return m2 ? Number(m2[1]) : null;
 }
@@ -63442,9 +63753,9 @@ async function runChain(store, runId) {
 var formatChain = (chain) => chain.join(" \u2192 ");
 
 // src/core/scan-what-ships.ts
-import { mkdtemp as mkdtemp5, rm as rm13 } from "node:fs/promises";
+import { mkdtemp as mkdtemp5, rm as rm14 } from "node:fs/promises";
 import { tmpdir as tmpdir5 } from "node:os";
-import { join as join21, resolve as resolve4 } from "node:path";
+import { join as join23, resolve as resolve4 } from "node:path";
 
 // src/git/work-tree.ts
 async function repoRootOf(dir, runner) {
@@ -63468,12 +63779,11 @@ async function scanWhatShips(input2) {
   const git = createGit(root, input2.runner);
   const headCommit = await hasHead(git) ? (await git.run(["rev-parse", "HEAD^{commit}"])).trim() : null;
   const listed = await listShippedFiles(root, input2.agentCommand?.[0], input2.path);
-  const dir = await mkdtemp5(join21(tmpdir5(), "amplihack-remote-scan-"));
+  const dir = await mkdtemp5(join23(tmpdir5(), "amplihack-remote-scan-"));
   try {
     const plan = await planShipment({
       git,
       headCommit,
-      runId: "scan",
       scratchDir: scratchDirIn(dir),
       listed
     });
@@ -63494,7 +63804,7 @@ async function scanWhatShips(input2) {
       blocked: report.findings.some(isBlocking)
     };
   } finally {
-    await rm13(dir, { recursive: true, force: true });
+    await rm14(dir, { recursive: true, force: true });
   }
 }
 
@@ -63672,7 +63982,7 @@ function formatPlan(p2) {
 }
 
 // src/core/runs/start-detached.ts
-import { rm as rm14 } from "node:fs/promises";
+import { rm as rm15 } from "node:fs/promises";
 
 // src/core/attempts/attempt-prompts.ts
 function attemptPrompts(attempts, prompts) {
@@ -63718,7 +64028,7 @@ async function startDetached(deps, base, prompts, options = {}) {
     try {
       worker = await deps.launcher.launch(runs[0].runId, prepared.validated.facts.root, batch);
     } catch (err) {
-      await rm14(prepared.pkg.dir, { recursive: true, force: true });
+      await rm15(prepared.pkg.dir, { recursive: true, force: true });
       throw err;
     }
     await deps.store.update((state) => {
@@ -64294,15 +64604,15 @@ var remoteKill = defineTool({
 
 // src/core/runs/run-output.ts
 import { existsSync as existsSync6 } from "node:fs";
-import { readFile as readFile10 } from "node:fs/promises";
-import { join as join22 } from "node:path";
+import { readFile as readFile11 } from "node:fs/promises";
+import { join as join24 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.summary?.logsDir ? join22(record2.summary.logsDir, "agent.log") : null;
+  const local = record2.summary?.logsDir ? join24(record2.summary.logsDir, "agent.log") : null;
   if (local && existsSync6(local)) {
-    const content = await readFile10(local, "utf8");
+    const content = await readFile11(local, "utf8");
     return {
       runId: record2.id,
       text: lastLines2(redactText(content, known), lines),
@@ -64481,13 +64791,13 @@ var retrieveResults = defineTool({
 
 // src/core/accept-findings.ts
 var import_write_file_atomic2 = __toESM(require_lib(), 1);
-import { readFile as readFile11 } from "node:fs/promises";
-import { join as join23 } from "node:path";
+import { readFile as readFile12 } from "node:fs/promises";
+import { join as join25 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
-  const file2 = join23(root, ALLOWLIST_FILE);
+  const file2 = join25(root, ALLOWLIST_FILE);
   let before = "";
   try {
-    before = await readFile11(file2, "utf8");
+    before = await readFile12(file2, "utf8");
   } catch (err) {
     if (err.code !== "ENOENT") throw unwritable(file2, err);
   }

@@ -58,7 +58,6 @@ export async function scanWhatShips(input: ScanWhatShipsInput): Promise<ShipScan
     const plan = await planShipment({
       git,
       headCommit,
-      runId: "scan",
       scratchDir: scratchDirIn(dir),
       listed,
     });

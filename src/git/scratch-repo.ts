@@ -20,16 +20,60 @@ export interface ScratchRepo {
   objectEnv: { GIT_OBJECT_DIRECTORY: string; GIT_ALTERNATE_OBJECT_DIRECTORIES: string };
 }
 
+/** Where the user's repository keeps things, and what its HEAD is, read in one git call. */
+export interface RepoLayout {
+  /** The object directory, absolute (a linked worktree shares its main repository's). */
+  objectsDir: string;
+  /** The index file, absolute. */
+  indexFile: string;
+  /** HEAD's tree (null without a commit). */
+  headTree: string | null;
+  /** The branch HEAD names (refs/heads/...), or null on a detached HEAD or without a commit. */
+  headRef: string | null;
+}
+
+export async function readRepoLayout(git: Git, withHead: boolean): Promise<RepoLayout> {
+  const head = withHead ? ["HEAD^{tree}", "--symbolic-full-name", "HEAD"] : [];
+  const [objectsDir, indexFile, headTree, headRef] = (
+    await git.run([
+      "rev-parse",
+      "--path-format=absolute",
+      "--git-path",
+      "objects",
+      "--git-path",
+      "index",
+      ...head,
+    ])
+  )
+    .trim()
+    .split("\n");
+  return {
+    objectsDir,
+    indexFile,
+    headTree: withHead ? headTree : null,
+    headRef: withHead && headRef?.startsWith("refs/heads/") ? headRef : null,
+  };
+}
+
 /** The user's object directory, absolute (a linked worktree shares its main repository's). */
 export async function objectDirOf(git: Git): Promise<string> {
   return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
 }
 
-export async function createScratchRepo(userGit: Git, dir: string, runner?: Runner): Promise<ScratchRepo> {
-  const userObjects = await objectDirOf(userGit);
+/**
+ * `headRef` becomes the scratch repository's symbolic HEAD at creation, so mirroring the user's
+ * refs later is a single `update-ref --stdin`.
+ */
+export async function createScratchRepo(
+  userGit: Git,
+  dir: string,
+  options: { runner?: Runner; objectsDir?: string; headRef?: string | null } = {},
+): Promise<ScratchRepo> {
+  const userObjects = options.objectsDir ?? (await objectDirOf(userGit));
+  const git = createGit(dir, options.runner);
+  const branch = options.headRef ? options.headRef.slice("refs/heads/".length) : null;
   await mkdir(dir, { recursive: true });
-  const git = createGit(dir, runner);
-  await git.run(["init", "--quiet", "--bare", "."]);
+  await git.run(["init", "--quiet", "--bare", ...(branch ? [`--initial-branch=${branch}`] : []), "."]);
   await writeFile(join(dir, "objects", "info", "alternates"), `${userObjects}\n`);
   return {
     dir,
@@ -38,32 +82,43 @@ export async function createScratchRepo(userGit: Git, dir: string, runner?: Runn
   };
 }
 
-/**
- * Copies the user's branches, tags and HEAD (names only: the objects are shared) into the scratch
- * repository, so `git bundle create --branches --tags HEAD` there ships what it would ship from the
- * user's repository.
- */
-export async function mirrorRefs(userGit: Git, scratch: ScratchRepo): Promise<void> {
-  const refs = await userGit.run([
+export interface RefTip {
+  ref: string;
+  commit: string;
+}
+
+/** The user's branches and tags with the objects they point at, sorted by name. */
+export async function branchAndTagTips(userGit: Git): Promise<RefTip[]> {
+  const out = await userGit.run([
     "for-each-ref",
     "--format=%(objectname) %(refname)",
     "refs/heads",
     "refs/tags",
   ]);
-  const input = refs
+  return out
     .split("\n")
     .filter(Boolean)
     .map((line) => {
       const space = line.indexOf(" ");
-      return `update ${line.slice(space + 1)} ${line.slice(0, space)}\n`;
-    })
-    .join("");
-  if (input) await scratch.git.run(["update-ref", "--stdin"], { input });
-  const symbolic = await userGit.try(["symbolic-ref", "--quiet", "HEAD"]);
-  if (symbolic.exitCode === 0) {
-    await scratch.git.run(["symbolic-ref", "HEAD", symbolic.stdout.trim()]);
-  } else {
-    const head = (await userGit.run(["rev-parse", "--verify", "HEAD^{commit}"])).trim();
-    await scratch.git.run(["update-ref", "--no-deref", "HEAD", head]);
-  }
+      return { ref: line.slice(space + 1), commit: line.slice(0, space) };
+    });
+}
+
+/**
+ * Writes the user's branches and tags (names only: the objects are shared), more refs of ours, and
+ * a detached HEAD into the scratch repository in one `update-ref`, so `git bundle create --branches
+ * --tags HEAD` there ships what it would ship from the user's repository. A symbolic HEAD was set
+ * when the repository was made (createScratchRepo's headRef).
+ */
+export async function mirrorRefs(
+  scratch: ScratchRepo,
+  refs: readonly RefTip[],
+  detachedHead: string | null,
+): Promise<void> {
+  const lines = refs.map((r) => `update ${r.ref} ${r.commit}\n`);
+  if (detachedHead) lines.push(`update HEAD ${detachedHead}\n`);
+  if (lines.length === 0) return;
+  await scratch.git.run(["update-ref", ...(detachedHead ? ["--no-deref"] : []), "--stdin"], {
+    input: lines.join(""),
+  });
 }

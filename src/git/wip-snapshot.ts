@@ -2,18 +2,27 @@
  * Uncommitted work (tracked changes and untracked, non-ignored files) as a synthetic commit on top
  * of HEAD, made through a throwaway index so the user's working tree, index, stash and branches are
  * never touched. Its objects are written to the run's scratch repository (see scratch-repo.ts), not
- * to the user's .git, and it is pinned there by a ref (refs/amplihack-remote/wip/…) so it can be
- * bundled.
+ * to the user's .git, and it is pinned there by a ref (WIP_REF) so it can be bundled.
+ *
+ * Two steps, so a caller can recognise work it has packaged before: snapshotTree (what the work
+ * tree holds, as a tree id) and commitSnapshot (the commit over it, at a date the caller may fix:
+ * the same tree, parent, identity and date give the same commit id).
  */
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Git } from "./git.js";
-import type { ScratchRepo } from "./scratch-repo.js";
+import type { RepoLayout, ScratchRepo } from "./scratch-repo.js";
 
 export const WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
+/**
+ * The snapshot's ref in a scratch repository. One name for every run (not the run id), so the
+ * bundle of the same refs and work is the same file whichever run made it (package/bundle-cache.ts).
+ */
+export const WIP_REF = `${WIP_REF_PREFIX}snapshot`;
 /** The tree of no files, which git knows without storing it. */
-const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+export const EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+const MESSAGE = "amplihack-remote: uncommitted work snapshot";
 
 export interface WipSnapshot {
   /** The synthetic commit, or null when the working tree matches HEAD. */
@@ -28,90 +37,119 @@ export interface WipSnapshot {
 /** Who the snapshot commit is by when git knows no user.name/user.email. */
 export const FALLBACK_IDENTITY = { name: "amplihack-remote", email: "amplihack-remote@localhost" };
 
-/**
- * `isExcluded` names untracked paths that must not ship at all (an untracked `.env` is not work in
- * progress, it is a credential): they are left out of the snapshot. With `headCommit` null (a
- * repository without a commit yet, which `scan` still judges) the snapshot is a root commit.
- */
-export async function snapshotWip(
+export interface SnapshotTreeInput {
+  headCommit: string | null;
+  layout: Pick<RepoLayout, "indexFile">;
+  /** The working tree's changes, listed by the caller (the size check needs them too). */
+  changes: { untracked: readonly string[]; modified: readonly string[] };
+  /** Untracked paths that must not ship at all (an untracked `.env` is a credential, not work). */
+  isExcluded: (path: string) => boolean;
+  scratch: ScratchRepo;
+}
+
+/** The tree `git add -A` would make of the working tree, minus excluded untracked files. */
+export async function snapshotTree(
   git: Git,
-  headCommit: string | null,
-  runId: string,
-  isExcluded: (path: string) => boolean,
-  scratch: ScratchRepo,
-): Promise<WipSnapshot & { leftOut: string[] }> {
+  input: SnapshotTreeInput,
+): Promise<{ tree: string; leftOut: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), "amplihack-wip-"));
-  const env: Record<string, string> = { GIT_INDEX_FILE: join(dir, "index"), ...scratch.objectEnv };
+  const env: Record<string, string> = { GIT_INDEX_FILE: join(dir, "index"), ...input.scratch.objectEnv };
   try {
     // Start from a copy of the user's index so git can trust its stat cache and hash only what
     // changed; read-tree would make it rehash every file in the tree.
-    const userIndex = (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "index"])).trim();
-    const copied = await copyFile(userIndex, env.GIT_INDEX_FILE).then(
+    const copied = await copyFile(input.layout.indexFile, env.GIT_INDEX_FILE).then(
       () => true,
       () => false,
     );
-    if (!copied) await git.run(["read-tree", ...(headCommit ? [headCommit] : ["--empty"])], { env });
-    // -A with the temporary index stages modifications, deletions and untracked files while
-    // honouring .gitignore, exactly as `git add -A` would, without touching .git/index.
-    await git.run(["add", "-A", "--", "."], { env });
-    const untracked = (await git.run(["ls-files", "-z", "--others", "--exclude-standard"]))
-      .split("\0")
-      .filter(Boolean);
-    const leftOut = untracked.filter(isExcluded);
-    if (leftOut.length > 0) {
-      await git.run(["rm", "-q", "--cached", "--pathspec-from-file=-", "--pathspec-file-nul", "--"], {
-        env,
-        input: leftOut.map((p) => `${p}\0`).join(""),
-      });
+    if (!copied)
+      await git.run(["read-tree", ...(input.headCommit ? [input.headCommit] : ["--empty"])], { env });
+    const { untracked, modified } = input.changes;
+    // Nothing untracked or modified: the index is the snapshot (staged changes and all). A
+    // conflicted index cannot be written as a tree; `add -A` then settles it as it would.
+    if (copied && untracked.length === 0 && modified.length === 0) {
+      const tree = await git.try(["write-tree"], { env });
+      if (tree.exitCode === 0) return { tree: tree.stdout.trim(), leftOut: [] };
     }
+    const leftOut = untracked.filter(input.isExcluded);
+    // -A with the temporary index stages modifications, deletions and untracked files while
+    // honouring .gitignore, exactly as `git add -A` would, without touching .git/index. Excluded
+    // untracked files are never added (they were not in the index to begin with).
+    const pathspecs = [".", ...leftOut.map((p) => `:(exclude,literal)${p}`)];
+    await git.run(["add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"], {
+      env,
+      input: pathspecs.map((p) => `${p}\0`).join(""),
+    });
     const tree = (await git.run(["write-tree"], { env })).trim();
-    const headTree = headCommit ? (await git.run(["rev-parse", `${headCommit}^{tree}`])).trim() : EMPTY_TREE;
-    if (tree === headTree) return { commit: null, ref: null, changedPaths: [], leftOut };
-    const changed = await git.run(
-      ["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", headTree, tree],
-      {
-        env,
-      },
-    );
-    const fallbackIdentity = !(await hasIdentity(git));
-    const identity = fallbackIdentity ? identityEnv(FALLBACK_IDENTITY) : {};
-    const commit = (
-      await git.run(
-        [
-          "commit-tree",
-          tree,
-          ...(headCommit ? ["-p", headCommit] : []),
-          "-m",
-          "amplihack-remote: uncommitted work snapshot",
-        ],
-        {
-          env: { ...env, ...identity },
-        },
-      )
-    ).trim();
-    const ref = `${WIP_REF_PREFIX}${runId}`;
-    await scratch.git.run(["update-ref", ref, commit]);
-    return { commit, ref, changedPaths: changed.split("\0").filter(Boolean), leftOut, fallbackIdentity };
+    return { tree, leftOut };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Whether git can name an author and a committer from the user's configuration. */
-async function hasIdentity(git: Git): Promise<boolean> {
-  for (const v of ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"]) {
-    if ((await git.try(["var", v])).exitCode !== 0) return false;
-  }
-  return true;
+/** Who commits: the user's identity as git resolves it, or null when git knows none. */
+export interface SnapshotIdentity {
+  author: string;
+  committer: string;
 }
 
-export function identityEnv(who: { name: string; email: string }): Record<string, string> {
-  return {
-    GIT_AUTHOR_NAME: who.name,
-    GIT_AUTHOR_EMAIL: who.email,
-    GIT_COMMITTER_NAME: who.name,
-    GIT_COMMITTER_EMAIL: who.email,
+export async function snapshotIdentity(git: Git): Promise<SnapshotIdentity | null> {
+  const [author, committer] = await Promise.all(
+    ["GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"].map((v) => git.try(["var", v])),
+  );
+  if (author.exitCode !== 0 || committer.exitCode !== 0) return null;
+  // "Name <email> 1700000000 +0000": the date is the commit's, set apart.
+  const strip = (ident: string) => ident.trim().replace(/ \d+ [+-]\d{4}$/, "");
+  return { author: strip(author.stdout), committer: strip(committer.stdout) };
+}
+
+/**
+ * The snapshot commit over `tree`, dated `date` (git's `@<seconds> +0000`, now when absent), pinned
+ * at WIP_REF in the scratch repository by the caller. Returns the commit and its date.
+ */
+export async function commitSnapshot(
+  git: Git,
+  input: {
+    tree: string;
+    headCommit: string | null;
+    identity: SnapshotIdentity | null;
+    scratch: ScratchRepo;
+    date?: string;
+  },
+): Promise<{ commit: string; date: string }> {
+  const date = input.date ?? `@${Math.floor(Date.now() / 1000)} +0000`;
+  const who = input.identity
+    ? { author: splitIdent(input.identity.author), committer: splitIdent(input.identity.committer) }
+    : { author: FALLBACK_IDENTITY, committer: FALLBACK_IDENTITY };
+  const env = {
+    ...input.scratch.objectEnv,
+    GIT_AUTHOR_NAME: who.author.name,
+    GIT_AUTHOR_EMAIL: who.author.email,
+    GIT_COMMITTER_NAME: who.committer.name,
+    GIT_COMMITTER_EMAIL: who.committer.email,
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
   };
+  const parent = input.headCommit ? ["-p", input.headCommit] : [];
+  const commit = (await git.run(["commit-tree", input.tree, ...parent, "-m", MESSAGE], { env })).trim();
+  return { commit, date };
+}
+
+/** Paths that differ between two trees. */
+export async function changedPaths(
+  git: Git,
+  scratch: ScratchRepo,
+  from: string,
+  to: string,
+): Promise<string[]> {
+  const out = await git.run(["diff-tree", "-r", "--name-only", "-z", "--no-commit-id", from, to], {
+    env: scratch.objectEnv,
+  });
+  return out.split("\0").filter(Boolean);
+}
+
+function splitIdent(ident: string): { name: string; email: string } {
+  const m = /^(.*?) ?<([^>]*)>$/.exec(ident);
+  return m ? { name: m[1], email: m[2] } : { name: ident, email: "" };
 }
 
 /**

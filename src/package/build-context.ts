@@ -1,7 +1,7 @@
 /**
  * Builds the context archive: exactly what will ship, scanned before it is packed.
  *
- *   manifest.json   run id, options, shipped heads, sha256 of every part
+ *   manifest.json   package id, options, shipped heads, sha256 of every part
  *   repo.bundle     --branches --tags HEAD, plus the WIP snapshot when there is uncommitted work
  *   claude-dir/     .claude/ minus excluded paths (tracked or not)
  *   agent/          a custom agent given as a local file, shipped so it runs on any target
@@ -13,24 +13,38 @@ import { existsSync } from "node:fs";
 import { chmod, copyFile, cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import * as tar from "tar";
 import { type BundleHead, createBundle, listBundleHeads, verifyBundle } from "../git/bundle.js";
 import type { Git } from "../git/git.js";
 import type { RepoFacts } from "../git/repo-facts.js";
-import { measureShipSize } from "../git/ship-size.js";
-import type { WipSnapshot } from "../git/wip-snapshot.js";
+import type { RefTip } from "../git/scratch-repo.js";
+import { historyDiskUsage, measureShipSize, type WorkTreeChanges } from "../git/ship-size.js";
+import type { SnapshotIdentity, WipSnapshot } from "../git/wip-snapshot.js";
 import { remoteScriptsDir } from "../remote/protocol.js";
 import { isBlocking } from "../secrets/severity.js";
 import type { ScanReport } from "../secrets/types.js";
 import { RemoteError } from "../util/errors.js";
 import { sha256File } from "../util/hash.js";
 import { shellQuote } from "../util/shell-quote.js";
+import { writeArchive } from "./archive-writer.js";
+import {
+  type BundleRecord,
+  cacheKey,
+  keepBundle,
+  keepTipFacts,
+  placeKeptBundle,
+  readBundleRecord,
+  readTipFacts,
+  repoCacheDir,
+  type TipFacts,
+} from "./bundle-cache.js";
 import { isExcludedFile } from "./exclusions.js";
 import { formatFindings } from "./secret-gate.js";
 import {
   judgeShipment,
   listShippedFiles,
   planShipment,
+  type RepoReadings,
+  readRepo,
   type ShipmentPlan,
   scratchDirIn,
 } from "./shipment.js";
@@ -55,8 +69,14 @@ export interface ContextPackage {
 }
 
 export interface Manifest {
-  format: 1;
-  runId: string;
+  /** 2: the package's id is `packageId` (format 1 called it runId, though a batch shares it). */
+  format: 2;
+  /**
+   * The id of the run the package was built for: in a batch, its first run's. Every run of the
+   * batch ships this one archive; a run's own id travels on its start's stdin and is appended to
+   * params.sh there (remote/run-files.ts), so nothing on the machine takes a run's id from here.
+   */
+  packageId: string;
   createdAt: string;
   branch: string | null;
   headCommit: string;
@@ -96,12 +116,16 @@ export interface ShippedAgent {
 export interface BuildContextInput {
   git: Git;
   facts: RepoFacts;
+  /** The run the package is built for (a batch's first run); see Manifest.packageId. */
   runId: string;
   options: PackagedOptions;
   agent: ShippedAgent;
   /** Where a relative --agent-command path is resolved (the user's working directory). */
   cwd: string;
+  /** The secret gate's verdict cache. */
   cacheDir?: string;
+  /** Where bundles made before are kept for reuse (bundle-cache.ts); none kept without it. */
+  packageCacheDir?: string;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
@@ -119,40 +143,61 @@ export interface BuildContextInput {
 const START_REF = "refs/amplihack-remote/start";
 
 const MB = 1024 * 1024;
+/** Archive members stored as they are: a bundle's objects are compressed already. */
+const STORED = new Set(["repo.bundle"]);
 
 export async function buildContext(input: BuildContextInput): Promise<ContextPackage> {
   const { git, facts, options, agent } = input;
   const progress = input.onProgress ?? (() => {});
-  const listed = await listShippedFiles(facts.root, agent.argv[0], input.cwd);
-  if (listed.claude.skippedLinks.includes(".claude"))
-    progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
-  await checkEstimatedSize(git, listed.claude.files, options.maxSizeMb);
-
   // Everything this run writes to git goes to a scratch repository inside `dir`, never to the
   // user's .git: removing `dir` undoes it all, whatever the outcome.
   const dir = await mkdtemp(join(tmpdir(), "amplihack-remote-pkg-"));
   try {
+    // Independent reads at once: on a warm package, starting processes is most of the time.
+    const [listed, readings, config] = await Promise.all([
+      listShippedFiles(facts.root, agent.argv[0], input.cwd),
+      readRepo(git, facts.headCommit),
+      gitIdentityConfig(git),
+    ]);
+    if (listed.claude.skippedLinks.includes(".claude"))
+      progress(".claude is a symbolic link that leads out of the repository: none of its files ship");
+    const cache = input.packageCacheDir
+      ? repoCacheDir(input.packageCacheDir, readings.layout.objectsDir)
+      : null;
+    const tips = await tipFacts(git, cache, readings, facts.headCommit);
+    await checkEstimatedSize(git, listed.claude.files, options.maxSizeMb, {
+      historyBytes: tips.historyBytes,
+      changes: readings.changes,
+    });
+    const extraRefs = input.start ? [{ ref: START_REF, commit: input.start.commit }] : [];
+    // The bundle's key is known once the snapshot's tree is: its record gives the snapshot the
+    // date it had, so the commit, and with it the bundle, come out the same.
+    let kept: { key: string; record: BundleRecord | null } | null = null;
     const plan = await planShipment({
       git,
       headCommit: facts.headCommit,
-      runId: input.runId,
       scratchDir: scratchDirIn(dir),
       listed,
+      readings,
+      extraRefs,
+      snapshotDate: async (tree, identity) => {
+        kept = await lookUpBundle(cache, readings, facts.headCommit, extraRefs, { tree, identity });
+        return kept?.record?.snapshot?.date;
+      },
     });
-    if (input.start) {
-      await plan.scratch.git.run(["update-ref", START_REF, input.start.commit]);
-      plan.revs.push(START_REF);
-    }
+    if (!plan.wip.commit) kept = await lookUpBundle(cache, readings, facts.headCommit, extraRefs, null);
     const scan = await passSecretGate(plan, input, progress);
     const stage = join(dir, "stage");
     await mkdir(stage);
-    progress("creating the git bundle");
-    const heads = await writeFullBundle(plan, join(stage, "repo.bundle"));
-    await stageFiles(stage, plan, agent.argv, heads);
-    const params = await runParams(input, plan, heads);
-    const manifest = baseManifest(input, plan, heads, params.AR_REPO_KEY);
+    const bundle = await bundleFor(plan, join(stage, "repo.bundle"), cache, kept, progress);
+    await stageFiles(stage, plan, agent.argv, bundle.heads);
+    const params = runParams(input, plan, bundle.heads, tips.repoKey, config);
+    const manifest = baseManifest(input, plan, bundle.heads, tips.repoKey);
     progress("writing the archive");
-    const archive = await packArchive({ dir, stage, params, manifest }, { thin: false });
+    const archive = await packArchive(
+      { dir, stage, params, manifest },
+      { thin: false, known: { "repo.bundle": bundle.sha256 } },
+    );
     if (archive.archiveBytes > options.maxSizeMb * MB) {
       throw new RemoteError(
         "too-large",
@@ -165,6 +210,41 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** What depends on the ref tips alone: the history's size and the root commit, kept by the tips. */
+async function tipFacts(
+  git: Git,
+  cache: string | null,
+  readings: RepoReadings,
+  headCommit: string,
+): Promise<TipFacts> {
+  const key = cacheKey({ refs: readings.refs, head: headCommit });
+  const known = cache ? await readTipFacts(cache, key) : null;
+  if (known) return known;
+  const [historyBytes, key0] = await Promise.all([historyDiskUsage(git), repoKey(git)]);
+  const made = { historyBytes, repoKey: key0 };
+  if (cache) await keepTipFacts(cache, key, made);
+  return made;
+}
+
+/** The kept bundle of exactly these refs, HEAD, extra refs and snapshot, if there is one. */
+async function lookUpBundle(
+  cache: string | null,
+  readings: RepoReadings,
+  headCommit: string,
+  extraRefs: RefTip[],
+  snapshot: { tree: string; identity: SnapshotIdentity | null } | null,
+): Promise<{ key: string; record: BundleRecord | null } | null> {
+  if (!cache) return null;
+  const key = cacheKey({
+    format: 1,
+    refs: readings.refs,
+    head: { ref: readings.layout.headRef, commit: headCommit },
+    extraRefs,
+    snapshot: snapshot && { ...snapshot, parent: headCommit },
+  });
+  return { key, record: await readBundleRecord(cache, key) };
 }
 
 /** Scans the plan and refuses to go on when a blocking finding is in it. */
@@ -193,11 +273,37 @@ async function passSecretGate(
   return scan;
 }
 
-/** The bundle of everything the plan ships, verified; returns the heads it holds. */
-async function writeFullBundle(plan: ShipmentPlan, bundlePath: string): Promise<BundleHead[]> {
+/**
+ * The bundle of everything the plan ships, verified: the kept one when its record matches the plan
+ * (same snapshot commit), else made now and kept. Returns the heads it holds and its sha256.
+ */
+async function bundleFor(
+  plan: ShipmentPlan,
+  bundlePath: string,
+  cache: string | null,
+  kept: { key: string; record: BundleRecord | null } | null,
+  progress: (message: string) => void,
+): Promise<{ heads: BundleHead[]; sha256: string }> {
+  const record = kept?.record;
+  if (
+    cache &&
+    kept &&
+    record &&
+    (record.snapshot?.commit ?? null) === plan.wip.commit &&
+    (await placeKeptBundle(cache, kept.key, record, bundlePath))
+  ) {
+    progress("reusing the git bundle made before of the same refs and uncommitted work");
+    return { heads: record.heads, sha256: record.sha256 };
+  }
+  progress("creating the git bundle");
   const git = plan.scratch.git;
   await createBundle(git, bundlePath, plan.revs);
-  const verified = await verifyBundle(git, bundlePath);
+  const [verified, heads, sha256, size] = await Promise.all([
+    verifyBundle(git, bundlePath),
+    listBundleHeads(git, bundlePath),
+    sha256File(bundlePath),
+    stat(bundlePath),
+  ]);
   if (!verified.ok) {
     throw new RemoteError(
       "package-failed",
@@ -205,7 +311,16 @@ async function writeFullBundle(plan: ShipmentPlan, bundlePath: string): Promise<
       "Run `git fsck` and retry.",
     );
   }
-  return listBundleHeads(git, bundlePath);
+  if (cache && kept) {
+    const { commit, date } = plan.wip;
+    await keepBundle(cache, kept.key, bundlePath, {
+      heads,
+      sha256,
+      bytes: size.size,
+      snapshot: commit && date ? { commit, date, changedPaths: plan.wip.changedPaths } : null,
+    });
+  }
+  return { heads, sha256 };
 }
 
 /** Everything in the stage but the bundle, params.sh and the manifest: files, agent, scripts. */
@@ -232,25 +347,29 @@ async function stageFiles(stage: string, plan: ShipmentPlan, agentArgv: string[]
 }
 
 /** runner.sh's parameters but AR_THIN, which packArchive sets for the archive it writes. */
-async function runParams(
+function runParams(
   input: BuildContextInput,
   plan: ShipmentPlan,
   heads: BundleHead[],
-): Promise<Record<string, string>> {
-  const { git, facts, runId, options, agent } = input;
+  key: string,
+  config: { name: string; email: string },
+): Record<string, string> {
+  const { facts, runId, options, agent } = input;
   return {
+    // The package's run; each other run of a batch appends its own id (remote/run-files.ts), and
+    // the last assignment in params.sh is the one the machine uses.
     AR_RUN_ID: runId,
     AR_SESSION: `ar-${runId}`,
     AR_BRANCH: (input.start ? input.start.branch : facts.branch) ?? "",
-    AR_REPO_KEY: await repoKey(git),
+    AR_REPO_KEY: key,
     AR_START_COMMIT: input.start?.commit ?? plan.wip.commit ?? facts.headCommit,
     // The snapshot commit lives only in the scratch repository, not in the user's: the results
     // bundle must carry it back, so it is not among the commits it may leave out.
     AR_SHIPPED_COMMITS: [...new Set(heads.map((h) => h.commit))]
       .filter((c) => c !== plan.wip.commit)
       .join(" "),
-    AR_GIT_NAME: await gitConfig(git, "user.name", "amplihack-remote"),
-    AR_GIT_EMAIL: await gitConfig(git, "user.email", "amplihack-remote@localhost"),
+    AR_GIT_NAME: config.name,
+    AR_GIT_EMAIL: config.email,
     AR_COMMAND: options.command,
     AR_MAX_TURNS: String(options.maxTurns),
     AR_TIMEOUT_SECONDS: String(timeoutSeconds(options, input.env)),
@@ -268,8 +387,8 @@ function baseManifest(
 ): Omit<Manifest, "thin" | "parts"> {
   const { prompt: _prompt, ...shippedOptions } = input.options;
   return {
-    format: 1,
-    runId: input.runId,
+    format: 2,
+    packageId: input.runId,
     createdAt: new Date().toISOString(),
     branch: input.facts.branch,
     headCommit: input.facts.headCommit,
@@ -293,29 +412,29 @@ interface PackedArchive {
 /**
  * Writes params.sh and the manifest for this archive (thin or full), then packs the stage:
  * everything in it ships. The bundle in the stage is the one this archive carries, if any.
+ * `known` holds sha256s the caller has already (the bundle's), so its bytes are not read again.
  */
 async function packArchive(
   pkg: Pick<ContextPackage, "dir" | "stage" | "params"> & { manifest: Omit<Manifest, "thin" | "parts"> },
-  shape: { thin: boolean },
+  shape: { thin: boolean; known?: Record<string, string> },
 ): Promise<PackedArchive> {
   const { stage } = pkg;
   await writeFile(join(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
   const parts: Record<string, string> = {};
   for (const part of ["repo.bundle", "agent.argv", "params.sh"]) {
-    if (existsSync(join(stage, part))) parts[part] = await sha256File(join(stage, part));
+    if (existsSync(join(stage, part)))
+      parts[part] = shape.known?.[part] ?? (await sha256File(join(stage, part)));
   }
   const manifest: Manifest = { ...pkg.manifest, thin: shape.thin, parts };
   await writeFile(join(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   const archivePath = join(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
   const members = (await readdir(stage)).sort();
-  // The bundle is already zlib-compressed: a fast gzip level costs little and saves seconds.
-  await tar.create({ gzip: { level: 1 }, file: archivePath, cwd: stage, portable: true }, members);
-  return {
+  const written = await writeArchive(
+    stage,
+    { deflated: members.filter((m) => !STORED.has(m)), stored: members.filter((m) => STORED.has(m)) },
     archivePath,
-    archiveSha256: await sha256File(archivePath),
-    archiveBytes: (await stat(archivePath)).size,
-    manifest,
-  };
+  );
+  return { archivePath, archiveSha256: written.sha256, archiveBytes: written.bytes, manifest };
 }
 
 /**
@@ -369,9 +488,21 @@ function paramsScript(values: Record<string, string>): string {
   return `# generated by amplihack-remote\n${lines.join("\n")}\n`;
 }
 
-async function gitConfig(git: Git, key: string, fallback: string): Promise<string> {
-  const r = await git.try(["config", "--get", key]);
-  return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : fallback;
+/** user.name and user.email from git's configuration (one call), or ours when unset. */
+async function gitIdentityConfig(git: Git): Promise<{ name: string; email: string }> {
+  const r = await git.try(["config", "--get-regexp", "^user\\.(name|email)$"]);
+  const value = (key: string) => {
+    // The last value set wins, as with `git config --get`.
+    const line = r.stdout
+      .split("\n")
+      .filter((l) => l.toLowerCase().startsWith(`${key} `))
+      .pop();
+    return line?.slice(key.length + 1).trim() || undefined;
+  };
+  return {
+    name: value("user.name") ?? "amplihack-remote",
+    email: value("user.email") ?? "amplihack-remote@localhost",
+  };
 }
 
 /**
@@ -379,8 +510,13 @@ async function gitConfig(git: Git, key: string, fallback: string): Promise<strin
  * the on-disk size of the objects reachable from the shipped refs, the working-tree files the
  * snapshot would add, and the .claude files.
  */
-async function checkEstimatedSize(git: Git, files: { size: number }[], maxSizeMb: number): Promise<void> {
-  const size = await measureShipSize(git, (p) => isExcludedFile(git.cwd, p));
+async function checkEstimatedSize(
+  git: Git,
+  files: { size: number }[],
+  maxSizeMb: number,
+  known: { historyBytes: number; changes: WorkTreeChanges },
+): Promise<void> {
+  const size = await measureShipSize(git, (p) => isExcludedFile(git.cwd, p), known);
   const claudeBytes = files.reduce((sum, f) => sum + f.size, 0);
   const estimate = size.historyBytes + size.worktreeBytes + claudeBytes;
   if (estimate > maxSizeMb * MB) {

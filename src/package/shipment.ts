@@ -9,8 +9,26 @@ import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, resolve } from "node:path";
 import type { Git } from "../git/git.js";
-import { createScratchRepo, mirrorRefs, type ScratchRepo } from "../git/scratch-repo.js";
-import { snapshotWip, type WipSnapshot } from "../git/wip-snapshot.js";
+import {
+  branchAndTagTips,
+  createScratchRepo,
+  mirrorRefs,
+  type RefTip,
+  type RepoLayout,
+  readRepoLayout,
+  type ScratchRepo,
+} from "../git/scratch-repo.js";
+import { listWorkTreeChanges, type WorkTreeChanges } from "../git/ship-size.js";
+import {
+  changedPaths,
+  commitSnapshot,
+  EMPTY_TREE,
+  type SnapshotIdentity,
+  snapshotIdentity,
+  snapshotTree,
+  WIP_REF,
+  type WipSnapshot,
+} from "../git/wip-snapshot.js";
 import type { Finding, ScanReport } from "../secrets/types.js";
 import { RemoteError } from "../util/errors.js";
 import { type ClaudeFileList, listClaudeFiles } from "./claude-files.js";
@@ -39,9 +57,16 @@ export interface ShipmentPlan extends ShippedFiles {
   scratch: ScratchRepo;
   /** Rev args of `git bundle create`, the snapshot's ref last when there is uncommitted work. */
   revs: string[];
-  wip: WipSnapshot & { leftOut: string[] };
+  wip: WipSnapshot & { leftOut: string[]; tree: string | null; date: string | null };
   /** What does not ship: excluded and linked .claude paths, excluded untracked files. */
   excludedPaths: string[];
+}
+
+/** What the caller has read of the user's repository already (packaging reads it concurrently). */
+export interface RepoReadings {
+  layout: RepoLayout;
+  refs: RefTip[];
+  changes: WorkTreeChanges;
 }
 
 export interface PlanShipmentInput {
@@ -49,11 +74,28 @@ export interface PlanShipmentInput {
   git: Git;
   /** Null in a repository without a commit (`scan` judges it; a run refuses it earlier). */
   headCommit: string | null;
-  runId: string;
   /** Where the scratch repository is made; the caller removes it. */
   scratchDir: string;
   /** Listed already (the package stage checks their size before anything is written). */
   listed: ShippedFiles;
+  readings?: RepoReadings;
+  /** More refs to ship, pinned in the scratch repository and bundled after the others. */
+  extraRefs?: RefTip[];
+  /**
+   * The date to give the snapshot of `tree` (the one an earlier package gave it, so the commit and
+   * the bundle come out the same); undefined for now.
+   */
+  snapshotDate?: (tree: string, identity: SnapshotIdentity | null) => Promise<string | undefined>;
+}
+
+/** Reads what planning needs of the user's repository, all at once. */
+export async function readRepo(git: Git, headCommit: string | null): Promise<RepoReadings> {
+  const [layout, refs, changes] = await Promise.all([
+    readRepoLayout(git, headCommit !== null),
+    branchAndTagTips(git),
+    listWorkTreeChanges(git),
+  ]);
+  return { layout, refs, changes };
 }
 
 /** The archive's files: .claude/ (tracked or not, minus exclusions) and a local agent file. */
@@ -71,20 +113,65 @@ export async function listShippedFiles(
 
 /** Mirrors the user's refs into a scratch repository and snapshots the uncommitted work there. */
 export async function planShipment(input: PlanShipmentInput): Promise<ShipmentPlan> {
-  const { git, listed } = input;
+  const { git, listed, headCommit } = input;
   const root = git.cwd;
-  const scratch = await createScratchRepo(git, input.scratchDir);
-  await mirrorRefs(git, scratch);
+  const { layout, refs, changes } = input.readings ?? (await readRepo(git, headCommit));
+  const scratch = await createScratchRepo(git, input.scratchDir, {
+    objectsDir: layout.objectsDir,
+    headRef: layout.headRef,
+  });
+  // Changed files almost always mean a snapshot commit: who commits it is asked meanwhile.
+  const early = changes.untracked.length + changes.modified.length > 0 ? snapshotIdentity(git) : null;
   // An untracked excluded file (.env, a key) is not work in progress: it never leaves the machine.
-  const wip = await snapshotWip(git, input.headCommit, input.runId, (p) => isExcludedFile(root, p), scratch);
-  const revs = ["--branches", "--tags", ...(input.headCommit ? ["HEAD"] : []), ...(wip.ref ? [wip.ref] : [])];
+  const { tree, leftOut } = await snapshotTree(git, {
+    headCommit,
+    layout,
+    changes,
+    isExcluded: (p) => isExcludedFile(root, p),
+    scratch,
+  });
+  const headTree = layout.headTree ?? EMPTY_TREE;
+  let wip: ShipmentPlan["wip"] = {
+    commit: null,
+    ref: null,
+    changedPaths: [],
+    leftOut,
+    tree: null,
+    date: null,
+  };
+  let identity: SnapshotIdentity | null = null;
+  if (tree !== headTree) {
+    identity = await (early ?? snapshotIdentity(git));
+    const [made, changed] = await Promise.all([
+      (async () =>
+        commitSnapshot(git, {
+          tree,
+          headCommit,
+          identity,
+          scratch,
+          date: await input.snapshotDate?.(tree, identity),
+        }))(),
+      changedPaths(git, scratch, headTree, tree),
+    ]);
+    wip = {
+      ...made,
+      ref: WIP_REF,
+      changedPaths: changed,
+      leftOut,
+      tree,
+      fallbackIdentity: identity === null,
+    };
+  }
+  const pinned = [...(input.extraRefs ?? []), ...(wip.commit ? [{ ref: WIP_REF, commit: wip.commit }] : [])];
+  await mirrorRefs(scratch, [...refs, ...pinned], headCommit && !layout.headRef ? headCommit : null);
+  const revs = ["--branches", "--tags", ...(headCommit ? ["HEAD"] : []), ...pinned.map((r) => r.ref)];
   return {
     ...listed,
     root,
     scratch,
     revs,
     wip,
-    excludedPaths: [...listed.claude.excluded, ...listed.claude.skippedLinks, ...wip.leftOut],
+    excludedPaths: [...listed.claude.excluded, ...listed.claude.skippedLinks, ...leftOut],
   };
 }
 

@@ -78,7 +78,8 @@ export async function launchRun(
       const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
       await phase("starting");
       progress.report("execute", "verifying the upload and starting the agent");
-      const script = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const start = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const script = uploaded.prelude ? `${uploaded.prelude}\n${start}` : start;
       const started = await startOnce(() => machine.exec(script, { input, signal, timeoutMs: 5 * 60_000 }));
       if (started.exitCode === 0) {
         await lease.deferredClaim?.confirm(signal);

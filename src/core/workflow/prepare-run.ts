@@ -5,8 +5,9 @@
  * prompt, which travels apart from the shared archive (src/remote/run-files.ts).
  */
 import { rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { buildContext, type ContextPackage } from "../../package/build-context.js";
-import { newRunRecord } from "../../state/run-record.js";
+import { newRunRecord, type RunRecord } from "../../state/run-record.js";
 import { RemoteError } from "../../util/errors.js";
 import { agentInvocation } from "../agent-invocation.js";
 import { checkParams } from "../attempts/check-params.js";
@@ -50,25 +51,27 @@ export async function prepareBatch(
   const validated = await validateRun(deps, first, signal);
   if (parent) refuseOtherRepo(parent, validated.facts.root);
   for (const w of validated.facts.warnings) progress.report("validate", `warning: ${w}`);
-  for (const [i, { runId, options }] of runs.entries()) {
-    await deps.store.putRun(
-      newRunRecord({
-        id: runId,
-        repo: validated.facts.root,
-        target: options.target,
-        command: options.command,
-        promptPreview: preview(options.prompt),
-        keepVm: options.keepVm,
-        // Only an agent that takes the cap gets it (agent-invocation.ts): the summary says so.
-        maxBudgetUsd: validated.invocation.isDefaultAgent ? (options.maxBudgetUsd ?? null) : null,
-        driverPid: process.pid,
-        parentRunId: parent?.record.id ?? null,
-        // Best of N: the attempts share the first run's id as their group (core/attempts/).
-        attemptGroup: options.attempts ? runs[0].runId : null,
-        attempt: options.attempts ? i + 1 : null,
-      }),
-    );
-  }
+  // One write of the state file for the whole batch: each write takes its lock.
+  const records = runs.map(({ runId, options }, i) =>
+    newRunRecord({
+      id: runId,
+      repo: validated.facts.root,
+      target: options.target,
+      command: options.command,
+      promptPreview: preview(options.prompt),
+      keepVm: options.keepVm,
+      // Only an agent that takes the cap gets it (agent-invocation.ts): the summary says so.
+      maxBudgetUsd: validated.invocation.isDefaultAgent ? (options.maxBudgetUsd ?? null) : null,
+      driverPid: process.pid,
+      parentRunId: parent?.record.id ?? null,
+      // Best of N: the attempts share the first run's id as their group (core/attempts/).
+      attemptGroup: options.attempts ? runs[0].runId : null,
+      attempt: options.attempts ? i + 1 : null,
+    }),
+  );
+  await deps.store.update((state) => {
+    for (const record of records) state.runs[record.id] = record;
+  });
   let pkg: ContextPackage;
   try {
     progress.report("package", "packaging the repository, uncommitted work and .claude/");
@@ -88,23 +91,23 @@ export async function prepareBatch(
         ...(parent ? continueParams(parent, validated.invocation) : {}),
       },
       cacheDir: deps.scanCacheDir,
+      // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
+      packageCacheDir: deps.scanCacheDir && join(dirname(deps.scanCacheDir), "package-cache"),
       env: deps.env,
       signal,
       onProgress: (m) => progress.report("scan", m),
     });
   } catch (err) {
     const e = err instanceof RemoteError ? err : null;
-    for (const { runId } of runs) {
-      await deps.store.patchRun(runId, {
-        status: e?.code === "secret-found" ? "blocked" : "error",
-        endedAt: new Date().toISOString(),
-        error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null,
-      });
-    }
+    await patchAll(deps, runs, {
+      status: e?.code === "secret-found" ? "blocked" : "error",
+      endedAt: new Date().toISOString(),
+      error: e ? { code: e.code, message: firstLine(e.message), remedy: e.remedy } : null,
+    });
     throw err;
   }
   try {
-    for (const { runId } of runs) await deps.store.patchRun(runId, { shippedHeads: pkg.manifest.heads });
+    await patchAll(deps, runs, { shippedHeads: pkg.manifest.heads });
   } catch (err) {
     await rm(pkg.dir, { recursive: true, force: true });
     throw err;
@@ -114,6 +117,21 @@ export async function prepareBatch(
     validated,
     pkg,
   };
+}
+
+/** The same patch to every run of the batch, in one write of the state file. */
+async function patchAll(
+  deps: WorkflowDeps,
+  runs: { runId: string }[],
+  patch: Partial<RunRecord>,
+): Promise<void> {
+  await deps.store.update((state) => {
+    const at = new Date().toISOString();
+    for (const { runId } of runs) {
+      const current = state.runs[runId];
+      if (current) state.runs[runId] = { ...current, ...patch, updatedAt: at };
+    }
+  });
 }
 
 function preview(prompt: string): string {
