@@ -42000,7 +42000,9 @@ var AzlinTarget = class {
       maxAgeHours: this.options.maxReuseAgeHours
     };
     request.onProgress?.("looking for a VM to reuse");
-    const listed = (await this.listOnce(signal)).filter((vm2) => mayFit(vm2, wanted));
+    const listed = (await this.listOnce(signal)).filter(
+      (vm2) => mayFit(vm2, wanted) && !request.avoidVms?.has(vm2.name)
+    );
     const shown = await mapLimit(listed, 4, (vm2) => this.azlin.showVm(vm2.name, { signal }));
     const details = shown.filter((d) => d !== null && whyNotReusable(d, wanted) === null);
     for (const vm2 of details.sort(byYoungest)) {
@@ -48884,6 +48886,15 @@ function poolingTarget(inner) {
   const runsPerMachine = inner.runsPerMachine?.bind(inner);
   if (!join26 || !runsPerMachine) return inner;
   const groups = [];
+  const batchVms = /* @__PURE__ */ new Set();
+  const taking = (request) => ({
+    ...request,
+    avoidVms: batchVms,
+    onVmKnown: async (vm2) => {
+      batchVms.add(vm2.name);
+      await request.onVmKnown?.(vm2);
+    }
+  });
   return {
     name: inner.name,
     pollSeconds: inner.pollSeconds,
@@ -48902,7 +48913,7 @@ function poolingTarget(inner) {
           key,
           capacity: runsPerMachine(options.vmSize),
           claimed: 1,
-          first: inner.acquire(request)
+          first: inner.acquire(taking(request))
         };
         groups.push(group);
         group.first.catch(() => {
@@ -48915,12 +48926,12 @@ function poolingTarget(inner) {
       try {
         first = await open2.first;
       } catch {
-        return inner.acquire(request);
+        return inner.acquire(taking(request));
       }
       try {
         return await join26(first.machine.name, request, { created: first.created });
       } catch {
-        return inner.acquire(request);
+        return inner.acquire(taking(request));
       }
     }
   };

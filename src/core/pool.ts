@@ -22,6 +22,17 @@ export function poolingTarget(inner: Target): Target {
   const runsPerMachine = inner.runsPerMachine?.bind(inner);
   if (!join || !runsPerMachine) return inner;
   const groups: Group[] = [];
+  // Every VM a group of this batch took or is creating: another group reusing one would wait for
+  // its creation and find its slots the batch's own, and only then create the VM it needs.
+  const batchVms = new Set<string>();
+  const taking = (request: AcquireRequest): AcquireRequest => ({
+    ...request,
+    avoidVms: batchVms,
+    onVmKnown: async (vm) => {
+      batchVms.add(vm.name);
+      await request.onVmKnown?.(vm);
+    },
+  });
   return {
     name: inner.name,
     pollSeconds: inner.pollSeconds,
@@ -41,7 +52,7 @@ export function poolingTarget(inner: Target): Target {
           key,
           capacity: runsPerMachine(options.vmSize),
           claimed: 1,
-          first: inner.acquire(request),
+          first: inner.acquire(taking(request)),
         };
         groups.push(group);
         group.first.catch(() => {
@@ -54,12 +65,12 @@ export function poolingTarget(inner: Target): Target {
       try {
         first = await open.first;
       } catch {
-        return inner.acquire(request);
+        return inner.acquire(taking(request));
       }
       try {
         return await join(first.machine.name, request, { created: first.created });
       } catch {
-        return inner.acquire(request);
+        return inner.acquire(taking(request));
       }
     },
   };

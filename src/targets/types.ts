@@ -89,6 +89,11 @@ export interface AcquireRequest {
    */
   onVmKnown?: (vm: { name: string; created: boolean }) => Promise<void>;
   onProgress?: (message: string) => void;
+  /**
+   * VMs not to reuse, read when the lookup runs: those the caller's own batch is creating or has
+   * filled (core/pool.ts), which a reuse would only wait on or find full.
+   */
+  avoidVms?: ReadonlySet<string>;
 }
 
 export interface Lease {

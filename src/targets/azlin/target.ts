@@ -202,7 +202,9 @@ export class AzlinTarget implements Target {
       maxAgeHours: this.options.maxReuseAgeHours,
     };
     request.onProgress?.("looking for a VM to reuse");
-    const listed = (await this.listOnce(signal)).filter((vm) => mayFit(vm, wanted));
+    const listed = (await this.listOnce(signal)).filter(
+      (vm) => mayFit(vm, wanted) && !request.avoidVms?.has(vm.name),
+    );
     // `list` has no tags or creation time: one `show` per candidate, a few at a time.
     const shown = await mapLimit(listed, 4, (vm) => this.azlin.showVm(vm.name, { signal }));
     const details = shown.filter((d): d is VmDetails => d !== null && whyNotReusable(d, wanted) === null);

@@ -17,12 +17,18 @@ afterAll(() => cleanup(...dirs.splice(0)));
 
 const cases: [string, (repo: string) => RunRecord[]][] = [
   ["no run at all", () => []],
-  ["a finished run, announced", (repo) => [finishedRun(repo, "a", { announcedAt: new Date().toISOString() })]],
+  [
+    "a finished run, announced",
+    (repo) => [finishedRun(repo, "a", { announcedAt: new Date().toISOString() })],
+  ],
   ["a running run", (repo) => [finishedRun(repo, "b", { status: "running", endedAt: null, summary: null })]],
   ["a queued run", (repo) => [finishedRun(repo, "q", { status: "queued", endedAt: null, summary: null })]],
   ["another repository's finished run", (repo) => [finishedRun(`${repo}-other`, "c")]],
   ["a finished run of this repository", (repo) => [finishedRun(repo, "d")]],
-  ["a run that failed before it started", (repo) => [finishedRun(repo, "e", { status: "error", summary: null })]],
+  [
+    "a run that failed before it started",
+    (repo) => [finishedRun(repo, "e", { status: "error", summary: null })],
+  ],
   ["a blocked run", (repo) => [finishedRun(repo, "f", { status: "blocked", summary: null })]],
 ];
 
