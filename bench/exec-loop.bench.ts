@@ -93,6 +93,7 @@ async function ours(keepFirst: boolean, seconds = 0) {
     if (first.status !== "succeeded") throw new Error(`warm-up run ${first.status}: ${first.error?.message}`);
   }
   const before = fake.argvs().length;
+  const t0Wall = Date.now();
   const t0 = performance.now();
   const summary = await executeRun(d, options);
   const ms = performance.now() - t0;
@@ -107,7 +108,61 @@ async function ours(keepFirst: boolean, seconds = 0) {
     .filter((r) => Date.parse(r.time) > exitedAt - seconds * 1000 && Date.parse(r.time) < exitedAt).length;
   await fake.cleanup();
   cleanup(repo, state);
-  return { ms, calls, notice: noticed ? noticed.at - exitedAt : Number.NaN, following };
+  const stages = stageBreakdown(events, t0Wall, exitedAt, t0Wall + ms);
+  return { ms, calls, notice: noticed ? noticed.at - exitedAt : Number.NaN, following, stages };
+}
+
+/**
+ * Where the time went, from the progress events (stage boundaries are the first event of each
+ * stage; "start" is the start connection up to the first phase the watcher reports, "follow" from
+ * there to the agent's exit, "to retrieve" from its exit to the retrieval).
+ */
+function stageBreakdown(
+  events: { at: number; e: ProgressEvent }[],
+  t0: number,
+  exitedAt: number,
+  end: number,
+): Record<string, number> {
+  const marks: [string, number][] = [];
+  const first = (test: (e: ProgressEvent) => boolean) => events.find((x) => x.at >= t0 && test(x.e))?.at;
+  const add = (name: string, at: number | undefined) => {
+    if (at !== undefined) marks.push([name, at]);
+  };
+  add("validate", t0);
+  add(
+    "package",
+    first((e) => e.stage === "package"),
+  );
+  add(
+    "scan",
+    first((e) => e.stage === "scan"),
+  );
+  add(
+    "acquire",
+    first((e) => e.stage === "acquire"),
+  );
+  add(
+    "transfer",
+    first((e) => e.stage === "transfer"),
+  );
+  const start = first((e) => e.stage === "execute");
+  add("start", start);
+  add("follow", events.find((x) => start !== undefined && x.at > start && x.e.stage === "execute")?.at);
+  add("to retrieve", exitedAt);
+  add(
+    "retrieve+integrate",
+    first((e) => e.stage === "retrieve"),
+  );
+  add(
+    "release",
+    first((e) => e.stage === "release"),
+  );
+  marks.sort((a, b) => a[1] - b[1]);
+  const out: Record<string, number> = {};
+  marks.forEach(([name, at], i) => {
+    out[name] = (marks[i + 1]?.[1] ?? end) - at;
+  });
+  return out;
 }
 
 /** The same work by hand: bundle, new, cp up, connect (run), connect (collect), cp back. */
@@ -137,6 +192,7 @@ const rows: {
   ms: number[];
   calls: Record<string, number>;
   floor: number[];
+  stages: Record<string, number>[];
 }[] = [];
 for (const [name, reuse] of [
   ["new VM", false],
@@ -146,6 +202,7 @@ for (const [name, reuse] of [
   const ms: number[] = [];
   const fl: number[] = [];
   let calls: Record<string, number> = {};
+  const stages: Record<string, number>[] = [];
   for (let i = 0; i < RUNS; i++) {
     const f = await floor();
     const o = await ours(reuse);
@@ -153,13 +210,18 @@ for (const [name, reuse] of [
     ms.push(o.ms);
     fl.push(f.ms);
     calls = o.calls;
+    stages.push(o.stages);
   }
-  rows.push({ name, ratio, ms, calls, floor: fl });
+  rows.push({ name, ratio, ms, calls, floor: fl, stages });
 }
 console.log(`exec of a quick agent vs by hand, latency scale ${scale} (${delay}), ${RUNS} paired runs`);
 for (const r of rows) {
   console.log(
     `  ${r.name.padEnd(7)} ours ${(median(r.ms) / 1000).toFixed(1)} s, by hand ${(median(r.floor) / 1000).toFixed(1)} s: ratio min ${Math.min(...r.ratio).toFixed(2)}x, median ${median(r.ratio).toFixed(2)}x; azlin calls ${total(r.calls)} ${JSON.stringify(r.calls)} (by hand 5)`,
+  );
+  const names = [...new Set(r.stages.flatMap((s) => Object.keys(s)))];
+  console.log(
+    `          stages (median ms): ${names.map((n) => `${n} ${Math.round(median(r.stages.map((s) => s[n] ?? 0)))}`).join(", ")}`,
   );
 }
 const long = await ours(false, AGENT_SECONDS);

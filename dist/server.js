@@ -49425,25 +49425,23 @@ async function mirrorRefs(userGit, scratch) {
 var RESULTS_NAMESPACE = "refs/remotes/remote-exec/";
 var UNCOMMITTED_TRAILER = "Amplihack-Remote-Uncommitted-Work";
 var INCOMING = "refs/amplihack-incoming/";
+var CONCURRENCY = 4;
 async function integrateResults(input2) {
   const { git, bundleFile, runId, shipped } = input2;
   const warnings = reportDeletions(shipped, input2.finalRefs ?? null);
   if (!bundleFile) return { branches: [], tags: [], warnings };
   const work = await mkdtemp2(join8(tmpdir2(), "amplihack-remote-incoming-"));
   try {
-    const scratch = await createScratchRepo(git, join8(work, "scratch.git"));
-    const verified = await verifyBundle(scratch.git, bundleFile);
-    if (!verified.ok) {
-      throw new RemoteError(
-        "integrate-failed",
-        `The results bundle does not apply to this repository: ${sanitizeLine(verified.message)}`,
-        "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`."
-      );
-    }
+    const [scratch, heads] = await Promise.all([
+      createScratchRepo(git, join8(work, "scratch.git")),
+      listBundleHeads(git, bundleFile).catch((err) => {
+        throw doesNotApply(err.message);
+      })
+    ]);
     const shippedByRef = new Map(shipped.map((h2) => [h2.ref, h2.commit]));
     const shippedObjects = new Set(shipped.map((h2) => h2.commit));
     const candidates = [];
-    for (const head of await listBundleHeads(scratch.git, bundleFile)) {
+    for (const head of heads) {
       const kind = head.ref.startsWith("refs/heads/") ? "heads" : head.ref.startsWith("refs/tags/") ? "tags" : null;
       if (!kind) {
         warnings.push(`Ignored ${showRefName(head.ref)} from the machine: only branches and tags come home.`);
@@ -49460,24 +49458,25 @@ async function integrateResults(input2) {
       candidates.push({ kind, name, head });
     }
     if (candidates.length === 0) return { branches: [], tags: [], warnings };
-    await scratch.git.run(
-      [
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-write-fetch-head",
-        bundleFile,
-        ...candidates.map((c3) => `+${c3.head.ref}:${INCOMING}${c3.kind}/${c3.name}`)
-      ],
-      {
-        errorCode: "integrate-failed",
-        remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally."
-      }
-    );
+    const fetched = await scratch.git.try([
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head",
+      bundleFile,
+      ...candidates.map((c3) => `+${c3.head.ref}:${INCOMING}${c3.kind}/${c3.name}`)
+    ]);
+    if (fetched.exitCode !== 0) throw doesNotApply(fetched.stderr || fetched.stdout);
     const base = await existingObjects(scratch.git, [...new Set(shipped.map((h2) => h2.commit))]);
     const accepted = [];
-    for (const c3 of candidates) {
-      const refused2 = input2.vet ? await input2.vet(scratch.dir, [`${INCOMING}${c3.kind}/${c3.name}`, "--not", ...base]) : null;
+    const vet = input2.vet;
+    const verdicts = vet ? await mapLimit(
+      candidates,
+      CONCURRENCY,
+      (c3) => vet(scratch.dir, [`${INCOMING}${c3.kind}/${c3.name}`, "--not", ...base])
+    ) : [];
+    for (const [i2, c3] of candidates.entries()) {
+      const refused2 = verdicts[i2];
       if (refused2) {
         warnings.push(
           `REFUSED ${c3.kind === "heads" ? "branch" : "tag"} ${c3.name}: ${refused2} Nothing of it was imported into your repository; its commits stay on the machine.`
@@ -49500,12 +49499,12 @@ async function integrateResults(input2) {
         remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally."
       }
     );
-    const branches = [];
-    const tags = [];
-    for (const c3 of accepted) {
-      if (c3.kind === "tags") tags.push({ tag: c3.name, ref: target(c3), object: c3.head.commit });
-      else branches.push(await describeBranch(git, runId, c3.name, c3.head.commit, shippedByRef, base));
-    }
+    const tags = accepted.filter((c3) => c3.kind === "tags").map((c3) => ({ tag: c3.name, ref: target(c3), object: c3.head.commit }));
+    const branches = await mapLimit(
+      accepted.filter((c3) => c3.kind === "heads"),
+      CONCURRENCY,
+      (c3) => describeBranch(git, runId, c3.name, c3.head.commit, shippedByRef, base)
+    );
     for (const b2 of branches.filter((b3) => b3.rewritten)) {
       warnings.push(
         `The agent rewrote the history of ${b2.branch}: ${b2.runRef.replace("refs/remotes/", "")} does not contain the ${b2.branch} that was shipped. Review it before merging.`
@@ -49516,19 +49515,31 @@ async function integrateResults(input2) {
     await rm5(work, { recursive: true, force: true });
   }
 }
+function doesNotApply(gitSaid) {
+  return new RemoteError(
+    "integrate-failed",
+    `The results bundle does not apply to this repository: ${sanitizeLine(gitSaid.trim())}`,
+    "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`."
+  );
+}
 async function describeBranch(git, runId, branch, tip, shippedByRef, base) {
   const runRef = `${RESULTS_NAMESPACE}${runId}/${branch}`;
   let aliasRef = `${RESULTS_NAMESPACE}${branch}`;
   let note;
-  const alias = await git.try(["update-ref", aliasRef, tip]);
+  const before = shippedByRef.get(`refs/heads/${branch}`);
+  const [alias, newCommits, ancestry, filesChanged, local] = await Promise.all([
+    git.try(["update-ref", aliasRef, tip]),
+    listNewCommits(git, tip, base),
+    before === void 0 ? null : git.try(["merge-base", "--is-ancestor", before, tip]),
+    filesTouched(git, tip, base),
+    compareWithLocal(git, branch, tip)
+  ]);
   if (alias.exitCode !== 0) {
     note = `alias ${aliasRef} not written: ${sanitizeLine(alias.stderr.trim())}`;
     aliasRef = null;
   }
-  const before = shippedByRef.get(`refs/heads/${branch}`);
-  const newCommits = await listNewCommits(git, tip, base);
   const status = before === void 0 ? "new" : newCommits.length === 0 ? "unchanged" : "updated";
-  const rewritten = before !== void 0 && (await git.try(["merge-base", "--is-ancestor", before, tip])).exitCode === 1;
+  const rewritten = ancestry?.exitCode === 1;
   return {
     branch,
     status,
@@ -49536,8 +49547,8 @@ async function describeBranch(git, runId, branch, tip, shippedByRef, base) {
     runRef,
     aliasRef,
     newCommits,
-    filesChanged: await filesTouched(git, tip, base),
-    local: await compareWithLocal(git, branch, tip),
+    filesChanged,
+    local,
     ...rewritten ? { rewritten } : {},
     note
   };
@@ -52778,34 +52789,43 @@ function secretVet(input2) {
     return value && value.length >= MIN_EXACT ? [{ name, value: Buffer.from(value) }] : [];
   });
   return async (repo, revs) => {
-    const problems = [];
-    const report = await runSecretGate({
-      repo,
-      allowlistRoot: input2.allowlistRoot,
-      revs,
-      files: [],
-      cacheDir: input2.cacheDir
-    });
-    for (const f2 of report.findings) problems.push(`${f2.path}:${f2.line} ${f2.rule} ${f2.masked}`);
-    if (forwarded.length > 0) {
-      const blobs = await listReachableBlobs(repo, revs);
-      const pathOf = new Map(blobs.map((b2) => [b2.oid, b2.path]));
-      for await (const { oid, content } of readBlobs(
+    const [report, exact] = await Promise.all([
+      runSecretGate({
         repo,
-        blobs.map((b2) => b2.oid)
-      )) {
-        for (const c3 of forwarded)
-          if (content.includes(c3.value))
-            problems.push(`${pathOf.get(oid)}: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
-      }
-      const messages2 = Buffer.from(await createGit(repo).run(["log", "--format=%B", ...revs, "--"]));
-      for (const c3 of forwarded)
-        if (messages2.includes(c3.value))
-          problems.push(`a commit message: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
-    }
+        allowlistRoot: input2.allowlistRoot,
+        revs,
+        files: [],
+        cacheDir: input2.cacheDir
+      }),
+      forwardedValuesIn(repo, revs, forwarded)
+    ]);
+    const problems = report.findings.map((f2) => `${f2.path}:${f2.line} ${f2.rule} ${f2.masked}`);
+    problems.push(...exact);
     if (problems.length === 0) return null;
     return `${problems.length} possible secret(s) in its commits: ${problems.join("; ")}.`;
   };
+}
+async function forwardedValuesIn(repo, revs, forwarded) {
+  if (forwarded.length === 0) return [];
+  const problems = [];
+  const [blobs, messages2] = await Promise.all([
+    listReachableBlobs(repo, revs),
+    createGit(repo).run(["log", "--format=%B", ...revs, "--"])
+  ]);
+  const pathOf = new Map(blobs.map((b2) => [b2.oid, b2.path]));
+  for await (const { oid, content } of readBlobs(
+    repo,
+    blobs.map((b2) => b2.oid)
+  )) {
+    for (const c3 of forwarded)
+      if (content.includes(c3.value))
+        problems.push(`${pathOf.get(oid)}: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
+  }
+  const text = Buffer.from(messages2);
+  for (const c3 of forwarded)
+    if (text.includes(c3.value))
+      problems.push(`a commit message: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
+  return problems;
 }
 
 // src/core/workflow/retrieve-run.ts
@@ -52826,22 +52846,34 @@ async function retrieveRun(input2) {
         "Inspect the machine by hand."
       );
     }
+    input2.onDownloaded?.();
     const git = createGit(record2.repo, input2.runner);
     const bundle = join11(extracted, "results.bundle");
     const refsFile = join11(extracted, "refs.txt");
-    const { branches, tags, warnings } = await integrateResults({
-      git,
-      bundleFile: result2.hasBundle && existsSync3(bundle) ? bundle : null,
-      runId: record2.id,
-      shipped: record2.shippedHeads,
-      finalRefs: existsSync3(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
-      vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
-    });
-    await dropWipRef(git, record2.id);
     const known = credentialValues(input2.env);
     const logsDir = join11(record2.repo, LOGS_SUBDIR, record2.id);
-    await copyLogsRedacted(join11(extracted, "logs"), logsDir, known);
-    await writeFile5(join11(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
+    const [integrated, copied] = await Promise.allSettled([
+      integrateResults({
+        git,
+        bundleFile: result2.hasBundle && existsSync3(bundle) ? bundle : null,
+        runId: record2.id,
+        shipped: record2.shippedHeads,
+        finalRefs: existsSync3(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
+        vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
+      }).then(async (integrated2) => {
+        await dropWipRef(git, record2.id);
+        return integrated2;
+      }),
+      copyLogsRedacted(join11(extracted, "logs"), logsDir, known).then(
+        () => (
+          // Our logs never show up in `git status` of the user's repository.
+          writeFile5(join11(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n")
+        )
+      )
+    ]);
+    if (integrated.status === "rejected") throw integrated.reason;
+    if (copied.status === "rejected") throw copied.reason;
+    const { branches, tags, warnings } = integrated.value;
     const agentLog = join11(logsDir, "agent.log");
     const agentTail = existsSync3(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
     const runnerLog = join11(logsDir, "runner.log");
@@ -52983,8 +53015,11 @@ async function finishRun(deps, ending) {
   const { retrieved, failure: failure2 } = await bringHome(deps, ending);
   const open2 = !retrieved && failure2?.details.resumable === true;
   const status = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
+  const local = localFacts(deps, ending.record, retrieved);
+  local.catch(() => {
+  });
   const release = open2 ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
-  const summary = await summarize(deps, ending, { retrieved, failure: failure2, status, release });
+  const summary = summarize(ending, { retrieved, failure: failure2, status, release, local: await local });
   await recordEnding(deps, ending, { open: open2, retrieved, status, release, summary });
   if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
   return summary;
@@ -53001,7 +53036,8 @@ async function bringHome(deps, ending) {
         record: record2,
         runner: deps.runner,
         env: deps.env,
-        signal: ending.signal
+        signal: ending.signal,
+        onDownloaded: () => ending.progress?.report("integrate", "checking the new commits and importing them")
       });
       ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
     } catch (err) {
@@ -53028,7 +53064,17 @@ async function releaseMachine(ending, retrieved, status) {
     message: `Release failed: ${asRemoteError(err).message}. ${ending.lease.machine.howToReach}`
   }));
 }
-async function summarize(deps, { record: record2, lease, warnings: earlier }, outcome) {
+async function localFacts(deps, record2, retrieved) {
+  const [next, agentSpendUsd] = await Promise.all([
+    mergeAdvice(record2.repo, deps.runner, {
+      branches: retrieved?.branches ?? [],
+      snapshotCommit: snapshotCommitOf(record2.shippedHeads)
+    }),
+    agentSpendFromFile(retrieved ? join12(retrieved.logsDir, "agent.log") : null)
+  ]);
+  return { next, agentSpendUsd };
+}
+function summarize({ record: record2, lease, warnings: earlier }, outcome) {
   const { retrieved, failure: failure2, release } = outcome;
   const machine = lease.machine;
   const warnings = [...earlier ?? [], ...retrieved?.warnings ?? []];
@@ -53050,10 +53096,10 @@ async function summarize(deps, { record: record2, lease, warnings: earlier }, ou
     logsDir: retrieved?.logsDir ?? null,
     agentTail: retrieved?.agentTail ?? "",
     release,
-    next: await mergeAdvice(record2.repo, deps.runner, { branches, snapshotCommit }),
+    next: outcome.local.next,
     snapshotCommit,
     warnings,
-    agentSpendUsd: await agentSpendFromFile(retrieved ? join12(retrieved.logsDir, "agent.log") : null),
+    agentSpendUsd: outcome.local.agentSpendUsd,
     agentBudgetUsd: record2.maxBudgetUsd,
     error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0
   };
