@@ -113,9 +113,10 @@ async function ours(keepFirst: boolean, seconds = 0) {
 }
 
 /**
- * Where the time went, from the progress events (stage boundaries are the first event of each
- * stage; "start" is the start connection up to the first phase the watcher reports, "follow" from
- * there to the agent's exit, "to retrieve" from its exit to the retrieval).
+ * Where the time went, from the progress events (a stage starts at its first event; "start" is
+ * the start connection up to the first phase the watcher reports, "follow" from there to the
+ * agent's exit, "to retrieve" from its exit to the retrieval, "retrieve" the download, "integrate"
+ * the import of what came down).
  */
 function stageBreakdown(
   events: { at: number; e: ProgressEvent }[],
@@ -123,47 +124,33 @@ function stageBreakdown(
   exitedAt: number,
   end: number,
 ): Record<string, number> {
-  const marks: [string, number][] = [];
-  const first = (test: (e: ProgressEvent) => boolean) => events.find((x) => x.at >= t0 && test(x.e))?.at;
-  const add = (name: string, at: number | undefined) => {
-    if (at !== undefined) marks.push([name, at]);
-  };
-  add("validate", t0);
-  add(
-    "package",
-    first((e) => e.stage === "package"),
-  );
-  add(
-    "scan",
-    first((e) => e.stage === "scan"),
-  );
-  add(
-    "acquire",
-    first((e) => e.stage === "acquire"),
-  );
-  add(
-    "transfer",
-    first((e) => e.stage === "transfer"),
-  );
-  const start = first((e) => e.stage === "execute");
-  add("start", start);
-  add("follow", events.find((x) => start !== undefined && x.at > start && x.e.stage === "execute")?.at);
-  add("to retrieve", exitedAt);
-  add(
-    "retrieve+integrate",
-    first((e) => e.stage === "retrieve"),
-  );
-  add(
-    "release",
-    first((e) => e.stage === "release"),
-  );
-  marks.sort((a, b) => a[1] - b[1]);
+  const first = (stage: string, after = t0) => events.find((x) => x.at >= after && x.e.stage === stage)?.at;
+  const start = first("execute");
+  const marks: [string, number | undefined][] = [
+    ["validate", t0],
+    ...(["package", "scan", "acquire", "transfer"] as const).map((s): [string, number | undefined] => [
+      s,
+      first(s),
+    ]),
+    ["start", start],
+    ["follow", start === undefined ? undefined : first("execute", start + 1)],
+    ["to retrieve", exitedAt],
+    ...(["retrieve", "integrate", "release"] as const).map((s): [string, number | undefined] => [
+      s,
+      first(s),
+    ]),
+  ];
+  const known = marks.filter((m): m is [string, number] => m[1] !== undefined);
+  known.sort((a, b) => a[1] - b[1]);
   const out: Record<string, number> = {};
-  marks.forEach(([name, at], i) => {
-    out[name] = (marks[i + 1]?.[1] ?? end) - at;
+  known.forEach(([name, at], i) => {
+    out[name] = (known[i + 1]?.[1] ?? end) - at;
   });
   return out;
 }
+
+/** Our stages that the by-hand floor also does (bundle, new, cp up, run, collect, cp back). */
+const COUNTERPART = ["package", "acquire", "transfer", "start", "follow", "to retrieve", "retrieve"];
 
 /** The same work by hand: bundle, new, cp up, connect (run), connect (collect), cp back. */
 async function floor() {
@@ -222,6 +209,12 @@ for (const r of rows) {
   const names = [...new Set(r.stages.flatMap((s) => Object.keys(s)))];
   console.log(
     `          stages (median ms): ${names.map((n) => `${n} ${Math.round(median(r.stages.map((s) => s[n] ?? 0)))}`).join(", ")}`,
+  );
+  // The floor does no validation, no secret scan, no vetting or import, no release: the ratio of
+  // the stages it does do as well.
+  const comparable = r.stages.map((s, i) => COUNTERPART.reduce((a, n) => a + (s[n] ?? 0), 0) / r.floor[i]);
+  console.log(
+    `          stages with a by-hand counterpart (${COUNTERPART.join(", ")}): ratio min ${Math.min(...comparable).toFixed(2)}x, median ${median(comparable).toFixed(2)}x`,
   );
 }
 const long = await ours(false, AGENT_SECONDS);

@@ -40207,6 +40207,12 @@ async function deleteVm(azlin, name, options = {}) {
   }
 }
 
+// src/targets/azlin/machine.ts
+var import_write_file_atomic2 = __toESM(require_lib(), 1);
+import { createHash as createHash2 } from "node:crypto";
+import { mkdir as mkdir3 } from "node:fs/promises";
+import { dirname as dirname3 } from "node:path";
+
 // src/util/shell-quote.ts
 function shellQuote(value) {
   if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
@@ -40595,6 +40601,7 @@ async function stageForDownload(machine, remotePath, temp, staged, policy) {
 function remoteCommand(script) {
   return `bash -c ${shellQuote(script)}`;
 }
+var sha256Of = (data) => createHash2("sha256").update(data).digest("hex");
 var AzlinMachine = class {
   constructor(name, azlin, transferPolicy) {
     this.name = name;
@@ -40607,6 +40614,8 @@ var AzlinMachine = class {
   target = "azlin";
   /** Checksums the machine reported for its files (rememberChecksum), by remote path. */
   checksums = /* @__PURE__ */ new Map();
+  /** Files that already arrived (rememberDownload), by remote path: served once, then forgotten. */
+  arrived = /* @__PURE__ */ new Map();
   get vm() {
     return this.name;
   }
@@ -40645,8 +40654,15 @@ var AzlinMachine = class {
       ...options
     });
   }
-  download(remotePath, localFile, signal) {
+  async download(remotePath, localFile, signal) {
     const expectedSha256 = this.checksums.get(remotePath);
+    const arrived = this.arrived.get(remotePath);
+    this.arrived.delete(remotePath);
+    if (arrived && expectedSha256 && sha256Of(arrived) === expectedSha256) {
+      await mkdir3(dirname3(localFile), { recursive: true });
+      await (0, import_write_file_atomic2.default)(localFile, arrived, { mode: 384 });
+      return;
+    }
     return downloadFile(this, this.azlin, remotePath, localFile, {
       ...this.transferPolicy,
       signal,
@@ -40655,6 +40671,9 @@ var AzlinMachine = class {
   }
   rememberChecksum(remotePath, sha256) {
     this.checksums.set(remotePath, sha256);
+  }
+  rememberDownload(remotePath, data) {
+    this.arrived.set(remotePath, data);
   }
 };
 
@@ -40902,8 +40921,8 @@ function createAzlinFleet(options) {
 }
 
 // src/core/launch/launcher.ts
-import { mkdir as mkdir3 } from "node:fs/promises";
-import { basename, dirname as dirname3, join as join2 } from "node:path";
+import { mkdir as mkdir4 } from "node:fs/promises";
+import { basename, dirname as dirname4, join as join2 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 
 // src/core/launch/flag.ts
@@ -41109,7 +41128,7 @@ function detachedLauncher(input2) {
   return {
     async launch(batchId, repo, batch) {
       const dir = join2(input2.stateDir, "launch");
-      await mkdir3(dir, { recursive: true, mode: 448 });
+      await mkdir4(dir, { recursive: true, mode: 448 });
       const jobFile = join2(dir, `${batchId}.json`);
       const log = join2(dir, `${batchId}.log`);
       await writeJob(jobFile, jobOf(batchId, repo, batch));
@@ -41132,13 +41151,13 @@ function workerCommand(jobFile) {
       process.execPath,
       "--import",
       import.meta.resolve("tsx"),
-      join2(dirname3(here), "worker-main.ts"),
+      join2(dirname4(here), "worker-main.ts"),
       LAUNCH_WORKER_FLAG,
       jobFile
     ];
   }
   if (basename(here) === "launcher.js") {
-    return [process.execPath, join2(dirname3(here), "worker-main.js"), LAUNCH_WORKER_FLAG, jobFile];
+    return [process.execPath, join2(dirname4(here), "worker-main.js"), LAUNCH_WORKER_FLAG, jobFile];
   }
   return [process.execPath, here, LAUNCH_WORKER_FLAG, jobFile];
 }
@@ -41547,8 +41566,8 @@ ${fate.note}` : error62.message,
 }
 
 // src/targets/local/local-target.ts
-import { copyFile as copyFile2, mkdir as mkdir4, rm as rm3 } from "node:fs/promises";
-import { dirname as dirname4, join as join3 } from "node:path";
+import { copyFile as copyFile2, mkdir as mkdir5, rm as rm3 } from "node:fs/promises";
+import { dirname as dirname5, join as join3 } from "node:path";
 var REQUIRED_TOOLS = ["bash", "git", "tar", "gzip", "sha256sum", "timeout", "mkfifo", "setsid"];
 var LocalMachine = class {
   constructor(home2, runner = defaultRunner, streamRunner = defaultStreamRunner) {
@@ -41566,7 +41585,7 @@ var LocalMachine = class {
     return `cd ${join3(this.home, ".amplihack-remote")}`;
   }
   async exec(script, options = {}) {
-    await mkdir4(this.home, { recursive: true });
+    await mkdir5(this.home, { recursive: true });
     const r = await this.runner("bash", ["-c", script], {
       cwd: this.home,
       // What the agent inherits here: none of a surrounding Claude Code session's variables (a
@@ -41583,7 +41602,7 @@ var LocalMachine = class {
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }
   async stream(script, onLine, options = {}) {
-    await mkdir4(this.home, { recursive: true });
+    await mkdir5(this.home, { recursive: true });
     const child = this.streamRunner("bash", ["-c", script], {
       cwd: this.home,
       env: scrubbedAgentEnv(process.env),
@@ -41598,7 +41617,7 @@ var LocalMachine = class {
   }
   async upload(localFile, remotePath) {
     const dest = join3(this.home, remotePath);
-    await mkdir4(dirname4(dest), { recursive: true });
+    await mkdir5(dirname5(dest), { recursive: true });
     await copyFile2(localFile, dest);
   }
   async download(remotePath, localFile) {
@@ -41714,7 +41733,7 @@ function staleEntries(allowlist, used) {
 }
 
 // src/secrets/engine.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { extname as extname2 } from "node:path";
 
 // src/secrets/binary.ts
@@ -47620,7 +47639,7 @@ var SCAN_METHOD = [
   [...TEXT_ONLY_RULES],
   ["keyword-regions@2", DEFAULT_REACH, SECRETLINT_REACH, SECRETLINT_PEM_REACH]
 ];
-var RULESET_VERSION = createHash2("sha256").update(
+var RULESET_VERSION = createHash3("sha256").update(
   JSON.stringify([
     RULES_REVISION,
     SCAN_METHOD,
@@ -47666,7 +47685,7 @@ import { availableParallelism } from "node:os";
 
 // src/secrets/cache.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir5, readdir, readFile as readFile3, rename as rename2, unlink, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir6, readdir, readFile as readFile3, rename as rename2, unlink, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 var MERGE_AFTER_SEGMENTS = 16;
 var CLEAN_TEXT = Object.freeze({ binary: false, findings: [] });
@@ -47702,7 +47721,7 @@ async function openVerdictCache(dir, rulesetVersion) {
     async save() {
       try {
         if (fresh.size === 0) return true;
-        await mkdir5(folder, { recursive: true });
+        await mkdir6(folder, { recursive: true });
         const merge2 = loadedSegments.length >= MERGE_AFTER_SEGMENTS;
         const entries = merge2 ? new Map([...known, ...fresh]) : fresh;
         await writeSegment(folder, entries);
@@ -47749,9 +47768,9 @@ async function writeSegment(folder, entries) {
 }
 
 // src/secrets/fingerprint.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 function gitBlobId(content) {
-  return createHash3("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
+  return createHash4("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
 }
 function fingerprintOf(blobId, rule, line) {
   return `${blobId}:${rule}:${line}`;
@@ -47780,7 +47799,7 @@ async function scanItem(content, item) {
 
 // src/secrets/worker-pool.ts
 import { createRequire } from "node:module";
-import { basename as basename2, dirname as dirname5, join as join5 } from "node:path";
+import { basename as basename2, dirname as dirname6, join as join5 } from "node:path";
 import { fileURLToPath as fileURLToPath5, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
@@ -47872,12 +47891,12 @@ function workerLaunch() {
   const here = fileURLToPath5(import.meta.url);
   const base = { workerData: { role: SCAN_WORKER_ROLE }, stdout: true, stderr: true };
   if (here.endsWith(".ts")) {
-    const target = pathToFileURL(join5(dirname5(here), "scan-worker.ts")).href;
+    const target = pathToFileURL(join5(dirname6(here), "scan-worker.ts")).href;
     const code = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
     return { filename: code, options: { ...base, eval: true } };
   }
   if (basename2(here) === "worker-pool.js") {
-    return { filename: join5(dirname5(here), "scan-worker.js"), options: base };
+    return { filename: join5(dirname6(here), "scan-worker.js"), options: base };
   }
   return { filename: here, options: base };
 }
@@ -47886,7 +47905,7 @@ function tsxEsmApi() {
   const manifestPath = require2.resolve("tsx/package.json");
   const manifest = require2(manifestPath);
   const entry = manifest.exports["./esm/api"]?.import?.default ?? "./dist/esm/api/index.mjs";
-  return pathToFileURL(join5(dirname5(manifestPath), entry)).href;
+  return pathToFileURL(join5(dirname6(manifestPath), entry)).href;
 }
 function startWorker(launch, timeoutMs) {
   return new Promise((resolve5) => {
@@ -48281,6 +48300,9 @@ function sanitizeLine(text) {
   return sanitizeTerminalText(text).replace(/[\t\n]/g, " ");
 }
 
+// src/core/workflow/watch-run.ts
+import { createHash as createHash5 } from "node:crypto";
+
 // src/remote/watch.ts
 var NO_WATCHER = "X no-watcher";
 function watchCommand(runId, request) {
@@ -48288,7 +48310,8 @@ function watchCommand(runId, request) {
   const args = [
     Math.trunc(request.fromByte),
     request.wantLog ? 1 : 0,
-    Math.max(1, Math.trunc(request.beatSeconds))
+    Math.max(1, Math.trunc(request.beatSeconds)),
+    Math.max(0, Math.trunc(request.resultsMaxBytes ?? 0))
   ];
   return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
 }
@@ -48315,6 +48338,10 @@ function parseWatchLine(line) {
       const m2 = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(rest);
       return m2 ? { kind: "log", offset: Number(m2[1]), data: Buffer.from(m2[2], "base64") } : null;
     }
+    case "R":
+      return /^\d+$/.test(rest) ? { kind: "results", bytes: Number(rest) } : null;
+    case "D":
+      return /^[A-Za-z0-9+/=]*$/.test(rest) ? { kind: "results-data", data: Buffer.from(rest, "base64") } : null;
     case "E": {
       try {
         return { kind: "end", status: remoteStatusSchema.parse(JSON.parse(rest)) };
@@ -48359,6 +48386,33 @@ var LogLines = class {
     this.pending = Buffer.alloc(0);
   }
 };
+var ResultsCopy = class {
+  constructor(maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+  maxBytes;
+  parts = [];
+  bytes = 0;
+  expected = null;
+  start(bytes) {
+    this.parts = [];
+    this.bytes = 0;
+    this.expected = bytes <= this.maxBytes ? bytes : null;
+  }
+  add(data) {
+    if (this.expected === null) return;
+    this.bytes += data.length;
+    if (this.bytes > this.expected) this.start(Number.POSITIVE_INFINITY);
+    else this.parts.push(data);
+  }
+  /** The whole archive, or null when none (or not all of it) came. */
+  take() {
+    if (this.expected === null || this.bytes !== this.expected) return null;
+    const whole = Buffer.concat(this.parts);
+    this.start(Number.POSITIVE_INFINITY);
+    return whole;
+  }
+};
 
 // src/core/workflow/watch-run.ts
 var STALE_HEARTBEAT_S = 90;
@@ -48368,6 +48422,7 @@ async function watchRun(machine, runId, handlers, options = {}) {
   const maxFailures = options.maxFailures ?? 5;
   const backoff2 = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   const wantLog = options.fromByte !== void 0;
+  const resultsMaxBytes = machine.rememberDownload ? options.resultsMaxBytes ?? 0 : 0;
   const log = new LogLines(
     options.fromByte === void 0 || options.fromByte < 0 ? null : options.fromByte,
     (line) => handlers.onLogLine?.(line)
@@ -48394,12 +48449,13 @@ async function watchRun(machine, runId, handlers, options = {}) {
     const stop = () => link.abort(options.signal?.reason);
     options.signal?.addEventListener("abort", stop, { once: true });
     const fromByte = !wantLog ? 0 : log.received ?? options.fromByte ?? 0;
+    const results = new ResultsCopy(resultsMaxBytes);
     let why = "";
     connections += 1;
     listen();
     try {
       await machine.stream(
-        watchCommand(runId, { fromByte, wantLog, beatSeconds }),
+        watchCommand(runId, { fromByte, wantLog, beatSeconds, resultsMaxBytes }),
         (line) => {
           const record2 = parseWatchLine(line);
           if (!record2) return;
@@ -48428,6 +48484,12 @@ async function watchRun(machine, runId, handlers, options = {}) {
             case "log":
               log.add(record2.offset, record2.data);
               return;
+            case "results":
+              results.start(record2.bytes);
+              return;
+            case "results-data":
+              results.add(record2.data);
+              return;
             case "end":
               if (record2.status.exists) end = record2.status;
               else gone = true;
@@ -48454,6 +48516,7 @@ async function watchRun(machine, runId, handlers, options = {}) {
     if (end) {
       log.flush();
       noteResultsChecksum(machine, runId, end);
+      keepResults(machine, runId, end, results.take());
       return { kind: "done", status: end, connections };
     }
     if (noWatcher)
@@ -48482,6 +48545,11 @@ async function watchRun(machine, runId, handlers, options = {}) {
 function noteResultsChecksum(machine, runId, status) {
   if (status.exists && status.resultsSha256)
     machine.rememberChecksum?.(`${runDir(runId)}/${RESULTS_NAME}`, status.resultsSha256);
+}
+function keepResults(machine, runId, status, archive) {
+  if (!archive || !status.exists || !status.resultsSha256) return;
+  if (createHash5("sha256").update(archive).digest("hex") !== status.resultsSha256) return;
+  machine.rememberDownload?.(`${runDir(runId)}/${RESULTS_NAME}`, archive);
 }
 function sleep(ms2, signal) {
   return new Promise((resolve5) => {
@@ -48526,6 +48594,7 @@ async function waitForPhaseChange(machine, runId, options) {
 // src/core/workflow/follow-run.ts
 var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
 var MAX_CONSECUTIVE_FAILURES = 5;
+var RESULTS_OVER_STREAM_MAX = 32 * 1024 * 1024;
 async function readStatus(machine, runId, signal) {
   const r = await machine.exec(
     `${statusScript(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailScript(runId, 600)}`,
@@ -48582,7 +48651,12 @@ async function followRun(machine, runId, progress, options) {
         },
         onReconnect: (_n2, why) => progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`)
       },
-      { fromByte: -600, signal, beatSeconds: options.beatSeconds }
+      {
+        fromByte: -600,
+        signal,
+        beatSeconds: options.beatSeconds,
+        resultsMaxBytes: options.resultsMaxBytes ?? RESULTS_OVER_STREAM_MAX
+      }
     );
     if (outcome.kind === "done") return outcome.status;
     progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
@@ -49095,7 +49169,7 @@ function formatUsd(usd) {
 
 // src/core/workflow/retrieve-run.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir9, mkdtemp as mkdtemp3, readdir as readdir2, readFile as readFile7, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir10, mkdtemp as mkdtemp3, readdir as readdir2, readFile as readFile7, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join11, relative } from "node:path";
 
@@ -49381,14 +49455,14 @@ function showRefName(name) {
 }
 
 // src/git/scratch-repo.ts
-import { mkdir as mkdir6, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir7, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 async function objectDirOf(git) {
   return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
 }
 async function createScratchRepo(userGit, dir, runner) {
   const userObjects = await objectDirOf(userGit);
-  await mkdir6(dir, { recursive: true });
+  await mkdir7(dir, { recursive: true });
   const git = createGit(dir, runner);
   await git.run(["init", "--quiet", "--bare", "."]);
   await writeFile3(join7(dir, "objects", "info", "alternates"), `${userObjects}
@@ -49605,7 +49679,7 @@ async function compareWithLocal(git, branch, tip) {
 }
 
 // src/package/safe-extract.ts
-import { mkdir as mkdir7 } from "node:fs/promises";
+import { mkdir as mkdir8 } from "node:fs/promises";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -52593,7 +52667,7 @@ async function safeExtract(archive, dest) {
       "Nothing was extracted. Inspect the machine by hand; it may be compromised."
     );
   }
-  await mkdir7(dest, { recursive: true });
+  await mkdir8(dest, { recursive: true });
   await So({ file: archive, cwd: dest, preserveOwner: false, noChmod: true, strict: true });
 }
 function unsafeReason(path7, type) {
@@ -52626,11 +52700,11 @@ import { readFile as readFile6, stat } from "node:fs/promises";
 import { join as join10 } from "node:path";
 
 // src/secrets/judged-tips.ts
-import { createHash as createHash4, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir as mkdir8, readFile as readFile5, rename as rename3, writeFile as writeFile4 } from "node:fs/promises";
+import { createHash as createHash6, randomBytes as randomBytes3 } from "node:crypto";
+import { mkdir as mkdir9, readFile as readFile5, rename as rename3, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join9, resolve as resolve2 } from "node:path";
 function fileFor(folder, repo) {
-  const key = createHash4("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
+  const key = createHash6("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
   return join9(folder, `tips-${key}.json`);
 }
 async function loadJudgedTips(folder, repo) {
@@ -52645,7 +52719,7 @@ async function loadJudgedTips(folder, repo) {
 }
 async function saveJudgedTips(folder, repo, state) {
   try {
-    await mkdir8(folder, { recursive: true });
+    await mkdir9(folder, { recursive: true });
     const target = fileFor(folder, repo);
     const tmp = `${target}.${process.pid}-${randomBytes3(4).toString("hex")}.tmp`;
     await writeFile4(tmp, JSON.stringify(state));
@@ -52885,13 +52959,13 @@ async function retrieveRun(input2) {
 }
 async function copyLogsRedacted(from, to2, known) {
   if (!existsSync3(from)) return;
-  await mkdir9(to2, { recursive: true });
+  await mkdir10(to2, { recursive: true });
   const walk = async (dir) => {
     for (const entry of await readdir2(dir, { withFileTypes: true })) {
       const src = join11(dir, entry.name);
       const dest = join11(to2, relative(from, src));
       if (entry.isDirectory()) {
-        await mkdir9(dest, { recursive: true });
+        await mkdir10(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
         const data = await readFile7(src);
@@ -53488,9 +53562,9 @@ import { rm as rm8 } from "node:fs/promises";
 
 // src/package/build-context.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { chmod, copyFile as copyFile4, cp, mkdir as mkdir10, mkdtemp as mkdtemp4, readdir as readdir4, rm as rm7, stat as stat3, writeFile as writeFile6 } from "node:fs/promises";
+import { chmod, copyFile as copyFile4, cp, mkdir as mkdir11, mkdtemp as mkdtemp4, readdir as readdir4, rm as rm7, stat as stat3, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename4, dirname as dirname6, join as join17 } from "node:path";
+import { basename as basename4, dirname as dirname7, join as join17 } from "node:path";
 
 // src/git/ship-size.ts
 import { lstat } from "node:fs/promises";
@@ -53699,7 +53773,7 @@ async function buildContext(input2) {
     }
     const scan = await passSecretGate(plan, input2, progress);
     const stage = join17(dir, "stage");
-    await mkdir10(stage);
+    await mkdir11(stage);
     progress("creating the git bundle");
     const heads = await writeFullBundle(plan, join17(stage, "repo.bundle"));
     await stageFiles(stage, plan, agent.argv, heads);
@@ -53757,12 +53831,12 @@ async function writeFullBundle(plan, bundlePath) {
 async function stageFiles(stage, plan, agentArgv, heads) {
   for (const file2 of plan.claude.files) {
     const dest = join17(stage, "claude-dir", file2.path.slice(".claude/".length));
-    await mkdir10(dirname6(dest), { recursive: true });
+    await mkdir11(dirname7(dest), { recursive: true });
     await copyFile4(file2.absPath, dest);
   }
   const argv = [...agentArgv];
   if (plan.agentFile) {
-    await mkdir10(join17(stage, "agent"));
+    await mkdir11(join17(stage, "agent"));
     const dest = join17(stage, "agent", basename4(plan.agentFile));
     await copyFile4(plan.agentFile, dest);
     await chmod(dest, 493);
@@ -63015,7 +63089,8 @@ async function followToEnd(deps, started, options, progress, signal) {
     await followRun(machine, runId, progress, {
       pollSeconds: deps.pollSeconds ?? started.validated.target.pollSeconds,
       deadlineMs: (timeoutSeconds(options, deps.env) + 20 * 60) * 1e3,
-      signal
+      signal,
+      resultsMaxBytes: deps.streamResultsMaxBytes
     });
     return { cancelled: false, failure: null };
   } catch (err) {
@@ -63032,7 +63107,8 @@ async function stopAndWait(deps, machine, runId, progress) {
   await followRun(machine, runId, progress, {
     pollSeconds: deps.pollSeconds ?? 1,
     deadlineMs: STOP_WAIT_MS,
-    signal: bound
+    signal: bound,
+    resultsMaxBytes: deps.streamResultsMaxBytes
   }).catch(() => {
   });
 }
@@ -64213,7 +64289,7 @@ var retrieveResults = defineTool({
 });
 
 // src/core/accept-findings.ts
-var import_write_file_atomic2 = __toESM(require_lib(), 1);
+var import_write_file_atomic3 = __toESM(require_lib(), 1);
 import { readFile as readFile11 } from "node:fs/promises";
 import { join as join23 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
@@ -64227,7 +64303,7 @@ async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) 
   const { content, added } = withAccepted(before, findings, now);
   if (added === 0) return { file: file2, added };
   try {
-    await (0, import_write_file_atomic2.default)(file2, content);
+    await (0, import_write_file_atomic3.default)(file2, content);
   } catch (err) {
     throw unwritable(file2, err);
   }
