@@ -54174,6 +54174,21 @@ async function operationInProgress(git, paths) {
 
 // src/core/workflow/validate.ts
 async function validateRun(deps, options, signal) {
+  const target = deps.target(options.target);
+  const localFailed = new AbortController();
+  const targetChecked = target.validate(
+    signal ? AbortSignal.any([signal, localFailed.signal]) : localFailed.signal
+  );
+  targetChecked.catch(() => {
+  });
+  const local = await checkLocal(deps, options).catch((err) => {
+    localFailed.abort(err);
+    throw err;
+  });
+  await targetChecked;
+  return { ...local, target };
+}
+async function checkLocal(deps, options) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
@@ -54203,9 +54218,7 @@ async function validateRun(deps, options, signal) {
       "export ANTHROPIC_API_KEY=... or, with a Claude subscription, CLAUDE_CODE_OAUTH_TOKEN=... from `claude setup-token` (it reaches the agent through its environment only); or use --agent-command for another agent."
     );
   }
-  const target = deps.target(options.target);
-  await target.validate(signal);
-  return { git, facts, invocation, credentials, target };
+  return { git, facts, invocation, credentials };
 }
 
 // src/core/workflow/prepare-run.ts
