@@ -93,6 +93,7 @@ async function ours(keepFirst: boolean, seconds = 0) {
     if (first.status !== "succeeded") throw new Error(`warm-up run ${first.status}: ${first.error?.message}`);
   }
   const before = fake.argvs().length;
+  const t0Wall = Date.now();
   const t0 = performance.now();
   const summary = await executeRun(d, options);
   const ms = performance.now() - t0;
@@ -107,8 +108,49 @@ async function ours(keepFirst: boolean, seconds = 0) {
     .filter((r) => Date.parse(r.time) > exitedAt - seconds * 1000 && Date.parse(r.time) < exitedAt).length;
   await fake.cleanup();
   cleanup(repo, state);
-  return { ms, calls, notice: noticed ? noticed.at - exitedAt : Number.NaN, following };
+  const stages = stageBreakdown(events, t0Wall, exitedAt, t0Wall + ms);
+  return { ms, calls, notice: noticed ? noticed.at - exitedAt : Number.NaN, following, stages };
 }
+
+/**
+ * Where the time went, from the progress events (a stage starts at its first event; "start" is
+ * the start connection up to the first phase the watcher reports, "follow" from there to the
+ * agent's exit, "to retrieve" from its exit to the retrieval, "retrieve" the download, "integrate"
+ * the import of what came down).
+ */
+function stageBreakdown(
+  events: { at: number; e: ProgressEvent }[],
+  t0: number,
+  exitedAt: number,
+  end: number,
+): Record<string, number> {
+  const first = (stage: string, after = t0) => events.find((x) => x.at >= after && x.e.stage === stage)?.at;
+  const start = first("execute");
+  const marks: [string, number | undefined][] = [
+    ["validate", t0],
+    ...(["package", "scan", "acquire", "transfer"] as const).map((s): [string, number | undefined] => [
+      s,
+      first(s),
+    ]),
+    ["start", start],
+    ["follow", start === undefined ? undefined : first("execute", start + 1)],
+    ["to retrieve", exitedAt],
+    ...(["retrieve", "integrate", "release"] as const).map((s): [string, number | undefined] => [
+      s,
+      first(s),
+    ]),
+  ];
+  const known = marks.filter((m): m is [string, number] => m[1] !== undefined);
+  known.sort((a, b) => a[1] - b[1]);
+  const out: Record<string, number> = {};
+  known.forEach(([name, at], i) => {
+    out[name] = (known[i + 1]?.[1] ?? end) - at;
+  });
+  return out;
+}
+
+/** Our stages that the by-hand floor also does (bundle, new, cp up, run, collect, cp back). */
+const COUNTERPART = ["package", "acquire", "transfer", "start", "follow", "to retrieve", "retrieve"];
 
 /** The same work by hand: bundle, new, cp up, connect (run), connect (collect), cp back. */
 async function floor() {
@@ -137,6 +179,7 @@ const rows: {
   ms: number[];
   calls: Record<string, number>;
   floor: number[];
+  stages: Record<string, number>[];
 }[] = [];
 for (const [name, reuse] of [
   ["new VM", false],
@@ -146,6 +189,7 @@ for (const [name, reuse] of [
   const ms: number[] = [];
   const fl: number[] = [];
   let calls: Record<string, number> = {};
+  const stages: Record<string, number>[] = [];
   for (let i = 0; i < RUNS; i++) {
     const f = await floor();
     const o = await ours(reuse);
@@ -153,13 +197,24 @@ for (const [name, reuse] of [
     ms.push(o.ms);
     fl.push(f.ms);
     calls = o.calls;
+    stages.push(o.stages);
   }
-  rows.push({ name, ratio, ms, calls, floor: fl });
+  rows.push({ name, ratio, ms, calls, floor: fl, stages });
 }
 console.log(`exec of a quick agent vs by hand, latency scale ${scale} (${delay}), ${RUNS} paired runs`);
 for (const r of rows) {
   console.log(
     `  ${r.name.padEnd(7)} ours ${(median(r.ms) / 1000).toFixed(1)} s, by hand ${(median(r.floor) / 1000).toFixed(1)} s: ratio min ${Math.min(...r.ratio).toFixed(2)}x, median ${median(r.ratio).toFixed(2)}x; azlin calls ${total(r.calls)} ${JSON.stringify(r.calls)} (by hand 5)`,
+  );
+  const names = [...new Set(r.stages.flatMap((s) => Object.keys(s)))];
+  console.log(
+    `          stages (median ms): ${names.map((n) => `${n} ${Math.round(median(r.stages.map((s) => s[n] ?? 0)))}`).join(", ")}`,
+  );
+  // The floor does no validation, no secret scan, no vetting or import, no release: the ratio of
+  // the stages it does do as well.
+  const comparable = r.stages.map((s, i) => COUNTERPART.reduce((a, n) => a + (s[n] ?? 0), 0) / r.floor[i]);
+  console.log(
+    `          stages with a by-hand counterpart (${COUNTERPART.join(", ")}): ratio min ${Math.min(...comparable).toFixed(2)}x, median ${median(comparable).toFixed(2)}x`,
   );
 }
 const long = await ours(false, AGENT_SECONDS);

@@ -40213,6 +40213,12 @@ async function deleteVm(azlin, name, options = {}) {
   }
 }
 
+// src/targets/azlin/machine.ts
+var import_write_file_atomic2 = __toESM(require_lib(), 1);
+import { createHash as createHash2 } from "node:crypto";
+import { mkdir as mkdir3 } from "node:fs/promises";
+import { dirname as dirname3 } from "node:path";
+
 // src/util/shell-quote.ts
 function shellQuote(value) {
   if (value !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
@@ -40601,6 +40607,7 @@ async function stageForDownload(machine, remotePath, temp, staged, policy) {
 function remoteCommand(script) {
   return `bash -c ${shellQuote(script)}`;
 }
+var sha256Of = (data) => createHash2("sha256").update(data).digest("hex");
 var AzlinMachine = class {
   constructor(name, azlin, transferPolicy) {
     this.name = name;
@@ -40613,6 +40620,8 @@ var AzlinMachine = class {
   target = "azlin";
   /** Checksums the machine reported for its files (rememberChecksum), by remote path. */
   checksums = /* @__PURE__ */ new Map();
+  /** Files that already arrived (rememberDownload), by remote path: served once, then forgotten. */
+  arrived = /* @__PURE__ */ new Map();
   get vm() {
     return this.name;
   }
@@ -40651,8 +40660,15 @@ var AzlinMachine = class {
       ...options
     });
   }
-  download(remotePath, localFile, signal) {
+  async download(remotePath, localFile, signal) {
     const expectedSha256 = this.checksums.get(remotePath);
+    const arrived = this.arrived.get(remotePath);
+    this.arrived.delete(remotePath);
+    if (arrived && expectedSha256 && sha256Of(arrived) === expectedSha256) {
+      await mkdir3(dirname3(localFile), { recursive: true });
+      await (0, import_write_file_atomic2.default)(localFile, arrived, { mode: 384 });
+      return;
+    }
     return downloadFile(this, this.azlin, remotePath, localFile, {
       ...this.transferPolicy,
       signal,
@@ -40661,6 +40677,9 @@ var AzlinMachine = class {
   }
   rememberChecksum(remotePath, sha256) {
     this.checksums.set(remotePath, sha256);
+  }
+  rememberDownload(remotePath, data) {
+    this.arrived.set(remotePath, data);
   }
 };
 
@@ -40908,8 +40927,8 @@ function createAzlinFleet(options) {
 }
 
 // src/core/launch/launcher.ts
-import { mkdir as mkdir3, readdir } from "node:fs/promises";
-import { basename, dirname as dirname3, join as join2 } from "node:path";
+import { mkdir as mkdir4, readdir } from "node:fs/promises";
+import { basename, dirname as dirname4, join as join2 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 
 // src/util/terminal-text.ts
@@ -40922,6 +40941,9 @@ function sanitizeLine(text) {
   return sanitizeTerminalText(text).replace(/[\t\n]/g, " ");
 }
 
+// src/core/workflow/watch-run.ts
+import { createHash as createHash3 } from "node:crypto";
+
 // src/remote/watch.ts
 var NO_WATCHER = "X no-watcher";
 function watchCommand(runId, request) {
@@ -40929,7 +40951,8 @@ function watchCommand(runId, request) {
   const args = [
     Math.trunc(request.fromByte),
     request.wantLog ? 1 : 0,
-    Math.max(1, Math.trunc(request.beatSeconds))
+    Math.max(1, Math.trunc(request.beatSeconds)),
+    Math.max(0, Math.trunc(request.resultsMaxBytes ?? 0))
   ];
   return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
 }
@@ -40956,6 +40979,10 @@ function parseWatchLine(line) {
       const m2 = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(rest);
       return m2 ? { kind: "log", offset: Number(m2[1]), data: Buffer.from(m2[2], "base64") } : null;
     }
+    case "R":
+      return /^\d+$/.test(rest) ? { kind: "results", bytes: Number(rest) } : null;
+    case "D":
+      return /^[A-Za-z0-9+/=]*$/.test(rest) ? { kind: "results-data", data: Buffer.from(rest, "base64") } : null;
     case "E": {
       try {
         return { kind: "end", status: remoteStatusSchema.parse(JSON.parse(rest)) };
@@ -41000,6 +41027,33 @@ var LogLines = class {
     this.pending = Buffer.alloc(0);
   }
 };
+var ResultsCopy = class {
+  constructor(maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+  maxBytes;
+  parts = [];
+  bytes = 0;
+  expected = null;
+  start(bytes) {
+    this.parts = [];
+    this.bytes = 0;
+    this.expected = bytes <= this.maxBytes ? bytes : null;
+  }
+  add(data) {
+    if (this.expected === null) return;
+    this.bytes += data.length;
+    if (this.bytes > this.expected) this.start(Number.POSITIVE_INFINITY);
+    else this.parts.push(data);
+  }
+  /** The whole archive, or null when none (or not all of it) came. */
+  take() {
+    if (this.expected === null || this.bytes !== this.expected) return null;
+    const whole = Buffer.concat(this.parts);
+    this.start(Number.POSITIVE_INFINITY);
+    return whole;
+  }
+};
 
 // src/core/workflow/watch-run.ts
 var STALE_HEARTBEAT_S = 90;
@@ -41009,6 +41063,7 @@ async function watchRun(machine, runId, handlers, options = {}) {
   const maxFailures = options.maxFailures ?? 5;
   const backoff2 = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   const wantLog = options.fromByte !== void 0;
+  const resultsMaxBytes = machine.rememberDownload ? options.resultsMaxBytes ?? 0 : 0;
   const log = new LogLines(
     options.fromByte === void 0 || options.fromByte < 0 ? null : options.fromByte,
     (line) => handlers.onLogLine?.(line)
@@ -41035,12 +41090,13 @@ async function watchRun(machine, runId, handlers, options = {}) {
     const stop = () => link2.abort(options.signal?.reason);
     options.signal?.addEventListener("abort", stop, { once: true });
     const fromByte = !wantLog ? 0 : log.received ?? options.fromByte ?? 0;
+    const results = new ResultsCopy(resultsMaxBytes);
     let why = "";
     connections += 1;
     listen();
     try {
       await machine.stream(
-        watchCommand(runId, { fromByte, wantLog, beatSeconds }),
+        watchCommand(runId, { fromByte, wantLog, beatSeconds, resultsMaxBytes }),
         (line) => {
           const record2 = parseWatchLine(line);
           if (!record2) return;
@@ -41069,6 +41125,12 @@ async function watchRun(machine, runId, handlers, options = {}) {
             case "log":
               log.add(record2.offset, record2.data);
               return;
+            case "results":
+              results.start(record2.bytes);
+              return;
+            case "results-data":
+              results.add(record2.data);
+              return;
             case "end":
               if (record2.status.exists) end = record2.status;
               else gone = true;
@@ -41095,6 +41157,7 @@ async function watchRun(machine, runId, handlers, options = {}) {
     if (end) {
       log.flush();
       noteResultsChecksum(machine, runId, end);
+      keepResults(machine, runId, end, results.take());
       return { kind: "done", status: end, connections };
     }
     if (noWatcher)
@@ -41123,6 +41186,11 @@ async function watchRun(machine, runId, handlers, options = {}) {
 function noteResultsChecksum(machine, runId, status) {
   if (status.exists && status.resultsSha256)
     machine.rememberChecksum?.(`${runDir(runId)}/${RESULTS_NAME}`, status.resultsSha256);
+}
+function keepResults(machine, runId, status, archive) {
+  if (!archive || !status.exists || !status.resultsSha256) return;
+  if (createHash3("sha256").update(archive).digest("hex") !== status.resultsSha256) return;
+  machine.rememberDownload?.(`${runDir(runId)}/${RESULTS_NAME}`, archive);
 }
 function sleep(ms2, signal) {
   return new Promise((resolve5) => {
@@ -41167,6 +41235,7 @@ async function waitForPhaseChange(machine, runId, options) {
 // src/core/workflow/follow-run.ts
 var TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
 var MAX_CONSECUTIVE_FAILURES = 5;
+var RESULTS_OVER_STREAM_MAX = 32 * 1024 * 1024;
 async function readStatus(machine, runId, signal) {
   const r = await machine.exec(
     `${statusScript(runId)}; printf '${TAIL_MARK.replace(/\n/g, "\\n")}'; ${tailScript(runId, 600)}`,
@@ -41223,7 +41292,12 @@ async function followRun(machine, runId, progress, options) {
         },
         onReconnect: (_n2, why) => progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`)
       },
-      { fromByte: -600, signal, beatSeconds: options.beatSeconds }
+      {
+        fromByte: -600,
+        signal,
+        beatSeconds: options.beatSeconds,
+        resultsMaxBytes: options.resultsMaxBytes ?? RESULTS_OVER_STREAM_MAX
+      }
     );
     if (outcome.kind === "done") return outcome.status;
     progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
@@ -41648,7 +41722,7 @@ function detachedLauncher(input2) {
   return {
     async launch(batchId, repo, batch) {
       const dir = join2(input2.stateDir, "launch");
-      await mkdir3(dir, { recursive: true, mode: 448 });
+      await mkdir4(dir, { recursive: true, mode: 448 });
       const jobFile = join2(dir, `${batchId}.json`);
       const log = join2(dir, `${batchId}.log`);
       await writeJob(jobFile, jobOf(batchId, repo, batch));
@@ -41683,13 +41757,13 @@ function workerCommand(jobFile) {
       process.execPath,
       "--import",
       import.meta.resolve("tsx"),
-      join2(dirname3(here), "worker-main.ts"),
+      join2(dirname4(here), "worker-main.ts"),
       LAUNCH_WORKER_FLAG,
       jobFile
     ];
   }
   if (basename(here) === "launcher.js") {
-    return [process.execPath, join2(dirname3(here), "worker-main.js"), LAUNCH_WORKER_FLAG, jobFile];
+    return [process.execPath, join2(dirname4(here), "worker-main.js"), LAUNCH_WORKER_FLAG, jobFile];
   }
   return [process.execPath, here, LAUNCH_WORKER_FLAG, jobFile];
 }
@@ -42100,8 +42174,8 @@ ${fate.note}` : error62.message,
 }
 
 // src/targets/local/local-target.ts
-import { copyFile as copyFile2, mkdir as mkdir4, rm as rm3 } from "node:fs/promises";
-import { dirname as dirname4, join as join3 } from "node:path";
+import { copyFile as copyFile2, mkdir as mkdir5, rm as rm3 } from "node:fs/promises";
+import { dirname as dirname5, join as join3 } from "node:path";
 var REQUIRED_TOOLS = ["bash", "git", "tar", "gzip", "sha256sum", "timeout", "mkfifo", "setsid"];
 var LocalMachine = class {
   constructor(home2, runner = defaultRunner, streamRunner = defaultStreamRunner) {
@@ -42119,7 +42193,7 @@ var LocalMachine = class {
     return `cd ${join3(this.home, ".amplihack-remote")}`;
   }
   async exec(script, options = {}) {
-    await mkdir4(this.home, { recursive: true });
+    await mkdir5(this.home, { recursive: true });
     const r = await this.runner("bash", ["-c", script], {
       cwd: this.home,
       // What the agent inherits here: none of a surrounding Claude Code session's variables (a
@@ -42136,7 +42210,7 @@ var LocalMachine = class {
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }
   async stream(script, onLine, options = {}) {
-    await mkdir4(this.home, { recursive: true });
+    await mkdir5(this.home, { recursive: true });
     const child = this.streamRunner("bash", ["-c", script], {
       cwd: this.home,
       env: scrubbedAgentEnv(process.env),
@@ -42151,7 +42225,7 @@ var LocalMachine = class {
   }
   async upload(localFile, remotePath) {
     const dest = join3(this.home, remotePath);
-    await mkdir4(dirname4(dest), { recursive: true });
+    await mkdir5(dirname5(dest), { recursive: true });
     await copyFile2(localFile, dest);
   }
   async download(remotePath, localFile) {
@@ -42267,7 +42341,7 @@ function staleEntries(allowlist, used) {
 }
 
 // src/secrets/engine.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { extname as extname2 } from "node:path";
 
 // src/secrets/binary.ts
@@ -48173,7 +48247,7 @@ var SCAN_METHOD = [
   [...TEXT_ONLY_RULES],
   ["keyword-regions@2", DEFAULT_REACH, SECRETLINT_REACH, SECRETLINT_PEM_REACH]
 ];
-var RULESET_VERSION = createHash2("sha256").update(
+var RULESET_VERSION = createHash4("sha256").update(
   JSON.stringify([
     RULES_REVISION,
     SCAN_METHOD,
@@ -48219,7 +48293,7 @@ import { availableParallelism } from "node:os";
 
 // src/secrets/cache.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir5, readdir as readdir2, readFile as readFile3, rename as rename2, unlink, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir6, readdir as readdir2, readFile as readFile3, rename as rename2, unlink, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 var MERGE_AFTER_SEGMENTS = 16;
 var CLEAN_TEXT = Object.freeze({ binary: false, findings: [] });
@@ -48255,7 +48329,7 @@ async function openVerdictCache(dir, rulesetVersion) {
     async save() {
       try {
         if (fresh.size === 0) return true;
-        await mkdir5(folder, { recursive: true });
+        await mkdir6(folder, { recursive: true });
         const merge2 = loadedSegments.length >= MERGE_AFTER_SEGMENTS;
         const entries = merge2 ? new Map([...known, ...fresh]) : fresh;
         await writeSegment(folder, entries);
@@ -48302,9 +48376,9 @@ async function writeSegment(folder, entries) {
 }
 
 // src/secrets/fingerprint.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function gitBlobId(content) {
-  return createHash3("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
+  return createHash5("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
 }
 function fingerprintOf(blobId, rule, line) {
   return `${blobId}:${rule}:${line}`;
@@ -48333,7 +48407,7 @@ async function scanItem(content, item) {
 
 // src/secrets/worker-pool.ts
 import { createRequire } from "node:module";
-import { basename as basename2, dirname as dirname5, join as join5 } from "node:path";
+import { basename as basename2, dirname as dirname6, join as join5 } from "node:path";
 import { fileURLToPath as fileURLToPath5, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
@@ -48456,12 +48530,12 @@ function workerLaunch() {
   const here = fileURLToPath5(import.meta.url);
   const base = { workerData: { role: SCAN_WORKER_ROLE }, stdout: true, stderr: true };
   if (here.endsWith(".ts")) {
-    const target = pathToFileURL(join5(dirname5(here), "scan-worker.ts")).href;
+    const target = pathToFileURL(join5(dirname6(here), "scan-worker.ts")).href;
     const code = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
     return { filename: code, options: { ...base, eval: true } };
   }
   if (basename2(here) === "worker-pool.js") {
-    return { filename: join5(dirname5(here), "scan-worker.js"), options: base };
+    return { filename: join5(dirname6(here), "scan-worker.js"), options: base };
   }
   return { filename: here, options: base };
 }
@@ -48470,7 +48544,7 @@ function tsxEsmApi() {
   const manifestPath = require2.resolve("tsx/package.json");
   const manifest = require2(manifestPath);
   const entry = manifest.exports["./esm/api"]?.import?.default ?? "./dist/esm/api/index.mjs";
-  return pathToFileURL(join5(dirname5(manifestPath), entry)).href;
+  return pathToFileURL(join5(dirname6(manifestPath), entry)).href;
 }
 function startWorker(launch, timeoutMs) {
   return new Promise((resolve5) => {
@@ -49185,7 +49259,7 @@ function formatUsd(usd) {
 
 // src/core/workflow/retrieve-run.ts
 import { existsSync as existsSync3 } from "node:fs";
-import { mkdir as mkdir9, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile7, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir10, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile7, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join11, relative } from "node:path";
 
@@ -49519,7 +49593,7 @@ function showRefName(name) {
 }
 
 // src/git/scratch-repo.ts
-import { mkdir as mkdir6, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir7, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join7 } from "node:path";
 async function readRepoLayout(git, withHead) {
   const head = withHead ? ["HEAD^{tree}", "--symbolic-full-name", "HEAD"] : [];
@@ -49546,7 +49620,7 @@ async function createScratchRepo(userGit, dir, options = {}) {
   const userObjects = options.objectsDir ?? await objectDirOf(userGit);
   const git = createGit(dir, options.runner);
   const branch = options.headRef ? options.headRef.slice("refs/heads/".length) : null;
-  await mkdir6(dir, { recursive: true });
+  await mkdir7(dir, { recursive: true });
   await git.run(["init", "--quiet", "--bare", ...branch ? [`--initial-branch=${branch}`] : [], "."]);
   await writeFile3(join7(dir, "objects", "info", "alternates"), `${userObjects}
 `);
@@ -49583,25 +49657,23 @@ async function mirrorRefs(scratch, refs, detachedHead) {
 var RESULTS_NAMESPACE = "refs/remotes/remote-exec/";
 var UNCOMMITTED_TRAILER = "Amplihack-Remote-Uncommitted-Work";
 var INCOMING = "refs/amplihack-incoming/";
+var CONCURRENCY = 4;
 async function integrateResults(input2) {
   const { git, bundleFile, runId, shipped } = input2;
   const warnings = reportDeletions(shipped, input2.finalRefs ?? null);
   if (!bundleFile) return { branches: [], tags: [], warnings };
   const work = await mkdtemp2(join8(tmpdir2(), "amplihack-remote-incoming-"));
   try {
-    const scratch = await createScratchRepo(git, join8(work, "scratch.git"));
-    const verified = await verifyBundle(scratch.git, bundleFile);
-    if (!verified.ok) {
-      throw new RemoteError(
-        "integrate-failed",
-        `The results bundle does not apply to this repository: ${sanitizeLine(verified.message)}`,
-        "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`."
-      );
-    }
+    const [scratch, heads] = await Promise.all([
+      createScratchRepo(git, join8(work, "scratch.git")),
+      listBundleHeads(git, bundleFile).catch((err) => {
+        throw doesNotApply(err.message);
+      })
+    ]);
     const shippedByRef = new Map(shipped.map((h2) => [h2.ref, h2.commit]));
     const shippedObjects = new Set(shipped.map((h2) => h2.commit));
     const candidates = [];
-    for (const head of await listBundleHeads(scratch.git, bundleFile)) {
+    for (const head of heads) {
       const kind = head.ref.startsWith("refs/heads/") ? "heads" : head.ref.startsWith("refs/tags/") ? "tags" : null;
       if (!kind) {
         warnings.push(`Ignored ${showRefName(head.ref)} from the machine: only branches and tags come home.`);
@@ -49618,24 +49690,25 @@ async function integrateResults(input2) {
       candidates.push({ kind, name, head });
     }
     if (candidates.length === 0) return { branches: [], tags: [], warnings };
-    await scratch.git.run(
-      [
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-write-fetch-head",
-        bundleFile,
-        ...candidates.map((c3) => `+${c3.head.ref}:${INCOMING}${c3.kind}/${c3.name}`)
-      ],
-      {
-        errorCode: "integrate-failed",
-        remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally."
-      }
-    );
+    const fetched = await scratch.git.try([
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head",
+      bundleFile,
+      ...candidates.map((c3) => `+${c3.head.ref}:${INCOMING}${c3.kind}/${c3.name}`)
+    ]);
+    if (fetched.exitCode !== 0) throw doesNotApply(fetched.stderr || fetched.stdout);
     const base = await existingObjects(scratch.git, [...new Set(shipped.map((h2) => h2.commit))]);
     const accepted = [];
-    for (const c3 of candidates) {
-      const refused2 = input2.vet ? await input2.vet(scratch.dir, [`${INCOMING}${c3.kind}/${c3.name}`, "--not", ...base]) : null;
+    const vet = input2.vet;
+    const verdicts = vet ? await mapLimit(
+      candidates,
+      CONCURRENCY,
+      (c3) => vet(scratch.dir, [`${INCOMING}${c3.kind}/${c3.name}`, "--not", ...base])
+    ) : [];
+    for (const [i2, c3] of candidates.entries()) {
+      const refused2 = verdicts[i2];
       if (refused2) {
         warnings.push(
           `REFUSED ${c3.kind === "heads" ? "branch" : "tag"} ${c3.name}: ${refused2} Nothing of it was imported into your repository; its commits stay on the machine.`
@@ -49658,12 +49731,12 @@ async function integrateResults(input2) {
         remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally."
       }
     );
-    const branches = [];
-    const tags = [];
-    for (const c3 of accepted) {
-      if (c3.kind === "tags") tags.push({ tag: c3.name, ref: target(c3), object: c3.head.commit });
-      else branches.push(await describeBranch(git, runId, c3.name, c3.head.commit, shippedByRef, base));
-    }
+    const tags = accepted.filter((c3) => c3.kind === "tags").map((c3) => ({ tag: c3.name, ref: target(c3), object: c3.head.commit }));
+    const branches = await mapLimit(
+      accepted.filter((c3) => c3.kind === "heads"),
+      CONCURRENCY,
+      (c3) => describeBranch(git, runId, c3.name, c3.head.commit, shippedByRef, base)
+    );
     for (const b2 of branches.filter((b3) => b3.rewritten)) {
       warnings.push(
         `The agent rewrote the history of ${b2.branch}: ${b2.runRef.replace("refs/remotes/", "")} does not contain the ${b2.branch} that was shipped. Review it before merging.`
@@ -49674,19 +49747,31 @@ async function integrateResults(input2) {
     await rm5(work, { recursive: true, force: true });
   }
 }
+function doesNotApply(gitSaid) {
+  return new RemoteError(
+    "integrate-failed",
+    `The results bundle does not apply to this repository: ${sanitizeLine(gitSaid.trim())}`,
+    "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`."
+  );
+}
 async function describeBranch(git, runId, branch, tip, shippedByRef, base) {
   const runRef = `${RESULTS_NAMESPACE}${runId}/${branch}`;
   let aliasRef = `${RESULTS_NAMESPACE}${branch}`;
   let note;
-  const alias = await git.try(["update-ref", aliasRef, tip]);
+  const before = shippedByRef.get(`refs/heads/${branch}`);
+  const [alias, newCommits, ancestry, filesChanged, local] = await Promise.all([
+    git.try(["update-ref", aliasRef, tip]),
+    listNewCommits(git, tip, base),
+    before === void 0 ? null : git.try(["merge-base", "--is-ancestor", before, tip]),
+    filesTouched(git, tip, base),
+    compareWithLocal(git, branch, tip)
+  ]);
   if (alias.exitCode !== 0) {
     note = `alias ${aliasRef} not written: ${sanitizeLine(alias.stderr.trim())}`;
     aliasRef = null;
   }
-  const before = shippedByRef.get(`refs/heads/${branch}`);
-  const newCommits = await listNewCommits(git, tip, base);
   const status = before === void 0 ? "new" : newCommits.length === 0 ? "unchanged" : "updated";
-  const rewritten = before !== void 0 && (await git.try(["merge-base", "--is-ancestor", before, tip])).exitCode === 1;
+  const rewritten = ancestry?.exitCode === 1;
   return {
     branch,
     status,
@@ -49694,8 +49779,8 @@ async function describeBranch(git, runId, branch, tip, shippedByRef, base) {
     runRef,
     aliasRef,
     newCommits,
-    filesChanged: await filesTouched(git, tip, base),
-    local: await compareWithLocal(git, branch, tip),
+    filesChanged,
+    local,
     ...rewritten ? { rewritten } : {},
     note
   };
@@ -49752,7 +49837,7 @@ async function compareWithLocal(git, branch, tip) {
 }
 
 // src/package/safe-extract.ts
-import { mkdir as mkdir7 } from "node:fs/promises";
+import { mkdir as mkdir8 } from "node:fs/promises";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -52740,7 +52825,7 @@ async function safeExtract(archive, dest) {
       "Nothing was extracted. Inspect the machine by hand; it may be compromised."
     );
   }
-  await mkdir7(dest, { recursive: true });
+  await mkdir8(dest, { recursive: true });
   await So({ file: archive, cwd: dest, preserveOwner: false, noChmod: true, strict: true });
 }
 function unsafeReason(path7, type) {
@@ -52807,11 +52892,11 @@ async function blobsAtPaths(repo, include, exclude, wanted, options = {}) {
 }
 
 // src/secrets/judged-tips.ts
-import { createHash as createHash4, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir as mkdir8, readFile as readFile5, rename as rename3, writeFile as writeFile4 } from "node:fs/promises";
+import { createHash as createHash6, randomBytes as randomBytes3 } from "node:crypto";
+import { mkdir as mkdir9, readFile as readFile5, rename as rename3, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join9, resolve as resolve2 } from "node:path";
 function fileFor(folder, repo) {
-  const key = createHash4("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
+  const key = createHash6("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
   return join9(folder, `tips-${key}.json`);
 }
 async function loadJudgedTips(folder, repo) {
@@ -52826,7 +52911,7 @@ async function loadJudgedTips(folder, repo) {
 }
 async function saveJudgedTips(folder, repo, state) {
   try {
-    await mkdir8(folder, { recursive: true });
+    await mkdir9(folder, { recursive: true });
     const target = fileFor(folder, repo);
     const tmp = `${target}.${process.pid}-${randomBytes3(4).toString("hex")}.tmp`;
     await writeFile4(tmp, JSON.stringify(state));
@@ -53018,34 +53103,43 @@ function secretVet(input2) {
     return value && value.length >= MIN_EXACT ? [{ name, value: Buffer.from(value) }] : [];
   });
   return async (repo, revs) => {
-    const problems = [];
-    const report = await runSecretGate({
-      repo,
-      allowlistRoot: input2.allowlistRoot,
-      revs,
-      files: [],
-      cacheDir: input2.cacheDir
-    });
-    for (const f2 of report.findings) problems.push(`${f2.path}:${f2.line} ${f2.rule} ${f2.masked}`);
-    if (forwarded.length > 0) {
-      const blobs = await listReachableBlobs(repo, revs);
-      const pathOf = new Map(blobs.map((b2) => [b2.oid, b2.path]));
-      for await (const { oid, content } of readBlobs(
+    const [report, exact] = await Promise.all([
+      runSecretGate({
         repo,
-        blobs.map((b2) => b2.oid)
-      )) {
-        for (const c3 of forwarded)
-          if (content.includes(c3.value))
-            problems.push(`${pathOf.get(oid)}: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
-      }
-      const messages2 = Buffer.from(await createGit(repo).run(["log", "--format=%B", ...revs, "--"]));
-      for (const c3 of forwarded)
-        if (messages2.includes(c3.value))
-          problems.push(`a commit message: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
-    }
+        allowlistRoot: input2.allowlistRoot,
+        revs,
+        files: [],
+        cacheDir: input2.cacheDir
+      }),
+      forwardedValuesIn(repo, revs, forwarded)
+    ]);
+    const problems = report.findings.map((f2) => `${f2.path}:${f2.line} ${f2.rule} ${f2.masked}`);
+    problems.push(...exact);
     if (problems.length === 0) return null;
     return `${problems.length} possible secret(s) in its commits: ${problems.join("; ")}.`;
   };
+}
+async function forwardedValuesIn(repo, revs, forwarded) {
+  if (forwarded.length === 0) return [];
+  const problems = [];
+  const [blobs, messages2] = await Promise.all([
+    listReachableBlobs(repo, revs),
+    createGit(repo).run(["log", "--format=%B", ...revs, "--"])
+  ]);
+  const pathOf = new Map(blobs.map((b2) => [b2.oid, b2.path]));
+  for await (const { oid, content } of readBlobs(
+    repo,
+    blobs.map((b2) => b2.oid)
+  )) {
+    for (const c3 of forwarded)
+      if (content.includes(c3.value))
+        problems.push(`${pathOf.get(oid)}: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
+  }
+  const text = Buffer.from(messages2);
+  for (const c3 of forwarded)
+    if (text.includes(c3.value))
+      problems.push(`a commit message: the value of ${c3.name} (${maskValue(c3.value.toString())})`);
+  return problems;
 }
 
 // src/core/workflow/retrieve-run.ts
@@ -53066,22 +53160,34 @@ async function retrieveRun(input2) {
         "Inspect the machine by hand."
       );
     }
+    input2.onDownloaded?.();
     const git = createGit(record2.repo, input2.runner);
     const bundle = join11(extracted, "results.bundle");
     const refsFile = join11(extracted, "refs.txt");
-    const { branches, tags, warnings } = await integrateResults({
-      git,
-      bundleFile: result2.hasBundle && existsSync3(bundle) ? bundle : null,
-      runId: record2.id,
-      shipped: record2.shippedHeads,
-      finalRefs: existsSync3(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
-      vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
-    });
-    await dropWipRef(git, record2.id);
     const known = credentialValues(input2.env);
     const logsDir = join11(record2.repo, LOGS_SUBDIR, record2.id);
-    await copyLogsRedacted(join11(extracted, "logs"), logsDir, known);
-    await writeFile5(join11(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
+    const [integrated, copied] = await Promise.allSettled([
+      integrateResults({
+        git,
+        bundleFile: result2.hasBundle && existsSync3(bundle) ? bundle : null,
+        runId: record2.id,
+        shipped: record2.shippedHeads,
+        finalRefs: existsSync3(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
+        vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
+      }).then(async (integrated2) => {
+        await dropWipRef(git, record2.id);
+        return integrated2;
+      }),
+      copyLogsRedacted(join11(extracted, "logs"), logsDir, known).then(
+        () => (
+          // Our logs never show up in `git status` of the user's repository.
+          writeFile5(join11(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n")
+        )
+      )
+    ]);
+    if (integrated.status === "rejected") throw integrated.reason;
+    if (copied.status === "rejected") throw copied.reason;
+    const { branches, tags, warnings } = integrated.value;
     const agentLog = join11(logsDir, "agent.log");
     const agentTail = existsSync3(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
     const runnerLog = join11(logsDir, "runner.log");
@@ -53093,13 +53199,13 @@ async function retrieveRun(input2) {
 }
 async function copyLogsRedacted(from, to2, known) {
   if (!existsSync3(from)) return;
-  await mkdir9(to2, { recursive: true });
+  await mkdir10(to2, { recursive: true });
   const walk = async (dir) => {
     for (const entry of await readdir3(dir, { withFileTypes: true })) {
       const src = join11(dir, entry.name);
       const dest = join11(to2, relative(from, src));
       if (entry.isDirectory()) {
-        await mkdir9(dest, { recursive: true });
+        await mkdir10(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
         const data = await readFile7(src);
@@ -53223,8 +53329,11 @@ async function finishRun(deps, ending) {
   const { retrieved, failure: failure2 } = await bringHome(deps, ending);
   const open2 = !retrieved && failure2?.details.resumable === true;
   const status = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
+  const local = localFacts(deps, ending.record, retrieved);
+  local.catch(() => {
+  });
   const release = open2 ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
-  const summary = await summarize(deps, ending, { retrieved, failure: failure2, status, release });
+  const summary = summarize(ending, { retrieved, failure: failure2, status, release, local: await local });
   await recordEnding(deps, ending, { open: open2, retrieved, status, release, summary });
   if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
   return summary;
@@ -53241,7 +53350,8 @@ async function bringHome(deps, ending) {
         record: record2,
         runner: deps.runner,
         env: deps.env,
-        signal: ending.signal
+        signal: ending.signal,
+        onDownloaded: () => ending.progress?.report("integrate", "checking the new commits and importing them")
       });
       ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
     } catch (err) {
@@ -53268,7 +53378,17 @@ async function releaseMachine(ending, retrieved, status) {
     message: `Release failed: ${asRemoteError(err).message}. ${ending.lease.machine.howToReach}`
   }));
 }
-async function summarize(deps, { record: record2, lease, warnings: earlier }, outcome) {
+async function localFacts(deps, record2, retrieved) {
+  const [next, agentSpendUsd] = await Promise.all([
+    mergeAdvice(record2.repo, deps.runner, {
+      branches: retrieved?.branches ?? [],
+      snapshotCommit: snapshotCommitOf(record2.shippedHeads)
+    }),
+    agentSpendFromFile(retrieved ? join12(retrieved.logsDir, "agent.log") : null)
+  ]);
+  return { next, agentSpendUsd };
+}
+function summarize({ record: record2, lease, warnings: earlier }, outcome) {
   const { retrieved, failure: failure2, release } = outcome;
   const machine = lease.machine;
   const warnings = [...earlier ?? [], ...retrieved?.warnings ?? []];
@@ -53290,10 +53410,10 @@ async function summarize(deps, { record: record2, lease, warnings: earlier }, ou
     logsDir: retrieved?.logsDir ?? null,
     agentTail: retrieved?.agentTail ?? "",
     release,
-    next: await mergeAdvice(record2.repo, deps.runner, { branches, snapshotCommit }),
+    next: outcome.local.next,
     snapshotCommit,
     warnings,
-    agentSpendUsd: await agentSpendFromFile(retrieved ? join12(retrieved.logsDir, "agent.log") : null),
+    agentSpendUsd: outcome.local.agentSpendUsd,
     agentBudgetUsd: record2.maxBudgetUsd,
     error: failure2 ? { code: failure2.code, message: failure2.message, remedy: failure2.remedy } : void 0
   };
@@ -53682,13 +53802,13 @@ function giveUpError(err, numbers, queuedSince, settings) {
 
 // src/core/workflow/prepare-run.ts
 import { rm as rm9 } from "node:fs/promises";
-import { dirname as dirname7, join as join20 } from "node:path";
+import { dirname as dirname8, join as join20 } from "node:path";
 
 // src/package/build-context.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { chmod, copyFile as copyFile5, cp, mkdir as mkdir11, mkdtemp as mkdtemp4, readdir as readdir6, rm as rm8, stat as stat4, writeFile as writeFile7 } from "node:fs/promises";
+import { chmod, copyFile as copyFile5, cp, mkdir as mkdir12, mkdtemp as mkdtemp4, readdir as readdir6, rm as rm8, stat as stat4, writeFile as writeFile7 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename4, dirname as dirname6, join as join18 } from "node:path";
+import { basename as basename4, dirname as dirname7, join as join18 } from "node:path";
 
 // src/git/ship-size.ts
 import { lstat } from "node:fs/promises";
@@ -53724,13 +53844,13 @@ async function measureShipSize(git, isExcluded, known = {}) {
 }
 
 // src/package/archive-writer.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 var TAR_END = 1024;
 async function writeArchive(cwd, members2, dest) {
-  const hash2 = createHash5("sha256");
+  const hash2 = createHash7("sha256");
   let bytes = 0;
   const { deflated, stored } = members2;
   const pack = (files) => Qn({ cwd, portable: true }, files);
@@ -53771,11 +53891,11 @@ async function* withoutTarEnd(pack) {
 }
 
 // src/package/bundle-cache.ts
-import { createHash as createHash6, randomUUID as randomUUID2 } from "node:crypto";
+import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypto";
 import {
   copyFile as copyFile4,
   link,
-  mkdir as mkdir10,
+  mkdir as mkdir11,
   readdir as readdir4,
   readFile as readFile8,
   rename as rename4,
@@ -53787,10 +53907,10 @@ import {
 import { join as join14 } from "node:path";
 var KEEP = 6;
 function repoCacheDir(root, objectsDir) {
-  return join14(root, createHash6("sha256").update(objectsDir).digest("hex").slice(0, 16));
+  return join14(root, createHash8("sha256").update(objectsDir).digest("hex").slice(0, 16));
 }
 function cacheKey(what) {
-  return createHash6("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32);
+  return createHash8("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32);
 }
 async function readJson(path7) {
   try {
@@ -53814,7 +53934,7 @@ function readTipFacts(dir, key) {
 }
 async function keepTipFacts(dir, key, facts) {
   try {
-    await mkdir10(dir, { recursive: true });
+    await mkdir11(dir, { recursive: true });
     await writeAtomic(join14(dir, `tips-${key}.json`), JSON.stringify(facts));
   } catch {
   }
@@ -53839,7 +53959,7 @@ async function placeKeptBundle(dir, key, record2, dest) {
 }
 async function keepBundle(dir, key, bundle, record2) {
   try {
-    await mkdir10(dir, { recursive: true });
+    await mkdir11(dir, { recursive: true });
     const tmp = join14(dir, `${key}.${randomUUID2()}.tmp`);
     try {
       await copyFile4(bundle, tmp);
@@ -54125,7 +54245,7 @@ async function buildContext(input2) {
     if (!plan.wip.commit) kept = await lookUpBundle(cache, readings, facts.headCommit, extraRefs, null);
     const scan = await passSecretGate(plan, input2, progress);
     const stage = join18(dir, "stage");
-    await mkdir11(stage);
+    await mkdir12(stage);
     const bundle = await bundleFor(plan, join18(stage, "repo.bundle"), cache, kept, progress);
     await stageFiles(stage, plan, agent.argv, bundle.heads);
     const params = runParams(input2, plan, bundle.heads, tips.repoKey, config3);
@@ -54225,12 +54345,12 @@ async function bundleFor(plan, bundlePath, cache, kept, progress) {
 async function stageFiles(stage, plan, agentArgv, heads) {
   for (const file2 of plan.claude.files) {
     const dest = join18(stage, "claude-dir", file2.path.slice(".claude/".length));
-    await mkdir11(dirname6(dest), { recursive: true });
+    await mkdir12(dirname7(dest), { recursive: true });
     await copyFile5(file2.absPath, dest);
   }
   const argv = [...agentArgv];
   if (plan.agentFile) {
-    await mkdir11(join18(stage, "agent"));
+    await mkdir12(join18(stage, "agent"));
     const dest = join18(stage, "agent", basename4(plan.agentFile));
     await copyFile5(plan.agentFile, dest);
     await chmod(dest, 493);
@@ -54577,6 +54697,22 @@ async function operationInProgress(git, paths) {
 
 // src/core/workflow/validate.ts
 async function validateRun(deps, options, signal) {
+  const target = deps.target(options.target);
+  if (runsQueue(target, options)) queueSettings(deps.env, options.maxVms);
+  const localFailed = new AbortController();
+  const targetChecked = target.validate(
+    signal ? AbortSignal.any([signal, localFailed.signal]) : localFailed.signal
+  );
+  targetChecked.catch(() => {
+  });
+  const local = await checkLocal(deps, options).catch((err) => {
+    localFailed.abort(err);
+    throw err;
+  });
+  await targetChecked;
+  return { ...local, target };
+}
+async function checkLocal(deps, options) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
@@ -54606,10 +54742,7 @@ async function validateRun(deps, options, signal) {
       "export ANTHROPIC_API_KEY=... or, with a Claude subscription, CLAUDE_CODE_OAUTH_TOKEN=... from `claude setup-token` (it reaches the agent through its environment only); or use --agent-command for another agent."
     );
   }
-  const target = deps.target(options.target);
-  if (runsQueue(target, options)) queueSettings(deps.env, options.maxVms);
-  await target.validate(signal);
-  return { git, facts, invocation, credentials, target };
+  return { git, facts, invocation, credentials };
 }
 
 // src/core/workflow/prepare-run.ts
@@ -54662,7 +54795,7 @@ async function prepareBatch(deps, asked, progress, signal) {
       },
       cacheDir: deps.scanCacheDir,
       // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
-      packageCacheDir: deps.scanCacheDir && join20(dirname7(deps.scanCacheDir), "package-cache"),
+      packageCacheDir: deps.scanCacheDir && join20(dirname8(deps.scanCacheDir), "package-cache"),
       env: deps.env,
       signal,
       onProgress: (m2) => progress.report("scan", m2)
@@ -63561,7 +63694,8 @@ async function followToEnd(deps, started, options, progress, signal) {
     await followRun(machine, runId, progress, {
       pollSeconds: deps.pollSeconds ?? started.validated.target.pollSeconds,
       deadlineMs: (timeoutSeconds(options, deps.env) + 20 * 60) * 1e3,
-      signal
+      signal,
+      resultsMaxBytes: deps.streamResultsMaxBytes
     });
     return { cancelled: false, failure: null };
   } catch (err) {
@@ -63578,7 +63712,8 @@ async function stopAndWait(deps, machine, runId, progress) {
   await followRun(machine, runId, progress, {
     pollSeconds: deps.pollSeconds ?? 1,
     deadlineMs: STOP_WAIT_MS,
-    signal: bound
+    signal: bound,
+    resultsMaxBytes: deps.streamResultsMaxBytes
   }).catch(() => {
   });
 }
@@ -64801,7 +64936,7 @@ var retrieveResults = defineTool({
 });
 
 // src/core/accept-findings.ts
-var import_write_file_atomic2 = __toESM(require_lib(), 1);
+var import_write_file_atomic3 = __toESM(require_lib(), 1);
 import { readFile as readFile12 } from "node:fs/promises";
 import { join as join25 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
@@ -64815,7 +64950,7 @@ async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) 
   const { content, added } = withAccepted(before, findings, now);
   if (added === 0) return { file: file2, added };
   try {
-    await (0, import_write_file_atomic2.default)(file2, content);
+    await (0, import_write_file_atomic3.default)(file2, content);
   } catch (err) {
     throw unwritable(file2, err);
   }

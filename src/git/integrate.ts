@@ -13,10 +13,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RemoteError } from "../util/errors.js";
+import { mapLimit } from "../util/map-limit.js";
 import { sanitizeLine } from "../util/terminal-text.js";
 import { readBlobs } from "./blobs.js";
 import type { BundleHead } from "./bundle.js";
-import { listBundleHeads, verifyBundle } from "./bundle.js";
+import { listBundleHeads } from "./bundle.js";
 import type { Git } from "./git.js";
 import { isPlainRefName, showRefName } from "./ref-names.js";
 import { createScratchRepo } from "./scratch-repo.js";
@@ -76,6 +77,8 @@ export interface IntegrateInput {
 }
 
 const INCOMING = "refs/amplihack-incoming/";
+/** Refs vetted or described at once: each is a few short git processes, mostly start-up cost. */
+const CONCURRENCY = 4;
 
 export async function integrateResults(input: IntegrateInput): Promise<Integrated> {
   const { git, bundleFile, runId, shipped } = input;
@@ -83,19 +86,19 @@ export async function integrateResults(input: IntegrateInput): Promise<Integrate
   if (!bundleFile) return { branches: [], tags: [], warnings };
   const work = await mkdtemp(join(tmpdir(), "amplihack-remote-incoming-"));
   try {
-    const scratch = await createScratchRepo(git, join(work, "scratch.git"));
-    const verified = await verifyBundle(scratch.git, bundleFile);
-    if (!verified.ok) {
-      throw new RemoteError(
-        "integrate-failed",
-        `The results bundle does not apply to this repository: ${sanitizeLine(verified.message)}`,
-        "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`.",
-      );
-    }
+    // The bundle's heads are read while the scratch repository is made (both only read the
+    // user's repository). `git bundle verify` is not run apart: the fetch into the scratch
+    // repository checks the same prerequisites and fails the same way (one process fewer).
+    const [scratch, heads] = await Promise.all([
+      createScratchRepo(git, join(work, "scratch.git")),
+      listBundleHeads(git, bundleFile).catch((err) => {
+        throw doesNotApply((err as Error).message);
+      }),
+    ]);
     const shippedByRef = new Map(shipped.map((h) => [h.ref, h.commit]));
     const shippedObjects = new Set(shipped.map((h) => h.commit));
     const candidates: { kind: "heads" | "tags"; name: string; head: BundleHead }[] = [];
-    for (const head of await listBundleHeads(scratch.git, bundleFile)) {
+    for (const head of heads) {
       const kind = head.ref.startsWith("refs/heads/")
         ? "heads"
         : head.ref.startsWith("refs/tags/")
@@ -118,28 +121,28 @@ export async function integrateResults(input: IntegrateInput): Promise<Integrate
       candidates.push({ kind, name, head });
     }
     if (candidates.length === 0) return { branches: [], tags: [], warnings };
-    await scratch.git.run(
-      [
-        "fetch",
-        "--quiet",
-        "--no-tags",
-        "--no-write-fetch-head",
-        bundleFile,
-        ...candidates.map((c) => `+${c.head.ref}:${INCOMING}${c.kind}/${c.name}`),
-      ],
-      {
-        errorCode: "integrate-failed",
-        remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally.",
-      },
-    );
+    const fetched = await scratch.git.try([
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head",
+      bundleFile,
+      ...candidates.map((c) => `+${c.head.ref}:${INCOMING}${c.kind}/${c.name}`),
+    ]);
+    if (fetched.exitCode !== 0) throw doesNotApply(fetched.stderr || fetched.stdout);
     // Commits the user has (the shipped heads, but the snapshot of uncommitted work, which lives
     // only in the results) are what the run started from.
     const base = await existingObjects(scratch.git, [...new Set(shipped.map((h) => h.commit))]);
     const accepted: typeof candidates = [];
-    for (const c of candidates) {
-      const refused = input.vet
-        ? await input.vet(scratch.dir, [`${INCOMING}${c.kind}/${c.name}`, "--not", ...base])
-        : null;
+    // Each ref is vetted on its own (a refusal names it), several at once: they only read.
+    const vet = input.vet;
+    const verdicts = vet
+      ? await mapLimit(candidates, CONCURRENCY, (c) =>
+          vet(scratch.dir, [`${INCOMING}${c.kind}/${c.name}`, "--not", ...base]),
+        )
+      : [];
+    for (const [i, c] of candidates.entries()) {
+      const refused = verdicts[i];
       if (refused) {
         warnings.push(
           `REFUSED ${c.kind === "heads" ? "branch" : "tag"} ${c.name}: ${refused} Nothing of it was imported into your repository; its commits stay on the machine.`,
@@ -165,12 +168,14 @@ export async function integrateResults(input: IntegrateInput): Promise<Integrate
         remedy: "Run `amplihack-remote retrieve` again; nothing was changed locally.",
       },
     );
-    const branches: BranchResult[] = [];
-    const tags: TagResult[] = [];
-    for (const c of accepted) {
-      if (c.kind === "tags") tags.push({ tag: c.name, ref: target(c), object: c.head.commit });
-      else branches.push(await describeBranch(git, runId, c.name, c.head.commit, shippedByRef, base));
-    }
+    const tags: TagResult[] = accepted
+      .filter((c) => c.kind === "tags")
+      .map((c) => ({ tag: c.name, ref: target(c), object: c.head.commit }));
+    const branches = await mapLimit(
+      accepted.filter((c) => c.kind === "heads"),
+      CONCURRENCY,
+      (c) => describeBranch(git, runId, c.name, c.head.commit, shippedByRef, base),
+    );
     for (const b of branches.filter((b) => b.rewritten)) {
       warnings.push(
         `The agent rewrote the history of ${b.branch}: ${b.runRef.replace("refs/remotes/", "")} does not contain the ${b.branch} that was shipped. Review it before merging.`,
@@ -180,6 +185,15 @@ export async function integrateResults(input: IntegrateInput): Promise<Integrate
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The bundle from the machine cannot be read here (damaged, or its prerequisites are missing). */
+function doesNotApply(gitSaid: string): RemoteError {
+  return new RemoteError(
+    "integrate-failed",
+    `The results bundle does not apply to this repository: ${sanitizeLine(gitSaid.trim())}`,
+    "The run's commits are still on the target; fetch them by hand or re-run retrieve after `git fetch`.",
+  );
 }
 
 async function describeBranch(
@@ -193,16 +207,21 @@ async function describeBranch(
   const runRef = `${RESULTS_NAMESPACE}${runId}/${branch}`;
   let aliasRef: string | null = `${RESULTS_NAMESPACE}${branch}`;
   let note: string | undefined;
-  const alias = await git.try(["update-ref", aliasRef, tip]);
+  const before = shippedByRef.get(`refs/heads/${branch}`);
+  // Independent questions (each a short git process): asked at once rather than one by one.
+  const [alias, newCommits, ancestry, filesChanged, local] = await Promise.all([
+    git.try(["update-ref", aliasRef, tip]),
+    listNewCommits(git, tip, base),
+    before === undefined ? null : git.try(["merge-base", "--is-ancestor", before, tip]),
+    filesTouched(git, tip, base),
+    compareWithLocal(git, branch, tip),
+  ]);
   if (alias.exitCode !== 0) {
     note = `alias ${aliasRef} not written: ${sanitizeLine(alias.stderr.trim())}`;
     aliasRef = null;
   }
-  const before = shippedByRef.get(`refs/heads/${branch}`);
-  const newCommits = await listNewCommits(git, tip, base);
   const status = before === undefined ? "new" : newCommits.length === 0 ? "unchanged" : "updated";
-  const rewritten =
-    before !== undefined && (await git.try(["merge-base", "--is-ancestor", before, tip])).exitCode === 1;
+  const rewritten = ancestry?.exitCode === 1;
   return {
     branch,
     status,
@@ -210,8 +229,8 @@ async function describeBranch(
     runRef,
     aliasRef,
     newCommits,
-    filesChanged: await filesTouched(git, tip, base),
-    local: await compareWithLocal(git, branch, tip),
+    filesChanged,
+    local,
     ...(rewritten ? { rewritten } : {}),
     note,
   };

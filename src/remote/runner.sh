@@ -198,10 +198,10 @@ if [ "${AR_THIN:-0}" = 1 ]; then
     { cd ..; fail_setup "reading the VM's repository cache"; }
 fi
 if [ -f ../repo.bundle ]; then
-  git bundle verify --quiet ../repo.bundle >> ../runner.log 2>&1 || { cd ..; fail_setup "bundle does not verify"; }
+  # No separate `git bundle verify`: the fetch checks the same prerequisites and fails the same way.
   specs=('+refs/*:refs/amplihack-import/bundle/*')
   git bundle list-heads ../repo.bundle | grep -q ' HEAD$' && specs+=('+HEAD:refs/amplihack-import/HEAD')
-  git fetch -q ../repo.bundle "${specs[@]}" >> ../runner.log 2>&1 || { cd ..; fail_setup "fetch from bundle"; }
+  git fetch -q ../repo.bundle "${specs[@]}" >> ../runner.log 2>&1 || { cd ..; fail_setup "fetch from bundle (it does not verify here: see runner.log)"; }
 fi
 # The shipped branches and tags, exactly as the user has them (heads.txt: "<sha> <ref>" lines).
 while read -r sha ref; do

@@ -16,6 +16,8 @@ export interface WatchRequest {
   wantLog: boolean;
   /** Seconds between heartbeat records (they keep the link busy and prove the runner alive). */
   beatSeconds: number;
+  /** Send the results archive before the end record when it is at most this large (0: never). */
+  resultsMaxBytes?: number;
 }
 
 export function watchCommand(runId: string, request: WatchRequest): string {
@@ -24,6 +26,7 @@ export function watchCommand(runId: string, request: WatchRequest): string {
     Math.trunc(request.fromByte),
     request.wantLog ? 1 : 0,
     Math.max(1, Math.trunc(request.beatSeconds)),
+    Math.max(0, Math.trunc(request.resultsMaxBytes ?? 0)),
   ];
   return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
 }
@@ -33,6 +36,8 @@ export type WatchRecord =
   | { kind: "beat"; now: number; heartbeatAge: number | null; logBytes: number }
   | { kind: "log"; offset: number; data: Buffer }
   | { kind: "end"; status: RemoteStatus }
+  | { kind: "results"; bytes: number }
+  | { kind: "results-data"; data: Buffer }
   | { kind: "no-watcher" };
 
 const PHASES = new Set(["starting", "setup", "running", "collecting", "done"]);
@@ -60,6 +65,12 @@ export function parseWatchLine(line: string): WatchRecord | null {
       const m = /^(\d+) ([A-Za-z0-9+/=]*)$/.exec(rest);
       return m ? { kind: "log", offset: Number(m[1]), data: Buffer.from(m[2], "base64") } : null;
     }
+    case "R":
+      return /^\d+$/.test(rest) ? { kind: "results", bytes: Number(rest) } : null;
+    case "D":
+      return /^[A-Za-z0-9+/=]*$/.test(rest)
+        ? { kind: "results-data", data: Buffer.from(rest, "base64") }
+        : null;
     case "E": {
       try {
         return { kind: "end", status: remoteStatusSchema.parse(JSON.parse(rest)) };
@@ -113,5 +124,39 @@ export class LogLines {
   flush(): void {
     if (this.pending.length > 0) this.onLine(this.pending.toString("utf8"));
     this.pending = Buffer.alloc(0);
+  }
+}
+
+/**
+ * The results archive as one connection's watcher sent it (an R record, then D records): handed
+ * over only when exactly the announced bytes came and no more than the caller asked for (the
+ * machine is untrusted: it cannot make us hold more). The caller still checks its sha256.
+ */
+export class ResultsCopy {
+  private parts: Buffer[] = [];
+  private bytes = 0;
+  private expected: number | null = null;
+
+  constructor(private readonly maxBytes: number) {}
+
+  start(bytes: number): void {
+    this.parts = [];
+    this.bytes = 0;
+    this.expected = bytes <= this.maxBytes ? bytes : null;
+  }
+
+  add(data: Buffer): void {
+    if (this.expected === null) return;
+    this.bytes += data.length;
+    if (this.bytes > this.expected) this.start(Number.POSITIVE_INFINITY);
+    else this.parts.push(data);
+  }
+
+  /** The whole archive, or null when none (or not all of it) came. */
+  take(): Buffer | null {
+    if (this.expected === null || this.bytes !== this.expected) return null;
+    const whole = Buffer.concat(this.parts);
+    this.start(Number.POSITIVE_INFINITY);
+    return whole;
   }
 }

@@ -75,6 +75,12 @@ export interface Machine {
    * machine where asking costs nothing ignores it.
    */
   rememberChecksum?(remotePath: string, sha256: string): void;
+  /**
+   * A file of the machine's that arrived by another way (the watcher sends the results archive at
+   * the end of a run it follows), so the next download of it is served from here without a
+   * connection. Optional: a machine where copying costs nothing does not offer it.
+   */
+  rememberDownload?(remotePath: string, data: Buffer): void;
   /** How a user reaches the machine by hand, e.g. "azlin connect NAME" (shown when we keep it). */
   readonly howToReach: string;
 }

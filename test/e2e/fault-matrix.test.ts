@@ -387,11 +387,15 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
   });
 
   test("4b. ssh 255 while following: the run goes on on the VM, which is kept; the summary says how to follow it; status brings it home later", async () => {
-    const { fake, repo, deps, makeDeps } = await setup();
+    const { fake, repo, deps: streamed, makeDeps } = await setup();
+    // A follow stream opened before the fault may outlive it and bring the results along; results
+    // too large for the stream are copied, and that copy meets the fault: this case is about them.
+    const deps = { ...streamed, streamResultsMaxBytes: 0 };
     const before = userStateHash(repo);
     const trigger = onFirst(
       deps,
-      (e) => e.stage === "execute" && /^(starting|setup|running) /.test(e.message),
+      // The first phase the stream reports (on a loaded machine the pause may be over by then).
+      (e) => e.stage === "execute" && /^(starting|setup|running|collecting) /.test(e.message),
       // ssh is down: neither a connection nor a copy gets through (the retrieval needs only a copy).
       () => fake.setFaults("connect:ssh255,cp:fail"),
     );
@@ -442,7 +446,9 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
   });
 
   test("4c. ssh 255 during retrieval: the VM is kept, no commit lost; retrieve brings them home once ssh is back", async () => {
-    const { fake, repo, deps } = await setup();
+    const { fake, repo, deps: streamed } = await setup();
+    // Results too large for the follow stream are copied: this is that copy failing.
+    const deps = { ...streamed, streamResultsMaxBytes: 0 };
     const before = userStateHash(repo);
     const trigger = onFirst(
       deps,

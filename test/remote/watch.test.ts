@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LogLines, parseWatchLine } from "../../src/remote/watch.js";
+import { LogLines, parseWatchLine, ResultsCopy } from "../../src/remote/watch.js";
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 
@@ -11,6 +11,10 @@ describe("the watcher's records", () => {
     expect(parseWatchLine("H 100 - 0")).toMatchObject({ heartbeatAge: null });
     expect(parseWatchLine(`L 7 ${b64("hi\n")}`)).toMatchObject({ kind: "log", offset: 7 });
     expect(parseWatchLine("E not json")).toBeNull();
+    expect(parseWatchLine("R 12")).toEqual({ kind: "results", bytes: 12 });
+    expect(parseWatchLine("R -1")).toBeNull();
+    expect(parseWatchLine(`D ${b64("abc")}`)).toEqual({ kind: "results-data", data: Buffer.from("abc") });
+    expect(parseWatchLine("D $(reboot)")).toBeNull();
     expect(parseWatchLine("\x1b]0;title\x07")).toBeNull();
   });
 
@@ -35,5 +39,28 @@ describe("the watcher's records", () => {
     log.add(0, bytes.subarray(0, 2));
     log.add(2, bytes.subarray(2));
     expect(lines).toEqual(["héllo"]);
+  });
+
+  it("hands over the results archive only when exactly the announced bytes came, within the bound asked", () => {
+    const copy = new ResultsCopy(10);
+    copy.start(6);
+    copy.add(Buffer.from("abc"));
+    expect(copy.take()).toBeNull(); // half of it: nothing
+    copy.start(6);
+    copy.add(Buffer.from("abc"));
+    copy.add(Buffer.from("def"));
+    expect(copy.take()?.toString()).toBe("abcdef");
+    expect(copy.take()).toBeNull(); // taken once
+    // More than it announced, or more than we asked for: nothing is kept.
+    copy.start(3);
+    copy.add(Buffer.from("abcd"));
+    expect(copy.take()).toBeNull();
+    copy.start(11);
+    copy.add(Buffer.alloc(11));
+    expect(copy.take()).toBeNull();
+    // Data without an announcement is not a results archive.
+    const fresh = new ResultsCopy(10);
+    fresh.add(Buffer.from("x"));
+    expect(fresh.take()).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  * retried transfers, and clear errors when ssh or scp fail for good.
  */
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -154,6 +154,24 @@ describe.each(modes)("azlin machine ($mode)", ({ ssh, skip }) => {
         .slice(before)
         .map((a) => a[0]),
     ).toEqual(["connect", "cp"]);
+  });
+
+  test("a file that already arrived (the watcher's results) is served without a call; one that does not match its checksum is copied", async () => {
+    const remote = ".amplihack-remote/runs/r3/results.tar.gz";
+    mkdirSync(join(fake.vmHome("box-1"), ".amplihack-remote/runs/r3"), { recursive: true });
+    writeFileSync(join(fake.vmHome("box-1"), remote), "the real results\n");
+    const sha = createHash("sha256").update("the real results\n").digest("hex");
+    machine.rememberChecksum(remote, sha);
+    machine.rememberDownload(remote, Buffer.from("the real results\n"));
+    const before = fake.argvs().length;
+    await machine.download(remote, join(work, "streamed.tar.gz"));
+    expect(readFileSync(join(work, "streamed.tar.gz"), "utf8")).toBe("the real results\n");
+    expect(fake.argvs().length).toBe(before);
+    // Served once; and bytes that are not the ones the machine vouched for are never used.
+    machine.rememberDownload(remote, Buffer.from("tampered\n"));
+    await machine.download(remote, join(work, "copied.tar.gz"));
+    expect(readFileSync(join(work, "copied.tar.gz"), "utf8")).toBe("the real results\n");
+    expect(subcommands(fake).slice(before)).toEqual(["cp"]);
   });
 
   test("a transient cp failure is retried and the upload succeeds", async () => {

@@ -52,8 +52,11 @@ export async function finishRun(deps: WorkflowDeps, ending: Ending): Promise<Run
   const { retrieved, failure } = await bringHome(deps, ending);
   const open = !retrieved && failure?.details.resumable === true;
   const status: SummaryStatus = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
+  // What the summary reads from the user's repository is gathered while the machine is released.
+  const local = localFacts(deps, ending.record, retrieved);
+  local.catch(() => {});
   const release = open ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
-  const summary = await summarize(deps, ending, { retrieved, failure, status, release });
+  const summary = summarize(ending, { retrieved, failure, status, release, local: await local });
   await recordEnding(deps, ending, { open, retrieved, status, release, summary });
   if (!retrieved && ending.driver === "retrieve" && failure) throw failure;
   return summary;
@@ -76,6 +79,8 @@ async function bringHome(
         runner: deps.runner,
         env: deps.env,
         signal: ending.signal,
+        onDownloaded: () =>
+          ending.progress?.report("integrate", "checking the new commits and importing them"),
       });
       ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
     } catch (err) {
@@ -111,16 +116,28 @@ async function releaseMachine(
   }));
 }
 
-async function summarize(
-  deps: WorkflowDeps,
+/** The merge advice and the agent's spend: local reads that do not depend on the release. */
+async function localFacts(deps: WorkflowDeps, record: RunRecord, retrieved: Retrieved | null) {
+  const [next, agentSpendUsd] = await Promise.all([
+    mergeAdvice(record.repo, deps.runner, {
+      branches: retrieved?.branches ?? [],
+      snapshotCommit: snapshotCommitOf(record.shippedHeads),
+    }),
+    agentSpendFromFile(retrieved ? join(retrieved.logsDir, "agent.log") : null),
+  ]);
+  return { next, agentSpendUsd };
+}
+
+function summarize(
   { record, lease, warnings: earlier }: Ending,
   outcome: {
     retrieved: Retrieved | null;
     failure: RemoteError | null;
     status: SummaryStatus;
     release: ReleaseOutcome;
+    local: Awaited<ReturnType<typeof localFacts>>;
   },
-): Promise<RunSummary> {
+): RunSummary {
   const { retrieved, failure, release } = outcome;
   const machine = lease.machine;
   const warnings = [...(earlier ?? []), ...(retrieved?.warnings ?? [])];
@@ -142,10 +159,10 @@ async function summarize(
     logsDir: retrieved?.logsDir ?? null,
     agentTail: retrieved?.agentTail ?? "",
     release,
-    next: await mergeAdvice(record.repo, deps.runner, { branches, snapshotCommit }),
+    next: outcome.local.next,
     snapshotCommit,
     warnings,
-    agentSpendUsd: await agentSpendFromFile(retrieved ? join(retrieved.logsDir, "agent.log") : null),
+    agentSpendUsd: outcome.local.agentSpendUsd,
     agentBudgetUsd: record.maxBudgetUsd,
     error: failure ? { code: failure.code, message: failure.message, remedy: failure.remedy } : undefined,
   };

@@ -23,6 +23,11 @@ export interface WorkflowDeps {
   /** Seconds between status polls while following a run. */
   pollSeconds?: number;
   /**
+   * Results archives up to this size come home over the stream that follows the run (no copy of
+   * their own); larger ones are copied. Default 32 MiB; 0 always copies.
+   */
+  streamResultsMaxBytes?: number;
+  /**
    * Where a detached start's launch (acquire, upload, start) runs: a worker process that outlives
    * the caller (the app kit gives one). Without it, the launch runs in this process and the start
    * waits for it (library use).

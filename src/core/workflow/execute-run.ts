@@ -76,6 +76,7 @@ export async function followToEnd(
       pollSeconds: deps.pollSeconds ?? started.validated.target.pollSeconds,
       deadlineMs: (timeoutSeconds(options, deps.env) + 20 * 60) * 1000,
       signal,
+      resultsMaxBytes: deps.streamResultsMaxBytes,
     });
     return { cancelled: false, failure: null };
   } catch (err) {
@@ -94,6 +95,7 @@ async function stopAndWait(deps: WorkflowDeps, machine: Machine, runId: string, 
     pollSeconds: deps.pollSeconds ?? 1,
     deadlineMs: STOP_WAIT_MS,
     signal: bound,
+    resultsMaxBytes: deps.streamResultsMaxBytes,
   }).catch(() => {});
 }
 

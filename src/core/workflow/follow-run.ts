@@ -20,10 +20,17 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** Seconds between the watcher's heartbeats (tests shorten it). */
   beatSeconds?: number;
+  /** Have the results (up to this size) come over the stream at the end; absent: RESULTS_OVER_STREAM_MAX. */
+  resultsMaxBytes?: number;
 }
 
 const TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
 const MAX_CONSECUTIVE_FAILURES = 5;
+/**
+ * Results up to this size come home over the watcher's stream at the run's end (no copy of their
+ * own: a connection fewer, seconds on a real VM); larger ones are copied with `azlin cp`.
+ */
+export const RESULTS_OVER_STREAM_MAX = 32 * 1024 * 1024;
 
 export async function readStatus(
   machine: Machine,
@@ -98,7 +105,12 @@ export async function followRun(
         onReconnect: (_n, why) =>
           progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`),
       },
-      { fromByte: -600, signal, beatSeconds: options.beatSeconds },
+      {
+        fromByte: -600,
+        signal,
+        beatSeconds: options.beatSeconds,
+        resultsMaxBytes: options.resultsMaxBytes ?? RESULTS_OVER_STREAM_MAX,
+      },
     );
     if (outcome.kind === "done") return outcome.status;
     progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);

@@ -42,6 +42,8 @@ export async function retrieveRun(input: {
   runner: Runner;
   env: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Told when the results are here and their import begins. */
+  onDownloaded?: () => void;
 }): Promise<Retrieved> {
   const { machine, record } = input;
   const work = await mkdtemp(join(tmpdir(), "amplihack-remote-results-"));
@@ -59,25 +61,35 @@ export async function retrieveRun(input: {
         "Inspect the machine by hand.",
       );
     }
+    input.onDownloaded?.();
     const git = createGit(record.repo, input.runner);
     const bundle = join(extracted, "results.bundle");
     const refsFile = join(extracted, "refs.txt");
-    const { branches, tags, warnings } = await integrateResults({
-      git,
-      bundleFile: result.hasBundle && existsSync(bundle) ? bundle : null,
-      runId: record.id,
-      shipped: record.shippedHeads,
-      finalRefs: existsSync(refsFile) ? parseRefs(await readFile(refsFile, "utf8")) : null,
-      vet: secretVet({ allowlistRoot: record.repo, env: input.env }),
-    });
-    // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
-    await dropWipRef(git, record.id);
-
     const known = credentialValues(input.env);
     const logsDir = join(record.repo, LOGS_SUBDIR, record.id);
-    await copyLogsRedacted(join(extracted, "logs"), logsDir, known);
-    // Our logs never show up in `git status` of the user's repository.
-    await writeFile(join(record.repo, LOGS_SUBDIR, ".gitignore"), "*\n");
+    // The logs are copied while the commits are vetted and imported: files here, git processes
+    // there. Both settle before the extracted files are removed.
+    const [integrated, copied] = await Promise.allSettled([
+      integrateResults({
+        git,
+        bundleFile: result.hasBundle && existsSync(bundle) ? bundle : null,
+        runId: record.id,
+        shipped: record.shippedHeads,
+        finalRefs: existsSync(refsFile) ? parseRefs(await readFile(refsFile, "utf8")) : null,
+        vet: secretVet({ allowlistRoot: record.repo, env: input.env }),
+      }).then(async (integrated) => {
+        // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
+        await dropWipRef(git, record.id);
+        return integrated;
+      }),
+      copyLogsRedacted(join(extracted, "logs"), logsDir, known).then(() =>
+        // Our logs never show up in `git status` of the user's repository.
+        writeFile(join(record.repo, LOGS_SUBDIR, ".gitignore"), "*\n"),
+      ),
+    ]);
+    if (integrated.status === "rejected") throw integrated.reason;
+    if (copied.status === "rejected") throw copied.reason;
+    const { branches, tags, warnings } = integrated.value;
     const agentLog = join(logsDir, "agent.log");
     const agentTail = existsSync(agentLog) ? lastLines(await readFile(agentLog, "utf8"), 20) : "";
     const runnerLog = join(logsDir, "runner.log");

@@ -28,6 +28,27 @@ export async function validateRun(
   options: RunOptions,
   signal?: AbortSignal,
 ): Promise<Validated> {
+  // The target's check (azlin: one `list`, seconds on a real one) runs while the repository is
+  // read; a problem found here is still the one reported, whatever the target's check says.
+  const target = deps.target(options.target);
+  // The queue's settings are read where a run is launched, which for a detached run is a worker
+  // the user no longer watches: a bad AMPLIHACK_REMOTE_* value must fail here, before anything.
+  if (runsQueue(target, options)) queueSettings(deps.env, options.maxVms);
+  const localFailed = new AbortController();
+  const targetChecked = target.validate(
+    signal ? AbortSignal.any([signal, localFailed.signal]) : localFailed.signal,
+  );
+  targetChecked.catch(() => {});
+  const local = await checkLocal(deps, options).catch((err) => {
+    localFailed.abort(err); // nothing waits for the target's answer then
+    throw err;
+  });
+  await targetChecked;
+  return { ...local, target };
+}
+
+/** The repository, the .claude/ directory and the credentials: all read here, nothing spent. */
+async function checkLocal(deps: WorkflowDeps, options: RunOptions): Promise<Omit<Validated, "target">> {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
@@ -57,10 +78,5 @@ export async function validateRun(
       "export ANTHROPIC_API_KEY=... or, with a Claude subscription, CLAUDE_CODE_OAUTH_TOKEN=... from `claude setup-token` (it reaches the agent through its environment only); or use --agent-command for another agent.",
     );
   }
-  const target = deps.target(options.target);
-  // The queue's settings are read where a run is launched, which for a detached run is a worker
-  // the user no longer watches: a bad AMPLIHACK_REMOTE_* value must fail here, before anything.
-  if (runsQueue(target, options)) queueSettings(deps.env, options.maxVms);
-  await target.validate(signal);
-  return { git, facts, invocation, credentials, target };
+  return { git, facts, invocation, credentials };
 }

@@ -25,32 +25,48 @@ export function secretVet(input: {
     return value && value.length >= MIN_EXACT ? [{ name, value: Buffer.from(value) }] : [];
   });
   return async (repo, revs) => {
-    const problems: string[] = [];
-    const report = await runSecretGate({
-      repo,
-      allowlistRoot: input.allowlistRoot,
-      revs,
-      files: [],
-      cacheDir: input.cacheDir,
-    });
-    for (const f of report.findings) problems.push(`${f.path}:${f.line} ${f.rule} ${f.masked}`);
-    if (forwarded.length > 0) {
-      const blobs = await listReachableBlobs(repo, revs);
-      const pathOf = new Map(blobs.map((b) => [b.oid, b.path]));
-      for await (const { oid, content } of readBlobs(
+    // The gate and the exact-value check read the same commits and write nothing: run together.
+    const [report, exact] = await Promise.all([
+      runSecretGate({
         repo,
-        blobs.map((b) => b.oid),
-      )) {
-        for (const c of forwarded)
-          if (content.includes(c.value))
-            problems.push(`${pathOf.get(oid)}: the value of ${c.name} (${maskValue(c.value.toString())})`);
-      }
-      const messages = Buffer.from(await createGit(repo).run(["log", "--format=%B", ...revs, "--"]));
-      for (const c of forwarded)
-        if (messages.includes(c.value))
-          problems.push(`a commit message: the value of ${c.name} (${maskValue(c.value.toString())})`);
-    }
+        allowlistRoot: input.allowlistRoot,
+        revs,
+        files: [],
+        cacheDir: input.cacheDir,
+      }),
+      forwardedValuesIn(repo, revs, forwarded),
+    ]);
+    const problems = report.findings.map((f) => `${f.path}:${f.line} ${f.rule} ${f.masked}`);
+    problems.push(...exact);
     if (problems.length === 0) return null;
     return `${problems.length} possible secret(s) in its commits: ${problems.join("; ")}.`;
   };
+}
+
+/** Where the forwarded credentials' exact values occur in the commits (file contents and messages). */
+async function forwardedValuesIn(
+  repo: string,
+  revs: string[],
+  forwarded: { name: string; value: Buffer }[],
+): Promise<string[]> {
+  if (forwarded.length === 0) return [];
+  const problems: string[] = [];
+  const [blobs, messages] = await Promise.all([
+    listReachableBlobs(repo, revs),
+    createGit(repo).run(["log", "--format=%B", ...revs, "--"]),
+  ]);
+  const pathOf = new Map(blobs.map((b) => [b.oid, b.path]));
+  for await (const { oid, content } of readBlobs(
+    repo,
+    blobs.map((b) => b.oid),
+  )) {
+    for (const c of forwarded)
+      if (content.includes(c.value))
+        problems.push(`${pathOf.get(oid)}: the value of ${c.name} (${maskValue(c.value.toString())})`);
+  }
+  const text = Buffer.from(messages);
+  for (const c of forwarded)
+    if (text.includes(c.value))
+      problems.push(`a commit message: the value of ${c.name} (${maskValue(c.value.toString())})`);
+  return problems;
 }

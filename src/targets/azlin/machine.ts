@@ -2,6 +2,10 @@
  * A VM reached through azlin: `exec` is `azlin connect ... -- '<one quoted command>'`, transfers
  * are `azlin cp` with checksums (see transfer.ts).
  */
+import { createHash } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import writeFileAtomic from "write-file-atomic";
 import type { AzlinClient } from "../../azlin/client.js";
 import { RemoteError } from "../../util/errors.js";
 import { shellQuote } from "../../util/shell-quote.js";
@@ -24,10 +28,14 @@ export function remoteCommand(script: string): string {
   return `bash -c ${shellQuote(script)}`;
 }
 
+const sha256Of = (data: Buffer) => createHash("sha256").update(data).digest("hex");
+
 export class AzlinMachine implements Machine {
   readonly target = "azlin" as const;
   /** Checksums the machine reported for its files (rememberChecksum), by remote path. */
   private readonly checksums = new Map<string, string>();
+  /** Files that already arrived (rememberDownload), by remote path: served once, then forgotten. */
+  private readonly arrived = new Map<string, Buffer>();
 
   constructor(
     readonly name: string,
@@ -87,8 +95,15 @@ export class AzlinMachine implements Machine {
     });
   }
 
-  download(remotePath: string, localFile: string, signal?: AbortSignal): Promise<void> {
+  async download(remotePath: string, localFile: string, signal?: AbortSignal): Promise<void> {
     const expectedSha256 = this.checksums.get(remotePath);
+    const arrived = this.arrived.get(remotePath);
+    this.arrived.delete(remotePath);
+    if (arrived && expectedSha256 && sha256Of(arrived) === expectedSha256) {
+      await mkdir(dirname(localFile), { recursive: true });
+      await writeFileAtomic(localFile, arrived, { mode: 0o600 });
+      return;
+    }
     return downloadFile(this, this.azlin, remotePath, localFile, {
       ...this.transferPolicy,
       signal,
@@ -98,5 +113,9 @@ export class AzlinMachine implements Machine {
 
   rememberChecksum(remotePath: string, sha256: string): void {
     this.checksums.set(remotePath, sha256);
+  }
+
+  rememberDownload(remotePath: string, data: Buffer): void {
+    this.arrived.set(remotePath, data);
   }
 }
