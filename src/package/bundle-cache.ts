@@ -34,8 +34,11 @@ import { join } from "node:path";
 import type { BundleHead } from "../git/bundle.js";
 import { sha256File } from "../util/hash.js";
 
-/** How many bundles are kept per repository (the newest used). */
-const KEEP = 6;
+/**
+ * How many bundles are kept per repository (the newest used). Each is the whole shipped history,
+ * so a few: enough for the same refs again and a switch between branches, not a disk's worth.
+ */
+const KEEP = 3;
 
 export interface BundleRecord {
   heads: BundleHead[];
@@ -134,7 +137,8 @@ export async function keepBundle(
     await mkdir(dir, { recursive: true });
     const tmp = join(dir, `${key}.${randomUUID()}.tmp`);
     try {
-      await copyFile(bundle, tmp);
+      // A bundle is never written in place once made, so a hard link is a safe, free copy.
+      await link(bundle, tmp).catch(() => copyFile(bundle, tmp));
       await rename(tmp, join(dir, `${key}.bundle`));
     } catch (err) {
       await rm(tmp, { force: true });
