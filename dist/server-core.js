@@ -48906,6 +48906,8 @@ function createAppKit(input2) {
   const base = stateDir(env);
   const store = () => new StateStore(runsFile(base));
   const poll = env.AMPLIHACK_REMOTE_POLL_SECONDS;
+  const streamMb = env.AMPLIHACK_REMOTE_STREAM_RESULTS_MAX_MB;
+  const streamBytes = streamMb && Number(streamMb) >= 0 ? Number(streamMb) * 1024 * 1024 : void 0;
   return {
     env,
     store,
@@ -48918,6 +48920,7 @@ function createAppKit(input2) {
       scanCacheDir: scanCacheDir(base),
       onProgress: o2.onProgress,
       pollSeconds: poll ? Number(poll) : void 0,
+      streamResultsMaxBytes: streamBytes,
       launcher: detachedLauncher({ stateDir: base, env })
     }),
     fleet: () => createAzlinFleet({ runner, env })
@@ -53905,7 +53908,7 @@ import {
   writeFile as writeFile6
 } from "node:fs/promises";
 import { join as join14 } from "node:path";
-var KEEP = 6;
+var KEEP = 3;
 function repoCacheDir(root, objectsDir) {
   return join14(root, createHash8("sha256").update(objectsDir).digest("hex").slice(0, 16));
 }
@@ -53962,7 +53965,7 @@ async function keepBundle(dir, key, bundle, record2) {
     await mkdir11(dir, { recursive: true });
     const tmp = join14(dir, `${key}.${randomUUID2()}.tmp`);
     try {
-      await copyFile4(bundle, tmp);
+      await link(bundle, tmp).catch(() => copyFile4(bundle, tmp));
       await rename4(tmp, join14(dir, `${key}.bundle`));
     } catch (err) {
       await rm7(tmp, { force: true });

@@ -14,6 +14,9 @@ get() {
 }
 get phase phase starting
 get exit_code exit_code null
+# The runner writes exit_code last (after the phase says done): until then it is still finishing,
+# and a status read in between would record the run's end without its exit code.
+if [ "$phase" = done ] && [ "$exit_code" = null ]; then phase=collecting; fi
 now=${EPOCHSECONDS:-$(date +%s)}
 get beat heartbeat ""
 age=null

@@ -20,6 +20,8 @@ describe.each(azlinModes(null).slice(0, 1))("exec handing off a run it lost cont
     const summary = await executeRun(
       {
         ...deps,
+        // Results over the follow stream opened before the fault would bring the work home anyway.
+        streamResultsMaxBytes: 0,
         onProgress: (e) => {
           // Once the agent runs, every later ssh connection fails.
           // Neither a connection nor a copy gets through (the retrieval needs only a copy).

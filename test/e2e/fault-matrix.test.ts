@@ -319,7 +319,8 @@ describe.each(azlinModes(sshd))("fault matrix: transfer, ssh and the agent ($mod
     const { fake, repo, deps } = await setup();
     const before = userStateHash(repo);
     fake.setFaults("cp:transient:1");
-    const summary = await executeRun(deps, options("despite a hiccup"));
+    // The results are fetched with a copy too (not over the follow stream), so every copy counts.
+    const summary = await executeRun({ ...deps, streamResultsMaxBytes: 0 }, options("despite a hiccup"));
 
     expect(summary.error).toBeUndefined();
     expect(summary.status).toBe("succeeded");
@@ -659,7 +660,11 @@ describe("fault matrix: signals during `exec` (CLI, direct)", () => {
   test.each(["SIGINT", "SIGTERM"] as const)(
     "8d. %s during retrieval: exit 130, the results wait on the kept VM, and retrieve brings them home",
     async (sig) => {
-      const { fake, repo, deps, exec, before } = await cli("cp:slow:2");
+      // The results come home with a (slow) copy, not over the follow stream, so there is a
+      // retrieval to interrupt.
+      const { fake, repo, deps, exec, before } = await cli("cp:slow:2", {
+        AMPLIHACK_REMOTE_STREAM_RESULTS_MAX_MB: "0",
+      });
       const run = exec("quick task");
       await waitForOutput(run, /retrieve: /);
       run.child.kill(sig);

@@ -31,6 +31,10 @@ export function createAppKit(input: { env: NodeJS.ProcessEnv; cwd: string; runne
   const base = stateDir(env);
   const store = () => new StateStore(runsFile(base));
   const poll = env.AMPLIHACK_REMOTE_POLL_SECONDS;
+  // 0 brings every run's results home with a copy of their own instead of over the follow stream
+  // (a slow or metered link may prefer it; the tests use it to stand at the copy).
+  const streamMb = env.AMPLIHACK_REMOTE_STREAM_RESULTS_MAX_MB;
+  const streamBytes = streamMb && Number(streamMb) >= 0 ? Number(streamMb) * 1024 * 1024 : undefined;
   return {
     env,
     store,
@@ -43,6 +47,7 @@ export function createAppKit(input: { env: NodeJS.ProcessEnv; cwd: string; runne
       scanCacheDir: scanCacheDir(base),
       onProgress: o.onProgress,
       pollSeconds: poll ? Number(poll) : undefined,
+      streamResultsMaxBytes: streamBytes,
       launcher: detachedLauncher({ stateDir: base, env }),
     }),
     fleet: () => createAzlinFleet({ runner, env }),
