@@ -2209,9 +2209,18 @@ var require_lib = __commonJS({
   }
 });
 
-// src/cli/hook-main.ts
-import { realpathSync as realpathSync2 } from "node:fs";
+// src/util/entry-point.ts
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+function isEntryPoint(moduleUrl) {
+  const argv1 = process.argv[1];
+  if (!argv1) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+}
 
 // src/state/paths.ts
 import { homedir } from "node:os";
@@ -2305,6 +2314,12 @@ function stateDir(env = process.env) {
   return join(xdg, "amplihack-remote");
 }
 var runsFile = (base = stateDir()) => join(base, "state.json");
+
+// src/state/store.ts
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+var import_write_file_atomic = __toESM(require_lib(), 1);
+import { copyFile, mkdir, readFile } from "node:fs/promises";
+import { dirname } from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -22165,10 +22180,6 @@ var runRecordSchema = external_exports.object({
 });
 
 // src/state/store.ts
-var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
-var import_write_file_atomic = __toESM(require_lib(), 1);
-import { copyFile, mkdir, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
 var SCHEMA_VERSION = 1;
 var stateSchema = external_exports.object({
   schemaVersion: external_exports.literal(SCHEMA_VERSION),
@@ -22315,11 +22326,11 @@ var StateStore = class {
 };
 
 // src/core/notify/quick-look.ts
-import { realpathSync } from "node:fs";
+import { realpathSync as realpathSync2 } from "node:fs";
 import { sep } from "node:path";
 function bothPaths(dir) {
   try {
-    return [.../* @__PURE__ */ new Set([dir, realpathSync(dir)])];
+    return [.../* @__PURE__ */ new Set([dir, realpathSync2(dir)])];
   } catch {
     return [dir];
   }
@@ -22330,6 +22341,10 @@ function inRepo(cwd, repo) {
 function stateDirsToAnnounce(env) {
   const { CLAUDE_PLUGIN_DATA: _plugin, ...outside } = env;
   return [.../* @__PURE__ */ new Set([stateDir(env), stateDir(outside)])];
+}
+function isUnannouncedFinished(record2) {
+  const r = record2;
+  return typeof r === "object" && r !== null && (r.announcedAt === null || r.announcedAt === void 0) && typeof r.status === "string" && FINISHED.includes(r.status);
 }
 
 // src/secrets/mask.ts
@@ -23354,7 +23369,7 @@ function announceRun(record2, env = process.env) {
 }
 
 // src/core/notify/announce.ts
-var unannounced = (r, match) => r.announcedAt === null && FINISHED.includes(r.status) && match(r);
+var unannounced = (r, match) => isUnannouncedFinished(r) && match(r);
 function takeAnnouncements(store, cwd, env = process.env) {
   return takeFinished(store, (r) => inRepo(cwd, r.repo), env);
 }
@@ -23465,14 +23480,7 @@ function runHook(event, input2) {
   survivePipeClosure();
   return hookCommand(event, input2);
 }
-function isEntryPoint() {
-  try {
-    return realpathSync2(process.argv[1] ?? "") === realpathSync2(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   survivePipeClosure();
   process.exitCode = await hookCommand(process.argv[2] ?? "");
 }

@@ -106,9 +106,13 @@ function stateDirsToAnnounce(env) {
   const { CLAUDE_PLUGIN_DATA: _plugin, ...outside } = env;
   return [.../* @__PURE__ */ new Set([stateDir(env), stateDir(outside)])];
 }
-function isNews(record, cwd) {
+function isUnannouncedFinished(record) {
   const r = record;
-  return typeof r === "object" && r !== null && (r.announcedAt === null || r.announcedAt === void 0) && typeof r.status === "string" && FINISHED.includes(r.status) && typeof r.repo === "string" && inRepo(cwd, r.repo);
+  return typeof r === "object" && r !== null && (r.announcedAt === null || r.announcedAt === void 0) && typeof r.status === "string" && FINISHED.includes(r.status);
+}
+function isNews(record, cwd) {
+  const repo = record?.repo;
+  return isUnannouncedFinished(record) && typeof repo === "string" && inRepo(cwd, repo);
 }
 async function quickLook(cwd, env) {
   for (const dir of stateDirsToAnnounce(env)) {

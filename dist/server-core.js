@@ -10932,10 +10932,6 @@ var require_dist = __commonJS({
   }
 });
 
-// src/mcp/main.ts
-import { realpathSync } from "node:fs";
-import { fileURLToPath as fileURLToPath6 } from "node:url";
-
 // node_modules/@modelcontextprotocol/sdk/dist/esm/server/stdio.js
 import process2 from "node:process";
 
@@ -55120,6 +55116,19 @@ async function runLaunchWorker(jobFile, spawnerPid = null) {
   return outcomes.every((o2) => !o2.error) ? 0 : 1;
 }
 
+// src/util/entry-point.ts
+import { realpathSync } from "node:fs";
+import { fileURLToPath as fileURLToPath6 } from "node:url";
+function isEntryPoint(moduleUrl) {
+  const argv1 = process.argv[1];
+  if (!argv1) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath6(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
 // src/mcp/line-transport.ts
 var REPLAY_ID_PREFIX = "amplihack-remote/front-end-replay/";
 var LineTransport = class {
@@ -64234,7 +64243,8 @@ async function runStatus(deps, runId, options = {}) {
       return view;
     })
   );
-  await deps.launcher?.tidy(deps.store).catch(() => 0);
+  const launchDied = entries.some((e, i2) => records[i2].status === "pending" && e.record.status === "error");
+  if (launchDied) await deps.launcher?.tidy(deps.store).catch(() => 0);
   return entries;
 }
 
@@ -65113,16 +65123,7 @@ async function acceptHandover(handover, server) {
   for (const message of handover.replay) transport.replay(message);
   return transport;
 }
-function isEntryPoint() {
-  const argv1 = process.argv[1];
-  if (!argv1) return false;
-  try {
-    return realpathSync(argv1) === realpathSync(fileURLToPath6(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-if (!isScanWorker() && !runAsLaunchWorker(process.argv) && isEntryPoint()) {
+if (!isScanWorker() && !runAsLaunchWorker(process.argv) && isEntryPoint(import.meta.url)) {
   serve(new StdioServerTransport()).catch((err) => {
     process.stderr.write(
       `amplihack-remote MCP server failed to start: ${err instanceof Error ? err.stack : String(err)}

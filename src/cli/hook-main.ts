@@ -2,8 +2,8 @@
  * dist/hook-core.js: the plugin's full hook, loaded by its front end (dist/hook.js, hook-front.ts)
  * when there may be news to tell, and runnable by itself (`node dist/hook-core.js EVENT`).
  */
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+
+import { isEntryPoint } from "../util/entry-point.js";
 import { hookCommand } from "./commands/hook.js";
 import { survivePipeClosure } from "./stdio.js";
 
@@ -14,15 +14,7 @@ export function runHook(event: string, input: string): Promise<number> {
   return hookCommand(event, input);
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? "") === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   survivePipeClosure();
   process.exitCode = await hookCommand(process.argv[2] ?? "");
 }

@@ -6,13 +6,12 @@
  * server without a front end, which the tests compare the front end's answers against.
  * stdout belongs to JSON-RPC alone: anything else that would print there goes to stderr.
  */
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { isScanWorker } from "../core/app/kit.js";
 import { runAsLaunchWorker } from "../core/launch/worker.js";
+import { isEntryPoint } from "../util/entry-point.js";
 import type { Handover, LineSink } from "./front/handover.js";
 import { LineTransport } from "./line-transport.js";
 import { createServer } from "./server.js";
@@ -63,20 +62,10 @@ export async function acceptHandover(handover: Handover, server?: McpServer): Pr
   return transport;
 }
 
-function isEntryPoint(): boolean {
-  const argv1 = process.argv[1];
-  if (!argv1) return false;
-  try {
-    return realpathSync(argv1) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
 // In a single-file bundle a scan worker re-enters this file; it must not start a second server.
 // Nor must a launch worker (a detached start's acquire/upload/start), which re-enters it by argv.
 // Imported by the front end (or by the build), it waits to be handed a connection.
-if (!isScanWorker() && !runAsLaunchWorker(process.argv) && isEntryPoint()) {
+if (!isScanWorker() && !runAsLaunchWorker(process.argv) && isEntryPoint(import.meta.url)) {
   serve(new StdioServerTransport()).catch((err) => {
     process.stderr.write(
       `amplihack-remote MCP server failed to start: ${err instanceof Error ? err.stack : String(err)}\n`,

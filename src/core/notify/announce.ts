@@ -7,15 +7,14 @@
  * before every session and every prompt.
  */
 import { runsFile } from "../../state/paths.js";
-import { FINISHED, type RunRecord } from "../../state/run-record.js";
+import type { RunRecord } from "../../state/run-record.js";
 import { StateStore } from "../../state/store.js";
-import { inRepo, stateDirsToAnnounce } from "./quick-look.js";
+import { inRepo, isUnannouncedFinished, stateDirsToAnnounce } from "./quick-look.js";
 import { announceRun, type RunAnnouncement } from "./summary-line.js";
 
 export { inRepo, stateDirsToAnnounce };
 
-const unannounced = (r: RunRecord, match: (r: RunRecord) => boolean) =>
-  r.announcedAt === null && FINISHED.includes(r.status) && match(r);
+const unannounced = (r: RunRecord, match: (r: RunRecord) => boolean) => isUnannouncedFinished(r) && match(r);
 
 /**
  * The finished, unannounced runs of the repository at `cwd`, oldest first, now marked announced.

@@ -31,18 +31,22 @@ export function stateDirsToAnnounce(env: NodeJS.ProcessEnv): string[] {
   return [...new Set([stateDir(env), stateDir(outside)])];
 }
 
-/** The same test the announcement applies (announce.ts), on a record as it lies in the file. */
-export function isNews(record: unknown, cwd: string): boolean {
-  const r = record as { announcedAt?: unknown; status?: unknown; repo?: unknown } | null;
+/** Finished and nobody told yet: the announcement's test, on a record as it lies in the file too. */
+export function isUnannouncedFinished(record: unknown): boolean {
+  const r = record as { announcedAt?: unknown; status?: unknown } | null;
   return (
     typeof r === "object" &&
     r !== null &&
     (r.announcedAt === null || r.announcedAt === undefined) &&
     typeof r.status === "string" &&
-    (FINISHED as readonly string[]).includes(r.status) &&
-    typeof r.repo === "string" &&
-    inRepo(cwd, r.repo)
+    (FINISHED as readonly string[]).includes(r.status)
   );
+}
+
+/** News for the session at `cwd`: an unannounced finished run of its repository. */
+export function isNews(record: unknown, cwd: string): boolean {
+  const repo = (record as { repo?: unknown } | null)?.repo;
+  return isUnannouncedFinished(record) && typeof repo === "string" && inRepo(cwd, repo);
 }
 
 /** "none" only when every state file is absent or holds no news for `cwd`; otherwise "maybe". */

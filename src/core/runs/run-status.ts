@@ -44,7 +44,9 @@ export async function runStatus(
       return view;
     }),
   );
-  // A launch worker that died left its job file and package; with its runs now ended, they go.
-  await deps.launcher?.tidy(deps.store).catch(() => 0);
+  // A launch worker found dead just now (a pending run ended here) left its job file and package;
+  // with its runs ended, they go. Only then: a waiting status looks again every second.
+  const launchDied = entries.some((e, i) => records[i].status === "pending" && e.record.status === "error");
+  if (launchDied) await deps.launcher?.tidy(deps.store).catch(() => 0);
   return entries;
 }
