@@ -131,6 +131,11 @@ describe.each(azlinModes(sshd))("azlin calls per run ($mode)", (mode) => {
       const seen = await moved;
       expect(seen.changed).toBe(true);
       expect(seen.entries[0].live?.phase ?? seen.entries[0].record.status).not.toBe("running");
+      // The run may still be collecting, writing into the fake VM: let it end before it is removed.
+      await until(async () => {
+        const [entry] = await runStatus(deps, run.runId, { autoRetrieve: false });
+        return entry.record.status !== "running" || entry.live?.phase === "done";
+      });
     } finally {
       writeFileSync(release, "");
       cleanup(gate);

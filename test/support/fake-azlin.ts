@@ -187,7 +187,8 @@ export async function createFakeAzlin(options: FakeAzlinOptions = {}): Promise<F
       try {
         assertNoCanary(root); // argv log, state, and every file left on the fake VMs
       } finally {
-        await rm(root, { recursive: true, force: true });
+        // Retried: a process a test left on a fake VM may still be writing its last file.
+        await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
       }
     },
   };
