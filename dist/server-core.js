@@ -39871,8 +39871,8 @@ function unforwardableReason(name) {
   return null;
 }
 function addedNames(env, fromOptions = []) {
-  const fromEnv2 = (env[FORWARD_ENV_VARIABLE] ?? "").split(/[\s,]+/).filter(Boolean);
-  return [.../* @__PURE__ */ new Set([...fromOptions, ...fromEnv2])];
+  const fromEnv = (env[FORWARD_ENV_VARIABLE] ?? "").split(/[\s,]+/).filter(Boolean);
+  return [.../* @__PURE__ */ new Set([...fromOptions, ...fromEnv])];
 }
 function forwardedNames(env, fromOptions = []) {
   return [.../* @__PURE__ */ new Set([...FORWARDED_CREDENTIALS, ...FORWARDED_SETTINGS, ...addedNames(env, fromOptions)])];
@@ -41764,10 +41764,36 @@ function workerCommand(jobFile) {
   return [process.execPath, here, LAUNCH_WORKER_FLAG, jobFile];
 }
 
+// src/util/env-number.ts
+function envNumber(env, name, kind = {}) {
+  const text = env[name];
+  if (text === void 0 || text.trim() === "") return void 0;
+  const n2 = Number(text);
+  const { integer: integer2 = false, zeroAllowed = false } = kind;
+  if (!Number.isFinite(n2) || n2 < 0 || n2 === 0 && !zeroAllowed || integer2 && !Number.isInteger(n2)) {
+    const what = `${zeroAllowed ? "non-negative" : "positive"} ${integer2 ? "whole number" : "number"}`;
+    throw new RemoteError(
+      "usage",
+      `${name}=${text} is not a ${what}.`,
+      `Set ${name} to a ${what} or unset it.`
+    );
+  }
+  return n2;
+}
+
+// src/core/workflow/run-knobs.ts
+function runKnobs(env) {
+  const streamMb = envNumber(env, "AMPLIHACK_REMOTE_STREAM_RESULTS_MAX_MB", { zeroAllowed: true });
+  return {
+    pollSeconds: envNumber(env, "AMPLIHACK_REMOTE_POLL_SECONDS"),
+    streamResultsMaxBytes: streamMb === void 0 ? void 0 : Math.floor(streamMb * 1024 * 1024)
+  };
+}
+
 // src/targets/azlin/capacity.ts
 function capacityForSku(sku, env = process.env) {
-  const override = Number(env.AMPLIHACK_REMOTE_VM_CAPACITY);
-  if (Number.isInteger(override) && override > 0) return override;
+  const override = envNumber(env, "AMPLIHACK_REMOTE_VM_CAPACITY", { integer: true });
+  if (override !== void 0) return override;
   const vcpus = Number(/^Standard_[A-Za-z]+?(\d+)/i.exec(sku)?.[1]);
   if (!Number.isFinite(vcpus) || vcpus <= 2) return 1;
   if (vcpus <= 4) return 2;
@@ -48901,13 +48927,11 @@ function createAppKit(input2) {
   const runner = input2.runner ?? defaultRunner;
   const base = stateDir(env);
   const store = () => new StateStore(runsFile(base));
-  const poll = env.AMPLIHACK_REMOTE_POLL_SECONDS;
-  const streamMb = env.AMPLIHACK_REMOTE_STREAM_RESULTS_MAX_MB;
-  const streamBytes = streamMb && Number(streamMb) >= 0 ? Number(streamMb) * 1024 * 1024 : void 0;
   return {
     env,
     store,
     deps: (o2 = {}) => ({
+      ...runKnobs(env),
       runner,
       store: store(),
       target: (name) => createTarget(name, { runner, stateDir: base, env }),
@@ -48915,8 +48939,6 @@ function createAppKit(input2) {
       cwd: o2.cwd ?? input2.cwd,
       scanCacheDir: scanCacheDir(base),
       onProgress: o2.onProgress,
-      pollSeconds: poll ? Number(poll) : void 0,
-      streamResultsMaxBytes: streamBytes,
       launcher: detachedLauncher({ stateDir: base, env })
     }),
     fleet: () => createAzlinFleet({ runner, env })
@@ -53637,26 +53659,12 @@ function describeQuota(n2, ours) {
 }
 
 // src/core/queue/settings.ts
-function fromEnv(env, name, fallback, integer2, zeroAllowed = false) {
-  const text = env[name];
-  if (text === void 0 || text === "") return fallback;
-  const n2 = Number(text);
-  if (!Number.isFinite(n2) || n2 < 0 || n2 === 0 && !zeroAllowed || integer2 && !Number.isInteger(n2)) {
-    const what = `${zeroAllowed ? "non-negative" : "positive"} ${integer2 ? "whole number" : "number"}`;
-    throw new RemoteError(
-      "usage",
-      `${name}=${text} is not a ${what}.`,
-      `Set ${name} to a ${what} or unset it.`
-    );
-  }
-  return n2;
-}
 function queueSettings(env, maxVmsOption, pollSeconds = 10) {
-  const envMax = env.AMPLIHACK_REMOTE_MAX_VMS ? fromEnv(env, "AMPLIHACK_REMOTE_MAX_VMS", 0, true) : null;
+  const envMax = envNumber(env, "AMPLIHACK_REMOTE_MAX_VMS", { integer: true }) ?? null;
   return {
     maxVms: maxVmsOption ?? envMax,
-    retryMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_RETRY_SECONDS", 60, false) * 1e3,
-    giveUpMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES", 0, false, true) * 6e4,
+    retryMs: (envNumber(env, "AMPLIHACK_REMOTE_QUEUE_RETRY_SECONDS") ?? 60) * 1e3,
+    giveUpMs: (envNumber(env, "AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES", { zeroAllowed: true }) ?? 0) * 6e4,
     pollMs: Math.max(50, pollSeconds * 1e3),
     maxPollMs: Math.min(6e4, Math.max(50, pollSeconds * 1e4))
   };
@@ -54445,8 +54453,7 @@ async function repoKey(git) {
   return roots[0] ?? "";
 }
 function timeoutSeconds(options, env = process.env) {
-  const override = Number(env.AMPLIHACK_REMOTE_TIMEOUT_SECONDS);
-  return Number.isInteger(override) && override > 0 ? override : options.timeoutMinutes * 60;
+  return envNumber(env, "AMPLIHACK_REMOTE_TIMEOUT_SECONDS", { integer: true }) ?? options.timeoutMinutes * 60;
 }
 function paramsScript(values) {
   const lines = Object.entries(values).map(([k2, v2]) => `${k2}=${shellQuote(v2)}`);
@@ -54698,6 +54705,8 @@ async function operationInProgress(git, paths) {
 async function validateRun(deps, options, signal) {
   const target = deps.target(options.target);
   if (runsQueue(target, options)) queueSettings(deps.env, options.maxVms);
+  runKnobs(deps.env);
+  timeoutSeconds(options, deps.env);
   const localFailed = new AbortController();
   const targetChecked = target.validate(
     signal ? AbortSignal.any([signal, localFailed.signal]) : localFailed.signal

@@ -215,10 +215,9 @@ export function buildProgram(): Command {
     .option("--dry-run", "only show what would be deleted", false)
     .option("--json", "machine-readable output", false)
     .action(async (name: string | undefined, o) => {
-      const envIdle = Number(process.env.AMPLIHACK_REMOTE_IDLE_MINUTES);
       process.exitCode = await cleanupCommand(name, {
         olderThan: o.olderThan,
-        idleMinutes: o.idleMinutes ?? (Number.isFinite(envIdle) && envIdle > 0 ? envIdle : undefined),
+        idleMinutes: o.idleMinutes,
         dryRun: o.dryRun,
         json: o.json,
       });

@@ -22,6 +22,7 @@ import type { SnapshotIdentity, WipSnapshot } from "../git/wip-snapshot.js";
 import { remoteScriptsDir } from "../remote/protocol.js";
 import { isBlocking } from "../secrets/severity.js";
 import type { ScanReport } from "../secrets/types.js";
+import { envNumber } from "../util/env-number.js";
 import { RemoteError } from "../util/errors.js";
 import { sha256File } from "../util/hash.js";
 import { shellQuote } from "../util/shell-quote.js";
@@ -479,8 +480,7 @@ export function timeoutSeconds(
   options: { timeoutMinutes: number },
   env: NodeJS.ProcessEnv = process.env,
 ): number {
-  const override = Number(env.AMPLIHACK_REMOTE_TIMEOUT_SECONDS);
-  return Number.isInteger(override) && override > 0 ? override : options.timeoutMinutes * 60;
+  return envNumber(env, "AMPLIHACK_REMOTE_TIMEOUT_SECONDS", { integer: true }) ?? options.timeoutMinutes * 60;
 }
 
 function paramsScript(values: Record<string, string>): string {

@@ -146,4 +146,32 @@ describe("no escape codes on a dumb terminal or with NO_COLOR", () => {
     },
     300_000,
   );
+
+  it.each([
+    ["AMPLIHACK_REMOTE_POLL_SECONDS", "1s", ["exec"]],
+    ["AMPLIHACK_REMOTE_STREAM_RESULTS_MAX_MB", "-1", ["exec"]],
+    ["AMPLIHACK_REMOTE_TIMEOUT_SECONDS", "2.5", ["exec"]],
+    ["AMPLIHACK_REMOTE_IDLE_MINUTES", "soon", ["cleanup", "--dry-run"]],
+  ])("a malformed %s=%s is a usage error naming it, before anything runs", async (name, value, command) => {
+    const repo = makeRepo();
+    const state = tempDir("ar-knob-state-");
+    dirs.push(repo, state);
+    const args =
+      command[0] === "exec" ? ["--target", "local", "--agent-command", RECORDING_AGENT, "auto", "hi"] : [];
+    const r = await runCli([...command, "--json", ...args], {
+      cwd: repo,
+      env: {
+        AMPLIHACK_REMOTE_STATE_DIR: state,
+        ANTHROPIC_API_KEY: `sk-ant-api03-knob${"Q".repeat(40)}`,
+        [name]: value,
+      },
+    });
+    expect(r.code).toBe(ExitCode.usage);
+    const { error } = JSON.parse(r.stdout);
+    expect(error.message).toContain(`${name}=${value}`);
+    expect(error.remedy).toMatch(/Set .* or unset it/);
+    expect(execFileSync("git", ["branch", "--list", "remote-exec/*"], { cwd: repo, encoding: "utf8" })).toBe(
+      "",
+    );
+  });
 });

@@ -5,6 +5,7 @@
 import { type CleanupResult, cleanupVms } from "../../core/cleanup.js";
 import { queuedRunCount } from "../../core/queue/queue-book.js";
 import { cleanupViewSchema } from "../../core/views/fleet.js";
+import { envNumber } from "../../util/env-number.js";
 import { ExitCode, RemoteError } from "../../util/errors.js";
 import { printError, printJson, printText } from "../print.js";
 import { type FleetCommandDeps, formatAge, formatTable, resolveFleetDeps } from "./fleet-deps.js";
@@ -30,9 +31,11 @@ export async function cleanupCommand(
   name: string | undefined,
   opts: { olderThan?: number; idleMinutes?: number; dryRun: boolean; json: boolean },
   deps: FleetCommandDeps = {},
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const d = resolveFleetDeps(deps);
   try {
+    const idleMinutes = opts.idleMinutes ?? envNumber(env, "AMPLIHACK_REMOTE_IDLE_MINUTES");
     if (opts.olderThan !== undefined && !(Number.isFinite(opts.olderThan) && opts.olderThan >= 0)) {
       throw new RemoteError(
         "usage",
@@ -49,7 +52,7 @@ export async function cleanupCommand(
     }
     const store = d.store;
     const results = await cleanupVms(
-      { name, olderThanHours: opts.olderThan, idleMinutes: opts.idleMinutes, dryRun: opts.dryRun },
+      { name, olderThanHours: opts.olderThan, idleMinutes, dryRun: opts.dryRun },
       {
         fleet: d.fleet,
         now: d.now,

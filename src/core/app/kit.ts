@@ -11,6 +11,7 @@ import { defaultRunner, type Runner } from "../../util/run.js";
 import { detachedLauncher } from "../launch/launcher.js";
 import type { ProgressListener } from "../progress.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
+import { runKnobs } from "../workflow/run-knobs.js";
 import { createTarget } from "./targets.js";
 
 /** The bundled server also runs as the secret scan's worker process (secrets/worker-pool.ts). */
@@ -30,15 +31,11 @@ export function createAppKit(input: { env: NodeJS.ProcessEnv; cwd: string; runne
   const runner = input.runner ?? defaultRunner;
   const base = stateDir(env);
   const store = () => new StateStore(runsFile(base));
-  const poll = env.AMPLIHACK_REMOTE_POLL_SECONDS;
-  // 0 brings every run's results home with a copy of their own instead of over the follow stream
-  // (a slow or metered link may prefer it; the tests use it to stand at the copy).
-  const streamMb = env.AMPLIHACK_REMOTE_STREAM_RESULTS_MAX_MB;
-  const streamBytes = streamMb && Number(streamMb) >= 0 ? Number(streamMb) * 1024 * 1024 : undefined;
   return {
     env,
     store,
     deps: (o = {}) => ({
+      ...runKnobs(env),
       runner,
       store: store(),
       target: (name) => createTarget(name, { runner, stateDir: base, env }),
@@ -46,8 +43,6 @@ export function createAppKit(input: { env: NodeJS.ProcessEnv; cwd: string; runne
       cwd: o.cwd ?? input.cwd,
       scanCacheDir: scanCacheDir(base),
       onProgress: o.onProgress,
-      pollSeconds: poll ? Number(poll) : undefined,
-      streamResultsMaxBytes: streamBytes,
       launcher: detachedLauncher({ stateDir: base, env }),
     }),
     fleet: () => createAzlinFleet({ runner, env }),

@@ -5,7 +5,7 @@
  * test (or an impatient user) can make the bound short.
  */
 import type { Target } from "../../targets/types.js";
-import { RemoteError } from "../../util/errors.js";
+import { envNumber } from "../../util/env-number.js";
 
 export interface QueueSettings {
   /** At most this many VMs held by our runs at once; null: only Azure's quota limits. */
@@ -23,37 +23,16 @@ export interface QueueSettings {
   maxPollMs: number;
 }
 
-function fromEnv(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  fallback: number,
-  integer: boolean,
-  zeroAllowed = false,
-): number {
-  const text = env[name];
-  if (text === undefined || text === "") return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroAllowed) || (integer && !Number.isInteger(n))) {
-    const what = `${zeroAllowed ? "non-negative" : "positive"} ${integer ? "whole number" : "number"}`;
-    throw new RemoteError(
-      "usage",
-      `${name}=${text} is not a ${what}.`,
-      `Set ${name} to a ${what} or unset it.`,
-    );
-  }
-  return n;
-}
-
 export function queueSettings(
   env: NodeJS.ProcessEnv,
   maxVmsOption: number | undefined,
   pollSeconds = 10,
 ): QueueSettings {
-  const envMax = env.AMPLIHACK_REMOTE_MAX_VMS ? fromEnv(env, "AMPLIHACK_REMOTE_MAX_VMS", 0, true) : null;
+  const envMax = envNumber(env, "AMPLIHACK_REMOTE_MAX_VMS", { integer: true }) ?? null;
   return {
     maxVms: maxVmsOption ?? envMax,
-    retryMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_RETRY_SECONDS", 60, false) * 1000,
-    giveUpMs: fromEnv(env, "AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES", 0, false, true) * 60_000,
+    retryMs: (envNumber(env, "AMPLIHACK_REMOTE_QUEUE_RETRY_SECONDS") ?? 60) * 1000,
+    giveUpMs: (envNumber(env, "AMPLIHACK_REMOTE_QUEUE_GIVE_UP_MINUTES", { zeroAllowed: true }) ?? 0) * 60_000,
     pollMs: Math.max(50, pollSeconds * 1000),
     maxPollMs: Math.min(60_000, Math.max(50, pollSeconds * 10_000)),
   };

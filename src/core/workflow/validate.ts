@@ -6,6 +6,7 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { createGit, type Git } from "../../git/git.js";
 import { type RepoFacts, readRepoFacts } from "../../git/repo-facts.js";
+import { timeoutSeconds } from "../../package/build-context.js";
 import type { Target } from "../../targets/types.js";
 import { forwardedValues, hasClaudeAccess } from "../../util/credentials.js";
 import { RemoteError } from "../../util/errors.js";
@@ -13,6 +14,7 @@ import { type AgentInvocation, agentInvocation } from "../agent-invocation.js";
 import type { RunOptions } from "../options.js";
 import { queueSettings, runsQueue } from "../queue/settings.js";
 import type { WorkflowDeps } from "./deps.js";
+import { runKnobs } from "./run-knobs.js";
 
 export interface Validated {
   git: Git;
@@ -31,9 +33,12 @@ export async function validateRun(
   // The target's check (azlin: one `list`, seconds on a real one) runs while the repository is
   // read; a problem found here is still the one reported, whatever the target's check says.
   const target = deps.target(options.target);
-  // The queue's settings are read where a run is launched, which for a detached run is a worker
-  // the user no longer watches: a bad AMPLIHACK_REMOTE_* value must fail here, before anything.
+  // The queue's settings and the run's knobs are read where a run is launched, which for a
+  // detached run is a worker the user no longer watches: a bad AMPLIHACK_REMOTE_* value must
+  // fail here, before anything.
   if (runsQueue(target, options)) queueSettings(deps.env, options.maxVms);
+  runKnobs(deps.env);
+  timeoutSeconds(options, deps.env);
   const localFailed = new AbortController();
   const targetChecked = target.validate(
     signal ? AbortSignal.any([signal, localFailed.signal]) : localFailed.signal,

@@ -10,9 +10,11 @@
  *
  * AMPLIHACK_REMOTE_VM_CAPACITY overrides the table for every VM.
  */
+import { envNumber } from "../../util/env-number.js";
+
 export function capacityForSku(sku: string, env: NodeJS.ProcessEnv = process.env): number {
-  const override = Number(env.AMPLIHACK_REMOTE_VM_CAPACITY);
-  if (Number.isInteger(override) && override > 0) return override;
+  const override = envNumber(env, "AMPLIHACK_REMOTE_VM_CAPACITY", { integer: true });
+  if (override !== undefined) return override;
   const vcpus = Number(/^Standard_[A-Za-z]+?(\d+)/i.exec(sku)?.[1]);
   if (!Number.isFinite(vcpus) || vcpus <= 2) return 1;
   if (vcpus <= 4) return 2;
