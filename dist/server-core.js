@@ -53809,13 +53809,13 @@ function giveUpError(err, numbers, queuedSince, settings) {
 
 // src/core/workflow/prepare-run.ts
 import { rm as rm9 } from "node:fs/promises";
-import { dirname as dirname8, join as join20 } from "node:path";
+import { dirname as dirname9, join as join20 } from "node:path";
 
 // src/package/build-context.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { chmod, copyFile as copyFile5, cp, mkdir as mkdir12, mkdtemp as mkdtemp4, readdir as readdir6, rm as rm8, stat as stat4, writeFile as writeFile7 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename4, dirname as dirname7, join as join18 } from "node:path";
+import { basename as basename4, dirname as dirname8, join as join18 } from "node:path";
 
 // src/git/ship-size.ts
 import { lstat } from "node:fs/promises";
@@ -53911,8 +53911,9 @@ import {
   utimes,
   writeFile as writeFile6
 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { dirname as dirname7, join as join14 } from "node:path";
 var KEEP = 3;
+var UNUSED_DAYS = 30;
 function repoCacheDir(root, objectsDir) {
   return join14(root, createHash8("sha256").update(objectsDir).digest("hex").slice(0, 16));
 }
@@ -53977,15 +53978,13 @@ async function keepBundle(dir, key, bundle, record2) {
     }
     await writeAtomic(join14(dir, `${key}.json`), JSON.stringify(record2));
     await prune(dir);
+    await sweepOtherRepositories(dirname7(dir), dir);
   } catch {
   }
 }
 async function prune(dir) {
   const files = await readdir4(dir);
-  const records = await newestFirst(
-    dir,
-    files.filter((f2) => f2.endsWith(".json") && !f2.startsWith("tips-"))
-  );
+  const records = await newestFirst(dir, files.filter(isRecord));
   for (const f2 of records.slice(KEEP)) {
     await rm7(join14(dir, f2), { force: true });
     await rm7(join14(dir, `${f2.slice(0, -".json".length)}.bundle`), { force: true });
@@ -53995,6 +53994,23 @@ async function prune(dir) {
     files.filter((f2) => f2.startsWith("tips-"))
   );
   for (const f2 of tips.slice(KEEP * 4)) await rm7(join14(dir, f2), { force: true });
+}
+var isRecord = (f2) => f2.endsWith(".json") && !f2.startsWith("tips-");
+async function sweepOtherRepositories(root, self2, now = Date.now()) {
+  for (const name of await readdir4(root).catch(() => [])) {
+    const dir = join14(root, name);
+    if (dir === self2) continue;
+    const files = await readdir4(dir).catch(() => null);
+    if (!files) continue;
+    const times = await Promise.all(
+      files.map(async (f2) => (await stat2(join14(dir, f2)).catch(() => null))?.mtimeMs ?? 0)
+    );
+    const unused = now - Math.max(0, ...times) > UNUSED_DAYS * 864e5;
+    const record2 = files.find(isRecord);
+    const origin = record2 ? (await readJson(join14(dir, record2)))?.objectsDir : void 0;
+    const gone = origin !== void 0 && await stat2(origin).catch(() => null) === null;
+    if (unused || gone) await rm7(dir, { recursive: true, force: true });
+  }
 }
 async function newestFirst(dir, files) {
   const dated = await Promise.all(
@@ -54293,7 +54309,7 @@ async function lookUpBundle(cache, readings, headCommit, extraRefs, snapshot) {
     extraRefs,
     snapshot: snapshot && { ...snapshot, parent: headCommit }
   });
-  return { key, record: await readBundleRecord(cache, key) };
+  return { key, record: await readBundleRecord(cache, key), objectsDir: readings.layout.objectsDir };
 }
 async function passSecretGate(plan, input2, progress) {
   progress(
@@ -54344,7 +54360,8 @@ async function bundleFor(plan, bundlePath, cache, kept, progress) {
       heads,
       sha256,
       bytes: size.size,
-      snapshot: commit && date5 ? { commit, date: date5, changedPaths: plan.wip.changedPaths } : null
+      snapshot: commit && date5 ? { commit, date: date5, changedPaths: plan.wip.changedPaths } : null,
+      objectsDir: kept.objectsDir
     });
   }
   return { heads, sha256 };
@@ -54352,7 +54369,7 @@ async function bundleFor(plan, bundlePath, cache, kept, progress) {
 async function stageFiles(stage, plan, agentArgv, heads) {
   for (const file2 of plan.claude.files) {
     const dest = join18(stage, "claude-dir", file2.path.slice(".claude/".length));
-    await mkdir12(dirname7(dest), { recursive: true });
+    await mkdir12(dirname8(dest), { recursive: true });
     await copyFile5(file2.absPath, dest);
   }
   const argv = [...agentArgv];
@@ -54803,7 +54820,7 @@ async function prepareBatch(deps, asked, progress, signal) {
       },
       cacheDir: deps.scanCacheDir,
       // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
-      packageCacheDir: deps.scanCacheDir && join20(dirname8(deps.scanCacheDir), "package-cache"),
+      packageCacheDir: deps.scanCacheDir && join20(dirname9(deps.scanCacheDir), "package-cache"),
       env: deps.env,
       signal,
       onProgress: (m2) => progress.report("scan", m2)

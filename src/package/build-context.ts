@@ -173,7 +173,7 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
     const extraRefs = input.start ? [{ ref: START_REF, commit: input.start.commit }] : [];
     // The bundle's key is known once the snapshot's tree is: its record gives the snapshot the
     // date it had, so the commit, and with it the bundle, come out the same.
-    let kept: { key: string; record: BundleRecord | null } | null = null;
+    let kept: KeptLookup | null = null;
     const plan = await planShipment({
       git,
       headCommit: facts.headCommit,
@@ -230,13 +230,20 @@ async function tipFacts(
 }
 
 /** The kept bundle of exactly these refs, HEAD, extra refs and snapshot, if there is one. */
+/** A bundle looked up in the cache: its key, its record if kept, and whose history it is. */
+interface KeptLookup {
+  key: string;
+  record: BundleRecord | null;
+  objectsDir: string;
+}
+
 async function lookUpBundle(
   cache: string | null,
   readings: RepoReadings,
   headCommit: string,
   extraRefs: RefTip[],
   snapshot: { tree: string; identity: SnapshotIdentity | null } | null,
-): Promise<{ key: string; record: BundleRecord | null } | null> {
+): Promise<KeptLookup | null> {
   if (!cache) return null;
   const key = cacheKey({
     format: 1,
@@ -245,7 +252,7 @@ async function lookUpBundle(
     extraRefs,
     snapshot: snapshot && { ...snapshot, parent: headCommit },
   });
-  return { key, record: await readBundleRecord(cache, key) };
+  return { key, record: await readBundleRecord(cache, key), objectsDir: readings.layout.objectsDir };
 }
 
 /** Scans the plan and refuses to go on when a blocking finding is in it. */
@@ -282,7 +289,7 @@ async function bundleFor(
   plan: ShipmentPlan,
   bundlePath: string,
   cache: string | null,
-  kept: { key: string; record: BundleRecord | null } | null,
+  kept: KeptLookup | null,
   progress: (message: string) => void,
 ): Promise<{ heads: BundleHead[]; sha256: string }> {
   const record = kept?.record;
@@ -319,6 +326,7 @@ async function bundleFor(
       sha256,
       bytes: size.size,
       snapshot: commit && date ? { commit, date, changedPaths: plan.wip.changedPaths } : null,
+      objectsDir: kept.objectsDir,
     });
   }
   return { heads, sha256 };

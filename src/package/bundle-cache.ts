@@ -16,6 +16,10 @@
  * failure leaves no record, and a record names a whole, verified file. A copy that does not hash to
  * its record is not used. The cache is a speed-up only: any failure to read or write it packages
  * from scratch.
+ *
+ * Disk is bounded: KEEP bundles per repository, and each time a bundle is kept the folders of
+ * other repositories are dropped when their repository is gone or they went unused for
+ * UNUSED_DAYS, so a user who never runs `rm` does not carry the history of every clone forever.
  */
 import { createHash, randomUUID } from "node:crypto";
 import {
@@ -30,7 +34,7 @@ import {
   utimes,
   writeFile,
 } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { BundleHead } from "../git/bundle.js";
 import { sha256File } from "../util/hash.js";
 
@@ -40,12 +44,17 @@ import { sha256File } from "../util/hash.js";
  */
 const KEEP = 3;
 
+/** A repository's folder unused this long is dropped with everything in it. */
+const UNUSED_DAYS = 30;
+
 export interface BundleRecord {
   heads: BundleHead[];
   sha256: string;
   bytes: number;
   /** The snapshot commit in the bundle and its date (to make the same commit again), or null. */
   snapshot: { commit: string; date: string; changedPaths: string[] } | null;
+  /** The repository's object directory: once it is gone, so is the reason to keep its folder. */
+  objectsDir?: string;
 }
 
 export interface TipFacts {
@@ -146,6 +155,7 @@ export async function keepBundle(
     }
     await writeAtomic(join(dir, `${key}.json`), JSON.stringify(record));
     await prune(dir);
+    await sweepOtherRepositories(dirname(dir), dir);
   } catch {
     // Not kept: the next package of the same refs makes its bundle again.
   }
@@ -153,10 +163,7 @@ export async function keepBundle(
 
 async function prune(dir: string): Promise<void> {
   const files = await readdir(dir);
-  const records = await newestFirst(
-    dir,
-    files.filter((f) => f.endsWith(".json") && !f.startsWith("tips-")),
-  );
+  const records = await newestFirst(dir, files.filter(isRecord));
   for (const f of records.slice(KEEP)) {
     // The record first: a bundle without a record is never used.
     await rm(join(dir, f), { force: true });
@@ -167,6 +174,26 @@ async function prune(dir: string): Promise<void> {
     files.filter((f) => f.startsWith("tips-")),
   );
   for (const f of tips.slice(KEEP * 4)) await rm(join(dir, f), { force: true });
+}
+
+const isRecord = (f: string) => f.endsWith(".json") && !f.startsWith("tips-");
+
+/** Drops the folders of repositories that are gone or unused for UNUSED_DAYS (never `self`). */
+export async function sweepOtherRepositories(root: string, self: string, now = Date.now()): Promise<void> {
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    const dir = join(root, name);
+    if (dir === self) continue;
+    const files = await readdir(dir).catch(() => null);
+    if (!files) continue;
+    const times = await Promise.all(
+      files.map(async (f) => (await stat(join(dir, f)).catch(() => null))?.mtimeMs ?? 0),
+    );
+    const unused = now - Math.max(0, ...times) > UNUSED_DAYS * 86_400_000;
+    const record = files.find(isRecord);
+    const origin = record ? (await readJson<BundleRecord>(join(dir, record)))?.objectsDir : undefined;
+    const gone = origin !== undefined && (await stat(origin).catch(() => null)) === null;
+    if (unused || gone) await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function newestFirst(dir: string, files: string[]): Promise<string[]> {
