@@ -6,86 +6,26 @@
  * non-interactive PATH), the provisioning ledger. The scripted model writes a file with Write and
  * commits it with Bash; the commit must come home in remote-exec/.
  */
-import { readFileSync, realpathSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect } from "vitest";
 import type { RunOptionsInput } from "../../src/core/options.js";
 import { executeRun } from "../../src/core/workflow/execute-run.js";
 import { clientBinary } from "../plugin/support.js";
 import { useAzlinRuns } from "../support/azlin-run.js";
-import { CLAUDE_BIN } from "../support/claude-session.js";
 import {
   lastMessageText,
-  lastToolResults,
-  type MessagesRequest,
   type MockAnthropic,
-  requestText,
   type Step,
   startMockAnthropic,
 } from "../support/mock-anthropic.js";
+import { commitSteps, OFFLINE, realAgentSetup, says } from "../support/real-agent.js";
 import { git } from "../support/repo.js";
 import { sshdForTests } from "../support/sshd.js";
 
 const claude = clientBinary("claude", "the real-agent scenarios need it");
 const sshd = claude ? await sshdForTests() : null;
 afterAll(() => sshd?.stop());
-
-const AMPLIHACK_BIN = resolve("test/fixtures/agents/amplihack-bin");
-/** Offline and quiet, the way the harness runs Claude Code; forwarded by name like any setting. */
-const OFFLINE = {
-  DISABLE_AUTOUPDATER: "1",
-  DISABLE_TELEMETRY: "1",
-  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-};
-
-/** The directory the agent is told to work in: amplihack's staging note, else Claude Code's cwd. */
-function workDir(r: MessagesRequest): string {
-  const text = requestText(r);
-  const staged = text.match(/Change your working directory to (\/\S+?)\. /);
-  if (staged) return staged[1];
-  const cwd = text.match(/Primary working directory: (\/\S+)/);
-  if (!cwd) throw new Error("the request names no working directory");
-  return cwd[1];
-}
-
-/** Write a file, commit it with Bash, say so: the three model calls of one piece of work. */
-function commitSteps(when: (r: MessagesRequest) => boolean, file: string, subject: string): Step[] {
-  return [
-    {
-      name: `write ${file}`,
-      when,
-      reply: (r) => [
-        {
-          type: "tool_use",
-          name: "Write",
-          input: { file_path: join(workDir(r), file), content: `${subject}\n` },
-        },
-      ],
-    },
-    {
-      name: `commit ${file}`,
-      when: (r) => lastToolResults(r).some((t) => t.name === "Write" && !t.isError),
-      reply: (r) => [
-        {
-          type: "tool_use",
-          name: "Bash",
-          input: {
-            command: `cd ${workDir(r)} && git add ${file} && git commit -q -m "${subject}"`,
-            description: "commit",
-          },
-        },
-      ],
-    },
-    {
-      name: `report ${file}`,
-      when: (r) => lastToolResults(r).some((t) => t.name === "Bash"),
-      reply: [{ type: "text", text: `Committed ${file}.` }],
-    },
-  ];
-}
-
-const says = (needle: string) => (r: MessagesRequest) =>
-  (r.tools ?? []).length > 0 && lastMessageText(r).includes(needle);
 
 // Four Claude Code sessions over ssh per run: minutes on a busy machine, within the suite's bound.
 describe.skipIf(!claude)("Claude Code as the agent on an azlin-shaped VM (ssh mode)", () => {
@@ -95,8 +35,8 @@ describe.skipIf(!claude)("Claude Code as the agent on an azlin-shaped VM (ssh mo
 
   async function run(steps: Step[], options: Partial<RunOptionsInput>) {
     mock = await startMockAnthropic(steps);
-    const env = { ANTHROPIC_API_KEY: mock.apiKey, ANTHROPIC_BASE_URL: mock.url, ...OFFLINE };
-    const ctx = await setup(env, { vmPath: [AMPLIHACK_BIN], claude: realpathSync(CLAUDE_BIN) });
+    const { env, vm } = realAgentSetup(mock);
+    const ctx = await setup(env, vm);
     const summary = await executeRun(ctx.deps, {
       command: "auto",
       prompt: "greet",
