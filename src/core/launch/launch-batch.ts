@@ -1,6 +1,7 @@
 /**
  * Launches every run of a prepared batch: in parallel, sharing VMs by capacity (core/pool.ts), one
- * upload per machine, and one start connection for the runs that took a machine together. Each run that starts is marked detached, so `status` follows it from the
+ * upload per machine, and one start connection for the runs that took a machine together
+ * (start-together.ts). Each run that starts is marked detached, so `status` follows it from the
  * state file alone; each that fails says why in its record. The package is removed at the end,
  * unless a run still waits in the queue for a VM.
  */
@@ -59,7 +60,7 @@ export async function launchBatch(
             progress,
             signal,
           ).catch((err) => {
-            starts.withdraw(run.runId);
+            starts.withdraw(run.runId); // the others of its machine do not wait for its start
             throw err;
           });
           await deps.store.patchRun(run.runId, {
