@@ -79,10 +79,11 @@ export function poolingTarget(inner: Target): PoolingTarget {
     const name = first.machine.name;
     const members = (async () => {
       if (waiting.length === 0) return [firstRunId];
+      // They start in the first's own start connection (core/launch/start-together.ts).
       const answers = await join(
         name,
         waiting.map((w) => w.request),
-        { created: first.created },
+        { created: first.created, beforeItsStart: true },
       ).catch((err: Error) => waiting.map(() => err));
       const ids = [firstRunId];
       waiting.forEach((w, i) => {
@@ -132,7 +133,8 @@ export function poolingTarget(inner: Target): PoolingTarget {
         const answer = new Promise<Lease | Error>((settle) => open.waiting?.push({ request, settle }));
         return joined(answer, request);
       }
-      // The first's VM came before this run asked: it joins alone.
+      // The first's VM came before this run asked: it joins alone (its slot claimed now: the VM
+      // may be tagged, and so open to others, before this run starts).
       const first = await open.first.catch(() => null);
       if (!first) return inner.acquire(taking(request));
       const answer = join(first.machine.name, [request], { created: first.created }).then((a) =>

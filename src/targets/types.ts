@@ -155,12 +155,14 @@ export interface Target {
   /**
    * Takes run slots for several runs on a machine another run of the same batch has just acquired
    * (pools), in one go: one answer per request, in order, its lease or why not. `created` shares
-   * that machine's ownership: the last run released deletes it. Absent on targets without pools.
+   * that machine's ownership: the last run released deletes it. `beforeItsStart`: these runs
+   * start no later than the run that acquired the machine, so on a machine it made, their slots
+   * may be left to their starts (deferredClaim). Absent on targets without pools.
    */
   join?(
     vmName: string,
     requests: readonly AcquireRequest[],
-    shared: { created: boolean },
+    shared: { created: boolean; beforeItsStart?: boolean },
   ): Promise<Array<Lease | Error>>;
 }
 

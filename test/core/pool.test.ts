@@ -10,7 +10,7 @@ import type { AcquireRequest, Lease, ReleaseOutcome, Target } from "../../src/ta
 
 function fakeTarget(options: { refuse?: string[]; capacity?: number; tagFails?: boolean } = {}) {
   const looked: { runId: string; avoided: string[] }[] = [];
-  const joins: { vm: string; runIds: string[] }[] = [];
+  const joins: { vm: string; runIds: string[]; beforeItsStart?: boolean }[] = [];
   const released: { runId: string; keep: boolean }[] = [];
   const tags: string[] = [];
   let made = 0;
@@ -46,8 +46,12 @@ function fakeTarget(options: { refuse?: string[]; capacity?: number; tagFails?: 
       looked.push({ runId: request.runId, avoided: [...(request.avoidVms ?? [])] });
       return lease(name, true, request.runId, true);
     },
-    async join(vmName: string, requests: AcquireRequest[], shared: { created: boolean }) {
-      joins.push({ vm: vmName, runIds: requests.map((r) => r.runId) });
+    async join(
+      vmName: string,
+      requests: AcquireRequest[],
+      shared: { created: boolean; beforeItsStart?: boolean },
+    ) {
+      joins.push({ vm: vmName, runIds: requests.map((r) => r.runId), beforeItsStart: shared.beforeItsStart });
       return requests.map((r) =>
         options.refuse?.includes(r.runId)
           ? new Error(`no slot for ${r.runId}`)
@@ -70,8 +74,8 @@ describe("a batch's runs on shared VMs", () => {
     const leases = await Promise.all(["r1", "r2", "r3", "r4", "r5"].map((id) => pool.acquire(request(id))));
     expect(leases.map((l) => l.machine.name)).toEqual(["vm-1", "vm-1", "vm-2", "vm-2", "vm-3"]);
     expect(joins).toEqual([
-      { vm: "vm-1", runIds: ["r2"] },
-      { vm: "vm-2", runIds: ["r4"] },
+      { vm: "vm-1", runIds: ["r2"], beforeItsStart: true },
+      { vm: "vm-2", runIds: ["r4"], beforeItsStart: true },
     ]);
     // Each group's lookup was told to leave alone every VM the batch had already taken.
     const byRun = Object.fromEntries(looked.map((l) => [l.runId, l.avoided]));
@@ -86,9 +90,20 @@ describe("a batch's runs on shared VMs", () => {
     const { target, joins } = fakeTarget({ capacity: 4, refuse: ["r3"] });
     const pool = poolingTarget(target);
     const leases = await Promise.all(["r1", "r2", "r3", "r4"].map((id) => pool.acquire(request(id))));
-    expect(joins).toEqual([{ vm: "vm-1", runIds: ["r2", "r3", "r4"] }]);
+    expect(joins).toEqual([{ vm: "vm-1", runIds: ["r2", "r3", "r4"], beforeItsStart: true }]);
     expect(leases.map((l) => l.machine.name)).toEqual(["vm-1", "vm-1", "vm-2", "vm-1"]);
     expect(await pool.startGroup("vm-1")).toEqual(["r1", "r2", "r4"]);
+  });
+
+  it("a run asking after its group's VM came joins alone, its slot claimed at once (the VM may be tagged before it starts)", async () => {
+    const { target, joins } = fakeTarget({ capacity: 3 });
+    const pool = poolingTarget(target);
+    await pool.acquire(request("r1"));
+    const late = await pool.acquire(request("r2"));
+    expect(late.machine.name).toBe("vm-1");
+    expect(joins).toEqual([{ vm: "vm-1", runIds: ["r2"], beforeItsStart: undefined }]);
+    // Not of the group that starts together (it started later).
+    expect(await pool.startGroup("vm-1")).toEqual(["r1"]);
   });
 
   it("a run of a group that fails keeps the VM up for the others; the last to fail gives it back", async () => {

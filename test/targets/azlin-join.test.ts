@@ -46,12 +46,12 @@ describe("runs joining a VM of the batch", () => {
     expect(await owners(vm)).toEqual(["busy-run", "r1", "r2"]);
   });
 
-  it("on a VM the batch has just made, opens no connection: each run's start takes its slot", async () => {
+  it("on a VM the batch has just made, for runs starting with its first, opens no connection: each run's start takes its slot", async () => {
     const vm = fake.addVm({ name: "amplihack-testername-new", vmSize: "Standard_D4s_v3" }).name;
     const target = targetFor(fake, { slots: { capacity: 3 } });
     const before = fake.argvs().length;
     const requests = ["r1", "r2"].map((id) => request(fake, id));
-    const leases = await target.join(vm, requests, { created: true });
+    const leases = await target.join(vm, requests, { created: true, beforeItsStart: true });
     expect(fake.argvs().length).toBe(before);
     expect(requests.map((r) => r.log.known[0])).toMatchObject([
       { name: vm, created: true },

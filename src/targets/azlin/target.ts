@@ -172,15 +172,16 @@ export class AzlinTarget implements Target {
   /**
    * Slots on a VM a sibling run of the same batch just acquired (see src/core/pool.ts), for
    * several runs at once: one answer per request, in order, a lease or why not (that run then
-   * acquires a VM of its own). On a VM the batch has just made, nobody else can take a slot (an
-   * untagged VM is nobody's to reuse, and its tags come after the start), so each run's slot is
-   * taken by its start's own connection, as the first run's is (deferredClaim); on any other VM,
-   * all the slots are claimed now, in one connection (each costs seconds).
+   * acquires a VM of its own). On a VM the batch has just made, nobody else can take a slot until
+   * its tags come, after the first run's start (an untagged VM is nobody's to reuse): runs starting
+   * no later than that one (`beforeItsStart`) leave their slots to their starts, as the first run
+   * does (deferredClaim). Otherwise all the slots are claimed now, in one connection (each costs
+   * seconds).
    */
   async join(
     name: string,
     requests: readonly AcquireRequest[],
-    shared: { created: boolean },
+    shared: { created: boolean; beforeItsStart?: boolean },
   ): Promise<Array<Lease | RemoteError>> {
     const machine = this.machine(name);
     const joined = async (request: AcquireRequest) => {
@@ -192,7 +193,7 @@ export class AzlinTarget implements Target {
       request.onProgress?.(`sharing VM ${name} with another run of this batch`);
       return this.lease(name, request.runId, shared.created ? "created" : "reused", shared.created);
     };
-    if (shared.created) {
+    if (shared.created && shared.beforeItsStart) {
       return Promise.all(
         requests.map(async (request) => {
           const lease = await joined(request);
