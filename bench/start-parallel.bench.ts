@@ -6,6 +6,8 @@
  * are printed.
  *
  *   npx tsx bench/start-parallel.bench.ts
+ *   npx tsx bench/start-parallel.bench.ts --zero         (zero latency only)
+ *   npx tsx bench/start-parallel.bench.ts --timeline 8   (one start of 8 prompts: every spawn and progress event, timed)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -16,7 +18,7 @@ import { startDetached } from "../src/core/runs/start-detached.js";
 import type { WorkflowDeps } from "../src/core/workflow/deps.js";
 import { StateStore } from "../src/state/store.js";
 import { AzlinTarget } from "../src/targets/azlin/target.js";
-import { defaultRunner } from "../src/util/run.js";
+import { defaultRunner, type Runner } from "../src/util/run.js";
 import { createFakeAzlin } from "../test/support/fake-azlin.js";
 import { makeRepo } from "../test/support/repo.js";
 import { time } from "./support.js";
@@ -29,16 +31,47 @@ const agent = resolve("test/fixtures/agents/recording-agent.sh");
 // Provisioning dominates a real start: make `new` take 3 s, everything else 0.1 s.
 const SLOW = "new:slow:3,list:slow:0.1,show:slow:0.1,tag:slow:0.1,cp:slow:0.1";
 
-async function measure(prompts: number, faults: string): Promise<{ ms: number; vms: number }> {
+/** A line per spawn (start, end) and per progress event, in ms since the start began. */
+function timeline() {
+  const t0 = performance.now();
+  const at = () => (performance.now() - t0).toFixed(0).padStart(6);
+  const what = (command: string, args: readonly string[]) =>
+    `${command.split("/").pop()} ${args
+      .slice(0, 2)
+      .map((a) => a.split("\n")[0].slice(0, 40))
+      .join(" ")}`;
+  let n = 0;
+  const runner: Runner = async (command, args, options) => {
+    const id = ++n;
+    console.log(`${at()} ms  #${id} spawn ${what(command, args)}`);
+    const result = await defaultRunner(command, args, options);
+    console.log(`${at()} ms  #${id} exit ${result.exitCode}`);
+    return result;
+  };
+  return {
+    runner,
+    onProgress: (e: { stage: string; message: string }) =>
+      console.log(`${at()} ms  ${e.stage}: ${e.message}`),
+  };
+}
+
+async function measure(
+  prompts: number,
+  faults: string,
+  trace?: ReturnType<typeof timeline>,
+): Promise<{ ms: number; vms: number }> {
   const work = mkdtempSync(join(tmpdir(), "ar-start-bench-"));
   const repo = makeRepo(mkdtempSync(join(work, "repo-")));
   const fake = await createFakeAzlin({ faults });
+  const runner = trace?.runner ?? defaultRunner;
   const target = new AzlinTarget({
     env: { ...fake.env, AMPLIHACK_REMOTE_RG: "amplihack-test-rg" },
     user: "bench",
+    runner,
   });
   const deps: WorkflowDeps = {
-    runner: defaultRunner,
+    runner,
+    onProgress: trace?.onProgress,
     store: new StateStore(join(work, "state.json")),
     target: (name) =>
       name === "azlin" ? target : createTarget(name, { runner: defaultRunner, stateDir: work }),
@@ -55,12 +88,23 @@ async function measure(prompts: number, faults: string): Promise<{ ms: number; v
     ),
   );
   if (!value.every((o) => o.ok)) throw new Error(JSON.stringify(value.filter((o) => !o.ok)));
+  if (trace) {
+    const calls = fake.argvLog().map((c) => c.argv[0]);
+    console.log(`azlin calls of the start: ${calls.length} (${calls.join(" ")})`);
+  }
   fake.setFaults("");
   await Promise.all(value.map((o) => killRun(deps, o.runId).catch(() => {})));
   const vms = new Set(value.map((o) => o.vm)).size;
+
   await fake.cleanup();
   rmSync(work, { recursive: true, force: true });
   return { ms, vms };
+}
+
+const timelineAt = process.argv.indexOf("--timeline");
+if (timelineAt >= 0) {
+  await measure(Number(process.argv[timelineAt + 1] ?? 8), "", timeline());
+  process.exit(0);
 }
 
 console.log(
@@ -68,10 +112,12 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(" ")} (2 cores)`,
 );
-for (const [label, faults] of [
+const scenarios = [
   ["zero latency", ""],
   ["fake azlin with `new` = 3 s, other calls 0.1 s", SLOW],
-] as const) {
+] as const;
+// --zero: the zero-latency pairs only (the goal's figure), e.g. to compare two builds in turn.
+for (const [label, faults] of process.argv.includes("--zero") ? scenarios.slice(0, 1) : scenarios) {
   const ratios: number[] = [];
   for (let i = 0; i < 2; i++) {
     const one = await measure(1, faults);

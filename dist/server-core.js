@@ -41955,6 +41955,7 @@ function byYoungest(a2, b2) {
 
 // src/targets/azlin/target.ts
 var LIST_FRESH_MS = 5 * 6e4;
+var BATCH_LIST_FRESH_MS = 6e4;
 var AzlinTarget = class {
   constructor(options = {}) {
     this.options = options;
@@ -41970,6 +41971,8 @@ var AzlinTarget = class {
   slots;
   now;
   recentList = null;
+  /** By batch (its avoidVms set stands for it): the list its first reuse lookup got. */
+  batchLists = /* @__PURE__ */ new WeakMap();
   /**
    * azlin present and of a version we speak, logged in, with a resource group: all before any
    * cost, in one call. `list -o json` is the proof: its format changed in the oldest version we
@@ -41996,6 +41999,17 @@ var AzlinTarget = class {
     this.recentList = null;
     if (recent && Date.now() - recent.at < LIST_FRESH_MS) return recent.vms;
     return this.azlin.listVms({ signal });
+  }
+  /** The list for a reuse lookup: one per batch while fresh, else listOnce. */
+  listFor(request) {
+    const batch = request.avoidVms;
+    if (!batch) return this.listOnce(request.signal);
+    const known = this.batchLists.get(batch);
+    if (known && Date.now() - known.at < BATCH_LIST_FRESH_MS) return known.vms;
+    const vms = this.listOnce(request.signal);
+    this.batchLists.set(batch, { at: Date.now(), vms });
+    vms.catch(() => this.batchLists.delete(batch));
+    return vms;
   }
   machine(name) {
     return new AzlinMachine(name, this.azlin, this.options.transfer);
@@ -42037,22 +42051,68 @@ var AzlinTarget = class {
     }
     return this.lease(record2.vmName, record2.runId, "attached", record2.created);
   }
-  /** A slot on a VM a sibling run of the same batch just acquired (see src/core/pool.ts). */
-  async join(name, request, shared) {
+  /**
+   * Slots on a VM a sibling run of the same batch just acquired (see src/core/pool.ts), for
+   * several runs at once: one answer per request, in order, a lease or why not (that run then
+   * acquires a VM of its own). On a VM the batch has just made, nobody else can take a slot until
+   * its tags come, after the first run's start (an untagged VM is nobody's to reuse): runs starting
+   * no later than that one (`beforeItsStart`) leave their slots to their starts, as the first run
+   * does (deferredClaim). Otherwise all the slots are claimed now, in one connection (each costs
+   * seconds).
+   */
+  async join(name, requests, shared) {
     const machine = this.machine(name);
-    const slot = await acquireSlot(machine, request.runId, this.slotsFor(request.options.vmSize), {
-      signal: request.signal
-    });
-    if (!slot.acquired) {
-      throw new RemoteError(
-        "azlin-failed",
-        `VM ${name} has no free run slot.`,
-        "Retry; another VM will be used."
+    const joined2 = async (request) => {
+      try {
+        await request.onVmKnown?.({ name, created: shared.created });
+      } catch (err) {
+        return asRemoteError(err);
+      }
+      request.onProgress?.(`sharing VM ${name} with another run of this batch`);
+      return this.lease(name, request.runId, shared.created ? "created" : "reused", shared.created);
+    };
+    if (shared.created && shared.beforeItsStart) {
+      return Promise.all(
+        requests.map(async (request) => {
+          const lease = await joined2(request);
+          if (lease instanceof AzlinLease) {
+            lease.deferredClaim = {
+              script: acquireSlotScript(request.runId, this.slotsFor(request.options.vmSize)),
+              confirm: async () => {
+              }
+              // the VM's tags come with the first run's start (provision)
+            };
+          }
+          return lease;
+        })
       );
     }
-    await request.onVmKnown?.({ name, created: shared.created });
-    request.onProgress?.(`sharing VM ${name} with another run of this batch`);
-    return this.lease(name, request.runId, shared.created ? "created" : "reused", shared.created);
+    const script = requests.map(
+      (r) => `( ${acquireSlotScript(r.runId, this.slotsFor(r.options.vmSize))}
+) >/dev/null 2>&1
+printf '${CLAIM_TAG} %s %s\\n' ${shellQuote(r.runId)} "$?"`
+    ).join("\n");
+    let codes;
+    try {
+      const r = await machine.exec(script, { signal: requests[0]?.signal, timeoutMs: 12e4 });
+      codes = claimCodes(r.stdout);
+    } catch (err) {
+      const e = asRemoteError(err);
+      return requests.map(() => e);
+    }
+    return Promise.all(
+      requests.map(async (request) => {
+        const code = codes.get(request.runId);
+        if (code !== 0) {
+          return new RemoteError(
+            "azlin-failed",
+            code === ALL_SLOTS_BUSY ? `VM ${name} has no free run slot.` : `Could not take a run slot on VM ${name} (${code === void 0 ? "no answer" : `exit ${code}`}).`,
+            "Retry; another VM will be used."
+          );
+        }
+        return joined2(request);
+      })
+    );
   }
   /** --vm-name: that VM or a clear error; never deleted by release. */
   async acquireNamed(request, name) {
@@ -42096,7 +42156,7 @@ var AzlinTarget = class {
       maxAgeHours: this.options.maxReuseAgeHours
     };
     request.onProgress?.("looking for a VM to reuse");
-    const listed = (await this.listOnce(signal)).filter(
+    const listed = (await this.listFor(request)).filter(
       (vm2) => mayFit(vm2, wanted) && !request.avoidVms?.has(vm2.name)
     );
     const shown = await mapLimit(listed, 4, (vm2) => this.azlin.showVm(vm2.name, { signal }));
@@ -42182,6 +42242,15 @@ var AzlinTarget = class {
     });
   }
 };
+var CLAIM_TAG = "AR-CLAIM";
+function claimCodes(stdout) {
+  const codes = /* @__PURE__ */ new Map();
+  for (const line of stdout.split("\n")) {
+    const m2 = /^AR-CLAIM (\S+) (\d+)$/.exec(line);
+    if (m2) codes.set(m2[1], Number(m2[2]));
+  }
+  return codes;
+}
 function withVm(error62, name, fate) {
   return new RemoteError(
     error62.code,
@@ -48979,8 +49048,8 @@ import { rm as rm10 } from "node:fs/promises";
 function poolingTarget(inner) {
   const join26 = inner.join?.bind(inner);
   const runsPerMachine = inner.runsPerMachine?.bind(inner);
-  if (!join26 || !runsPerMachine) return inner;
   const groups = [];
+  const startGroups = /* @__PURE__ */ new Map();
   const batchVms = /* @__PURE__ */ new Set();
   const taking = (request) => ({
     ...request,
@@ -48990,12 +49059,43 @@ function poolingTarget(inner) {
       await request.onVmKnown?.(vm2);
     }
   });
-  return {
+  const base = {
     name: inner.name,
     pollSeconds: inner.pollSeconds,
     needsAgentTooling: inner.needsAgentTooling,
     validate: (signal) => inner.validate(signal),
     attach: (record2) => inner.attach(record2),
+    startGroup: (vmName) => startGroups.get(vmName)
+  };
+  if (!join26 || !runsPerMachine) return { ...base, acquire: (request) => inner.acquire(request) };
+  const joined2 = async (answer, request) => {
+    const lease = await answer.catch((err) => err);
+    return lease instanceof Error ? inner.acquire(taking(request)) : lease;
+  };
+  const whenFirstCame = (group, first, firstRunId) => {
+    const waiting = group.waiting ?? [];
+    group.waiting = null;
+    const name = first.machine.name;
+    const members2 = (async () => {
+      if (waiting.length === 0) return [firstRunId];
+      const answers = await join26(
+        name,
+        waiting.map((w2) => w2.request),
+        { created: first.created, beforeItsStart: true }
+      ).catch((err) => waiting.map(() => err));
+      const ids = [firstRunId];
+      waiting.forEach((w2, i2) => {
+        const answer = answers[i2] ?? new Error("no answer");
+        if (!(answer instanceof Error)) ids.push(w2.request.runId);
+        w2.settle(answer instanceof Error ? answer : group.fate?.member(w2.request.runId, answer) ?? answer);
+      });
+      return ids;
+    })();
+    group.fate = sharedFate(first, members2);
+    startGroups.set(name, members2);
+  };
+  return {
+    ...base,
     join: join26,
     runsPerMachine,
     async acquire(request) {
@@ -49004,30 +49104,87 @@ function poolingTarget(inner) {
       const key = `${options.vmSize}|${options.region ?? ""}`;
       const open2 = groups.find((g2) => g2.key === key && g2.claimed < g2.capacity);
       if (!open2) {
+        const first2 = inner.acquire(taking(request));
         const group = {
           key,
           capacity: runsPerMachine(options.vmSize),
           claimed: 1,
-          first: inner.acquire(taking(request))
+          first: first2,
+          waiting: []
         };
         groups.push(group);
-        group.first.catch(() => {
-          group.claimed = group.capacity;
-        });
-        return group.first;
+        first2.then(
+          (lease2) => whenFirstCame(group, lease2, request.runId),
+          (err) => {
+            group.claimed = group.capacity;
+            for (const w2 of group.waiting?.splice(0) ?? []) w2.settle(err);
+            group.waiting = null;
+          }
+        );
+        const lease = await first2;
+        return group.fate?.member(request.runId, lease, true) ?? lease;
       }
       open2.claimed += 1;
-      let first;
-      try {
-        first = await open2.first;
-      } catch {
-        return inner.acquire(taking(request));
+      if (open2.waiting) {
+        const answer2 = new Promise((settle2) => open2.waiting?.push({ request, settle: settle2 }));
+        return joined2(answer2, request);
       }
-      try {
-        return await join26(first.machine.name, request, { created: first.created });
-      } catch {
-        return inner.acquire(taking(request));
-      }
+      const first = await open2.first.catch(() => null);
+      if (!first) return inner.acquire(taking(request));
+      const answer = join26(first.machine.name, [request], { created: first.created }).then(
+        (a2) => a2[0] instanceof Error ? a2[0] : open2.fate?.member(request.runId, a2[0]) ?? a2[0]
+      );
+      return joined2(answer, request);
+    }
+  };
+}
+function sharedFate(vm2, members2) {
+  const roster = /* @__PURE__ */ new Set();
+  const failed = /* @__PURE__ */ new Set();
+  const keeping = [];
+  const tag = vm2.deferredClaim?.confirm.bind(vm2.deferredClaim);
+  let tagged = null;
+  const tagOnce = (signal) => {
+    tagged ??= tag ? tag(signal) : Promise.resolve();
+    return tagged;
+  };
+  return {
+    member(runId, lease, first = false) {
+      roster.add(runId);
+      let released = null;
+      const claim2 = lease.deferredClaim;
+      return {
+        machine: lease.machine,
+        created: lease.created,
+        reused: lease.reused,
+        // The first run's start fails when its VM cannot be tagged (as alone); another run's does not.
+        deferredClaim: claim2 && {
+          script: claim2.script,
+          confirm: tag ? (signal) => first ? tagOnce(signal) : tagOnce(signal).catch(() => {
+          }) : claim2.confirm
+        },
+        release(options) {
+          released ??= (async () => {
+            await members2;
+            failed.add(runId);
+            if ([...roster].some((id) => !failed.has(id))) {
+              const kept = lease.release({ ...options, keep: true });
+              keeping.push(kept);
+              await kept.catch(() => {
+              });
+              const { name } = lease.machine;
+              return {
+                deleted: false,
+                kept: true,
+                message: `VM ${name} stays up for the other runs of this batch on it; the last of them to be released deletes it.`
+              };
+            }
+            await Promise.allSettled(keeping);
+            return lease.release(options);
+          })();
+          return released;
+        }
+      };
     }
   };
 }
@@ -54865,6 +55022,7 @@ var firstLine = (s3) => s3.split("\n")[0];
 var UPLOAD_ATTEMPTS = 3;
 async function launchRun(deps, input2, progress, signal) {
   const { run, target, uploads } = input2;
+  const startExec = input2.startExec ?? ((m2, _id, script, o2) => m2.exec(script, o2));
   const { runId, options } = run;
   const phase = (p2) => deps.store.patchRun(runId, { phase: p2 });
   let lease;
@@ -54901,7 +55059,9 @@ async function launchRun(deps, input2, progress, signal) {
       const start = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
       const script = uploaded.prelude ? `${uploaded.prelude}
 ${start}` : start;
-      const started = await startOnce(() => machine.exec(script, { input: input3, signal, timeoutMs: 5 * 6e4 }));
+      const started = await startOnce(
+        () => startExec(machine, runId, script, { input: input3, signal, timeoutMs: 5 * 6e4 })
+      );
       if (started.exitCode === 0) {
         await lease.deferredClaim?.confirm(signal);
         break;
@@ -55045,13 +55205,120 @@ async function knownCommits(machine, git, repoKey2, signal) {
   return commitsPresent(git, candidates);
 }
 
+// src/remote/start-many.ts
+var TAG2 = "AR-STARTED";
+function startManyScript(items) {
+  const inputs = items.map((i2) => i2.input === "" || i2.input.endsWith("\n") ? i2.input : `${i2.input}
+`);
+  const lines = (text) => text.split("\n").length - 1;
+  const take = inputs.map(
+    (text, i2) => `ar_in_${i2}=; ar_n=${lines(text)}; while [ "$ar_n" -gt 0 ]; do ar_l=; IFS= read -r ar_l || true; ar_in_${i2}="$ar_in_${i2}$ar_l$ar_nl"; ar_n=$((ar_n - 1)); done`
+  );
+  const starts = items.map(
+    (item, i2) => `(
+ar_out=$(printf '%s' "$ar_in_${i2}" | (
+${item.script}
+) 2>&1 >/dev/null; printf '\\n%s' "$?")
+ar_code=\${ar_out##*"$ar_nl"}
+ar_err=\${ar_out%"$ar_nl"*}
+printf '${TAG2} %s %s %s\\n' ${shellQuote(item.runId)} "$ar_code" "$(printf '%s' "$ar_err" | head -c 2000 | base64 | tr -d '\\n')"
+) &
+ar_in_${i2}=`
+  );
+  return {
+    script: ["ar_nl='\n'", ...take, ...starts, "wait", "exit 0"].join("\n"),
+    input: inputs.join("")
+  };
+}
+function parseStartMany(stdout) {
+  const answers = /* @__PURE__ */ new Map();
+  for (const line of stdout.split("\n")) {
+    const m2 = /^AR-STARTED (\S+) (\d+) ([A-Za-z0-9+/=]*)$/.exec(line);
+    if (m2)
+      answers.set(m2[1], { exitCode: Number(m2[2]), stderr: Buffer.from(m2[3], "base64").toString("utf8") });
+  }
+  return answers;
+}
+
+// src/core/launch/start-together.ts
+function startsTogether(groupOf) {
+  const rounds = /* @__PURE__ */ new Map();
+  const withdrawn = /* @__PURE__ */ new Set();
+  const alone = (machine, _runId, script, options) => machine.exec(script, options);
+  function flushIfComplete(round) {
+    if (round.started || round.asked.size === 0) return;
+    if ([...round.expected].some((id) => !round.asked.has(id))) return;
+    round.started = true;
+    const asked = [...round.asked].map(([runId, a2]) => ({ runId, ...a2 }));
+    round.asked.clear();
+    const { script, input: input2 } = startManyScript(
+      asked.map((a2) => ({ runId: a2.runId, script: a2.script, input: a2.options.input }))
+    );
+    const timeoutMs = Math.max(...asked.map((a2) => a2.options.timeoutMs ?? 0)) || void 0;
+    round.machine.exec(script, { input: input2, signal: asked[0].options.signal, timeoutMs }).then(
+      (r) => {
+        const answers = parseStartMany(r.stdout);
+        for (const a2 of asked) {
+          const answer = answers.get(a2.runId);
+          a2.settle(
+            answer ? { exitCode: answer.exitCode, stdout: "", stderr: answer.stderr } : {
+              exitCode: r.exitCode === 0 ? 1 : r.exitCode,
+              stdout: "",
+              stderr: r.stderr.trim() || "the machine gave no answer for this run's start"
+            }
+          );
+        }
+      },
+      (err) => {
+        round.started = false;
+        for (const a2 of asked) a2.settle(err);
+      }
+    );
+  }
+  return {
+    async exec(machine, runId, script, options) {
+      const group = groupOf(machine.name);
+      const members2 = group ? await group : [];
+      if (!members2.includes(runId) || members2.length < 2) return alone(machine, runId, script, options);
+      let round = rounds.get(machine.name);
+      if (!round) {
+        round = {
+          machine,
+          expected: new Set(members2.filter((id) => !withdrawn.has(id))),
+          asked: /* @__PURE__ */ new Map(),
+          started: false
+        };
+        rounds.set(machine.name, round);
+      }
+      if (round.started || !round.expected.has(runId) || round.asked.has(runId))
+        return alone(machine, runId, script, options);
+      const current = round;
+      const result2 = await new Promise((settle2) => {
+        current.asked.set(runId, { script, options, settle: settle2 });
+        flushIfComplete(current);
+      });
+      if (result2 instanceof Error) throw result2;
+      return result2;
+    },
+    withdraw(runId) {
+      withdrawn.add(runId);
+      for (const round of rounds.values()) {
+        if (round.asked.has(runId)) continue;
+        round.expected.delete(runId);
+        flushIfComplete(round);
+      }
+    }
+  };
+}
+
 // src/core/launch/launch-batch.ts
 async function launchBatch(deps, batch, progress, signal) {
   const pooled = /* @__PURE__ */ new Map();
   const targetFor = (name) => {
     let t = pooled.get(name);
     if (!t) {
-      t = poolingTarget(deps.target(name));
+      const target = poolingTarget(deps.target(name));
+      t = { target, starts: startsTogether((vm2) => target.startGroup(vm2)) };
       pooled.set(name, t);
     }
     return t;
@@ -55060,13 +55327,17 @@ async function launchBatch(deps, batch, progress, signal) {
   try {
     return await Promise.all(
       batch.runs.map(async (run) => {
+        const { target, starts } = targetFor(run.options.target);
         try {
           const { lease } = await launchRun(
             deps,
-            { run, target: targetFor(run.options.target), uploads, repoGit: batch.repoGit },
+            { run, target, uploads, repoGit: batch.repoGit, startExec: starts.exec },
             progress,
             signal
-          );
+          ).catch((err) => {
+            starts.withdraw(run.runId);
+            throw err;
+          });
           await deps.store.patchRun(run.runId, {
             detached: true,
             driverPid: null,

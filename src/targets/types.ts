@@ -150,14 +150,20 @@ export interface Target {
    * the VM only when `created` says this run made it.
    */
   attach(record: { runId: string; vmName: string | null; created: boolean }): Promise<Lease>;
-  /**
-   * Takes a run slot on a machine another run of the same batch has just acquired (pools).
-   * `created` shares that machine's ownership: the last run released deletes it. Absent on
-   * targets without pools.
-   */
   /** How many runs one machine of this size holds at once (a fact of the target; core's pool plans by it). */
   runsPerMachine?(vmSize: string): number;
-  join?(vmName: string, request: AcquireRequest, shared: { created: boolean }): Promise<Lease>;
+  /**
+   * Takes run slots for several runs on a machine another run of the same batch has just acquired
+   * (pools), in one go: one answer per request, in order, its lease or why not. `created` shares
+   * that machine's ownership: the last run released deletes it. `beforeItsStart`: these runs
+   * start no later than the run that acquired the machine, so on a machine it made, their slots
+   * may be left to their starts (deferredClaim). Absent on targets without pools.
+   */
+  join?(
+    vmName: string,
+    requests: readonly AcquireRequest[],
+    shared: { created: boolean; beforeItsStart?: boolean },
+  ): Promise<Array<Lease | Error>>;
 }
 
 /** A VM as the fleet reports it, with ownership already read from its tags. */

@@ -19,6 +19,7 @@ import type { WorkflowDeps } from "../workflow/deps.js";
 import type { PreparedRun } from "../workflow/prepare-run.js";
 import { firstLine } from "../workflow/prepare-run.js";
 import type { SharedUploads } from "./shared-upload.js";
+import type { StartExec } from "./start-together.js";
 
 /** Uploads of the package per run before a damaged copy is an error. */
 const UPLOAD_ATTEMPTS = 3;
@@ -34,6 +35,8 @@ export interface LaunchInput {
   uploads: SharedUploads;
   /** The user's repository (for the legacy pin clean-up on failure). */
   repoGit: Git;
+  /** Runs the start command; launch-batch.ts starts the runs sharing a machine in one connection. */
+  startExec?: StartExec;
 }
 
 export async function launchRun(
@@ -43,6 +46,7 @@ export async function launchRun(
   signal?: AbortSignal,
 ): Promise<LaunchedRun> {
   const { run, target, uploads } = input;
+  const startExec: StartExec = input.startExec ?? ((m, _id, script, o) => m.exec(script, o));
   const { runId, options } = run;
   const phase = (p: LaunchPhase) => deps.store.patchRun(runId, { phase: p });
   let lease: Lease | undefined;
@@ -80,7 +84,9 @@ export async function launchRun(
       progress.report("execute", "verifying the upload and starting the agent");
       const start = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
       const script = uploaded.prelude ? `${uploaded.prelude}\n${start}` : start;
-      const started = await startOnce(() => machine.exec(script, { input, signal, timeoutMs: 5 * 60_000 }));
+      const started = await startOnce(() =>
+        startExec(machine, runId, script, { input, signal, timeoutMs: 5 * 60_000 }),
+      );
       if (started.exitCode === 0) {
         await lease.deferredClaim?.confirm(signal);
         break;

@@ -8,6 +8,7 @@ import type { ListedVm, VmDetails } from "../../azlin/schemas.js";
 import { asRemoteError, RemoteError } from "../../util/errors.js";
 import { mapLimit } from "../../util/map-limit.js";
 import type { Runner, StreamRunner } from "../../util/run.js";
+import { shellQuote } from "../../util/shell-quote.js";
 import type { AcquireRequest, Lease, Target } from "../types.js";
 import { capacityForSku } from "./capacity.js";
 import { deleteVm } from "./delete-vm.js";
@@ -15,7 +16,13 @@ import { AzlinLease, type LeaseOrigin } from "./lease.js";
 import { AzlinMachine } from "./machine.js";
 import { currentUser, makeVmName, sanitizeUser } from "./names.js";
 import { byYoungest, mayFit, whyNotReusable } from "./reuse.js";
-import { acquireSlot, acquireSlotScript, DEFAULT_SLOT_POLICY, type SlotPolicy } from "./slots.js";
+import {
+  ALL_SLOTS_BUSY,
+  acquireSlot,
+  acquireSlotScript,
+  DEFAULT_SLOT_POLICY,
+  type SlotPolicy,
+} from "./slots.js";
 import { ownershipTags } from "./tags.js";
 import type { TransferPolicy } from "./transfer.js";
 
@@ -25,6 +32,13 @@ import type { TransferPolicy } from "./transfer.js";
  * answer costs little: `show` and the slot on the VM decide reuse, not the list).
  */
 const LIST_FRESH_MS = 5 * 60_000;
+
+/**
+ * How long one batch's `azlin list` serves its other groups (src/core/pool.ts) looking for a VM
+ * to reuse: they start within moments of each other, and the VMs the batch itself takes meanwhile
+ * are avoided anyway. A run that waited in the queue longer asks again.
+ */
+const BATCH_LIST_FRESH_MS = 60_000;
 
 export interface AzlinTargetOptions {
   runner?: Runner;
@@ -52,6 +66,8 @@ export class AzlinTarget implements Target {
   private readonly slots: SlotPolicy;
   private readonly now: () => Date;
   private recentList: { at: number; vms: ListedVm[] } | null = null;
+  /** By batch (its avoidVms set stands for it): the list its first reuse lookup got. */
+  private batchLists = new WeakMap<ReadonlySet<string>, { at: number; vms: Promise<ListedVm[]> }>();
 
   constructor(private readonly options: AzlinTargetOptions = {}) {
     this.azlin =
@@ -87,6 +103,18 @@ export class AzlinTarget implements Target {
     this.recentList = null;
     if (recent && Date.now() - recent.at < LIST_FRESH_MS) return recent.vms;
     return this.azlin.listVms({ signal });
+  }
+
+  /** The list for a reuse lookup: one per batch while fresh, else listOnce. */
+  private listFor(request: AcquireRequest): Promise<ListedVm[]> {
+    const batch = request.avoidVms;
+    if (!batch) return this.listOnce(request.signal);
+    const known = this.batchLists.get(batch);
+    if (known && Date.now() - known.at < BATCH_LIST_FRESH_MS) return known.vms;
+    const vms = this.listOnce(request.signal);
+    this.batchLists.set(batch, { at: Date.now(), vms });
+    vms.catch(() => this.batchLists.delete(batch));
+    return vms;
   }
 
   machine(name: string): AzlinMachine {
@@ -141,22 +169,73 @@ export class AzlinTarget implements Target {
     return this.lease(record.vmName, record.runId, "attached", record.created);
   }
 
-  /** A slot on a VM a sibling run of the same batch just acquired (see src/core/pool.ts). */
-  async join(name: string, request: AcquireRequest, shared: { created: boolean }): Promise<Lease> {
+  /**
+   * Slots on a VM a sibling run of the same batch just acquired (see src/core/pool.ts), for
+   * several runs at once: one answer per request, in order, a lease or why not (that run then
+   * acquires a VM of its own). On a VM the batch has just made, nobody else can take a slot until
+   * its tags come, after the first run's start (an untagged VM is nobody's to reuse): runs starting
+   * no later than that one (`beforeItsStart`) leave their slots to their starts, as the first run
+   * does (deferredClaim). Otherwise all the slots are claimed now, in one connection (each costs
+   * seconds).
+   */
+  async join(
+    name: string,
+    requests: readonly AcquireRequest[],
+    shared: { created: boolean; beforeItsStart?: boolean },
+  ): Promise<Array<Lease | RemoteError>> {
     const machine = this.machine(name);
-    const slot = await acquireSlot(machine, request.runId, this.slotsFor(request.options.vmSize), {
-      signal: request.signal,
-    });
-    if (!slot.acquired) {
-      throw new RemoteError(
-        "azlin-failed",
-        `VM ${name} has no free run slot.`,
-        "Retry; another VM will be used.",
+    const joined = async (request: AcquireRequest) => {
+      try {
+        await request.onVmKnown?.({ name, created: shared.created });
+      } catch (err) {
+        return asRemoteError(err);
+      }
+      request.onProgress?.(`sharing VM ${name} with another run of this batch`);
+      return this.lease(name, request.runId, shared.created ? "created" : "reused", shared.created);
+    };
+    if (shared.created && shared.beforeItsStart) {
+      return Promise.all(
+        requests.map(async (request) => {
+          const lease = await joined(request);
+          if (lease instanceof AzlinLease) {
+            lease.deferredClaim = {
+              script: acquireSlotScript(request.runId, this.slotsFor(request.options.vmSize)),
+              confirm: async () => {}, // the VM's tags come with the first run's start (provision)
+            };
+          }
+          return lease;
+        }),
       );
     }
-    await request.onVmKnown?.({ name, created: shared.created });
-    request.onProgress?.(`sharing VM ${name} with another run of this batch`);
-    return this.lease(name, request.runId, shared.created ? "created" : "reused", shared.created);
+    const script = requests
+      .map(
+        (r) =>
+          `( ${acquireSlotScript(r.runId, this.slotsFor(r.options.vmSize))}\n) >/dev/null 2>&1\nprintf '${CLAIM_TAG} %s %s\\n' ${shellQuote(r.runId)} "$?"`,
+      )
+      .join("\n");
+    let codes: Map<string, number>;
+    try {
+      const r = await machine.exec(script, { signal: requests[0]?.signal, timeoutMs: 120_000 });
+      codes = claimCodes(r.stdout);
+    } catch (err) {
+      const e = asRemoteError(err);
+      return requests.map(() => e);
+    }
+    return Promise.all(
+      requests.map(async (request): Promise<Lease | RemoteError> => {
+        const code = codes.get(request.runId);
+        if (code !== 0) {
+          return new RemoteError(
+            "azlin-failed",
+            code === ALL_SLOTS_BUSY
+              ? `VM ${name} has no free run slot.`
+              : `Could not take a run slot on VM ${name} (${code === undefined ? "no answer" : `exit ${code}`}).`,
+            "Retry; another VM will be used.",
+          );
+        }
+        return joined(request);
+      }),
+    );
   }
 
   /** --vm-name: that VM or a clear error; never deleted by release. */
@@ -202,7 +281,7 @@ export class AzlinTarget implements Target {
       maxAgeHours: this.options.maxReuseAgeHours,
     };
     request.onProgress?.("looking for a VM to reuse");
-    const listed = (await this.listOnce(signal)).filter(
+    const listed = (await this.listFor(request)).filter(
       (vm) => mayFit(vm, wanted) && !request.avoidVms?.has(vm.name),
     );
     // `list` has no tags or creation time: one `show` per candidate, a few at a time.
@@ -306,6 +385,19 @@ export class AzlinTarget implements Target {
         : `The unusable VM ${name} could not be deleted (${outcome.error}): delete it with \`amplihack-remote cleanup ${name}\`.`,
     });
   }
+}
+
+/** Marks each run's answer in a join's output: "AR-CLAIM <run id> <exit code of its claim>". */
+const CLAIM_TAG = "AR-CLAIM";
+
+/** The claim answers a join printed, by run id (the machine's text: what does not match is ignored). */
+function claimCodes(stdout: string): Map<string, number> {
+  const codes = new Map<string, number>();
+  for (const line of stdout.split("\n")) {
+    const m = /^AR-CLAIM (\S+) (\d+)$/.exec(line);
+    if (m) codes.set(m[1], Number(m[2]));
+  }
+  return codes;
 }
 
 /** The same error, with the VM's fate in its details (and message), so it is never forgotten. */
