@@ -61,9 +61,7 @@ describe.each(azlinModes(sshd))("azlin calls per run ($mode)", (mode) => {
     const second = await executeRun(deps, options("second"));
     expect(second.status).toBe("succeeded");
     expect(second.vm).toBe(first.vm);
-    expect(subcommandsSince(fake, from).join(" ")).toBe(
-      "list show connect connect cp connect connect",
-    );
+    expect(subcommandsSince(fake, from).join(" ")).toBe("list show connect connect cp connect connect");
   });
 
   test("status of three detached runs on one VM asks it once", async () => {

@@ -212,6 +212,27 @@ describe("fault matrix: provisioning and release (direct)", () => {
     expect(userStateHash(repo)).toBe(before);
   });
 
+  test("2d. the new VM cannot be tagged once its run started: the run goes on, its work comes home, the VM is deleted, the summary says it was untagged", async () => {
+    const { fake, repo, deps } = await setup();
+    const before = userStateHash(repo);
+    fake.setFaults("tag:fail");
+    const summary = await executeRun(deps, options("tagged or not"));
+    expect(summary.error).toBeUndefined();
+    expect(summary.status).toBe("succeeded");
+    expect(subcommands(fake)).toContain("tag");
+    expect(summary.warnings.join("\n")).toContain(`VM ${summary.vm} could not be tagged as ours`);
+    expect(formatSummary(summary)).toContain("could not be tagged as ours");
+    expect(summary.release).toMatchObject({ deleted: true });
+    expect((await deps.store.getRun(summary.runId))?.vm).toEqual({
+      name: summary.vm,
+      created: true,
+      deleted: true,
+    });
+    await expectNoUntrackedVm(fake, deps, [summary.vm!]);
+    expect(commitsHome(repo, summary.runId)).toEqual(["agent commit"]);
+    expect(userStateHash(repo)).toBe(before);
+  });
+
   test("7. delete fails at release: the summary says it may still be billing and how to delete it", async () => {
     const { fake, repo, deps } = await setup();
     const before = userStateHash(repo);
