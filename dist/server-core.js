@@ -54853,6 +54853,7 @@ var firstLine = (s3) => s3.split("\n")[0];
 
 // src/core/launch/launch-run.ts
 var UPLOAD_ATTEMPTS = 3;
+var CONFIRM_BOUND_MS = 5 * 6e4;
 async function launchRun(deps, input2, progress, signal) {
   const { run, target, uploads, startConnection } = input2;
   const { runId, options } = run;
@@ -54898,7 +54899,9 @@ ${start}` : start;
         () => startConnection ? startConnection.start(machine, script, how) : machine.exec(script, how)
       );
       if (started.exitCode === 0) {
-        const confirming = lease.deferredClaim?.confirm(signal);
+        const confirming = lease.deferredClaim?.confirm(
+          startConnection ? AbortSignal.timeout(CONFIRM_BOUND_MS) : signal
+        );
         if (startConnection) confirmed = confirming?.then(() => null, asRemoteError);
         else await confirming;
         break;

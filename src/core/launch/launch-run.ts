@@ -22,6 +22,8 @@ import type { SharedUploads } from "./shared-upload.js";
 
 /** Uploads of the package per run before a damaged copy is an error. */
 const UPLOAD_ATTEMPTS = 3;
+/** A confirmation going on beside the follow ends by this bound (azlin's own az calls die at 120 s). */
+const CONFIRM_BOUND_MS = 5 * 60_000;
 
 export interface LaunchedRun {
   record: RunRecord;
@@ -109,8 +111,11 @@ export async function launchRun(
         startConnection ? startConnection.start(machine, script, how) : machine.exec(script, how),
       );
       if (started.exitCode === 0) {
-        // Followed at once, the run need not wait for the tags: they go on beside the follow.
-        const confirming = lease.deferredClaim?.confirm(signal);
+        // Followed at once, the run need not wait for the tags: they go on beside the follow, and
+        // past a cancel (the VM stays up until it is released, and should say whose it is).
+        const confirming = lease.deferredClaim?.confirm(
+          startConnection ? AbortSignal.timeout(CONFIRM_BOUND_MS) : signal,
+        );
         if (startConnection) confirmed = confirming?.then(() => null, asRemoteError);
         else await confirming;
         break;
