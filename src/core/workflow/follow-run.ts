@@ -10,8 +10,14 @@ import type { Machine } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
 import { sanitizeTerminalText } from "../../util/terminal-text.js";
 import type { Progress } from "../progress.js";
-import type { OpenedStream } from "./start-then-follow.js";
-import { noteResultsChecksum, STALE_HEARTBEAT_S, sleep, type WatchOptions, watchRun } from "./watch-run.js";
+import {
+  noteResultsChecksum,
+  type OpenedStream,
+  STALE_HEARTBEAT_S,
+  sleep,
+  type WatchOptions,
+  watchRun,
+} from "./watch-run.js";
 
 export interface FollowOptions {
   /** Seconds between status queries when streaming is not possible. */

@@ -16,8 +16,9 @@ import type { Progress } from "../progress.js";
 import { newRunId } from "../run-id.js";
 import type { WorkflowDeps } from "./deps.js";
 import { prepareBatch } from "./prepare-run.js";
-import type { OpenedStream, StartThenFollow } from "./start-then-follow.js";
+import type { StartThenFollow } from "./start-then-follow.js";
 import type { Validated } from "./validate.js";
+import type { OpenedStream } from "./watch-run.js";
 
 export interface StartedRun {
   record: RunRecord;

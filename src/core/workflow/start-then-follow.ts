@@ -10,16 +10,7 @@ import { watchArgs } from "../../remote/watch.js";
 import type { ExecResult, Machine, StreamExecResult } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
 import type { StartConnection } from "../launch/launch-run.js";
-import { firstWatchRequest, type WatchOptions } from "./watch-run.js";
-
-/** A watcher stream already open, for watchRun to take as its first connection. */
-export interface OpenedStream {
-  /**
-   * Hands the stream's lines to `onLine` (those that came while nobody listened first) and
-   * settles as machine.stream does; `signal` ends it. Once only.
-   */
-  adopt(onLine: (line: string) => void, signal: AbortSignal): Promise<StreamExecResult>;
-}
+import { firstWatchRequest, type OpenedStream, type WatchOptions } from "./watch-run.js";
 
 export class StartThenFollow implements StartConnection {
   private opened: (OpenedStream & { close(): void }) | null = null;

@@ -14,9 +14,8 @@ import {
   type WatchRequest,
   watchCommand,
 } from "../../remote/watch.js";
-import type { Machine } from "../../targets/types.js";
+import type { Machine, StreamExecResult } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
-import type { OpenedStream } from "./start-then-follow.js";
 
 /** A heartbeat older than this means the runner is gone (machine rebooted, process killed). */
 export const STALE_HEARTBEAT_S = 90;
@@ -28,6 +27,18 @@ export interface WatchHandlers {
   onLogLine?: (line: string) => void;
   /** A stream dropped and is being reopened (tests and progress lines see it). */
   onReconnect?: (attempt: number, why: string) => void;
+}
+
+/**
+ * A watcher stream already open (a start that went on watching: start-then-follow.ts), for
+ * watchRun to take as its first connection.
+ */
+export interface OpenedStream {
+  /**
+   * Hands the stream's lines to `onLine` (those that came while nobody listened first) and
+   * settles as machine.stream does; `signal` ends it. Once only.
+   */
+  adopt(onLine: (line: string) => void, signal: AbortSignal): Promise<StreamExecResult>;
 }
 
 export interface WatchOptions {
