@@ -40873,9 +40873,9 @@ function ttlHoursOf(tags) {
 function createdAtOf(details) {
   const fromAzure = parseCreatedTime(details.created_time);
   if (fromAzure) return fromAzure;
-  const tagged = details.tags?.[TAG.created];
-  if (!tagged) return null;
-  const d = new Date(tagged);
+  const tagged2 = details.tags?.[TAG.created];
+  if (!tagged2) return null;
+  const d = new Date(tagged2);
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
@@ -63793,6 +63793,7 @@ function cancelled(machine) {
 
 // src/core/workflow/execute-run.ts
 var STOP_WAIT_MS = 12e4;
+var TAG_RETRY_BOUND_MS = 3 * 6e4;
 function parseRunOptions(input2) {
   const parsed = runOptionsSchema.safeParse(input2);
   if (!parsed.success) {
@@ -63814,7 +63815,7 @@ async function executeRun(deps, input2, signal) {
   const { lease, record: record2 } = started;
   try {
     const followed = await followToEnd(deps, started, options, progress, signal);
-    const untagged = await started.confirmed;
+    const untagged = await tagged(started);
     return await finishRun(deps, {
       record: record2,
       lease,
@@ -63863,6 +63864,12 @@ async function stopAndWait(deps, machine, runId, progress) {
     resultsMaxBytes: deps.streamResultsMaxBytes
   }).catch(() => {
   });
+}
+async function tagged(started) {
+  const failed = await started.confirmed;
+  const claim2 = started.lease.deferredClaim;
+  if (!failed || !claim2) return failed ?? null;
+  return claim2.confirm(AbortSignal.timeout(TAG_RETRY_BOUND_MS)).then(() => null, asRemoteError);
 }
 function untaggedWarning(vm2, error62) {
   return `VM ${vm2} could not be tagged as ours (${error62.message.split("\n")[0]}); it is recorded here and released as usual, but it will not be reused, and only this machine's \`amplihack-remote cleanup\` knows it is ours.`;

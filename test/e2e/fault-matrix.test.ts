@@ -228,11 +228,27 @@ describe("fault matrix: provisioning and release (direct)", () => {
     const summary = await executeRun(deps, options("tagged or not"));
     expect(summary.error).toBeUndefined();
     expect(summary.status).toBe("succeeded");
-    expect(subcommands(fake)).toContain("tag");
+    // Tried beside the follow, and once more when the run ended.
+    expect(subcommands(fake).filter((s) => s === "tag")).toHaveLength(2);
     expect(summary.warnings.join("\n")).toContain(`VM ${summary.vm} could not be tagged as ours`);
     expect(formatSummary(summary)).toContain("could not be tagged as ours");
     expect(summary.release).toMatchObject({ deleted: true });
     await expectHomeAndVmDeleted({ fake, repo, deps }, summary, before);
+  });
+
+  test("2e. the new VM's tags fail once beside the follow: tried again when the run ends, a kept VM is labelled ours", async () => {
+    const { fake, repo, deps } = await setup();
+    fake.setFaults("tag:fail:1");
+    const summary = await executeRun(deps, options("tagged at the second try", { keepVm: true }));
+    expect(summary.status).toBe("succeeded");
+    expect(summary.warnings.join("\n")).not.toContain("could not be tagged");
+    expect(subcommands(fake).filter((s) => s === "tag")).toHaveLength(2);
+    expect(summary.release).toMatchObject({ deleted: false, kept: true });
+    expect(fake.vm(summary.vm!)?.tags).toMatchObject({
+      amplihack_workflow: "true",
+      amplihack_run: summary.runId,
+    });
+    expect(commitsHome(repo, summary.runId)).toEqual(["agent commit"]);
   });
 
   test("7. delete fails at release: the summary says it may still be billing and how to delete it", async () => {

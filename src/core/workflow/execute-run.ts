@@ -20,6 +20,8 @@ import { type StartedRun, startRun } from "./start-run.js";
 import { StartThenFollow } from "./start-then-follow.js";
 
 const STOP_WAIT_MS = 120_000;
+/** azlin's own az calls die at 120 s. */
+const TAG_RETRY_BOUND_MS = 3 * 60_000;
 
 export function parseRunOptions(input: RunOptionsInput): RunOptions {
   const parsed = runOptionsSchema.safeParse(input);
@@ -48,7 +50,7 @@ export async function executeRun(
   const { lease, record } = started;
   try {
     const followed = await followToEnd(deps, started, options, progress, signal);
-    const untagged = await started.confirmed;
+    const untagged = await tagged(started);
     // After a cancel the user's signal has fired already: retrieval then runs on its own.
     return await finishRun(deps, {
       record,
@@ -109,7 +111,18 @@ async function stopAndWait(deps: WorkflowDeps, machine: Machine, runId: string, 
 }
 
 /**
- * The tags of a new VM failed once its run had started. The run goes on: the VM is in this
+ * The outcome of a new VM's tags, added beside the follow: a failure is tried once more when the
+ * run has ended (before the VM may be kept), so a kept VM says whose it is whenever azlin lets it.
+ */
+async function tagged(started: StartedRun): Promise<RemoteError | null> {
+  const failed = await started.confirmed;
+  const claim = started.lease.deferredClaim;
+  if (!failed || !claim) return failed ?? null;
+  return claim.confirm(AbortSignal.timeout(TAG_RETRY_BOUND_MS)).then(() => null, asRemoteError);
+}
+
+/**
+ * The tags of a new VM failed once its run had started, and again at its end. The run goes on: the VM is in this
  * laptop's state and released (deleted unless kept) like any other; untagged, no other laptop
  * reuses it or counts it as ours, and this laptop's `cleanup` still finds it by name and record.
  */
