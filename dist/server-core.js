@@ -53347,8 +53347,12 @@ async function finishRun(deps, ending) {
   const local = localFacts(deps, ending.record, retrieved);
   local.catch(() => {
   });
+  const later = await ending.beforeRelease;
   const release = open2 ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
-  const summary = summarize(ending, { retrieved, failure: failure2, status, release, local: await local });
+  const summary = summarize(
+    { ...ending, warnings: [...ending.warnings ?? [], ...later ?? []] },
+    { retrieved, failure: failure2, status, release, local: await local }
+  );
   await recordEnding(deps, ending, { open: open2, retrieved, status, release, summary });
   if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
   return summary;
@@ -63815,7 +63819,6 @@ async function executeRun(deps, input2, signal) {
   const { lease, record: record2 } = started;
   try {
     const followed = await followToEnd(deps, started, options, progress, signal);
-    const untagged = await tagged(started);
     return await finishRun(deps, {
       record: record2,
       lease,
@@ -63823,10 +63826,9 @@ async function executeRun(deps, input2, signal) {
       cancelled: followed.cancelled,
       failure: followed.failure,
       keepRequested: options.keepVm,
-      warnings: [
-        ...startWarnings(started),
-        ...untagged ? [untaggedWarning(lease.machine.name, untagged)] : []
-      ],
+      warnings: startWarnings(started),
+      // The tags go on during the retrieval; they settle before the VM may be deleted.
+      beforeRelease: tagged(started).then((e) => e ? [untaggedWarning(lease.machine.name, e)] : []),
       signal: followed.cancelled ? void 0 : signal,
       progress
     });

@@ -50,7 +50,6 @@ export async function executeRun(
   const { lease, record } = started;
   try {
     const followed = await followToEnd(deps, started, options, progress, signal);
-    const untagged = await tagged(started);
     // After a cancel the user's signal has fired already: retrieval then runs on its own.
     return await finishRun(deps, {
       record,
@@ -59,10 +58,9 @@ export async function executeRun(
       cancelled: followed.cancelled,
       failure: followed.failure,
       keepRequested: options.keepVm,
-      warnings: [
-        ...startWarnings(started),
-        ...(untagged ? [untaggedWarning(lease.machine.name, untagged)] : []),
-      ],
+      warnings: startWarnings(started),
+      // The tags go on during the retrieval; they settle before the VM may be deleted.
+      beforeRelease: tagged(started).then((e) => (e ? [untaggedWarning(lease.machine.name, e)] : [])),
       signal: followed.cancelled ? undefined : signal,
       progress,
     });
