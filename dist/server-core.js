@@ -40098,8 +40098,10 @@ var AzlinClient = class {
   async connectStream(name, command, onLine, options = {}) {
     const child = this.stream(this.config.binary, connectArgs(name, command, this.resourceGroup), {
       env: this.env,
-      signal: options.signal
+      signal: options.signal,
+      stdin: options.input !== void 0
     });
+    if (options.input !== void 0) child.stdin?.end(options.input);
     const exit = await linesUntilExit(child, onLine);
     if (exit.canceled)
       return { exitCode: exit.exitCode, stdout: "", stderr: exit.stderrTail, canceled: true };
@@ -40395,26 +40397,28 @@ function describeStartFailure(exitCode, stderr, howToReach) {
   }
 }
 var incomingArchive = (runId) => `.amplihack-remote-incoming-${runId}.tar.gz`;
-function startScript(runId, sha256, claim2) {
+function startScript(runId, sha256, claim2, watch) {
   const dir = shellQuote(runDir(runId));
   const incoming = shellQuote(incomingArchive(runId));
   const claimed = claim2 ? [
     `if ! ( ${claim2}
 ) >/dev/null; then exit ${START_EXIT.claimFailed}; fi`
   ] : [];
+  const watcher = watch === void 0 ? null : `echo '${STARTED_RECORD}'; exec bash remote/watch.sh . ${watch}`;
   return [
     ...claimed,
     "set -e",
     // A start whose connection dropped after the runner was launched is not launched twice.
-    `if [ -f ${dir}/holder ]; then echo "started (already)"; exit 0; fi`,
+    watcher ? `if [ -f ${dir}/holder ]; then cd ${dir}; ${watcher}; fi` : `if [ -f ${dir}/holder ]; then echo "started (already)"; exit 0; fi`,
     `mkdir -p ${dir}`,
     `if [ -f ${incoming} ]; then mv -f ${incoming} ${dir}/${ARCHIVE_NAME}; fi`,
     `cd ${dir}`,
     `if ! printf '%s  %s\\n' ${sha256} ${ARCHIVE_NAME} | sha256sum -c --status 2>/dev/null; then rm -f ${ARCHIVE_NAME}; echo "checksum mismatch for ${ARCHIVE_NAME}" >&2; exit ${START_EXIT.checksumMismatch}; fi`,
     `tar -xzf ${ARCHIVE_NAME} --no-same-owner remote`,
-    "exec bash remote/start.sh"
+    ...watcher ? ["bash remote/start.sh >/dev/null", watcher] : ["exec bash remote/start.sh"]
   ].join("\n");
 }
+var STARTED_RECORD = "S started";
 function cacheProbeScript(repoKey2, limit = 500) {
   const cache = shellQuote(`${AREA}/cache/${repoKey2}.git`);
   return `git -C ${cache} for-each-ref --format='%(objectname)' refs/runs/ 2>/dev/null | sort -u | head -n ${limit}`;
@@ -40645,7 +40649,8 @@ var AzlinMachine = class {
   /** One long-lived `azlin connect` whose output lines are handed on as they come. */
   async stream(script, onLine, options = {}) {
     const r = await this.azlin.connectStream(this.name, remoteCommand(script), onLine, {
-      signal: options.signal
+      signal: options.signal,
+      input: options.input
     });
     return { exitCode: r.exitCode, stderrTail: r.stderr };
   }
@@ -40868,9 +40873,9 @@ function ttlHoursOf(tags) {
 function createdAtOf(details) {
   const fromAzure = parseCreatedTime(details.created_time);
   if (fromAzure) return fromAzure;
-  const tagged = details.tags?.[TAG.created];
-  if (!tagged) return null;
-  const d = new Date(tagged);
+  const tagged2 = details.tags?.[TAG.created];
+  if (!tagged2) return null;
+  const d = new Date(tagged2);
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
@@ -40944,13 +40949,15 @@ import { createHash as createHash3 } from "node:crypto";
 var NO_WATCHER = "X no-watcher";
 function watchCommand(runId, request) {
   const dir = shellQuote(runDir(runId));
-  const args = [
+  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${watchArgs(request)}; else echo '${NO_WATCHER}'; fi`;
+}
+function watchArgs(request) {
+  return [
     Math.trunc(request.fromByte),
     request.wantLog ? 1 : 0,
     Math.max(1, Math.trunc(request.beatSeconds)),
     Math.max(0, Math.trunc(request.resultsMaxBytes ?? 0))
-  ];
-  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
+  ].join(" ");
 }
 var PHASES = /* @__PURE__ */ new Set(["starting", "setup", "running", "collecting", "done"]);
 function parseWatchLine(line) {
@@ -41055,11 +41062,10 @@ var ResultsCopy = class {
 var STALE_HEARTBEAT_S = 90;
 var DEFAULT_BACKOFF_MS = [500, 1e3, 2e3, 4e3, 8e3];
 async function watchRun(machine, runId, handlers, options = {}) {
-  const beatSeconds = options.beatSeconds ?? 15;
+  const first = firstWatchRequest(machine, options);
+  const { beatSeconds, wantLog, resultsMaxBytes } = first;
   const maxFailures = options.maxFailures ?? 5;
   const backoff2 = options.backoffMs ?? DEFAULT_BACKOFF_MS;
-  const wantLog = options.fromByte !== void 0;
-  const resultsMaxBytes = machine.rememberDownload ? options.resultsMaxBytes ?? 0 : 0;
   const log = new LogLines(
     options.fromByte === void 0 || options.fromByte < 0 ? null : options.fromByte,
     (line) => handlers.onLogLine?.(line)
@@ -41085,56 +41091,54 @@ async function watchRun(machine, runId, handlers, options = {}) {
     };
     const stop = () => link2.abort(options.signal?.reason);
     options.signal?.addEventListener("abort", stop, { once: true });
-    const fromByte = !wantLog ? 0 : log.received ?? options.fromByte ?? 0;
+    const fromByte = !wantLog ? 0 : log.received ?? first.fromByte;
     const results = new ResultsCopy(resultsMaxBytes);
     let why = "";
     connections += 1;
     listen();
+    const opened = connections === 1 ? options.opened : null;
     try {
-      await machine.stream(
-        watchCommand(runId, { fromByte, wantLog, beatSeconds, resultsMaxBytes }),
-        (line) => {
-          const record2 = parseWatchLine(line);
-          if (!record2) return;
-          heard = true;
-          listen();
-          switch (record2.kind) {
-            case "no-watcher":
-              noWatcher = true;
+      const onLine = (line) => {
+        const record2 = parseWatchLine(line);
+        if (!record2) return;
+        heard = true;
+        listen();
+        switch (record2.kind) {
+          case "no-watcher":
+            noWatcher = true;
+            return;
+          case "phase":
+            if (record2.phase !== lastPhase) handlers.onPhase?.(record2.phase);
+            lastPhase = record2.phase;
+            return;
+          case "beat":
+            if (record2.heartbeatAge !== null && record2.heartbeatAge > STALE_HEARTBEAT_S && lastPhase !== "done") {
+              fatal = new RemoteError(
+                "remote-failed",
+                `The run on ${machine.name} stopped reporting (last heartbeat ${record2.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
+                `The machine may have rebooted. Inspect it: ${machine.howToReach}`
+              );
+              link2.abort(fatal);
               return;
-            case "phase":
-              if (record2.phase !== lastPhase) handlers.onPhase?.(record2.phase);
-              lastPhase = record2.phase;
-              return;
-            case "beat":
-              if (record2.heartbeatAge !== null && record2.heartbeatAge > STALE_HEARTBEAT_S && lastPhase !== "done") {
-                fatal = new RemoteError(
-                  "remote-failed",
-                  `The run on ${machine.name} stopped reporting (last heartbeat ${record2.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
-                  `The machine may have rebooted. Inspect it: ${machine.howToReach}`
-                );
-                link2.abort(fatal);
-                return;
-              }
-              handlers.onBeat?.(record2);
-              return;
-            case "log":
-              log.add(record2.offset, record2.data);
-              return;
-            case "results":
-              results.start(record2.bytes);
-              return;
-            case "results-data":
-              results.add(record2.data);
-              return;
-            case "end":
-              if (record2.status.exists) end = record2.status;
-              else gone = true;
-              return;
-          }
-        },
-        { signal: link2.signal }
-      );
+            }
+            handlers.onBeat?.(record2);
+            return;
+          case "log":
+            log.add(record2.offset, record2.data);
+            return;
+          case "results":
+            results.start(record2.bytes);
+            return;
+          case "results-data":
+            results.add(record2.data);
+            return;
+          case "end":
+            if (record2.status.exists) end = record2.status;
+            else gone = true;
+            return;
+        }
+      };
+      await (opened ? opened.adopt(onLine, link2.signal) : machine.stream(watchCommand(runId, { ...first, fromByte }), onLine, { signal: link2.signal }));
     } catch (err) {
       why = err.message;
     } finally {
@@ -41178,6 +41182,14 @@ async function watchRun(machine, runId, handlers, options = {}) {
     handlers.onReconnect?.(connections, why);
     await sleep(backoff2[Math.min(failures - 1, backoff2.length - 1)] ?? 1e3, options.signal);
   }
+}
+function firstWatchRequest(machine, options) {
+  return {
+    fromByte: options.fromByte ?? 0,
+    wantLog: options.fromByte !== void 0,
+    beatSeconds: options.beatSeconds ?? 15,
+    resultsMaxBytes: machine.rememberDownload ? options.resultsMaxBytes ?? 0 : 0
+  };
 }
 function noteResultsChecksum(machine, runId, status) {
   if (status.exists && status.resultsSha256)
@@ -41288,12 +41300,7 @@ async function followRun(machine, runId, progress, options) {
         },
         onReconnect: (_n2, why) => progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`)
       },
-      {
-        fromByte: -600,
-        signal,
-        beatSeconds: options.beatSeconds,
-        resultsMaxBytes: options.resultsMaxBytes ?? RESULTS_OVER_STREAM_MAX
-      }
+      { ...followWatch(options), signal, opened: options.opened }
     );
     if (outcome.kind === "done") return outcome.status;
     progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
@@ -41304,6 +41311,13 @@ async function followRun(machine, runId, progress, options) {
   } finally {
     clearTimeout(timer);
   }
+}
+function followWatch(options) {
+  return {
+    fromByte: -600,
+    beatSeconds: options.beatSeconds,
+    resultsMaxBytes: options.resultsMaxBytes ?? RESULTS_OVER_STREAM_MAX
+  };
 }
 function deadlineError(machine, runId) {
   return new RemoteError(
@@ -42306,8 +42320,10 @@ var LocalMachine = class {
       cwd: this.home,
       env: scrubbedAgentEnv(process.env),
       extendEnv: false,
-      signal: options.signal
+      signal: options.signal,
+      stdin: options.input !== void 0
     });
+    if (options.input !== void 0) child.stdin?.end(options.input);
     const exit = await linesUntilExit(child, onLine);
     if (exit.failedToStart) {
       throw new RemoteError("missing-tool", `Could not run bash: ${exit.stderrTail.trim()}`, "Install bash.");
@@ -49143,10 +49159,10 @@ function sharedFate(vm2, members2) {
   const failed = /* @__PURE__ */ new Set();
   const keeping = [];
   const tag = vm2.deferredClaim?.confirm.bind(vm2.deferredClaim);
-  let tagged = null;
+  let tagged2 = null;
   const tagOnce = (signal) => {
-    tagged ??= tag ? tag(signal) : Promise.resolve();
-    return tagged;
+    tagged2 ??= tag ? tag(signal) : Promise.resolve();
+    return tagged2;
   };
   return {
     member(runId, lease, first = false) {
@@ -53510,8 +53526,12 @@ async function finishRun(deps, ending) {
   const local = localFacts(deps, ending.record, retrieved);
   local.catch(() => {
   });
+  const later = await ending.beforeRelease;
   const release = open2 ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
-  const summary = summarize(ending, { retrieved, failure: failure2, status, release, local: await local });
+  const summary = summarize(
+    { ...ending, warnings: [...ending.warnings ?? [], ...later ?? []] },
+    { retrieved, failure: failure2, status, release, local: await local }
+  );
   await recordEnding(deps, ending, { open: open2, retrieved, status, release, summary });
   if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
   return summary;
@@ -55020,12 +55040,14 @@ var firstLine = (s3) => s3.split("\n")[0];
 
 // src/core/launch/launch-run.ts
 var UPLOAD_ATTEMPTS = 3;
+var CONFIRM_BOUND_MS = 5 * 6e4;
 async function launchRun(deps, input2, progress, signal) {
-  const { run, target, uploads } = input2;
+  const { run, target, uploads, startConnection } = input2;
   const startExec = input2.startExec ?? ((m2, _id, script, o2) => m2.exec(script, o2));
   const { runId, options } = run;
   const phase = (p2) => deps.store.patchRun(runId, { phase: p2 });
   let lease;
+  let confirmed;
   try {
     await phase("acquiring");
     progress.report("acquire", `finding or preparing a machine (${target.name})`);
@@ -55056,14 +55078,20 @@ async function launchRun(deps, input2, progress, signal) {
       const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
       await phase("starting");
       progress.report("execute", "verifying the upload and starting the agent");
-      const start = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const watch = startConnection?.watchArgs(machine);
+      const start = startScript(runId, uploaded.sha256, lease.deferredClaim?.script, watch);
       const script = uploaded.prelude ? `${uploaded.prelude}
 ${start}` : start;
+      const how = { input: input3, signal, timeoutMs: 5 * 6e4 };
       const started = await startOnce(
-        () => startExec(machine, runId, script, { input: input3, signal, timeoutMs: 5 * 6e4 })
+        () => startConnection ? startConnection.start(machine, script, how) : startExec(machine, runId, script, how)
       );
       if (started.exitCode === 0) {
-        await lease.deferredClaim?.confirm(signal);
+        const confirming = lease.deferredClaim?.confirm(
+          startConnection ? AbortSignal.timeout(CONFIRM_BOUND_MS) : signal
+        );
+        if (startConnection) confirmed = confirming?.then(() => null, asRemoteError);
+        else await confirming;
         break;
       }
       if (started.exitCode === START_EXIT.checksumMismatch && attempt < UPLOAD_ATTEMPTS) continue;
@@ -55075,7 +55103,7 @@ ${start}` : start;
       phase: null,
       startedAt: (/* @__PURE__ */ new Date()).toISOString()
     });
-    return { record: record2, lease };
+    return { record: record2, lease, confirmed };
   } catch (err) {
     throw await recordFailure(deps, runId, err, lease, options.keepVm, input2);
   }
@@ -63938,29 +63966,133 @@ import { rm as rm13 } from "node:fs/promises";
 
 // src/core/workflow/start-run.ts
 import { rm as rm12 } from "node:fs/promises";
-async function startRun(deps, options, progress, signal, runId = newRunId()) {
+async function startRun(deps, options, progress, signal, runId = newRunId(), follow) {
   const { runs, validated, pkg } = await prepareBatch(deps, [{ runId, options }], progress, signal);
   try {
-    const { record: record2, lease } = await launchRun(
+    const { record: record2, lease, confirmed } = await launchRun(
       deps,
       {
         run: runs[0],
         target: validated.target,
         uploads: sharedUploads(pkg, validated.git),
-        repoGit: validated.git
+        repoGit: validated.git,
+        startConnection: follow
       },
       progress,
       signal
     );
-    return { record: record2, lease, validated, pkg };
+    return { record: record2, lease, validated, pkg, opened: follow?.take(), confirmed };
   } catch (err) {
+    follow?.close();
     await rm12(pkg.dir, { recursive: true, force: true });
     throw err;
   }
 }
 
+// src/core/workflow/start-then-follow.ts
+var StartThenFollow = class {
+  constructor(watch) {
+    this.watch = watch;
+  }
+  watch;
+  opened = null;
+  watchArgs(machine) {
+    return watchArgs(firstWatchRequest(machine, this.watch));
+  }
+  /** The stream the start left open, for the follower; null when there is none (or it was taken). */
+  take() {
+    const opened = this.opened;
+    this.opened = null;
+    return opened;
+  }
+  /** Ends a stream nobody adopted (the start failed after it, or the follow never began). */
+  close() {
+    this.opened?.close();
+    this.opened = null;
+  }
+  async start(machine, script, options) {
+    const { signal } = options;
+    if (signal?.aborted) throw cancelled(machine);
+    this.close();
+    const link2 = new AbortController();
+    const stop = () => link2.abort(signal?.reason);
+    signal?.addEventListener("abort", stop, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      link2.abort(new Error("start timed out"));
+    }, options.timeoutMs);
+    let started = false;
+    let onStarted = () => {
+    };
+    const startedSeen = new Promise((resolve5) => {
+      onStarted = resolve5;
+    });
+    const held = [];
+    let listener = null;
+    const ended = machine.stream(
+      script,
+      (line) => {
+        if (started) {
+          if (listener) listener(line);
+          else held.push(line);
+        } else if (line === STARTED_RECORD) {
+          started = true;
+          onStarted();
+        }
+      },
+      { input: options.input, signal: link2.signal }
+    );
+    ended.catch(() => {
+    });
+    const first = await Promise.race([startedSeen.then(() => null), ended.then((r) => r)]).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", stop);
+    });
+    if (started) {
+      let adopted = false;
+      this.opened = {
+        adopt: (onLine, adopterSignal) => {
+          if (adopted) throw new Error("the start's stream was adopted already");
+          adopted = true;
+          for (const line of held.splice(0)) onLine(line);
+          listener = onLine;
+          if (adopterSignal.aborted) link2.abort(adopterSignal.reason);
+          else
+            adopterSignal.addEventListener("abort", () => link2.abort(adopterSignal.reason), { once: true });
+          return ended;
+        },
+        close: () => link2.abort(new Error("not followed"))
+      };
+      return { exitCode: 0, stdout: "", stderr: "" };
+    }
+    if (signal?.aborted) throw cancelled(machine);
+    if (timedOut) {
+      throw new RemoteError(
+        "remote-failed",
+        `The start on ${machine.name} did not answer within ${Math.round(options.timeoutMs / 1e3)} s.`,
+        `Check the machine (${machine.howToReach}) and run the command again.`
+      );
+    }
+    const exit = first;
+    return {
+      exitCode: exit.exitCode === 0 ? 1 : exit.exitCode,
+      stdout: "",
+      stderr: exit.stderrTail || (exit.exitCode === 0 ? "the start ended without starting the run" : "")
+    };
+  }
+};
+function cancelled(machine) {
+  return new RemoteError(
+    "interrupted",
+    `Cancelled before running a command on ${machine.name}.`,
+    "Run the command again when ready."
+  );
+}
+
 // src/core/workflow/execute-run.ts
 var STOP_WAIT_MS = 12e4;
+var TAG_RETRY_BOUND_MS = 3 * 6e4;
 function parseRunOptions(input2) {
   const parsed = runOptionsSchema.safeParse(input2);
   if (!parsed.success) {
@@ -63975,7 +64107,8 @@ function parseRunOptions(input2) {
 async function executeRun(deps, input2, signal) {
   const options = parseRunOptions(input2);
   const progress = createProgress(deps.onProgress);
-  const started = await startRun(deps, options, progress, signal).catch((err) => {
+  const follow = new StartThenFollow(followWatch({ resultsMaxBytes: deps.streamResultsMaxBytes }));
+  const started = await startRun(deps, options, progress, signal, newRunId(), follow).catch((err) => {
     throw signal?.aborted ? interrupted(err) : err;
   });
   const { lease, record: record2 } = started;
@@ -63989,6 +64122,8 @@ async function executeRun(deps, input2, signal) {
       failure: followed.failure,
       keepRequested: options.keepVm,
       warnings: startWarnings(started),
+      // The tags go on during the retrieval; they settle before the VM may be deleted.
+      beforeRelease: tagged(started).then((e) => e ? [untaggedWarning(lease.machine.name, e)] : []),
       signal: followed.cancelled ? void 0 : signal,
       progress
     });
@@ -64004,7 +64139,8 @@ async function followToEnd(deps, started, options, progress, signal) {
       pollSeconds: deps.pollSeconds ?? started.validated.target.pollSeconds,
       deadlineMs: (timeoutSeconds(options, deps.env) + 20 * 60) * 1e3,
       signal,
-      resultsMaxBytes: deps.streamResultsMaxBytes
+      resultsMaxBytes: deps.streamResultsMaxBytes,
+      opened: started.opened
     });
     return { cancelled: false, failure: null };
   } catch (err) {
@@ -64025,6 +64161,15 @@ async function stopAndWait(deps, machine, runId, progress) {
     resultsMaxBytes: deps.streamResultsMaxBytes
   }).catch(() => {
   });
+}
+async function tagged(started) {
+  const failed = await started.confirmed;
+  const claim2 = started.lease.deferredClaim;
+  if (!failed || !claim2) return failed ?? null;
+  return claim2.confirm(AbortSignal.timeout(TAG_RETRY_BOUND_MS)).then(() => null, asRemoteError);
+}
+function untaggedWarning(vm2, error62) {
+  return `VM ${vm2} could not be tagged as ours (${error62.message.split("\n")[0]}); it is recorded here and released as usual, but it will not be reused, and only this machine's \`amplihack-remote cleanup\` knows it is ours.`;
 }
 function interrupted(err) {
   if (err instanceof RemoteError && err.code !== "internal") return err;

@@ -179,12 +179,15 @@ export class AzlinClient {
     name: string,
     command: string,
     onLine: (line: string) => void,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: AbortSignal; input?: string } = {},
   ): Promise<ConnectResult & { canceled: boolean }> {
     const child = this.stream(this.config.binary, connectArgs(name, command, this.resourceGroup), {
       env: this.env,
       signal: options.signal,
+      stdin: options.input !== undefined,
     });
+    // ssh carries it to the script's stdin, never a command line; closed after it.
+    if (options.input !== undefined) child.stdin?.end(options.input);
     const exit = await linesUntilExit(child, onLine);
     if (exit.canceled)
       return { exitCode: exit.exitCode, stdout: "", stderr: exit.stderrTail, canceled: true };

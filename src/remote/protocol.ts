@@ -82,8 +82,13 @@ export const incomingArchive = (runId: string) => `.amplihack-remote-incoming-${
  * sibling run's upload linked there). The checksum is checked before a byte of it is trusted; a
  * mismatching archive is removed, so a retry uploads afresh. `claim` (a lease's deferred claim)
  * runs first and stops the start when it fails.
+ *
+ * With `watch` (the arguments of src/remote/watch.sh, from src/remote/watch.ts) the connection
+ * does not end with the start: it prints STARTED_RECORD once the run is started (also when an
+ * earlier connection started it) and goes on as the run's watcher, so a caller that follows the
+ * run (`exec`) spends one connection on both. A start that fails exits as without `watch`.
  */
-export function startScript(runId: string, sha256: string, claim?: string): string {
+export function startScript(runId: string, sha256: string, claim?: string, watch?: string): string {
   const dir = shellQuote(runDir(runId));
   const incoming = shellQuote(incomingArchive(runId));
   // The claim runs in a subshell of its own (its exits and locks end there); its stdout is not ours.
@@ -93,19 +98,26 @@ export function startScript(runId: string, sha256: string, claim?: string): stri
 ) >/dev/null; then exit ${START_EXIT.claimFailed}; fi`,
       ]
     : [];
+  const watcher =
+    watch === undefined ? null : `echo '${STARTED_RECORD}'; exec bash remote/watch.sh . ${watch}`;
   return [
     ...claimed,
     "set -e",
     // A start whose connection dropped after the runner was launched is not launched twice.
-    `if [ -f ${dir}/holder ]; then echo "started (already)"; exit 0; fi`,
+    watcher
+      ? `if [ -f ${dir}/holder ]; then cd ${dir}; ${watcher}; fi`
+      : `if [ -f ${dir}/holder ]; then echo "started (already)"; exit 0; fi`,
     `mkdir -p ${dir}`,
     `if [ -f ${incoming} ]; then mv -f ${incoming} ${dir}/${ARCHIVE_NAME}; fi`,
     `cd ${dir}`,
     `if ! printf '%s  %s\\n' ${sha256} ${ARCHIVE_NAME} | sha256sum -c --status 2>/dev/null; then rm -f ${ARCHIVE_NAME}; echo "checksum mismatch for ${ARCHIVE_NAME}" >&2; exit ${START_EXIT.checksumMismatch}; fi`,
     `tar -xzf ${ARCHIVE_NAME} --no-same-owner remote`,
-    "exec bash remote/start.sh",
+    ...(watcher ? ["bash remote/start.sh >/dev/null", watcher] : ["exec bash remote/start.sh"]),
   ].join("\n");
 }
+
+/** The line a start that goes on watching prints once the run is started (before any watch record). */
+export const STARTED_RECORD = "S started";
 
 /** Commits a machine's repository cache holds for a project (tips; their history is there too). */
 export function cacheProbeScript(repoKey: string, limit = 500): string {

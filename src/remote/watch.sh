@@ -14,6 +14,8 @@
 #                                  larger), as D records, just before E: the laptop that follows
 #   D <base64>                     the run to its end needs no copy of its own to fetch it
 #   E <status json>                the run is done (status.sh's line); the script then exits 0
+# A start that goes on watching (protocol.ts startScript with `watch`) prints `S started` before
+# the first of these, in the run directory, with RUN_DIR `.`.
 # The log only ever grows, so byte offsets are a stable position to resume from.
 set -u
 dir=$1

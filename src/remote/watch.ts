@@ -22,13 +22,17 @@ export interface WatchRequest {
 
 export function watchCommand(runId: string, request: WatchRequest): string {
   const dir = shellQuote(runDir(runId));
-  const args = [
+  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${watchArgs(request)}; else echo '${NO_WATCHER}'; fi`;
+}
+
+/** watch.sh's arguments after the run directory (a start that goes on watching passes them too). */
+export function watchArgs(request: WatchRequest): string {
+  return [
     Math.trunc(request.fromByte),
     request.wantLog ? 1 : 0,
     Math.max(1, Math.trunc(request.beatSeconds)),
     Math.max(0, Math.trunc(request.resultsMaxBytes ?? 0)),
-  ];
-  return `if [ -f ${dir}/remote/watch.sh ]; then exec bash ${dir}/remote/watch.sh ${dir} ${args.join(" ")}; else echo '${NO_WATCHER}'; fi`;
+  ].join(" ");
 }
 
 export type WatchRecord =

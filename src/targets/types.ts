@@ -31,6 +31,8 @@ export interface ExecOptions {
 
 export interface StreamExecOptions {
   signal?: AbortSignal;
+  /** Written to the script's stdin, which is then closed (the start's credentials, as for exec). */
+  input?: string;
 }
 
 export interface UploadOptions {

@@ -45,15 +45,15 @@ describe.each(azlinModes(sshd))("azlin calls per run ($mode)", (mode) => {
     ...extra,
   });
 
-  test("a run on a new VM makes 7: list, new, cp up, start (slot, checksum, start), tag, follow (the results come with it), kill", async () => {
+  test("a run on a new VM makes 6: list, new, cp up, start and follow in one (slot, checksum, start, watcher; the results come with it), tag beside it, kill", async () => {
     const { fake, repo, deps } = await setup(KEY);
     const summary = await executeRun(deps, options("count the calls"));
     expect(summary.status).toBe("succeeded");
     expect(git(repo, "show", "remote-exec/main:notes.txt")).toBe("count the calls\n");
-    expect(subcommandsSince(fake, 0).join(" ")).toBe("list new cp connect tag connect kill");
+    expect(subcommandsSince(fake, 0).join(" ")).toBe("list new cp connect tag kill");
   });
 
-  test("a run that reuses a VM makes 8: list, show, slot, cache probe, cp up, start, follow (the results come with it), slot freed", async () => {
+  test("a run that reuses a VM makes 7: list, show, slot, cache probe, cp up, start and follow in one (the results come with it), slot freed", async () => {
     const { fake, deps } = await setup(KEY);
     const first = await executeRun(deps, options("first", { keepVm: true }));
     expect(first.status).toBe("succeeded");
@@ -61,9 +61,7 @@ describe.each(azlinModes(sshd))("azlin calls per run ($mode)", (mode) => {
     const second = await executeRun(deps, options("second"));
     expect(second.status).toBe("succeeded");
     expect(second.vm).toBe(first.vm);
-    expect(subcommandsSince(fake, from).join(" ")).toBe(
-      "list show connect connect cp connect connect connect",
-    );
+    expect(subcommandsSince(fake, from).join(" ")).toBe("list show connect connect cp connect connect");
   });
 
   test("status of three detached runs on one VM asks it once", async () => {

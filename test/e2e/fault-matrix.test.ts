@@ -114,6 +114,22 @@ function onFirst(deps: WorkflowDeps, match: (e: ProgressEvent) => boolean, fire:
 }
 
 const runExitCode = (s: RunSummary) => summaryExitCode(s);
+
+/** A run on a VM it made ended well: the VM deleted (and so recorded), its commit home, the user's state untouched. */
+async function expectHomeAndVmDeleted(
+  ctx: { fake: FakeAzlin; repo: string; deps: WorkflowDeps },
+  summary: RunSummary,
+  before: string,
+) {
+  expect((await ctx.deps.store.getRun(summary.runId))?.vm).toEqual({
+    name: summary.vm,
+    created: true,
+    deleted: true,
+  });
+  await expectNoUntrackedVm(ctx.fake, ctx.deps, [summary.vm!]);
+  expect(commitsHome(ctx.repo, summary.runId)).toEqual(["agent commit"]);
+  expect(userStateHash(ctx.repo)).toBe(before);
+}
 const subcommands = (fake: FakeAzlin) => fake.argvs().map((a) => a[0]);
 
 describe("fault matrix: provisioning and release (direct)", () => {
@@ -180,14 +196,7 @@ describe("fault matrix: provisioning and release (direct)", () => {
     expect(summary.error).toBeUndefined();
     expect(summary.status).toBe("succeeded");
     expect(subcommands(fake).filter((s) => s === "new")).toHaveLength(1);
-    expect((await deps.store.getRun(summary.runId))?.vm).toEqual({
-      name: summary.vm,
-      created: true,
-      deleted: true,
-    });
-    await expectNoUntrackedVm(fake, deps, [summary.vm!]);
-    expect(commitsHome(repo, summary.runId)).toEqual(["agent commit"]);
-    expect(userStateHash(repo)).toBe(before);
+    await expectHomeAndVmDeleted({ fake, repo, deps }, summary, before);
   });
 
   test("2c. the new VM never answers ssh: it is deleted, the error says so, record error", async () => {
@@ -210,6 +219,36 @@ describe("fault matrix: provisioning and release (direct)", () => {
     expect(record.vm).toEqual({ name, created: true, deleted: true });
     await expectNoUntrackedVm(fake, deps, [name]);
     expect(userStateHash(repo)).toBe(before);
+  });
+
+  test("2d. the new VM cannot be tagged once its run started: the run goes on, its work comes home, the VM is deleted, the summary says it was untagged", async () => {
+    const { fake, repo, deps } = await setup();
+    const before = userStateHash(repo);
+    fake.setFaults("tag:fail");
+    const summary = await executeRun(deps, options("tagged or not"));
+    expect(summary.error).toBeUndefined();
+    expect(summary.status).toBe("succeeded");
+    // Tried beside the follow, and once more when the run ended.
+    expect(subcommands(fake).filter((s) => s === "tag")).toHaveLength(2);
+    expect(summary.warnings.join("\n")).toContain(`VM ${summary.vm} could not be tagged as ours`);
+    expect(formatSummary(summary)).toContain("could not be tagged as ours");
+    expect(summary.release).toMatchObject({ deleted: true });
+    await expectHomeAndVmDeleted({ fake, repo, deps }, summary, before);
+  });
+
+  test("2e. the new VM's tags fail once beside the follow: tried again when the run ends, a kept VM is labelled ours", async () => {
+    const { fake, repo, deps } = await setup();
+    fake.setFaults("tag:fail:1");
+    const summary = await executeRun(deps, options("tagged at the second try", { keepVm: true }));
+    expect(summary.status).toBe("succeeded");
+    expect(summary.warnings.join("\n")).not.toContain("could not be tagged");
+    expect(subcommands(fake).filter((s) => s === "tag")).toHaveLength(2);
+    expect(summary.release).toMatchObject({ deleted: false, kept: true });
+    expect(fake.vm(summary.vm!)?.tags).toMatchObject({
+      amplihack_workflow: "true",
+      amplihack_run: summary.runId,
+    });
+    expect(commitsHome(repo, summary.runId)).toEqual(["agent commit"]);
   });
 
   test("7. delete fails at release: the summary says it may still be billing and how to delete it", async () => {

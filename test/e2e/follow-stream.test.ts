@@ -2,14 +2,17 @@
  * Following a run over the watcher stream, through the fake azlin: `output --follow` hands on each
  * line while the agent is still writing (the agent waits for the test to have seen a line before
  * it writes the next), and a stream whose link keeps dropping (the fake's drop fault, ssh's 255)
- * resumes where it was without losing or repeating a line.
+ * resumes where it was without losing or repeating a line; `exec`'s start goes on as the run's
+ * watcher, and when that stream drops the follow reopens it and the run still comes home.
  */
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect } from "vitest";
 import { followOutput } from "../../src/core/runs/run-output.js";
 import { startDetached } from "../../src/core/runs/start-detached.js";
+import { executeRun } from "../../src/core/workflow/execute-run.js";
 import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
+import { commitsHome, until } from "../support/fault-support.js";
 import { cleanup, tempDir } from "../support/repo.js";
 import { sshdForTests } from "../support/sshd.js";
 
@@ -51,8 +54,12 @@ echo followed > followed.txt && git add followed.txt && git commit -qm followed
 describe.each(azlinModes(sshd))("following a run over one stream ($mode)", (mode) => {
   const { test, setup } = useAzlinRuns(mode, { user: "follow" });
 
+  const KEY = { ANTHROPIC_API_KEY: `sk-ant-api03-follow${"F".repeat(40)}` };
+  const watchConnections = (fake: { argvs(): string[][] }) =>
+    fake.argvs().filter((a) => a[0] === "connect" && a.join(" ").includes("watch.sh"));
+
   async function startGated(lines: number) {
-    const ctx = await setup({ ANTHROPIC_API_KEY: `sk-ant-api03-follow${"F".repeat(40)}` });
+    const ctx = await setup(KEY);
     const { agent, gate } = gatedAgent(lines);
     const [started] = await startDetached(
       ctx.deps,
@@ -96,8 +103,7 @@ describe.each(azlinModes(sshd))("following a run over one stream ($mode)", (mode
     // Every gate was opened by a line the stream delivered; the agent then finished.
     for (let i = 1; i <= 4; i++) expect(existsSync(`${gate}-${i}`)).toBe(true);
     // One connection followed the whole run.
-    const watches = fake.argvs().filter((a) => a[0] === "connect" && a.join(" ").includes("watch.sh"));
-    expect(watches).toHaveLength(1);
+    expect(watchConnections(fake)).toHaveLength(1);
   });
 
   test("a stream that drops mid-run resumes without losing or repeating a line", async () => {
@@ -108,15 +114,42 @@ describe.each(azlinModes(sshd))("following a run over one stream ($mode)", (mode
     const following = follow(deps, runId, gate).then((lines) => seen.push(...lines));
     // Once several links have died, let the next one live so the run can be followed to its end.
     const dropsBeforeHealing = 3;
-    for (;;) {
-      const watches = fake.argvs().filter((a) => a[0] === "connect" && a.join(" ").includes("watch.sh"));
-      if (watches.length > dropsBeforeHealing) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(() => watchConnections(fake).length > dropsBeforeHealing, "several links to have died");
     fake.setFaults("");
     await following;
     expect(seen.filter((l) => l.startsWith("line "))).toEqual(expected(8));
-    const watches = fake.argvs().filter((a) => a[0] === "connect" && a.join(" ").includes("watch.sh"));
-    expect(watches.length).toBeGreaterThan(dropsBeforeHealing);
+    expect(watchConnections(fake).length).toBeGreaterThan(dropsBeforeHealing);
+  });
+
+  test("exec: the stream its start opened drops mid-run; the follow reopens it and the run's work comes home", async () => {
+    const { fake, repo, deps } = await setup(KEY);
+    const { agent, gate } = gatedAgent(1);
+    // From the start on, every connection dies 4 s after it opened (ssh's 255), the start's too.
+    const progress = deps.onProgress;
+    deps.onProgress = (e) => {
+      if (e.stage === "execute" && e.message.startsWith("verifying the upload"))
+        fake.setFaults("connect:drop:4000");
+      progress?.(e);
+    };
+    const running = executeRun(deps, {
+      command: "auto",
+      target: "azlin",
+      agentCommand: [agent],
+      prompt: "p",
+    });
+    // The agent holds on until a link of the follow's own was opened after the start's died.
+    const startsAndWatches = () => watchConnections(fake).map((a) => a.join(" ").includes("start.sh"));
+    await until(() => startsAndWatches().includes(false), "the follow to reopen the stream");
+    fake.setFaults("");
+    writeFileSync(`${gate}-1`, "");
+    const summary = await running;
+    expect(summary.error).toBeUndefined();
+    expect(summary.status).toBe("succeeded");
+    expect(commitsHome(repo, summary.runId)).toEqual(["followed"]);
+    // The start's connection was the first watcher; it started the run once (a retried start, if
+    // its link died first, finds the run started and only watches).
+    const kinds = startsAndWatches();
+    expect(kinds[0]).toBe(true);
+    expect(kinds.indexOf(false)).toBeGreaterThan(0);
   });
 });

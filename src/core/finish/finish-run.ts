@@ -43,6 +43,11 @@ export interface Ending {
   keepRequested: boolean;
   /** Said before the run ended (validation notes, a fallback identity), carried into the summary. */
   warnings?: string[];
+  /**
+   * Work beside the run that must settle before the machine is released (`exec`: a new VM's
+   * tags), so it goes on during the retrieval; resolves to warnings for the summary, never rejects.
+   */
+  beforeRelease?: Promise<string[]>;
   /** Aborts the retrieval (not the release, which runs under its own bound). */
   signal?: AbortSignal;
   progress?: Progress;
@@ -55,8 +60,12 @@ export async function finishRun(deps: WorkflowDeps, ending: Ending): Promise<Run
   // What the summary reads from the user's repository is gathered while the machine is released.
   const local = localFacts(deps, ending.record, retrieved);
   local.catch(() => {});
+  const later = await ending.beforeRelease;
   const release = open ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
-  const summary = summarize(ending, { retrieved, failure, status, release, local: await local });
+  const summary = summarize(
+    { ...ending, warnings: [...(ending.warnings ?? []), ...(later ?? [])] },
+    { retrieved, failure, status, release, local: await local },
+  );
   await recordEnding(deps, ending, { open, retrieved, status, release, summary });
   if (!retrieved && ending.driver === "retrieve" && failure) throw failure;
   return summary;

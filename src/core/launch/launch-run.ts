@@ -10,7 +10,7 @@ import { dropWipRef } from "../../git/wip-snapshot.js";
 import { describeStartFailure, START_EXIT, startScript } from "../../remote/protocol.js";
 import { runFilesLine } from "../../remote/run-files.js";
 import type { LaunchPhase, RunRecord } from "../../state/run-record.js";
-import type { Lease, Target } from "../../targets/types.js";
+import type { ExecResult, Lease, Machine, Target } from "../../targets/types.js";
 import { forwardedValues } from "../../util/credentials.js";
 import { asRemoteError, RemoteError } from "../../util/errors.js";
 import type { Progress } from "../progress.js";
@@ -23,10 +23,32 @@ import type { StartExec } from "./start-together.js";
 
 /** Uploads of the package per run before a damaged copy is an error. */
 const UPLOAD_ATTEMPTS = 3;
+/** A confirmation going on beside the follow ends by this bound (azlin's own az calls die at 120 s). */
+const CONFIRM_BOUND_MS = 5 * 60_000;
 
 export interface LaunchedRun {
   record: RunRecord;
   lease: Lease;
+  /**
+   * With a start connection: the lease's deferred confirmation (a new VM's ownership tags), going
+   * on while the run is followed; settles to its error or null, never rejects. The caller decides
+   * what a failure means once the run has started.
+   */
+  confirmed?: Promise<RemoteError | null>;
+}
+
+/**
+ * A start whose connection goes on to follow the run (`exec`: core/workflow/start-then-follow.ts):
+ * the start script continues as the run's watcher, and `start` settles once the run has started.
+ */
+export interface StartConnection {
+  /** watch.sh's arguments for this machine (protocol.ts startScript). */
+  watchArgs(machine: Machine): string;
+  start(
+    machine: Machine,
+    script: string,
+    options: { input: string; signal?: AbortSignal; timeoutMs: number },
+  ): Promise<ExecResult>;
 }
 
 export interface LaunchInput {
@@ -37,6 +59,8 @@ export interface LaunchInput {
   repoGit: Git;
   /** Runs the start command; launch-batch.ts starts the runs sharing a machine in one connection. */
   startExec?: StartExec;
+  /** Absent: the start's connection ends with the start (detached starts). */
+  startConnection?: StartConnection;
 }
 
 export async function launchRun(
@@ -45,11 +69,12 @@ export async function launchRun(
   progress: Progress,
   signal?: AbortSignal,
 ): Promise<LaunchedRun> {
-  const { run, target, uploads } = input;
+  const { run, target, uploads, startConnection } = input;
   const startExec: StartExec = input.startExec ?? ((m, _id, script, o) => m.exec(script, o));
   const { runId, options } = run;
   const phase = (p: LaunchPhase) => deps.store.patchRun(runId, { phase: p });
   let lease: Lease | undefined;
+  let confirmed: Promise<RemoteError | null> | undefined;
   try {
     await phase("acquiring");
     progress.report("acquire", `finding or preparing a machine (${target.name})`);
@@ -82,13 +107,24 @@ export async function launchRun(
       const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
       await phase("starting");
       progress.report("execute", "verifying the upload and starting the agent");
-      const start = startScript(runId, uploaded.sha256, lease.deferredClaim?.script);
+      const watch = startConnection?.watchArgs(machine);
+      const start = startScript(runId, uploaded.sha256, lease.deferredClaim?.script, watch);
       const script = uploaded.prelude ? `${uploaded.prelude}\n${start}` : start;
+      const how = { input, signal, timeoutMs: 5 * 60_000 };
+      // A followed start keeps its connection as the follow stream; a batch's starts share one.
       const started = await startOnce(() =>
-        startExec(machine, runId, script, { input, signal, timeoutMs: 5 * 60_000 }),
+        startConnection
+          ? startConnection.start(machine, script, how)
+          : startExec(machine, runId, script, how),
       );
       if (started.exitCode === 0) {
-        await lease.deferredClaim?.confirm(signal);
+        // Followed at once, the run need not wait for the tags: they go on beside the follow, and
+        // past a cancel (the VM stays up until it is released, and should say whose it is).
+        const confirming = lease.deferredClaim?.confirm(
+          startConnection ? AbortSignal.timeout(CONFIRM_BOUND_MS) : signal,
+        );
+        if (startConnection) confirmed = confirming?.then(() => null, asRemoteError);
+        else await confirming;
         break;
       }
       if (started.exitCode === START_EXIT.checksumMismatch && attempt < UPLOAD_ATTEMPTS) continue;
@@ -100,7 +136,7 @@ export async function launchRun(
       phase: null,
       startedAt: new Date().toISOString(),
     });
-    return { record, lease };
+    return { record, lease, confirmed };
   } catch (err) {
     throw await recordFailure(deps, runId, err, lease, options.keepVm, input);
   }

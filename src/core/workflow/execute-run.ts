@@ -13,11 +13,15 @@ import { asRemoteError, RemoteError } from "../../util/errors.js";
 import { finishRun } from "../finish/finish-run.js";
 import { describeIssues, type RunOptions, type RunOptionsInput, runOptionsSchema } from "../options.js";
 import { createProgress, type Progress } from "../progress.js";
+import { newRunId } from "../run-id.js";
 import type { WorkflowDeps } from "./deps.js";
-import { followRun } from "./follow-run.js";
+import { followRun, followWatch } from "./follow-run.js";
 import { type StartedRun, startRun } from "./start-run.js";
+import { StartThenFollow } from "./start-then-follow.js";
 
 const STOP_WAIT_MS = 120_000;
+/** azlin's own az calls die at 120 s. */
+const TAG_RETRY_BOUND_MS = 3 * 60_000;
 
 export function parseRunOptions(input: RunOptionsInput): RunOptions {
   const parsed = runOptionsSchema.safeParse(input);
@@ -38,7 +42,9 @@ export async function executeRun(
 ): Promise<RunSummary> {
   const options = parseRunOptions(input);
   const progress = createProgress(deps.onProgress);
-  const started = await startRun(deps, options, progress, signal).catch((err) => {
+  // One connection starts the run and follows it (each connection costs seconds on a VM).
+  const follow = new StartThenFollow(followWatch({ resultsMaxBytes: deps.streamResultsMaxBytes }));
+  const started = await startRun(deps, options, progress, signal, newRunId(), follow).catch((err) => {
     throw signal?.aborted ? interrupted(err) : err;
   });
   const { lease, record } = started;
@@ -53,6 +59,8 @@ export async function executeRun(
       failure: followed.failure,
       keepRequested: options.keepVm,
       warnings: startWarnings(started),
+      // The tags go on during the retrieval; they settle before the VM may be deleted.
+      beforeRelease: tagged(started).then((e) => (e ? [untaggedWarning(lease.machine.name, e)] : [])),
       signal: followed.cancelled ? undefined : signal,
       progress,
     });
@@ -77,6 +85,7 @@ export async function followToEnd(
       deadlineMs: (timeoutSeconds(options, deps.env) + 20 * 60) * 1000,
       signal,
       resultsMaxBytes: deps.streamResultsMaxBytes,
+      opened: started.opened,
     });
     return { cancelled: false, failure: null };
   } catch (err) {
@@ -97,6 +106,26 @@ async function stopAndWait(deps: WorkflowDeps, machine: Machine, runId: string, 
     signal: bound,
     resultsMaxBytes: deps.streamResultsMaxBytes,
   }).catch(() => {});
+}
+
+/**
+ * The outcome of a new VM's tags, added beside the follow: a failure is tried once more when the
+ * run has ended (before the VM may be kept), so a kept VM says whose it is whenever azlin lets it.
+ */
+async function tagged(started: StartedRun): Promise<RemoteError | null> {
+  const failed = await started.confirmed;
+  const claim = started.lease.deferredClaim;
+  if (!failed || !claim) return failed ?? null;
+  return claim.confirm(AbortSignal.timeout(TAG_RETRY_BOUND_MS)).then(() => null, asRemoteError);
+}
+
+/**
+ * The tags of a new VM failed once its run had started, and again at its end. The run goes on: the VM is in this
+ * laptop's state and released (deleted unless kept) like any other; untagged, no other laptop
+ * reuses it or counts it as ours, and this laptop's `cleanup` still finds it by name and record.
+ */
+function untaggedWarning(vm: string, error: RemoteError): string {
+  return `VM ${vm} could not be tagged as ours (${error.message.split("\n")[0]}); it is recorded here and released as usual, but it will not be reused, and only this machine's \`amplihack-remote cleanup\` knows it is ours.`;
 }
 
 function interrupted(err: unknown): RemoteError {

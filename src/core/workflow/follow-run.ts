@@ -10,7 +10,14 @@ import type { Machine } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
 import { sanitizeTerminalText } from "../../util/terminal-text.js";
 import type { Progress } from "../progress.js";
-import { noteResultsChecksum, STALE_HEARTBEAT_S, sleep, watchRun } from "./watch-run.js";
+import {
+  noteResultsChecksum,
+  type OpenedStream,
+  STALE_HEARTBEAT_S,
+  sleep,
+  type WatchOptions,
+  watchRun,
+} from "./watch-run.js";
 
 export interface FollowOptions {
   /** Seconds between status queries when streaming is not possible. */
@@ -22,6 +29,8 @@ export interface FollowOptions {
   beatSeconds?: number;
   /** Have the results (up to this size) come over the stream at the end; absent: RESULTS_OVER_STREAM_MAX. */
   resultsMaxBytes?: number;
+  /** The watcher stream the start left open (exec), taken as the first connection. */
+  opened?: OpenedStream | null;
 }
 
 const TAIL_MARK = "\n@@amplihack-remote-tail@@\n";
@@ -105,12 +114,7 @@ export async function followRun(
         onReconnect: (_n, why) =>
           progress.report("execute", `${phase}: reconnecting to ${machine.name} (${why})`),
       },
-      {
-        fromByte: -600,
-        signal,
-        beatSeconds: options.beatSeconds,
-        resultsMaxBytes: options.resultsMaxBytes ?? RESULTS_OVER_STREAM_MAX,
-      },
+      { ...followWatch(options), signal, opened: options.opened },
     );
     if (outcome.kind === "done") return outcome.status;
     progress.report("execute", `${phase}: polling ${machine.name} (${outcome.why})`);
@@ -121,6 +125,15 @@ export async function followRun(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What following asks the watcher for: the log's recent lines on, heartbeats, the results at the end. */
+export function followWatch(options: Pick<FollowOptions, "beatSeconds" | "resultsMaxBytes">): WatchOptions {
+  return {
+    fromByte: -600,
+    beatSeconds: options.beatSeconds,
+    resultsMaxBytes: options.resultsMaxBytes ?? RESULTS_OVER_STREAM_MAX,
+  };
 }
 
 function deadlineError(machine: Machine, runId: string): RemoteError {

@@ -7,8 +7,14 @@
 
 import { createHash } from "node:crypto";
 import { RESULTS_NAME, type RemoteStatus, runDir } from "../../remote/protocol.js";
-import { LogLines, parseWatchLine, ResultsCopy, watchCommand } from "../../remote/watch.js";
-import type { Machine } from "../../targets/types.js";
+import {
+  LogLines,
+  parseWatchLine,
+  ResultsCopy,
+  type WatchRequest,
+  watchCommand,
+} from "../../remote/watch.js";
+import type { Machine, StreamExecResult } from "../../targets/types.js";
 import { RemoteError } from "../../util/errors.js";
 
 /** A heartbeat older than this means the runner is gone (machine rebooted, process killed). */
@@ -21,6 +27,18 @@ export interface WatchHandlers {
   onLogLine?: (line: string) => void;
   /** A stream dropped and is being reopened (tests and progress lines see it). */
   onReconnect?: (attempt: number, why: string) => void;
+}
+
+/**
+ * A watcher stream already open (a start that went on watching: start-then-follow.ts), for
+ * watchRun to take as its first connection.
+ */
+export interface OpenedStream {
+  /**
+   * Hands the stream's lines to `onLine` (those that came while nobody listened first) and
+   * settles as machine.stream does; `signal` ends it. Once only.
+   */
+  adopt(onLine: (line: string) => void, signal: AbortSignal): Promise<StreamExecResult>;
 }
 
 export interface WatchOptions {
@@ -37,6 +55,8 @@ export interface WatchOptions {
    * the machine to hand to the retrieval instead of a copy of its own (one azlin call fewer).
    */
   resultsMaxBytes?: number;
+  /** A watcher stream the start left open (start-then-follow.ts): the first connection, none opened. */
+  opened?: OpenedStream | null;
 }
 
 export type WatchOutcome =
@@ -52,12 +72,10 @@ export async function watchRun(
   handlers: WatchHandlers,
   options: WatchOptions = {},
 ): Promise<WatchOutcome> {
-  const beatSeconds = options.beatSeconds ?? 15;
+  const first = firstWatchRequest(machine, options);
+  const { beatSeconds, wantLog, resultsMaxBytes } = first;
   const maxFailures = options.maxFailures ?? 5;
   const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
-  const wantLog = options.fromByte !== undefined;
-  // Only a machine that can keep them asks for the results (a local sandbox copies them at no cost).
-  const resultsMaxBytes = machine.rememberDownload ? (options.resultsMaxBytes ?? 0) : 0;
   const log = new LogLines(
     options.fromByte === undefined || options.fromByte < 0 ? null : options.fromByte,
     (line) => handlers.onLogLine?.(line),
@@ -84,60 +102,60 @@ export async function watchRun(
     };
     const stop = () => link.abort(options.signal?.reason);
     options.signal?.addEventListener("abort", stop, { once: true });
-    const fromByte = !wantLog ? 0 : (log.received ?? options.fromByte ?? 0);
+    const fromByte = !wantLog ? 0 : (log.received ?? first.fromByte);
     const results = new ResultsCopy(resultsMaxBytes);
     let why = "";
     connections += 1;
     listen();
+    const opened = connections === 1 ? options.opened : null;
     try {
-      await machine.stream(
-        watchCommand(runId, { fromByte, wantLog, beatSeconds, resultsMaxBytes }),
-        (line) => {
-          const record = parseWatchLine(line);
-          if (!record) return;
-          heard = true;
-          listen();
-          switch (record.kind) {
-            case "no-watcher":
-              noWatcher = true;
+      const onLine = (line: string) => {
+        const record = parseWatchLine(line);
+        if (!record) return;
+        heard = true;
+        listen();
+        switch (record.kind) {
+          case "no-watcher":
+            noWatcher = true;
+            return;
+          case "phase":
+            if (record.phase !== lastPhase) handlers.onPhase?.(record.phase);
+            lastPhase = record.phase;
+            return;
+          case "beat":
+            if (
+              record.heartbeatAge !== null &&
+              record.heartbeatAge > STALE_HEARTBEAT_S &&
+              lastPhase !== "done"
+            ) {
+              fatal = new RemoteError(
+                "remote-failed",
+                `The run on ${machine.name} stopped reporting (last heartbeat ${record.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
+                `The machine may have rebooted. Inspect it: ${machine.howToReach}`,
+              );
+              link.abort(fatal);
               return;
-            case "phase":
-              if (record.phase !== lastPhase) handlers.onPhase?.(record.phase);
-              lastPhase = record.phase;
-              return;
-            case "beat":
-              if (
-                record.heartbeatAge !== null &&
-                record.heartbeatAge > STALE_HEARTBEAT_S &&
-                lastPhase !== "done"
-              ) {
-                fatal = new RemoteError(
-                  "remote-failed",
-                  `The run on ${machine.name} stopped reporting (last heartbeat ${record.heartbeatAge}s ago, phase ${lastPhase ?? "unknown"}).`,
-                  `The machine may have rebooted. Inspect it: ${machine.howToReach}`,
-                );
-                link.abort(fatal);
-                return;
-              }
-              handlers.onBeat?.(record);
-              return;
-            case "log":
-              log.add(record.offset, record.data);
-              return;
-            case "results":
-              results.start(record.bytes);
-              return;
-            case "results-data":
-              results.add(record.data);
-              return;
-            case "end":
-              if (record.status.exists) end = record.status;
-              else gone = true;
-              return;
-          }
-        },
-        { signal: link.signal },
-      );
+            }
+            handlers.onBeat?.(record);
+            return;
+          case "log":
+            log.add(record.offset, record.data);
+            return;
+          case "results":
+            results.start(record.bytes);
+            return;
+          case "results-data":
+            results.add(record.data);
+            return;
+          case "end":
+            if (record.status.exists) end = record.status;
+            else gone = true;
+            return;
+        }
+      };
+      await (opened
+        ? opened.adopt(onLine, link.signal)
+        : machine.stream(watchCommand(runId, { ...first, fromByte }), onLine, { signal: link.signal }));
     } catch (err) {
       why = (err as Error).message;
     } finally {
@@ -183,6 +201,23 @@ export async function watchRun(
     handlers.onReconnect?.(connections, why);
     await sleep(backoff[Math.min(failures - 1, backoff.length - 1)] ?? 1_000, options.signal);
   }
+}
+
+/**
+ * What the first connection asks the watcher for (a start that goes on watching asks the same):
+ * the log from `fromByte` when asked, heartbeats, and the results when the machine can keep them
+ * (a local sandbox copies them at no cost).
+ */
+export function firstWatchRequest(
+  machine: Machine,
+  options: WatchOptions,
+): WatchRequest & { resultsMaxBytes: number } {
+  return {
+    fromByte: options.fromByte ?? 0,
+    wantLog: options.fromByte !== undefined,
+    beatSeconds: options.beatSeconds ?? 15,
+    resultsMaxBytes: machine.rememberDownload ? (options.resultsMaxBytes ?? 0) : 0,
+  };
 }
 
 /** The final status's results checksum, kept by the machine so the retrieval need not ask for it. */

@@ -78,6 +78,7 @@ export class AzlinMachine implements Machine {
   ): Promise<StreamExecResult> {
     const r = await this.azlin.connectStream(this.name, remoteCommand(script), onLine, {
       signal: options.signal,
+      input: options.input,
     });
     return { exitCode: r.exitCode, stderrTail: r.stderr };
   }

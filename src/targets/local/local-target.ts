@@ -66,7 +66,9 @@ export class LocalMachine implements Machine {
       env: scrubbedAgentEnv(process.env),
       extendEnv: false,
       signal: options.signal,
+      stdin: options.input !== undefined,
     });
+    if (options.input !== undefined) child.stdin?.end(options.input);
     const exit = await linesUntilExit(child, onLine);
     if (exit.failedToStart) {
       throw new RemoteError("missing-tool", `Could not run bash: ${exit.stderrTail.trim()}`, "Install bash.");

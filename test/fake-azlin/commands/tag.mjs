@@ -2,7 +2,7 @@
 import { parseArgs, UsageError } from "../args.mjs";
 import { Exit, fail, RG_OPTIONS } from "../context.mjs";
 import { findVm, updateState } from "../state.mjs";
-import { invalidTagFormat, invalidTagKey, invalidTagValue, resourceNotFound } from "../texts.mjs";
+import { azTimeout, invalidTagFormat, invalidTagKey, invalidTagValue, resourceNotFound } from "../texts.mjs";
 
 const specs = {
   add: {
@@ -64,6 +64,8 @@ export async function run(ctx, parsed) {
       pairs.push([k, v]);
     }
     if (pairs.length === 0) return new Exit(0);
+    // The az call behind it dies at 120 s (the one way a valid tag fails); no tag is set.
+    if (ctx.faults.has("fail")) throw fail(`Error: Failed to add tags to VM '${name}': ${azTimeout}`);
     const found = updateState(ctx.env, (state) => {
       const vm = findVm(state, name, rg);
       if (!vm) return false;
