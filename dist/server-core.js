@@ -49452,18 +49452,24 @@ async function* parseBatchOutput(stream) {
     }
   }
 }
-async function locateBlobs(repo, oids, revs, options = {}) {
+async function locateBlobs(repo, oids, revs, options = {}, known = /* @__PURE__ */ new Map()) {
   const found = /* @__PURE__ */ new Map();
   if (oids.length === 0) return found;
   const wanted = new Set(oids);
-  const log = spawnGit(repo, [...RAW_LOG_ARGS, ...revs, "--"], options);
-  for await (const change of rawChanges(log.stdout)) {
-    if (!wanted.has(change.newOid) || found.has(change.newOid)) continue;
-    found.set(change.newOid, { commit: change.commit, path: change.path });
-    if (found.size === wanted.size) break;
+  for (const oid of wanted) {
+    const place = known.get(oid);
+    if (place) found.set(oid, { ...place });
   }
-  log.kill();
-  await log.exited;
+  if (found.size < wanted.size) {
+    const log = spawnGit(repo, [...RAW_LOG_ARGS, ...revs, "--"], options);
+    for await (const change of rawChanges(log.stdout)) {
+      if (!wanted.has(change.newOid) || found.has(change.newOid)) continue;
+      found.set(change.newOid, { commit: change.commit, path: change.path });
+      if (found.size === wanted.size) break;
+    }
+    log.kill();
+    await log.exited;
+  }
   const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
   for (const loc of found.values()) loc.ref = refOf.get(loc.commit);
   return found;
@@ -52873,13 +52879,16 @@ async function blobsAtPaths(repo, include, exclude, wanted, options = {}) {
   const verdicts = /* @__PURE__ */ new Map();
   const seen = /* @__PURE__ */ new Set();
   const found = [];
+  const firstPlaces = options.firstPlaces;
   for await (const { path: path7, newOid, newMode, commit } of rawChanges(log.stdout)) {
+    const noBlob = newMode === "160000" || /^0+$/.test(newOid);
+    if (firstPlaces && !noBlob && !firstPlaces.has(newOid)) firstPlaces.set(newOid, { commit, path: path7 });
     let accepted = verdicts.get(path7);
     if (accepted === void 0) {
       accepted = wanted(path7);
       verdicts.set(path7, accepted);
     }
-    if (!accepted || /^0+$/.test(newOid) || newMode === "160000") continue;
+    if (!accepted || noBlob) continue;
     const key = `${newOid}	${path7}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -52923,7 +52932,7 @@ async function saveJudgedTips(folder, repo, state) {
 async function runSecretGate(opts) {
   const say = opts.onProgress ?? (() => {
   });
-  const git = { signal: opts.signal, stream: opts.stream };
+  const git = { signal: opts.signal, stream: opts.stream, places: /* @__PURE__ */ new Map() };
   say(`listing blobs reachable from ${opts.revs.join(" ") || "(no revs)"}`);
   const listing = opts.cacheDir ? await listSinceJudged(
     opts.repo,
@@ -52936,7 +52945,7 @@ async function runSecretGate(opts) {
     blobs: listing.blobs,
     alsoAt: Promise.all([listing.namedFromTips, listing.namedElsewhere]).then(([a2, b2]) => [...a2, ...b2]),
     read: (oids) => readBlobs(opts.repo, oids, git),
-    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git)
+    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git, git.places)
   };
   const files = await Promise.all(
     opts.files.map(async (f2) => ({
@@ -53017,13 +53026,10 @@ function movedTips(judged, tips) {
   return [...new Set(moved)];
 }
 function namedPlaces(repo, include, exclude, git) {
-  const walk = blobsAtPaths(
-    repo,
-    include,
-    exclude,
-    (path7) => credentialFileKind(path7) !== void 0,
-    git
-  ).then(
+  const walk = blobsAtPaths(repo, include, exclude, (path7) => credentialFileKind(path7) !== void 0, {
+    ...git,
+    firstPlaces: git.places
+  }).then(
     (found) => found.map((b2) => ({ oid: b2.oid, path: b2.path, size: 0, commit: b2.commit }))
   );
   walk.catch(() => {

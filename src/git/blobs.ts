@@ -21,6 +21,12 @@ export interface BlobWithContent extends ReachableBlob {
   content: Buffer;
 }
 
+/** A commit holding a blob, and the blob's path there. */
+export interface BlobPlace {
+  commit: string;
+  path: string;
+}
+
 export interface BlobLocation {
   commit: string;
   ref?: string;
@@ -271,27 +277,35 @@ export async function* parseBatchOutput(
 /**
  * A commit containing each blob, a ref among `revs` that reaches it, and the blob's path there.
  * One pass over `git log --raw` for all blobs at once (each --find-object would walk the whole
- * history again); it stops as soon as every blob is placed.
+ * history again); it stops as soon as every blob is placed. Blobs in `known` (places a walk of the
+ * same history already saw, blob-paths.ts) need no walk: only their refs are looked up.
  */
 export async function locateBlobs(
   repo: string,
   oids: readonly string[],
   revs: readonly string[],
   options: StreamOptions = {},
+  known: ReadonlyMap<string, BlobPlace> = new Map(),
 ): Promise<Map<string, BlobLocation>> {
   const found = new Map<string, BlobLocation>();
   if (oids.length === 0) return found;
   const wanted = new Set(oids);
-  const log = spawnGit(repo, [...RAW_LOG_ARGS, ...revs, "--"], options);
-  // The blob is in a commit when it is the new side (added or modified to it), not when it was
-  // deleted there.
-  for await (const change of rawChanges(log.stdout)) {
-    if (!wanted.has(change.newOid) || found.has(change.newOid)) continue;
-    found.set(change.newOid, { commit: change.commit, path: change.path });
-    if (found.size === wanted.size) break;
+  for (const oid of wanted) {
+    const place = known.get(oid);
+    if (place) found.set(oid, { ...place });
   }
-  log.kill();
-  await log.exited;
+  if (found.size < wanted.size) {
+    const log = spawnGit(repo, [...RAW_LOG_ARGS, ...revs, "--"], options);
+    // The blob is in a commit when it is the new side (added or modified to it), not when it was
+    // deleted there.
+    for await (const change of rawChanges(log.stdout)) {
+      if (!wanted.has(change.newOid) || found.has(change.newOid)) continue;
+      found.set(change.newOid, { commit: change.commit, path: change.path });
+      if (found.size === wanted.size) break;
+    }
+    log.kill();
+    await log.exited;
+  }
 
   const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
   for (const loc of found.values()) loc.ref = refOf.get(loc.commit);
