@@ -23,7 +23,7 @@ import {
   listNewBlobs,
   listReachableBlobs,
   locateBlobs,
-  readBlobs,
+  readBlobPieces,
   resolveTips,
 } from "../git/blobs.js";
 import { ALLOWLIST_FILE, parseAllowlist } from "../secrets/allowlist.js";
@@ -77,7 +77,7 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
   const history: HistorySource = {
     blobs: listing.blobs,
     alsoAt: Promise.all([listing.namedFromTips, listing.namedElsewhere]).then(([a, b]) => [...a, ...b]),
-    read: (oids) => readBlobs(opts.repo, oids, git),
+    read: (oids) => readBlobPieces(opts.repo, oids, git),
     locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git, git.places),
   };
   const files: ArchiveFile[] = await Promise.all(
