@@ -262,7 +262,9 @@ export async function* parseBatchOutput(
 
 /**
  * Parses `<oid> <type> <size>\n<content>\n` records into pieces: a blob's bytes may span many
- * chunks, and each piece is a view of one of them (nothing is copied here).
+ * chunks, and each piece is a view of one of them (nothing is copied here). A pipe's stream hands
+ * out a fresh buffer for every read and never writes into it again, so the views stay valid for as
+ * long as the consumer holds them.
  */
 export async function* parseBatchPieces(stream: AsyncIterable<Buffer>): AsyncGenerator<BlobPieces> {
   let carry: Buffer | null = null;
