@@ -48292,7 +48292,6 @@ function redactText(text, knownValues = []) {
 
 // src/secrets/scan.ts
 import { availableParallelism } from "node:os";
-import { PassThrough as PassThrough2 } from "node:stream";
 
 // src/secrets/cache.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
@@ -48593,63 +48592,37 @@ async function scanShippedContent(options) {
   });
   const cache = options.cacheDir ? await openVerdictCache(options.cacheDir, RULESET_VERSION) : void 0;
   const located = [];
-  const toRead = /* @__PURE__ */ new Map();
+  const toRead = [];
   const listed = /* @__PURE__ */ new Set();
   const named = /* @__PURE__ */ new Set();
-  let bytesToRead = (options.files ?? []).reduce((n2, x) => n2 + x.size, 0);
-  const requested = options.workers ?? "auto";
-  let launch;
-  const starting = new Promise((resolve5) => {
-    let launched = false;
-    launch = (workers) => {
-      if (launched) return;
-      launched = true;
-      resolve5(workers > 0 ? createScanPool({ workers, onNote: say }) : inProcessPool());
-    };
-  });
-  const triage = (blob) => {
+  for (const blob of options.history?.blobs ?? []) {
     named.add(placeKey(blob));
     if (listed.has(blob.oid)) {
       addNamed(located, blob, options);
-      return false;
+      continue;
     }
     listed.add(blob.oid);
     const known = cache?.get(blob.oid);
     if (known) {
       addHistory(located, blob, known.findings, options);
-      return false;
-    }
-    toRead.set(blob.oid, blob);
-    bytesToRead += blob.size;
-    if (requested === "auto" && bytesToRead >= WORKER_THRESHOLD_BYTES)
-      launch(chooseWorkers("auto", bytesToRead));
-    return true;
-  };
-  const blobs = options.history?.blobs ?? [];
-  const listing = Array.isArray(blobs) ? { oids: blobs.filter(triage).map((b2) => b2.oid), done: Promise.resolve() } : triageAsListed(blobs, triage);
-  if (requested !== "auto" || Array.isArray(blobs)) launch(chooseWorkers(requested, bytesToRead));
-  listing.done.then(
-    () => launch(chooseWorkers(requested, bytesToRead)),
-    () => launch(0)
-  );
+    } else toRead.push(blob);
+  }
+  const stats = emptyStats(listed.size);
+  stats.blobsFromCache = listed.size - toRead.length;
+  const bytesToRead = [...toRead, ...options.files ?? []].reduce((n2, x) => n2 + x.size, 0);
+  const requested = options.workers ?? "auto";
+  const workers = chooseWorkers(requested, bytesToRead);
+  const starting = workers > 0 ? createScanPool({ workers, onNote: say }) : Promise.resolve(inProcessPool());
   const pool = new PoolSlot(requested === "auto" ? void 0 : await starting, starting);
-  const stats = emptyStats(0);
-  const counted = listing.done.then(() => {
-    stats.blobsTotal = listed.size;
-    stats.blobsFromCache = listed.size - toRead.size;
-    say(
-      `scanning ${toRead.size} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ${stats.blobsFromCache} known from cache)`
-    );
-  });
-  counted.catch(() => {
-  });
+  say(
+    `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ${stats.blobsFromCache} known from cache) ` + (workers > 0 ? `on ${workers} worker thread(s)${requested === "auto" ? " and this one" : ""}` : "on the main thread")
+  );
   const submitter = new Submitter(new Batcher(pool, requested === "auto", options.signal), stats);
   try {
-    await readHistory(toRead, listing.oids, options, submitter, stats);
-    await counted;
+    await readHistory(toRead, options, submitter, stats);
     const fileKeys = await readFiles(options, submitter, stats);
     const results = collect(await submitter.batcher.drain(), stats);
-    for (const meta3 of toRead.values()) {
+    for (const meta3 of toRead) {
       const verdict = {
         binary: submitter.binaryKeys.has(meta3.oid),
         findings: results.get(meta3.oid) ?? []
@@ -48726,15 +48699,16 @@ var Submitter = class {
     }
   }
 };
-async function readHistory(toRead, oids, options, submitter, stats) {
-  if (Array.isArray(oids) && oids.length === 0 || !options.history) return;
+async function readHistory(toRead, options, submitter, stats) {
+  if (toRead.length === 0 || !options.history) return;
   const say = options.onProgress ?? (() => {
   });
+  const metaByOid = new Map(toRead.map((b2) => [b2.oid, b2]));
   let done = 0;
   let lastReport = performance.now();
-  for await (const { oid, parts: parts2 } of options.history.read(oids)) {
+  for await (const { oid, parts: parts2 } of options.history.read(toRead.map((b2) => b2.oid))) {
     throwIfAborted(options.signal);
-    const meta3 = toRead.get(oid);
+    const meta3 = metaByOid.get(oid);
     if (!meta3) continue;
     stats.blobsScanned++;
     for (const part of parts2) stats.bytesScanned += part.length;
@@ -48742,23 +48716,12 @@ async function readHistory(toRead, oids, options, submitter, stats) {
     done++;
     if (performance.now() - lastReport > 1e3) {
       lastReport = performance.now();
-      say(`scanned ${done}/${toRead.size} blobs`);
+      say(`scanned ${done}/${toRead.length} blobs`);
     }
   }
   throwIfAborted(options.signal);
-  if (done < toRead.size)
-    throw new Error(`${toRead.size - done} blob(s) could not be read for the secret scan`);
-}
-function triageAsListed(blobs, triage) {
-  const oids = new PassThrough2({ objectMode: true });
-  const done = (async () => {
-    for await (const blob of blobs) if (triage(blob)) oids.write(blob.oid);
-  })();
-  done.then(
-    () => oids.end(),
-    (err) => oids.destroy(err)
-  );
-  return { oids, done };
+  if (done < toRead.length)
+    throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
 }
 async function readFiles(options, submitter, stats) {
   const fileKeys = [];
@@ -49339,7 +49302,6 @@ import { tmpdir as tmpdir2 } from "node:os";
 import { join as join8 } from "node:path";
 
 // src/git/blobs.ts
-import { once as once9 } from "node:events";
 import { createInterface as createInterface2 } from "node:readline";
 
 // src/git/raw-line.ts
@@ -49430,13 +49392,11 @@ async function listBlobsOf(repo, revArgs, stdin, options, boundary) {
     const third = line.indexOf(" ", second + 1);
     if (line.startsWith("-") && line.endsWith(" missing")) boundary?.add(line.slice(1, first));
     if (line.slice(first + 1, second) !== "blob") continue;
-    const blob = {
+    blobs.push({
       oid: line.slice(0, first),
       size: Number(line.slice(second + 1, third === -1 ? void 0 : third)),
       path: third === -1 ? "" : line.slice(third + 1)
-    };
-    blobs.push(blob);
-    options.onBlob?.(blob);
+    });
   }
   await expectSuccess(revList, "rev-list");
   await expectSuccess(check2, "cat-file --batch-check");
@@ -49484,11 +49444,10 @@ async function* readBlobs(repo, oids, options = {}) {
     yield { oid: blob.oid, content: joined2(blob) };
 }
 async function* readBlobPieces(repo, oids, options = {}) {
-  if (Array.isArray(oids) && oids.length === 0) return;
+  if (oids.length === 0) return;
   const child = spawnGit(repo, ["cat-file", "--batch"], options, true);
-  const fed = Array.isArray(oids) ? Promise.resolve(child.stdin.end(`${oids.join("\n")}
-`)) : feed(child.stdin, oids);
-  fed.catch(() => child.kill());
+  child.stdin.end(`${oids.join("\n")}
+`);
   let finished7 = false;
   try {
     yield* parseBatchPieces(child.stdout);
@@ -49496,22 +49455,7 @@ async function* readBlobPieces(repo, oids, options = {}) {
   } finally {
     if (!finished7) child.kill();
   }
-  await fed;
   await expectSuccess(child, "cat-file --batch");
-}
-async function feed(stdin, oids) {
-  for await (const oid of oids) {
-    if (stdin.write(`${oid}
-`)) continue;
-    const settled = new AbortController();
-    const { signal } = settled;
-    const event = await Promise.race([
-      once9(stdin, "drain", { signal }).then(() => "drain"),
-      once9(stdin, "close", { signal }).then(() => "close")
-    ]).finally(() => settled.abort());
-    if (event !== "drain") return;
-  }
-  stdin.end();
 }
 async function* parseBatchPieces(stream) {
   let carry = null;
@@ -52977,7 +52921,6 @@ function setupWarnings(runnerLog) {
 // src/package/secret-gate.ts
 import { readFile as readFile6, stat } from "node:fs/promises";
 import { join as join10 } from "node:path";
-import { PassThrough as PassThrough3 } from "node:stream";
 
 // src/git/blob-paths.ts
 async function blobsAtPaths(repo, include, exclude, wanted, options = {}) {
@@ -53059,7 +53002,7 @@ async function runSecretGate(opts) {
     git
   ) : await listEverything(opts.repo, opts.revs, git);
   const history = {
-    blobs: listing.arriving ?? listing.blobs,
+    blobs: listing.blobs,
     alsoAt: Promise.all([listing.namedFromTips, listing.namedElsewhere]).then(([a2, b2]) => [...a2, ...b2]),
     read: (oids) => readBlobPieces(opts.repo, oids, git),
     locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git, git.places)
@@ -53102,10 +53045,8 @@ async function runSecretGate(opts) {
 }
 async function listEverything(repo, revs, git) {
   const namedFromTips = namedPlaces(repo, revs, [], git);
-  const { arriving, all } = asListed((onBlob) => listReachableBlobs(repo, revs, { ...git, onBlob }));
   return {
-    blobs: all,
-    arriving,
+    blobs: await listReachableBlobs(repo, revs, git),
     judgedBlobs: 0,
     carried: 0,
     namedFromTips,
@@ -53116,7 +53057,6 @@ async function listSinceJudged(repo, rememberedAs, revs, folder, git) {
   const { tips, others } = await resolveTips(repo, revs, git);
   const tipOids = [...new Set(tips.values())];
   const judged = await loadJudgedTips(folder, rememberedAs);
-  if (!judged) return listFirstTime(repo, folder, tips, others, git);
   let base = judged;
   let baseOids = judged ? [...new Set(Object.values(judged.tips))] : [];
   let namedFromTips = namedPlaces(repo, tipOids, baseOids, git);
@@ -53140,39 +53080,6 @@ async function listSinceJudged(repo, rememberedAs, revs, folder, git) {
     namedElsewhere,
     record: { folder, tips: Object.fromEntries(tips), fromTips: [...carried, ...fresh] }
   };
-}
-function listFirstTime(repo, folder, tips, others, git) {
-  const tipOids = [...new Set(tips.values())];
-  const fromTips = [];
-  const { arriving, all } = asListed(async (onBlob) => {
-    const fresh = (b2) => {
-      fromTips.push(b2);
-      onBlob(b2);
-    };
-    await listBlobsSince(repo, tipOids, [], { ...git, onBlob: fresh });
-    if (others.length > 0) await listNewBlobs(repo, others, tipOids, { ...git, onBlob });
-  });
-  return {
-    blobs: all,
-    arriving,
-    judgedBlobs: 0,
-    carried: 0,
-    namedFromTips: namedPlaces(repo, tipOids, [], git),
-    namedElsewhere: others.length > 0 ? namedPlaces(repo, others, tipOids, git) : Promise.resolve([]),
-    record: { folder, tips: Object.fromEntries(tips), fromTips }
-  };
-}
-function asListed(list) {
-  const all = [];
-  const arriving = new PassThrough3({ objectMode: true });
-  list((blob) => {
-    all.push(blob);
-    arriving.write(blob);
-  }).then(
-    () => arriving.end(),
-    (err) => arriving.destroy(err)
-  );
-  return { arriving, all };
 }
 function movedTips(judged, tips) {
   const moved = Object.entries(judged.tips).filter(([name, oid]) => tips.get(name) !== oid).map(([, oid]) => oid);

@@ -5,7 +5,6 @@
  * for blobs that had findings, because it means walking the history again.
  */
 
-import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { RemoteError } from "../util/errors.js";
 import { defaultStreamRunner, type StreamingProcess, type StreamRunner } from "../util/run.js";
@@ -38,8 +37,6 @@ interface StreamOptions {
   signal?: AbortSignal;
   /** Spawns git; tests pass a recording one (every argv we spawn is recorded). */
   stream?: StreamRunner;
-  /** Told of each blob as it is listed, so reading can start before the listing ends. */
-  onBlob?: (blob: ReachableBlob) => void;
 }
 
 /** Every unique blob reachable from `revs` (`--branches`, `--tags`, `HEAD`, a sha...). */
@@ -125,13 +122,11 @@ async function listBlobsOf(
     // A boundary commit (`-<oid>`, which batch-check cannot name) ends in " missing".
     if (line.startsWith("-") && line.endsWith(" missing")) boundary?.add(line.slice(1, first));
     if (line.slice(first + 1, second) !== "blob") continue;
-    const blob = {
+    blobs.push({
       oid: line.slice(0, first),
       size: Number(line.slice(second + 1, third === -1 ? undefined : third)),
       path: third === -1 ? "" : line.slice(third + 1),
-    };
-    blobs.push(blob);
-    options.onBlob?.(blob);
+    });
   }
   await expectSuccess(revList, "rev-list");
   await expectSuccess(check, "cat-file --batch-check");
@@ -222,17 +217,12 @@ export async function* readBlobs(
  */
 export async function* readBlobPieces(
   repo: string,
-  oids: readonly string[] | AsyncIterable<string>,
+  oids: readonly string[],
   options: StreamOptions = {},
 ): AsyncGenerator<BlobPieces> {
-  if (Array.isArray(oids) && oids.length === 0) return;
+  if (oids.length === 0) return;
   const child = spawnGit(repo, ["cat-file", "--batch"], options, true);
-  // Ids still arriving (a listing under way) are passed on as they come; git answers each in turn.
-  const fed = Array.isArray(oids)
-    ? Promise.resolve(child.stdin!.end(`${oids.join("\n")}\n`))
-    : feed(child.stdin!, oids as AsyncIterable<string>);
-  // A failed feed (the listing failed) kills git, and is the error the reader sees.
-  fed.catch(() => child.kill());
+  child.stdin!.end(`${oids.join("\n")}\n`);
   let finished = false;
   try {
     yield* parseBatchPieces(child.stdout as AsyncIterable<Buffer>);
@@ -240,24 +230,7 @@ export async function* readBlobPieces(
   } finally {
     if (!finished) child.kill();
   }
-  await fed;
   await expectSuccess(child, "cat-file --batch");
-}
-
-async function feed(stdin: NodeJS.WritableStream, oids: AsyncIterable<string>): Promise<void> {
-  for await (const oid of oids) {
-    if (stdin.write(`${oid}\n`)) continue;
-    // Git stopped reading (its output is not being taken) or went away: wait, or stop feeding.
-    // The listener that did not fire is removed, so a long feed does not pile them up.
-    const settled = new AbortController();
-    const { signal } = settled;
-    const event = await Promise.race([
-      once(stdin, "drain", { signal }).then(() => "drain"),
-      once(stdin, "close", { signal }).then(() => "close"),
-    ]).finally(() => settled.abort());
-    if (event !== "drain") return;
-  }
-  stdin.end();
 }
 
 /** `listReachableBlobs` then `readBlobs`: every reachable blob with its content. */

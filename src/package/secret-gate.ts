@@ -15,7 +15,6 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { type BlobAtPath, blobsAtPaths } from "../git/blob-paths.js";
 import {
   allReachableFrom,
@@ -76,7 +75,7 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
       )
     : await listEverything(opts.repo, opts.revs, git);
   const history: HistorySource = {
-    blobs: listing.arriving ?? listing.blobs,
+    blobs: listing.blobs,
     alsoAt: Promise.all([listing.namedFromTips, listing.namedElsewhere]).then(([a, b]) => [...a, ...b]),
     read: (oids) => readBlobPieces(opts.repo, oids, git),
     locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git, git.places),
@@ -119,10 +118,8 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
 }
 
 interface Listing {
-  /** The blobs to judge now: new ones, and judged ones that had findings (whole once `arriving` ended). */
+  /** The blobs to judge now: new ones, and judged ones that had findings. */
   blobs: BlobMeta[];
-  /** The same blobs as git lists them, when the scan may start before the listing ends. */
-  arriving?: AsyncIterable<BlobMeta>;
   /** Blobs reachable from judged tips (not listed again). */
   judgedBlobs: number;
   /** How many distinct blobs of `blobs` came from the judged record. */
@@ -140,10 +137,8 @@ type Git = { signal?: AbortSignal; stream?: StreamRunner; places: Map<string, Bl
 async function listEverything(repo: string, revs: readonly string[], git: Git): Promise<Listing> {
   // Started first: the walk runs while the blobs are listed, read and scanned.
   const namedFromTips = namedPlaces(repo, revs, [], git);
-  const { arriving, all } = asListed((onBlob) => listReachableBlobs(repo, revs, { ...git, onBlob }));
   return {
-    blobs: all,
-    arriving,
+    blobs: await listReachableBlobs(repo, revs, git),
     judgedBlobs: 0,
     carried: 0,
     namedFromTips,
@@ -161,8 +156,7 @@ async function listSinceJudged(
   const { tips, others } = await resolveTips(repo, revs, git);
   const tipOids = [...new Set(tips.values())];
   const judged = await loadJudgedTips(folder, rememberedAs);
-  if (!judged) return listFirstTime(repo, folder, tips, others, git);
-  let base: JudgedTips | undefined = judged;
+  let base = judged;
   let baseOids = judged ? [...new Set(Object.values(judged.tips))] : [];
   // Optimistic: the judged tips are taken to be still shipped, so one rev-list lists what is new
   // and, on its boundary, shows the judged tips it reached (one process instead of two in turn).
@@ -190,59 +184,6 @@ async function listSinceJudged(
     namedElsewhere,
     record: { folder, tips: Object.fromEntries(tips), fromTips: [...carried, ...fresh] },
   };
-}
-
-/**
- * Nothing judged yet: every blob of the tips (and of other revs) is new, so the scan reads them as
- * they are listed, git reading while the listing still walks the history.
- */
-function listFirstTime(
-  repo: string,
-  folder: string,
-  tips: Map<string, string>,
-  others: readonly string[],
-  git: Git,
-): Listing {
-  const tipOids = [...new Set(tips.values())];
-  const fromTips: BlobMeta[] = [];
-  const { arriving, all } = asListed(async (onBlob) => {
-    const fresh = (b: BlobMeta) => {
-      fromTips.push(b);
-      onBlob(b);
-    };
-    await listBlobsSince(repo, tipOids, [], { ...git, onBlob: fresh });
-    // Revs that are not named tips (the WIP snapshot) are judged every time and never remembered.
-    if (others.length > 0) await listNewBlobs(repo, others, tipOids, { ...git, onBlob });
-  });
-  return {
-    blobs: all,
-    arriving,
-    judgedBlobs: 0,
-    carried: 0,
-    namedFromTips: namedPlaces(repo, tipOids, [], git),
-    namedElsewhere: others.length > 0 ? namedPlaces(repo, others, tipOids, git) : Promise.resolve([]),
-    record: { folder, tips: Object.fromEntries(tips), fromTips },
-  };
-}
-
-/**
- * A listing read as it runs: each blob handed on as git names it, and the whole list, complete
- * once the blobs handed on have ended (with the listing's error, if it failed).
- */
-function asListed(list: (onBlob: (blob: BlobMeta) => void) => Promise<unknown>): {
-  arriving: AsyncIterable<BlobMeta>;
-  all: BlobMeta[];
-} {
-  const all: BlobMeta[] = [];
-  const arriving = new PassThrough({ objectMode: true });
-  list((blob) => {
-    all.push(blob);
-    arriving.write(blob);
-  }).then(
-    () => arriving.end(),
-    (err: Error) => arriving.destroy(err),
-  );
-  return { arriving, all };
 }
 
 /** The judged tips that moved or went away since (their objects, once each). */

@@ -8,7 +8,6 @@
  * in history, so only what will be shown costs a walk of the history.
  */
 import { availableParallelism } from "node:os";
-import { PassThrough } from "node:stream";
 import { RemoteError } from "../util/errors.js";
 import { staleEntries } from "./allowlist.js";
 import { looksBinaryPieces, printableRuns } from "./binary.js";
@@ -57,14 +56,14 @@ export interface HistorySource {
    * The blobs to judge. A blob listed again under another path is read and scanned once; each
    * further path is checked by name only (a credential file name blocks wherever it occurs).
    */
-  blobs: readonly BlobMeta[] | AsyncIterable<BlobMeta>;
+  blobs: readonly BlobMeta[];
   /**
    * More paths blobs ship at, found while the scan runs (by a walk of the history that may still
    * be under way when reading starts); checked by name only, whether or not the blob is in `blobs`.
    */
   alsoAt?: Promise<readonly BlobMeta[]>;
   /** Streams the contents of the given blobs, in any order, each exactly once. */
-  read(oids: readonly string[] | AsyncIterable<string>): AsyncIterable<BlobContent>;
+  read(oids: readonly string[]): AsyncIterable<BlobContent>;
   /** Finds a commit and ref that contain each blob; called only for blobs with findings to show. */
   locate(oids: readonly string[]): Promise<Map<string, BlobOrigin>>;
 }
@@ -108,72 +107,44 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
   const cache = options.cacheDir ? await openVerdictCache(options.cacheDir, RULESET_VERSION) : undefined;
   // What the cache already knows is never read.
   const located: Located[] = [];
-  const toRead = new Map<string, BlobMeta>();
+  const toRead: BlobMeta[] = [];
   const listed = new Set<string>();
   const named = new Set<string>();
-  let bytesToRead = (options.files ?? []).reduce((n, x) => n + x.size, 0);
-  const requested = options.workers ?? "auto";
-  // The pool starts once it is known to be worth it: at once for a list, and for blobs still being
-  // listed as soon as enough content is waiting (or at the end of the listing). The first call wins.
-  let launch!: (workers: number) => void;
-  const starting = new Promise<ScanPool>((resolve) => {
-    let launched = false;
-    launch = (workers) => {
-      if (launched) return;
-      launched = true;
-      resolve(workers > 0 ? createScanPool({ workers, onNote: say }) : inProcessPool());
-    };
-  });
-  /** What the cache already knows is never read; true for a blob to read. */
-  const triage = (blob: BlobMeta): boolean => {
+  for (const blob of options.history?.blobs ?? []) {
     named.add(placeKey(blob));
     if (listed.has(blob.oid)) {
       addNamed(located, blob, options);
-      return false;
+      continue;
     }
     listed.add(blob.oid);
     const known = cache?.get(blob.oid);
     if (known) {
       addHistory(located, blob, known.findings, options);
-      return false;
-    }
-    toRead.set(blob.oid, blob);
-    bytesToRead += blob.size;
-    if (requested === "auto" && bytesToRead >= WORKER_THRESHOLD_BYTES)
-      launch(chooseWorkers("auto", bytesToRead));
-    return true;
-  };
-  const blobs = options.history?.blobs ?? [];
-  // Blobs still being listed are read as they come: git reads while the listing walks the history.
-  const listing = Array.isArray(blobs)
-    ? { oids: (blobs as readonly BlobMeta[]).filter(triage).map((b) => b.oid), done: Promise.resolve() }
-    : triageAsListed(blobs as AsyncIterable<BlobMeta>, triage);
-  if (requested !== "auto" || Array.isArray(blobs)) launch(chooseWorkers(requested, bytesToRead));
-  listing.done.then(
-    () => launch(chooseWorkers(requested, bytesToRead)),
-    () => launch(0),
-  );
+    } else toRead.push(blob);
+  }
+  const stats = emptyStats(listed.size);
+  stats.blobsFromCache = listed.size - toRead.length;
+  const bytesToRead = [...toRead, ...(options.files ?? [])].reduce((n, x) => n + x.size, 0);
+  const requested = options.workers ?? "auto";
+  const workers = chooseWorkers(requested, bytesToRead);
+  const starting = workers > 0 ? createScanPool({ workers, onNote: say }) : Promise.resolve(inProcessPool());
   // Asked for a number of threads, the scan waits for them. On "auto" it starts at once: this
   // thread scans while they load (a worker takes a while to load the code), and later scans
   // whenever they all are busy, so every core has work whatever the thread count.
   const pool = new PoolSlot(requested === "auto" ? undefined : await starting, starting);
-  const stats = emptyStats(0);
-  const counted = listing.done.then(() => {
-    stats.blobsTotal = listed.size;
-    stats.blobsFromCache = listed.size - toRead.size;
-    say(
-      `scanning ${toRead.size} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ` +
-        `${stats.blobsFromCache} known from cache)`,
-    );
-  });
-  counted.catch(() => {});
+  say(
+    `scanning ${toRead.length} of ${stats.blobsTotal} history blobs (${mb(bytesToRead)} MB with files; ` +
+      `${stats.blobsFromCache} known from cache) ` +
+      (workers > 0
+        ? `on ${workers} worker thread(s)${requested === "auto" ? " and this one" : ""}`
+        : "on the main thread"),
+  );
   const submitter = new Submitter(new Batcher(pool, requested === "auto", options.signal), stats);
   try {
-    await readHistory(toRead, listing.oids, options, submitter, stats);
-    await counted;
+    await readHistory(toRead, options, submitter, stats);
     const fileKeys = await readFiles(options, submitter, stats);
     const results = collect(await submitter.batcher.drain(), stats);
-    for (const meta of toRead.values()) {
+    for (const meta of toRead) {
       const verdict: Verdict = {
         binary: submitter.binaryKeys.has(meta.oid),
         findings: results.get(meta.oid) ?? [],
@@ -256,19 +227,19 @@ class Submitter {
 
 /** Streams the blobs the cache does not know through the pool, keyed by their oid. */
 async function readHistory(
-  toRead: ReadonlyMap<string, BlobMeta>,
-  oids: readonly string[] | AsyncIterable<string>,
+  toRead: BlobMeta[],
   options: ScanOptions,
   submitter: Submitter,
   stats: ScanStats,
 ): Promise<void> {
-  if ((Array.isArray(oids) && oids.length === 0) || !options.history) return;
+  if (toRead.length === 0 || !options.history) return;
   const say = options.onProgress ?? (() => {});
+  const metaByOid = new Map(toRead.map((b) => [b.oid, b]));
   let done = 0;
   let lastReport = performance.now();
-  for await (const { oid, parts } of options.history.read(oids)) {
+  for await (const { oid, parts } of options.history.read(toRead.map((b) => b.oid))) {
     throwIfAborted(options.signal);
-    const meta = toRead.get(oid);
+    const meta = metaByOid.get(oid);
     if (!meta) continue;
     stats.blobsScanned++;
     for (const part of parts) stats.bytesScanned += part.length;
@@ -276,32 +247,13 @@ async function readHistory(
     done++;
     if (performance.now() - lastReport > 1000) {
       lastReport = performance.now();
-      say(`scanned ${done}/${toRead.size} blobs`);
+      say(`scanned ${done}/${toRead.length} blobs`);
     }
   }
   throwIfAborted(options.signal);
   // A blob we could not read is a blob we could not scan: never pass that off as clean.
-  if (done < toRead.size)
-    throw new Error(`${toRead.size - done} blob(s) could not be read for the secret scan`);
-}
-
-/**
- * Judges blobs as the listing yields them, passing on the ids to read. A failed listing ends the
- * ids with its error, so the reader (and the scan) fail with it rather than judge less.
- */
-function triageAsListed(
-  blobs: AsyncIterable<BlobMeta>,
-  triage: (blob: BlobMeta) => boolean,
-): { oids: AsyncIterable<string>; done: Promise<void> } {
-  const oids = new PassThrough({ objectMode: true });
-  const done = (async () => {
-    for await (const blob of blobs) if (triage(blob)) oids.write(blob.oid);
-  })();
-  done.then(
-    () => oids.end(),
-    (err: Error) => oids.destroy(err),
-  );
-  return { oids, done };
+  if (done < toRead.length)
+    throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
 }
 
 /** The archive's files through the pool, keyed by path: two files with the same content are two places that ship. */

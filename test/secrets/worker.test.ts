@@ -129,37 +129,6 @@ describe("worker threads", () => {
     expect(await found(1000, "auto")).toEqual(whole);
   });
 
-  it("scan blobs while they are still being listed, starting the pool once when enough content waits", async () => {
-    const t = new TokenFactory(11);
-    // Over the size at which "auto" starts threads (scan.ts), listed one by one.
-    const blobs = Array.from({ length: 300 }, (_, i) =>
-      Buffer.from(`${"x = 1\n".repeat(6000)}const token = "${t.githubPat()}";\nn = ${i}\n`),
-    );
-    const metas = blobs.map((b, i) => ({ oid: gitBlobId(b), path: `f${i}.ts`, size: b.length }));
-    const byOid = new Map(blobs.map((b) => [gitBlobId(b), b]));
-    const notes: string[] = [];
-    const report = await scanShippedContent({
-      history: {
-        blobs: (async function* () {
-          for (const m of metas) {
-            await new Promise((ok) => setImmediate(ok));
-            yield m;
-          }
-        })(),
-        async *read(oids) {
-          for await (const oid of oids) yield { oid, parts: [byOid.get(oid)!] };
-        },
-        locate: async () => new Map(),
-      },
-      workers: "auto",
-      onProgress: (m) => notes.push(m),
-    });
-    expect(report.findings).toHaveLength(blobs.length);
-    expect(report.stats).toMatchObject({ blobsTotal: blobs.length, blobsScanned: blobs.length });
-    expect(report.stats.workers).toBeGreaterThan(0);
-    expect(notes.filter((n) => /worker/.test(n) && /not start|stopped/.test(n))).toEqual([]);
-  });
-
   it("fall back to the calling thread when a worker cannot start", async () => {
     const notes: string[] = [];
     const pool = await createScanPool({
