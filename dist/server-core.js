@@ -42454,8 +42454,14 @@ import { extname as extname2 } from "node:path";
 // src/secrets/binary.ts
 var BINARY_SNIFF_BYTES = 8e3;
 var MIN_RUN = 8;
-function looksBinary(content) {
-  return content.subarray(0, BINARY_SNIFF_BYTES).indexOf(0) !== -1;
+function looksBinaryPieces(parts2) {
+  let left = BINARY_SNIFF_BYTES;
+  for (const part of parts2) {
+    if (left <= 0) return false;
+    if (part.subarray(0, left).indexOf(0) !== -1) return true;
+    left -= part.length;
+  }
+  return false;
 }
 function printableRuns(content) {
   const out = Buffer.allocUnsafe(content.length + 1);
@@ -48783,8 +48789,14 @@ var Submitter = class {
   batcher;
   stats;
   binaryKeys = /* @__PURE__ */ new Set();
-  async submit(key, path7, content) {
-    const binary = looksBinary(content);
+  async submit(key, path7, parts2) {
+    const binary = looksBinaryPieces(parts2);
+    const size = parts2.reduce((n2, p2) => n2 + p2.length, 0);
+    if (!binary && size <= WINDOW_BYTES) {
+      await this.batcher.add({ key, path: path7, mode: "text", firstLine: 1, firstColumnShift: 0 }, parts2);
+      return;
+    }
+    const content = parts2.length === 1 ? parts2[0] : Buffer.concat(parts2, size);
     if (binary) {
       this.binaryKeys.add(key);
       this.stats.binaryScanned = (this.stats.binaryScanned ?? 0) + 1;
@@ -48794,7 +48806,7 @@ var Submitter = class {
     if (windows.length > 1) this.stats.windowed = (this.stats.windowed ?? 0) + 1;
     for (const w2 of windows) {
       const item = { key, path: path7, mode: binary ? "binary" : "text", ...w2 };
-      await this.batcher.add(item, text.subarray(w2.start, w2.end));
+      await this.batcher.add(item, [text.subarray(w2.start, w2.end)]);
     }
   }
 };
@@ -48805,13 +48817,13 @@ async function readHistory(toRead, options, submitter, stats) {
   const metaByOid = new Map(toRead.map((b2) => [b2.oid, b2]));
   let done = 0;
   let lastReport = performance.now();
-  for await (const { oid, content } of options.history.read(toRead.map((b2) => b2.oid))) {
+  for await (const { oid, parts: parts2 } of options.history.read(toRead.map((b2) => b2.oid))) {
     throwIfAborted(options.signal);
     const meta3 = metaByOid.get(oid);
     if (!meta3) continue;
     stats.blobsScanned++;
-    stats.bytesScanned += content.length;
-    await submitter.submit(oid, meta3.path, content);
+    for (const part of parts2) stats.bytesScanned += part.length;
+    await submitter.submit(oid, meta3.path, parts2);
     done++;
     if (performance.now() - lastReport > 1e3) {
       lastReport = performance.now();
@@ -48830,7 +48842,7 @@ async function readFiles(options, submitter, stats) {
     stats.filesScanned++;
     stats.bytesScanned += content.length;
     fileKeys.push({ file: file2, oid: gitBlobId(content) });
-    await submitter.submit(`file:${file2.path}`, file2.path, content);
+    await submitter.submit(`file:${file2.path}`, file2.path, [content]);
   }
   return fileKeys;
 }
@@ -48947,17 +48959,37 @@ var Batcher = class {
   pool;
   helps;
   signal;
+  /** The pieces of every item, one after another (item offsets are into them joined). */
   chunks = [];
   items = [];
+  /** Each item's own pieces, for scanning here without joining the batch. */
+  itemParts = [];
   bytes = 0;
+  /** Where an item in pieces is joined to be scanned here; reused, so joining allocates nothing. */
+  scratch = Buffer.alloc(0);
   inFlight = /* @__PURE__ */ new Set();
   done = [];
   failure;
-  async add(item, content) {
-    this.items.push({ ...item, start: this.bytes, end: this.bytes + content.length });
-    this.chunks.push(content);
-    this.bytes += content.length;
+  async add(item, parts2) {
+    const start = this.bytes;
+    for (const part of parts2) {
+      this.chunks.push(part);
+      this.bytes += part.length;
+    }
+    this.items.push({ ...item, start, end: this.bytes });
+    this.itemParts.push(parts2);
     if (this.bytes >= BATCH_BYTES || this.items.length >= BATCH_ITEMS) await this.flush();
+  }
+  whole(parts2) {
+    if (parts2.length === 1) return parts2[0];
+    const size = parts2.reduce((n2, p2) => n2 + p2.length, 0);
+    if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, 2 * BATCH_BYTES));
+    let offset = 0;
+    for (const part of parts2) {
+      this.scratch.set(part, offset);
+      offset += part.length;
+    }
+    return this.scratch.subarray(0, size);
   }
   async drain() {
     await this.flush();
@@ -48967,9 +48999,10 @@ var Batcher = class {
   }
   async flush() {
     if (this.items.length === 0) return;
-    const { chunks, items } = this;
+    const { chunks, items, itemParts } = this;
     this.chunks = [];
     this.items = [];
+    this.itemParts = [];
     this.bytes = 0;
     throwIfAborted(this.signal);
     if (this.failure) throw this.failure;
@@ -48977,7 +49010,8 @@ var Batcher = class {
     const full = () => pool !== void 0 && this.inFlight.size >= pool.workers * 2;
     if (!this.helps) while (full()) await Promise.race(this.inFlight);
     if (!pool || full()) {
-      for (const [i2, item] of items.entries()) this.done.push(await scanItem(chunks[i2], item));
+      for (const [i2, item] of items.entries())
+        this.done.push(await scanItem(this.whole(itemParts[i2]), item));
       return;
     }
     const job = pool.scan(chunks, items).then(
@@ -49601,64 +49635,96 @@ async function allReachableFrom(repo, tips, from, options = {}) {
   return exit.exitCode === 0 && !any2;
 }
 async function* readBlobs(repo, oids, options = {}) {
+  for await (const blob of readBlobPieces(repo, oids, options))
+    yield { oid: blob.oid, content: joined2(blob) };
+}
+async function* readBlobPieces(repo, oids, options = {}) {
   if (oids.length === 0) return;
   const child = spawnGit(repo, ["cat-file", "--batch"], options, true);
   child.stdin.end(`${oids.join("\n")}
 `);
   let finished7 = false;
   try {
-    yield* parseBatchOutput(child.stdout);
+    yield* parseBatchPieces(child.stdout);
     finished7 = true;
   } finally {
     if (!finished7) child.kill();
   }
   await expectSuccess(child, "cat-file --batch");
 }
-async function* parseBatchOutput(stream) {
+async function* parseBatchPieces(stream) {
   let carry = null;
   let current = null;
+  let newlineDue = false;
   for await (const chunk of stream) {
-    const data = carry ? Buffer.concat([carry, chunk]) : chunk;
-    carry = null;
+    let data = chunk;
+    if (carry) {
+      const nl = chunk.indexOf(10);
+      const upTo = nl === -1 ? chunk.length : nl + 1;
+      carry = Buffer.concat([carry, chunk.subarray(0, upTo)]);
+      if (nl === -1) continue;
+      data = chunk.subarray(upTo);
+      const header = carry;
+      carry = null;
+      current = openRecord(header, 0, header.length - 1);
+    }
     let pos = 0;
     while (pos < data.length) {
       if (current) {
-        const take = Math.min(current.size + 1 - current.have, data.length - pos);
-        current.parts.push(data.subarray(pos, pos + take));
+        const take = Math.min(current.size - current.have, data.length - pos);
+        if (take > 0) current.parts.push(data.subarray(pos, pos + take));
         current.have += take;
         pos += take;
-        if (current.have === current.size + 1) {
-          const whole = current.parts.length === 1 ? current.parts[0] : Buffer.concat(current.parts, current.have);
-          const done = current;
-          current = null;
-          yield { oid: done.oid, content: whole.subarray(0, done.size) };
-        }
+        if (current.have < current.size) continue;
+        const { oid, size, parts: parts2 } = current;
+        current = null;
+        newlineDue = true;
+        yield { oid, size, parts: parts2 };
         continue;
+      }
+      if (newlineDue) {
+        newlineDue = false;
+        if (data[pos] === 10) {
+          pos++;
+          continue;
+        }
       }
       const nl = data.indexOf(10, pos);
       if (nl === -1) {
-        carry = data.subarray(pos);
+        carry = Buffer.from(data.subarray(pos));
         break;
       }
-      const header = data.toString("latin1", pos, nl).split(" ");
+      current = openRecord(data, pos, nl);
       pos = nl + 1;
-      if (header.length < 3) continue;
-      current = { oid: header[0], size: Number(header[2]), parts: [], have: 0 };
     }
   }
 }
-async function locateBlobs(repo, oids, revs, options = {}) {
+function openRecord(data, from, newline) {
+  const header = data.toString("latin1", from, newline).split(" ");
+  if (header.length < 3) return null;
+  return { oid: header[0], size: Number(header[2]), parts: [], have: 0 };
+}
+function joined2(blob) {
+  return blob.parts.length === 1 ? blob.parts[0] : Buffer.concat(blob.parts, blob.size);
+}
+async function locateBlobs(repo, oids, revs, options = {}, known = /* @__PURE__ */ new Map()) {
   const found = /* @__PURE__ */ new Map();
   if (oids.length === 0) return found;
   const wanted = new Set(oids);
-  const log = spawnGit(repo, [...RAW_LOG_ARGS, ...revs, "--"], options);
-  for await (const change of rawChanges(log.stdout)) {
-    if (!wanted.has(change.newOid) || found.has(change.newOid)) continue;
-    found.set(change.newOid, { commit: change.commit, path: change.path });
-    if (found.size === wanted.size) break;
+  for (const oid of wanted) {
+    const place = known.get(oid);
+    if (place) found.set(oid, { ...place });
   }
-  log.kill();
-  await log.exited;
+  if (found.size < wanted.size) {
+    const log = spawnGit(repo, [...RAW_LOG_ARGS, ...revs, "--"], options);
+    for await (const change of rawChanges(log.stdout)) {
+      if (!wanted.has(change.newOid) || found.has(change.newOid)) continue;
+      found.set(change.newOid, { commit: change.commit, path: change.path });
+      if (found.size === wanted.size) break;
+    }
+    log.kill();
+    await log.exited;
+  }
   const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
   for (const loc of found.values()) loc.ref = refOf.get(loc.commit);
   return found;
@@ -53068,13 +53134,16 @@ async function blobsAtPaths(repo, include, exclude, wanted, options = {}) {
   const verdicts = /* @__PURE__ */ new Map();
   const seen = /* @__PURE__ */ new Set();
   const found = [];
+  const firstPlaces = options.firstPlaces;
   for await (const { path: path7, newOid, newMode, commit } of rawChanges(log.stdout)) {
+    const noBlob = newMode === "160000" || /^0+$/.test(newOid);
+    if (firstPlaces && !noBlob && !firstPlaces.has(newOid)) firstPlaces.set(newOid, { commit, path: path7 });
     let accepted = verdicts.get(path7);
     if (accepted === void 0) {
       accepted = wanted(path7);
       verdicts.set(path7, accepted);
     }
-    if (!accepted || /^0+$/.test(newOid) || newMode === "160000") continue;
+    if (!accepted || noBlob) continue;
     const key = `${newOid}	${path7}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -53118,7 +53187,7 @@ async function saveJudgedTips(folder, repo, state) {
 async function runSecretGate(opts) {
   const say = opts.onProgress ?? (() => {
   });
-  const git = { signal: opts.signal, stream: opts.stream };
+  const git = { signal: opts.signal, stream: opts.stream, places: /* @__PURE__ */ new Map() };
   say(`listing blobs reachable from ${opts.revs.join(" ") || "(no revs)"}`);
   const listing = opts.cacheDir ? await listSinceJudged(
     opts.repo,
@@ -53130,8 +53199,8 @@ async function runSecretGate(opts) {
   const history = {
     blobs: listing.blobs,
     alsoAt: Promise.all([listing.namedFromTips, listing.namedElsewhere]).then(([a2, b2]) => [...a2, ...b2]),
-    read: (oids) => readBlobs(opts.repo, oids, git),
-    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git)
+    read: (oids) => readBlobPieces(opts.repo, oids, git),
+    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git, git.places)
   };
   const files = await Promise.all(
     opts.files.map(async (f2) => ({
@@ -53212,13 +53281,10 @@ function movedTips(judged, tips) {
   return [...new Set(moved)];
 }
 function namedPlaces(repo, include, exclude, git) {
-  const walk = blobsAtPaths(
-    repo,
-    include,
-    exclude,
-    (path7) => credentialFileKind(path7) !== void 0,
-    git
-  ).then(
+  const walk = blobsAtPaths(repo, include, exclude, (path7) => credentialFileKind(path7) !== void 0, {
+    ...git,
+    firstPlaces: git.places
+  }).then(
     (found) => found.map((b2) => ({ oid: b2.oid, path: b2.path, size: 0, commit: b2.commit }))
   );
   walk.catch(() => {

@@ -10,7 +10,7 @@
  * so the names are matched here, once per distinct path.
  */
 import { defaultStreamRunner, type StreamRunner } from "../util/run.js";
-import { gitFailure } from "./blobs.js";
+import { type BlobPlace, gitFailure } from "./blobs.js";
 import { RAW_LOG_ARGS, rawChanges } from "./raw-line.js";
 
 export interface BlobAtPath {
@@ -23,6 +23,12 @@ export interface BlobAtPath {
 export interface PathWalkOptions {
   signal?: AbortSignal;
   stream?: StreamRunner;
+  /**
+   * Filled with the first place (newest commit, in log order) each blob of the walk sits at, path
+   * name or not: what `locateBlobs` would find, so a finding can be shown without walking the
+   * history a second time once the scan is over.
+   */
+  firstPlaces?: Map<string, BlobPlace>;
 }
 
 /**
@@ -52,14 +58,17 @@ export async function blobsAtPaths(
   const verdicts = new Map<string, boolean>();
   const seen = new Set<string>();
   const found: BlobAtPath[] = [];
+  const firstPlaces = options.firstPlaces;
   for await (const { path, newOid, newMode, commit } of rawChanges(log.stdout)) {
+    // Deleted here (no new side), or a submodule's commit: no blob ships at this path.
+    const noBlob = newMode === "160000" || /^0+$/.test(newOid);
+    if (firstPlaces && !noBlob && !firstPlaces.has(newOid)) firstPlaces.set(newOid, { commit, path });
     let accepted = verdicts.get(path);
     if (accepted === undefined) {
       accepted = wanted(path);
       verdicts.set(path, accepted);
     }
-    // Deleted here (no new side), or a submodule's commit: no blob ships at this path.
-    if (!accepted || /^0+$/.test(newOid) || newMode === "160000") continue;
+    if (!accepted || noBlob) continue;
     const key = `${newOid}\t${path}`;
     if (seen.has(key)) continue;
     seen.add(key);

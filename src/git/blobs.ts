@@ -21,6 +21,12 @@ export interface BlobWithContent extends ReachableBlob {
   content: Buffer;
 }
 
+/** A commit holding a blob, and the blob's path there. */
+export interface BlobPlace {
+  commit: string;
+  path: string;
+}
+
 export interface BlobLocation {
   commit: string;
   ref?: string;
@@ -184,6 +190,13 @@ export async function allReachableFrom(
   return exit.exitCode === 0 && !any;
 }
 
+/** A blob's bytes as they came from git: views of the pipe's chunks, in order, not yet joined. */
+export interface BlobPieces {
+  oid: string;
+  size: number;
+  parts: Buffer[];
+}
+
 /**
  * Streams the contents of `oids` in the order given. The generator only pulls from git as fast as
  * its consumer takes blobs, so a slow scanner pauses git instead of filling memory.
@@ -193,12 +206,26 @@ export async function* readBlobs(
   oids: readonly string[],
   options: StreamOptions = {},
 ): AsyncGenerator<{ oid: string; content: Buffer }> {
+  for await (const blob of readBlobPieces(repo, oids, options))
+    yield { oid: blob.oid, content: joined(blob) };
+}
+
+/**
+ * `readBlobs` without joining: each blob as the views of git's output that hold it. A scanner
+ * copying blobs into its own batch buffers copies each byte once, and allocates nothing per blob
+ * (a joined copy per blob was as many bytes again through the garbage collector).
+ */
+export async function* readBlobPieces(
+  repo: string,
+  oids: readonly string[],
+  options: StreamOptions = {},
+): AsyncGenerator<BlobPieces> {
   if (oids.length === 0) return;
   const child = spawnGit(repo, ["cat-file", "--batch"], options, true);
   child.stdin!.end(`${oids.join("\n")}\n`);
   let finished = false;
   try {
-    yield* parseBatchOutput(child.stdout as AsyncIterable<Buffer>);
+    yield* parseBatchPieces(child.stdout as AsyncIterable<Buffer>);
     finished = true;
   } finally {
     if (!finished) child.kill();
@@ -226,72 +253,112 @@ export async function* streamReachableBlobs(
   }
 }
 
-/**
- * Parses `<oid> <type> <size>\n<content>\n` records. A blob's bytes may span many chunks; they are
- * collected as a list and joined once, so a large blob is copied once and not once per chunk.
- */
+/** Parses `<oid> <type> <size>\n<content>\n` records, each blob's content joined once. */
 export async function* parseBatchOutput(
   stream: AsyncIterable<Buffer>,
 ): AsyncGenerator<{ oid: string; content: Buffer }> {
+  for await (const blob of parseBatchPieces(stream)) yield { oid: blob.oid, content: joined(blob) };
+}
+
+/**
+ * Parses `<oid> <type> <size>\n<content>\n` records into pieces: a blob's bytes may span many
+ * chunks, and each piece is a view of one of them (nothing is copied here). A pipe's stream hands
+ * out a fresh buffer for every read and never writes into it again, so the views stay valid for as
+ * long as the consumer holds them.
+ */
+export async function* parseBatchPieces(stream: AsyncIterable<Buffer>): AsyncGenerator<BlobPieces> {
   let carry: Buffer | null = null;
-  let current: { oid: string; size: number; parts: Buffer[]; have: number } | null = null;
+  let current: (BlobPieces & { have: number }) | null = null;
+  // The newline after a blob's content, still to be passed over (it may open the next chunk).
+  let newlineDue = false;
   for await (const chunk of stream) {
-    const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    carry = null;
+    let data: Buffer = chunk;
+    if (carry) {
+      // Only a header is ever carried: join it to the rest of its line, not to the whole chunk.
+      const nl = chunk.indexOf(10);
+      const upTo = nl === -1 ? chunk.length : nl + 1;
+      carry = Buffer.concat([carry, chunk.subarray(0, upTo)]);
+      if (nl === -1) continue;
+      data = chunk.subarray(upTo);
+      const header = carry;
+      carry = null;
+      current = openRecord(header, 0, header.length - 1);
+    }
     let pos = 0;
     while (pos < data.length) {
       if (current) {
-        const take = Math.min(current.size + 1 - current.have, data.length - pos);
-        current.parts.push(data.subarray(pos, pos + take));
+        const take = Math.min(current.size - current.have, data.length - pos);
+        if (take > 0) current.parts.push(data.subarray(pos, pos + take));
         current.have += take;
         pos += take;
-        if (current.have === current.size + 1) {
-          const whole =
-            current.parts.length === 1 ? current.parts[0]! : Buffer.concat(current.parts, current.have);
-          const done = current;
-          current = null;
-          yield { oid: done.oid, content: whole.subarray(0, done.size) };
-        }
+        if (current.have < current.size) continue;
+        const { oid, size, parts } = current;
+        current = null;
+        newlineDue = true;
+        yield { oid, size, parts };
         continue;
+      }
+      if (newlineDue) {
+        newlineDue = false;
+        if (data[pos] === 10) {
+          pos++;
+          continue;
+        }
       }
       const nl = data.indexOf(10, pos);
       if (nl === -1) {
-        carry = data.subarray(pos);
+        carry = Buffer.from(data.subarray(pos));
         break;
       }
-      const header = data.toString("latin1", pos, nl).split(" ");
+      current = openRecord(data, pos, nl);
       pos = nl + 1;
-      // "<oid> missing" (or ambiguous): nothing follows; the caller sees the blob never arrived.
-      if (header.length < 3) continue;
-      current = { oid: header[0]!, size: Number(header[2]), parts: [], have: 0 };
     }
   }
+}
+
+/** The record a header line opens; null for "<oid> missing" (nothing follows; the caller sees the blob never arrived). */
+function openRecord(data: Buffer, from: number, newline: number): (BlobPieces & { have: number }) | null {
+  const header = data.toString("latin1", from, newline).split(" ");
+  if (header.length < 3) return null;
+  return { oid: header[0]!, size: Number(header[2]), parts: [], have: 0 };
+}
+
+function joined(blob: BlobPieces): Buffer {
+  return blob.parts.length === 1 ? blob.parts[0]! : Buffer.concat(blob.parts, blob.size);
 }
 
 /**
  * A commit containing each blob, a ref among `revs` that reaches it, and the blob's path there.
  * One pass over `git log --raw` for all blobs at once (each --find-object would walk the whole
- * history again); it stops as soon as every blob is placed.
+ * history again); it stops as soon as every blob is placed. Blobs in `known` (places a walk of the
+ * same history already saw, blob-paths.ts) need no walk: only their refs are looked up.
  */
 export async function locateBlobs(
   repo: string,
   oids: readonly string[],
   revs: readonly string[],
   options: StreamOptions = {},
+  known: ReadonlyMap<string, BlobPlace> = new Map(),
 ): Promise<Map<string, BlobLocation>> {
   const found = new Map<string, BlobLocation>();
   if (oids.length === 0) return found;
   const wanted = new Set(oids);
-  const log = spawnGit(repo, [...RAW_LOG_ARGS, ...revs, "--"], options);
-  // The blob is in a commit when it is the new side (added or modified to it), not when it was
-  // deleted there.
-  for await (const change of rawChanges(log.stdout)) {
-    if (!wanted.has(change.newOid) || found.has(change.newOid)) continue;
-    found.set(change.newOid, { commit: change.commit, path: change.path });
-    if (found.size === wanted.size) break;
+  for (const oid of wanted) {
+    const place = known.get(oid);
+    if (place) found.set(oid, { ...place });
   }
-  log.kill();
-  await log.exited;
+  if (found.size < wanted.size) {
+    const log = spawnGit(repo, [...RAW_LOG_ARGS, ...revs, "--"], options);
+    // The blob is in a commit when it is the new side (added or modified to it), not when it was
+    // deleted there.
+    for await (const change of rawChanges(log.stdout)) {
+      if (!wanted.has(change.newOid) || found.has(change.newOid)) continue;
+      found.set(change.newOid, { commit: change.commit, path: change.path });
+      if (found.size === wanted.size) break;
+    }
+    log.kill();
+    await log.exited;
+  }
 
   const refOf = await refsReaching(repo, new Set([...found.values()].map((l) => l.commit)), revs, options);
   for (const loc of found.values()) loc.ref = refOf.get(loc.commit);

@@ -18,11 +18,12 @@ import { join } from "node:path";
 import { type BlobAtPath, blobsAtPaths } from "../git/blob-paths.js";
 import {
   allReachableFrom,
+  type BlobPlace,
   listBlobsSince,
   listNewBlobs,
   listReachableBlobs,
   locateBlobs,
-  readBlobs,
+  readBlobPieces,
   resolveTips,
 } from "../git/blobs.js";
 import { ALLOWLIST_FILE, parseAllowlist } from "../secrets/allowlist.js";
@@ -60,7 +61,9 @@ export interface SecretGateOptions {
 
 export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport> {
   const say = opts.onProgress ?? (() => {});
-  const git = { signal: opts.signal, stream: opts.stream };
+  // The walks for credential names see where every blob of the range first sits; a finding is
+  // then shown without a second walk of the history after the scan.
+  const git: Git = { signal: opts.signal, stream: opts.stream, places: new Map() };
   say(`listing blobs reachable from ${opts.revs.join(" ") || "(no revs)"}`);
   const listing = opts.cacheDir
     ? await listSinceJudged(
@@ -74,8 +77,8 @@ export async function runSecretGate(opts: SecretGateOptions): Promise<ScanReport
   const history: HistorySource = {
     blobs: listing.blobs,
     alsoAt: Promise.all([listing.namedFromTips, listing.namedElsewhere]).then(([a, b]) => [...a, ...b]),
-    read: (oids) => readBlobs(opts.repo, oids, git),
-    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git),
+    read: (oids) => readBlobPieces(opts.repo, oids, git),
+    locate: (oids) => locateBlobs(opts.repo, oids, opts.revs, git, git.places),
   };
   const files: ArchiveFile[] = await Promise.all(
     opts.files.map(async (f) => ({
@@ -129,7 +132,7 @@ interface Listing {
   record?: { folder: string; tips: Record<string, string>; fromTips: BlobMeta[] };
 }
 
-type Git = { signal?: AbortSignal; stream?: StreamRunner };
+type Git = { signal?: AbortSignal; stream?: StreamRunner; places: Map<string, BlobPlace> };
 
 async function listEverything(repo: string, revs: readonly string[], git: Git): Promise<Listing> {
   // Started first: the walk runs while the blobs are listed, read and scanned.
@@ -197,13 +200,10 @@ function movedTips(judged: JudgedTips, tips: Map<string, string>): string[] {
  * is never left unhandled in the meantime.
  */
 function namedPlaces(repo: string, include: readonly string[], exclude: readonly string[], git: Git) {
-  const walk = blobsAtPaths(
-    repo,
-    include,
-    exclude,
-    (path) => credentialFileKind(path) !== undefined,
-    git,
-  ).then((found: BlobAtPath[]): BlobMeta[] =>
+  const walk = blobsAtPaths(repo, include, exclude, (path) => credentialFileKind(path) !== undefined, {
+    ...git,
+    firstPlaces: git.places,
+  }).then((found: BlobAtPath[]): BlobMeta[] =>
     found.map((b) => ({ oid: b.oid, path: b.path, size: 0, commit: b.commit })),
   );
   walk.catch(() => {});

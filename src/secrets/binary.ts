@@ -11,7 +11,18 @@ export const BINARY_SNIFF_BYTES = 8000;
 export const MIN_RUN = 8;
 
 export function looksBinary(content: Uint8Array): boolean {
-  return content.subarray(0, BINARY_SNIFF_BYTES).indexOf(0) !== -1;
+  return looksBinaryPieces([content]);
+}
+
+/** `looksBinary` of the pieces' bytes one after another, without joining them. */
+export function looksBinaryPieces(parts: readonly Uint8Array[]): boolean {
+  let left = BINARY_SNIFF_BYTES;
+  for (const part of parts) {
+    if (left <= 0) return false;
+    if (part.subarray(0, left).indexOf(0) !== -1) return true;
+    left -= part.length;
+  }
+  return false;
 }
 
 /** The printable runs (0x20-0x7e and tab) of at least MIN_RUN bytes, each ended by a newline. */

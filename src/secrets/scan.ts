@@ -10,7 +10,7 @@
 import { availableParallelism } from "node:os";
 import { RemoteError } from "../util/errors.js";
 import { staleEntries } from "./allowlist.js";
-import { looksBinary, printableRuns } from "./binary.js";
+import { looksBinaryPieces, printableRuns } from "./binary.js";
 import { openVerdictCache, type Verdict } from "./cache.js";
 import { CREDENTIAL_FILE_RULE, credentialFileKind } from "./credential-files.js";
 import { type RawFinding, RULESET_VERSION, type ScanMode } from "./engine.js";
@@ -18,7 +18,7 @@ import { fingerprintOf, gitBlobId } from "./fingerprint.js";
 import { type BatchItem, type ItemResult, scanItem } from "./scan-batch.js";
 import { severityOf } from "./severity.js";
 import type { Finding, ScanReport, ScanStats } from "./types.js";
-import { textWindows } from "./windows.js";
+import { textWindows, WINDOW_BYTES } from "./windows.js";
 import { createScanPool, inProcessPool, type ScanPool } from "./worker-pool.js";
 
 /** Below this much content to scan, starting threads costs more than it saves. */
@@ -36,7 +36,11 @@ export interface BlobMeta {
 
 export interface BlobContent {
   oid: string;
-  content: Buffer;
+  /**
+   * The content in pieces, as the source read them (views of its chunks). A text that fits one
+   * window goes into a batch piece by piece, so each byte is copied once on its way to a worker.
+   */
+  parts: readonly Buffer[];
 }
 
 export interface BlobOrigin {
@@ -198,8 +202,15 @@ class Submitter {
     private readonly stats: ScanStats,
   ) {}
 
-  async submit(key: string, path: string, content: Buffer): Promise<void> {
-    const binary = looksBinary(content);
+  async submit(key: string, path: string, parts: readonly Buffer[]): Promise<void> {
+    const binary = looksBinaryPieces(parts);
+    const size = parts.reduce((n, p) => n + p.length, 0);
+    // One window (windows.ts) from line 1: nothing to cut, so nothing to join.
+    if (!binary && size <= WINDOW_BYTES) {
+      await this.batcher.add({ key, path, mode: "text", firstLine: 1, firstColumnShift: 0 }, parts);
+      return;
+    }
+    const content = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
     if (binary) {
       this.binaryKeys.add(key);
       this.stats.binaryScanned = (this.stats.binaryScanned ?? 0) + 1;
@@ -209,7 +220,7 @@ class Submitter {
     if (windows.length > 1) this.stats.windowed = (this.stats.windowed ?? 0) + 1;
     for (const w of windows) {
       const item = { key, path, mode: (binary ? "binary" : "text") as ScanMode, ...w };
-      await this.batcher.add(item, text.subarray(w.start, w.end));
+      await this.batcher.add(item, [text.subarray(w.start, w.end)]);
     }
   }
 }
@@ -226,13 +237,13 @@ async function readHistory(
   const metaByOid = new Map(toRead.map((b) => [b.oid, b]));
   let done = 0;
   let lastReport = performance.now();
-  for await (const { oid, content } of options.history.read(toRead.map((b) => b.oid))) {
+  for await (const { oid, parts } of options.history.read(toRead.map((b) => b.oid))) {
     throwIfAborted(options.signal);
     const meta = metaByOid.get(oid);
     if (!meta) continue;
     stats.blobsScanned++;
-    stats.bytesScanned += content.length;
-    await submitter.submit(oid, meta.path, content);
+    for (const part of parts) stats.bytesScanned += part.length;
+    await submitter.submit(oid, meta.path, parts);
     done++;
     if (performance.now() - lastReport > 1000) {
       lastReport = performance.now();
@@ -258,7 +269,7 @@ async function readFiles(
     stats.filesScanned++;
     stats.bytesScanned += content.length;
     fileKeys.push({ file, oid: gitBlobId(content) });
-    await submitter.submit(`file:${file.path}`, file.path, content);
+    await submitter.submit(`file:${file.path}`, file.path, [content]);
   }
   return fileKeys;
 }
@@ -398,9 +409,14 @@ class PoolSlot {
  * When this thread may help, a batch no worker can take now is scanned here instead of waiting.
  */
 class Batcher {
+  /** The pieces of every item, one after another (item offsets are into them joined). */
   private chunks: Buffer[] = [];
   private items: BatchItem[] = [];
+  /** Each item's own pieces, for scanning here without joining the batch. */
+  private itemParts: (readonly Buffer[])[] = [];
   private bytes = 0;
+  /** Where an item in pieces is joined to be scanned here; reused, so joining allocates nothing. */
+  private scratch = Buffer.alloc(0);
   private readonly inFlight = new Set<Promise<void>>();
   private readonly done: ItemResult[] = [];
   private failure: unknown;
@@ -411,11 +427,27 @@ class Batcher {
     private readonly signal?: AbortSignal,
   ) {}
 
-  async add(item: Omit<BatchItem, "start" | "end">, content: Buffer): Promise<void> {
-    this.items.push({ ...item, start: this.bytes, end: this.bytes + content.length });
-    this.chunks.push(content);
-    this.bytes += content.length;
+  async add(item: Omit<BatchItem, "start" | "end">, parts: readonly Buffer[]): Promise<void> {
+    const start = this.bytes;
+    for (const part of parts) {
+      this.chunks.push(part);
+      this.bytes += part.length;
+    }
+    this.items.push({ ...item, start, end: this.bytes });
+    this.itemParts.push(parts);
     if (this.bytes >= BATCH_BYTES || this.items.length >= BATCH_ITEMS) await this.flush();
+  }
+
+  private whole(parts: readonly Buffer[]): Buffer {
+    if (parts.length === 1) return parts[0]!;
+    const size = parts.reduce((n, p) => n + p.length, 0);
+    if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, 2 * BATCH_BYTES));
+    let offset = 0;
+    for (const part of parts) {
+      this.scratch.set(part, offset);
+      offset += part.length;
+    }
+    return this.scratch.subarray(0, size);
   }
 
   async drain(): Promise<ItemResult[]> {
@@ -427,9 +459,10 @@ class Batcher {
 
   private async flush(): Promise<void> {
     if (this.items.length === 0) return;
-    const { chunks, items } = this;
+    const { chunks, items, itemParts } = this;
     this.chunks = [];
     this.items = [];
+    this.itemParts = [];
     this.bytes = 0;
     throwIfAborted(this.signal);
     if (this.failure) throw this.failure;
@@ -437,8 +470,9 @@ class Batcher {
     const full = () => pool !== undefined && this.inFlight.size >= pool.workers * 2;
     if (!this.helps) while (full()) await Promise.race(this.inFlight);
     if (!pool || full()) {
-      // Scanned here: each text from its own bytes, nothing joined or copied.
-      for (const [i, item] of items.entries()) this.done.push(await scanItem(chunks[i]!, item));
+      // Scanned here: each text from its own bytes, joined (into the scratch buffer) only when in pieces.
+      for (const [i, item] of items.entries())
+        this.done.push(await scanItem(this.whole(itemParts[i]!), item));
       return;
     }
     const job: Promise<void> = pool

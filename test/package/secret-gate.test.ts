@@ -139,6 +139,28 @@ describe("verdict cache", () => {
     expect(recorded.calls.map((c) => c.args.join(" "))).toContain("cat-file --batch");
   });
 
+  it("locates a finding from the history walk it already made: one `log --raw` per gate, with or without a cache", async () => {
+    const repo = repoWith({ "a.env": `GH=${t.githubPat()}\n` });
+    const added = git(repo, "rev-parse", "HEAD").trim();
+    commitFile(repo, "later.txt", "nothing here\n", "later");
+    const cacheDir = mkdtempSync(join(tmpdir(), "ar-gate-cache-"));
+    dirs.push(cacheDir);
+    for (const options of [{}, { cacheDir }]) {
+      const recorded = recordingRunner();
+      const report = await runSecretGate({
+        repo,
+        revs: REVS,
+        files: [],
+        stream: recorded.stream,
+        ...options,
+      });
+      expect(report.findings.map((f) => [f.path, f.commit, f.ref])).toEqual([
+        ["a.env", added, "refs/heads/main"],
+      ]);
+      expect(recorded.calls.filter((c) => c.args.includes("--raw"))).toHaveLength(1);
+    }
+  });
+
   it("keys verdicts by rule-set version and survives many runs by merging segments", async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), "ar-cache-"));
     dirs.push(cacheDir);

@@ -115,7 +115,8 @@ describe("severity of a blob at more than one path", () => {
   const history = (path: string, locatedAt: string): HistorySource => ({
     blobs: [{ oid, path, size: content.length }],
     async *read() {
-      yield { oid, content };
+      // In pieces, as git's output arrives: the value is cut in two.
+      yield { oid, parts: [content.subarray(0, 16), content.subarray(16)] };
     },
     locate: async () => new Map([[oid, { commit: "c".repeat(40), path: locatedAt }]]),
   });

@@ -11,6 +11,8 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleOptions } from "../../scripts/bundle-options.mjs";
 import { runSecretGate } from "../../src/package/secret-gate.js";
+import { gitBlobId } from "../../src/secrets/fingerprint.js";
+import { type HistorySource, scanShippedContent } from "../../src/secrets/scan.js";
 import type { BatchItem } from "../../src/secrets/scan-batch.js";
 import type { ScanReport } from "../../src/secrets/types.js";
 import { createScanPool } from "../../src/secrets/worker-pool.js";
@@ -97,6 +99,34 @@ describe("worker threads", () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it("scan blobs that arrive in pieces exactly as whole ones, on a worker and on this thread", async () => {
+    const t = new TokenFactory(7);
+    // Enough blobs for several batches; each secret sits at a different offset of its blob.
+    const blobs = Array.from({ length: 1200 }, (_, i) =>
+      Buffer.from(`${"filler line\n".repeat(i % 50)}const token = "${t.githubPat()}";\nother = ${i}\n`),
+    );
+    const history = (cut: number): HistorySource => ({
+      blobs: blobs.map((b, i) => ({ oid: gitBlobId(b), path: `f${i}.ts`, size: b.length })),
+      async *read() {
+        for (const b of blobs) {
+          const parts: Buffer[] = [];
+          for (let at = 0; at < b.length; at += cut) parts.push(b.subarray(at, at + cut));
+          yield { oid: gitBlobId(b), parts };
+        }
+      },
+      locate: async () => new Map(),
+    });
+    const found = async (cut: number, workers: number | "auto") =>
+      (await scanShippedContent({ history: history(cut), workers })).findings.map(
+        (f) => `${f.path}:${f.line}:${f.column} ${f.rule} ${f.masked}`,
+      );
+    const whole = await found(1 << 30, 0);
+    expect(whole).toHaveLength(blobs.length);
+    expect(await found(7, 0)).toEqual(whole);
+    expect(await found(7, 1)).toEqual(whole);
+    expect(await found(1000, "auto")).toEqual(whole);
   });
 
   it("fall back to the calling thread when a worker cannot start", async () => {
