@@ -42076,7 +42076,7 @@ var AzlinTarget = class {
    */
   async join(name, requests, shared) {
     const machine = this.machine(name);
-    const joined2 = async (request) => {
+    const joined3 = async (request) => {
       try {
         await request.onVmKnown?.({ name, created: shared.created });
       } catch (err) {
@@ -42088,7 +42088,7 @@ var AzlinTarget = class {
     if (shared.created && shared.beforeItsStart) {
       return Promise.all(
         requests.map(async (request) => {
-          const lease = await joined2(request);
+          const lease = await joined3(request);
           if (lease instanceof AzlinLease) {
             lease.deferredClaim = {
               script: acquireSlotScript(request.runId, this.slotsFor(request.options.vmSize)),
@@ -42124,7 +42124,7 @@ printf '${CLAIM_TAG} %s %s\\n' ${shellQuote(r.runId)} "$?"`
             "Retry; another VM will be used."
           );
         }
-        return joined2(request);
+        return joined3(request);
       })
     );
   }
@@ -49118,7 +49118,7 @@ function poolingTarget(inner) {
     startGroup: (vmName) => startGroups.get(vmName)
   };
   if (!join26 || !runsPerMachine) return { ...base, acquire: (request) => inner.acquire(request) };
-  const joined2 = async (answer, request) => {
+  const joined3 = async (answer, request) => {
     const lease = await answer.catch((err) => err);
     return lease instanceof Error ? inner.acquire(taking(request)) : lease;
   };
@@ -49177,14 +49177,14 @@ function poolingTarget(inner) {
       open2.claimed += 1;
       if (open2.waiting) {
         const answer2 = new Promise((settle2) => open2.waiting?.push({ request, settle: settle2 }));
-        return joined2(answer2, request);
+        return joined3(answer2, request);
       }
       const first = await open2.first.catch(() => null);
       if (!first) return inner.acquire(taking(request));
       const answer = join26(first.machine.name, [request], { created: first.created }).then(
         (a2) => a2[0] instanceof Error ? a2[0] : open2.fate?.member(request.runId, a2[0]) ?? a2[0]
       );
-      return joined2(answer, request);
+      return joined3(answer, request);
     }
   };
 }
