@@ -44,6 +44,8 @@ export async function waitForOutput(
 }
 
 export function processAlive(pid: number): boolean {
+  // kill(0 or less, 0) asks about a whole process group (ours among them): never a pid's answer.
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`not a process id: ${pid}`);
   try {
     process.kill(pid, 0);
     return true;

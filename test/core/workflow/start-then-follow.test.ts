@@ -11,7 +11,7 @@ import { StartThenFollow } from "../../../src/core/workflow/start-then-follow.js
 import { watchRun } from "../../../src/core/workflow/watch-run.js";
 import { remoteScriptsDir, runDir, STARTED_RECORD } from "../../../src/remote/protocol.js";
 import { LocalMachine } from "../../../src/targets/local/local-target.js";
-import { until } from "../../support/fault-support.js";
+import { processAlive, until } from "../../support/fault-support.js";
 import { cleanup, tempDir } from "../../support/repo.js";
 
 const dirs: string[] = [];
@@ -23,14 +23,6 @@ function machine(): LocalMachine {
   return new LocalMachine(home);
 }
 const how = { input: "TOKEN=s3cret\n", timeoutMs: 60_000 };
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 
 describe("a start that goes on following", () => {
@@ -69,11 +61,18 @@ describe("a start that goes on following", () => {
     const m = machine();
     const follow = new StartThenFollow({});
     await follow.start(m, `echo '${STARTED_RECORD}'; echo $$ > pid; exec sleep 60`, how);
-    await until(() => existsSync(join(m.home, "pid")), "the stream's script to write its pid");
-    const pid = Number(readFileSync(join(m.home, "pid"), "utf8"));
+    // The whole line, not only the file: the shell creates it before the echo writes to it, and
+    // an empty read would be pid 0, which kill(0, 0) finds "alive" for ever (our own group).
+    const pidFile = join(m.home, "pid");
+    await until(
+      () => existsSync(pidFile) && readFileSync(pidFile, "utf8").endsWith("\n"),
+      "the stream's script to write its pid",
+    );
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    expect(pid).toBeGreaterThan(1);
     follow.close();
     expect(follow.take()).toBeNull();
-    await until(() => !alive(pid), "the stream's script to end");
+    await until(() => !processAlive(pid), "the stream's script to end");
   });
 
   it("is the follow's first connection; a drop after it resumes at the last byte, no line lost or repeated", async () => {
