@@ -55107,9 +55107,10 @@ var firstLine = (s3) => s3.split("\n")[0];
 // src/core/launch/launch-run.ts
 var UPLOAD_ATTEMPTS = 3;
 var CONFIRM_BOUND_MS = 5 * 6e4;
+var alone = { start: (machine, _runId, script, options) => machine.exec(script, options) };
 async function launchRun(deps, input2, progress, signal) {
-  const { run, target, uploads, startConnection } = input2;
-  const startExec = input2.startExec ?? ((m2, _id, script, o2) => m2.exec(script, o2));
+  const { run, target, uploads } = input2;
+  const connection = input2.startConnection ?? alone;
   const { runId, options } = run;
   const phase = (p2) => deps.store.patchRun(runId, { phase: p2 });
   let lease;
@@ -55144,19 +55145,18 @@ async function launchRun(deps, input2, progress, signal) {
       const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
       await phase("starting");
       progress.report("execute", "verifying the upload and starting the agent");
-      const watch = startConnection?.watchArgs(machine);
+      const watch = connection.watchArgs?.(machine);
+      const followed = watch !== void 0;
       const start = startScript(runId, uploaded.sha256, lease.deferredClaim?.script, watch);
       const script = uploaded.prelude ? `${uploaded.prelude}
 ${start}` : start;
       const how = { input: input3, signal, timeoutMs: 5 * 6e4 };
-      const started = await startOnce(
-        () => startConnection ? startConnection.start(machine, script, how) : startExec(machine, runId, script, how)
-      );
+      const started = await startOnce(() => connection.start(machine, runId, script, how));
       if (started.exitCode === 0) {
         const confirming = lease.deferredClaim?.confirm(
-          startConnection ? AbortSignal.timeout(CONFIRM_BOUND_MS) : signal
+          followed ? AbortSignal.timeout(CONFIRM_BOUND_MS) : signal
         );
-        if (startConnection) confirmed = confirming?.then(() => null, asRemoteError);
+        if (followed) confirmed = confirming?.then(() => null, asRemoteError);
         else await confirming;
         break;
       }
@@ -55338,7 +55338,7 @@ function parseStartMany(stdout) {
 function startsTogether(groupOf) {
   const rounds = /* @__PURE__ */ new Map();
   const withdrawn = /* @__PURE__ */ new Set();
-  const alone = (machine, _runId, script, options) => machine.exec(script, options);
+  const alone2 = (machine, script, options) => machine.exec(script, options);
   function flushIfComplete(round) {
     if (round.started || round.asked.size === 0) return;
     if ([...round.expected].some((id) => !round.asked.has(id))) return;
@@ -55370,10 +55370,10 @@ function startsTogether(groupOf) {
     );
   }
   return {
-    async exec(machine, runId, script, options) {
+    async start(machine, runId, script, options) {
       const group = groupOf(machine.name);
       const members2 = group ? await group : [];
-      if (!members2.includes(runId) || members2.length < 2) return alone(machine, runId, script, options);
+      if (!members2.includes(runId) || members2.length < 2) return alone2(machine, script, options);
       let round = rounds.get(machine.name);
       if (!round) {
         round = {
@@ -55385,7 +55385,7 @@ function startsTogether(groupOf) {
         rounds.set(machine.name, round);
       }
       if (round.started || !round.expected.has(runId) || round.asked.has(runId))
-        return alone(machine, runId, script, options);
+        return alone2(machine, script, options);
       const current = round;
       const result2 = await new Promise((settle2) => {
         current.asked.set(runId, { script, options, settle: settle2 });
@@ -55425,7 +55425,7 @@ async function launchBatch(deps, batch, progress, signal) {
         try {
           const { lease } = await launchRun(
             deps,
-            { run, target, uploads, repoGit: batch.repoGit, startExec: starts.exec },
+            { run, target, uploads, repoGit: batch.repoGit, startConnection: starts },
             progress,
             signal
           ).catch((err) => {
@@ -64076,7 +64076,7 @@ var StartThenFollow = class {
     this.opened?.close();
     this.opened = null;
   }
-  async start(machine, script, options) {
+  async start(machine, _runId, script, options) {
     const { signal } = options;
     if (signal?.aborted) throw cancelled(machine);
     this.close();

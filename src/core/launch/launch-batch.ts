@@ -56,7 +56,7 @@ export async function launchBatch(
         try {
           const { lease } = await launchRun(
             deps,
-            { run, target, uploads, repoGit: batch.repoGit, startExec: starts.exec },
+            { run, target, uploads, repoGit: batch.repoGit, startConnection: starts },
             progress,
             signal,
           ).catch((err) => {

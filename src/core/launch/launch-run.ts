@@ -19,7 +19,6 @@ import type { WorkflowDeps } from "../workflow/deps.js";
 import type { PreparedRun } from "../workflow/prepare-run.js";
 import { firstLine } from "../workflow/prepare-run.js";
 import type { SharedUploads } from "./shared-upload.js";
-import type { StartExec } from "./start-together.js";
 
 /** Uploads of the package per run before a damaged copy is an error. */
 const UPLOAD_ATTEMPTS = 3;
@@ -38,18 +37,24 @@ export interface LaunchedRun {
 }
 
 /**
- * A start whose connection goes on to follow the run (`exec`: core/workflow/start-then-follow.ts):
- * the start script continues as the run's watcher, and `start` settles once the run has started.
+ * How a run's start script is run. Alone, one connection of its own that ends with the start; a
+ * batch's runs sharing a machine start in one connection (start-together.ts); `exec`'s start goes
+ * on to follow the run (core/workflow/start-then-follow.ts): with `watchArgs`, the start script
+ * continues as the run's watcher, and `start` settles once the run has started.
  */
 export interface StartConnection {
-  /** watch.sh's arguments for this machine (protocol.ts startScript). */
-  watchArgs(machine: Machine): string;
+  /** watch.sh's arguments for this machine (protocol.ts startScript); only a followed start has it. */
+  watchArgs?(machine: Machine): string;
   start(
     machine: Machine,
+    runId: string,
     script: string,
     options: { input: string; signal?: AbortSignal; timeoutMs: number },
   ): Promise<ExecResult>;
 }
+
+/** A start in a connection of its own. */
+const alone: StartConnection = { start: (machine, _runId, script, options) => machine.exec(script, options) };
 
 export interface LaunchInput {
   run: PreparedRun;
@@ -57,9 +62,7 @@ export interface LaunchInput {
   uploads: SharedUploads;
   /** The user's repository (for the legacy pin clean-up on failure). */
   repoGit: Git;
-  /** Runs the start command; launch-batch.ts starts the runs sharing a machine in one connection. */
-  startExec?: StartExec;
-  /** Absent: the start's connection ends with the start (detached starts). */
+  /** Absent: the start runs alone, in a connection that ends with it. */
   startConnection?: StartConnection;
 }
 
@@ -69,8 +72,8 @@ export async function launchRun(
   progress: Progress,
   signal?: AbortSignal,
 ): Promise<LaunchedRun> {
-  const { run, target, uploads, startConnection } = input;
-  const startExec: StartExec = input.startExec ?? ((m, _id, script, o) => m.exec(script, o));
+  const { run, target, uploads } = input;
+  const connection = input.startConnection ?? alone;
   const { runId, options } = run;
   const phase = (p: LaunchPhase) => deps.store.patchRun(runId, { phase: p });
   let lease: Lease | undefined;
@@ -107,23 +110,19 @@ export async function launchRun(
       const uploaded = await uploads.deliver(lease, runId, progress, signal, attempt > 1);
       await phase("starting");
       progress.report("execute", "verifying the upload and starting the agent");
-      const watch = startConnection?.watchArgs(machine);
+      const watch = connection.watchArgs?.(machine);
+      const followed = watch !== undefined;
       const start = startScript(runId, uploaded.sha256, lease.deferredClaim?.script, watch);
       const script = uploaded.prelude ? `${uploaded.prelude}\n${start}` : start;
       const how = { input, signal, timeoutMs: 5 * 60_000 };
-      // A followed start keeps its connection as the follow stream; a batch's starts share one.
-      const started = await startOnce(() =>
-        startConnection
-          ? startConnection.start(machine, script, how)
-          : startExec(machine, runId, script, how),
-      );
+      const started = await startOnce(() => connection.start(machine, runId, script, how));
       if (started.exitCode === 0) {
         // Followed at once, the run need not wait for the tags: they go on beside the follow, and
         // past a cancel (the VM stays up until it is released, and should say whose it is).
         const confirming = lease.deferredClaim?.confirm(
-          startConnection ? AbortSignal.timeout(CONFIRM_BOUND_MS) : signal,
+          followed ? AbortSignal.timeout(CONFIRM_BOUND_MS) : signal,
         );
-        if (startConnection) confirmed = confirming?.then(() => null, asRemoteError);
+        if (followed) confirmed = confirming?.then(() => null, asRemoteError);
         else await confirming;
         break;
       }

@@ -8,16 +8,9 @@
  */
 import { parseStartMany, startManyScript } from "../../remote/start-many.js";
 import type { ExecOptions, ExecResult, Machine } from "../../targets/types.js";
+import type { StartConnection } from "./launch-run.js";
 
-export type StartExec = (
-  machine: Machine,
-  runId: string,
-  script: string,
-  options: ExecOptions & { input: string },
-) => Promise<ExecResult>;
-
-export interface StartsTogether {
-  exec: StartExec;
+export interface StartsTogether extends StartConnection {
   /** The run will not ask to start (it failed before): the rest of its group no longer waits for it. */
   withdraw(runId: string): void;
 }
@@ -38,7 +31,7 @@ interface Round {
 export function startsTogether(groupOf: (vmName: string) => Promise<string[]> | undefined): StartsTogether {
   const rounds = new Map<string, Round>();
   const withdrawn = new Set<string>();
-  const alone: StartExec = (machine, _runId, script, options) => machine.exec(script, options);
+  const alone = (machine: Machine, script: string, options: ExecOptions) => machine.exec(script, options);
 
   function flushIfComplete(round: Round) {
     if (round.started || round.asked.size === 0) return;
@@ -74,10 +67,10 @@ export function startsTogether(groupOf: (vmName: string) => Promise<string[]> | 
   }
 
   return {
-    async exec(machine, runId, script, options) {
+    async start(machine, runId, script, options) {
       const group = groupOf(machine.name);
       const members = group ? await group : [];
-      if (!members.includes(runId) || members.length < 2) return alone(machine, runId, script, options);
+      if (!members.includes(runId) || members.length < 2) return alone(machine, script, options);
       let round = rounds.get(machine.name);
       if (!round) {
         round = {
@@ -89,7 +82,7 @@ export function startsTogether(groupOf: (vmName: string) => Promise<string[]> | 
         rounds.set(machine.name, round);
       }
       if (round.started || !round.expected.has(runId) || round.asked.has(runId))
-        return alone(machine, runId, script, options);
+        return alone(machine, script, options);
       const current = round;
       const result = await new Promise<ExecResult | Error>((settle) => {
         current.asked.set(runId, { script, options, settle });

@@ -36,6 +36,7 @@ export class StartThenFollow implements StartConnection {
 
   async start(
     machine: Machine,
+    _runId: string,
     script: string,
     options: { input: string; signal?: AbortSignal; timeoutMs: number },
   ): Promise<ExecResult> {

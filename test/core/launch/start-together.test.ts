@@ -32,7 +32,7 @@ describe("starting the runs of a machine together", () => {
     const { machine: m, connections } = machine();
     const starts = startsTogether((vm) => (vm === "local" ? Promise.resolve(["a", "b", "c"]) : undefined));
     const asked = ["a", "b", "c"].map((id, i) =>
-      starts.exec(m, id, start(i).script, { input: `input of ${id}\n` }),
+      starts.start(m, id, start(i).script, { timeoutMs: 60_000, input: `input of ${id}\n` }),
     );
     const results = await Promise.all(asked);
     expect(connections).toHaveLength(1);
@@ -46,13 +46,13 @@ describe("starting the runs of a machine together", () => {
   it("does not wait for a run that dropped out, and lets a run outside the group or asking again go alone", async () => {
     const { machine: m, connections } = machine();
     const starts = startsTogether(() => Promise.resolve(["a", "b", "c"]));
-    const a = starts.exec(m, "a", start(0).script, { input: "a\n" });
-    const b = starts.exec(m, "b", start(0).script, { input: "b\n" });
+    const a = starts.start(m, "a", start(0).script, { timeoutMs: 60_000, input: "a\n" });
+    const b = starts.start(m, "b", start(0).script, { timeoutMs: 60_000, input: "b\n" });
     starts.withdraw("c");
     await Promise.all([a, b]);
     expect(connections).toHaveLength(1);
-    await starts.exec(m, "a", start(0).script, { input: "a again\n" });
-    await starts.exec(m, "z", start(0).script, { input: "z\n" });
+    await starts.start(m, "a", start(0).script, { timeoutMs: 60_000, input: "a again\n" });
+    await starts.start(m, "z", start(0).script, { timeoutMs: 60_000, input: "z\n" });
     expect(connections).toHaveLength(3);
   });
 
@@ -60,7 +60,9 @@ describe("starting the runs of a machine together", () => {
     const { machine: m, connections } = machine();
     const starts = startsTogether(() => Promise.resolve(["a", "b"]));
     starts.withdraw("b");
-    expect((await starts.exec(m, "a", start(0).script, { input: "a\n" })).exitCode).toBe(0);
+    expect((await starts.start(m, "a", start(0).script, { timeoutMs: 60_000, input: "a\n" })).exitCode).toBe(
+      0,
+    );
     expect(connections).toHaveLength(1);
   });
 
@@ -79,7 +81,8 @@ describe("starting the runs of a machine together", () => {
       },
     } as Machine;
     const starts = startsTogether(() => Promise.resolve(["a", "b"]));
-    const ask = (id: string) => starts.exec(flaky, id, start(0).script, { input: `${id}\n` });
+    const ask = (id: string) =>
+      starts.start(flaky, id, start(0).script, { timeoutMs: 60_000, input: `${id}\n` });
     const first = await Promise.allSettled([ask("a"), ask("b")]);
     expect(first.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     const again = await Promise.all([ask("a"), ask("b")]);

@@ -32,7 +32,7 @@ describe("a start that goes on following", () => {
     const follow = new StartThenFollow({});
     // The credential arrives on stdin, as for an exec; the start's own talk is no record.
     const script = `read -r cred; echo "talk of the start"; echo '${STARTED_RECORD}'; echo "one \${cred%%=*}"; while [ ! -e gate ]; do sleep 0.05; done; echo two`;
-    const started = await follow.start(m, script, how);
+    const started = await follow.start(m, "r1", script, how);
     expect(started.exitCode).toBe(0);
     const opened = follow.take();
     expect(opened).not.toBeNull();
@@ -48,10 +48,10 @@ describe("a start that goes on following", () => {
 
   it("reports a failed start with its exit code and stderr, and one that never says it started as failed", async () => {
     const m = machine();
-    const failed = await new StartThenFollow({}).start(m, "echo 'checksum mismatch' >&2; exit 20", how);
+    const failed = await new StartThenFollow({}).start(m, "r1", "echo 'checksum mismatch' >&2; exit 20", how);
     expect(failed).toMatchObject({ exitCode: 20, stderr: "checksum mismatch\n" });
     const silent = new StartThenFollow({});
-    const quiet = await silent.start(m, "echo 'P running'", how);
+    const quiet = await silent.start(m, "r1", "echo 'P running'", how);
     expect(quiet.exitCode).not.toBe(0);
     expect(quiet.stderr).toContain("without starting the run");
     expect(silent.take()).toBeNull();
@@ -60,7 +60,7 @@ describe("a start that goes on following", () => {
   it("ends a stream nobody adopts when closed (the start failed after it, or the follow never began)", async () => {
     const m = machine();
     const follow = new StartThenFollow({});
-    await follow.start(m, `echo '${STARTED_RECORD}'; echo $$ > pid; exec sleep 60`, how);
+    await follow.start(m, "r1", `echo '${STARTED_RECORD}'; echo $$ > pid; exec sleep 60`, how);
     // The whole line, not only the file: the shell creates it before the echo writes to it, and
     // an empty read would be pid 0, which kill(0, 0) finds "alive" for ever (our own group).
     const pidFile = join(m.home, "pid");
@@ -88,7 +88,7 @@ describe("a start that goes on following", () => {
     const follow = new StartThenFollow({ fromByte: 0 });
     // The start's stream sends the log's first line and a half, then its link dies (ssh's 255).
     const script = `echo '${STARTED_RECORD}'; echo 'P running'; echo 'L 0 ${b64("alpha\nbra")}'; exit 255`;
-    expect((await follow.start(m, script, how)).exitCode).toBe(0);
+    expect((await follow.start(m, "r1", script, how)).exitCode).toBe(0);
     const lines: string[] = [];
     const reconnects: string[] = [];
     const outcome = await watchRun(
