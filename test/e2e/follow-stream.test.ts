@@ -71,8 +71,16 @@ describe.each(azlinModes(sshd))("following a run over one stream ($mode)", (mode
     return { ...ctx, gate, runId: started!.runId };
   }
 
-  /** Follows the run's output, opening each line's gate as soon as that line arrives. */
-  async function follow(deps: Parameters<typeof followOutput>[0], runId: string, gate: string) {
+  /**
+   * Follows the run's output, opening each line's gate as soon as that line arrives and `open`
+   * has settled (a test that needs things to happen mid-run holds the agent there until they did).
+   */
+  async function follow(
+    deps: Parameters<typeof followOutput>[0],
+    runId: string,
+    gate: string,
+    open: Promise<unknown> = Promise.resolve(),
+  ) {
     const seen: string[] = [];
     let partial = "";
     await followOutput(
@@ -85,7 +93,7 @@ describe.each(azlinModes(sshd))("following a run over one stream ($mode)", (mode
         for (const line of parts) {
           seen.push(line);
           const m = /^line (\d+) /.exec(line);
-          if (m) writeFileSync(`${gate}-${m[1]}`, "");
+          if (m) void open.then(() => writeFileSync(`${gate}-${m[1]}`, ""));
         }
       },
       { beatSeconds: 1 },
@@ -111,12 +119,14 @@ describe.each(azlinModes(sshd))("following a run over one stream ($mode)", (mode
     // Every connection from now on dies 1.2 s after it opened, as ssh's 255 mid-command.
     fake.setFaults("connect:drop:1200");
     const seen: string[] = [];
-    const following = follow(deps, runId, gate).then((lines) => seen.push(...lines));
     // Once several links have died, let the next one live so the run can be followed to its end.
+    // The agent is held at its first line until then: run free, it could end before the drops.
     const dropsBeforeHealing = 3;
-    await until(() => watchConnections(fake).length > dropsBeforeHealing, "several links to have died");
-    fake.setFaults("");
-    await following;
+    const dropped = until(
+      () => watchConnections(fake).length > dropsBeforeHealing,
+      "several links to have died",
+    ).then(() => fake.setFaults(""));
+    await follow(deps, runId, gate, dropped).then((lines) => seen.push(...lines));
     expect(seen.filter((l) => l.startsWith("line "))).toEqual(expected(8));
     expect(watchConnections(fake).length).toBeGreaterThan(dropsBeforeHealing);
   });
