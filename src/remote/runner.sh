@@ -19,8 +19,10 @@ run_dir=$(pwd -P)
 # shellcheck source=/dev/null
 . ./params.sh
 
-log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >> runner.log; }
-atomic_write() { printf '%s\n' "$2" > "$1.tmp" && mv -f "$1.tmp" "$1"; }
+# Absolute paths: setup runs parts of itself inside the workspace, and a log line written there
+# would come home as the agent's uncommitted work.
+log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >> "$run_dir/runner.log"; }
+atomic_write() { printf '%s\n' "$2" > "$run_dir/$1.tmp" && mv -f "$run_dir/$1.tmp" "$run_dir/$1"; }
 set_phase() { atomic_write phase "$1"; log "phase $1"; }
 
 # --- credentials: read from the FIFO into this shell's environment only -------------------------
@@ -190,6 +192,19 @@ set_phase setup
 # earlier runs received, so a reused VM is sent only the objects it lacks (a thin bundle).
 area_dir=$(cd ../.. && pwd -P)
 cache="$area_dir/cache/${AR_REPO_KEY:-none}.git"
+# Runs started together race to make the cache: one that saw the folder while another was still
+# initialising it would push into a half-made repository. mkdir is the portable atomic lock; a lock
+# left by a killed runner is waited out (bounded) rather than trusted for ever.
+ensure_cache() {
+  [ -f "$cache/HEAD" ] && return 0
+  mkdir -p "${cache%/*}" || return 1
+  local i
+  for i in $(seq 1 100); do mkdir "$cache.lock" 2>/dev/null && break; sleep 0.1; done
+  [ -f "$cache/HEAD" ] || git init -q --bare "$cache"
+  local rc=$?
+  rmdir "$cache.lock" 2>/dev/null
+  return $rc
+}
 git init -q workspace || fail_setup "git init"
 cd workspace || fail_setup "cd workspace"
 if [ "${AR_THIN:-0}" = 1 ]; then
@@ -217,8 +232,7 @@ else
   git checkout -q -b "amplihack-remote/$AR_RUN_ID" "$AR_START_COMMIT" >> ../runner.log 2>&1 || { cd ..; fail_setup "checkout"; }
 fi
 if [ "${AR_REPO_KEY:-}" ]; then
-  { [ -d "$cache" ] || git init -q --bare "$cache"; } &&
-    git push -q --force "$cache" "+refs/heads/*:refs/runs/$AR_RUN_ID/heads/*" "+refs/tags/*:refs/runs/$AR_RUN_ID/tags/*" \
+  ensure_cache && git push -q --force "$cache" "+refs/heads/*:refs/runs/$AR_RUN_ID/heads/*" "+refs/tags/*:refs/runs/$AR_RUN_ID/tags/*" \
       >> ../runner.log 2>&1 || log "could not update the repository cache (the next run sends everything)"
   # Keep the cache to the runs still on this machine.
   git -C "$cache" for-each-ref --format='%(refname)' refs/runs/ | while read -r ref; do
