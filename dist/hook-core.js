@@ -22385,6 +22385,8 @@ function buildGates(rules, secretlintMarkers) {
   const automaton = compileAutomaton(literals);
   const rulesOf = literals.map((w) => rulesFor.get(w) ?? []);
   const markersOf = literals.map((w) => markersFor.get(w) ?? []);
+  const count = literals.length;
+  const keys = occurrenceKeys(literals.map((w) => Buffer.byteLength(w, "utf8")));
   const verifyOf = /* @__PURE__ */ new Map();
   for (const m of secretlintMarkers)
     if (m.verify) verifyOf.set(m, new RegExp(m.verify.source, `${m.verify.flags.replace(/[gyi]/g, "")}i`));
@@ -22422,7 +22424,35 @@ function buildGates(rules, secretlintMarkers) {
     markerHolds(marker, text) {
       const verify = verifyOf.get(marker);
       return !verify || verify.test(text);
+    },
+    occurrences(content, from, to, onKey) {
+      automaton.eachOccurrence(content, (literal2, end) => onKey(keys.of(literal2, end)), from, to);
+    },
+    keys,
+    hitsOf(list) {
+      let hits;
+      for (let i = 0; i < list.length; i++) {
+        const key = list[i];
+        const literal2 = key % count;
+        const end = keys.end(key);
+        hits ??= { rules: /* @__PURE__ */ new Map(), markers: /* @__PURE__ */ new Map() };
+        for (const r of rulesOf[literal2]) push(hits.rules, r, end);
+        for (const mk of markersOf[literal2]) push(hits.markers, mk, end);
+      }
+      return hits;
     }
+  };
+}
+function occurrenceKeys(lengths) {
+  const count = lengths.length;
+  const longest = Math.max(1, ...lengths) + 1;
+  const stride = longest * count;
+  return {
+    longest,
+    of: (literal2, end) => end * stride + (longest - lengths[literal2]) * count + literal2,
+    end: (key) => Math.floor(key / stride),
+    start: (key) => Math.floor(key / stride) - lengths[key % count],
+    moved: (key, delta) => key + delta * stride
   };
 }
 function push(map2, key, value) {
@@ -22494,10 +22524,10 @@ function compileAutomaton(words) {
       for (const h of hitStates) for (const index of outputs[h]) found.add(index);
       return [...found];
     },
-    eachOccurrence(content, onHit) {
-      const length = content.length;
+    eachOccurrence(content, onHit, from = 0, to = content.length) {
+      const length = Math.min(to, content.length);
       let row = 0;
-      for (let i = 0; i < length; i++) {
+      for (let i = from; i < length; i++) {
         const v = rows[row | content[i]];
         if (v >= 0) {
           row = v;

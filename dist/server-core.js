@@ -5934,7 +5934,7 @@ var require_resolve = __commonJS({
       return resolver.resolve(baseId, id);
     }
     exports.resolveUrl = resolveUrl;
-    var ANCHOR = /^[a-z_][-a-z0-9._]*$/i;
+    var ANCHOR2 = /^[a-z_][-a-z0-9._]*$/i;
     function getSchemaRefs(schema, baseId) {
       if (typeof schema == "boolean")
         return {};
@@ -5977,7 +5977,7 @@ var require_resolve = __commonJS({
         }
         function addAnchor(anchor2) {
           if (typeof anchor2 == "string") {
-            if (!ANCHOR.test(anchor2))
+            if (!ANCHOR2.test(anchor2))
               throw new Error(`invalid anchor "${anchor2}"`);
             addRef.call(this, `#${anchor2}`);
           }
@@ -42820,6 +42820,265 @@ var CREDENTIAL_CONTENT_RULES = [
   })
 ];
 
+// src/secrets/regions.ts
+var JOIN_GAP = 256;
+function spansAround(ends, reach, tag, into) {
+  let last;
+  for (const end of ends) {
+    const from = end - 1;
+    if (last && from <= last.to + JOIN_GAP) {
+      last.to = Math.max(last.to, from + reach);
+      continue;
+    }
+    last = { from, to: from + reach, tag };
+    into.push(last);
+  }
+}
+function lineRegions(content, spans) {
+  const bytes = asBuffer(content);
+  const regions = [];
+  let current;
+  for (const s3 of spans) {
+    const to2 = Math.min(s3.to, bytes.length - 1);
+    if (current && s3.from < current.end) {
+      if (to2 >= current.end) current.end = lineEnd(bytes, to2);
+      addTag(current, s3.tag);
+      continue;
+    }
+    const start = previousLineStart(bytes, s3.from);
+    if (current && start <= current.end) {
+      current.end = Math.max(current.end, lineEnd(bytes, to2));
+      addTag(current, s3.tag);
+      continue;
+    }
+    current = { start, end: lineEnd(bytes, to2), tags: [s3.tag] };
+    regions.push(current);
+  }
+  return regions;
+}
+function lineCounter(content) {
+  const bytes = asBuffer(content);
+  let at2 = 0;
+  let line = 1;
+  return (offset) => {
+    if (offset < at2) {
+      at2 = 0;
+      line = 1;
+    }
+    for (let i2 = bytes.indexOf(10, at2); i2 !== -1 && i2 < offset; i2 = bytes.indexOf(10, i2 + 1)) line++;
+    at2 = offset;
+    return line;
+  };
+}
+function addTag(region, tag) {
+  if (!region.tags.includes(tag)) region.tags.push(tag);
+}
+function asBuffer(content) {
+  return Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.length);
+}
+function previousLineStart(bytes, at2) {
+  const lineStart = at2 > 0 ? bytes.lastIndexOf(10, at2 - 1) + 1 : 0;
+  return lineStart >= 2 ? bytes.lastIndexOf(10, lineStart - 2) + 1 : 0;
+}
+function lineEnd(bytes, at2) {
+  const nl = bytes.indexOf(10, at2);
+  return nl === -1 ? bytes.length : nl + 1;
+}
+
+// src/secrets/shared-ranges.ts
+var ANCHOR = 32;
+var MIN_MIDDLE = 1024;
+var SEARCH_REACH = 8 * 1024;
+var FIRST_STEP = 64;
+function sharedRanges(old, now, minLength) {
+  const ranges = [];
+  between(old, 0, old.length, now, 0, now.length, Math.max(minLength, ANCHOR), ranges);
+  return ranges;
+}
+function between(old, oldFrom, oldTo, now, from, to2, minLength, into) {
+  const head = forward(old, oldFrom, now, from, Math.min(oldTo - oldFrom, to2 - from));
+  const keepHead = head >= minLength;
+  const a0 = keepHead ? oldFrom + head : oldFrom;
+  const b0 = keepHead ? from + head : from;
+  const tail = backward(old, oldTo, now, to2, Math.min(oldTo - a0, to2 - b0));
+  const keepTail = tail >= minLength;
+  const a1 = keepTail ? oldTo - tail : oldTo;
+  const b1 = keepTail ? to2 - tail : to2;
+  if (keepHead) into.push({ from, to: b0, oldFrom });
+  if (b1 - b0 >= MIN_MIDDLE && a1 - a0 >= ANCHOR) {
+    const at2 = b0 + (b1 - b0 >> 1);
+    const expected = a0 + Math.round((at2 - b0) * (a1 - a0) / (b1 - b0));
+    const lo2 = Math.max(a0, expected - SEARCH_REACH);
+    const hi2 = Math.min(a1, expected + SEARCH_REACH + ANCHOR);
+    const found = old.subarray(lo2, hi2).indexOf(now.subarray(at2, at2 + ANCHOR));
+    if (found !== -1) {
+      const oldAt = lo2 + found;
+      const back = backward(old, oldAt, now, at2, Math.min(oldAt - a0, at2 - b0));
+      const ahead = forward(old, oldAt, now, at2, Math.min(a1 - oldAt, b1 - at2));
+      if (back + ahead >= minLength) {
+        between(old, a0, oldAt - back, now, b0, at2 - back, minLength, into);
+        into.push({ from: at2 - back, to: at2 + ahead, oldFrom: oldAt - back });
+        between(old, oldAt + ahead, a1, now, at2 + ahead, b1, minLength, into);
+      }
+    }
+  }
+  if (keepTail) into.push({ from: b1, to: to2, oldFrom: a1 });
+}
+function forward(old, oldAt, now, at2, max) {
+  let n2 = 0;
+  let step = FIRST_STEP;
+  while (n2 < max) {
+    const k2 = Math.min(step, max - n2);
+    if (old.compare(now, at2 + n2, at2 + n2 + k2, oldAt + n2, oldAt + n2 + k2) === 0) {
+      n2 += k2;
+      step *= 2;
+    } else if (k2 > FIRST_STEP) step = FIRST_STEP;
+    else {
+      while (old[oldAt + n2] === now[at2 + n2]) n2++;
+      return n2;
+    }
+  }
+  return n2;
+}
+function backward(old, oldAt, now, at2, max) {
+  let n2 = 0;
+  let step = FIRST_STEP;
+  while (n2 < max) {
+    const k2 = Math.min(step, max - n2);
+    if (old.compare(now, at2 - n2 - k2, at2 - n2, oldAt - n2 - k2, oldAt - n2) === 0) {
+      n2 += k2;
+      step *= 2;
+    } else if (k2 > FIRST_STEP) step = FIRST_STEP;
+    else {
+      while (old[oldAt - n2 - 1] === now[at2 - n2 - 1]) n2++;
+      return n2;
+    }
+  }
+  return n2;
+}
+
+// src/secrets/keyword-memo.ts
+var MIN_REMEMBERED_BYTES = 4 * 1024;
+var MIN_SHARED_FRACTION = 0.25;
+var HEADROOM = 1.25;
+var KeywordMemo = class {
+  /** `capacity`: bytes of remembered texts kept (oldest forgotten first). */
+  constructor(gates3, capacity) {
+    this.gates = gates3;
+    this.capacity = capacity;
+    this.minShared = Math.max(64, 2 * gates3.keys.longest);
+  }
+  gates;
+  capacity;
+  /** Bytes the automaton ran over (a measure of the work this memo saves). */
+  scannedBytes = 0;
+  entries = /* @__PURE__ */ new Map();
+  heldBytes = 0;
+  minShared;
+  /** Where keys are collected; reused, as every allocation here was felt in the GC. */
+  found = new Float64Array(4096);
+  count = 0;
+  collect = (key) => {
+    if (this.count === this.found.length) {
+      const bigger = new Float64Array(this.found.length * 2);
+      bigger.set(this.found);
+      this.found = bigger;
+    }
+    this.found[this.count++] = key;
+  };
+  /** gates.locate(content), reusing what was found in the last text remembered under `key`. */
+  locate(content, key) {
+    if (content.length < MIN_REMEMBERED_BYTES || this.capacity < content.length * HEADROOM) {
+      this.scannedBytes += content.length;
+      return this.gates.locate(content);
+    }
+    const bytes = asBuffer(content);
+    const before = this.entries.get(key);
+    const ranges = before ? sharedRanges(before.store.subarray(0, before.length), bytes, this.minShared) : [];
+    const shared = ranges.reduce((n2, r) => n2 + r.to - r.from, 0);
+    this.count = 0;
+    if (before && shared >= MIN_SHARED_FRACTION * bytes.length) this.reuse(bytes, before, ranges);
+    else {
+      this.scannedBytes += bytes.length;
+      this.gates.occurrences(bytes, 0, bytes.length, this.collect);
+    }
+    const keys = this.found.subarray(0, this.count);
+    this.remember(key, bytes, keys, before);
+    return this.gates.hitsOf(keys);
+  }
+  reuse(bytes, before, ranges) {
+    const codec2 = this.gates.keys;
+    const old = before.keyStore.subarray(0, before.keyCount);
+    for (const r of ranges) {
+      const oldTo = r.oldFrom + (r.to - r.from);
+      const delta = r.from - r.oldFrom;
+      for (let i2 = firstEndingAfter(old, r.oldFrom, codec2.end); i2 < old.length; i2++) {
+        const k2 = old[i2];
+        if (codec2.end(k2) > oldTo) break;
+        if (codec2.start(k2) >= r.oldFrom) this.collect(codec2.moved(k2, delta));
+      }
+    }
+    const reach = codec2.longest - 1;
+    for (let g2 = 0; g2 <= ranges.length; g2++) {
+      const left = ranges[g2 - 1];
+      const right = ranges[g2];
+      const gapFrom = left ? left.to : 0;
+      const gapTo = right ? right.from : bytes.length;
+      if (!left && gapTo === 0 || !right && gapFrom === bytes.length) continue;
+      const from = Math.max(0, gapFrom - reach);
+      const to2 = Math.min(bytes.length, gapTo + reach);
+      this.scannedBytes += to2 - from;
+      this.gates.occurrences(bytes, from, to2, (k2) => {
+        if (!within(left, k2, codec2) && !within(right, k2, codec2)) this.collect(k2);
+      });
+    }
+    this.found.subarray(0, this.count).sort();
+  }
+  /** Copied: the content is a view of a batch buffer that goes back to the pool. */
+  remember(key, bytes, keys, entry) {
+    if (entry) {
+      this.entries.delete(key);
+      this.heldBytes -= entry.store.length;
+      if (entry.store.length < bytes.length) entry.store = Buffer.allocUnsafeSlow(grown(bytes.length));
+      if (entry.keyStore.length < keys.length) entry.keyStore = new Float64Array(grown(keys.length));
+    } else {
+      entry = {
+        store: Buffer.allocUnsafeSlow(grown(bytes.length)),
+        length: 0,
+        keyStore: new Float64Array(grown(keys.length)),
+        keyCount: 0
+      };
+    }
+    bytes.copy(entry.store);
+    entry.length = bytes.length;
+    entry.keyStore.set(keys);
+    entry.keyCount = keys.length;
+    this.entries.set(key, entry);
+    this.heldBytes += entry.store.length;
+    for (const [k2, e] of this.entries) {
+      if (this.heldBytes <= this.capacity) break;
+      this.entries.delete(k2);
+      this.heldBytes -= e.store.length;
+    }
+  }
+};
+function grown(length) {
+  return Math.ceil(length * HEADROOM);
+}
+function within(range, key, codec2) {
+  return range !== void 0 && codec2.start(key) >= range.from && codec2.end(key) <= range.to;
+}
+function firstEndingAfter(keys, offset, endOf) {
+  let lo2 = 0;
+  let hi2 = keys.length;
+  while (lo2 < hi2) {
+    const mid = lo2 + hi2 >> 1;
+    if (endOf(keys[mid]) <= offset) lo2 = mid + 1;
+    else hi2 = mid;
+  }
+  return lo2;
+}
+
 // src/secrets/mask.ts
 var FORMAT_PREFIXES = [
   /^sk-ant-[a-z]+\d{2}-/,
@@ -42858,6 +43117,8 @@ function buildGates(rules2, secretlintMarkers) {
   const automaton = compileAutomaton(literals);
   const rulesOf = literals.map((w2) => rulesFor.get(w2) ?? []);
   const markersOf = literals.map((w2) => markersFor.get(w2) ?? []);
+  const count2 = literals.length;
+  const keys = occurrenceKeys(literals.map((w2) => Buffer.byteLength(w2, "utf8")));
   const verifyOf = /* @__PURE__ */ new Map();
   for (const m2 of secretlintMarkers)
     if (m2.verify) verifyOf.set(m2, new RegExp(m2.verify.source, `${m2.verify.flags.replace(/[gyi]/g, "")}i`));
@@ -42895,7 +43156,35 @@ function buildGates(rules2, secretlintMarkers) {
     markerHolds(marker, text) {
       const verify = verifyOf.get(marker);
       return !verify || verify.test(text);
+    },
+    occurrences(content, from, to2, onKey) {
+      automaton.eachOccurrence(content, (literal2, end) => onKey(keys.of(literal2, end)), from, to2);
+    },
+    keys,
+    hitsOf(list) {
+      let hits;
+      for (let i2 = 0; i2 < list.length; i2++) {
+        const key = list[i2];
+        const literal2 = key % count2;
+        const end = keys.end(key);
+        hits ??= { rules: /* @__PURE__ */ new Map(), markers: /* @__PURE__ */ new Map() };
+        for (const r of rulesOf[literal2]) push(hits.rules, r, end);
+        for (const mk of markersOf[literal2]) push(hits.markers, mk, end);
+      }
+      return hits;
     }
+  };
+}
+function occurrenceKeys(lengths) {
+  const count2 = lengths.length;
+  const longest = Math.max(1, ...lengths) + 1;
+  const stride = longest * count2;
+  return {
+    longest,
+    of: (literal2, end) => end * stride + (longest - lengths[literal2]) * count2 + literal2,
+    end: (key) => Math.floor(key / stride),
+    start: (key) => Math.floor(key / stride) - lengths[key % count2],
+    moved: (key, delta) => key + delta * stride
   };
 }
 function push(map2, key, value) {
@@ -42967,10 +43256,10 @@ function compileAutomaton(words) {
       for (const h2 of hitStates) for (const index of outputs[h2]) found.add(index);
       return [...found];
     },
-    eachOccurrence(content, onHit) {
-      const length = content.length;
+    eachOccurrence(content, onHit, from = 0, to2 = content.length) {
+      const length = Math.min(to2, content.length);
       let row = 0;
-      for (let i2 = 0; i2 < length; i2++) {
+      for (let i2 = from; i2 < length; i2++) {
         const v2 = rows[row | content[i2]];
         if (v2 >= 0) {
           row = v2;
@@ -42981,71 +43270,6 @@ function compileAutomaton(words) {
       }
     }
   };
-}
-
-// src/secrets/regions.ts
-var JOIN_GAP = 256;
-function spansAround(ends, reach, tag, into) {
-  let last;
-  for (const end of ends) {
-    const from = end - 1;
-    if (last && from <= last.to + JOIN_GAP) {
-      last.to = Math.max(last.to, from + reach);
-      continue;
-    }
-    last = { from, to: from + reach, tag };
-    into.push(last);
-  }
-}
-function lineRegions(content, spans) {
-  const bytes = asBuffer(content);
-  const regions = [];
-  let current;
-  for (const s3 of spans) {
-    const to2 = Math.min(s3.to, bytes.length - 1);
-    if (current && s3.from < current.end) {
-      if (to2 >= current.end) current.end = lineEnd(bytes, to2);
-      addTag(current, s3.tag);
-      continue;
-    }
-    const start = previousLineStart(bytes, s3.from);
-    if (current && start <= current.end) {
-      current.end = Math.max(current.end, lineEnd(bytes, to2));
-      addTag(current, s3.tag);
-      continue;
-    }
-    current = { start, end: lineEnd(bytes, to2), tags: [s3.tag] };
-    regions.push(current);
-  }
-  return regions;
-}
-function lineCounter(content) {
-  const bytes = asBuffer(content);
-  let at2 = 0;
-  let line = 1;
-  return (offset) => {
-    if (offset < at2) {
-      at2 = 0;
-      line = 1;
-    }
-    for (let i2 = bytes.indexOf(10, at2); i2 !== -1 && i2 < offset; i2 = bytes.indexOf(10, i2 + 1)) line++;
-    at2 = offset;
-    return line;
-  };
-}
-function addTag(region, tag) {
-  if (!region.tags.includes(tag)) region.tags.push(tag);
-}
-function asBuffer(content) {
-  return Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.length);
-}
-function previousLineStart(bytes, at2) {
-  const lineStart = at2 > 0 ? bytes.lastIndexOf(10, at2 - 1) + 1 : 0;
-  return lineStart >= 2 ? bytes.lastIndexOf(10, lineStart - 2) + 1 : 0;
-}
-function lineEnd(bytes, at2) {
-  const nl = bytes.indexOf(10, at2);
-  return nl === -1 ? bytes.length : nl + 1;
 }
 
 // src/secrets/rule-types.ts
@@ -48191,11 +48415,13 @@ function countNewlines(content, from, to2) {
 // src/secrets/engine.ts
 var RULES2 = [...OWN_RULES, ...CREDENTIAL_CONTENT_RULES];
 var gates = buildGates(RULES2, SECRETLINT_MARKERS);
+var MEMO_BYTES = 64 * 1024 * 1024;
+var keywordMemo = new KeywordMemo(gates, MEMO_BYTES);
 var TEXT_ONLY_RULES = /* @__PURE__ */ new Set(["generic-api-key"]);
 var SECRETLINT_REACH = 1024;
 var SECRETLINT_PEM_REACH = 16 * 1024;
 async function scanContent(content, path7, mode = "text", known) {
-  const hits = gates.locate(content);
+  const hits = keywordMemo.locate(content, `${mode}\0${path7}`);
   if (!hits) return { findings: [], reachedEngine: false };
   const bytes = asBuffer(content);
   const whole = { text: known };
@@ -48817,7 +49043,7 @@ async function readHistory(toRead, options, submitter, stats) {
   const metaByOid = new Map(toRead.map((b2) => [b2.oid, b2]));
   let done = 0;
   let lastReport = performance.now();
-  for await (const { oid, parts: parts2 } of options.history.read(toRead.map((b2) => b2.oid))) {
+  for await (const { oid, parts: parts2 } of options.history.read(byPath(toRead).map((b2) => b2.oid))) {
     throwIfAborted(options.signal);
     const meta3 = metaByOid.get(oid);
     if (!meta3) continue;
@@ -48833,6 +49059,9 @@ async function readHistory(toRead, options, submitter, stats) {
   throwIfAborted(options.signal);
   if (done < toRead.length)
     throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
+}
+function byPath(blobs) {
+  return [...blobs].sort((a2, b2) => a2.path < b2.path ? -1 : a2.path > b2.path ? 1 : 0);
 }
 async function readFiles(options, submitter, stats) {
   const fileKeys = [];

@@ -8,6 +8,7 @@ import { hasInlineMarker } from "./allowlist.js";
 import { MIN_RUN } from "./binary.js";
 import { CREDENTIAL_CONTENT_RULES } from "./credential-files.js";
 import { shannonEntropy } from "./entropy.js";
+import { KeywordMemo } from "./keyword-memo.js";
 import { maskValue } from "./mask.js";
 import { isPlaceholderValue, isRealPassword, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
 import { buildGates } from "./prefilter.js";
@@ -52,6 +53,13 @@ export interface TextScanResult {
 /** Our provider rules, then the credential-file content rules (lower index wins an overlap). */
 const RULES = [...OWN_RULES, ...CREDENTIAL_CONTENT_RULES];
 const gates = buildGates(RULES, SECRETLINT_MARKERS);
+/**
+ * This thread's memory of the last text scanned at each path (keyword-memo.ts): the versions of a
+ * file in a history share most of their bytes. 64 MB holds the last version of every file of
+ * most repositories; past that the oldest are forgotten and scanned whole next time.
+ */
+const MEMO_BYTES = 64 * 1024 * 1024;
+const keywordMemo = new KeywordMemo(gates, MEMO_BYTES);
 
 /**
  * In the printable runs of binary content only the provider rules run: the generic assignment
@@ -99,7 +107,7 @@ export async function scanContent(
   mode: ScanMode = "text",
   known?: string,
 ): Promise<TextScanResult> {
-  const hits = gates.locate(content);
+  const hits = keywordMemo.locate(content, `${mode}\0${path}`);
   if (!hits) return { findings: [], reachedEngine: false };
   const bytes = asBuffer(content);
   const whole = { text: known };

@@ -41,6 +41,29 @@ export interface Gates {
   locate(content: Uint8Array): GateHits | undefined;
   /** Whether a marker found by locate() holds in `text` (its check, when it has one, matches). */
   markerHolds(marker: Marker, text: string): boolean;
+  /**
+   * The occurrences lying wholly in content[from, to), in the order locate() meets them, each as
+   * one number (see OccurrenceKeys): sorting keys numerically puts them in that order again.
+   */
+  occurrences(content: Uint8Array, from: number, to: number, onKey: (key: number) => void): void;
+  readonly keys: OccurrenceKeys;
+  /** What locate() returns for content whose occurrences are `keys`, in order. */
+  hitsOf(keys: ArrayLike<number>): GateHits | undefined;
+}
+
+/**
+ * An occurrence as one number: its end, then its length longest first, then the literal. The
+ * automaton reports occurrences by end, and at one end the longest first (a state's own literal,
+ * then those of its failure chain), so numeric order is the automaton's order.
+ */
+export interface OccurrenceKeys {
+  /** Every literal's length is below this; the reuse of occurrences counts on it (keyword-memo.ts). */
+  readonly longest: number;
+  of(literal: number, end: number): number;
+  end(key: number): number;
+  start(key: number): number;
+  /** The key of an occurrence moved by `delta` bytes. */
+  moved(key: number, delta: number): number;
 }
 
 const utf8 = new TextDecoder("utf-8");
@@ -57,6 +80,8 @@ export function buildGates(rules: readonly SecretRule[], secretlintMarkers: read
   // By literal index, for the per-occurrence path (no string lookups there).
   const rulesOf = literals.map((w) => rulesFor.get(w) ?? []);
   const markersOf = literals.map((w) => markersFor.get(w) ?? []);
+  const count = literals.length;
+  const keys = occurrenceKeys(literals.map((w) => Buffer.byteLength(w, "utf8")));
   // A marker's regex is written for lower-cased text; with `i` it says the same of the original.
   const verifyOf = new Map<Marker, RegExp>();
   for (const m of secretlintMarkers)
@@ -97,6 +122,36 @@ export function buildGates(rules: readonly SecretRule[], secretlintMarkers: read
       const verify = verifyOf.get(marker);
       return !verify || verify.test(text);
     },
+    occurrences(content, from, to, onKey) {
+      automaton.eachOccurrence(content, (literal, end) => onKey(keys.of(literal, end)), from, to);
+    },
+    keys,
+    hitsOf(list) {
+      let hits: GateHits | undefined;
+      for (let i = 0; i < list.length; i++) {
+        const key = list[i]!;
+        const literal = key % count;
+        const end = keys.end(key);
+        hits ??= { rules: new Map(), markers: new Map() };
+        for (const r of rulesOf[literal]!) push(hits.rules, r, end);
+        for (const mk of markersOf[literal]!) push(hits.markers, mk, end);
+      }
+      return hits;
+    },
+  };
+}
+
+function occurrenceKeys(lengths: readonly number[]): OccurrenceKeys {
+  const count = lengths.length;
+  const longest = Math.max(1, ...lengths) + 1;
+  // Exact in a double for ends up to 2^53 / stride: terabytes.
+  const stride = longest * count;
+  return {
+    longest,
+    of: (literal, end) => end * stride + (longest - lengths[literal]!) * count + literal,
+    end: (key) => Math.floor(key / stride),
+    start: (key) => Math.floor(key / stride) - lengths[key % count]!,
+    moved: (key, delta) => key + delta * stride,
   };
 }
 
@@ -109,8 +164,17 @@ function push<K>(map: Map<K, number[]>, key: K, value: number): void {
 export interface Automaton {
   /** Indexes of the literals occurring anywhere in `content` (ASCII case ignored), each once. */
   find(content: Uint8Array): number[];
-  /** Every occurrence, in text order: the literal's index and the offset just past its last byte. */
-  eachOccurrence(content: Uint8Array, onHit: (literal: number, end: number) => void): void;
+  /**
+   * Every occurrence, in text order: the literal's index and the offset just past its last byte.
+   * With `from` and `to`, the automaton starts afresh at `from` and stops at `to`: the occurrences
+   * lying wholly in content[from, to).
+   */
+  eachOccurrence(
+    content: Uint8Array,
+    onHit: (literal: number, end: number) => void,
+    from?: number,
+    to?: number,
+  ): void;
 }
 
 /**
@@ -187,10 +251,10 @@ export function compileAutomaton(words: readonly string[]): Automaton {
       for (const h of hitStates) for (const index of outputs[h]!) found.add(index);
       return [...found];
     },
-    eachOccurrence(content, onHit) {
-      const length = content.length;
+    eachOccurrence(content, onHit, from = 0, to = content.length) {
+      const length = Math.min(to, content.length);
       let row = 0;
-      for (let i = 0; i < length; i++) {
+      for (let i = from; i < length; i++) {
         const v = rows[row | content[i]!]!;
         if (v >= 0) {
           row = v;

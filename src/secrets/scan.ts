@@ -237,7 +237,7 @@ async function readHistory(
   const metaByOid = new Map(toRead.map((b) => [b.oid, b]));
   let done = 0;
   let lastReport = performance.now();
-  for await (const { oid, parts } of options.history.read(toRead.map((b) => b.oid))) {
+  for await (const { oid, parts } of options.history.read(byPath(toRead).map((b) => b.oid))) {
     throwIfAborted(options.signal);
     const meta = metaByOid.get(oid);
     if (!meta) continue;
@@ -254,6 +254,16 @@ async function readHistory(
   // A blob we could not read is a blob we could not scan: never pass that off as clean.
   if (done < toRead.length)
     throw new Error(`${toRead.length - done} blob(s) could not be read for the secret scan`);
+}
+
+/**
+ * The blobs grouped by path, in listing order within a path (a stable sort): the versions of a
+ * file then reach the same batch, and so the same thread, one after another, and the thread's
+ * keyword memo (keyword-memo.ts) holds the version before each. git reads them as fast in this
+ * order as in the listing's.
+ */
+function byPath(blobs: readonly BlobMeta[]): BlobMeta[] {
+  return [...blobs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** The archive's files through the pool, keyed by path: two files with the same content are two places that ship. */
