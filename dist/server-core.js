@@ -43312,6 +43312,7 @@ function decodeBasic(value) {
 // src/secrets/generic-rule.ts
 var GENERIC_MIN_ENTROPY = 3.5;
 var MIN_LENGTH = 10;
+var HAS_DIGIT = /[0-9]/;
 var TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/i;
 var UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
@@ -43506,6 +43507,7 @@ var genericApiKeyRule = {
       const value = quoted ?? m2[3];
       const span = m2.indices?.[quoted ? 2 : 3];
       if (!value || !span || m2.index === void 0) continue;
+      if (!HAS_DIGIT.test(value)) continue;
       const { name, start } = keyNameAround(text, m2.index, m2[0]);
       if (!nameSoundsSecret(name)) continue;
       const before = text[start - 1];
@@ -43545,7 +43547,7 @@ function isWordyIdentifier(value) {
 function valueLooksSecret2(value, quoted) {
   if (value.length < MIN_LENGTH) return false;
   if (!VALUE_CHARS.test(value) || /=[^=]/.test(value)) return false;
-  if (!/[0-9]/.test(value)) return false;
+  if (!HAS_DIGIT.test(value)) return false;
   if (value.split(/[-_.:/]+/).every((part) => /^[A-Za-z]*$/.test(part) || /^[0-9]*$/.test(part)))
     return false;
   if (isPlaceholderValue(value)) return false;

@@ -14,6 +14,7 @@ import type { RuleMatch, SecretRule } from "./rule-types.js";
 
 export const GENERIC_MIN_ENTROPY = 3.5;
 const MIN_LENGTH = 10;
+const HAS_DIGIT = /[0-9]/;
 /** W3C traceparent: version-traceid-parentid-flags, all hex; an id of a request, not a secret. */
 const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/i;
 /** A UUID anywhere in the value (`urn:uuid:...`, `{GUID}`, `user-<uuid>`): an id, not a key. */
@@ -226,6 +227,10 @@ export const genericApiKeyRule: SecretRule = {
       const value = quoted ?? m[3];
       const span = m.indices?.[quoted ? 2 : 3];
       if (!value || !span || m.index === undefined) continue;
+      // Most assignments in code (`apiKey: process.env.API_KEY`) hold no digit, and what is judged
+      // below is a prefix of the value, so valueLooksSecret would refuse it: refused here, before
+      // the name around the keyword is looked at (the costlier part).
+      if (!HAS_DIGIT.test(value)) continue;
       const { name, start } = keyNameAround(text, m.index, m[0]);
       if (!nameSoundsSecret(name)) continue;
       const before = text[start - 1];
@@ -297,7 +302,7 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (value.length < MIN_LENGTH) return false;
   if (!VALUE_CHARS.test(value) || /=[^=]/.test(value)) return false; // `=` only as base64 padding
   // Random tokens of this length all but always hold a digit; names, ids and prose do not.
-  if (!/[0-9]/.test(value)) return false;
+  if (!HAS_DIGIT.test(value)) return false;
   // Words and numbers joined by separators (release-2024, through-268345) are slugs and
   // ids: a random token mixes letters and digits within one run.
   if (value.split(/[-_.:/]+/).every((part) => /^[A-Za-z]*$/.test(part) || /^[0-9]*$/.test(part)))
