@@ -42973,6 +42973,8 @@ var KeywordMemo = class {
   /** Bytes the automaton ran over (a measure of the work this memo saves). */
   scannedBytes = 0;
   entries = /* @__PURE__ */ new Map();
+  /** Set by locate() for a text it remembers, cleared for one it does not. */
+  last;
   heldBytes = 0;
   minShared;
   /** Where keys are collected; reused, as every allocation here was felt in the GC. */
@@ -42989,6 +42991,7 @@ var KeywordMemo = class {
   /** gates.locate(content), reusing what was found in the last text remembered under `key`. */
   locate(content, key) {
     if (content.length < MIN_REMEMBERED_BYTES || this.capacity < content.length * HEADROOM) {
+      this.last = void 0;
       this.scannedBytes += content.length;
       return this.gates.locate(content);
     }
@@ -43003,7 +43006,9 @@ var KeywordMemo = class {
       this.gates.occurrences(bytes, 0, bytes.length, this.collect);
     }
     const keys = this.found.subarray(0, this.count);
-    this.remember(key, bytes, keys, before);
+    const regionsBefore = before?.regions;
+    const entry = this.remember(key, bytes, keys, before);
+    this.last = { shared: ranges, before: regionsBefore, now: entry.regions };
     return this.gates.hitsOf(keys);
   }
   reuse(bytes, before, ranges) {
@@ -43043,6 +43048,7 @@ var KeywordMemo = class {
       if (entry.keyStore.length < keys.length) entry.keyStore = new Float64Array(grown(keys.length));
     } else {
       entry = {
+        regions: /* @__PURE__ */ new Map(),
         store: Buffer.allocUnsafeSlow(grown(bytes.length)),
         length: 0,
         keyStore: new Float64Array(grown(keys.length)),
@@ -43053,6 +43059,7 @@ var KeywordMemo = class {
     entry.length = bytes.length;
     entry.keyStore.set(keys);
     entry.keyCount = keys.length;
+    entry.regions = /* @__PURE__ */ new Map();
     this.entries.set(key, entry);
     this.heldBytes += entry.store.length;
     for (const [k2, e] of this.entries) {
@@ -43060,6 +43067,7 @@ var KeywordMemo = class {
       this.entries.delete(k2);
       this.heldBytes -= e.store.length;
     }
+    return entry;
   }
 };
 function grown(length) {
@@ -48419,6 +48427,9 @@ var RULES2 = [...OWN_RULES, ...CREDENTIAL_CONTENT_RULES];
 var gates = buildGates(RULES2, SECRETLINT_MARKERS);
 var MEMO_BYTES = 64 * 1024 * 1024;
 var keywordMemo = new KeywordMemo(gates, MEMO_BYTES);
+var regionCounts = { matched: 0, takenOver: 0 };
+var NOTHING = [];
+var LINE_KEY = 2 ** 24;
 var TEXT_ONLY_RULES = /* @__PURE__ */ new Set(["generic-api-key"]);
 var SECRETLINT_REACH = 1024;
 var SECRETLINT_PEM_REACH = 16 * 1024;
@@ -48436,24 +48447,39 @@ async function scanContent(content, path7, mode = "text", known) {
     const reach = rule.reach ?? DEFAULT_REACH;
     spansAround(ends, reach, index, ruleSpans);
   }
+  const last = keywordMemo.last;
   for (const region of regionsOf(bytes, ruleSpans)) {
-    const piece = pieceOf(bytes, region, whole, lineAt);
-    for (const priority of region.tags.sort((a2, b2) => a2 - b2)) {
-      const rule = RULES2[priority];
-      for (const m2 of rule.find(piece.text)) {
-        candidates.push(
-          piece.candidate(
-            rule.id,
-            priority,
-            m2.reportIndex ?? m2.index,
-            m2.index,
-            m2.value.length,
-            m2.shown ?? m2.value,
-            m2.verdict
-          )
-        );
+    const tags = region.tags.sort((a2, b2) => a2 - b2);
+    const remembered = last && !(region.start === 0 && region.end === bytes.length) ? last : void 0;
+    let result2 = remembered && regionBefore(remembered, region, tags);
+    if (result2) regionCounts.takenOver++;
+    else {
+      regionCounts.matched++;
+      const found = [];
+      const piece = pieceOf(bytes, region, whole, lineAt);
+      for (const priority of tags) {
+        const rule = RULES2[priority];
+        for (const m2 of rule.find(piece.text)) {
+          found.push(
+            piece.candidate(
+              rule.id,
+              priority,
+              m2.reportIndex ?? m2.index,
+              m2.index,
+              m2.value.length,
+              m2.shown ?? m2.value,
+              m2.verdict
+            )
+          );
+        }
       }
+      const before2 = found.length > 0 ? lineAt(region.start) - 1 : 0;
+      result2 = found.length > 0 ? found.map((c3) => movedDown(c3, -before2)) : NOTHING;
     }
+    remembered?.now.set(regionKey(region.start, region.end, tags), result2);
+    if (result2.length === 0) continue;
+    const before = lineAt(region.start) - 1;
+    for (const c3 of result2) candidates.push(movedDown(c3, before));
   }
   for (const piece of secretlintPieces(bytes, hits.markers, path7, whole, lineAt)) {
     for (const hit of await runSecretlint(piece.text, path7)) {
@@ -48495,6 +48521,31 @@ async function scanContent(content, path7, mode = "text", known) {
     }))
   };
 }
+function regionKey(start, end, tags) {
+  return `${start}:${end}:${tags.join(",")}`;
+}
+function regionBefore(last, region, tags) {
+  if (!last.before) return void 0;
+  const range = rangeHolding(last.shared, region.start, region.end);
+  if (!range) return void 0;
+  const shift = range.oldFrom - range.from;
+  return last.before.get(regionKey(region.start + shift, region.end + shift, tags));
+}
+function rangeHolding(ranges, from, to2) {
+  let lo2 = 0;
+  let hi2 = ranges.length - 1;
+  while (lo2 <= hi2) {
+    const mid = lo2 + hi2 >> 1;
+    const r = ranges[mid];
+    if (r.to <= from) lo2 = mid + 1;
+    else if (r.from > from) hi2 = mid - 1;
+    else return to2 <= r.to ? r : void 0;
+  }
+  return void 0;
+}
+function movedDown(c3, lines) {
+  return { ...c3, line: c3.line + lines, from: c3.from + lines * LINE_KEY, to: c3.to + lines * LINE_KEY };
+}
 function regionsOf(bytes, spans) {
   spans.sort((a2, b2) => a2.from - b2.from);
   return lineRegions(bytes, spans);
@@ -48513,7 +48564,7 @@ function pieceOf(bytes, region, whole, lineAt) {
   };
   const key = (offset) => {
     const p2 = at2(offset);
-    return p2.line * 2 ** 24 + p2.column;
+    return p2.line * LINE_KEY + p2.column;
   };
   return {
     text,

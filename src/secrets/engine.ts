@@ -8,7 +8,7 @@ import { hasInlineMarker } from "./allowlist.js";
 import { MIN_RUN } from "./binary.js";
 import { CREDENTIAL_CONTENT_RULES } from "./credential-files.js";
 import { shannonEntropy } from "./entropy.js";
-import { KeywordMemo } from "./keyword-memo.js";
+import { KeywordMemo, type LastScan } from "./keyword-memo.js";
 import { maskValue } from "./mask.js";
 import { isPlaceholderValue, isRealPassword, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
 import { buildGates } from "./prefilter.js";
@@ -24,6 +24,7 @@ import {
   secretlintVerdict,
 } from "./secretlint.js";
 import { SEVERITY_SIGNATURE, severityOf } from "./severity.js";
+import type { SharedRange } from "./shared-ranges.js";
 import type { Severity } from "./types.js";
 import { OVERLAP_BYTES, WINDOW_BYTES } from "./windows.js";
 
@@ -59,7 +60,19 @@ const gates = buildGates(RULES, SECRETLINT_MARKERS);
  * most repositories; past that the oldest are forgotten and scanned whole next time.
  */
 const MEMO_BYTES = 64 * 1024 * 1024;
-const keywordMemo = new KeywordMemo(gates, MEMO_BYTES);
+const keywordMemo = new KeywordMemo<RegionResult>(gates, MEMO_BYTES);
+
+/**
+ * What our rules found in one region, with lines counted from the region's first line: a region
+ * of the next version of the file with the same bytes and the same rules is the same text to every
+ * rule, so its result is taken over instead of decoded and matched again (only its lines move).
+ */
+type RegionResult = readonly Candidate[];
+/** Regions this thread matched its rules over, and how many of them it took over instead. */
+export const regionCounts = { matched: 0, takenOver: 0 };
+const NOTHING: RegionResult = [];
+/** Line and column packed into one number (see pieceOf): a line is worth this much. */
+const LINE_KEY = 2 ** 24;
 
 /**
  * In the printable runs of binary content only the provider rules run: the generic assignment
@@ -121,24 +134,40 @@ export async function scanContent(
     const reach = rule.reach ?? DEFAULT_REACH;
     spansAround(ends, reach, index, ruleSpans);
   }
+  const last = keywordMemo.last;
   for (const region of regionsOf(bytes, ruleSpans)) {
-    const piece = pieceOf(bytes, region, whole, lineAt);
-    for (const priority of region.tags.sort((a, b) => a - b)) {
-      const rule = RULES[priority]!;
-      for (const m of rule.find(piece.text)) {
-        candidates.push(
-          piece.candidate(
-            rule.id,
-            priority,
-            m.reportIndex ?? m.index,
-            m.index,
-            m.value.length,
-            m.shown ?? m.value,
-            m.verdict,
-          ),
-        );
+    const tags = region.tags.sort((a, b) => a - b);
+    // The whole text is decoded differently when the caller knows it (`known`): never taken over.
+    const remembered = last && !(region.start === 0 && region.end === bytes.length) ? last : undefined;
+    let result = remembered && regionBefore(remembered, region, tags);
+    if (result) regionCounts.takenOver++;
+    else {
+      regionCounts.matched++;
+      const found: Candidate[] = [];
+      const piece = pieceOf(bytes, region, whole, lineAt);
+      for (const priority of tags) {
+        const rule = RULES[priority]!;
+        for (const m of rule.find(piece.text)) {
+          found.push(
+            piece.candidate(
+              rule.id,
+              priority,
+              m.reportIndex ?? m.index,
+              m.index,
+              m.value.length,
+              m.shown ?? m.value,
+              m.verdict,
+            ),
+          );
+        }
       }
+      const before = found.length > 0 ? lineAt(region.start) - 1 : 0;
+      result = found.length > 0 ? found.map((c) => movedDown(c, -before)) : NOTHING;
     }
+    remembered?.now.set(regionKey(region.start, region.end, tags), result);
+    if (result.length === 0) continue;
+    const before = lineAt(region.start) - 1;
+    for (const c of result) candidates.push(movedDown(c, before));
   }
 
   for (const piece of secretlintPieces(bytes, hits.markers, path, whole, lineAt)) {
@@ -181,6 +210,42 @@ export async function scanContent(
       verdict: c.verdict,
     })),
   };
+}
+
+function regionKey(start: number, end: number, tags: readonly number[]): string {
+  return `${start}:${end}:${tags.join(",")}`;
+}
+
+/** The result of the same region in the version before, when its bytes are shared with it. */
+function regionBefore(
+  last: LastScan<RegionResult>,
+  region: Region,
+  tags: number[],
+): RegionResult | undefined {
+  if (!last.before) return undefined;
+  const range = rangeHolding(last.shared, region.start, region.end);
+  if (!range) return undefined;
+  const shift = range.oldFrom - range.from;
+  return last.before.get(regionKey(region.start + shift, region.end + shift, tags));
+}
+
+/** The shared range holding [from, to) whole, if any (ranges are in order and disjoint). */
+function rangeHolding(ranges: readonly SharedRange[], from: number, to: number): SharedRange | undefined {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = ranges[mid]!;
+    if (r.to <= from) lo = mid + 1;
+    else if (r.from > from) hi = mid - 1;
+    else return to <= r.to ? r : undefined;
+  }
+  return undefined;
+}
+
+/** A candidate `lines` lines further down (or up, when negative). */
+function movedDown(c: Candidate, lines: number): Candidate {
+  return { ...c, line: c.line + lines, from: c.from + lines * LINE_KEY, to: c.to + lines * LINE_KEY };
 }
 
 /**
@@ -227,7 +292,7 @@ function pieceOf(
   };
   const key = (offset: number) => {
     const p = at(offset);
-    return p.line * 2 ** 24 + p.column;
+    return p.line * LINE_KEY + p.column;
   };
   return {
     text,

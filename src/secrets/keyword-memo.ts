@@ -20,7 +20,9 @@ const MIN_REMEMBERED_BYTES = 4 * 1024;
 /** Below this share of reusable bytes, scanning the whole text is as cheap. */
 const MIN_SHARED_FRACTION = 0.25;
 
-interface Remembered {
+interface Remembered<R> {
+  /** What the engine made of each region of the text (see LastScan). */
+  regions: Map<string, R>;
   /** Storage for the text's bytes (a little longer than the text, so the next version fits). */
   store: Buffer;
   length: number;
@@ -32,10 +34,22 @@ interface Remembered {
 /** Room for a text to grow by this much before its storage is allocated again. */
 const HEADROOM = 1.25;
 
-export class KeywordMemo {
+/**
+ * The text last located, against the one remembered before it under the same key: where they
+ * share bytes, what the engine stored per region of that one, and where it stores this one's.
+ */
+export interface LastScan<R> {
+  shared: readonly SharedRange[];
+  before: ReadonlyMap<string, R> | undefined;
+  now: Map<string, R>;
+}
+
+export class KeywordMemo<R = unknown> {
   /** Bytes the automaton ran over (a measure of the work this memo saves). */
   scannedBytes = 0;
-  private readonly entries = new Map<string, Remembered>();
+  private readonly entries = new Map<string, Remembered<R>>();
+  /** Set by locate() for a text it remembers, cleared for one it does not. */
+  last: LastScan<R> | undefined;
   private heldBytes = 0;
   private readonly minShared: number;
   /** Where keys are collected; reused, as every allocation here was felt in the GC. */
@@ -63,6 +77,7 @@ export class KeywordMemo {
   /** gates.locate(content), reusing what was found in the last text remembered under `key`. */
   locate(content: Uint8Array, key: string): GateHits | undefined {
     if (content.length < MIN_REMEMBERED_BYTES || this.capacity < content.length * HEADROOM) {
+      this.last = undefined;
       this.scannedBytes += content.length;
       return this.gates.locate(content);
     }
@@ -77,11 +92,13 @@ export class KeywordMemo {
       this.gates.occurrences(bytes, 0, bytes.length, this.collect);
     }
     const keys = this.found.subarray(0, this.count);
-    this.remember(key, bytes, keys, before);
+    const regionsBefore = before?.regions;
+    const entry = this.remember(key, bytes, keys, before);
+    this.last = { shared: ranges, before: regionsBefore, now: entry.regions };
     return this.gates.hitsOf(keys);
   }
 
-  private reuse(bytes: Buffer, before: Remembered, ranges: SharedRange[]): void {
+  private reuse(bytes: Buffer, before: Remembered<R>, ranges: SharedRange[]): void {
     const codec = this.gates.keys;
     const old = before.keyStore.subarray(0, before.keyCount);
     for (const r of ranges) {
@@ -113,7 +130,12 @@ export class KeywordMemo {
   }
 
   /** Copied: the content is a view of a batch buffer that goes back to the pool. */
-  private remember(key: string, bytes: Buffer, keys: Float64Array, entry: Remembered | undefined): void {
+  private remember(
+    key: string,
+    bytes: Buffer,
+    keys: Float64Array,
+    entry: Remembered<R> | undefined,
+  ): Remembered<R> {
     if (entry) {
       this.entries.delete(key);
       this.heldBytes -= entry.store.length;
@@ -121,6 +143,7 @@ export class KeywordMemo {
       if (entry.keyStore.length < keys.length) entry.keyStore = new Float64Array(grown(keys.length));
     } else {
       entry = {
+        regions: new Map(),
         store: Buffer.allocUnsafeSlow(grown(bytes.length)),
         length: 0,
         keyStore: new Float64Array(grown(keys.length)),
@@ -131,6 +154,7 @@ export class KeywordMemo {
     entry.length = bytes.length;
     entry.keyStore.set(keys);
     entry.keyCount = keys.length;
+    entry.regions = new Map();
     this.entries.set(key, entry);
     this.heldBytes += entry.store.length;
     for (const [k, e] of this.entries) {
@@ -138,6 +162,7 @@ export class KeywordMemo {
       this.entries.delete(k);
       this.heldBytes -= e.store.length;
     }
+    return entry;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { CREDENTIAL_CONTENT_RULES } from "../../src/secrets/credential-files.js";
-import { scanText } from "../../src/secrets/engine.js";
+import { regionCounts, scanText } from "../../src/secrets/engine.js";
 import { KeywordMemo } from "../../src/secrets/keyword-memo.js";
 import { buildGates, type GateHits } from "../../src/secrets/prefilter.js";
 import { OWN_RULES } from "../../src/secrets/rules.js";
@@ -119,6 +119,39 @@ describe("keyword memo", () => {
       const shared = ranges.reduce((n, r) => n + r.to - r.from, 0);
       expect(shared).toBeGreaterThan(now.length / 2);
     }
+  });
+
+  it("reports on each version of an edited file what a first scan of it reports", async () => {
+    const t = new TokenFactory(11);
+    const next = seeded(11);
+    // A keyword every eighth line, as in source code: regions of a line or three, far apart.
+    const filler = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        i % 8 === 0
+          ? `  const token${i} = await getAuth(${i});`
+          : `  const value${i} = compute(${i}, "${t.chars(12)}");`,
+      );
+    const lines = [...filler(200), ...plantAll(t, "env").content.split("\n"), ...filler(200)];
+    const takenBefore = regionCounts.takenOver;
+    const matchedBefore = regionCounts.matched;
+    for (let version = 0; version < 15; version++) {
+      // A few lines replaced, added or removed, some with a new secret, some next to a planted one.
+      for (let e = 0; e < 3; e++) {
+        const at = Math.floor(next() * lines.length);
+        const line = next() < 0.5 ? `password = "${t.generic(26)}"` : `let x${version} = ${e};`;
+        lines.splice(at, next() < 0.3 ? 1 : 0, ...(next() < 0.8 ? [line] : []));
+      }
+      const text = lines.join("\n");
+      const edited = await scanText(text, "config/service.env");
+      const first = await scanText(text, `config/first-${version}.env`);
+      expect(edited).toEqual(first);
+      expect(edited.findings.length).toBeGreaterThan(15);
+    }
+    // Most regions were taken over from the version before, not matched again (each version is
+    // scanned twice, the second time under a new name where nothing can be taken over).
+    const taken = regionCounts.takenOver - takenBefore;
+    const matched = regionCounts.matched - matchedBefore;
+    expect(taken).toBeGreaterThan((matched - taken) / 2);
   });
 
   it("reports on an edited file what a first scan of it reports", async () => {
