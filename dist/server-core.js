@@ -43006,9 +43006,15 @@ var KeywordMemo = class {
       this.gates.occurrences(bytes, 0, bytes.length, this.collect);
     }
     const keys = this.found.subarray(0, this.count);
-    const regionsBefore = before?.regions;
+    const keptBefore = before?.kept;
     const entry = this.remember(key, bytes, keys, before);
-    this.last = { shared: ranges, before: regionsBefore, now: entry.regions };
+    this.last = {
+      shared: ranges,
+      before: keptBefore,
+      keep: (value) => {
+        entry.kept = value;
+      }
+    };
     return this.gates.hitsOf(keys);
   }
   reuse(bytes, before, ranges) {
@@ -43048,7 +43054,7 @@ var KeywordMemo = class {
       if (entry.keyStore.length < keys.length) entry.keyStore = new Float64Array(grown(keys.length));
     } else {
       entry = {
-        regions: /* @__PURE__ */ new Map(),
+        kept: void 0,
         store: Buffer.allocUnsafeSlow(grown(bytes.length)),
         length: 0,
         keyStore: new Float64Array(grown(keys.length)),
@@ -43059,7 +43065,7 @@ var KeywordMemo = class {
     entry.length = bytes.length;
     entry.keyStore.set(keys);
     entry.keyCount = keys.length;
-    entry.regions = /* @__PURE__ */ new Map();
+    entry.kept = void 0;
     this.entries.set(key, entry);
     this.heldBytes += entry.store.length;
     for (const [k2, e] of this.entries) {
@@ -48427,8 +48433,45 @@ var RULES2 = [...OWN_RULES, ...CREDENTIAL_CONTENT_RULES];
 var gates = buildGates(RULES2, SECRETLINT_MARKERS);
 var MEMO_BYTES = 64 * 1024 * 1024;
 var keywordMemo = new KeywordMemo(gates, MEMO_BYTES);
-var regionCounts = { matched: 0, takenOver: 0 };
 var NOTHING = [];
+var regionCounts = { matched: 0, takenOver: 0 };
+var MAX_RULES = 52;
+var RegionTableBuilder = class {
+  starts = new Float64Array(256);
+  ends = new Float64Array(256);
+  rules = new Float64Array(256);
+  results = /* @__PURE__ */ new Map();
+  count = 0;
+  reset() {
+    this.count = 0;
+    this.results = /* @__PURE__ */ new Map();
+  }
+  add(start, end, rules2, result2) {
+    if (this.count === this.starts.length) {
+      this.starts = doubled(this.starts);
+      this.ends = doubled(this.ends);
+      this.rules = doubled(this.rules);
+    }
+    if (result2.length > 0) this.results.set(this.count, result2);
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.rules[this.count++] = rules2;
+  }
+  table() {
+    return {
+      starts: this.starts.slice(0, this.count),
+      ends: this.ends.slice(0, this.count),
+      rules: this.rules.slice(0, this.count),
+      results: this.results
+    };
+  }
+};
+function doubled(a2) {
+  const b2 = new Float64Array(a2.length * 2);
+  b2.set(a2);
+  return b2;
+}
+var regionTable = new RegionTableBuilder();
 var LINE_KEY = 2 ** 24;
 var TEXT_ONLY_RULES = /* @__PURE__ */ new Set(["generic-api-key"]);
 var SECRETLINT_REACH = 1024;
@@ -48447,11 +48490,13 @@ async function scanContent(content, path7, mode = "text", known) {
     const reach = rule.reach ?? DEFAULT_REACH;
     spansAround(ends, reach, index, ruleSpans);
   }
-  const last = keywordMemo.last;
+  const last = RULES2.length <= MAX_RULES ? keywordMemo.last : void 0;
+  regionTable.reset();
   for (const region of regionsOf(bytes, ruleSpans)) {
     const tags = region.tags.sort((a2, b2) => a2 - b2);
+    const rules2 = tags.reduce((set2, t) => set2 + 2 ** t, 0);
     const remembered = last && !(region.start === 0 && region.end === bytes.length) ? last : void 0;
-    let result2 = remembered && regionBefore(remembered, region, tags);
+    let result2 = remembered && regionBefore(remembered, region, rules2);
     if (result2) regionCounts.takenOver++;
     else {
       regionCounts.matched++;
@@ -48476,11 +48521,12 @@ async function scanContent(content, path7, mode = "text", known) {
       const before2 = found.length > 0 ? lineAt(region.start) - 1 : 0;
       result2 = found.length > 0 ? found.map((c3) => movedDown(c3, -before2)) : NOTHING;
     }
-    remembered?.now.set(regionKey(region.start, region.end, tags), result2);
+    if (remembered) regionTable.add(region.start, region.end, rules2, result2);
     if (result2.length === 0) continue;
     const before = lineAt(region.start) - 1;
     for (const c3 of result2) candidates.push(movedDown(c3, before));
   }
+  last?.keep(regionTable.table());
   for (const piece of secretlintPieces(bytes, hits.markers, path7, whole, lineAt)) {
     for (const hit of await runSecretlint(piece.text, path7)) {
       const matched = piece.text.slice(hit.index, hit.end);
@@ -48521,15 +48567,26 @@ async function scanContent(content, path7, mode = "text", known) {
     }))
   };
 }
-function regionKey(start, end, tags) {
-  return `${start}:${end}:${tags.join(",")}`;
-}
-function regionBefore(last, region, tags) {
-  if (!last.before) return void 0;
+function regionBefore(last, region, rules2) {
+  const table = last.before;
+  if (!table) return void 0;
   const range = rangeHolding(last.shared, region.start, region.end);
   if (!range) return void 0;
   const shift = range.oldFrom - range.from;
-  return last.before.get(regionKey(region.start + shift, region.end + shift, tags));
+  const start = region.start + shift;
+  let lo2 = 0;
+  let hi2 = table.starts.length - 1;
+  while (lo2 <= hi2) {
+    const mid = lo2 + hi2 >> 1;
+    const at2 = table.starts[mid];
+    if (at2 < start) lo2 = mid + 1;
+    else if (at2 > start) hi2 = mid - 1;
+    else {
+      if (table.ends[mid] !== region.end + shift || table.rules[mid] !== rules2) return void 0;
+      return table.results.get(mid) ?? NOTHING;
+    }
+  }
+  return void 0;
 }
 function rangeHolding(ranges, from, to2) {
   let lo2 = 0;

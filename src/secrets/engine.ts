@@ -60,7 +60,7 @@ const gates = buildGates(RULES, SECRETLINT_MARKERS);
  * most repositories; past that the oldest are forgotten and scanned whole next time.
  */
 const MEMO_BYTES = 64 * 1024 * 1024;
-const keywordMemo = new KeywordMemo<RegionResult>(gates, MEMO_BYTES);
+const keywordMemo = new KeywordMemo<RegionTable>(gates, MEMO_BYTES);
 
 /**
  * What our rules found in one region, with lines counted from the region's first line: a region
@@ -68,9 +68,69 @@ const keywordMemo = new KeywordMemo<RegionResult>(gates, MEMO_BYTES);
  * rule, so its result is taken over instead of decoded and matched again (only its lines move).
  */
 type RegionResult = readonly Candidate[];
+const NOTHING: RegionResult = [];
 /** Regions this thread matched its rules over, and how many of them it took over instead. */
 export const regionCounts = { matched: 0, takenOver: 0 };
-const NOTHING: RegionResult = [];
+
+/**
+ * The regions of one text, in order, and the results of those that found something. Typed arrays
+ * and no string keys: a table per remembered text lives until the next version, and a map of
+ * strings per region was felt in the garbage collector.
+ */
+interface RegionTable {
+  starts: Float64Array;
+  ends: Float64Array;
+  /** The region's rules, as a bit set (2^index). */
+  rules: Float64Array;
+  results: Map<number, RegionResult>;
+}
+
+/** Bits of a double's mantissa: rule indexes above this would not fit a region's bit set. */
+const MAX_RULES = 52;
+
+/** Where the table of the text being scanned is collected (reused; copied out once it is done). */
+class RegionTableBuilder {
+  private starts = new Float64Array(256);
+  private ends = new Float64Array(256);
+  private rules = new Float64Array(256);
+  private results = new Map<number, RegionResult>();
+  private count = 0;
+
+  reset(): void {
+    this.count = 0;
+    this.results = new Map();
+  }
+
+  add(start: number, end: number, rules: number, result: RegionResult): void {
+    if (this.count === this.starts.length) {
+      this.starts = doubled(this.starts);
+      this.ends = doubled(this.ends);
+      this.rules = doubled(this.rules);
+    }
+    if (result.length > 0) this.results.set(this.count, result);
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.rules[this.count++] = rules;
+  }
+
+  table(): RegionTable {
+    return {
+      starts: this.starts.slice(0, this.count),
+      ends: this.ends.slice(0, this.count),
+      rules: this.rules.slice(0, this.count),
+      results: this.results,
+    };
+  }
+}
+
+function doubled(a: Float64Array): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+const regionTable = new RegionTableBuilder();
+
 /** Line and column packed into one number (see pieceOf): a line is worth this much. */
 const LINE_KEY = 2 ** 24;
 
@@ -134,12 +194,14 @@ export async function scanContent(
     const reach = rule.reach ?? DEFAULT_REACH;
     spansAround(ends, reach, index, ruleSpans);
   }
-  const last = keywordMemo.last;
+  const last = RULES.length <= MAX_RULES ? keywordMemo.last : undefined;
+  regionTable.reset();
   for (const region of regionsOf(bytes, ruleSpans)) {
     const tags = region.tags.sort((a, b) => a - b);
+    const rules = tags.reduce((set, t) => set + 2 ** t, 0);
     // The whole text is decoded differently when the caller knows it (`known`): never taken over.
     const remembered = last && !(region.start === 0 && region.end === bytes.length) ? last : undefined;
-    let result = remembered && regionBefore(remembered, region, tags);
+    let result = remembered && regionBefore(remembered, region, rules);
     if (result) regionCounts.takenOver++;
     else {
       regionCounts.matched++;
@@ -164,11 +226,12 @@ export async function scanContent(
       const before = found.length > 0 ? lineAt(region.start) - 1 : 0;
       result = found.length > 0 ? found.map((c) => movedDown(c, -before)) : NOTHING;
     }
-    remembered?.now.set(regionKey(region.start, region.end, tags), result);
+    if (remembered) regionTable.add(region.start, region.end, rules, result);
     if (result.length === 0) continue;
     const before = lineAt(region.start) - 1;
     for (const c of result) candidates.push(movedDown(c, before));
   }
+  last?.keep(regionTable.table());
 
   for (const piece of secretlintPieces(bytes, hits.markers, path, whole, lineAt)) {
     for (const hit of await runSecretlint(piece.text, path)) {
@@ -212,21 +275,27 @@ export async function scanContent(
   };
 }
 
-function regionKey(start: number, end: number, tags: readonly number[]): string {
-  return `${start}:${end}:${tags.join(",")}`;
-}
-
 /** The result of the same region in the version before, when its bytes are shared with it. */
-function regionBefore(
-  last: LastScan<RegionResult>,
-  region: Region,
-  tags: number[],
-): RegionResult | undefined {
-  if (!last.before) return undefined;
+function regionBefore(last: LastScan<RegionTable>, region: Region, rules: number): RegionResult | undefined {
+  const table = last.before;
+  if (!table) return undefined;
   const range = rangeHolding(last.shared, region.start, region.end);
   if (!range) return undefined;
   const shift = range.oldFrom - range.from;
-  return last.before.get(regionKey(region.start + shift, region.end + shift, tags));
+  const start = region.start + shift;
+  let lo = 0;
+  let hi = table.starts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = table.starts[mid]!;
+    if (at < start) lo = mid + 1;
+    else if (at > start) hi = mid - 1;
+    else {
+      if (table.ends[mid] !== region.end + shift || table.rules[mid] !== rules) return undefined;
+      return table.results.get(mid) ?? NOTHING;
+    }
+  }
+  return undefined;
 }
 
 /** The shared range holding [from, to) whole, if any (ranges are in order and disjoint). */

@@ -21,8 +21,8 @@ const MIN_REMEMBERED_BYTES = 4 * 1024;
 const MIN_SHARED_FRACTION = 0.25;
 
 interface Remembered<R> {
-  /** What the engine made of each region of the text (see LastScan). */
-  regions: Map<string, R>;
+  /** What the engine kept of its scan of the text (see LastScan). */
+  kept: R | undefined;
   /** Storage for the text's bytes (a little longer than the text, so the next version fits). */
   store: Buffer;
   length: number;
@@ -40,8 +40,10 @@ const HEADROOM = 1.25;
  */
 export interface LastScan<R> {
   shared: readonly SharedRange[];
-  before: ReadonlyMap<string, R> | undefined;
-  now: Map<string, R>;
+  /** What the engine kept of its scan of the remembered text, if anything. */
+  before: R | undefined;
+  /** Keeps `value` with this text, for the scan of the next one. */
+  keep(value: R): void;
 }
 
 export class KeywordMemo<R = unknown> {
@@ -92,9 +94,15 @@ export class KeywordMemo<R = unknown> {
       this.gates.occurrences(bytes, 0, bytes.length, this.collect);
     }
     const keys = this.found.subarray(0, this.count);
-    const regionsBefore = before?.regions;
+    const keptBefore = before?.kept;
     const entry = this.remember(key, bytes, keys, before);
-    this.last = { shared: ranges, before: regionsBefore, now: entry.regions };
+    this.last = {
+      shared: ranges,
+      before: keptBefore,
+      keep: (value) => {
+        entry.kept = value;
+      },
+    };
     return this.gates.hitsOf(keys);
   }
 
@@ -143,7 +151,7 @@ export class KeywordMemo<R = unknown> {
       if (entry.keyStore.length < keys.length) entry.keyStore = new Float64Array(grown(keys.length));
     } else {
       entry = {
-        regions: new Map(),
+        kept: undefined,
         store: Buffer.allocUnsafeSlow(grown(bytes.length)),
         length: 0,
         keyStore: new Float64Array(grown(keys.length)),
@@ -154,7 +162,7 @@ export class KeywordMemo<R = unknown> {
     entry.length = bytes.length;
     entry.keyStore.set(keys);
     entry.keyCount = keys.length;
-    entry.regions = new Map();
+    entry.kept = undefined;
     this.entries.set(key, entry);
     this.heldBytes += entry.store.length;
     for (const [k, e] of this.entries) {
