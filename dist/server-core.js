@@ -42988,6 +42988,16 @@ var KeywordMemo = class {
     }
     this.found[this.count++] = key;
   };
+  /** Forgets every text (a long-lived process should not hold a finished scan's files). */
+  clear() {
+    this.entries.clear();
+    this.heldBytes = 0;
+    this.last = void 0;
+  }
+  /** Bytes of texts held now. */
+  get held() {
+    return this.heldBytes;
+  }
   /** gates.locate(content), reusing what was found in the last text remembered under `key`. */
   locate(content, key) {
     if (content.length < MIN_REMEMBERED_BYTES || this.capacity < content.length * HEADROOM) {
@@ -48434,6 +48444,9 @@ var gates = buildGates(RULES2, SECRETLINT_MARKERS);
 var MEMO_BYTES = 64 * 1024 * 1024;
 var keywordMemo = new KeywordMemo(gates, MEMO_BYTES);
 var NOTHING = [];
+function forgetScannedTexts() {
+  keywordMemo.clear();
+}
 var regionCounts = { matched: 0, takenOver: 0 };
 var MAX_RULES = 52;
 var RegionTableBuilder = class {
@@ -49093,6 +49106,7 @@ async function scanShippedContent(options) {
     say(`secret scan done: ${findings.length} finding(s) in ${stats.durationMs} ms`);
     return { findings, stats, staleAllowlist: staleEntries(options.allowlist ?? /* @__PURE__ */ new Set(), used) };
   } finally {
+    forgetScannedTexts();
     stats.workers = (await starting).workers;
     await (await starting).close();
   }

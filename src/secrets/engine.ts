@@ -69,6 +69,19 @@ const keywordMemo = new KeywordMemo<RegionTable>(gates, MEMO_BYTES);
  */
 type RegionResult = readonly Candidate[];
 const NOTHING: RegionResult = [];
+/**
+ * Drops this thread's memory of scanned texts. Worker threads end with their scan; the calling
+ * thread (an MCP server runs for days) would otherwise hold the last scan's files.
+ */
+export function forgetScannedTexts(): void {
+  keywordMemo.clear();
+}
+
+/** Bytes of scanned texts this thread holds (see forgetScannedTexts). */
+export function scannedTextsHeld(): number {
+  return keywordMemo.held;
+}
+
 /** Regions this thread matched its rules over, and how many of them it took over instead. */
 export const regionCounts = { matched: 0, takenOver: 0 };
 

@@ -76,6 +76,18 @@ export class KeywordMemo<R = unknown> {
     this.minShared = Math.max(64, 2 * gates.keys.longest);
   }
 
+  /** Forgets every text (a long-lived process should not hold a finished scan's files). */
+  clear(): void {
+    this.entries.clear();
+    this.heldBytes = 0;
+    this.last = undefined;
+  }
+
+  /** Bytes of texts held now. */
+  get held(): number {
+    return this.heldBytes;
+  }
+
   /** gates.locate(content), reusing what was found in the last text remembered under `key`. */
   locate(content: Uint8Array, key: string): GateHits | undefined {
     if (content.length < MIN_REMEMBERED_BYTES || this.capacity < content.length * HEADROOM) {

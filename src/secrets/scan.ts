@@ -13,7 +13,7 @@ import { staleEntries } from "./allowlist.js";
 import { looksBinaryPieces, printableRuns } from "./binary.js";
 import { openVerdictCache, type Verdict } from "./cache.js";
 import { CREDENTIAL_FILE_RULE, credentialFileKind } from "./credential-files.js";
-import { type RawFinding, RULESET_VERSION, type ScanMode } from "./engine.js";
+import { forgetScannedTexts, type RawFinding, RULESET_VERSION, type ScanMode } from "./engine.js";
 import { fingerprintOf, gitBlobId } from "./fingerprint.js";
 import { type BatchItem, type ItemResult, scanItem } from "./scan-batch.js";
 import { severityOf } from "./severity.js";
@@ -168,6 +168,7 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     say(`secret scan done: ${findings.length} finding(s) in ${stats.durationMs} ms`);
     return { findings, stats, staleAllowlist: staleEntries(options.allowlist ?? new Set(), used) };
   } finally {
+    forgetScannedTexts();
     stats.workers = (await starting).workers;
     await (await starting).close();
   }

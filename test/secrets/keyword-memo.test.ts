@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { CREDENTIAL_CONTENT_RULES } from "../../src/secrets/credential-files.js";
-import { regionCounts, scanText } from "../../src/secrets/engine.js";
+import { regionCounts, scannedTextsHeld, scanText } from "../../src/secrets/engine.js";
 import { KeywordMemo } from "../../src/secrets/keyword-memo.js";
 import { buildGates, type GateHits } from "../../src/secrets/prefilter.js";
 import { OWN_RULES } from "../../src/secrets/rules.js";
+import { scanShippedContent } from "../../src/secrets/scan.js";
 import { SECRETLINT_MARKERS } from "../../src/secrets/secretlint.js";
 import { sharedRanges } from "../../src/secrets/shared-ranges.js";
 import { plantAll, seeded, TokenFactory } from "./support/tokens.js";
@@ -168,5 +169,20 @@ describe("keyword memo", () => {
     const first = await scanText(v2, "config/other.env");
     expect(edited.findings.length).toBeGreaterThan(15);
     expect(edited).toEqual(first);
+  });
+
+  it("holds no file of a finished scan on the calling thread", async () => {
+    const t = new TokenFactory(3);
+    const content = Buffer.from(`${"let a = 1; // token\n".repeat(400)}${plantAll(t, "env").content}`);
+    const files = [1, 2].map((n) => ({
+      path: `config/app${n}.env`,
+      size: content.length,
+      read: async () => content,
+    }));
+    await scanText(content.toString(), "config/held.env");
+    expect(scannedTextsHeld()).toBeGreaterThan(0);
+    const report = await scanShippedContent({ files, workers: 0 });
+    expect(report.findings.length).toBeGreaterThan(30);
+    expect(scannedTextsHeld()).toBe(0);
   });
 });
