@@ -58,11 +58,7 @@ tmux_socket() {
 
 rm -f secrets.fifo
 mkfifo -m 600 secrets.fifo
-# The runner and its agent run at a lower priority (nice 10): its setup (a dozen git commands) and
-# the agent's builds would otherwise take the machine's cores from what must answer at once, the
-# starts of the other runs of its batch still going in the same connection, and every later
-# status, watch or collect connection. Alone on the machine, they lose nothing by it.
-runner_cmd="exec nice -n 10 bash $(printf %q "$run_dir/remote/runner.sh") $(printf %q "$run_dir")"
+runner_cmd="exec bash $(printf %q "$run_dir/remote/runner.sh") $(printf %q "$run_dir")"
 
 holder=""
 if command -v tmux >/dev/null 2>&1; then
