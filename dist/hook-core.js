@@ -22186,6 +22186,7 @@ var stateSchema = external_exports.object({
   runs: external_exports.record(external_exports.string(), runRecordSchema)
 });
 var empty = () => ({ schemaVersion: SCHEMA_VERSION, runs: {} });
+var queues = /* @__PURE__ */ new Map();
 var StateStore = class {
   constructor(file2 = runsFile()) {
     this.file = file2;
@@ -22219,8 +22220,41 @@ var StateStore = class {
     }
     return parsed.data;
   }
-  /** Runs `mutate` on the freshest state under the lock and writes the result. */
-  async update(mutate) {
+  /**
+   * Runs `mutate` on the freshest state under the lock and writes the result. Updates this process
+   * asks for while another holds the lock wait for it and then go together, in the order asked, in
+   * one locked read-modify-write: a batch's runs each write their record several times while they
+   * launch, and one lock per write made them queue behind each other (16 at once took 143-343 ms
+   * against 6-10 ms for one) and reach the next step out of step.
+   */
+  update(mutate) {
+    return new Promise((resolve, reject) => {
+      let queue = queues.get(this.file);
+      if (!queue) {
+        queue = { waiting: [], writing: false };
+        queues.set(this.file, queue);
+      }
+      queue.waiting.push({ mutate, settle: (r) => "error" in r ? reject(r.error) : resolve(r.value) });
+      if (!queue.writing) void this.drain(queue);
+    });
+  }
+  /** Writes the queued updates, a batch per lock, until none is left. */
+  async drain(queue) {
+    queue.writing = true;
+    while (queue.waiting.length > 0) {
+      const batch = queue.waiting.splice(0);
+      const outcomes = await this.writeBatch(batch).catch((error62) => batch.map(() => ({ error: error62 })));
+      for (const [i, u] of batch.entries()) u.settle(outcomes[i]);
+    }
+    queue.writing = false;
+    queues.delete(this.file);
+  }
+  /**
+   * One locked read-modify-write for a batch of updates. Each works on its own copy of the state
+   * as the one before left it, so an update that throws leaves nothing of itself behind, and the
+   * value an update returned (often a record) is never changed by a later one of the batch.
+   */
+  async writeBatch(batch) {
     await mkdir(dirname(this.file), { recursive: true }).catch((err) => {
       throw this.unusable(err);
     });
@@ -22241,15 +22275,25 @@ var StateStore = class {
       );
     }
     try {
-      const state = await this.read();
-      const result = await mutate(state);
+      let state = await this.read();
+      const outcomes = [];
+      for (const u of batch) {
+        const working = batch.length > 1 ? structuredClone(state) : state;
+        try {
+          outcomes.push({ value: await u.mutate(working) });
+          state = working;
+        } catch (error62) {
+          outcomes.push({ error: error62 });
+        }
+      }
+      if (outcomes.every((o) => "error" in o)) return outcomes;
       await (0, import_write_file_atomic.default)(this.file, `${JSON.stringify(state, null, 2)}
 `, { mode: 384 }).catch(
         (err) => {
           throw this.unusable(err);
         }
       );
-      return result;
+      return outcomes;
     } finally {
       await release();
     }

@@ -40,6 +40,13 @@ if [ -p secrets.fifo ]; then
   exec 3<&-
 fi
 
+# From here on the runner and its agent run at a lower priority (nice 10): its setup (a dozen git
+# commands) and the agent's builds would otherwise take the machine's cores from what must answer at
+# once, the starts of the other runs of its batch still going in the same connection, and every
+# later status, watch or collect connection. Not before: the start waits for the credentials to be
+# read. Alone on the machine, the run loses nothing by it.
+renice -n 10 -p $$ > /dev/null 2>&1 || true
+
 ( while :; do date +%s > heartbeat.tmp && mv -f heartbeat.tmp heartbeat; sleep 5; done ) &
 heartbeat_pid=$!
 

@@ -23,6 +23,18 @@ export type StateData = z.infer<typeof stateSchema>;
 
 const empty = (): StateData => ({ schemaVersion: SCHEMA_VERSION, runs: {} });
 
+type Outcome = { value: unknown } | { error: unknown };
+interface QueuedUpdate {
+  mutate: (state: StateData) => unknown;
+  settle: (outcome: Outcome) => void;
+}
+interface UpdateQueue {
+  waiting: QueuedUpdate[];
+  writing: boolean;
+}
+/** This process's updates waiting for the lock, by state file (every StateStore of a file shares them). */
+const queues = new Map<string, UpdateQueue>();
+
 export class StateStore {
   constructor(readonly file: string = runsFile()) {}
 
@@ -55,8 +67,43 @@ export class StateStore {
     return parsed.data;
   }
 
-  /** Runs `mutate` on the freshest state under the lock and writes the result. */
-  async update<T>(mutate: (state: StateData) => T | Promise<T>): Promise<T> {
+  /**
+   * Runs `mutate` on the freshest state under the lock and writes the result. Updates this process
+   * asks for while another holds the lock wait for it and then go together, in the order asked, in
+   * one locked read-modify-write: a batch's runs each write their record several times while they
+   * launch, and one lock per write made them queue behind each other (16 at once took 143-343 ms
+   * against 6-10 ms for one) and reach the next step out of step.
+   */
+  update<T>(mutate: (state: StateData) => T | Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let queue = queues.get(this.file);
+      if (!queue) {
+        queue = { waiting: [], writing: false };
+        queues.set(this.file, queue);
+      }
+      queue.waiting.push({ mutate, settle: (r) => ("error" in r ? reject(r.error) : resolve(r.value as T)) });
+      if (!queue.writing) void this.drain(queue);
+    });
+  }
+
+  /** Writes the queued updates, a batch per lock, until none is left. */
+  private async drain(queue: UpdateQueue): Promise<void> {
+    queue.writing = true;
+    while (queue.waiting.length > 0) {
+      const batch = queue.waiting.splice(0);
+      const outcomes = await this.writeBatch(batch).catch((error: unknown) => batch.map(() => ({ error })));
+      for (const [i, u] of batch.entries()) u.settle(outcomes[i]);
+    }
+    queue.writing = false;
+    queues.delete(this.file);
+  }
+
+  /**
+   * One locked read-modify-write for a batch of updates. Each works on its own copy of the state
+   * as the one before left it, so an update that throws leaves nothing of itself behind, and the
+   * value an update returned (often a record) is never changed by a later one of the batch.
+   */
+  private async writeBatch(batch: readonly QueuedUpdate[]): Promise<Outcome[]> {
     await mkdir(dirname(this.file), { recursive: true }).catch((err) => {
       throw this.unusable(err);
     });
@@ -77,14 +124,24 @@ export class StateStore {
       );
     }
     try {
-      const state = await this.read();
-      const result = await mutate(state);
+      let state = await this.read();
+      const outcomes: Outcome[] = [];
+      for (const u of batch) {
+        const working = batch.length > 1 ? structuredClone(state) : state;
+        try {
+          outcomes.push({ value: await u.mutate(working) });
+          state = working;
+        } catch (error) {
+          outcomes.push({ error });
+        }
+      }
+      if (outcomes.every((o) => "error" in o)) return outcomes;
       await writeFileAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 }).catch(
         (err) => {
           throw this.unusable(err);
         },
       );
-      return result;
+      return outcomes;
     } finally {
       await release();
     }

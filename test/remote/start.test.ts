@@ -5,10 +5,11 @@
  * cannot be trusted, the run still starts, under setsid, and the run's log says why.
  */
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { getPriority } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { executeRun, localDeps, localOptions } from "../support/local-run.js";
-import { cleanup, makeRepo, tempDir } from "../support/repo.js";
+import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
 
 const dirs: string[] = [];
 const savedTmux = process.env.TMUX_TMPDIR;
@@ -85,5 +86,20 @@ describe("start.sh", () => {
     expect(readFileSync(join(files, "runner.log"), "utf8")).toMatch(
       /not using tmux: .* is not a directory owned by uid/,
     );
+  });
+
+  it("runs the runner (once it has read its credentials) and its agent at a lower priority than the starts", async () => {
+    const repo = makeRepo();
+    dirs.push(repo);
+    const state = tempDir("ar-nice-");
+    dirs.push(state);
+
+    const { deps } = localDeps(repo, state);
+    const summary = await executeRun(deps, localOptions("niced"));
+
+    expect(summary.status).toBe("succeeded");
+    const env = git(repo, "show", "remote-exec/main:.agent-record/env");
+    // renice -n sets the value (util-linux 2.38) or adds to it (POSIX): at least 10 either way.
+    expect(Number(/^nice=(\d+)$/m.exec(env)?.[1])).toBeGreaterThanOrEqual(Math.min(19, getPriority() + 10));
   });
 });

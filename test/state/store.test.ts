@@ -1,13 +1,17 @@
 import { fork } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import lockfile from "proper-lockfile";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { StateStore } from "../../src/state/store.js";
 import { cleanup, tempDir } from "../support/repo.js";
 import { record } from "./store-record.js";
 
 const dirs: string[] = [];
-afterEach(() => cleanup(...dirs.splice(0)));
+afterEach(() => {
+  vi.restoreAllMocks();
+  cleanup(...dirs.splice(0));
+});
 
 describe("StateStore", () => {
   it("round-trips runs and patches them", async () => {
@@ -55,5 +59,33 @@ describe("StateStore", () => {
     const state = await new StateStore(file).read();
     expect(state.runs.counter.exitCode).toBe(400);
     expect(Object.keys(state.runs)).toHaveLength(1 + 8);
+  });
+
+  it("makes the updates this process asks for at once under one lock, each as if alone", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const store = new StateStore(join(dir, "state.json"));
+    await store.putRun(record("a"));
+    const locks = vi.spyOn(lockfile, "lock");
+    const ids = Array.from({ length: 8 }, (_, i) => `r${i}`);
+    // The first goes alone; the rest ask while it holds the lock and go together after it.
+    const patched = store.patchRun("a", { status: "running" });
+    const puts = ids.map((id) => store.putRun(record(id)));
+    // An update that fails half-way leaves nothing behind, and the others of its batch still land.
+    const failing = store.update((s) => {
+      s.runs.a.status = "failed";
+      throw new Error("half-way");
+    });
+    const after = store.patchRun("a", { exitCode: 3 });
+    await expect(failing).rejects.toThrow("half-way");
+    await Promise.all(puts);
+    expect(locks).toHaveBeenCalledTimes(2);
+    // A record an update returned is its own: a later update of the batch does not change it.
+    expect((await patched).exitCode).toBeNull();
+    expect((await after).exitCode).toBe(3);
+    const state = await store.read();
+    expect(state.runs.a.status).toBe("running");
+    expect(state.runs.a.exitCode).toBe(3);
+    expect(Object.keys(state.runs).sort()).toEqual(["a", ...ids]);
   });
 });

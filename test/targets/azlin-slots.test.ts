@@ -3,7 +3,15 @@
  * parameter, the staleness rule, release by owner only, and no double booking under a race.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -129,5 +137,27 @@ describe("run slots on a machine", () => {
     const winner = readFileSync(join(home, ".amplihack-remote/slots/0/owner"), "utf8");
     expect(execFileSync("ls", [join(home, ".amplihack-remote/slots")], { encoding: "utf8" })).toBe("0\n");
     expect(winner).toMatch(/^run_id=racer-\d+\n/);
+  });
+
+  it("reads the slots' owners with shell builtins: no sed or head on the machine's PATH", async () => {
+    // Only the commands a claim must run (an atomic mkdir, the time, the owner file's rename, the lock).
+    const bin = join(home, "bin");
+    mkdirSync(bin);
+    for (const tool of ["mkdir", "date", "mv", "flock"]) {
+      const path = execFileSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim();
+      symlinkSync(path, join(bin, tool));
+    }
+    const bare = {
+      name: "bare-home",
+      exec: async (script: string) =>
+        defaultRunner("/bin/bash", ["-c", script], { cwd: home, env: { PATH: bin }, extendEnv: false }),
+    };
+    const policy = { capacity: 3, staleAfterSeconds: 600 };
+    expect(await acquireSlot(bare, "a", policy)).toMatchObject({ acquired: true, slot: "0" });
+    expect(await acquireSlot(bare, "b", policy)).toMatchObject({ acquired: true, slot: "1" });
+    // b holds slot 1 already: found by its owner file, not a third slot taken.
+    expect(await acquireSlot(bare, "b", policy)).toMatchObject({ acquired: true, slot: "1" });
+    expect(await acquireSlot(bare, "c", policy)).toMatchObject({ acquired: true, slot: "2" });
+    expect(await acquireSlot(bare, "d", policy)).toEqual({ acquired: false, holders: ["a", "b", "c"] });
   });
 });

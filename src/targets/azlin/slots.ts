@@ -44,7 +44,14 @@ if command -v flock >/dev/null 2>&1; then
   flock -w 60 9 || { echo "amplihack-remote: the slot lock on this machine is held for more than 60 s" >&2; exit 4; }
 fi
 now=$(date +%s)
-owner_field() { sed -n "s/^$2=//p" "$1/owner" 2>/dev/null | head -n 1; }
+# read and case are builtins: a claim checks every slot under the lock, and a sed | head per slot
+# made the runs of a batch, which claim on one VM at once, wait on each other for processes.
+owner_field() {
+  [ -f "$1/owner" ] || return 0
+  while IFS= read -r l || [ -n "$l" ]; do
+    case $l in "$2="*) printf '%s\\n' "\${l#"$2="}"; return 0 ;; esac
+  done 2>/dev/null < "$1/owner"
+}
 slot_created() {
   c=$(owner_field "$1" created)
   case "$c" in ''|*[!0-9]*) c=$(stat -c %Y "$1" 2>/dev/null || echo "$now") ;; esac
