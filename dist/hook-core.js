@@ -2318,6 +2318,7 @@ var runsFile = (base = stateDir()) => join(base, "state.json");
 // src/state/store.ts
 var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
 var import_write_file_atomic = __toESM(require_lib(), 1);
+import { AsyncLocalStorage } from "node:async_hooks";
 import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
@@ -22187,6 +22188,7 @@ var stateSchema = external_exports.object({
 });
 var empty = () => ({ schemaVersion: SCHEMA_VERSION, runs: {} });
 var queues = /* @__PURE__ */ new Map();
+var insideMutate = new AsyncLocalStorage();
 var StateStore = class {
   constructor(file2 = runsFile()) {
     this.file = file2;
@@ -22228,6 +22230,9 @@ var StateStore = class {
    * against 6-10 ms for one) and reach the next step out of step.
    */
   update(mutate) {
+    if (insideMutate.getStore() === this.file) {
+      return Promise.reject(new Error(`a state update of ${this.file} was asked for from inside another`));
+    }
     return new Promise((resolve, reject) => {
       let queue = queues.get(this.file);
       if (!queue) {
@@ -22280,7 +22285,7 @@ var StateStore = class {
       for (const u of batch) {
         const working = batch.length > 1 ? structuredClone(state) : state;
         try {
-          outcomes.push({ value: await u.mutate(working) });
+          outcomes.push({ value: await insideMutate.run(this.file, () => u.mutate(working)) });
           state = working;
         } catch (error62) {
           outcomes.push({ error: error62 });

@@ -32432,6 +32432,7 @@ var runsFile = (base = stateDir()) => join(base, "state.json");
 // src/state/store.ts
 var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
 var import_write_file_atomic = __toESM(require_lib(), 1);
+import { AsyncLocalStorage } from "node:async_hooks";
 import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
@@ -32588,6 +32589,7 @@ var stateSchema = external_exports.object({
 });
 var empty = () => ({ schemaVersion: SCHEMA_VERSION, runs: {} });
 var queues = /* @__PURE__ */ new Map();
+var insideMutate = new AsyncLocalStorage();
 var StateStore = class {
   constructor(file2 = runsFile()) {
     this.file = file2;
@@ -32629,6 +32631,9 @@ var StateStore = class {
    * against 6-10 ms for one) and reach the next step out of step.
    */
   update(mutate) {
+    if (insideMutate.getStore() === this.file) {
+      return Promise.reject(new Error(`a state update of ${this.file} was asked for from inside another`));
+    }
     return new Promise((resolve5, reject) => {
       let queue = queues.get(this.file);
       if (!queue) {
@@ -32681,7 +32686,7 @@ var StateStore = class {
       for (const u3 of batch) {
         const working = batch.length > 1 ? structuredClone(state) : state;
         try {
-          outcomes.push({ value: await u3.mutate(working) });
+          outcomes.push({ value: await insideMutate.run(this.file, () => u3.mutate(working)) });
           state = working;
         } catch (error62) {
           outcomes.push({ error: error62 });

@@ -4,6 +4,7 @@
  * each other's updates. A corrupt file is never overwritten silently: it is kept as a backup and
  * reported with the way out.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { copyFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import lockfile from "proper-lockfile";
@@ -34,6 +35,11 @@ interface UpdateQueue {
 }
 /** This process's updates waiting for the lock, by state file (every StateStore of a file shares them). */
 const queues = new Map<string, UpdateQueue>();
+/**
+ * Set while an update's mutate runs: an update asked for from inside one would wait for the batch
+ * that holds it, for ever, so it is refused at once instead (a programming error, named).
+ */
+const insideMutate = new AsyncLocalStorage<string>();
 
 export class StateStore {
   constructor(readonly file: string = runsFile()) {}
@@ -75,6 +81,9 @@ export class StateStore {
    * against 6-10 ms for one) and reach the next step out of step.
    */
   update<T>(mutate: (state: StateData) => T | Promise<T>): Promise<T> {
+    if (insideMutate.getStore() === this.file) {
+      return Promise.reject(new Error(`a state update of ${this.file} was asked for from inside another`));
+    }
     return new Promise<T>((resolve, reject) => {
       let queue = queues.get(this.file);
       if (!queue) {
@@ -129,7 +138,7 @@ export class StateStore {
       for (const u of batch) {
         const working = batch.length > 1 ? structuredClone(state) : state;
         try {
-          outcomes.push({ value: await u.mutate(working) });
+          outcomes.push({ value: await insideMutate.run(this.file, () => u.mutate(working)) });
           state = working;
         } catch (error) {
           outcomes.push({ error });

@@ -88,4 +88,18 @@ describe("StateStore", () => {
     expect(state.runs.a.exitCode).toBe(3);
     expect(Object.keys(state.runs).sort()).toEqual(["a", ...ids]);
   });
+
+  it("refuses an update asked for from inside another, instead of waiting for itself for ever", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const store = new StateStore(join(dir, "state.json"));
+    await store.putRun(record("a"));
+    const nested = store.update(async () => {
+      await new StateStore(store.file).patchRun("a", { exitCode: 1 });
+    });
+    await expect(nested).rejects.toThrow(/asked for from inside another/);
+    // The store is still usable afterwards.
+    await store.patchRun("a", { exitCode: 2 });
+    expect((await store.read()).runs.a.exitCode).toBe(2);
+  });
 });
