@@ -55017,6 +55017,11 @@ async function operationInProgress(git, paths) {
 
 // src/core/workflow/validate.ts
 async function validateRun(deps, options, signal) {
+  const { validated, targetChecked } = await beginValidation(deps, options, signal);
+  await targetChecked;
+  return validated;
+}
+async function beginValidation(deps, options, signal) {
   const target = deps.target(options.target);
   if (runsQueue(target, options)) queueSettings(deps.env, options.maxVms);
   runKnobs(deps.env);
@@ -55031,8 +55036,7 @@ async function validateRun(deps, options, signal) {
     localFailed.abort(err);
     throw err;
   });
-  await targetChecked;
-  return { ...local, target };
+  return { validated: { ...local, target }, targetChecked };
 }
 async function checkLocal(deps, options) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
@@ -55074,9 +55078,43 @@ async function prepareBatch(deps, asked, progress, signal) {
   const runs = parent ? asked.map((r) => ({ ...r, options: continuedOptions(r.options, parent) })) : asked;
   const first = runs[0].options;
   progress.report("validate", "checking the repository, credentials and target");
-  const validated = await validateRun(deps, first, signal);
+  const { validated, targetChecked } = await beginValidation(deps, first, signal);
   if (parent) refuseOtherRepo(parent, validated.facts.root);
   for (const w2 of validated.facts.warnings) progress.report("validate", `warning: ${w2}`);
+  const packagingStopped = new AbortController();
+  progress.report("package", "packaging the repository, uncommitted work and .claude/");
+  const packaged = buildContext({
+    git: validated.git,
+    facts: validated.facts,
+    runId: runs[0].runId,
+    options: first,
+    agent: {
+      argv: validated.invocation.argv,
+      ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling
+    },
+    cwd: deps.cwd,
+    start: parent ? continuedStart(parent) : void 0,
+    extraParams: {
+      ...checkParams(first, deps.env),
+      ...parent ? continueParams(parent, validated.invocation) : {}
+    },
+    cacheDir: deps.scanCacheDir,
+    // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
+    packageCacheDir: deps.scanCacheDir && join21(dirname10(deps.scanCacheDir), "package-cache"),
+    env: deps.env,
+    signal: signal ? AbortSignal.any([signal, packagingStopped.signal]) : packagingStopped.signal,
+    onProgress: (m2) => progress.report("scan", m2)
+  });
+  packaged.catch(() => {
+  });
+  try {
+    await targetChecked;
+  } catch (err) {
+    packagingStopped.abort(err);
+    await packaged.then((pkg2) => rm10(pkg2.dir, { recursive: true, force: true })).catch(() => {
+    });
+    throw err;
+  }
   const records = runs.map(
     ({ runId, options }, i2) => newRunRecord({
       id: runId,
@@ -55094,34 +55132,18 @@ async function prepareBatch(deps, asked, progress, signal) {
       attempt: options.attempts ? i2 + 1 : null
     })
   );
-  await deps.store.update((state) => {
-    for (const record2 of records) state.runs[record2.id] = record2;
-  });
+  try {
+    await deps.store.update((state) => {
+      for (const record2 of records) state.runs[record2.id] = record2;
+    });
+  } catch (err) {
+    await packaged.then((pkg2) => rm10(pkg2.dir, { recursive: true, force: true })).catch(() => {
+    });
+    throw err;
+  }
   let pkg;
   try {
-    progress.report("package", "packaging the repository, uncommitted work and .claude/");
-    pkg = await buildContext({
-      git: validated.git,
-      facts: validated.facts,
-      runId: runs[0].runId,
-      options: first,
-      agent: {
-        argv: validated.invocation.argv,
-        ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling
-      },
-      cwd: deps.cwd,
-      start: parent ? continuedStart(parent) : void 0,
-      extraParams: {
-        ...checkParams(first, deps.env),
-        ...parent ? continueParams(parent, validated.invocation) : {}
-      },
-      cacheDir: deps.scanCacheDir,
-      // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
-      packageCacheDir: deps.scanCacheDir && join21(dirname10(deps.scanCacheDir), "package-cache"),
-      env: deps.env,
-      signal,
-      onProgress: (m2) => progress.report("scan", m2)
-    });
+    pkg = await packaged;
   } catch (err) {
     const e = err instanceof RemoteError ? err : null;
     await patchAll(deps, runs, {
