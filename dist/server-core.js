@@ -49846,7 +49846,7 @@ async function listBundleHeads(git, file2) {
 // src/git/ref-names.ts
 var PLAIN = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
 function isPlainRefName(name) {
-  return PLAIN.test(name);
+  return PLAIN.test(name) && !name.includes("..") && !name.endsWith(".") && !name.split("/").some((part) => part.endsWith(".lock"));
 }
 function showRefName(name) {
   return JSON.stringify(sanitizeLine(name));
@@ -49940,7 +49940,7 @@ async function integrateResults(input2) {
         continue;
       }
       const name = head.ref.slice(`refs/${kind}/`.length);
-      if (!isPlainRefName(name) || (await git.try(["check-ref-format", head.ref])).exitCode !== 0) {
+      if (!isPlainRefName(name)) {
         warnings.push(
           `Refused the ${kind === "heads" ? "branch" : "tag"} ${showRefName(name)} from the machine: only plain names (letters, digits, ". _ - /", not starting with "-") come home. Its commits stay on the machine.`
         );
@@ -50088,11 +50088,14 @@ async function filesTouched(git, tip, exclude) {
   ].sort();
 }
 async function compareWithLocal(git, branch, tip) {
-  const local = await git.try(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`]);
-  if (local.exitCode !== 0) return { exists: false, ahead: 0, behind: 0, fastForward: false };
-  const localSha = local.stdout.trim();
-  const counts = await git.run(["rev-list", "--left-right", "--count", `${localSha}...${tip}`]);
-  const [behind, ahead] = counts.trim().split(/\s+/).map(Number);
+  const range = ["rev-list", "--left-right", "--count", `refs/heads/${branch}...${tip}`, "--"];
+  let counts = await git.try(range);
+  if (counts.exitCode !== 0) {
+    const local = await git.try(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`]);
+    if (local.exitCode !== 0) return { exists: false, ahead: 0, behind: 0, fastForward: false };
+    counts = { ...counts, stdout: await git.run(range) };
+  }
+  const [behind, ahead] = counts.stdout.trim().split(/\s+/).map(Number);
   return { exists: true, ahead, behind, fastForward: behind === 0 };
 }
 
