@@ -54952,7 +54952,18 @@ async function readRepoFacts(path7, runner) {
   }
   const root = top.stdout.trim();
   const git = createGit(root, runner);
-  const head = await git.try(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
+  const [head, layout, promisor, symbolic, unmerged] = await Promise.all([
+    git.try(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]),
+    git.run([
+      "rev-parse",
+      "--is-shallow-repository",
+      "--path-format=absolute",
+      ...LAYOUT.flatMap((n2) => ["--git-path", n2])
+    ]),
+    git.try(["config", "--get-regexp", "^(extensions\\.partialclone|remote\\..*\\.promisor)$"]),
+    git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]),
+    git.run(["ls-files", "--unmerged"])
+  ]);
   if (head.exitCode !== 0) {
     throw new RemoteError(
       "no-commits",
@@ -54960,13 +54971,12 @@ async function readRepoFacts(path7, runner) {
       "Make a first commit (`git add -A && git commit -m init`) so there is something to ship."
     );
   }
-  const paths = await refuseUnusableClone(git, root);
-  const symbolic = await git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  const paths = refuseUnusableClone(root, layout, promisor.stdout);
   return {
     root,
     branch: symbolic.exitCode === 0 ? symbolic.stdout.trim() : null,
     headCommit: head.stdout.trim(),
-    warnings: await operationInProgress(git, paths)
+    warnings: operationInProgress(paths, unmerged.trim() !== "")
   };
 }
 var IN_PROGRESS = [
@@ -54976,14 +54986,9 @@ var IN_PROGRESS = [
   ["CHERRY_PICK_HEAD", "a cherry-pick"],
   ["REVERT_HEAD", "a revert"]
 ];
-async function refuseUnusableClone(git, root) {
-  const names = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
-  const out = (await git.run([
-    "rev-parse",
-    "--is-shallow-repository",
-    "--path-format=absolute",
-    ...names.flatMap((n2) => ["--git-path", n2])
-  ])).trim().split("\n");
+var LAYOUT = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
+function refuseUnusableClone(root, layout, promisorConfig) {
+  const out = layout.trim().split("\n");
   if (out[0] === "true") {
     throw new RemoteError(
       "not-a-repo",
@@ -54991,15 +54996,10 @@ async function refuseUnusableClone(git, root) {
       "Fetch the whole history first: `git fetch --unshallow` (then run again)."
     );
   }
-  const paths = new Map(names.map((n2, i2) => [n2, out[i2 + 1]]));
-  const promisor = await git.try([
-    "config",
-    "--get-regexp",
-    "^(extensions\\.partialclone|remote\\..*\\.promisor)$"
-  ]);
+  const paths = new Map(LAYOUT.map((n2, i2) => [n2, out[i2 + 1]]));
   const packs = paths.get("objects/pack") ?? "";
   const promisorPacks = existsSync5(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
-  const partialConfig = promisor.stdout.split("\n").some((line) => line && !/ false$/i.test(line));
+  const partialConfig = promisorConfig.split("\n").some((line) => line && !/ false$/i.test(line));
   if (partialConfig || promisorPacks) {
     throw new RemoteError(
       "not-a-repo",
@@ -55009,9 +55009,8 @@ async function refuseUnusableClone(git, root) {
   }
   return paths;
 }
-async function operationInProgress(git, paths) {
+function operationInProgress(paths, unmerged) {
   const going = IN_PROGRESS.filter(([name]) => existsSync5(paths.get(name) ?? "")).map(([, what]) => what);
-  const unmerged = (await git.run(["ls-files", "--unmerged"])).trim() !== "";
   if (going.length === 0 && !unmerged) return [];
   return [
     `${going.length ? `${[...new Set(going)].join(" and ")} is in progress` : "there are unmerged files"} in your repository: the uncommitted work that ships (and the agent starts from) holds its state as it is now, conflict markers included. Finish or abort it first (e.g. \`git merge --abort\`, \`git rebase --abort\`) if that is not what you want.`
