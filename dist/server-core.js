@@ -49877,11 +49877,14 @@ async function objectDirOf(git) {
   return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
 }
 async function createScratchRepo(userGit, dir, options = {}) {
-  const userObjects = options.objectsDir ?? await objectDirOf(userGit);
   const git = createGit(dir, options.runner);
   const branch = options.headRef ? options.headRef.slice("refs/heads/".length) : null;
-  await mkdir7(dir, { recursive: true });
-  await git.run(["init", "--quiet", "--bare", ...branch ? [`--initial-branch=${branch}`] : [], "."]);
+  const [userObjects] = await Promise.all([
+    options.objectsDir ?? objectDirOf(userGit),
+    mkdir7(dir, { recursive: true }).then(
+      () => git.run(["init", "--quiet", "--bare", ...branch ? [`--initial-branch=${branch}`] : [], "."])
+    )
+  ]);
   await writeFile3(join7(dir, "objects", "info", "alternates"), `${userObjects}
 `);
   return {
