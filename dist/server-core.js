@@ -589,8 +589,8 @@ var require_graceful_fs = __commonJS({
       }
       var fs$copyFile = fs3.copyFile;
       if (fs$copyFile)
-        fs3.copyFile = copyFile6;
-      function copyFile6(src, dest, flags, cb) {
+        fs3.copyFile = copyFile7;
+      function copyFile7(src, dest, flags, cb) {
         if (typeof flags === "function") {
           cb = flags;
           flags = 0;
@@ -49474,7 +49474,7 @@ function createAppKit(input2) {
 }
 
 // src/core/launch/worker.ts
-import { rm as rm11 } from "node:fs/promises";
+import { rm as rm12 } from "node:fs/promises";
 
 // src/core/progress.ts
 var STAGES = [
@@ -49501,11 +49501,11 @@ function createProgress(listener) {
 }
 
 // src/core/launch/launch-batch.ts
-import { rm as rm10 } from "node:fs/promises";
+import { rm as rm11 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner) {
-  const join26 = inner.join?.bind(inner);
+  const join27 = inner.join?.bind(inner);
   const runsPerMachine = inner.runsPerMachine?.bind(inner);
   const groups = [];
   const startGroups = /* @__PURE__ */ new Map();
@@ -49526,7 +49526,7 @@ function poolingTarget(inner) {
     attach: (record2) => inner.attach(record2),
     startGroup: (vmName) => startGroups.get(vmName)
   };
-  if (!join26 || !runsPerMachine) return { ...base, acquire: (request) => inner.acquire(request) };
+  if (!join27 || !runsPerMachine) return { ...base, acquire: (request) => inner.acquire(request) };
   const joined3 = async (answer, request) => {
     const lease = await answer.catch((err) => err);
     return lease instanceof Error ? inner.acquire(taking(request)) : lease;
@@ -49537,7 +49537,7 @@ function poolingTarget(inner) {
     const name = first.machine.name;
     const members2 = (async () => {
       if (waiting.length === 0) return [firstRunId];
-      const answers = await join26(
+      const answers = await join27(
         name,
         waiting.map((w2) => w2.request),
         { created: first.created, beforeItsStart: true }
@@ -49555,7 +49555,7 @@ function poolingTarget(inner) {
   };
   return {
     ...base,
-    join: join26,
+    join: join27,
     runsPerMachine,
     async acquire(request) {
       const { options } = request;
@@ -49590,7 +49590,7 @@ function poolingTarget(inner) {
       }
       const first = await open2.first.catch(() => null);
       if (!first) return inner.acquire(taking(request));
-      const answer = join26(first.machine.name, [request], { created: first.created }).then(
+      const answer = join27(first.machine.name, [request], { created: first.created }).then(
         (a2) => a2[0] instanceof Error ? a2[0] : open2.fate?.member(request.runId, a2[0]) ?? a2[0]
       );
       return joined3(answer, request);
@@ -49860,7 +49860,7 @@ async function adoptOrphans(deps) {
 }
 
 // src/core/finish/finish-run.ts
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/core/plan/agent-spend.ts
 import { readFile as readFile4 } from "node:fs/promises";
@@ -50255,7 +50255,7 @@ async function listBundleHeads(git, file2) {
 // src/git/ref-names.ts
 var PLAIN = /^[A-Za-z0-9_][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
 function isPlainRefName(name) {
-  return PLAIN.test(name);
+  return PLAIN.test(name) && !name.includes("..") && !name.endsWith(".") && !name.split("/").some((part) => part.endsWith(".lock"));
 }
 function showRefName(name) {
   return JSON.stringify(sanitizeLine(name));
@@ -50286,11 +50286,14 @@ async function objectDirOf(git) {
   return (await git.run(["rev-parse", "--path-format=absolute", "--git-path", "objects"])).trim();
 }
 async function createScratchRepo(userGit, dir, options = {}) {
-  const userObjects = options.objectsDir ?? await objectDirOf(userGit);
   const git = createGit(dir, options.runner);
   const branch = options.headRef ? options.headRef.slice("refs/heads/".length) : null;
-  await mkdir7(dir, { recursive: true });
-  await git.run(["init", "--quiet", "--bare", ...branch ? [`--initial-branch=${branch}`] : [], "."]);
+  const [userObjects] = await Promise.all([
+    options.objectsDir ?? objectDirOf(userGit),
+    mkdir7(dir, { recursive: true }).then(
+      () => git.run(["init", "--quiet", "--bare", ...branch ? [`--initial-branch=${branch}`] : [], "."])
+    )
+  ]);
   await writeFile3(join7(dir, "objects", "info", "alternates"), `${userObjects}
 `);
   return {
@@ -50349,7 +50352,7 @@ async function integrateResults(input2) {
         continue;
       }
       const name = head.ref.slice(`refs/${kind}/`.length);
-      if (!isPlainRefName(name) || (await git.try(["check-ref-format", head.ref])).exitCode !== 0) {
+      if (!isPlainRefName(name)) {
         warnings.push(
           `Refused the ${kind === "heads" ? "branch" : "tag"} ${showRefName(name)} from the machine: only plain names (letters, digits, ". _ - /", not starting with "-") come home. Its commits stay on the machine.`
         );
@@ -50497,11 +50500,14 @@ async function filesTouched(git, tip, exclude) {
   ].sort();
 }
 async function compareWithLocal(git, branch, tip) {
-  const local = await git.try(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`]);
-  if (local.exitCode !== 0) return { exists: false, ahead: 0, behind: 0, fastForward: false };
-  const localSha = local.stdout.trim();
-  const counts = await git.run(["rev-list", "--left-right", "--count", `${localSha}...${tip}`]);
-  const [behind, ahead] = counts.trim().split(/\s+/).map(Number);
+  const range = ["rev-list", "--left-right", "--count", `refs/heads/${branch}...${tip}`, "--"];
+  let counts = await git.try(range);
+  if (counts.exitCode !== 0) {
+    const local = await git.try(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`]);
+    if (local.exitCode !== 0) return { exists: false, ahead: 0, behind: 0, fastForward: false };
+    counts = { ...counts, stdout: await git.run(range) };
+  }
+  const [behind, ahead] = counts.stdout.trim().split(/\s+/).map(Number);
   return { exists: true, ahead, behind, fastForward: behind === 0 };
 }
 
@@ -53813,12 +53819,14 @@ async function forwardedValuesIn(repo, revs, forwarded) {
 
 // src/core/workflow/retrieve-run.ts
 var LOGS_SUBDIR = join11(".claude", "runtime", "logs", "remote");
-async function retrieveRun(input2) {
+async function fetchResults(input2) {
   const { machine, record: record2 } = input2;
   const work = await mkdtemp3(join11(tmpdir3(), "amplihack-remote-results-"));
+  const dispose = () => rm6(work, { recursive: true, force: true });
   try {
-    const archive = join11(work, RESULTS_NAME);
-    await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
+    let archive = join11(work, RESULTS_NAME);
+    if (input2.kept && existsSync3(input2.kept)) archive = input2.kept;
+    else await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
     const extracted = join11(work, "x");
     await safeExtract(archive, extracted);
     const result2 = runResultSchema.parse(JSON.parse(await readFile7(join11(extracted, "result.json"), "utf8")));
@@ -53829,42 +53837,47 @@ async function retrieveRun(input2) {
         "Inspect the machine by hand."
       );
     }
-    input2.onDownloaded?.();
-    const git = createGit(record2.repo, input2.runner);
-    const bundle = join11(extracted, "results.bundle");
-    const refsFile = join11(extracted, "refs.txt");
-    const known = credentialValues(input2.env);
-    const logsDir = join11(record2.repo, LOGS_SUBDIR, record2.id);
-    const [integrated, copied] = await Promise.allSettled([
-      integrateResults({
-        git,
-        bundleFile: result2.hasBundle && existsSync3(bundle) ? bundle : null,
-        runId: record2.id,
-        shipped: record2.shippedHeads,
-        finalRefs: existsSync3(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
-        vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
-      }).then(async (integrated2) => {
-        await dropWipRef(git, record2.id);
-        return integrated2;
-      }),
-      copyLogsRedacted(join11(extracted, "logs"), logsDir, known).then(
-        () => (
-          // Our logs never show up in `git status` of the user's repository.
-          writeFile5(join11(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n")
-        )
-      )
-    ]);
-    if (integrated.status === "rejected") throw integrated.reason;
-    if (copied.status === "rejected") throw copied.reason;
-    const { branches, tags, warnings } = integrated.value;
-    const agentLog = join11(logsDir, "agent.log");
-    const agentTail = existsSync3(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
-    const runnerLog = join11(logsDir, "runner.log");
-    if (existsSync3(runnerLog)) warnings.push(...setupWarnings(await readFile7(runnerLog, "utf8")));
-    return { result: result2, branches, tags, warnings, logsDir, agentTail };
-  } finally {
-    await rm6(work, { recursive: true, force: true });
+    return { result: result2, archive, extracted, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
   }
+}
+async function importResults(fetched, input2) {
+  const { record: record2 } = input2;
+  const { result: result2, extracted } = fetched;
+  const git = createGit(record2.repo, input2.runner);
+  const bundle = join11(extracted, "results.bundle");
+  const refsFile = join11(extracted, "refs.txt");
+  const known = credentialValues(input2.env);
+  const logsDir = join11(record2.repo, LOGS_SUBDIR, record2.id);
+  const [integrated, copied] = await Promise.allSettled([
+    integrateResults({
+      git,
+      bundleFile: result2.hasBundle && existsSync3(bundle) ? bundle : null,
+      runId: record2.id,
+      shipped: record2.shippedHeads,
+      finalRefs: existsSync3(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
+      vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
+    }).then(async (integrated2) => {
+      await dropWipRef(git, record2.id);
+      return integrated2;
+    }),
+    copyLogsRedacted(join11(extracted, "logs"), logsDir, known).then(
+      () => (
+        // Our logs never show up in `git status` of the user's repository.
+        writeFile5(join11(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n")
+      )
+    )
+  ]);
+  if (integrated.status === "rejected") throw integrated.reason;
+  if (copied.status === "rejected") throw copied.reason;
+  const { branches, tags, warnings } = integrated.value;
+  const agentLog = join11(logsDir, "agent.log");
+  const agentTail = existsSync3(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
+  const runnerLog = join11(logsDir, "runner.log");
+  if (existsSync3(runnerLog)) warnings.push(...setupWarnings(await readFile7(runnerLog, "utf8")));
+  return { result: result2, branches, tags, warnings, logsDir, agentTail };
 }
 async function copyLogsRedacted(from, to2, known) {
   if (!existsSync3(from)) return;
@@ -53957,6 +53970,34 @@ function keepMachine(facts) {
   return facts.requested || !facts.resultsHome || WORTH_A_LOOK.includes(facts.status);
 }
 
+// src/core/finish/kept-results.ts
+import { copyFile as copyFile4, mkdir as mkdir11, rm as rm7 } from "node:fs/promises";
+import { dirname as dirname7, join as join12 } from "node:path";
+var keptResultsPath = (store, runId) => join12(dirname7(store.file), "kept-results", `${runId}.tar.gz`);
+async function keepResults2(archive, kept) {
+  if (archive === kept) return true;
+  try {
+    await mkdir11(dirname7(kept), { recursive: true, mode: 448 });
+    await copyFile4(archive, kept);
+    return true;
+  } catch {
+    await rm7(kept, { force: true }).catch(() => {
+    });
+    return false;
+  }
+}
+var dropKeptResults = (kept) => rm7(kept, { force: true }).catch(() => {
+});
+function importFailedKept(err, kept, runId) {
+  const e = asRemoteError(err);
+  return new RemoteError(
+    e.code,
+    `Importing the results failed: ${e.message} The machine was released; the run's results archive is kept at ${kept}.`,
+    `Fix what stopped it, then import it with \`amplihack-remote retrieve ${runId}\` (it reads the kept archive; the archive holds results.bundle, the run's commits, and its logs).`,
+    { cause: err }
+  );
+}
+
 // src/git/ref-tips.ts
 async function refTips(git, refs) {
   const tips = /* @__PURE__ */ new Map();
@@ -53995,14 +54036,17 @@ var RETRYABLE_RETRIEVAL = [
   "remote-failed"
 ];
 async function finishRun(deps, ending) {
-  const { retrieved, failure: failure2 } = await bringHome(deps, ending);
+  const { retrieved, failure: failure2, released } = await bringHome(deps, ending);
   const open2 = !retrieved && failure2?.details.resumable === true;
   const status = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
   const local = localFacts(deps, ending.record, retrieved);
   local.catch(() => {
   });
   const later = await ending.beforeRelease;
-  const release = open2 ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
+  const release = released ? await released : open2 ? leaveOpen(ending) : await releaseMachine(
+    ending,
+    keepMachine({ requested: ending.keepRequested, resultsHome: !!retrieved, status })
+  );
   const summary = summarize(
     { ...ending, warnings: [...ending.warnings ?? [], ...later ?? []] },
     { retrieved, failure: failure2, status, release, local: await local }
@@ -54015,25 +54059,39 @@ async function bringHome(deps, ending) {
   const { record: record2, lease } = ending;
   let failure2 = ending.failure ?? null;
   let retrieved = null;
+  let released;
   if (!failure2) {
     ending.progress?.report("retrieve", "downloading logs and new commits");
+    const kept = keptResultsPath(deps.store, record2.id);
+    let fetched = null;
     try {
-      retrieved = await retrieveRun({
-        machine: lease.machine,
-        record: record2,
-        runner: deps.runner,
-        env: deps.env,
-        signal: ending.signal,
-        onDownloaded: () => ending.progress?.report("integrate", "checking the new commits and importing them")
-      });
-      ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
+      fetched = await fetchResults({ machine: lease.machine, record: record2, kept, signal: ending.signal });
     } catch (err) {
       failure2 = retrievalFailure(err, record2.id, ending.signal);
+    }
+    if (fetched) {
+      ending.progress?.report("integrate", "checking the new commits and importing them");
+      const status = ending.cancelled ? "killed" : fetched.result.status;
+      const keep = keepMachine({ requested: ending.keepRequested, resultsHome: true, status });
+      if (!keep && await keepResults2(fetched.archive, kept))
+        released = (async () => {
+          await ending.beforeRelease;
+          return releaseMachine(ending, false);
+        })();
+      try {
+        retrieved = await importResults(fetched, { record: record2, runner: deps.runner, env: deps.env });
+        ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
+        await dropKeptResults(kept);
+      } catch (err) {
+        failure2 = released ? importFailedKept(err, kept, record2.id) : retrievalFailure(err, record2.id, ending.signal);
+      } finally {
+        await fetched.dispose();
+      }
     }
   }
   if (failure2?.details.resumable === true && ending.cancelled)
     failure2 = stopNotReached(failure2, lease.machine.name, record2.id);
-  return { retrieved, failure: failure2 };
+  return { retrieved, failure: failure2, released };
 }
 function leaveOpen({ lease, record: record2 }) {
   return {
@@ -54042,13 +54100,15 @@ function leaveOpen({ lease, record: record2 }) {
     message: `VM ${lease.machine.name} keeps the run; follow it with \`amplihack-remote status ${record2.id}\` and bring it home with \`amplihack-remote retrieve ${record2.id}\`.`
   };
 }
-async function releaseMachine(ending, retrieved, status) {
-  const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
+async function releaseMachine(ending, keep) {
+  const { lease, record: record2 } = ending;
+  if (record2.vm?.deleted)
+    return { deleted: true, kept: false, message: `VM ${lease.machine.name} was already deleted.` };
   ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
-  return ending.lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+  return lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
     deleted: false,
     kept: true,
-    message: `Release failed: ${asRemoteError(err).message}. ${ending.lease.machine.howToReach}`
+    message: `Release failed: ${asRemoteError(err).message}. ${lease.machine.howToReach}`
   }));
 }
 async function localFacts(deps, record2, retrieved) {
@@ -54057,7 +54117,7 @@ async function localFacts(deps, record2, retrieved) {
       branches: retrieved?.branches ?? [],
       snapshotCommit: snapshotCommitOf(record2.shippedHeads)
     }),
-    agentSpendFromFile(retrieved ? join12(retrieved.logsDir, "agent.log") : null)
+    agentSpendFromFile(retrieved ? join13(retrieved.logsDir, "agent.log") : null)
   ]);
   return { next, agentSpendUsd };
 }
@@ -54460,18 +54520,18 @@ function giveUpError(err, numbers, queuedSince, settings) {
 }
 
 // src/core/workflow/prepare-run.ts
-import { rm as rm9 } from "node:fs/promises";
-import { dirname as dirname9, join as join20 } from "node:path";
+import { rm as rm10 } from "node:fs/promises";
+import { dirname as dirname10, join as join21 } from "node:path";
 
 // src/package/build-context.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { chmod, copyFile as copyFile5, cp, mkdir as mkdir12, mkdtemp as mkdtemp4, readdir as readdir6, rm as rm8, stat as stat4, writeFile as writeFile7 } from "node:fs/promises";
+import { chmod, copyFile as copyFile6, cp, mkdir as mkdir13, mkdtemp as mkdtemp4, readdir as readdir6, rm as rm9, stat as stat4, writeFile as writeFile7 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename4, dirname as dirname8, join as join18 } from "node:path";
+import { basename as basename4, dirname as dirname9, join as join19 } from "node:path";
 
 // src/git/ship-size.ts
 import { lstat } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 async function listWorkTreeChanges(git) {
   const out = await git.run(["ls-files", "-z", "-t", "--others", "--modified", "--exclude-standard"]);
   const changes = { untracked: [], modified: [] };
@@ -54492,7 +54552,7 @@ async function measureShipSize(git, isExcluded, known = {}) {
   ]);
   const paths = [.../* @__PURE__ */ new Set([...changes.untracked.filter((p2) => !isExcluded(p2)), ...changes.modified])];
   const sized = await mapLimit(paths, 16, async (path7) => {
-    const st2 = await lstat(join13(git.cwd, path7)).catch(() => null);
+    const st2 = await lstat(join14(git.cwd, path7)).catch(() => null);
     return { path: path7, bytes: st2?.isFile() ? st2.size : 0 };
   });
   return {
@@ -54552,22 +54612,22 @@ async function* withoutTarEnd(pack) {
 // src/package/bundle-cache.ts
 import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypto";
 import {
-  copyFile as copyFile4,
+  copyFile as copyFile5,
   link,
-  mkdir as mkdir11,
+  mkdir as mkdir12,
   readdir as readdir4,
   readFile as readFile8,
   rename as rename4,
-  rm as rm7,
+  rm as rm8,
   stat as stat2,
   utimes,
   writeFile as writeFile6
 } from "node:fs/promises";
-import { dirname as dirname7, join as join14 } from "node:path";
+import { dirname as dirname8, join as join15 } from "node:path";
 var KEEP = 3;
 var UNUSED_DAYS = 30;
 function repoCacheDir(root, objectsDir) {
-  return join14(root, createHash8("sha256").update(objectsDir).digest("hex").slice(0, 16));
+  return join15(root, createHash8("sha256").update(objectsDir).digest("hex").slice(0, 16));
 }
 function cacheKey(what) {
   return createHash8("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32);
@@ -54585,52 +54645,52 @@ async function writeAtomic(path7, text) {
     await writeFile6(tmp, text);
     await rename4(tmp, path7);
   } catch (err) {
-    await rm7(tmp, { force: true });
+    await rm8(tmp, { force: true });
     throw err;
   }
 }
 function readTipFacts(dir, key) {
-  return readJson(join14(dir, `tips-${key}.json`));
+  return readJson(join15(dir, `tips-${key}.json`));
 }
 async function keepTipFacts(dir, key, facts) {
   try {
-    await mkdir11(dir, { recursive: true });
-    await writeAtomic(join14(dir, `tips-${key}.json`), JSON.stringify(facts));
+    await mkdir12(dir, { recursive: true });
+    await writeAtomic(join15(dir, `tips-${key}.json`), JSON.stringify(facts));
   } catch {
   }
 }
 function readBundleRecord(dir, key) {
-  return readJson(join14(dir, `${key}.json`));
+  return readJson(join15(dir, `${key}.json`));
 }
 async function placeKeptBundle(dir, key, record2, dest) {
-  const source = join14(dir, `${key}.bundle`);
+  const source = join15(dir, `${key}.bundle`);
   try {
-    await link(source, dest).catch(() => copyFile4(source, dest));
+    await link(source, dest).catch(() => copyFile5(source, dest));
     const [sha256, size] = await Promise.all([sha256File(dest), stat2(dest)]);
     if (size.size !== record2.bytes || sha256 !== record2.sha256) throw new Error("damaged");
   } catch {
-    await rm7(dest, { force: true });
+    await rm8(dest, { force: true });
     return false;
   }
   const now = /* @__PURE__ */ new Date();
-  await utimes(join14(dir, `${key}.json`), now, now).catch(() => {
+  await utimes(join15(dir, `${key}.json`), now, now).catch(() => {
   });
   return true;
 }
 async function keepBundle(dir, key, bundle, record2) {
   try {
-    await mkdir11(dir, { recursive: true });
-    const tmp = join14(dir, `${key}.${randomUUID2()}.tmp`);
+    await mkdir12(dir, { recursive: true });
+    const tmp = join15(dir, `${key}.${randomUUID2()}.tmp`);
     try {
-      await link(bundle, tmp).catch(() => copyFile4(bundle, tmp));
-      await rename4(tmp, join14(dir, `${key}.bundle`));
+      await link(bundle, tmp).catch(() => copyFile5(bundle, tmp));
+      await rename4(tmp, join15(dir, `${key}.bundle`));
     } catch (err) {
-      await rm7(tmp, { force: true });
+      await rm8(tmp, { force: true });
       throw err;
     }
-    await writeAtomic(join14(dir, `${key}.json`), JSON.stringify(record2));
+    await writeAtomic(join15(dir, `${key}.json`), JSON.stringify(record2));
     await prune(dir);
-    await sweepOtherRepositories(dirname7(dir), dir);
+    await sweepOtherRepositories(dirname8(dir), dir);
   } catch {
   }
 }
@@ -54638,42 +54698,42 @@ async function prune(dir) {
   const files = await readdir4(dir);
   const records = await newestFirst(dir, files.filter(isRecord));
   for (const f2 of records.slice(KEEP)) {
-    await rm7(join14(dir, f2), { force: true });
-    await rm7(join14(dir, `${f2.slice(0, -".json".length)}.bundle`), { force: true });
+    await rm8(join15(dir, f2), { force: true });
+    await rm8(join15(dir, `${f2.slice(0, -".json".length)}.bundle`), { force: true });
   }
   const tips = await newestFirst(
     dir,
     files.filter((f2) => f2.startsWith("tips-"))
   );
-  for (const f2 of tips.slice(KEEP * 4)) await rm7(join14(dir, f2), { force: true });
+  for (const f2 of tips.slice(KEEP * 4)) await rm8(join15(dir, f2), { force: true });
 }
 var isRecord = (f2) => f2.endsWith(".json") && !f2.startsWith("tips-");
 async function sweepOtherRepositories(root, self2, now = Date.now()) {
   for (const name of await readdir4(root).catch(() => [])) {
-    const dir = join14(root, name);
+    const dir = join15(root, name);
     if (dir === self2) continue;
     const files = await readdir4(dir).catch(() => null);
     if (!files) continue;
     const times = await Promise.all(
-      files.map(async (f2) => (await stat2(join14(dir, f2)).catch(() => null))?.mtimeMs ?? 0)
+      files.map(async (f2) => (await stat2(join15(dir, f2)).catch(() => null))?.mtimeMs ?? 0)
     );
     const unused = now - Math.max(0, ...times) > UNUSED_DAYS * 864e5;
     const record2 = files.find(isRecord);
-    const origin = record2 ? (await readJson(join14(dir, record2)))?.objectsDir : void 0;
+    const origin = record2 ? (await readJson(join15(dir, record2)))?.objectsDir : void 0;
     const gone = origin !== void 0 && await stat2(origin).catch(() => null) === null;
-    if (unused || gone) await rm7(dir, { recursive: true, force: true });
+    if (unused || gone) await rm8(dir, { recursive: true, force: true });
   }
 }
 async function newestFirst(dir, files) {
   const dated = await Promise.all(
-    files.map(async (f2) => ({ f: f2, at: (await stat2(join14(dir, f2)).catch(() => null))?.mtimeMs ?? 0 }))
+    files.map(async (f2) => ({ f: f2, at: (await stat2(join15(dir, f2)).catch(() => null))?.mtimeMs ?? 0 }))
   );
   return dated.sort((a2, b2) => b2.at - a2.at).map((d) => d.f);
 }
 
 // src/package/exclusions.ts
 import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
-import { join as join15 } from "node:path";
+import { join as join16 } from "node:path";
 var NAME_RULES2 = [
   (n2) => n2.startsWith(".env"),
   (n2) => n2.endsWith(".pem"),
@@ -54705,7 +54765,7 @@ function isExcludedPath(relPath, readContent) {
 function isExcludedFile(root, relPath) {
   return isExcludedPath(relPath, () => {
     try {
-      const abs = join15(root, relPath);
+      const abs = join16(root, relPath);
       if (statSync2(abs).size > READ_LIMIT) return void 0;
       return readFileSync3(abs, "utf8");
     } catch {
@@ -54717,14 +54777,14 @@ function isExcludedFile(root, relPath) {
 // src/package/shipment.ts
 import { constants as constants4 } from "node:fs";
 import { access, stat as stat3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute, join as join17, resolve as resolve3 } from "node:path";
+import { basename as basename3, isAbsolute, join as join18, resolve as resolve3 } from "node:path";
 
 // src/package/claude-files.ts
 import { lstat as lstat2, readdir as readdir5, realpath } from "node:fs/promises";
-import { join as join16, relative as relative2, sep } from "node:path";
+import { join as join17, relative as relative2, sep } from "node:path";
 async function listClaudeFiles(repoRoot) {
   const out = { files: [], excluded: [], skippedLinks: [] };
-  if (!await lstat2(join16(repoRoot, ".claude")).then(
+  if (!await lstat2(join17(repoRoot, ".claude")).then(
     () => true,
     () => false
   ))
@@ -54734,7 +54794,7 @@ async function listClaudeFiles(repoRoot) {
     out.skippedLinks.push(".claude");
     return out;
   }
-  const abs = (rel) => join16(top, rel.slice(".claude".length));
+  const abs = (rel) => join17(top, rel.slice(".claude".length));
   async function walk(rel) {
     const entries = await readdir5(abs(rel), { withFileTypes: true });
     entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
@@ -54760,7 +54820,7 @@ async function listClaudeFiles(repoRoot) {
   return out;
 }
 async function claudeDirInside(repoRoot) {
-  const link2 = join16(repoRoot, ".claude");
+  const link2 = join17(repoRoot, ".claude");
   if (!(await lstat2(link2)).isSymbolicLink()) return link2;
   const [root, target] = await Promise.all([realpath(repoRoot), realpath(link2).catch(() => null)]);
   if (target === null) return null;
@@ -54878,7 +54938,7 @@ async function agentFileToShip(executable, cwd) {
     );
   }
 }
-var scratchDirIn = (dir) => join17(dir, "scratch.git");
+var scratchDirIn = (dir) => join18(dir, "scratch.git");
 
 // src/package/build-context.ts
 var START_REF = "refs/amplihack-remote/start";
@@ -54888,7 +54948,7 @@ async function buildContext(input2) {
   const { git, facts, options, agent } = input2;
   const progress = input2.onProgress ?? (() => {
   });
-  const dir = await mkdtemp4(join18(tmpdir4(), "amplihack-remote-pkg-"));
+  const dir = await mkdtemp4(join19(tmpdir4(), "amplihack-remote-pkg-"));
   try {
     const [listed, readings, config3] = await Promise.all([
       listShippedFiles(facts.root, agent.argv[0], input2.cwd),
@@ -54919,9 +54979,9 @@ async function buildContext(input2) {
     });
     if (!plan.wip.commit) kept = await lookUpBundle(cache, readings, facts.headCommit, extraRefs, null);
     const scan = await passSecretGate(plan, input2, progress);
-    const stage = join18(dir, "stage");
-    await mkdir12(stage);
-    const bundle = await bundleFor(plan, join18(stage, "repo.bundle"), cache, kept, progress);
+    const stage = join19(dir, "stage");
+    await mkdir13(stage);
+    const bundle = await bundleFor(plan, join19(stage, "repo.bundle"), cache, kept, progress);
     await stageFiles(stage, plan, agent.argv, bundle.heads);
     const params = runParams(input2, plan, bundle.heads, tips.repoKey, config3);
     const manifest = baseManifest(input2, plan, bundle.heads, tips.repoKey);
@@ -54939,7 +54999,7 @@ async function buildContext(input2) {
     }
     return { dir, git: plan.scratch.git, stage, revs: plan.revs, params, wip: plan.wip, scan, ...archive };
   } catch (err) {
-    await rm8(dir, { recursive: true, force: true });
+    await rm9(dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -55020,22 +55080,22 @@ async function bundleFor(plan, bundlePath, cache, kept, progress) {
 }
 async function stageFiles(stage, plan, agentArgv, heads) {
   for (const file2 of plan.claude.files) {
-    const dest = join18(stage, "claude-dir", file2.path.slice(".claude/".length));
-    await mkdir12(dirname8(dest), { recursive: true });
-    await copyFile5(file2.absPath, dest);
+    const dest = join19(stage, "claude-dir", file2.path.slice(".claude/".length));
+    await mkdir13(dirname9(dest), { recursive: true });
+    await copyFile6(file2.absPath, dest);
   }
   const argv = [...agentArgv];
   if (plan.agentFile) {
-    await mkdir12(join18(stage, "agent"));
-    const dest = join18(stage, "agent", basename4(plan.agentFile));
-    await copyFile5(plan.agentFile, dest);
+    await mkdir13(join19(stage, "agent"));
+    const dest = join19(stage, "agent", basename4(plan.agentFile));
+    await copyFile6(plan.agentFile, dest);
     await chmod(dest, 493);
     argv[0] = `agent/${basename4(plan.agentFile)}`;
   }
-  await writeFile7(join18(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
-  await writeFile7(join18(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
+  await writeFile7(join19(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
+  await writeFile7(join19(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
 `).join(""));
-  await cp(remoteScriptsDir(), join18(stage, "remote"), {
+  await cp(remoteScriptsDir(), join19(stage, "remote"), {
     recursive: true,
     filter: (src) => !src.endsWith(".ts")
   });
@@ -55081,16 +55141,16 @@ function baseManifest(input2, plan, heads, key) {
 }
 async function packArchive(pkg, shape) {
   const { stage } = pkg;
-  await writeFile7(join18(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
+  await writeFile7(join19(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
   const parts2 = {};
   for (const part of ["repo.bundle", "agent.argv", "params.sh"]) {
-    if (existsSync4(join18(stage, part)))
-      parts2[part] = shape.known?.[part] ?? await sha256File(join18(stage, part));
+    if (existsSync4(join19(stage, part)))
+      parts2[part] = shape.known?.[part] ?? await sha256File(join19(stage, part));
   }
   const manifest = { ...pkg.manifest, thin: shape.thin, parts: parts2 };
-  await writeFile7(join18(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+  await writeFile7(join19(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
 `);
-  const archivePath = join18(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
+  const archivePath = join19(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
   const members2 = (await readdir6(stage)).sort();
   const written = await writeArchive(
     stage,
@@ -55100,8 +55160,8 @@ async function packArchive(pkg, shape) {
   return { archivePath, archiveSha256: written.sha256, archiveBytes: written.bytes, manifest };
 }
 async function thinArchive(pkg, known) {
-  const bundle = join18(pkg.stage, "repo.bundle");
-  await rm8(bundle, { force: true });
+  const bundle = join19(pkg.stage, "repo.bundle");
+  await rm9(bundle, { force: true });
   const created = await pkg.git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
     input: known.map((c3) => `^${c3}
 `).join("")
@@ -55113,7 +55173,7 @@ async function thinArchive(pkg, known) {
       "Retry with --no-reuse."
     );
   }
-  if (created.exitCode !== 0) await rm8(bundle, { force: true });
+  if (created.exitCode !== 0) await rm9(bundle, { force: true });
   const { manifest: _m, ...archive } = await packArchive(pkg, { thin: true });
   return { ...archive, bundleBytes: created.exitCode === 0 ? (await stat4(bundle)).size : 0 };
 }
@@ -55271,7 +55331,7 @@ async function resolveParent(deps, runId) {
 
 // src/core/workflow/validate.ts
 import { access as access2 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { join as join20 } from "node:path";
 
 // src/git/repo-facts.ts
 import { existsSync as existsSync5, readdirSync } from "node:fs";
@@ -55304,7 +55364,18 @@ async function readRepoFacts(path7, runner) {
   }
   const root = top.stdout.trim();
   const git = createGit(root, runner);
-  const head = await git.try(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
+  const [head, layout, promisor, symbolic, unmerged] = await Promise.all([
+    git.try(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]),
+    git.run([
+      "rev-parse",
+      "--is-shallow-repository",
+      "--path-format=absolute",
+      ...LAYOUT.flatMap((n2) => ["--git-path", n2])
+    ]),
+    git.try(["config", "--get-regexp", "^(extensions\\.partialclone|remote\\..*\\.promisor)$"]),
+    git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]),
+    git.run(["ls-files", "--unmerged"])
+  ]);
   if (head.exitCode !== 0) {
     throw new RemoteError(
       "no-commits",
@@ -55312,13 +55383,12 @@ async function readRepoFacts(path7, runner) {
       "Make a first commit (`git add -A && git commit -m init`) so there is something to ship."
     );
   }
-  const paths = await refuseUnusableClone(git, root);
-  const symbolic = await git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  const paths = refuseUnusableClone(root, layout, promisor.stdout);
   return {
     root,
     branch: symbolic.exitCode === 0 ? symbolic.stdout.trim() : null,
     headCommit: head.stdout.trim(),
-    warnings: await operationInProgress(git, paths)
+    warnings: operationInProgress(paths, unmerged.trim() !== "")
   };
 }
 var IN_PROGRESS = [
@@ -55328,14 +55398,9 @@ var IN_PROGRESS = [
   ["CHERRY_PICK_HEAD", "a cherry-pick"],
   ["REVERT_HEAD", "a revert"]
 ];
-async function refuseUnusableClone(git, root) {
-  const names = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
-  const out = (await git.run([
-    "rev-parse",
-    "--is-shallow-repository",
-    "--path-format=absolute",
-    ...names.flatMap((n2) => ["--git-path", n2])
-  ])).trim().split("\n");
+var LAYOUT = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
+function refuseUnusableClone(root, layout, promisorConfig) {
+  const out = layout.trim().split("\n");
   if (out[0] === "true") {
     throw new RemoteError(
       "not-a-repo",
@@ -55343,15 +55408,10 @@ async function refuseUnusableClone(git, root) {
       "Fetch the whole history first: `git fetch --unshallow` (then run again)."
     );
   }
-  const paths = new Map(names.map((n2, i2) => [n2, out[i2 + 1]]));
-  const promisor = await git.try([
-    "config",
-    "--get-regexp",
-    "^(extensions\\.partialclone|remote\\..*\\.promisor)$"
-  ]);
+  const paths = new Map(LAYOUT.map((n2, i2) => [n2, out[i2 + 1]]));
   const packs = paths.get("objects/pack") ?? "";
   const promisorPacks = existsSync5(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
-  const partialConfig = promisor.stdout.split("\n").some((line) => line && !/ false$/i.test(line));
+  const partialConfig = promisorConfig.split("\n").some((line) => line && !/ false$/i.test(line));
   if (partialConfig || promisorPacks) {
     throw new RemoteError(
       "not-a-repo",
@@ -55361,9 +55421,8 @@ async function refuseUnusableClone(git, root) {
   }
   return paths;
 }
-async function operationInProgress(git, paths) {
+function operationInProgress(paths, unmerged) {
   const going = IN_PROGRESS.filter(([name]) => existsSync5(paths.get(name) ?? "")).map(([, what]) => what);
-  const unmerged = (await git.run(["ls-files", "--unmerged"])).trim() !== "";
   if (going.length === 0 && !unmerged) return [];
   return [
     `${going.length ? `${[...new Set(going)].join(" and ")} is in progress` : "there are unmerged files"} in your repository: the uncommitted work that ships (and the agent starts from) holds its state as it is now, conflict markers included. Finish or abort it first (e.g. \`git merge --abort\`, \`git rebase --abort\`) if that is not what you want.`
@@ -55372,6 +55431,11 @@ async function operationInProgress(git, paths) {
 
 // src/core/workflow/validate.ts
 async function validateRun(deps, options, signal) {
+  const { validated, targetChecked } = await beginValidation(deps, options, signal);
+  await targetChecked;
+  return validated;
+}
+async function beginValidation(deps, options, signal) {
   const target = deps.target(options.target);
   if (runsQueue(target, options)) queueSettings(deps.env, options.maxVms);
   runKnobs(deps.env);
@@ -55386,14 +55450,13 @@ async function validateRun(deps, options, signal) {
     localFailed.abort(err);
     throw err;
   });
-  await targetChecked;
-  return { ...local, target };
+  return { validated: { ...local, target }, targetChecked };
 }
 async function checkLocal(deps, options) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
-    await access2(join19(facts.root, ".claude"));
+    await access2(join20(facts.root, ".claude"));
   } catch {
     throw new RemoteError(
       "no-claude-dir",
@@ -55429,9 +55492,43 @@ async function prepareBatch(deps, asked, progress, signal) {
   const runs = parent ? asked.map((r) => ({ ...r, options: continuedOptions(r.options, parent) })) : asked;
   const first = runs[0].options;
   progress.report("validate", "checking the repository, credentials and target");
-  const validated = await validateRun(deps, first, signal);
+  const { validated, targetChecked } = await beginValidation(deps, first, signal);
   if (parent) refuseOtherRepo(parent, validated.facts.root);
   for (const w2 of validated.facts.warnings) progress.report("validate", `warning: ${w2}`);
+  const packagingStopped = new AbortController();
+  progress.report("package", "packaging the repository, uncommitted work and .claude/");
+  const packaged = buildContext({
+    git: validated.git,
+    facts: validated.facts,
+    runId: runs[0].runId,
+    options: first,
+    agent: {
+      argv: validated.invocation.argv,
+      ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling
+    },
+    cwd: deps.cwd,
+    start: parent ? continuedStart(parent) : void 0,
+    extraParams: {
+      ...checkParams(first, deps.env),
+      ...parent ? continueParams(parent, validated.invocation) : {}
+    },
+    cacheDir: deps.scanCacheDir,
+    // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
+    packageCacheDir: deps.scanCacheDir && join21(dirname10(deps.scanCacheDir), "package-cache"),
+    env: deps.env,
+    signal: signal ? AbortSignal.any([signal, packagingStopped.signal]) : packagingStopped.signal,
+    onProgress: (m2) => progress.report("scan", m2)
+  });
+  packaged.catch(() => {
+  });
+  try {
+    await targetChecked;
+  } catch (err) {
+    packagingStopped.abort(err);
+    await packaged.then((pkg2) => rm10(pkg2.dir, { recursive: true, force: true })).catch(() => {
+    });
+    throw err;
+  }
   const records = runs.map(
     ({ runId, options }, i2) => newRunRecord({
       id: runId,
@@ -55449,34 +55546,18 @@ async function prepareBatch(deps, asked, progress, signal) {
       attempt: options.attempts ? i2 + 1 : null
     })
   );
-  await deps.store.update((state) => {
-    for (const record2 of records) state.runs[record2.id] = record2;
-  });
+  try {
+    await deps.store.update((state) => {
+      for (const record2 of records) state.runs[record2.id] = record2;
+    });
+  } catch (err) {
+    await packaged.then((pkg2) => rm10(pkg2.dir, { recursive: true, force: true })).catch(() => {
+    });
+    throw err;
+  }
   let pkg;
   try {
-    progress.report("package", "packaging the repository, uncommitted work and .claude/");
-    pkg = await buildContext({
-      git: validated.git,
-      facts: validated.facts,
-      runId: runs[0].runId,
-      options: first,
-      agent: {
-        argv: validated.invocation.argv,
-        ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling
-      },
-      cwd: deps.cwd,
-      start: parent ? continuedStart(parent) : void 0,
-      extraParams: {
-        ...checkParams(first, deps.env),
-        ...parent ? continueParams(parent, validated.invocation) : {}
-      },
-      cacheDir: deps.scanCacheDir,
-      // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
-      packageCacheDir: deps.scanCacheDir && join20(dirname9(deps.scanCacheDir), "package-cache"),
-      env: deps.env,
-      signal,
-      onProgress: (m2) => progress.report("scan", m2)
-    });
+    pkg = await packaged;
   } catch (err) {
     const e = err instanceof RemoteError ? err : null;
     await patchAll(deps, runs, {
@@ -55489,7 +55570,7 @@ async function prepareBatch(deps, asked, progress, signal) {
   try {
     await patchAll(deps, runs, { shippedHeads: pkg.manifest.heads });
   } catch (err) {
-    await rm9(pkg.dir, { recursive: true, force: true });
+    await rm10(pkg.dir, { recursive: true, force: true });
     throw err;
   }
   return {
@@ -55633,7 +55714,7 @@ ${note}`, remedy, {
 
 // src/core/launch/shared-upload.ts
 import { readFile as readFile9, rename as rename5 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { join as join22 } from "node:path";
 
 // src/git/commits-present.ts
 async function commitsPresent(git, candidates) {
@@ -55661,7 +55742,7 @@ function sharedUploads(pkg, userGit) {
       if (known.length > 0) {
         const made = thinning.then(async () => {
           const thin2 = await thinArchive(pkg, known);
-          const own2 = join21(pkg.dir, `context-thin-${machine.name}.tar.gz`);
+          const own2 = join22(pkg.dir, `context-thin-${machine.name}.tar.gz`);
           await rename5(thin2.archivePath, own2);
           return { ...thin2, archivePath: own2 };
         });
@@ -55696,7 +55777,7 @@ function sharedUploads(pkg, userGit) {
       return mine2;
     },
     async packagedArgv0() {
-      const argv = await readFile9(join21(pkg.stage, "agent.argv"), "utf8");
+      const argv = await readFile9(join22(pkg.stage, "agent.argv"), "utf8");
       return argv.split("\0")[0];
     }
   };
@@ -55864,7 +55945,7 @@ async function launchBatch(deps, batch, progress, signal) {
       deps.store,
       batch.runs.map((r) => r.runId)
     ).catch(() => false))
-      await rm10(batch.pkg.dir, { recursive: true, force: true });
+      await rm11(batch.pkg.dir, { recursive: true, force: true });
   }
 }
 
@@ -55910,8 +55991,8 @@ async function runLaunchWorker(jobFile, spawnerPid = null) {
   for (const o2 of outcomes)
     log(o2.error ? `${o2.runId} failed: ${o2.error.message}` : `${o2.runId} running on ${o2.vm}`);
   if (!await jobStillNeeded(deps.store, allIds)) {
-    await rm11(batch.pkg.dir, { recursive: true, force: true });
-    await rm11(jobFile, { force: true });
+    await rm12(batch.pkg.dir, { recursive: true, force: true });
+    await rm12(jobFile, { force: true });
   }
   return outcomes.every((o2) => !o2.error) ? 0 : 1;
 }
@@ -64437,10 +64518,10 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 }
 
 // src/core/workflow/execute-run.ts
-import { rm as rm13 } from "node:fs/promises";
+import { rm as rm14 } from "node:fs/promises";
 
 // src/core/workflow/start-run.ts
-import { rm as rm12 } from "node:fs/promises";
+import { rm as rm13 } from "node:fs/promises";
 async function startRun(deps, options, progress, signal, runId = newRunId(), follow) {
   const { runs, validated, pkg } = await prepareBatch(deps, [{ runId, options }], progress, signal);
   try {
@@ -64459,7 +64540,7 @@ async function startRun(deps, options, progress, signal, runId = newRunId(), fol
     return { record: record2, lease, validated, pkg, opened: follow?.take(), confirmed };
   } catch (err) {
     follow?.close();
-    await rm12(pkg.dir, { recursive: true, force: true });
+    await rm13(pkg.dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -64603,7 +64684,7 @@ async function executeRun(deps, input2, signal) {
       progress
     });
   } finally {
-    await rm13(started.pkg.dir, { recursive: true, force: true });
+    await rm14(started.pkg.dir, { recursive: true, force: true });
   }
 }
 async function followToEnd(deps, started, options, progress, signal) {
@@ -64666,7 +64747,7 @@ function startWarnings(started) {
 
 // src/core/attempts/attempt-row.ts
 import { readFile as readFile10 } from "node:fs/promises";
-import { join as join22 } from "node:path";
+import { join as join23 } from "node:path";
 var EMPTY_TREE2 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 async function attemptRow(record2, summary, runner) {
   const changed = (summary?.branches ?? []).filter((b2) => b2.status !== "unchanged");
@@ -64715,7 +64796,7 @@ async function linesOf(git, tip, shipped) {
   return { added, removed };
 }
 async function checkExitCode(logsDir) {
-  const text = await readFile10(join22(logsDir, "check.exit"), "utf8").catch(() => null);
+  const text = await readFile10(join23(logsDir, "check.exit"), "utf8").catch(() => null);
   const m2 = text === null ? null : /^\s*(\d{1,3})\s*$/.exec(text);
   return m2 ? Number(m2[1]) : null;
 }
@@ -64828,9 +64909,9 @@ async function runChain(store, runId) {
 var formatChain = (chain) => chain.join(" \u2192 ");
 
 // src/core/scan-what-ships.ts
-import { mkdtemp as mkdtemp5, rm as rm14 } from "node:fs/promises";
+import { mkdtemp as mkdtemp5, rm as rm15 } from "node:fs/promises";
 import { tmpdir as tmpdir5 } from "node:os";
-import { join as join23, resolve as resolve4 } from "node:path";
+import { join as join24, resolve as resolve4 } from "node:path";
 
 // src/git/work-tree.ts
 async function repoRootOf(dir, runner) {
@@ -64854,7 +64935,7 @@ async function scanWhatShips(input2) {
   const git = createGit(root, input2.runner);
   const headCommit = await hasHead(git) ? (await git.run(["rev-parse", "HEAD^{commit}"])).trim() : null;
   const listed = await listShippedFiles(root, input2.agentCommand?.[0], input2.path);
-  const dir = await mkdtemp5(join23(tmpdir5(), "amplihack-remote-scan-"));
+  const dir = await mkdtemp5(join24(tmpdir5(), "amplihack-remote-scan-"));
   try {
     const plan = await planShipment({
       git,
@@ -64879,7 +64960,7 @@ async function scanWhatShips(input2) {
       blocked: report.findings.some(isBlocking)
     };
   } finally {
-    await rm14(dir, { recursive: true, force: true });
+    await rm15(dir, { recursive: true, force: true });
   }
 }
 
@@ -65057,7 +65138,7 @@ function formatPlan(p2) {
 }
 
 // src/core/runs/start-detached.ts
-import { rm as rm15 } from "node:fs/promises";
+import { rm as rm16 } from "node:fs/promises";
 
 // src/core/attempts/attempt-prompts.ts
 function attemptPrompts(attempts, prompts) {
@@ -65103,7 +65184,7 @@ async function startDetached(deps, base, prompts, options = {}) {
     try {
       worker = await deps.launcher.launch(runs[0].runId, prepared.validated.facts.root, batch);
     } catch (err) {
-      await rm15(prepared.pkg.dir, { recursive: true, force: true });
+      await rm16(prepared.pkg.dir, { recursive: true, force: true });
       throw err;
     }
     await deps.store.update((state) => {
@@ -65681,12 +65762,12 @@ var remoteKill = defineTool({
 // src/core/runs/run-output.ts
 import { existsSync as existsSync6 } from "node:fs";
 import { readFile as readFile11 } from "node:fs/promises";
-import { join as join24 } from "node:path";
+import { join as join25 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
-  const local = record2.summary?.logsDir ? join24(record2.summary.logsDir, "agent.log") : null;
+  const local = record2.summary?.logsDir ? join25(record2.summary.logsDir, "agent.log") : null;
   if (local && existsSync6(local)) {
     const content = await readFile11(local, "utf8");
     return {
@@ -65868,9 +65949,9 @@ var retrieveResults = defineTool({
 // src/core/accept-findings.ts
 var import_write_file_atomic3 = __toESM(require_lib(), 1);
 import { readFile as readFile12 } from "node:fs/promises";
-import { join as join25 } from "node:path";
+import { join as join26 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
-  const file2 = join25(root, ALLOWLIST_FILE);
+  const file2 = join26(root, ALLOWLIST_FILE);
   let before = "";
   try {
     before = await readFile12(file2, "utf8");

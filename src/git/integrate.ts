@@ -109,7 +109,7 @@ export async function integrateResults(input: IntegrateInput): Promise<Integrate
         continue;
       }
       const name = head.ref.slice(`refs/${kind}/`.length);
-      if (!isPlainRefName(name) || (await git.try(["check-ref-format", head.ref])).exitCode !== 0) {
+      if (!isPlainRefName(name)) {
         warnings.push(
           `Refused the ${kind === "heads" ? "branch" : "tag"} ${showRefName(name)} from the machine: only plain names (letters, digits, ". _ - /", not starting with "-") come home. Its commits stay on the machine.`,
         );
@@ -299,11 +299,16 @@ async function filesTouched(git: Git, tip: string, exclude: string[]): Promise<s
 }
 
 async function compareWithLocal(git: Git, branch: string, tip: string) {
-  const local = await git.try(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`]);
-  if (local.exitCode !== 0) return { exists: false, ahead: 0, behind: 0, fastForward: false };
-  const localSha = local.stdout.trim();
-  const counts = await git.run(["rev-list", "--left-right", "--count", `${localSha}...${tip}`]);
-  const [behind, ahead] = counts.trim().split(/\s+/).map(Number);
+  // One process when the branch is there (the usual case); only when that fails is it asked apart
+  // whether the branch exists (plain names hold no "..", so the range reads one way).
+  const range = ["rev-list", "--left-right", "--count", `refs/heads/${branch}...${tip}`, "--"];
+  let counts = await git.try(range);
+  if (counts.exitCode !== 0) {
+    const local = await git.try(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}^{commit}`]);
+    if (local.exitCode !== 0) return { exists: false, ahead: 0, behind: 0, fastForward: false };
+    counts = { ...counts, stdout: await git.run(range) };
+  }
+  const [behind, ahead] = counts.stdout.trim().split(/\s+/).map(Number);
   // "ahead": commits the result has that the local branch lacks; "behind": the reverse.
   return { exists: true, ahead, behind, fastForward: behind === 0 };
 }

@@ -30,7 +30,20 @@ export async function readRepoFacts(path: string, runner?: Runner): Promise<Repo
   }
   const root = top.stdout.trim();
   const git = createGit(root, runner);
-  const head = await git.try(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
+  // The questions below are independent (each a short git process): asked at once, their answers
+  // judged in the order of the checks, so the first problem found is the one reported as before.
+  const [head, layout, promisor, symbolic, unmerged] = await Promise.all([
+    git.try(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]),
+    git.run([
+      "rev-parse",
+      "--is-shallow-repository",
+      "--path-format=absolute",
+      ...LAYOUT.flatMap((n) => ["--git-path", n]),
+    ]),
+    git.try(["config", "--get-regexp", "^(extensions\\.partialclone|remote\\..*\\.promisor)$"]),
+    git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]),
+    git.run(["ls-files", "--unmerged"]),
+  ]);
   if (head.exitCode !== 0) {
     throw new RemoteError(
       "no-commits",
@@ -38,13 +51,12 @@ export async function readRepoFacts(path: string, runner?: Runner): Promise<Repo
       "Make a first commit (`git add -A && git commit -m init`) so there is something to ship.",
     );
   }
-  const paths = await refuseUnusableClone(git, root);
-  const symbolic = await git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  const paths = refuseUnusableClone(root, layout, promisor.stdout);
   return {
     root,
     branch: symbolic.exitCode === 0 ? symbolic.stdout.trim() : null,
     headCommit: head.stdout.trim(),
-    warnings: await operationInProgress(git, paths),
+    warnings: operationInProgress(paths, unmerged.trim() !== ""),
   };
 }
 
@@ -56,21 +68,10 @@ const IN_PROGRESS = [
   ["REVERT_HEAD", "a revert"],
 ] as const;
 
-async function refuseUnusableClone(
-  git: ReturnType<typeof createGit>,
-  root: string,
-): Promise<Map<string, string>> {
-  const names = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
-  const out = (
-    await git.run([
-      "rev-parse",
-      "--is-shallow-repository",
-      "--path-format=absolute",
-      ...names.flatMap((n) => ["--git-path", n]),
-    ])
-  )
-    .trim()
-    .split("\n");
+const LAYOUT = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
+
+function refuseUnusableClone(root: string, layout: string, promisorConfig: string): Map<string, string> {
+  const out = layout.trim().split("\n");
   if (out[0] === "true") {
     throw new RemoteError(
       "not-a-repo",
@@ -78,15 +79,10 @@ async function refuseUnusableClone(
       "Fetch the whole history first: `git fetch --unshallow` (then run again).",
     );
   }
-  const paths = new Map(names.map((n, i) => [n, out[i + 1]]));
-  const promisor = await git.try([
-    "config",
-    "--get-regexp",
-    "^(extensions\\.partialclone|remote\\..*\\.promisor)$",
-  ]);
+  const paths = new Map(LAYOUT.map((n, i) => [n, out[i + 1]]));
   const packs = paths.get("objects/pack") ?? "";
   const promisorPacks = existsSync(packs) && readdirSync(packs).some((f) => f.endsWith(".promisor"));
-  const partialConfig = promisor.stdout.split("\n").some((line) => line && !/ false$/i.test(line));
+  const partialConfig = promisorConfig.split("\n").some((line) => line && !/ false$/i.test(line));
   if (partialConfig || promisorPacks) {
     throw new RemoteError(
       "not-a-repo",
@@ -97,12 +93,8 @@ async function refuseUnusableClone(
   return paths;
 }
 
-async function operationInProgress(
-  git: ReturnType<typeof createGit>,
-  paths: Map<string, string>,
-): Promise<string[]> {
+function operationInProgress(paths: Map<string, string>, unmerged: boolean): string[] {
   const going = IN_PROGRESS.filter(([name]) => existsSync(paths.get(name) ?? "")).map(([, what]) => what);
-  const unmerged = (await git.run(["ls-files", "--unmerged"])).trim() !== "";
   if (going.length === 0 && !unmerged) return [];
   return [
     `${going.length ? `${[...new Set(going)].join(" and ")} is in progress` : "there are unmerged files"} in your repository: the uncommitted work that ships (and the agent starts from) holds its state as it is now, conflict markers included. Finish or abort it first (e.g. \`git merge --abort\`, \`git rebase --abort\`) if that is not what you want.`,

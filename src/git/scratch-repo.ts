@@ -69,11 +69,15 @@ export async function createScratchRepo(
   dir: string,
   options: { runner?: Runner; objectsDir?: string; headRef?: string | null } = {},
 ): Promise<ScratchRepo> {
-  const userObjects = options.objectsDir ?? (await objectDirOf(userGit));
   const git = createGit(dir, options.runner);
   const branch = options.headRef ? options.headRef.slice("refs/heads/".length) : null;
-  await mkdir(dir, { recursive: true });
-  await git.run(["init", "--quiet", "--bare", ...(branch ? [`--initial-branch=${branch}`] : []), "."]);
+  // Where the user's objects are and the new repository: two git processes, at once.
+  const [userObjects] = await Promise.all([
+    options.objectsDir ?? objectDirOf(userGit),
+    mkdir(dir, { recursive: true }).then(() =>
+      git.run(["init", "--quiet", "--bare", ...(branch ? [`--initial-branch=${branch}`] : []), "."]),
+    ),
+  ]);
   await writeFile(join(dir, "objects", "info", "alternates"), `${userObjects}\n`);
   return {
     dir,

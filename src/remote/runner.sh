@@ -23,7 +23,10 @@ run_dir=$(pwd -P)
 # would come home as the agent's uncommitted work.
 log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >> "$run_dir/runner.log"; }
 atomic_write() { printf '%s\n' "$2" > "$run_dir/$1.tmp" && mv -f "$run_dir/$1.tmp" "$run_dir/$1"; }
-set_phase() { atomic_write phase "$1"; log "phase $1"; }
+# Wakes a watcher waiting on the run (watch.sh): a line into its FIFO, opened read-write so this
+# never blocks, whether or not anyone is watching.
+wake() { if [ -p "$run_dir/wake" ]; then printf 'x\n' 1<> "$run_dir/wake"; fi 2>/dev/null || true; }
+set_phase() { atomic_write phase "$1"; log "phase $1"; wake; }
 
 # --- credentials: read from the FIFO into this shell's environment only -------------------------
 secret_values=()
@@ -180,6 +183,7 @@ collect_and_finish() {
   atomic_write outcome "$status"
   set_phase done
   atomic_write exit_code "${agent_rc:-255}"
+  wake
   kill "$heartbeat_pid" 2>/dev/null
   exit 0
 }

@@ -60,10 +60,28 @@ send_results() {
   base64 -w "$chunk" < results.tar.gz | sed 's/^/D /'
 }
 
+# The runner nudges the FIFO `wake` at each change of phase (runner.sh wake): the loop looks again
+# at once instead of at its next turn, so the agent's exit is seen as it happens, not up to a
+# turn later. Opened read-write, so neither side ever waits for the other; a bash without
+# fractional read timeouts (3.x), or a directory where no FIFO can be made, just polls.
+idle=${AR_WATCH_IDLE_SECONDS:-0.3} # between looks when nothing wakes the loop (tests hold it long)
+woken=0
+if [ "${BASH_VERSINFO[0]}" -ge 4 ]; then
+  { [ -p wake ] || mkfifo -m 600 wake; } 2>/dev/null && exec 4<> wake && woken=1
+fi
+pause() {
+  if [ "$woken" = 1 ]; then
+    local nudge
+    IFS= read -r -t "$1" nudge <&4 || true
+  else
+    sleep "$1"
+  fi
+}
+
 last_phase=""
 last_beat=0
 while :; do
-  # A builtin read, not a `cat`: this loop runs every 0.3 s (0.05 s near the end).
+  # A builtin read, not a `cat`: this loop runs every 0.3 s (0.05 s near the end), and when woken.
   phase=starting
   { IFS= read -r phase || true; } 2>/dev/null < phase
   if [ "$phase" != "$last_phase" ]; then
@@ -89,5 +107,5 @@ while :; do
   fi
   # While the runner packs the results the end is near: look more often, so the laptop starts
   # fetching them sooner (the loop's few processes are cheap against a connection's round trip).
-  if [ "$phase" = collecting ] || [ "$phase" = done ]; then sleep 0.05; else sleep 0.3; fi
+  if [ "$phase" = collecting ] || [ "$phase" = done ]; then pause 0.05; else pause "$idle"; fi
 done

@@ -5,13 +5,14 @@
  * shell, uncommitted work included; a detached summary's duration is the run's real time.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { STASH_COMMAND } from "../../src/core/finish/merge-advice.js";
 import { retrieveDetached } from "../../src/core/runs/retrieve-detached.js";
 import { runStatus } from "../../src/core/runs/run-status.js";
 import { startDetached } from "../../src/core/runs/start-detached.js";
+import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
 import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
 import { until } from "../support/fault-support.js";
 import { executeRun, localDeps, localOptions, RECORDING_AGENT } from "../support/local-run.js";
@@ -100,20 +101,53 @@ describe("finishing a run", () => {
   });
 });
 
+const execOnAzlin = (deps: WorkflowDeps, prompt: string) =>
+  executeRun(deps, { command: "auto", prompt, target: "azlin", agentCommand: [RECORDING_AGENT] });
+
 describe.each(azlinModes(null).slice(0, 1))("finishing a run on the azlin target ($mode)", (mode) => {
   const { test, setup } = useAzlinRuns(mode);
   test("retrieve after a successful exec returns the stored summary, without touching the deleted VM", async () => {
     const { fake, deps } = await setup();
-    const summary = await executeRun(deps, {
-      command: "auto",
-      prompt: "on azlin",
-      target: "azlin",
-      agentCommand: [RECORDING_AGENT],
-    });
+    const summary = await execOnAzlin(deps, "on azlin");
     expect(summary.status).toBe("succeeded");
     expect(summary.release).toMatchObject({ deleted: true });
     const calls = fake.argvs().length;
     expect(await retrieveDetached(deps, summary.runId)).toEqual(summary);
     expect(fake.argvs().length).toBe(calls); // answered from the record: azlin was not asked
+  });
+
+  test("an import that fails once the VM's release began leaves the results archive kept, and retrieve imports it from there", async () => {
+    const { fake, repo, state, deps } = await setup();
+    // A ref where the run's refs go (refs/remotes/remote-exec/<run-id>/...) makes git refuse to
+    // import them: put there as the retrieval begins, before the import, once the run id is known.
+    let blocker = "";
+    deps.onProgress = (e) => {
+      if (e.stage !== "retrieve" || blocker) return;
+      const runId = Object.keys(JSON.parse(readFileSync(join(state, "state.json"), "utf8")).runs)[0];
+      blocker = join(repo, ".git", "refs", "remotes", "remote-exec", runId);
+      mkdirSync(dirname(blocker), { recursive: true });
+      writeFileSync(blocker, `${git(repo, "rev-parse", "HEAD").trim()}\n`);
+    };
+    const summary = await execOnAzlin(deps, "kept");
+    expect(summary.status).toBe("error");
+    expect(summary.error?.code).toBe("integrate-failed");
+    // The VM went while the import ran; what it held is kept here, and the summary says where.
+    expect(summary.release).toMatchObject({ deleted: true, kept: false });
+    expect(fake.argvs().map((a) => a[0])).toContain("kill");
+    expect(fake.vm(summary.vm ?? "")).toBeUndefined();
+    const kept = join(state, "kept-results", `${summary.runId}.tar.gz`);
+    expect(existsSync(kept)).toBe(true);
+    expect(summary.error?.message).toContain(kept);
+    expect(summary.error?.remedy).toContain(`amplihack-remote retrieve ${summary.runId}`);
+
+    // What stopped the import is cleared: retrieve imports the kept archive, without azlin.
+    rmSync(blocker);
+    const calls = fake.argvs().length;
+    const again = await retrieveDetached(deps, summary.runId);
+    expect(again.status).toBe("succeeded");
+    expect(again.release).toMatchObject({ deleted: true });
+    expect(git(repo, "show", `${again.branches[0].runRef}:notes.txt`)).toContain("kept");
+    expect(fake.argvs().length).toBe(calls);
+    expect(existsSync(kept)).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
  * Which names from the machine come home: plain ones only, so a pasted `git merge <ref>` runs git
  * and nothing else.
  */
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { isPlainRefName, showRefName } from "../../src/git/ref-names.js";
 
@@ -30,8 +31,33 @@ describe("isPlainRefName", () => {
     "a&b",
     "~user",
     "",
+    "a..b",
+    "topic.lock",
+    "a.lock/b",
+    "ends.",
+    "a/b.",
   ])("refuses %j", (n) => {
     expect(isPlainRefName(n)).toBe(false);
+  });
+  it("accepts only names git itself accepts, without asking git for each", () => {
+    const names = [
+      "main",
+      "v1.0.0",
+      "a.b/c",
+      "x.locked",
+      "lock",
+      "a..b",
+      "topic.lock",
+      "a.lock/b",
+      "ends.",
+      "a/b.",
+    ];
+    const plain = names.filter(isPlainRefName);
+    expect(plain).toEqual(["main", "v1.0.0", "a.b/c", "x.locked", "lock"]);
+    for (const n of names) {
+      const gitSays = spawnSync("git", ["check-ref-format", `refs/heads/${n}`]).status === 0;
+      expect([n, gitSays]).toEqual([n, plain.includes(n)]);
+    }
   });
   it("shows a refused name quoted and without control characters", () => {
     expect(showRefName("a\nb\x1b[2J;c")).toBe('"a b;c"');

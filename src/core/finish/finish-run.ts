@@ -16,9 +16,10 @@ import { asRemoteError, RemoteError } from "../../util/errors.js";
 import { agentSpendFromFile } from "../plan/agent-spend.js";
 import type { Progress } from "../progress.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
-import { type Retrieved, retrieveRun } from "../workflow/retrieve-run.js";
+import { type Fetched, fetchResults, importResults, type Retrieved } from "../workflow/retrieve-run.js";
 import { snapshotCommitOf } from "../workflow/summary.js";
 import { keepMachine } from "./keep-machine.js";
+import { dropKeptResults, importFailedKept, keepResults, keptResultsPath } from "./kept-results.js";
 import { mergeAdvice } from "./merge-advice.js";
 
 const RELEASE_BOUND_MS = 10 * 60_000;
@@ -54,14 +55,21 @@ export interface Ending {
 }
 
 export async function finishRun(deps: WorkflowDeps, ending: Ending): Promise<RunSummary> {
-  const { retrieved, failure } = await bringHome(deps, ending);
+  const { retrieved, failure, released } = await bringHome(deps, ending);
   const open = !retrieved && failure?.details.resumable === true;
   const status: SummaryStatus = !retrieved ? "error" : ending.cancelled ? "killed" : retrieved.result.status;
   // What the summary reads from the user's repository is gathered while the machine is released.
   const local = localFacts(deps, ending.record, retrieved);
   local.catch(() => {});
   const later = await ending.beforeRelease;
-  const release = open ? leaveOpen(ending) : await releaseMachine(ending, retrieved, status);
+  const release = released
+    ? await released
+    : open
+      ? leaveOpen(ending)
+      : await releaseMachine(
+          ending,
+          keepMachine({ requested: ending.keepRequested, resultsHome: !!retrieved, status }),
+        );
   const summary = summarize(
     { ...ending, warnings: [...(ending.warnings ?? []), ...(later ?? [])] },
     { retrieved, failure, status, release, local: await local },
@@ -71,34 +79,54 @@ export async function finishRun(deps: WorkflowDeps, ending: Ending): Promise<Run
   return summary;
 }
 
-/** Retrieval and integration, unless the run already failed; a failure says whether it may pass. */
+/**
+ * Retrieval and integration, unless the run already failed; a failure says whether it may pass.
+ * Once the results archive is here, the machine's fate depends only on the agent's outcome: a
+ * machine to be deleted is released while the commits are imported (`released`), its archive kept
+ * in the state directory first, so a failed import still leaves the run's work here.
+ */
 async function bringHome(
   deps: WorkflowDeps,
   ending: Ending,
-): Promise<{ retrieved: Retrieved | null; failure: RemoteError | null }> {
+): Promise<{ retrieved: Retrieved | null; failure: RemoteError | null; released?: Promise<ReleaseOutcome> }> {
   const { record, lease } = ending;
   let failure = ending.failure ?? null;
   let retrieved: Retrieved | null = null;
+  let released: Promise<ReleaseOutcome> | undefined;
   if (!failure) {
     ending.progress?.report("retrieve", "downloading logs and new commits");
+    const kept = keptResultsPath(deps.store, record.id);
+    let fetched: Fetched | null = null;
     try {
-      retrieved = await retrieveRun({
-        machine: lease.machine,
-        record,
-        runner: deps.runner,
-        env: deps.env,
-        signal: ending.signal,
-        onDownloaded: () =>
-          ending.progress?.report("integrate", "checking the new commits and importing them"),
-      });
-      ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
+      fetched = await fetchResults({ machine: lease.machine, record, kept, signal: ending.signal });
     } catch (err) {
       failure = retrievalFailure(err, record.id, ending.signal);
+    }
+    if (fetched) {
+      ending.progress?.report("integrate", "checking the new commits and importing them");
+      const status = ending.cancelled ? "killed" : fetched.result.status;
+      const keep = keepMachine({ requested: ending.keepRequested, resultsHome: true, status });
+      if (!keep && (await keepResults(fetched.archive, kept)))
+        released = (async () => {
+          await ending.beforeRelease;
+          return releaseMachine(ending, false);
+        })();
+      try {
+        retrieved = await importResults(fetched, { record, runner: deps.runner, env: deps.env });
+        ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
+        await dropKeptResults(kept);
+      } catch (err) {
+        failure = released
+          ? importFailedKept(err, kept, record.id)
+          : retrievalFailure(err, record.id, ending.signal);
+      } finally {
+        await fetched.dispose();
+      }
     }
   }
   if (failure?.details.resumable === true && ending.cancelled)
     failure = stopNotReached(failure, lease.machine.name, record.id);
-  return { retrieved, failure };
+  return { retrieved, failure, released };
 }
 
 /** An open run keeps its machine, untouched, for `status` or `retrieve` to finish later. */
@@ -110,18 +138,19 @@ function leaveOpen({ lease, record }: Ending): ReleaseOutcome {
   };
 }
 
-/** Keeps or releases the machine by the one rule, under its own bound (also after a cancel). */
-async function releaseMachine(
-  ending: Ending,
-  retrieved: Retrieved | null,
-  status: SummaryStatus,
-): Promise<ReleaseOutcome> {
-  const keep = keepMachine({ requested: ending.keepRequested, resultsHome: retrieved !== null, status });
+/**
+ * Keeps or releases the machine (by the one rule, keep-machine.ts), under its own bound (also
+ * after a cancel). A VM an earlier ending of this run deleted is not asked for again.
+ */
+async function releaseMachine(ending: Ending, keep: boolean): Promise<ReleaseOutcome> {
+  const { lease, record } = ending;
+  if (record.vm?.deleted)
+    return { deleted: true, kept: false, message: `VM ${lease.machine.name} was already deleted.` };
   ending.progress?.report("release", keep ? "keeping the machine" : "releasing the machine");
-  return ending.lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
+  return lease.release({ keep, signal: AbortSignal.timeout(RELEASE_BOUND_MS) }).catch((err) => ({
     deleted: false,
     kept: true,
-    message: `Release failed: ${asRemoteError(err).message}. ${ending.lease.machine.howToReach}`,
+    message: `Release failed: ${asRemoteError(err).message}. ${lease.machine.howToReach}`,
   }));
 }
 

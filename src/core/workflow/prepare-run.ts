@@ -21,7 +21,7 @@ import { resolveParent } from "../continue/resolve-parent.js";
 import type { RunOptions } from "../options.js";
 import type { Progress } from "../progress.js";
 import type { WorkflowDeps } from "./deps.js";
-import { type Validated, validateRun } from "./validate.js";
+import { beginValidation, type Validated } from "./validate.js";
 
 export interface PreparedRun {
   runId: string;
@@ -48,9 +48,44 @@ export async function prepareBatch(
   const runs = parent ? asked.map((r) => ({ ...r, options: continuedOptions(r.options, parent) })) : asked;
   const first = runs[0].options;
   progress.report("validate", "checking the repository, credentials and target");
-  const validated = await validateRun(deps, first, signal);
+  const { validated, targetChecked } = await beginValidation(deps, first, signal);
   if (parent) refuseOtherRepo(parent, validated.facts.root);
   for (const w of validated.facts.warnings) progress.report("validate", `warning: ${w}`);
+  // Packaging and the secret gate only read the user's repository: they run while the target's
+  // check is answered. That check still decides first: until it passes nothing is recorded, and
+  // its failure is the one reported (the package made meanwhile is dropped).
+  const packagingStopped = new AbortController();
+  progress.report("package", "packaging the repository, uncommitted work and .claude/");
+  const packaged = buildContext({
+    git: validated.git,
+    facts: validated.facts,
+    runId: runs[0].runId,
+    options: first,
+    agent: {
+      argv: validated.invocation.argv,
+      ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling,
+    },
+    cwd: deps.cwd,
+    start: parent ? continuedStart(parent) : undefined,
+    extraParams: {
+      ...checkParams(first, deps.env),
+      ...(parent ? continueParams(parent, validated.invocation) : {}),
+    },
+    cacheDir: deps.scanCacheDir,
+    // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
+    packageCacheDir: deps.scanCacheDir && join(dirname(deps.scanCacheDir), "package-cache"),
+    env: deps.env,
+    signal: signal ? AbortSignal.any([signal, packagingStopped.signal]) : packagingStopped.signal,
+    onProgress: (m) => progress.report("scan", m),
+  });
+  packaged.catch(() => {});
+  try {
+    await targetChecked;
+  } catch (err) {
+    packagingStopped.abort(err);
+    await packaged.then((pkg) => rm(pkg.dir, { recursive: true, force: true })).catch(() => {});
+    throw err;
+  }
   // One write of the state file for the whole batch: each write takes its lock.
   const records = runs.map(({ runId, options }, i) =>
     newRunRecord({
@@ -69,34 +104,17 @@ export async function prepareBatch(
       attempt: options.attempts ? i + 1 : null,
     }),
   );
-  await deps.store.update((state) => {
-    for (const record of records) state.runs[record.id] = record;
-  });
+  try {
+    await deps.store.update((state) => {
+      for (const record of records) state.runs[record.id] = record;
+    });
+  } catch (err) {
+    await packaged.then((pkg) => rm(pkg.dir, { recursive: true, force: true })).catch(() => {});
+    throw err;
+  }
   let pkg: ContextPackage;
   try {
-    progress.report("package", "packaging the repository, uncommitted work and .claude/");
-    pkg = await buildContext({
-      git: validated.git,
-      facts: validated.facts,
-      runId: runs[0].runId,
-      options: first,
-      agent: {
-        argv: validated.invocation.argv,
-        ensureTooling: validated.invocation.isDefaultAgent && validated.target.needsAgentTooling,
-      },
-      cwd: deps.cwd,
-      start: parent ? continuedStart(parent) : undefined,
-      extraParams: {
-        ...checkParams(first, deps.env),
-        ...(parent ? continueParams(parent, validated.invocation) : {}),
-      },
-      cacheDir: deps.scanCacheDir,
-      // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
-      packageCacheDir: deps.scanCacheDir && join(dirname(deps.scanCacheDir), "package-cache"),
-      env: deps.env,
-      signal,
-      onProgress: (m) => progress.report("scan", m),
-    });
+    pkg = await packaged;
   } catch (err) {
     const e = err instanceof RemoteError ? err : null;
     await patchAll(deps, runs, {

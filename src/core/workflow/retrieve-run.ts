@@ -36,23 +36,35 @@ export interface Retrieved {
 
 export const LOGS_SUBDIR = join(".claude", "runtime", "logs", "remote");
 
-export async function retrieveRun(input: {
+/** The results archive, here and unpacked, not yet imported: `dispose` removes the unpacked copy. */
+export interface Fetched {
+  result: RunResult;
+  /** The archive as it came from the machine (or from where it was kept). */
+  archive: string;
+  extracted: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Stage 6: the results archive home and unpacked, refusing anything unsafe. An archive kept here
+ * after an earlier import failed (`kept`, core/finish/kept-results.ts) is used instead of the
+ * machine's, which may be gone.
+ */
+export async function fetchResults(input: {
   machine: Machine;
   record: RunRecord;
-  runner: Runner;
-  env: NodeJS.ProcessEnv;
+  kept?: string;
   signal?: AbortSignal;
-  /** Told when the results are here and their import begins. */
-  onDownloaded?: () => void;
-}): Promise<Retrieved> {
+}): Promise<Fetched> {
   const { machine, record } = input;
   const work = await mkdtemp(join(tmpdir(), "amplihack-remote-results-"));
+  const dispose = () => rm(work, { recursive: true, force: true });
   try {
-    const archive = join(work, RESULTS_NAME);
-    await machine.download(`${runDir(record.id)}/${RESULTS_NAME}`, archive, input.signal);
+    let archive = join(work, RESULTS_NAME);
+    if (input.kept && existsSync(input.kept)) archive = input.kept;
+    else await machine.download(`${runDir(record.id)}/${RESULTS_NAME}`, archive, input.signal);
     const extracted = join(work, "x");
     await safeExtract(archive, extracted);
-
     const result = runResultSchema.parse(JSON.parse(await readFile(join(extracted, "result.json"), "utf8")));
     if (result.runId !== record.id) {
       throw new RemoteError(
@@ -61,43 +73,56 @@ export async function retrieveRun(input: {
         "Inspect the machine by hand.",
       );
     }
-    input.onDownloaded?.();
-    const git = createGit(record.repo, input.runner);
-    const bundle = join(extracted, "results.bundle");
-    const refsFile = join(extracted, "refs.txt");
-    const known = credentialValues(input.env);
-    const logsDir = join(record.repo, LOGS_SUBDIR, record.id);
-    // The logs are copied while the commits are vetted and imported: files here, git processes
-    // there. Both settle before the extracted files are removed.
-    const [integrated, copied] = await Promise.allSettled([
-      integrateResults({
-        git,
-        bundleFile: result.hasBundle && existsSync(bundle) ? bundle : null,
-        runId: record.id,
-        shipped: record.shippedHeads,
-        finalRefs: existsSync(refsFile) ? parseRefs(await readFile(refsFile, "utf8")) : null,
-        vet: secretVet({ allowlistRoot: record.repo, env: input.env }),
-      }).then(async (integrated) => {
-        // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
-        await dropWipRef(git, record.id);
-        return integrated;
-      }),
-      copyLogsRedacted(join(extracted, "logs"), logsDir, known).then(() =>
-        // Our logs never show up in `git status` of the user's repository.
-        writeFile(join(record.repo, LOGS_SUBDIR, ".gitignore"), "*\n"),
-      ),
-    ]);
-    if (integrated.status === "rejected") throw integrated.reason;
-    if (copied.status === "rejected") throw copied.reason;
-    const { branches, tags, warnings } = integrated.value;
-    const agentLog = join(logsDir, "agent.log");
-    const agentTail = existsSync(agentLog) ? lastLines(await readFile(agentLog, "utf8"), 20) : "";
-    const runnerLog = join(logsDir, "runner.log");
-    if (existsSync(runnerLog)) warnings.push(...setupWarnings(await readFile(runnerLog, "utf8")));
-    return { result, branches, tags, warnings, logsDir, agentTail };
-  } finally {
-    await rm(work, { recursive: true, force: true });
+    return { result, archive, extracted, dispose };
+  } catch (err) {
+    await dispose();
+    throw err;
   }
+}
+
+/**
+ * Stage 7: what was fetched into the user's repository: the commits vetted and imported, the
+ * logs copied redacted. Leaves the unpacked archive for the caller to dispose.
+ */
+export async function importResults(
+  fetched: Fetched,
+  input: { record: RunRecord; runner: Runner; env: NodeJS.ProcessEnv },
+): Promise<Retrieved> {
+  const { record } = input;
+  const { result, extracted } = fetched;
+  const git = createGit(record.repo, input.runner);
+  const bundle = join(extracted, "results.bundle");
+  const refsFile = join(extracted, "refs.txt");
+  const known = credentialValues(input.env);
+  const logsDir = join(record.repo, LOGS_SUBDIR, record.id);
+  // The logs are copied while the commits are vetted and imported: files here, git processes
+  // there. Both settle before the extracted files are removed.
+  const [integrated, copied] = await Promise.allSettled([
+    integrateResults({
+      git,
+      bundleFile: result.hasBundle && existsSync(bundle) ? bundle : null,
+      runId: record.id,
+      shipped: record.shippedHeads,
+      finalRefs: existsSync(refsFile) ? parseRefs(await readFile(refsFile, "utf8")) : null,
+      vet: secretVet({ allowlistRoot: record.repo, env: input.env }),
+    }).then(async (integrated) => {
+      // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
+      await dropWipRef(git, record.id);
+      return integrated;
+    }),
+    copyLogsRedacted(join(extracted, "logs"), logsDir, known).then(() =>
+      // Our logs never show up in `git status` of the user's repository.
+      writeFile(join(record.repo, LOGS_SUBDIR, ".gitignore"), "*\n"),
+    ),
+  ]);
+  if (integrated.status === "rejected") throw integrated.reason;
+  if (copied.status === "rejected") throw copied.reason;
+  const { branches, tags, warnings } = integrated.value;
+  const agentLog = join(logsDir, "agent.log");
+  const agentTail = existsSync(agentLog) ? lastLines(await readFile(agentLog, "utf8"), 20) : "";
+  const runnerLog = join(logsDir, "runner.log");
+  if (existsSync(runnerLog)) warnings.push(...setupWarnings(await readFile(runnerLog, "utf8")));
+  return { result, branches, tags, warnings, logsDir, agentTail };
 }
 
 async function copyLogsRedacted(from: string, to: string, known: string[]): Promise<void> {

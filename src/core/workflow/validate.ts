@@ -30,8 +30,22 @@ export async function validateRun(
   options: RunOptions,
   signal?: AbortSignal,
 ): Promise<Validated> {
-  // The target's check (azlin: one `list`, seconds on a real one) runs while the repository is
-  // read; a problem found here is still the one reported, whatever the target's check says.
+  const { validated, targetChecked } = await beginValidation(deps, options, signal);
+  await targetChecked;
+  return validated;
+}
+
+/**
+ * The local checks, answered; the target's (azlin: one `list`, seconds on a real one) still under
+ * way in `targetChecked`, for a caller that packages meanwhile. A local problem is the one
+ * reported, whatever the target's check says; the caller awaits `targetChecked` before anything
+ * is recorded, provisioned or uploaded, so its failure stops the run as before.
+ */
+export async function beginValidation(
+  deps: WorkflowDeps,
+  options: RunOptions,
+  signal?: AbortSignal,
+): Promise<{ validated: Validated; targetChecked: Promise<void> }> {
   const target = deps.target(options.target);
   // The queue's settings and the run's knobs are read where a run is launched, which for a
   // detached run is a worker the user no longer watches: a bad AMPLIHACK_REMOTE_* value must
@@ -48,8 +62,7 @@ export async function validateRun(
     localFailed.abort(err); // nothing waits for the target's answer then
     throw err;
   });
-  await targetChecked;
-  return { ...local, target };
+  return { validated: { ...local, target }, targetChecked };
 }
 
 /** The repository, the .claude/ directory and the credentials: all read here, nothing spent. */
