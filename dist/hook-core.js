@@ -22170,6 +22170,12 @@ var runRecordSchema = external_exports.object({
    * queued: a process that finds the run's launch worker dead starts a new worker on it.
    */
   launchJob: external_exports.string().nullable().default(null),
+  /**
+   * Set just before the machine is released beside the import of the commits: where the results
+   * archive is kept locally, and how the run ended on the machine. A process that dies during that
+   * import leaves the run here, not on the (gone) machine; `status` and `retrieve` finish it from it.
+   */
+  resultsKept: external_exports.object({ path: external_exports.string(), outcome: external_exports.string(), exitCode: external_exports.number().int().nullable() }).nullable().default(null),
   /** The process bringing this run's results home right now, so no other process does it too. */
   retrievingPid: external_exports.number().int().nullable().default(null),
   /** The run this one continues (`continue RUN`): it started from that run's result branch. */

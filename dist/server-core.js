@@ -32567,6 +32567,12 @@ var runRecordSchema = external_exports.object({
    * queued: a process that finds the run's launch worker dead starts a new worker on it.
    */
   launchJob: external_exports.string().nullable().default(null),
+  /**
+   * Set just before the machine is released beside the import of the commits: where the results
+   * archive is kept locally, and how the run ended on the machine. A process that dies during that
+   * import leaves the run here, not on the (gone) machine; `status` and `retrieve` finish it from it.
+   */
+  resultsKept: external_exports.object({ path: external_exports.string(), outcome: external_exports.string(), exitCode: external_exports.number().int().nullable() }).nullable().default(null),
   /** The process bringing this run's results home right now, so no other process does it too. */
   retrievingPid: external_exports.number().int().nullable().default(null),
   /** The run this one continues (`continue RUN`): it started from that run's result branch. */
@@ -40988,6 +40994,9 @@ import { mkdir as mkdir4, readdir } from "node:fs/promises";
 import { basename, dirname as dirname4, join as join2 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 
+// src/core/runs/refresh-run.ts
+import { existsSync as existsSync2 } from "node:fs";
+
 // src/util/terminal-text.ts
 var SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[\s\S]?/g;
 var CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
@@ -41474,7 +41483,8 @@ var outcomeToStatus = (outcome, exitCode) => {
     return outcome;
   return exitCode === 0 ? "succeeded" : "failed";
 };
-var asksMachine = (record2) => !FINISHED.includes(record2.status) && record2.status !== "pending";
+var asksMachine = (record2) => !FINISHED.includes(record2.status) && record2.status !== "pending" && !keptHere(record2);
+var keptHere = (record2) => !!record2.resultsKept && existsSync2(record2.resultsKept.path) && !driverAlive(record2.driverPid);
 async function statusesOnMachines(deps, records, signal) {
   const groups = /* @__PURE__ */ new Map();
   for (const r of records.filter(asksMachine)) {
@@ -41521,6 +41531,18 @@ async function refreshRun(deps, record2, signal, asked) {
       }
     });
     return { record: patched, live: null, elapsedSeconds: null };
+  }
+  if (record2.resultsKept && keptHere(record2)) {
+    const { outcome, exitCode } = record2.resultsKept;
+    const patched = await deps.store.patchRun(record2.id, {
+      status: outcomeToStatus(outcome, exitCode),
+      exitCode,
+      endedAt: record2.endedAt ?? (/* @__PURE__ */ new Date()).toISOString(),
+      detached: true,
+      autoRetrieve: true,
+      driverPid: null
+    });
+    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
   }
   if (record2.status === "running" && !record2.detached && !driverAlive(record2.driverPid)) {
     record2 = await deps.store.patchRun(record2.id, { detached: true, autoRetrieve: true, driverPid: null });
@@ -49743,7 +49765,7 @@ mkdir -p ${shellQuote(runDir(runId))}
 }
 
 // src/core/queue/advance-queue.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync as existsSync3 } from "node:fs";
 
 // src/core/queue/queue-book.ts
 function holdsVm(r) {
@@ -49824,7 +49846,7 @@ async function adoptOrphans(deps) {
   const byJob = await deps.store.update((state) => {
     const jobs = /* @__PURE__ */ new Map();
     for (const r of orphans(state)) {
-      if (!r.launchJob || !existsSync2(r.launchJob)) {
+      if (!r.launchJob || !existsSync3(r.launchJob)) {
         endQueued(state, r, "error", {
           message: "This queued run's launch job (its package) is gone, so it can no longer start.",
           remedy: "Start the task again."
@@ -49895,7 +49917,7 @@ function formatUsd(usd) {
 }
 
 // src/core/workflow/retrieve-run.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { mkdir as mkdir10, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile7, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join11, relative } from "node:path";
@@ -53825,7 +53847,7 @@ async function fetchResults(input2) {
   const dispose = () => rm6(work, { recursive: true, force: true });
   try {
     let archive = join11(work, RESULTS_NAME);
-    if (input2.kept && existsSync3(input2.kept)) archive = input2.kept;
+    if (input2.kept && existsSync4(input2.kept)) archive = input2.kept;
     else await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
     const extracted = join11(work, "x");
     await safeExtract(archive, extracted);
@@ -53854,10 +53876,10 @@ async function importResults(fetched, input2) {
   const [integrated, copied] = await Promise.allSettled([
     integrateResults({
       git,
-      bundleFile: result2.hasBundle && existsSync3(bundle) ? bundle : null,
+      bundleFile: result2.hasBundle && existsSync4(bundle) ? bundle : null,
       runId: record2.id,
       shipped: record2.shippedHeads,
-      finalRefs: existsSync3(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
+      finalRefs: existsSync4(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
       vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
     }).then(async (integrated2) => {
       await dropWipRef(git, record2.id);
@@ -53874,13 +53896,13 @@ async function importResults(fetched, input2) {
   if (copied.status === "rejected") throw copied.reason;
   const { branches, tags, warnings } = integrated.value;
   const agentLog = join11(logsDir, "agent.log");
-  const agentTail = existsSync3(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
+  const agentTail = existsSync4(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
   const runnerLog = join11(logsDir, "runner.log");
-  if (existsSync3(runnerLog)) warnings.push(...setupWarnings(await readFile7(runnerLog, "utf8")));
+  if (existsSync4(runnerLog)) warnings.push(...setupWarnings(await readFile7(runnerLog, "utf8")));
   return { result: result2, branches, tags, warnings, logsDir, agentTail };
 }
 async function copyLogsRedacted(from, to2, known) {
-  if (!existsSync3(from)) return;
+  if (!existsSync4(from)) return;
   await mkdir10(to2, { recursive: true });
   const walk = async (dir) => {
     for (const entry of await readdir3(dir, { withFileTypes: true })) {
@@ -54073,7 +54095,7 @@ async function bringHome(deps, ending) {
       ending.progress?.report("integrate", "checking the new commits and importing them");
       const status = ending.cancelled ? "killed" : fetched.result.status;
       const keep = keepMachine({ requested: ending.keepRequested, resultsHome: true, status });
-      if (!keep && await keepResults2(fetched.archive, kept))
+      if (!keep && await keepResults2(fetched.archive, kept) && await noteKept(deps, record2.id, kept, fetched))
         released = (async () => {
           await ending.beforeRelease;
           return releaseMachine(ending, false);
@@ -54092,6 +54114,14 @@ async function bringHome(deps, ending) {
   if (failure2?.details.resumable === true && ending.cancelled)
     failure2 = stopNotReached(failure2, lease.machine.name, record2.id);
   return { retrieved, failure: failure2, released };
+}
+async function noteKept(deps, runId, kept, fetched) {
+  return deps.store.patchRun(runId, {
+    resultsKept: { path: kept, outcome: fetched.result.status, exitCode: fetched.result.exitCode }
+  }).then(
+    () => true,
+    () => false
+  );
 }
 function leaveOpen({ lease, record: record2 }) {
   return {
@@ -54524,7 +54554,7 @@ import { rm as rm10 } from "node:fs/promises";
 import { dirname as dirname10, join as join21 } from "node:path";
 
 // src/package/build-context.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { chmod, copyFile as copyFile6, cp, mkdir as mkdir13, mkdtemp as mkdtemp4, readdir as readdir6, rm as rm9, stat as stat4, writeFile as writeFile7 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
 import { basename as basename4, dirname as dirname9, join as join19 } from "node:path";
@@ -55144,7 +55174,7 @@ async function packArchive(pkg, shape) {
   await writeFile7(join19(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
   const parts2 = {};
   for (const part of ["repo.bundle", "agent.argv", "params.sh"]) {
-    if (existsSync4(join19(stage, part)))
+    if (existsSync5(join19(stage, part)))
       parts2[part] = shape.known?.[part] ?? await sha256File(join19(stage, part));
   }
   const manifest = { ...pkg.manifest, thin: shape.thin, parts: parts2 };
@@ -55334,7 +55364,7 @@ import { access as access2 } from "node:fs/promises";
 import { join as join20 } from "node:path";
 
 // src/git/repo-facts.ts
-import { existsSync as existsSync5, readdirSync } from "node:fs";
+import { existsSync as existsSync6, readdirSync } from "node:fs";
 
 // src/git/not-a-repo.ts
 function notARepoError(dir, gitStderr, elseRemedy) {
@@ -55410,7 +55440,7 @@ function refuseUnusableClone(root, layout, promisorConfig) {
   }
   const paths = new Map(LAYOUT.map((n2, i2) => [n2, out[i2 + 1]]));
   const packs = paths.get("objects/pack") ?? "";
-  const promisorPacks = existsSync5(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
+  const promisorPacks = existsSync6(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
   const partialConfig = promisorConfig.split("\n").some((line) => line && !/ false$/i.test(line));
   if (partialConfig || promisorPacks) {
     throw new RemoteError(
@@ -55422,7 +55452,7 @@ function refuseUnusableClone(root, layout, promisorConfig) {
   return paths;
 }
 function operationInProgress(paths, unmerged) {
-  const going = IN_PROGRESS.filter(([name]) => existsSync5(paths.get(name) ?? "")).map(([, what]) => what);
+  const going = IN_PROGRESS.filter(([name]) => existsSync6(paths.get(name) ?? "")).map(([, what]) => what);
   if (going.length === 0 && !unmerged) return [];
   return [
     `${going.length ? `${[...new Set(going)].join(" and ")} is in progress` : "there are unmerged files"} in your repository: the uncommitted work that ships (and the agent starts from) holds its state as it is now, conflict markers included. Finish or abort it first (e.g. \`git merge --abort\`, \`git rebase --abort\`) if that is not what you want.`
@@ -65760,7 +65790,7 @@ var remoteKill = defineTool({
 });
 
 // src/core/runs/run-output.ts
-import { existsSync as existsSync6 } from "node:fs";
+import { existsSync as existsSync7 } from "node:fs";
 import { readFile as readFile11 } from "node:fs/promises";
 import { join as join25 } from "node:path";
 async function runOutput(deps, runId, options) {
@@ -65768,7 +65798,7 @@ async function runOutput(deps, runId, options) {
   const known = credentialValues(deps.env);
   const lines = Math.max(1, Math.min(options.lines, 1e4));
   const local = record2.summary?.logsDir ? join25(record2.summary.logsDir, "agent.log") : null;
-  if (local && existsSync6(local)) {
+  if (local && existsSync7(local)) {
     const content = await readFile11(local, "utf8");
     return {
       runId: record2.id,

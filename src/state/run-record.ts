@@ -72,6 +72,15 @@ export const runRecordSchema = z.object({
    * queued: a process that finds the run's launch worker dead starts a new worker on it.
    */
   launchJob: z.string().nullable().default(null),
+  /**
+   * Set just before the machine is released beside the import of the commits: where the results
+   * archive is kept locally, and how the run ended on the machine. A process that dies during that
+   * import leaves the run here, not on the (gone) machine; `status` and `retrieve` finish it from it.
+   */
+  resultsKept: z
+    .object({ path: z.string(), outcome: z.string(), exitCode: z.number().int().nullable() })
+    .nullable()
+    .default(null),
   /** The process bringing this run's results home right now, so no other process does it too. */
   retrievingPid: z.number().int().nullable().default(null),
   /** The run this one continues (`continue RUN`): it started from that run's result branch. */

@@ -150,4 +150,37 @@ describe.each(azlinModes(null).slice(0, 1))("finishing a run on the azlin target
     expect(fake.argvs().length).toBe(calls);
     expect(existsSync(kept)).toBe(false);
   });
+
+  test("a process that dies while importing, its VM already going, leaves the run for status to bring home from the kept archive", async () => {
+    const { fake, repo, state, deps } = await setup();
+    let blocker = "";
+    deps.onProgress = (e) => {
+      if (e.stage !== "retrieve" || blocker) return;
+      const runId = Object.keys(JSON.parse(readFileSync(join(state, "state.json"), "utf8")).runs)[0];
+      blocker = join(repo, ".git", "refs", "remotes", "remote-exec", runId);
+      mkdirSync(dirname(blocker), { recursive: true });
+      writeFileSync(blocker, `${git(repo, "rev-parse", "HEAD").trim()}\n`);
+    };
+    const { runId } = await execOnAzlin(deps, "crashed");
+    rmSync(blocker);
+    // What a process killed during the import leaves: the record still says running, driven by a
+    // process that is gone, with no summary; the VM is gone and the archive is kept.
+    await deps.store.update((s) => {
+      const r = s.runs[runId];
+      expect(r.resultsKept?.path).toBe(join(state, "kept-results", `${runId}.tar.gz`));
+      Object.assign(r, {
+        status: "running",
+        summary: null,
+        error: null,
+        endedAt: null,
+        driverPid: 2 ** 22 + 12345,
+      });
+    });
+    const calls = fake.argvs().length;
+    const [entry] = await runStatus(deps, runId);
+    expect(entry.retrievedNow?.status).toBe("succeeded");
+    expect(git(repo, "show", `${entry.retrievedNow!.branches[0].runRef}:notes.txt`)).toContain("crashed");
+    expect(fake.argvs().length).toBe(calls); // the machine is gone: nothing was asked of azlin
+    expect(existsSync(join(state, "kept-results", `${runId}.tar.gz`))).toBe(false);
+  });
 });

@@ -106,7 +106,11 @@ async function bringHome(
       ending.progress?.report("integrate", "checking the new commits and importing them");
       const status = ending.cancelled ? "killed" : fetched.result.status;
       const keep = keepMachine({ requested: ending.keepRequested, resultsHome: true, status });
-      if (!keep && (await keepResults(fetched.archive, kept)))
+      if (
+        !keep &&
+        (await keepResults(fetched.archive, kept)) &&
+        (await noteKept(deps, record.id, kept, fetched))
+      )
         released = (async () => {
           await ending.beforeRelease;
           return releaseMachine(ending, false);
@@ -127,6 +131,22 @@ async function bringHome(
   if (failure?.details.resumable === true && ending.cancelled)
     failure = stopNotReached(failure, lease.machine.name, record.id);
   return { retrieved, failure, released };
+}
+
+/**
+ * Records where the archive is kept before the machine may go: if this process dies during the
+ * import, the record is what leads a later `status` or `retrieve` to the work. False (so the
+ * machine waits for the import, as before) when the record cannot be written.
+ */
+async function noteKept(deps: WorkflowDeps, runId: string, kept: string, fetched: Fetched): Promise<boolean> {
+  return deps.store
+    .patchRun(runId, {
+      resultsKept: { path: kept, outcome: fetched.result.status, exitCode: fetched.result.exitCode },
+    })
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 /** An open run keeps its machine, untouched, for `status` or `retrieve` to finish later. */

@@ -3,6 +3,7 @@
  * what makes a detached run followable from another terminal or after a restart.
  */
 
+import { existsSync } from "node:fs";
 import { parseStatuses, type RemoteStatus, statusesScript } from "../../remote/protocol.js";
 import { FINISHED, type RunRecord, type RunStatus } from "../../state/run-record.js";
 import type { Lease } from "../../targets/types.js";
@@ -64,7 +65,12 @@ const outcomeToStatus = (outcome: string | null, exitCode: number | null): RunSt
 export type Asked = { status: RemoteStatus } | { unreachable: string };
 
 /** Whether refreshRun will ask the machine about this run (it is neither finished nor still being started). */
-const asksMachine = (record: RunRecord) => !FINISHED.includes(record.status) && record.status !== "pending";
+const asksMachine = (record: RunRecord) =>
+  !FINISHED.includes(record.status) && record.status !== "pending" && !keptHere(record);
+
+/** The run's results are in an archive kept here, and no live process is importing them. */
+const keptHere = (record: RunRecord) =>
+  !!record.resultsKept && existsSync(record.resultsKept.path) && !driverAlive(record.driverPid);
 
 /**
  * The status of every run that needs asking, one connection per machine (each costs seconds on a
@@ -134,6 +140,21 @@ export async function refreshRun(
       },
     });
     return { record: patched, live: null, elapsedSeconds: null };
+  }
+
+  if (record.resultsKept && keptHere(record)) {
+    // The process bringing it home died during the import, with the machine being released: the
+    // run's results are in the kept archive. The run is finished; status brings it home from there.
+    const { outcome, exitCode } = record.resultsKept;
+    const patched = await deps.store.patchRun(record.id, {
+      status: outcomeToStatus(outcome, exitCode),
+      exitCode,
+      endedAt: record.endedAt ?? new Date().toISOString(),
+      detached: true,
+      autoRetrieve: true,
+      driverPid: null,
+    });
+    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
   }
 
   if (record.status === "running" && !record.detached && !driverAlive(record.driverPid)) {
