@@ -49515,8 +49515,8 @@ function createProgress(listener) {
   const total = STAGES.length;
   return {
     report(stage, message) {
-      const index = STAGES.indexOf(stage) + 1;
-      step = Math.max(step + 1e-3, index);
+      const before = STAGES.indexOf(stage);
+      step = Math.max(step + 1e-3, before);
       listener?.({ stage, step: Number(step.toFixed(3)), total, message });
     }
   };

@@ -35,7 +35,7 @@ export function progressRenderer(mode: {
   let lastPlain = "";
   let drawn = false;
   const listener = (e: ProgressEvent) => {
-    const text = `[${Math.floor(e.step)}/${e.total}] ${e.stage}: ${e.message}`;
+    const text = `[${Math.floor(e.step) + 1}/${e.total}] ${e.stage}: ${e.message}`;
     if (redraw) {
       const width = (stream.columns || 100) - 1;
       write(`\r\x1b[2K${text.slice(0, width)}`);

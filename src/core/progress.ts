@@ -27,7 +27,12 @@ export const STAGES: readonly Stage[] = [
 
 export interface ProgressEvent {
   stage: Stage;
-  /** Monotonic step counter across the whole run (MCP requires increasing progress). */
+  /**
+   * Monotonic counter across the whole run (MCP requires increasing progress): the stages before
+   * this event's stage, plus a little per event. It stays below total even while the last stage
+   * runs, though stages overlap (the release begins while the import goes on, whose last event
+   * follows the release's first).
+   */
   step: number;
   total: number;
   message: string;
@@ -41,8 +46,8 @@ export function createProgress(listener: ProgressListener | undefined) {
   const total = STAGES.length;
   return {
     report(stage: Stage, message: string) {
-      const index = STAGES.indexOf(stage) + 1;
-      step = Math.max(step + 0.001, index);
+      const before = STAGES.indexOf(stage);
+      step = Math.max(step + 0.001, before);
       listener?.({ stage, step: Number(step.toFixed(3)), total, message });
     },
   };
