@@ -101,6 +101,22 @@ describe("finishing a run", () => {
   });
 });
 
+/**
+ * A ref where the run's refs go (refs/remotes/remote-exec/<run-id>/...) makes git refuse to import
+ * them: put there as the retrieval begins, before the import, once the run id is known.
+ */
+function blockTheImport(deps: WorkflowDeps, repo: string, state: string): { path: string } {
+  const blocker = { path: "" };
+  deps.onProgress = (e) => {
+    if (e.stage !== "retrieve" || blocker.path) return;
+    const runId = Object.keys(JSON.parse(readFileSync(join(state, "state.json"), "utf8")).runs)[0];
+    blocker.path = join(repo, ".git", "refs", "remotes", "remote-exec", runId);
+    mkdirSync(dirname(blocker.path), { recursive: true });
+    writeFileSync(blocker.path, `${git(repo, "rev-parse", "HEAD").trim()}\n`);
+  };
+  return blocker;
+}
+
 const execOnAzlin = (deps: WorkflowDeps, prompt: string) =>
   executeRun(deps, { command: "auto", prompt, target: "azlin", agentCommand: [RECORDING_AGENT] });
 
@@ -118,16 +134,7 @@ describe.each(azlinModes(null).slice(0, 1))("finishing a run on the azlin target
 
   test("an import that fails once the VM's release began leaves the results archive kept, and retrieve imports it from there", async () => {
     const { fake, repo, state, deps } = await setup();
-    // A ref where the run's refs go (refs/remotes/remote-exec/<run-id>/...) makes git refuse to
-    // import them: put there as the retrieval begins, before the import, once the run id is known.
-    let blocker = "";
-    deps.onProgress = (e) => {
-      if (e.stage !== "retrieve" || blocker) return;
-      const runId = Object.keys(JSON.parse(readFileSync(join(state, "state.json"), "utf8")).runs)[0];
-      blocker = join(repo, ".git", "refs", "remotes", "remote-exec", runId);
-      mkdirSync(dirname(blocker), { recursive: true });
-      writeFileSync(blocker, `${git(repo, "rev-parse", "HEAD").trim()}\n`);
-    };
+    const blocker = blockTheImport(deps, repo, state);
     const summary = await execOnAzlin(deps, "kept");
     expect(summary.status).toBe("error");
     expect(summary.error?.code).toBe("integrate-failed");
@@ -141,7 +148,7 @@ describe.each(azlinModes(null).slice(0, 1))("finishing a run on the azlin target
     expect(summary.error?.remedy).toContain(`amplihack-remote retrieve ${summary.runId}`);
 
     // What stopped the import is cleared: retrieve imports the kept archive, without azlin.
-    rmSync(blocker);
+    rmSync(blocker.path);
     const calls = fake.argvs().length;
     const again = await retrieveDetached(deps, summary.runId);
     expect(again.status).toBe("succeeded");
@@ -153,16 +160,9 @@ describe.each(azlinModes(null).slice(0, 1))("finishing a run on the azlin target
 
   test("a process that dies while importing, its VM already going, leaves the run for status to bring home from the kept archive", async () => {
     const { fake, repo, state, deps } = await setup();
-    let blocker = "";
-    deps.onProgress = (e) => {
-      if (e.stage !== "retrieve" || blocker) return;
-      const runId = Object.keys(JSON.parse(readFileSync(join(state, "state.json"), "utf8")).runs)[0];
-      blocker = join(repo, ".git", "refs", "remotes", "remote-exec", runId);
-      mkdirSync(dirname(blocker), { recursive: true });
-      writeFileSync(blocker, `${git(repo, "rev-parse", "HEAD").trim()}\n`);
-    };
+    const blocker = blockTheImport(deps, repo, state);
     const { runId } = await execOnAzlin(deps, "crashed");
-    rmSync(blocker);
+    rmSync(blocker.path);
     // What a process killed during the import leaves: the record still says running, driven by a
     // process that is gone, with no summary; the VM is gone and the archive is kept.
     await deps.store.update((s) => {
