@@ -54074,6 +54074,7 @@ async function finishRun(deps, ending) {
     { retrieved, failure: failure2, status, release, local: await local }
   );
   await recordEnding(deps, ending, { open: open2, retrieved, status, release, summary });
+  if (retrieved) await dropKeptResults(keptResultsPath(deps.store, ending.record.id));
   if (!retrieved && ending.driver === "retrieve" && failure2) throw failure2;
   return summary;
 }
@@ -54103,7 +54104,6 @@ async function bringHome(deps, ending) {
       try {
         retrieved = await importResults(fetched, { record: record2, runner: deps.runner, env: deps.env });
         ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
-        await dropKeptResults(kept);
       } catch (err) {
         failure2 = released ? importFailedKept(err, kept, record2.id) : retrievalFailure(err, record2.id, ending.signal);
       } finally {
@@ -55627,10 +55627,12 @@ var firstLine = (s3) => s3.split("\n")[0];
 // src/core/launch/launch-run.ts
 var UPLOAD_ATTEMPTS = 3;
 var CONFIRM_BOUND_MS = 5 * 6e4;
-var alone = { start: (machine, _runId, script, options) => machine.exec(script, options) };
+var startAlone = {
+  start: (machine, _runId, script, options) => machine.exec(script, options)
+};
 async function launchRun(deps, input2, progress, signal) {
   const { run, target, uploads } = input2;
-  const connection = input2.startConnection ?? alone;
+  const connection = input2.startConnection ?? startAlone;
   const { runId, options } = run;
   const phase = (p2) => deps.store.patchRun(runId, { phase: p2 });
   let lease;
@@ -55858,7 +55860,6 @@ function parseStartMany(stdout) {
 function startsTogether(groupOf) {
   const rounds = /* @__PURE__ */ new Map();
   const withdrawn = /* @__PURE__ */ new Set();
-  const alone2 = (machine, script, options) => machine.exec(script, options);
   function flushIfComplete(round) {
     if (round.started || round.asked.size === 0) return;
     if ([...round.expected].some((id) => !round.asked.has(id))) return;
@@ -55893,7 +55894,8 @@ function startsTogether(groupOf) {
     async start(machine, runId, script, options) {
       const group = groupOf(machine.name);
       const members2 = group ? await group : [];
-      if (!members2.includes(runId) || members2.length < 2) return alone2(machine, script, options);
+      if (!members2.includes(runId) || members2.length < 2)
+        return startAlone.start(machine, runId, script, options);
       let round = rounds.get(machine.name);
       if (!round) {
         round = {
@@ -55905,7 +55907,7 @@ function startsTogether(groupOf) {
         rounds.set(machine.name, round);
       }
       if (round.started || !round.expected.has(runId) || round.asked.has(runId))
-        return alone2(machine, script, options);
+        return startAlone.start(machine, runId, script, options);
       const current = round;
       const result2 = await new Promise((settle2) => {
         current.asked.set(runId, { script, options, settle: settle2 });

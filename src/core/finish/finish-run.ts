@@ -75,6 +75,9 @@ export async function finishRun(deps: WorkflowDeps, ending: Ending): Promise<Run
     { retrieved, failure, status, release, local: await local },
   );
   await recordEnding(deps, ending, { open, retrieved, status, release, summary });
+  // Only now, with the ending recorded: a process that dies before this leaves the archive for
+  // `status` to import again, the VM being gone.
+  if (retrieved) await dropKeptResults(keptResultsPath(deps.store, ending.record.id));
   if (!retrieved && ending.driver === "retrieve" && failure) throw failure;
   return summary;
 }
@@ -118,7 +121,6 @@ async function bringHome(
       try {
         retrieved = await importResults(fetched, { record, runner: deps.runner, env: deps.env });
         ending.progress?.report("integrate", `${retrieved.branches.length} branch(es) into remote-exec/`);
-        await dropKeptResults(kept);
       } catch (err) {
         failure = released
           ? importFailedKept(err, kept, record.id)

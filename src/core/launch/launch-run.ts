@@ -54,7 +54,9 @@ export interface StartConnection {
 }
 
 /** A start in a connection of its own. */
-const alone: StartConnection = { start: (machine, _runId, script, options) => machine.exec(script, options) };
+export const startAlone: StartConnection = {
+  start: (machine, _runId, script, options) => machine.exec(script, options),
+};
 
 export interface LaunchInput {
   run: PreparedRun;
@@ -73,7 +75,7 @@ export async function launchRun(
   signal?: AbortSignal,
 ): Promise<LaunchedRun> {
   const { run, target, uploads } = input;
-  const connection = input.startConnection ?? alone;
+  const connection = input.startConnection ?? startAlone;
   const { runId, options } = run;
   const phase = (p: LaunchPhase) => deps.store.patchRun(runId, { phase: p });
   let lease: Lease | undefined;

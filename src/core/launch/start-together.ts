@@ -8,7 +8,7 @@
  */
 import { parseStartMany, startManyScript } from "../../remote/start-many.js";
 import type { ExecOptions, ExecResult, Machine } from "../../targets/types.js";
-import type { StartConnection } from "./launch-run.js";
+import { type StartConnection, startAlone } from "./launch-run.js";
 
 export interface StartsTogether extends StartConnection {
   /** The run will not ask to start (it failed before): the rest of its group no longer waits for it. */
@@ -31,7 +31,6 @@ interface Round {
 export function startsTogether(groupOf: (vmName: string) => Promise<string[]> | undefined): StartsTogether {
   const rounds = new Map<string, Round>();
   const withdrawn = new Set<string>();
-  const alone = (machine: Machine, script: string, options: ExecOptions) => machine.exec(script, options);
 
   function flushIfComplete(round: Round) {
     if (round.started || round.asked.size === 0) return;
@@ -70,7 +69,8 @@ export function startsTogether(groupOf: (vmName: string) => Promise<string[]> | 
     async start(machine, runId, script, options) {
       const group = groupOf(machine.name);
       const members = group ? await group : [];
-      if (!members.includes(runId) || members.length < 2) return alone(machine, script, options);
+      if (!members.includes(runId) || members.length < 2)
+        return startAlone.start(machine, runId, script, options);
       let round = rounds.get(machine.name);
       if (!round) {
         round = {
@@ -82,7 +82,7 @@ export function startsTogether(groupOf: (vmName: string) => Promise<string[]> | 
         rounds.set(machine.name, round);
       }
       if (round.started || !round.expected.has(runId) || round.asked.has(runId))
-        return alone(machine, script, options);
+        return startAlone.start(machine, runId, script, options);
       const current = round;
       const result = await new Promise<ExecResult | Error>((settle) => {
         current.asked.set(runId, { script, options, settle });
