@@ -48,7 +48,11 @@ fi
 # once, the starts of the other runs of its batch still going in the same connection, and every
 # later status, watch or collect connection. Not before: the start waits for the credentials to be
 # read. Alone on the machine, the run loses nothing by it.
+# Where the kernel groups processes by session (autogroup, on by default in Ubuntu's kernels), a
+# process's nice value only ranks it inside its own session's group, and the runner leads a session
+# of its own (tmux or setsid): the group's nice value is the one that counts against ssh sessions.
 renice -n 10 -p $$ > /dev/null 2>&1 || true
+if [ -w "/proc/$$/autogroup" ]; then printf '10\n' 2> /dev/null > "/proc/$$/autogroup" || true; fi
 
 ( while :; do date +%s > heartbeat.tmp && mv -f heartbeat.tmp heartbeat; sleep 5; done ) &
 heartbeat_pid=$!

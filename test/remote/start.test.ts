@@ -101,5 +101,9 @@ describe("start.sh", () => {
     const env = git(repo, "show", "remote-exec/main:.agent-record/env");
     // renice -n sets the value (util-linux 2.38) or adds to it (POSIX): at least 10 either way.
     expect(Number(/^nice=(\d+)$/m.exec(env)?.[1])).toBeGreaterThanOrEqual(Math.min(19, getPriority() + 10));
+    // Under autogroup scheduling a nice value counts only inside the session's group, and the runner
+    // leads its own session: the group itself must be niced too, or the runner still takes its share.
+    const autogroup = /^autogroup=(.*)$/m.exec(env)?.[1] ?? "";
+    if (autogroup !== "") expect(autogroup).toMatch(/ nice 10$/);
   });
 });
