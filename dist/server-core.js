@@ -40465,11 +40465,12 @@ function startScript(runId, sha256, claim2, watch) {
     "set -e",
     // A start whose connection dropped after the runner was launched is not launched twice.
     watcher ? `if [ -f ${dir}/holder ]; then cd ${dir}; ${watcher}; fi` : `if [ -f ${dir}/holder ]; then echo "started (already)"; exit 0; fi`,
-    `mkdir -p ${dir}`,
+    `[ -d ${dir} ] || mkdir -p ${dir}`,
     `if [ -f ${incoming} ]; then mv -f ${incoming} ${dir}/${ARCHIVE_NAME}; fi`,
     `cd ${dir}`,
     `if ! printf '%s  %s\\n' ${sha256} ${ARCHIVE_NAME} | sha256sum -c --status 2>/dev/null; then rm -f ${ARCHIVE_NAME}; echo "checksum mismatch for ${ARCHIVE_NAME}" >&2; exit ${START_EXIT.checksumMismatch}; fi`,
-    `tar -xzf ${ARCHIVE_NAME} --no-same-owner remote`,
+    // The whole archive, once: start.sh reads what it needs from the run directory.
+    `tar -xzf ${ARCHIVE_NAME} --no-same-owner --no-same-permissions`,
     ...watcher ? ["bash remote/start.sh >/dev/null", watcher] : ["exec bash remote/start.sh"]
   ].join("\n");
 }
@@ -40749,12 +40750,17 @@ set -u
 area=${AREA}
 base=${SLOTS_DIR}
 stale_after=${Math.floor(policy.staleAfterSeconds)}
-mkdir -p "$base" || exit 3
+# The runs of a batch claim on one machine side by side, each in a script of its own: builtins where
+# a builtin will do (bash's EPOCHSECONDS; the test before mkdir), as every process here is paid per run.
+[ -d "$base" ] || mkdir -p "$base" || exit 3
+locked=
 if command -v flock >/dev/null 2>&1; then
   exec 9>"$base/.lock"
   flock -w 60 9 || { echo "amplihack-remote: the slot lock on this machine is held for more than 60 s" >&2; exit 4; }
+  locked=1
 fi
-now=$(date +%s)
+now=\${EPOCHSECONDS:-}
+case $now in ''|*[!0-9]*) now=$(date +%s) ;; esac
 # read and case are builtins: a claim checks every slot under the lock, and a sed | head per slot
 # made the runs of a batch, which claim on one VM at once, wait on each other for processes.
 owner_field() {
@@ -40779,8 +40785,14 @@ is_stale() {
     [ $((now - $(slot_created "$1"))) -gt "$stale_after" ]
   fi
 }
+# Under the lock no reader can see the owner file half written; without flock it is written aside
+# and renamed into place.
 take() {
-  printf 'run_id=%s\\ncreated=%s\\n' "$run_id" "$now" > "$1/owner.tmp" && mv -f "$1/owner.tmp" "$1/owner"
+  if [ -n "$locked" ]; then
+    printf 'run_id=%s\\ncreated=%s\\n' "$run_id" "$now" > "$1/owner"
+  else
+    printf 'run_id=%s\\ncreated=%s\\n' "$run_id" "$now" > "$1/owner.tmp" && mv -f "$1/owner.tmp" "$1/owner"
+  fi
 }
 `;
 }
@@ -49759,8 +49771,9 @@ function shareArchiveScript(fromRunId, runId, archiveName) {
   const sources = [incomingArchive(fromRunId), `${runDir(fromRunId)}/${archiveName}`].map(shellQuote);
   const to2 = shellQuote(`${runDir(runId)}/${archiveName}`);
   const tries = sources.flatMap((from) => [`ln -f ${from} ${to2}`, `cp -f ${from} ${to2}`]);
+  const dir = shellQuote(runDir(runId));
   return `set -e
-mkdir -p ${shellQuote(runDir(runId))}
+[ -d ${dir} ] || mkdir -p ${dir}
 { ${tries.join(" || ")}; } 2>/dev/null`;
 }
 
@@ -55837,7 +55850,9 @@ ${item.script}
 ) 2>&1 >/dev/null; printf '\\n%s' "$?")
 ar_code=\${ar_out##*"$ar_nl"}
 ar_err=\${ar_out%"$ar_nl"*}
-printf '${TAG2} %s %s %s\\n' ${shellQuote(item.runId)} "$ar_code" "$(printf '%s' "$ar_err" | head -c 2000 | base64 | tr -d '\\n')"
+ar_b64=
+if [ -n "$ar_err" ]; then ar_b64=$(printf '%s' "$ar_err" | head -c 2000 | base64 | tr -d '\\n'); fi
+printf '${TAG2} %s %s %s\\n' ${shellQuote(item.runId)} "$ar_code" "$ar_b64"
 ) &
 ar_in_${i2}=`
   );

@@ -107,11 +107,12 @@ export function startScript(runId: string, sha256: string, claim?: string, watch
     watcher
       ? `if [ -f ${dir}/holder ]; then cd ${dir}; ${watcher}; fi`
       : `if [ -f ${dir}/holder ]; then echo "started (already)"; exit 0; fi`,
-    `mkdir -p ${dir}`,
+    `[ -d ${dir} ] || mkdir -p ${dir}`,
     `if [ -f ${incoming} ]; then mv -f ${incoming} ${dir}/${ARCHIVE_NAME}; fi`,
     `cd ${dir}`,
     `if ! printf '%s  %s\\n' ${sha256} ${ARCHIVE_NAME} | sha256sum -c --status 2>/dev/null; then rm -f ${ARCHIVE_NAME}; echo "checksum mismatch for ${ARCHIVE_NAME}" >&2; exit ${START_EXIT.checksumMismatch}; fi`,
-    `tar -xzf ${ARCHIVE_NAME} --no-same-owner remote`,
+    // The whole archive, once: start.sh reads what it needs from the run directory.
+    `tar -xzf ${ARCHIVE_NAME} --no-same-owner --no-same-permissions`,
     ...(watcher ? ["bash remote/start.sh >/dev/null", watcher] : ["exec bash remote/start.sh"]),
   ].join("\n");
 }

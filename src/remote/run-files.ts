@@ -25,5 +25,6 @@ export function shareArchiveScript(fromRunId: string, runId: string, archiveName
   const sources = [incomingArchive(fromRunId), `${runDir(fromRunId)}/${archiveName}`].map(shellQuote);
   const to = shellQuote(`${runDir(runId)}/${archiveName}`);
   const tries = sources.flatMap((from) => [`ln -f ${from} ${to}`, `cp -f ${from} ${to}`]);
-  return `set -e\nmkdir -p ${shellQuote(runDir(runId))}\n{ ${tries.join(" || ")}; } 2>/dev/null`;
+  const dir = shellQuote(runDir(runId));
+  return `set -e\n[ -d ${dir} ] || mkdir -p ${dir}\n{ ${tries.join(" || ")}; } 2>/dev/null`;
 }

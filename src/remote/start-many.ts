@@ -39,7 +39,9 @@ ${item.script}
 ) 2>&1 >/dev/null; printf '\\n%s' "$?")
 ar_code=\${ar_out##*"$ar_nl"}
 ar_err=\${ar_out%"$ar_nl"*}
-printf '${TAG} %s %s %s\\n' ${shellQuote(item.runId)} "$ar_code" "$(printf '%s' "$ar_err" | head -c 2000 | base64 | tr -d '\\n')"
+ar_b64=
+if [ -n "$ar_err" ]; then ar_b64=$(printf '%s' "$ar_err" | head -c 2000 | base64 | tr -d '\\n'); fi
+printf '${TAG} %s %s %s\\n' ${shellQuote(item.runId)} "$ar_code" "$ar_b64"
 ) &
 ar_in_${i}=`,
   );

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Launches one run detached from the caller, in the run directory that is the current directory.
-# The context archive has been checksum-verified by the caller before this script was extracted.
+# The context archive has been checksum-verified and extracted here by the caller (protocol.ts's
+# startScript). Runs of a batch start side by side on one machine, so every process spawned here is
+# paid once per run while the others wait for the cores: builtins where a builtin will do.
 #
 # stdin: the agent's credentials as NAME=VALUE lines. They are handed to the runner through a
 # FIFO (which holds no data on disk) so they never appear in an argv, a file or a log.
@@ -8,7 +10,6 @@ set -euo pipefail
 
 run_dir=$(pwd -P)
 area_dir=$(cd ../.. && pwd -P)
-tar -xzf context.tar.gz --no-same-owner --no-same-permissions
 # One archive serves every run of a batch: this run's own id and agent argv (its prompt) may come
 # first on stdin as one "AR-RUN-FILES <params> <argv>" line of base64 (src/remote/run-files.ts).
 # bash's read takes one line from a pipe and leaves the credentials after it in place.
@@ -32,22 +33,30 @@ note() { printf '%s start: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >> runner
 # directory of this user's own instead, named after the area so areas never share a server.
 # Prints the socket path, or nothing (and a note why) when no safe short directory exists.
 tmux_socket() {
-  local uid dir
-  uid=$(id -u)
+  local uid=${EUID:-} dir
+  [ -n "$uid" ] || uid=$(id -u)
   if [ -n "${XDG_RUNTIME_DIR:-}" ] && [ -d "$XDG_RUNTIME_DIR" ] && [ -O "$XDG_RUNTIME_DIR" ]; then
     dir="$XDG_RUNTIME_DIR/amplihack-remote"
   else
     dir="${TMUX_TMPDIR:-/tmp}/amplihack-remote-$uid" # tmux's own convention for its sockets
   fi
-  mkdir -m 700 -p "$dir" 2>/dev/null || true
+  [ -d "$dir" ] || mkdir -m 700 -p "$dir" 2>/dev/null || true
   # Someone else's directory (or a link planted in /tmp) must not hold our server's socket.
   if [ -L "$dir" ] || [ ! -d "$dir" ] || [ ! -O "$dir" ]; then
     note "not using tmux: $dir is not a directory owned by uid $uid"
     return 0
   fi
   chmod 700 "$dir"
-  local key
-  key=$(printf '%s' "$area_dir" | sha256sum | cut -c1-12)
+  # The key names the area; it is worked out once and kept in the area (it only hides the path).
+  local key="" key_file="$area_dir/tmux-key"
+  if [ -f "$key_file" ]; then IFS= read -r key < "$key_file" || true; fi
+  case $key in
+    [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ;;
+    *)
+      key=$(printf '%s' "$area_dir" | sha256sum | cut -c1-12)
+      printf '%s\n' "$key" > "$key_file.$$" && mv -f "$key_file.$$" "$key_file" || rm -f "$key_file.$$"
+      ;;
+  esac
   local socket="$dir/$key.sock"
   if [ "${#socket}" -gt 100 ]; then
     note "not using tmux: the socket path $socket is longer than a Unix socket allows"
@@ -56,7 +65,7 @@ tmux_socket() {
   printf '%s\n' "$socket"
 }
 
-rm -f secrets.fifo
+if [ -e secrets.fifo ] || [ -L secrets.fifo ]; then rm -f secrets.fifo; fi
 mkfifo -m 600 secrets.fifo
 runner_cmd="exec bash $(printf %q "$run_dir/remote/runner.sh") $(printf %q "$run_dir")"
 

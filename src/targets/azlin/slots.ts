@@ -38,12 +38,17 @@ set -u
 area=${AREA}
 base=${SLOTS_DIR}
 stale_after=${Math.floor(policy.staleAfterSeconds)}
-mkdir -p "$base" || exit 3
+# The runs of a batch claim on one machine side by side, each in a script of its own: builtins where
+# a builtin will do (bash's EPOCHSECONDS; the test before mkdir), as every process here is paid per run.
+[ -d "$base" ] || mkdir -p "$base" || exit 3
+locked=
 if command -v flock >/dev/null 2>&1; then
   exec 9>"$base/.lock"
   flock -w 60 9 || { echo "amplihack-remote: the slot lock on this machine is held for more than 60 s" >&2; exit 4; }
+  locked=1
 fi
-now=$(date +%s)
+now=\${EPOCHSECONDS:-}
+case $now in ''|*[!0-9]*) now=$(date +%s) ;; esac
 # read and case are builtins: a claim checks every slot under the lock, and a sed | head per slot
 # made the runs of a batch, which claim on one VM at once, wait on each other for processes.
 owner_field() {
@@ -68,8 +73,14 @@ is_stale() {
     [ $((now - $(slot_created "$1"))) -gt "$stale_after" ]
   fi
 }
+# Under the lock no reader can see the owner file half written; without flock it is written aside
+# and renamed into place.
 take() {
-  printf 'run_id=%s\\ncreated=%s\\n' "$run_id" "$now" > "$1/owner.tmp" && mv -f "$1/owner.tmp" "$1/owner"
+  if [ -n "$locked" ]; then
+    printf 'run_id=%s\\ncreated=%s\\n' "$run_id" "$now" > "$1/owner"
+  else
+    printf 'run_id=%s\\ncreated=%s\\n' "$run_id" "$now" > "$1/owner.tmp" && mv -f "$1/owner.tmp" "$1/owner"
+  fi
 }
 `;
 }
