@@ -52,7 +52,7 @@ fi
 # process's nice value only ranks it inside its own session's group, and the runner leads a session
 # of its own (tmux or setsid): the group's nice value is the one that counts against ssh sessions.
 renice -n 10 -p $$ > /dev/null 2>&1 || true
-if [ -w "/proc/$$/autogroup" ]; then printf '10\n' 2> /dev/null > "/proc/$$/autogroup" || true; fi
+if [ -w "/proc/$$/autogroup" ]; then printf '19\n' 2> /dev/null > "/proc/$$/autogroup" || true; fi
 
 ( while :; do date +%s > heartbeat.tmp && mv -f heartbeat.tmp heartbeat; sleep 5; done ) &
 heartbeat_pid=$!

@@ -96,7 +96,8 @@ while [ "$n" -lt ${capacity} ]; do
 done
 n=0
 while [ "$n" -lt ${capacity} ]; do
-  if mkdir "$base/$n" 2>/dev/null; then take "$base/$n"; echo "slot $n"; exit 0; fi
+  # The test first (a builtin): the runs of a batch claim one after another, each past the slots taken.
+  if [ ! -d "$base/$n" ] && mkdir "$base/$n" 2>/dev/null; then take "$base/$n"; echo "slot $n"; exit 0; fi
   n=$((n + 1))
 done
 n=0
