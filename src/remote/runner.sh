@@ -51,6 +51,9 @@ fi
 # Where the kernel groups processes by session (autogroup, on by default in Ubuntu's kernels), a
 # process's nice value only ranks it inside its own session's group, and the runner leads a session
 # of its own (tmux or setsid): the group's nice value is the one that counts against ssh sessions.
+# The group goes to 19: four runs' groups at 10 would still take 30% of a core from one connection
+# (weights 4 x 110 against 1024), at 19 under 6%. Runs on one machine are all at 19, so they share
+# its cores among themselves as before.
 renice -n 10 -p $$ > /dev/null 2>&1 || true
 if [ -w "/proc/$$/autogroup" ]; then printf '19\n' 2> /dev/null > "/proc/$$/autogroup" || true; fi
 
