@@ -40471,7 +40471,8 @@ function startScript(runId, sha256, claim2, watch) {
     `if ! printf '%s  %s\\n' ${sha256} ${ARCHIVE_NAME} | sha256sum -c --status 2>/dev/null; then rm -f ${ARCHIVE_NAME}; echo "checksum mismatch for ${ARCHIVE_NAME}" >&2; exit ${START_EXIT.checksumMismatch}; fi`,
     // The whole archive, once: start.sh reads what it needs from the run directory.
     `tar -xzf ${ARCHIVE_NAME} --no-same-owner --no-same-permissions`,
-    ...watcher ? ["bash remote/start.sh >/dev/null", watcher] : ["exec bash remote/start.sh"]
+    // Read by this shell, not a new bash: a batch pays every process once per run.
+    ...watcher ? ["( . remote/start.sh ) >/dev/null", watcher] : [". remote/start.sh"]
   ].join("\n");
 }
 var STARTED_RECORD = "S started";
@@ -40763,11 +40764,17 @@ now=\${EPOCHSECONDS:-}
 case $now in ''|*[!0-9]*) now=$(date +%s) ;; esac
 # read and case are builtins: a claim checks every slot under the lock, and a sed | head per slot
 # made the runs of a batch, which claim on one VM at once, wait on each other for processes.
-owner_field() {
+# owner_is sets $field, in this shell: a claim looks at every slot, and $(...) is a fork each.
+owner_is() {
+  field=
   [ -f "$1/owner" ] || return 0
   while IFS= read -r l || [ -n "$l" ]; do
-    case $l in "$2="*) printf '%s\\n' "\${l#"$2="}"; return 0 ;; esac
+    case $l in "$2="*) field=\${l#"$2="}; return 0 ;; esac
   done 2>/dev/null < "$1/owner"
+}
+owner_field() {
+  owner_is "$1" "$2"
+  if [ -n "$field" ]; then printf '%s\\n' "$field"; fi
 }
 slot_created() {
   c=$(owner_field "$1" created)
@@ -40802,7 +40809,10 @@ function acquireSlotScript(runId, policy = DEFAULT_SLOT_POLICY) {
 run_id=${shellQuote(runId)}
 n=0
 while [ "$n" -lt ${capacity} ]; do
-  if [ -d "$base/$n" ] && [ "$(owner_field "$base/$n" run_id)" = "$run_id" ]; then echo "slot $n"; exit 0; fi
+  if [ -d "$base/$n" ]; then
+    owner_is "$base/$n" run_id
+    if [ "$field" = "$run_id" ]; then echo "slot $n"; exit 0; fi
+  fi
   n=$((n + 1))
 done
 n=0

@@ -113,7 +113,8 @@ export function startScript(runId: string, sha256: string, claim?: string, watch
     `if ! printf '%s  %s\\n' ${sha256} ${ARCHIVE_NAME} | sha256sum -c --status 2>/dev/null; then rm -f ${ARCHIVE_NAME}; echo "checksum mismatch for ${ARCHIVE_NAME}" >&2; exit ${START_EXIT.checksumMismatch}; fi`,
     // The whole archive, once: start.sh reads what it needs from the run directory.
     `tar -xzf ${ARCHIVE_NAME} --no-same-owner --no-same-permissions`,
-    ...(watcher ? ["bash remote/start.sh >/dev/null", watcher] : ["exec bash remote/start.sh"]),
+    // Read by this shell, not a new bash: a batch pays every process once per run.
+    ...(watcher ? ["( . remote/start.sh ) >/dev/null", watcher] : [". remote/start.sh"]),
   ].join("\n");
 }
 

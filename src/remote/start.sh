@@ -9,7 +9,7 @@
 set -euo pipefail
 
 run_dir=$(pwd -P)
-area_dir=$(cd ../.. && pwd -P)
+area_dir=${run_dir%/*/*} # <area>/runs/<id>, physical already
 # One archive serves every run of a batch: this run's own id and agent argv (its prompt) may come
 # first on stdin as one "AR-RUN-FILES <params> <argv>" line of base64 (src/remote/run-files.ts).
 # bash's read takes one line from a pipe and leaves the credentials after it in place.

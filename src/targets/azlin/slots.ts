@@ -51,11 +51,17 @@ now=\${EPOCHSECONDS:-}
 case $now in ''|*[!0-9]*) now=$(date +%s) ;; esac
 # read and case are builtins: a claim checks every slot under the lock, and a sed | head per slot
 # made the runs of a batch, which claim on one VM at once, wait on each other for processes.
-owner_field() {
+# owner_is sets $field, in this shell: a claim looks at every slot, and $(...) is a fork each.
+owner_is() {
+  field=
   [ -f "$1/owner" ] || return 0
   while IFS= read -r l || [ -n "$l" ]; do
-    case $l in "$2="*) printf '%s\\n' "\${l#"$2="}"; return 0 ;; esac
+    case $l in "$2="*) field=\${l#"$2="}; return 0 ;; esac
   done 2>/dev/null < "$1/owner"
+}
+owner_field() {
+  owner_is "$1" "$2"
+  if [ -n "$field" ]; then printf '%s\\n' "$field"; fi
 }
 slot_created() {
   c=$(owner_field "$1" created)
@@ -91,7 +97,10 @@ export function acquireSlotScript(runId: string, policy: SlotPolicy = DEFAULT_SL
 run_id=${shellQuote(runId)}
 n=0
 while [ "$n" -lt ${capacity} ]; do
-  if [ -d "$base/$n" ] && [ "$(owner_field "$base/$n" run_id)" = "$run_id" ]; then echo "slot $n"; exit 0; fi
+  if [ -d "$base/$n" ]; then
+    owner_is "$base/$n" run_id
+    if [ "$field" = "$run_id" ]; then echo "slot $n"; exit 0; fi
+  fi
   n=$((n + 1))
 done
 n=0
