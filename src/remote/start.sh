@@ -8,7 +8,7 @@
 # FIFO (which holds no data on disk) so they never appear in an argv, a file or a log.
 set -euo pipefail
 
-run_dir=$(pwd -P)
+cd -P . && run_dir=$PWD # physical, as pwd -P (a builtin: no fork)
 area_dir=${run_dir%/*/*} # <area>/runs/<id>, physical already
 # One archive serves every run of a batch: this run's own id and agent argv (its prompt) may come
 # first on stdin as one "AR-RUN-FILES <params> <argv>" line of base64 (src/remote/run-files.ts).
@@ -31,7 +31,8 @@ note() { printf '%s start: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >> runner
 # A Unix socket path holds at most 107 bytes on Linux (103 on macOS), and the area can live deep
 # (an installed plugin's data directory under a long HOME): the tmux socket goes to a short
 # directory of this user's own instead, named after the area so areas never share a server.
-# Prints the socket path, or nothing (and a note why) when no safe short directory exists.
+# Sets $socket to its path, or leaves it "" (and notes why) when no safe short directory exists.
+socket=""
 tmux_socket() {
   local uid=${EUID:-} dir
   [ -n "$uid" ] || uid=$(id -u)
@@ -57,25 +58,27 @@ tmux_socket() {
       printf '%s\n' "$key" > "$key_file.$$" && mv -f "$key_file.$$" "$key_file" || rm -f "$key_file.$$"
       ;;
   esac
-  local socket="$dir/$key.sock"
-  if [ "${#socket}" -gt 100 ]; then
-    note "not using tmux: the socket path $socket is longer than a Unix socket allows"
+  local candidate="$dir/$key.sock"
+  if [ "${#candidate}" -gt 100 ]; then
+    note "not using tmux: the socket path $candidate is longer than a Unix socket allows"
     return 0
   fi
-  printf '%s\n' "$socket"
+  socket=$candidate
 }
 
 if [ -e secrets.fifo ] || [ -L secrets.fifo ]; then rm -f secrets.fifo; fi
 mkfifo -m 600 secrets.fifo
-runner_cmd="exec bash $(printf %q "$run_dir/remote/runner.sh") $(printf %q "$run_dir")"
+printf -v runner_cmd 'exec bash %q %q' "$run_dir/remote/runner.sh" "$run_dir"
 
 holder=""
 if command -v tmux >/dev/null 2>&1; then
-  socket=$(tmux_socket)
+  tmux_socket
   if [ -n "$socket" ]; then
     # The agent is the session's command (not typed into a shell), so the session ends with it.
     # -e PATH: a tmux server started by an earlier run would otherwise hand this run its old PATH.
-    if err=$(tmux -S "$socket" new-session -d -s "$AR_SESSION" -x 220 -y 50 -e "PATH=$PATH" "$runner_cmd" 2>&1); then
+    # The runner as argv, run directly by tmux 3.0+ with this bash's own path: a shell between
+    # would cost every run of a batch a bash of its own. An older tmux refuses; setsid starts it.
+    if err=$(tmux -S "$socket" new-session -d -s "$AR_SESSION" -x 220 -y 50 -e "PATH=$PATH" "$BASH" "$run_dir/remote/runner.sh" "$run_dir" 2>&1); then
       holder=tmux
       printf '%s\n' "$socket" > tmux_socket
     else
