@@ -49770,12 +49770,9 @@ async function dropWipRef(git, runId) {
 // src/remote/run-files.ts
 var RUN_FILES_TAG = "AR-RUN-FILES";
 function runFilesLine(runId, argv) {
-  const params = `AR_RUN_ID=${shellQuote(runId)}
-AR_SESSION=${shellQuote(`ar-${runId}`)}
-`;
+  if (!/^[a-z0-9-]+$/.test(runId)) throw new Error(`not a run id: ${JSON.stringify(runId)}`);
   const argvFile = argv.map((a2) => `${a2}\0`).join("");
-  const b64 = (s3) => Buffer.from(s3, "utf8").toString("base64");
-  return `${RUN_FILES_TAG} ${b64(params)} ${b64(argvFile)}
+  return `${RUN_FILES_TAG} ${runId} ${Buffer.from(argvFile, "utf8").toString("base64")}
 `;
 }
 function shareArchiveScript(fromRunId, runId, archiveName) {

@@ -9,11 +9,15 @@ import { incomingArchive, runDir } from "./protocol.js";
 
 export const RUN_FILES_TAG = "AR-RUN-FILES";
 
+/**
+ * The run id goes as it is (core/run-id.ts: [a-z0-9-], which start.sh checks before writing it into
+ * params.sh); the argv as base64, since a prompt may hold any byte. One decoder per run: a batch's
+ * runs start side by side, and each process is paid once per run.
+ */
 export function runFilesLine(runId: string, argv: readonly string[]): string {
-  const params = `AR_RUN_ID=${shellQuote(runId)}\nAR_SESSION=${shellQuote(`ar-${runId}`)}\n`;
+  if (!/^[a-z0-9-]+$/.test(runId)) throw new Error(`not a run id: ${JSON.stringify(runId)}`);
   const argvFile = argv.map((a) => `${a}\0`).join("");
-  const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
-  return `${RUN_FILES_TAG} ${b64(params)} ${b64(argvFile)}\n`;
+  return `${RUN_FILES_TAG} ${runId} ${Buffer.from(argvFile, "utf8").toString("base64")}\n`;
 }
 
 /**

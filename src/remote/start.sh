@@ -11,14 +11,21 @@ set -euo pipefail
 cd -P . && run_dir=$PWD # physical, as pwd -P (a builtin: no fork)
 area_dir=${run_dir%/*/*} # <area>/runs/<id>, physical already
 # One archive serves every run of a batch: this run's own id and agent argv (its prompt) may come
-# first on stdin as one "AR-RUN-FILES <params> <argv>" line of base64 (src/remote/run-files.ts).
+# first on stdin as one "AR-RUN-FILES <run id> <argv as base64>" line (src/remote/run-files.ts).
 # bash's read takes one line from a pipe and leaves the credentials after it in place.
 first_line=""
 IFS= read -r first_line || true
 case $first_line in
   "AR-RUN-FILES "*)
     rest=${first_line#AR-RUN-FILES }
-    printf '%s' "${rest%% *}" | base64 -d >> params.sh
+    id=${rest%% *}
+    case $id in
+      '' | *[!a-z0-9-]*)
+        echo "amplihack-remote: the start's input names no valid run id" >&2
+        exit 24
+        ;;
+    esac
+    printf 'AR_RUN_ID=%s\nAR_SESSION=ar-%s\n' "$id" "$id" >> params.sh
     printf '%s' "${rest#* }" | base64 -d > agent.argv
     first_line=""
     ;;
