@@ -53,6 +53,7 @@ function timeline() {
   };
   return {
     runner,
+    at,
     onProgress: (e: { stage: string; message: string }) =>
       console.log(`${at()} ms  ${e.stage}: ${e.message}`),
   };
@@ -94,7 +95,10 @@ async function measure(
   // The start's own calls (the kills below add theirs): more than 9 for 8 prompts on 2 VMs means
   // runs that reached their VM late and claimed and started in connections of their own.
   const calls = fake.argvLog().map((c) => c.argv[0]);
-  if (trace) console.log(`azlin calls of the start: ${calls.length} (${calls.join(" ")})`);
+  if (trace)
+    console.log(
+      `${trace.at()} ms  start returned; azlin calls of the start: ${calls.length} (${calls.join(" ")})`,
+    );
   fake.setFaults("");
   await Promise.all(value.map((o) => killRun(deps, o.runId).catch(() => {})));
   const vms = new Set(value.map((o) => o.vm)).size;
