@@ -104,11 +104,18 @@ if [ -z "$holder" ]; then
 fi
 echo "$holder" > holder
 
-# Blocks until the runner opens the FIFO; bounded so a runner that died at birth is reported.
-# A first line that was not the run's files is a credential: it goes first (printf is a builtin).
-if ! { [ -z "$first_line" ] || printf '%s\n' "$first_line"; timeout 60 cat; } > secrets.fifo; then
+# Waits until the runner opens the FIFO, bounded so a runner that died at birth is reported: the
+# FIFO is opened by tee, under timeout (a redirection of this shell's would block in open(2) for
+# ever, before any timeout could start). A first line that was not the run's files is a credential:
+# it goes first. The lines are copied by builtins.
+wait_s=${AR_START_WAIT_SECONDS:-60}
+case $wait_s in '' | *[!0-9]*) wait_s=60 ;; esac
+if ! {
+  [ -z "$first_line" ] || printf '%s\n' "$first_line"
+  while IFS= read -r line || [ -n "$line" ]; do printf '%s\n' "$line"; done
+} | timeout "$wait_s" tee secrets.fifo > /dev/null; then
   rm -f secrets.fifo
-  echo "amplihack-remote: the runner did not start (no reader on the credentials FIFO within 60 s; see $run_dir/runner.log)" >&2
+  echo "amplihack-remote: the runner did not start (no reader on the credentials FIFO within $wait_s s; see $run_dir/runner.log)" >&2
   exit 21
 fi
 echo "started $AR_RUN_ID"

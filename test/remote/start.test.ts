@@ -4,9 +4,10 @@
  * a long HOME) cannot push it past the 107-byte limit of a Unix socket path. When that directory
  * cannot be trusted, the run still starts, under setsid, and the run's log says why.
  */
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { getPriority } from "node:os";
 import { join } from "node:path";
+import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { executeRun, localDeps, localOptions } from "../support/local-run.js";
 import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
@@ -105,5 +106,33 @@ describe("start.sh", () => {
     // leads its own session: the group itself must be niced too, or the runner still takes its share.
     const autogroup = /^autogroup=(.*)$/m.exec(env)?.[1] ?? "";
     if (autogroup !== "") expect(autogroup).toMatch(/ nice 19$/);
+  });
+});
+
+describe("start.sh on its own", () => {
+  it("reports a runner that died before reading its credentials, within the bound, instead of hanging", async () => {
+    const area = tempDir("ar-area-");
+    dirs.push(area);
+    const run = join(area, "runs", "20261202-000000-dead");
+    mkdirSync(join(run, "remote"), { recursive: true });
+    copyFileSync(join(import.meta.dirname, "../../src/remote/start.sh"), join(run, "remote", "start.sh"));
+    // A runner that dies at birth, before it opens the credentials FIFO.
+    writeFileSync(join(run, "remote", "runner.sh"), "exit 3\n");
+    writeFileSync(join(run, "params.sh"), "");
+    process.env.TMUX_TMPDIR = area;
+
+    const r = await execa("bash", ["remote/start.sh"], {
+      cwd: run,
+      input: "AR-RUN-FILES 20261202-000000-dead AA==\nTOKEN=t\n",
+      env: { AR_START_WAIT_SECONDS: "1", TMUX_TMPDIR: area },
+      reject: false,
+      // Far above the 1-s bound even on a loaded machine; the old start blocked in open(2) for ever.
+      timeout: 120_000,
+    });
+
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(21);
+    expect(r.stderr).toMatch(/the runner did not start \(no reader on the credentials FIFO within 1 s/);
+    expect(existsSync(join(run, "secrets.fifo"))).toBe(false);
   });
 });
