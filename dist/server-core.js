@@ -50330,12 +50330,9 @@ async function objectDirOf(git) {
 }
 async function createScratchRepo(userGit, dir, options = {}) {
   const git = createGit(dir, options.runner);
-  const branch = options.headRef ? options.headRef.slice("refs/heads/".length) : null;
   const [userObjects] = await Promise.all([
     options.objectsDir ?? objectDirOf(userGit),
-    mkdir7(dir, { recursive: true }).then(
-      () => git.run(["init", "--quiet", "--bare", ...branch ? [`--initial-branch=${branch}`] : [], "."])
-    )
+    layOutBareRepo(dir, options.headRef ?? "refs/heads/main")
   ]);
   await writeFile3(join7(dir, "objects", "info", "alternates"), `${userObjects}
 `);
@@ -50344,6 +50341,18 @@ async function createScratchRepo(userGit, dir, options = {}) {
     git,
     objectEnv: { GIT_OBJECT_DIRECTORY: join7(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
   };
+}
+async function layOutBareRepo(dir, headRef) {
+  await Promise.all(
+    ["objects/info", "objects/pack", "refs/heads", "refs/tags"].map(
+      (d) => mkdir7(join7(dir, d), { recursive: true })
+    )
+  );
+  await Promise.all([
+    writeFile3(join7(dir, "HEAD"), `ref: ${headRef}
+`),
+    writeFile3(join7(dir, "config"), "[core]\n	repositoryformatversion = 0\n	filemode = true\n	bare = true\n")
+  ]);
 }
 async function branchAndTagTips(userGit) {
   const out = await userGit.run([

@@ -70,13 +70,12 @@ export async function createScratchRepo(
   options: { runner?: Runner; objectsDir?: string; headRef?: string | null } = {},
 ): Promise<ScratchRepo> {
   const git = createGit(dir, options.runner);
-  const branch = options.headRef ? options.headRef.slice("refs/heads/".length) : null;
-  // Where the user's objects are and the new repository: two git processes, at once.
+  // Where the user's objects are, asked while the repository is laid out.
   const [userObjects] = await Promise.all([
     options.objectsDir ?? objectDirOf(userGit),
-    mkdir(dir, { recursive: true }).then(() =>
-      git.run(["init", "--quiet", "--bare", ...(branch ? [`--initial-branch=${branch}`] : []), "."]),
-    ),
+    // Without a branch (a detached HEAD, mirrored later), HEAD names a ref outside refs/heads that
+    // no user ref can be: mirroring a branch must never update HEAD through it.
+    layOutBareRepo(dir, options.headRef ?? "refs/amplihack-remote/scratch-head"),
   ]);
   await writeFile(join(dir, "objects", "info", "alternates"), `${userObjects}\n`);
   return {
@@ -84,6 +83,27 @@ export async function createScratchRepo(
     git,
     objectEnv: { GIT_OBJECT_DIRECTORY: join(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects },
   };
+}
+
+/**
+ * A bare repository as `git init --bare` lays it out, less the samples it copies from its templates
+ * (hooks, description, info/exclude), which no git command needs (gitrepository-layout(5)): written
+ * here, it costs no git process. Every run makes scratch repositories, on the way out (packaging)
+ * and on the way home (the import), and a git start-up is tens of milliseconds on a busy machine.
+ */
+async function layOutBareRepo(dir: string, headRef: string): Promise<void> {
+  await Promise.all(
+    ["objects/info", "objects/pack", "refs/heads", "refs/tags"].map((d) =>
+      mkdir(join(dir, d), { recursive: true }),
+    ),
+  );
+  await Promise.all([
+    writeFile(join(dir, "HEAD"), `ref: ${headRef}\n`),
+    writeFile(
+      join(dir, "config"),
+      "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n",
+    ),
+  ]);
 }
 
 export interface RefTip {
