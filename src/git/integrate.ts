@@ -74,6 +74,11 @@ export interface IntegrateInput {
   /** The branches and tags the machine had at the end (refs.txt), when it said. */
   finalRefs?: BundleHead[] | null;
   vet?: VetIncoming;
+  /**
+   * Runs once the accepted refs are in the user's repository (or once nothing will be), beside
+   * what is still to be worked out about them: the caller's tidying does not lengthen the import.
+   */
+  afterImport?: () => Promise<void>;
 }
 
 const INCOMING = "refs/amplihack-incoming/";
@@ -81,6 +86,17 @@ const INCOMING = "refs/amplihack-incoming/";
 const CONCURRENCY = 4;
 
 export async function integrateResults(input: IntegrateInput): Promise<Integrated> {
+  let ran: Promise<void> | undefined;
+  const afterImport = () => {
+    ran ??= input.afterImport?.() ?? Promise.resolve();
+    return ran;
+  };
+  const integrated = await integrate(input, afterImport);
+  await afterImport();
+  return integrated;
+}
+
+async function integrate(input: IntegrateInput, afterImport: () => Promise<void>): Promise<Integrated> {
   const { git, bundleFile, runId, shipped } = input;
   const warnings = reportDeletions(shipped, input.finalRefs ?? null);
   if (!bundleFile) return { branches: [], tags: [], warnings };
@@ -171,11 +187,14 @@ export async function integrateResults(input: IntegrateInput): Promise<Integrate
     const tags: TagResult[] = accepted
       .filter((c) => c.kind === "tags")
       .map((c) => ({ tag: c.name, ref: target(c), object: c.head.commit }));
-    const branches = await mapLimit(
-      accepted.filter((c) => c.kind === "heads"),
-      CONCURRENCY,
-      (c) => describeBranch(git, runId, c.name, c.head.commit, shippedByRef, base),
-    );
+    const [branches] = await Promise.all([
+      mapLimit(
+        accepted.filter((c) => c.kind === "heads"),
+        CONCURRENCY,
+        (c) => describeBranch(git, runId, c.name, c.head.commit, shippedByRef, base),
+      ),
+      afterImport(),
+    ]);
     for (const b of branches.filter((b) => b.rewritten)) {
       warnings.push(
         `The agent rewrote the history of ${b.branch}: ${b.runRef.replace("refs/remotes/", "")} does not contain the ${b.branch} that was shipped. Review it before merging.`,

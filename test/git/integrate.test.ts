@@ -61,4 +61,26 @@ describe("integrateResults", () => {
     ).rejects.toThrow(/does not apply/);
     expect(git(repo, "for-each-ref")).toBe(refsBefore);
   });
+
+  it("runs afterImport once, after the refs are in, whether commits came home or not", async () => {
+    const repo = makeRepo();
+    const work = tempDir("ar-after-");
+    dirs.push(repo, work);
+    const shipped = [{ ref: "refs/heads/main", commit: git(repo, "rev-parse", "HEAD").trim() }];
+    const vm = join(work, "vm");
+    git(work, "clone", "-q", repo, vm);
+    commitFile(vm, "new.txt", "new\n", "new work");
+    const bundle = join(work, "results.bundle");
+    git(vm, "bundle", "create", "-q", bundle, "main", `^${shipped[0].commit}`);
+
+    const seen: string[] = [];
+    const afterImport = async () => {
+      seen.push(git(repo, "for-each-ref", "--format=%(refname)", "refs/remotes/remote-exec/r3/").trim());
+    };
+    await integrateResults({ git: createGit(repo), bundleFile: bundle, runId: "r3", shipped, afterImport });
+    expect(seen).toEqual(["refs/remotes/remote-exec/r3/main"]);
+
+    await integrateResults({ git: createGit(repo), bundleFile: null, runId: "r4", shipped, afterImport });
+    expect(seen).toHaveLength(2);
+  });
 });

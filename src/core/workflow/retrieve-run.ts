@@ -105,10 +105,8 @@ export async function importResults(
       shipped: record.shippedHeads,
       finalRefs: existsSync(refsFile) ? parseRefs(await readFile(refsFile, "utf8")) : null,
       vet: secretVet({ allowlistRoot: record.repo, env: input.env }),
-    }).then(async (integrated) => {
       // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
-      await dropWipRef(git, record.id);
-      return integrated;
+      afterImport: () => dropWipRef(git, record.id),
     }),
     copyLogsRedacted(join(extracted, "logs"), logsDir, known).then(() =>
       // Our logs never show up in `git status` of the user's repository.
