@@ -50332,7 +50332,9 @@ async function createScratchRepo(userGit, dir, options = {}) {
   const git = createGit(dir, options.runner);
   const [userObjects] = await Promise.all([
     options.objectsDir ?? objectDirOf(userGit),
-    layOutBareRepo(dir, options.headRef ?? "refs/heads/main")
+    // Without a branch (a detached HEAD, mirrored later), HEAD names a ref outside refs/heads that
+    // no user ref can be: mirroring a branch must never update HEAD through it.
+    layOutBareRepo(dir, options.headRef ?? "refs/amplihack-remote/scratch-head")
   ]);
   await writeFile3(join7(dir, "objects", "info", "alternates"), `${userObjects}
 `);
@@ -50351,7 +50353,10 @@ async function layOutBareRepo(dir, headRef) {
   await Promise.all([
     writeFile3(join7(dir, "HEAD"), `ref: ${headRef}
 `),
-    writeFile3(join7(dir, "config"), "[core]\n	repositoryformatversion = 0\n	filemode = true\n	bare = true\n")
+    writeFile3(
+      join7(dir, "config"),
+      "[core]\n	repositoryformatversion = 0\n	filemode = true\n	bare = true\n"
+    )
   ]);
 }
 async function branchAndTagTips(userGit) {
@@ -50383,6 +50388,16 @@ var UNCOMMITTED_TRAILER = "Amplihack-Remote-Uncommitted-Work";
 var INCOMING = "refs/amplihack-incoming/";
 var CONCURRENCY = 4;
 async function integrateResults(input2) {
+  let ran;
+  const afterImport = () => {
+    ran ??= input2.afterImport?.() ?? Promise.resolve();
+    return ran;
+  };
+  const integrated = await integrate(input2, afterImport);
+  await afterImport();
+  return integrated;
+}
+async function integrate(input2, afterImport) {
   const { git, bundleFile, runId, shipped } = input2;
   const warnings = reportDeletions(shipped, input2.finalRefs ?? null);
   if (!bundleFile) return { branches: [], tags: [], warnings };
@@ -50456,11 +50471,14 @@ async function integrateResults(input2) {
       }
     );
     const tags = accepted.filter((c3) => c3.kind === "tags").map((c3) => ({ tag: c3.name, ref: target(c3), object: c3.head.commit }));
-    const branches = await mapLimit(
-      accepted.filter((c3) => c3.kind === "heads"),
-      CONCURRENCY,
-      (c3) => describeBranch(git, runId, c3.name, c3.head.commit, shippedByRef, base)
-    );
+    const [branches] = await Promise.all([
+      mapLimit(
+        accepted.filter((c3) => c3.kind === "heads"),
+        CONCURRENCY,
+        (c3) => describeBranch(git, runId, c3.name, c3.head.commit, shippedByRef, base)
+      ),
+      afterImport()
+    ]);
     for (const b2 of branches.filter((b3) => b3.rewritten)) {
       warnings.push(
         `The agent rewrote the history of ${b2.branch}: ${b2.runRef.replace("refs/remotes/", "")} does not contain the ${b2.branch} that was shipped. Review it before merging.`
@@ -53910,10 +53928,9 @@ async function importResults(fetched, input2) {
       runId: record2.id,
       shipped: record2.shippedHeads,
       finalRefs: existsSync4(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
-      vet: secretVet({ allowlistRoot: record2.repo, env: input2.env })
-    }).then(async (integrated2) => {
-      await dropWipRef(git, record2.id);
-      return integrated2;
+      vet: secretVet({ allowlistRoot: record2.repo, env: input2.env }),
+      // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
+      afterImport: () => dropWipRef(git, record2.id)
     }),
     copyLogsRedacted(join11(extracted, "logs"), logsDir, known).then(
       () => (
