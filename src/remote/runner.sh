@@ -21,7 +21,21 @@ run_dir=$(pwd -P)
 
 # Absolute paths: setup runs parts of itself inside the workspace, and a log line written there
 # would come home as the agent's uncommitted work.
-log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >> "$run_dir/runner.log"; }
+# The clock from bash itself (5.0+: EPOCHSECONDS, strftime under a TZ of the call's own), not a
+# `date` per line: the runner's lines fall between the agent's exit and the laptop fetching its
+# results. An older bash (a laptop's 3.2) asks date.
+if [ "${BASH_VERSINFO[0]}" -ge 5 ]; then
+  utc_now() { TZ=UTC printf -v "$1" '%(%Y-%m-%dT%H:%M:%SZ)T' -1; }
+  epoch_now() { printf -v "$1" '%s' "$EPOCHSECONDS"; }
+else
+  utc_now() { printf -v "$1" '%s' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"; }
+  epoch_now() { printf -v "$1" '%s' "$(date +%s)"; }
+fi
+log() {
+  local at
+  utc_now at
+  printf '%s %s\n' "$at" "$*" >> "$run_dir/runner.log"
+}
 atomic_write() { printf '%s\n' "$2" > "$run_dir/$1.tmp" && mv -f "$run_dir/$1.tmp" "$run_dir/$1"; }
 # Wakes a watcher waiting on the run (watch.sh): a line into its FIFO, opened read-write so this
 # never blocks, whether or not anyone is watching.
@@ -57,7 +71,7 @@ fi
 renice -n 10 -p $$ > /dev/null 2>&1 || true
 if [ -w "/proc/$$/autogroup" ]; then printf '19\n' 2> /dev/null > "/proc/$$/autogroup" || true; fi
 
-( while :; do date +%s > heartbeat.tmp && mv -f heartbeat.tmp heartbeat; sleep 5; done ) &
+( while :; do epoch_now beat && printf '%s\n' "$beat" > heartbeat.tmp && mv -f heartbeat.tmp heartbeat; sleep 5; done ) &
 heartbeat_pid=$!
 
 # Replaces every credential value in the agent's output before it reaches the log on disk.
@@ -178,9 +192,9 @@ collect_and_finish() {
     mkdir -p logs/claude-runtime
     cp -R workspace/.claude/runtime/logs/. logs/claude-runtime/ 2>/dev/null
   fi
-  local started ended
-  started=$(cat started_at 2>/dev/null || echo null)
-  ended=$(date +%s)
+  local started=null ended
+  { IFS= read -r started || [ -n "$started" ]; } 2>/dev/null < started_at || started=null
+  epoch_now ended
   printf '{"runId":"%s","status":"%s","exitCode":%s,"startedAt":%s,"endedAt":%s,"hasBundle":%s}\n' \
     "$AR_RUN_ID" "$status" "${agent_rc:-null}" "$started" "$ended" "$has_bundle" > result.json
   local members=(result.json logs)
@@ -208,7 +222,7 @@ set_phase setup
 : > agent.log
 # The VM keeps one bare repository per project (keyed by its root commit) holding everything
 # earlier runs received, so a reused VM is sent only the objects it lacks (a thin bundle).
-area_dir=$(cd ../.. && pwd -P)
+area_dir=${run_dir%/*/*} # <area>/runs/<id>; run_dir is physical (pwd -P)
 cache="$area_dir/cache/${AR_REPO_KEY:-none}.git"
 # Runs started together race to make the cache: one that saw the folder while another was still
 # initialising it would push into a half-made repository. mkdir is the portable atomic lock; a lock
@@ -340,7 +354,7 @@ if [ -f killed ]; then
 fi
 
 set_phase running
-date +%s > started_at
+epoch_now started && printf '%s\n' "$started" > started_at
 rm -f agent.out
 mkfifo agent.out
 redact_stream < agent.out >> agent.log &
