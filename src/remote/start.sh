@@ -75,7 +75,6 @@ tmux_socket() {
 
 if [ -e secrets.fifo ] || [ -L secrets.fifo ]; then rm -f secrets.fifo; fi
 mkfifo -m 600 secrets.fifo
-printf -v runner_cmd 'exec bash %q %q' "$run_dir/remote/runner.sh" "$run_dir"
 
 holder=""
 if command -v tmux >/dev/null 2>&1; then
@@ -99,6 +98,7 @@ if [ -z "$holder" ]; then
     echo "amplihack-remote: cannot detach the run: tmux did not start it and setsid is missing (see $run_dir/runner.log)" >&2
     exit 22
   fi
+  printf -v runner_cmd 'exec bash %q %q' "$run_dir/remote/runner.sh" "$run_dir"
   setsid bash -c "$runner_cmd" </dev/null >/dev/null 2>&1 &
   holder=setsid
 fi
@@ -108,7 +108,7 @@ echo "$holder" > holder
 # FIFO is opened by tee, under timeout (a redirection of this shell's would block in open(2) for
 # ever, before any timeout could start). A first line that was not the run's files is a credential:
 # it goes first. The lines are copied by builtins.
-wait_s=${AR_START_WAIT_SECONDS:-60}
+wait_s=${AR_START_WAIT_SECONDS:-60} # the machine's own override (the tests shorten it)
 case $wait_s in '' | *[!0-9]*) wait_s=60 ;; esac
 if ! {
   [ -z "$first_line" ] || printf '%s\n' "$first_line"

@@ -9,6 +9,7 @@ import { getPriority } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
+import { remoteScriptsDir } from "../../src/remote/protocol.js";
 import { executeRun, localDeps, localOptions } from "../support/local-run.js";
 import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
 
@@ -115,7 +116,7 @@ describe("start.sh on its own", () => {
     dirs.push(area);
     const run = join(area, "runs", "20261202-000000-dead");
     mkdirSync(join(run, "remote"), { recursive: true });
-    copyFileSync(join(import.meta.dirname, "../../src/remote/start.sh"), join(run, "remote", "start.sh"));
+    copyFileSync(join(remoteScriptsDir(), "start.sh"), join(run, "remote", "start.sh"));
     // A runner that dies at birth, before it opens the credentials FIFO.
     writeFileSync(join(run, "remote", "runner.sh"), "exit 3\n");
     writeFileSync(join(run, "params.sh"), "");
