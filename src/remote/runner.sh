@@ -24,12 +24,17 @@ run_dir=$(pwd -P)
 # The clock from bash itself (5.0+: EPOCHSECONDS, strftime under a TZ of the call's own), not a
 # `date` per line: the runner's lines fall between the agent's exit and the laptop fetching its
 # results. An older bash (a laptop's 3.2) asks date.
+# epoch_now gives whole seconds (the heartbeat and started_at are read by shell arithmetic);
+# end_time_now the run's end for result.json, to the microsecond where bash can: the laptop measures
+# the run from its creation (milliseconds) to this, and whole seconds made a quick run last 0 s.
 if [ "${BASH_VERSINFO[0]}" -ge 5 ]; then
   utc_now() { TZ=UTC printf -v "$1" '%(%Y-%m-%dT%H:%M:%SZ)T' -1; }
   epoch_now() { printf -v "$1" '%s' "$EPOCHSECONDS"; }
+  end_time_now() { printf -v "$1" '%s' "${EPOCHREALTIME/,/.}"; } # a locale may write a comma
 else
   utc_now() { printf -v "$1" '%s' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"; }
   epoch_now() { printf -v "$1" '%s' "$(date +%s)"; }
+  end_time_now() { epoch_now "$1"; }
 fi
 log() {
   local at
@@ -194,7 +199,7 @@ collect_and_finish() {
   fi
   local started=null ended
   { IFS= read -r started || [ -n "$started" ]; } 2>/dev/null < started_at || started=null
-  epoch_now ended
+  end_time_now ended
   printf '{"runId":"%s","status":"%s","exitCode":%s,"startedAt":%s,"endedAt":%s,"hasBundle":%s}\n' \
     "$AR_RUN_ID" "$status" "${agent_rc:-null}" "$started" "$ended" "$has_bundle" > result.json
   local members=(result.json logs)
