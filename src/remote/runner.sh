@@ -96,6 +96,7 @@ redact_stream() {
 
 agent_rc=""
 status="failed"
+cache_pid="" # the repository cache's update, going on in the background (setup)
 
 # What the agent left in its workspace (modified, deleted and untracked non-ignored files) becomes
 # one labelled commit on top of its own, so it comes home like any other result: after a success,
@@ -191,6 +192,8 @@ collect_and_finish() {
       log "results bundle failed: $out"
     fi
   fi
+  # The repository cache's update logs to runner.log: it ends before the log is taken.
+  [ -n "$cache_pid" ] && wait "$cache_pid" 2>/dev/null
   mkdir -p logs
   cp -f agent.log runner.log logs/ 2>/dev/null
   if [ -d workspace/.claude/runtime/logs ]; then
@@ -249,18 +252,32 @@ if [ "${AR_THIN:-0}" = 1 ]; then
   git fetch -q "$cache" '+refs/runs/*:refs/amplihack-import/cache/*' >> ../runner.log 2>&1 ||
     { cd ..; fail_setup "reading the VM's repository cache"; }
 fi
+# heads.txt lists the bundle's heads as the laptop read them ("<sha> <ref>" lines, HEAD among them
+# when it ships): what the fetch below brings in is known without asking the bundle again.
+ships_head=false
+while read -r sha ref; do [ "$ref" = HEAD ] && ships_head=true; done < ../heads.txt
 if [ -f ../repo.bundle ]; then
   # No separate `git bundle verify`: the fetch checks the same prerequisites and fails the same way.
+  # A fetch from a bundle unpacks all of it, but only when some refspec matches: a bundle can hold
+  # nothing but HEAD (a detached HEAD, no branch or tag).
   specs=('+refs/*:refs/amplihack-import/bundle/*')
-  git bundle list-heads ../repo.bundle | grep -q ' HEAD$' && specs+=('+HEAD:refs/amplihack-import/HEAD')
+  [ "$ships_head" = true ] && specs+=('+HEAD:refs/amplihack-import/HEAD')
   git fetch -q ../repo.bundle "${specs[@]}" >> ../runner.log 2>&1 || { cd ..; fail_setup "fetch from bundle (it does not verify here: see runner.log)"; }
 fi
-# The shipped branches and tags, exactly as the user has them (heads.txt: "<sha> <ref>" lines).
+# The shipped branches and tags, exactly as the user has them, and the fetch's own names for the
+# bundle's refs gone, in one transaction (deleting a name the fetch did not make is no error).
 while read -r sha ref; do
-  case $ref in refs/heads/* | refs/tags/*) printf 'update %s %s\n' "$ref" "$sha" ;; esac
+  case $ref in
+    HEAD) printf 'delete refs/amplihack-import/HEAD\n' ;;
+    refs/heads/* | refs/tags/*) printf 'update %s %s\ndelete refs/amplihack-import/bundle/%s\n' "$ref" "$sha" "${ref#refs/}" ;;
+    refs/*) printf 'delete refs/amplihack-import/bundle/%s\n' "${ref#refs/}" ;;
+  esac
 done < ../heads.txt | git update-ref --stdin >> ../runner.log 2>&1 || { cd ..; fail_setup "restoring the shipped refs"; }
 git cat-file -e "$AR_START_COMMIT^{commit}" 2>/dev/null || { cd ..; fail_setup "the start commit $AR_START_COMMIT is missing"; }
-git for-each-ref --format='delete %(refname)' refs/amplihack-import | git update-ref --stdin
+# A thin upload also fetched the cache's refs, under names only a listing finds.
+if [ "${AR_THIN:-0}" = 1 ]; then
+  git for-each-ref --format='delete %(refname)' refs/amplihack-import | git update-ref --stdin
+fi
 git config user.name "$AR_GIT_NAME"
 git config user.email "$AR_GIT_EMAIL"
 if [ -n "$AR_BRANCH" ]; then
@@ -268,14 +285,21 @@ if [ -n "$AR_BRANCH" ]; then
 else
   git checkout -q -b "amplihack-remote/$AR_RUN_ID" "$AR_START_COMMIT" >> ../runner.log 2>&1 || { cd ..; fail_setup "checkout"; }
 fi
+# The cache is for the next run on this machine, not for this one: it is brought up to date beside
+# the rest of setup and the agent (a first push packs the whole history, seconds on a large
+# repository), and awaited before the run's logs are taken. A later run's claim names only the commits the
+# cache holds by then, so a push still going on makes its upload less thin, never wrong.
 if [ "${AR_REPO_KEY:-}" ]; then
-  ensure_cache && git push -q --force "$cache" "+refs/heads/*:refs/runs/$AR_RUN_ID/heads/*" "+refs/tags/*:refs/runs/$AR_RUN_ID/tags/*" \
-      >> ../runner.log 2>&1 || log "could not update the repository cache (the next run sends everything)"
-  # Keep the cache to the runs still on this machine.
-  git -C "$cache" for-each-ref --format='%(refname)' refs/runs/ | while read -r ref; do
-    r=${ref#refs/runs/}
-    [ -d "$area_dir/runs/${r%%/*}" ] || printf 'delete %s\n' "$ref"
-  done | git -C "$cache" update-ref --stdin 2>/dev/null
+  (
+    ensure_cache && git push -q --force "$cache" "+refs/heads/*:refs/runs/$AR_RUN_ID/heads/*" "+refs/tags/*:refs/runs/$AR_RUN_ID/tags/*" \
+        >> ../runner.log 2>&1 || log "could not update the repository cache (the next run sends everything)"
+    # Keep the cache to the runs still on this machine.
+    git -C "$cache" for-each-ref --format='%(refname)' refs/runs/ | while read -r ref; do
+      r=${ref#refs/runs/}
+      [ -d "$area_dir/runs/${r%%/*}" ] || printf 'delete %s\n' "$ref"
+    done | git -C "$cache" update-ref --stdin 2>/dev/null
+  ) < /dev/null &
+  cache_pid=$!
 fi
 if [ -d ../claude-dir ]; then
   mkdir -p .claude
