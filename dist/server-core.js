@@ -40880,12 +40880,23 @@ function scriptFailed(machine, what, r) {
     "Check the machine's disk space and that flock and coreutils are installed, then retry."
   );
 }
-async function acquireSlot(machine, runId, policy = DEFAULT_SLOT_POLICY, options = {}) {
-  const r = await machine.exec(acquireSlotScript(runId, policy), { timeoutMs: 12e4, ...options });
-  const lines = r.stdout.split("\n").filter(Boolean);
+var PROBE_MARK = "AR-PROBE";
+async function acquireSlot(machine, runId, policy = DEFAULT_SLOT_POLICY, options = {}, probe) {
+  const claim2 = acquireSlotScript(runId, policy);
+  const script = probe ? `( ${claim2}
+)
+rc=$?
+if [ "$rc" = 0 ]; then printf '%s\\n' ${PROBE_MARK}; ( ${probe}
+) 2>/dev/null; fi
+exit "$rc"` : claim2;
+  const r = await machine.exec(script, { timeoutMs: 12e4, ...options });
+  const all = r.stdout.split("\n");
+  const mark = probe ? all.indexOf(PROBE_MARK) : -1;
+  const lines = (mark >= 0 ? all.slice(0, mark) : all).filter(Boolean);
   if (r.exitCode === 0) {
     const m2 = /^slot (\S+)(?: reclaimed (\S+))?$/.exec(lines[lines.length - 1] ?? "");
-    if (m2) return { acquired: true, slot: m2[1], reclaimedFrom: m2[2] ?? null };
+    const probed = mark >= 0 ? { probed: all.slice(mark + 1).join("\n") } : {};
+    if (m2) return { acquired: true, slot: m2[1], reclaimedFrom: m2[2] ?? null, ...probed };
   }
   if (r.exitCode === ALL_SLOTS_BUSY) {
     const holders = lines.map((l) => l.split(" ")[2]).filter((h2) => Boolean(h2));
@@ -41931,6 +41942,7 @@ var AzlinLease = class {
   created;
   reused;
   deferredClaim;
+  probed;
   outcome = null;
   /** Idempotent: a second call returns the first call's outcome. */
   release(options) {
@@ -42278,12 +42290,20 @@ printf '${CLAIM_TAG} %s %s\\n' ${shellQuote(r.runId)} "$?"`
     const details = shown.filter((d) => d !== null && whyNotReusable(d, wanted) === null);
     for (const vm2 of details.sort(byYoungest)) {
       const machine = this.machine(vm2.name);
+      let probed;
       try {
-        const slot = await acquireSlot(machine, request.runId, this.slotsFor(vm2.vm_size), { signal });
+        const slot = await acquireSlot(
+          machine,
+          request.runId,
+          this.slotsFor(vm2.vm_size),
+          { signal },
+          request.probe
+        );
         if (!slot.acquired) {
           request.onProgress?.(`VM ${vm2.name} is busy (run ${slot.holders.join(", ")})`);
           continue;
         }
+        probed = slot.probed;
       } catch (err) {
         const e = asRemoteError(err);
         if (e.code === "interrupted") throw e;
@@ -42292,7 +42312,9 @@ printf '${CLAIM_TAG} %s %s\\n' ${shellQuote(r.runId)} "$?"`
       }
       request.onProgress?.(`reusing VM ${vm2.name}`);
       await request.onVmKnown?.({ name: vm2.name, created: false });
-      return this.lease(vm2.name, request.runId, "reused", false);
+      const lease = this.lease(vm2.name, request.runId, "reused", false);
+      lease.probed = probed;
+      return lease;
     }
     return null;
   }
@@ -49661,6 +49683,7 @@ function sharedFate(vm2, members2) {
         machine: lease.machine,
         created: lease.created,
         reused: lease.reused,
+        probed: lease.probed,
         // The first run's start fails when its VM cannot be tagged (as alone); another run's does not.
         deferredClaim: claim2 && {
           script: claim2.script,
@@ -55694,6 +55717,8 @@ async function launchRun(deps, input2, progress, signal) {
         runId,
         options,
         signal,
+        // The cache probe of a reused machine rides on the claim's connection (shared-upload.ts).
+        probe: uploads.probe,
         onVmKnown: async (vm2) => {
           await deps.store.patchRun(runId, { vm: { name: vm2.name, created: vm2.created, deleted: false } });
         },
@@ -55817,7 +55842,7 @@ function sharedUploads(pkg, userGit) {
       archiveBytes: pkg.archiveBytes
     };
     if (lease.reused) {
-      const known = await knownCommits(machine, userGit, pkg.manifest.repoKey, signal);
+      const known = await knownCommits(lease, userGit, pkg.manifest.repoKey, signal);
       if (known.length > 0) {
         const made = thinning.then(async () => {
           const thin2 = await thinArchive(pkg, known);
@@ -55855,16 +55880,17 @@ function sharedUploads(pkg, userGit) {
       if (!earlier) byMachine.set(name, mine2);
       return mine2;
     },
+    probe: pkg.manifest.repoKey ? cacheProbeScript(pkg.manifest.repoKey) : void 0,
     async packagedArgv0() {
       const argv = await readFile9(join22(pkg.stage, "agent.argv"), "utf8");
       return argv.split("\0")[0];
     }
   };
 }
-async function knownCommits(machine, git, repoKey2, signal) {
+async function knownCommits(lease, git, repoKey2, signal) {
   if (!repoKey2) return [];
-  const probe = await machine.exec(cacheProbeScript(repoKey2), { signal, timeoutMs: 12e4 }).catch(() => null);
-  const candidates = probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
+  const answer = lease.probed ?? await lease.machine.exec(cacheProbeScript(repoKey2), { signal, timeoutMs: 12e4 }).then((r) => r.exitCode === 0 ? r.stdout : "").catch(() => "");
+  const candidates = answer.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l));
   return commitsPresent(git, candidates);
 }
 

@@ -170,6 +170,7 @@ function sharedFate(vm: Lease, members: Promise<string[]>): SharedFate {
         machine: lease.machine,
         created: lease.created,
         reused: lease.reused,
+        probed: lease.probed,
         // The first run's start fails when its VM cannot be tagged (as alone); another run's does not.
         deferredClaim: claim && {
           script: claim.script,

@@ -102,6 +102,11 @@ export interface AcquireRequest {
    * filled (core/pool.ts), which a reuse would only wait on or find full.
    */
   avoidVms?: ReadonlySet<string>;
+  /**
+   * Bash whose output the caller needs from a reused machine: run in the connection that claims it (each connection costs seconds), and handed back on the
+   * lease as `probed`. Targets without a claim connection ignore it.
+   */
+  probe?: string;
 }
 
 export interface Lease {
@@ -117,6 +122,8 @@ export interface Lease {
    * VM's run slot is taken there, and its ownership tags added after). Absent: nothing left.
    */
   deferredClaim?: DeferredClaim;
+  /** The request's probe's stdout, when it ran in the claim's connection (absent: it did not run). */
+  probed?: string;
   /**
    * Gives the machine back: deletes it when this run created it and `keep` is false.
    * Returns what happened, for the summary.

@@ -59,6 +59,26 @@ describe("run slots on a machine", () => {
     expect(await acquireSlot(machine, "run-a")).toMatchObject({ acquired: true, slot: "0" });
   });
 
+  it("answers a probe in the claim's connection, only once the slot is taken; a failing probe leaves the claim", async () => {
+    const probe = "printf 'a\\nb\\n'; printf 'hidden\\n' >&2";
+    expect(await acquireSlot(machine, "run-a", undefined, {}, probe)).toEqual({
+      acquired: true,
+      slot: "0",
+      reclaimedFrom: null,
+      probed: "a\nb\n",
+    });
+    expect(await acquireSlot(machine, "run-b", undefined, {}, probe)).toEqual({
+      acquired: false,
+      holders: ["run-a"],
+    });
+    expect(await acquireSlot(machine, "run-a", undefined, {}, "exit 7")).toEqual({
+      acquired: true,
+      slot: "0",
+      reclaimedFrom: null,
+      probed: "",
+    });
+  });
+
   it("capacity is a parameter: two slots, then busy", async () => {
     const policy = { capacity: 2, staleAfterSeconds: 600 };
     expect(await acquireSlot(machine, "a", policy)).toMatchObject({ acquired: true, slot: "0" });

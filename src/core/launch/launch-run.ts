@@ -91,6 +91,8 @@ export async function launchRun(
         runId,
         options,
         signal,
+        // The cache probe of a reused machine rides on the claim's connection (shared-upload.ts).
+        probe: uploads.probe,
         onVmKnown: async (vm) => {
           await deps.store.patchRun(runId, { vm: { name: vm.name, created: vm.created, deleted: false } });
         },

@@ -10,7 +10,7 @@ import type { Git } from "../../git/git.js";
 import { type ContextPackage, thinArchive } from "../../package/build-context.js";
 import { ARCHIVE_NAME, cacheProbeScript, incomingArchive } from "../../remote/protocol.js";
 import { shareArchiveScript } from "../../remote/run-files.js";
-import type { Lease, Machine } from "../../targets/types.js";
+import type { Lease } from "../../targets/types.js";
 import type { Progress } from "../progress.js";
 
 /** What delivering needs of the package (a launch worker rebuilds it from its job file). */
@@ -45,6 +45,11 @@ export interface SharedUploads {
   ): Promise<Uploaded>;
   /** The agent argv's first word as packaged (a shipped agent is named inside the archive). */
   packagedArgv0(): Promise<string>;
+  /**
+   * What to ask a reused machine in the connection that claims it (AcquireRequest.probe): the
+   * commits its repository cache holds, from which `deliver` makes the upload thin.
+   */
+  probe?: string;
 }
 
 export function sharedUploads(pkg: Shipment, userGit: Git): SharedUploads {
@@ -60,7 +65,7 @@ export function sharedUploads(pkg: Shipment, userGit: Git): SharedUploads {
       archiveBytes: pkg.archiveBytes,
     };
     if (lease.reused) {
-      const known = await knownCommits(machine, userGit, pkg.manifest.repoKey, signal);
+      const known = await knownCommits(lease, userGit, pkg.manifest.repoKey, signal);
       if (known.length > 0) {
         const made = thinning.then(async () => {
           const thin = await thinArchive(pkg, known);
@@ -98,6 +103,7 @@ export function sharedUploads(pkg: Shipment, userGit: Git): SharedUploads {
       if (!earlier) byMachine.set(name, mine);
       return mine;
     },
+    probe: pkg.manifest.repoKey ? cacheProbeScript(pkg.manifest.repoKey) : undefined,
     async packagedArgv0() {
       const argv = await readFile(join(pkg.stage, "agent.argv"), "utf8");
       return argv.split("\0")[0];
@@ -105,18 +111,23 @@ export function sharedUploads(pkg: Shipment, userGit: Git): SharedUploads {
   };
 }
 
-/** Commits the machine's repository cache holds that this repository also has (prerequisites must exist here too). */
+/**
+ * Commits the machine's repository cache holds that this repository also has (prerequisites must
+ * exist here too): as the claim's connection probed them, or asked now when it did not.
+ */
 async function knownCommits(
-  machine: Machine,
+  lease: Lease,
   git: Git,
   repoKey: string,
   signal?: AbortSignal,
 ): Promise<string[]> {
   if (!repoKey) return [];
-  const probe = await machine
-    .exec(cacheProbeScript(repoKey), { signal, timeoutMs: 120_000 })
-    .catch(() => null);
-  const candidates =
-    probe?.exitCode === 0 ? probe.stdout.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l)) : [];
+  const answer =
+    lease.probed ??
+    (await lease.machine
+      .exec(cacheProbeScript(repoKey), { signal, timeoutMs: 120_000 })
+      .then((r) => (r.exitCode === 0 ? r.stdout : ""))
+      .catch(() => ""));
+  const candidates = answer.split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l));
   return commitsPresent(git, candidates);
 }

@@ -32,6 +32,7 @@ export class AzlinLease implements Lease {
   readonly created: boolean;
   readonly reused: boolean;
   deferredClaim?: DeferredClaim;
+  probed?: string;
   private outcome: Promise<ReleaseOutcome> | null = null;
 
   constructor(

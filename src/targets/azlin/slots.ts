@@ -195,17 +195,33 @@ function scriptFailed(machine: Exec, what: string, r: { exitCode: number; stderr
   );
 }
 
+/** Where a probe's answer begins in the claim's output (acquireSlot). */
+const PROBE_MARK = "AR-PROBE";
+
+/**
+ * Claims a slot for the run. With `probe`, that bash also runs in the same connection once the slot
+ * is taken (each connection costs seconds), and its stdout comes back as `probed`; a probe that
+ * fails leaves the claim as it is.
+ */
 export async function acquireSlot(
   machine: Exec,
   runId: string,
   policy: SlotPolicy = DEFAULT_SLOT_POLICY,
   options: ExecOptions = {},
-): Promise<SlotAcquisition> {
-  const r = await machine.exec(acquireSlotScript(runId, policy), { timeoutMs: 120_000, ...options });
-  const lines = r.stdout.split("\n").filter(Boolean);
+  probe?: string,
+): Promise<SlotAcquisition & { probed?: string }> {
+  const claim = acquireSlotScript(runId, policy);
+  const script = probe
+    ? `( ${claim}\n)\nrc=$?\nif [ "$rc" = 0 ]; then printf '%s\\n' ${PROBE_MARK}; ( ${probe}\n) 2>/dev/null; fi\nexit "$rc"`
+    : claim;
+  const r = await machine.exec(script, { timeoutMs: 120_000, ...options });
+  const all = r.stdout.split("\n");
+  const mark = probe ? all.indexOf(PROBE_MARK) : -1;
+  const lines = (mark >= 0 ? all.slice(0, mark) : all).filter(Boolean);
   if (r.exitCode === 0) {
     const m = /^slot (\S+)(?: reclaimed (\S+))?$/.exec(lines[lines.length - 1] ?? "");
-    if (m) return { acquired: true, slot: m[1], reclaimedFrom: m[2] ?? null };
+    const probed = mark >= 0 ? { probed: all.slice(mark + 1).join("\n") } : {};
+    if (m) return { acquired: true, slot: m[1], reclaimedFrom: m[2] ?? null, ...probed };
   }
   if (r.exitCode === ALL_SLOTS_BUSY) {
     const holders = lines.map((l) => l.split(" ")[2]).filter((h): h is string => Boolean(h));

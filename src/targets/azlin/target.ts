@@ -289,12 +289,20 @@ export class AzlinTarget implements Target {
     const details = shown.filter((d): d is VmDetails => d !== null && whyNotReusable(d, wanted) === null);
     for (const vm of details.sort(byYoungest)) {
       const machine = this.machine(vm.name);
+      let probed: string | undefined;
       try {
-        const slot = await acquireSlot(machine, request.runId, this.slotsFor(vm.vm_size), { signal });
+        const slot = await acquireSlot(
+          machine,
+          request.runId,
+          this.slotsFor(vm.vm_size),
+          { signal },
+          request.probe,
+        );
         if (!slot.acquired) {
           request.onProgress?.(`VM ${vm.name} is busy (run ${slot.holders.join(", ")})`);
           continue;
         }
+        probed = slot.probed;
       } catch (err) {
         const e = asRemoteError(err);
         if (e.code === "interrupted") throw e;
@@ -303,7 +311,9 @@ export class AzlinTarget implements Target {
       }
       request.onProgress?.(`reusing VM ${vm.name}`);
       await request.onVmKnown?.({ name: vm.name, created: false });
-      return this.lease(vm.name, request.runId, "reused", false);
+      const lease = this.lease(vm.name, request.runId, "reused", false);
+      lease.probed = probed;
+      return lease;
     }
     return null;
   }
