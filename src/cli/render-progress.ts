@@ -3,7 +3,7 @@
  * plain lines otherwise (piped output, CI logs, `TERM=dumb`, `NO_COLOR`), nothing at all in --json
  * mode. Always on stderr: stdout is for results.
  */
-import type { ProgressEvent, ProgressListener } from "../core/progress.js";
+import { type ProgressEvent, type ProgressListener, STAGES } from "../core/progress.js";
 import { writeErr } from "./stdio.js";
 
 /**
@@ -35,7 +35,9 @@ export function progressRenderer(mode: {
   let lastPlain = "";
   let drawn = false;
   const listener = (e: ProgressEvent) => {
-    const text = `[${Math.floor(e.step) + 1}/${e.total}] ${e.stage}: ${e.message}`;
+    // The stage's own number, not the run's counter: stages overlap (the release begins while the
+    // import goes on), and the import's last line is still step 8 of 9.
+    const text = `[${STAGES.indexOf(e.stage) + 1}/${e.total}] ${e.stage}: ${e.message}`;
     if (redraw) {
       const width = (stream.columns || 100) - 1;
       write(`\r\x1b[2K${text.slice(0, width)}`);
