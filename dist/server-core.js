@@ -55434,7 +55434,7 @@ import { access as access2 } from "node:fs/promises";
 import { join as join20 } from "node:path";
 
 // src/git/repo-facts.ts
-import { existsSync as existsSync6, readdirSync } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 
 // src/git/not-a-repo.ts
 function notARepoError(dir, gitStderr, elseRemedy) {
@@ -55472,7 +55472,8 @@ async function readRepoFacts(path7, runner) {
       "--path-format=absolute",
       ...LAYOUT.flatMap((n2) => ["--git-path", n2])
     ]),
-    git.try(["config", "--get-regexp", "^(extensions\\.partialclone|remote\\..*\\.promisor)$"]),
+    // -z: a remote's name may hold spaces ("key\nvalue\0" per entry).
+    git.try(["config", "-z", "--get-regexp", "^(extensions\\.partialclone|remote\\..*\\.promisor)$"]),
     git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]),
     git.run(["ls-files", "--unmerged"])
   ]);
@@ -55498,7 +55499,7 @@ var IN_PROGRESS = [
   ["CHERRY_PICK_HEAD", "a cherry-pick"],
   ["REVERT_HEAD", "a revert"]
 ];
-var LAYOUT = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
+var LAYOUT = IN_PROGRESS.map(([name]) => name);
 function refuseUnusableClone(root, layout, promisorConfig) {
   const out = layout.trim().split("\n");
   if (out[0] === "true") {
@@ -55508,18 +55509,32 @@ function refuseUnusableClone(root, layout, promisorConfig) {
       "Fetch the whole history first: `git fetch --unshallow` (then run again)."
     );
   }
-  const paths = new Map(LAYOUT.map((n2, i2) => [n2, out[i2 + 1]]));
-  const packs = paths.get("objects/pack") ?? "";
-  const promisorPacks = existsSync6(packs) && readdirSync(packs).some((f2) => f2.endsWith(".promisor"));
-  const partialConfig = promisorConfig.split("\n").some((line) => line && !/ false$/i.test(line));
-  if (partialConfig || promisorPacks) {
+  const keys = promisorConfig.split("\0").filter(Boolean).map((entry) => {
+    const [key, ...value] = entry.split("\n");
+    return { key, value: value.join("\n") };
+  }).filter(({ value }) => value.toLowerCase() !== "false");
+  if (keys.length > 0) {
     throw new RemoteError(
       "not-a-repo",
-      `The repository at ${root} is a partial clone (objects are left on a promisor remote, ${partialConfig ? "set in its config" : "promisor packs present"}): a bundle of it would miss objects.`,
-      "Fetch every object, then stop using the promisor: `git config --unset remote.origin.partialclonefilter && git fetch --refetch origin && git config --unset remote.origin.promisor` (git 2.36 or later); or run from a full clone."
+      `The repository at ${root} is a partial clone (objects are left on a promisor remote: ${keys.map((k2) => k2.key).join(", ")} in its config): a bundle of it would miss objects.`,
+      `Fetch every object, then stop using the promisor: \`${unpartialCommand(keys)}\` (git 2.36 or later); or run from a full clone.`
     );
   }
-  return paths;
+  return new Map(LAYOUT.map((n2, i2) => [n2, out[i2 + 1]]));
+}
+function unpartialCommand(keys) {
+  const remotes = /* @__PURE__ */ new Set();
+  for (const { key, value } of keys) {
+    const m2 = /^remote\.(.+)\.promisor$/.exec(key);
+    if (m2) remotes.add(m2[1]);
+    else if (value) remotes.add(value);
+  }
+  const steps = [...remotes].map((r) => {
+    const q2 = shellQuote(r);
+    return `git config --unset-all remote.${q2}.partialclonefilter; git fetch --refetch ${q2} && git config --unset remote.${q2}.promisor`;
+  });
+  const extension = keys.some((k2) => k2.key === "extensions.partialclone") ? " && git config --unset extensions.partialclone" : "";
+  return `${steps.join(" && ")}${extension}`;
 }
 function operationInProgress(paths, unmerged) {
   const going = IN_PROGRESS.filter(([name]) => existsSync6(paths.get(name) ?? "")).map(([, what]) => what);

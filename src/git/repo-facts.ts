@@ -3,9 +3,10 @@
  * the repositories that cannot work at all (shallow, partial) refused before anything billable: a
  * bundle of them cannot be made or cannot be restored on the machine.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { RemoteError } from "../util/errors.js";
 import type { Runner } from "../util/run.js";
+import { shellQuote } from "../util/shell-quote.js";
 import { createGit } from "./git.js";
 import { notARepoError } from "./not-a-repo.js";
 
@@ -40,7 +41,8 @@ export async function readRepoFacts(path: string, runner?: Runner): Promise<Repo
       "--path-format=absolute",
       ...LAYOUT.flatMap((n) => ["--git-path", n]),
     ]),
-    git.try(["config", "--get-regexp", "^(extensions\\.partialclone|remote\\..*\\.promisor)$"]),
+    // -z: a remote's name may hold spaces ("key\nvalue\0" per entry).
+    git.try(["config", "-z", "--get-regexp", "^(extensions\\.partialclone|remote\\..*\\.promisor)$"]),
     git.try(["symbolic-ref", "--quiet", "--short", "HEAD"]),
     git.run(["ls-files", "--unmerged"]),
   ]);
@@ -68,7 +70,7 @@ const IN_PROGRESS = [
   ["REVERT_HEAD", "a revert"],
 ] as const;
 
-const LAYOUT = ["objects/pack", ...IN_PROGRESS.map(([name]) => name)];
+const LAYOUT = IN_PROGRESS.map(([name]) => name);
 
 function refuseUnusableClone(root: string, layout: string, promisorConfig: string): Map<string, string> {
   const out = layout.trim().split("\n");
@@ -79,18 +81,46 @@ function refuseUnusableClone(root: string, layout: string, promisorConfig: strin
       "Fetch the whole history first: `git fetch --unshallow` (then run again).",
     );
   }
-  const paths = new Map(LAYOUT.map((n, i) => [n, out[i + 1]]));
-  const packs = paths.get("objects/pack") ?? "";
-  const promisorPacks = existsSync(packs) && readdirSync(packs).some((f) => f.endsWith(".promisor"));
-  const partialConfig = promisorConfig.split("\n").some((line) => line && !/ false$/i.test(line));
-  if (partialConfig || promisorPacks) {
+  // Partial is what the config says, as for git itself: the `.promisor` files its packs keep after
+  // every object has been fetched (our own remedy below leaves them) mean nothing without it, and
+  // an object that is missing all the same stops the packaging with git's own error.
+  const keys = promisorConfig
+    .split("\0")
+    .filter(Boolean)
+    .map((entry) => {
+      const [key, ...value] = entry.split("\n");
+      return { key, value: value.join("\n") };
+    })
+    .filter(({ value }) => value.toLowerCase() !== "false");
+  if (keys.length > 0) {
     throw new RemoteError(
       "not-a-repo",
-      `The repository at ${root} is a partial clone (objects are left on a promisor remote, ${partialConfig ? "set in its config" : "promisor packs present"}): a bundle of it would miss objects.`,
-      "Fetch every object, then stop using the promisor: `git config --unset remote.origin.partialclonefilter && git fetch --refetch origin && git config --unset remote.origin.promisor` (git 2.36 or later); or run from a full clone.",
+      `The repository at ${root} is a partial clone (objects are left on a promisor remote: ${keys.map((k) => k.key).join(", ")} in its config): a bundle of it would miss objects.`,
+      `Fetch every object, then stop using the promisor: \`${unpartialCommand(keys)}\` (git 2.36 or later); or run from a full clone.`,
     );
   }
-  return paths;
+  return new Map(LAYOUT.map((n, i) => [n, out[i + 1]]));
+}
+
+/**
+ * The commands that make a partial clone whole, for the remotes its config names: each step runs
+ * whether or not a filter is set (`--unset` of a missing key fails), the config only after the fetch.
+ */
+function unpartialCommand(keys: { key: string; value: string }[]): string {
+  const remotes = new Set<string>();
+  for (const { key, value } of keys) {
+    const m = /^remote\.(.+)\.promisor$/.exec(key);
+    if (m) remotes.add(m[1]);
+    else if (value) remotes.add(value); // extensions.partialclone names the remote
+  }
+  const steps = [...remotes].map((r) => {
+    const q = shellQuote(r);
+    return `git config --unset-all remote.${q}.partialclonefilter; git fetch --refetch ${q} && git config --unset remote.${q}.promisor`;
+  });
+  const extension = keys.some((k) => k.key === "extensions.partialclone")
+    ? " && git config --unset extensions.partialclone"
+    : "";
+  return `${steps.join(" && ")}${extension}`;
 }
 
 function operationInProgress(paths: Map<string, string>, unmerged: boolean): string[] {

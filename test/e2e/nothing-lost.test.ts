@@ -149,6 +149,26 @@ describe("item 3: repositories that cannot work are refused before anything bill
     }
   });
 
+  it("runs once the partial clone is made whole by the remedy it gave, though git leaves its packs marked .promisor", async () => {
+    const { repo, state } = setup();
+    commitFile(repo, "README.md", "# changed\n"); // the first README's blob stays on the server
+    git(repo, "config", "uploadpack.allowFilter", "true");
+    const work = tempDir("ar-clones-");
+    dirs.push(work);
+    git(work, "clone", "-q", "--filter=blob:none", `file://${repo}`, "partial");
+    const clone = join(work, "partial");
+    const refused = await rejection(executeRun(localDeps(clone, state).deps, localOptions("x")));
+    const remedy = /`([^`]+)`/.exec(refused.remedy ?? "")?.[1];
+    expect(remedy).toBeDefined();
+    execFileSync("bash", ["-c", remedy as string], { cwd: clone, stdio: "ignore" });
+    expect(readdirSync(join(clone, ".git", "objects", "pack")).some((f) => f.endsWith(".promisor"))).toBe(
+      true,
+    );
+
+    const summary = await executeRun(localDeps(clone, state).deps, localOptions("whole again"));
+    expect(summary.status, JSON.stringify(summary.error)).toBe("succeeded");
+  });
+
   it("runs for a user without user.name/user.email, with a fallback identity said in the summary", async () => {
     const { repo, state } = setup();
     const home = tempDir("ar-home-");
