@@ -49347,8 +49347,8 @@ function pathFindings(path7) {
       column: 1,
       masked: `(${kind} file)`,
       allowedInline: false,
-      severity: "block",
-      verdict: "valid"
+      severity: severityOf("unknown", path7),
+      verdict: "unknown"
     }
   ];
 }
@@ -49403,7 +49403,8 @@ async function toFindings(located, options, stats, used) {
       source: item.kind,
       ...origin ? { commit: origin.commit, ...origin.ref ? { ref: origin.ref } : {} } : {},
       fingerprint: fingerprint2,
-      severity: paths.some((p2) => severityOf(raw.verdict, p2) === "block") ? "block" : "warn"
+      // A name finding is judged where that name is, not where else its content ships.
+      severity: (byName ? [item.path] : paths).some((p2) => severityOf(raw.verdict, p2) === "block") ? "block" : "warn"
     };
   });
   return findings.sort(

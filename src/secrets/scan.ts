@@ -302,7 +302,12 @@ function collect(results: ItemResult[], stats: ScanStats): Map<string, RawFindin
   return byKey;
 }
 
-/** A well-known credential file is a finding by its name, whatever its content (not cached: it depends on the path). */
+/**
+ * A well-known credential file is a finding by its name, whatever its content (not cached: it
+ * depends on the path). Nothing in a name can be checked the way a provider token's structure can,
+ * so it is judged like any other such match (severity.ts): it blocks, but in a test fixture or a doc
+ * it is reported (httpx keeps a `tests/fixtures/.netrc` of `example-password`s in its history).
+ */
 function pathFindings(path: string): RawFinding[] {
   const kind = credentialFileKind(path);
   if (!kind) return [];
@@ -313,8 +318,8 @@ function pathFindings(path: string): RawFinding[] {
       column: 1,
       masked: `(${kind} file)`,
       allowedInline: false,
-      severity: "block",
-      verdict: "valid",
+      severity: severityOf("unknown", path),
+      verdict: "unknown",
     },
   ];
 }
@@ -384,7 +389,10 @@ async function toFindings(
       source: item.kind,
       ...(origin ? { commit: origin.commit, ...(origin.ref ? { ref: origin.ref } : {}) } : {}),
       fingerprint,
-      severity: paths.some((p) => severityOf(raw.verdict, p) === "block") ? "block" : "warn",
+      // A name finding is judged where that name is, not where else its content ships.
+      severity: (byName ? [item.path] : paths).some((p) => severityOf(raw.verdict, p) === "block")
+        ? "block"
+        : "warn",
     };
   });
   return findings.sort((a, b) =>

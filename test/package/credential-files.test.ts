@@ -196,3 +196,25 @@ describe("untracked in the working tree", () => {
     await expect(run).rejects.toMatchObject({ code: "secret-found" });
   });
 });
+
+describe("in a test fixture or a doc", () => {
+  it("is reported, not blocking, as any match without a structure to check is there; the same name elsewhere blocks", async () => {
+    const repo = freshRepo();
+    // As httpx keeps them in its history.
+    const fixture = "machine netrcexample.org\nlogin example-username\npassword example-password\n";
+    write(repo, "tests/fixtures/.netrc", fixture);
+    write(repo, "docs/examples/.pgpass", "db.example:5432:app:app:example\n");
+    write(repo, "src/test/resources/client.p12", binaryStore());
+    write(repo, "config/.netrc", `machine api.example.net login deploy password ${password}\n`);
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "fixtures and a real one");
+    const report = await runSecretGate({ repo, revs: ["--branches", "--tags", "HEAD"], files: [] });
+    const byName = report.findings.filter((f) => f.rule === "credential-file");
+    expect(byName.map((f) => [f.path, f.severity])).toEqual([
+      ["config/.netrc", "block"],
+      ["docs/examples/.pgpass", "warn"],
+      ["src/test/resources/client.p12", "warn"],
+      ["tests/fixtures/.netrc", "warn"],
+    ]);
+  });
+});
