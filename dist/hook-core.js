@@ -22649,7 +22649,9 @@ var STAND_IN_WORDS = [
   "redacted",
   "notreal",
   "not_real",
+  "not-real",
   "not-a-real",
+  "not_a_real",
   "insert_",
   "insert-"
 ];
@@ -22741,7 +22743,8 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
-  "trivial-stem@4"
+  "trivial-stem@4",
+  "decoded-stand-in@1"
 ]);
 function isPlaceholderValue(value) {
   const v = value.trim();
@@ -22766,10 +22769,15 @@ function isRealPassword(value) {
     plain = decodeURIComponent(value);
   } catch {
   }
-  return value.length >= 4 && !isTutorialPassword(plain) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value);
+  return value.length >= 4 && !isTutorialPassword(plain) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value) && // As it reads once decoded: `not-re%40l` is `not-re@l`, the stand-in `not-real`.
+  !isPlaceholderValue(deleet(plain));
 }
+var deleet = (s) => s.replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c) => c === "@" ? "a" : "s");
 function isTutorialPassword(plain) {
-  const lower = plain.toLowerCase().replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "").replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c) => c === "@" ? "a" : "s");
+  const lower = deleet(
+    plain.toLowerCase().replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "")
+    // escapes in JSON or code: pass[\u007F
+  );
   const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
   if (TRIVIAL_PASSWORDS.has(stem)) return true;
   const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
@@ -22818,6 +22826,22 @@ var MIN_LENGTH = 10;
 var HAS_DIGIT = /[0-9]/;
 var TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/i;
 var UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+var SHORT_WORDS = /* @__PURE__ */ new Set([
+  "to",
+  "of",
+  "in",
+  "on",
+  "at",
+  "by",
+  "is",
+  "as",
+  "or",
+  "if",
+  "id",
+  "up",
+  "no",
+  "do"
+]);
 var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 var ASSIGNMENT = new RegExp(
   KEYWORD + String.raw`[\w.-]{0,40}?["'\]]{0,2}(?:[ \t]{0,4}(?:=|:=|::=|:|=>|\?=|\|\|=)(?![=>])|>)[ \t]{0,4}` + String.raw`(?:(["'\x60])([^"'\x60\s\\]{${MIN_LENGTH},300})\1|([\w+/=.~!@#^*-]{${MIN_LENGTH},300})(?=[\s"'\x60;,)}\]<]|$))`,
@@ -22993,7 +23017,8 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@6",
+    "generic-api-key@7",
+    [...SHORT_WORDS],
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
@@ -23044,8 +23069,10 @@ var WORDS_ONLY = /^[A-Za-z_.-]+$/;
 var CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
 function isWordyIdentifier(value) {
   if (!/^[A-Za-z_$][\w$]*$/.test(value)) return false;
-  const pieces = value.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").replace(/([A-Za-z])(\d)|(\d)([A-Za-z])/g, (_m, a, b, c, d) => a ? `${a} ${b}` : `${c} ${d}`).split(/[\s_$]+/).filter(Boolean);
-  return pieces.every((p) => /^\d+$/.test(p) || /^[A-Za-z]{3,}$/.test(p) && /[aeiouyAEIOUY]/.test(p));
+  const pieces = value.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").replace(/(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/g, " ").split(/[\s_$]+/).filter(Boolean);
+  return pieces.every(
+    (p) => /^\d+$/.test(p) || /^[A-Za-z]{3,}$/.test(p) && /[aeiouyAEIOUY]/.test(p) || SHORT_WORDS.has(p.toLowerCase())
+  );
 }
 function valueLooksSecret(value, quoted) {
   if (value.length < MIN_LENGTH) return false;

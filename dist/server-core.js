@@ -41647,6 +41647,12 @@ function createGit(cwd, runner = defaultRunner) {
       const { errorCode, remedy, ...runOptions } = options;
       const result2 = await runner("git", args, { cwd, ...runOptions });
       if (result2.exitCode !== 0) {
+        const stderr = result2.stderr.trim();
+        const missing = missingObjectsError(
+          `git ${args[0]} failed (exit ${result2.exitCode}): ${stderr}`,
+          stderr
+        );
+        if (missing) throw missing;
         throw new RemoteError(
           errorCode ?? "internal",
           `git ${args[0]} failed (exit ${result2.exitCode}): ${result2.stderr.trim() || result2.stdout.trim()}`,
@@ -41661,6 +41667,17 @@ function createGit(cwd, runner = defaultRunner) {
       return { exitCode: result2.exitCode, stdout: result2.stdout, stderr: result2.stderr };
     }
   };
+}
+function missingObjectsError(message, stderr) {
+  if (!/missing (?:blob|tree|commit|tag) object|unable to read [0-9a-f]{7,}|bad object [0-9a-f]{7,}/.test(
+    stderr
+  ))
+    return null;
+  return new RemoteError(
+    "not-a-repo",
+    message,
+    "The repository lacks objects its history names: a partial clone whose promisor setting was removed, or a damaged one. Fetch every object from the remote it was cloned from (`git fetch --refetch origin`, git 2.36 or later), or see what is missing with `git fsck`, then retry."
+  );
 }
 
 // src/targets/types.ts
@@ -42648,7 +42665,9 @@ var STAND_IN_WORDS = [
   "redacted",
   "notreal",
   "not_real",
+  "not-real",
   "not-a-real",
+  "not_a_real",
   "insert_",
   "insert-"
 ];
@@ -42740,7 +42759,8 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
-  "trivial-stem@4"
+  "trivial-stem@4",
+  "decoded-stand-in@1"
 ]);
 function isPlaceholderValue(value) {
   const v2 = value.trim();
@@ -42765,10 +42785,15 @@ function isRealPassword(value) {
     plain = decodeURIComponent(value);
   } catch {
   }
-  return value.length >= 4 && !isTutorialPassword(plain) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value);
+  return value.length >= 4 && !isTutorialPassword(plain) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value) && // As it reads once decoded: `not-re%40l` is `not-re@l`, the stand-in `not-real`.
+  !isPlaceholderValue(deleet(plain));
 }
+var deleet = (s3) => s3.replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c3) => c3 === "@" ? "a" : "s");
 function isTutorialPassword(plain) {
-  const lower = plain.toLowerCase().replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "").replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c3) => c3 === "@" ? "a" : "s");
+  const lower = deleet(
+    plain.toLowerCase().replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "")
+    // escapes in JSON or code: pass[\u007F
+  );
   const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
   if (TRIVIAL_PASSWORDS.has(stem)) return true;
   const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
@@ -43462,6 +43487,22 @@ var MIN_LENGTH = 10;
 var HAS_DIGIT = /[0-9]/;
 var TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/i;
 var UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+var SHORT_WORDS = /* @__PURE__ */ new Set([
+  "to",
+  "of",
+  "in",
+  "on",
+  "at",
+  "by",
+  "is",
+  "as",
+  "or",
+  "if",
+  "id",
+  "up",
+  "no",
+  "do"
+]);
 var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 var ASSIGNMENT = new RegExp(
   KEYWORD + String.raw`[\w.-]{0,40}?["'\]]{0,2}(?:[ \t]{0,4}(?:=|:=|::=|:|=>|\?=|\|\|=)(?![=>])|>)[ \t]{0,4}` + String.raw`(?:(["'\x60])([^"'\x60\s\\]{${MIN_LENGTH},300})\1|([\w+/=.~!@#^*-]{${MIN_LENGTH},300})(?=[\s"'\x60;,)}\]<]|$))`,
@@ -43637,7 +43678,8 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@6",
+    "generic-api-key@7",
+    [...SHORT_WORDS],
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
@@ -43688,8 +43730,10 @@ var WORDS_ONLY = /^[A-Za-z_.-]+$/;
 var CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
 function isWordyIdentifier(value) {
   if (!/^[A-Za-z_$][\w$]*$/.test(value)) return false;
-  const pieces = value.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").replace(/([A-Za-z])(\d)|(\d)([A-Za-z])/g, (_m, a2, b2, c3, d) => a2 ? `${a2} ${b2}` : `${c3} ${d}`).split(/[\s_$]+/).filter(Boolean);
-  return pieces.every((p2) => /^\d+$/.test(p2) || /^[A-Za-z]{3,}$/.test(p2) && /[aeiouyAEIOUY]/.test(p2));
+  const pieces = value.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").replace(/(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/g, " ").split(/[\s_$]+/).filter(Boolean);
+  return pieces.every(
+    (p2) => /^\d+$/.test(p2) || /^[A-Za-z]{3,}$/.test(p2) && /[aeiouyAEIOUY]/.test(p2) || SHORT_WORDS.has(p2.toLowerCase())
+  );
 }
 function valueLooksSecret2(value, quoted) {
   if (value.length < MIN_LENGTH) return false;
@@ -43711,7 +43755,7 @@ function valueLooksSecret2(value, quoted) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r4";
+var RULES_REVISION = "2026-12-r5";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -48519,17 +48563,50 @@ var TEST_OR_DOC_DIRS = /* @__PURE__ */ new Set([
   "mocks",
   "examples",
   "example",
+  "samples",
+  "sample",
   "docs",
   "doc"
 ]);
+var TEST_NAME_PARTS = /* @__PURE__ */ new Set([
+  "test",
+  "tests",
+  "testing",
+  "fixture",
+  "fixtures",
+  "mock",
+  "mocks",
+  "dummy",
+  "fake",
+  "fakes",
+  "stub",
+  "stubs",
+  "example",
+  "examples",
+  "sample",
+  "samples"
+]);
+var TEST_DOUBLE_PREFIX = /^(?:dummy|fake|mock|stub)/;
+function isTestDir(dir) {
+  const d = dir.toLowerCase();
+  if (TEST_OR_DOC_DIRS.has(d) || TEST_DOUBLE_PREFIX.test(d)) return true;
+  const parts2 = d.split(/[-_.]+/);
+  return parts2.length > 1 && parts2.some((p2) => TEST_NAME_PARTS.has(p2));
+}
 var TEST_FILE = /(?:\.(?:test|spec)\.[A-Za-z0-9]+$|_test\.(?:go|py|rs|rb|exs?)$|^test_.*\.py$|^conftest\.py$)/;
 function isTestOrDocPath(path7) {
   const parts2 = path7.split("/");
   const file2 = parts2[parts2.length - 1] ?? "";
   if (TEST_FILE.test(file2)) return true;
-  return parts2.slice(0, -1).some((d) => TEST_OR_DOC_DIRS.has(d.toLowerCase()));
+  return parts2.slice(0, -1).some(isTestDir);
 }
-var SEVERITY_SIGNATURE = JSON.stringify(["severity@2", [...TEST_OR_DOC_DIRS], TEST_FILE.source]);
+var SEVERITY_SIGNATURE = JSON.stringify([
+  "severity@3",
+  [...TEST_OR_DOC_DIRS],
+  TEST_FILE.source,
+  [...TEST_NAME_PARTS],
+  TEST_DOUBLE_PREFIX.source
+]);
 
 // src/secrets/windows.ts
 var WINDOW_BYTES = 1024 * 1024;
@@ -50293,9 +50370,10 @@ async function expectSuccess(child, what) {
 }
 function gitFailure(result2, what) {
   if (result2.canceled) return new RemoteError("interrupted", "Secret scan cancelled.", "");
-  return new RemoteError(
+  const message = `git ${what} failed while listing what would ship (exit ${result2.exitCode}): ${result2.stderrTail.trim()}`;
+  return missingObjectsError(message, result2.stderrTail) ?? new RemoteError(
     "package-failed",
-    `git ${what} failed while listing what would ship (exit ${result2.exitCode}): ${result2.stderrTail.trim()}`,
+    message,
     "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry."
   );
 }

@@ -8,6 +8,7 @@
 import { createInterface } from "node:readline";
 import { RemoteError } from "../util/errors.js";
 import { defaultStreamRunner, type StreamingProcess, type StreamRunner } from "../util/run.js";
+import { missingObjectsError } from "./git.js";
 import { RAW_LOG_ARGS, rawChanges } from "./raw-line.js";
 
 export interface ReachableBlob {
@@ -505,9 +506,13 @@ export function gitFailure(
   what: string,
 ): RemoteError {
   if (result.canceled) return new RemoteError("interrupted", "Secret scan cancelled.", "");
-  return new RemoteError(
-    "package-failed",
-    `git ${what} failed while listing what would ship (exit ${result.exitCode}): ${result.stderrTail.trim()}`,
-    "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry.",
+  const message = `git ${what} failed while listing what would ship (exit ${result.exitCode}): ${result.stderrTail.trim()}`;
+  return (
+    missingObjectsError(message, result.stderrTail) ??
+    new RemoteError(
+      "package-failed",
+      message,
+      "Check that the repository is healthy (`git fsck`) and that every rev exists, then retry.",
+    )
   );
 }

@@ -20,6 +20,12 @@ export function createGit(cwd: string, runner: Runner = defaultRunner): Git {
       const { errorCode, remedy, ...runOptions } = options;
       const result = await runner("git", args, { cwd, ...runOptions });
       if (result.exitCode !== 0) {
+        const stderr = result.stderr.trim();
+        const missing = missingObjectsError(
+          `git ${args[0]} failed (exit ${result.exitCode}): ${stderr}`,
+          stderr,
+        );
+        if (missing) throw missing;
         throw new RemoteError(
           errorCode ?? "internal",
           `git ${args[0]} failed (exit ${result.exitCode}): ${result.stderr.trim() || result.stdout.trim()}`,
@@ -34,4 +40,23 @@ export function createGit(cwd: string, runner: Runner = defaultRunner): Git {
       return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
     },
   };
+}
+
+/**
+ * Objects the history names are not in the repository: a partial clone whose promisor setting was
+ * removed (its packs still marked .promisor) or a damaged one. A problem of the repository, with
+ * its remedy, wherever git meets it (listing, scanning, bundling), not a bug of ours.
+ */
+export function missingObjectsError(message: string, stderr: string): RemoteError | null {
+  if (
+    !/missing (?:blob|tree|commit|tag) object|unable to read [0-9a-f]{7,}|bad object [0-9a-f]{7,}/.test(
+      stderr,
+    )
+  )
+    return null;
+  return new RemoteError(
+    "not-a-repo",
+    message,
+    "The repository lacks objects its history names: a partial clone whose promisor setting was removed, or a damaged one. Fetch every object from the remote it was cloned from (`git fetch --refetch origin`, git 2.36 or later), or see what is missing with `git fsck`, then retry.",
+  );
 }

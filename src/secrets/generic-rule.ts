@@ -20,6 +20,24 @@ const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/i;
 /** A UUID anywhere in the value (`urn:uuid:...`, `{GUID}`, `user-<uuid>`): an id, not a key. */
 const UUID_INSIDE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
+/** Two-letter words that join the words of identifiers (`defaultToConfig2`, `isOfType3`). */
+const SHORT_WORDS = new Set([
+  "to",
+  "of",
+  "in",
+  "on",
+  "at",
+  "by",
+  "is",
+  "as",
+  "or",
+  "if",
+  "id",
+  "up",
+  "no",
+  "do",
+]);
+
 const KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 
 /**
@@ -210,7 +228,8 @@ export const genericApiKeyRule: SecretRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@6",
+    "generic-api-key@7",
+    [...SHORT_WORDS],
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
@@ -283,19 +302,26 @@ const WORDS_ONLY = /^[A-Za-z_.-]+$/;
 const CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
 
 /**
- * An identifier made of words and numbers (`ClientCapabilities2026Schema`, `MAX_RETRY_3`):
- * every piece, split at case and digit changes, is a number or a word of three or more letters
- * with a vowel. Random tokens break into one- and two-letter pieces and consonant runs.
+ * An identifier made of words and numbers (`ClientCapabilities2026Schema`, `MAX_RETRY_3`,
+ * `defaultToConfig2`): every piece, split at case and digit changes, is a number, a word of three
+ * or more letters with a vowel, or a two-letter joining word. Random tokens break into one- and
+ * two-letter pieces and consonant runs.
  */
 function isWordyIdentifier(value: string): boolean {
   if (!/^[A-Za-z_$][\w$]*$/.test(value)) return false;
   const pieces = value
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
-    .replace(/([A-Za-z])(\d)|(\d)([A-Za-z])/g, (_m, a, b, c, d) => (a ? `${a} ${b}` : `${c} ${d}`))
+    // Boundaries, not characters: `Config2Keys` has two around its one digit.
+    .replace(/(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/g, " ")
     .split(/[\s_$]+/)
     .filter(Boolean);
-  return pieces.every((p) => /^\d+$/.test(p) || (/^[A-Za-z]{3,}$/.test(p) && /[aeiouyAEIOUY]/.test(p)));
+  return pieces.every(
+    (p) =>
+      /^\d+$/.test(p) ||
+      (/^[A-Za-z]{3,}$/.test(p) && /[aeiouyAEIOUY]/.test(p)) ||
+      SHORT_WORDS.has(p.toLowerCase()),
+  );
 }
 
 function valueLooksSecret(value: string, quoted: boolean): boolean {

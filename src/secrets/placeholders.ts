@@ -39,7 +39,9 @@ const STAND_IN_WORDS = [
   "redacted",
   "notreal",
   "not_real",
+  "not-real",
   "not-a-real",
+  "not_a_real",
   "insert_",
   "insert-",
 ];
@@ -154,6 +156,7 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
   "trivial-stem@4",
+  "decoded-stand-in@1",
 ]);
 
 export function isPlaceholderValue(value: string): boolean {
@@ -189,9 +192,14 @@ export function isRealPassword(value: string): boolean {
     value.length >= 4 &&
     !isTutorialPassword(plain) &&
     !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) &&
-    !isPlaceholderValue(value)
+    !isPlaceholderValue(value) &&
+    // As it reads once decoded: `not-re%40l` is `not-re@l`, the stand-in `not-real`.
+    !isPlaceholderValue(deleet(plain))
   );
 }
+
+/** `@` and `$` between letters read as the letters they stand for (p@ssword, ch@ngeme, $ecret). */
+const deleet = (s: string) => s.replace(/(?<=\p{L})[@$](?=\p{L})/gu, (c) => (c === "@" ? "a" : "s"));
 
 /**
  * A tutorial word, dressed up: `pass;word` and `Password123!` (the word with symbols and digits),
@@ -199,10 +207,9 @@ export function isRealPassword(value: string): boolean {
  * no word other than the tutorial one is longer than two letters.
  */
 function isTutorialPassword(plain: string): boolean {
-  const lower = plain
-    .toLowerCase()
-    .replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "") // escapes in JSON or code: pass[\u007F
-    .replace(/(?<=\p{L})[@$](?=\p{L})/gu, (c) => (c === "@" ? "a" : "s"));
+  const lower = deleet(
+    plain.toLowerCase().replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, ""), // escapes in JSON or code: pass[\u007F
+  );
   const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
   if (TRIVIAL_PASSWORDS.has(stem)) return true;
   const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);

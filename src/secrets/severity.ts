@@ -37,9 +37,42 @@ const TEST_OR_DOC_DIRS = new Set([
   "mocks",
   "examples",
   "example",
+  "samples",
+  "sample",
   "docs",
   "doc",
 ]);
+/**
+ * Words that make a folder a test one when its name joins them to others (`test-certs`,
+ * `integration_tests`, `e2e.fixtures`), and prefixes that do on their own (`dummyserver`,
+ * `mockserver`, `fakes3`): test doubles are named so.
+ */
+const TEST_NAME_PARTS = new Set([
+  "test",
+  "tests",
+  "testing",
+  "fixture",
+  "fixtures",
+  "mock",
+  "mocks",
+  "dummy",
+  "fake",
+  "fakes",
+  "stub",
+  "stubs",
+  "example",
+  "examples",
+  "sample",
+  "samples",
+]);
+const TEST_DOUBLE_PREFIX = /^(?:dummy|fake|mock|stub)/;
+
+function isTestDir(dir: string): boolean {
+  const d = dir.toLowerCase();
+  if (TEST_OR_DOC_DIRS.has(d) || TEST_DOUBLE_PREFIX.test(d)) return true;
+  const parts = d.split(/[-_.]+/);
+  return parts.length > 1 && parts.some((p) => TEST_NAME_PARTS.has(p));
+}
 /** File names: foo.test.ts, foo.spec.js, foo_test.go, test_foo.py, foo_test.py, conftest.py. */
 const TEST_FILE =
   /(?:\.(?:test|spec)\.[A-Za-z0-9]+$|_test\.(?:go|py|rs|rb|exs?)$|^test_.*\.py$|^conftest\.py$)/;
@@ -49,8 +82,14 @@ export function isTestOrDocPath(path: string): boolean {
   const file = parts[parts.length - 1] ?? "";
   // A Markdown file is not a doc by its extension alone: notes/todo.md may hold a real password.
   if (TEST_FILE.test(file)) return true;
-  return parts.slice(0, -1).some((d) => TEST_OR_DOC_DIRS.has(d.toLowerCase()));
+  return parts.slice(0, -1).some(isTestDir);
 }
 
 /** What decides a severity, for the rule-set version (the scan cache keeps verdicts per version). */
-export const SEVERITY_SIGNATURE = JSON.stringify(["severity@2", [...TEST_OR_DOC_DIRS], TEST_FILE.source]);
+export const SEVERITY_SIGNATURE = JSON.stringify([
+  "severity@3",
+  [...TEST_OR_DOC_DIRS],
+  TEST_FILE.source,
+  [...TEST_NAME_PARTS],
+  TEST_DOUBLE_PREFIX.source,
+]);

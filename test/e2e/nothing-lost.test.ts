@@ -169,6 +169,22 @@ describe("item 3: repositories that cannot work are refused before anything bill
     expect(summary.status, JSON.stringify(summary.error)).toBe("succeeded");
   });
 
+  it("says objects are missing, and how to fetch them, when a partial clone's promisor setting was removed without fetching", async () => {
+    const { repo, state } = setup();
+    commitFile(repo, "README.md", "# changed\n"); // the first README's blob stays on the server
+    git(repo, "config", "uploadpack.allowFilter", "true");
+    const work = tempDir("ar-clones-");
+    dirs.push(work);
+    git(work, "clone", "-q", "--filter=blob:none", `file://${repo}`, "partial");
+    const clone = join(work, "partial");
+    git(clone, "config", "--unset", "remote.origin.promisor");
+    git(clone, "config", "--unset", "remote.origin.partialclonefilter");
+    const err = await rejection(executeRun(localDeps(clone, state).deps, localOptions("x")));
+    expect(err.code, err.message).toBe("not-a-repo");
+    expect(err.message).toContain("missing blob");
+    expect(err.remedy).toContain("git fetch --refetch origin");
+  });
+
   it("runs for a user without user.name/user.email, with a fallback identity said in the summary", async () => {
     const { repo, state } = setup();
     const home = tempDir("ar-home-");

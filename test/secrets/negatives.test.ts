@@ -107,6 +107,14 @@ const NEGATIVES: Record<string, string> = {
   "escape sequence after a tutorial word": '"input": "https://user:pass[\\u007F@foo/bar",',
   "xkcd 936 password": "postgresql://user:correct%20horse%20battery%20staple@localhost",
   "enum value named like a password": 'AuthPlugin::CachingSha2Password => "caching_sha2_password",',
+  // Code that assigns one identifier to another, as axios's mergeConfig.js does.
+  "identifier joined by a digit": "  var axiosKeys = valueFromConfig2Keys",
+  "identifier with a two-letter word": "    'withCredentials': defaultToConfig2,",
+  "identifier with a digit and a short word": "  const authToken = mergeTo3Sources;",
+  // urllib3's rfc3986 docstring: a stand-in password, percent-encoded and in leetspeak.
+  "percent-encoded leetspeak stand-in":
+    "    'https://sigmavirus24:not-re%40l@github.com/sigmavirus24/rfc3986'",
+  "stand-in password": "https://deploy:not-real@git.example.net/repo.git",
 };
 
 describe("not secrets", () => {

@@ -66,6 +66,11 @@ describe("severity", () => {
       "testdata/keys.json",
       "docs/client.md",
       "examples/guides/client.ts",
+      "dummyserver/certs/server.key",
+      "src/test-certs/client.pem",
+      "integration_tests/conf.py",
+      "samples/app/settings.py",
+      "MockServer/keys.json",
     ])
       expect(isTestOrDocPath(p), p).toBe(true);
     for (const p of [
@@ -76,6 +81,9 @@ describe("severity", () => {
       "src/attestation.rs",
       "notes/todo.md",
       "README.md",
+      "testimonials/quotes.md",
+      "latest-release/config.yaml",
+      "src/contest_results/data.json",
     ])
       expect(isTestOrDocPath(p), p).toBe(false);
   });
