@@ -126,15 +126,21 @@ describe("item 1: the agent's uncommitted work comes home", () => {
   });
 });
 
+/** A blob-less clone (`work`/partial) of a fresh repository whose first README blob stays on the server. */
+function partialClone(): { repo: string; work: string; clone: string; state: string } {
+  const { repo, state } = setup();
+  commitFile(repo, "README.md", "# changed\n");
+  git(repo, "config", "uploadpack.allowFilter", "true");
+  const work = tempDir("ar-clones-");
+  dirs.push(work);
+  git(work, "clone", "-q", "--filter=blob:none", `file://${repo}`, "partial");
+  return { repo, work, clone: join(work, "partial"), state };
+}
+
 describe("item 3: repositories that cannot work are refused before anything billable", () => {
   it("refuses a shallow clone and a partial clone at validate, with the remedy", async () => {
-    const { repo, state } = setup();
-    commitFile(repo, "second.txt", "2\n");
-    git(repo, "config", "uploadpack.allowFilter", "true");
-    const work = tempDir("ar-clones-");
-    dirs.push(work);
+    const { repo, work, state } = partialClone();
     git(work, "clone", "-q", "--depth=1", `file://${repo}`, "shallow");
-    git(work, "clone", "-q", "--filter=blob:none", `file://${repo}`, "partial");
     for (const [name, remedy] of [
       ["shallow", /git fetch --unshallow/],
       ["partial", /git fetch --refetch.*git config --unset remote\.origin\.promisor/],
@@ -150,13 +156,7 @@ describe("item 3: repositories that cannot work are refused before anything bill
   });
 
   it("runs once the partial clone is made whole by the remedy it gave, though git leaves its packs marked .promisor", async () => {
-    const { repo, state } = setup();
-    commitFile(repo, "README.md", "# changed\n"); // the first README's blob stays on the server
-    git(repo, "config", "uploadpack.allowFilter", "true");
-    const work = tempDir("ar-clones-");
-    dirs.push(work);
-    git(work, "clone", "-q", "--filter=blob:none", `file://${repo}`, "partial");
-    const clone = join(work, "partial");
+    const { clone, state } = partialClone();
     const refused = await rejection(executeRun(localDeps(clone, state).deps, localOptions("x")));
     const remedy = /`([^`]+)`/.exec(refused.remedy ?? "")?.[1];
     expect(remedy).toBeDefined();
@@ -170,13 +170,7 @@ describe("item 3: repositories that cannot work are refused before anything bill
   });
 
   it("says objects are missing, and how to fetch them, when a partial clone's promisor setting was removed without fetching", async () => {
-    const { repo, state } = setup();
-    commitFile(repo, "README.md", "# changed\n"); // the first README's blob stays on the server
-    git(repo, "config", "uploadpack.allowFilter", "true");
-    const work = tempDir("ar-clones-");
-    dirs.push(work);
-    git(work, "clone", "-q", "--filter=blob:none", `file://${repo}`, "partial");
-    const clone = join(work, "partial");
+    const { clone, state } = partialClone();
     git(clone, "config", "--unset", "remote.origin.promisor");
     git(clone, "config", "--unset", "remote.origin.partialclonefilter");
     const err = await rejection(executeRun(localDeps(clone, state).deps, localOptions("x")));
