@@ -22673,6 +22673,8 @@ var STAND_IN = new RegExp(
     // Short words only as words of their own (fake_token, FAKE-KEY, fakeToken, yourApiKey):
     // inside a random token they turn up by chance.
     "(?<![A-Za-z0-9])(?:fake|Fake|FAKE|dummy|Dummy|DUMMY)(?![a-z])",
+    // A value cut for display, its middle left out: `99ae8af...snip...ec0f262ac`, `abc<snip>`.
+    "(?<![A-Za-z])(?:snip|SNIP|snipped|elided|omitted)(?![a-z])",
     "(?<![A-Za-z0-9])[Yy]our[A-Z]"
   ).join("|")
 );
@@ -22697,6 +22699,12 @@ var LITERAL_STAND_INS = /* @__PURE__ */ new Set([
 var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "2YotnFZFEjr1zCsicMWpAA",
   "tGzv3JOkF0XG5Qx2TlKWIA",
+  "SplxlOBeZQQYbYS6WxSbIA",
+  "s6BhdRkqt3",
+  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  "mF_9.B5f-4.1JqM",
+  "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+  "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
   "0685bd9184jfhq22",
   "ad180jjd733klru7",
   "nnch734d00sl2jdk",
@@ -22705,7 +22713,13 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "kd94hf93k423kf44",
   "pfkkdhi9sl3r4s00"
 ]);
-var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set(["open sesame", "opensesame", "correct horse battery staple"]);
+var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set([
+  "open sesame",
+  "opensesame",
+  "correct horse battery staple",
+  "gx1fbat3bv"
+  // RFC 6749's client secret (s6BhdRkqt3:gX1fBat3bV), compared lower-cased
+]);
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
 var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([

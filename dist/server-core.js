@@ -42689,6 +42689,8 @@ var STAND_IN = new RegExp(
     // Short words only as words of their own (fake_token, FAKE-KEY, fakeToken, yourApiKey):
     // inside a random token they turn up by chance.
     "(?<![A-Za-z0-9])(?:fake|Fake|FAKE|dummy|Dummy|DUMMY)(?![a-z])",
+    // A value cut for display, its middle left out: `99ae8af...snip...ec0f262ac`, `abc<snip>`.
+    "(?<![A-Za-z])(?:snip|SNIP|snipped|elided|omitted)(?![a-z])",
     "(?<![A-Za-z0-9])[Yy]our[A-Z]"
   ).join("|")
 );
@@ -42713,6 +42715,12 @@ var LITERAL_STAND_INS = /* @__PURE__ */ new Set([
 var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "2YotnFZFEjr1zCsicMWpAA",
   "tGzv3JOkF0XG5Qx2TlKWIA",
+  "SplxlOBeZQQYbYS6WxSbIA",
+  "s6BhdRkqt3",
+  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  "mF_9.B5f-4.1JqM",
+  "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+  "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
   "0685bd9184jfhq22",
   "ad180jjd733klru7",
   "nnch734d00sl2jdk",
@@ -42721,7 +42729,13 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "kd94hf93k423kf44",
   "pfkkdhi9sl3r4s00"
 ]);
-var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set(["open sesame", "opensesame", "correct horse battery staple"]);
+var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set([
+  "open sesame",
+  "opensesame",
+  "correct horse battery staple",
+  "gx1fbat3bv"
+  // RFC 6749's client secret (s6BhdRkqt3:gX1fBat3bV), compared lower-cased
+]);
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
 var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([
@@ -48565,6 +48579,8 @@ var TEST_OR_DOC_DIRS = /* @__PURE__ */ new Set([
   "example",
   "samples",
   "sample",
+  "demo",
+  "demos",
   "docs",
   "doc"
 ]);
@@ -48584,9 +48600,16 @@ var TEST_NAME_PARTS = /* @__PURE__ */ new Set([
   "example",
   "examples",
   "sample",
-  "samples"
+  "samples",
+  "demo",
+  "demos"
 ]);
 var TEST_DOUBLE_PREFIX = /^(?:dummy|fake|mock|stub)/;
+function isTestFileName(file2) {
+  const words = file2.toLowerCase().split(/[-_.]+/).filter(Boolean);
+  if (words.length < 2) return false;
+  return TEST_NAME_PARTS.has(words[0]) || TEST_NAME_PARTS.has(words[words.length - 1]);
+}
 function isTestDir(dir) {
   const d = dir.toLowerCase();
   if (TEST_OR_DOC_DIRS.has(d) || TEST_DOUBLE_PREFIX.test(d)) return true;
@@ -48597,11 +48620,12 @@ var TEST_FILE = /(?:\.(?:test|spec)\.[A-Za-z0-9]+$|_test\.(?:go|py|rs|rb|exs?)$|
 function isTestOrDocPath(path7) {
   const parts2 = path7.split("/");
   const file2 = parts2[parts2.length - 1] ?? "";
-  if (TEST_FILE.test(file2)) return true;
+  if (TEST_FILE.test(file2) || isTestFileName(file2)) return true;
   return parts2.slice(0, -1).some(isTestDir);
 }
 var SEVERITY_SIGNATURE = JSON.stringify([
-  "severity@3",
+  "severity@4",
+  "file-name-words@1",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,
   [...TEST_NAME_PARTS],

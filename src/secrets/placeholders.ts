@@ -65,6 +65,8 @@ const STAND_IN = new RegExp(
       // Short words only as words of their own (fake_token, FAKE-KEY, fakeToken, yourApiKey):
       // inside a random token they turn up by chance.
       "(?<![A-Za-z0-9])(?:fake|Fake|FAKE|dummy|Dummy|DUMMY)(?![a-z])",
+      // A value cut for display, its middle left out: `99ae8af...snip...ec0f262ac`, `abc<snip>`.
+      "(?<![A-Za-z])(?:snip|SNIP|snipped|elided|omitted)(?![a-z])",
       "(?<![A-Za-z0-9])[Yy]our[A-Z]",
     )
     .join("|"),
@@ -91,11 +93,19 @@ const LITERAL_STAND_INS = new Set([
 
 /**
  * Tokens that specifications print as their examples, copied into countless tests and docs:
- * RFC 6749 (OAuth 2.0) access and refresh tokens, RFC 5849 (OAuth 1.0) consumer key and token.
+ * RFC 6749 (OAuth 2.0) access and refresh tokens, authorization code, client id and its Basic
+ * credential; RFC 6750's bearer token; RFC 7636's PKCE verifier and challenge; RFC 5849 (OAuth
+ * 1.0) consumer key and token.
  */
 const SPEC_EXAMPLE_TOKENS = new Set([
   "2YotnFZFEjr1zCsicMWpAA",
   "tGzv3JOkF0XG5Qx2TlKWIA",
+  "SplxlOBeZQQYbYS6WxSbIA",
+  "s6BhdRkqt3",
+  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  "mF_9.B5f-4.1JqM",
+  "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+  "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
   "0685bd9184jfhq22",
   "ad180jjd733klru7",
   "nnch734d00sl2jdk",
@@ -109,7 +119,12 @@ const SPEC_EXAMPLE_TOKENS = new Set([
  * Passwords that specifications and docs print as their example: RFC 2617 and 7617 (Aladdin's),
  * and xkcd 936's, the stock example of a strong password.
  */
-const SPEC_EXAMPLE_PASSWORDS = new Set(["open sesame", "opensesame", "correct horse battery staple"]);
+const SPEC_EXAMPLE_PASSWORDS = new Set([
+  "open sesame",
+  "opensesame",
+  "correct horse battery staple",
+  "gx1fbat3bv", // RFC 6749's client secret (s6BhdRkqt3:gX1fBat3bV), compared lower-cased
+]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Subresource integrity, as in package-lock.json: sha512-<base64>. */

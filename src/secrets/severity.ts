@@ -39,6 +39,8 @@ const TEST_OR_DOC_DIRS = new Set([
   "example",
   "samples",
   "sample",
+  "demo",
+  "demos",
   "docs",
   "doc",
 ]);
@@ -64,8 +66,23 @@ const TEST_NAME_PARTS = new Set([
   "examples",
   "sample",
   "samples",
+  "demo",
+  "demos",
 ]);
 const TEST_DOUBLE_PREFIX = /^(?:dummy|fake|mock|stub)/;
+
+/**
+ * A file named as a test double or a sample, whatever its extension: `test_rsa.key`,
+ * `demo-host-key`, `dummy_cert.pem`, `fake-credentials.json` (the name's first or last word).
+ */
+function isTestFileName(file: string): boolean {
+  const words = file
+    .toLowerCase()
+    .split(/[-_.]+/)
+    .filter(Boolean);
+  if (words.length < 2) return false;
+  return TEST_NAME_PARTS.has(words[0]!) || TEST_NAME_PARTS.has(words[words.length - 1]!);
+}
 
 function isTestDir(dir: string): boolean {
   const d = dir.toLowerCase();
@@ -81,13 +98,14 @@ export function isTestOrDocPath(path: string): boolean {
   const parts = path.split("/");
   const file = parts[parts.length - 1] ?? "";
   // A Markdown file is not a doc by its extension alone: notes/todo.md may hold a real password.
-  if (TEST_FILE.test(file)) return true;
+  if (TEST_FILE.test(file) || isTestFileName(file)) return true;
   return parts.slice(0, -1).some(isTestDir);
 }
 
 /** What decides a severity, for the rule-set version (the scan cache keeps verdicts per version). */
 export const SEVERITY_SIGNATURE = JSON.stringify([
-  "severity@3",
+  "severity@4",
+  "file-name-words@1",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,
   [...TEST_NAME_PARTS],

@@ -115,6 +115,12 @@ const NEGATIVES: Record<string, string> = {
   "percent-encoded leetspeak stand-in":
     "    'https://sigmavirus24:not-re%40l@github.com/sigmavirus24/rfc3986'",
   "stand-in password": "https://deploy:not-real@git.example.net/repo.git",
+  // Sinatra's README: a session secret with its middle left out.
+  "a value cut with snip": '# echo "export SESSION_SECRET=99ae8af...snip...ec0f262ac" >> ~/.bashrc',
+  // RFC 6749's client credentials, in oauthlib's docstrings.
+  "RFC 6749 Basic credential": "            Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  "RFC 6749 authorization code": "code=SplxlOBeZQQYbYS6WxSbIA&state=xyz",
+  "RFC 6750 bearer token": "Authorization: Bearer mF_9.B5f-4.1JqM",
 };
 
 describe("not secrets", () => {

@@ -71,6 +71,10 @@ describe("severity", () => {
       "integration_tests/conf.py",
       "samples/app/settings.py",
       "MockServer/keys.json",
+      "demos/user_rsa_key",
+      "test_rsa.key",
+      "keys/demo-host-key",
+      "certs/dummy_cert.pem",
     ])
       expect(isTestOrDocPath(p), p).toBe(true);
     for (const p of [
@@ -84,6 +88,9 @@ describe("severity", () => {
       "testimonials/quotes.md",
       "latest-release/config.yaml",
       "src/contest_results/data.json",
+      "user_rsa_key",
+      "deploy/attestation.key",
+      "latest.json",
     ])
       expect(isTestOrDocPath(p), p).toBe(false);
   });
