@@ -249,7 +249,10 @@ export async function scanContent(
   for (const piece of secretlintPieces(bytes, hits.markers, path, whole, lineAt)) {
     for (const hit of await runSecretlint(piece.text, path)) {
       const matched = piece.text.slice(hit.index, hit.end);
-      if (!secretlintHitStands(hit.ruleId, matched)) continue;
+      // secretlint's AWS secret range runs from the name for the value's length, so it stops short
+      // of the value's end: the stand-in check reads on to the end of the token.
+      if (!secretlintHitStands(hit.ruleId, piece.text.slice(hit.index, tokenEnd(piece.text, hit.end))))
+        continue;
       candidates.push(
         piece.candidate(
           hit.ruleId,
@@ -258,7 +261,7 @@ export async function scanContent(
           hit.index,
           matched.length,
           matched,
-          secretlintVerdict(hit.ruleId, matched),
+          secretlintVerdict(hit.ruleId, matched, hit.messageId),
         ),
       );
     }
@@ -447,6 +450,13 @@ function secretlintHitStands(ruleId: string, matched: string): boolean {
     if (password !== undefined && basicAuth && shannonEntropy(password) < 3) return false;
   }
   return true;
+}
+
+/** Where the token running through `at` ends (token characters of keys and base64). */
+function tokenEnd(text: string, at: number): number {
+  let end = at;
+  while (end < text.length && end - at < 300 && /[A-Za-z0-9+/=_.~-]/.test(text[end]!)) end++;
+  return end;
 }
 
 /** 1-based line numbers by binary search over line starts, built only when something matched. */

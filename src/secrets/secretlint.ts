@@ -86,10 +86,12 @@ export const SECRETLINT_MARKERS: readonly Marker[] = [
 ];
 
 /** Version of the preset's verdicts, for the scan cache (bundled, so read from its code not package.json). */
-export const SECRETLINT_SIGNATURE = `${PRESET_ID}@12|aws-id-on|account-id-off|markers@2`;
+export const SECRETLINT_SIGNATURE = `${PRESET_ID}@12|aws-id-on|account-id-off|markers@2|aws-unknown@1`;
 
 export interface SecretlintHit {
   ruleId: string;
+  /** Which of the rule's findings (the AWS rule has one per kind of key). */
+  messageId?: string;
   index: number;
   end: number;
 }
@@ -101,14 +103,27 @@ export async function runSecretlint(text: string, path: string): Promise<Secretl
     // maskSecrets keeps raw values out of the messages; we never print them, but belt and braces.
     options: { config, maskSecrets: true, noPhysicFilePath: true },
   });
-  return result.messages.map((m) => ({ ruleId: m.ruleId, index: m.range[0], end: m.range[1] }));
+  return result.messages.map((m) => ({
+    ruleId: m.ruleId,
+    messageId: m.messageId,
+    index: m.range[0],
+    end: m.range[1],
+  }));
 }
 
 /**
  * The preset's rules are provider rules (fixed markers and lengths), except the two that match
- * any URL with a password; a GitHub or npm token it finds is held to its checksum like ours.
+ * any URL with a password and the AWS ones: a secret access key is 40 base64 characters under a
+ * name, and a key id names a key without granting anything (as our own aws rules judge them). A
+ * GitHub or npm token it finds is held to its checksum like ours.
  */
-export function secretlintVerdict(ruleId: string, matched: string): Verdict {
+export function secretlintVerdict(ruleId: string, matched: string, messageId?: string): Verdict {
   if (ruleId.endsWith("-basicauth") || ruleId.endsWith("-database-connection-string")) return "unknown";
+  if (
+    ruleId.endsWith("-aws") &&
+    messageId !== undefined &&
+    /^AWS(?:SecretAccessKey|AccessKeyID)$/.test(messageId)
+  )
+    return "unknown";
   return checksumToken(matched) === "invalid" ? "invalid" : "valid";
 }

@@ -95,6 +95,26 @@ describe("severity", () => {
       expect(isTestOrDocPath(p), p).toBe(false);
   });
 
+  it("reports AWS key ids and secret keys in a test without blocking, from either engine, and blocks them elsewhere", async () => {
+    // As golang/oauth2's aws_test.go holds them: made up, no checksum to tell (made here, so this
+    // file holds none).
+    const id = `ASIA${t.chars(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`;
+    const secret = t.chars(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+    const text = `const (\n\taccessKeyID     = "${id}"\n\tsecretAccessKey = "${secret}"\n)\n`;
+    const inTest = await severities(text, "google/externalaccount/aws_test.go");
+    expect(inTest.length).toBeGreaterThan(0);
+    expect(
+      inTest.every((s) => s.endsWith(" warn")),
+      inTest.join(", "),
+    ).toBe(true);
+    const elsewhere = await severities(text, "google/externalaccount/aws.go");
+    expect(elsewhere.length).toBeGreaterThan(0);
+    expect(
+      elsewhere.every((s) => s.endsWith(" block")),
+      elsewhere.join(", "),
+    ).toBe(true);
+  });
+
   it("blocks on a GitHub token with a valid checksum, in a test too", async () => {
     const token = t.githubPat();
     expect(await severities(`GH_TOKEN=${token}`, "src/config.env")).toEqual(["github-token block"]);
