@@ -101,18 +101,17 @@ describe("severity", () => {
     const id = `ASIA${t.chars(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}`;
     const secret = t.chars(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
     const text = `const (\n\taccessKeyID     = "${id}"\n\tsecretAccessKey = "${secret}"\n)\n`;
-    const inTest = await severities(text, "google/externalaccount/aws_test.go");
-    expect(inTest.length).toBeGreaterThan(0);
-    expect(
-      inTest.every((s) => s.endsWith(" warn")),
-      inTest.join(", "),
-    ).toBe(true);
-    const elsewhere = await severities(text, "google/externalaccount/aws.go");
-    expect(elsewhere.length).toBeGreaterThan(0);
-    expect(
-      elsewhere.every((s) => s.endsWith(" block")),
-      elsewhere.join(", "),
-    ).toBe(true);
+    for (const [path, severity] of [
+      ["google/externalaccount/aws_test.go", "warn"],
+      ["google/externalaccount/aws.go", "block"],
+    ]) {
+      const found = await severities(text, path);
+      expect(found.length, path).toBeGreaterThan(0);
+      expect(
+        found.every((s) => s.endsWith(` ${severity}`)),
+        `${path}: ${found.join(", ")}`,
+      ).toBe(true);
+    }
   });
 
   it("blocks on a GitHub token with a valid checksum, in a test too", async () => {
