@@ -22758,7 +22758,7 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
   "trivial-stem@4",
-  "decoded-stand-in@1"
+  "decoded-stand-in@2"
 ]);
 function isPlaceholderValue(value) {
   const v = value.trim();
@@ -22786,7 +22786,7 @@ function isRealPassword(value) {
   return value.length >= 4 && !isTutorialPassword(plain) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value) && // As it reads once decoded: `not-re%40l` is `not-re@l`, the stand-in `not-real`.
   !isPlaceholderValue(deleet(plain));
 }
-var deleet = (s) => s.replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c) => c === "@" ? "a" : "s");
+var deleet = (s) => s.normalize("NFD").replace(new RegExp("\\p{M}+", "gu"), "").replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c) => c === "@" ? "a" : "s");
 function isTutorialPassword(plain) {
   const lower = deleet(
     plain.toLowerCase().replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "")

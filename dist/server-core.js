@@ -42774,7 +42774,7 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
   "trivial-stem@4",
-  "decoded-stand-in@1"
+  "decoded-stand-in@2"
 ]);
 function isPlaceholderValue(value) {
   const v2 = value.trim();
@@ -42802,7 +42802,7 @@ function isRealPassword(value) {
   return value.length >= 4 && !isTutorialPassword(plain) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value) && // As it reads once decoded: `not-re%40l` is `not-re@l`, the stand-in `not-real`.
   !isPlaceholderValue(deleet(plain));
 }
-var deleet = (s3) => s3.replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c3) => c3 === "@" ? "a" : "s");
+var deleet = (s3) => s3.normalize("NFD").replace(new RegExp("\\p{M}+", "gu"), "").replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c3) => c3 === "@" ? "a" : "s");
 function isTutorialPassword(plain) {
   const lower = deleet(
     plain.toLowerCase().replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "")
@@ -48579,6 +48579,9 @@ var TEST_OR_DOC_DIRS = /* @__PURE__ */ new Set([
   "specs",
   "testdata",
   "testing",
+  "testsuite",
+  "testsuites",
+  "unittests",
   "fixtures",
   "__fixtures__",
   "__mocks__",
@@ -48775,7 +48778,8 @@ async function scanContent(content, path7, mode = "text", known) {
   for (const piece of secretlintPieces(bytes, hits.markers, path7, whole, lineAt)) {
     for (const hit of await runSecretlint(piece.text, path7)) {
       const matched = piece.text.slice(hit.index, hit.end);
-      if (!secretlintHitStands(hit.ruleId, piece.text.slice(hit.index, tokenEnd(piece.text, hit.end)))) continue;
+      if (!secretlintHitStands(hit.ruleId, piece.text.slice(hit.index, tokenEnd(piece.text, hit.end))))
+        continue;
       candidates.push(
         piece.candidate(
           hit.ruleId,

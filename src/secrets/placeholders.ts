@@ -171,7 +171,7 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
   "trivial-stem@4",
-  "decoded-stand-in@1",
+  "decoded-stand-in@2",
 ]);
 
 export function isPlaceholderValue(value: string): boolean {
@@ -213,8 +213,15 @@ export function isRealPassword(value: string): boolean {
   );
 }
 
-/** `@` and `$` between letters read as the letters they stand for (p@ssword, ch@ngeme, $ecret). */
-const deleet = (s: string) => s.replace(/(?<=\p{L})[@$](?=\p{L})/gu, (c) => (c === "@" ? "a" : "s"));
+/**
+ * The word a stand-in spells: `@` and `$` between letters read as the letters they stand for
+ * (p@ssword, ch@ngeme), and accents dropped (pässword, as werkzeug's IRI tests write it).
+ */
+const deleet = (s: string) =>
+  s
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/(?<=\p{L})[@$](?=\p{L})/gu, (c) => (c === "@" ? "a" : "s"));
 
 /**
  * A tutorial word, dressed up: `pass;word` and `Password123!` (the word with symbols and digits),

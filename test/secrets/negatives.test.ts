@@ -121,6 +121,9 @@ const NEGATIVES: Record<string, string> = {
   "RFC 6749 Basic credential": "            Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW",
   "RFC 6749 authorization code": "code=SplxlOBeZQQYbYS6WxSbIA&state=xyz",
   "RFC 6750 bearer token": "Authorization: Bearer mF_9.B5f-4.1JqM",
+  // werkzeug's IRI tests: a tutorial password with an accent, percent-encoded.
+  "accented tutorial password":
+    "assert urls.uri_to_iri('http://%C3%BCser:p%C3%A4ssword@xn--n3h.net/p%C3%A5th')",
   // AWS's documentation key in a Go struct: secretlint's match stops 40 characters after the name.
   "AWS example secret under a Go field name":
     '\t\tSecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",',

@@ -75,6 +75,7 @@ describe("severity", () => {
       "test_rsa.key",
       "keys/demo-host-key",
       "certs/dummy_cert.pem",
+      "werkzeug/testsuite/urls.py",
     ])
       expect(isTestOrDocPath(p), p).toBe(true);
     for (const p of [
