@@ -55632,7 +55632,7 @@ function refuseUnusableClone(root, layout, promisorConfig) {
   const keys = promisorConfig.split("\0").filter(Boolean).map((entry) => {
     const [key, ...value] = entry.split("\n");
     return { key, value: value.join("\n") };
-  }).filter(({ value }) => value.toLowerCase() !== "false");
+  }).filter(({ value }) => !/^(?:false|no|off|0)$/i.test(value));
   if (keys.length > 0) {
     throw new RemoteError(
       "not-a-repo",

@@ -91,7 +91,8 @@ function refuseUnusableClone(root: string, layout: string, promisorConfig: strin
       const [key, ...value] = entry.split("\n");
       return { key, value: value.join("\n") };
     })
-    .filter(({ value }) => value.toLowerCase() !== "false");
+    // git's false: false, no, off, 0 (any case); anything else (a remote's name, true) is set.
+    .filter(({ value }) => !/^(?:false|no|off|0)$/i.test(value));
   if (keys.length > 0) {
     throw new RemoteError(
       "not-a-repo",

@@ -14,6 +14,7 @@ describe("partial clones, by their config", () => {
     const repo = makeRepo();
     git(repo, "config", "remote.my fork.promisor", "true");
     git(repo, "config", "remote.origin.promisor", "false"); // switched off: not a promisor
+    git(repo, "config", "remote.mirror.promisor", "off"); // git's other words for false
     git(repo, "config", "extensions.partialclone", "upstream");
     const error = await readRepoFacts(repo).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteError);
