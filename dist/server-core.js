@@ -55653,8 +55653,9 @@ function unpartialCommand(keys) {
     const q2 = shellQuote(r);
     return `git config --unset-all remote.${q2}.partialclonefilter; git fetch --refetch ${q2} && git config --unset remote.${q2}.promisor`;
   });
+  const grouped = steps.length > 1 ? steps.map((s3) => `{ ${s3}; }`) : steps;
   const extension = keys.some((k2) => k2.key === "extensions.partialclone") ? " && git config --unset extensions.partialclone" : "";
-  return `${steps.join(" && ")}${extension}`;
+  return `${grouped.join(" && ")}${extension}`;
 }
 function operationInProgress(paths, unmerged) {
   const going = IN_PROGRESS.filter(([name]) => existsSync6(paths.get(name) ?? "")).map(([, what]) => what);

@@ -118,10 +118,12 @@ function unpartialCommand(keys: { key: string; value: string }[]): string {
     const q = shellQuote(r);
     return `git config --unset-all remote.${q}.partialclonefilter; git fetch --refetch ${q} && git config --unset remote.${q}.promisor`;
   });
+  // Several remotes: each one's steps grouped, the next only after it succeeded.
+  const grouped = steps.length > 1 ? steps.map((s) => `{ ${s}; }`) : steps;
   const extension = keys.some((k) => k.key === "extensions.partialclone")
     ? " && git config --unset extensions.partialclone"
     : "";
-  return `${steps.join(" && ")}${extension}`;
+  return `${grouped.join(" && ")}${extension}`;
 }
 
 function operationInProgress(paths: Map<string, string>, unmerged: boolean): string[] {

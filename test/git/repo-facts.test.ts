@@ -22,7 +22,7 @@ describe("partial clones, by their config", () => {
     expect(message).toContain("partial clone");
     expect(message).toContain("remote.my fork.promisor, extensions.partialclone");
     expect(remedy).toContain(
-      "`git config --unset-all remote.'my fork'.partialclonefilter; git fetch --refetch 'my fork' && git config --unset remote.'my fork'.promisor && git config --unset-all remote.upstream.partialclonefilter; git fetch --refetch upstream && git config --unset remote.upstream.promisor && git config --unset extensions.partialclone`",
+      "`{ git config --unset-all remote.'my fork'.partialclonefilter; git fetch --refetch 'my fork' && git config --unset remote.'my fork'.promisor; } && { git config --unset-all remote.upstream.partialclonefilter; git fetch --refetch upstream && git config --unset remote.upstream.promisor; } && git config --unset extensions.partialclone`",
     );
   });
 
