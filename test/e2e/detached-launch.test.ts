@@ -188,7 +188,7 @@ describe("start with several prompts", () => {
       const s = await runCli(["status", "--json", "--wait", "30"], { cwd: mcp!.repo, env });
       const views = (JSON.parse(s.stdout) as { runs: RunJson[] }).runs;
       return views.every((v) => v.status === "succeeded") ? views : undefined;
-    }, 180_000);
+    });
     expect(done).toHaveLength(3);
 
     const bundles = readFileSync(`${mcp.state}/git-trace.log`, "utf8")

@@ -424,6 +424,19 @@ describe("connect", () => {
     expect(second.stderr).toBe("ssh: connect to host 127.0.0.1 port 22: Connection timed out\n");
     expect((await fake.run(args)).exitCode).toBe(255);
   });
+  it("cut: an open link dies (255) and no new one gets through", async () => {
+    const args = ["connect", "c", "--no-tmux", "--no-reconnect", "--no-status", "--"];
+    const open = fake.run([...args, "touch up; sleep 30; echo survived"]);
+    const up = join(fake.vmHome("c"), "up");
+    while (!existsSync(up)) await new Promise((r) => setTimeout(r, 20));
+    fake.setFaults("connect:cut");
+    const cut = await open;
+    expect(cut.exitCode).toBe(255);
+    expect(cut.stdout).not.toContain("survived");
+    expect((await fake.run([...args, "true"])).exitCode).toBe(255);
+    fake.setFaults("");
+    expect((await fake.run([...args, "true"])).exitCode).toBe(0);
+  });
   it("an unknown VM: exit 1 with Error:", async () => {
     const r = await fake.run([
       "connect",

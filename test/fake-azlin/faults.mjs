@@ -4,6 +4,7 @@
 // (new, list, show, tag, connect, cp, kill, destroy, status, start, stop) or "any".
 // - slow:<seconds>        sleeps before the call does its work (every call)
 // - drop:<ms>             connect: the link dies <ms> after the command started (every call while set)
+// - cut                   connect: the network is gone: new links exit 255, open ones die within 100 ms
 // - ssh255-after:<n>      the n-th call of the op and every later one dies with ssh's 255
 // - any other kind        fires on every call, or with :<count> only on the first <count> calls
 // Kinds used by the commands: auth, quota, sku, timeout, timeout-gone, egress, notfound, ssh255,
@@ -45,10 +46,21 @@ export function activeFaults(env, op) {
   for (const f of specs) {
     const call = f.op === "any" ? anyCall : opCall;
     let fires;
-    if (f.kind === "slow" || f.kind === "drop") fires = true;
+    if (f.kind === "slow" || f.kind === "drop" || f.kind === "cut") fires = true;
     else if (f.kind === "ssh255-after") fires = call >= (f.param ?? 1);
     else fires = f.param === undefined || call <= f.param;
     if (fires) fired.set(f.kind, f);
   }
   return fired;
+}
+
+/** Whether the `cut` fault is set for `connect` now (read without counting a call: open links poll it). */
+export function cutNow(env) {
+  try {
+    return parseFaults(faultText(env)).some(
+      (f) => (f.op === "connect" || f.op === "any") && f.kind === "cut",
+    );
+  } catch {
+    return false; // a half-written fault file: read again on the next tick
+  }
 }

@@ -124,7 +124,7 @@ export const DROPPED = Symbol("dropped");
  * Ends the command's processes when the link goes: `dropAfterMs` (the fault) or this process
  * being stopped (the caller hung up), as sshd hangs up a session whose connection is gone.
  */
-function hangUpWith(child, group, dropAfterMs) {
+function hangUpWith(child, group, dropAfterMs, cut) {
   let dropped = false;
   const hangUp = (signal) => {
     try {
@@ -141,6 +141,14 @@ function hangUpWith(child, group, dropAfterMs) {
           dropped = true;
           hangUp("SIGKILL");
         }, dropAfterMs);
+  // A link cut while it is open (the `cut` fault, set by a test mid-run) goes as a drop does.
+  const cutWatch = cut
+    ? setInterval(() => {
+        if (!cut()) return;
+        dropped = true;
+        hangUp("SIGKILL");
+      }, 100)
+    : undefined;
   const onSignal = () => {
     hangUp("SIGHUP");
     process.exit(255);
@@ -148,6 +156,7 @@ function hangUpWith(child, group, dropAfterMs) {
   for (const s of ["SIGTERM", "SIGINT", "SIGHUP"]) process.once(s, onSignal);
   return waitForExit(child).then((code) => {
     clearTimeout(timer);
+    clearInterval(cutWatch);
     for (const s of ["SIGTERM", "SIGINT", "SIGHUP"]) process.removeListener(s, onSignal);
     return dropped ? DROPPED : code;
   });
@@ -156,16 +165,16 @@ function hangUpWith(child, group, dropAfterMs) {
 /**
  * Runs the words after `--` on the VM the way ssh does: joined with spaces and parsed again by the
  * remote shell. stdin, stdout and stderr pass straight through. Resolves to the exit code, or
- * DROPPED when the `drop` fault cut the link (`dropAfterMs`).
+ * DROPPED when the `drop` fault cut the link (`dropAfterMs`) or `cut()` turned true while it ran.
  */
-export function runOnVm(env, paths, vm, words, { dropAfterMs } = {}) {
+export function runOnVm(env, paths, vm, words, { dropAfterMs, cut } = {}) {
   const ssh = sshMode(env);
   if (ssh) {
     const user = ensureVmUser(env, paths, vm);
     const child = spawn("ssh", ["-p", ssh.port, ...sshOptions(ssh), `${user}@127.0.0.1`, ...words], {
       stdio: "inherit",
     });
-    return hangUpWith(child, false, dropAfterMs);
+    return hangUpWith(child, false, dropAfterMs, cut);
   }
   const home = vmHome(paths, vm.name);
   // A VM's environment is its own: nothing of the caller's leaks in, as over ssh.
@@ -184,7 +193,7 @@ export function runOnVm(env, paths, vm, words, { dropAfterMs } = {}) {
     stdio: "inherit",
     detached: true,
   });
-  return hangUpWith(child, true, dropAfterMs);
+  return hangUpWith(child, true, dropAfterMs, cut);
 }
 
 /** Where a remote path points on a direct-mode VM: relative and `~/` paths are in its home. */

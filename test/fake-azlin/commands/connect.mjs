@@ -1,5 +1,6 @@
 // `azlin connect NAME [flags] -- CMD...`: ssh to the VM and exit with ssh's code (reference §3.5).
 import { Exit, fail, RG_OPTIONS } from "../context.mjs";
+import { cutNow } from "../faults.mjs";
 import { findVm } from "../state.mjs";
 import { connectionClosed, connectUnknownVm, sshTimedOut } from "../texts.mjs";
 import { DROPPED, runOnVm } from "../vm-access.mjs";
@@ -47,7 +48,12 @@ export async function run(ctx, args, trailing) {
   const end = () => (opts.noStatus ? "" : "\x1b]0;\x07\n");
   const flush = (s) => s && process.stderr.write(s);
 
-  if (faults.has("ssh255") || faults.has("ssh255-after") || vm.power_state !== "Running") {
+  if (
+    faults.has("ssh255") ||
+    faults.has("ssh255-after") ||
+    faults.has("cut") ||
+    vm.power_state !== "Running"
+  ) {
     throw new Exit(255, { stderr: `${stderr}${sshTimedOut(host)}\n${end()}` });
   }
   flush(stderr);
@@ -58,7 +64,10 @@ export async function run(ctx, args, trailing) {
   const max = opts.noReconnect ? 1 : Number(opts.maxRetries ?? 3) + 1;
   let code = 0;
   for (let attempt = 1; ; attempt++) {
-    code = await runOnVm(ctx.env, ctx.paths, vm, words, { dropAfterMs: faults.get("drop")?.param });
+    code = await runOnVm(ctx.env, ctx.paths, vm, words, {
+      dropAfterMs: faults.get("drop")?.param,
+      cut: () => cutNow(ctx.env),
+    });
     if (code === DROPPED) throw new Exit(255, { stderr: `${connectionClosed(host)}\n${end()}` });
     if (code === 0 || attempt >= max) break;
     // A failing command looks like a dropped connection: azlin asks, stdin is at EOF (not "n"), it runs again.
