@@ -553,8 +553,8 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$writeFile = fs3.writeFile;
-      fs3.writeFile = writeFile8;
-      function writeFile8(path7, data, options, cb) {
+      fs3.writeFile = writeFile9;
+      function writeFile9(path7, data, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$writeFile(path7, data, options, cb);
@@ -608,9 +608,9 @@ var require_graceful_fs = __commonJS({
         }
       }
       var fs$readdir = fs3.readdir;
-      fs3.readdir = readdir7;
+      fs3.readdir = readdir8;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir7(path7, options, cb) {
+      function readdir8(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path8, options2, cb2, startTime) {
@@ -1249,11 +1249,11 @@ var require_mtime_precision = __commonJS({
     function probe(file2, fs2, callback) {
       const cachedPrecision = fs2[cacheSymbol];
       if (cachedPrecision) {
-        return fs2.stat(file2, (err, stat5) => {
+        return fs2.stat(file2, (err, stat6) => {
           if (err) {
             return callback(err);
           }
-          callback(null, stat5.mtime, cachedPrecision);
+          callback(null, stat6.mtime, cachedPrecision);
         });
       }
       const mtime = new Date(Math.ceil(Date.now() / 1e3) * 1e3 + 5);
@@ -1261,13 +1261,13 @@ var require_mtime_precision = __commonJS({
         if (err) {
           return callback(err);
         }
-        fs2.stat(file2, (err2, stat5) => {
+        fs2.stat(file2, (err2, stat6) => {
           if (err2) {
             return callback(err2);
           }
-          const precision = stat5.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
+          const precision = stat6.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
           Object.defineProperty(fs2, cacheSymbol, { value: precision });
-          callback(null, stat5.mtime, precision);
+          callback(null, stat6.mtime, precision);
         });
       });
     }
@@ -1321,14 +1321,14 @@ var require_lockfile = __commonJS({
         if (options.stale <= 0) {
           return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
         }
-        options.fs.stat(lockfilePath, (err2, stat5) => {
+        options.fs.stat(lockfilePath, (err2, stat6) => {
           if (err2) {
             if (err2.code === "ENOENT") {
               return acquireLock(file2, { ...options, stale: 0 }, callback);
             }
             return callback(err2);
           }
-          if (!isLockStale(stat5, options)) {
+          if (!isLockStale(stat6, options)) {
             return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file: file2 }));
           }
           removeLock(file2, options, (err3) => {
@@ -1340,8 +1340,8 @@ var require_lockfile = __commonJS({
         });
       });
     }
-    function isLockStale(stat5, options) {
-      return stat5.mtime.getTime() < Date.now() - options.stale;
+    function isLockStale(stat6, options) {
+      return stat6.mtime.getTime() < Date.now() - options.stale;
     }
     function removeLock(file2, options, callback) {
       options.fs.rmdir(getLockFile(file2, options), (err) => {
@@ -1359,7 +1359,7 @@ var require_lockfile = __commonJS({
       lock2.updateDelay = lock2.updateDelay || options.update;
       lock2.updateTimeout = setTimeout(() => {
         lock2.updateTimeout = null;
-        options.fs.stat(lock2.lockfilePath, (err, stat5) => {
+        options.fs.stat(lock2.lockfilePath, (err, stat6) => {
           const isOverThreshold = lock2.lastUpdate + options.stale < Date.now();
           if (err) {
             if (err.code === "ENOENT" || isOverThreshold) {
@@ -1368,7 +1368,7 @@ var require_lockfile = __commonJS({
             lock2.updateDelay = 1e3;
             return updateLock(file2, options);
           }
-          const isMtimeOurs = lock2.mtime.getTime() === stat5.mtime.getTime();
+          const isMtimeOurs = lock2.mtime.getTime() === stat6.mtime.getTime();
           if (!isMtimeOurs) {
             return setLockAsCompromised(
               file2,
@@ -1493,11 +1493,11 @@ var require_lockfile = __commonJS({
         if (err) {
           return callback(err);
         }
-        options.fs.stat(getLockFile(file3, options), (err2, stat5) => {
+        options.fs.stat(getLockFile(file3, options), (err2, stat6) => {
           if (err2) {
             return err2.code === "ENOENT" ? callback(null, false) : callback(err2);
           }
-          return callback(null, !isLockStale(stat5, options));
+          return callback(null, !isLockStale(stat6, options));
         });
       });
     }
@@ -1989,7 +1989,7 @@ var require_cjs = __commonJS({
 var require_lib = __commonJS({
   "node_modules/write-file-atomic/lib/index.js"(exports, module) {
     "use strict";
-    module.exports = writeFile8;
+    module.exports = writeFile9;
     module.exports.sync = writeFileSync2;
     module.exports._getTmpname = getTmpname;
     module.exports._cleanupOnExit = cleanupOnExit2;
@@ -2114,7 +2114,7 @@ var require_lib = __commonJS({
         }
       }
     }
-    async function writeFile8(filename, data, options, callback) {
+    async function writeFile9(filename, data, options, callback) {
       if (options instanceof Function) {
         callback = options;
         options = {};
@@ -2232,15 +2232,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat5, path7, options) {
-      if (!stat5.isSymbolicLink() && !stat5.isFile()) {
+    function checkStat(stat6, path7, options) {
+      if (!stat6.isSymbolicLink() && !stat6.isFile()) {
         return false;
       }
       return checkPathExt(path7, options);
     }
     function isexe(path7, options, cb) {
-      fs2.stat(path7, function(er2, stat5) {
-        cb(er2, er2 ? false : checkStat(stat5, path7, options));
+      fs2.stat(path7, function(er2, stat6) {
+        cb(er2, er2 ? false : checkStat(stat6, path7, options));
       });
     }
     function sync(path7, options) {
@@ -2256,20 +2256,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs2 = __require("fs");
     function isexe(path7, options, cb) {
-      fs2.stat(path7, function(er2, stat5) {
-        cb(er2, er2 ? false : checkStat(stat5, options));
+      fs2.stat(path7, function(er2, stat6) {
+        cb(er2, er2 ? false : checkStat(stat6, options));
       });
     }
     function sync(path7, options) {
       return checkStat(fs2.statSync(path7), options);
     }
-    function checkStat(stat5, options) {
-      return stat5.isFile() && checkMode(stat5, options);
+    function checkStat(stat6, options) {
+      return stat6.isFile() && checkMode(stat6, options);
     }
-    function checkMode(stat5, options) {
-      var mod = stat5.mode;
-      var uid = stat5.uid;
-      var gid = stat5.gid;
+    function checkMode(stat6, options) {
+      var mod = stat6.mode;
+      var uid = stat6.uid;
+      var gid = stat6.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u3 = parseInt("100", 8);
@@ -41024,9 +41024,72 @@ function createAzlinFleet(options) {
 }
 
 // src/core/launch/launcher.ts
-import { mkdir as mkdir4, readdir } from "node:fs/promises";
-import { basename, dirname as dirname4, join as join2 } from "node:path";
+import { mkdir as mkdir4, readdir as readdir2 } from "node:fs/promises";
+import { basename, dirname as dirname4, join as join3 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
+
+// src/util/scratch-dirs.ts
+import { mkdtemp, readdir, rm as rm2, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join2 } from "node:path";
+var PREFIX = "amplihack-remote-";
+var NAMED = /^amplihack-remote-([a-z]+)-(\d+)-[A-Za-z0-9]{6}$/;
+var UNNAMED = /^amplihack-(?:remote-[a-z]+|wip)-[A-Za-z0-9]{6}$/;
+var HELD_BY = /^(.+)\.held-by-(\d+)$/;
+var UNNAMED_GRACE_MS = 24 * 36e5;
+function makeScratchDir(kind) {
+  return mkdtemp(join2(tmpdir(), `${PREFIX}${kind}-${process.pid}-`));
+}
+async function holdScratchDir(dir, pid = process.pid) {
+  await writeFile(`${dir}.held-by-${pid}`, "", { mode: 384 });
+}
+function processAlive(pid) {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+async function sweepScratchDirs(options = {}) {
+  const root = options.root ?? tmpdir();
+  const names = await readdir(root).catch(() => []);
+  const holders = /* @__PURE__ */ new Map();
+  for (const name of names) {
+    const m2 = HELD_BY.exec(name);
+    if (m2?.[1].startsWith("amplihack-")) holders.set(m2[1], [...holders.get(m2[1]) ?? [], Number(m2[2])]);
+  }
+  const removed = [];
+  for (const name of names) {
+    const named = NAMED.exec(name);
+    if (!named && !UNNAMED.test(name)) continue;
+    const dir = join2(root, name);
+    const held = [...named ? [Number(named[2])] : [], ...holders.get(name) ?? []];
+    if (held.some(processAlive) || options.keep?.(dir)) continue;
+    if (!named) {
+      const changed = await stat(dir).then(
+        (s3) => s3.mtimeMs,
+        () => null
+      );
+      if (changed === null || (options.now ?? Date.now()) - changed < UNNAMED_GRACE_MS) continue;
+    }
+    try {
+      await rm2(dir, { recursive: true, force: true });
+      for (const pid of holders.get(name) ?? []) await rm2(`${dir}.held-by-${pid}`, { force: true });
+      removed.push(dir);
+    } catch {
+    }
+  }
+  const present = new Set(names);
+  for (const [dirName, pids] of holders) {
+    if (present.has(dirName)) continue;
+    for (const pid of pids)
+      await rm2(join2(root, `${dirName}.held-by-${pid}`), { force: true }).catch(() => {
+      });
+  }
+  return removed;
+}
 
 // src/core/runs/refresh-run.ts
 import { existsSync as existsSync2 } from "node:fs";
@@ -41502,15 +41565,7 @@ async function attachLease(deps, record2) {
     created: record2.vm?.created ?? false
   });
 }
-function driverAlive(pid) {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return err.code === "EPERM";
-  }
-}
+var driverAlive = (pid) => processAlive(pid);
 var outcomeToStatus = (outcome, exitCode) => {
   if (outcome === "setup-failed") return "failed";
   if (outcome === "succeeded" || outcome === "failed" || outcome === "timed-out" || outcome === "killed")
@@ -41637,7 +41692,7 @@ async function jobStillNeeded(store, runIds) {
 var LAUNCH_WORKER_FLAG = "--amplihack-remote-launch-worker";
 
 // src/core/launch/job.ts
-import { readFile as readFile2, rm as rm2, writeFile } from "node:fs/promises";
+import { readFile as readFile2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 
 // src/git/git.ts
 function createGit(cwd, runner = defaultRunner) {
@@ -41825,7 +41880,7 @@ function jobOf(batchId, repo, batch) {
   };
 }
 async function writeJob(file2, job) {
-  await writeFile(file2, `${JSON.stringify(job)}
+  await writeFile2(file2, `${JSON.stringify(job)}
 `, { mode: 384 });
 }
 async function readJob(file2, runner) {
@@ -41849,21 +41904,30 @@ async function jobRunIds(file2) {
     return null;
   }
 }
-async function dropJob(file2) {
+async function jobPackageDir(file2) {
   const text = await readFile2(file2, "utf8").catch(() => null);
-  const dir = text ? JSON.parse(text).pkg?.dir : void 0;
-  if (dir) await rm2(dir, { recursive: true, force: true });
-  await rm2(file2, { force: true });
+  if (text === null) return null;
+  try {
+    const dir = JSON.parse(text).pkg?.dir;
+    return typeof dir === "string" ? dir : null;
+  } catch {
+    return void 0;
+  }
+}
+async function dropJob(file2) {
+  const dir = await jobPackageDir(file2);
+  if (dir) await rm3(dir, { recursive: true, force: true });
+  await rm3(file2, { force: true });
 }
 
 // src/core/launch/launcher.ts
 function detachedLauncher(input2) {
   return {
     async launch(batchId, repo, batch) {
-      const dir = join2(input2.stateDir, "launch");
+      const dir = join3(input2.stateDir, "launch");
       await mkdir4(dir, { recursive: true, mode: 448 });
-      const jobFile = join2(dir, `${batchId}.json`);
-      const log = join2(dir, `${batchId}.log`);
+      const jobFile = join3(dir, `${batchId}.json`);
+      const log = join3(dir, `${batchId}.log`);
       await writeJob(jobFile, jobOf(batchId, repo, batch));
       return spawnWorker(jobFile, repo, log);
     },
@@ -41871,21 +41935,35 @@ function detachedLauncher(input2) {
       return spawnWorker(jobFile, repo, jobFile.replace(/\.json$/, ".log"));
     },
     async tidy(store) {
-      const dir = join2(input2.stateDir, "launch");
-      const files = (await readdir(dir).catch(() => [])).filter((f2) => f2.endsWith(".json"));
+      const dir = join3(input2.stateDir, "launch");
+      const files = (await readdir2(dir).catch(() => [])).filter((f2) => f2.endsWith(".json"));
       let dropped = 0;
       for (const file2 of files) {
-        const ids = await jobRunIds(join2(dir, file2));
+        const ids = await jobRunIds(join3(dir, file2));
         if (ids === null || await jobStillNeeded(store, ids)) continue;
-        await dropJob(join2(dir, file2));
+        await dropJob(join3(dir, file2));
         dropped += 1;
       }
       return dropped;
+    },
+    async sweep() {
+      const dir = join3(input2.stateDir, "launch");
+      const files = (await readdir2(dir).catch(() => [])).filter((f2) => f2.endsWith(".json"));
+      const wanted = /* @__PURE__ */ new Set();
+      for (const file2 of files) {
+        const pkg = await jobPackageDir(join3(dir, file2));
+        if (pkg === void 0) return 0;
+        if (pkg) wanted.add(pkg);
+      }
+      return (await sweepScratchDirs({ root: input2.scratchRoot, keep: (d) => wanted.has(d) })).length;
     }
   };
-  function spawnWorker(jobFile, repo, log) {
+  async function spawnWorker(jobFile, repo, log) {
     const [command, ...args] = [...workerCommand(jobFile), String(process.pid)];
     const pid = spawnDetached(command, args, { cwd: repo, env: input2.env, logFile: log });
+    const pkg = await jobPackageDir(jobFile);
+    if (pkg) await holdScratchDir(pkg, pid).catch(() => {
+    });
     return { pid, log };
   }
 }
@@ -41896,13 +41974,13 @@ function workerCommand(jobFile) {
       process.execPath,
       "--import",
       import.meta.resolve("tsx"),
-      join2(dirname4(here), "worker-main.ts"),
+      join3(dirname4(here), "worker-main.ts"),
       LAUNCH_WORKER_FLAG,
       jobFile
     ];
   }
   if (basename(here) === "launcher.js") {
-    return [process.execPath, join2(dirname4(here), "worker-main.js"), LAUNCH_WORKER_FLAG, jobFile];
+    return [process.execPath, join3(dirname4(here), "worker-main.js"), LAUNCH_WORKER_FLAG, jobFile];
   }
   return [process.execPath, here, LAUNCH_WORKER_FLAG, jobFile];
 }
@@ -42040,7 +42118,7 @@ function notDeleted(name, error62, note) {
 import { randomBytes } from "node:crypto";
 import { userInfo } from "node:os";
 var MAX_NAME = 64;
-var PREFIX = "amplihack";
+var PREFIX2 = "amplihack";
 function sanitizeUser(raw) {
   const cleaned = raw.toLowerCase().replace(/[^a-z0-9-]+/g, "").replace(/-+/g, "-").replace(/^-+|-+$/g, "");
   return cleaned || "user";
@@ -42062,9 +42140,9 @@ function stamp(now) {
 }
 function makeVmName(user, now = /* @__PURE__ */ new Date(), hex3 = randomBytes(2).toString("hex")) {
   const tail = `-${stamp(now)}-${hex3}`;
-  const room = MAX_NAME - PREFIX.length - 1 - tail.length;
+  const room = MAX_NAME - PREFIX2.length - 1 - tail.length;
   const who = sanitizeUser(user).slice(0, room).replace(/-+$/, "") || "user";
-  return `${PREFIX}-${who}${tail}`;
+  return `${PREFIX2}-${who}${tail}`;
 }
 
 // src/targets/azlin/reuse.ts
@@ -42419,8 +42497,8 @@ ${fate.note}` : error62.message,
 }
 
 // src/targets/local/local-target.ts
-import { copyFile as copyFile2, mkdir as mkdir5, rm as rm3 } from "node:fs/promises";
-import { dirname as dirname5, join as join3 } from "node:path";
+import { copyFile as copyFile2, mkdir as mkdir5, rm as rm4 } from "node:fs/promises";
+import { dirname as dirname5, join as join4 } from "node:path";
 var REQUIRED_TOOLS = ["bash", "git", "tar", "gzip", "sha256sum", "timeout", "mkfifo", "setsid"];
 var LocalMachine = class {
   constructor(home2, runner = defaultRunner, streamRunner = defaultStreamRunner) {
@@ -42435,7 +42513,7 @@ var LocalMachine = class {
   name = "local";
   vm = null;
   get howToReach() {
-    return `cd ${join3(this.home, ".amplihack-remote")}`;
+    return `cd ${join4(this.home, ".amplihack-remote")}`;
   }
   async exec(script, options = {}) {
     await mkdir5(this.home, { recursive: true });
@@ -42471,13 +42549,13 @@ var LocalMachine = class {
     return { exitCode: exit.exitCode, stderrTail: exit.stderrTail };
   }
   async upload(localFile, remotePath) {
-    const dest = join3(this.home, remotePath);
+    const dest = join4(this.home, remotePath);
     await mkdir5(dirname5(dest), { recursive: true });
     await copyFile2(localFile, dest);
   }
   async download(remotePath, localFile) {
     try {
-      await copyFile2(join3(this.home, remotePath), localFile);
+      await copyFile2(join4(this.home, remotePath), localFile);
     } catch (err) {
       throw new RemoteError(
         "transfer-failed",
@@ -42521,10 +42599,10 @@ var LocalTarget = class {
           return {
             deleted: false,
             kept: true,
-            message: `Run files kept in ${join3(machine.home, runDir(request.runId))}`
+            message: `Run files kept in ${join4(machine.home, runDir(request.runId))}`
           };
         }
-        await rm3(join3(machine.home, runDir(request.runId)), { recursive: true, force: true });
+        await rm4(join4(machine.home, runDir(request.runId)), { recursive: true, force: true });
         return { deleted: true, kept: false, message: "Local sandbox run directory removed." };
       }
     };
@@ -48996,23 +49074,23 @@ import { availableParallelism } from "node:os";
 
 // src/secrets/cache.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir6, readdir as readdir2, readFile as readFile3, rename as rename2, unlink, writeFile as writeFile2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { mkdir as mkdir6, readdir as readdir3, readFile as readFile3, rename as rename2, unlink, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join5 } from "node:path";
 var MERGE_AFTER_SEGMENTS = 16;
 var CLEAN_TEXT = Object.freeze({ binary: false, findings: [] });
 var CLEAN_BINARY = Object.freeze({ binary: true, findings: [] });
 function verdictFolder(dir, rulesetVersion) {
-  return join4(dir, `verdicts-${rulesetVersion}`);
+  return join5(dir, `verdicts-${rulesetVersion}`);
 }
 async function openVerdictCache(dir, rulesetVersion) {
   const folder = verdictFolder(dir, rulesetVersion);
   const known = /* @__PURE__ */ new Map();
   const loadedSegments = [];
   try {
-    for (const name of await readdir2(folder)) {
+    for (const name of await readdir3(folder)) {
       if (!name.endsWith(".seg")) continue;
       try {
-        parseSegment(await readFile3(join4(folder, name), "utf8"), known);
+        parseSegment(await readFile3(join5(folder, name), "utf8"), known);
         loadedSegments.push(name);
       } catch {
       }
@@ -49037,7 +49115,7 @@ async function openVerdictCache(dir, rulesetVersion) {
         const entries = merge2 ? new Map([...known, ...fresh]) : fresh;
         await writeSegment(folder, entries);
         if (merge2)
-          await Promise.all(loadedSegments.map((name) => unlink(join4(folder, name)).catch(() => {
+          await Promise.all(loadedSegments.map((name) => unlink(join5(folder, name)).catch(() => {
           })));
         return true;
       } catch {
@@ -49072,10 +49150,10 @@ async function writeSegment(folder, entries) {
     if (v2.findings.length === 0) lines.push(`${v2.binary ? "b" : "c"} ${oid}`);
     else lines.push(`f ${oid} ${v2.binary ? "b" : "t"} ${JSON.stringify(v2.findings)}`);
   }
-  const tmp = join4(folder, `${name}.tmp`);
-  await writeFile2(tmp, `${lines.join("\n")}
+  const tmp = join5(folder, `${name}.tmp`);
+  await writeFile3(tmp, `${lines.join("\n")}
 `);
-  await rename2(tmp, join4(folder, `${name}.seg`));
+  await rename2(tmp, join5(folder, `${name}.seg`));
 }
 
 // src/secrets/fingerprint.ts
@@ -49110,7 +49188,7 @@ async function scanItem(content, item) {
 
 // src/secrets/worker-pool.ts
 import { createRequire } from "node:module";
-import { basename as basename2, dirname as dirname6, join as join5 } from "node:path";
+import { basename as basename2, dirname as dirname6, join as join6 } from "node:path";
 import { fileURLToPath as fileURLToPath5, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 
@@ -49233,12 +49311,12 @@ function workerLaunch() {
   const here = fileURLToPath5(import.meta.url);
   const base = { workerData: { role: SCAN_WORKER_ROLE }, stdout: true, stderr: true };
   if (here.endsWith(".ts")) {
-    const target = pathToFileURL(join5(dirname6(here), "scan-worker.ts")).href;
+    const target = pathToFileURL(join6(dirname6(here), "scan-worker.ts")).href;
     const code = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
     return { filename: code, options: { ...base, eval: true } };
   }
   if (basename2(here) === "worker-pool.js") {
-    return { filename: join5(dirname6(here), "scan-worker.js"), options: base };
+    return { filename: join6(dirname6(here), "scan-worker.js"), options: base };
   }
   return { filename: here, options: base };
 }
@@ -49247,7 +49325,7 @@ function tsxEsmApi() {
   const manifestPath = require2.resolve("tsx/package.json");
   const manifest = require2(manifestPath);
   const entry = manifest.exports["./esm/api"]?.import?.default ?? "./dist/esm/api/index.mjs";
-  return pathToFileURL(join5(dirname6(manifestPath), entry)).href;
+  return pathToFileURL(join6(dirname6(manifestPath), entry)).href;
 }
 function startWorker(launch, timeoutMs) {
   return new Promise((resolve5) => {
@@ -49660,7 +49738,7 @@ function createAppKit(input2) {
 }
 
 // src/core/launch/worker.ts
-import { rm as rm12 } from "node:fs/promises";
+import { rm as rm13 } from "node:fs/promises";
 
 // src/core/progress.ts
 var STAGES = [
@@ -49687,7 +49765,7 @@ function createProgress(listener) {
 }
 
 // src/core/launch/launch-batch.ts
-import { rm as rm11 } from "node:fs/promises";
+import { rm as rm12 } from "node:fs/promises";
 
 // src/core/pool.ts
 function poolingTarget(inner) {
@@ -49836,17 +49914,16 @@ function sharedFate(vm2, members2) {
 }
 
 // src/git/wip-snapshot.ts
-import { copyFile as copyFile3, mkdtemp, rm as rm4 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
+import { copyFile as copyFile3, rm as rm5 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 var WIP_REF_PREFIX = "refs/amplihack-remote/wip/";
 var WIP_REF = `${WIP_REF_PREFIX}snapshot`;
 var EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 var MESSAGE = "amplihack-remote: uncommitted work snapshot";
 var FALLBACK_IDENTITY = { name: "amplihack-remote", email: "amplihack-remote@localhost" };
 async function snapshotTree(git, input2) {
-  const dir = await mkdtemp(join6(tmpdir(), "amplihack-wip-"));
-  const env = { GIT_INDEX_FILE: join6(dir, "index"), ...input2.scratch.objectEnv };
+  const dir = await makeScratchDir("wip");
+  const env = { GIT_INDEX_FILE: join7(dir, "index"), ...input2.scratch.objectEnv };
   try {
     const copied = await copyFile3(input2.layout.indexFile, env.GIT_INDEX_FILE).then(
       () => true,
@@ -49868,7 +49945,7 @@ async function snapshotTree(git, input2) {
     const tree = (await git.run(["write-tree"], { env })).trim();
     return { tree, leftOut };
   } finally {
-    await rm4(dir, { recursive: true, force: true });
+    await rm5(dir, { recursive: true, force: true });
   }
 }
 async function snapshotIdentity(git) {
@@ -50045,7 +50122,7 @@ async function adoptOrphans(deps) {
 }
 
 // src/core/finish/finish-run.ts
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 
 // src/core/plan/agent-spend.ts
 import { readFile as readFile4 } from "node:fs/promises";
@@ -50081,14 +50158,12 @@ function formatUsd(usd) {
 
 // src/core/workflow/retrieve-run.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { mkdir as mkdir10, mkdtemp as mkdtemp3, readdir as readdir3, readFile as readFile7, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join11, relative } from "node:path";
+import { mkdir as mkdir10, readdir as readdir4, readFile as readFile7, rm as rm7, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join12, relative } from "node:path";
 
 // src/git/integrate.ts
-import { mkdtemp as mkdtemp2, rm as rm5 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join8 } from "node:path";
+import { rm as rm6 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
 // src/git/blobs.ts
 import { createInterface as createInterface2 } from "node:readline";
@@ -50448,8 +50523,8 @@ function showRefName(name) {
 }
 
 // src/git/scratch-repo.ts
-import { mkdir as mkdir7, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { mkdir as mkdir7, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join8 } from "node:path";
 async function readRepoLayout(git, withHead) {
   const head = withHead ? ["HEAD^{tree}", "--symbolic-full-name", "HEAD"] : [];
   const [objectsDir, indexFile, headTree, headRef] = (await git.run([
@@ -50479,25 +50554,25 @@ async function createScratchRepo(userGit, dir, options = {}) {
     // no user ref can be: mirroring a branch must never update HEAD through it.
     layOutBareRepo(dir, options.headRef ?? "refs/amplihack-remote/scratch-head")
   ]);
-  await writeFile3(join7(dir, "objects", "info", "alternates"), `${userObjects}
+  await writeFile4(join8(dir, "objects", "info", "alternates"), `${userObjects}
 `);
   return {
     dir,
     git,
-    objectEnv: { GIT_OBJECT_DIRECTORY: join7(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
+    objectEnv: { GIT_OBJECT_DIRECTORY: join8(dir, "objects"), GIT_ALTERNATE_OBJECT_DIRECTORIES: userObjects }
   };
 }
 async function layOutBareRepo(dir, headRef) {
   await Promise.all(
     ["objects/info", "objects/pack", "refs/heads", "refs/tags"].map(
-      (d) => mkdir7(join7(dir, d), { recursive: true })
+      (d) => mkdir7(join8(dir, d), { recursive: true })
     )
   );
   await Promise.all([
-    writeFile3(join7(dir, "HEAD"), `ref: ${headRef}
+    writeFile4(join8(dir, "HEAD"), `ref: ${headRef}
 `),
-    writeFile3(
-      join7(dir, "config"),
+    writeFile4(
+      join8(dir, "config"),
       "[core]\n	repositoryformatversion = 0\n	filemode = true\n	bare = true\n"
     )
   ]);
@@ -50544,10 +50619,10 @@ async function integrate(input2, afterImport) {
   const { git, bundleFile, runId, shipped } = input2;
   const warnings = reportDeletions(shipped, input2.finalRefs ?? null);
   if (!bundleFile) return { branches: [], tags: [], warnings };
-  const work = await mkdtemp2(join8(tmpdir2(), "amplihack-remote-incoming-"));
+  const work = await makeScratchDir("incoming");
   try {
     const [scratch, heads] = await Promise.all([
-      createScratchRepo(git, join8(work, "scratch.git")),
+      createScratchRepo(git, join9(work, "scratch.git")),
       listBundleHeads(git, bundleFile).catch((err) => {
         throw doesNotApply(err.message);
       })
@@ -50629,7 +50704,7 @@ async function integrate(input2, afterImport) {
     }
     return { branches, tags, warnings };
   } finally {
-    await rm5(work, { recursive: true, force: true });
+    await rm6(work, { recursive: true, force: true });
   }
 }
 function doesNotApply(gitSaid) {
@@ -53742,8 +53817,8 @@ function setupWarnings(runnerLog) {
 }
 
 // src/package/secret-gate.ts
-import { readFile as readFile6, stat } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { readFile as readFile6, stat as stat2 } from "node:fs/promises";
+import { join as join11 } from "node:path";
 
 // src/git/blob-paths.ts
 async function blobsAtPaths(repo, include, exclude, wanted, options = {}) {
@@ -53784,11 +53859,11 @@ async function blobsAtPaths(repo, include, exclude, wanted, options = {}) {
 
 // src/secrets/judged-tips.ts
 import { createHash as createHash6, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir as mkdir9, readFile as readFile5, rename as rename3, writeFile as writeFile4 } from "node:fs/promises";
-import { join as join9, resolve as resolve2 } from "node:path";
+import { mkdir as mkdir9, readFile as readFile5, rename as rename3, writeFile as writeFile5 } from "node:fs/promises";
+import { join as join10, resolve as resolve2 } from "node:path";
 function fileFor(folder, repo) {
   const key = createHash6("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
-  return join9(folder, `tips-${key}.json`);
+  return join10(folder, `tips-${key}.json`);
 }
 async function loadJudgedTips(folder, repo) {
   try {
@@ -53805,7 +53880,7 @@ async function saveJudgedTips(folder, repo, state) {
     await mkdir9(folder, { recursive: true });
     const target = fileFor(folder, repo);
     const tmp = `${target}.${process.pid}-${randomBytes3(4).toString("hex")}.tmp`;
-    await writeFile4(tmp, JSON.stringify(state));
+    await writeFile5(tmp, JSON.stringify(state));
     await rename3(tmp, target);
   } catch {
   }
@@ -53833,7 +53908,7 @@ async function runSecretGate(opts) {
   const files = await Promise.all(
     opts.files.map(async (f2) => ({
       path: f2.path,
-      size: (await stat(f2.absPath)).size,
+      size: (await stat2(f2.absPath)).size,
       read: () => readFile6(f2.absPath)
     }))
   );
@@ -53930,7 +54005,7 @@ function uniqueOids(blobs) {
 }
 async function readAllowlist(repo) {
   try {
-    return parseAllowlist(await readFile6(join10(repo, ALLOWLIST_FILE), "utf8"));
+    return parseAllowlist(await readFile6(join11(repo, ALLOWLIST_FILE), "utf8"));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -54031,18 +54106,18 @@ async function forwardedValuesIn(repo, revs, forwarded) {
 }
 
 // src/core/workflow/retrieve-run.ts
-var LOGS_SUBDIR = join11(".claude", "runtime", "logs", "remote");
+var LOGS_SUBDIR = join12(".claude", "runtime", "logs", "remote");
 async function fetchResults(input2) {
   const { machine, record: record2 } = input2;
-  const work = await mkdtemp3(join11(tmpdir3(), "amplihack-remote-results-"));
-  const dispose = () => rm6(work, { recursive: true, force: true });
+  const work = await makeScratchDir("results");
+  const dispose = () => rm7(work, { recursive: true, force: true });
   try {
-    let archive = join11(work, RESULTS_NAME);
+    let archive = join12(work, RESULTS_NAME);
     if (input2.kept && existsSync4(input2.kept)) archive = input2.kept;
     else await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
-    const extracted = join11(work, "x");
+    const extracted = join12(work, "x");
     await safeExtract(archive, extracted);
-    const result2 = runResultSchema.parse(JSON.parse(await readFile7(join11(extracted, "result.json"), "utf8")));
+    const result2 = runResultSchema.parse(JSON.parse(await readFile7(join12(extracted, "result.json"), "utf8")));
     if (result2.runId !== record2.id) {
       throw new RemoteError(
         "unsafe-archive",
@@ -54060,10 +54135,10 @@ async function importResults(fetched, input2) {
   const { record: record2 } = input2;
   const { result: result2, extracted } = fetched;
   const git = createGit(record2.repo, input2.runner);
-  const bundle = join11(extracted, "results.bundle");
-  const refsFile = join11(extracted, "refs.txt");
+  const bundle = join12(extracted, "results.bundle");
+  const refsFile = join12(extracted, "refs.txt");
   const known = credentialValues(input2.env);
-  const logsDir = join11(record2.repo, LOGS_SUBDIR, record2.id);
+  const logsDir = join12(record2.repo, LOGS_SUBDIR, record2.id);
   const [integrated, copied] = await Promise.allSettled([
     integrateResults({
       git,
@@ -54075,19 +54150,19 @@ async function importResults(fetched, input2) {
       // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
       afterImport: () => dropWipRef(git, record2.id)
     }),
-    copyLogsRedacted(join11(extracted, "logs"), logsDir, known).then(
+    copyLogsRedacted(join12(extracted, "logs"), logsDir, known).then(
       () => (
         // Our logs never show up in `git status` of the user's repository.
-        writeFile5(join11(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n")
+        writeFile6(join12(record2.repo, LOGS_SUBDIR, ".gitignore"), "*\n")
       )
     )
   ]);
   if (integrated.status === "rejected") throw integrated.reason;
   if (copied.status === "rejected") throw copied.reason;
   const { branches, tags, warnings } = integrated.value;
-  const agentLog = join11(logsDir, "agent.log");
+  const agentLog = join12(logsDir, "agent.log");
   const agentTail = existsSync4(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
-  const runnerLog = join11(logsDir, "runner.log");
+  const runnerLog = join12(logsDir, "runner.log");
   if (existsSync4(runnerLog)) warnings.push(...setupWarnings(await readFile7(runnerLog, "utf8")));
   return { result: result2, branches, tags, warnings, logsDir, agentTail };
 }
@@ -54095,16 +54170,16 @@ async function copyLogsRedacted(from, to2, known) {
   if (!existsSync4(from)) return;
   await mkdir10(to2, { recursive: true });
   const walk = async (dir) => {
-    for (const entry of await readdir3(dir, { withFileTypes: true })) {
-      const src = join11(dir, entry.name);
-      const dest = join11(to2, relative(from, src));
+    for (const entry of await readdir4(dir, { withFileTypes: true })) {
+      const src = join12(dir, entry.name);
+      const dest = join12(to2, relative(from, src));
       if (entry.isDirectory()) {
         await mkdir10(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
         const data = await readFile7(src);
         if (!data.subarray(0, 8e3).includes(0))
-          await writeFile5(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
+          await writeFile6(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
       }
     }
   };
@@ -54183,9 +54258,9 @@ function keepMachine(facts) {
 }
 
 // src/core/finish/kept-results.ts
-import { copyFile as copyFile4, mkdir as mkdir11, rm as rm7 } from "node:fs/promises";
-import { dirname as dirname7, join as join12 } from "node:path";
-var keptResultsPath = (store, runId) => join12(dirname7(store.file), "kept-results", `${runId}.tar.gz`);
+import { copyFile as copyFile4, mkdir as mkdir11, rm as rm8 } from "node:fs/promises";
+import { dirname as dirname7, join as join13 } from "node:path";
+var keptResultsPath = (store, runId) => join13(dirname7(store.file), "kept-results", `${runId}.tar.gz`);
 async function keepResults2(archive, kept) {
   if (archive === kept) return true;
   try {
@@ -54193,12 +54268,12 @@ async function keepResults2(archive, kept) {
     await copyFile4(archive, kept);
     return true;
   } catch {
-    await rm7(kept, { force: true }).catch(() => {
+    await rm8(kept, { force: true }).catch(() => {
     });
     return false;
   }
 }
-var dropKeptResults = (kept) => rm7(kept, { force: true }).catch(() => {
+var dropKeptResults = (kept) => rm8(kept, { force: true }).catch(() => {
 });
 function importFailedKept(err, kept, runId) {
   const e = asRemoteError(err);
@@ -54337,7 +54412,7 @@ async function localFacts(deps, record2, retrieved) {
       branches: retrieved?.branches ?? [],
       snapshotCommit: snapshotCommitOf(record2.shippedHeads)
     }),
-    agentSpendFromFile(retrieved ? join13(retrieved.logsDir, "agent.log") : null)
+    agentSpendFromFile(retrieved ? join14(retrieved.logsDir, "agent.log") : null)
   ]);
   return { next, agentSpendUsd };
 }
@@ -54740,18 +54815,17 @@ function giveUpError(err, numbers, queuedSince, settings) {
 }
 
 // src/core/workflow/prepare-run.ts
-import { rm as rm10 } from "node:fs/promises";
-import { dirname as dirname10, join as join21 } from "node:path";
+import { rm as rm11 } from "node:fs/promises";
+import { dirname as dirname10, join as join22 } from "node:path";
 
 // src/package/build-context.ts
 import { existsSync as existsSync5 } from "node:fs";
-import { chmod, copyFile as copyFile6, cp, mkdir as mkdir13, mkdtemp as mkdtemp4, readdir as readdir6, rm as rm9, stat as stat4, writeFile as writeFile7 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { basename as basename4, dirname as dirname9, join as join19 } from "node:path";
+import { chmod, copyFile as copyFile6, cp, mkdir as mkdir13, readdir as readdir7, rm as rm10, stat as stat5, writeFile as writeFile8 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname9, join as join20 } from "node:path";
 
 // src/git/ship-size.ts
 import { lstat } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 async function listWorkTreeChanges(git) {
   const out = await git.run(["ls-files", "-z", "-t", "--others", "--modified", "--exclude-standard"]);
   const changes = { untracked: [], modified: [] };
@@ -54772,7 +54846,7 @@ async function measureShipSize(git, isExcluded, known = {}) {
   ]);
   const paths = [.../* @__PURE__ */ new Set([...changes.untracked.filter((p2) => !isExcluded(p2)), ...changes.modified])];
   const sized = await mapLimit(paths, 16, async (path7) => {
-    const st2 = await lstat(join14(git.cwd, path7)).catch(() => null);
+    const st2 = await lstat(join15(git.cwd, path7)).catch(() => null);
     return { path: path7, bytes: st2?.isFile() ? st2.size : 0 };
   });
   return {
@@ -54835,19 +54909,19 @@ import {
   copyFile as copyFile5,
   link,
   mkdir as mkdir12,
-  readdir as readdir4,
+  readdir as readdir5,
   readFile as readFile8,
   rename as rename4,
-  rm as rm8,
-  stat as stat2,
+  rm as rm9,
+  stat as stat3,
   utimes,
-  writeFile as writeFile6
+  writeFile as writeFile7
 } from "node:fs/promises";
-import { dirname as dirname8, join as join15 } from "node:path";
+import { dirname as dirname8, join as join16 } from "node:path";
 var KEEP = 3;
 var UNUSED_DAYS = 30;
 function repoCacheDir(root, objectsDir) {
-  return join15(root, createHash8("sha256").update(objectsDir).digest("hex").slice(0, 16));
+  return join16(root, createHash8("sha256").update(objectsDir).digest("hex").slice(0, 16));
 }
 function cacheKey(what) {
   return createHash8("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32);
@@ -54862,98 +54936,98 @@ async function readJson(path7) {
 async function writeAtomic(path7, text) {
   const tmp = `${path7}.${randomUUID2()}.tmp`;
   try {
-    await writeFile6(tmp, text);
+    await writeFile7(tmp, text);
     await rename4(tmp, path7);
   } catch (err) {
-    await rm8(tmp, { force: true });
+    await rm9(tmp, { force: true });
     throw err;
   }
 }
 function readTipFacts(dir, key) {
-  return readJson(join15(dir, `tips-${key}.json`));
+  return readJson(join16(dir, `tips-${key}.json`));
 }
 async function keepTipFacts(dir, key, facts) {
   try {
     await mkdir12(dir, { recursive: true });
-    await writeAtomic(join15(dir, `tips-${key}.json`), JSON.stringify(facts));
+    await writeAtomic(join16(dir, `tips-${key}.json`), JSON.stringify(facts));
   } catch {
   }
 }
 function readBundleRecord(dir, key) {
-  return readJson(join15(dir, `${key}.json`));
+  return readJson(join16(dir, `${key}.json`));
 }
 async function placeKeptBundle(dir, key, record2, dest) {
-  const source = join15(dir, `${key}.bundle`);
+  const source = join16(dir, `${key}.bundle`);
   try {
     await link(source, dest).catch(() => copyFile5(source, dest));
-    const [sha256, size] = await Promise.all([sha256File(dest), stat2(dest)]);
+    const [sha256, size] = await Promise.all([sha256File(dest), stat3(dest)]);
     if (size.size !== record2.bytes || sha256 !== record2.sha256) throw new Error("damaged");
   } catch {
-    await rm8(dest, { force: true });
+    await rm9(dest, { force: true });
     return false;
   }
   const now = /* @__PURE__ */ new Date();
-  await utimes(join15(dir, `${key}.json`), now, now).catch(() => {
+  await utimes(join16(dir, `${key}.json`), now, now).catch(() => {
   });
   return true;
 }
 async function keepBundle(dir, key, bundle, record2) {
   try {
     await mkdir12(dir, { recursive: true });
-    const tmp = join15(dir, `${key}.${randomUUID2()}.tmp`);
+    const tmp = join16(dir, `${key}.${randomUUID2()}.tmp`);
     try {
       await link(bundle, tmp).catch(() => copyFile5(bundle, tmp));
-      await rename4(tmp, join15(dir, `${key}.bundle`));
+      await rename4(tmp, join16(dir, `${key}.bundle`));
     } catch (err) {
-      await rm8(tmp, { force: true });
+      await rm9(tmp, { force: true });
       throw err;
     }
-    await writeAtomic(join15(dir, `${key}.json`), JSON.stringify(record2));
+    await writeAtomic(join16(dir, `${key}.json`), JSON.stringify(record2));
     await prune(dir);
     await sweepOtherRepositories(dirname8(dir), dir);
   } catch {
   }
 }
 async function prune(dir) {
-  const files = await readdir4(dir);
+  const files = await readdir5(dir);
   const records = await newestFirst(dir, files.filter(isRecord));
   for (const f2 of records.slice(KEEP)) {
-    await rm8(join15(dir, f2), { force: true });
-    await rm8(join15(dir, `${f2.slice(0, -".json".length)}.bundle`), { force: true });
+    await rm9(join16(dir, f2), { force: true });
+    await rm9(join16(dir, `${f2.slice(0, -".json".length)}.bundle`), { force: true });
   }
   const tips = await newestFirst(
     dir,
     files.filter((f2) => f2.startsWith("tips-"))
   );
-  for (const f2 of tips.slice(KEEP * 4)) await rm8(join15(dir, f2), { force: true });
+  for (const f2 of tips.slice(KEEP * 4)) await rm9(join16(dir, f2), { force: true });
 }
 var isRecord = (f2) => f2.endsWith(".json") && !f2.startsWith("tips-");
 async function sweepOtherRepositories(root, self2, now = Date.now()) {
-  for (const name of await readdir4(root).catch(() => [])) {
-    const dir = join15(root, name);
+  for (const name of await readdir5(root).catch(() => [])) {
+    const dir = join16(root, name);
     if (dir === self2) continue;
-    const files = await readdir4(dir).catch(() => null);
+    const files = await readdir5(dir).catch(() => null);
     if (!files) continue;
     const times = await Promise.all(
-      files.map(async (f2) => (await stat2(join15(dir, f2)).catch(() => null))?.mtimeMs ?? 0)
+      files.map(async (f2) => (await stat3(join16(dir, f2)).catch(() => null))?.mtimeMs ?? 0)
     );
     const unused = now - Math.max(0, ...times) > UNUSED_DAYS * 864e5;
     const record2 = files.find(isRecord);
-    const origin = record2 ? (await readJson(join15(dir, record2)))?.objectsDir : void 0;
-    const gone = origin !== void 0 && await stat2(origin).catch(() => null) === null;
-    if (unused || gone) await rm8(dir, { recursive: true, force: true });
+    const origin = record2 ? (await readJson(join16(dir, record2)))?.objectsDir : void 0;
+    const gone = origin !== void 0 && await stat3(origin).catch(() => null) === null;
+    if (unused || gone) await rm9(dir, { recursive: true, force: true });
   }
 }
 async function newestFirst(dir, files) {
   const dated = await Promise.all(
-    files.map(async (f2) => ({ f: f2, at: (await stat2(join15(dir, f2)).catch(() => null))?.mtimeMs ?? 0 }))
+    files.map(async (f2) => ({ f: f2, at: (await stat3(join16(dir, f2)).catch(() => null))?.mtimeMs ?? 0 }))
   );
   return dated.sort((a2, b2) => b2.at - a2.at).map((d) => d.f);
 }
 
 // src/package/exclusions.ts
 import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 var NAME_RULES2 = [
   (n2) => n2.startsWith(".env"),
   (n2) => n2.endsWith(".pem"),
@@ -54985,7 +55059,7 @@ function isExcludedPath(relPath, readContent) {
 function isExcludedFile(root, relPath) {
   return isExcludedPath(relPath, () => {
     try {
-      const abs = join16(root, relPath);
+      const abs = join17(root, relPath);
       if (statSync2(abs).size > READ_LIMIT) return void 0;
       return readFileSync3(abs, "utf8");
     } catch {
@@ -54996,15 +55070,15 @@ function isExcludedFile(root, relPath) {
 
 // src/package/shipment.ts
 import { constants as constants4 } from "node:fs";
-import { access, stat as stat3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute, join as join18, resolve as resolve3 } from "node:path";
+import { access, stat as stat4 } from "node:fs/promises";
+import { basename as basename3, isAbsolute, join as join19, resolve as resolve3 } from "node:path";
 
 // src/package/claude-files.ts
-import { lstat as lstat2, readdir as readdir5, realpath } from "node:fs/promises";
-import { join as join17, relative as relative2, sep } from "node:path";
+import { lstat as lstat2, readdir as readdir6, realpath } from "node:fs/promises";
+import { join as join18, relative as relative2, sep } from "node:path";
 async function listClaudeFiles(repoRoot) {
   const out = { files: [], excluded: [], skippedLinks: [] };
-  if (!await lstat2(join17(repoRoot, ".claude")).then(
+  if (!await lstat2(join18(repoRoot, ".claude")).then(
     () => true,
     () => false
   ))
@@ -55014,9 +55088,9 @@ async function listClaudeFiles(repoRoot) {
     out.skippedLinks.push(".claude");
     return out;
   }
-  const abs = (rel) => join17(top, rel.slice(".claude".length));
+  const abs = (rel) => join18(top, rel.slice(".claude".length));
   async function walk(rel) {
-    const entries = await readdir5(abs(rel), { withFileTypes: true });
+    const entries = await readdir6(abs(rel), { withFileTypes: true });
     entries.sort((a2, b2) => a2.name.localeCompare(b2.name));
     for (const entry of entries) {
       const childRel = `${rel}/${entry.name}`;
@@ -55031,8 +55105,8 @@ async function listClaudeFiles(repoRoot) {
       } else if (entry.isDirectory()) {
         await walk(childRel);
       } else if (entry.isFile()) {
-        const stat5 = await lstat2(abs(childRel));
-        out.files.push({ path: childRel, absPath: abs(childRel), size: stat5.size });
+        const stat6 = await lstat2(abs(childRel));
+        out.files.push({ path: childRel, absPath: abs(childRel), size: stat6.size });
       }
     }
   }
@@ -55040,7 +55114,7 @@ async function listClaudeFiles(repoRoot) {
   return out;
 }
 async function claudeDirInside(repoRoot) {
-  const link2 = join17(repoRoot, ".claude");
+  const link2 = join18(repoRoot, ".claude");
   if (!(await lstat2(link2)).isSymbolicLink()) return link2;
   const [root, target] = await Promise.all([realpath(repoRoot), realpath(link2).catch(() => null)]);
   if (target === null) return null;
@@ -55149,7 +55223,7 @@ async function agentFileToShip(executable, cwd) {
   const path7 = isAbsolute(executable) ? executable : resolve3(cwd, executable);
   try {
     await access(path7, constants4.R_OK);
-    return (await stat3(path7)).isFile() ? path7 : null;
+    return (await stat4(path7)).isFile() ? path7 : null;
   } catch {
     throw new RemoteError(
       "usage",
@@ -55158,7 +55232,7 @@ async function agentFileToShip(executable, cwd) {
     );
   }
 }
-var scratchDirIn = (dir) => join18(dir, "scratch.git");
+var scratchDirIn = (dir) => join19(dir, "scratch.git");
 
 // src/package/build-context.ts
 var START_REF = "refs/amplihack-remote/start";
@@ -55168,7 +55242,7 @@ async function buildContext(input2) {
   const { git, facts, options, agent } = input2;
   const progress = input2.onProgress ?? (() => {
   });
-  const dir = await mkdtemp4(join19(tmpdir4(), "amplihack-remote-pkg-"));
+  const dir = await makeScratchDir("pkg");
   try {
     const [listed, readings, config3] = await Promise.all([
       listShippedFiles(facts.root, agent.argv[0], input2.cwd),
@@ -55199,9 +55273,9 @@ async function buildContext(input2) {
     });
     if (!plan.wip.commit) kept = await lookUpBundle(cache, readings, facts.headCommit, extraRefs, null);
     const scan = await passSecretGate(plan, input2, progress);
-    const stage = join19(dir, "stage");
+    const stage = join20(dir, "stage");
     await mkdir13(stage);
-    const bundle = await bundleFor(plan, join19(stage, "repo.bundle"), cache, kept, progress);
+    const bundle = await bundleFor(plan, join20(stage, "repo.bundle"), cache, kept, progress);
     await stageFiles(stage, plan, agent.argv, bundle.heads);
     const params = runParams(input2, plan, bundle.heads, tips.repoKey, config3);
     const manifest = baseManifest(input2, plan, bundle.heads, tips.repoKey);
@@ -55219,7 +55293,7 @@ async function buildContext(input2) {
     }
     return { dir, git: plan.scratch.git, stage, revs: plan.revs, params, wip: plan.wip, scan, ...archive };
   } catch (err) {
-    await rm9(dir, { recursive: true, force: true });
+    await rm10(dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -55277,7 +55351,7 @@ async function bundleFor(plan, bundlePath, cache, kept, progress) {
     verifyBundle(git, bundlePath),
     listBundleHeads(git, bundlePath),
     sha256File(bundlePath),
-    stat4(bundlePath)
+    stat5(bundlePath)
   ]);
   if (!verified.ok) {
     throw new RemoteError(
@@ -55300,22 +55374,22 @@ async function bundleFor(plan, bundlePath, cache, kept, progress) {
 }
 async function stageFiles(stage, plan, agentArgv, heads) {
   for (const file2 of plan.claude.files) {
-    const dest = join19(stage, "claude-dir", file2.path.slice(".claude/".length));
+    const dest = join20(stage, "claude-dir", file2.path.slice(".claude/".length));
     await mkdir13(dirname9(dest), { recursive: true });
     await copyFile6(file2.absPath, dest);
   }
   const argv = [...agentArgv];
   if (plan.agentFile) {
-    await mkdir13(join19(stage, "agent"));
-    const dest = join19(stage, "agent", basename4(plan.agentFile));
+    await mkdir13(join20(stage, "agent"));
+    const dest = join20(stage, "agent", basename4(plan.agentFile));
     await copyFile6(plan.agentFile, dest);
     await chmod(dest, 493);
     argv[0] = `agent/${basename4(plan.agentFile)}`;
   }
-  await writeFile7(join19(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
-  await writeFile7(join19(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
+  await writeFile8(join20(stage, "agent.argv"), argv.map((a2) => `${a2}\0`).join(""));
+  await writeFile8(join20(stage, "heads.txt"), heads.map((h2) => `${h2.commit} ${h2.ref}
 `).join(""));
-  await cp(remoteScriptsDir(), join19(stage, "remote"), {
+  await cp(remoteScriptsDir(), join20(stage, "remote"), {
     recursive: true,
     filter: (src) => !src.endsWith(".ts")
   });
@@ -55361,17 +55435,17 @@ function baseManifest(input2, plan, heads, key) {
 }
 async function packArchive(pkg, shape) {
   const { stage } = pkg;
-  await writeFile7(join19(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
+  await writeFile8(join20(stage, "params.sh"), paramsScript({ ...pkg.params, AR_THIN: shape.thin ? "1" : "0" }));
   const parts2 = {};
   for (const part of ["repo.bundle", "agent.argv", "params.sh"]) {
-    if (existsSync5(join19(stage, part)))
-      parts2[part] = shape.known?.[part] ?? await sha256File(join19(stage, part));
+    if (existsSync5(join20(stage, part)))
+      parts2[part] = shape.known?.[part] ?? await sha256File(join20(stage, part));
   }
   const manifest = { ...pkg.manifest, thin: shape.thin, parts: parts2 };
-  await writeFile7(join19(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+  await writeFile8(join20(stage, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
 `);
-  const archivePath = join19(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
-  const members2 = (await readdir6(stage)).sort();
+  const archivePath = join20(pkg.dir, shape.thin ? "context-thin.tar.gz" : "context.tar.gz");
+  const members2 = (await readdir7(stage)).sort();
   const written = await writeArchive(
     stage,
     { deflated: members2.filter((m2) => !STORED.has(m2)), stored: members2.filter((m2) => STORED.has(m2)) },
@@ -55380,8 +55454,8 @@ async function packArchive(pkg, shape) {
   return { archivePath, archiveSha256: written.sha256, archiveBytes: written.bytes, manifest };
 }
 async function thinArchive(pkg, known) {
-  const bundle = join19(pkg.stage, "repo.bundle");
-  await rm9(bundle, { force: true });
+  const bundle = join20(pkg.stage, "repo.bundle");
+  await rm10(bundle, { force: true });
   const created = await pkg.git.try(["bundle", "create", "--quiet", bundle, ...pkg.revs, "--stdin"], {
     input: known.map((c3) => `^${c3}
 `).join("")
@@ -55393,9 +55467,9 @@ async function thinArchive(pkg, known) {
       "Retry with --no-reuse."
     );
   }
-  if (created.exitCode !== 0) await rm9(bundle, { force: true });
+  if (created.exitCode !== 0) await rm10(bundle, { force: true });
   const { manifest: _m, ...archive } = await packArchive(pkg, { thin: true });
-  return { ...archive, bundleBytes: created.exitCode === 0 ? (await stat4(bundle)).size : 0 };
+  return { ...archive, bundleBytes: created.exitCode === 0 ? (await stat5(bundle)).size : 0 };
 }
 async function repoKey(git) {
   const roots = (await git.run(["rev-list", "--max-parents=0", "HEAD"])).split("\n").filter(Boolean).sort();
@@ -55551,7 +55625,7 @@ async function resolveParent(deps, runId) {
 
 // src/core/workflow/validate.ts
 import { access as access2 } from "node:fs/promises";
-import { join as join20 } from "node:path";
+import { join as join21 } from "node:path";
 
 // src/git/repo-facts.ts
 import { existsSync as existsSync6 } from "node:fs";
@@ -55692,7 +55766,7 @@ async function checkLocal(deps, options) {
   const facts = await readRepoFacts(deps.cwd, deps.runner);
   const git = createGit(facts.root, deps.runner);
   try {
-    await access2(join20(facts.root, ".claude"));
+    await access2(join21(facts.root, ".claude"));
   } catch {
     throw new RemoteError(
       "no-claude-dir",
@@ -55728,6 +55802,7 @@ async function prepareBatch(deps, asked, progress, signal) {
   const runs = parent ? asked.map((r) => ({ ...r, options: continuedOptions(r.options, parent) })) : asked;
   const first = runs[0].options;
   progress.report("validate", "checking the repository, credentials and target");
+  const swept = deps.launcher?.sweep() ?? Promise.resolve(0);
   const { validated, targetChecked } = await beginValidation(deps, first, signal);
   if (parent) refuseOtherRepo(parent, validated.facts.root);
   for (const w2 of validated.facts.warnings) progress.report("validate", `warning: ${w2}`);
@@ -55750,7 +55825,7 @@ async function prepareBatch(deps, asked, progress, signal) {
     },
     cacheDir: deps.scanCacheDir,
     // Kept bundles live beside the scan cache, in the state directory (package/bundle-cache.ts).
-    packageCacheDir: deps.scanCacheDir && join21(dirname10(deps.scanCacheDir), "package-cache"),
+    packageCacheDir: deps.scanCacheDir && join22(dirname10(deps.scanCacheDir), "package-cache"),
     env: deps.env,
     signal: signal ? AbortSignal.any([signal, packagingStopped.signal]) : packagingStopped.signal,
     onProgress: (m2) => progress.report("scan", m2)
@@ -55761,7 +55836,7 @@ async function prepareBatch(deps, asked, progress, signal) {
     await targetChecked;
   } catch (err) {
     packagingStopped.abort(err);
-    await packaged.then((pkg2) => rm10(pkg2.dir, { recursive: true, force: true })).catch(() => {
+    await packaged.then((pkg2) => rm11(pkg2.dir, { recursive: true, force: true })).catch(() => {
     });
     throw err;
   }
@@ -55787,7 +55862,7 @@ async function prepareBatch(deps, asked, progress, signal) {
       for (const record2 of records) state.runs[record2.id] = record2;
     });
   } catch (err) {
-    await packaged.then((pkg2) => rm10(pkg2.dir, { recursive: true, force: true })).catch(() => {
+    await packaged.then((pkg2) => rm11(pkg2.dir, { recursive: true, force: true })).catch(() => {
     });
     throw err;
   }
@@ -55806,9 +55881,10 @@ async function prepareBatch(deps, asked, progress, signal) {
   try {
     await patchAll(deps, runs, { shippedHeads: pkg.manifest.heads });
   } catch (err) {
-    await rm10(pkg.dir, { recursive: true, force: true });
+    await rm11(pkg.dir, { recursive: true, force: true });
     throw err;
   }
+  await swept;
   return {
     runs: runs.map(({ runId, options }) => ({ runId, options, argv: agentInvocation(options).argv })),
     validated,
@@ -55954,7 +56030,7 @@ ${note}`, remedy, {
 
 // src/core/launch/shared-upload.ts
 import { readFile as readFile9, rename as rename5 } from "node:fs/promises";
-import { join as join22 } from "node:path";
+import { join as join23 } from "node:path";
 
 // src/git/commits-present.ts
 async function commitsPresent(git, candidates) {
@@ -55982,7 +56058,7 @@ function sharedUploads(pkg, userGit) {
       if (known.length > 0) {
         const made = thinning.then(async () => {
           const thin2 = await thinArchive(pkg, known);
-          const own2 = join22(pkg.dir, `context-thin-${machine.name}.tar.gz`);
+          const own2 = join23(pkg.dir, `context-thin-${machine.name}.tar.gz`);
           await rename5(thin2.archivePath, own2);
           return { ...thin2, archivePath: own2 };
         });
@@ -56018,7 +56094,7 @@ function sharedUploads(pkg, userGit) {
     },
     probe: pkg.manifest.repoKey ? cacheProbeScript(pkg.manifest.repoKey) : void 0,
     async packagedArgv0() {
-      const argv = await readFile9(join22(pkg.stage, "agent.argv"), "utf8");
+      const argv = await readFile9(join23(pkg.stage, "agent.argv"), "utf8");
       return argv.split("\0")[0];
     }
   };
@@ -56188,7 +56264,7 @@ async function launchBatch(deps, batch, progress, signal) {
       deps.store,
       batch.runs.map((r) => r.runId)
     ).catch(() => false))
-      await rm11(batch.pkg.dir, { recursive: true, force: true });
+      await rm12(batch.pkg.dir, { recursive: true, force: true });
   }
 }
 
@@ -56234,8 +56310,8 @@ async function runLaunchWorker(jobFile, spawnerPid = null) {
   for (const o2 of outcomes)
     log(o2.error ? `${o2.runId} failed: ${o2.error.message}` : `${o2.runId} running on ${o2.vm}`);
   if (!await jobStillNeeded(deps.store, allIds)) {
-    await rm12(batch.pkg.dir, { recursive: true, force: true });
-    await rm12(jobFile, { force: true });
+    await rm13(batch.pkg.dir, { recursive: true, force: true });
+    await rm13(jobFile, { force: true });
   }
   return outcomes.every((o2) => !o2.error) ? 0 : 1;
 }
@@ -64761,10 +64837,10 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 }
 
 // src/core/workflow/execute-run.ts
-import { rm as rm14 } from "node:fs/promises";
+import { rm as rm15 } from "node:fs/promises";
 
 // src/core/workflow/start-run.ts
-import { rm as rm13 } from "node:fs/promises";
+import { rm as rm14 } from "node:fs/promises";
 async function startRun(deps, options, progress, signal, runId = newRunId(), follow) {
   const { runs, validated, pkg } = await prepareBatch(deps, [{ runId, options }], progress, signal);
   try {
@@ -64783,7 +64859,7 @@ async function startRun(deps, options, progress, signal, runId = newRunId(), fol
     return { record: record2, lease, validated, pkg, opened: follow?.take(), confirmed };
   } catch (err) {
     follow?.close();
-    await rm13(pkg.dir, { recursive: true, force: true });
+    await rm14(pkg.dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -64927,7 +65003,7 @@ async function executeRun(deps, input2, signal) {
       progress
     });
   } finally {
-    await rm14(started.pkg.dir, { recursive: true, force: true });
+    await rm15(started.pkg.dir, { recursive: true, force: true });
   }
 }
 async function followToEnd(deps, started, options, progress, signal) {
@@ -64990,7 +65066,7 @@ function startWarnings(started) {
 
 // src/core/attempts/attempt-row.ts
 import { readFile as readFile10 } from "node:fs/promises";
-import { join as join23 } from "node:path";
+import { join as join24 } from "node:path";
 var EMPTY_TREE2 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 async function attemptRow(record2, summary, runner) {
   const changed = (summary?.branches ?? []).filter((b2) => b2.status !== "unchanged");
@@ -65039,7 +65115,7 @@ async function linesOf(git, tip, shipped) {
   return { added, removed };
 }
 async function checkExitCode(logsDir) {
-  const text = await readFile10(join23(logsDir, "check.exit"), "utf8").catch(() => null);
+  const text = await readFile10(join24(logsDir, "check.exit"), "utf8").catch(() => null);
   const m2 = text === null ? null : /^\s*(\d{1,3})\s*$/.exec(text);
   return m2 ? Number(m2[1]) : null;
 }
@@ -65152,9 +65228,8 @@ async function runChain(store, runId) {
 var formatChain = (chain) => chain.join(" \u2192 ");
 
 // src/core/scan-what-ships.ts
-import { mkdtemp as mkdtemp5, rm as rm15 } from "node:fs/promises";
-import { tmpdir as tmpdir5 } from "node:os";
-import { join as join24, resolve as resolve4 } from "node:path";
+import { rm as rm16 } from "node:fs/promises";
+import { resolve as resolve4 } from "node:path";
 
 // src/git/work-tree.ts
 async function repoRootOf(dir, runner) {
@@ -65178,7 +65253,7 @@ async function scanWhatShips(input2) {
   const git = createGit(root, input2.runner);
   const headCommit = await hasHead(git) ? (await git.run(["rev-parse", "HEAD^{commit}"])).trim() : null;
   const listed = await listShippedFiles(root, input2.agentCommand?.[0], input2.path);
-  const dir = await mkdtemp5(join24(tmpdir5(), "amplihack-remote-scan-"));
+  const dir = await makeScratchDir("scan");
   try {
     const plan = await planShipment({
       git,
@@ -65203,7 +65278,7 @@ async function scanWhatShips(input2) {
       blocked: report.findings.some(isBlocking)
     };
   } finally {
-    await rm15(dir, { recursive: true, force: true });
+    await rm16(dir, { recursive: true, force: true });
   }
 }
 
@@ -65381,7 +65456,7 @@ function formatPlan(p2) {
 }
 
 // src/core/runs/start-detached.ts
-import { rm as rm16 } from "node:fs/promises";
+import { rm as rm17 } from "node:fs/promises";
 
 // src/core/attempts/attempt-prompts.ts
 function attemptPrompts(attempts, prompts) {
@@ -65427,7 +65502,7 @@ async function startDetached(deps, base, prompts, options = {}) {
     try {
       worker = await deps.launcher.launch(runs[0].runId, prepared.validated.facts.root, batch);
     } catch (err) {
-      await rm16(prepared.pkg.dir, { recursive: true, force: true });
+      await rm17(prepared.pkg.dir, { recursive: true, force: true });
       throw err;
     }
     await deps.store.update((state) => {

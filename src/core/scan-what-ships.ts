@@ -7,15 +7,15 @@
  * Returns the report; printing is the caller's business (the `scan` command and the scan_secrets
  * tool).
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { rm } from "node:fs/promises";
+import { resolve } from "node:path";
 import { createGit } from "../git/git.js";
 import { hasHead, repoRootOf } from "../git/work-tree.js";
 import { judgeShipment, listShippedFiles, planShipment, scratchDirIn } from "../package/shipment.js";
 import { isBlocking } from "../secrets/severity.js";
 import type { ScanReport } from "../secrets/types.js";
 import type { Runner } from "../util/run.js";
+import { makeScratchDir } from "../util/scratch-dirs.js";
 
 /** How the adapters render a scan (one text for the CLI and the MCP tool). */
 export { formatFindings } from "../package/secret-gate.js";
@@ -53,7 +53,7 @@ export async function scanWhatShips(input: ScanWhatShipsInput): Promise<ShipScan
   const git = createGit(root, input.runner);
   const headCommit = (await hasHead(git)) ? (await git.run(["rev-parse", "HEAD^{commit}"])).trim() : null;
   const listed = await listShippedFiles(root, input.agentCommand?.[0], input.path);
-  const dir = await mkdtemp(join(tmpdir(), "amplihack-remote-scan-"));
+  const dir = await makeScratchDir("scan");
   try {
     const plan = await planShipment({
       git,

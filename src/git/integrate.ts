@@ -9,11 +9,11 @@
  * user's). Only refs under refs/remotes/remote-exec/ are written: never the working tree, the index
  * or a local branch. Every text taken from the VM is sanitised here, where it enters.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { RemoteError } from "../util/errors.js";
 import { mapLimit } from "../util/map-limit.js";
+import { makeScratchDir } from "../util/scratch-dirs.js";
 import { sanitizeLine } from "../util/terminal-text.js";
 import { readBlobs } from "./blobs.js";
 import type { BundleHead } from "./bundle.js";
@@ -100,7 +100,7 @@ async function integrate(input: IntegrateInput, afterImport: () => Promise<void>
   const { git, bundleFile, runId, shipped } = input;
   const warnings = reportDeletions(shipped, input.finalRefs ?? null);
   if (!bundleFile) return { branches: [], tags: [], warnings };
-  const work = await mkdtemp(join(tmpdir(), "amplihack-remote-incoming-"));
+  const work = await makeScratchDir("incoming");
   try {
     // The bundle's heads are read while the scratch repository is made (both only read the
     // user's repository). `git bundle verify` is not run apart: the fetch into the scratch

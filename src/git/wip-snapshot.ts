@@ -8,9 +8,9 @@
  * tree holds, as a tree id) and commitSnapshot (the commit over it, at a date the caller may fix:
  * the same tree, parent, identity and date give the same commit id).
  */
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { makeScratchDir } from "../util/scratch-dirs.js";
 import type { Git } from "./git.js";
 import type { RepoLayout, ScratchRepo } from "./scratch-repo.js";
 
@@ -52,7 +52,7 @@ export async function snapshotTree(
   git: Git,
   input: SnapshotTreeInput,
 ): Promise<{ tree: string; leftOut: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), "amplihack-wip-"));
+  const dir = await makeScratchDir("wip");
   const env: Record<string, string> = { GIT_INDEX_FILE: join(dir, "index"), ...input.scratch.objectEnv };
   try {
     // Start from a copy of the user's index so git can trust its stat cache and hash only what

@@ -10,8 +10,7 @@
  *   remote/         the scripts that run on the machine
  */
 import { existsSync } from "node:fs";
-import { chmod, copyFile, cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, copyFile, cp, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { type BundleHead, createBundle, listBundleHeads, verifyBundle } from "../git/bundle.js";
 import type { Git } from "../git/git.js";
@@ -25,6 +24,7 @@ import type { ScanReport } from "../secrets/types.js";
 import { envNumber } from "../util/env-number.js";
 import { RemoteError } from "../util/errors.js";
 import { sha256File } from "../util/hash.js";
+import { makeScratchDir } from "../util/scratch-dirs.js";
 import { shellQuote } from "../util/shell-quote.js";
 import { writeArchive } from "./archive-writer.js";
 import {
@@ -152,7 +152,7 @@ export async function buildContext(input: BuildContextInput): Promise<ContextPac
   const progress = input.onProgress ?? (() => {});
   // Everything this run writes to git goes to a scratch repository inside `dir`, never to the
   // user's .git: removing `dir` undoes it all, whatever the outcome.
-  const dir = await mkdtemp(join(tmpdir(), "amplihack-remote-pkg-"));
+  const dir = await makeScratchDir("pkg");
   try {
     // Independent reads at once: on a warm package, starting processes is most of the time.
     const [listed, readings, config] = await Promise.all([

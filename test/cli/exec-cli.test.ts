@@ -4,6 +4,7 @@
  */
 
 import { existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { StateStore } from "../../src/state/store.js";
@@ -123,4 +124,32 @@ describe("amplihack-remote exec (CLI)", () => {
       expect(existsSync(runs) ? readdirSync(runs) : []).toEqual([]);
     },
   );
+
+  it("a run killed outright leaves its package; the next start removes it", async () => {
+    const { repo, state, env } = setup();
+    const ours = () => readdirSync(tmpdir()).filter((n) => n.startsWith("amplihack-remote-pkg-"));
+    const killed = startCli(
+      ["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "slow task"],
+      { cwd: repo, env },
+    );
+    await waitForOutput(killed, /sleeping/);
+    const pid = killed.child.pid;
+    const left = () => ours().filter((n) => n.startsWith(`amplihack-remote-pkg-${pid}-`));
+    expect(left()).toHaveLength(1); // the package lives while its run does
+    killed.child.kill("SIGKILL"); // nothing of it can clean up
+    await killed.done;
+    expect(left()).toHaveLength(1);
+
+    const next = await runCli(
+      ["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "hello"],
+      { cwd: repo, env },
+    );
+    expect(next.code).toBe(0);
+    expect(left()).toEqual([]);
+    // The killed run's agent still runs on its (local) machine: stop it.
+    const [record] = Object.values((await new StateStore(join(state, "state.json")).read()).runs).filter(
+      (r) => r.status === "running",
+    );
+    expect((await runCli(["kill", record.id], { cwd: repo, env })).code).toBe(0);
+  });
 });

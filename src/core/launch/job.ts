@@ -80,10 +80,24 @@ export async function jobRunIds(file: string): Promise<string[] | null> {
   }
 }
 
+/**
+ * The package directory a job file points at: null when the file is gone or names none,
+ * undefined when it cannot be read as JSON (being written, or not ours).
+ */
+export async function jobPackageDir(file: string): Promise<string | null | undefined> {
+  const text = await readFile(file, "utf8").catch(() => null);
+  if (text === null) return null;
+  try {
+    const dir = (JSON.parse(text) as { pkg?: { dir?: unknown } }).pkg?.dir;
+    return typeof dir === "string" ? dir : null;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Removes a job file and the package it points at (no run of it can be launched any more). */
 export async function dropJob(file: string): Promise<void> {
-  const text = await readFile(file, "utf8").catch(() => null);
-  const dir = text ? (JSON.parse(text) as { pkg?: { dir?: string } }).pkg?.dir : undefined;
+  const dir = await jobPackageDir(file);
   if (dir) await rm(dir, { recursive: true, force: true });
   await rm(file, { force: true });
 }

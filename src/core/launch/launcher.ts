@@ -11,9 +11,10 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StateStore } from "../../state/store.js";
 import { spawnDetached } from "../../util/run.js";
+import { holdScratchDir, sweepScratchDirs } from "../../util/scratch-dirs.js";
 import { jobStillNeeded } from "./claim-runs.js";
 import { LAUNCH_WORKER_FLAG } from "./flag.js";
-import { dropJob, jobOf, jobRunIds, writeJob } from "./job.js";
+import { dropJob, jobOf, jobPackageDir, jobRunIds, writeJob } from "./job.js";
 import type { LaunchBatch } from "./launch-batch.js";
 
 export interface Launcher {
@@ -29,9 +30,20 @@ export interface Launcher {
    * died leaves its job behind, and nobody adopts a job whose runs all ended. Returns how many went.
    */
   tidy(store: StateStore): Promise<number>;
+  /**
+   * Removes the temporary directories (packages, fetched results) of our processes that are gone,
+   * keeping the packages job files still point at (a queue waiting for its next worker). Returns
+   * how many went; never throws.
+   */
+  sweep(): Promise<number>;
 }
 
-export function detachedLauncher(input: { stateDir: string; env: NodeJS.ProcessEnv }): Launcher {
+export function detachedLauncher(input: {
+  stateDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Where our temporary directories are (the system's temporary directory; tests use their own). */
+  scratchRoot?: string;
+}): Launcher {
   return {
     async launch(batchId, repo, batch) {
       const dir = join(input.stateDir, "launch");
@@ -58,12 +70,27 @@ export function detachedLauncher(input: { stateDir: string; env: NodeJS.ProcessE
       }
       return dropped;
     },
+    async sweep() {
+      const dir = join(input.stateDir, "launch");
+      const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".json"));
+      const wanted = new Set<string>();
+      for (const file of files) {
+        const pkg = await jobPackageDir(join(dir, file));
+        // A job file that cannot be read may be being written: sweep nothing rather than its package.
+        if (pkg === undefined) return 0;
+        if (pkg) wanted.add(pkg);
+      }
+      return (await sweepScratchDirs({ root: input.scratchRoot, keep: (d) => wanted.has(d) })).length;
+    },
   };
 
-  function spawnWorker(jobFile: string, repo: string, log: string) {
+  async function spawnWorker(jobFile: string, repo: string, log: string) {
     // The worker takes over the runs this process holds (its pid is their driver until then).
     const [command, ...args] = [...workerCommand(jobFile), String(process.pid)];
     const pid = spawnDetached(command, args, { cwd: repo, env: input.env, logFile: log });
+    // The package is the worker's now: this process may exit before the worker has read its job.
+    const pkg = await jobPackageDir(jobFile);
+    if (pkg) await holdScratchDir(pkg, pid).catch(() => {});
     return { pid, log };
   }
 }

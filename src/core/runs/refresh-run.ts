@@ -10,6 +10,7 @@ import type { Lease } from "../../targets/types.js";
 import { asRemoteError, RemoteError } from "../../util/errors.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { readStatus } from "../workflow/follow-run.js";
+import { processAlive } from "../../util/scratch-dirs.js";
 
 export interface RunView {
   record: RunRecord;
@@ -44,15 +45,7 @@ export async function attachLease(deps: WorkflowDeps, record: RunRecord): Promis
   });
 }
 
-export function driverAlive(pid: number | null): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export const driverAlive = (pid: number | null): boolean => processAlive(pid);
 
 const outcomeToStatus = (outcome: string | null, exitCode: number | null): RunStatus => {
   if (outcome === "setup-failed") return "failed";

@@ -48,6 +48,9 @@ export async function prepareBatch(
   const runs = parent ? asked.map((r) => ({ ...r, options: continuedOptions(r.options, parent) })) : asked;
   const first = runs[0].options;
   progress.report("validate", "checking the repository, credentials and target");
+  // The temporary directories of our killed processes (a package is the whole history) go while
+  // this one starts; never fails, and only awaited once this batch is packaged.
+  const swept = deps.launcher?.sweep() ?? Promise.resolve(0);
   const { validated, targetChecked } = await beginValidation(deps, first, signal);
   if (parent) refuseOtherRepo(parent, validated.facts.root);
   for (const w of validated.facts.warnings) progress.report("validate", `warning: ${w}`);
@@ -130,6 +133,7 @@ export async function prepareBatch(
     await rm(pkg.dir, { recursive: true, force: true });
     throw err;
   }
+  await swept;
   return {
     runs: runs.map(({ runId, options }) => ({ runId, options, argv: agentInvocation(options).argv })),
     validated,

@@ -4,8 +4,7 @@
  * .claude/runtime/logs/remote/<run-id>/. Idempotent: retrieving twice gives the same refs.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { createGit } from "../../git/git.js";
 import { type BranchResult, integrateResults, type TagResult } from "../../git/integrate.js";
@@ -18,6 +17,7 @@ import type { Machine } from "../../targets/types.js";
 import { credentialValues } from "../../util/credentials.js";
 import { RemoteError } from "../../util/errors.js";
 import type { Runner } from "../../util/run.js";
+import { makeScratchDir } from "../../util/scratch-dirs.js";
 import { sanitizeTerminalText } from "../../util/terminal-text.js";
 import { setupWarnings } from "./setup-warnings.js";
 import { secretVet } from "./vet-incoming.js";
@@ -57,7 +57,7 @@ export async function fetchResults(input: {
   signal?: AbortSignal;
 }): Promise<Fetched> {
   const { machine, record } = input;
-  const work = await mkdtemp(join(tmpdir(), "amplihack-remote-results-"));
+  const work = await makeScratchDir("results");
   const dispose = () => rm(work, { recursive: true, force: true });
   try {
     let archive = join(work, RESULTS_NAME);
