@@ -49588,19 +49588,19 @@ async function toFindings(located, options, stats, used) {
   const origins = historyOids.length > 0 && options.history ? await options.history.locate(historyOids) : /* @__PURE__ */ new Map();
   const findings = shown.map(({ item, raw, fingerprint: fingerprint2 }) => {
     const origin = item.kind !== "history" ? void 0 : item.commit ? { commit: item.commit } : origins.get(item.oid);
-    const paths = [item.path, ...origin?.path ? [origin.path] : []];
     const byName = raw.rule === CREDENTIAL_FILE_RULE;
+    const paths = byName ? [item.path] : [...origin?.path ? [origin.path] : [], item.path];
+    const blocking = paths.find((p2) => severityOf(raw.verdict, p2) === "block");
     return {
       rule: raw.rule,
-      path: byName ? item.path : origin?.path ?? item.path,
+      path: blocking ?? paths[0],
       line: raw.line,
       column: raw.column,
       masked: raw.masked,
       source: item.kind,
       ...origin ? { commit: origin.commit, ...origin.ref ? { ref: origin.ref } : {} } : {},
       fingerprint: fingerprint2,
-      // A name finding is judged where that name is, not where else its content ships.
-      severity: (byName ? [item.path] : paths).some((p2) => severityOf(raw.verdict, p2) === "block") ? "block" : "warn"
+      severity: blocking ? "block" : "warn"
     };
   });
   return findings.sort(

@@ -376,23 +376,22 @@ async function toFindings(
   const findings: Finding[] = shown.map(({ item, raw, fingerprint }) => {
     const origin: BlobOrigin | undefined =
       item.kind !== "history" ? undefined : item.commit ? { commit: item.commit } : origins.get(item.oid);
-    // Each path we know the blob ships at has its say; the blocking one wins.
-    const paths = [item.path, ...(origin?.path ? [origin.path] : [])];
+    // Each path we know the blob ships at has its say; the blocking one wins, and is the one
+    // named (paramiko's key blocked as demos/demo_rsa_key but was shown at a test path).
     // A name finding is about the path it was found at, wherever else the blob sits.
     const byName = raw.rule === CREDENTIAL_FILE_RULE;
+    const paths = byName ? [item.path] : [...(origin?.path ? [origin.path] : []), item.path];
+    const blocking = paths.find((p) => severityOf(raw.verdict, p) === "block");
     return {
       rule: raw.rule,
-      path: byName ? item.path : (origin?.path ?? item.path),
+      path: blocking ?? paths[0],
       line: raw.line,
       column: raw.column,
       masked: raw.masked,
       source: item.kind,
       ...(origin ? { commit: origin.commit, ...(origin.ref ? { ref: origin.ref } : {}) } : {}),
       fingerprint,
-      // A name finding is judged where that name is, not where else its content ships.
-      severity: (byName ? [item.path] : paths).some((p) => severityOf(raw.verdict, p) === "block")
-        ? "block"
-        : "warn",
+      severity: blocking ? "block" : "warn",
     };
   });
   return findings.sort((a, b) =>

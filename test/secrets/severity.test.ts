@@ -160,12 +160,13 @@ describe("severity of a blob at more than one path", () => {
       (f) => `${f.path} ${f.severity}`,
     );
 
-  it("blocks when any path it ships at is not a test or a doc, scanned or cached", async () => {
+  it("blocks when any path it ships at is not a test or a doc, scanned or cached, and names that path", async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), "ar-severity-"));
     try {
       expect(await scan("tests/fixture.py", "tests/fixture.py", cacheDir)).toEqual(["tests/fixture.py warn"]);
       expect(await scan("tests/fixture.py", "app/settings.py", cacheDir)).toEqual(["app/settings.py block"]);
-      expect(await scan("app/settings.py", "tests/fixture.py")).toEqual(["tests/fixture.py block"]);
+      // The path named is the one that blocks, whichever of the two the listing or the commit gave.
+      expect(await scan("app/settings.py", "tests/fixture.py")).toEqual(["app/settings.py block"]);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }

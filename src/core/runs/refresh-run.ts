@@ -8,9 +8,9 @@ import { parseStatuses, type RemoteStatus, statusesScript } from "../../remote/p
 import { FINISHED, type RunRecord, type RunStatus } from "../../state/run-record.js";
 import type { Lease } from "../../targets/types.js";
 import { asRemoteError, RemoteError } from "../../util/errors.js";
+import { processAlive } from "../../util/scratch-dirs.js";
 import type { WorkflowDeps } from "../workflow/deps.js";
 import { readStatus } from "../workflow/follow-run.js";
-import { processAlive } from "../../util/scratch-dirs.js";
 
 export interface RunView {
   record: RunRecord;
