@@ -42357,7 +42357,13 @@ printf '${CLAIM_TAG} %s %s\\n' ${shellQuote(r.runId)} "$?"`
     }
     await request.onVmKnown?.({ name, created: false });
     const machine = this.machine(name);
-    const slot = await acquireSlot(machine, request.runId, this.slotsFor(vm2.vm_size), { signal });
+    const slot = await acquireSlot(
+      machine,
+      request.runId,
+      this.slotsFor(vm2.vm_size),
+      { signal },
+      request.probe
+    );
     if (!slot.acquired) {
       throw new RemoteError(
         "azlin-failed",
@@ -42365,7 +42371,9 @@ printf '${CLAIM_TAG} %s %s\\n' ${shellQuote(r.runId)} "$?"`
         "Wait for that run to finish (`amplihack-remote status`), or pick another VM."
       );
     }
-    return this.lease(name, request.runId, "named", false);
+    const lease = this.lease(name, request.runId, "named", false);
+    lease.probed = slot.probed;
+    return lease;
   }
   /** A VM of ours that fits and has a free slot, or null. */
   async tryReuse(request) {
@@ -56053,7 +56061,7 @@ function sharedUploads(pkg, userGit) {
       archiveSha256: pkg.archiveSha256,
       archiveBytes: pkg.archiveBytes
     };
-    if (lease.reused) {
+    if (lease.reused || lease.probed !== void 0) {
       const known = await knownCommits(lease, userGit, pkg.manifest.repoKey, signal);
       if (known.length > 0) {
         const made = thinning.then(async () => {

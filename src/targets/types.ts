@@ -103,7 +103,7 @@ export interface AcquireRequest {
    */
   avoidVms?: ReadonlySet<string>;
   /**
-   * Bash whose output the caller needs from a reused machine: run in the connection that claims it (each connection costs seconds), and handed back on the
+   * Bash whose output the caller needs from a machine that existed before (reused, or named): run in the connection that claims it (each connection costs seconds), and handed back on the
    * lease as `probed`. Targets without a claim connection ignore it.
    */
   probe?: string;

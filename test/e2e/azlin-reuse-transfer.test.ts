@@ -60,4 +60,40 @@ describe.each(azlinModes(sshd))("thin uploads to a reused VM ($mode)", (mode) =>
       "agent commit",
     );
   });
+
+  test("a VM named with --vm-name gets a thin upload too, its cache asked in the claim's connection", async () => {
+    const { fake, repo, deps } = await setup();
+    for (let i = 0; i < 30; i++)
+      commitFile(repo, `data/file${i}.txt`, `${randomBytes(10_000).toString("hex")}\n`);
+    const first = await executeRun(deps, {
+      command: "auto",
+      prompt: "first",
+      target: "azlin",
+      agentCommand: [RECORDING_AGENT],
+      keepVm: true,
+    });
+    expect(first.status).toBe("succeeded");
+    commitFile(repo, "new.txt", "one new file\n");
+    const before = fake.argvs().length;
+    const named = await executeRun(deps, {
+      command: "auto",
+      prompt: "named",
+      target: "azlin",
+      agentCommand: [RECORDING_AGENT],
+      vmName: first.vm!,
+    });
+    expect(named.status).toBe("succeeded");
+    expect(named.vm).toBe(first.vm);
+    const size = (runId: string) =>
+      statSync(join(fake.vmHome(first.vm!), ".amplihack-remote", "runs", runId, "context.tar.gz")).size;
+    expect(size(named.runId)).toBeLessThan(size(first.runId) / 3);
+    // No connection of its own for the probe: show, the claim, cp, the start, the release.
+    expect(
+      fake
+        .argvs()
+        .slice(before)
+        .filter((a) => a[0] === "connect"),
+    ).toHaveLength(3);
+    expect(git(repo, "show", `remote-exec/${named.runId}/main:new.txt`)).toBe("one new file\n");
+  });
 });

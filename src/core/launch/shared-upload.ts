@@ -64,7 +64,9 @@ export function sharedUploads(pkg: Shipment, userGit: Git): SharedUploads {
       archiveSha256: pkg.archiveSha256,
       archiveBytes: pkg.archiveBytes,
     };
-    if (lease.reused) {
+    // A machine that was here before this run (reused, or named with --vm-name) may hold part of
+    // the history in its cache; a new one holds none.
+    if (lease.reused || lease.probed !== undefined) {
       const known = await knownCommits(lease, userGit, pkg.manifest.repoKey, signal);
       if (known.length > 0) {
         const made = thinning.then(async () => {

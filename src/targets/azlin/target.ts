@@ -259,7 +259,15 @@ export class AzlinTarget implements Target {
     }
     await request.onVmKnown?.({ name, created: false });
     const machine = this.machine(name);
-    const slot = await acquireSlot(machine, request.runId, this.slotsFor(vm.vm_size), { signal });
+    // A named VM is usually a box kept for many runs: its cache is asked in the claim's connection
+    // too, so the upload can be thin.
+    const slot = await acquireSlot(
+      machine,
+      request.runId,
+      this.slotsFor(vm.vm_size),
+      { signal },
+      request.probe,
+    );
     if (!slot.acquired) {
       throw new RemoteError(
         "azlin-failed",
@@ -267,7 +275,9 @@ export class AzlinTarget implements Target {
         "Wait for that run to finish (`amplihack-remote status`), or pick another VM.",
       );
     }
-    return this.lease(name, request.runId, "named", false);
+    const lease = this.lease(name, request.runId, "named", false);
+    lease.probed = slot.probed;
+    return lease;
   }
 
   /** A VM of ours that fits and has a free slot, or null. */
