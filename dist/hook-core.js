@@ -22246,12 +22246,13 @@ var StateStore = class {
         queues.set(this.file, queue);
       }
       queue.waiting.push({ mutate, settle: (r) => "error" in r ? reject(r.error) : resolve(r.value) });
-      if (!queue.writing) void this.drain(queue);
+      if (queue.writing) return;
+      queue.writing = true;
+      setImmediate(() => void this.drain(queue));
     });
   }
   /** Writes the queued updates, a batch per lock, until none is left. */
   async drain(queue) {
-    queue.writing = true;
     while (queue.waiting.length > 0) {
       const batch = queue.waiting.splice(0);
       const outcomes = await this.writeBatch(batch).catch((error62) => batch.map(() => ({ error: error62 })));

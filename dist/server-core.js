@@ -32647,12 +32647,13 @@ var StateStore = class {
         queues.set(this.file, queue);
       }
       queue.waiting.push({ mutate, settle: (r) => "error" in r ? reject(r.error) : resolve5(r.value) });
-      if (!queue.writing) void this.drain(queue);
+      if (queue.writing) return;
+      queue.writing = true;
+      setImmediate(() => void this.drain(queue));
     });
   }
   /** Writes the queued updates, a batch per lock, until none is left. */
   async drain(queue) {
-    queue.writing = true;
     while (queue.waiting.length > 0) {
       const batch = queue.waiting.splice(0);
       const outcomes = await this.writeBatch(batch).catch((error62) => batch.map(() => ({ error: error62 })));
@@ -38506,7 +38507,7 @@ var handlePipePromise = async ({
 var getSubprocessPromises = (sourcePromise, destination) => Promise.allSettled([sourcePromise, destination]);
 
 // node_modules/execa/lib/io/contents.js
-import { setImmediate } from "node:timers/promises";
+import { setImmediate as setImmediate2 } from "node:timers/promises";
 
 // node_modules/execa/lib/io/iterate.js
 import { on as on5 } from "node:events";
@@ -38658,7 +38659,7 @@ var logOutputAsync = async ({ stream, onStreamEnd, fdNumber, encoding, allMixed,
   await logLines(linesIterable, stream, fdNumber, verboseInfo);
 };
 var resumeStream = async (stream) => {
-  await setImmediate();
+  await setImmediate2();
   if (stream.readableFlowing === null) {
     stream.resume();
   }

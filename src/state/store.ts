@@ -91,13 +91,16 @@ export class StateStore {
         queues.set(this.file, queue);
       }
       queue.waiting.push({ mutate, settle: (r) => ("error" in r ? reject(r.error) : resolve(r.value as T)) });
-      if (!queue.writing) void this.drain(queue);
+      if (queue.writing) return;
+      // Begun once this turn's work is done, so the updates a batch's runs ask for together (each
+      // run's next step, all resumed by one write) go in one write, not one and then the rest.
+      queue.writing = true;
+      setImmediate(() => void this.drain(queue));
     });
   }
 
   /** Writes the queued updates, a batch per lock, until none is left. */
   private async drain(queue: UpdateQueue): Promise<void> {
-    queue.writing = true;
     while (queue.waiting.length > 0) {
       const batch = queue.waiting.splice(0);
       const outcomes = await this.writeBatch(batch).catch((error: unknown) => batch.map(() => ({ error })));

@@ -68,7 +68,8 @@ describe("StateStore", () => {
     await store.putRun(record("a"));
     const locks = vi.spyOn(lockfile, "lock");
     const ids = Array.from({ length: 8 }, (_, i) => `r${i}`);
-    // The first goes alone; the rest ask while it holds the lock and go together after it.
+    // Asked for in one turn (as a batch's runs resumed by one write ask for their next step), they
+    // go together in one write, the first not alone before the rest.
     const patched = store.patchRun("a", { status: "running" });
     const puts = ids.map((id) => store.putRun(record(id)));
     // An update that fails half-way leaves nothing behind, and the others of its batch still land.
@@ -79,6 +80,9 @@ describe("StateStore", () => {
     const after = store.patchRun("a", { exitCode: 3 });
     await expect(failing).rejects.toThrow("half-way");
     await Promise.all(puts);
+    expect(locks).toHaveBeenCalledTimes(1);
+    // Asked for later (together again), they go in a write of their own.
+    await Promise.all([store.patchRun("a", { exitCode: 4 }), store.patchRun("a", { exitCode: 3 })]);
     expect(locks).toHaveBeenCalledTimes(2);
     // A record an update returned is its own: a later update of the batch does not change it.
     expect((await patched).exitCode).toBeNull();
