@@ -13,9 +13,12 @@ import { join } from "node:path";
 
 const PREFIX = "amplihack-remote-";
 /** `amplihack-remote-<kind>-<pid>-<mkdtemp's six characters>` */
-const NAMED = /^amplihack-remote-([a-z]+)-(\d+)-[A-Za-z0-9]{6}$/;
-/** Made by a build that did not name its pid: `amplihack-remote-<kind>-<six>`, or the old `amplihack-wip-`. */
-const UNNAMED = /^amplihack-(?:remote-[a-z]+|wip)-[A-Za-z0-9]{6}$/;
+const NAMED = /^amplihack-remote-(?:pkg|results|incoming|scan|wip)-(\d+)-[A-Za-z0-9]{6}$/;
+/**
+ * Made by a build that did not name its pid: `amplihack-remote-<kind>-<six>`, or the old
+ * `amplihack-wip-`. Only our scratch kinds: the demo's repository (scripts/demo.mjs) is the user's to look at.
+ */
+const UNNAMED = /^amplihack-(?:remote-(?:pkg|results|incoming|scan)|wip)-[A-Za-z0-9]{6}$/;
 const HELD_BY = /^(.+)\.held-by-(\d+)$/;
 /** An unnamed directory is only taken for stale this long after it last changed. */
 const UNNAMED_GRACE_MS = 24 * 3_600_000;
@@ -68,7 +71,7 @@ export async function sweepScratchDirs(options: SweepOptions = {}): Promise<stri
     const named = NAMED.exec(name);
     if (!named && !UNNAMED.test(name)) continue;
     const dir = join(root, name);
-    const held = [...(named ? [Number(named[2])] : []), ...(holders.get(name) ?? [])];
+    const held = [...(named ? [Number(named[1])] : []), ...(holders.get(name) ?? [])];
     if (held.some(processAlive) || options.keep?.(dir)) continue;
     if (!named) {
       const changed = await stat(dir).then(

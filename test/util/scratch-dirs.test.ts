@@ -74,11 +74,13 @@ describe("sweepScratchDirs", () => {
     const old = dir(at, "amplihack-remote-pkg-Old000");
     const wip = dir(at, "amplihack-wip-Old111");
     const fresh = dir(at, "amplihack-remote-results-New000");
+    const demo = dir(at, "amplihack-remote-demo-Old222"); // the demo's repository: the user's
+    const uid = dir(at, "amplihack-remote-0"); // the tmux socket directory of runs on this machine
     const dayAgo = (Date.now() - 25 * 3_600_000) / 1000;
     utimesSync(old, dayAgo, dayAgo);
-    utimesSync(wip, dayAgo, dayAgo);
+    for (const d of [wip, demo, uid]) utimesSync(d, dayAgo, dayAgo);
     expect((await sweepScratchDirs({ root: at })).sort()).toEqual([old, wip].sort());
-    expect(existsSync(fresh)).toBe(true);
+    for (const d of [fresh, demo, uid]) expect(existsSync(d)).toBe(true);
   });
 
   it("drops markers whose directory is gone", async () => {
