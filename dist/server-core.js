@@ -41034,8 +41034,8 @@ import { mkdtemp, readdir, rm as rm2, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 var PREFIX = "amplihack-remote-";
-var NAMED = /^amplihack-remote-([a-z]+)-(\d+)-[A-Za-z0-9]{6}$/;
-var UNNAMED = /^amplihack-(?:remote-[a-z]+|wip)-[A-Za-z0-9]{6}$/;
+var NAMED = /^amplihack-remote-(?:pkg|results|incoming|scan|wip)-(\d+)-[A-Za-z0-9]{6}$/;
+var UNNAMED = /^amplihack-(?:remote-(?:pkg|results|incoming|scan)|wip)-[A-Za-z0-9]{6}$/;
 var HELD_BY = /^(.+)\.held-by-(\d+)$/;
 var UNNAMED_GRACE_MS = 24 * 36e5;
 function makeScratchDir(kind) {
@@ -41066,7 +41066,7 @@ async function sweepScratchDirs(options = {}) {
     const named = NAMED.exec(name);
     if (!named && !UNNAMED.test(name)) continue;
     const dir = join2(root, name);
-    const held = [...named ? [Number(named[2])] : [], ...holders.get(name) ?? []];
+    const held = [...named ? [Number(named[1])] : [], ...holders.get(name) ?? []];
     if (held.some(processAlive) || options.keep?.(dir)) continue;
     if (!named) {
       const changed = await stat(dir).then(
