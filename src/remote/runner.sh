@@ -252,11 +252,16 @@ if [ "${AR_THIN:-0}" = 1 ]; then
   git fetch -q "$cache" '+refs/runs/*:refs/amplihack-import/cache/*' >> ../runner.log 2>&1 ||
     { cd ..; fail_setup "reading the VM's repository cache"; }
 fi
-# heads.txt lists the bundle's heads as the laptop read them ("<sha> <ref>" lines, HEAD among them
-# when it ships): what the fetch below brings in is known without asking the bundle again.
+# heads.txt lists the shipped refs as the laptop read them ("<sha> <ref>" lines, HEAD among them
+# when it ships). A thin bundle leaves out the refs whose commits the cache holds, HEAD too: whether
+# the bundle itself holds HEAD is read from its header (text up to the first empty line), by
+# builtins, not by asking git.
 ships_head=false
-while read -r sha ref; do [ "$ref" = HEAD ] && ships_head=true; done < ../heads.txt
 if [ -f ../repo.bundle ]; then
+  while IFS= read -r line; do
+    [ -z "$line" ] && break
+    case $line in -*) ;; *" HEAD") ships_head=true ;; esac # a prerequisite line ends in a subject
+  done < ../repo.bundle
   # No separate `git bundle verify`: the fetch checks the same prerequisites and fails the same way.
   # A fetch from a bundle unpacks all of it, but only when some refspec matches: a bundle can hold
   # nothing but HEAD (a detached HEAD, no branch or tag).

@@ -10,7 +10,7 @@ import type { RunOptionsInput } from "../../src/core/options.js";
 import { executeRun } from "../../src/core/workflow/execute-run.js";
 import { azlinModes, useAzlinRuns } from "../support/azlin-run.js";
 import { RECORDING_AGENT } from "../support/local-run.js";
-import { commitFile, git } from "../support/repo.js";
+import { commitFile, git, write } from "../support/repo.js";
 import { sshdForTests } from "../support/sshd.js";
 
 const sshd = await sshdForTests();
@@ -95,5 +95,33 @@ describe.each(azlinModes(sshd))("thin uploads to a reused VM ($mode)", (mode) =>
         .filter((a) => a[0] === "connect"),
     ).toHaveLength(3);
     expect(git(repo, "show", `remote-exec/${named.runId}/main:new.txt`)).toBe("one new file\n");
+  });
+
+  test("a thin upload whose bundle leaves HEAD out (its commit is on the VM already) still starts", async () => {
+    const { fake, repo, deps } = await setup();
+    const options = (prompt: string): RunOptionsInput => ({
+      command: "auto",
+      prompt,
+      target: "azlin",
+      agentCommand: [RECORDING_AGENT],
+      keepVm: true,
+    });
+    // The tip the thin bundle will name as a prerequisite has a subject that ends like a HEAD line.
+    write(repo, "tip.txt", "tip\n");
+    git(repo, "add", "tip.txt");
+    git(repo, "commit", "-qm", "point at HEAD");
+    const first = await executeRun(deps, options("first"));
+    expect(first.status).toBe("succeeded");
+    // New work on another branch only: HEAD (main) is where the VM's cache has it, so the thin
+    // bundle carries the other branch and not HEAD.
+    git(repo, "branch", "other");
+    git(repo, "checkout", "-q", "other");
+    commitFile(repo, "other.txt", "other\n");
+    git(repo, "checkout", "-q", "main");
+    const second = await executeRun(deps, options("second"));
+    expect(second.vm).toBe(first.vm);
+    expect(second.agentTail).not.toMatch(/setup failed/);
+    expect(second.status).toBe("succeeded");
+    expect(fake.vm(first.vm!)).toBeDefined();
   });
 });
