@@ -12,11 +12,12 @@
  *                                                         returns once the launch is handed to a worker)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createTarget } from "../src/core/app/targets.js";
 import { killRun } from "../src/core/runs/kill-run.js";
+import { runDir } from "../src/remote/protocol.js";
 import { startDetached } from "../src/core/runs/start-detached.js";
 import type { WorkflowDeps } from "../src/core/workflow/deps.js";
 import { StateStore } from "../src/state/store.js";
@@ -101,6 +102,11 @@ async function measure(
     );
   fake.setFaults("");
   await Promise.all(value.map((o) => killRun(deps, o.runId).catch(() => {})));
+  // Killed runners still pack up their work: the next measurement waits for a quiet machine, or
+  // the 1-prompt start after an 8-prompt one shares the cores with eight runners collecting.
+  const done = (o: { runId: string; vm: string | null }) =>
+    !o.vm || existsSync(join(fake.vmHome(o.vm), runDir(o.runId), "exit_code"));
+  for (let i = 0; i < 300 && !value.every(done); i++) await new Promise((r) => setTimeout(r, 50));
   const vms = new Set(value.map((o) => o.vm)).size;
 
   await fake.cleanup();
