@@ -2,8 +2,9 @@
  * On a reused VM only what it lacks is sent: the second run's archive carries a thin bundle (or
  * none at all) and the VM restores every shipped ref from its repository cache.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect } from "vitest";
 import type { RunOptionsInput } from "../../src/core/options.js";
@@ -118,10 +119,33 @@ describe.each(azlinModes(sshd))("thin uploads to a reused VM ($mode)", (mode) =>
     git(repo, "checkout", "-q", "other");
     commitFile(repo, "other.txt", "other\n");
     git(repo, "checkout", "-q", "main");
+    // And an annotated tag made since, on a commit the VM has: its tag object is new.
+    git(repo, "tag", "-a", "-m", "release", "v-known", "HEAD");
     const second = await executeRun(deps, options("second"));
     expect(second.vm).toBe(first.vm);
     expect(second.agentTail).not.toMatch(/setup failed/);
     expect(second.status).toBe("succeeded");
+    // The VM restored both: the run's refs, as its cache holds them now, are the user's.
+    const cache = join(fake.vmHome(first.vm!), ".amplihack-remote", "cache");
+    const [bare] = readdirSync(cache).filter((n) => n.endsWith(".git"));
+    // The VM's own user owns its cache (ssh mode): read it as safe.
+    const held = execFileSync(
+      "git",
+      [
+        "-c",
+        "safe.directory=*",
+        "--git-dir",
+        join(cache, bare),
+        "for-each-ref",
+        "--format=%(objectname) %(refname)",
+        `refs/runs/${second.runId}/`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(held).toContain(`${git(repo, "rev-parse", "other").trim()} refs/runs/${second.runId}/heads/other`);
+    expect(held).toContain(
+      `${git(repo, "rev-parse", "v-known").trim()} refs/runs/${second.runId}/tags/v-known`,
+    );
     expect(fake.vm(first.vm!)).toBeDefined();
   });
 });
