@@ -76,7 +76,8 @@ const TEST_DOUBLE_PREFIX = /^(?:dummy|fake|mock|stub)/;
 
 /**
  * A file named as a test double or a sample, whatever its extension: `test_rsa.key`,
- * `demo-host-key`, `dummy_cert.pem`, `fake-credentials.json` (the name's first or last word).
+ * `demo-host-key`, `dummy_cert.pem`, `proxy-example.py`, `settings.sample.json` (the name's first
+ * or last word, the extension aside).
  */
 function isTestFileName(file: string): boolean {
   const words = file
@@ -84,7 +85,13 @@ function isTestFileName(file: string): boolean {
     .split(/[-_.]+/)
     .filter(Boolean);
   if (words.length < 2) return false;
-  return TEST_NAME_PARTS.has(words[0]!) || TEST_NAME_PARTS.has(words[words.length - 1]!);
+  const last = words.length - 1;
+  return (
+    TEST_NAME_PARTS.has(words[0]!) ||
+    TEST_NAME_PARTS.has(words[last]!) ||
+    // `proxy-example.py`: the last word before an extension (the file name had a dot)
+    (last >= 2 && file.includes(".") && TEST_NAME_PARTS.has(words[last - 1]!))
+  );
 }
 
 function isTestDir(dir: string): boolean {
@@ -108,7 +115,7 @@ export function isTestOrDocPath(path: string): boolean {
 /** What decides a severity, for the rule-set version (the scan cache keeps verdicts per version). */
 export const SEVERITY_SIGNATURE = JSON.stringify([
   "severity@4",
-  "file-name-words@1",
+  "file-name-words@2",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,
   [...TEST_NAME_PARTS],

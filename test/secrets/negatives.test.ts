@@ -111,6 +111,9 @@ const NEGATIVES: Record<string, string> = {
   "identifier joined by a digit": "  var axiosKeys = valueFromConfig2Keys",
   "identifier with a two-letter word": "    'withCredentials': defaultToConfig2,",
   "identifier with a digit and a short word": "  const authToken = mergeTo3Sources;",
+  // pyjwt's algorithms.py: a parameter's type, an abbreviation among words.
+  "type annotation with an abbreviation":
+    "        self, msg: str | bytes, key: Ed25519PrivateKey | Ed448PrivateKey",
   // urllib3's rfc3986 docstring: a stand-in password, percent-encoded and in leetspeak.
   "percent-encoded leetspeak stand-in":
     "    'https://sigmavirus24:not-re%40l@github.com/sigmavirus24/rfc3986'",

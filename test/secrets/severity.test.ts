@@ -76,6 +76,8 @@ describe("severity", () => {
       "keys/demo-host-key",
       "certs/dummy_cert.pem",
       "werkzeug/testsuite/urls.py",
+      "proxy-example.py",
+      "config/settings.sample.json",
     ])
       expect(isTestOrDocPath(p), p).toBe(true);
     for (const p of [
@@ -92,6 +94,7 @@ describe("severity", () => {
       "user_rsa_key",
       "deploy/attestation.key",
       "latest.json",
+      "src/resample.py",
     ])
       expect(isTestOrDocPath(p), p).toBe(false);
   });
@@ -113,6 +116,18 @@ describe("severity", () => {
         `${path}: ${found.join(", ")}`,
       ).toBe(true);
     }
+  });
+
+  it("reports a Stripe test-mode key in a test without blocking, and blocks a live one there", async () => {
+    // stripe-python's tests hold the test key Stripe documents; a live key in a test is a leak.
+    const testKey = t.stripe().replace("sk_live_", "sk_test_");
+    expect(await severities(`key = "${testKey}"`, "tests/test_http_client.py")).toEqual([
+      "stripe-secret-key warn",
+    ]);
+    expect(await severities(`key = "${testKey}"`, "app/payments.py")).toEqual(["stripe-secret-key block"]);
+    expect(await severities(`key = "${t.stripe()}"`, "tests/test_http_client.py")).toEqual([
+      "stripe-secret-key block",
+    ]);
   });
 
   it("blocks on a GitHub token with a valid checksum, in a test too", async () => {
