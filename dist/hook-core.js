@@ -22712,7 +22712,9 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "hh5s93j4hdidpola",
   "hdk48Djdsa",
   "kd94hf93k423kf44",
-  "pfkkdhi9sl3r4s00"
+  "pfkkdhi9sl3r4s00",
+  "cf136dc3c1fc93f31185e5885805d",
+  "reg-23410913-abewfq.123483"
 ]);
 var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set([
   "open sesame",
@@ -22759,7 +22761,8 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
   "trivial-stem@4",
-  "decoded-stand-in@2"
+  "decoded-stand-in@2",
+  "sequential@2"
 ]);
 function isPlaceholderValue(value) {
   const v = value.trim();
@@ -22775,7 +22778,10 @@ function isPlaceholderValue(value) {
 function isSequential(v) {
   if (v.length < 6) return false;
   let runs = 0;
-  for (let i = 1; i < v.length; i++) if (v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) runs++;
+  for (let i = 1; i < v.length; i++) {
+    const step = v.charCodeAt(i) === v.charCodeAt(i - 1) + 1 || v[i - 1] === "9" && v[i] === "0";
+    if (step) runs++;
+  }
   return runs >= v.length - 2;
 }
 function isRealPassword(value) {
@@ -23032,7 +23038,7 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@8",
+    "generic-api-key@9",
     [...SHORT_WORDS],
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
@@ -23054,6 +23060,9 @@ var genericApiKeyRule = {
       const { name, start } = keyNameAround(text, m.index, m[0]);
       if (!nameSoundsSecret(name)) continue;
       const before = text[start - 1];
+      const head = text.slice(m.index, span[0] - (quoted ? 1 : 0));
+      if (head.includes(">") && !/=>/.test(head) && (/["']/.test(head) || !/<(?:[\w.-]+:)?$/.test(text.slice(Math.max(0, start - 40), start))))
+        continue;
       if (before === "[" && m[0].slice(name.length - (m.index - start)).startsWith("]")) continue;
       const candidate = before === "?" || before === "&" ? value.split(/[&#]/)[0] : value;
       if (!valueLooksSecret(candidate, quoted !== void 0)) continue;

@@ -42814,7 +42814,9 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "hh5s93j4hdidpola",
   "hdk48Djdsa",
   "kd94hf93k423kf44",
-  "pfkkdhi9sl3r4s00"
+  "pfkkdhi9sl3r4s00",
+  "cf136dc3c1fc93f31185e5885805d",
+  "reg-23410913-abewfq.123483"
 ]);
 var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set([
   "open sesame",
@@ -42861,7 +42863,8 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
   "trivial-stem@4",
-  "decoded-stand-in@2"
+  "decoded-stand-in@2",
+  "sequential@2"
 ]);
 function isPlaceholderValue(value) {
   const v2 = value.trim();
@@ -42877,7 +42880,10 @@ function isPlaceholderValue(value) {
 function isSequential(v2) {
   if (v2.length < 6) return false;
   let runs = 0;
-  for (let i2 = 1; i2 < v2.length; i2++) if (v2.charCodeAt(i2) === v2.charCodeAt(i2 - 1) + 1) runs++;
+  for (let i2 = 1; i2 < v2.length; i2++) {
+    const step = v2.charCodeAt(i2) === v2.charCodeAt(i2 - 1) + 1 || v2[i2 - 1] === "9" && v2[i2] === "0";
+    if (step) runs++;
+  }
   return runs >= v2.length - 2;
 }
 function isRealPassword(value) {
@@ -43779,7 +43785,7 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@8",
+    "generic-api-key@9",
     [...SHORT_WORDS],
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
@@ -43801,6 +43807,9 @@ var genericApiKeyRule = {
       const { name, start } = keyNameAround(text, m2.index, m2[0]);
       if (!nameSoundsSecret(name)) continue;
       const before = text[start - 1];
+      const head = text.slice(m2.index, span[0] - (quoted ? 1 : 0));
+      if (head.includes(">") && !/=>/.test(head) && (/["']/.test(head) || !/<(?:[\w.-]+:)?$/.test(text.slice(Math.max(0, start - 40), start))))
+        continue;
       if (before === "[" && m2[0].slice(name.length - (m2.index - start)).startsWith("]")) continue;
       const candidate = before === "?" || before === "&" ? value.split(/[&#]/)[0] : value;
       if (!valueLooksSecret2(candidate, quoted !== void 0)) continue;
@@ -43858,7 +43867,7 @@ function valueLooksSecret2(value, quoted) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r7";
+var RULES_REVISION = "2026-12-r8";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [

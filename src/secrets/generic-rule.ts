@@ -228,7 +228,7 @@ export const genericApiKeyRule: SecretRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@8",
+    "generic-api-key@9",
     [...SHORT_WORDS],
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
@@ -253,6 +253,16 @@ export const genericApiKeyRule: SecretRule = {
       const { name, start } = keyNameAround(text, m.index, m[0]);
       if (!nameSoundsSecret(name)) continue;
       const before = text[start - 1];
+      // `>` is the operator of an element's content (`<token>abc</token>`, `<ns:password>`): the
+      // name must open a tag, with no quote after it. `...&utm_content=auth">auth0.com/overview</a>` is an HTML
+      // attribute's end, not an element named auth.
+      const head = text.slice(m.index, span[0] - (quoted ? 1 : 0));
+      if (
+        head.includes(">") &&
+        !/=>/.test(head) &&
+        (/["']/.test(head) || !/<(?:[\w.-]+:)?$/.test(text.slice(Math.max(0, start - 40), start)))
+      )
+        continue;
       // `[SOME_META_KEY]: value` is a computed key: the name is a constant holding a key name,
       // and what it is assigned says nothing about secrets.
       if (before === "[" && m[0].slice(name.length - (m.index - start)).startsWith("]")) continue;

@@ -95,7 +95,8 @@ const LITERAL_STAND_INS = new Set([
  * Tokens that specifications print as their examples, copied into countless tests and docs:
  * RFC 6749 (OAuth 2.0) access and refresh tokens, authorization code, client id and its Basic
  * credential; RFC 6750's bearer token; RFC 7636's PKCE verifier and challenge; RFC 5849 (OAuth
- * 1.0) consumer key and token.
+ * 1.0) consumer key and token; RFC 7591 and 7592 (dynamic client registration) client secret and
+ * registration access token.
  */
 const SPEC_EXAMPLE_TOKENS = new Set([
   "2YotnFZFEjr1zCsicMWpAA",
@@ -113,6 +114,8 @@ const SPEC_EXAMPLE_TOKENS = new Set([
   "hdk48Djdsa",
   "kd94hf93k423kf44",
   "pfkkdhi9sl3r4s00",
+  "cf136dc3c1fc93f31185e5885805d",
+  "reg-23410913-abewfq.123483",
 ]);
 
 /**
@@ -172,6 +175,7 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...TRIVIAL_PASSWORDS],
   "trivial-stem@4",
   "decoded-stand-in@2",
+  "sequential@2",
 ]);
 
 export function isPlaceholderValue(value: string): boolean {
@@ -187,11 +191,17 @@ export function isPlaceholderValue(value: string): boolean {
   return false;
 }
 
-/** abcdefghij, 0123456789, ABCDEF012345...: keyboard-walk fillers in docs and tests. */
+/**
+ * abcdefghij, 0123456789, ABCDEF012345, 1234567890abcdef...: keyboard-walk fillers in docs and
+ * tests. The digit row ends 9, 0 on a keyboard, so 9 to 0 is a step too.
+ */
 function isSequential(v: string): boolean {
   if (v.length < 6) return false;
   let runs = 0;
-  for (let i = 1; i < v.length; i++) if (v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) runs++;
+  for (let i = 1; i < v.length; i++) {
+    const step = v.charCodeAt(i) === v.charCodeAt(i - 1) + 1 || (v[i - 1] === "9" && v[i] === "0");
+    if (step) runs++;
+  }
   return runs >= v.length - 2;
 }
 

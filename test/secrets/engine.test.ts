@@ -31,6 +31,19 @@ describe("scanText", () => {
     ]);
   });
 
+  it("finds a secret as an XML element's content, with or without a namespace, and not after an attribute", async () => {
+    const value = t.mixed(28);
+    for (const xml of [`<password>${value}</password>`, `  <ns:apiKey>${value}</ns:apiKey>`]) {
+      const { findings } = await scanText(`${xml}\n`, "conf/settings.xml");
+      expect(
+        findings.map((f) => f.rule),
+        xml,
+      ).toEqual(["generic-api-key"]);
+    }
+    const { findings } = await scanText(`<a href="/x?auth">${value}</a>\n`, "conf/page.html");
+    expect(findings).toEqual([]);
+  });
+
   it("keeps the most specific rule when several match the same value", async () => {
     // ANTHROPIC_API_KEY=... is also a generic assignment, and secretlint has an anthropic rule.
     const { findings } = await scanText(`ANTHROPIC_API_KEY=${t.anthropic()}\n`, ".env");

@@ -111,6 +111,13 @@ const NEGATIVES: Record<string, string> = {
   "identifier joined by a digit": "  var axiosKeys = valueFromConfig2Keys",
   "identifier with a two-letter word": "    'withCredentials': defaultToConfig2,",
   "identifier with a digit and a short word": "  const authToken = mergeTo3Sources;",
+  // authlib's README: an HTML attribute value ends (`">`) next to a link's text.
+  "attribute end before link text":
+    '<a href="https://auth0.com/overview?utm_campaign=authlib&utm_content=auth">auth0.com/overview</a>',
+  // social-core's docstring: the digit row and the hex letters.
+  "digit row and hex letters": "                'refreshToken': '1234567890abcdef',",
+  // RFC 7592's registration access token, in authlib's docstring.
+  "RFC 7592 registration access token": "            Authorization: Bearer reg-23410913-abewfq.123483",
   // pyjwt's algorithms.py: a parameter's type, an abbreviation among words.
   "type annotation with an abbreviation":
     "        self, msg: str | bytes, key: Ed25519PrivateKey | Ed448PrivateKey",
