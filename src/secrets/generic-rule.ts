@@ -228,7 +228,7 @@ export const genericApiKeyRule: SecretRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@9",
+    "generic-api-key@10",
     [...SHORT_WORDS],
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
@@ -307,7 +307,8 @@ export function nameSoundsSecret(name: string): boolean {
  */
 const VALUE_CHARS = /^[A-Za-z0-9_.+/~!@#^*:,;=-]+$/;
 const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
-const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+// Leading and trailing underscores: Python's module-private constants (`_IMDSV2_SESSION_TOKEN_TTL`).
+const CONSTANT_NAME = /^_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+_*$/;
 const WORDS_ONLY = /^[A-Za-z_.-]+$/;
 const CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
 

@@ -38,6 +38,27 @@ export function withChecksum(prefix: string, random30: string): string {
 }
 
 /**
+ * Slack's tokens (api.slack.com/authentication/token-types) end in a secret Slack generated: 24
+ * base62 characters for a bot, 32 or 64 hex for users and apps, 140 or more for rotating tokens
+ * (`xoxe.xoxp-1-…`, `xoxe-1-…`). Bot, user, legacy and app-level tokens also carry the workspace's,
+ * user's or app's numeric ids before it. A value without that tail (a bot token written as
+ * "abc-1232" after its kind, an app token as "A111-222-xyz") or, for the kinds with ids, without an
+ * id (a keyboard run after the kind) is a stand-in from docs and tests: python-slack-sdk's history
+ * holds 900 of them.
+ */
+export function slackShape(token: string): Verdict {
+  const m = /^(?:xoxe\.)?(xox[a-z]|xapp)-([A-Za-z0-9-]+)$/.exec(token);
+  if (!m) return "unknown";
+  const parts = m[2]!.split("-");
+  const tail = parts.pop()!;
+  if (!/^[A-Za-z0-9]{16,}$/.test(tail) || !/[A-Za-z]/.test(tail)) return "invalid";
+  // A rotating token's long tail follows only a version digit (and a match may start after `xoxe.`).
+  if (tail.length >= 100) return "valid";
+  const carriesIds = /^(?:xox[bpos]|xapp)$/.test(m[1]!);
+  return carriesIds && !parts.some((p) => /^\d{6,}$/.test(p)) ? "invalid" : "valid";
+}
+
+/**
  * A JSON Web Token: three base64url parts, the first a JSON header naming an algorithm. A value
  * starting `eyJ` that fails this is a cut-short example (`eyJhbGciOi...`), not a credential.
  */

@@ -8,7 +8,7 @@
  */
 import { genericApiKeyRule } from "./generic-rule.js";
 import { isRealPassword } from "./placeholders.js";
-import { checksumToken, decodeBasic, jwtShape, type Verdict } from "./provider-checks.js";
+import { checksumToken, decodeBasic, jwtShape, slackShape, type Verdict } from "./provider-checks.js";
 import { regexRule } from "./regex-rule.js";
 import type { SecretRule } from "./rule-types.js";
 
@@ -16,7 +16,7 @@ import type { SecretRule } from "./rule-types.js";
  * Bump when code (not a regex or list already hashed into RULESET_VERSION) changes what a rule
  * reports: the scan cache keeps clean verdicts per version.
  */
-export const RULES_REVISION = "2026-12-r8";
+export const RULES_REVISION = "2026-12-r9";
 
 /** Token edges: not preceded or followed by a character that could continue the token. */
 const B = "(?<![A-Za-z0-9_-])";
@@ -107,7 +107,7 @@ export const OWN_RULES: readonly SecretRule[] = [
     description: "Slack bot, user, app or configuration token",
     keywords: ["xox", "xapp-"],
     patterns: [new RegExp(`${B}((?:xox[abposre]|xapp)-[0-9A-Za-z][A-Za-z0-9-]{14,250})${E}`, "g")],
-    structure: "fixed",
+    structure: slackShape,
     minEntropy: 3,
     requireDigit: true,
   }),

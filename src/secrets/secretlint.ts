@@ -12,7 +12,7 @@ import { lintSource } from "@secretlint/core";
 import { secretLintProfiler } from "@secretlint/profiler";
 import { creator as recommendedPreset } from "@secretlint/secretlint-rule-preset-recommend";
 import type { SecretLintCoreConfig } from "@secretlint/types";
-import { checksumToken, type Verdict } from "./provider-checks.js";
+import { checksumToken, slackShape, type Verdict } from "./provider-checks.js";
 
 // (Imported from the top-level node_modules, which is the copy @secretlint/core uses as long as npm does not
 // nest a second version under it; the engine test checks that no mark is recorded.)
@@ -86,7 +86,7 @@ export const SECRETLINT_MARKERS: readonly Marker[] = [
 ];
 
 /** Version of the preset's verdicts, for the scan cache (bundled, so read from its code not package.json). */
-export const SECRETLINT_SIGNATURE = `${PRESET_ID}@12|aws-id-on|account-id-off|markers@2|aws-unknown@1`;
+export const SECRETLINT_SIGNATURE = `${PRESET_ID}@12|aws-id-on|account-id-off|markers@2|aws-unknown@1|slack-shape@1`;
 
 export interface SecretlintHit {
   ruleId: string;
@@ -125,5 +125,7 @@ export function secretlintVerdict(ruleId: string, matched: string, messageId?: s
     /^AWS(?:SecretAccessKey|AccessKeyID)$/.test(messageId)
   )
     return "unknown";
+  // Its Slack token pattern takes any dashed words after a token kind; the shape says which Slack issued.
+  if (ruleId.endsWith("-slack") && slackShape(matched) === "invalid") return "invalid";
   return checksumToken(matched) === "invalid" ? "invalid" : "valid";
 }

@@ -125,6 +125,10 @@ const NEGATIVES: Record<string, string> = {
   "percent-encoded leetspeak stand-in":
     "    'https://sigmavirus24:not-re%40l@github.com/sigmavirus24/rfc3986'",
   "stand-in password": "https://deploy:not-real@git.example.net/repo.git",
+  // google-auth-library-python's aws.py: a module-private constant (leading underscore) as a value.
+  "module-private constant":
+    '                "X-aws-ec2-metadata-token-ttl-seconds": _IMDSV2_SESSION_TOKEN_TTL_SECONDS',
+  "dunder constant": "token_key = __DEFAULT_TOKEN_KEY_V2__",
   // Sinatra's README: a session secret with its middle left out.
   "a value cut with snip": '# echo "export SESSION_SECRET=99ae8af...snip...ec0f262ac" >> ~/.bashrc',
   // RFC 6749's client credentials, in oauthlib's docstrings.

