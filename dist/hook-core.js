@@ -22822,6 +22822,16 @@ function checksumToken(token) {
   if (!crc322) return "unknown";
   return base62(crc322(m[1]), 6) === m[2] ? "valid" : "invalid";
 }
+function slackShape(token) {
+  const m = /^(?:xoxe\.)?(xox[a-z]|xapp)-([A-Za-z0-9-]+)$/.exec(token);
+  if (!m) return "unknown";
+  const parts = m[2].split("-");
+  const tail = parts.pop();
+  if (!/^[A-Za-z0-9]{16,}$/.test(tail) || !/[A-Za-z]/.test(tail)) return "invalid";
+  if (tail.length >= 100) return "valid";
+  const carriesIds = /^(?:xox[bpos]|xapp)$/.test(m[1]);
+  return carriesIds && !parts.some((p) => /^\d{6,}$/.test(p)) ? "invalid" : "valid";
+}
 function jwtShape(value) {
   if (!value.startsWith("eyJ")) return "unknown";
   const parts = value.split(".");
@@ -23038,7 +23048,7 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@9",
+    "generic-api-key@10",
     [...SHORT_WORDS],
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
@@ -23088,7 +23098,7 @@ function nameSoundsSecret(name) {
 }
 var VALUE_CHARS = /^[A-Za-z0-9_.+/~!@#^*:,;=-]+$/;
 var MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
-var CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+var CONSTANT_NAME = /^_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+_*$/;
 var WORDS_ONLY = /^[A-Za-z_.-]+$/;
 var CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
 function isWordyIdentifier(value) {
@@ -23258,7 +23268,7 @@ var OWN_RULES = [
     description: "Slack bot, user, app or configuration token",
     keywords: ["xox", "xapp-"],
     patterns: [new RegExp(`${B}((?:xox[abposre]|xapp)-[0-9A-Za-z][A-Za-z0-9-]{14,250})${E}`, "g")],
-    structure: "fixed",
+    structure: slackShape,
     minEntropy: 3,
     requireDigit: true
   }),

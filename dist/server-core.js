@@ -43569,6 +43569,16 @@ function checksumToken(token) {
   if (!crc322) return "unknown";
   return base62(crc322(m2[1]), 6) === m2[2] ? "valid" : "invalid";
 }
+function slackShape(token) {
+  const m2 = /^(?:xoxe\.)?(xox[a-z]|xapp)-([A-Za-z0-9-]+)$/.exec(token);
+  if (!m2) return "unknown";
+  const parts2 = m2[2].split("-");
+  const tail = parts2.pop();
+  if (!/^[A-Za-z0-9]{16,}$/.test(tail) || !/[A-Za-z]/.test(tail)) return "invalid";
+  if (tail.length >= 100) return "valid";
+  const carriesIds = /^(?:xox[bpos]|xapp)$/.test(m2[1]);
+  return carriesIds && !parts2.some((p2) => /^\d{6,}$/.test(p2)) ? "invalid" : "valid";
+}
 function jwtShape(value) {
   if (!value.startsWith("eyJ")) return "unknown";
   const parts2 = value.split(".");
@@ -43785,7 +43795,7 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@9",
+    "generic-api-key@10",
     [...SHORT_WORDS],
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
@@ -43835,7 +43845,7 @@ function nameSoundsSecret(name) {
 }
 var VALUE_CHARS = /^[A-Za-z0-9_.+/~!@#^*:,;=-]+$/;
 var MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
-var CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;
+var CONSTANT_NAME = /^_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+_*$/;
 var WORDS_ONLY = /^[A-Za-z_.-]+$/;
 var CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
 function isWordyIdentifier(value) {
@@ -43867,7 +43877,7 @@ function valueLooksSecret2(value, quoted) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r8";
+var RULES_REVISION = "2026-12-r9";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -43956,7 +43966,7 @@ var OWN_RULES = [
     description: "Slack bot, user, app or configuration token",
     keywords: ["xox", "xapp-"],
     patterns: [new RegExp(`${B}((?:xox[abposre]|xapp)-[0-9A-Za-z][A-Za-z0-9-]{14,250})${E}`, "g")],
-    structure: "fixed",
+    structure: slackShape,
     minEntropy: 3,
     requireDigit: true
   }),
@@ -48641,7 +48651,7 @@ var SECRETLINT_MARKERS = [
   { anchor: "figd_" }
   // figma
 ];
-var SECRETLINT_SIGNATURE = `${PRESET_ID}@12|aws-id-on|account-id-off|markers@2|aws-unknown@1`;
+var SECRETLINT_SIGNATURE = `${PRESET_ID}@12|aws-id-on|account-id-off|markers@2|aws-unknown@1|slack-shape@1`;
 async function runSecretlint(text, path7) {
   const result2 = await lintSource({
     // ext matters: the GCP rule only parses .json files as service-account keys.
@@ -48660,6 +48670,7 @@ function secretlintVerdict(ruleId, matched, messageId) {
   if (ruleId.endsWith("-basicauth") || ruleId.endsWith("-database-connection-string")) return "unknown";
   if (ruleId.endsWith("-aws") && messageId !== void 0 && /^AWS(?:SecretAccessKey|AccessKeyID)$/.test(messageId))
     return "unknown";
+  if (ruleId.endsWith("-slack") && slackShape(matched) === "invalid") return "invalid";
   return checksumToken(matched) === "invalid" ? "invalid" : "valid";
 }
 
