@@ -42808,6 +42808,12 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "mF_9.B5f-4.1JqM",
   "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
   "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+  "dpf43f3p2l4k3l03",
+  // RFC 5849's client, temporary credential, verifier and request examples
+  "hdhd0244k9j7ao03",
+  "hfdp7dh39dks9884",
+  "9djdj82h48djs9d2",
+  "kkk9d7dh3k39sjv7",
   "0685bd9184jfhq22",
   "ad180jjd733klru7",
   "nnch734d00sl2jdk",
@@ -43074,6 +43080,23 @@ var CREDENTIAL_CONTENT_RULES = [
     // machine, login and password may each sit on a line of their own
   })
 ];
+
+// src/secrets/example-sessions.ts
+var LEADER = /^\s*(?:(?:#|\/\/\/?|\*)\s?)?/;
+var PROMPT = />>>(?:\s|$)/y;
+var MAX_OUTPUT_LINES = 100;
+function afterLeader(line) {
+  return line.slice(LEADER.exec(line)?.[0].length ?? 0);
+}
+function inExampleSession(lines, line) {
+  for (let i2 = line - 1; i2 >= 0 && i2 >= line - 1 - MAX_OUTPUT_LINES; i2--) {
+    const body = afterLeader(lines[i2] ?? "");
+    if (body.trim() === "") return false;
+    PROMPT.lastIndex = 0;
+    if (PROMPT.test(body)) return true;
+  }
+  return false;
+}
 
 // src/secrets/regions.ts
 var JOIN_GAP = 256;
@@ -43877,7 +43900,7 @@ function valueLooksSecret2(value, quoted) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r9";
+var RULES_REVISION = "2026-12-r10";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -48678,9 +48701,9 @@ function secretlintVerdict(ruleId, matched, messageId) {
 function isBlocking(finding) {
   return finding.severity !== "warn";
 }
-function severityOf(verdict, path7) {
+function severityOf(verdict, path7, inExample = false) {
   if (verdict === "invalid") return "warn";
-  if (verdict === "unknown" && isTestOrDocPath(path7)) return "warn";
+  if (verdict === "unknown" && (inExample || isTestOrDocPath(path7))) return "warn";
   return "block";
 }
 var TEST_OR_DOC_DIRS = /* @__PURE__ */ new Set([
@@ -48749,7 +48772,8 @@ function isTestOrDocPath(path7) {
   return parts2.slice(0, -1).some(isTestDir);
 }
 var SEVERITY_SIGNATURE = JSON.stringify([
-  "severity@4",
+  "severity@5",
+  "example-sessions@1",
   "file-name-words@2",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,
@@ -48917,17 +48941,28 @@ async function scanContent(content, path7, mode = "text", known) {
     if (!clash) kept.push(c3);
   }
   kept.sort((a2, b2) => a2.line - b2.line || a2.column - b2.column);
+  let lines;
+  const inExample = (c3) => {
+    if (c3.verdict !== "unknown") return false;
+    whole.text ??= decodeUtf8(bytes);
+    lines ??= whole.text.split("\n");
+    return inExampleSession(lines, c3.line);
+  };
   return {
     reachedEngine: true,
-    findings: kept.map((c3) => ({
-      rule: c3.rule,
-      line: c3.line,
-      column: c3.column,
-      masked: maskValue(c3.shown),
-      allowedInline: c3.allowedInline,
-      severity: severityOf(c3.verdict, path7),
-      verdict: c3.verdict
-    }))
+    findings: kept.map((c3) => {
+      const example = inExample(c3);
+      return {
+        rule: c3.rule,
+        line: c3.line,
+        column: c3.column,
+        masked: maskValue(c3.shown),
+        allowedInline: c3.allowedInline,
+        severity: severityOf(c3.verdict, path7, example),
+        verdict: c3.verdict,
+        ...example ? { inExample: true } : {}
+      };
+    })
   };
 }
 function regionBefore(last, region, rules2) {
@@ -49626,7 +49661,7 @@ async function toFindings(located, options, stats, used) {
     const origin = item.kind !== "history" ? void 0 : item.commit ? { commit: item.commit } : origins.get(item.oid);
     const byName = raw.rule === CREDENTIAL_FILE_RULE;
     const paths = byName ? [item.path] : [...origin?.path ? [origin.path] : [], item.path];
-    const blocking = paths.find((p2) => severityOf(raw.verdict, p2) === "block");
+    const blocking = paths.find((p2) => severityOf(raw.verdict, p2, raw.inExample) === "block");
     return {
       rule: raw.rule,
       path: blocking ?? paths[0],

@@ -8,6 +8,7 @@ import { hasInlineMarker } from "./allowlist.js";
 import { MIN_RUN } from "./binary.js";
 import { CREDENTIAL_CONTENT_RULES } from "./credential-files.js";
 import { shannonEntropy } from "./entropy.js";
+import { inExampleSession } from "./example-sessions.js";
 import { KeywordMemo, type LastScan } from "./keyword-memo.js";
 import { maskValue } from "./mask.js";
 import { isPlaceholderValue, isRealPassword, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
@@ -43,6 +44,8 @@ export interface RawFinding {
    * cached blob is reported at (the same blob may be a fixture in one place and config in another).
    */
   verdict: Verdict;
+  /** In an interactive session shown as an example (example-sessions.ts); cached with the finding. */
+  inExample?: true;
 }
 
 export interface TextScanResult {
@@ -277,17 +280,29 @@ export async function scanContent(
     if (!clash) kept.push(c);
   }
   kept.sort((a, b) => a.line - b.line || a.column - b.column);
+  // Only a match without provider structure can be softened by sitting in an example session.
+  let lines: string[] | undefined;
+  const inExample = (c: Candidate) => {
+    if (c.verdict !== "unknown") return false;
+    whole.text ??= decodeUtf8(bytes);
+    lines ??= whole.text.split("\n");
+    return inExampleSession(lines, c.line);
+  };
   return {
     reachedEngine: true,
-    findings: kept.map((c) => ({
-      rule: c.rule,
-      line: c.line,
-      column: c.column,
-      masked: maskValue(c.shown),
-      allowedInline: c.allowedInline,
-      severity: severityOf(c.verdict, path),
-      verdict: c.verdict,
-    })),
+    findings: kept.map((c) => {
+      const example = inExample(c);
+      return {
+        rule: c.rule,
+        line: c.line,
+        column: c.column,
+        masked: maskValue(c.shown),
+        allowedInline: c.allowedInline,
+        severity: severityOf(c.verdict, path, example),
+        verdict: c.verdict,
+        ...(example ? { inExample: true as const } : {}),
+      };
+    }),
   };
 }
 

@@ -107,6 +107,11 @@ const SPEC_EXAMPLE_TOKENS = new Set([
   "mF_9.B5f-4.1JqM",
   "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
   "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+  "dpf43f3p2l4k3l03", // RFC 5849's client, temporary credential, verifier and request examples
+  "hdhd0244k9j7ao03",
+  "hfdp7dh39dks9884",
+  "9djdj82h48djs9d2",
+  "kkk9d7dh3k39sjv7",
   "0685bd9184jfhq22",
   "ad180jjd733klru7",
   "nnch734d00sl2jdk",

@@ -381,7 +381,7 @@ async function toFindings(
     // A name finding is about the path it was found at, wherever else the blob sits.
     const byName = raw.rule === CREDENTIAL_FILE_RULE;
     const paths = byName ? [item.path] : [...(origin?.path ? [origin.path] : []), item.path];
-    const blocking = paths.find((p) => severityOf(raw.verdict, p) === "block");
+    const blocking = paths.find((p) => severityOf(raw.verdict, p, raw.inExample) === "block");
     return {
       rule: raw.rule,
       path: blocking ?? paths[0],

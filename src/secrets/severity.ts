@@ -5,8 +5,8 @@
  * - A provider token whose own structure fails (a GitHub token with a wrong CRC32): nobody issued
  *   it, wherever it sits.
  * - A match with no provider structure to check (the generic assignment rule, Authorization
- *   headers, URL passwords) in a test fixture or a doc: such files are full of made-up credentials,
- *   and a real one there still shows in the report.
+ *   headers, URL passwords) in a test fixture or a doc, or in an example session (`>>>`) anywhere:
+ *   such places are full of made-up credentials, and a real one there still shows in the report.
  * A provider token whose structure holds blocks everywhere, tests and docs included.
  */
 import type { Verdict } from "./provider-checks.js";
@@ -16,9 +16,10 @@ export function isBlocking(finding: Pick<Finding, "severity">): boolean {
   return finding.severity !== "warn";
 }
 
-export function severityOf(verdict: Verdict, path: string): Severity {
+/** `inExample`: the match sits in an interactive session shown as an example (example-sessions.ts). */
+export function severityOf(verdict: Verdict, path: string, inExample = false): Severity {
   if (verdict === "invalid") return "warn";
-  if (verdict === "unknown" && isTestOrDocPath(path)) return "warn";
+  if (verdict === "unknown" && (inExample || isTestOrDocPath(path))) return "warn";
   return "block";
 }
 
@@ -114,7 +115,8 @@ export function isTestOrDocPath(path: string): boolean {
 
 /** What decides a severity, for the rule-set version (the scan cache keeps verdicts per version). */
 export const SEVERITY_SIGNATURE = JSON.stringify([
-  "severity@4",
+  "severity@5",
+  "example-sessions@1",
   "file-name-words@2",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,

@@ -199,6 +199,28 @@ describe("severity", () => {
     expect(await severities(line, "docs/setup.md")).toEqual(["generic-api-key warn"]);
   });
 
+  it("reports a match with no provider structure in an example session without blocking, wherever the file sits", async () => {
+    const secret = t.mixed(20);
+    const session = [
+      "    >>> oauth_session.fetch_access_token(access_token_url)",
+      "    {",
+      `        'oauth_token_secret': '${secret}',`,
+      "    }",
+    ].join("\n");
+    expect(await severities(session, "requests_oauthlib/oauth1_session.py")).toEqual([
+      "generic-api-key warn",
+    ]);
+    expect(await severities(`    >>> client_secret = '${secret}'`, "README.rst")).toEqual([
+      "generic-api-key warn",
+    ]);
+    // Out of the session (after a blank line), or without one, it blocks as before.
+    expect(
+      await severities(`${session.split("\n")[0]}\n\n    oauth_token_secret = '${secret}'`, "app.py"),
+    ).toEqual(["generic-api-key block"]);
+    // A token its provider's structure confirms blocks in a session too.
+    expect(await severities(`>>> Github("${t.githubPat()}")`, "README.md")).toEqual(["github-token block"]);
+  });
+
   it("blocks on a Basic credential with a random password outside tests", async () => {
     const basic = Buffer.from(`deploy:${t.mixed(20)}`).toString("base64");
     expect(await severities(`Authorization: Basic ${basic}`, "scripts/deploy.sh")).toEqual([
