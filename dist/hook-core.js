@@ -22879,6 +22879,9 @@ var SHORT_WORDS = /* @__PURE__ */ new Set([
   "no",
   "do"
 ]);
+var VOWELLESS_ABBREVIATIONS = new Set(
+  "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt pwd ssh xml sql dns tcp udp rpc grpc kms crc".split(" ")
+);
 var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 var ASSIGNMENT = new RegExp(
   KEYWORD + String.raw`[\w.-]{0,40}?["'\]]{0,2}(?:[ \t]{0,4}(?:=|:=|::=|:|=>|\?=|\|\|=)(?![=>])|>)[ \t]{0,4}` + String.raw`(?:(["'\x60])([^"'\x60\s\\]{${MIN_LENGTH},300})\1|([\w+/=.~!@#^*-]{${MIN_LENGTH},300})(?=[\s"'\x60;,)}\]<]|$))`,
@@ -22964,7 +22967,10 @@ var NOT_SECRET_PARTS = /* @__PURE__ */ new Set([
   "traceparent",
   "tracestate",
   "span",
-  "correlation"
+  "correlation",
+  // WebRTC's ICE credentials (`a=ice-pwd:` in SDP) are sent in the clear in every offer and answer
+  // and last one session (RFC 8839): OpenAI's API reference prints one in a Realtime example.
+  "ice"
 ]);
 var NOT_SECRET_LAST_PARTS = /* @__PURE__ */ new Set([
   "url",
@@ -23054,8 +23060,9 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@10",
+    "generic-api-key@11",
     [...SHORT_WORDS],
+    [...VOWELLESS_ABBREVIATIONS],
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
@@ -23113,7 +23120,7 @@ function isWordyIdentifier(value) {
   const word = (p) => /^[A-Za-z]{3,}$/.test(p) && /[aeiouyAEIOUY]/.test(p);
   const hasWord = pieces.some(word);
   return pieces.every(
-    (p) => /^\d+$/.test(p) || word(p) || SHORT_WORDS.has(p.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p)
+    (p) => /^\d+$/.test(p) || word(p) || SHORT_WORDS.has(p.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p)
   );
 }
 function valueLooksSecret(value, quoted) {

@@ -38,6 +38,17 @@ const SHORT_WORDS = new Set([
   "do",
 ]);
 
+/**
+ * Abbreviations programmers write without a vowel (`sigv4_auth_cls`, `tls_cfg`, `http_ctx`): a
+ * piece of a name like a word, though the vowel test alone would take it for a consonant run.
+ */
+const VOWELLESS_ABBREVIATIONS = new Set(
+  (
+    "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https " +
+    "tls ssl jwt pwd ssh xml sql dns tcp udp rpc grpc kms crc"
+  ).split(" "),
+);
+
 const KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 
 /**
@@ -137,6 +148,9 @@ const NOT_SECRET_PARTS = new Set([
   "tracestate",
   "span",
   "correlation",
+  // WebRTC's ICE credentials (`a=ice-pwd:` in SDP) are sent in the clear in every offer and answer
+  // and last one session (RFC 8839): OpenAI's API reference prints one in a Realtime example.
+  "ice",
 ]);
 /** A name ending in one of these holds metadata about a secret, not the secret. */
 const NOT_SECRET_LAST_PARTS = new Set([
@@ -228,8 +242,9 @@ export const genericApiKeyRule: SecretRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@10",
+    "generic-api-key@11",
     [...SHORT_WORDS],
+    [...VOWELLESS_ABBREVIATIONS],
     ASSIGNMENT.source,
     GENERIC_MIN_ENTROPY,
     [...SECRET_PARTS],
@@ -337,6 +352,7 @@ function isWordyIdentifier(value: string): boolean {
       /^\d+$/.test(p) ||
       word(p) ||
       SHORT_WORDS.has(p.toLowerCase()) ||
+      VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) ||
       (hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p)),
   );
 }

@@ -129,6 +129,9 @@ const NEGATIVES: Record<string, string> = {
   "module-private constant":
     '                "X-aws-ec2-metadata-token-ttl-seconds": _IMDSV2_SESSION_TOKEN_TTL_SECONDS',
   "dunder constant": "token_key = __DEFAULT_TOKEN_KEY_V2__",
+  // openai-python: a name of words and a vowel-less abbreviation; an SDP offer's ICE password.
+  "identifier with a vowel-less abbreviation": "        self._sigv4_auth_cls = sigv4_auth_cls",
+  "SDP ICE password": `          a=ice-pwd:${t.mixed(32)}`,
   // Sinatra's README: a session secret with its middle left out.
   "a value cut with snip": '# echo "export SESSION_SECRET=99ae8af...snip...ec0f262ac" >> ~/.bashrc',
   // RFC 6749's client credentials, in oauthlib's docstrings.
