@@ -23042,6 +23042,7 @@ var NOT_SECRET_LAST_PARTS = /* @__PURE__ */ new Set([
 var genericApiKeyRule = {
   id: "generic-api-key",
   description: "A secret-sounding name assigned a high-entropy literal",
+  heuristic: true,
   // One literal for each branch of KEYWORD: a match starts at one of them (engine.ts runs the rule
   // only on the lines that hold one).
   keywords: [

@@ -43806,6 +43806,7 @@ var NOT_SECRET_LAST_PARTS = /* @__PURE__ */ new Set([
 var genericApiKeyRule = {
   id: "generic-api-key",
   description: "A secret-sounding name assigned a high-entropy literal",
+  heuristic: true,
   // One literal for each branch of KEYWORD: a match starts at one of them (engine.ts runs the rule
   // only on the lines that hold one).
   keywords: [
@@ -43907,7 +43908,7 @@ function valueLooksSecret2(value, quoted) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r11";
+var RULES_REVISION = "2026-12-r12";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -48901,7 +48902,8 @@ async function scanContent(content, path7, mode = "text", known) {
           found.push(
             piece.candidate(
               rule.id,
-              priority,
+              // After secretlint's (RULES.length): a provider's name wins over a heuristic's.
+              rule.heuristic ? RULES2.length + 1 + priority : priority,
               m2.reportIndex ?? m2.index,
               m2.index,
               m2.value.length,

@@ -229,7 +229,8 @@ export async function scanContent(
           found.push(
             piece.candidate(
               rule.id,
-              priority,
+              // After secretlint's (RULES.length): a provider's name wins over a heuristic's.
+              rule.heuristic ? RULES.length + 1 + priority : priority,
               m.reportIndex ?? m.index,
               m.index,
               m.value.length,

@@ -224,6 +224,7 @@ const NOT_SECRET_LAST_PARTS = new Set([
 export const genericApiKeyRule: SecretRule = {
   id: "generic-api-key",
   description: "A secret-sounding name assigned a high-entropy literal",
+  heuristic: true,
   // One literal for each branch of KEYWORD: a match starts at one of them (engine.ts runs the rule
   // only on the lines that hold one).
   keywords: [

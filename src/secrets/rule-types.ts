@@ -42,6 +42,12 @@ export interface SecretRule {
   reach?: number;
   /** What defines the rule's verdicts, hashed into the rule-set version for the scan cache. */
   signature: string;
+  /**
+   * A heuristic rule (a secret-sounding name and a random-looking value): where a provider's rule,
+   * ours or secretlint's, matches the same text, the provider's finding is the one reported, so a
+   * SendGrid key under `SENDGRID_API_KEY=` is named a SendGrid key.
+   */
+  heuristic?: boolean;
 }
 
 /** Enough for `\s{0,4}` between a name and a value to cross lines (see SecretRule.reach). */

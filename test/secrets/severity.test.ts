@@ -180,6 +180,17 @@ describe("severity", () => {
     }
   });
 
+  it("names a provider's key under a secret-sounding name after its provider, not the generic rule", async () => {
+    // As sendgrid-python's history holds one: `export SENDGRID_API_KEY='SG.…'` in sendgrid.env.
+    expect(await severities(`export SENDGRID_API_KEY='${t.sendgrid()}'`, "sendgrid.env")).toEqual([
+      "@secretlint/secretlint-rule-sendgrid block",
+    ]);
+    // Where no provider's rule matches, the generic one still reports.
+    expect(await severities(`export SENDGRID_API_KEY='${t.mixed(40)}'`, "sendgrid.env")).toEqual([
+      "generic-api-key block",
+    ]);
+  });
+
   it("blocks on a GitHub token with a valid checksum, in a test too", async () => {
     const token = t.githubPat();
     expect(await severities(`GH_TOKEN=${token}`, "src/config.env")).toEqual(["github-token block"]);

@@ -73,6 +73,7 @@ export class TokenFactory {
     slackToken("xapp", "1", `A${this.chars(10, BASE32)}`, this.chars(13, DIGITS), this.chars(64, HEX));
   slackRotating = () => `xoxe.${slackToken("xoxp", "1", this.mixed(166))}`;
   stripe = () => `sk_live_${this.mixed(24)}`;
+  sendgrid = () => `SG.${this.mixed(22, URLSAFE)}.${this.mixed(43, URLSAFE)}`;
   googleApiKey = () => `AIza${this.mixed(35, URLSAFE)}`;
   npm = () => withChecksum("npm_", this.mixed(30));
   azureStorageKey = () => `${this.mixed(86, BASE64)}==`;
