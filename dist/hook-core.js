@@ -22768,7 +22768,7 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...TRIVIAL_PASSWORDS],
   "trivial-stem@4",
   "decoded-stand-in@2",
-  "sequential@2"
+  "sequential@3"
 ]);
 function isPlaceholderValue(value) {
   const v = value.trim();
@@ -22788,7 +22788,8 @@ function isSequential(v) {
     const step = v.charCodeAt(i) === v.charCodeAt(i - 1) + 1 || v[i - 1] === "9" && v[i] === "0";
     if (step) runs++;
   }
-  return runs >= v.length - 2;
+  const breaks = v.length - 1 - runs;
+  return breaks <= 1 || v.length >= 20 && breaks <= v.length / 8;
 }
 function isRealPassword(value) {
   let plain = value;
@@ -22844,9 +22845,19 @@ function jwtShape(value) {
   if (parts.length !== 3 || parts.some((p, i) => i < 2 && !/^[A-Za-z0-9_-]+$/.test(p))) return "invalid";
   try {
     const header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
-    return header && typeof header === "object" && "alg" in header ? "valid" : "invalid";
+    if (!(header && typeof header === "object" && "alg" in header)) return "invalid";
   } catch {
     return "invalid";
+  }
+  return claimsGrantNothing(parts[1]) ? "invalid" : "valid";
+}
+var JWT_IO_EXAMPLE_IAT = 1516239022;
+function claimsGrantNothing(payload) {
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    return claims.iat === JWT_IO_EXAMPLE_IAT || claims.role === "anon";
+  } catch {
+    return false;
   }
 }
 function decodeBasic(value) {
@@ -22882,6 +22893,8 @@ var SHORT_WORDS = /* @__PURE__ */ new Set([
 var VOWELLESS_ABBREVIATIONS = new Set(
   "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt pwd ssh xml sql dns tcp udp rpc grpc kms crc".split(" ")
 );
+var PACKAGE_SPECIFIER = /^(?:npm|jsr|workspace|file|link|portal|patch|github|git\+(?:https?|ssh)):/;
+var VERSIONED_SLUG = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_]v?\d+(?:\.\d+)+$/;
 var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 var ASSIGNMENT = new RegExp(
   KEYWORD + String.raw`[\w.-]{0,40}?["'\]]{0,2}(?:[ \t]{0,4}(?:=|:=|::=|:|=>|\?=|\|\|=)(?![=>])|>)[ \t]{0,4}` + String.raw`(?:(["'\x60])([^"'\x60\s\\]{${MIN_LENGTH},300})\1|([\w+/=.~!@#^*-]{${MIN_LENGTH},300})(?=[\s"'\x60;,)}\]<]|$))`,
@@ -23061,7 +23074,9 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@11",
+    "generic-api-key@13",
+    PACKAGE_SPECIFIER.source,
+    VERSIONED_SLUG.source,
     [...SHORT_WORDS],
     [...VOWELLESS_ABBREVIATIONS],
     ASSIGNMENT.source,
@@ -23134,7 +23149,9 @@ function valueLooksSecret(value, quoted) {
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
   if (value.includes("://")) return false;
-  if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)))
+  if (PACKAGE_SPECIFIER.test(value)) return false;
+  if (VERSIONED_SLUG.test(value)) return false;
+  if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)) && jwtShape(value) !== "valid")
     return false;
   if (quoted && /[_.-]/.test(value) && isWordyIdentifier(value.replace(/[.-]/g, "_"))) return false;
   if (TRACEPARENT.test(value) || UUID_INSIDE.test(value)) return false;
@@ -23303,6 +23320,17 @@ var OWN_RULES = [
     // is a fixture (stripe-python's tests hold Stripe's documented one) and is reported; elsewhere
     // it blocks like any match without a checksum. Live keys block wherever they sit.
     structure: (value) => /^[sr]k_test_/.test(value) ? "unknown" : "valid",
+    minEntropy: 3.5
+  }),
+  regexRule({
+    id: "sendgrid-api-key",
+    description: "SendGrid API key",
+    // "sg." is in every `msg.`: the rule runs on many lines, but it is one anchored regex.
+    keywords: ["sg."],
+    // SendGrid's format: SG., 22 and 43 base64url characters. secretlint's pattern takes word
+    // characters with one dash at most (in the last part), and so misses about 4 keys in 10.
+    patterns: [/(?<![A-Za-z0-9_.-])(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g],
+    structure: "fixed",
     minEntropy: 3.5
   }),
   regexRule({

@@ -49,6 +49,9 @@ const VOWELLESS_ABBREVIATIONS = new Set(
   ).split(" "),
 );
 
+const PACKAGE_SPECIFIER = /^(?:npm|jsr|workspace|file|link|portal|patch|github|git\+(?:https?|ssh)):/;
+const VERSIONED_SLUG = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_]v?\d+(?:\.\d+)+$/;
+
 const KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 
 /**
@@ -243,7 +246,9 @@ export const genericApiKeyRule: SecretRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@11",
+    "generic-api-key@13",
+    PACKAGE_SPECIFIER.source,
+    VERSIONED_SLUG.source,
     [...SHORT_WORDS],
     [...VOWELLESS_ABBREVIATIONS],
     ASSIGNMENT.source,
@@ -372,8 +377,17 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
   if (value.includes("://")) return false; // URLs: the url rules look at their passwords
+  // A package specifier (`npm:@opentelemetry/api@^1.0.0` in a jsr.json or package.json).
+  if (PACKAGE_SPECIFIER.test(value)) return false;
+  // A name and a dotted version (a cache or artifact key: `libpq-manylinux-ppc64le-17.2-3.4.0`).
+  if (VERSIONED_SLUG.test(value)) return false;
   // Unquoted, a name is a reference to a variable, a constant or a type: code, not a literal.
-  if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)))
+  // (A JWT is three dotted runs of word characters too, `eyJhbGci….eyJyb2xl….sig`: not a member.)
+  if (
+    !quoted &&
+    (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)) &&
+    jwtShape(value) !== "valid"
+  )
     return false;
   // Quoted, a snake/kebab/dotted name of words (`caching_sha2_password`, `grant-type-v2`) is an
   // enum value or a key name; passwords and tokens are not written as words joined by separators.

@@ -180,7 +180,7 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...TRIVIAL_PASSWORDS],
   "trivial-stem@4",
   "decoded-stand-in@2",
-  "sequential@2",
+  "sequential@3",
 ]);
 
 export function isPlaceholderValue(value: string): boolean {
@@ -207,7 +207,10 @@ function isSequential(v: string): boolean {
     const step = v.charCodeAt(i) === v.charCodeAt(i - 1) + 1 || (v[i - 1] === "9" && v[i] === "0");
     if (step) runs++;
   }
-  return runs >= v.length - 2;
+  const breaks = v.length - 1 - runs;
+  // A long value of a few ascending runs is an alphabet (supabase-js's base64 table, A-Z a-z 0-9
+  // + / =): a random token steps up by one about once in 60 characters.
+  return breaks <= 1 || (v.length >= 20 && breaks <= v.length / 8);
 }
 
 /** A URL password worth reporting: not a placeholder, not a tutorial default. */

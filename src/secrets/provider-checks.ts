@@ -68,9 +68,27 @@ export function jwtShape(value: string): Verdict {
   if (parts.length !== 3 || parts.some((p, i) => i < 2 && !/^[A-Za-z0-9_-]+$/.test(p))) return "invalid";
   try {
     const header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8")) as unknown;
-    return header && typeof header === "object" && "alg" in header ? "valid" : "invalid";
+    if (!(header && typeof header === "object" && "alg" in header)) return "invalid";
   } catch {
     return "invalid";
+  }
+  return claimsGrantNothing(parts[1]!) ? "invalid" : "valid";
+}
+
+/** jwt.io's example token is issued at 1516239022; whoever edits its claims keeps that. */
+const JWT_IO_EXAMPLE_IAT = 1516239022;
+
+/**
+ * Claims that make a well-formed JWT no credential: jwt.io's example (supabase-js's docs sign an
+ * edited copy), or a key meant to be public, Supabase's anon key (role "anon": its docs put it in
+ * browsers; what it may do is whatever row-level security lets anyone do).
+ */
+function claimsGrantNothing(payload: string): boolean {
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+    return claims.iat === JWT_IO_EXAMPLE_IAT || claims.role === "anon";
+  } catch {
+    return false; // an encrypted or odd payload: the header said JWT, so it may be one
   }
 }
 

@@ -16,7 +16,7 @@ import type { SecretRule } from "./rule-types.js";
  * Bump when code (not a regex or list already hashed into RULESET_VERSION) changes what a rule
  * reports: the scan cache keeps clean verdicts per version.
  */
-export const RULES_REVISION = "2026-12-r12";
+export const RULES_REVISION = "2026-12-r15";
 
 /** Token edges: not preceded or followed by a character that could continue the token. */
 const B = "(?<![A-Za-z0-9_-])";
@@ -128,6 +128,17 @@ export const OWN_RULES: readonly SecretRule[] = [
     // is a fixture (stripe-python's tests hold Stripe's documented one) and is reported; elsewhere
     // it blocks like any match without a checksum. Live keys block wherever they sit.
     structure: (value) => (/^[sr]k_test_/.test(value) ? "unknown" : "valid"),
+    minEntropy: 3.5,
+  }),
+  regexRule({
+    id: "sendgrid-api-key",
+    description: "SendGrid API key",
+    // "sg." is in every `msg.`: the rule runs on many lines, but it is one anchored regex.
+    keywords: ["sg."],
+    // SendGrid's format: SG., 22 and 43 base64url characters. secretlint's pattern takes word
+    // characters with one dash at most (in the last part), and so misses about 4 keys in 10.
+    patterns: [/(?<![A-Za-z0-9_.-])(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g],
+    structure: "fixed",
     minEntropy: 3.5,
   }),
   regexRule({

@@ -132,6 +132,13 @@ const NEGATIVES: Record<string, string> = {
   // openai-python: a name of words and a vowel-less abbreviation; an SDP offer's ICE password.
   "identifier with a vowel-less abbreviation": "        self._sigv4_auth_cls = sigv4_auth_cls",
   "SDP ICE password": `          a=ice-pwd:${t.mixed(32)}`,
+  // psycopg's workflows: a cache key of names and a dotted version, in a URL's query.
+  "a cache key ending in a version":
+    '  url: "https://api.github.com/repos/o/r/actions/caches?key=libpq-manylinux-ppc64le-17.2-3.4.0"',
+  // supabase-js's jsr.json: a dependency under a package name holding "api".
+  "a package specifier": '    "@opentelemetry/api": "npm:@opentelemetry/api@^1.0.0",',
+  // supabase-js's helpers.ts: the base64 alphabet.
+  "an alphabet": "  const key = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/='",
   // Sinatra's README: a session secret with its middle left out.
   "a value cut with snip": '# echo "export SESSION_SECRET=99ae8af...snip...ec0f262ac" >> ~/.bashrc',
   // RFC 6749's client credentials, in oauthlib's docstrings.

@@ -49,6 +49,22 @@ describe("provider checks", () => {
     expect(jwtShape(`${jwt.slice(0, 30)}...`)).toBe("invalid");
     expect(jwtShape(`${b64url({ typ: "JWT" })}.${b64url({})}.x`)).toBe("invalid");
     expect(jwtShape(t.mixed(40))).toBe("unknown");
+    // Well-formed, but no credential: jwt.io's example claims edited, a public (anon) key.
+    const signed = (claims: object) =>
+      `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url(claims)}.${t.mixed(43)}`;
+    expect(jwtShape(signed({ sub: "1234567890", role: "supabase_admin", iat: 1516239022 }))).toBe("invalid");
+    expect(jwtShape(signed({ role: "anon", iat: 1613531985, exp: 1929107985 }))).toBe("invalid");
+    expect(jwtShape(signed({ role: "service_role", iat: 1613531985, exp: 1929107985 }))).toBe("valid");
+  });
+
+  it("finds an unquoted JWT under a secret name, though its three dotted parts read like a member access", async () => {
+    // As supabase-js's docker-compose files hold the service key; no `-` or `_`, so `a.b.c` in form.
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64").replace(/=+$/, "");
+    const jwt = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ role: "service_role", iat: 1613531985 })}.k${t.mixed(42)}`;
+    expect(/^[\w.]+$/.test(jwt) && !/[+/]/.test(jwt), jwt).toBe(true);
+    expect(await severities(`      SERVICE_KEY: ${jwt}`, "infra/docker-compose.yml")).toEqual([
+      "generic-api-key block",
+    ]);
   });
 
   it("tells a Slack token from a stand-in by its ids and its generated tail", () => {
@@ -183,7 +199,12 @@ describe("severity", () => {
   it("names a provider's key under a secret-sounding name after its provider, not the generic rule", async () => {
     // As sendgrid-python's history holds one: `export SENDGRID_API_KEY='SG.…'` in sendgrid.env.
     expect(await severities(`export SENDGRID_API_KEY='${t.sendgrid()}'`, "sendgrid.env")).toEqual([
-      "@secretlint/secretlint-rule-sendgrid block",
+      "sendgrid-api-key block",
+    ]);
+    // secretlint's SendGrid rule, where it finds the key, outranks the generic rule too.
+    const wordy = `SG.${t.mixed(22)}.${t.mixed(43)}`;
+    expect(await severities(`export SENDGRID_API_KEY='${wordy}'`, "sendgrid.env")).toEqual([
+      "sendgrid-api-key block",
     ]);
     // Where no provider's rule matches, the generic one still reports.
     expect(await severities(`export SENDGRID_API_KEY='${t.mixed(40)}'`, "sendgrid.env")).toEqual([

@@ -73,6 +73,7 @@ export class TokenFactory {
     slackToken("xapp", "1", `A${this.chars(10, BASE32)}`, this.chars(13, DIGITS), this.chars(64, HEX));
   slackRotating = () => `xoxe.${slackToken("xoxp", "1", this.mixed(166))}`;
   stripe = () => `sk_live_${this.mixed(24)}`;
+  // Our rule takes base64url (`-` too); secretlint's takes word characters with one dash at most.
   sendgrid = () => `SG.${this.mixed(22, URLSAFE)}.${this.mixed(43, URLSAFE)}`;
   googleApiKey = () => `AIza${this.mixed(35, URLSAFE)}`;
   npm = () => withChecksum("npm_", this.mixed(30));
@@ -121,6 +122,8 @@ export function plantAll(t: TokenFactory, style: "env" | "json"): Planted {
   add("slack-token", v, `SLACK_BOT=${v}`, `"slack_bot": "${v}",`);
   v = t.stripe();
   add("stripe-secret-key", v, `STRIPE=${v}`, `"stripe": "${v}",`);
+  v = t.sendgrid();
+  add("sendgrid-api-key", v, `SENDGRID_API_KEY=${v}`, `"sendgrid": "${v}",`);
   v = t.googleApiKey();
   add("google-api-key", v, `GOOGLE_MAPS=${v}`, `"google_maps": "${v}",`);
   v = t.npm();
@@ -173,6 +176,7 @@ export const CLAIMED_RULES = [
   "aws-secret-access-key",
   "slack-token",
   "stripe-secret-key",
+  "sendgrid-api-key",
   "google-api-key",
   "npm-token",
   "azure-storage-key",
