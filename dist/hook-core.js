@@ -22731,6 +22731,7 @@ var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set([
 ]);
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
+var EMPHASIS = new RegExp("^(?:super|my|top|very|so)(?=\\p{L}{4})", "u");
 var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([
   "password",
   "passwd",
@@ -22766,9 +22767,10 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
-  "trivial-stem@4",
+  "trivial-stem@5",
+  EMPHASIS.source,
   "decoded-stand-in@2",
-  "sequential@3"
+  "sequential@4"
 ]);
 function isPlaceholderValue(value) {
   const v = value.trim();
@@ -22789,7 +22791,21 @@ function isSequential(v) {
     if (step) runs++;
   }
   const breaks = v.length - 1 - runs;
-  return breaks <= 1 || v.length >= 20 && breaks <= v.length / 8;
+  if (breaks <= 1 || v.length >= 20 && breaks <= v.length / 8) return true;
+  return ascendingRuns(v).every((n) => n >= 3);
+}
+function ascendingRuns(v) {
+  const runs = [];
+  let length = 1;
+  for (let i = 1; i < v.length; i++) {
+    if (v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) length++;
+    else {
+      runs.push(length);
+      length = 1;
+    }
+  }
+  runs.push(length);
+  return runs;
 }
 function isRealPassword(value) {
   let plain = value;
@@ -22808,6 +22824,7 @@ function isTutorialPassword(plain) {
   );
   const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
   if (TRIVIAL_PASSWORDS.has(stem)) return true;
+  if (TRIVIAL_PASSWORDS.has(stem.replace(EMPHASIS, ""))) return true;
   const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
   if (words.length > 4) return false;
   const trivial = (w) => TRIVIAL_PASSWORDS.has(w.replace(/\d+$/, ""));
@@ -22891,9 +22908,11 @@ var SHORT_WORDS = /* @__PURE__ */ new Set([
   "do"
 ]);
 var VOWELLESS_ABBREVIATIONS = new Set(
-  "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt pwd ssh xml sql dns tcp udp rpc grpc kms crc".split(" ")
+  "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc".split(" ")
 );
-var PACKAGE_SPECIFIER = /^(?:npm|jsr|workspace|file|link|portal|patch|github|git\+(?:https?|ssh)):/;
+var RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.-]*:)+$/;
+var ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+var PACKAGE_SPECIFIER = /^(?:npm|jsr|workspace|file|link|portal|patch|github|registry|git\+(?:https?|ssh)):/;
 var VERSIONED_SLUG = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_]v?\d+(?:\.\d+)+$/;
 var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 var ASSIGNMENT = new RegExp(
@@ -23074,9 +23093,11 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@13",
+    "generic-api-key@16",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
+    RESOURCE_NAME_HEAD.source,
+    ISO_TIMESTAMP.source,
     [...SHORT_WORDS],
     [...VOWELLESS_ABBREVIATIONS],
     ASSIGNMENT.source,
@@ -23102,6 +23123,7 @@ var genericApiKeyRule = {
       const head = text.slice(m.index, span[0] - (quoted ? 1 : 0));
       if (head.includes(">") && !/=>/.test(head) && (/["']/.test(head) || !/<(?:[\w.-]+:)?$/.test(text.slice(Math.max(0, start - 40), start))))
         continue;
+      if (before === ":" && RESOURCE_NAME_HEAD.test(text.slice(Math.max(0, start - 200), start))) continue;
       if (before === "[" && m[0].slice(name.length - (m.index - start)).startsWith("]")) continue;
       const candidate = before === "?" || before === "&" ? value.split(/[&#]/)[0] : value;
       if (!valueLooksSecret(candidate, quoted !== void 0)) continue;
@@ -23132,11 +23154,12 @@ var WORDS_ONLY = /^[A-Za-z_.-]+$/;
 var CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
 function isWordyIdentifier(value) {
   if (!/^[A-Za-z_$][\w$]*$/.test(value)) return false;
-  const pieces = value.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").replace(/(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/g, " ").split(/[\s_$]+/).filter(Boolean);
+  const pieces = value.replace(/OAuth/g, "Oauth").replace(/([a-z])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").replace(/(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/g, " ").split(/[\s_$]+/).filter(Boolean);
   const word = (p) => /^[A-Za-z]{3,}$/.test(p) && /[aeiouyAEIOUY]/.test(p);
   const hasWord = pieces.some(word);
+  const words = pieces.filter(word).length;
   return pieces.every(
-    (p) => /^\d+$/.test(p) || word(p) || SHORT_WORDS.has(p.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p)
+    (p) => /^\d+$/.test(p) || word(p) || SHORT_WORDS.has(p.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p) || words >= 2 && /^[A-Z]{2,4}$/.test(p)
   );
 }
 function valueLooksSecret(value, quoted) {
@@ -23149,6 +23172,7 @@ function valueLooksSecret(value, quoted) {
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
   if (value.includes("://")) return false;
+  if (ISO_TIMESTAMP.test(value)) return false;
   if (PACKAGE_SPECIFIER.test(value)) return false;
   if (VERSIONED_SLUG.test(value)) return false;
   if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)) && jwtShape(value) !== "valid")

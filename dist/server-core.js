@@ -42833,6 +42833,7 @@ var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set([
 ]);
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
+var EMPHASIS = new RegExp("^(?:super|my|top|very|so)(?=\\p{L}{4})", "u");
 var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([
   "password",
   "passwd",
@@ -42868,9 +42869,10 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
-  "trivial-stem@4",
+  "trivial-stem@5",
+  EMPHASIS.source,
   "decoded-stand-in@2",
-  "sequential@3"
+  "sequential@4"
 ]);
 function isPlaceholderValue(value) {
   const v2 = value.trim();
@@ -42891,7 +42893,21 @@ function isSequential(v2) {
     if (step) runs++;
   }
   const breaks = v2.length - 1 - runs;
-  return breaks <= 1 || v2.length >= 20 && breaks <= v2.length / 8;
+  if (breaks <= 1 || v2.length >= 20 && breaks <= v2.length / 8) return true;
+  return ascendingRuns(v2).every((n2) => n2 >= 3);
+}
+function ascendingRuns(v2) {
+  const runs = [];
+  let length = 1;
+  for (let i2 = 1; i2 < v2.length; i2++) {
+    if (v2.charCodeAt(i2) === v2.charCodeAt(i2 - 1) + 1) length++;
+    else {
+      runs.push(length);
+      length = 1;
+    }
+  }
+  runs.push(length);
+  return runs;
 }
 function isRealPassword(value) {
   let plain = value;
@@ -42910,6 +42926,7 @@ function isTutorialPassword(plain) {
   );
   const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
   if (TRIVIAL_PASSWORDS.has(stem)) return true;
+  if (TRIVIAL_PASSWORDS.has(stem.replace(EMPHASIS, ""))) return true;
   const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
   if (words.length > 4) return false;
   const trivial = (w2) => TRIVIAL_PASSWORDS.has(w2.replace(/\d+$/, ""));
@@ -43082,7 +43099,7 @@ var CREDENTIAL_CONTENT_RULES = [
   })
 ];
 
-// src/secrets/example-sessions.ts
+// src/secrets/examples.ts
 var LEADER = /^\s*(?:(?:#|\/\/\/?|\*)\s?)?/;
 var PROMPT = />>>(?:\s|$)/y;
 var MAX_OUTPUT_LINES = 100;
@@ -43097,6 +43114,41 @@ function inExampleSession(lines, line) {
     if (PROMPT.test(body)) return true;
   }
   return false;
+}
+var EXAMPLE_KEY = /^\s*(?:-\s+)?["']?(?:(?:x-)?examples?|description)["']?\s*:/;
+var DESCRIBED = /\.(?:ya?ml|json)$/i;
+function readsAsDescription(path7) {
+  return DESCRIBED.test(path7);
+}
+function indentOf(line) {
+  return line.length - line.trimStart().length;
+}
+function describedExampleLines(lines, path7) {
+  const marks = new Uint8Array(lines.length + 1);
+  if (!readsAsDescription(path7)) return marks;
+  const open2 = [];
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const text = lines[i2];
+    const trimmed = text.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) {
+      marks[i2 + 1] = open2.at(-1)?.example ? 1 : 0;
+      continue;
+    }
+    const indent = indentOf(text);
+    while (open2.length > 0 && open2.at(-1).indent >= indent) open2.pop();
+    const example = (open2.at(-1)?.example ?? false) || EXAMPLE_KEY.test(text);
+    open2.push({ indent, example });
+    marks[i2 + 1] = example ? 1 : 0;
+  }
+  return marks;
+}
+function exampleLines(lines, path7) {
+  let described;
+  return (line) => {
+    if (inExampleSession(lines, line)) return true;
+    described ??= describedExampleLines(lines, path7);
+    return described[line] === 1;
+  };
 }
 
 // src/secrets/regions.ts
@@ -43655,9 +43707,11 @@ var SHORT_WORDS = /* @__PURE__ */ new Set([
   "do"
 ]);
 var VOWELLESS_ABBREVIATIONS = new Set(
-  "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt pwd ssh xml sql dns tcp udp rpc grpc kms crc".split(" ")
+  "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc".split(" ")
 );
-var PACKAGE_SPECIFIER = /^(?:npm|jsr|workspace|file|link|portal|patch|github|git\+(?:https?|ssh)):/;
+var RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.-]*:)+$/;
+var ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+var PACKAGE_SPECIFIER = /^(?:npm|jsr|workspace|file|link|portal|patch|github|registry|git\+(?:https?|ssh)):/;
 var VERSIONED_SLUG = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_]v?\d+(?:\.\d+)+$/;
 var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 var ASSIGNMENT = new RegExp(
@@ -43838,9 +43892,11 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@13",
+    "generic-api-key@16",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
+    RESOURCE_NAME_HEAD.source,
+    ISO_TIMESTAMP.source,
     [...SHORT_WORDS],
     [...VOWELLESS_ABBREVIATIONS],
     ASSIGNMENT.source,
@@ -43866,6 +43922,7 @@ var genericApiKeyRule = {
       const head = text.slice(m2.index, span[0] - (quoted ? 1 : 0));
       if (head.includes(">") && !/=>/.test(head) && (/["']/.test(head) || !/<(?:[\w.-]+:)?$/.test(text.slice(Math.max(0, start - 40), start))))
         continue;
+      if (before === ":" && RESOURCE_NAME_HEAD.test(text.slice(Math.max(0, start - 200), start))) continue;
       if (before === "[" && m2[0].slice(name.length - (m2.index - start)).startsWith("]")) continue;
       const candidate = before === "?" || before === "&" ? value.split(/[&#]/)[0] : value;
       if (!valueLooksSecret2(candidate, quoted !== void 0)) continue;
@@ -43896,11 +43953,12 @@ var WORDS_ONLY = /^[A-Za-z_.-]+$/;
 var CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
 function isWordyIdentifier(value) {
   if (!/^[A-Za-z_$][\w$]*$/.test(value)) return false;
-  const pieces = value.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").replace(/(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/g, " ").split(/[\s_$]+/).filter(Boolean);
+  const pieces = value.replace(/OAuth/g, "Oauth").replace(/([a-z])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").replace(/(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])/g, " ").split(/[\s_$]+/).filter(Boolean);
   const word = (p2) => /^[A-Za-z]{3,}$/.test(p2) && /[aeiouyAEIOUY]/.test(p2);
   const hasWord = pieces.some(word);
+  const words = pieces.filter(word).length;
   return pieces.every(
-    (p2) => /^\d+$/.test(p2) || word(p2) || SHORT_WORDS.has(p2.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p2.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p2) && /[aeiouyAEIOUY]/.test(p2)
+    (p2) => /^\d+$/.test(p2) || word(p2) || SHORT_WORDS.has(p2.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p2.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p2) && /[aeiouyAEIOUY]/.test(p2) || words >= 2 && /^[A-Z]{2,4}$/.test(p2)
   );
 }
 function valueLooksSecret2(value, quoted) {
@@ -43913,6 +43971,7 @@ function valueLooksSecret2(value, quoted) {
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
   if (value.includes("://")) return false;
+  if (ISO_TIMESTAMP.test(value)) return false;
   if (PACKAGE_SPECIFIER.test(value)) return false;
   if (VERSIONED_SLUG.test(value)) return false;
   if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)) && jwtShape(value) !== "valid")
@@ -43925,7 +43984,7 @@ function valueLooksSecret2(value, quoted) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r15";
+var RULES_REVISION = "2026-12-r19";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -48809,7 +48868,7 @@ function isTestOrDocPath(path7) {
 }
 var SEVERITY_SIGNATURE = JSON.stringify([
   "severity@5",
-  "example-sessions@1",
+  "examples@3",
   "file-name-words@2",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,
@@ -48978,17 +49037,19 @@ async function scanContent(content, path7, mode = "text", known) {
     if (!clash) kept.push(c3);
   }
   kept.sort((a2, b2) => a2.line - b2.line || a2.column - b2.column);
-  let lines;
-  const inExample = (c3) => {
+  let inExample;
+  const exampleAt = (c3) => {
     if (c3.verdict !== "unknown") return false;
-    whole.text ??= decodeUtf8(bytes);
-    lines ??= whole.text.split("\n");
-    return inExampleSession(lines, c3.line);
+    if (!inExample) {
+      whole.text ??= decodeUtf8(bytes);
+      inExample = exampleLines(whole.text.split("\n"), path7);
+    }
+    return inExample(c3.line);
   };
   return {
     reachedEngine: true,
     findings: kept.map((c3) => {
-      const example = inExample(c3);
+      const example = exampleAt(c3);
       return {
         rule: c3.rule,
         line: c3.line,
@@ -49509,6 +49570,7 @@ async function scanShippedContent(options) {
     await readHistory(toRead, options, submitter, stats);
     const fileKeys = await readFiles(options, submitter, stats);
     const results = collect(await submitter.batcher.drain(), stats);
+    submitter.markWindowedExamples(results);
     for (const meta3 of toRead) {
       const verdict = {
         binary: submitter.binaryKeys.has(meta3.oid),
@@ -49566,6 +49628,22 @@ var Submitter = class {
   batcher;
   stats;
   binaryKeys = /* @__PURE__ */ new Set();
+  /**
+   * The example lines of large API descriptions scanned in windows: a window does not see the
+   * `examples:` key thousands of lines above it (Okta's 3.4 MB spec), so the whole text is read
+   * for them once here and the windows' findings are marked afterwards.
+   */
+  windowedExamples = /* @__PURE__ */ new Map();
+  /** Marks the findings of windowed descriptions that sit in an example (see windowedExamples). */
+  markWindowedExamples(results) {
+    for (const [key, { path: path7, marks }] of this.windowedExamples) {
+      for (const f2 of results.get(key) ?? []) {
+        if (f2.verdict !== "unknown" || f2.inExample || marks[f2.line] !== 1) continue;
+        f2.inExample = true;
+        f2.severity = severityOf(f2.verdict, path7, true);
+      }
+    }
+  }
   async submit(key, path7, parts2) {
     const binary = looksBinaryPieces(parts2);
     const size = parts2.reduce((n2, p2) => n2 + p2.length, 0);
@@ -49581,6 +49659,11 @@ var Submitter = class {
     const text = binary ? printableRuns(content) : content;
     const windows = textWindows(text);
     if (windows.length > 1) this.stats.windowed = (this.stats.windowed ?? 0) + 1;
+    if (!binary && windows.length > 1 && readsAsDescription(path7))
+      this.windowedExamples.set(key, {
+        path: path7,
+        marks: describedExampleLines(new TextDecoder().decode(text).split("\n"), path7)
+      });
     for (const w2 of windows) {
       const item = { key, path: path7, mode: binary ? "binary" : "text", ...w2 };
       await this.batcher.add(item, [text.subarray(w2.start, w2.end)]);

@@ -8,7 +8,7 @@ import { hasInlineMarker } from "./allowlist.js";
 import { MIN_RUN } from "./binary.js";
 import { CREDENTIAL_CONTENT_RULES } from "./credential-files.js";
 import { shannonEntropy } from "./entropy.js";
-import { inExampleSession } from "./example-sessions.js";
+import { exampleLines } from "./examples.js";
 import { KeywordMemo, type LastScan } from "./keyword-memo.js";
 import { maskValue } from "./mask.js";
 import { isPlaceholderValue, isRealPassword, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
@@ -281,18 +281,20 @@ export async function scanContent(
     if (!clash) kept.push(c);
   }
   kept.sort((a, b) => a.line - b.line || a.column - b.column);
-  // Only a match without provider structure can be softened by sitting in an example session.
-  let lines: string[] | undefined;
-  const inExample = (c: Candidate) => {
+  // Only a match without provider structure can be softened by sitting in an example.
+  let inExample: ((line: number) => boolean) | undefined;
+  const exampleAt = (c: Candidate) => {
     if (c.verdict !== "unknown") return false;
-    whole.text ??= decodeUtf8(bytes);
-    lines ??= whole.text.split("\n");
-    return inExampleSession(lines, c.line);
+    if (!inExample) {
+      whole.text ??= decodeUtf8(bytes);
+      inExample = exampleLines(whole.text.split("\n"), path);
+    }
+    return inExample(c.line);
   };
   return {
     reachedEngine: true,
     findings: kept.map((c) => {
-      const example = inExample(c);
+      const example = exampleAt(c);
       return {
         rule: c.rule,
         line: c.line,

@@ -45,11 +45,15 @@ const SHORT_WORDS = new Set([
 const VOWELLESS_ABBREVIATIONS = new Set(
   (
     "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https " +
-    "tls ssl jwt pwd ssh xml sql dns tcp udp rpc grpc kms crc"
+    "tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc"
   ).split(" "),
 );
 
-const PACKAGE_SPECIFIER = /^(?:npm|jsr|workspace|file|link|portal|patch|github|git\+(?:https?|ssh)):/;
+const RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.-]*:)+$/;
+/** An ISO 8601 date and time (`2013-07-02T21:36:25.344Z`): when a password changed, not the password. */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+const PACKAGE_SPECIFIER =
+  /^(?:npm|jsr|workspace|file|link|portal|patch|github|registry|git\+(?:https?|ssh)):/;
 const VERSIONED_SLUG = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_]v?\d+(?:\.\d+)+$/;
 
 const KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
@@ -246,9 +250,11 @@ export const genericApiKeyRule: SecretRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@13",
+    "generic-api-key@16",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
+    RESOURCE_NAME_HEAD.source,
+    ISO_TIMESTAMP.source,
     [...SHORT_WORDS],
     [...VOWELLESS_ABBREVIATIONS],
     ASSIGNMENT.source,
@@ -284,6 +290,9 @@ export const genericApiKeyRule: SecretRule = {
         (/["']/.test(head) || !/<(?:[\w.-]+:)?$/.test(text.slice(Math.max(0, start - 40), start)))
       )
         continue;
+      // A segment of a colon-separated resource name (`orn:okta:idp:…:authorization_servers:aus1…`,
+      // `arn:aws:secretsmanager:…:secret:name`): its colons separate parts, they assign nothing.
+      if (before === ":" && RESOURCE_NAME_HEAD.test(text.slice(Math.max(0, start - 200), start))) continue;
       // `[SOME_META_KEY]: value` is a computed key: the name is a constant holding a key name,
       // and what it is assigned says nothing about secrets.
       if (before === "[" && m[0].slice(name.length - (m.index - start)).startsWith("]")) continue;
@@ -342,6 +351,8 @@ const CAMEL_WORDS = /^[a-z]+(?:[A-Z][a-z]+)+$/;
 function isWordyIdentifier(value: string): boolean {
   if (!/^[A-Za-z_$][\w$]*$/.test(value)) return false;
   const pieces = value
+    // OAuth is a word with a capital inside (Okta's `OAuth2ClientJsonWebKeyRequestBody`).
+    .replace(/OAuth/g, "Oauth")
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
     // Boundaries, not characters: `Config2Keys` has two around its one digit.
@@ -353,13 +364,16 @@ function isWordyIdentifier(value: string): boolean {
   // (`Ed25519PrivateKey`, `IoError2`), when a real word is there too; random tokens break into
   // two-letter pieces without vowels often enough that they still fail.
   const hasWord = pieces.some(word);
+  // An acronym (`EC`, `RSA`, `JSON`) among two or more words: `OAuth2ClientJsonWebKeyECRequest`.
+  const words = pieces.filter(word).length;
   return pieces.every(
     (p) =>
       /^\d+$/.test(p) ||
       word(p) ||
       SHORT_WORDS.has(p.toLowerCase()) ||
       VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) ||
-      (hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p)),
+      (hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p)) ||
+      (words >= 2 && /^[A-Z]{2,4}$/.test(p)),
   );
 }
 
@@ -377,6 +391,7 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
   if (value.includes("://")) return false; // URLs: the url rules look at their passwords
+  if (ISO_TIMESTAMP.test(value)) return false;
   // A package specifier (`npm:@opentelemetry/api@^1.0.0` in a jsr.json or package.json).
   if (PACKAGE_SPECIFIER.test(value)) return false;
   // A name and a dotted version (a cache or artifact key: `libpq-manylinux-ppc64le-17.2-3.4.0`).

@@ -138,6 +138,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Subresource integrity, as in package-lock.json: sha512-<base64>. */
 const SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
 /** Passwords only a tutorial or a local docker-compose uses, not worth blocking a run. */
+const EMPHASIS = /^(?:super|my|top|very|so)(?=\p{L}{4})/u;
 const TRIVIAL_PASSWORDS = new Set([
   "password",
   "passwd",
@@ -178,9 +179,10 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
-  "trivial-stem@4",
+  "trivial-stem@5",
+  EMPHASIS.source,
   "decoded-stand-in@2",
-  "sequential@3",
+  "sequential@4",
 ]);
 
 export function isPlaceholderValue(value: string): boolean {
@@ -210,7 +212,24 @@ function isSequential(v: string): boolean {
   const breaks = v.length - 1 - runs;
   // A long value of a few ascending runs is an alphabet (supabase-js's base64 table, A-Z a-z 0-9
   // + / =): a random token steps up by one about once in 60 characters.
-  return breaks <= 1 || (v.length >= 20 && breaks <= v.length / 8);
+  if (breaks <= 1 || (v.length >= 20 && breaks <= v.length / 8)) return true;
+  // Ascending runs of three or more end to end (`abc123xyz456`, `abcd1234`): typed, not drawn.
+  return ascendingRuns(v).every((n) => n >= 3);
+}
+
+/** The lengths of the maximal runs of characters that each step up by one. */
+function ascendingRuns(v: string): number[] {
+  const runs: number[] = [];
+  let length = 1;
+  for (let i = 1; i < v.length; i++) {
+    if (v.charCodeAt(i) === v.charCodeAt(i - 1) + 1) length++;
+    else {
+      runs.push(length);
+      length = 1;
+    }
+  }
+  runs.push(length);
+  return runs;
 }
 
 /** A URL password worth reporting: not a placeholder, not a tutorial default. */
@@ -252,6 +271,8 @@ function isTutorialPassword(plain: string): boolean {
   );
   const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
   if (TRIVIAL_PASSWORDS.has(stem)) return true;
+  // A trivial word made emphatic: supersecret (Okta's API docs), mypassword, topsecret.
+  if (TRIVIAL_PASSWORDS.has(stem.replace(EMPHASIS, ""))) return true;
   const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
   if (words.length > 4) return false;
   const trivial = (w: string) => TRIVIAL_PASSWORDS.has(w.replace(/\d+$/, ""));

@@ -14,6 +14,7 @@ import { looksBinaryPieces, printableRuns } from "./binary.js";
 import { openVerdictCache, type Verdict } from "./cache.js";
 import { CREDENTIAL_FILE_RULE, credentialFileKind } from "./credential-files.js";
 import { forgetScannedTexts, type RawFinding, RULESET_VERSION, type ScanMode } from "./engine.js";
+import { describedExampleLines, readsAsDescription } from "./examples.js";
 import { fingerprintOf, gitBlobId } from "./fingerprint.js";
 import { type BatchItem, type ItemResult, scanItem } from "./scan-batch.js";
 import { severityOf } from "./severity.js";
@@ -144,6 +145,7 @@ export async function scanShippedContent(options: ScanOptions): Promise<ScanRepo
     await readHistory(toRead, options, submitter, stats);
     const fileKeys = await readFiles(options, submitter, stats);
     const results = collect(await submitter.batcher.drain(), stats);
+    submitter.markWindowedExamples(results);
     for (const meta of toRead) {
       const verdict: Verdict = {
         binary: submitter.binaryKeys.has(meta.oid),
@@ -198,10 +200,27 @@ function emptyStats(blobsTotal: number): ScanStats {
 /** Hands content to the pool: binary content as its printable runs, large text in windows. */
 class Submitter {
   readonly binaryKeys = new Set<string>();
+  /**
+   * The example lines of large API descriptions scanned in windows: a window does not see the
+   * `examples:` key thousands of lines above it (Okta's 3.4 MB spec), so the whole text is read
+   * for them once here and the windows' findings are marked afterwards.
+   */
+  private readonly windowedExamples = new Map<string, { path: string; marks: Uint8Array }>();
   constructor(
     readonly batcher: Batcher,
     private readonly stats: ScanStats,
   ) {}
+
+  /** Marks the findings of windowed descriptions that sit in an example (see windowedExamples). */
+  markWindowedExamples(results: Map<string, RawFinding[]>): void {
+    for (const [key, { path, marks }] of this.windowedExamples) {
+      for (const f of results.get(key) ?? []) {
+        if (f.verdict !== "unknown" || f.inExample || marks[f.line] !== 1) continue;
+        f.inExample = true;
+        f.severity = severityOf(f.verdict, path, true);
+      }
+    }
+  }
 
   async submit(key: string, path: string, parts: readonly Buffer[]): Promise<void> {
     const binary = looksBinaryPieces(parts);
@@ -219,6 +238,11 @@ class Submitter {
     const text = binary ? printableRuns(content) : content;
     const windows = textWindows(text);
     if (windows.length > 1) this.stats.windowed = (this.stats.windowed ?? 0) + 1;
+    if (!binary && windows.length > 1 && readsAsDescription(path))
+      this.windowedExamples.set(key, {
+        path,
+        marks: describedExampleLines(new TextDecoder().decode(text).split("\n"), path),
+      });
     for (const w of windows) {
       const item = { key, path, mode: (binary ? "binary" : "text") as ScanMode, ...w };
       await this.batcher.add(item, [text.subarray(w.start, w.end)]);

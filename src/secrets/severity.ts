@@ -5,7 +5,7 @@
  * - A provider token whose own structure fails (a GitHub token with a wrong CRC32): nobody issued
  *   it, wherever it sits.
  * - A match with no provider structure to check (the generic assignment rule, Authorization
- *   headers, URL passwords) in a test fixture or a doc, or in an example session (`>>>`) anywhere:
+ *   headers, URL passwords) in a test fixture or a doc, or in an example anywhere (a `>>>` session, an API description's `example`):
  *   such places are full of made-up credentials, and a real one there still shows in the report.
  * A provider token whose structure holds blocks everywhere, tests and docs included.
  */
@@ -16,7 +16,7 @@ export function isBlocking(finding: Pick<Finding, "severity">): boolean {
   return finding.severity !== "warn";
 }
 
-/** `inExample`: the match sits in an interactive session shown as an example (example-sessions.ts). */
+/** `inExample`: the match sits in an interactive session shown as an example (examples.ts). */
 export function severityOf(verdict: Verdict, path: string, inExample = false): Severity {
   if (verdict === "invalid") return "warn";
   if (verdict === "unknown" && (inExample || isTestOrDocPath(path))) return "warn";
@@ -116,7 +116,7 @@ export function isTestOrDocPath(path: string): boolean {
 /** What decides a severity, for the rule-set version (the scan cache keeps verdicts per version). */
 export const SEVERITY_SIGNATURE = JSON.stringify([
   "severity@5",
-  "example-sessions@1",
+  "examples@3",
   "file-name-words@2",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,

@@ -139,6 +139,22 @@ const NEGATIVES: Record<string, string> = {
   "a package specifier": '    "@opentelemetry/api": "npm:@opentelemetry/api@^1.0.0",',
   // supabase-js's helpers.ts: the base64 alphabet.
   "an alphabet": "  const key = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/='",
+  // okta-sdk-nodejs's generated models: type names with OAuth, acronyms and a vowel-less abbreviation.
+  "type name with OAuth": "exports.OAuth2RefreshToken = OAuth2RefreshToken;",
+  "type name with an acronym": "  'OAuth2ClientJsonSigningKeyRequest__EC': OAuth2ClientJsonWebKeyECRequest,",
+  "type name with Jwk": "export type ListJwk200ResponseKeysInner = OAuth2ClientJsonEncryptionKeyResponse;",
+  // Okta's API spec: a resource name's segments, and when a password changed.
+  "a resource name's segment":
+    "          orn: orn:okta:idp:00o1n8sbwArJ7OQRw406:authorization_servers:aus1gjh63g214q0Hq0g4",
+  "an AWS ARN's segment": `  arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:${t.mixed(20)}"`,
+  "a timestamp under a password name": "          passwordChanged: '2013-07-02T21:36:25.344Z'",
+  // Okta's API docs: Basic credentials of admin and an emphatic stand-in.
+  "Basic with an emphatic stand-in password": `For example, \`Basic ${b64("admin:supersecret")}\`.`,
+  "URL with an emphatic stand-in password": "redis://default:mypassword@localhost:6379/0",
+  // firebase-admin-node: ascending runs end to end in a doc comment; a typings registry specifier.
+  "ascending runs end to end": ' * const apiToken = "abc123xyz456";',
+  "a typings registry specifier":
+    '    "firebase-token-generator": "registry:dt/firebase-token-generator#2.0.0+20160316155526",',
   // Sinatra's README: a session secret with its middle left out.
   "a value cut with snip": '# echo "export SESSION_SECRET=99ae8af...snip...ec0f262ac" >> ~/.bashrc',
   // RFC 6749's client credentials, in oauthlib's docstrings.

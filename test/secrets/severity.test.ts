@@ -253,6 +253,42 @@ describe("severity", () => {
     expect(await severities(`>>> Github("${t.githubPat()}")`, "README.md")).toEqual(["github-token block"]);
   });
 
+  it("reports a match with no provider structure in an API description's example without blocking", async () => {
+    // As Okta's management API spec holds them, in components.examples.
+    const secret = t.mixed(40);
+    const spec = [
+      "components:",
+      "  examples:",
+      "    ClientResponse:",
+      "      value:",
+      `        clientSecret: ${secret}`,
+    ];
+    expect(await severities(spec.join("\n"), "oas-spec/management.yaml")).toEqual(["generic-api-key warn"]);
+    // The same value in a schema's settings, not an example, blocks.
+    const config = ["server:", "  oauth:", `    clientSecret: ${secret}`];
+    expect(await severities(config.join("\n"), "deploy/management.yaml")).toEqual(["generic-api-key block"]);
+  });
+
+  it("knows an example thousands of lines under its key in a description scanned in windows", async () => {
+    // Okta's 3.4 MB management spec: its `examples:` key 24,000 lines above the client secret.
+    const filler = Array.from({ length: 60_000 }, (_, i) => `      field${i}: some value of the example`);
+    const secret = t.mixed(40);
+    const spec = ["components:", "  examples:", "    Big:", "      value:", ...filler];
+    const text = (tail: string[]) => Buffer.from(`${[...spec, ...tail].join("\n")}\n`);
+    const scan = async (content: Buffer) =>
+      (
+        await scanShippedContent({
+          files: [{ path: "oas-spec/management.yaml", size: content.length, read: async () => content }],
+          workers: 0,
+        })
+      ).findings.map((f) => `${f.rule} ${f.severity}`);
+    const inExample = text([`        clientSecret: ${secret}`]);
+    expect(inExample.length).toBeGreaterThan(2 * 1024 * 1024); // more than one window
+    expect(await scan(inExample)).toEqual(["generic-api-key warn"]);
+    // Out of the examples (a top-level key after them), it blocks.
+    expect(await scan(text(["server:", `  clientSecret: ${secret}`]))).toEqual(["generic-api-key block"]);
+  });
+
   it("blocks on a Basic credential with a random password outside tests", async () => {
     const basic = Buffer.from(`deploy:${t.mixed(20)}`).toString("base64");
     expect(await severities(`Authorization: Basic ${basic}`, "scripts/deploy.sh")).toEqual([

@@ -1,0 +1,83 @@
+/**
+ * Where a file shows an example, so what is there is documentation wherever the file sits
+ * (severity.ts): an interactive session, or an example in an API description.
+ *
+ * Interactive sessions shown as examples: a Python prompt (`>>>`), its `...` continuations and the
+ * output printed after it, up to a blank line (doctest's own reading of a session). Docstrings and
+ * READMEs show credentials there as made-up responses: requests-oauthlib's OAuth1Session docstring
+ * prints a keyboard-mashed token secret as the answer of `>>> fetch_access_token(...)`, 378 times
+ * over its history. Such a line is documentation wherever the file sits (severity.ts).
+ */
+
+/** A comment's leader before a session line in a doc comment: `# `, `// `, `/// `, ` * `. */
+const LEADER = /^\s*(?:(?:#|\/\/\/?|\*)\s?)?/;
+const PROMPT = />>>(?:\s|$)/y;
+/** How far up a session's output is followed; a session's answer is rarely longer. */
+const MAX_OUTPUT_LINES = 100;
+
+function afterLeader(line: string): string {
+  return line.slice(LEADER.exec(line)?.[0].length ?? 0);
+}
+
+/** Whether the 1-based line of `lines` is a prompt, continuation or output line of a session. */
+export function inExampleSession(lines: readonly string[], line: number): boolean {
+  for (let i = line - 1; i >= 0 && i >= line - 1 - MAX_OUTPUT_LINES; i--) {
+    const body = afterLeader(lines[i] ?? "");
+    if (body.trim() === "") return false;
+    PROMPT.lastIndex = 0;
+    if (PROMPT.test(body)) return true;
+  }
+  return false;
+}
+
+/**
+ * An API description's example: a YAML or pretty-printed JSON line under an `example`, `examples`,
+ * `x-example(s)` or `description` key (the key's own line included), by indentation. OpenAPI documents fill them
+ * with made-up credentials: Okta's management API spec holds 196 client secrets, session tokens and
+ * shared secrets in `components.examples`, up to 24,000 lines below that key, so the file is read
+ * once, top to bottom, with a stack of the open keys, rather than walked up from each match.
+ */
+// A `description` is the description's prose (Okta's shows a client secret in a code block there).
+const EXAMPLE_KEY = /^\s*(?:-\s+)?["']?(?:(?:x-)?examples?|description)["']?\s*:/;
+const DESCRIBED = /\.(?:ya?ml|json)$/i;
+
+/** Whether a file at `path` is read for API-description examples (YAML or JSON). */
+export function readsAsDescription(path: string): boolean {
+  return DESCRIBED.test(path);
+}
+
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
+}
+
+/** For each 1-based line of a YAML or JSON file, whether it sits in an example (index 0 unused). */
+export function describedExampleLines(lines: readonly string[], path: string): Uint8Array {
+  const marks = new Uint8Array(lines.length + 1);
+  if (!readsAsDescription(path)) return marks;
+  // Open keys: their indentation, and whether they or one above them is an example key.
+  const open: { indent: number; example: boolean }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!;
+    const trimmed = text.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) {
+      marks[i + 1] = open.at(-1)?.example ? 1 : 0;
+      continue;
+    }
+    const indent = indentOf(text);
+    while (open.length > 0 && open.at(-1)!.indent >= indent) open.pop();
+    const example = (open.at(-1)?.example ?? false) || EXAMPLE_KEY.test(text);
+    open.push({ indent, example });
+    marks[i + 1] = example ? 1 : 0;
+  }
+  return marks;
+}
+
+/** Whether lines of a file at `path` are in an example of either kind; the file is read once. */
+export function exampleLines(lines: readonly string[], path: string): (line: number) => boolean {
+  let described: Uint8Array | undefined;
+  return (line) => {
+    if (inExampleSession(lines, line)) return true;
+    described ??= describedExampleLines(lines, path);
+    return described[line] === 1;
+  };
+}
