@@ -22720,17 +22720,23 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "kd94hf93k423kf44",
   "pfkkdhi9sl3r4s00",
   "cf136dc3c1fc93f31185e5885805d",
-  "reg-23410913-abewfq.123483"
+  "reg-23410913-abewfq.123483",
+  // The Azure Storage emulator's account key (devstoreaccount1), the same in every Azurite.
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 ]);
 var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set([
   "open sesame",
   "opensesame",
   "correct horse battery staple",
-  "gx1fbat3bv"
+  "gx1fbat3bv",
   // RFC 6749's client secret (s6BhdRkqt3:gX1fBat3bV), compared lower-cased
+  "tiger"
+  // Oracle's demo account scott/tiger, in SQLAlchemy's docs and celery's changelog
 ]);
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
+var LEET_DIGITS = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t" };
+var JOINED_TRIVIAL = /^(?:[a-z]{2,8}(?:password|passwd|pass|secret|test|admin)|(?:password|pass|secret|test|admin)[a-z]{2,8})$/;
 var EMPHASIS = new RegExp("^(?:super|my|top|very|so)(?=\\p{L}{4})", "u");
 var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([
   "password",
@@ -22767,7 +22773,9 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
-  "trivial-stem@5",
+  "trivial-stem@6",
+  JOINED_TRIVIAL.source,
+  "camel-phrase@1",
   EMPHASIS.source,
   "decoded-stand-in@2",
   "sequential@4"
@@ -22780,6 +22788,7 @@ function isPlaceholderValue(value) {
   if (STAND_IN.test(v)) return true;
   if (UUID.test(v) || SRI.test(v) || REPEATED.test(v)) return true;
   if (isSequential(v)) return true;
+  if (isTrivialPhrase(v)) return true;
   if (TRUNCATED.test(v)) return true;
   return false;
 }
@@ -22817,6 +22826,10 @@ function isRealPassword(value) {
   !isPlaceholderValue(deleet(plain));
 }
 var deleet = (s) => s.normalize("NFD").replace(new RegExp("\\p{M}+", "gu"), "").replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c) => c === "@" ? "a" : "s");
+function isTrivialPhrase(value) {
+  const phrase = value.replace(new RegExp("(?<=\\p{L})[013457](?=\\p{L})", "gu"), (d) => LEET_DIGITS[d]).split(new RegExp("(?<=\\p{Ll})(?=\\p{Lu})|[^\\p{L}]+", "u")).filter(Boolean).map((w) => w.toLowerCase());
+  return phrase.length >= 2 && phrase.length <= 6 && phrase.some((w) => TRIVIAL_PASSWORDS.has(w)) && phrase.every((w) => new RegExp("^\\p{L}{2,}$", "u").test(w) && /[aeiouy]/.test(w));
+}
 function isTutorialPassword(plain) {
   const lower = deleet(
     plain.toLowerCase().replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "")
@@ -22825,6 +22838,8 @@ function isTutorialPassword(plain) {
   const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
   if (TRIVIAL_PASSWORDS.has(stem)) return true;
   if (TRIVIAL_PASSWORDS.has(stem.replace(EMPHASIS, ""))) return true;
+  if (JOINED_TRIVIAL.test(stem)) return true;
+  if (isTrivialPhrase(plain)) return true;
   const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
   if (words.length > 4) return false;
   const trivial = (w) => TRIVIAL_PASSWORDS.has(w.replace(/\d+$/, ""));

@@ -42822,17 +42822,23 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "kd94hf93k423kf44",
   "pfkkdhi9sl3r4s00",
   "cf136dc3c1fc93f31185e5885805d",
-  "reg-23410913-abewfq.123483"
+  "reg-23410913-abewfq.123483",
+  // The Azure Storage emulator's account key (devstoreaccount1), the same in every Azurite.
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 ]);
 var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set([
   "open sesame",
   "opensesame",
   "correct horse battery staple",
-  "gx1fbat3bv"
+  "gx1fbat3bv",
   // RFC 6749's client secret (s6BhdRkqt3:gX1fBat3bV), compared lower-cased
+  "tiger"
+  // Oracle's demo account scott/tiger, in SQLAlchemy's docs and celery's changelog
 ]);
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
+var LEET_DIGITS = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t" };
+var JOINED_TRIVIAL = /^(?:[a-z]{2,8}(?:password|passwd|pass|secret|test|admin)|(?:password|pass|secret|test|admin)[a-z]{2,8})$/;
 var EMPHASIS = new RegExp("^(?:super|my|top|very|so)(?=\\p{L}{4})", "u");
 var TRIVIAL_PASSWORDS = /* @__PURE__ */ new Set([
   "password",
@@ -42869,7 +42875,9 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
-  "trivial-stem@5",
+  "trivial-stem@6",
+  JOINED_TRIVIAL.source,
+  "camel-phrase@1",
   EMPHASIS.source,
   "decoded-stand-in@2",
   "sequential@4"
@@ -42882,6 +42890,7 @@ function isPlaceholderValue(value) {
   if (STAND_IN.test(v2)) return true;
   if (UUID.test(v2) || SRI.test(v2) || REPEATED.test(v2)) return true;
   if (isSequential(v2)) return true;
+  if (isTrivialPhrase(v2)) return true;
   if (TRUNCATED.test(v2)) return true;
   return false;
 }
@@ -42919,6 +42928,10 @@ function isRealPassword(value) {
   !isPlaceholderValue(deleet(plain));
 }
 var deleet = (s3) => s3.normalize("NFD").replace(new RegExp("\\p{M}+", "gu"), "").replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c3) => c3 === "@" ? "a" : "s");
+function isTrivialPhrase(value) {
+  const phrase = value.replace(new RegExp("(?<=\\p{L})[013457](?=\\p{L})", "gu"), (d) => LEET_DIGITS[d]).split(new RegExp("(?<=\\p{Ll})(?=\\p{Lu})|[^\\p{L}]+", "u")).filter(Boolean).map((w2) => w2.toLowerCase());
+  return phrase.length >= 2 && phrase.length <= 6 && phrase.some((w2) => TRIVIAL_PASSWORDS.has(w2)) && phrase.every((w2) => new RegExp("^\\p{L}{2,}$", "u").test(w2) && /[aeiouy]/.test(w2));
+}
 function isTutorialPassword(plain) {
   const lower = deleet(
     plain.toLowerCase().replace(/\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})/g, "")
@@ -42927,6 +42940,8 @@ function isTutorialPassword(plain) {
   const stem = lower.replace(/[^\p{L}\d]+/gu, "").replace(/\d+$/, "");
   if (TRIVIAL_PASSWORDS.has(stem)) return true;
   if (TRIVIAL_PASSWORDS.has(stem.replace(EMPHASIS, ""))) return true;
+  if (JOINED_TRIVIAL.test(stem)) return true;
+  if (isTrivialPhrase(plain)) return true;
   const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
   if (words.length > 4) return false;
   const trivial = (w2) => TRIVIAL_PASSWORDS.has(w2.replace(/\d+$/, ""));
@@ -43984,7 +43999,7 @@ function valueLooksSecret2(value, quoted) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r19";
+var RULES_REVISION = "2026-12-r20";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -48823,7 +48838,9 @@ var TEST_OR_DOC_DIRS = /* @__PURE__ */ new Set([
   "demo",
   "demos",
   "docs",
-  "doc"
+  "doc",
+  "t"
+  // Perl's and celery's test folder
 ]);
 var TEST_NAME_PARTS = /* @__PURE__ */ new Set([
   "test",

@@ -121,6 +121,8 @@ const SPEC_EXAMPLE_TOKENS = new Set([
   "pfkkdhi9sl3r4s00",
   "cf136dc3c1fc93f31185e5885805d",
   "reg-23410913-abewfq.123483",
+  // The Azure Storage emulator's account key (devstoreaccount1), the same in every Azurite.
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
 ]);
 
 /**
@@ -132,12 +134,16 @@ const SPEC_EXAMPLE_PASSWORDS = new Set([
   "opensesame",
   "correct horse battery staple",
   "gx1fbat3bv", // RFC 6749's client secret (s6BhdRkqt3:gX1fBat3bV), compared lower-cased
+  "tiger", // Oracle's demo account scott/tiger, in SQLAlchemy's docs and celery's changelog
 ]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Subresource integrity, as in package-lock.json: sha512-<base64>. */
 const SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$/;
 /** Passwords only a tutorial or a local docker-compose uses, not worth blocking a run. */
+const LEET_DIGITS: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t" };
+const JOINED_TRIVIAL =
+  /^(?:[a-z]{2,8}(?:password|passwd|pass|secret|test|admin)|(?:password|pass|secret|test|admin)[a-z]{2,8})$/;
 const EMPHASIS = /^(?:super|my|top|very|so)(?=\p{L}{4})/u;
 const TRIVIAL_PASSWORDS = new Set([
   "password",
@@ -179,7 +185,9 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   [...SPEC_EXAMPLE_TOKENS],
   [...SPEC_EXAMPLE_PASSWORDS],
   [...TRIVIAL_PASSWORDS],
-  "trivial-stem@5",
+  "trivial-stem@6",
+  JOINED_TRIVIAL.source,
+  "camel-phrase@1",
   EMPHASIS.source,
   "decoded-stand-in@2",
   "sequential@4",
@@ -193,6 +201,7 @@ export function isPlaceholderValue(value: string): boolean {
   if (STAND_IN.test(v)) return true;
   if (UUID.test(v) || SRI.test(v) || REPEATED.test(v)) return true;
   if (isSequential(v)) return true;
+  if (isTrivialPhrase(v)) return true;
   // Cut short for display: `eyJhbGciOiJIUzI1NiIs...`, `sk-abc123..`. What is left is not the key.
   if (TRUNCATED.test(v)) return true;
   return false;
@@ -261,6 +270,25 @@ const deleet = (s: string) =>
     .replace(/(?<=\p{L})[@$](?=\p{L})/gu, (c) => (c === "@" ? "a" : "s"));
 
 /**
+ * A phrase around a trivial word in camel case, digits for letters: S0meVeryHardPassword (knex's
+ * compose file), YourStrong!Passw0rd (SQL Server's image docs). Words with vowels only: a random
+ * token breaks into pieces without them.
+ */
+function isTrivialPhrase(value: string): boolean {
+  const phrase = value
+    .replace(/(?<=\p{L})[013457](?=\p{L})/gu, (d) => LEET_DIGITS[d]!)
+    .split(/(?<=\p{Ll})(?=\p{Lu})|[^\p{L}]+/u)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+  return (
+    phrase.length >= 2 &&
+    phrase.length <= 6 &&
+    phrase.some((w) => TRIVIAL_PASSWORDS.has(w)) &&
+    phrase.every((w) => /^\p{L}{2,}$/u.test(w) && /[aeiouy]/.test(w))
+  );
+}
+
+/**
  * A tutorial word, dressed up: `pass;word` and `Password123!` (the word with symbols and digits),
  * `p@ssword` (leetspeak), `a secret` (a short phrase around the word). Only a few words long, and
  * no word other than the tutorial one is longer than two letters.
@@ -273,6 +301,9 @@ function isTutorialPassword(plain: string): boolean {
   if (TRIVIAL_PASSWORDS.has(stem)) return true;
   // A trivial word made emphatic: supersecret (Okta's API docs), mypassword, topsecret.
   if (TRIVIAL_PASSWORDS.has(stem.replace(EMPHASIS, ""))) return true;
+  // A trivial word joined to one short word: knextest (knex's compose file), dbpass, adminuser.
+  if (JOINED_TRIVIAL.test(stem)) return true;
+  if (isTrivialPhrase(plain)) return true;
   const words = lower.split(/[^\p{L}\d]+/u).filter(Boolean);
   if (words.length > 4) return false;
   const trivial = (w: string) => TRIVIAL_PASSWORDS.has(w.replace(/\d+$/, ""));

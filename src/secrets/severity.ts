@@ -47,6 +47,7 @@ const TEST_OR_DOC_DIRS = new Set([
   "demos",
   "docs",
   "doc",
+  "t", // Perl's and celery's test folder
 ]);
 /**
  * Words that make a folder a test one when its name joins them to others (`test-certs`,

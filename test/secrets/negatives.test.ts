@@ -155,6 +155,14 @@ const NEGATIVES: Record<string, string> = {
   "ascending runs end to end": ' * const apiToken = "abc123xyz456";',
   "a typings registry specifier":
     '    "firebase-token-generator": "registry:dt/firebase-token-generator#2.0.0+20160316155526",',
+  // celery's changelog and CI: Oracle's demo account; the Azure Storage emulator's published key.
+  "scott/tiger": 'CELERY_RESULT_DBURI = "mysql://scott:tiger@localhost/foo"',
+  "Azure Storage emulator key":
+    "AZURE_STORAGE=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;",
+  // knex's compose file: a camel-case phrase around "password"; a password joined from two words.
+  "camel-case phrase around password": "      - SA_PASSWORD=S0meVeryHardPassword",
+  "SQL Server docs' password": "      - MSSQL_SA_PASSWORD=YourStrong!Passw0rd",
+  "a trivial word joined to a short one": "psql postgres://testuser:knextest@postgres/knex_test",
   // Sinatra's README: a session secret with its middle left out.
   "a value cut with snip": '# echo "export SESSION_SECRET=99ae8af...snip...ec0f262ac" >> ~/.bashrc',
   // RFC 6749's client credentials, in oauthlib's docstrings.

@@ -119,6 +119,7 @@ describe("severity", () => {
       "werkzeug/testsuite/urls.py",
       "proxy-example.py",
       "config/settings.sample.json",
+      "t/unit/security/__init__.py",
     ])
       expect(isTestOrDocPath(p), p).toBe(true);
     for (const p of [
