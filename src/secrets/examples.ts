@@ -32,12 +32,13 @@ export function inExampleSession(lines: readonly string[], line: number): boolea
 
 /**
  * An API description's example: a YAML or pretty-printed JSON line under an `example`, `examples`,
- * `x-example(s)` or `description` key (the key's own line included), by indentation. OpenAPI documents fill them
- * with made-up credentials: Okta's management API spec holds 196 client secrets, session tokens and
- * shared secrets in `components.examples`, up to 24,000 lines below that key, so the file is read
- * once, top to bottom, with a stack of the open keys, rather than walked up from each match.
+ * `x-example(s)` or `description` key (the key's own line included), by indentation. OpenAPI
+ * documents fill them with made-up credentials: Okta's management API spec holds 196 client
+ * secrets, session tokens and shared secrets in `components.examples`, up to 24,000 lines below
+ * that key, so the file is read once, top to bottom, with a stack of the open keys, rather than
+ * walked up from each match. A `description` is the document's prose (Okta's shows a client secret
+ * in a code block there).
  */
-// A `description` is the description's prose (Okta's shows a client secret in a code block there).
 const EXAMPLE_KEY = /^\s*(?:-\s+)?["']?(?:(?:x-)?examples?|description)["']?\s*:/;
 const DESCRIBED = /\.(?:ya?ml|json)$/i;
 
