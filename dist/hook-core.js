@@ -22925,6 +22925,7 @@ var SHORT_WORDS = /* @__PURE__ */ new Set([
 var VOWELLESS_ABBREVIATIONS = new Set(
   "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc".split(" ")
 );
+var IMAGE_URL_HEAD = /https?:\/\/[^\s"'()<>]+\.(?:svg|png|gif|jpe?g|webp)(?:\?[^\s"'()<>]*)?[?&]$/i;
 var RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.-]*:)+$/;
 var ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 var PACKAGE_SPECIFIER = /^(?:npm|jsr|workspace|file|link|portal|patch|github|registry|git\+(?:https?|ssh)):/;
@@ -23108,10 +23109,11 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@16",
+    "generic-api-key@17",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     RESOURCE_NAME_HEAD.source,
+    IMAGE_URL_HEAD.source,
     ISO_TIMESTAMP.source,
     [...SHORT_WORDS],
     [...VOWELLESS_ABBREVIATIONS],
@@ -23140,7 +23142,9 @@ var genericApiKeyRule = {
         continue;
       if (before === ":" && RESOURCE_NAME_HEAD.test(text.slice(Math.max(0, start - 200), start))) continue;
       if (before === "[" && m[0].slice(name.length - (m.index - start)).startsWith("]")) continue;
-      const candidate = before === "?" || before === "&" ? value.split(/[&#]/)[0] : value;
+      const query = before === "?" || before === "&";
+      if (query && IMAGE_URL_HEAD.test(text.slice(Math.max(0, start - 300), start))) continue;
+      const candidate = query ? value.split(/[&#]/)[0] : value;
       if (!valueLooksSecret(candidate, quoted !== void 0)) continue;
       yield { index: span[0], value: candidate, verdict: "unknown" };
     }

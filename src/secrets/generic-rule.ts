@@ -49,6 +49,7 @@ const VOWELLESS_ABBREVIATIONS = new Set(
   ).split(" "),
 );
 
+const IMAGE_URL_HEAD = /https?:\/\/[^\s"'()<>]+\.(?:svg|png|gif|jpe?g|webp)(?:\?[^\s"'()<>]*)?[?&]$/i;
 const RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.-]*:)+$/;
 /** An ISO 8601 date and time (`2013-07-02T21:36:25.344Z`): when a password changed, not the password. */
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
@@ -250,10 +251,11 @@ export const genericApiKeyRule: SecretRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@16",
+    "generic-api-key@17",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     RESOURCE_NAME_HEAD.source,
+    IMAGE_URL_HEAD.source,
     ISO_TIMESTAMP.source,
     [...SHORT_WORDS],
     [...VOWELLESS_ABBREVIATIONS],
@@ -298,7 +300,11 @@ export const genericApiKeyRule: SecretRule = {
       if (before === "[" && m[0].slice(name.length - (m.index - start)).startsWith("]")) continue;
       // `?key=value#section` and `&token=abc`: a query parameter in a URL, whose value ends at the
       // next `&` or `#`. A real key in a URL keeps its length and randomness after the cut.
-      const candidate = before === "?" || before === "&" ? value.split(/[&#]/)[0]! : value;
+      const query = before === "?" || before === "&";
+      // A badge's image URL (`dotenv.svg?token=…`, codecov's `badge.svg?token=…`): made to be
+      // shown in a public README, it grants nothing but the picture.
+      if (query && IMAGE_URL_HEAD.test(text.slice(Math.max(0, start - 300), start))) continue;
+      const candidate = query ? value.split(/[&#]/)[0]! : value;
       if (!valueLooksSecret(candidate, quoted !== undefined)) continue;
       // Nothing here has a provider's structure to check (severity.ts).
       yield { index: span[0], value: candidate, verdict: "unknown" };

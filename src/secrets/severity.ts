@@ -47,6 +47,7 @@ const TEST_OR_DOC_DIRS = new Set([
   "demos",
   "docs",
   "doc",
+  "documentation",
   "t", // Perl's and celery's test folder
 ]);
 /**

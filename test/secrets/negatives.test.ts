@@ -163,6 +163,10 @@ const NEGATIVES: Record<string, string> = {
   "camel-case phrase around password": "      - SA_PASSWORD=S0meVeryHardPassword",
   "SQL Server docs' password": "      - MSSQL_SA_PASSWORD=YourStrong!Passw0rd",
   "a trivial word joined to a short one": "psql postgres://testuser:knextest@postgres/knex_test",
+  // dotenv's README: a badge's image URL carries a token made to be public.
+  "badge image token":
+    "[![Openbase](https://badges.openbase.com/js/rating/dotenv.svg?token=WUAwEp0xbxX/gLzmvHayop33HsR7b+YpI/xOzklgqpk=)](https://openbase.com/js/dotenv)",
+  "codecov badge token": `[![codecov](https://codecov.io/gh/o/r/branch/main/graph/badge.svg?token=${t.mixed(10).toUpperCase()})](https://codecov.io/gh/o/r)`,
   // Sinatra's README: a session secret with its middle left out.
   "a value cut with snip": '# echo "export SESSION_SECRET=99ae8af...snip...ec0f262ac" >> ~/.bashrc',
   // RFC 6749's client credentials, in oauthlib's docstrings.

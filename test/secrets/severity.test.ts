@@ -120,6 +120,7 @@ describe("severity", () => {
       "proxy-example.py",
       "config/settings.sample.json",
       "t/unit/security/__init__.py",
+      "documentation/other/crypt.md",
     ])
       expect(isTestOrDocPath(p), p).toBe(true);
     for (const p of [
@@ -288,6 +289,16 @@ describe("severity", () => {
     expect(await scan(inExample)).toEqual(["generic-api-key warn"]);
     // Out of the examples (a top-level key after them), it blocks.
     expect(await scan(text(["server:", `  clientSecret: ${secret}`]))).toEqual(["generic-api-key block"]);
+  });
+
+  it("still finds a token in an API URL's query; only an image's (a badge) is let go", async () => {
+    const token = t.mixed(32);
+    expect(
+      await severities(`fetch("https://api.service.io/v1/data?token=${token}")`, "src/client.js"),
+    ).toEqual(["generic-api-key block"]);
+    expect(await severities(`![build](https://ci.service.io/badge.svg?token=${token})`, "README.md")).toEqual(
+      [],
+    );
   });
 
   it("blocks on a Basic credential with a random password outside tests", async () => {
