@@ -43072,7 +43072,9 @@ var CREDENTIAL_CONTENT_RULES = [
     id: "yarnrc-auth",
     description: "Yarn 2+ registry credential in a .yarnrc.yml (npmAuthToken, npmAuthIdent)",
     keywords: ["npmauthtoken", "npmauthident"],
-    patterns: [/\bnpmAuth(?:Token|Ident)[ \t]*:[ \t]*["']?([^\s"']+)/g],
+    // Not an object or a list: Yarn's own bundle (`.yarn/releases/yarn-4.9.2.cjs`) declares the
+    // setting as `npmAuthToken:{description:…}`.
+    patterns: [/\bnpmAuth(?:Token|Ident)[ \t]*:[ \t]*["']?([^\s"'{[(][^\s"']*)/g],
     accept: realSecret
   }),
   regexRule({
@@ -44003,7 +44005,7 @@ function valueLooksSecret2(value, quoted) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r21";
+var RULES_REVISION = "2026-12-r22";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -48817,8 +48819,12 @@ function isBlocking(finding) {
 }
 function severityOf(verdict, path7, inExample = false) {
   if (verdict === "invalid") return "warn";
-  if (verdict === "unknown" && (inExample || isTestOrDocPath(path7))) return "warn";
+  if (verdict === "unknown" && (inExample || isTestOrDocPath(path7) || isVendoredTool(path7))) return "warn";
   return "block";
+}
+var VENDORED_TOOL = /(?:^|\/)\.yarn\/(?:releases|plugins|sdks)\//;
+function isVendoredTool(path7) {
+  return VENDORED_TOOL.test(path7);
 }
 var TEST_OR_DOC_DIRS = /* @__PURE__ */ new Set([
   "test",
@@ -48891,6 +48897,7 @@ function isTestOrDocPath(path7) {
 var SEVERITY_SIGNATURE = JSON.stringify([
   "severity@5",
   "examples@3",
+  VENDORED_TOOL.source,
   "file-name-words@2",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,

@@ -103,7 +103,9 @@ export const CREDENTIAL_CONTENT_RULES: readonly SecretRule[] = [
     id: "yarnrc-auth",
     description: "Yarn 2+ registry credential in a .yarnrc.yml (npmAuthToken, npmAuthIdent)",
     keywords: ["npmauthtoken", "npmauthident"],
-    patterns: [/\bnpmAuth(?:Token|Ident)[ \t]*:[ \t]*["']?([^\s"']+)/g],
+    // Not an object or a list: Yarn's own bundle (`.yarn/releases/yarn-4.9.2.cjs`) declares the
+    // setting as `npmAuthToken:{description:…}`.
+    patterns: [/\bnpmAuth(?:Token|Ident)[ \t]*:[ \t]*["']?([^\s"'{[(][^\s"']*)/g],
     accept: realSecret,
   }),
   regexRule({

@@ -19,8 +19,19 @@ export function isBlocking(finding: Pick<Finding, "severity">): boolean {
 /** `inExample`: the match sits in an interactive session shown as an example (examples.ts). */
 export function severityOf(verdict: Verdict, path: string, inExample = false): Severity {
   if (verdict === "invalid") return "warn";
-  if (verdict === "unknown" && (inExample || isTestOrDocPath(path))) return "warn";
+  if (verdict === "unknown" && (inExample || isTestOrDocPath(path) || isVendoredTool(path))) return "warn";
   return "block";
+}
+
+/**
+ * A package manager's own distribution, checked in by every project that uses it (Yarn 2+ keeps
+ * `.yarn/releases/yarn-4.x.cjs` and its plugins in the repository): third-party code, whose
+ * embedded keys (the public Algolia search key of Yarn's package search) are not the project's.
+ */
+const VENDORED_TOOL = /(?:^|\/)\.yarn\/(?:releases|plugins|sdks)\//;
+
+export function isVendoredTool(path: string): boolean {
+  return VENDORED_TOOL.test(path);
 }
 
 /** Folders that hold tests, fixtures, examples and docs, in the conventions of common ecosystems. */
@@ -119,6 +130,7 @@ export function isTestOrDocPath(path: string): boolean {
 export const SEVERITY_SIGNATURE = JSON.stringify([
   "severity@5",
   "examples@3",
+  VENDORED_TOOL.source,
   "file-name-words@2",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,

@@ -301,6 +301,13 @@ describe("severity", () => {
     );
   });
 
+  it("reports a key in a checked-in Yarn release without blocking; its setting declarations are no credential", async () => {
+    // As sequelize's .yarn/releases/yarn-4.9.2.cjs holds them (minified).
+    const bundle = `W9={appId:"OFCNCOG2CU",apiKey:"${t.chars(32, "0123456789abcdef")}",indexName:"npm-search"},npmAuthToken:{description:"The token",type:"SECRET"}`;
+    expect(await severities(bundle, ".yarn/releases/yarn-4.9.2.cjs")).toEqual(["generic-api-key warn"]);
+    expect(await severities(bundle, "src/search.js")).toEqual(["generic-api-key block"]);
+  });
+
   it("blocks on a Basic credential with a random password outside tests", async () => {
     const basic = Buffer.from(`deploy:${t.mixed(20)}`).toString("base64");
     expect(await severities(`Authorization: Basic ${basic}`, "scripts/deploy.sh")).toEqual([
