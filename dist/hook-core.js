@@ -23109,7 +23109,7 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@17",
+    "generic-api-key@18",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     RESOURCE_NAME_HEAD.source,
@@ -23134,6 +23134,7 @@ var genericApiKeyRule = {
       const span = m.indices?.[quoted ? 2 : 3];
       if (!value || !span || m.index === void 0) continue;
       if (!HAS_DIGIT.test(value)) continue;
+      if (!quoted && text.startsWith("<<", span[1])) continue;
       const { name, start } = keyNameAround(text, m.index, m[0]);
       if (!nameSoundsSecret(name)) continue;
       const before = text[start - 1];

@@ -43910,7 +43910,7 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@17",
+    "generic-api-key@18",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     RESOURCE_NAME_HEAD.source,
@@ -43935,6 +43935,7 @@ var genericApiKeyRule = {
       const span = m2.indices?.[quoted ? 2 : 3];
       if (!value || !span || m2.index === void 0) continue;
       if (!HAS_DIGIT.test(value)) continue;
+      if (!quoted && text.startsWith("<<", span[1])) continue;
       const { name, start } = keyNameAround(text, m2.index, m2[0]);
       if (!nameSoundsSecret(name)) continue;
       const before = text[start - 1];
@@ -44005,7 +44006,7 @@ function valueLooksSecret2(value, quoted) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r22";
+var RULES_REVISION = "2026-12-r23";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [

@@ -251,7 +251,7 @@ export const genericApiKeyRule: SecretRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@17",
+    "generic-api-key@18",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     RESOURCE_NAME_HEAD.source,
@@ -279,6 +279,9 @@ export const genericApiKeyRule: SecretRule = {
       // below is a prefix of the value, so valueLooksSecret would refuse it: refused here, before
       // the name around the keyword is looked at (the costlier part).
       if (!HAS_DIGIT.test(value)) continue;
+      // A bare value that runs into a CircleCI parameter (`key: v1-deps-<< parameters.ruby >>-…`)
+      // is the literal head of a template, not a value of its own.
+      if (!quoted && text.startsWith("<<", span[1])) continue;
       const { name, start } = keyNameAround(text, m.index, m[0]);
       if (!nameSoundsSecret(name)) continue;
       const before = text[start - 1];

@@ -167,6 +167,9 @@ const NEGATIVES: Record<string, string> = {
   "badge image token":
     "[![Openbase](https://badges.openbase.com/js/rating/dotenv.svg?token=WUAwEp0xbxX/gLzmvHayop33HsR7b+YpI/xOzklgqpk=)](https://openbase.com/js/dotenv)",
   "codecov badge token": `[![codecov](https://codecov.io/gh/o/r/branch/main/graph/badge.svg?token=${t.mixed(10).toUpperCase()})](https://codecov.io/gh/o/r)`,
+  // vault-ruby's CircleCI config: a cache key's literal head before a pipeline parameter.
+  "a value running into a CircleCI parameter":
+    '          key: v1-dependencies-bundler-<< parameters.ruby-version >>-{{ checksum "vault.gemspec" }}',
   // Sinatra's README: a session secret with its middle left out.
   "a value cut with snip": '# echo "export SESSION_SECRET=99ae8af...snip...ec0f262ac" >> ~/.bashrc',
   // RFC 6749's client credentials, in oauthlib's docstrings.
