@@ -11,9 +11,10 @@ import { shannonEntropy } from "./entropy.js";
 import { exampleLines } from "./examples.js";
 import { KeywordMemo, type LastScan } from "./keyword-memo.js";
 import { maskValue } from "./mask.js";
-import { isPlaceholderValue, isRealPassword, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
+import { isPlaceholderValue, PLACEHOLDER_SIGNATURE } from "./placeholders.js";
 import { buildGates } from "./prefilter.js";
 import type { Verdict } from "./provider-checks.js";
+import type { MatchContext } from "./regex-rule.js";
 import { asBuffer, lineCounter, lineRegions, type Region, type Span, spansAround } from "./regions.js";
 import { DEFAULT_REACH } from "./rule-types.js";
 import { OWN_RULES, RULES_REVISION } from "./rules.js";
@@ -27,6 +28,7 @@ import {
 import { SEVERITY_SIGNATURE, severityOf } from "./severity.js";
 import type { SharedRange } from "./shared-ranges.js";
 import type { Severity } from "./types.js";
+import { isRealUrlPassword } from "./url-password.js";
 import { OVERLAP_BYTES, WINDOW_BYTES } from "./windows.js";
 
 export interface RawFinding {
@@ -255,7 +257,8 @@ export async function scanContent(
       const matched = piece.text.slice(hit.index, hit.end);
       // secretlint's AWS secret range runs from the name for the value's length, so it stops short
       // of the value's end: the stand-in check reads on to the end of the token.
-      if (!secretlintHitStands(hit.ruleId, piece.text.slice(hit.index, tokenEnd(piece.text, hit.end))))
+      const at: MatchContext = { match: matched, text: piece.text, end: hit.end };
+      if (!secretlintHitStands(hit.ruleId, piece.text.slice(hit.index, tokenEnd(piece.text, hit.end)), at))
         continue;
       candidates.push(
         piece.candidate(
@@ -265,7 +268,7 @@ export async function scanContent(
           hit.index,
           matched.length,
           matched,
-          secretlintVerdict(hit.ruleId, matched, hit.messageId),
+          secretlintVerdict(hit.ruleId, matched, hit.messageId, at),
         ),
       );
     }
@@ -459,12 +462,15 @@ export function decodeUtf8(content: Uint8Array): string {
  * secretlint has no placeholder filter and flags `https://user:pass@example.com`; hold its hits to
  * the same standard as ours, so "not a secret" means the same whichever engine matched.
  */
-function secretlintHitStands(ruleId: string, matched: string): boolean {
+function secretlintHitStands(ruleId: string, matched: string, at: MatchContext): boolean {
   if (isPlaceholderValue(matched)) return false;
+  // A hit that takes in its setting's name (`_authToken=npm_XXXX`): the value after it, alone.
+  const named = /^[A-Za-z_][\w.-]*[ \t]*[=:][ \t]*(?=[^=\s])/.exec(matched);
+  if (named && isPlaceholderValue(matched.slice(named[0].length))) return false;
   const basicAuth = ruleId.endsWith("-basicauth");
   if (basicAuth || ruleId.endsWith("-database-connection-string")) {
     const password = /:\/\/[^:/\s@]*:([^@/\s]*)@/.exec(matched)?.[1];
-    if (password !== undefined && !isRealPassword(password)) return false;
+    if (password !== undefined && !isRealUrlPassword(password, at)) return false;
     if (password !== undefined && basicAuth && shannonEntropy(password) < 3) return false;
   }
   return true;

@@ -50,12 +50,27 @@ const VOWELLESS_ABBREVIATIONS = new Set(
 );
 
 const IMAGE_URL_HEAD = /https?:\/\/[^\s"'()<>]+\.(?:svg|png|gif|jpe?g|webp)(?:\?[^\s"'()<>]*)?[?&]$/i;
-const RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.-]*:)+$/;
+// A segment may be a wildcard (`arn:*:secretsmanager:*:*:secret:name-*`, as IAM policies write them).
+const RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.*-]*:)+$/;
 /** An ISO 8601 date and time (`2013-07-02T21:36:25.344Z`): when a password changed, not the password. */
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 const PACKAGE_SPECIFIER =
   /^(?:npm|jsr|workspace|file|link|portal|patch|github|registry|git\+(?:https?|ssh)):/;
 const VERSIONED_SLUG = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_]v?\d+(?:\.\d+)+$/;
+/**
+ * A version with its peers, as pnpm's lockfile writes a dependency (`7.18.6_@babel+core@7.19.6`,
+ * `0.9.1(@firebase/app@0.9.1)`) under a package name that may hold "key" or "auth".
+ */
+const PEER_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?[_(]/;
+/**
+ * An HTTP header's name (`X-Amz-Server-Side-Encryption-Customer-Key-MD5`): capitalised words and
+ * acronyms joined by hyphens, two of them words (a licence-key style token, `AB3CD-EF4GH`, has none).
+ */
+const HEADER_NAME =
+  /^(?=(?:.*\b[A-Z][a-z]{2,}\b){2})(?:[A-Z][a-z]*|[A-Z0-9]{1,5})(?:-(?:[A-Z][a-z0-9]*|[A-Z0-9]{1,5})){1,12}$/;
+/** A path of two or more segments to a file (an object's key in a bucket: `cloudfront/index.crates.io/E35K.2024-01-16.gz`). */
+const FILE_PATH =
+  /^[\w.-]+(?:\/[\w.-]+)+\.(?:gz|zip|tgz|tar|bz2|xz|zst|json|ya?ml|toml|txt|csv|log|html?|xml|md|png|jpe?g|gif|svg|pdf|js|ts|py|go|rs|rb|java|sh|pem|crt|cer|der|key|pub|bin|whl|jar)$/i;
 
 const KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 
@@ -159,6 +174,8 @@ const NOT_SECRET_PARTS = new Set([
   // WebRTC's ICE credentials (`a=ice-pwd:` in SDP) are sent in the clear in every offer and answer
   // and last one session (RFC 8839): OpenAI's API reference prints one in a Realtime example.
   "ice",
+  // Ciphertext, not the key (`encrypted_key` of RFC 7520's JOSE examples, `encryptedPassword`).
+  "encrypted",
 ]);
 /** A name ending in one of these holds metadata about a secret, not the secret. */
 const NOT_SECRET_LAST_PARTS = new Set([
@@ -251,9 +268,12 @@ export const genericApiKeyRule: SecretRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@18",
+    "generic-api-key@19",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
+    PEER_VERSION.source,
+    HEADER_NAME.source,
+    FILE_PATH.source,
     RESOURCE_NAME_HEAD.source,
     IMAGE_URL_HEAD.source,
     ISO_TIMESTAMP.source,
@@ -284,6 +304,8 @@ export const genericApiKeyRule: SecretRule = {
       if (!quoted && text.startsWith("<<", span[1])) continue;
       const { name, start } = keyNameAround(text, m.index, m[0]);
       if (!nameSoundsSecret(name)) continue;
+      // `Public key: age1…`, `# public key: …`: prose naming a public key, the word before the name.
+      if (/\bpublic[ \t]+$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
       const before = text[start - 1];
       // `>` is the operator of an element's content (`<token>abc</token>`, `<ns:password>`): the
       // name must open a tag, with no quote after it. `...&utm_content=auth">auth0.com/overview</a>` is an HTML
@@ -376,13 +398,17 @@ function isWordyIdentifier(value: string): boolean {
   // An acronym (`EC`, `RSA`, `JSON`) among two or more words: `OAuth2ClientJsonWebKeyECRequest`.
   const words = pieces.filter(word).length;
   return pieces.every(
-    (p) =>
+    (p, i) =>
       /^\d+$/.test(p) ||
+      // A version mark before its number: `prime256v1`, `api_v2`.
+      (p === "v" && /^\d+$/.test(pieces[i + 1] ?? "")) ||
       word(p) ||
       SHORT_WORDS.has(p.toLowerCase()) ||
       VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) ||
       (hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p)) ||
-      (words >= 2 && /^[A-Z]{2,4}$/.test(p)),
+      (words >= 2 && /^[A-Z]{2,4}$/.test(p)) ||
+      // An acronym as a part of its own beside a word: `EC_prime256v1`, `RSA_oaep`.
+      (words >= 1 && /^[A-Z]{2,4}$/.test(p) && new RegExp(`(?:^|_)${p}(?:_|$)`).test(value)),
   );
 }
 
@@ -405,6 +431,7 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (PACKAGE_SPECIFIER.test(value)) return false;
   // A name and a dotted version (a cache or artifact key: `libpq-manylinux-ppc64le-17.2-3.4.0`).
   if (VERSIONED_SLUG.test(value)) return false;
+  if (PEER_VERSION.test(value) || HEADER_NAME.test(value) || FILE_PATH.test(value)) return false;
   // Unquoted, a name is a reference to a variable, a constant or a type: code, not a literal.
   // (A JWT is three dotted runs of word characters too, `eyJhbGci….eyJyb2xl….sig`: not a member.)
   if (

@@ -64,7 +64,9 @@ const STAND_IN = new RegExp(
     .concat(
       // Short words only as words of their own (fake_token, FAKE-KEY, fakeToken, yourApiKey):
       // inside a random token they turn up by chance.
-      "(?<![A-Za-z0-9])(?:fake|Fake|FAKE|dummy|Dummy|DUMMY)(?![a-z])",
+      "(?<![A-Za-z0-9])(?:fake|Fake|FAKE|dummy|Dummy|DUMMY|mock|Mock|MOCK)(?![a-z])",
+      // A provider's prefix and a short mask: `npm_XXXX`, `ghp_xxx`, `sk-***` (longer masks are above).
+      "^[A-Za-z]{2,12}[_-](?:X{3,}|x{3,}|\\*{3,})$",
       // A value cut for display, its middle left out: `99ae8af...snip...ec0f262ac`, `abc<snip>`.
       "(?<![A-Za-z])(?:snip|SNIP|snipped|elided|omitted)(?![a-z])",
       "(?<![A-Za-z0-9])[Yy]our[A-Z]",
@@ -123,6 +125,9 @@ const SPEC_EXAMPLE_TOKENS = new Set([
   "reg-23410913-abewfq.123483",
   // The Azure Storage emulator's account key (devstoreaccount1), the same in every Azurite.
   "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+  // MinIO's public playground (play.min.io), printed in its SDKs' READMEs and used by their CI.
+  "Q3AM3UQ867SPQQA43P2F",
+  "zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG",
 ]);
 
 /**
@@ -189,7 +194,7 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   JOINED_TRIVIAL.source,
   "camel-phrase@1",
   EMPHASIS.source,
-  "decoded-stand-in@2",
+  "decoded-stand-in@3",
   "sequential@4",
 ]);
 
@@ -267,7 +272,9 @@ const deleet = (s: string) =>
   s
     .normalize("NFD")
     .replace(/\p{M}+/gu, "")
-    .replace(/(?<=\p{L})[@$](?=\p{L})/gu, (c) => (c === "@" ? "a" : "s"));
+    // `{}`, `()` and `[]` for an o (`pa$$w{}rd`, mongodb's changelog), between letters.
+    .replace(/(?<=\p{L})(?:\{\}|\(\)|\[\])(?=\p{L})/gu, "o")
+    .replace(/(?<=\p{L}[@$]*)[@$](?=[@$]*\p{L})/gu, (c) => (c === "@" ? "a" : "s"));
 
 /**
  * A phrase around a trivial word in camel case, digits for letters: S0meVeryHardPassword (knex's

@@ -8,6 +8,15 @@ import { isPlaceholderValue } from "./placeholders.js";
 import type { Verdict } from "./provider-checks.js";
 import type { RuleMatch, SecretRule } from "./rule-types.js";
 
+/** Where a value was matched, for checks that read around it (a URL's user and host, a PEM body). */
+export interface MatchContext {
+  /** The whole match. */
+  match: string;
+  /** The text matched in, and the offset of the match's end in it. */
+  text: string;
+  end: number;
+}
+
 export interface RegexRuleSpec {
   id: string;
   description: string;
@@ -19,7 +28,7 @@ export interface RegexRuleSpec {
   requireDigit?: boolean;
   requireMixedCase?: boolean;
   /** Extra check on the value; return false to drop the match. */
-  accept?: (value: string) => boolean;
+  accept?: (value: string, at: MatchContext) => boolean;
   /** Report at the start of the whole match and show it (masked) instead of the value. */
   reportWholeMatch?: boolean;
   /**
@@ -27,7 +36,7 @@ export interface RegexRuleSpec {
    * provider's marker, alphabet and length so that a match is structurally one of its tokens.
    * Absent: a heuristic rule, whose matches have no structure to check ("unknown").
    */
-  structure?: "fixed" | ((value: string) => Verdict);
+  structure?: "fixed" | ((value: string, at: MatchContext) => Verdict);
   /** See SecretRule.reach: bytes past a keyword a match may still run, for multi-line patterns. */
   reach?: number;
 }
@@ -60,9 +69,10 @@ export function regexRule(spec: RegexRuleSpec): SecretRule {
         for (const m of text.matchAll(pattern)) {
           const value = m[group];
           const span = m.indices?.[group];
-          if (!value || !span) continue;
-          if (!valueLooksSecret(value, spec)) continue;
-          const verdict = verdictOf(value, spec);
+          if (!value || !span || m.index === undefined) continue;
+          const at: MatchContext = { match: m[0], text, end: m.index + m[0].length };
+          if (!valueLooksSecret(value, spec, at)) continue;
+          const verdict = verdictOf(value, spec, at);
           yield spec.reportWholeMatch
             ? { index: span[0], value, reportIndex: m.index, shown: m[0], verdict }
             : { index: span[0], value, verdict };
@@ -72,17 +82,17 @@ export function regexRule(spec: RegexRuleSpec): SecretRule {
   };
 }
 
-function verdictOf(value: string, spec: RegexRuleSpec): Verdict {
-  if (typeof spec.structure === "function") return spec.structure(value);
+function verdictOf(value: string, spec: RegexRuleSpec, at: MatchContext): Verdict {
+  if (typeof spec.structure === "function") return spec.structure(value, at);
   return spec.structure === "fixed" ? "valid" : "unknown";
 }
 
-function valueLooksSecret(value: string, spec: RegexRuleSpec): boolean {
+function valueLooksSecret(value: string, spec: RegexRuleSpec, at: MatchContext): boolean {
   if (isPlaceholderValue(value)) return false;
   if (spec.minEntropy !== undefined && shannonEntropy(value) < spec.minEntropy) return false;
   if (spec.requireDigit && !/[0-9]/.test(value)) return false;
   if (spec.requireMixedCase && !(/[a-z]/.test(value) && /[A-Z]/.test(value))) return false;
-  if (spec.accept && !spec.accept(value)) return false;
+  if (spec.accept && !spec.accept(value, at)) return false;
   return true;
 }
 

@@ -7,16 +7,25 @@
  * Order matters: when two rules match overlapping text on one line, the earlier one is reported.
  */
 import { genericApiKeyRule } from "./generic-rule.js";
+import { pemBodyVerdict } from "./pem-body.js";
 import { isRealPassword } from "./placeholders.js";
-import { checksumToken, decodeBasic, jwtShape, slackShape, type Verdict } from "./provider-checks.js";
+import {
+  ageSecretKeyShape,
+  checksumToken,
+  decodeBasic,
+  jwtShape,
+  slackShape,
+  type Verdict,
+} from "./provider-checks.js";
 import { regexRule } from "./regex-rule.js";
 import type { SecretRule } from "./rule-types.js";
+import { isRealUrlPassword, urlHostVerdict } from "./url-password.js";
 
 /**
  * Bump when code (not a regex or list already hashed into RULESET_VERSION) changes what a rule
  * reports: the scan cache keeps clean verdicts per version.
  */
-export const RULES_REVISION = "2026-12-r23";
+export const RULES_REVISION = "2026-12-r24";
 
 /** Token edges: not preceded or followed by a character that could continue the token. */
 const B = "(?<![A-Za-z0-9_-])";
@@ -27,15 +36,25 @@ export const OWN_RULES: readonly SecretRule[] = [
     id: "private-key",
     description: "A PEM private key block",
     keywords: ["private key"],
-    // The body must follow the header (after any Proc-Type/DEK-Info lines, and `\n` escapes in
-    // JSON): a regex or a doc that merely names the header is not a key.
+    // The body must follow the header (after any Proc-Type/DEK-Info lines, `\n` escapes in JSON,
+    // and the quotes and `+` of a key written as string pieces in code): a regex or a doc that
+    // merely names the header is not a key.
     patterns: [
-      /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nr]){0,8}(?:(?:Proc-Type|DEK-Info|Comment):[^\n]{0,200}?(?:\n|\\n)(?:\s|\\[nr]){0,8}){0,4}([A-Za-z0-9+/]{40,}={0,2})/g,
+      /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nr]|["'+,]){0,24}(?:(?:Proc-Type|DEK-Info|Comment):[^\n]{0,200}?(?:\n|\\n)(?:\s|\\[nr]|["'+,]){0,24}){0,4}([A-Za-z0-9+/]{40,}={0,2})/g,
     ],
     minEntropy: 3.5,
     reportWholeMatch: true,
+    // A body shorter than its DER header says (cut for a doc) is reported, not blocking.
+    structure: pemBodyVerdict,
     // The body runs on for lines after the header; a 8192-bit RSA key is ~6.5 KB of PEM.
     reach: 16 * 1024,
+  }),
+  regexRule({
+    id: "age-secret-key",
+    description: "An age identity (secret key)",
+    keywords: ["age-secret-key-1"],
+    patterns: [/(?<![A-Za-z0-9-])(AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58})(?![A-Za-z0-9])/g],
+    structure: ageSecretKeyShape,
   }),
   regexRule({
     id: "anthropic-api-key",
@@ -214,7 +233,8 @@ export const OWN_RULES: readonly SecretRule[] = [
     patterns: [
       /\b(?:postgres(?:ql)?|mysqlx?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|couchdb|neo4j(?:\+s)?|cockroachdb|jdbc:[a-z0-9]+)(?:\+[a-z0-9]+)?:\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@/gi,
     ],
-    accept: isRealPassword,
+    accept: isRealUrlPassword,
+    structure: urlHostVerdict,
   }),
   regexRule({
     id: "url-credentials",
@@ -224,7 +244,8 @@ export const OWN_RULES: readonly SecretRule[] = [
       /\b(?:https?|ftps?|sftp|ssh|git|smtps?|imaps?|ldaps?|wss?):\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@[\w.-]/gi,
     ],
     minEntropy: 3,
-    accept: isRealPassword,
+    accept: isRealUrlPassword,
+    structure: urlHostVerdict,
   }),
   // Two schemes, one id: each scheme's value has its own structure to check.
   regexRule({

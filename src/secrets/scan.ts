@@ -309,6 +309,8 @@ async function readFiles(
   return fileKeys;
 }
 
+const VERDICT_WEIGHT = { invalid: 0, unknown: 1, valid: 2 } as const;
+
 /** The windows of one text come back as separate results; a finding in an overlap, twice. */
 function collect(results: ItemResult[], stats: ScanStats): Map<string, RawFinding[]> {
   const byKey = new Map<string, RawFinding[]>();
@@ -317,7 +319,11 @@ function collect(results: ItemResult[], stats: ScanStats): Map<string, RawFindin
     if (r.reachedEngine) reached.add(r.key);
     const list = byKey.get(r.key) ?? [];
     for (const f of r.findings) {
-      if (!list.some((k) => k.rule === f.rule && k.line === f.line && k.column === f.column)) list.push(f);
+      const twin = list.findIndex((k) => k.rule === f.rule && k.line === f.line && k.column === f.column);
+      if (twin < 0) list.push(f);
+      // A block cut by its window's end may read as cut short (a PEM body, pem-body.ts): the
+      // window that holds it whole says more.
+      else if (VERDICT_WEIGHT[f.verdict] > VERDICT_WEIGHT[list[twin]!.verdict]) list[twin] = f;
     }
     byKey.set(r.key, list);
   }

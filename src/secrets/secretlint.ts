@@ -13,6 +13,8 @@ import { secretLintProfiler } from "@secretlint/profiler";
 import { creator as recommendedPreset } from "@secretlint/secretlint-rule-preset-recommend";
 import type { SecretLintCoreConfig } from "@secretlint/types";
 import { checksumToken, slackShape, type Verdict } from "./provider-checks.js";
+import type { MatchContext } from "./regex-rule.js";
+import { urlHostVerdict } from "./url-password.js";
 
 // (Imported from the top-level node_modules, which is the copy @secretlint/core uses as long as npm does not
 // nest a second version under it; the engine test checks that no mark is recorded.)
@@ -117,8 +119,14 @@ export async function runSecretlint(text: string, path: string): Promise<Secretl
  * name, and a key id names a key without granting anything (as our own aws rules judge them). A
  * GitHub or npm token it finds is held to its checksum like ours.
  */
-export function secretlintVerdict(ruleId: string, matched: string, messageId?: string): Verdict {
-  if (ruleId.endsWith("-basicauth") || ruleId.endsWith("-database-connection-string")) return "unknown";
+export function secretlintVerdict(
+  ruleId: string,
+  matched: string,
+  messageId?: string,
+  at?: MatchContext,
+): Verdict {
+  if (ruleId.endsWith("-basicauth") || ruleId.endsWith("-database-connection-string"))
+    return at ? urlHostVerdict(matched, at) : "unknown";
   if (
     ruleId.endsWith("-aws") &&
     messageId !== undefined &&

@@ -29,9 +29,15 @@ export function severityOf(verdict: Verdict, path: string, inExample = false): S
  * embedded keys (the public Algolia search key of Yarn's package search) are not the project's.
  */
 const VENDORED_TOOL = /(?:^|\/)\.yarn\/(?:releases|plugins|sdks)\//;
+/**
+ * Other projects' code copied in whole: Go's `vendor/` (sops vendors the AWS, Azure and Vault SDKs,
+ * their docs and test recordings included), `third_party/`, a committed `node_modules/`. What their
+ * docs and tests hold is not this project's, and a token whose provider structure holds still blocks.
+ */
+const VENDORED_DIRS = /(?:^|\/)(?:vendor|third_party|third-party|node_modules|bower_components)\//;
 
 export function isVendoredTool(path: string): boolean {
-  return VENDORED_TOOL.test(path);
+  return VENDORED_TOOL.test(path) || VENDORED_DIRS.test(path);
 }
 
 /** Folders that hold tests, fixtures, examples and docs, in the conventions of common ecosystems. */
@@ -60,6 +66,13 @@ const TEST_OR_DOC_DIRS = new Set([
   "doc",
   "documentation",
   "t", // Perl's and celery's test folder
+  "tap", // node-tap's
+  // Recorded HTTP exchanges and snapshot tests (VCR cassettes, Azure SDK recordings, Jest and
+  // insta snapshots): replies captured from test accounts.
+  "cassettes",
+  "recordings",
+  "snapshots",
+  "__snapshots__",
 ]);
 /**
  * Words that make a folder a test one when its name joins them to others (`test-certs`,
@@ -85,28 +98,32 @@ const TEST_NAME_PARTS = new Set([
   "samples",
   "demo",
   "demos",
+  // A docs site's folders: `versioned_docs` (Docusaurus), `api-docs`, `docs_src`.
+  "doc",
+  "docs",
 ]);
 const TEST_DOUBLE_PREFIX = /^(?:dummy|fake|mock|stub)/;
 
 /**
  * A file named as a test double or a sample, whatever its extension: `test_rsa.key`,
- * `demo-host-key`, `dummy_cert.pem`, `proxy-example.py`, `settings.sample.json` (the name's first
- * or last word, the extension aside).
+ * `demo-host-key`, `dummy_cert.pem`, `proxy-example.py`, `settings.sample.json`,
+ * `sops_functional_tests_key.asc` (any word of the name).
  */
 function isTestFileName(file: string): boolean {
   const words = file
     .toLowerCase()
     .split(/[-_.]+/)
     .filter(Boolean);
-  if (words.length < 2) return false;
-  const last = words.length - 1;
-  return (
-    TEST_NAME_PARTS.has(words[0]!) ||
-    TEST_NAME_PARTS.has(words[last]!) ||
-    // `proxy-example.py`: the last word before an extension (the file name had a dot)
-    (last >= 2 && file.includes(".") && TEST_NAME_PARTS.has(words[last - 1]!))
-  );
+  return words.length >= 2 && words.some((w) => TEST_NAME_PARTS.has(w));
 }
+
+/**
+ * Files that are documentation by their name wherever they sit: a README (the project's published
+ * front page) and its change log. What they show is shown to everyone who opens the project, as an
+ * example; a Markdown file in general is not (`notes/todo.md` may hold a real password).
+ */
+const DOC_FILE =
+  /^(?:readme|changelog|changes|history|news|release[-_]?notes)(?:[-_][\w-]*(?:\.\d+)*)?(?:\.(?:md|markdown|mdx|rst|txt|adoc|asciidoc|org|textile))?$/i;
 
 function isTestDir(dir: string): boolean {
   const d = dir.toLowerCase();
@@ -114,24 +131,30 @@ function isTestDir(dir: string): boolean {
   const parts = d.split(/[-_.]+/);
   return parts.length > 1 && parts.some((p) => TEST_NAME_PARTS.has(p));
 }
-/** File names: foo.test.ts, foo.spec.js, foo_test.go, test_foo.py, foo_test.py, conftest.py. */
+/**
+ * File names: foo.test.ts, foo.spec.js, foo_test.go, test_foo.py, foo_test.py, conftest.py, and
+ * the camel-case classes of Java, C#, Kotlin and old JavaScript suites (FooTest.java,
+ * authorizationTest.js, BarTests.cs, BazSpec.scala); a Jest or insta snapshot (`.snap`).
+ */
 const TEST_FILE =
-  /(?:\.(?:test|spec)\.[A-Za-z0-9]+$|_test\.(?:go|py|rs|rb|exs?)$|^test_.*\.py$|^conftest\.py$)/;
+  /(?:\.(?:test|spec)\.[A-Za-z0-9]+$|_test\.(?:go|py|rs|rb|exs?)$|^test_.*\.py$|^conftest\.py$|[a-z0-9](?:Tests?|Specs?|IT)\.[A-Za-z0-9]+$|\.snap$)/;
 
 export function isTestOrDocPath(path: string): boolean {
   const parts = path.split("/");
   const file = parts[parts.length - 1] ?? "";
   // A Markdown file is not a doc by its extension alone: notes/todo.md may hold a real password.
-  if (TEST_FILE.test(file) || isTestFileName(file)) return true;
+  if (TEST_FILE.test(file) || isTestFileName(file) || DOC_FILE.test(file)) return true;
   return parts.slice(0, -1).some(isTestDir);
 }
 
 /** What decides a severity, for the rule-set version (the scan cache keeps verdicts per version). */
 export const SEVERITY_SIGNATURE = JSON.stringify([
-  "severity@5",
+  "severity@6",
   "examples@3",
   VENDORED_TOOL.source,
-  "file-name-words@2",
+  VENDORED_DIRS.source,
+  DOC_FILE.source,
+  "file-name-words@3",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,
   [...TEST_NAME_PARTS],

@@ -19,6 +19,7 @@ const sri = `sha512-${createHash("sha512").update("x").digest("base64")}`;
 const hex = (n: number) => t.chars(n, "0123456789abcdef");
 const traceparent = `00-${hex(32)}-${hex(16)}-01`;
 const b64 = (s: string) => Buffer.from(s).toString("base64");
+const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
 const pngBase64 = Buffer.from(Array.from({ length: 1500 }, (_, i) => (i * 7919) % 256)).toString("base64");
 
 const NEGATIVES: Record<string, string> = {
@@ -179,6 +180,38 @@ const NEGATIVES: Record<string, string> = {
   // werkzeug's IRI tests: a tutorial password with an accent, percent-encoded.
   "accented tutorial password":
     "assert urls.uri_to_iri('http://%C3%BCser:p%C3%A4ssword@xn--n3h.net/p%C3%A5th')",
+  // next-auth's and crates.io's pnpm-lock.yaml: a dependency's version with its peers, under a
+  // package name holding "keys" or "auth".
+  "a pnpm version with its peers":
+    "      '@babel/plugin-transform-duplicate-keys': 7.18.6_@babel+core@7.19.6",
+  "a pnpm version with its peers in brackets": "      '@firebase/auth': 0.20.1(@firebase/app@0.9.1)",
+  // minio-go: an HTTP header's name assigned to a name with "Key" in it.
+  "an HTTP header name": '	sseCustomerKeyMD5 = "X-Amz-Server-Side-Encryption-Customer-Key-MD5"',
+  // moto's IAM policies: an ARN with wildcard segments.
+  "an ARN with wildcards": '            "Resource": "arn:*:secretsmanager:*:*:secret:eks12ab/*",',
+  // moto and the AWS SDK: a key algorithm's name.
+  "a key algorithm's name": "        key_algo = 'EC_prime256v1'",
+  // age's keygen help text and sops' keys.txt: the public key printed before the identity.
+  "an age public key in prose":
+    "# public key: age1lvyvwawkr0mcnnnncaghunadrqkmuf9e6507x9y920xxpp866cnql7dp2z",
+  // RFC 7520's JOSE cookbook in panva/jose: ciphertext under an "encrypted" name.
+  "an encrypted key": `  encrypted_key: '${t.mixed(54)}',`,
+  // crates.io's snapshot tests: an S3 object's key, a path to a file.
+  "an object key that is a file path":
+    '                    key: "cloudfront/index.staging.crates.io/E35K556QRQDZXW.2024-01-16-16.d01d5f13.gz",',
+  // sentry-python's security notes: a provider's prefix and a short mask.
+  "an npm token masked short": "//registry.npmjs.org/:_authToken=npm_XXXX",
+  // moto: a value naming itself a mock.
+  "a mock credential": `Credential=mock_access_key${hex(4)}/20200101/us-east-1/s3/aws4_request`,
+  // mongodb's changelog: `password` in leetspeak with braces for the o.
+  "leetspeak with braces": "whereas before `mongodb://u$ername:pa$$w{}rd@/tmp/mongodb-27017.sock/test` would",
+  // sops' functional tests: the user name again as the password.
+  "the user name as password": "DATABASE_URL=postgres://sops:sops@db.internal/sops",
+  // MinIO's public playground, in its SDKs' Makefiles and READMEs.
+  "MinIO's playground keys":
+    "SERVER_ENDPOINT=play.min.io ACCESS_KEY=Q3AM3UQ867SPQQA43P2F SECRET_KEY=zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG go test",
+  // djangorestframework-simplejwt's README: a token that expired in 1970.
+  "an expired JWT": `-H "Authorization: Bearer ${b64url({ alg: "HS256", typ: "JWT" })}.${b64url({ user_pk: 1, token_type: "access", exp: 1234567 })}.${t.mixed(43, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")}"`,
   // AWS's documentation key in a Go struct: secretlint's match stops 40 characters after the name.
   "AWS example secret under a Go field name":
     '\t\tSecretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",',

@@ -3,6 +3,7 @@
  * one that fails its own checksum, or a match with no structure to check in a test or a doc, is
  * reported and does not block.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -121,6 +122,25 @@ describe("severity", () => {
       "config/settings.sample.json",
       "t/unit/security/__init__.py",
       "documentation/other/crypt.md",
+      // A README and a change log, at any depth, in any language (minio-go's README_zh_CN.md).
+      "README.md",
+      "packages/adapter-firebase/README.md",
+      "README_zh_CN.md",
+      "etc/notes/CHANGES_3.0.0.md",
+      "HISTORY.rst",
+      // Docs sites, test runners' and recorders' folders, camel-case test classes, snapshots.
+      "www/versioned_docs/version-v3/options.md",
+      "api-docs/auth.md",
+      "tap/pem.ts",
+      "sdk/storage/recordings/TestBlob.json",
+      "spec/cassettes/login.yml",
+      "src/__snapshots__/app.test.ts.snap",
+      "src/jobs/snapshots/crates_io__parse-2.snap",
+      "api/v3.0.0/authorizationTest.js",
+      "src/test/java/com/acme/ClientTest.java",
+      "Acme.Tests/ClientTests.cs",
+      // Any word of a file's name (sops' `pgp/sops_functional_tests_key.asc`).
+      "pgp/sops_functional_tests_key.asc",
     ])
       expect(isTestOrDocPath(p), p).toBe(true);
     for (const p of [
@@ -130,8 +150,12 @@ describe("severity", () => {
       "latest/contest.py",
       "src/attestation.rs",
       "notes/todo.md",
-      "README.md",
       "testimonials/quotes.md",
+      "news.py",
+      "src/history.ts",
+      "src/Latest.java",
+      "src/Contest.java",
+      "readme_parser.go.bak",
       "latest-release/config.yaml",
       "src/contest_results/data.json",
       "user_rsa_key",
@@ -299,6 +323,95 @@ describe("severity", () => {
     expect(await severities(`![build](https://ci.service.io/badge.svg?token=${token})`, "README.md")).toEqual(
       [],
     );
+  });
+
+  it("reports a URL password for a service on the machine itself without blocking; one for another host blocks", async () => {
+    const password = t.mixed(16);
+    for (const host of [
+      "localhost",
+      "localhost:5432",
+      "127.0.0.1:27017",
+      "[::1]:6379",
+      "%2Ftmp%2Fmongodb-27017.sock",
+    ])
+      expect(
+        await severities(`MONGODB_URI='mongodb://ci:${password}@${host}/db'`, ".evergreen/config.yml"),
+        host,
+      ).toEqual(["database-url-password warn"]);
+    expect(
+      await severities(`psql postgresql://postgres:${password}@localhost:5432 -c 'x'`, "ci/setup.txt"),
+    ).toEqual(["database-url-password warn"]);
+    for (const host of ["db.internal.example", "localhost.evil.example", "127.0.0.1.nip.io"])
+      expect(
+        await severities(`DATABASE_URL=postgres://app:${password}@${host}/db`, "deploy/env"),
+        host,
+      ).toEqual(["database-url-password block"]);
+  });
+
+  it("reports a private key cut short for a doc without blocking; a whole one blocks however it is written", async () => {
+    const pem = (
+      generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+        type: "pkcs1",
+        format: "pem",
+      }) as string
+    ).trim();
+    const lines = pem.split("\n");
+    // twilio's generated API docs: the header, one line of body, the footer.
+    const cut = `:param str private_key: For example, \`${lines[0]} ${lines[1]}. ${lines.at(-1)}\``;
+    expect(await severities(cut, "twilio/rest/chat/v1/credential.py")).toEqual(["private-key warn"]);
+    const elided = [lines[0], lines[1], "...", lines.at(-1)].join("\n");
+    expect(await severities(elided, "notes/key.txt")).toEqual(["private-key warn"]);
+    // Whole: as a file, as JSON, and as string pieces in JavaScript and Python.
+    const js = `const key = "${lines[0]}\\n" +\n${lines
+      .slice(1, -1)
+      .map((l) => `  "${l}\\n" +`)
+      .join("\n")}\n  "${lines.at(-1)}";`;
+    const py = `KEY = (\n${lines.map((l) => `    "${l}\\n"`).join("\n")}\n)`;
+    for (const [text, path] of [
+      [pem, "deploy/server.key"],
+      [JSON.stringify({ key: pem }), "deploy/key.json"],
+      [js, "src/sign.js"],
+      [py, "app/sign.py"],
+    ] as const)
+      expect(await severities(text, path), path).toEqual(["private-key block"]);
+  });
+
+  it("blocks on a whole private key that straddles two windows of a large file", async () => {
+    const pem = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+      type: "pkcs1",
+      format: "pem",
+    }) as string;
+    // 100-byte lines up to 576 bytes before the first window's end: the key runs past it, so that
+    // window sees its body cut short; the next one (16 KB of overlap) holds it whole.
+    const filler = `# ${"x".repeat(97)}\n`.repeat(10_480);
+    const content = Buffer.from(`${filler}${pem}${filler}`);
+    const findings = (
+      await scanShippedContent({
+        files: [{ path: "deploy/bundle.txt", size: content.length, read: async () => content }],
+        workers: 0,
+      })
+    ).findings.map((f) => `${f.line} ${f.rule} ${f.severity}`);
+    expect(findings).toEqual(["10481 private-key block"]);
+  });
+
+  it("blocks on an age identity whose checksum holds, in a test too; a stand-in is reported", async () => {
+    const key = t.ageKey();
+    expect(await severities(`SOPS_AGE_KEY=${key}`, "tests/keys.txt")).toEqual(["age-secret-key block"]);
+    const standIn = `AGE-SECRET-KEY-1${"QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L".repeat(2).slice(0, 58)}`;
+    expect(await severities(standIn, "docs/keys.txt")).toEqual(["age-secret-key warn"]);
+  });
+
+  it("reports what README files and vendored code hold without blocking; a provider's token there still blocks", async () => {
+    const secret = t.mixed(32);
+    for (const path of [
+      "README.md",
+      "vendor/github.com/hashicorp/vault/website/source/docs/aws.md",
+      "third_party/x/config.py",
+    ])
+      expect(await severities(`password = "${secret}"`, path), path).toEqual(["generic-api-key warn"]);
+    expect(await severities(`token = "${t.githubPat()}"`, "vendor/github.com/acme/ci.go")).toEqual([
+      "github-token block",
+    ]);
   });
 
   it("reports a key in a checked-in Yarn release without blocking; its setting declarations are no credential", async () => {

@@ -4,7 +4,7 @@
  * and every run plants the same values, so a failure reproduces.
  */
 
-import { withChecksum } from "../../../src/secrets/provider-checks.js";
+import { ageSecretKey, withChecksum } from "../../../src/secrets/provider-checks.js";
 
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
@@ -14,6 +14,7 @@ export const ALNUM = UPPER + LOWER + DIGITS;
 const URLSAFE = `${ALNUM}_-`;
 const BASE64 = `${ALNUM}+/`;
 const BASE32 = `${UPPER}234567`;
+const BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
 /** A Slack-shaped value from its kind and its dash-separated parts. */
 export const slackToken = (kind: string, ...parts: string[]) => [kind, ...parts].join("-");
@@ -84,6 +85,8 @@ export class TokenFactory {
   password = () => this.mixed(20);
   generic = (n = 24) => this.mixed(n);
   pemBody = (lines = 6) => Array.from({ length: lines }, () => this.mixed(64, BASE64));
+  /** An age identity: 52 random bech32 characters and their checksum. */
+  ageKey = () => ageSecretKey(this.chars(52, BECH32));
 }
 
 export interface Planted {
@@ -136,6 +139,8 @@ export function plantAll(t: TokenFactory, style: "env" | "json"): Planted {
   add("azure-sas-token", v, `BLOB_URL=${sas}`, `"blob_url": "${sas}",`);
   v = t.azureAdSecret();
   add("azure-ad-client-secret", v, `AZURE_CLIENT_SECRET=${v}`, `"azure_client_secret": "${v}",`);
+  v = t.ageKey();
+  add("age-secret-key", v, `SOPS_AGE_KEY=${v}`, `"sops_age_key": "${v}",`);
   v = t.password();
   const db = `postgresql://app_user:${v}@db.internal.example:5432/app`;
   add("database-url-password", v, `DATABASE_URL=${db}`, `"database_url": "${db}",`);
@@ -182,6 +187,7 @@ export const CLAIMED_RULES = [
   "azure-storage-key",
   "azure-sas-token",
   "azure-ad-client-secret",
+  "age-secret-key",
   "database-url-password",
   "generic-api-key",
   "private-key",

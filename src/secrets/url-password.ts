@@ -1,0 +1,50 @@
+/**
+ * What a URL around a password says of it. The URL rules capture only the password; the user before
+ * it and the host after it are read here from the match and the text that follows.
+ */
+import { isRealPassword } from "./placeholders.js";
+import type { Verdict } from "./provider-checks.js";
+import type { MatchContext } from "./regex-rule.js";
+
+/** `scheme://user:` in a match. */
+const USER = /:\/\/([^:/\s@'"\x60]{1,100}):/;
+
+/**
+ * A password worth reporting: not a placeholder or tutorial default, and not the user name again
+ * (`postgres://sops:sops@localhost`, `mongodb://test:test@db`: an account made for a test).
+ */
+export function isRealUrlPassword(password: string, at: MatchContext): boolean {
+  if (!isRealPassword(password)) return false;
+  const user = USER.exec(at.match)?.[1];
+  return user === undefined || decode(user) !== decode(password);
+}
+
+/**
+ * Loopback hosts: `localhost`, `*.localhost`, 127.0.0.0/8, `[::1]`, `0.0.0.0`; and a Unix socket,
+ * an empty host before a path (`@/tmp/mongodb-27017.sock`) or one percent-encoded (`@%2Ftmp%2F…`).
+ */
+const LOCAL_HOST =
+  /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
+
+/**
+ * A password for a service on the machine itself (a local or CI database: mongodb's CI config,
+ * `postgresql://postgres:…@localhost:5432`) reaches nothing from anywhere else: reported, not
+ * blocking (severity.ts: "invalid" is shaped like a credential but grants nothing where it goes).
+ */
+export function urlHostVerdict(_password: string, at: MatchContext): Verdict {
+  // The host starts after the match's last `@` (a rule's pattern may run a character into it).
+  const hostAt = at.end - at.match.length + at.match.lastIndexOf("@") + 1;
+  const after = at.text.slice(hostAt, hostAt + 200);
+  const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)![0];
+  // An empty host is a socket path only when a path follows: `@/tmp/x.sock`, not `@ ` at a line's end.
+  if (host === "" && !after.startsWith("/")) return "unknown";
+  return LOCAL_HOST.test(host) ? "invalid" : "unknown";
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
