@@ -66,6 +66,11 @@ const TEST_OR_DOC_DIRS = new Set([
   "doc",
   "documentation",
   "t", // Perl's and celery's test folder
+  // Test helpers' packages (age's internal/testkit, Go's testutil).
+  "testkit",
+  "testutil",
+  "testutils",
+  "testhelpers",
   "tap", // node-tap's
   // Recorded HTTP exchanges and snapshot tests (VCR cassettes, Azure SDK recordings, Jest and
   // insta snapshots): replies captured from test accounts.
@@ -98,10 +103,9 @@ const TEST_NAME_PARTS = new Set([
   "samples",
   "demo",
   "demos",
-  // A docs site's folders: `versioned_docs` (Docusaurus), `api-docs`, `docs_src`.
-  "doc",
-  "docs",
 ]);
+/** A docs site's folders (`versioned_docs` of Docusaurus, `api-docs`): folders only, a file named `doc_store.json` may hold anything. */
+const DOC_DIR_PARTS = new Set(["doc", "docs"]);
 const TEST_DOUBLE_PREFIX = /^(?:dummy|fake|mock|stub)/;
 
 /**
@@ -129,7 +133,7 @@ function isTestDir(dir: string): boolean {
   const d = dir.toLowerCase();
   if (TEST_OR_DOC_DIRS.has(d) || TEST_DOUBLE_PREFIX.test(d)) return true;
   const parts = d.split(/[-_.]+/);
-  return parts.length > 1 && parts.some((p) => TEST_NAME_PARTS.has(p));
+  return parts.length > 1 && parts.some((p) => TEST_NAME_PARTS.has(p) || DOC_DIR_PARTS.has(p));
 }
 /**
  * File names: foo.test.ts, foo.spec.js, foo_test.go, test_foo.py, foo_test.py, conftest.py, and
@@ -158,5 +162,6 @@ export const SEVERITY_SIGNATURE = JSON.stringify([
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,
   [...TEST_NAME_PARTS],
+  [...DOC_DIR_PARTS],
   TEST_DOUBLE_PREFIX.source,
 ]);
