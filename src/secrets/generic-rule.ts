@@ -68,6 +68,8 @@ const PEER_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?[_(]/;
  */
 const HEADER_NAME =
   /^(?=(?:.*\b[A-Z][a-z]{2,}\b){2})(?:[A-Z][a-z]*|[A-Z0-9]{1,5})(?:-(?:[A-Z][a-z0-9]*|[A-Z0-9]{1,5})){1,12}$/;
+/** A host and a path without a scheme, as pnpm's lockfile writes a tarball (`registry.npmjs.org/@types/jsonwebtoken/8.5.8`). */
+const HOST_PATH = /^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\/[\w@.+/-]*$/i;
 /** A path of two or more segments to a file (an object's key in a bucket: `cloudfront/index.crates.io/E35K.2024-01-16.gz`). */
 const FILE_PATH =
   /^[\w.-]+(?:\/[\w.-]+)+\.(?:gz|zip|tgz|tar|bz2|xz|zst|json|ya?ml|toml|txt|csv|log|html?|xml|md|png|jpe?g|gif|svg|pdf|js|ts|py|go|rs|rb|java|sh|pem|crt|cer|der|key|pub|bin|whl|jar)$/i;
@@ -274,6 +276,7 @@ export const genericApiKeyRule: SecretRule = {
     PEER_VERSION.source,
     HEADER_NAME.source,
     FILE_PATH.source,
+    HOST_PATH.source,
     RESOURCE_NAME_HEAD.source,
     IMAGE_URL_HEAD.source,
     ISO_TIMESTAMP.source,
@@ -431,7 +434,8 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (PACKAGE_SPECIFIER.test(value)) return false;
   // A name and a dotted version (a cache or artifact key: `libpq-manylinux-ppc64le-17.2-3.4.0`).
   if (VERSIONED_SLUG.test(value)) return false;
-  if (PEER_VERSION.test(value) || HEADER_NAME.test(value) || FILE_PATH.test(value)) return false;
+  if (PEER_VERSION.test(value) || HEADER_NAME.test(value) || FILE_PATH.test(value) || HOST_PATH.test(value))
+    return false;
   // Unquoted, a name is a reference to a variable, a constant or a type: code, not a literal.
   // (A JWT is three dotted runs of word characters too, `eyJhbGci….eyJyb2xl….sig`: not a member.)
   if (

@@ -66,7 +66,9 @@ const TEST_OR_DOC_DIRS = new Set([
   "doc",
   "documentation",
   "t", // Perl's and celery's test folder
-  // Test helpers' packages (age's internal/testkit, Go's testutil).
+  // Test helpers' packages (age's internal/testkit, Go's testutil), test keys' folders (minio-go's testcerts).
+  "testcerts",
+  "testkeys",
   "testkit",
   "testutil",
   "testutils",
@@ -136,6 +138,12 @@ function isTestDir(dir: string): boolean {
   return parts.length > 1 && parts.some((p) => TEST_NAME_PARTS.has(p) || DOC_DIR_PARTS.has(p));
 }
 /**
+ * A docs site's own configuration: what it holds is served to every reader (the search-only
+ * Algolia DocSearch key of next-auth's `www/docusaurus.config.js`).
+ */
+const DOCS_SITE_CONFIG = /^(?:docusaurus\.config\.[cm]?[jt]s|mkdocs\.ya?ml)$/;
+
+/**
  * File names: foo.test.ts, foo.spec.js, foo_test.go, test_foo.py, foo_test.py, conftest.py, and
  * the camel-case classes of Java, C#, Kotlin and old JavaScript suites (FooTest.java,
  * authorizationTest.js, BarTests.cs, BazSpec.scala); a Jest or insta snapshot (`.snap`).
@@ -147,7 +155,8 @@ export function isTestOrDocPath(path: string): boolean {
   const parts = path.split("/");
   const file = parts[parts.length - 1] ?? "";
   // A Markdown file is not a doc by its extension alone: notes/todo.md may hold a real password.
-  if (TEST_FILE.test(file) || isTestFileName(file) || DOC_FILE.test(file)) return true;
+  if (TEST_FILE.test(file) || isTestFileName(file) || DOC_FILE.test(file) || DOCS_SITE_CONFIG.test(file))
+    return true;
   return parts.slice(0, -1).some(isTestDir);
 }
 
@@ -158,6 +167,7 @@ export const SEVERITY_SIGNATURE = JSON.stringify([
   VENDORED_TOOL.source,
   VENDORED_DIRS.source,
   DOC_FILE.source,
+  DOCS_SITE_CONFIG.source,
   "file-name-words@3",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,

@@ -180,6 +180,9 @@ const NEGATIVES: Record<string, string> = {
   // werkzeug's IRI tests: a tutorial password with an accent, percent-encoded.
   "accented tutorial password":
     "assert urls.uri_to_iri('http://%C3%BCser:p%C3%A4ssword@xn--n3h.net/p%C3%A5th')",
+  // next-auth's older pnpm-lock.yaml: a tarball's host and path under a package name.
+  "a registry path without a scheme":
+    "      '@types/jsonwebtoken': registry.npmjs.org/@types/jsonwebtoken/8.5.8",
   // next-auth's and crates.io's pnpm-lock.yaml: a dependency's version with its peers, under a
   // package name holding "keys" or "auth".
   "a pnpm version with its peers":

@@ -139,6 +139,8 @@ describe("severity", () => {
       "api/v3.0.0/authorizationTest.js",
       "src/test/java/com/acme/ClientTest.java",
       "Acme.Tests/ClientTests.cs",
+      // A docs site's configuration (its DocSearch key is served to every reader).
+      "www/docusaurus.config.js",
       // Any word of a file's name (sops' `pgp/sops_functional_tests_key.asc`).
       "pgp/sops_functional_tests_key.asc",
     ])
