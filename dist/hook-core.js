@@ -22673,7 +22673,9 @@ var STAND_IN = new RegExp(
   ].map((w) => w.replace(/[-_]/g, (c) => `\\${c}`)).concat(
     // Short words only as words of their own (fake_token, FAKE-KEY, fakeToken, yourApiKey):
     // inside a random token they turn up by chance.
-    "(?<![A-Za-z0-9])(?:fake|Fake|FAKE|dummy|Dummy|DUMMY)(?![a-z])",
+    "(?<![A-Za-z0-9])(?:fake|Fake|FAKE|dummy|Dummy|DUMMY|mock|Mock|MOCK)(?![a-z])",
+    // A provider's prefix and a short mask: `npm_XXXX`, `ghp_xxx`, `sk-***` (longer masks are above).
+    "^[A-Za-z]{2,12}[_-](?:X{3,}|x{3,}|\\*{3,})$",
     // A value cut for display, its middle left out: `99ae8af...snip...ec0f262ac`, `abc<snip>`.
     "(?<![A-Za-z])(?:snip|SNIP|snipped|elided|omitted)(?![a-z])",
     "(?<![A-Za-z0-9])[Yy]our[A-Z]"
@@ -22722,7 +22724,10 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "cf136dc3c1fc93f31185e5885805d",
   "reg-23410913-abewfq.123483",
   // The Azure Storage emulator's account key (devstoreaccount1), the same in every Azurite.
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+  // MinIO's public playground (play.min.io), printed in its SDKs' READMEs and used by their CI.
+  "Q3AM3UQ867SPQQA43P2F",
+  "zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG"
 ]);
 var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set([
   "open sesame",
@@ -22777,7 +22782,7 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   JOINED_TRIVIAL.source,
   "camel-phrase@1",
   EMPHASIS.source,
-  "decoded-stand-in@2",
+  "decoded-stand-in@3",
   "sequential@4"
 ]);
 function isPlaceholderValue(value) {
@@ -22825,7 +22830,7 @@ function isRealPassword(value) {
   return value.length >= 4 && !isTutorialPassword(plain) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value) && // As it reads once decoded: `not-re%40l` is `not-re@l`, the stand-in `not-real`.
   !isPlaceholderValue(deleet(plain));
 }
-var deleet = (s) => s.normalize("NFD").replace(new RegExp("\\p{M}+", "gu"), "").replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c) => c === "@" ? "a" : "s");
+var deleet = (s) => s.normalize("NFD").replace(new RegExp("\\p{M}+", "gu"), "").replace(new RegExp("(?<=\\p{L})(?:\\{\\}|\\(\\)|\\[\\])(?=\\p{L})", "gu"), "o").replace(new RegExp("(?<=\\p{L}[@$]*)[@$](?=[@$]*\\p{L})", "gu"), (c) => c === "@" ? "a" : "s");
 function isTrivialPhrase(value) {
   const phrase = value.replace(new RegExp("(?<=\\p{L})[013457](?=\\p{L})", "gu"), (d) => LEET_DIGITS[d]).split(new RegExp("(?<=\\p{Ll})(?=\\p{Lu})|[^\\p{L}]+", "u")).filter(Boolean).map((w) => w.toLowerCase());
   return phrase.length >= 2 && phrase.length <= 6 && phrase.some((w) => TRIVIAL_PASSWORDS.has(w)) && phrase.every((w) => new RegExp("^\\p{L}{2,}$", "u").test(w) && /[aeiouy]/.test(w));
@@ -22887,7 +22892,8 @@ var JWT_IO_EXAMPLE_IAT = 1516239022;
 function claimsGrantNothing(payload) {
   try {
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-    return claims.iat === JWT_IO_EXAMPLE_IAT || claims.role === "anon";
+    const expired = typeof claims.exp === "number" && claims.exp * 1e3 < Date.now();
+    return claims.iat === JWT_IO_EXAMPLE_IAT || claims.role === "anon" || expired;
   } catch {
     return false;
   }
@@ -22898,6 +22904,30 @@ function decodeBasic(value) {
   const colon = text.indexOf(":");
   if (colon <= 0 || /[\p{Cc}\uFFFD]/u.test(text)) return void 0;
   return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+var BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+var BECH32_GEN = [996825010, 642813549, 513874426, 1027748829, 705979059];
+function bech32Polymod(values) {
+  let chk = 1;
+  for (const v of values) {
+    const top = chk >>> 25;
+    chk = (chk & 33554431) << 5 ^ v;
+    for (let i = 0; i < 5; i++) if (top >>> i & 1) chk ^= BECH32_GEN[i];
+  }
+  return chk;
+}
+var expandHrp = (hrp) => [
+  ...[...hrp].map((c) => c.charCodeAt(0) >>> 5),
+  0,
+  ...[...hrp].map((c) => c.charCodeAt(0) & 31)
+];
+var AGE_HRP = "age-secret-key-";
+function ageSecretKeyShape(key) {
+  const m = /^AGE-SECRET-KEY-1([0-9A-Z]+)$/.exec(key);
+  if (!m) return "unknown";
+  const values = [...m[1].toLowerCase()].map((c) => BECH32.indexOf(c));
+  if (values.includes(-1)) return "invalid";
+  return bech32Polymod([...expandHrp(AGE_HRP), ...values]) === 1 ? "unknown" : "invalid";
 }
 
 // src/secrets/generic-rule.ts
@@ -22926,10 +22956,14 @@ var VOWELLESS_ABBREVIATIONS = new Set(
   "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc".split(" ")
 );
 var IMAGE_URL_HEAD = /https?:\/\/[^\s"'()<>]+\.(?:svg|png|gif|jpe?g|webp)(?:\?[^\s"'()<>]*)?[?&]$/i;
-var RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.-]*:)+$/;
+var RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.*-]*:)+$/;
 var ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 var PACKAGE_SPECIFIER = /^(?:npm|jsr|workspace|file|link|portal|patch|github|registry|git\+(?:https?|ssh)):/;
 var VERSIONED_SLUG = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_]v?\d+(?:\.\d+)+$/;
+var PEER_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?[_(]/;
+var HEADER_NAME = /^(?=(?:.*\b[A-Z][a-z]{2,}\b){2})(?:[A-Z][a-z]*|[A-Z0-9]{1,5})(?:-(?:[A-Z][a-z0-9]*|[A-Z0-9]{1,5})){1,12}$/;
+var HOST_PATH = /^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\/[\w@.+/-]*$/i;
+var FILE_PATH = /^[\w.-]+(?:\/[\w.-]+)+\.(?:gz|zip|tgz|tar|bz2|xz|zst|json|ya?ml|toml|txt|csv|log|html?|xml|md|png|jpe?g|gif|svg|pdf|js|ts|py|go|rs|rb|java|sh|pem|crt|cer|der|key|pub|bin|whl|jar)$/i;
 var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 var ASSIGNMENT = new RegExp(
   KEYWORD + String.raw`[\w.-]{0,40}?["'\]]{0,2}(?:[ \t]{0,4}(?:=|:=|::=|:|=>|\?=|\|\|=)(?![=>])|>)[ \t]{0,4}` + String.raw`(?:(["'\x60])([^"'\x60\s\\]{${MIN_LENGTH},300})\1|([\w+/=.~!@#^*-]{${MIN_LENGTH},300})(?=[\s"'\x60;,)}\]<]|$))`,
@@ -23018,7 +23052,9 @@ var NOT_SECRET_PARTS = /* @__PURE__ */ new Set([
   "correlation",
   // WebRTC's ICE credentials (`a=ice-pwd:` in SDP) are sent in the clear in every offer and answer
   // and last one session (RFC 8839): OpenAI's API reference prints one in a Realtime example.
-  "ice"
+  "ice",
+  // Ciphertext, not the key (`encrypted_key` of RFC 7520's JOSE examples, `encryptedPassword`).
+  "encrypted"
 ]);
 var NOT_SECRET_LAST_PARTS = /* @__PURE__ */ new Set([
   "url",
@@ -23109,9 +23145,13 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@18",
+    "generic-api-key@19",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
+    PEER_VERSION.source,
+    HEADER_NAME.source,
+    FILE_PATH.source,
+    HOST_PATH.source,
     RESOURCE_NAME_HEAD.source,
     IMAGE_URL_HEAD.source,
     ISO_TIMESTAMP.source,
@@ -23137,6 +23177,7 @@ var genericApiKeyRule = {
       if (!quoted && text.startsWith("<<", span[1])) continue;
       const { name, start } = keyNameAround(text, m.index, m[0]);
       if (!nameSoundsSecret(name)) continue;
+      if (/\bpublic[ \t]+$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
       const before = text[start - 1];
       const head = text.slice(m.index, span[0] - (quoted ? 1 : 0));
       if (head.includes(">") && !/=>/.test(head) && (/["']/.test(head) || !/<(?:[\w.-]+:)?$/.test(text.slice(Math.max(0, start - 40), start))))
@@ -23179,7 +23220,9 @@ function isWordyIdentifier(value) {
   const hasWord = pieces.some(word);
   const words = pieces.filter(word).length;
   return pieces.every(
-    (p) => /^\d+$/.test(p) || word(p) || SHORT_WORDS.has(p.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p) || words >= 2 && /^[A-Z]{2,4}$/.test(p)
+    (p, i) => /^\d+$/.test(p) || // A version mark before its number: `prime256v1`, `api_v2`.
+    p === "v" && /^\d+$/.test(pieces[i + 1] ?? "") || word(p) || SHORT_WORDS.has(p.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p) || words >= 2 && /^[A-Z]{2,4}$/.test(p) || // An acronym as a part of its own beside a word: `EC_prime256v1`, `RSA_oaep`.
+    words >= 1 && /^[A-Z]{2,4}$/.test(p) && new RegExp(`(?:^|_)${p}(?:_|$)`).test(value)
   );
 }
 function valueLooksSecret(value, quoted) {
@@ -23195,6 +23238,8 @@ function valueLooksSecret(value, quoted) {
   if (ISO_TIMESTAMP.test(value)) return false;
   if (PACKAGE_SPECIFIER.test(value)) return false;
   if (VERSIONED_SLUG.test(value)) return false;
+  if (PEER_VERSION.test(value) || HEADER_NAME.test(value) || FILE_PATH.test(value) || HOST_PATH.test(value))
+    return false;
   if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)) && jwtShape(value) !== "valid")
     return false;
   if (quoted && /[_.-]/.test(value) && isWordyIdentifier(value.replace(/[.-]/g, "_"))) return false;
@@ -23202,6 +23247,38 @@ function valueLooksSecret(value, quoted) {
   if (jwtShape(value) === "invalid") return false;
   if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false;
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
+}
+
+// src/secrets/pem-body.ts
+var DER_TYPES = /-----BEGIN (?:(?:RSA|EC|DSA|ENCRYPTED) )?PRIVATE KEY-----/;
+var BETWEEN_RUNS = /^(?:\s|\\[nr]|["',\\]|(?<=["']\s*)\+(?=\s|["']))+/;
+var RUN = /^[A-Za-z0-9+/=]+/;
+var MAX_BODY = 16 * 1024;
+function pemBodyVerdict(firstRun, at) {
+  if (!DER_TYPES.test(at.match) || /Proc-Type|DEK-Info/.test(at.match)) return "unknown";
+  let body = firstRun;
+  let rest = at.text.slice(at.end, at.end + MAX_BODY);
+  for (; ; ) {
+    const gap = BETWEEN_RUNS.exec(rest);
+    if (gap) rest = rest.slice(gap[0].length);
+    const run = RUN.exec(rest);
+    if (!run) break;
+    body += run[0];
+    rest = rest.slice(run[0].length);
+  }
+  const der = Buffer.from(body.replace(/=+$/, ""), "base64");
+  const declared = derLength(der);
+  return declared !== void 0 && declared > der.length ? "invalid" : "unknown";
+}
+function derLength(der) {
+  if (der.length < 2 || der[0] !== 48) return void 0;
+  const first = der[1];
+  if (first < 128) return 2 + first;
+  const octets = first & 127;
+  if (octets === 0 || octets > 3 || der.length < 2 + octets) return void 0;
+  let length = 0;
+  for (let i = 0; i < octets; i++) length = length * 256 + der[2 + i];
+  return 2 + octets + length;
 }
 
 // src/secrets/regex-rule.ts
@@ -23232,26 +23309,50 @@ function regexRule(spec) {
         for (const m of text.matchAll(pattern)) {
           const value = m[group];
           const span = m.indices?.[group];
-          if (!value || !span) continue;
-          if (!valueLooksSecret2(value, spec)) continue;
-          const verdict = verdictOf(value, spec);
+          if (!value || !span || m.index === void 0) continue;
+          const at = { match: m[0], text, end: m.index + m[0].length };
+          if (!valueLooksSecret2(value, spec, at)) continue;
+          const verdict = verdictOf(value, spec, at);
           yield spec.reportWholeMatch ? { index: span[0], value, reportIndex: m.index, shown: m[0], verdict } : { index: span[0], value, verdict };
         }
       }
     }
   };
 }
-function verdictOf(value, spec) {
-  if (typeof spec.structure === "function") return spec.structure(value);
+function verdictOf(value, spec, at) {
+  if (typeof spec.structure === "function") return spec.structure(value, at);
   return spec.structure === "fixed" ? "valid" : "unknown";
 }
-function valueLooksSecret2(value, spec) {
+function valueLooksSecret2(value, spec, at) {
   if (isPlaceholderValue(value)) return false;
   if (spec.minEntropy !== void 0 && shannonEntropy(value) < spec.minEntropy) return false;
   if (spec.requireDigit && !/[0-9]/.test(value)) return false;
   if (spec.requireMixedCase && !(/[a-z]/.test(value) && /[A-Z]/.test(value))) return false;
-  if (spec.accept && !spec.accept(value)) return false;
+  if (spec.accept && !spec.accept(value, at)) return false;
   return true;
+}
+
+// src/secrets/url-password.ts
+var USER = /:\/\/([^:/\s@'"\x60]{1,100}):/;
+function isRealUrlPassword(password, at) {
+  if (!isRealPassword(password)) return false;
+  const user = USER.exec(at.match)?.[1];
+  return user === void 0 || decode3(user) !== decode3(password);
+}
+var LOCAL_HOST = /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
+function urlHostVerdict(_password, at) {
+  const hostAt = at.end - at.match.length + at.match.lastIndexOf("@") + 1;
+  const after = at.text.slice(hostAt, hostAt + 200);
+  const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)[0];
+  if (host === "" && !after.startsWith("/")) return "unknown";
+  return LOCAL_HOST.test(host) ? "invalid" : "unknown";
+}
+function decode3(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 // src/secrets/rules.ts
@@ -23262,15 +23363,25 @@ var OWN_RULES = [
     id: "private-key",
     description: "A PEM private key block",
     keywords: ["private key"],
-    // The body must follow the header (after any Proc-Type/DEK-Info lines, and `\n` escapes in
-    // JSON): a regex or a doc that merely names the header is not a key.
+    // The body must follow the header (after any Proc-Type/DEK-Info lines, `\n` escapes in JSON,
+    // and the quotes and `+` of a key written as string pieces in code): a regex or a doc that
+    // merely names the header is not a key.
     patterns: [
-      /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nr]){0,8}(?:(?:Proc-Type|DEK-Info|Comment):[^\n]{0,200}?(?:\n|\\n)(?:\s|\\[nr]){0,8}){0,4}([A-Za-z0-9+/]{40,}={0,2})/g
+      /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nr]|["'+,]){0,24}(?:(?:Proc-Type|DEK-Info|Comment):[^\n]{0,200}?(?:\n|\\n)(?:\s|\\[nr]|["'+,]){0,24}){0,4}([A-Za-z0-9+/]{40,}={0,2})/g
     ],
     minEntropy: 3.5,
     reportWholeMatch: true,
+    // A body shorter than its DER header says (cut for a doc) is reported, not blocking.
+    structure: pemBodyVerdict,
     // The body runs on for lines after the header; a 8192-bit RSA key is ~6.5 KB of PEM.
     reach: 16 * 1024
+  }),
+  regexRule({
+    id: "age-secret-key",
+    description: "An age identity (secret key)",
+    keywords: ["age-secret-key-1"],
+    patterns: [/(?<![A-Za-z0-9-])(AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58})(?![A-Za-z0-9])/g],
+    structure: ageSecretKeyShape
   }),
   regexRule({
     id: "anthropic-api-key",
@@ -23450,7 +23561,8 @@ var OWN_RULES = [
     patterns: [
       /\b(?:postgres(?:ql)?|mysqlx?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|couchdb|neo4j(?:\+s)?|cockroachdb|jdbc:[a-z0-9]+)(?:\+[a-z0-9]+)?:\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@/gi
     ],
-    accept: isRealPassword
+    accept: isRealUrlPassword,
+    structure: urlHostVerdict
   }),
   regexRule({
     id: "url-credentials",
@@ -23460,7 +23572,8 @@ var OWN_RULES = [
       /\b(?:https?|ftps?|sftp|ssh|git|smtps?|imaps?|ldaps?|wss?):\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@[\w.-]/gi
     ],
     minEntropy: 3,
-    accept: isRealPassword
+    accept: isRealUrlPassword,
+    structure: urlHostVerdict
   }),
   // Two schemes, one id: each scheme's value has its own structure to check.
   regexRule({

@@ -42775,7 +42775,9 @@ var STAND_IN = new RegExp(
   ].map((w2) => w2.replace(/[-_]/g, (c3) => `\\${c3}`)).concat(
     // Short words only as words of their own (fake_token, FAKE-KEY, fakeToken, yourApiKey):
     // inside a random token they turn up by chance.
-    "(?<![A-Za-z0-9])(?:fake|Fake|FAKE|dummy|Dummy|DUMMY)(?![a-z])",
+    "(?<![A-Za-z0-9])(?:fake|Fake|FAKE|dummy|Dummy|DUMMY|mock|Mock|MOCK)(?![a-z])",
+    // A provider's prefix and a short mask: `npm_XXXX`, `ghp_xxx`, `sk-***` (longer masks are above).
+    "^[A-Za-z]{2,12}[_-](?:X{3,}|x{3,}|\\*{3,})$",
     // A value cut for display, its middle left out: `99ae8af...snip...ec0f262ac`, `abc<snip>`.
     "(?<![A-Za-z])(?:snip|SNIP|snipped|elided|omitted)(?![a-z])",
     "(?<![A-Za-z0-9])[Yy]our[A-Z]"
@@ -42824,7 +42826,10 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "cf136dc3c1fc93f31185e5885805d",
   "reg-23410913-abewfq.123483",
   // The Azure Storage emulator's account key (devstoreaccount1), the same in every Azurite.
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+  // MinIO's public playground (play.min.io), printed in its SDKs' READMEs and used by their CI.
+  "Q3AM3UQ867SPQQA43P2F",
+  "zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG"
 ]);
 var SPEC_EXAMPLE_PASSWORDS = /* @__PURE__ */ new Set([
   "open sesame",
@@ -42879,7 +42884,7 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   JOINED_TRIVIAL.source,
   "camel-phrase@1",
   EMPHASIS.source,
-  "decoded-stand-in@2",
+  "decoded-stand-in@3",
   "sequential@4"
 ]);
 function isPlaceholderValue(value) {
@@ -42927,7 +42932,7 @@ function isRealPassword(value) {
   return value.length >= 4 && !isTutorialPassword(plain) && !SPEC_EXAMPLE_PASSWORDS.has(plain.toLowerCase()) && !isPlaceholderValue(value) && // As it reads once decoded: `not-re%40l` is `not-re@l`, the stand-in `not-real`.
   !isPlaceholderValue(deleet(plain));
 }
-var deleet = (s3) => s3.normalize("NFD").replace(new RegExp("\\p{M}+", "gu"), "").replace(new RegExp("(?<=\\p{L})[@$](?=\\p{L})", "gu"), (c3) => c3 === "@" ? "a" : "s");
+var deleet = (s3) => s3.normalize("NFD").replace(new RegExp("\\p{M}+", "gu"), "").replace(new RegExp("(?<=\\p{L})(?:\\{\\}|\\(\\)|\\[\\])(?=\\p{L})", "gu"), "o").replace(new RegExp("(?<=\\p{L}[@$]*)[@$](?=[@$]*\\p{L})", "gu"), (c3) => c3 === "@" ? "a" : "s");
 function isTrivialPhrase(value) {
   const phrase = value.replace(new RegExp("(?<=\\p{L})[013457](?=\\p{L})", "gu"), (d) => LEET_DIGITS[d]).split(new RegExp("(?<=\\p{Ll})(?=\\p{Lu})|[^\\p{L}]+", "u")).filter(Boolean).map((w2) => w2.toLowerCase());
   return phrase.length >= 2 && phrase.length <= 6 && phrase.some((w2) => TRIVIAL_PASSWORDS.has(w2)) && phrase.every((w2) => new RegExp("^\\p{L}{2,}$", "u").test(w2) && /[aeiouy]/.test(w2));
@@ -42990,25 +42995,26 @@ function regexRule(spec) {
         for (const m2 of text.matchAll(pattern)) {
           const value = m2[group];
           const span = m2.indices?.[group];
-          if (!value || !span) continue;
-          if (!valueLooksSecret(value, spec)) continue;
-          const verdict = verdictOf(value, spec);
+          if (!value || !span || m2.index === void 0) continue;
+          const at2 = { match: m2[0], text, end: m2.index + m2[0].length };
+          if (!valueLooksSecret(value, spec, at2)) continue;
+          const verdict = verdictOf(value, spec, at2);
           yield spec.reportWholeMatch ? { index: span[0], value, reportIndex: m2.index, shown: m2[0], verdict } : { index: span[0], value, verdict };
         }
       }
     }
   };
 }
-function verdictOf(value, spec) {
-  if (typeof spec.structure === "function") return spec.structure(value);
+function verdictOf(value, spec, at2) {
+  if (typeof spec.structure === "function") return spec.structure(value, at2);
   return spec.structure === "fixed" ? "valid" : "unknown";
 }
-function valueLooksSecret(value, spec) {
+function valueLooksSecret(value, spec, at2) {
   if (isPlaceholderValue(value)) return false;
   if (spec.minEntropy !== void 0 && shannonEntropy(value) < spec.minEntropy) return false;
   if (spec.requireDigit && !/[0-9]/.test(value)) return false;
   if (spec.requireMixedCase && !(/[a-z]/.test(value) && /[A-Z]/.test(value))) return false;
-  if (spec.accept && !spec.accept(value)) return false;
+  if (spec.accept && !spec.accept(value, at2)) return false;
   return true;
 }
 
@@ -43688,7 +43694,8 @@ var JWT_IO_EXAMPLE_IAT = 1516239022;
 function claimsGrantNothing(payload) {
   try {
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-    return claims.iat === JWT_IO_EXAMPLE_IAT || claims.role === "anon";
+    const expired = typeof claims.exp === "number" && claims.exp * 1e3 < Date.now();
+    return claims.iat === JWT_IO_EXAMPLE_IAT || claims.role === "anon" || expired;
   } catch {
     return false;
   }
@@ -43699,6 +43706,30 @@ function decodeBasic(value) {
   const colon = text.indexOf(":");
   if (colon <= 0 || /[\p{Cc}\uFFFD]/u.test(text)) return void 0;
   return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+var BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+var BECH32_GEN = [996825010, 642813549, 513874426, 1027748829, 705979059];
+function bech32Polymod(values) {
+  let chk = 1;
+  for (const v2 of values) {
+    const top = chk >>> 25;
+    chk = (chk & 33554431) << 5 ^ v2;
+    for (let i2 = 0; i2 < 5; i2++) if (top >>> i2 & 1) chk ^= BECH32_GEN[i2];
+  }
+  return chk;
+}
+var expandHrp = (hrp) => [
+  ...[...hrp].map((c3) => c3.charCodeAt(0) >>> 5),
+  0,
+  ...[...hrp].map((c3) => c3.charCodeAt(0) & 31)
+];
+var AGE_HRP = "age-secret-key-";
+function ageSecretKeyShape(key) {
+  const m2 = /^AGE-SECRET-KEY-1([0-9A-Z]+)$/.exec(key);
+  if (!m2) return "unknown";
+  const values = [...m2[1].toLowerCase()].map((c3) => BECH32.indexOf(c3));
+  if (values.includes(-1)) return "invalid";
+  return bech32Polymod([...expandHrp(AGE_HRP), ...values]) === 1 ? "unknown" : "invalid";
 }
 
 // src/secrets/generic-rule.ts
@@ -43727,10 +43758,14 @@ var VOWELLESS_ABBREVIATIONS = new Set(
   "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc".split(" ")
 );
 var IMAGE_URL_HEAD = /https?:\/\/[^\s"'()<>]+\.(?:svg|png|gif|jpe?g|webp)(?:\?[^\s"'()<>]*)?[?&]$/i;
-var RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.-]*:)+$/;
+var RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.*-]*:)+$/;
 var ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 var PACKAGE_SPECIFIER = /^(?:npm|jsr|workspace|file|link|portal|patch|github|registry|git\+(?:https?|ssh)):/;
 var VERSIONED_SLUG = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*[-_]v?\d+(?:\.\d+)+$/;
+var PEER_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?[_(]/;
+var HEADER_NAME = /^(?=(?:.*\b[A-Z][a-z]{2,}\b){2})(?:[A-Z][a-z]*|[A-Z0-9]{1,5})(?:-(?:[A-Z][a-z0-9]*|[A-Z0-9]{1,5})){1,12}$/;
+var HOST_PATH = /^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\/[\w@.+/-]*$/i;
+var FILE_PATH = /^[\w.-]+(?:\/[\w.-]+)+\.(?:gz|zip|tgz|tar|bz2|xz|zst|json|ya?ml|toml|txt|csv|log|html?|xml|md|png|jpe?g|gif|svg|pdf|js|ts|py|go|rs|rb|java|sh|pem|crt|cer|der|key|pub|bin|whl|jar)$/i;
 var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
 var ASSIGNMENT = new RegExp(
   KEYWORD + String.raw`[\w.-]{0,40}?["'\]]{0,2}(?:[ \t]{0,4}(?:=|:=|::=|:|=>|\?=|\|\|=)(?![=>])|>)[ \t]{0,4}` + String.raw`(?:(["'\x60])([^"'\x60\s\\]{${MIN_LENGTH},300})\1|([\w+/=.~!@#^*-]{${MIN_LENGTH},300})(?=[\s"'\x60;,)}\]<]|$))`,
@@ -43819,7 +43854,9 @@ var NOT_SECRET_PARTS = /* @__PURE__ */ new Set([
   "correlation",
   // WebRTC's ICE credentials (`a=ice-pwd:` in SDP) are sent in the clear in every offer and answer
   // and last one session (RFC 8839): OpenAI's API reference prints one in a Realtime example.
-  "ice"
+  "ice",
+  // Ciphertext, not the key (`encrypted_key` of RFC 7520's JOSE examples, `encryptedPassword`).
+  "encrypted"
 ]);
 var NOT_SECRET_LAST_PARTS = /* @__PURE__ */ new Set([
   "url",
@@ -43910,9 +43947,13 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@18",
+    "generic-api-key@19",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
+    PEER_VERSION.source,
+    HEADER_NAME.source,
+    FILE_PATH.source,
+    HOST_PATH.source,
     RESOURCE_NAME_HEAD.source,
     IMAGE_URL_HEAD.source,
     ISO_TIMESTAMP.source,
@@ -43938,6 +43979,7 @@ var genericApiKeyRule = {
       if (!quoted && text.startsWith("<<", span[1])) continue;
       const { name, start } = keyNameAround(text, m2.index, m2[0]);
       if (!nameSoundsSecret(name)) continue;
+      if (/\bpublic[ \t]+$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
       const before = text[start - 1];
       const head = text.slice(m2.index, span[0] - (quoted ? 1 : 0));
       if (head.includes(">") && !/=>/.test(head) && (/["']/.test(head) || !/<(?:[\w.-]+:)?$/.test(text.slice(Math.max(0, start - 40), start))))
@@ -43980,7 +44022,9 @@ function isWordyIdentifier(value) {
   const hasWord = pieces.some(word);
   const words = pieces.filter(word).length;
   return pieces.every(
-    (p2) => /^\d+$/.test(p2) || word(p2) || SHORT_WORDS.has(p2.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p2.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p2) && /[aeiouyAEIOUY]/.test(p2) || words >= 2 && /^[A-Z]{2,4}$/.test(p2)
+    (p2, i2) => /^\d+$/.test(p2) || // A version mark before its number: `prime256v1`, `api_v2`.
+    p2 === "v" && /^\d+$/.test(pieces[i2 + 1] ?? "") || word(p2) || SHORT_WORDS.has(p2.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p2.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p2) && /[aeiouyAEIOUY]/.test(p2) || words >= 2 && /^[A-Z]{2,4}$/.test(p2) || // An acronym as a part of its own beside a word: `EC_prime256v1`, `RSA_oaep`.
+    words >= 1 && /^[A-Z]{2,4}$/.test(p2) && new RegExp(`(?:^|_)${p2}(?:_|$)`).test(value)
   );
 }
 function valueLooksSecret2(value, quoted) {
@@ -43996,6 +44040,8 @@ function valueLooksSecret2(value, quoted) {
   if (ISO_TIMESTAMP.test(value)) return false;
   if (PACKAGE_SPECIFIER.test(value)) return false;
   if (VERSIONED_SLUG.test(value)) return false;
+  if (PEER_VERSION.test(value) || HEADER_NAME.test(value) || FILE_PATH.test(value) || HOST_PATH.test(value))
+    return false;
   if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)) && jwtShape(value) !== "valid")
     return false;
   if (quoted && /[_.-]/.test(value) && isWordyIdentifier(value.replace(/[.-]/g, "_"))) return false;
@@ -44005,8 +44051,63 @@ function valueLooksSecret2(value, quoted) {
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
 }
 
+// src/secrets/pem-body.ts
+var DER_TYPES = /-----BEGIN (?:(?:RSA|EC|DSA|ENCRYPTED) )?PRIVATE KEY-----/;
+var BETWEEN_RUNS = /^(?:\s|\\[nr]|["',\\]|(?<=["']\s*)\+(?=\s|["']))+/;
+var RUN = /^[A-Za-z0-9+/=]+/;
+var MAX_BODY = 16 * 1024;
+function pemBodyVerdict(firstRun, at2) {
+  if (!DER_TYPES.test(at2.match) || /Proc-Type|DEK-Info/.test(at2.match)) return "unknown";
+  let body = firstRun;
+  let rest = at2.text.slice(at2.end, at2.end + MAX_BODY);
+  for (; ; ) {
+    const gap = BETWEEN_RUNS.exec(rest);
+    if (gap) rest = rest.slice(gap[0].length);
+    const run = RUN.exec(rest);
+    if (!run) break;
+    body += run[0];
+    rest = rest.slice(run[0].length);
+  }
+  const der = Buffer.from(body.replace(/=+$/, ""), "base64");
+  const declared = derLength(der);
+  return declared !== void 0 && declared > der.length ? "invalid" : "unknown";
+}
+function derLength(der) {
+  if (der.length < 2 || der[0] !== 48) return void 0;
+  const first = der[1];
+  if (first < 128) return 2 + first;
+  const octets = first & 127;
+  if (octets === 0 || octets > 3 || der.length < 2 + octets) return void 0;
+  let length = 0;
+  for (let i2 = 0; i2 < octets; i2++) length = length * 256 + der[2 + i2];
+  return 2 + octets + length;
+}
+
+// src/secrets/url-password.ts
+var USER = /:\/\/([^:/\s@'"\x60]{1,100}):/;
+function isRealUrlPassword(password, at2) {
+  if (!isRealPassword(password)) return false;
+  const user = USER.exec(at2.match)?.[1];
+  return user === void 0 || decode3(user) !== decode3(password);
+}
+var LOCAL_HOST = /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
+function urlHostVerdict(_password, at2) {
+  const hostAt = at2.end - at2.match.length + at2.match.lastIndexOf("@") + 1;
+  const after = at2.text.slice(hostAt, hostAt + 200);
+  const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)[0];
+  if (host === "" && !after.startsWith("/")) return "unknown";
+  return LOCAL_HOST.test(host) ? "invalid" : "unknown";
+}
+function decode3(s3) {
+  try {
+    return decodeURIComponent(s3);
+  } catch {
+    return s3;
+  }
+}
+
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r23";
+var RULES_REVISION = "2026-12-r24";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -44014,15 +44115,25 @@ var OWN_RULES = [
     id: "private-key",
     description: "A PEM private key block",
     keywords: ["private key"],
-    // The body must follow the header (after any Proc-Type/DEK-Info lines, and `\n` escapes in
-    // JSON): a regex or a doc that merely names the header is not a key.
+    // The body must follow the header (after any Proc-Type/DEK-Info lines, `\n` escapes in JSON,
+    // and the quotes and `+` of a key written as string pieces in code): a regex or a doc that
+    // merely names the header is not a key.
     patterns: [
-      /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nr]){0,8}(?:(?:Proc-Type|DEK-Info|Comment):[^\n]{0,200}?(?:\n|\\n)(?:\s|\\[nr]){0,8}){0,4}([A-Za-z0-9+/]{40,}={0,2})/g
+      /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[nr]|["'+,]){0,24}(?:(?:Proc-Type|DEK-Info|Comment):[^\n]{0,200}?(?:\n|\\n)(?:\s|\\[nr]|["'+,]){0,24}){0,4}([A-Za-z0-9+/]{40,}={0,2})/g
     ],
     minEntropy: 3.5,
     reportWholeMatch: true,
+    // A body shorter than its DER header says (cut for a doc) is reported, not blocking.
+    structure: pemBodyVerdict,
     // The body runs on for lines after the header; a 8192-bit RSA key is ~6.5 KB of PEM.
     reach: 16 * 1024
+  }),
+  regexRule({
+    id: "age-secret-key",
+    description: "An age identity (secret key)",
+    keywords: ["age-secret-key-1"],
+    patterns: [/(?<![A-Za-z0-9-])(AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58})(?![A-Za-z0-9])/g],
+    structure: ageSecretKeyShape
   }),
   regexRule({
     id: "anthropic-api-key",
@@ -44202,7 +44313,8 @@ var OWN_RULES = [
     patterns: [
       /\b(?:postgres(?:ql)?|mysqlx?|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|oracle|clickhouse|couchdb|neo4j(?:\+s)?|cockroachdb|jdbc:[a-z0-9]+)(?:\+[a-z0-9]+)?:\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@/gi
     ],
-    accept: isRealPassword
+    accept: isRealUrlPassword,
+    structure: urlHostVerdict
   }),
   regexRule({
     id: "url-credentials",
@@ -44212,7 +44324,8 @@ var OWN_RULES = [
       /\b(?:https?|ftps?|sftp|ssh|git|smtps?|imaps?|ldaps?|wss?):\/\/[^:/\s@'"\x60]{1,100}:([^@/\s'"\x60]{1,200})@[\w.-]/gi
     ],
     minEntropy: 3,
-    accept: isRealPassword
+    accept: isRealUrlPassword,
+    structure: urlHostVerdict
   }),
   // Two schemes, one id: each scheme's value has its own structure to check.
   regexRule({
@@ -48806,8 +48919,9 @@ async function runSecretlint(text, path7) {
     end: m2.range[1]
   }));
 }
-function secretlintVerdict(ruleId, matched, messageId) {
-  if (ruleId.endsWith("-basicauth") || ruleId.endsWith("-database-connection-string")) return "unknown";
+function secretlintVerdict(ruleId, matched, messageId, at2) {
+  if (ruleId.endsWith("-basicauth") || ruleId.endsWith("-database-connection-string"))
+    return at2 ? urlHostVerdict(matched, at2) : "unknown";
   if (ruleId.endsWith("-aws") && messageId !== void 0 && /^AWS(?:SecretAccessKey|AccessKeyID)$/.test(messageId))
     return "unknown";
   if (ruleId.endsWith("-slack") && slackShape(matched) === "invalid") return "invalid";
@@ -48824,8 +48938,9 @@ function severityOf(verdict, path7, inExample = false) {
   return "block";
 }
 var VENDORED_TOOL = /(?:^|\/)\.yarn\/(?:releases|plugins|sdks)\//;
+var VENDORED_DIRS = /(?:^|\/)(?:vendor|third_party|third-party|node_modules|bower_components)\//;
 function isVendoredTool(path7) {
-  return VENDORED_TOOL.test(path7);
+  return VENDORED_TOOL.test(path7) || VENDORED_DIRS.test(path7);
 }
 var TEST_OR_DOC_DIRS = /* @__PURE__ */ new Set([
   "test",
@@ -48851,8 +48966,23 @@ var TEST_OR_DOC_DIRS = /* @__PURE__ */ new Set([
   "docs",
   "doc",
   "documentation",
-  "t"
+  "t",
   // Perl's and celery's test folder
+  // Test helpers' packages (age's internal/testkit, Go's testutil), test keys' folders (minio-go's testcerts).
+  "testcerts",
+  "testkeys",
+  "testkit",
+  "testutil",
+  "testutils",
+  "testhelpers",
+  "tap",
+  // node-tap's
+  // Recorded HTTP exchanges and snapshot tests (VCR cassettes, Azure SDK recordings, Jest and
+  // insta snapshots): replies captured from test accounts.
+  "cassettes",
+  "recordings",
+  "snapshots",
+  "__snapshots__"
 ]);
 var TEST_NAME_PARTS = /* @__PURE__ */ new Set([
   "test",
@@ -48874,35 +49004,40 @@ var TEST_NAME_PARTS = /* @__PURE__ */ new Set([
   "demo",
   "demos"
 ]);
+var DOC_DIR_PARTS = /* @__PURE__ */ new Set(["doc", "docs"]);
 var TEST_DOUBLE_PREFIX = /^(?:dummy|fake|mock|stub)/;
 function isTestFileName(file2) {
   const words = file2.toLowerCase().split(/[-_.]+/).filter(Boolean);
-  if (words.length < 2) return false;
-  const last = words.length - 1;
-  return TEST_NAME_PARTS.has(words[0]) || TEST_NAME_PARTS.has(words[last]) || // `proxy-example.py`: the last word before an extension (the file name had a dot)
-  last >= 2 && file2.includes(".") && TEST_NAME_PARTS.has(words[last - 1]);
+  return words.length >= 2 && words.some((w2) => TEST_NAME_PARTS.has(w2));
 }
+var DOC_FILE = /^(?:readme|changelog|changes|history|news|release[-_]?notes)(?:[-_][\w-]*(?:\.\d+)*)?(?:\.(?:md|markdown|mdx|rst|txt|adoc|asciidoc|org|textile))?$/i;
 function isTestDir(dir) {
   const d = dir.toLowerCase();
   if (TEST_OR_DOC_DIRS.has(d) || TEST_DOUBLE_PREFIX.test(d)) return true;
   const parts2 = d.split(/[-_.]+/);
-  return parts2.length > 1 && parts2.some((p2) => TEST_NAME_PARTS.has(p2));
+  return parts2.length > 1 && parts2.some((p2) => TEST_NAME_PARTS.has(p2) || DOC_DIR_PARTS.has(p2));
 }
-var TEST_FILE = /(?:\.(?:test|spec)\.[A-Za-z0-9]+$|_test\.(?:go|py|rs|rb|exs?)$|^test_.*\.py$|^conftest\.py$)/;
+var DOCS_SITE_CONFIG = /^(?:docusaurus\.config\.[cm]?[jt]s|mkdocs\.ya?ml)$/;
+var TEST_FILE = /(?:\.(?:test|spec)\.[A-Za-z0-9]+$|_test\.(?:go|py|rs|rb|exs?)$|^test_.*\.py$|^conftest\.py$|[a-z0-9](?:Tests?|Specs?|IT)\.[A-Za-z0-9]+$|\.snap$)/;
 function isTestOrDocPath(path7) {
   const parts2 = path7.split("/");
   const file2 = parts2[parts2.length - 1] ?? "";
-  if (TEST_FILE.test(file2) || isTestFileName(file2)) return true;
+  if (TEST_FILE.test(file2) || isTestFileName(file2) || DOC_FILE.test(file2) || DOCS_SITE_CONFIG.test(file2))
+    return true;
   return parts2.slice(0, -1).some(isTestDir);
 }
 var SEVERITY_SIGNATURE = JSON.stringify([
-  "severity@5",
+  "severity@6",
   "examples@3",
   VENDORED_TOOL.source,
-  "file-name-words@2",
+  VENDORED_DIRS.source,
+  DOC_FILE.source,
+  DOCS_SITE_CONFIG.source,
+  "file-name-words@3",
   [...TEST_OR_DOC_DIRS],
   TEST_FILE.source,
   [...TEST_NAME_PARTS],
+  [...DOC_DIR_PARTS],
   TEST_DOUBLE_PREFIX.source
 ]);
 
@@ -49042,7 +49177,8 @@ async function scanContent(content, path7, mode = "text", known) {
   for (const piece of secretlintPieces(bytes, hits.markers, path7, whole, lineAt)) {
     for (const hit of await runSecretlint(piece.text, path7)) {
       const matched = piece.text.slice(hit.index, hit.end);
-      if (!secretlintHitStands(hit.ruleId, piece.text.slice(hit.index, tokenEnd(piece.text, hit.end))))
+      const at2 = { match: matched, text: piece.text, end: hit.end };
+      if (!secretlintHitStands(hit.ruleId, piece.text.slice(hit.index, tokenEnd(piece.text, hit.end)), at2))
         continue;
       candidates.push(
         piece.candidate(
@@ -49052,7 +49188,7 @@ async function scanContent(content, path7, mode = "text", known) {
           hit.index,
           matched.length,
           matched,
-          secretlintVerdict(hit.ruleId, matched, hit.messageId)
+          secretlintVerdict(hit.ruleId, matched, hit.messageId, at2)
         )
       );
     }
@@ -49186,12 +49322,14 @@ function decodeUtf8(content) {
   const bom = bytes.length >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191;
   return bytes.toString("utf8", bom ? 3 : 0);
 }
-function secretlintHitStands(ruleId, matched) {
+function secretlintHitStands(ruleId, matched, at2) {
   if (isPlaceholderValue(matched)) return false;
+  const named = /^[A-Za-z_][\w.-]*[ \t]*[=:][ \t]*(?=[^=\s])/.exec(matched);
+  if (named && isPlaceholderValue(matched.slice(named[0].length))) return false;
   const basicAuth = ruleId.endsWith("-basicauth");
   if (basicAuth || ruleId.endsWith("-database-connection-string")) {
     const password = /:\/\/[^:/\s@]*:([^@/\s]*)@/.exec(matched)?.[1];
-    if (password !== void 0 && !isRealPassword(password)) return false;
+    if (password !== void 0 && !isRealUrlPassword(password, at2)) return false;
     if (password !== void 0 && basicAuth && shannonEntropy(password) < 3) return false;
   }
   return true;
@@ -49739,6 +49877,7 @@ async function readFiles(options, submitter, stats) {
   }
   return fileKeys;
 }
+var VERDICT_WEIGHT = { invalid: 0, unknown: 1, valid: 2 };
 function collect(results, stats) {
   const byKey = /* @__PURE__ */ new Map();
   const reached = /* @__PURE__ */ new Set();
@@ -49746,7 +49885,9 @@ function collect(results, stats) {
     if (r.reachedEngine) reached.add(r.key);
     const list = byKey.get(r.key) ?? [];
     for (const f2 of r.findings) {
-      if (!list.some((k2) => k2.rule === f2.rule && k2.line === f2.line && k2.column === f2.column)) list.push(f2);
+      const twin = list.findIndex((k2) => k2.rule === f2.rule && k2.line === f2.line && k2.column === f2.column);
+      if (twin < 0) list.push(f2);
+      else if (VERDICT_WEIGHT[f2.verdict] > VERDICT_WEIGHT[list[twin].verdict]) list[twin] = f2;
     }
     byKey.set(r.key, list);
   }
