@@ -136,7 +136,7 @@ describe("verdict cache", () => {
     const second = await runSecretGate({ repo, revs: REVS, files: [], stream: recorded.stream });
     expect(second.findings).toHaveLength(0);
     expect(recorded.calls.map((c) => c.args[0])).not.toContain("log");
-    expect(recorded.calls.map((c) => c.args.join(" "))).toContain("cat-file --batch");
+    expect(recorded.calls.some((c) => c.args.join(" ").endsWith("cat-file --batch"))).toBe(true);
   });
 
   it("locates a finding from the history walk it already made: one `log --raw` per gate, with or without a cache", async () => {
