@@ -43244,12 +43244,18 @@ var ANCHOR = 32;
 var MIN_MIDDLE = 1024;
 var SEARCH_REACH = 8 * 1024;
 var FIRST_STEP = 64;
+var ANCHOR_PLACES = [4, 2, 6, 1, 7, 3, 5];
+var OCCURRENCES = 8;
+var GOOD_MATCH = 1024;
+var BYTES_PER_SEARCH = 2048;
+var MIN_SEARCHES = 16;
 function sharedRanges(old, now, minLength) {
   const ranges = [];
-  between(old, 0, old.length, now, 0, now.length, Math.max(minLength, ANCHOR), ranges);
+  const budget = { searches: Math.max(MIN_SEARCHES, Math.floor(now.length / BYTES_PER_SEARCH)) };
+  between(old, 0, old.length, now, 0, now.length, Math.max(minLength, ANCHOR), ranges, budget);
   return ranges;
 }
-function between(old, oldFrom, oldTo, now, from, to2, minLength, into) {
+function between(old, oldFrom, oldTo, now, from, to2, minLength, into, budget) {
   const head = forward(old, oldFrom, now, from, Math.min(oldTo - oldFrom, to2 - from));
   const keepHead = head >= minLength;
   const a0 = keepHead ? oldFrom + head : oldFrom;
@@ -43260,23 +43266,39 @@ function between(old, oldFrom, oldTo, now, from, to2, minLength, into) {
   const b1 = keepTail ? to2 - tail : to2;
   if (keepHead) into.push({ from, to: b0, oldFrom });
   if (b1 - b0 >= MIN_MIDDLE && a1 - a0 >= ANCHOR) {
-    const at2 = b0 + (b1 - b0 >> 1);
-    const expected = a0 + Math.round((at2 - b0) * (a1 - a0) / (b1 - b0));
-    const lo2 = Math.max(a0, expected - SEARCH_REACH);
-    const hi2 = Math.min(a1, expected + SEARCH_REACH + ANCHOR);
-    const found = old.subarray(lo2, hi2).indexOf(now.subarray(at2, at2 + ANCHOR));
-    if (found !== -1) {
-      const oldAt = lo2 + found;
-      const back = backward(old, oldAt, now, at2, Math.min(oldAt - a0, at2 - b0));
-      const ahead = forward(old, oldAt, now, at2, Math.min(a1 - oldAt, b1 - at2));
-      if (back + ahead >= minLength) {
-        between(old, a0, oldAt - back, now, b0, at2 - back, minLength, into);
-        into.push({ from: at2 - back, to: at2 + ahead, oldFrom: oldAt - back });
-        between(old, oldAt + ahead, a1, now, at2 + ahead, b1, minLength, into);
-      }
+    const match = anchorMatch(old, a0, a1, now, b0, b1, budget);
+    if (match && match.back + match.ahead >= minLength) {
+      const { at: at2, oldAt, back, ahead } = match;
+      between(old, a0, oldAt - back, now, b0, at2 - back, minLength, into, budget);
+      into.push({ from: at2 - back, to: at2 + ahead, oldFrom: oldAt - back });
+      between(old, oldAt + ahead, a1, now, at2 + ahead, b1, minLength, into, budget);
     }
   }
   if (keepTail) into.push({ from: b1, to: to2, oldFrom: a1 });
+}
+function anchorMatch(old, a0, a1, now, b0, b1, budget) {
+  let best;
+  for (const eighth of ANCHOR_PLACES) {
+    const at2 = Math.min(b1 - ANCHOR, b0 + Math.floor((b1 - b0) * eighth / 8));
+    const expected = a0 + Math.round((at2 - b0) * (a1 - a0) / (b1 - b0));
+    const lo2 = Math.max(a0, expected - SEARCH_REACH);
+    const hi2 = Math.min(a1, expected + SEARCH_REACH + ANCHOR);
+    const window2 = old.subarray(lo2, hi2);
+    const anchor2 = now.subarray(at2, at2 + ANCHOR);
+    let found = window2.indexOf(anchor2);
+    for (let n2 = 1; found !== -1; n2++) {
+      const oldAt = lo2 + found;
+      const back = backward(old, oldAt, now, at2, Math.min(oldAt - a0, at2 - b0));
+      const ahead = forward(old, oldAt, now, at2, Math.min(a1 - oldAt, b1 - at2));
+      if (!best || back + ahead > best.back + best.ahead) best = { at: at2, oldAt, back, ahead };
+      if (best.back + best.ahead >= GOOD_MATCH || n2 >= OCCURRENCES || budget.searches <= 0) break;
+      budget.searches--;
+      found = window2.indexOf(anchor2, found + 1);
+    }
+    if (best && best.back + best.ahead >= GOOD_MATCH || budget.searches <= 0) break;
+    budget.searches--;
+  }
+  return best;
 }
 function forward(old, oldAt, now, at2, max) {
   let n2 = 0;
@@ -50669,9 +50691,15 @@ async function* readBlobs(repo, oids, options = {}) {
   for await (const blob of readBlobPieces(repo, oids, options))
     yield { oid: blob.oid, content: joined2(blob) };
 }
+var DELTA_BASE_CACHE = "256m";
 async function* readBlobPieces(repo, oids, options = {}) {
   if (oids.length === 0) return;
-  const child = spawnGit(repo, ["cat-file", "--batch"], options, true);
+  const child = spawnGit(
+    repo,
+    ["-c", `core.deltaBaseCacheLimit=${DELTA_BASE_CACHE}`, "cat-file", "--batch"],
+    options,
+    true
+  );
   child.stdin.end(`${oids.join("\n")}
 `);
   let finished7 = false;
