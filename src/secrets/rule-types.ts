@@ -17,8 +17,9 @@ export interface RuleMatch {
   shown?: string;
   /**
    * What the provider's own structure says of the value: "valid" (a token only the provider could
-   * have issued), "invalid" (shaped like one but failing its checksum), "unknown" (no structure to
-   * check: generic assignments, headers, URL passwords). Decides the severity (severity.ts).
+   * have issued), "invalid" (shaped like one but failing its checksum or cut short, or usable only
+   * on the machine itself: a URL password for `localhost`), "unknown" (no structure to check:
+   * generic assignments, headers, URL passwords, private keys). Decides the severity (severity.ts).
    */
   verdict: Verdict;
 }

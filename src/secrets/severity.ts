@@ -2,8 +2,9 @@
  * Which findings stop a run. A match "blocks" unless a check says it cannot be a live credential
  * worth refusing an upload for; then it is "warn": reported, so a reviewer sees it, not blocking.
  *
- * - A provider token whose own structure fails (a GitHub token with a wrong CRC32): nobody issued
- *   it, wherever it sits.
+ * - A match whose own structure fails (a GitHub token with a wrong CRC32: nobody issued it; a PEM
+ *   key shorter than its DER header says: nothing can sign with it) or that grants nothing where
+ *   it goes (a URL password for `localhost`), wherever it sits.
  * - A match with no provider structure to check (the generic assignment rule, Authorization
  *   headers, URL passwords) in a test fixture or a doc, or in an example anywhere (a `>>>` session, an API description's `example`):
  *   such places are full of made-up credentials, and a real one there still shows in the report.

@@ -9,14 +9,26 @@ import type { MatchContext } from "./regex-rule.js";
 /** `scheme://user:` in a match. */
 const USER = /:\/\/([^:/\s@'"\x60]{1,100}):/;
 
+/** The database a URL names: the first path segment after the host (`…@host:5432/knex_test?ssl=1`). */
+const DATABASE = /^[^/\s'"\x60]*\/([\w.-]+)/;
+
 /**
- * A password worth reporting: not a placeholder or tutorial default, and not the user name again
- * (`postgres://sops:sops@localhost`, `mongodb://test:test@db`: an account made for a test).
+ * A password worth reporting: not a placeholder or tutorial default, and not the user name or the
+ * database's name again (`postgres://sops:sops@localhost`, `postgres://u:knex_test@db/knex_test`:
+ * an account made for a test).
  */
 export function isRealUrlPassword(password: string, at: MatchContext): boolean {
   if (!isRealPassword(password)) return false;
+  const plain = decode(password);
   const user = USER.exec(at.match)?.[1];
-  return user === undefined || decode(user) !== decode(password);
+  if (user !== undefined && decode(user) === plain) return false;
+  const database = DATABASE.exec(at.text.slice(hostStart(at), hostStart(at) + 300))?.[1];
+  return database !== plain;
+}
+
+/** Where the host starts: after the match's last `@` (a rule's pattern may run a character into it). */
+function hostStart(at: MatchContext): number {
+  return at.end - at.match.length + at.match.lastIndexOf("@") + 1;
 }
 
 /**
@@ -32,9 +44,7 @@ const LOCAL_HOST =
  * blocking (severity.ts: "invalid" is shaped like a credential but grants nothing where it goes).
  */
 export function urlHostVerdict(_password: string, at: MatchContext): Verdict {
-  // The host starts after the match's last `@` (a rule's pattern may run a character into it).
-  const hostAt = at.end - at.match.length + at.match.lastIndexOf("@") + 1;
-  const after = at.text.slice(hostAt, hostAt + 200);
+  const after = at.text.slice(hostStart(at), hostStart(at) + 200);
   const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)![0];
   // An empty host is a socket path only when a path follows: `@/tmp/x.sock`, not `@ ` at a line's end.
   if (host === "" && !after.startsWith("/")) return "unknown";

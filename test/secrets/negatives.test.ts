@@ -210,6 +210,8 @@ const NEGATIVES: Record<string, string> = {
   "leetspeak with braces": "whereas before `mongodb://u$ername:pa$$w{}rd@/tmp/mongodb-27017.sock/test` would",
   // sops' functional tests: the user name again as the password.
   "the user name as password": "DATABASE_URL=postgres://sops:sops@db.internal/sops",
+  // knex's CI: the database's name again as the password.
+  "the database name as password": "DB_URL=postgres://testuser:knex_test_db@pg.ci.internal:5432/knex_test_db",
   // MinIO's public playground, in its SDKs' Makefiles and READMEs.
   "MinIO's playground keys":
     "SERVER_ENDPOINT=play.min.io ACCESS_KEY=Q3AM3UQ867SPQQA43P2F SECRET_KEY=zuf+tfteSlswRu7BJ86wekitnifILbZam1KYY3TG go test",
