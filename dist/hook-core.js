@@ -23334,15 +23334,21 @@ function valueLooksSecret2(value, spec, at) {
 
 // src/secrets/url-password.ts
 var USER = /:\/\/([^:/\s@'"\x60]{1,100}):/;
+var DATABASE = /^[^/\s'"\x60]*\/([\w.-]+)/;
 function isRealUrlPassword(password, at) {
   if (!isRealPassword(password)) return false;
+  const plain = decode3(password);
   const user = USER.exec(at.match)?.[1];
-  return user === void 0 || decode3(user) !== decode3(password);
+  if (user !== void 0 && decode3(user) === plain) return false;
+  const database = DATABASE.exec(at.text.slice(hostStart(at), hostStart(at) + 300))?.[1];
+  return database !== plain;
+}
+function hostStart(at) {
+  return at.end - at.match.length + at.match.lastIndexOf("@") + 1;
 }
 var LOCAL_HOST = /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
 function urlHostVerdict(_password, at) {
-  const hostAt = at.end - at.match.length + at.match.lastIndexOf("@") + 1;
-  const after = at.text.slice(hostAt, hostAt + 200);
+  const after = at.text.slice(hostStart(at), hostStart(at) + 200);
   const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)[0];
   if (host === "" && !after.startsWith("/")) return "unknown";
   return LOCAL_HOST.test(host) ? "invalid" : "unknown";

@@ -44107,15 +44107,21 @@ function derLength(der) {
 
 // src/secrets/url-password.ts
 var USER = /:\/\/([^:/\s@'"\x60]{1,100}):/;
+var DATABASE = /^[^/\s'"\x60]*\/([\w.-]+)/;
 function isRealUrlPassword(password, at2) {
   if (!isRealPassword(password)) return false;
+  const plain = decode3(password);
   const user = USER.exec(at2.match)?.[1];
-  return user === void 0 || decode3(user) !== decode3(password);
+  if (user !== void 0 && decode3(user) === plain) return false;
+  const database = DATABASE.exec(at2.text.slice(hostStart(at2), hostStart(at2) + 300))?.[1];
+  return database !== plain;
+}
+function hostStart(at2) {
+  return at2.end - at2.match.length + at2.match.lastIndexOf("@") + 1;
 }
 var LOCAL_HOST = /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
 function urlHostVerdict(_password, at2) {
-  const hostAt = at2.end - at2.match.length + at2.match.lastIndexOf("@") + 1;
-  const after = at2.text.slice(hostAt, hostAt + 200);
+  const after = at2.text.slice(hostStart(at2), hostStart(at2) + 200);
   const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)[0];
   if (host === "" && !after.startsWith("/")) return "unknown";
   return LOCAL_HOST.test(host) ? "invalid" : "unknown";
