@@ -23219,10 +23219,11 @@ function isWordyIdentifier(value) {
   const word = (p) => /^[A-Za-z]{3,}$/.test(p) && /[aeiouyAEIOUY]/.test(p);
   const hasWord = pieces.some(word);
   const words = pieces.filter(word).length;
+  const parts = new Set(value.split("_"));
   return pieces.every(
     (p, i) => /^\d+$/.test(p) || // A version mark before its number: `prime256v1`, `api_v2`.
     p === "v" && /^\d+$/.test(pieces[i + 1] ?? "") || word(p) || SHORT_WORDS.has(p.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p) || words >= 2 && /^[A-Z]{2,4}$/.test(p) || // An acronym as a part of its own beside a word: `EC_prime256v1`, `RSA_oaep`.
-    words >= 1 && /^[A-Z]{2,4}$/.test(p) && new RegExp(`(?:^|_)${p}(?:_|$)`).test(value)
+    hasWord && /^[A-Z]{2,4}$/.test(p) && parts.has(p)
   );
 }
 function valueLooksSecret(value, quoted) {
@@ -23340,15 +23341,16 @@ function isRealUrlPassword(password, at) {
   const plain = decode3(password);
   const user = USER.exec(at.match)?.[1];
   if (user !== void 0 && decode3(user) === plain) return false;
-  const database = DATABASE.exec(at.text.slice(hostStart(at), hostStart(at) + 300))?.[1];
+  const database = DATABASE.exec(fromHost(at, 300))?.[1];
   return database !== plain;
 }
-function hostStart(at) {
-  return at.end - at.match.length + at.match.lastIndexOf("@") + 1;
+function fromHost(at, length) {
+  const start = at.end - at.match.length + at.match.lastIndexOf("@") + 1;
+  return at.text.slice(start, start + length);
 }
 var LOCAL_HOST = /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
 function urlHostVerdict(_password, at) {
-  const after = at.text.slice(hostStart(at), hostStart(at) + 200);
+  const after = fromHost(at, 200);
   const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)[0];
   if (host === "" && !after.startsWith("/")) return "unknown";
   return LOCAL_HOST.test(host) ? "invalid" : "unknown";

@@ -44043,10 +44043,11 @@ function isWordyIdentifier(value) {
   const word = (p2) => /^[A-Za-z]{3,}$/.test(p2) && /[aeiouyAEIOUY]/.test(p2);
   const hasWord = pieces.some(word);
   const words = pieces.filter(word).length;
+  const parts2 = new Set(value.split("_"));
   return pieces.every(
     (p2, i2) => /^\d+$/.test(p2) || // A version mark before its number: `prime256v1`, `api_v2`.
     p2 === "v" && /^\d+$/.test(pieces[i2 + 1] ?? "") || word(p2) || SHORT_WORDS.has(p2.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p2.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p2) && /[aeiouyAEIOUY]/.test(p2) || words >= 2 && /^[A-Z]{2,4}$/.test(p2) || // An acronym as a part of its own beside a word: `EC_prime256v1`, `RSA_oaep`.
-    words >= 1 && /^[A-Z]{2,4}$/.test(p2) && new RegExp(`(?:^|_)${p2}(?:_|$)`).test(value)
+    hasWord && /^[A-Z]{2,4}$/.test(p2) && parts2.has(p2)
   );
 }
 function valueLooksSecret2(value, quoted) {
@@ -44113,15 +44114,16 @@ function isRealUrlPassword(password, at2) {
   const plain = decode3(password);
   const user = USER.exec(at2.match)?.[1];
   if (user !== void 0 && decode3(user) === plain) return false;
-  const database = DATABASE.exec(at2.text.slice(hostStart(at2), hostStart(at2) + 300))?.[1];
+  const database = DATABASE.exec(fromHost(at2, 300))?.[1];
   return database !== plain;
 }
-function hostStart(at2) {
-  return at2.end - at2.match.length + at2.match.lastIndexOf("@") + 1;
+function fromHost(at2, length) {
+  const start = at2.end - at2.match.length + at2.match.lastIndexOf("@") + 1;
+  return at2.text.slice(start, start + length);
 }
 var LOCAL_HOST = /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
 function urlHostVerdict(_password, at2) {
-  const after = at2.text.slice(hostStart(at2), hostStart(at2) + 200);
+  const after = fromHost(at2, 200);
   const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)[0];
   if (host === "" && !after.startsWith("/")) return "unknown";
   return LOCAL_HOST.test(host) ? "invalid" : "unknown";

@@ -400,6 +400,7 @@ function isWordyIdentifier(value: string): boolean {
   const hasWord = pieces.some(word);
   // An acronym (`EC`, `RSA`, `JSON`) among two or more words: `OAuth2ClientJsonWebKeyECRequest`.
   const words = pieces.filter(word).length;
+  const parts = new Set(value.split("_"));
   return pieces.every(
     (p, i) =>
       /^\d+$/.test(p) ||
@@ -411,7 +412,7 @@ function isWordyIdentifier(value: string): boolean {
       (hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p)) ||
       (words >= 2 && /^[A-Z]{2,4}$/.test(p)) ||
       // An acronym as a part of its own beside a word: `EC_prime256v1`, `RSA_oaep`.
-      (words >= 1 && /^[A-Z]{2,4}$/.test(p) && new RegExp(`(?:^|_)${p}(?:_|$)`).test(value)),
+      (hasWord && /^[A-Z]{2,4}$/.test(p) && parts.has(p)),
   );
 }
 

@@ -22,13 +22,14 @@ export function isRealUrlPassword(password: string, at: MatchContext): boolean {
   const plain = decode(password);
   const user = USER.exec(at.match)?.[1];
   if (user !== undefined && decode(user) === plain) return false;
-  const database = DATABASE.exec(at.text.slice(hostStart(at), hostStart(at) + 300))?.[1];
+  const database = DATABASE.exec(fromHost(at, 300))?.[1];
   return database !== plain;
 }
 
-/** Where the host starts: after the match's last `@` (a rule's pattern may run a character into it). */
-function hostStart(at: MatchContext): number {
-  return at.end - at.match.length + at.match.lastIndexOf("@") + 1;
+/** `length` characters from the host on: after the match's last `@` (a rule's pattern may run a character into the host). */
+function fromHost(at: MatchContext, length: number): string {
+  const start = at.end - at.match.length + at.match.lastIndexOf("@") + 1;
+  return at.text.slice(start, start + length);
 }
 
 /**
@@ -44,7 +45,7 @@ const LOCAL_HOST =
  * blocking (severity.ts: "invalid" is shaped like a credential but grants nothing where it goes).
  */
 export function urlHostVerdict(_password: string, at: MatchContext): Verdict {
-  const after = at.text.slice(hostStart(at), hostStart(at) + 200);
+  const after = fromHost(at, 200);
   const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)![0];
   // An empty host is a socket path only when a path follows: `@/tmp/x.sock`, not `@ ` at a line's end.
   if (host === "" && !after.startsWith("/")) return "unknown";
