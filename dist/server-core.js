@@ -536,8 +536,8 @@ var require_graceful_fs = __commonJS({
       fs3.createReadStream = createReadStream3;
       fs3.createWriteStream = createWriteStream3;
       var fs$readFile = fs3.readFile;
-      fs3.readFile = readFile13;
-      function readFile13(path7, options, cb) {
+      fs3.readFile = readFile14;
+      function readFile14(path7, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path7, options, cb);
@@ -41030,19 +41030,26 @@ import { basename, dirname as dirname4, join as join3 } from "node:path";
 import { fileURLToPath as fileURLToPath4 } from "node:url";
 
 // src/util/scratch-dirs.ts
-import { mkdtemp, readdir, rm as rm2, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile as readFile2, rm as rm2, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 var PREFIX = "amplihack-remote-";
 var NAMED = /^amplihack-remote-(?:pkg|results|incoming|scan|wip)-(\d+)-[A-Za-z0-9]{6}$/;
 var UNNAMED = /^amplihack-(?:remote-(?:pkg|results|incoming|scan)|wip)-[A-Za-z0-9]{6}$/;
 var HELD_BY = /^(.+)\.held-by-(\d+)$/;
+var HELD_BY_JOB = /^(.+)\.held-by-job$/;
 var UNNAMED_GRACE_MS = 24 * 36e5;
 function makeScratchDir(kind) {
   return mkdtemp(join2(tmpdir(), `${PREFIX}${kind}-${process.pid}-`));
 }
 async function holdScratchDir(dir, pid = process.pid) {
   await writeFile(`${dir}.held-by-${pid}`, "", { mode: 384 });
+}
+async function holdScratchDirForJob(dir, jobFile) {
+  await writeFile(`${dir}.held-by-job`, jobFile, { mode: 384 });
+}
+async function releaseScratchDirForJob(dir) {
+  await rm2(`${dir}.held-by-job`, { force: true });
 }
 function processAlive(pid) {
   if (!pid) return false;
@@ -41057,9 +41064,12 @@ async function sweepScratchDirs(options = {}) {
   const root = options.root ?? tmpdir();
   const names = await readdir(root).catch(() => []);
   const holders = /* @__PURE__ */ new Map();
+  const jobHeld = /* @__PURE__ */ new Set();
   for (const name of names) {
     const m2 = HELD_BY.exec(name);
     if (m2?.[1].startsWith("amplihack-")) holders.set(m2[1], [...holders.get(m2[1]) ?? [], Number(m2[2])]);
+    const j2 = HELD_BY_JOB.exec(name);
+    if (j2?.[1].startsWith("amplihack-")) jobHeld.add(j2[1]);
   }
   const removed = [];
   for (const name of names) {
@@ -41068,6 +41078,7 @@ async function sweepScratchDirs(options = {}) {
     const dir = join2(root, name);
     const held = [...named ? [Number(named[1])] : [], ...holders.get(name) ?? []];
     if (held.some(processAlive) || options.keep?.(dir)) continue;
+    if (jobHeld.has(name) && await jobStillThere(dir)) continue;
     if (!named) {
       const changed = await stat(dir).then(
         (s3) => s3.mtimeMs,
@@ -41078,6 +41089,7 @@ async function sweepScratchDirs(options = {}) {
     try {
       await rm2(dir, { recursive: true, force: true });
       for (const pid of holders.get(name) ?? []) await rm2(`${dir}.held-by-${pid}`, { force: true });
+      if (jobHeld.has(name)) await releaseScratchDirForJob(dir);
       removed.push(dir);
     } catch {
     }
@@ -41089,7 +41101,19 @@ async function sweepScratchDirs(options = {}) {
       await rm2(join2(root, `${dirName}.held-by-${pid}`), { force: true }).catch(() => {
       });
   }
+  for (const dirName of jobHeld) {
+    if (!present.has(dirName)) await releaseScratchDirForJob(join2(root, dirName)).catch(() => {
+    });
+  }
   return removed;
+}
+async function jobStillThere(dir) {
+  const jobFile = await readFile2(`${dir}.held-by-job`, "utf8").catch(() => null);
+  if (jobFile === null || jobFile === "") return true;
+  return stat(jobFile).then(
+    () => true,
+    (err) => err.code !== "ENOENT"
+  );
 }
 
 // src/core/runs/refresh-run.ts
@@ -41693,7 +41717,7 @@ async function jobStillNeeded(store, runIds) {
 var LAUNCH_WORKER_FLAG = "--amplihack-remote-launch-worker";
 
 // src/core/launch/job.ts
-import { readFile as readFile2, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+import { readFile as readFile3, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
 
 // src/git/git.ts
 function createGit(cwd, runner = defaultRunner) {
@@ -41885,7 +41909,7 @@ async function writeJob(file2, job) {
 `, { mode: 384 });
 }
 async function readJob(file2, runner) {
-  const job = jobSchema.parse(JSON.parse(await readFile2(file2, "utf8")));
+  const job = jobSchema.parse(JSON.parse(await readFile3(file2, "utf8")));
   const { gitDir, manifest, ...pkg } = job.pkg;
   return {
     job,
@@ -41899,14 +41923,14 @@ async function readJob(file2, runner) {
 }
 async function jobRunIds(file2) {
   try {
-    const parsed = jobSchema.pick({ runs: true }).safeParse(JSON.parse(await readFile2(file2, "utf8")));
+    const parsed = jobSchema.pick({ runs: true }).safeParse(JSON.parse(await readFile3(file2, "utf8")));
     return parsed.success ? parsed.data.runs.map((r) => r.runId) : null;
   } catch {
     return null;
   }
 }
 async function jobPackageDir(file2) {
-  const text = await readFile2(file2, "utf8").catch(() => null);
+  const text = await readFile3(file2, "utf8").catch(() => null);
   if (text === null) return null;
   try {
     const dir = JSON.parse(text).pkg?.dir;
@@ -41919,6 +41943,7 @@ async function dropJob(file2) {
   const dir = await jobPackageDir(file2);
   if (dir) await rm3(dir, { recursive: true, force: true });
   await rm3(file2, { force: true });
+  if (dir) await releaseScratchDirForJob(dir);
 }
 
 // src/core/launch/launcher.ts
@@ -41929,6 +41954,7 @@ function detachedLauncher(input2) {
       await mkdir4(dir, { recursive: true, mode: 448 });
       const jobFile = join3(dir, `${batchId}.json`);
       const log = join3(dir, `${batchId}.log`);
+      await holdScratchDirForJob(batch.pkg.dir, jobFile);
       await writeJob(jobFile, jobOf(batchId, repo, batch));
       return spawnWorker(jobFile, repo, log);
     },
@@ -49441,7 +49467,7 @@ import { availableParallelism } from "node:os";
 
 // src/secrets/cache.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir6, readdir as readdir3, readFile as readFile3, rename as rename2, unlink, writeFile as writeFile3 } from "node:fs/promises";
+import { mkdir as mkdir6, readdir as readdir3, readFile as readFile4, rename as rename2, unlink, writeFile as writeFile3 } from "node:fs/promises";
 import { join as join5 } from "node:path";
 var MERGE_AFTER_SEGMENTS = 16;
 var CLEAN_TEXT = Object.freeze({ binary: false, findings: [] });
@@ -49457,7 +49483,7 @@ async function openVerdictCache(dir, rulesetVersion) {
     for (const name of await readdir3(folder)) {
       if (!name.endsWith(".seg")) continue;
       try {
-        parseSegment(await readFile3(join5(folder, name), "utf8"), known);
+        parseSegment(await readFile4(join5(folder, name), "utf8"), known);
         loadedSegments.push(name);
       } catch {
       }
@@ -50129,9 +50155,6 @@ function createAppKit(input2) {
   };
 }
 
-// src/core/launch/worker.ts
-import { rm as rm13 } from "node:fs/promises";
-
 // src/core/progress.ts
 var STAGES = [
   "validate",
@@ -50517,7 +50540,7 @@ async function adoptOrphans(deps) {
 import { join as join14 } from "node:path";
 
 // src/core/plan/agent-spend.ts
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile5 } from "node:fs/promises";
 function agentSpendFromLog(text) {
   let total = null;
   for (const line of text.split("\n")) {
@@ -50539,7 +50562,7 @@ function agentSpendFromLog(text) {
 async function agentSpendFromFile(path7) {
   if (!path7) return null;
   try {
-    return agentSpendFromLog(await readFile4(path7, "utf8"));
+    return agentSpendFromLog(await readFile5(path7, "utf8"));
   } catch {
     return null;
   }
@@ -50550,7 +50573,7 @@ function formatUsd(usd) {
 
 // src/core/workflow/retrieve-run.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { mkdir as mkdir10, readdir as readdir4, readFile as readFile7, rm as rm7, writeFile as writeFile6 } from "node:fs/promises";
+import { mkdir as mkdir10, readdir as readdir4, readFile as readFile8, rm as rm7, writeFile as writeFile6 } from "node:fs/promises";
 import { join as join12, relative } from "node:path";
 
 // src/git/integrate.ts
@@ -54215,7 +54238,7 @@ function setupWarnings(runnerLog) {
 }
 
 // src/package/secret-gate.ts
-import { readFile as readFile6, stat as stat2 } from "node:fs/promises";
+import { readFile as readFile7, stat as stat2 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 
 // src/git/blob-paths.ts
@@ -54257,7 +54280,7 @@ async function blobsAtPaths(repo, include, exclude, wanted, options = {}) {
 
 // src/secrets/judged-tips.ts
 import { createHash as createHash6, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdir as mkdir9, readFile as readFile5, rename as rename3, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir9, readFile as readFile6, rename as rename3, writeFile as writeFile5 } from "node:fs/promises";
 import { join as join10, resolve as resolve2 } from "node:path";
 function fileFor(folder, repo) {
   const key = createHash6("sha256").update(resolve2(repo)).digest("hex").slice(0, 16);
@@ -54265,7 +54288,7 @@ function fileFor(folder, repo) {
 }
 async function loadJudgedTips(folder, repo) {
   try {
-    const parsed = JSON.parse(await readFile5(fileFor(folder, repo), "utf8"));
+    const parsed = JSON.parse(await readFile6(fileFor(folder, repo), "utf8"));
     if (typeof parsed.tips !== "object" || !Array.isArray(parsed.dirty) || !Number.isInteger(parsed.blobCount))
       return void 0;
     return parsed;
@@ -54307,7 +54330,7 @@ async function runSecretGate(opts) {
     opts.files.map(async (f2) => ({
       path: f2.path,
       size: (await stat2(f2.absPath)).size,
-      read: () => readFile6(f2.absPath)
+      read: () => readFile7(f2.absPath)
     }))
   );
   const dirty = /* @__PURE__ */ new Set();
@@ -54403,7 +54426,7 @@ function uniqueOids(blobs) {
 }
 async function readAllowlist(repo) {
   try {
-    return parseAllowlist(await readFile6(join11(repo, ALLOWLIST_FILE), "utf8"));
+    return parseAllowlist(await readFile7(join11(repo, ALLOWLIST_FILE), "utf8"));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -54515,7 +54538,7 @@ async function fetchResults(input2) {
     else await machine.download(`${runDir(record2.id)}/${RESULTS_NAME}`, archive, input2.signal);
     const extracted = join12(work, "x");
     await safeExtract(archive, extracted);
-    const result2 = runResultSchema.parse(JSON.parse(await readFile7(join12(extracted, "result.json"), "utf8")));
+    const result2 = runResultSchema.parse(JSON.parse(await readFile8(join12(extracted, "result.json"), "utf8")));
     if (result2.runId !== record2.id) {
       throw new RemoteError(
         "unsafe-archive",
@@ -54543,7 +54566,7 @@ async function importResults(fetched, input2) {
       bundleFile: result2.hasBundle && existsSync4(bundle) ? bundle : null,
       runId: record2.id,
       shipped: record2.shippedHeads,
-      finalRefs: existsSync4(refsFile) ? parseRefs(await readFile7(refsFile, "utf8")) : null,
+      finalRefs: existsSync4(refsFile) ? parseRefs(await readFile8(refsFile, "utf8")) : null,
       vet: secretVet({ allowlistRoot: record2.repo, env: input2.env }),
       // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
       afterImport: () => dropWipRef(git, record2.id)
@@ -54559,9 +54582,9 @@ async function importResults(fetched, input2) {
   if (copied.status === "rejected") throw copied.reason;
   const { branches, tags, warnings } = integrated.value;
   const agentLog = join12(logsDir, "agent.log");
-  const agentTail = existsSync4(agentLog) ? lastLines(await readFile7(agentLog, "utf8"), 20) : "";
+  const agentTail = existsSync4(agentLog) ? lastLines(await readFile8(agentLog, "utf8"), 20) : "";
   const runnerLog = join12(logsDir, "runner.log");
-  if (existsSync4(runnerLog)) warnings.push(...setupWarnings(await readFile7(runnerLog, "utf8")));
+  if (existsSync4(runnerLog)) warnings.push(...setupWarnings(await readFile8(runnerLog, "utf8")));
   return { result: result2, branches, tags, warnings, logsDir, agentTail };
 }
 async function copyLogsRedacted(from, to2, known) {
@@ -54575,7 +54598,7 @@ async function copyLogsRedacted(from, to2, known) {
         await mkdir10(dest, { recursive: true });
         await walk(src);
       } else if (entry.isFile()) {
-        const data = await readFile7(src);
+        const data = await readFile8(src);
         if (!data.subarray(0, 8e3).includes(0))
           await writeFile6(dest, sanitizeTerminalText(redactText(data.toString("utf8"), known)));
       }
@@ -55308,7 +55331,7 @@ import {
   link,
   mkdir as mkdir12,
   readdir as readdir5,
-  readFile as readFile8,
+  readFile as readFile9,
   rename as rename4,
   rm as rm9,
   stat as stat3,
@@ -55326,7 +55349,7 @@ function cacheKey(what) {
 }
 async function readJson(path7) {
   try {
-    return JSON.parse(await readFile8(path7, "utf8"));
+    return JSON.parse(await readFile9(path7, "utf8"));
   } catch {
     return null;
   }
@@ -56427,7 +56450,7 @@ ${note}`, remedy, {
 }
 
 // src/core/launch/shared-upload.ts
-import { readFile as readFile9, rename as rename5 } from "node:fs/promises";
+import { readFile as readFile10, rename as rename5 } from "node:fs/promises";
 import { join as join23 } from "node:path";
 
 // src/git/commits-present.ts
@@ -56492,7 +56515,7 @@ function sharedUploads(pkg, userGit) {
     },
     probe: pkg.manifest.repoKey ? cacheProbeScript(pkg.manifest.repoKey) : void 0,
     async packagedArgv0() {
-      const argv = await readFile9(join23(pkg.stage, "agent.argv"), "utf8");
+      const argv = await readFile10(join23(pkg.stage, "agent.argv"), "utf8");
       return argv.split("\0")[0];
     }
   };
@@ -56708,8 +56731,7 @@ async function runLaunchWorker(jobFile, spawnerPid = null) {
   for (const o2 of outcomes)
     log(o2.error ? `${o2.runId} failed: ${o2.error.message}` : `${o2.runId} running on ${o2.vm}`);
   if (!await jobStillNeeded(deps.store, allIds)) {
-    await rm13(batch.pkg.dir, { recursive: true, force: true });
-    await rm13(jobFile, { force: true });
+    await dropJob(jobFile);
   }
   return outcomes.every((o2) => !o2.error) ? 0 : 1;
 }
@@ -65235,10 +65257,10 @@ function newRunId(now = /* @__PURE__ */ new Date()) {
 }
 
 // src/core/workflow/execute-run.ts
-import { rm as rm15 } from "node:fs/promises";
+import { rm as rm14 } from "node:fs/promises";
 
 // src/core/workflow/start-run.ts
-import { rm as rm14 } from "node:fs/promises";
+import { rm as rm13 } from "node:fs/promises";
 async function startRun(deps, options, progress, signal, runId = newRunId(), follow) {
   const { runs, validated, pkg } = await prepareBatch(deps, [{ runId, options }], progress, signal);
   try {
@@ -65257,7 +65279,7 @@ async function startRun(deps, options, progress, signal, runId = newRunId(), fol
     return { record: record2, lease, validated, pkg, opened: follow?.take(), confirmed };
   } catch (err) {
     follow?.close();
-    await rm14(pkg.dir, { recursive: true, force: true });
+    await rm13(pkg.dir, { recursive: true, force: true });
     throw err;
   }
 }
@@ -65401,7 +65423,7 @@ async function executeRun(deps, input2, signal) {
       progress
     });
   } finally {
-    await rm15(started.pkg.dir, { recursive: true, force: true });
+    await rm14(started.pkg.dir, { recursive: true, force: true });
   }
 }
 async function followToEnd(deps, started, options, progress, signal) {
@@ -65463,7 +65485,7 @@ function startWarnings(started) {
 }
 
 // src/core/attempts/attempt-row.ts
-import { readFile as readFile10 } from "node:fs/promises";
+import { readFile as readFile11 } from "node:fs/promises";
 import { join as join24 } from "node:path";
 var EMPTY_TREE2 = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 async function attemptRow(record2, summary, runner) {
@@ -65513,7 +65535,7 @@ async function linesOf(git, tip, shipped) {
   return { added, removed };
 }
 async function checkExitCode(logsDir) {
-  const text = await readFile10(join24(logsDir, "check.exit"), "utf8").catch(() => null);
+  const text = await readFile11(join24(logsDir, "check.exit"), "utf8").catch(() => null);
   const m2 = text === null ? null : /^\s*(\d{1,3})\s*$/.exec(text);
   return m2 ? Number(m2[1]) : null;
 }
@@ -65626,7 +65648,7 @@ async function runChain(store, runId) {
 var formatChain = (chain) => chain.join(" \u2192 ");
 
 // src/core/scan-what-ships.ts
-import { rm as rm16 } from "node:fs/promises";
+import { rm as rm15 } from "node:fs/promises";
 import { resolve as resolve4 } from "node:path";
 
 // src/git/work-tree.ts
@@ -65676,7 +65698,7 @@ async function scanWhatShips(input2) {
       blocked: report.findings.some(isBlocking)
     };
   } finally {
-    await rm16(dir, { recursive: true, force: true });
+    await rm15(dir, { recursive: true, force: true });
   }
 }
 
@@ -65854,7 +65876,7 @@ function formatPlan(p2) {
 }
 
 // src/core/runs/start-detached.ts
-import { rm as rm17 } from "node:fs/promises";
+import { rm as rm16 } from "node:fs/promises";
 
 // src/core/attempts/attempt-prompts.ts
 function attemptPrompts(attempts, prompts) {
@@ -65900,7 +65922,7 @@ async function startDetached(deps, base, prompts, options = {}) {
     try {
       worker = await deps.launcher.launch(runs[0].runId, prepared.validated.facts.root, batch);
     } catch (err) {
-      await rm17(prepared.pkg.dir, { recursive: true, force: true });
+      await rm16(prepared.pkg.dir, { recursive: true, force: true });
       throw err;
     }
     await deps.store.update((state) => {
@@ -66477,7 +66499,7 @@ var remoteKill = defineTool({
 
 // src/core/runs/run-output.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { readFile as readFile11 } from "node:fs/promises";
+import { readFile as readFile12 } from "node:fs/promises";
 import { join as join25 } from "node:path";
 async function runOutput(deps, runId, options) {
   const record2 = await loadRun(deps, runId);
@@ -66485,7 +66507,7 @@ async function runOutput(deps, runId, options) {
   const lines = Math.max(1, Math.min(options.lines, 1e4));
   const local = record2.summary?.logsDir ? join25(record2.summary.logsDir, "agent.log") : null;
   if (local && existsSync7(local)) {
-    const content = await readFile11(local, "utf8");
+    const content = await readFile12(local, "utf8");
     return {
       runId: record2.id,
       text: lastLines2(redactText(content, known), lines),
@@ -66664,13 +66686,13 @@ var retrieveResults = defineTool({
 
 // src/core/accept-findings.ts
 var import_write_file_atomic3 = __toESM(require_lib(), 1);
-import { readFile as readFile12 } from "node:fs/promises";
+import { readFile as readFile13 } from "node:fs/promises";
 import { join as join26 } from "node:path";
 async function acceptFindings(root, findings, now = /* @__PURE__ */ new Date()) {
   const file2 = join26(root, ALLOWLIST_FILE);
   let before = "";
   try {
-    before = await readFile12(file2, "utf8");
+    before = await readFile13(file2, "utf8");
   } catch (err) {
     if (err.code !== "ENOENT") throw unwritable(file2, err);
   }

@@ -5,13 +5,14 @@
  * own ref; with the launch worker killed once the first two run, `status` resumes the queue; a
  * queued run can be killed; and quota that never frees fails the queue with the quota remedy.
  */
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { runStatus } from "../../src/core/runs/run-status.js";
 import { runViewJson } from "../../src/core/views/run-view.js";
 import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
 import type { RunRecord } from "../../src/state/run-record.js";
+import { sweepScratchDirs } from "../../src/util/scratch-dirs.js";
 import { connect } from "../mcp/support.js";
 import { useAzlinRuns } from "../support/azlin-run.js";
 import { runCli } from "../support/cli.js";
@@ -150,6 +151,14 @@ describe("a batch larger than the quota waits its turn", () => {
       process.kill(worker, "SIGKILL");
       await until(() => !processAlive(worker), "the launch worker to die");
 
+      // No process now holds the queue's package; a sweep by a process that keeps its state
+      // elsewhere (the plugin beside the CLI, another test here) knows nothing of the job file,
+      // yet must leave the package its queued runs will start from.
+      const job = (await records(deps)).find((r) => r.status === "queued")!.launchJob!;
+      const pkg = (JSON.parse(readFileSync(job, "utf8")) as { pkg: { dir: string } }).pkg.dir;
+      await sweepScratchDirs();
+      expect(existsSync(pkg), `${pkg} swept`).toBe(true);
+
       // Nobody moves the queue now: the views say so, and how to resume it.
       const queued = (await records(deps)).filter((r) => r.status === "queued");
       expect(queued.map((r) => r.queue?.position).sort()).toEqual([1, 2, 3]);
@@ -196,8 +205,13 @@ describe("a batch larger than the quota waits its turn", () => {
           env: cliEnvFor(s, QUEUE_ENV),
         });
         const views = (
-          JSON.parse(r.stdout) as { runs: { runId: string; status: string; retrieved: boolean }[] }
+          JSON.parse(r.stdout) as {
+            runs: { runId: string; status: string; retrieved: boolean; error: unknown }[];
+          }
         ).runs;
+        // A run that ended otherwise will never drain: say how at once, not at the safety net.
+        const ended = views.filter((v) => ids.includes(v.runId) && /^(error|failed|killed)$/.test(v.status));
+        if (ended.length > 0) throw new Error(`runs ended without succeeding: ${JSON.stringify(ended)}`);
         return ids.every((id) =>
           views.some((v) => v.runId === id && v.status === "succeeded" && v.retrieved),
         );

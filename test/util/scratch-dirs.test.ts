@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { detachedLauncher } from "../../src/core/launch/launcher.js";
 import {
   holdScratchDir,
+  holdScratchDirForJob,
   makeScratchDir,
   processAlive,
   sweepScratchDirs,
@@ -86,6 +87,28 @@ describe("sweepScratchDirs", () => {
   it("drops markers whose directory is gone", async () => {
     const at = root();
     writeFileSync(join(at, `amplihack-remote-pkg-1-abcdef.held-by-${process.pid}`), "");
+    await sweepScratchDirs({ root: at });
+    expect(readdirSync(at)).toEqual([]);
+  });
+
+  it("keeps a package a launch job needs, whoever sweeps, until the job file goes", async () => {
+    const at = root();
+    const state = root(); // another state directory than any sweeper's: no `keep` knows the job
+    const pkg = dir(at, `amplihack-remote-pkg-${deadPid()}-jobkp0`);
+    await holdScratchDir(pkg, deadPid());
+    const job = join(state, "b1.json");
+    writeFileSync(job, "{}");
+    await holdScratchDirForJob(pkg, job);
+    expect(await sweepScratchDirs({ root: at })).toEqual([]);
+    expect(existsSync(pkg)).toBe(true);
+    rmSync(job);
+    expect(await sweepScratchDirs({ root: at })).toEqual([pkg]);
+    expect(readdirSync(at)).toEqual([]); // both markers went with it
+  });
+
+  it("drops a job's marker whose package is gone", async () => {
+    const at = root();
+    await holdScratchDirForJob(join(at, "amplihack-remote-pkg-1-abcdef"), join(at, "nowhere.json"));
     await sweepScratchDirs({ root: at });
     expect(readdirSync(at)).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { createGit } from "../../git/git.js";
 import type { Manifest } from "../../package/build-context.js";
 import type { Runner } from "../../util/run.js";
+import { releaseScratchDirForJob } from "../../util/scratch-dirs.js";
 import { runOptionsSchema } from "../options.js";
 import type { LaunchBatch } from "./launch-batch.js";
 
@@ -100,4 +101,5 @@ export async function dropJob(file: string): Promise<void> {
   const dir = await jobPackageDir(file);
   if (dir) await rm(dir, { recursive: true, force: true });
   await rm(file, { force: true });
+  if (dir) await releaseScratchDirForJob(dir);
 }

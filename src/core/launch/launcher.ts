@@ -11,7 +11,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StateStore } from "../../state/store.js";
 import { spawnDetached } from "../../util/run.js";
-import { holdScratchDir, sweepScratchDirs } from "../../util/scratch-dirs.js";
+import { holdScratchDir, holdScratchDirForJob, sweepScratchDirs } from "../../util/scratch-dirs.js";
 import { jobStillNeeded } from "./claim-runs.js";
 import { LAUNCH_WORKER_FLAG } from "./flag.js";
 import { dropJob, jobOf, jobPackageDir, jobRunIds, writeJob } from "./job.js";
@@ -50,6 +50,8 @@ export function detachedLauncher(input: {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const jobFile = join(dir, `${batchId}.json`);
       const log = join(dir, `${batchId}.log`);
+      // Held for the job before its file names it: whoever sweeps later keeps it while the job lasts.
+      await holdScratchDirForJob(batch.pkg.dir, jobFile);
       await writeJob(jobFile, jobOf(batchId, repo, batch));
       return spawnWorker(jobFile, repo, log);
     },

@@ -6,12 +6,11 @@
  * and its machine given back, except a run queued for a VM, which keeps its place (and the job
  * file and package stay) for the next of our processes to resume.
  */
-import { rm } from "node:fs/promises";
 import { createAppKit } from "../app/kit.js";
 import { createProgress } from "../progress.js";
 import { claimRuns, jobStillNeeded } from "./claim-runs.js";
 import { LAUNCH_WORKER_FLAG } from "./flag.js";
-import { readJob } from "./job.js";
+import { dropJob, readJob } from "./job.js";
 import { launchBatch } from "./launch-batch.js";
 
 /** An entry point calls this first: true when this process is a launch worker (and then runs it). */
@@ -56,8 +55,7 @@ export async function runLaunchWorker(jobFile: string, spawnerPid: number | null
     log(o.error ? `${o.runId} failed: ${o.error.message}` : `${o.runId} running on ${o.vm}`);
   // Runs still queued (this worker was stopped while they waited) keep the job for the next worker.
   if (!(await jobStillNeeded(deps.store, allIds))) {
-    await rm(batch.pkg.dir, { recursive: true, force: true });
-    await rm(jobFile, { force: true });
+    await dropJob(jobFile);
   }
   return outcomes.every((o) => !o.error) ? 0 : 1;
 }
