@@ -4,7 +4,6 @@
  */
 
 import { existsSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { StateStore } from "../../src/state/store.js";
@@ -126,8 +125,13 @@ describe("amplihack-remote exec (CLI)", () => {
   );
 
   it("a run killed outright leaves its package; the next start removes it", async () => {
-    const { repo, state, env } = setup();
-    const ours = () => readdirSync(tmpdir()).filter((n) => n.startsWith("amplihack-remote-pkg-"));
+    const { repo, state, env: base } = setup();
+    // A temporary directory of its own: another test's run sweeps the shared one, and would take
+    // the killed run's package before this test has seen it left.
+    const tmp = tempDir("ar-tmp-");
+    dirs.push(tmp);
+    const env = { ...base, TMPDIR: tmp };
+    const ours = () => readdirSync(tmp).filter((n) => n.startsWith("amplihack-remote-pkg-"));
     const killed = startCli(
       ["exec", "--target", "local", "--agent-command", RECORDING_AGENT, "auto", "slow task"],
       { cwd: repo, env },

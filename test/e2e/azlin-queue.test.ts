@@ -5,9 +5,10 @@
  * own ref; with the launch worker killed once the first two run, `status` resumes the queue; a
  * queued run can be killed; and quota that never frees fails the queue with the quota remedy.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect } from "vitest";
+import { describe, expect, onTestFinished } from "vitest";
 import { runStatus } from "../../src/core/runs/run-status.js";
 import { runViewJson } from "../../src/core/views/run-view.js";
 import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
@@ -131,14 +132,19 @@ describe("a batch larger than the quota waits its turn", () => {
   test(
     "the launch worker killed once the first two run: status resumes the queue and drains it",
     async () => {
-      const s = await setup(QUEUE_ENV);
+      // A temporary directory of its own, swept below as any other process of ours would sweep it;
+      // the shared one's sweep would take other tests' packages of killed processes too early.
+      const tmp = mkdtempSync(join(tmpdir(), "ar-queue-tmp-"));
+      onTestFinished(() => rmSync(tmp, { recursive: true, force: true }));
+      const env = { ...QUEUE_ENV, TMPDIR: tmp };
+      const s = await setup(env);
       s.fake.setQuota(`${SIZE}=4`);
       const release = join(s.state, "release");
       const watch = watchVms(s.fake);
       // Five: two run, three queue; one of those is killed and two drain in the VMs the first free.
       // (Each queued run is a VM's whole life on the fake, so a busy machine pays per run.)
       const prompts = Array.from({ length: 5 }, (_, i) => `hold ${release}-${i < 2 ? "first" : "rest"}`);
-      const runs = await startBatch(s, prompts);
+      const runs = await startBatch(s, prompts, { TMPDIR: tmp });
       const deps = s.makeDeps();
       await until(async () => {
         const all = await records(deps);
@@ -156,7 +162,7 @@ describe("a batch larger than the quota waits its turn", () => {
       // yet must leave the package its queued runs will start from.
       const job = (await records(deps)).find((r) => r.status === "queued")!.launchJob!;
       const pkg = (JSON.parse(readFileSync(job, "utf8")) as { pkg: { dir: string } }).pkg.dir;
-      await sweepScratchDirs();
+      await sweepScratchDirs({ root: tmp });
       expect(existsSync(pkg), `${pkg} swept`).toBe(true);
 
       // Nobody moves the queue now: the views say so, and how to resume it.
@@ -168,13 +174,13 @@ describe("a batch larger than the quota waits its turn", () => {
 
       // `kill` takes one out of the queue; the rest move up.
       const dropped = queued.find((r) => r.queue?.position === 3)!;
-      const killed = await runCli(["kill", dropped.id], { cwd: s.repo, env: cliEnvFor(s, QUEUE_ENV) });
+      const killed = await runCli(["kill", dropped.id], { cwd: s.repo, env: cliEnvFor(s, env) });
       expect(killed.code, killed.stderr).toBe(0);
       expect((await deps.store.getRun(dropped.id))?.status).toBe("killed");
 
       // The MCP server's remote_status shows each queued run's place and reason, and (being a live
       // process of ours) takes the queue over: a new launch worker drains it.
-      const mcp = await connect({ repo: s.repo, env: cliEnvFor(s, QUEUE_ENV) });
+      const mcp = await connect({ repo: s.repo, env: cliEnvFor(s, env) });
       try {
         const result = await mcp.call("remote_status", {});
         const views = (result.structuredContent as { runs: { status: string; queue: unknown }[] }).runs;
@@ -193,7 +199,7 @@ describe("a batch larger than the quota waits its turn", () => {
       // The first two may finish now; `status` shows the queue moving.
       writeFileSync(`${release}-first`, "");
       writeFileSync(`${release}-rest`, "");
-      const status = await runCli(["status"], { cwd: s.repo, env: cliEnvFor(s, QUEUE_ENV) });
+      const status = await runCli(["status"], { cwd: s.repo, env: cliEnvFor(s, env) });
       expect(status.code, status.stderr).toBe(0);
       const adopter = (await records(deps)).find((r) => r.status === "queued" || r.status === "pending");
       expect(adopter?.driverPid).not.toBe(worker);
@@ -202,7 +208,7 @@ describe("a batch larger than the quota waits its turn", () => {
       await until(async () => {
         const r = await runCli(["status", "--json", "--wait", "20"], {
           cwd: s.repo,
-          env: cliEnvFor(s, QUEUE_ENV),
+          env: cliEnvFor(s, env),
         });
         const views = (
           JSON.parse(r.stdout) as {
