@@ -18,6 +18,7 @@ import {
   startMockAnthropic,
 } from "../support/mock-anthropic.js";
 import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
+import { TEST_TIMEOUT_MS } from "../support/waits.js";
 
 const claude = clientBinary("claude", "the real-client scenarios need it");
 const AGENT = resolve("test/fixtures/agents/recording-agent.sh");
@@ -101,7 +102,7 @@ describe.skipIf(!claude)("a detached run followed by the real Claude Code", { ti
     dirs.push(root);
     home = longHome(root);
     dirs.push(await installPlugin(home, root));
-  }, 300_000);
+  }, TEST_TIMEOUT_MS);
   afterAll(async () => {
     await mock?.close();
     await fake?.cleanup();
