@@ -73,12 +73,51 @@ export function describedExampleLines(lines: readonly string[], path: string): U
   return marks;
 }
 
-/** Whether lines of a file at `path` are in an example of either kind; the file is read once. */
+/**
+ * Rust's unit tests live in the library file itself, in an item under `#[cfg(test)]` (by
+ * convention `mod tests { … }` at the end), where they sign and check sample tokens:
+ * Keats/jsonwebtoken's `src/lib.rs` holds eight example JWTs there over 83 versions. Such lines are
+ * test code wherever the file sits. The item runs from the attribute to the brace that closes it
+ * (or to its `;`), counted outside line comments; a brace inside a string literal is rare in tests
+ * and at worst ends the marking early or carries it to the end of the file.
+ */
+const RUST_TEST_ATTRIBUTE = /^\s*#\[cfg\(test\)\]/;
+
+/** For each 1-based line of a Rust file, whether it sits in a `#[cfg(test)]` item (index 0 unused). */
+export function rustTestLines(lines: readonly string[], path: string): Uint8Array {
+  const marks = new Uint8Array(lines.length + 1);
+  if (!path.endsWith(".rs")) return marks;
+  for (let i = 0; i < lines.length; i++) {
+    if (!RUST_TEST_ATTRIBUTE.test(lines[i]!)) continue;
+    let depth = 0;
+    let opened = false;
+    let j = i;
+    for (; j < lines.length; j++) {
+      marks[j + 1] = 1;
+      const line = j === i ? lines[j]!.replace(RUST_TEST_ATTRIBUTE, "") : lines[j]!;
+      const code = line.replace(/\/\/.*$/, "");
+      for (const ch of code) {
+        if (ch === "{") {
+          depth++;
+          opened = true;
+        } else if (ch === "}") depth--;
+      }
+      if (opened ? depth <= 0 : code.trimEnd().endsWith(";")) break;
+    }
+    i = j;
+  }
+  return marks;
+}
+
+/** Whether lines of a file at `path` are in an example (or test code) of any kind; the file is read once. */
 export function exampleLines(lines: readonly string[], path: string): (line: number) => boolean {
   let described: Uint8Array | undefined;
+  let rustTests: Uint8Array | undefined;
   return (line) => {
     if (inExampleSession(lines, line)) return true;
     described ??= describedExampleLines(lines, path);
-    return described[line] === 1;
+    if (described[line] === 1) return true;
+    rustTests ??= rustTestLines(lines, path);
+    return rustTests[line] === 1;
   };
 }

@@ -404,8 +404,8 @@ function isWordyIdentifier(value: string): boolean {
   return pieces.every(
     (p, i) =>
       /^\d+$/.test(p) ||
-      // A version mark before its number: `prime256v1`, `api_v2`.
-      (p === "v" && /^\d+$/.test(pieces[i + 1] ?? "")) ||
+      // A version mark before its number: `prime256v1`, `api_v2`, `V2IamApiKeys` (stripe-node's class names).
+      ((p === "v" || p === "V") && /^\d+$/.test(pieces[i + 1] ?? "")) ||
       word(p) ||
       SHORT_WORDS.has(p.toLowerCase()) ||
       VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) ||

@@ -3,6 +3,7 @@
  * provider issued. Each returns "valid" (the structure holds: treat as real), "invalid" (shaped
  * like the provider's token but not one it could have issued) or "unknown" (nothing to check).
  */
+import { createHmac } from "node:crypto";
 import * as zlib from "node:zlib";
 
 export type Verdict = "valid" | "invalid" | "unknown";
@@ -66,13 +67,57 @@ export function jwtShape(value: string): Verdict {
   if (!value.startsWith("eyJ")) return "unknown";
   const parts = value.split(".");
   if (parts.length !== 3 || parts.some((p, i) => i < 2 && !/^[A-Za-z0-9_-]+$/.test(p))) return "invalid";
+  let alg: unknown;
   try {
     const header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8")) as unknown;
     if (!(header && typeof header === "object" && "alg" in header)) return "invalid";
+    alg = header.alg;
   } catch {
     return "invalid";
   }
+  if (typeof alg === "string" && alg in HMAC_DIGESTS && !hmacSignatureCounts(alg as HmacAlg, parts))
+    return "invalid";
   return claimsGrantNothing(parts[1]!) ? "invalid" : "valid";
+}
+
+/** An HS* token's signature is its digest: 32, 48 or 64 bytes. */
+const HMAC_DIGESTS = { HS256: ["sha256", 32], HS384: ["sha384", 48], HS512: ["sha512", 64] } as const;
+type HmacAlg = keyof typeof HMAC_DIGESTS;
+
+/**
+ * Keys that docs and tests sign sample HS* tokens with: jwt.io's defaults and the words every
+ * tutorial uses. A token that verifies with one of them is one anyone can mint (Keats/jsonwebtoken's
+ * tests sign theirs with "secret"), so it grants nothing; its key, if a real one, is found on its own.
+ */
+const DEMO_HMAC_KEYS = [
+  "secret",
+  "your-256-bit-secret",
+  "your-384-bit-secret",
+  "your-512-bit-secret",
+  "key",
+  "secretkey",
+  "secret-key",
+  "secret_key",
+  "mysecret",
+  "supersecret",
+  "shhhhh",
+  "changeme",
+  "password",
+  "test",
+];
+
+/**
+ * Whether an HS* token's signature could be a real one: of its digest's length (`wrong`, a
+ * truncated or padded copy is not), and not made with a demo key.
+ */
+function hmacSignatureCounts(alg: HmacAlg, parts: readonly string[]): boolean {
+  const [digest, bytes] = HMAC_DIGESTS[alg];
+  const signature = parts[2]!.replace(/=+$/, "");
+  if (!/^[A-Za-z0-9_-]+$/.test(signature) || signature.length !== Math.ceil((bytes * 4) / 3)) return false;
+  const signed = `${parts[0]}.${parts[1]}`;
+  return !DEMO_HMAC_KEYS.some(
+    (key) => createHmac(digest, key).update(signed).digest("base64url") === signature,
+  );
 }
 
 /** jwt.io's example token is issued at 1516239022; whoever edits its claims keeps that. */

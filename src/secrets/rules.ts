@@ -25,7 +25,7 @@ import { isRealUrlPassword, urlHostVerdict } from "./url-password.js";
  * Bump when code (not a regex or list already hashed into RULESET_VERSION) changes what a rule
  * reports: the scan cache keeps clean verdicts per version.
  */
-export const RULES_REVISION = "2026-12-r24";
+export const RULES_REVISION = "2026-12-r25";
 
 /** Token edges: not preceded or followed by a character that could continue the token. */
 const B = "(?<![A-Za-z0-9_-])";

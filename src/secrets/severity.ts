@@ -53,9 +53,18 @@ const TEST_OR_DOC_DIRS = new Set([
   "testsuite",
   "testsuites",
   "unittests",
+  "fixture",
   "fixtures",
   "__fixtures__",
   "__mocks__",
+  // End-to-end suites (express-openid-connect's `end-to-end/fixture/`, Nx's `app-e2e`) and
+  // benchmarks (Rust's `benches/`, Go's and JS's `bench/`): they sign and send sample tokens.
+  "e2e",
+  "end-to-end",
+  "bench",
+  "benches",
+  "benchmark",
+  "benchmarks",
   "mocks",
   "examples",
   "example",
@@ -106,6 +115,9 @@ const TEST_NAME_PARTS = new Set([
   "samples",
   "demo",
   "demos",
+  "e2e",
+  "benchmark",
+  "benchmarks",
 ]);
 /** A docs site's folders (`versioned_docs` of Docusaurus, `api-docs`): folders only, a file named `doc_store.json` may hold anything. */
 const DOC_DIR_PARTS = new Set(["doc", "docs"]);
@@ -163,8 +175,8 @@ export function isTestOrDocPath(path: string): boolean {
 
 /** What decides a severity, for the rule-set version (the scan cache keeps verdicts per version). */
 export const SEVERITY_SIGNATURE = JSON.stringify([
-  "severity@6",
-  "examples@3",
+  "severity@7",
+  "examples@4",
   VENDORED_TOOL.source,
   VENDORED_DIRS.source,
   DOC_FILE.source,

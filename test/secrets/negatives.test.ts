@@ -87,6 +87,8 @@ const NEGATIVES: Record<string, string> = {
   "identifier assigned": "api_key = ApiKeyFromEnvironment2024",
   "URL query example": "const endpoint = '/messages?key=value#section2';",
   "URL query example, ampersand": "fetch(`/search?q=1&token=abc123#top`)",
+  "a class name with a version mark under a key's name (stripe-node's resource registry)":
+    "  Iam: resourceNamespace('iam', {ApiKeys: V2IamApiKeys}),",
   "JWT cut short": "access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...',",
   "JWT cut short in a header": "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIi",
   "value cut short": `api_key = "${t.mixed(12)}..."`,

@@ -3,7 +3,7 @@
  * one that fails its own checksum, or a match with no structure to check in a test or a doc, is
  * reported and does not block.
  */
-import { generateKeyPairSync } from "node:crypto";
+import { createHmac, generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,6 +56,26 @@ describe("provider checks", () => {
     expect(jwtShape(signed({ sub: "1234567890", role: "supabase_admin", iat: 1516239022 }))).toBe("invalid");
     expect(jwtShape(signed({ role: "anon", iat: 1613531985, exp: 1929107985 }))).toBe("invalid");
     expect(jwtShape(signed({ role: "service_role", iat: 1613531985, exp: 1929107985 }))).toBe("valid");
+  });
+
+  it("takes an HS* token whose signature has the wrong length, or verifies with a demo key, for no credential", () => {
+    const header = b64url({ alg: "HS256", typ: "JWT" });
+    const body = b64url({ sub: "b@b.com", company: "ACME", exp: 10_000_000_000 });
+    const sign = (key: string, alg = "sha256", h = header) =>
+      `${h}.${body}.${createHmac(alg, key).update(`${h}.${body}`).digest("base64url")}`;
+    // Keats/jsonwebtoken's tests: signed with "secret", or a signature that is no digest at all.
+    expect(jwtShape(sign("secret"))).toBe("invalid");
+    expect(jwtShape(sign("your-256-bit-secret"))).toBe("invalid");
+    expect(jwtShape(`${header}.${body}.wrong`)).toBe("invalid");
+    expect(jwtShape(`${header}.${body}.${t.mixed(44)}`)).toBe("invalid");
+    const hs512 = b64url({ alg: "HS512", typ: "JWT" });
+    expect(jwtShape(`${hs512}.${body}.${t.mixed(43)}`)).toBe("invalid");
+    // A key nobody publishes: a token someone could present.
+    expect(jwtShape(sign(t.mixed(32)))).toBe("valid");
+    expect(jwtShape(sign(t.mixed(32), "sha512", hs512))).toBe("valid");
+    expect(jwtShape(`${header}.${body}.${t.mixed(43)}`)).toBe("valid");
+    // Other algorithms are not judged by length: an RSA signature's depends on its key.
+    expect(jwtShape(`${b64url({ alg: "RS256" })}.${body}.${t.mixed(342)}`)).toBe("valid");
   });
 
   it("finds an unquoted JWT under a secret name, though its three dotted parts read like a member access", async () => {
@@ -143,6 +163,15 @@ describe("severity", () => {
       "www/docusaurus.config.js",
       // Any word of a file's name (sops' `pgp/sops_functional_tests_key.asc`).
       "pgp/sops_functional_tests_key.asc",
+      // End-to-end suites and benchmarks (express-openid-connect, Nx, Rust's benches/).
+      "end-to-end/fixture/jwk.js",
+      "fixture/keys.js",
+      "e2e/login.spec.js",
+      "apps/shop-e2e/src/support/auth.ts",
+      "benches/jwt.rs",
+      "bench/sign.go",
+      "benchmarks/tokens.py",
+      "src/auth.e2e.ts",
     ])
       expect(isTestOrDocPath(p), p).toBe(true);
     for (const p of [
@@ -165,6 +194,8 @@ describe("severity", () => {
       "deploy/attestation.key",
       "latest.json",
       "src/resample.py",
+      "src/workbench/config.ts",
+      "src/end/to/end.ts",
     ])
       expect(isTestOrDocPath(p), p).toBe(false);
   });
@@ -280,6 +311,37 @@ describe("severity", () => {
     ).toEqual(["generic-api-key block"]);
     // A token its provider's structure confirms blocks in a session too.
     expect(await severities(`>>> Github("${t.githubPat()}")`, "README.md")).toEqual(["github-token block"]);
+  });
+
+  it("reports a match with no provider structure in a Rust file's #[cfg(test)] item without blocking", async () => {
+    const secret = t.mixed(32);
+    const line = `    let api_secret = "${secret}";`;
+    const lib = [
+      "pub fn sign() {",
+      line,
+      "}",
+      "",
+      "#[cfg(test)]",
+      "mod tests {",
+      "    use super::*;",
+      "    #[test]",
+      "    fn signs() {",
+      line,
+      '        let s = format!("{}", 1);',
+      "    }",
+      "}",
+      "",
+      "#[cfg(test)] use std::fmt;",
+      line,
+    ].join("\n");
+    // The library's own line and the one after the test-only `use` block; the test module's does not.
+    expect((await scanText(`${lib}\n`, "src/lib.rs")).findings.map((f) => `${f.line} ${f.severity}`)).toEqual(
+      ["2 block", "10 warn", "16 block"],
+    );
+    // Only in Rust: a Python file with the same text is judged as before.
+    expect((await scanText(`${lib}\n`, "src/lib.py")).findings.map((f) => `${f.line} ${f.severity}`)).toEqual(
+      ["2 block", "10 block", "16 block"],
+    );
   });
 
   it("reports a match with no provider structure in an API description's example without blocking", async () => {
