@@ -307,7 +307,8 @@ describe("fault matrix: provisioning and release (direct)", () => {
   });
 
   test("8f. Ctrl-C while the VM is unreachable: the stop cannot land, the run is handed off, nothing lost", async () => {
-    const { fake, repo, deps } = await setup({ AMPLIHACK_REMOTE_TIMEOUT_SECONDS: "6" });
+    // The agent must be seen running ("sleeping") before its timeout ends it: room for a busy machine.
+    const { fake, repo, deps } = await setup({ AMPLIHACK_REMOTE_TIMEOUT_SECONDS: "20" });
     const before = userStateHash(repo);
     const controller = new AbortController();
     const trigger = onFirst(
