@@ -22852,6 +22852,7 @@ function isTutorialPassword(plain) {
 }
 
 // src/secrets/provider-checks.ts
+import { createHmac } from "node:crypto";
 import * as zlib from "node:zlib";
 var BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 var crc322 = zlib.crc32;
@@ -22880,13 +22881,43 @@ function jwtShape(value) {
   if (!value.startsWith("eyJ")) return "unknown";
   const parts = value.split(".");
   if (parts.length !== 3 || parts.some((p, i) => i < 2 && !/^[A-Za-z0-9_-]+$/.test(p))) return "invalid";
+  let alg;
   try {
     const header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
     if (!(header && typeof header === "object" && "alg" in header)) return "invalid";
+    alg = header.alg;
   } catch {
     return "invalid";
   }
+  if (typeof alg === "string" && alg in HMAC_DIGESTS && !hmacSignatureCounts(alg, parts))
+    return "invalid";
   return claimsGrantNothing(parts[1]) ? "invalid" : "valid";
+}
+var HMAC_DIGESTS = { HS256: ["sha256", 32], HS384: ["sha384", 48], HS512: ["sha512", 64] };
+var DEMO_HMAC_KEYS = [
+  "secret",
+  "your-256-bit-secret",
+  "your-384-bit-secret",
+  "your-512-bit-secret",
+  "key",
+  "secretkey",
+  "secret-key",
+  "secret_key",
+  "mysecret",
+  "supersecret",
+  "shhhhh",
+  "changeme",
+  "password",
+  "test"
+];
+function hmacSignatureCounts(alg, parts) {
+  const [digest, bytes] = HMAC_DIGESTS[alg];
+  const signature = parts[2].replace(/=+$/, "");
+  if (!/^[A-Za-z0-9_-]+$/.test(signature) || signature.length !== Math.ceil(bytes * 4 / 3)) return false;
+  const signed = `${parts[0]}.${parts[1]}`;
+  return !DEMO_HMAC_KEYS.some(
+    (key) => createHmac(digest, key).update(signed).digest("base64url") === signature
+  );
 }
 var JWT_IO_EXAMPLE_IAT = 1516239022;
 function claimsGrantNothing(payload) {
@@ -23221,8 +23252,8 @@ function isWordyIdentifier(value) {
   const words = pieces.filter(word).length;
   const parts = new Set(value.split("_"));
   return pieces.every(
-    (p, i) => /^\d+$/.test(p) || // A version mark before its number: `prime256v1`, `api_v2`.
-    p === "v" && /^\d+$/.test(pieces[i + 1] ?? "") || word(p) || SHORT_WORDS.has(p.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p) || words >= 2 && /^[A-Z]{2,4}$/.test(p) || // An acronym as a part of its own beside a word: `EC_prime256v1`, `RSA_oaep`.
+    (p, i) => /^\d+$/.test(p) || // A version mark before its number: `prime256v1`, `api_v2`, `V2IamApiKeys` (stripe-node's class names).
+    (p === "v" || p === "V") && /^\d+$/.test(pieces[i + 1] ?? "") || word(p) || SHORT_WORDS.has(p.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p) && /[aeiouyAEIOUY]/.test(p) || words >= 2 && /^[A-Z]{2,4}$/.test(p) || // An acronym as a part of its own beside a word: `EC_prime256v1`, `RSA_oaep`.
     hasWord && /^[A-Z]{2,4}$/.test(p) && parts.has(p)
   );
 }

@@ -43191,12 +43191,40 @@ function describedExampleLines(lines, path7) {
   }
   return marks;
 }
+var RUST_TEST_ATTRIBUTE = /^\s*#\[cfg\(test\)\]/;
+function rustTestLines(lines, path7) {
+  const marks = new Uint8Array(lines.length + 1);
+  if (!path7.endsWith(".rs")) return marks;
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    if (!RUST_TEST_ATTRIBUTE.test(lines[i2])) continue;
+    let depth = 0;
+    let opened = false;
+    let j2 = i2;
+    for (; j2 < lines.length; j2++) {
+      marks[j2 + 1] = 1;
+      const line = j2 === i2 ? lines[j2].replace(RUST_TEST_ATTRIBUTE, "") : lines[j2];
+      const code = line.replace(/\/\/.*$/, "");
+      for (const ch of code) {
+        if (ch === "{") {
+          depth++;
+          opened = true;
+        } else if (ch === "}") depth--;
+      }
+      if (opened ? depth <= 0 : code.trimEnd().endsWith(";")) break;
+    }
+    i2 = j2;
+  }
+  return marks;
+}
 function exampleLines(lines, path7) {
   let described;
+  let rustTests;
   return (line) => {
     if (inExampleSession(lines, line)) return true;
     described ??= describedExampleLines(lines, path7);
-    return described[line] === 1;
+    if (described[line] === 1) return true;
+    rustTests ??= rustTestLines(lines, path7);
+    return rustTests[line] === 1;
   };
 }
 
@@ -43702,6 +43730,7 @@ function compileAutomaton(words) {
 var DEFAULT_REACH = 64;
 
 // src/secrets/provider-checks.ts
+import { createHmac } from "node:crypto";
 import * as zlib from "node:zlib";
 var BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 var crc322 = zlib.crc32;
@@ -43730,13 +43759,43 @@ function jwtShape(value) {
   if (!value.startsWith("eyJ")) return "unknown";
   const parts2 = value.split(".");
   if (parts2.length !== 3 || parts2.some((p2, i2) => i2 < 2 && !/^[A-Za-z0-9_-]+$/.test(p2))) return "invalid";
+  let alg;
   try {
     const header = JSON.parse(Buffer.from(parts2[0], "base64url").toString("utf8"));
     if (!(header && typeof header === "object" && "alg" in header)) return "invalid";
+    alg = header.alg;
   } catch {
     return "invalid";
   }
+  if (typeof alg === "string" && alg in HMAC_DIGESTS && !hmacSignatureCounts(alg, parts2))
+    return "invalid";
   return claimsGrantNothing(parts2[1]) ? "invalid" : "valid";
+}
+var HMAC_DIGESTS = { HS256: ["sha256", 32], HS384: ["sha384", 48], HS512: ["sha512", 64] };
+var DEMO_HMAC_KEYS = [
+  "secret",
+  "your-256-bit-secret",
+  "your-384-bit-secret",
+  "your-512-bit-secret",
+  "key",
+  "secretkey",
+  "secret-key",
+  "secret_key",
+  "mysecret",
+  "supersecret",
+  "shhhhh",
+  "changeme",
+  "password",
+  "test"
+];
+function hmacSignatureCounts(alg, parts2) {
+  const [digest2, bytes] = HMAC_DIGESTS[alg];
+  const signature = parts2[2].replace(/=+$/, "");
+  if (!/^[A-Za-z0-9_-]+$/.test(signature) || signature.length !== Math.ceil(bytes * 4 / 3)) return false;
+  const signed = `${parts2[0]}.${parts2[1]}`;
+  return !DEMO_HMAC_KEYS.some(
+    (key) => createHmac(digest2, key).update(signed).digest("base64url") === signature
+  );
 }
 var JWT_IO_EXAMPLE_IAT = 1516239022;
 function claimsGrantNothing(payload) {
@@ -44071,8 +44130,8 @@ function isWordyIdentifier(value) {
   const words = pieces.filter(word).length;
   const parts2 = new Set(value.split("_"));
   return pieces.every(
-    (p2, i2) => /^\d+$/.test(p2) || // A version mark before its number: `prime256v1`, `api_v2`.
-    p2 === "v" && /^\d+$/.test(pieces[i2 + 1] ?? "") || word(p2) || SHORT_WORDS.has(p2.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p2.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p2) && /[aeiouyAEIOUY]/.test(p2) || words >= 2 && /^[A-Z]{2,4}$/.test(p2) || // An acronym as a part of its own beside a word: `EC_prime256v1`, `RSA_oaep`.
+    (p2, i2) => /^\d+$/.test(p2) || // A version mark before its number: `prime256v1`, `api_v2`, `V2IamApiKeys` (stripe-node's class names).
+    (p2 === "v" || p2 === "V") && /^\d+$/.test(pieces[i2 + 1] ?? "") || word(p2) || SHORT_WORDS.has(p2.toLowerCase()) || VOWELLESS_ABBREVIATIONS.has(p2.toLowerCase()) || hasWord && /^[A-Z][a-z]$/.test(p2) && /[aeiouyAEIOUY]/.test(p2) || words >= 2 && /^[A-Z]{2,4}$/.test(p2) || // An acronym as a part of its own beside a word: `EC_prime256v1`, `RSA_oaep`.
     hasWord && /^[A-Z]{2,4}$/.test(p2) && parts2.has(p2)
   );
 }
@@ -44163,7 +44222,7 @@ function decode3(s3) {
 }
 
 // src/secrets/rules.ts
-var RULES_REVISION = "2026-12-r24";
+var RULES_REVISION = "2026-12-r25";
 var B = "(?<![A-Za-z0-9_-])";
 var E = "(?![A-Za-z0-9_-])";
 var OWN_RULES = [
@@ -49009,9 +49068,18 @@ var TEST_OR_DOC_DIRS = /* @__PURE__ */ new Set([
   "testsuite",
   "testsuites",
   "unittests",
+  "fixture",
   "fixtures",
   "__fixtures__",
   "__mocks__",
+  // End-to-end suites (express-openid-connect's `end-to-end/fixture/`, Nx's `app-e2e`) and
+  // benchmarks (Rust's `benches/`, Go's and JS's `bench/`): they sign and send sample tokens.
+  "e2e",
+  "end-to-end",
+  "bench",
+  "benches",
+  "benchmark",
+  "benchmarks",
   "mocks",
   "examples",
   "example",
@@ -49058,7 +49126,10 @@ var TEST_NAME_PARTS = /* @__PURE__ */ new Set([
   "sample",
   "samples",
   "demo",
-  "demos"
+  "demos",
+  "e2e",
+  "benchmark",
+  "benchmarks"
 ]);
 var DOC_DIR_PARTS = /* @__PURE__ */ new Set(["doc", "docs"]);
 var TEST_DOUBLE_PREFIX = /^(?:dummy|fake|mock|stub)/;
@@ -49083,8 +49154,8 @@ function isTestOrDocPath(path7) {
   return parts2.slice(0, -1).some(isTestDir);
 }
 var SEVERITY_SIGNATURE = JSON.stringify([
-  "severity@6",
-  "examples@3",
+  "severity@7",
+  "examples@4",
   VENDORED_TOOL.source,
   VENDORED_DIRS.source,
   DOC_FILE.source,
