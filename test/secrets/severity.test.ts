@@ -74,6 +74,8 @@ describe("provider checks", () => {
     expect(jwtShape(sign(t.mixed(32)))).toBe("valid");
     expect(jwtShape(sign(t.mixed(32), "sha512", hs512))).toBe("valid");
     expect(jwtShape(`${header}.${body}.${t.mixed(43)}`)).toBe("valid");
+    // An algorithm named after an object's own property is no HS* one (and no crash).
+    expect(jwtShape(`${b64url({ alg: "toString" })}.${body}.${t.mixed(43)}`)).toBe("valid");
     // Other algorithms are not judged by length: an RSA signature's depends on its key.
     expect(jwtShape(`${b64url({ alg: "RS256" })}.${body}.${t.mixed(342)}`)).toBe("valid");
   });

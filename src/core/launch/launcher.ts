@@ -73,6 +73,9 @@ export function detachedLauncher(input: {
       return dropped;
     },
     async sweep() {
+      // A job's package carries its own hold (held-by-job, written by launch): any process keeps
+      // it. The job files read here also keep the packages of jobs an older build wrote, which
+      // carry no such hold.
       const dir = join(input.stateDir, "launch");
       const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".json"));
       const wanted = new Set<string>();
