@@ -75,7 +75,11 @@ export function jwtShape(value: string): Verdict {
   } catch {
     return "invalid";
   }
-  if (typeof alg === "string" && Object.hasOwn(HMAC_DIGESTS, alg) && !hmacSignatureCounts(alg as HmacAlg, parts))
+  if (
+    typeof alg === "string" &&
+    Object.hasOwn(HMAC_DIGESTS, alg) &&
+    !hmacSignatureCounts(alg as HmacAlg, parts)
+  )
     return "invalid";
   return claimsGrantNothing(parts[1]!) ? "invalid" : "valid";
 }
