@@ -22889,7 +22889,7 @@ function jwtShape(value) {
   } catch {
     return "invalid";
   }
-  if (typeof alg === "string" && alg in HMAC_DIGESTS && !hmacSignatureCounts(alg, parts))
+  if (typeof alg === "string" && Object.hasOwn(HMAC_DIGESTS, alg) && !hmacSignatureCounts(alg, parts))
     return "invalid";
   return claimsGrantNothing(parts[1]) ? "invalid" : "valid";
 }

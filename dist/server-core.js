@@ -43767,7 +43767,7 @@ function jwtShape(value) {
   } catch {
     return "invalid";
   }
-  if (typeof alg === "string" && alg in HMAC_DIGESTS && !hmacSignatureCounts(alg, parts2))
+  if (typeof alg === "string" && Object.hasOwn(HMAC_DIGESTS, alg) && !hmacSignatureCounts(alg, parts2))
     return "invalid";
   return claimsGrantNothing(parts2[1]) ? "invalid" : "valid";
 }
