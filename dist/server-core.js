@@ -41632,19 +41632,27 @@ async function refreshRun(deps, record2, signal, asked) {
   if (record2.status === "queued") return { record: record2, live: null, elapsedSeconds: null };
   if (record2.status === "pending") {
     if (driverAlive(record2.driverPid)) return { record: record2, live: null, elapsedSeconds: null };
-    const vm2 = record2.vm && !record2.vm.deleted && record2.vm.created ? record2.vm.name : null;
-    const what = record2.detached ? `launch worker (pid ${record2.driverPid})` : "process starting this run";
-    const patched = await deps.store.patchRun(record2.id, {
-      status: "error",
-      endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      driverPid: null,
-      error: {
-        code: "interrupted",
-        message: `The ${what} died ${record2.phase ? `while ${record2.phase}` : "before the agent started"}${vm2 ? `, holding VM ${vm2}` : ""}.`,
-        remedy: vm2 ? `Delete its VM with \`amplihack-remote cleanup ${vm2}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.` : "Start the task again."
-      }
+    const patched = await deps.store.update((state) => {
+      const r = state.runs[record2.id];
+      if (!r || r.status !== "pending" || driverAlive(r.driverPid)) return r ?? record2;
+      const vm2 = r.vm && !r.vm.deleted && r.vm.created ? r.vm.name : null;
+      const what = r.detached ? `launch worker (pid ${r.driverPid})` : "process starting this run";
+      const at2 = (/* @__PURE__ */ new Date()).toISOString();
+      state.runs[r.id] = {
+        ...r,
+        status: "error",
+        endedAt: at2,
+        updatedAt: at2,
+        driverPid: null,
+        error: {
+          code: "interrupted",
+          message: `The ${what} died ${r.phase ? `while ${r.phase}` : "before the agent started"}${vm2 ? `, holding VM ${vm2}` : ""}.`,
+          remedy: vm2 ? `Delete its VM with \`amplihack-remote cleanup ${vm2}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.` : "Start the task again."
+        }
+      };
+      return state.runs[r.id];
     });
-    return { record: patched, live: null, elapsedSeconds: null };
+    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
   }
   if (record2.resultsKept && keptHere(record2)) {
     const { outcome, exitCode } = record2.resultsKept;

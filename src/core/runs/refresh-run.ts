@@ -118,21 +118,31 @@ export async function refreshRun(
   if (record.status === "pending") {
     // Still being started. If the process starting it is gone (killed, crashed), it never will be.
     if (driverAlive(record.driverPid)) return { record, live: null, elapsedSeconds: null };
-    const vm = record.vm && !record.vm.deleted && record.vm.created ? record.vm.name : null;
-    const what = record.detached ? `launch worker (pid ${record.driverPid})` : "process starting this run";
-    const patched = await deps.store.patchRun(record.id, {
-      status: "error",
-      endedAt: new Date().toISOString(),
-      driverPid: null,
-      error: {
-        code: "interrupted",
-        message: `The ${what} died ${record.phase ? `while ${record.phase}` : "before the agent started"}${vm ? `, holding VM ${vm}` : ""}.`,
-        remedy: vm
-          ? `Delete its VM with \`amplihack-remote cleanup ${vm}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.`
-          : "Start the task again.",
-      },
+    // Judged again under the lock, on the record as it is now: `record` was read earlier, and in
+    // between its driver may have started the run and exited, its work done (a launch worker does).
+    const patched = await deps.store.update((state) => {
+      const r = state.runs[record.id];
+      if (!r || r.status !== "pending" || driverAlive(r.driverPid)) return r ?? record;
+      const vm = r.vm && !r.vm.deleted && r.vm.created ? r.vm.name : null;
+      const what = r.detached ? `launch worker (pid ${r.driverPid})` : "process starting this run";
+      const at = new Date().toISOString();
+      state.runs[r.id] = {
+        ...r,
+        status: "error",
+        endedAt: at,
+        updatedAt: at,
+        driverPid: null,
+        error: {
+          code: "interrupted",
+          message: `The ${what} died ${r.phase ? `while ${r.phase}` : "before the agent started"}${vm ? `, holding VM ${vm}` : ""}.`,
+          remedy: vm
+            ? `Delete its VM with \`amplihack-remote cleanup ${vm}\` (it may still be being created: check with \`amplihack-remote vms\`), then start the task again.`
+            : "Start the task again.",
+        },
+      };
+      return state.runs[r.id]!;
     });
-    return { record: patched, live: null, elapsedSeconds: null };
+    return { record: patched, live: null, elapsedSeconds: elapsed(patched) };
   }
 
   if (record.resultsKept && keptHere(record)) {
