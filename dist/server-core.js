@@ -41634,7 +41634,7 @@ async function refreshRun(deps, record2, signal, asked) {
     if (driverAlive(record2.driverPid)) return { record: record2, live: null, elapsedSeconds: null };
     const patched = await deps.store.update((state) => {
       const r = state.runs[record2.id];
-      if (!r || r.status !== "pending" || driverAlive(r.driverPid)) return r ?? record2;
+      if (r?.status !== "pending" || driverAlive(r.driverPid)) return r ?? record2;
       const vm2 = r.vm && !r.vm.deleted && r.vm.created ? r.vm.name : null;
       const what = r.detached ? `launch worker (pid ${r.driverPid})` : "process starting this run";
       const at2 = (/* @__PURE__ */ new Date()).toISOString();

@@ -3,6 +3,7 @@
  * detached runs): waiting for conditions, reading the CLI's progress, and the checks every cell
  * makes — no VM untracked, no commit lost.
  */
+import { spawnSync } from "node:child_process";
 import { expect } from "vitest";
 import type { WorkflowDeps } from "../../src/core/workflow/deps.js";
 import { RemoteError } from "../../src/util/errors.js";
@@ -41,6 +42,14 @@ export async function waitForOutput(
     }
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The pid of a process that has exited (pids are not reused at once). */
+export function deadPid(): number {
+  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+    encoding: "utf8",
+  });
+  return Number(r.stdout);
 }
 
 export function processAlive(pid: number): boolean {

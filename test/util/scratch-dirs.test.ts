@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -11,14 +10,7 @@ import {
   processAlive,
   sweepScratchDirs,
 } from "../../src/util/scratch-dirs.js";
-
-/** The pid of a process that has exited (pids are not reused at once). */
-function deadPid(): number {
-  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
-    encoding: "utf8",
-  });
-  return Number(r.stdout);
-}
+import { deadPid } from "../support/fault-support.js";
 
 const roots: string[] = [];
 function root(): string {

@@ -122,7 +122,7 @@ export async function refreshRun(
     // between its driver may have started the run and exited, its work done (a launch worker does).
     const patched = await deps.store.update((state) => {
       const r = state.runs[record.id];
-      if (!r || r.status !== "pending" || driverAlive(r.driverPid)) return r ?? record;
+      if (r?.status !== "pending" || driverAlive(r.driverPid)) return r ?? record;
       const vm = r.vm && !r.vm.deleted && r.vm.created ? r.vm.name : null;
       const what = r.detached ? `launch worker (pid ${r.driverPid})` : "process starting this run";
       const at = new Date().toISOString();

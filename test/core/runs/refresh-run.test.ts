@@ -3,7 +3,6 @@
  * was read: a launch worker starts its run and exits, and a `status` that read the record while the
  * run was still starting must not then mark it "died while starting".
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,13 +11,7 @@ import { refreshRun } from "../../../src/core/runs/refresh-run.js";
 import type { WorkflowDeps } from "../../../src/core/workflow/deps.js";
 import { newRunRecord } from "../../../src/state/run-record.js";
 import { StateStore } from "../../../src/state/store.js";
-
-/** The pid of a process that has exited. */
-const deadPid = () =>
-  Number(
-    spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" })
-      .stdout,
-  );
+import { deadPid } from "../../support/fault-support.js";
 
 const dirs: string[] = [];
 afterEach(() => {
