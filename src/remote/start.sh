@@ -54,17 +54,36 @@ tmux_socket() {
     note "not using tmux: $dir is not a directory owned by uid $uid"
     return 0
   fi
-  chmod 700 "$dir"
-  # The key names the area; it is worked out once and kept in the area (it only hides the path).
-  local key="" key_file="$area_dir/tmux-key"
+  # Its mode is set once (the mark inside says so): only its owner can have changed it since, and a
+  # batch's runs each paid a chmod process for it.
+  if [ ! -f "$dir/.mode-set" ]; then chmod 700 "$dir" && : > "$dir/.mode-set"; fi
+  # The key names the area's server (the path itself would be too long): random, made by the first
+  # run in the area and kept there. The runs of a batch start side by side, in subshells of one
+  # shell: the first to create the file (noclobber: an exclusive create) names the server for all.
+  # A run that finds the file unreadable (not yet written, or damaged) writes its own key over it and
+  # uses that, a server of its own: each run records its socket (tmux_socket), so nothing else
+  # depends on the key. Builtins only.
+  local key="" key_file="$area_dir/tmux-key" mine
+  valid_key() {
+    case $1 in [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) return 0 ;; esac
+    return 1
+  }
   if [ -f "$key_file" ]; then IFS= read -r key < "$key_file" || true; fi
-  case $key in
-    [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ;;
-    *)
-      key=$(printf '%s' "$area_dir" | sha256sum | cut -c1-12)
-      printf '%s\n' "$key" > "$key_file.$$" && mv -f "$key_file.$$" "$key_file" || rm -f "$key_file.$$"
-      ;;
-  esac
+  if ! valid_key "$key"; then
+    printf -v mine '%04x%04x%04x' "$RANDOM" "$RANDOM" "$RANDOM"
+    set -C
+    if { printf '%s\n' "$mine" > "$key_file"; } 2> /dev/null; then
+      key=$mine
+    else
+      key=""
+      IFS= read -r key < "$key_file" 2> /dev/null || true
+    fi
+    set +C
+    if ! valid_key "$key"; then
+      key=$mine
+      printf '%s\n' "$key" 2> /dev/null > "$key_file" || true
+    fi
+  fi
   local candidate="$dir/$key.sock"
   if [ "${#candidate}" -gt 100 ]; then
     note "not using tmux: the socket path $candidate is longer than a Unix socket allows"

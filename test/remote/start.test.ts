@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { afterEach, describe, expect, it } from "vitest";
 import { remoteScriptsDir } from "../../src/remote/protocol.js";
+import { parseStartMany, startManyScript } from "../../src/remote/start-many.js";
 import { executeRun, localDeps, localOptions } from "../support/local-run.js";
 import { cleanup, git, makeRepo, tempDir } from "../support/repo.js";
 
@@ -135,5 +136,60 @@ describe("start.sh on its own", () => {
     expect(r.exitCode).toBe(21);
     expect(r.stderr).toMatch(/the runner did not start \(no reader on the credentials FIFO within 1 s/);
     expect(existsSync(join(run, "secrets.fifo"))).toBe(false);
+  });
+});
+
+describe("start.sh for the runs of a batch, side by side in one area", () => {
+  it("starts every run without a word on stderr, all naming one tmux key that the area keeps", async () => {
+    const area = tempDir("ar-area-");
+    dirs.push(area);
+    process.env.TMUX_TMPDIR = area;
+    const ids = [
+      "20261203-000000-aaaa",
+      "20261203-000000-bbbb",
+      "20261203-000000-cccc",
+      "20261203-000000-dddd",
+    ];
+    for (const id of ids) {
+      const run = join(area, "runs", id);
+      mkdirSync(join(run, "remote"), { recursive: true });
+      copyFileSync(join(remoteScriptsDir(), "start.sh"), join(run, "remote", "start.sh"));
+      // A runner that reads its credentials and ends.
+      writeFileSync(
+        join(run, "remote", "runner.sh"),
+        'cd "$1" && exec 3<secrets.fifo && cat <&3 > /dev/null\n',
+      );
+      writeFileSync(join(run, "params.sh"), "");
+    }
+    const { script, input } = startManyScript(
+      ids.map((id) => ({
+        runId: id,
+        script: `cd ${join(area, "runs", id)} && . remote/start.sh`,
+        input: `AR-RUN-FILES ${id} AA==\nTOKEN=t\n`,
+      })),
+    );
+    try {
+      const r = await execa("bash", ["-c", script], { input, env: { TMUX_TMPDIR: area }, timeout: 120_000 });
+      const answers = parseStartMany(r.stdout);
+      expect([...answers.keys()].sort()).toEqual(ids);
+      // The old key file was made by every start at once, through a temporary file they shared:
+      // all but one start's `mv` failed and said so on stderr, noise in any start failure's report.
+      for (const id of ids) expect(answers.get(id)).toEqual({ exitCode: 0, stderr: "" });
+      const key = readFileSync(join(area, "tmux-key"), "utf8");
+      expect(key).toMatch(/^[0-9a-f]{12}\n$/);
+      const sockets = ids.map((id) => readFileSync(join(area, "runs", id, "tmux_socket"), "utf8").trim());
+      // Each run keeps its own socket's path; the area's key names at least the first run's server.
+      expect(sockets).toContain(join(area, `amplihack-remote-${process.getuid?.()}`, `${key.trim()}.sock`));
+      // A later start reads the key the area keeps.
+      expect(readFileSync(join(area, "tmux-key"), "utf8")).toBe(key);
+    } finally {
+      for (const s of new Set(
+        ids
+          .map((id) => join(area, "runs", id, "tmux_socket"))
+          .filter(existsSync)
+          .map((f) => readFileSync(f, "utf8").trim()),
+      ))
+        await execa("tmux", ["-S", s, "kill-server"], { reject: false });
+    }
   });
 });
