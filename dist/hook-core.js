@@ -23259,6 +23259,11 @@ function isWordyIdentifier(value) {
 }
 function valueLooksSecret(value, quoted) {
   if (value.length < MIN_LENGTH) return false;
+  let shape;
+  const jwt2 = () => {
+    shape ??= jwtShape(value);
+    return shape;
+  };
   if (!VALUE_CHARS.test(value) || /=[^=]/.test(value)) return false;
   if (!HAS_DIGIT.test(value)) return false;
   if (value.split(/[-_.:/]+/).every((part) => /^[A-Za-z]*$/.test(part) || /^[0-9]*$/.test(part)))
@@ -23272,11 +23277,11 @@ function valueLooksSecret(value, quoted) {
   if (VERSIONED_SLUG.test(value)) return false;
   if (PEER_VERSION.test(value) || HEADER_NAME.test(value) || FILE_PATH.test(value) || HOST_PATH.test(value))
     return false;
-  if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)) && jwtShape(value) !== "valid")
+  if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)) && jwt2() !== "valid")
     return false;
   if (quoted && /[_.-]/.test(value) && isWordyIdentifier(value.replace(/[.-]/g, "_"))) return false;
   if (TRACEPARENT.test(value) || UUID_INSIDE.test(value)) return false;
-  if (jwtShape(value) === "invalid") return false;
+  if (jwt2() === "invalid") return false;
   if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false;
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
 }

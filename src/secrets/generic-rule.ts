@@ -418,6 +418,12 @@ function isWordyIdentifier(value: string): boolean {
 
 function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (value.length < MIN_LENGTH) return false;
+  // Asked twice below, and an HS* token's check computes up to 14 HMACs: once per value.
+  let shape: ReturnType<typeof jwtShape> | undefined;
+  const jwt = () => {
+    shape ??= jwtShape(value);
+    return shape;
+  };
   if (!VALUE_CHARS.test(value) || /=[^=]/.test(value)) return false; // `=` only as base64 padding
   // Random tokens of this length all but always hold a digit; names, ids and prose do not.
   if (!HAS_DIGIT.test(value)) return false;
@@ -442,7 +448,7 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (
     !quoted &&
     (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)) &&
-    jwtShape(value) !== "valid"
+    jwt() !== "valid"
   )
     return false;
   // Quoted, a snake/kebab/dotted name of words (`caching_sha2_password`, `grant-type-v2`) is an
@@ -450,7 +456,7 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (quoted && /[_.-]/.test(value) && isWordyIdentifier(value.replace(/[.-]/g, "_"))) return false;
   if (TRACEPARENT.test(value) || UUID_INSIDE.test(value)) return false;
   // `eyJhbGciOi...` that is not three base64url parts with a JSON header is a JWT cut short.
-  if (jwtShape(value) === "invalid") return false;
+  if (jwt() === "invalid") return false;
   if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false; // a file path
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
 }
