@@ -11,7 +11,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect } from "vitest";
+import { afterAll, describe, expect, onTestFinished } from "vitest";
 import { AzlinClient } from "../../src/azlin/client.js";
 import { cleanupVms } from "../../src/core/cleanup.js";
 import { summaryExitCode } from "../../src/core/exit-code.js";
@@ -59,6 +59,25 @@ echo "pausing \${secs}s"
 sleep "$secs"
 echo after >> notes.txt && git add notes.txt && git commit -q -m "after the pause"
 echo "done pausing"
+`,
+  { mode: 0o755 },
+);
+/**
+ * Commits, says it waits, waits until the file named by the prompt's last word exists (bounded, so
+ * it never hangs), commits again, exits 0: a run a test ends by an event, not by a clock.
+ */
+const HOLD_AGENT = join(agentsDir, "hold-agent.sh");
+writeFileSync(
+  HOLD_AGENT,
+  `#!/usr/bin/env bash
+set -uo pipefail
+prompt=\${!#}
+release=\${prompt##* }
+echo before >> notes.txt && git add notes.txt && git commit -q -m "work before the stop"
+echo "waiting for the release"
+for _ in $(seq 1 6000); do [ -e "$release" ] && break; sleep 0.1; done
+echo after >> notes.txt && git add notes.txt && git commit -q -m "work after the stop failed"
+echo "released"
 `,
   { mode: 0o755 },
 );
@@ -307,19 +326,27 @@ describe("fault matrix: provisioning and release (direct)", () => {
   });
 
   test("8f. Ctrl-C while the VM is unreachable: the stop cannot land, the run is handed off, nothing lost", async () => {
-    // The agent must be seen running ("sleeping") before its timeout ends it: room for a busy machine.
-    const { fake, repo, deps } = await setup({ AMPLIHACK_REMOTE_TIMEOUT_SECONDS: "20" });
+    // The agent waits for a file the test makes once the handoff is checked: no clock decides the
+    // order, however busy the machine (it ran on a 20-s timeout, a margin a busy machine could miss).
+    const { fake, repo, deps } = await setup();
+    const gate = mkdtempSync(join(tmpdir(), "ar-8f-"));
+    onTestFinished(() => rmSync(gate, { recursive: true, force: true }));
+    const release = join(gate, "go");
     const before = userStateHash(repo);
     const controller = new AbortController();
     const trigger = onFirst(
       deps,
-      (e) => e.stage === "execute" && e.message.includes("sleeping"),
+      (e) => e.stage === "execute" && e.message.includes("waiting for the release"),
       () => {
         fake.setFaults("connect:ssh255");
         controller.abort(new RemoteError("interrupted", "Interrupted by SIGINT.", "Check leftovers."));
       },
     );
-    const summary = await executeRun(deps, options("slow task"), controller.signal);
+    const summary = await executeRun(
+      deps,
+      options(`hold ${release}`, { agentCommand: [HOLD_AGENT] }),
+      controller.signal,
+    );
     expect(trigger.fired()).toBe(true);
     const { runId } = summary;
     const name = summary.vm!;
@@ -336,15 +363,16 @@ describe("fault matrix: provisioning and release (direct)", () => {
     expect(fake.vm(name)).toBeDefined();
     await expectNoUntrackedVm(fake, deps);
 
-    // The stop never reached the VM: the agent ran on to its own timeout there.
+    // The stop never reached the VM: the agent runs on there, and its work after the stop comes home.
     fake.setFaults("");
+    writeFileSync(release, "");
     const exitFile = join(fake.vmHome(name), runDir(runId), "exit_code");
     await until(() => existsSync(exitFile), "the run to end on the VM");
     const home = await retrieveDetached(deps, runId);
-    expect(home.status).toBe("timed-out");
-    expect(commitsHome(repo, runId)).toEqual(["partial work before the timeout"]);
+    expect(home.status).toBe("succeeded");
+    expect(commitsHome(repo, runId)).toEqual(["work after the stop failed", "work before the stop"]);
     expect(await deps.store.getRun(runId)).toMatchObject({
-      status: "timed-out",
+      status: "succeeded",
       summary: expect.any(Object),
     });
     await expectNoUntrackedVm(fake, deps);
