@@ -43224,10 +43224,27 @@ function rustTestLines(lines, path7) {
   }
   return marks;
 }
+var PAGE_FILE = /\.(?:md|markdown|mdx)$/i;
+var FRONT_MATTER_FENCE = /^(?:---|\+\+\+)\s*$/;
+var SITE_KEY = /^\s*(?:layout|permalink|slug|sidebar_position|sidebar_label|nav_order|parent|grand_parent|weight|menu|has_children|nav_exclude)\s*[:=]/;
+var MAX_FRONT_MATTER_LINES = 60;
+function isSitePage(lines, path7) {
+  if (!PAGE_FILE.test(path7) || !FRONT_MATTER_FENCE.test(lines[0] ?? "")) return false;
+  const fence = lines[0].trim();
+  let laidOut = false;
+  for (let i2 = 1; i2 < lines.length && i2 <= MAX_FRONT_MATTER_LINES; i2++) {
+    if (lines[i2].trim() === fence) return laidOut;
+    if (SITE_KEY.test(lines[i2])) laidOut = true;
+  }
+  return false;
+}
 function exampleLines(lines, path7) {
   let described;
   let rustTests;
+  let page;
   return (line) => {
+    page ??= isSitePage(lines, path7);
+    if (page) return true;
     if (inExampleSession(lines, line)) return true;
     described ??= describedExampleLines(lines, path7);
     if (described[line] === 1) return true;
@@ -43881,7 +43898,7 @@ var PEER_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.]+)?[_(]/;
 var HEADER_NAME = /^(?=(?:.*\b[A-Z][a-z]{2,}\b){2})(?:[A-Z][a-z]*|[A-Z0-9]{1,5})(?:-(?:[A-Z][a-z0-9]*|[A-Z0-9]{1,5})){1,12}$/;
 var HOST_PATH = /^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\/[\w@.+/-]*$/i;
 var FILE_PATH = /^[\w.-]+(?:\/[\w.-]+)+\.(?:gz|zip|tgz|tar|bz2|xz|zst|json|ya?ml|toml|txt|csv|log|html?|xml|md|png|jpe?g|gif|svg|pdf|js|ts|py|go|rs|rb|java|sh|pem|crt|cer|der|key|pub|bin|whl|jar)$/i;
-var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
+var KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer|pepper)";
 var ASSIGNMENT = new RegExp(
   KEYWORD + String.raw`[\w.-]{0,40}?["'\]]{0,2}(?:[ \t]{0,4}(?:=|:=|::=|:|=>|\?=|\|\|=)(?![=>])|>)[ \t]{0,4}` + String.raw`(?:(["'\x60])([^"'\x60\s\\]{${MIN_LENGTH},300})\1|([\w+/=.~!@#^*-]{${MIN_LENGTH},300})(?=[\s"'\x60;,)}\]<]|$))`,
   "gid"
@@ -43905,7 +43922,9 @@ var SECRET_PARTS = /* @__PURE__ */ new Set([
   "creds",
   "auth",
   "authorization",
-  "bearer"
+  "bearer",
+  // The site-wide secret mixed into password digests (devise's `self.pepper = '…'`).
+  "pepper"
 ]);
 var SECRET_SUFFIXES = [
   "password",
@@ -44057,12 +44076,13 @@ var genericApiKeyRule = {
     "creds",
     "auth",
     "api",
-    "bearer"
+    "bearer",
+    "pepper"
   ],
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@19",
+    "generic-api-key@20",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     PEER_VERSION.source,
@@ -44095,6 +44115,8 @@ var genericApiKeyRule = {
       const { name, start } = keyNameAround(text, m2.index, m2[0]);
       if (!nameSoundsSecret(name)) continue;
       if (/\bpublic[ \t]+$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
+      if (SEARCH_KEY_NAME.test(name) && SEARCH_KEY_CONTEXT.test(text.slice(Math.max(0, start - 200), span[1] + 200)))
+        continue;
       const before = text[start - 1];
       const head = text.slice(m2.index, span[0] - (quoted ? 1 : 0));
       if (head.includes(">") && !/=>/.test(head) && (/["']/.test(head) || !/<(?:[\w.-]+:)?$/.test(text.slice(Math.max(0, start - 40), start))))
@@ -44143,6 +44165,23 @@ function isWordyIdentifier(value) {
     hasWord && /^[A-Z]{2,4}$/.test(p2) && parts2.has(p2)
   );
 }
+var SEARCH_KEY_NAME = /^(?:[\w-]*\.)?(?:search)?apiKey$/i;
+var SEARCH_KEY_CONTEXT = /\bindexName\b|\bdocsearch\s*\(/;
+var URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w.:%/-]+$/i;
+var BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+var PRINTABLE = /^[\x20-\x7e]+$/;
+function encodesPlaceholder(value) {
+  let text = value;
+  for (let round = 0; round < 2; round++) {
+    if (text.length < 8 || text.length % 4 === 1 || !BASE64.test(text)) return false;
+    const decoded = Buffer.from(text, "base64");
+    if (decoded.toString("base64").replace(/=+$/, "") !== text.replace(/=+$/, "")) return false;
+    text = decoded.toString("latin1");
+    if (!PRINTABLE.test(text)) return false;
+    if (isPlaceholderValue(text)) return true;
+  }
+  return false;
+}
 function valueLooksSecret2(value, quoted) {
   if (value.length < MIN_LENGTH) return false;
   let shape;
@@ -44154,7 +44193,8 @@ function valueLooksSecret2(value, quoted) {
   if (!HAS_DIGIT.test(value)) return false;
   if (value.split(/[-_.:/]+/).every((part) => /^[A-Za-z]*$/.test(part) || /^[0-9]*$/.test(part)))
     return false;
-  if (isPlaceholderValue(value)) return false;
+  if (isPlaceholderValue(value) || encodesPlaceholder(value)) return false;
+  if (URN.test(value)) return false;
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
   if (value.includes("://")) return false;
@@ -49168,7 +49208,7 @@ function isTestOrDocPath(path7) {
 }
 var SEVERITY_SIGNATURE = JSON.stringify([
   "severity@7",
-  "examples@4",
+  "examples@5",
   VENDORED_TOOL.source,
   VENDORED_DIRS.source,
   DOC_FILE.source,

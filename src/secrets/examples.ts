@@ -1,6 +1,6 @@
 /**
  * Where a file shows an example, so what is there is documentation wherever the file sits
- * (severity.ts): an interactive session, or an example in an API description.
+ * (severity.ts): an interactive session, an example in an API description, a page of a docs site.
  *
  * Interactive sessions shown as examples: a Python prompt (`>>>`), its `...` continuations and the
  * output printed after it, up to a blank line (doctest's own reading of a session). Docstrings and
@@ -109,11 +109,41 @@ export function rustTestLines(lines: readonly string[], path: string): Uint8Arra
   return marks;
 }
 
+/**
+ * A page of a documentation site: a Markdown file that opens with front matter (YAML between `---`
+ * lines, or Hugo's TOML between `+++`) naming how a site generator lays it out (`layout`,
+ * `permalink`, `slug`, `sidebar_position`, `nav_order`, `weight`…). Jekyll, Hugo and Docusaurus
+ * publish such pages to every reader, often from a `gh-pages` branch's root rather than a `docs/`
+ * folder: thephpleague/oauth2-server's guide pages there show its example encryption key in code
+ * blocks, 17 versions. A title alone does not make a page (a note-taking tool's notes have titles
+ * too); a Markdown file in general is not documentation (severity.ts).
+ */
+const PAGE_FILE = /\.(?:md|markdown|mdx)$/i;
+const FRONT_MATTER_FENCE = /^(?:---|\+\+\+)\s*$/;
+const SITE_KEY =
+  /^\s*(?:layout|permalink|slug|sidebar_position|sidebar_label|nav_order|parent|grand_parent|weight|menu|has_children|nav_exclude)\s*[:=]/;
+/** How far down a page's front matter is looked for its end. */
+const MAX_FRONT_MATTER_LINES = 60;
+
+export function isSitePage(lines: readonly string[], path: string): boolean {
+  if (!PAGE_FILE.test(path) || !FRONT_MATTER_FENCE.test(lines[0] ?? "")) return false;
+  const fence = lines[0]!.trim();
+  let laidOut = false;
+  for (let i = 1; i < lines.length && i <= MAX_FRONT_MATTER_LINES; i++) {
+    if (lines[i]!.trim() === fence) return laidOut;
+    if (SITE_KEY.test(lines[i]!)) laidOut = true;
+  }
+  return false;
+}
+
 /** Whether lines of a file at `path` are in an example (or test code) of any kind; the file is read once. */
 export function exampleLines(lines: readonly string[], path: string): (line: number) => boolean {
   let described: Uint8Array | undefined;
   let rustTests: Uint8Array | undefined;
+  let page: boolean | undefined;
   return (line) => {
+    page ??= isSitePage(lines, path);
+    if (page) return true;
     if (inExampleSession(lines, line)) return true;
     described ??= describedExampleLines(lines, path);
     if (described[line] === 1) return true;

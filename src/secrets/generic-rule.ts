@@ -74,7 +74,7 @@ const HOST_PATH = /^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?\/[\w@.+/-]*$/i;
 const FILE_PATH =
   /^[\w.-]+(?:\/[\w.-]+)+\.(?:gz|zip|tgz|tar|bz2|xz|zst|json|ya?ml|toml|txt|csv|log|html?|xml|md|png|jpe?g|gif|svg|pdf|js|ts|py|go|rs|rb|java|sh|pem|crt|cer|der|key|pub|bin|whl|jar)$/i;
 
-const KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer)";
+const KEYWORD = "(?:key|token|secret|passw(?:or)?d|pwd|passphrase|credential|creds|auth|api|bearer|pepper)";
 
 /**
  * keyword, rest of the name, optional closing quote or bracket, operator, then a quoted value (any
@@ -109,6 +109,8 @@ const SECRET_PARTS = new Set([
   "auth",
   "authorization",
   "bearer",
+  // The site-wide secret mixed into password digests (devise's `self.pepper = '…'`).
+  "pepper",
 ]);
 /** Compound lower-case parts (dbpassword, githubtoken) count when they end in one of these. */
 const SECRET_SUFFIXES = [
@@ -266,11 +268,12 @@ export const genericApiKeyRule: SecretRule = {
     "auth",
     "api",
     "bearer",
+    "pepper",
   ],
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@19",
+    "generic-api-key@20",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     PEER_VERSION.source,
@@ -309,6 +312,15 @@ export const genericApiKeyRule: SecretRule = {
       if (!nameSoundsSecret(name)) continue;
       // `Public key: age1…`, `# public key: …`: prose naming a public key, the word before the name.
       if (/\bpublic[ \t]+$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
+      // Algolia's search-only key, which DocSearch issues to be embedded in public pages, written
+      // beside the index it searches: `docsearch({ apiKey: '…', indexName: '…' })` in a site's
+      // layout (thephpleague/oauth2-server's gh-pages). An admin key sits in an environment
+      // (`ALGOLIA_API_KEY=`), not beside a JavaScript `indexName`.
+      if (
+        SEARCH_KEY_NAME.test(name) &&
+        SEARCH_KEY_CONTEXT.test(text.slice(Math.max(0, start - 200), span[1] + 200))
+      )
+        continue;
       const before = text[start - 1];
       // `>` is the operator of an element's content (`<token>abc</token>`, `<ns:password>`): the
       // name must open a tag, with no quote after it. `...&utm_content=auth">auth0.com/overview</a>` is an HTML
@@ -416,6 +428,33 @@ function isWordyIdentifier(value: string): boolean {
   );
 }
 
+const SEARCH_KEY_NAME = /^(?:[\w-]*\.)?(?:search)?apiKey$/i;
+const SEARCH_KEY_CONTEXT = /\bindexName\b|\bdocsearch\s*\(/;
+const URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w.:%/-]+$/i;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+
+/**
+ * A stand-in written in base64, as a Kubernetes Secret or a config's `secret:` wants it: dex's
+ * example client secret `ZXhh…cmV0` is base64 of `example-app-secret` (21 versions), and its
+ * overlord manifest holds "32 x's base64 encoded twice". Decoded up to twice while it decodes
+ * exactly to printable text; only a placeholder (placeholders.ts) is let go, so a real password in a
+ * Secret manifest still counts whatever it decodes to.
+ */
+function encodesPlaceholder(value: string): boolean {
+  let text = value;
+  for (let round = 0; round < 2; round++) {
+    if (text.length < 8 || text.length % 4 === 1 || !BASE64.test(text)) return false;
+    const decoded = Buffer.from(text, "base64");
+    // Exactly: base64 that decodes and encodes back the same (padding aside), nothing dropped.
+    if (decoded.toString("base64").replace(/=+$/, "") !== text.replace(/=+$/, "")) return false;
+    text = decoded.toString("latin1");
+    if (!PRINTABLE.test(text)) return false;
+    if (isPlaceholderValue(text)) return true;
+  }
+  return false;
+}
+
 function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (value.length < MIN_LENGTH) return false;
   // Asked twice below, and an HS* token's check computes up to 14 HMACs: once per value.
@@ -431,7 +470,10 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   // ids: a random token mixes letters and digits within one run.
   if (value.split(/[-_.:/]+/).every((part) => /^[A-Za-z]*$/.test(part) || /^[0-9]*$/.test(part)))
     return false;
-  if (isPlaceholderValue(value)) return false;
+  if (isPlaceholderValue(value) || encodesPlaceholder(value)) return false;
+  // A URN (RFC 8141) is a name: RFC 8693's `urn:ietf:params:oauth:token-type:saml2` under a
+  // `tokenType…` constant (dexidp/dex, 60 versions) names a kind of token, it is not one.
+  if (URN.test(value)) return false;
   // gitleaks' own allowlist for this rule: letters and separators only is a name, not a key.
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;

@@ -176,7 +176,7 @@ export function isTestOrDocPath(path: string): boolean {
 /** What decides a severity, for the rule-set version (the scan cache keeps verdicts per version). */
 export const SEVERITY_SIGNATURE = JSON.stringify([
   "severity@7",
-  "examples@4",
+  "examples@5",
   VENDORED_TOOL.source,
   VENDORED_DIRS.source,
   DOC_FILE.source,

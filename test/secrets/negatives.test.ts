@@ -89,6 +89,11 @@ const NEGATIVES: Record<string, string> = {
   "URL query example, ampersand": "fetch(`/search?q=1&token=abc123#top`)",
   "a class name with a version mark under a key's name (stripe-node's resource registry)":
     "  Iam: resourceNamespace('iam', {ApiKeys: V2IamApiKeys}),",
+  "a URN under a token-type constant (RFC 8693, dexidp/dex)":
+    '\ttokenTypeSAML2 = "urn:ietf:params:oauth:token-type:saml2"',
+  "a stand-in in base64 (dex's example client secret)": `      secret: ${b64("example-app-secret")}`,
+  "a stand-in in base64, twice (a Kubernetes manifest)": `  key-secrets: ${b64(b64("x".repeat(32)))} # 32 x's base64 encoded twice.`,
+  "Algolia DocSearch's search-only key beside its index": `    docsearch({ apiKey: '${hex(32)}', indexName: 'oauth2-thephpleague', inputSelector: '#search' });`,
   "JWT cut short": "access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...',",
   "JWT cut short in a header": "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIi",
   "value cut short": `api_key = "${t.mixed(12)}..."`,

@@ -346,6 +346,54 @@ describe("severity", () => {
     );
   });
 
+  it("reports a match with no provider structure in a docs site's page without blocking; other Markdown still blocks", async () => {
+    // As thephpleague/oauth2-server's gh-pages branch holds its guide, at the branch's root.
+    const secret = t.mixed(43);
+    const body = ["", "# Authorization code grant", "", "~~~ php", `$encryptionKey = '${secret}';`, "~~~"];
+    const page = (frontMatter: string[]) => [...frontMatter, ...body].join("\n");
+    const jekyll = page([
+      "---",
+      "layout: default",
+      "title: Authorization code grant",
+      "permalink: /auth-code/",
+      "---",
+    ]);
+    const hugo = page(["+++", 'title = "Grant"', "weight = 20", "+++"]);
+    expect(await severities(jekyll, "auth-server-auth-code.md")).toEqual(["generic-api-key warn"]);
+    expect(await severities(hugo, "content/grants.md")).toEqual(["generic-api-key warn"]);
+    // A title alone is a note's, not a site's; no front matter, or one never closed, is no page;
+    // and a page's layout does not make a source file a page.
+    expect(await severities(page(["---", "title: my notes", "---"]), "notes/todo.md")).toEqual([
+      "generic-api-key block",
+    ]);
+    expect(await severities(page([]), "notes/todo.md")).toEqual(["generic-api-key block"]);
+    expect(await severities(page(["---", "layout: default"]), "notes/todo.md")).toEqual([
+      "generic-api-key block",
+    ]);
+    expect(await severities(jekyll, "config/app.yml")).toEqual(["generic-api-key block"]);
+  });
+
+  it("still blocks what sits beside the stand-ins it lets go: a pepper, a real password in base64, an Algolia admin key", async () => {
+    const hex = (n: number) => t.chars(n, "0123456789abcdef");
+    // devise's old default pepper, in library code: a site-wide secret under a name of its own.
+    expect(
+      await severities(`    self.pepper = '${hex(40)}'`, "lib/devise/models/authenticatable.rb"),
+    ).toEqual(["generic-api-key block"]);
+    // A Kubernetes Secret's password is base64 of something that is no stand-in.
+    expect(
+      await severities(`  password: ${Buffer.from(t.mixed(20)).toString("base64")}`, "deploy/secret.yaml"),
+    ).toEqual(["generic-api-key block"]);
+    // An admin key lives in an environment, beside an index's name there; a key with no index is not a search key.
+    expect(
+      (await scanText(`ALGOLIA_INDEX_NAME=docs\nALGOLIA_API_KEY=${hex(32)}\n`, ".env")).findings.map(
+        (f) => f.severity,
+      ),
+    ).toEqual(["block"]);
+    expect(
+      await severities(`const client = algoliasearch(appId, { apiKey: '${hex(32)}' });`, "src/search.js"),
+    ).toEqual(["generic-api-key block"]);
+  });
+
   it("reports a match with no provider structure in an API description's example without blocking", async () => {
     // As Okta's management API spec holds them, in components.examples.
     const secret = t.mixed(40);
@@ -487,9 +535,13 @@ describe("severity", () => {
 
   it("reports a key in a checked-in Yarn release without blocking; its setting declarations are no credential", async () => {
     // As sequelize's .yarn/releases/yarn-4.9.2.cjs holds them (minified).
-    const bundle = `W9={appId:"OFCNCOG2CU",apiKey:"${t.chars(32, "0123456789abcdef")}",indexName:"npm-search"},npmAuthToken:{description:"The token",type:"SECRET"}`;
-    expect(await severities(bundle, ".yarn/releases/yarn-4.9.2.cjs")).toEqual(["generic-api-key warn"]);
-    expect(await severities(bundle, "src/search.js")).toEqual(["generic-api-key block"]);
+    const key = t.chars(32, "0123456789abcdef");
+    const bundle = (more: string) =>
+      `W9={appId:"OFCNCOG2CU",apiKey:"${key}"${more}},npmAuthToken:{description:"The token",type:"SECRET"}`;
+    expect(await severities(bundle(""), ".yarn/releases/yarn-4.9.2.cjs")).toEqual(["generic-api-key warn"]);
+    expect(await severities(bundle(""), "src/search.js")).toEqual(["generic-api-key block"]);
+    // Beside the index it searches (as Yarn's is), it is Algolia's search-only key, made to be public.
+    expect(await severities(bundle(',indexName:"npm-search"'), "src/search.js")).toEqual([]);
   });
 
   it("blocks on a Basic credential with a random password outside tests", async () => {
