@@ -22708,6 +22708,8 @@ var SPEC_EXAMPLE_TOKENS = /* @__PURE__ */ new Set([
   "mF_9.B5f-4.1JqM",
   "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
   "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+  "dGhlIHNhbXBsZSBub25jZQ==",
+  // RFC 6455's sample WebSocket key ("the sample nonce")
   "dpf43f3p2l4k3l03",
   // RFC 5849's client, temporary credential, verifier and request examples
   "hdhd0244k9j7ao03",
@@ -22783,7 +22785,7 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   "camel-phrase@1",
   EMPHASIS.source,
   "decoded-stand-in@3",
-  "sequential@4"
+  "sequential@5"
 ]);
 function isPlaceholderValue(value) {
   const v = value.trim();
@@ -22793,6 +22795,8 @@ function isPlaceholderValue(value) {
   if (STAND_IN.test(v)) return true;
   if (UUID.test(v) || SRI.test(v) || REPEATED.test(v)) return true;
   if (isSequential(v)) return true;
+  const parts = v.split(/[.:_-]/);
+  if (parts.length >= 2 && parts.every((p) => p.length >= 4 && isSequential(p))) return true;
   if (isTrivialPhrase(v)) return true;
   if (TRUNCATED.test(v)) return true;
   return false;
@@ -23179,7 +23183,7 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@20",
+    "generic-api-key@21",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     PEER_VERSION.source,
@@ -23279,6 +23283,15 @@ function encodesPlaceholder(value) {
   }
   return false;
 }
+var SHORT_CODE = /^[a-z]{1,3}\d{1,4}[a-z]{0,2}$/;
+function isNameWithShortCodes(value) {
+  const segments = value.split(/[_.-]+/).filter(Boolean);
+  const codes = segments.filter((s) => SHORT_CODE.test(s)).length;
+  if (codes === 0 || codes > 2 || segments.length - codes < 2) return false;
+  const rest = segments.filter((s) => !SHORT_CODE.test(s));
+  const realWords = rest.filter((s) => /^[a-z]{3,}$/.test(s) && /[aeiouy]/.test(s)).length;
+  return realWords >= 2 && isWordyIdentifier(rest.join("_"));
+}
 function valueLooksSecret(value, quoted) {
   if (value.length < MIN_LENGTH) return false;
   let shape;
@@ -23303,6 +23316,7 @@ function valueLooksSecret(value, quoted) {
   if (!quoted && (MEMBER_ACCESS.test(value) || CONSTANT_NAME.test(value) || isWordyIdentifier(value)) && jwt2() !== "valid")
     return false;
   if (quoted && /[_.-]/.test(value) && isWordyIdentifier(value.replace(/[.-]/g, "_"))) return false;
+  if (quoted && isNameWithShortCodes(value)) return false;
   if (TRACEPARENT.test(value) || UUID_INSIDE.test(value)) return false;
   if (jwt2() === "invalid") return false;
   if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false;

@@ -121,7 +121,7 @@ export function rustTestLines(lines: readonly string[], path: string): Uint8Arra
 const PAGE_FILE = /\.(?:md|markdown|mdx)$/i;
 const FRONT_MATTER_FENCE = /^(?:---|\+\+\+)\s*$/;
 const SITE_KEY =
-  /^\s*(?:layout|permalink|slug|sidebar_position|sidebar_label|nav_order|parent|grand_parent|weight|menu|has_children|nav_exclude)\s*[:=]/;
+  /^\s*(?:layout|permalink|slug|sidebar_position|sidebar_label|sidebar_order|nav_order|order|parent|grand_parent|weight|menu|has_children|nav_exclude)\s*[:=]/;
 /** How far down a page's front matter is looked for its end. */
 const MAX_FRONT_MATTER_LINES = 60;
 
@@ -136,6 +136,18 @@ export function isSitePage(lines: readonly string[], path: string): boolean {
   return false;
 }
 
+/**
+ * A comment that labels what follows as an example (`Example:`, `e.g.`): doc comments copy
+ * providers' API references there. better-auth's Zoom provider documents a field with
+ * `(Example: [{ "key": "cbf_…", "name": "A1", "value": "1" }])`, Zoom's own sample, 16 versions.
+ */
+const COMMENT_LEADER = /^\s*(?:\/\/+|\/?\*+|#+)/;
+const EXAMPLE_LABEL = /\bexamples?\s*:|\be\.g\./i;
+
+export function isLabelledExample(line: string): boolean {
+  return COMMENT_LEADER.test(line) && EXAMPLE_LABEL.test(line);
+}
+
 /** Whether lines of a file at `path` are in an example (or test code) of any kind; the file is read once. */
 export function exampleLines(lines: readonly string[], path: string): (line: number) => boolean {
   let described: Uint8Array | undefined;
@@ -144,6 +156,7 @@ export function exampleLines(lines: readonly string[], path: string): (line: num
   return (line) => {
     page ??= isSitePage(lines, path);
     if (page) return true;
+    if (isLabelledExample(lines[line - 1] ?? "")) return true;
     if (inExampleSession(lines, line)) return true;
     described ??= describedExampleLines(lines, path);
     if (described[line] === 1) return true;

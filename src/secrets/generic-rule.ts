@@ -273,7 +273,7 @@ export const genericApiKeyRule: SecretRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@20",
+    "generic-api-key@21",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     PEER_VERSION.source,
@@ -455,6 +455,27 @@ function encodesPlaceholder(value: string): boolean {
   return false;
 }
 
+/**
+ * A protocol's or format's short name, a segment of its own between separators: `h1`, `h2c`, `s3`,
+ * `ec2`, `x509`, `k8s`.
+ */
+const SHORT_CODE = /^[a-z]{1,3}\d{1,4}[a-z]{0,2}$/;
+
+/**
+ * A lower-case name of words with one or two short codes among its segments
+ * (`reverse_proxy.tls_h1_only`, caddy's request variable, 7 versions; `s3_bucket_path`): the other
+ * segments are a name of words, two of them real words. Only whole segments count: a token with
+ * no separators (`ufwcig0zen9skyd545jc0fkq813ghar2`, a session token) is never read this way.
+ */
+function isNameWithShortCodes(value: string): boolean {
+  const segments = value.split(/[_.-]+/).filter(Boolean);
+  const codes = segments.filter((s) => SHORT_CODE.test(s)).length;
+  if (codes === 0 || codes > 2 || segments.length - codes < 2) return false;
+  const rest = segments.filter((s) => !SHORT_CODE.test(s));
+  const realWords = rest.filter((s) => /^[a-z]{3,}$/.test(s) && /[aeiouy]/.test(s)).length;
+  return realWords >= 2 && isWordyIdentifier(rest.join("_"));
+}
+
 function valueLooksSecret(value: string, quoted: boolean): boolean {
   if (value.length < MIN_LENGTH) return false;
   // Asked twice below, and an HS* token's check computes up to 14 HMACs: once per value.
@@ -496,6 +517,7 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   // Quoted, a snake/kebab/dotted name of words (`caching_sha2_password`, `grant-type-v2`) is an
   // enum value or a key name; passwords and tokens are not written as words joined by separators.
   if (quoted && /[_.-]/.test(value) && isWordyIdentifier(value.replace(/[.-]/g, "_"))) return false;
+  if (quoted && isNameWithShortCodes(value)) return false;
   if (TRACEPARENT.test(value) || UUID_INSIDE.test(value)) return false;
   // `eyJhbGciOi...` that is not three base64url parts with a JSON header is a JWT cut short.
   if (jwt() === "invalid") return false;

@@ -109,6 +109,7 @@ const SPEC_EXAMPLE_TOKENS = new Set([
   "mF_9.B5f-4.1JqM",
   "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
   "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+  "dGhlIHNhbXBsZSBub25jZQ==", // RFC 6455's sample WebSocket key ("the sample nonce")
   "dpf43f3p2l4k3l03", // RFC 5849's client, temporary credential, verifier and request examples
   "hdhd0244k9j7ao03",
   "hfdp7dh39dks9884",
@@ -195,7 +196,7 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   "camel-phrase@1",
   EMPHASIS.source,
   "decoded-stand-in@3",
-  "sequential@4",
+  "sequential@5",
 ]);
 
 export function isPlaceholderValue(value: string): boolean {
@@ -206,6 +207,9 @@ export function isPlaceholderValue(value: string): boolean {
   if (STAND_IN.test(v)) return true;
   if (UUID.test(v) || SRI.test(v) || REPEATED.test(v)) return true;
   if (isSequential(v)) return true;
+  // Filler in each part (kubeadm's documented bootstrap token `abcdef.0123456789abcdef`).
+  const parts = v.split(/[.:_-]/);
+  if (parts.length >= 2 && parts.every((p) => p.length >= 4 && isSequential(p))) return true;
   if (isTrivialPhrase(v)) return true;
   // Cut short for display: `eyJhbGciOiJIUzI1NiIs...`, `sk-abc123..`. What is left is not the key.
   if (TRUNCATED.test(v)) return true;

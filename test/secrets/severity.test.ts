@@ -373,6 +373,32 @@ describe("severity", () => {
     expect(await severities(jekyll, "config/app.yml")).toEqual(["generic-api-key block"]);
   });
 
+  it("reports what benchmark scripts, files for localhost, documentation folders and labelled examples hold without blocking", async () => {
+    const pem = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({
+      type: "pkcs1",
+      format: "pem",
+    }) as string;
+    // caddy's test helper package holds a key for its self-signed `*.localhost` certificate;
+    // pycryptodome's benchmark times RSA with a throwaway key.
+    expect(await severities(pem, "caddytest/caddy.localhost.key")).toEqual(["private-key warn"]);
+    expect(await severities(pem, "bench_monty.py")).toEqual(["private-key warn"]);
+    expect(await severities(pem, "keys/server.key")).toEqual(["private-key block"]);
+    expect(await severities(pem, "workbench.py")).toEqual(["private-key block"]);
+    // lucia's versioned docs, and a docs page ordered by its front matter.
+    const line = `apiKey = "${t.mixed(24)}"`;
+    expect(await severities(line, "documentation-v2/reference/auth.md")).toEqual(["generic-api-key warn"]);
+    expect(await severities(`---\norder: 2\ntitle: Auth\n---\n\n${line}`, "site/auth.md")).toEqual([
+      "generic-api-key warn",
+    ]);
+    // A doc comment's example copied from a provider's API reference (better-auth's Zoom provider);
+    // the label softens only its own line.
+    const zoom = `  /** Custom attributes (Example: [{ "key": "cbf_${t.mixed(22)}", "name": "A1", "value": "1" }]) */`;
+    expect(await severities(`${zoom}\napi_key = "${t.mixed(24)}"`, "src/zoom.ts")).toEqual([
+      "generic-api-key warn",
+      "generic-api-key block",
+    ]);
+  });
+
   it("still blocks what sits beside the stand-ins it lets go: a pepper, a real password in base64, an Algolia admin key", async () => {
     const hex = (n: number) => t.chars(n, "0123456789abcdef");
     // devise's old default pepper, in library code: a site-wide secret under a name of its own.
@@ -392,6 +418,18 @@ describe("severity", () => {
     expect(
       await severities(`const client = algoliasearch(appId, { apiKey: '${hex(32)}' });`, "src/search.js"),
     ).toEqual(["generic-api-key block"]);
+    // A lower-case random value with a short letter-and-digit segment, or whose pieces happen to
+    // read as words and short codes (allauth's OpenAPI example session token), is still random.
+    const base36 = "abcdefghijklmnopqrstuvwxyz0123456789";
+    expect(await severities(`api_key = "h1_${t.chars(16, base36)}"`, "src/app.py")).toEqual([
+      "generic-api-key block",
+    ]);
+    // (Joined here, so this file's own scan does not find it.)
+    const allauth = ["ufwcig0zen9sky", "d545jc0fkq813ghar2"].join("");
+    expect(await severities(`session_token: ${allauth}`, "config/app.yaml")).toEqual([
+      "generic-api-key block",
+    ]);
+    expect(await severities(`session_token = "${allauth}"`, "src/app.py")).toEqual(["generic-api-key block"]);
   });
 
   it("reports a match with no provider structure in an API description's example without blocking", async () => {
