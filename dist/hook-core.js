@@ -22785,7 +22785,7 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   "camel-phrase@1",
   EMPHASIS.source,
   "decoded-stand-in@3",
-  "sequential@5"
+  "sequential@6"
 ]);
 function isPlaceholderValue(value) {
   const v = value.trim();
@@ -22796,7 +22796,9 @@ function isPlaceholderValue(value) {
   if (UUID.test(v) || SRI.test(v) || REPEATED.test(v)) return true;
   if (isSequential(v)) return true;
   const parts = v.split(/[.:_-]/);
-  if (parts.length >= 2 && parts.every((p) => p.length >= 4 && isSequential(p))) return true;
+  const filler = parts.filter((p) => p.length >= 4 && isSequential(p)).length;
+  if (parts.length >= 2 && filler >= 1 && /\d/.test(parts.at(-1) ?? "") && parts.every((p) => p.length >= 4 && isSequential(p) || /^[a-z]{1,10}$/.test(p)))
+    return true;
   if (isTrivialPhrase(v)) return true;
   if (TRUNCATED.test(v)) return true;
   return false;
@@ -22988,7 +22990,7 @@ var SHORT_WORDS = /* @__PURE__ */ new Set([
   "do"
 ]);
 var VOWELLESS_ABBREVIATIONS = new Set(
-  "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc".split(" ")
+  "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc smtp imap sftp ftp cdn vpn ntp mfa sms spf xss csrf csp".split(" ")
 );
 var IMAGE_URL_HEAD = /https?:\/\/[^\s"'()<>]+\.(?:svg|png|gif|jpe?g|webp)(?:\?[^\s"'()<>]*)?[?&]$/i;
 var RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.*-]*:)+$/;
@@ -23183,7 +23185,7 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@21",
+    "generic-api-key@23",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     PEER_VERSION.source,
@@ -23227,8 +23229,11 @@ var genericApiKeyRule = {
       const query = before === "?" || before === "&";
       if (query && IMAGE_URL_HEAD.test(text.slice(Math.max(0, start - 300), start))) continue;
       const candidate = query ? value.split(/[&#]/)[0] : value;
+      if (!quoted && /^!+[A-Za-z_$]/.test(candidate) && MEMBER_ACCESS.test(candidate.replace(/^!+/, "")))
+        continue;
       if (!valueLooksSecret(candidate, quoted !== void 0)) continue;
-      yield { index: span[0], value: candidate, verdict: "unknown" };
+      const local = query && LOOPBACK_URL_HEAD.test(text.slice(Math.max(0, start - 300), start));
+      yield { index: span[0], value: candidate, verdict: local ? "invalid" : "unknown" };
     }
   }
 };
@@ -23266,6 +23271,8 @@ function isWordyIdentifier(value) {
     hasWord && /^[A-Z]{2,4}$/.test(p) && parts.has(p)
   );
 }
+var URL_PATH_OF_WORDS = /^(?:\/(?:[a-z]+(?:[-_][a-z]+)*|v\d+))+\/?$/i;
+var LOOPBACK_URL_HEAD = /[a-z][\w+.-]*:\/\/(?:[^\s/@?#]*@)?(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0)(?::\d+)?(?:[/?][^\s'"\x60<>]*)?$/i;
 var SEARCH_KEY_NAME = /^(?:[\w-]*\.)?(?:search)?apiKey$/i;
 var SEARCH_KEY_CONTEXT = /\bindexName\b|\bdocsearch\s*\(/;
 var URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w.:%/-]+$/i;
@@ -23283,13 +23290,13 @@ function encodesPlaceholder(value) {
   }
   return false;
 }
-var SHORT_CODE = /^[a-z]{1,3}\d{1,4}[a-z]{0,2}$/;
+var SHORT_CODE = /^(?:[a-z]{1,3}\d{1,4}[a-z]{0,2}|\d{1,4}[a-z]{1,2})$/i;
 function isNameWithShortCodes(value) {
   const segments = value.split(/[_.-]+/).filter(Boolean);
   const codes = segments.filter((s) => SHORT_CODE.test(s)).length;
   if (codes === 0 || codes > 2 || segments.length - codes < 2) return false;
   const rest = segments.filter((s) => !SHORT_CODE.test(s));
-  const realWords = rest.filter((s) => /^[a-z]{3,}$/.test(s) && /[aeiouy]/.test(s)).length;
+  const realWords = rest.filter((s) => /^[A-Za-z]{3,}$/.test(s) && /[aeiouy]/i.test(s)).length;
   return realWords >= 2 && isWordyIdentifier(rest.join("_"));
 }
 function valueLooksSecret(value, quoted) {
@@ -23305,6 +23312,7 @@ function valueLooksSecret(value, quoted) {
     return false;
   if (isPlaceholderValue(value) || encodesPlaceholder(value)) return false;
   if (URN.test(value)) return false;
+  if (/^phc_[A-Za-z0-9]{30,}$/.test(value)) return false;
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
   if (value.includes("://")) return false;
@@ -23320,6 +23328,7 @@ function valueLooksSecret(value, quoted) {
   if (TRACEPARENT.test(value) || UUID_INSIDE.test(value)) return false;
   if (jwt2() === "invalid") return false;
   if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false;
+  if (URL_PATH_OF_WORDS.test(value)) return false;
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
 }
 

@@ -42921,7 +42921,7 @@ var PLACEHOLDER_SIGNATURE = JSON.stringify([
   "camel-phrase@1",
   EMPHASIS.source,
   "decoded-stand-in@3",
-  "sequential@5"
+  "sequential@6"
 ]);
 function isPlaceholderValue(value) {
   const v2 = value.trim();
@@ -42932,7 +42932,9 @@ function isPlaceholderValue(value) {
   if (UUID.test(v2) || SRI.test(v2) || REPEATED.test(v2)) return true;
   if (isSequential(v2)) return true;
   const parts2 = v2.split(/[.:_-]/);
-  if (parts2.length >= 2 && parts2.every((p2) => p2.length >= 4 && isSequential(p2))) return true;
+  const filler = parts2.filter((p2) => p2.length >= 4 && isSequential(p2)).length;
+  if (parts2.length >= 2 && filler >= 1 && /\d/.test(parts2.at(-1) ?? "") && parts2.every((p2) => p2.length >= 4 && isSequential(p2) || /^[a-z]{1,10}$/.test(p2)))
+    return true;
   if (isTrivialPhrase(v2)) return true;
   if (TRUNCATED.test(v2)) return true;
   return false;
@@ -43230,7 +43232,7 @@ function rustTestLines(lines, path7) {
 }
 var PAGE_FILE = /\.(?:md|markdown|mdx)$/i;
 var FRONT_MATTER_FENCE = /^(?:---|\+\+\+)\s*$/;
-var SITE_KEY = /^\s*(?:layout|permalink|slug|sidebar_position|sidebar_label|sidebar_order|nav_order|order|parent|grand_parent|weight|menu|has_children|nav_exclude)\s*[:=]/;
+var SITE_KEY = /^\s*(?:layout|permalink|slug|sidebar_position|sidebar_label|sidebar_order|nav_order|order|parent|grand_parent|weight|menu|has_children|nav_exclude|authors?|author_?name|draft|categories|excerpt|cover_?image)\s*[:=]/i;
 var MAX_FRONT_MATTER_LINES = 60;
 function isSitePage(lines, path7) {
   if (!PAGE_FILE.test(path7) || !FRONT_MATTER_FENCE.test(lines[0] ?? "")) return false;
@@ -43247,6 +43249,11 @@ var EXAMPLE_LABEL = /\bexamples?\s*:|\be\.g\./i;
 function isLabelledExample(line) {
   return COMMENT_LEADER.test(line) && EXAMPLE_LABEL.test(line);
 }
+var LOCK_FILE = /\.lock$/i;
+var DIGEST_LINE = /^\s*[^\s:=][^:=]*[:=]\s*["']?(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})["']?,?\s*$/i;
+function isLockDigest(line, path7) {
+  return LOCK_FILE.test(path7) && DIGEST_LINE.test(line);
+}
 function exampleLines(lines, path7) {
   let described;
   let rustTests;
@@ -43254,7 +43261,7 @@ function exampleLines(lines, path7) {
   return (line) => {
     page ??= isSitePage(lines, path7);
     if (page) return true;
-    if (isLabelledExample(lines[line - 1] ?? "")) return true;
+    if (isLabelledExample(lines[line - 1] ?? "") || isLockDigest(lines[line - 1] ?? "", path7)) return true;
     if (inExampleSession(lines, line)) return true;
     described ??= describedExampleLines(lines, path7);
     if (described[line] === 1) return true;
@@ -43897,7 +43904,7 @@ var SHORT_WORDS = /* @__PURE__ */ new Set([
   "do"
 ]);
 var VOWELLESS_ABBREVIATIONS = new Set(
-  "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc".split(" ")
+  "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc smtp imap sftp ftp cdn vpn ntp mfa sms spf xss csrf csp".split(" ")
 );
 var IMAGE_URL_HEAD = /https?:\/\/[^\s"'()<>]+\.(?:svg|png|gif|jpe?g|webp)(?:\?[^\s"'()<>]*)?[?&]$/i;
 var RESOURCE_NAME_HEAD = /(?:^|[\s"'=(,])[A-Za-z][\w.-]*:(?:[\w.*-]*:)+$/;
@@ -44092,7 +44099,7 @@ var genericApiKeyRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@21",
+    "generic-api-key@23",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     PEER_VERSION.source,
@@ -44136,8 +44143,11 @@ var genericApiKeyRule = {
       const query = before === "?" || before === "&";
       if (query && IMAGE_URL_HEAD.test(text.slice(Math.max(0, start - 300), start))) continue;
       const candidate = query ? value.split(/[&#]/)[0] : value;
+      if (!quoted && /^!+[A-Za-z_$]/.test(candidate) && MEMBER_ACCESS.test(candidate.replace(/^!+/, "")))
+        continue;
       if (!valueLooksSecret2(candidate, quoted !== void 0)) continue;
-      yield { index: span[0], value: candidate, verdict: "unknown" };
+      const local = query && LOOPBACK_URL_HEAD.test(text.slice(Math.max(0, start - 300), start));
+      yield { index: span[0], value: candidate, verdict: local ? "invalid" : "unknown" };
     }
   }
 };
@@ -44175,6 +44185,8 @@ function isWordyIdentifier(value) {
     hasWord && /^[A-Z]{2,4}$/.test(p2) && parts2.has(p2)
   );
 }
+var URL_PATH_OF_WORDS = /^(?:\/(?:[a-z]+(?:[-_][a-z]+)*|v\d+))+\/?$/i;
+var LOOPBACK_URL_HEAD = /[a-z][\w+.-]*:\/\/(?:[^\s/@?#]*@)?(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0)(?::\d+)?(?:[/?][^\s'"\x60<>]*)?$/i;
 var SEARCH_KEY_NAME = /^(?:[\w-]*\.)?(?:search)?apiKey$/i;
 var SEARCH_KEY_CONTEXT = /\bindexName\b|\bdocsearch\s*\(/;
 var URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w.:%/-]+$/i;
@@ -44192,13 +44204,13 @@ function encodesPlaceholder(value) {
   }
   return false;
 }
-var SHORT_CODE = /^[a-z]{1,3}\d{1,4}[a-z]{0,2}$/;
+var SHORT_CODE = /^(?:[a-z]{1,3}\d{1,4}[a-z]{0,2}|\d{1,4}[a-z]{1,2})$/i;
 function isNameWithShortCodes(value) {
   const segments = value.split(/[_.-]+/).filter(Boolean);
   const codes = segments.filter((s3) => SHORT_CODE.test(s3)).length;
   if (codes === 0 || codes > 2 || segments.length - codes < 2) return false;
   const rest = segments.filter((s3) => !SHORT_CODE.test(s3));
-  const realWords = rest.filter((s3) => /^[a-z]{3,}$/.test(s3) && /[aeiouy]/.test(s3)).length;
+  const realWords = rest.filter((s3) => /^[A-Za-z]{3,}$/.test(s3) && /[aeiouy]/i.test(s3)).length;
   return realWords >= 2 && isWordyIdentifier(rest.join("_"));
 }
 function valueLooksSecret2(value, quoted) {
@@ -44214,6 +44226,7 @@ function valueLooksSecret2(value, quoted) {
     return false;
   if (isPlaceholderValue(value) || encodesPlaceholder(value)) return false;
   if (URN.test(value)) return false;
+  if (/^phc_[A-Za-z0-9]{30,}$/.test(value)) return false;
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
   if (value.includes("://")) return false;
@@ -44229,6 +44242,7 @@ function valueLooksSecret2(value, quoted) {
   if (TRACEPARENT.test(value) || UUID_INSIDE.test(value)) return false;
   if (jwt2() === "invalid") return false;
   if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false;
+  if (URL_PATH_OF_WORDS.test(value)) return false;
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
 }
 
@@ -49126,7 +49140,7 @@ function severityOf(verdict, path7, inExample = false) {
   return "block";
 }
 var VENDORED_TOOL = /(?:^|\/)\.yarn\/(?:releases|plugins|sdks)\//;
-var VENDORED_DIRS = /(?:^|\/)(?:vendor|third_party|third-party|node_modules|bower_components)\//;
+var VENDORED_DIRS = /(?:^|\/)(?:vendor|vendored|third_party|third-party|node_modules|bower_components)\//;
 function isVendoredTool(path7) {
   return VENDORED_TOOL.test(path7) || VENDORED_DIRS.test(path7);
 }
@@ -49234,7 +49248,7 @@ function isTestOrDocPath(path7) {
 }
 var SEVERITY_SIGNATURE = JSON.stringify([
   "severity@8",
-  "examples@6",
+  "examples@8",
   VENDORED_TOOL.source,
   VENDORED_DIRS.source,
   DOC_FILE.source,

@@ -112,7 +112,8 @@ export function rustTestLines(lines: readonly string[], path: string): Uint8Arra
 /**
  * A page of a documentation site: a Markdown file that opens with front matter (YAML between `---`
  * lines, or Hugo's TOML between `+++`) naming how a site generator lays it out (`layout`,
- * `permalink`, `slug`, `sidebar_position`, `nav_order`, `weight`…). Jekyll, Hugo and Docusaurus
+ * `permalink`, `slug`, `sidebar_position`, `nav_order`, `weight`…) or a post's byline (`author`,
+ * `authorName`, `draft`, `categories`: documenso's blog tutorials). Jekyll, Hugo and Docusaurus
  * publish such pages to every reader, often from a `gh-pages` branch's root rather than a `docs/`
  * folder: thephpleague/oauth2-server's guide pages there show its example encryption key in code
  * blocks, 17 versions. A title alone does not make a page (a note-taking tool's notes have titles
@@ -121,7 +122,7 @@ export function rustTestLines(lines: readonly string[], path: string): Uint8Arra
 const PAGE_FILE = /\.(?:md|markdown|mdx)$/i;
 const FRONT_MATTER_FENCE = /^(?:---|\+\+\+)\s*$/;
 const SITE_KEY =
-  /^\s*(?:layout|permalink|slug|sidebar_position|sidebar_label|sidebar_order|nav_order|order|parent|grand_parent|weight|menu|has_children|nav_exclude)\s*[:=]/;
+  /^\s*(?:layout|permalink|slug|sidebar_position|sidebar_label|sidebar_order|nav_order|order|parent|grand_parent|weight|menu|has_children|nav_exclude|authors?|author_?name|draft|categories|excerpt|cover_?image)\s*[:=]/i;
 /** How far down a page's front matter is looked for its end. */
 const MAX_FRONT_MATTER_LINES = 60;
 
@@ -148,6 +149,19 @@ export function isLabelledExample(line: string): boolean {
   return COMMENT_LEADER.test(line) && EXAMPLE_LABEL.test(line);
 }
 
+/**
+ * A lock file's digests: a generated file pins each entry with a hash (formbricks' `i18n.lock`
+ * maps 16,618 message ids, `auth/…/invalid_or_expired_token`, to 32-hex digests of their text over
+ * 433 versions). Only a line whose value is a hex digest, so a registry URL with a password in a
+ * `yarn.lock` is judged as anywhere.
+ */
+const LOCK_FILE = /\.lock$/i;
+const DIGEST_LINE = /^\s*[^\s:=][^:=]*[:=]\s*["']?(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64})["']?,?\s*$/i;
+
+export function isLockDigest(line: string, path: string): boolean {
+  return LOCK_FILE.test(path) && DIGEST_LINE.test(line);
+}
+
 /** Whether lines of a file at `path` are in an example (or test code) of any kind; the file is read once. */
 export function exampleLines(lines: readonly string[], path: string): (line: number) => boolean {
   let described: Uint8Array | undefined;
@@ -156,7 +170,7 @@ export function exampleLines(lines: readonly string[], path: string): (line: num
   return (line) => {
     page ??= isSitePage(lines, path);
     if (page) return true;
-    if (isLabelledExample(lines[line - 1] ?? "")) return true;
+    if (isLabelledExample(lines[line - 1] ?? "") || isLockDigest(lines[line - 1] ?? "", path)) return true;
     if (inExampleSession(lines, line)) return true;
     described ??= describedExampleLines(lines, path);
     if (described[line] === 1) return true;

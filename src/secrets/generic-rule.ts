@@ -45,7 +45,9 @@ const SHORT_WORDS = new Set([
 const VOWELLESS_ABBREVIATIONS = new Set(
   (
     "cls ctx cfg msg msgs src dst tmp pkg std str fmt ptr idx cmd btn fn db cb mgr svc http https " +
-    "tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc"
+    "tls ssl jwt jwk jwks pwd ssh xml sql dns tcp udp rpc grpc kms crc " +
+    // hoppscotch's settings keys (`mailer_smtp_oauth2_client_secret`), 70 versions.
+    "smtp imap sftp ftp cdn vpn ntp mfa sms spf xss csrf csp"
   ).split(" "),
 );
 
@@ -273,7 +275,7 @@ export const genericApiKeyRule: SecretRule = {
   // Name, operator and value are on one line: `[ \t]` between them, no whitespace in a value.
   reach: 0,
   signature: JSON.stringify([
-    "generic-api-key@21",
+    "generic-api-key@23",
     PACKAGE_SPECIFIER.source,
     VERSIONED_SLUG.source,
     PEER_VERSION.source,
@@ -345,9 +347,15 @@ export const genericApiKeyRule: SecretRule = {
       // shown in a public README, it grants nothing but the picture.
       if (query && IMAGE_URL_HEAD.test(text.slice(Math.max(0, start - 300), start))) continue;
       const candidate = query ? value.split(/[&#]/)[0]! : value;
+      // `isTestKey:!!e7.env.STRIPE_IS_TEST_KEY` in a minified bundle: a negated lookup, not a value.
+      if (!quoted && /^!+[A-Za-z_$]/.test(candidate) && MEMBER_ACCESS.test(candidate.replace(/^!+/, "")))
+        continue;
       if (!valueLooksSecret(candidate, quoted !== undefined)) continue;
+      // A token in a link to the machine itself (documenso's `// http://localhost:3000/…?token=…`)
+      // opens something only there: reported, not blocking, as a URL password for localhost is.
+      const local = query && LOOPBACK_URL_HEAD.test(text.slice(Math.max(0, start - 300), start));
       // Nothing here has a provider's structure to check (severity.ts).
-      yield { index: span[0], value: candidate, verdict: "unknown" };
+      yield { index: span[0], value: candidate, verdict: local ? "invalid" : "unknown" };
     }
   },
 };
@@ -428,6 +436,10 @@ function isWordyIdentifier(value: string): boolean {
   );
 }
 
+const URL_PATH_OF_WORDS = /^(?:\/(?:[a-z]+(?:[-_][a-z]+)*|v\d+))+\/?$/i;
+/** A URL to the machine itself, up to a query's parameter (`http://localhost:3000/sign?token=`). */
+const LOOPBACK_URL_HEAD =
+  /[a-z][\w+.-]*:\/\/(?:[^\s/@?#]*@)?(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0)(?::\d+)?(?:[/?][^\s'"\x60<>]*)?$/i;
 const SEARCH_KEY_NAME = /^(?:[\w-]*\.)?(?:search)?apiKey$/i;
 const SEARCH_KEY_CONTEXT = /\bindexName\b|\bdocsearch\s*\(/;
 const URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w.:%/-]+$/i;
@@ -456,13 +468,13 @@ function encodesPlaceholder(value: string): boolean {
 }
 
 /**
- * A protocol's or format's short name, a segment of its own between separators: `h1`, `h2c`, `s3`,
- * `ec2`, `x509`, `k8s`.
+ * A protocol's or format's short name, or a number with its unit, a segment of its own between
+ * separators: `h1`, `h2c`, `s3`, `ec2`, `x509`, `k8s`, `12H` (documenso's `MonthDateYear_TIME_12H`).
  */
-const SHORT_CODE = /^[a-z]{1,3}\d{1,4}[a-z]{0,2}$/;
+const SHORT_CODE = /^(?:[a-z]{1,3}\d{1,4}[a-z]{0,2}|\d{1,4}[a-z]{1,2})$/i;
 
 /**
- * A lower-case name of words with one or two short codes among its segments
+ * A name of words with one or two short codes among its segments
  * (`reverse_proxy.tls_h1_only`, caddy's request variable, 7 versions; `s3_bucket_path`): the other
  * segments are a name of words, two of them real words. Only whole segments count: a token with
  * no separators (`ufwcig0zen9skyd545jc0fkq813ghar2`, a session token) is never read this way.
@@ -472,7 +484,7 @@ function isNameWithShortCodes(value: string): boolean {
   const codes = segments.filter((s) => SHORT_CODE.test(s)).length;
   if (codes === 0 || codes > 2 || segments.length - codes < 2) return false;
   const rest = segments.filter((s) => !SHORT_CODE.test(s));
-  const realWords = rest.filter((s) => /^[a-z]{3,}$/.test(s) && /[aeiouy]/.test(s)).length;
+  const realWords = rest.filter((s) => /^[A-Za-z]{3,}$/.test(s) && /[aeiouy]/i.test(s)).length;
   return realWords >= 2 && isWordyIdentifier(rest.join("_"));
 }
 
@@ -495,6 +507,9 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   // A URN (RFC 8141) is a name: RFC 8693's `urn:ietf:params:oauth:token-type:saml2` under a
   // `tokenType…` constant (dexidp/dex, 60 versions) names a kind of token, it is not one.
   if (URN.test(value)) return false;
+  // A PostHog project key sends events and nothing else; PostHog has it shipped in every page
+  // (formbricks' and hoppscotch's telemetry, 22 versions). A personal key (`phx_`) still counts.
+  if (/^phc_[A-Za-z0-9]{30,}$/.test(value)) return false;
   // gitleaks' own allowlist for this rule: letters and separators only is a name, not a key.
   if (WORDS_ONLY.test(value) || CAMEL_WORDS.test(value)) return false;
   if (/^\d+$/.test(value) || /^[\d.]+$/.test(value)) return false;
@@ -522,5 +537,7 @@ function valueLooksSecret(value: string, quoted: boolean): boolean {
   // `eyJhbGciOi...` that is not three base64url parts with a JSON header is a JWT cut short.
   if (jwt() === "invalid") return false;
   if (/^[./~]/.test(value) && /\/[\w.-]+\.[a-z]{1,5}$/.test(value)) return false; // a file path
+  // An endpoint's path of words (`/pattern-library/api/v1/render-pattern` under wagtail's `…_API`).
+  if (URL_PATH_OF_WORDS.test(value)) return false;
   return shannonEntropy(value) >= GENERIC_MIN_ENTROPY;
 }

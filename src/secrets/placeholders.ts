@@ -196,7 +196,7 @@ export const PLACEHOLDER_SIGNATURE = JSON.stringify([
   "camel-phrase@1",
   EMPHASIS.source,
   "decoded-stand-in@3",
-  "sequential@5",
+  "sequential@6",
 ]);
 
 export function isPlaceholderValue(value: string): boolean {
@@ -207,9 +207,17 @@ export function isPlaceholderValue(value: string): boolean {
   if (STAND_IN.test(v)) return true;
   if (UUID.test(v) || SRI.test(v) || REPEATED.test(v)) return true;
   if (isSequential(v)) return true;
-  // Filler in each part (kubeadm's documented bootstrap token `abcdef.0123456789abcdef`).
+  // Filler in each part (kubeadm's documented bootstrap token `abcdef.0123456789abcdef`), maybe
+  // after a provider's lower-case prefix (payload's `vercel_blob_rw_abc123_xyz789`).
   const parts = v.split(/[.:_-]/);
-  if (parts.length >= 2 && parts.every((p) => p.length >= 4 && isSequential(p))) return true;
+  const filler = parts.filter((p) => p.length >= 4 && isSequential(p)).length;
+  if (
+    parts.length >= 2 &&
+    filler >= 1 &&
+    /\d/.test(parts.at(-1) ?? "") &&
+    parts.every((p) => (p.length >= 4 && isSequential(p)) || /^[a-z]{1,10}$/.test(p))
+  )
+    return true;
   if (isTrivialPhrase(v)) return true;
   // Cut short for display: `eyJhbGciOiJIUzI1NiIs...`, `sk-abc123..`. What is left is not the key.
   if (TRUNCATED.test(v)) return true;

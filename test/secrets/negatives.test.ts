@@ -97,6 +97,16 @@ const NEGATIVES: Record<string, string> = {
   "a protocol's short name in a name of words (caddy)": 'const tlsH1OnlyVarKey = "reverse_proxy.tls_h1_only"',
   "kubeadm's documented bootstrap token": "  token: abcdef.0123456789abcdef",
   "RFC 6455's sample WebSocket key": 'wsKey := "dGhlIHNhbXBsZSBub25jZQ=="',
+  "an endpoint's path of words under an _API name (wagtail)":
+    "window.PATTERN_LIBRARY_API = '/pattern-library/api/v1/render-pattern'",
+  "filler after a provider's prefix (payload)": "BLOB_READ_WRITE_TOKEN=vercel_blob_rw_abc123_xyz789",
+  "a negated environment lookup in a minified bundle (payload)":
+    "a={isTestKey:!!e7.env.PAYLOAD_PUBLIC_STRIPE_IS_TEST_KEY,b:1}",
+  "an option's id ending in a number and its unit (documenso)":
+    "  { key: 'MonthDateYear_TIME_12H', label: 'x' },",
+  "a settings key's name with a vowelless protocol (hoppscotch)":
+    "  key: 'mailer_smtp_oauth2_client_secret',",
+  "a PostHog project key, public by design (formbricks)": `  api_key: "phc_${t.mixed(43)}",`,
   "JWT cut short": "access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...',",
   "JWT cut short in a header": "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIi",
   "value cut short": `api_key = "${t.mixed(12)}..."`,

@@ -399,6 +399,46 @@ describe("severity", () => {
     ]);
   });
 
+  it("reports a vendored SDK's sample, a token in a link to localhost and a blog post's value without blocking", async () => {
+    const value = t.mixed(24);
+    // saleor's copy of Authorize.net's SDK, with its published sandbox values.
+    expect(
+      await severities(`transaction.key : ${value}`, "vendored/authorizenet/sdk_properties_template.ini"),
+    ).toEqual(["generic-api-key warn"]);
+    // documenso's comment with a signing link to its development server; a link elsewhere blocks.
+    expect(
+      await severities(`//http://localhost:3000/documents/40/sign?token=${value}`, "apps/web/sign.tsx"),
+    ).toEqual(["generic-api-key warn"]);
+    expect(
+      await severities(`//https://app.example.com/documents/40/sign?token=${value}`, "apps/web/sign.tsx"),
+    ).toEqual(["generic-api-key block"]);
+    // A post with a byline in its front matter is a published page (documenso's blog tutorials).
+    const post = `---\ntitle: Deploy\ndate: 2024-01-01\nauthorName: Tim\n---\n\nDB_PASSWORD=${value}`;
+    expect(await severities(post, "apps/marketing/content/blog/deploy.mdx")).toEqual([
+      "generic-api-key warn",
+    ]);
+    // Real values beside the new stand-ins: a provider's prefix before a random tail, a password
+    // that starts with `!`.
+    expect(
+      await severities(`BLOB_READ_WRITE_TOKEN=vercel_blob_rw_${t.mixed(16)}_${t.mixed(30)}`, "scripts/a.sh"),
+    ).toEqual(["generic-api-key block"]);
+    expect(await severities(`password=!${value}`, "config/app.env")).toEqual(["generic-api-key block"]);
+    // A lock file's digests (formbricks' i18n.lock); the same line elsewhere, a PostHog personal
+    // key, and a password in a lock file's registry URL still block.
+    const digest = `  auth/email-change/invalid_or_expired_token: ${t.chars(32, "0123456789abcdef")}`;
+    expect(await severities(`checksums:\n${digest}`, "apps/web/i18n.lock")).toEqual(["generic-api-key warn"]);
+    expect(await severities(digest, "apps/web/i18n.yml")).toEqual(["generic-api-key block"]);
+    expect(await severities(`  api_key: "phx_${t.mixed(43)}",`, "lib/telemetry.ts")).toEqual([
+      "generic-api-key block",
+    ]);
+    expect(
+      await severities(
+        `  resolved "https://deploy:${value}@npm.corp.example.com/p/-/p-1.0.0.tgz"`,
+        "yarn.lock",
+      ),
+    ).toEqual(["url-credentials block"]);
+  });
+
   it("still blocks what sits beside the stand-ins it lets go: a pepper, a real password in base64, an Algolia admin key", async () => {
     const hex = (n: number) => t.chars(n, "0123456789abcdef");
     // devise's old default pepper, in library code: a site-wide secret under a name of its own.
