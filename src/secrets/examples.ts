@@ -1,6 +1,8 @@
 /**
  * Where a file shows an example, so what is there is documentation wherever the file sits
- * (severity.ts): an interactive session, an example in an API description, a page of a docs site.
+ * (severity.ts): an interactive session, an example in an API description, a page of a docs site,
+ * a comment labelled as an example; and what is test code or generated there (a Rust file's
+ * `#[cfg(test)]` items, a lock file's digests).
  *
  * Interactive sessions shown as examples: a Python prompt (`>>>`), its `...` continuations and the
  * output printed after it, up to a blank line (doctest's own reading of a session). Docstrings and
