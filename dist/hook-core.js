@@ -22967,6 +22967,39 @@ function ageSecretKeyShape(key) {
   return bech32Polymod([...expandHrp(AGE_HRP), ...values]) === 1 ? "unknown" : "invalid";
 }
 
+// src/secrets/url-password.ts
+var USER = /:\/\/([^:/\s@'"\x60]{1,100}):/;
+var DATABASE = /^[^/\s'"\x60]*\/([\w.-]+)/;
+function isRealUrlPassword(password, at) {
+  if (!isRealPassword(password)) return false;
+  const plain = decode3(password);
+  const user = USER.exec(at.match)?.[1];
+  if (user !== void 0 && decode3(user) === plain) return false;
+  const database = DATABASE.exec(fromHost(at, 300))?.[1];
+  return database !== plain;
+}
+function fromHost(at, length) {
+  const start = at.end - at.match.length + at.match.lastIndexOf("@") + 1;
+  return at.text.slice(start, start + length);
+}
+var LOCAL_HOST = /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
+function isLocalHost(host) {
+  return LOCAL_HOST.test(host);
+}
+function urlHostVerdict(_password, at) {
+  const after = fromHost(at, 200);
+  const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)[0];
+  if (host === "" && !after.startsWith("/")) return "unknown";
+  return isLocalHost(host) ? "invalid" : "unknown";
+}
+function decode3(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 // src/secrets/generic-rule.ts
 var GENERIC_MIN_ENTROPY = 3.5;
 var MIN_LENGTH = 10;
@@ -23232,7 +23265,8 @@ var genericApiKeyRule = {
       if (!quoted && /^!+[A-Za-z_$]/.test(candidate) && MEMBER_ACCESS.test(candidate.replace(/^!+/, "")))
         continue;
       if (!valueLooksSecret(candidate, quoted !== void 0)) continue;
-      const local = query && LOOPBACK_URL_HEAD.test(text.slice(Math.max(0, start - 300), start));
+      const host = query ? URL_HEAD.exec(text.slice(Math.max(0, start - 300), start))?.[1] : void 0;
+      const local = host !== void 0 && isLocalHost(host);
       yield { index: span[0], value: candidate, verdict: local ? "invalid" : "unknown" };
     }
   }
@@ -23272,7 +23306,7 @@ function isWordyIdentifier(value) {
   );
 }
 var URL_PATH_OF_WORDS = /^(?:\/(?:[a-z]+(?:[-_][a-z]+)*|v\d+))+\/?$/i;
-var LOOPBACK_URL_HEAD = /[a-z][\w+.-]*:\/\/(?:[^\s/@?#]*@)?(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0)(?::\d+)?(?:[/?][^\s'"\x60<>]*)?$/i;
+var URL_HEAD = /[a-z][\w+.-]*:\/\/(?:[^\s/@?#]*@)?(\[[^\]\s]*\]|[^\s:/?#'"\x60<>@]+)(?::\d+)?(?:[/?][^\s'"\x60<>]*)?$/i;
 var SEARCH_KEY_NAME = /^(?:[\w-]*\.)?(?:search)?apiKey$/i;
 var SEARCH_KEY_CONTEXT = /\bindexName\b|\bdocsearch\s*\(/;
 var URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w.:%/-]+$/i;
@@ -23413,36 +23447,6 @@ function valueLooksSecret2(value, spec, at) {
   if (spec.requireMixedCase && !(/[a-z]/.test(value) && /[A-Z]/.test(value))) return false;
   if (spec.accept && !spec.accept(value, at)) return false;
   return true;
-}
-
-// src/secrets/url-password.ts
-var USER = /:\/\/([^:/\s@'"\x60]{1,100}):/;
-var DATABASE = /^[^/\s'"\x60]*\/([\w.-]+)/;
-function isRealUrlPassword(password, at) {
-  if (!isRealPassword(password)) return false;
-  const plain = decode3(password);
-  const user = USER.exec(at.match)?.[1];
-  if (user !== void 0 && decode3(user) === plain) return false;
-  const database = DATABASE.exec(fromHost(at, 300))?.[1];
-  return database !== plain;
-}
-function fromHost(at, length) {
-  const start = at.end - at.match.length + at.match.lastIndexOf("@") + 1;
-  return at.text.slice(start, start + length);
-}
-var LOCAL_HOST = /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
-function urlHostVerdict(_password, at) {
-  const after = fromHost(at, 200);
-  const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)[0];
-  if (host === "" && !after.startsWith("/")) return "unknown";
-  return LOCAL_HOST.test(host) ? "invalid" : "unknown";
-}
-function decode3(s) {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
 
 // src/secrets/rules.ts

@@ -43881,6 +43881,39 @@ function ageSecretKeyShape(key) {
   return bech32Polymod([...expandHrp(AGE_HRP), ...values]) === 1 ? "unknown" : "invalid";
 }
 
+// src/secrets/url-password.ts
+var USER = /:\/\/([^:/\s@'"\x60]{1,100}):/;
+var DATABASE = /^[^/\s'"\x60]*\/([\w.-]+)/;
+function isRealUrlPassword(password, at2) {
+  if (!isRealPassword(password)) return false;
+  const plain = decode3(password);
+  const user = USER.exec(at2.match)?.[1];
+  if (user !== void 0 && decode3(user) === plain) return false;
+  const database = DATABASE.exec(fromHost(at2, 300))?.[1];
+  return database !== plain;
+}
+function fromHost(at2, length) {
+  const start = at2.end - at2.match.length + at2.match.lastIndexOf("@") + 1;
+  return at2.text.slice(start, start + length);
+}
+var LOCAL_HOST = /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
+function isLocalHost(host) {
+  return LOCAL_HOST.test(host);
+}
+function urlHostVerdict(_password, at2) {
+  const after = fromHost(at2, 200);
+  const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)[0];
+  if (host === "" && !after.startsWith("/")) return "unknown";
+  return isLocalHost(host) ? "invalid" : "unknown";
+}
+function decode3(s3) {
+  try {
+    return decodeURIComponent(s3);
+  } catch {
+    return s3;
+  }
+}
+
 // src/secrets/generic-rule.ts
 var GENERIC_MIN_ENTROPY = 3.5;
 var MIN_LENGTH = 10;
@@ -44146,7 +44179,8 @@ var genericApiKeyRule = {
       if (!quoted && /^!+[A-Za-z_$]/.test(candidate) && MEMBER_ACCESS.test(candidate.replace(/^!+/, "")))
         continue;
       if (!valueLooksSecret2(candidate, quoted !== void 0)) continue;
-      const local = query && LOOPBACK_URL_HEAD.test(text.slice(Math.max(0, start - 300), start));
+      const host = query ? URL_HEAD.exec(text.slice(Math.max(0, start - 300), start))?.[1] : void 0;
+      const local = host !== void 0 && isLocalHost(host);
       yield { index: span[0], value: candidate, verdict: local ? "invalid" : "unknown" };
     }
   }
@@ -44186,7 +44220,7 @@ function isWordyIdentifier(value) {
   );
 }
 var URL_PATH_OF_WORDS = /^(?:\/(?:[a-z]+(?:[-_][a-z]+)*|v\d+))+\/?$/i;
-var LOOPBACK_URL_HEAD = /[a-z][\w+.-]*:\/\/(?:[^\s/@?#]*@)?(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0)(?::\d+)?(?:[/?][^\s'"\x60<>]*)?$/i;
+var URL_HEAD = /[a-z][\w+.-]*:\/\/(?:[^\s/@?#]*@)?(\[[^\]\s]*\]|[^\s:/?#'"\x60<>@]+)(?::\d+)?(?:[/?][^\s'"\x60<>]*)?$/i;
 var SEARCH_KEY_NAME = /^(?:[\w-]*\.)?(?:search)?apiKey$/i;
 var SEARCH_KEY_CONTEXT = /\bindexName\b|\bdocsearch\s*\(/;
 var URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w.:%/-]+$/i;
@@ -44276,36 +44310,6 @@ function derLength(der) {
   let length = 0;
   for (let i2 = 0; i2 < octets; i2++) length = length * 256 + der[2 + i2];
   return 2 + octets + length;
-}
-
-// src/secrets/url-password.ts
-var USER = /:\/\/([^:/\s@'"\x60]{1,100}):/;
-var DATABASE = /^[^/\s'"\x60]*\/([\w.-]+)/;
-function isRealUrlPassword(password, at2) {
-  if (!isRealPassword(password)) return false;
-  const plain = decode3(password);
-  const user = USER.exec(at2.match)?.[1];
-  if (user !== void 0 && decode3(user) === plain) return false;
-  const database = DATABASE.exec(fromHost(at2, 300))?.[1];
-  return database !== plain;
-}
-function fromHost(at2, length) {
-  const start = at2.end - at2.match.length + at2.match.lastIndexOf("@") + 1;
-  return at2.text.slice(start, start + length);
-}
-var LOCAL_HOST = /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
-function urlHostVerdict(_password, at2) {
-  const after = fromHost(at2, 200);
-  const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)[0];
-  if (host === "" && !after.startsWith("/")) return "unknown";
-  return LOCAL_HOST.test(host) ? "invalid" : "unknown";
-}
-function decode3(s3) {
-  try {
-    return decodeURIComponent(s3);
-  } catch {
-    return s3;
-  }
 }
 
 // src/secrets/rules.ts

@@ -11,6 +11,7 @@ import { shannonEntropy } from "./entropy.js";
 import { isPlaceholderValue } from "./placeholders.js";
 import { jwtShape } from "./provider-checks.js";
 import type { RuleMatch, SecretRule } from "./rule-types.js";
+import { isLocalHost } from "./url-password.js";
 
 export const GENERIC_MIN_ENTROPY = 3.5;
 const MIN_LENGTH = 10;
@@ -353,7 +354,8 @@ export const genericApiKeyRule: SecretRule = {
       if (!valueLooksSecret(candidate, quoted !== undefined)) continue;
       // A token in a link to the machine itself (documenso's `// http://localhost:3000/…?token=…`)
       // opens something only there: reported, not blocking, as a URL password for localhost is.
-      const local = query && LOOPBACK_URL_HEAD.test(text.slice(Math.max(0, start - 300), start));
+      const host = query ? URL_HEAD.exec(text.slice(Math.max(0, start - 300), start))?.[1] : undefined;
+      const local = host !== undefined && isLocalHost(host);
       // Nothing here has a provider's structure to check (severity.ts).
       yield { index: span[0], value: candidate, verdict: local ? "invalid" : "unknown" };
     }
@@ -437,9 +439,9 @@ function isWordyIdentifier(value: string): boolean {
 }
 
 const URL_PATH_OF_WORDS = /^(?:\/(?:[a-z]+(?:[-_][a-z]+)*|v\d+))+\/?$/i;
-/** A URL to the machine itself, up to a query's parameter (`http://localhost:3000/sign?token=`). */
-const LOOPBACK_URL_HEAD =
-  /[a-z][\w+.-]*:\/\/(?:[^\s/@?#]*@)?(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0)(?::\d+)?(?:[/?][^\s'"\x60<>]*)?$/i;
+/** A URL up to a query's parameter (`http://localhost:3000/sign?token=`), its host captured. */
+const URL_HEAD =
+  /[a-z][\w+.-]*:\/\/(?:[^\s/@?#]*@)?(\[[^\]\s]*\]|[^\s:/?#'"\x60<>@]+)(?::\d+)?(?:[/?][^\s'"\x60<>]*)?$/i;
 const SEARCH_KEY_NAME = /^(?:[\w-]*\.)?(?:search)?apiKey$/i;
 const SEARCH_KEY_CONTEXT = /\bindexName\b|\bdocsearch\s*\(/;
 const URN = /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w.:%/-]+$/i;

@@ -39,6 +39,11 @@ function fromHost(at: MatchContext, length: number): string {
 const LOCAL_HOST =
   /^(?:localhost|[\w-]+\.localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|0\.0\.0\.0|%2F.*|)$/i;
 
+/** Whether a URL's host is the machine itself (generic-rule.ts asks it of a link's query, too). */
+export function isLocalHost(host: string): boolean {
+  return LOCAL_HOST.test(host);
+}
+
 /**
  * A password for a service on the machine itself (a local or CI database: mongodb's CI config,
  * `postgresql://postgres:…@localhost:5432`) reaches nothing from anywhere else: reported, not
@@ -49,7 +54,7 @@ export function urlHostVerdict(_password: string, at: MatchContext): Verdict {
   const host = /^(?:\[[^\]\s]*\]|[^:/?#\s'"\x60,;)]*)/.exec(after)![0];
   // An empty host is a socket path only when a path follows: `@/tmp/x.sock`, not `@ ` at a line's end.
   if (host === "" && !after.startsWith("/")) return "unknown";
-  return LOCAL_HOST.test(host) ? "invalid" : "unknown";
+  return isLocalHost(host) ? "invalid" : "unknown";
 }
 
 function decode(s: string): string {
