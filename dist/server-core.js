@@ -54734,7 +54734,9 @@ async function importResults(fetched, input2) {
       bundleFile: result2.hasBundle && existsSync4(bundle) ? bundle : null,
       runId: record2.id,
       shipped: record2.shippedHeads,
-      finalRefs: existsSync4(refsFile) ? parseRefs(await readFile8(refsFile, "utf8")) : null,
+      // A run whose setup failed never had the shipped refs in place: what its workspace lists
+      // says nothing of what an agent deleted (runners before this one still sent it).
+      finalRefs: result2.status !== "setup-failed" && existsSync4(refsFile) ? parseRefs(await readFile8(refsFile, "utf8")) : null,
       vet: secretVet({ allowlistRoot: record2.repo, env: input2.env }),
       // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
       afterImport: () => dropWipRef(git, record2.id)

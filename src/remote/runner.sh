@@ -182,8 +182,11 @@ collect_and_finish() {
     # Only the commits the run made: everything the shipped heads already contain is excluded.
     local not_args=()
     for c in $AR_SHIPPED_COMMITS; do not_args+=("^$c"); done
-    # Branches and tags as they ended (the local side tells deleted ones from unchanged ones).
-    git -C workspace for-each-ref --format='%(objectname) %(refname)' refs/heads refs/tags > refs.txt 2>> runner.log
+    # Branches and tags as they ended (the local side tells deleted ones from unchanged ones); not
+    # after a failed setup, which never had them all in place (the agent deleted nothing).
+    if [ "${status:-}" != "setup-failed" ]; then
+      git -C workspace for-each-ref --format='%(objectname) %(refname)' refs/heads refs/tags > refs.txt 2>> runner.log
+    fi
     if out=$(git -C workspace bundle create --quiet ../results.bundle --branches --tags "${not_args[@]}" 2>&1); then
       has_bundle=true
     elif printf '%s' "$out" | grep -q "empty bundle"; then

@@ -2,8 +2,10 @@
  * The whole loop on the local target, through real git, tar, bash and tmux: validate, package,
  * run the agent, retrieve, integrate into remote-exec/.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { deflateSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { STASH_COMMAND } from "../../src/core/finish/merge-advice.js";
 import { formatSummary } from "../../src/core/workflow/summary.js";
@@ -108,6 +110,30 @@ describe("exec on the local target", () => {
     expect(git(repo, "rev-parse", "remote-exec/main").trim()).toBe(b);
     expect(show(repo, `${a}:notes.txt`)).toBe("first task\n");
     expect(show(repo, `${b}:notes.txt`)).toBe("second task\n");
+  });
+
+  it("reports a setup that failed on a damaged object without saying the agent deleted refs", async () => {
+    const { repo, state } = setup();
+    git(repo, "tag", "v1");
+    // A loose object stored under an id its content does not hash to (a damaged clone; found on a
+    // mirror with a stand-in blob): the bundle ships it under its real id, so the machine's fetch
+    // finds the named one missing and setup fails before any agent runs.
+    const fakeId = "9ec4f3d49403e8b9dd46885031a92e23af3828b9";
+    const dir = join(repo, git(repo, "rev-parse", "--git-path", "objects").trim(), fakeId.slice(0, 2));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, fakeId.slice(2)), deflateSync(Buffer.from("blob 0\0")));
+    const run = (args: string[], input?: string) =>
+      execFileSync("git", args, { cwd: repo, input, encoding: "utf8" }).trim();
+    const tree = run(["mktree"], `100644 blob ${fakeId}\tbroken.bin\n`);
+    const commit = run(["commit-tree", tree, "-p", "HEAD", "-m", "damaged"]);
+    git(repo, "update-ref", "refs/heads/damaged", commit);
+
+    const { deps } = localDeps(repo, state);
+    const summary = await executeRun(deps, localOptions("never runs"));
+    expect(summary.status).toBe("setup-failed");
+    // The runner's workspace never held the shipped refs: nothing was deleted by anyone.
+    expect(summary.warnings.filter((w) => w.includes("deleted the"))).toEqual([]);
+    expect(formatSummary(summary)).not.toContain("deleted the");
   });
 
   it("reports a failing agent, with its exit code and logs", async () => {

@@ -103,7 +103,12 @@ export async function importResults(
       bundleFile: result.hasBundle && existsSync(bundle) ? bundle : null,
       runId: record.id,
       shipped: record.shippedHeads,
-      finalRefs: existsSync(refsFile) ? parseRefs(await readFile(refsFile, "utf8")) : null,
+      // A run whose setup failed never had the shipped refs in place: what its workspace lists
+      // says nothing of what an agent deleted (runners before this one still sent it).
+      finalRefs:
+        result.status !== "setup-failed" && existsSync(refsFile)
+          ? parseRefs(await readFile(refsFile, "utf8"))
+          : null,
       vet: secretVet({ allowlistRoot: record.repo, env: input.env }),
       // The WIP pin kept the snapshot alive as the results' prerequisite; the fetched refs do now.
       afterImport: () => dropWipRef(git, record.id),
